@@ -1,0 +1,63 @@
+/**
+ * `kuiper serve` — a standalone Bayeux server with no code to write.
+ *   kuiper serve --port 8080 --host 127.0.0.1 --path /bayeux [--stats] [--timeout 30000]
+ *                [--interval 0] [--max-interval 10000] [--transports websocket,long-polling]
+ */
+import { parseArgs } from 'node:util';
+import { createLogger } from './log.js';
+import { ALL_CONNECTION_TYPES, type ConnectionType, createKuiperServer } from './server.js';
+
+const log = createLogger('cli');
+
+const USAGE = `usage: kuiper serve [--port 8080] [--host 127.0.0.1] [--path /bayeux] [--stats]
+                    [--timeout ms] [--interval ms] [--max-interval ms] [--transports a,b]`;
+
+function int(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got "${raw}"`);
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      path: { type: 'string' },
+      stats: { type: 'boolean' },
+      timeout: { type: 'string' },
+      interval: { type: 'string' },
+      'max-interval': { type: 'string' },
+      transports: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals[0] !== 'serve') {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const transports = values.transports?.split(',').map((t) => t.trim()) as ConnectionType[] | undefined;
+  const unknown = transports?.filter((t) => !(ALL_CONNECTION_TYPES as readonly string[]).includes(t)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown transport(s): ${unknown.join(', ')}`);
+  const server = createKuiperServer({
+    path: values.path ?? '/bayeux',
+    stats: values.stats ?? false,
+    timeout: int('timeout', values.timeout, 30_000),
+    interval: int('interval', values.interval, 0),
+    maxInterval: int('max-interval', values['max-interval'], 10_000),
+    ...(transports ? { transports } : {}),
+  });
+  const { url } = await server.listen({ port: int('port', values.port, 8080), host: values.host ?? '127.0.0.1' });
+  // The one line a user (and the CLI test) waits for.
+  console.log(`kuiper listening on ${url}${values.stats ? ` (stats at ${new URL('/_kuiper/stats', url).href})` : ''}`);
+  const stop = (): void => {
+    log.info('shutting down');
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return 0;
+}

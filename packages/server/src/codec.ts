@@ -1,0 +1,116 @@
+/**
+ * The codec (SPEC: CODEC-*): request bodies → checked messages, messages → JSON frames.
+ * Accepts a JSON array of message objects or a single object, raw or in a `message=` form field.
+ * Anything else is rejected with a protocol error; nothing here throws.
+ */
+import { BayeuxError, bayeuxError } from './errors.js';
+import type { Message, RawMessage } from './message.js';
+
+export type Decoded = { ok: true; messages: RawMessage[] } | { ok: false; error: BayeuxError };
+
+/** The most messages one request may carry; a batch larger than this is a flood, not a client. */
+export const MAX_BATCH = 1000;
+
+export function decodeJson(text: string): Decoded {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { ok: false, error: bayeuxError('body_invalid') };
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  if (list.length === 0 || list.length > MAX_BATCH) return { ok: false, error: bayeuxError('body_invalid') };
+  for (const item of list) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      return { ok: false, error: bayeuxError('message_invalid') };
+    }
+  }
+  return { ok: true, messages: list as RawMessage[] };
+}
+
+/** A form-encoded body (`message=[...]`), as some clients post and callback-polling sends in the query. */
+export function decodeForm(text: string): Decoded {
+  const field = new URLSearchParams(text).get('message');
+  if (field === null) return { ok: false, error: bayeuxError('body_invalid') };
+  return decodeJson(field);
+}
+
+export function decodeBody(text: string, contentType: string | undefined): Decoded {
+  const ct = (contentType ?? '').toLowerCase();
+  if (ct.startsWith('application/x-www-form-urlencoded')) return decodeForm(text);
+  const trimmed = text.trimStart();
+  // Some clients post `message=` without the form content type; JSON never starts with `m`.
+  if (trimmed.startsWith('message=')) return decodeForm(trimmed);
+  return decodeJson(text);
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Checks the fields the protocol gives meaning to. Returns a typed message or the error to reply
+ * with. Unknown fields are dropped, so nothing client-controlled leaks into replies by accident.
+ */
+export function checkMessage(raw: RawMessage): Message | BayeuxError {
+  const { channel, id, clientId, subscription, connectionType, supportedConnectionTypes, ext, advice } = raw;
+  if (channel === undefined || channel === null) return bayeuxError('channel_missing');
+  if (!isString(channel)) return bayeuxError('channel_invalid');
+  if (id !== undefined && !(isString(id) && id.length <= 256) && !(typeof id === 'number' && Number.isFinite(id))) {
+    return bayeuxError('message_id_invalid');
+  }
+  if (clientId !== undefined && !isString(clientId)) return bayeuxError('message_invalid', 'clientId');
+  if (
+    subscription !== undefined &&
+    !isString(subscription) &&
+    !(Array.isArray(subscription) && subscription.every(isString))
+  ) {
+    return bayeuxError('subscription_invalid');
+  }
+  if (connectionType !== undefined && !isString(connectionType)) return bayeuxError('message_invalid', 'connectionType');
+  if (
+    supportedConnectionTypes !== undefined &&
+    !(Array.isArray(supportedConnectionTypes) && supportedConnectionTypes.every(isString))
+  ) {
+    return bayeuxError('message_invalid', 'supportedConnectionTypes');
+  }
+  if (ext !== undefined && ext !== null && !isPlainObject(ext)) return bayeuxError('message_invalid', 'ext');
+  if (advice !== undefined && advice !== null && !isPlainObject(advice)) return bayeuxError('message_invalid', 'advice');
+  const msg: Message = { channel };
+  if (id !== undefined) msg.id = id as string | number;
+  if (clientId !== undefined) msg.clientId = clientId;
+  if ('data' in raw) msg.data = raw['data'];
+  if (isPlainObject(ext)) msg.ext = ext;
+  if (isPlainObject(advice)) msg.advice = advice;
+  if (subscription !== undefined) msg.subscription = subscription as string | string[];
+  if (connectionType !== undefined) msg.connectionType = connectionType;
+  if (supportedConnectionTypes !== undefined) msg.supportedConnectionTypes = supportedConnectionTypes as string[];
+  if (isString(raw['version'])) msg.version = raw['version'];
+  if (isString(raw['minimumVersion'])) msg.minimumVersion = raw['minimumVersion'];
+  return msg;
+}
+
+/**
+ * Serialises one message, caching the JSON on the (shared, frozen-by-convention) object so a
+ * broadcast delivered to a thousand sessions is stringified once, not a thousand times.
+ */
+const jsonCache = new WeakMap<object, string>();
+
+export function encodeMessage(msg: Message): string {
+  let json = jsonCache.get(msg);
+  if (json === undefined) {
+    json = JSON.stringify(msg);
+    jsonCache.set(msg, json);
+  }
+  return json;
+}
+
+export function encodeBatch(messages: readonly Message[]): string {
+  if (messages.length === 1) return `[${encodeMessage(messages[0] as Message)}]`;
+  let out = '[';
+  for (let i = 0; i < messages.length; i++) {
+    if (i > 0) out += ',';
+    out += encodeMessage(messages[i] as Message);
+  }
+  return out + ']';
+}

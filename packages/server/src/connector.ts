@@ -1,0 +1,96 @@
+/**
+ * Turns a processed batch into responses, the one place that knows how a held /meta/connect ends
+ * (SPEC: CONN-*). Transports call `respond` (request/response: long-polling, callback-polling) or
+ * `open`/`flush` (streams: websocket), and never touch the engine's queues themselves.
+ */
+import type { BayeuxCore, HeldConnect, ProcessResult } from './core.js';
+import { HANDSHAKE_ADVICE, errorReply } from './core.js';
+import type { Engine } from './engine.js';
+import { bayeuxError } from './errors.js';
+import type { Message, RawMessage } from './message.js';
+
+export class Connector {
+  /** The held connect of each session on this node: a second connect releases the first. */
+  private readonly held = new Map<string, () => void>();
+
+  constructor(
+    readonly core: BayeuxCore,
+    readonly engine: Engine,
+  ) {}
+
+  process(raws: readonly RawMessage[], transport: string): Promise<ProcessResult> {
+    return this.core.process(raws, { transport });
+  }
+
+  /**
+   * Request/response transports: runs the batch and resolves with the whole response array,
+   * waiting for deliveries when the batch holds a connect. If `signal` aborts (the client went
+   * away) the queued messages stay queued for the next connect: nothing is lost.
+   */
+  async respond(raws: readonly RawMessage[], transport: string, signal?: AbortSignal): Promise<Message[]> {
+    const result = await this.process(raws, transport);
+    if (!result.connect) return result.replies;
+    const delivered = await this.hold(result.connect, signal);
+    if (delivered === undefined) return result.replies;
+    return [...result.replies, ...delivered];
+  }
+
+  /**
+   * Waits until messages are queued, the hold time passes, the session goes, a newer connect
+   * arrives, or `signal` aborts. Resolves with deliveries followed by the connect reply, or
+   * undefined when aborted. With `wakeOnQueue` false (streams) queued messages do not end it.
+   */
+  hold(connect: HeldConnect, signal?: AbortSignal, wakeOnQueue = true): Promise<Message[] | undefined> {
+    const { clientId } = connect;
+    const engine = this.engine;
+    // [CONN-3] One held connect per session: the older one is answered now.
+    this.held.get(clientId)?.();
+    engine.connectOpened(clientId);
+    return new Promise((resolve) => {
+      let done = false;
+      let timer: NodeJS.Timeout | undefined;
+      let unwatch: () => void = () => {};
+      const finish = (aborted: boolean): void => {
+        if (done) return;
+        done = true;
+        if (timer) clearTimeout(timer);
+        unwatch();
+        signal?.removeEventListener('abort', onAbort);
+        if (this.held.get(clientId) === release) this.held.delete(clientId);
+        engine.connectClosed(clientId);
+        if (aborted) return resolve(undefined);
+        resolve(this.complete(connect));
+      };
+      const release = (): void => finish(false);
+      const onAbort = (): void => finish(true);
+      this.held.set(clientId, release);
+      if (signal?.aborted) return finish(true);
+      signal?.addEventListener('abort', onAbort);
+      if (connect.holdMs <= 0) return finish(false);
+      // Deliveries end the wait at once; coalescing happens naturally because everything queued by
+      // the time this microtask runs goes out in the same response.
+      // Streaming transports (websocket) flush deliveries themselves and keep the connect held.
+      if (wakeOnQueue) unwatch = engine.watch(clientId, () => queueMicrotask(release));
+      if (!done) timer = setTimeout(release, connect.holdMs);
+    });
+  }
+
+  /** The response that ends a connect: queued deliveries first, then the reply. */
+  async complete(connect: HeldConnect): Promise<Message[]> {
+    const queued = this.engine.take(connect.clientId);
+    // [CONN-5] A session that vanished (pruned, disconnected) while held gets 402 and handshake advice.
+    const alive = await this.engine.hasSession(connect.clientId);
+    const reply = alive ? connect.reply : errorReply(connect.reply, bayeuxError('session_unknown'), HANDSHAKE_ADVICE);
+    return [...queued, reply];
+  }
+
+  /** Answers the session's held connect now, if it has one on this node. */
+  release(clientId: string): void {
+    this.held.get(clientId)?.();
+  }
+
+  /** Releases every held connect (server shutdown). */
+  releaseAll(): void {
+    for (const release of [...this.held.values()]) release();
+  }
+}

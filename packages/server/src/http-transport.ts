@@ -1,0 +1,116 @@
+/**
+ * The HTTP transports over one mount path (SPEC: HTTP-*): `long-polling` (POST, JSON or form body)
+ * and `callback-polling` (GET with `message=` and `jsonp=`). They only frame bytes: parsing and
+ * checking is the codec's, protocol is the core's, waiting is the connector's.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeBody, decodeJson, encodeBatch } from './codec.js';
+import type { Connector } from './connector.js';
+import { errorReply } from './core.js';
+import { type BayeuxError, bayeuxError } from './errors.js';
+
+export interface HttpTransportOptions {
+  maxBodyBytes: number;
+  enabled: (connectionType: string) => boolean;
+}
+
+/** JavaScript identifiers, optionally dotted (`jQuery123.cb`): nothing that could inject script. */
+const JSONP_NAME = /^[A-Za-z_$][\w$]{0,127}(?:\.[A-Za-z_$][\w$]{0,127}){0,4}$/;
+
+export const DEFAULT_JSONP = 'jsonpcallback';
+
+export class HttpTransport {
+  constructor(
+    private readonly connector: Connector,
+    private readonly options: HttpTransportOptions,
+  ) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method === 'POST') return this.longPolling(req, res);
+    if (req.method === 'GET') return this.callbackPolling(req, res, url);
+    res.writeHead(405, { Allow: 'GET, POST', 'Content-Type': 'text/plain' }).end('method not allowed');
+  }
+
+  private async longPolling(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.options.enabled('long-polling')) return sendError(res, 400, bayeuxError('connection_type_unsupported'));
+    const body = await readBody(req, this.options.maxBodyBytes);
+    if (body === undefined) {
+      // [HTTP-3] Past the limit we stop reading and answer 413; the connection is closed after.
+      res.setHeader('Connection', 'close');
+      return sendError(res, 413, bayeuxError('body_too_large'));
+    }
+    const decoded = decodeBody(body, req.headers['content-type']);
+    if (!decoded.ok) return sendError(res, 400, decoded.error);
+    const replies = await this.connector.respond(decoded.messages, 'long-polling', abortOnClose(res));
+    if (res.destroyed) return;
+    res.writeHead(200, { 'Content-Type': 'application/json;charset=utf-8', 'Cache-Control': 'no-cache, no-store' });
+    res.end(encodeBatch(replies));
+  }
+
+  private async callbackPolling(_req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (!this.options.enabled('callback-polling')) {
+      return sendError(res, 400, bayeuxError('connection_type_unsupported'));
+    }
+    const callback = url.searchParams.get('jsonp') ?? DEFAULT_JSONP;
+    // [HTTP-5] The callback name is validated before anything is echoed into a script.
+    if (!JSONP_NAME.test(callback)) return sendError(res, 400, bayeuxError('jsonp_invalid'));
+    const message = url.searchParams.get('message');
+    if (message === null) return sendError(res, 400, bayeuxError('body_invalid'));
+    if (Buffer.byteLength(message) > this.options.maxBodyBytes) return sendError(res, 413, bayeuxError('body_too_large'));
+    const decoded = decodeJson(message);
+    const replies = decoded.ok
+      ? await this.connector.respond(decoded.messages, 'callback-polling', abortOnClose(res))
+      : [errorReply({}, decoded.error)];
+    if (res.destroyed) return;
+    // [HTTP-6] A comment prefix and nosniff stop the response being read as anything but script.
+    res.writeHead(decoded.ok ? 200 : 400, {
+      'Content-Type': 'text/javascript;charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-cache, no-store',
+    });
+    res.end(`/**/${callback}(${encodeBatch(replies)});`);
+  }
+}
+
+/** A signal that fires if the client goes away before we answer, so a held connect lets go. */
+function abortOnClose(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+/** Reads the body up to `limit` bytes; undefined when it is larger (the rest is not buffered). */
+export function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        // Answer now; what is still coming is drained and dropped, never buffered.
+        over = true;
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function sendError(res: ServerResponse, status: number, error: BayeuxError): void {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8' });
+  res.end(encodeBatch([errorReply({}, error)]));
+}

@@ -1,0 +1,12 @@
+export { createKuiperServer, KuiperServer, ALL_CONNECTION_TYPES } from './server.js';
+export type { KuiperServerOptions, ConnectionType, ListenOptions, KuiperEventMap } from './server.js';
+export { BayeuxCore, errorReply } from './core.js';
+export type { ServiceHandler, ServiceContext, ProcessResult, HeldConnect, CoreOptions } from './core.js';
+export { MemoryEngine } from './memory-engine.js';
+export type { Engine, EngineEvent, EngineOptions, EngineStats, RemovalReason, ChannelListener } from './engine.js';
+export { BayeuxError, bayeuxError, ERROR_CODES } from './errors.js';
+export type { ErrorName } from './errors.js';
+export { decodeBody, decodeJson, decodeForm, checkMessage, encodeBatch } from './codec.js';
+export { isValidChannelName, matchingPatterns, patternMatches, channelKind } from './channel.js';
+export type { Message, Advice, RawMessage } from './message.js';
+export { createLogger, setLogLevel } from './log.js';

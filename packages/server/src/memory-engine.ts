@@ -1,0 +1,271 @@
+/**
+ * The default engine: all state in Maps and Sets of this process (never plain objects keyed by
+ * client input, so `__proto__` or `constructor` as a channel or clientId is just a string).
+ */
+import { randomBytes } from 'node:crypto';
+import { matchingPatterns, parentChannel } from './channel.js';
+import type {
+  ChannelListener,
+  Engine,
+  EngineEvent,
+  EngineOptions,
+  EngineStats,
+  RemovalReason,
+} from './engine.js';
+import type { Message } from './message.js';
+
+interface SessionState {
+  readonly id: string;
+  readonly subscriptions: Set<string>;
+  queue: Message[];
+  watcher: (() => void) | undefined;
+  /** Held connects in flight; a session with one is never pruned. */
+  connects: number;
+  /** When the last connect reply went out (or the handshake, before any connect). */
+  lastSeen: number;
+}
+
+interface ChannelState {
+  readonly subscribers: Set<string>;
+  readonly listeners: Set<ChannelListener>;
+  persistent: boolean;
+}
+
+/** 160 random bits, base36: more than the 128 the spec asks for, and URL-safe. */
+export function newClientId(): string {
+  const bytes = randomBytes(20);
+  return BigInt(`0x${bytes.toString('hex')}`).toString(36);
+}
+
+export class MemoryEngine implements Engine {
+  readonly name = 'memory';
+  private readonly sessions = new Map<string, SessionState>();
+  private readonly channels = new Map<string, ChannelState>();
+  private subscriptionCount = 0;
+  private options: EngineOptions | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  start(options: EngineOptions): void {
+    this.options = options;
+    this.timer = setInterval(() => this.sweep(Date.now()), options.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  private emit(event: EngineEvent): void {
+    this.options?.onEvent(event);
+  }
+
+  async createSession(): Promise<string> {
+    const id = newClientId();
+    this.sessions.set(id, {
+      id,
+      subscriptions: new Set(),
+      queue: [],
+      watcher: undefined,
+      connects: 0,
+      lastSeen: Date.now(),
+    });
+    this.emit({ type: 'session:added', clientId: id });
+    return id;
+  }
+
+  async hasSession(clientId: string): Promise<boolean> {
+    return this.sessions.has(clientId);
+  }
+
+  async destroySession(clientId: string, reason: RemovalReason): Promise<boolean> {
+    return this.remove(clientId, reason);
+  }
+
+  private remove(clientId: string, reason: RemovalReason): boolean {
+    const session = this.sessions.get(clientId);
+    if (!session) return false;
+    for (const pattern of session.subscriptions) this.dropSubscriber(pattern, clientId);
+    session.subscriptions.clear();
+    session.queue = [];
+    this.sessions.delete(clientId);
+    this.emit({ type: 'session:removed', clientId, reason });
+    // Wake the watcher so a held connect or an open stream notices the session is gone.
+    const watcher = session.watcher;
+    session.watcher = undefined;
+    watcher?.();
+    return true;
+  }
+
+  private channel(name: string): ChannelState {
+    let state = this.channels.get(name);
+    if (!state) {
+      state = { subscribers: new Set(), listeners: new Set(), persistent: false };
+      this.channels.set(name, state);
+      this.emit({ type: 'channel:added', channel: name });
+      // Parents exist while a child does, as in CometD's channel tree; they are swept after it.
+      const parent = parentChannel(name);
+      if (parent !== undefined) this.channel(parent);
+    }
+    return state;
+  }
+
+  private dropSubscriber(pattern: string, clientId: string): void {
+    const state = this.channels.get(pattern);
+    if (state?.subscribers.delete(clientId)) {
+      this.subscriptionCount--;
+      this.emit({ type: 'subscription:removed', clientId, channel: pattern });
+    }
+  }
+
+  async subscribe(clientId: string, pattern: string): Promise<boolean> {
+    const session = this.sessions.get(clientId);
+    if (!session) return false;
+    const state = this.channel(pattern);
+    if (!state.subscribers.has(clientId)) {
+      state.subscribers.add(clientId);
+      session.subscriptions.add(pattern);
+      this.subscriptionCount++;
+      this.emit({ type: 'subscription:added', clientId, channel: pattern });
+    }
+    return true;
+  }
+
+  async unsubscribe(clientId: string, pattern: string): Promise<boolean> {
+    const session = this.sessions.get(clientId);
+    if (!session) return false;
+    if (session.subscriptions.delete(pattern)) this.dropSubscriber(pattern, clientId);
+    return true;
+  }
+
+  async publish(message: Message): Promise<number> {
+    this.channel(message.channel);
+    const patterns = matchingPatterns(message.channel);
+    // Most publishes match one pattern with subscribers; only build a de-duplicating set when
+    // several patterns have subscribers, so a session gets one copy however many match.
+    let first: Set<string> | undefined;
+    let seen: Set<string> | undefined;
+    for (const pattern of patterns) {
+      const state = this.channels.get(pattern);
+      if (!state) continue;
+      for (const listener of state.listeners) {
+        try {
+          listener(message);
+        } catch {
+          // A server-side listener's bug must not stop delivery to anyone else.
+        }
+      }
+      if (state.subscribers.size === 0) continue;
+      if (first === undefined) first = state.subscribers;
+      else {
+        seen ??= new Set(first);
+        for (const id of state.subscribers) seen.add(id);
+      }
+    }
+    const targets = seen ?? first;
+    if (!targets) return 0;
+    let count = 0;
+    for (const id of targets) {
+      const session = this.sessions.get(id);
+      if (session) {
+        this.enqueue(session, message);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private enqueue(session: SessionState, message: Message): void {
+    session.queue.push(message);
+    if (session.queue.length === 1) session.watcher?.();
+  }
+
+  async deliver(clientId: string, messages: Message[]): Promise<boolean> {
+    const session = this.sessions.get(clientId);
+    if (!session) return false;
+    for (const m of messages) this.enqueue(session, m);
+    return true;
+  }
+
+  take(clientId: string): Message[] {
+    const session = this.sessions.get(clientId);
+    if (!session || session.queue.length === 0) return [];
+    const out = session.queue;
+    session.queue = [];
+    return out;
+  }
+
+  watch(clientId: string, onQueued: () => void): () => void {
+    const session = this.sessions.get(clientId);
+    if (!session) {
+      onQueued();
+      return () => {};
+    }
+    session.watcher = onQueued;
+    if (session.queue.length > 0) onQueued();
+    return () => {
+      if (session.watcher === onQueued) session.watcher = undefined;
+    };
+  }
+
+  connectOpened(clientId: string): void {
+    const session = this.sessions.get(clientId);
+    if (session) session.connects++;
+  }
+
+  connectClosed(clientId: string): void {
+    const session = this.sessions.get(clientId);
+    if (!session) return;
+    session.connects = Math.max(0, session.connects - 1);
+    session.lastSeen = Date.now();
+  }
+
+  listen(pattern: string, listener: ChannelListener): () => void {
+    this.channel(pattern).listeners.add(listener);
+    return () => {
+      this.channels.get(pattern)?.listeners.delete(listener);
+    };
+  }
+
+  setPersistent(channel: string, persistent: boolean): void {
+    this.channel(channel).persistent = persistent;
+  }
+
+  /** Prunes sessions that stopped connecting, then sweeps channels nobody uses. */
+  sweep(now: number): void {
+    const opts = this.options;
+    if (!opts) return;
+    const limit = opts.maxInterval + opts.interval;
+    for (const session of [...this.sessions.values()]) {
+      if (session.connects === 0 && now - session.lastSeen > limit) this.remove(session.id, 'pruned');
+    }
+    this.sweepChannels();
+  }
+
+  private sweepChannels(): void {
+    const parents = new Set<string>();
+    for (const name of this.channels.keys()) {
+      const parent = parentChannel(name);
+      if (parent !== undefined) parents.add(parent);
+    }
+    // Deepest first, so a chain `/a/b/c` → `/a/b` → `/a` goes in one sweep.
+    const names = [...this.channels.keys()].sort((a, b) => b.length - a.length);
+    for (const name of names) {
+      const state = this.channels.get(name);
+      if (!state || state.persistent || state.subscribers.size > 0 || state.listeners.size > 0) continue;
+      if (parents.has(name)) continue;
+      this.channels.delete(name);
+      this.emit({ type: 'channel:removed', channel: name });
+      const parent = parentChannel(name);
+      if (parent === undefined) continue;
+      // The parent stays a parent only while some other child remains.
+      const stillParent = [...this.channels.keys()].some((n) => parentChannel(n) === parent);
+      if (!stillParent) parents.delete(parent);
+    }
+  }
+
+  stats(): EngineStats {
+    return { clients: this.sessions.size, channels: this.channels.size, subscriptions: this.subscriptionCount };
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const id of [...this.sessions.keys()]) this.remove(id, 'server');
+    this.channels.clear();
+  }
+}

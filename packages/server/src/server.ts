@@ -1,0 +1,261 @@
+/**
+ * The embedding API (SPEC: API-*): `createKuiperServer(options)` wires codec, core, engine and
+ * transports together, attaches to a node:http server (its own or the application's), and exposes
+ * server-side publish/subscribe, `/service` handlers, events and stats.
+ */
+import { type IncomingMessage, type Server as HttpServer, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { channelKind, isValidChannelName, isWild } from './channel.js';
+import { Connector } from './connector.js';
+import { BayeuxCore, type ServiceHandler } from './core.js';
+import type { ChannelListener, Engine, EngineEvent, EngineEventType, EngineStats } from './engine.js';
+import { bayeuxError } from './errors.js';
+import { HttpTransport, sendError } from './http-transport.js';
+import { createLogger } from './log.js';
+import { MemoryEngine } from './memory-engine.js';
+import type { Message } from './message.js';
+import { WsTransport } from './ws-transport.js';
+
+const log = createLogger('server');
+
+export const ALL_CONNECTION_TYPES = ['websocket', 'long-polling', 'callback-polling'] as const;
+export type ConnectionType = (typeof ALL_CONNECTION_TYPES)[number];
+
+export interface KuiperServerOptions {
+  /** Mount path; the sub-paths `/handshake`, `/connect`, `/disconnect` are served too. */
+  path?: string;
+  /** Held-connect time, ms. Default 30000 (CometD's). */
+  timeout?: number;
+  /** Advised pause between connects, ms. Default 0. */
+  interval?: number;
+  /** A session without a connect for this long after its last connect reply is pruned. Default 10000. */
+  maxInterval?: number;
+  /** How often pruning and channel sweeping run, ms. Default 1000. */
+  sweepIntervalMs?: number;
+  /** Largest HTTP body or WebSocket frame accepted, bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Enabled connection types, in the order handshake replies list them. Default: all. */
+  transports?: readonly ConnectionType[];
+  /** Shared state; defaults to a new in-memory engine. */
+  engine?: Engine;
+  /** Serve `GET /_kuiper/stats` as JSON. Default false. */
+  stats?: boolean;
+}
+
+export type KuiperEventMap = { [K in EngineEventType]: Extract<EngineEvent, { type: K }> };
+type Listener<K extends EngineEventType> = (event: KuiperEventMap[K]) => void;
+
+export interface ListenOptions {
+  port?: number;
+  host?: string;
+}
+
+export class KuiperServer {
+  readonly path: string;
+  readonly engine: Engine;
+  private readonly connector: Connector;
+  private readonly http: HttpTransport;
+  private readonly ws: WsTransport;
+  private readonly services = new Map<string, ServiceHandler>();
+  private readonly listeners = new Map<EngineEventType, Set<(event: EngineEvent) => void>>();
+  private readonly attached = new Map<HttpServer, () => void>();
+  private readonly transports: readonly ConnectionType[];
+  private readonly serveStats: boolean;
+  private own: HttpServer | undefined;
+  private closed = false;
+
+  constructor(options: KuiperServerOptions = {}) {
+    this.path = normalisePath(options.path ?? '/bayeux');
+    const timeout = options.timeout ?? 30_000;
+    const interval = options.interval ?? 0;
+    const maxInterval = options.maxInterval ?? 10_000;
+    const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    this.transports = options.transports ?? ALL_CONNECTION_TYPES;
+    this.serveStats = options.stats ?? false;
+    this.engine = options.engine ?? new MemoryEngine();
+    this.engine.start({
+      maxInterval,
+      interval,
+      sweepIntervalMs: options.sweepIntervalMs ?? 1000,
+      onEvent: (event) => this.emit(event),
+    });
+    const core = new BayeuxCore(this.engine, {
+      timeout,
+      interval,
+      maxInterval,
+      connectionTypes: () => [...this.transports],
+      services: this.services,
+    });
+    this.connector = new Connector(core, this.engine);
+    this.http = new HttpTransport(this.connector, {
+      maxBodyBytes,
+      enabled: (type) => (this.transports as readonly string[]).includes(type),
+    });
+    this.ws = new WsTransport(this.connector, { maxMessageBytes: maxBodyBytes });
+  }
+
+  /** Serves Kuiper's paths on an existing server; everything else is left to its other handlers. */
+  attach(server: HttpServer): this {
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+      this.handleRequest(req, res);
+    };
+    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+      this.handleUpgrade(req, socket, head);
+    };
+    server.prependListener('request', onRequest);
+    server.on('upgrade', onUpgrade);
+    this.attached.set(server, () => {
+      server.off('request', onRequest);
+      server.off('upgrade', onUpgrade);
+    });
+    return this;
+  }
+
+  /**
+   * Handles the request if it is Kuiper's and returns true; returns false (touching nothing) if
+   * not. When attached with `attach()`, other handlers should check `res.headersSent` or the path.
+   */
+  handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (this.serveStats && url.pathname === '/_kuiper/stats' && req.method === 'GET') {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+      res.end(JSON.stringify(this.stats()));
+      return true;
+    }
+    if (!this.owns(url.pathname)) return false;
+    this.http.handle(req, res, url).catch((err: unknown) => {
+      log.error('request failed', err);
+      if (!res.writableEnded) sendError(res, 500, bayeuxError('server_error'));
+    });
+    return true;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!this.owns(url.pathname)) return false;
+    if (!this.transports.includes('websocket')) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return true;
+    }
+    this.ws.upgrade(req, socket, head);
+    return true;
+  }
+
+  /** The mount path and the sub-paths the cometd client posts to. */
+  private owns(pathname: string): boolean {
+    if (pathname === this.path || pathname === `${this.path}/`) return true;
+    if (!pathname.startsWith(`${this.path}/`)) return false;
+    const rest = pathname.slice(this.path.length + 1);
+    return rest === 'handshake' || rest === 'connect' || rest === 'disconnect';
+  }
+
+  /** Starts a node:http server of its own; resolves with the port and the Bayeux URL. */
+  async listen(options: ListenOptions = {}): Promise<{ port: number; url: string; server: HttpServer }> {
+    const server = createServer((req, res) => {
+      if (!res.headersSent && !res.writableEnded && !this.handleRequest(req, res)) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      }
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!this.handleUpgrade(req, socket, head)) socket.destroy();
+    });
+    this.own = server;
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    const shownHost = host.includes(':') ? `[${host}]` : host;
+    return { port, url: `http://${shownHost}:${port}${this.path}`, server };
+  }
+
+  /** Publishes from the server to every subscriber of `channel`. */
+  async publish(channel: string, data: unknown): Promise<number> {
+    if (!isValidChannelName(channel) || isWild(channel) || channelKind(channel) !== 'broadcast') {
+      throw bayeuxError('channel_invalid');
+    }
+    return this.engine.publish({ channel, data });
+  }
+
+  /** A server-side subscriber; returns the function that removes it. */
+  subscribe(pattern: string, listener: ChannelListener): () => void {
+    if (!isValidChannelName(pattern)) throw bayeuxError('channel_invalid');
+    return this.engine.listen(pattern, listener);
+  }
+
+  /** Sends messages to one session only. */
+  deliver(clientId: string, channel: string, data: unknown): Promise<boolean> {
+    const message: Message = { channel, data };
+    return this.engine.deliver(clientId, [message]);
+  }
+
+  /** Registers a `/service/**` handler (exact channel or wildcard pattern). */
+  addService(channel: string, handler: ServiceHandler): () => void {
+    if (!isValidChannelName(channel) || channelKind(channel) !== 'service') throw bayeuxError('channel_invalid');
+    this.services.set(channel, handler);
+    return () => {
+      if (this.services.get(channel) === handler) this.services.delete(channel);
+    };
+  }
+
+  /** Marks a channel persistent: it is never swept, even with no subscribers. */
+  setPersistent(channel: string, persistent = true): void {
+    this.engine.setPersistent(channel, persistent);
+  }
+
+  on<K extends EngineEventType>(type: K, listener: Listener<K>): () => void {
+    let set = this.listeners.get(type);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(type, set);
+    }
+    const wrapped = listener as (event: EngineEvent) => void;
+    set.add(wrapped);
+    return () => set.delete(wrapped);
+  }
+
+  private emit(event: EngineEvent): void {
+    const set = this.listeners.get(event.type);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        listener(event);
+      } catch (err) {
+        log.error(`listener for ${event.type} failed`, err);
+      }
+    }
+  }
+
+  stats(): EngineStats {
+    return this.engine.stats();
+  }
+
+  /** Ends held connects, closes sockets and the server it created, and stops the engine. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.connector.releaseAll();
+    this.ws.close();
+    for (const detach of this.attached.values()) detach();
+    this.attached.clear();
+    const own = this.own;
+    if (own) {
+      await new Promise<void>((resolve) => {
+        own.close(() => resolve());
+        own.closeAllConnections();
+      });
+    }
+    await this.engine.close();
+  }
+}
+
+function normalisePath(path: string): string {
+  const withSlash = path.startsWith('/') ? path : `/${path}`;
+  return withSlash.length > 1 && withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
+}
+
+export function createKuiperServer(options: KuiperServerOptions = {}): KuiperServer {
+  return new KuiperServer(options);
+}

@@ -1,0 +1,128 @@
+/**
+ * The `websocket` transport (SPEC: WS-*): the `ws` package on the mount path. Each text frame is a
+ * JSON array (or object) of messages. Replies go back at once; deliveries stream as they are
+ * queued, coalesced per tick into one array frame; a held connect is answered when its time is up.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { decodeJson, encodeBatch } from './codec.js';
+import type { Connector } from './connector.js';
+import { errorReply } from './core.js';
+import { createLogger } from './log.js';
+import type { Message } from './message.js';
+
+const log = createLogger('ws');
+
+export interface WsTransportOptions {
+  maxMessageBytes: number;
+}
+
+export class WsTransport {
+  private readonly wss: WebSocketServer;
+  private readonly sockets = new Set<WsConnection>();
+
+  constructor(
+    private readonly connector: Connector,
+    options: WsTransportOptions,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
+  }
+
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = new WsConnection(ws, this.connector);
+      this.sockets.add(conn);
+      ws.once('close', () => {
+        this.sockets.delete(conn);
+        conn.closed();
+      });
+    });
+  }
+
+  close(): void {
+    for (const conn of this.sockets) conn.terminate();
+    this.sockets.clear();
+    this.wss.close();
+  }
+}
+
+/** One socket, possibly carrying several sessions (each with its own watcher). */
+class WsConnection {
+  private readonly watched = new Map<string, () => void>();
+  private readonly flushing = new Set<string>();
+  private readonly aborts = new AbortController();
+  /** Frames are handled one at a time so replies keep the order the client sent. */
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly connector: Connector,
+  ) {
+    ws.on('message', (data, isBinary) => {
+      const text = isBinary ? '' : data.toString();
+      this.chain = this.chain.then(() => this.onFrame(text)).catch((err) => log.error('frame failed', err));
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  private send(messages: Message[]): void {
+    if (messages.length === 0 || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(encodeBatch(messages));
+  }
+
+  private async onFrame(text: string): Promise<void> {
+    const decoded = decodeJson(text);
+    if (!decoded.ok) return this.send([errorReply({}, decoded.error)]);
+    const result = await this.connector.process(decoded.messages, 'websocket');
+    this.send(result.replies);
+    const connect = result.connect;
+    if (!connect) return;
+    this.watch(connect.clientId);
+    // The connect's own wait runs beside the stream; the next frame is not held up by it.
+    void this.connector.hold(connect, this.aborts.signal, false).then((reply) => {
+      if (reply) this.send(reply);
+    });
+  }
+
+  /** Streams a session's deliveries over this socket from its first connect on. */
+  private watch(clientId: string): void {
+    if (this.watched.has(clientId)) return;
+    const unwatch = this.connector.engine.watch(clientId, () => this.scheduleFlush(clientId));
+    this.watched.set(clientId, unwatch);
+  }
+
+  private scheduleFlush(clientId: string): void {
+    if (this.flushing.has(clientId)) return;
+    this.flushing.add(clientId);
+    // setImmediate rather than a microtask: every publish handled in this turn of the event loop
+    // lands in the same frame.
+    setImmediate(() => {
+      this.flushing.delete(clientId);
+      void this.flush(clientId);
+    });
+  }
+
+  private async flush(clientId: string): Promise<void> {
+    const messages = this.connector.engine.take(clientId);
+    if (messages.length > 0) return this.send(messages);
+    // Woken with nothing queued: the session was removed. Answer its held connect (with 402).
+    if (!(await this.connector.engine.hasSession(clientId))) {
+      this.watched.get(clientId)?.();
+      this.watched.delete(clientId);
+      this.connector.release(clientId);
+    }
+  }
+
+  closed(): void {
+    // Held connects let go without a reply; the sessions stay until pruned, so a client that
+    // reconnects within maxInterval finds its subscriptions and queued messages intact.
+    this.aborts.abort();
+    for (const unwatch of this.watched.values()) unwatch();
+    this.watched.clear();
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+}
