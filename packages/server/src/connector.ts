@@ -4,9 +4,7 @@
  * `open`/`flush` (streams: websocket), and never touch the engine's queues themselves.
  */
 import type { BayeuxCore, HeldConnect, ProcessResult } from './core.js';
-import { HANDSHAKE_ADVICE, errorReply } from './core.js';
 import type { Engine } from './engine.js';
-import { bayeuxError } from './errors.js';
 import type { Message, RawMessage } from './message.js';
 
 export class Connector {
@@ -75,13 +73,9 @@ export class Connector {
     });
   }
 
-  /** The response that ends a connect: queued deliveries first, then the reply. */
-  async complete(connect: HeldConnect): Promise<Message[]> {
-    const queued = this.engine.take(connect.clientId);
-    // [CONN-5] A session that vanished (pruned, disconnected) while held gets 402 and handshake advice.
-    const alive = await this.engine.hasSession(connect.clientId);
-    const reply = alive ? connect.reply : errorReply(connect.reply, bayeuxError('session_unknown'), HANDSHAKE_ADVICE);
-    return [...queued, reply];
+  /** The response that ends a connect: queued deliveries first, then the reply (the core's job). */
+  complete(connect: HeldConnect): Promise<Message[]> {
+    return this.core.completeConnect(connect);
   }
 
   /** Answers the session's held connect now, if it has one on this node. */

@@ -4,9 +4,11 @@
  * back to the transport as a `HeldConnect`, and the transport decides how to wait for it.
  */
 import { channelKind, isValidChannelName, isWild, matchingPatterns } from './channel.js';
-import { checkMessage } from './codec.js';
+import { checkMessage, encodeMessage } from './codec.js';
 import type { Engine } from './engine.js';
 import { BayeuxError, bayeuxError, toBayeuxError } from './errors.js';
+import { type ExtensionContext, ExtensionPipeline, isRejection } from './extension.js';
+import { type Authorizers, type SecurityPolicy, type SessionInfo, denial } from './security.js';
 import { createLogger } from './log.js';
 import { type Advice, BAYEUX_VERSION, META, type Message, type RawMessage } from './message.js';
 
@@ -29,11 +31,24 @@ export interface ServiceContext {
 /** A `/service/**` handler: its return value (if not undefined) goes back to the sender only. */
 export type ServiceHandler = (data: unknown, ctx: ServiceContext) => unknown;
 
+export interface CoreLimits {
+  /** Most subscriptions one session may hold. */
+  maxSubscriptions: number;
+  /** Largest published message (serialised delivery), bytes. */
+  maxMessageBytes: number;
+}
+
 export interface CoreOptions extends AdviceOptions {
   /** Connection types enabled on this server, as listed in handshake replies. */
   connectionTypes: () => string[];
   services: ReadonlyMap<string, ServiceHandler>;
+  extensions?: ExtensionPipeline;
+  policy?: SecurityPolicy;
+  authorizers?: Authorizers;
+  limits?: Partial<CoreLimits>;
 }
+
+export const DEFAULT_LIMITS: CoreLimits = { maxSubscriptions: 1000, maxMessageBytes: 256 * 1024 };
 
 export interface ProcessContext {
   /** The transport the batch arrived on, e.g. `long-polling`. */
@@ -42,6 +57,9 @@ export interface ProcessContext {
 
 export interface HeldConnect {
   clientId: string;
+  /** The connect as received (after incoming extensions). */
+  request: Message;
+  transport: string;
   /** The reply to send when the wait ends (deliveries go before it). */
   reply: Message;
   /** 0: answer at once. */
@@ -81,10 +99,16 @@ export function errorReply(
 export const HANDSHAKE_ADVICE: Advice = { reconnect: 'handshake', interval: 0 };
 
 export class BayeuxCore {
+  private readonly extensions: ExtensionPipeline;
+  private readonly limits: CoreLimits;
+
   constructor(
     private readonly engine: Engine,
     private readonly options: CoreOptions,
-  ) {}
+  ) {
+    this.extensions = options.extensions ?? new ExtensionPipeline();
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+  }
 
   private retryAdvice(): Advice {
     const { timeout, interval, maxInterval } = this.options;
@@ -96,25 +120,63 @@ export class BayeuxCore {
     const handshake = raws.find((m) => m['channel'] === META.handshake);
     // [HS-5] Other messages batched with a handshake are ignored: they have no clientId yet.
     const batch = handshake ? [handshake] : raws;
+    const extCtx: ExtensionContext = { transport: ctx.transport, engine: this.engine };
     for (const raw of batch) {
+      const replies: Message[] = [];
+      let request: Message | undefined;
       try {
-        await this.one(raw, ctx, result);
+        request = await this.one(raw, ctx, extCtx, replies, result);
       } catch (err) {
         const error = toBayeuxError(err);
         if (!(err instanceof BayeuxError)) log.error('handler failed', err);
-        result.replies.push(errorReply(raw, error));
+        replies.push(errorReply(raw, error));
+      }
+      for (const reply of replies) {
+        result.replies.push(request ? await this.outgoing(reply, request, extCtx) : reply);
       }
     }
     return result;
   }
 
-  private async one(raw: RawMessage, ctx: ProcessContext, result: ProcessResult): Promise<void> {
+  /** [EXT-2] Replies pass the outgoing hooks; a failing hook cannot take the reply away. */
+  private async outgoing(reply: Message, request: Message, ctx: ExtensionContext): Promise<Message> {
+    if (this.extensions.size === 0) return reply;
+    try {
+      return await this.extensions.outgoing(reply, request, ctx);
+    } catch (err) {
+      log.error('outgoing extension failed', err);
+      return reply;
+    }
+  }
+
+  /** Handles one message; returns it as the extensions left it (for the outgoing hooks). */
+  private async one(
+    raw: RawMessage,
+    ctx: ProcessContext,
+    extCtx: ExtensionContext,
+    replies: Message[],
+    result: ProcessResult,
+  ): Promise<Message | undefined> {
     const checked = checkMessage(raw);
     if (checked instanceof BayeuxError) {
-      result.replies.push(errorReply(raw, checked));
-      return;
+      replies.push(errorReply(raw, checked));
+      return undefined;
     }
-    const msg = checked;
+    // [EXT-1] Every message, meta or not and whatever its suffix, goes through the pipeline.
+    const incoming = this.extensions.size === 0 ? checked : await this.extensions.incoming(checked, extCtx);
+    if (isRejection(incoming)) {
+      replies.push(errorReply(checked, incoming.reject, incoming.advice));
+      return checked;
+    }
+    // The message's replies are collected apart so the outgoing hooks can see them with it.
+    const own: ProcessResult = { replies };
+    await this.act(incoming, ctx, own);
+    if (own.connect) result.connect = own.connect;
+    if (own.handshake) result.handshake = own.handshake;
+    return incoming;
+  }
+
+  private async act(msg: Message, ctx: ProcessContext, result: ProcessResult): Promise<void> {
     const kind = channelKind(msg.channel);
     if (kind === 'meta') {
       switch (msg.channel) {
@@ -138,22 +200,56 @@ export class BayeuxCore {
       result.replies.push(errorReply(msg, bayeuxError('channel_invalid')));
       return;
     }
-    if (!(await this.knownSession(msg, result))) return;
+    const session = await this.session(msg, result);
+    if (!session) return;
     if (kind === 'service') return this.service(msg, result);
-    return this.publish(msg, result);
+    return this.publish(msg, session, result);
   }
 
-  /** [SESS-1] An unknown clientId gets 402::session_unknown with advice to handshake again. */
-  private async knownSession(msg: Message, result: ProcessResult): Promise<boolean> {
+  /**
+   * [SESS-1] An unknown clientId gets 402::session_unknown with advice to handshake again.
+   * [SEC-4] The policy re-checks an established session; a failed check ends it.
+   */
+  private async session(msg: Message, result: ProcessResult): Promise<SessionInfo | undefined> {
     if (msg.clientId === undefined) {
       result.replies.push(errorReply(msg, bayeuxError('client_id_missing'), HANDSHAKE_ADVICE));
-      return false;
+      return undefined;
     }
     if (!(await this.engine.hasSession(msg.clientId))) {
       result.replies.push(errorReply(msg, bayeuxError('session_unknown'), HANDSHAKE_ADVICE));
-      return false;
+      return undefined;
     }
-    return true;
+    const session: SessionInfo = { clientId: msg.clientId, data: await this.engine.sessionData(msg.clientId) };
+    const check = this.options.policy?.checkSession;
+    if (check) {
+      const reason = denial(await check(session, msg));
+      if (reason !== undefined) {
+        await this.engine.destroySession(msg.clientId, 'policy');
+        result.replies.push(errorReply(msg, bayeuxError('session_expired', reason), HANDSHAKE_ADVICE));
+        return undefined;
+      }
+    }
+    return session;
+  }
+
+  /** [SEC-2][SEC-3] Policy hook, then channel authorizers; the reason goes in the 403 error. */
+  private async allowed(
+    op: 'subscribe' | 'publish',
+    session: SessionInfo,
+    channel: string,
+    msg: Message,
+  ): Promise<BayeuxError | undefined> {
+    const policy = this.options.policy;
+    if (!this.engine.hasChannel(channel)) {
+      const reason = policy?.canCreate ? denial(await policy.canCreate(session, channel, msg)) : undefined;
+      const byAuth = reason ?? (await this.options.authorizers?.check('create', channel, session, msg));
+      if (byAuth !== undefined) return bayeuxError('create_denied', byAuth);
+    }
+    const hook = op === 'subscribe' ? policy?.canSubscribe : policy?.canPublish;
+    const reason = hook ? denial(await hook.call(policy, session, channel, msg)) : undefined;
+    const byAuth = reason ?? (await this.options.authorizers?.check(op, channel, session, msg));
+    if (byAuth === undefined) return undefined;
+    return bayeuxError(op === 'subscribe' ? 'subscribe_denied' : 'publish_denied', byAuth);
   }
 
   private async handshake(msg: Message, result: ProcessResult): Promise<void> {
@@ -171,7 +267,15 @@ export class BayeuxCore {
       result.replies.push(reply);
       return;
     }
-    const clientId = await this.engine.createSession();
+    // [SEC-1] A refused handshake says so with reconnect:none, so clients stop instead of looping.
+    const verdict = this.options.policy?.canHandshake ? await this.options.policy.canHandshake(msg) : true;
+    const reason = denial(verdict);
+    if (reason !== undefined) {
+      result.replies.push(errorReply(msg, bayeuxError('handshake_denied', reason), { reconnect: 'none' }));
+      return;
+    }
+    const data = typeof verdict === 'object' ? verdict.data : undefined;
+    const clientId = await this.engine.createSession(data);
     const reply = replyTo(msg, true);
     reply.clientId = clientId;
     reply.version = BAYEUX_VERSION;
@@ -182,7 +286,7 @@ export class BayeuxCore {
   }
 
   private async connect(msg: Message, ctx: ProcessContext, result: ProcessResult): Promise<void> {
-    if (!(await this.knownSession(msg, result))) return;
+    if (!(await this.session(msg, result))) return;
     const clientId = msg.clientId as string;
     const reply = replyTo(msg, true);
     reply.clientId = clientId;
@@ -192,29 +296,60 @@ export class BayeuxCore {
     const asked = msg.advice?.timeout;
     const holdMs =
       typeof asked === 'number' && asked >= 0 ? Math.min(asked, this.options.timeout) : this.options.timeout;
-    result.connect = { clientId, reply, holdMs };
+    result.connect = { clientId, request: msg, transport: ctx.transport, reply, holdMs };
     log.debug(`connect ${clientId} over ${ctx.transport}, hold ${holdMs} ms`);
   }
 
+  /**
+   * Ends a held connect: queued deliveries (in ack mode, every unacknowledged one, as a numbered
+   * batch) followed by the connect reply, which passes the outgoing extensions.
+   */
+  async completeConnect(connect: HeldConnect): Promise<Message[]> {
+    const { clientId } = connect;
+    let reply = connect.reply;
+    let messages: Message[];
+    if (this.engine.isAck(clientId)) {
+      // [ACK-1] The connect carries the last batch the client received; the reply names this one.
+      const acked = connect.request.ext?.['ack'];
+      const batch = this.engine.takeBatch(clientId, typeof acked === 'number' ? acked : undefined);
+      messages = batch.messages;
+      reply = { ...reply, ext: { ...reply.ext, ack: batch.batch } };
+    } else {
+      messages = this.engine.take(clientId);
+    }
+    // [CONN-5] A session that vanished (pruned, disconnected) while held gets 402 and handshake advice.
+    if (!(await this.engine.hasSession(clientId))) {
+      reply = errorReply(reply, bayeuxError('session_unknown'), HANDSHAKE_ADVICE);
+    }
+    const ctx: ExtensionContext = { transport: connect.transport, engine: this.engine };
+    return [...messages, await this.outgoing(reply, connect.request, ctx)];
+  }
+
   private async subscription(msg: Message, result: ProcessResult, add: boolean): Promise<void> {
-    if (!(await this.knownSession(msg, result))) return;
-    const clientId = msg.clientId as string;
+    const session = await this.session(msg, result);
+    if (!session) return;
+    const clientId = session.clientId;
     const wanted = msg.subscription;
     if (wanted === undefined || (Array.isArray(wanted) && wanted.length === 0)) {
       result.replies.push(errorReply(msg, bayeuxError('subscription_missing')));
       return;
     }
     const list = Array.isArray(wanted) ? wanted : [wanted];
-    // [SUB-2] All or nothing: one invalid or forbidden pattern fails the whole request.
+    const fail = (error: BayeuxError): void => {
+      result.replies.push(withSubscription(errorReply(msg, error), wanted));
+    };
+    // [SUB-2] All or nothing: one invalid, forbidden or denied pattern fails the whole request.
     for (const pattern of list) {
-      if (!isValidChannelName(pattern)) {
-        result.replies.push(withSubscription(errorReply(msg, bayeuxError('channel_invalid')), wanted));
-        return;
+      if (!isValidChannelName(pattern)) return fail(bayeuxError('channel_invalid'));
+      if (channelKind(pattern) === 'meta') return fail(bayeuxError('channel_forbidden', pattern));
+      if (add && channelKind(pattern) === 'broadcast') {
+        const denied = await this.allowed('subscribe', session, pattern, msg);
+        if (denied) return fail(denied);
       }
-      if (channelKind(pattern) === 'meta') {
-        result.replies.push(withSubscription(errorReply(msg, bayeuxError('channel_forbidden', pattern)), wanted));
-        return;
-      }
+    }
+    // [LIMIT-3] A session holds at most maxSubscriptions subscriptions.
+    if (add && this.engine.subscriptionCount(clientId) + list.length > this.limits.maxSubscriptions) {
+      return fail(bayeuxError('subscriptions_exceeded', String(this.limits.maxSubscriptions)));
     }
     for (const pattern of list) {
       // [SUB-4] Subscribing to /service/** is acknowledged but records nothing: it is never broadcast.
@@ -229,32 +364,46 @@ export class BayeuxCore {
   }
 
   private async disconnect(msg: Message, result: ProcessResult): Promise<void> {
-    if (!(await this.knownSession(msg, result))) return;
+    if (!(await this.session(msg, result))) return;
     await this.engine.destroySession(msg.clientId as string, 'disconnect');
     const reply = replyTo(msg, true);
     reply.clientId = msg.clientId as string;
     result.replies.push(reply);
   }
 
-  private async publish(msg: Message, result: ProcessResult): Promise<void> {
+  private async publish(msg: Message, session: SessionInfo, result: ProcessResult): Promise<void> {
     if (!('data' in msg)) {
       result.replies.push(errorReply(msg, bayeuxError('message_invalid', 'data')));
       return;
     }
+    const denied = await this.allowed('publish', session, msg.channel, msg);
+    if (denied) {
+      result.replies.push(errorReply(msg, denied));
+      return;
+    }
     // [PUB-3] The delivered copy drops the publisher's clientId, id and ext.
-    await this.engine.publish({ channel: msg.channel, data: msg.data });
+    const delivery: Message = { channel: msg.channel, data: msg.data };
+    // [LIMIT-2] Serialising now costs nothing extra: the cached JSON is what subscribers receive.
+    if (encodeMessage(delivery).length > this.limits.maxMessageBytes) {
+      result.replies.push(errorReply(msg, bayeuxError('message_too_large', String(this.limits.maxMessageBytes))));
+      return;
+    }
+    await this.engine.publish(delivery);
     // [PUB-2] The acknowledgement has no `data`, or faye would hand it to subscribers.
     result.replies.push(replyTo(msg, true));
   }
 
   private async service(msg: Message, result: ProcessResult): Promise<void> {
     const handler = this.findService(msg.channel);
-    const reply = replyTo(msg, true);
-    if (handler) {
-      const answer = await handler(msg.data, { clientId: msg.clientId as string, message: msg });
-      // [SVC-1] The answer rides on the reply, to the sender only (cometd's remoteCall matches by id).
-      if (answer !== undefined) reply.data = answer;
+    // [SVC-2] Nobody answers this service: say so now rather than leave a remote call to time out.
+    if (!handler) {
+      result.replies.push(errorReply(msg, bayeuxError('service_unknown', msg.channel)));
+      return;
     }
+    const reply = replyTo(msg, true);
+    const answer = await handler(msg.data, { clientId: msg.clientId as string, message: msg });
+    // [SVC-1] The answer rides on the reply, to the sender only (cometd's remoteCall matches by id).
+    if (answer !== undefined) reply.data = answer;
     result.replies.push(reply);
   }
 

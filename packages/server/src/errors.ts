@@ -24,6 +24,12 @@ export const ERROR_CODES = {
   service_unknown: 404,
   service_failed: 500,
   jsonp_invalid: 400,
+  session_expired: 403,
+  subscriptions_exceeded: 403,
+  message_too_large: 413,
+  rate_limited: 429,
+  sessions_exceeded: 403,
+  origin_denied: 403,
   server_error: 500,
 } as const;
 

@@ -12,10 +12,12 @@ import { type BayeuxError, bayeuxError } from './errors.js';
 export interface HttpTransportOptions {
   maxBodyBytes: number;
   enabled: (connectionType: string) => boolean;
+  /** Whether a cross-origin request from this Origin gets CORS headers. */
+  cors: (origin: string) => boolean;
 }
 
 /** JavaScript identifiers, optionally dotted (`jQuery123.cb`): nothing that could inject script. */
-const JSONP_NAME = /^[A-Za-z_$][\w$]{0,127}(?:\.[A-Za-z_$][\w$]{0,127}){0,4}$/;
+export const JSONP_NAME = /^[A-Za-z_$][\w$]{0,127}(?:\.[A-Za-z_$][\w$]{0,127}){0,4}$/;
 
 export const DEFAULT_JSONP = 'jsonpcallback';
 
@@ -26,9 +28,24 @@ export class HttpTransport {
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const origin = req.headers.origin;
+    // [SEC-7] CORS only for allowed origins; others get no headers and the browser blocks them.
+    if (origin !== undefined && this.options.cors(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+      res.setHeader('Vary', 'Origin');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+          'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'Content-Type',
+          'Access-Control-Max-Age': '86400',
+        });
+        return void res.end();
+      }
+    }
     if (req.method === 'POST') return this.longPolling(req, res);
     if (req.method === 'GET') return this.callbackPolling(req, res, url);
-    res.writeHead(405, { Allow: 'GET, POST', 'Content-Type': 'text/plain' }).end('method not allowed');
+    res.writeHead(405, { Allow: 'GET, POST, OPTIONS', 'Content-Type': 'text/plain' }).end('method not allowed');
   }
 
   private async longPolling(req: IncomingMessage, res: ServerResponse): Promise<void> {

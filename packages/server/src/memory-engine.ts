@@ -4,7 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { matchingPatterns, parentChannel } from './channel.js';
+import { encodeMessage } from './codec.js';
 import type {
+  AckBatch,
   ChannelListener,
   Engine,
   EngineEvent,
@@ -18,6 +20,11 @@ interface SessionState {
   readonly id: string;
   readonly subscriptions: Set<string>;
   queue: Message[];
+  /** Serialised size of `queue`, for the byte bound. */
+  queueBytes: number;
+  data: unknown;
+  /** Ack mode: the next batch number and the batches sent but not yet acknowledged. */
+  ack: { next: number; unacked: AckBatch | undefined } | undefined;
   watcher: (() => void) | undefined;
   /** Held connects in flight; a session with one is never pruned. */
   connects: number;
@@ -41,7 +48,7 @@ export class MemoryEngine implements Engine {
   readonly name = 'memory';
   private readonly sessions = new Map<string, SessionState>();
   private readonly channels = new Map<string, ChannelState>();
-  private subscriptionCount = 0;
+  private totalSubscriptions = 0;
   private options: EngineOptions | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -55,12 +62,15 @@ export class MemoryEngine implements Engine {
     this.options?.onEvent(event);
   }
 
-  async createSession(): Promise<string> {
+  async createSession(data?: unknown): Promise<string> {
     const id = newClientId();
     this.sessions.set(id, {
       id,
       subscriptions: new Set(),
       queue: [],
+      queueBytes: 0,
+      data,
+      ack: undefined,
       watcher: undefined,
       connects: 0,
       lastSeen: Date.now(),
@@ -73,6 +83,18 @@ export class MemoryEngine implements Engine {
     return this.sessions.has(clientId);
   }
 
+  async sessionData(clientId: string): Promise<unknown> {
+    return this.sessions.get(clientId)?.data;
+  }
+
+  hasChannel(channel: string): boolean {
+    return this.channels.has(channel);
+  }
+
+  subscriptionCount(clientId: string): number {
+    return this.sessions.get(clientId)?.subscriptions.size ?? 0;
+  }
+
   async destroySession(clientId: string, reason: RemovalReason): Promise<boolean> {
     return this.remove(clientId, reason);
   }
@@ -83,6 +105,8 @@ export class MemoryEngine implements Engine {
     for (const pattern of session.subscriptions) this.dropSubscriber(pattern, clientId);
     session.subscriptions.clear();
     session.queue = [];
+    session.queueBytes = 0;
+    session.ack = undefined;
     this.sessions.delete(clientId);
     this.emit({ type: 'session:removed', clientId, reason });
     // Wake the watcher so a held connect or an open stream notices the session is gone.
@@ -108,7 +132,7 @@ export class MemoryEngine implements Engine {
   private dropSubscriber(pattern: string, clientId: string): void {
     const state = this.channels.get(pattern);
     if (state?.subscribers.delete(clientId)) {
-      this.subscriptionCount--;
+      this.totalSubscriptions--;
       this.emit({ type: 'subscription:removed', clientId, channel: pattern });
     }
   }
@@ -120,7 +144,7 @@ export class MemoryEngine implements Engine {
     if (!state.subscribers.has(clientId)) {
       state.subscribers.add(clientId);
       session.subscriptions.add(pattern);
-      this.subscriptionCount++;
+      this.totalSubscriptions++;
       this.emit({ type: 'subscription:added', clientId, channel: pattern });
     }
     return true;
@@ -171,7 +195,29 @@ export class MemoryEngine implements Engine {
   }
 
   private enqueue(session: SessionState, message: Message): void {
+    const opts = this.options;
+    const size = encodeMessage(message).length;
+    if (opts && (session.queue.length >= opts.maxQueue || session.queueBytes + size > opts.maxQueueBytes)) {
+      // [LIMIT-6] A slow consumer: its memory is bounded, by policy, and the server says so.
+      if (opts.overflow === 'disconnect') {
+        this.emit({ type: 'session:overflow', clientId: session.id, dropped: session.queue.length + 1, policy: 'disconnect' });
+        this.remove(session.id, 'overflow');
+        return;
+      }
+      let dropped = 0;
+      while (
+        session.queue.length > 0 &&
+        (session.queue.length >= opts.maxQueue || session.queueBytes + size > opts.maxQueueBytes)
+      ) {
+        const old = session.queue.shift() as Message;
+        session.queueBytes -= encodeMessage(old).length;
+        dropped++;
+      }
+      this.emit({ type: 'session:overflow', clientId: session.id, dropped, policy: 'drop-oldest' });
+      if (size > opts.maxQueueBytes) return;
+    }
     session.queue.push(message);
+    session.queueBytes += size;
     if (session.queue.length === 1) session.watcher?.();
   }
 
@@ -187,7 +233,31 @@ export class MemoryEngine implements Engine {
     if (!session || session.queue.length === 0) return [];
     const out = session.queue;
     session.queue = [];
+    session.queueBytes = 0;
     return out;
+  }
+
+  setAck(clientId: string, enabled: boolean): void {
+    const session = this.sessions.get(clientId);
+    if (session) session.ack = enabled ? (session.ack ?? { next: 1, unacked: undefined }) : undefined;
+  }
+
+  isAck(clientId: string): boolean {
+    return this.sessions.get(clientId)?.ack !== undefined;
+  }
+
+  takeBatch(clientId: string, acked: number | undefined): AckBatch {
+    const session = this.sessions.get(clientId);
+    const ack = session?.ack;
+    if (!session || !ack) return { batch: 0, messages: this.take(clientId) };
+    const pending = ack.unacked;
+    // [ACK-2] What the client acknowledged is forgotten; anything later was lost and goes again.
+    const resend = pending && (acked === undefined || acked < pending.batch) ? pending.messages : [];
+    const fresh = this.take(clientId);
+    const messages = resend.length === 0 ? fresh : fresh.length === 0 ? resend : [...resend, ...fresh];
+    const batch = ack.next++;
+    ack.unacked = messages.length > 0 ? { batch, messages } : undefined;
+    return { batch, messages };
   }
 
   watch(clientId: string, onQueued: () => void): () => void {
@@ -260,7 +330,7 @@ export class MemoryEngine implements Engine {
   }
 
   stats(): EngineStats {
-    return { clients: this.sessions.size, channels: this.channels.size, subscriptions: this.subscriptionCount };
+    return { clients: this.sessions.size, channels: this.channels.size, subscriptions: this.totalSubscriptions };
   }
 
   async close(): Promise<void> {

@@ -9,17 +9,31 @@ import type { Duplex } from 'node:stream';
 import { channelKind, isValidChannelName, isWild } from './channel.js';
 import { Connector } from './connector.js';
 import { BayeuxCore, type ServiceHandler } from './core.js';
-import type { ChannelListener, Engine, EngineEvent, EngineEventType, EngineStats } from './engine.js';
+import { ackExtension } from './ack-extension.js';
+import type { ChannelListener, Engine, EngineEvent, EngineEventType, EngineStats, OverflowPolicy } from './engine.js';
 import { bayeuxError } from './errors.js';
+import { type Extension, ExtensionPipeline } from './extension.js';
+import { type OriginCheck, originAllowed } from './origin.js';
+import { type RateLimit, rateLimitExtension } from './rate-limit-extension.js';
+import { type Authorizer, Authorizers, type SecurityPolicy } from './security.js';
+import { timesyncExtension } from './timesync-extension.js';
 import { HttpTransport, sendError } from './http-transport.js';
 import { createLogger } from './log.js';
 import { MemoryEngine } from './memory-engine.js';
 import type { Message } from './message.js';
 import { WsTransport } from './ws-transport.js';
+import { DEFAULT_STREAM_KEEP_ALIVE_MS, StreamTransport } from './stream-transport.js';
 
 const log = createLogger('server');
 
-export const ALL_CONNECTION_TYPES = ['websocket', 'long-polling', 'callback-polling'] as const;
+export const ALL_CONNECTION_TYPES = [
+  'websocket',
+  'long-polling',
+  'callback-polling',
+  'eventsource',
+  'forever-frame',
+  'multipart-mime',
+] as const;
 export type ConnectionType = (typeof ALL_CONNECTION_TYPES)[number];
 
 export interface KuiperServerOptions {
@@ -41,7 +55,58 @@ export interface KuiperServerOptions {
   engine?: Engine;
   /** Serve `GET /_kuiper/stats` as JSON. Default false. */
   stats?: boolean;
+  /** Interval between keep-alives on eventsource, forever-frame and multipart-mime streams, ms. Default 15000. */
+  streamKeepAliveMs?: number;
+  /** Extensions, in addition to the built-in ack, timesync and rate-limit ones. */
+  extensions?: readonly Extension[];
+  /** Who may handshake, create, subscribe and publish (see Security in the README). */
+  policy?: SecurityPolicy;
+  /** Limits, each with a safe default (see Limits in the README). */
+  limits?: Partial<KuiperLimits>;
+  /**
+   * Origins allowed to open WebSockets and to make cross-origin HTTP requests: a list of exact
+   * origins (`https://app.example`), `'*'`, or a function. Default: same-origin and non-browser
+   * clients only for WebSocket; no CORS headers for HTTP.
+   */
+  allowedOrigins?: OriginCheck;
+  /** cometd-compatible ack extension (reliable ordered delivery). Default true. */
+  ack?: boolean;
+  /** cometd-compatible timesync extension. Default true. */
+  timesync?: boolean;
 }
+
+export interface KuiperLimits {
+  /** Largest HTTP body or WebSocket frame, bytes. Default 1 MiB (also `maxBodyBytes`). */
+  maxBodyBytes: number;
+  /** Largest published message, serialised, bytes. Default 256 KiB. */
+  maxMessageBytes: number;
+  /** Subscriptions per session. Default 1000. */
+  maxSubscriptions: number;
+  /** Sessions one WebSocket connection may carry. Default 4. */
+  maxSessionsPerConnection: number;
+  /** Publishes per second per session (token bucket); `false` turns the limit off. Default 1000/s, burst 2000. */
+  publishRate: RateLimit | false;
+  /** Messages queued for one session before `overflow` applies. Default 10000. */
+  maxQueue: number;
+  /** Bytes queued for one session before `overflow` applies. Default 16 MiB. */
+  maxQueueBytes: number;
+  /** What to do with a slow consumer past its bound. Default 'drop-oldest'. */
+  overflow: OverflowPolicy;
+  /** Unsent bytes a WebSocket may hold before deliveries wait in the session's queue. Default 4 MiB. */
+  wsHighWaterBytes: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: KuiperLimits = {
+  maxBodyBytes: 1024 * 1024,
+  maxMessageBytes: 256 * 1024,
+  maxSubscriptions: 1000,
+  maxSessionsPerConnection: 4,
+  publishRate: { perSecond: 1000, burst: 2000 },
+  maxQueue: 10_000,
+  maxQueueBytes: 16 * 1024 * 1024,
+  overflow: 'drop-oldest',
+  wsHighWaterBytes: 4 * 1024 * 1024,
+};
 
 export type KuiperEventMap = { [K in EngineEventType]: Extract<EngineEvent, { type: K }> };
 type Listener<K extends EngineEventType> = (event: KuiperEventMap[K]) => void;
@@ -57,7 +122,11 @@ export class KuiperServer {
   private readonly connector: Connector;
   private readonly http: HttpTransport;
   private readonly ws: WsTransport;
+  private readonly streams: StreamTransport;
   private readonly services = new Map<string, ServiceHandler>();
+  private readonly extensions = new ExtensionPipeline();
+  private readonly authorizers = new Authorizers();
+  readonly limits: KuiperLimits;
   private readonly listeners = new Map<EngineEventType, Set<(event: EngineEvent) => void>>();
   private readonly attached = new Map<HttpServer, () => void>();
   private readonly transports: readonly ConnectionType[];
@@ -70,7 +139,10 @@ export class KuiperServer {
     const timeout = options.timeout ?? 30_000;
     const interval = options.interval ?? 0;
     const maxInterval = options.maxInterval ?? 10_000;
-    const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    const limits: KuiperLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+    if (options.maxBodyBytes !== undefined) limits.maxBodyBytes = options.maxBodyBytes;
+    this.limits = limits;
+    const maxBodyBytes = limits.maxBodyBytes;
     this.transports = options.transports ?? ALL_CONNECTION_TYPES;
     this.serveStats = options.stats ?? false;
     this.engine = options.engine ?? new MemoryEngine();
@@ -78,6 +150,9 @@ export class KuiperServer {
       maxInterval,
       interval,
       sweepIntervalMs: options.sweepIntervalMs ?? 1000,
+      maxQueue: limits.maxQueue,
+      maxQueueBytes: limits.maxQueueBytes,
+      overflow: limits.overflow,
       onEvent: (event) => this.emit(event),
     });
     const core = new BayeuxCore(this.engine, {
@@ -86,13 +161,33 @@ export class KuiperServer {
       maxInterval,
       connectionTypes: () => [...this.transports],
       services: this.services,
+      extensions: this.extensions,
+      authorizers: this.authorizers,
+      limits: { maxSubscriptions: limits.maxSubscriptions, maxMessageBytes: limits.maxMessageBytes },
+      ...(options.policy ? { policy: options.policy } : {}),
     });
+    if (limits.publishRate) this.extensions.add(rateLimitExtension(limits.publishRate));
+    if (options.ack ?? true) this.extensions.add(ackExtension());
+    if (options.timesync ?? true) this.extensions.add(timesyncExtension());
+    for (const extension of options.extensions ?? []) this.extensions.add(extension);
+    const allowedOrigins = options.allowedOrigins;
     this.connector = new Connector(core, this.engine);
     this.http = new HttpTransport(this.connector, {
       maxBodyBytes,
+      cors: (origin) => allowedOrigins !== undefined && originAllowed(allowedOrigins, origin, undefined),
       enabled: (type) => (this.transports as readonly string[]).includes(type),
     });
-    this.ws = new WsTransport(this.connector, { maxMessageBytes: maxBodyBytes });
+    this.ws = new WsTransport(this.connector, {
+      maxMessageBytes: maxBodyBytes,
+      maxSessionsPerConnection: limits.maxSessionsPerConnection,
+      highWaterBytes: limits.wsHighWaterBytes,
+      origin: (origin, host) => originAllowed(allowedOrigins, origin, host),
+    });
+    this.streams = new StreamTransport(this.connector, {
+      maxBodyBytes,
+      keepAliveMs: options.streamKeepAliveMs ?? DEFAULT_STREAM_KEEP_ALIVE_MS,
+      enabled: (type) => (this.transports as readonly string[]).includes(type),
+    });
   }
 
   /** Serves Kuiper's paths on an existing server; everything else is left to its other handlers. */
@@ -124,7 +219,9 @@ export class KuiperServer {
       return true;
     }
     if (!this.owns(url.pathname)) return false;
-    this.http.handle(req, res, url).catch((err: unknown) => {
+    // [STREAM-2] GETs naming a streaming transport open a stream; every other request is HTTP-*.
+    const transport = StreamTransport.wants(req, url) ? this.streams : this.http;
+    transport.handle(req, res, url).catch((err: unknown) => {
       log.error('request failed', err);
       if (!res.writableEnded) sendError(res, 500, bayeuxError('server_error'));
     });
@@ -198,6 +295,17 @@ export class KuiperServer {
     return () => {
       if (this.services.get(channel) === handler) this.services.delete(channel);
     };
+  }
+
+  /** Adds an extension to the pipeline; returns the function that removes it. */
+  addExtension(extension: Extension): () => void {
+    return this.extensions.add(extension);
+  }
+
+  /** Adds a channel authorizer on a channel or pattern: any deny wins; someone must grant. */
+  authorize(pattern: string, authorizer: Authorizer): () => void {
+    if (!isValidChannelName(pattern)) throw bayeuxError('channel_invalid');
+    return this.authorizers.add(pattern, authorizer);
   }
 
   /** Marks a channel persistent: it is never swept, even with no subscribers. */

@@ -9,6 +9,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { decodeJson, encodeBatch } from './codec.js';
 import type { Connector } from './connector.js';
 import { errorReply } from './core.js';
+import { bayeuxError } from './errors.js';
 import { createLogger } from './log.js';
 import type { Message } from './message.js';
 
@@ -16,6 +17,11 @@ const log = createLogger('ws');
 
 export interface WsTransportOptions {
   maxMessageBytes: number;
+  maxSessionsPerConnection: number;
+  /** Unsent bytes past which deliveries wait in the session's (bounded) queue. */
+  highWaterBytes: number;
+  /** [SEC-6] Whether this Origin (and Host) may open a socket. */
+  origin: (origin: string | undefined, host: string | undefined) => boolean;
 }
 
 export class WsTransport {
@@ -24,14 +30,18 @@ export class WsTransport {
 
   constructor(
     private readonly connector: Connector,
-    options: WsTransportOptions,
+    private readonly options: WsTransportOptions,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!this.options.origin(req.headers.origin, req.headers.host)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n403::origin_denied');
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new WsConnection(ws, this.connector);
+      const conn = new WsConnection(ws, this.connector, this.options);
       this.sockets.add(conn);
       ws.once('close', () => {
         this.sockets.delete(conn);
@@ -50,6 +60,8 @@ export class WsTransport {
 /** One socket, possibly carrying several sessions (each with its own watcher). */
 class WsConnection {
   private readonly watched = new Map<string, () => void>();
+  /** Sessions handshaken on this socket, for the per-connection bound. */
+  private readonly sessions = new Set<string>();
   private readonly flushing = new Set<string>();
   private readonly aborts = new AbortController();
   /** Frames are handled one at a time so replies keep the order the client sent. */
@@ -58,6 +70,7 @@ class WsConnection {
   constructor(
     private readonly ws: WebSocket,
     private readonly connector: Connector,
+    private readonly options: WsTransportOptions,
   ) {
     ws.on('message', (data, isBinary) => {
       const text = isBinary ? '' : data.toString();
@@ -74,13 +87,22 @@ class WsConnection {
   private async onFrame(text: string): Promise<void> {
     const decoded = decodeJson(text);
     if (!decoded.ok) return this.send([errorReply({}, decoded.error)]);
+    // [LIMIT-5] A socket carries a bounded number of sessions: a handshake past it is refused.
+    if (this.sessions.size >= this.options.maxSessionsPerConnection) {
+      const hs = decoded.messages.find((m) => m['channel'] === '/meta/handshake');
+      if (hs) return this.send([errorReply(hs, bayeuxError('sessions_exceeded', String(this.options.maxSessionsPerConnection)), { reconnect: 'none' })]);
+    }
     const result = await this.connector.process(decoded.messages, 'websocket');
     this.send(result.replies);
+    if (result.handshake) this.sessions.add(result.handshake);
     const connect = result.connect;
     if (!connect) return;
-    this.watch(connect.clientId);
+    // [ACK-3] Ack sessions get deliveries only in connect replies (numbered batches), so the
+    // connect ends when messages are queued, as on long-polling; others stream.
+    const streaming = !this.connector.engine.isAck(connect.clientId);
+    if (streaming) this.watch(connect.clientId);
     // The connect's own wait runs beside the stream; the next frame is not held up by it.
-    void this.connector.hold(connect, this.aborts.signal, false).then((reply) => {
+    void this.connector.hold(connect, this.aborts.signal, !streaming).then((reply) => {
       if (reply) this.send(reply);
     });
   }
@@ -104,6 +126,18 @@ class WsConnection {
   }
 
   private async flush(clientId: string): Promise<void> {
+    // [LIMIT-6] A socket that stops reading: leave deliveries in the bounded queue and look again
+    // shortly, instead of buffering without end in the socket.
+    if (this.ws.bufferedAmount > this.options.highWaterBytes) {
+      if (!this.flushing.has(clientId)) {
+        this.flushing.add(clientId);
+        setTimeout(() => {
+          this.flushing.delete(clientId);
+          void this.flush(clientId);
+        }, 50).unref();
+      }
+      return;
+    }
     const messages = this.connector.engine.take(clientId);
     if (messages.length > 0) return this.send(messages);
     // Woken with nothing queued: the session was removed. Answer its held connect (with 402).

@@ -1,6 +1,6 @@
 /** A core with an in-memory engine and no I/O, for unit tests of the protocol rules. */
 import { Connector } from '../src/connector.js';
-import { BayeuxCore, type ServiceHandler } from '../src/core.js';
+import { BayeuxCore, type CoreOptions, type ServiceHandler } from '../src/core.js';
 import type { EngineEvent } from '../src/engine.js';
 import { MemoryEngine } from '../src/memory-engine.js';
 import type { Message, RawMessage } from '../src/message.js';
@@ -16,10 +16,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function harness(opts: { timeout?: number; maxInterval?: number } = {}): Harness {
+export function harness(
+  opts: { timeout?: number; maxInterval?: number; maxQueue?: number } & Pick<CoreOptions, 'extensions' | 'policy' | 'authorizers' | 'limits'> = {},
+): Harness {
   const engine = new MemoryEngine();
   const events: EngineEvent[] = [];
-  engine.start({ maxInterval: opts.maxInterval ?? 10_000, interval: 0, sweepIntervalMs: 60_000, onEvent: (e) => events.push(e) });
+  engine.start({ maxInterval: opts.maxInterval ?? 10_000, interval: 0, sweepIntervalMs: 60_000, maxQueue: opts.maxQueue ?? 10_000, maxQueueBytes: 1 << 24, overflow: 'drop-oldest', onEvent: (e) => events.push(e) });
   const services = new Map<string, ServiceHandler>();
   const core = new BayeuxCore(engine, {
     timeout: opts.timeout ?? 30_000,
@@ -27,6 +29,10 @@ export function harness(opts: { timeout?: number; maxInterval?: number } = {}): 
     maxInterval: opts.maxInterval ?? 10_000,
     connectionTypes: () => ['websocket', 'long-polling', 'callback-polling'],
     services,
+    ...(opts.extensions ? { extensions: opts.extensions } : {}),
+    ...(opts.policy ? { policy: opts.policy } : {}),
+    ...(opts.authorizers ? { authorizers: opts.authorizers } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
   });
   const connector = new Connector(core, engine);
   const send = (...messages: RawMessage[]): Promise<Message[]> => connector.respond(messages, 'long-polling');

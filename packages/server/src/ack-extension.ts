@@ -1,0 +1,20 @@
+/**
+ * Reliable, ordered server-to-client delivery, wire-compatible with the cometd client's
+ * AckExtension (SPEC: ACK-*). A client that handshakes with `ext:{ack:true}` gets `ext:{ack:true}`
+ * back; from then on its deliveries go only in connect replies, each reply numbered
+ * (`ext.ack = batch`), and every batch the client has not acknowledged (by sending its number on
+ * the next connect) is delivered again. The batches themselves live in the engine.
+ */
+import type { Extension } from './extension.js';
+
+export function ackExtension(): Extension {
+  return {
+    name: 'ack',
+    outgoing(reply, request, ctx) {
+      if (request.channel !== '/meta/handshake' || !reply.successful || reply.clientId === undefined) return reply;
+      if (request.ext?.['ack'] !== true) return reply;
+      ctx.engine.setAck(reply.clientId, true);
+      return { ...reply, ext: { ...reply.ext, ack: true } };
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The one typed extension pipeline (SPEC: EXT-*). Extensions see every incoming message in
+ * registration order (by `priority`, lower first) after the codec checked it and before the core
+ * acts on it, and every reply on the way out in the reverse order. An incoming hook either returns
+ * the message (changed or not) to go on, or `reject(...)`s it: the sender then gets an error reply,
+ * never silence. Auth, rate limits and ack are written as extensions.
+ */
+import type { Engine } from './engine.js';
+import { type BayeuxError, type ErrorName, bayeuxError } from './errors.js';
+import type { Advice, Message } from './message.js';
+
+export interface ExtensionContext {
+  /** The transport the message came on (`websocket`, `long-polling`, ...). */
+  readonly transport: string;
+  readonly engine: Engine;
+}
+
+/** Stops a message: the reply carries `error` (and `advice`, when given). */
+export interface Rejection {
+  readonly reject: BayeuxError;
+  readonly advice?: Advice;
+}
+
+export type IncomingResult = Message | Rejection;
+
+export interface Extension {
+  readonly name: string;
+  /** Lower runs earlier on incoming messages and later on replies. Default 0. */
+  readonly priority?: number;
+  incoming?(message: Message, ctx: ExtensionContext): IncomingResult | Promise<IncomingResult>;
+  /** Sees each reply to `request` (meta replies, publish acks, service answers) before it is sent. */
+  outgoing?(reply: Message, request: Message, ctx: ExtensionContext): Message | Promise<Message>;
+}
+
+export function reject(reason: ErrorName, args: string[] = [], advice?: Advice): Rejection {
+  return advice ? { reject: bayeuxError(reason, ...args), advice } : { reject: bayeuxError(reason, ...args) };
+}
+
+export function isRejection(result: IncomingResult): result is Rejection {
+  return 'reject' in result && !('channel' in result);
+}
+
+export class ExtensionPipeline {
+  private list: Extension[] = [];
+
+  add(extension: Extension): () => void {
+    this.list = [...this.list, extension].sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0));
+    return () => {
+      this.list = this.list.filter((e) => e !== extension);
+    };
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  async incoming(message: Message, ctx: ExtensionContext): Promise<IncomingResult> {
+    let current: Message = message;
+    for (const ext of this.list) {
+      if (!ext.incoming) continue;
+      const result = await ext.incoming(current, ctx);
+      if (isRejection(result)) return result;
+      current = result;
+    }
+    return current;
+  }
+
+  async outgoing(reply: Message, request: Message, ctx: ExtensionContext): Promise<Message> {
+    let current = reply;
+    for (let i = this.list.length - 1; i >= 0; i--) {
+      const ext = this.list[i] as Extension;
+      if (ext.outgoing) current = await ext.outgoing(current, request, ctx);
+    }
+    return current;
+  }
+}

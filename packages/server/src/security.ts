@@ -1,0 +1,88 @@
+/**
+ * Authorization (SPEC: SEC-*): a security policy with one hook per operation, plus per-channel
+ * authorizers where any deny wins (as CometD's). A decision is `true` (allow), `false` (deny), or a
+ * string (deny, with that reason in the `403:<reason>:…` error). Everything may be async.
+ */
+import { matchingPatterns } from './channel.js';
+import type { Message } from './message.js';
+
+export type Decision = boolean | string;
+
+/** What a policy knows about a session: its id and what `canHandshake` attached to it. */
+export interface SessionInfo {
+  readonly clientId: string;
+  readonly data: unknown;
+}
+
+/** `canHandshake` may return `{ data }` to allow and remember who the session belongs to. */
+export type HandshakeDecision = Decision | { data: unknown };
+
+export interface SecurityPolicy {
+  /** Credentials arrive in `message.ext`. */
+  canHandshake?(message: Message): HandshakeDecision | Promise<HandshakeDecision>;
+  /** A channel that does not exist yet is about to be created by a subscribe or publish. */
+  canCreate?(session: SessionInfo, channel: string, message: Message): Decision | Promise<Decision>;
+  canSubscribe?(session: SessionInfo, channel: string, message: Message): Decision | Promise<Decision>;
+  canPublish?(session: SessionInfo, channel: string, message: Message): Decision | Promise<Decision>;
+  /**
+   * Re-checked on every connect, subscribe and publish of an established session, so an expired
+   * token ends the session then (with `403:<reason>:session_expired`), not only at handshake.
+   */
+  checkSession?(session: SessionInfo, message: Message): Decision | Promise<Decision>;
+}
+
+export type AuthorizerOperation = 'create' | 'subscribe' | 'publish';
+export type AuthorizerResult = 'grant' | 'ignore' | 'deny' | { deny: string };
+export type Authorizer = (
+  operation: AuthorizerOperation,
+  channel: string,
+  session: SessionInfo,
+  message: Message,
+) => AuthorizerResult | Promise<AuthorizerResult>;
+
+/** Normalises a decision: undefined when allowed, else the reason (maybe empty). */
+export function denial(decision: Decision | { data: unknown }): string | undefined {
+  if (decision === true || (typeof decision === 'object' && decision !== null)) return undefined;
+  if (decision === false) return '';
+  return decision;
+}
+
+export class Authorizers {
+  private readonly byPattern = new Map<string, Set<Authorizer>>();
+
+  add(pattern: string, authorizer: Authorizer): () => void {
+    let set = this.byPattern.get(pattern);
+    if (!set) {
+      set = new Set();
+      this.byPattern.set(pattern, set);
+    }
+    set.add(authorizer);
+    return () => {
+      set.delete(authorizer);
+      if (set.size === 0) this.byPattern.delete(pattern);
+    };
+  }
+
+  /**
+   * [SEC-3] No authorizer on the channel's patterns: allowed. Otherwise any deny wins, and at least
+   * one must grant (all-ignore is a deny).
+   */
+  async check(op: AuthorizerOperation, channel: string, session: SessionInfo, message: Message): Promise<string | undefined> {
+    if (this.byPattern.size === 0) return undefined;
+    let found = false;
+    let granted = false;
+    for (const pattern of new Set(matchingPatterns(channel))) {
+      const set = this.byPattern.get(pattern);
+      if (!set) continue;
+      for (const authorizer of set) {
+        found = true;
+        const result = await authorizer(op, channel, session, message);
+        if (result === 'deny') return 'denied_by_authorizer';
+        if (typeof result === 'object') return result.deny;
+        if (result === 'grant') granted = true;
+      }
+    }
+    if (!found || granted) return undefined;
+    return 'not_granted';
+  }
+}

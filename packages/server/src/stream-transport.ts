@@ -1,0 +1,170 @@
+/**
+ * The streaming transports over one mount path (SPEC: STREAM-*). A GET carrying one /meta/connect
+ * and `transport=eventsource|forever-frame|multipart-mime` opens a response that *is* that held
+ * connect: its reply first, then deliveries as they are queued, then the connect's final reply
+ * when the hold ends. Framing is the format's (`stream-format.ts`); protocol is the core's; the
+ * hold (timeouts, one connect per session, 402 when the session goes) is the connector's.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeJson } from './codec.js';
+import type { Connector } from './connector.js';
+import type { HeldConnect } from './core.js';
+import { BayeuxError, bayeuxError } from './errors.js';
+import { eventSourceTransport } from './eventsource-transport.js';
+import { foreverFrameTransport } from './forever-frame-transport.js';
+import { sendError } from './http-transport.js';
+import { createLogger } from './log.js';
+import { META, type Message } from './message.js';
+import { multipartTransport } from './multipart-transport.js';
+import { type StreamFormat, type StreamFraming, isStreamingType } from './stream-format.js';
+
+const log = createLogger('stream');
+
+export interface StreamTransportOptions {
+  maxBodyBytes: number;
+  /** Interval between keep-alive chunks, ms. */
+  keepAliveMs: number;
+  enabled: (connectionType: string) => boolean;
+}
+
+export const DEFAULT_STREAM_KEEP_ALIVE_MS = 15_000;
+
+const FORMATS: ReadonlyMap<string, StreamFormat> = new Map(
+  [eventSourceTransport, foreverFrameTransport, multipartTransport].map((f) => [f.name, f]),
+);
+
+/** [STREAM-8] Headers every stream carries: nothing between us and the client may cache or buffer it. */
+const STREAM_HEADERS = {
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+  'X-Content-Type-Options': 'nosniff',
+} as const;
+
+export class StreamTransport {
+  constructor(
+    private readonly connector: Connector,
+    private readonly options: StreamTransportOptions,
+  ) {}
+
+  /** [STREAM-2] A GET whose `transport` names a streaming kind is ours; any other GET is callback-polling. */
+  static wants(req: IncomingMessage, url: URL): boolean {
+    return req.method === 'GET' && isStreamingType(url.searchParams.get('transport'));
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const format = FORMATS.get(url.searchParams.get('transport') ?? '');
+    // [STREAM-12] A disabled (or unknown) streaming transport is refused like any other.
+    if (!format || !this.options.enabled(format.name)) {
+      return sendError(res, 400, bayeuxError('connection_type_unsupported'));
+    }
+    const framing = format.open(req, url);
+    if (framing instanceof BayeuxError) return sendError(res, 400, framing);
+    const message = url.searchParams.get('message');
+    if (message === null) return sendError(res, 400, bayeuxError('body_invalid'));
+    if (Buffer.byteLength(message) > this.options.maxBodyBytes) return sendError(res, 413, bayeuxError('body_too_large'));
+    const decoded = decodeJson(message);
+    if (!decoded.ok) return sendError(res, 400, decoded.error);
+    // [STREAM-3] The GET carries exactly one /meta/connect; everything else goes by POST, so a
+    // cross-site GET (an <img>, an iframe) can at most open a stream, never subscribe or publish.
+    const only = decoded.messages.length === 1 ? decoded.messages[0] : undefined;
+    if (only?.['channel'] !== META.connect) return sendError(res, 400, bayeuxError('message_invalid', 'connect'));
+
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const result = await this.connector.process(decoded.messages, format.name);
+    if (gone.signal.aborted) return;
+    req.socket.setNoDelay(true);
+    res.writeHead(200, { ...STREAM_HEADERS, ...framing.headers });
+    res.flushHeaders();
+    if (framing.start) res.write(framing.start);
+    // [STREAM-6] A connect the core refused (unknown session, say): its reply on the stream, then
+    // the end. A 200 with the reply in it, because EventSource cannot read the body of an error.
+    if (!result.connect) {
+      res.write(framing.batch(result.replies));
+      res.end(framing.end);
+      return;
+    }
+    await new Stream(res, framing, this.connector, this.options.keepAliveMs, gone.signal).run(result.connect);
+  }
+}
+
+/** One open stream: the held connect of one session. */
+class Stream {
+  /** Set when the hold has ended: nothing more is taken from the queue for this stream. */
+  private ended = false;
+  private flushScheduled = false;
+  private unwatch: () => void = () => {};
+  private keepAlive: NodeJS.Timeout | undefined;
+  private clientId = '';
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly framing: StreamFraming,
+    private readonly connector: Connector,
+    private readonly keepAliveMs: number,
+    private readonly gone: AbortSignal,
+  ) {}
+
+  async run(connect: HeldConnect): Promise<void> {
+    this.clientId = connect.clientId;
+    // [STREAM-4] The first thing on the stream: the connect reply, so the client knows it is connected.
+    this.write([connect.reply]);
+    // Streams flush deliveries themselves (wakeOnQueue false): queued messages do not end the hold.
+    // Holding first answers any older connect of the session (CONN-3) before we start watching.
+    const held = this.connector.hold(connect, this.gone, false);
+    this.unwatch = this.connector.engine.watch(this.clientId, () => this.scheduleFlush());
+    this.res.on('drain', () => this.scheduleFlush());
+    this.keepAlive = setInterval(() => this.send(this.framing.keepAlive), this.keepAliveMs);
+    // The connector takes what is still queued when the hold ends and resolves a little later
+    // (after the session check and outgoing extensions). A flush is scheduled with setImmediate, so
+    // it cannot run in that gap unless an extension or the engine awaits real I/O there; a
+    // synchronous "hold ended" notice from the connector would close that gap for good.
+    const final = await held;
+    this.ended = true;
+    clearInterval(this.keepAlive);
+    this.unwatch();
+    // [STREAM-7] The client went away: nothing is written, the queue stays for its next connect.
+    if (final === undefined) return;
+    // [STREAM-5] The hold ended (timeout, a newer connect, the session removed, server shutdown):
+    // what was still queued, the connect's final reply (402 if the session is gone), then the end.
+    this.write(final);
+    if (!this.res.writableEnded) this.res.end(this.framing.end);
+  }
+
+  private send(chunk: string): void {
+    if (this.res.writableEnded || this.res.destroyed) return;
+    this.res.write(chunk);
+  }
+
+  private write(messages: readonly Message[]): void {
+    if (messages.length > 0) this.send(this.framing.batch(messages));
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.ended) return;
+    this.flushScheduled = true;
+    // setImmediate rather than a microtask: every publish handled in this turn of the event loop
+    // lands in the same batch (as for websocket, WS-2).
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush().catch((err: unknown) => log.error('flush failed', err));
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.ended || this.res.destroyed) return;
+    // [STREAM-13] A reader that does not keep up: messages stay in the engine's queue (and under its
+    // bounds) rather than piling up in our socket buffer; 'drain' brings us back.
+    if (this.res.writableNeedDrain) return;
+    const engine = this.connector.engine;
+    // [STREAM-14] Ack mode (the ack extension): deliveries go only in numbered batches with connect
+    // replies, so a queued message ends the hold, as for long-polling, and the client reconnects.
+    if (engine.isAck(this.clientId)) return this.connector.release(this.clientId);
+    const messages = engine.take(this.clientId);
+    if (messages.length > 0) return this.write(messages);
+    // Woken with nothing queued: the session was removed. Ending the hold sends the 402 reply.
+    if (!(await engine.hasSession(this.clientId))) this.connector.release(this.clientId);
+  }
+}

@@ -1,0 +1,117 @@
+// Bayeux over a raw `ws` WebSocket: a well-behaved session, then bad input frame by frame.
+import { describe, it, expect, afterEach } from 'vitest';
+import {
+  Cleanup,
+  eventually,
+  startServer,
+  handshakeMessage,
+  expectHealthy,
+  msgId,
+  RawSocket,
+  type WireMessage,
+} from '../helpers/server.js';
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+
+async function wsHandshake(socket: RawSocket): Promise<string> {
+  const reply = await socket.request(handshakeMessage(['websocket']));
+  expect(reply).toMatchObject({ channel: '/meta/handshake', successful: true });
+  expect(reply.supportedConnectionTypes).toContain('websocket');
+  return reply.clientId!;
+}
+
+/** A fresh socket completes handshake, connect, subscribe and receives a server publish. */
+async function expectWsHealthy(wsUrl: string, publish: (channel: string) => Promise<unknown>): Promise<void> {
+  const socket = await RawSocket.open(cleanup, wsUrl);
+  const clientId = await wsHandshake(socket);
+  const connect = await socket.request({ channel: '/meta/connect', clientId, connectionType: 'websocket', advice: { timeout: 0 }, id: msgId() });
+  expect(connect.successful).toBe(true);
+  const channel = `/health/${msgId()}`;
+  const sub = await socket.request({ channel: '/meta/subscribe', clientId, subscription: channel, id: msgId() });
+  expect(sub.successful).toBe(true);
+  socket.send([{ channel: '/meta/connect', clientId, connectionType: 'websocket', id: msgId() }]);
+  await publish(channel);
+  await eventually(() => expect(socket.received.filter((m) => m.channel === channel)).toHaveLength(1));
+}
+
+describe('raw websocket', () => {
+  it('carries a full session: handshake, connect, subscribe, delivery, disconnect', async () => {
+    const { wsUrl, kuiper } = await startServer(cleanup);
+    await expectWsHealthy(wsUrl, (channel) => kuiper.publish(channel, { ok: true }));
+    const socket = await RawSocket.open(cleanup, wsUrl);
+    const clientId = await wsHandshake(socket);
+    const bye = await socket.request({ channel: '/meta/disconnect', clientId, id: msgId() });
+    expect(bye).toMatchObject({ channel: '/meta/disconnect', successful: true });
+    const after = await socket.request({ channel: '/meta/connect', clientId, connectionType: 'websocket', id: msgId() });
+    expect(after).toMatchObject({ successful: false, error: '402::session_unknown' });
+  });
+
+  it('answers an unknown clientId with 402::session_unknown and handshake advice', async () => {
+    const { wsUrl, url, kuiper } = await startServer(cleanup);
+    const socket = await RawSocket.open(cleanup, wsUrl);
+    const reply = await socket.request({ channel: '/meta/connect', clientId: 'ghost', connectionType: 'websocket', id: msgId() });
+    expect(reply).toMatchObject({
+      channel: '/meta/connect',
+      successful: false,
+      error: '402::session_unknown',
+      advice: { reconnect: 'handshake', interval: 0 },
+    });
+    await expectWsHealthy(wsUrl, (channel) => kuiper.publish(channel, {}));
+    await expectHealthy(url);
+  });
+
+  it('answers a missing channel, an invalid pattern and wrong-typed fields with their errors', async () => {
+    const { wsUrl, kuiper } = await startServer(cleanup);
+    const socket = await RawSocket.open(cleanup, wsUrl);
+    const clientId = await wsHandshake(socket);
+
+    expect(await socket.request({ clientId, data: {}, id: msgId() })).toMatchObject({
+      successful: false,
+      error: '400::channel_missing',
+    });
+    expect(await socket.request({ channel: '/meta/subscribe', clientId, subscription: '/a/*/b', id: msgId() })).toMatchObject({
+      channel: '/meta/subscribe',
+      successful: false,
+      error: '405::channel_invalid',
+    });
+    expect(
+      await socket.request({ channel: '/meta/connect', clientId: 42 as unknown as string, connectionType: 'websocket', id: msgId() }),
+    ).toMatchObject({ successful: false, error: expect.stringMatching(/^400:(clientId)?:message_invalid$/) });
+
+    // The same socket still serves its session.
+    const sub = await socket.request({ channel: '/meta/subscribe', clientId, subscription: '/chat/ok', id: msgId() });
+    expect(sub.successful).toBe(true);
+    await expectWsHealthy(wsUrl, (channel) => kuiper.publish(channel, {}));
+  });
+
+  it('rejects a malformed JSON frame with a 400 error or by closing, and keeps serving others', async () => {
+    const { wsUrl, url, kuiper } = await startServer(cleanup);
+    const socket = await RawSocket.open(cleanup, wsUrl);
+    socket.send('[{"channel":');
+    await eventually(() => {
+      const errored = socket.received.some((m) => m.successful === false && /^400:/.test(m.error ?? ''));
+      expect(errored || socket.closed).toBe(true);
+    });
+    if (socket.closed) expect(socket.closeCode).not.toBe(1000);
+    await expectWsHealthy(wsUrl, (channel) => kuiper.publish(channel, {}));
+    await expectHealthy(url);
+  });
+
+  it('refuses a frame over maxBodyBytes, and keeps serving others', async () => {
+    const { wsUrl, url, kuiper } = await startServer(cleanup, { maxBodyBytes: 1024 });
+    const socket = await RawSocket.open(cleanup, wsUrl);
+    const hs = { ...handshakeMessage(['websocket']), ext: { padding: 'x'.repeat(4096) } };
+    socket.send([hs]);
+    await eventually(() => {
+      const refused = socket.received.some((m) => m.successful === false && /^413:/.test(m.error ?? ''));
+      expect(refused || socket.closed).toBe(true);
+    });
+    if (socket.closed) expect(socket.closeCode).toBe(1009);
+    // Whatever the refusal, it did not create a session.
+    expect(socket.received.some((m) => m.successful === true)).toBe(false);
+    expect(kuiper.stats().clients).toBe(0);
+    await expectWsHealthy(wsUrl, (channel) => kuiper.publish(channel, {}));
+    await expectHealthy(url);
+  });
+});
