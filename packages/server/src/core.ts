@@ -300,6 +300,11 @@ export class BayeuxCore {
     log.debug(`connect ${clientId} over ${ctx.transport}, hold ${holdMs} ms`);
   }
 
+  /** The connect reply as sent when a stream opens, through the outgoing extensions (EXT-2). */
+  openingReply(connect: HeldConnect): Promise<Message> {
+    return this.outgoing(connect.reply, connect.request, { transport: connect.transport, engine: this.engine });
+  }
+
   /**
    * Ends a held connect: queued deliveries (in ack mode, every unacknowledged one, as a numbered
    * batch) followed by the connect reply, which passes the outgoing extensions.

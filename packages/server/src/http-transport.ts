@@ -12,8 +12,28 @@ import { type BayeuxError, bayeuxError } from './errors.js';
 export interface HttpTransportOptions {
   maxBodyBytes: number;
   enabled: (connectionType: string) => boolean;
-  /** Whether a cross-origin request from this Origin gets CORS headers. */
-  cors: (origin: string) => boolean;
+  /** Whether POST is served: long-polling or any streaming transport is enabled. */
+  acceptsPost: () => boolean;
+}
+
+/**
+ * [SEC-7] CORS: an allowed Origin gets the headers (and its preflight is answered here, returning
+ * true); any other gets none, and the browser blocks the response.
+ */
+export function applyCors(req: IncomingMessage, res: ServerResponse, allowed: (origin: string) => boolean): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined || !allowed(origin)) return false;
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Access-Control-Allow-Credentials', 'true');
+  res.setHeader('Vary', 'Origin');
+  if (req.method !== 'OPTIONS') return false;
+  res.writeHead(204, {
+    'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+    'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'Content-Type',
+    'Access-Control-Max-Age': '86400',
+  });
+  res.end();
+  return true;
 }
 
 /** JavaScript identifiers, optionally dotted (`jQuery123.cb`): nothing that could inject script. */
@@ -28,28 +48,14 @@ export class HttpTransport {
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const origin = req.headers.origin;
-    // [SEC-7] CORS only for allowed origins; others get no headers and the browser blocks them.
-    if (origin !== undefined && this.options.cors(origin)) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Allow-Credentials', 'true');
-      res.setHeader('Vary', 'Origin');
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204, {
-          'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-          'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'Content-Type',
-          'Access-Control-Max-Age': '86400',
-        });
-        return void res.end();
-      }
-    }
     if (req.method === 'POST') return this.longPolling(req, res);
     if (req.method === 'GET') return this.callbackPolling(req, res, url);
     res.writeHead(405, { Allow: 'GET, POST, OPTIONS', 'Content-Type': 'text/plain' }).end('method not allowed');
   }
 
   private async longPolling(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!this.options.enabled('long-polling')) return sendError(res, 400, bayeuxError('connection_type_unsupported'));
+    // POST carries handshakes and every non-connect message for the streaming transports too.
+    if (!this.options.acceptsPost()) return sendError(res, 400, bayeuxError('connection_type_unsupported'));
     const body = await readBody(req, this.options.maxBodyBytes);
     if (body === undefined) {
       // [HTTP-3] Past the limit we stop reading and answer 413; the connection is closed after.

@@ -17,7 +17,7 @@ import { type OriginCheck, originAllowed } from './origin.js';
 import { type RateLimit, rateLimitExtension } from './rate-limit-extension.js';
 import { type Authorizer, Authorizers, type SecurityPolicy } from './security.js';
 import { timesyncExtension } from './timesync-extension.js';
-import { HttpTransport, sendError } from './http-transport.js';
+import { HttpTransport, applyCors, sendError } from './http-transport.js';
 import { createLogger } from './log.js';
 import { MemoryEngine } from './memory-engine.js';
 import type { Message } from './message.js';
@@ -131,6 +131,7 @@ export class KuiperServer {
   private readonly attached = new Map<HttpServer, () => void>();
   private readonly transports: readonly ConnectionType[];
   private readonly serveStats: boolean;
+  private readonly corsAllowed: (origin: string) => boolean;
   private own: HttpServer | undefined;
   private closed = false;
 
@@ -171,10 +172,11 @@ export class KuiperServer {
     if (options.timesync ?? true) this.extensions.add(timesyncExtension());
     for (const extension of options.extensions ?? []) this.extensions.add(extension);
     const allowedOrigins = options.allowedOrigins;
+    this.corsAllowed = (origin) => allowedOrigins !== undefined && originAllowed(allowedOrigins, origin, undefined);
     this.connector = new Connector(core, this.engine);
     this.http = new HttpTransport(this.connector, {
       maxBodyBytes,
-      cors: (origin) => allowedOrigins !== undefined && originAllowed(allowedOrigins, origin, undefined),
+      acceptsPost: () => this.transports.some((t) => t !== 'websocket' && t !== 'callback-polling'),
       enabled: (type) => (this.transports as readonly string[]).includes(type),
     });
     this.ws = new WsTransport(this.connector, {
@@ -190,26 +192,39 @@ export class KuiperServer {
     });
   }
 
-  /** Serves Kuiper's paths on an existing server; everything else is left to its other handlers. */
+  /**
+   * Serves Kuiper's paths on an existing server. The server's own request handlers keep running
+   * for every other path (they are moved behind Kuiper's, as Faye and Socket.IO do), so an app's
+   * catch-all 404 can never answer a Bayeux request first.
+   */
   attach(server: HttpServer): this {
+    const others = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    const otherUpgrades = server.listeners('upgrade') as ((req: IncomingMessage, s: Duplex, h: Buffer) => void)[];
+    server.removeAllListeners('request');
+    server.removeAllListeners('upgrade');
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-      this.handleRequest(req, res);
+      if (this.handleRequest(req, res)) return;
+      for (const listener of others) listener.call(server, req, res);
     };
     const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-      this.handleUpgrade(req, socket, head);
+      if (this.handleUpgrade(req, socket, head)) return;
+      if (otherUpgrades.length === 0) socket.destroy();
+      for (const listener of otherUpgrades) listener.call(server, req, socket, head);
     };
-    server.prependListener('request', onRequest);
+    server.on('request', onRequest);
     server.on('upgrade', onUpgrade);
     this.attached.set(server, () => {
       server.off('request', onRequest);
       server.off('upgrade', onUpgrade);
+      for (const listener of others) server.on('request', listener);
+      for (const listener of otherUpgrades) server.on('upgrade', listener);
     });
     return this;
   }
 
   /**
    * Handles the request if it is Kuiper's and returns true; returns false (touching nothing) if
-   * not. When attached with `attach()`, other handlers should check `res.headersSent` or the path.
+   * not — for frameworks that route requests themselves.
    */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -219,6 +234,7 @@ export class KuiperServer {
       return true;
     }
     if (!this.owns(url.pathname)) return false;
+    if (applyCors(req, res, this.corsAllowed)) return true;
     // [STREAM-2] GETs naming a streaming transport open a stream; every other request is HTTP-*.
     const transport = StreamTransport.wants(req, url) ? this.streams : this.http;
     transport.handle(req, res, url).catch((err: unknown) => {

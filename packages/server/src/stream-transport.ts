@@ -110,13 +110,21 @@ class Stream {
   async run(connect: HeldConnect): Promise<void> {
     this.clientId = connect.clientId;
     // [STREAM-4] The first thing on the stream: the connect reply, so the client knows it is connected.
-    this.write([connect.reply]);
-    // Streams flush deliveries themselves (wakeOnQueue false): queued messages do not end the hold.
+    this.write([await this.connector.core.openingReply(connect)]);
+    // [STREAM-14] Ack sessions get deliveries only in numbered batches with connect replies, so a
+    // queued message ends the hold, as on long-polling (and ACK-3 on websocket); the client opens the
+    // next stream with its ack. Other streams flush deliveries themselves and stay open.
+    const streaming = !this.connector.engine.isAck(this.clientId);
     // Holding first answers any older connect of the session (CONN-3) before we start watching.
-    const held = this.connector.hold(connect, this.gone, false);
-    this.unwatch = this.connector.engine.watch(this.clientId, () => this.scheduleFlush());
-    this.res.on('drain', () => this.scheduleFlush());
-    this.keepAlive = setInterval(() => this.send(this.framing.keepAlive), this.keepAliveMs);
+    const held = this.connector.hold(connect, this.gone, !streaming);
+    if (streaming) {
+      this.unwatch = this.connector.engine.watch(this.clientId, () => this.scheduleFlush());
+      this.res.on('drain', () => this.scheduleFlush());
+    }
+    this.keepAlive = setInterval(() => {
+      // A socket with bytes still waiting is not idle; a keep-alive would only add to them.
+      if (!this.res.writableNeedDrain) this.send(this.framing.keepAlive);
+    }, this.keepAliveMs);
     // The connector takes what is still queued when the hold ends and resolves a little later
     // (after the session check and outgoing extensions). A flush is scheduled with setImmediate, so
     // it cannot run in that gap unless an extension or the engine awaits real I/O there; a
@@ -159,9 +167,6 @@ class Stream {
     // bounds) rather than piling up in our socket buffer; 'drain' brings us back.
     if (this.res.writableNeedDrain) return;
     const engine = this.connector.engine;
-    // [STREAM-14] Ack mode (the ack extension): deliveries go only in numbered batches with connect
-    // replies, so a queued message ends the hold, as for long-polling, and the client reconnects.
-    if (engine.isAck(this.clientId)) return this.connector.release(this.clientId);
     const messages = engine.take(this.clientId);
     if (messages.length > 0) return this.write(messages);
     // Woken with nothing queued: the session was removed. Ending the hold sends the 402 reply.

@@ -88,6 +88,7 @@ class WsConnection {
     const decoded = decodeJson(text);
     if (!decoded.ok) return this.send([errorReply({}, decoded.error)]);
     // [LIMIT-5] A socket carries a bounded number of sessions: a handshake past it is refused.
+    if (this.sessions.size >= this.options.maxSessionsPerConnection) await this.forgetEndedSessions();
     if (this.sessions.size >= this.options.maxSessionsPerConnection) {
       const hs = decoded.messages.find((m) => m['channel'] === '/meta/handshake');
       if (hs) return this.send([errorReply(hs, bayeuxError('sessions_exceeded', String(this.options.maxSessionsPerConnection)), { reconnect: 'none' })]);
@@ -96,7 +97,9 @@ class WsConnection {
     this.send(result.replies);
     if (result.handshake) this.sessions.add(result.handshake);
     const connect = result.connect;
-    if (!connect) return;
+    // A connect that arrives on a socket already closed is not held: holding it would release the
+    // live connect of the socket the client has moved to.
+    if (!connect || this.aborts.signal.aborted) return;
     // [ACK-3] Ack sessions get deliveries only in connect replies (numbered batches), so the
     // connect ends when messages are queued, as on long-polling; others stream.
     const streaming = !this.connector.engine.isAck(connect.clientId);
@@ -107,9 +110,18 @@ class WsConnection {
     });
   }
 
+  /** Only live sessions count against the per-socket bound (disconnected or pruned ones do not). */
+  private async forgetEndedSessions(): Promise<void> {
+    for (const id of [...this.sessions]) {
+      if (!(await this.connector.engine.hasSession(id))) this.sessions.delete(id);
+    }
+  }
+
   /** Streams a session's deliveries over this socket from its first connect on. */
   private watch(clientId: string): void {
-    if (this.watched.has(clientId)) return;
+    // A frame handled after the socket closed must not steal the session's watcher (and with it
+    // the deliveries) from the socket the client reconnected on.
+    if (this.watched.has(clientId) || this.aborts.signal.aborted) return;
     const unwatch = this.connector.engine.watch(clientId, () => this.scheduleFlush(clientId));
     this.watched.set(clientId, unwatch);
   }
@@ -126,6 +138,8 @@ class WsConnection {
   }
 
   private async flush(clientId: string): Promise<void> {
+    // [WS-3] Never take deliveries for a socket that can no longer carry them: they stay queued.
+    if (this.ws.readyState !== this.ws.OPEN) return;
     // [LIMIT-6] A socket that stops reading: leave deliveries in the bounded queue and look again
     // shortly, instead of buffering without end in the socket.
     if (this.ws.bufferedAmount > this.options.highWaterBytes) {

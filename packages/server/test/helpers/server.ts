@@ -2,7 +2,7 @@
 // Bayeux-over-HTTP/WebSocket speakers that do not go through any client library.
 import { vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { createKuiperServer } from '../../src/index.js';
+import { createKuiperServer, type KuiperServerOptions } from '../../src/index.js';
 
 /** vi.waitFor with a budget that suits real network round trips (the default is 1 s). */
 export function eventually<T>(check: () => T | Promise<T>, timeout = 5000): Promise<T> {
@@ -10,7 +10,7 @@ export function eventually<T>(check: () => T | Promise<T>, timeout = 5000): Prom
 }
 
 export type KuiperServer = ReturnType<typeof createKuiperServer>;
-export type KuiperOptions = Parameters<typeof createKuiperServer>[0];
+export type KuiperOptions = KuiperServerOptions;
 
 /** A Bayeux message as seen on the wire; tests inspect arbitrary fields. */
 export interface WireMessage {

@@ -47,7 +47,7 @@ describe('callback-polling', () => {
     expect(reply.supportedConnectionTypes).toEqual(expect.arrayContaining(['long-polling', 'callback-polling']));
   });
 
-  it('uses the spec default callback name jsonpcallback when jsonp is absent', async () => {
+  it('[HTTP-4] uses the spec default callback name jsonpcallback when jsonp is absent', async () => {
     const { url } = await startServer(cleanup);
     const hs = handshakeMessage(['callback-polling']);
     const res = await rawGet(jsonpUrl(url, [hs]));
@@ -79,14 +79,16 @@ describe('callback-polling', () => {
       const res = await rawGet(jsonpUrl(url, [handshakeMessage(['callback-polling'])], name));
       expect(res.status, name).toBe(400);
       expect(res.text, name).not.toContain(name);
+      expect(res.json, name).toEqual([expect.objectContaining({ successful: false, error: '400::jsonp_invalid' })]);
     }
     await expectHealthy(url);
   });
 
-  it('answers malformed message= JSON with 400', async () => {
+  it('[CODEC-2] answers malformed message= JSON with 400::body_invalid', async () => {
     const { url } = await startServer(cleanup);
     const res = await rawGet(`${url}?message=${encodeURIComponent('[{"channel":')}&jsonp=cb`);
     expect(res.status).toBe(400);
+    expect(res.text).toContain('400::body_invalid');
     await expectHealthy(url);
   });
 });

@@ -38,7 +38,7 @@ describe.each<FayeTransport>(['long-polling', 'websocket'])('faye client over %s
     expect(received).toEqual([{ n: 1 }, { n: 2 }]);
   });
 
-  it('/chat/* matches one more segment and /chat/** matches any depth', async () => {
+  it('[CHAN-2] /chat/* matches one more segment and /chat/** matches any depth', async () => {
     const { url, kuiper } = await startServer(cleanup);
     const single = createFaye(cleanup, url, transport);
     const deep = createFaye(cleanup, url, transport);
@@ -62,7 +62,7 @@ describe.each<FayeTransport>(['long-polling', 'websocket'])('faye client over %s
     expect(channelsOf(deep.incoming)).toEqual(['/chat/a', '/chat/a/b', '/chat/b']);
   });
 
-  it('the server stops sending a channel after the faye client unsubscribes', async () => {
+  it('[SUB-3] the server stops sending a channel after the faye client unsubscribes', async () => {
     const { url, kuiper } = await startServer(cleanup);
     const client = createFaye(cleanup, url, transport);
     const removed: unknown[] = [];
@@ -82,7 +82,7 @@ describe.each<FayeTransport>(['long-polling', 'websocket'])('faye client over %s
     expect(channelsOf(client.incoming)).toEqual(['/chat/gone', '/chat/keep']);
   });
 
-  it('a subscription to an invalid pattern is refused with 405', async () => {
+  it('[SUB-2] a subscription to an invalid pattern is refused with 405', async () => {
     const { url } = await startServer(cleanup);
     const client = createFaye(cleanup, url, transport);
     await expect(client.subscribe('/chat/**/x', () => {})).rejects.toThrow(/405/);

@@ -22,7 +22,7 @@ interface SessionRemoved {
 }
 
 describe('session pruning', () => {
-  it('prunes a session that stops connecting, then answers its clientId with 402 and handshake advice', async () => {
+  it('[SESS-2][SESS-1] prunes a session that stops connecting, then answers its clientId with 402 and handshake advice', async () => {
     const { url, kuiper } = await startServer(cleanup, { maxInterval: 300, sweepIntervalMs: 50 });
     const removed: SessionRemoved[] = [];
     kuiper.on('session:removed', (ev: SessionRemoved) => removed.push(ev));
@@ -47,7 +47,7 @@ describe('session pruning', () => {
     await expectHealthy(url);
   });
 
-  it('does not prune a session whose connect is being held', async () => {
+  it('[SESS-3] does not prune a session whose connect is being held', async () => {
     const { url, kuiper } = await startServer(cleanup, { maxInterval: 300, sweepIntervalMs: 50, timeout: 1500 });
     const removed: SessionRemoved[] = [];
     kuiper.on('session:removed', (ev: SessionRemoved) => removed.push(ev));
@@ -67,7 +67,7 @@ describe('session pruning', () => {
 });
 
 describe('channel sweeping', () => {
-  it('sweeps a channel once its last subscriber unsubscribes, and keeps channels still in use', async () => {
+  it('[SWEEP-1] sweeps a channel once its last subscriber unsubscribes, and keeps channels still in use', async () => {
     const { url, kuiper } = await startServer(cleanup, { sweepIntervalMs: 50 });
     const added: string[] = [];
     const swept: string[] = [];
@@ -104,7 +104,7 @@ describe('channel sweeping', () => {
     expect(kuiper.stats().subscriptions).toBe(1);
   });
 
-  it('sweeps the channels of a pruned session', async () => {
+  it('[SWEEP-1][SESS-2] sweeps the channels of a pruned session', async () => {
     const { url, kuiper } = await startServer(cleanup, { maxInterval: 300, sweepIntervalMs: 50 });
     const swept: string[] = [];
     kuiper.on('channel:removed', (ev: { channel: string }) => swept.push(ev.channel));
@@ -115,5 +115,25 @@ describe('channel sweeping', () => {
 
     await eventually(() => expect(swept).toContain('/chat/orphan'));
     expect(kuiper.stats()).toMatchObject({ clients: 0, subscriptions: 0 });
+  });
+
+  it('[SWEEP-1] keeps channels with a server-side listener or marked persistent', async () => {
+    const { url, kuiper } = await startServer(cleanup, { sweepIntervalMs: 50 });
+    const swept: string[] = [];
+    kuiper.on('channel:removed', (ev: { channel: string }) => swept.push(ev.channel));
+    const off = kuiper.subscribe('/chat/listened', () => {});
+    kuiper.setPersistent('/chat/pinned');
+    const clientId = await rawHandshake(url);
+    const sub = (channel: string, subscription: string) =>
+      bayeux(url, [{ channel, clientId, subscription, id: msgId() }]);
+    await sub('/meta/subscribe', '/chat/probe1');
+    await sub('/meta/unsubscribe', '/chat/probe1');
+    await eventually(() => expect(swept).toContain('/chat/probe1'));
+    expect(swept).not.toContain('/chat/listened');
+    expect(swept).not.toContain('/chat/pinned');
+
+    off();
+    await eventually(() => expect(swept).toContain('/chat/listened'));
+    expect(swept).not.toContain('/chat/pinned');
   });
 });

@@ -1,7 +1,7 @@
 // eventsource over raw HTTP (SPEC: STREAM-9 and the shared STREAM-* rules).
 import { afterEach, describe, expect, it } from 'vitest';
 import { Cleanup, eventually } from '../helpers/server.js';
-import { describeStreamContract, openSession } from './stream-contract.js';
+import { describeStreamContract, openSession, subscribe } from './stream-contract.js';
 
 describeStreamContract('eventsource');
 
@@ -12,7 +12,6 @@ describe('eventsource framing', () => {
   it('[STREAM-9] is text/event-stream with one data: event per batch and comment keep-alives', async () => {
     const { kuiper, stream, url, clientId } = await openSession(cleanup, 'eventsource', { streamKeepAliveMs: 40 });
     expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const { subscribe } = await import('./stream-contract.js');
     await subscribe(url, clientId, '/es');
     await kuiper.publish('/es', { text: 'line one\nline two\r\n' });
     await eventually(() => expect(stream.data('/es')).toEqual([{ text: 'line one\nline two\r\n' }]));

@@ -1,5 +1,6 @@
 // The rules every streaming transport shares (SPEC: STREAM-*), run against each of them over raw
 // HTTP: the transport files call `describeStreamContract(name)` and add their own framing checks.
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ALL_CONNECTION_TYPES } from '../../src/index.js';
 import {
@@ -177,6 +178,45 @@ export function describeStreamContract(transport: StreamingType): void {
       const replies = await bayeux(url, [poll]);
       expect(replies.filter((m) => m.channel === '/q').map((m) => m.data)).toEqual(['kept']);
       expect(replyTo(replies, poll.id).successful).toBe(true);
+    });
+
+    it('[STREAM-14][ACK-3] an ack session gets its deliveries as a numbered batch with the final reply', async () => {
+      const { url, kuiper } = await startServer(cleanup);
+      const hs = { ...handshakeMessage(), ext: { ack: true } };
+      const hsReply = replyTo(await bayeux(url, [hs]), hs.id);
+      expect(hsReply.ext).toMatchObject({ ack: true });
+      const clientId = hsReply.clientId!;
+      await subscribe(url, clientId, '/ack');
+      const stream = await openStream(cleanup, url, transport, streamConnect(clientId, transport));
+      await eventually(() => expect(stream.connectReplies()).toHaveLength(1));
+      await kuiper.publish('/ack', 'one');
+      await eventually(() => expect(stream.ended).toBe(true));
+      expect(stream.messages.map((m) => m.channel)).toEqual(['/meta/connect', '/ack', '/meta/connect']);
+      expect(stream.connectReplies()[1]?.ext).toMatchObject({ ack: expect.any(Number) });
+    });
+
+    it('[STREAM-13] a reader that stops reading leaves deliveries in the bounded engine queue', async () => {
+      const { url, port, kuiper } = await startServer(cleanup, { limits: { maxQueueBytes: 256 * 1024 } });
+      const clientId = await rawHandshake(url);
+      await subscribe(url, clientId, '/flood');
+      let overflowed = false;
+      kuiper.on('session:overflow', () => {
+        overflowed = true;
+      });
+      const socket = connect(port, '127.0.0.1');
+      cleanup.add(() => socket.destroy());
+      const target = new URL(streamUrl(url, transport, [streamConnect(clientId, transport)]));
+      socket.write(`GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      await new Promise((resolve) => socket.once('data', resolve));
+      socket.pause();
+      // Once the kernel's buffers are full, the stream must stop taking from the queue, whose byte
+      // bound then applies; without backpressure all of it would pile up in the server's memory.
+      const chunk = 'x'.repeat(64 * 1024);
+      for (let n = 0; n < 1000 && !overflowed; n++) {
+        await kuiper.publish('/flood', { n, chunk });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(overflowed).toBe(true);
     });
 
     it('[STREAM-6] a connect for an unknown session gets 402 on a stream that then ends', async () => {
