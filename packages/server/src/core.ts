@@ -8,7 +8,8 @@ import { checkMessage, encodeMessage } from './codec.js';
 import type { Engine } from './engine.js';
 import { BayeuxError, bayeuxError, toBayeuxError } from './errors.js';
 import { type ExtensionContext, ExtensionPipeline, isRejection } from './extension.js';
-import { type Authorizers, type SecurityPolicy, type SessionInfo, denial } from './security.js';
+import { Gate } from './gate.js';
+import type { Authorizers, SecurityPolicy, SessionInfo } from './security.js';
 import { createLogger } from './log.js';
 import { type Advice, BAYEUX_VERSION, META, type Message, type RawMessage } from './message.js';
 
@@ -101,6 +102,7 @@ export const HANDSHAKE_ADVICE: Advice = { reconnect: 'handshake', interval: 0 };
 export class BayeuxCore {
   private readonly extensions: ExtensionPipeline;
   private readonly limits: CoreLimits;
+  private readonly gate: Gate;
 
   constructor(
     private readonly engine: Engine,
@@ -108,6 +110,7 @@ export class BayeuxCore {
   ) {
     this.extensions = options.extensions ?? new ExtensionPipeline();
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.gate = new Gate(engine, options.policy, options.authorizers);
   }
 
   private retryAdvice(): Advice {
@@ -206,50 +209,14 @@ export class BayeuxCore {
     return this.publish(msg, session, result);
   }
 
-  /**
-   * [SESS-1] An unknown clientId gets 402::session_unknown with advice to handshake again.
-   * [SEC-4] The policy re-checks an established session; a failed check ends it.
-   */
+  /** The session a message names, or the error reply (with handshake advice) already pushed. */
   private async session(msg: Message, result: ProcessResult): Promise<SessionInfo | undefined> {
-    if (msg.clientId === undefined) {
-      result.replies.push(errorReply(msg, bayeuxError('client_id_missing'), HANDSHAKE_ADVICE));
+    const found = await this.gate.session(msg);
+    if (found instanceof BayeuxError) {
+      result.replies.push(errorReply(msg, found, HANDSHAKE_ADVICE));
       return undefined;
     }
-    if (!(await this.engine.hasSession(msg.clientId))) {
-      result.replies.push(errorReply(msg, bayeuxError('session_unknown'), HANDSHAKE_ADVICE));
-      return undefined;
-    }
-    const session: SessionInfo = { clientId: msg.clientId, data: await this.engine.sessionData(msg.clientId) };
-    const check = this.options.policy?.checkSession;
-    if (check) {
-      const reason = denial(await check(session, msg));
-      if (reason !== undefined) {
-        await this.engine.destroySession(msg.clientId, 'policy');
-        result.replies.push(errorReply(msg, bayeuxError('session_expired', reason), HANDSHAKE_ADVICE));
-        return undefined;
-      }
-    }
-    return session;
-  }
-
-  /** [SEC-2][SEC-3] Policy hook, then channel authorizers; the reason goes in the 403 error. */
-  private async allowed(
-    op: 'subscribe' | 'publish',
-    session: SessionInfo,
-    channel: string,
-    msg: Message,
-  ): Promise<BayeuxError | undefined> {
-    const policy = this.options.policy;
-    if (!this.engine.hasChannel(channel)) {
-      const reason = policy?.canCreate ? denial(await policy.canCreate(session, channel, msg)) : undefined;
-      const byAuth = reason ?? (await this.options.authorizers?.check('create', channel, session, msg));
-      if (byAuth !== undefined) return bayeuxError('create_denied', byAuth);
-    }
-    const hook = op === 'subscribe' ? policy?.canSubscribe : policy?.canPublish;
-    const reason = hook ? denial(await hook.call(policy, session, channel, msg)) : undefined;
-    const byAuth = reason ?? (await this.options.authorizers?.check(op, channel, session, msg));
-    if (byAuth === undefined) return undefined;
-    return bayeuxError(op === 'subscribe' ? 'subscribe_denied' : 'publish_denied', byAuth);
+    return found;
   }
 
   private async handshake(msg: Message, result: ProcessResult): Promise<void> {
@@ -268,13 +235,12 @@ export class BayeuxCore {
       return;
     }
     // [SEC-1] A refused handshake says so with reconnect:none, so clients stop instead of looping.
-    const verdict = this.options.policy?.canHandshake ? await this.options.policy.canHandshake(msg) : true;
-    const reason = denial(verdict);
-    if (reason !== undefined) {
-      result.replies.push(errorReply(msg, bayeuxError('handshake_denied', reason), { reconnect: 'none' }));
+    const verdict = await this.gate.handshake(msg);
+    if (verdict instanceof BayeuxError) {
+      result.replies.push(errorReply(msg, verdict, { reconnect: 'none' }));
       return;
     }
-    const data = typeof verdict === 'object' ? verdict.data : undefined;
+    const data = verdict.data;
     const clientId = await this.engine.createSession(data);
     const reply = replyTo(msg, true);
     reply.clientId = clientId;
@@ -348,7 +314,7 @@ export class BayeuxCore {
       if (!isValidChannelName(pattern)) return fail(bayeuxError('channel_invalid'));
       if (channelKind(pattern) === 'meta') return fail(bayeuxError('channel_forbidden', pattern));
       if (add && channelKind(pattern) === 'broadcast') {
-        const denied = await this.allowed('subscribe', session, pattern, msg);
+        const denied = await this.gate.allowed('subscribe', session, pattern, msg);
         if (denied) return fail(denied);
       }
     }
@@ -381,7 +347,7 @@ export class BayeuxCore {
       result.replies.push(errorReply(msg, bayeuxError('message_invalid', 'data')));
       return;
     }
-    const denied = await this.allowed('publish', session, msg.channel, msg);
+    const denied = await this.gate.allowed('publish', session, msg.channel, msg);
     if (denied) {
       result.replies.push(errorReply(msg, denied));
       return;

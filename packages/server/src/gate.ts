@@ -1,0 +1,64 @@
+/**
+ * Where the core asks "who is this, and may they?" (SPEC: SESS-1, SEC-1..4): session lookup with
+ * the policy's re-check, the handshake decision, and create/subscribe/publish authorization
+ * (policy hook first, then channel authorizers). Answers are values: a session, or the error.
+ */
+import type { Engine } from './engine.js';
+import { type BayeuxError, bayeuxError } from './errors.js';
+import type { Message } from './message.js';
+import { type Authorizers, type SecurityPolicy, type SessionInfo, denial } from './security.js';
+
+export class Gate {
+  constructor(
+    private readonly engine: Engine,
+    private readonly policy: SecurityPolicy | undefined,
+    private readonly authorizers: Authorizers | undefined,
+  ) {}
+
+  /** [SEC-1] Allowed: what to remember about the session. Refused: the error, reason included. */
+  async handshake(msg: Message): Promise<{ data: unknown } | BayeuxError> {
+    const verdict = this.policy?.canHandshake ? await this.policy.canHandshake(msg) : true;
+    const reason = denial(verdict);
+    if (reason !== undefined) return bayeuxError('handshake_denied', reason);
+    return { data: typeof verdict === 'object' ? verdict.data : undefined };
+  }
+
+  /**
+   * [SESS-1] An unknown clientId is `402::session_unknown`.
+   * [SEC-4] The policy re-checks an established session; a failed check ends it.
+   */
+  async session(msg: Message): Promise<SessionInfo | BayeuxError> {
+    if (msg.clientId === undefined) return bayeuxError('client_id_missing');
+    if (!(await this.engine.hasSession(msg.clientId))) return bayeuxError('session_unknown');
+    const session: SessionInfo = { clientId: msg.clientId, data: await this.engine.sessionData(msg.clientId) };
+    const check = this.policy?.checkSession;
+    if (check) {
+      const reason = denial(await check.call(this.policy, session, msg));
+      if (reason !== undefined) {
+        await this.engine.destroySession(msg.clientId, 'policy');
+        return bayeuxError('session_expired', reason);
+      }
+    }
+    return session;
+  }
+
+  /** [SEC-2][SEC-3] Policy hook, then channel authorizers; the reason goes in the 403 error. */
+  async allowed(
+    op: 'subscribe' | 'publish',
+    session: SessionInfo,
+    channel: string,
+    msg: Message,
+  ): Promise<BayeuxError | undefined> {
+    const policy = this.policy;
+    if (!this.engine.hasChannel(channel)) {
+      const reason = policy?.canCreate ? denial(await policy.canCreate(session, channel, msg)) : undefined;
+      const byAuth = reason ?? (await this.authorizers?.check('create', channel, session, msg));
+      if (byAuth !== undefined) return bayeuxError('create_denied', byAuth);
+    }
+    const hook = op === 'subscribe' ? policy?.canSubscribe : policy?.canPublish;
+    const reason = hook ? denial(await hook.call(policy, session, channel, msg)) : undefined;
+    const byAuth = reason ?? (await this.authorizers?.check(op, channel, session, msg));
+    if (byAuth === undefined) return undefined;
+    return bayeuxError(op === 'subscribe' ? 'subscribe_denied' : 'publish_denied', byAuth);
+  }
+}
