@@ -114,3 +114,20 @@ export function encodeBatch(messages: readonly Message[]): string {
   }
   return out + ']';
 }
+
+/**
+ * The bytes of a WebSocket text frame for `messages`. A batch of one shared message (a broadcast)
+ * is encoded to UTF-8 once and the Buffer reused for every socket it goes to.
+ */
+const frameCache = new WeakMap<object, Buffer>();
+
+export function encodeFrame(messages: readonly Message[]): Buffer {
+  if (messages.length !== 1) return Buffer.from(encodeBatch(messages));
+  const only = messages[0] as Message;
+  let frame = frameCache.get(only);
+  if (frame === undefined) {
+    frame = Buffer.from(`[${encodeMessage(only)}]`);
+    frameCache.set(only, frame);
+  }
+  return frame;
+}

@@ -183,20 +183,21 @@ export class MemoryEngine implements Engine {
     }
     const targets = seen ?? first;
     if (!targets) return 0;
+    // Serialised once here; every queue's byte bound uses the same figure.
+    const size = encodeMessage(message).length;
     let count = 0;
     for (const id of targets) {
       const session = this.sessions.get(id);
       if (session) {
-        this.enqueue(session, message);
+        this.enqueue(session, message, size);
         count++;
       }
     }
     return count;
   }
 
-  private enqueue(session: SessionState, message: Message): void {
+  private enqueue(session: SessionState, message: Message, size = encodeMessage(message).length): void {
     const opts = this.options;
-    const size = encodeMessage(message).length;
     if (opts && (session.queue.length >= opts.maxQueue || session.queueBytes + size > opts.maxQueueBytes)) {
       // [LIMIT-6] A slow consumer: its memory is bounded, by policy, and the server says so.
       if (opts.overflow === 'disconnect') {

@@ -16,6 +16,7 @@ import { sendError } from './http-transport.js';
 import { createLogger } from './log.js';
 import { META, type Message } from './message.js';
 import { multipartTransport } from './multipart-transport.js';
+import { onNextTurn } from './next-turn.js';
 import { type StreamFormat, type StreamFraming, isStreamingType } from './stream-format.js';
 
 const log = createLogger('stream');
@@ -153,13 +154,15 @@ class Stream {
   private scheduleFlush(): void {
     if (this.flushScheduled || this.ended) return;
     this.flushScheduled = true;
-    // setImmediate rather than a microtask: every publish handled in this turn of the event loop
+    // Next turn rather than a microtask: every publish handled in this turn of the event loop
     // lands in the same batch (as for websocket, WS-2).
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.flush().catch((err: unknown) => log.error('flush failed', err));
-    });
+    onNextTurn(this.runFlush);
   }
+
+  private readonly runFlush = (): void => {
+    this.flushScheduled = false;
+    this.flush().catch((err: unknown) => log.error('flush failed', err));
+  };
 
   private async flush(): Promise<void> {
     if (this.ended || this.res.destroyed) return;

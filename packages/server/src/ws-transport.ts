@@ -6,12 +6,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { decodeJson, encodeBatch } from './codec.js';
+import { decodeJson, encodeFrame } from './codec.js';
 import type { Connector } from './connector.js';
 import { errorReply } from './core.js';
 import { bayeuxError } from './errors.js';
 import { createLogger } from './log.js';
 import type { Message } from './message.js';
+import { onNextTurn } from './next-turn.js';
 
 const log = createLogger('ws');
 
@@ -62,7 +63,8 @@ class WsConnection {
   private readonly watched = new Map<string, () => void>();
   /** Sessions handshaken on this socket, for the per-connection bound. */
   private readonly sessions = new Set<string>();
-  private readonly flushing = new Set<string>();
+  /** Sessions waiting for a backed-up socket to drain. */
+  private readonly retrying = new Set<string>();
   private readonly aborts = new AbortController();
   /** Frames are handled one at a time so replies keep the order the client sent. */
   private chain: Promise<void> = Promise.resolve();
@@ -81,7 +83,8 @@ class WsConnection {
 
   private send(messages: Message[]): void {
     if (messages.length === 0 || this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(encodeBatch(messages));
+    // A lone broadcast is the common case: its frame bytes are encoded once for all sockets.
+    this.ws.send(encodeFrame(messages), { binary: false });
   }
 
   private async onFrame(text: string): Promise<void> {
@@ -122,19 +125,10 @@ class WsConnection {
     // A frame handled after the socket closed must not steal the session's watcher (and with it
     // the deliveries) from the socket the client reconnected on.
     if (this.watched.has(clientId) || this.aborts.signal.aborted) return;
-    const unwatch = this.connector.engine.watch(clientId, () => this.scheduleFlush(clientId));
+    // One closure per session, so the shared next-turn set de-duplicates repeated wake-ups.
+    const flush = (): void => void this.flush(clientId);
+    const unwatch = this.connector.engine.watch(clientId, () => onNextTurn(flush));
     this.watched.set(clientId, unwatch);
-  }
-
-  private scheduleFlush(clientId: string): void {
-    if (this.flushing.has(clientId)) return;
-    this.flushing.add(clientId);
-    // setImmediate rather than a microtask: every publish handled in this turn of the event loop
-    // lands in the same frame.
-    setImmediate(() => {
-      this.flushing.delete(clientId);
-      void this.flush(clientId);
-    });
   }
 
   private async flush(clientId: string): Promise<void> {
@@ -143,10 +137,10 @@ class WsConnection {
     // [LIMIT-6] A socket that stops reading: leave deliveries in the bounded queue and look again
     // shortly, instead of buffering without end in the socket.
     if (this.ws.bufferedAmount > this.options.highWaterBytes) {
-      if (!this.flushing.has(clientId)) {
-        this.flushing.add(clientId);
+      if (!this.retrying.has(clientId)) {
+        this.retrying.add(clientId);
         setTimeout(() => {
-          this.flushing.delete(clientId);
+          this.retrying.delete(clientId);
           void this.flush(clientId);
         }, 50).unref();
       }
