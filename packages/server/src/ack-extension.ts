@@ -10,10 +10,10 @@ import type { Extension } from './extension.js';
 export function ackExtension(): Extension {
   return {
     name: 'ack',
-    outgoing(reply, request, ctx) {
+    async outgoing(reply, request, ctx) {
       if (request.channel !== '/meta/handshake' || !reply.successful || reply.clientId === undefined) return reply;
       if (request.ext?.['ack'] !== true) return reply;
-      ctx.engine.setAck(reply.clientId, true);
+      await ctx.engine.setAck(reply.clientId, true);
       return { ...reply, ext: { ...reply.ext, ack: true } };
     },
   };

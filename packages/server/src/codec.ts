@@ -59,7 +59,10 @@ export function checkMessage(raw: RawMessage): Message | BayeuxError {
   if (id !== undefined && !(isString(id) && id.length <= 256) && !(typeof id === 'number' && Number.isFinite(id))) {
     return bayeuxError('message_id_invalid');
   }
-  if (clientId !== undefined && !isString(clientId)) return bayeuxError('message_invalid', 'clientId');
+  // Our clientIds are ~31 characters; a long one is forged and would only cost memory downstream.
+  if (clientId !== undefined && !(isString(clientId) && clientId.length <= 128)) {
+    return bayeuxError('message_invalid', 'clientId');
+  }
   if (
     subscription !== undefined &&
     !isString(subscription) &&
@@ -103,6 +106,28 @@ export function encodeMessage(msg: Message): string {
     jsonCache.set(msg, json);
   }
   return json;
+}
+
+/**
+ * A message read back from shared storage (the Redis engine's queues): parsed, with the stored
+ * JSON remembered so it is never stringified again on the way out.
+ */
+export function decodeStored(json: string): Message {
+  const msg = JSON.parse(json) as Message;
+  jsonCache.set(msg, json);
+  return msg;
+}
+
+/** UTF-8 bytes of a message's JSON (what limits count), cached like the JSON itself. */
+const sizeCache = new WeakMap<object, number>();
+
+export function encodedSize(msg: Message): number {
+  let size = sizeCache.get(msg);
+  if (size === undefined) {
+    size = Buffer.byteLength(encodeMessage(msg));
+    sizeCache.set(msg, size);
+  }
+  return size;
 }
 
 export function encodeBatch(messages: readonly Message[]): string {

@@ -10,6 +10,8 @@ import type { Message, RawMessage } from './message.js';
 export class Connector {
   /** The held connect of each session on this node: a second connect releases the first. */
   private readonly held = new Map<string, () => void>();
+  /** Holds not yet resolved, so shutdown can wait for the answers it forces. */
+  private readonly pending = new Set<Promise<unknown>>();
 
   constructor(
     readonly core: BayeuxCore,
@@ -36,7 +38,9 @@ export class Connector {
   /**
    * Waits until messages are queued, the hold time passes, the session goes, a newer connect
    * arrives, or `signal` aborts. Resolves with deliveries followed by the connect reply, or
-   * undefined when aborted. With `wakeOnQueue` false (streams) queued messages do not end it.
+   * undefined when aborted. With `wakeOnQueue` false (streams) queued messages do not end it and
+   * the reply comes alone: the stream is the queue's one consumer, so its flushes keep the order
+   * (a take here could resolve between two of its flushes and reorder them).
    */
   hold(connect: HeldConnect, signal?: AbortSignal, wakeOnQueue = true): Promise<Message[] | undefined> {
     const { clientId } = connect;
@@ -44,7 +48,7 @@ export class Connector {
     // [CONN-3] One held connect per session: the older one is answered now.
     this.held.get(clientId)?.();
     engine.connectOpened(clientId);
-    return new Promise((resolve) => {
+    const answer = new Promise<Message[] | undefined>((resolve) => {
       let done = false;
       let timer: NodeJS.Timeout | undefined;
       let unwatch: () => void = () => {};
@@ -57,7 +61,7 @@ export class Connector {
         if (this.held.get(clientId) === release) this.held.delete(clientId);
         engine.connectClosed(clientId);
         if (aborted) return resolve(undefined);
-        resolve(this.complete(connect));
+        resolve(this.core.completeConnect(connect, wakeOnQueue));
       };
       const release = (): void => finish(false);
       const onAbort = (): void => finish(true);
@@ -71,6 +75,10 @@ export class Connector {
       if (wakeOnQueue) unwatch = engine.watch(clientId, () => queueMicrotask(release));
       if (!done) timer = setTimeout(release, connect.holdMs);
     });
+    this.pending.add(answer);
+    const forget = (): void => void this.pending.delete(answer);
+    answer.then(forget, forget);
+    return answer;
   }
 
   /** The response that ends a connect: queued deliveries first, then the reply (the core's job). */
@@ -83,8 +91,13 @@ export class Connector {
     this.held.get(clientId)?.();
   }
 
-  /** Releases every held connect (server shutdown). */
-  releaseAll(): void {
+  /**
+   * Releases every held connect (server shutdown) and resolves once their answers are ready, so
+   * the transports write them before sockets close: with a shared engine, deliveries taken for a
+   * reply that never leaves would be lost to the whole cluster.
+   */
+  async releaseAll(): Promise<void> {
     for (const release of [...this.held.values()]) release();
+    await Promise.allSettled([...this.pending]);
   }
 }

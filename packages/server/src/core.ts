@@ -4,7 +4,7 @@
  * back to the transport as a `HeldConnect`, and the transport decides how to wait for it.
  */
 import { channelKind, isValidChannelName, isWild, matchingPatterns } from './channel.js';
-import { checkMessage, encodeMessage } from './codec.js';
+import { checkMessage, encodedSize } from './codec.js';
 import type { Engine } from './engine.js';
 import { BayeuxError, bayeuxError, toBayeuxError } from './errors.js';
 import { type ExtensionContext, ExtensionPipeline, isRejection } from './extension.js';
@@ -174,7 +174,11 @@ export class BayeuxCore {
     // The message's replies are collected apart so the outgoing hooks can see them with it.
     const own: ProcessResult = { replies };
     await this.act(incoming, ctx, own);
-    if (own.connect) result.connect = own.connect;
+    if (own.connect) {
+      // [CONN-7] Two connects in one batch: the earlier one is answered at once, only the last is held.
+      if (result.connect) result.replies.push(result.connect.reply);
+      result.connect = own.connect;
+    }
     if (own.handshake) result.handshake = own.handshake;
     return incoming;
   }
@@ -205,7 +209,15 @@ export class BayeuxCore {
     }
     const session = await this.session(msg, result);
     if (!session) return;
-    if (kind === 'service') return this.service(msg, result);
+    // [SEC-5] A service call is authorized as a publish to its channel (as CometD does).
+    if (kind === 'service') {
+      const denied = await this.gate.allowed('publish', session, msg.channel, msg);
+      if (denied) {
+        result.replies.push(errorReply(msg, denied));
+        return;
+      }
+      return this.service(msg, result);
+    }
     return this.publish(msg, session, result);
   }
 
@@ -260,8 +272,15 @@ export class BayeuxCore {
     // [CONN-2] `advice.timeout: 0` (first connect, reconnects) is answered at once; a client may
     // also ask for a shorter hold, never a longer one.
     const asked = msg.advice?.timeout;
-    const holdMs =
+    let holdMs =
       typeof asked === 'number' && asked >= 0 ? Math.min(asked, this.options.timeout) : this.options.timeout;
+    // [ACK-4] A connect that acknowledges less than the batch in flight lost that batch: it is
+    // answered at once with the redelivery, not after a full hold.
+    const acked = msg.ext?.['ack'];
+    if (holdMs > 0 && typeof acked === 'number') {
+      const pending = await this.engine.pendingAck(clientId);
+      if (pending !== undefined && acked < pending) holdMs = 0;
+    }
     result.connect = { clientId, request: msg, transport: ctx.transport, reply, holdMs };
     log.debug(`connect ${clientId} over ${ctx.transport}, hold ${holdMs} ms`);
   }
@@ -273,23 +292,33 @@ export class BayeuxCore {
 
   /**
    * Ends a held connect: queued deliveries (in ack mode, every unacknowledged one, as a numbered
-   * batch) followed by the connect reply, which passes the outgoing extensions.
+   * batch) followed by the connect reply, which passes the outgoing extensions. With `takeQueued`
+   * false (a streaming transport that delivers the queue itself, in order) only the reply comes back.
    */
-  async completeConnect(connect: HeldConnect): Promise<Message[]> {
+  async completeConnect(connect: HeldConnect, takeQueued = true): Promise<Message[]> {
     const { clientId } = connect;
     let reply = connect.reply;
-    let messages: Message[];
-    if (this.engine.isAck(clientId)) {
+    let messages: Message[] = [];
+    // Nothing taken when !takeQueued: the transport's own flushes are the only consumer (ENG-3).
+    const ack = takeQueued && (await this.engine.isAck(clientId));
+    const acked = connect.request.ext?.['ack'];
+    // The take and the session check go together (one round trip with a shared engine).
+    const [taken, alive] = await Promise.all([
+      ack
+        ? this.engine.takeBatch(clientId, typeof acked === 'number' ? acked : undefined)
+        : takeQueued
+          ? this.engine.take(clientId)
+          : undefined,
+      this.engine.hasSession(clientId),
+    ]);
+    if (Array.isArray(taken)) messages = taken;
+    else if (taken) {
       // [ACK-1] The connect carries the last batch the client received; the reply names this one.
-      const acked = connect.request.ext?.['ack'];
-      const batch = this.engine.takeBatch(clientId, typeof acked === 'number' ? acked : undefined);
-      messages = batch.messages;
-      reply = { ...reply, ext: { ...reply.ext, ack: batch.batch } };
-    } else {
-      messages = this.engine.take(clientId);
+      messages = taken.messages;
+      reply = { ...reply, ext: { ...reply.ext, ack: taken.batch } };
     }
     // [CONN-5] A session that vanished (pruned, disconnected) while held gets 402 and handshake advice.
-    if (!(await this.engine.hasSession(clientId))) {
+    if (!alive) {
       reply = errorReply(reply, bayeuxError('session_unknown'), HANDSHAKE_ADVICE);
     }
     const ctx: ExtensionContext = { transport: connect.transport, engine: this.engine };
@@ -319,7 +348,7 @@ export class BayeuxCore {
       }
     }
     // [LIMIT-3] A session holds at most maxSubscriptions subscriptions.
-    if (add && this.engine.subscriptionCount(clientId) + list.length > this.limits.maxSubscriptions) {
+    if (add && (await this.engine.subscriptionCount(clientId)) + list.length > this.limits.maxSubscriptions) {
       return fail(bayeuxError('subscriptions_exceeded', String(this.limits.maxSubscriptions)));
     }
     for (const pattern of list) {
@@ -355,7 +384,15 @@ export class BayeuxCore {
     // [PUB-3] The delivered copy drops the publisher's clientId, id and ext.
     const delivery: Message = { channel: msg.channel, data: msg.data };
     // [LIMIT-2] Serialising now costs nothing extra: the cached JSON is what subscribers receive.
-    if (encodeMessage(delivery).length > this.limits.maxMessageBytes) {
+    let size: number;
+    try {
+      size = encodedSize(delivery);
+    } catch {
+      // Data nested deeper than JSON.stringify's stack allows: the client's fault, not ours.
+      result.replies.push(errorReply(msg, bayeuxError('message_invalid', 'data')));
+      return;
+    }
+    if (size > this.limits.maxMessageBytes) {
       result.replies.push(errorReply(msg, bayeuxError('message_too_large', String(this.limits.maxMessageBytes))));
       return;
     }

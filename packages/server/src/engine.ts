@@ -60,8 +60,8 @@ export interface Engine {
   createSession(data?: unknown): Promise<string>;
   hasSession(clientId: string): Promise<boolean>;
   sessionData(clientId: string): Promise<unknown>;
-  hasChannel(channel: string): boolean;
-  subscriptionCount(clientId: string): number;
+  hasChannel(channel: string): Promise<boolean>;
+  subscriptionCount(clientId: string): Promise<number>;
   /** Removes a session, its subscriptions and queue. Returns false when it was not there. */
   destroySession(clientId: string, reason: RemovalReason): Promise<boolean>;
   /** Returns false when the session is unknown. */
@@ -71,23 +71,39 @@ export interface Engine {
   publish(message: Message): Promise<number>;
   /** Queues messages for one session only (service answers, server pushes). */
   deliver(clientId: string, messages: Message[]): Promise<boolean>;
-  /** Takes everything queued for a session, oldest first. */
-  take(clientId: string): Message[];
+  /**
+   * Takes everything queued for a session, oldest first. Takes of one session issued on one node
+   * resolve in the order they were issued, so a consumer that writes each result as soon as it
+   * resolves keeps queue order.
+   */
+  take(clientId: string): Promise<Message[]>;
   /** Ack mode (cometd's ack extension): deliveries go only with connect replies, in batches. */
-  setAck(clientId: string, enabled: boolean): void;
-  isAck(clientId: string): boolean;
+  setAck(clientId: string, enabled: boolean): Promise<void>;
+  isAck(clientId: string): Promise<boolean>;
   /**
    * Ack mode's take: forgets batches up to `acked`, and returns everything not yet acknowledged
    * (older batches first, then newly queued messages) as one new batch.
    */
-  takeBatch(clientId: string, acked: number | undefined): AckBatch;
-  /** One watcher per session, told when its queue goes from empty to non-empty. */
+  takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch>;
+  /** The number of the batch sent but not yet acknowledged, if any (a connect acking less is answered at once). */
+  pendingAck(clientId: string): Promise<number | undefined>;
+  /**
+   * One watcher per session on this node, told when its queue goes from empty to non-empty (a
+   * message queued on any node) and when the session is removed; told at once if the queue is
+   * already non-empty or the session unknown. A spurious call is harmless: the watcher takes.
+   */
   watch(clientId: string, onQueued: () => void): () => void;
   /** Pruning bookkeeping: a connect is held (no pruning) / was answered (the clock starts). */
   connectOpened(clientId: string): void;
   connectClosed(clientId: string): void;
   listen(pattern: string, listener: ChannelListener): () => void;
   setPersistent(channel: string, persistent: boolean): void;
+  /** Counts; a shared engine may answer from a snapshot refreshed every sweep. */
   stats(): EngineStats;
+  /**
+   * Resolves when the engine can serve (connected, listening for notifications from other nodes)
+   * and everything this node wrote before the call (e.g. a `listen`) is applied. Optional.
+   */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@
  * the policy's re-check, the handshake decision, and create/subscribe/publish authorization
  * (policy hook first, then channel authorizers). Answers are values: a session, or the error.
  */
+import { channelKind } from './channel.js';
 import type { Engine } from './engine.js';
 import { type BayeuxError, bayeuxError } from './errors.js';
 import type { Message } from './message.js';
@@ -29,8 +30,10 @@ export class Gate {
    */
   async session(msg: Message): Promise<SessionInfo | BayeuxError> {
     if (msg.clientId === undefined) return bayeuxError('client_id_missing');
-    if (!(await this.engine.hasSession(msg.clientId))) return bayeuxError('session_unknown');
-    const session: SessionInfo = { clientId: msg.clientId, data: await this.engine.sessionData(msg.clientId) };
+    // Both asked at once: one round trip with a shared engine.
+    const [exists, data] = await Promise.all([this.engine.hasSession(msg.clientId), this.engine.sessionData(msg.clientId)]);
+    if (!exists) return bayeuxError('session_unknown');
+    const session: SessionInfo = { clientId: msg.clientId, data };
     const check = this.policy?.checkSession;
     if (check) {
       const reason = denial(await check.call(this.policy, session, msg));
@@ -50,7 +53,8 @@ export class Gate {
     msg: Message,
   ): Promise<BayeuxError | undefined> {
     const policy = this.policy;
-    if (!this.engine.hasChannel(channel)) {
+    // Service channels are never created (nothing is broadcast on them): only the publish check applies.
+    if (channelKind(channel) !== 'service' && !(await this.engine.hasChannel(channel))) {
       const reason = policy?.canCreate ? denial(await policy.canCreate(session, channel, msg)) : undefined;
       const byAuth = reason ?? (await this.authorizers?.check('create', channel, session, msg));
       if (byAuth !== undefined) return bayeuxError('create_denied', byAuth);

@@ -20,12 +20,22 @@ export interface HttpTransportOptions {
  * [SEC-7] CORS: an allowed Origin gets the headers (and its preflight is answered here, returning
  * true); any other gets none, and the browser blocks the response.
  */
-export function applyCors(req: IncomingMessage, res: ServerResponse, allowed: (origin: string) => boolean): boolean {
+export function applyCors(
+  req: IncomingMessage,
+  res: ServerResponse,
+  allowed: (origin: string) => boolean,
+  anyOrigin: boolean,
+): boolean {
   const origin = req.headers.origin;
   if (origin === undefined || !allowed(origin)) return false;
-  res.setHeader('Access-Control-Allow-Origin', origin);
-  res.setHeader('Access-Control-Allow-Credentials', 'true');
-  res.setHeader('Vary', 'Origin');
+  if (anyOrigin) {
+    // `'*'` means any page may read responses, but never with the user's cookies attached.
+    res.setHeader('Access-Control-Allow-Origin', '*');
+  } else {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Allow-Credentials', 'true');
+    res.setHeader('Vary', 'Origin');
+  }
   if (req.method !== 'OPTIONS') return false;
   res.writeHead(204, {
     'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
@@ -67,7 +77,7 @@ export class HttpTransport {
     const replies = await this.connector.respond(decoded.messages, 'long-polling', abortOnClose(res));
     if (res.destroyed) return;
     res.writeHead(200, { 'Content-Type': 'application/json;charset=utf-8', 'Cache-Control': 'no-cache, no-store' });
-    res.end(encodeBatch(replies));
+    res.end(asciiJson(encodeBatch(replies)));
   }
 
   private async callbackPolling(_req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -93,6 +103,19 @@ export class HttpTransport {
     });
     res.end(`/**/${callback}(${encodeBatch(replies)});`);
   }
+}
+
+/**
+ * [HTTP-8] Long-polling bodies are sent as pure ASCII (`\uXXXX` escapes are the same JSON): the
+ * cometd Node client appends response chunks as strings, so a multi-byte character split across
+ * two TCP chunks would be corrupted. Escaping costs nothing when the body is ASCII already.
+ */
+const NON_ASCII = /[\u0080-\uffff]/g;
+
+export function asciiJson(json: string): string {
+  NON_ASCII.lastIndex = 0;
+  if (!NON_ASCII.test(json)) return json;
+  return json.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A signal that fires if the client goes away before we answer, so a held connect lets go. */

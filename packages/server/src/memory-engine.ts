@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { matchingPatterns, parentChannel } from './channel.js';
-import { encodeMessage } from './codec.js';
+import { encodedSize } from './codec.js';
 import type {
   AckBatch,
   ChannelListener,
@@ -87,11 +87,11 @@ export class MemoryEngine implements Engine {
     return this.sessions.get(clientId)?.data;
   }
 
-  hasChannel(channel: string): boolean {
+  async hasChannel(channel: string): Promise<boolean> {
     return this.channels.has(channel);
   }
 
-  subscriptionCount(clientId: string): number {
+  async subscriptionCount(clientId: string): Promise<number> {
     return this.sessions.get(clientId)?.subscriptions.size ?? 0;
   }
 
@@ -184,7 +184,7 @@ export class MemoryEngine implements Engine {
     const targets = seen ?? first;
     if (!targets) return 0;
     // Serialised once here; every queue's byte bound uses the same figure.
-    const size = encodeMessage(message).length;
+    const size = encodedSize(message);
     let count = 0;
     for (const id of targets) {
       const session = this.sessions.get(id);
@@ -196,7 +196,7 @@ export class MemoryEngine implements Engine {
     return count;
   }
 
-  private enqueue(session: SessionState, message: Message, size = encodeMessage(message).length): void {
+  private enqueue(session: SessionState, message: Message, size = encodedSize(message)): void {
     const opts = this.options;
     if (opts && (session.queue.length >= opts.maxQueue || session.queueBytes + size > opts.maxQueueBytes)) {
       // [LIMIT-6] A slow consumer: its memory is bounded, by policy, and the server says so.
@@ -205,17 +205,21 @@ export class MemoryEngine implements Engine {
         this.remove(session.id, 'overflow');
         return;
       }
+      // A message larger than the whole bound is the one dropped; the queue is left alone.
+      if (size > opts.maxQueueBytes) {
+        this.emit({ type: 'session:overflow', clientId: session.id, dropped: 1, policy: 'drop-oldest' });
+        return;
+      }
       let dropped = 0;
       while (
         session.queue.length > 0 &&
         (session.queue.length >= opts.maxQueue || session.queueBytes + size > opts.maxQueueBytes)
       ) {
         const old = session.queue.shift() as Message;
-        session.queueBytes -= encodeMessage(old).length;
+        session.queueBytes -= encodedSize(old);
         dropped++;
       }
       this.emit({ type: 'session:overflow', clientId: session.id, dropped, policy: 'drop-oldest' });
-      if (size > opts.maxQueueBytes) return;
     }
     session.queue.push(message);
     session.queueBytes += size;
@@ -229,7 +233,11 @@ export class MemoryEngine implements Engine {
     return true;
   }
 
-  take(clientId: string): Message[] {
+  async take(clientId: string): Promise<Message[]> {
+    return this.takeNow(clientId);
+  }
+
+  private takeNow(clientId: string): Message[] {
     const session = this.sessions.get(clientId);
     if (!session || session.queue.length === 0) return [];
     const out = session.queue;
@@ -238,27 +246,51 @@ export class MemoryEngine implements Engine {
     return out;
   }
 
-  setAck(clientId: string, enabled: boolean): void {
+  async setAck(clientId: string, enabled: boolean): Promise<void> {
     const session = this.sessions.get(clientId);
     if (session) session.ack = enabled ? (session.ack ?? { next: 1, unacked: undefined }) : undefined;
   }
 
-  isAck(clientId: string): boolean {
+  async isAck(clientId: string): Promise<boolean> {
     return this.sessions.get(clientId)?.ack !== undefined;
   }
 
-  takeBatch(clientId: string, acked: number | undefined): AckBatch {
+  async takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch> {
     const session = this.sessions.get(clientId);
     const ack = session?.ack;
-    if (!session || !ack) return { batch: 0, messages: this.take(clientId) };
+    if (!session || !ack) return { batch: 0, messages: this.takeNow(clientId) };
     const pending = ack.unacked;
     // [ACK-2] What the client acknowledged is forgotten; anything later was lost and goes again.
     const resend = pending && (acked === undefined || acked < pending.batch) ? pending.messages : [];
-    const fresh = this.take(clientId);
-    const messages = resend.length === 0 ? fresh : fresh.length === 0 ? resend : [...resend, ...fresh];
+    const fresh = this.takeNow(clientId);
+    let messages = resend.length === 0 ? fresh : fresh.length === 0 ? resend : [...resend, ...fresh];
+    messages = this.boundBatch(session, messages);
     const batch = ack.next++;
     ack.unacked = messages.length > 0 ? { batch, messages } : undefined;
     return { batch, messages };
+  }
+
+  async pendingAck(clientId: string): Promise<number | undefined> {
+    return this.sessions.get(clientId)?.ack?.unacked?.batch;
+  }
+
+  /**
+   * [LIMIT-6] Unacknowledged messages count against the same bounds as the queue: a client that
+   * never acknowledges cannot make its batch grow without end. The oldest go first.
+   */
+  private boundBatch(session: SessionState, messages: Message[]): Message[] {
+    const opts = this.options;
+    if (!opts) return messages;
+    let bytes = 0;
+    for (const m of messages) bytes += encodedSize(m);
+    let start = 0;
+    while (start < messages.length && (messages.length - start > opts.maxQueue || bytes > opts.maxQueueBytes)) {
+      bytes -= encodedSize(messages[start] as Message);
+      start++;
+    }
+    if (start === 0) return messages;
+    this.emit({ type: 'session:overflow', clientId: session.id, dropped: start, policy: 'drop-oldest' });
+    return messages.slice(start);
   }
 
   watch(clientId: string, onQueued: () => void): () => void {

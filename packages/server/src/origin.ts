@@ -8,7 +8,14 @@ export type OriginCheck = '*' | readonly string[] | ((origin: string) => boolean
 export function originAllowed(check: OriginCheck | undefined, origin: string | undefined, host: string | undefined): boolean {
   if (origin === undefined) return true;
   if (check === '*') return true;
-  if (typeof check === 'function') return check(origin);
+  if (typeof check === 'function') {
+    // A user's check that throws (say, `new URL('null')`) refuses; it must never crash the server.
+    try {
+      return check(origin) === true;
+    } catch {
+      return false;
+    }
+  }
   if (check !== undefined && check.includes(origin)) return true;
   if (host === undefined) return false;
   try {

@@ -24,7 +24,7 @@ export function rateLimitExtension(limit: RateLimit, now: () => number = Date.no
   return {
     name: 'rate-limit',
     priority: -100,
-    incoming(message) {
+    async incoming(message, ctx) {
       const clientId = message.clientId;
       if (clientId === undefined || message.channel.startsWith('/meta/')) return message;
       const t = now();
@@ -33,7 +33,13 @@ export function rateLimitExtension(limit: RateLimit, now: () => number = Date.no
         lastCleanup = t;
         for (const [id, b] of buckets) if (t - b.at > 60_000) buckets.delete(id);
       }
-      const bucket = buckets.get(clientId) ?? { tokens: limit.burst, at: t };
+      let bucket = buckets.get(clientId);
+      if (bucket === undefined) {
+        // Only sessions that exist get a bucket: forged clientIds must not grow this map (the core
+        // answers them 402 right after).
+        if (!(await ctx.engine.hasSession(clientId))) return message;
+        bucket = { tokens: limit.burst, at: t };
+      }
       bucket.tokens = Math.min(limit.burst, bucket.tokens + ((t - bucket.at) / 1000) * limit.perSecond);
       bucket.at = t;
       buckets.set(clientId, bucket);

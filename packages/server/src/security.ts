@@ -43,8 +43,9 @@ export type Authorizer = (
 /** Normalises a decision: undefined when allowed, else the reason (maybe empty). */
 export function denial(decision: Decision | { data: unknown }): string | undefined {
   if (decision === true || (typeof decision === 'object' && decision !== null)) return undefined;
-  if (decision === false) return '';
-  return decision;
+  if (typeof decision === 'string') return decision;
+  // [SEC-8] Fail closed: a hook that returns nothing (a JavaScript caller's missing `return`) denies.
+  return decision === false ? '' : 'no_decision';
 }
 
 export class Authorizers {

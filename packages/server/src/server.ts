@@ -132,6 +132,7 @@ export class KuiperServer {
   private readonly transports: readonly ConnectionType[];
   private readonly serveStats: boolean;
   private readonly corsAllowed: (origin: string) => boolean;
+  private readonly corsAny: boolean;
   private own: HttpServer | undefined;
   private closed = false;
 
@@ -172,6 +173,7 @@ export class KuiperServer {
     if (options.timesync ?? true) this.extensions.add(timesyncExtension());
     for (const extension of options.extensions ?? []) this.extensions.add(extension);
     const allowedOrigins = options.allowedOrigins;
+    this.corsAny = allowedOrigins === '*';
     this.corsAllowed = (origin) => allowedOrigins !== undefined && originAllowed(allowedOrigins, origin, undefined);
     this.connector = new Connector(core, this.engine);
     this.http = new HttpTransport(this.connector, {
@@ -183,6 +185,7 @@ export class KuiperServer {
       maxMessageBytes: maxBodyBytes,
       maxSessionsPerConnection: limits.maxSessionsPerConnection,
       highWaterBytes: limits.wsHighWaterBytes,
+      idleMs: timeout + maxInterval + 10_000,
       origin: (origin, host) => originAllowed(allowedOrigins, origin, host),
     });
     this.streams = new StreamTransport(this.connector, {
@@ -234,11 +237,14 @@ export class KuiperServer {
       return true;
     }
     if (!this.owns(url.pathname)) return false;
-    if (applyCors(req, res, this.corsAllowed)) return true;
+    if (applyCors(req, res, this.corsAllowed, this.corsAny)) return true;
     // [STREAM-2] GETs naming a streaming transport open a stream; every other request is HTTP-*.
     const transport = StreamTransport.wants(req, url) ? this.streams : this.http;
     transport.handle(req, res, url).catch((err: unknown) => {
-      log.error('request failed', err);
+      // A client that hangs up mid-body is ordinary life on the internet, not a server error.
+      const code = (err as { code?: string }).code;
+      if (code === 'ECONNRESET' || (err as Error).message === 'aborted') log.debug('client went away', err);
+      else log.error('request failed', err);
       if (!res.writableEnded) sendError(res, 500, bayeuxError('server_error'));
     });
     return true;
@@ -257,9 +263,11 @@ export class KuiperServer {
 
   /** The mount path and the sub-paths the cometd client posts to. */
   private owns(pathname: string): boolean {
-    if (pathname === this.path || pathname === `${this.path}/`) return true;
-    if (!pathname.startsWith(`${this.path}/`)) return false;
-    const rest = pathname.slice(this.path.length + 1);
+    // Mounted at `/`, the sub-paths are `/handshake` etc., not `//handshake`.
+    const base = this.path === '/' ? '' : this.path;
+    if (pathname === this.path || pathname === `${base}/`) return true;
+    if (!pathname.startsWith(`${base}/`)) return false;
+    const rest = pathname.slice(base.length + 1);
     return rest === 'handshake' || rest === 'connect' || rest === 'disconnect';
   }
 
@@ -274,6 +282,8 @@ export class KuiperServer {
       if (!this.handleUpgrade(req, socket, head)) socket.destroy();
     });
     this.own = server;
+    // A shared engine first connects and listens for other nodes, so no early wake-up is missed.
+    await this.ready();
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -282,6 +292,15 @@ export class KuiperServer {
     const port = (server.address() as AddressInfo).port;
     const shownHost = host.includes(':') ? `[${host}]` : host;
     return { port, url: `http://${shownHost}:${port}${this.path}`, server };
+  }
+
+  /**
+   * Resolves when the engine can serve and this node's earlier registrations (server-side
+   * `subscribe`, `setPersistent`) are visible to every node. `listen()` awaits it; call it after
+   * `attach()` or before relying on a new server-side subscriber with a shared engine.
+   */
+  async ready(): Promise<void> {
+    await this.engine.ready?.();
   }
 
   /** Publishes from the server to every subscriber of `channel`. */
@@ -360,7 +379,9 @@ export class KuiperServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.connector.releaseAll();
+    await this.connector.releaseAll();
+    // One turn for the transports to write the answers just released.
+    await new Promise((resolve) => setImmediate(resolve));
     this.ws.close();
     for (const detach of this.attached.values()) detach();
     this.attached.clear();

@@ -96,6 +96,8 @@ class Stream {
   /** Set when the hold has ended: nothing more is taken from the queue for this stream. */
   private ended = false;
   private flushScheduled = false;
+  /** Flushes run one after another, so the queue's takes and writes keep their order. */
+  private flushing: Promise<void> = Promise.resolve();
   private unwatch: () => void = () => {};
   private keepAlive: NodeJS.Timeout | undefined;
   private clientId = '';
@@ -115,7 +117,7 @@ class Stream {
     // [STREAM-14] Ack sessions get deliveries only in numbered batches with connect replies, so a
     // queued message ends the hold, as on long-polling (and ACK-3 on websocket); the client opens the
     // next stream with its ack. Other streams flush deliveries themselves and stay open.
-    const streaming = !this.connector.engine.isAck(this.clientId);
+    const streaming = !(await this.connector.engine.isAck(this.clientId));
     // Holding first answers any older connect of the session (CONN-3) before we start watching.
     const held = this.connector.hold(connect, this.gone, !streaming);
     if (streaming) {
@@ -126,10 +128,9 @@ class Stream {
       // A socket with bytes still waiting is not idle; a keep-alive would only add to them.
       if (!this.res.writableNeedDrain) this.send(this.framing.keepAlive);
     }, this.keepAliveMs);
-    // The connector takes what is still queued when the hold ends and resolves a little later
-    // (after the session check and outgoing extensions). A flush is scheduled with setImmediate, so
-    // it cannot run in that gap unless an extension or the engine awaits real I/O there; a
-    // synchronous "hold ended" notice from the connector would close that gap for good.
+    // A streaming hold ends with the reply alone; this stream is the queue's one consumer, so what
+    // is still queued is taken below, after any flush in flight, and order holds even when the
+    // engine's takes are real I/O. (Ack holds end with their batch: nothing streams for them.)
     const final = await held;
     this.ended = true;
     clearInterval(this.keepAlive);
@@ -138,6 +139,10 @@ class Stream {
     if (final === undefined) return;
     // [STREAM-5] The hold ended (timeout, a newer connect, the session removed, server shutdown):
     // what was still queued, the connect's final reply (402 if the session is gone), then the end.
+    if (streaming) {
+      await this.flushing;
+      if (!this.res.destroyed) this.write(await this.connector.engine.take(this.clientId));
+    }
     this.write(final);
     if (!this.res.writableEnded) this.res.end(this.framing.end);
   }
@@ -161,7 +166,7 @@ class Stream {
 
   private readonly runFlush = (): void => {
     this.flushScheduled = false;
-    this.flush().catch((err: unknown) => log.error('flush failed', err));
+    this.flushing = this.flushing.then(() => this.flush()).catch((err: unknown) => log.error('flush failed', err));
   };
 
   private async flush(): Promise<void> {
@@ -170,7 +175,7 @@ class Stream {
     // bounds) rather than piling up in our socket buffer; 'drain' brings us back.
     if (this.res.writableNeedDrain) return;
     const engine = this.connector.engine;
-    const messages = engine.take(this.clientId);
+    const messages = await engine.take(this.clientId);
     if (messages.length > 0) return this.write(messages);
     // Woken with nothing queued: the session was removed. Ending the hold sends the 402 reply.
     if (!(await engine.hasSession(this.clientId))) this.connector.release(this.clientId);

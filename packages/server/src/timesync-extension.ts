@@ -5,22 +5,23 @@
  * which the client computes lag and offset.
  */
 import type { Extension } from './extension.js';
-import type { Message } from './message.js';
 
 export function timesyncExtension(now: () => number = Date.now): Extension {
-  const received = new WeakMap<Message, number>();
+  // Keyed by the client's own `ext.timesync` object, not the message: a later extension that
+  // copies the message ({...m}) keeps that object, so the receive time is still found.
+  const received = new WeakMap<object, number>();
   return {
     name: 'timesync',
     incoming(message) {
-      if (message.channel.startsWith('/meta/') && isTimesync(message.ext?.['timesync'])) {
-        received.set(message, now());
-      }
+      const sent = message.ext?.['timesync'];
+      if (message.channel.startsWith('/meta/') && isTimesync(sent)) received.set(sent, now());
       return message;
     },
     outgoing(reply, request) {
-      const ts = received.get(request);
       const sent = request.ext?.['timesync'];
-      if (ts === undefined || !isTimesync(sent)) return reply;
+      if (!isTimesync(sent)) return reply;
+      const ts = received.get(sent);
+      if (ts === undefined) return reply;
       return { ...reply, ext: { ...reply.ext, timesync: { tc: sent.tc, ts, p: now() - ts } } };
     },
   };

@@ -16,11 +16,16 @@ import { onNextTurn } from './next-turn.js';
 
 const log = createLogger('ws');
 
+/** Frames read but not yet answered before the socket stops being read. */
+const MAX_PENDING_FRAMES = 16;
+
 export interface WsTransportOptions {
   maxMessageBytes: number;
   maxSessionsPerConnection: number;
   /** Unsent bytes past which deliveries wait in the session's (bounded) queue. */
   highWaterBytes: number;
+  /** [LIMIT-8] A socket with no frame for this long is closed (clients connect every `timeout`). */
+  idleMs: number;
   /** [SEC-6] Whether this Origin (and Host) may open a socket. */
   origin: (origin: string | undefined, host: string | undefined) => boolean;
 }
@@ -34,6 +39,17 @@ export class WsTransport {
     private readonly options: WsTransportOptions,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
+    this.idleTimer = setInterval(() => this.closeIdle(Date.now()), Math.max(1000, options.idleMs / 4));
+    this.idleTimer.unref();
+  }
+
+  private readonly idleTimer: NodeJS.Timeout;
+
+  /** Sockets that never handshake, or whose client vanished without a close, hold a descriptor each. */
+  private closeIdle(now: number): void {
+    for (const conn of this.sockets) {
+      if (now - conn.lastActivity > this.options.idleMs) conn.close(1001, 'idle');
+    }
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -52,6 +68,7 @@ export class WsTransport {
   }
 
   close(): void {
+    clearInterval(this.idleTimer);
     for (const conn of this.sockets) conn.terminate();
     this.sockets.clear();
     this.wss.close();
@@ -76,9 +93,44 @@ class WsConnection {
   ) {
     ws.on('message', (data, isBinary) => {
       const text = isBinary ? '' : data.toString();
-      this.chain = this.chain.then(() => this.onFrame(text)).catch((err) => log.error('frame failed', err));
+      this.lastActivity = Date.now();
+      this.pendingFrames++;
+      if (this.pendingFrames >= MAX_PENDING_FRAMES) this.pause();
+      this.chain = this.chain
+        .then(() => this.onFrame(text))
+        .catch((err) => log.error('frame failed', err))
+        .finally(() => {
+          this.pendingFrames--;
+          this.maybeResume();
+        });
     });
     ws.on('error', () => ws.terminate());
+  }
+
+  /** When the last frame arrived; a socket silent for longer than the idle limit is closed. */
+  lastActivity = Date.now();
+  private pendingFrames = 0;
+  private paused = false;
+
+  /**
+   * [LIMIT-7] Flow control on what the client sends: frames wait their turn, and a client that
+   * sends faster than it is answered, or does not read its replies, is not read from until it
+   * catches up, so neither the frame chain nor the socket's send buffer grows without end.
+   */
+  private pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.ws.pause();
+  }
+
+  private maybeResume(): void {
+    if (!this.paused || this.pendingFrames > MAX_PENDING_FRAMES / 2) return;
+    if (this.ws.bufferedAmount > this.options.highWaterBytes) {
+      if (this.ws.readyState === this.ws.OPEN) setTimeout(() => this.maybeResume(), 50).unref();
+      return;
+    }
+    this.paused = false;
+    this.ws.resume();
   }
 
   private send(messages: Message[]): void {
@@ -98,6 +150,7 @@ class WsConnection {
     }
     const result = await this.connector.process(decoded.messages, 'websocket');
     this.send(result.replies);
+    if (this.ws.bufferedAmount > this.options.highWaterBytes) this.pause();
     if (result.handshake) this.sessions.add(result.handshake);
     const connect = result.connect;
     // A connect that arrives on a socket already closed is not held: holding it would release the
@@ -105,12 +158,19 @@ class WsConnection {
     if (!connect || this.aborts.signal.aborted) return;
     // [ACK-3] Ack sessions get deliveries only in connect replies (numbered batches), so the
     // connect ends when messages are queued, as on long-polling; others stream.
-    const streaming = !this.connector.engine.isAck(connect.clientId);
+    const streaming = !(await this.connector.engine.isAck(connect.clientId));
+    if (this.aborts.signal.aborted) return;
     if (streaming) this.watch(connect.clientId);
-    // The connect's own wait runs beside the stream; the next frame is not held up by it.
-    void this.connector.hold(connect, this.aborts.signal, !streaming).then((reply) => {
-      if (reply) this.send(reply);
-    });
+    // The connect's own wait runs beside the stream; the next frame is not held up by it. A
+    // streaming connect's final reply carries no deliveries: the flushes below are the queue's
+    // one consumer on this socket, and each writes as soon as its take resolves (takes resolve in
+    // the order issued), so deliveries keep queue order.
+    this.connector
+      .hold(connect, this.aborts.signal, !streaming)
+      .then((reply) => {
+        if (reply) this.send(reply);
+      })
+      .catch((err: unknown) => log.error('connect failed', err));
   }
 
   /** Only live sessions count against the per-socket bound (disconnected or pruned ones do not). */
@@ -126,7 +186,7 @@ class WsConnection {
     // the deliveries) from the socket the client reconnected on.
     if (this.watched.has(clientId) || this.aborts.signal.aborted) return;
     // One closure per session, so the shared next-turn set de-duplicates repeated wake-ups.
-    const flush = (): void => void this.flush(clientId);
+    const flush = (): void => void this.flush(clientId).catch((err: unknown) => log.error('flush failed', err));
     const unwatch = this.connector.engine.watch(clientId, () => onNextTurn(flush));
     this.watched.set(clientId, unwatch);
   }
@@ -141,12 +201,12 @@ class WsConnection {
         this.retrying.add(clientId);
         setTimeout(() => {
           this.retrying.delete(clientId);
-          void this.flush(clientId);
+          this.flush(clientId).catch((err: unknown) => log.error('flush failed', err));
         }, 50).unref();
       }
       return;
     }
-    const messages = this.connector.engine.take(clientId);
+    const messages = await this.connector.engine.take(clientId);
     if (messages.length > 0) return this.send(messages);
     // Woken with nothing queued: the session was removed. Answer its held connect (with 402).
     if (!(await this.connector.engine.hasSession(clientId))) {
@@ -166,5 +226,11 @@ class WsConnection {
 
   terminate(): void {
     this.ws.terminate();
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+    // A peer that does not answer the close handshake is cut off.
+    setTimeout(() => this.ws.terminate(), 2000).unref();
   }
 }

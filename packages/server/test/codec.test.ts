@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkMessage, decodeBody, decodeJson, encodeBatch } from '../src/codec.js';
 import { BayeuxError } from '../src/errors.js';
+import { asciiJson } from '../src/http-transport.js';
 
 const wire = (r: ReturnType<typeof checkMessage>): string => (r instanceof BayeuxError ? r.wire : 'ok');
 
@@ -54,5 +55,15 @@ describe('codec', () => {
     msg.data.n = 2; // the cache is keyed by the object: delivered copies are immutable by convention
     expect(first).toBe('[{"channel":"/a","data":{"n":1}},{"channel":"/a","data":{"n":1}}]');
     expect(encodeBatch([msg])).toBe('[{"channel":"/a","data":{"n":1}}]');
+  });
+});
+
+describe('long-polling body', () => {
+  it('[HTTP-8] is pure ASCII and parses back to the same value', () => {
+    const value = [{ channel: '/a', data: { t: 'héllo ✓ 𝄞 ascii' } }];
+    const body = asciiJson(JSON.stringify(value));
+    expect(/^[\x00-\x7f]*$/.test(body)).toBe(true);
+    expect(JSON.parse(body)).toEqual(value);
+    expect(asciiJson('[1]')).toBe('[1]');
   });
 });

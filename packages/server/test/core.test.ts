@@ -113,6 +113,25 @@ describe('sessions and connect', () => {
     expect(await second).toEqual([expect.objectContaining({ id: '2' })]);
   });
 
+  it('[CONN-7] of two connects in one batch the earlier is answered at once', async () => {
+    h = harness({ timeout: 100 });
+    const id = await h.handshake();
+    const replies = await h.send(
+      { channel: '/meta/connect', clientId: id, connectionType: 'long-polling', id: 'a' },
+      { channel: '/meta/connect', clientId: id, connectionType: 'long-polling', id: 'b' },
+    );
+    expect(replies.map((r) => r.id)).toEqual(['a', 'b']);
+  });
+
+  it('[PUB-4] data nested too deep to serialise is refused, not a server error', async () => {
+    h = harness();
+    const id = await h.handshake();
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const [reply] = await h.send({ channel: '/deep', clientId: id, data: deep });
+    expect(reply?.error).toBe('400:data:message_invalid');
+  });
+
   it('[CONN-5][DISC-1] a disconnect answers the held connect with 402 and forgets the session', async () => {
     h = harness();
     const id = await h.handshake();
@@ -161,7 +180,7 @@ describe('subscribe', () => {
     await h.send({ channel: '/meta/unsubscribe', clientId: id, subscription: '/a' });
     await h.engine.publish({ channel: '/a', data: 'A' });
     await h.engine.publish({ channel: '/b', data: 'B' });
-    expect(h.engine.take(id)).toEqual([{ channel: '/b', data: 'B' }]);
+    expect(await h.engine.take(id)).toEqual([{ channel: '/b', data: 'B' }]);
   });
 
   it('[SUB-2] invalid, meta or missing subscriptions fail as a whole', async () => {
@@ -183,7 +202,7 @@ describe('subscribe', () => {
     h.services.set('/service/echo', (data, ctx) => ({ echoed: data, from: ctx.clientId }));
     const [reply] = await h.send({ channel: '/service/echo', clientId: a, id: 'r', data: 5 });
     expect(reply).toEqual({ channel: '/service/echo', id: 'r', successful: true, data: { echoed: 5, from: a } });
-    expect(h.engine.take(b)).toEqual([]);
+    expect(await h.engine.take(b)).toEqual([]);
     h.services.set('/service/boom', () => {
       throw new Error('bug');
     });
@@ -213,7 +232,7 @@ describe('publish and meta', () => {
     const id = await h.handshake();
     await h.send({ channel: '/meta/subscribe', clientId: id, subscription: ['/__proto__', '/constructor'] });
     await h.send({ channel: '/__proto__', clientId: id, data: 1 });
-    expect(h.engine.take(id)).toEqual([{ channel: '/__proto__', data: 1 }]);
+    expect(await h.engine.take(id)).toEqual([{ channel: '/__proto__', data: 1 }]);
     expect((await h.send(connectNow('__proto__')))[0]?.error).toBe('402::session_unknown');
   });
 

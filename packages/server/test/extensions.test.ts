@@ -81,7 +81,7 @@ describe('ack', () => {
     pipeline.add(ackExtension());
     h = harness({ extensions: pipeline });
     const id = await h.handshake();
-    expect(h.engine.isAck(id)).toBe(false);
+    expect(await h.engine.isAck(id)).toBe(false);
     const [reply] = await h.send(connect(id));
     expect(reply?.ext).toBeUndefined();
   });
@@ -126,7 +126,7 @@ describe('queue bounds', () => {
     const id = await h.handshake();
     await h.send({ channel: '/meta/subscribe', clientId: id, subscription: '/s' });
     for (let i = 0; i < 10; i++) await h.engine.publish({ channel: '/s', data: i });
-    expect(h.engine.take(id).map((m) => m.data)).toEqual([7, 8, 9]);
+    expect((await h.engine.take(id)).map((m) => m.data)).toEqual([7, 8, 9]);
     const overflow = h.events.filter((e) => e.type === 'session:overflow');
     expect(overflow).toHaveLength(7);
   });

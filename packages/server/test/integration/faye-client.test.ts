@@ -92,4 +92,16 @@ describe.each<FayeTransport>(['long-polling', 'websocket'])('faye client over %s
     await client.publish('/chat/ok', { n: 1 });
     await eventually(() => expect(received).toEqual([{ n: 1 }]));
   });
+
+  it('carries a 200 KB message of multi-byte characters intact', async () => {
+    const { url } = await startServer(cleanup);
+    const subscriber = createFaye(cleanup, url, transport);
+    const publisher = createFaye(cleanup, url, transport);
+    const received: unknown[] = [];
+    await subscriber.subscribe('/chat/big', (data) => received.push(data));
+    const big = { text: 'ü'.repeat(60_000), clef: '𝄞'.repeat(20_000), cjk: '漢'.repeat(10_000) };
+    await publisher.publish('/chat/big', big);
+    await eventually(() => expect(received).toHaveLength(1));
+    expect(received[0]).toEqual(big);
+  });
 });
