@@ -2,15 +2,21 @@
  * `kuiper serve` — a standalone Bayeux server with no code to write.
  *   kuiper serve --port 8080 --host 127.0.0.1 --path /bayeux [--stats] [--timeout 30000]
  *                [--interval 0] [--max-interval 10000] [--transports websocket,long-polling]
+ *                [--redis redis://127.0.0.1:6379] [--redis-prefix kuiper:]
  */
 import { parseArgs } from 'node:util';
 import { createLogger } from './log.js';
+import { RedisEngine } from './redis-engine.js';
 import { ALL_CONNECTION_TYPES, type ConnectionType, createKuiperServer } from './server.js';
 
 const log = createLogger('cli');
 
 const USAGE = `usage: kuiper serve [--port 8080] [--host 127.0.0.1] [--path /bayeux] [--stats]
-                    [--timeout ms] [--interval ms] [--max-interval ms] [--transports a,b]`;
+                    [--timeout ms] [--interval ms] [--max-interval ms] [--transports a,b]
+                    [--redis redis://host:6379] [--redis-prefix kuiper:]
+
+--redis shares sessions with every other node started with the same Redis URL and prefix,
+so a load balancer can send any request to any node (no sticky sessions).`;
 
 function int(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -32,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
       interval: { type: 'string' },
       'max-interval': { type: 'string' },
       transports: { type: 'string' },
+      redis: { type: 'string' },
+      'redis-prefix': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -42,6 +50,10 @@ export async function main(argv: string[]): Promise<number> {
   const transports = values.transports?.split(',').map((t) => t.trim()) as ConnectionType[] | undefined;
   const unknown = transports?.filter((t) => !(ALL_CONNECTION_TYPES as readonly string[]).includes(t)) ?? [];
   if (unknown.length > 0) throw new Error(`unknown transport(s): ${unknown.join(', ')}`);
+  const redis = values.redis;
+  if (redis !== undefined && !/^rediss?:\/\//.test(redis)) throw new Error(`--redis must be a redis:// or rediss:// URL, got "${redis}"`);
+  if (values['redis-prefix'] !== undefined && redis === undefined) throw new Error('--redis-prefix needs --redis');
+  const engine = redis === undefined ? undefined : new RedisEngine({ url: redis, prefix: values['redis-prefix'] ?? 'kuiper:' });
   const server = createKuiperServer({
     path: values.path ?? '/bayeux',
     stats: values.stats ?? false,
@@ -49,10 +61,18 @@ export async function main(argv: string[]): Promise<number> {
     interval: int('interval', values.interval, 0),
     maxInterval: int('max-interval', values['max-interval'], 10_000),
     ...(transports ? { transports } : {}),
+    ...(engine ? { engine } : {}),
   });
-  const { url } = await server.listen({ port: int('port', values.port, 8080), host: values.host ?? '127.0.0.1' });
+  let url: string;
+  try {
+    ({ url } = await server.listen({ port: int('port', values.port, 8080), host: values.host ?? '127.0.0.1' }));
+  } catch (err) {
+    await server.close().catch(() => undefined);
+    throw err;
+  }
   // The one line a user (and the CLI test) waits for.
-  console.log(`kuiper listening on ${url}${values.stats ? ` (stats at ${new URL('/_kuiper/stats', url).href})` : ''}`);
+  const shared = redis === undefined ? '' : ` (sessions shared through ${redis.replace(/\/\/[^@/]*@/, '//')})`;
+  console.log(`kuiper listening on ${url}${values.stats ? ` (stats at ${new URL('/_kuiper/stats', url).href})` : ''}${shared}`);
   const stop = (): void => {
     log.info('shutting down');
     void server.close().then(() => process.exit(0));

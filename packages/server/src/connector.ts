@@ -16,6 +16,12 @@ export class Connector {
   constructor(
     readonly core: BayeuxCore,
     readonly engine: Engine,
+    /**
+     * [CONN-8] How long a held connect waits after the first delivery before it is answered, so
+     * the messages of the next few milliseconds go in the same response instead of costing a new
+     * request each (CometD's "lazy" delivery). 0 answers on the next microtask.
+     */
+    private readonly batchDelayMs = 0,
   ) {}
 
   process(raws: readonly RawMessage[], transport: string): Promise<ProcessResult> {
@@ -72,7 +78,16 @@ export class Connector {
       // Deliveries end the wait at once; coalescing happens naturally because everything queued by
       // the time this microtask runs goes out in the same response.
       // Streaming transports (websocket) flush deliveries themselves and keep the connect held.
-      if (wakeOnQueue) unwatch = engine.watch(clientId, () => queueMicrotask(release));
+      if (wakeOnQueue) {
+        const delay = this.batchDelayMs;
+        let woken = false;
+        unwatch = engine.watch(clientId, () => {
+          if (woken) return;
+          woken = true;
+          if (delay > 0) setTimeout(release, delay);
+          else queueMicrotask(release);
+        });
+      }
       if (!done) timer = setTimeout(release, connect.holdMs);
     });
     this.pending.add(answer);

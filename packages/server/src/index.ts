@@ -3,6 +3,8 @@ export type { KuiperServerOptions, KuiperLimits, ConnectionType, ListenOptions, 
 export { BayeuxCore, errorReply, DEFAULT_LIMITS } from './core.js';
 export type { ServiceHandler, ServiceContext, ProcessResult, HeldConnect, CoreOptions, CoreLimits } from './core.js';
 export { MemoryEngine } from './memory-engine.js';
+export { RedisEngine } from './redis-engine.js';
+export type { RedisEngineOptions } from './redis-engine.js';
 export type {
   Engine,
   EngineEvent,

@@ -57,6 +57,11 @@ export interface KuiperServerOptions {
   stats?: boolean;
   /** Interval between keep-alives on eventsource, forever-frame and multipart-mime streams, ms. Default 15000. */
   streamKeepAliveMs?: number;
+  /**
+   * After the first message for a held long-poll (or ack) connect, wait this long before answering so
+   * messages arriving meanwhile share the response. Default 10 ms; 0 answers at once.
+   */
+  batchDelayMs?: number;
   /** Extensions, in addition to the built-in ack, timesync and rate-limit ones. */
   extensions?: readonly Extension[];
   /** Who may handshake, create, subscribe and publish (see Security in the README). */
@@ -175,7 +180,7 @@ export class KuiperServer {
     const allowedOrigins = options.allowedOrigins;
     this.corsAny = allowedOrigins === '*';
     this.corsAllowed = (origin) => allowedOrigins !== undefined && originAllowed(allowedOrigins, origin, undefined);
-    this.connector = new Connector(core, this.engine);
+    this.connector = new Connector(core, this.engine, options.batchDelayMs ?? 10);
     this.http = new HttpTransport(this.connector, {
       maxBodyBytes,
       acceptsPost: () => this.transports.some((t) => t !== 'websocket' && t !== 'callback-polling'),

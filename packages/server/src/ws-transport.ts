@@ -78,6 +78,7 @@ export class WsTransport {
 /** One socket, possibly carrying several sessions (each with its own watcher). */
 class WsConnection {
   private readonly watched = new Map<string, () => void>();
+  private readonly flushers = new Map<string, () => void>();
   /** Sessions handshaken on this socket, for the per-connection bound. */
   private readonly sessions = new Set<string>();
   /** Sessions waiting for a backed-up socket to drain. */
@@ -180,14 +181,23 @@ class WsConnection {
     }
   }
 
-  /** Streams a session's deliveries over this socket from its first connect on. */
+  /**
+   * Streams a session's deliveries over this socket from its first connect on. Each connect
+   * watches again: with a shared engine another node may have become the session's watcher in
+   * between (REDIS-2), and the socket the client is using now must be the one delivering.
+   */
   private watch(clientId: string): void {
     // A frame handled after the socket closed must not steal the session's watcher (and with it
     // the deliveries) from the socket the client reconnected on.
-    if (this.watched.has(clientId) || this.aborts.signal.aborted) return;
+    if (this.aborts.signal.aborted) return;
     // One closure per session, so the shared next-turn set de-duplicates repeated wake-ups.
-    const flush = (): void => void this.flush(clientId).catch((err: unknown) => log.error('flush failed', err));
-    const unwatch = this.connector.engine.watch(clientId, () => onNextTurn(flush));
+    let flush = this.flushers.get(clientId);
+    if (!flush) {
+      flush = (): void => void this.flush(clientId).catch((err: unknown) => log.error('flush failed', err));
+      this.flushers.set(clientId, flush);
+    }
+    const run = flush;
+    const unwatch = this.connector.engine.watch(clientId, () => onNextTurn(run));
     this.watched.set(clientId, unwatch);
   }
 
@@ -212,6 +222,7 @@ class WsConnection {
     if (!(await this.connector.engine.hasSession(clientId))) {
       this.watched.get(clientId)?.();
       this.watched.delete(clientId);
+      this.flushers.delete(clientId);
       this.connector.release(clientId);
     }
   }
@@ -222,6 +233,7 @@ class WsConnection {
     this.aborts.abort();
     for (const unwatch of this.watched.values()) unwatch();
     this.watched.clear();
+    this.flushers.clear();
   }
 
   terminate(): void {

@@ -1,0 +1,86 @@
+// Command-line options and the two load sizes: the default run (the issue's figures, a few
+// minutes) and --quick (tiny numbers, under a minute, for the smoke test).
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ServerKind } from './ipc-messages.ts';
+
+export const CASE_NAMES = ['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune'] as const;
+export type CaseName = (typeof CASE_NAMES)[number];
+export const SERVER_KINDS: readonly ServerKind[] = ['kuiper', 'faye', 'raw-ws'];
+
+export interface Sizes {
+  payloadBytes: number;
+  /** Rounds per case; servers are interleaved round by round and each metric's median is reported. */
+  repeats: Record<CaseName, number>;
+  fanout: { subscribers: number; window: number; warmupMs: number; durationMs: number };
+  fixed: { subscribers: number; rate: number; warmupMs: number; durationMs: number; drainMs: number };
+  longPoll: { subscribers: number; rate: number; warmupMs: number; durationMs: number; drainMs: number };
+  many: { channels: number; perChannel: number; publishers: number; window: number; warmupMs: number; durationMs: number };
+  idle: { sessions: number; concurrency: number; settleMs: number; pruneCapMs: number };
+}
+
+const FULL: Sizes = {
+  payloadBytes: 64,
+  repeats: { 'fanout-max': 3, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 2, 'idle-prune': 1 },
+  fanout: { subscribers: 1000, window: 10, warmupMs: 2000, durationMs: 5000 },
+  fixed: { subscribers: 1000, rate: 60, warmupMs: 1000, durationMs: 12_000, drainMs: 8000 },
+  longPoll: { subscribers: 200, rate: 400, warmupMs: 2000, durationMs: 10_000, drainMs: 5000 },
+  many: { channels: 500, perChannel: 2, publishers: 10, window: 200, warmupMs: 2000, durationMs: 5000 },
+  // Faye forgets a vanished client after 2 × its 45 s timeout, so the cap must exceed 90 s.
+  idle: { sessions: 5000, concurrency: 100, settleMs: 2000, pruneCapMs: 125_000 },
+};
+
+const QUICK: Sizes = {
+  payloadBytes: 64,
+  repeats: { 'fanout-max': 1, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 1, 'idle-prune': 1 },
+  fanout: { subscribers: 40, window: 4, warmupMs: 200, durationMs: 700 },
+  fixed: { subscribers: 40, rate: 30, warmupMs: 200, durationMs: 800, drainMs: 1000 },
+  longPoll: { subscribers: 10, rate: 30, warmupMs: 200, durationMs: 800, drainMs: 1000 },
+  many: { channels: 20, perChannel: 2, publishers: 4, window: 20, warmupMs: 200, durationMs: 700 },
+  idle: { sessions: 200, concurrency: 50, settleMs: 200, pruneCapMs: 1000 },
+};
+
+export interface BenchOptions {
+  quick: boolean;
+  outDir: string;
+  /** --profile: server processes write V8 CPU profiles (.cpuprofile) under <tmp>/kuiper-bench-profiles/<server>. */
+  profileDir: string | undefined;
+  servers: ServerKind[];
+  cases: CaseName[];
+  sizes: Sizes;
+}
+
+const USAGE = `usage: pnpm bench [--quick] [--out DIR] [--profile] [--servers kuiper,faye,raw-ws] [--cases ${CASE_NAMES.join(',')}]`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  let quick = false;
+  let profile = false;
+  let outDir: string | undefined;
+  let servers = [...SERVER_KINDS];
+  let cases: CaseName[] = [...CASE_NAMES];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (arg === '--quick') quick = true;
+    else if (arg === '--out') outDir = value();
+    else if (arg === '--profile') profile = true;
+    else if (arg === '--servers') servers = value().split(',').map((s) => pick(s, SERVER_KINDS));
+    else if (arg === '--cases') cases = value().split(',').map((s) => pick(s, CASE_NAMES));
+    else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
+    else if (arg !== '--') throw new Error(`unknown argument ${String(arg)}\n${USAGE}`);
+  }
+  // --quick never overwrites the committed docs/benchmarks.* unless --out says so.
+  const defaultOut = quick ? join(tmpdir(), 'kuiper-bench-quick') : fileURLToPath(new URL('../docs', import.meta.url));
+  const out = outDir ?? defaultOut;
+  return { quick, outDir: out, profileDir: profile ? join(tmpdir(), 'kuiper-bench-profiles') : undefined, servers, cases, sizes: quick ? QUICK : FULL };
+}
+
+function pick<T extends string>(value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`'${value}' is not one of ${allowed.join(', ')}\n${USAGE}`);
+  return value as T;
+}

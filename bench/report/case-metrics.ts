@@ -1,0 +1,75 @@
+// What each case's table shows: rows (metric key, label, unit, precision) and the case's title,
+// which names the load actually used (the quick run's numbers differ from the default run's).
+import type { CaseName, Sizes } from '../bench-options.ts';
+
+export interface MetricRow {
+  key: string;
+  label: string;
+  /** Digits after the point. */
+  digits: number;
+  /** Percent rendering for 0..1 shares. */
+  percent?: boolean;
+}
+
+const THROUGHPUT: MetricRow[] = [
+  { key: 'deliveredPerSec', label: 'delivered messages/s', digits: 0 },
+  { key: 'publishedPerSec', label: 'publishes/s', digits: 0 },
+  { key: 'serverCpuUsPerMsg', label: 'server CPU µs / delivered message', digits: 2 },
+  { key: 'serverCpuShare', label: 'server process CPU (of one core)', digits: 0, percent: true },
+  { key: 'p50Ms', label: 'latency p50 (ms)', digits: 1 },
+  { key: 'p99Ms', label: 'latency p99 (ms)', digits: 1 },
+  { key: 'loadCpuShare', label: 'load generator CPU (of one core)', digits: 0, percent: true },
+  { key: 'cpu0Busy', label: 'CPU 0 busy, incl. softirq (server core)', digits: 0, percent: true },
+  { key: 'cpu1Busy', label: 'CPU 1 busy (load-generator core)', digits: 0, percent: true },
+  { key: 'otherCpuShare', label: 'other processes’ CPU (noise; of one core)', digits: 0, percent: true },
+];
+
+const LATENCY: MetricRow[] = [
+  { key: 'deliveredPerSec', label: 'delivered messages/s', digits: 0 },
+  { key: 'p50Ms', label: 'latency p50 (ms)', digits: 1 },
+  { key: 'p99Ms', label: 'latency p99 (ms)', digits: 1 },
+  { key: 'maxMs', label: 'latency max (ms)', digits: 1 },
+  { key: 'p99FirstHalfMs', label: 'p99, first half of the run (ms)', digits: 1 },
+  { key: 'p99SecondHalfMs', label: 'p99, second half of the run (ms)', digits: 1 },
+  { key: 'missing', label: 'deliveries still missing after the drain', digits: 0 },
+  { key: 'serverCpuUsPerMsg', label: 'server CPU µs / delivered message', digits: 2 },
+  { key: 'serverCpuShare', label: 'server process CPU (of one core)', digits: 0, percent: true },
+  { key: 'loadCpuShare', label: 'load generator CPU (of one core)', digits: 0, percent: true },
+  { key: 'otherCpuShare', label: 'other processes’ CPU (noise; of one core)', digits: 0, percent: true },
+];
+
+const IDLE: MetricRow[] = [
+  { key: 'sessions', label: 'sessions opened', digits: 0 },
+  { key: 'baselineRssMiB', label: 'baseline RSS (MiB, after GC)', digits: 1 },
+  { key: 'loadedRssMiB', label: 'RSS with the sessions (MiB, after GC)', digits: 1 },
+  { key: 'kibPerSession', label: 'RSS KiB per session', digits: 1 },
+  { key: 'heapKibPerSession', label: 'JS heap KiB per session', digits: 1 },
+  { key: 'secondsToZeroSessions', label: 'seconds until zero sessions after the kill', digits: 1 },
+  { key: 'secondsToBaselineRss', label: 'seconds until RSS ≤ baseline + 15%', digits: 1 },
+  { key: 'secondsWatched', label: 'seconds watched after the kill', digits: 0 },
+  { key: 'finalRssMiB', label: 'RSS at the end of the watch (MiB)', digits: 1 },
+  { key: 'finalRssAfterGcMiB', label: 'RSS at the end after a forced GC (MiB)', digits: 1 },
+];
+
+export function rowsFor(name: CaseName): MetricRow[] {
+  if (name === 'fanout-max' || name === 'many-channels') return THROUGHPUT;
+  if (name === 'idle-prune') return IDLE;
+  return LATENCY;
+}
+
+const n = (v: number): string => v.toLocaleString('en-US');
+
+export function caseTitle(name: CaseName, s: Sizes): string {
+  switch (name) {
+    case 'fanout-max':
+      return `WebSocket fan-out at max rate: ${n(s.fanout.subscribers)} subscribers on one channel, closed loop with ${s.fanout.window} messages in flight`;
+    case 'fixed-rate':
+      return `WebSocket fan-out at a fixed rate: ${s.fixed.rate} publishes/s to ${n(s.fixed.subscribers)} subscribers for ${s.fixed.durationMs / 1000} s`;
+    case 'long-poll':
+      return `Long-polling fan-out: ${n(s.longPoll.subscribers)} subscribers, ${s.longPoll.rate} publishes/s for ${s.longPoll.durationMs / 1000} s`;
+    case 'many-channels':
+      return `Many channels: ${n(s.many.channels)} channels × ${s.many.perChannel} subscribers, ${s.many.publishers} publishers, closed loop with ${s.many.window} messages in flight`;
+    case 'idle-prune':
+      return `Idle memory and pruning: ${n(s.idle.sessions)} idle WebSocket sessions, then all killed at once`;
+  }
+}

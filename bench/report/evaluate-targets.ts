@@ -1,0 +1,82 @@
+// The issue's targets, checked against a run's medians. Each verdict carries the figures it was
+// decided on, so the report shows why, not just whether.
+import type { CaseName } from '../bench-options.ts';
+import type { ServerKind } from '../ipc-messages.ts';
+import type { BenchReport } from '../run.ts';
+
+export type Verdict = 'met' | 'not met' | 'n/a';
+
+export interface TargetCheck {
+  target: string;
+  verdict: Verdict;
+  evidence: string;
+}
+
+/** Kuiper's maxInterval as configured in bench/servers/kuiper.ts. */
+const KUIPER_MAX_INTERVAL_S = 10;
+
+export function evaluateTargets(report: BenchReport): TargetCheck[] {
+  const get = (c: CaseName, server: ServerKind, key: string): number | undefined => {
+    const run = report.cases.find((x) => x.name === c)?.runs.find((r) => r.server === server);
+    const v = run?.error === undefined ? run?.metrics[key] : undefined;
+    return typeof v === 'number' ? v : undefined;
+  };
+  const f = (v: number | undefined, digits = 1): string => (v === undefined ? '–' : v.toFixed(digits));
+  const checks: TargetCheck[] = [];
+  const check = (target: string, ok: boolean | undefined, evidence: string): void => {
+    checks.push({ target, verdict: ok === undefined ? 'n/a' : ok ? 'met' : 'not met', evidence });
+  };
+  const all = (...vs: Array<number | undefined>): boolean => vs.every((v) => v !== undefined);
+
+  {
+    const k = get('fanout-max', 'kuiper', 'deliveredPerSec');
+    const r = get('fanout-max', 'raw-ws', 'deliveredPerSec');
+    check('WS fan-out max rate: delivered/s ≥ raw ws', all(k, r) ? k! >= r! : undefined, `Kuiper ${f(k, 0)}/s vs raw ${f(r, 0)}/s`);
+  }
+  {
+    const k = get('fanout-max', 'kuiper', 'serverCpuUsPerMsg');
+    const r = get('fanout-max', 'raw-ws', 'serverCpuUsPerMsg');
+    const fy = get('fanout-max', 'faye', 'serverCpuUsPerMsg');
+    check('WS fan-out max rate: server CPU/msg ≤ raw ws and ≤ ½ Faye', all(k, r, fy) ? k! <= r! && k! <= fy! / 2 : undefined, `Kuiper ${f(k, 2)} µs, raw ${f(r, 2)} µs, Faye ${f(fy, 2)} µs`);
+  }
+  {
+    const k = get('fixed-rate', 'kuiper', 'p99Ms');
+    const r = get('fixed-rate', 'raw-ws', 'p99Ms');
+    const k1 = get('fixed-rate', 'kuiper', 'p99FirstHalfMs');
+    const k2 = get('fixed-rate', 'kuiper', 'p99SecondHalfMs');
+    const missing = get('fixed-rate', 'kuiper', 'missing');
+    // "No growth": the second half's p99 within 1.5× (or 10 ms) of the first half's, nothing missing.
+    // A second half with no deliveries at all (everything still missing) counts as growth.
+    const steady = k1 !== undefined && k2 !== undefined && k2 <= Math.max(1.5 * k1, k1 + 10);
+    const ok = all(k, r) ? k! <= 1.5 * r! && steady && missing === 0 : undefined;
+    check('Fixed rate: p99 ≤ 1.5 × raw ws, no growth first → second half', ok, `Kuiper p99 ${f(k)} ms vs raw ${f(r)} ms (limit ${f(r === undefined ? undefined : 1.5 * r)}); halves ${f(k1)} → ${f(k2)} ms; missing ${f(missing, 0)}`);
+  }
+  {
+    const k = get('long-poll', 'kuiper', 'p99Ms');
+    check('Long-polling: p99 < 150 ms', k === undefined ? undefined : k < 150, `Kuiper p99 ${f(k)} ms (Faye ${f(get('long-poll', 'faye', 'p99Ms'))} ms)`);
+    const kc = get('long-poll', 'kuiper', 'serverCpuUsPerMsg');
+    const fc = get('long-poll', 'faye', 'serverCpuUsPerMsg');
+    check('Long-polling: server CPU/msg ≤ ½ Faye', all(kc, fc) ? kc! <= fc! / 2 : undefined, `Kuiper ${f(kc, 2)} µs vs Faye ${f(fc, 2)} µs`);
+  }
+  {
+    const k = get('idle-prune', 'kuiper', 'kibPerSession');
+    const r = get('idle-prune', 'raw-ws', 'kibPerSession');
+    check('Idle: RSS per session ≤ 1.3 × raw ws', all(k, r) ? k! <= 1.3 * r! : undefined, `Kuiper ${f(k)} KiB vs raw ${f(r)} KiB (Faye ${f(get('idle-prune', 'faye', 'kibPerSession'))} KiB)`);
+  }
+  {
+    const run = report.cases.find((x) => x.name === 'idle-prune')?.runs.find((r) => r.server === 'kuiper');
+    const zero = get('idle-prune', 'kuiper', 'secondsToZeroSessions');
+    const rss = get('idle-prune', 'kuiper', 'secondsToBaselineRss');
+    const watched = run !== undefined && run.error === undefined;
+    const limit = KUIPER_MAX_INTERVAL_S + 2;
+    check(`Pruning: zero sessions within maxInterval + 2 s (${limit} s)`, watched ? zero !== undefined && zero <= limit : undefined, `Kuiper ${zero === undefined ? 'not within the watch' : `${f(zero)} s`} (Faye ${f(get('idle-prune', 'faye', 'secondsToZeroSessions'))} s)`);
+    check('Pruning: RSS back within 15% of baseline within 20 s', watched ? rss !== undefined && rss <= 20 : undefined, `Kuiper ${rss === undefined ? 'not within the watch' : `${f(rss)} s`} (Faye ${f(get('idle-prune', 'faye', 'secondsToBaselineRss'))} s)`);
+  }
+  {
+    const missing = report.cases
+      .filter((c) => c.name !== 'idle-prune')
+      .flatMap((c) => c.runs.filter((r) => r.error === undefined && typeof r.metrics.serverCpuUsPerMsg !== 'number').map((r) => `${c.name}/${r.server}`));
+    check('Server CPU per delivered message reported for every load case', missing.length === 0, missing.length === 0 ? 'from each server process’s own process.cpuUsage()' : `missing: ${missing.join(', ')}`);
+  }
+  return checks;
+}

@@ -1,0 +1,168 @@
+// Runs one case against one server: a fresh server process and a fresh load-generator process
+// each time, turned into the flat metrics the report tabulates.
+import type { BenchOptions, CaseName } from './bench-options.ts';
+import type { LoadJob, LoadResult, ServerKind } from './ipc-messages.ts';
+import { type LoadWorker, spawnLoadWorker, startLoad } from './load-process.ts';
+import { type ServerProcess, startServer } from './server-process.ts';
+
+export type Metrics = Record<string, number | null>;
+
+export interface ServerRun {
+  server: ServerKind;
+  error?: string;
+  metrics: Metrics;
+  /** The load generator used > 90% of its core inside the window: its figures are a floor. */
+  loadSaturated: boolean;
+  notes: string[];
+}
+
+const LOAD_SATURATED = 0.9;
+const OTHER_CPU_NOTE = 0.15;
+const RSS_WATCH_S = 20;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const MiB = 1024 * 1024;
+
+export function appliesTo(name: CaseName, server: ServerKind): boolean {
+  // The raw ws server has no long-polling transport; that case compares Kuiper with Faye only.
+  return !(name === 'long-poll' && server === 'raw-ws');
+}
+
+/** A run's two processes, possibly started ahead of time (the quick mode overlaps start-up). */
+export interface Spawned {
+  server: Promise<ServerProcess>;
+  worker: Promise<LoadWorker>;
+}
+
+export function spawnFor(kind: ServerKind, profileDir?: string): Spawned {
+  const spawned = { server: startServer(kind, profileDir), worker: spawnLoadWorker() };
+  // Awaited in runCase; a failure there is reported as that run's error.
+  spawned.server.catch(() => {});
+  spawned.worker.catch(() => {});
+  return spawned;
+}
+
+/**
+ * `keep`: leave the processes running for the next case (the quick mode reuses them; the idle job's
+ * worker is killed by the case itself either way).
+ */
+export async function runCase(name: CaseName, kind: ServerKind, options: BenchOptions, log: (line: string) => void, spawned = spawnFor(kind, options.profileDir), keep = false): Promise<ServerRun> {
+  let server: ServerProcess | undefined;
+  try {
+    server = await spawned.server;
+    const load = await spawned.worker;
+    const need = options.sizes.idle.sessions + 200;
+    if (name === 'idle-prune' && Math.min(server.fdLimit, load.fdLimit) < need) {
+      log(`    warning: open-files limit (server ${server.fdLimit}, load ${load.fdLimit}) is below ${need}`);
+    }
+    return name === 'idle-prune' ? await idlePrune(server, load, options, log) : await measured(name, server, load, options, log);
+  } catch (err) {
+    // A server that fails to start or a load that fails is reported in its row; the run goes on.
+    return { server: kind, error: err instanceof Error ? err.message : String(err), metrics: {}, loadSaturated: false, notes: [] };
+  } finally {
+    if (!keep) {
+      await spawned.server.then((s) => s.stop(), () => {});
+      await spawned.worker.then((w) => w.child.kill('SIGKILL'), () => {});
+    }
+  }
+}
+
+function jobFor(name: Exclude<CaseName, 'idle-prune'>, url: string, options: BenchOptions): LoadJob {
+  const { sizes } = options;
+  const payloadBytes = sizes.payloadBytes;
+  switch (name) {
+    case 'fanout-max':
+      return { kind: 'fanout-max', url, payloadBytes, ...sizes.fanout };
+    case 'fixed-rate':
+      return { kind: 'fixed-rate', url, payloadBytes, ...sizes.fixed };
+    case 'long-poll':
+      return { kind: 'long-poll', url, payloadBytes, ...sizes.longPoll };
+    case 'many-channels':
+      return { kind: 'many-channels', url, payloadBytes, ...sizes.many };
+  }
+}
+
+async function measured(name: Exclude<CaseName, 'idle-prune'>, server: ServerProcess, worker: LoadWorker, options: BenchOptions, log: (line: string) => void): Promise<ServerRun> {
+  const load = startLoad(worker, jobFor(name, server.url, options), server, log);
+  const r: LoadResult = await load.result;
+  const seconds = r.windowMs / 1000;
+  // CPU on the two cores that neither the server, the load generator nor the kernel's network
+  // softirq accounts for: other processes on the machine. Large values mean a disturbed run.
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  const serverShare = r.serverCpuMicros / (r.windowMs * 1000);
+  const otherCpuShare = r.coreBusy.length > 0 ? Math.max(0, sum(r.coreBusy) - sum(r.coreIrq) - serverShare - r.loadCpuShare) : null;
+  const notes = [...r.notes];
+  if (otherCpuShare !== null && otherCpuShare > OTHER_CPU_NOTE) {
+    notes.push(`other processes used ${(otherCpuShare * 100).toFixed(0)}% of a core during the window: figures disturbed`);
+  }
+  const lat = r.latencyMs;
+  const metrics: Metrics = {
+    deliveredPerSec: r.delivered / seconds,
+    publishedPerSec: r.published / seconds,
+    serverCpuUsPerMsg: r.delivered > 0 ? r.serverCpuMicros / r.delivered : null,
+    serverCpuShare: serverShare,
+    loadCpuShare: r.loadCpuShare,
+    cpu0Busy: r.coreBusy[0] ?? null,
+    cpu1Busy: r.coreBusy[1] ?? null,
+    otherCpuShare,
+    p50Ms: lat?.p50 ?? null,
+    p99Ms: lat?.p99 ?? null,
+    maxMs: lat?.max ?? null,
+    p99FirstHalfMs: r.firstHalfMs?.p99 ?? null,
+    p99SecondHalfMs: r.secondHalfMs?.p99 ?? null,
+    missing: r.missing ?? 0,
+    errors: r.errors,
+  };
+  return { server: server.kind, metrics, loadSaturated: r.loadCpuShare > LOAD_SATURATED, notes };
+}
+
+async function idlePrune(server: ServerProcess, worker: LoadWorker, options: BenchOptions, log: (line: string) => void): Promise<ServerRun> {
+  const sizes = options.sizes.idle;
+  await sleep(500);
+  const base = await server.stats(true);
+  const load = startLoad(worker, { kind: 'idle', url: server.url, sessions: sizes.sessions, concurrency: sizes.concurrency }, server, log);
+  const opened = await Promise.race([load.idleReady, load.result.then(() => ({ sessions: 0, failed: sizes.sessions }))]);
+  await sleep(sizes.settleMs);
+  const loaded = await server.stats(true);
+  const notes: string[] = [];
+  if (opened.failed > 0) notes.push(`${opened.failed} of ${sizes.sessions} sessions failed to open`);
+
+  // Kill the clients at once (SIGKILL closes every socket) and watch the server forget them.
+  await load.kill();
+  const killedAt = performance.now();
+  const threshold = base.rss * 1.15;
+  let zeroAt: number | null = null;
+  let rssAt: number | null = null;
+  let last = loaded;
+  log(`    ${opened.sessions} sessions killed; watching for up to ${sizes.pruneCapMs / 1000} s`);
+  // Watch until both happen; but once sessions are gone, RSS gets RSS_WATCH_S more seconds at most
+  // (and never less than the 20 s target), so one slow server does not stretch the run for minutes.
+  const rssDeadline = (): number => (zeroAt === null ? sizes.pruneCapMs : Math.min(sizes.pruneCapMs, Math.max(20, zeroAt + RSS_WATCH_S) * 1000));
+  while (performance.now() - killedAt < rssDeadline() && (zeroAt === null || rssAt === null)) {
+    await sleep(250);
+    // No forced GC here: how soon the process gives memory back on its own is what is measured.
+    last = await server.stats(false);
+    const elapsed = (performance.now() - killedAt) / 1000;
+    if (zeroAt === null && last.sessions === 0) zeroAt = elapsed;
+    if (rssAt === null && last.rss <= threshold) rssAt = elapsed;
+  }
+  const watched = (performance.now() - killedAt) / 1000;
+  if (zeroAt === null) notes.push(`${last.sessions} sessions still counted after ${watched.toFixed(0)} s`);
+  if (rssAt === null) notes.push(`RSS ${(last.rss / MiB).toFixed(1)} MiB still above baseline + 15% (${(threshold / MiB).toFixed(1)} MiB) after ${watched.toFixed(0)} s`);
+  // A forced GC at the end tells memory still held (a leak, or sessions not yet pruned) apart from
+  // garbage the process simply had not collected yet.
+  const afterGc = await server.stats(true);
+  const metrics: Metrics = {
+    sessions: opened.sessions,
+    serverSessionsCounted: loaded.sessions,
+    baselineRssMiB: base.rss / MiB,
+    loadedRssMiB: loaded.rss / MiB,
+    kibPerSession: opened.sessions > 0 ? (loaded.rss - base.rss) / 1024 / opened.sessions : null,
+    heapKibPerSession: opened.sessions > 0 ? (loaded.heapUsed - base.heapUsed) / 1024 / opened.sessions : null,
+    secondsToZeroSessions: zeroAt,
+    secondsToBaselineRss: rssAt,
+    secondsWatched: watched,
+    finalRssMiB: last.rss / MiB,
+    finalRssAfterGcMiB: afterGc.rss / MiB,
+  };
+  return { server: server.kind, metrics, loadSaturated: false, notes };
+}

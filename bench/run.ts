@@ -1,0 +1,127 @@
+// `pnpm bench` entry: runs every case against every server (each in its own pinned process), then
+// writes benchmarks.md, benchmarks.json and benchmarks.svg into the output directory.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type BenchOptions, type CaseName, parseOptions } from './bench-options.ts';
+import { type LoadWorker, spawnLoadWorker } from './load-process.ts';
+import { killAllChildren, killChildrenOnExit } from './pinned-child.ts';
+import { machineInfo } from './report/machine-info.ts';
+import { renderSvg } from './report/render-svg.ts';
+import { writeMarkdown } from './report/write-markdown.ts';
+import { type QuietResult, waitForQuiet } from './wait-for-quiet.ts';
+import { type AggregatedRun, medianRun } from './median-run.ts';
+import { appliesTo, runCase, type ServerRun, type Spawned, spawnFor } from './run-case.ts';
+import type { ServerKind } from './ipc-messages.ts';
+
+export interface CaseResult {
+  name: CaseName;
+  runs: AggregatedRun[];
+}
+
+export interface BenchReport {
+  machine: ReturnType<typeof machineInfo>;
+  quick: boolean;
+  options: Pick<BenchOptions, 'servers' | 'cases' | 'sizes'>;
+  durationSeconds: number;
+  cases: CaseResult[];
+}
+
+/** Bounds on waiting for a quiet machine before each run (default mode only). */
+const QUIET_WAIT_PER_RUN_MS = 30_000;
+const QUIET_WAIT_TOTAL_MS = 150_000;
+
+async function main(): Promise<void> {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  killChildrenOnExit();
+  const started = performance.now();
+  const log = (line: string): void => console.log(line);
+  const machine = machineInfo();
+  log(`[bench] ${options.quick ? 'quick' : 'full'} run on ${machine.cpuModel} × ${machine.cores}, node ${machine.node}${machine.pinned ? '' : ' (no taskset: not pinned)'}`);
+  // The plan: case by case, rounds interleaving the servers so slow drifts on the machine hit all
+  // of them alike.
+  const plan: Array<{ name: CaseName; server: ServerKind; round: number; rounds: number }> = [];
+  for (const name of options.cases) {
+    const rounds = options.sizes.repeats[name];
+    for (let round = 1; round <= rounds; round++) {
+      for (const server of options.servers) if (appliesTo(name, server)) plan.push({ name, server, round, rounds });
+    }
+  }
+  const byCase = new Map<CaseName, Map<ServerKind, ServerRun[]>>();
+  // The default run starts a fresh server and load generator for every run, one at a time, so
+  // nothing else loads the cores while a window is measured. --quick (a smoke run, where process
+  // start-up would dominate) keeps one server and one load generator per kind for all its cases,
+  // started together up front, and starts the next idle-case worker ahead of time.
+  const pool = new Map<ServerKind, Spawned>();
+  if (options.quick) for (const kind of new Set(plan.map((p) => p.server))) pool.set(kind, spawnFor(kind, options.profileDir));
+  let nextIdleWorker: Promise<LoadWorker> | undefined;
+  let quietBudgetMs = QUIET_WAIT_TOTAL_MS;
+  for (const [i, step] of plan.entries()) {
+    // Checked before this run's processes start, so their own start-up is not mistaken for noise.
+    let quiet: QuietResult | undefined;
+    if (!options.quick) {
+      quiet = await waitForQuiet(Math.min(QUIET_WAIT_PER_RUN_MS, quietBudgetMs));
+      quietBudgetMs = Math.max(0, quietBudgetMs - quiet.waitedMs);
+      if (quiet.waitedMs > 1500) log(`[bench] waited ${(quiet.waitedMs / 1000).toFixed(1)} s for the machine to be quiet${quiet.quiet ? '' : ` (still ${(quiet.busy * 100).toFixed(0)}% busy)`}`);
+    }
+    let spawned: Spawned;
+    const pooled = pool.get(step.server);
+    if (pooled && step.name === 'idle-prune') {
+      // The idle job's worker is killed by the case (that is the pruning test): never the pooled one.
+      spawned = { server: pooled.server, worker: nextIdleWorker ?? spawnLoadWorker() };
+      spawned.worker.catch(() => {});
+    } else spawned = pooled ?? spawnFor(step.server, options.profileDir);
+    nextIdleWorker = pooled && plan[i + 1]?.name === 'idle-prune' ? spawnLoadWorker() : undefined;
+    nextIdleWorker?.catch(() => {});
+    log(`[bench] ${step.name} · ${step.server}${step.rounds > 1 ? ` · round ${step.round}/${step.rounds}` : ''}`);
+    const run = await runCase(step.name, step.server, options, log, spawned, pooled !== undefined);
+    if (quiet && !quiet.quiet) run.notes.push(`started while other processes kept ${(quiet.busy * 100).toFixed(0)}% of a core busy`);
+    log(`    ${run.error ? `ERROR ${run.error}` : summarise(run)}`);
+    const servers = byCase.get(step.name) ?? new Map<ServerKind, ServerRun[]>();
+    servers.set(step.server, [...(servers.get(step.server) ?? []), run]);
+    byCase.set(step.name, servers);
+  }
+  for (const spawned of pool.values()) {
+    await spawned.server.then((s) => s.stop(), () => {});
+    await spawned.worker.then((w) => w.child.kill('SIGKILL'), () => {});
+  }
+  const cases: CaseResult[] = [...byCase].map(([name, servers]) => ({ name, runs: [...servers.values()].map(medianRun) }));
+  const report: BenchReport = {
+    machine,
+    quick: options.quick,
+    options: { servers: options.servers, cases: options.cases, sizes: options.sizes },
+    durationSeconds: (performance.now() - started) / 1000,
+    cases,
+  };
+  await mkdir(options.outDir, { recursive: true });
+  await writeFile(join(options.outDir, 'benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(options.outDir, 'benchmarks.svg'), renderSvg(report));
+  await writeFile(join(options.outDir, 'benchmarks.md'), writeMarkdown(report));
+  log(`[bench] wrote ${join(options.outDir, 'benchmarks.md')} (+ .json, .svg) in ${report.durationSeconds.toFixed(0)} s`);
+  if (options.profileDir) log(`[bench] server CPU profiles: ${options.profileDir}/<server>/*.cpuprofile`);
+}
+
+function summarise(run: ServerRun): string {
+  const parts = Object.entries(run.metrics)
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `${k}=${Number.isInteger(v) ? String(v) : (v ?? 0).toPrecision(4)}`);
+  if (run.loadSaturated) parts.push('LOAD-GENERATOR-SATURATED');
+  return [parts.join(' '), ...run.notes.map((n) => `note: ${n}`)].join('\n    ');
+}
+
+main().then(
+  () => {
+    killAllChildren();
+    process.exit(0);
+  },
+  (err: unknown) => {
+    console.error(err);
+    killAllChildren();
+    process.exit(1);
+  },
+);

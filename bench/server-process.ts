@@ -1,0 +1,61 @@
+// The harness's handle on one server child process (bench/servers/<kind>.ts on CPU 0).
+import type { ChildProcess } from 'node:child_process';
+import type { FromServer, ServerKind, ServerStats, ToServer } from './ipc-messages.ts';
+import { nextMessage, spawnPinned } from './pinned-child.ts';
+import { procStats } from './proc-stats.ts';
+
+/** How long a stats request waits for the server itself before /proc is read instead. */
+const IPC_PATIENCE_MS = 2_000;
+
+export interface ServerProcess {
+  kind: ServerKind;
+  url: string;
+  fdLimit: number;
+  stats(gc?: boolean): Promise<ServerStats>;
+  stop(): Promise<void>;
+  /** SIGKILL, for the harness's own cleanup. */
+  kill(): void;
+}
+
+export async function startServer(kind: ServerKind, profileDir?: string): Promise<ServerProcess> {
+  // --expose-gc only so the idle-memory case can sample RSS after a full GC on every server alike.
+  const flags = ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${kind}`] : [])];
+  const child: ChildProcess = spawnPinned(`servers/${kind}.ts`, 0, flags);
+  const listening = await nextMessage<Extract<FromServer, { type: 'listening' }>>(child, 'listening', 30_000);
+  let nextReq = 0;
+  let lastSessions = 0;
+  const send = (msg: ToServer): void => {
+    child.send(msg);
+  };
+  return {
+    kind,
+    url: listening.url,
+    fdLimit: listening.fdLimit,
+    async stats(gc = false) {
+      const reqId = ++nextReq;
+      const reply = nextMessage<Extract<FromServer, { type: 'stats' }>>(child, 'stats', gc ? 60_000 : IPC_PATIENCE_MS, (m) => m.reqId === reqId);
+      send({ type: 'stats', reqId, gc });
+      try {
+        const stats = (await reply).stats;
+        lastSessions = stats.sessions;
+        return stats;
+      } catch (err) {
+        // Too busy to answer (or gone): read the kernel's counters for it instead.
+        const proc = child.pid === undefined || gc ? undefined : procStats(child.pid);
+        if (!proc) throw err;
+        return { ...proc, heapUsed: Number.NaN, sessions: lastSessions, source: 'proc' as const };
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      send({ type: 'close' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+    kill() {
+      child.kill('SIGKILL');
+    },
+  };
+}

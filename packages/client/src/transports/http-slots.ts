@@ -1,0 +1,73 @@
+/**
+ * The HTTP connection budget of a Bayeux client: one request slot held by /meta/connect and one
+ * for everything else (browsers allow about six connections per host, shared by every tab).
+ * Batches sent while the second slot is busy wait and leave together in the next request.
+ */
+import type { Message } from '../message.js';
+import type { SendOptions } from '../transport.js';
+
+export type Exchange = (messages: Message[], timeoutMs: number, signal: AbortSignal) => Promise<void>;
+
+interface Waiting {
+  messages: Message[];
+  timeoutMs: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export class HttpSlots {
+  private readonly inFlight = new Set<AbortController>();
+  private otherBusy = false;
+  private waiting: Waiting[] = [];
+  private closedWith: Error | undefined;
+
+  constructor(private readonly exchange: Exchange) {}
+
+  send(messages: Message[], options: SendOptions): Promise<void> {
+    if (this.closedWith) return Promise.reject(this.closedWith);
+    if (options.held) return this.run(messages, options.timeoutMs);
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ messages, timeoutMs: options.timeoutMs, resolve, reject });
+      this.pump();
+    });
+  }
+
+  close(error: Error): void {
+    if (this.closedWith) return;
+    this.closedWith = error;
+    for (const w of this.waiting.splice(0)) w.reject(error);
+    for (const controller of this.inFlight) controller.abort(error);
+    this.inFlight.clear();
+  }
+
+  private pump(): void {
+    if (this.otherBusy || this.waiting.length === 0 || this.closedWith) return;
+    const batch = this.waiting.splice(0);
+    this.otherBusy = true;
+    const messages = batch.flatMap((w) => w.messages);
+    const timeoutMs = Math.max(...batch.map((w) => w.timeoutMs));
+    this.run(messages, timeoutMs).then(
+      () => batch.forEach((w) => w.resolve()),
+      (error: Error) => batch.forEach((w) => w.reject(error)),
+    ).finally(() => {
+      this.otherBusy = false;
+      this.pump();
+    });
+  }
+
+  private async run(messages: Message[], timeoutMs: number): Promise<void> {
+    const controller = new AbortController();
+    this.inFlight.add(controller);
+    const timer = setTimeout(() => controller.abort(new Error(`no HTTP response within ${timeoutMs} ms`)), timeoutMs);
+    try {
+      await this.exchange(messages, timeoutMs, controller.signal);
+    } catch (error) {
+      // An abort surfaces as a DOMException; report why we aborted instead.
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
+      throw reason instanceof Error ? reason : new Error(String(reason));
+    } finally {
+      clearTimeout(timer);
+      this.inFlight.delete(controller);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+/** The Kuiper client against the Kuiper server, every transport Node can run. */
+import { describe, expect, it, vi } from 'vitest';
+import { createKuiperServer } from '../../server/src/index.js';
+import { backoffDelay, createClient, type StatusEvent } from '../src/index.js';
+import { onCleanup } from './helpers/cleanup.js';
+import { startProxy } from './helpers/tcp-proxy.js';
+
+async function startKuiper(port = 0, options: Parameters<typeof createKuiperServer>[0] = {}) {
+  const server = createKuiperServer({ path: '/bayeux', timeout: 5_000, ...options });
+  const { url, port: bound } = await server.listen({ port, host: '127.0.0.1' });
+  server.addService('/service/echo', async (data) => data);
+  server.addService('/service/fail', async () => {
+    throw new Error('nope');
+  });
+  return { server, url, port: bound };
+}
+
+for (const transport of ['websocket', 'long-polling', 'eventsource', 'multipart-mime'] as const) {
+  describe(`kuiper server over ${transport}`, () => {
+    async function setup() {
+      const k = await startKuiper();
+      onCleanup(() => k.server.close());
+      const client = createClient(k.url, { transports: [transport] });
+      onCleanup(() => client.disconnect());
+      await client.whenConnected();
+      expect(client.transport).toBe(transport);
+      return { ...k, client };
+    }
+
+    it('[CLI-2] [CLI-3] [CLI-4] subscribe, publish, receive in order, unsubscribe', async () => {
+      const { client } = await setup();
+      const got: number[] = [];
+      const sub = client.subscribe<number>('/chat/**', (n) => got.push(n));
+      await sub.ready;
+      for (let n = 0; n < 25; n++) await client.publish('/chat/room/1', n);
+      await vi.waitFor(() => expect(got).toEqual([...Array(25).keys()]));
+      sub.unsubscribe();
+      const marker: unknown[] = [];
+      await client.subscribe('/marker', (d) => marker.push(d)).ready;
+      await client.publish('/chat/room/1', 99);
+      await client.publish('/marker', 'm');
+      await vi.waitFor(() => expect(marker).toEqual(['m']));
+      expect(got).not.toContain(99);
+    });
+
+    it('[CLI-5] call returns the service answer; a failing service rejects', async () => {
+      const { client } = await setup();
+      await expect(client.call('/service/echo', { hello: 'world' })).resolves.toEqual({ hello: 'world' });
+      const many = await Promise.all([1, 2, 3].map((n) => client.call('/service/echo', n)));
+      expect(many).toEqual([1, 2, 3]);
+      await expect(client.call('/service/fail', 1)).rejects.toMatchObject({ code: 'bayeux' });
+      await expect(client.call('/chat/x', 1)).rejects.toMatchObject({ code: 'invalid_channel' });
+    });
+
+    it('[CLI-2] messages published by the server reach subscribers', async () => {
+      const { client, server } = await setup();
+      const got: unknown[] = [];
+      await client.subscribe('/news/*', (d) => got.push(d)).ready;
+      await server.publish('/news/today', { headline: 'x' });
+      await vi.waitFor(() => expect(got).toEqual([{ headline: 'x' }]));
+    });
+  });
+}
+
+describe('kuiper server: streaming transports', () => {
+  for (const transport of ['eventsource', 'multipart-mime'] as const) {
+    it(`[CLI-27] ${transport}: one held stream carries many deliveries`, async () => {
+      const k = await startKuiper();
+      onCleanup(() => k.server.close());
+      const streams: string[] = [];
+      const countingFetch = (input: string, init: RequestInit) => {
+        if (init.method === 'GET') streams.push(input);
+        return fetch(input, init);
+      };
+      const client = createClient(k.url, { transports: [transport], fetch: countingFetch });
+      onCleanup(() => client.disconnect());
+      const got: unknown[] = [];
+      await client.subscribe('/s', (d) => got.push(d)).ready;
+      const opened = streams.length;
+      for (let i = 0; i < 10; i++) {
+        await k.server.publish('/s', i);
+        await vi.waitFor(() => expect(got).toHaveLength(i + 1));
+      }
+      expect(got).toEqual([...Array(10).keys()]);
+      // At most the stream that was open when subscribing ends and one more opens.
+      expect(streams.length - opened).toBeLessThanOrEqual(1);
+      expect(streams.every((u) => u.includes(`transport=${transport}`))).toBe(true);
+    });
+  }
+});
+
+describe('kuiper server: negotiation and failures', () => {
+  it('[CLI-12] the default preference ends on websocket', async () => {
+    const k = await startKuiper();
+    onCleanup(() => k.server.close());
+    const client = createClient(k.url);
+    onCleanup(() => client.disconnect());
+    await client.whenConnected();
+    expect(client.transport).toBe('websocket');
+  });
+
+  it('[CLI-12] a server that disables websocket is met on long-polling', async () => {
+    const k = await startKuiper(0, { transports: ['long-polling'] });
+    onCleanup(() => k.server.close());
+    const client = createClient(k.url);
+    onCleanup(() => client.disconnect());
+    await client.whenConnected();
+    expect(client.transport).toBe('long-polling');
+    await expect(client.call('/service/echo', 'ok')).resolves.toBe('ok');
+  });
+
+  it('[CLI-13] a proxy refusing upgrades ends on long-polling and delivers', async () => {
+    const k = await startKuiper();
+    onCleanup(() => k.server.close());
+    const proxy = await startProxy(k, { refuseUpgrades: true });
+    onCleanup(() => proxy.close());
+    const client = createClient(proxy.url);
+    onCleanup(() => client.disconnect());
+    const got: unknown[] = [];
+    client.subscribe('/p', (d) => got.push(d));
+    await client.whenConnected();
+    expect(client.transport).toBe('long-polling');
+    await client.publish('/p', 'through');
+    await vi.waitFor(() => expect(got).toEqual(['through']));
+  });
+
+  it('[CLI-30] after a fallback the client tries the preferred transport again and upgrades, same session', async () => {
+    const k = await startKuiper(0, { timeout: 1_000 });
+    onCleanup(() => k.server.close());
+    const proxyOptions = { refuseUpgrades: true };
+    const proxy = await startProxy(k, proxyOptions);
+    onCleanup(() => proxy.close());
+    const client = createClient(proxy.url, { upgradeInterval: 300 });
+    onCleanup(() => client.disconnect());
+    const got: unknown[] = [];
+    await client.subscribe('/up', (d) => got.push(d)).ready;
+    expect(client.transport).toBe('long-polling');
+    const session = client.clientId;
+    // Still refused: the retry fails and the client stays on long-polling, connected.
+    await vi.waitFor(() => expect(proxy.refusedUpgrades).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+    await vi.waitFor(() => expect(client.status).toBe('connected'));
+    expect(client.transport).toBe('long-polling');
+    proxyOptions.refuseUpgrades = false;
+    await vi.waitFor(() => expect(client.transport).toBe('websocket'), { timeout: 5_000 });
+    await vi.waitFor(() => expect(client.status).toBe('connected'));
+    expect(client.clientId).toBe(session);
+    await k.server.publish('/up', 'over websocket');
+    await vi.waitFor(() => expect(got).toEqual(['over websocket']));
+  });
+
+  for (const transport of ['websocket', 'long-polling', 'eventsource', 'multipart-mime'] as const) {
+    it(`[CLI-15] [CLI-16] restart on the same port over ${transport}: re-handshake, resubscribe, deliver`, async () => {
+      let k = await startKuiper();
+      onCleanup(() => k.server.close());
+      const backoff = { base: 40, max: 400, random: () => 0.75 };
+      const events: StatusEvent[] = [];
+      const client = createClient(k.url, { transports: [transport], backoff, onStatus: (e) => events.push(e) });
+      onCleanup(() => client.disconnect());
+      const got: unknown[] = [];
+      await client.subscribe('/r', (d) => got.push(d)).ready;
+      const before = client.clientId;
+      await k.server.close();
+      await vi.waitFor(() => expect(events.filter((e) => e.retry).length).toBeGreaterThanOrEqual(2));
+      // Publishes made while reconnecting wait and go once connected (CLI-19).
+      const queued = client.publish('/r', 'queued');
+      k = await startKuiper(k.port);
+      await vi.waitFor(() => expect(client.status).toBe('connected'), { timeout: 10_000 });
+      expect(client.clientId).not.toBe(before);
+      await queued;
+      await k.server.publish('/r', 'fresh');
+      await vi.waitFor(() => expect(got).toEqual(['queued', 'fresh']));
+      const failures = events.flatMap((e) => (e.retry && !e.retry.reason.includes('::') ? [e.retry] : []));
+      failures.forEach((r, i) => expect(r.delayMs).toBe(backoffDelay(i, backoff)));
+    });
+  }
+});

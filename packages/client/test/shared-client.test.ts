@@ -1,0 +1,69 @@
+/** [CLI-29] Several "tabs" (clients in one process) share one connection through a leader. */
+import { describe, expect, it, vi } from 'vitest';
+import { createKuiperServer } from '../../server/src/index.js';
+import { createSharedClient, type KuiperClient } from '../src/index.js';
+import { onCleanup } from './helpers/cleanup.js';
+import { fakeLocks } from './helpers/fake-locks.js';
+
+async function setup(tabs: number) {
+  const server = createKuiperServer({ path: '/bayeux', timeout: 5_000 });
+  server.addService('/service/echo', async (data) => data);
+  const { url } = await server.listen({ port: 0, host: '127.0.0.1' });
+  onCleanup(() => server.close());
+  const locks = fakeLocks();
+  const shareName = `test-${Math.random()}`;
+  const clients: KuiperClient[] = [];
+  for (let i = 0; i < tabs; i++) {
+    const client = createSharedClient(url, { transports: ['long-polling'], locks, shareName });
+    clients.push(client);
+    onCleanup(() => client.disconnect());
+  }
+  return { server, url, clients };
+}
+
+describe('shared connection', () => {
+  it('[CLI-29] every tab subscribes, publishes and calls through one Bayeux session', async () => {
+    const { server, clients } = await setup(4);
+    await Promise.all(clients.map((c) => c.whenConnected()));
+    const ids = new Set(clients.map((c) => c.clientId));
+    expect(ids.size).toBe(1);
+    const got = clients.map(() => [] as unknown[]);
+    await Promise.all(clients.map((c, i) => c.subscribe('/room/*', (d) => got[i]?.push(d)).ready));
+    await clients[2]?.publish('/room/a', 'from tab 2');
+    await server.publish('/room/b', 'from server');
+    await vi.waitFor(() => expect(got).toEqual(clients.map(() => ['from tab 2', 'from server'])));
+    await expect(clients[3]?.call('/service/echo', { x: 1 })).resolves.toEqual({ x: 1 });
+    await expect(clients[1]?.publish('/room/*', 1)).rejects.toMatchObject({ code: 'invalid_channel' });
+    expect(clients.every((c) => c.transport === 'long-polling' && c.status === 'connected')).toBe(true);
+  });
+
+  it('[CLI-29] when the leader goes, the next tab leads and every tab keeps receiving', async () => {
+    const { server, clients } = await setup(3);
+    await Promise.all(clients.map((c) => c.whenConnected()));
+    const got = clients.map(() => [] as unknown[]);
+    await Promise.all(clients.map((c, i) => c.subscribe('/t', (d) => got[i]?.push(d)).ready));
+    const firstSession = clients[1]?.clientId;
+    await clients[0]?.disconnect(); // the leader leaves
+    await vi.waitFor(() => expect(clients[1]?.clientId).not.toBe(firstSession));
+    await vi.waitFor(() => expect(clients[1]?.status).toBe('connected'));
+    // The new leader resubscribes what the remaining tabs want.
+    await vi.waitFor(async () => {
+      await server.publish('/t', 'after');
+      expect(got[1]).toContain('after');
+      expect(got[2]).toContain('after');
+    });
+    expect(got[0]).not.toContain('after');
+    expect(clients[1]?.clientId).toBe(clients[2]?.clientId);
+  });
+
+  it('[CLI-29] an unsubscribed tab stops receiving while the others go on', async () => {
+    const { server, clients } = await setup(2);
+    const got = clients.map(() => [] as unknown[]);
+    const subs = clients.map((c, i) => c.subscribe('/u', (d) => got[i]?.push(d)));
+    await Promise.all(subs.map((s) => s.ready));
+    subs[1]?.unsubscribe();
+    await server.publish('/u', 1);
+    await vi.waitFor(() => expect(got[0]).toEqual([1]));
+    expect(got[1]).toEqual([]);
+  });
+});

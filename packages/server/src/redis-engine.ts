@@ -1,0 +1,398 @@
+/**
+ * The shared engine (SPEC: REDIS-*): sessions, subscriptions, queues and ack batches in Redis, so
+ * several Kuiper processes serve one set of sessions with no sticky load balancing. Any node can
+ * answer any session's /meta/connect: queues are Redis lists any node can take from. A publish is
+ * one Lua script (match → SUNION → RPUSH per recipient → one PUBLISH naming the recipients whose
+ * queue just became non-empty); each node subscribes once to that notification channel and wakes
+ * its own watchers. Scripts and keys are described in `redis-scripts.ts`.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import { matchingPatterns } from './channel.js';
+import { encodeMessage } from './codec.js';
+import type {
+  AckBatch,
+  ChannelListener,
+  Engine,
+  EngineEvent,
+  EngineOptions,
+  EngineStats,
+  OverflowPolicy,
+  RemovalReason,
+} from './engine.js';
+import { createLogger } from './log.js';
+import { newClientId } from './memory-engine.js';
+import type { Message } from './message.js';
+import { type Reply, StoredMessages, channelsAdded, list, overflows, removals, strings } from './redis-replies.js';
+import * as S from './redis-scripts.js';
+import { WakeBus } from './redis-wake.js';
+
+const log = createLogger('redis');
+
+export interface RedisEngineOptions {
+  /** Default `redis://127.0.0.1:6379`. */
+  url?: string;
+  /** Prefix of every key and of the notification channel. Default `kuiper:`. */
+  prefix?: string;
+  /** Passed to ioredis (TLS, Sentinel, retry strategy, ...). */
+  redis?: RedisOptions;
+}
+
+/** Most sessions one sweep prunes; the rest go on the next one. */
+const PRUNE_BATCH = 1000;
+/** Ack flags remembered per node (a session's flag is set once, at handshake). */
+const ACK_CACHE = 10_000;
+
+export class RedisEngine implements Engine {
+  readonly name = 'redis';
+  /** This node in notifications (it skips listener copies of its own publishes). */
+  readonly nodeId = randomBytes(8).toString('hex');
+  readonly prefix: string;
+  private readonly cmd: Redis;
+  private readonly sub: Redis;
+  private options: EngineOptions | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private subscribed: Promise<void> | undefined;
+  private closed = false;
+  private readonly bus: WakeBus;
+  /** Held connects on this node per session: their leases are renewed every tick (SESS-3). */
+  private readonly held = new Map<string, number>();
+  private readonly ackCache = new Map<string, boolean>();
+  private readonly stored = new StoredMessages();
+  private snapshot: EngineStats = { clients: 0, channels: 0, subscriptions: 0 };
+  private leaseMs = 5000;
+
+  constructor(options: RedisEngineOptions = {}) {
+    this.prefix = options.prefix ?? 'kuiper:';
+    // One connection for commands (auto-pipelined: what a turn issues goes in one write, in order)
+    // and one for the notification channel.
+    const redisOptions: RedisOptions = { enableAutoPipelining: true, ...options.redis, lazyConnect: true };
+    this.cmd = new Redis(options.url ?? 'redis://127.0.0.1:6379', redisOptions);
+    this.sub = this.cmd.duplicate();
+    for (const conn of [this.cmd, this.sub]) conn.on('error', (err: Error) => log.warn(`redis: ${err.message}`));
+    this.bus = new WakeBus(this.nodeId, (id) => this.forget(id), (id) => this.letGo(id));
+    this.sub.on('message', (_channel: string, text: string) => this.bus.handle(text));
+    // Wake-ups sent while the subscriber was away are lost: look at every watched queue again.
+    let first = true;
+    this.sub.on('ready', () => {
+      if (!first) for (const id of this.bus.watchers.keys()) this.peek(id, false);
+      first = false;
+    });
+  }
+
+  start(options: EngineOptions): void {
+    this.options = options;
+    const pruneAfter = options.maxInterval + options.interval;
+    // A lease outlives a few missed renewals; a connect held on a node that died expires with it.
+    const period = Math.max(10, Math.min(options.sweepIntervalMs, Math.floor(pruneAfter / 3)));
+    this.leaseMs = Math.max(3 * period, 1000);
+    this.subscribed = this.connect();
+    this.subscribed.catch((err: unknown) => log.error('redis engine failed to start', err));
+    this.timer = setInterval(() => void this.tick(period, pruneAfter), period);
+    this.timer.unref();
+  }
+
+  private async connect(): Promise<void> {
+    await Promise.all([this.cmd.connect(), this.sub.connect()]);
+    await this.sub.subscribe(`${this.prefix}wake`);
+    await Promise.all(S.ALL_SCRIPTS.map((s) => this.cmd.script('LOAD', s.source)));
+  }
+
+  /** Rejects when Redis cannot be reached (the server's `listen()` then fails, loudly). */
+  async ready(): Promise<void> {
+    if (!this.subscribed) throw new Error('RedisEngine: start() first');
+    await this.subscribed.catch((err: unknown) => {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new Error(`RedisEngine: cannot use Redis (${reason})`);
+    });
+    await this.cmd.ping();
+  }
+
+  private run(script: S.LuaScript, args: (string | number)[]): Promise<Reply> {
+    const argv = [this.prefix, ...args];
+    return this.cmd.evalsha(script.sha, 0, ...argv).catch((err: unknown) => {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return this.cmd.eval(script.source, 0, ...argv);
+    });
+  }
+
+  /** For writes nobody waits on (leases): ordered on the one connection, failures logged. */
+  private fire(script: S.LuaScript, args: (string | number)[]): void {
+    this.run(script, args).catch((err: unknown) => log.warn(`${script.name} failed`, err));
+  }
+
+  private emit(event: EngineEvent): void {
+    this.options?.onEvent(event);
+  }
+
+  private emitAll(events: EngineEvent[]): void {
+    for (const event of events) this.emit(event);
+  }
+
+  /** Events for sessions a script removed; what this node cached about them is dropped. */
+  private emitRemoved(r: Reply, reason: RemovalReason): void {
+    const { ids, events } = removals(r, reason);
+    for (const id of ids) this.forget(id);
+    this.emitAll(events);
+  }
+
+  private forget(clientId: string): void {
+    this.ackCache.delete(clientId);
+  }
+
+  /**
+   * Another node claimed a session watched here. The last claim wins (the `w` field), so a claim
+   * made here after theirs keeps the watcher; otherwise it goes, without being called, and this
+   * node takes nothing more for that session (a half-open socket here must not steal deliveries).
+   */
+  private letGo(clientId: string): void {
+    const watcher = this.bus.watchers.get(clientId);
+    this.cmd
+      .hget(`${this.prefix}s:${clientId}`, 'w')
+      .then((owner) => {
+        if (owner !== this.nodeId && this.bus.watchers.get(clientId) === watcher) this.bus.watchers.delete(clientId);
+      })
+      .catch((err: unknown) => log.warn('watch check failed', err));
+  }
+
+  /** Whether this node is the session's watcher (diagnostics, tests). */
+  watching(clientId: string): boolean {
+    return this.bus.watchers.has(clientId);
+  }
+
+  /** Calls the session's watcher if its queue is non-empty or the session is gone. */
+  private peek(clientId: string, claim: boolean): void {
+    this.run(S.WATCH, [this.nodeId, clientId, claim ? '1' : '0'])
+      .then((r) => {
+        const n = Number(r);
+        const watcher = this.bus.watchers.get(clientId);
+        if (n === -1) this.bus.watchers.delete(clientId);
+        if (n !== 0) this.bus.call(watcher);
+      })
+      .catch((err: unknown) => log.warn('peek failed', err));
+  }
+
+  async createSession(data?: unknown): Promise<string> {
+    const id = newClientId();
+    // [REDIS-6] Session data is stored as JSON: what the policy attaches must survive JSON.
+    await this.run(S.CREATE, [id, data === undefined ? '' : JSON.stringify(data)]);
+    this.emit({ type: 'session:added', clientId: id });
+    return id;
+  }
+
+  async hasSession(clientId: string): Promise<boolean> {
+    return (await this.cmd.zscore(`${this.prefix}sessions`, clientId)) !== null;
+  }
+
+  async sessionData(clientId: string): Promise<unknown> {
+    const json = await this.cmd.hget(`${this.prefix}s:${clientId}`, 'd');
+    return json === null ? undefined : (JSON.parse(json) as unknown);
+  }
+
+  async hasChannel(channel: string): Promise<boolean> {
+    return (await this.cmd.sismember(`${this.prefix}channels`, channel)) === 1;
+  }
+
+  subscriptionCount(clientId: string): Promise<number> {
+    return this.cmd.scard(`${this.prefix}subs:${clientId}`);
+  }
+
+  async destroySession(clientId: string, reason: RemovalReason): Promise<boolean> {
+    const r = await this.run(S.DESTROY, [this.nodeId, clientId]);
+    if (r === null) return false;
+    this.emitRemoved([[clientId, ...strings(r)]], reason);
+    return true;
+  }
+
+  async subscribe(clientId: string, pattern: string): Promise<boolean> {
+    const r = await this.run(S.SUBSCRIBE, [clientId, pattern]);
+    if (r === null) return false;
+    const [fresh, added] = list(r);
+    this.emitAll(channelsAdded(added));
+    if (Number(fresh) === 1) this.emit({ type: 'subscription:added', clientId, channel: pattern });
+    return true;
+  }
+
+  async unsubscribe(clientId: string, pattern: string): Promise<boolean> {
+    const r = Number(await this.run(S.UNSUBSCRIBE, [clientId, pattern]));
+    if (r === -1) return false;
+    if (r === 1) this.emit({ type: 'subscription:removed', clientId, channel: pattern });
+    return true;
+  }
+
+  private bounds(): [number, number, OverflowPolicy] {
+    const o = this.options;
+    return [o?.maxQueue ?? Number.MAX_SAFE_INTEGER, o?.maxQueueBytes ?? Number.MAX_SAFE_INTEGER, o?.overflow ?? 'drop-oldest'];
+  }
+
+  async publish(message: Message): Promise<number> {
+    if (this.bus.listeners.size > 0) this.bus.callListeners(message);
+    const patterns = matchingPatterns(message.channel);
+    const r = await this.run(S.PUBLISH, [
+      this.nodeId,
+      message.channel,
+      encodeMessage(message),
+      ...this.bounds(),
+      ...patterns,
+    ]);
+    const [count, added, over, removed] = list(r);
+    this.emitAll(channelsAdded(added));
+    this.emitAll(overflows(over));
+    this.emitRemoved(removed, 'overflow');
+    return Number(count);
+  }
+
+  async deliver(clientId: string, messages: Message[]): Promise<boolean> {
+    const r = await this.run(S.DELIVER, [this.nodeId, clientId, ...this.bounds(), ...messages.map(encodeMessage)]);
+    if (r === null) return false;
+    const [over, removed] = list(r);
+    this.emitAll(overflows(over));
+    this.emitRemoved(removed, 'overflow');
+    return true;
+  }
+
+  async take(clientId: string): Promise<Message[]> {
+    return this.stored.decode(await this.run(S.TAKE, [clientId]));
+  }
+
+  async setAck(clientId: string, enabled: boolean): Promise<void> {
+    await this.run(S.SET_ACK, [clientId, enabled ? '1' : '0']);
+    this.remember(clientId, enabled);
+  }
+
+  private remember(clientId: string, ack: boolean): void {
+    this.ackCache.set(clientId, ack);
+    if (this.ackCache.size > ACK_CACHE) this.ackCache.delete(this.ackCache.keys().next().value as string);
+  }
+
+  async isAck(clientId: string): Promise<boolean> {
+    // A session's ack flag is set at its handshake, before the client can send anything else.
+    const known = this.ackCache.get(clientId);
+    if (known !== undefined) return known;
+    const key = `${this.prefix}s:${clientId}`;
+    const [flag, exists] = await Promise.all([
+      this.cmd.hget(key, 'a'),
+      this.cmd.zscore(`${this.prefix}sessions`, clientId),
+    ]);
+    if (exists !== null) this.remember(clientId, flag === '1');
+    return flag === '1';
+  }
+
+  async takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch> {
+    const [maxQueue, maxQueueBytes] = this.bounds();
+    const r = await this.run(S.TAKE_BATCH, [clientId, acked === undefined ? '' : String(acked), maxQueue, maxQueueBytes]);
+    const [batch, items, dropped] = list(r);
+    // [LIMIT-6] An unacknowledged batch is bounded like the queue: a client that never
+    // acknowledges cannot make it grow without end.
+    if (Number(dropped) > 0) {
+      this.emit({ type: 'session:overflow', clientId, dropped: Number(dropped), policy: 'drop-oldest' });
+    }
+    return { batch: Number(batch), messages: this.stored.decode(items) };
+  }
+
+  async pendingAck(clientId: string): Promise<number | undefined> {
+    const [flag, pending] = await this.cmd.hmget(`${this.prefix}s:${clientId}`, 'a', 'u');
+    return flag === '1' && pending !== null ? Number(pending) : undefined;
+  }
+
+  watch(clientId: string, onQueued: () => void): () => void {
+    this.bus.watchers.set(clientId, onQueued);
+    // Registered first, then checked: a message queued meanwhile is seen by one or the other.
+    this.peek(clientId, true);
+    return () => {
+      if (this.bus.watchers.get(clientId) === onQueued) this.bus.watchers.delete(clientId);
+    };
+  }
+
+  connectOpened(clientId: string): void {
+    this.held.set(clientId, (this.held.get(clientId) ?? 0) + 1);
+    this.fire(S.TOUCH, [clientId]);
+  }
+
+  connectClosed(clientId: string): void {
+    const n = (this.held.get(clientId) ?? 0) - 1;
+    if (n > 0) this.held.set(clientId, n);
+    else this.held.delete(clientId);
+    // [SESS-2] The pruning clock starts at the connect reply, on the shared (Redis) clock.
+    this.fire(S.TOUCH, [clientId]);
+  }
+
+  listen(pattern: string, listener: ChannelListener): () => void {
+    let set = this.bus.listeners.get(pattern);
+    if (!set) {
+      set = new Set();
+      this.bus.listeners.set(pattern, set);
+      this.channelsFrom(this.run(S.LISTEN, [this.leaseMs, pattern]), 'listen');
+    }
+    set.add(listener);
+    return () => {
+      const current = this.bus.listeners.get(pattern);
+      current?.delete(listener);
+      // The lease lapses by itself; another node may still listen to the same pattern.
+      if (current?.size === 0) this.bus.listeners.delete(pattern);
+    };
+  }
+
+  setPersistent(channel: string, persistent: boolean): void {
+    this.channelsFrom(this.run(S.PERSIST, [channel, persistent ? '1' : '0']), 'setPersistent');
+  }
+
+  /** For writes nobody waits on that may create channels: their events, or the failure logged. */
+  private channelsFrom(reply: Promise<Reply>, what: string): void {
+    reply.then((added) => this.emitAll(channelsAdded(added))).catch((err: unknown) => log.warn(`${what} failed`, err));
+  }
+
+  /** Renews this node's leases, sweeps if no other node has this period, refreshes the stats. */
+  private async tick(period: number, pruneAfter: number): Promise<void> {
+    if (this.ticking || this.closed) return;
+    this.ticking = true;
+    try {
+      const held = [...this.held.keys()];
+      for (let i = 0; i < held.length; i += 1000) this.fire(S.TOUCH, held.slice(i, i + 1000));
+      const patterns = [...this.bus.listeners.keys()];
+      for (let i = 0; i < patterns.length; i += 1000) this.fire(S.LISTEN, [this.leaseMs, ...patterns.slice(i, i + 1000)]);
+      await this.sweep(pruneAfter, period);
+      const p = this.prefix;
+      const [clients, channels, subscriptions] = await Promise.all([
+        this.cmd.zcard(`${p}sessions`),
+        this.cmd.scard(`${p}channels`),
+        this.cmd.get(`${p}nsubs`),
+      ]);
+      this.snapshot = { clients, channels, subscriptions: Number(subscriptions ?? 0) };
+    } catch (err) {
+      log.warn('sweep failed', err);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** [REDIS-4] Prunes and sweeps cluster-wide; exactly one node removes a given session. */
+  async sweep(pruneAfter: number, lockMs: number): Promise<void> {
+    const r = await this.run(S.SWEEP, [this.nodeId, pruneAfter, lockMs, PRUNE_BATCH]);
+    if (r === null) return;
+    const [pruned, swept] = list(r);
+    this.emitRemoved(pruned, 'pruned');
+    for (const channel of strings(swept)) this.emit({ type: 'channel:removed', channel });
+  }
+
+  stats(): EngineStats {
+    return { ...this.snapshot };
+  }
+
+  /**
+   * [REDIS-5] Leaves the cluster's state alone: this node's sessions live on for the other nodes
+   * (their held connects' leases lapse and the clients reconnect elsewhere).
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.bus.clear();
+    this.held.clear();
+    await this.subscribed?.catch(() => undefined);
+    // QUIT lets commands already sent finish; a connection still retrying is just dropped.
+    const up = this.cmd.status === 'ready' && this.sub.status === 'ready';
+    await Promise.allSettled([this.cmd, this.sub].map((c) => (up ? c.quit() : c.disconnect())));
+  }
+}

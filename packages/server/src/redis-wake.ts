@@ -1,0 +1,106 @@
+/**
+ * The node-local side of the Redis engine's one notification channel (SPEC: REDIS-2, REDIS-3):
+ * this node's watchers and server-side listeners, and the parsing of `<prefix>wake` messages.
+ * Each node subscribes once; a notification names the sessions to wake, so a publish to a thousand
+ * sessions is one message, not a thousand.
+ */
+import { matchingPatterns } from './channel.js';
+import { decodeStored } from './codec.js';
+import type { ChannelListener } from './engine.js';
+import { createLogger } from './log.js';
+import type { Message } from './message.js';
+
+const log = createLogger('redis');
+
+export interface Notification {
+  /** The node whose script sent it. */
+  origin: string;
+  /** Sessions whose queue went from empty to non-empty. */
+  wake: string[];
+  /** Sessions removed (their watchers learn it, and answer 402). */
+  removed: string[];
+  /** Sessions now watched by `origin`: other nodes stop taking for them. */
+  moved: string[];
+  /** The published message (JSON), when some node listens to a matching pattern; else ''. */
+  message: string;
+}
+
+const ids = (field: string): string[] => (field === '' ? [] : field.split(' '));
+
+/** `origin\nwake\nremoved\nmoved\nmessage`; undefined for anything else. */
+export function parseNotification(text: string): Notification | undefined {
+  const cuts: number[] = [];
+  for (let at = -1, i = 0; i < 4; i++) {
+    at = text.indexOf('\n', at + 1);
+    if (at < 0) return undefined;
+    cuts.push(at);
+  }
+  const [a, b, c, d] = cuts as [number, number, number, number];
+  return {
+    origin: text.slice(0, a),
+    wake: ids(text.slice(a + 1, b)),
+    removed: ids(text.slice(b + 1, c)),
+    moved: ids(text.slice(c + 1, d)),
+    message: text.slice(d + 1),
+  };
+}
+
+export class WakeBus {
+  /** One watcher per session on this node (and, through `moved`, in the cluster). */
+  readonly watchers = new Map<string, () => void>();
+  readonly listeners = new Map<string, Set<ChannelListener>>();
+
+  constructor(
+    private readonly nodeId: string,
+    /** Told of every session removed anywhere (to drop what this node caches about it). */
+    private readonly onRemoved: (clientId: string) => void,
+    /** Told when another node claimed a session this node watches (the engine checks who won). */
+    private readonly onMoved: (clientId: string) => void,
+  ) {}
+
+  handle(text: string): void {
+    const note = parseNotification(text);
+    if (!note) return;
+    // Another node claimed these sessions: unless this node claimed again since, it lets go.
+    if (note.origin !== this.nodeId) for (const id of note.moved) if (this.watchers.has(id)) this.onMoved(id);
+    for (const id of note.removed) {
+      this.onRemoved(id);
+      const watcher = this.watchers.get(id);
+      this.watchers.delete(id);
+      this.call(watcher);
+    }
+    for (const id of note.wake) this.call(this.watchers.get(id));
+    // [REDIS-3] The publishing node called its own listeners directly.
+    if (note.message && note.origin !== this.nodeId && this.listeners.size > 0) {
+      this.callListeners(decodeStored(note.message));
+    }
+  }
+
+  call(watcher: (() => void) | undefined): void {
+    if (!watcher) return;
+    try {
+      watcher();
+    } catch (err) {
+      log.error('watcher failed', err);
+    }
+  }
+
+  callListeners(message: Message): void {
+    for (const pattern of matchingPatterns(message.channel)) {
+      const set = this.listeners.get(pattern);
+      if (!set) continue;
+      for (const listener of set) {
+        try {
+          listener(message);
+        } catch {
+          // A server-side listener's bug must not stop delivery to anyone else.
+        }
+      }
+    }
+  }
+
+  clear(): void {
+    this.watchers.clear();
+    this.listeners.clear();
+  }
+}

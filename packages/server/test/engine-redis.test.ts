@@ -1,0 +1,189 @@
+// The engine contract against the Redis engine, then what only a shared engine can do: two engines
+// on one prefix behave as two nodes of one cluster (SPEC: REDIS-*). Needs Redis (REDIS_URL).
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { EngineEvent, EngineOptions } from '../src/engine.js';
+import { RedisEngine } from '../src/redis-engine.js';
+import { engineContract } from './engine-contract.js';
+import { REDIS_URL, countKeys, deletePrefix, randomPrefix, requireRedis } from './helpers/redis.js';
+
+const prefixes: string[] = [];
+function prefix(): string {
+  const p = randomPrefix();
+  prefixes.push(p);
+  return p;
+}
+
+beforeAll(requireRedis);
+afterAll(async () => {
+  for (const p of prefixes.splice(0)) await deletePrefix(p);
+});
+
+engineContract('redis', () => new RedisEngine({ url: REDIS_URL, prefix: prefix() }));
+
+const waitFor = <T>(check: () => T | Promise<T>): Promise<T> => vi.waitFor(check, { timeout: 5000, interval: 10 });
+
+describe('RedisEngine: two nodes on one prefix', () => {
+  const engines: RedisEngine[] = [];
+  const extra: Redis[] = [];
+
+  async function nodes(options: Partial<EngineOptions> = {}): Promise<{ a: RedisEngine; b: RedisEngine; events: EngineEvent[]; prefix: string }> {
+    const p = prefix();
+    const events: EngineEvent[] = [];
+    const make = (): RedisEngine => {
+      const engine = new RedisEngine({ url: REDIS_URL, prefix: p });
+      engine.start({
+        maxInterval: 10_000,
+        interval: 0,
+        sweepIntervalMs: 60_000,
+        maxQueue: 10_000,
+        maxQueueBytes: 1 << 24,
+        overflow: 'drop-oldest',
+        ...options,
+        onEvent: (e) => events.push(e),
+      });
+      engines.push(engine);
+      return engine;
+    };
+    const a = make();
+    const b = make();
+    await Promise.all([a.ready(), b.ready()]);
+    return { a, b, events, prefix: p };
+  }
+
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((e) => e.close()));
+    for (const r of extra.splice(0)) r.disconnect();
+  });
+
+  it('[REDIS-1][REDIS-6] a session made on A (with its data, as JSON) is served by B: subscribe, queue, take', async () => {
+    const { a, b } = await nodes();
+    const id = await a.createSession({ who: 'x' });
+    expect(await b.hasSession(id)).toBe(true);
+    expect(await b.sessionData(id)).toEqual({ who: 'x' });
+    await b.subscribe(id, '/n/*');
+    await a.publish({ channel: '/n/1', data: 1 });
+    expect(await b.take(id)).toEqual([{ channel: '/n/1', data: 1 }]);
+  });
+
+  it('[REDIS-2] a watcher on A is woken by a publish on B', async () => {
+    const { a, b } = await nodes();
+    const id = await a.createSession();
+    await a.subscribe(id, '/w');
+    const woken = vi.fn();
+    a.watch(id, woken);
+    await b.publish({ channel: '/w', data: 'hi' });
+    await waitFor(() => expect(woken).toHaveBeenCalled());
+    expect((await a.take(id)).map((m) => m.data)).toEqual(['hi']);
+  });
+
+  it('[REDIS-2] one publish to many subscribers is one notification', async () => {
+    const { a, b, prefix: p } = await nodes();
+    const spy = new Redis(REDIS_URL);
+    extra.push(spy);
+    const notes: string[] = [];
+    spy.on('message', (_c: string, text: string) => notes.push(text));
+    await spy.subscribe(`${p}wake`);
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const id = await a.createSession();
+      await b.subscribe(id, '/many');
+      ids.push(id);
+    }
+    expect(await b.publish({ channel: '/many', data: 1 })).toBe(50);
+    await waitFor(() => expect(notes).toHaveLength(1));
+    const woken = notes[0]!.split('\n')[1]!.split(' ');
+    expect(woken.sort()).toEqual([...ids].sort());
+    // Queues already non-empty: nobody needs waking, so no notification at all.
+    await b.publish({ channel: '/many', data: 2 });
+    await a.ready();
+    expect(notes).toHaveLength(1);
+  });
+
+  it('[REDIS-2] one watcher per session in the cluster: watching on B makes A let go', async () => {
+    const { a, b } = await nodes();
+    const id = await a.createSession();
+    await a.subscribe(id, '/m');
+    const atA = vi.fn();
+    const atB = vi.fn();
+    a.watch(id, atA);
+    await a.ready();
+    expect(a.watching(id)).toBe(true);
+    b.watch(id, atB);
+    // B's claim reaches A by notification; A checks who won and lets go.
+    await waitFor(() => expect(a.watching(id)).toBe(false));
+    expect(b.watching(id)).toBe(true);
+    await a.publish({ channel: '/m', data: 1 });
+    await waitFor(() => expect(atB).toHaveBeenCalled());
+    await a.ready();
+    expect(atA).not.toHaveBeenCalled();
+  });
+
+  it('[REDIS-3] a server-side listener on A sees publishes made on B, and its own once', async () => {
+    const { a, b } = await nodes();
+    const seen: unknown[] = [];
+    a.listen('/feed/**', (m) => seen.push(m.data));
+    await a.ready();
+    await b.publish({ channel: '/feed/x', data: 'from-b' });
+    await a.publish({ channel: '/feed/y', data: 'from-a' });
+    await waitFor(() => expect([...seen].sort()).toEqual(['from-a', 'from-b']));
+    await b.ready();
+    await a.ready();
+    expect(seen).toHaveLength(2);
+  });
+
+  it('[REDIS-4] a session that stops connecting is pruned once cluster-wide', async () => {
+    const { a, b, events } = await nodes({ maxInterval: 150, sweepIntervalMs: 20 });
+    const idle = await a.createSession();
+    const held = await b.createSession();
+    a.connectOpened(held); // held on A: A renews its lease
+    await waitFor(() => expect(events.some((e) => e.type === 'session:removed' && e.clientId === idle)).toBe(true));
+    expect(await b.hasSession(held)).toBe(true);
+    // A goes away with the connect still held: the lease lapses and B prunes the session.
+    await a.close();
+    await waitFor(async () => expect(await b.hasSession(held)).toBe(false));
+    const removals = events.filter((e) => e.type === 'session:removed');
+    expect(removals).toEqual([
+      { type: 'session:removed', clientId: idle, reason: 'pruned' },
+      { type: 'session:removed', clientId: held, reason: 'pruned' },
+    ]);
+  });
+
+  it('[REDIS-1] removed sessions leave no keys behind', async () => {
+    const { a, b, prefix: p } = await nodes({ sweepIntervalMs: 20 });
+    const id = await a.createSession({ k: 1 });
+    await b.subscribe(id, '/gone/x');
+    await b.setAck(id, true);
+    await a.publish({ channel: '/gone/x', data: 1 });
+    await a.takeBatch(id, undefined);
+    await a.publish({ channel: '/gone/x', data: 2 });
+    await b.destroySession(id, 'disconnect');
+    await waitFor(async () => expect(await a.hasChannel('/gone')).toBe(false));
+    const redis = new Redis(REDIS_URL);
+    extra.push(redis);
+    const keys = await redis.keys(`${p}*`);
+    expect(keys.filter((k) => !k.endsWith('nsubs') && !k.endsWith('lock:sweep'))).toEqual([]);
+    expect(await redis.get(`${p}nsubs`)).toBe('0');
+  });
+});
+
+describe('RedisEngine without Redis', () => {
+  it('[REDIS-5] ready() rejects with a clear message when Redis cannot be reached', async () => {
+    const engine = new RedisEngine({ url: 'redis://127.0.0.1:1', prefix: randomPrefix(), redis: { retryStrategy: () => null } });
+    engine.start({ maxInterval: 1000, interval: 0, sweepIntervalMs: 60_000, maxQueue: 10, maxQueueBytes: 1000, overflow: 'drop-oldest', onEvent: () => {} });
+    await expect(engine.ready()).rejects.toThrow(/RedisEngine: cannot use Redis/);
+    await engine.close();
+  });
+});
+
+it('cleanup: test prefixes are removed', async () => {
+  const p = prefix();
+  const engine = new RedisEngine({ url: REDIS_URL, prefix: p });
+  engine.start({ maxInterval: 1000, interval: 0, sweepIntervalMs: 60_000, maxQueue: 10, maxQueueBytes: 1000, overflow: 'drop-oldest', onEvent: () => {} });
+  await engine.ready();
+  await engine.createSession();
+  await engine.close();
+  expect(await countKeys(p)).toBeGreaterThan(0);
+  await deletePrefix(p);
+  expect(await countKeys(p)).toBe(0);
+});
