@@ -33,6 +33,11 @@ export interface ClientOptions {
   upgradeInterval?: number;
   /** Publishes and calls that may wait while not connected. Default 100. */
   maxQueue?: number;
+  /**
+   * Use the server's ack extension when it offers one: every message exactly once, in order, across
+   * dropped connections (deliveries then ride on connect replies only). Default true.
+   */
+  ack?: boolean;
   /** `ext` for the handshake (credentials, for example); a function is called at each handshake. */
   ext?: Record<string, unknown> | (() => Record<string, unknown> | undefined);
   /** Logging threshold; default `KUIPER_LOG` or silent. */
@@ -122,6 +127,7 @@ export function createClient(url: string, options: ClientOptions = {}): KuiperCl
       requestTimeout,
       openTimeout: options.openTimeout ?? 3_000,
       upgradeInterval: options.upgradeInterval ?? 60_000,
+      ack: options.ack ?? true,
       handshakeExt: typeof options.ext === 'function' ? options.ext : options.ext ? () => options.ext as Record<string, unknown> : undefined,
     },
     {

@@ -8,6 +8,7 @@
  * failed and the next one is tried at once, keeping the clientId; when every candidate has
  * failed, the marks are cleared and the client waits for the backoff delay before a new round.
  */
+import { AckState } from './ack.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { KuiperClientError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -26,6 +27,8 @@ export interface SessionConfig {
   readonly requestTimeout: number;
   readonly openTimeout: number;
   readonly handshakeExt: (() => Record<string, unknown> | undefined) | undefined;
+  /** Ask for the server's ack extension (exactly-once, in-order delivery across dropped connections). */
+  readonly ack: boolean;
   /** After a fallback, try the preferred transport again this long after; 0 never. */
   readonly upgradeInterval: number;
 }
@@ -52,6 +55,7 @@ export class Session {
   private generation = 0;
   private readonly proven = new Set<string>();
   private readonly failed = new Set<string>();
+  private readonly ackState: AckState;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
@@ -70,6 +74,7 @@ export class Session {
   constructor(private readonly config: SessionConfig, private readonly hooks: SessionHooks) {
     this.status = new StatusStore((error) => hooks.onInternalError(error));
     this.log = config.logger.child('session');
+    this.ackState = new AckState(config.ack);
   }
 
   get clientId(): string | undefined {
@@ -161,7 +166,10 @@ export class Session {
   }
 
   private receive(messages: Message[]): void {
+    // [CLI-33] A response repeating a batch already taken carries nothing new for the application.
+    const fresh = this.ackState.accept(messages);
     for (const message of messages) {
+      if (!fresh && !isMetaChannel(message.channel) && message.successful === undefined) continue;
       const isReply = isMetaChannel(message.channel) || message.successful !== undefined;
       if (isReply && message.id !== undefined && this.pending.settle(message)) continue;
       if (message.channel === META.connect && this.transport?.streaming) {
@@ -220,7 +228,7 @@ export class Session {
     const transport = this.useTransport(factory);
     const generation = this.generation;
     this.clientIdValue = undefined;
-    const ext = this.config.handshakeExt?.();
+    const ext = this.ackState.handshakeExt(this.config.handshakeExt?.());
     const message: Message = {
       channel: META.handshake,
       id: this.newId(),
@@ -247,6 +255,7 @@ export class Session {
       return this.recover(new Error('handshake reply without clientId'), 'handshake');
     }
     this.clientIdValue = reply.clientId;
+    this.ackState.onHandshake(reply);
     this.serverTypes = reply.supportedConnectionTypes;
     this.updateAdvice(reply.advice);
     this.handshook = true;
@@ -273,6 +282,8 @@ export class Session {
       // timeout:0 asks for an immediate answer: the first connect confirms the session is live.
       ...(first ? { advice: { timeout: 0 } } : {}),
     };
+    const ackExt = this.ackState.connectExt();
+    if (ackExt) message.ext = ackExt;
     const held = first ? 0 : (this.advice.timeout ?? DEFAULT_CONNECT_TIMEOUT);
     this.connectSettled = false;
     const { reply, sent } = this.exchangeWithSend(transport, message, true, held + this.config.requestTimeout);

@@ -143,6 +143,7 @@ describe('faye handshake ext', () => {
     const client = createClient(faye.url, { transports: ['long-polling'], ext: () => ({ token: `t${++n}` }) });
     onCleanup(() => client.disconnect());
     await client.whenConnected();
-    expect(seen).toEqual([{ token: 't1' }]);
+    // [CLI-31] The ack request rides beside it; Faye ignores it.
+    expect(seen).toEqual([{ token: 't1', ack: true }]);
   });
 });
