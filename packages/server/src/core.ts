@@ -113,10 +113,16 @@ export class BayeuxCore {
     this.gate = new Gate(engine, options.policy, options.authorizers);
   }
 
+  /** The same (frozen) advice object on every reply: an idle held connect should cost little. */
   private retryAdvice(): Advice {
-    const { timeout, interval, maxInterval } = this.options;
-    return { reconnect: 'retry', timeout, interval, maxInterval };
+    if (!this.advice) {
+      const { timeout, interval, maxInterval } = this.options;
+      this.advice = Object.freeze({ reconnect: 'retry', timeout, interval, maxInterval }) as Advice;
+    }
+    return this.advice;
   }
+
+  private advice: Advice | undefined;
 
   async process(raws: readonly RawMessage[], ctx: ProcessContext): Promise<ProcessResult> {
     const result: ProcessResult = { replies: [] };

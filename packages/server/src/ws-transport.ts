@@ -75,14 +75,22 @@ export class WsTransport {
   }
 }
 
+interface Slot {
+  /** Flushes the session's queue; one closure per session so next-turn wake-ups de-duplicate. */
+  readonly flush: () => void;
+  /** Stops this socket being the session's watcher; undefined until its first connect here. */
+  unwatch: (() => void) | undefined;
+  /** Waiting for a backed-up socket to drain. */
+  retrying: boolean;
+}
+
 /** One socket, possibly carrying several sessions (each with its own watcher). */
 class WsConnection {
-  private readonly watched = new Map<string, () => void>();
-  private readonly flushers = new Map<string, () => void>();
-  /** Sessions handshaken on this socket, for the per-connection bound. */
-  private readonly sessions = new Set<string>();
-  /** Sessions waiting for a backed-up socket to drain. */
-  private readonly retrying = new Set<string>();
+  /**
+   * The sessions on this socket (handshaken or connected here), one small record each: a socket
+   * usually carries one session, and one Map costs less per idle connection than four.
+   */
+  private readonly slots = new Map<string, Slot>();
   private readonly aborts = new AbortController();
   /** Frames are handled one at a time so replies keep the order the client sent. */
   private chain: Promise<void> = Promise.resolve();
@@ -144,15 +152,15 @@ class WsConnection {
     const decoded = decodeJson(text);
     if (!decoded.ok) return this.send([errorReply({}, decoded.error)]);
     // [LIMIT-5] A socket carries a bounded number of sessions: a handshake past it is refused.
-    if (this.sessions.size >= this.options.maxSessionsPerConnection) await this.forgetEndedSessions();
-    if (this.sessions.size >= this.options.maxSessionsPerConnection) {
+    if (this.slots.size >= this.options.maxSessionsPerConnection) await this.forgetEndedSessions();
+    if (this.slots.size >= this.options.maxSessionsPerConnection) {
       const hs = decoded.messages.find((m) => m['channel'] === '/meta/handshake');
       if (hs) return this.send([errorReply(hs, bayeuxError('sessions_exceeded', String(this.options.maxSessionsPerConnection)), { reconnect: 'none' })]);
     }
     const result = await this.connector.process(decoded.messages, 'websocket');
     this.send(result.replies);
     if (this.ws.bufferedAmount > this.options.highWaterBytes) this.pause();
-    if (result.handshake) this.sessions.add(result.handshake);
+    if (result.handshake) this.slot(result.handshake);
     const connect = result.connect;
     // A connect that arrives on a socket already closed is not held: holding it would release the
     // live connect of the socket the client has moved to.
@@ -176,9 +184,24 @@ class WsConnection {
 
   /** Only live sessions count against the per-socket bound (disconnected or pruned ones do not). */
   private async forgetEndedSessions(): Promise<void> {
-    for (const id of [...this.sessions]) {
-      if (!(await this.connector.engine.hasSession(id))) this.sessions.delete(id);
+    for (const id of [...this.slots.keys()]) {
+      if (!(await this.connector.engine.hasSession(id))) this.forget(id);
     }
+  }
+
+  private slot(clientId: string): Slot {
+    let slot = this.slots.get(clientId);
+    if (!slot) {
+      const flush = (): void => void this.flush(clientId).catch((err: unknown) => log.error('flush failed', err));
+      slot = { flush, unwatch: undefined, retrying: false };
+      this.slots.set(clientId, slot);
+    }
+    return slot;
+  }
+
+  private forget(clientId: string): void {
+    this.slots.get(clientId)?.unwatch?.();
+    this.slots.delete(clientId);
   }
 
   /**
@@ -190,15 +213,9 @@ class WsConnection {
     // A frame handled after the socket closed must not steal the session's watcher (and with it
     // the deliveries) from the socket the client reconnected on.
     if (this.aborts.signal.aborted) return;
-    // One closure per session, so the shared next-turn set de-duplicates repeated wake-ups.
-    let flush = this.flushers.get(clientId);
-    if (!flush) {
-      flush = (): void => void this.flush(clientId).catch((err: unknown) => log.error('flush failed', err));
-      this.flushers.set(clientId, flush);
-    }
-    const run = flush;
-    const unwatch = this.connector.engine.watch(clientId, () => onNextTurn(run));
-    this.watched.set(clientId, unwatch);
+    const slot = this.slot(clientId);
+    const run = slot.flush;
+    slot.unwatch = this.connector.engine.watch(clientId, () => onNextTurn(run));
   }
 
   private async flush(clientId: string): Promise<void> {
@@ -207,11 +224,12 @@ class WsConnection {
     // [LIMIT-6] A socket that stops reading: leave deliveries in the bounded queue and look again
     // shortly, instead of buffering without end in the socket.
     if (this.ws.bufferedAmount > this.options.highWaterBytes) {
-      if (!this.retrying.has(clientId)) {
-        this.retrying.add(clientId);
+      const slot = this.slots.get(clientId);
+      if (slot && !slot.retrying) {
+        slot.retrying = true;
         setTimeout(() => {
-          this.retrying.delete(clientId);
-          this.flush(clientId).catch((err: unknown) => log.error('flush failed', err));
+          slot.retrying = false;
+          slot.flush();
         }, 50).unref();
       }
       return;
@@ -220,9 +238,7 @@ class WsConnection {
     if (messages.length > 0) return this.send(messages);
     // Woken with nothing queued: the session was removed. Answer its held connect (with 402).
     if (!(await this.connector.engine.hasSession(clientId))) {
-      this.watched.get(clientId)?.();
-      this.watched.delete(clientId);
-      this.flushers.delete(clientId);
+      this.forget(clientId);
       this.connector.release(clientId);
     }
   }
@@ -231,9 +247,8 @@ class WsConnection {
     // Held connects let go without a reply; the sessions stay until pruned, so a client that
     // reconnects within maxInterval finds its subscriptions and queued messages intact.
     this.aborts.abort();
-    for (const unwatch of this.watched.values()) unwatch();
-    this.watched.clear();
-    this.flushers.clear();
+    for (const slot of this.slots.values()) slot.unwatch?.();
+    this.slots.clear();
   }
 
   terminate(): void {
