@@ -156,3 +156,36 @@ export function encodeFrame(messages: readonly Message[]): Buffer {
   }
   return frame;
 }
+
+/**
+ * [HTTP-8] The batch as pure-ASCII JSON (`\uXXXX` escapes are the same JSON), for long-polling:
+ * the cometd Node client decodes each TCP chunk on its own, so a multi-byte character split
+ * across two chunks would be corrupted. Per message and cached, like the JSON itself: a broadcast
+ * is checked once, and an ASCII message (UTF-8 size equal to its length) is never scanned again.
+ */
+const asciiCache = new WeakMap<object, string>();
+const NON_ASCII = /[\u0080-\uffff]/g;
+
+export function escapeNonAscii(json: string): string {
+  return json.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function asciiMessage(msg: Message): string {
+  const json = encodeMessage(msg);
+  if (encodedSize(msg) === json.length) return json;
+  let ascii = asciiCache.get(msg);
+  if (ascii === undefined) {
+    ascii = escapeNonAscii(json);
+    asciiCache.set(msg, ascii);
+  }
+  return ascii;
+}
+
+export function encodeAsciiBatch(messages: readonly Message[]): string {
+  let out = '[';
+  for (let i = 0; i < messages.length; i++) {
+    if (i > 0) out += ',';
+    out += asciiMessage(messages[i] as Message);
+  }
+  return out + ']';
+}

@@ -4,7 +4,7 @@
  * checking is the codec's, protocol is the core's, waiting is the connector's.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeBody, decodeJson, encodeBatch } from './codec.js';
+import { decodeBody, decodeJson, encodeAsciiBatch, encodeBatch } from './codec.js';
 import type { Connector } from './connector.js';
 import { errorReply } from './core.js';
 import { type BayeuxError, bayeuxError } from './errors.js';
@@ -77,7 +77,7 @@ export class HttpTransport {
     const replies = await this.connector.respond(decoded.messages, 'long-polling', abortOnClose(res));
     if (res.destroyed) return;
     res.writeHead(200, { 'Content-Type': 'application/json;charset=utf-8', 'Cache-Control': 'no-cache, no-store' });
-    res.end(asciiJson(encodeBatch(replies)));
+    res.end(encodeAsciiBatch(replies));
   }
 
   private async callbackPolling(_req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -103,19 +103,6 @@ export class HttpTransport {
     });
     res.end(`/**/${callback}(${encodeBatch(replies)});`);
   }
-}
-
-/**
- * [HTTP-8] Long-polling bodies are sent as pure ASCII (`\uXXXX` escapes are the same JSON): the
- * cometd Node client appends response chunks as strings, so a multi-byte character split across
- * two TCP chunks would be corrupted. Escaping costs nothing when the body is ASCII already.
- */
-const NON_ASCII = /[\u0080-\uffff]/g;
-
-export function asciiJson(json: string): string {
-  NON_ASCII.lastIndex = 0;
-  if (!NON_ASCII.test(json)) return json;
-  return json.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A signal that fires if the client goes away before we answer, so a held connect lets go. */
