@@ -11,7 +11,7 @@ import { META, isMetaChannel, isServiceChannel, type Message } from './message.j
 import { PublishQueue } from './publish-queue.js';
 import { Session } from './session.js';
 import type { Status, StatusListener } from './status.js';
-import { Subscriptions, type MessageHandler, type SubscriptionEntry } from './subscriptions.js';
+import { Subscriptions, type MessageHandler, type Subscription, type SubscriptionEntry } from './subscriptions.js';
 import { getTransport, type FetchLike, type TransportFactory, type WebSocketConstructor } from './transport.js';
 import { DEFAULT_TRANSPORTS } from './transports/index.js';
 import { createTypedChannel, type StandardSchemaV1, type TypedChannel, type TypedChannelOptions } from './typed-channel.js';
@@ -47,17 +47,13 @@ export interface ClientOptions {
   onError?: (error: Error) => void;
 }
 
-export interface Subscription {
-  readonly channel: string;
-  /** Settles with the server's answer to the (first) subscribe; rejects with its error. */
-  readonly ready: Promise<void>;
-  unsubscribe(): void;
-}
 
 export interface CallOptions {
   /** Default: the client's requestTimeout. */
   timeout?: number;
 }
+
+export type { Subscription };
 
 export interface KuiperClient {
   readonly url: string;
@@ -277,20 +273,11 @@ export function createClient(url: string, options: ClientOptions = {}): KuiperCl
       const h = handler as MessageHandler;
       const { entry, created } = subscriptions.add(channel, h);
       if (created && session.connected) sendSubscribe(entry);
-      let active = true;
-      return {
-        channel,
-        ready: entry.ready,
-        unsubscribe() {
-          if (!active) return;
-          active = false;
-          if (!subscriptions.remove(channel, h)) return;
-          entry.resolveReady(); // nothing left to wait for
-          if (entry.state !== 'pending' && session.connected && !isServiceChannel(channel)) {
-            session.request({ channel: META.unsubscribe, subscription: channel }).catch(() => {});
-          }
-        },
-      };
+      return subscriptions.handle(entry, h, () => {
+        if (entry.state !== 'pending' && session.connected && !isServiceChannel(channel)) {
+          session.request({ channel: META.unsubscribe, subscription: channel }).catch(() => {});
+        }
+      });
     },
 
     publish(channel, data) {

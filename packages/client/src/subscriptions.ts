@@ -8,6 +8,13 @@ import type { Message } from './message.js';
 
 export type MessageHandler<T = unknown> = (data: T, message: Message) => void;
 
+export interface Subscription {
+  readonly channel: string;
+  /** Settles with the server's answer to the (first) subscribe; rejects with its error. */
+  readonly ready: Promise<void>;
+  unsubscribe(): void;
+}
+
 export interface SubscriptionEntry {
   readonly channel: string;
   readonly handlers: Set<MessageHandler>;
@@ -55,6 +62,25 @@ export class Subscriptions {
     if (entry.handlers.size > 0) return false;
     this.entries.delete(channel);
     return true;
+  }
+
+  /**
+   * The handle `subscribe()` returns: `unsubscribe()` removes this handler once, and when it was the
+   * channel's last one settles `ready` and calls `onLastRemoved` (which tells the server).
+   */
+  handle(entry: SubscriptionEntry, handler: MessageHandler, onLastRemoved: () => void): Subscription {
+    let active = true;
+    return {
+      channel: entry.channel,
+      ready: entry.ready,
+      unsubscribe: () => {
+        if (!active) return;
+        active = false;
+        if (!this.remove(entry.channel, handler)) return;
+        entry.resolveReady(); // nothing left to wait for
+        onLastRemoved();
+      },
+    };
   }
 
   drop(channel: string): void {

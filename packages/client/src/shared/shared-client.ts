@@ -178,18 +178,7 @@ export function createSharedClient(url: string, options: SharedClientOptions = {
       const h = handler as MessageHandler;
       const { entry, created } = subscriptions.add(channel, h);
       if (created && state.leader) post({ kind: 'subscribe', tab, pattern: channel });
-      let active = true;
-      return {
-        channel,
-        ready: entry.ready,
-        unsubscribe() {
-          if (!active) return;
-          active = false;
-          if (!subscriptions.remove(channel, h)) return;
-          entry.resolveReady();
-          post({ kind: 'unsubscribe', tab, pattern: channel });
-        },
-      };
+      return subscriptions.handle(entry, h, () => post({ kind: 'unsubscribe', tab, pattern: channel }));
     },
     publish: (channel, data) => request('publish', channel, data).then(() => undefined),
     call: <T>(channel: string, data: unknown, callOptions: CallOptions = {}) => request('call', channel, data, callOptions.timeout) as Promise<T>,
