@@ -96,11 +96,6 @@ export class Connector {
     return answer;
   }
 
-  /** The response that ends a connect: queued deliveries first, then the reply (the core's job). */
-  complete(connect: HeldConnect): Promise<Message[]> {
-    return this.core.completeConnect(connect);
-  }
-
   /** Answers the session's held connect now, if it has one on this node. */
   release(clientId: string): void {
     this.held.get(clientId)?.();

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { channelKind, isValidChannelName, isWild } from './channel.js';
 import { Connector } from './connector.js';
-import { BayeuxCore, type ServiceHandler } from './core.js';
+import { BayeuxCore, DEFAULT_LIMITS, type ServiceHandler } from './core.js';
 import { ackExtension } from './ack-extension.js';
 import type { ChannelListener, Engine, EngineEvent, EngineEventType, EngineStats, OverflowPolicy } from './engine.js';
 import { bayeuxError } from './errors.js';
@@ -103,8 +103,9 @@ export interface KuiperLimits {
 
 export const DEFAULT_SERVER_LIMITS: KuiperLimits = {
   maxBodyBytes: 1024 * 1024,
-  maxMessageBytes: 256 * 1024,
-  maxSubscriptions: 1000,
+  // The core's own defaults, so the two can never disagree.
+  maxMessageBytes: DEFAULT_LIMITS.maxMessageBytes,
+  maxSubscriptions: DEFAULT_LIMITS.maxSubscriptions,
   maxSessionsPerConnection: 4,
   publishRate: { perSecond: 1000, burst: 2000 },
   maxQueue: 10_000,
