@@ -3,7 +3,7 @@
 // figure (85 s ≈ 2 × timeout) was measured with it.
 import http from 'node:http';
 import faye from 'faye';
-import { serveOverIpc } from './serve-over-ipc.ts';
+import { listenOverIpc } from './serve-over-ipc.ts';
 
 const adapter = new faye.NodeAdapter({ mount: '/bayeux', timeout: 45 });
 let sessions = 0;
@@ -15,17 +15,4 @@ adapter.on('disconnect', () => {
 });
 const server = http.createServer();
 adapter.attach(server);
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  serveOverIpc({
-    url: `http://127.0.0.1:${port}/bayeux`,
-    port,
-    sessions: () => sessions,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  });
-});
+listenOverIpc(server, () => sessions, () => server.closeAllConnections());

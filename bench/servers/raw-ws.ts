@@ -4,7 +4,7 @@
 // sessions beyond the socket, holds /meta/connect forever, and has no long-polling.
 import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { serveOverIpc } from './serve-over-ipc.ts';
+import { listenOverIpc } from './serve-over-ipc.ts';
 
 interface Msg {
   channel?: string;
@@ -63,17 +63,10 @@ wss.on('connection', (ws) => {
     for (const c of mine) channels.get(c)?.delete(ws);
   });
 });
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  serveOverIpc({
-    url: `http://127.0.0.1:${port}/bayeux`,
-    port,
-    sessions: () => wss.clients.size,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const ws of wss.clients) ws.terminate();
-        server.close(() => resolve());
-      }),
-  });
-});
+listenOverIpc(
+  server,
+  () => wss.clients.size,
+  () => {
+    for (const ws of wss.clients) ws.terminate();
+  },
+);

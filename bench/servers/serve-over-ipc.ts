@@ -2,6 +2,7 @@
 // RSS are measured inside the server process itself (a saturated load generator cannot hide a slow
 // server), and closes the server when asked or when the harness goes away.
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { FromServer, ServerStats, ToServer } from '../ipc-messages.ts';
 
 export interface ServedServer {
@@ -46,4 +47,25 @@ export function serveOverIpc(server: ServedServer): void {
   // The harness died or closed the channel: never outlive it.
   process.on('disconnect', () => process.exit(0));
   send({ type: 'listening', url: server.url, port: server.port, fdLimit: fdLimit() });
+}
+
+/**
+ * For servers built on a plain node:http server (Faye, raw ws): listen on 127.0.0.1 port 0 with
+ * Bayeux at /bayeux, serve the harness, and on close run `beforeClose` then close the server.
+ */
+export function listenOverIpc(server: Server, sessions: () => number, beforeClose: () => void): void {
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    serveOverIpc({
+      url: `http://127.0.0.1:${port}/bayeux`,
+      port,
+      sessions,
+      close: () =>
+        new Promise<void>((resolve) => {
+          beforeClose();
+          server.close(() => resolve());
+        }),
+    });
+  });
 }
