@@ -45,6 +45,8 @@ export interface LatencySummary {
 export interface LoadResult {
   /** Deliveries counted inside the measured window. */
   delivered: number;
+  /** WebSocket frames or long-polling responses that carried those deliveries. */
+  frames: number;
   published: number;
   windowMs: number;
   /** Server CPU (µs) spent inside the measured window, from the server's own process.cpuUsage(). */

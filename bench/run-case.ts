@@ -99,6 +99,7 @@ async function measured(name: Exclude<CaseName, 'idle-prune'>, server: ServerPro
     deliveredPerSec: r.delivered / seconds,
     publishedPerSec: r.published / seconds,
     serverCpuUsPerMsg: r.delivered > 0 ? r.serverCpuMicros / r.delivered : null,
+    deliveriesPerFrame: r.frames > 0 ? r.delivered / r.frames : null,
     serverCpuShare: serverShare,
     loadCpuShare: r.loadCpuShare,
     cpu0Busy: r.coreBusy[0] ?? null,

@@ -52,6 +52,7 @@ export async function runLoad(job: MeasuredJob, ctx: LoadContext): Promise<LoadR
   let winMid = Number.POSITIVE_INFINITY;
   let winEnd = Number.POSITIVE_INFINITY;
   let delivered = 0;
+  let frames = 0;
   let receivedOfWindow = 0;
   let frameNow = 0;
   const all = new LatencyRecorder();
@@ -68,7 +69,9 @@ export async function runLoad(job: MeasuredJob, ctx: LoadContext): Promise<LoadR
   const events: ClientEvents = {
     onFrame(buf) {
       frameNow = nowMicros();
-      delivered += scanDeliveries(buf, onStamp);
+      const n = scanDeliveries(buf, onStamp);
+      delivered += n;
+      if (n > 0) frames++;
       pump();
     },
     onError,
@@ -153,6 +156,7 @@ export async function runLoad(job: MeasuredJob, ctx: LoadContext): Promise<LoadR
   const ticks0 = readCoreTicks();
   const t0 = performance.now();
   const d0 = delivered;
+  const f0 = frames;
   const p0 = published;
   winStart = nowMicros();
   winMid = winStart + job.durationMs * 500;
@@ -160,6 +164,7 @@ export async function runLoad(job: MeasuredJob, ctx: LoadContext): Promise<LoadR
   ctx.progress('measuring');
   await sleep(job.durationMs);
   const d1 = delivered;
+  const f1 = frames;
   const p1 = published;
   const t1 = performance.now();
   const cpu1 = process.cpuUsage(cpu0);
@@ -183,6 +188,7 @@ export async function runLoad(job: MeasuredJob, ctx: LoadContext): Promise<LoadR
   const windowMs = t1 - t0;
   const result: LoadResult = {
     delivered: d1 - d0,
+    frames: f1 - f0,
     published: p1 - p0,
     windowMs,
     serverCpuMicros: s1.cpuMicros - s0.cpuMicros,

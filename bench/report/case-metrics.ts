@@ -16,6 +16,7 @@ const THROUGHPUT: MetricRow[] = [
   { key: 'publishedPerSec', label: 'publishes/s', digits: 0 },
   { key: 'serverCpuUsPerMsg', label: 'server CPU µs / delivered message', digits: 2 },
   { key: 'serverCpuShare', label: 'server process CPU (of one core)', digits: 0, percent: true },
+  { key: 'deliveriesPerFrame', label: 'messages per frame (or per long-polling response)', digits: 1 },
   { key: 'p50Ms', label: 'latency p50 (ms)', digits: 1 },
   { key: 'p99Ms', label: 'latency p99 (ms)', digits: 1 },
   { key: 'loadCpuShare', label: 'load generator CPU (of one core)', digits: 0, percent: true },
@@ -34,6 +35,7 @@ const LATENCY: MetricRow[] = [
   { key: 'missing', label: 'deliveries still missing after the drain', digits: 0 },
   { key: 'serverCpuUsPerMsg', label: 'server CPU µs / delivered message', digits: 2 },
   { key: 'serverCpuShare', label: 'server process CPU (of one core)', digits: 0, percent: true },
+  { key: 'deliveriesPerFrame', label: 'messages per frame (or per long-polling response)', digits: 1 },
   { key: 'loadCpuShare', label: 'load generator CPU (of one core)', digits: 0, percent: true },
   { key: 'otherCpuShare', label: 'other processes’ CPU (noise; of one core)', digits: 0, percent: true },
 ];
