@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeBody, decodeJson, encodeAsciiBatch, encodeBatch } from './codec.js';
-import type { Connector } from './connector.js';
+import type { Connector, Departure } from './connector.js';
 import { errorReply } from './core.js';
 import { type BayeuxError, bayeuxError } from './errors.js';
 
@@ -57,9 +57,10 @@ export class HttpTransport {
     private readonly options: HttpTransportOptions,
   ) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  /** `url` may be left out for a POST (its body is all that is read). */
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL | undefined): Promise<void> {
     if (req.method === 'POST') return this.longPolling(req, res);
-    if (req.method === 'GET') return this.callbackPolling(req, res, url);
+    if (req.method === 'GET') return this.callbackPolling(req, res, url ?? new URL(req.url ?? '/', 'http://localhost'));
     res.writeHead(405, { Allow: 'GET, POST, OPTIONS', 'Content-Type': 'text/plain' }).end('method not allowed');
   }
 
@@ -74,7 +75,7 @@ export class HttpTransport {
     }
     const decoded = decodeBody(body, req.headers['content-type']);
     if (!decoded.ok) return sendError(res, 400, decoded.error);
-    const replies = await this.connector.respond(decoded.messages, 'long-polling', abortOnClose(res));
+    const replies = await this.connector.respond(decoded.messages, 'long-polling', new ResponseGone(res));
     if (res.destroyed) return;
     res.writeHead(200, { 'Content-Type': 'application/json;charset=utf-8', 'Cache-Control': 'no-cache, no-store' });
     res.end(encodeAsciiBatch(replies));
@@ -92,7 +93,7 @@ export class HttpTransport {
     if (Buffer.byteLength(message) > this.options.maxBodyBytes) return sendError(res, 413, bayeuxError('body_too_large'));
     const decoded = decodeJson(message);
     const replies = decoded.ok
-      ? await this.connector.respond(decoded.messages, 'callback-polling', abortOnClose(res))
+      ? await this.connector.respond(decoded.messages, 'callback-polling', new ResponseGone(res))
       : [errorReply({}, decoded.error)];
     if (res.destroyed) return;
     // [HTTP-6] A comment prefix and nosniff stop the response being read as anything but script.
@@ -105,13 +106,31 @@ export class HttpTransport {
   }
 }
 
-/** A signal that fires if the client goes away before we answer, so a held connect lets go. */
-function abortOnClose(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller.signal;
+/**
+ * Fires if the client goes away before we answer, so a held connect lets go. One small object per
+ * request with at most one listener (the connector's), instead of an AbortController.
+ */
+class ResponseGone implements Departure {
+  aborted = false;
+  private listener: (() => void) | undefined;
+
+  constructor(private readonly res: ServerResponse) {
+    res.once('close', this.onClose);
+  }
+
+  private readonly onClose = (): void => {
+    if (this.res.writableFinished) return;
+    this.aborted = true;
+    this.listener?.();
+  };
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.listener = listener;
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    if (this.listener === listener) this.listener = undefined;
+  }
 }
 
 /** Reads the body up to `limit` bytes; undefined when it is larger (the rest is not buffered). */

@@ -155,6 +155,16 @@ export function connectMessage(clientId: string, connectionType = 'long-polling'
   return { channel: '/meta/connect', clientId, connectionType, id: msgId() };
 }
 
+/** A long-polling session that has made its first connect and subscribed to `channel`. */
+export async function subscribedSession(url: string, channel: string): Promise<string> {
+  const clientId = await rawHandshake(url);
+  await bayeux(url, [immediateConnect(clientId)]);
+  const sub = { channel: '/meta/subscribe', clientId, subscription: channel, id: msgId() };
+  const reply = replyTo(await bayeux(url, [sub]), sub.id);
+  if (reply.successful !== true) throw new Error(`subscribe failed: ${JSON.stringify(reply)}`);
+  return clientId;
+}
+
 /**
  * Proves the server still serves a well-behaved client end to end over raw long-polling:
  * handshake, first connect, subscribe, a publish from a second session, and a held connect

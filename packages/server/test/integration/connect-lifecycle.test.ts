@@ -8,6 +8,7 @@ import {
   startServer,
   bayeux,
   rawHandshake,
+  subscribedSession,
   handshakeMessage,
   immediateConnect,
   connectMessage,
@@ -27,14 +28,6 @@ function pending<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => 
     done = true;
   });
   return { promise: tracked, settled: () => done };
-}
-
-async function subscribedSession(url: string, channel: string): Promise<string> {
-  const clientId = await rawHandshake(url);
-  await bayeux(url, [immediateConnect(clientId)]);
-  const sub = { channel: '/meta/subscribe', clientId, subscription: channel, id: msgId() };
-  expect(replyTo(await bayeux(url, [sub]), sub.id).successful).toBe(true);
-  return clientId;
 }
 
 describe('held /meta/connect', () => {

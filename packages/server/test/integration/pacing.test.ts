@@ -1,0 +1,90 @@
+// When a held long-poll that deliveries woke is answered (CONN-8, CONN-9): sooner is lower latency,
+// later is fewer requests. Spoken raw over HTTP against a real server, with wide margins: the
+// bounds asserted are "not before" (which no slow machine can break) and generous "not after".
+import { describe, it, expect, afterEach } from 'vitest';
+import {
+  Cleanup,
+  startServer,
+  bayeux,
+  rawHandshake,
+  subscribedSession,
+  immediateConnect,
+  connectMessage,
+  msgId,
+  type WireMessage,
+} from '../helpers/server.js';
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends a held connect; resolves with its replies and how long after sending they came. */
+async function timedConnect(url: string, clientId: string): Promise<{ replies: WireMessage[]; ms: number }> {
+  const started = performance.now();
+  const replies = await bayeux(url, [connectMessage(clientId)]);
+  return { replies, ms: performance.now() - started };
+}
+
+const data = (replies: WireMessage[]): unknown[] => replies.filter((m) => m.channel === '/paced').map((m) => m.data);
+
+describe('answering a held connect that deliveries woke', () => {
+  it('[CONN-8] waits batchDelayMs after the first delivery, so later ones share the response', async () => {
+    const { url } = await startServer(cleanup, { batchDelayMs: 300, pollPacingMs: 0 });
+    const subscriber = await subscribedSession(url, '/paced');
+    const publisher = await rawHandshake(url);
+    const held = timedConnect(url, subscriber);
+    await sleep(100);
+    const firstAt = performance.now();
+    await bayeux(url, [{ channel: '/paced', clientId: publisher, data: 1, id: msgId() }]);
+    await sleep(100);
+    await bayeux(url, [{ channel: '/paced', clientId: publisher, data: 2, id: msgId() }]);
+    const { replies } = await held;
+    expect(performance.now() - firstAt).toBeGreaterThanOrEqual(290);
+    expect(data(replies)).toEqual([1, 2]);
+  });
+
+  it('[CONN-9] a connect that finds messages flowing is answered pollPacingMs after it arrived, with all of them', async () => {
+    const { url } = await startServer(cleanup, { batchDelayMs: 0, pollPacingMs: 400 });
+    const subscriber = await subscribedSession(url, '/paced');
+    const publisher = await rawHandshake(url);
+    const held = timedConnect(url, subscriber);
+    for (let n = 1; n <= 3; n++) {
+      await bayeux(url, [{ channel: '/paced', clientId: publisher, data: n, id: msgId() }]);
+      await sleep(50);
+    }
+    const { replies, ms } = await held;
+    expect(ms).toBeGreaterThanOrEqual(390);
+    expect(ms).toBeLessThan(3000);
+    expect(data(replies)).toEqual([1, 2, 3]);
+  });
+
+  it('[CONN-9] a message to a connect held longer than pollPacingMs goes out after batchDelayMs only', async () => {
+    const { url } = await startServer(cleanup, { batchDelayMs: 0, pollPacingMs: 200 });
+    const subscriber = await subscribedSession(url, '/paced');
+    const publisher = await rawHandshake(url);
+    const held = timedConnect(url, subscriber);
+    await sleep(600);
+    const publishedAt = performance.now();
+    await bayeux(url, [{ channel: '/paced', clientId: publisher, data: 'late', id: msgId() }]);
+    const { replies } = await held;
+    // Well under another 200 ms pacing period, however busy the machine (typically ~1 ms).
+    expect(performance.now() - publishedAt).toBeLessThan(190);
+    expect(data(replies)).toEqual(['late']);
+  });
+
+  it('[CONN-9] pacing never holds a connect past its timeout, nor an immediate connect at all', async () => {
+    const { url } = await startServer(cleanup, { timeout: 300, batchDelayMs: 0, pollPacingMs: 5000 });
+    const subscriber = await subscribedSession(url, '/paced');
+    const publisher = await rawHandshake(url);
+    const held = timedConnect(url, subscriber);
+    await bayeux(url, [{ channel: '/paced', clientId: publisher, data: 'x', id: msgId() }]);
+    const { replies, ms } = await held;
+    expect(ms).toBeLessThan(2500);
+    expect(data(replies)).toEqual(['x']);
+    await bayeux(url, [{ channel: '/paced', clientId: publisher, data: 'y', id: msgId() }]);
+    const started = performance.now();
+    const immediate = await bayeux(url, [immediateConnect(subscriber)]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(data(immediate)).toEqual(['y']);
+  });
+});
