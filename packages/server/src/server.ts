@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { channelKind, isValidChannelName, isWild } from './channel.js';
 import { Connector, DEFAULT_POLL_PACING_MS } from './connector.js';
+import { HeapReclaimer } from './heap-reclaimer.js';
 import { BayeuxCore, DEFAULT_LIMITS, type ServiceHandler } from './core.js';
 import { ackExtension } from './ack-extension.js';
 import type { ChannelListener, Engine, EngineEvent, EngineEventType, EngineStats, OverflowPolicy } from './engine.js';
@@ -55,6 +56,11 @@ export interface KuiperServerOptions {
   engine?: Engine;
   /** Serve `GET /_kuiper/stats` as JSON. Default false. */
   stats?: boolean;
+  /**
+   * After a wave of at least 1,000 departed sessions (and more than remain), run one full garbage
+   * collection so RSS goes back down instead of staying at its peak (SWEEP-2). Default true.
+   */
+  reclaimMemory?: boolean;
   /** Interval between keep-alives on eventsource, forever-frame and multipart-mime streams, ms. Default 15000. */
   streamKeepAliveMs?: number;
   /**
@@ -147,6 +153,8 @@ export class KuiperServer {
   private readonly corsAny: boolean;
   private own: HttpServer | undefined;
   private closed = false;
+  private readonly reclaimer: HeapReclaimer | undefined;
+  private readonly reclaimTimer: NodeJS.Timeout | undefined;
 
   constructor(options: KuiperServerOptions = {}) {
     this.path = normalisePath(options.path ?? '/bayeux');
@@ -169,6 +177,12 @@ export class KuiperServer {
       overflow: limits.overflow,
       onEvent: (event) => this.emit(event),
     });
+    if (options.reclaimMemory ?? true) {
+      const reclaimer = new HeapReclaimer({ liveSessions: () => this.engine.stats().clients });
+      this.reclaimer = reclaimer;
+      this.reclaimTimer = setInterval(() => reclaimer.check(Date.now()), options.sweepIntervalMs ?? 1000);
+      this.reclaimTimer.unref();
+    }
     const core = new BayeuxCore(this.engine, {
       timeout,
       interval,
@@ -387,6 +401,7 @@ export class KuiperServer {
   }
 
   private emit(event: EngineEvent): void {
+    if (event.type === 'session:removed') this.reclaimer?.departure();
     const set = this.listeners.get(event.type);
     if (!set) return;
     for (const listener of set) {
@@ -406,6 +421,7 @@ export class KuiperServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.reclaimTimer);
     await this.connector.releaseAll();
     // One turn for the transports to write the answers just released.
     await new Promise((resolve) => setImmediate(resolve));

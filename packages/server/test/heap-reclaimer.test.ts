@@ -1,0 +1,92 @@
+// SWEEP-2: one full collection after a wave of departures, never in the middle of one, never for a
+// trickle, and rate-limited. The unit part drives the reclaimer's clock and collector; the server
+// part opens and disconnects 1,000 real sessions and watches the collector V8 exposes (global.gc).
+import { afterEach, describe, expect, it } from 'vitest';
+import { HeapReclaimer } from '../src/heap-reclaimer.js';
+import { bayeux, Cleanup, eventually, rawHandshake, startServer, msgId } from './helpers/server.js';
+
+function reclaimer(live = 0): { r: HeapReclaimer; runs: () => number } {
+  let runs = 0;
+  const r = new HeapReclaimer({ liveSessions: () => live, minDepartures: 100, minGapMs: 10_000, collect: () => void runs++ });
+  return { r, runs: () => runs };
+}
+
+const depart = (r: HeapReclaimer, n: number): void => {
+  for (let i = 0; i < n; i++) r.departure();
+};
+
+describe('[SWEEP-2] heap reclaimer', () => {
+  it('collects once after a wave is over, not while it goes on', () => {
+    const { r, runs } = reclaimer();
+    depart(r, 150);
+    expect(r.check(1000)).toBe(false); // departures since the last check: the wave may go on
+    depart(r, 50);
+    expect(r.check(2000)).toBe(false);
+    expect(r.check(3000)).toBe(true);
+    expect(runs()).toBe(1);
+    expect(r.check(4000)).toBe(false);
+  });
+
+  it('ignores a trickle and a wave smaller than what remains', () => {
+    const small = reclaimer();
+    depart(small.r, 99);
+    small.r.check(0);
+    expect(small.r.check(1000)).toBe(false);
+    const big = reclaimer(500);
+    depart(big.r, 300);
+    big.r.check(0);
+    expect(big.r.check(1000)).toBe(false);
+    expect(small.runs() + big.runs()).toBe(0);
+  });
+
+  it('collects at most once per minGapMs', () => {
+    const { r, runs } = reclaimer();
+    depart(r, 100);
+    r.check(0);
+    expect(r.check(1000)).toBe(true);
+    depart(r, 100);
+    r.check(2000);
+    expect(r.check(3000)).toBe(false);
+    expect(r.check(11_001)).toBe(true);
+    expect(runs()).toBe(2);
+  });
+});
+
+describe('[SWEEP-2] a server after 1,000 sessions leave', () => {
+  const cleanup = new Cleanup();
+  const g = globalThis as { gc?: () => void };
+  const saved = g.gc;
+  afterEach(async () => {
+    await cleanup.run();
+    if (saved) g.gc = saved;
+    else delete g.gc;
+  });
+
+  async function openAndClose(url: string, n: number): Promise<void> {
+    for (let i = 0; i < n; i += 50) {
+      const ids = await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => rawHandshake(url)));
+      await Promise.all(ids.map((clientId) => bayeux(url, [{ channel: '/meta/disconnect', clientId, id: msgId() }])));
+    }
+  }
+
+  it('runs one full collection once they are gone', { timeout: 30_000 }, async () => {
+    let collections = 0;
+    g.gc = () => void collections++;
+    const { url, kuiper } = await startServer(cleanup, { sweepIntervalMs: 100 });
+    await openAndClose(url, 1000);
+    expect(kuiper.stats().clients).toBe(0);
+    await eventually(() => expect(collections).toBe(1));
+    // Quiet afterwards: no departures, no more collections.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(collections).toBe(1);
+  });
+
+  it('does nothing with reclaimMemory: false', { timeout: 30_000 }, async () => {
+    let collections = 0;
+    g.gc = () => void collections++;
+    const { url } = await startServer(cleanup, { sweepIntervalMs: 100, reclaimMemory: false });
+    await openAndClose(url, 1000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(collections).toBe(0);
+  });
+});
