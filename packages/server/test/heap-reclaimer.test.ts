@@ -23,8 +23,9 @@ describe('[SWEEP-2] heap reclaimer', () => {
     depart(r, 50);
     expect(r.check(2000)).toBe(false);
     expect(r.check(3000)).toBe(true);
-    expect(runs()).toBe(1);
+    expect(runs()).toBe(2); // one collection is two passes
     expect(r.check(4000)).toBe(false);
+    expect(r.check(6000)).toBe(true); // a follow-up, 3 s later
   });
 
   it('ignores a trickle and a wave smaller than what remains', () => {
@@ -39,16 +40,32 @@ describe('[SWEEP-2] heap reclaimer', () => {
     expect(small.runs() + big.runs()).toBe(0);
   });
 
-  it('collects at most once per minGapMs', () => {
+  it('follows a collection with three more, 3, 6 and 12 s later, and no more', () => {
+    const { r, runs } = reclaimer();
+    depart(r, 100);
+    r.check(0);
+    expect(r.check(1000)).toBe(true);
+    expect(r.check(3000)).toBe(false);
+    expect(r.check(4000)).toBe(true);
+    expect(r.check(7000)).toBe(true);
+    expect(r.check(12_000)).toBe(false);
+    expect(r.check(13_000)).toBe(true);
+    expect(r.check(30_000)).toBe(false);
+    expect(runs()).toBe(8);
+  });
+
+  it('starts a new wave no sooner than minGapMs after the last', () => {
     const { r, runs } = reclaimer();
     depart(r, 100);
     r.check(0);
     expect(r.check(1000)).toBe(true);
     depart(r, 100);
     r.check(2000);
-    expect(r.check(3000)).toBe(false);
-    expect(r.check(11_001)).toBe(true);
-    expect(runs()).toBe(2);
+    expect(r.check(3000)).toBe(false); // over, but within 10 s of the last wave
+    for (const t of [4000, 7000]) expect(r.check(t)).toBe(true); // the first wave's follow-ups go on
+    expect(r.check(10_000)).toBe(false);
+    expect(r.check(11_500)).toBe(true); // the second wave, 10.5 s after the first
+    expect(runs()).toBe(8);
   });
 });
 
@@ -75,10 +92,10 @@ describe('[SWEEP-2] a server after 1,000 sessions leave', () => {
     const { url, kuiper } = await startServer(cleanup, { sweepIntervalMs: 100 });
     await openAndClose(url, 1000);
     expect(kuiper.stats().clients).toBe(0);
-    await eventually(() => expect(collections).toBe(1));
+    await eventually(() => expect(collections).toBe(2));
     // Quiet afterwards: no departures, no more collections.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(collections).toBe(1);
+    expect(collections).toBe(2);
   });
 
   it('does nothing with reclaimMemory: false', { timeout: 30_000 }, async () => {
