@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerKind } from './ipc-messages.ts';
 
-export const CASE_NAMES = ['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune'] as const;
+export const CASE_NAMES = ['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune', 'two-node'] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
 export const SERVER_KINDS: readonly ServerKind[] = ['kuiper', 'faye', 'raw-ws'];
 
@@ -18,27 +18,33 @@ export interface Sizes {
   longPoll: { subscribers: number; rate: number; warmupMs: number; durationMs: number; drainMs: number };
   many: { channels: number; perChannel: number; publishers: number; window: number; warmupMs: number; durationMs: number };
   idle: { sessions: number; concurrency: number; settleMs: number; pruneCapMs: number };
+  /** Two nodes of one server on Redis: subscribers split evenly, one publisher on node A. */
+  twoNode: { subscribers: number; rate: number; warmupMs: number; durationMs: number; drainMs: number };
 }
 
 const FULL: Sizes = {
   payloadBytes: 64,
-  repeats: { 'fanout-max': 3, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 2, 'idle-prune': 1 },
+  repeats: { 'fanout-max': 3, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 2, 'idle-prune': 1, 'two-node': 1 },
   fanout: { subscribers: 1000, window: 10, warmupMs: 2000, durationMs: 5000 },
   fixed: { subscribers: 1000, rate: 60, warmupMs: 1000, durationMs: 12_000, drainMs: 8000 },
   longPoll: { subscribers: 200, rate: 400, warmupMs: 2000, durationMs: 10_000, drainMs: 5000 },
   many: { channels: 500, perChannel: 2, publishers: 10, window: 200, warmupMs: 2000, durationMs: 5000 },
   // Faye forgets a vanished client after 2 × its 45 s timeout, so the cap must exceed 90 s.
   idle: { sessions: 5000, concurrency: 100, settleMs: 2000, pruneCapMs: 125_000 },
+  twoNode: { subscribers: 200, rate: 100, warmupMs: 2000, durationMs: 10_000, drainMs: 5000 },
 };
 
 const QUICK: Sizes = {
   payloadBytes: 64,
-  repeats: { 'fanout-max': 1, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 1, 'idle-prune': 1 },
+  repeats: { 'fanout-max': 1, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 1, 'idle-prune': 1, 'two-node': 1 },
   fanout: { subscribers: 40, window: 4, warmupMs: 200, durationMs: 700 },
   fixed: { subscribers: 40, rate: 30, warmupMs: 200, durationMs: 800, drainMs: 1000 },
   longPoll: { subscribers: 10, rate: 30, warmupMs: 200, durationMs: 800, drainMs: 1000 },
   many: { channels: 20, perChannel: 2, publishers: 4, window: 20, warmupMs: 200, durationMs: 700 },
   idle: { sessions: 200, concurrency: 50, settleMs: 200, pruneCapMs: 1000 },
+  // The drain ends as soon as everything has arrived; its cap is generous so the smoke test's
+  // "none missing" holds on a busy CI machine.
+  twoNode: { subscribers: 20, rate: 20, warmupMs: 300, durationMs: 1000, drainMs: 3000 },
 };
 
 export interface BenchOptions {

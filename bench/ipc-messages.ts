@@ -14,6 +14,8 @@ export interface ServerStats {
   sessions: number;
   /** 'proc' when the server was too busy to answer and the harness read /proc instead. */
   source?: 'ipc' | 'proc';
+  /** two-node only: the local redis-server's cumulative CPU (µs, /proc), when one was found. */
+  redisCpuMicros?: number;
 }
 
 export type ToServer = { type: 'stats'; reqId: number; gc?: boolean } | { type: 'close' };
@@ -22,13 +24,14 @@ export type FromServer =
   | { type: 'listening'; url: string; port: number; fdLimit: number }
   | { type: 'stats'; reqId: number; stats: ServerStats };
 
-/** A job for the load generator; each job runs against one server URL. */
+/** A job for the load generator; each job runs against one server URL (two-node: two nodes' URLs). */
 export type LoadJob =
   | { kind: 'fanout-max'; url: string; subscribers: number; window: number; warmupMs: number; durationMs: number; payloadBytes: number }
   | { kind: 'fixed-rate'; url: string; subscribers: number; rate: number; warmupMs: number; durationMs: number; drainMs: number; payloadBytes: number }
   | { kind: 'long-poll'; url: string; subscribers: number; rate: number; warmupMs: number; durationMs: number; drainMs: number; payloadBytes: number }
   | { kind: 'many-channels'; url: string; channels: number; perChannel: number; publishers: number; window: number; warmupMs: number; durationMs: number; payloadBytes: number }
-  | { kind: 'idle'; url: string; sessions: number; concurrency: number };
+  | { kind: 'idle'; url: string; sessions: number; concurrency: number }
+  | { kind: 'two-node'; url: string; peerUrl: string; subscribers: number; rate: number; warmupMs: number; durationMs: number; drainMs: number; payloadBytes: number };
 
 export type ToLoad =
   | { type: 'job'; job: LoadJob }
@@ -51,6 +54,8 @@ export interface LoadResult {
   windowMs: number;
   /** Server CPU (µs) spent inside the measured window, from the server's own process.cpuUsage(). */
   serverCpuMicros: number;
+  /** two-node only: Redis's CPU (µs) inside the window, when a local redis-server was found. */
+  redisCpuMicros?: number;
   /** The load generator's own CPU inside the window as a share of one core (0..1+). */
   loadCpuShare: number;
   /** Busy share of each core over the window (/proc/stat), softirq and other processes included. */

@@ -20,9 +20,9 @@ export function hasTaskset(): boolean {
   return tasksetAvailable;
 }
 
-/** Starts `node --import tsx <script>` (script relative to bench/) with an IPC channel. */
-export function spawnPinned(script: string, cpu: number, nodeFlags: string[] = []): ChildProcess {
-  const node = [process.execPath, ...nodeFlags, '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url))];
+/** Starts `node --import tsx <script> [args]` (script relative to bench/) with an IPC channel. */
+export function spawnPinned(script: string, cpu: number, nodeFlags: string[] = [], args: string[] = []): ChildProcess {
+  const node = [process.execPath, ...nodeFlags, '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args];
   const pinned = hasTaskset() ? ['taskset', '-c', String(cpu), ...node] : node;
   // Raise the soft fd limit to 65536, or as far as the hard limit allows.
   const shell = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"';

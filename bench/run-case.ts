@@ -23,8 +23,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const MiB = 1024 * 1024;
 
 export function appliesTo(name: CaseName, server: ServerKind): boolean {
-  // The raw ws server has no long-polling transport; that case compares Kuiper with Faye only.
-  return !(name === 'long-poll' && server === 'raw-ws');
+  // The raw ws server has no long-polling transport and no shared state between processes: those
+  // cases compare Kuiper with Faye only.
+  return !((name === 'long-poll' || name === 'two-node') && server === 'raw-ws');
 }
 
 /** A run's two processes, possibly started ahead of time (the quick mode overlaps start-up). */
@@ -59,15 +60,15 @@ export async function runCase(name: CaseName, kind: ServerKind, options: BenchOp
     // A server that fails to start or a load that fails is reported in its row; the run goes on.
     return { server: kind, error: err instanceof Error ? err.message : String(err), metrics: {}, loadSaturated: false, notes: [] };
   } finally {
-    if (!keep) {
-      await spawned.server.then((s) => s.stop(), () => {});
-      await spawned.worker.then((w) => w.child.kill('SIGKILL'), () => {});
-    }
+    // The two-node pair is never pooled (only its load worker may be): it always goes.
+    if (!keep || name === 'two-node') await spawned.server.then((s) => s.stop(), () => {});
+    if (!keep) await spawned.worker.then((w) => w.child.kill('SIGKILL'), () => {});
   }
 }
 
-function jobFor(name: Exclude<CaseName, 'idle-prune'>, url: string, options: BenchOptions): LoadJob {
+function jobFor(name: Exclude<CaseName, 'idle-prune'>, server: ServerProcess, options: BenchOptions): LoadJob {
   const { sizes } = options;
+  const url = server.url;
   const payloadBytes = sizes.payloadBytes;
   switch (name) {
     case 'fanout-max':
@@ -78,18 +79,22 @@ function jobFor(name: Exclude<CaseName, 'idle-prune'>, url: string, options: Ben
       return { kind: 'long-poll', url, payloadBytes, ...sizes.longPoll };
     case 'many-channels':
       return { kind: 'many-channels', url, payloadBytes, ...sizes.many };
+    case 'two-node':
+      return { kind: 'two-node', url, peerUrl: server.peerUrl ?? url, payloadBytes, ...sizes.twoNode };
   }
 }
 
 async function measured(name: Exclude<CaseName, 'idle-prune'>, server: ServerProcess, worker: LoadWorker, options: BenchOptions, log: (line: string) => void): Promise<ServerRun> {
-  const load = startLoad(worker, jobFor(name, server.url, options), server, log);
+  const load = startLoad(worker, jobFor(name, server, options), server, log);
   const r: LoadResult = await load.result;
   const seconds = r.windowMs / 1000;
-  // CPU on the two cores that neither the server, the load generator nor the kernel's network
-  // softirq accounts for: other processes on the machine. Large values mean a disturbed run.
+  // CPU on the two cores that neither the server, the load generator, Redis (two-node) nor the
+  // kernel's network softirq accounts for: other processes on the machine. Large values mean a
+  // disturbed run.
   const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   const serverShare = r.serverCpuMicros / (r.windowMs * 1000);
-  const otherCpuShare = r.coreBusy.length > 0 ? Math.max(0, sum(r.coreBusy) - sum(r.coreIrq) - serverShare - r.loadCpuShare) : null;
+  const redisShare = (r.redisCpuMicros ?? 0) / (r.windowMs * 1000);
+  const otherCpuShare = r.coreBusy.length > 0 ? Math.max(0, sum(r.coreBusy) - sum(r.coreIrq) - serverShare - redisShare - r.loadCpuShare) : null;
   const notes = [...r.notes];
   if (otherCpuShare !== null && otherCpuShare > OTHER_CPU_NOTE) {
     notes.push(`other processes used ${(otherCpuShare * 100).toFixed(0)}% of a core during the window: figures disturbed`);
@@ -113,6 +118,8 @@ async function measured(name: Exclude<CaseName, 'idle-prune'>, server: ServerPro
     missing: r.missing ?? 0,
     errors: r.errors,
   };
+  // null when no local redis-server was found in /proc (Redis elsewhere, or in another container).
+  if (name === 'two-node') metrics.redisCpuUsPerMsg = r.redisCpuMicros !== undefined && r.delivered > 0 ? r.redisCpuMicros / r.delivered : null;
   return { server: server.kind, metrics, loadSaturated: r.loadCpuShare > LOAD_SATURATED, notes };
 }
 

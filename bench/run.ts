@@ -12,10 +12,14 @@ import { type QuietResult, waitForQuiet } from './wait-for-quiet.ts';
 import { type AggregatedRun, medianRun } from './median-run.ts';
 import { appliesTo, runCase, type ServerRun, type Spawned, spawnFor } from './run-case.ts';
 import type { ServerKind } from './ipc-messages.ts';
+import { REDIS_URL, redisProblem, shownUrl } from './redis-admin.ts';
+import { spawnTwoNode } from './two-node.ts';
 
 export interface CaseResult {
   name: CaseName;
   runs: AggregatedRun[];
+  /** Why the case was not run (two-node without Redis); runs is empty then. */
+  note?: string;
 }
 
 export interface BenchReport {
@@ -45,12 +49,21 @@ async function main(): Promise<void> {
   log(`[bench] ${options.quick ? 'quick' : 'full'} run on ${machine.cpuModel} × ${machine.cores}, node ${machine.node}${machine.pinned ? '' : ' (no taskset: not pinned)'}`);
   // The plan: case by case, rounds interleaving the servers so slow drifts on the machine hit all
   // of them alike.
-  const plan: Array<{ name: CaseName; server: ServerKind; round: number; rounds: number }> = [];
+  let plan: Array<{ name: CaseName; server: ServerKind; round: number; rounds: number }> = [];
   for (const name of options.cases) {
     const rounds = options.sizes.repeats[name];
     for (let round = 1; round <= rounds; round++) {
       for (const server of options.servers) if (appliesTo(name, server)) plan.push({ name, server, round, rounds });
     }
+  }
+  // The two-node case needs a Redis server; without one it is left out for every server (the rest
+  // of the bench still runs) and the report says why.
+  const skipped = new Map<CaseName, string>();
+  const redisDown = plan.some((p) => p.name === 'two-node') ? await redisProblem(REDIS_URL) : undefined;
+  if (redisDown !== undefined) {
+    skipped.set('two-node', `Not run: no Redis answered at ${shownUrl(REDIS_URL)} (${redisDown}). Set REDIS_URL or start redis-server to include it.`);
+    plan = plan.filter((p) => p.name !== 'two-node');
+    log(`[bench] two-node skipped: no Redis at ${shownUrl(REDIS_URL)} (${redisDown})`);
   }
   const byCase = new Map<CaseName, Map<ServerKind, ServerRun[]>>();
   // The default run starts a fresh server and load generator for every run, one at a time, so
@@ -75,7 +88,8 @@ async function main(): Promise<void> {
       // The idle job's worker is killed by the case (that is the pruning test): never the pooled one.
       spawned = { server: pooled.server, worker: nextIdleWorker ?? spawnLoadWorker() };
       spawned.worker.catch(() => {});
-    } else spawned = pooled ?? spawnFor(step.server, options.profileDir);
+    } else if (step.name === 'two-node') spawned = spawnTwoNode(step.server, REDIS_URL, options.profileDir, pooled?.worker);
+    else spawned = pooled ?? spawnFor(step.server, options.profileDir);
     nextIdleWorker = pooled && plan[i + 1]?.name === 'idle-prune' ? spawnLoadWorker() : undefined;
     nextIdleWorker?.catch(() => {});
     log(`[bench] ${step.name} · ${step.server}${step.rounds > 1 ? ` · round ${step.round}/${step.rounds}` : ''}`);
@@ -90,7 +104,12 @@ async function main(): Promise<void> {
     await spawned.server.then((s) => s.stop(), () => {});
     await spawned.worker.then((w) => w.child.kill('SIGKILL'), () => {});
   }
-  const cases: CaseResult[] = [...byCase].map(([name, servers]) => ({ name, runs: [...servers.values()].map(medianRun) }));
+  const cases: CaseResult[] = options.cases.flatMap((name): CaseResult[] => {
+    const servers = byCase.get(name);
+    const note = skipped.get(name);
+    if (servers) return [{ name, runs: [...servers.values()].map(medianRun) }];
+    return note === undefined ? [] : [{ name, runs: [], note }];
+  });
   const report: BenchReport = {
     machine,
     quick: options.quick,

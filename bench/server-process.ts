@@ -10,6 +10,8 @@ const IPC_PATIENCE_MS = 2_000;
 export interface ServerProcess {
   kind: ServerKind;
   url: string;
+  /** two-node: the second node's URL (`url` is node A's, where the publisher goes). */
+  peerUrl?: string;
   fdLimit: number;
   stats(gc?: boolean): Promise<ServerStats>;
   stop(): Promise<void>;
@@ -17,10 +19,18 @@ export interface ServerProcess {
   kill(): void;
 }
 
-export async function startServer(kind: ServerKind, profileDir?: string): Promise<ServerProcess> {
+/** Where a node of the two-node case keeps its shared state: a Redis URL and a key prefix. */
+export interface SharedState {
+  redisUrl: string;
+  prefix: string;
+}
+
+export async function startServer(kind: ServerKind, profileDir?: string, shared?: SharedState): Promise<ServerProcess> {
   // --expose-gc only so the idle-memory case can sample RSS after a full GC on every server alike.
   const flags = ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${kind}`] : [])];
-  const child: ChildProcess = spawnPinned(`servers/${kind}.ts`, 0, flags);
+  // Arguments rather than environment variables, so nothing in the harness's own environment can
+  // put a single-server case on Redis.
+  const child: ChildProcess = spawnPinned(`servers/${kind}.ts`, 0, flags, shared ? [shared.redisUrl, shared.prefix] : []);
   const listening = await nextMessage<Extract<FromServer, { type: 'listening' }>>(child, 'listening', 30_000);
   let nextReq = 0;
   let lastSessions = 0;

@@ -1,40 +1,16 @@
-// Every measured load is one shape: S subscribers spread over C channels, P WebSocket publishers,
-// publishing either closed-loop (a fixed number of messages in flight, so the rate finds the
-// server's maximum) or at a fixed rate. Counting happens in a warm-up-free window bracketed by
-// server CPU snapshots, so "server µs per delivered message" covers exactly the counted deliveries.
-import type { LoadJob, LoadResult } from '../ipc-messages.ts';
+// Every measured load is one shape (load-shape.ts): S subscribers spread over C channels (and over
+// one server or two nodes), P WebSocket publishers, publishing either closed-loop (a fixed number
+// of messages in flight, so the rate finds the server's maximum) or at a fixed rate. Counting
+// happens in a warm-up-free window bracketed by server CPU snapshots, so "server µs per delivered
+// message" covers exactly the counted deliveries.
+import type { LoadResult } from '../ipc-messages.ts';
 import { BayeuxWsClient, type ClientEvents } from './bayeux-ws-client.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
+import { type MeasuredJob, shapeOf } from './load-shape.ts';
 import { type LoadContext, openAll, sleep } from './load-context.ts';
 import { LongPollClient } from './long-poll-client.ts';
 import { coreShares, readCoreTicks } from './core-usage.ts';
 import { nowMicros, payload, scanDeliveries } from './scan-deliveries.ts';
-
-type MeasuredJob = Exclude<LoadJob, { kind: 'idle' }>;
-
-interface Shape {
-  subscribers: number;
-  channels: number;
-  publishers: number;
-  /** Messages in flight (closed loop) or publishes per second (fixed rate). */
-  window?: number;
-  rate?: number;
-  longPoll: boolean;
-  drainMs: number;
-}
-
-function shapeOf(job: MeasuredJob): Shape {
-  switch (job.kind) {
-    case 'fanout-max':
-      return { subscribers: job.subscribers, channels: 1, publishers: 1, window: job.window, longPoll: false, drainMs: 2000 };
-    case 'fixed-rate':
-      return { subscribers: job.subscribers, channels: 1, publishers: 1, rate: job.rate, longPoll: false, drainMs: job.drainMs };
-    case 'long-poll':
-      return { subscribers: job.subscribers, channels: 1, publishers: 1, rate: job.rate, longPoll: true, drainMs: job.drainMs };
-    case 'many-channels':
-      return { subscribers: job.channels * job.perChannel, channels: job.channels, publishers: job.publishers, window: job.window, longPoll: false, drainMs: 2000 };
-  }
-}
 
 export async function runLoad(job: MeasuredJob, ctx: LoadContext): Promise<LoadResult> {
   const shape = shapeOf(job);
@@ -84,7 +60,8 @@ export async function runLoad(job: MeasuredJob, ctx: LoadContext): Promise<LoadR
     shape.subscribers,
     50,
     async (i) => {
-      const client = shape.longPoll ? new LongPollClient(job.url, events) : new BayeuxWsClient(job.url, events);
+      const url = shape.subscriberUrls[i % shape.subscriberUrls.length] ?? job.url;
+      const client = shape.longPoll ? new LongPollClient(url, events) : new BayeuxWsClient(url, events);
       await (client instanceof LongPollClient ? client.start(channel(i % shape.channels)) : client.start([channel(i % shape.channels)]));
       return client;
     },
@@ -192,6 +169,7 @@ export async function runLoad(job: MeasuredJob, ctx: LoadContext): Promise<LoadR
     published: p1 - p0,
     windowMs,
     serverCpuMicros: s1.cpuMicros - s0.cpuMicros,
+    ...(s0.redisCpuMicros !== undefined && s1.redisCpuMicros !== undefined ? { redisCpuMicros: s1.redisCpuMicros - s0.redisCpuMicros } : {}),
     loadCpuShare: (cpu1.user + cpu1.system) / (windowMs * 1000),
     coreBusy: cores.map((c) => c.busy),
     coreIrq: cores.map((c) => c.irq),

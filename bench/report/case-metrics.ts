@@ -40,6 +40,13 @@ const LATENCY: MetricRow[] = [
   { key: 'otherCpuShare', label: 'other processes’ CPU (noise; of one core)', digits: 0, percent: true },
 ];
 
+// The fixed-rate rows, with the server's CPU being both nodes' and Redis's own CPU beside it.
+const TWO_NODE: MetricRow[] = LATENCY.flatMap((row): MetricRow[] => {
+  if (row.key === 'serverCpuUsPerMsg') return [{ ...row, label: 'server CPU µs / delivered message (both nodes)' }, { ...row, key: 'redisCpuUsPerMsg', label: 'Redis CPU µs / delivered message' }];
+  if (row.key === 'serverCpuShare') return [{ ...row, label: 'both nodes’ CPU (of one core; both on CPU 0)' }];
+  return [row];
+});
+
 const IDLE: MetricRow[] = [
   { key: 'sessions', label: 'sessions opened', digits: 0 },
   { key: 'baselineRssMiB', label: 'baseline RSS (MiB, after GC)', digits: 1 },
@@ -56,7 +63,7 @@ const IDLE: MetricRow[] = [
 export function rowsFor(name: CaseName): MetricRow[] {
   if (name === 'fanout-max' || name === 'many-channels') return THROUGHPUT;
   if (name === 'idle-prune') return IDLE;
-  return LATENCY;
+  return name === 'two-node' ? TWO_NODE : LATENCY;
 }
 
 const n = (v: number): string => v.toLocaleString('en-US');
@@ -73,5 +80,7 @@ export function caseTitle(name: CaseName, s: Sizes): string {
       return `Many channels: ${n(s.many.channels)} channels × ${s.many.perChannel} subscribers, ${s.many.publishers} publishers, closed loop with ${s.many.window} messages in flight`;
     case 'idle-prune':
       return `Idle memory and pruning: ${n(s.idle.sessions)} idle WebSocket sessions, then all killed at once`;
+    case 'two-node':
+      return `Two nodes on Redis: ${n(s.twoNode.subscribers)} WebSocket subscribers split over two nodes, ${s.twoNode.rate} publishes/s on node A for ${s.twoNode.durationMs / 1000} s`;
   }
 }

@@ -66,12 +66,15 @@ export function renderSvg(report: BenchReport): string {
     { c: 'fixed-rate', key: 'p99Ms', label: 'fixed rate, p99' },
     { c: 'long-poll', key: 'p50Ms', label: 'long-polling, p50' },
     { c: 'long-poll', key: 'p99Ms', label: 'long-polling, p99' },
+    { c: 'two-node', key: 'p50Ms', label: 'two nodes on Redis, p50' },
+    { c: 'two-node', key: 'p99Ms', label: 'two nodes on Redis, p99' },
   ]);
   const cpu = groupsFor(report, [
     { c: 'fanout-max', key: 'serverCpuUsPerMsg', label: 'WS fan-out, max rate' },
     { c: 'fixed-rate', key: 'serverCpuUsPerMsg', label: 'fixed rate' },
     { c: 'many-channels', key: 'serverCpuUsPerMsg', label: 'many channels' },
     { c: 'long-poll', key: 'serverCpuUsPerMsg', label: 'long-polling' },
+    { c: 'two-node', key: 'serverCpuUsPerMsg', label: 'two nodes (sum of both)' },
   ]);
   const left = panel('Delivered messages/s (higher is better)', throughput, 10, 0, 470, false, '');
   const right = panel('Latency, ms (lower is better)', latency, 490, 0, 470, true, ' ms');

@@ -8,6 +8,9 @@ import { evaluateTargets } from './evaluate-targets.ts';
 
 const NAMES: Record<ServerKind, string> = { kuiper: 'Kuiper', faye: 'Faye', 'raw-ws': 'raw ws' };
 
+const TWO_NODE_METHOD =
+  '- **Two nodes on Redis**: two processes of the same server, *both* pinned to CPU 0 (the load generator keeps CPU 1; Redis is not pinned and runs wherever the scheduler puts it): Kuiper with `engine: new RedisEngine({ url, prefix })` (as `kuiper serve --redis`), Faye with faye-redis 0.2 (on the callback-API redis client 3.x), each run under a fresh key prefix / namespace that is deleted afterwards. Subscribers alternate between the two nodes over WebSocket; the one publisher is on node A, so half the deliveries cross nodes through Redis. Server CPU per delivered message is the sum of both node processes’ `process.cpuUsage()` over the window; Redis’s own CPU (read from `/proc` when a local `redis-server` is found, otherwise –) is reported in a separate row. One round.';
+
 function fmt(v: number | null | undefined, row: MetricRow): string {
   if (v === null || v === undefined) return '–';
   if (row.percent) return `${(v * 100).toFixed(0)}%`;
@@ -20,6 +23,7 @@ function ratio(a: number | null | undefined, b: number | null | undefined): stri
 }
 
 function caseTable(c: CaseResult): string[] {
+  if (c.runs.length === 0) return [c.note ?? 'Not run.'];
   const by = (s: ServerKind): AggregatedRun | undefined => c.runs.find((r) => r.server === s && r.error === undefined);
   const order = (['kuiper', 'faye', 'raw-ws'] as const).filter((s) => c.runs.some((r) => r.server === s));
   const k = by('kuiper');
@@ -79,6 +83,7 @@ export function writeMarkdown(report: BenchReport): string {
     '- **Faye** 1.4.3: `NodeAdapter({ mount: \'/bayeux\', timeout: 45 })`, the configuration its documentation uses (it forgets a silent client after 2 × timeout).',
     '- **raw ws**: a `ws` server that understands just enough Bayeux JSON (handshake, subscribe, publish) and sends each broadcast, serialised once, as one frame per subscriber. No sessions, no long-polling.',
     `- Payload: \`{"_t":<µs>,"pad":"<${s.payloadBytes} bytes>"}\`. Idle sessions each subscribe to one of 100 channels and hold a connect. RSS for idle memory is sampled after a forced full GC on every server alike; during the pruning watch it is not.`,
+    ...(report.cases.some((c) => c.name === 'two-node') ? [TWO_NODE_METHOD] : []),
     '',
     ...disturbance(report),
     '![Throughput and latency](benchmarks.svg)',

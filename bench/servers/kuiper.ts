@@ -1,5 +1,6 @@
 // Kuiper with the configuration the benchmark documents: 30 s connect timeout, no interval, and a
-// 10 s maxInterval (sessions without a connect for that long are pruned).
+// 10 s maxInterval (sessions without a connect for that long are pruned); in-memory engine, or the
+// Redis engine for the two-node case.
 //
 // It runs the compiled package (packages/server/dist, built by `pnpm bench` first), as users run it
 // in production: through tsx every function of the TypeScript source gets a `name` property
@@ -12,11 +13,15 @@ import { serveOverIpc } from './serve-over-ipc.ts';
 
 const dist = new URL('../../packages/server/dist/index.js', import.meta.url);
 const fromDist = existsSync(fileURLToPath(dist));
-const { createKuiperServer } = (await import(
+const { createKuiperServer, RedisEngine } = (await import(
   fromDist ? dist.href : new URL('../../packages/server/src/index.ts', import.meta.url).href
 )) as typeof Server;
 
-const kuiper = createKuiperServer({ path: '/bayeux', timeout: 30000, interval: 0, maxInterval: 10000 });
+// two-node case: `<redis url> <key prefix>` as arguments put this node on the shared Redis engine,
+// built as `kuiper serve --redis URL --redis-prefix P` builds it.
+const [redisUrl, prefix] = process.argv.slice(2);
+const engine = redisUrl === undefined ? undefined : new RedisEngine({ url: redisUrl, prefix: prefix ?? 'kuiper:' });
+const kuiper = createKuiperServer({ path: '/bayeux', timeout: 30000, interval: 0, maxInterval: 10000, ...(engine ? { engine } : {}) });
 const { port, url } = await kuiper.listen({ port: 0, host: '127.0.0.1' });
 if (!fromDist) console.error('[bench] kuiper: no build in packages/server/dist, running the TypeScript source');
 serveOverIpc({ url, port, sessions: () => kuiper.stats().clients, close: () => kuiper.close() });
