@@ -7,8 +7,14 @@ import type { BayeuxCore, HeldConnect, ProcessResult } from './core.js';
 import type { Engine } from './engine.js';
 import type { Message, RawMessage } from './message.js';
 
-/** [CONN-9] 50 ms: at most 20 responses a second per polling client, p99 well under 150 ms. */
-export const DEFAULT_POLL_PACING_MS = 50;
+/**
+ * [CONN-9] 100 ms: at most 10 responses a second per polling client. Measured (200 pollers of a
+ * 400 msg/s channel, docs/benchmarks.md): a long-poll costs ~200 µs of server CPU on this class of
+ * machine whatever it carries, so 10 ms, 50 ms and 100 ms pacing gave 12, 7.4 and 6.9 µs per
+ * delivered message, at p99 81, 64 and 126 ms. Long-polling is the fallback; WebSocket streams
+ * without any of this.
+ */
+export const DEFAULT_POLL_PACING_MS = 100;
 
 /** When a held connect that deliveries woke is answered (SPEC: CONN-8, CONN-9). */
 export interface ConnectPacing {
@@ -28,13 +34,44 @@ export interface ConnectPacing {
 }
 
 /**
- * What a hold needs of an AbortSignal. The HTTP transport passes a one-field object per request
- * instead: an AbortController (an EventTarget) cost about 3% of a long-poll's CPU.
+ * What a hold needs of an AbortSignal: `Departed` below, or an AbortSignal itself.
  */
 export interface Departure {
   readonly aborted: boolean;
   addEventListener(type: 'abort', listener: () => void): void;
   removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/**
+ * Tells holds that their client went away. Transports make one per request or socket instead of
+ * an AbortController: that is an EventTarget, whose listeners cost ~3% of a long-poll's CPU and
+ * a few hundred bytes per idle WebSocket session. A socket usually has one listener at a time.
+ */
+export class Departed implements Departure {
+  aborted = false;
+  private listeners: (() => void) | Set<() => void> | undefined;
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (typeof listeners === 'function') listeners();
+    else if (listeners) for (const listener of listeners) listener();
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    const current = this.listeners;
+    if (current === undefined) this.listeners = listener;
+    else if (typeof current === 'function') this.listeners = new Set([current, listener]);
+    else current.add(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const current = this.listeners;
+    if (current === listener) this.listeners = undefined;
+    else if (typeof current === 'object') current.delete(listener);
+  }
 }
 
 export class Connector {
@@ -115,7 +152,8 @@ export class Connector {
         unwatch = engine.watch(clientId, () => {
           if (woken) return;
           woken = true;
-          const delay = Math.max(this.batchDelayMs, this.pollPacingMs - (performance.now() - arrived));
+          // Whole milliseconds: Node keeps one timer list per distinct duration.
+          const delay = Math.max(this.batchDelayMs, Math.ceil(this.pollPacingMs - (performance.now() - arrived)));
           if (delay > 0) setTimeout(release, delay);
           else queueMicrotask(release);
         });

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeBody, decodeJson, encodeAsciiBatch, encodeBatch } from './codec.js';
-import type { Connector, Departure } from './connector.js';
+import { type Connector, Departed } from './connector.js';
 import { errorReply } from './core.js';
 import { type BayeuxError, bayeuxError } from './errors.js';
 
@@ -75,7 +75,7 @@ export class HttpTransport {
     }
     const decoded = decodeBody(body, req.headers['content-type']);
     if (!decoded.ok) return sendError(res, 400, decoded.error);
-    const replies = await this.connector.respond(decoded.messages, 'long-polling', new ResponseGone(res));
+    const replies = await this.connector.respond(decoded.messages, 'long-polling', departureOf(res));
     if (res.destroyed) return;
     res.writeHead(200, { 'Content-Type': 'application/json;charset=utf-8', 'Cache-Control': 'no-cache, no-store' });
     res.end(encodeAsciiBatch(replies));
@@ -93,7 +93,7 @@ export class HttpTransport {
     if (Buffer.byteLength(message) > this.options.maxBodyBytes) return sendError(res, 413, bayeuxError('body_too_large'));
     const decoded = decodeJson(message);
     const replies = decoded.ok
-      ? await this.connector.respond(decoded.messages, 'callback-polling', new ResponseGone(res))
+      ? await this.connector.respond(decoded.messages, 'callback-polling', departureOf(res))
       : [errorReply({}, decoded.error)];
     if (res.destroyed) return;
     // [HTTP-6] A comment prefix and nosniff stop the response being read as anything but script.
@@ -106,31 +106,13 @@ export class HttpTransport {
   }
 }
 
-/**
- * Fires if the client goes away before we answer, so a held connect lets go. One small object per
- * request with at most one listener (the connector's), instead of an AbortController.
- */
-class ResponseGone implements Departure {
-  aborted = false;
-  private listener: (() => void) | undefined;
-
-  constructor(private readonly res: ServerResponse) {
-    res.once('close', this.onClose);
-  }
-
-  private readonly onClose = (): void => {
-    if (this.res.writableFinished) return;
-    this.aborted = true;
-    this.listener?.();
-  };
-
-  addEventListener(_type: 'abort', listener: () => void): void {
-    this.listener = listener;
-  }
-
-  removeEventListener(_type: 'abort', listener: () => void): void {
-    if (this.listener === listener) this.listener = undefined;
-  }
+/** Fires if the client goes away before we answer, so a held connect lets go. */
+export function departureOf(res: ServerResponse): Departed {
+  const gone = new Departed();
+  res.once('close', () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  return gone;
 }
 
 /** Reads the body up to `limit` bytes; undefined when it is larger (the rest is not buffered). */

@@ -71,7 +71,7 @@ export interface KuiperServerOptions {
   /**
    * A held long-poll (or ack) connect that deliveries woke is answered no sooner than this long
    * after it arrived, so one polling client costs at most 1000 / pollPacingMs requests a second
-   * however busy its channels are. Default 50 ms; 0 turns pacing off.
+   * however busy its channels are. Default 100 ms; 0 turns pacing off.
    */
   pollPacingMs?: number;
   /** Extensions, in addition to the built-in ack, timesync and rate-limit ones. */

@@ -7,12 +7,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeJson } from './codec.js';
-import type { Connector } from './connector.js';
+import { type Connector, Departed } from './connector.js';
 import type { HeldConnect } from './core.js';
 import { BayeuxError, bayeuxError } from './errors.js';
 import { eventSourceTransport } from './eventsource-transport.js';
 import { foreverFrameTransport } from './forever-frame-transport.js';
-import { sendError } from './http-transport.js';
+import { departureOf, sendError } from './http-transport.js';
 import { createLogger } from './log.js';
 import { META, type Message } from './message.js';
 import { multipartTransport } from './multipart-transport.js';
@@ -70,12 +70,9 @@ export class StreamTransport {
     const only = decoded.messages.length === 1 ? decoded.messages[0] : undefined;
     if (only?.['channel'] !== META.connect) return sendError(res, 400, bayeuxError('message_invalid', 'connect'));
 
-    const gone = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) gone.abort();
-    });
+    const gone = departureOf(res);
     const result = await this.connector.process(decoded.messages, format.name);
-    if (gone.signal.aborted) return;
+    if (gone.aborted) return;
     req.socket.setNoDelay(true);
     res.writeHead(200, { ...STREAM_HEADERS, ...framing.headers });
     res.flushHeaders();
@@ -87,7 +84,7 @@ export class StreamTransport {
       res.end(framing.end);
       return;
     }
-    await new Stream(res, framing, this.connector, this.options.keepAliveMs, gone.signal).run(result.connect);
+    await new Stream(res, framing, this.connector, this.options.keepAliveMs, gone).run(result.connect);
   }
 }
 
@@ -107,7 +104,7 @@ class Stream {
     private readonly framing: StreamFraming,
     private readonly connector: Connector,
     private readonly keepAliveMs: number,
-    private readonly gone: AbortSignal,
+    private readonly gone: Departed,
   ) {}
 
   async run(connect: HeldConnect): Promise<void> {

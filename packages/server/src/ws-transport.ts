@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { decodeJson, encodeFrame } from './codec.js';
-import type { Connector } from './connector.js';
+import { type Connector, Departed } from './connector.js';
 import { errorReply } from './core.js';
 import { bayeuxError } from './errors.js';
 import { createLogger } from './log.js';
@@ -91,7 +91,7 @@ class WsConnection {
    * usually carries one session, and one Map costs less per idle connection than four.
    */
   private readonly slots = new Map<string, Slot>();
-  private readonly aborts = new AbortController();
+  private readonly departed = new Departed();
   /** Frames are handled one at a time so replies keep the order the client sent. */
   private chain: Promise<void> = Promise.resolve();
 
@@ -164,18 +164,18 @@ class WsConnection {
     const connect = result.connect;
     // A connect that arrives on a socket already closed is not held: holding it would release the
     // live connect of the socket the client has moved to.
-    if (!connect || this.aborts.signal.aborted) return;
+    if (!connect || this.departed.aborted) return;
     // [ACK-3] Ack sessions get deliveries only in connect replies (numbered batches), so the
     // connect ends when messages are queued, as on long-polling; others stream.
     const streaming = !(await this.connector.engine.isAck(connect.clientId));
-    if (this.aborts.signal.aborted) return;
+    if (this.departed.aborted) return;
     if (streaming) this.watch(connect.clientId);
     // The connect's own wait runs beside the stream; the next frame is not held up by it. A
     // streaming connect's final reply carries no deliveries: the flushes below are the queue's
     // one consumer on this socket, and each writes as soon as its take resolves (takes resolve in
     // the order issued), so deliveries keep queue order.
     this.connector
-      .hold(connect, this.aborts.signal, !streaming)
+      .hold(connect, this.departed, !streaming)
       .then((reply) => {
         if (reply) this.send(reply);
       })
@@ -212,7 +212,7 @@ class WsConnection {
   private watch(clientId: string): void {
     // A frame handled after the socket closed must not steal the session's watcher (and with it
     // the deliveries) from the socket the client reconnected on.
-    if (this.aborts.signal.aborted) return;
+    if (this.departed.aborted) return;
     const slot = this.slot(clientId);
     const run = slot.flush;
     slot.unwatch = this.connector.engine.watch(clientId, () => onNextTurn(run));
@@ -246,7 +246,7 @@ class WsConnection {
   closed(): void {
     // Held connects let go without a reply; the sessions stay until pruned, so a client that
     // reconnects within maxInterval finds its subscriptions and queued messages intact.
-    this.aborts.abort();
+    this.departed.abort();
     for (const slot of this.slots.values()) slot.unwatch?.();
     this.slots.clear();
   }

@@ -1,0 +1,32 @@
+// Departed: the one-object replacement for an AbortController that transports hand to holds.
+import { describe, expect, it } from 'vitest';
+import { Departed } from '../src/connector.js';
+
+describe('Departed', () => {
+  it('calls each listener still registered once, on the first abort only', () => {
+    const gone = new Departed();
+    const calls: string[] = [];
+    const a = (): void => void calls.push('a');
+    const b = (): void => void calls.push('b');
+    const c = (): void => void calls.push('c');
+    gone.addEventListener('abort', a);
+    gone.addEventListener('abort', b);
+    gone.addEventListener('abort', c);
+    gone.removeEventListener('abort', b);
+    expect(gone.aborted).toBe(false);
+    gone.abort();
+    gone.abort();
+    expect(gone.aborted).toBe(true);
+    expect(calls).toEqual(['a', 'c']);
+  });
+
+  it('forgets a lone listener that was removed', () => {
+    const gone = new Departed();
+    let called = 0;
+    const listener = (): void => void called++;
+    gone.addEventListener('abort', listener);
+    gone.removeEventListener('abort', listener);
+    gone.abort();
+    expect(called).toBe(0);
+  });
+});
