@@ -25,6 +25,7 @@ import { newClientId } from './memory-engine.js';
 import type { Message } from './message.js';
 import { type Reply, StoredMessages, channelsAdded, list, overflows, removals, strings } from './redis-replies.js';
 import * as S from './redis-scripts.js';
+import { TakeCoalescer } from './redis-takes.js';
 import { WakeBus } from './redis-wake.js';
 
 const log = createLogger('redis');
@@ -60,6 +61,7 @@ export class RedisEngine implements Engine {
   private readonly held = new Map<string, number>();
   private readonly ackCache = new Map<string, boolean>();
   private readonly stored = new StoredMessages();
+  private readonly takes = new TakeCoalescer((ids) => this.run(S.TAKE, ids));
   private snapshot: EngineStats = { clients: 0, channels: 0, subscriptions: 0 };
   private leaseMs = 5000;
 
@@ -253,7 +255,7 @@ export class RedisEngine implements Engine {
   }
 
   async take(clientId: string): Promise<Message[]> {
-    return this.stored.decode(await this.run(S.TAKE, [clientId]));
+    return this.stored.decode(await this.takes.take(clientId));
   }
 
   async setAck(clientId: string, enabled: boolean): Promise<void> {

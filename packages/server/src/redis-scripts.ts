@@ -196,15 +196,22 @@ notify(ARGV[2], st.wake, st.removedIds, {}, '')
 return { st.over, st.removed }
 `);
 
-/** ARGV: P, id. Everything queued, oldest first; the queue is left empty. */
+/**
+ * ARGV: P, id... For each id in turn, everything queued, oldest first; the queue is left empty.
+ * One call for all the takes of a turn (REDIS-7).
+ */
 export const TAKE = script('take', `
-local q = P .. 'q:' .. ARGV[2]
-local items = redis.call('LRANGE', q, 0, -1)
-if #items > 0 then
-  redis.call('DEL', q)
-  redis.call('HSET', P .. 's:' .. ARGV[2], 'b', 0)
+local out = {}
+for i = 2, #ARGV do
+  local q = P .. 'q:' .. ARGV[i]
+  local items = redis.call('LRANGE', q, 0, -1)
+  if #items > 0 then
+    redis.call('DEL', q)
+    redis.call('HSET', P .. 's:' .. ARGV[i], 'b', 0)
+  end
+  out[#out + 1] = items
 end
-return items
+return out
 `);
 
 /**

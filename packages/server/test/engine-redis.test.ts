@@ -165,6 +165,26 @@ describe('RedisEngine: two nodes on one prefix', () => {
     expect(keys.filter((k) => !k.endsWith('nsubs') && !k.endsWith('lock:sweep'))).toEqual([]);
     expect(await redis.get(`${p}nsubs`)).toBe('0');
   });
+
+  it('[REDIS-7] takes issued in one turn are one script call, and each session gets its own queue', async () => {
+    const { a, b } = await nodes();
+    const ids = await Promise.all(Array.from({ length: 50 }, () => a.createSession()));
+    await Promise.all(ids.map((id, i) => a.subscribe(id, i % 2 === 0 ? '/even' : '/odd')));
+    await b.publish({ channel: '/even', data: 'e1' });
+    await b.publish({ channel: '/odd', data: 'o1' });
+    await b.publish({ channel: '/even', data: 'e2' });
+    const cmd = (b as unknown as { cmd: { evalsha: (...args: unknown[]) => unknown } }).cmd;
+    const evalsha = vi.spyOn(cmd, 'evalsha');
+    // Every session twice in the same turn: the second take gets what came since (nothing).
+    const taken = await Promise.all([...ids, ...ids].map((id) => b.take(id)));
+    expect(evalsha).toHaveBeenCalledTimes(1);
+    evalsha.mockRestore();
+    ids.forEach((_, i) => {
+      expect(taken[i]?.map((m) => m.data)).toEqual(i % 2 === 0 ? ['e1', 'e2'] : ['o1']);
+      expect(taken[ids.length + i]).toEqual([]);
+    });
+    expect(await a.take(ids[0] as string)).toEqual([]);
+  });
 });
 
 describe('RedisEngine without Redis', () => {
