@@ -33,51 +33,83 @@ export interface ConnectPacing {
   pollPacingMs?: number;
 }
 
-/**
- * What a hold needs of an AbortSignal: `Departed` below, or an AbortSignal itself.
- */
-export interface Departure {
-  readonly aborted: boolean;
-  addEventListener(type: 'abort', listener: () => void): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
-}
+/** Told when a client went away: a function, or an object (a hold) with `handleEvent`. */
+export type DepartureListener = (() => void) | { handleEvent(): void };
 
 /**
  * Tells holds that their client went away. Transports make one per request or socket instead of
  * an AbortController: that is an EventTarget, whose listeners cost ~3% of a long-poll's CPU and
  * a few hundred bytes per idle WebSocket session. A socket usually has one listener at a time.
  */
-export class Departed implements Departure {
+export class Departed {
   aborted = false;
-  private listeners: (() => void) | Set<() => void> | undefined;
+  private listeners: DepartureListener | Set<DepartureListener> | undefined;
 
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
     const listeners = this.listeners;
     this.listeners = undefined;
-    if (typeof listeners === 'function') listeners();
-    else if (listeners) for (const listener of listeners) listener();
+    if (listeners instanceof Set) for (const listener of listeners) call(listener);
+    else if (listeners) call(listeners);
   }
 
-  addEventListener(_type: 'abort', listener: () => void): void {
+  addEventListener(_type: 'abort', listener: DepartureListener): void {
     const current = this.listeners;
     if (current === undefined) this.listeners = listener;
-    else if (typeof current === 'function') this.listeners = new Set([current, listener]);
-    else current.add(listener);
+    else if (current instanceof Set) current.add(listener);
+    else this.listeners = new Set([current, listener]);
   }
 
-  removeEventListener(_type: 'abort', listener: () => void): void {
+  removeEventListener(_type: 'abort', listener: DepartureListener): void {
     const current = this.listeners;
     if (current === listener) this.listeners = undefined;
-    else if (typeof current === 'object') current.delete(listener);
+    else if (current instanceof Set) current.delete(listener);
   }
+}
+
+const call = (listener: DepartureListener): void => (typeof listener === 'function' ? listener() : listener.handleEvent());
+
+/** Where a hold's answer goes: deliveries then the connect reply, or undefined when aborted. */
+export interface AnswerSink {
+  answer(messages: Message[] | undefined): void;
+  fail(err: unknown): void;
+}
+
+/**
+ * One held /meta/connect. A record with its state in fields, whose timers call one static
+ * function with the record as argument: an idle WebSocket session keeps its hold for `timeout`,
+ * and six closures, their contexts and two promises per hold cost ~1 KiB of heap each.
+ */
+class Hold {
+  done = false;
+  woken = false;
+  arrived = 0;
+  timer: NodeJS.Timeout | undefined;
+  unwatch: (() => void) | undefined;
+
+  constructor(
+    readonly connector: Connector,
+    readonly connect: HeldConnect,
+    readonly signal: Departed | undefined,
+    readonly takeQueued: boolean,
+    readonly sink: AnswerSink,
+  ) {}
+
+  /** The client went away (Departed listener protocol). */
+  handleEvent(): void {
+    this.connector.finish(this, true);
+  }
+}
+
+function releaseHold(hold: Hold): void {
+  hold.connector.finish(hold, false);
 }
 
 export class Connector {
   /** The held connect of each session on this node: a second connect releases the first. */
-  private readonly held = new Map<string, () => void>();
-  /** Holds not yet resolved, so shutdown can wait for the answers it forces. */
+  private readonly held = new Map<string, Hold>();
+  /** Answers being computed, so shutdown can wait for the ones it forces. */
   private readonly pending = new Set<Promise<unknown>>();
 
   private readonly batchDelayMs: number;
@@ -101,7 +133,7 @@ export class Connector {
    * waiting for deliveries when the batch holds a connect. If `signal` aborts (the client went
    * away) the queued messages stay queued for the next connect: nothing is lost.
    */
-  async respond(raws: readonly RawMessage[], transport: string, signal?: Departure): Promise<Message[]> {
+  async respond(raws: readonly RawMessage[], transport: string, signal?: Departed): Promise<Message[]> {
     const result = await this.process(raws, transport);
     if (!result.connect) return result.replies;
     const delivered = await this.hold(result.connect, signal);
@@ -116,59 +148,72 @@ export class Connector {
    * the reply comes alone: the stream is the queue's one consumer, so its flushes keep the order
    * (a take here could resolve between two of its flushes and reorder them).
    */
-  hold(connect: HeldConnect, signal?: Departure, wakeOnQueue = true): Promise<Message[] | undefined> {
+  hold(connect: HeldConnect, signal?: Departed, wakeOnQueue = true): Promise<Message[] | undefined> {
+    return new Promise((resolve, reject) => this.holdInto(connect, signal, wakeOnQueue, { answer: resolve, fail: reject }));
+  }
+
+  /** `hold` without a promise per held connect: the answer goes to `sink` (a WebSocket connection). */
+  holdInto(connect: HeldConnect, signal: Departed | undefined, wakeOnQueue: boolean, sink: AnswerSink): void {
     const { clientId } = connect;
-    const engine = this.engine;
     // [CONN-3] One held connect per session: the older one is answered now.
-    this.held.get(clientId)?.();
-    engine.connectOpened(clientId);
-    const answer = new Promise<Message[] | undefined>((resolve) => {
-      let done = false;
-      let timer: NodeJS.Timeout | undefined;
-      let unwatch: () => void = () => {};
-      const finish = (aborted: boolean): void => {
-        if (done) return;
-        done = true;
-        if (timer) clearTimeout(timer);
-        unwatch();
-        signal?.removeEventListener('abort', onAbort);
-        if (this.held.get(clientId) === release) this.held.delete(clientId);
-        engine.connectClosed(clientId);
-        if (aborted) return resolve(undefined);
-        resolve(this.core.completeConnect(connect, wakeOnQueue));
-      };
-      const release = (): void => finish(false);
-      const onAbort = (): void => finish(true);
-      this.held.set(clientId, release);
-      if (signal?.aborted) return finish(true);
-      signal?.addEventListener('abort', onAbort);
-      if (connect.holdMs <= 0) return finish(false);
-      // Deliveries end the wait at once; coalescing happens naturally because everything queued by
-      // the time this microtask runs goes out in the same response.
-      // Streaming transports (websocket) flush deliveries themselves and keep the connect held.
-      if (wakeOnQueue) {
-        const arrived = performance.now();
-        let woken = false;
-        unwatch = engine.watch(clientId, () => {
-          if (woken) return;
-          woken = true;
-          // Whole milliseconds: Node keeps one timer list per distinct duration.
-          const delay = Math.max(this.batchDelayMs, Math.ceil(this.pollPacingMs - (performance.now() - arrived)));
-          if (delay > 0) setTimeout(release, delay);
-          else queueMicrotask(release);
-        });
-      }
-      if (!done) timer = setTimeout(release, connect.holdMs);
-    });
-    this.pending.add(answer);
-    const forget = (): void => void this.pending.delete(answer);
-    answer.then(forget, forget);
-    return answer;
+    const older = this.held.get(clientId);
+    if (older) this.finish(older, false);
+    this.engine.connectOpened(clientId);
+    const hold = new Hold(this, connect, signal, wakeOnQueue, sink);
+    this.held.set(clientId, hold);
+    if (signal?.aborted) return this.finish(hold, true);
+    signal?.addEventListener('abort', hold);
+    if (connect.holdMs <= 0) return this.finish(hold, false);
+    // Streaming transports (websocket) flush deliveries themselves and keep the connect held.
+    if (wakeOnQueue) {
+      hold.arrived = performance.now();
+      hold.unwatch = this.engine.watch(clientId, () => this.woken(hold));
+    }
+    if (!hold.done) hold.timer = setTimeout(releaseHold, connect.holdMs, hold);
+  }
+
+  /** [CONN-8][CONN-9] Deliveries are queued: answer after the batch delay and the pacing. */
+  private woken(hold: Hold): void {
+    if (hold.woken || hold.done) return;
+    hold.woken = true;
+    const elapsed = performance.now() - hold.arrived;
+    // Whole milliseconds (Node keeps one timer list per distinct duration), never past the hold time.
+    const paced = Math.max(this.batchDelayMs, Math.ceil(this.pollPacingMs - elapsed));
+    const delay = Math.min(paced, Math.max(0, Math.ceil(hold.connect.holdMs - elapsed)));
+    if (delay <= 0) return void queueMicrotask(() => this.finish(hold, false));
+    if (hold.timer) clearTimeout(hold.timer);
+    hold.timer = setTimeout(releaseHold, delay, hold);
+  }
+
+  /** Ends a hold: aborted (nothing taken, the queue stays for the next connect) or answered. */
+  finish(hold: Hold, aborted: boolean): void {
+    if (hold.done) return;
+    hold.done = true;
+    if (hold.timer) clearTimeout(hold.timer);
+    hold.unwatch?.();
+    hold.signal?.removeEventListener('abort', hold);
+    const { clientId } = hold.connect;
+    if (this.held.get(clientId) === hold) this.held.delete(clientId);
+    this.engine.connectClosed(clientId);
+    if (aborted) return hold.sink.answer(undefined);
+    const completion = this.core.completeConnect(hold.connect, hold.takeQueued);
+    this.pending.add(completion);
+    completion.then(
+      (messages) => {
+        this.pending.delete(completion);
+        hold.sink.answer(messages);
+      },
+      (err: unknown) => {
+        this.pending.delete(completion);
+        hold.sink.fail(err);
+      },
+    );
   }
 
   /** Answers the session's held connect now, if it has one on this node. */
   release(clientId: string): void {
-    this.held.get(clientId)?.();
+    const hold = this.held.get(clientId);
+    if (hold) this.finish(hold, false);
   }
 
   /**
@@ -177,7 +222,7 @@ export class Connector {
    * reply that never leaves would be lost to the whole cluster.
    */
   async releaseAll(): Promise<void> {
-    for (const release of [...this.held.values()]) release();
+    for (const hold of [...this.held.values()]) this.finish(hold, false);
     await Promise.allSettled([...this.pending]);
   }
 }

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { decodeJson, encodeFrame } from './codec.js';
-import { type Connector, Departed } from './connector.js';
+import { type AnswerSink, type Connector, Departed } from './connector.js';
 import { errorReply } from './core.js';
 import { bayeuxError } from './errors.js';
 import { createLogger } from './log.js';
@@ -85,7 +85,7 @@ interface Slot {
 }
 
 /** One socket, possibly carrying several sessions (each with its own watcher). */
-class WsConnection {
+class WsConnection implements AnswerSink {
   /**
    * The sessions on this socket (handshaken or connected here), one small record each: a socket
    * usually carries one session, and one Map costs less per idle connection than four.
@@ -174,12 +174,7 @@ class WsConnection {
     // streaming connect's final reply carries no deliveries: the flushes below are the queue's
     // one consumer on this socket, and each writes as soon as its take resolves (takes resolve in
     // the order issued), so deliveries keep queue order.
-    this.connector
-      .hold(connect, this.departed, !streaming)
-      .then((reply) => {
-        if (reply) this.send(reply);
-      })
-      .catch((err: unknown) => log.error('connect failed', err));
+    this.connector.holdInto(connect, this.departed, !streaming, this);
   }
 
   /** Only live sessions count against the per-socket bound (disconnected or pruned ones do not). */
@@ -241,6 +236,15 @@ class WsConnection {
       this.forget(clientId);
       this.connector.release(clientId);
     }
+  }
+
+  /** AnswerSink: a held connect's answer (undefined when the socket closed first). */
+  answer(reply: Message[] | undefined): void {
+    if (reply) this.send(reply);
+  }
+
+  fail(err: unknown): void {
+    log.error('connect failed', err);
   }
 
   closed(): void {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, harness } from './core-harness.js';
+import { Departed } from '../src/connector.js';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -148,9 +149,9 @@ describe('sessions and connect', () => {
     h = harness();
     const sub = await h.handshake();
     await h.send({ channel: '/meta/subscribe', clientId: sub, subscription: '/q' });
-    const abort = new AbortController();
-    const held = h.connector.respond([{ channel: '/meta/connect', clientId: sub, connectionType: 'long-polling' }], 'long-polling', abort.signal);
-    abort.abort();
+    const gone = new Departed();
+    const held = h.connector.respond([{ channel: '/meta/connect', clientId: sub, connectionType: 'long-polling' }], 'long-polling', gone);
+    gone.abort();
     await held;
     await h.engine.publish({ channel: '/q', data: 1 });
     const replies = await h.send(connectNow(sub));

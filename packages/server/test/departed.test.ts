@@ -30,3 +30,14 @@ describe('Departed', () => {
     expect(called).toBe(0);
   });
 });
+
+describe('Departed with listener objects', () => {
+  it('calls handleEvent on an object listener, as holds register themselves', () => {
+    const gone = new Departed();
+    const hold = { calls: 0, handleEvent(): void { this.calls++; } };
+    gone.addEventListener('abort', hold);
+    gone.addEventListener('abort', () => {});
+    gone.abort();
+    expect(hold.calls).toBe(1);
+  });
+});
