@@ -138,7 +138,7 @@ export class Connector {
     if (!result.connect) return result.replies;
     const delivered = await this.hold(result.connect, signal);
     if (delivered === undefined) return result.replies;
-    return [...result.replies, ...delivered];
+    return result.replies.length === 0 ? delivered : [...result.replies, ...delivered];
   }
 
   /**

@@ -77,8 +77,15 @@ export class HttpTransport {
     if (!decoded.ok) return sendError(res, 400, decoded.error);
     const replies = await this.connector.respond(decoded.messages, 'long-polling', departureOf(res));
     if (res.destroyed) return;
-    res.writeHead(200, { 'Content-Type': 'application/json;charset=utf-8', 'Cache-Control': 'no-cache, no-store' });
-    res.end(encodeAsciiBatch(replies));
+    const out = encodeAsciiBatch(replies);
+    // [HTTP-10] A length, not chunked framing (which writeHead alone would choose): one write, and
+    // less for the client to parse. The body is ASCII, so its length in bytes is its length.
+    res.writeHead(200, {
+      'Content-Type': 'application/json;charset=utf-8',
+      'Cache-Control': 'no-cache, no-store',
+      'Content-Length': out.length,
+    });
+    res.end(out);
   }
 
   private async callbackPolling(_req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -97,12 +104,14 @@ export class HttpTransport {
       : [errorReply({}, decoded.error)];
     if (res.destroyed) return;
     // [HTTP-6] A comment prefix and nosniff stop the response being read as anything but script.
+    const body = `/**/${callback}(${encodeBatch(replies)});`;
     res.writeHead(decoded.ok ? 200 : 400, {
       'Content-Type': 'text/javascript;charset=utf-8',
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-cache, no-store',
+      'Content-Length': Buffer.byteLength(body),
     });
-    res.end(`/**/${callback}(${encodeBatch(replies)});`);
+    res.end(body);
   }
 }
 
@@ -138,13 +147,18 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string | 
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (over) return resolve(undefined);
+      // A poll's body comes in one chunk: no copy to concatenate it.
+      resolve((chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString('utf8'));
+    });
     req.on('error', reject);
   });
 }
 
 export function sendError(res: ServerResponse, status: number, error: BayeuxError): void {
   if (res.headersSent) return void res.end();
-  res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8' });
-  res.end(encodeBatch([errorReply({}, error)]));
+  const body = encodeBatch([errorReply({}, error)]);
+  res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
 }
