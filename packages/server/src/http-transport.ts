@@ -46,6 +46,9 @@ export function applyCors(
   return true;
 }
 
+/** Request targets are paths; the origin they are parsed against never matters. */
+export const BASE_URL = 'http://localhost';
+
 /** JavaScript identifiers, optionally dotted (`jQuery123.cb`): nothing that could inject script. */
 export const JSONP_NAME = /^[A-Za-z_$][\w$]{0,127}(?:\.[A-Za-z_$][\w$]{0,127}){0,4}$/;
 
@@ -60,7 +63,7 @@ export class HttpTransport {
   /** `url` may be left out for a POST (its body is all that is read). */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL | undefined): Promise<void> {
     if (req.method === 'POST') return this.longPolling(req, res);
-    if (req.method === 'GET') return this.callbackPolling(req, res, url ?? new URL(req.url ?? '/', 'http://localhost'));
+    if (req.method === 'GET') return this.callbackPolling(req, res, url ?? new URL(req.url ?? '/', BASE_URL));
     res.writeHead(405, { Allow: 'GET, POST, OPTIONS', 'Content-Type': 'text/plain' }).end('method not allowed');
   }
 
@@ -78,14 +81,8 @@ export class HttpTransport {
     const replies = await this.connector.respond(decoded.messages, 'long-polling', departureOf(res));
     if (res.destroyed) return;
     const out = encodeAsciiBatch(replies);
-    // [HTTP-10] A length, not chunked framing (which writeHead alone would choose): one write, and
-    // less for the client to parse. The body is ASCII, so its length in bytes is its length.
-    res.writeHead(200, {
-      'Content-Type': 'application/json;charset=utf-8',
-      'Cache-Control': 'no-cache, no-store',
-      'Content-Length': out.length,
-    });
-    res.end(out);
+    // The body is ASCII (HTTP-8), so its length in bytes is its length.
+    sendBody(res, 200, { 'Content-Type': 'application/json;charset=utf-8', 'Cache-Control': 'no-cache, no-store' }, out, out.length);
   }
 
   private async callbackPolling(_req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -104,14 +101,8 @@ export class HttpTransport {
       : [errorReply({}, decoded.error)];
     if (res.destroyed) return;
     // [HTTP-6] A comment prefix and nosniff stop the response being read as anything but script.
-    const body = `/**/${callback}(${encodeBatch(replies)});`;
-    res.writeHead(decoded.ok ? 200 : 400, {
-      'Content-Type': 'text/javascript;charset=utf-8',
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'no-cache, no-store',
-      'Content-Length': Buffer.byteLength(body),
-    });
-    res.end(body);
+    const headers = { 'Content-Type': 'text/javascript;charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache, no-store' };
+    sendBody(res, decoded.ok ? 200 : 400, headers, `/**/${callback}(${encodeBatch(replies)});`);
   }
 }
 
@@ -158,7 +149,14 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string | 
 
 export function sendError(res: ServerResponse, status: number, error: BayeuxError): void {
   if (res.headersSent) return void res.end();
-  const body = encodeBatch([errorReply({}, error)]);
-  res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  sendBody(res, status, { 'Content-Type': 'application/json;charset=utf-8' }, encodeBatch([errorReply({}, error)]));
+}
+
+/**
+ * [HTTP-10] A whole answer with its length: writeHead() followed by end(body) would otherwise be
+ * framed as chunked (length line, body, terminating chunk) for the client to take apart.
+ */
+function sendBody(res: ServerResponse, status: number, headers: Record<string, string>, body: string, bytes = Buffer.byteLength(body)): void {
+  res.writeHead(status, { ...headers, 'Content-Length': bytes });
   res.end(body);
 }

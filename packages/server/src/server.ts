@@ -18,7 +18,7 @@ import { type OriginCheck, originAllowed } from './origin.js';
 import { type RateLimit, rateLimitExtension } from './rate-limit-extension.js';
 import { type Authorizer, Authorizers, type SecurityPolicy } from './security.js';
 import { timesyncExtension } from './timesync-extension.js';
-import { HttpTransport, applyCors, sendError } from './http-transport.js';
+import { BASE_URL, HttpTransport, applyCors, sendError } from './http-transport.js';
 import { createLogger } from './log.js';
 import { MemoryEngine } from './memory-engine.js';
 import type { Message } from './message.js';
@@ -262,22 +262,19 @@ export class KuiperServer {
     const raw = req.url ?? '/';
     // A poll POSTs to the bare mount path: the busiest request there is needs no URL parsing
     // (2% of a long-poll's CPU). Anything else (a query, dot segments, escapes) is parsed.
-    if (req.method === 'POST' && this.owns(raw)) {
-      if (applyCors(req, res, this.corsAllowed, this.corsAny)) return true;
-      this.serve(this.http.handle(req, res, undefined), res);
-      return true;
+    const url = req.method === 'POST' && this.owns(raw) ? undefined : new URL(raw, BASE_URL);
+    if (url) {
+      if (this.serveStats && url.pathname === '/_kuiper/stats' && req.method === 'GET') {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+        res.end(JSON.stringify(this.stats()));
+        return true;
+      }
+      if (!this.owns(url.pathname)) return false;
     }
-    const url = new URL(raw, 'http://localhost');
-    if (this.serveStats && url.pathname === '/_kuiper/stats' && req.method === 'GET') {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
-      res.end(JSON.stringify(this.stats()));
-      return true;
-    }
-    if (!this.owns(url.pathname)) return false;
     if (applyCors(req, res, this.corsAllowed, this.corsAny)) return true;
     // [STREAM-2] GETs naming a streaming transport open a stream; every other request is HTTP-*.
-    const transport = StreamTransport.wants(req, url) ? this.streams : this.http;
-    this.serve(transport.handle(req, res, url), res);
+    const handled = url && StreamTransport.wants(req, url) ? this.streams.handle(req, res, url) : this.http.handle(req, res, url);
+    this.serve(handled, res);
     return true;
   }
 
@@ -292,7 +289,7 @@ export class KuiperServer {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = new URL(req.url ?? '/', BASE_URL);
     if (!this.owns(url.pathname)) return false;
     if (!this.transports.includes('websocket')) {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
