@@ -4,7 +4,8 @@
  * only collects under allocation pressure, which an idle server never has: RSS stays at its peak
  * for as long as the process lives (measured: 150 MiB with 5,000 sessions, still 150 MiB 30 s
  * after all of them were pruned; a full collection brings it back to 97 MiB, baseline 89 MiB).
- * Once such a wave is over, one full collection is run, at most once per `minGapMs`.
+ * Once such a wave is over, full collections are run (right away and at a few follow-ups), for
+ * at most one wave per `minGapMs`.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

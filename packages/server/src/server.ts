@@ -57,8 +57,9 @@ export interface KuiperServerOptions {
   /** Serve `GET /_kuiper/stats` as JSON. Default false. */
   stats?: boolean;
   /**
-   * After a wave of at least 1,000 departed sessions (and more than remain), run one full garbage
-   * collection so RSS goes back down instead of staying at its peak (SWEEP-2). Default true.
+   * After a wave of at least 1,000 departed sessions (and more than remain), run full garbage
+   * collections (right away, then 3, 6 and 12 s later) so RSS goes back down instead of staying at
+   * its peak (SWEEP-2). Default true.
    */
   reclaimMemory?: boolean;
   /** Interval between keep-alives on eventsource, forever-frame and multipart-mime streams, ms. Default 15000. */
