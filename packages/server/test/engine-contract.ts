@@ -12,7 +12,8 @@ export interface OpenedEngine {
 /** Makes a fresh, unstarted engine. Engines made by one factory call share no state with others'. */
 export type EngineFactory = () => Engine;
 
-const DEFAULTS: Omit<EngineOptions, 'onEvent'> = {
+/** Engine options for tests: generous bounds, a sweep that never runs unless a test asks. */
+export const ENGINE_DEFAULTS: Omit<EngineOptions, 'onEvent'> = {
   maxInterval: 10_000,
   interval: 0,
   sweepIntervalMs: 60_000,
@@ -30,7 +31,7 @@ export function engineContract(label: string, factory: EngineFactory): void {
     async function open(options: Partial<EngineOptions> = {}): Promise<OpenedEngine> {
       const engine = factory();
       const events: EngineEvent[] = [];
-      engine.start({ ...DEFAULTS, ...options, onEvent: (e) => events.push(e) });
+      engine.start({ ...ENGINE_DEFAULTS, ...options, onEvent: (e) => events.push(e) });
       opened.push(engine);
       await engine.ready?.();
       return { engine, events };

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent, EngineOptions } from '../src/engine.js';
 import { RedisEngine } from '../src/redis-engine.js';
-import { engineContract } from './engine-contract.js';
+import { ENGINE_DEFAULTS, engineContract } from './engine-contract.js';
 import { REDIS_URL, countKeys, deletePrefix, randomPrefix, requireRedis } from './helpers/redis.js';
 
 const prefixes: string[] = [];
@@ -32,16 +32,7 @@ describe('RedisEngine: two nodes on one prefix', () => {
     const events: EngineEvent[] = [];
     const make = (): RedisEngine => {
       const engine = new RedisEngine({ url: REDIS_URL, prefix: p });
-      engine.start({
-        maxInterval: 10_000,
-        interval: 0,
-        sweepIntervalMs: 60_000,
-        maxQueue: 10_000,
-        maxQueueBytes: 1 << 24,
-        overflow: 'drop-oldest',
-        ...options,
-        onEvent: (e) => events.push(e),
-      });
+      engine.start({ ...ENGINE_DEFAULTS, ...options, onEvent: (e) => events.push(e) });
       engines.push(engine);
       return engine;
     };

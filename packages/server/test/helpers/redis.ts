@@ -34,36 +34,35 @@ export async function requireRedis(): Promise<void> {
   redis.disconnect();
 }
 
-/** Deletes every key under `prefix` (SCAN + DEL), so a test run leaves Redis as it found it. */
-export async function deletePrefix(prefix: string): Promise<number> {
+/** Calls `onKeys` with each SCAN batch of the keys under `prefix`, on one short-lived connection. */
+async function scanPrefix(prefix: string, onKeys: (redis: Redis, keys: string[]) => Promise<void> | void): Promise<void> {
   const redis = await connection();
   let cursor = '0';
-  let deleted = 0;
   try {
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
       cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys);
+      if (keys.length > 0) await onKeys(redis, keys);
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
   }
+}
+
+/** Deletes every key under `prefix` (SCAN + DEL), so a test run leaves Redis as it found it. */
+export async function deletePrefix(prefix: string): Promise<number> {
+  let deleted = 0;
+  await scanPrefix(prefix, async (redis, keys) => {
+    deleted += await redis.del(...keys);
+  });
   return deleted;
 }
 
 /** How many keys live under `prefix` (to check that cleanup and removal leave nothing behind). */
 export async function countKeys(prefix: string): Promise<number> {
-  const redis = await connection();
-  let cursor = '0';
   let count = 0;
-  try {
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      count += keys.length;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await scanPrefix(prefix, (_redis, keys) => {
+    count += keys.length;
+  });
   return count;
 }
