@@ -1,92 +1,41 @@
 // The harness's own few words with Redis for the two-node case: is it there (PING), which local
-// redis-server process it is (to read its CPU), and deleting a run's keys afterwards. A little RESP
-// over node:net rather than a client library: the harness needs no more, and the Redis clients in
-// the tree belong to the server package (ioredis) and to faye-redis (redis 3), not to bench/.
+// redis-server process it is (to read its CPU), and deleting a run's keys afterwards, through
+// ioredis (the client the Kuiper server uses), one short-lived connection per use.
 import { readdirSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { Redis } from 'ioredis';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-type Reply = string | number | null | Reply[];
 
 /** The URL with any password taken out, for logs and the report. */
 export function shownUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//');
 }
 
-/** One RESP value from buf at `at`: [value, next offset], or undefined when more bytes are needed. */
-function parse(buf: Buffer, at: number): [Reply | Error, number] | undefined {
-  const eol = buf.indexOf('\r\n', at);
-  if (eol === -1) return undefined;
-  const line = buf.toString('utf8', at + 1, eol);
-  const next = eol + 2;
-  switch (String.fromCharCode(buf[at] ?? 0)) {
-    case '+':
-      return [line, next];
-    case '-':
-      return [new Error(line), next];
-    case ':':
-      return [Number(line), next];
-    case '$': {
-      const len = Number(line);
-      if (len < 0) return [null, next];
-      return buf.length < next + len + 2 ? undefined : [buf.toString('utf8', next, next + len), next + len + 2];
-    }
-    case '*': {
-      const items: Reply[] = [];
-      let pos = next;
-      for (let i = 0; i < Number(line); i++) {
-        const item = parse(buf, pos);
-        if (!item || item[0] instanceof Error) return item;
-        items.push(item[0]);
-        pos = item[1];
-      }
-      return [items, pos];
-    }
-    default:
-      return [new Error(`unexpected reply from Redis: ${line.slice(0, 40)}`), buf.length];
-  }
-}
-
-/** Sends the commands (after AUTH/SELECT from the URL) on a fresh connection; resolves with their replies. */
-function send(url: string, commands: string[][], timeoutMs = 2000): Promise<Reply[]> {
-  const u = new URL(url);
-  if (u.protocol !== 'redis:') return Promise.reject(new Error(`the harness speaks plain redis:// only, not ${u.protocol}`));
-  const setup: string[][] = [];
-  if (u.password) setup.push(u.username ? ['AUTH', decodeURIComponent(u.username), decodeURIComponent(u.password)] : ['AUTH', decodeURIComponent(u.password)]);
-  if (u.pathname.length > 1) setup.push(['SELECT', u.pathname.slice(1)]);
-  const all = [...setup, ...commands];
-  const wire = all.map((c) => `*${c.length}\r\n${c.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`).join('');
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 6379) });
-    const fail = (err: Error): void => {
-      socket.destroy();
-      reject(err);
-    };
-    socket.setTimeout(timeoutMs, () => fail(new Error(`no answer within ${timeoutMs} ms`)));
-    socket.on('error', fail);
-    socket.on('connect', () => socket.write(wire));
-    let buf = Buffer.alloc(0);
-    let at = 0;
-    const replies: Reply[] = [];
-    socket.on('data', (chunk: Buffer) => {
-      buf = Buffer.concat([buf, chunk]);
-      for (let r = parse(buf, at); r; r = parse(buf, at)) {
-        if (r[0] instanceof Error) return fail(r[0]);
-        replies.push(r[0]);
-        at = r[1];
-      }
-      if (replies.length < all.length) return;
-      socket.end();
-      resolve(replies.slice(setup.length));
-    });
+/** Runs `use` on a fresh connection that gives up at once instead of retrying, then closes it. */
+async function withRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // The socket's own error (ECONNREFUSED …) says more than ioredis's "Connection is closed.".
+  let cause: Error | undefined;
+  redis.on('error', (err: Error) => {
+    cause ??= err;
   });
+  try {
+    await redis.connect().catch((err: unknown) => {
+      throw cause ?? err;
+    });
+    return await use(redis);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Why Redis cannot be used at `url`, or undefined when it answers PING. */
 export async function redisProblem(url: string): Promise<string | undefined> {
+  // faye-redis (on the redis 3 client) speaks plain redis:// only: no TLS.
+  const protocol = new URL(url).protocol;
+  if (protocol !== 'redis:') return `the harness speaks plain redis:// only, not ${protocol}`;
   try {
-    const [pong] = await send(url, [['PING']]);
+    const pong = await withRedis(url, (redis) => redis.ping());
     return pong === 'PONG' ? undefined : `PING answered ${JSON.stringify(pong)}`;
   } catch (err) {
     return err instanceof Error ? err.message || String(err) : String(err);
@@ -94,17 +43,17 @@ export async function redisProblem(url: string): Promise<string | undefined> {
 }
 
 /** Deletes every key starting with `prefix` (generated by the harness: no glob characters in it). */
-export async function deleteKeys(url: string, prefix: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [page] = await send(url, [['SCAN', cursor, 'MATCH', `${prefix}*`, 'COUNT', '1000']]);
-    const [next, keys] = Array.isArray(page) ? page : [];
-    cursor = typeof next === 'string' ? next : '0';
-    const names = Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
-    if (names.length > 0) deleted += Number((await send(url, [['DEL', ...names]]))[0] ?? 0);
-  } while (cursor !== '0');
-  return deleted;
+export function deleteKeys(url: string, prefix: string): Promise<number> {
+  return withRedis(url, async (redis) => {
+    let cursor = '0';
+    let deleted = 0;
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
+    return deleted;
+  });
 }
 
 /**
