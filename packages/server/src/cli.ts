@@ -5,8 +5,8 @@
  *                [--redis redis://127.0.0.1:6379] [--redis-prefix kuiper:]
  */
 import { parseArgs } from 'node:util';
-import { createLogger } from './log.js';
-import { RedisEngine } from './redis-engine.js';
+import { createLogger } from './core/log.js';
+import { RedisEngine } from './engines/redis/engine.js';
 import { ALL_CONNECTION_TYPES, type ConnectionType, createKuiperServer } from './server.js';
 
 const log = createLogger('cli');

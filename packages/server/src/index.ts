@@ -1,10 +1,10 @@
 export { createKuiperServer, KuiperServer, ALL_CONNECTION_TYPES, DEFAULT_SERVER_LIMITS } from './server.js';
 export type { KuiperServerOptions, KuiperLimits, ConnectionType, ListenOptions, KuiperEventMap } from './server.js';
-export { BayeuxCore, errorReply, DEFAULT_LIMITS } from './core.js';
-export type { ServiceHandler, ServiceContext, ProcessResult, HeldConnect, CoreOptions, CoreLimits } from './core.js';
-export { MemoryEngine } from './memory-engine.js';
-export { RedisEngine } from './redis-engine.js';
-export type { RedisEngineOptions } from './redis-engine.js';
+export { BayeuxCore, errorReply, DEFAULT_LIMITS } from './core/core.js';
+export type { ServiceHandler, ServiceContext, ProcessResult, HeldConnect, CoreOptions, CoreLimits } from './core/core.js';
+export { MemoryEngine } from './engines/memory.js';
+export { RedisEngine } from './engines/redis/engine.js';
+export type { RedisEngineOptions } from './engines/redis/engine.js';
 export type {
   Engine,
   EngineEvent,
@@ -14,16 +14,16 @@ export type {
   ChannelListener,
   OverflowPolicy,
   AckBatch,
-} from './engine.js';
-export { BayeuxError, bayeuxError, ERROR_CODES } from './errors.js';
-export type { ErrorName } from './errors.js';
-export { ExtensionPipeline, reject } from './extension.js';
-export type { Extension, ExtensionContext, Rejection, IncomingResult } from './extension.js';
-export { ackExtension } from './ack-extension.js';
-export { timesyncExtension } from './timesync-extension.js';
-export { rateLimitExtension } from './rate-limit-extension.js';
-export type { RateLimit } from './rate-limit-extension.js';
-export { Authorizers } from './security.js';
+} from './core/engine.js';
+export { BayeuxError, bayeuxError, ERROR_CODES } from './core/errors.js';
+export type { ErrorName } from './core/errors.js';
+export { ExtensionPipeline, reject } from './core/extension.js';
+export type { Extension, ExtensionContext, Rejection, IncomingResult } from './core/extension.js';
+export { ackExtension } from './extensions/ack.js';
+export { timesyncExtension } from './extensions/timesync.js';
+export { rateLimitExtension } from './extensions/rate-limit.js';
+export type { RateLimit } from './extensions/rate-limit.js';
+export { Authorizers } from './core/security.js';
 export type {
   SecurityPolicy,
   SessionInfo,
@@ -32,10 +32,10 @@ export type {
   Authorizer,
   AuthorizerResult,
   AuthorizerOperation,
-} from './security.js';
-export type { OriginCheck } from './origin.js';
-export { decodeBody, decodeJson, decodeForm, checkMessage, encodeBatch } from './codec.js';
-export { isValidChannelName, matchingPatterns, patternMatches, channelKind } from './channel.js';
-export type { Message, Advice, RawMessage } from './message.js';
-export { createLogger, setLogLevel } from './log.js';
-export type { LogLevel, Logger } from './log.js';
+} from './core/security.js';
+export type { OriginCheck } from './transports/origin.js';
+export { decodeBody, decodeJson, decodeForm, checkMessage, encodeBatch } from './core/codec.js';
+export { isValidChannelName, matchingPatterns, patternMatches, channelKind } from './core/channel.js';
+export type { Message, Advice, RawMessage } from './core/message.js';
+export { createLogger, setLogLevel } from './core/log.js';
+export type { LogLevel, Logger } from './core/log.js';

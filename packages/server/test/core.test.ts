@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, harness } from './core-harness.js';
-import { Departed } from '../src/connector.js';
+import { Departed } from '../src/core/connector.js';
 
 let h: Harness;
 afterEach(() => h?.close());

@@ -1,6 +1,6 @@
 // Departed: the one-object replacement for an AbortController that transports hand to holds.
 import { describe, expect, it } from 'vitest';
-import { Departed } from '../src/connector.js';
+import { Departed } from '../src/core/connector.js';
 
 describe('Departed', () => {
   it('calls each listener still registered once, on the first abort only', () => {

@@ -1,8 +1,8 @@
 // The engine contract (SPEC: ENG-*, SESS-2, PUB-1, LIMIT-6, ACK-2, SWEEP-1): one suite that every
 // engine passes, registered by each engine's test file with its own factory.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Engine, EngineEvent, EngineOptions } from '../src/engine.js';
-import type { Message } from '../src/message.js';
+import type { Engine, EngineEvent, EngineOptions } from '../src/core/engine.js';
+import type { Message } from '../src/core/message.js';
 
 export interface OpenedEngine {
   engine: Engine;

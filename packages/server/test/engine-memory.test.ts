@@ -1,5 +1,5 @@
 // The engine contract against the in-memory engine (the default).
-import { MemoryEngine } from '../src/memory-engine.js';
+import { MemoryEngine } from '../src/engines/memory.js';
 import { engineContract } from './engine-contract.js';
 
 engineContract('memory', () => new MemoryEngine());

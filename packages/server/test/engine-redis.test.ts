@@ -2,8 +2,8 @@
 // on one prefix behave as two nodes of one cluster (SPEC: REDIS-*). Needs Redis (REDIS_URL).
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { EngineEvent, EngineOptions } from '../src/engine.js';
-import { RedisEngine } from '../src/redis-engine.js';
+import type { EngineEvent, EngineOptions } from '../src/core/engine.js';
+import { RedisEngine } from '../src/engines/redis/engine.js';
 import { ENGINE_DEFAULTS, engineContract } from './engine-contract.js';
 import { REDIS_URL, countKeys, deletePrefix, randomPrefix, requireRedis } from './helpers/redis.js';
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ackExtension } from '../src/ack-extension.js';
-import { ExtensionPipeline, reject } from '../src/extension.js';
-import { rateLimitExtension } from '../src/rate-limit-extension.js';
-import { timesyncExtension } from '../src/timesync-extension.js';
+import { ackExtension } from '../src/extensions/ack.js';
+import { ExtensionPipeline, reject } from '../src/core/extension.js';
+import { rateLimitExtension } from '../src/extensions/rate-limit.js';
+import { timesyncExtension } from '../src/extensions/timesync.js';
 import { type Harness, harness } from './core-harness.js';
 
 let h: Harness;

@@ -2,7 +2,7 @@
 // trickle, and rate-limited. The unit part drives the reclaimer's clock and collector; the server
 // part opens and disconnects 1,000 real sessions and watches the collector V8 exposes (global.gc).
 import { afterEach, describe, expect, it } from 'vitest';
-import { HeapReclaimer } from '../src/heap-reclaimer.js';
+import { HeapReclaimer } from '../src/adapters/heap-reclaimer.js';
 import { bayeux, Cleanup, eventually, rawHandshake, startServer, msgId } from './helpers/server.js';
 
 function reclaimer(live = 0): { r: HeapReclaimer; runs: () => number } {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Authorizers, type SecurityPolicy } from '../src/security.js';
+import { Authorizers, type SecurityPolicy } from '../src/core/security.js';
 import { type Harness, harness } from './core-harness.js';
 
 let h: Harness;

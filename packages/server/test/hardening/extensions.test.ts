@@ -2,8 +2,8 @@
 // on, a stopped message gets an error reply (never silence), and a failing hook cannot take a reply
 // away or crash the server.
 import { describe, it, expect, afterEach } from 'vitest';
-import type { Extension } from '../../src/extension.js';
-import { reject } from '../../src/extension.js';
+import type { Extension } from '../../src/core/extension.js';
+import { reject } from '../../src/core/extension.js';
 import { Cleanup, expectHealthy, msgId } from '../helpers/server.js';
 import { RAW_TRANSPORTS, exchangeOver, handshakeFor, startHardened } from './support.js';
 

@@ -4,7 +4,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import type { Extension } from '../../src/extension.js';
+import type { Extension } from '../../src/core/extension.js';
 import { Cleanup, bayeux, eventually, msgId, replyTo, type WireMessage } from '../helpers/server.js';
 import { MiB, handshakeFor, heapUsed, mib, startHardened } from './support.js';
 

@@ -2,8 +2,8 @@
 // `/meta/<name>/x` gets 405 and does nothing, over every raw transport, and the extension pipeline
 // sees those messages too, so an extension's rule still applies.
 import { describe, it, expect, afterEach } from 'vitest';
-import type { Extension } from '../../src/extension.js';
-import { reject } from '../../src/extension.js';
+import type { Extension } from '../../src/core/extension.js';
+import { reject } from '../../src/core/extension.js';
 import { Cleanup, msgId } from '../helpers/server.js';
 import { RAW_TRANSPORTS, exchangeOver, handshakeFor, startHardened } from './support.js';
 

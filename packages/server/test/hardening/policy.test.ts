@@ -2,7 +2,7 @@
 // wire, credentials carried from the handshake into later checks, and a session that expires.
 import { describe, it, expect, afterEach } from 'vitest';
 import type { Message } from 'cometd';
-import type { SessionInfo } from '../../src/security.js';
+import type { SessionInfo } from '../../src/core/security.js';
 import { Cleanup, bayeux, eventually, expectHealthy, handshakeMessage, immediateConnect, msgId, replyTo, type WireMessage } from '../helpers/server.js';
 import { createCometD, type CometdTransport } from '../helpers/cometd.js';
 import { startHardened } from './support.js';

@@ -6,7 +6,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { Cleanup, bayeux, eventually, immediateConnect, connectMessage, msgId, replyTo } from '../helpers/server.js';
-import type { EngineEvent } from '../../src/engine.js';
+import type { EngineEvent } from '../../src/core/engine.js';
 import { MiB, handshakeFor, heapUsed, mib, range, startHardened, type Hardened } from './support.js';
 
 const cleanup = new Cleanup();

@@ -1,6 +1,6 @@
 // forever-frame over raw HTTP (SPEC: STREAM-10 and the shared STREAM-* rules).
 import { afterEach, describe, expect, it } from 'vitest';
-import { escapeForScript } from '../../src/forever-frame-transport.js';
+import { escapeForScript } from '../../src/transports/formats/forever-frame.js';
 import { Cleanup, type WireMessage, eventually, rawGet, rawHandshake, startServer } from '../helpers/server.js';
 import { describeStreamContract, openSession, subscribe } from './stream-contract.js';
 import { streamConnect, streamUrl } from './stream-reader.js';

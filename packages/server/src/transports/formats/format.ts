@@ -1,11 +1,11 @@
 /**
  * What one streaming transport decides (SPEC: STREAM-*): its response headers and how it frames a
  * batch, a keep-alive and the start and end of the body. Everything else — opening the stream,
- * holding the connect, flushing deliveries, ending — is shared, in `stream-transport.ts`.
+ * holding the connect, flushing deliveries, ending — is shared, in `../stream.ts`.
  */
 import type { IncomingMessage } from 'node:http';
-import type { BayeuxError } from './errors.js';
-import type { Message } from './message.js';
+import type { BayeuxError } from '../../core/errors.js';
+import type { Message } from '../../core/message.js';
 
 export const STREAMING_TYPES = ['eventsource', 'forever-frame', 'multipart-mime'] as const;
 export type StreamingType = (typeof STREAMING_TYPES)[number];

@@ -3,8 +3,8 @@
  * past the bucket gets `429:<rate>:rate_limited`; meta messages are never limited, so a throttled
  * client can still connect and receive.
  */
-import { reject } from './extension.js';
-import type { Extension } from './extension.js';
+import { reject } from '../core/extension.js';
+import type { Extension } from '../core/extension.js';
 
 export interface RateLimit {
   /** Sustained publishes per second. */

@@ -9,7 +9,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createLogger } from './log.js';
+import { createLogger } from '../core/log.js';
 
 const log = createLogger('memory');
 

@@ -4,7 +4,7 @@
  * `ext.timesync = {tc, ts, p}` — the server's receive time and how long it held the message — from
  * which the client computes lag and offset.
  */
-import type { Extension } from './extension.js';
+import type { Extension } from '../core/extension.js';
 
 export function timesyncExtension(now: () => number = Date.now): Extension {
   // Keyed by the client's own `ext.timesync` object, not the message: a later extension that

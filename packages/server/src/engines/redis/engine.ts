@@ -4,12 +4,12 @@
  * answer any session's /meta/connect: queues are Redis lists any node can take from. A publish is
  * one Lua script (match → SUNION → RPUSH per recipient → one PUBLISH naming the recipients whose
  * queue just became non-empty); each node subscribes once to that notification channel and wakes
- * its own watchers. Scripts and keys are described in `redis-scripts.ts`.
+ * its own watchers. Scripts and keys are described in `scripts.ts`.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import { matchingPatterns } from './channel.js';
-import { encodeMessage } from './codec.js';
+import { matchingPatterns } from '../../core/channel.js';
+import { encodeMessage } from '../../core/codec.js';
 import type {
   AckBatch,
   ChannelListener,
@@ -19,14 +19,14 @@ import type {
   EngineStats,
   OverflowPolicy,
   RemovalReason,
-} from './engine.js';
-import { createLogger } from './log.js';
-import { newClientId } from './memory-engine.js';
-import type { Message } from './message.js';
-import { type Reply, StoredMessages, channelsAdded, list, overflows, removals, strings } from './redis-replies.js';
-import * as S from './redis-scripts.js';
-import { TakeCoalescer } from './redis-takes.js';
-import { WakeBus } from './redis-wake.js';
+} from '../../core/engine.js';
+import { createLogger } from '../../core/log.js';
+import { newClientId } from '../memory.js';
+import type { Message } from '../../core/message.js';
+import { type Reply, StoredMessages, channelsAdded, list, overflows, removals, strings } from './replies.js';
+import * as S from './scripts.js';
+import { TakeCoalescer } from './takes.js';
+import { WakeBus } from './wake.js';
 
 const log = createLogger('redis');
 

@@ -6,12 +6,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { decodeJson, encodeFrame } from './codec.js';
-import { type AnswerSink, type Connector, Departed } from './connector.js';
-import { errorReply } from './core.js';
-import { bayeuxError } from './errors.js';
-import { createLogger } from './log.js';
-import type { Message } from './message.js';
+import { decodeJson, encodeFrame } from '../core/codec.js';
+import { type AnswerSink, type Connector, Departed } from '../core/connector.js';
+import { errorReply } from '../core/core.js';
+import { bayeuxError } from '../core/errors.js';
+import { createLogger } from '../core/log.js';
+import type { Message } from '../core/message.js';
 import { onNextTurn } from './next-turn.js';
 
 const log = createLogger('ws');

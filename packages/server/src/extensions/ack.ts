@@ -5,7 +5,7 @@
  * (`ext.ack = batch`), and every batch the client has not acknowledged (by sending its number on
  * the next connect) is delivered again. The batches themselves live in the engine.
  */
-import type { Extension } from './extension.js';
+import type { Extension } from '../core/extension.js';
 
 export function ackExtension(): Extension {
   return {

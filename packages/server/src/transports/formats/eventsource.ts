@@ -3,8 +3,8 @@
  * `EventSource`. Each batch is one unnamed event, so `onmessage` sees it; keep-alives are comments,
  * which EventSource ignores.
  */
-import { encodeBatch } from './codec.js';
-import type { StreamFormat, StreamFraming } from './stream-format.js';
+import { encodeBatch } from '../../core/codec.js';
+import type { StreamFormat, StreamFraming } from './format.js';
 
 const framing: StreamFraming = {
   headers: { 'Content-Type': 'text/event-stream;charset=utf-8' },

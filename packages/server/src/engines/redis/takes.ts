@@ -5,7 +5,7 @@
  * promise on the node and its own invocation in Redis. Coalesced, they are one call whose reply
  * is one list per session, in the order asked, so each caller still gets exactly its own queue.
  */
-import { list, type Reply } from './redis-replies.js';
+import { list, type Reply } from './replies.js';
 
 interface Waiter {
   resolve(items: Reply): void;

@@ -4,8 +4,8 @@
  * at once by the next delimiter, so a reader knows a part is complete without waiting for the next.
  */
 import { randomBytes } from 'node:crypto';
-import { encodeBatch } from './codec.js';
-import type { StreamFormat } from './stream-format.js';
+import { encodeBatch } from '../../core/codec.js';
+import type { StreamFormat } from './format.js';
 
 function part(boundary: string, json: string): string {
   return (

@@ -3,10 +3,10 @@
  * loading; each batch is a `<script>` calling `parent.<callback>([...])`. Browsers only run scripts
  * of a document still loading once they have received enough of it, hence the padding up front.
  */
-import { encodeBatch } from './codec.js';
-import { bayeuxError } from './errors.js';
-import { JSONP_NAME } from './http-transport.js';
-import type { StreamFormat } from './stream-format.js';
+import { encodeBatch } from '../../core/codec.js';
+import { bayeuxError } from '../../core/errors.js';
+import { JSONP_NAME } from '../http.js';
+import type { StreamFormat } from './format.js';
 
 /** More than the 1 KiB some browsers buffer before they parse, let alone run, a streaming document. */
 export const FOREVER_FRAME_PADDING = 1024;

@@ -3,8 +3,8 @@
  * client input, so `__proto__` or `constructor` as a channel or clientId is just a string).
  */
 import { randomBytes } from 'node:crypto';
-import { matchingPatterns, parentChannel } from './channel.js';
-import { encodedSize } from './codec.js';
+import { matchingPatterns, parentChannel } from '../core/channel.js';
+import { encodedSize } from '../core/codec.js';
 import type {
   AckBatch,
   ChannelListener,
@@ -13,8 +13,8 @@ import type {
   EngineOptions,
   EngineStats,
   RemovalReason,
-} from './engine.js';
-import type { Message } from './message.js';
+} from '../core/engine.js';
+import type { Message } from '../core/message.js';
 
 interface SessionState {
   readonly id: string;

@@ -6,18 +6,18 @@
  * hold (timeouts, one connect per session, 402 when the session goes) is the connector's.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeJson } from './codec.js';
-import { type Connector, Departed } from './connector.js';
-import type { HeldConnect } from './core.js';
-import { BayeuxError, bayeuxError } from './errors.js';
-import { eventSourceTransport } from './eventsource-transport.js';
-import { foreverFrameTransport } from './forever-frame-transport.js';
-import { departureOf, sendError } from './http-transport.js';
-import { createLogger } from './log.js';
-import { META, type Message } from './message.js';
-import { multipartTransport } from './multipart-transport.js';
+import { decodeJson } from '../core/codec.js';
+import { type Connector, Departed } from '../core/connector.js';
+import type { HeldConnect } from '../core/core.js';
+import { BayeuxError, bayeuxError } from '../core/errors.js';
+import { eventSourceTransport } from './formats/eventsource.js';
+import { foreverFrameTransport } from './formats/forever-frame.js';
+import { departureOf, sendError } from './http.js';
+import { createLogger } from '../core/log.js';
+import { META, type Message } from '../core/message.js';
+import { multipartTransport } from './formats/multipart-mime.js';
 import { onNextTurn } from './next-turn.js';
-import { type StreamFormat, type StreamFraming, isStreamingType } from './stream-format.js';
+import { type StreamFormat, type StreamFraming, isStreamingType } from './formats/format.js';
 
 const log = createLogger('stream');
 

@@ -4,10 +4,10 @@
  * checking is the codec's, protocol is the core's, waiting is the connector's.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeBody, decodeJson, encodeAsciiBatch, encodeBatch } from './codec.js';
-import { type Connector, Departed } from './connector.js';
-import { errorReply } from './core.js';
-import { type BayeuxError, bayeuxError } from './errors.js';
+import { decodeBody, decodeJson, encodeAsciiBatch, encodeBatch } from '../core/codec.js';
+import { type Connector, Departed } from '../core/connector.js';
+import { errorReply } from '../core/core.js';
+import { type BayeuxError, bayeuxError } from '../core/errors.js';
 
 export interface HttpTransportOptions {
   maxBodyBytes: number;

@@ -1,0 +1,2 @@
+// Filled in by the protocol-package work (issue 10).
+export {};

@@ -1,0 +1,2 @@
+// Filled in by the testkit work (issue 10).
+export {};
