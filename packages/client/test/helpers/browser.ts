@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import ts from 'typescript';
+import { chromiumExecutable } from '@kuiper/testkit';
 import { createKuiperServer } from '../../../server/src/index.js';
 import { listenTracked } from './http-server.js';
 
@@ -48,6 +49,8 @@ export interface BrowserHarness {
 }
 
 export async function startBrowserHarness(options: Parameters<typeof createKuiperServer>[0] = {}): Promise<BrowserHarness> {
+  // Fails here, with what is missing, before anything starts: browser tests never skip.
+  const executablePath = chromiumExecutable();
   const kuiper = createKuiperServer({ path: '/bayeux', timeout: 5_000, ...options });
   kuiper.addService('/service/echo', async (data) => data);
   const server: Server = createServer((req, res) => {
@@ -71,7 +74,7 @@ export async function startBrowserHarness(options: Parameters<typeof createKuipe
   const origin = `http://127.0.0.1:${tracked.port}`;
   let browser: Browser | undefined;
   const newContext = async (): Promise<BrowserContext> => {
-    browser ??= await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    browser ??= await chromium.launch({ executablePath, args: ['--no-sandbox'] });
     return browser.newContext();
   };
   const openTab = async (context: BrowserContext): Promise<Page> => {

@@ -65,7 +65,12 @@ describe('held /meta/connect', () => {
     expect(replyTo(await bayeux(url, [bye]), bye.id).successful).toBe(true);
     await eventually(() => expect(held.settled()).toBe(true));
     const reply = replyTo(await held.promise, heldMsg.id);
-    expect(reply.channel).toBe('/meta/connect');
+    expect(reply).toMatchObject({
+      channel: '/meta/connect',
+      successful: false,
+      error: '402::session_unknown',
+      advice: { reconnect: 'handshake' },
+    });
     expect(kuiper.stats().clients).toBe(1); // only the probe session
   });
 
@@ -118,7 +123,9 @@ describe('held /meta/connect', () => {
   it('close() answers held long-polls, closes websockets and resolves promptly', async () => {
     const { url, wsUrl, kuiper } = await startServer(cleanup, { timeout: 15_000 });
     const clientId = await subscribedSession(url, '/chat/a');
-    const held = pending(bayeux(url, [connectMessage(clientId)]).catch((err: unknown) => err));
+    const heldMsg = connectMessage(clientId);
+    // No catch: a dropped connection rejects here and fails the test — only an answer counts.
+    const held = pending(bayeux(url, [heldMsg]));
     const socket = await RawSocket.open(cleanup, wsUrl);
     const hs = handshakeMessage(['websocket']);
     socket.send([hs]);
@@ -128,6 +135,7 @@ describe('held /meta/connect', () => {
     const closing = pending(kuiper.close());
     await eventually(() => expect(closing.settled()).toBe(true));
     await eventually(() => expect(held.settled()).toBe(true));
+    expect(replyTo(await held.promise, heldMsg.id)).toMatchObject({ channel: '/meta/connect', clientId, successful: true });
     await eventually(() => expect(socket.closed).toBe(true));
   });
 });

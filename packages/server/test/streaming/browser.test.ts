@@ -4,6 +4,7 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { chromiumExecutable } from '@kuiper/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createKuiperServer } from '../../src/index.js';
 import { Cleanup, type KuiperOptions, eventually } from '../helpers/server.js';
@@ -15,7 +16,8 @@ declare const window: PageApi;
 let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    // A missing Chromium fails the file with what to install; browser tests never skip.
+    executablePath: chromiumExecutable(),
     args: [
       '--headless',
       '--no-sandbox',
