@@ -9,19 +9,31 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as Server from '../../packages/server/src/index.ts';
+import type * as ServerRedis from '../../packages/server/src/redis.ts';
 import { serveOverIpc } from './serve-over-ipc.ts';
 
 const dist = new URL('../../packages/server/dist/index.js', import.meta.url);
 const fromDist = existsSync(fileURLToPath(dist));
-const { createKuiperServer, RedisEngine } = (await import(
+const { createKuiperServer } = (await import(
   fromDist ? dist.href : new URL('../../packages/server/src/index.ts', import.meta.url).href
 )) as typeof Server;
+const { RedisEngine } = (await import(
+  fromDist ? new URL('redis.js', dist).href : new URL('../../packages/server/src/redis.ts', import.meta.url).href
+)) as typeof ServerRedis;
 
 // two-node case: `<redis url> <key prefix>` as arguments put this node on the shared Redis engine,
 // built as `kuiper serve --redis URL --redis-prefix P` builds it.
 const [redisUrl, prefix] = process.argv.slice(2);
 const engine = redisUrl === undefined ? undefined : new RedisEngine({ url: redisUrl, prefix: prefix ?? 'kuiper:' });
-const kuiper = createKuiperServer({ path: '/bayeux', timeout: 30000, interval: 0, maxInterval: 10000, ...(engine ? { engine } : {}) });
+// reclaimMemory as `kuiper serve` runs it: a process of its own (SWEEP-2).
+const kuiper = createKuiperServer({
+  path: '/bayeux',
+  timeout: 30000,
+  interval: 0,
+  maxInterval: 10000,
+  reclaimMemory: true,
+  ...(engine ? { engine } : {}),
+});
 const { port, url } = await kuiper.listen({ port: 0, host: '127.0.0.1' });
 if (!fromDist) console.error('[bench] kuiper: no build in packages/server/dist, running the TypeScript source');
 serveOverIpc({ url, port, sessions: () => kuiper.stats().clients, close: () => kuiper.close() });

@@ -6,7 +6,6 @@
  */
 import { parseArgs } from 'node:util';
 import { createLogger } from './core/log.js';
-import { RedisEngine } from './engines/redis/engine.js';
 import { ALL_CONNECTION_TYPES, type ConnectionType, createKuiperServer } from './server.js';
 
 const log = createLogger('cli');
@@ -53,7 +52,11 @@ export async function main(argv: string[]): Promise<number> {
   const redis = values.redis;
   if (redis !== undefined && !/^rediss?:\/\//.test(redis)) throw new Error(`--redis must be a redis:// or rediss:// URL, got "${redis}"`);
   if (values['redis-prefix'] !== undefined && redis === undefined) throw new Error('--redis-prefix needs --redis');
-  const engine = redis === undefined ? undefined : new RedisEngine({ url: redis, prefix: values['redis-prefix'] ?? 'kuiper:' });
+  // Loaded only when asked for: a server on the in-memory engine never loads ioredis.
+  const engine =
+    redis === undefined
+      ? undefined
+      : new (await import('./redis.js')).RedisEngine({ url: redis, prefix: values['redis-prefix'] ?? 'kuiper:' });
   const server = createKuiperServer({
     path: values.path ?? '/bayeux',
     stats: values.stats ?? false,
@@ -62,6 +65,8 @@ export async function main(argv: string[]): Promise<number> {
     maxInterval: int('max-interval', values['max-interval'], 10_000),
     ...(transports ? { transports } : {}),
     ...(engine ? { engine } : {}),
+    // A process of its own: full collections after mass departures are ours to run (SWEEP-2).
+    reclaimMemory: true,
   });
   let url: string;
   try {

@@ -1,10 +1,9 @@
 export { createKuiperServer, KuiperServer, ALL_CONNECTION_TYPES, DEFAULT_SERVER_LIMITS } from './server.js';
 export type { KuiperServerOptions, KuiperLimits, ConnectionType, ListenOptions, KuiperEventMap } from './server.js';
+// The Redis engine is exported from `@kuiper/server/redis`, so the default install never loads ioredis.
 export { BayeuxCore, errorReply, DEFAULT_LIMITS } from './core/core.js';
 export type { ServiceHandler, ServiceContext, ProcessResult, HeldConnect, CoreOptions, CoreLimits } from './core/core.js';
 export { MemoryEngine } from './engines/memory.js';
-export { RedisEngine } from './engines/redis/engine.js';
-export type { RedisEngineOptions } from './engines/redis/engine.js';
 export type {
   Engine,
   EngineEvent,

@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent, EngineOptions } from '../src/core/engine.js';
-import { RedisEngine } from '../src/engines/redis/engine.js';
+import { RedisEngine } from '../src/redis.js';
 import { ENGINE_DEFAULTS, engineContract } from './engine-contract.js';
 import { REDIS_URL, countKeys, deletePrefix, randomPrefix, requireRedis } from './helpers/redis.js';
 

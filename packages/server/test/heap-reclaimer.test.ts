@@ -89,7 +89,7 @@ describe('[SWEEP-2] a server after 1,000 sessions leave', () => {
   it('runs one full collection once they are gone', { timeout: 30_000 }, async () => {
     let collections = 0;
     g.gc = () => void collections++;
-    const { url, kuiper } = await startServer(cleanup, { sweepIntervalMs: 100 });
+    const { url, kuiper } = await startServer(cleanup, { sweepIntervalMs: 100, reclaimMemory: true });
     await openAndClose(url, 1000);
     expect(kuiper.stats().clients).toBe(0);
     await eventually(() => expect(collections).toBe(2));
@@ -98,10 +98,10 @@ describe('[SWEEP-2] a server after 1,000 sessions leave', () => {
     expect(collections).toBe(2);
   });
 
-  it('does nothing with reclaimMemory: false', { timeout: 30_000 }, async () => {
+  it('[SWEEP-2] does nothing when embedded with the default (reclaimMemory off)', { timeout: 30_000 }, async () => {
     let collections = 0;
     g.gc = () => void collections++;
-    const { url } = await startServer(cleanup, { sweepIntervalMs: 100, reclaimMemory: false });
+    const { url } = await startServer(cleanup, { sweepIntervalMs: 100 });
     await openAndClose(url, 1000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(collections).toBe(0);

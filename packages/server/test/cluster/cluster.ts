@@ -5,7 +5,7 @@ import { type Socket, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { EngineEvent } from '../../src/core/engine.js';
-import { RedisEngine } from '../../src/engines/redis/engine.js';
+import { RedisEngine } from '../../src/redis.js';
 import { type Cleanup, type KuiperOptions, type StartedServer, startServer } from '../helpers/server.js';
 import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from '../helpers/redis.js';
 

@@ -3,7 +3,7 @@
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RedisEngine } from '../../src/engines/redis/engine.js';
+import { RedisEngine } from '../../src/redis.js';
 import { createFaye } from '../helpers/faye.js';
 import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from '../helpers/redis.js';
 import { Cleanup, eventually, startServer } from '../helpers/server.js';
