@@ -1,8 +1,11 @@
 /**
  * Every failure the client reports is a KuiperClientError with a code from one union, so callers
  * can branch on `error.code` instead of parsing messages. Server refusals keep the Bayeux error
- * string (`code:args:message`) both as the message and in `bayeuxError`.
+ * string (`code:args:message`) both as the message and in `bayeuxError`, and that string taken
+ * apart through the protocol's error table in `bayeux` (`error.bayeux?.name === 'publish_denied'`).
  */
+import { parseBayeuxError, type ParsedBayeuxError } from '@kuiper/protocol';
+
 export type KuiperClientErrorCode =
   | 'bayeux' // the server answered successful:false; see bayeuxError
   | 'handshake_denied' // the server refused the handshake; the client stopped
@@ -21,12 +24,15 @@ export class KuiperClientError extends Error {
   readonly code: KuiperClientErrorCode;
   /** The server's error string (`403::publish_denied`) when the server refused. */
   readonly bayeuxError: string | undefined;
+  /** `bayeuxError` parsed (PROTO-21, PROTO-22); undefined when there is none or it is not `code:args:message`. */
+  readonly bayeux: ParsedBayeuxError | undefined;
   readonly details: unknown;
 
   constructor(code: KuiperClientErrorCode, message: string, options: { bayeuxError?: string; details?: unknown; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.bayeuxError = options.bayeuxError;
+    this.bayeux = parseBayeuxError(options.bayeuxError);
     this.details = options.details;
   }
 }

@@ -1,50 +1,12 @@
 /**
- * The Bayeux wire messages the client sends and receives, and the codec between them and JSON.
- * Framing is always a JSON array; a single object is accepted on input too (the spec allows it).
+ * The client's codec between Bayeux wire messages and JSON. Framing is always a JSON array; a single
+ * object is accepted on input too (the spec allows it).
  */
-export const BAYEUX_VERSION = '1.0';
+import type { Message } from '@kuiper/protocol';
 
-export type Reconnect = 'retry' | 'handshake' | 'none';
-
-export interface Advice {
-  reconnect?: Reconnect;
-  interval?: number;
-  timeout?: number;
-  maxInterval?: number;
-  'multiple-clients'?: boolean;
-}
-
-export interface Message {
-  channel: string;
-  id?: string;
-  clientId?: string;
-  data?: unknown;
-  successful?: boolean;
-  error?: string;
-  advice?: Advice;
-  subscription?: string | string[];
-  connectionType?: string;
-  supportedConnectionTypes?: string[];
-  version?: string;
-  minimumVersion?: string;
-  ext?: Record<string, unknown>;
-}
-
-export const META = {
-  handshake: '/meta/handshake',
-  connect: '/meta/connect',
-  subscribe: '/meta/subscribe',
-  unsubscribe: '/meta/unsubscribe',
-  disconnect: '/meta/disconnect',
-} as const;
-
-export function isMetaChannel(channel: string): boolean {
-  return channel.startsWith('/meta/');
-}
-
-export function isServiceChannel(channel: string): boolean {
-  return channel === '/service' || channel.startsWith('/service/');
-}
+// The wire types and names are @kuiper/protocol's, the one definition the server shares.
+export { BAYEUX_VERSION, META, isMetaChannel, isServiceChannel } from '@kuiper/protocol';
+export type { Advice, Message, Reconnect } from '@kuiper/protocol';
 
 export function encodeMessages(messages: readonly Message[]): string {
   return JSON.stringify(messages);

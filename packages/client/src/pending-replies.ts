@@ -3,7 +3,7 @@
  * reply becomes a `timeout` error instead of a promise that never settles.
  */
 import { KuiperClientError } from './errors.js';
-import type { Message } from './message.js';
+import type { Message, MessageId } from '@kuiper/protocol';
 
 interface Entry {
   resolve: (reply: Message) => void;
@@ -34,15 +34,18 @@ export class PendingReplies {
 
   /** Settles the wait for `reply.id`; false when nobody waits for it. */
   settle(reply: Message): boolean {
-    const entry = reply.id === undefined ? undefined : this.entries.get(reply.id);
-    if (!entry || reply.id === undefined) return false;
-    this.entries.delete(reply.id);
+    // decodeMessages turns every id into a string; String() only satisfies the wire type.
+    const id = reply.id === undefined ? undefined : String(reply.id);
+    const entry = id === undefined ? undefined : this.entries.get(id);
+    if (!entry || id === undefined) return false;
+    this.entries.delete(id);
     clearTimeout(entry.timer);
     entry.resolve(reply);
     return true;
   }
 
-  fail(id: string, error: Error): void {
+  fail(messageId: MessageId, error: Error): void {
+    const id = String(messageId);
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
