@@ -1,8 +1,8 @@
 // The engine contract (SPEC: ENG-*, SESS-2, PUB-1, LIMIT-6, ACK-2, SWEEP-1): one suite that every
 // engine passes, registered by each engine's test file with its own factory.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Message } from '@kuiper/protocol';
 import type { Engine, EngineEvent, EngineOptions } from '../src/core/engine.js';
-import type { Message } from '../src/core/message.js';
 
 export interface OpenedEngine {
   engine: Engine;
@@ -25,7 +25,7 @@ export const ENGINE_DEFAULTS: Omit<EngineOptions, 'onEvent'> = {
 const waitFor = <T>(check: () => T | Promise<T>): Promise<T> => vi.waitFor(check, { timeout: 5000, interval: 10 });
 
 export function engineContract(label: string, factory: EngineFactory): void {
-  describe(`engine contract: ${label}`, () => {
+  describe(`[ENG-4] engine contract: ${label}`, () => {
     const opened: Engine[] = [];
 
     async function open(options: Partial<EngineOptions> = {}): Promise<OpenedEngine> {
@@ -284,6 +284,45 @@ export function engineContract(label: string, factory: EngineFactory): void {
       await engine.subscribe(a, '/st/y');
       await waitFor(() => expect(engine.stats()).toMatchObject({ clients: 2, subscriptions: 2 }));
       expect(engine.stats().channels).toBeGreaterThanOrEqual(3);
+    });
+
+    it('[ENG-3] reads a shared engine answers over the network return promises', async () => {
+      const { engine } = await open();
+      const id = await engine.createSession();
+      const reads = [
+        engine.take(id),
+        engine.takeBatch(id, undefined),
+        engine.pendingAck(id),
+        engine.isAck(id),
+        engine.setAck(id, false),
+        engine.hasChannel('/r'),
+        engine.subscriptionCount(id),
+      ];
+      for (const read of reads) expect(read).toBeInstanceOf(Promise);
+      await Promise.all(reads);
+    });
+
+    it('[ENG-3] takes of one session issued on one node resolve in the order issued', async () => {
+      const { engine } = await open();
+      const id = await engine.createSession();
+      await engine.subscribe(id, '/o');
+      // Each take is issued without waiting for the one before, as a consumer writing every result
+      // when it resolves would; what they return, in resolution order, must be the queue's order.
+      const resolved: number[] = [];
+      const written: unknown[] = [];
+      const takes: Promise<void>[] = [];
+      for (let i = 0; i < 30; i++) {
+        await engine.publish({ channel: '/o', data: i });
+        takes.push(
+          engine.take(id).then((messages) => {
+            resolved.push(i);
+            written.push(...messages.map((m) => m.data));
+          }),
+        );
+      }
+      await Promise.all(takes);
+      expect(resolved).toEqual([...Array(30).keys()]);
+      expect(written).toEqual([...Array(30).keys()]);
     });
 
     it('[ENG-2] __proto__ and constructor are ordinary channel names and ids', async () => {

@@ -3,8 +3,7 @@
  * authorizers where any deny wins (as CometD's). A decision is `true` (allow), `false` (deny), or a
  * string (deny, with that reason in the `403:<reason>:…` error). Everything may be async.
  */
-import { matchingPatterns } from './channel.js';
-import type { Message } from './message.js';
+import { matchingPatterns, type Message } from '@kuiper/protocol';
 
 export type Decision = boolean | string;
 
@@ -42,7 +41,10 @@ export type Authorizer = (
 
 /** Normalises a decision: undefined when allowed, else the reason (maybe empty). */
 export function denial(decision: Decision | { data: unknown }): string | undefined {
-  if (decision === true || (typeof decision === 'object' && decision !== null)) return undefined;
+  // Only `{ data }` allows among objects: an array or `{}` is a mistake, and SEC-8 denies it.
+  if (decision === true || (typeof decision === 'object' && decision !== null && !Array.isArray(decision) && 'data' in decision)) {
+    return undefined;
+  }
   if (typeof decision === 'string') return decision;
   // [SEC-8] Fail closed: a hook that returns nothing (a JavaScript caller's missing `return`) denies.
   return decision === false ? '' : 'no_decision';

@@ -120,7 +120,7 @@ describe('held /meta/connect', () => {
     expect(kuiper.stats().clients).toBe(1);
   });
 
-  it('close() answers held long-polls, closes websockets and resolves promptly', async () => {
+  it('[API-1] close() answers held long-polls, closes websockets and resolves promptly', async () => {
     const { url, wsUrl, kuiper } = await startServer(cleanup, { timeout: 15_000 });
     const clientId = await subscribedSession(url, '/chat/a');
     const heldMsg = connectMessage(clientId);
