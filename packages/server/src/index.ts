@@ -14,8 +14,9 @@ export type {
   OverflowPolicy,
   AckBatch,
 } from './core/engine.js';
-export { BayeuxError, bayeuxError, ERROR_CODES } from './core/errors.js';
-export type { ErrorName } from './core/errors.js';
+// The wire types, channel grammar and error table are @kuiper/protocol's; re-exported as before.
+export { BayeuxError, bayeuxError, ERROR_CODES } from '@kuiper/protocol';
+export type { ErrorName } from '@kuiper/protocol';
 export { ExtensionPipeline, reject } from './core/extension.js';
 export type { Extension, ExtensionContext, Rejection, IncomingResult } from './core/extension.js';
 export { ackExtension } from './extensions/ack.js';
@@ -34,7 +35,7 @@ export type {
 } from './core/security.js';
 export type { OriginCheck } from './transports/origin.js';
 export { decodeBody, decodeJson, decodeForm, checkMessage, encodeBatch } from './core/codec.js';
-export { isValidChannelName, matchingPatterns, patternMatches, channelKind } from './core/channel.js';
-export type { Message, Advice, RawMessage } from './core/message.js';
+export { isValidChannelName, matchingPatterns, patternMatches, channelKind } from '@kuiper/protocol';
+export type { Message, Advice, RawMessage } from '@kuiper/protocol';
 export { createLogger, setLogLevel } from './core/log.js';
 export type { LogLevel, Logger } from './core/log.js';

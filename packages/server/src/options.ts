@@ -3,6 +3,7 @@
  * function that turns what a user passed into the complete settings the facade wires together.
  * Kept apart from the facade so every default is read in one place.
  */
+import { CONNECTION_TYPES, type ConnectionType } from '@kuiper/protocol';
 import { DEFAULT_LIMITS } from './core/core.js';
 import type { Engine, OverflowPolicy } from './core/engine.js';
 import type { Extension } from './core/extension.js';
@@ -12,15 +13,9 @@ import type { RateLimit } from './extensions/rate-limit.js';
 import type { OriginCheck } from './transports/origin.js';
 import { DEFAULT_STREAM_KEEP_ALIVE_MS } from './transports/stream.js';
 
-export const ALL_CONNECTION_TYPES = [
-  'websocket',
-  'long-polling',
-  'callback-polling',
-  'eventsource',
-  'forever-frame',
-  'multipart-mime',
-] as const;
-export type ConnectionType = (typeof ALL_CONNECTION_TYPES)[number];
+/** Every connection type the server speaks: the protocol's list (PROTO-3), under its old name. */
+export const ALL_CONNECTION_TYPES = CONNECTION_TYPES;
+export type { ConnectionType };
 
 export interface KuiperServerOptions {
   /** Mount path; the sub-paths `/handshake`, `/connect`, `/disconnect` are served too. */

@@ -6,16 +6,14 @@
  */
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { channelKind, isValidChannelName, isWildcard, bayeuxError, type Message } from '@kuiper/protocol';
 import { HeapReclaimer } from './adapters/heap-reclaimer.js';
 import { type ListenOptions, NodeHttpAdapter } from './adapters/node-http.js';
-import { channelKind, isValidChannelName, isWild } from './core/channel.js';
 import { Connector } from './core/connector.js';
 import { BayeuxCore, type ServiceHandler } from './core/core.js';
 import type { ChannelListener, Engine, EngineEvent, EngineEventType, EngineStats } from './core/engine.js';
-import { bayeuxError } from './core/errors.js';
 import { type Extension, ExtensionPipeline } from './core/extension.js';
 import { createLogger } from './core/log.js';
-import type { Message } from './core/message.js';
 import { type Authorizer, Authorizers } from './core/security.js';
 import { MemoryEngine } from './engines/memory.js';
 import { ackExtension } from './extensions/ack.js';
@@ -154,7 +152,7 @@ export class KuiperServer {
 
   /** Publishes from the server to every subscriber of `channel`. */
   async publish(channel: string, data: unknown): Promise<number> {
-    if (!isValidChannelName(channel) || isWild(channel) || channelKind(channel) !== 'broadcast') {
+    if (!isValidChannelName(channel) || isWildcard(channel) || channelKind(channel) !== 'broadcast') {
       throw bayeuxError('channel_invalid');
     }
     return this.engine.publish({ channel, data });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidChannelName, matchingPatterns, patternMatches } from '../src/core/channel.js';
+import { isValidChannelName, matchingPatterns, patternMatches } from '@kuiper/protocol';
 
 describe('channel grammar', () => {
   it('[CHAN-1] accepts channels and trailing wildcards', () => {

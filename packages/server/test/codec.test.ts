@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { BayeuxError } from '@kuiper/protocol';
 import { checkMessage, decodeBody, decodeJson, encodeAsciiBatch, encodeBatch } from '../src/core/codec.js';
-import { BayeuxError } from '../src/core/errors.js';
 
 const wire = (r: ReturnType<typeof checkMessage>): string => (r instanceof BayeuxError ? r.wire : 'ok');
 

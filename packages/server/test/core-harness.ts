@@ -1,9 +1,9 @@
 /** A core with an in-memory engine and no I/O, for unit tests of the protocol rules. */
+import type { Message, RawMessage } from '@kuiper/protocol';
 import { Connector } from '../src/core/connector.js';
 import { BayeuxCore, type CoreOptions, type ServiceHandler } from '../src/core/core.js';
 import type { EngineEvent } from '../src/core/engine.js';
 import { MemoryEngine } from '../src/engines/memory.js';
-import type { Message, RawMessage } from '../src/core/message.js';
 
 export interface Harness {
   core: BayeuxCore;

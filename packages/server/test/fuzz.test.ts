@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Message } from '@kuiper/protocol';
 import { decodeBody } from '../src/core/codec.js';
-import type { Message } from '../src/core/message.js';
 import { harness } from './core-harness.js';
 
 const seed = Number(process.env['FUZZ_SEED'] ?? 20261125);

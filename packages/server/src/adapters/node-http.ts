@@ -6,8 +6,8 @@
 import { type IncomingMessage, type Server as HttpServer, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { bayeuxError } from '@kuiper/protocol';
 import type { EngineStats } from '../core/engine.js';
-import { bayeuxError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
 import { BASE_URL, type HttpTransport, applyCors, sendError } from '../transports/http.js';
 import { StreamTransport } from '../transports/stream.js';

@@ -3,8 +3,7 @@
  * Accepts a JSON array of message objects or a single object, raw or in a `message=` form field.
  * Anything else is rejected with a protocol error; nothing here throws.
  */
-import { BayeuxError, bayeuxError } from './errors.js';
-import type { Message, RawMessage } from './message.js';
+import { BayeuxError, bayeuxError, type Message, type RawMessage } from '@kuiper/protocol';
 
 export type Decoded = { ok: true; messages: RawMessage[] } | { ok: false; error: BayeuxError };
 

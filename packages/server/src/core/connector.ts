@@ -3,9 +3,9 @@
  * (SPEC: CONN-*). Transports call `respond` (request/response: long-polling, callback-polling) or
  * `open`/`flush` (streams: websocket), and never touch the engine's queues themselves.
  */
+import type { Message, RawMessage } from '@kuiper/protocol';
 import type { BayeuxCore, HeldConnect, ProcessResult } from './core.js';
 import type { Engine } from './engine.js';
-import type { Message, RawMessage } from './message.js';
 
 /**
  * [CONN-9] 100 ms: at most 10 responses a second per polling client. Measured (200 pollers of a

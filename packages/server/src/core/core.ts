@@ -3,15 +3,26 @@
  * in, replies out. No sockets, no HTTP, no timers: a /meta/connect that should be held is handed
  * back to the transport as a `HeldConnect`, and the transport decides how to wait for it.
  */
-import { channelKind, isValidChannelName, isWild, matchingPatterns } from './channel.js';
+import {
+  channelKind,
+  isValidChannelName,
+  isWildcard,
+  matchingPatterns,
+  BayeuxError,
+  bayeuxError,
+  toBayeuxError,
+  type Advice,
+  BAYEUX_VERSION,
+  META,
+  type Message,
+  type RawMessage,
+} from '@kuiper/protocol';
 import { checkMessage, encodedSize } from './codec.js';
 import type { Engine } from './engine.js';
-import { BayeuxError, bayeuxError, toBayeuxError } from './errors.js';
 import { type ExtensionContext, ExtensionPipeline, isRejection } from './extension.js';
 import { Gate } from './gate.js';
 import type { Authorizers, SecurityPolicy, SessionInfo } from './security.js';
 import { createLogger } from './log.js';
-import { type Advice, BAYEUX_VERSION, META, type Message, type RawMessage } from './message.js';
 
 const log = createLogger('core');
 
@@ -209,7 +220,7 @@ export class BayeuxCore {
           return;
       }
     }
-    if (!isValidChannelName(msg.channel) || isWild(msg.channel)) {
+    if (!isValidChannelName(msg.channel) || isWildcard(msg.channel)) {
       result.replies.push(errorReply(msg, bayeuxError('channel_invalid')));
       return;
     }

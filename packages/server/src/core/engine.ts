@@ -4,7 +4,7 @@
  * session state of their own. The in-memory engine is the default; a Redis engine implements the
  * same interface so several processes can share one set of sessions.
  */
-import type { Message } from './message.js';
+import type { Message } from '@kuiper/protocol';
 
 export type RemovalReason = 'disconnect' | 'pruned' | 'server' | 'overflow' | 'policy';
 

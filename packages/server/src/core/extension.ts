@@ -5,9 +5,8 @@
  * the message (changed or not) to go on, or `reject(...)`s it: the sender then gets an error reply,
  * never silence. Auth, rate limits and ack are written as extensions.
  */
+import { type BayeuxError, type ErrorName, bayeuxError, type Advice, type Message } from '@kuiper/protocol';
 import type { Engine } from './engine.js';
-import { type BayeuxError, type ErrorName, bayeuxError } from './errors.js';
-import type { Advice, Message } from './message.js';
 
 export interface ExtensionContext {
   /** The transport the message came on (`websocket`, `long-polling`, ...). */

@@ -3,10 +3,8 @@
  * the policy's re-check, the handshake decision, and create/subscribe/publish authorization
  * (policy hook first, then channel authorizers). Answers are values: a session, or the error.
  */
-import { channelKind } from './channel.js';
+import { channelKind, type BayeuxError, bayeuxError, type Message } from '@kuiper/protocol';
 import type { Engine } from './engine.js';
-import { type BayeuxError, bayeuxError } from './errors.js';
-import type { Message } from './message.js';
 import { type Authorizers, type SecurityPolicy, type SessionInfo, denial } from './security.js';
 
 export class Gate {

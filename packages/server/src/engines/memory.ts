@@ -3,7 +3,7 @@
  * client input, so `__proto__` or `constructor` as a channel or clientId is just a string).
  */
 import { randomBytes } from 'node:crypto';
-import { matchingPatterns, parentChannel } from '../core/channel.js';
+import { matchingPatterns, parentChannel, type Message } from '@kuiper/protocol';
 import { encodedSize } from '../core/codec.js';
 import type {
   AckBatch,
@@ -14,7 +14,6 @@ import type {
   EngineStats,
   RemovalReason,
 } from '../core/engine.js';
-import type { Message } from '../core/message.js';
 
 interface SessionState {
   readonly id: string;

@@ -4,6 +4,7 @@
  * `ext.timesync = {tc, ts, p}` — the server's receive time and how long it held the message — from
  * which the client computes lag and offset.
  */
+import { isTimesyncRequest, type TimesyncReply } from '@kuiper/protocol';
 import type { Extension } from '../core/extension.js';
 
 export function timesyncExtension(now: () => number = Date.now): Extension {
@@ -14,19 +15,17 @@ export function timesyncExtension(now: () => number = Date.now): Extension {
     name: 'timesync',
     incoming(message) {
       const sent = message.ext?.['timesync'];
-      if (message.channel.startsWith('/meta/') && isTimesync(sent)) received.set(sent, now());
+      if (message.channel.startsWith('/meta/') && isTimesyncRequest(sent)) received.set(sent, now());
       return message;
     },
     outgoing(reply, request) {
       const sent = request.ext?.['timesync'];
-      if (!isTimesync(sent)) return reply;
+      if (!isTimesyncRequest(sent)) return reply;
       const ts = received.get(sent);
       if (ts === undefined) return reply;
-      return { ...reply, ext: { ...reply.ext, timesync: { tc: sent.tc, ts, p: now() - ts } } };
+      const timesync: TimesyncReply = { tc: sent.tc, ts, p: now() - ts };
+      return { ...reply, ext: { ...reply.ext, timesync } };
     },
   };
 }
 
-function isTimesync(value: unknown): value is { tc: number } {
-  return typeof value === 'object' && value !== null && typeof (value as { tc?: unknown }).tc === 'number';
-}

@@ -4,10 +4,10 @@
  * checking is the codec's, protocol is the core's, waiting is the connector's.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type BayeuxError, bayeuxError } from '@kuiper/protocol';
 import { decodeBody, decodeJson, encodeAsciiBatch, encodeBatch } from '../core/codec.js';
 import { type Connector, Departed } from '../core/connector.js';
 import { errorReply } from '../core/core.js';
-import { type BayeuxError, bayeuxError } from '../core/errors.js';
 
 export interface HttpTransportOptions {
   maxBodyBytes: number;

@@ -6,15 +6,14 @@
  * hold (timeouts, one connect per session, 402 when the session goes) is the connector's.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BayeuxError, bayeuxError, META, type Message } from '@kuiper/protocol';
 import { decodeJson } from '../core/codec.js';
 import { type Connector, Departed } from '../core/connector.js';
 import type { HeldConnect } from '../core/core.js';
-import { BayeuxError, bayeuxError } from '../core/errors.js';
 import { eventSourceTransport } from './formats/eventsource.js';
 import { foreverFrameTransport } from './formats/forever-frame.js';
 import { departureOf, sendError } from './http.js';
 import { createLogger } from '../core/log.js';
-import { META, type Message } from '../core/message.js';
 import { multipartTransport } from './formats/multipart-mime.js';
 import { onNextTurn } from './next-turn.js';
 import { type StreamFormat, type StreamFraming, isStreamingType } from './formats/format.js';

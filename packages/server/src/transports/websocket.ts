@@ -6,12 +6,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { bayeuxError, type Message } from '@kuiper/protocol';
 import { decodeJson, encodeFrame } from '../core/codec.js';
 import { type AnswerSink, type Connector, Departed } from '../core/connector.js';
 import { errorReply } from '../core/core.js';
-import { bayeuxError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
-import type { Message } from '../core/message.js';
 import { onNextTurn } from './next-turn.js';
 
 const log = createLogger('ws');

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import { matchingPatterns } from '../../core/channel.js';
+import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { encodeMessage } from '../../core/codec.js';
 import type {
   AckBatch,
@@ -22,7 +22,6 @@ import type {
 } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import { newClientId } from '../memory.js';
-import type { Message } from '../../core/message.js';
 import { type Reply, StoredMessages, channelsAdded, list, overflows, removals, strings } from './replies.js';
 import * as S from './scripts.js';
 import { TakeCoalescer } from './takes.js';

@@ -2,9 +2,9 @@
  * Script replies of the Redis engine turned into typed values: engine events, and deliveries
  * parsed from their stored JSON (SPEC: REDIS-2, REDIS-6).
  */
+import type { Message } from '@kuiper/protocol';
 import { decodeStored } from '../../core/codec.js';
 import type { EngineEvent, OverflowPolicy, RemovalReason } from '../../core/engine.js';
-import type { Message } from '../../core/message.js';
 
 export type Reply = unknown;
 export const list = (r: Reply): Reply[] => (Array.isArray(r) ? r : []);

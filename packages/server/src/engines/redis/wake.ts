@@ -4,11 +4,10 @@
  * Each node subscribes once; a notification names the sessions to wake, so a publish to a thousand
  * sessions is one message, not a thousand.
  */
-import { matchingPatterns } from '../../core/channel.js';
+import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { decodeStored } from '../../core/codec.js';
 import type { ChannelListener } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
-import type { Message } from '../../core/message.js';
 
 const log = createLogger('redis');
 

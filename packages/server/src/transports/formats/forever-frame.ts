@@ -3,8 +3,8 @@
  * loading; each batch is a `<script>` calling `parent.<callback>([...])`. Browsers only run scripts
  * of a document still loading once they have received enough of it, hence the padding up front.
  */
+import { bayeuxError } from '@kuiper/protocol';
 import { encodeBatch } from '../../core/codec.js';
-import { bayeuxError } from '../../core/errors.js';
 import { JSONP_NAME } from '../http.js';
 import type { StreamFormat } from './format.js';
 

@@ -4,8 +4,7 @@
  * holding the connect, flushing deliveries, ending — is shared, in `../stream.ts`.
  */
 import type { IncomingMessage } from 'node:http';
-import type { BayeuxError } from '../../core/errors.js';
-import type { Message } from '../../core/message.js';
+import type { BayeuxError, Message } from '@kuiper/protocol';
 
 export const STREAMING_TYPES = ['eventsource', 'forever-frame', 'multipart-mime'] as const;
 export type StreamingType = (typeof STREAMING_TYPES)[number];
