@@ -2,9 +2,8 @@
 // vanished without a close do not hold descriptors for ever. The idle check runs on a timer, so
 // this test fakes setInterval and Date (the network stays real) to cover minutes in milliseconds.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Cleanup, RawSocket, eventually, msgId, startServer } from '../helpers/server.js';
+import { cleanup, RawSocket, eventually, msgId, startKuiper } from '@kuiper/testkit';
 
-const cleanup = new Cleanup();
 afterEach(async () => {
   await cleanup.run();
   vi.useRealTimers();
@@ -18,7 +17,7 @@ const IDLE_MS = TIMEOUT + MAX_INTERVAL + 10_000;
 describe('[LIMIT-8] idle websockets', () => {
   it('closes a socket with no frame for timeout + maxInterval + 10 s (1001); one that talks stays', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
-    const { wsUrl } = await startServer(cleanup, { timeout: TIMEOUT, maxInterval: MAX_INTERVAL });
+    const { wsUrl } = await startKuiper({ timeout: TIMEOUT, maxInterval: MAX_INTERVAL });
     const silent = await RawSocket.open(cleanup, wsUrl);
     const talker = await RawSocket.open(cleanup, wsUrl);
     // Any frame counts as activity; an unknown session's connect is answered 402 and that is fine.

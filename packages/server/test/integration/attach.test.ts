@@ -2,15 +2,21 @@
 // WebSocket endpoint, used by real clients.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createKuiperServer } from '../../src/index.js';
-import { Cleanup, eventually, bayeux, connectMessage, replyTo, DEFAULT_OPTIONS, type WireMessage } from '../helpers/server.js';
+import {
+  cleanup,
+  eventually,
+  bayeux,
+  connectMessage,
+  replyTo,
+  DEFAULT_OPTIONS,
+  type WireMessage,
+  onCleanup,
+} from '@kuiper/testkit';
 import { connectedCometD, type CometdTransport } from '../helpers/cometd.js';
 import { createFaye } from '../helpers/faye.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 interface App {
   server: Server;
@@ -32,7 +38,7 @@ async function startApp(): Promise<App> {
   });
   const kuiper = createKuiperServer(DEFAULT_OPTIONS).attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  cleanup.add(
+  onCleanup(
     () =>
       new Promise<void>((resolve) => {
         for (const ws of echo.clients) ws.terminate();
@@ -40,14 +46,14 @@ async function startApp(): Promise<App> {
         server.closeAllConnections();
       }),
   );
-  cleanup.add(() => kuiper.close());
+  onCleanup(() => kuiper.close());
   const port = (server.address() as AddressInfo).port;
   return { server, port, kuiper, url: `http://127.0.0.1:${port}/bayeux` };
 }
 
 async function echoOnce(port: number): Promise<string> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/echo`);
-  cleanup.add(() => ws.terminate());
+  onCleanup(() => ws.terminate());
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);

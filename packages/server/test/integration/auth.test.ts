@@ -1,13 +1,10 @@
 // A security policy seen through real clients: credentials in handshake `ext`, refusals as 403
 // errors each client surfaces, and a denied client that stops instead of hammering the server.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Message } from 'cometd';
-import { Cleanup, eventually, startServer, type KuiperOptions, type WireMessage } from '../helpers/server.js';
+import { cleanup, eventually, startKuiper, type KuiperOptions, type WireMessage } from '@kuiper/testkit';
 import { createCometD, type CometdTransport } from '../helpers/cometd.js';
 import { createFaye, type FayeTransport } from '../helpers/faye.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 const guarded: Partial<KuiperOptions> = {
   policy: {
@@ -32,7 +29,7 @@ function withToken(token: string) {
 
 describe.each<CometdTransport & FayeTransport>(['long-polling', 'websocket'])('over %s', (transport) => {
   it('[SEC-1][SEC-2] cometd: credentials in ext admit; refusals come back as 403 errors', async () => {
-    const { url, kuiper } = await startServer(cleanup, guarded);
+    const { url, server: kuiper } = await startKuiper(guarded);
     const client = createCometD(cleanup, url, transport);
     const hs = await new Promise<Message>((resolve) =>
       client.cometd.handshake({ ext: { token: 'secret' } }, (reply) => resolve(reply)),
@@ -52,7 +49,7 @@ describe.each<CometdTransport & FayeTransport>(['long-polling', 'websocket'])('o
   });
 
   it('[SEC-1] cometd: a denied handshake reports 403 and the client stops', async () => {
-    const { url, kuiper } = await startServer(cleanup, guarded);
+    const { url, server: kuiper } = await startKuiper(guarded);
     let handshakes = 0;
     kuiper.addExtension({
       name: 'count',
@@ -74,7 +71,7 @@ describe.each<CometdTransport & FayeTransport>(['long-polling', 'websocket'])('o
   });
 
   it('[SEC-1][SEC-2] faye: credentials via an extension admit; refusals reject with 403', async () => {
-    const { url } = await startServer(cleanup, guarded);
+    const { url } = await startKuiper(guarded);
     const client = createFaye(cleanup, url, transport);
     client.client.addExtension(withToken('secret'));
     await expect(client.subscribe('/chat/private', () => {})).rejects.toThrow(/403/);

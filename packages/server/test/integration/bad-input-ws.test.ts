@@ -1,18 +1,6 @@
 // Bayeux over a raw `ws` WebSocket: a well-behaved session, then bad input frame by frame.
-import { describe, it, expect, afterEach } from 'vitest';
-import {
-  Cleanup,
-  eventually,
-  startServer,
-  handshakeMessage,
-  expectHealthy,
-  msgId,
-  RawSocket,
-  type WireMessage,
-} from '../helpers/server.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
+import { describe, it, expect } from 'vitest';
+import { cleanup, eventually, startKuiper, handshakeMessage, expectHealthy, msgId, RawSocket } from '@kuiper/testkit';
 
 async function wsHandshake(socket: RawSocket): Promise<string> {
   const reply = await socket.request(handshakeMessage(['websocket']));
@@ -37,7 +25,7 @@ async function expectWsHealthy(wsUrl: string, publish: (channel: string) => Prom
 
 describe('raw websocket', () => {
   it('carries a full session: handshake, connect, subscribe, delivery, disconnect', async () => {
-    const { wsUrl, kuiper } = await startServer(cleanup);
+    const { wsUrl, server: kuiper } = await startKuiper();
     await expectWsHealthy(wsUrl, (channel) => kuiper.publish(channel, { ok: true }));
     const socket = await RawSocket.open(cleanup, wsUrl);
     const clientId = await wsHandshake(socket);
@@ -48,7 +36,7 @@ describe('raw websocket', () => {
   });
 
   it('[SESS-1] answers an unknown clientId with 402::session_unknown and handshake advice', async () => {
-    const { wsUrl, url, kuiper } = await startServer(cleanup);
+    const { wsUrl, url, server: kuiper } = await startKuiper();
     const socket = await RawSocket.open(cleanup, wsUrl);
     const reply = await socket.request({ channel: '/meta/connect', clientId: 'ghost', connectionType: 'websocket', id: msgId() });
     expect(reply).toMatchObject({
@@ -62,7 +50,7 @@ describe('raw websocket', () => {
   });
 
   it('[CODEC-4][SUB-2] answers a missing channel, an invalid pattern and wrong-typed fields with their errors', async () => {
-    const { wsUrl, kuiper } = await startServer(cleanup);
+    const { wsUrl, server: kuiper } = await startKuiper();
     const socket = await RawSocket.open(cleanup, wsUrl);
     const clientId = await wsHandshake(socket);
 
@@ -86,7 +74,7 @@ describe('raw websocket', () => {
   });
 
   it('[WS-4] answers a malformed JSON frame with 400::body_invalid and the socket stays usable', async () => {
-    const { wsUrl, url, kuiper } = await startServer(cleanup);
+    const { wsUrl, url, server: kuiper } = await startKuiper();
     const socket = await RawSocket.open(cleanup, wsUrl);
     for (const frame of ['[{"channel":', 'not json', '[]']) {
       const before = socket.received.length;
@@ -101,7 +89,7 @@ describe('raw websocket', () => {
   });
 
   it('[LIMIT-1] closes a socket sending a frame over maxBodyBytes with 1009, and keeps serving others', async () => {
-    const { wsUrl, url, kuiper } = await startServer(cleanup, { maxBodyBytes: 1024 });
+    const { wsUrl, url, server: kuiper } = await startKuiper({ maxBodyBytes: 1024 });
     const socket = await RawSocket.open(cleanup, wsUrl);
     const hs = { ...handshakeMessage(['websocket']), ext: { padding: 'x'.repeat(4096) } };
     socket.send([hs]);

@@ -1,10 +1,9 @@
 // Well-framed requests carrying bad messages, over raw long-polling HTTP: exact error strings
 // from the SPEC, and the server keeps serving a well-behaved client afterwards.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import {
-  Cleanup,
   eventually,
-  startServer,
+  startKuiper,
   bayeux,
   rawPost,
   rawHandshake,
@@ -15,10 +14,8 @@ import {
   expectHealthy,
   msgId,
   type WireMessage,
-} from '../helpers/server.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
+  onCleanup,
+} from '@kuiper/testkit';
 
 const HANDSHAKE_ADVICE = { reconnect: 'handshake', interval: 0 };
 
@@ -29,7 +26,7 @@ async function one(url: string, message: Record<string, unknown>): Promise<WireM
 
 describe('sessions and handshake', () => {
   it('[SESS-1] answers an unknown clientId with 402::session_unknown and handshake advice', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const ghost = 'not-a-real-client-id';
     const cases: Array<Record<string, unknown>> = [
       { channel: '/meta/connect', clientId: ghost, connectionType: 'long-polling' },
@@ -50,13 +47,13 @@ describe('sessions and handshake', () => {
   });
 
   it('[SESS-1] answers a missing clientId with 400::client_id_missing and handshake advice', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const reply = await one(url, { channel: '/meta/connect', connectionType: 'long-polling' });
     expect(reply).toMatchObject({ successful: false, error: '400::client_id_missing', advice: HANDSHAKE_ADVICE });
   });
 
   it('[HS-1] hands out distinct, long clientIds with retry advice', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const ids = new Set<string>();
     for (let i = 0; i < 50; i++) {
       const hs = handshakeMessage();
@@ -69,7 +66,7 @@ describe('sessions and handshake', () => {
   });
 
   it('[HS-2][HS-3] refuses a handshake without or with no common connection type', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const missing = await one(url, { channel: '/meta/handshake', version: '1.0' });
     expect(missing).toMatchObject({ successful: false, error: '400::connection_type_missing' });
     const hs = handshakeMessage(['carrier-pigeon']);
@@ -87,9 +84,9 @@ describe('sessions and handshake', () => {
   });
 
   it('[HS-5] ignores messages batched with a handshake', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const received: unknown[] = [];
-    cleanup.add(kuiper.subscribe('/chat/**', (m) => received.push(m.channel)));
+    onCleanup(kuiper.subscribe('/chat/**', (m) => received.push(m.channel)));
     const hs = handshakeMessage();
     const replies = await bayeux(url, [hs, { channel: '/chat/sneaky', data: { n: 1 }, id: msgId() }]);
     expect(replyTo(replies, hs.id).successful).toBe(true);
@@ -99,7 +96,7 @@ describe('sessions and handshake', () => {
   });
 
   it('[CONN-2] returns a connect at once when it carries advice.timeout 0', async () => {
-    const { url } = await startServer(cleanup, { timeout: 15_000 });
+    const { url } = await startKuiper({ timeout: 15_000 });
     const clientId = await rawHandshake(url);
     const started = Date.now();
     const connect = immediateConnect(clientId);
@@ -110,7 +107,7 @@ describe('sessions and handshake', () => {
 
 describe('message fields', () => {
   it('[CODEC-4] answers wrong-typed fields with the error naming the field', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const clientId = await rawHandshake(url);
     const cases: Array<[string, Record<string, unknown>]> = [
       ['400:clientId:message_invalid', { channel: '/meta/connect', clientId: 42, connectionType: 'long-polling' }],
@@ -132,13 +129,13 @@ describe('message fields', () => {
   });
 
   it('[REPLY-1] echoes a numeric id exactly as sent', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const replies = await bayeux(url, [{ ...handshakeMessage(), id: 12345 }]);
     expect(replies[0]).toMatchObject({ id: 12345, successful: true });
   });
 
   it('[CHAN-1][SUB-2] refuses invalid, meta and missing subscriptions, all or nothing', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const clientId = await rawHandshake(url);
     for (const subscription of ['/a/*/b', '/**/x', 'no-slash', '/a//b', '/a/b*']) {
       const reply = await one(url, { channel: '/meta/subscribe', clientId, subscription });
@@ -157,7 +154,7 @@ describe('message fields', () => {
   });
 
   it('[PUB-4][META-1] refuses a publish to a wildcard, invalid or meta channel, or without data', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const clientId = await rawHandshake(url);
     for (const channel of ['/chat/*', '/chat/**', '/a//b', '/meta/custom', '/meta/subscribe/x']) {
       expect((await one(url, { channel, clientId, data: { n: 1 } })).error, channel).toBe('405::channel_invalid');
@@ -167,9 +164,9 @@ describe('message fields', () => {
   });
 
   it('[ENG-2] treats __proto__ keys as plain data and never pollutes Object.prototype', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const received: unknown[] = [];
-    cleanup.add(kuiper.subscribe('/chat/**', (m) => received.push(m.data)));
+    onCleanup(kuiper.subscribe('/chat/**', (m) => received.push(m.data)));
     const clientId = await rawHandshake(url);
     await bayeux(url, [immediateConnect(clientId)]);
     await bayeux(url, [{ channel: '/meta/subscribe', clientId, subscription: '/chat/__proto__', id: msgId() }]);
@@ -185,9 +182,9 @@ describe('message fields', () => {
   });
 
   it('refuses deeply nested data without crashing, and delivers nothing', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const received: unknown[] = [];
-    cleanup.add(kuiper.subscribe('/chat/**', (m) => received.push(m.channel)));
+    onCleanup(kuiper.subscribe('/chat/**', (m) => received.push(m.channel)));
     const clientId = await rawHandshake(url);
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     const res = await rawPost(url, `[{"channel":"/chat/deep","clientId":"${clientId}","id":"deep","data":${deep}}]`);

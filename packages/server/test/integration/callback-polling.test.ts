@@ -1,8 +1,7 @@
 // callback-polling (JSONP) spoken raw: GET ?message=...&jsonp=name.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import {
-  Cleanup,
-  startServer,
+  startKuiper,
   rawGet,
   handshakeMessage,
   replyTo,
@@ -10,10 +9,7 @@ import {
   msgId,
   type RawResponse,
   type WireMessage,
-} from '../helpers/server.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
+} from '@kuiper/testkit';
 
 function jsonpUrl(url: string, messages: WireMessage[], jsonp?: string): string {
   const query = new URLSearchParams({ message: JSON.stringify(messages) });
@@ -39,7 +35,7 @@ async function jsonp(url: string, messages: WireMessage[], callback = 'cb'): Pro
 
 describe('callback-polling', () => {
   it('[HTTP-6] handshakes with GET and wraps the reply as /**/cb([...]) with nosniff', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const hs = handshakeMessage(['callback-polling']);
     const reply = replyTo(await jsonp(url, [hs]), hs.id);
     expect(reply).toMatchObject({ channel: '/meta/handshake', successful: true, version: '1.0' });
@@ -48,14 +44,14 @@ describe('callback-polling', () => {
   });
 
   it('[HTTP-4] uses the spec default callback name jsonpcallback when jsonp is absent', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const hs = handshakeMessage(['callback-polling']);
     const res = await rawGet(jsonpUrl(url, [hs]));
     expect(replyTo(unwrap(res, 'jsonpcallback'), hs.id).successful).toBe(true);
   });
 
   it('runs a whole session: connect, subscribe, and a held connect that carries the delivery first', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const hs = handshakeMessage(['callback-polling']);
     const clientId = replyTo(await jsonp(url, [hs]), hs.id).clientId!;
     const first = { channel: '/meta/connect', clientId, connectionType: 'callback-polling', advice: { timeout: 0 }, id: msgId() };
@@ -74,7 +70,7 @@ describe('callback-polling', () => {
   });
 
   it('[HTTP-5] refuses an invalid callback name with HTTP 400 and does not echo it', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     for (const name of ['alert(1)//', '<script>', 'a b', '1abc']) {
       const res = await rawGet(jsonpUrl(url, [handshakeMessage(['callback-polling'])], name));
       expect(res.status, name).toBe(400);
@@ -85,7 +81,7 @@ describe('callback-polling', () => {
   });
 
   it('[CODEC-2] answers malformed message= JSON with 400::body_invalid', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const res = await rawGet(`${url}?message=${encodeURIComponent('[{"channel":')}&jsonp=cb`);
     expect(res.status).toBe(400);
     expect(res.text).toContain('400::body_invalid');

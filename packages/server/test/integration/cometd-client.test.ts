@@ -1,12 +1,9 @@
 // Interoperability with the real CometD JavaScript client (cometd@9 + cometd-nodejs-client@2),
 // once restricted to long-polling and once restricted to websocket.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Message } from 'cometd';
-import { Cleanup, eventually, startServer, bayeux, connectMessage, replyTo } from '../helpers/server.js';
+import { cleanup, eventually, startKuiper, bayeux, connectMessage, replyTo, onCleanup } from '@kuiper/testkit';
 import { connectedCometD, type CometdTransport } from '../helpers/cometd.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 function channelsOf(messages: Message[]): string[] {
   return messages.map((m) => m.channel);
@@ -14,7 +11,7 @@ function channelsOf(messages: Message[]): string[] {
 
 describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd client over %s', (transport) => {
   it('handshakes, negotiates the transport and reaches the connected state', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const client = await connectedCometD(cleanup, url, transport);
 
     expect(client.cometd.getClientId()).toEqual(expect.any(String));
@@ -24,7 +21,7 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd client ove
   });
 
   it('[PUB-3] delivers a publish from one client to a subscriber on another, without the publisher identity', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const subscriber = await connectedCometD(cleanup, url, transport);
     const publisher = await connectedCometD(cleanup, url, transport);
     const received: Message[] = [];
@@ -44,10 +41,10 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd client ove
   });
 
   it('a client publish reaches a server-side subscriber, and a server publish reaches the client', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const client = await connectedCometD(cleanup, url, transport);
     const onServer: Array<{ channel: string; data: unknown }> = [];
-    cleanup.add(kuiper.subscribe('/chat/**', (msg) => onServer.push({ channel: msg.channel, data: msg.data })));
+    onCleanup(kuiper.subscribe('/chat/**', (msg) => onServer.push({ channel: msg.channel, data: msg.data })));
     const received: Message[] = [];
     await client.subscribe('/chat/from-server', (m) => received.push(m));
 
@@ -59,7 +56,7 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd client ove
   });
 
   it('[CHAN-2] /chat/* matches one more segment and /chat/** matches any depth', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const client = await connectedCometD(cleanup, url, transport);
     const single: Message[] = [];
     const deep: Message[] = [];
@@ -78,7 +75,7 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd client ove
   });
 
   it('[PUB-1] sends one copy per session when several of its subscriptions match', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const client = await connectedCometD(cleanup, url, transport);
     for (const pattern of ['/chat/a', '/chat/*', '/chat/**']) await client.subscribe(pattern, () => {});
 
@@ -90,7 +87,7 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd client ove
   });
 
   it('[SUB-3] stops delivering a channel after unsubscribe', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const client = await connectedCometD(cleanup, url, transport);
     const { handle } = await client.subscribe('/chat/gone', () => {});
     await client.subscribe('/chat/keep', () => {});
@@ -107,7 +104,7 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd client ove
   });
 
   it('[SVC-1] answers a remoteCall to /service/echo to the caller only, never broadcasting it', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     kuiper.addService('/service/echo', async (data) => ({ echoed: data }));
     const caller = await connectedCometD(cleanup, url, transport);
     const watcher = await connectedCometD(cleanup, url, transport);
@@ -127,7 +124,7 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd client ove
   });
 
   it('[SVC-1] a service handler that throws gives the caller 500::server_error, not a timeout', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     kuiper.addService('/service/broken', async () => {
       throw new Error('boom');
     });
@@ -141,7 +138,7 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd client ove
   });
 
   it('[SVC-2] a remoteCall to a service nobody handles fails promptly instead of timing out', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const caller = await connectedCometD(cleanup, url, transport);
     const reply = await caller.remoteCall('nobody', { n: 1 }, 4000);
     expect(reply.successful).toBe(false);
@@ -149,7 +146,7 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd client ove
   });
 
   it('delivers many messages in publish order with their data intact', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const subscriber = await connectedCometD(cleanup, url, transport);
     const publisher = await connectedCometD(cleanup, url, transport);
     const received: unknown[] = [];
@@ -162,7 +159,7 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd client ove
   });
 
   it('processes a cometd batch in order: subscribe then publish delivers to the same client', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const client = await connectedCometD(cleanup, url, transport);
     const received: unknown[] = [];
     let subscribed: Message | undefined;
@@ -177,7 +174,7 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd client ove
   });
 
   it('carries a 200 KB message intact', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const subscriber = await connectedCometD(cleanup, url, transport);
     const publisher = await connectedCometD(cleanup, url, transport);
     // The cometd client refuses to send more than 8 KB per message unless told otherwise.
@@ -196,7 +193,7 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd client ove
   });
 
   it('[DISC-1] disconnect ends the session; its clientId is then unknown', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const removed: Array<{ clientId: string; reason: string }> = [];
     kuiper.on('session:removed', (ev: { clientId: string; reason: string }) => removed.push(ev));
     const client = await connectedCometD(cleanup, url, transport);

@@ -1,11 +1,11 @@
 // Held /meta/connect edge cases a real deployment meets: a second connect, a disconnect while
 // held, a client that goes away, a dropped socket, and server shutdown. Spoken raw.
 import { connect as netConnect } from 'node:net';
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import {
-  Cleanup,
+  cleanup,
   eventually,
-  startServer,
+  startKuiper,
   bayeux,
   rawHandshake,
   subscribedSession,
@@ -16,10 +16,7 @@ import {
   msgId,
   RawSocket,
   type WireMessage,
-} from '../helpers/server.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
+} from '@kuiper/testkit';
 
 /** Starts a request without awaiting it; `settled` tells whether it has answered yet. */
 function pending<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
@@ -32,7 +29,7 @@ function pending<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => 
 
 describe('held /meta/connect', () => {
   it('[CONN-3] a second connect from the same session answers the first at once', async () => {
-    const { url } = await startServer(cleanup, { timeout: 15_000 });
+    const { url } = await startKuiper({ timeout: 15_000 });
     const clientId = await subscribedSession(url, '/chat/a');
     const firstMsg = connectMessage(clientId);
     const first = pending(bayeux(url, [firstMsg]));
@@ -54,7 +51,7 @@ describe('held /meta/connect', () => {
   });
 
   it('[CONN-5] a disconnect answers the held connect of its session promptly', async () => {
-    const { url, kuiper } = await startServer(cleanup, { timeout: 15_000 });
+    const { url, server: kuiper } = await startKuiper({ timeout: 15_000 });
     const clientId = await subscribedSession(url, '/chat/a');
     const heldMsg = connectMessage(clientId);
     const held = pending(bayeux(url, [heldMsg]));
@@ -75,7 +72,7 @@ describe('held /meta/connect', () => {
   });
 
   it('[CONN-6] loses no message when the client of a held long-poll goes away', async () => {
-    const { url, port } = await startServer(cleanup, { timeout: 15_000 });
+    const { url, port } = await startKuiper({ timeout: 15_000 });
     const clientId = await subscribedSession(url, '/chat/a');
 
     // A held connect whose client vanishes right after sending it.
@@ -99,7 +96,7 @@ describe('held /meta/connect', () => {
   });
 
   it('[WS-3] a websocket session survives a dropped socket: queued messages arrive on the next socket', async () => {
-    const { wsUrl, kuiper } = await startServer(cleanup, { timeout: 15_000 });
+    const { wsUrl, server: kuiper } = await startKuiper({ timeout: 15_000 });
     const first = await RawSocket.open(cleanup, wsUrl);
     const clientId = (await first.request(handshakeMessage(['websocket']))).clientId!;
     expect(clientId).toEqual(expect.any(String));
@@ -121,7 +118,7 @@ describe('held /meta/connect', () => {
   });
 
   it('[API-1] close() answers held long-polls, closes websockets and resolves promptly', async () => {
-    const { url, wsUrl, kuiper } = await startServer(cleanup, { timeout: 15_000 });
+    const { url, wsUrl, server: kuiper } = await startKuiper({ timeout: 15_000 });
     const clientId = await subscribedSession(url, '/chat/a');
     const heldMsg = connectMessage(clientId);
     // No catch: a dropped connection rejects here and fails the test — only an answer counts.
@@ -142,7 +139,7 @@ describe('held /meta/connect', () => {
 
 describe('subscriptions', () => {
   it('[PUB-1][SUB-1] subscribing twice to one channel still delivers once; an array subscribes to each', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const clientId = await rawHandshake(url);
     await bayeux(url, [immediateConnect(clientId)]);
     const subs: WireMessage[] = [

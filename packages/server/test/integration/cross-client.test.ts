@@ -1,12 +1,9 @@
 // CometD and faye clients on one server see each other's messages.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Message } from 'cometd';
-import { Cleanup, eventually, startServer } from '../helpers/server.js';
+import { cleanup, eventually, startKuiper } from '@kuiper/testkit';
 import { connectedCometD, type CometdTransport } from '../helpers/cometd.js';
 import { createFaye, type FayeTransport } from '../helpers/faye.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 const pairs: Array<[CometdTransport, FayeTransport]> = [
   ['long-polling', 'long-polling'],
@@ -16,7 +13,7 @@ const pairs: Array<[CometdTransport, FayeTransport]> = [
 
 describe.each(pairs)('cometd over %s with faye over %s', (cometdTransport, fayeTransport) => {
   it('a cometd publish reaches a faye subscriber and a faye publish reaches a cometd subscriber', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const cometd = await connectedCometD(cleanup, url, cometdTransport);
     const faye = createFaye(cleanup, url, fayeTransport);
 
@@ -37,7 +34,7 @@ describe.each(pairs)('cometd over %s with faye over %s', (cometdTransport, fayeT
   });
 
   it('both clients on one wildcard subscription each get one copy', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const cometd = await connectedCometD(cleanup, url, cometdTransport);
     const faye = createFaye(cleanup, url, fayeTransport);
     const atFaye: unknown[] = [];

@@ -1,21 +1,18 @@
 // The cometd client's AckExtension and TimeSyncExtension against the server's built-in ack and
 // timesync extensions, plus the ack wire protocol spoken raw.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { AckExtension, TimeSyncExtension, type Message } from 'cometd';
 import {
-  Cleanup,
+  cleanup,
   eventually,
-  startServer,
+  startKuiper,
   bayeux,
   handshakeMessage,
   replyTo,
   msgId,
   type WireMessage,
-} from '../helpers/server.js';
+} from '@kuiper/testkit';
 import { createCometD, type CometdTransport } from '../helpers/cometd.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 function metaSpy(client: ReturnType<typeof createCometD>): Message[] {
   const seen: Message[] = [];
@@ -30,7 +27,7 @@ function metaSpy(client: ReturnType<typeof createCometD>): Message[] {
 
 describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd extensions over %s', (transport) => {
   it('[ACK-1][ACK-3] AckExtension: ack is negotiated and deliveries arrive promptly and in order', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const client = createCometD(cleanup, url, transport);
     client.cometd.registerExtension('ack', new AckExtension());
     const meta = metaSpy(client);
@@ -52,7 +49,7 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd extensions
   });
 
   it('[TSYNC-1] TimeSyncExtension: meta replies carry ext.timesync {tc, ts, p}', async () => {
-    const { url } = await startServer(cleanup, { timeout: 300 });
+    const { url } = await startKuiper({ timeout: 300 });
     const client = createCometD(cleanup, url, transport);
     const timesync = new TimeSyncExtension();
     client.cometd.registerExtension('timesync', timesync);
@@ -71,7 +68,7 @@ describe.each<CometdTransport>(['long-polling', 'websocket'])('cometd extensions
 
 describe('ack protocol, raw long-polling', () => {
   it('[ACK-2] redelivers an unacknowledged batch and forgets an acknowledged one', async () => {
-    const { url, kuiper } = await startServer(cleanup, { timeout: 15_000 });
+    const { url, server: kuiper } = await startKuiper({ timeout: 15_000 });
     const hs = { ...handshakeMessage(), ext: { ack: true } };
     const hsReply = replyTo(await bayeux(url, [hs]), hs.id);
     expect(hsReply.successful).toBe(true);
@@ -119,7 +116,7 @@ describe('ack protocol, raw long-polling', () => {
   });
 
   it('a handshake without ext.ack gets no ack in its replies', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const hs = handshakeMessage();
     const reply = replyTo(await bayeux(url, [hs]), hs.id);
     expect((reply.ext as { ack?: unknown } | undefined)?.ack).toBeUndefined();

@@ -1,12 +1,9 @@
 // Many real clients on one channel at once, mixed clients and transports: every client receives
 // every message exactly once, and each publisher's messages in the order it sent them.
-import { describe, it, expect, afterEach } from 'vitest';
-import { Cleanup, eventually, startServer } from '../helpers/server.js';
+import { describe, it, expect } from 'vitest';
+import { cleanup, eventually, startKuiper } from '@kuiper/testkit';
 import { connectedCometD } from '../helpers/cometd.js';
 import { createFaye } from '../helpers/faye.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 interface Note {
   from: string;
@@ -49,7 +46,7 @@ async function peers(url: string): Promise<Peer[]> {
 
 describe('fan-out', () => {
   it('[PUB-1] 16 mixed clients each publish 25 messages; all get all, once, in per-publisher order', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const all = await peers(url);
     expect(kuiper.stats().subscriptions).toBe(all.length);
 

@@ -1,10 +1,7 @@
 // Interoperability with the real faye 1.4 Node client over websocket and long-polling.
-import { describe, it, expect, afterEach } from 'vitest';
-import { Cleanup, eventually, startServer, type WireMessage } from '../helpers/server.js';
+import { describe, it, expect } from 'vitest';
+import { cleanup, eventually, startKuiper, type WireMessage } from '@kuiper/testkit';
 import { createFaye, type FayeTransport } from '../helpers/faye.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 function channelsOf(messages: WireMessage[]): Array<string | undefined> {
   return messages.map((m) => m.channel);
@@ -12,7 +9,7 @@ function channelsOf(messages: WireMessage[]): Array<string | undefined> {
 
 describe.each<FayeTransport>(['long-polling', 'websocket'])('faye client over %s', (transport) => {
   it('subscribes, publishes and receives on the negotiated transport', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const subscriber = createFaye(cleanup, url, transport);
     const publisher = createFaye(cleanup, url, transport);
     const received: unknown[] = [];
@@ -25,7 +22,7 @@ describe.each<FayeTransport>(['long-polling', 'websocket'])('faye client over %s
   });
 
   it('[PUB-2] a faye publish acknowledgement is not delivered back to the publisher as a message', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const client = createFaye(cleanup, url, transport);
     const received: unknown[] = [];
     await client.subscribe('/chat/self', (data) => received.push(data));
@@ -39,7 +36,7 @@ describe.each<FayeTransport>(['long-polling', 'websocket'])('faye client over %s
   });
 
   it('[CHAN-2] /chat/* matches one more segment and /chat/** matches any depth', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const single = createFaye(cleanup, url, transport);
     const deep = createFaye(cleanup, url, transport);
     const singleChannels: string[] = [];
@@ -63,7 +60,7 @@ describe.each<FayeTransport>(['long-polling', 'websocket'])('faye client over %s
   });
 
   it('[SUB-3] the server stops sending a channel after the faye client unsubscribes', async () => {
-    const { url, kuiper } = await startServer(cleanup);
+    const { url, server: kuiper } = await startKuiper();
     const client = createFaye(cleanup, url, transport);
     const removed: unknown[] = [];
     kuiper.on('subscription:removed', (ev: unknown) => removed.push(ev));
@@ -83,7 +80,7 @@ describe.each<FayeTransport>(['long-polling', 'websocket'])('faye client over %s
   });
 
   it('[SUB-2] a subscription to an invalid pattern is refused with 405', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const client = createFaye(cleanup, url, transport);
     await expect(client.subscribe('/chat/**/x', () => {})).rejects.toThrow(/405/);
     // The client stays usable.
@@ -94,7 +91,7 @@ describe.each<FayeTransport>(['long-polling', 'websocket'])('faye client over %s
   });
 
   it('carries a 200 KB message of multi-byte characters intact', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const subscriber = createFaye(cleanup, url, transport);
     const publisher = createFaye(cleanup, url, transport);
     const received: unknown[] = [];

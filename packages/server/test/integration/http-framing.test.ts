@@ -1,11 +1,8 @@
 // HTTP-10: every request/response answer says its length; none is chunked. Spoken over raw HTTP
 // with node:http, which shows the framing headers exactly as the server sent them.
 import http from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Cleanup, bayeux, msgId, rawHandshake, startServer, subscribedSession, connectMessage } from '../helpers/server.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
+import { describe, expect, it } from 'vitest';
+import { bayeux, msgId, rawHandshake, startKuiper, subscribedSession, connectMessage } from '@kuiper/testkit';
 
 interface Framed {
   status: number;
@@ -32,7 +29,7 @@ function expectLength(res: Framed): void {
 
 describe('[HTTP-10] response framing', () => {
   it('a long-poll answer with deliveries (non-ASCII too) carries Content-Length', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const subscriber = await subscribedSession(url, '/framing');
     const publisher = await rawHandshake(url);
     const held = request(url, 'POST', JSON.stringify([connectMessage(subscriber)]));
@@ -45,7 +42,7 @@ describe('[HTTP-10] response framing', () => {
   });
 
   it('callback-polling and error answers carry Content-Length', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const message = encodeURIComponent(JSON.stringify([{ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['callback-polling'], id: '1' }]));
     const jsonp = await request(`${url}?jsonp=cb&message=${message}`, 'GET');
     expect(jsonp.status).toBe(200);

@@ -1,11 +1,11 @@
 // Abusive but well-formed clients: limits refuse what is over them, with an error the sender
 // sees, and nothing else changes for anybody.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { WebSocket } from 'ws';
 import {
-  Cleanup,
+  cleanup,
   eventually,
-  startServer,
+  startKuiper,
   bayeux,
   rawHandshake,
   immediateConnect,
@@ -16,10 +16,8 @@ import {
   msgId,
   RawSocket,
   type WireMessage,
-} from '../helpers/server.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
+  onCleanup,
+} from '@kuiper/testkit';
 
 async function subscribe(url: string, clientId: string, subscription: string): Promise<WireMessage> {
   const sub = { channel: '/meta/subscribe', clientId, subscription, id: msgId() };
@@ -46,9 +44,9 @@ function upgradeStatus(wsUrl: string, origin: string | undefined): Promise<numbe
 
 describe('limits', () => {
   it('[LIMIT-2] refuses a publish over maxMessageBytes with 413 and delivers nothing', async () => {
-    const { url, kuiper } = await startServer(cleanup, { limits: { maxMessageBytes: 1000 } });
+    const { url, server: kuiper } = await startKuiper({ limits: { maxMessageBytes: 1000 } });
     const received: unknown[] = [];
-    cleanup.add(kuiper.subscribe('/chat/**', (m) => received.push(m.data)));
+    onCleanup(kuiper.subscribe('/chat/**', (m) => received.push(m.data)));
     const clientId = await rawHandshake(url);
     const big = { channel: '/chat/big', clientId, data: { text: 'x'.repeat(2000) }, id: msgId() };
     const reply = replyTo(await bayeux(url, [big]), big.id);
@@ -62,7 +60,7 @@ describe('limits', () => {
   });
 
   it('[LIMIT-3] refuses subscriptions past maxSubscriptions with 403, keeping the ones it has', async () => {
-    const { url, kuiper } = await startServer(cleanup, { limits: { maxSubscriptions: 2 } });
+    const { url, server: kuiper } = await startKuiper({ limits: { maxSubscriptions: 2 } });
     const clientId = await rawHandshake(url);
     await bayeux(url, [immediateConnect(clientId)]);
     expect((await subscribe(url, clientId, '/chat/a')).successful).toBe(true);
@@ -78,9 +76,9 @@ describe('limits', () => {
   });
 
   it('[LIMIT-4] rate-limits a publish burst with 429, and every acknowledged publish is delivered', async () => {
-    const { url, kuiper } = await startServer(cleanup, { limits: { publishRate: { perSecond: 5, burst: 5 } } });
+    const { url, server: kuiper } = await startKuiper({ limits: { publishRate: { perSecond: 5, burst: 5 } } });
     const received: unknown[] = [];
-    cleanup.add(kuiper.subscribe('/chat/**', (m) => received.push(m.data)));
+    onCleanup(kuiper.subscribe('/chat/**', (m) => received.push(m.data)));
     const clientId = await rawHandshake(url);
     const burst = Array.from({ length: 20 }, (_, n) => ({ channel: '/chat/burst', clientId, data: { n }, id: msgId() }));
     const replies = await bayeux(url, burst);
@@ -98,7 +96,7 @@ describe('limits', () => {
   });
 
   it('[LIMIT-6] drops the oldest queued messages of a slow consumer past maxQueue', async () => {
-    const { url, kuiper } = await startServer(cleanup, { limits: { maxQueue: 5, overflow: 'drop-oldest' } });
+    const { url, server: kuiper } = await startKuiper({ limits: { maxQueue: 5, overflow: 'drop-oldest' } });
     const overflow: unknown[] = [];
     kuiper.on('session:overflow', (ev: unknown) => overflow.push(ev));
     const clientId = await rawHandshake(url);
@@ -116,7 +114,7 @@ describe('limits', () => {
 
 describe('slow consumer removal', () => {
   it("[LIMIT-6] with overflow 'disconnect' removes the session, which then gets 402", async () => {
-    const { url, kuiper } = await startServer(cleanup, { limits: { maxQueue: 3, overflow: 'disconnect' } });
+    const { url, server: kuiper } = await startKuiper({ limits: { maxQueue: 3, overflow: 'disconnect' } });
     const removed: Array<{ clientId: string; reason: string }> = [];
     kuiper.on('session:removed', (ev: { clientId: string; reason: string }) => removed.push(ev));
     const clientId = await rawHandshake(url);
@@ -133,7 +131,7 @@ describe('slow consumer removal', () => {
 
 describe('websocket limits', () => {
   it('[LIMIT-5] refuses a handshake past maxSessionsPerConnection with 403 and reconnect none', async () => {
-    const { wsUrl } = await startServer(cleanup, { limits: { maxSessionsPerConnection: 2 } });
+    const { wsUrl } = await startKuiper({ limits: { maxSessionsPerConnection: 2 } });
     const socket = await RawSocket.open(cleanup, wsUrl);
     expect((await socket.request(handshakeMessage(['websocket']))).successful).toBe(true);
     expect((await socket.request(handshakeMessage(['websocket']))).successful).toBe(true);
@@ -143,7 +141,7 @@ describe('websocket limits', () => {
   });
 
   it('[LIMIT-5] counts only live sessions: handshake and disconnect in turn on one socket never hits the limit', async () => {
-    const { wsUrl } = await startServer(cleanup, { limits: { maxSessionsPerConnection: 2 } });
+    const { wsUrl } = await startKuiper({ limits: { maxSessionsPerConnection: 2 } });
     const socket = await RawSocket.open(cleanup, wsUrl);
     for (let round = 1; round <= 4; round++) {
       const hs = await socket.request(handshakeMessage(['websocket']));
@@ -154,14 +152,14 @@ describe('websocket limits', () => {
   });
 
   it('[SEC-6] refuses a cross-site WebSocket upgrade by default, allows same-origin and no-origin', async () => {
-    const { wsUrl, port } = await startServer(cleanup);
+    const { wsUrl, port } = await startKuiper();
     expect(await upgradeStatus(wsUrl, 'https://evil.example')).toBe(403);
     expect(await upgradeStatus(wsUrl, `http://127.0.0.1:${port}`)).toBe(101);
     expect(await upgradeStatus(wsUrl, undefined)).toBe(101);
   });
 
   it('[SEC-6] allowedOrigins admits listed origins only', async () => {
-    const { wsUrl } = await startServer(cleanup, { allowedOrigins: ['https://app.example'] });
+    const { wsUrl } = await startKuiper({ allowedOrigins: ['https://app.example'] });
     expect(await upgradeStatus(wsUrl, 'https://app.example')).toBe(101);
     expect(await upgradeStatus(wsUrl, 'https://evil.example')).toBe(403);
   });

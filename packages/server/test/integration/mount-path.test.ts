@@ -1,12 +1,9 @@
 // The mount path as users write it — the root, a nested path, a trailing slash — with both real
 // clients on both transports (the cometd client posts to <url>/handshake, <url>/connect, ...).
-import { describe, it, expect, afterEach } from 'vitest';
-import { Cleanup, eventually, startServer } from '../helpers/server.js';
+import { describe, it, expect } from 'vitest';
+import { cleanup, eventually, startKuiper } from '@kuiper/testkit';
 import { connectedCometD } from '../helpers/cometd.js';
 import { createFaye } from '../helpers/faye.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 const cases = ['/', '/api/bayeux', '/cometd/'].flatMap((path) =>
   (['long-polling', 'websocket'] as const).map((transport) => [path, transport] as const),
@@ -14,7 +11,7 @@ const cases = ['/', '/api/bayeux', '/cometd/'].flatMap((path) =>
 
 describe.each(cases)('[HTTP-1][WS-1] mounted at %s, %s', (path, transport) => {
   it('serves cometd and faye', async () => {
-    const { url, kuiper } = await startServer(cleanup, { path });
+    const { url, server: kuiper } = await startKuiper({ path });
     const cometd = await connectedCometD(cleanup, url, transport);
     const faye = createFaye(cleanup, url, transport);
     const atCometd: unknown[] = [];

@@ -1,10 +1,9 @@
 // When a held long-poll that deliveries woke is answered (CONN-8, CONN-9): sooner is lower latency,
 // later is fewer requests. Spoken raw over HTTP against a real server, with wide margins: the
 // bounds asserted are "not before" (which no slow machine can break) and generous "not after".
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import {
-  Cleanup,
-  startServer,
+  startKuiper,
   bayeux,
   rawHandshake,
   subscribedSession,
@@ -12,10 +11,8 @@ import {
   connectMessage,
   msgId,
   type WireMessage,
-} from '../helpers/server.js';
+} from '@kuiper/testkit';
 
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends a held connect; resolves with its replies and how long after sending they came. */
@@ -29,7 +26,7 @@ const data = (replies: WireMessage[]): unknown[] => replies.filter((m) => m.chan
 
 describe('answering a held connect that deliveries woke', () => {
   it('[CONN-8] waits batchDelayMs after the first delivery, so later ones share the response', async () => {
-    const { url } = await startServer(cleanup, { batchDelayMs: 300, pollPacingMs: 0 });
+    const { url } = await startKuiper({ batchDelayMs: 300, pollPacingMs: 0 });
     const subscriber = await subscribedSession(url, '/paced');
     const publisher = await rawHandshake(url);
     const held = timedConnect(url, subscriber);
@@ -44,7 +41,7 @@ describe('answering a held connect that deliveries woke', () => {
   });
 
   it('[CONN-9] a connect that finds messages flowing is answered pollPacingMs after it arrived, with all of them', async () => {
-    const { url } = await startServer(cleanup, { batchDelayMs: 0, pollPacingMs: 400 });
+    const { url } = await startKuiper({ batchDelayMs: 0, pollPacingMs: 400 });
     const subscriber = await subscribedSession(url, '/paced');
     const publisher = await rawHandshake(url);
     const held = timedConnect(url, subscriber);
@@ -59,7 +56,7 @@ describe('answering a held connect that deliveries woke', () => {
   });
 
   it('[CONN-9] a message to a connect held longer than pollPacingMs goes out after batchDelayMs only', async () => {
-    const { url } = await startServer(cleanup, { batchDelayMs: 0, pollPacingMs: 200 });
+    const { url } = await startKuiper({ batchDelayMs: 0, pollPacingMs: 200 });
     const subscriber = await subscribedSession(url, '/paced');
     const publisher = await rawHandshake(url);
     const held = timedConnect(url, subscriber);
@@ -73,7 +70,7 @@ describe('answering a held connect that deliveries woke', () => {
   });
 
   it('[CONN-9] pacing never holds a connect past its timeout, nor an immediate connect at all', async () => {
-    const { url } = await startServer(cleanup, { timeout: 300, batchDelayMs: 0, pollPacingMs: 5000 });
+    const { url } = await startKuiper({ timeout: 300, batchDelayMs: 0, pollPacingMs: 5000 });
     const subscriber = await subscribedSession(url, '/paced');
     const publisher = await rawHandshake(url);
     const held = timedConnect(url, subscriber);

@@ -1,9 +1,8 @@
 // Session pruning and channel sweeping, driven over raw long-polling HTTP.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import {
-  Cleanup,
   eventually,
-  startServer,
+  startKuiper,
   bayeux,
   rawHandshake,
   immediateConnect,
@@ -11,10 +10,7 @@ import {
   replyTo,
   expectHealthy,
   msgId,
-} from '../helpers/server.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
+} from '@kuiper/testkit';
 
 interface SessionRemoved {
   clientId: string;
@@ -23,7 +19,7 @@ interface SessionRemoved {
 
 describe('session pruning', () => {
   it('[SESS-2][SESS-1] prunes a session that stops connecting, then answers its clientId with 402 and handshake advice', async () => {
-    const { url, kuiper } = await startServer(cleanup, { maxInterval: 300, sweepIntervalMs: 50 });
+    const { url, server: kuiper } = await startKuiper({ maxInterval: 300, sweepIntervalMs: 50 });
     const removed: SessionRemoved[] = [];
     kuiper.on('session:removed', (ev: SessionRemoved) => removed.push(ev));
 
@@ -48,7 +44,7 @@ describe('session pruning', () => {
   });
 
   it('[SESS-3] does not prune a session whose connect is being held', async () => {
-    const { url, kuiper } = await startServer(cleanup, { maxInterval: 300, sweepIntervalMs: 50, timeout: 1500 });
+    const { url, server: kuiper } = await startKuiper({ maxInterval: 300, sweepIntervalMs: 50, timeout: 1500 });
     const removed: SessionRemoved[] = [];
     kuiper.on('session:removed', (ev: SessionRemoved) => removed.push(ev));
     const idle = await rawHandshake(url);
@@ -68,7 +64,7 @@ describe('session pruning', () => {
 
 describe('channel sweeping', () => {
   it('[SWEEP-1] sweeps a channel once its last subscriber unsubscribes, and keeps channels still in use', async () => {
-    const { url, kuiper } = await startServer(cleanup, { sweepIntervalMs: 50 });
+    const { url, server: kuiper } = await startKuiper({ sweepIntervalMs: 50 });
     const added: string[] = [];
     const swept: string[] = [];
     kuiper.on('channel:added', (ev: { channel: string }) => added.push(ev.channel));
@@ -105,7 +101,7 @@ describe('channel sweeping', () => {
   });
 
   it('[SWEEP-1][SESS-2] sweeps the channels of a pruned session', async () => {
-    const { url, kuiper } = await startServer(cleanup, { maxInterval: 300, sweepIntervalMs: 50 });
+    const { url, server: kuiper } = await startKuiper({ maxInterval: 300, sweepIntervalMs: 50 });
     const swept: string[] = [];
     kuiper.on('channel:removed', (ev: { channel: string }) => swept.push(ev.channel));
     const clientId = await rawHandshake(url);
@@ -118,7 +114,7 @@ describe('channel sweeping', () => {
   });
 
   it('[SWEEP-1] keeps channels with a server-side listener or marked persistent', async () => {
-    const { url, kuiper } = await startServer(cleanup, { sweepIntervalMs: 50 });
+    const { url, server: kuiper } = await startKuiper({ sweepIntervalMs: 50 });
     const swept: string[] = [];
     kuiper.on('channel:removed', (ev: { channel: string }) => swept.push(ev.channel));
     const off = kuiper.subscribe('/chat/listened', () => {});

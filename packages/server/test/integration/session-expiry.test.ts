@@ -1,14 +1,11 @@
 // Real clients against a security policy whose sessions expire (a short-lived token): each expiry
 // answers 403:<reason>:session_expired with handshake advice, and the client must be able to
 // handshake again, for as long as it runs, on whatever transport it uses.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Message } from 'cometd';
-import { Cleanup, eventually, startServer, type KuiperOptions, type WireMessage } from '../helpers/server.js';
+import { cleanup, eventually, startKuiper, type KuiperOptions, type WireMessage } from '@kuiper/testkit';
 import { createCometD, type CometdTransport } from '../helpers/cometd.js';
 import { createFaye, type FayeTransport } from '../helpers/faye.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 const TOKEN_MS = 150;
 
@@ -23,7 +20,7 @@ const expiringServer: Partial<KuiperOptions> = {
 
 describe.each<CometdTransport & FayeTransport>(['long-polling', 'websocket'])('over %s', (transport) => {
   it('[SEC-4][LIMIT-5] cometd re-handshakes after each session expiry, more times than a socket carries sessions', async () => {
-    const { url, kuiper } = await startServer(cleanup, expiringServer);
+    const { url, server: kuiper } = await startKuiper(expiringServer);
     const client = createCometD(cleanup, url, transport);
     client.cometd.configure({ url, backoffIncrement: 50, maxBackoff: 200 });
     const handshakes: Message[] = [];
@@ -44,7 +41,7 @@ describe.each<CometdTransport & FayeTransport>(['long-polling', 'websocket'])('o
   }, 20_000);
 
   it('[SEC-4] faye re-handshakes and resubscribes after each session expiry, and keeps receiving', async () => {
-    const { url, kuiper } = await startServer(cleanup, expiringServer);
+    const { url, server: kuiper } = await startKuiper(expiringServer);
     const client = createFaye(cleanup, url, transport);
     const handshakes: WireMessage[] = [];
     client.client.addExtension({

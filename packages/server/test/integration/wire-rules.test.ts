@@ -2,9 +2,9 @@
 // is told from callback-polling, service calls authorized as publishes, WebSocket coalescing and
 // flow control. Spoken raw, with no client library.
 import { WebSocket } from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  Cleanup,
+  cleanup,
   RawSocket,
   bayeux,
   eventually,
@@ -15,24 +15,18 @@ import {
   rawPost,
   rawHandshake,
   replyTo,
-  startServer,
+  startKuiper,
   subscribedSession,
   type WireMessage,
-} from '../helpers/server.js';
+  onCleanup,
+  exchange,
+} from '@kuiper/testkit';
 import { startHardened } from '../hardening/support.js';
 import { streamUrl } from '../streaming/stream-reader.js';
 
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
-
-async function send(url: string, message: WireMessage): Promise<WireMessage> {
-  const m = { ...message, id: msgId() };
-  return replyTo(await bayeux(url, [m]), m.id);
-}
-
 describe('HTTP', () => {
   it('[HTTP-7] a disabled transport answers 400::connection_type_unsupported', async () => {
-    const { url } = await startServer(cleanup, { transports: ['websocket'] });
+    const { url } = await startKuiper({ transports: ['websocket'] });
     const res = await rawPost(url, JSON.stringify([handshakeMessage(['long-polling'])]));
     expect(res.status).toBe(400);
     expect(res.json).toEqual([expect.objectContaining({ successful: false, error: '400::connection_type_unsupported' })]);
@@ -41,18 +35,18 @@ describe('HTTP', () => {
   });
 
   it('[HTTP-9] mounted at /, the cometd sub-paths /handshake, /connect and /disconnect answer', async () => {
-    const { port } = await startServer(cleanup, { path: '/' });
+    const { port } = await startKuiper({ path: '/' });
     const root = `http://127.0.0.1:${port}`;
     const hs = handshakeMessage();
     const clientId = replyTo(await bayeux(`${root}/handshake`, [hs]), hs.id).clientId!;
     expect(clientId).toEqual(expect.any(String));
-    expect((await send(`${root}/connect`, immediateConnect(clientId))).successful).toBe(true);
-    expect((await send(`${root}/disconnect`, { channel: '/meta/disconnect', clientId })).successful).toBe(true);
-    expect(await send(`${root}/`, immediateConnect(clientId))).toMatchObject({ error: '402::session_unknown' });
+    expect((await exchange(`${root}/connect`, immediateConnect(clientId))).successful).toBe(true);
+    expect((await exchange(`${root}/disconnect`, { channel: '/meta/disconnect', clientId })).successful).toBe(true);
+    expect(await exchange(`${root}/`, immediateConnect(clientId))).toMatchObject({ error: '402::session_unknown' });
   });
 
   it('[STREAM-2] a GET with transport=eventsource opens a stream; without transport it is callback-polling', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const clientId = await rawHandshake(url);
     const now = { ...immediateConnect(clientId, 'eventsource') };
     const stream = await rawGet(streamUrl(url, 'eventsource', [now]));
@@ -66,7 +60,7 @@ describe('HTTP', () => {
 describe('services', () => {
   it('[SEC-5] a /service call is authorized as a publish to its channel', async () => {
     const asked: string[] = [];
-    const { url, kuiper } = await startServer(cleanup, {
+    const { url, server: kuiper } = await startKuiper({
       policy: { canPublish: (_s, channel) => (asked.push(channel), channel !== '/service/closed' || 'closed') },
     });
     kuiper.addService('/service/open', (data) => data);
@@ -75,9 +69,9 @@ describe('services', () => {
     const ops: string[] = [];
     kuiper.authorize('/service/guarded', (op) => (ops.push(op), 'deny'));
     const clientId = await rawHandshake(url);
-    expect(await send(url, { channel: '/service/open', clientId, data: 7 })).toMatchObject({ successful: true, data: 7 });
-    expect(await send(url, { channel: '/service/closed', clientId, data: 1 })).toMatchObject({ error: '403:closed:publish_denied' });
-    expect(await send(url, { channel: '/service/guarded', clientId, data: 1 })).toMatchObject({ error: '403:denied_by_authorizer:publish_denied' });
+    expect(await exchange(url, { channel: '/service/open', clientId, data: 7 })).toMatchObject({ successful: true, data: 7 });
+    expect(await exchange(url, { channel: '/service/closed', clientId, data: 1 })).toMatchObject({ error: '403:closed:publish_denied' });
+    expect(await exchange(url, { channel: '/service/guarded', clientId, data: 1 })).toMatchObject({ error: '403:denied_by_authorizer:publish_denied' });
     expect(asked).toEqual(['/service/open', '/service/closed', '/service/guarded']);
     expect(ops).toEqual(['publish']);
   });
@@ -85,7 +79,7 @@ describe('services', () => {
 
 describe('WebSocket', () => {
   it('[WS-2] deliveries queued in one turn go in one frame at once; the held connect answers when its time is up', async () => {
-    const { url, wsUrl, kuiper } = await startServer(cleanup, { timeout: 300 });
+    const { url, wsUrl, server: kuiper } = await startKuiper({ timeout: 300 });
     const socket = await RawSocket.open(cleanup, wsUrl);
     const clientId = (await socket.request(handshakeMessage(['websocket']))).clientId!;
     await socket.request(immediateConnect(clientId, 'websocket'));
@@ -107,7 +101,7 @@ describe('WebSocket', () => {
     const gate = new Promise<void>((resolve) => (open = resolve));
     const server = await startHardened(cleanup, { policy: { canPublish: async () => (await gate, true) } });
     const ws = new WebSocket(server.wsUrl);
-    cleanup.add(() => ws.terminate());
+    onCleanup(() => ws.terminate());
     const replies: WireMessage[] = [];
     ws.on('message', (raw) => replies.push(...(JSON.parse(raw.toString()) as WireMessage[])));
     await new Promise((resolve) => ws.once('open', resolve));

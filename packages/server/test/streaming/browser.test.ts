@@ -4,10 +4,9 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import { chromiumExecutable } from '@kuiper/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumExecutable, type KuiperOptions, eventually, onCleanup } from '@kuiper/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKuiperServer } from '../../src/index.js';
-import { Cleanup, type KuiperOptions, eventually } from '../helpers/server.js';
 import { PAGE_HTML, type PageApi } from './browser-page.js';
 import { STREAMING } from './stream-reader.js';
 
@@ -32,9 +31,6 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
-
 /** Serves the test page at `/` and Kuiper on `/bayeux` from one node:http server on loopback. */
 async function startPage(options: Partial<KuiperOptions> = {}): Promise<{ page: Page; kuiper: ReturnType<typeof createKuiperServer> }> {
   const kuiper = createKuiperServer({ path: '/bayeux', ...options });
@@ -44,16 +40,16 @@ async function startPage(options: Partial<KuiperOptions> = {}): Promise<{ page: 
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanup.add(
+  onCleanup(
     () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   );
-  cleanup.add(() => kuiper.close());
+  onCleanup(() => kuiper.close());
   const context = await browser.newContext();
-  cleanup.add(() => context.close());
+  onCleanup(() => context.close());
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   return { page, kuiper };

@@ -1,16 +1,14 @@
 // eventsource over raw HTTP (SPEC: STREAM-9 and the shared STREAM-* rules).
-import { afterEach, describe, expect, it } from 'vitest';
-import { Cleanup, eventually } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '@kuiper/testkit';
 import { describeStreamContract, openSession, subscribe } from './stream-contract.js';
 
 describeStreamContract('eventsource');
 
 describe('eventsource framing', () => {
-  const cleanup = new Cleanup();
-  afterEach(() => cleanup.run());
-
+    
   it('[STREAM-9] is text/event-stream with one data: event per batch and comment keep-alives', async () => {
-    const { kuiper, stream, url, clientId } = await openSession(cleanup, 'eventsource', { streamKeepAliveMs: 40 });
+    const { kuiper, stream, url, clientId } = await openSession('eventsource', { streamKeepAliveMs: 40 });
     expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
     await subscribe(url, clientId, '/es');
     await kuiper.publish('/es', { text: 'line one\nline two\r\n' });

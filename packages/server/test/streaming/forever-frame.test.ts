@@ -1,25 +1,23 @@
 // forever-frame over raw HTTP (SPEC: STREAM-10 and the shared STREAM-* rules).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { escapeForScript } from '../../src/transports/formats/forever-frame.js';
-import { Cleanup, type WireMessage, eventually, rawGet, rawHandshake, startServer } from '../helpers/server.js';
+import { type WireMessage, eventually, rawGet, rawHandshake, startKuiper } from '@kuiper/testkit';
 import { describeStreamContract, openSession, subscribe } from './stream-contract.js';
 import { streamConnect, streamUrl } from './stream-reader.js';
 
 describeStreamContract('forever-frame');
 
 describe('forever-frame framing', () => {
-  const cleanup = new Cleanup();
-  afterEach(() => cleanup.run());
-
+    
   it('[STREAM-10] is text/html, padded past 1 KiB before the first script, calling parent.<callback>', async () => {
-    const { stream } = await openSession(cleanup, 'forever-frame', {}, { callback: 'ns.onBatch' });
+    const { stream } = await openSession('forever-frame', {}, { callback: 'ns.onBatch' });
     expect(stream.headers.get('content-type')).toMatch(/^text\/html/);
     expect(Buffer.byteLength(stream.prelude)).toBeGreaterThanOrEqual(1024);
     expect(stream.raw).toContain('<script>parent.ns.onBatch([');
   });
 
   it('[STREAM-10] no message can close the script or bend it: <, >, &, U+2028, U+2029 are escaped', async () => {
-    const { kuiper, stream, url, clientId } = await openSession(cleanup, 'forever-frame');
+    const { kuiper, stream, url, clientId } = await openSession('forever-frame');
     await subscribe(url, clientId, '/evil');
     const nasty = '</script><script>alert(1)</script><!-- & \u2028 \u2029 -->';
     await kuiper.publish('/evil', { nasty });
@@ -39,7 +37,7 @@ describe('forever-frame framing', () => {
   });
 
   it('[STREAM-10][HTTP-5] a missing or invalid callback is refused and never echoed', async () => {
-    const { url } = await startServer(cleanup);
+    const { url } = await startKuiper();
     const clientId = await rawHandshake(url);
     for (const callback of ['alert(1)//', '<script>', 'a b', '1abc', '']) {
       const res = await rawGet(streamUrl(url, 'forever-frame', [streamConnect(clientId, 'forever-frame')], { callback }));

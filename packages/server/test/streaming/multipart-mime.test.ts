@@ -1,16 +1,14 @@
 // multipart-mime over raw HTTP (SPEC: STREAM-11 and the shared STREAM-* rules).
-import { afterEach, describe, expect, it } from 'vitest';
-import { Cleanup, eventually, msgId, bayeux } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, msgId, bayeux } from '@kuiper/testkit';
 import { describeStreamContract, openSession, subscribe } from './stream-contract.js';
 
 describeStreamContract('multipart-mime');
 
 describe('multipart-mime framing', () => {
-  const cleanup = new Cleanup();
-  afterEach(() => cleanup.run());
-
+    
   it('[STREAM-11] is multipart/x-mixed-replace with a random boundary, one JSON part per batch', async () => {
-    const { kuiper, stream, url, clientId } = await openSession(cleanup, 'multipart-mime', { streamKeepAliveMs: 40 });
+    const { kuiper, stream, url, clientId } = await openSession('multipart-mime', { streamKeepAliveMs: 40 });
     const type = stream.headers.get('content-type') ?? '';
     expect(type).toMatch(/^multipart\/x-mixed-replace; boundary=kuiper-[0-9a-f]{24}$/);
     await subscribe(url, clientId, '/mp');
@@ -21,7 +19,7 @@ describe('multipart-mime framing', () => {
   });
 
   it('[STREAM-11] answers multipart/mixed when Accept asks for it, and closes with the close delimiter', async () => {
-    const { stream, url, clientId } = await openSession(cleanup, 'multipart-mime', {}, { accept: 'multipart/mixed' });
+    const { stream, url, clientId } = await openSession('multipart-mime', {}, { accept: 'multipart/mixed' });
     const type = stream.headers.get('content-type') ?? '';
     expect(type).toMatch(/^multipart\/mixed; boundary=/);
     await bayeux(url, [{ channel: '/meta/disconnect', clientId, id: msgId() }]);

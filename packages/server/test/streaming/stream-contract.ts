@@ -1,10 +1,10 @@
 // The rules every streaming transport shares (SPEC: STREAM-*), run against each of them over raw
 // HTTP: the transport files call `describeStreamContract(name)` and add their own framing checks.
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ALL_CONNECTION_TYPES } from '../../src/index.js';
 import {
-  Cleanup,
+  onCleanup,
   type KuiperOptions,
   type WireMessage,
   bayeux,
@@ -15,8 +15,8 @@ import {
   rawGet,
   rawHandshake,
   replyTo,
-  startServer,
-} from '../helpers/server.js';
+  startKuiper,
+} from '@kuiper/testkit';
 import { StreamReader, type StreamQuery, type StreamingType, streamConnect, streamUrl } from './stream-reader.js';
 
 export async function subscribe(url: string, clientId: string, subscription: string): Promise<void> {
@@ -36,38 +36,33 @@ export async function publish(url: string, clientId: string, channel: string, da
 
 /** A started server plus a session with an open stream whose first connect reply has arrived. */
 export async function openSession(
-  cleanup: Cleanup,
   transport: StreamingType,
   options: Partial<KuiperOptions> = {},
   query: StreamQuery = {},
 ) {
-  const server = await startServer(cleanup, options);
-  const clientId = await rawHandshake(server.url);
+  const { server: kuiper, ...started } = await startKuiper(options);
+  const clientId = await rawHandshake(started.url);
   const connect = streamConnect(clientId, transport);
-  const stream = await openStream(cleanup, server.url, transport, connect, query);
+  const stream = await openStream(started.url, transport, connect, query);
   await eventually(() => expect(stream.connectReplies()).toHaveLength(1));
-  return { ...server, clientId, connect, stream };
+  return { ...started, kuiper, clientId, connect, stream };
 }
 
 export async function openStream(
-  cleanup: Cleanup,
   url: string,
   transport: StreamingType,
   connect: WireMessage,
   query: StreamQuery = {},
 ): Promise<StreamReader> {
   const stream = await StreamReader.open(url, transport, connect, query);
-  cleanup.add(() => stream.abort());
+  onCleanup(() => stream.abort());
   return stream;
 }
 
 export function describeStreamContract(transport: StreamingType): void {
   describe(`${transport}: the shared stream rules`, () => {
-    const cleanup = new Cleanup();
-    afterEach(() => cleanup.run());
-
     it('[STREAM-1][STREAM-4][STREAM-8] opens with the connect reply, then streams deliveries in order', async () => {
-      const { url, clientId, connect, stream } = await openSession(cleanup, transport);
+      const { url, clientId, connect, stream } = await openSession(transport);
       expect(stream.status).toBe(200);
       expect(stream.headers.get('cache-control')).toBe('no-cache, no-transform');
       expect(stream.headers.get('x-accel-buffering')).toBe('no');
@@ -86,7 +81,7 @@ export function describeStreamContract(transport: StreamingType): void {
     });
 
     it('[STREAM-4] sends what is queued in one event-loop turn as one batch', async () => {
-      const { url, clientId, kuiper, stream } = await openSession(cleanup, transport);
+      const { url, clientId, kuiper, stream } = await openSession(transport);
       await subscribe(url, clientId, '/burst');
       void kuiper.publish('/burst', 1);
       void kuiper.publish('/burst', 2);
@@ -96,7 +91,7 @@ export function describeStreamContract(transport: StreamingType): void {
     });
 
     it('[SUB-3][STREAM-4] unsubscribing stops deliveries on the stream', async () => {
-      const { url, clientId, kuiper, stream } = await openSession(cleanup, transport);
+      const { url, clientId, kuiper, stream } = await openSession(transport);
       await subscribe(url, clientId, '/a');
       await subscribe(url, clientId, '/b');
       await kuiper.publish('/a', 'before');
@@ -110,13 +105,13 @@ export function describeStreamContract(transport: StreamingType): void {
     });
 
     it('[STREAM-8] sends keep-alives at the configured interval', async () => {
-      const { stream } = await openSession(cleanup, transport, { streamKeepAliveMs: 40 });
+      const { stream } = await openSession(transport, { streamKeepAliveMs: 40 });
       await eventually(() => expect(stream.keepAlives).toBeGreaterThanOrEqual(3));
       expect(stream.ended).toBe(false);
     });
 
     it('[STREAM-5][CONN-5] ends with 402 and handshake advice after /meta/disconnect', async () => {
-      const { url, clientId, connect, stream } = await openSession(cleanup, transport);
+      const { url, clientId, connect, stream } = await openSession(transport);
       const bye = { channel: '/meta/disconnect', clientId, id: msgId() };
       expect(replyTo(await bayeux(url, [bye]), bye.id).successful).toBe(true);
       await eventually(() => expect(stream.ended).toBe(true));
@@ -131,35 +126,35 @@ export function describeStreamContract(transport: StreamingType): void {
     });
 
     it('[STREAM-5][CONN-2] ends with the connect reply when the hold times out; the next stream carries on', async () => {
-      const { url, clientId, kuiper, connect, stream } = await openSession(cleanup, transport, { timeout: 300 });
+      const { url, clientId, kuiper, connect, stream } = await openSession(transport, { timeout: 300 });
       await subscribe(url, clientId, '/t');
       await eventually(() => expect(stream.ended).toBe(true));
       expect(stream.connectReplies()).toEqual([
         expect.objectContaining({ id: connect.id, successful: true }),
         expect.objectContaining({ id: connect.id, successful: true, advice: expect.objectContaining({ reconnect: 'retry' }) }),
       ]);
-      const next = await openStream(cleanup, url, transport, streamConnect(clientId, transport));
+      const next = await openStream(url, transport, streamConnect(clientId, transport));
       await eventually(() => expect(next.connectReplies()).toHaveLength(1));
       await kuiper.publish('/t', 'again');
       await eventually(() => expect(next.data('/t')).toEqual(['again']));
     });
 
     it('[STREAM-5][CONN-2] a connect asking advice.timeout 0 gets what is queued and its reply, then the end', async () => {
-      const { url, kuiper } = await startServer(cleanup);
+      const { url, server: kuiper } = await startKuiper();
       const clientId = await rawHandshake(url);
       await subscribe(url, clientId, '/z');
       await kuiper.publish('/z', 'queued');
       const connect = { ...streamConnect(clientId, transport), advice: { timeout: 0 } };
-      const stream = await openStream(cleanup, url, transport, connect);
+      const stream = await openStream(url, transport, connect);
       await eventually(() => expect(stream.ended).toBe(true));
       expect(stream.messages.map((m) => m.channel)).toEqual(['/meta/connect', '/z', '/meta/connect']);
       expect(stream.data('/z')).toEqual(['queued']);
     });
 
     it('[STREAM-5][CONN-3] a newer connect of the session ends the open stream', async () => {
-      const { url, clientId, kuiper, stream } = await openSession(cleanup, transport);
+      const { url, clientId, kuiper, stream } = await openSession(transport);
       await subscribe(url, clientId, '/n');
-      const next = await openStream(cleanup, url, transport, streamConnect(clientId, transport));
+      const next = await openStream(url, transport, streamConnect(clientId, transport));
       await eventually(() => expect(stream.ended).toBe(true));
       expect(stream.connectReplies().at(-1)).toMatchObject({ successful: true });
       await eventually(() => expect(next.connectReplies()).toHaveLength(1));
@@ -168,7 +163,7 @@ export function describeStreamContract(transport: StreamingType): void {
     });
 
     it('[STREAM-7][CONN-6] a client that goes away leaves its queue for the next connect', async () => {
-      const { url, clientId, kuiper, stream } = await openSession(cleanup, transport);
+      const { url, clientId, kuiper, stream } = await openSession(transport);
       await subscribe(url, clientId, '/q');
       const closed = vi.spyOn(kuiper.engine, 'connectClosed');
       stream.abort();
@@ -181,13 +176,13 @@ export function describeStreamContract(transport: StreamingType): void {
     });
 
     it('[STREAM-14][ACK-3] an ack session gets its deliveries as a numbered batch with the final reply', async () => {
-      const { url, kuiper } = await startServer(cleanup);
+      const { url, server: kuiper } = await startKuiper();
       const hs = { ...handshakeMessage(), ext: { ack: true } };
       const hsReply = replyTo(await bayeux(url, [hs]), hs.id);
       expect(hsReply.ext).toMatchObject({ ack: true });
       const clientId = hsReply.clientId!;
       await subscribe(url, clientId, '/ack');
-      const stream = await openStream(cleanup, url, transport, streamConnect(clientId, transport));
+      const stream = await openStream(url, transport, streamConnect(clientId, transport));
       await eventually(() => expect(stream.connectReplies()).toHaveLength(1));
       await kuiper.publish('/ack', 'one');
       await eventually(() => expect(stream.ended).toBe(true));
@@ -196,7 +191,7 @@ export function describeStreamContract(transport: StreamingType): void {
     });
 
     it('[STREAM-13] a reader that stops reading leaves deliveries in the bounded engine queue', async () => {
-      const { url, port, kuiper } = await startServer(cleanup, { limits: { maxQueueBytes: 256 * 1024 } });
+      const { url, port, server: kuiper } = await startKuiper({ limits: { maxQueueBytes: 256 * 1024 } });
       const clientId = await rawHandshake(url);
       await subscribe(url, clientId, '/flood');
       let overflowed = false;
@@ -204,7 +199,7 @@ export function describeStreamContract(transport: StreamingType): void {
         overflowed = true;
       });
       const socket = connect(port, '127.0.0.1');
-      cleanup.add(() => socket.destroy());
+      onCleanup(() => socket.destroy());
       const target = new URL(streamUrl(url, transport, [streamConnect(clientId, transport)]));
       socket.write(`GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
       await new Promise((resolve) => socket.once('data', resolve));
@@ -220,9 +215,9 @@ export function describeStreamContract(transport: StreamingType): void {
     });
 
     it('[STREAM-6] a connect for an unknown session gets 402 on a stream that then ends', async () => {
-      const { url } = await startServer(cleanup);
+      const { url } = await startKuiper();
       const connect = streamConnect('no-such-client', transport);
-      const stream = await openStream(cleanup, url, transport, connect);
+      const stream = await openStream(url, transport, connect);
       await eventually(() => expect(stream.ended).toBe(true));
       expect(stream.status).toBe(200);
       expect(stream.messages).toEqual([
@@ -231,7 +226,7 @@ export function describeStreamContract(transport: StreamingType): void {
     });
 
     it('[STREAM-3] a GET carrying anything but one /meta/connect is refused', async () => {
-      const { url } = await startServer(cleanup);
+      const { url } = await startKuiper();
       const clientId = await rawHandshake(url);
       const publish = { channel: '/x', clientId, data: 1, id: msgId() };
       for (const messages of [[publish], [streamConnect(clientId, transport), publish]]) {
@@ -246,7 +241,7 @@ export function describeStreamContract(transport: StreamingType): void {
 
     it('[STREAM-12] a disabled transport is not listed in the handshake and its GET is refused', async () => {
       const transports = ALL_CONNECTION_TYPES.filter((t) => t !== transport);
-      const { url } = await startServer(cleanup, { transports });
+      const { url } = await startKuiper({ transports });
       const hs = handshakeMessage(['long-polling', transport]);
       const reply = replyTo(await bayeux(url, [hs]), hs.id);
       expect(reply.supportedConnectionTypes).toEqual(transports);
@@ -256,7 +251,7 @@ export function describeStreamContract(transport: StreamingType): void {
     });
 
     it('[STREAM-1] an enabled transport is listed in the handshake', async () => {
-      const { url } = await startServer(cleanup);
+      const { url } = await startKuiper();
       const hs = handshakeMessage([transport, 'long-polling']);
       expect(replyTo(await bayeux(url, [hs]), hs.id).supportedConnectionTypes).toEqual([...ALL_CONNECTION_TYPES]);
     });

@@ -1,6 +1,6 @@
 // A raw reader for the streaming transports: opens the GET with fetch, reads the body as it
 // arrives and parses each transport's framing into batches, keep-alives and the end. No client library.
-import { type WireMessage, msgId } from '../helpers/server.js';
+import { type WireMessage, msgId } from '@kuiper/testkit';
 
 export type StreamingType = 'eventsource' | 'forever-frame' | 'multipart-mime';
 export const STREAMING: readonly StreamingType[] = ['eventsource', 'forever-frame', 'multipart-mime'];
