@@ -1,0 +1,41 @@
+/**
+ * @kuiper/collab — rooms with shared Yjs documents and presence, framework-free and isomorphic.
+ * The LevelDB store is not exported here (Node only): import it from `@kuiper/collab/stores/level`.
+ */
+export { roomChannels, roomOfChannel, isValidRoomId, LOBBY_CHANNELS, type RoomChannels } from './protocol/channels.js';
+export { encodeBase64, decodeBase64 } from './protocol/base64.js';
+export { collabError, describeThrown, type CollabError, type CollabErrorCode, type Result } from './protocol/errors.js';
+export {
+  COLLAB_PROTOCOL_VERSION,
+  DEFAULT_MAX_PRESENCE_BYTES,
+  parseClientMessage,
+  parseServerMessage,
+  presenceProblem,
+  toWire,
+  type Ack,
+  type ClientMessage,
+  type ClientUpdate,
+  type ErrorMessage,
+  type Json,
+  type PresenceChange,
+  type PresenceData,
+  type PresenceMessage,
+  type PresenceSet,
+  type RoomUpdate,
+  type ServerMessage,
+  type SyncStep1,
+  type SyncStep2,
+  type WireMessage,
+} from './protocol/messages.js';
+export {
+  ChunkAssembler,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_TRANSFER_BYTES,
+  ENVELOPE_ALLOWANCE,
+  jsonStringBytes,
+  splitForWire,
+  type Assembled,
+  type AssemblerOptions,
+  type SplitOptions,
+} from './protocol/chunks.js';
+export { WireReader, clientMessageReader, serverMessageReader, writeWire } from './protocol/wire.js';

@@ -1,0 +1,34 @@
+/**
+ * Collab errors are values (COLLAB-12): validation, refusals and store failures come back as a
+ * `CollabError` — to the caller, or on the wire to the sender — never as a throw that could leave a
+ * document half-applied.
+ */
+export type CollabErrorCode =
+  | 'message_invalid' // not a collab message of this protocol version
+  | 'update_invalid' // an update or state vector that Yjs cannot decode
+  | 'chunk_invalid' // a chunk that does not fit its transfer
+  | 'too_large' // a reassembled transfer beyond the receiver's bound
+  | 'read_only' // an update from a member granted read but not write
+  | 'not_a_member' // a message from a connection that has not joined the room
+  | 'load_failed' // the room's document could not be loaded; nothing is written
+  | 'store_failed'; // the update could not be stored; it is not applied and not acknowledged
+
+export interface CollabError {
+  readonly code: CollabErrorCode;
+  readonly message: string;
+}
+
+export function collabError(code: CollabErrorCode, message: string): CollabError {
+  return { code, message };
+}
+
+/** What a validating function returns: a value, or the error that explains why there is none. */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CollabError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = <T>(code: CollabErrorCode, message: string): Result<T> => ({ ok: false, error: collabError(code, message) });
+
+/** Text of anything thrown, for an error value's message. */
+export function describeThrown(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}

@@ -1,0 +1,154 @@
+/**
+ * The collab messages (COLLAB-2..6) as typed values, and their JSON wire form. Binary fields are
+ * Uint8Array in memory and base64 on the wire. `parseClientMessage` / `parseServerMessage` accept any
+ * JSON value and return a typed message or an error value; they never throw.
+ */
+import { decodeBase64, encodeBase64 } from './base64.js';
+import { fail, ok, type CollabErrorCode, type Result } from './errors.js';
+
+/** One version constant for the whole collab wire; a message of another version is refused. */
+export const COLLAB_PROTOCOL_VERSION = 1;
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type PresenceData = { [key: string]: Json };
+
+// Member → server.
+export interface SyncStep1 { type: 'sync-1'; stateVector: Uint8Array }
+export interface ClientUpdate { type: 'update'; id: string; update: Uint8Array }
+export interface PresenceSet { type: 'presence-set'; state: PresenceData }
+export type ClientMessage = SyncStep1 | ClientUpdate | PresenceSet;
+
+// Server → member.
+export interface SyncStep2 { type: 'sync-2'; update: Uint8Array; stateVector: Uint8Array; connection: string }
+export interface RoomUpdate { type: 'room-update'; update: Uint8Array; origin: string }
+export interface Ack { type: 'ack'; ids: string[] }
+export interface ErrorMessage { type: 'error'; code: CollabErrorCode; message: string; id?: string }
+export type PresenceChange = { connection: string; state: PresenceData } | { connection: string; left: true };
+/** `snapshot: true` replaces every entry the receiver holds (sent to a member when it joins). */
+export interface PresenceMessage { type: 'presence'; snapshot: boolean; changes: PresenceChange[] }
+export type ServerMessage = SyncStep2 | RoomUpdate | Ack | ErrorMessage | PresenceMessage;
+
+/** A JSON object as it crosses the wire: `v` is the protocol version. */
+export type WireMessage = { v: number; type: string; [field: string]: Json };
+
+const BINARY_FIELDS = ['stateVector', 'update'] as const;
+const MAX_ID_LENGTH = 128;
+const ERROR_CODES: ReadonlySet<string> = new Set<CollabErrorCode>([
+  'message_invalid', 'update_invalid', 'chunk_invalid', 'too_large', 'read_only', 'not_a_member', 'load_failed', 'store_failed',
+]);
+
+/** The JSON form: binary fields become base64, everything else is already JSON. */
+export function toWire(message: ClientMessage | ServerMessage): WireMessage {
+  const out: WireMessage = { v: COLLAB_PROTOCOL_VERSION, type: message.type };
+  for (const [key, value] of Object.entries(message)) {
+    if (key === 'type' || value === undefined) continue;
+    out[key] = value instanceof Uint8Array ? encodeBase64(value) : (value as Json);
+  }
+  return out;
+}
+
+type Fields = Record<string, unknown>;
+
+function envelope(data: unknown): Result<Fields> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('message_invalid', 'a collab message is a JSON object');
+  const fields = data as Fields;
+  if (fields.v !== COLLAB_PROTOCOL_VERSION) return fail('message_invalid', `collab protocol version ${COLLAB_PROTOCOL_VERSION} expected`);
+  return ok(fields);
+}
+
+const isId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= MAX_ID_LENGTH;
+
+function binaries(fields: Fields, names: readonly (typeof BINARY_FIELDS)[number][]): Result<Record<string, Uint8Array>> {
+  const out: Record<string, Uint8Array> = {};
+  for (const name of names) {
+    const bytes = decodeBase64(fields[name]);
+    if (!bytes) return fail('update_invalid', `"${name}" is not base64`);
+    out[name] = bytes;
+  }
+  return ok(out);
+}
+
+/** Presence state: a JSON object of at most `maxBytes` serialised (a cursor, a name, a selection). */
+export function presenceProblem(state: unknown, maxBytes: number): string | undefined {
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) return 'presence state is a JSON object';
+  let text: string;
+  try {
+    text = JSON.stringify(state);
+  } catch {
+    return 'presence state is not JSON';
+  }
+  return text.length > maxBytes ? `presence state is over ${maxBytes} bytes` : undefined;
+}
+
+export const DEFAULT_MAX_PRESENCE_BYTES = 8 * 1024;
+
+export function parseClientMessage(data: unknown, maxPresenceBytes = DEFAULT_MAX_PRESENCE_BYTES): Result<ClientMessage> {
+  const env = envelope(data);
+  if (!env.ok) return env;
+  const f = env.value;
+  switch (f.type) {
+    case 'sync-1': {
+      const b = binaries(f, ['stateVector']);
+      return b.ok ? ok({ type: 'sync-1', stateVector: b.value.stateVector! }) : b;
+    }
+    case 'update': {
+      if (!isId(f.id)) return fail('message_invalid', 'an update has an "id" string of 1-128 characters');
+      const b = binaries(f, ['update']);
+      return b.ok ? ok({ type: 'update', id: f.id, update: b.value.update! }) : b;
+    }
+    case 'presence-set': {
+      const problem = presenceProblem(f.state, maxPresenceBytes);
+      // Only the state is read: who it belongs to is the transport's word, never the message's (COLLAB-9).
+      return problem ? fail('message_invalid', problem) : ok({ type: 'presence-set', state: f.state as PresenceData });
+    }
+    default:
+      return fail('message_invalid', `unknown collab message type ${JSON.stringify(f.type)}`);
+  }
+}
+
+function presenceChanges(changes: unknown): PresenceChange[] | undefined {
+  if (!Array.isArray(changes)) return undefined;
+  const out: PresenceChange[] = [];
+  for (const c of changes as unknown[]) {
+    if (typeof c !== 'object' || c === null) return undefined;
+    const { connection, state, left } = c as Fields;
+    if (!isId(connection)) return undefined;
+    if (left === true) out.push({ connection, left: true });
+    else if (typeof state === 'object' && state !== null && !Array.isArray(state)) out.push({ connection, state: state as PresenceData });
+    else return undefined;
+  }
+  return out;
+}
+
+export function parseServerMessage(data: unknown): Result<ServerMessage> {
+  const env = envelope(data);
+  if (!env.ok) return env;
+  const f = env.value;
+  switch (f.type) {
+    case 'sync-2': {
+      if (!isId(f.connection)) return fail('message_invalid', 'sync step 2 names the receiving connection');
+      const b = binaries(f, ['update', 'stateVector']);
+      return b.ok ? ok({ type: 'sync-2', update: b.value.update!, stateVector: b.value.stateVector!, connection: f.connection }) : b;
+    }
+    case 'room-update': {
+      if (!isId(f.origin)) return fail('message_invalid', 'a room update names its origin connection');
+      const b = binaries(f, ['update']);
+      return b.ok ? ok({ type: 'room-update', update: b.value.update!, origin: f.origin }) : b;
+    }
+    case 'ack':
+      return Array.isArray(f.ids) && f.ids.every(isId) ? ok({ type: 'ack', ids: f.ids }) : fail('message_invalid', 'an ack lists update ids');
+    case 'error': {
+      if (typeof f.code !== 'string' || !ERROR_CODES.has(f.code) || typeof f.message !== 'string') return fail('message_invalid', 'an error has a known code and a message');
+      const message: ErrorMessage = { type: 'error', code: f.code as CollabErrorCode, message: f.message };
+      if (isId(f.id)) message.id = f.id;
+      return ok(message);
+    }
+    case 'presence': {
+      const changes = presenceChanges(f.changes);
+      if (!changes || typeof f.snapshot !== 'boolean') return fail('message_invalid', 'a presence message has "snapshot" and a list of changes');
+      return ok({ type: 'presence', snapshot: f.snapshot, changes });
+    }
+    default:
+      return fail('message_invalid', `unknown collab message type ${JSON.stringify(f.type)}`);
+  }
+}

@@ -1,0 +1,171 @@
+// The collab wire (SPEC: COLLAB-1, COLLAB-2, COLLAB-7): channel layout, message validation, chunking.
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  ChunkAssembler,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  clientMessageReader,
+  decodeBase64,
+  encodeBase64,
+  parseClientMessage,
+  parseServerMessage,
+  roomChannels,
+  roomOfChannel,
+  serverMessageReader,
+  splitForWire,
+  toWire,
+  writeWire,
+  type ClientMessage,
+  type ServerMessage,
+  type WireMessage,
+} from '../src/index.js';
+
+let transfers = 0;
+const newTransferId = (): string => `t${++transfers}`;
+const serialisedBytes = (m: WireMessage): number => new TextEncoder().encode(JSON.stringify(m)).length;
+
+describe('channels', () => {
+  it('[COLLAB-1] a room has a document, sync, presence channel and reserved chat and events channels', () => {
+    expect(roomChannels('board-1')).toEqual({
+      doc: '/rooms/board-1/doc',
+      sync: '/service/rooms/board-1/sync',
+      presence: '/rooms/board-1/presence',
+      presenceSet: '/service/rooms/board-1/presence',
+      chat: '/rooms/board-1/chat',
+      events: '/rooms/board-1/events',
+    });
+    expect(roomOfChannel('/service/rooms/board-1/sync')).toBe('board-1');
+    expect(roomOfChannel('/rooms/board-1/presence')).toBe('board-1');
+    expect(roomOfChannel('/lobby/board-1')).toBeUndefined();
+    expect(roomOfChannel('/rooms/a/b/doc')).toBeUndefined();
+  });
+
+  it('[COLLAB-1] a room id is one URL-safe channel segment', () => {
+    for (const bad of ['', 'a/b', '*', 'a b', 'x'.repeat(129), '**']) expect(() => roomChannels(bad)).toThrow(TypeError);
+  });
+});
+
+describe('messages', () => {
+  it('[COLLAB-2] every message round-trips through JSON with binary fields as base64', () => {
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, 'héllo ☃');
+    const update = Y.encodeStateAsUpdate(doc);
+    const sv = Y.encodeStateVector(doc);
+    const client: ClientMessage[] = [
+      { type: 'sync-1', stateVector: sv },
+      { type: 'update', id: 'u1', update },
+      { type: 'presence-set', state: { cursor: { x: 1, y: 2 }, name: 'Ada' } },
+    ];
+    for (const m of client) expect(parseClientMessage(JSON.parse(JSON.stringify(toWire(m))))).toEqual({ ok: true, value: m });
+    const server: ServerMessage[] = [
+      { type: 'sync-2', update, stateVector: sv, connection: 'c1' },
+      { type: 'room-update', update, origin: 'c1' },
+      { type: 'ack', ids: ['u1', 'u2'] },
+      { type: 'error', code: 'read_only', message: 'no', id: 'u1' },
+      { type: 'presence', snapshot: true, changes: [{ connection: 'c1', state: { x: 1 } }, { connection: 'c2', left: true }] },
+    ];
+    for (const m of server) expect(parseServerMessage(JSON.parse(JSON.stringify(toWire(m))))).toEqual({ ok: true, value: m });
+    expect(toWire({ type: 'update', id: 'u1', update }).update).toBe(encodeBase64(update));
+  });
+
+  it('[COLLAB-2] malformed messages are error values, never throws', () => {
+    const bad: unknown[] = [
+      null, 42, 'x', [], {}, { v: 2, type: 'sync-1', stateVector: '' }, { v: 1, type: 'nope' },
+      { v: 1, type: 'sync-1', stateVector: 'not base64!' }, { v: 1, type: 'sync-1' },
+      { v: 1, type: 'update', update: 'AAA=' }, { v: 1, type: 'update', id: '', update: 'AAA=' },
+      { v: 1, type: 'update', id: 'x'.repeat(129), update: 'AAA=' }, { v: 1, type: 'update', id: 'u', update: 'AAA' },
+      { v: 1, type: 'presence-set', state: 'hi' }, { v: 1, type: 'presence-set', state: [1] },
+      { v: 1, type: 'presence-set', state: { big: 'x'.repeat(9000) } },
+    ];
+    for (const data of bad) {
+      const result = parseClientMessage(data);
+      expect(result.ok, JSON.stringify(data)?.slice(0, 80)).toBe(false);
+      if (!result.ok) expect(['message_invalid', 'update_invalid']).toContain(result.error.code);
+    }
+    const badServer: unknown[] = [
+      { v: 1, type: 'sync-2', update: 'AA==', stateVector: 'AA==' }, { v: 1, type: 'room-update', update: 'AA==' },
+      { v: 1, type: 'ack', ids: [1] }, { v: 1, type: 'error', code: 'made_up', message: 'x' },
+      { v: 1, type: 'presence', snapshot: false, changes: [{ connection: 'c' }] }, { v: 1, type: 'presence', changes: [] },
+    ];
+    for (const data of badServer) expect(parseServerMessage(data).ok, JSON.stringify(data)).toBe(false);
+  });
+
+  it('[COLLAB-2] base64 is checked strictly (Node would skip unknown characters)', () => {
+    expect(decodeBase64('AAECAw==')).toEqual(new Uint8Array([0, 1, 2, 3]));
+    for (const bad of ['AAECAw=', 'AA ECAw==', 'AAE*', 'AAECAw===', 5]) expect(decodeBase64(bad)).toBeUndefined();
+  });
+});
+
+describe('chunking', () => {
+  it('[COLLAB-7] a 20 MB document passes a 256 KiB per-message limit and is reassembled', () => {
+    const doc = new Y.Doc();
+    // Incompressible bytes so the update really is 20 MB.
+    const blob = new Uint8Array(20_000_000);
+    let seed = 7;
+    for (let i = 0; i < blob.length; i++) blob[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    doc.getMap('m').set('blob', blob);
+    const update = Y.encodeStateAsUpdate(doc);
+    expect(update.length).toBeGreaterThanOrEqual(20_000_000);
+    const wire = writeWire({ type: 'sync-2', update, stateVector: Y.encodeStateVector(doc), connection: 'c1' }, { newTransferId });
+    expect(wire.length).toBeGreaterThan(100);
+    for (const m of wire) expect(serialisedBytes(m)).toBeLessThanOrEqual(DEFAULT_MAX_MESSAGE_BYTES - 2048);
+    const reader = serverMessageReader();
+    const results = wire.map((m) => reader.read(JSON.parse(JSON.stringify(m))));
+    expect(results.slice(0, -1).every((r) => r === undefined)).toBe(true);
+    const last = results.at(-1);
+    expect(last?.ok).toBe(true);
+    if (last?.ok && last.value.type === 'sync-2') expect(Buffer.from(last.value.update).equals(Buffer.from(update))).toBe(true);
+  });
+
+  it('[COLLAB-7] chunk sizes hold for payloads full of escapes, multi-byte characters and surrogate pairs', () => {
+    const nasty = '"\\\n\u0001é☃😀'.repeat(3000) + '\ud800';
+    const message = toWire({ type: 'presence-set', state: { nasty } });
+    const wire = splitForWire(message, { maxMessageBytes: 8192, newTransferId });
+    expect(wire.length).toBeGreaterThan(5);
+    for (const m of wire) expect(serialisedBytes(m)).toBeLessThanOrEqual(8192 - 2048);
+    const reader = clientMessageReader({ maxPresenceBytes: 1 << 20 });
+    const out = wire.map((m) => reader.read(JSON.parse(JSON.stringify(m)))).at(-1);
+    expect(out).toEqual({ ok: true, value: { type: 'presence-set', state: { nasty } } });
+    // A message that fits is sent as itself.
+    expect(splitForWire(toWire({ type: 'ack', ids: ['a'] }), { newTransferId })).toHaveLength(1);
+  });
+
+  it('[COLLAB-7] incomplete, contradictory, duplicated, oversized or nested transfers are refused', () => {
+    const chunk = (transfer: string, index: number, count: number, part: string) => ({ v: 1, type: 'chunk', transfer, index, count, part });
+    const a = new ChunkAssembler({ maxTransferBytes: 100 });
+    expect(a.accept(chunk('t', 0, 2, '{"v":1,'))).toEqual({ kind: 'pending' });
+    expect(a.accept(chunk('t', 0, 2, 'again')).kind).toBe('error'); // duplicate
+    expect(a.accept(chunk('t', 1, 2, '"type":"ack"}')).kind).toBe('error'); // its transfer already failed
+    expect(a.accept(chunk('u', 0, 2, 'x')).kind).toBe('pending');
+    expect(a.accept(chunk('u', 1, 3, 'y')).kind).toBe('error'); // count differs
+    for (const bad of [chunk('v', 2, 2, 'x'), chunk('v', 0, 1, 'x'), chunk('v', -1, 2, 'x'), chunk('v', 0, 2.5, 'x'), { v: 1, type: 'chunk', index: 0, count: 2, part: 'x' }, { ...chunk('v', 0, 2, 'x'), part: 3 }]) {
+      expect(new ChunkAssembler().accept(bad).kind, JSON.stringify(bad)).toBe('error');
+    }
+    const big = new ChunkAssembler({ maxTransferBytes: 10 });
+    big.accept(chunk('b', 0, 3, '123456'));
+    expect(big.accept(chunk('b', 1, 3, '789012'))).toMatchObject({ kind: 'error', error: { code: 'too_large' } });
+    const notJson = new ChunkAssembler();
+    notJson.accept(chunk('n', 0, 2, '{"v":'));
+    expect(notJson.accept(chunk('n', 1, 2, 'oops'))).toMatchObject({ kind: 'error', error: { code: 'chunk_invalid' } });
+    const nested = new ChunkAssembler();
+    const inner = JSON.stringify(chunk('x', 0, 2, 'y'));
+    nested.accept(chunk('m', 0, 2, inner.slice(0, 5)));
+    expect(nested.accept(chunk('m', 1, 2, inner.slice(5))).kind).toBe('error');
+    // A transfer cut off by a disconnect never completes; reset forgets it.
+    const cut = new ChunkAssembler();
+    cut.accept(chunk('c', 0, 2, '{"v":1,'));
+    expect(cut.pendingTransfers).toBe(1);
+    cut.reset();
+    expect(cut.accept(chunk('c', 1, 2, '"type":"ack","ids":[]}'))).toEqual({ kind: 'pending' });
+    const limited = new ChunkAssembler({ maxTransfers: 1 });
+    limited.accept(chunk('p', 0, 2, 'x'));
+    expect(limited.accept(chunk('q', 0, 2, 'x')).kind).toBe('error');
+  });
+
+  it('[COLLAB-7] the reader passes a malformed reassembled message on as an error value', () => {
+    const reader = clientMessageReader();
+    const wire = splitForWire({ v: 1, type: 'update', id: 'u', update: 'A'.repeat(10_001) }, { maxMessageBytes: 4096, newTransferId });
+    const result = wire.map((m) => reader.read(m)).at(-1);
+    expect(result).toMatchObject({ ok: false, error: { code: 'update_invalid' } });
+  });
+});
