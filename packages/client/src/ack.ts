@@ -7,10 +7,13 @@
  * application sees each message once, in order.
  */
 import { META, type Message } from './message.js';
+import type { BatchPosition } from './session-source.js';
 
 export class AckState {
   private enabled = false;
   private batch = 0;
+  /** The ack the connect in flight carried (one connect is in flight at a time). */
+  private sent = 0;
 
   constructor(private readonly wanted: boolean) {}
 
@@ -30,24 +33,40 @@ export class AckState {
     this.batch = 0;
   }
 
+  /** Continues a session another tab ran: acks were on there iff it knew a batch number. */
+  resume(batch: number | undefined): void {
+    this.enabled = this.wanted && batch !== undefined;
+    this.batch = batch ?? 0;
+  }
+
+  /** The last batch taken, while acks are on. */
+  get lastBatch(): number | undefined {
+    return this.enabled ? this.batch : undefined;
+  }
+
   /** The connect's ext: the last batch received. */
   connectExt(): Record<string, unknown> | undefined {
-    return this.enabled ? { ack: this.batch } : undefined;
+    if (!this.enabled) return undefined;
+    this.sent = this.batch;
+    return { ack: this.batch };
   }
 
   /**
    * Looks at one response before its deliveries are handed out: records the batch its connect
-   * reply names, and returns false when that batch was already taken (a duplicate response).
+   * reply names, and says whether that batch was already taken (a duplicate response) and where
+   * the batch sits (its number, and the ack the connect that fetched it carried).
    */
-  accept(messages: readonly Message[]): boolean {
-    if (!this.enabled) return true;
+  accept(messages: readonly Message[]): { fresh: boolean; position: BatchPosition | undefined } {
+    if (!this.enabled) return { fresh: true, position: undefined };
+    let position: BatchPosition | undefined;
     for (const message of messages) {
       if (message.channel !== META.connect || message.successful !== true) continue;
       const n = message.ext?.['ack'];
       if (typeof n !== 'number') continue;
-      if (n <= this.batch) return false;
+      if (n <= this.batch) return { fresh: false, position: undefined };
       this.batch = n;
+      position = { batch: n, acked: this.sent };
     }
-    return true;
+    return { fresh: true, position };
   }
 }

@@ -1,59 +1,21 @@
 /**
  * createClient: the public Bayeux client. Subscriptions, publishes, service calls and the publish
- * queue live here; the session (session.ts) owns the protocol exchange underneath.
+ * queue live here; a session source (session-source.ts) owns the protocol exchange underneath —
+ * a real Session, or for a shared connection the tab session that forwards to the leader tab.
  */
-import { defaultEnv } from '#globals';
-import type { BackoffOptions } from './backoff.js';
 import { isValidChannel, isWildcard } from './channel-name.js';
 import { KuiperClientError, bayeuxFailure } from './errors.js';
-import { createLogger, type LogLevel, type LogSink } from './logger.js';
+import { createLogger } from './logger.js';
 import { META, isMetaChannel, isServiceChannel, type Message } from './message.js';
+import { sessionConfig, type CallOptions, type ClientOptions } from './options.js';
 import { PublishQueue } from './publish-queue.js';
 import { Session } from './session.js';
-import type { Status, StatusListener } from './status.js';
+import type { SessionFactory } from './session-source.js';
+import { nextSnapshot, type SessionListener, type Status, type StatusListener, type StatusSnapshot } from './status.js';
 import { Subscriptions, type MessageHandler, type Subscription, type SubscriptionEntry } from './subscriptions.js';
-import { getTransport, type FetchLike, type TransportFactory, type WebSocketConstructor } from './transport.js';
-import { DEFAULT_TRANSPORTS } from './transports/index.js';
 import { createTypedChannel, type StandardSchemaV1, type TypedChannel, type TypedChannelOptions } from './typed-channel.js';
 
-export interface ClientOptions {
-  /** Transports in preference order, by registered name or as factories. Default websocket, long-polling, callback-polling. */
-  transports?: ReadonlyArray<string | TransportFactory>;
-  /** WebSocket constructor; default the global one (browsers) or `ws` (Node). */
-  WebSocket?: WebSocketConstructor;
-  /** fetch implementation; default the global one. */
-  fetch?: FetchLike;
-  /** Reconnect backoff; see backoffDelay. */
-  backoff?: BackoffOptions;
-  /** How long to wait for a reply (beyond the advised hold for /meta/connect). Default 10 000 ms. */
-  requestTimeout?: number;
-  /** How long a transport may take to open before the next one is tried. Default 3 000 ms. */
-  openTimeout?: number;
-  /** After falling back, try the preferred transport again after this many ms; 0 never. Default 60 000. */
-  upgradeInterval?: number;
-  /** Publishes and calls that may wait while not connected. Default 100. */
-  maxQueue?: number;
-  /**
-   * Use the server's ack extension when it offers one: every message exactly once, in order, across
-   * dropped connections (deliveries then ride on connect replies only). Default true.
-   */
-  ack?: boolean;
-  /** `ext` for the handshake (credentials, for example); a function is called at each handshake. */
-  ext?: Record<string, unknown> | (() => Record<string, unknown> | undefined);
-  /** Logging threshold; default `KUIPER_LOG` or silent. */
-  log?: LogLevel;
-  logSink?: LogSink;
-  onStatus?: StatusListener;
-  onError?: (error: Error) => void;
-}
-
-
-export interface CallOptions {
-  /** Default: the client's requestTimeout. */
-  timeout?: number;
-}
-
-export type { Subscription };
+export type { CallOptions, ClientOptions, Subscription };
 
 export interface KuiperClient {
   readonly url: string;
@@ -64,6 +26,12 @@ export interface KuiperClient {
   /** Why the client stopped, when it stopped on its own. */
   readonly error: KuiperClientError | undefined;
   onStatus(listener: StatusListener): () => void;
+  /** Each (re)connection, and whether it continued the same server session (CLI-35). */
+  onSession(listener: SessionListener): () => void;
+  /** For `useSyncExternalStore`: called (with no argument) whenever the snapshot may have changed. */
+  subscribeStatus(onChange: () => void): () => void;
+  /** The current status as an immutable object; the same object until something in it changes. */
+  getStatusSnapshot(): StatusSnapshot;
   onError(listener: (error: Error) => void): () => void;
   /** Resolves once connected (at once if already); rejects if the client stops first. */
   whenConnected(): Promise<void>;
@@ -86,24 +54,22 @@ function sessionGone(reply: Message): boolean {
   return reply.advice?.reconnect === 'handshake' || (reply.error ?? '').startsWith('402:');
 }
 
-function resolveTransports(list: ReadonlyArray<string | TransportFactory>): TransportFactory[] {
-  return list.map((item) => {
-    if (typeof item !== 'string') return item;
-    const factory = getTransport(item);
-    if (!factory) throw new KuiperClientError('no_transport', `unknown transport "${item}"`);
-    return factory;
-  });
-}
-
 export function createClient(url: string, options: ClientOptions = {}): KuiperClient {
   const logger = createLogger('kuiper:client', options.log, options.logSink);
-  const base = defaultEnv();
-  const env = { ...base, fetch: options.fetch ?? base.fetch, WebSocket: options.WebSocket ?? base.WebSocket };
-  const usable = resolveTransports(options.transports ?? DEFAULT_TRANSPORTS).filter((t) => t.isUsable(env, url));
+  const config = sessionConfig(url, options, logger);
+  return createClientOver(url, options, (hooks) => new Session(config, hooks));
+}
+
+/** The client over any session source: createClient's real session, or a shared connection's tab. */
+export function createClientOver(url: string, options: ClientOptions, makeSession: SessionFactory): KuiperClient {
+  const logger = createLogger('kuiper:client', options.log, options.logSink);
   const subscriptions = new Subscriptions();
   const queue = new PublishQueue(options.maxQueue ?? 100);
   const calls = new Map<string, CallWaiter[]>();
   const errorListeners = new Set<(error: Error) => void>();
+  const sessionListeners = new Set<SessionListener>();
+  const snapshotListeners = new Set<() => void>();
+  let snapshot: StatusSnapshot | undefined;
   const requestTimeout = options.requestTimeout ?? 10_000;
   let stopError: KuiperClientError | undefined;
 
@@ -113,40 +79,43 @@ export function createClient(url: string, options: ClientOptions = {}): KuiperCl
     if (!options.onError && errorListeners.size === 0) logger.warn(error.message);
   };
 
-  const session = new Session(
-    {
-      url,
-      transports: usable,
-      env,
-      logger,
-      backoff: options.backoff ?? {},
-      requestTimeout,
-      openTimeout: options.openTimeout ?? 3_000,
-      upgradeInterval: options.upgradeInterval ?? 60_000,
-      ack: options.ack ?? true,
-      handshakeExt: typeof options.ext === 'function' ? options.ext : options.ext ? () => options.ext as Record<string, unknown> : undefined,
+  /** Listeners run isolated: one that throws is reported (CLI-23) and the others still run. */
+  const notify = <A extends unknown[]>(listeners: Iterable<(...args: A) => void>, ...args: A): void => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(...args);
+      } catch (error) {
+        reportError(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  };
+
+  const session = makeSession({
+    onConnected: ({ resync, resumed }) => {
+      session.batch(() => {
+        // A new server session (or a new leader tab) knows none of our subscriptions: send them all again.
+        for (const entry of subscriptions.all()) {
+          if (resync || entry.state === 'sent') entry.state = 'pending';
+          if (entry.state === 'pending') sendSubscribe(entry);
+        }
+        for (const item of queue.drain()) item.send();
+      });
+      const clientId = session.clientId;
+      if (clientId !== undefined) notify(sessionListeners, { clientId, resumed });
+      notify(snapshotListeners);
     },
-    {
-      onConnected: ({ handshook }) => {
-        session.batch(() => {
-          // A new server session knows none of our subscriptions: send them all again.
-          for (const entry of subscriptions.all()) {
-            if (handshook || entry.state === 'sent') entry.state = 'pending';
-            if (entry.state === 'pending') sendSubscribe(entry);
-          }
-          for (const item of queue.drain()) item.send();
-        });
-      },
-      onMessage: (message) => deliver(message),
-      onStopped: (error) => {
-        stopError = error;
-        failEverything(error);
-        reportError(error);
-      },
-      onInternalError: (error) => reportError(error instanceof Error ? error : new Error(String(error))),
+    onMessages: (messages) => {
+      for (const message of messages) deliver(message);
     },
-  );
+    onStopped: (error) => {
+      stopError = error;
+      failEverything(error);
+      reportError(error);
+    },
+    onInternalError: (error) => reportError(error instanceof Error ? error : new Error(String(error))),
+  });
   if (options.onStatus) session.status.subscribe(options.onStatus);
+  session.status.subscribe(() => notify(snapshotListeners));
 
   function failEverything(error: Error): void {
     queue.rejectAll(error);
@@ -246,6 +215,19 @@ export function createClient(url: string, options: ClientOptions = {}): KuiperCl
       return stopError;
     },
     onStatus: (listener) => session.status.subscribe(listener),
+    onSession(listener) {
+      sessionListeners.add(listener);
+      return () => sessionListeners.delete(listener);
+    },
+    subscribeStatus(onChange) {
+      const listener = () => onChange();
+      snapshotListeners.add(listener);
+      return () => snapshotListeners.delete(listener);
+    },
+    getStatusSnapshot() {
+      const current = { status: session.status.status, transport: session.status.transport, clientId: session.clientId, error: stopError };
+      return (snapshot = nextSnapshot(snapshot, current));
+    },
     onError(listener) {
       errorListeners.add(listener);
       return () => errorListeners.delete(listener);
@@ -341,10 +323,6 @@ export function createClient(url: string, options: ClientOptions = {}): KuiperCl
     },
   };
 
-  if (usable.length === 0) {
-    // Still start: the session stops with a no_transport error that onStatus/onError report.
-    logger.warn('no usable transport in this environment');
-  }
   // Start on the next microtask so listeners and subscriptions added right after createClient
   // see the first status change and go out with the first connection.
   queueMicrotask(() => session.start());

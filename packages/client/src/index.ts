@@ -9,7 +9,7 @@ export { createLogger } from './logger.js';
 export type { LogLevel, LogSink, Logger } from './logger.js';
 export { BAYEUX_VERSION, decodeMessages, encodeMessages } from './message.js';
 export type { Advice, Message, Reconnect } from './message.js';
-export type { Status, StatusEvent, StatusListener, RetryInfo } from './status.js';
+export type { Status, StatusEvent, StatusListener, RetryInfo, StatusSnapshot, SessionEvent, SessionListener } from './status.js';
 export type { MessageHandler } from './subscriptions.js';
 export { registerTransport, getTransport, registeredTransports } from './transport.js';
 export type {

@@ -12,8 +12,10 @@ import { AckState } from './ack.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { KuiperClientError } from './errors.js';
 import type { Logger } from './logger.js';
+import { Outbox } from './outbox.js';
 import { BAYEUX_VERSION, META, isMetaChannel, type Advice, type Message } from './message.js';
 import { PendingReplies } from './pending-replies.js';
+import type { SessionHooks, SessionSource } from './session-source.js';
 import { StatusStore, type RetryInfo } from './status.js';
 import type { Transport, TransportEnv, TransportFactory } from './transport.js';
 
@@ -31,22 +33,17 @@ export interface SessionConfig {
   readonly ack: boolean;
   /** After a fallback, try the preferred transport again this long after; 0 never. */
   readonly upgradeInterval: number;
-}
-
-export interface SessionHooks {
-  /** A /meta/connect succeeded after a handshake or a failure: send whatever was waiting. */
-  onConnected(info: { handshook: boolean }): void;
-  /** Deliveries, and replies that no session request waits for. */
-  onMessage(message: Message): void;
-  /** The session ended for good (refused handshake, advice "none", no transport). */
-  onStopped(error: KuiperClientError): void;
-  onInternalError(error: unknown): void;
+  /**
+   * Continue a server session instead of handshaking: a tab taking over a shared connection
+   * (CLI-36) connects with the old leader's clientId and the last batch it saw as `ext.ack`.
+   */
+  readonly resume?: { readonly clientId: string; readonly ack: number | undefined } | undefined;
 }
 
 /** Held connects get the server's advised timeout plus this much network slack by default. */
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
 
-export class Session {
+export class Session implements SessionSource {
   readonly status: StatusStore;
   private clientIdValue: string | undefined;
   private advice: Advice = {};
@@ -65,8 +62,7 @@ export class Session {
   private failedAt = 0;
   /** The current connect's outcome has been acted on (a stream's end must not act again). */
   private connectSettled = false;
-  private outbox: Message[] = [];
-  private batchDepth = 0;
+  private readonly outbox = new Outbox<Message>((batch) => this.sendBatch(batch));
   private readonly pending = new PendingReplies();
   private idCounter = 0;
   private readonly log: Logger;
@@ -89,8 +85,21 @@ export class Session {
     return this.stopped;
   }
 
+  /** The last ack batch taken (CLI-32), while acks are on. */
+  get lastBatch(): number | undefined {
+    return this.ackState.lastBatch;
+  }
+
   start(): void {
-    this.handshake();
+    const resume = this.config.resume;
+    if (!resume) return this.handshake();
+    this.clientIdValue = resume.clientId;
+    this.ackState.resume(resume.ack);
+    const factory = this.pick();
+    if (!factory) return this.stop(new KuiperClientError('no_transport', 'no usable transport for this environment'));
+    this.useTransport(factory);
+    // A server that no longer knows the session answers 402 and the session handshakes (CLI-16).
+    this.connect(true);
   }
 
   newId(): string {
@@ -105,19 +114,12 @@ export class Session {
     const outgoing: Message = { ...message, id: message.id ?? this.newId(), clientId: this.clientIdValue };
     const reply = this.pending.wait(outgoing.id as string, outgoing.channel, timeoutMs);
     this.outbox.push(outgoing);
-    if (this.batchDepth === 0) this.flush();
     return reply;
   }
 
   /** Messages requested inside `fn` leave in one transport batch. */
   batch(fn: () => void): void {
-    this.batchDepth++;
-    try {
-      fn();
-    } finally {
-      this.batchDepth--;
-      if (this.batchDepth === 0) this.flush();
-    }
+    this.outbox.batch(fn);
   }
 
   async disconnect(): Promise<void> {
@@ -137,9 +139,20 @@ export class Session {
     this.status.set('disconnected', undefined);
   }
 
-  private flush(): void {
-    if (this.outbox.length === 0) return;
-    const batch = this.outbox.splice(0);
+  /**
+   * Stops here without telling the server, so another tab can continue the session (CLI-36);
+   * the server prunes it after its maxInterval if nobody does.
+   */
+  detach(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.closeTransport();
+    this.pending.failAll(new KuiperClientError('disconnected', 'the client was disconnected'));
+    this.status.set('disconnected', undefined);
+  }
+
+  private sendBatch(batch: Message[]): void {
     const transport = this.transport;
     const lost = (error: unknown): void => {
       const reason = new KuiperClientError('connection_lost', `connection lost: ${String(error)}`, { cause: error });
@@ -167,7 +180,8 @@ export class Session {
 
   private receive(messages: Message[]): void {
     // [CLI-33] A response repeating a batch already taken carries nothing new for the application.
-    const fresh = this.ackState.accept(messages);
+    const { fresh, position } = this.ackState.accept(messages);
+    const deliveries: Message[] = [];
     for (const message of messages) {
       if (!fresh && !isMetaChannel(message.channel) && message.successful === undefined) continue;
       const isReply = isMetaChannel(message.channel) || message.successful !== undefined;
@@ -177,11 +191,13 @@ export class Session {
         continue;
       }
       if (isMetaChannel(message.channel)) continue; // a stray meta reply: nobody waits for it
-      try {
-        this.hooks.onMessage(message);
-      } catch (error) {
-        this.hooks.onInternalError(error);
-      }
+      deliveries.push(message);
+    }
+    if (deliveries.length === 0 && !position) return;
+    try {
+      this.hooks.onMessages(deliveries, position);
+    } catch (error) {
+      this.hooks.onInternalError(error);
     }
   }
 
@@ -317,7 +333,7 @@ export class Session {
     if (!wasConnected) {
       const handshook = this.handshook;
       this.handshook = false;
-      this.hooks.onConnected({ handshook });
+      this.hooks.onConnected({ resync: handshook, resumed: !handshook });
     }
     if (this.advice.reconnect === 'none') {
       return this.stop(new KuiperClientError('stopped', 'the server advised reconnect "none"'));

@@ -60,3 +60,35 @@ export class StatusStore {
     }
   }
 }
+
+/** Everything the status pair exposes, immutable: a new object only when one field changed. */
+export interface StatusSnapshot {
+  readonly status: Status;
+  readonly transport: string | undefined;
+  readonly clientId: string | undefined;
+  /** Why the client stopped, when it stopped on its own. */
+  readonly error: Error | undefined;
+}
+
+/** The cached snapshot when nothing changed (so `useSyncExternalStore` sees the same reference). */
+export function nextSnapshot(cached: StatusSnapshot | undefined, current: StatusSnapshot): StatusSnapshot {
+  if (
+    cached &&
+    cached.status === current.status &&
+    cached.transport === current.transport &&
+    cached.clientId === current.clientId &&
+    cached.error === current.error
+  ) {
+    return cached;
+  }
+  return Object.freeze({ ...current });
+}
+
+/** A (re)connection: whether it continued the same server session (CLI-35). */
+export interface SessionEvent {
+  readonly clientId: string;
+  /** True: same server session, nothing missed. False: a new handshake; state may have been missed. */
+  readonly resumed: boolean;
+}
+
+export type SessionListener = (event: SessionEvent) => void;

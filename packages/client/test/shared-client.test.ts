@@ -1,7 +1,7 @@
 /** [CLI-29] Several "tabs" (clients in one process) share one connection through a leader. */
 import { describe, expect, it, vi } from 'vitest';
 import { createKuiperServer } from '../../server/src/index.js';
-import { createSharedClient, type KuiperClient } from '../src/index.js';
+import { createSharedClient, type KuiperClient, type SessionEvent } from '../src/index.js';
 import { onCleanup } from './helpers/cleanup.js';
 import { fakeLocks } from './helpers/fake-locks.js';
 
@@ -37,23 +37,64 @@ describe('shared connection', () => {
     expect(clients.every((c) => c.transport === 'long-polling' && c.status === 'connected')).toBe(true);
   });
 
-  it('[CLI-29] when the leader goes, the next tab leads and every tab keeps receiving', async () => {
+  it('[CLI-29] [CLI-36] when the leader goes, the next tab continues the same session and every tab keeps receiving', async () => {
     const { server, clients } = await setup(3);
     await Promise.all(clients.map((c) => c.whenConnected()));
     const got = clients.map(() => [] as unknown[]);
     await Promise.all(clients.map((c, i) => c.subscribe('/t', (d) => got[i]?.push(d)).ready));
     const firstSession = clients[1]?.clientId;
+    const sessions: SessionEvent[] = [];
+    clients[2]?.onSession((e) => sessions.push(e));
     await clients[0]?.disconnect(); // the leader leaves
-    await vi.waitFor(() => expect(clients[1]?.clientId).not.toBe(firstSession));
+    await vi.waitFor(() => expect(sessions).toEqual([{ clientId: firstSession, resumed: true }]));
     await vi.waitFor(() => expect(clients[1]?.status).toBe('connected'));
-    // The new leader resubscribes what the remaining tabs want.
-    await vi.waitFor(async () => {
-      await server.publish('/t', 'after');
-      expect(got[1]).toContain('after');
-      expect(got[2]).toContain('after');
+    await server.publish('/t', 'after');
+    await vi.waitFor(() => expect([got[1], got[2]]).toEqual([['after'], ['after']]));
+    expect(got[0]).toEqual([]);
+    expect(clients[1]?.clientId).toBe(firstSession);
+    expect(clients[2]?.clientId).toBe(firstSession);
+  });
+
+  it('[CLI-36] a leader that leaves mid-stream hands over: every other tab gets every message once, in order', async () => {
+    const { server, clients } = await setup(4);
+    const got = clients.map(() => [] as number[]);
+    await Promise.all(clients.map((c, i) => c.subscribe<number>('/stream', (n) => got[i]?.push(n)).ready));
+    const total = 300;
+    let sent = 0;
+    const publisher = (async () => {
+      while (sent < total) {
+        await server.publish('/stream', sent++);
+        if (sent % 10 === 0) await new Promise((r) => setImmediate(r));
+      }
+    })();
+    await vi.waitFor(() => expect(got[1]?.length).toBeGreaterThan(20));
+    await clients[0]?.disconnect(); // mid-stream
+    await publisher;
+    const expected = [...Array(total).keys()];
+    await vi.waitFor(() => expect(got.slice(1)).toEqual([expected, expected, expected]), { timeout: 10_000 });
+  });
+
+  it('[CLI-29] channel names are checked in every tab, as by createClient', async () => {
+    const { clients } = await setup(2);
+    await expect(clients[1]?.publish('/a/**', 1)).rejects.toMatchObject({ code: 'invalid_channel' });
+    expect(() => clients[1]?.subscribe('/meta/handshake', () => {})).toThrow(/cannot subscribe/);
+    expect(() => clients[1]?.subscribe('a//b', () => {})).toThrow(/cannot subscribe/);
+  });
+
+  it('[CLI-23] [CLI-29] a status listener that throws is reported; the others still hear every change', async () => {
+    const { clients } = await setup(2);
+    const client = clients[1];
+    const errors: Error[] = [];
+    const heard: string[] = [];
+    client?.onError((e) => errors.push(e));
+    client?.onStatus(() => {
+      throw new Error('listener broke');
     });
-    expect(got[0]).not.toContain('after');
-    expect(clients[1]?.clientId).toBe(clients[2]?.clientId);
+    client?.onStatus((e) => heard.push(e.status));
+    await client?.whenConnected();
+    await client?.disconnect();
+    expect(heard.slice(-2)).toEqual(['connected', 'disconnected']);
+    expect(errors.map((e) => e.message)).toEqual(heard.map(() => 'listener broke'));
   });
 
   it('[CLI-29] an unsubscribed tab stops receiving while the others go on', async () => {

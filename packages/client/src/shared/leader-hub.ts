@@ -1,99 +1,156 @@
 /**
- * The leader tab's hub: the one real client of the shared connection. It subscribes once per
- * pattern that any tab wants, broadcasts each delivery with its pattern, runs publishes and calls
- * for the tabs, and mirrors the connection status to them.
+ * The leader tab's hub: the one real Bayeux session of a shared connection (CLI-29). It runs the
+ * tabs' requests on that session, keeps one server subscription per pattern however many tabs want
+ * it, broadcasts each response's deliveries (with their ack position, CLI-36) and mirrors the
+ * session's status. It knows nothing of handlers: each tab's own client matches deliveries.
  */
-import { createClient, type ClientOptions, type KuiperClient, type Subscription } from '../client.js';
-import { toWireError, type BusChannel, type BusConstructor, type FromLeader, type ToLeader } from './protocol.js';
+import { createLogger, type Logger } from '../logger.js';
+import { META, type Message } from '../message.js';
+import { sessionConfig, type ClientOptions } from '../options.js';
+import { Session } from '../session.js';
+import { toWireError, type BusChannel, type BusConstructor, type FromLeader, type TabRequest, type ToLeader } from './protocol.js';
+
+/** A pattern some tabs want, and the server's answer to its subscribe (undefined: not sent). */
+interface SharedPattern {
+  readonly tabs: Set<string>;
+  reply: Promise<Message> | undefined;
+}
+
+type Outgoing = FromLeader extends infer M ? (M extends { leader: string } ? Omit<M, 'leader'> : never) : never;
 
 export class LeaderHub {
-  private readonly client: KuiperClient;
+  private readonly session: Session;
   private readonly bus: BusChannel;
-  private readonly subscriptions = new Map<string, { tabs: Set<string>; handle: Subscription }>();
+  private readonly log: Logger;
+  private readonly patterns = new Map<string, SharedPattern>();
+  /** Tabs known to be open; a leader that leaves while others remain hands its session over. */
+  private readonly tabs = new Set<string>();
 
-  constructor(url: string, options: ClientOptions, Bus: BusConstructor, name: string, private readonly tab: string) {
+  constructor(
+    url: string,
+    options: ClientOptions,
+    Bus: BusConstructor,
+    name: string,
+    private readonly tab: string,
+    resume: { clientId: string; ack: number | undefined } | undefined,
+  ) {
+    this.log = createLogger('kuiper:client:hub', options.log, options.logSink);
     this.bus = new Bus(name);
-    this.client = createClient(url, options);
+    this.session = new Session(
+      { ...sessionConfig(url, options, this.log), resume },
+      {
+        onConnected: ({ resync, resumed }) => {
+          // A new server session has none of the tabs' subscriptions; the tabs send them again.
+          if (resync) this.patterns.clear();
+          const clientId = this.session.clientId;
+          if (clientId !== undefined) this.post({ kind: 'connected', clientId, lastBatch: this.session.lastBatch, resync, resumed });
+        },
+        onMessages: (messages, position) => this.post({ kind: 'batch', clientId: this.session.clientId, position, messages }),
+        onStopped: (error) => this.post({ kind: 'stopped', error: toWireError(error) }),
+        onInternalError: (error) => this.log.warn(`internal error: ${String(error)}`),
+      },
+    );
     this.bus.onmessage = (event) => this.handle(event.data as ToLeader);
-    this.client.onStatus(() => this.post({ kind: 'status', ...this.state() }));
-    // Tell every tab there is a (new) leader: they send it their subscriptions and open requests.
-    this.post({ kind: 'leader', ...this.state() });
+    this.session.status.subscribe(() => this.post({ kind: 'status', clientId: this.session.clientId, state: this.state() }));
+    // Tell every tab there is a (new) leader: they say hello and send their subscriptions again.
+    this.announce();
+    this.session.start();
   }
 
+  /** Leaves: hands the session over to the next leader when other tabs remain, else ends it. */
   async close(): Promise<void> {
     this.bus.onmessage = null;
-    await this.client.disconnect();
+    const others = [...this.tabs].some((t) => t !== this.tab);
+    if (others) this.session.detach();
+    else await this.session.disconnect();
     this.bus.close();
   }
 
   private state() {
-    const error = this.client.error;
-    return {
-      leader: this.tab,
-      status: this.client.status,
-      transport: this.client.transport,
-      clientId: this.client.clientId,
-      error: error ? toWireError(error) : undefined,
-    };
+    return { status: this.session.status.status, transport: this.session.status.transport };
   }
 
-  private post(message: FromLeader): void {
-    this.bus.postMessage(message);
+  private announce(): void {
+    this.post({ kind: 'leader', clientId: this.session.clientId, lastBatch: this.session.lastBatch, state: this.state() });
+  }
+
+  private post(message: Outgoing): void {
+    this.bus.postMessage({ ...message, leader: this.tab });
   }
 
   private handle(message: ToLeader): void {
     switch (message.kind) {
       case 'hello':
-        return this.post({ kind: 'leader', ...this.state() });
-      case 'subscribe':
-        return this.subscribe(message.tab, message.pattern);
-      case 'unsubscribe':
-        return this.unsubscribe(message.tab, message.pattern);
+        this.tabs.add(message.tab);
+        return this.announce();
       case 'bye':
-        for (const pattern of [...this.subscriptions.keys()]) this.unsubscribe(message.tab, pattern);
+        this.tabs.delete(message.tab);
+        for (const [pattern, entry] of this.patterns) {
+          if (this.release(message.tab, pattern, entry) && entry.reply) {
+            this.session.request({ channel: META.unsubscribe, subscription: pattern }).catch(() => {});
+          }
+        }
         return;
       case 'requests':
-        return this.client.batch(() => {
-          for (const request of message.requests) {
-            const run =
-              request.op === 'publish'
-                ? this.client.publish(request.channel, request.data)
-                : this.client.call(request.channel, request.data, request.timeout === undefined ? {} : { timeout: request.timeout });
-            run.then(
-              (value) => this.post({ kind: 'reply', tab: message.tab, id: request.id, value }),
-              (error: unknown) => this.post({ kind: 'reply', tab: message.tab, id: request.id, error: toWireError(error) }),
-            );
-          }
+        this.tabs.add(message.tab);
+        return this.session.batch(() => {
+          for (const request of message.requests) this.run(message.tab, request);
         });
+      case 'sync':
+        return;
     }
   }
 
-  private subscribe(tab: string, pattern: string): void {
-    let entry = this.subscriptions.get(pattern);
-    if (!entry) {
-      try {
-        const handle = this.client.subscribe(pattern, (data, message) => this.post({ kind: 'deliver', pattern, data, message }));
-        entry = { tabs: new Set(), handle };
-        this.subscriptions.set(pattern, entry);
-      } catch (error) {
-        return this.post({ kind: 'subscribed', tab, pattern, error: toWireError(error) });
-      }
-    }
-    entry.tabs.add(tab);
-    const current = entry;
-    current.handle.ready.then(
-      () => this.post({ kind: 'subscribed', tab, pattern }),
-      (error: unknown) => {
-        if (this.subscriptions.get(pattern) === current) this.subscriptions.delete(pattern);
-        this.post({ kind: 'subscribed', tab, pattern, error: toWireError(error) });
-      },
+  private run(tab: string, { id, message, timeout }: TabRequest): void {
+    const outcome =
+      message.channel === META.subscribe
+        ? this.subscribe(tab, message)
+        : message.channel === META.unsubscribe
+          ? this.unsubscribe(tab, message)
+          : this.session.request(message, timeout);
+    outcome.then(
+      (reply) => this.post({ kind: 'reply', tab, id, reply }),
+      (error: unknown) => this.post({ kind: 'reply', tab, id, error: toWireError(error) }),
     );
   }
 
-  private unsubscribe(tab: string, pattern: string): void {
-    const entry = this.subscriptions.get(pattern);
-    if (!entry || !entry.tabs.delete(tab) || entry.tabs.size > 0) return;
-    this.subscriptions.delete(pattern);
-    entry.handle.unsubscribe();
+  /** One server subscribe per pattern: later tabs share its answer. */
+  private subscribe(tab: string, message: Message): Promise<Message> {
+    const pattern = message.subscription;
+    if (typeof pattern !== 'string') return this.session.request(message);
+    let entry = this.patterns.get(pattern);
+    if (!entry) this.patterns.set(pattern, (entry = { tabs: new Set(), reply: undefined }));
+    entry.tabs.add(tab);
+    const current = entry;
+    if (!current.reply) {
+      current.reply = this.session.request(message);
+      current.reply.then(
+        (reply) => {
+          // Refused (or the session ended under it): the next tab's subscribe asks again.
+          if (!reply.successful && this.patterns.get(pattern) === current) this.patterns.delete(pattern);
+        },
+        () => {
+          if (this.patterns.get(pattern) === current) current.reply = undefined;
+        },
+      );
+    }
+    return current.reply;
+  }
+
+  /** The server unsubscribe goes with the pattern's last tab. */
+  private unsubscribe(tab: string, message: Message): Promise<Message> {
+    const pattern = message.subscription;
+    const entry = typeof pattern === 'string' ? this.patterns.get(pattern) : undefined;
+    if (entry && typeof pattern === 'string' && !this.release(tab, pattern, entry)) {
+      return Promise.resolve({ channel: META.unsubscribe, successful: true, subscription: pattern });
+    }
+    return this.session.request(message);
+  }
+
+  /** Drops a tab from a pattern; true (and the pattern forgotten) when it was the last one. */
+  private release(tab: string, pattern: string, entry: SharedPattern): boolean {
+    if (!entry.tabs.delete(tab) || entry.tabs.size > 0) return false;
+    this.patterns.delete(pattern);
+    return true;
   }
 }

@@ -1,9 +1,13 @@
 /**
  * What tabs sharing one connection say to each other over a BroadcastChannel. Every tab, the
- * leader's included, talks to the leader's hub the same way; only the hub talks to the server.
+ * leader's included, runs a KuiperClient over a TabSession that talks to the leader's hub this way;
+ * only the hub talks to the server. Each message of the hub names its leader tab, so a tab can tell
+ * a late message of a leader that has gone from one of the current leader.
  */
+import { KuiperClientError, type KuiperClientErrorCode } from '../errors.js';
 import type { Message } from '../message.js';
-import type { Status } from '../status.js';
+import type { BatchPosition } from '../session-source.js';
+import type { RetryInfo, Status } from '../status.js';
 
 export interface WireError {
   readonly code: string;
@@ -12,36 +16,60 @@ export interface WireError {
 }
 
 export interface TabRequest {
+  /** The message id, unique across tabs (`<tab>:<n>`); the reply carries it back. */
   readonly id: string;
-  readonly op: 'publish' | 'call';
-  readonly channel: string;
-  readonly data: unknown;
-  readonly timeout?: number | undefined;
+  readonly message: Message;
+  readonly timeout: number | undefined;
 }
 
-/** From a tab to the leader. */
+/** From a tab to the leader. `sync` is a candidate leader's own barrier; the hub ignores it. */
 export type ToLeader =
   | { readonly kind: 'hello'; readonly tab: string }
-  | { readonly kind: 'subscribe'; readonly tab: string; readonly pattern: string }
-  | { readonly kind: 'unsubscribe'; readonly tab: string; readonly pattern: string }
   | { readonly kind: 'requests'; readonly tab: string; readonly requests: readonly TabRequest[] }
-  | { readonly kind: 'bye'; readonly tab: string };
+  | { readonly kind: 'bye'; readonly tab: string }
+  | { readonly kind: 'sync'; readonly nonce: string };
 
-export interface LeaderState {
-  readonly leader: string;
+export interface WireStatus {
   readonly status: Status;
   readonly transport: string | undefined;
-  readonly clientId: string | undefined;
+  readonly retry?: RetryInfo | undefined;
   readonly error?: WireError | undefined;
 }
 
 /** From the leader to the tabs. */
 export type FromLeader =
-  | ({ readonly kind: 'leader' } & LeaderState)
-  | ({ readonly kind: 'status' } & LeaderState)
-  | { readonly kind: 'deliver'; readonly pattern: string; readonly data: unknown; readonly message: Message }
-  | { readonly kind: 'subscribed'; readonly tab: string; readonly pattern: string; readonly error?: WireError | undefined }
-  | { readonly kind: 'reply'; readonly tab: string; readonly id: string; readonly value?: unknown; readonly error?: WireError | undefined };
+  | {
+      readonly kind: 'leader';
+      readonly leader: string;
+      readonly clientId: string | undefined;
+      readonly lastBatch: number | undefined;
+      readonly state: WireStatus;
+    }
+  | { readonly kind: 'status'; readonly leader: string; readonly clientId: string | undefined; readonly state: WireStatus }
+  | {
+      readonly kind: 'connected';
+      readonly leader: string;
+      readonly clientId: string;
+      readonly lastBatch: number | undefined;
+      readonly resync: boolean;
+      readonly resumed: boolean;
+    }
+  | { readonly kind: 'stopped'; readonly leader: string; readonly error: WireError }
+  | {
+      readonly kind: 'batch';
+      readonly leader: string;
+      readonly clientId: string | undefined;
+      readonly position: BatchPosition | undefined;
+      readonly messages: readonly Message[];
+    }
+  | {
+      readonly kind: 'reply';
+      readonly leader: string;
+      readonly tab: string;
+      readonly id: string;
+      readonly reply?: Message | undefined;
+      readonly error?: WireError | undefined;
+    };
 
 export type BusMessage = ToLeader | FromLeader;
 
@@ -52,6 +80,10 @@ export function toWireError(error: unknown): WireError {
     message: typeof e.message === 'string' ? e.message : String(error),
     bayeuxError: typeof e.bayeuxError === 'string' ? e.bayeuxError : undefined,
   };
+}
+
+export function fromWireError(error: WireError): KuiperClientError {
+  return new KuiperClientError(error.code as KuiperClientErrorCode, error.message, error.bayeuxError ? { bayeuxError: error.bayeuxError } : {});
 }
 
 /** The minimal BroadcastChannel surface used; the DOM's and Node's both fit. */

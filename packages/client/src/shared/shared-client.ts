@@ -1,20 +1,15 @@
 /**
- * createSharedClient: one Bayeux connection for every tab of a browser that uses the same URL.
- * A leader, elected with the Web Locks API, runs the real client (leader-hub.ts); every tab — the
- * leader's too — talks to it over a BroadcastChannel. When the leader tab closes, the browser
- * releases its lock, the next tab in line becomes leader, and every tab sends it its subscriptions
- * and unanswered requests again. Without BroadcastChannel or Web Locks it is a plain createClient.
- *
- * Across a change of leader, deliveries in between are lost and a request the old leader had sent
- * but not answered is sent again (at least once).
+ * createSharedClient: one Bayeux connection for every tab of a browser that uses the same URL
+ * (CLI-29, CLI-36). A leader, elected with the Web Locks API, runs the one real session
+ * (leader-hub.ts); every tab — the leader's too — runs the same KuiperClient as createClient, over a
+ * TabSession that forwards to the hub over a BroadcastChannel. When the leader goes, the browser
+ * releases its lock and the next tab in line continues the same server session from the last
+ * batch it saw. Without BroadcastChannel or Web Locks it is a plain createClient.
  */
-import { createClient, type CallOptions, type ClientOptions, type KuiperClient, type Subscription } from '../client.js';
-import { KuiperClientError, type KuiperClientErrorCode } from '../errors.js';
-import type { Status, StatusEvent, StatusListener } from '../status.js';
-import { Subscriptions, type MessageHandler } from '../subscriptions.js';
-import { createTypedChannel } from '../typed-channel.js';
+import { createClient, createClientOver, type ClientOptions, type KuiperClient } from '../client.js';
 import { LeaderHub } from './leader-hub.js';
-import type { BusConstructor, FromLeader, LeaderState, TabRequest, ToLeader, WireError } from './protocol.js';
+import type { BusConstructor, ToLeader } from './protocol.js';
+import { TabSession } from './tab-session.js';
 
 /** The part of the Web Locks API used: an exclusive lock held until the callback's promise settles. */
 export interface LockManagerLike {
@@ -30,182 +25,49 @@ export interface SharedClientOptions extends ClientOptions {
   locks?: LockManagerLike;
 }
 
-function fromWire(error: WireError): KuiperClientError {
-  return new KuiperClientError(error.code as KuiperClientErrorCode, error.message, error.bayeuxError ? { bayeuxError: error.bayeuxError } : {});
-}
-
 export function createSharedClient(url: string, options: SharedClientOptions = {}): KuiperClient {
   const g = globalThis as { BroadcastChannel?: BusConstructor; navigator?: { locks?: LockManagerLike } };
   const Bus = options.BroadcastChannel ?? g.BroadcastChannel;
   const locks = options.locks ?? g.navigator?.locks;
   if (!Bus || !locks) return createClient(url, options);
 
-  const name = `kuiper:${options.shareName ?? url}`;
+  const { onStatus: _s, onError: _e, BroadcastChannel: _b, locks: _l, shareName, ...hubOptions } = options;
+  const name = `kuiper:${shareName ?? url}`;
   const tab = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-  const bus = new Bus(name);
-  const subscriptions = new Subscriptions();
-  const requests = new Map<string, { request: TabRequest; resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  const statusListeners = new Set<StatusListener>();
-  const errorListeners = new Set<(error: Error) => void>();
-  let state: LeaderState = { leader: '', status: 'connecting', transport: undefined, clientId: undefined };
-  let sequence = 0;
-  let batchDepth = 0;
-  let outbox: TabRequest[] = [];
-  let hub: LeaderHub | undefined;
-  let closed = false;
   const lockAbort = new AbortController();
+  let hub: LeaderHub | undefined;
   let releaseLock: (() => void) | undefined;
+  let leaving = false;
+  let session!: TabSession;
 
-  if (options.onStatus) statusListeners.add(options.onStatus);
-  if (options.onError) errorListeners.add(options.onError);
-  const post = (message: ToLeader): void => bus.postMessage(message);
-  const report = (error: Error): void => errorListeners.forEach((l) => l(error));
-
-  const setState = (next: LeaderState): void => {
-    const previous = state;
-    state = next;
-    if (previous.status === next.status && previous.transport === next.transport && !next.error) return;
-    const event: StatusEvent = { status: next.status, previous: previous.status, transport: next.transport, ...(next.error ? { error: fromWire(next.error) } : {}) };
-    statusListeners.forEach((l) => l(event));
+  const bus = new Bus(name);
+  const leave = async (): Promise<void> => {
+    leaving = true;
+    lockAbort.abort();
+    if (hub) await hub.close();
+    releaseLock?.(); // the next tab in line becomes leader
+    bus.close();
   };
 
-  const flush = (): void => {
-    if (outbox.length === 0 || !state.leader) return;
-    post({ kind: 'requests', tab, requests: outbox });
-    outbox = [];
-  };
+  const client = createClientOver(url, options, (hooks) => {
+    session = new TabSession(bus, tab, hooks, options.requestTimeout ?? 10_000, leave);
+    return session;
+  });
 
-  bus.onmessage = (event) => {
-    const message = event.data as FromLeader;
-    switch (message.kind) {
-      case 'leader': {
-        const changed = message.leader !== state.leader;
-        setState(message);
-        if (!changed) return;
-        // A new leader knows nothing of us: subscriptions and unanswered requests go again.
-        for (const entry of subscriptions.all()) post({ kind: 'subscribe', tab, pattern: entry.channel });
-        outbox = [...[...requests.values()].map((r) => r.request)];
-        return flush();
-      }
-      case 'status':
-        if (message.leader === state.leader) setState(message);
-        return;
-      case 'deliver':
-        for (const handler of subscriptions.get(message.pattern)?.handlers ?? []) {
-          try {
-            handler(message.data, message.message);
-          } catch (error) {
-            report(error instanceof Error ? error : new Error(String(error)));
-          }
-        }
-        return;
-      case 'subscribed': {
-        const entry = message.tab === tab ? subscriptions.get(message.pattern) : undefined;
-        if (!entry) return;
-        if (!message.error) return entry.resolveReady();
-        subscriptions.drop(message.pattern);
-        const error = fromWire(message.error);
-        entry.rejectReady(error);
-        return report(error);
-      }
-      case 'reply': {
-        const pending = message.tab === tab ? requests.get(message.id) : undefined;
-        if (!pending) return;
-        requests.delete(message.id);
-        if (message.error) pending.reject(fromWire(message.error));
-        else pending.resolve(message.value);
-      }
-    }
+  const lead = async (): Promise<void> => {
+    if (leaving) return;
+    // Take in whatever the old leader broadcast before its tab went, then continue its session.
+    const own = new Bus(name);
+    await session.barrier((message: ToLeader) => own.postMessage(message));
+    own.close();
+    if (leaving) return;
+    hub = new LeaderHub(url, hubOptions, Bus, name, tab, session.view.resumePoint);
+    return new Promise<void>((resolve) => (releaseLock = resolve));
   };
-
   // Queue for leadership; the callback holds the lock until this tab disconnects or closes.
-  locks
-    .request(name, { signal: lockAbort.signal }, () => {
-      if (closed) return Promise.resolve();
-      // The tab's own listeners hear the hub through the channel, like every other tab's.
-      const { onStatus: _s, onError: _e, BroadcastChannel: _b, locks: _l, shareName: _n, ...hubOptions } = options;
-      hub = new LeaderHub(url, hubOptions, Bus, name, tab);
-      return new Promise<void>((resolve) => (releaseLock = resolve));
-    })
-    .catch(() => {}); // aborted by disconnect() before this tab led
-  post({ kind: 'hello', tab });
-  (globalThis as { addEventListener?: (type: string, fn: () => void) => void }).addEventListener?.('pagehide', () => post({ kind: 'bye', tab }));
-
-  const request = (op: TabRequest['op'], channel: string, data: unknown, timeout?: number): Promise<unknown> => {
-    if (closed) return Promise.reject(new KuiperClientError('disconnected', 'the client is disconnected'));
-    return new Promise((resolve, reject) => {
-      const r: TabRequest = { id: `${tab}:${++sequence}`, op, channel, data, timeout };
-      requests.set(r.id, { request: r, resolve, reject });
-      outbox.push(r);
-      if (batchDepth === 0) flush();
-    });
-  };
-
-  const client: KuiperClient = {
-    url,
-    get status(): Status {
-      return closed ? 'disconnected' : state.status;
-    },
-    get transport() {
-      return state.transport;
-    },
-    get clientId() {
-      return state.clientId;
-    },
-    get error() {
-      return state.error ? fromWire(state.error) : undefined;
-    },
-    onStatus(listener) {
-      statusListeners.add(listener);
-      return () => statusListeners.delete(listener);
-    },
-    onError(listener) {
-      errorListeners.add(listener);
-      return () => errorListeners.delete(listener);
-    },
-    whenConnected() {
-      if (state.status === 'connected') return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const off = client.onStatus((e) => {
-          if (e.status === 'connected') resolve();
-          else if (e.status === 'disconnected') reject(e.error ?? new KuiperClientError('disconnected', 'disconnected'));
-          else return;
-          off();
-        });
-      });
-    },
-    subscribe<T>(channel: string, handler: MessageHandler<T>): Subscription {
-      const h = handler as MessageHandler;
-      const { entry, created } = subscriptions.add(channel, h);
-      if (created && state.leader) post({ kind: 'subscribe', tab, pattern: channel });
-      return subscriptions.handle(entry, h, () => post({ kind: 'unsubscribe', tab, pattern: channel }));
-    },
-    publish: (channel, data) => request('publish', channel, data).then(() => undefined),
-    call: <T>(channel: string, data: unknown, callOptions: CallOptions = {}) => request('call', channel, data, callOptions.timeout) as Promise<T>,
-    batch(fn) {
-      batchDepth++;
-      try {
-        fn();
-      } finally {
-        batchDepth--;
-        if (batchDepth === 0) flush();
-      }
-    },
-    channel: (pattern, schema, channelOptions) =>
-      createTypedChannel({ subscribe: client.subscribe, publish: client.publish, reportError: report }, pattern, schema, channelOptions),
-    async disconnect() {
-      if (closed) return;
-      closed = true;
-      post({ kind: 'bye', tab });
-      lockAbort.abort();
-      const error = new KuiperClientError('disconnected', 'the client was disconnected');
-      for (const r of requests.values()) r.reject(error);
-      requests.clear();
-      if (hub) await hub.close();
-      releaseLock?.(); // the next tab in line becomes leader
-      bus.close();
-      setState({ ...state, status: 'disconnected' });
-    },
-  };
+  locks.request(name, { signal: lockAbort.signal }, lead).catch(() => {}); // aborted by disconnect() before this tab led
+  (globalThis as { addEventListener?: (type: string, fn: () => void) => void }).addEventListener?.('pagehide', () => {
+    if (!leaving) bus.postMessage({ kind: 'bye', tab } satisfies ToLeader);
+  });
   return client;
 }

@@ -12,24 +12,30 @@ import { chromiumExecutable } from '@kuiper/testkit';
 import { createKuiperServer } from '../../../server/src/index.js';
 import { listenTracked } from './http-server.js';
 
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+/** URL prefix → source folder: the client, and the workspace package it imports by name. */
+const SOURCES: Record<string, string> = {
+  '/src/': fileURLToPath(new URL('../../src/', import.meta.url)),
+  '/protocol/': fileURLToPath(new URL('../../../protocol/src/', import.meta.url)),
+};
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8">
-<script type="importmap">{"imports":{"#globals":"/src/globals.js"}}</script>
+<script type="importmap">{"imports":{"#globals":"/src/globals.js","@kuiper/protocol":"/protocol/index.js"}}</script>
 <script type="module">import * as kuiper from '/src/index.js'; window.kuiper = kuiper; window.kuiperReady = true;</script>
 </head><body></body></html>`;
 
 const transpiled = new Map<string, Promise<string | undefined>>();
 
-function serveSource(path: string): Promise<string | undefined> {
-  let js = transpiled.get(path);
-  if (!js) transpiled.set(path, (js = transpile(path)));
+function serveSource(pathname: string): Promise<string | undefined> {
+  let js = transpiled.get(pathname);
+  if (!js) transpiled.set(pathname, (js = transpile(pathname)));
   return js;
 }
 
-async function transpile(path: string): Promise<string | undefined> {
-  if (!/^[\w/-]+\.js$/.test(path) || path.includes('..')) return undefined;
-  const source = await readFile(SRC + path.replace(/\.js$/, '.ts'), 'utf8').catch(() => undefined);
+async function transpile(pathname: string): Promise<string | undefined> {
+  const prefix = Object.keys(SOURCES).find((p) => pathname.startsWith(p));
+  const path = prefix === undefined ? '' : pathname.slice(prefix.length);
+  if (prefix === undefined || !/^[\w/-]+\.js$/.test(path) || path.includes('..')) return undefined;
+  const source = await readFile(SOURCES[prefix] + path.replace(/\.js$/, '.ts'), 'utf8').catch(() => undefined);
   if (source === undefined) return undefined;
   return ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
@@ -60,8 +66,8 @@ export async function startBrowserHarness(options: Parameters<typeof createKuipe
       res.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE);
       return;
     }
-    if (url.pathname.startsWith('/src/')) {
-      void serveSource(url.pathname.slice('/src/'.length)).then((js) => {
+    if (Object.keys(SOURCES).some((prefix) => url.pathname.startsWith(prefix))) {
+      void serveSource(url.pathname).then((js) => {
         if (js === undefined) res.writeHead(404).end();
         else res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(js);
       });
