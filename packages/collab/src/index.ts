@@ -38,4 +38,11 @@ export {
   type AssemblerOptions,
   type SplitOptions,
 } from './protocol/chunks.js';
+export { systemClock, type Clock, type TimerHandle } from './core/clock.js';
+export { DocumentSync, type DocumentSyncOptions, type SyncStatus } from './core/document-sync.js';
+export { PresenceState, type PresenceEntry, type PresenceEvent, type PresenceStateOptions } from './core/presence-state.js';
+export { PresenceRoom, type PresenceRoomOptions } from './core/presence-room.js';
+export { RoomAuthority, type MemberGrant, type RoomAuthorityOptions } from './core/room-authority.js';
+export type { DocumentStore, StoredDocument, StoredUpdate } from './core/store.js';
+export { MemoryStore } from './stores/memory.js';
 export { WireReader, clientMessageReader, serverMessageReader, writeWire } from './protocol/wire.js';

@@ -1,0 +1,198 @@
+/**
+ * The member's side of a shared document (COLLAB-3..5, COLLAB-10): one Y.Doc kept in step with the
+ * room's authority over collab messages, whatever carries them.
+ *
+ * Local edits are sent as updates with an id and stay pending until the server acknowledges that it
+ * stored them; remote updates are applied with this object as the transaction origin, so the update
+ * listener recognises them and never sends them back. Edits made while disconnected are covered on
+ * reconnect by one update computed against the server's state vector.
+ */
+import * as Y from 'yjs';
+import { collabError, type CollabError } from '../protocol/errors.js';
+import type { ClientMessage, ServerMessage } from '../protocol/messages.js';
+import { Listeners } from './listeners.js';
+import { decodeStateVector, hasItemsBeyond, updateProblem } from './yjs-checks.js';
+
+export type SyncStatus = 'synchronizing' | 'synchronized';
+
+export interface DocumentSyncOptions {
+  doc?: Y.Doc;
+  send: (message: ClientMessage) => void;
+  /** Update ids only need to be unique per connection; the default is a counter. */
+  newUpdateId?: () => string;
+}
+
+/** An update in flight: it carries every local edit numbered `first` or later, up to when it was sent. */
+interface Pending {
+  readonly first: number;
+}
+
+interface FlushWaiter {
+  readonly upTo: number;
+  resolve(): void;
+  reject(error: CollabError): void;
+}
+
+export class DocumentSync {
+  readonly doc: Y.Doc;
+  private readonly send: (message: ClientMessage) => void;
+  private readonly newUpdateId: () => string;
+  private readonly pending = new Map<string, Pending>();
+  private readonly statusListeners = new Listeners<SyncStatus>();
+  private readonly errorListeners = new Listeners<CollabError>();
+  private waiters: FlushWaiter[] = [];
+  /** Local edits are numbered 1, 2, …; flush() waits for the ones made before it was called. */
+  private localSeq = 0;
+  /** The first local edit not carried by any update in flight (made offline, or lost on disconnect). */
+  private unsentFrom: number | undefined;
+  private synced = false;
+  private lastStatus: SyncStatus = 'synchronizing';
+  private connection: string | undefined;
+  private counter = 0;
+
+  constructor(options: DocumentSyncOptions) {
+    this.doc = options.doc ?? new Y.Doc();
+    this.send = options.send;
+    this.newUpdateId = options.newUpdateId ?? (() => `u${++this.counter}`);
+    this.doc.on('update', this.onUpdate);
+    // A document that already holds content (restored offline state) has edits the server may lack.
+    if (this.doc.store.clients.size > 0) this.unsentFrom = 1;
+  }
+
+  get syncStatus(): SyncStatus {
+    return this.lastStatus;
+  }
+
+  /** The connection id the server gave this member in sync step 2. */
+  get connectionId(): string | undefined {
+    return this.connection;
+  }
+
+  /** Ids of updates sent and not yet acknowledged (for tests and diagnostics). */
+  pendingIds(): string[] {
+    return [...this.pending.keys()];
+  }
+
+  subscribe(fn: (status: SyncStatus) => void): () => void {
+    return this.statusListeners.subscribe(fn);
+  }
+
+  onError(fn: (error: CollabError) => void): () => void {
+    return this.errorListeners.subscribe(fn);
+  }
+
+  /** The transport is up: start the state-vector handshake (sync step 1). */
+  connected(): void {
+    this.synced = false;
+    this.send({ type: 'sync-1', stateVector: Y.encodeStateVector(this.doc) });
+    this.refresh();
+  }
+
+  /** The transport is down: updates in flight may be lost, so they are re-covered at the next handshake. */
+  disconnected(): void {
+    this.synced = false;
+    for (const { first } of this.pending.values()) this.markUnsent(first);
+    this.pending.clear();
+    this.refresh();
+  }
+
+  /** Resolves once every local edit made so far is acknowledged as stored by the server. */
+  flush(): Promise<void> {
+    const upTo = this.localSeq;
+    if (this.flushed(upTo)) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ upTo, resolve, reject }));
+  }
+
+  /** Handles one message from the server; a message it cannot use comes back as an error value. */
+  receive(message: ServerMessage): CollabError | undefined {
+    switch (message.type) {
+      case 'sync-2':
+        return this.onSyncStep2(message.update, message.stateVector, message.connection);
+      case 'room-update':
+        // Our own update comes back on the room channel; we already hold it.
+        if (message.origin === this.connection) return undefined;
+        return this.applyRemote(message.update);
+      case 'ack':
+        for (const id of message.ids) this.pending.delete(id);
+        this.settle();
+        return undefined;
+      case 'error': {
+        const error = collabError(message.code, message.message);
+        const refused = message.id === undefined ? undefined : this.pending.get(message.id);
+        if (refused && message.id !== undefined) {
+          this.pending.delete(message.id);
+          // The server will never store this edit: flushes that include it fail rather than hang.
+          this.waiters = this.waiters.filter((w) => (w.upTo >= refused.first ? (w.reject(error), false) : true));
+          this.settle();
+        }
+        this.errorListeners.emit(error);
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  destroy(): void {
+    this.doc.off('update', this.onUpdate);
+  }
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this) return; // applied from the server: never echoed back (COLLAB-5)
+    const seq = ++this.localSeq;
+    if (this.synced) this.sendUpdate(update, seq);
+    else this.markUnsent(seq);
+    this.refresh();
+  };
+
+  private onSyncStep2(update: Uint8Array, stateVector: Uint8Array, connection: string): CollabError | undefined {
+    const remote = decodeStateVector(stateVector);
+    if (!remote) return collabError('update_invalid', 'sync step 2 carries a malformed state vector');
+    const error = this.applyRemote(update);
+    if (error) return error;
+    this.connection = connection;
+    this.synced = true;
+    // Send what the server lacks: offline edits, or updates lost in flight when the connection dropped.
+    if (this.unsentFrom !== undefined || hasItemsBeyond(this.doc, remote)) {
+      this.sendUpdate(Y.encodeStateAsUpdate(this.doc, stateVector), this.unsentFrom ?? this.localSeq + 1);
+      this.unsentFrom = undefined;
+    }
+    this.refresh();
+    return undefined;
+  }
+
+  private applyRemote(update: Uint8Array): CollabError | undefined {
+    const problem = updateProblem(update);
+    if (problem) return collabError('update_invalid', problem);
+    Y.applyUpdate(this.doc, update, this);
+    return undefined;
+  }
+
+  private sendUpdate(update: Uint8Array, first: number): void {
+    const id = this.newUpdateId();
+    this.pending.set(id, { first });
+    this.send({ type: 'update', id, update });
+  }
+
+  private markUnsent(seq: number): void {
+    this.unsentFrom = Math.min(this.unsentFrom ?? seq, seq);
+  }
+
+  private flushed(upTo: number): boolean {
+    if (this.unsentFrom !== undefined && this.unsentFrom <= upTo) return false;
+    for (const { first } of this.pending.values()) if (first <= upTo) return false;
+    return true;
+  }
+
+  private settle(): void {
+    this.waiters = this.waiters.filter((w) => (this.flushed(w.upTo) ? (w.resolve(), false) : true));
+    this.refresh();
+  }
+
+  private refresh(): void {
+    const status: SyncStatus = this.synced && this.pending.size === 0 && this.unsentFrom === undefined ? 'synchronized' : 'synchronizing';
+    if (status === this.lastStatus) return;
+    this.lastStatus = status;
+    this.statusListeners.emit(status);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The server's presence bookkeeping for one room (COLLAB-9): one entry per connection, set only by
+ * that connection (the caller passes the identity its transport vouches for), removed when the
+ * server says the connection left — at once, or after an optional delay that a quick rejoin of the
+ * same connection cancels, so a flaky network does not make cursors flicker.
+ */
+import type { PresenceData, PresenceMessage } from '../protocol/messages.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
+
+export interface PresenceRoomOptions {
+  /** To every member of the room. */
+  broadcast: (message: PresenceMessage) => void;
+  /** To one member. */
+  sendTo: (connection: string, message: PresenceMessage) => void;
+  /** Keep a departed connection's entry this long in case it comes straight back; default 0. */
+  leaveDelayMs?: number;
+  clock?: Clock;
+}
+
+export class PresenceRoom {
+  private readonly entries = new Map<string, PresenceData>();
+  private readonly leaving = new Map<string, TimerHandle>();
+  private readonly options: PresenceRoomOptions;
+  private readonly clock: Clock;
+
+  constructor(options: PresenceRoomOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Entries by connection (read-only view). */
+  get members(): ReadonlyMap<string, PresenceData> {
+    return this.entries;
+  }
+
+  /** A connection entered the room: it gets everyone's current state at once. */
+  join(connection: string): void {
+    const timer = this.leaving.get(connection);
+    if (timer !== undefined) {
+      this.clock.clearTimeout(timer);
+      this.leaving.delete(connection);
+    }
+    const changes = [...this.entries].map(([c, state]) => ({ connection: c, state }));
+    this.options.sendTo(connection, { type: 'presence', snapshot: true, changes });
+  }
+
+  /** `connection` sets its own state; there is no way to name another connection. */
+  set(connection: string, state: PresenceData): void {
+    this.entries.set(connection, state);
+    this.options.broadcast({ type: 'presence', snapshot: false, changes: [{ connection, state }] });
+  }
+
+  leave(connection: string): void {
+    const delay = this.options.leaveDelayMs ?? 0;
+    if (delay <= 0 || !this.entries.has(connection)) return this.remove(connection);
+    if (this.leaving.has(connection)) return;
+    this.leaving.set(connection, this.clock.setTimeout(() => {
+      this.leaving.delete(connection);
+      this.remove(connection);
+    }, delay));
+  }
+
+  close(): void {
+    for (const timer of this.leaving.values()) this.clock.clearTimeout(timer);
+    this.leaving.clear();
+    this.entries.clear();
+  }
+
+  private remove(connection: string): void {
+    if (!this.entries.delete(connection)) return;
+    this.options.broadcast({ type: 'presence', snapshot: false, changes: [{ connection, left: true }] });
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * The server's side of one open room (COLLAB-3, COLLAB-6, COLLAB-9..13): the authoritative Y.Doc,
+ * its members and their grants, and presence. Transport-free: messages come in as typed values with
+ * the sender's connection id, and go out through `sendTo` / `broadcast`.
+ *
+ * Every update is checked, then stored, then applied, then acknowledged and rebroadcast — in that
+ * order and one at a time — so an acknowledged edit is durable and a refused one touches nothing.
+ */
+import * as Y from 'yjs';
+import { collabError, describeThrown, fail, ok, type CollabError, type CollabErrorCode, type Result } from '../protocol/errors.js';
+import type { ClientMessage, ServerMessage } from '../protocol/messages.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { PresenceRoom } from './presence-room.js';
+import type { DocumentStore } from './store.js';
+import { decodeStateVector, updateProblem } from './yjs-checks.js';
+
+export interface RoomAuthorityOptions {
+  room: string;
+  store: DocumentStore;
+  sendTo: (connection: string, message: ServerMessage) => void;
+  broadcast: (message: ServerMessage) => void;
+  clock?: Clock;
+  /** A snapshot is written this long after the last update… (default 2000 ms) */
+  snapshotDebounceMs?: number;
+  /** …but no later than this after the first unsnapshotted one (default 10000 ms). */
+  snapshotMaxWaitMs?: number;
+  /** See PresenceRoom. */
+  leaveDelayMs?: number;
+  /** Called when a background snapshot fails; the update log still holds everything. */
+  onError?: (error: CollabError) => void;
+}
+
+export interface MemberGrant {
+  /** False for a read-only member: its updates are refused (COLLAB-11). */
+  readonly canWrite: boolean;
+}
+
+export class RoomAuthority {
+  readonly doc = new Y.Doc();
+  readonly presence: PresenceRoom;
+  private readonly members = new Map<string, MemberGrant>();
+  private readonly options: RoomAuthorityOptions;
+  private readonly clock: Clock;
+  private tail: Promise<unknown> = Promise.resolve();
+  private lastSeq = 0;
+  private snapshotSeq = 0;
+  private firstDirtyAt: number | undefined;
+  private timer: TimerHandle | undefined;
+  private closed = false;
+
+  /**
+   * Loads the room from the store. A failed or corrupt load is an error value and the store is not
+   * written — an empty document never replaces what is stored (COLLAB-13).
+   */
+  static async load(options: RoomAuthorityOptions): Promise<Result<RoomAuthority>> {
+    const authority = new RoomAuthority(options);
+    try {
+      const stored = await options.store.load(options.room);
+      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates.map((u) => u.update)] : stored.updates.map((u) => u.update);
+      for (const part of parts) {
+        const problem = updateProblem(part);
+        if (problem) return fail('load_failed', `room ${options.room}: stored data is corrupt (${problem})`);
+      }
+      authority.doc.transact(() => {
+        for (const part of parts) Y.applyUpdate(authority.doc, part, authority);
+      }, authority);
+      authority.snapshotSeq = stored.snapshotSeq;
+      authority.lastSeq = stored.updates.at(-1)?.seq ?? stored.snapshotSeq;
+    } catch (thrown) {
+      return fail('load_failed', `room ${options.room}: ${describeThrown(thrown)}`);
+    }
+    if (authority.lastSeq > authority.snapshotSeq) authority.scheduleSnapshot();
+    return ok(authority);
+  }
+
+  private constructor(options: RoomAuthorityOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.presence = new PresenceRoom({
+      broadcast: options.broadcast,
+      sendTo: options.sendTo,
+      leaveDelayMs: options.leaveDelayMs,
+      clock: this.clock,
+    });
+  }
+
+  get room(): string {
+    return this.options.room;
+  }
+
+  /** The seq of the last stored update and of the last snapshot (for tests and metrics). */
+  get storedSeq(): { readonly last: number; readonly snapshot: number } {
+    return { last: this.lastSeq, snapshot: this.snapshotSeq };
+  }
+
+  get memberCount(): number {
+    return this.members.size;
+  }
+
+  /** A connection enters with what the room's authorize hook granted; it receives presence at once. */
+  join(connection: string, grant: MemberGrant): void {
+    this.members.set(connection, grant);
+    this.presence.join(connection);
+  }
+
+  /** The server saw the connection go (disconnect, prune, or leaving the room). */
+  leave(connection: string): void {
+    if (!this.members.delete(connection)) return;
+    this.presence.leave(connection);
+  }
+
+  /** Handles one message from `connection`. Never rejects: problems go back to the sender as errors. */
+  handle(connection: string, message: ClientMessage): Promise<void> {
+    return this.enqueue(async () => {
+      const grant = this.members.get(connection);
+      if (!grant || this.closed) return this.refuse(connection, 'not_a_member', `${connection} is not in room ${this.room}`, 'id' in message ? { id: message.id } : undefined);
+      switch (message.type) {
+        case 'sync-1':
+          return this.answerSyncStep1(connection, message.stateVector);
+        case 'update':
+          return this.storeUpdate(connection, grant, message.id, message.update);
+        case 'presence-set':
+          return this.presence.set(connection, message.state);
+      }
+    });
+  }
+
+  /** Resolves once every message and snapshot queued so far has been handled. */
+  idle(): Promise<void> {
+    return this.enqueue(() => undefined);
+  }
+
+  /** Writes a snapshot now if anything is unsnapshotted (also what the debounce timer runs). */
+  compact(): Promise<void> {
+    return this.enqueue(() => this.writeSnapshot());
+  }
+
+  /** Stops timers and writes a final snapshot; the room can then be unloaded. */
+  close(): Promise<void> {
+    return this.enqueue(async () => {
+      this.closed = true;
+      this.presence.close();
+      await this.writeSnapshot();
+      this.doc.destroy();
+    });
+  }
+
+  private answerSyncStep1(connection: string, stateVector: Uint8Array): void {
+    if (!decodeStateVector(stateVector)) return this.refuse(connection, 'update_invalid', 'sync step 1 carries a malformed state vector');
+    const update = Y.encodeStateAsUpdate(this.doc, stateVector);
+    this.options.sendTo(connection, { type: 'sync-2', update, stateVector: Y.encodeStateVector(this.doc), connection });
+  }
+
+  private async storeUpdate(connection: string, grant: MemberGrant, id: string, update: Uint8Array): Promise<void> {
+    if (!grant.canWrite) return this.refuse(connection, 'read_only', `${connection} may read room ${this.room} but not write it`, { id });
+    const problem = updateProblem(update);
+    if (problem) return this.refuse(connection, 'update_invalid', problem, { id });
+    let seq: number;
+    try {
+      seq = await this.options.store.appendUpdate(this.room, update);
+    } catch (thrown) {
+      return this.refuse(connection, 'store_failed', describeThrown(thrown), { id });
+    }
+    Y.applyUpdate(this.doc, update, connection);
+    this.lastSeq = seq;
+    this.scheduleSnapshot();
+    this.options.sendTo(connection, { type: 'ack', ids: [id] });
+    this.options.broadcast({ type: 'room-update', update, origin: connection });
+  }
+
+  private refuse(connection: string, code: CollabErrorCode, text: string, about?: { id?: string }): void {
+    const error = collabError(code, text);
+    this.options.sendTo(connection, about?.id === undefined ? { type: 'error', ...error } : { type: 'error', ...error, id: about.id });
+  }
+
+  private scheduleSnapshot(): void {
+    if (this.closed) return;
+    const now = this.clock.now();
+    this.firstDirtyAt ??= now;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    const debounce = this.options.snapshotDebounceMs ?? 2000;
+    const maxWait = this.options.snapshotMaxWaitMs ?? 10_000;
+    const delay = Math.max(0, Math.min(debounce, this.firstDirtyAt + maxWait - now));
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      void this.compact();
+    }, delay);
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.lastSeq <= this.snapshotSeq) return;
+    const upTo = this.lastSeq;
+    try {
+      await this.options.store.writeSnapshot(this.room, Y.encodeStateAsUpdate(this.doc), upTo);
+      this.snapshotSeq = upTo;
+      this.firstDirtyAt = undefined;
+    } catch (thrown) {
+      // Nothing is lost: the log still holds every update; the next update schedules another try.
+      this.options.onError?.(collabError('store_failed', `snapshot of room ${this.room}: ${describeThrown(thrown)}`));
+    }
+  }
+
+  private enqueue<T>(task: () => T | Promise<T>): Promise<void> {
+    const run = this.tail.then(task).then(
+      () => undefined,
+      (thrown: unknown) => this.options.onError?.(collabError('store_failed', describeThrown(thrown))),
+    );
+    this.tail = run;
+    return run;
+  }
+}

@@ -1,0 +1,27 @@
+// Stores for tests: a MemoryStore that records its calls and can be told to fail.
+import { MemoryStore, type StoredDocument } from '../../src/index.js';
+
+export class ProbeStore extends MemoryStore {
+  readonly calls: string[] = [];
+  failLoad = false;
+  failAppend = false;
+  failSnapshot = false;
+
+  override async load(room: string): Promise<StoredDocument> {
+    this.calls.push('load');
+    if (this.failLoad) throw new Error('disk unreadable');
+    return super.load(room);
+  }
+
+  override async appendUpdate(room: string, update: Uint8Array): Promise<number> {
+    this.calls.push('append');
+    if (this.failAppend) throw new Error('disk full');
+    return super.appendUpdate(room, update);
+  }
+
+  override async writeSnapshot(room: string, snapshot: Uint8Array, upToSeq: number): Promise<void> {
+    this.calls.push(`snapshot:${upToSeq}`);
+    if (this.failSnapshot) throw new Error('disk full');
+    return super.writeSnapshot(room, snapshot, upToSeq);
+  }
+}
