@@ -1,8 +1,7 @@
 /** [CLI-13] A proxy that refuses WebSocket upgrades: the client ends on long-polling and delivers. */
 import { describe, expect, it, vi } from 'vitest';
-import { createClient, type StatusEvent } from '../src/index.js';
-import { onCleanup } from './helpers/cleanup.js';
-import { createKuiperServer } from '../../server/src/index.js';
+import type { StatusEvent } from '../src/index.js';
+import { newClient, onCleanup, startKuiper } from '@kuiper/testkit';
 import { startFaye } from './helpers/faye-server.js';
 import { startProxy } from './helpers/tcp-proxy.js';
 
@@ -13,8 +12,7 @@ describe('transport fallback', () => {
     const proxy = await startProxy(faye, { refuseUpgrades: true });
     onCleanup(() => proxy.close());
     const events: StatusEvent[] = [];
-    const client = createClient(proxy.url, { onStatus: (e) => events.push(e) });
-    onCleanup(() => client.disconnect());
+    const client = newClient(proxy.url, { onStatus: (e) => events.push(e) });
 
     // Subscribe and publish before anything is connected: nothing may be lost in the fallback.
     const got: unknown[] = [];
@@ -48,8 +46,7 @@ describe('transport fallback', () => {
       send() {}
       close() {}
     }
-    const client = createClient(faye.url, { WebSocket: HangingSocket, openTimeout: 300 });
-    onCleanup(() => client.disconnect());
+    const client = newClient(faye.url, { WebSocket: HangingSocket, openTimeout: 300 });
     await client.whenConnected();
     expect(client.transport).toBe('long-polling');
     const got: unknown[] = [];
@@ -64,8 +61,7 @@ describe('transport fallback', () => {
     // Handshake over long-polling works; then every socket is refused by the proxy: same clientId.
     const proxy = await startProxy(faye, { refuseUpgrades: true });
     onCleanup(() => proxy.close());
-    const client = createClient(proxy.url, { transports: ['long-polling', 'websocket'] });
-    onCleanup(() => client.disconnect());
+    const client = newClient(proxy.url, { transports: ['long-polling', 'websocket'] });
     await client.whenConnected();
     expect(client.transport).toBe('long-polling');
     expect(faye.received.filter((m) => m.channel === '/meta/handshake')).toHaveLength(1);
@@ -73,14 +69,11 @@ describe('transport fallback', () => {
 
   for (const transport of ['eventsource', 'multipart-mime'] as const) {
     it(`[CLI-28] a proxy that buffers ${transport} streams makes the client fall back to long-polling`, async () => {
-      const server = createKuiperServer({ path: '/bayeux', timeout: 5_000 });
-      const target = await server.listen({ port: 0, host: '127.0.0.1' });
-      onCleanup(() => server.close());
-      const proxy = await startProxy(target, { bufferStreams: true });
+      const { server, port } = await startKuiper({ timeout: 5_000 });
+      const proxy = await startProxy({ port }, { bufferStreams: true });
       onCleanup(() => proxy.close());
       const events: StatusEvent[] = [];
-      const client = createClient(proxy.url, { transports: [transport, 'long-polling'], openTimeout: 1_000, onStatus: (e) => events.push(e) });
-      onCleanup(() => client.disconnect());
+      const client = newClient(proxy.url, { transports: [transport, 'long-polling'], openTimeout: 1_000, onStatus: (e) => events.push(e) });
       const got: unknown[] = [];
       const sub = client.subscribe('/buffered', (d) => got.push(d));
       const started = Date.now();

@@ -1,27 +1,24 @@
 /** The Kuiper client against the Kuiper server, every transport Node can run. */
 import { describe, expect, it, vi } from 'vitest';
-import { createKuiperServer } from '../../server/src/index.js';
-import { backoffDelay, createClient, type StatusEvent } from '../src/index.js';
-import { onCleanup } from './helpers/cleanup.js';
+import { backoffDelay, type StatusEvent } from '../src/index.js';
+import { type KuiperOptions, newClient, onCleanup, startKuiper } from '@kuiper/testkit';
 import { startProxy } from './helpers/tcp-proxy.js';
 
-async function startKuiper(port = 0, options: Parameters<typeof createKuiperServer>[0] = {}) {
-  const server = createKuiperServer({ path: '/bayeux', timeout: 5_000, ...options });
-  const { url, port: bound } = await server.listen({ port, host: '127.0.0.1' });
-  server.addService('/service/echo', async (data) => data);
-  server.addService('/service/fail', async () => {
+/** A server with the echo and failing services these tests call. */
+async function startEcho(options: Partial<KuiperOptions> = {}, port = 0) {
+  const k = await startKuiper({ timeout: 5_000, ...options }, { port });
+  k.server.addService('/service/echo', async (data) => data);
+  k.server.addService('/service/fail', async () => {
     throw new Error('nope');
   });
-  return { server, url, port: bound };
+  return k;
 }
 
 for (const transport of ['websocket', 'long-polling', 'eventsource', 'multipart-mime'] as const) {
   describe(`kuiper server over ${transport}`, () => {
     async function setup() {
-      const k = await startKuiper();
-      onCleanup(() => k.server.close());
-      const client = createClient(k.url, { transports: [transport] });
-      onCleanup(() => client.disconnect());
+      const k = await startEcho();
+      const client = newClient(k.url, { transports: [transport] });
       await client.whenConnected();
       expect(client.transport).toBe(transport);
       return { ...k, client };
@@ -65,16 +62,14 @@ for (const transport of ['websocket', 'long-polling', 'eventsource', 'multipart-
 describe('kuiper server: streaming transports', () => {
   for (const transport of ['eventsource', 'multipart-mime'] as const) {
     it(`[CLI-27] ${transport}: one held stream carries many deliveries`, async () => {
-      const k = await startKuiper();
-      onCleanup(() => k.server.close());
+      const k = await startEcho();
       const streams: string[] = [];
       const countingFetch = (input: string, init: RequestInit) => {
         if (init.method === 'GET') streams.push(input);
         return fetch(input, init);
       };
       // Acks would end each stream with its batch (CLI-32): streaming proper is the ack-less mode.
-      const client = createClient(k.url, { transports: [transport], fetch: countingFetch, ack: false });
-      onCleanup(() => client.disconnect());
+      const client = newClient(k.url, { transports: [transport], fetch: countingFetch, ack: false });
       const got: unknown[] = [];
       await client.subscribe('/s', (d) => got.push(d)).ready;
       const opened = streams.length;
@@ -92,31 +87,25 @@ describe('kuiper server: streaming transports', () => {
 
 describe('kuiper server: negotiation and failures', () => {
   it('[CLI-12] the default preference ends on websocket', async () => {
-    const k = await startKuiper();
-    onCleanup(() => k.server.close());
-    const client = createClient(k.url);
-    onCleanup(() => client.disconnect());
+    const k = await startEcho();
+    const client = newClient(k.url);
     await client.whenConnected();
     expect(client.transport).toBe('websocket');
   });
 
   it('[CLI-12] a server that disables websocket is met on long-polling', async () => {
-    const k = await startKuiper(0, { transports: ['long-polling'] });
-    onCleanup(() => k.server.close());
-    const client = createClient(k.url);
-    onCleanup(() => client.disconnect());
+    const k = await startEcho({ transports: ['long-polling'] });
+    const client = newClient(k.url);
     await client.whenConnected();
     expect(client.transport).toBe('long-polling');
     await expect(client.call('/service/echo', 'ok')).resolves.toBe('ok');
   });
 
   it('[CLI-13] a proxy refusing upgrades ends on long-polling and delivers', async () => {
-    const k = await startKuiper();
-    onCleanup(() => k.server.close());
+    const k = await startEcho();
     const proxy = await startProxy(k, { refuseUpgrades: true });
     onCleanup(() => proxy.close());
-    const client = createClient(proxy.url);
-    onCleanup(() => client.disconnect());
+    const client = newClient(proxy.url);
     const got: unknown[] = [];
     client.subscribe('/p', (d) => got.push(d));
     await client.whenConnected();
@@ -126,13 +115,11 @@ describe('kuiper server: negotiation and failures', () => {
   });
 
   it('[CLI-30] after a fallback the client tries the preferred transport again and upgrades, same session', async () => {
-    const k = await startKuiper(0, { timeout: 1_000 });
-    onCleanup(() => k.server.close());
+    const k = await startEcho({ timeout: 1_000 });
     const proxyOptions = { refuseUpgrades: true };
     const proxy = await startProxy(k, proxyOptions);
     onCleanup(() => proxy.close());
-    const client = createClient(proxy.url, { upgradeInterval: 300 });
-    onCleanup(() => client.disconnect());
+    const client = newClient(proxy.url, { upgradeInterval: 300 });
     const got: unknown[] = [];
     await client.subscribe('/up', (d) => got.push(d)).ready;
     expect(client.transport).toBe('long-polling');
@@ -151,12 +138,10 @@ describe('kuiper server: negotiation and failures', () => {
 
   for (const transport of ['websocket', 'long-polling', 'eventsource', 'multipart-mime'] as const) {
     it(`[CLI-15] [CLI-16] restart on the same port over ${transport}: re-handshake, resubscribe, deliver`, async () => {
-      let k = await startKuiper();
-      onCleanup(() => k.server.close());
+      let k = await startEcho();
       const backoff = { base: 40, max: 400, random: () => 0.75 };
       const events: StatusEvent[] = [];
-      const client = createClient(k.url, { transports: [transport], backoff, onStatus: (e) => events.push(e) });
-      onCleanup(() => client.disconnect());
+      const client = newClient(k.url, { transports: [transport], backoff, onStatus: (e) => events.push(e) });
       const got: unknown[] = [];
       await client.subscribe('/r', (d) => got.push(d)).ready;
       const before = client.clientId;
@@ -164,7 +149,7 @@ describe('kuiper server: negotiation and failures', () => {
       await vi.waitFor(() => expect(events.filter((e) => e.retry).length).toBeGreaterThanOrEqual(2));
       // Publishes made while reconnecting wait and go once connected (CLI-19).
       const queued = client.publish('/r', 'queued');
-      k = await startKuiper(k.port);
+      k = await startEcho({}, k.port);
       await vi.waitFor(() => expect(client.status).toBe('connected'), { timeout: 10_000 });
       expect(client.clientId).not.toBe(before);
       await queued;

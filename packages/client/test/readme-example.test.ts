@@ -1,9 +1,8 @@
 /** The README's example is examples/basic.ts verbatim, and it runs against a Kuiper server. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createKuiperServer } from '../../server/src/index.js';
+import { startKuiper } from '@kuiper/testkit';
 import { runExample } from '../examples/basic.js';
-import { onCleanup } from './helpers/cleanup.js';
 
 describe('README example', () => {
   it('[CLI-26] the README shows examples/basic.ts as it is', () => {
@@ -14,9 +13,7 @@ describe('README example', () => {
   });
 
   it('[CLI-26] the example connects, subscribes with a schema, publishes and watches the status', async () => {
-    const server = createKuiperServer({ path: '/bayeux', timeout: 5_000 });
-    const { url } = await server.listen({ port: 0, host: '127.0.0.1' });
-    onCleanup(() => server.close());
+    const { url } = await startKuiper({ timeout: 5_000 });
     const lines: string[] = [];
     await runExample(url, (line) => lines.push(line));
     expect(lines).toEqual([

@@ -1,23 +1,19 @@
 /** [CLI-20] [CLI-21] Typed channels with zod schemas, against the Kuiper server. */
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { z } from 'zod';
-import { createKuiperServer } from '../../server/src/index.js';
-import { createClient, type KuiperClientError, type Message } from '../src/index.js';
-import { onCleanup } from './helpers/cleanup.js';
+import type { KuiperClientError, Message } from '../src/index.js';
+import { newClient, startKuiper } from '@kuiper/testkit';
 
 const Chat = z.object({ user: z.string(), text: z.string().max(20) });
 
 async function setup() {
-  const server = createKuiperServer({ path: '/bayeux', timeout: 5_000 });
-  const { url } = await server.listen({ port: 0, host: '127.0.0.1' });
-  onCleanup(() => server.close());
+  const { server, url } = await startKuiper({ timeout: 5_000 });
   const published: unknown[] = [];
   server.subscribe('/chat/**', (message: { data?: unknown }) => {
     published.push(message.data);
   });
   const errors: Error[] = [];
-  const client = createClient(url, { transports: ['long-polling'], onError: (e) => errors.push(e) });
-  onCleanup(() => client.disconnect());
+  const client = newClient(url, { transports: ['long-polling'], onError: (e) => errors.push(e) });
   await client.whenConnected();
   return { server, client, published, errors };
 }

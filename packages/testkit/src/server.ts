@@ -1,4 +1,6 @@
 /** Real Kuiper servers for tests: 127.0.0.1, port 0, closed after the test. */
+import type { Server as HttpServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { vi } from 'vitest';
 import { createKuiperServer, type KuiperServer, type KuiperServerOptions } from '@kuiper/server';
 import { type Cleanup, cleanup as testCleanup } from './cleanup.js';
@@ -26,6 +28,10 @@ export interface StartedKuiper {
   url: string;
   /** ws://127.0.0.1:PORT/bayeux */
   wsUrl: string;
+  /** The node:http server `listen()` created. */
+  http: HttpServer;
+  /** Destroys every open TCP connection (keep-alive and upgraded) from the server side: a network drop. Returns how many. */
+  dropConnections(): number;
 }
 
 export interface StartOptions {
@@ -39,6 +45,17 @@ export interface StartOptions {
 export async function startKuiper(options: Partial<KuiperOptions> = {}, start: StartOptions = {}): Promise<StartedKuiper> {
   const server = createKuiperServer({ ...DEFAULT_OPTIONS, ...options });
   (start.cleanup ?? testCleanup).add(() => server.close());
-  const { port, url } = await server.listen({ port: start.port ?? 0, host: '127.0.0.1' });
-  return { server, port, url, wsUrl: url.replace(/^http/, 'ws') };
+  const { port, url, server: http } = await server.listen({ port: start.port ?? 0, host: '127.0.0.1' });
+  const sockets = new Set<Socket>();
+  http.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const dropConnections = (): number => {
+    const dropped = sockets.size;
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+    return dropped;
+  };
+  return { server, port, url, wsUrl: url.replace(/^http/, 'ws'), http, dropConnections };
 }

@@ -1,15 +1,3 @@
-/** Collects teardown steps in a test file and runs them after each test, last first. */
-import { afterEach } from 'vitest';
-
-const steps: (() => unknown)[] = [];
-
-export function onCleanup(step: () => unknown): void {
-  steps.push(step);
-}
-
-afterEach(async () => {
-  while (steps.length > 0) {
-    const step = steps.pop();
-    await step?.();
-  }
-});
+// The client tests' teardown is the testkit's: steps registered during a test run after it, newest
+// first. Kept so files that import it from here need no change.
+export { onCleanup } from '@kuiper/testkit';
