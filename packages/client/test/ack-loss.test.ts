@@ -77,6 +77,6 @@ describe('ack negotiation', () => {
     await client.subscribe('/plain', (d) => got.push(d)).ready;
     await kuiper.publish('/plain', 1);
     await vi.waitFor(() => expect(got).toEqual([1]));
-    expect(await kuiper.engine.isAck(client.clientId as string)).toBe(false);
+    expect((await kuiper.engine.deliveryMode(client.clientId as string)).ack).toBe(false);
   });
 });

@@ -40,7 +40,7 @@ describe('[ACK-4] a stale ack is answered at once', () => {
     // This response is "lost": the client never sees batch `lost` and acknowledges `first` again.
     const lost = await h.send(connect(id, batchOf(first), 0));
     expect(lost.slice(0, -1).map((m) => m.data)).toEqual([1, 2, 3]);
-    expect(await h.engine.pendingAck(id)).toBe(batchOf(lost));
+    expect(await h.engine.deliveryMode(id)).toEqual({ ack: true, unacked: batchOf(lost) });
 
     let answered: Message[] | undefined;
     void h.send(connect(id, batchOf(first))).then((replies) => (answered = replies));

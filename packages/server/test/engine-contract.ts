@@ -146,9 +146,9 @@ export function engineContract(label: string, factory: EngineFactory): void {
     it('[ACK-2] ack batches: unacknowledged deliveries come again first, acknowledged ones never', async () => {
       const { engine } = await open();
       const id = await engine.createSession();
-      expect(await engine.isAck(id)).toBe(false);
+      expect(await engine.deliveryMode(id)).toEqual({ ack: false });
       await engine.setAck(id, true);
-      expect(await engine.isAck(id)).toBe(true);
+      expect(await engine.deliveryMode(id)).toEqual({ ack: true, unacked: undefined });
       await engine.subscribe(id, '/ack');
       await engine.publish({ channel: '/ack', data: 1 });
       const first = await engine.takeBatch(id, undefined);
@@ -201,22 +201,22 @@ export function engineContract(label: string, factory: EngineFactory): void {
       expect(events).toContainEqual({ type: 'session:overflow', clientId: id, dropped: 1, policy: 'drop-oldest' });
     });
 
-    it('[LIMIT-6][ACK-2] an unacknowledged batch is bounded like a queue; pendingAck names it', async () => {
+    it('[LIMIT-6][ACK-2] an unacknowledged batch is bounded like a queue; deliveryMode names it', async () => {
       const { engine, events } = await open({ maxQueue: 3 });
       const id = await engine.createSession();
       await engine.setAck(id, true);
       await engine.subscribe(id, '/b');
-      expect(await engine.pendingAck(id)).toBeUndefined();
+      expect(await engine.deliveryMode(id)).toEqual({ ack: true, unacked: undefined });
       for (let i = 1; i <= 3; i++) await engine.publish({ channel: '/b', data: i });
       const first = await engine.takeBatch(id, undefined);
-      expect(await engine.pendingAck(id)).toBe(first.batch);
+      expect(await engine.deliveryMode(id)).toEqual({ ack: true, unacked: first.batch });
       for (let i = 4; i <= 5; i++) await engine.publish({ channel: '/b', data: i });
       // Never acknowledged: resend + new would be 5; the oldest two go.
       const second = await engine.takeBatch(id, undefined);
       expect(second.messages.map((m) => m.data)).toEqual([3, 4, 5]);
       expect(events).toContainEqual({ type: 'session:overflow', clientId: id, dropped: 2, policy: 'drop-oldest' });
       await engine.takeBatch(id, second.batch);
-      expect(await engine.pendingAck(id)).toBeUndefined();
+      expect(await engine.deliveryMode(id)).toEqual({ ack: true, unacked: undefined });
     });
 
     it('[LIMIT-6] overflow "disconnect" removes the slow session', async () => {
@@ -292,8 +292,7 @@ export function engineContract(label: string, factory: EngineFactory): void {
       const reads = [
         engine.take(id),
         engine.takeBatch(id, undefined),
-        engine.pendingAck(id),
-        engine.isAck(id),
+        engine.deliveryMode(id),
         engine.setAck(id, false),
         engine.hasChannel('/r'),
         engine.subscriptionCount(id),

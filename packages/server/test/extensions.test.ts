@@ -81,7 +81,7 @@ describe('ack', () => {
     pipeline.add(ackExtension());
     h = harness({ extensions: pipeline });
     const id = await h.handshake();
-    expect(await h.engine.isAck(id)).toBe(false);
+    expect((await h.engine.deliveryMode(id)).ack).toBe(false);
     const [reply] = await h.send(connect(id));
     expect(reply?.ext).toBeUndefined();
   });

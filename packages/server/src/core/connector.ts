@@ -1,11 +1,15 @@
 /**
  * Turns a processed batch into responses, the one place that knows how a held /meta/connect ends
- * (SPEC: CONN-*). Transports call `respond` (request/response: long-polling, callback-polling) or
- * `open`/`flush` (streams: websocket), and never touch the engine's queues themselves.
+ * and how deliveries leave (SPEC: CONN-*, DELIV-*). Transports call `respond` (request/response:
+ * long-polling, callback-polling) or `hold`/`holdInto` with a `DeliverySink` (websocket, the
+ * streams), and only frame: they never see the engine. The session's delivery mode, asked of the
+ * engine once per connect, decides whether its queue streams to the sink (`Flow`) or goes only with
+ * connect replies (ack mode, and any connection without a sink).
  */
 import type { Message, RawMessage } from '@kuiper/protocol';
-import type { BayeuxCore, HeldConnect, ProcessResult } from './core.js';
-import type { Engine } from './engine.js';
+import type { BayeuxCore, HeldConnect, ProcessResult, Taken } from './core.js';
+import { type DeliverySink, Flow, lostBatch, takeForAnswer } from './delivery.js';
+import type { DeliveryMode, Engine } from './engine.js';
 
 /**
  * [CONN-9] 100 ms: at most 10 responses a second per polling client. Measured (200 pollers of a
@@ -92,7 +96,9 @@ class Hold {
     readonly connector: Connector,
     readonly connect: HeldConnect,
     readonly signal: Departed | undefined,
-    readonly takeQueued: boolean,
+    readonly mode: DeliveryMode,
+    /** Set when the session's queue streams to a connection: it, not the answer, carries deliveries. */
+    readonly flow: Flow | undefined,
     readonly sink: AnswerSink,
   ) {}
 
@@ -109,6 +115,8 @@ function releaseHold(hold: Hold): void {
 export class Connector {
   /** The held connect of each session on this node: a second connect releases the first. */
   private readonly held = new Map<string, Hold>();
+  /** The session's flow on this node, if its queue streams to a connection here (one watcher each). */
+  private readonly flows = new Map<string, Flow>();
   /** Answers being computed, so shutdown can wait for the ones it forces. */
   private readonly pending = new Set<Promise<unknown>>();
 
@@ -117,7 +125,7 @@ export class Connector {
 
   constructor(
     readonly core: BayeuxCore,
-    readonly engine: Engine,
+    private readonly engine: Engine,
     pacing: ConnectPacing = {},
   ) {
     this.batchDelayMs = pacing.batchDelayMs ?? 0;
@@ -126,6 +134,11 @@ export class Connector {
 
   process(raws: readonly RawMessage[], transport: string): Promise<ProcessResult> {
     return this.core.process(raws, { transport });
+  }
+
+  /** Whether a session still exists (a WebSocket counts only live sessions against its bound). */
+  hasSession(clientId: string): Promise<boolean> {
+    return this.engine.hasSession(clientId);
   }
 
   /**
@@ -144,32 +157,74 @@ export class Connector {
   /**
    * Waits until messages are queued, the hold time passes, the session goes, a newer connect
    * arrives, or `signal` aborts. Resolves with deliveries followed by the connect reply, or
-   * undefined when aborted. With `wakeOnQueue` false (streams) queued messages do not end it and
-   * the reply comes alone: the stream is the queue's one consumer, so its flushes keep the order
-   * (a take here could resolve between two of its flushes and reorder them).
+   * undefined when aborted. With a `sink` (a stream response, which ends with the hold) a
+   * streaming session's deliveries go to it as they are queued instead, and the answer carries
+   * what is still queued when the hold ends.
    */
-  hold(connect: HeldConnect, signal?: Departed, wakeOnQueue = true): Promise<Message[] | undefined> {
-    return new Promise((resolve, reject) => this.holdInto(connect, signal, wakeOnQueue, { answer: resolve, fail: reject }));
+  hold(connect: HeldConnect, signal?: Departed, sink?: DeliverySink): Promise<Message[] | undefined> {
+    return new Promise((resolve, reject) => this.holdInto(connect, signal, { answer: resolve, fail: reject }, sink));
   }
 
-  /** `hold` without a promise per held connect: the answer goes to `sink` (a WebSocket connection). */
-  holdInto(connect: HeldConnect, signal: Departed | undefined, wakeOnQueue: boolean, sink: AnswerSink): void {
+  /** `hold` without a promise per held connect: the answer goes to `answer` (a WebSocket connection). */
+  holdInto(connect: HeldConnect, signal: Departed | undefined, answer: AnswerSink, sink?: DeliverySink): void {
+    this.engine.deliveryMode(connect.clientId).then(
+      (mode) => this.start(connect, signal, answer, sink, mode),
+      (err: unknown) => answer.fail(err),
+    );
+  }
+
+  private start(connect: HeldConnect, signal: Departed | undefined, answer: AnswerSink, sink: DeliverySink | undefined, mode: DeliveryMode): void {
+    // A connect whose connection already went away is not held: holding it would release the
+    // live connect of the connection the client has moved to (CONN-3), or steal its stream.
+    if (signal?.aborted) return answer.answer(undefined);
     const { clientId } = connect;
-    // [CONN-3] One held connect per session: the older one is answered now.
+    // [CONN-3] One held connect per session: the older one is answered now, before a new flow starts.
     const older = this.held.get(clientId);
     if (older) this.finish(older, false);
     this.engine.connectOpened(clientId);
-    const hold = new Hold(this, connect, signal, wakeOnQueue, sink);
+    // [ACK-3] Ack sessions get deliveries only in connect replies, on every transport.
+    const flow = sink && !mode.ack ? this.stream(clientId, sink) : undefined;
+    const hold = new Hold(this, connect, signal, mode, flow, answer);
     this.held.set(clientId, hold);
-    if (signal?.aborted) return this.finish(hold, true);
     signal?.addEventListener('abort', hold);
-    if (connect.holdMs <= 0) return this.finish(hold, false);
-    // Streaming transports (websocket) flush deliveries themselves and keep the connect held.
-    if (wakeOnQueue) {
+    // [ACK-4] A connect that lost the batch in flight is answered at once with the redelivery.
+    if (connect.holdMs <= 0 || lostBatch(mode, connect.request)) return this.finish(hold, false);
+    // Without a flow, queued deliveries end the hold (CONN-8): they go with its answer.
+    if (!flow) {
       hold.arrived = performance.now();
       hold.unwatch = this.engine.watch(clientId, () => this.woken(hold));
     }
     if (!hold.done) hold.timer = setTimeout(releaseHold, connect.holdMs, hold);
+  }
+
+  /** [DELIV-1] Streams the session's queue to `sink` (the same sink again: watches again, REDIS-2). */
+  private stream(clientId: string, sink: DeliverySink): Flow {
+    let flow = this.flows.get(clientId);
+    if (flow?.sink !== sink) {
+      // One flow per session on this node: the connection the client uses now delivers.
+      flow?.stop();
+      flow = new Flow(this.engine, clientId, sink, this.gone);
+      this.flows.set(clientId, flow);
+    }
+    flow.watch();
+    return flow;
+  }
+
+  /** A flow's wake-up found the session removed: its held connect is answered (402, CONN-5). */
+  private readonly gone = (flow: Flow): void => {
+    this.endFlow(flow);
+    this.release(flow.clientId);
+  };
+
+  private endFlow(flow: Flow): void {
+    flow.stop();
+    if (this.flows.get(flow.clientId) === flow) this.flows.delete(flow.clientId);
+  }
+
+  /** The connection closed: its flows stop and the sessions' deliveries stay queued (WS-3, STREAM-7). */
+  unstream(clientId: string, sink: DeliverySink): void {
+    const flow = this.flows.get(clientId);
+    if (flow?.sink === sink) this.endFlow(flow);
   }
 
   /** [CONN-8][CONN-9] Deliveries are queued: answer after the batch delay and the pacing. */
@@ -195,8 +250,10 @@ export class Connector {
     const { clientId } = hold.connect;
     if (this.held.get(clientId) === hold) this.held.delete(clientId);
     this.engine.connectClosed(clientId);
+    const flow = hold.flow;
+    if (flow && !flow.sink.lasting) this.endFlow(flow);
     if (aborted) return hold.sink.answer(undefined);
-    const completion = this.core.completeConnect(hold.connect, hold.takeQueued);
+    const completion = this.core.completeConnect(hold.connect, this.taking(hold));
     this.pending.add(completion);
     completion.then(
       (messages) => {
@@ -208,6 +265,16 @@ export class Connector {
         hold.sink.fail(err);
       },
     );
+  }
+
+  /** What goes with a hold's answer; the reply comes alone when a lasting connection streams. */
+  private taking(hold: Hold): Promise<Taken> | undefined {
+    const { flow, mode } = hold;
+    const { clientId, request } = hold.connect;
+    if (!flow) return takeForAnswer(this.engine, clientId, mode, request);
+    if (flow.sink.lasting || !flow.sink.writable) return undefined;
+    // [STREAM-5] A stream ends with what is still queued, taken after the flow's last write.
+    return flow.idle().then(() => takeForAnswer(this.engine, clientId, mode, request));
   }
 
   /** Answers the session's held connect now, if it has one on this node. */

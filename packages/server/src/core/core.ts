@@ -78,6 +78,12 @@ export interface HeldConnect {
   holdMs: number;
 }
 
+/** What the connector took for a connect's answer; `ext` joins the reply's (the ack batch number, ACK-1). */
+export interface Taken {
+  messages: Message[];
+  ext?: Record<string, unknown>;
+}
+
 export interface ProcessResult {
   replies: Message[];
   connect?: HeldConnect;
@@ -288,16 +294,10 @@ export class BayeuxCore {
     reply.advice = this.retryAdvice();
     // [CONN-2] `advice.timeout: 0` (first connect, reconnects) is answered at once; a client may
     // also ask for a shorter hold, never a longer one.
+    // How deliveries go with it (streamed, or in ack batches) is the connector's (DELIV-*, ACK-*).
     const asked = msg.advice?.timeout;
-    let holdMs =
+    const holdMs =
       typeof asked === 'number' && asked >= 0 ? Math.min(asked, this.options.timeout) : this.options.timeout;
-    // [ACK-4] A connect that acknowledges less than the batch in flight lost that batch: it is
-    // answered at once with the redelivery, not after a full hold.
-    const acked = msg.ext?.['ack'];
-    if (holdMs > 0 && typeof acked === 'number') {
-      const pending = await this.engine.pendingAck(clientId);
-      if (pending !== undefined && acked < pending) holdMs = 0;
-    }
     result.connect = { clientId, request: msg, transport: ctx.transport, reply, holdMs };
     log.debug(`connect ${clientId} over ${ctx.transport}, hold ${holdMs} ms`);
   }
@@ -308,38 +308,21 @@ export class BayeuxCore {
   }
 
   /**
-   * Ends a held connect: queued deliveries (in ack mode, every unacknowledged one, as a numbered
-   * batch) followed by the connect reply, which passes the outgoing extensions. With `takeQueued`
-   * false (a streaming transport that delivers the queue itself, in order) only the reply comes back.
+   * Ends a held connect: `taking` (what the connector takes for this answer, if anything) followed
+   * by the connect reply, which passes the outgoing extensions.
    */
-  async completeConnect(connect: HeldConnect, takeQueued = true): Promise<Message[]> {
-    const { clientId } = connect;
-    let reply = connect.reply;
-    let messages: Message[] = [];
-    // Nothing taken when !takeQueued: the transport's own flushes are the only consumer (ENG-3).
-    const ack = takeQueued && (await this.engine.isAck(clientId));
-    const acked = connect.request.ext?.['ack'];
+  async completeConnect(connect: HeldConnect, taking?: Promise<Taken>): Promise<Message[]> {
     // The take and the session check go together (one round trip with a shared engine).
-    const [taken, alive] = await Promise.all([
-      ack
-        ? this.engine.takeBatch(clientId, typeof acked === 'number' ? acked : undefined)
-        : takeQueued
-          ? this.engine.take(clientId)
-          : undefined,
-      this.engine.hasSession(clientId),
-    ]);
-    if (Array.isArray(taken)) messages = taken;
-    else if (taken) {
-      // [ACK-1] The connect carries the last batch the client received; the reply names this one.
-      messages = taken.messages;
-      reply = { ...reply, ext: { ...reply.ext, ack: taken.batch } };
-    }
+    const [taken, alive] = await Promise.all([taking, this.engine.hasSession(connect.clientId)]);
+    let reply = connect.reply;
+    if (taken?.ext) reply = { ...reply, ext: { ...reply.ext, ...taken.ext } };
     // [CONN-5] A session that vanished (pruned, disconnected) while held gets 402 and handshake advice.
     if (!alive) {
       reply = errorReply(reply, bayeuxError('session_unknown'), HANDSHAKE_ADVICE);
     }
     const ctx: ExtensionContext = { transport: connect.transport, engine: this.engine };
-    return [...messages, await this.outgoing(reply, connect.request, ctx)];
+    const out = await this.outgoing(reply, connect.request, ctx);
+    return taken && taken.messages.length > 0 ? [...taken.messages, out] : [out];
   }
 
   private async subscription(msg: Message, result: ProcessResult, add: boolean): Promise<void> {

@@ -43,6 +43,16 @@ export interface AckBatch {
   messages: Message[];
 }
 
+/**
+ * `stream`: deliveries are taken as they are queued (the connection carries them, or the next
+ * connect reply does). `ack`: only with connect replies, in numbered batches; `unacked` is the
+ * batch sent and not yet acknowledged, if any (a connect acknowledging less lost it, ACK-4).
+ */
+export type DeliveryMode = { readonly ack: false } | { readonly ack: true; readonly unacked: number | undefined };
+
+/** The mode of every session not in ack mode: one frozen object, nothing allocated per connect. */
+export const STREAMED: DeliveryMode = Object.freeze({ ack: false });
+
 export interface EngineStats {
   clients: number;
   channels: number;
@@ -77,16 +87,18 @@ export interface Engine {
    * resolves keeps queue order.
    */
   take(clientId: string): Promise<Message[]>;
-  /** Ack mode (cometd's ack extension): deliveries go only with connect replies, in batches. */
+  /**
+   * Puts a session in ack mode (cometd's ack extension, negotiated at handshake): from then on its
+   * deliveries go only with connect replies, as numbered batches kept until acknowledged.
+   */
   setAck(clientId: string, enabled: boolean): Promise<void>;
-  isAck(clientId: string): Promise<boolean>;
+  /** How the session's deliveries leave, with what ack mode needs to know; asked once per connect. */
+  deliveryMode(clientId: string): Promise<DeliveryMode>;
   /**
    * Ack mode's take: forgets batches up to `acked`, and returns everything not yet acknowledged
    * (older batches first, then newly queued messages) as one new batch.
    */
   takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch>;
-  /** The number of the batch sent but not yet acknowledged, if any (a connect acking less is answered at once). */
-  pendingAck(clientId: string): Promise<number | undefined>;
   /**
    * One watcher per session on this node, told when its queue goes from empty to non-empty (a
    * message queued on any node) and when the session is removed; told at once if the queue is

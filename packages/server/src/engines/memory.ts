@@ -8,12 +8,14 @@ import { encodedSize } from '../core/codec.js';
 import type {
   AckBatch,
   ChannelListener,
+  DeliveryMode,
   Engine,
   EngineEvent,
   EngineOptions,
   EngineStats,
   RemovalReason,
 } from '../core/engine.js';
+import { STREAMED } from '../core/engine.js';
 
 interface SessionState {
   readonly id: string;
@@ -250,8 +252,9 @@ export class MemoryEngine implements Engine {
     if (session) session.ack = enabled ? (session.ack ?? { next: 1, unacked: undefined }) : undefined;
   }
 
-  async isAck(clientId: string): Promise<boolean> {
-    return this.sessions.get(clientId)?.ack !== undefined;
+  async deliveryMode(clientId: string): Promise<DeliveryMode> {
+    const ack = this.sessions.get(clientId)?.ack;
+    return ack ? { ack: true, unacked: ack.unacked?.batch } : STREAMED;
   }
 
   async takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch> {
@@ -267,10 +270,6 @@ export class MemoryEngine implements Engine {
     const batch = ack.next++;
     ack.unacked = messages.length > 0 ? { batch, messages } : undefined;
     return { batch, messages };
-  }
-
-  async pendingAck(clientId: string): Promise<number | undefined> {
-    return this.sessions.get(clientId)?.ack?.unacked?.batch;
   }
 
   /**

@@ -3,7 +3,9 @@
  * AckExtension (SPEC: ACK-*). A client that handshakes with `ext:{ack:true}` gets `ext:{ack:true}`
  * back; from then on its deliveries go only in connect replies, each reply numbered
  * (`ext.ack = batch`), and every batch the client has not acknowledged (by sending its number on
- * the next connect) is delivered again. The batches themselves live in the engine.
+ * the next connect) is delivered again. This file is only the negotiation: it puts the session in
+ * ack mode (one engine call); the engine keeps the batches, and the connector, which asks each
+ * connect's delivery mode, sends them with connect replies instead of streaming (DELIV-1).
  */
 import type { Extension } from '../core/extension.js';
 

@@ -3,22 +3,20 @@
  * and `transport=eventsource|forever-frame|multipart-mime` opens a response that *is* that held
  * connect: its reply first, then deliveries as they are queued, then the connect's final reply
  * when the hold ends. Framing is the format's (`stream-format.ts`); protocol is the core's; the
- * hold (timeouts, one connect per session, 402 when the session goes) is the connector's.
+ * hold (timeouts, one connect per session, 402 when the session goes) and the taking of deliveries
+ * are the connector's.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BayeuxError, bayeuxError, META, type Message } from '@kuiper/protocol';
 import { decodeJson } from '../core/codec.js';
 import { type Connector, Departed } from '../core/connector.js';
 import type { HeldConnect } from '../core/core.js';
+import type { DeliverySink } from '../core/delivery.js';
 import { eventSourceTransport } from './formats/eventsource.js';
 import { foreverFrameTransport } from './formats/forever-frame.js';
 import { departureOf, sendError } from './http.js';
-import { createLogger } from '../core/log.js';
 import { multipartTransport } from './formats/multipart-mime.js';
-import { onNextTurn } from './next-turn.js';
 import { type StreamFormat, type StreamFraming, isStreamingType } from './formats/format.js';
-
-const log = createLogger('stream');
 
 export interface StreamTransportOptions {
   maxBodyBytes: number;
@@ -87,16 +85,14 @@ export class StreamTransport {
   }
 }
 
-/** One open stream: the held connect of one session. */
-class Stream {
-  /** Set when the hold has ended: nothing more is taken from the queue for this stream. */
-  private ended = false;
-  private flushScheduled = false;
-  /** Flushes run one after another, so the queue's takes and writes keep their order. */
-  private flushing: Promise<void> = Promise.resolve();
-  private unwatch: () => void = () => {};
+/**
+ * One open stream: the held connect of one session, and the `DeliverySink` the connector streams
+ * its deliveries to (STREAM-4) until the hold ends. It frames; it never takes from the queue.
+ */
+class Stream implements DeliverySink {
+  /** [STREAM-5] The response ends with the hold: what is still queued then goes before the final reply. */
+  readonly lasting = false;
   private keepAlive: NodeJS.Timeout | undefined;
-  private clientId = '';
 
   constructor(
     private readonly res: ServerResponse,
@@ -107,73 +103,40 @@ class Stream {
   ) {}
 
   async run(connect: HeldConnect): Promise<void> {
-    this.clientId = connect.clientId;
     // [STREAM-4] The first thing on the stream: the connect reply, so the client knows it is connected.
     this.write([await this.connector.core.openingReply(connect)]);
-    // [STREAM-14] Ack sessions get deliveries only in numbered batches with connect replies, so a
-    // queued message ends the hold, as on long-polling (and ACK-3 on websocket); the client opens the
-    // next stream with its ack. Other streams flush deliveries themselves and stay open.
-    const streaming = !(await this.connector.engine.isAck(this.clientId));
-    // Holding first answers any older connect of the session (CONN-3) before we start watching.
-    const held = this.connector.hold(connect, this.gone, !streaming);
-    if (streaming) {
-      this.unwatch = this.connector.engine.watch(this.clientId, () => this.scheduleFlush());
-      this.res.on('drain', () => this.scheduleFlush());
-    }
+    // [STREAM-14] In ack mode the connector ends the hold when messages are queued, as on
+    // long-polling, and they come with the final reply; the client opens the next stream with its ack.
+    const held = this.connector.hold(connect, this.gone, this);
     this.keepAlive = setInterval(() => {
       // A socket with bytes still waiting is not idle; a keep-alive would only add to them.
       if (!this.res.writableNeedDrain) this.send(this.framing.keepAlive);
     }, this.keepAliveMs);
-    // A streaming hold ends with the reply alone; this stream is the queue's one consumer, so what
-    // is still queued is taken below, after any flush in flight, and order holds even when the
-    // engine's takes are real I/O. (Ack holds end with their batch: nothing streams for them.)
     const final = await held;
-    this.ended = true;
     clearInterval(this.keepAlive);
-    this.unwatch();
     // [STREAM-7] The client went away: nothing is written, the queue stays for its next connect.
     if (final === undefined) return;
     // [STREAM-5] The hold ended (timeout, a newer connect, the session removed, server shutdown):
     // what was still queued, the connect's final reply (402 if the session is gone), then the end.
-    if (streaming) {
-      await this.flushing;
-      if (!this.res.destroyed) this.write(await this.connector.engine.take(this.clientId));
-    }
     this.write(final);
     if (!this.res.writableEnded) this.res.end(this.framing.end);
+  }
+
+  get writable(): boolean {
+    return !this.res.writableEnded && !this.res.destroyed;
+  }
+
+  /** [STREAM-13] A reader that does not keep up: deliveries wait in the engine's bounded queue. */
+  get full(): boolean {
+    return this.res.writableNeedDrain;
+  }
+
+  write(messages: readonly Message[]): void {
+    if (messages.length > 0) this.send(this.framing.batch(messages));
   }
 
   private send(chunk: string): void {
     if (this.res.writableEnded || this.res.destroyed) return;
     this.res.write(chunk);
-  }
-
-  private write(messages: readonly Message[]): void {
-    if (messages.length > 0) this.send(this.framing.batch(messages));
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled || this.ended) return;
-    this.flushScheduled = true;
-    // Next turn rather than a microtask: every publish handled in this turn of the event loop
-    // lands in the same batch (as for websocket, WS-2).
-    onNextTurn(this.runFlush);
-  }
-
-  private readonly runFlush = (): void => {
-    this.flushScheduled = false;
-    this.flushing = this.flushing.then(() => this.flush()).catch((err: unknown) => log.error('flush failed', err));
-  };
-
-  private async flush(): Promise<void> {
-    if (this.ended || this.res.destroyed) return;
-    // [STREAM-13] A reader that does not keep up: messages stay in the engine's queue (and under its
-    // bounds) rather than piling up in our socket buffer; 'drain' brings us back.
-    if (this.res.writableNeedDrain) return;
-    const engine = this.connector.engine;
-    const messages = await engine.take(this.clientId);
-    if (messages.length > 0) return this.write(messages);
-    // Woken with nothing queued: the session was removed. Ending the hold sends the 402 reply.
-    if (!(await engine.hasSession(this.clientId))) this.connector.release(this.clientId);
   }
 }

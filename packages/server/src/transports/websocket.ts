@@ -1,7 +1,8 @@
 /**
  * The `websocket` transport (SPEC: WS-*): the `ws` package on the mount path. Each text frame is a
- * JSON array (or object) of messages. Replies go back at once; deliveries stream as they are
- * queued, coalesced per tick into one array frame; a held connect is answered when its time is up.
+ * JSON array (or object) of messages. Replies go back at once. A socket is the `DeliverySink` of
+ * the sessions connected on it: the connector streams their deliveries to it (one array frame per
+ * turn) and answers their held connects; this file only frames, reads and applies backpressure.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -10,8 +11,8 @@ import { bayeuxError, type Message } from '@kuiper/protocol';
 import { decodeJson, encodeFrame } from '../core/codec.js';
 import { type AnswerSink, type Connector, Departed } from '../core/connector.js';
 import { errorReply } from '../core/core.js';
+import type { DeliverySink } from '../core/delivery.js';
 import { createLogger } from '../core/log.js';
-import { onNextTurn } from './next-turn.js';
 
 const log = createLogger('ws');
 
@@ -74,22 +75,12 @@ export class WsTransport {
   }
 }
 
-interface Slot {
-  /** Flushes the session's queue; one closure per session so next-turn wake-ups de-duplicate. */
-  readonly flush: () => void;
-  /** Stops this socket being the session's watcher; undefined until its first connect here. */
-  unwatch: (() => void) | undefined;
-  /** Waiting for a backed-up socket to drain. */
-  retrying: boolean;
-}
-
-/** One socket, possibly carrying several sessions (each with its own watcher). */
-class WsConnection implements AnswerSink {
-  /**
-   * The sessions on this socket (handshaken or connected here), one small record each: a socket
-   * usually carries one session, and one Map costs less per idle connection than four.
-   */
-  private readonly slots = new Map<string, Slot>();
+/** One socket, possibly carrying several sessions (each streamed to it by its own flow). */
+class WsConnection implements AnswerSink, DeliverySink {
+  /** The sessions on this socket (handshaken or connected here). */
+  private readonly sessions = new Set<string>();
+  /** [WS-2] The socket goes on carrying deliveries between connects: a hold's answer is its reply alone. */
+  readonly lasting = true;
   private readonly departed = new Departed();
   /** Frames are handled one at a time so replies keep the order the client sent. */
   private chain: Promise<void> = Promise.resolve();
@@ -133,15 +124,26 @@ class WsConnection implements AnswerSink {
 
   private maybeResume(): void {
     if (!this.paused || this.pendingFrames > MAX_PENDING_FRAMES / 2) return;
-    if (this.ws.bufferedAmount > this.options.highWaterBytes) {
-      if (this.ws.readyState === this.ws.OPEN) setTimeout(() => this.maybeResume(), 50).unref();
+    if (this.full) {
+      if (this.writable) setTimeout(() => this.maybeResume(), 50).unref();
       return;
     }
     this.paused = false;
     this.ws.resume();
   }
 
-  private send(messages: Message[]): void {
+  /** [WS-3] A closed socket takes nothing: its sessions' deliveries stay queued. */
+  get writable(): boolean {
+    return this.ws.readyState === this.ws.OPEN;
+  }
+
+  /** [LIMIT-6] A socket that stops reading: deliveries wait in the bounded queue, not in the socket. */
+  get full(): boolean {
+    return this.ws.bufferedAmount > this.options.highWaterBytes;
+  }
+
+  /** DeliverySink: deliveries, or a held connect's answer. */
+  write(messages: Message[]): void {
     if (messages.length === 0 || this.ws.readyState !== this.ws.OPEN) return;
     // A lone broadcast is the common case: its frame bytes are encoded once for all sockets.
     this.ws.send(encodeFrame(messages), { binary: false });
@@ -149,97 +151,39 @@ class WsConnection implements AnswerSink {
 
   private async onFrame(text: string): Promise<void> {
     const decoded = decodeJson(text);
-    if (!decoded.ok) return this.send([errorReply({}, decoded.error)]);
+    if (!decoded.ok) return this.write([errorReply({}, decoded.error)]);
     // [LIMIT-5] A socket carries a bounded number of sessions: a handshake past it is refused.
-    if (this.slots.size >= this.options.maxSessionsPerConnection) await this.forgetEndedSessions();
-    if (this.slots.size >= this.options.maxSessionsPerConnection) {
+    if (this.sessions.size >= this.options.maxSessionsPerConnection) await this.forgetEndedSessions();
+    if (this.sessions.size >= this.options.maxSessionsPerConnection) {
       const hs = decoded.messages.find((m) => m['channel'] === '/meta/handshake');
-      if (hs) return this.send([errorReply(hs, bayeuxError('sessions_exceeded', String(this.options.maxSessionsPerConnection)), { reconnect: 'none' })]);
+      if (hs) return this.write([errorReply(hs, bayeuxError('sessions_exceeded', String(this.options.maxSessionsPerConnection)), { reconnect: 'none' })]);
     }
     const result = await this.connector.process(decoded.messages, 'websocket');
-    this.send(result.replies);
-    if (this.ws.bufferedAmount > this.options.highWaterBytes) this.pause();
-    if (result.handshake) this.slot(result.handshake);
+    this.write(result.replies);
+    if (this.full) this.pause();
+    if (result.handshake) this.sessions.add(result.handshake);
     const connect = result.connect;
-    // A connect that arrives on a socket already closed is not held: holding it would release the
-    // live connect of the socket the client has moved to.
     if (!connect || this.departed.aborted) return;
-    // [ACK-3] Ack sessions get deliveries only in connect replies (numbered batches), so the
-    // connect ends when messages are queued, as on long-polling; others stream.
-    const streaming = !(await this.connector.engine.isAck(connect.clientId));
-    if (this.departed.aborted) return;
-    if (streaming) this.watch(connect.clientId);
-    // The connect's own wait runs beside the stream; the next frame is not held up by it. A
-    // streaming connect's final reply carries no deliveries: the flushes below are the queue's
-    // one consumer on this socket, and each writes as soon as its take resolves (takes resolve in
-    // the order issued), so deliveries keep queue order.
-    this.connector.holdInto(connect, this.departed, !streaming, this);
+    this.sessions.add(connect.clientId);
+    // The connect's own wait runs beside the socket's other frames: the next one is not held up by it.
+    this.connector.holdInto(connect, this.departed, this, this);
   }
 
   /** Only live sessions count against the per-socket bound (disconnected or pruned ones do not). */
   private async forgetEndedSessions(): Promise<void> {
-    for (const id of [...this.slots.keys()]) {
-      if (!(await this.connector.engine.hasSession(id))) this.forget(id);
+    for (const id of [...this.sessions]) {
+      if (!(await this.connector.hasSession(id))) this.forget(id);
     }
-  }
-
-  private slot(clientId: string): Slot {
-    let slot = this.slots.get(clientId);
-    if (!slot) {
-      const flush = (): void => void this.flush(clientId).catch((err: unknown) => log.error('flush failed', err));
-      slot = { flush, unwatch: undefined, retrying: false };
-      this.slots.set(clientId, slot);
-    }
-    return slot;
   }
 
   private forget(clientId: string): void {
-    this.slots.get(clientId)?.unwatch?.();
-    this.slots.delete(clientId);
-  }
-
-  /**
-   * Streams a session's deliveries over this socket from its first connect on. Each connect
-   * watches again: with a shared engine another node may have become the session's watcher in
-   * between (REDIS-2), and the socket the client is using now must be the one delivering.
-   */
-  private watch(clientId: string): void {
-    // A frame handled after the socket closed must not steal the session's watcher (and with it
-    // the deliveries) from the socket the client reconnected on.
-    if (this.departed.aborted) return;
-    const slot = this.slot(clientId);
-    const run = slot.flush;
-    slot.unwatch = this.connector.engine.watch(clientId, () => onNextTurn(run));
-  }
-
-  private async flush(clientId: string): Promise<void> {
-    // [WS-3] Never take deliveries for a socket that can no longer carry them: they stay queued.
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    // [LIMIT-6] A socket that stops reading: leave deliveries in the bounded queue and look again
-    // shortly, instead of buffering without end in the socket.
-    if (this.ws.bufferedAmount > this.options.highWaterBytes) {
-      const slot = this.slots.get(clientId);
-      if (slot && !slot.retrying) {
-        slot.retrying = true;
-        setTimeout(() => {
-          slot.retrying = false;
-          slot.flush();
-        }, 50).unref();
-      }
-      return;
-    }
-    const messages = await this.connector.engine.take(clientId);
-    if (messages.length > 0) return this.send(messages);
-    // Woken with nothing queued: the session was removed. Answer its held connect (with 402).
-    if (!(await this.connector.engine.hasSession(clientId))) {
-      this.forget(clientId);
-      this.connector.release(clientId);
-    }
+    this.connector.unstream(clientId, this);
+    this.sessions.delete(clientId);
   }
 
   /** AnswerSink: a held connect's answer (undefined when the socket closed first). */
   answer(reply: Message[] | undefined): void {
-    if (reply) this.send(reply);
+    if (reply) this.write(reply);
   }
 
   fail(err: unknown): void {
@@ -250,8 +194,8 @@ class WsConnection implements AnswerSink {
     // Held connects let go without a reply; the sessions stay until pruned, so a client that
     // reconnects within maxInterval finds its subscriptions and queued messages intact.
     this.departed.abort();
-    for (const slot of this.slots.values()) slot.unwatch?.();
-    this.slots.clear();
+    for (const id of this.sessions) this.connector.unstream(id, this);
+    this.sessions.clear();
   }
 
   terminate(): void {

@@ -13,6 +13,7 @@ import { encodeMessage } from '../../core/codec.js';
 import type {
   AckBatch,
   ChannelListener,
+  DeliveryMode,
   Engine,
   EngineEvent,
   EngineOptions,
@@ -20,6 +21,7 @@ import type {
   OverflowPolicy,
   RemovalReason,
 } from '../../core/engine.js';
+import { STREAMED } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import { newClientId } from '../memory.js';
 import { type Reply, StoredMessages, channelsAdded, list, overflows, removals, strings } from './replies.js';
@@ -267,17 +269,18 @@ export class RedisEngine implements Engine {
     if (this.ackCache.size > ACK_CACHE) this.ackCache.delete(this.ackCache.keys().next().value as string);
   }
 
-  async isAck(clientId: string): Promise<boolean> {
-    // A session's ack flag is set at its handshake, before the client can send anything else.
+  async deliveryMode(clientId: string): Promise<DeliveryMode> {
+    // A session's ack flag is set at its handshake, before the client can send anything else; an
+    // ack session's unacknowledged batch may have been sent from any node, so it is always read.
     const known = this.ackCache.get(clientId);
-    if (known !== undefined) return known;
-    const key = `${this.prefix}s:${clientId}`;
-    const [flag, exists] = await Promise.all([
-      this.cmd.hget(key, 'a'),
-      this.cmd.zscore(`${this.prefix}sessions`, clientId),
+    if (known === false) return STREAMED;
+    const [[flag, unacked], exists] = await Promise.all([
+      this.cmd.hmget(`${this.prefix}s:${clientId}`, 'a', 'u'),
+      known === undefined ? this.cmd.zscore(`${this.prefix}sessions`, clientId) : null,
     ]);
-    if (exists !== null) this.remember(clientId, flag === '1');
-    return flag === '1';
+    if (known === undefined && exists !== null) this.remember(clientId, flag === '1');
+    if (flag !== '1') return STREAMED;
+    return { ack: true, unacked: unacked ? Number(unacked) : undefined };
   }
 
   async takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch> {
@@ -290,11 +293,6 @@ export class RedisEngine implements Engine {
       this.emit({ type: 'session:overflow', clientId, dropped: Number(dropped), policy: 'drop-oldest' });
     }
     return { batch: Number(batch), messages: this.stored.decode(items) };
-  }
-
-  async pendingAck(clientId: string): Promise<number | undefined> {
-    const [flag, pending] = await this.cmd.hmget(`${this.prefix}s:${clientId}`, 'a', 'u');
-    return flag === '1' && pending !== null ? Number(pending) : undefined;
   }
 
   watch(clientId: string, onQueued: () => void): () => void {

@@ -1,0 +1,123 @@
+/**
+ * How deliveries leave a session (SPEC: DELIV-*, ACK-*): the one place that takes from the
+ * engine's queues. A session is asked its mode once per /meta/connect. In `stream` mode a
+ * connection that can carry messages between replies (a WebSocket, a stream response) gets them
+ * through a `Flow` as they are queued; otherwise, and always in ack mode, they go with the connect
+ * reply (`takeForAnswer`). Transports only frame: they hand the connector a `DeliverySink`.
+ */
+import type { Message } from '@kuiper/protocol';
+import type { Taken } from './core.js';
+import type { DeliveryMode, Engine } from './engine.js';
+import { createLogger } from './log.js';
+import { onNextTurn } from './next-turn.js';
+
+const log = createLogger('delivery');
+
+/** How long a backed-up connection is left before its queue is looked at again. */
+const FULL_RETRY_MS = 50;
+
+/** A connection that carries a session's deliveries between connect replies. */
+export interface DeliverySink {
+  /** False once the connection is gone: nothing is taken for it, deliveries stay queued (WS-3, STREAM-7). */
+  readonly writable: boolean;
+  /**
+   * True while its unsent bytes are past its high-water mark: deliveries wait in the session's
+   * bounded queue (LIMIT-6, STREAM-13) instead of piling up in the socket.
+   */
+  readonly full: boolean;
+  /**
+   * Whether it goes on carrying the session's deliveries after the hold ends (a WebSocket: the
+   * connect's final reply comes alone) or ends with it (a stream response: what is still queued
+   * goes before the final reply, STREAM-5).
+   */
+  readonly lasting: boolean;
+  /** Frames and sends messages: a batch of deliveries, or a connect's answer. */
+  write(messages: Message[]): void;
+}
+
+/** [ACK-4] A connect acknowledging less than the batch in flight lost that batch. */
+export function lostBatch(mode: DeliveryMode, request: Message): boolean {
+  const acked = request.ext?.['ack'];
+  return mode.ack && mode.unacked !== undefined && typeof acked === 'number' && acked < mode.unacked;
+}
+
+/**
+ * What a connect reply carries. [ACK-1][ACK-2] In ack mode: every unacknowledged delivery as one
+ * numbered batch (the connect carries the last batch the client received; the reply names this one).
+ */
+export async function takeForAnswer(engine: Engine, clientId: string, mode: DeliveryMode, request: Message): Promise<Taken> {
+  if (!mode.ack) return { messages: await engine.take(clientId) };
+  const acked = request.ext?.['ack'];
+  const { batch, messages } = await engine.takeBatch(clientId, typeof acked === 'number' ? acked : undefined);
+  return { messages, ext: { ack: batch } };
+}
+
+/**
+ * [DELIV-1] The one flush loop: a session's queue streamed to one sink. Watch → one flush per
+ * turn (however many publishes woke it, WS-2/STREAM-4) → take → write. Flushes are not chained:
+ * takes of one session resolve in the order issued (ENG-3) and each is written when it resolves,
+ * so deliveries keep queue order without a promise per flush.
+ */
+export class Flow {
+  stopped = false;
+  private unwatch: (() => void) | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  /** The latest flush: once it has settled, every take issued before it has been written. */
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly engine: Engine,
+    readonly clientId: string,
+    readonly sink: DeliverySink,
+    /** Told when a wake-up found the session gone (its held connect then answers 402). */
+    private readonly onGone: (flow: Flow) => void,
+  ) {}
+
+  /**
+   * Watches the queue, again on every connect: with a shared engine another node may have become
+   * the session's watcher meanwhile (REDIS-2), and the connection in use now must be the one delivering.
+   */
+  watch(): void {
+    this.unwatch?.();
+    this.unwatch = this.engine.watch(this.clientId, this.wake);
+  }
+
+  /** One closure per flow, so the wake-ups of a turn collapse into one flush (one frame). */
+  private readonly wake = (): void => {
+    if (!this.stopped) onNextTurn(this.run);
+  };
+
+  private readonly run = (): void => {
+    this.flushing = this.flush().catch((err: unknown) => log.error('flush failed', err));
+  };
+
+  private async flush(): Promise<void> {
+    const sink = this.sink;
+    if (this.stopped || !sink.writable) return;
+    if (sink.full) {
+      this.retry ??= setTimeout(() => {
+        this.retry = undefined;
+        this.run();
+      }, FULL_RETRY_MS).unref();
+      return;
+    }
+    const messages = await this.engine.take(this.clientId);
+    // Taken is taken: written even if the flow stopped meanwhile (a stream writes it before its end).
+    if (messages.length > 0) return sink.write(messages);
+    // Woken with nothing queued: the session was removed.
+    if (!this.stopped && !(await this.engine.hasSession(this.clientId))) this.onGone(this);
+  }
+
+  /** Resolves once what this flow took has been written. */
+  idle(): Promise<void> {
+    return this.flushing ?? Promise.resolve();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unwatch?.();
+    this.unwatch = undefined;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
+  }
+}
