@@ -13,6 +13,7 @@ export type {
   ChannelListener,
   OverflowPolicy,
   AckBatch,
+  DeliveryMode,
 } from './core/engine.js';
 // The wire types, channel grammar and error table are @kuiper/protocol's; re-exported as before.
 export { BayeuxError, bayeuxError, ERROR_CODES } from '@kuiper/protocol';
