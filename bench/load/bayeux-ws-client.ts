@@ -1,17 +1,12 @@
 // A deliberately small Bayeux-over-WebSocket client for the load generator: handshake, subscribe,
 // keep one /meta/connect outstanding, publish pre-built strings. Delivery frames are handed to the
 // caller as raw Buffers (see scan-deliveries.ts); only frames with meta replies are JSON-parsed.
+import type { Message } from '@kuiper/protocol';
 import WebSocket from 'ws';
 import { hasFailure, hasMeta } from './scan-deliveries.ts';
 
-interface Reply {
-  id?: string;
-  channel?: string;
-  successful?: boolean;
-  clientId?: string;
-  error?: string;
-  advice?: { reconnect?: string };
-}
+/** A reply as parsed off the socket: nothing checked it, so even `channel` may be missing. */
+type Reply = Partial<Message>;
 
 export interface ClientEvents {
   /** Called with every incoming frame (deliveries are counted by the caller). */
@@ -109,9 +104,10 @@ export class BayeuxWsClient {
     }
     for (const m of (Array.isArray(parsed) ? parsed : [parsed]) as Reply[]) {
       if (m.successful === false) this.events.onError(`${m.channel ?? '?'}: ${m.error ?? 'unsuccessful'}`);
-      const waiter = m.id === undefined ? undefined : this.pending.get(m.id);
-      if (waiter && m.id !== undefined) {
-        this.pending.delete(m.id);
+      const id = m.id === undefined ? undefined : String(m.id);
+      const waiter = id === undefined ? undefined : this.pending.get(id);
+      if (waiter && id !== undefined) {
+        this.pending.delete(id);
         waiter(m);
       } else if (m.channel === '/meta/connect' && this.connecting) {
         if (m.successful) this.sendConnect();

@@ -2,18 +2,15 @@
 // agent; one /meta/connect is kept outstanding and re-issued as soon as it returns (interval 0).
 // Response bodies go to the caller as raw Buffers, like the WebSocket client's frames.
 import http from 'node:http';
+import type { Message } from '@kuiper/protocol';
 import { hasFailure } from './scan-deliveries.ts';
 import type { ClientEvents } from './bayeux-ws-client.ts';
 
 // Two sockets per client at most (held connect + one other), as the protocol allows.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 100_000 });
 
-interface Reply {
-  channel?: string;
-  successful?: boolean;
-  clientId?: string;
-  error?: string;
-}
+/** A reply as parsed off the response: nothing checked it, so even `channel` may be missing. */
+type Reply = Partial<Message>;
 
 export class LongPollClient {
   clientId = '';

@@ -3,16 +3,12 @@
 // sends each broadcast as one frame per subscriber, serialised once per message. It keeps no
 // sessions beyond the socket, holds /meta/connect forever, and has no long-polling.
 import http from 'node:http';
+import type { Message } from '@kuiper/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { listenOverIpc } from './serve-over-ipc.ts';
 
-interface Msg {
-  channel?: string;
-  id?: string;
-  data?: unknown;
-  subscription?: string | string[];
-  advice?: { timeout?: number };
-}
+/** A message as a client sent it: nothing checked it, so even `channel` may be missing. */
+type Msg = Partial<Message>;
 
 const channels = new Map<string, Set<WebSocket>>();
 let nextId = 0;

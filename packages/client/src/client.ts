@@ -3,10 +3,11 @@
  * queue live here; a session source (session-source.ts) owns the protocol exchange underneath —
  * a real Session, or for a shared connection the tab session that forwards to the leader tab.
  */
-import { isValidChannel, isWildcard } from './channel-name.js';
+import { isSessionUnknown } from '@kuiper/protocol';
+import { publishChannelProblem, subscribeChannelProblem } from './channel-name.js';
 import { KuiperClientError, bayeuxFailure } from './errors.js';
 import { createLogger } from './logger.js';
-import { META, isMetaChannel, isServiceChannel, type Message } from './message.js';
+import { META, isServiceChannel, type Message } from './message.js';
 import { sessionConfig, type CallOptions, type ClientOptions } from './options.js';
 import { PublishQueue } from './publish-queue.js';
 import { Session } from './session.js';
@@ -51,7 +52,8 @@ interface CallWaiter {
 
 /** A reply refused because the server no longer knows the session (`402::session_unknown`). */
 function sessionGone(reply: Message): boolean {
-  return reply.advice?.reconnect === 'handshake' || (reply.error ?? '').startsWith('402:');
+  // Through the protocol's error table (PROTO-23), not a '402:' prefix test.
+  return reply.advice?.reconnect === 'handshake' || isSessionUnknown(reply.error);
 }
 
 export function createClient(url: string, options: ClientOptions = {}): KuiperClient {
@@ -193,11 +195,10 @@ export function createClientOver(url: string, options: ClientOptions, makeSessio
     else queue.push({ channel, send, reject });
   }
 
+  // [CLI-4] The server's own grammar (PROTO-12): a name the server would refuse never leaves the client.
   function checkPublishChannel(channel: string): KuiperClientError | undefined {
-    if (!isValidChannel(channel) || isWildcard(channel) || isMetaChannel(channel)) {
-      return new KuiperClientError('invalid_channel', `cannot publish to "${channel}": not a concrete, non-meta channel`);
-    }
-    return undefined;
+    const problem = publishChannelProblem(channel);
+    return problem === undefined ? undefined : new KuiperClientError('invalid_channel', `cannot publish to "${channel}": ${problem}`);
   }
 
   const client: KuiperClient = {
@@ -247,9 +248,8 @@ export function createClientOver(url: string, options: ClientOptions, makeSessio
     },
 
     subscribe<T>(channel: string, handler: MessageHandler<T>): Subscription {
-      if (!isValidChannel(channel) || isMetaChannel(channel)) {
-        throw new KuiperClientError('invalid_channel', `cannot subscribe to "${channel}": not a valid non-meta channel or pattern`);
-      }
+      const problem = subscribeChannelProblem(channel);
+      if (problem !== undefined) throw new KuiperClientError('invalid_channel', `cannot subscribe to "${channel}": ${problem}`);
       const stopped = notRunning();
       if (stopped) throw stopped;
       const h = handler as MessageHandler;

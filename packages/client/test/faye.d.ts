@@ -1,13 +1,9 @@
 // Minimal typings for the parts of faye 1.4 the tests use (faye ships none).
 declare module 'faye' {
   import type { Server } from 'node:http';
-  export interface FayeMessage {
-    channel: string;
-    clientId?: string;
-    data?: unknown;
-    error?: string;
-    [key: string]: unknown;
-  }
+  import type { Message } from '@kuiper/protocol';
+  /** What faye hands its extensions: a Bayeux message, with whatever else a client put in it. */
+  export type FayeMessage = Message & { [key: string]: unknown };
   export interface FayeExtension {
     incoming?(message: FayeMessage, callback: (message: FayeMessage) => void): void;
     outgoing?(message: FayeMessage, callback: (message: FayeMessage) => void): void;

@@ -2,7 +2,7 @@
  * Bayeux spoken raw over HTTP and WebSocket, with no client library: what the protocol tests use to
  * say exactly what goes on the wire and to read exactly what comes back.
  */
-import type { Message } from '@kuiper/protocol';
+import type { Message, MessageId } from '@kuiper/protocol';
 import { WebSocket } from 'ws';
 import type { Cleanup } from './cleanup.js';
 import { eventually } from './server.js';
@@ -67,7 +67,7 @@ export function handshakeMessage(connectionTypes: string[] = ['long-polling']): 
 }
 
 /** Find the single reply with the given id; fails loudly otherwise. */
-export function replyTo(replies: WireMessage[], id: string | undefined): WireMessage {
+export function replyTo(replies: WireMessage[], id: MessageId | undefined): WireMessage {
   const matches = replies.filter((m) => m.id === id);
   if (matches.length !== 1) throw new Error(`expected one reply with id ${id}, got ${JSON.stringify(replies)}`);
   return matches[0]!;
@@ -190,7 +190,7 @@ export class RawSocket {
     return this.closeCode !== undefined;
   }
 
-  reply(id: string | undefined): WireMessage | undefined {
+  reply(id: MessageId | undefined): WireMessage | undefined {
     return this.received.find((m) => m.id === id);
   }
 

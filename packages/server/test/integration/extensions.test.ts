@@ -82,7 +82,7 @@ describe('ack protocol, raw long-polling', () => {
       ext: { ack },
       ...(immediate ? { advice: { timeout: 0 } } : {}),
     });
-    const ackOf = (replies: WireMessage[], id: string | undefined): number => {
+    const ackOf = (replies: WireMessage[], id: WireMessage['id']): number => {
       const ext = replyTo(replies, id).ext as { ack?: unknown } | undefined;
       expect(typeof ext?.ack).toBe('number');
       return ext!.ack as number;
