@@ -15,6 +15,7 @@ import type { Logger } from './logger.js';
 import { Outbox } from './outbox.js';
 import { BAYEUX_VERSION, META, isMetaChannel, type Advice, type Message } from './message.js';
 import { PendingReplies } from './pending-replies.js';
+import { INITIAL_STATE, transition, type MachineEvent, type MachineState } from './session-machine.js';
 import type { SessionHooks, SessionSource } from './session-source.js';
 import { StatusStore, type RetryInfo } from './status.js';
 import type { Transport, TransportEnv, TransportFactory } from './transport.js';
@@ -53,11 +54,9 @@ export class Session implements SessionSource {
   private readonly proven = new Set<string>();
   private readonly failed = new Set<string>();
   private readonly ackState: AckState;
-  private attempt = 0;
+  /** Phase, consecutive failures and the flags they imply: see session-machine.ts (CLI-37). */
+  private machine: MachineState = INITIAL_STATE;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private stopped = false;
-  private everConnected = false;
-  private handshook = false;
   /** When a transport was last marked failed; upgrades are tried upgradeInterval after it. */
   private failedAt = 0;
   /** The current connect's outcome has been acted on (a stream's end must not act again). */
@@ -83,6 +82,19 @@ export class Session implements SessionSource {
 
   get isStopped(): boolean {
     return this.stopped;
+  }
+
+  private get stopped(): boolean {
+    return this.machine.phase === 'stopped';
+  }
+
+  /** Moves the machine on; returns the state before. A transition the table lacks is a bug: reported, ignored. */
+  private dispatch(event: MachineEvent): MachineState {
+    const before = this.machine;
+    const next = transition(before, event);
+    if (next) this.machine = next;
+    else this.hooks.onInternalError(new Error(`session: "${event}" is not allowed in phase "${before.phase}"`));
+    return before;
   }
 
   /** The last ack batch taken (CLI-32), while acks are on. */
@@ -124,7 +136,7 @@ export class Session implements SessionSource {
 
   async disconnect(): Promise<void> {
     if (this.stopped) return;
-    this.stopped = true;
+    this.dispatch('stop');
     clearTimeout(this.timer);
     const transport = this.transport;
     if (transport && this.clientIdValue !== undefined) {
@@ -145,7 +157,7 @@ export class Session implements SessionSource {
    */
   detach(): void {
     if (this.stopped) return;
-    this.stopped = true;
+    this.dispatch('stop');
     clearTimeout(this.timer);
     this.closeTransport();
     this.pending.failAll(new KuiperClientError('disconnected', 'the client was disconnected'));
@@ -241,6 +253,7 @@ export class Session implements SessionSource {
     if (this.stopped) return;
     const factory = this.pick();
     if (!factory) return this.stop(new KuiperClientError('no_transport', 'no usable transport for this environment'));
+    this.dispatch('handshake');
     const transport = this.useTransport(factory);
     const generation = this.generation;
     this.clientIdValue = undefined;
@@ -274,7 +287,7 @@ export class Session implements SessionSource {
     this.ackState.onHandshake(reply);
     this.serverTypes = reply.supportedConnectionTypes;
     this.updateAdvice(reply.advice);
-    this.handshook = true;
+    this.dispatch('handshook');
     const factory = this.pick();
     if (!factory) {
       const offered = (reply.supportedConnectionTypes ?? []).join(', ');
@@ -289,6 +302,7 @@ export class Session implements SessionSource {
     if (this.stopped) return;
     const transport = this.transport;
     if (!transport || this.clientIdValue === undefined) return this.handshake();
+    if (first) this.dispatch('connect');
     const generation = this.generation;
     const message: Message = {
       channel: META.connect,
@@ -326,14 +340,10 @@ export class Session implements SessionSource {
     // A stream answering an immediate (timeout:0) connect proves little: a buffering proxy passes
     // short responses. It counts once a held stream has opened.
     if (name && !(streaming && first)) this.proven.add(name);
-    this.attempt = 0;
-    const wasConnected = this.connected;
-    this.everConnected = true;
+    const before = this.dispatch('connected');
     this.status.set('connected', name);
-    if (!wasConnected) {
-      const handshook = this.handshook;
-      this.handshook = false;
-      this.hooks.onConnected({ resync: handshook, resumed: !handshook });
+    if (before.phase !== 'connected') {
+      this.hooks.onConnected({ resync: before.handshook, resumed: !before.handshook });
     }
     if (this.advice.reconnect === 'none') {
       return this.stop(new KuiperClientError('stopped', 'the server advised reconnect "none"'));
@@ -388,7 +398,7 @@ export class Session implements SessionSource {
     if (reconnect === 'handshake') {
       this.clientIdValue = undefined;
       // The server answered, so it is up: the first re-handshake waits only the advised interval.
-      const delay = this.attempt === 0 ? (this.advice.interval ?? 0) : this.retryDelay();
+      const delay = this.machine.attempt === 0 ? (this.advice.interval ?? 0) : this.retryDelay();
       return this.schedule('handshake', delay, reason);
     }
     this.schedule('connect', this.retryDelay(), reason);
@@ -404,7 +414,7 @@ export class Session implements SessionSource {
     this.pending.failAll(new KuiperClientError('connection_lost', `connection lost: ${reason}`, { cause: error }));
     // Not connected until a connect succeeds again, even when falling back at once: publishes
     // made meanwhile wait in the queue instead of racing the new transport's first connect.
-    this.status.set(this.everConnected ? 'reconnecting' : 'connecting', name);
+    this.status.set(this.machine.everConnected ? 'reconnecting' : 'connecting', name);
     if (name) {
       // A transport that worked just before gets one plain retry: servers restart, networks blip.
       if (this.proven.has(name)) this.proven.delete(name);
@@ -425,13 +435,13 @@ export class Session implements SessionSource {
 
   /** max(advice.interval, backoffDelay(attempt)); each call counts one more consecutive failure. */
   private retryDelay(): number {
-    return Math.max(this.advice.interval ?? 0, backoffDelay(this.attempt, this.config.backoff));
+    return Math.max(this.advice.interval ?? 0, backoffDelay(this.machine.attempt, this.config.backoff));
   }
 
   private schedule(action: 'handshake' | 'connect', delayMs: number, reason: string): void {
-    const retry: RetryInfo = { attempt: this.attempt, delayMs, action, reason };
-    this.attempt++;
-    this.status.set(this.everConnected ? 'reconnecting' : 'connecting', this.transport?.name ?? this.pick()?.name, { retry });
+    const retry: RetryInfo = { attempt: this.machine.attempt, delayMs, action, reason };
+    this.dispatch('wait');
+    this.status.set(this.machine.everConnected ? 'reconnecting' : 'connecting', this.transport?.name ?? this.pick()?.name, { retry });
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       if (action === 'connect' && this.clientIdValue !== undefined) {
@@ -451,7 +461,7 @@ export class Session implements SessionSource {
   private stop(error: KuiperClientError): void {
     if (this.stopped) return;
     this.log.warn(error.message);
-    this.stopped = true;
+    this.dispatch('stop');
     clearTimeout(this.timer);
     this.closeTransport();
     this.pending.failAll(error);
