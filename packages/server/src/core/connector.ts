@@ -167,10 +167,10 @@ export class Connector {
 
   /** `hold` without a promise per held connect: the answer goes to `answer` (a WebSocket connection). */
   holdInto(connect: HeldConnect, signal: Departed | undefined, answer: AnswerSink, sink?: DeliverySink): void {
-    this.engine.deliveryMode(connect.clientId).then(
-      (mode) => this.start(connect, signal, answer, sink, mode),
-      (err: unknown) => answer.fail(err),
-    );
+    this.engine
+      .deliveryMode(connect.clientId)
+      .then((mode) => this.start(connect, signal, answer, sink, mode))
+      .catch((err: unknown) => answer.fail(err));
   }
 
   private start(connect: HeldConnect, signal: Departed | undefined, answer: AnswerSink, sink: DeliverySink | undefined, mode: DeliveryMode): void {
