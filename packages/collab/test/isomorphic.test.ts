@@ -1,0 +1,38 @@
+// [COLLAB-17] The core runs in browsers and Node: only the LevelDB store touches Node, and it is
+// reachable only through its own subpath, so the main entry never loads classic-level.
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const PKG = join(dirname(fileURLToPath(import.meta.url)), '..');
+const NODE_ONLY = new Set(['src/stores/level.ts']);
+const NODE_BUILTINS = /^(node:|fs$|path$|os$|crypto$|child_process$|net$|http$|buffer$|stream$|url$|classic-level$)/;
+const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+const sources = (readdirSync(join(PKG, 'src'), { recursive: true, encoding: 'utf8' }) as string[])
+  .filter((p) => p.endsWith('.ts'))
+  .map((p) => `src/${p}`);
+const importsOf = (file: string): string[] => [...readFileSync(join(PKG, file), 'utf8').matchAll(IMPORT)].map((m) => (m[1] ?? m[2])!);
+
+describe('isomorphic core', () => {
+  it('[COLLAB-17] no source outside the LevelDB store imports Node built-ins or classic-level', () => {
+    const offenders = sources.filter((f) => !NODE_ONLY.has(f)).flatMap((f) => importsOf(f).filter((s) => NODE_BUILTINS.test(s)).map((s) => `${f}: ${s}`));
+    expect(offenders).toEqual([]);
+    expect(importsOf('src/stores/level.ts')).toContain('classic-level'); // the check looks where it should
+  });
+
+  it('[COLLAB-17] the main entry does not reach the LevelDB store; the ./stores/level subpath does', () => {
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of importsOf(file)) if (spec.startsWith('.')) visit(relative(PKG, join(PKG, dirname(file), spec)).replace(/\.js$/, '.ts'));
+    };
+    visit('src/index.ts');
+    expect(seen.has('src/core/document-sync.ts')).toBe(true);
+    expect(seen.has('src/stores/level.ts')).toBe(false);
+    const exportsMap = JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8')).exports as Record<string, { source: string }>;
+    expect(exportsMap['./stores/level']?.source).toBe('./src/stores/level.ts');
+  });
+});

@@ -1,0 +1,99 @@
+// The document store contract (SPEC: COLLAB-15): one suite that every store passes, registered by
+// each store's test file with its own factory, as the server's engine contract is.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DocumentStore } from '../src/index.js';
+
+export interface StoreFactory {
+  /** A fresh, empty store. */
+  open(): Promise<DocumentStore>;
+  /** For persistent stores: the same data opened again after `store` is closed. */
+  reopen?(store: DocumentStore): Promise<DocumentStore>;
+}
+
+const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
+
+export function storeContract(label: string, factory: StoreFactory): void {
+  describe(`[COLLAB-15] document store contract: ${label}`, () => {
+    const opened: DocumentStore[] = [];
+    const open = async (): Promise<DocumentStore> => {
+      const store = await factory.open();
+      opened.push(store);
+      return store;
+    };
+
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((s) => s.close().catch(() => undefined)));
+    });
+
+    it('[COLLAB-15] an unknown room loads empty', async () => {
+      const store = await open();
+      expect(await store.load('nothing-here')).toEqual({ snapshot: undefined, snapshotSeq: 0, updates: [] });
+    });
+
+    it('[COLLAB-15] appends get increasing seqs and load returns them in order, per room', async () => {
+      const store = await open();
+      expect(await store.appendUpdate('a', bytes(1))).toBe(1);
+      expect(await store.appendUpdate('ab', bytes(9))).toBe(1); // a room whose name extends another's
+      expect(await store.appendUpdate('a', bytes(2, 2))).toBe(2);
+      const mine = bytes(3, 3, 3);
+      expect(await store.appendUpdate('a', mine)).toBe(3);
+      mine[0] = 99; // the store keeps what was appended, not the caller's buffer
+      const { updates, snapshot } = await store.load('a');
+      expect(snapshot).toBeUndefined();
+      expect(updates.map((u) => [u.seq, [...u.update]])).toEqual([[1, [1]], [2, [2, 2]], [3, [3, 3, 3]]]);
+      expect((await store.load('ab')).updates.map((u) => [...u.update])).toEqual([[9]]);
+    });
+
+    it('[COLLAB-15] concurrent appends to one room get distinct seqs and all are kept', async () => {
+      const store = await open();
+      const seqs = await Promise.all(Array.from({ length: 20 }, (_, i) => store.appendUpdate('r', bytes(i))));
+      expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect((await store.load('r')).updates).toHaveLength(20);
+    });
+
+    it('[COLLAB-15] a snapshot replaces the log entries it covers, seqs are never reused, and an older snapshot never wins', async () => {
+      const store = await open();
+      for (let i = 1; i <= 4; i++) await store.appendUpdate('r', bytes(i));
+      await store.writeSnapshot('r', bytes(7, 7), 3);
+      let loaded = await store.load('r');
+      expect([...(loaded.snapshot ?? [])]).toEqual([7, 7]);
+      expect(loaded.snapshotSeq).toBe(3);
+      expect(loaded.updates.map((u) => u.seq)).toEqual([4]);
+      expect(await store.appendUpdate('r', bytes(5))).toBe(5);
+      await store.writeSnapshot('r', bytes(8), 5);
+      expect(await store.appendUpdate('r', bytes(6))).toBe(6);
+      await store.writeSnapshot('r', bytes(1), 2); // late and stale
+      loaded = await store.load('r');
+      expect([...(loaded.snapshot ?? [])]).toEqual([8]);
+      expect(loaded.snapshotSeq).toBe(5);
+      expect(loaded.updates.map((u) => u.seq)).toEqual([6]);
+    });
+
+    it('[COLLAB-15] delete forgets one room only', async () => {
+      const store = await open();
+      await store.appendUpdate('gone', bytes(1));
+      await store.writeSnapshot('gone', bytes(2), 1);
+      await store.appendUpdate('kept', bytes(3));
+      await store.delete('gone');
+      expect(await store.load('gone')).toEqual({ snapshot: undefined, snapshotSeq: 0, updates: [] });
+      expect((await store.load('kept')).updates).toHaveLength(1);
+      expect(await store.appendUpdate('gone', bytes(4))).toBe(1);
+    });
+
+    if (factory.reopen) {
+      const reopen = factory.reopen;
+      it('[COLLAB-15] what was stored is there after a reopen, and seqs continue after it', async () => {
+        const store = await open();
+        await store.appendUpdate('r', bytes(1));
+        await store.appendUpdate('r', bytes(2));
+        await store.writeSnapshot('r', bytes(9), 2);
+        await store.close();
+        const again = await reopen(store);
+        opened.push(again);
+        const loaded = await again.load('r');
+        expect([[...(loaded.snapshot ?? [])], loaded.snapshotSeq, loaded.updates]).toEqual([[9], 2, []]);
+        expect(await again.appendUpdate('r', bytes(3))).toBe(3);
+      });
+    }
+  });
+}
