@@ -121,6 +121,30 @@ describe('[DELIV-1] the connector streams a session to its connection', () => {
     expect(first.delivered).toEqual([1]);
   });
 
+  it('a connect without a connection (a fall-back to long-polling) ends the session\'s flow', async () => {
+    // Fake timeouts only: the flow's look-again timer then runs when the test says so.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { clientId } = await session();
+      const socket = new FakeConnection(true);
+      socket.backedUp = true;
+      await connect(clientId, socket);
+      await publish(1);
+      await vi.waitFor(() => expect(socket.looked).toBeGreaterThanOrEqual(1));
+      const poll = { channel: '/meta/connect', clientId, connectionType: 'long-polling' };
+      expect((await h.send(poll)).map((m) => m.data ?? m.channel)).toEqual([1, '/meta/connect']);
+      // The socket drains, but it no longer delivers: what comes next waits for the next poll.
+      socket.backedUp = false;
+      await publish(2);
+      vi.advanceTimersByTime(1000);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(socket.frames).toEqual([]);
+      expect((await h.send(poll)).map((m) => m.data ?? m.channel)).toEqual([2, '/meta/connect']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('[STREAM-5] a connection that ends with the hold gets what is still queued before the final reply', async () => {
     const { clientId } = await session();
     const conn = new FakeConnection(false);

@@ -182,8 +182,10 @@ export class Connector {
     const older = this.held.get(clientId);
     if (older) this.finish(older, false);
     this.engine.connectOpened(clientId);
-    // [ACK-3] Ack sessions get deliveries only in connect replies, on every transport.
+    // [ACK-3] Ack sessions get deliveries only in connect replies, on every transport. A connect
+    // without a sink (the client fell back to long-polling) ends the session's flow here.
     const flow = sink && !mode.ack ? this.stream(clientId, sink) : undefined;
+    if (!flow) this.stopFlow(clientId);
     const hold = new Hold(this, connect, signal, mode, flow, answer);
     this.held.set(clientId, hold);
     signal?.addEventListener('abort', hold);
@@ -219,6 +221,11 @@ export class Connector {
   private endFlow(flow: Flow): void {
     flow.stop();
     if (this.flows.get(flow.clientId) === flow) this.flows.delete(flow.clientId);
+  }
+
+  private stopFlow(clientId: string): void {
+    const flow = this.flows.get(clientId);
+    if (flow) this.endFlow(flow);
   }
 
   /** The connection closed: its flows stop and the sessions' deliveries stay queued (WS-3, STREAM-7). */
