@@ -14,7 +14,11 @@ export type {
   OverflowPolicy,
   AckBatch,
   DeliveryMode,
+  LifecycleEvent,
+  VacateReason,
+  SubscribeResult,
 } from './core/engine.js';
+export type { ChannelOccupiedEvent, ChannelVacatedEvent, SessionRemovedEvent, LifecycleHook } from './core/lifecycle.js';
 // The wire types, channel grammar and error table are @kuiper/protocol's; re-exported as before.
 export { BayeuxError, bayeuxError, ERROR_CODES } from '@kuiper/protocol';
 export type { ErrorName } from '@kuiper/protocol';

@@ -13,8 +13,15 @@ import { Connector } from './core/connector.js';
 import { BayeuxCore, type ServiceHandler } from './core/core.js';
 import type { ChannelListener, Engine, EngineEvent, EngineEventType, EngineStats } from './core/engine.js';
 import { type Extension, ExtensionPipeline } from './core/extension.js';
+import {
+  type ChannelOccupiedEvent,
+  type ChannelVacatedEvent,
+  type LifecycleHook,
+  LifecycleHooks,
+  type SessionRemovedEvent,
+} from './core/lifecycle.js';
 import { createLogger } from './core/log.js';
-import { type Authorizer, Authorizers } from './core/security.js';
+import { type Authorizer, Authorizers, type SessionInfo } from './core/security.js';
 import { MemoryEngine } from './engines/memory.js';
 import { ackExtension } from './extensions/ack.js';
 import { rateLimitExtension } from './extensions/rate-limit.js';
@@ -44,6 +51,7 @@ export class KuiperServer {
   private readonly services = new Map<string, ServiceHandler>();
   private readonly extensions = new ExtensionPipeline();
   private readonly authorizers = new Authorizers();
+  private readonly lifecycle = new LifecycleHooks();
   private readonly listeners = new Map<EngineEventType, Set<(event: EngineEvent) => void>>();
   private readonly transports: readonly ConnectionType[];
   private closed = false;
@@ -65,6 +73,7 @@ export class KuiperServer {
       maxQueueBytes: limits.maxQueueBytes,
       overflow: limits.overflow,
       onEvent: (event) => this.emit(event),
+      onLifecycle: this.lifecycle.handle,
     });
     if (o.reclaimMemory) {
       const reclaimer = new HeapReclaimer({ liveSessions: () => this.engine.stats().clients });
@@ -80,6 +89,7 @@ export class KuiperServer {
       services: this.services,
       extensions: this.extensions,
       authorizers: this.authorizers,
+      lifecycle: this.lifecycle,
       limits: { maxSubscriptions: limits.maxSubscriptions, maxMessageBytes: limits.maxMessageBytes },
       ...(options.policy ? { policy: options.policy } : {}),
     });
@@ -193,6 +203,34 @@ export class KuiperServer {
   /** Marks a channel persistent: it is never swept, even with no subscribers. */
   setPersistent(channel: string, persistent = true): void {
     this.engine.setPersistent(channel, persistent);
+  }
+
+  /**
+   * [LIFE-1][LIFE-2] Runs `hook` when a channel matching `pattern` gets its first subscriber, on every
+   * node (`event.local` on the one where it subscribed). There, the subscribe is answered only once the
+   * hook resolved; if it throws, the subscribe fails with its BayeuxError (else `500:<channel>:server_error`)
+   * and is undone. Returns the function that removes it.
+   */
+  onChannelOccupied(pattern: string, hook: LifecycleHook<ChannelOccupiedEvent>): () => void {
+    if (!isValidChannelName(pattern)) throw bayeuxError('channel_invalid');
+    return this.lifecycle.onOccupied(pattern, hook);
+  }
+
+  /** [LIFE-3] Runs `hook` on every node when a matching channel's last subscriber goes (unsubscribe or session removal). */
+  onChannelVacated(pattern: string, hook: LifecycleHook<ChannelVacatedEvent>): () => void {
+    if (!isValidChannelName(pattern)) throw bayeuxError('channel_invalid');
+    return this.lifecycle.onVacated(pattern, hook);
+  }
+
+  /** [LIFE-4] Runs `hook` on every node when a session ends, with its reason and the data the policy attached. */
+  onSessionRemoved(hook: LifecycleHook<SessionRemovedEvent>): () => void {
+    return this.lifecycle.onRemoved(hook);
+  }
+
+  /** [LIFE-5] The sessions subscribed to exactly `channel`, with their data; the same on every node. */
+  subscribers(channel: string): Promise<SessionInfo[]> {
+    if (!isValidChannelName(channel)) throw bayeuxError('channel_invalid');
+    return this.engine.subscribers(channel);
   }
 
   on<K extends EngineEventType>(type: K, listener: Listener<K>): () => void {

@@ -62,9 +62,9 @@ export function engineContract(label: string, factory: EngineFactory): void {
     it('[SUB-1] subscriptions: counted, create channels with their parents, unknown session refused', async () => {
       const { engine, events } = await open();
       const id = await engine.createSession();
-      expect(await engine.subscribe(id, '/a/b/*')).toBe(true);
-      expect(await engine.subscribe(id, '/a/b/*')).toBe(true);
-      expect(await engine.subscribe(id, '/c')).toBe(true);
+      expect(await engine.subscribe(id, '/a/b/*')).toBe('added');
+      expect(await engine.subscribe(id, '/a/b/*')).toBe('present');
+      expect(await engine.subscribe(id, '/c')).toBe('added');
       expect(await engine.subscriptionCount(id)).toBe(2);
       expect(await engine.hasChannel('/a/b/*')).toBe(true);
       expect(await engine.hasChannel('/a/b')).toBe(true);

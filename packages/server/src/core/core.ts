@@ -21,6 +21,7 @@ import { checkMessage, encodedSize } from './codec.js';
 import type { Engine } from './engine.js';
 import { type ExtensionContext, ExtensionPipeline, isRejection } from './extension.js';
 import { Gate } from './gate.js';
+import { type LifecycleHooks, applySubscriptions, withSession } from './lifecycle.js';
 import type { Authorizers, SecurityPolicy, SessionInfo } from './security.js';
 import { createLogger } from './log.js';
 
@@ -38,6 +39,8 @@ export interface AdviceOptions {
 export interface ServiceContext {
   clientId: string;
   message: Message;
+  /** [LIFE-7] The caller's session as the security policy left it at handshake (not from the message). */
+  session: SessionInfo;
 }
 
 /** A `/service/**` handler: its return value (if not undefined) goes back to the sender only. */
@@ -58,6 +61,8 @@ export interface CoreOptions extends AdviceOptions {
   policy?: SecurityPolicy;
   authorizers?: Authorizers;
   limits?: Partial<CoreLimits>;
+  /** The room lifecycle hooks: a subscribe waits for its channel's hooks in flight (LIFE-2). */
+  lifecycle?: Pick<LifecycleHooks, 'settled'>;
 }
 
 export const DEFAULT_LIMITS: CoreLimits = { maxSubscriptions: 1000, maxMessageBytes: 256 * 1024 };
@@ -146,11 +151,15 @@ export class BayeuxCore {
     const handshake = raws.find((m) => m['channel'] === META.handshake);
     // [HS-5] Other messages batched with a handshake are ignored: they have no clientId yet.
     const batch = handshake ? [handshake] : raws;
-    const extCtx: ExtensionContext = { transport: ctx.transport, engine: this.engine };
+    const base: ExtensionContext = { transport: ctx.transport, engine: this.engine };
+    const sessions = new Map<string, Promise<SessionInfo | undefined>>();
     for (const raw of batch) {
       const replies: Message[] = [];
       let request: Message | undefined;
+      let extCtx = base;
       try {
+        // [LIFE-7] Extensions see the session the message names, looked up once per batch.
+        if (this.extensions.size > 0) extCtx = await withSession(this.engine, base, raw['clientId'], sessions);
         request = await this.one(raw, ctx, extCtx, replies, result);
       } catch (err) {
         const error = toBayeuxError(err);
@@ -239,7 +248,7 @@ export class BayeuxCore {
         result.replies.push(errorReply(msg, denied));
         return;
       }
-      return this.service(msg, result);
+      return this.service(msg, session, result);
     }
     return this.publish(msg, session, result);
   }
@@ -351,12 +360,8 @@ export class BayeuxCore {
     if (add && (await this.engine.subscriptionCount(clientId)) + list.length > this.limits.maxSubscriptions) {
       return fail(bayeuxError('subscriptions_exceeded', String(this.limits.maxSubscriptions)));
     }
-    for (const pattern of list) {
-      // [SUB-4] Subscribing to /service/** is acknowledged but records nothing: it is never broadcast.
-      if (channelKind(pattern) === 'service') continue;
-      if (add) await this.engine.subscribe(clientId, pattern);
-      else await this.engine.unsubscribe(clientId, pattern);
-    }
+    const failed = await applySubscriptions(this.engine, this.options.lifecycle, clientId, list, add);
+    if (failed) return fail(failed);
     const reply = replyTo(msg, true);
     reply.clientId = clientId;
     reply.subscription = wanted;
@@ -401,7 +406,7 @@ export class BayeuxCore {
     result.replies.push(replyTo(msg, true));
   }
 
-  private async service(msg: Message, result: ProcessResult): Promise<void> {
+  private async service(msg: Message, session: SessionInfo, result: ProcessResult): Promise<void> {
     const handler = this.findService(msg.channel);
     // [SVC-2] Nobody answers this service: say so now rather than leave a remote call to time out.
     if (!handler) {
@@ -409,7 +414,7 @@ export class BayeuxCore {
       return;
     }
     const reply = replyTo(msg, true);
-    const answer = await handler(msg.data, { clientId: msg.clientId as string, message: msg });
+    const answer = await handler(msg.data, { clientId: session.clientId, message: msg, session });
     // [SVC-1] The answer rides on the reply, to the sender only (cometd's remoteCall matches by id).
     if (answer !== undefined) reply.data = answer;
     result.replies.push(reply);

@@ -5,6 +5,10 @@
  * same interface so several processes can share one set of sessions.
  */
 import type { Message } from '@kuiper/protocol';
+import { createLogger } from './log.js';
+import type { SessionInfo } from './security.js';
+
+const log = createLogger('engine');
 
 export type RemovalReason = 'disconnect' | 'pruned' | 'server' | 'overflow' | 'policy';
 
@@ -22,6 +26,23 @@ export type EngineEvent =
 
 export type EngineEventType = EngineEvent['type'];
 
+/** Why a channel lost its last subscriber: an unsubscribe (or an undone subscribe), or its session went. */
+export type VacateReason = 'unsubscribe' | RemovalReason;
+
+/**
+ * Cluster-wide lifecycle (SPEC: LIFE-*). Unlike `EngineEvent`s, which a node emits for changes it
+ * made, every node is told of these, wherever the change happened (`local` is true on that node).
+ * `channel` is a subscription as made (a wildcard subscription is its own channel: it never occupies
+ * the channels it matches); `data` is what the security policy attached to the session.
+ */
+export type LifecycleEvent =
+  | { type: 'occupied'; channel: string; clientId: string; data: unknown; local: boolean }
+  | { type: 'vacated'; channel: string; clientId: string; data: unknown; reason: VacateReason; local: boolean }
+  | { type: 'removed'; clientId: string; data: unknown; reason: RemovalReason; local: boolean };
+
+/** What `subscribe` did: false (no such session), `added`, or `present` (it was subscribed already). */
+export type SubscribeResult = false | 'added' | 'present';
+
 export interface EngineOptions {
   /** A session with no /meta/connect for this long after its last connect reply is pruned. */
   maxInterval: number;
@@ -35,6 +56,13 @@ export interface EngineOptions {
   maxQueueBytes: number;
   overflow: OverflowPolicy;
   onEvent: (event: EngineEvent) => void;
+  /**
+   * [LIFE-1..4] Told of every lifecycle event once, on every node. Events a node's own operation
+   * caused (`local`) are awaited, in order, before that operation resolves: `subscribe` rejects
+   * (after undoing the subscription) when an `occupied` handler rejects; other rejections are the
+   * handler's to report. Remote events are handed over as their notification arrives.
+   */
+  onLifecycle?: (event: LifecycleEvent) => Promise<void> | void;
 }
 
 /** One acknowledged batch: what a connect reply carried, kept until the client acknowledges it. */
@@ -70,12 +98,26 @@ export interface Engine {
   createSession(data?: unknown): Promise<string>;
   hasSession(clientId: string): Promise<boolean>;
   sessionData(clientId: string): Promise<unknown>;
+  /**
+   * The session and its data, or undefined if unknown. The data never changes during a session's
+   * life, so a shared engine may answer from a per-node cache (dropped when the session is removed):
+   * a caller that must know the session still exists asks `hasSession` too.
+   */
+  session(clientId: string): Promise<SessionInfo | undefined>;
+  /**
+   * [LIFE-5] The sessions subscribed to exactly `channel` (a wildcard subscriber of `/rooms/**` is
+   * not one of `/rooms/a`'s), with their data; the same answer on every node.
+   */
+  subscribers(channel: string): Promise<SessionInfo[]>;
   hasChannel(channel: string): Promise<boolean>;
   subscriptionCount(clientId: string): Promise<number>;
   /** Removes a session, its subscriptions and queue. Returns false when it was not there. */
   destroySession(clientId: string, reason: RemovalReason): Promise<boolean>;
-  /** Returns false when the session is unknown. */
-  subscribe(clientId: string, pattern: string): Promise<boolean>;
+  /**
+   * False when the session is unknown. The first subscriber of a channel (decided atomically, once in
+   * the cluster) makes an `occupied` event, awaited before this resolves (LIFE-2).
+   */
+  subscribe(clientId: string, pattern: string): Promise<SubscribeResult>;
   unsubscribe(clientId: string, pattern: string): Promise<boolean>;
   /** Routes a delivery copy to every matching session once, and to server-side listeners. */
   publish(message: Message): Promise<number>;
@@ -118,4 +160,37 @@ export interface Engine {
    */
   ready?(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * [LIFE-2] Hands the events one operation caused on this node to the handler, one after another:
+ * an `occupied` handler's rejection is thrown (the caller undoes the subscribe); a rejection for
+ * the others is logged (a session that went, or a channel left, cannot be undone).
+ */
+export async function settleLifecycle(options: EngineOptions | undefined, events: readonly LifecycleEvent[]): Promise<void> {
+  const handler = options?.onLifecycle;
+  if (!handler) return;
+  for (const event of events) {
+    try {
+      await handler(event);
+    } catch (err) {
+      if (event.type === 'occupied') throw err;
+      log.warn(`${event.type} handler failed`, err);
+    }
+  }
+}
+
+/** [LIFE-2] A new subscription's events; when an occupied handler throws, `undo` runs and the error goes on. */
+export async function settleSubscribe(
+  options: EngineOptions | undefined,
+  events: readonly LifecycleEvent[],
+  undo: () => Promise<unknown>,
+): Promise<'added'> {
+  try {
+    await settleLifecycle(options, events);
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+  return 'added';
 }

@@ -7,11 +7,20 @@
  */
 import { type BayeuxError, type ErrorName, bayeuxError, type Advice, type Message } from '@kuiper/protocol';
 import type { Engine } from './engine.js';
+import type { SessionInfo } from './security.js';
 
 export interface ExtensionContext {
   /** The transport the message came on (`websocket`, `long-polling`, ...). */
   readonly transport: string;
   readonly engine: Engine;
+  /**
+   * [LIFE-7] The session the message names: its clientId and what the security policy attached at
+   * handshake, from the engine (never from the message, so a client cannot forge it). Undefined for a
+   * handshake, a message naming no session or an unknown one, and on a held connect's final reply.
+   * Extensions run before the core's session check (SESS-1): on a shared engine it may name a session
+   * removed a moment ago on another node, which the core then answers with 402.
+   */
+  readonly session?: SessionInfo | undefined;
 }
 
 /** Stops a message: the reply carries `error` (and `advice`, when given). */

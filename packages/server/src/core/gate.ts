@@ -28,10 +28,9 @@ export class Gate {
    */
   async session(msg: Message): Promise<SessionInfo | BayeuxError> {
     if (msg.clientId === undefined) return bayeuxError('client_id_missing');
-    // Both asked at once: one round trip with a shared engine.
-    const [exists, data] = await Promise.all([this.engine.hasSession(msg.clientId), this.engine.sessionData(msg.clientId)]);
-    if (!exists) return bayeuxError('session_unknown');
-    const session: SessionInfo = { clientId: msg.clientId, data };
+    // Both asked at once: one round trip with a shared engine, whose data comes from its cache.
+    const [exists, session] = await Promise.all([this.engine.hasSession(msg.clientId), this.engine.session(msg.clientId)]);
+    if (!exists || !session) return bayeuxError('session_unknown');
     const check = this.policy?.checkSession;
     if (check) {
       const reason = denial(await check.call(this.policy, session, msg));

@@ -13,9 +13,12 @@ import type {
   EngineEvent,
   EngineOptions,
   EngineStats,
+  LifecycleEvent,
   RemovalReason,
+  SubscribeResult,
 } from '../core/engine.js';
-import { STREAMED } from '../core/engine.js';
+import { STREAMED, settleLifecycle, settleSubscribe } from '../core/engine.js';
+import type { SessionInfo } from '../core/security.js';
 
 interface SessionState {
   readonly id: string;
@@ -88,6 +91,20 @@ export class MemoryEngine implements Engine {
     return this.sessions.get(clientId)?.data;
   }
 
+  async session(clientId: string): Promise<SessionInfo | undefined> {
+    const session = this.sessions.get(clientId);
+    return session ? { clientId, data: session.data } : undefined;
+  }
+
+  async subscribers(channel: string): Promise<SessionInfo[]> {
+    const out: SessionInfo[] = [];
+    for (const id of this.channels.get(channel)?.subscribers ?? []) {
+      const session = this.sessions.get(id);
+      if (session) out.push({ clientId: id, data: session.data });
+    }
+    return out;
+  }
+
   async hasChannel(channel: string): Promise<boolean> {
     return this.channels.has(channel);
   }
@@ -97,13 +114,28 @@ export class MemoryEngine implements Engine {
   }
 
   async destroySession(clientId: string, reason: RemovalReason): Promise<boolean> {
-    return this.remove(clientId, reason);
+    const life = this.remove(clientId, reason);
+    if (!life) return false;
+    await settleLifecycle(this.options, life);
+    return true;
   }
 
-  private remove(clientId: string, reason: RemovalReason): boolean {
+  /** For removals no request waits on (overflow, pruning): their hooks run, failures are logged. */
+  private background(life: LifecycleEvent[] | undefined): void {
+    if (life) void settleLifecycle(this.options, life);
+  }
+
+  /** Removes a session; returns its lifecycle events (LIFE-3, LIFE-4), or undefined if it was not there. */
+  private remove(clientId: string, reason: RemovalReason): LifecycleEvent[] | undefined {
     const session = this.sessions.get(clientId);
-    if (!session) return false;
-    for (const pattern of session.subscriptions) this.dropSubscriber(pattern, clientId);
+    if (!session) return undefined;
+    const { data } = session;
+    const life: LifecycleEvent[] = [{ type: 'removed', clientId, data, reason, local: true }];
+    for (const pattern of session.subscriptions) {
+      if (this.dropSubscriber(pattern, clientId)) {
+        life.push({ type: 'vacated', channel: pattern, clientId, data, reason, local: true });
+      }
+    }
     session.subscriptions.clear();
     session.queue = [];
     session.queueBytes = 0;
@@ -114,7 +146,7 @@ export class MemoryEngine implements Engine {
     const watcher = session.watcher;
     session.watcher = undefined;
     watcher?.();
-    return true;
+    return life;
   }
 
   private channel(name: string): ChannelState {
@@ -130,31 +162,37 @@ export class MemoryEngine implements Engine {
     return state;
   }
 
-  private dropSubscriber(pattern: string, clientId: string): void {
+  /** Drops one subscriber; true when it was the channel's last (the channel is vacated). */
+  private dropSubscriber(pattern: string, clientId: string): boolean {
     const state = this.channels.get(pattern);
-    if (state?.subscribers.delete(clientId)) {
-      this.totalSubscriptions--;
-      this.emit({ type: 'subscription:removed', clientId, channel: pattern });
-    }
+    if (!state?.subscribers.delete(clientId)) return false;
+    this.totalSubscriptions--;
+    this.emit({ type: 'subscription:removed', clientId, channel: pattern });
+    return state.subscribers.size === 0;
   }
 
-  async subscribe(clientId: string, pattern: string): Promise<boolean> {
+  async subscribe(clientId: string, pattern: string): Promise<SubscribeResult> {
     const session = this.sessions.get(clientId);
     if (!session) return false;
     const state = this.channel(pattern);
-    if (!state.subscribers.has(clientId)) {
-      state.subscribers.add(clientId);
-      session.subscriptions.add(pattern);
-      this.totalSubscriptions++;
-      this.emit({ type: 'subscription:added', clientId, channel: pattern });
-    }
-    return true;
+    if (state.subscribers.has(clientId)) return 'present';
+    state.subscribers.add(clientId);
+    session.subscriptions.add(pattern);
+    this.totalSubscriptions++;
+    this.emit({ type: 'subscription:added', clientId, channel: pattern });
+    if (state.subscribers.size > 1) return 'added';
+    // [LIFE-1][LIFE-2] The first subscriber; if the hooks fail, the subscription is undone (the channel vacated again).
+    const occupied: LifecycleEvent = { type: 'occupied', channel: pattern, clientId, data: session.data, local: true };
+    return settleSubscribe(this.options, [occupied], () => this.unsubscribe(clientId, pattern));
   }
 
   async unsubscribe(clientId: string, pattern: string): Promise<boolean> {
     const session = this.sessions.get(clientId);
     if (!session) return false;
-    if (session.subscriptions.delete(pattern)) this.dropSubscriber(pattern, clientId);
+    if (session.subscriptions.delete(pattern) && this.dropSubscriber(pattern, clientId)) {
+      const { data } = session;
+      await settleLifecycle(this.options, [{ type: 'vacated', channel: pattern, clientId, data, reason: 'unsubscribe', local: true }]);
+    }
     return true;
   }
 
@@ -203,7 +241,7 @@ export class MemoryEngine implements Engine {
       // [LIMIT-6] A slow consumer: its memory is bounded, by policy, and the server says so.
       if (opts.overflow === 'disconnect') {
         this.emit({ type: 'session:overflow', clientId: session.id, dropped: session.queue.length + 1, policy: 'disconnect' });
-        this.remove(session.id, 'overflow');
+        this.background(this.remove(session.id, 'overflow'));
         return;
       }
       // A message larger than the whole bound is the one dropped; the queue is left alone.
@@ -333,7 +371,7 @@ export class MemoryEngine implements Engine {
     if (!opts) return;
     const limit = opts.maxInterval + opts.interval;
     for (const session of [...this.sessions.values()]) {
-      if (session.connects === 0 && now - session.lastSeen > limit) this.remove(session.id, 'pruned');
+      if (session.connects === 0 && now - session.lastSeen > limit) this.background(this.remove(session.id, 'pruned'));
     }
     this.sweepChannels();
   }
@@ -366,7 +404,8 @@ export class MemoryEngine implements Engine {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    for (const id of [...this.sessions.keys()]) this.remove(id, 'server');
+    // The sessions really end here: their hooks (saving a room's document, say) run before close resolves.
+    for (const id of [...this.sessions.keys()]) await settleLifecycle(this.options, this.remove(id, 'server') ?? []);
     this.channels.clear();
   }
 }

@@ -28,7 +28,7 @@ const policy = {
 };
 
 async function handshake(url: string, token: string): Promise<string> {
-  const hs = { ...handshakeMessage(), ext: { token } };
+  const hs = { ...handshakeMessage(), ext: { token }, id: msgId() };
   const reply = replyTo(await bayeux(url, [hs]), hs.id);
   if (typeof reply.clientId !== 'string') throw new Error(`handshake failed: ${JSON.stringify(reply)}`);
   await bayeux(url, [immediateConnect(reply.clientId)]);

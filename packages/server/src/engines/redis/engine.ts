@@ -20,11 +20,25 @@ import type {
   EngineStats,
   OverflowPolicy,
   RemovalReason,
+  SubscribeResult,
 } from '../../core/engine.js';
-import { STREAMED } from '../../core/engine.js';
+import { STREAMED, settleLifecycle, settleSubscribe } from '../../core/engine.js';
+import type { SessionInfo } from '../../core/security.js';
 import { createLogger } from '../../core/log.js';
 import { newClientId } from '../memory.js';
-import { type Reply, StoredMessages, channelsAdded, list, overflows, removals, strings } from './replies.js';
+import {
+  type Reply,
+  StoredMessages,
+  channelsAdded,
+  lifecycleEvents,
+  list,
+  overflows,
+  removals,
+  storedData,
+  strings,
+  subscriberList,
+} from './replies.js';
+import { SessionCache } from './session-cache.js';
 import * as S from './scripts.js';
 import { TakeCoalescer } from './takes.js';
 import { WakeBus } from './wake.js';
@@ -61,6 +75,7 @@ export class RedisEngine implements Engine {
   /** Held connects on this node per session: their leases are renewed every tick (SESS-3). */
   private readonly held = new Map<string, number>();
   private readonly ackCache = new Map<string, boolean>();
+  private readonly sessions = new SessionCache();
   private readonly stored = new StoredMessages();
   private readonly takes = new TakeCoalescer((ids) => this.run(S.TAKE, ids));
   private snapshot: EngineStats = { clients: 0, channels: 0, subscriptions: 0 };
@@ -76,6 +91,8 @@ export class RedisEngine implements Engine {
     for (const conn of [this.cmd, this.sub]) conn.on('error', (err: Error) => log.warn(`redis: ${err.message}`));
     this.bus = new WakeBus(this.nodeId, (id) => this.forget(id), (id) => this.letGo(id));
     this.sub.on('message', (_channel: string, text: string) => this.bus.handle(text));
+    // [LIFE-1] Other nodes' lifecycle events: this node's hooks run for them too (nobody waits here).
+    this.bus.onLifecycle = (json) => this.background(json, false);
     // Wake-ups sent while the subscriber was away are lost: look at every watched queue again.
     let first = true;
     this.sub.on('ready', () => {
@@ -142,6 +159,14 @@ export class RedisEngine implements Engine {
 
   private forget(clientId: string): void {
     this.ackCache.delete(clientId);
+    this.sessions.forget(clientId);
+  }
+
+  /** Lifecycle events nobody waits for (remote ones, pruning, overflow): failures are logged. */
+  private background(json: Reply, local: boolean): void {
+    const events = lifecycleEvents(json, local);
+    if (events.length === 0) return;
+    settleLifecycle(this.options, events).catch((err: unknown) => log.warn('lifecycle handler failed', err));
   }
 
   /**
@@ -189,8 +214,21 @@ export class RedisEngine implements Engine {
   }
 
   async sessionData(clientId: string): Promise<unknown> {
-    const json = await this.cmd.hget(`${this.prefix}s:${clientId}`, 'd');
-    return json === null ? undefined : (JSON.parse(json) as unknown);
+    return (await this.session(clientId))?.data;
+  }
+
+  async session(clientId: string): Promise<SessionInfo | undefined> {
+    const known = this.sessions.get(clientId);
+    if (known) return known;
+    const [exists, json] = await Promise.all([
+      this.cmd.zscore(`${this.prefix}sessions`, clientId),
+      this.cmd.hget(`${this.prefix}s:${clientId}`, 'd'),
+    ]);
+    return exists === null ? undefined : this.sessions.remember({ clientId, data: storedData(json ?? '') });
+  }
+
+  async subscribers(channel: string): Promise<SessionInfo[]> {
+    return subscriberList(await this.run(S.SUBSCRIBERS, [channel]));
   }
 
   async hasChannel(channel: string): Promise<boolean> {
@@ -202,25 +240,31 @@ export class RedisEngine implements Engine {
   }
 
   async destroySession(clientId: string, reason: RemovalReason): Promise<boolean> {
-    const r = await this.run(S.DESTROY, [this.nodeId, clientId]);
+    const r = await this.run(S.DESTROY, [this.nodeId, clientId, reason]);
     if (r === null) return false;
-    this.emitRemoved([[clientId, ...strings(r)]], reason);
+    const [patterns, life] = list(r);
+    this.emitRemoved([[clientId, ...strings(patterns)]], reason);
+    await settleLifecycle(this.options, lifecycleEvents(life, true));
     return true;
   }
 
-  async subscribe(clientId: string, pattern: string): Promise<boolean> {
-    const r = await this.run(S.SUBSCRIBE, [clientId, pattern]);
+  async subscribe(clientId: string, pattern: string): Promise<SubscribeResult> {
+    const r = await this.run(S.SUBSCRIBE, [clientId, pattern, this.nodeId]);
     if (r === null) return false;
-    const [fresh, added] = list(r);
+    const [fresh, added, life] = list(r);
     this.emitAll(channelsAdded(added));
-    if (Number(fresh) === 1) this.emit({ type: 'subscription:added', clientId, channel: pattern });
-    return true;
+    if (Number(fresh) !== 1) return 'present';
+    this.emit({ type: 'subscription:added', clientId, channel: pattern });
+    // [LIFE-2] If the hooks fail, the subscription is undone (and the channel vacated again).
+    return settleSubscribe(this.options, lifecycleEvents(life, true), () => this.unsubscribe(clientId, pattern));
   }
 
   async unsubscribe(clientId: string, pattern: string): Promise<boolean> {
-    const r = Number(await this.run(S.UNSUBSCRIBE, [clientId, pattern]));
-    if (r === -1) return false;
-    if (r === 1) this.emit({ type: 'subscription:removed', clientId, channel: pattern });
+    const r = await this.run(S.UNSUBSCRIBE, [clientId, pattern, this.nodeId]);
+    if (!Array.isArray(r)) return false;
+    const [gone, life] = r as Reply[];
+    if (Number(gone) === 1) this.emit({ type: 'subscription:removed', clientId, channel: pattern });
+    await settleLifecycle(this.options, lifecycleEvents(life, true));
     return true;
   }
 
@@ -239,19 +283,21 @@ export class RedisEngine implements Engine {
       ...this.bounds(),
       ...patterns,
     ]);
-    const [count, added, over, removed] = list(r);
+    const [count, added, over, removed, life] = list(r);
     this.emitAll(channelsAdded(added));
     this.emitAll(overflows(over));
     this.emitRemoved(removed, 'overflow');
+    this.background(life, true);
     return Number(count);
   }
 
   async deliver(clientId: string, messages: Message[]): Promise<boolean> {
     const r = await this.run(S.DELIVER, [this.nodeId, clientId, ...this.bounds(), ...messages.map(encodeMessage)]);
     if (r === null) return false;
-    const [over, removed] = list(r);
+    const [over, removed, life] = list(r);
     this.emitAll(overflows(over));
     this.emitRemoved(removed, 'overflow');
+    this.background(life, true);
     return true;
   }
 
@@ -370,8 +416,9 @@ export class RedisEngine implements Engine {
   async sweep(pruneAfter: number, lockMs: number): Promise<void> {
     const r = await this.run(S.SWEEP, [this.nodeId, pruneAfter, lockMs, PRUNE_BATCH]);
     if (r === null) return;
-    const [pruned, swept] = list(r);
+    const [pruned, swept, life] = list(r);
     this.emitRemoved(pruned, 'pruned');
+    this.background(life, true);
     for (const channel of strings(swept)) this.emit({ type: 'channel:removed', channel });
   }
 

@@ -4,7 +4,8 @@
  */
 import type { Message } from '@kuiper/protocol';
 import { decodeStored } from '../../core/codec.js';
-import type { EngineEvent, OverflowPolicy, RemovalReason } from '../../core/engine.js';
+import type { SessionInfo } from '../../core/security.js';
+import type { EngineEvent, LifecycleEvent, OverflowPolicy, RemovalReason, VacateReason } from '../../core/engine.js';
 
 export type Reply = unknown;
 export const list = (r: Reply): Reply[] => (Array.isArray(r) ? r : []);
@@ -26,6 +27,47 @@ export function removals(r: Reply, reason: RemovalReason): { ids: string[]; even
     events.push({ type: 'session:removed', clientId: id, reason });
   }
   return { ids, events };
+}
+
+/** Stored session data: JSON, or '' for none (REDIS-6). */
+export function storedData(json: string): unknown {
+  if (json === '') return undefined;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * [LIFE-1] The lifecycle entries a script returned or published (JSON, see scripts.ts; '' for
+ * none) as events; `local` on the node whose script made them.
+ */
+export function lifecycleEvents(json: Reply, local: boolean): LifecycleEvent[] {
+  if (typeof json !== 'string' || json === '') return [];
+  let entries: unknown;
+  try {
+    entries = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  const events: LifecycleEvent[] = [];
+  for (const entry of list(entries)) {
+    const [kind, a = '', b = '', c = '', d = ''] = strings(entry);
+    if (kind === 'o') events.push({ type: 'occupied', channel: a, clientId: b, data: storedData(c), local });
+    else if (kind === 'v') {
+      events.push({ type: 'vacated', channel: a, clientId: b, data: storedData(c), reason: d as VacateReason, local });
+    } else if (kind === 'r') events.push({ type: 'removed', clientId: a, data: storedData(b), reason: c as RemovalReason, local });
+  }
+  return events;
+}
+
+/** [LIFE-5] The SUBSCRIBERS script's flat `id, data, id, data...` as sessions. */
+export function subscriberList(r: Reply): SessionInfo[] {
+  const flat = strings(r);
+  const out: SessionInfo[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ clientId: flat[i] as string, data: storedData(flat[i + 1] as string) });
+  return out;
 }
 
 /** Overflow entries, each `{id, dropped, policy}`. */

@@ -18,9 +18,16 @@
  *   P listened       ZSET pattern → lease expiry (ms): some node has a server-side listener
  *   P nsubs          STRING the number of subscriptions (stats)
  *   P lock:sweep     STRING the node sweeping this period (SET NX PX)
- *   P wake           pub/sub channel: "origin\nwake\nremoved\nmoved\nmessage": space-separated ids
+ *   P wake           pub/sub channel: "origin\nwake\nremoved\nmoved\nlife\nmessage": space-separated ids
  *                    whose queue became non-empty / that were removed / whose watcher moved to the
- *                    origin node; the message only when some node listens to a matching pattern
+ *                    origin node; lifecycle events (LIFE-*, JSON, or ''); the message only when some
+ *                    node listens to a matching pattern
+ *
+ * Lifecycle entries (the `life` field, and returned to the node that ran the script), each an array
+ * of strings, data being the session's stored JSON ('' for none):
+ *   {'o', channel, id, data}           the channel's first subscriber (SCARD went 0 → 1)
+ *   {'v', channel, id, data, reason}   its last subscriber went (unsubscribe or the session's removal)
+ *   {'r', id, data, reason}            a session was removed
  */
 import { createHash } from 'node:crypto';
 
@@ -43,11 +50,26 @@ local function addChannel(name, added)
     name = parent(name)
   end
 end
+local function sessionData(id)
+  return redis.call('HGET', P .. 's:' .. id, 'd') or ''
+end
+local function lifeJson(life)
+  if #life == 0 then return '' end
+  return cjson.encode(life)
+end
 -- Removes a session with its subscriptions, queue and batches; returns its patterns, or false.
-local function removeSession(id)
+-- [LIFE-3][LIFE-4] Appends its removal to \`life\`, then each channel it was the last subscriber of.
+local function removeSession(id, reason, life)
   if not redis.call('ZSCORE', P .. 'sessions', id) then return false end
+  local data = sessionData(id)
+  life[#life + 1] = { 'r', id, data, reason }
   local subs = redis.call('SMEMBERS', P .. 'subs:' .. id)
-  for _, p in ipairs(subs) do redis.call('SREM', P .. 'chan:' .. p, id) end
+  for _, p in ipairs(subs) do
+    local chan = P .. 'chan:' .. p
+    if redis.call('SREM', chan, id) == 1 and redis.call('SCARD', chan) == 0 then
+      life[#life + 1] = { 'v', p, id, data, reason }
+    end
+  end
   if #subs > 0 then redis.call('DECRBY', P .. 'nsubs', #subs) end
   redis.call('ZREM', P .. 'sessions', id)
   redis.call('DEL', P .. 's:' .. id, P .. 'subs:' .. id, P .. 'q:' .. id, P .. 'ua:' .. id)
@@ -59,14 +81,14 @@ local function pushAll(key, items)
   end
 end
 -- One notification for the whole operation, never one per recipient.
-local function notify(node, wake, removed, moved, msg)
-  if #wake == 0 and #removed == 0 and #moved == 0 and msg == '' then return end
+local function notify(node, wake, removed, moved, msg, life)
+  if #wake == 0 and #removed == 0 and #moved == 0 and msg == '' and life == '' then return end
   redis.call('PUBLISH', P .. 'wake', node .. '\\n' .. table.concat(wake, ' ') .. '\\n' ..
-    table.concat(removed, ' ') .. '\\n' .. table.concat(moved, ' ') .. '\\n' .. msg)
+    table.concat(removed, ' ') .. '\\n' .. table.concat(moved, ' ') .. '\\n' .. life .. '\\n' .. msg)
 end
 local function newState(maxQ, maxB, policy)
   return { maxQ = tonumber(maxQ), maxB = tonumber(maxB), policy = policy,
-    wake = {}, over = {}, removed = {}, removedIds = {} }
+    wake = {}, over = {}, removed = {}, removedIds = {}, life = {} }
 end
 -- [LIMIT-6] Queues one delivery within the bounds; the same rules as the memory engine.
 local function enqueue(id, msg, st)
@@ -77,7 +99,7 @@ local function enqueue(id, msg, st)
   local bytes = tonumber(redis.call('HGET', s, 'b') or '0')
   if len >= st.maxQ or bytes + size > st.maxB then
     if st.policy == 'disconnect' then
-      local subs = removeSession(id)
+      local subs = removeSession(id, 'overflow', st.life)
       if subs then
         st.over[#st.over + 1] = { id, len + 1, 'disconnect' }
         st.removedIds[#st.removedIds + 1] = id
@@ -125,44 +147,71 @@ if ARGV[3] ~= '' then redis.call('HSET', P .. 's:' .. ARGV[2], 'd', ARGV[3]) end
 return 1
 `);
 
-/** ARGV: P, node, id. Returns the session's patterns, or nil when it was not there. */
+/** ARGV: P, node, id, reason. Returns nil when the session was not there, else {patterns, life}. */
 export const DESTROY = script('destroy', `
-local subs = removeSession(ARGV[3])
+local life = {}
+local subs = removeSession(ARGV[3], ARGV[4], life)
 if not subs then return false end
-notify(ARGV[2], {}, { ARGV[3] }, {}, '')
-return subs
+local lj = lifeJson(life)
+notify(ARGV[2], {}, { ARGV[3] }, {}, '', lj)
+return { subs, lj }
 `);
 
-/** ARGV: P, id, pattern. Returns nil (no session) or {1|0 newly subscribed, channels added}. */
+/**
+ * ARGV: P, id, pattern, node. Returns nil (no session) or {1|0 newly subscribed, channels added,
+ * life}. [LIFE-1] The set's size decides "first" inside the script: one node in the cluster sees it.
+ */
 export const SUBSCRIBE = script('subscribe', `
 local id, pattern = ARGV[2], ARGV[3]
 if not redis.call('ZSCORE', P .. 'sessions', id) then return false end
 local added = {}
 addChannel(pattern, added)
 local fresh = redis.call('SADD', P .. 'subs:' .. id, pattern)
+local life = ''
 if fresh == 1 then
-  redis.call('SADD', P .. 'chan:' .. pattern, id)
+  local chan = P .. 'chan:' .. pattern
+  redis.call('SADD', chan, id)
   redis.call('INCR', P .. 'nsubs')
+  if redis.call('SCARD', chan) == 1 then
+    life = lifeJson({ { 'o', pattern, id, sessionData(id) } })
+    notify(ARGV[4], {}, {}, {}, '', life)
+  end
 end
-return { fresh, added }
+return { fresh, added, life }
 `);
 
-/** ARGV: P, id, pattern. Returns -1 (no session), 1 (removed) or 0 (was not subscribed). */
+/** ARGV: P, id, pattern, node. Returns -1 (no session) or {1 removed | 0 was not subscribed, life}. */
 export const UNSUBSCRIBE = script('unsubscribe', `
 local id, pattern = ARGV[2], ARGV[3]
 if not redis.call('ZSCORE', P .. 'sessions', id) then return -1 end
 local gone = redis.call('SREM', P .. 'subs:' .. id, pattern)
+local life = ''
 if gone == 1 then
-  redis.call('SREM', P .. 'chan:' .. pattern, id)
+  local chan = P .. 'chan:' .. pattern
+  redis.call('SREM', chan, id)
   redis.call('DECR', P .. 'nsubs')
+  if redis.call('SCARD', chan) == 0 then
+    life = lifeJson({ { 'v', pattern, id, sessionData(id), 'unsubscribe' } })
+    notify(ARGV[4], {}, {}, {}, '', life)
+  end
 end
-return gone
+return { gone, life }
+`);
+
+/** ARGV: P, channel. [LIFE-5] The channel's subscribers, flat: id, data ('' for none), id, data... */
+export const SUBSCRIBERS = script('subscribers', `
+local out = {}
+for _, id in ipairs(redis.call('SMEMBERS', P .. 'chan:' .. ARGV[2])) do
+  out[#out + 1] = id
+  out[#out + 1] = sessionData(id)
+end
+return out
 `);
 
 /**
  * ARGV: P, node, channel, message JSON, maxQueue, maxQueueBytes, overflow, patterns...
  * Matching patterns → SUNION of their subscriber sets → RPUSH to each queue → one PUBLISH.
- * Returns {recipients, channels added, overflow events, removed sessions ({id, patterns...})}.
+ * Returns {recipients, channels added, overflow events, removed sessions ({id, patterns...}), life}.
  */
 export const PUBLISH = script('publish', `
 local st = newState(ARGV[5], ARGV[6], ARGV[7])
@@ -180,11 +229,12 @@ for i = 8, #ARGV do
 end
 local targets = redis.call('SUNION', unpack(keys))
 for _, id in ipairs(targets) do enqueue(id, ARGV[4], st) end
-notify(ARGV[2], st.wake, st.removedIds, {}, listened and ARGV[4] or '')
-return { #targets, added, st.over, st.removed }
+local lj = lifeJson(st.life)
+notify(ARGV[2], st.wake, st.removedIds, {}, listened and ARGV[4] or '', lj)
+return { #targets, added, st.over, st.removed, lj }
 `);
 
-/** ARGV: P, node, id, maxQueue, maxQueueBytes, overflow, messages... Returns nil or {over, removed}. */
+/** ARGV: P, node, id, maxQueue, maxQueueBytes, overflow, messages... Returns nil or {over, removed, life}. */
 export const DELIVER = script('deliver', `
 if not redis.call('ZSCORE', P .. 'sessions', ARGV[3]) then return false end
 local st = newState(ARGV[4], ARGV[5], ARGV[6])
@@ -192,8 +242,9 @@ for i = 7, #ARGV do
   if not redis.call('ZSCORE', P .. 'sessions', ARGV[3]) then break end
   enqueue(ARGV[3], ARGV[i], st)
 end
-notify(ARGV[2], st.wake, st.removedIds, {}, '')
-return { st.over, st.removed }
+local lj = lifeJson(st.life)
+notify(ARGV[2], st.wake, st.removedIds, {}, '', lj)
+return { st.over, st.removed, lj }
 `);
 
 /**
@@ -283,7 +334,7 @@ if ARGV[4] == '1' then
   local before = redis.call('HGET', s, 'w')
   if before ~= ARGV[2] then
     redis.call('HSET', s, 'w', ARGV[2])
-    if before then notify(ARGV[2], {}, {}, { id }, '') end
+    if before then notify(ARGV[2], {}, {}, { id }, '', '') end
   end
 end
 return redis.call('LLEN', P .. 'q:' .. id)
@@ -322,22 +373,23 @@ return added
 /**
  * ARGV: P, node, prune after ms, lock ms, most sessions per run. [REDIS-4] One node per period
  * (the lock), and atomic anyway: a session is pruned exactly once cluster-wide. Returns nil (another
- * node has the period) or {pruned ({id, patterns...}), channels swept}.
+ * node has the period) or {pruned ({id, patterns...}), channels swept, life}.
  */
 export const SWEEP = script('sweep', `
 if not redis.call('SET', P .. 'lock:sweep', ARGV[2], 'NX', 'PX', tonumber(ARGV[4])) then return false end
 local t = now()
 local ids = redis.call('ZRANGEBYSCORE', P .. 'sessions', '-inf', t - tonumber(ARGV[3]), 'LIMIT', 0, tonumber(ARGV[5]))
-local pruned, prunedIds = {}, {}
+local pruned, prunedIds, life = {}, {}, {}
 for _, id in ipairs(ids) do
-  local subs = removeSession(id)
+  local subs = removeSession(id, 'pruned', life)
   if subs then
     table.insert(subs, 1, id)
     pruned[#pruned + 1] = subs
     prunedIds[#prunedIds + 1] = id
   end
 end
-notify(ARGV[2], {}, prunedIds, {}, '')
+local lj = lifeJson(life)
+notify(ARGV[2], {}, prunedIds, {}, '', lj)
 -- [SWEEP-1] Deepest first, so a chain /a/b/c, /a/b, /a goes in one sweep.
 local names = redis.call('SMEMBERS', P .. 'channels')
 local children = {}
@@ -360,9 +412,9 @@ for _, n in ipairs(names) do
     end
   end
 end
-return { pruned, swept }
+return { pruned, swept, lj }
 `);
 
 export const ALL_SCRIPTS: readonly LuaScript[] = [
-  CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, PUBLISH, DELIVER, TAKE, TAKE_BATCH, SET_ACK, WATCH, TOUCH, LISTEN, PERSIST, SWEEP,
+  CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, PUBLISH, DELIVER, TAKE, TAKE_BATCH, SET_ACK, WATCH, TOUCH, LISTEN, PERSIST, SWEEP,
 ];

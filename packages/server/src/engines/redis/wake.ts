@@ -20,27 +20,30 @@ export interface Notification {
   removed: string[];
   /** Sessions now watched by `origin`: other nodes stop taking for them. */
   moved: string[];
+  /** Lifecycle entries (LIFE-*) as JSON, or ''. */
+  life: string;
   /** The published message (JSON), when some node listens to a matching pattern; else ''. */
   message: string;
 }
 
 const ids = (field: string): string[] => (field === '' ? [] : field.split(' '));
 
-/** `origin\nwake\nremoved\nmoved\nmessage`; undefined for anything else. */
+/** `origin\nwake\nremoved\nmoved\nlife\nmessage`; undefined for anything else. */
 export function parseNotification(text: string): Notification | undefined {
   const cuts: number[] = [];
-  for (let at = -1, i = 0; i < 4; i++) {
+  for (let at = -1, i = 0; i < 5; i++) {
     at = text.indexOf('\n', at + 1);
     if (at < 0) return undefined;
     cuts.push(at);
   }
-  const [a, b, c, d] = cuts as [number, number, number, number];
+  const [a, b, c, d, e] = cuts as [number, number, number, number, number];
   return {
     origin: text.slice(0, a),
     wake: ids(text.slice(a + 1, b)),
     removed: ids(text.slice(b + 1, c)),
     moved: ids(text.slice(c + 1, d)),
-    message: text.slice(d + 1),
+    life: text.slice(d + 1, e),
+    message: text.slice(e + 1),
   };
 }
 
@@ -48,6 +51,8 @@ export class WakeBus {
   /** One watcher per session on this node (and, through `moved`, in the cluster). */
   readonly watchers = new Map<string, () => void>();
   readonly listeners = new Map<string, Set<ChannelListener>>();
+  /** [LIFE-1] Told of the lifecycle entries other nodes' scripts published (this node's come back from its scripts). */
+  onLifecycle: ((json: string) => void) | undefined;
 
   constructor(
     private readonly nodeId: string,
@@ -69,6 +74,7 @@ export class WakeBus {
       this.call(watcher);
     }
     for (const id of note.wake) this.call(this.watchers.get(id));
+    if (note.life && note.origin !== this.nodeId) this.onLifecycle?.(note.life);
     // [REDIS-3] The publishing node called its own listeners directly.
     if (note.message && note.origin !== this.nodeId && this.listeners.size > 0) {
       this.callListeners(decodeStored(note.message));

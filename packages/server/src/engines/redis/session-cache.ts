@@ -1,0 +1,28 @@
+/**
+ * [LIFE-7] What the security policy attached to each session, remembered per node. It never changes
+ * during a session's life and clientIds are never reused, so an entry is dropped only when the
+ * session is removed (any node's removal notification says so) or to stay bounded. With it, an
+ * extension's `ctx.session` costs no Redis command once a node knows the session; without it, it
+ * would be one more round trip before every publish.
+ */
+import type { SessionInfo } from '../../core/security.js';
+
+export class SessionCache {
+  private readonly known = new Map<string, SessionInfo>();
+
+  constructor(private readonly size = 100_000) {}
+
+  get(clientId: string): SessionInfo | undefined {
+    return this.known.get(clientId);
+  }
+
+  remember(session: SessionInfo): SessionInfo {
+    this.known.set(session.clientId, session);
+    if (this.known.size > this.size) this.known.delete(this.known.keys().next().value as string);
+    return session;
+  }
+
+  forget(clientId: string): void {
+    this.known.delete(clientId);
+  }
+}
