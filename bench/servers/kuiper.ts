@@ -5,15 +5,19 @@
 // It runs the compiled package (packages/server/dist, built by `pnpm bench` first), as users run it
 // in production: through tsx every function of the TypeScript source gets a `name` property
 // (esbuild's keepNames), about 1.5 KiB of heap per idle session that no user would pay.
-// The smoke test, on a clean clone with no build, runs the source instead.
+// The smoke test, on a clean clone with no build, runs the source instead, with @kuiper/protocol
+// resolved to its source too (the compiled server needs the protocol's dist/, built with it).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { resolveKuiperFromSource } from '../../packages/server/bin/source-conditions.js';
 import type * as Server from '../../packages/server/src/index.ts';
 import type * as ServerRedis from '../../packages/server/src/redis.ts';
 import { serveOverIpc } from './serve-over-ipc.ts';
 
 const dist = new URL('../../packages/server/dist/index.js', import.meta.url);
-const fromDist = existsSync(fileURLToPath(dist));
+const protocolDist = new URL('../../packages/protocol/dist/index.js', import.meta.url);
+const fromDist = existsSync(fileURLToPath(dist)) && existsSync(fileURLToPath(protocolDist));
+if (!fromDist) resolveKuiperFromSource();
 const { createKuiperServer } = (await import(
   fromDist ? dist.href : new URL('../../packages/server/src/index.ts', import.meta.url).href
 )) as typeof Server;
@@ -35,5 +39,5 @@ const kuiper = createKuiperServer({
   ...(engine ? { engine } : {}),
 });
 const { port, url } = await kuiper.listen({ port: 0, host: '127.0.0.1' });
-if (!fromDist) console.error('[bench] kuiper: no build in packages/server/dist, running the TypeScript source');
+if (!fromDist) console.error('[bench] kuiper: packages/server/dist or packages/protocol/dist not built, running the TypeScript source');
 serveOverIpc({ url, port, sessions: () => kuiper.stats().clients, close: () => kuiper.close() });

@@ -13,6 +13,8 @@ import { onCleanup } from './helpers/cleanup.js';
 
 const run = promisify(execFile);
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
+// dist/ imports @kuiper/protocol, whose plain-Node entry is its own dist/: built first, as `pnpm build` does.
+const PROTOCOL = fileURLToPath(new URL('../../protocol', import.meta.url));
 const TSC = fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url));
 
 // Self-reference by package name from inside the package: Node applies the exports map.
@@ -33,8 +35,9 @@ console.log(JSON.stringify(out));
 
 describe('the built package', () => {
   beforeAll(async () => {
+    await run(process.execPath, [TSC, '-p', 'tsconfig.build.json'], { cwd: PROTOCOL });
     await run(process.execPath, [TSC, '-p', 'tsconfig.build.json'], { cwd: PACKAGE });
-  }, 60_000);
+  }, 90_000);
 
   it('[CLI-34] a plain Node import of @kuiper/client runs dist/ and works over websocket and long-polling', async () => {
     const server = createKuiperServer({ path: '/bayeux', timeout: 5_000 });

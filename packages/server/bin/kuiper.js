@@ -2,25 +2,19 @@
 // Runs the built CLI when there is one (published package), else the TypeScript source through tsx
 // (a clone of the repository), so `kuiper serve` works in both without a build step.
 import { existsSync } from 'node:fs';
-import { register as registerHooks } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-// In a clone the workspace packages (@kuiper/protocol) have no dist/ either, and tsx resolves
-// package imports through Node's default conditions, which pick `default` (dist). This hook adds
-// the `source` condition — what the tests use — for @kuiper/* imports only, so they resolve to
-// src/*.ts and tsx compiles them; every other package resolves as usual. It lives here, not behind
-// a node flag, because a bin cannot choose its own node flags.
-const SOURCE_CONDITION = `export function resolve(specifier, context, next) {
-  if (!specifier.startsWith('@kuiper/')) return next(specifier, context);
-  return next(specifier, { ...context, conditions: [...context.conditions, 'source'] });
-}`;
-
 const built = new URL('../dist/cli.js', import.meta.url);
+// Only a complete build runs: in a clone, an old dist/ from before @kuiper/protocol existed would
+// fail on its import of @kuiper/protocol's dist/, which `pnpm build` now writes first.
+const protocol = new URL(import.meta.resolve('@kuiper/protocol'));
 let mod;
-if (existsSync(fileURLToPath(built))) {
+if (existsSync(fileURLToPath(built)) && existsSync(fileURLToPath(protocol))) {
   mod = await import(built.href);
 } else {
-  registerHooks(`data:text/javascript,${encodeURIComponent(SOURCE_CONDITION)}`);
+  // The source imports @kuiper/protocol, which has no dist/ in a clone either: see the module.
+  const { resolveKuiperFromSource } = await import('./source-conditions.js');
+  resolveKuiperFromSource();
   const { register } = await import('tsx/esm/api');
   register();
   mod = await import(new URL('../src/cli.ts', import.meta.url).href);
