@@ -2,11 +2,12 @@
  * The embedding API (SPEC: API-*): `createKuiperServer(options)` wires codec, core, engine and
  * transports together and exposes server-side publish/subscribe, `/service` handlers, events and
  * stats. Option defaults live in `options.ts`; how a host's requests reach the transports lives in
- * `adapters/` (node:http here).
+ * `adapters/` (node:http, and fetch for web-standard hosts).
  */
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { channelKind, isValidChannelName, isWildcard, bayeuxError, type Message } from '@kuiper/protocol';
+import { FetchAdapter } from './adapters/fetch.js';
 import { HeapReclaimer } from './adapters/heap-reclaimer.js';
 import { type ListenOptions, NodeHttpAdapter } from './adapters/node-http.js';
 import { Connector } from './core/connector.js';
@@ -48,6 +49,7 @@ export class KuiperServer {
   private readonly connector: Connector;
   private readonly ws: WsTransport;
   private readonly node: NodeHttpAdapter;
+  private readonly fetchAdapter: FetchAdapter;
   private readonly services = new Map<string, ServiceHandler>();
   private readonly extensions = new ExtensionPipeline();
   private readonly authorizers = new Authorizers();
@@ -129,6 +131,7 @@ export class KuiperServer {
       corsAny: allowedOrigins === '*',
       ready: () => this.ready(),
     });
+    this.fetchAdapter = new FetchAdapter(this.node.host);
   }
 
   /** Serves Kuiper's paths on an existing node:http server; its other handlers keep the rest. */
@@ -144,6 +147,24 @@ export class KuiperServer {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     return this.node.handleUpgrade(req, socket, head);
+  }
+
+  /**
+   * The web-standard entry: answers a WHATWG `Request` for Kuiper's paths (long-polling,
+   * callback-polling and the streaming transports; WebSocket needs `attach` or `listen`), and a
+   * 404 for any other path. Call `ready()` once before serving, as after `attach`.
+   */
+  fetch(request: Request): Promise<Response> {
+    return this.fetchAdapter.fetch(request);
+  }
+
+  /**
+   * Route handlers for a Next.js App Router catch-all route under the mount path
+   * (`app/bayeux/[[...path]]/route.ts`: `export const { GET, POST, OPTIONS } = kuiper.routeHandlers()`).
+   */
+  routeHandlers(): Record<'GET' | 'POST' | 'OPTIONS', (request: Request) => Promise<Response>> {
+    const handle = (request: Request): Promise<Response> => this.fetchAdapter.fetch(request);
+    return { GET: handle, POST: handle, OPTIONS: handle };
   }
 
   /** Starts a node:http server of its own; resolves with the port and the Bayeux URL. */

@@ -1,35 +1,29 @@
 /**
- * The node:http host adapter (SPEC: API-*): routes a node:http request or upgrade to the transport
- * that serves it, attaches to an application's server, or starts a server of its own. It knows
- * nothing of Bayeux: everything protocol-shaped happens below, in the transports and the core.
+ * The node:http host adapter (SPEC: API-*): maps a node:http request to the host-independent
+ * `KuiperRequest` (`node-request.ts`) and writes the reply the shared router gives back; routes
+ * upgrades to the WebSocket transport; attaches to an application's server, or starts a server
+ * of its own. It knows nothing of Bayeux: that happens below, in the transports and the core.
  */
 import { type IncomingMessage, type Server as HttpServer, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { bayeuxError } from '@kuiper/protocol';
-import type { EngineStats } from '../core/engine.js';
 import { createLogger } from '../core/log.js';
-import { BASE_URL, type HttpTransport, applyCors, sendError } from '../transports/http.js';
-import { StreamTransport } from '../transports/stream.js';
+import { BASE_URL } from '../transports/http.js';
 import type { WsTransport } from '../transports/websocket.js';
 import { ownsPath } from './mount.js';
+import { NodeRequest, writeReply } from './node-request.js';
+import { type HttpHost, claim, serve } from './router.js';
 
 const log = createLogger('server');
 
 /** What the adapter needs from the server it hosts. */
-export interface NodeHttpHost {
-  readonly path: string;
-  readonly http: HttpTransport;
-  readonly streams: StreamTransport;
+export interface NodeHttpHost extends HttpHost {
   readonly ws: WsTransport;
   readonly websocketEnabled: boolean;
-  /** Serve `GET /_kuiper/stats`. */
-  readonly serveStats: boolean;
-  stats(): EngineStats;
-  corsAllowed(origin: string): boolean;
-  readonly corsAny: boolean;
   ready(): Promise<void>;
 }
+
+const parseTarget = (target: string): URL => new URL(target, BASE_URL);
 
 export interface ListenOptions {
   port?: number;
@@ -40,7 +34,7 @@ export class NodeHttpAdapter {
   private readonly attached = new Map<HttpServer, () => void>();
   private own: HttpServer | undefined;
 
-  constructor(private readonly host: NodeHttpHost) {}
+  constructor(readonly host: NodeHttpHost) {}
 
   /**
    * Serves Kuiper's paths on an existing server. The server's own request handlers keep running
@@ -76,29 +70,18 @@ export class NodeHttpAdapter {
    * not — for frameworks that route requests themselves.
    */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
-    const host = this.host;
-    const raw = req.url ?? '/';
+    const method = req.method ?? 'GET';
     // A poll POSTs to the bare mount path: the busiest request there is needs no URL parsing
     // (2% of a long-poll's CPU). Anything else (a query, dot segments, escapes) is parsed.
-    const url = req.method === 'POST' && ownsPath(host.path, raw) ? undefined : new URL(raw, BASE_URL);
-    if (url) {
-      if (host.serveStats && url.pathname === '/_kuiper/stats' && req.method === 'GET') {
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
-        res.end(JSON.stringify(host.stats()));
-        return true;
-      }
-      if (!ownsPath(host.path, url.pathname)) return false;
-    }
-    if (applyCors(req, res, (origin) => host.corsAllowed(origin), host.corsAny)) return true;
-    // [STREAM-2] GETs naming a streaming transport open a stream; every other request is HTTP-*.
-    const handled = url && StreamTransport.wants(req, url) ? host.streams.handle(req, res, url) : host.http.handle(req, res, url);
-    handled.catch((err: unknown) => {
-      // A client that hangs up mid-body is ordinary life on the internet, not a server error.
-      const code = (err as { code?: string }).code;
-      if (code === 'ECONNRESET' || (err as Error).message === 'aborted') log.debug('client went away', err);
-      else log.error('request failed', err);
-      if (!res.writableEnded) sendError(res, 500, bayeuxError('server_error'));
-    });
+    const url = claim(this.host, method, req.url ?? '/', parseTarget);
+    if (url === undefined) return false;
+    const request = new NodeRequest(req, res, method, url ?? undefined);
+    serve(this.host, request)
+      .then((reply) => writeReply(request, res, reply))
+      .catch((err: unknown) => {
+        log.error('writing a reply failed', err);
+        if (!res.writableEnded) res.destroy();
+      });
     return true;
   }
 

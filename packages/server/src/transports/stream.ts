@@ -6,15 +6,15 @@
  * hold (timeouts, one connect per session, 402 when the session goes) and the taking of deliveries
  * are the connector's.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BayeuxError, bayeuxError, META, type Message } from '@kuiper/protocol';
 import { decodeJson } from '../core/codec.js';
-import { type Connector, Departed } from '../core/connector.js';
+import type { Connector, Departed } from '../core/connector.js';
 import type { HeldConnect } from '../core/core.js';
 import type { DeliverySink } from '../core/delivery.js';
 import { eventSourceTransport } from './formats/eventsource.js';
 import { foreverFrameTransport } from './formats/forever-frame.js';
-import { departureOf, sendError } from './http.js';
+import type { ChunkSink, KuiperReply, KuiperRequest } from './exchange.js';
+import { errorResponse, queryMessage } from './http.js';
 import { multipartTransport } from './formats/multipart-mime.js';
 import { type StreamFormat, type StreamFraming, isStreamingType } from './formats/format.js';
 
@@ -45,43 +45,42 @@ export class StreamTransport {
   ) {}
 
   /** [STREAM-2] A GET whose `transport` names a streaming kind is ours; any other GET is callback-polling. */
-  static wants(req: IncomingMessage, url: URL): boolean {
-    return req.method === 'GET' && isStreamingType(url.searchParams.get('transport'));
+  static wants(method: string, url: URL): boolean {
+    return method === 'GET' && isStreamingType(url.searchParams.get('transport'));
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async handle(req: KuiperRequest, url: URL): Promise<KuiperReply> {
     const format = FORMATS.get(url.searchParams.get('transport') ?? '');
     // [STREAM-12] A disabled (or unknown) streaming transport is refused like any other.
-    if (!format || !this.options.enabled(format.name)) {
-      return sendError(res, 400, bayeuxError('connection_type_unsupported'));
-    }
+    if (!format || !this.options.enabled(format.name)) return errorResponse(400, bayeuxError('connection_type_unsupported'));
     const framing = format.open(req, url);
-    if (framing instanceof BayeuxError) return sendError(res, 400, framing);
-    const message = url.searchParams.get('message');
-    if (message === null) return sendError(res, 400, bayeuxError('body_invalid'));
-    if (Buffer.byteLength(message) > this.options.maxBodyBytes) return sendError(res, 413, bayeuxError('body_too_large'));
+    if (framing instanceof BayeuxError) return errorResponse(400, framing);
+    const message = queryMessage(url, this.options.maxBodyBytes);
+    if (typeof message !== 'string') return message;
     const decoded = decodeJson(message);
-    if (!decoded.ok) return sendError(res, 400, decoded.error);
+    if (!decoded.ok) return errorResponse(400, decoded.error);
     // [STREAM-3] The GET carries exactly one /meta/connect; everything else goes by POST, so a
     // cross-site GET (an <img>, an iframe) can at most open a stream, never subscribe or publish.
     const only = decoded.messages.length === 1 ? decoded.messages[0] : undefined;
-    if (only?.['channel'] !== META.connect) return sendError(res, 400, bayeuxError('message_invalid', 'connect'));
+    if (only?.['channel'] !== META.connect) return errorResponse(400, bayeuxError('message_invalid', 'connect'));
 
-    const gone = departureOf(res);
+    const gone = req.departed;
     const result = await this.connector.process(decoded.messages, format.name);
-    if (gone.aborted) return;
-    req.socket.setNoDelay(true);
-    res.writeHead(200, { ...STREAM_HEADERS, ...framing.headers });
-    res.flushHeaders();
-    if (framing.start) res.write(framing.start);
-    // [STREAM-6] A connect the core refused (unknown session, say): its reply on the stream, then
-    // the end. A 200 with the reply in it, because EventSource cannot read the body of an error.
-    if (!result.connect) {
-      res.write(framing.batch(result.replies));
-      res.end(framing.end);
-      return;
-    }
-    await new Stream(res, framing, this.connector, this.options.keepAliveMs, gone).run(result.connect);
+    const headers = { ...STREAM_HEADERS, ...framing.headers };
+    const { connector, options } = this;
+    return {
+      status: 200,
+      headers,
+      async stream(sink: ChunkSink): Promise<void> {
+        // The client left while the connect was processed: the adapter never opened the body.
+        if (gone.aborted) return;
+        if (framing.start) sink.write(framing.start);
+        // [STREAM-6] A connect the core refused (unknown session, say): its reply on the stream, then
+        // the end. A 200 with the reply in it, because EventSource cannot read the body of an error.
+        if (!result.connect) return sink.end(framing.batch(result.replies) + framing.end);
+        await new Stream(sink, framing, connector, options.keepAliveMs, gone).run(result.connect);
+      },
+    };
   }
 }
 
@@ -95,7 +94,7 @@ class Stream implements DeliverySink {
   private keepAlive: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly res: ServerResponse,
+    private readonly sink: ChunkSink,
     private readonly framing: StreamFraming,
     private readonly connector: Connector,
     private readonly keepAliveMs: number,
@@ -110,7 +109,7 @@ class Stream implements DeliverySink {
     const held = this.connector.hold(connect, this.gone, this);
     this.keepAlive = setInterval(() => {
       // A socket with bytes still waiting is not idle; a keep-alive would only add to them.
-      if (!this.res.writableNeedDrain) this.send(this.framing.keepAlive);
+      if (!this.sink.backedUp) this.send(this.framing.keepAlive);
     }, this.keepAliveMs);
     const final = await held;
     clearInterval(this.keepAlive);
@@ -119,16 +118,16 @@ class Stream implements DeliverySink {
     // [STREAM-5] The hold ended (timeout, a newer connect, the session removed, server shutdown):
     // what was still queued, the connect's final reply (402 if the session is gone), then the end.
     this.write(final);
-    if (!this.res.writableEnded) this.res.end(this.framing.end);
+    if (!this.sink.closed) this.sink.end(this.framing.end);
   }
 
   get writable(): boolean {
-    return !this.res.writableEnded && !this.res.destroyed;
+    return !this.sink.closed;
   }
 
   /** [STREAM-13] A reader that does not keep up: deliveries wait in the engine's bounded queue. */
   get full(): boolean {
-    return this.res.writableNeedDrain;
+    return this.sink.backedUp;
   }
 
   write(messages: readonly Message[]): void {
@@ -136,7 +135,6 @@ class Stream implements DeliverySink {
   }
 
   private send(chunk: string): void {
-    if (this.res.writableEnded || this.res.destroyed) return;
-    this.res.write(chunk);
+    if (!this.sink.closed) this.sink.write(chunk);
   }
 }

@@ -3,8 +3,8 @@
  * batch, a keep-alive and the start and end of the body. Everything else — opening the stream,
  * holding the connect, flushing deliveries, ending — is shared, in `../stream.ts`.
  */
-import type { IncomingMessage } from 'node:http';
 import type { BayeuxError, Message } from '@kuiper/protocol';
+import type { KuiperRequest } from '../exchange.js';
 
 export const STREAMING_TYPES = ['eventsource', 'forever-frame', 'multipart-mime'] as const;
 export type StreamingType = (typeof STREAMING_TYPES)[number];
@@ -30,5 +30,5 @@ export interface StreamFraming {
 export interface StreamFormat {
   readonly name: StreamingType;
   /** Frames one stream for this request, or refuses the request (a bad callback name, say). */
-  open(req: IncomingMessage, url: URL): StreamFraming | BayeuxError;
+  open(req: KuiperRequest, url: URL): StreamFraming | BayeuxError;
 }

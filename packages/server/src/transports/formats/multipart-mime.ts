@@ -19,7 +19,7 @@ export const multipartTransport: StreamFormat = {
   open(req) {
     // Random per stream: no message can contain the delimiter by accident or by design.
     const boundary = `kuiper-${randomBytes(12).toString('hex')}`;
-    const mixed = /\bmultipart\/mixed\b/i.test(req.headers.accept ?? '');
+    const mixed = /\bmultipart\/mixed\b/i.test(req.header('accept') ?? '');
     const type = mixed ? 'multipart/mixed' : 'multipart/x-mixed-replace';
     return {
       headers: { 'Content-Type': `${type}; boundary=${boundary}` },
