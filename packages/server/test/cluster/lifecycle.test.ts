@@ -1,8 +1,10 @@
 // Room lifecycle hooks on two real Kuiper nodes sharing one Redis (SPEC: LIFE-1..7): every node's
 // hooks hear every change, whichever node made it, and the subscriber query agrees everywhere.
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChannelOccupiedEvent, ChannelVacatedEvent, SessionRemovedEvent } from '../../src/index.js';
 import { Cleanup, bayeux, eventually, handshakeMessage, immediateConnect, msgId, replyTo, type WireMessage } from '../helpers/server.js';
+import { REDIS_URL } from '../helpers/redis.js';
 import { type ClusterNode, startCluster } from './cluster.js';
 
 const cleanup = new Cleanup();
@@ -139,5 +141,25 @@ describe('room lifecycle across two nodes on Redis', () => {
     const ada = await handshake(a.url, 'ada');
     const reply = await send(b.url, { channel: '/service/whoami', clientId: ada, data: {}, ext: { user: 'root' } });
     expect(reply).toMatchObject({ successful: true, data: { clientId: ada, data: { user: 'ada' } } });
+  });
+
+  it('[LIFE-7] ctx.session costs no Redis command on a known session: one read per node, the first time', async () => {
+    const { a, b } = await twoNodes();
+    const spy = new Redis(REDIS_URL);
+    cleanup.add(() => spy.disconnect());
+    const monitor = await spy.monitor();
+    cleanup.add(() => monitor.disconnect());
+    const seen: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => seen.push(args));
+    const ada = await handshake(a.url, 'ada'); // known to A from its creation
+    for (let n = 0; n < 10; n++) await send(a.url, { channel: '/chat/cost', clientId: ada, data: n });
+    for (let n = 0; n < 10; n++) await send(b.url, { channel: '/chat/cost', clientId: ada, data: n });
+    const marker = `done-${msgId()}`;
+    const other = spy.duplicate();
+    cleanup.add(() => other.disconnect());
+    await other.echo(marker);
+    await eventually(() => expect(seen.some((args) => args.includes(marker))).toBe(true));
+    const dataReads = seen.filter((args) => args[0]?.toLowerCase() === 'hget' && args[1]?.endsWith(`s:${ada}`) && args[2] === 'd');
+    expect(dataReads).toHaveLength(1); // B's first message; A never asked, and neither did any later publish
   });
 });

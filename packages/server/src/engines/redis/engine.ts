@@ -204,7 +204,10 @@ export class RedisEngine implements Engine {
   async createSession(data?: unknown): Promise<string> {
     const id = newClientId();
     // [REDIS-6] Session data is stored as JSON: what the policy attaches must survive JSON.
-    await this.run(S.CREATE, [id, data === undefined ? '' : JSON.stringify(data)]);
+    const json = data === undefined ? '' : JSON.stringify(data);
+    await this.run(S.CREATE, [id, json]);
+    // Remembered as any node reads it back (through JSON): the handshake node never asks Redis for it.
+    this.sessions.remember({ clientId: id, data: storedData(json) });
     this.emit({ type: 'session:added', clientId: id });
     return id;
   }

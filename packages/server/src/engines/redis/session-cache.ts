@@ -3,7 +3,9 @@
  * during a session's life and clientIds are never reused, so an entry is dropped only when the
  * session is removed (any node's removal notification says so) or to stay bounded. With it, an
  * extension's `ctx.session` costs no Redis command once a node knows the session; without it, it
- * would be one more round trip before every publish.
+ * would be one more round trip before every publish. Measured (test/cluster/lifecycle.test.ts,
+ * LIFE-7): 20 publishes of one session over two nodes read its data 42 times without the cache (the
+ * extension context and the session check, per message), once with it (the node that did not make it).
  */
 import type { SessionInfo } from '../../core/security.js';
 
