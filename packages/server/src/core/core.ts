@@ -81,6 +81,8 @@ export interface HeldConnect {
   reply: Message;
   /** 0: answer at once. */
   holdMs: number;
+  /** The session, for the outgoing extensions' `ctx.session` when the hold ends (LIFE-7). */
+  session?: SessionInfo;
 }
 
 /** What the connector took for a connect's answer; `ext` joins the reply's (the ack batch number, ACK-1). */
@@ -296,8 +298,9 @@ export class BayeuxCore {
   }
 
   private async connect(msg: Message, ctx: ProcessContext, result: ProcessResult): Promise<void> {
-    if (!(await this.session(msg, result))) return;
-    const clientId = msg.clientId as string;
+    const session = await this.session(msg, result);
+    if (!session) return;
+    const clientId = session.clientId;
     const reply = replyTo(msg, true);
     reply.clientId = clientId;
     reply.advice = this.retryAdvice();
@@ -307,13 +310,13 @@ export class BayeuxCore {
     const asked = msg.advice?.timeout;
     const holdMs =
       typeof asked === 'number' && asked >= 0 ? Math.min(asked, this.options.timeout) : this.options.timeout;
-    result.connect = { clientId, request: msg, transport: ctx.transport, reply, holdMs };
+    result.connect = { clientId, request: msg, transport: ctx.transport, reply, holdMs, session };
     log.debug(`connect ${clientId} over ${ctx.transport}, hold ${holdMs} ms`);
   }
 
   /** The connect reply as sent when a stream opens, through the outgoing extensions (EXT-2). */
   openingReply(connect: HeldConnect): Promise<Message> {
-    return this.outgoing(connect.reply, connect.request, { transport: connect.transport, engine: this.engine });
+    return this.outgoing(connect.reply, connect.request, { transport: connect.transport, engine: this.engine, session: connect.session });
   }
 
   /**
@@ -329,7 +332,7 @@ export class BayeuxCore {
     if (!alive) {
       reply = errorReply(reply, bayeuxError('session_unknown'), HANDSHAKE_ADVICE);
     }
-    const ctx: ExtensionContext = { transport: connect.transport, engine: this.engine };
+    const ctx: ExtensionContext = { transport: connect.transport, engine: this.engine, session: connect.session };
     const out = await this.outgoing(reply, connect.request, ctx);
     return taken && taken.messages.length > 0 ? [...taken.messages, out] : [out];
   }

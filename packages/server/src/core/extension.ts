@@ -16,7 +16,7 @@ export interface ExtensionContext {
   /**
    * [LIFE-7] The session the message names: its clientId and what the security policy attached at
    * handshake, from the engine (never from the message, so a client cannot forge it). Undefined for a
-   * handshake, a message naming no session or an unknown one, and on a held connect's final reply.
+   * handshake, a message naming no session or an unknown one.
    * Extensions run before the core's session check (SESS-1): on a shared engine it may name a session
    * removed a moment ago on another node, which the core then answers with 402.
    */

@@ -214,6 +214,25 @@ describe('the session in /service handlers and extensions (memory engine)', () =
     ]);
   });
 
+  it('[LIFE-7] outgoing hooks see the session too, on a held connect’s reply as on the others', async () => {
+    const seen: Array<[string, unknown]> = [];
+    const spy: Extension = {
+      name: 'spy',
+      outgoing: (reply, _request, ctx) => {
+        seen.push([reply.channel, ctx.session?.data]);
+        return reply;
+      },
+    };
+    const { url } = await startServer(cleanup, { policy, extensions: [spy] });
+    const ada = await handshake(url, 't-ada'); // its first connect is answered at once (advice.timeout 0)
+    await subscribe(url, ada, '/chat/y');
+    expect(seen).toEqual([
+      ['/meta/handshake', undefined],
+      ['/meta/connect', { user: 'ada' }],
+      ['/meta/subscribe', { user: 'ada' }],
+    ]);
+  });
+
   it('[LIFE-7] an extension sees no session on a handshake or for an unknown clientId', async () => {
     const seen: Array<[string, SessionInfo | undefined]> = [];
     const spy: Extension = {
