@@ -101,6 +101,26 @@ describe('room lifecycle hooks (memory engine)', () => {
     expect(order[0]).toBe('loaded');
   });
 
+  it('[LIFE-2] a member waiting on a hook that then throws fails with it; the room ends up empty, vacated once', async () => {
+    const { kuiper, url } = await startServer(cleanup, { policy });
+    let fail!: (err: Error) => void;
+    kuiper.onChannelOccupied('/rooms/**', () => new Promise<void>((_resolve, reject) => (fail = reject)));
+    const vacated: string[] = [];
+    kuiper.onChannelVacated('/rooms/**', (e) => void vacated.push(e.clientId));
+    const [ada, bob] = [await handshake(url, 't-ada'), await handshake(url, 't-bob')];
+    const first = subscribe(url, ada, '/rooms/q/doc');
+    await eventually(async () => expect(await kuiper.subscribers('/rooms/q/doc')).toHaveLength(1));
+    const second = subscribe(url, bob, '/rooms/q/doc');
+    await eventually(async () => expect(await kuiper.subscribers('/rooms/q/doc')).toHaveLength(2));
+    fail(new Error('no such board'));
+    for (const reply of await Promise.all([first, second])) {
+      expect(reply).toMatchObject({ successful: false, error: '500:/rooms/q/doc:server_error' });
+    }
+    expect(await kuiper.subscribers('/rooms/q/doc')).toEqual([]);
+    expect(vacated).toHaveLength(1); // whichever of the two was undone last
+    expect([ada, bob]).toContain(vacated[0]);
+  });
+
   it('[LIFE-2] a hook that throws fails the subscribe with a clear error and undoes it, all patterns of the request', async () => {
     const { kuiper, url } = await startServer(cleanup, { policy });
     const vacated: string[] = [];
