@@ -6,7 +6,7 @@
  * number is not newer than the last one taken is a duplicate: its deliveries are dropped, so the
  * application sees each message once, in order.
  */
-import { META, type Message } from './message.js';
+import { META, type Message } from '@kuiper/protocol';
 import type { BatchPosition } from './session-source.js';
 
 export class AckState {

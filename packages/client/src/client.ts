@@ -3,11 +3,10 @@
  * queue live here; a session source (session-source.ts) owns the protocol exchange underneath —
  * a real Session, or for a shared connection the tab session that forwards to the leader tab.
  */
-import { isSessionUnknown } from '@kuiper/protocol';
+import { META, isServiceChannel, isSessionUnknown, type Message } from '@kuiper/protocol';
 import { publishChannelProblem, subscribeChannelProblem } from './channel-name.js';
 import { KuiperClientError, bayeuxFailure } from './errors.js';
 import { createLogger } from './logger.js';
-import { META, isServiceChannel, type Message } from './message.js';
 import { sessionConfig, type CallOptions, type ClientOptions } from './options.js';
 import { PublishQueue } from './publish-queue.js';
 import { Session } from './session.js';

@@ -7,8 +7,10 @@ export type { KuiperClientErrorCode } from './errors.js';
 export { channelMatches, isValidChannel, isWildcard } from './channel-name.js';
 export { createLogger } from './logger.js';
 export type { LogLevel, LogSink, Logger } from './logger.js';
-export { BAYEUX_VERSION, decodeMessages, encodeMessages } from './message.js';
-export type { Advice, Message, Reconnect } from './message.js';
+export { decodeMessages, encodeMessages } from './message.js';
+// The wire types are @kuiper/protocol's, the one definition the server shares.
+export { BAYEUX_VERSION } from '@kuiper/protocol';
+export type { Advice, Message, Reconnect } from '@kuiper/protocol';
 export type { Status, StatusEvent, StatusListener, RetryInfo, StatusSnapshot, SessionEvent, SessionListener } from './status.js';
 export type { MessageHandler } from './subscriptions.js';
 export { registerTransport, getTransport, registeredTransports } from './transport.js';

@@ -4,10 +4,6 @@
  */
 import type { Message } from '@kuiper/protocol';
 
-// The wire types and names are @kuiper/protocol's, the one definition the server shares.
-export { BAYEUX_VERSION, META, isMetaChannel, isServiceChannel } from '@kuiper/protocol';
-export type { Advice, Message, Reconnect } from '@kuiper/protocol';
-
 export function encodeMessages(messages: readonly Message[]): string {
   return JSON.stringify(messages);
 }

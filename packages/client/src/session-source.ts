@@ -4,8 +4,8 @@
  * transport, and `TabSession` (shared/tab-session.ts) forwards to the tab that leads a shared
  * connection. Subscriptions, publishes, calls, typed channels and status exist once, above it.
  */
+import type { Message } from '@kuiper/protocol';
 import type { KuiperClientError } from './errors.js';
-import type { Message } from './message.js';
 import type { StatusStore } from './status.js';
 
 /** Where a response sits in the server's ack numbering (CLI-32): its batch and the ack sent for it. */

@@ -8,12 +8,12 @@
  * failed and the next one is tried at once, keeping the clientId; when every candidate has
  * failed, the marks are cleared and the client waits for the backoff delay before a new round.
  */
+import { BAYEUX_VERSION, META, isMetaChannel, type Advice, type Message } from '@kuiper/protocol';
 import { AckState } from './ack.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { KuiperClientError } from './errors.js';
 import type { Logger } from './logger.js';
 import { Outbox } from './outbox.js';
-import { BAYEUX_VERSION, META, isMetaChannel, type Advice, type Message } from './message.js';
 import { PendingReplies } from './pending-replies.js';
 import { INITIAL_STATE, transition, type MachineEvent, type MachineState } from './session-machine.js';
 import type { SessionHooks, SessionSource } from './session-source.js';

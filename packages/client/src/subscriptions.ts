@@ -3,8 +3,8 @@
  * handshake every channel here is subscribed again. One server subscription per channel, however
  * many local handlers share it.
  */
+import type { Message } from '@kuiper/protocol';
 import { channelMatches } from './channel-name.js';
-import type { Message } from './message.js';
 
 export type MessageHandler<T = unknown> = (data: T, message: Message) => void;
 

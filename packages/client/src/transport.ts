@@ -3,9 +3,9 @@
  * The session picks among registered transports by preference and by what the server offers;
  * a transport only frames bytes — it never interprets messages beyond decoding them.
  */
+import type { Message } from '@kuiper/protocol';
 import type { CookieJar } from './cookie-jar.js';
 import type { Logger } from './logger.js';
-import type { Message } from './message.js';
 
 /** The smallest slice of the WHATWG WebSocket that transports use; `ws` and browsers both fit. */
 export interface WebSocketLike {

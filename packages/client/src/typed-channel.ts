@@ -3,9 +3,9 @@
  * refused before it leaves; delivered data that fails it is dropped and reported, never handed to
  * the handler. Any Standard Schema (https://standardschema.dev) works — zod 4, valibot, arktype.
  */
+import type { Message } from '@kuiper/protocol';
 import { channelMatches, isWildcard } from './channel-name.js';
 import { KuiperClientError } from './errors.js';
-import type { Message } from './message.js';
 import type { MessageHandler } from './subscriptions.js';
 
 /** The Standard Schema v1 interface, as its spec asks libraries to copy it. */

@@ -9,7 +9,7 @@
  * drops the head of batch n — as many messages as n−1 had — when the connect that fetched n carried
  * an older ack; a tab that never saw n−1 takes it all.
  */
-import type { Message } from '../message.js';
+import type { Message } from '@kuiper/protocol';
 import type { BatchPosition } from '../session-source.js';
 
 export class DeliveryView {

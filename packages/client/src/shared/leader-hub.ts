@@ -4,8 +4,8 @@
  * it, broadcasts each response's deliveries (with their ack position, CLI-36) and mirrors the
  * session's status. It knows nothing of handlers: each tab's own client matches deliveries.
  */
+import { META, type Message } from '@kuiper/protocol';
 import { createLogger, type Logger } from '../logger.js';
-import { META, type Message } from '../message.js';
 import { sessionConfig, type ClientOptions } from '../options.js';
 import { Session } from '../session.js';
 import { toWireError, type BusChannel, type BusConstructor, type FromLeader, type TabRequest, type ToLeader } from './protocol.js';

@@ -4,8 +4,8 @@
  * only the hub talks to the server. Each message of the hub names its leader tab, so a tab can tell
  * a late message of a leader that has gone from one of the current leader.
  */
+import type { Message } from '@kuiper/protocol';
 import { KuiperClientError, type KuiperClientErrorCode } from '../errors.js';
-import type { Message } from '../message.js';
 import type { BatchPosition } from '../session-source.js';
 import type { RetryInfo, Status } from '../status.js';
 

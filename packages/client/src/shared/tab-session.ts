@@ -7,8 +7,8 @@
  * A request the leader had not answered when it went is rejected with `connection_lost`, never
  * sent again (CLI-36); deliveries go through the tab's DeliveryView, so none is lost or repeated.
  */
+import type { Message } from '@kuiper/protocol';
 import { KuiperClientError } from '../errors.js';
-import type { Message } from '../message.js';
 import { Outbox } from '../outbox.js';
 import { PendingReplies } from '../pending-replies.js';
 import type { SessionHooks, SessionSource } from '../session-source.js';

@@ -3,7 +3,7 @@
  * for everything else (browsers allow about six connections per host, shared by every tab).
  * Batches sent while the second slot is busy wait and leave together in the next request.
  */
-import type { Message } from '../message.js';
+import type { Message } from '@kuiper/protocol';
 import type { SendOptions } from '../transport.js';
 
 export type Exchange = (messages: Message[], timeoutMs: number, signal: AbortSignal) => Promise<void>;

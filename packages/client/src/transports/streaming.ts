@@ -5,8 +5,9 @@
  * is POSTed as for long-polling. The stream must show its first batch within `openTimeout`: a proxy
  * that buffers streams shows nothing, and the session then falls back to the next transport.
  */
+import type { Message } from '@kuiper/protocol';
 import type { Logger } from '../logger.js';
-import { decodeMessages, encodeMessages, type Message } from '../message.js';
+import { decodeMessages, encodeMessages } from '../message.js';
 import type { Transport, TransportContext, TransportEnv, TransportFactory } from '../transport.js';
 import { HttpSlots } from './http-slots.js';
 import { postExchange } from './long-polling.js';
