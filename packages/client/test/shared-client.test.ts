@@ -60,18 +60,36 @@ describe('shared connection', () => {
     const got = clients.map(() => [] as number[]);
     await Promise.all(clients.map((c, i) => c.subscribe<number>('/stream', (n) => got[i]?.push(n)).ready));
     const total = 300;
-    let sent = 0;
-    const publisher = (async () => {
-      while (sent < total) {
-        await server.publish('/stream', sent++);
-        if (sent % 10 === 0) await new Promise((r) => setImmediate(r));
-      }
-    })();
-    await vi.waitFor(() => expect(got[1]?.length).toBeGreaterThan(20));
-    await clients[0]?.disconnect(); // mid-stream
-    await publisher;
+    let leaderGone: Promise<void> | undefined;
+    for (let n = 0; n < total; n++) {
+      await server.publish('/stream', n);
+      // The leader leaves once the stream is flowing, and the stream goes on while it hands over.
+      if (n === 60) leaderGone = clients[0]?.disconnect();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await leaderGone;
     const expected = [...Array(total).keys()];
     await vi.waitFor(() => expect(got.slice(1)).toEqual([expected, expected, expected]), { timeout: 10_000 });
+  });
+
+  it('[CLI-36] a call the leader had not answered when it went rejects with connection_lost and is not sent again', async () => {
+    const { server, clients } = await setup(3);
+    await Promise.all(clients.map((c) => c.whenConnected()));
+    let runs = 0;
+    server.addService('/service/slow', () => {
+      runs++;
+      return new Promise(() => {}); // never answers
+    });
+    const sessions: SessionEvent[] = [];
+    clients[2]?.onSession((e) => sessions.push(e));
+    const call = clients[1]?.call('/service/slow', 1, { timeout: 5_000 });
+    await vi.waitFor(() => expect(runs).toBe(1));
+    await clients[0]?.disconnect();
+    await expect(call).rejects.toMatchObject({ code: 'connection_lost' });
+    // Calls go to the new leader once it leads; the first one never went again.
+    await vi.waitFor(() => expect(sessions).toHaveLength(1));
+    await expect(clients[2]?.call('/service/echo', 'x')).resolves.toBe('x');
+    expect(runs).toBe(1);
   });
 
   it('[CLI-29] channel names are checked in every tab, as by createClient', async () => {

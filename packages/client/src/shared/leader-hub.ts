@@ -25,6 +25,7 @@ export class LeaderHub {
   private readonly patterns = new Map<string, SharedPattern>();
   /** Tabs known to be open; a leader that leaves while others remain hands its session over. */
   private readonly tabs = new Set<string>();
+  private closed = false;
 
   constructor(
     url: string,
@@ -59,11 +60,19 @@ export class LeaderHub {
 
   /** Leaves: hands the session over to the next leader when other tabs remain, else ends it. */
   async close(): Promise<void> {
+    this.resign();
     this.bus.onmessage = null;
     const others = [...this.tabs].some((t) => t !== this.tab);
     if (others) this.session.detach();
     else await this.session.disconnect();
+    // Requests the session failed on the way out settle later; nobody is listening for them now.
+    this.closed = true;
     this.bus.close();
+  }
+
+  /** Tells the tabs to hold their requests for the next leader rather than send them here. */
+  resign(): void {
+    this.post({ kind: 'resign' });
   }
 
   private state() {
@@ -75,6 +84,7 @@ export class LeaderHub {
   }
 
   private post(message: Outgoing): void {
+    if (this.closed) return;
     this.bus.postMessage({ ...message, leader: this.tab });
   }
 

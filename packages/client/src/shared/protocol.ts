@@ -55,6 +55,8 @@ export type FromLeader =
       readonly resumed: boolean;
     }
   | { readonly kind: 'stopped'; readonly leader: string; readonly error: WireError }
+  /** The leader is leaving (disconnect, or its tab is being hidden for good): wait for the next. */
+  | { readonly kind: 'resign'; readonly leader: string }
   | {
       readonly kind: 'batch';
       readonly leader: string;

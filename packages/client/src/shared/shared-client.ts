@@ -67,7 +67,9 @@ export function createSharedClient(url: string, options: SharedClientOptions = {
   // Queue for leadership; the callback holds the lock until this tab disconnects or closes.
   locks.request(name, { signal: lockAbort.signal }, lead).catch(() => {}); // aborted by disconnect() before this tab led
   (globalThis as { addEventListener?: (type: string, fn: () => void) => void }).addEventListener?.('pagehide', () => {
-    if (!leaving) bus.postMessage({ kind: 'bye', tab } satisfies ToLeader);
+    if (leaving) return;
+    hub?.resign();
+    bus.postMessage({ kind: 'bye', tab } satisfies ToLeader);
   });
   return client;
 }

@@ -133,6 +133,12 @@ export class TabSession implements SessionSource {
         this.status.set('disconnected', undefined, { error });
         return;
       }
+      case 'resign':
+        // Requests made from now on wait in the client's queue (CLI-19) for the next leader.
+        this.leader = undefined;
+        this.pending.failAll(new KuiperClientError('connection_lost', 'the leader tab went before answering'));
+        if (this.connected) this.status.set('reconnecting', this.status.transport);
+        return;
       case 'reply':
         if (message.tab !== this.tab) return;
         if (message.error) this.pending.fail(message.id, fromWireError(message.error));
