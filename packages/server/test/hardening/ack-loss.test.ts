@@ -1,15 +1,12 @@
 // Loss test (issue 5): the real cometd client with its AckExtension, its TCP connections destroyed
 // by the server every ~150 ms while the server publishes 1,000 numbered messages. Every message must
 // arrive exactly once, in order, over long-polling and over websocket, without a new handshake.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Message } from 'cometd';
 import { AckExtension } from 'cometd/AckExtension.js';
-import { Cleanup, RawSocket, eventually, msgId, type WireMessage } from '../helpers/server.js';
+import { cleanup, RawSocket, eventually, msgId, type WireMessage } from '@kuiper/testkit';
 import { createCometD, type CometdTransport } from '../helpers/cometd.js';
 import { RAW_TRANSPORTS, exchangeOver, handshakeFor, range, startHardened } from './support.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 const TOTAL = 1000;
 

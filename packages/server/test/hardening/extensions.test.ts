@@ -1,14 +1,11 @@
 // The extension pipeline over the wire (issue 5, EXT-*): explicit order, transforms the core acts
 // on, a stopped message gets an error reply (never silence), and a failing hook cannot take a reply
 // away or crash the server.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Extension } from '../../src/core/extension.js';
 import { reject } from '../../src/core/extension.js';
-import { Cleanup, expectHealthy, msgId } from '../helpers/server.js';
+import { cleanup, expectHealthy, msgId, onCleanup } from '@kuiper/testkit';
 import { RAW_TRANSPORTS, exchangeOver, handshakeFor, startHardened } from './support.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 describe.each(RAW_TRANSPORTS)('over %s', (transport) => {
   it('[EXT-1][EXT-2] incoming hooks run by priority, outgoing hooks in reverse, and transforms reach the core', async () => {
@@ -23,7 +20,7 @@ describe.each(RAW_TRANSPORTS)('over %s', (transport) => {
     const rewrite: Extension = { name: 'rewrite', priority: 10, incoming: (m) => (m.channel === '/ext/old' ? { ...m, channel: '/ext/new' } : m) };
     const server = await startHardened(cleanup, { extensions: [tag('b', 5), rewrite, tag('a', -5), tag('c', 20)] });
     const delivered: string[] = [];
-    cleanup.add(server.kuiper.subscribe('/ext/**', (m) => delivered.push(m.channel)));
+    onCleanup(server.kuiper.subscribe('/ext/**', (m) => delivered.push(m.channel)));
     const send = await exchangeOver(cleanup, transport, server);
     const clientId = (await send(handshakeFor(transport))).clientId as string;
     const reply = await send({ channel: '/ext/old', clientId, data: {}, id: msgId() });

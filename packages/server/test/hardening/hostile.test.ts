@@ -3,16 +3,13 @@
 // no crash, nothing lost or misdelivered for them, every bad request answered with a protocol
 // error or a 4xx, prototypes untouched, and server memory measured before/after and bounded.
 // Replay a run with HOSTILE_SEED=<seed>.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
-import { Cleanup, eventually, expectHealthy, type WireMessage } from '../helpers/server.js';
+import { cleanup, eventually, expectHealthy, type WireMessage, onCleanup } from '@kuiper/testkit';
 import { connectedCometD } from '../helpers/cometd.js';
 import { type Case, type Ctx, deep, floodCase, hostileCase } from './hostile-cases.js';
 import { ERROR_STRING, MiB, type Hardened, handshakeFor, heapUsed, jsonp, mib, post, range, seeded, startHardened } from './support.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 const SEED = Number(process.env['HOSTILE_SEED'] ?? 20261125);
 const CHANNEL = '/stream/good';
@@ -126,7 +123,7 @@ interface HostileSocket {
 
 async function openWs(server: Hardened): Promise<HostileSocket> {
   const ws = new WebSocket(server.wsUrl);
-  cleanup.add(() => ws.terminate());
+  onCleanup(() => ws.terminate());
   const got: WireMessage[] = [];
   const waiting = new Map<string, (index: number) => void>();
   ws.on('message', (raw) => {

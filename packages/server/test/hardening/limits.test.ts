@@ -1,10 +1,16 @@
 // Limits (issue 5, LIMIT-*): each one hit over the wire gives its own clear error, and stops there.
-import { describe, it, expect, afterEach } from 'vitest';
-import { Cleanup, RawSocket, bayeux, immediateConnect, msgId, replyTo, type WireMessage } from '../helpers/server.js';
+import { describe, it, expect } from 'vitest';
+import {
+  cleanup,
+  RawSocket,
+  bayeux,
+  immediateConnect,
+  msgId,
+  replyTo,
+  type WireMessage,
+  onCleanup,
+} from '@kuiper/testkit';
 import { RAW_TRANSPORTS, exchangeOver, handshakeFor, post, startHardened } from './support.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 describe.each(RAW_TRANSPORTS)('over %s', (transport) => {
   it('[LIMIT-2] a publish larger than maxMessageBytes gets 413:<limit>:message_too_large and is not delivered', async () => {
@@ -12,7 +18,7 @@ describe.each(RAW_TRANSPORTS)('over %s', (transport) => {
     const send = await exchangeOver(cleanup, transport, server);
     const clientId = (await send(handshakeFor(transport))).clientId as string;
     const delivered: unknown[] = [];
-    cleanup.add(server.kuiper.subscribe('/big/**', (m) => delivered.push(m.data)));
+    onCleanup(server.kuiper.subscribe('/big/**', (m) => delivered.push(m.data)));
     const big = await send({ channel: '/big/one', clientId, data: 'x'.repeat(2000), id: msgId() });
     expect(big).toMatchObject({ channel: '/big/one', successful: false, error: '413:1024:message_too_large' });
     const small = await send({ channel: '/big/two', clientId, data: 'x'.repeat(500), id: msgId() });

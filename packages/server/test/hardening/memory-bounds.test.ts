@@ -1,19 +1,16 @@
 // Memory a client can make the server hold beyond the documented bounds (issue 5, LIMIT-4, LIMIT-6,
 // ACK-2): an ack client that never acknowledges, publishes from sessions that do not exist, and a
 // WebSocket that sends but never reads its replies.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { Extension } from '../../src/core/extension.js';
-import { Cleanup, bayeux, eventually, msgId, replyTo, type WireMessage } from '../helpers/server.js';
+import { cleanup, bayeux, eventually, msgId, replyTo, type WireMessage, onCleanup } from '@kuiper/testkit';
 import { MiB, handshakeFor, heapUsed, mib, startHardened } from './support.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 async function openWs(url: string): Promise<WebSocket> {
   const ws = new WebSocket(url);
-  cleanup.add(() => ws.terminate());
+  onCleanup(() => ws.terminate());
   await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
   return ws;
 }

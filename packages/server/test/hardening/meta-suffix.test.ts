@@ -1,14 +1,11 @@
 // No way around the checks through a meta channel's suffix (issue 5, META-1, EXT-1): every
 // `/meta/<name>/x` gets 405 and does nothing, over every raw transport, and the extension pipeline
 // sees those messages too, so an extension's rule still applies.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Extension } from '../../src/core/extension.js';
 import { reject } from '../../src/core/extension.js';
-import { Cleanup, msgId } from '../helpers/server.js';
+import { cleanup, msgId } from '@kuiper/testkit';
 import { RAW_TRANSPORTS, exchangeOver, handshakeFor, startHardened } from './support.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 const SUFFIXED = [
   '/meta/handshake/x',

@@ -1,15 +1,12 @@
 // WebSocket Origin allow-list and CORS (issue 5, SEC-6, SEC-7): cross-site WebSocket hijacking is
 // refused by default; listed origins get in; CORS headers only for allowed origins.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { spawn } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import { Cleanup, type KuiperOptions } from '../helpers/server.js';
+import { cleanup, type KuiperOptions, onCleanup } from '@kuiper/testkit';
 import { startHardened } from './support.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 const EVIL = 'https://evil.example';
 const APP = 'https://app.example';
@@ -20,7 +17,7 @@ type Upgrade = { opened: true } | { opened: false; status: number; body: string 
 function tryUpgrade(wsUrl: string, origin?: string, host?: string): Promise<Upgrade> {
   const headers: Record<string, string> = host ? { host } : {};
   const ws = new WebSocket(wsUrl, { ...(origin !== undefined ? { origin } : {}), headers });
-  cleanup.add(() => ws.terminate());
+  onCleanup(() => ws.terminate());
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve({ opened: true }));
     ws.once('unexpected-response', (_req, res: IncomingMessage) => {
@@ -135,7 +132,7 @@ describe('an allowedOrigins function that throws', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, KUIPER_LOG: 'silent' },
     });
-    cleanup.add(() => child.kill());
+    onCleanup(() => child.kill());
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const port = await new Promise<number>((resolve, reject) => {

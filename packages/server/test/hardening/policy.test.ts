@@ -1,14 +1,21 @@
 // Security policy and channel authorizers (issue 5, SEC-*): every decision, its 403 reason on the
 // wire, credentials carried from the handshake into later checks, and a session that expires.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Message } from 'cometd';
 import type { SessionInfo } from '../../src/core/security.js';
-import { Cleanup, bayeux, eventually, expectHealthy, handshakeMessage, immediateConnect, msgId, replyTo, type WireMessage } from '../helpers/server.js';
+import {
+  cleanup,
+  bayeux,
+  eventually,
+  expectHealthy,
+  handshakeMessage,
+  immediateConnect,
+  msgId,
+  replyTo,
+  type WireMessage,
+} from '@kuiper/testkit';
 import { createCometD, type CometdTransport } from '../helpers/cometd.js';
 import { startHardened } from './support.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 async function send(url: string, message: WireMessage): Promise<WireMessage> {
   const m = { ...message, id: msgId() };

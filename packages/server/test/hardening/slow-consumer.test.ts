@@ -2,15 +2,21 @@
 // polling cost bounded server memory; past the bound the server drops the oldest messages or the
 // session, by policy, and says so through `session:overflow`; a well-behaved subscriber meanwhile
 // receives everything.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import { Cleanup, bayeux, eventually, immediateConnect, connectMessage, msgId, replyTo } from '../helpers/server.js';
+import {
+  cleanup,
+  bayeux,
+  eventually,
+  immediateConnect,
+  connectMessage,
+  msgId,
+  replyTo,
+  onCleanup,
+} from '@kuiper/testkit';
 import type { EngineEvent } from '../../src/core/engine.js';
 import { MiB, handshakeFor, heapUsed, mib, range, startHardened, type Hardened } from './support.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 const TOTAL = 20_000;
 const PAYLOAD = 'p'.repeat(1024);
@@ -32,7 +38,7 @@ class Lean {
 
   static async subscribe(server: Hardened): Promise<Lean> {
     const ws = new WebSocket(server.wsUrl);
-    cleanup.add(() => ws.terminate());
+    onCleanup(() => ws.terminate());
     await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const lean = new Lean(ws);
     const hs = handshakeFor('websocket');

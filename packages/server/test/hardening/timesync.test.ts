@@ -1,13 +1,10 @@
 // Timesync (issue 5): the cometd client's TimeSyncExtension against Kuiper's timesync extension.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import type { Message } from 'cometd';
 import { TimeSyncExtension } from 'cometd/TimeSyncExtension.js';
-import { Cleanup, bayeux, eventually, handshakeMessage, msgId, replyTo, type WireMessage } from '../helpers/server.js';
+import { cleanup, bayeux, eventually, handshakeMessage, msgId, replyTo, type WireMessage } from '@kuiper/testkit';
 import { createCometD, type CometdTransport } from '../helpers/cometd.js';
 import { startHardened } from './support.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 interface Timesync {
   tc: number;
