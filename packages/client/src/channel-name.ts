@@ -7,19 +7,14 @@ import { channelNameProblem, isMetaChannel, isWildcard } from '@kuiper/protocol'
 
 export { isValidChannelName as isValidChannel, isWildcard, patternMatches as channelMatches } from '@kuiper/protocol';
 
-/** Why `publish(channel)` is refused, or undefined: a concrete, valid, non-meta name is needed. */
-export function publishChannelProblem(channel: unknown): string | undefined {
-  const problem = channelNameProblem(channel);
-  if (problem !== undefined) return problem;
-  if (isWildcard(channel as string)) return 'a pattern cannot be published to';
-  if (isMetaChannel(channel as string)) return '/meta/** belongs to the protocol';
-  return undefined;
-}
-
 /** Why `subscribe(channel)` is refused, or undefined: a valid, non-meta name or pattern is needed. */
 export function subscribeChannelProblem(channel: unknown): string | undefined {
   const problem = channelNameProblem(channel);
   if (problem !== undefined) return problem;
-  if (isMetaChannel(channel as string)) return '/meta/** belongs to the protocol';
-  return undefined;
+  return isMetaChannel(channel as string) ? '/meta/** belongs to the protocol' : undefined;
+}
+
+/** Why `publish(channel)` is refused, or undefined: what subscribe accepts, minus patterns. */
+export function publishChannelProblem(channel: unknown): string | undefined {
+  return subscribeChannelProblem(channel) ?? (isWildcard(channel as string) ? 'a pattern cannot be published to' : undefined);
 }
