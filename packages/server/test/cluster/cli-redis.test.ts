@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bayeux, immediateConnect, msgId, rawHandshake, replyTo } from '../helpers/server.js';
+import { bayeux, immediateConnect, msgId, rawHandshake, replyTo } from '@kuiper/testkit';
 import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from '../helpers/redis.js';
 
 const bin = fileURLToPath(new URL('../../bin/kuiper.js', import.meta.url));

@@ -1,14 +1,11 @@
 // Two Kuiper nodes on one Redis: clients on different nodes, and server-side code on one node,
 // see each other's messages (SPEC: REDIS-1, REDIS-2, REDIS-3).
 import type { Message } from 'cometd';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectedCometD, type CometdTransport } from '../helpers/cometd.js';
 import { createFaye, type FayeTransport } from '../helpers/faye.js';
-import { Cleanup, eventually } from '../helpers/server.js';
+import { cleanup, eventually } from '@kuiper/testkit';
 import { startCluster } from './cluster.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 const pairs: Array<[FayeTransport, CometdTransport]> = [
   ['websocket', 'websocket'],

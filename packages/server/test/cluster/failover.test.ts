@@ -1,13 +1,10 @@
 // A node goes away (SPEC: REDIS-5): its clients reach another node through the balancer and carry
 // on with the same session, subscriptions and queued messages; nothing published meanwhile is lost.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectedCometD, type CometdTransport } from '../helpers/cometd.js';
 import { createFaye, type FayeTransport } from '../helpers/faye.js';
-import { Cleanup, eventually } from '../helpers/server.js';
+import { cleanup, eventually } from '@kuiper/testkit';
 import { startBalancer, startCluster } from './cluster.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 const transports = ['websocket', 'long-polling'] as const;
 

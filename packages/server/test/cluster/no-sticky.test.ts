@@ -1,9 +1,9 @@
 // No sticky sessions (SPEC: REDIS-1): a client's requests may land on any node, each one serves it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectedCometD } from '../helpers/cometd.js';
 import { createFaye } from '../helpers/faye.js';
 import {
-  Cleanup,
+  cleanup,
   bayeux,
   connectMessage,
   eventually,
@@ -13,11 +13,8 @@ import {
   rawHandshake,
   replyTo,
   type WireMessage,
-} from '../helpers/server.js';
+} from '@kuiper/testkit';
 import { startBalancer, startCluster } from './cluster.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 const deliveries = (replies: WireMessage[], channelPrefix: string): unknown[] =>
   replies.filter((m) => m.channel?.startsWith(channelPrefix)).map((m) => m.data);

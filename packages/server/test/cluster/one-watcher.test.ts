@@ -1,11 +1,8 @@
 // One watcher per session in the cluster (SPEC: REDIS-2): when a client moves to another node, the
 // node it left stops taking its deliveries, even while the old socket is still open (half-open).
-import { afterEach, describe, expect, it } from 'vitest';
-import { Cleanup, RawSocket, eventually, handshakeMessage, msgId, type WireMessage } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { cleanup, RawSocket, eventually, handshakeMessage, msgId, type WireMessage } from '@kuiper/testkit';
 import { startCluster } from './cluster.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 const data = (socket: RawSocket): unknown[] => socket.received.filter((m) => m.channel === '/moved').map((m) => m.data);
 

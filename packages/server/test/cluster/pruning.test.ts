@@ -1,10 +1,16 @@
 // Pruning and sweeping across the cluster (SPEC: REDIS-4, SESS-2, SESS-3).
-import { afterEach, describe, expect, it } from 'vitest';
-import { Cleanup, bayeux, connectMessage, eventually, immediateConnect, msgId, rawHandshake, replyTo } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import {
+  cleanup,
+  bayeux,
+  connectMessage,
+  eventually,
+  immediateConnect,
+  msgId,
+  rawHandshake,
+  replyTo,
+} from '@kuiper/testkit';
 import { startCluster } from './cluster.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
 
 describe('cluster-wide pruning', () => {
   it('[REDIS-4][REDIS-6][SESS-2] a session that stops connecting is pruned once, by one node (its event there only), and is gone everywhere', async () => {

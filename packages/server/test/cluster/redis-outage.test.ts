@@ -2,14 +2,11 @@
 // Redis through a TCP relay the test can cut; node B reaches it directly.
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisEngine } from '../../src/redis.js';
 import { createFaye } from '../helpers/faye.js';
 import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from '../helpers/redis.js';
-import { Cleanup, eventually, startServer } from '../helpers/server.js';
-
-const cleanup = new Cleanup();
-afterEach(() => cleanup.run());
+import { cleanup, eventually, startKuiper, onCleanup } from '@kuiper/testkit';
 
 interface Relay {
   url: string;
@@ -37,7 +34,7 @@ async function startRelay(): Promise<Relay> {
     client.pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanup.add(() => new Promise<void>((resolve) => {
+  onCleanup(() => new Promise<void>((resolve) => {
     for (const s of sockets) s.destroy();
     server.close(() => resolve());
   }));
@@ -59,22 +56,22 @@ describe('Redis away for a moment', () => {
   it('[REDIS-5] publishes made while a node cannot reach Redis, on it and on others, all arrive', async () => {
     await requireRedis();
     const prefix = randomPrefix();
-    cleanup.add(() => deletePrefix(prefix));
+    onCleanup(() => deletePrefix(prefix));
     const relay = await startRelay();
     const redis = { retryStrategy: () => 20 };
-    const a = await startServer(cleanup, { engine: new RedisEngine({ url: relay.url, prefix, redis }) });
-    const b = await startServer(cleanup, { engine: new RedisEngine({ url: REDIS_URL, prefix }) });
+    const a = await startKuiper({ engine: new RedisEngine({ url: relay.url, prefix, redis }) });
+    const b = await startKuiper({ engine: new RedisEngine({ url: REDIS_URL, prefix }) });
     const faye = createFaye(cleanup, a.url, 'websocket');
     const got: unknown[] = [];
     await faye.subscribe('/outage', (data) => got.push(data));
-    await b.kuiper.publish('/outage', 1);
+    await b.server.publish('/outage', 1);
     await eventually(() => expect(got).toEqual([1]));
 
     relay.cut();
     // B queues it in Redis; A misses the wake-up (its subscriber connection is down).
-    await b.kuiper.publish('/outage', 2);
+    await b.server.publish('/outage', 2);
     // A's own publish waits in its client's offline queue.
-    const fromA = a.kuiper.publish('/outage', 3);
+    const fromA = a.server.publish('/outage', 3);
     relay.restore();
     expect(await fromA).toBe(1);
     // Back: A looks at the queues it watches again and delivers what it missed.
