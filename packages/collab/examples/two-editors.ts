@@ -1,56 +1,33 @@
-// Two editors and a room authority in one process: every message goes through its JSON wire form,
-// as it would over Kuiper channels, and both editors end with the same document, stored.
-import {
-  DocumentSync,
-  MemoryStore,
-  RoomAuthority,
-  clientMessageReader,
-  serverMessageReader,
-  writeWire,
-  type ClientMessage,
-  type ServerMessage,
-} from '@kuiper/collab';
+// Two editors and a room in one process. Every message goes through its JSON wire form, as it would
+// over Kuiper channels; the two `send`/`publish` callbacks are all a transport adapter has to supply.
+import { MemoryStore, RoomHost, RoomMember } from '@kuiper/collab';
 
 export async function twoEditors(): Promise<{ ada: string; bob: string; stored: number }> {
   const store = new MemoryStore();
-  let transfers = 0;
-  const wire = (m: ClientMessage | ServerMessage) => writeWire(m, { newTransferId: () => `t${++transfers}` }).map((w) => JSON.stringify(w));
-  const editors = new Map<string, DocumentSync>();
-  const readers = new Map([['ada', serverMessageReader()], ['bob', serverMessageReader()]]);
+  const editors = new Map<string, RoomMember>();
+  const toEditor = (name: string, message: unknown) => editors.get(name)?.receive(JSON.parse(JSON.stringify(message)));
 
-  // Server → member: what a Kuiper adapter does with /service replies and /rooms/<id>/doc.
-  const deliver = (to: string, m: ServerMessage) => {
-    for (const text of wire(m)) {
-      const read = readers.get(to)?.read(JSON.parse(text));
-      if (read?.ok) editors.get(to)?.receive(read.value);
-    }
-  };
-  const loaded = await RoomAuthority.load({
+  const loaded = await RoomHost.load({
     room: 'board-1',
     store,
-    sendTo: deliver,
-    broadcast: (m) => editors.forEach((_, name) => deliver(name, m)),
+    sendTo: toEditor, // a reply to one connection
+    publish: (_channel, message) => editors.forEach((_, name) => toEditor(name, message)), // /rooms/board-1/doc or /presence
   });
   if (!loaded.ok) throw new Error(loaded.error.message);
   const room = loaded.value;
 
-  // Member → server: what the adapter does with messages on /service/rooms/<id>/sync, one reader
-  // per connection; the connection id is the transport's (the Bayeux session), never the message's.
   for (const name of ['ada', 'bob']) {
-    const fromMember = clientMessageReader();
-    room.join(name, { canWrite: true });
-    editors.set(name, new DocumentSync({
-      send: (m) => {
-        for (const text of wire(m)) {
-          const read = fromMember.read(JSON.parse(text));
-          if (read?.ok) void room.handle(name, read.value);
-        }
-      },
-    }));
+    room.join(name, { canWrite: true }); // the connection id is the transport's (the Bayeux session)
+    const editor = new RoomMember({
+      presence: { name },
+      send: (_channel, message) => void room.receive(name, JSON.parse(JSON.stringify(message))),
+    });
+    editors.set(name, editor);
+    editor.connected();
   }
-  for (const sync of editors.values()) sync.connected();
 
   const [ada, bob] = [editors.get('ada')!, editors.get('bob')!];
+  await Promise.all([ada.synced, bob.synced]);
   ada.doc.getText('notes').insert(0, 'Hello from Ada. ');
   bob.doc.getText('notes').insert(0, 'Bob here. ');
   await Promise.all([ada.flush(), bob.flush()]); // both edits are acknowledged: stored by the server

@@ -43,6 +43,8 @@ export { DocumentSync, type DocumentSyncOptions, type SyncStatus } from './core/
 export { PresenceState, type PresenceEntry, type PresenceEvent, type PresenceStateOptions } from './core/presence-state.js';
 export { PresenceRoom, type PresenceRoomOptions } from './core/presence-room.js';
 export { RoomAuthority, type MemberGrant, type RoomAuthorityOptions } from './core/room-authority.js';
+export { RoomMember, type MemberChannel, type RoomMemberOptions } from './core/room-member.js';
+export { RoomHost, type RoomChannel, type RoomHostOptions } from './core/room-host.js';
 export type { DocumentStore, StoredDocument, StoredUpdate } from './core/store.js';
 export { MemoryStore } from './stores/memory.js';
 export { WireReader, clientMessageReader, serverMessageReader, writeWire } from './protocol/wire.js';

@@ -43,6 +43,31 @@ describe('documents', () => {
     expect(bob.sync.syncStatus).toBe('synchronized');
     expect(bob.sync.connectionId).toBe('bob#1');
     expect(bob.sent.size).toBe(0); // it had nothing the server lacked
+    await bob.room.synced;
+  });
+
+  it('[COLLAB-3] synced resolves once the first handshake has brought the server state', async () => {
+    const { net } = await network();
+    const ada = net.add('ada');
+    let synced = false;
+    void ada.room.synced.then(() => (synced = true));
+    net.connect(ada);
+    await net.step(0); // sync-1 reaches the server
+    await Promise.resolve();
+    expect(synced).toBe(false);
+    await net.settle();
+    expect(synced).toBe(true);
+  });
+
+  it('[COLLAB-2] the host answers an unreadable message with an error to its sender only', async () => {
+    const { net } = await network();
+    const [ada, bob] = await pair(net);
+    await net.host.receive(ada.connection!, { v: 1, type: 'update', id: 'u9', update: '!!' });
+    await net.host.receive(ada.connection!, 'not an object');
+    await net.host.receive('stranger', { v: 1, type: 'sync-1', stateVector: 'AA==' });
+    await net.settle();
+    expect(ada.errors.map((e) => e.code)).toEqual(['update_invalid', 'message_invalid']);
+    expect(bob.errors).toEqual([]);
   });
 
   it('[COLLAB-4] an update is stored, then acknowledged to its sender and sent to every member with its origin', async () => {

@@ -45,10 +45,13 @@ export class DocumentSync {
   private localSeq = 0;
   /** The first local edit not carried by any update in flight (made offline, or lost on disconnect). */
   private unsentFrom: number | undefined;
-  private synced = false;
+  private handshakeDone = false;
   private lastStatus: SyncStatus = 'synchronizing';
   private connection: string | undefined;
   private counter = 0;
+  private resolveSynced: () => void = () => undefined;
+  /** Resolves once the first handshake is done: the document then holds the server's state. */
+  readonly synced: Promise<void> = new Promise((resolve) => (this.resolveSynced = resolve));
 
   constructor(options: DocumentSyncOptions) {
     this.doc = options.doc ?? new Y.Doc();
@@ -83,14 +86,14 @@ export class DocumentSync {
 
   /** The transport is up: start the state-vector handshake (sync step 1). */
   connected(): void {
-    this.synced = false;
+    this.handshakeDone = false;
     this.send({ type: 'sync-1', stateVector: Y.encodeStateVector(this.doc) });
     this.refresh();
   }
 
   /** The transport is down: updates in flight may be lost, so they are re-covered at the next handshake. */
   disconnected(): void {
-    this.synced = false;
+    this.handshakeDone = false;
     for (const { first } of this.pending.values()) this.markUnsent(first);
     this.pending.clear();
     this.refresh();
@@ -140,7 +143,7 @@ export class DocumentSync {
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === this) return; // applied from the server: never echoed back (COLLAB-5)
     const seq = ++this.localSeq;
-    if (this.synced) this.sendUpdate(update, seq);
+    if (this.handshakeDone) this.sendUpdate(update, seq);
     else this.markUnsent(seq);
     this.refresh();
   };
@@ -151,7 +154,8 @@ export class DocumentSync {
     const error = this.applyRemote(update);
     if (error) return error;
     this.connection = connection;
-    this.synced = true;
+    this.handshakeDone = true;
+    this.resolveSynced();
     // Send what the server lacks: offline edits, or updates lost in flight when the connection dropped.
     if (this.unsentFrom !== undefined || hasItemsBeyond(this.doc, remote)) {
       this.sendUpdate(Y.encodeStateAsUpdate(this.doc, stateVector), this.unsentFrom ?? this.localSeq + 1);
@@ -190,7 +194,7 @@ export class DocumentSync {
   }
 
   private refresh(): void {
-    const status: SyncStatus = this.synced && this.pending.size === 0 && this.unsentFrom === undefined ? 'synchronized' : 'synchronizing';
+    const status: SyncStatus = this.handshakeDone && this.pending.size === 0 && this.unsentFrom === undefined ? 'synchronized' : 'synchronizing';
     if (status === this.lastStatus) return;
     this.lastStatus = status;
     this.statusListeners.emit(status);

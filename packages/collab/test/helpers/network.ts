@@ -1,21 +1,23 @@
 /**
- * A deterministic in-memory network (style item 9): N members, each with a DocumentSync and a
- * PresenceState, and one RoomAuthority, linked by explicit FIFO queues of JSON text — every message
- * really goes through the wire form, chunking included. Nothing moves until the test delivers it;
- * a disconnect loses what was in flight in both directions, as a dropped connection does.
+ * A deterministic in-memory network (style item 9): N members (RoomMember: DocumentSync + presence)
+ * and one RoomHost (RoomAuthority behind per-connection readers), linked by explicit FIFO queues of
+ * JSON text — every message really goes through the wire form, chunking included. Nothing moves
+ * until the test delivers it; a disconnect loses what was in flight in both directions, as a
+ * dropped connection does.
  */
 import * as Y from 'yjs';
 import {
-  DocumentSync,
-  PresenceState,
-  RoomAuthority,
+  RoomHost,
+  RoomMember,
   clientMessageReader,
   serverMessageReader,
-  writeWire,
   type ClientMessage,
   type CollabError,
   type DocumentStore,
+  type DocumentSync,
   type PresenceData,
+  type PresenceState,
+  type RoomAuthority,
   type ServerMessage,
   type WireReader,
 } from '../../src/index.js';
@@ -23,6 +25,7 @@ import { ManualClock } from './clock.js';
 
 export interface Member {
   readonly name: string;
+  readonly room: RoomMember;
   readonly sync: DocumentSync;
   readonly presence: PresenceState;
   canWrite: boolean;
@@ -31,8 +34,9 @@ export interface Member {
   connection: string | undefined;
   readonly toServer: string[];
   readonly toMember: string[];
-  readonly fromMember: WireReader<ClientMessage>;
-  readonly fromServer: WireReader<ServerMessage>;
+  /** Test-side readers that watch the wire, so the test sees what was sent and acknowledged. */
+  readonly upTap: WireReader<ClientMessage>;
+  readonly downTap: WireReader<ServerMessage>;
   /** Every update this member sent, by id. */
   readonly sent: Map<string, Uint8Array>;
   readonly acked: string[];
@@ -48,65 +52,74 @@ export interface NetworkOptions {
   maxMessageBytes?: number;
   leaveDelayMs?: number;
   throttleMs?: number;
-  /** Called with every ack a member receives, before the member sees it. */
-  onAck?: (member: Member, id: string) => void;
 }
 
 export class Network {
   readonly clock: ManualClock;
   readonly members: Member[] = [];
-  authority!: RoomAuthority;
-  private transfers = 0;
+  host!: RoomHost;
 
   constructor(private readonly options: NetworkOptions) {
     this.clock = options.clock ?? new ManualClock();
   }
 
+  get authority(): RoomAuthority {
+    return this.host.authority;
+  }
+
   async open(): Promise<this> {
-    const loaded = await RoomAuthority.load({
+    const loaded = await RoomHost.load({
       room: this.options.room ?? 'room-1',
       store: this.options.store,
       clock: this.clock,
       leaveDelayMs: this.options.leaveDelayMs,
+      maxMessageBytes: this.limit,
       sendTo: (connection, message) => {
         const member = this.members.find((m) => m.online && m.connection === connection);
-        if (member) this.push(member.toMember, message);
+        member?.toMember.push(JSON.stringify(message));
       },
-      broadcast: (message) => {
-        for (const m of this.members) if (m.online && m.connection) this.push(m.toMember, message);
+      publish: (_channel, message) => {
+        for (const m of this.members) if (m.online && m.connection) m.toMember.push(JSON.stringify(message));
       },
     });
     if (!loaded.ok) throw new Error(loaded.error.message);
-    this.authority = loaded.value;
+    this.host = loaded.value;
     return this;
   }
 
   add(name: string, options: { canWrite?: boolean; presence?: PresenceData; doc?: Y.Doc } = {}): Member {
     let counter = 0;
+    const room = new RoomMember({
+      doc: options.doc,
+      presence: options.presence,
+      clock: this.clock,
+      throttleMs: this.options.throttleMs,
+      maxMessageBytes: this.limit,
+      newId: () => `${name}-${++counter}`,
+      send: (_channel, message) => {
+        if (!member.online) return;
+        const text = JSON.stringify(message);
+        member.toServer.push(text);
+        const read = member.upTap.read(JSON.parse(text));
+        if (read?.ok && read.value.type === 'update') member.sent.set(read.value.id, read.value.update);
+      },
+    });
     const member: Member = {
       name,
+      room,
+      sync: room.sync,
+      presence: room.presence,
       canWrite: options.canWrite ?? true,
       online: false,
       connection: undefined,
       toServer: [],
       toMember: [],
-      fromMember: clientMessageReader(),
-      fromServer: serverMessageReader(),
+      upTap: clientMessageReader(),
+      downTap: serverMessageReader(),
       sent: new Map(),
       acked: [],
       errors: [],
       sessions: 0,
-      sync: new DocumentSync({
-        doc: options.doc,
-        newUpdateId: () => `${name}-${++counter}`,
-        send: (message) => this.fromClient(member, message),
-      }),
-      presence: new PresenceState({
-        initial: options.presence,
-        clock: this.clock,
-        throttleMs: this.options.throttleMs,
-        send: (message) => this.fromClient(member, message),
-      }),
     };
     this.members.push(member);
     return member;
@@ -117,9 +130,8 @@ export class Network {
     if (member.online) return;
     member.online = true;
     member.connection = `${member.name}#${++member.sessions}`;
-    this.authority.join(member.connection, { canWrite: member.canWrite });
-    member.sync.connected();
-    member.presence.connected();
+    this.host.join(member.connection, { canWrite: member.canWrite });
+    member.room.connected();
   }
 
   /** The link drops: whatever was in flight is lost; the server notices and the session leaves. */
@@ -128,14 +140,13 @@ export class Network {
     member.online = false;
     member.toServer.length = 0;
     member.toMember.length = 0;
-    member.fromMember.reset();
-    member.fromServer.reset();
-    member.sync.disconnected();
-    member.presence.disconnected();
-    if (member.connection) this.authority.leave(member.connection);
+    member.upTap.reset();
+    member.downTap.reset();
+    member.room.disconnected();
+    if (member.connection) this.host.leave(member.connection);
   }
 
-  /** Links with something to deliver, as [member, direction]. */
+/** Links with something to deliver, as [member, direction]. */
   busy(): Array<[Member, 'up' | 'down']> {
     const out: Array<[Member, 'up' | 'down']> = [];
     for (const m of this.members) {
@@ -161,36 +172,20 @@ export class Network {
     while (await this.step(i++));
   }
 
-  private push(queue: string[], message: ClientMessage | ServerMessage): void {
-    const limit = this.options.maxMessageBytes ?? 4096;
-    for (const wire of writeWire(message, { maxMessageBytes: limit, newTransferId: () => `x${++this.transfers}` })) queue.push(JSON.stringify(wire));
-  }
-
-  private fromClient(member: Member, message: ClientMessage): void {
-    if (!member.online) return;
-    if (message.type === 'update') member.sent.set(message.id, message.update);
-    this.push(member.toServer, message);
+  private get limit(): number {
+    return this.options.maxMessageBytes ?? 4096;
   }
 
   private async deliverUp(member: Member): Promise<void> {
-    const text = member.toServer.shift()!;
-    const read = member.fromMember.read(JSON.parse(text));
-    if (!read) return;
-    if (!read.ok) throw new Error(`server could not read ${member.name}: ${read.error.message}`);
-    await this.authority.handle(member.connection!, read.value);
+    await this.host.receive(member.connection!, JSON.parse(member.toServer.shift()!));
   }
 
   private deliverDown(member: Member): void {
-    const text = member.toMember.shift()!;
-    const read = member.fromServer.read(JSON.parse(text));
-    if (!read) return;
-    if (!read.ok) throw new Error(`${member.name} could not read the server: ${read.error.message}`);
-    const message = read.value;
-    if (message.type === 'presence') return member.presence.receive(message);
-    if (message.type === 'sync-2') member.presence.setConnection(message.connection);
-    if (message.type === 'ack') for (const id of message.ids) (this.options.onAck?.(member, id), member.acked.push(id));
-    if (message.type === 'error') member.errors.push({ code: message.code, message: message.message });
-    const error = member.sync.receive(message);
+    const data: unknown = JSON.parse(member.toMember.shift()!);
+    const seen = member.downTap.read(data);
+    if (seen?.ok && seen.value.type === 'ack') member.acked.push(...seen.value.ids);
+    if (seen?.ok && seen.value.type === 'error') member.errors.push({ code: seen.value.code, message: seen.value.message });
+    const error = member.room.receive(data);
     if (error) throw new Error(`${member.name}: ${error.message}`);
   }
 }

@@ -1,0 +1,72 @@
+/**
+ * The server's whole room over any JSON transport: a RoomAuthority behind one reader per
+ * connection, with replies and broadcasts chunked to the transport's limit. `attachCollab` will be
+ * this plus Kuiper hooks: load on the first member, `join` on subscribe (with the grant `authorize`
+ * returned), `receive` for messages on the room's service channels (with the session id the server
+ * vouches for), `leave` when a session is removed, `close` after the last member.
+ */
+import type { Result } from '../protocol/errors.js';
+import { clientMessageReader, writeWire, type WireReader } from '../protocol/wire.js';
+import { toWire, type ClientMessage, type ServerMessage, type WireMessage } from '../protocol/messages.js';
+import { RoomAuthority, type MemberGrant, type RoomAuthorityOptions } from './room-authority.js';
+
+/** Where a broadcast goes: `/rooms/<id>/doc` or `/rooms/<id>/presence`. */
+export type RoomChannel = 'doc' | 'presence';
+
+export interface RoomHostOptions extends Omit<RoomAuthorityOptions, 'sendTo' | 'broadcast'> {
+  /** One wire message to one connection only. */
+  sendTo: (connection: string, message: WireMessage) => void;
+  /** One wire message to every member, on one of the room's channels. */
+  publish: (channel: RoomChannel, message: WireMessage) => void;
+  /** The transport's per-message limit (default 256 KiB). */
+  maxMessageBytes?: number;
+  maxPresenceBytes?: number;
+}
+
+export class RoomHost {
+  private readonly readers = new Map<string, WireReader<ClientMessage>>();
+
+  /** Loads the room; a failed load is an error value and nothing is written (COLLAB-13). */
+  static async load(options: RoomHostOptions): Promise<Result<RoomHost>> {
+    let transfers = 0;
+    const split = { maxMessageBytes: options.maxMessageBytes, newTransferId: () => `s${++transfers}` };
+    const wire = (m: ServerMessage): WireMessage[] => writeWire(m, split);
+    const loaded = await RoomAuthority.load({
+      ...options,
+      sendTo: (connection, m) => wire(m).forEach((w) => options.sendTo(connection, w)),
+      broadcast: (m) => wire(m).forEach((w) => options.publish(m.type === 'presence' ? 'presence' : 'doc', w)),
+    });
+    return loaded.ok ? { ok: true, value: new RoomHost(loaded.value, options) } : loaded;
+  }
+
+  private constructor(readonly authority: RoomAuthority, private readonly options: RoomHostOptions) {}
+
+  join(connection: string, grant: MemberGrant): void {
+    this.readers.set(connection, clientMessageReader({ maxPresenceBytes: this.options.maxPresenceBytes }));
+    this.authority.join(connection, grant);
+  }
+
+  leave(connection: string): void {
+    this.readers.delete(connection);
+    this.authority.leave(connection);
+  }
+
+  /** One wire message from `connection`; anything unreadable goes back to it as an error. */
+  receive(connection: string, data: unknown): Promise<void> {
+    const reader = this.readers.get(connection);
+    const read = reader ? reader.read(data) : { ok: false as const, error: { code: 'not_a_member' as const, message: `${connection} is not in room ${this.authority.room}` } };
+    if (!read) return Promise.resolve();
+    if (read.ok) return this.authority.handle(connection, read.value);
+    this.options.sendTo(connection, toWire({ type: 'error', ...read.error })); // small: never chunked
+    return Promise.resolve();
+  }
+
+  get memberCount(): number {
+    return this.authority.memberCount;
+  }
+
+  close(): Promise<void> {
+    this.readers.clear();
+    return this.authority.close();
+  }
+}
