@@ -30,6 +30,8 @@ export interface StartedKuiper {
   wsUrl: string;
   /** The node:http server `listen()` created. */
   http: HttpServer;
+  /** Every TCP connection the server has open now (HTTP keep-alive and upgraded WebSockets). */
+  sockets: ReadonlySet<Socket>;
   /** Destroys every open TCP connection (keep-alive and upgraded) from the server side: a network drop. Returns how many. */
   dropConnections(): number;
 }
@@ -57,5 +59,5 @@ export async function startKuiper(options: Partial<KuiperOptions> = {}, start: S
     sockets.clear();
     return dropped;
   };
-  return { server, port, url, wsUrl: url.replace(/^http/, 'ws'), http, dropConnections };
+  return { server, port, url, wsUrl: url.replace(/^http/, 'ws'), http, sockets, dropConnections };
 }

@@ -4,10 +4,8 @@ import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createKuiperServer } from '../../src/index.js';
 import {
   type Cleanup,
-  DEFAULT_OPTIONS,
   type KuiperOptions,
   type KuiperServer,
   RawSocket,
@@ -15,7 +13,8 @@ import {
   handshakeMessage,
   msgId,
   replyTo,
-} from '../helpers/server.js';
+  startKuiper,
+} from '@kuiper/testkit';
 
 export interface Hardened {
   kuiper: KuiperServer;
@@ -24,27 +23,14 @@ export interface Hardened {
   url: string;
   wsUrl: string;
   /** Every TCP connection the server currently has open (HTTP keep-alive and upgraded WebSockets). */
-  sockets: Set<Socket>;
+  sockets: ReadonlySet<Socket>;
   /** Destroys every open TCP connection from the server side; returns how many. */
   dropAll(): number;
 }
 
 export async function startHardened(cleanup: Cleanup, options: Partial<KuiperOptions> = {}): Promise<Hardened> {
-  const kuiper = createKuiperServer({ ...DEFAULT_OPTIONS, ...options });
-  const { port, url, server } = await kuiper.listen({ port: 0, host: '127.0.0.1' });
-  cleanup.add(() => kuiper.close());
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  const dropAll = (): number => {
-    const n = sockets.size;
-    for (const socket of sockets) socket.destroy();
-    sockets.clear();
-    return n;
-  };
-  return { kuiper, http: server, port, url, wsUrl: url.replace(/^http/, 'ws'), sockets, dropAll };
+  const { server, http, port, url, wsUrl, sockets, dropConnections } = await startKuiper(options, { cleanup });
+  return { kuiper: server, http, port, url, wsUrl, sockets, dropAll: dropConnections };
 }
 
 /** mulberry32: a small seeded PRNG so a failing hostile run can be replayed from its seed. */

@@ -21,7 +21,6 @@ import {
   onCleanup,
   exchange,
 } from '@kuiper/testkit';
-import { startHardened } from '../hardening/support.js';
 import { streamUrl } from '../streaming/stream-reader.js';
 
 describe('HTTP', () => {
@@ -99,7 +98,7 @@ describe('WebSocket', () => {
   it('[LIMIT-7] a client sending frames faster than they are answered is not read from until it catches up', async () => {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const server = await startHardened(cleanup, { policy: { canPublish: async () => (await gate, true) } });
+    const server = await startKuiper({ policy: { canPublish: async () => (await gate, true) } });
     const ws = new WebSocket(server.wsUrl);
     onCleanup(() => ws.terminate());
     const replies: WireMessage[] = [];
