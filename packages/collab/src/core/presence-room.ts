@@ -45,7 +45,7 @@ export class PresenceRoom {
   }
 
   /** `connection` sets its own state; there is no way to name another connection. */
-  set(connection: string, state: PresenceData): void {
+  update(connection: string, state: PresenceData): void {
     this.entries.set(connection, state);
     this.options.broadcast({ type: 'presence', snapshot: false, changes: [{ connection, state }] });
   }

@@ -120,7 +120,7 @@ export class RoomAuthority {
         case 'update':
           return this.storeUpdate(connection, grant, message.id, message.update);
         case 'presence-set':
-          return this.presence.set(connection, message.state);
+          return this.presence.update(connection, message.state);
       }
     });
   }
