@@ -5,6 +5,7 @@ import type { EngineOptions, LifecycleEvent } from '../src/core/engine.js';
 import { RedisEngine } from '../src/redis.js';
 import { ENGINE_DEFAULTS } from './engine-contract.js';
 import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from './helpers/redis.js';
+import { startRelay } from './helpers/relay.js';
 
 const prefixes: string[] = [];
 const engines: RedisEngine[] = [];
@@ -50,6 +51,7 @@ async function nodes(
   return { a, b };
 }
 
+const channelOf = (e: LifecycleEvent): string | undefined => ('channel' in e ? e.channel : undefined);
 const ofType = (life: LifecycleEvent[], type: LifecycleEvent['type']): LifecycleEvent[] => life.filter((e) => e.type === type);
 
 describe('RedisEngine lifecycle: two nodes on one prefix', () => {
@@ -139,6 +141,30 @@ describe('RedisEngine lifecycle: two nodes on one prefix', () => {
     await a.engine.unsubscribe(id, '/rooms/v/doc');
     await waitFor(() => expect(heard.map((e) => [e.type, e.local])).toEqual([['vacated', false]]));
     expect(heard).toHaveLength(1);
+  });
+
+  it('[LIFE-8] a node cut off from Redis misses what others did meanwhile (subscribers() tells it), and its own events go when Redis is back', async () => {
+    const { b } = await nodes();
+    const relay = await startRelay();
+    const a = new RedisEngine({ url: relay.url, prefix: b.engine.prefix, redis: { retryStrategy: () => 20 } });
+    const heard: LifecycleEvent[] = [];
+    a.start({ ...ENGINE_DEFAULTS, onEvent: () => {}, onLifecycle: (e) => void heard.push(e) });
+    engines.push(a);
+    await a.ready();
+    const early = await b.engine.createSession({ user: 'early' });
+    const late = await b.engine.createSession({ user: 'late' });
+
+    relay.cut();
+    await b.engine.subscribe(early, '/rooms/missed/doc'); // A's notification connection is down
+    const own = a.subscribe(late, '/rooms/own/doc'); // waits in A's offline queue
+    relay.restore();
+    expect(await own).toBe('added');
+    expect(heard.map((e) => [e.type, channelOf(e), e.local])).toEqual([['occupied', '/rooms/own/doc', true]]);
+    await waitFor(() => expect(ofType(b.life, 'occupied').map(channelOf)).toContain('/rooms/own/doc'));
+    // Not replayed: A reconciles with the shared state instead.
+    await a.ready();
+    expect(heard.map(channelOf)).not.toContain('/rooms/missed/doc');
+    expect(await a.subscribers('/rooms/missed/doc')).toEqual([{ clientId: early, data: { user: 'early' } }]);
   });
 
   it('[LIFE-2] an occupied handler that throws on the other node is logged there; the subscribe stands', async () => {
