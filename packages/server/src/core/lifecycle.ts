@@ -65,11 +65,6 @@ export class LifecycleHooks {
     };
   }
 
-  /** Whether any hook is registered (the engine's events cost nothing more when none is). */
-  get empty(): boolean {
-    return this.occupied.length === 0 && this.vacated.length === 0 && this.removed.length === 0;
-  }
-
   /**
    * The engine's `onLifecycle`. Resolves when this node's hooks for the event ran; rejects only when
    * an occupied hook threw (LIFE-2). Other hooks' failures are logged (LIFE-3, LIFE-4).
@@ -78,6 +73,8 @@ export class LifecycleHooks {
     switch (event.type) {
       case 'occupied': {
         const hooks = this.occupied.filter((e) => sees(e.pattern, event.channel));
+        // A channel no hook watches costs nothing more (a private channel per user, say).
+        if (hooks.length === 0 && !this.runs.has(event.channel)) return Promise.resolve();
         return this.queue(event.channel, async () => {
           // In registration order; the first that throws fails the subscribe.
           for (const { hook } of hooks) await hook(event);
@@ -85,6 +82,7 @@ export class LifecycleHooks {
       }
       case 'vacated': {
         const hooks = this.vacated.filter((e) => sees(e.pattern, event.channel));
+        if (hooks.length === 0 && !this.runs.has(event.channel)) return Promise.resolve();
         return this.queue(event.channel, () => runAll(hooks.map((e) => e.hook), event));
       }
       case 'removed':
