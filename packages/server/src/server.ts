@@ -249,7 +249,7 @@ export class KuiperServer {
   }
 
   /** [LIFE-5] The sessions subscribed to exactly `channel`, with their data; the same on every node. */
-  subscribers(channel: string): Promise<SessionInfo[]> {
+  async subscribers(channel: string): Promise<SessionInfo[]> {
     if (!isValidChannelName(channel)) throw bayeuxError('channel_invalid');
     return this.engine.subscribers(channel);
   }

@@ -202,7 +202,7 @@ describe('room lifecycle hooks (memory engine)', () => {
     expect((await subscribe(url, ada, ['/rooms/1/doc', '/rooms/2/presence', '/rooms/*', '/chat'])).successful).toBe(true);
     expect(seen).toEqual({ deep: ['/rooms/1/doc', '/rooms/2/presence'], one: ['/rooms/*'], exact: ['/rooms/1/doc'] });
     expect(() => kuiper.onChannelOccupied('/rooms/*/doc', () => {})).toThrow('channel_invalid');
-    expect(() => kuiper.subscribers('no-slash')).toThrow('channel_invalid');
+    await expect(kuiper.subscribers('no-slash')).rejects.toThrow('channel_invalid');
   });
 });
 
