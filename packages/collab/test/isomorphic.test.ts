@@ -22,7 +22,7 @@ describe('isomorphic core', () => {
     expect(importsOf('src/stores/level.ts')).toContain('classic-level'); // the check looks where it should
   });
 
-  it('[COLLAB-17] the main entry does not reach the LevelDB store; the ./stores/level subpath does', () => {
+  it('[COLLAB-17] the main entry reaches neither server-side store; the ./stores/level and ./stores/redis subpaths do', () => {
     const seen = new Set<string>();
     const visit = (file: string): void => {
       if (seen.has(file)) return;
@@ -32,7 +32,9 @@ describe('isomorphic core', () => {
     visit('src/index.ts');
     expect(seen.has('src/core/document-sync.ts')).toBe(true);
     expect(seen.has('src/stores/level.ts')).toBe(false);
+    expect(seen.has('src/stores/redis.ts')).toBe(false); // server-side only, like the LevelDB store
     const exportsMap = JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8')).exports as Record<string, { source: string }>;
     expect(exportsMap['./stores/level']?.source).toBe('./src/stores/level.ts');
+    expect(exportsMap['./stores/redis']?.source).toBe('./src/stores/redis.ts');
   });
 });
