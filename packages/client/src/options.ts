@@ -6,7 +6,7 @@ import { defaultEnv } from '#globals';
 import type { BackoffOptions } from './backoff.js';
 import { KuiperClientError } from './errors.js';
 import type { Logger, LogLevel, LogSink } from './logger.js';
-import type { SessionConfig } from './session.js';
+import type { SessionConfig } from './session-config.js';
 import type { StatusListener } from './status.js';
 import { getTransport, type FetchLike, type TransportFactory, type WebSocketConstructor } from './transport.js';
 import { DEFAULT_TRANSPORTS } from './transports/index.js';

@@ -10,7 +10,7 @@
  */
 import { BAYEUX_VERSION, META, isMetaChannel, type Advice, type Message } from '@kuiper/protocol';
 import { AckState } from './ack.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay } from './backoff.js';
 import { KuiperClientError } from './errors.js';
 import type { Logger } from './logger.js';
 import { Outbox } from './outbox.js';
@@ -18,28 +18,9 @@ import { PendingReplies } from './pending-replies.js';
 import { INITIAL_STATE, transition, type MachineEvent, type MachineState } from './session-machine.js';
 import type { SessionHooks, SessionSource } from './session-source.js';
 import { StatusStore, type RetryInfo } from './status.js';
-import type { Transport, TransportEnv, TransportFactory } from './transport.js';
-
-export interface SessionConfig {
-  readonly url: string;
-  /** Usable transports, most preferred first. */
-  readonly transports: readonly TransportFactory[];
-  readonly env: TransportEnv;
-  readonly logger: Logger;
-  readonly backoff: BackoffOptions;
-  readonly requestTimeout: number;
-  readonly openTimeout: number;
-  readonly handshakeExt: (() => Record<string, unknown> | undefined) | undefined;
-  /** Ask for the server's ack extension (exactly-once, in-order delivery across dropped connections). */
-  readonly ack: boolean;
-  /** After a fallback, try the preferred transport again this long after; 0 never. */
-  readonly upgradeInterval: number;
-  /**
-   * Continue a server session instead of handshaking: a tab taking over a shared connection
-   * (CLI-36) connects with the old leader's clientId and the last batch it saw as `ext.ack`.
-   */
-  readonly resume?: { readonly clientId: string; readonly ack: number | undefined } | undefined;
-}
+import type { SessionConfig } from './session-config.js';
+import type { Transport, TransportFactory } from './transport.js';
+import { TransportChoice } from './transport-choice.js';
 
 /** Held connects get the server's advised timeout plus this much network slack by default. */
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
@@ -48,17 +29,13 @@ export class Session implements SessionSource {
   readonly status: StatusStore;
   private clientIdValue: string | undefined;
   private advice: Advice = {};
-  private serverTypes: readonly string[] | undefined;
   private transport: Transport | undefined;
   private generation = 0;
-  private readonly proven = new Set<string>();
-  private readonly failed = new Set<string>();
+  private readonly choice: TransportChoice;
   private readonly ackState: AckState;
   /** Phase, consecutive failures and the flags they imply: see session-machine.ts (CLI-37). */
   private machine: MachineState = INITIAL_STATE;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** When a transport was last marked failed; upgrades are tried upgradeInterval after it. */
-  private failedAt = 0;
   /** The current connect's outcome has been acted on (a stream's end must not act again). */
   private connectSettled = false;
   private readonly outbox = new Outbox<Message>((batch) => this.sendBatch(batch));
@@ -68,6 +45,7 @@ export class Session implements SessionSource {
 
   constructor(private readonly config: SessionConfig, private readonly hooks: SessionHooks) {
     this.status = new StatusStore((error) => hooks.onInternalError(error));
+    this.choice = new TransportChoice(config.transports, config.upgradeInterval);
     this.log = config.logger.child('session');
     this.ackState = new AckState(config.ack);
   }
@@ -107,7 +85,7 @@ export class Session implements SessionSource {
     if (!resume) return this.handshake();
     this.clientIdValue = resume.clientId;
     this.ackState.resume(resume.ack);
-    const factory = this.pick();
+    const factory = this.choice.pick();
     if (!factory) return this.stop(new KuiperClientError('no_transport', 'no usable transport for this environment'));
     this.useTransport(factory);
     // A server that no longer knows the session answers 402 and the session handshakes (CLI-16).
@@ -213,12 +191,6 @@ export class Session implements SessionSource {
     }
   }
 
-  /** First usable transport in preference order that the server lists and that has not failed. */
-  private pick(): TransportFactory | undefined {
-    const offered = this.config.transports.filter((t) => !this.serverTypes || this.serverTypes.includes(t.name));
-    return offered.find((t) => !this.failed.has(t.name));
-  }
-
   private useTransport(factory: TransportFactory): Transport {
     if (this.transport?.name === factory.name) return this.transport;
     this.closeTransport();
@@ -251,7 +223,7 @@ export class Session implements SessionSource {
 
   private handshake(): void {
     if (this.stopped) return;
-    const factory = this.pick();
+    const factory = this.choice.pick();
     if (!factory) return this.stop(new KuiperClientError('no_transport', 'no usable transport for this environment'));
     this.dispatch('handshake');
     const transport = this.useTransport(factory);
@@ -285,10 +257,10 @@ export class Session implements SessionSource {
     }
     this.clientIdValue = reply.clientId;
     this.ackState.onHandshake(reply);
-    this.serverTypes = reply.supportedConnectionTypes;
+    this.choice.offered(reply.supportedConnectionTypes);
     this.updateAdvice(reply.advice);
     this.dispatch('handshook');
-    const factory = this.pick();
+    const factory = this.choice.pick();
     if (!factory) {
       const offered = (reply.supportedConnectionTypes ?? []).join(', ');
       const ours = this.config.transports.map((t) => t.name).join(', ');
@@ -339,7 +311,7 @@ export class Session implements SessionSource {
     const streaming = this.transport?.streaming === true;
     // A stream answering an immediate (timeout:0) connect proves little: a buffering proxy passes
     // short responses. It counts once a held stream has opened.
-    if (name && !(streaming && first)) this.proven.add(name);
+    if (name && !(streaming && first)) this.choice.worked(name);
     const before = this.dispatch('connected');
     this.status.set('connected', name);
     if (before.phase !== 'connected') {
@@ -360,12 +332,10 @@ export class Session implements SessionSource {
   }
 
   private nextConnect(): void {
-    if (this.shouldUpgrade()) {
-      // Networks change: give the transports we fell back from another chance. If the preferred
-      // one fails again it is left at once (CLI-13) and the next upgrade waits a full interval.
-      this.failed.clear();
-      this.failedAt = 0;
-      const best = this.pick();
+    // Networks change: give the transports we fell back from another chance. If the preferred
+    // one fails again it is left at once (CLI-13) and the next upgrade waits a full interval.
+    if (this.choice.upgradeDue(this.pending.size === 0)) {
+      const best = this.choice.pick();
       if (best && best.name !== this.transport?.name) {
         this.log.info(`trying to upgrade to ${best.name}`);
         // The old transport closes now, so until the new one answers the client is not connected:
@@ -378,12 +348,6 @@ export class Session implements SessionSource {
     const interval = this.advice.interval ?? 0;
     if (interval > 0) this.timer = setTimeout(() => this.connect(false), interval);
     else this.connect(false);
-  }
-
-  private shouldUpgrade(): boolean {
-    const every = this.config.upgradeInterval;
-    // Only between exchanges: switching drops the old transport and whatever it carries.
-    return every > 0 && this.failed.size > 0 && this.pending.size === 0 && Date.now() - this.failedAt >= every;
   }
 
   /** An unsuccessful /meta/connect: the server is up and says what to do in `advice`. */
@@ -415,21 +379,15 @@ export class Session implements SessionSource {
     // Not connected until a connect succeeds again, even when falling back at once: publishes
     // made meanwhile wait in the queue instead of racing the new transport's first connect.
     this.status.set(this.machine.everConnected ? 'reconnecting' : 'connecting', name);
-    if (name) {
-      // A transport that worked just before gets one plain retry: servers restart, networks blip.
-      if (this.proven.has(name)) this.proven.delete(name);
-      else {
-        this.failed.add(name);
-        this.failedAt = Date.now();
-      }
-    }
-    const next = this.pick();
-    if (next && name && this.failed.has(name)) {
+    // A transport that worked just before gets one plain retry: servers restart, networks blip.
+    const fellOff = name !== undefined && this.choice.fail(name);
+    const next = this.choice.pick();
+    if (next && name && fellOff) {
       this.log.info(`falling back from ${name} to ${next.name}`);
       this.useTransport(next);
       return action === 'connect' && this.clientIdValue !== undefined ? this.connect(true) : this.handshake();
     }
-    if (!next) this.failed.clear();
+    if (!next) this.choice.startOver();
     this.schedule(action, this.retryDelay(), reason);
   }
 
@@ -441,11 +399,11 @@ export class Session implements SessionSource {
   private schedule(action: 'handshake' | 'connect', delayMs: number, reason: string): void {
     const retry: RetryInfo = { attempt: this.machine.attempt, delayMs, action, reason };
     this.dispatch('wait');
-    this.status.set(this.machine.everConnected ? 'reconnecting' : 'connecting', this.transport?.name ?? this.pick()?.name, { retry });
+    this.status.set(this.machine.everConnected ? 'reconnecting' : 'connecting', this.transport?.name ?? this.choice.pick()?.name, { retry });
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       if (action === 'connect' && this.clientIdValue !== undefined) {
-        const factory = this.pick();
+        const factory = this.choice.pick();
         if (factory) this.useTransport(factory);
         this.connect(true);
       } else {
