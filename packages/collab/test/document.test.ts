@@ -10,6 +10,9 @@ async function network(store = new ProbeStore()) {
   return { store, net: await new Network({ store }).open() };
 }
 
+/** Lets every pending promise callback run (one macrotask turn); time itself does not move. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Ada and Bob, joined and done with their handshake. */
 async function pair(net: Network): Promise<[Member, Member]> {
   const members: [Member, Member] = [net.add('ada'), net.add('bob')];
@@ -81,6 +84,29 @@ describe('documents', () => {
     expect(bob.sync.doc.getText('t').toString()).toBe('hello');
     expect(await storedText(store)).toBe('hello');
     expect(store.calls.filter((c) => c === 'append')).toHaveLength(1);
+  });
+
+  it('[COLLAB-19] updates arriving while the store is busy are stored by one append, each sender acked once', async () => {
+    const { net, store } = await network();
+    const [ada, bob] = await pair(net);
+    let open!: () => void;
+    store.gate = new Promise((resolve) => (open = resolve));
+    ada.sync.doc.getText('t').insert(0, 'a');
+    const first = net.step(0);
+    await nextTurn(); // the first update's append has started and waits on the disk
+    expect(store.calls.at(-1)).toBe('append');
+    ada.sync.doc.getText('t').insert(1, 'b');
+    bob.sync.doc.getMap('m').set('k', 1);
+    const rest = Promise.all([net.step(0), net.step(0)]); // both wait behind the busy store
+    open();
+    await Promise.all([first, rest]);
+    await net.settle();
+    expect(store.calls.filter((c) => c === 'append')).toHaveLength(2);
+    expect((await store.load('room-1')).updates).toHaveLength(2);
+    expect(ada.acked).toEqual(['ada-1', 'ada-2']);
+    expect(bob.acked).toEqual(['bob-1']);
+    expect(content(ada.sync.doc)).toEqual(content(bob.sync.doc));
+    expect(content(bob.sync.doc)).toEqual({ text: 'ab', map: { k: 1 } });
   });
 
   it('[COLLAB-5] remote updates are applied with the sync as origin and never sent back', async () => {

@@ -4,7 +4,7 @@
  * the sender's connection id, and go out through `sendTo` / `broadcast`.
  *
  * Every update is checked, then stored, then applied, then acknowledged and rebroadcast — in that
- * order and one at a time — so an acknowledged edit is durable and a refused one touches nothing.
+ * order, one batch at a time — so an acknowledged edit is durable and a refused one touches nothing.
  */
 import * as Y from 'yjs';
 import { collabError, describeThrown, fail, ok, type CollabError, type CollabErrorCode, type Result } from '../protocol/errors.js';
@@ -35,6 +35,12 @@ export interface MemberGrant {
   readonly canWrite: boolean;
 }
 
+interface QueuedUpdate {
+  readonly connection: string;
+  readonly id: string;
+  readonly update: Uint8Array;
+}
+
 export class RoomAuthority {
   readonly doc = new Y.Doc();
   readonly presence: PresenceRoom;
@@ -42,6 +48,8 @@ export class RoomAuthority {
   private readonly options: RoomAuthorityOptions;
   private readonly clock: Clock;
   private tail: Promise<unknown> = Promise.resolve();
+  private batch: QueuedUpdate[] = [];
+  private batchDone: Promise<void> = Promise.resolve();
   private lastSeq = 0;
   private snapshotSeq = 0;
   private firstDirtyAt: number | undefined;
@@ -111,17 +119,11 @@ export class RoomAuthority {
 
   /** Handles one message from `connection`. Never rejects: problems go back to the sender as errors. */
   handle(connection: string, message: ClientMessage): Promise<void> {
+    if (message.type === 'update') return this.queueUpdate({ connection, id: message.id, update: message.update });
     return this.enqueue(async () => {
-      const grant = this.members.get(connection);
-      if (!grant || this.closed) return this.refuse(connection, 'not_a_member', `${connection} is not in room ${this.room}`, 'id' in message ? { id: message.id } : undefined);
-      switch (message.type) {
-        case 'sync-1':
-          return this.answerSyncStep1(connection, message.stateVector);
-        case 'update':
-          return this.storeUpdate(connection, grant, message.id, message.update);
-        case 'presence-set':
-          return this.presence.update(connection, message.state);
-      }
+      if (!this.isMember(connection)) return this.refuse(connection, 'not_a_member', `${connection} is not in room ${this.room}`);
+      if (message.type === 'sync-1') return this.answerSyncStep1(connection, message.stateVector);
+      return this.presence.update(connection, message.state);
     });
   }
 
@@ -151,26 +153,54 @@ export class RoomAuthority {
     this.options.sendTo(connection, { type: 'sync-2', update, stateVector: Y.encodeStateVector(this.doc), connection });
   }
 
-  private async storeUpdate(connection: string, grant: MemberGrant, id: string, update: Uint8Array): Promise<void> {
-    if (!grant.canWrite) return this.refuse(connection, 'read_only', `${connection} may read room ${this.room} but not write it`, { id });
-    const problem = updateProblem(update);
-    if (problem) return this.refuse(connection, 'update_invalid', problem, { id });
-    let seq: number;
-    try {
-      seq = await this.options.store.appendUpdate(this.room, update);
-    } catch (thrown) {
-      return this.refuse(connection, 'store_failed', describeThrown(thrown), { id });
-    }
-    Y.applyUpdate(this.doc, update, connection);
-    this.lastSeq = seq;
-    this.scheduleSnapshot();
-    this.options.sendTo(connection, { type: 'ack', ids: [id] });
-    this.options.broadcast({ type: 'room-update', update, origin: connection });
+  /**
+   * Group commit (COLLAB-19): updates that arrive while the store is busy wait in one batch and are
+   * stored by one append (one fsync), so a slow disk bounds latency, not a room's update rate.
+   */
+  private queueUpdate(item: QueuedUpdate): Promise<void> {
+    this.batch.push(item);
+    if (this.batch.length === 1) this.batchDone = this.enqueue(() => this.storeBatch());
+    return this.batchDone;
   }
 
-  private refuse(connection: string, code: CollabErrorCode, text: string, about?: { id?: string }): void {
+  private async storeBatch(): Promise<void> {
+    const items = this.batch;
+    this.batch = [];
+    const accepted: QueuedUpdate[] = [];
+    for (const { connection, id, update } of items) {
+      const grant = this.isMember(connection) ? this.members.get(connection) : undefined;
+      const problem = grant?.canWrite ? updateProblem(update) : undefined;
+      if (!grant) this.refuse(connection, 'not_a_member', `${connection} is not in room ${this.room}`, id);
+      else if (!grant.canWrite) this.refuse(connection, 'read_only', `${connection} may read room ${this.room} but not write it`, id);
+      else if (problem) this.refuse(connection, 'update_invalid', problem, id);
+      else accepted.push({ connection, id, update });
+    }
+    if (accepted.length === 0) return;
+    const merged = accepted.length === 1 ? accepted[0]!.update : Y.mergeUpdates(accepted.map((a) => a.update));
+    let seq: number;
+    try {
+      seq = await this.options.store.appendUpdate(this.room, merged);
+    } catch (thrown) {
+      for (const { connection, id } of accepted) this.refuse(connection, 'store_failed', describeThrown(thrown), id);
+      return;
+    }
+    Y.applyUpdate(this.doc, merged, this);
+    this.lastSeq = seq;
+    this.scheduleSnapshot();
+    const acks = new Map<string, string[]>();
+    for (const { connection, id } of accepted) acks.set(connection, [...(acks.get(connection) ?? []), id]);
+    for (const [connection, ids] of acks) this.options.sendTo(connection, { type: 'ack', ids });
+    // One room-update per update keeps each one's origin, so its sender skips it (COLLAB-4).
+    for (const { connection, update } of accepted) this.options.broadcast({ type: 'room-update', update, origin: connection });
+  }
+
+  private isMember(connection: string): boolean {
+    return !this.closed && this.members.has(connection);
+  }
+
+  private refuse(connection: string, code: CollabErrorCode, text: string, id?: string): void {
     const error = collabError(code, text);
-    this.options.sendTo(connection, about?.id === undefined ? { type: 'error', ...error } : { type: 'error', ...error, id: about.id });
+    this.options.sendTo(connection, id === undefined ? { type: 'error', ...error } : { type: 'error', ...error, id });
   }
 
   private scheduleSnapshot(): void {

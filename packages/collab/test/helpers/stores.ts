@@ -6,6 +6,8 @@ export class ProbeStore extends MemoryStore {
   failLoad = false;
   failAppend = false;
   failSnapshot = false;
+  /** While set, appends wait for it: the store is busy. */
+  gate: Promise<void> | undefined;
 
   override async load(room: string): Promise<StoredDocument> {
     this.calls.push('load');
@@ -15,6 +17,7 @@ export class ProbeStore extends MemoryStore {
 
   override async appendUpdate(room: string, update: Uint8Array): Promise<number> {
     this.calls.push('append');
+    await this.gate;
     if (this.failAppend) throw new Error('disk full');
     return super.appendUpdate(room, update);
   }
