@@ -128,7 +128,7 @@ describe('CORS', () => {
 
 describe('an allowedOrigins function that throws', () => {
   it('[SEC-6][SEC-7] is a refusal for that request, not a crashed server', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./child-server.ts', import.meta.url))], {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fileURLToPath(new URL('./child-server.ts', import.meta.url))], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, KUIPER_LOG: 'silent' },
     });
