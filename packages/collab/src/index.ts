@@ -48,3 +48,4 @@ export { RoomHost, type RoomChannel, type RoomHostOptions } from './core/room-ho
 export type { DocumentStore, StoredDocument, StoredUpdate } from './core/store.js';
 export { MemoryStore } from './stores/memory.js';
 export { WireReader, clientMessageReader, serverMessageReader, writeWire } from './protocol/wire.js';
+export { enterRoom, type EnterRoomOptions, type Room, type RoomClient } from './client/enter-room.js';

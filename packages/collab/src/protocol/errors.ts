@@ -11,7 +11,8 @@ export type CollabErrorCode =
   | 'read_only' // an update from a member granted read but not write
   | 'not_a_member' // a message from a connection that has not joined the room
   | 'load_failed' // the room's document could not be loaded; nothing is written
-  | 'store_failed'; // the update could not be stored; it is not applied and not acknowledged
+  | 'store_failed' // the update could not be stored; it is not applied and not acknowledged
+  | 'send_failed'; // the transport refused or lost a member's message (the client's error says why)
 
 export interface CollabError {
   readonly code: CollabErrorCode;

@@ -1,0 +1,104 @@
+/**
+ * The member side of rooms over a Kuiper client: a `RoomMember` whose wire messages go out on the
+ * room's service channels and come in on its document and presence channels (COLLAB-24, COLLAB-25).
+ */
+import type * as Y from 'yjs';
+import { roomChannels } from '../protocol/channels.js';
+import { collabError, describeThrown, type CollabError } from '../protocol/errors.js';
+import { Listeners } from '../core/listeners.js';
+import type { SyncStatus } from '../core/document-sync.js';
+import type { PresenceState } from '../core/presence-state.js';
+import { RoomMember, type RoomMemberOptions } from '../core/room-member.js';
+
+/**
+ * What `enterRoom` needs of a client: `@kuiper/client`'s `KuiperClient` fits as is. Structural, so
+ * this package does not depend on the client package (a test can hand it anything that speaks Bayeux).
+ */
+export interface RoomClient {
+  subscribe(channel: string, handler: (data: unknown) => void): { readonly ready: Promise<unknown>; unsubscribe(): unknown };
+  publish(channel: string, data: unknown): Promise<unknown>;
+  onSession(listener: (event: { readonly clientId: string; readonly resumed: boolean }) => void): () => void;
+}
+
+export type EnterRoomOptions = Pick<RoomMemberOptions, 'doc' | 'presence' | 'throttleMs' | 'clock' | 'maxMessageBytes'>;
+
+export interface Room {
+  readonly id: string;
+  /** The shared document; edit it as any Y.Doc. */
+  readonly doc: Y.Doc;
+  /** Resolves once `doc` holds the server's state (rejects if the room cannot be entered). */
+  readonly synced: Promise<void>;
+  /** `set(patch)`, `others()`, `subscribe(fn)`: one entry per other connection in the room. */
+  readonly presence: PresenceState;
+  /** `synchronizing` while a local edit is not yet stored by the server (warn before a tab closes). */
+  readonly syncStatus: SyncStatus;
+  subscribeSyncStatus(fn: (status: SyncStatus) => void): () => void;
+  /** Errors from the server (a refused update: `read_only`, `update_invalid`…) or from the transport. */
+  onError(fn: (error: CollabError) => void): () => void;
+  /** Resolves once every local edit made so far is acknowledged as stored by the server. */
+  flush(): Promise<void>;
+  /** Unsubscribes; the server removes this connection's presence. The document stays usable offline. */
+  leave(): void;
+}
+
+export function enterRoom(client: RoomClient, roomId: string, options: EnterRoomOptions = {}): Room {
+  const channels = roomChannels(roomId);
+  const errors = new Listeners<CollabError>();
+  let left = false;
+  const member = new RoomMember({
+    ...options,
+    send: (channel, message) => {
+      if (left) return;
+      client.publish(channel === 'sync' ? channels.sync : channels.presenceSet, message).catch((thrown: unknown) => {
+        // A publish the transport lost is resent by the next handshake (COLLAB-10); say why meanwhile.
+        if (!left) errors.emit(collabError('send_failed', `${roomId}: ${describeThrown(thrown)}`));
+      });
+    },
+  });
+  const offSyncErrors = member.sync.onError((error) => errors.emit(error));
+  const receive = (data: unknown): void => {
+    const problem = member.receive(data);
+    if (problem) errors.emit(problem);
+  };
+  // Document first: its subscribe is the one that loads the room on the server (COLLAB-20).
+  const subscriptions = [client.subscribe(channels.doc, receive), client.subscribe(channels.presence, receive)];
+
+  let entered = false;
+  const ready = Promise.all(subscriptions.map((s) => s.ready)).then(() => {
+    if (left) return;
+    entered = true;
+    member.connected();
+  });
+  // [COLLAB-25] A new server session knows nothing of this member: start over with a handshake
+  // that sends whatever the old session had not acknowledged.
+  const offSession = client.onSession(({ resumed }) => {
+    if (!entered || left || resumed) return;
+    member.disconnected();
+    member.connected();
+  });
+
+  const synced = ready.then(() => member.synced);
+  synced.catch(() => undefined); // a caller that never awaits it sees no unhandled rejection
+
+  return {
+    id: roomId,
+    doc: member.doc,
+    synced,
+    presence: member.presence,
+    get syncStatus() {
+      return member.syncStatus;
+    },
+    subscribeSyncStatus: (fn) => member.sync.subscribe(fn),
+    onError: (fn) => errors.subscribe(fn),
+    flush: () => member.flush(),
+    leave: () => {
+      if (left) return;
+      left = true;
+      offSession();
+      offSyncErrors();
+      for (const subscription of subscriptions) void Promise.resolve(subscription.unsubscribe()).catch(() => undefined);
+      member.disconnected();
+      member.destroy();
+    },
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The server side of rooms over a Kuiper server: a `RoomHost` per open room, loaded on the first
+ * member of `/rooms/<id>/doc` and closed after the last one, fed by the room's service channels with
+ * the session id the server vouches for (COLLAB-20…23).
+ */
+import type { KuiperServer, SessionInfo } from '@kuiper/server';
+import { roomChannels, roomOfChannel } from '../protocol/channels.js';
+import { describeThrown } from '../protocol/errors.js';
+import { toWire } from '../protocol/messages.js';
+import type { MemberGrant } from '../core/room-authority.js';
+import { RoomHost, type RoomHostOptions } from '../core/room-host.js';
+import type { DocumentStore } from '../core/store.js';
+
+/** Decides what a session may do in a room; it is asked once per session and room. */
+export type CollabAuthorize = (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
+
+export interface CollabOptions extends Omit<RoomHostOptions, 'room' | 'store' | 'sendTo' | 'publish' | 'onError'> {
+  store: DocumentStore;
+  /** Default: every member may write. */
+  authorize?: CollabAuthorize;
+  /** A background problem (a failed snapshot, a delivery that threw); the default logs it. */
+  onError?: (error: Error) => void;
+}
+
+export interface AttachedCollab {
+  /** The rooms loaded on this node now. */
+  openRooms(): string[];
+  /** Removes the hooks and closes every open room (each writes its final snapshot). */
+  detach(): Promise<void>;
+}
+
+interface OpenRoom {
+  readonly host: RoomHost;
+  /** Each session's admission, decided once: later messages wait for the first one's. */
+  readonly admitted: Map<string, Promise<boolean>>;
+  readonly offs: (() => void)[];
+}
+
+const ROOMS = '/rooms/**';
+
+/** The room of a document channel (`/rooms/<id>/doc`), else undefined. */
+function docRoom(channel: string): string | undefined {
+  const room = roomOfChannel(channel);
+  return room !== undefined && roomChannels(room).doc === channel ? room : undefined;
+}
+
+export function attachCollab(kuiper: KuiperServer, options: CollabOptions): AttachedCollab {
+  const { store, authorize = () => ({ canWrite: true }), onError = (e) => console.error('[kuiper/collab]', e), ...hostOptions } = options;
+  const rooms = new Map<string, OpenRoom>();
+  const report = (error: unknown): void => onError(error instanceof Error ? error : new Error(describeThrown(error)));
+
+  const load = async (room: string): Promise<void> => {
+    const channels = roomChannels(room);
+    const loaded = await RoomHost.load({
+      ...hostOptions,
+      room,
+      store,
+      // Replies ride the document channel the member subscribed to, to that session only.
+      sendTo: (connection, message) => void kuiper.deliver(connection, channels.doc, message).catch(report),
+      publish: (channel, message) => void kuiper.publish(channel === 'doc' ? channels.doc : channels.presence, message).catch(report),
+      onError: (error) => report(new Error(`room ${room}: ${error.code}: ${error.message}`)),
+    });
+    // [COLLAB-20] A failed load refuses the first member's subscribe and writes nothing (COLLAB-13).
+    if (!loaded.ok) throw new Error(`room ${room}: ${loaded.error.code}: ${loaded.error.message}`);
+    const open: OpenRoom = { host: loaded.value, admitted: new Map(), offs: [] };
+    // [COLLAB-21] Only open rooms have services: a message for any other is `service_unknown`.
+    for (const service of [channels.sync, channels.presenceSet]) {
+      open.offs.push(kuiper.addService(service, (data, ctx) => receive(room, open, data, ctx.session)));
+    }
+    rooms.set(room, open);
+  };
+
+  const admit = (open: OpenRoom, room: string, session: SessionInfo): Promise<boolean> => {
+    let admission = open.admitted.get(session.clientId);
+    if (!admission) {
+      admission = (async () => {
+        const grant = await authorize(room, session);
+        // The session may have left while authorize ran: only a still-listed admission joins.
+        if (open.admitted.get(session.clientId) !== admission || rooms.get(room) !== open) return false;
+        open.host.join(session.clientId, { canWrite: grant.canWrite === true });
+        return true;
+      })().catch((error: unknown) => {
+        open.admitted.delete(session.clientId);
+        report(error);
+        return false;
+      });
+      open.admitted.set(session.clientId, admission);
+    }
+    return admission;
+  };
+
+  const leave = (clientId: string, only?: string): void => {
+    for (const [room, open] of rooms) {
+      if (only !== undefined && room !== only) continue;
+      open.admitted.delete(clientId);
+      open.host.leave(clientId);
+    }
+  };
+
+  const receive = async (room: string, open: OpenRoom, data: unknown, session: SessionInfo): Promise<void> => {
+    if (!(await admit(open, room, session))) {
+      const refusal = toWire({ type: 'error', code: 'not_a_member', message: `${session.clientId} was not admitted to room ${room}` });
+      await kuiper.deliver(session.clientId, roomChannels(room).doc, refusal);
+      return;
+    }
+    // Not awaited: the authority queues it (updates that arrive meanwhile share one store write).
+    void open.host.receive(session.clientId, data).catch(report);
+  };
+
+  const unload = (room: string, open: OpenRoom): Promise<void> => {
+    rooms.delete(room);
+    open.offs.forEach((off) => off());
+    return open.host.close();
+  };
+
+  const offs = [
+    kuiper.onChannelOccupied(ROOMS, async ({ channel }) => {
+      const room = docRoom(channel);
+      if (room !== undefined && !rooms.has(room)) await load(room);
+    }),
+    kuiper.onChannelVacated(ROOMS, async ({ channel }) => {
+      const room = docRoom(channel);
+      const open = room === undefined ? undefined : rooms.get(room);
+      if (room === undefined || !open) return;
+      await unload(room, open); // [COLLAB-22] the final snapshot, before the next occupied may load it
+    }),
+    kuiper.onSessionRemoved(async ({ clientId }) => leave(clientId)),
+    kuiper.on('subscription:removed', ({ clientId, channel }) => {
+      const room = docRoom(channel);
+      if (room !== undefined) leave(clientId, room);
+    }),
+  ];
+
+  return {
+    openRooms: () => [...rooms.keys()],
+    detach: async () => {
+      offs.forEach((off) => off());
+      await Promise.all([...rooms].map(([room, open]) => unload(room, open)));
+    },
+  };
+}

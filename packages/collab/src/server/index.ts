@@ -1,0 +1,5 @@
+/**
+ * @kuiper/collab/server — rooms on a Kuiper server. Server-side only: it imports @kuiper/server, so
+ * the isomorphic main entry never reaches it.
+ */
+export { attachCollab, type AttachedCollab, type CollabAuthorize, type CollabOptions } from './attach-collab.js';

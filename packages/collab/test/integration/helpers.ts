@@ -1,0 +1,34 @@
+// Real servers with collab attached, and real clients entering rooms, all cleaned up after each test.
+import { onCleanup, startKuiper, newClient, type KuiperOptions, type StartOptions, type StartedKuiper } from '@kuiper/testkit';
+import type { ClientOptions, KuiperClient } from '@kuiper/client';
+import { enterRoom, MemoryStore, type EnterRoomOptions, type Room } from '../../src/index.js';
+import { attachCollab, type AttachedCollab, type CollabOptions } from '../../src/server/index.js';
+
+export interface CollabServer extends StartedKuiper {
+  collab: AttachedCollab;
+  store: CollabOptions['store'];
+}
+
+/** A real server at 127.0.0.1 with collab attached (a MemoryStore unless one is given). */
+export async function startCollab(
+  collab: Partial<CollabOptions> = {},
+  options: Partial<KuiperOptions> = {},
+  start: StartOptions = {},
+): Promise<CollabServer> {
+  const store = collab.store ?? new MemoryStore();
+  // Detach before the server closes (cleanup runs newest first): open rooms write their snapshot.
+  const started = await startKuiper(options, start);
+  const attached = attachCollab(started.server, { ...collab, store });
+  onCleanup(() => attached.detach());
+  return { ...started, collab: attached, store };
+}
+
+/** A real client in a room; it leaves and disconnects after the test. */
+export function member(url: string, room: string, options: EnterRoomOptions = {}, client: ClientOptions = {}): { client: KuiperClient; room: Room } {
+  const kuiper = newClient(url, client);
+  const entered = enterRoom(kuiper, room, options);
+  onCleanup(() => entered.leave());
+  return { client: kuiper, room: entered };
+}
+
+export const text = (room: Room): string => room.doc.getText('t').toString();
