@@ -5,6 +5,7 @@
 import type * as Y from 'yjs';
 import { roomChannels } from '../protocol/channels.js';
 import { collabError, describeThrown, type CollabError } from '../protocol/errors.js';
+import { isCreditedChunk, PULL_EVERY, pullMessage } from '../protocol/flow.js';
 import { Listeners } from '../core/listeners.js';
 import type { SyncStatus } from '../core/document-sync.js';
 import type { PresenceState } from '../core/presence-state.js';
@@ -45,18 +46,22 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
   const channels = roomChannels(roomId);
   const errors = new Listeners<CollabError>();
   let left = false;
+  const send = (channel: string, message: unknown): void => {
+    if (left) return;
+    client.publish(channel, message).catch((thrown: unknown) => {
+      // A publish the transport lost is resent by the next handshake (COLLAB-10); say why meanwhile.
+      if (!left) errors.emit(collabError('send_failed', `${roomId}: ${describeThrown(thrown)}`));
+    });
+  };
   const member = new RoomMember({
     ...options,
-    send: (channel, message) => {
-      if (left) return;
-      client.publish(channel === 'sync' ? channels.sync : channels.presenceSet, message).catch((thrown: unknown) => {
-        // A publish the transport lost is resent by the next handshake (COLLAB-10); say why meanwhile.
-        if (!left) errors.emit(collabError('send_failed', `${roomId}: ${describeThrown(thrown)}`));
-      });
-    },
+    send: (channel, message) => send(channel === 'sync' ? channels.sync : channels.presenceSet, message),
   });
   const offSyncErrors = member.sync.onError((error) => errors.emit(error));
+  let credited = 0; // chunks the server counts against our window, since this session began
   const receive = (data: unknown): void => {
+    // [COLLAB-27] Read: let the server send more of a large reply.
+    if (isCreditedChunk(data) && ++credited % PULL_EVERY === 0) send(channels.sync, pullMessage(PULL_EVERY));
     const problem = member.receive(data);
     if (problem) errors.emit(problem);
   };
@@ -73,6 +78,7 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
   // that sends whatever the old session had not acknowledged.
   const offSession = client.onSession(({ resumed }) => {
     if (!entered || left || resumed) return;
+    credited = 0; // the new session has a fresh window
     member.disconnected();
     member.connected();
   });

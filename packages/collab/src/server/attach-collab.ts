@@ -6,7 +6,8 @@
 import type { KuiperServer, SessionInfo } from '@kuiper/server';
 import { roomChannels, roomOfChannel } from '../protocol/channels.js';
 import { describeThrown } from '../protocol/errors.js';
-import { toWire } from '../protocol/messages.js';
+import { readPull, ReplyOutbox } from '../protocol/flow.js';
+import { toWire, type WireMessage } from '../protocol/messages.js';
 import type { MemberGrant } from '../core/room-authority.js';
 import { RoomHost, type RoomHostOptions } from '../core/room-host.js';
 import type { DocumentStore } from '../core/store.js';
@@ -33,6 +34,8 @@ interface OpenRoom {
   readonly host: RoomHost;
   /** Each session's admission, decided once: later messages wait for the first one's. */
   readonly admitted: Map<string, Promise<boolean>>;
+  /** [COLLAB-27] Replies to each member, paced by its pulls. */
+  readonly outboxes: Map<string, ReplyOutbox>;
   readonly offs: (() => void)[];
 }
 
@@ -51,18 +54,25 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
 
   const load = async (room: string): Promise<void> => {
     const channels = roomChannels(room);
+    const outboxes = new Map<string, ReplyOutbox>();
+    // Replies ride the document channel the member subscribed to, to that session only.
+    const deliver = (connection: string, message: WireMessage): void => void kuiper.deliver(connection, channels.doc, message).catch(report);
+    const outbox = (connection: string): ReplyOutbox => {
+      let box = outboxes.get(connection);
+      if (!box) outboxes.set(connection, (box = new ReplyOutbox((message) => deliver(connection, message))));
+      return box;
+    };
     const loaded = await RoomHost.load({
       ...hostOptions,
       room,
       store,
-      // Replies ride the document channel the member subscribed to, to that session only.
-      sendTo: (connection, message) => void kuiper.deliver(connection, channels.doc, message).catch(report),
+      sendTo: (connection, message) => outbox(connection).send(message),
       publish: (channel, message) => void kuiper.publish(channel === 'doc' ? channels.doc : channels.presence, message).catch(report),
       onError: (error) => report(new Error(`room ${room}: ${error.code}: ${error.message}`)),
     });
     // [COLLAB-20] A failed load refuses the first member's subscribe and writes nothing (COLLAB-13).
     if (!loaded.ok) throw new Error(`room ${room}: ${loaded.error.code}: ${loaded.error.message}`);
-    const open: OpenRoom = { host: loaded.value, admitted: new Map(), offs: [] };
+    const open: OpenRoom = { host: loaded.value, admitted: new Map(), outboxes, offs: [] };
     // [COLLAB-21] Only open rooms have services: a message for any other is `service_unknown`.
     for (const service of [channels.sync, channels.presenceSet]) {
       open.offs.push(kuiper.addService(service, (data, ctx) => receive(room, open, data, ctx.session)));
@@ -93,11 +103,14 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     for (const [room, open] of rooms) {
       if (only !== undefined && room !== only) continue;
       open.admitted.delete(clientId);
+      open.outboxes.delete(clientId);
       open.host.leave(clientId);
     }
   };
 
   const receive = async (room: string, open: OpenRoom, data: unknown, session: SessionInfo): Promise<void> => {
+    const pull = readPull(data);
+    if (pull) return open.outboxes.get(session.clientId)?.pulled(pull.chunks);
     if (!(await admit(open, room, session))) {
       const refusal = toWire({ type: 'error', code: 'not_a_member', message: `${session.clientId} was not admitted to room ${room}` });
       await kuiper.deliver(session.clientId, roomChannels(room).doc, refusal);
