@@ -127,9 +127,11 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
   };
 
   const offs = [
-    kuiper.onChannelOccupied(ROOMS, async ({ channel }) => {
+    kuiper.onChannelOccupied(ROOMS, async ({ channel, local }) => {
       const room = docRoom(channel);
-      if (room !== undefined && !rooms.has(room)) await load(room);
+      // [COLLAB-28] One authority per room: the node where the first member subscribed. Every node
+      // hears the event on Redis, and a second authority would store and serve a diverging copy.
+      if (room !== undefined && local && !rooms.has(room)) await load(room);
     }),
     kuiper.onChannelVacated(ROOMS, async ({ channel }) => {
       const room = docRoom(channel);
