@@ -3,7 +3,7 @@
  * member of `/rooms/<id>/doc` and closed after the last one, fed by the room's service channels with
  * the session id the server vouches for (COLLAB-20…23).
  */
-import type { KuiperServer, SessionInfo } from '@kuiper/server';
+import { bayeuxError, type KuiperServer, type SessionInfo } from '@kuiper/server';
 import { roomChannels, roomOfChannel } from '../protocol/channels.js';
 import { describeThrown } from '../protocol/errors.js';
 import { readPull, ReplyOutbox } from '../protocol/flow.js';
@@ -11,6 +11,7 @@ import { toWire, type WireMessage } from '../protocol/messages.js';
 import type { MemberGrant } from '../core/room-authority.js';
 import { RoomHost, type RoomHostOptions } from '../core/room-host.js';
 import type { DocumentStore } from '../core/store.js';
+import { readRelayed, relayChannel, RELAY_PREFIX } from './relay.js';
 
 /** Decides what a session may do in a room; it is asked once per session and room. */
 export type CollabAuthorize = (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
@@ -77,7 +78,36 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     for (const service of [channels.sync, channels.presenceSet]) {
       open.offs.push(kuiper.addService(service, (data, ctx) => receive(room, open, data, ctx.session)));
     }
+    // [COLLAB-28] Members connected to other nodes arrive relayed, in their order, with their session.
+    open.offs.push(
+      kuiper.subscribe(relayChannel(room), (message) => {
+        const relayed = readRelayed(message.data);
+        if (!relayed) return report(new Error(`room ${room}: an unreadable relayed message`));
+        if ('leave' in relayed) return leave(relayed.from.clientId, room);
+        void receive(room, open, relayed.data, relayed.from);
+      }),
+    );
     rooms.set(room, open);
+    await kuiper.ready(); // the relay listener is visible to every node before the first member is answered
+  };
+
+  // Sessions of this node whose messages it relays to a room open elsewhere, as `room clientId`.
+  const relaying = new Set<string>();
+  const relayOut = async (data: unknown, channel: string, session: SessionInfo): Promise<void> => {
+    const room = roomOfChannel(channel);
+    const channels = room === undefined ? undefined : roomChannels(room);
+    if (room === undefined || !channels || (channel !== channels.sync && channel !== channels.presenceSet)) throw bayeuxError('service_unknown', channel);
+    const key = `${room} ${session.clientId}`;
+    // [COLLAB-21] Only a member (a subscriber of the room's document) is relayed; checked once per session.
+    if (!relaying.has(key)) {
+      const members = await kuiper.subscribers(channels.doc);
+      if (!members.some((m) => m.clientId === session.clientId)) throw bayeuxError('service_unknown', channel);
+      relaying.add(key);
+    }
+    await kuiper.publish(relayChannel(room), { from: { clientId: session.clientId, data: session.data ?? null }, data });
+  };
+  const stopRelaying = (clientId: string, room: string): void => {
+    if (relaying.delete(`${room} ${clientId}`)) void kuiper.publish(relayChannel(room), { from: { clientId, data: null }, leave: true }).catch(report);
   };
 
   const admit = (open: OpenRoom, room: string, session: SessionInfo): Promise<boolean> => {
@@ -139,11 +169,21 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
       if (room === undefined || !open) return;
       await unload(room, open); // [COLLAB-22] the final snapshot, before the next occupied may load it
     }),
-    kuiper.onSessionRemoved(async ({ clientId }) => leave(clientId)),
+    kuiper.onSessionRemoved(async ({ clientId }) => {
+      leave(clientId); // every node hears it, the authority's too
+      for (const key of relaying) if (key.endsWith(` ${clientId}`)) relaying.delete(key);
+    }),
+    // Node-local: an unsubscribe here is told to the authority wherever it is.
     kuiper.on('subscription:removed', ({ clientId, channel }) => {
       const room = docRoom(channel);
-      if (room !== undefined) leave(clientId, room);
+      if (room === undefined) return;
+      if (rooms.has(room)) leave(clientId, room);
+      else stopRelaying(clientId, room);
     }),
+    // Rooms open on this node answer on their own services (an exact channel wins over the pattern).
+    kuiper.addService('/service/rooms/**', (data, ctx) => relayOut(data, ctx.message.channel, ctx.session)),
+    // The relay carries sessions as the servers vouch for them: no client may speak or listen there.
+    kuiper.authorize(`${RELAY_PREFIX}/**`, () => ({ deny: 'collab_relay' })),
   ];
 
   return {
