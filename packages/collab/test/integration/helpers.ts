@@ -1,6 +1,6 @@
 // Real servers with collab attached, and real clients entering rooms, all cleaned up after each test.
 import { onCleanup, startKuiper, newClient, type KuiperOptions, type StartOptions, type StartedKuiper } from '@kuiper/testkit';
-import type { ClientOptions, KuiperClient } from '@kuiper/client';
+import type { ClientOptions, FetchLike, KuiperClient } from '@kuiper/client';
 import { enterRoom, MemoryStore, type EnterRoomOptions, type Room } from '../../src/index.js';
 import { attachCollab, type AttachedCollab, type CollabOptions } from '../../src/server/index.js';
 
@@ -32,3 +32,12 @@ export function member(url: string, room: string, options: EnterRoomOptions = {}
 }
 
 export const text = (room: Room): string => room.doc.getText('t').toString();
+
+/** A fetch for a long-polling client whose connection dies on `cut()`: every later request hangs, no disconnect is sent. */
+export function severableFetch(): { fetch: FetchLike; cut: () => void } {
+  let cut = false;
+  return {
+    fetch: (input, init) => (cut ? new Promise(() => undefined) : globalThis.fetch(input, init)),
+    cut: () => void (cut = true),
+  };
+}

@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventually, onCleanup, startKuiper } from '@kuiper/testkit';
-import type { FetchLike } from '@kuiper/client';
 import * as Y from 'yjs';
 import { MemoryStore, type StoredDocument } from '../../src/index.js';
 import { LevelStore } from '../../src/stores/level.js';
 import { attachCollab } from '../../src/server/index.js';
-import { member, startCollab, text } from './helpers.js';
+import { member, severableFetch, startCollab, text } from './helpers.js';
 
 function storedText(stored: StoredDocument): string {
   const doc = new Y.Doc();
@@ -72,15 +71,13 @@ describe('room lifecycle over the real server', () => {
   it('[COLLAB-26] a pruned session leaves the other members\' presence within maxInterval plus a second', async () => {
     const maxInterval = 500;
     const { url } = await startCollab({}, { maxInterval, timeout: 300, sweepIntervalMs: 50 });
-    let cut = false;
-    // Once cut, every request hangs: no disconnect is sent, the server only stops hearing from it.
-    const severable: FetchLike = (input, init) => (cut ? new Promise(() => undefined) : globalThis.fetch(input, init));
-    const crashing = member(url, 'pruned', { presence: { name: 'Crash' } }, { transports: ['long-polling'], fetch: severable }).room;
+    const link = severableFetch();
+    const crashing = member(url, 'pruned', { presence: { name: 'Crash' } }, { transports: ['long-polling'], fetch: link.fetch }).room;
     const watcher = member(url, 'pruned', { presence: { name: 'Watch' } }).room;
     await Promise.all([crashing.synced, watcher.synced]);
     await eventually(() => expect(watcher.presence.others().map((e) => e.state['name'])).toEqual(['Crash']));
 
-    cut = true;
+    link.cut(); // the server only stops hearing from it
     const since = Date.now();
     await eventually(() => expect(watcher.presence.others()).toEqual([]), maxInterval + 1000 + 300 /* the held connect */);
     expect(Date.now() - since).toBeLessThan(maxInterval + 1000 + 300);

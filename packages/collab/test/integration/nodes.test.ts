@@ -3,14 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { eventually, newClient, onCleanup } from '@kuiper/testkit';
+import { eventually, newClient, onCleanup, type KuiperOptions } from '@kuiper/testkit';
 import { RedisEngine } from '@kuiper/server/redis';
 import { MemoryStore, roomChannels, type Room } from '../../src/index.js';
-import { member, startCollab, text } from './helpers.js';
+import { member, severableFetch, startCollab, text } from './helpers.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
-async function twoNodes() {
+async function twoNodes(options: Partial<KuiperOptions> = {}) {
   const prefix = `kuiper-test:collab-nodes:${randomUUID()}:`;
   onCleanup(async () => {
     const redis = new Redis(REDIS_URL);
@@ -19,8 +19,8 @@ async function twoNodes() {
     await redis.quit();
   }); // registered first: runs after both nodes closed
   const store = new MemoryStore();
-  const a = await startCollab({ store }, { engine: new RedisEngine({ url: REDIS_URL, prefix }) });
-  const b = await startCollab({ store }, { engine: new RedisEngine({ url: REDIS_URL, prefix }) });
+  const a = await startCollab({ store }, { ...options, engine: new RedisEngine({ url: REDIS_URL, prefix }) });
+  const b = await startCollab({ store }, { ...options, engine: new RedisEngine({ url: REDIS_URL, prefix }) });
   return { a, b, store };
 }
 
@@ -68,5 +68,21 @@ describe('rooms on two nodes sharing Redis', () => {
     await expect(raw.publish('/kuiper-collab/relay/guarded', { from: { clientId: 'someone', data: null }, data: {} })).rejects.toThrow(/collab_relay/);
     await expect(raw.subscribe('/kuiper-collab/relay/guarded', () => undefined).ready).rejects.toThrow(/collab_relay/);
     await expect(raw.publish(roomChannels('guarded').sync, { v: 1, type: 'sync-1', stateVector: 'AA==' })).rejects.toThrow(/service_unknown/);
+  });
+
+  it('[COLLAB-28] [COLLAB-26] a member pruned on the other node leaves the authority\'s view within maxInterval plus a second', async () => {
+    const maxInterval = 500;
+    const { a, b } = await twoNodes({ maxInterval, timeout: 300, sweepIntervalMs: 50 });
+    const ada = member(a.url, 'far', { presence: { name: 'Ada' } }).room;
+    await ada.synced;
+    const link = severableFetch();
+    const far = member(b.url, 'far', { presence: { name: 'Far' } }, { transports: ['long-polling'], fetch: link.fetch }).room;
+    await far.synced;
+    await eventually(() => expect(names(ada)).toEqual(['Far']));
+
+    link.cut();
+    const since = Date.now();
+    await eventually(() => expect(names(ada)).toEqual([]), maxInterval + 1000 + 300 /* the held connect */);
+    expect(Date.now() - since).toBeLessThan(maxInterval + 1000 + 300);
   });
 });
