@@ -112,4 +112,27 @@ describe('rooms over the real server', () => {
     const raw = newClient(url);
     await expect(raw.publish(roomChannels('closed').sync, { v: 1, type: 'sync-1', stateVector: 'AA==' })).rejects.toThrow(/service_unknown/);
   });
+
+  it('[COLLAB-23] a session whose authorize throws is refused not_a_member, and the others carry on', async () => {
+    const reports: string[] = [];
+    let refusedId = '';
+    const { url } = await startCollab({
+      authorize: (_room, session) => {
+        if (session.clientId === refusedId) throw new Error('the directory is down');
+        return { canWrite: true };
+      },
+      onError: (e) => reports.push(e.message),
+    });
+    const ada = member(url, 'room-a').room;
+    await ada.synced;
+    const refused = member(url, 'room-a');
+    refused.client.onSession(({ clientId }) => (refusedId = clientId));
+    const errors: string[] = [];
+    refused.room.onError((e) => errors.push(e.code));
+    await eventually(() => expect(errors).toContain('not_a_member'));
+    expect(refused.room.syncStatus).toBe('synchronizing');
+    expect(reports).toContain('the directory is down');
+    ada.doc.getText('t').insert(0, 'still fine');
+    await ada.flush();
+  });
 });
