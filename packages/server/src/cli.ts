@@ -2,9 +2,10 @@
  * `kuiper serve` — a standalone Bayeux server with no code to write.
  *   kuiper serve --port 8080 --host 127.0.0.1 --path /bayeux [--stats] [--timeout 30000]
  *                [--interval 0] [--max-interval 10000] [--transports websocket,long-polling]
- *                [--redis redis://127.0.0.1:6379] [--redis-prefix kuiper:]
+ *                [--redis redis://127.0.0.1:6379] [--redis-prefix kuiper:] [--collab [--data DIR]]
  */
 import { parseArgs } from 'node:util';
+import { attachCollabFromCli } from './cli-collab.js';
 import { createLogger } from './core/log.js';
 import { ALL_CONNECTION_TYPES, type ConnectionType, createKuiperServer } from './server.js';
 
@@ -12,10 +13,12 @@ const log = createLogger('cli');
 
 const USAGE = `usage: kuiper serve [--port 8080] [--host 127.0.0.1] [--path /bayeux] [--stats]
                     [--timeout ms] [--interval ms] [--max-interval ms] [--transports a,b]
-                    [--redis redis://host:6379] [--redis-prefix kuiper:]
+                    [--redis redis://host:6379] [--redis-prefix kuiper:] [--collab [--data DIR]]
 
 --redis shares sessions with every other node started with the same Redis URL and prefix,
-so a load balancer can send any request to any node (no sticky sessions).`;
+so a load balancer can send any request to any node (no sticky sessions).
+--collab serves rooms with shared documents and presence (@kuiper/collab, installed next to
+this package): documents are kept in DIR (default ./.kuiper-data), or in Redis with --redis.`;
 
 function int(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -39,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
       transports: { type: 'string' },
       redis: { type: 'string' },
       'redis-prefix': { type: 'string' },
+      collab: { type: 'boolean' },
+      data: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -52,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
   const redis = values.redis;
   if (redis !== undefined && !/^rediss?:\/\//.test(redis)) throw new Error(`--redis must be a redis:// or rediss:// URL, got "${redis}"`);
   if (values['redis-prefix'] !== undefined && redis === undefined) throw new Error('--redis-prefix needs --redis');
+  if (values.data !== undefined && !values.collab) throw new Error('--data needs --collab');
+  if (values.data !== undefined && redis !== undefined) throw new Error('--data and --redis: with --redis, documents are kept in Redis');
   // Loaded only when asked for: a server on the in-memory engine never loads ioredis.
   const engine =
     redis === undefined
@@ -69,18 +76,26 @@ export async function main(argv: string[]): Promise<number> {
     reclaimMemory: true,
   });
   let url: string;
+  let detachCollab: (() => Promise<void>) | undefined;
   try {
+    if (values.collab) {
+      const data = values.data ?? './.kuiper-data';
+      detachCollab = await attachCollabFromCli(server, { data, ...(redis ? { redis, redisPrefix: values['redis-prefix'] } : {}) });
+    }
     ({ url } = await server.listen({ port: int('port', values.port, 8080), host: values.host ?? '127.0.0.1' }));
   } catch (err) {
+    await detachCollab?.().catch(() => undefined);
     await server.close().catch(() => undefined);
     throw err;
   }
   // The one line a user (and the CLI test) waits for.
   const shared = redis === undefined ? '' : ` (sessions shared through ${redis.replace(/\/\/[^@/]*@/, '//')})`;
-  console.log(`kuiper listening on ${url}${values.stats ? ` (stats at ${new URL('/_kuiper/stats', url).href})` : ''}${shared}`);
+  const rooms = values.collab ? ` (rooms: ${redis === undefined ? `documents in ${values.data ?? './.kuiper-data'}` : 'documents in Redis'})` : '';
+  console.log(`kuiper listening on ${url}${values.stats ? ` (stats at ${new URL('/_kuiper/stats', url).href})` : ''}${shared}${rooms}`);
   const stop = (): void => {
     log.info('shutting down');
-    void server.close().then(() => process.exit(0));
+    // Rooms first: each writes its final snapshot while the server still runs.
+    void (detachCollab?.() ?? Promise.resolve()).then(() => server.close()).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

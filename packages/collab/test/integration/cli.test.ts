@@ -1,0 +1,65 @@
+// [COLLAB-29] `kuiper serve --collab`: rooms with no code to write, documents kept in --data.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { onCleanup } from '@kuiper/testkit';
+import { member, text } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../../../server/bin/kuiper.js', import.meta.url));
+
+/** Starts `kuiper serve` with `args`; resolves with its URL and the line it printed. */
+function serve(args: string[]): Promise<{ url: string; line: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  onCleanup(() => void child.kill('SIGKILL'));
+  let out = '';
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((done, fail) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^kuiper listening on (\S+).*$/m.exec(out);
+      if (m?.[1]) done({ url: m[1], line: m[0], child });
+    });
+    child.once('exit', (code) => fail(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+const stopped = (child: ChildProcess): Promise<number | null> =>
+  new Promise((done) => {
+    child.once('exit', (code) => done(code));
+    child.kill('SIGTERM');
+  });
+
+describe('kuiper serve --collab', () => {
+  it('[COLLAB-29] serves rooms with documents kept in --data, there again after a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kuiper-serve-collab-'));
+    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    const first = await serve(['--collab', '--data', dir]);
+    expect(first.line).toContain(`documents in ${dir}`);
+    const ada = member(first.url, 'cli-room', { presence: { name: 'Ada' } });
+    const bob = member(first.url, 'cli-room', { presence: { name: 'Bob' } }).room;
+    await Promise.all([ada.room.synced, bob.synced]);
+    ada.room.doc.getText('t').insert(0, 'served');
+    await ada.room.flush();
+    ada.room.leave();
+    await ada.client.disconnect();
+    bob.leave();
+    expect(await stopped(first.child)).toBe(0); // SIGTERM: rooms closed (final snapshots), then the server
+
+    const second = await serve(['--collab', '--data', dir]);
+    const late = member(second.url, 'cli-room').room;
+    await late.synced;
+    expect(text(late)).toBe('served');
+  }, 30_000);
+
+  it('[COLLAB-29] refuses --data without --collab, with a clear message', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--data', '/tmp/x'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise((done) => child.once('exit', done));
+    expect(code).toBe(2);
+    expect(err).toContain('--data needs --collab');
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * `kuiper serve --collab`: rooms with shared documents and presence from `@kuiper/collab`, on an
+ * embedded LevelDB store in `--data` (default `./.kuiper-data`) or, with `--redis`, on that Redis.
+ * @kuiper/collab depends on this package, not the reverse: it is loaded only when asked for, from
+ * where the user installed it next to @kuiper/server.
+ */
+import type { KuiperServer } from './server.js';
+
+export interface CollabCliOptions {
+  /** The LevelDB directory, when there is no Redis. */
+  data: string;
+  redis?: string;
+  redisPrefix?: string;
+}
+
+/** Attaches rooms; resolves with what detaches them and closes their store. */
+export async function attachCollabFromCli(server: KuiperServer, options: CollabCliOptions): Promise<() => Promise<void>> {
+  let collab: typeof import('@kuiper/collab/server');
+  try {
+    collab = await import('@kuiper/collab/server');
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`--collab needs @kuiper/collab installed next to @kuiper/server (npm install @kuiper/collab): ${reason}`);
+  }
+  if (options.redis === undefined) {
+    const store = new (await import('@kuiper/collab/stores/level')).LevelStore({ location: options.data });
+    await store.open(); // a directory it cannot use fails the start, not the first room
+    const attached = collab.attachCollab(server, { store });
+    return async () => {
+      await attached.detach();
+      await store.close();
+    };
+  }
+  // The documents live next to the sessions, so every node serves the same rooms.
+  const redis = new (await import('ioredis')).Redis(options.redis);
+  const store = new (await import('@kuiper/collab/stores/redis')).RedisStore({ client: redis, prefix: `${options.redisPrefix ?? 'kuiper:'}collab` });
+  const attached = collab.attachCollab(server, { store });
+  return async () => {
+    await attached.detach();
+    await redis.quit();
+  };
+}
