@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { onCleanup } from '@kuiper/testkit';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { eventually, onCleanup } from '@kuiper/testkit';
+import type { Room } from '../../src/index.js';
 import { member, text } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../../server/bin/kuiper.js', import.meta.url));
@@ -52,6 +55,34 @@ describe('kuiper serve --collab', () => {
     const late = member(second.url, 'cli-room').room;
     await late.synced;
     expect(text(late)).toBe('served');
+  }, 30_000);
+
+  it('[COLLAB-29] [COLLAB-28] two `--collab --redis` nodes: edits through either converge, are stored in Redis, and presence is the same from both', async () => {
+    const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+    const prefix = `kuiper-test:serve-collab:${randomUUID()}:`;
+    onCleanup(async () => {
+      const redis = new Redis(url);
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    }); // registered first: runs after both processes are killed
+    const args = ['--collab', '--redis', url, '--redis-prefix', prefix];
+    const [a, b] = await Promise.all([serve(args), serve(args)]);
+    expect(a.line).toContain('documents in Redis');
+    const ada = member(a.url, 'two-nodes', { presence: { name: 'Ada' } }).room;
+    await ada.synced;
+    const bob = member(b.url, 'two-nodes', { presence: { name: 'Bob' } }).room;
+    await bob.synced;
+    ada.doc.getText('t').insert(0, 'a. ');
+    bob.doc.getText('t').insert(0, 'b. ');
+    await Promise.all([ada.flush(), bob.flush()]);
+    await eventually(() => expect(text(ada)).toBe(text(bob)));
+    expect(text(ada)).toMatch(/^(a\. b\. |b\. a\. )$/);
+    const names = (room: Room): unknown[] => room.presence.others().map((e) => e.state['name']);
+    await eventually(() => expect([names(ada), names(bob)]).toEqual([['Bob'], ['Ada']]));
+    const redis = new Redis(url);
+    onCleanup(() => redis.quit());
+    expect((await redis.keys(`${prefix}collab*`)).length).toBeGreaterThan(0); // the documents are in Redis
   }, 30_000);
 
   it('[COLLAB-29] refuses --data without --collab, with a clear message', async () => {
