@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { eventually, onCleanup } from '@kuiper/testkit';
 import type { Room } from '../../src/index.js';
-import { member, text } from './helpers.js';
+import { cleanRedisPrefix, member, REDIS_URL, text } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../../server/bin/kuiper.js', import.meta.url));
 
@@ -58,15 +58,9 @@ describe('kuiper serve --collab', () => {
   }, 30_000);
 
   it('[COLLAB-29] [COLLAB-28] two `--collab --redis` nodes: edits through either converge, are stored in Redis, and presence is the same from both', async () => {
-    const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
     const prefix = `kuiper-test:serve-collab:${randomUUID()}:`;
-    onCleanup(async () => {
-      const redis = new Redis(url);
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
-    }); // registered first: runs after both processes are killed
-    const args = ['--collab', '--redis', url, '--redis-prefix', prefix];
+    cleanRedisPrefix(prefix);
+    const args = ['--collab', '--redis', REDIS_URL, '--redis-prefix', prefix];
     const [a, b] = await Promise.all([serve(args), serve(args)]);
     expect(a.line).toContain('documents in Redis');
     const ada = member(a.url, 'two-nodes', { presence: { name: 'Ada' } }).room;
@@ -80,7 +74,7 @@ describe('kuiper serve --collab', () => {
     expect(text(ada)).toMatch(/^(a\. b\. |b\. a\. )$/);
     const names = (room: Room): unknown[] => room.presence.others().map((e) => e.state['name']);
     await eventually(() => expect([names(ada), names(bob)]).toEqual([['Bob'], ['Ada']]));
-    const redis = new Redis(url);
+    const redis = new Redis(REDIS_URL);
     onCleanup(() => redis.quit());
     expect((await redis.keys(`${prefix}collab*`)).length).toBeGreaterThan(0); // the documents are in Redis
   }, 30_000);

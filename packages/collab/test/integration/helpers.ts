@@ -1,4 +1,5 @@
 // Real servers with collab attached, and real clients entering rooms, all cleaned up after each test.
+import { Redis } from 'ioredis';
 import { onCleanup, startKuiper, newClient, type KuiperOptions, type StartOptions, type StartedKuiper } from '@kuiper/testkit';
 import type { ClientOptions, FetchLike, KuiperClient } from '@kuiper/client';
 import { enterRoom, MemoryStore, type EnterRoomOptions, type Room } from '../../src/index.js';
@@ -40,4 +41,16 @@ export function severableFetch(): { fetch: FetchLike; cut: () => void } {
     fetch: (input, init) => (cut ? new Promise(() => undefined) : globalThis.fetch(input, init)),
     cut: () => void (cut = true),
   };
+}
+
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/** Deletes every Redis key under `prefix` at cleanup; register it before the nodes, so it runs after them. */
+export function cleanRedisPrefix(prefix: string): void {
+  onCleanup(async () => {
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
 }

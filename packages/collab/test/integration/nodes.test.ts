@@ -1,23 +1,16 @@
 // [COLLAB-28] Two real nodes sharing one Redis: the room has one authority, on the node where its
 // first member subscribed; members on the other node reach it through a server-side relay.
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { eventually, newClient, onCleanup, type KuiperOptions } from '@kuiper/testkit';
+import { eventually, newClient, type KuiperOptions } from '@kuiper/testkit';
 import { RedisEngine } from '@kuiper/server/redis';
 import { MemoryStore, roomChannels, type Room } from '../../src/index.js';
-import { member, severableFetch, startCollab, text } from './helpers.js';
+import { cleanRedisPrefix, member, REDIS_URL, severableFetch, startCollab, text } from './helpers.js';
 
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 async function twoNodes(options: Partial<KuiperOptions> = {}) {
   const prefix = `kuiper-test:collab-nodes:${randomUUID()}:`;
-  onCleanup(async () => {
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  }); // registered first: runs after both nodes closed
+  cleanRedisPrefix(prefix);
   const store = new MemoryStore();
   const a = await startCollab({ store }, { ...options, engine: new RedisEngine({ url: REDIS_URL, prefix }) });
   const b = await startCollab({ store }, { ...options, engine: new RedisEngine({ url: REDIS_URL, prefix }) });
