@@ -46,6 +46,32 @@ class FakeConnection implements DeliverySink, AnswerSink {
   }
 }
 
+/** A connection that says when it drains (as a WebSocket or a stream response does). */
+class DrainingConnection extends FakeConnection {
+  private readonly listeners = new Set<() => void>();
+
+  onDrain(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get waiting(): number {
+    return this.listeners.size;
+  }
+
+  drain(): void {
+    this.backedUp = false;
+    const listeners = [...this.listeners];
+    this.listeners.clear();
+    for (const listener of listeners) listener();
+  }
+}
+
+/** Lets event-loop turns pass (no timers) until `done`, at most `max` of them. */
+async function turns(done: () => boolean, max = 50): Promise<void> {
+  for (let i = 0; i < max && !done(); i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** A session subscribed to /d, its takes counted. */
 async function session(options: { ack?: boolean } = {}) {
   h = harness();
@@ -165,6 +191,60 @@ describe('[DELIV-1] the connector streams a session to its connection', () => {
     await h.engine.destroySession(clientId, 'server');
     await vi.waitFor(() => expect(conn.answers).toHaveLength(1));
     expect(conn.answers[0]).toEqual([expect.objectContaining({ channel: '/meta/connect', error: '402::session_unknown' })]);
+  });
+});
+
+describe('[DELIV-2] a full connection that can say when it drains is resumed by its drain', () => {
+  it('the deliveries go out on the drain, with no timer run; a sink that cannot signal waits for the timer', async () => {
+    // Fake timeouts only: no look-again timer can run unless the test advances time (so `turns`,
+    // not vi.waitFor, which advances fake timers as it polls).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { clientId, take } = await session();
+      const conn = new DrainingConnection(true);
+      conn.backedUp = true;
+      await connect(clientId, conn);
+      await publish(1, 2);
+      await turns(() => conn.waiting === 1);
+      // Waiting on the drain, not polling: however often it is woken, one listener (the only
+      // timer is the held connect's own).
+      await publish(3);
+      await turns(() => false, 5);
+      expect(conn.waiting).toBe(1);
+      expect(vi.getTimerCount()).toBe(1);
+      expect(take).not.toHaveBeenCalled();
+      conn.drain();
+      await turns(() => conn.frames.length > 0);
+      expect(conn.delivered).toEqual([1, 2, 3]);
+      expect(conn.frames).toHaveLength(1);
+
+      // The same with a sink that has no onDrain: nothing until its timer runs.
+      const other = await h.handshake();
+      await h.send({ channel: '/meta/subscribe', clientId: other, subscription: '/d' });
+      const plain = new FakeConnection(true);
+      plain.backedUp = true;
+      await connect(other, plain);
+      await publish(4);
+      await turns(() => plain.looked >= 1);
+      plain.backedUp = false;
+      await turns(() => false, 5);
+      expect(plain.frames).toEqual([]);
+      vi.advanceTimersByTime(50);
+      await vi.waitFor(() => expect(plain.delivered).toEqual([4]));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a flow that stops while it waits lets go of its drain listener', async () => {
+    const { clientId } = await session();
+    const conn = new DrainingConnection(true);
+    conn.backedUp = true;
+    await connect(clientId, conn);
+    await publish(1);
+    await vi.waitFor(() => expect(conn.waiting).toBe(1));
+    h.connector.unstream(clientId, conn);
+    expect(conn.waiting).toBe(0);
   });
 });
 

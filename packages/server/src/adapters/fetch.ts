@@ -120,6 +120,8 @@ function toResponse(reply: KuiperReply, departed: Departed): Response {
           // A stream left by a departed client is closed too, so the host lets go of it.
           .finally(() => opened.close());
       },
+      // Asked for more once the reader took some of what was queued: the drain of a backed-up stream.
+      pull: () => sink?.pulled(),
       cancel: () => sink?.cancelled(),
     },
     { highWaterMark: STREAM_HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength },
@@ -141,6 +143,21 @@ class FetchSink implements ChunkSink {
 
   get backedUp(): boolean {
     return (this.controller.desiredSize ?? 0) <= 0;
+  }
+
+  private readonly drainListeners = new Set<() => void>();
+
+  onDrain(listener: () => void): () => void {
+    this.drainListeners.add(listener);
+    return () => this.drainListeners.delete(listener);
+  }
+
+  /** The stream's `pull`: its queue is below the high-water mark again (or a read waits). */
+  pulled(): void {
+    if (this.drainListeners.size === 0 || this.backedUp) return;
+    const listeners = [...this.drainListeners];
+    this.drainListeners.clear();
+    for (const listener of listeners) listener();
   }
 
   end(last: string): void {

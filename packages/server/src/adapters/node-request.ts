@@ -120,6 +120,12 @@ class NodeSink implements ChunkSink {
     return this.res.writableNeedDrain;
   }
 
+  /** `backedUp` is `writableNeedDrain`, so a `drain` always follows it (or the response closes). */
+  onDrain(listener: () => void): () => void {
+    this.res.once('drain', listener);
+    return () => this.res.off('drain', listener);
+  }
+
   end(last: string): void {
     this.res.end(last);
   }

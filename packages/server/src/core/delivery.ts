@@ -13,7 +13,10 @@ import { onNextTurn } from './next-turn.js';
 
 const log = createLogger('delivery');
 
-/** How long a backed-up connection is left before its queue is looked at again. */
+/**
+ * How long a backed-up connection that cannot say when it drains is left before its queue is
+ * looked at again. Connections that can (`onDrain`) are looked at when they drain, not polled.
+ */
 const FULL_RETRY_MS = 50;
 
 /** A connection that carries a session's deliveries between connect replies. */
@@ -33,6 +36,12 @@ export interface DeliverySink {
   readonly lasting: boolean;
   /** Frames and sends messages: a batch of deliveries, or a connect's answer. */
   write(messages: Message[]): void;
+  /**
+   * [DELIV-2] Calls `listener` once, when the connection is no longer `full` (its unsent bytes went
+   * out); returns a function that cancels it. Optional: a sink without it is looked at again after
+   * a short timer instead.
+   */
+  onDrain?(listener: () => void): () => void;
 }
 
 /** [ACK-4] A connect acknowledging less than the batch in flight lost that batch. */
@@ -61,7 +70,8 @@ export async function takeForAnswer(engine: Engine, clientId: string, mode: Deli
 export class Flow {
   stopped = false;
   private unwatch: (() => void) | undefined;
-  private retry: NodeJS.Timeout | undefined;
+  /** Set while the flow waits for a full sink to drain: cancels that wait. */
+  private resume: (() => void) | undefined;
   /** The latest flush: once it has settled, every take issued before it has been written. */
   private flushing: Promise<void> | undefined;
 
@@ -94,19 +104,33 @@ export class Flow {
   private async flush(): Promise<void> {
     const sink = this.sink;
     if (this.stopped || !sink.writable) return;
-    if (sink.full) {
-      this.retry ??= setTimeout(() => {
-        this.retry = undefined;
-        this.run();
-      }, FULL_RETRY_MS).unref();
-      return;
-    }
+    if (sink.full) return this.awaitDrain(sink);
     const messages = await this.engine.take(this.clientId);
     // Taken is taken: written even if the flow stopped meanwhile (a stream writes it before its end).
     if (messages.length > 0) return sink.write(messages);
     // Woken with nothing queued: the session was removed.
     if (!this.stopped && !(await this.engine.hasSession(this.clientId))) this.onGone(this);
   }
+
+  /**
+   * [DELIV-2] A full sink is looked at again once it drains, through the same per-turn wake-up as a
+   * publish (so the sessions of a socket that drains share one turn); a sink that cannot signal
+   * is looked at again after FULL_RETRY_MS.
+   */
+  private awaitDrain(sink: DeliverySink): void {
+    if (this.resume) return;
+    if (sink.onDrain) {
+      this.resume = sink.onDrain(this.drained);
+      return;
+    }
+    const timer = setTimeout(this.drained, FULL_RETRY_MS).unref();
+    this.resume = () => clearTimeout(timer);
+  }
+
+  private readonly drained = (): void => {
+    this.resume = undefined;
+    this.wake();
+  };
 
   /** Resolves once what this flow took has been written. */
   idle(): Promise<void> {
@@ -117,7 +141,7 @@ export class Flow {
     this.stopped = true;
     this.unwatch?.();
     this.unwatch = undefined;
-    if (this.retry) clearTimeout(this.retry);
-    this.retry = undefined;
+    this.resume?.();
+    this.resume = undefined;
   }
 }

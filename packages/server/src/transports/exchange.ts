@@ -41,6 +41,11 @@ export interface SizedReply {
 export interface ChunkSink {
   write(chunk: string): void;
   readonly backedUp: boolean;
+  /**
+   * Calls `listener` once, when the sink is no longer `backedUp`, never from within this call;
+   * returns a function that cancels it (DELIV-2: a stream resumes as its reader catches up).
+   */
+  onDrain(listener: () => void): () => void;
   /** Writes the last chunk (may be empty) and ends the response. */
   end(last: string): void;
   /** Ended, or the client went away: writes are dropped. */

@@ -130,6 +130,11 @@ class Stream implements DeliverySink {
     return this.sink.backedUp;
   }
 
+  /** [DELIV-2] The flow resumes when the reader catches up. */
+  onDrain(listener: () => void): () => void {
+    return this.sink.onDrain(listener);
+  }
+
   write(messages: readonly Message[]): void {
     if (messages.length > 0) this.send(this.framing.batch(messages));
   }

@@ -58,7 +58,7 @@ export class WsTransport {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new WsConnection(ws, this.connector, this.options);
+      const conn = new WsConnection(ws, socket, this.connector, this.options);
       this.sockets.add(conn);
       ws.once('close', () => {
         this.sockets.delete(conn);
@@ -87,6 +87,8 @@ class WsConnection implements AnswerSink, DeliverySink {
 
   constructor(
     private readonly ws: WebSocket,
+    /** The socket `ws` writes to: its `drain` says when unsent bytes went out (`ws` has no such event). */
+    private readonly socket: Duplex,
     private readonly connector: Connector,
     private readonly options: WsTransportOptions,
   ) {
@@ -125,12 +127,15 @@ class WsConnection implements AnswerSink, DeliverySink {
   private maybeResume(): void {
     if (!this.paused || this.pendingFrames > MAX_PENDING_FRAMES / 2) return;
     if (this.full) {
-      if (this.writable) setTimeout(() => this.maybeResume(), 50).unref();
+      // One listener however often it is asked (the set keeps it once): read again once drained.
+      if (this.writable) this.onDrain(this.resumeReading);
       return;
     }
     this.paused = false;
     this.ws.resume();
   }
+
+  private readonly resumeReading = (): void => this.maybeResume();
 
   /** [WS-3] A closed socket takes nothing: its sessions' deliveries stay queued. */
   get writable(): boolean {
@@ -141,6 +146,37 @@ class WsConnection implements AnswerSink, DeliverySink {
   get full(): boolean {
     return this.ws.bufferedAmount > this.options.highWaterBytes;
   }
+
+  /** Who waits for this socket to drop below its high-water mark (flows, and reading it again). */
+  private readonly drainListeners = new Set<() => void>();
+  private drainArmed = false;
+
+  /**
+   * [DELIV-2] Told once the socket is no longer full. Past the high-water mark the socket's own
+   * buffer is past its (far smaller) mark too (no compression: `ws` queues nothing of its own), so
+   * a `drain` follows once it empties; if `ws` still holds bytes then, the next `drain` is awaited.
+   */
+  onDrain(listener: () => void): () => void {
+    this.drainListeners.add(listener);
+    if (!this.drainArmed) {
+      this.drainArmed = true;
+      this.socket.once('drain', this.drained);
+    }
+    return () => this.drainListeners.delete(listener);
+  }
+
+  private readonly drained = (): void => {
+    this.drainArmed = false;
+    if (this.drainListeners.size === 0 || !this.writable) return;
+    if (this.full) {
+      this.drainArmed = true;
+      this.socket.once('drain', this.drained);
+      return;
+    }
+    const listeners = [...this.drainListeners];
+    this.drainListeners.clear();
+    for (const listener of listeners) listener();
+  };
 
   /** DeliverySink: deliveries, or a held connect's answer. */
   write(messages: Message[]): void {
