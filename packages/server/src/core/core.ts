@@ -21,51 +21,18 @@ import { checkMessage, encodedSize } from './codec.js';
 import type { Engine } from './engine.js';
 import { type ExtensionContext, ExtensionPipeline, isRejection } from './extension.js';
 import { Gate } from './gate.js';
-import { type LifecycleHooks, applySubscriptions, withSession } from './lifecycle.js';
-import type { Authorizers, SecurityPolicy, SessionInfo } from './security.js';
+import { applySubscriptions, withSession } from './lifecycle.js';
+import type { SessionInfo } from './security.js';
 import { createLogger } from './log.js';
+import { type CoreLimits, type CoreOptions, DEFAULT_LIMITS, type ServiceHandler } from './core-options.js';
+import { HANDSHAKE_ADVICE, errorReply, replyTo, withSubscription } from './replies.js';
+
+// The options and reply helpers live beside the core; importers keep finding them here.
+export { DEFAULT_LIMITS, type AdviceOptions, type CoreLimits, type CoreOptions, type ServiceContext, type ServiceHandler } from './core-options.js';
+export { HANDSHAKE_ADVICE, errorReply } from './replies.js';
 
 const log = createLogger('core');
 
-export interface AdviceOptions {
-  /** How long a /meta/connect is held, ms (CometD's default 30000). */
-  timeout: number;
-  /** How long the client waits between connects, ms (default 0). */
-  interval: number;
-  /** How long a session lives without a connect, ms (default 10000). */
-  maxInterval: number;
-}
-
-export interface ServiceContext {
-  clientId: string;
-  message: Message;
-  /** [LIFE-7] The caller's session as the security policy left it at handshake (not from the message). */
-  session: SessionInfo;
-}
-
-/** A `/service/**` handler: its return value (if not undefined) goes back to the sender only. */
-export type ServiceHandler = (data: unknown, ctx: ServiceContext) => unknown;
-
-export interface CoreLimits {
-  /** Most subscriptions one session may hold. */
-  maxSubscriptions: number;
-  /** Largest published message (serialised delivery), bytes. */
-  maxMessageBytes: number;
-}
-
-export interface CoreOptions extends AdviceOptions {
-  /** Connection types enabled on this server, as listed in handshake replies. */
-  connectionTypes: () => string[];
-  services: ReadonlyMap<string, ServiceHandler>;
-  extensions?: ExtensionPipeline;
-  policy?: SecurityPolicy;
-  authorizers?: Authorizers;
-  limits?: Partial<CoreLimits>;
-  /** The room lifecycle hooks: a subscribe waits for its channel's hooks in flight (LIFE-2). */
-  lifecycle?: Pick<LifecycleHooks, 'settled'>;
-}
-
-export const DEFAULT_LIMITS: CoreLimits = { maxSubscriptions: 1000, maxMessageBytes: 256 * 1024 };
 
 export interface ProcessContext {
   /** The transport the batch arrived on, e.g. `long-polling`. */
@@ -98,30 +65,6 @@ export interface ProcessResult {
   handshake?: string;
 }
 
-/** The reply skeleton every meta and service reply carries: channel, echoed id, successful. */
-function replyTo(msg: { channel: string; id?: string | number | undefined }, successful: boolean): Message {
-  const reply: Message = { channel: msg.channel, successful };
-  if (msg.id !== undefined) reply.id = msg.id;
-  return reply;
-}
-
-export function errorReply(
-  msg: { channel?: unknown; id?: unknown; clientId?: unknown },
-  error: BayeuxError,
-  advice?: Advice,
-): Message {
-  const reply: Message = {
-    channel: typeof msg.channel === 'string' ? msg.channel : '',
-    successful: false,
-    error: error.wire,
-  };
-  if (typeof msg.id === 'string' || typeof msg.id === 'number') reply.id = msg.id;
-  if (typeof msg.clientId === 'string') reply.clientId = msg.clientId;
-  if (advice) reply.advice = advice;
-  return reply;
-}
-
-export const HANDSHAKE_ADVICE: Advice = { reconnect: 'handshake', interval: 0 };
 
 export class BayeuxCore {
   private readonly extensions: ExtensionPipeline;
@@ -431,9 +374,4 @@ export class BayeuxCore {
     }
     return undefined;
   }
-}
-
-function withSubscription(reply: Message, subscription: string | string[]): Message {
-  reply.subscription = subscription;
-  return reply;
 }
