@@ -1,7 +1,7 @@
 // The store contract against the Redis store, on the Redis at REDIS_URL (SPEC: COLLAB-15).
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { RedisStore } from '../src/stores/redis.js';
 import { storeContract } from './store-contract.js';
 
@@ -31,4 +31,20 @@ storeContract('redis', {
     return openWith(prefix);
   },
   reopen: async (store) => openWith(prefixes.get(store)!),
+});
+
+describe('the authority lease on the Redis store', () => {
+  it('[COLLAB-30] one owner at a time: it renews its own lease, others are refused until it is released or lapses', async () => {
+    const prefix = `kuiper-test:collab:${randomUUID()}`;
+    used.push(prefix);
+    const store = openWith(prefix);
+    expect(await store.claimAuthority('r', 'node-a', 60_000)).toBe(true);
+    expect(await store.claimAuthority('r', 'node-b', 60_000)).toBe(false);
+    expect(await store.claimAuthority('r', 'node-a', 60_000)).toBe(true); // a renewal
+    await store.releaseAuthority('r', 'node-b'); // not its lease: nothing changes
+    expect(await store.claimAuthority('r', 'node-b', 60_000)).toBe(false);
+    await store.releaseAuthority('r', 'node-a');
+    expect(await store.claimAuthority('r', 'node-b', 20)).toBe(true);
+    await vi.waitFor(async () => expect(await store.claimAuthority('r', 'node-c', 60_000)).toBe(true)); // node-b's lapsed
+  });
 });

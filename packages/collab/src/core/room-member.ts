@@ -88,6 +88,13 @@ export class RoomMember {
       this.presence.receive(message);
       return undefined;
     }
+    if (message.type === 'resync') {
+      // [COLLAB-30] The new authority knows nothing of this member: what the old one had not
+      // acknowledged is sent again by the handshake, and presence is announced again.
+      this.disconnected();
+      this.connected();
+      return undefined;
+    }
     if (message.type === 'sync-2') this.presence.setConnection(message.connection);
     return this.sync.receive(message);
   }

@@ -23,6 +23,13 @@ export interface DocumentStore {
   appendUpdate(room: string, update: Uint8Array): Promise<number>;
   /** Replaces the snapshot and drops the log entries it covers (seq ≤ upToSeq), atomically. */
   writeSnapshot(room: string, snapshot: Uint8Array, upToSeq: number): Promise<void>;
+  /**
+   * [COLLAB-30] Only a store several nodes share (Redis) has these: the lease saying which node is
+   * a room's authority. Takes or renews it for `owner` for `ttlMs`; false while another owner holds it.
+   */
+  claimAuthority?(room: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up, if `owner` still holds it. */
+  releaseAuthority?(room: string, owner: string): Promise<void>;
   /** Forgets the room entirely. */
   delete(room: string): Promise<void>;
   close(): Promise<void>;

@@ -26,7 +26,9 @@ export interface ErrorMessage { type: 'error'; code: CollabErrorCode; message: s
 export type PresenceChange = { connection: string; state: PresenceData } | { connection: string; left: true };
 /** `snapshot: true` replaces every entry the receiver holds (sent to a member when it joins). */
 export interface PresenceMessage { type: 'presence'; snapshot: boolean; changes: PresenceChange[] }
-export type ServerMessage = SyncStep2 | RoomUpdate | Ack | ErrorMessage | PresenceMessage;
+/** The room has a new authority (its node died, COLLAB-30): handshake again, announce presence again. */
+export interface Resync { type: 'resync' }
+export type ServerMessage = SyncStep2 | RoomUpdate | Ack | ErrorMessage | PresenceMessage | Resync;
 
 /** A JSON object as it crosses the wire: `v` is the protocol version. */
 export type WireMessage = { v: number; type: string; [field: string]: Json };
@@ -135,6 +137,8 @@ export function parseServerMessage(data: unknown): Result<ServerMessage> {
       const b = binaries(f, ['update']);
       return b.ok ? ok({ type: 'room-update', update: b.value.update!, origin: f.origin }) : b;
     }
+    case 'resync':
+      return ok({ type: 'resync' });
     case 'ack':
       return Array.isArray(f.ids) && f.ids.every(isId) ? ok({ type: 'ack', ids: f.ids }) : fail('message_invalid', 'an ack lists update ids');
     case 'error': {

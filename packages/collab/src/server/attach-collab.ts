@@ -20,6 +20,11 @@ export interface CollabOptions extends Omit<RoomHostOptions, 'room' | 'store' | 
   store: DocumentStore;
   /** Default: every member may write. */
   authorize?: CollabAuthorize;
+  /**
+   * [COLLAB-30] On a store several nodes share, the authority's lease: renewed every third of it
+   * while its node lives; once it lapses a node with members takes the room over. Default 3000 ms.
+   */
+  authorityLeaseMs?: number;
   /** A background problem (a failed snapshot, a delivery that threw); the default logs it. */
   onError?: (error: Error) => void;
 }
@@ -49,11 +54,28 @@ function docRoom(channel: string): string | undefined {
 }
 
 export function attachCollab(kuiper: KuiperServer, options: CollabOptions): AttachedCollab {
-  const { store, authorize = () => ({ canWrite: true }), onError = (e) => console.error('[kuiper/collab]', e), ...hostOptions } = options;
+  const { store, authorize = () => ({ canWrite: true }), authorityLeaseMs = 3000, onError = (e) => console.error('[kuiper/collab]', e), ...hostOptions } = options;
   const rooms = new Map<string, OpenRoom>();
   const report = (error: unknown): void => onError(error instanceof Error ? error : new Error(describeThrown(error)));
 
-  const load = async (room: string): Promise<void> => {
+  // [COLLAB-30] This node's name in the authority leases; never reused, so a restart is a new owner.
+  const node = globalThis.crypto.randomUUID();
+  const loading = new Set<string>();
+  const claim = (room: string): Promise<boolean> => store.claimAuthority?.(room, node, authorityLeaseMs) ?? Promise.resolve(true);
+
+  /** Loads the room if this node may be its authority; `takeover` when an authority died before. */
+  const load = async (room: string, takeover = false): Promise<void> => {
+    if (rooms.has(room) || loading.has(room)) return;
+    loading.add(room);
+    try {
+      // Another node holds the lease: it serves the room, or it died and a takeover follows.
+      if (await claim(room)) await openRoom(room, takeover);
+    } finally {
+      loading.delete(room);
+    }
+  };
+
+  const openRoom = async (room: string, takeover: boolean): Promise<void> => {
     const channels = roomChannels(room);
     const outboxes = new Map<string, ReplyOutbox>();
     // Replies ride the document channel the member subscribed to, to that session only.
@@ -89,6 +111,9 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     );
     rooms.set(room, open);
     await kuiper.ready(); // the relay listener is visible to every node before the first member is answered
+    // [COLLAB-30] The members knew the dead authority: each handshakes again with this one, sending
+    // what it had not acknowledged (acknowledged edits are in the store this room loaded from).
+    if (takeover) await kuiper.publish(channels.doc, toWire({ type: 'resync' }));
   };
 
   // Sessions of this node whose messages it relays to a room open elsewhere, as `room clientId`.
@@ -150,11 +175,30 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     void open.host.receive(session.clientId, data).catch(report);
   };
 
-  const unload = (room: string, open: OpenRoom): Promise<void> => {
+  const unload = async (room: string, open: OpenRoom): Promise<void> => {
     rooms.delete(room);
     open.offs.forEach((off) => off());
-    return open.host.close();
+    await open.host.close();
+    await store.releaseAuthority?.(room, node).catch(report);
   };
+
+  // [COLLAB-30] Renew this node's leases; take over a room this node relays to whose lease lapsed.
+  const tick = async (): Promise<void> => {
+    for (const room of rooms.keys()) {
+      if (!(await claim(room))) report(new Error(`room ${room}: this node lost its authority lease`));
+    }
+    const relayed = new Set([...relaying].map((key) => key.slice(0, key.lastIndexOf(' '))));
+    for (const room of relayed) if (!rooms.has(room)) await load(room, true);
+  };
+  let ticking = false;
+  const timer = store.claimAuthority
+    ? setInterval(() => {
+        if (ticking) return; // a slow Redis: one round at a time
+        ticking = true;
+        tick().catch(report).finally(() => (ticking = false));
+      }, authorityLeaseMs / 3)
+    : undefined;
+  timer?.unref();
 
   const offs = [
     kuiper.onChannelOccupied(ROOMS, async ({ channel, local }) => {
@@ -190,6 +234,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     openRooms: () => [...rooms.keys()],
     detach: async () => {
       offs.forEach((off) => off());
+      clearInterval(timer);
       await Promise.all([...rooms].map(([room, open]) => unload(room, open)));
     },
   };

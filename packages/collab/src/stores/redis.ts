@@ -45,6 +45,17 @@ local current = tonumber(redis.call('GET', KEYS[4]) or '0')
 if current < upTo then redis.call('SET', KEYS[4], upTo) end
 return 1`;
 
+// [COLLAB-30] Taken when free or already ours (a renewal); a dead owner's lapses with its TTL.
+const CLAIM = `
+local current = redis.call('GET', KEYS[1])
+if current and current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`;
+
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0`;
+
 export class RedisStore implements DocumentStore {
   private readonly client: RedisEval;
   private readonly prefix: string;
@@ -79,12 +90,20 @@ export class RedisStore implements DocumentStore {
     await this.client.eval(`return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])`, 4, k.seq, k.log, k.snap, k.snapseq);
   }
 
+  async claimAuthority(room: string, owner: string, ttlMs: number): Promise<boolean> {
+    return Number(await this.client.eval(CLAIM, 1, this.keys(room).authority, owner, Math.max(1, Math.round(ttlMs)))) === 1;
+  }
+
+  async releaseAuthority(room: string, owner: string): Promise<void> {
+    await this.client.eval(RELEASE, 1, this.keys(room).authority, owner);
+  }
+
   /** The client belongs to the caller, who closes it. */
   async close(): Promise<void> {}
 
   private keys(room: string) {
     const base = `${this.prefix}:{${room}}`;
-    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq` };
+    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority` };
   }
 
   private bytes(text: string | undefined): Uint8Array {

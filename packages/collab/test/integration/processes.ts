@@ -1,0 +1,32 @@
+// Servers in child processes, for tests that kill -9 them: no close, no final snapshot.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { onCleanup } from '@kuiper/testkit';
+
+const ROOT = resolve(fileURLToPath(new URL('../../../../', import.meta.url)));
+
+/** Runs a script of test/helpers with `args`; resolves with the URL it prints once it listens. */
+export function startServerProcess(script: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const file = fileURLToPath(new URL(`../helpers/${script}`, import.meta.url));
+  // The source condition: workspace packages resolve to src/, as in the tests (a clone has no dist/).
+  const child = spawn(process.execPath, ['--conditions', 'source', '--import', 'tsx', file, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  onCleanup(() => void child.kill('SIGKILL'));
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((done, fail) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const url = /^url (\S+)$/m.exec(out)?.[1];
+      if (url) done({ url, child });
+    });
+    child.on('exit', (code, signal) => fail(new Error(`server exited (${code ?? signal}) before listening: ${stderr}`)));
+  });
+}
+
+export const killed = (child: ChildProcess): Promise<void> =>
+  new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGKILL');
+  });
