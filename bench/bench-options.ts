@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerKind } from './ipc-messages.ts';
 
-export const CASE_NAMES = ['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune', 'two-node'] as const;
+export const CASE_NAMES = ['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune', 'two-node', 'collab-editors', 'collab-late-joiners'] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
-export const SERVER_KINDS: readonly ServerKind[] = ['kuiper', 'faye', 'raw-ws'];
+export const SERVER_KINDS: readonly ServerKind[] = ['kuiper', 'faye', 'raw-ws', 'hocuspocus', 'y-websocket'];
+
+/** Yjs collaboration cases, run against Kuiper (+ @kuiper/collab), Hocuspocus and y-websocket. */
+export const isCollabCase = (name: CaseName): boolean => name.startsWith('collab-');
 
 export interface Sizes {
   payloadBytes: number;
@@ -20,11 +23,15 @@ export interface Sizes {
   idle: { sessions: number; concurrency: number; settleMs: number; pruneCapMs: number };
   /** Two nodes of one server on Redis: subscribers split evenly, one publisher on node A. */
   twoNode: { subscribers: number; rate: number; warmupMs: number; durationMs: number; drainMs: number };
+  /** N editors in one room, each making editsPerSec small Y.Text edits; drain = wait for convergence (capped). */
+  collabEditors: { editors: number; editsPerSec: number; warmupMs: number; durationMs: number; drainMs: number };
+  /** A document built from `edits` edits, then `joiners` clients join it one after another. */
+  collabJoiners: { edits: number; joiners: number };
 }
 
 const FULL: Sizes = {
   payloadBytes: 64,
-  repeats: { 'fanout-max': 3, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 2, 'idle-prune': 1, 'two-node': 1 },
+  repeats: { 'fanout-max': 3, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 2, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1 },
   fanout: { subscribers: 1000, window: 10, warmupMs: 2000, durationMs: 5000 },
   fixed: { subscribers: 1000, rate: 60, warmupMs: 1000, durationMs: 12_000, drainMs: 5000 },
   longPoll: { subscribers: 200, rate: 400, warmupMs: 2000, durationMs: 10_000, drainMs: 5000 },
@@ -34,11 +41,13 @@ const FULL: Sizes = {
   // 10,000 deliveries/s: at 100 publishes/s Kuiper's two nodes, sharing CPU 0, ran at capacity
   // (every message delivered, p50 0.7-2 s) and Faye's fell behind and dropped deliveries.
   twoNode: { subscribers: 200, rate: 50, warmupMs: 2000, durationMs: 10_000, drainMs: 5000 },
+  collabEditors: { editors: 50, editsPerSec: 2, warmupMs: 2000, durationMs: 10_000, drainMs: 5000 },
+  collabJoiners: { edits: 20_000, joiners: 20 },
 };
 
 const QUICK: Sizes = {
   payloadBytes: 64,
-  repeats: { 'fanout-max': 1, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 1, 'idle-prune': 1, 'two-node': 1 },
+  repeats: { 'fanout-max': 1, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 1, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1 },
   fanout: { subscribers: 40, window: 4, warmupMs: 200, durationMs: 700 },
   fixed: { subscribers: 40, rate: 30, warmupMs: 200, durationMs: 800, drainMs: 1000 },
   longPoll: { subscribers: 10, rate: 30, warmupMs: 200, durationMs: 800, drainMs: 1000 },
@@ -47,6 +56,8 @@ const QUICK: Sizes = {
   // The drain ends as soon as everything has arrived; its cap is generous so the smoke test's
   // "none missing" holds on a busy CI machine.
   twoNode: { subscribers: 20, rate: 20, warmupMs: 300, durationMs: 1000, drainMs: 3000 },
+  collabEditors: { editors: 5, editsPerSec: 2, warmupMs: 200, durationMs: 1000, drainMs: 3000 },
+  collabJoiners: { edits: 500, joiners: 3 },
 };
 
 export interface BenchOptions {
@@ -59,7 +70,7 @@ export interface BenchOptions {
   sizes: Sizes;
 }
 
-const USAGE = `usage: pnpm bench [--quick] [--out DIR] [--profile] [--servers kuiper,faye,raw-ws] [--cases ${CASE_NAMES.join(',')}]`;
+const USAGE = `usage: pnpm bench [--quick] [--out DIR] [--profile] [--servers ${SERVER_KINDS.join(',')}] [--cases ${CASE_NAMES.join(',')}]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   let quick = false;

@@ -2,7 +2,8 @@
 // (bench/servers/*.ts) and the load-generator process (bench/load/load-worker.ts). Kept in one
 // file so all three sides agree on the shapes under strict type-checking.
 
-export type ServerKind = 'kuiper' | 'faye' | 'raw-ws';
+/** Bayeux cases: kuiper, faye, raw-ws. Collaboration cases: kuiper (with @kuiper/collab), hocuspocus, y-websocket. */
+export type ServerKind = 'kuiper' | 'faye' | 'raw-ws' | 'hocuspocus' | 'y-websocket';
 
 /** What a server process reports about itself; CPU is cumulative since the process started. */
 export interface ServerStats {
@@ -31,7 +32,9 @@ export type LoadJob =
   | { kind: 'long-poll'; url: string; subscribers: number; rate: number; warmupMs: number; durationMs: number; drainMs: number; payloadBytes: number }
   | { kind: 'many-channels'; url: string; channels: number; perChannel: number; publishers: number; window: number; warmupMs: number; durationMs: number; payloadBytes: number }
   | { kind: 'idle'; url: string; sessions: number; concurrency: number }
-  | { kind: 'two-node'; url: string; peerUrl: string; subscribers: number; rate: number; warmupMs: number; durationMs: number; drainMs: number; payloadBytes: number };
+  | { kind: 'two-node'; url: string; peerUrl: string; subscribers: number; rate: number; warmupMs: number; durationMs: number; drainMs: number; payloadBytes: number }
+  | { kind: 'collab-editors'; server: ServerKind; url: string; editors: number; editsPerSec: number; warmupMs: number; durationMs: number; drainMs: number }
+  | { kind: 'collab-late-joiners'; server: ServerKind; url: string; edits: number; joiners: number };
 
 export type ToLoad =
   | { type: 'job'; job: LoadJob }
@@ -69,6 +72,8 @@ export interface LoadResult {
   missing?: number;
   errors: number;
   notes: string[];
+  /** Case-specific figures (collaboration cases), copied into the run's metrics as they are. */
+  extra?: Record<string, number | null>;
 }
 
 export type FromLoad =

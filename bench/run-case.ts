@@ -1,6 +1,6 @@
 // Runs one case against one server: a fresh server process and a fresh load-generator process
 // each time, turned into the flat metrics the report tabulates.
-import type { BenchOptions, CaseName } from './bench-options.ts';
+import { type BenchOptions, type CaseName, isCollabCase } from './bench-options.ts';
 import type { LoadJob, LoadResult, ServerKind } from './ipc-messages.ts';
 import { type LoadWorker, spawnLoadWorker, startLoad } from './load-process.ts';
 import { type ServerProcess, startServer } from './server-process.ts';
@@ -22,10 +22,20 @@ const RSS_WATCH_S = 20;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const MiB = 1024 * 1024;
 
+const COLLAB_SERVERS: readonly ServerKind[] = ['kuiper', 'hocuspocus', 'y-websocket'];
+
 export function appliesTo(name: CaseName, server: ServerKind): boolean {
+  // Yjs rooms: Kuiper (with @kuiper/collab) against the two Yjs servers; those two speak no Bayeux.
+  if (isCollabCase(name)) return COLLAB_SERVERS.includes(server);
+  if (server === 'hocuspocus' || server === 'y-websocket') return false;
   // The raw ws server has no long-polling transport and no shared state between processes: those
   // cases compare Kuiper with Faye only.
   return !((name === 'long-poll' || name === 'two-node') && server === 'raw-ws');
+}
+
+/** The server script a case runs: Kuiper's collaboration cases add @kuiper/collab to it. */
+export function scriptFor(name: CaseName, kind: ServerKind): string {
+  return kind === 'kuiper' && isCollabCase(name) ? 'kuiper-collab' : kind;
 }
 
 /** A run's two processes, possibly started ahead of time (the quick mode overlaps start-up). */
@@ -34,8 +44,8 @@ export interface Spawned {
   worker: Promise<LoadWorker>;
 }
 
-export function spawnFor(kind: ServerKind, profileDir?: string): Spawned {
-  const spawned = { server: startServer(kind, profileDir), worker: spawnLoadWorker() };
+export function spawnFor(kind: ServerKind, profileDir?: string, script: string = kind): Spawned {
+  const spawned = { server: startServer(kind, profileDir, undefined, script), worker: spawnLoadWorker() };
   // Awaited in runCase; a failure there is reported as that run's error.
   spawned.server.catch(() => {});
   spawned.worker.catch(() => {});
@@ -46,7 +56,7 @@ export function spawnFor(kind: ServerKind, profileDir?: string): Spawned {
  * `keep`: leave the processes running for the next case (the quick mode reuses them; the idle job's
  * worker is killed by the case itself either way).
  */
-export async function runCase(name: CaseName, kind: ServerKind, options: BenchOptions, log: (line: string) => void, spawned = spawnFor(kind, options.profileDir), keep = false): Promise<ServerRun> {
+export async function runCase(name: CaseName, kind: ServerKind, options: BenchOptions, log: (line: string) => void, spawned = spawnFor(kind, options.profileDir, scriptFor(name, kind)), keep = false): Promise<ServerRun> {
   let server: ServerProcess | undefined;
   try {
     server = await spawned.server;
@@ -81,6 +91,10 @@ function jobFor(name: Exclude<CaseName, 'idle-prune'>, server: ServerProcess, op
       return { kind: 'many-channels', url, payloadBytes, ...sizes.many };
     case 'two-node':
       return { kind: 'two-node', url, peerUrl: server.peerUrl ?? url, payloadBytes, ...sizes.twoNode };
+    case 'collab-editors':
+      return { kind: 'collab-editors', server: server.kind, url, ...sizes.collabEditors };
+    case 'collab-late-joiners':
+      return { kind: 'collab-late-joiners', server: server.kind, url, ...sizes.collabJoiners };
   }
 }
 
@@ -119,6 +133,11 @@ async function measured(name: Exclude<CaseName, 'idle-prune'>, server: ServerPro
     errors: r.errors,
   };
   // null when no local redis-server was found in /proc (Redis elsewhere, or in another container).
+  if (r.extra) Object.assign(metrics, r.extra);
+  // Joins are timed one after another, not counted per second: the rows that mean deliveries go.
+  if (name === 'collab-late-joiners') {
+    for (const key of ['deliveredPerSec', 'publishedPerSec', 'serverCpuUsPerMsg', 'deliveriesPerFrame', 'p50Ms', 'p99Ms', 'maxMs', 'p99FirstHalfMs', 'p99SecondHalfMs', 'missing']) delete metrics[key];
+  }
   if (name === 'two-node') metrics.redisCpuUsPerMsg = r.redisCpuMicros !== undefined && r.delivered > 0 ? r.redisCpuMicros / r.delivered : null;
   return { server: server.kind, metrics, loadSaturated: r.loadCpuShare > LOAD_SATURATED, notes };
 }

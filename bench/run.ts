@@ -10,7 +10,7 @@ import { renderSvg } from './report/render-svg.ts';
 import { writeMarkdown } from './report/write-markdown.ts';
 import { type QuietResult, waitForQuiet } from './wait-for-quiet.ts';
 import { type AggregatedRun, medianRun } from './median-run.ts';
-import { appliesTo, runCase, type ServerRun, type Spawned, spawnFor } from './run-case.ts';
+import { appliesTo, runCase, scriptFor, type ServerRun, type Spawned, spawnFor } from './run-case.ts';
 import type { ServerKind } from './ipc-messages.ts';
 import { REDIS_URL, redisProblem, shownUrl } from './redis-admin.ts';
 import { spawnTwoNode } from './two-node.ts';
@@ -70,8 +70,14 @@ async function main(): Promise<void> {
   // nothing else loads the cores while a window is measured. --quick (a smoke run, where process
   // start-up would dominate) keeps one server and one load generator per kind for all its cases,
   // started together up front, and starts the next idle-case worker ahead of time.
-  const pool = new Map<ServerKind, Spawned>();
-  if (options.quick) for (const kind of new Set(plan.map((p) => p.server))) pool.set(kind, spawnFor(kind, options.profileDir));
+  // Pooled by server script: Kuiper's collaboration cases run kuiper-collab, not the Bayeux-only one.
+  const pool = new Map<string, Spawned>();
+  if (options.quick) {
+    for (const p of plan) {
+      const script = scriptFor(p.name, p.server);
+      if (!pool.has(script)) pool.set(script, spawnFor(p.server, options.profileDir, script));
+    }
+  }
   let nextIdleWorker: Promise<LoadWorker> | undefined;
   let quietBudgetMs = QUIET_WAIT_TOTAL_MS;
   for (const [i, step] of plan.entries()) {
@@ -83,13 +89,13 @@ async function main(): Promise<void> {
       if (quiet.waitedMs > 1500) log(`[bench] waited ${(quiet.waitedMs / 1000).toFixed(1)} s for the machine to be quiet${quiet.quiet ? '' : ` (still ${(quiet.busy * 100).toFixed(0)}% busy)`}`);
     }
     let spawned: Spawned;
-    const pooled = pool.get(step.server);
+    const pooled = pool.get(scriptFor(step.name, step.server));
     if (pooled && step.name === 'idle-prune') {
       // The idle job's worker is killed by the case (that is the pruning test): never the pooled one.
       spawned = { server: pooled.server, worker: nextIdleWorker ?? spawnLoadWorker() };
       spawned.worker.catch(() => {});
     } else if (step.name === 'two-node') spawned = spawnTwoNode(step.server, REDIS_URL, options.profileDir, pooled?.worker);
-    else spawned = pooled ?? spawnFor(step.server, options.profileDir);
+    else spawned = pooled ?? spawnFor(step.server, options.profileDir, scriptFor(step.name, step.server));
     nextIdleWorker = pooled && plan[i + 1]?.name === 'idle-prune' ? spawnLoadWorker() : undefined;
     nextIdleWorker?.catch(() => {});
     log(`[bench] ${step.name} · ${step.server}${step.rounds > 1 ? ` · round ${step.round}/${step.rounds}` : ''}`);

@@ -25,12 +25,13 @@ export interface SharedState {
   prefix: string;
 }
 
-export async function startServer(kind: ServerKind, profileDir?: string, shared?: SharedState): Promise<ServerProcess> {
+/** `script`: bench/servers/<script>.ts, the kind's own unless a case needs another (kuiper-collab). */
+export async function startServer(kind: ServerKind, profileDir?: string, shared?: SharedState, script: string = kind): Promise<ServerProcess> {
   // --expose-gc only so the idle-memory case can sample RSS after a full GC on every server alike.
   const flags = ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${kind}`] : [])];
   // Arguments rather than environment variables, so nothing in the harness's own environment can
   // put a single-server case on Redis.
-  const child: ChildProcess = spawnPinned(`servers/${kind}.ts`, 0, flags, shared ? [shared.redisUrl, shared.prefix] : []);
+  const child: ChildProcess = spawnPinned(`servers/${script}.ts`, 0, flags, shared ? [shared.redisUrl, shared.prefix] : []);
   const listening = await nextMessage<Extract<FromServer, { type: 'listening' }>>(child, 'listening', 30_000);
   let nextReq = 0;
   let lastSessions = 0;

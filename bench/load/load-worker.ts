@@ -1,10 +1,21 @@
 // Entry of the load-generator process (pinned to its own core by the harness). It receives one job
 // at a time over IPC, runs it and sends the result; server stats requests are relayed by the harness.
-import type { FromLoad, ServerStats, ToLoad } from '../ipc-messages.ts';
+import { useBuiltOrSource } from '../kuiper-source.ts';
+import type { FromLoad, LoadJob, LoadResult, ServerStats, ToLoad } from '../ipc-messages.ts';
 import { fdLimit } from '../servers/serve-over-ipc.ts';
 import { holdIdleSessions } from './hold-idle-sessions.ts';
 import type { LoadContext } from './load-context.ts';
 import { runLoad } from './run-load.ts';
+
+/**
+ * The collaboration clients are loaded only for those jobs: from the built packages when they
+ * exist, otherwise from the TypeScript source (a clean clone), as the Kuiper server script does.
+ */
+async function runCollab(job: Extract<LoadJob, { kind: 'collab-editors' | 'collab-late-joiners' }>, ctx: LoadContext): Promise<LoadResult> {
+  useBuiltOrSource(['protocol', 'client', 'collab']);
+  if (job.kind === 'collab-editors') return (await import('./collab-editors.ts')).runCollabEditors(job, ctx);
+  return (await import('./collab-late-joiners.ts')).runCollabLateJoiners(job, ctx);
+}
 
 const send = (msg: FromLoad): void => {
   process.send?.(msg);
@@ -36,7 +47,12 @@ process.on('message', (raw: unknown) => {
     return;
   }
   const job = msg.job;
-  const run = job.kind === 'idle' ? holdIdleSessions(job, ctx).then(() => undefined) : runLoad(job, ctx);
+  const run =
+    job.kind === 'idle'
+      ? holdIdleSessions(job, ctx).then(() => undefined)
+      : job.kind === 'collab-editors' || job.kind === 'collab-late-joiners'
+        ? runCollab(job, ctx)
+        : runLoad(job, ctx);
   // The worker stays up for the next job (the quick mode reuses it); the harness kills it.
   run.then(
     (result) => {

@@ -60,7 +60,33 @@ const IDLE: MetricRow[] = [
   { key: 'finalRssAfterGcMiB', label: 'RSS at the end after a forced GC (MiB)', digits: 1 },
 ];
 
+const EDITORS: MetricRow[] = [
+  { key: 'editors', label: 'editors in the room', digits: 0 },
+  { key: 'publishedPerSec', label: 'edits/s (all editors)', digits: 0 },
+  { key: 'deliveredPerSec', label: 'delivered updates/s (edit × other editor)', digits: 0 },
+  { key: 'p50Ms', label: 'propagation latency p50 (ms)', digits: 1 },
+  { key: 'p99Ms', label: 'propagation latency p99 (ms)', digits: 1 },
+  { key: 'maxMs', label: 'propagation latency max (ms)', digits: 1 },
+  { key: 'serverCpuUsPerMsg', label: 'server CPU µs / delivered update', digits: 2 },
+  { key: 'serverCpuShare', label: 'server process CPU (of one core)', digits: 0, percent: true },
+  { key: 'missing', label: 'edits still unseen after the drain', digits: 0 },
+  { key: 'converged', label: 'documents converged (1 = all equal)', digits: 0 },
+  { key: 'loadCpuShare', label: 'load generator CPU (of one core)', digits: 0, percent: true },
+  { key: 'otherCpuShare', label: 'other processes’ CPU (noise; of one core)', digits: 0, percent: true },
+];
+
+const JOINERS: MetricRow[] = [
+  { key: 'docKiB', label: 'document size (KiB, Yjs update)', digits: 0 },
+  { key: 'joined', label: 'clients that joined and synced', digits: 0 },
+  { key: 'syncedMedianMs', label: 'time to synced, median (ms)', digits: 1 },
+  { key: 'syncedMaxMs', label: 'time to synced, max (ms)', digits: 1 },
+  { key: 'serverCpuMsPerJoin', label: 'server CPU ms / join', digits: 2 },
+  { key: 'loadCpuShare', label: 'load generator CPU (of one core)', digits: 0, percent: true },
+];
+
 export function rowsFor(name: CaseName): MetricRow[] {
+  if (name === 'collab-editors') return EDITORS;
+  if (name === 'collab-late-joiners') return JOINERS;
   if (name === 'fanout-max' || name === 'many-channels') return THROUGHPUT;
   if (name === 'idle-prune') return IDLE;
   return name === 'two-node' ? TWO_NODE : LATENCY;
@@ -82,5 +108,9 @@ export function caseTitle(name: CaseName, s: Sizes): string {
       return `Idle memory and pruning: ${n(s.idle.sessions)} idle WebSocket sessions, then all killed at once`;
     case 'two-node':
       return `Two nodes on Redis: ${n(s.twoNode.subscribers)} WebSocket subscribers split over two nodes, ${s.twoNode.rate} publishes/s on node A for ${s.twoNode.durationMs / 1000} s`;
+    case 'collab-editors':
+      return `Editors: ${n(s.collabEditors.editors)} editors in one room, ${s.collabEditors.editsPerSec} small Y.Text edits/s each for ${s.collabEditors.durationMs / 1000} s`;
+    case 'collab-late-joiners':
+      return `Late joiners: a document built from ${n(s.collabJoiners.edits)} edits, ${n(s.collabJoiners.joiners)} clients joining one after another`;
   }
 }

@@ -5,8 +5,8 @@ import type { CaseName } from '../bench-options.ts';
 import type { ServerKind } from '../ipc-messages.ts';
 import type { BenchReport } from '../run.ts';
 
-const COLORS: Record<ServerKind, string> = { kuiper: '#2b6cb0', faye: '#c05621', 'raw-ws': '#718096' };
-const NAMES: Record<ServerKind, string> = { kuiper: 'Kuiper', faye: 'Faye', 'raw-ws': 'raw ws' };
+const COLORS: Record<ServerKind, string> = { kuiper: '#2b6cb0', faye: '#c05621', 'raw-ws': '#718096', hocuspocus: '#6b46c1', 'y-websocket': '#2f855a' };
+const NAMES: Record<ServerKind, string> = { kuiper: 'Kuiper', faye: 'Faye', 'raw-ws': 'raw ws', hocuspocus: 'Hocuspocus', 'y-websocket': 'y-websocket' };
 const SERVERS: ServerKind[] = ['kuiper', 'faye', 'raw-ws'];
 
 interface Group {

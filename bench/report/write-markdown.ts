@@ -1,12 +1,24 @@
 // Renders docs/benchmarks.md from a run: machine, method, targets with verdicts, then one table per
 // case with Kuiper/Faye and Kuiper/raw-ws ratios.
+import { isCollabCase } from '../bench-options.ts';
 import type { ServerKind } from '../ipc-messages.ts';
 import type { AggregatedRun } from '../median-run.ts';
 import type { BenchReport, CaseResult } from '../run.ts';
 import { caseTitle, type MetricRow, rowsFor } from './case-metrics.ts';
 import { evaluateTargets } from './evaluate-targets.ts';
 
-const NAMES: Record<ServerKind, string> = { kuiper: 'Kuiper', faye: 'Faye', 'raw-ws': 'raw ws' };
+const NAMES: Record<ServerKind, string> = { kuiper: 'Kuiper', faye: 'Faye', 'raw-ws': 'raw ws', hocuspocus: 'Hocuspocus', 'y-websocket': 'y-websocket' };
+const ORDER: readonly ServerKind[] = ['kuiper', 'faye', 'raw-ws', 'hocuspocus', 'y-websocket'];
+
+const COLLAB_METHOD = [
+  'Every case and server runs in a fresh server process pinned to CPU 0 and a fresh load generator on CPU 1, as above; each server is driven through its own client with the same Yjs 13 workload:',
+  '',
+  '- **Kuiper**: the Bayeux server configured as above with `attachCollab(kuiper, { store: new MemoryStore() })`; clients are `enterRoom(createClient(url), room)` from `@kuiper/collab` / `@kuiper/client`.',
+  '- **Hocuspocus** 3.4 (`@hocuspocus/server`, the newest 3.x; 4 wants Node 22): `new Hocuspocus({ quiet: true })` behind a `ws` server, no extensions, so no persistence; clients are `HocuspocusProvider` over a `HocuspocusProviderWebsocket` with `ws`.',
+  '- **y-websocket**: `@y/websocket-server` 0.1.1 (`setupWSConnection`; 0.1.5 moved to the Yjs 14 pre-release) without `YPERSISTENCE`; clients are y-websocket 3’s `WebsocketProvider` with `ws` and `disableBc`.',
+  '- **Editors**: every edit is one transaction inserting one character into a `Y.Text` and setting the editor’s entry of a `Y.Map` to its sequence number; each member records when it first sees each (editor, sequence) against the send time kept in the same process, so an update that merges several edits accounts for each of them. A delivered update is one edit seen by one other editor; server CPU per delivered update is the server process’s `process.cpuUsage()` over the window divided by the deliveries of edits made in it. After the window, editing stops, the drain waits (bounded) until every edit is seen, and all documents are compared.',
+  '- **Late joiners**: one member puts the document (built locally from the edits, the same seeded sequence for every server) into the room and stays; an unmeasured probe waits until the server hands out all of it; then clients join one after another, each timed from its creation until its client reports synced and its text holds the whole document.',
+];
 
 const TWO_NODE_METHOD =
   '- **Two nodes on Redis**: two processes of the same server, *both* pinned to CPU 0 (the load generator keeps CPU 1; Redis is not pinned and runs wherever the scheduler puts it): Kuiper with `engine: new RedisEngine({ url, prefix })` (as `kuiper serve --redis`), Faye with faye-redis 0.2 (on the callback-API redis client 3.x), each run under a fresh key prefix / namespace that is deleted afterwards. Subscribers alternate between the two nodes over WebSocket; the one publisher is on node A, so half the deliveries cross nodes through Redis. Server CPU per delivered message is the sum of both node processes’ `process.cpuUsage()` over the window; Redis’s own CPU (read from `/proc` when a local `redis-server` is found, otherwise –) is reported in a separate row. One round.';
@@ -25,18 +37,16 @@ function ratio(a: number | null | undefined, b: number | null | undefined): stri
 function caseTable(c: CaseResult): string[] {
   if (c.runs.length === 0) return [c.note ?? 'Not run.'];
   const by = (s: ServerKind): AggregatedRun | undefined => c.runs.find((r) => r.server === s && r.error === undefined);
-  const order = (['kuiper', 'faye', 'raw-ws'] as const).filter((s) => c.runs.some((r) => r.server === s));
+  const order = ORDER.filter((s) => c.runs.some((r) => r.server === s));
   const k = by('kuiper');
-  const showFaye = order.includes('faye');
-  const showRaw = order.includes('raw-ws');
-  const head = ['metric', ...order.map((s) => NAMES[s]), ...(showFaye ? ['Kuiper / Faye'] : []), ...(showRaw ? ['Kuiper / raw ws'] : [])];
+  // One ratio column per other server that ran this case, Kuiper's value over theirs.
+  const others = order.filter((s) => s !== 'kuiper');
+  const head = ['metric', ...order.map((s) => NAMES[s]), ...others.map((s) => `Kuiper / ${NAMES[s]}`)];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const row of rowsFor(c.name)) {
     const values = order.map((s) => by(s)?.metrics[row.key]);
     if (values.every((v) => v === undefined)) continue;
-    const cells = [row.label, ...values.map((v) => fmt(v, row))];
-    if (showFaye) cells.push(ratio(k?.metrics[row.key], by('faye')?.metrics[row.key]));
-    if (showRaw) cells.push(ratio(k?.metrics[row.key], by('raw-ws')?.metrics[row.key]));
+    const cells = [row.label, ...values.map((v) => fmt(v, row)), ...others.map((s) => ratio(k?.metrics[row.key], by(s)?.metrics[row.key]))];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   const notes: string[] = [];
@@ -45,7 +55,7 @@ function caseTable(c: CaseResult): string[] {
     if (r.loadSaturated) notes.push(`- ${NAMES[r.server]}: the load generator was saturated (> 90% of its core): this server's throughput is at least the figure shown.`);
     for (const n of r.notes) notes.push(`- ${NAMES[r.server]}: ${n}`);
     if (r.samples.length > 1) {
-      const key = c.name === 'idle-prune' ? 'kibPerSession' : 'deliveredPerSec';
+      const key = c.name === 'idle-prune' ? 'kibPerSession' : c.name === 'collab-late-joiners' ? 'syncedMedianMs' : 'deliveredPerSec';
       const vals = r.samples.map((m) => m[key]).filter((v): v is number => typeof v === 'number');
       notes.push(`- ${NAMES[r.server]}: ${r.samples.length} rounds, ${key} per round: ${vals.map((v) => v.toFixed(0)).join(', ')}`);
     }
@@ -96,8 +106,13 @@ export function writeMarkdown(report: BenchReport): string {
     '',
     'Ratios below are Kuiper’s value divided by the other server’s: above 1 is better for messages/s, below 1 is better for latency, CPU and memory.',
   ];
+  const collab = report.cases.filter((c) => isCollabCase(c.name));
   for (const c of report.cases) {
-    out.push('', `## ${caseTitle(c.name, s)}`, '', ...caseTable(c));
+    if (!isCollabCase(c.name)) out.push('', `## ${caseTitle(c.name, s)}`, '', ...caseTable(c));
+  }
+  if (collab.length > 0) {
+    out.push('', '## Collaboration: Kuiper vs Hocuspocus vs y-websocket', '', ...COLLAB_METHOD);
+    for (const c of collab) out.push('', `### ${caseTitle(c.name, s)}`, '', ...caseTable(c));
   }
   out.push('');
   return out.join('\n');

@@ -53,7 +53,7 @@ describe('pnpm bench --quick', () => {
 
     const report = JSON.parse(await readFile(join(out, 'benchmarks.json'), 'utf8')) as BenchReport;
     expect(report.quick).toBe(true);
-    expect(report.cases.map((c) => c.name)).toEqual(['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune', 'two-node']);
+    expect(report.cases.map((c) => c.name)).toEqual(['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune', 'two-node', 'collab-editors', 'collab-late-joiners']);
     const twoNode = report.cases.find((c) => c.name === 'two-node');
     // Without Redis the case is not run, and the report must say so (never a silent gap).
     if (!redis) {
@@ -63,11 +63,21 @@ describe('pnpm bench --quick', () => {
     for (const c of report.cases) {
       const servers = c.runs.map((r) => r.server).sort();
       const kuiperAndFaye = c.name === 'long-poll' || c.name === 'two-node';
-      const expected = c.name === 'two-node' && !redis ? [] : kuiperAndFaye ? ['faye', 'kuiper'] : ['faye', 'kuiper', 'raw-ws'];
+      const collab = c.name.startsWith('collab-');
+      const expected = collab ? ['hocuspocus', 'kuiper', 'y-websocket'] : c.name === 'two-node' && !redis ? [] : kuiperAndFaye ? ['faye', 'kuiper'] : ['faye', 'kuiper', 'raw-ws'];
       expect(servers, c.name).toEqual(expected);
       for (const run of c.runs) {
         expect(run.error, `${c.name}/${run.server}`).toBeUndefined();
-        if (c.name === 'idle-prune') {
+        if (c.name === 'collab-late-joiners') {
+          expect(run.metrics.joined, `${c.name}/${run.server}`).toBeGreaterThan(0);
+          expect(run.metrics.syncedMedianMs, `${c.name}/${run.server}`).toEqual(expect.any(Number));
+        } else if (c.name === 'collab-editors') {
+          // Every edit reached every other editor and the documents are equal at the end.
+          expect(run.metrics.converged, `${c.name}/${run.server}`).toBe(1);
+          expect(run.metrics.missing, `${c.name}/${run.server}`).toBe(0);
+          expect(run.metrics.serverCpuUsPerMsg, `${c.name}/${run.server}`).toEqual(expect.any(Number));
+          expect(run.metrics.p99Ms, `${c.name}/${run.server}`).toEqual(expect.any(Number));
+        } else if (c.name === 'idle-prune') {
           expect(run.metrics.sessions, `${c.name}/${run.server}`).toBeGreaterThan(0);
           expect(run.metrics.kibPerSession, `${c.name}/${run.server}`).toEqual(expect.any(Number));
         } else {
@@ -88,7 +98,11 @@ describe('pnpm bench --quick', () => {
     expect(md).toContain('## Targets');
     expect(md).toContain('| metric | Kuiper | Faye | raw ws | Kuiper / Faye | Kuiper / raw ws |');
     expect(md).toContain('| metric | Kuiper | Faye | Kuiper / Faye |');
-    expect(md.match(/^## /gm)?.length).toBe(7);
+    expect(md).toContain('| metric | Kuiper | Hocuspocus | y-websocket | Kuiper / Hocuspocus | Kuiper / y-websocket |');
+    expect(md).toContain('## Collaboration');
+    // Targets, six Bayeux cases, the collaboration section (its cases are ### under it).
+    expect(md.match(/^## /gm)?.length).toBe(8);
+    expect(md.match(/^### /gm)?.length).toBe(2);
     const svg = await readFile(join(out, 'benchmarks.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('<rect');
