@@ -30,3 +30,21 @@ export const killed = (child: ChildProcess): Promise<void> =>
     child.once('exit', () => done());
     child.kill('SIGKILL');
   });
+
+export const BIN = fileURLToPath(new URL('../../../server/bin/kuiper.js', import.meta.url));
+
+/** Starts `kuiper serve` with `args`; resolves with its URL and the line it printed. */
+export function serve(args: string[]): Promise<{ url: string; line: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  onCleanup(() => void child.kill('SIGKILL'));
+  let out = '';
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((done, fail) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^kuiper listening on (\S+).*$/m.exec(out);
+      if (m?.[1]) done({ url: m[1], line: m[0], child });
+    });
+    child.once('exit', (code) => fail(new Error(`exited ${code}: ${out}`)));
+  });
+}
