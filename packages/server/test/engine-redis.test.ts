@@ -168,7 +168,7 @@ describe('RedisEngine: two nodes on one prefix', () => {
     await b.publish({ channel: '/even', data: 'e1' });
     await b.publish({ channel: '/odd', data: 'o1' });
     await b.publish({ channel: '/even', data: 'e2' });
-    const cmd = (b as unknown as { cmd: { evalsha: (...args: unknown[]) => unknown } }).cmd;
+    const cmd = (b as unknown as { link: { cmd: { evalsha: (...args: unknown[]) => unknown } } }).link.cmd;
     const evalsha = vi.spyOn(cmd, 'evalsha');
     // Every session twice in the same turn: the second take gets what came since (nothing).
     const taken = await Promise.all([...ids, ...ids].map((id) => b.take(id)));

@@ -2,7 +2,6 @@
  * The default engine: all state in Maps and Sets of this process (never plain objects keyed by
  * client input, so `__proto__` or `constructor` as a channel or clientId is just a string).
  */
-import { randomBytes } from 'node:crypto';
 import { matchingPatterns, parentChannel, type Message } from '@kuiper/protocol';
 import { encodedSize } from '../core/codec.js';
 import type {
@@ -19,34 +18,7 @@ import type {
 } from '../core/engine.js';
 import { STREAMED, settleLifecycle, settleSubscribe } from '../core/engine.js';
 import type { SessionInfo } from '../core/security.js';
-
-interface SessionState {
-  readonly id: string;
-  readonly subscriptions: Set<string>;
-  queue: Message[];
-  /** Serialised size of `queue`, for the byte bound. */
-  queueBytes: number;
-  data: unknown;
-  /** Ack mode: the next batch number and the batches sent but not yet acknowledged. */
-  ack: { next: number; unacked: AckBatch | undefined } | undefined;
-  watcher: (() => void) | undefined;
-  /** Held connects in flight; a session with one is never pruned. */
-  connects: number;
-  /** When the last connect reply went out (or the handshake, before any connect). */
-  lastSeen: number;
-}
-
-interface ChannelState {
-  readonly subscribers: Set<string>;
-  readonly listeners: Set<ChannelListener>;
-  persistent: boolean;
-}
-
-/** 160 random bits, base36: more than the 128 the spec asks for, and URL-safe. */
-export function newClientId(): string {
-  const bytes = randomBytes(20);
-  return BigInt(`0x${bytes.toString('hex')}`).toString(36);
-}
+import { type ChannelState, type SessionState, newClientId } from './session-state.js';
 
 export class MemoryEngine implements Engine {
   readonly name = 'memory';

@@ -7,7 +7,7 @@
  * its own watchers. Scripts and keys are described in `scripts.ts`.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { encodeMessage } from '../../core/codec.js';
 import type {
@@ -25,7 +25,7 @@ import type {
 import { STREAMED, settleLifecycle, settleSubscribe } from '../../core/engine.js';
 import type { SessionInfo } from '../../core/security.js';
 import { createLogger } from '../../core/log.js';
-import { newClientId } from '../memory.js';
+import { newClientId } from '../session-state.js';
 import {
   type Reply,
   StoredMessages,
@@ -38,7 +38,8 @@ import {
   strings,
   subscriberList,
 } from './replies.js';
-import { SessionCache } from './session-cache.js';
+import { RedisLink } from './link.js';
+import { AckFlags, SessionCache } from './session-cache.js';
 import * as S from './scripts.js';
 import { TakeCoalescer } from './takes.js';
 import { WakeBus } from './wake.js';
@@ -56,16 +57,13 @@ export interface RedisEngineOptions {
 
 /** Most sessions one sweep prunes; the rest go on the next one. */
 const PRUNE_BATCH = 1000;
-/** Ack flags remembered per node (a session's flag is set once, at handshake). */
-const ACK_CACHE = 10_000;
 
 export class RedisEngine implements Engine {
   readonly name = 'redis';
   /** This node in notifications (it skips listener copies of its own publishes). */
   readonly nodeId = randomBytes(8).toString('hex');
   readonly prefix: string;
-  private readonly cmd: Redis;
-  private readonly sub: Redis;
+  private readonly link: RedisLink;
   private options: EngineOptions | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
@@ -74,29 +72,24 @@ export class RedisEngine implements Engine {
   private readonly bus: WakeBus;
   /** Held connects on this node per session: their leases are renewed every tick (SESS-3). */
   private readonly held = new Map<string, number>();
-  private readonly ackCache = new Map<string, boolean>();
+  private readonly ackFlags = new AckFlags();
   private readonly sessions = new SessionCache();
   private readonly stored = new StoredMessages();
-  private readonly takes = new TakeCoalescer((ids) => this.run(S.TAKE, ids));
+  private readonly takes = new TakeCoalescer((ids) => this.link.run(S.TAKE, ids));
   private snapshot: EngineStats = { clients: 0, channels: 0, subscriptions: 0 };
   private leaseMs = 5000;
 
   constructor(options: RedisEngineOptions = {}) {
     this.prefix = options.prefix ?? 'kuiper:';
-    // One connection for commands (auto-pipelined: what a turn issues goes in one write, in order)
-    // and one for the notification channel.
-    const redisOptions: RedisOptions = { enableAutoPipelining: true, ...options.redis, lazyConnect: true };
-    this.cmd = new Redis(options.url ?? 'redis://127.0.0.1:6379', redisOptions);
-    this.sub = this.cmd.duplicate();
-    for (const conn of [this.cmd, this.sub]) conn.on('error', (err: Error) => log.warn(`redis: ${err.message}`));
-    this.bus = new WakeBus(this.nodeId, (id) => this.forget(id), (id) => this.letGo(id));
-    this.sub.on('message', (_channel: string, text: string) => this.bus.handle(text));
+    this.link = new RedisLink(this.prefix, options.url ?? 'redis://127.0.0.1:6379', options.redis);
+    this.bus = new WakeBus(this.nodeId, this.link, (id) => this.forget(id));
+    this.link.sub.on('message', (_channel: string, text: string) => this.bus.handle(text));
     // [LIFE-1] Other nodes' lifecycle events: this node's hooks run for them too (nobody waits here).
     this.bus.onLifecycle = (json) => this.background(json, false);
     // Wake-ups sent while the subscriber was away are lost: look at every watched queue again.
     let first = true;
-    this.sub.on('ready', () => {
-      if (!first) for (const id of this.bus.watchers.keys()) this.peek(id, false);
+    this.link.sub.on('ready', () => {
+      if (!first) for (const id of this.bus.watchers.keys()) this.bus.peek(id, false);
       first = false;
     });
   }
@@ -107,16 +100,10 @@ export class RedisEngine implements Engine {
     // A lease outlives a few missed renewals; a connect held on a node that died expires with it.
     const period = Math.max(10, Math.min(options.sweepIntervalMs, Math.floor(pruneAfter / 3)));
     this.leaseMs = Math.max(3 * period, 1000);
-    this.subscribed = this.connect();
+    this.subscribed = this.link.connect();
     this.subscribed.catch((err: unknown) => log.error('redis engine failed to start', err));
     this.timer = setInterval(() => void this.tick(period, pruneAfter), period);
     this.timer.unref();
-  }
-
-  private async connect(): Promise<void> {
-    await Promise.all([this.cmd.connect(), this.sub.connect()]);
-    await this.sub.subscribe(`${this.prefix}wake`);
-    await Promise.all(S.ALL_SCRIPTS.map((s) => this.cmd.script('LOAD', s.source)));
   }
 
   /** Rejects when Redis cannot be reached (the server's `listen()` then fails, loudly). */
@@ -126,20 +113,7 @@ export class RedisEngine implements Engine {
       const reason = err instanceof Error ? err.message : String(err);
       throw new Error(`RedisEngine: cannot use Redis (${reason})`);
     });
-    await this.cmd.ping();
-  }
-
-  private run(script: S.LuaScript, args: (string | number)[]): Promise<Reply> {
-    const argv = [this.prefix, ...args];
-    return this.cmd.evalsha(script.sha, 0, ...argv).catch((err: unknown) => {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return this.cmd.eval(script.source, 0, ...argv);
-    });
-  }
-
-  /** For writes nobody waits on (leases): ordered on the one connection, failures logged. */
-  private fire(script: S.LuaScript, args: (string | number)[]): void {
-    this.run(script, args).catch((err: unknown) => log.warn(`${script.name} failed`, err));
+    await this.link.cmd.ping();
   }
 
   private emit(event: EngineEvent): void {
@@ -158,7 +132,7 @@ export class RedisEngine implements Engine {
   }
 
   private forget(clientId: string): void {
-    this.ackCache.delete(clientId);
+    this.ackFlags.delete(clientId);
     this.sessions.forget(clientId);
   }
 
@@ -169,43 +143,16 @@ export class RedisEngine implements Engine {
     settleLifecycle(this.options, events).catch((err: unknown) => log.warn('lifecycle handler failed', err));
   }
 
-  /**
-   * Another node claimed a session watched here. The last claim wins (the `w` field), so a claim
-   * made here after theirs keeps the watcher; otherwise it goes, without being called, and this
-   * node takes nothing more for that session (a half-open socket here must not steal deliveries).
-   */
-  private letGo(clientId: string): void {
-    const watcher = this.bus.watchers.get(clientId);
-    this.cmd
-      .hget(`${this.prefix}s:${clientId}`, 'w')
-      .then((owner) => {
-        if (owner !== this.nodeId && this.bus.watchers.get(clientId) === watcher) this.bus.watchers.delete(clientId);
-      })
-      .catch((err: unknown) => log.warn('watch check failed', err));
-  }
-
   /** Whether this node is the session's watcher (diagnostics, tests). */
   watching(clientId: string): boolean {
     return this.bus.watchers.has(clientId);
-  }
-
-  /** Calls the session's watcher if its queue is non-empty or the session is gone. */
-  private peek(clientId: string, claim: boolean): void {
-    this.run(S.WATCH, [this.nodeId, clientId, claim ? '1' : '0'])
-      .then((r) => {
-        const n = Number(r);
-        const watcher = this.bus.watchers.get(clientId);
-        if (n === -1) this.bus.watchers.delete(clientId);
-        if (n !== 0) this.bus.call(watcher);
-      })
-      .catch((err: unknown) => log.warn('peek failed', err));
   }
 
   async createSession(data?: unknown): Promise<string> {
     const id = newClientId();
     // [REDIS-6] Session data is stored as JSON: what the policy attaches must survive JSON.
     const json = data === undefined ? '' : JSON.stringify(data);
-    await this.run(S.CREATE, [id, json]);
+    await this.link.run(S.CREATE, [id, json]);
     // Remembered as any node reads it back (through JSON): the handshake node never asks Redis for it.
     this.sessions.remember({ clientId: id, data: storedData(json) });
     this.emit({ type: 'session:added', clientId: id });
@@ -213,7 +160,7 @@ export class RedisEngine implements Engine {
   }
 
   async hasSession(clientId: string): Promise<boolean> {
-    return (await this.cmd.zscore(`${this.prefix}sessions`, clientId)) !== null;
+    return (await this.link.cmd.zscore(`${this.prefix}sessions`, clientId)) !== null;
   }
 
   async sessionData(clientId: string): Promise<unknown> {
@@ -224,26 +171,26 @@ export class RedisEngine implements Engine {
     const known = this.sessions.get(clientId);
     if (known) return known;
     const [exists, json] = await Promise.all([
-      this.cmd.zscore(`${this.prefix}sessions`, clientId),
-      this.cmd.hget(`${this.prefix}s:${clientId}`, 'd'),
+      this.link.cmd.zscore(`${this.prefix}sessions`, clientId),
+      this.link.cmd.hget(`${this.prefix}s:${clientId}`, 'd'),
     ]);
     return exists === null ? undefined : this.sessions.remember({ clientId, data: storedData(json ?? '') });
   }
 
   async subscribers(channel: string): Promise<SessionInfo[]> {
-    return subscriberList(await this.run(S.SUBSCRIBERS, [channel]));
+    return subscriberList(await this.link.run(S.SUBSCRIBERS, [channel]));
   }
 
   async hasChannel(channel: string): Promise<boolean> {
-    return (await this.cmd.sismember(`${this.prefix}channels`, channel)) === 1;
+    return (await this.link.cmd.sismember(`${this.prefix}channels`, channel)) === 1;
   }
 
   subscriptionCount(clientId: string): Promise<number> {
-    return this.cmd.scard(`${this.prefix}subs:${clientId}`);
+    return this.link.cmd.scard(`${this.prefix}subs:${clientId}`);
   }
 
   async destroySession(clientId: string, reason: RemovalReason): Promise<boolean> {
-    const r = await this.run(S.DESTROY, [this.nodeId, clientId, reason]);
+    const r = await this.link.run(S.DESTROY, [this.nodeId, clientId, reason]);
     if (r === null) return false;
     const [patterns, life] = list(r);
     this.emitRemoved([[clientId, ...strings(patterns)]], reason);
@@ -252,7 +199,7 @@ export class RedisEngine implements Engine {
   }
 
   async subscribe(clientId: string, pattern: string): Promise<SubscribeResult> {
-    const r = await this.run(S.SUBSCRIBE, [clientId, pattern, this.nodeId]);
+    const r = await this.link.run(S.SUBSCRIBE, [clientId, pattern, this.nodeId]);
     if (r === null) return false;
     const [fresh, added, life] = list(r);
     this.emitAll(channelsAdded(added));
@@ -263,7 +210,7 @@ export class RedisEngine implements Engine {
   }
 
   async unsubscribe(clientId: string, pattern: string): Promise<boolean> {
-    const r = await this.run(S.UNSUBSCRIBE, [clientId, pattern, this.nodeId]);
+    const r = await this.link.run(S.UNSUBSCRIBE, [clientId, pattern, this.nodeId]);
     if (!Array.isArray(r)) return false;
     const [gone, life] = r as Reply[];
     if (Number(gone) === 1) this.emit({ type: 'subscription:removed', clientId, channel: pattern });
@@ -279,7 +226,7 @@ export class RedisEngine implements Engine {
   async publish(message: Message): Promise<number> {
     if (this.bus.listeners.size > 0) this.bus.callListeners(message);
     const patterns = matchingPatterns(message.channel);
-    const r = await this.run(S.PUBLISH, [
+    const r = await this.link.run(S.PUBLISH, [
       this.nodeId,
       message.channel,
       encodeMessage(message),
@@ -295,7 +242,7 @@ export class RedisEngine implements Engine {
   }
 
   async deliver(clientId: string, messages: Message[]): Promise<boolean> {
-    const r = await this.run(S.DELIVER, [this.nodeId, clientId, ...this.bounds(), ...messages.map(encodeMessage)]);
+    const r = await this.link.run(S.DELIVER, [this.nodeId, clientId, ...this.bounds(), ...messages.map(encodeMessage)]);
     if (r === null) return false;
     const [over, removed, life] = list(r);
     this.emitAll(overflows(over));
@@ -309,32 +256,27 @@ export class RedisEngine implements Engine {
   }
 
   async setAck(clientId: string, enabled: boolean): Promise<void> {
-    await this.run(S.SET_ACK, [clientId, enabled ? '1' : '0']);
-    this.remember(clientId, enabled);
-  }
-
-  private remember(clientId: string, ack: boolean): void {
-    this.ackCache.set(clientId, ack);
-    if (this.ackCache.size > ACK_CACHE) this.ackCache.delete(this.ackCache.keys().next().value as string);
+    await this.link.run(S.SET_ACK, [clientId, enabled ? '1' : '0']);
+    this.ackFlags.set(clientId, enabled);
   }
 
   async deliveryMode(clientId: string): Promise<DeliveryMode> {
     // A session's ack flag is set at its handshake, before the client can send anything else; an
     // ack session's unacknowledged batch may have been sent from any node, so it is always read.
-    const known = this.ackCache.get(clientId);
+    const known = this.ackFlags.get(clientId);
     if (known === false) return STREAMED;
     const [[flag, unacked], exists] = await Promise.all([
-      this.cmd.hmget(`${this.prefix}s:${clientId}`, 'a', 'u'),
-      known === undefined ? this.cmd.zscore(`${this.prefix}sessions`, clientId) : null,
+      this.link.cmd.hmget(`${this.prefix}s:${clientId}`, 'a', 'u'),
+      known === undefined ? this.link.cmd.zscore(`${this.prefix}sessions`, clientId) : null,
     ]);
-    if (known === undefined && exists !== null) this.remember(clientId, flag === '1');
+    if (known === undefined && exists !== null) this.ackFlags.set(clientId, flag === '1');
     if (flag !== '1') return STREAMED;
     return { ack: true, unacked: unacked ? Number(unacked) : undefined };
   }
 
   async takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch> {
     const [maxQueue, maxQueueBytes] = this.bounds();
-    const r = await this.run(S.TAKE_BATCH, [clientId, acked === undefined ? '' : String(acked), maxQueue, maxQueueBytes]);
+    const r = await this.link.run(S.TAKE_BATCH, [clientId, acked === undefined ? '' : String(acked), maxQueue, maxQueueBytes]);
     const [batch, items, dropped] = list(r);
     // [LIMIT-6] An unacknowledged batch is bounded like the queue: a client that never
     // acknowledges cannot make it grow without end.
@@ -347,7 +289,7 @@ export class RedisEngine implements Engine {
   watch(clientId: string, onQueued: () => void): () => void {
     this.bus.watchers.set(clientId, onQueued);
     // Registered first, then checked: a message queued meanwhile is seen by one or the other.
-    this.peek(clientId, true);
+    this.bus.peek(clientId, true);
     return () => {
       if (this.bus.watchers.get(clientId) === onQueued) this.bus.watchers.delete(clientId);
     };
@@ -355,7 +297,7 @@ export class RedisEngine implements Engine {
 
   connectOpened(clientId: string): void {
     this.held.set(clientId, (this.held.get(clientId) ?? 0) + 1);
-    this.fire(S.TOUCH, [clientId]);
+    this.link.fire(S.TOUCH, [clientId]);
   }
 
   connectClosed(clientId: string): void {
@@ -363,7 +305,7 @@ export class RedisEngine implements Engine {
     if (n > 0) this.held.set(clientId, n);
     else this.held.delete(clientId);
     // [SESS-2] The pruning clock starts at the connect reply, on the shared (Redis) clock.
-    this.fire(S.TOUCH, [clientId]);
+    this.link.fire(S.TOUCH, [clientId]);
   }
 
   listen(pattern: string, listener: ChannelListener): () => void {
@@ -371,7 +313,7 @@ export class RedisEngine implements Engine {
     if (!set) {
       set = new Set();
       this.bus.listeners.set(pattern, set);
-      this.channelsFrom(this.run(S.LISTEN, [this.leaseMs, pattern]), 'listen');
+      this.channelsFrom(this.link.run(S.LISTEN, [this.leaseMs, pattern]), 'listen');
     }
     set.add(listener);
     return () => {
@@ -383,7 +325,7 @@ export class RedisEngine implements Engine {
   }
 
   setPersistent(channel: string, persistent: boolean): void {
-    this.channelsFrom(this.run(S.PERSIST, [channel, persistent ? '1' : '0']), 'setPersistent');
+    this.channelsFrom(this.link.run(S.PERSIST, [channel, persistent ? '1' : '0']), 'setPersistent');
   }
 
   /** For writes nobody waits on that may create channels: their events, or the failure logged. */
@@ -396,18 +338,9 @@ export class RedisEngine implements Engine {
     if (this.ticking || this.closed) return;
     this.ticking = true;
     try {
-      const held = [...this.held.keys()];
-      for (let i = 0; i < held.length; i += 1000) this.fire(S.TOUCH, held.slice(i, i + 1000));
-      const patterns = [...this.bus.listeners.keys()];
-      for (let i = 0; i < patterns.length; i += 1000) this.fire(S.LISTEN, [this.leaseMs, ...patterns.slice(i, i + 1000)]);
+      this.link.renew([...this.held.keys()], [...this.bus.listeners.keys()], this.leaseMs);
       await this.sweep(pruneAfter, period);
-      const p = this.prefix;
-      const [clients, channels, subscriptions] = await Promise.all([
-        this.cmd.zcard(`${p}sessions`),
-        this.cmd.scard(`${p}channels`),
-        this.cmd.get(`${p}nsubs`),
-      ]);
-      this.snapshot = { clients, channels, subscriptions: Number(subscriptions ?? 0) };
+      this.snapshot = await this.link.counts();
     } catch (err) {
       log.warn('sweep failed', err);
     } finally {
@@ -417,7 +350,7 @@ export class RedisEngine implements Engine {
 
   /** [REDIS-4] Prunes and sweeps cluster-wide; exactly one node removes a given session. */
   async sweep(pruneAfter: number, lockMs: number): Promise<void> {
-    const r = await this.run(S.SWEEP, [this.nodeId, pruneAfter, lockMs, PRUNE_BATCH]);
+    const r = await this.link.run(S.SWEEP, [this.nodeId, pruneAfter, lockMs, PRUNE_BATCH]);
     if (r === null) return;
     const [pruned, swept, life] = list(r);
     this.emitRemoved(pruned, 'pruned');
@@ -440,8 +373,6 @@ export class RedisEngine implements Engine {
     this.bus.clear();
     this.held.clear();
     await this.subscribed?.catch(() => undefined);
-    // QUIT lets commands already sent finish; a connection still retrying is just dropped.
-    const up = this.cmd.status === 'ready' && this.sub.status === 'ready';
-    await Promise.allSettled([this.cmd, this.sub].map((c) => (up ? c.quit() : c.disconnect())));
+    await this.link.close();
   }
 }

@@ -28,3 +28,23 @@ export class SessionCache {
     this.known.delete(clientId);
   }
 }
+
+/** Ack flags remembered per node (a session's flag is set once, at handshake), bounded. */
+export class AckFlags {
+  private readonly known = new Map<string, boolean>();
+
+  constructor(private readonly size = 10_000) {}
+
+  get(clientId: string): boolean | undefined {
+    return this.known.get(clientId);
+  }
+
+  set(clientId: string, ack: boolean): void {
+    this.known.set(clientId, ack);
+    if (this.known.size > this.size) this.known.delete(this.known.keys().next().value as string);
+  }
+
+  delete(clientId: string): void {
+    this.known.delete(clientId);
+  }
+}

@@ -1,6 +1,7 @@
 /**
  * The node-local side of the Redis engine's one notification channel (SPEC: REDIS-2, REDIS-3):
- * this node's watchers and server-side listeners, and the parsing of `<prefix>wake` messages.
+ * this node's watchers (claimed and checked with the WATCH script, let go when another node's
+ * claim wins) and server-side listeners, and the parsing of `<prefix>wake` messages.
  * Each node subscribes once; a notification names the sessions to wake, so a publish to a thousand
  * sessions is one message, not a thousand.
  */
@@ -8,6 +9,8 @@ import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { decodeStored } from '../../core/codec.js';
 import type { ChannelListener } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
+import type { RedisLink } from './link.js';
+import { WATCH } from './scripts.js';
 
 const log = createLogger('redis');
 
@@ -56,17 +59,16 @@ export class WakeBus {
 
   constructor(
     private readonly nodeId: string,
+    private readonly link: RedisLink,
     /** Told of every session removed anywhere (to drop what this node caches about it). */
     private readonly onRemoved: (clientId: string) => void,
-    /** Told when another node claimed a session this node watches (the engine checks who won). */
-    private readonly onMoved: (clientId: string) => void,
   ) {}
 
   handle(text: string): void {
     const note = parseNotification(text);
     if (!note) return;
     // Another node claimed these sessions: unless this node claimed again since, it lets go.
-    if (note.origin !== this.nodeId) for (const id of note.moved) if (this.watchers.has(id)) this.onMoved(id);
+    if (note.origin !== this.nodeId) for (const id of note.moved) if (this.watchers.has(id)) this.letGo(id);
     for (const id of note.removed) {
       this.onRemoved(id);
       const watcher = this.watchers.get(id);
@@ -79,6 +81,34 @@ export class WakeBus {
     if (note.message && note.origin !== this.nodeId && this.listeners.size > 0) {
       this.callListeners(decodeStored(note.message));
     }
+  }
+
+  /**
+   * Another node claimed a session watched here. The last claim wins (the `w` field), so a claim
+   * made here after theirs keeps the watcher; otherwise it goes, without being called, and this
+   * node takes nothing more for that session (a half-open socket here must not steal deliveries).
+   */
+  private letGo(clientId: string): void {
+    const watcher = this.watchers.get(clientId);
+    this.link.cmd
+      .hget(`${this.link.prefix}s:${clientId}`, 'w')
+      .then((owner) => {
+        if (owner !== this.nodeId && this.watchers.get(clientId) === watcher) this.watchers.delete(clientId);
+      })
+      .catch((err: unknown) => log.warn('watch check failed', err));
+  }
+
+  /** Calls the session's watcher if its queue is non-empty or the session is gone; `claim` makes this node its watcher. */
+  peek(clientId: string, claim: boolean): void {
+    this.link
+      .run(WATCH, [this.nodeId, clientId, claim ? '1' : '0'])
+      .then((r) => {
+        const n = Number(r);
+        const watcher = this.watchers.get(clientId);
+        if (n === -1) this.watchers.delete(clientId);
+        if (n !== 0) this.call(watcher);
+      })
+      .catch((err: unknown) => log.warn('peek failed', err));
   }
 
   call(watcher: (() => void) | undefined): void {

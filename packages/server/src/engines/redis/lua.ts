@@ -1,0 +1,114 @@
+/**
+ * What every Redis engine script starts with: the Lua prelude (the clock, the shared helpers the
+ * scripts call) and `script()`, which prepends it and computes the SHA1 that EVALSHA runs.
+ */
+import { createHash } from 'node:crypto';
+
+const PRELUDE = `
+-- Redis 5 and 6 need this before writing after TIME; Redis 7 always replicates effects.
+if redis.replicate_commands then redis.replicate_commands() end
+local P = ARGV[1]
+local function now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function parent(name)
+  return string.match(name, '^(.+)/[^/]*$')
+end
+-- Adds a channel and the parents it did not have yet (CometD's tree); collects the new names.
+local function addChannel(name, added)
+  while name do
+    if redis.call('SADD', P .. 'channels', name) == 0 then return end
+    added[#added + 1] = name
+    name = parent(name)
+  end
+end
+local function sessionData(id)
+  return redis.call('HGET', P .. 's:' .. id, 'd') or ''
+end
+local function lifeJson(life)
+  if #life == 0 then return '' end
+  return cjson.encode(life)
+end
+-- Removes a session with its subscriptions, queue and batches; returns its patterns, or false.
+-- [LIFE-3][LIFE-4] Appends its removal to \`life\`, then each channel it was the last subscriber of.
+local function removeSession(id, reason, life)
+  if not redis.call('ZSCORE', P .. 'sessions', id) then return false end
+  local data = sessionData(id)
+  life[#life + 1] = { 'r', id, data, reason }
+  local subs = redis.call('SMEMBERS', P .. 'subs:' .. id)
+  for _, p in ipairs(subs) do
+    local chan = P .. 'chan:' .. p
+    if redis.call('SREM', chan, id) == 1 and redis.call('SCARD', chan) == 0 then
+      life[#life + 1] = { 'v', p, id, data, reason }
+    end
+  end
+  if #subs > 0 then redis.call('DECRBY', P .. 'nsubs', #subs) end
+  redis.call('ZREM', P .. 'sessions', id)
+  redis.call('DEL', P .. 's:' .. id, P .. 'subs:' .. id, P .. 'q:' .. id, P .. 'ua:' .. id)
+  return subs
+end
+local function pushAll(key, items)
+  for i = 1, #items, 1000 do
+    redis.call('RPUSH', key, unpack(items, i, math.min(i + 999, #items)))
+  end
+end
+-- One notification for the whole operation, never one per recipient.
+local function notify(node, wake, removed, moved, msg, life)
+  if #wake == 0 and #removed == 0 and #moved == 0 and msg == '' and life == '' then return end
+  redis.call('PUBLISH', P .. 'wake', node .. '\\n' .. table.concat(wake, ' ') .. '\\n' ..
+    table.concat(removed, ' ') .. '\\n' .. table.concat(moved, ' ') .. '\\n' .. life .. '\\n' .. msg)
+end
+local function newState(maxQ, maxB, policy)
+  return { maxQ = tonumber(maxQ), maxB = tonumber(maxB), policy = policy,
+    wake = {}, over = {}, removed = {}, removedIds = {}, life = {} }
+end
+-- [LIMIT-6] Queues one delivery within the bounds; the same rules as the memory engine.
+local function enqueue(id, msg, st)
+  local q = P .. 'q:' .. id
+  local s = P .. 's:' .. id
+  local size = #msg
+  local len = redis.call('LLEN', q)
+  local bytes = tonumber(redis.call('HGET', s, 'b') or '0')
+  if len >= st.maxQ or bytes + size > st.maxB then
+    if st.policy == 'disconnect' then
+      local subs = removeSession(id, 'overflow', st.life)
+      if subs then
+        st.over[#st.over + 1] = { id, len + 1, 'disconnect' }
+        st.removedIds[#st.removedIds + 1] = id
+        table.insert(subs, 1, id)
+        st.removed[#st.removed + 1] = subs
+      end
+      return
+    end
+    -- A message larger than the whole bound is the one dropped; the queue is left alone.
+    if size > st.maxB then
+      st.over[#st.over + 1] = { id, 1, 'drop-oldest' }
+      return
+    end
+    local dropped = 0
+    while len > 0 and (len >= st.maxQ or bytes + size > st.maxB) do
+      local old = redis.call('LPOP', q)
+      bytes = bytes - #old
+      len = len - 1
+      dropped = dropped + 1
+    end
+    st.over[#st.over + 1] = { id, dropped, 'drop-oldest' }
+  end
+  redis.call('RPUSH', q, msg)
+  redis.call('HSET', s, 'b', bytes + size)
+  if len == 0 then st.wake[#st.wake + 1] = id end
+end
+`;
+
+/** A script and its SHA1, run by EVALSHA (loaded at start; EVAL if Redis forgot it). */
+export interface LuaScript {
+  readonly name: string;
+  readonly source: string;
+  readonly sha: string;
+}
+
+export function script(name: string, body: string): LuaScript {
+  const source = PRELUDE + body;
+  return { name, source, sha: createHash('sha1').update(source).digest('hex') };
+}

@@ -1,0 +1,125 @@
+/**
+ * The Redis engine's queue scripts (SPEC: REDIS-2, REDIS-7, LIMIT-6, ACK-*): a publish fanned out to
+ * the subscribers' queues, a direct delivery, takes (streamed and ack batches), and who watches a
+ * session's queue. Keys: scripts.ts.
+ */
+import { script } from './lua.js';
+
+/**
+ * ARGV: P, node, channel, message JSON, maxQueue, maxQueueBytes, overflow, patterns...
+ * Matching patterns → SUNION of their subscriber sets → RPUSH to each queue → one PUBLISH.
+ * Returns {recipients, channels added, overflow events, removed sessions ({id, patterns...}), life}.
+ */
+export const PUBLISH = script('publish', `
+local st = newState(ARGV[5], ARGV[6], ARGV[7])
+local added = {}
+addChannel(ARGV[3], added)
+local keys = {}
+local listened = false
+local t = now()
+for i = 8, #ARGV do
+  keys[#keys + 1] = P .. 'chan:' .. ARGV[i]
+  if not listened then
+    local lease = redis.call('ZSCORE', P .. 'listened', ARGV[i])
+    if lease and tonumber(lease) >= t then listened = true end
+  end
+end
+local targets = redis.call('SUNION', unpack(keys))
+for _, id in ipairs(targets) do enqueue(id, ARGV[4], st) end
+local lj = lifeJson(st.life)
+notify(ARGV[2], st.wake, st.removedIds, {}, listened and ARGV[4] or '', lj)
+return { #targets, added, st.over, st.removed, lj }
+`);
+
+/** ARGV: P, node, id, maxQueue, maxQueueBytes, overflow, messages... Returns nil or {over, removed, life}. */
+export const DELIVER = script('deliver', `
+if not redis.call('ZSCORE', P .. 'sessions', ARGV[3]) then return false end
+local st = newState(ARGV[4], ARGV[5], ARGV[6])
+for i = 7, #ARGV do
+  if not redis.call('ZSCORE', P .. 'sessions', ARGV[3]) then break end
+  enqueue(ARGV[3], ARGV[i], st)
+end
+local lj = lifeJson(st.life)
+notify(ARGV[2], st.wake, st.removedIds, {}, '', lj)
+return { st.over, st.removed, lj }
+`);
+
+/**
+ * ARGV: P, id... For each id in turn, everything queued, oldest first; the queue is left empty.
+ * One call for all the takes of a turn (REDIS-7).
+ */
+export const TAKE = script('take', `
+local out = {}
+for i = 2, #ARGV do
+  local q = P .. 'q:' .. ARGV[i]
+  local items = redis.call('LRANGE', q, 0, -1)
+  if #items > 0 then
+    redis.call('DEL', q)
+    redis.call('HSET', P .. 's:' .. ARGV[i], 'b', 0)
+  end
+  out[#out + 1] = items
+end
+return out
+`);
+
+/**
+ * ARGV: P, id, acked ('' = none), maxQueue, maxQueueBytes. [ACK-2] Forgets the acknowledged batch;
+ * returns {batch, messages, dropped}: the unacknowledged batch again (if not acked), then what was
+ * queued, as one new batch, bounded like a queue (LIMIT-6: the oldest go). Not in ack mode:
+ * {0, queued, 0}.
+ */
+export const TAKE_BATCH = script('takeBatch', `
+local id, acked = ARGV[2], ARGV[3]
+local maxQ, maxB = tonumber(ARGV[4]), tonumber(ARGV[5])
+local s, q, ua = P .. 's:' .. id, P .. 'q:' .. id, P .. 'ua:' .. id
+local fresh = redis.call('LRANGE', q, 0, -1)
+if #fresh > 0 then
+  redis.call('DEL', q)
+  redis.call('HSET', s, 'b', 0)
+end
+if redis.call('HGET', s, 'a') ~= '1' then return { 0, fresh, 0 } end
+local pending = tonumber(redis.call('HGET', s, 'u') or '0')
+local all = {}
+if pending > 0 and (acked == '' or tonumber(acked) < pending) then all = redis.call('LRANGE', ua, 0, -1) end
+for _, m in ipairs(fresh) do all[#all + 1] = m end
+local bytes = 0
+for _, m in ipairs(all) do bytes = bytes + #m end
+local start = 1
+while start <= #all and (#all - start + 1 > maxQ or bytes > maxB) do
+  bytes = bytes - #all[start]
+  start = start + 1
+end
+local msgs = all
+if start > 1 then
+  msgs = {}
+  for i = start, #all do msgs[#msgs + 1] = all[i] end
+end
+local batch = redis.call('HINCRBY', s, 'n', 1)
+redis.call('DEL', ua)
+if #msgs > 0 then
+  pushAll(ua, msgs)
+  redis.call('HSET', s, 'u', batch)
+else
+  redis.call('HDEL', s, 'u')
+end
+return { batch, msgs, start - 1 }
+`);
+
+/**
+ * ARGV: P, node, id, claim ('1' | '0'). -1 when the session is unknown, else the queue's length.
+ * Claiming makes this node the session's watcher: the node that watched it before is told to let go
+ * (one watcher per session in the whole cluster, so a half-open socket elsewhere takes nothing).
+ */
+export const WATCH = script('watch', `
+local id = ARGV[3]
+if not redis.call('ZSCORE', P .. 'sessions', id) then return -1 end
+if ARGV[4] == '1' then
+  local s = P .. 's:' .. id
+  local before = redis.call('HGET', s, 'w')
+  if before ~= ARGV[2] then
+    redis.call('HSET', s, 'w', ARGV[2])
+    if before then notify(ARGV[2], {}, {}, { id }, '', '') end
+  end
+end
+return redis.call('LLEN', P .. 'q:' .. id)
+`);

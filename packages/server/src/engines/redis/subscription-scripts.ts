@@ -1,0 +1,80 @@
+/**
+ * The Redis engine's subscription and channel scripts (SPEC: SUB-*, LIFE-*): patterns subscribed
+ * and unsubscribed, a channel's subscribers, server-side listeners' leases and persistent channels.
+ * Keys: scripts.ts.
+ */
+import { script } from './lua.js';
+
+/**
+ * ARGV: P, id, pattern, node. Returns nil (no session) or {1|0 newly subscribed, channels added,
+ * life}. [LIFE-1] The set's size decides "first" inside the script: one node in the cluster sees it.
+ */
+export const SUBSCRIBE = script('subscribe', `
+local id, pattern = ARGV[2], ARGV[3]
+if not redis.call('ZSCORE', P .. 'sessions', id) then return false end
+local added = {}
+addChannel(pattern, added)
+local fresh = redis.call('SADD', P .. 'subs:' .. id, pattern)
+local life = ''
+if fresh == 1 then
+  local chan = P .. 'chan:' .. pattern
+  redis.call('SADD', chan, id)
+  redis.call('INCR', P .. 'nsubs')
+  if redis.call('SCARD', chan) == 1 then
+    life = lifeJson({ { 'o', pattern, id, sessionData(id) } })
+    notify(ARGV[4], {}, {}, {}, '', life)
+  end
+end
+return { fresh, added, life }
+`);
+
+/** ARGV: P, id, pattern, node. Returns -1 (no session) or {1 removed | 0 was not subscribed, life}. */
+export const UNSUBSCRIBE = script('unsubscribe', `
+local id, pattern = ARGV[2], ARGV[3]
+if not redis.call('ZSCORE', P .. 'sessions', id) then return -1 end
+local gone = redis.call('SREM', P .. 'subs:' .. id, pattern)
+local life = ''
+if gone == 1 then
+  local chan = P .. 'chan:' .. pattern
+  redis.call('SREM', chan, id)
+  redis.call('DECR', P .. 'nsubs')
+  if redis.call('SCARD', chan) == 0 then
+    life = lifeJson({ { 'v', pattern, id, sessionData(id), 'unsubscribe' } })
+    notify(ARGV[4], {}, {}, {}, '', life)
+  end
+end
+return { gone, life }
+`);
+
+/** ARGV: P, channel. [LIFE-5] The channel's subscribers, flat: id, data ('' for none), id, data... */
+export const SUBSCRIBERS = script('subscribers', `
+local out = {}
+for _, id in ipairs(redis.call('SMEMBERS', P .. 'chan:' .. ARGV[2])) do
+  out[#out + 1] = id
+  out[#out + 1] = sessionData(id)
+end
+return out
+`);
+
+/** ARGV: P, lease ms, patterns... Server-side listeners' leases; returns the channels added. */
+export const LISTEN = script('listen', `
+local expiry = now() + tonumber(ARGV[2])
+local added = {}
+for i = 3, #ARGV do
+  redis.call('ZADD', P .. 'listened', expiry, ARGV[i])
+  addChannel(ARGV[i], added)
+end
+return added
+`);
+
+/** ARGV: P, channel, '1' | '0'. Returns the channels added. */
+export const PERSIST = script('persist', `
+local added = {}
+if ARGV[3] == '1' then
+  redis.call('SADD', P .. 'persistent', ARGV[2])
+  addChannel(ARGV[2], added)
+else
+  redis.call('SREM', P .. 'persistent', ARGV[2])
+end
+return added
+`);
