@@ -5,6 +5,7 @@ import type { ServerKind } from '../ipc-messages.ts';
 import type { AggregatedRun } from '../median-run.ts';
 import type { BenchReport, CaseResult } from '../run.ts';
 import { caseTitle, type MetricRow, rowsFor } from './case-metrics.ts';
+import { evaluateCollabTargets } from './collab-targets.ts';
 import { evaluateTargets } from './evaluate-targets.ts';
 
 const NAMES: Record<ServerKind, string> = { kuiper: 'Kuiper', faye: 'Faye', 'raw-ws': 'raw ws', hocuspocus: 'Hocuspocus', 'y-websocket': 'y-websocket' };
@@ -111,7 +112,8 @@ export function writeMarkdown(report: BenchReport): string {
     if (!isCollabCase(c.name)) out.push('', `## ${caseTitle(c.name, s)}`, '', ...caseTable(c));
   }
   if (collab.length > 0) {
-    out.push('', '## Collaboration: Kuiper vs Hocuspocus vs y-websocket', '', ...COLLAB_METHOD);
+    const targets = evaluateCollabTargets(report).map((t) => `| ${t.target} | ${t.verdict === 'met' ? '**met**' : t.verdict === 'not met' ? '**not met**' : 'n/a'} | ${t.evidence} |`);
+    out.push('', '## Collaboration: Kuiper vs Hocuspocus vs y-websocket', '', ...COLLAB_METHOD, '', '| target (issue 11) | verdict | measured |', '| --- | --- | --- |', ...targets);
     for (const c of collab) out.push('', `### ${caseTitle(c.name, s)}`, '', ...caseTable(c));
   }
   out.push('');
