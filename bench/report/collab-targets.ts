@@ -1,17 +1,12 @@
 // Issue 11's collaboration targets, checked against a run's medians: Kuiper against the better of
 // Hocuspocus and y-websocket in the same run. Shown in the report's Collaboration section.
 import type { CaseName } from '../bench-options.ts';
-import type { ServerKind } from '../ipc-messages.ts';
 import type { BenchReport } from '../run.ts';
-import type { TargetCheck } from './evaluate-targets.ts';
+import { fmtFigure, metricGetter, type TargetCheck } from './evaluate-targets.ts';
 
 export function evaluateCollabTargets(report: BenchReport): TargetCheck[] {
-  const get = (c: CaseName, server: ServerKind, key: string): number | undefined => {
-    const run = report.cases.find((x) => x.name === c)?.runs.find((r) => r.server === server);
-    const v = run?.error === undefined ? run?.metrics[key] : undefined;
-    return typeof v === 'number' ? v : undefined;
-  };
-  const f = (v: number | undefined, digits = 1): string => (v === undefined ? '–' : v.toFixed(digits));
+  const get = metricGetter(report);
+  const f = fmtFigure;
   const checks: TargetCheck[] = [];
   /** Kuiper's figure against `factor` × the lower (better) of the two anchors' figures. */
   const versusBetter = (target: string, c: CaseName, key: string, factor: number, unit: string, digits = 1): void => {

@@ -15,13 +15,21 @@ export interface TargetCheck {
 /** Kuiper's maxInterval as configured in bench/servers/kuiper.ts. */
 const KUIPER_MAX_INTERVAL_S = 10;
 
-export function evaluateTargets(report: BenchReport): TargetCheck[] {
-  const get = (c: CaseName, server: ServerKind, key: string): number | undefined => {
+/** A server's median of one metric in one case; undefined when it failed, did not run or has none. */
+export function metricGetter(report: BenchReport): (c: CaseName, server: ServerKind, key: string) => number | undefined {
+  return (c, server, key) => {
     const run = report.cases.find((x) => x.name === c)?.runs.find((r) => r.server === server);
     const v = run?.error === undefined ? run?.metrics[key] : undefined;
     return typeof v === 'number' ? v : undefined;
   };
-  const f = (v: number | undefined, digits = 1): string => (v === undefined ? '–' : v.toFixed(digits));
+}
+
+/** A figure for the evidence column, – when missing. */
+export const fmtFigure = (v: number | undefined, digits = 1): string => (v === undefined ? '–' : v.toFixed(digits));
+
+export function evaluateTargets(report: BenchReport): TargetCheck[] {
+  const get = metricGetter(report);
+  const f = fmtFigure;
   const checks: TargetCheck[] = [];
   const check = (target: string, ok: boolean | undefined, evidence: string): void => {
     checks.push({ target, verdict: ok === undefined ? 'n/a' : ok ? 'met' : 'not met', evidence });
