@@ -31,12 +31,24 @@ export class RoomHost {
     let transfers = 0;
     const split = { maxMessageBytes: options.maxMessageBytes, newTransferId: () => `s${++transfers}` };
     const wire = (m: ServerMessage): WireMessage[] => writeWire(m, split);
+    let host: RoomHost | undefined;
     const loaded = await RoomAuthority.load({
       ...options,
       sendTo: (connection, m) => wire(m).forEach((w) => options.sendTo(connection, w)),
-      broadcast: (m) => wire(m).forEach((w) => options.publish(m.type === 'presence' ? 'presence' : 'doc', w)),
+      broadcast: (m) => {
+        const wires = wire(m);
+        // [COLLAB-32] An update past one message goes to each member through its paced replies
+        // (COLLAB-27), not as one burst of chunks that could overflow every member's session queue.
+        if (wires.length > 1 && m.type === 'room-update' && host) {
+          for (const connection of host.readers.keys()) if (connection !== m.origin) wires.forEach((w) => options.sendTo(connection, w));
+          return;
+        }
+        wires.forEach((w) => options.publish(m.type === 'presence' ? 'presence' : 'doc', w));
+      },
     });
-    return loaded.ok ? { ok: true, value: new RoomHost(loaded.value, options) } : loaded;
+    if (!loaded.ok) return loaded;
+    host = new RoomHost(loaded.value, options);
+    return { ok: true, value: host };
   }
 
   private constructor(readonly authority: RoomAuthority, private readonly options: RoomHostOptions) {}

@@ -48,4 +48,24 @@ describe('large documents over the real server', () => {
     await eventually(() => expect(text(bob).length).toBe(big.length), 20_000);
     expect(text(bob)).toBe(big);
   }, 60_000);
+
+  it('[COLLAB-32] [COLLAB-27] a 20 MB edit reaches two other members on the default limits, paced by their pulls, nothing dropped', async () => {
+    const { url, server } = await startCollab(); // the default 16 MiB session queue
+    const overflows: unknown[] = [];
+    server.on('session:overflow', (e) => overflows.push(e));
+    const [ada, bob, cy] = ['ada', 'bob', 'cy'].map(() => member(url, 'burst').room);
+    await Promise.all([ada!.synced, bob!.synced, cy!.synced]);
+    const big = bigText(20 * 1024 * 1024, 3);
+    ada!.doc.getText('t').insert(0, big);
+    await ada!.flush();
+    await eventually(() => {
+      expect(text(bob!).length).toBe(big.length);
+      expect(text(cy!).length).toBe(big.length);
+    }, 50_000);
+    expect(text(bob!)).toBe(big);
+    expect(text(cy!)).toBe(big);
+    expect(overflows).toEqual([]);
+    bob!.doc.getText('t').insert(0, 'after;'); // the room carries on with small updates
+    await eventually(() => expect(text(ada!).startsWith('after;')).toBe(true));
+  }, 90_000);
 });
