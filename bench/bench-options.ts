@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerKind } from './ipc-messages.ts';
 
-export const CASE_NAMES = ['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune', 'two-node', 'collab-editors', 'collab-late-joiners'] as const;
+export const CASE_NAMES = ['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune', 'two-node', 'collab-editors', 'collab-late-joiners', 'collab-presence'] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
 export const SERVER_KINDS: readonly ServerKind[] = ['kuiper', 'faye', 'raw-ws', 'hocuspocus', 'y-websocket'];
 
@@ -27,11 +27,13 @@ export interface Sizes {
   collabEditors: { editors: number; editsPerSec: number; warmupMs: number; durationMs: number; drainMs: number };
   /** A document built from `edits` edits, then `joiners` clients join it one after another. */
   collabJoiners: { edits: number; joiners: number };
+  /** N members each moving a cursor at hz. */
+  collabPresence: { members: number; hz: number; warmupMs: number; durationMs: number; drainMs: number };
 }
 
 const FULL: Sizes = {
   payloadBytes: 64,
-  repeats: { 'fanout-max': 3, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 2, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1 },
+  repeats: { 'fanout-max': 3, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 2, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1, 'collab-presence': 1 },
   fanout: { subscribers: 1000, window: 10, warmupMs: 2000, durationMs: 5000 },
   fixed: { subscribers: 1000, rate: 60, warmupMs: 1000, durationMs: 12_000, drainMs: 5000 },
   longPoll: { subscribers: 200, rate: 400, warmupMs: 2000, durationMs: 10_000, drainMs: 5000 },
@@ -43,11 +45,12 @@ const FULL: Sizes = {
   twoNode: { subscribers: 200, rate: 50, warmupMs: 2000, durationMs: 10_000, drainMs: 5000 },
   collabEditors: { editors: 50, editsPerSec: 2, warmupMs: 2000, durationMs: 10_000, drainMs: 5000 },
   collabJoiners: { edits: 20_000, joiners: 20 },
+  collabPresence: { members: 50, hz: 20, warmupMs: 2000, durationMs: 10_000, drainMs: 1000 },
 };
 
 const QUICK: Sizes = {
   payloadBytes: 64,
-  repeats: { 'fanout-max': 1, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 1, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1 },
+  repeats: { 'fanout-max': 1, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 1, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1, 'collab-presence': 1 },
   fanout: { subscribers: 40, window: 4, warmupMs: 200, durationMs: 700 },
   fixed: { subscribers: 40, rate: 30, warmupMs: 200, durationMs: 800, drainMs: 1000 },
   longPoll: { subscribers: 10, rate: 30, warmupMs: 200, durationMs: 800, drainMs: 1000 },
@@ -59,6 +62,7 @@ const QUICK: Sizes = {
   // The drain ends once every edit is seen; the cap only matters on a very busy CI machine.
   collabEditors: { editors: 5, editsPerSec: 2, warmupMs: 200, durationMs: 1000, drainMs: 10_000 },
   collabJoiners: { edits: 500, joiners: 3 },
+  collabPresence: { members: 5, hz: 20, warmupMs: 200, durationMs: 1000, drainMs: 300 },
 };
 
 export interface BenchOptions {

@@ -34,7 +34,8 @@ export type LoadJob =
   | { kind: 'idle'; url: string; sessions: number; concurrency: number }
   | { kind: 'two-node'; url: string; peerUrl: string; subscribers: number; rate: number; warmupMs: number; durationMs: number; drainMs: number; payloadBytes: number }
   | { kind: 'collab-editors'; server: ServerKind; url: string; editors: number; editsPerSec: number; warmupMs: number; durationMs: number; drainMs: number }
-  | { kind: 'collab-late-joiners'; server: ServerKind; url: string; edits: number; joiners: number };
+  | { kind: 'collab-late-joiners'; server: ServerKind; url: string; edits: number; joiners: number }
+  | { kind: 'collab-presence'; server: ServerKind; url: string; members: number; hz: number; warmupMs: number; durationMs: number; drainMs: number };
 
 export type ToLoad =
   | { type: 'job'; job: LoadJob }

@@ -95,6 +95,8 @@ function jobFor(name: Exclude<CaseName, 'idle-prune'>, server: ServerProcess, op
       return { kind: 'collab-editors', server: server.kind, url, ...sizes.collabEditors };
     case 'collab-late-joiners':
       return { kind: 'collab-late-joiners', server: server.kind, url, ...sizes.collabJoiners };
+    case 'collab-presence':
+      return { kind: 'collab-presence', server: server.kind, url, ...sizes.collabPresence };
   }
 }
 

@@ -9,11 +9,39 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { ServerKind } from '../ipc-messages.ts';
 
+/** A cursor as the presence case sends it: who sent it and its sequence number. A type, not an
+ * interface, so it is assignable to Kuiper's JSON presence state. */
+export type Cursor = { s: number; q: number; x: number; y: number };
+
+/** The part of y-protocols' Awareness both Yjs clients expose that the presence case reads. */
+interface Awareness {
+  clientID: number;
+  getStates(): Map<number, unknown>;
+  on(event: 'change', fn: (change: { added: number[]; updated: number[] }) => void): void;
+}
+
 export interface CollabMember {
   doc: Y.Doc;
   /** Resolves once the client reports its first sync with the server. */
   synced: Promise<void>;
+  /** This connection's presence (Kuiper) or awareness (Yjs servers) state: `{ cursor }`. */
+  setCursor(cursor: Cursor): void;
+  /** Calls `fn` with every other member's cursor as this client learns of it. */
+  onCursor(fn: (cursor: Cursor) => void): void;
   close(): Promise<void>;
+}
+
+const isCursor = (v: unknown): v is Cursor => typeof v === 'object' && v !== null && typeof (v as Cursor).s === 'number' && typeof (v as Cursor).q === 'number';
+
+/** Awareness (y-protocols) as both Yjs clients expose it: cursors of changed remote states. */
+function awarenessCursors(awareness: Awareness, fn: (cursor: Cursor) => void): void {
+  awareness.on('change', ({ added, updated }) => {
+    for (const id of [...added, ...updated]) {
+      if (id === awareness.clientID) continue;
+      const cursor = (awareness.getStates().get(id) as { cursor?: unknown } | undefined)?.cursor;
+      if (isCursor(cursor)) fn(cursor);
+    }
+  });
 }
 
 /** The server's ws:// origin from the http://…/bayeux URL every bench server reports. */
@@ -26,6 +54,13 @@ export function joinRoom(server: ServerKind, url: string, roomId: string): Colla
     return {
       doc: room.doc,
       synced: room.synced,
+      setCursor: (cursor) => room.presence.set({ cursor }),
+      onCursor(fn) {
+        room.presence.subscribe((event) => {
+          const cursor = event.type === 'leave' ? undefined : (event.state as { cursor?: unknown } | undefined)?.cursor;
+          if (isCursor(cursor)) fn(cursor);
+        });
+      },
       async close() {
         room.leave();
         await client.disconnect();
@@ -45,6 +80,10 @@ export function joinRoom(server: ServerKind, url: string, roomId: string): Colla
     return {
       doc,
       synced,
+      setCursor: (cursor) => provider.setAwarenessField('cursor', cursor),
+      onCursor(fn) {
+        if (provider.awareness) awarenessCursors(provider.awareness, fn);
+      },
       async close() {
         provider.destroy();
         socket.destroy();
@@ -62,6 +101,8 @@ export function joinRoom(server: ServerKind, url: string, roomId: string): Colla
     return {
       doc,
       synced,
+      setCursor: (cursor) => provider.awareness.setLocalStateField('cursor', cursor),
+      onCursor: (fn) => awarenessCursors(provider.awareness, fn),
       async close() {
         provider.destroy();
       },

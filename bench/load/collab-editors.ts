@@ -2,46 +2,20 @@
 // also sets the editor's entry in a Y.Map to its sequence number; every member records when it first
 // sees each (editor, seq) — a merged update that skips sequence numbers still accounts for each
 // skipped edit, timed against the send time kept in this process (one clock for all members).
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { LoadJob, LoadResult } from '../ipc-messages.ts';
-import { type CollabMember, joinRoom, seeded, within } from './collab-clients.ts';
-import { coreShares, readCoreTicks } from './core-usage.ts';
+import { seeded } from './collab-clients.ts';
+import { closeAll, everyMember, joinMembers, measureWindow, Problems } from './collab-room-load.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
-import { type LoadContext, openAll, sleep } from './load-context.ts';
+import { type LoadContext, sleep } from './load-context.ts';
 
 type EditorsJob = Extract<LoadJob, { kind: 'collab-editors' }>;
 
-const JOIN_TIMEOUT_MS = 30_000;
-const JOIN_CONCURRENCY = 10;
-
 export async function runCollabEditors(job: EditorsJob, ctx: LoadContext): Promise<LoadResult> {
-  const notes: string[] = [];
-  let errors = 0;
-  const fail = (err: Error): void => {
-    errors++;
-    if (notes.length < 5 && !notes.includes(err.message)) notes.push(err.message);
-  };
-  const room = `bench-editors-${process.pid}-${Date.now()}`;
+  const problems = new Problems();
+  const notes = problems.notes;
   ctx.progress(`joining ${job.editors} editors to one room`);
-  const members = await openAll(
-    job.editors,
-    JOIN_CONCURRENCY,
-    async (i) => {
-      const m = joinRoom(job.server, job.url, room);
-      try {
-        await within(m.synced, JOIN_TIMEOUT_MS, `editor ${i} sync`);
-      } catch (err) {
-        await m.close();
-        throw err;
-      }
-      return m;
-    },
-    fail,
-  );
-  if (members.length < 2) {
-    await closeAll(members);
-    throw new Error(`only ${members.length} of ${job.editors} editors synced: ${notes.join('; ')}`);
-  }
+  const members = await joinMembers(job.server, job.url, `bench-editors-${process.pid}-${Date.now()}`, job.editors, problems.add);
   if (members.length < job.editors) notes.push(`${job.editors - members.length} of ${job.editors} editors failed to join`);
 
   const n = members.length;
@@ -73,10 +47,8 @@ export async function runCollabEditors(job: EditorsJob, ctx: LoadContext): Promi
     });
   });
 
-  // Each editor edits on its own timer, phases spread over the period so the room sees a steady rate.
-  const period = 1000 / job.editsPerSec;
   const rand = seeded(11);
-  const edit = (e: number): void => {
+  const stopEditing = everyMember(n, 1000 / job.editsPerSec, (e) => {
     const m = members[e];
     const log = sent[e];
     if (!m || !log) return;
@@ -86,32 +58,16 @@ export async function runCollabEditors(job: EditorsJob, ctx: LoadContext): Promi
       log.push(performance.now());
       m.doc.getMap<number>('stamps').set(String(e), log.length);
     });
-  };
-  const timers: NodeJS.Timeout[] = [];
-  const phases: NodeJS.Timeout[] = members.map((_, e) =>
-    setTimeout(() => {
-      edit(e);
-      timers.push(setInterval(() => edit(e), period));
-    }, (e * period) / n),
-  );
-  const stopEditing = (): void => {
-    for (const t of [...phases, ...timers]) clearTimeout(t);
-  };
+  });
 
   try {
     await sleep(job.warmupMs);
     ctx.progress(`${n} editors at ${job.editsPerSec} edits/s each: measuring ${job.durationMs / 1000} s`);
-    const before = await ctx.serverStats();
-    const ticksBefore = readCoreTicks();
-    const cpuBefore = process.cpuUsage();
-    winStart = performance.now();
-    await sleep(job.durationMs);
-    winEnd = performance.now();
-    const cpu = process.cpuUsage(cpuBefore);
-    const ticksAfter = readCoreTicks();
-    const after = await ctx.serverStats();
+    const win = await measureWindow(ctx, job.durationMs, (start, end) => {
+      winStart = start;
+      winEnd = end;
+    });
     stopEditing();
-    const windowMs = winEnd - winStart;
 
     // Drain: until every member has seen every editor's last edit, or the cap.
     const done = (): number => seen.reduce((miss, row, r) => miss + row.reduce((m, s, e) => m + (e === r ? 0 : (sent[e]?.length ?? 0) - s), 0), 0);
@@ -123,19 +79,15 @@ export async function runCollabEditors(job: EditorsJob, ctx: LoadContext): Promi
     const converged = texts.size === 1 && maps.size === 1;
     if (!converged) notes.push(`documents did not converge: ${texts.size} distinct texts, ${maps.size} distinct stamp maps after the drain`);
     const published = sent.reduce((a, s) => a + s.filter((t) => t >= winStart && t < winEnd).length, 0);
-    const shares = coreShares(ticksBefore, ticksAfter);
+    const summary = latency.summary();
     return {
+      ...win,
       delivered,
       frames: 0,
       published,
-      windowMs,
-      serverCpuMicros: after.cpuMicros - before.cpuMicros,
-      loadCpuShare: (cpu.user + cpu.system) / (windowMs * 1000),
-      coreBusy: shares.map((s) => s.busy),
-      coreIrq: shares.map((s) => s.irq),
-      ...(latency.summary() ? { latencyMs: latency.summary() } : {}),
+      ...(summary ? { latencyMs: summary } : {}),
       missing: unseen,
-      errors,
+      errors: problems.count,
       notes,
       extra: { editors: n, converged: converged ? 1 : 0, docChars: members[0]?.doc.getText('text').length ?? 0 },
     };
@@ -143,8 +95,4 @@ export async function runCollabEditors(job: EditorsJob, ctx: LoadContext): Promi
     stopEditing();
     await closeAll(members);
   }
-}
-
-async function closeAll(members: CollabMember[]): Promise<void> {
-  await Promise.all(members.map((m) => m.close().catch(() => {})));
 }

@@ -84,7 +84,22 @@ const JOINERS: MetricRow[] = [
   { key: 'loadCpuShare', label: 'load generator CPU (of one core)', digits: 0, percent: true },
 ];
 
+const PRESENCE: MetricRow[] = [
+  { key: 'members', label: 'members in the room', digits: 0 },
+  { key: 'publishedPerSec', label: 'cursor moves/s (all members)', digits: 0 },
+  { key: 'deliveredPerSec', label: 'cursor updates received/s', digits: 0 },
+  { key: 'receivedShare', label: 'share of moves × others received (latest wins: may drop)', digits: 0, percent: true },
+  { key: 'p50Ms', label: 'latency p50 (ms)', digits: 1 },
+  { key: 'p99Ms', label: 'latency p99 (ms)', digits: 1 },
+  { key: 'maxMs', label: 'latency max (ms)', digits: 1 },
+  { key: 'serverCpuUsPerMsg', label: 'server CPU µs / delivered update', digits: 2 },
+  { key: 'serverCpuShare', label: 'server process CPU (of one core)', digits: 0, percent: true },
+  { key: 'loadCpuShare', label: 'load generator CPU (of one core)', digits: 0, percent: true },
+  { key: 'otherCpuShare', label: 'other processes’ CPU (noise; of one core)', digits: 0, percent: true },
+];
+
 export function rowsFor(name: CaseName): MetricRow[] {
+  if (name === 'collab-presence') return PRESENCE;
   if (name === 'collab-editors') return EDITORS;
   if (name === 'collab-late-joiners') return JOINERS;
   if (name === 'fanout-max' || name === 'many-channels') return THROUGHPUT;
@@ -110,6 +125,8 @@ export function caseTitle(name: CaseName, s: Sizes): string {
       return `Two nodes on Redis: ${n(s.twoNode.subscribers)} WebSocket subscribers split over two nodes, ${s.twoNode.rate} publishes/s on node A for ${s.twoNode.durationMs / 1000} s`;
     case 'collab-editors':
       return `Editors: ${n(s.collabEditors.editors)} editors in one room, ${s.collabEditors.editsPerSec} small Y.Text edits/s each for ${s.collabEditors.durationMs / 1000} s`;
+    case 'collab-presence':
+      return `Presence: ${n(s.collabPresence.members)} members in one room, each moving a cursor at ${s.collabPresence.hz} Hz for ${s.collabPresence.durationMs / 1000} s`;
     case 'collab-late-joiners':
       return `Late joiners: a document built from ${n(s.collabJoiners.edits)} edits, ${n(s.collabJoiners.joiners)} clients joining one after another`;
   }

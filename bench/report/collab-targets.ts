@@ -28,6 +28,10 @@ export function evaluateCollabTargets(report: BenchReport): TargetCheck[] {
     const k = get('collab-editors', 'kuiper', 'converged');
     checks.push({ target: 'Editors: every document equal at the end', verdict: k === undefined ? 'n/a' : k === 1 ? 'met' : 'not met', evidence: `Kuiper missing ${f(get('collab-editors', 'kuiper', 'missing'), 0)} edits after the drain` });
   }
+  if (report.cases.some((c) => c.name === 'collab-presence')) {
+    versusBetter('Presence: server CPU per delivered update ≤ 0.5 × the better anchor', 'collab-presence', 'serverCpuUsPerMsg', 0.5, 'µs', 2);
+    versusBetter('Presence: p99 ≤ the better anchor', 'collab-presence', 'p99Ms', 1, 'ms');
+  }
   if (report.cases.some((c) => c.name === 'collab-late-joiners')) {
     versusBetter('Late joiners: median time to synced ≤ the better anchor', 'collab-late-joiners', 'syncedMedianMs', 1, 'ms');
   }
