@@ -1,0 +1,77 @@
+/**
+ * The chat contract shared by the room client (`room.chat`), the React bindings and the lobby.
+ * Types only: the server assigns serials and authors, so nothing here trusts a message body.
+ */
+
+/** Who wrote a message: decided by the server from the session (the authorize grant's `user`, else the session's `data.user` if it is `{ id: string, name?: string }`, else `{ id: clientId }`), never from the message body. */
+export interface ChatAuthor {
+  readonly id: string;
+  readonly name?: string;
+}
+
+export interface ChatMessage {
+  /** Server-assigned, per room, 1, 2, 3… gap-free. */
+  readonly serial: number;
+  readonly author: ChatAuthor;
+  /** '' once deleted. */
+  readonly text: string;
+  /** ms since epoch, server clock. */
+  readonly sentAt: number;
+  readonly editedAt?: number;
+  readonly deleted?: boolean;
+}
+
+export type ChatEvent = { readonly type: 'message' | 'edit' | 'delete'; readonly message: ChatMessage };
+
+export interface Typer {
+  readonly author: ChatAuthor;
+  readonly clientId: string;
+}
+
+export interface RoomChat {
+  /** Rejects with a CollabError: read_only, moderation's rejection (code 'rejected' with the hook's reason), message_invalid (empty/too long). */
+  send(text: string): Promise<ChatMessage>;
+  /** Older pages: the newest `limit` messages before `before`, ascending. */
+  history(options?: { before?: number; limit?: number }): Promise<{ messages: ChatMessage[]; hasMore: boolean }>;
+  /** The live window the UI renders: loaded history + live messages, ascending by serial, no gap, no duplicate; the same array object until it changes (for useSyncExternalStore). */
+  messages(): readonly ChatMessage[];
+  /** Loads one more page of older messages into `messages()`; resolves false when there is none. */
+  loadOlder(limit?: number): Promise<boolean>;
+  /** Every message/edit/delete event; `messages()` has changed when it fires. */
+  subscribe(fn: (event: ChatEvent) => void): () => void;
+  /** Own messages only (else 'forbidden'). */
+  edit(serial: number, text: string): Promise<ChatMessage>;
+  /** Own messages only (else 'forbidden'). */
+  delete(serial: number): Promise<void>;
+  /** Throttled; expires on the server after typingTimeoutMs (default 3000). */
+  typing(): void;
+  /** Others typing now, the same array until it changes. */
+  typers(): readonly Typer[];
+  subscribeTypers(fn: () => void): () => void;
+  /** Stored per user (author id), shared by that user's tabs. */
+  markRead(serial: number): Promise<void>;
+  /** 0 when nothing read. */
+  readPosition(): number;
+  unreadCount(): number;
+  subscribeRead(fn: () => void): () => void;
+}
+
+/** Server-side moderation hook (an `attachCollab` option): rewrite the text, reject with a reason, or let it pass. */
+export type ModerationVerdict = { readonly text: string } | { readonly reject: string } | void;
+export type ModerateHook = (
+  room: string,
+  message: { readonly text: string; readonly author: ChatAuthor },
+) => ModerationVerdict | Promise<ModerationVerdict>;
+
+/** Wire (server → members on `/rooms/<id>/chat`). */
+export interface ChatEventWire {
+  readonly v: 1;
+  readonly type: 'chat';
+  readonly event: ChatEvent['type'];
+  readonly message: ChatMessage;
+}
+export interface TypingWire {
+  readonly v: 1;
+  readonly type: 'typing';
+  readonly typers: Typer[];
+}
