@@ -49,3 +49,4 @@ export type { DocumentStore, StoredDocument, StoredUpdate } from './core/store.j
 export { MemoryStore } from './stores/memory.js';
 export { WireReader, clientMessageReader, serverMessageReader, writeWire } from './protocol/wire.js';
 export { enterRoom, type EnterRoomOptions, type Room, type RoomClient } from './client/enter-room.js';
+export { forgetOfflineRoom, openOfflineStore, offlineDatabaseName, type OfflineOptions, type OfflineStore } from './client/offline.js';

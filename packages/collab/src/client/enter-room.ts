@@ -10,6 +10,7 @@ import { Listeners } from '../core/listeners.js';
 import type { SyncStatus } from '../core/document-sync.js';
 import type { PresenceState } from '../core/presence-state.js';
 import { RoomMember, type RoomMemberOptions } from '../core/room-member.js';
+import { openOfflineStore, type OfflineOptions, type OfflineStore } from './offline.js';
 
 /**
  * What `enterRoom` needs of a client: `@kuiper/client`'s `KuiperClient` fits as is. Structural, so
@@ -21,7 +22,13 @@ export interface RoomClient {
   onSession(listener: (event: { readonly clientId: string; readonly resumed: boolean }) => void): () => void;
 }
 
-export type EnterRoomOptions = Pick<RoomMemberOptions, 'doc' | 'presence' | 'throttleMs' | 'clock' | 'maxMessageBytes'>;
+export interface EnterRoomOptions extends Pick<RoomMemberOptions, 'doc' | 'presence' | 'throttleMs' | 'clock' | 'maxMessageBytes'> {
+  /**
+   * [COLLAB-33] Keep the document in this browser's IndexedDB (`kuiper:<room>` unless named): it is
+   * loaded before the handshake, so offline edits and a reload while offline are not lost.
+   */
+  offline?: boolean | OfflineOptions;
+}
 
 export interface Room {
   readonly id: string;
@@ -36,6 +43,11 @@ export interface Room {
   subscribeSyncStatus(fn: (status: SyncStatus) => void): () => void;
   /** Errors from the server (a refused update: `read_only`, `update_invalid`…) or from the transport. */
   onError(fn: (error: CollabError) => void): () => void;
+  /**
+   * [COLLAB-33] True once `doc` holds what this browser kept (option `offline`), even with no server;
+   * false without the option or without IndexedDB (then `onError` reports `offline_unavailable`).
+   */
+  readonly restored: Promise<boolean>;
   /** Resolves once every local edit made so far is acknowledged as stored by the server. */
   flush(): Promise<void>;
   /** Unsubscribes; the server removes this connection's presence. The document stays usable offline. */
@@ -43,6 +55,7 @@ export interface Room {
 }
 
 export function enterRoom(client: RoomClient, roomId: string, options: EnterRoomOptions = {}): Room {
+  const { offline, ...memberOptions } = options;
   const channels = roomChannels(roomId);
   const errors = new Listeners<CollabError>();
   let left = false;
@@ -54,7 +67,7 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
     });
   };
   const member = new RoomMember({
-    ...options,
+    ...memberOptions,
     send: (channel, message) => send(channel === 'sync' ? channels.sync : channels.presenceSet, message),
   });
   const offSyncErrors = member.sync.onError((error) => errors.emit(error));
@@ -68,8 +81,20 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
   // Document first: its subscribe is the one that loads the room on the server (COLLAB-20).
   const subscriptions = [client.subscribe(channels.doc, receive), client.subscribe(channels.presence, receive)];
 
+  // [COLLAB-33] The local copy is applied before the handshake: the state vector then covers it and
+  // the server is sent what it lacks (COLLAB-10). Without IndexedDB the room still works online.
+  let kept: OfflineStore | undefined;
+  const restored = !offline
+    ? Promise.resolve(false)
+    : openOfflineStore(roomId, member.doc, offline === true ? {} : offline).then((opened) => {
+        if (!opened.ok) return (errors.emit(opened.error), false);
+        if (left) return (void opened.value.destroy().catch(() => undefined), false);
+        kept = opened.value;
+        return true;
+      });
+
   let entered = false;
-  const ready = Promise.all(subscriptions.map((s) => s.ready)).then(() => {
+  const ready = Promise.all([...subscriptions.map((s) => s.ready), restored]).then(() => {
     if (left) return;
     entered = true;
     member.connected();
@@ -96,6 +121,7 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
     },
     subscribeSyncStatus: (fn) => member.sync.subscribe(fn),
     onError: (fn) => errors.subscribe(fn),
+    restored,
     flush: () => member.flush(),
     leave: () => {
       if (left) return;
@@ -105,6 +131,7 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
       for (const subscription of subscriptions) void Promise.resolve(subscription.unsubscribe()).catch(() => undefined);
       member.disconnected();
       member.destroy();
+      void kept?.destroy().catch(() => undefined); // stops writing; what was kept stays for the next visit
     },
   };
 }

@@ -12,7 +12,8 @@ export type CollabErrorCode =
   | 'not_a_member' // a message from a connection that has not joined the room
   | 'load_failed' // the room's document could not be loaded; nothing is written
   | 'store_failed' // the update could not be stored; it is not applied and not acknowledged
-  | 'send_failed'; // the transport refused or lost a member's message (the client's error says why)
+  | 'send_failed' // the transport refused or lost a member's message (the client's error says why)
+  | 'offline_unavailable'; // offline kept edits need IndexedDB, which this environment lacks or refused
 
 export interface CollabError {
   readonly code: CollabErrorCode;
