@@ -1,0 +1,12 @@
+'use client';
+/**
+ * @kuiper/collab/react — providers and hooks over a Kuiper client and its rooms (SPEC: REACT-*).
+ * Every hook reads through `useSyncExternalStore` on the framework-free cores; nothing here runs at
+ * import time or touches `window`, so a server render is safe.
+ */
+export { KuiperProvider, useClient, type KuiperProviderProps } from './kuiper-provider.js';
+export { RoomProvider, useRoom, type RoomProviderProps } from './room-provider.js';
+export { useStatus, useStatusSnapshot } from './use-status.js';
+export { useChannel, type ChannelApi, type ChannelStatus, type UseChannelOptions } from './use-channel.js';
+export { shallowEqual, useMyPresence, useOthers, useSelf, useUpdateMyPresence, type Self } from './use-presence.js';
+export { useDocument, useYjs } from './use-yjs.js';
