@@ -49,4 +49,22 @@ export type { DocumentStore, StoredDocument, StoredUpdate } from './core/store.j
 export { MemoryStore } from './stores/memory.js';
 export { WireReader, clientMessageReader, serverMessageReader, writeWire } from './protocol/wire.js';
 export { enterRoom, type EnterRoomOptions, type Room, type RoomClient } from './client/enter-room.js';
+export { UndoHistory, type UndoHistoryOptions, type UndoState } from './core/undo-history.js';
+export {
+  Board,
+  BOARD_MAP,
+  createBoard,
+  readBoardShapes,
+  readPeer,
+  shapeBounds,
+  SHAPE_KINDS,
+  type BoardPresence,
+  type BoardRoom,
+  type LiveStroke,
+  type NewShape,
+  type Peer,
+  type Shape,
+  type ShapeKind,
+  type ShapePatch,
+} from './whiteboard/index.js';
 export { forgetOfflineRoom, openOfflineStore, offlineDatabaseName, type OfflineOptions, type OfflineStore } from './client/offline.js';

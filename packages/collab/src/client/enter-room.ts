@@ -10,6 +10,7 @@ import { Listeners } from '../core/listeners.js';
 import type { SyncStatus } from '../core/document-sync.js';
 import type { PresenceState } from '../core/presence-state.js';
 import { RoomMember, type RoomMemberOptions } from '../core/room-member.js';
+import { UndoHistory, type UndoState } from '../core/undo-history.js';
 import { openOfflineStore, type OfflineOptions, type OfflineStore } from './offline.js';
 
 /**
@@ -48,6 +49,16 @@ export interface Room {
    * false without the option or without IndexedDB (then `onError` reports `offline_unavailable`).
    */
   readonly restored: Promise<boolean>;
+  /**
+   * [BOARD-6] Per-user undo: only this member's own edits, never another member's (remote updates
+   * are not tracked). `history.beginGesture()` makes a drag one step.
+   */
+  readonly history: UndoHistory;
+  undo(): boolean;
+  redo(): boolean;
+  canUndo(): boolean;
+  canRedo(): boolean;
+  subscribeUndo(fn: (state: UndoState) => void): () => void;
   /** Resolves once every local edit made so far is acknowledged as stored by the server. */
   flush(): Promise<void>;
   /** Unsubscribes; the server removes this connection's presence. The document stays usable offline. */
@@ -71,6 +82,7 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
     send: (channel, message) => send(channel === 'sync' ? channels.sync : channels.presenceSet, message),
   });
   const offSyncErrors = member.sync.onError((error) => errors.emit(error));
+  const history = new UndoHistory(member.doc); // tracks local transactions only (COLLAB-5 origins are not)
   let credited = 0; // chunks the server counts against our window, since this session began
   const receive = (data: unknown): void => {
     // [COLLAB-27] Read: let the server send more of a large reply.
@@ -122,6 +134,12 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
     subscribeSyncStatus: (fn) => member.sync.subscribe(fn),
     onError: (fn) => errors.subscribe(fn),
     restored,
+    history,
+    undo: () => history.undo(),
+    redo: () => history.redo(),
+    canUndo: () => history.canUndo(),
+    canRedo: () => history.canRedo(),
+    subscribeUndo: (fn) => history.subscribe(fn),
     flush: () => member.flush(),
     leave: () => {
       if (left) return;

@@ -1,0 +1,229 @@
+/**
+ * The whiteboard's data model over a room (BOARD-1…5), framework-free: shapes live in the room's
+ * document, cursors, selections and strokes being drawn live in presence. `shapes()` and `peers()`
+ * return the same array until something changes, so a UI can read them as external-store snapshots.
+ */
+import * as Y from 'yjs';
+import { fail, ok, type Result } from '../protocol/errors.js';
+import { Listeners } from '../core/listeners.js';
+import type { PresenceState } from '../core/presence-state.js';
+import type { UndoHistory } from '../core/undo-history.js';
+import { boardPresencePatch, readPeer, type BoardPresence, type Peer } from './board-presence.js';
+import { compareShapes, newShapeProblem, patchProblem, readShape, type NewShape, type Shape, type ShapePatch } from './shape.js';
+
+/** The name of the document's top-level map holding the shapes (one Y.Map per shape, by id). */
+export const BOARD_MAP = 'whiteboard';
+
+/** What a board needs of a room: `enterRoom`'s Room fits, and so does a bare `RoomMember`. */
+export interface BoardRoom {
+  readonly doc: Y.Doc;
+  readonly presence: PresenceState;
+  /** The room's per-user undo; without it, gestures are plain edits. */
+  readonly history?: UndoHistory;
+}
+
+interface Cached {
+  readonly map: Y.Map<unknown>;
+  readonly shape: Shape | undefined;
+}
+
+export class Board {
+  readonly doc: Y.Doc;
+  private readonly root: Y.Map<unknown>;
+  private readonly presence: PresenceState;
+  private readonly history: UndoHistory | undefined;
+  private readonly shapeListeners = new Listeners<readonly Shape[]>();
+  private readonly peerListeners = new Listeners<readonly Peer[]>();
+  private cache = new Map<string, Cached>();
+  private sorted: readonly Shape[] = [];
+  private byId = new Map<string, Shape>();
+  private peerList: readonly Peer[] = [];
+  private counter = 0;
+  private readonly offPresence: () => void;
+
+  constructor(room: BoardRoom) {
+    this.doc = room.doc;
+    this.presence = room.presence;
+    this.history = room.history;
+    this.root = room.doc.getMap<unknown>(BOARD_MAP);
+    this.rebuild(undefined);
+    this.root.observeDeep(this.onChange);
+    this.peerList = this.readPeers();
+    this.offPresence = room.presence.subscribe(() => {
+      this.peerList = this.readPeers();
+      this.peerListeners.emit(this.peerList);
+    });
+  }
+
+  /** Every valid shape, back to front (BOARD-3); the same array until the shapes change. */
+  shapes(): readonly Shape[] {
+    return this.sorted;
+  }
+
+  shape(id: string): Shape | undefined {
+    return this.byId.get(id);
+  }
+
+  subscribe(fn: (shapes: readonly Shape[]) => void): () => void {
+    return this.shapeListeners.subscribe(fn);
+  }
+
+  /** Adds a shape in front of every other; returns it, or `shape_invalid` saying what is wrong. */
+  add(input: NewShape): Result<Shape> {
+    const problem = newShapeProblem(input);
+    if (problem) return fail('shape_invalid', problem);
+    const id = input.id ?? this.newId();
+    if (this.root.has(id)) return fail('shape_invalid', `a shape ${id} already exists`);
+    const map = new Y.Map<unknown>();
+    this.transact(() => {
+      for (const [key, value] of Object.entries({ ...input, z: input.z ?? this.topZ() + 1 })) {
+        if (key !== 'id' && value !== undefined) map.set(key, value);
+      }
+      this.root.set(id, map);
+    });
+    const added = this.byId.get(id);
+    return added ? ok(added) : fail('shape_invalid', `${id} could not be read back`);
+  }
+
+  /** Changes some fields of a shape; a field set to its current value is not written. */
+  update(id: string, patch: ShapePatch): Result<Shape> {
+    const problem = patchProblem(patch);
+    if (problem) return fail('shape_invalid', problem);
+    const map = this.root.get(id);
+    if (!(map instanceof Y.Map) || !this.byId.has(id)) return fail('shape_invalid', `no shape ${id}`);
+    this.transact(() => {
+      for (const [key, value] of Object.entries(patch)) {
+        if (value !== undefined && !sameValue(map.get(key), value)) map.set(key, value);
+      }
+    });
+    return ok(this.byId.get(id)!);
+  }
+
+  /** Deletes the shapes with these ids (unknown ids are ignored); returns how many went. */
+  remove(ids: readonly string[]): number {
+    let removed = 0;
+    this.transact(() => {
+      for (const id of ids) {
+        if (!this.root.has(id)) continue;
+        this.root.delete(id);
+        removed++;
+      }
+    });
+    return removed;
+  }
+
+  /** Moves shapes in front of all others, keeping their order among themselves. */
+  bringToFront(ids: readonly string[]): void {
+    const wanted = new Set(ids);
+    const moving = this.sorted.filter((s) => wanted.has(s.id));
+    let z = this.topZ();
+    this.transact(() => {
+      for (const shape of moving) (this.root.get(shape.id) as Y.Map<unknown>).set('z', ++z);
+    });
+  }
+
+  /** Runs several edits as one document transaction: one update on the wire, one undo step. */
+  transact(fn: () => void): void {
+    this.doc.transact(fn);
+  }
+
+  /**
+   * Starts a gesture (pointer down): every edit until the returned `end` (pointer up or cancel) is
+   * one undo step (BOARD-7). Safe to call `end` twice.
+   */
+  beginGesture(): () => void {
+    return this.history?.beginGesture() ?? (() => undefined);
+  }
+
+  /** Every other member on the board, read defensively from presence (BOARD-4). */
+  peers(): readonly Peer[] {
+    return this.peerList;
+  }
+
+  subscribePeers(fn: (peers: readonly Peer[]) => void): () => void {
+    return this.peerListeners.subscribe(fn);
+  }
+
+  /** This member's own board presence, as last set. */
+  me(): BoardPresence {
+    return readPeer('', this.presence.get());
+  }
+
+  /** Publishes part of this member's presence (cursor, selection, live stroke, name, colour). */
+  setPresence(patch: Partial<BoardPresence>): void {
+    this.presence.set(boardPresencePatch(patch));
+  }
+
+  destroy(): void {
+    this.root.unobserveDeep(this.onChange);
+    this.offPresence();
+  }
+
+  private readonly onChange = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void => {
+    const touched = new Set<string>();
+    for (const event of events) {
+      if (event.target === this.root) for (const key of event.changes.keys.keys()) touched.add(key);
+      else if (typeof event.path[0] === 'string') touched.add(event.path[0]);
+    }
+    if (this.rebuild(touched)) this.shapeListeners.emit(this.sorted);
+  };
+
+  /** Re-reads touched shapes (all when `touched` is undefined); true if the visible list changed. */
+  private rebuild(touched: ReadonlySet<string> | undefined): boolean {
+    const next = new Map<string, Cached>();
+    let changed = false;
+    for (const [id, value] of this.root.entries()) {
+      // A bad peer may put anything here: only a Y.Map with valid fields becomes a shape (BOARD-2).
+      if (!(value instanceof Y.Map)) continue;
+      const map = value as Y.Map<unknown>;
+      const before = this.cache.get(id);
+      if (before && before.map === map && !touched?.has(id) && touched !== undefined) {
+        next.set(id, before);
+        continue;
+      }
+      const shape = readShape(id, map.toJSON() as Record<string, unknown>);
+      next.set(id, { map, shape });
+      if (shape !== before?.shape) changed = true;
+    }
+    if (next.size !== this.cache.size || [...this.cache.keys()].some((id) => !next.has(id))) changed = true;
+    this.cache = next;
+    if (!changed && touched !== undefined) return false;
+    const shapes = [...next.values()].flatMap((c) => (c.shape ? [c.shape] : []));
+    this.sorted = shapes.sort(compareShapes);
+    this.byId = new Map(this.sorted.map((s) => [s.id, s]));
+    return true;
+  }
+
+  private readPeers(): readonly Peer[] {
+    return this.presence.others().map((entry) => readPeer(entry.connection, entry.state));
+  }
+
+  private topZ(): number {
+    return this.sorted.length === 0 ? 0 : this.sorted[this.sorted.length - 1]!.z;
+  }
+
+  private newId(): string {
+    // Unique across members: the Yjs client id is random per document, the counter per board.
+    return `${this.doc.clientID.toString(36)}-${(++this.counter).toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
+  return a === b;
+}
+
+/** The valid shapes of a document, back to front: what any member's `shapes()` shows once in sync. */
+export function readBoardShapes(doc: Y.Doc): Shape[] {
+  const shapes: Shape[] = [];
+  for (const [id, value] of doc.getMap<unknown>(BOARD_MAP).entries()) {
+    const shape = value instanceof Y.Map ? readShape(id, value.toJSON() as Record<string, unknown>) : undefined;
+    if (shape) shapes.push(shape);
+  }
+  return shapes.sort(compareShapes);
+}
+
+/** A board over a room: `createBoard(room)` where room is what `enterRoom` returned. */
+export function createBoard(room: BoardRoom): Board {
+  return new Board(room);
+}

@@ -1,0 +1,19 @@
+/** The whiteboard model (BOARD-1…8): framework-free; the `<Whiteboard>` component renders it. */
+export { Board, BOARD_MAP, createBoard, readBoardShapes, type BoardRoom } from './board.js';
+export {
+  compareShapes,
+  isColor,
+  isShapeId,
+  newShapeProblem,
+  patchProblem,
+  readShape,
+  shapeBounds,
+  SHAPE_DEFAULTS,
+  SHAPE_KINDS,
+  SHAPE_LIMITS,
+  type NewShape,
+  type Shape,
+  type ShapeKind,
+  type ShapePatch,
+} from './shape.js';
+export { boardPresencePatch, colorFor, LIVE_STROKE_POINTS, readPeer, type BoardPoint, type BoardPresence, type LiveStroke, type Peer } from './board-presence.js';

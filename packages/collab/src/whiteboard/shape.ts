@@ -1,0 +1,138 @@
+/**
+ * Whiteboard shapes as plain values, and their validation (BOARD-2). A shape lives in the document
+ * as a Y.Map of fields, so two members can change different fields of one shape at once (one moves
+ * it, the other recolours it) and both changes survive. What a peer wrote is checked field by field
+ * before anything renders it: a malformed shape is skipped, never a crash.
+ */
+export const SHAPE_KINDS = ['pen', 'rect', 'ellipse', 'line', 'arrow', 'text'] as const;
+export type ShapeKind = (typeof SHAPE_KINDS)[number];
+
+export interface Shape {
+  readonly id: string;
+  readonly kind: ShapeKind;
+  /** Position of the shape's origin; for a pen stroke its points are relative to it. */
+  readonly x: number;
+  readonly y: number;
+  /** Extent: a box for rect, ellipse and text; the vector to the end point for line and arrow. */
+  readonly w: number;
+  readonly h: number;
+  /** Stacking order: higher is in front; ties are broken by id so every member agrees. */
+  readonly z: number;
+  readonly color: string;
+  /** Stroke width in board units. */
+  readonly width: number;
+  /** Fill of rect and ellipse; null is none. */
+  readonly fill: string | null;
+  /** Pen points as flat triples `x, y, pressure`, relative to (x, y). */
+  readonly points: readonly number[];
+  readonly text: string;
+}
+
+/** The fields a caller gives for a new shape; the rest take defaults. */
+export type NewShape = Pick<Shape, 'kind' | 'x' | 'y'> & Partial<Omit<Shape, 'id' | 'kind' | 'x' | 'y'>> & { readonly id?: string };
+
+/** Fields a caller may change; the kind and id of a shape never change. */
+export type ShapePatch = Partial<Omit<Shape, 'id' | 'kind'>>;
+
+export const SHAPE_LIMITS = {
+  coordinate: 1e7,
+  minWidth: 0.5,
+  maxWidth: 64,
+  points: 3 * 5000,
+  text: 10_000,
+  id: 64,
+} as const;
+
+export const SHAPE_DEFAULTS = { w: 0, h: 0, z: 0, color: '#1e1e1e', width: 2, fill: null, points: [], text: '' } as const;
+
+const COLOR = /^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
+const ID = /^[A-Za-z0-9_.~-]+$/;
+
+export const isColor = (value: unknown): value is string => typeof value === 'string' && COLOR.test(value);
+export const isShapeId = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= SHAPE_LIMITS.id && ID.test(value);
+const isCoordinate = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= SHAPE_LIMITS.coordinate;
+const isKind = (value: unknown): value is ShapeKind => (SHAPE_KINDS as readonly unknown[]).includes(value);
+
+/** Why a field is unusable, or undefined when it is fine. `partial` skips fields that are absent. */
+function fieldProblems(fields: Readonly<Record<string, unknown>>, partial: boolean): string | undefined {
+  const has = (key: string): boolean => fields[key] !== undefined;
+  for (const key of ['x', 'y', 'w', 'h', 'z'] as const) {
+    if ((has(key) || (!partial && (key === 'x' || key === 'y'))) && !isCoordinate(fields[key])) return `${key} must be a finite number within ±1e7`;
+  }
+  if (has('color') && !isColor(fields['color'])) return 'color must be a hex colour (#rgb, #rrggbb, #rrggbbaa)';
+  if (has('fill') && fields['fill'] !== null && !isColor(fields['fill'])) return 'fill must be a hex colour or null';
+  const width = fields['width'];
+  if (has('width') && (typeof width !== 'number' || !(width >= SHAPE_LIMITS.minWidth && width <= SHAPE_LIMITS.maxWidth))) {
+    return `width must be a number from ${SHAPE_LIMITS.minWidth} to ${SHAPE_LIMITS.maxWidth}`;
+  }
+  const points = fields['points'];
+  if (has('points') && !(Array.isArray(points) && points.length % 3 === 0 && points.length <= SHAPE_LIMITS.points && points.every(isCoordinate))) {
+    return `points must be x, y, pressure triples of finite numbers (at most ${SHAPE_LIMITS.points / 3} points)`;
+  }
+  const text = fields['text'];
+  if (has('text') && !(typeof text === 'string' && text.length <= SHAPE_LIMITS.text)) return `text must be a string of at most ${SHAPE_LIMITS.text} characters`;
+  return undefined;
+}
+
+/** Why a new shape cannot be added, or undefined when it can. */
+export function newShapeProblem(input: unknown): string | undefined {
+  if (typeof input !== 'object' || input === null) return 'a shape must be an object';
+  const fields = input as Readonly<Record<string, unknown>>;
+  if (!isKind(fields['kind'])) return `kind must be one of ${SHAPE_KINDS.join(', ')}`;
+  if (fields['id'] !== undefined && !isShapeId(fields['id'])) return 'id must be 1–64 characters from A-Z a-z 0-9 _ . ~ -';
+  return fieldProblems(fields, false);
+}
+
+/** Why a patch cannot be applied, or undefined when it can. */
+export function patchProblem(patch: unknown): string | undefined {
+  if (typeof patch !== 'object' || patch === null) return 'a patch must be an object';
+  const fields = patch as Readonly<Record<string, unknown>>;
+  if ('kind' in fields || 'id' in fields) return 'the kind and id of a shape never change';
+  return fieldProblems(fields, true);
+}
+
+/**
+ * A shape read from the document, or undefined when what a peer wrote is unusable. Optional fields
+ * that are missing take their defaults; present but malformed ones make the whole shape unusable,
+ * because drawing half of it would mislead.
+ */
+export function readShape(id: string, fields: Readonly<Record<string, unknown>>): Shape | undefined {
+  if (!isShapeId(id) || !isKind(fields['kind']) || fieldProblems(fields, false) !== undefined) return undefined;
+  const pick = <K extends keyof typeof SHAPE_DEFAULTS>(key: K): Shape[K] => (fields[key] ?? SHAPE_DEFAULTS[key]) as Shape[K];
+  return {
+    id,
+    kind: fields['kind'],
+    x: fields['x'] as number,
+    y: fields['y'] as number,
+    w: pick('w'),
+    h: pick('h'),
+    z: pick('z'),
+    color: pick('color'),
+    width: pick('width'),
+    fill: pick('fill'),
+    points: pick('points'),
+    text: pick('text'),
+  };
+}
+
+/** Front-to-back order every member agrees on: z, then id. */
+export function compareShapes(a: Shape, b: Shape): number {
+  return a.z - b.z || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** The axis-aligned box a shape covers, for hit-testing, selection outlines and export. */
+export function shapeBounds(shape: Shape): { x: number; y: number; w: number; h: number } {
+  if (shape.kind === 'pen' && shape.points.length >= 3) {
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (let i = 0; i < shape.points.length; i += 3) {
+      const px = shape.points[i]!, py = shape.points[i + 1]!;
+      minX = Math.min(minX, px); maxX = Math.max(maxX, px);
+      minY = Math.min(minY, py); maxY = Math.max(maxY, py);
+    }
+    return { x: shape.x + minX, y: shape.y + minY, w: maxX - minX, h: maxY - minY };
+  }
+  const x = Math.min(shape.x, shape.x + shape.w), y = Math.min(shape.y, shape.y + shape.h);
+  return { x, y, w: Math.abs(shape.w), h: Math.abs(shape.h) };
+}
