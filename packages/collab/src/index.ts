@@ -49,6 +49,7 @@ export type { DocumentStore, StoredDocument, StoredUpdate } from './core/store.j
 export { MemoryStore } from './stores/memory.js';
 export { WireReader, clientMessageReader, serverMessageReader, writeWire } from './protocol/wire.js';
 export { enterRoom, type EnterRoomOptions, type Room, type RoomClient } from './client/enter-room.js';
+export { createRoomEvents, isRoomEventWire, type RoomEvent, type RoomEvents, type RoomEventSender, type RoomEventWire } from './client/room-events.js';
 export { UndoHistory, type UndoHistoryOptions, type UndoState } from './core/undo-history.js';
 export {
   Board,

@@ -10,6 +10,7 @@ import { Listeners } from '../core/listeners.js';
 import type { SyncStatus } from '../core/document-sync.js';
 import type { PresenceState } from '../core/presence-state.js';
 import { RoomMember, type RoomMemberOptions } from '../core/room-member.js';
+import { createRoomEvents, type RoomEvents } from './room-events.js';
 import { UndoHistory, type UndoState } from '../core/undo-history.js';
 import { openOfflineStore, type OfflineOptions, type OfflineStore } from './offline.js';
 
@@ -21,6 +22,8 @@ export interface RoomClient {
   subscribe(channel: string, handler: (data: unknown) => void): { readonly ready: Promise<unknown>; unsubscribe(): unknown };
   publish(channel: string, data: unknown): Promise<unknown>;
   onSession(listener: (event: { readonly clientId: string; readonly resumed: boolean }) => void): () => void;
+  /** This connection's id while connected: room events leave their own echo out by it. */
+  readonly clientId?: string | undefined;
 }
 
 export interface EnterRoomOptions extends Pick<RoomMemberOptions, 'doc' | 'presence' | 'throttleMs' | 'clock' | 'maxMessageBytes'> {
@@ -59,6 +62,8 @@ export interface Room {
   canUndo(): boolean;
   canRedo(): boolean;
   subscribeUndo(fn: (state: UndoState) => void): () => void;
+  /** [EVENTS-1] Ephemeral events to the room's other members: `broadcast(data)`, `subscribe(fn)`. */
+  readonly events: RoomEvents;
   /** Resolves once every local edit made so far is acknowledged as stored by the server. */
   flush(): Promise<void>;
   /** Unsubscribes; the server removes this connection's presence. The document stays usable offline. */
@@ -120,6 +125,14 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
     member.connected();
   });
 
+  const events = createRoomEvents(channels.events, {
+    subscribe: (channel, handler) => client.subscribe(channel, handler),
+    publish: (channel, data) => client.publish(channel, data),
+    self: () => client.clientId,
+    entered: ready,
+    onError: (error) => errors.emit(error),
+  });
+
   const synced = ready.then(() => member.synced);
   synced.catch(() => undefined); // a caller that never awaits it sees no unhandled rejection
 
@@ -140,12 +153,14 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
     canUndo: () => history.canUndo(),
     canRedo: () => history.canRedo(),
     subscribeUndo: (fn) => history.subscribe(fn),
+    events,
     flush: () => member.flush(),
     leave: () => {
       if (left) return;
       left = true;
       offSession();
       offSyncErrors();
+      events.close();
       for (const subscription of subscriptions) void Promise.resolve(subscription.unsubscribe()).catch(() => undefined);
       member.disconnected();
       member.destroy();

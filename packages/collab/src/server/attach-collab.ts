@@ -12,6 +12,7 @@ import type { MemberGrant } from '../core/room-authority.js';
 import { RoomHost, type RoomHostOptions } from '../core/room-host.js';
 import type { DocumentStore } from '../core/store.js';
 import { readRelayed, relayChannel, RELAY_PREFIX } from './relay.js';
+import { eventsGuard } from './events-guard.js';
 
 /** Decides what a session may do in a room; it is asked once per session and room. */
 export type CollabAuthorize = (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
@@ -228,6 +229,8 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     kuiper.addService('/service/rooms/**', (data, ctx) => relayOut(data, ctx.message.channel, ctx.session)),
     // The relay carries sessions as the servers vouch for them: no client may speak or listen there.
     kuiper.authorize(`${RELAY_PREFIX}/**`, () => ({ deny: 'collab_relay' })),
+    // [EVENTS-2] Room events: members only, stamped with the sender's session.
+    kuiper.addExtension(eventsGuard(kuiper)),
   ];
 
   return {
