@@ -69,3 +69,16 @@ export {
   type ShapePatch,
 } from './whiteboard/index.js';
 export { forgetOfflineRoom, openOfflineStore, offlineDatabaseName, type OfflineOptions, type OfflineStore } from './client/offline.js';
+export { enterLobby, type EnterLobbyOptions, type Lobby, type LobbyClient } from './lobby/enter-lobby.js';
+export { LobbyView } from './lobby/lobby-view.js';
+export {
+  LOBBY_ROOMS,
+  LOBBY_SERVICE,
+  lobbyRoomChannel,
+  parseLobbyMessage,
+  type LobbyChange,
+  type LobbyMember,
+  type LobbyMessage,
+  type LobbyRoom,
+  type LobbySnapshot,
+} from './lobby/lobby-messages.js';

@@ -12,6 +12,7 @@ import type { MemberGrant } from '../core/room-authority.js';
 import { RoomHost, type RoomHostOptions } from '../core/room-host.js';
 import type { DocumentStore } from '../core/store.js';
 import { readRelayed, relayChannel, RELAY_PREFIX } from './relay.js';
+import { attachLobby } from '../lobby/attach-lobby.js';
 import { eventsGuard } from './events-guard.js';
 
 /** Decides what a session may do in a room; it is asked once per session and room. */
@@ -28,6 +29,8 @@ export interface CollabOptions extends Omit<RoomHostOptions, 'room' | 'store' | 
   authorityLeaseMs?: number;
   /** A background problem (a failed snapshot, a delivery that threw); the default logs it. */
   onError?: (error: Error) => void;
+  /** [LOBBY-1] Room activity for lobby viewers (`enterLobby`), filtered by `authorize`. Default true. */
+  lobby?: boolean;
 }
 
 export interface AttachedCollab {
@@ -55,9 +58,11 @@ function docRoom(channel: string): string | undefined {
 }
 
 export function attachCollab(kuiper: KuiperServer, options: CollabOptions): AttachedCollab {
-  const { store, authorize = () => ({ canWrite: true }), authorityLeaseMs = 3000, onError = (e) => console.error('[kuiper/collab]', e), ...hostOptions } = options;
+  const { store, authorize = () => ({ canWrite: true }), authorityLeaseMs = 3000, onError = (e) => console.error('[kuiper/collab]', e), lobby: withLobby = true, ...hostOptions } = options;
   const rooms = new Map<string, OpenRoom>();
   const report = (error: unknown): void => onError(error instanceof Error ? error : new Error(describeThrown(error)));
+  // [LOBBY-2] Told of the rooms this node is the authority of; it publishes their activity.
+  const lobby = withLobby ? attachLobby(kuiper, { authorize, onError: report }) : undefined;
 
   // [COLLAB-30] This node's name in the authority leases; never reused, so a restart is a new owner.
   const node = globalThis.crypto.randomUUID();
@@ -91,7 +96,10 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
       room,
       store,
       sendTo: (connection, message) => outbox(connection).send(message),
-      publish: (channel, message) => void kuiper.publish(channel === 'doc' ? channels.doc : channels.presence, message).catch(report),
+      publish: (channel, message) => {
+        if (channel === 'presence') lobby?.changed(room);
+        void kuiper.publish(channel === 'doc' ? channels.doc : channels.presence, message).catch(report);
+      },
       onError: (error) => report(new Error(`room ${room}: ${error.code}: ${error.message}`)),
     });
     // [COLLAB-20] A failed load refuses the first member's subscribe and writes nothing (COLLAB-13).
@@ -111,6 +119,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
       }),
     );
     rooms.set(room, open);
+    lobby?.opened(room, open.host.authority.presence.members);
     await kuiper.ready(); // the relay listener is visible to every node before the first member is answered
     // [COLLAB-30] The members knew the dead authority: each handshakes again with this one, sending
     // what it had not acknowledged (acknowledged edits are in the store this room loaded from).
@@ -178,6 +187,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
 
   const unload = async (room: string, open: OpenRoom): Promise<void> => {
     rooms.delete(room);
+    lobby?.closed(room);
     open.offs.forEach((off) => off());
     await open.host.close();
     await store.releaseAuthority?.(room, node).catch(report);
@@ -239,6 +249,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
       offs.forEach((off) => off());
       clearInterval(timer);
       await Promise.all([...rooms].map(([room, open]) => unload(room, open)));
+      lobby?.detach();
     },
   };
 }

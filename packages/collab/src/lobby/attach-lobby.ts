@@ -1,0 +1,174 @@
+/**
+ * The lobby on a Kuiper server (LOBBY-1…6). `attachCollab` calls it when a room opens or closes on
+ * this node and when the room's presence changes; it also reads each room's chat from
+ * `/rooms/<id>/chat`. Activity goes out from the room's authority on the internal feed
+ * `/kuiper-collab/lobby/rooms/<id>` (published through the engine, so every node hears it and keeps
+ * the same list), and each node hands it to the viewers that asked it to watch.
+ *
+ * Viewers are sent changes with `deliver`, never by publishing on `/lobby/**`: each viewer gets only
+ * the rooms the rooms' `authorize` admits it to, and subscribing to a lobby channel yourself brings
+ * nothing that was not meant for you.
+ */
+import { bayeuxError, type KuiperServer, type SessionInfo } from '@kuiper/server';
+import { roomOfChannel } from '../protocol/channels.js';
+import type { PresenceData } from '../protocol/messages.js';
+import {
+  LOBBY_PREFIX,
+  LOBBY_ROOMS,
+  LOBBY_SERVICE,
+  lobbyRoomChannel,
+  parseLobbyMessage,
+  parseLobbyRequest,
+  readChatEvent,
+  roomOfLobbyChannel,
+  toLobbyWire,
+  type LobbyChange,
+  type LobbyRoom,
+} from './lobby-messages.js';
+import { RoomActivity } from './room-activity.js';
+
+export interface LobbyOptions {
+  /** The rooms' authorize hook: a viewer sees a room only if it returns (a throw hides the room). */
+  authorize: (room: string, session: SessionInfo) => unknown;
+  onError: (error: Error) => void;
+  /** The server clock (ms since the epoch); default `Date.now`. */
+  now?: () => number;
+}
+
+/** What `attachCollab` tells the lobby about the rooms this node is the authority of. */
+export interface LobbyFeed {
+  opened(room: string, entries: ReadonlyMap<string, PresenceData>): void;
+  /** The room's presence entries may have changed. */
+  changed(room: string): void;
+  closed(room: string): void;
+  detach(): void;
+}
+
+/** Under `/kuiper-collab/**`, which no client may publish or subscribe to (COLLAB-28). */
+const FEED = '/kuiper-collab/lobby/rooms';
+const HELLO = '/kuiper-collab/lobby/hello';
+
+interface Viewer {
+  readonly session: SessionInfo;
+  /** authorize's answer per room, asked once: the same promise keeps this viewer's changes in order. */
+  readonly visible: Map<string, Promise<boolean>>;
+}
+
+const versionOf = (change: LobbyChange): number => (change.type === 'lobby-room' ? change.room.version : change.version);
+const idOf = (change: LobbyChange): string => (change.type === 'lobby-room' ? change.room.id : change.id);
+
+export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyFeed {
+  const { authorize, onError: report, now = Date.now } = options;
+  /** Rooms this node is the authority of, with their presence entries. */
+  const hosted = new Map<string, { activity: RoomActivity; entries: ReadonlyMap<string, PresenceData> }>();
+  /** Every listed room, whichever node hosts it: what a snapshot is made of. */
+  const listed = new Map<string, LobbyRoom>();
+  /** Newest version seen per room, a disappearance included. */
+  const versions = new Map<string, number>();
+  const viewers = new Map<string, Viewer>();
+
+  const send = (change: LobbyChange | undefined): void => {
+    if (change) void kuiper.publish(`${FEED}/${idOf(change)}`, toLobbyWire(change)).catch(report);
+  };
+
+  const admits = async (room: string, session: SessionInfo): Promise<boolean> => {
+    try {
+      await authorize(room, session);
+      return true;
+    } catch {
+      return false; // [LOBBY-5] a refusal hides the room; it is not a fault to report
+    }
+  };
+  const visible = (viewer: Viewer, room: string): Promise<boolean> => {
+    let answer = viewer.visible.get(room);
+    if (!answer) viewer.visible.set(room, (answer = admits(room, viewer.session)));
+    return answer;
+  };
+
+  // [LOBBY-2] Every node keeps the list from the feed and passes each change to its viewers.
+  const heard = (data: unknown): void => {
+    const read = parseLobbyMessage(data);
+    if (!read.ok || read.value.type === 'lobby-snapshot') return report(new Error(`lobby: an unreadable feed message: ${read.ok ? 'a snapshot' : read.error.message}`));
+    const change = read.value;
+    const id = idOf(change);
+    if (versionOf(change) <= (versions.get(id) ?? -1)) return;
+    versions.set(id, versionOf(change));
+    if (change.type === 'lobby-room') listed.set(id, change.room);
+    else listed.delete(id);
+    for (const [clientId, viewer] of viewers) {
+      void visible(viewer, id)
+        .then((yes) => yes && kuiper.deliver(clientId, lobbyRoomChannel(id), data))
+        .catch(report);
+    }
+  };
+
+  const snapshot = async (session: SessionInfo): Promise<unknown> => {
+    let viewer = viewers.get(session.clientId);
+    if (!viewer) viewers.set(session.clientId, (viewer = { session, visible: new Map() }));
+    // Registered first: a change from now on is delivered, and the viewer merges it by version.
+    const rooms = [...listed.values()];
+    const shown = await Promise.all(rooms.map((room) => visible(viewer, room.id)));
+    return toLobbyWire({ type: 'lobby-snapshot', rooms: rooms.filter((_, i) => shown[i]) });
+  };
+
+  const offs = [
+    kuiper.subscribe(`${FEED}/*`, (message) => heard(message.data)),
+    // A node that starts late asks the authorities for their rooms; each answers on the feed.
+    kuiper.subscribe(HELLO, () => {
+      for (const { activity } of hosted.values()) {
+        const room = activity.current();
+        if (room) send({ type: 'lobby-room', room });
+      }
+    }),
+    // [LOBBY-3] Chat is published on the room's channel by whichever node: the authority takes it.
+    kuiper.subscribe('/rooms/**', (message) => {
+      if (!message.channel.endsWith('/chat')) return;
+      const room = roomOfChannel(message.channel);
+      const host = room === undefined ? undefined : hosted.get(room);
+      const event = host && readChatEvent(message.data);
+      if (host && event) send(host.activity.chat(event));
+    }),
+    kuiper.addService(LOBBY_SERVICE, (data, ctx) => {
+      const request = parseLobbyRequest(data);
+      if (!request.ok) throw bayeuxError('message_invalid', LOBBY_SERVICE);
+      if (request.value.type === 'watch') return snapshot(ctx.session);
+      viewers.delete(ctx.session.clientId);
+      return undefined;
+    }),
+    // [LOBBY-5] Clients read the lobby and never write it; a room's channel only for an admitted viewer.
+    kuiper.authorize(`${LOBBY_PREFIX}/**`, async (operation, channel, session) => {
+      if (operation === 'publish') return { deny: 'lobby_read_only' };
+      const room = roomOfLobbyChannel(channel);
+      return room === undefined || (await admits(room, session)) ? 'grant' : { deny: 'lobby_forbidden' };
+    }),
+    kuiper.onSessionRemoved(({ clientId }) => void viewers.delete(clientId)),
+    kuiper.on('subscription:removed', ({ clientId, channel }) => {
+      if (channel === LOBBY_ROOMS) viewers.delete(clientId);
+    }),
+  ];
+  void kuiper
+    .ready()
+    .then(() => kuiper.publish(HELLO, { v: 1 }))
+    .catch(report);
+
+  return {
+    opened(room, entries) {
+      const activity = new RoomActivity(room, now);
+      hosted.set(room, { activity, entries });
+      send(activity.presence(entries));
+    },
+    changed(room) {
+      const host = hosted.get(room);
+      if (host) send(host.activity.presence(host.entries));
+    },
+    closed(room) {
+      const host = hosted.get(room);
+      hosted.delete(room);
+      send(host?.activity.close());
+    },
+    detach() {
+      offs.forEach((off) => off());
+      viewers.clear();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * One room's lobby entry, kept by the room's authority (LOBBY-2, LOBBY-3): who is present (from the
+ * room's presence entries), the last chat message, and when something last happened. Pure: the
+ * server adapter feeds it presence and chat and publishes what it returns.
+ *
+ * Only changes a lobby shows produce a change: a cursor moving 20 times a second changes a presence
+ * entry but not the member list, so it costs the lobby nothing.
+ */
+import type { PresenceData } from '../protocol/messages.js';
+import type { LobbyChange, LobbyMember, LobbyMessage, LobbyRoom } from './lobby-messages.js';
+
+const nameOf = (state: PresenceData): string | undefined => (typeof state['name'] === 'string' ? state['name'] : undefined);
+
+type ChatEvent = { event: 'message' | 'edit' | 'delete'; serial: number; message: LobbyMessage };
+
+export class RoomActivity {
+  /** Connection → its opaque lobby id: a session's clientId is a credential, never shown. */
+  private readonly ids = new Map<string, string>();
+  private counter = 0;
+  private members: readonly LobbyMember[] = [];
+  /** Each present connection's name, as last shown. */
+  private names = new Map<string, string | undefined>();
+  private last: { serial: number; message: LobbyMessage } | undefined;
+  private lastActivity: number;
+  private version = 0;
+  private listed = false;
+
+  constructor(
+    readonly room: string,
+    private readonly now: () => number,
+  ) {
+    this.lastActivity = now();
+  }
+
+  /** The room as a viewer sees it, while it has members present. */
+  current(): LobbyRoom | undefined {
+    if (!this.listed) return undefined;
+    const room = { id: this.room, members: this.members, count: this.members.length, lastActivity: this.lastActivity, version: this.version };
+    return this.last ? { ...room, lastMessage: this.last.message } : room;
+  }
+
+  /** The room's presence entries after a change; the lobby change to send, if its view changed. */
+  presence(entries: ReadonlyMap<string, PresenceData>): LobbyChange | undefined {
+    if (this.same(entries)) return undefined; // the common case: a cursor or selection moved
+    for (const connection of this.ids.keys()) if (!entries.has(connection)) this.ids.delete(connection);
+    const members = [...entries].map(([connection, state]): LobbyMember => {
+      let id = this.ids.get(connection);
+      if (id === undefined) this.ids.set(connection, (id = `m${++this.counter}`));
+      const name = nameOf(state);
+      return name === undefined ? { id } : { id, name };
+    });
+    this.names = new Map([...entries].map(([connection, state]) => [connection, nameOf(state)]));
+    this.members = members;
+    this.touch();
+    // [LOBBY-3] The last member gone: the room disappears from the lobby.
+    if (members.length === 0) return this.close();
+    this.listed = true;
+    return { type: 'lobby-room', room: this.current()! };
+  }
+
+  /** A chat event of the room: a new last message, or an edit or delete of the last one. */
+  chat({ event, serial, message }: ChatEvent): LobbyChange | undefined {
+    if (event === 'message') this.last = { serial, message };
+    else if (this.last?.serial !== serial) return undefined; // an older message: not the lobby's
+    else if (event === 'edit') this.last = { serial, message: { ...this.last.message, text: message.text } };
+    else this.last = undefined;
+    this.touch();
+    const room = this.current();
+    return room && { type: 'lobby-room', room };
+  }
+
+  /** The room closed or emptied: a viewer that listed it is told it is gone. */
+  close(): LobbyChange | undefined {
+    if (!this.listed) return undefined;
+    this.listed = false;
+    this.version = Math.max(this.version + 1, this.now());
+    return { type: 'lobby-gone', id: this.room, version: this.version };
+  }
+
+  private same(entries: ReadonlyMap<string, PresenceData>): boolean {
+    if (entries.size !== this.names.size) return false;
+    for (const [connection, state] of entries) {
+      if (!this.names.has(connection) || this.names.get(connection) !== nameOf(state)) return false;
+    }
+    return true;
+  }
+
+  private touch(): void {
+    this.lastActivity = this.now();
+    // Starting from the clock keeps versions growing when a room reopens, even on another node.
+    this.version = Math.max(this.version + 1, this.lastActivity);
+  }
+}

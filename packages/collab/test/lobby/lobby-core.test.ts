@@ -1,0 +1,106 @@
+// The lobby's framework-free parts without a transport: the authority's RoomActivity, the viewer's
+// LobbyView and the wire readers.
+import { describe, expect, it } from 'vitest';
+import { LobbyView, parseLobbyMessage, type LobbyChange, type LobbyRoom } from '../../src/index.js';
+import { RoomActivity } from '../../src/lobby/room-activity.js';
+import { readChatEvent } from '../../src/lobby/lobby-messages.js';
+import type { PresenceData } from '../../src/index.js';
+
+const lobbyRoom = (id: string, version: number, lastActivity = version, names: string[] = ['Ada']): LobbyRoom => ({
+  id,
+  members: names.map((name, i) => ({ id: `m${i + 1}`, name })),
+  count: names.length,
+  lastActivity,
+  version,
+});
+const put = (room: LobbyRoom): LobbyChange => ({ type: 'lobby-room', room });
+const gone = (id: string, version: number): LobbyChange => ({ type: 'lobby-gone', id, version });
+
+describe('RoomActivity (the authority\'s lobby entry)', () => {
+  it('[LOBBY-2] [LOBBY-3] lists a room while it has members present, by presence name, and only changes on what a lobby shows', () => {
+    let now = 1000;
+    const activity = new RoomActivity('r', () => now);
+    const entries = new Map<string, PresenceData>();
+    expect(activity.presence(entries)).toBeUndefined(); // opened, nobody yet: not listed
+
+    entries.set('client-secret-1', { name: 'Ada' });
+    const first = activity.presence(entries);
+    expect(first).toEqual({ type: 'lobby-room', room: { id: 'r', members: [{ id: 'm1', name: 'Ada' }], count: 1, lastActivity: 1000, version: 1000 } });
+
+    now = 2000;
+    entries.set('client-secret-1', { name: 'Ada', cursor: { x: 3, y: 4 } });
+    expect(activity.presence(entries)).toBeUndefined(); // a cursor move is not lobby activity
+    entries.set('client-secret-2', { color: 'red' }); // no name: shown without one
+    const second = activity.presence(entries);
+    expect(second?.type === 'lobby-room' && second.room.members).toEqual([{ id: 'm1', name: 'Ada' }, { id: 'm2' }]);
+    expect(second?.type === 'lobby-room' && second.room.version).toBeGreaterThan(1000);
+
+    entries.clear();
+    const last = activity.presence(entries);
+    expect(last).toMatchObject({ type: 'lobby-gone', id: 'r' }); // the last member left: it disappears
+    expect(activity.current()).toBeUndefined();
+    expect(activity.close()).toBeUndefined(); // closing after that says nothing more
+  });
+
+  it('[LOBBY-3] the last message follows chat events; an edit or delete of an older one changes nothing', () => {
+    const activity = new RoomActivity('r', () => 5);
+    activity.presence(new Map([['c', { name: 'Ada' }]]));
+    const author = { id: 'u1' };
+    expect(activity.chat({ event: 'message', serial: 1, message: { text: 'one', author, sentAt: 1 } })).toMatchObject({ room: { lastMessage: { text: 'one' } } });
+    activity.chat({ event: 'message', serial: 2, message: { text: 'two', author, sentAt: 2 } });
+    expect(activity.chat({ event: 'edit', serial: 1, message: { text: 'uno', author, sentAt: 1 } })).toBeUndefined();
+    expect(activity.chat({ event: 'edit', serial: 2, message: { text: 'dos', author, sentAt: 2 } })).toMatchObject({ room: { lastMessage: { text: 'dos', sentAt: 2 } } });
+    const deleted = activity.chat({ event: 'delete', serial: 2, message: { text: '', author, sentAt: 2 } });
+    expect(deleted?.type === 'lobby-room' && deleted.room.lastMessage).toBeUndefined();
+  });
+});
+
+describe('LobbyView (a viewer\'s list)', () => {
+  it('[LOBBY-4] changes before the snapshot wait for it; an older copy never replaces a newer one; most recent activity first', () => {
+    const view = new LobbyView();
+    view.change(put(lobbyRoom('a', 5))); // newer than the snapshot's copy of a
+    view.change(put(lobbyRoom('b', 1))); // older than the snapshot's copy of b
+    view.change(gone('c', 9)); // c went after the snapshot was taken
+    expect(view.rooms()).toEqual([]);
+    expect(view.current).toBe(false);
+
+    view.snapshot([lobbyRoom('a', 4), lobbyRoom('b', 2, 2, ['Bob']), lobbyRoom('c', 3)]);
+    expect(view.rooms().map((r) => [r.id, r.version])).toEqual([['a', 5], ['b', 2]]);
+
+    const before = view.rooms();
+    view.change(put(lobbyRoom('b', 2))); // a duplicate
+    expect(view.rooms()).toBe(before); // the same array: nothing changed
+    view.change(put(lobbyRoom('b', 7, 7)));
+    expect(view.rooms().map((r) => r.id)).toEqual(['b', 'a']); // b is now the most recent
+    view.change(gone('a', 4)); // older than what is held
+    expect(view.rooms().map((r) => r.id)).toEqual(['b', 'a']);
+    view.change(gone('a', 6));
+    expect(view.rooms().map((r) => r.id)).toEqual(['b']);
+  });
+});
+
+describe('lobby wire', () => {
+  it('[LOBBY-4] malformed lobby messages are error values', () => {
+    expect(parseLobbyMessage({ v: 1, type: 'lobby-room', room: lobbyRoom('a', 1) })).toMatchObject({ ok: true });
+    for (const bad of [
+      null,
+      { v: 2, type: 'lobby-room', room: lobbyRoom('a', 1) },
+      { v: 1, type: 'lobby-room', room: { ...lobbyRoom('a', 1), count: 3 } },
+      { v: 1, type: 'lobby-room', room: { ...lobbyRoom('a/b', 1) } },
+      { v: 1, type: 'lobby-room', room: { ...lobbyRoom('a', 1), lastMessage: { text: 'x' } } },
+      { v: 1, type: 'lobby-gone', id: 'a' },
+      { v: 1, type: 'lobby-snapshot', rooms: [{}] },
+      { v: 1, type: 'other' },
+    ]) {
+      expect(parseLobbyMessage(bad)).toMatchObject({ ok: false, error: { code: 'message_invalid' } });
+    }
+  });
+
+  it('[LOBBY-3] reads the chat wire and ignores anything else on the chat channel', () => {
+    const message = { serial: 3, author: { id: 'u', name: 'U' }, text: 'hi', sentAt: 10 };
+    expect(readChatEvent({ v: 1, type: 'chat', event: 'message', message })).toEqual({ event: 'message', serial: 3, message: { text: 'hi', author: { id: 'u', name: 'U' }, sentAt: 10 } });
+    expect(readChatEvent({ v: 1, type: 'typing', typers: [] })).toBeUndefined();
+    expect(readChatEvent({ v: 1, type: 'chat', event: 'shout', message })).toBeUndefined();
+    expect(readChatEvent({ v: 1, type: 'chat', event: 'message', message: { ...message, author: 'u' } })).toBeUndefined();
+  });
+});
