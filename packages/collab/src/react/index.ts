@@ -12,3 +12,4 @@ export { shallowEqual, useMyPresence, useOthers, useSelf, useUpdateMyPresence, t
 export { useDocument, useYjs } from './use-yjs.js';
 export { useBroadcast, useEvent } from './use-events.js';
 export type { RoomEvent, RoomEventSender } from '../client/room-events.js';
+export { useUndo, type UndoApi } from './use-undo.js';
