@@ -13,3 +13,4 @@ export { useDocument, useYjs } from './use-yjs.js';
 export { useBroadcast, useEvent } from './use-events.js';
 export type { RoomEvent, RoomEventSender } from '../client/room-events.js';
 export { useUndo, type UndoApi } from './use-undo.js';
+export { Whiteboard, type WhiteboardProps, type WhiteboardRoom, type ExportedFile } from './whiteboard/index.js';

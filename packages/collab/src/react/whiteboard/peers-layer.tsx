@@ -1,0 +1,66 @@
+/**
+ * The other members on the board (BOARD-11): each one's cursor with their name (glided between
+ * presence updates, which arrive at most 20 times a second), their selection outlined in their
+ * colour and the stroke they are drawing right now.
+ */
+import { useEffect, useRef, type ReactElement } from 'react';
+import type { Peer } from '../../whiteboard/board-presence.js';
+import { liveStrokeSvg } from '../../whiteboard/shape-svg.js';
+import { shapeBounds, type Shape } from '../../whiteboard/shape.js';
+import { SvgElement } from './svg-element.js';
+
+/** Moves a cursor towards its latest reported position a little every frame, instead of jumping. */
+function GlidingCursor({ peer, zoom }: { peer: Peer & { cursor: { x: number; y: number } }; zoom: number }): ReactElement {
+  const ref = useRef<SVGGElement>(null);
+  const shown = useRef({ x: peer.cursor.x, y: peer.cursor.y });
+  const target = useRef(peer.cursor);
+  target.current = peer.cursor;
+  useEffect(() => {
+    if (typeof requestAnimationFrame !== 'function') return;
+    let frame = 0;
+    const step = (): void => {
+      const s = shown.current, t = target.current;
+      // Exponential approach: smooth at 60 fps, and within a pixel of the target in ~150 ms.
+      s.x += (t.x - s.x) * 0.35;
+      s.y += (t.y - s.y) * 0.35;
+      if (Math.abs(t.x - s.x) < 0.05 && Math.abs(t.y - s.y) < 0.05) Object.assign(s, t);
+      ref.current?.setAttribute('transform', `translate(${s.x} ${s.y}) scale(${1 / zoom})`);
+      frame = requestAnimationFrame(step);
+    };
+    frame = requestAnimationFrame(step);
+    return () => cancelAnimationFrame(frame);
+  }, [zoom]);
+  const { x, y } = shown.current;
+  return (
+    <g ref={ref} data-cursor={peer.connection} transform={`translate(${x} ${y}) scale(${1 / zoom})`} pointerEvents="none">
+      <path d="M0 0L0 16L4.5 12L7.5 19L10 18L7 11L12.5 11Z" fill={peer.color} stroke="#ffffff" strokeWidth={1} />
+      <g transform="translate(12 20)">
+        <rect x={0} y={0} rx={4} width={Math.max(24, peer.name.length * 7 + 10)} height={18} fill={peer.color} />
+        <text x={5} y={13} fontSize={12} fill="#ffffff" fontFamily="system-ui, sans-serif">{peer.name}</text>
+      </g>
+    </g>
+  );
+}
+
+export function PeersLayer({ peers, shapesById, zoom }: { peers: readonly Peer[]; shapesById: ReadonlyMap<string, Shape>; zoom: number }): ReactElement {
+  return (
+    <g aria-hidden="true">
+      {peers.map((peer) => (
+        <g key={peer.connection} data-peer={peer.connection}>
+          {peer.selection.map((id) => {
+            const shape = shapesById.get(id);
+            if (!shape) return null;
+            const b = shapeBounds(shape);
+            const pad = 4 + shape.width / 2;
+            return (
+              <rect key={id} data-peer-selection={id} x={b.x - pad} y={b.y - pad} width={b.w + 2 * pad} height={b.h + 2 * pad}
+                fill="none" stroke={peer.color} strokeWidth={1.5 / zoom} strokeDasharray={`${4 / zoom} ${3 / zoom}`} pointerEvents="none" />
+            );
+          })}
+          {peer.stroke && <SvgElement node={liveStrokeSvg(peer.stroke, peer.connection)} />}
+        </g>
+      ))}
+      {peers.map((peer) => (peer.cursor ? <GlidingCursor key={`c-${peer.connection}`} peer={{ ...peer, cursor: peer.cursor }} zoom={zoom} /> : null))}
+    </g>
+  );
+}

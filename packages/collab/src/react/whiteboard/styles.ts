@@ -1,0 +1,36 @@
+/**
+ * The component's styles, scoped under one class prefix (`kuiper-wb`) so nothing leaks into the
+ * page, and themeable through CSS variables set on any ancestor:
+ * `--kuiper-wb-bg`, `--kuiper-wb-fg`, `--kuiper-wb-toolbar-bg`, `--kuiper-wb-border`,
+ * `--kuiper-wb-accent`, `--kuiper-wb-grid`, `--kuiper-wb-radius`, `--kuiper-wb-font`.
+ */
+export const WB = 'kuiper-wb';
+
+export const WHITEBOARD_CSS = `
+.${WB}{position:relative;display:flex;flex-direction:column;height:100%;min-height:320px;
+  font-family:var(--kuiper-wb-font,system-ui,sans-serif);color:var(--kuiper-wb-fg,#1e1e1e);
+  background:var(--kuiper-wb-bg,#ffffff);border:1px solid var(--kuiper-wb-border,#d0d4d9);
+  border-radius:var(--kuiper-wb-radius,8px);overflow:hidden;box-sizing:border-box}
+.${WB}-toolbar{display:flex;flex-wrap:wrap;gap:4px;align-items:center;padding:6px;
+  background:var(--kuiper-wb-toolbar-bg,#f4f5f7);border-bottom:1px solid var(--kuiper-wb-border,#d0d4d9)}
+.${WB}-group{display:flex;gap:2px;align-items:center;padding-right:6px;margin-right:2px;
+  border-right:1px solid var(--kuiper-wb-border,#d0d4d9)}
+.${WB}-group:last-child{border-right:none}
+.${WB}-button{font:inherit;font-size:13px;min-width:32px;height:30px;padding:0 8px;cursor:pointer;
+  color:inherit;background:transparent;border:1px solid transparent;border-radius:6px}
+.${WB}-button:hover{background:var(--kuiper-wb-border,#d0d4d9)}
+.${WB}-button[aria-pressed="true"],.${WB}-button[aria-checked="true"]{border-color:var(--kuiper-wb-accent,#1971c2);
+  background:color-mix(in srgb,var(--kuiper-wb-accent,#1971c2) 14%,transparent)}
+.${WB}-button:disabled{opacity:.4;cursor:default}
+.${WB}-button:focus-visible,.${WB}-surface:focus-visible{outline:2px solid var(--kuiper-wb-accent,#1971c2);outline-offset:1px}
+.${WB}-swatch{width:18px;height:18px;border-radius:50%;display:inline-block;border:1px solid rgba(0,0,0,.2);vertical-align:middle}
+.${WB}-stage{position:relative;flex:1;min-height:0;display:flex}
+.${WB}-surface{flex:1;width:100%;min-height:0;touch-action:none;display:block;
+  background-color:var(--kuiper-wb-bg,#ffffff);
+  background-image:radial-gradient(var(--kuiper-wb-grid,#e3e6ea) 1px,transparent 1px);background-size:20px 20px}
+.${WB}-surface[data-tool="select"]{cursor:default}
+.${WB}-surface[data-tool="eraser"]{cursor:cell}
+.${WB}-text-editor{position:absolute;min-width:160px;min-height:48px;font:inherit;font-size:16px;padding:4px;
+  border:1px dashed var(--kuiper-wb-accent,#1971c2);background:var(--kuiper-wb-bg,#ffffff);color:inherit;resize:both}
+.${WB}-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+`;

@@ -1,0 +1,100 @@
+/**
+ * The whiteboard's toolbar (BOARD-10): tools as a set of toggle buttons, colours and widths as radio
+ * groups, undo/redo and export as plain buttons — every one with an accessible name and reachable
+ * by keyboard.
+ */
+import type { ReactElement } from 'react';
+import { WB } from './styles.js';
+
+export type Tool = 'pen' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'select' | 'eraser';
+
+/** Accessible names are part of the contract (tests and assistive tech find tools by them). */
+export const TOOLS: ReadonlyArray<{ tool: Tool; name: string; key: string; glyph: string }> = [
+  { tool: 'select', name: 'Select', key: 'v', glyph: '↖' },
+  { tool: 'pen', name: 'Pen', key: 'p', glyph: '✎' },
+  { tool: 'rect', name: 'Rectangle', key: 'r', glyph: '▭' },
+  { tool: 'ellipse', name: 'Ellipse', key: 'o', glyph: '◯' },
+  { tool: 'line', name: 'Line', key: 'l', glyph: '╱' },
+  { tool: 'arrow', name: 'Arrow', key: 'a', glyph: '→' },
+  { tool: 'text', name: 'Text', key: 't', glyph: 'T' },
+  { tool: 'eraser', name: 'Eraser', key: 'e', glyph: '⌫' },
+];
+
+export const COLORS: ReadonlyArray<{ color: string; name: string }> = [
+  { color: '#1e1e1e', name: 'Black' },
+  { color: '#e03131', name: 'Red' },
+  { color: '#2f9e44', name: 'Green' },
+  { color: '#1971c2', name: 'Blue' },
+  { color: '#f08c00', name: 'Orange' },
+  { color: '#9c36b5', name: 'Purple' },
+];
+
+export const WIDTHS: ReadonlyArray<{ width: number; name: string }> = [
+  { width: 2, name: 'Thin' },
+  { width: 4, name: 'Medium' },
+  { width: 8, name: 'Thick' },
+];
+
+export interface ToolbarProps {
+  tool: Tool;
+  color: string;
+  width: number;
+  canUndo: boolean;
+  canRedo: boolean;
+  canDelete: boolean;
+  onTool(tool: Tool): void;
+  onColor(color: string): void;
+  onWidth(width: number): void;
+  onUndo(): void;
+  onRedo(): void;
+  onDelete(): void;
+  onZoom(factor: number | null): void;
+  onExport(format: 'png' | 'svg'): void;
+}
+
+const button = `${WB}-button`;
+
+export function Toolbar(p: ToolbarProps): ReactElement {
+  return (
+    <div className={`${WB}-toolbar`} role="toolbar" aria-label="Whiteboard tools">
+      <div className={`${WB}-group`} role="group" aria-label="Tools">
+        {TOOLS.map(({ tool, name, key, glyph }) => (
+          <button key={tool} type="button" className={button} aria-label={name} aria-pressed={p.tool === tool}
+            title={`${name} (${key.toUpperCase()})`} onClick={() => p.onTool(tool)}>
+            <span aria-hidden="true">{glyph}</span>
+          </button>
+        ))}
+      </div>
+      <div className={`${WB}-group`} role="radiogroup" aria-label="Colour">
+        {COLORS.map(({ color, name }) => (
+          <button key={color} type="button" role="radio" className={button} aria-label={name} aria-checked={p.color === color}
+            title={name} onClick={() => p.onColor(color)}>
+            <span aria-hidden="true" className={`${WB}-swatch`} style={{ background: color }} />
+          </button>
+        ))}
+      </div>
+      <div className={`${WB}-group`} role="radiogroup" aria-label="Stroke width">
+        {WIDTHS.map(({ width, name }) => (
+          <button key={width} type="button" role="radio" className={button} aria-label={name} aria-checked={p.width === width}
+            title={name} onClick={() => p.onWidth(width)}>
+            <svg aria-hidden="true" width="18" height="18"><line x1="3" y1="9" x2="15" y2="9" stroke="currentColor" strokeWidth={width / 1.5} strokeLinecap="round" /></svg>
+          </button>
+        ))}
+      </div>
+      <div className={`${WB}-group`} role="group" aria-label="History">
+        <button type="button" className={button} aria-label="Undo" title="Undo (Ctrl+Z)" disabled={!p.canUndo} onClick={p.onUndo}>↶</button>
+        <button type="button" className={button} aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled={!p.canRedo} onClick={p.onRedo}>↷</button>
+        <button type="button" className={button} aria-label="Delete" title="Delete selection (Del)" disabled={!p.canDelete} onClick={p.onDelete}>🗑</button>
+      </div>
+      <div className={`${WB}-group`} role="group" aria-label="View">
+        <button type="button" className={button} aria-label="Zoom out" title="Zoom out (-)" onClick={() => p.onZoom(1 / 1.25)}>−</button>
+        <button type="button" className={button} aria-label="Reset view" title="Reset view (0)" onClick={() => p.onZoom(null)}>1:1</button>
+        <button type="button" className={button} aria-label="Zoom in" title="Zoom in (+)" onClick={() => p.onZoom(1.25)}>+</button>
+      </div>
+      <div className={`${WB}-group`} role="group" aria-label="Export">
+        <button type="button" className={button} aria-label="Export PNG" title="Download as PNG" onClick={() => p.onExport('png')}>PNG</button>
+        <button type="button" className={button} aria-label="Export SVG" title="Download as SVG" onClick={() => p.onExport('svg')}>SVG</button>
+      </div>
+    </div>
+  );
+}

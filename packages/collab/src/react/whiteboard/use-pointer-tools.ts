@@ -1,0 +1,192 @@
+/**
+ * Pointer input for the whiteboard (BOARD-10): mouse, pen and touch alike through pointer events.
+ * Each press is one gesture and one undo step (BOARD-7): a freehand stroke becomes one shape when
+ * the pointer lifts (others watch it grow through presence meanwhile); a rectangle, ellipse, line or
+ * arrow grows in the document as it is dragged; a move or an erase sweep is one step however long.
+ */
+import { useRef, type PointerEvent as ReactPointerEvent } from 'react';
+import type { Board } from '../../whiteboard/board.js';
+import { shapeAt } from '../../whiteboard/hit-test.js';
+import type { Shape } from '../../whiteboard/shape.js';
+import type { Tool } from './toolbar.js';
+
+export interface View {
+  readonly x: number;
+  readonly y: number;
+  readonly zoom: number;
+}
+
+export interface PointerToolsInput {
+  board: Board | null;
+  tool: Tool;
+  color: string;
+  width: number;
+  view: View;
+  selection: readonly string[];
+  setSelection(ids: readonly string[]): void;
+  setView(view: View): void;
+  startText(at: { x: number; y: number }, shape?: Shape): void;
+  /** True while the space bar is held: any drag pans. */
+  spaceHeld(): boolean;
+}
+
+type Gesture =
+  | { kind: 'pen'; pointer: number; origin: { x: number; y: number }; points: number[] }
+  | { kind: 'shape'; pointer: number; id: string; start: { x: number; y: number }; end: () => void }
+  | { kind: 'move'; pointer: number; ids: readonly string[]; last: { x: number; y: number }; moved: boolean; end: () => void }
+  | { kind: 'erase'; pointer: number; end: () => void }
+  | { kind: 'pan'; pointer: number; client: { x: number; y: number }; view: View };
+
+/** A click with a shape tool (no drag) still makes a visible shape of this size. */
+const CLICK_SIZE = { w: 120, h: 80 };
+
+export function usePointerTools(input: PointerToolsInput) {
+  const gesture = useRef<Gesture | null>(null);
+  const latest = useRef(input);
+  latest.current = input;
+
+  const toBoard = (e: ReactPointerEvent<SVGSVGElement>): { x: number; y: number } => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    const { view } = latest.current;
+    return { x: (e.clientX - rect.left - view.x) / view.zoom, y: (e.clientY - rect.top - view.y) / view.zoom };
+  };
+  const pressure = (e: ReactPointerEvent): number => (e.pointerType === 'pen' && e.pressure > 0 ? e.pressure : 0.5);
+
+  const erase = (board: Board, at: { x: number; y: number }): void => {
+    const hit = shapeAt(board.shapes(), at.x, at.y, 6 / latest.current.view.zoom);
+    if (hit) board.remove([hit.id]);
+  };
+
+  const onPointerDown = (e: ReactPointerEvent<SVGSVGElement>): void => {
+    const { board, tool, color, width, view, selection, setSelection } = latest.current;
+    if (!board || gesture.current || (e.pointerType === 'mouse' && e.button !== 0 && e.button !== 1)) return;
+    e.currentTarget.focus({ preventScroll: true });
+    if (typeof e.currentTarget.setPointerCapture === 'function') {
+      try {
+        e.currentTarget.setPointerCapture(e.pointerId);
+      } catch {
+        // A synthetic or already-released pointer cannot be captured; the gesture still works.
+      }
+    }
+    const at = toBoard(e);
+    const pointer = e.pointerId;
+    if (e.button === 1 || latest.current.spaceHeld()) {
+      gesture.current = { kind: 'pan', pointer, client: { x: e.clientX, y: e.clientY }, view };
+      return;
+    }
+    switch (tool) {
+      case 'pen':
+        gesture.current = { kind: 'pen', pointer, origin: at, points: [0, 0, pressure(e)] };
+        board.setPresence({ stroke: { points: [at.x, at.y, pressure(e)], color, width } });
+        return;
+      case 'rect':
+      case 'ellipse':
+      case 'line':
+      case 'arrow': {
+        const end = board.beginGesture();
+        const added = board.add({ kind: tool, x: at.x, y: at.y, w: 0, h: 0, color, width });
+        if (!added.ok) return end();
+        gesture.current = { kind: 'shape', pointer, id: added.value.id, start: at, end };
+        return;
+      }
+      case 'text': {
+        const hit = shapeAt(board.shapes(), at.x, at.y, 4 / view.zoom);
+        latest.current.startText(at, hit?.kind === 'text' ? hit : undefined);
+        return;
+      }
+      case 'eraser': {
+        const end = board.beginGesture();
+        gesture.current = { kind: 'erase', pointer, end };
+        erase(board, at);
+        return;
+      }
+      case 'select': {
+        const hit = shapeAt(board.shapes(), at.x, at.y, 4 / view.zoom);
+        if (!hit) {
+          setSelection([]);
+          gesture.current = { kind: 'pan', pointer, client: { x: e.clientX, y: e.clientY }, view };
+          return;
+        }
+        let ids = selection.includes(hit.id) ? selection : [hit.id];
+        if (e.shiftKey) ids = selection.includes(hit.id) ? selection.filter((id) => id !== hit.id) : [...selection, hit.id];
+        setSelection(ids);
+        if (ids.includes(hit.id)) gesture.current = { kind: 'move', pointer, ids, last: at, moved: false, end: board.beginGesture() };
+      }
+    }
+  };
+
+  const onPointerMove = (e: ReactPointerEvent<SVGSVGElement>): void => {
+    const { board } = latest.current;
+    if (!board) return;
+    const at = toBoard(e);
+    board.setPresence({ cursor: at });
+    const g = gesture.current;
+    if (!g || g.pointer !== e.pointerId) return;
+    switch (g.kind) {
+      case 'pen': {
+        g.points.push(at.x - g.origin.x, at.y - g.origin.y, pressure(e));
+        const { color, width } = latest.current;
+        const absolute = g.points.map((v, i) => (i % 3 === 0 ? v + g.origin.x : i % 3 === 1 ? v + g.origin.y : v));
+        board.setPresence({ stroke: { points: absolute, color, width } });
+        return;
+      }
+      case 'shape':
+        board.update(g.id, { w: at.x - g.start.x, h: at.y - g.start.y });
+        return;
+      case 'move': {
+        const dx = at.x - g.last.x, dy = at.y - g.last.y;
+        if (dx === 0 && dy === 0) return;
+        g.last = at;
+        g.moved = true;
+        board.transact(() => {
+          for (const id of g.ids) {
+            const shape = board.shape(id);
+            if (shape) board.update(id, { x: shape.x + dx, y: shape.y + dy });
+          }
+        });
+        return;
+      }
+      case 'erase':
+        erase(board, at);
+        return;
+      case 'pan':
+        latest.current.setView({ ...g.view, x: g.view.x + e.clientX - g.client.x, y: g.view.y + e.clientY - g.client.y });
+    }
+  };
+
+  const finish = (e: ReactPointerEvent<SVGSVGElement>, cancelled: boolean): void => {
+    const g = gesture.current;
+    const { board, color, width } = latest.current;
+    if (!g || g.pointer !== e.pointerId || !board) return;
+    gesture.current = null;
+    switch (g.kind) {
+      case 'pen':
+        board.setPresence({ stroke: null });
+        if (!cancelled) board.add({ kind: 'pen', x: g.origin.x, y: g.origin.y, points: g.points, color, width });
+        return;
+      case 'shape': {
+        const shape = board.shape(g.id);
+        // A click without a drag: give the shape a size one can see and grab.
+        if (shape && Math.abs(shape.w) < 2 && Math.abs(shape.h) < 2) {
+          board.update(g.id, shape.kind === 'line' || shape.kind === 'arrow' ? { w: CLICK_SIZE.w, h: 0 } : CLICK_SIZE);
+        }
+        g.end();
+        return;
+      }
+      case 'move':
+      case 'erase':
+        g.end();
+        return;
+      case 'pan':
+        return;
+    }
+  };
+
+  return {
+    onPointerDown,
+    onPointerMove,
+    onPointerUp: (e: ReactPointerEvent<SVGSVGElement>) => finish(e, false),
+    onPointerCancel: (e: ReactPointerEvent<SVGSVGElement>) => finish(e, true),
+    onPointerLeave: () => latest.current.board?.setPresence({ cursor: null }),
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * `<Whiteboard room={room} />` (BOARD-10…13): a drop-in collaborative whiteboard over a room from
+ * `enterRoom`. Shapes come from the room's document through the framework-free Board, the others'
+ * cursors, selections and live strokes from presence; undo is the room's per-user undo. Nothing
+ * touches `window` during render, so it renders on the server (an empty board) and hydrates.
+ */
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactElement } from 'react';
+import { shapeBounds, type Shape } from '../../whiteboard/shape.js';
+import { shapeSvg } from '../../whiteboard/shape-svg.js';
+import { downloadFile, pngFile, svgFile, type ExportedFile } from './export-file.js';
+import { PeersLayer } from './peers-layer.js';
+import { WB, WHITEBOARD_CSS } from './styles.js';
+import { SvgElement } from './svg-element.js';
+import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
+import { useBoard, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
+import { usePointerTools, type View } from './use-pointer-tools.js';
+
+export interface WhiteboardProps {
+  /** The room from `enterRoom` (anything with its `doc`, `presence` and `history`). */
+  room: WhiteboardRoom;
+  /** Published in presence so the others see who is drawing (else what the room's presence holds). */
+  name?: string;
+  /** This member's cursor and selection colour (a hex colour). */
+  color?: string;
+  initialTool?: Tool;
+  /** Called with each exported file instead of downloading it (to upload it, say). */
+  onExport?: (file: ExportedFile) => void;
+  /** Reports an export that failed (the default logs it). */
+  onError?: (error: Error) => void;
+  className?: string;
+  style?: CSSProperties;
+}
+
+const IDENTITY: View = { x: 0, y: 0, zoom: 1 };
+const clampZoom = (zoom: number): number => Math.min(8, Math.max(0.1, zoom));
+
+export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', onExport, onError, className, style }: WhiteboardProps): ReactElement {
+  const board = useBoard(room);
+  const shapes = useShapes(board);
+  const peers = usePeers(board);
+  const undo = useUndoState(room.history);
+  const [tool, setTool] = useState<Tool>(initialTool);
+  const [color, setColor] = useState(COLORS[0]!.color);
+  const [width, setWidth] = useState(WIDTHS[0]!.width);
+  const [view, setView] = useState<View>(IDENTITY);
+  const [selection, setSelectionState] = useState<readonly string[]>([]);
+  const [editing, setEditing] = useState<{ x: number; y: number; id?: string; text: string } | null>(null);
+  const space = useRef(false);
+  const surface = useRef<SVGSVGElement>(null);
+  const labelId = useId();
+
+  const shapesById = useMemo(() => new Map(shapes.map((s) => [s.id, s])), [shapes]);
+  // Another member may delete a selected shape: show and act on what still exists.
+  const selected = useMemo(() => selection.filter((id) => shapesById.has(id)), [selection, shapesById]);
+
+  const setSelection = useCallback((ids: readonly string[]) => setSelectionState(ids), []);
+  useEffect(() => board?.setPresence({ selection: selected }), [board, selected]);
+  useEffect(() => {
+    if (!board) return;
+    if (name !== undefined || myColor !== undefined) board.setPresence({ ...(name !== undefined && { name }), ...(myColor !== undefined && { color: myColor }) });
+    return () => board.setPresence({ cursor: null, selection: [], stroke: null });
+  }, [board, name, myColor]);
+
+  const startText = useCallback((at: { x: number; y: number }, shape?: Shape) => {
+    setEditing(shape ? { x: shape.x, y: shape.y, id: shape.id, text: shape.text } : { x: at.x, y: at.y, text: '' });
+  }, []);
+  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView, startText, spaceHeld: () => space.current });
+
+  // The editor's blur commits, and so may Ctrl+Enter: the ref makes sure a note is committed once.
+  const editingRef = useRef(editing);
+  editingRef.current = editing;
+  const commitText = (): void => {
+    const note = editingRef.current;
+    if (!board || !note) return;
+    editingRef.current = null;
+    const text = note.text.trimEnd();
+    if (note.id) {
+      if (text) board.update(note.id, { text });
+      else board.remove([note.id]);
+    } else if (text) {
+      board.add({ kind: 'text', x: note.x, y: note.y, text, color, width });
+    }
+    setEditing(null);
+    surface.current?.focus({ preventScroll: true });
+  };
+
+  const zoomBy = useCallback((factor: number | null, about?: { x: number; y: number }) => {
+    setView((v) => {
+      if (factor === null) return IDENTITY;
+      const zoom = clampZoom(v.zoom * factor);
+      const cx = about?.x ?? (surface.current?.clientWidth ?? 0) / 2, cy = about?.y ?? (surface.current?.clientHeight ?? 0) / 2;
+      // Keep the board point under (cx, cy) where it is.
+      return { zoom, x: cx - ((cx - v.x) * zoom) / v.zoom, y: cy - ((cy - v.y) * zoom) / v.zoom };
+    });
+  }, []);
+
+  // Wheel: pan, or zoom with Ctrl/Cmd (and trackpad pinch). Not passive, so the page does not scroll.
+  useEffect(() => {
+    const el = surface.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent): void => {
+      e.preventDefault();
+      if (e.ctrlKey || e.metaKey) {
+        const rect = el.getBoundingClientRect();
+        zoomBy(Math.exp(-e.deltaY / 300), { x: e.clientX - rect.left, y: e.clientY - rect.top });
+      } else {
+        setView((v) => ({ ...v, x: v.x - e.deltaX, y: v.y - e.deltaY }));
+      }
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, [zoomBy]);
+
+  const removeSelected = (): void => {
+    if (board && selected.length > 0) board.remove(selected);
+    setSelection([]);
+  };
+  const changeColor = (next: string): void => {
+    setColor(next);
+    if (board && selected.length > 0) board.transact(() => selected.forEach((id) => board.update(id, { color: next })));
+  };
+  const changeWidth = (next: number): void => {
+    setWidth(next);
+    if (board && selected.length > 0) board.transact(() => selected.forEach((id) => board.update(id, { width: next })));
+  };
+  const exportAs = (format: 'png' | 'svg'): void => {
+    const done = onExport ?? downloadFile;
+    const fail = onError ?? ((error: Error) => console.error('[kuiper whiteboard] export failed:', error));
+    if (format === 'svg') done(svgFile(shapes));
+    else pngFile(shapes).then(done, (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    if (e.target instanceof HTMLTextAreaElement) return;
+    const mod = e.ctrlKey || e.metaKey;
+    const key = e.key.toLowerCase();
+    if (mod && key === 'z') {
+      e.preventDefault();
+      if (e.shiftKey) room.history.redo();
+      else room.history.undo();
+    } else if (mod && key === 'y') {
+      e.preventDefault();
+      room.history.redo();
+    } else if ((e.key === 'Delete' || e.key === 'Backspace') && selected.length > 0) {
+      e.preventDefault();
+      removeSelected();
+    } else if (e.key === 'Escape') {
+      setSelection([]);
+    } else if (e.key.startsWith('Arrow') && selected.length > 0 && board) {
+      e.preventDefault();
+      const step = (e.shiftKey ? 10 : 1) / view.zoom;
+      const [dx, dy] = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[e.key] ?? [0, 0];
+      board.transact(() => selected.forEach((id) => {
+        const s = board.shape(id);
+        if (s) board.update(id, { x: s.x + dx!, y: s.y + dy! });
+      }));
+    } else if (e.key === ' ' && e.target === surface.current) {
+      e.preventDefault();
+      space.current = true;
+    } else if (!mod && !e.altKey && (e.key === '+' || e.key === '=' || e.key === '-' || e.key === '0')) {
+      zoomBy(e.key === '0' ? null : e.key === '-' ? 1 / 1.25 : 1.25);
+    } else if (!mod && !e.altKey) {
+      const match = TOOLS.find((t) => t.key === key);
+      if (match) setTool(match.tool);
+    }
+  };
+
+  const selectionBoxes = selected.map((id) => {
+    const s = shapesById.get(id)!;
+    const b = shapeBounds(s);
+    const pad = 4 + s.width / 2;
+    return <rect key={id} data-selected={id} x={b.x - pad} y={b.y - pad} width={b.w + 2 * pad} height={b.h + 2 * pad} fill="none"
+      stroke={myColor ?? 'var(--kuiper-wb-accent, #1971c2)'} strokeWidth={1.5 / view.zoom} pointerEvents="none" />;
+  });
+
+  return (
+    <div className={`${WB}${className ? ` ${className}` : ''}`} style={style} onKeyDown={onKeyDown} onKeyUp={(e) => e.key === ' ' && (space.current = false)}>
+      <style>{WHITEBOARD_CSS}</style>
+      <Toolbar tool={tool} color={color} width={width} canUndo={undo.canUndo} canRedo={undo.canRedo} canDelete={selected.length > 0}
+        onTool={setTool} onColor={changeColor} onWidth={changeWidth} onUndo={() => room.history.undo()} onRedo={() => room.history.redo()}
+        onDelete={removeSelected} onZoom={(f) => zoomBy(f)} onExport={exportAs} />
+      <div className={`${WB}-stage`}>
+      <svg ref={surface} className={`${WB}-surface`} role="application" aria-label="Whiteboard" aria-describedby={labelId} tabIndex={0}
+        data-tool={tool} onPointerDown={pointer.onPointerDown} onPointerMove={pointer.onPointerMove}
+        onPointerUp={pointer.onPointerUp} onPointerCancel={pointer.onPointerCancel} onPointerLeave={pointer.onPointerLeave}>
+        <g transform={`translate(${view.x} ${view.y}) scale(${view.zoom})`}>
+          <g role="list" aria-label="Shapes">
+            {shapes.map((shape) => (
+              <g key={shape.id} role="listitem" aria-label={describe(shape)}>
+                <SvgElement node={shapeSvg(shape)} />
+              </g>
+            ))}
+          </g>
+          {selectionBoxes}
+          <PeersLayer peers={peers} shapesById={shapesById} zoom={view.zoom} />
+        </g>
+      </svg>
+      {editing && (
+        <textarea className={`${WB}-text-editor`} aria-label="Text note" autoFocus value={editing.text}
+          style={{ left: editing.x * view.zoom + view.x, top: editing.y * view.zoom + view.y }}
+          onChange={(e) => setEditing({ ...editing, text: e.target.value })} onBlur={commitText}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              editingRef.current = null;
+              setEditing(null);
+            }
+            else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) commitText();
+          }} />
+      )}
+      </div>
+      <p id={labelId} className={`${WB}-sr`}>
+        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, V select, E eraser. Arrow keys move the selection, Delete removes it, Ctrl+Z undoes.`}
+      </p>
+    </div>
+  );
+}
+
+function describe(shape: Shape): string {
+  const names = { pen: 'Freehand stroke', rect: 'Rectangle', ellipse: 'Ellipse', line: 'Line', arrow: 'Arrow', text: 'Text' } as const;
+  return shape.kind === 'text' ? `Text: ${shape.text.slice(0, 80)}` : names[shape.kind];
+}

@@ -1,0 +1,46 @@
+/**
+ * The whole board as a standalone SVG document (BOARD-12): every shape, back to front, in a view
+ * box fitted to their bounds with a margin. Framework-free, so a server can render a board too.
+ */
+import { shapeSvg, svgMarkup } from './shape-svg.js';
+import { shapeBounds, type Shape } from './shape.js';
+
+export interface SvgExportOptions {
+  /** Around the shapes, in board units; default 16. */
+  margin?: number;
+  /** Painted behind the shapes; default white (null: transparent). */
+  background?: string | null;
+}
+
+export interface BoardExtent {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The box covering every shape plus the margin (a small default box for an empty board). */
+export function boardExtent(shapes: readonly Shape[], margin = 16): BoardExtent {
+  if (shapes.length === 0) return { x: 0, y: 0, width: 320, height: 200 };
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const shape of shapes) {
+    const b = shapeBounds(shape);
+    const pad = shape.width + (shape.kind === 'text' ? 16 + shape.width * 2 : 0);
+    const right = shape.kind === 'text' ? b.x + Math.max(b.w, shape.text.length * 10) : b.x + b.w;
+    minX = Math.min(minX, b.x - pad); minY = Math.min(minY, b.y - pad);
+    maxX = Math.max(maxX, right + pad); maxY = Math.max(maxY, b.y + b.h + pad * 2);
+  }
+  return { x: minX - margin, y: minY - margin, width: maxX - minX + 2 * margin, height: maxY - minY + 2 * margin };
+}
+
+export function boardToSvg(shapes: readonly Shape[], options: SvgExportOptions = {}): string {
+  const e = boardExtent(shapes, options.margin ?? 16);
+  const background = options.background === undefined ? '#ffffff' : options.background;
+  const fill = background === null ? '' : `<rect x="${e.x}" y="${e.y}" width="${e.width}" height="${e.height}" fill="${background.replace(/[^#0-9a-zA-Z]/g, '')}"/>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${e.x} ${e.y} ${e.width} ${e.height}" width="${Math.ceil(e.width)}" height="${Math.ceil(e.height)}">` +
+    fill +
+    shapes.map((s) => svgMarkup(shapeSvg(s))).join('') +
+    '</svg>'
+  );
+}

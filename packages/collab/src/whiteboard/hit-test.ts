@@ -1,0 +1,33 @@
+/** Which shape is under a point (BOARD-10): for selecting, moving and erasing, topmost first. */
+import { shapeBounds, type Shape } from './shape.js';
+
+function segmentDistance(px: number, py: number, x1: number, y1: number, x2: number, y2: number): number {
+  const dx = x2 - x1, dy = y2 - y1;
+  const length = dx * dx + dy * dy;
+  const t = length === 0 ? 0 : Math.max(0, Math.min(1, ((px - x1) * dx + (py - y1) * dy) / length));
+  return Math.hypot(px - (x1 + t * dx), py - (y1 + t * dy));
+}
+
+/** True if (x, y) is on the shape, within `tolerance` board units of its line or inside its box. */
+export function hits(shape: Shape, x: number, y: number, tolerance: number): boolean {
+  const reach = tolerance + shape.width / 2;
+  if (shape.kind === 'line' || shape.kind === 'arrow') return segmentDistance(x, y, shape.x, shape.y, shape.x + shape.w, shape.y + shape.h) <= reach;
+  if (shape.kind === 'pen') {
+    const p = shape.points;
+    if (p.length === 3) return Math.hypot(x - shape.x - p[0]!, y - shape.y - p[1]!) <= reach;
+    for (let i = 0; i + 5 < p.length; i += 3) {
+      if (segmentDistance(x, y, shape.x + p[i]!, shape.y + p[i + 1]!, shape.x + p[i + 3]!, shape.y + p[i + 4]!) <= reach) return true;
+    }
+    return false;
+  }
+  const b = shapeBounds(shape);
+  const w = shape.kind === 'text' ? Math.max(b.w, shape.text.length * 10) : b.w;
+  const h = shape.kind === 'text' ? Math.max(b.h, 20 + shape.width * 2) : b.h;
+  return x >= b.x - reach && x <= b.x + w + reach && y >= b.y - reach && y <= b.y + h + reach;
+}
+
+/** The topmost shape at (x, y), if any. `shapes` is back to front, as `board.shapes()` returns. */
+export function shapeAt(shapes: readonly Shape[], x: number, y: number, tolerance = 4): Shape | undefined {
+  for (let i = shapes.length - 1; i >= 0; i--) if (hits(shapes[i]!, x, y, tolerance)) return shapes[i];
+  return undefined;
+}

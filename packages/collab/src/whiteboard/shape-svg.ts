@@ -1,0 +1,97 @@
+/**
+ * A shape as SVG, described as plain data (BOARD-12): the `<Whiteboard>` component renders these
+ * descriptions as React elements and the SVG export serialises the very same ones, so what is
+ * downloaded is what is on screen. Pen strokes are smoothed and given pressure-shaped width by
+ * `perfect-freehand` (a tiny, dependency-free library made for exactly this: an outline polygon
+ * from raw pointer samples).
+ */
+import { getStroke } from 'perfect-freehand';
+import type { LiveStroke } from './board-presence.js';
+import type { Shape } from './shape.js';
+
+export interface SvgNode {
+  readonly tag: 'g' | 'path' | 'rect' | 'ellipse' | 'line' | 'text' | 'tspan';
+  /** SVG attribute names as in the markup (`stroke-width`); values are numbers or safe strings. */
+  readonly attrs: Readonly<Record<string, string | number>>;
+  readonly children?: readonly SvgNode[];
+  readonly text?: string;
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+/** The filled outline of a freehand stroke through `points` (flat x, y, pressure triples). */
+export function penPath(points: readonly number[], width: number, offsetX = 0, offsetY = 0): string {
+  const input: Array<[number, number, number]> = [];
+  let hasPressure = false;
+  for (let i = 0; i + 2 < points.length; i += 3) {
+    const pressure = points[i + 2]!;
+    if (pressure !== 0.5 && pressure > 0) hasPressure = true;
+    input.push([points[i]! + offsetX, points[i + 1]! + offsetY, pressure > 0 ? pressure : 0.5]);
+  }
+  if (input.length === 0) return '';
+  // Mouse input has no pressure: let perfect-freehand simulate it from speed instead.
+  const outline = getStroke(input, { size: width * 2.5, thinning: 0.5, smoothing: 0.5, streamline: 0.4, simulatePressure: !hasPressure, last: true });
+  if (outline.length === 0) return '';
+  const [first, ...rest] = outline;
+  return `M${round(first![0])} ${round(first![1])}` + rest.map(([x, y]) => `L${round(x)} ${round(y)}`).join('') + 'Z';
+}
+
+function arrowHead(x1: number, y1: number, x2: number, y2: number, width: number): string {
+  const angle = Math.atan2(y2 - y1, x2 - x1);
+  const size = Math.max(8, width * 4);
+  const spread = Math.PI / 7;
+  const ax = x2 - size * Math.cos(angle - spread), ay = y2 - size * Math.sin(angle - spread);
+  const bx = x2 - size * Math.cos(angle + spread), by = y2 - size * Math.sin(angle + spread);
+  return `M${round(x2)} ${round(y2)}L${round(ax)} ${round(ay)}L${round(bx)} ${round(by)}Z`;
+}
+
+/** The SVG of one shape; its outermost node carries `data-shape-id`. */
+export function shapeSvg(shape: Shape): SvgNode {
+  const id = { 'data-shape-id': shape.id, 'data-shape-kind': shape.kind };
+  const stroke = { stroke: shape.color, 'stroke-width': shape.width, 'stroke-linecap': 'round', 'stroke-linejoin': 'round' };
+  const box = { x: Math.min(shape.x, shape.x + shape.w), y: Math.min(shape.y, shape.y + shape.h), w: Math.abs(shape.w), h: Math.abs(shape.h) };
+  switch (shape.kind) {
+    case 'pen':
+      return { tag: 'path', attrs: { ...id, d: penPath(shape.points, shape.width, shape.x, shape.y), fill: shape.color } };
+    case 'rect':
+      return { tag: 'rect', attrs: { ...id, ...stroke, x: box.x, y: box.y, width: box.w, height: box.h, fill: shape.fill ?? 'none' } };
+    case 'ellipse':
+      return { tag: 'ellipse', attrs: { ...id, ...stroke, cx: box.x + box.w / 2, cy: box.y + box.h / 2, rx: box.w / 2, ry: box.h / 2, fill: shape.fill ?? 'none' } };
+    case 'line':
+      return { tag: 'line', attrs: { ...id, ...stroke, x1: shape.x, y1: shape.y, x2: shape.x + shape.w, y2: shape.y + shape.h } };
+    case 'arrow': {
+      const [x2, y2] = [shape.x + shape.w, shape.y + shape.h];
+      return {
+        tag: 'g',
+        attrs: id,
+        children: [
+          { tag: 'line', attrs: { ...stroke, x1: shape.x, y1: shape.y, x2, y2 } },
+          { tag: 'path', attrs: { d: arrowHead(shape.x, shape.y, x2, y2, shape.width), fill: shape.color } },
+        ],
+      };
+    }
+    case 'text': {
+      const size = 16 + shape.width * 2;
+      return {
+        tag: 'text',
+        attrs: { ...id, x: shape.x, y: shape.y + size, fill: shape.color, 'font-size': size, 'font-family': 'system-ui, sans-serif' },
+        children: shape.text.split('\n').map((line, i) => ({ tag: 'tspan', attrs: { x: shape.x, dy: i === 0 ? 0 : size * 1.25 }, text: line })),
+      };
+    }
+  }
+}
+
+/** A stroke another member is drawing right now (from presence), drawn like a pen shape. */
+export function liveStrokeSvg(stroke: LiveStroke, key: string): SvgNode {
+  return { tag: 'path', attrs: { 'data-live-stroke': key, d: penPath(stroke.points, stroke.width), fill: stroke.color, opacity: 0.8 } };
+}
+
+const escapeXml = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Markup of one node (attributes and text escaped). */
+export function svgMarkup(node: SvgNode): string {
+  const attrs = Object.entries(node.attrs).map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`).join('');
+  const inner = (node.text !== undefined ? escapeXml(node.text) : '') + (node.children ?? []).map(svgMarkup).join('');
+  return `<${node.tag}${attrs}>${inner}</${node.tag}>`;
+}

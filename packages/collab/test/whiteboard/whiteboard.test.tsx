@@ -1,0 +1,148 @@
+// @vitest-environment jsdom
+// <Whiteboard room={room} /> against a real Kuiper server with rooms: two clients, each with the
+// component; what one draws with pointer events appears in the other (BOARD-10…13).
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { onCleanup } from '@kuiper/testkit';
+import { Whiteboard } from '../../src/react/whiteboard/index.js';
+import type { ExportedFile } from '../../src/react/whiteboard/index.js';
+import { member, startCollab } from '../integration/helpers.js';
+
+async function twoBoards(extra: { onExport?: (file: ExportedFile) => void } = {}) {
+  const server = await startCollab();
+  const ada = member(server.url, 'wb', { presence: { name: 'Ada', color: '#e03131' }, throttleMs: 10 }).room;
+  const bob = member(server.url, 'wb', { presence: { name: 'Bob', color: '#1971c2' }, throttleMs: 10 }).room;
+  await Promise.all([ada.synced, bob.synced]);
+  const a = render(<Whiteboard room={ada} {...extra} />);
+  const b = render(<Whiteboard room={bob} />);
+  onCleanup(() => (a.unmount(), b.unmount()));
+  return { ada, bob, a: within(a.container), b: within(b.container) };
+}
+
+/** A press, moves and a release on the drawing surface, as a mouse would make them. */
+function drag(surface: Element, points: Array<[number, number]>, pointerType = 'mouse'): void {
+  const [first, ...rest] = points;
+  const base = { pointerId: 7, pointerType, button: 0, buttons: 1, isPrimary: true };
+  act(() => void fireEvent.pointerDown(surface, { ...base, clientX: first![0], clientY: first![1] }));
+  for (const [x, y] of rest) act(() => void fireEvent.pointerMove(surface, { ...base, clientX: x, clientY: y }));
+  const [lx, ly] = points[points.length - 1]!;
+  act(() => void fireEvent.pointerUp(surface, { ...base, buttons: 0, clientX: lx, clientY: ly }));
+}
+
+const shapeIds = (root: ReturnType<typeof within>): string[] =>
+  root.getByRole('application', { name: 'Whiteboard' }).querySelectorAll('[data-shape-id]').length === 0
+    ? []
+    : [...root.getByRole('application', { name: 'Whiteboard' }).querySelectorAll('[data-shape-id]')].map((e) => e.getAttribute('data-shape-id')!);
+
+describe('<Whiteboard>', () => {
+  it('[BOARD-10] the toolbar has buttons with exactly the accessible names, and the surface is labelled Whiteboard', async () => {
+    const { a } = await twoBoards();
+    for (const name of ['Pen', 'Rectangle', 'Ellipse', 'Line', 'Text', 'Select', 'Eraser', 'Undo', 'Redo', 'Export PNG', 'Export SVG']) {
+      expect(a.getByRole('button', { name }), name).toBeTruthy();
+    }
+    const surface = a.getByRole('application', { name: 'Whiteboard' });
+    expect(surface.tagName.toLowerCase()).toBe('svg');
+    expect(a.getByRole('button', { name: 'Undo' }).hasAttribute('disabled')).toBe(true);
+    expect(a.getByRole('button', { name: 'Pen' }).getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('[BOARD-10] a pen stroke drawn with pointer events on one board appears, as a shape, on the other', async () => {
+    const { a, b } = await twoBoards();
+    drag(a.getByRole('application', { name: 'Whiteboard' }), [[10, 10], [20, 15], [30, 25], [45, 30]]);
+    const [id] = shapeIds(a);
+    expect(id).toBeDefined();
+    await vi.waitFor(() => expect(shapeIds(b)).toEqual([id]));
+    const path = b.getByRole('application', { name: 'Whiteboard' }).querySelector(`[data-shape-id="${id}"]`)!;
+    expect(path.getAttribute('data-shape-kind')).toBe('pen');
+    expect(path.getAttribute('d')).toMatch(/^M[\d.]+ [\d.]+L/); // a smoothed outline, not a bare polyline
+  });
+
+  it('[BOARD-10] [BOARD-7] rectangle, then a move with Select: each press is one step; Undo and Redo buttons take back only this member\'s steps', async () => {
+    const { ada, a, b } = await twoBoards();
+    fireEvent.click(a.getByRole('button', { name: 'Rectangle' }));
+    drag(a.getByRole('application', { name: 'Whiteboard' }), [[100, 100], [150, 130], [200, 160]]);
+    const [id] = shapeIds(a);
+    await vi.waitFor(() => expect(shapeIds(b)).toEqual([id]));
+    fireEvent.click(a.getByRole('button', { name: 'Select' }));
+    drag(a.getByRole('application', { name: 'Whiteboard' }), [[150, 100], [160, 110], [170, 120], [180, 130]]);
+    const rect = (root: ReturnType<typeof within>) => root.getByRole('application', { name: 'Whiteboard' }).querySelector(`[data-shape-id="${id}"]`)!;
+    expect([rect(a).getAttribute('x'), rect(a).getAttribute('y')]).toEqual(['130', '130']);
+    await vi.waitFor(() => expect(rect(b).getAttribute('x')).toBe('130'));
+    // Bob can undo nothing: the shape and the move are Ada's.
+    expect(b.getByRole('button', { name: 'Undo' }).hasAttribute('disabled')).toBe(true);
+    fireEvent.click(a.getByRole('button', { name: 'Undo' })); // the whole drag, one step
+    await vi.waitFor(() => expect(rect(b).getAttribute('x')).toBe('100'));
+    fireEvent.click(a.getByRole('button', { name: 'Undo' })); // the rectangle
+    await vi.waitFor(() => expect(shapeIds(b)).toEqual([]));
+    expect(a.getByRole('button', { name: 'Undo' }).hasAttribute('disabled')).toBe(true);
+    // Ctrl+Shift+Z redoes (keyboard), twice: the rectangle and its move come back.
+    const surface = a.getByRole('application', { name: 'Whiteboard' });
+    act(() => void fireEvent.keyDown(surface, { key: 'z', ctrlKey: true, shiftKey: true }));
+    act(() => void fireEvent.keyDown(surface, { key: 'Z', metaKey: true, shiftKey: true }));
+    await vi.waitFor(() => expect(rect(b).getAttribute('x')).toBe('130'));
+    act(() => void fireEvent.keyDown(surface, { key: 'z', ctrlKey: true }));
+    expect(rect(a).getAttribute('x')).toBe('100');
+    expect(ada.canRedo()).toBe(true);
+  });
+
+  it('[BOARD-11] the others see my cursor with my name, my selection in my colour, and my stroke while I draw it', async () => {
+    const { a, b } = await twoBoards();
+    const surface = a.getByRole('application', { name: 'Whiteboard' });
+    const base = { pointerId: 3, pointerType: 'pen', button: 0, buttons: 1, pressure: 0.7 };
+    act(() => void fireEvent.pointerDown(surface, { ...base, clientX: 40, clientY: 40 }));
+    act(() => void fireEvent.pointerMove(surface, { ...base, clientX: 60, clientY: 50 }));
+    const bobSurface = b.getByRole('application', { name: 'Whiteboard' });
+    await vi.waitFor(() => {
+      expect(bobSurface.querySelector('[data-live-stroke]')).not.toBeNull();
+      expect(bobSurface.querySelector('[data-cursor]')?.textContent).toBe('Ada');
+    });
+    expect(bobSurface.querySelector('[data-shape-id]')).toBeNull(); // still being drawn: not yet a shape
+    act(() => void fireEvent.pointerUp(surface, { ...base, buttons: 0, clientX: 60, clientY: 50 }));
+    await vi.waitFor(() => {
+      expect(bobSurface.querySelector('[data-live-stroke]')).toBeNull();
+      expect(bobSurface.querySelectorAll('[data-shape-id]')).toHaveLength(1);
+    });
+    fireEvent.click(a.getByRole('button', { name: 'Select' }));
+    drag(surface, [[50, 45]]);
+    const id = bobSurface.querySelector('[data-shape-id]')!.getAttribute('data-shape-id');
+    await vi.waitFor(() => expect(bobSurface.querySelector(`[data-peer-selection="${id}"]`)?.getAttribute('stroke')).toBe('#e03131'));
+    // Delete removes the selection for everyone.
+    act(() => void fireEvent.keyDown(surface, { key: 'Delete' }));
+    await vi.waitFor(() => expect(bobSurface.querySelector('[data-shape-id]')).toBeNull());
+  });
+
+  it('[BOARD-12] Export SVG produces an SVG file holding every shape on the board', async () => {
+    const files: ExportedFile[] = [];
+    const { a } = await twoBoards({ onExport: (file) => files.push(file) });
+    const surface = a.getByRole('application', { name: 'Whiteboard' });
+    fireEvent.click(a.getByRole('button', { name: 'Ellipse' }));
+    drag(surface, [[10, 10], [80, 60]]);
+    fireEvent.click(a.getByRole('button', { name: 'Eraser' }));
+    fireEvent.click(a.getByRole('button', { name: 'Line' }));
+    drag(surface, [[100, 100], [200, 150]]);
+    fireEvent.click(a.getByRole('button', { name: 'Export SVG' }));
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatchObject({ name: 'whiteboard.svg', type: 'image/svg+xml' });
+    const svg = await files[0]!.blob.text();
+    const ids = shapeIds(a);
+    expect(ids).toHaveLength(2);
+    for (const id of ids) expect(svg).toContain(`data-shape-id="${id}"`);
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain('<ellipse');
+    expect(svg).toContain('<line');
+  });
+
+  it('[BOARD-10] the eraser removes the shape under the pointer; a text note is typed in and committed', async () => {
+    const { a, b } = await twoBoards();
+    const surface = a.getByRole('application', { name: 'Whiteboard' });
+    fireEvent.click(a.getByRole('button', { name: 'Text' }));
+    drag(surface, [[30, 30]]);
+    const editor = a.getByRole('textbox', { name: 'Text note' });
+    fireEvent.change(editor, { target: { value: 'Hello board' } });
+    fireEvent.blur(editor);
+    await vi.waitFor(() => expect(b.getByRole('listitem', { name: 'Text: Hello board' })).toBeTruthy());
+    fireEvent.click(a.getByRole('button', { name: 'Eraser' }));
+    drag(surface, [[5, 5], [35, 40]]);
+    await vi.waitFor(() => expect(shapeIds(b)).toEqual([]));
+  });
+});
