@@ -10,7 +10,7 @@
  * nothing that was not meant for you.
  */
 import { bayeuxError, type KuiperServer, type SessionInfo } from '@kuiper/server';
-import { roomOfChannel } from '../protocol/channels.js';
+import { roomChannels } from '../protocol/channels.js';
 import type { PresenceData } from '../protocol/messages.js';
 import {
   LOBBY_PREFIX,
@@ -60,7 +60,7 @@ const idOf = (change: LobbyChange): string => (change.type === 'lobby-room' ? ch
 export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyFeed {
   const { authorize, onError: report, now = Date.now } = options;
   /** Rooms this node is the authority of, with their presence entries. */
-  const hosted = new Map<string, { activity: RoomActivity; entries: ReadonlyMap<string, PresenceData> }>();
+  const hosted = new Map<string, { activity: RoomActivity; entries: ReadonlyMap<string, PresenceData>; off: () => void }>();
   /** Every listed room, whichever node hosts it: what a snapshot is made of. */
   const listed = new Map<string, LobbyRoom>();
   /** Newest version seen per room, a disappearance included. */
@@ -120,14 +120,6 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
         if (room) send({ type: 'lobby-room', room });
       }
     }),
-    // [LOBBY-3] Chat is published on the room's channel by whichever node: the authority takes it.
-    kuiper.subscribe('/rooms/**', (message) => {
-      if (!message.channel.endsWith('/chat')) return;
-      const room = roomOfChannel(message.channel);
-      const host = room === undefined ? undefined : hosted.get(room);
-      const event = host && readChatEvent(message.data);
-      if (host && event) send(host.activity.chat(event));
-    }),
     kuiper.addService(LOBBY_SERVICE, (data, ctx) => {
       const request = parseLobbyRequest(data);
       if (!request.ok) throw bayeuxError('message_invalid', LOBBY_SERVICE);
@@ -154,7 +146,13 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
   return {
     opened(room, entries) {
       const activity = new RoomActivity(room, now);
-      hosted.set(room, { activity, entries });
+      // [LOBBY-3] Chat is published on the room's channel by whichever node; the authority listens to
+      // its own rooms only (a `/rooms/**` listener would bring every room's traffic to every node).
+      const off = kuiper.subscribe(roomChannels(room).chat, (message) => {
+        const event = readChatEvent(message.data);
+        if (event) send(activity.chat(event));
+      });
+      hosted.set(room, { activity, entries, off });
       send(activity.presence(entries));
     },
     changed(room) {
@@ -164,10 +162,13 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
     closed(room) {
       const host = hosted.get(room);
       hosted.delete(room);
+      host?.off();
       send(host?.activity.close());
     },
     detach() {
       offs.forEach((off) => off());
+      hosted.forEach((host) => host.off());
+      hosted.clear();
       viewers.clear();
     },
   };
