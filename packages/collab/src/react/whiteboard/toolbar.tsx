@@ -54,6 +54,26 @@ export interface ToolbarProps {
 
 const button = `${WB}-button`;
 
+/** A radio group of buttons (colours, widths): one checked, each with its accessible name. */
+function Choices<T extends string | number>(props: {
+  label: string;
+  options: ReadonlyArray<{ value: T; name: string }>;
+  value: T;
+  onChange(value: T): void;
+  render(value: T): ReactElement;
+}): ReactElement {
+  return (
+    <div className={`${WB}-group`} role="radiogroup" aria-label={props.label}>
+      {props.options.map(({ value, name }) => (
+        <button key={String(value)} type="button" role="radio" className={button} aria-label={name} aria-checked={props.value === value}
+          title={name} onClick={() => props.onChange(value)}>
+          {props.render(value)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 export function Toolbar(p: ToolbarProps): ReactElement {
   return (
     <div className={`${WB}-toolbar`} role="toolbar" aria-label="Whiteboard tools">
@@ -65,22 +85,12 @@ export function Toolbar(p: ToolbarProps): ReactElement {
           </button>
         ))}
       </div>
-      <div className={`${WB}-group`} role="radiogroup" aria-label="Colour">
-        {COLORS.map(({ color, name }) => (
-          <button key={color} type="button" role="radio" className={button} aria-label={name} aria-checked={p.color === color}
-            title={name} onClick={() => p.onColor(color)}>
-            <span aria-hidden="true" className={`${WB}-swatch`} style={{ background: color }} />
-          </button>
-        ))}
-      </div>
-      <div className={`${WB}-group`} role="radiogroup" aria-label="Stroke width">
-        {WIDTHS.map(({ width, name }) => (
-          <button key={width} type="button" role="radio" className={button} aria-label={name} aria-checked={p.width === width}
-            title={name} onClick={() => p.onWidth(width)}>
-            <svg aria-hidden="true" width="18" height="18"><line x1="3" y1="9" x2="15" y2="9" stroke="currentColor" strokeWidth={width / 1.5} strokeLinecap="round" /></svg>
-          </button>
-        ))}
-      </div>
+      <Choices label="Colour" options={COLORS.map(({ color, name }) => ({ value: color, name }))} value={p.color} onChange={p.onColor}
+        render={(color) => <span aria-hidden="true" className={`${WB}-swatch`} style={{ background: color }} />} />
+      <Choices label="Stroke width" options={WIDTHS.map(({ width, name }) => ({ value: width, name }))} value={p.width} onChange={p.onWidth}
+        render={(width) => (
+          <svg aria-hidden="true" width="18" height="18"><line x1="3" y1="9" x2="15" y2="9" stroke="currentColor" strokeWidth={width / 1.5} strokeLinecap="round" /></svg>
+        )} />
       <div className={`${WB}-group`} role="group" aria-label="History">
         <button type="button" className={button} aria-label="Undo" title="Undo (Ctrl+Z)" disabled={!p.canUndo} onClick={p.onUndo}>↶</button>
         <button type="button" className={button} aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled={!p.canRedo} onClick={p.onRedo}>↷</button>

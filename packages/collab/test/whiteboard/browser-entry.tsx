@@ -1,0 +1,14 @@
+// The page bundled (by esbuild) for the Chromium test: a real client enters a room and renders
+// <Whiteboard>; `window.whiteboardReady` says when the room is synced and the board is on screen.
+import { createRoot } from 'react-dom/client';
+import { createClient } from '@kuiper/client';
+import { enterRoom } from '../../src/index.js';
+import { Whiteboard } from '../../src/react/whiteboard/index.js';
+
+const params = new URLSearchParams(location.search);
+const client = createClient(`${location.origin}/bayeux`);
+const room = enterRoom(client, params.get('room') ?? 'chromium', { presence: { name: 'Chromium', color: '#9c36b5' } });
+const host = document.getElementById('app')!;
+host.style.height = '600px';
+createRoot(host).render(<Whiteboard room={room} />);
+void room.synced.then(() => ((window as unknown as { whiteboardReady: boolean }).whiteboardReady = true));

@@ -1,0 +1,80 @@
+// [BOARD-10] In real Chromium: <Whiteboard> bundled by esbuild, talking to a real Kuiper server;
+// a pen stroke drawn with the mouse becomes a shape on screen and reaches a Node member of the room.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import { describe, expect, it, vi } from 'vitest';
+import { chromiumExecutable, onCleanup } from '@kuiper/testkit';
+import { createBoard } from '../../src/whiteboard/index.js';
+import { member, startCollab } from '../integration/helpers.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Bundles the test page for the browser: `source` condition (our TypeScript), production React. */
+async function bundle(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'kuiper-wb-'));
+  onCleanup(() => rm(dir, { recursive: true, force: true }));
+  const out = join(dir, 'page.js');
+  await promisify(execFile)(join(ROOT, 'node_modules/.bin/esbuild'), [
+    fileURLToPath(new URL('./browser-entry.tsx', import.meta.url)),
+    '--bundle', '--format=esm', '--platform=browser', '--conditions=source', '--jsx=automatic',
+    '--define:process.env.NODE_ENV="production"', '--log-level=error', `--outfile=${out}`,
+  ], { cwd: ROOT });
+  return readFile(out, 'utf8');
+}
+
+describe('<Whiteboard> in Chromium', () => {
+  it('[BOARD-10] [BOARD-12] a pen stroke drawn with the mouse is a shape on screen, in the room for others, and in the exported SVG and PNG; Undo takes it back', async () => {
+    const [server, script] = await Promise.all([startCollab(), bundle()]);
+    const node = member(server.url, 'chromium', { presence: { name: 'Node' } }).room;
+    await node.synced;
+    const nodeBoard = createBoard(node);
+    onCleanup(() => nodeBoard.destroy());
+
+    const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ARGS });
+    onCleanup(() => browser.close());
+    const page = await browser.newPage({ acceptDownloads: true });
+    const origin = new URL(server.url).origin;
+    // The page and its script are served at the server's origin, so the client reaches /bayeux as same-origin.
+    await page.route(`${origin}/board.html*`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><div id="app"></div><script type="module" src="/board.js"></script>' }));
+    await page.route(`${origin}/board.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${origin}/board.html?room=chromium`);
+    await page.waitForFunction(() => (window as unknown as { whiteboardReady?: boolean }).whiteboardReady === true, undefined, { timeout: 15_000 });
+
+    const surface = page.getByRole('application', { name: 'Whiteboard' });
+    const box = (await surface.boundingBox())!;
+    await page.mouse.move(box.x + 60, box.y + 60);
+    await page.mouse.down();
+    for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + 60 + i * 15, box.y + 60 + Math.sin(i / 2) * 30, { steps: 2 });
+    await page.mouse.up();
+
+    const shape = page.locator('[data-shape-id]');
+    await expect.poll(() => shape.count(), { timeout: 10_000 }).toBe(1);
+    expect(await shape.getAttribute('data-shape-kind')).toBe('pen');
+    const id = (await shape.getAttribute('data-shape-id'))!;
+    await vi.waitFor(() => expect(nodeBoard.shapes().map((s) => [s.id, s.kind])).toEqual([[id, 'pen']]), { timeout: 10_000 });
+    expect(nodeBoard.shape(id)!.points.length).toBeGreaterThan(3 * 10); // the samples the mouse made
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export SVG' }).click()]);
+    expect(download.suggestedFilename()).toBe('whiteboard.svg');
+    const svg = await readFile((await download.path())!, 'utf8');
+    expect(svg).toContain(`data-shape-id="${id}"`);
+
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export PNG' }).click()]);
+    expect(png.suggestedFilename()).toBe('whiteboard.png');
+    const bytes = await readFile((await png.path())!);
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); // a PNG
+    expect(bytes.length).toBeGreaterThan(500); // with something drawn on it
+
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toEqual([]), { timeout: 10_000 });
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
