@@ -33,7 +33,7 @@ export interface PointerToolsInput {
 type Gesture =
   | { kind: 'pen'; pointer: number; origin: { x: number; y: number }; points: number[] }
   | { kind: 'shape'; pointer: number; id: string; start: { x: number; y: number }; end: () => void }
-  | { kind: 'move'; pointer: number; ids: readonly string[]; last: { x: number; y: number }; moved: boolean; end: () => void }
+  | { kind: 'move'; pointer: number; ids: readonly string[]; last: { x: number; y: number }; end: () => void }
   | { kind: 'erase'; pointer: number; end: () => void }
   | { kind: 'pan'; pointer: number; client: { x: number; y: number }; view: View };
 
@@ -44,6 +44,21 @@ export function usePointerTools(input: PointerToolsInput) {
   const gesture = useRef<Gesture | null>(null);
   const latest = useRef(input);
   latest.current = input;
+  // Pointers report up to 240 times a second; the document (and the server's log) gets at most one
+  // edit per animation frame, the latest position winning. A release applies what is pending first.
+  const pending = useRef<{ apply: () => void; frame: number } | null>(null);
+  const flush = (): void => {
+    const p = pending.current;
+    pending.current = null;
+    if (!p) return;
+    if (typeof cancelAnimationFrame === 'function') cancelAnimationFrame(p.frame);
+    p.apply();
+  };
+  const perFrame = (apply: () => void): void => {
+    if (typeof requestAnimationFrame !== 'function') return apply();
+    if (pending.current) pending.current = { ...pending.current, apply };
+    else pending.current = { apply, frame: requestAnimationFrame(flush) };
+  };
 
   const toBoard = (e: ReactPointerEvent<SVGSVGElement>): { x: number; y: number } => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -110,7 +125,7 @@ export function usePointerTools(input: PointerToolsInput) {
         let ids = selection.includes(hit.id) ? selection : [hit.id];
         if (e.shiftKey) ids = selection.includes(hit.id) ? selection.filter((id) => id !== hit.id) : [...selection, hit.id];
         setSelection(ids);
-        if (ids.includes(hit.id)) gesture.current = { kind: 'move', pointer, ids, last: at, moved: false, end: board.beginGesture() };
+        if (ids.includes(hit.id)) gesture.current = { kind: 'move', pointer, ids, last: at, end: board.beginGesture() };
       }
     }
   };
@@ -131,21 +146,21 @@ export function usePointerTools(input: PointerToolsInput) {
         return;
       }
       case 'shape':
-        board.update(g.id, { w: at.x - g.start.x, h: at.y - g.start.y });
+        perFrame(() => board.update(g.id, { w: at.x - g.start.x, h: at.y - g.start.y }));
         return;
-      case 'move': {
-        const dx = at.x - g.last.x, dy = at.y - g.last.y;
-        if (dx === 0 && dy === 0) return;
-        g.last = at;
-        g.moved = true;
-        board.transact(() => {
-          for (const id of g.ids) {
-            const shape = board.shape(id);
-            if (shape) board.update(id, { x: shape.x + dx, y: shape.y + dy });
-          }
+      case 'move':
+        perFrame(() => {
+          const dx = at.x - g.last.x, dy = at.y - g.last.y;
+          if (dx === 0 && dy === 0) return;
+          g.last = at;
+          board.transact(() => {
+            for (const id of g.ids) {
+              const shape = board.shape(id);
+              if (shape) board.update(id, { x: shape.x + dx, y: shape.y + dy });
+            }
+          });
         });
         return;
-      }
       case 'erase':
         erase(board, at);
         return;
@@ -158,6 +173,7 @@ export function usePointerTools(input: PointerToolsInput) {
     const g = gesture.current;
     const { board, color, width } = latest.current;
     if (!g || g.pointer !== e.pointerId || !board) return;
+    flush(); // the last position belongs to this gesture's step
     gesture.current = null;
     switch (g.kind) {
       case 'pen':

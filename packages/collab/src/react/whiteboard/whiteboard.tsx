@@ -51,7 +51,10 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
 
   const shapesById = useMemo(() => new Map(shapes.map((s) => [s.id, s])), [shapes]);
   // Another member may delete a selected shape: show and act on what still exists.
-  const selected = useMemo(() => selection.filter((id) => shapesById.has(id)), [selection, shapesById]);
+  const selectedNow = selection.filter((id) => shapesById.has(id));
+  const selectedKey = selectedNow.join(' ');
+  // The same array while the same shapes are selected: presence is sent only when the selection changes.
+  const selected = useMemo(() => selectedNow, [selectedKey]); // keyed by content on purpose
 
   const setSelection = useCallback((ids: readonly string[]) => setSelectionState(ids), []);
   useEffect(() => board?.setPresence({ selection: selected }), [board, selected]);
