@@ -27,6 +27,13 @@ export interface SessionHooks {
   onConnected(info: ConnectedInfo): void;
   /** Deliveries of one response, in order, and replies that no request waits for. */
   onMessages(messages: readonly Message[], position: BatchPosition | undefined): void;
+  /**
+   * [CLI-36] Optional: resolves once the batch just handed to `onMessages` may be acknowledged to
+   * the server. The session's next connect (which carries that acknowledgement) waits for it. A
+   * shared connection's leader resolves it when its broadcast of the batch has come back over the
+   * bus, so the server never forgets a batch that a tab taking over could still be missing.
+   */
+  acknowledgeable?(position: BatchPosition): Promise<void>;
   /** The session ended for good (refused handshake, advice "none", no transport). */
   onStopped(error: KuiperClientError): void;
   onInternalError(error: unknown): void;

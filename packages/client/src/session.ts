@@ -25,6 +25,13 @@ import { TransportChoice } from './transport-choice.js';
 /** Held connects get the server's advised timeout plus this much network slack by default. */
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
 
+/**
+ * [CLI-36] The longest a connect waits for `acknowledgeable` (a leader's broadcast coming back
+ * over the bus, normally well under a millisecond): a bus that never echoes must not stall the
+ * session.
+ */
+const ACK_WAIT_MS = 1_000;
+
 export class Session implements SessionSource {
   readonly status: StatusStore;
   private clientIdValue: string | undefined;
@@ -42,6 +49,8 @@ export class Session implements SessionSource {
   private readonly pending = new PendingReplies();
   private idCounter = 0;
   private readonly log: Logger;
+  /** [CLI-36] Set while the last batch taken may not be acknowledged yet: the next connect waits. */
+  private ackWait: Promise<void> | undefined;
 
   constructor(private readonly config: SessionConfig, private readonly hooks: SessionHooks) {
     this.status = new StatusStore((error) => hooks.onInternalError(error));
@@ -189,6 +198,24 @@ export class Session implements SessionSource {
     } catch (error) {
       this.hooks.onInternalError(error);
     }
+    if (position && this.hooks.acknowledgeable) this.awaitAcknowledgeable(this.hooks.acknowledgeable(position));
+  }
+
+  /** [CLI-36] The next connect waits for `ready` (at most ACK_WAIT_MS). */
+  private awaitAcknowledgeable(ready: Promise<void>): void {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bounded = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.log.warn(`batch not acknowledgeable after ${ACK_WAIT_MS} ms: acknowledging it anyway`);
+        resolve();
+      }, ACK_WAIT_MS);
+      ready.then(resolve, resolve);
+    });
+    const wait: Promise<void> = bounded.then(() => {
+      clearTimeout(timer);
+      if (this.ackWait === wait) this.ackWait = undefined;
+    });
+    this.ackWait = wait;
   }
 
   private useTransport(factory: TransportFactory): Transport {
@@ -272,6 +299,13 @@ export class Session implements SessionSource {
 
   private connect(first: boolean): void {
     if (this.stopped) return;
+    // [CLI-36] This connect acknowledges the last batch taken: not before it may be.
+    const wait = this.ackWait;
+    if (wait) {
+      const generation = this.generation;
+      wait.then(() => generation === this.generation && !this.stopped && this.connect(first));
+      return;
+    }
     const transport = this.transport;
     if (!transport || this.clientIdValue === undefined) return this.handshake();
     if (first) this.dispatch('connect');

@@ -25,6 +25,14 @@ export class LeaderHub {
   private readonly patterns = new Map<string, SharedPattern>();
   /** Tabs known to be open; a leader that leaves while others remain hands its session over. */
   private readonly tabs = new Set<string>();
+  /**
+   * [CLI-36] A second channel object on the bus, hearing this hub's own broadcasts come back: a
+   * batch is acknowledged to the server only once its broadcast has gone through the bus, so a tab
+   * that takes over later has handled it first (its barrier) or the server still has it.
+   */
+  private readonly echo: BusChannel;
+  /** Batches broadcast and not yet heard back, oldest first: their number and who waits. */
+  private readonly echoes: { batch: number; heard: () => void }[] = [];
   private closed = false;
 
   constructor(
@@ -37,6 +45,8 @@ export class LeaderHub {
   ) {
     this.log = createLogger('kuiper:client:hub', options.log, options.logSink);
     this.bus = new Bus(name);
+    this.echo = new Bus(name);
+    this.echo.onmessage = (event) => this.heard(event.data as FromLeader);
     this.session = new Session(
       { ...sessionConfig(url, options, this.log), resume },
       {
@@ -47,6 +57,7 @@ export class LeaderHub {
           if (clientId !== undefined) this.post({ kind: 'connected', clientId, lastBatch: this.session.lastBatch, resync, resumed });
         },
         onMessages: (messages, position) => this.post({ kind: 'batch', clientId: this.session.clientId, position, messages }),
+        acknowledgeable: (position) => new Promise<void>((heard) => this.echoes.push({ batch: position.batch, heard })),
         onStopped: (error) => this.post({ kind: 'stopped', error: toWireError(error) }),
         onInternalError: (error) => this.log.warn(`internal error: ${String(error)}`),
       },
@@ -68,6 +79,14 @@ export class LeaderHub {
     // Requests the session failed on the way out settle later; nobody is listening for them now.
     this.closed = true;
     this.bus.close();
+    this.echo.close();
+  }
+
+  /** [CLI-36] One of this hub's batches came back over the bus: it and those before it are out. */
+  private heard(message: FromLeader): void {
+    if (message.kind !== 'batch' || message.leader !== this.tab || !message.position) return;
+    const { batch } = message.position;
+    while (this.echoes.length > 0 && (this.echoes[0]?.batch ?? Infinity) <= batch) this.echoes.shift()?.heard();
   }
 
   /** Tells the tabs to hold their requests for the next leader rather than send them here. */
