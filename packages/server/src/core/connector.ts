@@ -89,6 +89,12 @@ class Hold {
   done = false;
   woken = false;
   arrived = 0;
+  /**
+   * [CONN-9] Whether a wake-up waits for pollPacingMs: yes when each answer costs the client a new
+   * HTTP request (long-polling, a stream response); no on a lasting connection (an ack session's
+   * WebSocket), where the next connect is one frame and pacing would only add up to 100 ms of latency.
+   */
+  paced = true;
   timer: NodeJS.Timeout | undefined;
   unwatch: (() => void) | undefined;
 
@@ -194,6 +200,7 @@ export class Connector {
     // Without a flow, queued deliveries end the hold (CONN-8): they go with its answer.
     if (!flow) {
       hold.arrived = performance.now();
+      hold.paced = sink?.lasting !== true;
       hold.unwatch = this.engine.watch(clientId, () => this.woken(hold));
     }
     if (!hold.done) hold.timer = setTimeout(releaseHold, connect.holdMs, hold);
@@ -240,7 +247,7 @@ export class Connector {
     hold.woken = true;
     const elapsed = performance.now() - hold.arrived;
     // Whole milliseconds (Node keeps one timer list per distinct duration), never past the hold time.
-    const paced = Math.max(this.batchDelayMs, Math.ceil(this.pollPacingMs - elapsed));
+    const paced = hold.paced ? Math.max(this.batchDelayMs, Math.ceil(this.pollPacingMs - elapsed)) : this.batchDelayMs;
     const delay = Math.min(paced, Math.max(0, Math.ceil(hold.connect.holdMs - elapsed)));
     if (delay <= 0) return void queueMicrotask(() => this.finish(hold, false));
     if (hold.timer) clearTimeout(hold.timer);

@@ -1,7 +1,7 @@
 // When a held long-poll that deliveries woke is answered (CONN-8, CONN-9): sooner is lower latency,
 // later is fewer requests. Spoken raw over HTTP against a real server, with wide margins: the
 // bounds asserted are "not before" (which no slow machine can break) and generous "not after".
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import {
   startKuiper,
   bayeux,
@@ -10,6 +10,7 @@ import {
   immediateConnect,
   connectMessage,
   msgId,
+  newClient,
   type WireMessage,
 } from '@kuiper/testkit';
 
@@ -83,5 +84,32 @@ describe('answering a held connect that deliveries woke', () => {
     const immediate = await bayeux(url, [immediateConnect(subscriber)]);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(data(immediate)).toEqual(['y']);
+  });
+
+  it('[CONN-9] an ack session on a WebSocket is not paced: its next connect is a frame, not a request', async () => {
+    // Pacing of 5 s would hold the delivery for 5 s; batchDelayMs alone lets it out at once.
+    const { url, server: kuiper } = await startKuiper({ batchDelayMs: 10, pollPacingMs: 5000 });
+    const client = newClient(url, { transports: ['websocket'] });
+    const received: unknown[] = [];
+    await client.subscribe('/paced', (data) => void received.push(data));
+    // Let the connect that follows the subscription be held before publishing.
+    await sleep(200);
+    const publishedAt = performance.now();
+    await kuiper.publish('/paced', 'now');
+    await vi.waitFor(() => expect(received).toEqual(['now']), { timeout: 4000, interval: 10 });
+    expect(performance.now() - publishedAt).toBeLessThan(2500);
+  });
+
+  it('[CONN-9] an ack session on long-polling is still paced', async () => {
+    const { url, server: kuiper } = await startKuiper({ batchDelayMs: 10, pollPacingMs: 1500 });
+    const client = newClient(url, { transports: ['long-polling'] });
+    const received: unknown[] = [];
+    await client.subscribe('/paced', (data) => void received.push(data));
+    await sleep(200);
+    const publishedAt = performance.now();
+    await kuiper.publish('/paced', 'later');
+    await vi.waitFor(() => expect(received).toEqual(['later']), { timeout: 6000, interval: 10 });
+    // The held connect arrived at most ~200 ms before the publish: pacing holds it to 1.5 s after arrival.
+    expect(performance.now() - publishedAt).toBeGreaterThanOrEqual(1000);
   });
 });
