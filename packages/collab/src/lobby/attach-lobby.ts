@@ -10,7 +10,7 @@
  * nothing that was not meant for you.
  */
 import { bayeuxError, type KuiperServer, type SessionInfo } from '@kuiper/server';
-import { roomChannels } from '../protocol/channels.js';
+import { roomChannels, roomOfChannel } from '../protocol/channels.js';
 import type { PresenceData } from '../protocol/messages.js';
 import {
   LOBBY_PREFIX,
@@ -89,7 +89,9 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
   const heard = (data: unknown): void => {
     const read = parseLobbyMessage(data);
     if (!read.ok || read.value.type === 'lobby-snapshot') return report(new Error(`lobby: an unreadable feed message: ${read.ok ? 'a snapshot' : read.error.message}`));
-    const change = read.value;
+    apply(read.value, data);
+  };
+  const apply = (change: LobbyChange, data: unknown): void => {
     const id = idOf(change);
     if (versionOf(change) <= (versions.get(id) ?? -1)) return;
     versions.set(id, versionOf(change));
@@ -134,6 +136,16 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
       return room === undefined || (await admits(room, session)) ? 'grant' : { deny: 'lobby_forbidden' };
     }),
     kuiper.onSessionRemoved(({ clientId }) => void viewers.delete(clientId)),
+    // [LOBBY-3] Every node hears a room's document channel emptied: a room whose authority died with
+    // its members (no one left to take it over, COLLAB-30) leaves every node's list too.
+    kuiper.onChannelVacated('/rooms/**', async ({ channel }) => {
+      const room = roomOfChannel(channel);
+      if (room === undefined || channel !== roomChannels(room).doc || hosted.has(room)) return; // an authority says so itself
+      if ((await kuiper.subscribers(channel)).length > 0) return; // occupied again meanwhile
+      const held = listed.get(room);
+      const change: LobbyChange | undefined = held && { type: 'lobby-gone', id: room, version: held.version + 1 };
+      if (change) apply(change, toLobbyWire(change));
+    }),
     kuiper.on('subscription:removed', ({ clientId, channel }) => {
       if (channel === LOBBY_ROOMS) viewers.delete(clientId);
     }),

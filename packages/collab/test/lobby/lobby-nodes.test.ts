@@ -55,3 +55,25 @@ describe('the lobby on several nodes', () => {
     for (const lobby of [onA, onB, onC]) await eventually(() => expect(shown(lobby)).toEqual(after));
   });
 });
+
+describe('the lobby when a node dies', () => {
+  it('[LOBBY-3] [LOBBY-6] a room whose authority died with all its members leaves the other nodes\' lists once those members are pruned', async () => {
+    const prefix = `kuiper-test:collab-lobby:${randomUUID()}:`;
+    cleanRedisPrefix(prefix);
+    const store = new MemoryStore();
+    const options = { maxInterval: 500, timeout: 300, sweepIntervalMs: 50 };
+    // Node a's background errors after it is gone (its lease renewals on a closed engine) are expected.
+    const node = (onError?: () => void) => startCollab({ store, onError }, { ...options, engine: new RedisEngine({ url: REDIS_URL, prefix }) });
+    const [a, b] = [await node(() => undefined), await node()];
+    const ada = member(a.url, 'doomed', { presence: { name: 'Ada' } }, { transports: ['long-polling'] }).room;
+    const bob = member(b.url, 'alive', { presence: { name: 'Bob' } }).room;
+    await Promise.all([ada.synced, bob.synced]);
+    const onB = viewer(b.url);
+    await onB.ready;
+    await eventually(() => expect(shown(onB).map(([id]) => id)).toEqual(['alive', 'doomed']));
+
+    a.http.closeAllConnections();
+    await a.server.close(); // node a stops without closing its rooms: nothing says the room went
+    await eventually(() => expect(shown(onB).map(([id]) => id)).toEqual(['alive']), 10_000);
+  });
+});
