@@ -145,4 +145,30 @@ describe('<Whiteboard>', () => {
     drag(surface, [[5, 5], [35, 40]]);
     await vi.waitFor(() => expect(shapeIds(b)).toEqual([]));
   });
+
+  it('[BOARD-10] keyboard only: Enter adds the tool\'s shape, ] selects, arrows move it in one step each, a colour applies to it, Delete removes it', async () => {
+    const { a, b } = await twoBoards();
+    const surface = a.getByRole('application', { name: 'Whiteboard' });
+    const key = (k: string, extra: Record<string, boolean> = {}) => act(() => void fireEvent.keyDown(surface, { key: k, ...extra }));
+    key('r'); // the Rectangle tool
+    expect(a.getByRole('button', { name: 'Rectangle' }).getAttribute('aria-pressed')).toBe('true');
+    key('Enter');
+    const [id] = shapeIds(a);
+    await vi.waitFor(() => expect(shapeIds(b)).toEqual([id]));
+    const rect = (root: ReturnType<typeof within>) => root.getByRole('application', { name: 'Whiteboard' }).querySelector(`[data-shape-id="${id}"]`)!;
+    const x0 = Number(rect(a).getAttribute('x'));
+    key('Escape');
+    key(']');
+    key('ArrowRight', { shiftKey: true });
+    key('ArrowRight');
+    expect(Number(rect(a).getAttribute('x'))).toBe(x0 + 11);
+    fireEvent.click(a.getByRole('radio', { name: 'Red' }));
+    await vi.waitFor(() => expect(rect(b).getAttribute('stroke')).toBe('#e03131'));
+    expect(Number(rect(b).getAttribute('x'))).toBe(x0 + 11);
+    key('z', { ctrlKey: true }); // the colour
+    key('z', { ctrlKey: true }); // the 1-unit move
+    expect(Number(rect(a).getAttribute('x'))).toBe(x0 + 10);
+    key('Delete');
+    await vi.waitFor(() => expect(shapeIds(b)).toEqual([]));
+  });
 });

@@ -114,6 +114,18 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
     return () => el.removeEventListener('wheel', onWheel);
   }, [zoomBy]);
 
+  /** Keyboard drawing: Enter puts the current tool's shape (or a text note) in the middle of the view. */
+  const addAtCenter = (): void => {
+    if (!board) return;
+    const el = surface.current;
+    const x = ((el?.clientWidth || 480) / 2 - view.x) / view.zoom, y = ((el?.clientHeight || 320) / 2 - view.y) / view.zoom;
+    if (tool === 'text') return startText({ x, y });
+    if (tool !== 'rect' && tool !== 'ellipse' && tool !== 'line' && tool !== 'arrow') return;
+    const line = tool === 'line' || tool === 'arrow';
+    const added = board.add({ kind: tool, x: x - 60, y: line ? y : y - 40, w: 120, h: line ? 0 : 80, color, width });
+    if (added.ok) setSelection([added.value.id]);
+  };
+
   const removeSelected = (): void => {
     if (board && selected.length > 0) board.remove(selected);
     setSelection([]);
@@ -149,6 +161,17 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
       removeSelected();
     } else if (e.key === 'Escape') {
       setSelection([]);
+    } else if (mod && key === 'a' && e.target === surface.current) {
+      e.preventDefault();
+      setSelection(shapes.map((s) => s.id));
+    } else if ((e.key === ']' || e.key === '[') && shapes.length > 0) {
+      // Keyboard selection: step through the shapes front to back (]) or back to front ([).
+      const at = selected.length > 0 ? shapes.findIndex((s) => s.id === selected[selected.length - 1]) : -1;
+      const next = e.key === ']' ? (at <= 0 ? shapes.length - 1 : at - 1) : (at + 1) % shapes.length;
+      setSelection([shapes[next]!.id]);
+    } else if (e.key === 'Enter' && e.target === surface.current && board) {
+      e.preventDefault();
+      addAtCenter();
     } else if (e.key.startsWith('Arrow') && selected.length > 0 && board) {
       e.preventDefault();
       const step = (e.shiftKey ? 10 : 1) / view.zoom;
@@ -212,7 +235,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
       )}
       </div>
       <p id={labelId} className={`${WB}-sr`}>
-        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, V select, E eraser. Arrow keys move the selection, Delete removes it, Ctrl+Z undoes.`}
+        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, V select, E eraser. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+Z undoes.`}
       </p>
     </div>
   );
