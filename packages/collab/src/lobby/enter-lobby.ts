@@ -60,7 +60,10 @@ export function enterLobby(client: LobbyClient, options: EnterLobbyOptions = {})
   };
 
   let watching = false;
-  const ready = Promise.resolve(subscription.ready).then(async () => {
+  const subscribed = Promise.resolve(subscription.ready).catch((thrown: unknown) => {
+    throw collabError('send_failed', `lobby: ${describeThrown(thrown)}`); // refused by the server's policy
+  });
+  const ready = subscribed.then(async () => {
     if (left) return;
     await watch();
     watching = true;

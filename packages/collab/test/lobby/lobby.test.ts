@@ -177,9 +177,17 @@ describe('the lobby', () => {
     expect(lobby.rooms()).toBe(held);
   });
 
-  it('[LOBBY-1] attachCollab({ lobby: false }) serves no lobby', async () => {
+  it('[LOBBY-1] [LOBBY-4] attachCollab({ lobby: false }) serves no lobby; a server that refuses the subscription is an error value too', async () => {
     const { url } = await startCollab({ lobby: false });
     const lobby = viewer(url);
     await expect(lobby.ready).rejects.toMatchObject({ code: 'send_failed' });
+
+    const { url: strict } = await startCollab({}, { policy: { canSubscribe: () => 'no_lobby_here' } });
+    const refused = viewer(strict);
+    const errors: string[] = [];
+    refused.onError((e) => errors.push(`${e.code} ${e.message}`));
+    await expect(refused.ready).rejects.toMatchObject({ code: 'send_failed', message: expect.stringMatching(/no_lobby_here/) });
+    expect(errors).toEqual([expect.stringMatching(/^send_failed .*no_lobby_here/)]);
+    expect(refused.rooms()).toEqual([]);
   });
 });
