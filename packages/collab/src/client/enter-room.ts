@@ -10,6 +10,8 @@ import { Listeners } from '../core/listeners.js';
 import type { SyncStatus } from '../core/document-sync.js';
 import type { PresenceState } from '../core/presence-state.js';
 import { RoomMember, type RoomMemberOptions } from '../core/room-member.js';
+import { enterChat } from '../chat/enter-chat.js';
+import type { RoomChat } from '../chat/types.js';
 import { createRoomEvents, type RoomEvents } from './room-events.js';
 import { UndoHistory, type UndoState } from '../core/undo-history.js';
 import { openOfflineStore, type OfflineOptions, type OfflineStore } from './offline.js';
@@ -22,6 +24,8 @@ export interface RoomClient {
   subscribe(channel: string, handler: (data: unknown) => void): { readonly ready: Promise<unknown>; unsubscribe(): unknown };
   publish(channel: string, data: unknown): Promise<unknown>;
   onSession(listener: (event: { readonly clientId: string; readonly resumed: boolean }) => void): () => void;
+  /** [CHAT-1] A request answered by a service (room.chat's requests); without it chat calls reject. */
+  call?(channel: string, data: unknown): Promise<unknown>;
   /** This connection's id while connected: room events leave their own echo out by it. */
   readonly clientId?: string | undefined;
 }
@@ -64,6 +68,8 @@ export interface Room {
   subscribeUndo(fn: (state: UndoState) => void): () => void;
   /** [EVENTS-1] Ephemeral events to the room's other members: `broadcast(data)`, `subscribe(fn)`. */
   readonly events: RoomEvents;
+  /** [CHAT-5] The room's chat: `send`, `messages()`, `history`, `edit`, `delete`, typing and read positions. */
+  readonly chat: RoomChat;
   /** Resolves once every local edit made so far is acknowledged as stored by the server. */
   flush(): Promise<void>;
   /** Unsubscribes; the server removes this connection's presence. The document stays usable offline. */
@@ -133,6 +139,8 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
     onError: (error) => errors.emit(error),
   });
 
+  const chat = enterChat(client, roomId, ready, { onError: (error) => errors.emit(error) });
+
   const synced = ready.then(() => member.synced);
   synced.catch(() => undefined); // a caller that never awaits it sees no unhandled rejection
 
@@ -154,6 +162,7 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
     canRedo: () => history.canRedo(),
     subscribeUndo: (fn) => history.subscribe(fn),
     events,
+    chat: chat.chat,
     flush: () => member.flush(),
     leave: () => {
       if (left) return;
@@ -161,6 +170,7 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
       offSession();
       offSyncErrors();
       events.close();
+      chat.leave();
       for (const subscription of subscriptions) void Promise.resolve(subscription.unsubscribe()).catch(() => undefined);
       member.disconnected();
       member.destroy();

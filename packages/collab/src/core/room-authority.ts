@@ -33,6 +33,8 @@ export interface RoomAuthorityOptions {
 export interface MemberGrant {
   /** False for a read-only member: its updates are refused (COLLAB-11). */
   readonly canWrite: boolean;
+  /** [CHAT-2] Who the session is in the room's chat (default: the session's `data.user`, else its connection id). */
+  readonly user?: { readonly id: string; readonly name?: string };
 }
 
 interface QueuedUpdate {

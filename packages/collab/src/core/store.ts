@@ -1,3 +1,5 @@
+import type { ChatAuthor, ChatMessage } from '../chat/types.js';
+
 /**
  * The one interface every document store implements (COLLAB-14), as engines are for the server:
  * an append-only log of updates since the last snapshot, and a snapshot that replaces a prefix of it.
@@ -16,7 +18,49 @@ export interface StoredDocument {
   readonly updates: readonly StoredUpdate[];
 }
 
-export interface DocumentStore {
+/** A chat message before the store gives it its serial. */
+export interface ChatDraft {
+  readonly author: ChatAuthor;
+  readonly text: string;
+  readonly sentAt: number;
+}
+
+/** An edit (new text) or a delete, by the author only. */
+export type ChatChange = { readonly text: string; readonly editedAt: number } | { readonly deleted: true; readonly editedAt: number };
+
+/** The message as changed, or why nothing changed (no such message, or someone else's, or deleted). */
+export type ChatChangeResult = { readonly message: ChatMessage } | { readonly refused: 'not_found' | 'forbidden' };
+
+/** A page of a room's chat, ascending by serial; `hasMore`: there are messages beyond it in that direction. */
+export interface ChatPage {
+  readonly messages: ChatMessage[];
+  readonly hasMore: boolean;
+}
+
+/** `before`: the newest `limit` older than it (default: the newest); `after`: the oldest `limit` newer than it. */
+export interface ChatPageQuery {
+  readonly before?: number;
+  readonly after?: number;
+  readonly limit: number;
+}
+
+/**
+ * [CHAT-4] Chat lives in the same store as the documents. Serials are the store's to give, so that
+ * every node sharing it (Redis) numbers one room's messages 1, 2, 3… with no gap and no duplicate.
+ */
+export interface ChatStore {
+  /** Gives the draft the room's next serial and stores it; resolves only once it is durable. */
+  appendChat(room: string, draft: ChatDraft): Promise<ChatMessage>;
+  /** Applies an edit or delete to message `serial` if `authorId` wrote it and it is not deleted; durable on resolve. */
+  changeChat(room: string, serial: number, authorId: string, change: ChatChange): Promise<ChatChangeResult>;
+  chatPage(room: string, query: ChatPageQuery): Promise<ChatPage>;
+  /** Raises the user's read position to `serial` (never lowers it); resolves with the stored position. */
+  setChatRead(room: string, userId: string, serial: number): Promise<number>;
+  /** The user's read position, 0 when nothing was read. */
+  chatRead(room: string, userId: string): Promise<number>;
+}
+
+export interface DocumentStore extends ChatStore {
   /** The room's stored state; an unknown room loads as empty. Rejects when it cannot read. */
   load(room: string): Promise<StoredDocument>;
   /** Appends one update; resolves with its seq only once it is durable (it survives `kill -9`). */

@@ -14,6 +14,9 @@ export type CollabErrorCode =
   | 'load_failed' // the room's document could not be loaded; nothing is written
   | 'store_failed' // the update could not be stored; it is not applied and not acknowledged
   | 'send_failed' // the transport refused or lost a member's message (the client's error says why)
+  | 'rejected' // [CHAT-7] the server's moderation refused a chat message (the message is its reason)
+  | 'forbidden' // [CHAT-6] an edit or delete of someone else's chat message
+  | 'not_found' // [CHAT-6] an edit or delete of a chat message that does not exist (or is deleted)
   | 'offline_unavailable'; // offline kept edits need IndexedDB, which this environment lacks or refused
 
 export interface CollabError {

@@ -12,13 +12,14 @@ import type { MemberGrant } from '../core/room-authority.js';
 import { RoomHost, type RoomHostOptions } from '../core/room-host.js';
 import type { DocumentStore } from '../core/store.js';
 import { readRelayed, relayChannel, RELAY_PREFIX } from './relay.js';
+import { attachChat, type ChatOptions } from './attach-chat.js';
 import { attachLobby } from '../lobby/attach-lobby.js';
 import { eventsGuard } from './events-guard.js';
 
 /** Decides what a session may do in a room; it is asked once per session and room. */
 export type CollabAuthorize = (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
 
-export interface CollabOptions extends Omit<RoomHostOptions, 'room' | 'store' | 'sendTo' | 'publish' | 'onError'> {
+export interface CollabOptions extends Omit<RoomHostOptions, 'room' | 'store' | 'sendTo' | 'publish' | 'onError'>, ChatOptions {
   store: DocumentStore;
   /** Default: every member may write. */
   authorize?: CollabAuthorize;
@@ -58,10 +59,12 @@ function docRoom(channel: string): string | undefined {
 }
 
 export function attachCollab(kuiper: KuiperServer, options: CollabOptions): AttachedCollab {
-  const { store, authorize = () => ({ canWrite: true }), authorityLeaseMs = 3000, onError = (e) => console.error('[kuiper/collab]', e), lobby: withLobby = true, ...hostOptions } = options;
+  const { store, authorize = () => ({ canWrite: true }), authorityLeaseMs = 3000, onError = (e) => console.error('[kuiper/collab]', e), lobby: withLobby = true, moderate, typingTimeoutMs, maxChatLength, ...hostOptions } = options;
   const rooms = new Map<string, OpenRoom>();
   const report = (error: unknown): void => onError(error instanceof Error ? error : new Error(describeThrown(error)));
   // [LOBBY-2] Told of the rooms this node is the authority of; it publishes their activity.
+  // [CHAT-1] Chat on `/service/rooms/<id>/chat`, answered by whichever node the member reached.
+  const chat = attachChat(kuiper, { store, authorize, moderate, typingTimeoutMs, maxChatLength, report });
   const lobby = withLobby ? attachLobby(kuiper, { authorize, onError: report }) : undefined;
 
   // [COLLAB-30] This node's name in the authority leases; never reused, so a restart is a new owner.
@@ -115,10 +118,12 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
         const relayed = readRelayed(message.data);
         if (!relayed) return report(new Error(`room ${room}: an unreadable relayed message`));
         if ('leave' in relayed) return leave(relayed.from.clientId, room);
+        if (chat.relayed(room, relayed.from, relayed.data)) return; // typing, kept by the authority
         void receive(room, open, relayed.data, relayed.from);
       }),
     );
     rooms.set(room, open);
+    chat.opened(room);
     lobby?.opened(room, open.host.authority.presence.members);
     await kuiper.ready(); // the relay listener is visible to every node before the first member is answered
     // [COLLAB-30] The members knew the dead authority: each handshakes again with this one, sending
@@ -170,6 +175,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
       open.admitted.delete(clientId);
       open.outboxes.delete(clientId);
       open.host.leave(clientId);
+      chat.left(clientId, room);
     }
   };
 
@@ -188,6 +194,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
   const unload = async (room: string, open: OpenRoom): Promise<void> => {
     rooms.delete(room);
     lobby?.closed(room);
+    chat.closed(room);
     open.offs.forEach((off) => off());
     await open.host.close();
     await store.releaseAuthority?.(room, node).catch(report);
@@ -226,17 +233,19 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     }),
     kuiper.onSessionRemoved(async ({ clientId }) => {
       leave(clientId); // every node hears it, the authority's too
+      chat.left(clientId);
       for (const key of relaying) if (key.endsWith(` ${clientId}`)) relaying.delete(key);
     }),
     // Node-local: an unsubscribe here is told to the authority wherever it is.
     kuiper.on('subscription:removed', ({ clientId, channel }) => {
       const room = docRoom(channel);
       if (room === undefined) return;
+      chat.left(clientId, room);
       if (rooms.has(room)) leave(clientId, room);
       else stopRelaying(clientId, room);
     }),
     // Rooms open on this node answer on their own services (an exact channel wins over the pattern).
-    kuiper.addService('/service/rooms/**', (data, ctx) => relayOut(data, ctx.message.channel, ctx.session)),
+    kuiper.addService('/service/rooms/**', (data, ctx) => chat.service(ctx.message.channel, data, ctx.session) ?? relayOut(data, ctx.message.channel, ctx.session)),
     // The relay carries sessions as the servers vouch for them: no client may speak or listen there.
     kuiper.authorize(`${RELAY_PREFIX}/**`, () => ({ deny: 'collab_relay' })),
     // [EVENTS-2] Room events: members only, stamped with the sender's session.

@@ -3,3 +3,4 @@
  * the isomorphic main entry never reaches it.
  */
 export { attachCollab, type AttachedCollab, type CollabAuthorize, type CollabOptions } from './attach-collab.js';
+export type { ChatOptions } from './attach-chat.js';

@@ -6,9 +6,12 @@
  * Keys, per room: `r␀<room>␀s` the snapshot, `r␀<room>␀m` the seq it covers, `r␀<room>␀u<seq>`
  * the update log (seq zero-padded so keys sort in seq order). Every write is `sync: true`: an append
  * resolves only after fsync, so an acknowledged update survives `kill -9` (COLLAB-15).
+ * Chat: `r␀<room>␀c<serial>` each message as JSON, `r␀<room>␀p<user>` each read position (CHAT-4).
  */
 import { ClassicLevel } from 'classic-level';
-import type { DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import type { ChatMessage } from '../chat/types.js';
+import type { ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import { applyChange, pageRange, readChatRecord, serialsOf } from './chat-records.js';
 
 const SEP = '\x00';
 const SEQ_DIGITS = 16;
@@ -21,6 +24,9 @@ const prefix = (room: string): string => {
 };
 const logKey = (room: string, seq: number): string => `${prefix(room)}u${String(seq).padStart(SEQ_DIGITS, '0')}`;
 const logRange = (room: string) => ({ gte: `${prefix(room)}u`, lt: `${prefix(room)}v` });
+const chatKey = (room: string, serial: number): string => `${prefix(room)}c${String(serial).padStart(SEQ_DIGITS, '0')}`;
+const chatRange = (room: string) => ({ gte: `${prefix(room)}c`, lt: `${prefix(room)}d` });
+const readKey = (room: string, userId: string): string => `${prefix(room)}p${userId}`;
 
 export interface LevelStoreOptions {
   /** The data directory (created if missing). */
@@ -32,6 +38,8 @@ export class LevelStore implements DocumentStore {
   private readonly nextSeq = new Map<string, number>();
   private readonly reading = new Map<string, Promise<number>>();
   private readonly writes = { sync: true } as const;
+  /** Per room, the last chat serial (once read) behind a chain that runs chat writes one at a time. */
+  private readonly chat = new Map<string, { last: Promise<number>; tail: Promise<unknown> }>();
 
   constructor(options: LevelStoreOptions) {
     this.db = new ClassicLevel<string, Uint8Array>(options.location, { keyEncoding: 'utf8', valueEncoding: 'view' });
@@ -68,11 +76,50 @@ export class LevelStore implements DocumentStore {
     ], this.writes);
   }
 
+  appendChat(room: string, draft: ChatDraft): Promise<ChatMessage> {
+    // One at a time per room, and the serial counts only once its record is synced: no gap, ever.
+    return this.chatSerially(room, async (last) => {
+      const message: ChatMessage = { serial: last + 1, author: { ...draft.author }, text: draft.text, sentAt: draft.sentAt };
+      await this.db.put(chatKey(room, message.serial), text.encode(JSON.stringify(message)), this.writes);
+      return { value: message, last: message.serial };
+    });
+  }
+
+  changeChat(room: string, serial: number, authorId: string, change: ChatChange): Promise<ChatChangeResult> {
+    return this.chatSerially(room, async (last) => {
+      const stored = Number.isInteger(serial) && serial >= 1 && serial <= last ? await this.db.get(chatKey(room, serial)) : undefined;
+      const result = applyChange(stored ? readChatRecord(untext.decode(stored)) : undefined, authorId, change);
+      if ('message' in result) await this.db.put(chatKey(room, serial), text.encode(JSON.stringify(result.message)), this.writes);
+      return { value: result, last };
+    });
+  }
+
+  async chatPage(room: string, query: ChatPageQuery): Promise<ChatPage> {
+    const range = pageRange(await this.lastChat(room), query);
+    const values = await this.db.getMany(serialsOf(range).map((serial) => chatKey(room, serial)));
+    return { messages: values.map((v) => readChatRecord(untext.decode(v))), hasMore: range.hasMore };
+  }
+
+  async setChatRead(room: string, userId: string, serial: number): Promise<number> {
+    // Behind the room's chat chain, so two tabs raising it at once never lower it.
+    return this.chatSerially(room, async (last) => {
+      const position = Math.max(await this.chatRead(room, userId), serial);
+      await this.db.put(readKey(room, userId), text.encode(String(position)), this.writes);
+      return { value: position, last };
+    });
+  }
+
+  async chatRead(room: string, userId: string): Promise<number> {
+    const stored = await this.db.get(readKey(room, userId));
+    return stored ? Number(untext.decode(stored)) : 0;
+  }
+
   async delete(room: string): Promise<void> {
     const keys = await this.db.keys({ gte: prefix(room), lt: `r${SEP}${room}\x01` }).all();
     await this.db.batch(keys.map((key) => ({ type: 'del' as const, key })), this.writes);
     this.nextSeq.delete(room);
     this.reading.delete(room);
+    this.chat.delete(room);
   }
 
   close(): Promise<void> {
@@ -90,6 +137,29 @@ export class LevelStore implements DocumentStore {
     const seq = this.nextSeq.get(room) as number;
     this.nextSeq.set(room, seq + 1);
     return seq;
+  }
+
+  private lastChat(room: string): Promise<number> {
+    let state = this.chat.get(room);
+    if (!state) {
+      const last = this.db.keys({ ...chatRange(room), reverse: true, limit: 1 }).all().then(([key]) => (key ? Number(key.slice(-SEQ_DIGITS)) : 0));
+      this.chat.set(room, (state = { last, tail: last.catch(() => undefined) }));
+      last.catch(() => this.chat.delete(room)); // unreadable now: read again next time
+    }
+    return state.last;
+  }
+
+  /** Runs `write` after the room's earlier chat writes, with the last serial; a failed write changes nothing. */
+  private chatSerially<T>(room: string, write: (last: number) => Promise<{ value: T; last: number }>): Promise<T> {
+    void this.lastChat(room);
+    const state = this.chat.get(room)!;
+    const run = state.tail.then(async () => {
+      const done = await write(await state.last);
+      state.last = Promise.resolve(done.last);
+      return done.value;
+    });
+    state.tail = run.catch(() => undefined);
+    return run;
   }
 
   private async readNextSeq(room: string): Promise<number> {

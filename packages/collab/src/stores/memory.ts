@@ -3,13 +3,18 @@
  * server that keeps nothing across restarts. Stored bytes are copied so a caller reusing its buffer
  * cannot change what was stored.
  */
-import type { DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import type { ChatMessage } from '../chat/types.js';
+import type { ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import { applyChange, pageRange } from './chat-records.js';
 
 interface Room {
   snapshot: Uint8Array | undefined;
   snapshotSeq: number;
   nextSeq: number;
   updates: StoredUpdate[];
+  /** Message `serial` at index serial - 1. */
+  chat: ChatMessage[];
+  reads: Map<string, number>;
 }
 
 export class MemoryStore implements DocumentStore {
@@ -37,6 +42,37 @@ export class MemoryStore implements DocumentStore {
     r.nextSeq = Math.max(r.nextSeq, upToSeq + 1);
   }
 
+  async appendChat(room: string, draft: ChatDraft): Promise<ChatMessage> {
+    const r = this.room(room);
+    const message: ChatMessage = { serial: r.chat.length + 1, author: { ...draft.author }, text: draft.text, sentAt: draft.sentAt };
+    r.chat.push(message);
+    return message;
+  }
+
+  async changeChat(room: string, serial: number, authorId: string, change: ChatChange): Promise<ChatChangeResult> {
+    const r = this.room(room);
+    const result = applyChange(r.chat[serial - 1], authorId, change);
+    if ('message' in result) r.chat[serial - 1] = result.message;
+    return result;
+  }
+
+  async chatPage(room: string, query: ChatPageQuery): Promise<ChatPage> {
+    const chat = this.rooms.get(room)?.chat ?? [];
+    const range = pageRange(chat.length, query);
+    return { messages: chat.slice(range.from - 1, Math.max(range.from - 1, range.to)), hasMore: range.hasMore };
+  }
+
+  async setChatRead(room: string, userId: string, serial: number): Promise<number> {
+    const reads = this.room(room).reads;
+    const position = Math.max(reads.get(userId) ?? 0, serial);
+    reads.set(userId, position);
+    return position;
+  }
+
+  async chatRead(room: string, userId: string): Promise<number> {
+    return this.rooms.get(room)?.reads.get(userId) ?? 0;
+  }
+
   async delete(room: string): Promise<void> {
     this.rooms.delete(room);
   }
@@ -47,7 +83,7 @@ export class MemoryStore implements DocumentStore {
 
   private room(room: string): Room {
     let r = this.rooms.get(room);
-    if (!r) this.rooms.set(room, (r = { snapshot: undefined, snapshotSeq: 0, nextSeq: 1, updates: [] }));
+    if (!r) this.rooms.set(room, (r = { snapshot: undefined, snapshotSeq: 0, nextSeq: 1, updates: [], chat: [], reads: new Map() }));
     return r;
   }
 }

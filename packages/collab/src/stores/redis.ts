@@ -7,9 +7,15 @@
  * `…:log` a hash seq → update, `…:snap` and `…:snapseq` the snapshot. Binary is stored as base64
  * (scripts return strings). Durability is the Redis server's: an append resolves once Redis has it
  * in memory and, with `appendfsync always`, on disk.
+ *
+ * Chat (CHAT-4): `…:chatseq` the counter, `…:chat` a hash serial → message JSON, `…:read` a hash
+ * user → read position. INCR and HSET in one script: every node numbers a room's messages from one
+ * counter, and no serial is ever taken without its message being written (no gap).
  */
 import { decodeBase64, encodeBase64 } from '../protocol/base64.js';
-import type { DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import type { ChatMessage } from '../chat/types.js';
+import type { ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import { applyChange, pageRange, readChatRecord, serialsOf } from './chat-records.js';
 
 /** The one method used: ioredis' `eval`. */
 export interface RedisEval {
@@ -56,6 +62,33 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0`;
 
+// The draft's JSON with the serial put first: '{"serial":7,' .. the draft after its '{'.
+const APPEND_CHAT = `
+local serial = redis.call('INCR', KEYS[1])
+local json = '{"serial":' .. serial .. ',' .. string.sub(ARGV[1], 2)
+redis.call('HSET', KEYS[2], serial, json)
+return json`;
+
+// Compare-and-set: the change was decided on the record as read; it lands only if that is still it.
+const CHANGE_CHAT = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1`;
+
+const PAGE_CHAT = `
+local out = { redis.call('GET', KEYS[1]) or '0' }
+if #ARGV > 0 then for _, v in ipairs(redis.call('HMGET', KEYS[2], unpack(ARGV))) do out[#out + 1] = v end end
+return out`;
+
+const RAISE_READ = `
+local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+local wanted = tonumber(ARGV[2])
+if wanted > current then redis.call('HSET', KEYS[1], ARGV[1], wanted) return wanted end
+return current`;
+
+/** Attempts of an edit that keeps meeting a concurrent change of the same message. */
+const CHANGE_ATTEMPTS = 8;
+
 export class RedisStore implements DocumentStore {
   private readonly client: RedisEval;
   private readonly prefix: string;
@@ -85,9 +118,45 @@ export class RedisStore implements DocumentStore {
     await this.client.eval(SNAPSHOT, 4, k.snap, k.snapseq, k.log, k.seq, encodeBase64(snapshot), upToSeq);
   }
 
+  async appendChat(room: string, draft: ChatDraft): Promise<ChatMessage> {
+    const k = this.keys(room);
+    const json = JSON.stringify({ author: draft.author, text: draft.text, sentAt: draft.sentAt });
+    return readChatRecord(String(await this.client.eval(APPEND_CHAT, 2, k.chatseq, k.chat, json)));
+  }
+
+  async changeChat(room: string, serial: number, authorId: string, change: ChatChange): Promise<ChatChangeResult> {
+    const k = this.keys(room);
+    for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+      const [, stored] = (await this.client.eval(PAGE_CHAT, 2, k.chatseq, k.chat, serial)) as (string | null)[];
+      const result = applyChange(typeof stored === 'string' ? readChatRecord(stored) : undefined, authorId, change);
+      if (!('message' in result) || typeof stored !== 'string') return result;
+      if (Number(await this.client.eval(CHANGE_CHAT, 1, k.chat, serial, stored, JSON.stringify(result.message))) === 1) return result;
+    }
+    throw new Error(`chat message ${serial} of room ${room} kept changing under this edit`);
+  }
+
+  async chatPage(room: string, query: ChatPageQuery): Promise<ChatPage> {
+    const k = this.keys(room);
+    // Two round trips: the last serial decides the range. A message appended between them is
+    // simply not on this page (the range was computed before it existed).
+    const [last = '0'] = (await this.client.eval(PAGE_CHAT, 2, k.chatseq, k.chat)) as string[];
+    const range = pageRange(Number(last), query);
+    const serials = serialsOf(range);
+    const [, ...records] = (await this.client.eval(PAGE_CHAT, 2, k.chatseq, k.chat, ...serials)) as (string | null)[];
+    return { messages: records.map((r) => readChatRecord(String(r))), hasMore: range.hasMore };
+  }
+
+  async setChatRead(room: string, userId: string, serial: number): Promise<number> {
+    return Number(await this.client.eval(RAISE_READ, 1, this.keys(room).read, userId, serial));
+  }
+
+  async chatRead(room: string, userId: string): Promise<number> {
+    return Number(await this.client.eval(`return redis.call('HGET', KEYS[1], ARGV[1]) or '0'`, 1, this.keys(room).read, userId));
+  }
+
   async delete(room: string): Promise<void> {
     const k = this.keys(room);
-    await this.client.eval(`return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])`, 4, k.seq, k.log, k.snap, k.snapseq);
+    await this.client.eval(`return redis.call('DEL', unpack(KEYS))`, 7, k.seq, k.log, k.snap, k.snapseq, k.chatseq, k.chat, k.read);
   }
 
   async claimAuthority(room: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -103,7 +172,7 @@ export class RedisStore implements DocumentStore {
 
   private keys(room: string) {
     const base = `${this.prefix}:{${room}}`;
-    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority` };
+    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority`, chatseq: `${base}:chatseq`, chat: `${base}:chat`, read: `${base}:read` };
   }
 
   private bytes(text: string | undefined): Uint8Array {

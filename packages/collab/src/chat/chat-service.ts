@@ -1,0 +1,127 @@
+/**
+ * The server's side of chat, transport-free (CHAT-2…8): a member's request, with the identity the
+ * server vouches for, becomes a stored change and the event to publish. The store gives serials
+ * (CHAT-4), so any node sharing it may serve any request. Errors are values (COLLAB-12).
+ */
+import { describeThrown, fail, ok, type Result } from '../protocol/errors.js';
+import type { ChatStore } from '../core/store.js';
+import { answerOk, chatTextProblem, DEFAULT_MAX_CHAT_LENGTH, type ChatBroadcast, type ChatRequest } from './chat-wire.js';
+import type { ChatAuthor, ModerateHook } from './types.js';
+
+export interface ChatServiceOptions {
+  store: ChatStore;
+  /** [CHAT-7] Rewrites a message's text, rejects it with a reason, or lets it pass. */
+  moderate?: ModerateHook;
+  /** Server time for `sentAt` / `editedAt` (default Date.now). */
+  now?: () => number;
+  /** Longest text (default 4000). */
+  maxChatLength?: number;
+}
+
+/** Who asks, as the server knows it: never a field of the request (CHAT-2). */
+export interface ChatCaller {
+  readonly author: ChatAuthor;
+  readonly canWrite: boolean;
+}
+
+export interface ChatOutcome {
+  /** To the caller only. */
+  readonly answer: Record<string, unknown>;
+  /** To everyone on `/rooms/<id>/chat`. */
+  readonly broadcast?: ChatBroadcast;
+}
+
+/**
+ * [CHAT-2] The author of a session's messages: the grant's `user`, else the session's `data.user`
+ * when it is `{ id: string, name?: string }`, else the connection's own id.
+ */
+export function chatAuthor(grantUser: ChatAuthor | undefined, sessionData: unknown, clientId: string): ChatAuthor {
+  const valid = (u: unknown): u is ChatAuthor =>
+    typeof u === 'object' && u !== null && typeof (u as ChatAuthor).id === 'string' && (u as ChatAuthor).id !== '' && ((u as ChatAuthor).name === undefined || typeof (u as ChatAuthor).name === 'string');
+  const pick = (u: ChatAuthor): ChatAuthor => (u.name === undefined ? { id: u.id } : { id: u.id, name: u.name });
+  if (valid(grantUser)) return pick(grantUser);
+  const fromSession = typeof sessionData === 'object' && sessionData !== null ? (sessionData as { user?: unknown }).user : undefined;
+  return valid(fromSession) ? pick(fromSession) : { id: clientId };
+}
+
+export class ChatService {
+  private readonly now: () => number;
+  private readonly maxLength: number;
+
+  constructor(private readonly options: ChatServiceOptions) {
+    this.now = options.now ?? Date.now;
+    this.maxLength = options.maxChatLength ?? DEFAULT_MAX_CHAT_LENGTH;
+  }
+
+  /** Every request but `chat-typing` (ephemeral, the room authority's: see TypingBoard). */
+  async handle(room: string, caller: ChatCaller, request: ChatRequest): Promise<Result<ChatOutcome>> {
+    try {
+      return await this.dispatch(room, caller, request);
+    } catch (thrown) {
+      // [CHAT-4] A store that failed: nothing was acknowledged, so the member knows it is not sent.
+      return fail('store_failed', `room ${room}: ${describeThrown(thrown)}`);
+    }
+  }
+
+  private async dispatch(room: string, caller: ChatCaller, request: ChatRequest): Promise<Result<ChatOutcome>> {
+    const store = this.options.store;
+    switch (request.type) {
+      case 'chat-join': {
+        const [page, read] = await Promise.all([store.chatPage(room, { limit: request.limit }), store.chatRead(room, caller.author.id)]);
+        return ok({ answer: answerOk({ me: caller.author, read, messages: page.messages, hasMore: page.hasMore }) });
+      }
+      case 'chat-history': {
+        const page = await store.chatPage(room, request);
+        return ok({ answer: answerOk({ messages: page.messages, hasMore: page.hasMore }) });
+      }
+      case 'chat-read': {
+        // [CHAT-9] Per user, not per connection: every tab of the user hears the new position.
+        const serial = await store.setChatRead(room, caller.author.id, request.serial);
+        return ok({ answer: answerOk({ read: serial }), broadcast: { type: 'read', user: caller.author.id, serial } });
+      }
+      case 'chat-send': {
+        const text = await this.checked(room, caller, request.text);
+        if (!text.ok) return text;
+        // [CHAT-3] Stored (durable) before the answer: a send that resolved survives kill -9.
+        const message = await store.appendChat(room, { author: caller.author, text: text.value, sentAt: this.now() });
+        return ok({ answer: answerOk({ message }), broadcast: { type: 'message', message } });
+      }
+      case 'chat-edit':
+      case 'chat-delete': {
+        const text = request.type === 'chat-edit' ? await this.checked(room, caller, request.text) : ok('');
+        if (!text.ok) return text;
+        const change = request.type === 'chat-edit' ? { text: text.value, editedAt: this.now() } : { deleted: true as const, editedAt: this.now() };
+        const changed = await store.changeChat(room, request.serial, caller.author.id, change);
+        if ('refused' in changed) {
+          const why = changed.refused === 'forbidden' ? `message ${request.serial} is not yours to change` : `room ${room} has no message ${request.serial}`;
+          return fail(changed.refused, why);
+        }
+        const type = request.type === 'chat-edit' ? 'edit' : 'delete';
+        return ok({ answer: answerOk({ message: changed.message }), broadcast: { type, message: changed.message } });
+      }
+      case 'chat-typing':
+        return fail('message_invalid', 'typing is the room authority\'s to handle');
+    }
+  }
+
+  /** A sendable text: the caller may write, the text fits, and moderation let it pass or rewrote it. */
+  private async checked(room: string, caller: ChatCaller, text: string): Promise<Result<string>> {
+    if (!caller.canWrite) return fail('read_only', `${caller.author.id} may read room ${room} but not chat in it`);
+    const problem = chatTextProblem(text, this.maxLength);
+    if (problem) return fail('message_invalid', problem);
+    if (!this.options.moderate) return ok(text);
+    let verdict;
+    try {
+      verdict = await this.options.moderate(room, { text, author: caller.author });
+    } catch (thrown) {
+      return fail('rejected', `moderation failed: ${describeThrown(thrown)}`);
+    }
+    if (verdict && 'reject' in verdict) return fail('rejected', String(verdict.reject));
+    if (verdict && 'text' in verdict) {
+      // A rewrite is held to the same rules as what the member typed.
+      const rewritten = chatTextProblem(verdict.text, this.maxLength);
+      return rewritten ? fail('rejected', `moderation rewrote it to something unsendable: ${rewritten}`) : ok(verdict.text);
+    }
+    return ok(text);
+  }
+}

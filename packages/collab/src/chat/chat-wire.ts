@@ -1,0 +1,176 @@
+/**
+ * The chat wire (CHAT-1): requests a member sends with `call` on `/service/rooms/<id>/chat`, the
+ * answers it gets back, and what the server publishes on `/rooms/<id>/chat`. Every parser accepts
+ * any JSON value and returns a typed value or an error value; none throws.
+ */
+import { fail, ok, type CollabError, type CollabErrorCode, type Result } from '../protocol/errors.js';
+import type { ChatAuthor, ChatEvent, ChatMessage, Typer } from './types.js';
+
+export const CHAT_VERSION = 1;
+/** The longest message text, in UTF-16 code units, unless the server sets another. */
+export const DEFAULT_MAX_CHAT_LENGTH = 4000;
+/** The most messages one page holds. */
+export const MAX_PAGE = 200;
+
+/** Member → server requests (answered to the caller only); the room's id is already checked. */
+export const chatServiceChannel = (room: string): string => `/service/rooms/${room}/chat`;
+
+export type ChatRequest =
+  | { type: 'chat-join'; limit: number }
+  | { type: 'chat-send'; text: string }
+  | { type: 'chat-edit'; serial: number; text: string }
+  | { type: 'chat-delete'; serial: number }
+  | { type: 'chat-history'; before?: number; after?: number; limit: number }
+  | { type: 'chat-read'; serial: number }
+  | { type: 'chat-typing' };
+
+/** What a member learns when it (re)joins the chat: who it is, what it read, the newest page. */
+export interface ChatJoined {
+  readonly me: ChatAuthor;
+  readonly read: number;
+  readonly messages: ChatMessage[];
+  readonly hasMore: boolean;
+}
+
+/** Published on `/rooms/<id>/chat`: an event, the typers now, or a user's new read position. */
+export type ChatBroadcast =
+  | ChatEvent
+  | { readonly type: 'typing'; readonly typers: Typer[] }
+  | { readonly type: 'read'; readonly user: string; readonly serial: number };
+
+type Fields = Record<string, unknown>;
+const isObject = (x: unknown): x is Fields => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isSerial = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const isId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 256;
+
+function envelope(data: unknown): Result<Fields> {
+  if (!isObject(data) || data.v !== CHAT_VERSION) return fail('message_invalid', `a chat message is a JSON object with v: ${CHAT_VERSION}`);
+  return ok(data);
+}
+
+function limitOf(x: unknown, fallback: number): number | undefined {
+  if (x === undefined) return fallback;
+  return isSerial(x) && x >= 1 ? Math.min(x, MAX_PAGE) : undefined;
+}
+
+export function chatTextProblem(text: unknown, maxLength: number): string | undefined {
+  if (typeof text !== 'string') return 'a chat message has a "text" string';
+  if (text.trim() === '') return 'a chat message is not empty';
+  return text.length > maxLength ? `a chat message is at most ${maxLength} characters` : undefined;
+}
+
+/** A member's request. Text is checked for shape here and for length by the server (its own limit). */
+export function parseChatRequest(data: unknown): Result<ChatRequest> {
+  const env = envelope(data);
+  if (!env.ok) return env;
+  const f = env.value;
+  const badSerial = fail<ChatRequest>('message_invalid', 'a chat request names a message by its "serial", a positive integer');
+  switch (f.type) {
+    case 'chat-join': {
+      const limit = limitOf(f.limit, 50);
+      return limit === undefined ? fail('message_invalid', `"limit" is 1-${MAX_PAGE}`) : ok({ type: 'chat-join', limit });
+    }
+    case 'chat-send':
+      return typeof f.text === 'string' ? ok({ type: 'chat-send', text: f.text }) : fail('message_invalid', 'a chat message has a "text" string');
+    case 'chat-edit':
+      if (!isSerial(f.serial) || f.serial < 1) return badSerial;
+      return typeof f.text === 'string' ? ok({ type: 'chat-edit', serial: f.serial, text: f.text }) : fail('message_invalid', 'an edit has a "text" string');
+    case 'chat-delete':
+      return isSerial(f.serial) && f.serial >= 1 ? ok({ type: 'chat-delete', serial: f.serial }) : badSerial;
+    case 'chat-read':
+      return isSerial(f.serial) ? ok({ type: 'chat-read', serial: f.serial }) : badSerial;
+    case 'chat-typing':
+      return ok({ type: 'chat-typing' });
+    case 'chat-history': {
+      const limit = limitOf(f.limit, 50);
+      if (limit === undefined) return fail('message_invalid', `"limit" is 1-${MAX_PAGE}`);
+      if ((f.before !== undefined && !isSerial(f.before)) || (f.after !== undefined && !isSerial(f.after))) return fail('message_invalid', '"before" and "after" are serials');
+      if (f.before !== undefined && f.after !== undefined) return fail('message_invalid', 'a page is "before" or "after" a serial, not both');
+      const request: ChatRequest = { type: 'chat-history', limit };
+      if (isSerial(f.before)) request.before = f.before;
+      if (isSerial(f.after)) request.after = f.after;
+      return ok(request);
+    }
+    default:
+      return fail('message_invalid', `unknown chat request ${JSON.stringify(f.type)}`);
+  }
+}
+
+export const chatRequest = (request: ChatRequest): Fields => ({ v: CHAT_VERSION, ...request });
+
+// Answers: `{ v, ok: true, ...value }` or `{ v, ok: false, code, message }`.
+export const answerOk = (value: Fields): Fields => ({ v: CHAT_VERSION, ok: true, ...value });
+export const answerError = (error: CollabError): Fields => ({ v: CHAT_VERSION, ok: false, code: error.code, message: error.message });
+
+/** An answer's fields, or the error the server answered (or an error for an unreadable answer). */
+export function readAnswer(data: unknown): Result<Fields> {
+  const env = envelope(data);
+  if (!env.ok) return env;
+  const f = env.value;
+  if (f.ok === true) return ok(f);
+  if (typeof f.code === 'string' && typeof f.message === 'string') return fail(f.code as CollabErrorCode, f.message);
+  return fail('message_invalid', 'a chat answer says ok or names an error');
+}
+
+export function readAuthor(x: unknown): ChatAuthor | undefined {
+  if (!isObject(x) || !isId(x.id)) return undefined;
+  if (x.name !== undefined && typeof x.name !== 'string') return undefined;
+  return x.name === undefined ? { id: x.id } : { id: x.id, name: x.name };
+}
+
+export function readMessage(x: unknown): ChatMessage | undefined {
+  if (!isObject(x) || !isSerial(x.serial) || x.serial < 1 || typeof x.text !== 'string' || typeof x.sentAt !== 'number') return undefined;
+  const author = readAuthor(x.author);
+  if (!author) return undefined;
+  const m: { -readonly [K in keyof ChatMessage]: ChatMessage[K] } = { serial: x.serial, author, text: x.text, sentAt: x.sentAt };
+  if (typeof x.editedAt === 'number') m.editedAt = x.editedAt;
+  if (x.deleted === true) m.deleted = true;
+  return m;
+}
+
+export function readMessages(x: unknown): ChatMessage[] | undefined {
+  if (!Array.isArray(x)) return undefined;
+  const out: ChatMessage[] = [];
+  for (const item of x as unknown[]) {
+    const m = readMessage(item);
+    if (!m) return undefined;
+    out.push(m);
+  }
+  return out;
+}
+
+export function readJoined(f: Fields): ChatJoined | undefined {
+  const me = readAuthor(f.me);
+  const messages = readMessages(f.messages);
+  if (!me || !messages || !isSerial(f.read) || typeof f.hasMore !== 'boolean') return undefined;
+  return { me, read: f.read, messages, hasMore: f.hasMore };
+}
+
+/** What the server publishes on `/rooms/<id>/chat`; error values for anything else. */
+export function parseChatBroadcast(data: unknown): Result<ChatBroadcast> {
+  const env = envelope(data);
+  if (!env.ok) return env;
+  const f = env.value;
+  if (f.type === 'chat' && (f.event === 'message' || f.event === 'edit' || f.event === 'delete')) {
+    const message = readMessage(f.message);
+    return message ? ok({ type: f.event, message }) : fail('message_invalid', 'a chat event carries a message');
+  }
+  if (f.type === 'typing' && Array.isArray(f.typers)) {
+    const typers: Typer[] = [];
+    for (const t of f.typers as unknown[]) {
+      const author = isObject(t) ? readAuthor(t.author) : undefined;
+      if (!author || !isObject(t) || !isId(t.clientId)) return fail('message_invalid', 'a typer has an author and a clientId');
+      typers.push({ author, clientId: t.clientId });
+    }
+    return ok({ type: 'typing', typers });
+  }
+  if (f.type === 'read' && isId(f.user) && isSerial(f.serial)) return ok({ type: 'read', user: f.user, serial: f.serial });
+  return fail('message_invalid', `unknown chat broadcast ${JSON.stringify(f.type)}`);
+}
+
+/** The JSON published for a broadcast (the wire of the chat contract). */
+export function chatBroadcast(b: ChatBroadcast): Fields {
+  if (b.type === 'typing') return { v: CHAT_VERSION, type: 'typing', typers: b.typers };
+  if (b.type === 'read') return { v: CHAT_VERSION, type: 'read', user: b.user, serial: b.serial };
+  return { v: CHAT_VERSION, type: 'chat', event: b.type, message: b.message };
+}

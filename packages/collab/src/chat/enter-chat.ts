@@ -1,0 +1,60 @@
+/**
+ * `room.chat` over a Kuiper client (CHAT-5): requests by `call` on `/service/rooms/<id>/chat`,
+ * events from `/rooms/<id>/chat`. It joins once both that subscription and the document's are in
+ * (the server answers members only), and again on a new server session, refilling its window.
+ */
+import { roomChannels } from '../protocol/channels.js';
+import type { CollabError } from '../protocol/errors.js';
+import { chatServiceChannel } from './chat-wire.js';
+import { ChatClient, type RoomChatOptions } from './room-chat.js';
+import type { RoomChat } from './types.js';
+
+/** What chat needs of a client: `@kuiper/client`'s `KuiperClient` fits as is. */
+export interface ChatClientLike {
+  subscribe(channel: string, handler: (data: unknown) => void): { readonly ready: Promise<unknown>; unsubscribe(): unknown };
+  onSession(listener: (event: { readonly clientId: string; readonly resumed: boolean }) => void): () => void;
+  call?(channel: string, data: unknown): Promise<unknown>;
+  readonly clientId?: string | undefined;
+}
+
+export interface EnteredChat {
+  readonly chat: RoomChat;
+  leave(): void;
+}
+
+export function enterChat(client: ChatClientLike, roomId: string, memberReady: Promise<unknown>, options: RoomChatOptions & { onError: (e: CollabError) => void }): EnteredChat {
+  const chat = new ChatClient(
+    {
+      call: (request) => (client.call ? client.call(chatServiceChannel(roomId), request) : Promise.reject(new Error('this client has no call() for services'))),
+      clientId: () => client.clientId,
+    },
+    options,
+  );
+  let started = false;
+  let left = false;
+  const subscription = client.subscribe(roomChannels(roomId).chat, (data) => chat.receive(data));
+  Promise.all([memberReady, subscription.ready]).then(
+    () => {
+      if (left) return;
+      started = true;
+      void chat.start();
+    },
+    () => undefined, // the room's own `synced` reports a refused subscribe
+  );
+  // [CHAT-5] A new session: broadcasts missed meanwhile are fetched, the window refilled in place.
+  const offSession = client.onSession(({ resumed }) => {
+    if (!started || left || resumed) return;
+    chat.reset();
+    void chat.start();
+  });
+  return {
+    chat,
+    leave: () => {
+      if (left) return;
+      left = true;
+      chat.stop();
+      offSession();
+      void Promise.resolve(subscription.unsubscribe()).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * Chat over a Kuiper server (CHAT-1…9): the thin adapter around ChatService and TypingBoard.
+ * Requests arrive with `call` on `/service/rooms/<id>/chat` on whichever node the member reached;
+ * that node answers them itself against the shared store, which gives the serials (CHAT-4) — so a
+ * send needs no hop to the room's authority and keeps working while a dead authority is replaced.
+ * Typing is ephemeral and room-wide: the authority keeps it, other nodes relay it there (COLLAB-28).
+ */
+import type { KuiperServer, SessionInfo } from '@kuiper/server';
+import { roomChannels, roomOfChannel } from '../protocol/channels.js';
+import { collabError, type CollabError } from '../protocol/errors.js';
+import type { MemberGrant } from '../core/room-authority.js';
+import type { ChatStore } from '../core/store.js';
+import { ChatService, chatAuthor, type ChatCaller } from '../chat/chat-service.js';
+import { answerError, answerOk, chatBroadcast, chatServiceChannel, parseChatRequest, type ChatBroadcast } from '../chat/chat-wire.js';
+import { TypingBoard } from '../chat/typing-board.js';
+import type { ModerateHook } from '../chat/types.js';
+import { relayChannel } from './relay.js';
+
+export interface ChatOptions {
+  /** [CHAT-7] Asked before a message or an edit is stored: `{ text }` rewrites it, `{ reject }` refuses it. */
+  moderate?: ModerateHook;
+  /** [CHAT-8] How long a typing notice lasts (default 3000 ms). */
+  typingTimeoutMs?: number;
+  /** Longest chat text (default 4000). */
+  maxChatLength?: number;
+}
+
+interface ChatAdapterOptions extends ChatOptions {
+  store: ChatStore;
+  authorize: (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
+  report: (error: unknown) => void;
+}
+
+export interface ChatAdapter {
+  /** The answer to a request on `/service/rooms/<id>/chat`, or undefined for another channel. */
+  service(channel: string, data: unknown, session: SessionInfo): Promise<unknown> | undefined;
+  /** A relayed message meant for chat (typing), handled by the authority; false for anything else. */
+  relayed(room: string, from: SessionInfo, data: unknown): boolean;
+  /** This node became / stopped being the room's authority. */
+  opened(room: string): void;
+  closed(room: string): void;
+  /** A session left the room (or every room): it stops typing, its admission is forgotten. */
+  left(clientId: string, room?: string): void;
+}
+
+const isTyping = (data: unknown): boolean => typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'chat-typing';
+
+export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): ChatAdapter {
+  const service = new ChatService(options);
+  const boards = new Map<string, TypingBoard>();
+  // Per `room clientId`: its caller (authorize is asked once per session and room on this node).
+  const callers = new Map<string, Promise<ChatCaller | CollabError>>();
+  const publish = (room: string, b: ChatBroadcast): Promise<void> => kuiper.publish(roomChannels(room).chat, chatBroadcast(b)).then(() => undefined, options.report);
+
+  const caller = (room: string, session: SessionInfo): Promise<ChatCaller | CollabError> => {
+    const key = `${room} ${session.clientId}`;
+    let found = callers.get(key);
+    if (!found) {
+      found = (async (): Promise<ChatCaller | CollabError> => {
+        // [CHAT-1] Only a member of the room (a subscriber of its document, on any node) chats in it.
+        const members = await kuiper.subscribers(roomChannels(room).doc);
+        if (!members.some((m) => m.clientId === session.clientId)) return collabError('not_a_member', `${session.clientId} has not entered room ${room}`);
+        const grant = await options.authorize(room, session);
+        return { author: chatAuthor(grant.user, session.data, session.clientId), canWrite: grant.canWrite === true };
+      })().catch((thrown: unknown) => {
+        options.report(thrown);
+        return collabError('not_a_member', `${session.clientId} was not admitted to room ${room}`);
+      });
+      callers.set(key, found);
+      // A refusal is not remembered: the member may be subscribing right now.
+      void found.then((c) => 'code' in c && callers.get(key) === found && callers.delete(key));
+    }
+    return found;
+  };
+
+  const typing = async (room: string, session: SessionInfo): Promise<void> => {
+    const board = boards.get(room);
+    const who = await caller(room, session);
+    if (board && !('code' in who) && who.canWrite) board.typing(session.clientId, who.author);
+  };
+
+  const answer = async (room: string, data: unknown, session: SessionInfo): Promise<unknown> => {
+    const request = parseChatRequest(data);
+    if (!request.ok) return answerError(request.error);
+    const who = await caller(room, session);
+    if ('code' in who) return answerError(who);
+    if (request.value.type === 'chat-typing') {
+      if (!who.canWrite) return answerError(collabError('read_only', `${who.author.id} may read room ${room} but not chat in it`));
+      if (boards.has(room)) await typing(room, session);
+      else await kuiper.publish(relayChannel(room), { from: { clientId: session.clientId, data: session.data ?? null }, data }); // to the authority
+      return answerOk({});
+    }
+    const outcome = await service.handle(room, who, request.value);
+    if (!outcome.ok) return answerError(outcome.error);
+    // Published before the answer leaves: by the time send() resolves, every node has it to deliver.
+    if (outcome.value.broadcast) await publish(room, outcome.value.broadcast);
+    if (outcome.value.broadcast?.type === 'message') boards.get(room)?.stop(session.clientId); // it sent what it typed
+    return outcome.value.answer;
+  };
+
+  return {
+    service: (channel, data, session) => {
+      const room = roomOfChannel(channel);
+      return room !== undefined && channel === chatServiceChannel(room) ? answer(room, data, session) : undefined;
+    },
+    relayed: (room, from, data) => {
+      if (!isTyping(data)) return false;
+      void typing(room, from).catch(options.report);
+      return true;
+    },
+    opened: (room) => {
+      boards.get(room)?.close();
+      boards.set(room, new TypingBoard({ timeoutMs: options.typingTimeoutMs, onChange: (typers) => void publish(room, { type: 'typing', typers }) }));
+    },
+    closed: (room) => {
+      boards.get(room)?.close();
+      boards.delete(room);
+    },
+    left: (clientId, room) => {
+      for (const [r, board] of boards) if (room === undefined || r === room) board.stop(clientId);
+      for (const key of callers.keys()) if (key.endsWith(` ${clientId}`) && (room === undefined || key === `${room} ${clientId}`)) callers.delete(key);
+    },
+  };
+}

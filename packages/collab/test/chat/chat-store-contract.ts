@@ -1,0 +1,113 @@
+// The chat half of the store contract (SPEC: CHAT-4): one suite every store passes, registered by
+// test/chat/chat-store.test.ts with each store's factory.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DocumentStore } from '../../src/index.js';
+
+export interface ChatStoreFactory {
+  open(): Promise<DocumentStore>;
+  /** For persistent stores: the same data opened again after `store` is closed. */
+  reopen?(store: DocumentStore): Promise<DocumentStore>;
+}
+
+const ada = { id: 'ada', name: 'Ada' };
+const bob = { id: 'bob' };
+const draft = (text: string, author: { id: string; name?: string } = ada) => ({ author, text, sentAt: 1_764_633_600_000 });
+
+export function chatStoreContract(label: string, factory: ChatStoreFactory): void {
+  describe(`[CHAT-4] chat store contract: ${label}`, () => {
+    const opened: DocumentStore[] = [];
+    const open = async (): Promise<DocumentStore> => {
+      const store = await factory.open();
+      opened.push(store);
+      return store;
+    };
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((s) => s.close().catch(() => undefined)));
+    });
+
+    it('[CHAT-4] appends get serials 1, 2, 3… per room, kept as sent; an unknown room has none', async () => {
+      const store = await open();
+      expect(await store.chatPage('none', { limit: 10 })).toEqual({ messages: [], hasMore: false });
+      expect(await store.appendChat('a', draft('one'))).toEqual({ serial: 1, author: ada, text: 'one', sentAt: 1_764_633_600_000 });
+      expect((await store.appendChat('ab', draft('other room', bob))).serial).toBe(1);
+      expect((await store.appendChat('a', draft('two "quoted" ünïcode ✓'))).serial).toBe(2);
+      const page = await store.chatPage('a', { limit: 10 });
+      expect(page.messages.map((m) => [m.serial, m.text, m.author])).toEqual([[1, 'one', ada], [2, 'two "quoted" ünïcode ✓', ada]]);
+      expect(page.hasMore).toBe(false);
+    });
+
+    it('[CHAT-4] concurrent appends get distinct serials with no gap', async () => {
+      const store = await open();
+      const sent = await Promise.all(Array.from({ length: 25 }, (_, i) => store.appendChat('r', draft(`m${i}`))));
+      expect(sent.map((m) => m.serial).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+      const page = await store.chatPage('r', { limit: 100 });
+      expect(page.messages.map((m) => m.serial)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+      for (const m of sent) expect(page.messages[m.serial - 1]!.text).toBe(m.text);
+    });
+
+    it('[CHAT-4] pages: the newest `limit` before a serial, or the oldest after one, ascending, with hasMore', async () => {
+      const store = await open();
+      for (let i = 1; i <= 7; i++) await store.appendChat('r', draft(`m${i}`));
+      const serials = async (q: { before?: number; after?: number; limit: number }) => {
+        const p = await store.chatPage('r', q);
+        return [p.messages.map((m) => m.serial), p.hasMore];
+      };
+      expect(await serials({ limit: 3 })).toEqual([[5, 6, 7], true]);
+      expect(await serials({ before: 5, limit: 3 })).toEqual([[2, 3, 4], true]);
+      expect(await serials({ before: 3, limit: 3 })).toEqual([[1, 2], false]);
+      expect(await serials({ before: 1, limit: 3 })).toEqual([[], false]);
+      expect(await serials({ after: 0, limit: 3 })).toEqual([[1, 2, 3], true]);
+      expect(await serials({ after: 5, limit: 3 })).toEqual([[6, 7], false]);
+      expect(await serials({ after: 7, limit: 3 })).toEqual([[], false]);
+    });
+
+    it('[CHAT-4] [CHAT-6] an edit or delete by the author changes the message; anyone else is refused, and a deleted one stays deleted', async () => {
+      const store = await open();
+      await store.appendChat('r', draft('hello'));
+      expect(await store.changeChat('r', 1, 'bob', { text: 'mine now', editedAt: 5 })).toEqual({ refused: 'forbidden' });
+      expect(await store.changeChat('r', 2, 'ada', { text: 'none', editedAt: 5 })).toEqual({ refused: 'not_found' });
+      expect(await store.changeChat('r', 1, 'ada', { text: 'hello!', editedAt: 5 })).toEqual({ message: { serial: 1, author: ada, text: 'hello!', sentAt: 1_764_633_600_000, editedAt: 5 } });
+      expect(await store.changeChat('r', 1, 'ada', { deleted: true, editedAt: 6 })).toEqual({ message: { serial: 1, author: ada, text: '', sentAt: 1_764_633_600_000, editedAt: 6, deleted: true } });
+      expect(await store.changeChat('r', 1, 'ada', { text: 'again', editedAt: 7 })).toEqual({ refused: 'not_found' });
+      expect((await store.chatPage('r', { limit: 5 })).messages).toEqual([{ serial: 1, author: ada, text: '', sentAt: 1_764_633_600_000, editedAt: 6, deleted: true }]);
+      expect((await store.appendChat('r', draft('next'))).serial).toBe(2); // a delete frees no serial
+    });
+
+    it('[CHAT-4] [CHAT-9] read positions per user only rise', async () => {
+      const store = await open();
+      expect(await store.chatRead('r', 'ada')).toBe(0);
+      expect(await store.setChatRead('r', 'ada', 4)).toBe(4);
+      expect(await store.setChatRead('r', 'ada', 2)).toBe(4);
+      expect(await store.setChatRead('r', 'bob', 1)).toBe(1);
+      expect([await store.chatRead('r', 'ada'), await store.chatRead('r', 'bob'), await store.chatRead('other', 'ada')]).toEqual([4, 1, 0]);
+    });
+
+    it('[CHAT-4] delete forgets a room\'s chat too, and one room only', async () => {
+      const store = await open();
+      await store.appendChat('gone', draft('x'));
+      await store.setChatRead('gone', 'ada', 1);
+      await store.appendChat('kept', draft('y'));
+      await store.delete('gone');
+      expect(await store.chatPage('gone', { limit: 5 })).toEqual({ messages: [], hasMore: false });
+      expect(await store.chatRead('gone', 'ada')).toBe(0);
+      expect((await store.appendChat('gone', draft('z'))).serial).toBe(1);
+      expect((await store.chatPage('kept', { limit: 5 })).messages).toHaveLength(1);
+    });
+
+    if (factory.reopen) {
+      const reopen = factory.reopen;
+      it('[CHAT-4] chat and read positions are there after a reopen; serials continue', async () => {
+        const store = await open();
+        await store.appendChat('r', draft('one'));
+        await store.appendChat('r', draft('two'));
+        await store.setChatRead('r', 'ada', 2);
+        await store.close();
+        const again = await reopen(store);
+        opened.push(again);
+        expect((await again.chatPage('r', { limit: 5 })).messages.map((m) => m.text)).toEqual(['one', 'two']);
+        expect(await again.chatRead('r', 'ada')).toBe(2);
+        expect((await again.appendChat('r', draft('three'))).serial).toBe(3);
+      });
+    }
+  });
+}
