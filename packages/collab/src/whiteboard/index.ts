@@ -11,6 +11,7 @@ export {
   SHAPE_DEFAULTS,
   SHAPE_KINDS,
   SHAPE_LIMITS,
+  thinPoints,
   type NewShape,
   type Shape,
   type ShapeKind,

@@ -117,6 +117,22 @@ export function readShape(id: string, fields: Readonly<Record<string, unknown>>)
   };
 }
 
+/**
+ * A freehand stroke's points thinned to fit `max` numbers (whole triples): evenly spaced samples,
+ * always keeping the first and the last, so a very long stroke still becomes one valid shape.
+ */
+export function thinPoints(points: readonly number[], max: number = SHAPE_LIMITS.points): number[] {
+  const count = Math.floor(points.length / 3);
+  const keep = Math.floor(max / 3);
+  if (count <= keep) return points.slice(0, count * 3);
+  const out: number[] = [];
+  for (let i = 0; i < keep; i++) {
+    const from = Math.round((i * (count - 1)) / (keep - 1)) * 3;
+    out.push(points[from]!, points[from + 1]!, points[from + 2]!);
+  }
+  return out;
+}
+
 /** Front-to-back order every member agrees on: z, then id. */
 export function compareShapes(a: Shape, b: Shape): number {
   return a.z - b.z || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -2,7 +2,7 @@
 // conventions; stable snapshots for UIs (BOARD-1…5).
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { Board, BOARD_MAP, readPeer } from '../../src/whiteboard/index.js';
+import { Board, BOARD_MAP, readPeer, SHAPE_LIMITS, thinPoints } from '../../src/whiteboard/index.js';
 import { boardPair } from './board-pair.js';
 
 describe('whiteboard model', () => {
@@ -139,5 +139,17 @@ describe('whiteboard model', () => {
     const again = new Board({ doc: ada.member.room.doc, presence: ada.member.presence });
     expect(again.shapes()).toEqual(ada.board.shapes());
     again.destroy();
+  });
+
+  it('[BOARD-2] a stroke longer than a shape may hold is thinned to fit, keeping its ends, and is added', async () => {
+    const { ada } = await boardPair();
+    const long = Array.from({ length: 3 * 12_000 }, (_, i) => (i % 3 === 2 ? 0.5 : Math.floor(i / 3)));
+    expect(ada.board.add({ kind: 'pen', x: 0, y: 0, points: long }).ok).toBe(false);
+    const thin = thinPoints(long);
+    expect(thin.length).toBe(SHAPE_LIMITS.points);
+    expect(thin.slice(0, 3)).toEqual([0, 0, 0.5]);
+    expect(thin.slice(-3)).toEqual([11_999, 11_999, 0.5]);
+    expect(ada.board.add({ kind: 'pen', x: 0, y: 0, points: thin }).ok).toBe(true);
+    expect(thinPoints([1, 2, 0.5, 3, 4])).toEqual([1, 2, 0.5]); // a partial triple is dropped
   });
 });

@@ -171,4 +171,24 @@ describe('<Whiteboard>', () => {
     key('Delete');
     await vi.waitFor(() => expect(shapeIds(b)).toEqual([]));
   });
+
+  it('[BOARD-10] touch: two fingers pinch to zoom about their midpoint, and the stroke the first finger began is dropped', async () => {
+    const { a, b } = await twoBoards();
+    const surface = a.getByRole('application', { name: 'Whiteboard' });
+    const finger = (id: number, x: number, y: number) => ({ pointerId: id, pointerType: 'touch', button: 0, buttons: 1, clientX: x, clientY: y });
+    act(() => void fireEvent.pointerDown(surface, finger(1, 100, 100)));
+    act(() => void fireEvent.pointerMove(surface, finger(1, 110, 100)));
+    act(() => void fireEvent.pointerDown(surface, finger(2, 200, 100)));
+    // The fingers start 90 apart (110 and 200) and end 180 apart (120 and 300): twice the zoom.
+    act(() => void fireEvent.pointerMove(surface, finger(2, 300, 100)));
+    act(() => void fireEvent.pointerMove(surface, finger(1, 120, 100)));
+    act(() => void fireEvent.pointerUp(surface, finger(2, 300, 100)));
+    act(() => void fireEvent.pointerUp(surface, finger(1, 120, 100)));
+    const layer = surface.querySelector('g')!;
+    expect(layer.getAttribute('transform')).toMatch(/scale\(2\)$/);
+    // The board point under the first midpoint (155, 100) is under the new one (210, 100).
+    expect(layer.getAttribute('transform')).toBe('translate(-100 -100) scale(2)');
+    expect(shapeIds(a)).toEqual([]);
+    await vi.waitFor(() => expect(b.getByRole('application', { name: 'Whiteboard' }).querySelector('[data-live-stroke]')).toBeNull());
+  });
 });

@@ -4,10 +4,10 @@
  * the pointer lifts (others watch it grow through presence meanwhile); a rectangle, ellipse, line or
  * arrow grows in the document as it is dragged; a move or an erase sweep is one step however long.
  */
-import { useRef, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useRef, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Board } from '../../whiteboard/board.js';
 import { shapeAt } from '../../whiteboard/hit-test.js';
-import type { Shape } from '../../whiteboard/shape.js';
+import { thinPoints, type Shape } from '../../whiteboard/shape.js';
 import type { Tool } from './toolbar.js';
 
 export interface View {
@@ -35,7 +35,12 @@ type Gesture =
   | { kind: 'shape'; pointer: number; id: string; start: { x: number; y: number }; end: () => void }
   | { kind: 'move'; pointer: number; ids: readonly string[]; last: { x: number; y: number }; end: () => void }
   | { kind: 'erase'; pointer: number; end: () => void }
-  | { kind: 'pan'; pointer: number; client: { x: number; y: number }; view: View };
+  | { kind: 'pan'; pointer: number; client: { x: number; y: number }; view: View }
+  | { kind: 'pinch'; pointer: number; distance: number; mid: { x: number; y: number }; view: View };
+
+export const clampZoom = (zoom: number): number => Math.min(8, Math.max(0.1, zoom));
+
+const middle = (a: { x: number; y: number }, b: { x: number; y: number }) => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
 
 /** A click with a shape tool (no drag) still makes a visible shape of this size. */
 const CLICK_SIZE = { w: 120, h: 80 };
@@ -54,6 +59,24 @@ export function usePointerTools(input: PointerToolsInput) {
     if (typeof cancelAnimationFrame === 'function') cancelAnimationFrame(p.frame);
     p.apply();
   };
+  useEffect(() => () => {
+    if (pending.current && typeof cancelAnimationFrame === 'function') cancelAnimationFrame(pending.current.frame);
+    pending.current = null;
+  }, []);
+  /** Touch points on the surface (client coordinates): two of them pinch to zoom and pan. */
+  const touches = useRef(new Map<number, { x: number; y: number }>());
+
+  /** A second finger turns the gesture into a pinch: what the first finger began is dropped. */
+  const abandon = (board: Board): void => {
+    const g = gesture.current;
+    gesture.current = null;
+    pending.current = null;
+    if (!g) return;
+    if (g.kind === 'pen') board.setPresence({ stroke: null });
+    if (g.kind === 'shape') board.remove([g.id]);
+    if (g.kind === 'shape' || g.kind === 'move' || g.kind === 'erase') g.end();
+  };
+
   const perFrame = (apply: () => void): void => {
     if (typeof requestAnimationFrame !== 'function') return apply();
     if (pending.current) pending.current = { ...pending.current, apply };
@@ -74,7 +97,7 @@ export function usePointerTools(input: PointerToolsInput) {
 
   const onPointerDown = (e: ReactPointerEvent<SVGSVGElement>): void => {
     const { board, tool, color, width, view, selection, setSelection } = latest.current;
-    if (!board || gesture.current || (e.pointerType === 'mouse' && e.button !== 0 && e.button !== 1)) return;
+    if (!board || (e.pointerType === 'mouse' && e.button !== 0 && e.button !== 1)) return;
     e.currentTarget.focus({ preventScroll: true });
     if (typeof e.currentTarget.setPointerCapture === 'function') {
       try {
@@ -85,6 +108,18 @@ export function usePointerTools(input: PointerToolsInput) {
     }
     const at = toBoard(e);
     const pointer = e.pointerId;
+    if (e.pointerType === 'touch') {
+      touches.current.set(pointer, { x: e.clientX, y: e.clientY });
+      if (touches.current.size === 2) {
+        abandon(board);
+        const [a, b] = [...touches.current.values()] as [{ x: number; y: number }, { x: number; y: number }];
+        const rect = e.currentTarget.getBoundingClientRect();
+        const mid = middle(a, b);
+        gesture.current = { kind: 'pinch', pointer, distance: Math.max(1, Math.hypot(a.x - b.x, a.y - b.y)), mid: { x: mid.x - rect.left, y: mid.y - rect.top }, view };
+        return;
+      }
+    }
+    if (gesture.current) return;
     if (e.button === 1 || latest.current.spaceHeld()) {
       gesture.current = { kind: 'pan', pointer, client: { x: e.clientX, y: e.clientY }, view };
       return;
@@ -136,6 +171,18 @@ export function usePointerTools(input: PointerToolsInput) {
     const at = toBoard(e);
     board.setPresence({ cursor: at });
     const g = gesture.current;
+    if (touches.current.has(e.pointerId)) touches.current.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    if (g?.kind === 'pinch') {
+      if (touches.current.size < 2) return;
+      const [a, b] = [...touches.current.values()] as [{ x: number; y: number }, { x: number; y: number }];
+      const rect = e.currentTarget.getBoundingClientRect();
+      const mid = middle(a, b);
+      const zoom = clampZoom((g.view.zoom * Math.hypot(a.x - b.x, a.y - b.y)) / g.distance);
+      // The board point that was under the fingers' midpoint stays under it, wherever it goes.
+      const bx = (g.mid.x - g.view.x) / g.view.zoom, by = (g.mid.y - g.view.y) / g.view.zoom;
+      latest.current.setView({ zoom, x: mid.x - rect.left - bx * zoom, y: mid.y - rect.top - by * zoom });
+      return;
+    }
     if (!g || g.pointer !== e.pointerId) return;
     switch (g.kind) {
       case 'pen': {
@@ -170,15 +217,20 @@ export function usePointerTools(input: PointerToolsInput) {
   };
 
   const finish = (e: ReactPointerEvent<SVGSVGElement>, cancelled: boolean): void => {
+    touches.current.delete(e.pointerId);
     const g = gesture.current;
     const { board, color, width } = latest.current;
+    if (g?.kind === 'pinch') {
+      if (touches.current.size < 2) gesture.current = null; // lifting one finger ends the pinch
+      return;
+    }
     if (!g || g.pointer !== e.pointerId || !board) return;
     flush(); // the last position belongs to this gesture's step
     gesture.current = null;
     switch (g.kind) {
       case 'pen':
         board.setPresence({ stroke: null });
-        if (!cancelled) board.add({ kind: 'pen', x: g.origin.x, y: g.origin.y, points: g.points, color, width });
+        if (!cancelled) board.add({ kind: 'pen', x: g.origin.x, y: g.origin.y, points: thinPoints(g.points), color, width });
         return;
       case 'shape': {
         const shape = board.shape(g.id);

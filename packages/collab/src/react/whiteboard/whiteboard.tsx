@@ -13,7 +13,7 @@ import { WB, WHITEBOARD_CSS } from './styles.js';
 import { SvgElement } from './svg-element.js';
 import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
 import { useBoard, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
-import { usePointerTools, type View } from './use-pointer-tools.js';
+import { clampZoom, usePointerTools, type View } from './use-pointer-tools.js';
 
 export interface WhiteboardProps {
   /** The room from `enterRoom` (anything with its `doc`, `presence` and `history`). */
@@ -32,7 +32,6 @@ export interface WhiteboardProps {
 }
 
 const IDENTITY: View = { x: 0, y: 0, zoom: 1 };
-const clampZoom = (zoom: number): number => Math.min(8, Math.max(0.1, zoom));
 
 export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', onExport, onError, className, style }: WhiteboardProps): ReactElement {
   const board = useBoard(room);
