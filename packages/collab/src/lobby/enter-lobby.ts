@@ -74,7 +74,10 @@ export function enterLobby(client: LobbyClient, options: EnterLobbyOptions = {})
   const offSession = client.onSession(({ resumed }) => {
     if (!watching || left || resumed) return;
     view.reset();
-    watch().catch((error: CollabError) => errors.emit(error));
+    watch().catch((error: CollabError) => {
+      view.resume(); // changes stop waiting (and piling up) for a snapshot that will not come
+      errors.emit(error);
+    });
   });
 
   return {

@@ -55,6 +55,13 @@ export class LobbyView {
     this.waiting = [];
   }
 
+  /** No snapshot is coming (the watch failed): go on from what is held, with what waited. */
+  resume(): void {
+    for (const change of this.waiting ?? []) this.apply(change);
+    this.waiting = undefined;
+    this.publish();
+  }
+
   private apply(change: LobbyChange): boolean {
     const id = change.type === 'lobby-room' ? change.room.id : change.id;
     const version = change.type === 'lobby-room' ? change.room.version : change.version;

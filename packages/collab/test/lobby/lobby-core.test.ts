@@ -76,6 +76,13 @@ describe('LobbyView (a viewer\'s list)', () => {
     expect(view.rooms().map((r) => r.id)).toEqual(['b', 'a']);
     view.change(gone('a', 6));
     expect(view.rooms().map((r) => r.id)).toEqual(['b']);
+
+    view.reset(); // a new server session: the list stays while the new snapshot is awaited
+    view.change(put(lobbyRoom('d', 8, 8)));
+    expect(view.rooms().map((r) => r.id)).toEqual(['b']);
+    view.resume(); // that snapshot failed: go on from what is held
+    expect(view.rooms().map((r) => r.id)).toEqual(['d', 'b']);
+    expect(view.current).toBe(true);
   });
 });
 
