@@ -28,26 +28,30 @@ async function bundle(): Promise<string> {
   return readFile(out, 'utf8');
 }
 
+/** A real server with a Node member in `room`, and Chromium showing <Whiteboard> in the same room. */
+async function openBoardPage(room: string) {
+  const [server, script] = await Promise.all([startCollab(), bundle()]);
+  const node = member(server.url, room, { presence: { name: 'Node', color: '#2f9e44' }, throttleMs: 10 }).room;
+  await node.synced;
+  const nodeBoard = createBoard(node);
+  onCleanup(() => nodeBoard.destroy());
+  const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ARGS });
+  onCleanup(() => browser.close());
+  const page = await browser.newPage({ acceptDownloads: true });
+  const origin = new URL(server.url).origin;
+  // The page and its script are served at the server's origin, so the client reaches /bayeux as same-origin.
+  await page.route(`${origin}/board.html*`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><div id="app"></div><script type="module" src="/board.js"></script>' }));
+  await page.route(`${origin}/board.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${origin}/board.html?room=${room}`);
+  await page.waitForFunction(() => (window as unknown as { whiteboardReady?: boolean }).whiteboardReady === true, undefined, { timeout: 15_000 });
+  return { node, nodeBoard, page, errors };
+}
+
 describe('<Whiteboard> in Chromium', () => {
   it('[BOARD-10] [BOARD-12] a pen stroke drawn with the mouse is a shape on screen, in the room for others, and in the exported SVG and PNG; Undo takes it back', async () => {
-    const [server, script] = await Promise.all([startCollab(), bundle()]);
-    const node = member(server.url, 'chromium', { presence: { name: 'Node' } }).room;
-    await node.synced;
-    const nodeBoard = createBoard(node);
-    onCleanup(() => nodeBoard.destroy());
-
-    const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ARGS });
-    onCleanup(() => browser.close());
-    const page = await browser.newPage({ acceptDownloads: true });
-    const origin = new URL(server.url).origin;
-    // The page and its script are served at the server's origin, so the client reaches /bayeux as same-origin.
-    await page.route(`${origin}/board.html*`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><div id="app"></div><script type="module" src="/board.js"></script>' }));
-    await page.route(`${origin}/board.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${origin}/board.html?room=chromium`);
-    await page.waitForFunction(() => (window as unknown as { whiteboardReady?: boolean }).whiteboardReady === true, undefined, { timeout: 15_000 });
-
+    const { nodeBoard, page, errors } = await openBoardPage('chromium');
     const surface = page.getByRole('application', { name: 'Whiteboard' });
     const box = (await surface.boundingBox())!;
     await page.mouse.move(box.x + 60, box.y + 60);
@@ -75,6 +79,30 @@ describe('<Whiteboard> in Chromium', () => {
 
     await page.getByRole('button', { name: 'Undo' }).click();
     await vi.waitFor(() => expect(nodeBoard.shapes()).toEqual([]), { timeout: 10_000 });
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('[BOARD-11] another member\'s cursor glides to its new position over several frames instead of jumping', async () => {
+    const { node, page, errors } = await openBoardPage('glide');
+    node.presence.set({ cursor: { x: 10, y: 10 } });
+    const cursor = page.locator('[data-cursor]');
+    await expect.poll(() => cursor.getAttribute('transform'), { timeout: 10_000 }).toBe('translate(10 10) scale(1)');
+    expect(await cursor.textContent()).toBe('Node');
+    await page.evaluate(() => {
+      const w = window as unknown as { seen: string[] };
+      w.seen = [];
+      new MutationObserver((records) => records.forEach((r) => w.seen.push((r.target as Element).getAttribute('transform') ?? ''))).observe(
+        document.querySelector('[data-cursor]')!,
+        { attributes: true, attributeFilter: ['transform'] },
+      );
+    });
+    node.presence.set({ cursor: { x: 400, y: 300 } }); // one update, a long way off
+    await expect.poll(() => cursor.getAttribute('transform'), { timeout: 10_000 }).toBe('translate(400 300) scale(1)');
+    const xs = (await page.evaluate(() => (window as unknown as { seen: string[] }).seen))
+      .map((t) => Number(/translate\(([-\d.]+)/.exec(t)?.[1]))
+      .filter((x) => x > 10 && x < 400);
+    expect(new Set(xs).size).toBeGreaterThanOrEqual(3); // frames in between: it glided
+    expect(xs).toEqual([...xs].sort((a, b) => a - b)); // always towards the target
     expect(errors).toEqual([]);
   }, 60_000);
 });
