@@ -14,3 +14,6 @@ export { useBroadcast, useEvent } from './use-events.js';
 export type { RoomEvent, RoomEventSender } from '../client/room-events.js';
 export { useUndo, type UndoApi } from './use-undo.js';
 export { Whiteboard, type WhiteboardProps, type WhiteboardRoom, type ExportedFile } from './whiteboard/index.js';
+export { useChat, type ChatApi, type ChatRoom } from './use-chat.js';
+export { Chat, typingLine, type ChatProps } from './chat/chat.js';
+export { CHAT_CLASS } from './chat/chat-styles.js';

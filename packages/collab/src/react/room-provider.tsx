@@ -42,3 +42,8 @@ export function useRoom(): Room | null {
   if (room === undefined) throw new Error('useRoom: wrap the tree in <RoomProvider room=…>');
   return room;
 }
+
+/** The provider's room without the check: undefined outside a `<RoomProvider>` (for hooks that also take a room argument). */
+export function useRoomIfAny(): Room | null | undefined {
+  return useContext(RoomContext);
+}

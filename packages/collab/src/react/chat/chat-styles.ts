@@ -1,0 +1,35 @@
+/**
+ * The chat's look, scoped under `.kuiper-chat` (no element or global selectors, so nothing leaks
+ * into the page) and themeable through CSS variables set on any ancestor:
+ * `--kuiper-chat-bg`, `--kuiper-chat-fg`, `--kuiper-chat-muted`, `--kuiper-chat-accent`,
+ * `--kuiper-chat-accent-fg`, `--kuiper-chat-border`, `--kuiper-chat-radius`, `--kuiper-chat-font`.
+ */
+export const CHAT_CLASS = 'kuiper-chat';
+
+const c = (name: string): string => `.${CHAT_CLASS}${name ? `-${name}` : ''}`;
+
+export const CHAT_CSS = `
+${c('')}{display:grid;grid-template-columns:1fr auto;grid-template-rows:1fr auto auto;gap:8px;height:100%;min-height:0;box-sizing:border-box;padding:8px;
+font:var(--kuiper-chat-font,14px/1.4 system-ui,sans-serif);color:var(--kuiper-chat-fg,#1d1d1f);background:var(--kuiper-chat-bg,#fff);
+border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px)}
+${c('log')}{grid-column:1;grid-row:1;overflow-y:auto;min-height:0;margin:0;padding:0 4px}
+${c('log')}:focus-visible,${c('button')}:focus-visible,${c('input')}:focus-visible{outline:2px solid var(--kuiper-chat-accent,#2f6fed);outline-offset:1px}
+${c('who')}{grid-column:2;grid-row:1 / span 3;min-width:120px;border-left:1px solid var(--kuiper-chat-border,#d0d0d7);padding-left:8px}
+${c('who-list')}{list-style:none;margin:0;padding:0}
+${c('who-title')}{font-weight:600;margin:0 0 4px}
+${c('message')}{padding:4px 0}
+${c('author')}{font-weight:600;margin-right:6px}
+${c('time')},${c('meta')},${c('typing')},${c('deleted')}{color:var(--kuiper-chat-muted,#6e6e73);font-size:.85em}
+${c('deleted')}{font-style:italic}
+${c('text')}{white-space:pre-wrap;overflow-wrap:anywhere}
+${c('unread')}{display:flex;align-items:center;gap:6px;color:var(--kuiper-chat-accent,#2f6fed);font-size:.8em;margin:4px 0}
+${c('unread')}::before,${c('unread')}::after{content:"";flex:1;border-top:1px solid var(--kuiper-chat-accent,#2f6fed)}
+${c('typing')}{grid-column:1;grid-row:2;min-height:1.4em}
+${c('composer')}{grid-column:1;grid-row:3;display:flex;gap:6px}
+${c('input')}{flex:1;resize:none;font:inherit;color:inherit;background:transparent;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);padding:6px}
+${c('button')}{font:inherit;cursor:pointer;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);background:transparent;color:inherit;padding:2px 8px}
+${c('button')}[data-primary]{background:var(--kuiper-chat-accent,#2f6fed);color:var(--kuiper-chat-accent-fg,#fff);border-color:transparent}
+${c('actions')}{margin-left:6px;display:inline-flex;gap:4px}
+${c('error')}{color:#b00020;font-size:.85em}
+${c('sr')}{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+`;

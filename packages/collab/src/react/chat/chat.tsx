@@ -1,0 +1,75 @@
+/**
+ * `<Chat room={room} />` [CHATUI-1…]: a drop-in chat for a room from `enterRoom` or `useRoom()`.
+ * Pure presentation over `useChat` (REACT-11) and the room's presence; styled by one scoped style
+ * sheet (`.kuiper-chat-*`) and CSS variables, so it leaks nothing into the page.
+ */
+import { useState, type CSSProperties, type ReactNode } from 'react';
+import type { Typer } from '../../chat/types.js';
+import { useChat, type ChatRoom } from '../use-chat.js';
+import { CHAT_CLASS, CHAT_CSS } from './chat-styles.js';
+import { Composer } from './composer.js';
+import { MessageLog } from './message-log.js';
+import { WhoIsHere } from './who-is-here.js';
+
+export interface ChatProps {
+  readonly room: ChatRoom;
+  /** Extra class on the root, next to `kuiper-chat`. */
+  readonly className?: string;
+  /** Inline style on the root: set `--kuiper-chat-*` variables here to theme one chat. */
+  readonly style?: CSSProperties;
+}
+
+/** "Ada is typing…", "Ada and Bob are typing…", "3 people are typing…". */
+export function typingLine(typers: readonly Typer[]): string {
+  const names = [...new Set(typers.map((t) => t.author.name ?? t.author.id))];
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return `${names.length} people are typing…`;
+}
+
+export function Chat({ room, className, style }: ChatProps): ReactNode {
+  const chat = useChat(room);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const readAll = (): void => {
+    const last = chat.messages[chat.messages.length - 1];
+    if (last && last.serial > chat.readPosition) chat.markRead(last.serial).catch(() => undefined);
+  };
+  return (
+    <section
+      className={className ? `${CHAT_CLASS} ${className}` : CHAT_CLASS}
+      style={style}
+      aria-label={chat.unreadCount > 0 ? `Chat, ${chat.unreadCount} unread` : 'Chat'}
+      onFocus={readAll}
+    >
+      <style>{CHAT_CSS}</style>
+      <MessageLog
+        messages={chat.messages}
+        readPosition={chat.readPosition}
+        isMine={chat.isMine}
+        loadOlder={chat.loadOlder}
+        edit={chat.edit}
+        remove={chat.remove}
+        onError={setError}
+        onReadAll={readAll}
+      />
+      <div className={`${CHAT_CLASS}-typing`} aria-live="polite">
+        {typingLine(chat.typers)}
+        {error && (
+          <span className={`${CHAT_CLASS}-error`} role="alert">
+            {` ${error}`}
+          </span>
+        )}
+      </div>
+      <Composer
+        send={(text) => {
+          setError(undefined);
+          return chat.send(text).then((sent) => chat.markRead(sent.serial).catch(() => undefined));
+        }}
+        typing={chat.typing}
+        onError={setError}
+      />
+      <WhoIsHere presence={room.presence} />
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+/** One message: author, time, text (or "Message deleted"), and for one's own, Edit and Delete. */
+import { useState, type ReactNode } from 'react';
+import type { ChatMessage } from '../../chat/types.js';
+import { CHAT_CLASS } from './chat-styles.js';
+
+export interface MessageItemProps {
+  readonly message: ChatMessage;
+  readonly mine: boolean;
+  edit(serial: number, text: string): Promise<unknown>;
+  remove(serial: number): Promise<unknown>;
+  onError(message: string): void;
+}
+
+/** A thrown value's message: errors here are Errors or CollabError values. */
+export function describeError(error: unknown): string {
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(error);
+}
+
+function clock(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+export function MessageItem({ message, mine, edit, remove, onError }: MessageItemProps): ReactNode {
+  const [editing, setEditing] = useState<string | undefined>(undefined);
+  const author = message.author.name ?? message.author.id;
+  const save = (): void => {
+    const text = editing?.trim() ?? '';
+    if (text === '') return;
+    edit(message.serial, text).then(
+      () => setEditing(undefined),
+      (error: unknown) => onError(`Not edited: ${describeError(error)}`),
+    );
+  };
+  return (
+    <article className={`${CHAT_CLASS}-message`} aria-label={`${author} at ${clock(message.sentAt)}`} data-serial={message.serial}>
+      <span className={`${CHAT_CLASS}-author`}>{author}</span>
+      <time className={`${CHAT_CLASS}-time`} dateTime={new Date(message.sentAt).toISOString()}>
+        {clock(message.sentAt)}
+      </time>
+      {message.deleted ? (
+        <div className={`${CHAT_CLASS}-deleted`}>Message deleted</div>
+      ) : editing !== undefined ? (
+        <div>
+          <textarea
+            className={`${CHAT_CLASS}-input`}
+            aria-label="Edit message"
+            value={editing}
+            autoFocus
+            onChange={(event) => setEditing(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+                event.preventDefault();
+                save();
+              } else if (event.key === 'Escape') setEditing(undefined);
+            }}
+          />
+          <span className={`${CHAT_CLASS}-actions`}>
+            <button className={`${CHAT_CLASS}-button`} type="button" data-primary="" onClick={save}>
+              Save
+            </button>
+            <button className={`${CHAT_CLASS}-button`} type="button" onClick={() => setEditing(undefined)}>
+              Cancel
+            </button>
+          </span>
+        </div>
+      ) : (
+        <div>
+          <span className={`${CHAT_CLASS}-text`}>{message.text}</span>
+          {message.editedAt !== undefined && <span className={`${CHAT_CLASS}-meta`}> (edited)</span>}
+          {mine && (
+            <span className={`${CHAT_CLASS}-actions`}>
+              <button className={`${CHAT_CLASS}-button`} type="button" aria-label={`Edit message: ${message.text}`} onClick={() => setEditing(message.text)}>
+                Edit
+              </button>
+              <button
+                className={`${CHAT_CLASS}-button`}
+                type="button"
+                aria-label={`Delete message: ${message.text}`}
+                onClick={() => void remove(message.serial).catch((error: unknown) => onError(`Not deleted: ${describeError(error)}`))}
+              >
+                Delete
+              </button>
+            </span>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * The message log (`role="log"`): older pages load when it is scrolled to the top (or from the
+ * button, for the keyboard) without the view jumping, new messages keep it at the bottom only when
+ * the reader was there, and a marker stands before the first unread message of someone else.
+ */
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import type { ChatMessage } from '../../chat/types.js';
+import { CHAT_CLASS } from './chat-styles.js';
+import { describeError, MessageItem } from './message-item.js';
+
+/** How close to an edge (px) counts as at it. */
+const EDGE = 40;
+
+export interface MessageLogProps {
+  readonly messages: readonly ChatMessage[];
+  readonly readPosition: number;
+  isMine(message: ChatMessage): boolean;
+  loadOlder(): Promise<boolean>;
+  edit(serial: number, text: string): Promise<unknown>;
+  remove(serial: number): Promise<unknown>;
+  onError(message: string): void;
+  /** The reader reached the newest message. */
+  onReadAll(): void;
+}
+
+export function MessageLog(props: MessageLogProps): ReactNode {
+  const { messages, readPosition, isMine } = props;
+  const log = useRef<HTMLDivElement>(null);
+  const [loading, setLoading] = useState(false);
+  const [exhausted, setExhausted] = useState(false);
+  const atBottom = useRef(true);
+  const seen = useRef<{ first: number; height: number }>({ first: 0, height: 0 });
+  const first = messages[0]?.serial ?? 0;
+  // Serials are gap-free from 1 (CHAT-2): anything after 1 has something older.
+  const hasOlder = !exhausted && first > 1;
+
+  useLayoutEffect(() => {
+    const el = log.current;
+    if (!el) return;
+    const before = seen.current;
+    if (before.first !== 0 && first < before.first) {
+      el.scrollTop += el.scrollHeight - before.height; // older ones went above: stay on what was read
+    } else if (atBottom.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+    seen.current = { first, height: el.scrollHeight };
+  }, [messages, first]);
+
+  const older = (): void => {
+    if (loading || !hasOlder) return;
+    setLoading(true);
+    props
+      .loadOlder()
+      .then((more) => !more && setExhausted(true), (error: unknown) => props.onError(`History not loaded: ${describeError(error)}`))
+      .finally(() => setLoading(false));
+  };
+
+  const onScroll = (): void => {
+    const el = log.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE;
+    if (el.scrollTop < EDGE) older();
+    if (atBottom.current) props.onReadAll();
+  };
+
+  const firstUnread = messages.find((m) => m.serial > readPosition && !m.deleted && !isMine(m))?.serial;
+  return (
+    <div ref={log} className={`${CHAT_CLASS}-log`} role="log" aria-label="Chat messages" tabIndex={0} onScroll={onScroll}>
+      {hasOlder && (
+        <button className={`${CHAT_CLASS}-button`} type="button" onClick={older} disabled={loading}>
+          {loading ? 'Loading…' : 'Load older messages'}
+        </button>
+      )}
+      {messages.map((message) => (
+        <div key={message.serial}>
+          {message.serial === firstUnread && (
+            <div className={`${CHAT_CLASS}-unread`} role="separator" aria-label="New messages">
+              New
+            </div>
+          )}
+          <MessageItem message={message} mine={isMine(message)} edit={props.edit} remove={props.remove} onError={props.onError} />
+        </div>
+      ))}
+    </div>
+  );
+}

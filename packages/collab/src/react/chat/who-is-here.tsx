@@ -1,0 +1,32 @@
+/** "Who is here": this member and every other connection in the room, by presence `name`. */
+import { useCallback, useId, useSyncExternalStore, type ReactNode } from 'react';
+import type { PresenceEntry, PresenceState } from '../../core/presence-state.js';
+import { CHAT_CLASS } from './chat-styles.js';
+
+const NONE: readonly PresenceEntry[] = [];
+
+export function presenceName(state: Record<string, unknown>, fallback: string): string {
+  const name = state['name'];
+  return typeof name === 'string' && name.trim() !== '' ? name : fallback;
+}
+
+export function WhoIsHere({ presence }: { readonly presence: PresenceState }): ReactNode {
+  const titleId = useId();
+  const subscribe = useCallback((onChange: () => void) => presence.subscribe(() => onChange()), [presence]);
+  const others = useSyncExternalStore(subscribe, () => presence.others(), () => NONE);
+  const me = presenceName(presence.get(), 'You');
+  return (
+    <aside className={`${CHAT_CLASS}-who`} aria-labelledby={titleId}>
+      <p className={`${CHAT_CLASS}-who-title`} id={titleId}>
+        Here now ({others.length + 1})
+      </p>
+      {/* role="list" again: list-style none drops the list role in some screen readers */}
+      <ul className={`${CHAT_CLASS}-who-list`} role="list" aria-label="Who is here">
+        <li>{`${me} (you)`}</li>
+        {others.map((entry) => (
+          <li key={entry.connection}>{presenceName(entry.state, 'Guest')}</li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * `useChat(room)` [REACT-11]: a room's chat (`room.chat`, CHAT-*) read through three cached
+ * snapshots — the message window, who is typing, the read position — each re-rendering only when it
+ * changes, plus the actions. Which messages are this user's is learned from the chat (`me()`, when
+ * the chat offers it) and from the answers to this user's own sends.
+ */
+import { useCallback, useMemo, useRef, useSyncExternalStore } from 'react';
+import type { ChatAuthor, ChatMessage, RoomChat, Typer } from '../chat/types.js';
+import type { PresenceState } from '../core/presence-state.js';
+import { useRoomIfAny } from './room-provider.js';
+
+/** What the chat needs of a room: `Room` from `enterRoom` / `useRoom()` fits. */
+export interface ChatRoom {
+  readonly chat: RoomChat;
+  readonly presence: PresenceState;
+}
+
+export interface ChatApi {
+  /** The loaded window, ascending; the same array until it changes. */
+  readonly messages: readonly ChatMessage[];
+  /** Other members typing now. */
+  readonly typers: readonly Typer[];
+  /** The last serial this user has read (0: none). */
+  readonly readPosition: number;
+  readonly unreadCount: number;
+  /** True for a message this user wrote (edit and delete are offered for those only). */
+  isMine(message: ChatMessage): boolean;
+  send(text: string): Promise<ChatMessage>;
+  edit(serial: number, text: string): Promise<ChatMessage>;
+  remove(serial: number): Promise<void>;
+  typing(): void;
+  /** Loads one older page; false when there is none. */
+  loadOlder(): Promise<boolean>;
+  markRead(serial: number): Promise<void>;
+}
+
+const NO_MESSAGES: readonly ChatMessage[] = Object.freeze([]);
+const NO_TYPERS: readonly Typer[] = Object.freeze([]);
+const never = (): (() => void) => () => undefined;
+
+/** The chat may say who this user is; the contract does not require it. */
+function chatSelf(chat: RoomChat): ChatAuthor | undefined {
+  const me = (chat as RoomChat & { me?: () => ChatAuthor | undefined }).me;
+  return typeof me === 'function' ? me.call(chat) : undefined;
+}
+
+/** The chat of `room`, or of the `<RoomProvider>`'s room when no argument is given. */
+export function useChat(room?: ChatRoom | null): ChatApi {
+  const provided = useRoomIfAny() as Partial<ChatRoom> | null | undefined;
+  const chat = (room === undefined ? provided?.chat : room?.chat) ?? null;
+  const messages = useSyncExternalStore(
+    useCallback((onChange: () => void) => (chat ? chat.subscribe(() => onChange()) : never()), [chat]),
+    useCallback(() => (chat ? chat.messages() : NO_MESSAGES), [chat]),
+    () => NO_MESSAGES,
+  );
+  const typers = useSyncExternalStore(
+    useCallback((onChange: () => void) => (chat ? chat.subscribeTypers(onChange) : never()), [chat]),
+    useCallback(() => (chat ? chat.typers() : NO_TYPERS), [chat]),
+    () => NO_TYPERS,
+  );
+  const subscribeRead = useCallback(
+    (onChange: () => void) => {
+      if (!chat) return never();
+      // The unread count also moves with the window (a new message from someone else).
+      const offs = [chat.subscribeRead(onChange), chat.subscribe(() => onChange())];
+      return () => offs.forEach((off) => off());
+    },
+    [chat],
+  );
+  const readPosition = useSyncExternalStore(subscribeRead, useCallback(() => (chat ? chat.readPosition() : 0), [chat]), () => 0);
+  const unreadCount = useSyncExternalStore(subscribeRead, useCallback(() => (chat ? chat.unreadCount() : 0), [chat]), () => 0);
+
+  const myIds = useRef(new Set<string>());
+  const learn = useCallback((message: ChatMessage) => {
+    myIds.current.add(message.author.id);
+    return message;
+  }, []);
+  const isMine = useCallback(
+    (message: ChatMessage) => {
+      const me = chat ? chatSelf(chat) : undefined;
+      return message.author.id === me?.id || myIds.current.has(message.author.id);
+    },
+    [chat],
+  );
+  const noChat = useCallback(() => Promise.reject(new Error('useChat: the room has no chat yet')), []);
+
+  return useMemo(
+    () => ({
+      messages,
+      typers,
+      readPosition,
+      unreadCount,
+      isMine,
+      send: (text: string) => (chat ? chat.send(text).then(learn) : noChat()),
+      edit: (serial: number, text: string) => (chat ? chat.edit(serial, text).then(learn) : noChat()),
+      remove: (serial: number) => (chat ? chat.delete(serial) : noChat()),
+      typing: () => chat?.typing(),
+      loadOlder: () => (chat ? chat.loadOlder() : Promise.resolve(false)),
+      markRead: (serial: number) => (chat ? chat.markRead(serial) : Promise.resolve()),
+    }),
+    [chat, messages, typers, readPosition, unreadCount, isMine, learn, noChat],
+  );
+}

@@ -1,0 +1,133 @@
+// @vitest-environment jsdom
+// <Chat> between two real clients through a real server (CHATUI-1…6): Enter sends, typing shows,
+// own messages edit and delete, who is here, the unread marker, history paged on scroll up.
+import { act, fireEvent, within, type RenderResult } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '@kuiper/testkit';
+import type { Message } from '@kuiper/client';
+import { Chat, useRoom } from '../../src/react/index.js';
+import { member, startCollab } from '../integration/helpers.js';
+import { mount } from './helpers.js';
+
+/** A server whose sessions carry the `user` their handshake names (the chat's authors). */
+function startNamed() {
+  return startCollab({}, { policy: { canHandshake: (m: Message) => ({ data: { user: (m.ext as { user?: unknown } | undefined)?.user } }) } });
+}
+
+function RoomChat() {
+  const room = useRoom();
+  return room ? <Chat room={room} /> : <p>entering</p>;
+}
+
+function chatter(url: string, room: string, name: string, transports?: string[]): RenderResult {
+  return mount(url, <RoomChat />, {
+    room,
+    presence: { name },
+    client: { ext: { user: { id: `u-${name}`, name } }, ...(transports ? { transports } : {}) },
+  });
+}
+
+const scope = (view: RenderResult) => within(view.container);
+const log = (view: RenderResult) => scope(view).getByRole('log', { name: 'Chat messages' });
+const box = (view: RenderResult) => scope(view).getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
+
+function type(view: RenderResult, text: string): void {
+  fireEvent.change(box(view), { target: { value: text } });
+}
+
+describe('<Chat>', () => {
+  for (const transport of ['websocket', 'long-polling']) {
+    it(`[CHATUI-1] [CHATUI-6] over ${transport}: a message sent with Enter appears in the other's log; Shift+Enter only breaks the line`, async () => {
+      const { url } = await startNamed();
+      const ada = chatter(url, 'c1', 'Ada', [transport]);
+      const bob = chatter(url, 'c1', 'Bob', [transport]);
+      await eventually(() => expect(within(log(bob)).queryByText('entering')).toBeNull());
+      await eventually(() => expect(ada.container.querySelector('.kuiper-chat')).not.toBeNull());
+      type(ada, 'Hello Bob');
+      fireEvent.keyDown(box(ada), { key: 'Enter', shiftKey: true });
+      expect(box(ada).value).toBe('Hello Bob'); // not sent
+      fireEvent.keyDown(box(ada), { key: 'Enter' });
+      await eventually(() => expect(within(log(bob)).getByText('Hello Bob')).toBeTruthy());
+      await eventually(() => expect(box(ada).value).toBe(''));
+      expect(within(log(ada)).getByText('Hello Bob')).toBeTruthy();
+      expect(within(log(bob)).getByText('Ada')).toBeTruthy(); // the author, named by the server
+    });
+  }
+
+  it('[CHATUI-2] while Ada types, Bob sees "Ada is typing…"', async () => {
+    const { url } = await startNamed();
+    const ada = chatter(url, 'c2', 'Ada');
+    const bob = chatter(url, 'c2', 'Bob');
+    await eventually(() => expect(ada.container.querySelector('.kuiper-chat')).not.toBeNull());
+    await eventually(() => expect(within(scope(bob).getByRole('list', { name: 'Who is here' })).getAllByRole('listitem')).toHaveLength(2));
+    type(ada, 'draft');
+    await eventually(() => expect(bob.container.querySelector('.kuiper-chat-typing')?.textContent).toBe('Ada is typing…'));
+    expect(scope(ada).queryByText('Ada is typing…')).toBeNull(); // not to herself
+  });
+
+  it('[CHATUI-3] edit and delete are offered on one\'s own messages only, and the other sees both', async () => {
+    const { url } = await startNamed();
+    const ada = chatter(url, 'c3', 'Ada');
+    const bob = chatter(url, 'c3', 'Bob');
+    await eventually(() => expect(ada.container.querySelector('.kuiper-chat')).not.toBeNull());
+    type(ada, 'Helo');
+    fireEvent.keyDown(box(ada), { key: 'Enter' });
+    await eventually(() => expect(within(log(bob)).getByText('Helo')).toBeTruthy());
+    expect(within(log(bob)).queryByRole('button', { name: /Edit message/ })).toBeNull();
+
+    await eventually(() => expect(within(log(ada)).getByRole('button', { name: 'Edit message: Helo' })).toBeTruthy());
+    fireEvent.click(within(log(ada)).getByRole('button', { name: 'Edit message: Helo' }));
+    const editor = within(log(ada)).getByRole('textbox', { name: 'Edit message' });
+    fireEvent.change(editor, { target: { value: 'Hello' } });
+    fireEvent.keyDown(editor, { key: 'Enter' });
+    await eventually(() => expect(within(log(bob)).getByText('Hello')).toBeTruthy());
+    expect(within(log(bob)).getByText('(edited)')).toBeTruthy();
+
+    await eventually(() => expect(within(log(ada)).getByRole('button', { name: 'Delete message: Hello' })).toBeTruthy());
+    fireEvent.click(within(log(ada)).getByRole('button', { name: 'Delete message: Hello' }));
+    await eventually(() => expect(within(log(bob)).getByText('Message deleted')).toBeTruthy());
+    expect(within(log(bob)).queryByText('Hello')).toBeNull();
+  });
+
+  it('[CHATUI-4] "Who is here" lists both members by presence name', async () => {
+    const { url } = await startNamed();
+    const ada = chatter(url, 'c4', 'Ada');
+    chatter(url, 'c4', 'Bob');
+    await eventually(() => {
+      const list = scope(ada).getByRole('list', { name: 'Who is here' });
+      expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Ada (you)', 'Bob']);
+    });
+  });
+
+  it('[CHATUI-5] an unread marker stands before the first message of someone else until the reader comes to the chat', async () => {
+    const { url } = await startNamed();
+    const ada = chatter(url, 'c5', 'Ada');
+    const bob = chatter(url, 'c5', 'Bob');
+    await eventually(() => expect(ada.container.querySelector('.kuiper-chat')).not.toBeNull());
+    type(ada, 'are you there?');
+    fireEvent.keyDown(box(ada), { key: 'Enter' });
+    await eventually(() => expect(within(log(bob)).getByRole('separator', { name: 'New messages' })).toBeTruthy());
+    expect(scope(bob).getByRole('region', { name: 'Chat, 1 unread' })).toBeTruthy();
+    expect(within(log(ada)).queryByRole('separator', { name: 'New messages' })).toBeNull(); // her own is read
+    act(() => log(bob).focus());
+    await eventually(() => expect(within(log(bob)).queryByRole('separator', { name: 'New messages' })).toBeNull());
+    expect(scope(bob).getByRole('region', { name: 'Chat' })).toBeTruthy();
+  });
+
+  it('[CHATUI-1] history pages in when the log is scrolled to the top, oldest first', async () => {
+    const { url } = await startNamed();
+    const writer = member(url, 'c6');
+    await writer.room.synced;
+    for (let i = 1; i <= 60; i++) await writer.room.chat.send(`m${i}`);
+    const bob = chatter(url, 'c6', 'Bob');
+    await eventually(() => expect(within(log(bob)).getByText('m60')).toBeTruthy());
+    expect(within(log(bob)).queryByText('m1')).toBeNull(); // the first page is the newest 50
+    expect(within(log(bob)).getAllByRole('article')).toHaveLength(50);
+    fireEvent.scroll(log(bob), { target: { scrollTop: 0 } });
+    await eventually(() => expect(within(log(bob)).getAllByRole('article')).toHaveLength(60));
+    const texts = within(log(bob)).getAllByRole('article').map((a) => a.querySelector('.kuiper-chat-text')?.textContent);
+    expect(texts[0]).toBe('m1');
+    expect(texts[59]).toBe('m60');
+    expect(within(log(bob)).queryByRole('button', { name: 'Load older messages' })).toBeNull();
+  });
+});
