@@ -16,6 +16,8 @@ export interface UndoHistoryOptions {
   captureTimeout?: number;
   /** Transaction origins that count as this user's edits; default: `null` (a plain `doc.transact`). */
   trackedOrigins?: readonly unknown[];
+  /** The oldest steps beyond this many are forgotten, so a long session does not grow without end; default 500. */
+  maxSteps?: number;
 }
 
 export interface UndoState {
@@ -27,11 +29,13 @@ export class UndoHistory {
   private readonly manager: Y.UndoManager;
   private readonly listeners = new Listeners<UndoState>();
   private readonly captureTimeout: number;
+  private readonly maxSteps: number;
   private gestures = 0;
   private last: UndoState = { canUndo: false, canRedo: false };
 
   constructor(doc: Y.Doc, options: UndoHistoryOptions = {}) {
     this.captureTimeout = options.captureTimeout ?? 0;
+    this.maxSteps = Math.max(1, options.maxSteps ?? 500);
     this.manager = new Y.UndoManager(doc, {
       captureTimeout: this.captureTimeout,
       trackedOrigins: new Set(options.trackedOrigins ?? [null]),
@@ -103,6 +107,7 @@ export class UndoHistory {
   }
 
   private readonly changed = (): void => {
+    for (const stack of [this.manager.undoStack, this.manager.redoStack]) if (stack.length > this.maxSteps) stack.splice(0, stack.length - this.maxSteps);
     const next = { canUndo: this.manager.canUndo(), canRedo: this.manager.canRedo() };
     if (next.canUndo === this.last.canUndo && next.canRedo === this.last.canRedo) return;
     this.last = next;

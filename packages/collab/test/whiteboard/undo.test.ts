@@ -1,6 +1,7 @@
 // Per-user undo on a shared board (BOARD-6…8): each member undoes only its own steps; a drag is one
 // step; undo after another member's edit of the same shape keeps their edit.
 import { describe, expect, it } from 'vitest';
+import { UndoHistory } from '../../src/core/undo-history.js';
 import { boardPair } from './board-pair.js';
 
 describe('per-user undo', () => {
@@ -86,5 +87,17 @@ describe('per-user undo', () => {
     ada.history.redo();
     await settle();
     expect(bob.board.shapes()).toEqual([]);
+  });
+
+  it('[BOARD-6] the history keeps the latest maxSteps steps: the oldest are forgotten, not the newest', async () => {
+    const { ada } = await boardPair();
+    const history = new UndoHistory(ada.member.room.doc, { maxSteps: 3 });
+    ada.board.add({ id: 's', kind: 'rect', x: 0, y: 0 });
+    for (let x = 1; x <= 5; x++) ada.board.update('s', { x });
+    let undone = 0;
+    while (history.undo()) undone++;
+    expect(undone).toBe(3);
+    expect(ada.board.shape('s')!.x).toBe(2); // the moves to 5, 4 and 3 were undone; the rest is kept
+    history.destroy();
   });
 });

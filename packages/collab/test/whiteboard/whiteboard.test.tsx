@@ -146,7 +146,7 @@ describe('<Whiteboard>', () => {
     await vi.waitFor(() => expect(shapeIds(b)).toEqual([]));
   });
 
-  it('[BOARD-10] keyboard only: Enter adds the tool\'s shape, ] selects, arrows move it in one step each, a colour applies to it, Delete removes it', async () => {
+  it('[BOARD-10] [BOARD-3] keyboard only: Enter adds the tool\'s shape, ] and [ select, arrows move it in one step each, a colour applies to it, F brings it to the front, Delete removes it', async () => {
     const { a, b } = await twoBoards();
     const surface = a.getByRole('application', { name: 'Whiteboard' });
     const key = (k: string, extra: Record<string, boolean> = {}) => act(() => void fireEvent.keyDown(surface, { key: k, ...extra }));
@@ -168,8 +168,17 @@ describe('<Whiteboard>', () => {
     key('z', { ctrlKey: true }); // the colour
     key('z', { ctrlKey: true }); // the 1-unit move
     expect(Number(rect(a).getAttribute('x'))).toBe(x0 + 10);
+    key('Escape');
+    key('Enter'); // a second rectangle, in front of the first
+    const second = shapeIds(a).find((other) => other !== id)!;
+    expect(shapeIds(a)).toEqual([id, second]);
+    key('Escape');
+    key('['); // from nothing selected, [ starts at the back: the first rectangle
+    key('f'); // bring it to the front
+    expect(shapeIds(a)).toEqual([second, id]);
+    await vi.waitFor(() => expect(shapeIds(b)).toEqual([second, id]));
     key('Delete');
-    await vi.waitFor(() => expect(shapeIds(b)).toEqual([]));
+    await vi.waitFor(() => expect(shapeIds(b)).toEqual([second]));
   });
 
   it('[BOARD-10] touch: two fingers pinch to zoom about their midpoint, and the stroke the first finger began is dropped', async () => {

@@ -48,6 +48,7 @@ export interface ToolbarProps {
   onUndo(): void;
   onRedo(): void;
   onDelete(): void;
+  onFront(): void;
   onZoom(factor: number | null): void;
   onExport(format: 'png' | 'svg'): void;
 }
@@ -95,6 +96,7 @@ export function Toolbar(p: ToolbarProps): ReactElement {
         <button type="button" className={button} aria-label="Undo" title="Undo (Ctrl+Z)" disabled={!p.canUndo} onClick={p.onUndo}>↶</button>
         <button type="button" className={button} aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled={!p.canRedo} onClick={p.onRedo}>↷</button>
         <button type="button" className={button} aria-label="Delete" title="Delete selection (Del)" disabled={!p.canDelete} onClick={p.onDelete}>🗑</button>
+        <button type="button" className={button} aria-label="Bring to front" title="Bring to front (F)" disabled={!p.canDelete} onClick={p.onFront}>⤒</button>
       </div>
       <div className={`${WB}-group`} role="group" aria-label="View">
         <button type="button" className={button} aria-label="Zoom out" title="Zoom out (-)" onClick={() => p.onZoom(1 / 1.25)}>−</button>

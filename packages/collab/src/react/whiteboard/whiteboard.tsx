@@ -168,6 +168,8 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
       const at = selected.length > 0 ? shapes.findIndex((s) => s.id === selected[selected.length - 1]) : -1;
       const next = e.key === ']' ? (at <= 0 ? shapes.length - 1 : at - 1) : (at + 1) % shapes.length;
       setSelection([shapes[next]!.id]);
+    } else if (key === 'f' && !mod && selected.length > 0 && board) {
+      board.bringToFront(selected);
     } else if (e.key === 'Enter' && e.target === surface.current && board) {
       e.preventDefault();
       addAtCenter();
@@ -203,7 +205,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
       <style>{WHITEBOARD_CSS}</style>
       <Toolbar tool={tool} color={color} width={width} canUndo={undo.canUndo} canRedo={undo.canRedo} canDelete={selected.length > 0}
         onTool={setTool} onColor={changeColor} onWidth={changeWidth} onUndo={() => room.history.undo()} onRedo={() => room.history.redo()}
-        onDelete={removeSelected} onZoom={(f) => zoomBy(f)} onExport={exportAs} />
+        onDelete={removeSelected} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onExport={exportAs} />
       <div className={`${WB}-stage`}>
       <svg ref={surface} className={`${WB}-surface`} role="application" aria-label="Whiteboard" aria-describedby={labelId} tabIndex={0}
         data-tool={tool} onPointerDown={pointer.onPointerDown} onPointerMove={pointer.onPointerMove}
