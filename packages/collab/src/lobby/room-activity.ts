@@ -60,8 +60,11 @@ export class RoomActivity {
 
   /** A chat event of the room: a new last message, or an edit or delete of the last one. */
   chat({ event, serial, message }: ChatEvent): LobbyChange | undefined {
-    if (event === 'message') this.last = { serial, message };
-    else if (this.last?.serial !== serial) return undefined; // an older message: not the lobby's
+    // Serials grow per room; nodes may publish two sends out of order, so the highest one is the last.
+    if (event === 'message') {
+      if (this.last && this.last.serial > serial) return undefined;
+      this.last = { serial, message };
+    } else if (this.last?.serial !== serial) return undefined; // an older message: not the lobby's
     else if (event === 'edit') this.last = { serial, message: { ...this.last.message, text: message.text } };
     else this.last = undefined;
     this.touch();

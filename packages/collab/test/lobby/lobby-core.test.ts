@@ -42,11 +42,15 @@ describe('RoomActivity (the authority\'s lobby entry)', () => {
     expect(activity.close()).toBeUndefined(); // closing after that says nothing more
   });
 
-  it('[LOBBY-3] the last message follows chat events; an edit or delete of an older one changes nothing', () => {
+  it('[LOBBY-3] the last message follows chat events, the highest serial winning; an edit or delete of an older one changes nothing', () => {
     const activity = new RoomActivity('r', () => 5);
     activity.presence(new Map([['c', { name: 'Ada' }]]));
     const author = { id: 'u1' };
     expect(activity.chat({ event: 'message', serial: 1, message: { text: 'one', author, sentAt: 1 } })).toMatchObject({ room: { lastMessage: { text: 'one' } } });
+    activity.chat({ event: 'message', serial: 3, message: { text: 'three', author, sentAt: 3 } });
+    activity.chat({ event: 'message', serial: 2, message: { text: 'two', author, sentAt: 2 } }); // published late by another node
+    expect(activity.current()?.lastMessage?.text).toBe('three');
+    activity.chat({ event: 'delete', serial: 3, message: { text: '', author, sentAt: 3 } });
     activity.chat({ event: 'message', serial: 2, message: { text: 'two', author, sentAt: 2 } });
     expect(activity.chat({ event: 'edit', serial: 1, message: { text: 'uno', author, sentAt: 1 } })).toBeUndefined();
     expect(activity.chat({ event: 'edit', serial: 2, message: { text: 'dos', author, sentAt: 2 } })).toMatchObject({ room: { lastMessage: { text: 'dos', sentAt: 2 } } });

@@ -107,6 +107,20 @@ describe('the lobby', () => {
     await eventually(() => expect(room(late, 'talk')?.lastMessage?.text).toBe('for the late viewer'));
   });
 
+  it('[LOBBY-3] with the real chat: a member\'s message, its edit and its deletion reach the lobby', async () => {
+    const { url } = await startCollab({}, { policy: { canHandshake: (m) => ({ data: { user: m.ext?.['user'] ?? null } }) } });
+    const ada = member(url, 'real-chat', { presence: { name: 'Ada' } }, { ext: { user: { id: 'ada', name: 'Ada L.' } } }).room;
+    await ada.synced;
+    const lobby = viewer(url);
+    await lobby.ready;
+    const sent = await ada.chat.send('hello lobby');
+    await eventually(() => expect(room(lobby, 'real-chat')?.lastMessage).toEqual({ text: 'hello lobby', author: { id: 'ada', name: 'Ada L.' }, sentAt: sent.sentAt }));
+    await ada.chat.edit(sent.serial, 'hello, lobby');
+    await eventually(() => expect(room(lobby, 'real-chat')?.lastMessage?.text).toBe('hello, lobby'));
+    await ada.chat.delete(sent.serial);
+    await eventually(() => expect(room(lobby, 'real-chat')?.lastMessage).toBeUndefined());
+  });
+
   it('[LOBBY-5] a viewer the room\'s authorize refuses never sees it, and cannot subscribe its way to it', async () => {
     const policy = { canHandshake: (m: { ext?: Record<string, unknown> }) => ({ data: { user: String(m.ext?.['user'] ?? 'guest') } }) };
     const { url } = await startCollab(
