@@ -65,7 +65,7 @@ describe('<Chat>', () => {
     expect(scope(ada).queryByText('Ada is typing…')).toBeNull(); // not to herself
   });
 
-  it('[CHATUI-3] edit and delete are offered on one\'s own messages only, and the other sees both', async () => {
+  it('[CHATUI-3] [REACT-11] edit and delete are offered on one\'s own messages only, and the other sees both', async () => {
     const { url } = await startNamed();
     const ada = chatter(url, 'c3', 'Ada');
     const bob = chatter(url, 'c3', 'Bob');
@@ -99,7 +99,7 @@ describe('<Chat>', () => {
     });
   });
 
-  it('[CHATUI-5] an unread marker stands before the first message of someone else until the reader comes to the chat', async () => {
+  it('[CHATUI-5] [REACT-11] an unread marker stands before the first message of someone else until the reader comes to the chat', async () => {
     const { url } = await startNamed();
     const ada = chatter(url, 'c5', 'Ada');
     const bob = chatter(url, 'c5', 'Bob');
