@@ -12,6 +12,7 @@
 import { bayeuxError, type KuiperServer, type SessionInfo } from '@kuiper/server';
 import { roomChannels, roomOfChannel } from '../protocol/channels.js';
 import type { PresenceData } from '../protocol/messages.js';
+import type { ChatStore } from '../core/store.js';
 import {
   LOBBY_PREFIX,
   LOBBY_ROOMS,
@@ -31,6 +32,8 @@ export interface LobbyOptions {
   /** The rooms' authorize hook: a viewer sees a room only if it returns (a throw hides the room). */
   authorize: (room: string, session: SessionInfo) => unknown;
   onError: (error: Error) => void;
+  /** The rooms' chat store: a room that opens shows its newest stored message. */
+  chat?: Pick<ChatStore, 'chatPage'>;
   /** The server clock (ms since the epoch); default `Date.now`. */
   now?: () => number;
 }
@@ -166,6 +169,14 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
       });
       hosted.set(room, { activity, entries, off });
       send(activity.presence(entries));
+      void options.chat
+        ?.chatPage(room, { limit: 1 })
+        .then(({ messages: [newest] }) => {
+          if (newest && !newest.deleted && hosted.get(room)?.activity === activity) {
+            send(activity.restore(newest.serial, { text: newest.text, author: newest.author, sentAt: newest.sentAt }));
+          }
+        })
+        .catch(report);
     },
     changed(room) {
       const host = hosted.get(room);

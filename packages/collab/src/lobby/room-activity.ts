@@ -72,6 +72,18 @@ export class RoomActivity {
     return room && { type: 'lobby-room', room };
   }
 
+  /**
+   * The room's newest stored message, read when it opened: it becomes the last message unless a newer
+   * one arrived meanwhile. Not activity: `lastActivity` stays.
+   */
+  restore(serial: number, message: LobbyMessage): LobbyChange | undefined {
+    if (this.last && this.last.serial >= serial) return undefined;
+    this.last = { serial, message };
+    this.version = Math.max(this.version + 1, this.now());
+    const room = this.current();
+    return room && { type: 'lobby-room', room };
+  }
+
   /** The room closed or emptied: a viewer that listed it is told it is gone. */
   close(): LobbyChange | undefined {
     if (!this.listed) return undefined;

@@ -121,6 +121,22 @@ describe('the lobby', () => {
     await eventually(() => expect(room(lobby, 'real-chat')?.lastMessage).toBeUndefined());
   });
 
+  it('[LOBBY-3] a room that opens again shows its newest stored message', async () => {
+    const { url } = await startCollab();
+    const first = member(url, 'reopened', { presence: { name: 'Ada' } }).room;
+    await first.synced;
+    await first.chat.send('before everyone left');
+    const lobby = viewer(url);
+    await lobby.ready;
+    await eventually(() => expect(room(lobby, 'reopened')?.lastMessage?.text).toBe('before everyone left'));
+    first.leave();
+    await eventually(() => expect(room(lobby, 'reopened')).toBeUndefined());
+
+    const again = member(url, 'reopened', { presence: { name: 'Bob' } }).room;
+    await again.synced;
+    await eventually(() => expect(room(lobby, 'reopened')).toMatchObject({ count: 1, lastMessage: { text: 'before everyone left' } }));
+  });
+
   it('[LOBBY-5] a viewer the room\'s authorize refuses never sees it, and cannot subscribe its way to it', async () => {
     const policy = { canHandshake: (m: { ext?: Record<string, unknown> }) => ({ data: { user: String(m.ext?.['user'] ?? 'guest') } }) };
     const { url } = await startCollab(
