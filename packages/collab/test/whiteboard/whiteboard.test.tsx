@@ -2,6 +2,7 @@
 // <Whiteboard room={room} /> against a real Kuiper server with rooms: two clients, each with the
 // component; what one draws with pointer events appears in the other (BOARD-10…13).
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { StrictMode } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { onCleanup } from '@kuiper/testkit';
 import { Whiteboard } from '../../src/react/whiteboard/index.js';
@@ -14,9 +15,10 @@ async function twoBoards(extra: { onExport?: (file: ExportedFile) => void } = {}
   const bob = member(server.url, 'wb', { presence: { name: 'Bob', color: '#1971c2' }, throttleMs: 10 }).room;
   await Promise.all([ada.synced, bob.synced]);
   const a = render(<Whiteboard room={ada} {...extra} />);
-  const b = render(<Whiteboard room={bob} />);
+  const b = render(<StrictMode><Whiteboard room={bob} /></StrictMode>); // effects run twice: still one board
+
   onCleanup(() => (a.unmount(), b.unmount()));
-  return { ada, bob, a: within(a.container), b: within(b.container) };
+  return { ada, bob, a: within(a.container), b: within(b.container), unmountBob: () => b.unmount() };
 }
 
 /** A press, moves and a release on the drawing surface, as a mouse would make them. */
@@ -35,8 +37,12 @@ const shapeIds = (root: ReturnType<typeof within>): string[] =>
     : [...root.getByRole('application', { name: 'Whiteboard' }).querySelectorAll('[data-shape-id]')].map((e) => e.getAttribute('data-shape-id')!);
 
 describe('<Whiteboard>', () => {
-  it('[BOARD-10] the toolbar has buttons with exactly the accessible names, and the surface is labelled Whiteboard', async () => {
-    const { a } = await twoBoards();
+  it('[BOARD-10] [BOARD-13] the toolbar has buttons with exactly the accessible names, the surface is labelled Whiteboard; StrictMode leaves one board', async () => {
+    const { a, bob, unmountBob } = await twoBoards();
+    const observers = () => bob.doc.getMap('whiteboard')._dEH.l.length; // one Board = one deep observer
+    expect(observers()).toBe(1);
+    unmountBob();
+    expect(observers()).toBe(0);
     for (const name of ['Pen', 'Rectangle', 'Ellipse', 'Line', 'Text', 'Select', 'Eraser', 'Undo', 'Redo', 'Export PNG', 'Export SVG']) {
       expect(a.getByRole('button', { name }), name).toBeTruthy();
     }
