@@ -81,8 +81,7 @@ export class Board {
       }
       this.root.set(id, map);
     });
-    const added = this.byId.get(id);
-    return added ? ok(added) : fail('shape_invalid', `${id} could not be read back`);
+    return this.current(id, map);
   }
 
   /** Changes some fields of a shape; a field set to its current value is not written. */
@@ -90,13 +89,21 @@ export class Board {
     const problem = patchProblem(patch);
     if (problem) return fail('shape_invalid', problem);
     const map = this.root.get(id);
-    if (!(map instanceof Y.Map) || !this.byId.has(id)) return fail('shape_invalid', `no shape ${id}`);
+    // Read from the document, not the cache: inside `transact` a shape added a moment ago is already there.
+    if (!(map instanceof Y.Map) || !readShape(id, map.toJSON() as Record<string, unknown>)) return fail('shape_invalid', `no shape ${id}`);
     this.transact(() => {
       for (const [key, value] of Object.entries(patch)) {
         if (value !== undefined && !sameValue(map.get(key), value)) map.set(key, value);
       }
     });
-    return ok(this.byId.get(id)!);
+    return this.current(id, map as Y.Map<unknown>);
+  }
+
+  /** The shape as it is now: the cached object once observers have run, else read from its map. */
+  private current(id: string, map: Y.Map<unknown>): Result<Shape> {
+    const inTransaction = this.doc._transaction !== null; // observers (and the cache) catch up at its end
+    const shape = inTransaction ? readShape(id, map.toJSON() as Record<string, unknown>) : this.byId.get(id);
+    return shape ? ok(shape) : fail('shape_invalid', `${id} could not be read back`);
   }
 
   /** Deletes the shapes with these ids (unknown ids are ignored); returns how many went. */

@@ -123,15 +123,19 @@ describe('whiteboard model', () => {
     const sentBefore = ada.member.sent.size;
     ada.board.transact(() => {
       ada.board.add({ id: 'r1', kind: 'rect', x: 0, y: 0 });
-      ada.board.add({ id: 'r2', kind: 'rect', x: 5, y: 0 });
-      ada.board.update('r1', { color: '#2f9e44' });
+      expect(ada.board.add({ id: 'r2', kind: 'rect', x: 5, y: 0 })).toMatchObject({ ok: true, value: { id: 'r2', x: 5 } });
+      // Inside the transaction the new shape can be edited at once, and the result says how it is now.
+      expect(ada.board.update('r1', { color: '#2f9e44' })).toMatchObject({ ok: true, value: { id: 'r1', color: '#2f9e44' } });
     });
-    expect(ada.member.sent.size - sentBefore).toBe(1);
+    expect(ada.board.update('r2', { x: 6 })).toEqual({ ok: true, value: ada.board.shape('r2') });
+    expect(ada.member.sent.size - sentBefore).toBe(2); // the transaction, then the move of r2
     await settle();
     expect(bob.board.shapes().map((s) => s.id)).toEqual(['r1', 'r2']);
     expect(bob.board.remove(['r1', 'unknown'])).toBe(1);
     await settle();
     expect(ada.board.shapes().map((s) => s.id)).toEqual(['r2']);
+    ada.history.undo(); // the move of r2
+    expect(ada.board.shape('r2')!.x).toBe(5);
     ada.history.undo(); // one step takes back the whole transaction (r1 is already gone: r2 goes)
     expect(ada.board.shapes()).toEqual([]);
     // A board made on a document that already holds shapes shows them at once.
