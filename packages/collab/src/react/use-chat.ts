@@ -4,7 +4,7 @@
  * changes, plus the actions. Which messages are this user's is learned from the chat (`me()`, when
  * the chat offers it) and from the answers to this user's own sends.
  */
-import { useCallback, useMemo, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { ChatAuthor, ChatMessage, RoomChat, Typer } from '../chat/types.js';
 import type { PresenceState } from '../core/presence-state.js';
 import { useRoomIfAny } from './room-provider.js';
@@ -13,6 +13,8 @@ import { useRoomIfAny } from './room-provider.js';
 export interface ChatRoom {
   readonly chat: RoomChat;
   readonly presence: PresenceState;
+  /** Typing is announced only once this settles (the server counts us a member then). */
+  readonly synced?: Promise<unknown>;
 }
 
 export interface ChatApi {
@@ -46,8 +48,23 @@ function chatSelf(chat: RoomChat): ChatAuthor | undefined {
 
 /** The chat of `room`, or of the `<RoomProvider>`'s room when no argument is given. */
 export function useChat(room?: ChatRoom | null): ChatApi {
-  const provided = useRoomIfAny() as Partial<ChatRoom> | null | undefined;
-  const chat = (room === undefined ? provided?.chat : room?.chat) ?? null;
+  const provided = useRoomIfAny() as ChatRoom | null | undefined;
+  const target = (room === undefined ? provided : room) ?? null;
+  const chat = target?.chat ?? null;
+  // A typing notice sent before the room is entered was seen to silence this member's later ones
+  // on the server (it is not a member yet); they are worth nothing before then anyway.
+  const entered = useRef(false);
+  useEffect(() => {
+    entered.current = !target?.synced;
+    let live = true;
+    target?.synced?.then(
+      () => live && (entered.current = true),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [target]);
   const messages = useSyncExternalStore(
     useCallback((onChange: () => void) => (chat ? chat.subscribe(() => onChange()) : never()), [chat]),
     useCallback(() => (chat ? chat.messages() : NO_MESSAGES), [chat]),
@@ -94,7 +111,9 @@ export function useChat(room?: ChatRoom | null): ChatApi {
       send: (text: string) => (chat ? chat.send(text).then(learn) : noChat()),
       edit: (serial: number, text: string) => (chat ? chat.edit(serial, text).then(learn) : noChat()),
       remove: (serial: number) => (chat ? chat.delete(serial) : noChat()),
-      typing: () => chat?.typing(),
+      typing: () => {
+        if (entered.current) chat?.typing();
+      },
       loadOlder: () => (chat ? chat.loadOlder() : Promise.resolve(false)),
       markRead: (serial: number) => (chat ? chat.markRead(serial) : Promise.resolve()),
     }),
