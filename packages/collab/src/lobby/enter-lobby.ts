@@ -28,17 +28,31 @@ export interface Lobby {
   readonly ready: Promise<void>;
   /** Refusals and unreadable messages. */
   onError(fn: (error: CollabError) => void): () => void;
-  /** Stops watching: no more changes arrive. */
+  /** Stops this lobby's listeners; the client stops watching when its last lobby leaves. */
   leave(): void;
 }
 
 const request = (type: LobbyRequest['type']): LobbyRequest => ({ v: 1, type });
 
-export function enterLobby(client: LobbyClient, options: EnterLobbyOptions = {}): Lobby {
+/**
+ * The watch of one client. The server knows a viewer by its session, so every lobby entered on one
+ * client shares one watch: one leaving (say, a component unmounting) never stops another's changes.
+ */
+interface Watch {
+  readonly view: LobbyView;
+  readonly errors: Listeners<CollabError>;
+  readonly ready: Promise<void>;
+  failed: boolean;
+  refs: number;
+  stop(): void;
+}
+
+const watches = new WeakMap<LobbyClient, Watch>();
+
+function startWatch(client: LobbyClient): Watch {
   const view = new LobbyView();
   const errors = new Listeners<CollabError>();
-  const offChange = options.onChange ? view.subscribe(options.onChange) : () => undefined;
-  let left = false;
+  let stopped = false;
 
   const subscription = client.subscribe(LOBBY_ROOMS, (data) => {
     const read = parseLobbyMessage(data);
@@ -56,7 +70,7 @@ export function enterLobby(client: LobbyClient, options: EnterLobbyOptions = {})
     const read = parseLobbyMessage(reply);
     if (!read.ok) throw read.error;
     if (read.value.type !== 'lobby-snapshot') throw collabError('message_invalid', 'lobby: the watch reply is not a snapshot');
-    if (!left) view.snapshot(read.value.rooms);
+    if (!stopped) view.snapshot(read.value.rooms);
   };
 
   let watching = false;
@@ -64,15 +78,14 @@ export function enterLobby(client: LobbyClient, options: EnterLobbyOptions = {})
     throw collabError('send_failed', `lobby: ${describeThrown(thrown)}`); // refused by the server's policy
   });
   const ready = subscribed.then(async () => {
-    if (left) return;
+    if (stopped) return;
     await watch();
     watching = true;
   });
-  ready.catch((error: CollabError) => errors.emit(error));
 
   // A new server session has no record of this viewer: watch again and take its snapshot.
   const offSession = client.onSession(({ resumed }) => {
-    if (!watching || left || resumed) return;
+    if (!watching || stopped || resumed) return;
     view.reset();
     watch().catch((error: CollabError) => {
       view.resume(); // changes stop waiting (and piling up) for a snapshot that will not come
@@ -80,18 +93,56 @@ export function enterLobby(client: LobbyClient, options: EnterLobbyOptions = {})
     });
   });
 
-  return {
-    rooms: () => view.rooms(),
-    subscribe: (fn) => view.subscribe(fn),
+  const shared: Watch = {
+    view,
+    errors,
     ready,
-    onError: (fn) => errors.subscribe(fn),
+    failed: false,
+    refs: 0,
+    stop: () => {
+      stopped = true;
+      offSession();
+      void Promise.resolve(subscription.unsubscribe()).catch(() => undefined);
+      if (watching) client.call(LOBBY_SERVICE, request('unwatch')).catch(() => undefined);
+    },
+  };
+  ready.catch((error: CollabError) => {
+    shared.failed = true; // the next lobby entered on this client starts a new watch
+    errors.emit(error);
+  });
+  return shared;
+}
+
+export function enterLobby(client: LobbyClient, options: EnterLobbyOptions = {}): Lobby {
+  let watch = watches.get(client);
+  if (!watch || watch.failed) watches.set(client, (watch = startWatch(client)));
+  const shared = watch;
+  shared.refs++;
+  // This lobby's own listeners, removed when it leaves.
+  const offs = new Set<() => void>();
+  const own = (off: () => void): (() => void) => {
+    offs.add(off);
+    return () => {
+      offs.delete(off);
+      off();
+    };
+  };
+  if (options.onChange) own(shared.view.subscribe(options.onChange));
+  let left = false;
+
+  return {
+    rooms: () => shared.view.rooms(),
+    subscribe: (fn) => own(shared.view.subscribe(fn)),
+    ready: shared.ready,
+    onError: (fn) => own(shared.errors.subscribe(fn)),
     leave: () => {
       if (left) return;
       left = true;
-      offSession();
-      offChange();
-      void Promise.resolve(subscription.unsubscribe()).catch(() => undefined);
-      if (watching) client.call(LOBBY_SERVICE, request('unwatch')).catch(() => undefined);
+      offs.forEach((off) => off());
+      offs.clear();
+      if (--shared.refs > 0) return;
+      if (watches.get(client) === shared) watches.delete(client);
+      shared.stop();
     },
   };
 }

@@ -207,6 +207,28 @@ describe('the lobby', () => {
     expect(lobby.rooms()).toBe(held);
   });
 
+  it('[LOBBY-4] two lobbies on one client share its watch: one leaving (a component unmounting) does not stop the other', async () => {
+    const { url } = await startCollab();
+    const client = newClient(url);
+    const first = enterLobby(client);
+    const second = enterLobby(client);
+    onCleanup(() => second.leave());
+    await Promise.all([first.ready, second.ready]);
+    let firstHeard = 0;
+    first.subscribe(() => firstHeard++);
+    first.leave();
+    const ada = member(url, 'shared-watch', { presence: { name: 'Ada' } }).room;
+    await ada.synced;
+    await eventually(() => expect(shown(second)).toEqual([{ id: 'shared-watch', names: ['Ada'], count: 1 }]));
+    expect(firstHeard).toBe(0);
+
+    second.leave(); // the last one: the client stops watching, and a new lobby starts a new watch
+    const third = enterLobby(client);
+    onCleanup(() => third.leave());
+    await third.ready;
+    expect(shown(third)).toEqual([{ id: 'shared-watch', names: ['Ada'], count: 1 }]);
+  });
+
   it('[LOBBY-1] [LOBBY-4] attachCollab({ lobby: false }) serves no lobby; a server that refuses the subscription is an error value too', async () => {
     const { url } = await startCollab({ lobby: false });
     const lobby = viewer(url);
