@@ -1,12 +1,12 @@
 // @vitest-environment jsdom
 // The React hooks against a real Kuiper server with rooms: channels, status, presence, documents (REACT-1…6).
-import { act, screen } from '@testing-library/react';
-import { useState } from 'react';
+import { act, render, screen } from '@testing-library/react';
+import { StrictMode, useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { eventually, newClient } from '@kuiper/testkit';
+import { eventually, newClient, onCleanup } from '@kuiper/testkit';
 import type { Message } from '@kuiper/client';
-import { useChannel, useDocument, useMyPresence, useOthers, useRoom, useSelf, useStatus, useYjs, type ChannelApi } from '../../src/react/index.js';
+import { KuiperProvider, RoomProvider, useChannel, useClient, useDocument, useMyPresence, useOthers, useRoom, useSelf, useStatus, useYjs, type ChannelApi } from '../../src/react/index.js';
 import { startCollab } from '../integration/helpers.js';
 import { mount } from './helpers.js';
 
@@ -178,5 +178,44 @@ describe('React hooks', () => {
     await eventually(() => expect(screen.getByText('notes {"a":"first"}')).toBeTruthy());
     bob.doc.getMap('notes').set('b', 'second');
     await eventually(() => expect(screen.getByText('notes {"a":"first","b":"second"}')).toBeTruthy());
+  });
+
+  it('[REACT-1] [REACT-7] a url provider under StrictMode ends with one client in the room, and disconnects it on unmount', async () => {
+    const { url, server } = await startCollab();
+    function Here() {
+      const room = useRoom();
+      const status = useStatus();
+      return <p>{`${status} ${room ? 'in' : 'out'}`}</p>;
+    }
+    const view = render(
+      <StrictMode>
+        <KuiperProvider url={url}>
+          <RoomProvider room="url-room">
+            <Here />
+          </RoomProvider>
+        </KuiperProvider>
+      </StrictMode>,
+    );
+    onCleanup(() => view.unmount());
+    await eventually(() => expect(screen.getByText('connected in')).toBeTruthy());
+    // The first mount's client was disconnected by its cleanup: one session is left in the room.
+    await eventually(async () => expect(await server.subscribers('/rooms/url-room/doc')).toHaveLength(1));
+    view.unmount();
+    await eventually(async () => expect(await server.subscribers('/rooms/url-room/doc')).toEqual([]));
+  });
+
+  it('[REACT-1] [REACT-2] a hook outside its provider says which provider is missing', () => {
+    function Lost({ hook }: { hook: () => unknown }) {
+      hook();
+      return null;
+    }
+    const quiet = console.error;
+    console.error = () => undefined; // React logs the thrown render error too
+    try {
+      expect(() => render(<Lost hook={useClient} />)).toThrow(/KuiperProvider/);
+      expect(() => render(<Lost hook={useRoom} />)).toThrow(/RoomProvider/);
+    } finally {
+      console.error = quiet;
+    }
   });
 });
