@@ -138,7 +138,7 @@ describe('<Whiteboard>', () => {
     expect(svg).toContain('<line');
   });
 
-  it('[BOARD-10] the eraser removes the shape under the pointer; a text note is typed in and committed', async () => {
+  it('[BOARD-10] the eraser removes the shape under the pointer; a text note is typed in and committed, and edited by a double click', async () => {
     const { a, b } = await twoBoards();
     const surface = a.getByRole('application', { name: 'Whiteboard' });
     fireEvent.click(a.getByRole('button', { name: 'Text' }));
@@ -147,6 +147,14 @@ describe('<Whiteboard>', () => {
     fireEvent.change(editor, { target: { value: 'Hello board' } });
     fireEvent.blur(editor);
     await vi.waitFor(() => expect(b.getByRole('listitem', { name: 'Text: Hello board' })).toBeTruthy());
+    fireEvent.click(a.getByRole('button', { name: 'Select' }));
+    fireEvent.doubleClick(surface, { clientX: 40, clientY: 40 }); // edits the note
+    const again = a.getByRole('textbox', { name: 'Text note' });
+    expect((again as HTMLTextAreaElement).value).toBe('Hello board');
+    fireEvent.change(again, { target: { value: 'Hello again' } });
+    fireEvent.blur(again);
+    await vi.waitFor(() => expect(b.getByRole('listitem', { name: 'Text: Hello again' })).toBeTruthy());
+    expect(shapeIds(b)).toHaveLength(1);
     fireEvent.click(a.getByRole('button', { name: 'Eraser' }));
     drag(surface, [[5, 5], [35, 40]]);
     await vi.waitFor(() => expect(shapeIds(b)).toEqual([]));

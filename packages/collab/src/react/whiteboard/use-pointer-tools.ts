@@ -4,7 +4,7 @@
  * the pointer lifts (others watch it grow through presence meanwhile); a rectangle, ellipse, line or
  * arrow grows in the document as it is dragged; a move or an erase sweep is one step however long.
  */
-import { useEffect, useRef, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useRef, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Board } from '../../whiteboard/board.js';
 import { shapeAt } from '../../whiteboard/hit-test.js';
 import { thinPoints, type Shape } from '../../whiteboard/shape.js';
@@ -83,7 +83,7 @@ export function usePointerTools(input: PointerToolsInput) {
     else pending.current = { apply, frame: requestAnimationFrame(flush) };
   };
 
-  const toBoard = (e: ReactPointerEvent<SVGSVGElement>): { x: number; y: number } => {
+  const toBoard = (e: ReactMouseEvent<SVGSVGElement>): { x: number; y: number } => {
     const rect = e.currentTarget.getBoundingClientRect();
     const { view } = latest.current;
     return { x: (e.clientX - rect.left - view.x) / view.zoom, y: (e.clientY - rect.top - view.y) / view.zoom };
@@ -256,5 +256,13 @@ export function usePointerTools(input: PointerToolsInput) {
     onPointerUp: (e: ReactPointerEvent<SVGSVGElement>) => finish(e, false),
     onPointerCancel: (e: ReactPointerEvent<SVGSVGElement>) => finish(e, true),
     onPointerLeave: () => latest.current.board?.setPresence({ cursor: null }),
+    /** A double click on a text note edits it, whatever the tool. */
+    onDoubleClick: (e: ReactMouseEvent<SVGSVGElement>) => {
+      const { board, view } = latest.current;
+      if (!board) return;
+      const at = toBoard(e);
+      const hit = shapeAt(board.shapes(), at.x, at.y, 4 / view.zoom);
+      if (hit?.kind === 'text') latest.current.startText(at, hit);
+    },
   };
 }

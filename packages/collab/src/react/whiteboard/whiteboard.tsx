@@ -56,11 +56,13 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
   const selected = useMemo(() => selectedNow, [selectedKey]); // keyed by content on purpose
 
   const setSelection = useCallback((ids: readonly string[]) => setSelectionState(ids), []);
+  // Leaving the board (unmount, another room) clears what the others see of this member on it.
+  useEffect(() => (board ? () => board.setPresence({ cursor: null, selection: [], stroke: null }) : undefined), [board]);
   useEffect(() => board?.setPresence({ selection: selected }), [board, selected]);
   useEffect(() => {
-    if (!board) return;
-    if (name !== undefined || myColor !== undefined) board.setPresence({ ...(name !== undefined && { name }), ...(myColor !== undefined && { color: myColor }) });
-    return () => board.setPresence({ cursor: null, selection: [], stroke: null });
+    if (board && (name !== undefined || myColor !== undefined)) {
+      board.setPresence({ ...(name !== undefined && { name }), ...(myColor !== undefined && { color: myColor }) });
+    }
   }, [board, name, myColor]);
 
   const startText = useCallback((at: { x: number; y: number }, shape?: Shape) => {
@@ -209,7 +211,8 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
       <div className={`${WB}-stage`}>
       <svg ref={surface} className={`${WB}-surface`} role="application" aria-label="Whiteboard" aria-describedby={labelId} tabIndex={0}
         data-tool={tool} onPointerDown={pointer.onPointerDown} onPointerMove={pointer.onPointerMove}
-        onPointerUp={pointer.onPointerUp} onPointerCancel={pointer.onPointerCancel} onPointerLeave={pointer.onPointerLeave}>
+        onPointerUp={pointer.onPointerUp} onPointerCancel={pointer.onPointerCancel} onPointerLeave={pointer.onPointerLeave}
+        onDoubleClick={pointer.onDoubleClick}>
         <g transform={`translate(${view.x} ${view.y}) scale(${view.zoom})`}>
           <g role="list" aria-label="Shapes">
             {shapes.map((shape) => (
