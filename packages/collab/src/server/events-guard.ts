@@ -1,17 +1,30 @@
 /**
  * The server's half of room events (EVENTS-2, EVENTS-3): only a member of a room (a subscriber of
- * its document channel) may subscribe or publish on `/rooms/<id>/events`, and every event is
- * re-wrapped with the sender the session says it is, whatever the body claims.
+ * its document channel) may subscribe or publish on `/rooms/<id>/events` (or subscribe to a pattern
+ * that covers it), and every event is re-wrapped with the sender the session says it is, whatever
+ * the body claims.
  */
 import { reject, type Extension, type KuiperServer, type Message, type SessionInfo } from '@kuiper/server';
-import { roomChannels, roomOfChannel } from '../protocol/channels.js';
+import { isValidRoomId, roomChannels, roomOfChannel } from '../protocol/channels.js';
 import type { RoomEventSender, RoomEventWire } from '../client/room-events.js';
 
-/** The room whose events channel this is, else undefined (a pattern such as `/rooms/*` included). */
+/** The room whose events channel this is, else undefined. */
 function eventsRoom(channel: unknown): string | undefined {
   if (typeof channel !== 'string') return undefined;
   const room = roomOfChannel(channel);
   return room !== undefined && roomChannels(room).events === channel ? room : undefined;
+}
+
+/**
+ * Whose events a subscription would hear: one room (its events channel, or `/rooms/<id>/*` and
+ * `/rooms/<id>/**`), every room (`/rooms/**`), or none of them.
+ */
+function eventsCovered(channel: unknown): { room: string } | 'all' | undefined {
+  if (typeof channel !== 'string') return undefined;
+  if (channel === '/rooms/**') return 'all';
+  const pattern = /^\/rooms\/([^/]+)\/\*\*?$/.exec(channel);
+  const room = pattern ? pattern[1] : eventsRoom(channel);
+  return room !== undefined && isValidRoomId(room) ? { room } : undefined;
 }
 
 function senderOf(session: SessionInfo): RoomEventSender {
@@ -31,8 +44,9 @@ export function eventsGuard(kuiper: KuiperServer): Extension {
       if (message.channel === '/meta/subscribe') {
         const wanted: unknown[] = Array.isArray(message.subscription) ? message.subscription : [message.subscription];
         for (const channel of wanted) {
-          const room = eventsRoom(channel);
-          if (room !== undefined && !(await isMember(room, ctx.session))) return reject('subscribe_denied', [String(channel)]);
+          const covered = eventsCovered(channel);
+          // Every room's events at once is no member's to hear.
+          if (covered === 'all' || (covered && !(await isMember(covered.room, ctx.session)))) return reject('subscribe_denied', [String(channel)]);
         }
         return message;
       }

@@ -42,11 +42,19 @@ describe('room events', () => {
     await expect(outsider.subscribe(roomChannels('closed').events, () => undefined).ready).rejects.toMatchObject({ bayeuxError: expect.stringContaining('subscribe_denied') });
     await expect(outsider.publish(roomChannels('closed').events, 'sneaky')).rejects.toMatchObject({ bayeuxError: expect.stringContaining('publish_denied') });
     expect((await server.subscribers(roomChannels('closed').events)).map((s) => s.clientId)).toEqual([ada.client.clientId]);
+    // Nor through a pattern that covers the channel.
+    for (const pattern of ['/rooms/closed/*', '/rooms/closed/**', '/rooms/**']) {
+      await expect(outsider.subscribe(pattern, () => undefined).ready).rejects.toMatchObject({ bayeuxError: expect.stringContaining('subscribe_denied') });
+    }
+    // A member may listen to its own room's channels by pattern.
+    const patterned: unknown[] = [];
+    await ada.client.subscribe('/rooms/closed/*', (data) => patterned.push(data)).ready;
 
     const bob = member(url, 'closed');
     await bob.room.synced;
     await bob.room.events.broadcast('allowed');
     await eventually(() => expect(heard).toEqual(['allowed'])); // 'sneaky' never arrived
+    await eventually(() => expect(patterned).toContainEqual({ v: 1, sender: { connection: bob.client.clientId }, data: 'allowed' }));
   });
 
   it('[EVENTS-3] the sender carries the session\'s user when the handshake attached one', async () => {
