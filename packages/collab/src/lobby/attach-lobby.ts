@@ -3,7 +3,10 @@
  * this node and when the room's presence changes; it also reads each room's chat from
  * `/rooms/<id>/chat`. Activity goes out from the room's authority on the internal feed
  * `/kuiper-collab/lobby/rooms/<id>` (published through the engine, so every node hears it and keeps
- * the same list), and each node hands it to the viewers that asked it to watch.
+ * the same list). Each watch is announced to every node: the room's authority hands each change to
+ * every viewer, wherever it watched (and after that node died), and the node a viewer watched through
+ * hands it the changes too, covering those published before the announcement reached the authority
+ * (a viewer ignores a copy it already holds, by version).
  *
  * Viewers are sent changes with `deliver`, never by publishing on `/lobby/**`: each viewer gets only
  * the rooms the rooms' `authorize` admits it to, and subscribing to a lobby channel yourself brings
@@ -27,6 +30,7 @@ import {
   type LobbyRoom,
 } from './lobby-messages.js';
 import { RoomActivity } from './room-activity.js';
+import { LobbyViewers, readViewerNotice, type ViewerNotice } from './lobby-viewers.js';
 
 export interface LobbyOptions {
   /** The rooms' authorize hook: a viewer sees a room only if it returns (a throw hides the room). */
@@ -50,12 +54,7 @@ export interface LobbyFeed {
 /** Under `/kuiper-collab/**`, which no client may publish or subscribe to (COLLAB-28). */
 const FEED = '/kuiper-collab/lobby/rooms';
 const HELLO = '/kuiper-collab/lobby/hello';
-
-interface Viewer {
-  readonly session: SessionInfo;
-  /** authorize's answer per room, asked once: the same promise keeps this viewer's changes in order. */
-  readonly visible: Map<string, Promise<boolean>>;
-}
+const VIEWERS = '/kuiper-collab/lobby/viewers';
 
 const versionOf = (change: LobbyChange): number => (change.type === 'lobby-room' ? change.room.version : change.version);
 const idOf = (change: LobbyChange): string => (change.type === 'lobby-room' ? change.room.id : change.id);
@@ -68,77 +67,82 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
   const listed = new Map<string, LobbyRoom>();
   /** Newest version seen per room, a disappearance included. */
   const versions = new Map<string, number>();
-  const viewers = new Map<string, Viewer>();
+  const viewers = new LobbyViewers(authorize);
+  /** The version of each room change this node published as its authority, until it is heard back. */
+  const authored = new Map<string, number>();
 
   const send = (change: LobbyChange | undefined): void => {
-    if (change) void kuiper.publish(`${FEED}/${idOf(change)}`, toLobbyWire(change)).catch(report);
+    if (!change) return;
+    authored.set(idOf(change), versionOf(change));
+    void kuiper.publish(`${FEED}/${idOf(change)}`, toLobbyWire(change)).catch(report);
   };
-
-  const admits = async (room: string, session: SessionInfo): Promise<boolean> => {
-    try {
-      await authorize(room, session);
-      return true;
-    } catch {
-      return false; // [LOBBY-5] a refusal hides the room; it is not a fault to report
-    }
-  };
-  const visible = (viewer: Viewer, room: string): Promise<boolean> => {
-    let answer = viewer.visible.get(room);
-    if (!answer) viewer.visible.set(room, (answer = admits(room, viewer.session)));
-    return answer;
-  };
+  const announce = (notice: ViewerNotice): void => void kuiper.publish(VIEWERS, notice).catch(report);
 
   // [LOBBY-2] Every node keeps the list from the feed and passes each change to its viewers.
   const heard = (data: unknown): void => {
     const read = parseLobbyMessage(data);
     if (!read.ok || read.value.type === 'lobby-snapshot') return report(new Error(`lobby: an unreadable feed message: ${read.ok ? 'a snapshot' : read.error.message}`));
-    apply(read.value, data);
+    const mine = authored.get(idOf(read.value)) === versionOf(read.value);
+    if (mine) authored.delete(idOf(read.value));
+    apply(read.value, data, !mine);
   };
-  const apply = (change: LobbyChange, data: unknown): void => {
+  /** Keeps the change; hands it to every viewer (the authority's) or to this node's own viewers. */
+  const apply = (change: LobbyChange, data: unknown, onlyLocal: boolean): void => {
     const id = idOf(change);
     if (versionOf(change) <= (versions.get(id) ?? -1)) return;
     versions.set(id, versionOf(change));
     if (change.type === 'lobby-room') listed.set(id, change.room);
     else listed.delete(id);
-    for (const [clientId, viewer] of viewers) {
-      void visible(viewer, id)
+    for (const { clientId } of viewers.sessions(onlyLocal)) {
+      void viewers
+        .visible(clientId, id)
         .then((yes) => yes && kuiper.deliver(clientId, lobbyRoomChannel(id), data))
         .catch(report);
     }
   };
 
   const snapshot = async (session: SessionInfo): Promise<unknown> => {
-    let viewer = viewers.get(session.clientId);
-    if (!viewer) viewers.set(session.clientId, (viewer = { session, visible: new Map() }));
     // Registered first: a change from now on is delivered, and the viewer merges it by version.
+    viewers.watch(session, true);
+    announce({ v: 1, watch: { clientId: session.clientId, data: session.data ?? null } });
     const rooms = [...listed.values()];
-    const shown = await Promise.all(rooms.map((room) => visible(viewer, room.id)));
+    const shown = await Promise.all(rooms.map((room) => viewers.visible(session.clientId, room.id)));
     return toLobbyWire({ type: 'lobby-snapshot', rooms: rooms.filter((_, i) => shown[i]) });
+  };
+  const unwatch = (clientId: string): void => {
+    viewers.unwatch(clientId);
+    announce({ v: 1, unwatch: clientId });
   };
 
   const offs = [
     kuiper.subscribe(`${FEED}/*`, (message) => heard(message.data)),
     // A node that starts late asks the authorities for their rooms; each answers on the feed.
+    kuiper.subscribe(VIEWERS, (message) => {
+      const notice = readViewerNotice(message.data);
+      if (notice && 'watch' in notice) viewers.watch(notice.watch, false);
+      else if (notice) viewers.unwatch(notice.unwatch);
+    }),
     kuiper.subscribe(HELLO, () => {
       for (const { activity } of hosted.values()) {
         const room = activity.current();
         if (room) send({ type: 'lobby-room', room });
       }
+      for (const session of viewers.sessions(false)) announce({ v: 1, watch: session });
     }),
     kuiper.addService(LOBBY_SERVICE, (data, ctx) => {
       const request = parseLobbyRequest(data);
       if (!request.ok) throw bayeuxError('message_invalid', LOBBY_SERVICE);
       if (request.value.type === 'watch') return snapshot(ctx.session);
-      viewers.delete(ctx.session.clientId);
+      unwatch(ctx.session.clientId);
       return undefined;
     }),
     // [LOBBY-5] Clients read the lobby and never write it; a room's channel only for an admitted viewer.
     kuiper.authorize(`${LOBBY_PREFIX}/**`, async (operation, channel, session) => {
       if (operation === 'publish') return { deny: 'lobby_read_only' };
       const room = roomOfLobbyChannel(channel);
-      return room === undefined || (await admits(room, session)) ? 'grant' : { deny: 'lobby_forbidden' };
+      return room === undefined || (await viewers.admits(room, session)) ? 'grant' : { deny: 'lobby_forbidden' };
     }),
-    kuiper.onSessionRemoved(({ clientId }) => void viewers.delete(clientId)),
+    kuiper.onSessionRemoved(({ clientId }) => viewers.unwatch(clientId)), // heard on every node
     // [LOBBY-3] Every node hears a room's document channel emptied: a room whose authority died with
     // its members (no one left to take it over, COLLAB-30) leaves every node's list too.
     kuiper.onChannelVacated('/rooms/**', async ({ channel }) => {
@@ -147,10 +151,10 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
       if ((await kuiper.subscribers(channel)).length > 0) return; // occupied again meanwhile
       const held = listed.get(room);
       const change: LobbyChange | undefined = held && { type: 'lobby-gone', id: room, version: held.version + 1 };
-      if (change) apply(change, toLobbyWire(change));
+      if (change) apply(change, toLobbyWire(change), false); // no authority left to tell them
     }),
     kuiper.on('subscription:removed', ({ clientId, channel }) => {
-      if (channel === LOBBY_ROOMS) viewers.delete(clientId);
+      if (channel === LOBBY_ROOMS) unwatch(clientId);
     }),
   ];
   void kuiper

@@ -83,9 +83,11 @@ function startWatch(client: LobbyClient): Watch {
     watching = true;
   });
 
-  // A new server session has no record of this viewer: watch again and take its snapshot.
-  const offSession = client.onSession(({ resumed }) => {
-    if (!watching || stopped || resumed) return;
+  // A new server session has no record of this viewer; a resumed one may now be served by another
+  // node (its node died, or a balancer moved it) that does not know it watches: watch again, and take
+  // the snapshot, which also covers whatever a dead node never delivered.
+  const offSession = client.onSession(() => {
+    if (!watching || stopped) return;
     view.reset();
     watch().catch((error: CollabError) => {
       view.resume(); // changes stop waiting (and piling up) for a snapshot that will not come
