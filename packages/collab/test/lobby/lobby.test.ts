@@ -207,6 +207,25 @@ describe('the lobby', () => {
     expect(lobby.rooms()).toBe(held);
   });
 
+  it('[LOBBY-4] after a dropped connection the viewer resumes its session and watches again', async () => {
+    const started = await startCollab();
+    let watches = 0;
+    started.server.addExtension({ name: 'watch-count', incoming: (m) => (m.channel === '/service/lobby' && watches++, m) });
+    const client = newClient(started.url, { backoff: { base: 100, max: 200 } });
+    const resumed: boolean[] = [];
+    client.onSession((e) => resumed.push(e.resumed));
+    const lobby = enterLobby(client);
+    onCleanup(() => lobby.leave());
+    await lobby.ready;
+    expect(watches).toBe(1);
+    expect(started.dropConnections()).toBeGreaterThan(0);
+    await eventually(() => expect(resumed).toEqual([false, true]), 10_000);
+    await eventually(() => expect(watches).toBe(2));
+    const ada = member(started.url, 'resumed', { presence: { name: 'Ada' } }).room;
+    await ada.synced;
+    await eventually(() => expect(shown(lobby)).toEqual([{ id: 'resumed', names: ['Ada'], count: 1 }]));
+  });
+
   it('[LOBBY-4] two lobbies on one client share its watch: one leaving (a component unmounting) does not stop the other', async () => {
     const { url } = await startCollab();
     const client = newClient(url);
