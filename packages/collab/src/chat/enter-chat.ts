@@ -32,6 +32,9 @@ export function enterChat(client: ChatClientLike, roomId: string, memberReady: P
   );
   let started = false;
   let left = false;
+  // A client that cannot call services (a test double, a bare transport) has no chat: its calls
+  // reject with send_failed, and nothing is subscribed or reported in the background.
+  if (!client.call) return { chat, leave: () => chat.stop() };
   const subscription = client.subscribe(roomChannels(roomId).chat, (data) => chat.receive(data));
   Promise.all([memberReady, subscription.ready]).then(
     () => {

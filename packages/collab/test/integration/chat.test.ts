@@ -179,9 +179,10 @@ describe('chat on one server', () => {
     expect(ada.chat.typers()).toEqual([]); // never oneself
     await eventually(() => expect(bob.chat.typers()).toEqual([]), 3000); // expired on the server
     expect(changes).toBe(2);
-    await new Promise((r) => setTimeout(r, 1000)); // past the client's throttle (a third of the default expiry)
-    ada.chat.typing();
-    await eventually(() => expect(bob.chat.typers()).toHaveLength(1));
+    await eventually(() => {
+      ada.chat.typing(); // a keystroke: throttled, one notice a second reaches the server
+      expect(bob.chat.typers()).toHaveLength(1);
+    }, 3000);
     await ada.chat.send('done typing');
     await eventually(() => expect(bob.chat.typers()).toEqual([]));
   });

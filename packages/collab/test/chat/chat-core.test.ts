@@ -1,0 +1,76 @@
+// The pure chat cores without a transport: the member's window, the typing board, the wire parsers.
+import { describe, expect, it } from 'vitest';
+import { ChatWindow, TypingBoard, chatAuthor, parseChatBroadcast, parseChatRequest, type ChatMessage, type Typer } from '../../src/index.js';
+import { ManualClock } from '../helpers/clock.js';
+
+const msg = (serial: number, extra: Partial<ChatMessage> = {}): ChatMessage => ({ serial, author: { id: 'a' }, text: `m${serial}`, sentAt: serial, ...extra });
+const serials = (w: ChatWindow): number[] => w.messages().map((m) => m.serial);
+
+describe('ChatWindow', () => {
+  it('[CHAT-5] out-of-order and duplicate arrivals: a message past a gap waits, the gap is named, the window stays contiguous', () => {
+    const w = new ChatWindow();
+    expect(w.merge([msg(1)]).added).toEqual([]); // before the join anchors it, nothing is placed
+    w.anchor([msg(4), msg(5)]);
+    expect(serials(w)).toEqual([4, 5]);
+    w.merge([msg(8), msg(7)]);
+    expect([serials(w), w.gapAfter()]).toEqual([[4, 5], 5]);
+    const same = w.messages();
+    w.merge([msg(5), msg(4)]); // duplicates change nothing: the same array
+    expect(w.messages()).toBe(same);
+    const filled = w.merge([msg(6)]);
+    expect([filled.added.map((m) => m.serial), serials(w), w.gapAfter()]).toEqual([[6, 7, 8], [4, 5, 6, 7, 8], undefined]);
+    w.prepend([msg(1), msg(2), msg(3)]);
+    expect(serials(w)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('[CHAT-6] a later state wins: an edit replaces, a stale copy does not undo it, a delete beats everything', () => {
+    const w = new ChatWindow();
+    w.anchor([msg(1)]);
+    expect(w.merge([msg(1, { text: 'edited', editedAt: 10 })]).changed).toHaveLength(1);
+    w.merge([msg(1)]); // the old copy, from a page read before the edit
+    expect(w.messages()[0]!.text).toBe('edited');
+    w.merge([msg(1, { text: '', deleted: true, editedAt: 11 })]);
+    w.merge([msg(1, { text: 'late edit', editedAt: 12 })]);
+    expect(w.messages()[0]).toMatchObject({ text: '', deleted: true });
+  });
+});
+
+describe('TypingBoard', () => {
+  it('[CHAT-8] a typer stays for the timeout after its last notice, then leaves; stop and leave end it at once', () => {
+    const clock = new ManualClock();
+    const seen: Typer[][] = [];
+    const board = new TypingBoard({ clock, timeoutMs: 3000, onChange: (t) => seen.push(t) });
+    board.typing('c1', { id: 'ada' });
+    clock.advance(2000);
+    board.typing('c1', { id: 'ada' }); // pushed back to 5000, no change reported
+    clock.advance(500);
+    board.typing('c2', { id: 'bob' }); // until 5500
+    clock.advance(2499);
+    expect(seen.at(-1)!.map((t) => t.clientId)).toEqual(['c1', 'c2']);
+    clock.advance(1);
+    expect(seen.at(-1)!.map((t) => t.clientId)).toEqual(['c2']);
+    board.stop('c2');
+    expect(seen.map((t) => t.length)).toEqual([1, 2, 1, 0]);
+    expect(clock.pending).toBe(0);
+  });
+});
+
+describe('chat wire and identity', () => {
+  it('[CHAT-1] malformed requests and broadcasts are error values, never throws', () => {
+    for (const bad of [null, 'x', [], { v: 2, type: 'chat-send', text: 'x' }, { v: 1, type: 'chat-send' }, { v: 1, type: 'chat-edit', serial: -1, text: 'x' }, { v: 1, type: 'chat-history', before: 3, after: 1 }, { v: 1, type: 'chat-history', limit: 0 }, { v: 1, type: 'nope' }]) {
+      const read = parseChatRequest(bad);
+      expect(read.ok ? 'accepted' : read.error.code, JSON.stringify(bad)).toBe('message_invalid');
+    }
+    expect(parseChatRequest({ v: 1, type: 'chat-history', before: 9, limit: 10_000 })).toEqual({ ok: true, value: { type: 'chat-history', before: 9, limit: 200 } });
+    expect(parseChatBroadcast({ v: 1, type: 'chat', event: 'message', message: { serial: 1, author: {}, text: '', sentAt: 1 } }).ok).toBe(false);
+    expect(parseChatBroadcast({ v: 1, type: 'typing', typers: [{ author: { id: 'a' }, clientId: 'c' }] })).toEqual({ ok: true, value: { type: 'typing', typers: [{ author: { id: 'a' }, clientId: 'c' }] } });
+  });
+
+  it('[CHAT-2] the author: the grant\'s user, else a well-formed session data.user, else the connection id', () => {
+    expect(chatAuthor({ id: 'g', name: 'G' }, { user: { id: 's' } }, 'c1')).toEqual({ id: 'g', name: 'G' });
+    expect(chatAuthor(undefined, { user: { id: 's', name: 'S', extra: true } }, 'c1')).toEqual({ id: 's', name: 'S' });
+    expect(chatAuthor(undefined, { user: 'just a string' }, 'c1')).toEqual({ id: 'c1' });
+    expect(chatAuthor(undefined, { user: { id: '' } }, 'c1')).toEqual({ id: 'c1' });
+    expect(chatAuthor(undefined, null, 'c1')).toEqual({ id: 'c1' });
+  });
+});
