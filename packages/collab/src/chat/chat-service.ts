@@ -76,7 +76,9 @@ export class ChatService {
       }
       case 'chat-read': {
         // [CHAT-9] Per user, not per connection: every tab of the user hears the new position.
-        const serial = await store.setChatRead(room, caller.author.id, request.serial);
+        // Never past the newest message: a read position ahead of the room would hide what comes next.
+        const newest = (await store.chatPage(room, { limit: 1 })).messages[0]?.serial ?? 0;
+        const serial = await store.setChatRead(room, caller.author.id, Math.min(request.serial, newest));
         return ok({ answer: answerOk({ read: serial }), broadcast: { type: 'read', user: caller.author.id, serial } });
       }
       case 'chat-send': {

@@ -202,9 +202,14 @@ describe('chat on one server', () => {
     expect([tab1.chat.unreadCount(), tab2.chat.unreadCount(), bob.chat.readPosition()]).toEqual([1, 1, 0]);
     await tab2.chat.markRead(1); // never lowers it
     expect(tab2.chat.readPosition()).toBe(3);
+    await tab2.chat.markRead(1000); // nor runs ahead of the room: the next message is still unread
+    expect(tab2.chat.readPosition()).toBe(5);
+    await tab2.chat.markRead(3);
     const tab3 = member(server.url, 'unread', {}, as('ada')).room; // a tab opened later starts from the stored position
     await tab3.synced;
-    await eventually(() => expect([tab3.chat.readPosition(), tab3.chat.unreadCount()]).toEqual([3, 1]));
+    await eventually(() => expect([tab3.chat.readPosition(), tab3.chat.unreadCount()]).toEqual([5, 0]));
+    await bob.chat.send('b5');
+    await eventually(() => expect([tab1.chat.unreadCount(), tab2.chat.unreadCount(), tab3.chat.unreadCount()]).toEqual([1, 1, 1]));
 
     async function ada(room: Room): Promise<void> {
       await eventually(() => expect(room.chat.messages()).toHaveLength(4));
