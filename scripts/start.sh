@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# The one start command (README: `npm start`): installs dependencies if needed, then starts the
-# Kuiper server with stats on http://127.0.0.1:8080/bayeux. Extra arguments go to `kuiper serve`.
+# The one start command (README: `npm start`): installs dependencies if needed, builds the demo when
+# its sources changed (the @kuiper packages' dist and `next build`), then serves the Next.js demo and
+# Kuiper (at /bayeux) in one process on http://127.0.0.1:3000 — PORT and HOST override; REDIS_URL
+# shares rooms with other processes. The bare Bayeux server is `npm run serve`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
-exec node packages/server/bin/kuiper.js serve --port "${PORT:-8080}" --host "${HOST:-127.0.0.1}" --stats "$@"
+node apps/demo/scripts/build.mjs
+cd apps/demo
+export NODE_ENV=production PORT="${PORT:-3000}" HOST="${HOST:-127.0.0.1}"
+exec node --import tsx server/main.ts

@@ -11,9 +11,11 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RULE = /^\s*[-*]\s+\*\*([A-Z][A-Z0-9]*-\d+[a-z]?)\*\*/gm;
 
 function specFiles(): string[] {
-  const packages = join(ROOT, 'packages');
-  return readdirSync(packages)
-    .map((name) => join(packages, name, 'SPEC.md'))
+  // Packages and apps (the demo's DEMO-* rules) alike.
+  return ['packages', 'apps']
+    .map((group) => join(ROOT, group))
+    .filter((dir) => existsSync(dir))
+    .flatMap((dir) => readdirSync(dir).map((name) => join(dir, name, 'SPEC.md')))
     .filter((path) => existsSync(path));
 }
 
@@ -41,7 +43,7 @@ function allTestSources(): string {
 describe('SPEC.md coverage', () => {
   it('finds rules in the server and client specs', () => {
     const found = specFiles().map((path) => relative(ROOT, path));
-    expect(found).toEqual(expect.arrayContaining(['packages/server/SPEC.md', 'packages/client/SPEC.md']));
+    expect(found).toEqual(expect.arrayContaining(['packages/server/SPEC.md', 'packages/client/SPEC.md', 'apps/demo/SPEC.md']));
     expect(ruleIds('- **CONN-5** A session …\n  - **SEC-8** Fail closed\nnot **X-1** a rule')).toEqual(['CONN-5', 'SEC-8']);
   });
 

@@ -116,12 +116,13 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
 
   const offs = [
     kuiper.subscribe(`${FEED}/*`, (message) => heard(message.data)),
-    // A node that starts late asks the authorities for their rooms; each answers on the feed.
+    // [LOBBY-6] Watches through any node, so an authority reaches every viewer.
     kuiper.subscribe(VIEWERS, (message) => {
       const notice = readViewerNotice(message.data);
       if (notice && 'watch' in notice) viewers.watch(notice.watch, false);
       else if (notice) viewers.unwatch(notice.unwatch);
     }),
+    // A node that starts late asks for the rooms (each authority answers on the feed) and the viewers.
     kuiper.subscribe(HELLO, () => {
       for (const { activity } of hosted.values()) {
         const room = activity.current();

@@ -1,0 +1,15 @@
+import { notFound } from 'next/navigation';
+import { Suspense } from 'react';
+import { isValidRoomId } from '@kuiper/collab';
+import { RoomView } from '../../../components/room-view';
+
+/** [DEMO-1] `/rooms/<id>`: any valid id is a room; visiting it creates it. */
+export default async function RoomPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!isValidRoomId(id)) notFound();
+  return (
+    <Suspense>
+      <RoomView roomId={id} />
+    </Suspense>
+  );
+}

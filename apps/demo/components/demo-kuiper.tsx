@@ -1,0 +1,31 @@
+'use client';
+/**
+ * The page's Kuiper client, through @kuiper/collab/react's `KuiperProvider`. The handshake carries
+ * the display name in `ext.user`: the server keeps it in the session (server/identity.ts), where the
+ * chat's authors come from. A forced transport is the only one offered, so the select shows each one
+ * working on its own; changing it (or the name) makes a new client (`key`).
+ */
+import type { ReactNode } from 'react';
+import { KuiperProvider } from '@kuiper/collab/react';
+import type { TransportName } from './transports';
+import type { Identity } from './use-identity';
+
+export function DemoKuiper({ identity, transport, children }: { identity?: Identity; transport?: TransportName; children: ReactNode }) {
+  const options = {
+    ...(transport ? { transports: [transport] } : {}),
+    ...(identity ? { ext: { user: { id: identity.id, name: identity.name } } } : {}),
+  };
+  return (
+    <KuiperProvider key={`${transport ?? 'auto'}|${identity?.id ?? ''}|${identity?.name ?? ''}`} url={`${window.location.origin}/bayeux`} options={options}>
+      {children}
+    </KuiperProvider>
+  );
+}
+
+/** A stable colour per user (a hex colour, as the whiteboard wants), the same on every visit. */
+export function colorOf(userId: string): string {
+  const PALETTE = ['#e4572e', '#2e86e4', '#17a05d', '#a23ad6', '#d69a1d', '#d6336c', '#1c9aa0', '#6b5ce7', '#c2410c', '#4d7c0f'];
+  let hash = 0;
+  for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return PALETTE[hash % PALETTE.length]!;
+}

@@ -1,0 +1,75 @@
+'use client';
+/**
+ * [DEMO-7] The lobby: asks for a display name once, lists the rooms with live activity (who is
+ * where, the last message) and opens or creates a room by name (visiting a room creates it).
+ */
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { ConnectionStatus } from './connection-status';
+import { DemoKuiper } from './demo-kuiper';
+import { NameForm } from './name-form';
+import { useIdentity } from './use-identity';
+import { useLobbyRooms } from './use-lobby';
+
+/** A room id from what someone typed: one channel segment of URL-safe characters. */
+export function roomSlug(name: string): string {
+  return name.trim().toLowerCase().replace(/[^a-z0-9_.~-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+}
+
+export function Lobby() {
+  const { identity, loaded, setName } = useIdentity();
+  if (!loaded) return null;
+  if (!identity) return <NameForm onName={setName} />;
+  return (
+    <DemoKuiper identity={identity}>
+      <header className="room-bar">
+        <h1>Hello, {identity.name}</h1>
+        <ConnectionStatus />
+      </header>
+      <CreateRoom />
+      <ActiveRooms />
+    </DemoKuiper>
+  );
+}
+
+function CreateRoom() {
+  const router = useRouter();
+  const [roomName, setRoomName] = useState('');
+  const create = (event: FormEvent) => {
+    event.preventDefault();
+    const id = roomSlug(roomName) || `room-${crypto.randomUUID().slice(0, 8)}`;
+    router.push(`/rooms/${id}`);
+  };
+  return (
+    <form className="card" onSubmit={create}>
+      <label>
+        Room name <input value={roomName} onChange={(e) => setRoomName(e.target.value)} placeholder="e.g. planning" />
+      </label>{' '}
+      <button type="submit">Create room</button>
+    </form>
+  );
+}
+
+function ActiveRooms() {
+  const rooms = useLobbyRooms();
+  return (
+    <section className="card" aria-labelledby="rooms-heading">
+      <h2 id="rooms-heading">Rooms with people in them</h2>
+      {rooms.length === 0 && <p>No one is in a room right now. Create one above.</p>}
+      <ul role="list" aria-labelledby="rooms-heading" className="rooms">
+        {rooms.map((room) => (
+          <li key={room.id} aria-label={room.id}>
+            <Link href={`/rooms/${room.id}`}>{room.id}</Link> — {room.count} here:{' '}
+            <span className="members">{room.members.map((m) => m.name ?? 'Guest').join(', ')}</span>
+            {room.lastMessage && (
+              <div className="last-message">
+                {room.lastMessage.author.name ?? 'someone'}: {room.lastMessage.text}
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+'use client';
+/**
+ * A room: the connection's status and transport, a transport select, the avatars of who is here,
+ * and the room's shared whiteboard and chat side by side. The room exists as soon as someone visits
+ * it (the server loads it from its store on the first member).
+ */
+import { useSearchParams } from 'next/navigation';
+import { Chat, RoomProvider, useRoom, Whiteboard } from '@kuiper/collab/react';
+import { Avatars } from './avatars';
+import { ConnectionStatus } from './connection-status';
+import { colorOf, DemoKuiper } from './demo-kuiper';
+import { NameForm } from './name-form';
+import { TransportSelect } from './transport-select';
+import { asTransport, type TransportName } from './transports';
+import { useIdentity, type Identity } from './use-identity';
+
+export function RoomView({ roomId }: { roomId: string }) {
+  const { identity, loaded, setName } = useIdentity();
+  const transport = asTransport(useSearchParams().get('transport'));
+  if (!loaded) return null;
+  if (!identity) return <NameForm onName={setName} />;
+  const color = colorOf(identity.id);
+  return (
+    <DemoKuiper identity={identity} {...(transport ? { transport } : {})}>
+      <RoomProvider room={roomId} initialPresence={{ name: identity.name, userId: identity.id, color }}>
+        <RoomContent roomId={roomId} identity={identity} color={color} transport={transport} />
+      </RoomProvider>
+    </DemoKuiper>
+  );
+}
+
+function RoomContent({ roomId, identity, color, transport }: { roomId: string; identity: Identity; color: string; transport: TransportName | undefined }) {
+  const room = useRoom();
+  return (
+    <div className="room">
+      <header className="room-bar">
+        <h1>Room {roomId}</h1>
+        <ConnectionStatus />
+        <TransportSelect value={transport} />
+        <Avatars self={{ name: identity.name, color }} />
+      </header>
+      {room && (
+        <div className="workspace">
+          <Whiteboard room={room} name={identity.name} color={color} />
+          <Chat room={room} />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * The demo's one process: Next.js (pages) and Kuiper (its mount path, WebSocket upgrades included)
+ * on one port. Every request is offered to Kuiper first; what is not Kuiper's goes to Next.
+ *
+ *   PORT (3000), HOST (127.0.0.1), KUIPER_DATA (./.kuiper-data), REDIS_URL (share rooms with other
+ *   processes; REDIS_PREFIX, default kuiper-demo:), KUIPER_MAX_INTERVAL (ms before a silent session is pruned), NODE_ENV=development
+ *   (next dev: hot reload).
+ */
+import { createServer } from 'node:http';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import next from 'next';
+import { setUpKuiper } from './kuiper-setup.js';
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const env = process.env;
+const dev = env['NODE_ENV'] === 'development';
+const host = env['HOST'] || '127.0.0.1';
+const port = Number(env['PORT'] || 3000);
+const maxInterval = env['KUIPER_MAX_INTERVAL'] ? Number(env['KUIPER_MAX_INTERVAL']) : undefined;
+if (!Number.isInteger(port) || port < 0 || (maxInterval !== undefined && !(maxInterval > 0))) {
+  console.error('PORT must be a port number and KUIPER_MAX_INTERVAL a number of milliseconds');
+  process.exit(1);
+}
+
+const kuiper = await setUpKuiper({
+  dataDir: resolve(appDir, env['KUIPER_DATA'] || '.kuiper-data'),
+  ...(env['REDIS_URL'] ? { redisUrl: env['REDIS_URL'] } : {}),
+  ...(env['REDIS_PREFIX'] ? { redisPrefix: env['REDIS_PREFIX'] } : {}),
+  ...(maxInterval === undefined ? {} : { maxInterval }),
+});
+const app = next({ dev, dir: appDir, hostname: host, port });
+await app.prepare();
+const handle = app.getRequestHandler();
+const upgrade = app.getUpgradeHandler();
+
+const server = createServer((req, res) => {
+  if (!kuiper.kuiper.handleRequest(req, res)) void handle(req, res);
+});
+// Kuiper's WebSocket first; anything else (next dev's hot reload) is Next's.
+server.on('upgrade', (req, socket, head) => {
+  if (!kuiper.kuiper.handleUpgrade(req, socket, head)) void upgrade(req, socket, head);
+});
+server.listen(port, host, () => {
+  const address = server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  console.log(`kuiper demo listening on http://${host}:${actual} (Bayeux at /bayeux${env['REDIS_URL'] ? ', rooms on Redis' : ''})`);
+});
+
+let closing = false;
+const shutdown = (): void => {
+  if (closing) return;
+  closing = true;
+  // Close Kuiper first: held connects are answered, so pages reconnect to the next process at once.
+  void kuiper
+    .close()
+    .then(() => app.close())
+    .finally(() => {
+      server.closeAllConnections();
+      server.close(() => process.exit(0));
+    });
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,22 @@
+/** What the tests read from and do on a demo page, as a visitor would. */
+import type { Page } from 'playwright-core';
+
+export const status = (page: Page): Promise<string | null> => page.getByRole('status').textContent();
+export const shapes = (page: Page): Promise<number> => page.locator('[data-shape-id]').count();
+export const names = (page: Page): Promise<string[]> => page.getByRole('list', { name: 'Who is here' }).getByRole('listitem').allTextContents();
+export const chatLog = (page: Page) => page.getByRole('log', { name: 'Chat messages' });
+
+/** A pen stroke dragged with the mouse across the whiteboard, `offset` px from its left edge. */
+export async function drawStroke(page: Page, offset = 0): Promise<void> {
+  const box = await page.getByRole('application', { name: 'Whiteboard' }).boundingBox();
+  if (!box) throw new Error('no whiteboard on the page');
+  await page.mouse.move(box.x + 40 + offset, box.y + 60);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 40 + offset + i * 12, box.y + 60 + (i % 3) * 10, { steps: 2 });
+  await page.mouse.up();
+}
+
+export async function sendChat(page: Page, text: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+}

@@ -1,0 +1,73 @@
+/**
+ * Two visitors in one room of the built demo, in real Chromium: a stroke and a chat message reach
+ * both, the lobby shows them in that room, export downloads a file; then the server restarts and
+ * both pages come back by themselves to the same board.
+ */
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { visit } from './helpers/browser.js';
+import { chatLog, drawStroke, names, sendChat, shapes, status } from './helpers/page.js';
+import { demoSuite } from './helpers/suite.js';
+
+const suite = demoSuite();
+
+describe('a room with two visitors', () => {
+  it('[DEMO-8][DEMO-7][DEMO-9] a stroke and a chat message appear for both, the lobby shows both in the room, export downloads a file', async () => {
+    const room = `board-${Date.now().toString(36)}`;
+    const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
+    const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
+    const lobby = await visit(suite.browser, `${suite.demo.origin}/?name=Carol`);
+    try {
+      await expect.poll(() => names(ada.page), { timeout: 20_000 }).toEqual(['Ada (you)', 'Bob']);
+
+      await drawStroke(ada.page, 0);
+      await expect.poll(() => shapes(ada.page), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => shapes(bob.page), { timeout: 10_000 }).toBe(1);
+
+      await sendChat(bob.page, 'hello from Bob');
+      for (const { page } of [ada, bob]) {
+        // The author is the name Bob's session was opened with (the server's, not the message's).
+        await expect.poll(() => chatLog(page).getByRole('article', { name: /^Bob at/ }).textContent(), { timeout: 10_000 }).toContain('hello from Bob');
+      }
+
+      const entry = lobby.page.getByRole('list', { name: 'Rooms with people in them' }).getByRole('listitem', { name: room });
+      await expect.poll(() => entry.textContent(), { timeout: 10_000 }).toMatch(/2 here: (Ada, Bob|Bob, Ada).*Bob: hello from Bob/);
+
+      const [download] = await Promise.all([ada.page.waitForEvent('download'), ada.page.getByRole('button', { name: 'Export SVG' }).click()]);
+      const svg = await readFile((await download.path())!, 'utf8');
+      expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      expect(svg).toContain('<path');
+    } finally {
+      await Promise.all([ada.context.close(), bob.context.close(), lobby.context.close()]);
+    }
+  }, 90_000);
+
+  it('[DEMO-10][DEMO-3] after a server restart both pages reconnect by themselves and the board is still there', async () => {
+    const room = `restart-${Date.now().toString(36)}`;
+    const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
+    const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
+    try {
+      await expect.poll(() => names(bob.page), { timeout: 20_000 }).toEqual(['Bob (you)', 'Ada']);
+      await drawStroke(ada.page, 0);
+      await expect.poll(() => shapes(bob.page), { timeout: 10_000 }).toBe(1);
+
+      const stopped = suite.demo.stop();
+      for (const { page } of [ada, bob]) await expect.poll(() => status(page), { timeout: 15_000 }).toMatch(/^(Reconnecting|Connecting)/);
+      await stopped;
+      await suite.restart();
+
+      for (const { page } of [ada, bob]) await expect.poll(() => status(page), { timeout: 40_000 }).toBe('Connected · websocket');
+      await expect.poll(() => names(ada.page), { timeout: 15_000 }).toEqual(['Ada (you)', 'Bob']);
+      expect(await shapes(ada.page)).toBe(1);
+      // Still one board: a stroke drawn now reaches the other page through the new process…
+      await drawStroke(bob.page, 150);
+      await expect.poll(() => shapes(ada.page), { timeout: 10_000 }).toBe(2);
+      // …and a newcomer gets the board from the server's store, not from a page's memory.
+      const carol = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Carol`);
+      await expect.poll(() => shapes(carol.page), { timeout: 15_000 }).toBe(2);
+      await carol.context.close();
+    } finally {
+      await Promise.all([ada.context.close(), bob.context.close()]);
+    }
+  }, 120_000);
+});
