@@ -39,3 +39,4 @@ export { createMultipartParser } from './transports/multipart-mime.js';
 export type { StandardSchemaV1, TypedChannel, TypedChannelOptions, TypedSubscription, InferInput, InferOutput } from './typed-channel.js';
 export { createSharedClient } from './shared/shared-client.js';
 export type { SharedClientOptions, LockManagerLike } from './shared/shared-client.js';
+export type { BusChannel, BusConstructor } from './shared/protocol.js';
