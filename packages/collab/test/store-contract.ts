@@ -12,18 +12,23 @@ export interface StoreFactory {
 
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
 
+/** Inside a describe: `open()` gives a fresh store, closed after each test (`opened` takes reopened ones too). */
+export function storesOf(factory: StoreFactory): { open: () => Promise<DocumentStore>; opened: DocumentStore[] } {
+  const opened: DocumentStore[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close().catch(() => undefined)));
+  });
+  const open = async (): Promise<DocumentStore> => {
+    const store = await factory.open();
+    opened.push(store);
+    return store;
+  };
+  return { open, opened };
+}
+
 export function storeContract(label: string, factory: StoreFactory): void {
   describe(`[COLLAB-15] document store contract: ${label}`, () => {
-    const opened: DocumentStore[] = [];
-    const open = async (): Promise<DocumentStore> => {
-      const store = await factory.open();
-      opened.push(store);
-      return store;
-    };
-
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((s) => s.close().catch(() => undefined)));
-    });
+    const { open, opened } = storesOf(factory);
 
     it('[COLLAB-15] an unknown room loads empty', async () => {
       const store = await open();

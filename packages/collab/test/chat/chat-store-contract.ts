@@ -1,29 +1,15 @@
 // The chat half of the store contract (SPEC: CHAT-4): one suite every store passes, registered by
 // test/chat/chat-store.test.ts with each store's factory.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { DocumentStore } from '../../src/index.js';
-
-export interface ChatStoreFactory {
-  open(): Promise<DocumentStore>;
-  /** For persistent stores: the same data opened again after `store` is closed. */
-  reopen?(store: DocumentStore): Promise<DocumentStore>;
-}
+import { describe, expect, it } from 'vitest';
+import { storesOf, type StoreFactory } from '../store-contract.js';
 
 const ada = { id: 'ada', name: 'Ada' };
 const bob = { id: 'bob' };
 const draft = (text: string, author: { id: string; name?: string } = ada) => ({ author, text, sentAt: 1_764_633_600_000 });
 
-export function chatStoreContract(label: string, factory: ChatStoreFactory): void {
+export function chatStoreContract(label: string, factory: StoreFactory): void {
   describe(`[CHAT-4] chat store contract: ${label}`, () => {
-    const opened: DocumentStore[] = [];
-    const open = async (): Promise<DocumentStore> => {
-      const store = await factory.open();
-      opened.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((s) => s.close().catch(() => undefined)));
-    });
+    const { open, opened } = storesOf(factory);
 
     it('[CHAT-4] appends get serials 1, 2, 3… per room, kept as sent; an unknown room has none', async () => {
       const store = await open();
