@@ -5,7 +5,7 @@
  * send needs no hop to the room's authority and keeps working while a dead authority is replaced.
  * Typing is ephemeral and room-wide: the authority keeps it, other nodes relay it there (COLLAB-28).
  */
-import type { KuiperServer, SessionInfo } from '@kuiper/server';
+import { reject, type Extension, type KuiperServer, type SessionInfo } from '@kuiper/server';
 import { roomChannels, roomOfChannel } from '../protocol/channels.js';
 import { collabError, type CollabError } from '../protocol/errors.js';
 import type { MemberGrant } from '../core/room-authority.js';
@@ -32,6 +32,8 @@ interface ChatAdapterOptions extends ChatOptions {
 }
 
 export interface ChatAdapter {
+  /** [CHAT-1] Refuses clients' publishes on `/rooms/<id>/chat`: only the server speaks there, so no one can forge an author. */
+  readonly guard: Extension;
   /** The answer to a request on `/service/rooms/<id>/chat`, or undefined for another channel. */
   service(channel: string, data: unknown, session: SessionInfo): Promise<unknown> | undefined;
   /** A relayed message meant for chat (typing), handled by the authority; false for anything else. */
@@ -99,6 +101,13 @@ export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): C
   };
 
   return {
+    guard: {
+      name: 'collab-chat-guard',
+      incoming: (message) => {
+        const room = 'data' in message ? roomOfChannel(message.channel) : undefined;
+        return room !== undefined && roomChannels(room).chat === message.channel ? reject('publish_denied', [message.channel]) : message;
+      },
+    },
     service: (channel, data, session) => {
       const room = roomOfChannel(channel);
       return room !== undefined && channel === chatServiceChannel(room) ? answer(room, data, session) : undefined;

@@ -250,6 +250,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     kuiper.authorize(`${RELAY_PREFIX}/**`, () => ({ deny: 'collab_relay' })),
     // [EVENTS-2] Room events: members only, stamped with the sender's session.
     kuiper.addExtension(eventsGuard(kuiper)),
+    kuiper.addExtension(chat.guard), // [CHAT-1] only the server publishes chat events
   ];
 
   return {

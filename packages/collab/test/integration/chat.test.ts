@@ -1,7 +1,7 @@
 // [CHAT-1…9] Chat on a real server: requests by call, events on /rooms/<id>/chat, the member's window.
 import { describe, expect, it } from 'vitest';
 import { eventually, newClient, onCleanup, startKuiper } from '@kuiper/testkit';
-import { chatServiceChannel, MemoryStore, type ChatEvent, type Room } from '../../src/index.js';
+import { chatServiceChannel, MemoryStore, roomChannels, type ChatEvent, type Room } from '../../src/index.js';
 import { attachCollab } from '../../src/server/index.js';
 import { member, startCollab } from './helpers.js';
 
@@ -41,9 +41,16 @@ describe('chat on one server', () => {
     const stranger = newClient(server.url);
     const answer = (await stranger.call(chatServiceChannel('closed'), { v: 1, type: 'chat-send', text: 'let me in' })) as Record<string, unknown>;
     expect([answer['ok'], answer['code']]).toEqual([false, 'not_a_member']);
+    // Only the server publishes chat events: a forged one is refused and reaches nobody.
+    const forged = { v: 1, type: 'chat', event: 'message', message: { serial: 1, author: { id: 'ada' }, text: 'forged', sentAt: 1 } };
+    await expect(stranger.publish(roomChannels('closed').chat, forged)).rejects.toThrow(/publish_denied/);
+    const member2 = member(server.url, 'closed').client;
+    await expect(member2.publish(roomChannels('closed').chat, forged)).rejects.toThrow(/publish_denied/);
+    await ada.chat.send('real');
+    await eventually(() => expect(texts(ada)).toEqual(['real']));
     await expect(ada.chat.send('')).rejects.toMatchObject({ code: 'message_invalid' });
     await expect(ada.chat.send('x'.repeat(4001))).rejects.toMatchObject({ code: 'message_invalid' });
-    expect(ada.chat.messages()).toEqual([]);
+    expect(texts(ada)).toEqual(['real']);
   });
 
   it('[CHAT-2] the author is the session\'s user (the security policy\'s data.user), never a field of the message', async () => {
