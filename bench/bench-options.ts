@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerKind } from './ipc-messages.ts';
 
-export const CASE_NAMES = ['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune', 'two-node', 'collab-editors', 'collab-late-joiners', 'collab-presence'] as const;
+export const CASE_NAMES = ['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune', 'two-node', 'collab-editors', 'collab-late-joiners', 'collab-presence', 'collab-idle-rooms'] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
 export const SERVER_KINDS: readonly ServerKind[] = ['kuiper', 'faye', 'raw-ws', 'hocuspocus', 'y-websocket'];
 
@@ -29,11 +29,13 @@ export interface Sizes {
   collabJoiners: { edits: number; joiners: number };
   /** N members each moving a cursor at hz. */
   collabPresence: { members: number; hz: number; warmupMs: number; durationMs: number; drainMs: number };
+  /** `rooms` open rooms of `perRoom` members each, then quiet for settleMs before memory is read. */
+  collabIdleRooms: { rooms: number; perRoom: number; settleMs: number };
 }
 
 const FULL: Sizes = {
   payloadBytes: 64,
-  repeats: { 'fanout-max': 3, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 2, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1, 'collab-presence': 1 },
+  repeats: { 'fanout-max': 3, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 2, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1, 'collab-presence': 1, 'collab-idle-rooms': 1 },
   fanout: { subscribers: 1000, window: 10, warmupMs: 2000, durationMs: 5000 },
   fixed: { subscribers: 1000, rate: 60, warmupMs: 1000, durationMs: 12_000, drainMs: 5000 },
   longPoll: { subscribers: 200, rate: 400, warmupMs: 2000, durationMs: 10_000, drainMs: 5000 },
@@ -46,11 +48,12 @@ const FULL: Sizes = {
   collabEditors: { editors: 50, editsPerSec: 2, warmupMs: 2000, durationMs: 10_000, drainMs: 5000 },
   collabJoiners: { edits: 20_000, joiners: 20 },
   collabPresence: { members: 50, hz: 20, warmupMs: 2000, durationMs: 10_000, drainMs: 1000 },
+  collabIdleRooms: { rooms: 500, perRoom: 2, settleMs: 3000 },
 };
 
 const QUICK: Sizes = {
   payloadBytes: 64,
-  repeats: { 'fanout-max': 1, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 1, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1, 'collab-presence': 1 },
+  repeats: { 'fanout-max': 1, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 1, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1, 'collab-presence': 1, 'collab-idle-rooms': 1 },
   fanout: { subscribers: 40, window: 4, warmupMs: 200, durationMs: 700 },
   fixed: { subscribers: 40, rate: 30, warmupMs: 200, durationMs: 800, drainMs: 1000 },
   longPoll: { subscribers: 10, rate: 30, warmupMs: 200, durationMs: 800, drainMs: 1000 },
@@ -63,7 +66,13 @@ const QUICK: Sizes = {
   collabEditors: { editors: 5, editsPerSec: 2, warmupMs: 200, durationMs: 1000, drainMs: 10_000 },
   collabJoiners: { edits: 500, joiners: 3 },
   collabPresence: { members: 5, hz: 20, warmupMs: 200, durationMs: 1000, drainMs: 300 },
+  collabIdleRooms: { rooms: 10, perRoom: 2, settleMs: 300 },
 };
+
+/** The report's two parts: the Bayeux server cases and the collaboration cases (issue 11). */
+export type BenchPart = 'server' | 'collab';
+export const BENCH_PARTS: readonly BenchPart[] = ['server', 'collab'];
+export const partOf = (name: CaseName): BenchPart => (isCollabCase(name) ? 'collab' : 'server');
 
 export interface BenchOptions {
   quick: boolean;
@@ -75,7 +84,9 @@ export interface BenchOptions {
   sizes: Sizes;
 }
 
-const USAGE = `usage: pnpm bench [--quick] [--out DIR] [--profile] [--servers ${SERVER_KINDS.join(',')}] [--cases ${CASE_NAMES.join(',')}]`;
+const USAGE = `usage: pnpm bench [--quick] [--out DIR] [--profile] [--only ${BENCH_PARTS.join('|')}] [--servers ${SERVER_KINDS.join(',')}] [--cases ${CASE_NAMES.join(',')}]
+  --only collab runs the collaboration cases only (server, the Bayeux cases only); a run of one part
+  replaces that part of the report in the output directory and keeps the other part as it was.`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   let quick = false;
@@ -83,6 +94,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   let outDir: string | undefined;
   let servers = [...SERVER_KINDS];
   let cases: CaseName[] = [...CASE_NAMES];
+  let only: BenchPart | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -95,9 +107,11 @@ export function parseOptions(argv: string[]): BenchOptions {
     else if (arg === '--profile') profile = true;
     else if (arg === '--servers') servers = value().split(',').map((s) => pick(s, SERVER_KINDS));
     else if (arg === '--cases') cases = value().split(',').map((s) => pick(s, CASE_NAMES));
+    else if (arg === '--only') only = pick(value(), BENCH_PARTS);
     else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else if (arg !== '--') throw new Error(`unknown argument ${String(arg)}\n${USAGE}`);
   }
+  if (only !== undefined) cases = cases.filter((c) => partOf(c) === only);
   // --quick never overwrites the committed docs/benchmarks.* unless --out says so.
   const defaultOut = quick ? join(tmpdir(), 'kuiper-bench-quick') : fileURLToPath(new URL('../docs', import.meta.url));
   const out = outDir ?? defaultOut;

@@ -35,7 +35,8 @@ export type LoadJob =
   | { kind: 'two-node'; url: string; peerUrl: string; subscribers: number; rate: number; warmupMs: number; durationMs: number; drainMs: number; payloadBytes: number }
   | { kind: 'collab-editors'; server: ServerKind; url: string; editors: number; editsPerSec: number; warmupMs: number; durationMs: number; drainMs: number }
   | { kind: 'collab-late-joiners'; server: ServerKind; url: string; edits: number; joiners: number }
-  | { kind: 'collab-presence'; server: ServerKind; url: string; members: number; hz: number; warmupMs: number; durationMs: number; drainMs: number };
+  | { kind: 'collab-presence'; server: ServerKind; url: string; members: number; hz: number; warmupMs: number; durationMs: number; drainMs: number }
+  | { kind: 'collab-idle-rooms'; server: ServerKind; url: string; rooms: number; perRoom: number; settleMs: number };
 
 export type ToLoad =
   | { type: 'job'; job: LoadJob }

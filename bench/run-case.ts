@@ -97,6 +97,8 @@ function jobFor(name: Exclude<CaseName, 'idle-prune'>, server: ServerProcess, op
       return { kind: 'collab-late-joiners', server: server.kind, url, ...sizes.collabJoiners };
     case 'collab-presence':
       return { kind: 'collab-presence', server: server.kind, url, ...sizes.collabPresence };
+    case 'collab-idle-rooms':
+      return { kind: 'collab-idle-rooms', server: server.kind, url, ...sizes.collabIdleRooms };
   }
 }
 
@@ -136,8 +138,8 @@ async function measured(name: Exclude<CaseName, 'idle-prune'>, server: ServerPro
   };
   // null when no local redis-server was found in /proc (Redis elsewhere, or in another container).
   if (r.extra) Object.assign(metrics, r.extra);
-  // Joins are timed one after another, not counted per second: the rows that mean deliveries go.
-  if (name === 'collab-late-joiners') {
+  // Joins are timed one after another, and idle rooms deliver nothing: the rows that mean deliveries go.
+  if (name === 'collab-late-joiners' || name === 'collab-idle-rooms') {
     for (const key of ['deliveredPerSec', 'publishedPerSec', 'serverCpuUsPerMsg', 'deliveriesPerFrame', 'p50Ms', 'p99Ms', 'maxMs', 'p99FirstHalfMs', 'p99SecondHalfMs', 'missing']) delete metrics[key];
   }
   if (name === 'two-node') metrics.redisCpuUsPerMsg = r.redisCpuMicros !== undefined && r.delivered > 0 ? r.redisCpuMicros / r.delivered : null;

@@ -1,11 +1,12 @@
 // `pnpm bench` entry: runs every case against every server (each in its own pinned process), then
 // writes benchmarks.md, benchmarks.json and benchmarks.svg into the output directory.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BenchOptions, type CaseName, parseOptions } from './bench-options.ts';
+import { type BenchOptions, type BenchPart, type CaseName, parseOptions, partOf, type Sizes } from './bench-options.ts';
 import { type LoadWorker, spawnLoadWorker } from './load-process.ts';
 import { killAllChildren, killChildrenOnExit } from './pinned-child.ts';
-import { machineInfo } from './report/machine-info.ts';
+import { type MachineInfo, machineInfo } from './report/machine-info.ts';
+import { mergeReports } from './report/merge-report.ts';
 import { renderSvg } from './report/render-svg.ts';
 import { writeMarkdown } from './report/write-markdown.ts';
 import { type QuietResult, waitForQuiet } from './wait-for-quiet.ts';
@@ -22,12 +23,31 @@ export interface CaseResult {
   note?: string;
 }
 
+/** When, where and how one part of the report was measured (parts may come from different runs). */
+export interface PartInfo {
+  machine: MachineInfo;
+  quick: boolean;
+  durationSeconds: number;
+  sizes: Sizes;
+}
+
 export interface BenchReport {
-  machine: ReturnType<typeof machineInfo>;
+  machine: MachineInfo;
   quick: boolean;
   options: Pick<BenchOptions, 'servers' | 'cases' | 'sizes'>;
   durationSeconds: number;
   cases: CaseResult[];
+  /** Per part: the run it comes from. Absent in reports written before parts existed. */
+  parts?: Partial<Record<BenchPart, PartInfo>>;
+}
+
+/** The report already in `dir`, if any, so a run of one part keeps the other. */
+async function previousReport(dir: string): Promise<BenchReport | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'benchmarks.json'), 'utf8')) as BenchReport;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Bounds on waiting for a quiet machine before each run (default mode only). */
@@ -116,13 +136,17 @@ async function main(): Promise<void> {
     if (servers) return [{ name, runs: [...servers.values()].map(medianRun) }];
     return note === undefined ? [] : [{ name, runs: [], note }];
   });
-  const report: BenchReport = {
+  const fresh: BenchReport = {
     machine,
     quick: options.quick,
     options: { servers: options.servers, cases: options.cases, sizes: options.sizes },
     durationSeconds: (performance.now() - started) / 1000,
     cases,
   };
+  // The part (server or collaboration cases) this run did not run stays as the output directory had it.
+  const report = mergeReports(await previousReport(options.outDir), fresh);
+  const keptParts = Object.keys(report.parts ?? {}).filter((p) => !fresh.cases.some((c) => partOf(c.name) === p));
+  if (keptParts.length > 0) log(`[bench] kept the ${keptParts.join(' and ')} part of the report already in ${options.outDir}`);
   await mkdir(options.outDir, { recursive: true });
   await writeFile(join(options.outDir, 'benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(options.outDir, 'benchmarks.svg'), renderSvg(report));

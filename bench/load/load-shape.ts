@@ -2,7 +2,7 @@
 // URLs they connect to), how many publishers, and closed-loop window or fixed rate.
 import type { LoadJob } from '../ipc-messages.ts';
 
-export type MeasuredJob = Exclude<LoadJob, { kind: 'idle' | 'collab-editors' | 'collab-late-joiners' | 'collab-presence' }>;
+export type MeasuredJob = Exclude<LoadJob, { kind: 'idle' | 'collab-editors' | 'collab-late-joiners' | 'collab-presence' | 'collab-idle-rooms' }>;
 
 export interface Shape {
   subscribers: number;

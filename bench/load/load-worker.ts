@@ -11,10 +11,11 @@ import { runLoad } from './run-load.ts';
  * The collaboration clients are loaded only for those jobs: from the built packages when they
  * exist, otherwise from the TypeScript source (a clean clone), as the Kuiper server script does.
  */
-async function runCollab(job: Extract<LoadJob, { kind: 'collab-editors' | 'collab-late-joiners' | 'collab-presence' }>, ctx: LoadContext): Promise<LoadResult> {
+async function runCollab(job: Extract<LoadJob, { kind: 'collab-editors' | 'collab-late-joiners' | 'collab-presence' | 'collab-idle-rooms' }>, ctx: LoadContext): Promise<LoadResult> {
   useBuiltOrSource(['protocol', 'client', 'collab']);
   if (job.kind === 'collab-editors') return (await import('./collab-editors.ts')).runCollabEditors(job, ctx);
   if (job.kind === 'collab-presence') return (await import('./collab-presence.ts')).runCollabPresence(job, ctx);
+  if (job.kind === 'collab-idle-rooms') return (await import('./collab-idle-rooms.ts')).runCollabIdleRooms(job, ctx);
   return (await import('./collab-late-joiners.ts')).runCollabLateJoiners(job, ctx);
 }
 
@@ -51,7 +52,7 @@ process.on('message', (raw: unknown) => {
   const run =
     job.kind === 'idle'
       ? holdIdleSessions(job, ctx).then(() => undefined)
-      : job.kind === 'collab-editors' || job.kind === 'collab-late-joiners' || job.kind === 'collab-presence'
+      : job.kind === 'collab-editors' || job.kind === 'collab-late-joiners' || job.kind === 'collab-presence' || job.kind === 'collab-idle-rooms'
         ? runCollab(job, ctx)
         : runLoad(job, ctx);
   // The worker stays up for the next job (the quick mode reuses it); the harness kills it.

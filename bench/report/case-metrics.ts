@@ -98,7 +98,19 @@ const PRESENCE: MetricRow[] = [
   { key: 'otherCpuShare', label: 'other processes’ CPU (noise; of one core)', digits: 0, percent: true },
 ];
 
+const IDLE_ROOMS: MetricRow[] = [
+  { key: 'rooms', label: 'rooms open', digits: 0 },
+  { key: 'members', label: 'members (one connection each)', digits: 0 },
+  { key: 'baselineRssMiB', label: 'baseline RSS (MiB, after GC)', digits: 1 },
+  { key: 'loadedRssMiB', label: 'RSS with the rooms (MiB, after GC)', digits: 1 },
+  { key: 'rssKibPerRoom', label: 'RSS KiB per room (after GC)', digits: 1 },
+  { key: 'heapKibPerRoom', label: 'JS heap KiB per room (after GC)', digits: 1 },
+  { key: 'idleCpuShare', label: 'server CPU while the rooms sit idle (of one core)', digits: 1, percent: true },
+  { key: 'loadCpuShare', label: 'load generator CPU (of one core)', digits: 0, percent: true },
+];
+
 export function rowsFor(name: CaseName): MetricRow[] {
+  if (name === 'collab-idle-rooms') return IDLE_ROOMS;
   if (name === 'collab-presence') return PRESENCE;
   if (name === 'collab-editors') return EDITORS;
   if (name === 'collab-late-joiners') return JOINERS;
@@ -127,6 +139,8 @@ export function caseTitle(name: CaseName, s: Sizes): string {
       return `Editors: ${n(s.collabEditors.editors)} editors in one room, ${s.collabEditors.editsPerSec} small Y.Text edits/s each for ${s.collabEditors.durationMs / 1000} s`;
     case 'collab-presence':
       return `Presence: ${n(s.collabPresence.members)} members in one room, each moving a cursor at ${s.collabPresence.hz} Hz for ${s.collabPresence.durationMs / 1000} s`;
+    case 'collab-idle-rooms':
+      return `Idle rooms: ${n(s.collabIdleRooms.rooms)} rooms × ${s.collabIdleRooms.perRoom} members, each room holding a one-line document`;
     case 'collab-late-joiners':
       return `Late joiners: a document built from ${n(s.collabJoiners.edits)} edits, ${n(s.collabJoiners.joiners)} clients joining one after another`;
   }

@@ -35,5 +35,9 @@ export function evaluateCollabTargets(report: BenchReport): TargetCheck[] {
   if (report.cases.some((c) => c.name === 'collab-late-joiners')) {
     versusBetter('Late joiners: median time to synced ≤ the better anchor', 'collab-late-joiners', 'syncedMedianMs', 1, 'ms');
   }
+  if (report.cases.some((c) => c.name === 'collab-idle-rooms')) {
+    versusBetter('Idle rooms: RSS per room (after GC) ≤ the better anchor', 'collab-idle-rooms', 'rssKibPerRoom', 1, 'KiB');
+    versusBetter('Idle rooms: JS heap per room (after GC) ≤ the better anchor', 'collab-idle-rooms', 'heapKibPerRoom', 1, 'KiB');
+  }
   return checks;
 }

@@ -1,9 +1,9 @@
 // Renders docs/benchmarks.md from a run: machine, method, targets with verdicts, then one table per
 // case with Kuiper/Faye and Kuiper/raw-ws ratios.
-import { isCollabCase } from '../bench-options.ts';
+import { type BenchPart, isCollabCase } from '../bench-options.ts';
 import type { ServerKind } from '../ipc-messages.ts';
 import type { AggregatedRun } from '../median-run.ts';
-import type { BenchReport, CaseResult } from '../run.ts';
+import type { BenchReport, CaseResult, PartInfo } from '../run.ts';
 import { caseTitle, type MetricRow, rowsFor } from './case-metrics.ts';
 import { evaluateCollabTargets } from './collab-targets.ts';
 import { evaluateTargets } from './evaluate-targets.ts';
@@ -19,6 +19,7 @@ const COLLAB_METHOD = [
   '- **y-websocket**: `@y/websocket-server` 0.1.1 (`setupWSConnection`; 0.1.5 moved to the Yjs 14 pre-release) without `YPERSISTENCE`; clients are y-websocket 3’s `WebsocketProvider` with `ws` and `disableBc`.',
   '- **Editors**: every edit is one transaction inserting one character into a `Y.Text` and setting the editor’s entry of a `Y.Map` to its sequence number; each member records when it first sees each (editor, sequence) against the send time kept in the same process, so an update that merges several edits accounts for each of them. A delivered update is one edit seen by one other editor; server CPU per delivered update is the server process’s `process.cpuUsage()` over the window divided by the deliveries of edits made in it. After the window, editing stops, the drain waits (bounded) until every edit is seen, and all documents are compared.',
   '- **Presence**: each member sets its cursor (`room.presence.set({ cursor })` on Kuiper, the awareness field `cursor` on the other two) carrying its index and a sequence number; a delivered update is one cursor state another member received (cursors are latest-wins, so dropped intermediate states are not counted, and the received share is shown), timed against the send time kept in the same process.',
+  '- **Idle rooms**: rooms of two members each (one connection per member, as each client makes its own) are opened 20 at a time; each room’s first member writes one line into its `Y.Text` and the second joins once it can read it. The server’s RSS and JS heap are read after two forced full collections (`global.gc()`, every server alike) before any member joins and again once every room is open and has been quiet for a few seconds; the difference divided by the rooms is the memory per idle room, its members’ connections and sessions included. The server’s CPU over a further quiet stretch is shown as what keeping the rooms open costs.',
   '- **Late joiners**: one member puts the document (built locally from the edits, the same seeded sequence for every server) into the room and stays; an unmeasured probe waits until the server hands out all of it; then clients join one after another, each timed from its creation until its client reports synced and its text holds the whole document.',
 ];
 
@@ -27,7 +28,7 @@ const TWO_NODE_METHOD =
 
 function fmt(v: number | null | undefined, row: MetricRow): string {
   if (v === null || v === undefined) return '–';
-  if (row.percent) return `${(v * 100).toFixed(0)}%`;
+  if (row.percent) return `${(v * 100).toFixed(row.digits)}%`;
   return v.toLocaleString('en-US', { minimumFractionDigits: row.digits, maximumFractionDigits: row.digits });
 }
 
@@ -65,9 +66,9 @@ function caseTable(c: CaseResult): string[] {
   return notes.length > 0 ? [...lines, '', ...notes] : lines;
 }
 
-/** A warning at the top when other processes took a real share of the cores during windows. */
-function disturbance(report: BenchReport): string[] {
-  const samples = report.cases.flatMap((c) => c.runs.flatMap((r) => r.samples));
+/** A warning at the top of a part when other processes took a real share of the cores during its windows. */
+function disturbance(cases: CaseResult[]): string[] {
+  const samples = cases.flatMap((c) => c.runs.flatMap((r) => r.samples));
   const shares = samples.map((m) => m.otherCpuShare).filter((v): v is number => typeof v === 'number');
   const disturbed = shares.filter((v) => v > 0.15);
   if (disturbed.length === 0) return [];
@@ -78,26 +79,44 @@ function disturbance(report: BenchReport): string[] {
   ];
 }
 
+/** The run a part comes from: its own when the report merged parts of different runs. */
+function partInfo(report: BenchReport, part: BenchPart): PartInfo {
+  return report.parts?.[part] ?? { machine: report.machine, quick: report.quick, durationSeconds: report.durationSeconds, sizes: report.options.sizes };
+}
+
+const machineLine = (m: PartInfo['machine']): string =>
+  `**Machine:** ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.platform}, Node ${m.node}. ${m.pinned ? 'Each server ran pinned to CPU 0 and the load generator to CPU 1 (`taskset`).' : 'No `taskset`: processes were not pinned.'} Load average when the run started: ${m.loadAverage.join(' / ')}.`;
+
 export function writeMarkdown(report: BenchReport): string {
-  const m = report.machine;
-  const s = report.options.sizes;
+  const collab = report.cases.filter((c) => isCollabCase(c.name));
+  const server = report.cases.filter((c) => !isCollabCase(c.name));
+  const out: string[] = ['# Benchmarks: Kuiper vs Faye vs a raw `ws` server'];
+  if (server.length > 0) out.push(...serverPart(report, server));
+  if (collab.length > 0) out.push(...collabPart(report, collab));
+  out.push('');
+  return out.join('\n');
+}
+
+function serverPart(report: BenchReport, cases: CaseResult[]): string[] {
+  const info = partInfo(report, 'server');
+  const m = info.machine;
+  const s = info.sizes;
   const out: string[] = [
-    '# Benchmarks: Kuiper vs Faye vs a raw `ws` server',
     '',
-    `Generated by \`pnpm bench\`${report.quick ? ' --quick (tiny load: a smoke run, not a measurement)' : ''} on ${m.date.slice(0, 16).replace('T', ' ')} UTC in ${Math.round(report.durationSeconds)} s. Raw results: [benchmarks.json](benchmarks.json).`,
+    `Generated by \`pnpm bench\`${info.quick ? ' --quick (tiny load: a smoke run, not a measurement)' : ''} on ${m.date.slice(0, 16).replace('T', ' ')} UTC in ${Math.round(info.durationSeconds)} s (the Bayeux cases; the collaboration section below says when it was run). Raw results: [benchmarks.json](benchmarks.json).`,
     '',
-    `**Machine:** ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.platform}, Node ${m.node}. ${m.pinned ? 'Each server ran pinned to CPU 0 and the load generator to CPU 1 (`taskset`).' : 'No `taskset`: processes were not pinned.'} Load average when the run started: ${m.loadAverage.join(' / ')}.`,
+    machineLine(m),
     '',
-    `**Method.** ${report.quick ? 'The quick mode keeps one server process and one load generator per server for all cases (start-up would dominate a tiny load); the default run starts a fresh server process and a fresh load-generator process for every case and round.' : 'Every case and round starts a fresh server process and a fresh load-generator process, after waiting (bounded) for the machine to be quiet.'}` +
+    `**Method.** ${info.quick ? 'The quick mode keeps one server process and one load generator per server for all cases (start-up would dominate a tiny load); the default run starts a fresh server process and a fresh load-generator process for every case and round.' : 'Every case and round starts a fresh server process and a fresh load-generator process, after waiting (bounded) for the machine to be quiet.'}` +
       ' The load generator speaks Bayeux itself over `ws` and HTTP (handshake, subscribe, one held `/meta/connect`), embeds a publish timestamp in each message and finds it in delivered frames with a byte search instead of `JSON.parse`, so it spends little CPU per message; it reports its own CPU and a run where it used over 90% of its core is marked. Server CPU per delivered message comes from the server process’s own `process.cpuUsage()` over exactly the counted window; “CPU 0 busy” (from `/proc/stat`) also includes the kernel’s loopback softirq work and anything else running on that core. Latency is publish → delivery in the load generator’s clock. Throughput cases are medians of interleaved rounds.',
     '',
     '- **Kuiper**: `createKuiperServer({ path: \'/bayeux\', timeout: 30000, interval: 0, maxInterval: 10000 })`, other options at their defaults: a long-poll woken by deliveries is answered 10 ms after the first (`batchDelayMs`) and no sooner than 100 ms after it arrived (`pollPacingMs`); after a wave of departures it runs full collections (`reclaimMemory`).',
     '- **Faye** 1.4.3: `NodeAdapter({ mount: \'/bayeux\', timeout: 45 })`, the configuration its documentation uses (it forgets a silent client after 2 × timeout).',
     '- **raw ws**: a `ws` server that understands just enough Bayeux JSON (handshake, subscribe, publish) and sends each broadcast, serialised once, as one frame per subscriber. No sessions, no long-polling.',
     `- Payload: \`{"_t":<µs>,"pad":"<${s.payloadBytes} bytes>"}\`. Idle sessions each subscribe to one of 100 channels and hold a connect. RSS for idle memory is sampled after a forced full GC on every server alike; during the pruning watch it is not.`,
-    ...(report.cases.some((c) => c.name === 'two-node') ? [TWO_NODE_METHOD] : []),
+    ...(cases.some((c) => c.name === 'two-node') ? [TWO_NODE_METHOD] : []),
     '',
-    ...disturbance(report),
+    ...disturbance(cases),
     '![Throughput and latency](benchmarks.svg)',
     '',
     '## Targets (issue 6)',
@@ -108,15 +127,29 @@ export function writeMarkdown(report: BenchReport): string {
     '',
     'Ratios below are Kuiper’s value divided by the other server’s: above 1 is better for messages/s, below 1 is better for latency, CPU and memory.',
   ];
-  const collab = report.cases.filter((c) => isCollabCase(c.name));
-  for (const c of report.cases) {
-    if (!isCollabCase(c.name)) out.push('', `## ${caseTitle(c.name, s)}`, '', ...caseTable(c));
-  }
-  if (collab.length > 0) {
-    const targets = evaluateCollabTargets(report).map((t) => `| ${t.target} | ${t.verdict === 'met' ? '**met**' : t.verdict === 'not met' ? '**not met**' : 'n/a'} | ${t.evidence} |`);
-    out.push('', '## Collaboration: Kuiper vs Hocuspocus vs y-websocket', '', ...COLLAB_METHOD, '', '| target (issue 11) | verdict | measured |', '| --- | --- | --- |', ...targets);
-    for (const c of collab) out.push('', `### ${caseTitle(c.name, s)}`, '', ...caseTable(c));
-  }
-  out.push('');
-  return out.join('\n');
+  for (const c of cases) out.push('', `## ${caseTitle(c.name, s)}`, '', ...caseTable(c));
+  return out;
+}
+
+function collabPart(report: BenchReport, cases: CaseResult[]): string[] {
+  const info = partInfo(report, 'collab');
+  const m = info.machine;
+  const targets = evaluateCollabTargets(report).map((t) => `| ${t.target} | ${t.verdict === 'met' ? '**met**' : t.verdict === 'not met' ? '**not met**' : 'n/a'} | ${t.evidence} |`);
+  const out: string[] = [
+    '',
+    '## Collaboration: Kuiper vs Hocuspocus vs y-websocket',
+    '',
+    `Generated by \`pnpm bench\` (this section alone: \`pnpm bench -- --only collab\`)${info.quick ? ' --quick (tiny load: a smoke run, not a measurement)' : ''} on ${m.date.slice(0, 16).replace('T', ' ')} UTC in ${Math.round(info.durationSeconds)} s: all three servers in one run, interleaved case by case.`,
+    '',
+    machineLine(m),
+    '',
+    ...disturbance(cases),
+    ...COLLAB_METHOD,
+    '',
+    '| target (issue 11) | verdict | measured |',
+    '| --- | --- | --- |',
+    ...targets,
+  ];
+  for (const c of cases) out.push('', `### ${caseTitle(c.name, info.sizes)}`, '', ...caseTable(c));
+  return out;
 }

@@ -53,7 +53,7 @@ describe('pnpm bench --quick', () => {
 
     const report = JSON.parse(await readFile(join(out, 'benchmarks.json'), 'utf8')) as BenchReport;
     expect(report.quick).toBe(true);
-    expect(report.cases.map((c) => c.name)).toEqual(['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune', 'two-node', 'collab-editors', 'collab-late-joiners', 'collab-presence']);
+    expect(report.cases.map((c) => c.name)).toEqual(['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune', 'two-node', 'collab-editors', 'collab-late-joiners', 'collab-presence', 'collab-idle-rooms']);
     const twoNode = report.cases.find((c) => c.name === 'two-node');
     // Without Redis the case is not run, and the report must say so (never a silent gap).
     if (!redis) {
@@ -77,6 +77,10 @@ describe('pnpm bench --quick', () => {
           expect(run.metrics.missing, `${c.name}/${run.server}`).toBe(0);
           expect(run.metrics.serverCpuUsPerMsg, `${c.name}/${run.server}`).toEqual(expect.any(Number));
           expect(run.metrics.p99Ms, `${c.name}/${run.server}`).toEqual(expect.any(Number));
+        } else if (c.name === 'collab-idle-rooms') {
+          expect(run.metrics.rooms, `${c.name}/${run.server}`).toBeGreaterThan(0);
+          expect(run.metrics.rssKibPerRoom, `${c.name}/${run.server}`).toEqual(expect.any(Number));
+          expect(run.metrics.heapKibPerRoom, `${c.name}/${run.server}`).toEqual(expect.any(Number));
         } else if (c.name === 'collab-presence') {
           expect(run.metrics.deliveredPerSec, `${c.name}/${run.server}`).toBeGreaterThan(0);
           expect(run.metrics.serverCpuUsPerMsg, `${c.name}/${run.server}`).toEqual(expect.any(Number));
@@ -105,7 +109,7 @@ describe('pnpm bench --quick', () => {
     expect(md).toContain('## Collaboration');
     // Targets, six Bayeux cases, the collaboration section (its cases are ### under it).
     expect(md.match(/^## /gm)?.length).toBe(8);
-    expect(md.match(/^### /gm)?.length).toBe(3);
+    expect(md.match(/^### /gm)?.length).toBe(4);
     const svg = await readFile(join(out, 'benchmarks.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('<rect');
