@@ -43,7 +43,7 @@ export const SHAPE_LIMITS = {
   id: 64,
 } as const;
 
-export const SHAPE_DEFAULTS = { w: 0, h: 0, z: 0, color: '#1e1e1e', width: 2, fill: null, points: [], text: '' } as const;
+export const SHAPE_DEFAULTS = { x: 0, y: 0, w: 0, h: 0, z: 0, color: '#1e1e1e', width: 2, fill: null, points: [], text: '' } as const;
 
 const COLOR = /^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
 const ID = /^[A-Za-z0-9_.~-]+$/;
@@ -94,18 +94,20 @@ export function patchProblem(patch: unknown): string | undefined {
 }
 
 /**
- * A shape read from the document, or undefined when what a peer wrote is unusable. Optional fields
- * that are missing take their defaults; present but malformed ones make the whole shape unusable,
+ * A shape read from the document, or undefined when what a peer wrote is unusable. Fields that are
+ * missing take their defaults; present but malformed ones make the whole shape unusable,
  * because drawing half of it would mislead.
  */
 export function readShape(id: string, fields: Readonly<Record<string, unknown>>): Shape | undefined {
-  if (!isShapeId(id) || !isKind(fields['kind']) || fieldProblems(fields, false) !== undefined) return undefined;
+  // Even x and y may be missing: undoing a write that won a concurrent conflict empties its key
+  // (the losing value is already gone and Yjs never restores over a remote write), see BOARD-8.
+  if (!isShapeId(id) || !isKind(fields['kind']) || fieldProblems(fields, true) !== undefined) return undefined;
   const pick = <K extends keyof typeof SHAPE_DEFAULTS>(key: K): Shape[K] => (fields[key] ?? SHAPE_DEFAULTS[key]) as Shape[K];
   return {
     id,
     kind: fields['kind'],
-    x: fields['x'] as number,
-    y: fields['y'] as number,
+    x: pick('x'),
+    y: pick('y'),
     w: pick('w'),
     h: pick('h'),
     z: pick('z'),

@@ -23,7 +23,7 @@ const op: fc.Arbitrary<BoardOp> = fc.oneof(
 describe('whiteboard fuzz', () => {
   it('[BOARD-9] [BOARD-8] random shape edits with undo/redo converge: every member sees the server\'s board', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.record({ members: fc.integer({ min: 2, max: 3 }), ops: fc.array(op, { maxLength: 50 }) }), (s) => runBoardScenario(s)),
+      fc.asyncProperty(fc.record({ members: fc.integer({ min: 2, max: 3 }), ops: fc.array(op, { minLength: 15, maxLength: 60 }) }), (s) => runBoardScenario(s)),
       { numRuns: 100, seed: Number(process.env.BOARD_FUZZ_SEED ?? 20261202) },
     );
   });
@@ -42,5 +42,35 @@ describe('whiteboard fuzz', () => {
         { k: 'redo', m: 0 },
       ],
     });
+  });
+
+  it('[BOARD-8] regression: undo right after another member\'s shape arrives leaves it (caught when remote origins were tracked)', async () => {
+    await runBoardScenario({
+      members: 2,
+      ops: [
+        { k: 'add', m: 0, kind: 'rect', x: 0, y: 0 },
+        { k: 'deliver', picks: [0, 0, 0, 0, 0, 0, 0, 0] },
+        { k: 'undo', m: 1 },
+        { k: 'redo', m: 1 },
+      ],
+    });
+  });
+
+  it('[BOARD-8] regression: undoing my move that won a concurrent move of the same shape keeps the shape (its emptied field reads as default)', async () => {
+    for (const clientIds of [[1, 2, 3], [3, 2, 1]]) {
+      await runBoardScenario({
+        members: 3,
+        clientIds,
+        ops: [
+          { k: 'add', m: 0, kind: 'rect', x: 0, y: 0 },
+          { k: 'deliver', picks: Array.from({ length: 60 }, (_, i) => i) },
+          { k: 'drag', m: 0, pick: 0, moves: [[0, 1]] },
+          { k: 'drag', m: 2, pick: 0, moves: [[0, -1]] }, // concurrent: one of the two y writes wins
+          { k: 'deliver', picks: Array.from({ length: 60 }, (_, i) => i) }, // everything arrives everywhere
+          { k: 'undo', m: 2 },
+          { k: 'undo', m: 0 },
+        ],
+      });
+    }
   });
 });

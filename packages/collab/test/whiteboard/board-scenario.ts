@@ -6,6 +6,7 @@
  * the server's (BOARD-1, BOARD-6…8).
  */
 import { expect } from 'vitest';
+import * as Y from 'yjs';
 import { MemoryStore } from '../../src/index.js';
 import { UndoHistory } from '../../src/core/undo-history.js';
 import { Board, readBoardShapes } from '../../src/whiteboard/index.js';
@@ -25,6 +26,8 @@ export type BoardOp =
 export interface BoardScenario {
   members: number;
   ops: BoardOp[];
+  /** Fixed Yjs client ids (they decide which of two concurrent writes wins); random when absent. */
+  clientIds?: number[];
 }
 
 interface Player {
@@ -109,7 +112,10 @@ export async function runBoardScenario(scenario: BoardScenario): Promise<void> {
   const net = await new Network({ store: new MemoryStore(), throttleMs: 50 }).open();
   const players: Player[] = [];
   for (let i = 0; i < scenario.members; i++) {
-    const member = net.add(`m${i}`, { presence: { name: `m${i}` } });
+    const doc = new Y.Doc();
+    const fixed = scenario.clientIds?.[i];
+    if (fixed !== undefined) doc.clientID = fixed;
+    const member = net.add(`m${i}`, { presence: { name: `m${i}` }, doc });
     const history = new UndoHistory(member.room.doc);
     players.push({ member, history, board: new Board({ doc: member.room.doc, presence: member.presence, history }), own: new Set() });
     net.connect(member);
