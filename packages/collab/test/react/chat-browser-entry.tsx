@@ -1,12 +1,14 @@
 // The page bundled (by esbuild) for the Chromium chat test: a real client enters a room and renders
-// <Chat> in a 300 px box; `window.chatReady` says when the room is synced.
+// <Chat> in a 300 px box (on `?transport=` alone, when given); `window.chatReady` says when the room is synced.
 import { createRoot } from 'react-dom/client';
 import { createClient } from '@kuiper/client';
 import { enterRoom } from '../../src/index.js';
 import { Chat } from '../../src/react/index.js';
 
 const params = new URLSearchParams(location.search);
-const client = createClient(`${location.origin}/bayeux`);
+const transport = params.get('transport');
+const client = createClient(`${location.origin}/bayeux`, transport ? { transports: [transport] } : {});
+(window as unknown as { chatClient: typeof client }).chatClient = client;
 const room = enterRoom(client, params.get('room') ?? 'chat', { presence: { name: 'Chromium' } });
 const host = document.getElementById('app')!;
 host.style.height = '300px';

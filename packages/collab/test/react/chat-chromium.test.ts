@@ -1,19 +1,23 @@
-// [CHATUI-1] [CHATUI-2] [CHATUI-6] <Chat> in real Chromium (bundled by esbuild, a real server): loading
-// older history on scroll up keeps the message the reader looked at where it was, and the keyboard
-// alone reaches the text box and sends with Enter.
+// [CHATUI-1] [CHATUI-6] <Chat> in real Chromium (bundled by esbuild, a real server): loading older
+// history on scroll up keeps the message the reader looked at where it was, the keyboard alone
+// reaches the text box and sends with Enter, and each of the client's six transports carries it.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
+import { ALL_TRANSPORTS } from '@kuiper/client';
 import { chromiumExecutable, onCleanup } from '@kuiper/testkit';
 import { member, startCollab } from '../integration/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // The page is fulfilled by page.route, so Chromium counts it as a public origin and refuses its
+  // WebSocket to 127.0.0.1 (Local Network Access); the test server is local by design.
+  '--disable-features=LocalNetworkAccessChecks'];
 
 async function bundle(entry: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'kuiper-chat-'));
@@ -25,6 +29,28 @@ async function bundle(entry: string): Promise<string> {
   return readFile(out, 'utf8');
 }
 
+const errors: string[] = [];
+
+/** Chromium showing the bundled <Chat> in `room`, served at the server's origin (same-origin /bayeux). */
+async function launch(): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ARGS });
+  onCleanup(() => browser.close());
+  onCleanup(() => expect(errors.splice(0)).toEqual([])); // no page threw
+  return browser;
+}
+
+async function openChat(browser: Browser, url: string, script: string, room: string, transport?: string): Promise<Page> {
+  const page = await browser.newPage();
+  const origin = new URL(url).origin;
+  await page.route(`${origin}/chat.html*`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><div id="app"></div><script type="module" src="/chat.js"></script>' }));
+  await page.route(`${origin}/chat.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
+  page.on('pageerror', (e) => errors.push(e.message));
+  // Not the load event: callback polling's held <script> request would keep it from firing.
+  await page.goto(`${origin}/chat.html?room=${room}${transport ? `&transport=${transport}` : ''}`, { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => (window as unknown as { chatReady?: boolean }).chatReady === true, undefined, { timeout: 15_000 });
+  return page;
+}
+
 describe('<Chat> in Chromium', () => {
   it('[CHATUI-1] [CHATUI-6] older messages load above without moving the one being read; Tab, type, Enter sends', async () => {
     const [server, script] = await Promise.all([startCollab(), bundle('./chat-browser-entry.tsx')]);
@@ -32,17 +58,7 @@ describe('<Chat> in Chromium', () => {
     await node.synced;
     for (let i = 1; i <= 80; i++) await node.chat.send(`message number ${i}`);
 
-    const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ARGS });
-    onCleanup(() => browser.close());
-    const page = await browser.newPage();
-    const origin = new URL(server.url).origin;
-    await page.route(`${origin}/chat.html*`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><div id="app"></div><script type="module" src="/chat.js"></script>' }));
-    await page.route(`${origin}/chat.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${origin}/chat.html?room=scroll`);
-    await page.waitForFunction(() => (window as unknown as { chatReady?: boolean }).chatReady === true, undefined, { timeout: 15_000 });
-
+    const page = await openChat(await launch(), server.url, script, 'scroll');
     const log = page.getByRole('log', { name: 'Chat messages' });
     const articles = log.getByRole('article');
     await expect.poll(() => articles.count(), { timeout: 10_000 }).toBe(50);
@@ -67,6 +83,23 @@ describe('<Chat> in Chromium', () => {
     await page.keyboard.type('typed in Chromium');
     await page.keyboard.press('Enter');
     await vi.waitFor(() => expect(node.chat.messages().map((m) => m.text)).toContain('typed in Chromium'), { timeout: 10_000 });
-    expect(errors).toEqual([]);
   });
+
+  it('[CHATUI-6] every transport the client speaks carries the chat both ways in Chromium', async () => {
+    const [server, script] = await Promise.all([startCollab(), bundle('./chat-browser-entry.tsx')]);
+    const node = member(server.url, 'wire').room;
+    await node.synced;
+    const browser = await launch();
+    for (const transport of ALL_TRANSPORTS) {
+      const page = await openChat(browser, server.url, script, 'wire', transport);
+      expect(await page.evaluate(() => (window as unknown as { chatClient: { transport?: string } }).chatClient.transport)).toBe(transport);
+      const box = page.getByRole('textbox', { name: 'Message' });
+      await box.fill(`from Chromium over ${transport}`);
+      await box.press('Enter');
+      await vi.waitFor(() => expect(node.chat.messages().map((m) => m.text)).toContain(`from Chromium over ${transport}`), { timeout: 10_000 });
+      await node.chat.send(`to Chromium over ${transport}`);
+      await expect.poll(() => page.getByRole('log', { name: 'Chat messages' }).getByText(`to Chromium over ${transport}`).isVisible(), { timeout: 10_000 }).toBe(true);
+      await page.close();
+    }
+  }, 120_000); // six pages, one after the other
 });
