@@ -57,6 +57,7 @@ export function useChannel<T = unknown>(
     if (!client) return;
     let live = true;
     setStatus('subscribing');
+    setLastMessage(undefined); // another channel's last message is not this one's
     const subscription = client.subscribe(channel, (data, message) => {
       check(optionsRef.current.schema, data, (result) => {
         if (!live) return;

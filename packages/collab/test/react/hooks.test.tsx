@@ -90,6 +90,27 @@ describe('React hooks', () => {
     expect(counts.subscribes.get('/rerender/*')).toBe(1);
   });
 
+  it('[REACT-3] switching the channel moves the subscription and forgets the old channel\'s last message', async () => {
+    const { url, server } = await startCollab();
+    let pick: (channel: string) => void = () => undefined;
+    function Tuned() {
+      const [channel, setChannel] = useState('/tv/one');
+      pick = setChannel;
+      const { lastMessage, status } = useChannel<string>(channel);
+      return <p>{`${channel} ${status} ${lastMessage ?? 'none'}`}</p>;
+    }
+    const { client } = mount(url, <Tuned />);
+    await eventually(() => expect(screen.getByText('/tv/one subscribed none')).toBeTruthy());
+    const other = newClient(url);
+    await other.publish('/tv/one', 'news');
+    await eventually(() => expect(screen.getByText('/tv/one subscribed news')).toBeTruthy());
+    act(() => pick('/tv/two'));
+    await eventually(() => expect(screen.getByText('/tv/two subscribed none')).toBeTruthy());
+    await eventually(async () => expect((await server.subscribers('/tv/one')).map((s) => s.clientId)).not.toContain(client.clientId));
+    await other.publish('/tv/two', 'sport');
+    await eventually(() => expect(screen.getByText('/tv/two subscribed sport')).toBeTruthy());
+  });
+
   it('[REACT-7] StrictMode double mount leaves exactly one subscription on the server; unmount leaves none', async () => {
     const { url, server } = await startCollab();
     function Strict() {
