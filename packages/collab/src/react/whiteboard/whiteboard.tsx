@@ -4,7 +4,7 @@
  * cursors, selections and live strokes from presence; undo is the room's per-user undo. Nothing
  * touches `window` during render, so it renders on the server (an empty board) and hydrates.
  */
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactElement } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactElement } from 'react';
 import { shapeBounds, type Shape } from '../../whiteboard/shape.js';
 import { shapeSvg } from '../../whiteboard/shape-svg.js';
 import { downloadFile, pngFile, svgFile, type ExportedFile } from './export-file.js';
@@ -215,11 +215,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
         onDoubleClick={pointer.onDoubleClick}>
         <g transform={`translate(${view.x} ${view.y}) scale(${view.zoom})`}>
           <g role="list" aria-label="Shapes">
-            {shapes.map((shape) => (
-              <g key={shape.id} role="listitem" aria-label={describe(shape)}>
-                <SvgElement node={shapeSvg(shape)} />
-              </g>
-            ))}
+            {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} />)}
           </g>
           {selectionBoxes}
           <PeersLayer peers={peers} shapesById={shapesById} zoom={view.zoom} />
@@ -249,3 +245,15 @@ function describe(shape: Shape): string {
   const names = { pen: 'Freehand stroke', rect: 'Rectangle', ellipse: 'Ellipse', line: 'Line', arrow: 'Arrow', text: 'Text' } as const;
   return shape.kind === 'text' ? `Text: ${shape.text.slice(0, 80)}` : names[shape.kind];
 }
+
+/**
+ * One shape on the board. The Board hands out the same object until the shape changes, so a cursor
+ * moving (20 updates a second per member) re-renders no shape and re-smooths no pen stroke.
+ */
+const ShapeItem = memo(function ShapeItem({ shape }: { shape: Shape }): ReactElement {
+  return (
+    <g role="listitem" aria-label={describe(shape)}>
+      <SvgElement node={shapeSvg(shape)} />
+    </g>
+  );
+});
