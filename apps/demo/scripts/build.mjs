@@ -78,7 +78,7 @@ try {
     const tsc = join(root, 'node_modules', '.bin', 'tsc');
     for (const p of PACKAGES) {
       const dir = join(root, 'packages', p);
-      const built = join(dir, 'dist', '.built'); // this package's dist is newer than its sources
+      const built = join(demo, '.build-stamp-' + p); // this package's dist is newer than its sources
       if (existsSync(built) && newest(join(dir, 'src')) <= statSync(built).mtimeMs) continue;
       const began = Date.now();
       await run(tsc, ['-p', join(dir, 'tsconfig.build.json')], root, { emittedDespiteErrors: true });

@@ -54,6 +54,8 @@ const pkg = {
   devDependencies: {
     typescript: versionIn('.', 'typescript'),
     '@types/node': versionIn('.', '@types/node'),
+    // The packages' "types" condition points at their TypeScript sources, which import `ws`.
+    '@types/ws': versionIn('.', '@types/ws'),
     '@types/react': demo.devDependencies['@types/react'],
     '@types/react-dom': demo.devDependencies['@types/react-dom'],
   },

@@ -11,6 +11,30 @@ import { demoSuite } from './helpers/suite.js';
 
 const suite = demoSuite();
 
+describe('the lobby', () => {
+  it('[DEMO-7][DEMO-1] asks for a display name once, remembers it, and creates a room by name', async () => {
+    const { context, page } = await visit(suite.browser, `${suite.demo.origin}/`);
+    try {
+      await page.getByLabel('Your display name').fill('Zoe');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe('Hello, Zoe');
+      await page.reload();
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe('Hello, Zoe');
+      expect(await page.getByLabel('Your display name').count()).toBe(0);
+
+      const name = `Team Plan ${Date.now().toString(36)}`;
+      await page.getByLabel('Room name').fill(name);
+      await page.getByRole('button', { name: 'Create room' }).click();
+      const id = name.toLowerCase().replaceAll(' ', '-');
+      await expect.poll(() => new URL(page.url()).pathname, { timeout: 10_000 }).toBe(`/rooms/${id}`);
+      await expect.poll(() => status(page), { timeout: 15_000 }).toBe('Connected · websocket');
+      await expect.poll(() => names(page), { timeout: 10_000 }).toEqual(['Zoe (you)']);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
+
 describe('a room with two visitors', () => {
   it('[DEMO-8][DEMO-7][DEMO-9] a stroke and a chat message appear for both, the lobby shows both in the room, export downloads a file', async () => {
     const room = `board-${Date.now().toString(36)}`;
