@@ -214,4 +214,21 @@ describe('<Whiteboard>', () => {
     expect(shapeIds(a)).toEqual([]);
     await vi.waitFor(() => expect(b.getByRole('application', { name: 'Whiteboard' }).querySelector('[data-live-stroke]')).toBeNull());
   });
+
+  it('[BOARD-10] zoom and pan: the buttons, Ctrl+wheel and a plain wheel move the view; Reset view restores it', async () => {
+    const { a } = await twoBoards();
+    const surface = a.getByRole('application', { name: 'Whiteboard' });
+    const view = () => surface.querySelector('g')!.getAttribute('transform');
+    expect(view()).toBe('translate(0 0) scale(1)');
+    fireEvent.click(a.getByRole('button', { name: 'Zoom in' }));
+    expect(view()).toMatch(/scale\(1\.25\)$/);
+    fireEvent.click(a.getByRole('button', { name: 'Reset view' }));
+    expect(view()).toBe('translate(0 0) scale(1)');
+    act(() => void fireEvent.wheel(surface, { deltaX: 30, deltaY: 40 }));
+    expect(view()).toBe('translate(-30 -40) scale(1)');
+    act(() => void fireEvent.wheel(surface, { deltaY: -300 * Math.log(2), ctrlKey: true, clientX: 0, clientY: 0 }));
+    expect(view()).toBe('translate(-60 -80) scale(2)'); // about the pointer at (0, 0): the board point there stays
+    act(() => void fireEvent.keyDown(surface, { key: '0' }));
+    expect(view()).toBe('translate(0 0) scale(1)');
+  });
 });
