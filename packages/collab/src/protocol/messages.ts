@@ -39,12 +39,27 @@ const ERROR_CODES: ReadonlySet<string> = new Set<CollabErrorCode>([
   'message_invalid', 'update_invalid', 'chunk_invalid', 'too_large', 'read_only', 'not_a_member', 'load_failed', 'store_failed',
 ]);
 
+/**
+ * Base64 of the large binaries messages carry, by array: the authority sends one whole-document
+ * update to every late joiner (RoomAuthority), and a 500 KiB one takes a millisecond or more to
+ * encode. Messages' binaries are never changed once built; small ones are not worth the lookup.
+ */
+const CACHED_FROM_BYTES = 16 * 1024;
+const wireText = new WeakMap<Uint8Array, string>();
+
+function toBase64Field(bytes: Uint8Array): string {
+  if (bytes.byteLength < CACHED_FROM_BYTES) return encodeBase64(bytes);
+  let text = wireText.get(bytes);
+  if (text === undefined) wireText.set(bytes, (text = encodeBase64(bytes)));
+  return text;
+}
+
 /** The JSON form: binary fields become base64, everything else is already JSON. */
 export function toWire(message: ClientMessage | ServerMessage): WireMessage {
   const out: WireMessage = { v: COLLAB_PROTOCOL_VERSION, type: message.type };
   for (const [key, value] of Object.entries(message)) {
     if (key === 'type' || value === undefined) continue;
-    out[key] = value instanceof Uint8Array ? encodeBase64(value) : (value as Json);
+    out[key] = value instanceof Uint8Array ? toBase64Field(value) : (value as Json);
   }
   return out;
 }
