@@ -14,6 +14,8 @@ const STEP_TIMEOUT_MS = 60_000;
 /** The same document for every server: `edits` transactions of inserts, with a delete every 5th. */
 export function buildDocument(edits: number): Uint8Array {
   const doc = new Y.Doc();
+  // A fixed client id: the update's bytes (and size) are then the same for every server's run.
+  doc.clientID = 7;
   const text = doc.getText('text');
   const rand = seeded(7);
   for (let i = 0; i < edits; i++) {
