@@ -85,7 +85,9 @@ export class ChatService {
         const text = await this.checked(room, caller, request.text);
         if (!text.ok) return text;
         // [CHAT-3] Stored (durable) before the answer: a send that resolved survives kill -9.
-        const message = await store.appendChat(room, { author: caller.author, text: text.value, sentAt: this.now() });
+        // [CHAT-3] With the sender's id, a send retried after a lost answer is stored once.
+        const draft = { author: caller.author, text: text.value, sentAt: this.now() };
+        const message = await store.appendChat(room, request.id === undefined ? draft : { ...draft, id: `${caller.author.id} ${request.id}` });
         return ok({ answer: answerOk({ message }), broadcast: { type: 'message', message } });
       }
       case 'chat-edit':

@@ -17,7 +17,7 @@ export const chatServiceChannel = (room: string): string => `/service/rooms/${ro
 
 export type ChatRequest =
   | { type: 'chat-join'; limit: number }
-  | { type: 'chat-send'; text: string }
+  | { type: 'chat-send'; text: string; id?: string }
   | { type: 'chat-edit'; serial: number; text: string }
   | { type: 'chat-delete'; serial: number }
   | { type: 'chat-history'; before?: number; after?: number; limit: number }
@@ -70,8 +70,11 @@ export function parseChatRequest(data: unknown): Result<ChatRequest> {
       const limit = limitOf(f.limit, 50);
       return limit === undefined ? fail('message_invalid', `"limit" is 1-${MAX_PAGE}`) : ok({ type: 'chat-join', limit });
     }
-    case 'chat-send':
-      return typeof f.text === 'string' ? ok({ type: 'chat-send', text: f.text }) : fail('message_invalid', 'a chat message has a "text" string');
+    case 'chat-send': {
+      if (typeof f.text !== 'string') return fail('message_invalid', 'a chat message has a "text" string');
+      if (f.id === undefined) return ok({ type: 'chat-send', text: f.text });
+      return typeof f.id === 'string' && f.id.length >= 1 && f.id.length <= 128 ? ok({ type: 'chat-send', text: f.text, id: f.id }) : fail('message_invalid', 'a message "id" is 1-128 characters');
+    }
     case 'chat-edit':
       if (!isSerial(f.serial) || f.serial < 1) return badSerial;
       return typeof f.text === 'string' ? ok({ type: 'chat-edit', serial: f.serial, text: f.text }) : fail('message_invalid', 'an edit has a "text" string');

@@ -36,6 +36,14 @@ export class ChatError extends Error implements CollabError {
 }
 
 const JOIN_ATTEMPTS = 5;
+/** Resends of a message whose answer the transport lost. */
+const SEND_RETRIES = 2;
+
+/** 128 random bits as hex: getRandomValues exists everywhere, randomUUID only in secure contexts. */
+function messageId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 export class ChatClient implements RoomChat {
   private readonly window = new ChatWindow();
@@ -91,10 +99,22 @@ export class ChatClient implements RoomChat {
     return this.window.messages();
   }
 
+  /**
+   * [CHAT-3] Sent with an id of its own: when the transport loses the answer (a node died, a timeout)
+   * it is sent again with the same id, and the server stores it once whichever attempt landed.
+   */
   async send(text: string): Promise<ChatMessage> {
-    const message = this.message(await this.ask({ type: 'chat-send', text }));
-    this.land([message]);
-    return message;
+    const id = messageId();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const message = this.message(await this.ask({ type: 'chat-send', text, id }));
+        this.land([message]);
+        return message;
+      } catch (error) {
+        if (!(error instanceof ChatError) || error.code !== 'send_failed' || attempt > SEND_RETRIES || this.stopped) throw error;
+        await new Promise<void>((done) => this.clock.setTimeout(done, 250 * attempt));
+      }
+    }
   }
 
   async edit(serial: number, text: string): Promise<ChatMessage> {

@@ -23,6 +23,8 @@ export interface ChatDraft {
   readonly author: ChatAuthor;
   readonly text: string;
   readonly sentAt: number;
+  /** The sender's id for this message (1-128 characters): a retried send with it is stored once. */
+  readonly id?: string;
 }
 
 /** An edit (new text) or a delete, by the author only. */
@@ -49,7 +51,10 @@ export interface ChatPageQuery {
  * every node sharing it (Redis) numbers one room's messages 1, 2, 3… with no gap and no duplicate.
  */
 export interface ChatStore {
-  /** Gives the draft the room's next serial and stores it; resolves only once it is durable. */
+  /**
+   * Gives the draft the room's next serial and stores it; resolves only once it is durable. A draft
+   * whose `id` the room already has is not stored again: the message stored with it is returned.
+   */
   appendChat(room: string, draft: ChatDraft): Promise<ChatMessage>;
   /** Applies an edit or delete to message `serial` if `authorId` wrote it and it is not deleted; durable on resolve. */
   changeChat(room: string, serial: number, authorId: string, change: ChatChange): Promise<ChatChangeResult>;

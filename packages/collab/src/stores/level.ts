@@ -27,6 +27,7 @@ const logRange = (room: string) => ({ gte: `${prefix(room)}u`, lt: `${prefix(roo
 const chatKey = (room: string, serial: number): string => `${prefix(room)}c${String(serial).padStart(SEQ_DIGITS, '0')}`;
 const chatRange = (room: string) => ({ gte: `${prefix(room)}c`, lt: `${prefix(room)}d` });
 const readKey = (room: string, userId: string): string => `${prefix(room)}p${userId}`;
+const idKey = (room: string, id: string): string => `${prefix(room)}i${id}`;
 
 export interface LevelStoreOptions {
   /** The data directory (created if missing). */
@@ -79,8 +80,12 @@ export class LevelStore implements DocumentStore {
   appendChat(room: string, draft: ChatDraft): Promise<ChatMessage> {
     // One at a time per room, and the serial counts only once its record is synced: no gap, ever.
     return this.chatSerially(room, async (last) => {
+      const known = draft.id === undefined ? undefined : await this.db.get(idKey(room, draft.id));
+      if (known) return { value: readChatRecord(untext.decode((await this.db.get(chatKey(room, Number(untext.decode(known)))))!)), last };
       const message: ChatMessage = { serial: last + 1, author: { ...draft.author }, text: draft.text, sentAt: draft.sentAt };
-      await this.db.put(chatKey(room, message.serial), text.encode(JSON.stringify(message)), this.writes);
+      const writes = [{ type: 'put' as const, key: chatKey(room, message.serial), value: text.encode(JSON.stringify(message)) }];
+      if (draft.id !== undefined) writes.push({ type: 'put', key: idKey(room, draft.id), value: text.encode(String(message.serial)) });
+      await this.db.batch(writes, this.writes);
       return { value: message, last: message.serial };
     });
   }

@@ -15,6 +15,8 @@ interface Room {
   /** Message `serial` at index serial - 1. */
   chat: ChatMessage[];
   reads: Map<string, number>;
+  /** Sender ids of messages → their serial. */
+  ids: Map<string, number>;
 }
 
 export class MemoryStore implements DocumentStore {
@@ -44,6 +46,9 @@ export class MemoryStore implements DocumentStore {
 
   async appendChat(room: string, draft: ChatDraft): Promise<ChatMessage> {
     const r = this.room(room);
+    const known = draft.id === undefined ? undefined : r.ids.get(draft.id);
+    if (known !== undefined) return r.chat[known - 1]!;
+    if (draft.id !== undefined) r.ids.set(draft.id, r.chat.length + 1);
     const message: ChatMessage = { serial: r.chat.length + 1, author: { ...draft.author }, text: draft.text, sentAt: draft.sentAt };
     r.chat.push(message);
     return message;
@@ -83,7 +88,7 @@ export class MemoryStore implements DocumentStore {
 
   private room(room: string): Room {
     let r = this.rooms.get(room);
-    if (!r) this.rooms.set(room, (r = { snapshot: undefined, snapshotSeq: 0, nextSeq: 1, updates: [], chat: [], reads: new Map() }));
+    if (!r) this.rooms.set(room, (r = { snapshot: undefined, snapshotSeq: 0, nextSeq: 1, updates: [], chat: [], reads: new Map(), ids: new Map() }));
     return r;
   }
 }

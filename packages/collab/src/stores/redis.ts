@@ -62,11 +62,17 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0`;
 
-// The draft's JSON with the serial put first: '{"serial":7,' .. the draft after its '{'.
+// The draft's JSON with the serial put first: '{"serial":7,' .. the draft after its '{'. A sender id
+// already seen (ARGV[2], '' for none) returns the message stored with it: a retried send lands once.
 const APPEND_CHAT = `
+if ARGV[2] ~= '' then
+  local known = redis.call('HGET', KEYS[3], ARGV[2])
+  if known then return redis.call('HGET', KEYS[2], known) end
+end
 local serial = redis.call('INCR', KEYS[1])
 local json = '{"serial":' .. serial .. ',' .. string.sub(ARGV[1], 2)
 redis.call('HSET', KEYS[2], serial, json)
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[3], ARGV[2], serial) end
 return json`;
 
 // Compare-and-set: the change was decided on the record as read; it lands only if that is still it.
@@ -121,7 +127,7 @@ export class RedisStore implements DocumentStore {
   async appendChat(room: string, draft: ChatDraft): Promise<ChatMessage> {
     const k = this.keys(room);
     const json = JSON.stringify({ author: draft.author, text: draft.text, sentAt: draft.sentAt });
-    return readChatRecord(String(await this.client.eval(APPEND_CHAT, 2, k.chatseq, k.chat, json)));
+    return readChatRecord(String(await this.client.eval(APPEND_CHAT, 3, k.chatseq, k.chat, k.chatids, json, draft.id ?? '')));
   }
 
   async changeChat(room: string, serial: number, authorId: string, change: ChatChange): Promise<ChatChangeResult> {
@@ -156,7 +162,7 @@ export class RedisStore implements DocumentStore {
 
   async delete(room: string): Promise<void> {
     const k = this.keys(room);
-    await this.client.eval(`return redis.call('DEL', unpack(KEYS))`, 7, k.seq, k.log, k.snap, k.snapseq, k.chatseq, k.chat, k.read);
+    await this.client.eval(`return redis.call('DEL', unpack(KEYS))`, 8, k.seq, k.log, k.snap, k.snapseq, k.chatseq, k.chat, k.read, k.chatids);
   }
 
   async claimAuthority(room: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -172,7 +178,7 @@ export class RedisStore implements DocumentStore {
 
   private keys(room: string) {
     const base = `${this.prefix}:{${room}}`;
-    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority`, chatseq: `${base}:chatseq`, chat: `${base}:chat`, read: `${base}:read` };
+    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority`, chatseq: `${base}:chatseq`, chat: `${base}:chat`, read: `${base}:read`, chatids: `${base}:chatids` };
   }
 
   private bytes(text: string | undefined): Uint8Array {

@@ -13,6 +13,7 @@ type Op =
   | { k: 'older'; m: number }
   | { k: 'disconnect'; m: number }
   | { k: 'connect'; m: number }
+  | { k: 'tick' }
   | { k: 'deliver'; picks: number[] };
 
 interface Scenario {
@@ -20,12 +21,14 @@ interface Scenario {
   ops: Op[];
 }
 
+let sends = 0;
+
 function apply(net: ChatNetwork, op: Op): void | Promise<void> {
   const peer = (i: number): ChatPeer => net.peers[i % net.peers.length]!;
   switch (op.k) {
     case 'send': {
       const p = peer(op.m);
-      void p.client.send(op.text).then((m) => void p.acked.push(m), (e: { code: string }) => void p.rejected.push(e.code));
+      void p.client.send(`${op.text}#${++sends}`).then((m) => void p.acked.push(m), (e: { code: string }) => void p.rejected.push(e.code));
       return;
     }
     case 'edit':
@@ -44,6 +47,8 @@ function apply(net: ChatNetwork, op: Op): void | Promise<void> {
       return net.disconnect(peer(op.m));
     case 'connect':
       return net.connect(peer(op.m));
+    case 'tick':
+      return net.clock.advance(1000); // resends of sends whose answer was lost
     case 'deliver':
       return (async () => {
         for (const pick of op.picks) await net.step(pick);
@@ -58,6 +63,9 @@ async function invariants(net: ChatNetwork): Promise<void> {
     const first = serials[0] ?? 1;
     expect(serials, `${p.name}'s window has no gap and no duplicate`).toEqual(serials.map((_, i) => first + i));
     for (const m of p.acked) expect(stored[m.serial - 1]?.sentAt, `${p.name}'s acknowledged ${m.serial} is stored`).toBe(m.sentAt);
+    // Each send is stored at most once, resends included (every text is unique).
+    const sent = stored.filter((m) => !m.deleted && m.editedAt === undefined).map((m) => m.text);
+    expect(new Set(sent).size, 'no message stored twice').toBe(sent.length);
     expect(p.rejected.filter((code) => !['forbidden', 'not_found', 'send_failed'].includes(code)), `${p.name} got only expected refusals`).toEqual([]);
   }
 }
@@ -70,6 +78,10 @@ async function runScenario(scenario: Scenario): Promise<void> {
     await invariants(net);
   }
   for (const p of net.peers) net.connect(p);
+  for (let round = 0; round < 4; round++) {
+    await net.settle();
+    net.clock.advance(1000);
+  }
   await net.settle();
   // Every page loaded: the window is all of it.
   for (const p of net.peers) {
@@ -93,6 +105,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('older' as const), m: member }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('disconnect' as const), m: member }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('connect' as const), m: member }) },
+  { weight: 1, arbitrary: fc.constant({ k: 'tick' as const }) },
   { weight: 6, arbitrary: fc.record({ k: fc.constant('deliver' as const), picks: fc.array(fc.nat(), { minLength: 1, maxLength: 40 }) }) },
 );
 

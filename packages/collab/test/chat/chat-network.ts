@@ -6,6 +6,7 @@
  */
 import { ChatClient, ChatService, MemoryStore, chatBroadcast, parseChatRequest, type ChatMessage } from '../../src/index.js';
 import { answerError } from '../../src/chat/chat-wire.js';
+import { ManualClock } from '../helpers/clock.js';
 
 interface Up {
   readonly json: string;
@@ -32,6 +33,8 @@ export class ChatNetwork {
   readonly store = new MemoryStore();
   readonly service = new ChatService({ store: this.store, now: () => this.time });
   readonly peers: ChatPeer[] = [];
+  /** The members' clock: their resends wait on it, so nothing happens until the test advances it. */
+  readonly clock = new ManualClock();
   time = 1_000;
 
   constructor(readonly room = 'chat-room', readonly pageSize = 3) {}
@@ -61,7 +64,7 @@ export class ChatNetwork {
             }),
           clientId: () => `${name}#${peer.sessions}`,
         },
-        { pageSize: this.pageSize },
+        { pageSize: this.pageSize, clock: this.clock },
       ),
     };
     this.peers.push(peer);

@@ -22,6 +22,17 @@ export function chatStoreContract(label: string, factory: StoreFactory): void {
       expect(page.hasMore).toBe(false);
     });
 
+    it('[CHAT-4] [CHAT-3] a draft with an id the room already has is not stored again: the first message comes back', async () => {
+      const store = await open();
+      const first = await store.appendChat('r', { ...draft('once'), id: 'ada 1' });
+      await store.appendChat('r', draft('between'));
+      expect(await store.appendChat('r', { ...draft('once, resent'), id: 'ada 1' })).toEqual(first);
+      expect((await store.appendChat('other', { ...draft('elsewhere'), id: 'ada 1' })).serial).toBe(1); // per room
+      const again = await Promise.all([1, 2, 3].map(() => store.appendChat('r', { ...draft('racing'), id: 'ada 2' })));
+      expect(new Set(again.map((m) => m.serial))).toEqual(new Set([3]));
+      expect((await store.chatPage('r', { limit: 10 })).messages.map((m) => m.text)).toEqual(['once', 'between', 'racing']);
+    });
+
     it('[CHAT-4] concurrent appends get distinct serials with no gap', async () => {
       const store = await open();
       const sent = await Promise.all(Array.from({ length: 25 }, (_, i) => store.appendChat('r', draft(`m${i}`))));

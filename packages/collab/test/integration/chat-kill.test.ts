@@ -31,9 +31,9 @@ describe('kill -9 of a server with chat on the LevelDB store', () => {
     await eventually(() => expect(acked.length).toBeGreaterThanOrEqual(15), 10_000);
     await killed(first.child); // mid-chat: no close, only what each answer promised
     stop = true;
-    await sending;
     room.leave();
-    await client.disconnect();
+    await client.disconnect(); // fails the send in flight (it would otherwise wait for a server)
+    await sending;
 
     const second = await startServerProcess('collab-server.ts', [dir]);
     const late = member(second.url, 'survivor').room;
