@@ -1,0 +1,180 @@
+// [REACT-2] [BOARD-6] [BOARD-10] [BOARD-11] [BOARD-12] [CHATUI-2] [CHATUI-3] [CHATUI-4] Two users in real Chromium: one
+// browser, two contexts (Ada and Bob), each a page bundled by esbuild with <KuiperProvider> +
+// <RoomProvider> and <Whiteboard room> beside <Chat room>, on one real server over WebSockets.
+// What one user does with mouse and keyboard, the other sees on screen.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumExecutable, Cleanup, onCleanup, startKuiper } from '@kuiper/testkit';
+import { MemoryStore } from '../../src/index.js';
+import { attachCollab } from '../../src/server/index.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // The page is fulfilled by page.route, so Chromium counts it as a public origin and refuses its
+  // WebSocket to 127.0.0.1 (Local Network Access): the client would quietly fall back to polling.
+  '--disable-features=LocalNetworkAccessChecks'];
+const WAIT = { timeout: 15_000 }; // a loaded 2-core machine: conditions, with room to spare
+
+// One bundle, one browser and one server for the file (each test has its own room); torn down after all.
+const suite = new Cleanup();
+let script = '';
+let browser: Browser;
+let origin = '';
+
+beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kuiper-components-'));
+  suite.add(() => rm(dir, { recursive: true, force: true }));
+  const out = join(dir, 'page.js');
+  const bundling = promisify(execFile)(join(ROOT, 'node_modules/.bin/esbuild'), [
+    fileURLToPath(new URL('./room-browser-entry.tsx', import.meta.url)),
+    '--bundle', '--format=esm', '--platform=browser', '--conditions=source', '--jsx=automatic',
+    '--define:process.env.NODE_ENV="production"', '--log-level=error', `--outfile=${out}`,
+  ], { cwd: ROOT });
+  // Who a session is comes from the handshake's ext: the server names chat authors and typers by it.
+  const started = await startKuiper({ policy: { canHandshake: (m) => ({ data: { user: m.ext?.['user'] } }) } }, { cleanup: suite });
+  const collab = attachCollab(started.server, { store: new MemoryStore() });
+  suite.add(() => collab.detach()); // before the server closes (newest first)
+  origin = new URL(started.url).origin;
+  browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ARGS });
+  suite.add(() => browser.close());
+  await bundling;
+  script = await readFile(out, 'utf8');
+}, 60_000);
+afterAll(() => suite.run());
+
+/** A user's own browser context (own storage, own connection) showing the room, synced, on WebSockets. */
+async function openAs(name: 'Ada' | 'Bob', room: string): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1000, height: 640 } });
+  onCleanup(() => context.close());
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  onCleanup(() => expect(errors, `${name}'s page threw`).toEqual([]));
+  // The page and its script at the server's origin, so the client reaches /bayeux as same-origin.
+  await page.route(`${origin}/room.html*`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><div id="app"></div><script type="module" src="/room.js"></script>' }));
+  await page.route(`${origin}/room.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
+  await page.goto(`${origin}/room.html?room=${room}&name=${name}`, { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => (window as unknown as { roomReady?: boolean }).roomReady === true, undefined, WAIT);
+  // The real thing, not a fallback: the client's transport is the WebSocket.
+  expect(await page.evaluate(() => (window as unknown as { kuiperClient: { transport?: string } }).kuiperClient.transport)).toBe('websocket');
+  return page;
+}
+
+const board = (page: Page) => page.getByRole('application', { name: 'Whiteboard' });
+const shapeIds = (page: Page): Promise<string[]> => page.locator('[data-shape-id]').evaluateAll((els) => els.map((el) => el.getAttribute('data-shape-id')!));
+
+/** A wavy pen stroke with the mouse, from (x, y) on the board (the pen is the initial tool). */
+async function drawStroke(page: Page, x: number, y: number): Promise<void> {
+  const box = (await board(page).boundingBox())!;
+  await page.mouse.move(box.x + x, box.y + y);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + x + i * 15, box.y + y + Math.sin(i / 2) * 20, { steps: 2 });
+  await page.mouse.up();
+}
+
+/** Draws a stroke and returns the id of the shape it made on the drawer's own screen. */
+async function drawnShape(page: Page, x: number, y: number): Promise<string> {
+  const before = await shapeIds(page);
+  await drawStroke(page, x, y);
+  await expect.poll(() => shapeIds(page), WAIT).toHaveLength(before.length + 1);
+  return (await shapeIds(page)).find((id) => !before.includes(id))!;
+}
+
+/** Where another member's cursor is drawn on `page`, in board coordinates. */
+async function cursorAt(page: Page, name: string): Promise<{ x: number; y: number } | null> {
+  const cursor = page.locator('[data-cursor]').filter({ hasText: name });
+  if ((await cursor.count()) !== 1) return null;
+  const m = /translate\(([-\d.e]+) ([-\d.e]+)\)/.exec((await cursor.getAttribute('transform')) ?? '');
+  return m ? { x: Math.round(Number(m[1])), y: Math.round(Number(m[2])) } : null;
+}
+
+describe('<Whiteboard> and <Chat> in two Chromium contexts', () => {
+  it('[REACT-2] [BOARD-10] [BOARD-11] a pen stroke Ada draws with the mouse grows on Bob\'s screen while she draws, then is a shape there', async () => {
+    const [ada, bob] = await Promise.all([openAs('Ada', 'stroke'), openAs('Bob', 'stroke')]);
+    const box = (await board(ada).boundingBox())!;
+    await ada.mouse.move(box.x + 80, box.y + 120);
+    await ada.mouse.down();
+    for (let i = 1; i <= 6; i++) await ada.mouse.move(box.x + 80 + i * 20, box.y + 120 + i * 5, { steps: 2 });
+    const live = bob.locator('[data-live-stroke]');
+    await expect.poll(() => live.count(), WAIT).toBe(1); // her stroke in progress, before she lifts the button
+    expect(await shapeIds(bob)).toEqual([]);
+    for (let i = 7; i <= 10; i++) await ada.mouse.move(box.x + 80 + i * 20, box.y + 120 + i * 5, { steps: 2 });
+    await ada.mouse.up();
+
+    await expect.poll(() => shapeIds(ada), WAIT).toHaveLength(1);
+    const [id] = await shapeIds(ada);
+    await expect.poll(() => shapeIds(bob), WAIT).toEqual([id]);
+    await expect.poll(() => live.count(), WAIT).toBe(0); // the live stroke gave way to the shape
+    expect(await bob.locator(`[data-shape-id="${id}"]`).getAttribute('data-shape-kind')).toBe('pen');
+  }, 60_000);
+
+  it('[BOARD-11] Bob sees Ada\'s cursor, with her name, follow her mouse over the board', async () => {
+    const [ada, bob] = await Promise.all([openAs('Ada', 'cursor'), openAs('Bob', 'cursor')]);
+    const box = (await board(ada).boundingBox())!;
+    // Both pages show the board at the same place and zoom, so Ada's pointer is where Bob sees her.
+    await ada.mouse.move(box.x + 150, box.y + 100, { steps: 4 });
+    await expect.poll(() => cursorAt(bob, 'Ada'), WAIT).toEqual({ x: 150, y: 100 });
+    await ada.mouse.move(box.x + 420, box.y + 330, { steps: 8 });
+    await expect.poll(() => cursorAt(bob, 'Ada'), WAIT).toEqual({ x: 420, y: 330 });
+    expect(await cursorAt(ada, 'Ada')).toBeNull(); // her own cursor is the real one, not drawn twice
+  }, 60_000);
+
+  it('[BOARD-6] [BOARD-10] Undo in Ada\'s toolbar removes her stroke from both screens and leaves Bob\'s', async () => {
+    const [ada, bob] = await Promise.all([openAs('Ada', 'undo'), openAs('Bob', 'undo')]);
+    const adas = await drawnShape(ada, 60, 80);
+    await expect.poll(() => shapeIds(bob), WAIT).toEqual([adas]);
+    const bobs = await drawnShape(bob, 60, 320);
+    await expect.poll(async () => (await shapeIds(ada)).sort(), WAIT).toEqual([adas, bobs].sort());
+
+    await ada.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => shapeIds(ada), WAIT).toEqual([bobs]);
+    await expect.poll(() => shapeIds(bob), WAIT).toEqual([bobs]);
+  }, 60_000);
+
+  it('[CHATUI-2] [CHATUI-3] [CHATUI-4] [REACT-2] Ada types: Bob sees "Ada is typing…", then her message in his log when she presses Enter', async () => {
+    const [ada, bob] = await Promise.all([openAs('Ada', 'chat'), openAs('Bob', 'chat')]);
+    const here = bob.getByRole('list', { name: 'Who is here' });
+    await expect.poll(async () => (await here.getByRole('listitem').allTextContents()).sort(), WAIT).toEqual(['Ada', 'Bob (you)']);
+    const typing = bob.getByText('Ada is typing…', { exact: true });
+    expect(await typing.count()).toBe(0);
+    await ada.getByRole('textbox', { name: 'Message' }).click();
+    await ada.keyboard.type('Hello Bob, look at the board');
+    await expect.poll(() => typing.isVisible(), WAIT).toBe(true);
+
+    await ada.keyboard.press('Enter');
+    const message = bob.getByRole('log', { name: 'Chat messages' }).getByRole('article').filter({ hasText: 'Hello Bob, look at the board' });
+    await expect.poll(() => message.count(), WAIT).toBe(1);
+    expect(await message.textContent()).toContain('Ada'); // signed with her name
+    expect(await message.getByRole('button', { name: 'Edit' }).count()).toBe(0); // not Bob's to edit…
+    const own = ada.getByRole('log', { name: 'Chat messages' }).getByRole('article').filter({ hasText: 'Hello Bob, look at the board' });
+    await expect.poll(() => own.getByRole('button', { name: 'Edit' }).count(), WAIT).toBe(1); // …but Ada's
+    await expect.poll(() => ada.getByRole('textbox', { name: 'Message' }).inputValue(), WAIT).toBe(''); // sent, not a draft
+    await expect.poll(() => typing.count(), WAIT).toBe(0); // she stopped typing
+  }, 60_000);
+
+  it('[BOARD-12] Bob exports the board Ada drew on: an SVG with her stroke\'s path and a PNG', async () => {
+    const [ada, bob] = await Promise.all([openAs('Ada', 'export'), openAs('Bob', 'export')]);
+    const id = await drawnShape(ada, 80, 120);
+    await expect.poll(() => shapeIds(bob), WAIT).toEqual([id]);
+    const onScreen = await bob.locator(`[data-shape-id="${id}"]`).evaluate((el) => (el.tagName === 'path' ? el : el.querySelector('path'))!.getAttribute('d'));
+
+    const [svgFile] = await Promise.all([bob.waitForEvent('download', WAIT), bob.getByRole('button', { name: 'Export SVG' }).click()]);
+    expect(svgFile.suggestedFilename()).toBe('whiteboard.svg');
+    const svg = await readFile((await svgFile.path())!, 'utf8');
+    expect(svg.startsWith('<svg') || svg.startsWith('<?xml')).toBe(true);
+    expect(svg).toContain(`data-shape-id="${id}"`);
+    expect(svg).toContain(`d="${onScreen}"`); // the same stroke outline the screen shows
+
+    const [pngFile] = await Promise.all([bob.waitForEvent('download', WAIT), bob.getByRole('button', { name: 'Export PNG' }).click()]);
+    expect(pngFile.suggestedFilename()).toBe('whiteboard.png');
+    const png = await readFile((await pngFile.path())!);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); // the PNG signature
+    expect(png.length).toBeGreaterThan(1000); // an image with a stroke on it, not an empty frame
+  }, 60_000);
+});
