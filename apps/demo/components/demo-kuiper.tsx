@@ -12,6 +12,8 @@ import type { Identity } from './use-identity';
 
 export function DemoKuiper({ identity, transport, children }: { identity?: Identity; transport?: TransportName; children: ReactNode }) {
   const options = {
+    // Back within seconds of a server restart (the default waits up to 30 s between attempts).
+    backoff: { base: 500, max: 4000 },
     ...(transport ? { transports: [transport] } : {}),
     ...(identity ? { ext: { user: { id: identity.id, name: identity.name } } } : {}),
   };

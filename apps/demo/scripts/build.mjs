@@ -35,7 +35,7 @@ let current; // the step running now, ended with the build if it is interrupted
 
 /** Runs a build step; `emittedDespiteErrors` is tsc's exit 2: type errors, but every file written. */
 async function run(command, args, cwd, { emittedDespiteErrors = false } = {}) {
-  current = spawn('nice', ['-n', '5', command, ...args], { cwd, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  current = spawn('nice', ['-n', '5', command, ...args], { cwd, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' } });
   const status = await new Promise((resolve) => current.once('exit', (code) => resolve(code)));
   current = undefined;
   if (status === 2 && emittedDespiteErrors) {
