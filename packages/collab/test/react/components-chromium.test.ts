@@ -1,4 +1,4 @@
-// [REACT-2] [BOARD-6] [BOARD-10] [BOARD-11] [BOARD-12] [CHATUI-2] [CHATUI-3] [CHATUI-4] Two users in real Chromium: one
+// [REACT-2] [BOARD-4] [BOARD-6] [BOARD-10] [BOARD-11] [BOARD-12] [CHATUI-2] [CHATUI-3] [CHATUI-4] Two users
 // browser, two contexts (Ada and Bob), each a page bundled by esbuild with <KuiperProvider> +
 // <RoomProvider> and <Whiteboard room> beside <Chat room>, on one real server over WebSockets.
 // What one user does with mouse and keyboard, the other sees on screen.
@@ -114,7 +114,7 @@ describe('<Whiteboard> and <Chat> in two Chromium contexts', () => {
     expect(await bob.locator(`[data-shape-id="${id}"]`).getAttribute('data-shape-kind')).toBe('pen');
   }, 60_000);
 
-  it('[BOARD-11] Bob sees Ada\'s cursor, with her name, follow her mouse over the board', async () => {
+  it('[BOARD-11] [BOARD-4] Bob sees Ada\'s cursor, with her name, follow her mouse over the board, and go when she leaves it', async () => {
     const [ada, bob] = await Promise.all([openAs('Ada', 'cursor'), openAs('Bob', 'cursor')]);
     const box = (await board(ada).boundingBox())!;
     // Both pages show the board at the same place and zoom, so Ada's pointer is where Bob sees her.
@@ -123,18 +123,25 @@ describe('<Whiteboard> and <Chat> in two Chromium contexts', () => {
     await ada.mouse.move(box.x + 420, box.y + 330, { steps: 8 });
     await expect.poll(() => cursorAt(bob, 'Ada'), WAIT).toEqual({ x: 420, y: 330 });
     expect(await cursorAt(ada, 'Ada')).toBeNull(); // her own cursor is the real one, not drawn twice
+    await ada.mouse.move(box.x + 700, box.y + 100, { steps: 4 }); // off the board, onto the chat
+    await expect.poll(() => cursorAt(bob, 'Ada'), WAIT).toBeNull();
   }, 60_000);
 
   it('[BOARD-6] [BOARD-10] Undo in Ada\'s toolbar removes her stroke from both screens and leaves Bob\'s', async () => {
     const [ada, bob] = await Promise.all([openAs('Ada', 'undo'), openAs('Bob', 'undo')]);
     const adas = await drawnShape(ada, 60, 80);
     await expect.poll(() => shapeIds(bob), WAIT).toEqual([adas]);
+    const undoButton = (page: Page) => page.getByRole('button', { name: 'Undo' });
+    expect(await undoButton(bob).isDisabled()).toBe(true); // Ada's stroke is not Bob's to undo
     const bobs = await drawnShape(bob, 60, 320);
     await expect.poll(async () => (await shapeIds(ada)).sort(), WAIT).toEqual([adas, bobs].sort());
 
-    await ada.getByRole('button', { name: 'Undo' }).click();
+    await undoButton(ada).click();
     await expect.poll(() => shapeIds(ada), WAIT).toEqual([bobs]);
     await expect.poll(() => shapeIds(bob), WAIT).toEqual([bobs]);
+    await expect.poll(() => undoButton(ada).isDisabled(), WAIT).toBe(true); // her one step is taken back…
+    await expect.poll(() => ada.getByRole('button', { name: 'Redo' }).isEnabled(), WAIT).toBe(true); // …and can be redone
+    await expect.poll(() => undoButton(bob).isEnabled(), WAIT).toBe(true); // Bob's own step is still his to undo
   }, 60_000);
 
   it('[CHATUI-2] [CHATUI-3] [CHATUI-4] [REACT-2] Ada types: Bob sees "Ada is typing…", then her message in his log when she presses Enter', async () => {
@@ -175,6 +182,18 @@ describe('<Whiteboard> and <Chat> in two Chromium contexts', () => {
     expect(pngFile.suggestedFilename()).toBe('whiteboard.png');
     const png = await readFile((await pngFile.path())!);
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); // the PNG signature
-    expect(png.length).toBeGreaterThan(1000); // an image with a stroke on it, not an empty frame
+    // Decoded in the page: an image about twice the board's extent, with the stroke's ink on it.
+    const image = await bob.evaluate(async (base64) => {
+      const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const context = canvas.getContext('2d')!;
+      context.drawImage(bitmap, 0, 0);
+      const data = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      let ink = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 128 && data[i]! + data[i + 1]! + data[i + 2]! < 600) ink++;
+      return { width: bitmap.width, height: bitmap.height, ink };
+    }, png.toString('base64'));
+    expect(image.width).toBeGreaterThan(2 * 150); // the stroke spans 150 px across
+    expect(image.ink).toBeGreaterThan(500); // a stroke's worth of dark pixels, not a blank frame
   }, 60_000);
 });
