@@ -1,4 +1,4 @@
-// [REACT-2] [BOARD-4] [BOARD-6] [BOARD-10] [BOARD-11] [BOARD-12] [CHATUI-2] [CHATUI-3] [CHATUI-4] Two users
+// [REACT-2] [BOARD-4] [BOARD-6] [BOARD-10] [BOARD-11] [BOARD-12] [CHATUI-2] [CHATUI-3] [CHATUI-4] Two users in real Chromium: one
 // browser, two contexts (Ada and Bob), each a page bundled by esbuild with <KuiperProvider> +
 // <RoomProvider> and <Whiteboard room> beside <Chat room>, on one real server over WebSockets.
 // What one user does with mouse and keyboard, the other sees on screen.
