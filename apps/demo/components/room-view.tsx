@@ -29,6 +29,9 @@ export function RoomView({ roomId }: { roomId: string }) {
   );
 }
 
+/** Board and chat fill the window below the header, side by side. */
+const PANEL = { height: 'calc(100vh - 9rem)', minHeight: '26rem' } as const;
+
 function RoomContent({ roomId, identity, color, transport }: { roomId: string; identity: Identity; color: string; transport: TransportName | undefined }) {
   const room = useRoom();
   return (
@@ -41,8 +44,8 @@ function RoomContent({ roomId, identity, color, transport }: { roomId: string; i
       </header>
       {room && (
         <div className="workspace">
-          <Whiteboard room={room} name={identity.name} color={color} />
-          <Chat room={room} />
+          <Whiteboard room={room} name={identity.name} color={color} style={PANEL} />
+          <Chat room={room} style={PANEL} />
         </div>
       )}
     </div>
