@@ -51,6 +51,8 @@ let closing = false;
 const shutdown = (): void => {
   if (closing) return;
   closing = true;
+  // Whatever hangs while closing (next dev's file watchers) cannot keep the process alive.
+  setTimeout(() => process.exit(1), 10_000).unref();
   // Close Kuiper first: held connects are answered, so pages reconnect to the next process at once.
   void kuiper
     .close()
