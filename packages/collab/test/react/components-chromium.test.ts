@@ -1,5 +1,6 @@
-// [REACT-2] [BOARD-4] [BOARD-6] [BOARD-10] [BOARD-11] [BOARD-12] [CHATUI-2] [CHATUI-3] [CHATUI-4] Two users in real Chromium: one
-// browser, two contexts (Ada and Bob), each a page bundled by esbuild with <KuiperProvider> +
+// [REACT-2] [BOARD-4] [BOARD-6] [BOARD-10] [BOARD-11] [BOARD-12] [CHATUI-2] [CHATUI-3] [CHATUI-4] [CHATUI-5]
+// Two users in real Chromium: one browser, two contexts (Ada and Bob), each a page bundled by
+// esbuild with <KuiperProvider> +
 // <RoomProvider> and <Whiteboard room> beside <Chat room>, on one real server over WebSockets.
 // What one user does with mouse and keyboard, the other sees on screen.
 import { execFile } from 'node:child_process';
@@ -86,11 +87,10 @@ async function drawnShape(page: Page, x: number, y: number): Promise<string> {
   return (await shapeIds(page)).find((id) => !before.includes(id))!;
 }
 
-/** Where another member's cursor is drawn on `page`, in board coordinates. */
+/** Where another member's cursor is drawn on `page`, in board coordinates (read in one go: it may vanish). */
 async function cursorAt(page: Page, name: string): Promise<{ x: number; y: number } | null> {
-  const cursor = page.locator('[data-cursor]').filter({ hasText: name });
-  if ((await cursor.count()) !== 1) return null;
-  const m = /translate\(([-\d.e]+) ([-\d.e]+)\)/.exec((await cursor.getAttribute('transform')) ?? '');
+  const transforms = await page.locator('[data-cursor]').evaluateAll((els, who) => els.filter((el) => el.textContent === who).map((el) => el.getAttribute('transform') ?? ''), name);
+  const m = transforms.length === 1 ? /translate\(([-\d.e]+) ([-\d.e]+)\)/.exec(transforms[0]!) : null;
   return m ? { x: Math.round(Number(m[1])), y: Math.round(Number(m[2])) } : null;
 }
 
@@ -163,6 +163,26 @@ describe('<Whiteboard> and <Chat> in two Chromium contexts', () => {
     await expect.poll(() => own.getByRole('button', { name: 'Edit' }).count(), WAIT).toBe(1); // …but Ada's
     await expect.poll(() => ada.getByRole('textbox', { name: 'Message' }).inputValue(), WAIT).toBe(''); // sent, not a draft
     await expect.poll(() => typing.count(), WAIT).toBe(0); // she stopped typing
+  }, 60_000);
+
+  it('[CHATUI-5] [CHATUI-1] messages that overflow Bob\'s log while he is away stay unread, the log following them down, until he comes to the chat', async () => {
+    const [ada, bob] = await Promise.all([openAs('Ada', 'away'), openAs('Bob', 'away')]);
+    const box = ada.getByRole('textbox', { name: 'Message' });
+    for (let i = 1; i <= 3; i++) { // three tall messages: more than the log shows at once
+      await box.fill(Array.from({ length: 10 }, (_, line) => `message ${i}, line ${line + 1}`).join('\n'));
+      await box.press('Enter');
+      await expect.poll(() => box.inputValue(), WAIT).toBe('');
+    }
+    const log = bob.getByRole('log', { name: 'Chat messages' });
+    await expect.poll(() => log.getByRole('article').count(), WAIT).toBe(3);
+    expect(await log.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+    await expect.poll(() => log.getByText(/message 3, line 10/).isVisible(), WAIT).toBe(true); // kept at the bottom
+    expect(await bob.getByRole('region', { name: 'Chat, 3 unread' }).count()).toBe(1);
+    expect(await bob.getByRole('separator', { name: 'New messages' }).count()).toBe(1);
+
+    await log.click(); // he comes to the chat
+    await expect.poll(() => bob.getByRole('region', { name: 'Chat' }).count(), WAIT).toBe(1);
+    await expect.poll(() => bob.getByRole('separator', { name: 'New messages' }).count(), WAIT).toBe(0);
   }, 60_000);
 
   it('[BOARD-12] Bob exports the board Ada drew on: an SVG with her stroke\'s path and a PNG', async () => {

@@ -30,6 +30,9 @@ export function MessageLog(props: MessageLogProps): ReactNode {
   const [exhausted, setExhausted] = useState(false);
   const atBottom = useRef(true);
   const seen = useRef<{ first: number; height: number }>({ first: 0, height: 0 });
+  // Where the log itself last scrolled to: the scroll event that move fires is not the reader's
+  // (following new messages down must not mark them read for someone who is not looking).
+  const ownScroll = useRef<number | null>(null);
   const first = messages[0]?.serial ?? 0;
   // Serials are gap-free from 1 (CHAT-2): anything after 1 has something older.
   const hasOlder = !exhausted && first > 1;
@@ -38,11 +41,14 @@ export function MessageLog(props: MessageLogProps): ReactNode {
     const el = log.current;
     if (!el) return;
     const before = seen.current;
+    const top = el.scrollTop;
     if (before.first !== 0 && first < before.first) {
       el.scrollTop += el.scrollHeight - before.height; // older ones went above: stay on what was read
     } else if (atBottom.current) {
       el.scrollTop = el.scrollHeight;
     }
+    // No scroll event comes when nothing moved, so only a real move is remembered.
+    if (el.scrollTop !== top) ownScroll.current = el.scrollTop;
     seen.current = { first, height: el.scrollHeight };
   }, [messages, first]);
 
@@ -58,9 +64,11 @@ export function MessageLog(props: MessageLogProps): ReactNode {
   const onScroll = (): void => {
     const el = log.current;
     if (!el) return;
+    const ours = ownScroll.current === el.scrollTop;
+    ownScroll.current = null;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE;
     if (el.scrollTop < EDGE) older();
-    if (atBottom.current) props.onReadAll();
+    if (atBottom.current && !ours) props.onReadAll();
   };
 
   const firstUnread = messages.find((m) => m.serial > readPosition && !m.deleted && !isMine(m))?.serial;
