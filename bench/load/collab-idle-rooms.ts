@@ -1,6 +1,8 @@
 // collab-idle-rooms: many small rooms that stay open and quiet — `rooms` rooms of `perRoom` members
-// each, every room holding a one-line document its first member wrote. The server's memory is read
-// after a forced full GC before any member joins and again once every room is open and settled;
+// each, every room holding a one-line document its first member wrote. A few rooms are opened and
+// closed first, so code the server compiles on its first rooms is in the baseline, not charged to
+// every room. The server's memory is read after a forced full GC before the measured rooms open and
+// again once every room is open and settled;
 // the difference divided by the rooms is the memory an idle room (its members' connections
 // included) costs. The server's CPU over a quiet stretch afterwards is what idle rooms cost to keep.
 import type { LoadJob, LoadResult } from '../ipc-messages.ts';
@@ -12,6 +14,8 @@ type IdleRoomsJob = Extract<LoadJob, { kind: 'collab-idle-rooms' }>;
 
 const JOIN_TIMEOUT_MS = 30_000;
 const JOIN_CONCURRENCY = 20;
+/** Rooms opened and closed before the baseline: the server's code paths for rooms are warm then. */
+const WARM_UP_ROOMS = 20;
 const KiB = 1024;
 
 /** Resolves once `m`'s document holds `text` (the room's first member wrote it). */
@@ -37,28 +41,35 @@ export async function runCollabIdleRooms(job: IdleRoomsJob, ctx: LoadContext): P
   };
   const prefix = `bench-idle-${process.pid}-${Date.now()}`;
   const members: CollabMember[] = [];
-  try {
-    const base = await ctx.serverStats(true);
-    ctx.progress(`opening ${job.rooms} rooms × ${job.perRoom} members`);
-    const opened = await openAll(
-      job.rooms,
+  const open = (name: string, count: number, into: CollabMember[]): Promise<string[]> =>
+    openAll(
+      count,
       JOIN_CONCURRENCY,
       async (r) => {
-        const room = `${prefix}-${r}`;
+        const room = `${prefix}-${name}-${r}`;
         const text = `room ${r}: an idle document`;
         const first = joinRoom(job.server, job.url, room);
-        members.push(first);
+        into.push(first);
         await within(first.synced, JOIN_TIMEOUT_MS, `room ${r} member 0 sync`);
         first.doc.getText('text').insert(0, text);
         for (let i = 1; i < job.perRoom; i++) {
           const m = joinRoom(job.server, job.url, room);
-          members.push(m);
+          into.push(m);
           await within(Promise.all([m.synced, holds(m, text)]), JOIN_TIMEOUT_MS, `room ${r} member ${i} sync`);
         }
         return room;
       },
       fail,
     );
+  try {
+    ctx.progress(`warming up: ${WARM_UP_ROOMS} rooms opened and closed`);
+    const warm: CollabMember[] = [];
+    await open('warm', Math.min(WARM_UP_ROOMS, job.rooms), warm);
+    await closeAll(warm);
+    await sleep(job.settleMs);
+    const base = await ctx.serverStats(true);
+    ctx.progress(`opening ${job.rooms} rooms × ${job.perRoom} members`);
+    const opened = await open('idle', job.rooms, members);
     await sleep(job.settleMs);
     const loaded = await ctx.serverStats(true);
     // A quiet stretch: what keeping the rooms open costs the server (held connects, pings, timers).

@@ -19,7 +19,7 @@ const COLLAB_METHOD = [
   '- **y-websocket**: `@y/websocket-server` 0.1.1 (`setupWSConnection`; 0.1.5 moved to the Yjs 14 pre-release) without `YPERSISTENCE`; clients are y-websocket 3’s `WebsocketProvider` with `ws` and `disableBc`.',
   '- **Editors**: every edit is one transaction inserting one character into a `Y.Text` and setting the editor’s entry of a `Y.Map` to its sequence number; each member records when it first sees each (editor, sequence) against the send time kept in the same process, so an update that merges several edits accounts for each of them. A delivered update is one edit seen by one other editor; server CPU per delivered update is the server process’s `process.cpuUsage()` over the window divided by the deliveries of edits made in it. After the window, editing stops, the drain waits (bounded) until every edit is seen, and all documents are compared.',
   '- **Presence**: each member sets its cursor (`room.presence.set({ cursor })` on Kuiper, the awareness field `cursor` on the other two) carrying its index and a sequence number; a delivered update is one cursor state another member received (cursors are latest-wins, so dropped intermediate states are not counted, and the received share is shown), timed against the send time kept in the same process.',
-  '- **Idle rooms**: rooms of two members each (one connection per member, as each client makes its own) are opened 20 at a time; each room’s first member writes one line into its `Y.Text` and the second joins once it can read it. The server’s RSS and JS heap are read after two forced full collections (`global.gc()`, every server alike) before any member joins and again once every room is open and has been quiet for a few seconds; the difference divided by the rooms is the memory per idle room, its members’ connections and sessions included. The server’s CPU over a further quiet stretch is shown as what keeping the rooms open costs.',
+  '- **Idle rooms**: rooms of two members each (one connection per member, as each client makes its own) are opened 20 at a time; each room’s first member writes one line into its `Y.Text` and the second joins once it can read it. Twenty rooms are opened and closed first, so the code a server compiles for its first rooms is not charged to every room. The server’s RSS and JS heap are read after two forced full collections (`global.gc()`, every server alike) before the measured rooms open and again once every room is open and has been quiet for a few seconds; the difference divided by the rooms is the memory per idle room, its members’ connections and sessions included. The server’s CPU over a further quiet stretch is shown as what keeping the rooms open costs.',
   '- **Late joiners**: one member puts the document (built locally from the edits, the same seeded sequence for every server) into the room and stays; an unmeasured probe waits until the server hands out all of it; then clients join one after another, each timed from its creation until its client reports synced and its text holds the whole document.',
 ];
 
@@ -87,12 +87,18 @@ function partInfo(report: BenchReport, part: BenchPart): PartInfo {
 const machineLine = (m: PartInfo['machine']): string =>
   `**Machine:** ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.platform}, Node ${m.node}. ${m.pinned ? 'Each server ran pinned to CPU 0 and the load generator to CPU 1 (`taskset`).' : 'No `taskset`: processes were not pinned.'} Load average when the run started: ${m.loadAverage.join(' / ')}.`;
 
-export function writeMarkdown(report: BenchReport): string {
+/** Text written by hand that the generated report carries along (it survives every run). */
+export interface ReportNotes {
+  /** Markdown shown after the collaboration targets: why the unmet ones are not met (profiles). */
+  collabAnalysis?: string;
+}
+
+export function writeMarkdown(report: BenchReport, notes: ReportNotes = {}): string {
   const collab = report.cases.filter((c) => isCollabCase(c.name));
   const server = report.cases.filter((c) => !isCollabCase(c.name));
   const out: string[] = ['# Benchmarks: Kuiper vs Faye vs a raw `ws` server'];
   if (server.length > 0) out.push(...serverPart(report, server));
-  if (collab.length > 0) out.push(...collabPart(report, collab));
+  if (collab.length > 0) out.push(...collabPart(report, collab, notes.collabAnalysis));
   out.push('');
   return out.join('\n');
 }
@@ -131,7 +137,7 @@ function serverPart(report: BenchReport, cases: CaseResult[]): string[] {
   return out;
 }
 
-function collabPart(report: BenchReport, cases: CaseResult[]): string[] {
+function collabPart(report: BenchReport, cases: CaseResult[], analysis: string | undefined): string[] {
   const info = partInfo(report, 'collab');
   const m = info.machine;
   const targets = evaluateCollabTargets(report).map((t) => `| ${t.target} | ${t.verdict === 'met' ? '**met**' : t.verdict === 'not met' ? '**not met**' : 'n/a'} | ${t.evidence} |`);
@@ -150,6 +156,7 @@ function collabPart(report: BenchReport, cases: CaseResult[]): string[] {
     '| --- | --- | --- |',
     ...targets,
   ];
+  if (analysis !== undefined && analysis.trim() !== '') out.push('', analysis.trim());
   for (const c of cases) out.push('', `### ${caseTitle(c.name, info.sizes)}`, '', ...caseTable(c));
   return out;
 }
