@@ -1,15 +1,20 @@
 /**
  * Two visitors in one room of the built demo, in real Chromium: a stroke and a chat message reach
- * both, the lobby shows them in that room, export downloads a file; then the server restarts and
- * both pages come back by themselves to the same board.
+ * both, the lobby shows them in that room, export downloads a file, and the room as Ada sees it is
+ * written to docs/demo-room.png (the picture the READMEs show, so it stays what the demo looks
+ * like); then the server restarts and both pages come back by themselves to the same board.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { visit } from './helpers/browser.js';
-import { chatLog, drawStroke, names, sendChat, shapes, status } from './helpers/page.js';
+import { chatLog, chatMessage, drawStroke, names, sendChat, shapes, status } from './helpers/page.js';
+import { DEMO_DIR } from './helpers/demo.js';
 import { demoSuite } from './helpers/suite.js';
 
 const suite = demoSuite();
+const SCREENSHOT = join(DEMO_DIR, '../../docs/demo-room.png');
+const SCREEN = { width: 1280, height: 800 };
 
 describe('the lobby', () => {
   it('[DEMO-7][DEMO-1] asks for a display name once, remembers it, and creates a room by name', async () => {
@@ -36,9 +41,9 @@ describe('the lobby', () => {
 });
 
 describe('a room with two visitors', () => {
-  it('[DEMO-8][DEMO-7][DEMO-9] a stroke and a chat message appear for both, the lobby shows both in the room, export downloads a file', async () => {
+  it('[DEMO-8][DEMO-7][DEMO-9] a stroke and a chat message appear for both, the lobby shows both in the room, export downloads a file, the room is pictured in docs/demo-room.png', async () => {
     const room = `board-${Date.now().toString(36)}`;
-    const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
+    const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`, SCREEN);
     const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
     const lobby = await visit(suite.browser, `${suite.demo.origin}/?name=Carol`);
     try {
@@ -61,6 +66,20 @@ describe('a room with two visitors', () => {
       const svg = await readFile((await download.path())!, 'utf8');
       expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
       expect(svg).toContain('<path');
+
+      // Both have drawn and both have chatted by the time the picture is taken.
+      await drawStroke(bob.page, 150);
+      await expect.poll(() => shapes(ada.page), { timeout: 10_000 }).toBe(2);
+      await sendChat(ada.page, 'hi Bob, nice stroke', 'enter');
+      await expect.poll(() => chatMessage(ada.page, 'Ada', 'hi Bob, nice stroke'), { timeout: 10_000 }).toContain('hi Bob, nice stroke');
+      await expect.poll(() => chatMessage(bob.page, 'Ada', 'hi Bob, nice stroke'), { timeout: 10_000 }).toContain('hi Bob, nice stroke');
+      await rm(SCREENSHOT, { force: true }); // so the checks below read this run's picture
+      await ada.page.screenshot({ path: SCREENSHOT });
+      const png = await readFile(SCREENSHOT);
+      expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a'); // the PNG signature
+      // IHDR, the first chunk, holds the width and height: the whole 1280×800 window.
+      expect([png.subarray(12, 16).toString('ascii'), png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual(['IHDR', SCREEN.width, SCREEN.height]);
+      expect((await stat(SCREENSHOT)).size).toBeGreaterThan(10_000); // a rendered page, not a blank one
     } finally {
       await Promise.all([ada.context.close(), bob.context.close(), lobby.context.close()]);
     }

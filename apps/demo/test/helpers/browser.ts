@@ -10,8 +10,8 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** A visitor: a browser context of its own (its own localStorage) with one page open at `url`. */
-export async function visit(browser: Browser, url: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
+export async function visit(browser: Browser, url: string, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(viewport ? { viewport } : {});
   const page = await context.newPage();
   await page.goto(url);
   return { context, page };

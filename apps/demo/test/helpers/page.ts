@@ -16,7 +16,16 @@ export async function drawStroke(page: Page, offset = 0): Promise<void> {
   await page.mouse.up();
 }
 
-export async function sendChat(page: Page, text: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
+/** Types `text` in the `Message` box and sends it with the Send button or, as most people do, Enter. */
+export async function sendChat(page: Page, text: string, via: 'button' | 'enter' = 'button'): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  if (via === 'enter') await box.press('Enter');
+  else await page.getByRole('button', { name: 'Send' }).click();
+}
+
+/** The text of the chat message `author` wrote that reads `text`, on `page` (null until it is there). */
+export async function chatMessage(page: Page, author: string, text: string): Promise<string | null> {
+  const message = chatLog(page).getByRole('article', { name: new RegExp(`^${author} at`) }).filter({ hasText: text });
+  return (await message.count()) === 1 ? message.textContent() : null;
 }
