@@ -50,10 +50,11 @@ export class ChatClient implements RoomChat {
   private readonly events = new Listeners<ChatEvent>();
   private readonly typerListeners = new Listeners<void>();
   private readonly readListeners = new Listeners<void>();
+  private readonly meListeners = new Listeners<void>();
   private readonly clock: Clock;
   private readonly pageSize: number;
   private readonly throttleMs: number;
-  private me: ChatAuthor | undefined;
+  private self: ChatAuthor | undefined;
   private read = 0;
   private typerList: readonly Typer[] = [];
   private lastTyping = Number.NEGATIVE_INFINITY;
@@ -170,12 +171,21 @@ export class ChatClient implements RoomChat {
 
   /** Messages of others after the read position, among those loaded, not deleted. */
   unreadCount(): number {
-    const me = this.me?.id;
+    const me = this.self?.id;
     return this.window.messages().filter((m) => m.serial > this.read && m.author.id !== me && !m.deleted).length;
   }
 
   subscribeRead(fn: () => void): () => void {
     return this.readListeners.subscribe(fn);
+  }
+
+  /** [CHAT-12] Who the server says this member is (its join answer's `me`); undefined before it answered. */
+  me(): ChatAuthor | undefined {
+    return this.self;
+  }
+
+  subscribeMe(fn: () => void): () => void {
+    return this.meListeners.subscribe(fn);
   }
 
   private async join(): Promise<void> {
@@ -191,7 +201,7 @@ export class ChatClient implements RoomChat {
     }
     const joined = readJoined(answer);
     if (!joined) throw new ChatError('message_invalid', 'an unreadable chat join answer');
-    this.me = joined.me;
+    this.setSelf(joined.me);
     const refill = this.window.last > 0; // a window held across sessions: refresh it from its start
     this.announce(this.window.anchor(joined.messages));
     this.raiseRead(joined.read);
@@ -208,7 +218,7 @@ export class ChatClient implements RoomChat {
       return this.setTypers(b.typers.filter((t) => t.clientId !== own));
     }
     if (b.type === 'read') {
-      if (b.user === this.me?.id) this.raiseRead(b.serial); // another tab of this user
+      if (b.user === this.self?.id) this.raiseRead(b.serial); // another tab of this user
       return;
     }
     this.land([b.message]);
@@ -252,6 +262,15 @@ export class ChatClient implements RoomChat {
       if (!page.hasMore || end === undefined || (!all && this.window.gapAfter() === undefined)) return;
       cursor = end;
     }
+  }
+
+  /** Told before the window is announced, so the first render of the messages already knows whose they are. */
+  private setSelf(me: ChatAuthor): void {
+    if (this.self?.id === me.id && this.self.name === me.name) return;
+    this.self = me;
+    this.meListeners.emit();
+    this.readListeners.emit(); // unreadCount() leaves out this user's own messages
+
   }
 
   private raiseRead(serial: number): void {

@@ -54,6 +54,10 @@ export interface RoomChat {
   readPosition(): number;
   unreadCount(): number;
   subscribeRead(fn: () => void): () => void;
+  /** This member's author identity as the server decided it (CHAT-2), from its join answer; undefined until then. Same id: own messages, even those sent before a reload (CHAT-12). */
+  me(): ChatAuthor | undefined;
+  /** Fires when `me()` changes (once the join answered). */
+  subscribeMe(fn: () => void): () => void;
 }
 
 /** Server-side moderation hook (an `attachCollab` option): rewrite the text, reject with a reason, or let it pass. */

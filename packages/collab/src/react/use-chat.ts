@@ -1,8 +1,9 @@
 /**
  * `useChat(room)` [REACT-11]: a room's chat (`room.chat`, CHAT-*) read through three cached
  * snapshots — the message window, who is typing, the read position — each re-rendering only when it
- * changes, plus the actions. Which messages are this user's is learned from the chat (`me()`, when
- * the chat offers it) and from the answers to this user's own sends.
+ * changes, plus the actions. Which messages are this user's is learned from the chat (`me()`, the
+ * server's word, so it holds for messages sent before a reload: CHAT-12) and from the answers to this
+ * user's own sends (known even before the join answered).
  */
 import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { ChatAuthor, ChatMessage, RoomChat, Typer } from '../chat/types.js';
@@ -39,12 +40,6 @@ export interface ChatApi {
 const NO_MESSAGES: readonly ChatMessage[] = Object.freeze([]);
 const NO_TYPERS: readonly Typer[] = Object.freeze([]);
 const never = (): (() => void) => () => undefined;
-
-/** The chat may say who this user is; the contract does not require it. */
-function chatSelf(chat: RoomChat): ChatAuthor | undefined {
-  const me = (chat as RoomChat & { me?: () => ChatAuthor | undefined }).me;
-  return typeof me === 'function' ? me.call(chat) : undefined;
-}
 
 /** The chat of `room`, or of the `<RoomProvider>`'s room when no argument is given. */
 export function useChat(room?: ChatRoom | null): ChatApi {
@@ -87,17 +82,20 @@ export function useChat(room?: ChatRoom | null): ChatApi {
   const readPosition = useSyncExternalStore(subscribeRead, useCallback(() => (chat ? chat.readPosition() : 0), [chat]), () => 0);
   const unreadCount = useSyncExternalStore(subscribeRead, useCallback(() => (chat ? chat.unreadCount() : 0), [chat]), () => 0);
 
+  const me = useSyncExternalStore(
+    useCallback((onChange: () => void) => (chat ? chat.subscribeMe(onChange) : never()), [chat]),
+    useCallback((): ChatAuthor | undefined => chat?.me(), [chat]),
+    () => undefined,
+  );
   const myIds = useRef(new Set<string>());
   const learn = useCallback((message: ChatMessage) => {
     myIds.current.add(message.author.id);
     return message;
   }, []);
   const isMine = useCallback(
-    (message: ChatMessage) => {
-      const me = chat ? chatSelf(chat) : undefined;
-      return message.author.id === me?.id || myIds.current.has(message.author.id);
-    },
-    [chat],
+    // A new function once `me` is known, so the log re-renders and offers Edit on older own messages.
+    (message: ChatMessage) => message.author.id === me?.id || myIds.current.has(message.author.id),
+    [me],
   );
   const noChat = useCallback(() => Promise.reject(new Error('useChat: the room has no chat yet')), []);
 
