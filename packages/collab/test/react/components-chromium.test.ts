@@ -185,6 +185,20 @@ describe('<Whiteboard> and <Chat> in two Chromium contexts', () => {
     await expect.poll(() => bob.getByRole('separator', { name: 'New messages' }).count(), WAIT).toBe(0);
   }, 60_000);
 
+  it('[BOARD-10] a text note Ada clicks onto the board with the Text tool and types is on Bob\'s board', async () => {
+    const [ada, bob] = await Promise.all([openAs('Ada', 'note'), openAs('Bob', 'note')]);
+    await ada.getByRole('button', { name: 'Text', exact: true }).click();
+    const box = (await board(ada).boundingBox())!;
+    await ada.mouse.click(box.x + 200, box.y + 200);
+    // The note's editor opens and keeps the focus, so typing goes there.
+    await expect.poll(() => ada.evaluate(() => document.activeElement?.getAttribute('aria-label')), WAIT).toBe('Text note');
+    await ada.keyboard.type('Plan: ship it');
+    await ada.getByRole('textbox', { name: 'Message' }).click(); // leaving the note commits it
+    const note = bob.locator('[data-shape-kind="text"]');
+    await expect.poll(() => note.count(), WAIT).toBe(1);
+    expect(await note.textContent()).toBe('Plan: ship it');
+  }, 60_000);
+
   it('[BOARD-12] Bob exports the board Ada drew on: an SVG with her stroke\'s path and a PNG', async () => {
     const [ada, bob] = await Promise.all([openAs('Ada', 'export'), openAs('Bob', 'export')]);
     const id = await drawnShape(ada, 80, 120);

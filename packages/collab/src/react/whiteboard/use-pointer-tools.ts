@@ -140,6 +140,9 @@ export function usePointerTools(input: PointerToolsInput) {
         return;
       }
       case 'text': {
+        // The note's editor takes the focus now; without this the browser's own mousedown, which
+        // follows, would focus the surface, blur the empty editor and so close it at once.
+        e.preventDefault();
         const hit = shapeAt(board.shapes(), at.x, at.y, 4 / view.zoom);
         latest.current.startText(at, hit?.kind === 'text' ? hit : undefined);
         return;
