@@ -185,7 +185,7 @@ describe('<Whiteboard> and <Chat> in two Chromium contexts', () => {
     await expect.poll(() => bob.getByRole('separator', { name: 'New messages' }).count(), WAIT).toBe(0);
   }, 60_000);
 
-  it('[BOARD-10] a text note Ada clicks onto the board with the Text tool and types is on Bob\'s board', async () => {
+  it('[BOARD-10] a text note Ada clicks onto the board with the Text tool and types is on Bob\'s board, and his edit of it on hers', async () => {
     const [ada, bob] = await Promise.all([openAs('Ada', 'note'), openAs('Bob', 'note')]);
     await ada.getByRole('button', { name: 'Text', exact: true }).click();
     const box = (await board(ada).boundingBox())!;
@@ -197,6 +197,16 @@ describe('<Whiteboard> and <Chat> in two Chromium contexts', () => {
     const note = bob.locator('[data-shape-kind="text"]');
     await expect.poll(() => note.count(), WAIT).toBe(1);
     expect(await note.textContent()).toBe('Plan: ship it');
+
+    // Bob edits her note: Select, double-click it, type at the end, leave it.
+    const at = (await note.boundingBox())!;
+    await bob.getByRole('button', { name: 'Select', exact: true }).click();
+    await bob.mouse.dblclick(at.x + 5, at.y + at.height / 2);
+    await expect.poll(() => bob.evaluate(() => document.activeElement?.getAttribute('aria-label')), WAIT).toBe('Text note');
+    await bob.keyboard.press('End');
+    await bob.keyboard.type(' (Bob agrees)');
+    await bob.getByRole('textbox', { name: 'Message' }).click();
+    await expect.poll(() => ada.locator('[data-shape-kind="text"]').textContent(), WAIT).toBe('Plan: ship it (Bob agrees)');
   }, 60_000);
 
   it('[BOARD-12] Bob exports the board Ada drew on: an SVG with her stroke\'s path and a PNG', async () => {
