@@ -10,6 +10,7 @@ import type { Message, RawMessage } from '@kuiper/protocol';
 import type { BayeuxCore, HeldConnect, ProcessResult, Taken } from './core.js';
 import { type DeliverySink, Flow, lostBatch, takeForAnswer } from './delivery.js';
 import type { DeliveryMode, Engine } from './engine.js';
+import { onNextTurn } from './next-turn.js';
 
 /**
  * [CONN-9] 100 ms: at most 10 responses a second per polling client. Measured (200 pollers of a
@@ -92,7 +93,8 @@ class Hold {
   /**
    * [CONN-9] Whether a wake-up waits for pollPacingMs: yes when each answer costs the client a new
    * HTTP request (long-polling, a stream response); no on a lasting connection (an ack session's
-   * WebSocket), where the next connect is one frame and pacing would only add up to 100 ms of latency.
+   * WebSocket), where the next connect is one frame and pacing would only add up to 100 ms of
+   * latency: there batchDelayMs counts from the connect's arrival instead of from the first delivery.
    */
   paced = true;
   timer: NodeJS.Timeout | undefined;
@@ -246,8 +248,18 @@ export class Connector {
     if (hold.woken || hold.done) return;
     hold.woken = true;
     const elapsed = performance.now() - hold.arrived;
+    if (!hold.paced) {
+      // [CONN-9] A lasting connection: batchDelayMs counts from the connect's arrival. One held
+      // that long (a quiet stream) is answered on the next turn, with whatever that turn queued;
+      // one that came back right after an answer (a busy stream) waits out the rest of it.
+      const rest = Math.min(Math.ceil(this.batchDelayMs - elapsed), Math.ceil(hold.connect.holdMs - elapsed));
+      if (rest <= 0) return onNextTurn(() => this.finish(hold, false));
+      if (hold.timer) clearTimeout(hold.timer);
+      hold.timer = setTimeout(releaseHold, rest, hold);
+      return;
+    }
     // Whole milliseconds (Node keeps one timer list per distinct duration), never past the hold time.
-    const paced = hold.paced ? Math.max(this.batchDelayMs, Math.ceil(this.pollPacingMs - elapsed)) : this.batchDelayMs;
+    const paced = Math.max(this.batchDelayMs, Math.ceil(this.pollPacingMs - elapsed));
     const delay = Math.min(paced, Math.max(0, Math.ceil(hold.connect.holdMs - elapsed)));
     if (delay <= 0) return void queueMicrotask(() => this.finish(hold, false));
     if (hold.timer) clearTimeout(hold.timer);

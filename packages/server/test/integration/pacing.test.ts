@@ -100,6 +100,28 @@ describe('answering a held connect that deliveries woke', () => {
     expect(performance.now() - publishedAt).toBeLessThan(2500);
   });
 
+  it('[CONN-9] on a WebSocket, batchDelayMs counts from the connect\'s arrival: a connect held longer goes out on the next turn', async () => {
+    // A 1.5 s batch delay counted from the first delivery would hold 'quiet' for 1.5 s; the
+    // connect has been held 2 s when it comes, so it goes at once.
+    const { url, server: kuiper } = await startKuiper({ batchDelayMs: 1500, pollPacingMs: 5000 });
+    const client = newClient(url, { transports: ['websocket'] });
+    const received: unknown[] = [];
+    await client.subscribe('/quiet', (data) => void received.push(data));
+    await sleep(2000);
+    const publishedAt = performance.now();
+    await kuiper.publish('/quiet', 'quiet');
+    await vi.waitFor(() => expect(received).toEqual(['quiet']), { timeout: 4000, interval: 10 });
+    expect(performance.now() - publishedAt).toBeLessThan(1000);
+    // A busy stream: the connect that follows that answer is new, so the next message waits out
+    // the rest of batchDelayMs from its arrival, with what else comes meanwhile.
+    const busyAt = performance.now();
+    await kuiper.publish('/quiet', 'busy-1');
+    await sleep(100);
+    await kuiper.publish('/quiet', 'busy-2');
+    await vi.waitFor(() => expect(received).toEqual(['quiet', 'busy-1', 'busy-2']), { timeout: 6000, interval: 10 });
+    expect(performance.now() - busyAt).toBeGreaterThanOrEqual(1000);
+  });
+
   it('[CONN-9] an ack session on long-polling is still paced', async () => {
     const { url, server: kuiper } = await startKuiper({ batchDelayMs: 10, pollPacingMs: 1500 });
     const client = newClient(url, { transports: ['long-polling'] });
