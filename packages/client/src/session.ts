@@ -10,6 +10,7 @@
  */
 import { BAYEUX_VERSION, META, isMetaChannel, type Advice, type Message } from '@kuiper/protocol';
 import { AckState } from './ack.js';
+import { AckGate } from './ack-gate.js';
 import { backoffDelay } from './backoff.js';
 import { KuiperClientError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -24,13 +25,6 @@ import { TransportChoice } from './transport-choice.js';
 
 /** Held connects get the server's advised timeout plus this much network slack by default. */
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
-
-/**
- * [CLI-36] The longest a connect waits for `acknowledgeable` (a leader's broadcast coming back
- * over the bus, normally well under a millisecond): a bus that never echoes must not stall the
- * session.
- */
-const ACK_WAIT_MS = 1_000;
 
 export class Session implements SessionSource {
   readonly status: StatusStore;
@@ -49,8 +43,8 @@ export class Session implements SessionSource {
   private readonly pending = new PendingReplies();
   private idCounter = 0;
   private readonly log: Logger;
-  /** [CLI-36] Set while the last batch taken may not be acknowledged yet: the next connect waits. */
-  private ackWait: Promise<void> | undefined;
+  /** [CLI-36] Holds the next connect until the last batch taken may be acknowledged. */
+  private readonly ackGate = new AckGate((ms) => this.log.warn(`batch not acknowledgeable after ${ms} ms: acknowledging it anyway`));
 
   constructor(private readonly config: SessionConfig, private readonly hooks: SessionHooks) {
     this.status = new StatusStore((error) => hooks.onInternalError(error));
@@ -198,24 +192,7 @@ export class Session implements SessionSource {
     } catch (error) {
       this.hooks.onInternalError(error);
     }
-    if (position && this.hooks.acknowledgeable) this.awaitAcknowledgeable(this.hooks.acknowledgeable(position));
-  }
-
-  /** [CLI-36] The next connect waits for `ready` (at most ACK_WAIT_MS). */
-  private awaitAcknowledgeable(ready: Promise<void>): void {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const bounded = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        this.log.warn(`batch not acknowledgeable after ${ACK_WAIT_MS} ms: acknowledging it anyway`);
-        resolve();
-      }, ACK_WAIT_MS);
-      ready.then(resolve, resolve);
-    });
-    const wait: Promise<void> = bounded.then(() => {
-      clearTimeout(timer);
-      if (this.ackWait === wait) this.ackWait = undefined;
-    });
-    this.ackWait = wait;
+    if (position && this.hooks.acknowledgeable) this.ackGate.hold(this.hooks.acknowledgeable(position));
   }
 
   private useTransport(factory: TransportFactory): Transport {
@@ -300,7 +277,7 @@ export class Session implements SessionSource {
   private connect(first: boolean): void {
     if (this.stopped) return;
     // [CLI-36] This connect acknowledges the last batch taken: not before it may be.
-    const wait = this.ackWait;
+    const wait = this.ackGate.pending;
     if (wait) {
       const generation = this.generation;
       wait.then(() => generation === this.generation && !this.stopped && this.connect(first));
