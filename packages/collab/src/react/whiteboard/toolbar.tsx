@@ -95,7 +95,7 @@ export function Toolbar(p: ToolbarProps): ReactElement {
       <div className={`${WB}-group`} role="group" aria-label="History">
         <button type="button" className={button} aria-label="Undo" title="Undo (Ctrl+Z)" disabled={!p.canUndo} onClick={p.onUndo}>↶</button>
         <button type="button" className={button} aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled={!p.canRedo} onClick={p.onRedo}>↷</button>
-        <button type="button" className={button} aria-label="Delete" title="Delete selection (Del)" disabled={!p.canDelete} onClick={p.onDelete}>🗑</button>
+        <button type="button" className={button} aria-label="Delete" title="Delete selection (Del)" disabled={!p.canDelete} onClick={p.onDelete}>✕</button>
         <button type="button" className={button} aria-label="Bring to front" title="Bring to front (F)" disabled={!p.canDelete} onClick={p.onFront}>⤒</button>
       </div>
       <div className={`${WB}-group`} role="group" aria-label="View">
