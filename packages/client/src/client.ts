@@ -14,6 +14,7 @@ import type { SessionFactory } from './session-source.js';
 import { nextSnapshot, type SessionListener, type Status, type StatusListener, type StatusSnapshot } from './status.js';
 import { Subscriptions, type MessageHandler, type Subscription, type SubscriptionEntry } from './subscriptions.js';
 import { createTypedChannel, type StandardSchemaV1, type TypedChannel, type TypedChannelOptions } from './typed-channel.js';
+import { affecting, readUnrecovered, UNRECOVERED_CHANNEL, type UnrecoveredListener } from './unrecovered.js';
 
 export type { CallOptions, ClientOptions, Subscription };
 
@@ -28,6 +29,11 @@ export interface KuiperClient {
   onStatus(listener: StatusListener): () => void;
   /** Each (re)connection, and whether it continued the same server session (CLI-35). */
   onSession(listener: SessionListener): () => void;
+  /**
+   * [CLI-38] The server says messages of these subscriptions were lost for good (`trimmed` from a
+   * bounded history, a new `epoch`…): state built from them must be fetched again.
+   */
+  onUnrecovered(listener: UnrecoveredListener): () => void;
   /** For `useSyncExternalStore`: called (with no argument) whenever the snapshot may have changed. */
   subscribeStatus(onChange: () => void): () => void;
   /** The current status as an immutable object; the same object until something in it changes. */
@@ -69,6 +75,7 @@ export function createClientOver(url: string, options: ClientOptions, makeSessio
   const calls = new Map<string, CallWaiter[]>();
   const errorListeners = new Set<(error: Error) => void>();
   const sessionListeners = new Set<SessionListener>();
+  const unrecoveredListeners = new Set<UnrecoveredListener>();
   const snapshotListeners = new Set<() => void>();
   let snapshot: StatusSnapshot | undefined;
   const requestTimeout = options.requestTimeout ?? 10_000;
@@ -132,6 +139,7 @@ export function createClientOver(url: string, options: ClientOptions, makeSessio
 
   function deliver(message: Message): void {
     if (!('data' in message)) return; // not a delivery (an unmatched publish ack, for example)
+    if (message.channel === UNRECOVERED_CHANNEL) return tellUnrecovered(message.data);
     if (isServiceChannel(message.channel)) {
       // The answer to a call: by id when the server echoes it, else the oldest call on that channel.
       const waiters = calls.get(message.channel);
@@ -149,6 +157,14 @@ export function createClientOver(url: string, options: ClientOptions, makeSessio
         reportError(error instanceof Error ? error : new Error(String(error)));
       }
     }
+  }
+
+  /** [CLI-38] An event, never a message to subscriptions; only what touches this client's subscriptions. */
+  function tellUnrecovered(data: unknown): void {
+    const event = readUnrecovered(data);
+    if (!event) return logger.warn(`an unreadable ${UNRECOVERED_CHANNEL} notice was dropped`);
+    const mine = affecting(event, subscriptions.all().map((entry) => entry.channel));
+    if (mine) notify(unrecoveredListeners, mine);
   }
 
   function sendSubscribe(entry: SubscriptionEntry): void {
@@ -218,6 +234,10 @@ export function createClientOver(url: string, options: ClientOptions, makeSessio
     onSession(listener) {
       sessionListeners.add(listener);
       return () => sessionListeners.delete(listener);
+    },
+    onUnrecovered(listener) {
+      unrecoveredListeners.add(listener);
+      return () => unrecoveredListeners.delete(listener);
     },
     subscribeStatus(onChange) {
       const listener = () => onChange();

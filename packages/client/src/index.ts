@@ -13,6 +13,8 @@ export { BAYEUX_VERSION } from '@kuiper/protocol';
 export type { Advice, Message, Reconnect } from '@kuiper/protocol';
 export type { Status, StatusEvent, StatusListener, RetryInfo, StatusSnapshot, SessionEvent, SessionListener } from './status.js';
 export type { MessageHandler } from './subscriptions.js';
+export { UNRECOVERED_CHANNEL } from './unrecovered.js';
+export type { UnrecoveredEvent, UnrecoveredListener } from './unrecovered.js';
 export { registerTransport, getTransport, registeredTransports } from './transport.js';
 export type {
   FetchLike,
