@@ -223,6 +223,10 @@ describe('documents', () => {
     expect(sync.receive({ type: 'room-update', update: full.slice(0, 5), origin: 'x' })).toMatchObject({ code: 'update_invalid' });
     expect(sync.receive({ type: 'sync-2', update: full, stateVector: new Uint8Array([9, 9]), connection: 'c' })).toMatchObject({ code: 'update_invalid' });
     expect(sync.doc.getText('t').toString()).toBe('');
+    // Sync step 2's update is applied without a validating decode: what Yjs cannot read is still an error value.
+    const emptyVector = Y.encodeStateVector(new Y.Doc());
+    expect(sync.receive({ type: 'sync-2', update: new Uint8Array([200, 1, 2, 3]), stateVector: emptyVector, connection: 'c' })).toMatchObject({ code: 'update_invalid' });
+    expect(sync.connectionId).toBeUndefined();
     // A message from a connection that never joined is refused too.
     await net.authority.handle('stranger', { type: 'update', id: 'x', update: full });
     expect(net.authority.doc.getText('t').toString()).toBe('intact');

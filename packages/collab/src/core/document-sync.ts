@@ -8,7 +8,7 @@
  * reconnect by one update computed against the server's state vector.
  */
 import * as Y from 'yjs';
-import { collabError, type CollabError } from '../protocol/errors.js';
+import { collabError, describeThrown, type CollabError } from '../protocol/errors.js';
 import type { ClientMessage, ServerMessage } from '../protocol/messages.js';
 import { Listeners } from './listeners.js';
 import { decodeStateVector, hasItemsBeyond, updateProblem } from './yjs-checks.js';
@@ -151,7 +151,7 @@ export class DocumentSync {
   private onSyncStep2(update: Uint8Array, stateVector: Uint8Array, connection: string): CollabError | undefined {
     const remote = decodeStateVector(stateVector);
     if (!remote) return collabError('update_invalid', 'sync step 2 carries a malformed state vector');
-    const error = this.applyRemote(update);
+    const error = this.applyFromServer(update);
     if (error) return error;
     this.connection = connection;
     this.handshakeDone = true;
@@ -170,6 +170,21 @@ export class DocumentSync {
     if (problem) return collabError('update_invalid', problem);
     Y.applyUpdate(this.doc, update, this);
     return undefined;
+  }
+
+  /**
+   * [COLLAB-12] Sync step 2 is the server's own encoding of its document, built only from updates it
+   * decoded before accepting: it is applied without a second validating decode (for a late joiner
+   * that decode of the whole document cost a third as much again as applying it). Bytes Yjs still
+   * cannot read are an error value, never a throw.
+   */
+  private applyFromServer(update: Uint8Array): CollabError | undefined {
+    try {
+      Y.applyUpdate(this.doc, update, this);
+      return undefined;
+    } catch (thrown) {
+      return collabError('update_invalid', `sync step 2: malformed Yjs update: ${describeThrown(thrown)}`);
+    }
   }
 
   private sendUpdate(update: Uint8Array, first: number): void {

@@ -71,8 +71,12 @@ function partEnd(text: string, start: number, budget: number): number {
 
 function splitText(text: string, budget: number): string[] {
   const parts: string[] = [];
+  // A text with no costly character (a Yjs update in base64 and its envelope) is cut every `budget`
+  // characters: one scan of the whole text, not a copy and a scan per part — sync step 2 of a large
+  // document is split anew for every late joiner, since it names the joiner's connection.
+  const plain = !COSTLY.test(text);
   for (let start = 0; start < text.length; ) {
-    const end = partEnd(text, start, budget);
+    const end = plain ? Math.min(text.length, start + budget) : partEnd(text, start, budget);
     parts.push(text.slice(start, end));
     start = end;
   }
@@ -121,8 +125,10 @@ const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number
  * every numbered part arrived exactly once (COLLAB-7).
  */
 export class ChunkAssembler {
-  private readonly transfers = new Map<string, Transfer>();
-  private readonly failed = new Set<string>();
+  // Allocated on the first chunk: the server keeps an assembler per member of every open room, and
+  // most members never send a message over the limit (an idle room holds two empty tables per member).
+  private transfersMap: Map<string, Transfer> | undefined;
+  private failedSet: Set<string> | undefined;
   private readonly maxTransferBytes: number;
   private readonly maxTransfers: number;
 
@@ -132,20 +138,28 @@ export class ChunkAssembler {
   }
 
   get pendingTransfers(): number {
-    return this.transfers.size;
+    return this.transfersMap?.size ?? 0;
+  }
+
+  private get transfers(): Map<string, Transfer> {
+    return (this.transfersMap ??= new Map());
+  }
+
+  private get failed(): Set<string> {
+    return (this.failedSet ??= new Set());
   }
 
   /** Partial transfers can never complete once their sender's connection is gone. */
   reset(): void {
-    this.transfers.clear();
-    this.failed.clear();
+    this.transfersMap = undefined;
+    this.failedSet = undefined;
   }
 
   accept(data: unknown): Assembled {
     if (typeof data !== 'object' || data === null || (data as { type?: unknown }).type !== 'chunk') return { kind: 'message', data };
     const { transfer: id, index, count, part } = data as Record<string, unknown>;
     if (typeof id !== 'string' || id.length === 0 || id.length > 128) return this.error(undefined, 'a chunk has a transfer id');
-    if (this.failed.has(id)) return this.error(undefined, `transfer ${id} has already failed`);
+    if (this.failedSet?.has(id)) return this.error(undefined, `transfer ${id} has already failed`);
     if (!isCount(count)) return this.error(id, `a chunk count is an integer from 2 to ${MAX_CHUNKS}`);
     if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= count) return this.error(id, 'a chunk index is within its count');
     if (typeof part !== 'string') return this.error(id, 'a chunk part is a string');
