@@ -136,7 +136,10 @@ export function lifecycleContract(label: string, factory: EngineFactory): void {
       const idle = await engine.createSession({ n: 1 });
       await engine.subscribe(idle, '/idle');
       const slow = await engine.createSession({ n: 2 });
+      // Held and watched, as a held connect is: a stream engine bounds what it reads for a session
+      // (ENG-STREAM-2), and reads for the sessions whose connects it holds.
       engine.connectOpened(slow);
+      engine.watch(slow, () => undefined);
       await engine.subscribe(slow, '/flood');
       await engine.publish({ channel: '/flood', data: 1 });
       await engine.publish({ channel: '/flood', data: 2 });

@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent, EngineOptions } from '../src/core/engine.js';
-import { RedisEngine } from '../src/redis.js';
+import { RedisEngine, StreamRedisEngine } from '../src/redis.js';
 import { ENGINE_DEFAULTS, engineContract } from './engine-contract.js';
 import { lifecycleContract } from './engine-lifecycle-contract.js';
 import { REDIS_URL, countKeys, deletePrefix, randomPrefix, requireRedis } from './helpers/redis.js';
@@ -22,6 +22,9 @@ afterAll(async () => {
 
 engineContract('redis', () => new RedisEngine({ url: REDIS_URL, prefix: prefix() }));
 lifecycleContract('redis', () => new RedisEngine({ url: REDIS_URL, prefix: prefix() }));
+// [ENG-STREAM-1] The stream engine counts the subscriptions a publish matched, not distinct sessions.
+engineContract('redis streams', () => new StreamRedisEngine({ url: REDIS_URL, prefix: prefix() }), { publishCounts: 'subscriptions' });
+lifecycleContract('redis streams', () => new StreamRedisEngine({ url: REDIS_URL, prefix: prefix() }));
 
 const waitFor = <T>(check: () => T | Promise<T>): Promise<T> => vi.waitFor(check, { timeout: 5000, interval: 10 });
 

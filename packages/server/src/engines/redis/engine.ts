@@ -63,27 +63,27 @@ export class RedisEngine implements Engine {
   /** This node in notifications (it skips listener copies of its own publishes). */
   readonly nodeId = randomBytes(8).toString('hex');
   readonly prefix: string;
-  private readonly link: RedisLink;
-  private options: EngineOptions | undefined;
+  protected readonly link: RedisLink;
+  protected options: EngineOptions | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
-  private subscribed: Promise<void> | undefined;
-  private closed = false;
-  private readonly bus: WakeBus;
+  protected subscribed: Promise<void> | undefined;
+  protected closed = false;
+  protected readonly bus: WakeBus;
   /** Held connects on this node per session: their leases are renewed every tick (SESS-3). */
-  private readonly held = new Map<string, number>();
+  protected readonly held = new Map<string, number>();
   private readonly ackFlags = new AckFlags();
-  private readonly sessions = new SessionCache();
-  private readonly stored = new StoredMessages();
+  protected readonly sessions = new SessionCache();
+  protected readonly stored = new StoredMessages();
   private readonly takes = new TakeCoalescer((ids) => this.link.run(S.TAKE, ids));
   private snapshot: EngineStats = { clients: 0, channels: 0, subscriptions: 0 };
-  private leaseMs = 5000;
+  protected leaseMs = 5000;
 
   constructor(options: RedisEngineOptions = {}) {
     this.prefix = options.prefix ?? 'kuiper:';
     this.link = new RedisLink(this.prefix, options.url ?? 'redis://127.0.0.1:6379', options.redis);
     this.bus = new WakeBus(this.nodeId, this.link, (id) => this.forget(id));
-    this.link.sub.on('message', (_channel: string, text: string) => this.bus.handle(text));
+    this.link.sub.on('message', (channel: string, text: string) => this.received(channel, text));
     // [LIFE-1] Other nodes' lifecycle events: this node's hooks run for them too (nobody waits here).
     this.bus.onLifecycle = (json) => this.background(json, false);
     // Wake-ups sent while the subscriber was away are lost: look at every watched queue again.
@@ -92,6 +92,11 @@ export class RedisEngine implements Engine {
       if (!first) for (const id of this.bus.watchers.keys()) this.bus.peek(id, false);
       first = false;
     });
+  }
+
+  /** A pub/sub message: on this engine, only the notification channel is subscribed. */
+  protected received(_channel: string, text: string): void {
+    this.bus.handle(text);
   }
 
   start(options: EngineOptions): void {
@@ -116,28 +121,28 @@ export class RedisEngine implements Engine {
     await this.link.cmd.ping();
   }
 
-  private emit(event: EngineEvent): void {
+  protected emit(event: EngineEvent): void {
     this.options?.onEvent(event);
   }
 
-  private emitAll(events: EngineEvent[]): void {
+  protected emitAll(events: EngineEvent[]): void {
     for (const event of events) this.emit(event);
   }
 
   /** Events for sessions a script removed; what this node cached about them is dropped. */
-  private emitRemoved(r: Reply, reason: RemovalReason): void {
+  protected emitRemoved(r: Reply, reason: RemovalReason): void {
     const { ids, events } = removals(r, reason);
     for (const id of ids) this.forget(id);
     this.emitAll(events);
   }
 
-  private forget(clientId: string): void {
+  protected forget(clientId: string): void {
     this.ackFlags.delete(clientId);
     this.sessions.forget(clientId);
   }
 
   /** Lifecycle events nobody waits for (remote ones, pruning, overflow): failures are logged. */
-  private background(json: Reply, local: boolean): void {
+  protected background(json: Reply, local: boolean): void {
     const events = lifecycleEvents(json, local);
     if (events.length === 0) return;
     settleLifecycle(this.options, events).catch((err: unknown) => log.warn('lifecycle handler failed', err));
@@ -198,27 +203,41 @@ export class RedisEngine implements Engine {
     return true;
   }
 
+  /** A new stream's epoch, should a script make one; '' on this (queue) engine, which keeps no streams. */
+  protected epochCandidate(): string {
+    return '';
+  }
+
+  /** A subscription this node made, at `position` in its stream (stream engine); nothing here. */
+  protected followed(_clientId: string, _pattern: string, _position: string): void {}
+
+  protected unfollowed(_clientId: string, _pattern: string): void {}
+
   async subscribe(clientId: string, pattern: string): Promise<SubscribeResult> {
-    const r = await this.link.run(S.SUBSCRIBE, [clientId, pattern, this.nodeId]);
+    const r = await this.link.run(S.SUBSCRIBE, [clientId, pattern, this.nodeId, this.epochCandidate()]);
     if (r === null) return false;
-    const [fresh, added, life] = list(r);
+    const [fresh, added, life, position] = list(r);
     this.emitAll(channelsAdded(added));
     if (Number(fresh) !== 1) return 'present';
+    this.followed(clientId, pattern, String(position ?? ''));
     this.emit({ type: 'subscription:added', clientId, channel: pattern });
     // [LIFE-2] If the hooks fail, the subscription is undone (and the channel vacated again).
     return settleSubscribe(this.options, lifecycleEvents(life, true), () => this.unsubscribe(clientId, pattern));
   }
 
   async unsubscribe(clientId: string, pattern: string): Promise<boolean> {
-    const r = await this.link.run(S.UNSUBSCRIBE, [clientId, pattern, this.nodeId]);
+    const r = await this.link.run(S.UNSUBSCRIBE, [clientId, pattern, this.nodeId, this.epochCandidate() === '' ? '0' : '1']);
     if (!Array.isArray(r)) return false;
     const [gone, life] = r as Reply[];
-    if (Number(gone) === 1) this.emit({ type: 'subscription:removed', clientId, channel: pattern });
+    if (Number(gone) === 1) {
+      this.unfollowed(clientId, pattern);
+      this.emit({ type: 'subscription:removed', clientId, channel: pattern });
+    }
     await settleLifecycle(this.options, lifecycleEvents(life, true));
     return true;
   }
 
-  private bounds(): [number, number, OverflowPolicy] {
+  protected bounds(): [number, number, OverflowPolicy] {
     const o = this.options;
     return [o?.maxQueue ?? Number.MAX_SAFE_INTEGER, o?.maxQueueBytes ?? Number.MAX_SAFE_INTEGER, o?.overflow ?? 'drop-oldest'];
   }

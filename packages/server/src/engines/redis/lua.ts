@@ -45,8 +45,29 @@ local function removeSession(id, reason, life)
   end
   if #subs > 0 then redis.call('DECRBY', P .. 'nsubs', #subs) end
   redis.call('ZREM', P .. 'sessions', id)
-  redis.call('DEL', P .. 's:' .. id, P .. 'subs:' .. id, P .. 'q:' .. id, P .. 'ua:' .. id)
+  redis.call('DEL', P .. 's:' .. id, P .. 'subs:' .. id, P .. 'q:' .. id, P .. 'ua:' .. id, P .. 'pos:' .. id)
   return subs
+end
+-- [ENG-STREAM-3] A stream's keys share one hash tag (one Redis Cluster slot): :m (HASH e = epoch,
+-- o = last offset), :x (the bounded STREAM), :p (the pub/sub channel of its publishes).
+local function streamKey(pattern)
+  return P .. '{c:' .. pattern .. '}'
+end
+-- The stream's epoch and last offset, made (with the candidate epoch) when it has none.
+local function streamHead(c, candidate)
+  local m = redis.call('HMGET', c .. ':m', 'e', 'o')
+  if m[1] then return m[1], tonumber(m[2] or '0') end
+  redis.call('HSET', c .. ':m', 'e', candidate, 'o', 0)
+  return candidate, 0
+end
+-- ARGV[from..] holds k pairs (pattern, 'epoch:offset'): the session's positions, for patterns it
+-- still subscribes to (a position must not bring back a subscription that went meanwhile).
+local function setPositions(id, from, k)
+  for i = from, from + 2 * k - 1, 2 do
+    if redis.call('SISMEMBER', P .. 'subs:' .. id, ARGV[i]) == 1 then
+      redis.call('HSET', P .. 'pos:' .. id, ARGV[i], ARGV[i + 1])
+    end
+  end
 end
 local function pushAll(key, items)
   for i = 1, #items, 1000 do
@@ -58,6 +79,16 @@ local function notify(node, wake, removed, moved, msg, life)
   if #wake == 0 and #removed == 0 and #moved == 0 and msg == '' and life == '' then return end
   redis.call('PUBLISH', P .. 'wake', node .. '\\n' .. table.concat(wake, ' ') .. '\\n' ..
     table.concat(removed, ' ') .. '\\n' .. table.concat(moved, ' ') .. '\\n' .. life .. '\\n' .. msg)
+end
+-- [REDIS-2] Makes \`node\` the session's watcher; the node that watched it before is told to let go
+-- (one watcher per session in the whole cluster, so a half-open socket elsewhere takes nothing).
+local function claim(id, node)
+  local s = P .. 's:' .. id
+  local before = redis.call('HGET', s, 'w')
+  if before ~= node then
+    redis.call('HSET', s, 'w', node)
+    if before then notify(node, {}, {}, { id }, '', '') end
+  end
 end
 local function newState(maxQ, maxB, policy)
   return { maxQ = tonumber(maxQ), maxB = tonumber(maxB), policy = policy,

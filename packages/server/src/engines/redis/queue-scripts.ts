@@ -63,20 +63,26 @@ return out
 `);
 
 /**
- * ARGV: P, id, acked ('' = none), maxQueue, maxQueueBytes. [ACK-2] Forgets the acknowledged batch;
- * returns {batch, messages, dropped}: the unacknowledged batch again (if not acked), then what was
- * queued, as one new batch, bounded like a queue (LIMIT-6: the oldest go). Not in ack mode:
- * {0, queued, 0}.
+ * ARGV: P, id, acked ('' = none), maxQueue, maxQueueBytes[, k, k (pattern, position) pairs, stream
+ * deliveries...]. [ACK-2] Forgets the acknowledged batch; returns {batch, messages, dropped}: the
+ * unacknowledged batch again (if not acked), then what was queued (and, on the stream engine, the
+ * deliveries read from the session's streams, whose positions move past them in the same script:
+ * ENG-STREAM-6), as one new batch, bounded like a queue (LIMIT-6: the oldest go). Not in ack
+ * mode: {0, queued, 0}.
  */
 export const TAKE_BATCH = script('takeBatch', `
 local id, acked = ARGV[2], ARGV[3]
 local maxQ, maxB = tonumber(ARGV[4]), tonumber(ARGV[5])
 local s, q, ua = P .. 's:' .. id, P .. 'q:' .. id, P .. 'ua:' .. id
+if not redis.call('ZSCORE', P .. 'sessions', id) then return { 0, {}, 0 } end
 local fresh = redis.call('LRANGE', q, 0, -1)
 if #fresh > 0 then
   redis.call('DEL', q)
   redis.call('HSET', s, 'b', 0)
 end
+local k = tonumber(ARGV[6] or '0')
+setPositions(id, 7, k)
+for i = 7 + 2 * k, #ARGV do fresh[#fresh + 1] = ARGV[i] end
 if redis.call('HGET', s, 'a') ~= '1' then return { 0, fresh, 0 } end
 local pending = tonumber(redis.call('HGET', s, 'u') or '0')
 local all = {}
@@ -113,13 +119,6 @@ return { batch, msgs, start - 1 }
 export const WATCH = script('watch', `
 local id = ARGV[3]
 if not redis.call('ZSCORE', P .. 'sessions', id) then return -1 end
-if ARGV[4] == '1' then
-  local s = P .. 's:' .. id
-  local before = redis.call('HGET', s, 'w')
-  if before ~= ARGV[2] then
-    redis.call('HSET', s, 'w', ARGV[2])
-    if before then notify(ARGV[2], {}, {}, { id }, '', '') end
-  end
-end
+if ARGV[4] == '1' then claim(id, ARGV[2]) end
 return redis.call('LLEN', P .. 'q:' .. id)
 `);

@@ -17,6 +17,12 @@
  *   P persistent     SET  channels never swept
  *   P listened       ZSET pattern → lease expiry (ms): some node has a server-side listener
  *   P nsubs          STRING the number of subscriptions (stats)
+ *   P pos:<id>       HASH pattern → 'epoch:offset': the session's position in each stream (stream engine)
+ *   P{c:<pattern>}:m HASH e = the stream's epoch, o = its last offset (stream engine, ENG-STREAM-*)
+ *   P{c:<pattern>}:x STREAM the pattern's publishes, entry id '<offset>-0', fields d (JSON), p
+ *                    (publish id), t (Redis time, ms); bounded by MAXLEN ~ history size
+ *   P{c:<pattern>}:p pub/sub channel: 'epoch offset publishId time JSON' per publish, to the
+ *                    nodes where a session subscribed to the pattern is attached
  *   P lock:sweep     STRING the node sweeping this period (SET NX PX)
  *   P wake           pub/sub channel: "origin\nwake\nremoved\nmoved\nlife\nmessage": space-separated ids
  *                    whose queue became non-empty / that were removed / whose watcher moved to the
@@ -34,12 +40,15 @@ import type { LuaScript } from './lua.js';
 import { DELIVER, PUBLISH, TAKE, TAKE_BATCH, WATCH } from './queue-scripts.js';
 import { CREATE, DESTROY, SET_ACK, SWEEP, TOUCH } from './session-scripts.js';
 import { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
+import { ATTACH, PUBLISH_STREAM, READ_STREAM, TAKE_STREAM } from './stream-scripts.js';
 
 export type { LuaScript } from './lua.js';
 export { DELIVER, PUBLISH, TAKE, TAKE_BATCH, WATCH } from './queue-scripts.js';
 export { CREATE, DESTROY, SET_ACK, SWEEP, TOUCH } from './session-scripts.js';
 export { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
+export { ATTACH, PUBLISH_STREAM, READ_STREAM, TAKE_STREAM } from './stream-scripts.js';
 
 export const ALL_SCRIPTS: readonly LuaScript[] = [
   CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, PUBLISH, DELIVER, TAKE, TAKE_BATCH, SET_ACK, WATCH, TOUCH, LISTEN, PERSIST, SWEEP,
+  PUBLISH_STREAM, READ_STREAM, ATTACH, TAKE_STREAM,
 ];

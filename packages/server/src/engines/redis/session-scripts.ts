@@ -76,6 +76,7 @@ for _, n in ipairs(names) do
     local lease = redis.call('ZSCORE', P .. 'listened', n)
     if not lease or tonumber(lease) < t then
       redis.call('SREM', P .. 'channels', n)
+      redis.call('DEL', streamKey(n) .. ':m', streamKey(n) .. ':x')
       if lease then redis.call('ZREM', P .. 'listened', n) end
       swept[#swept + 1] = n
       local p = parent(n)

@@ -56,6 +56,12 @@ export class WakeBus {
   readonly listeners = new Map<string, Set<ChannelListener>>();
   /** [LIFE-1] Told of the lifecycle entries other nodes' scripts published (this node's come back from its scripts). */
   onLifecycle: ((json: string) => void) | undefined;
+  /** Stream engine: told before a session's watcher that its `deliver()` queue became non-empty. */
+  onWake: ((clientId: string) => void) | undefined;
+  /** Stream engine: a session's subscriptions changed ('+id' in the wake list, ENG-STREAM-4). */
+  onResub: ((clientId: string) => void) | undefined;
+  /** Stream engine: another node claimed a session (what this node holds for it goes). */
+  onMoved: ((clientId: string) => void) | undefined;
 
   constructor(
     private readonly nodeId: string,
@@ -68,14 +74,26 @@ export class WakeBus {
     const note = parseNotification(text);
     if (!note) return;
     // Another node claimed these sessions: unless this node claimed again since, it lets go.
-    if (note.origin !== this.nodeId) for (const id of note.moved) if (this.watchers.has(id)) this.letGo(id);
+    if (note.origin !== this.nodeId) {
+      for (const id of note.moved) {
+        this.onMoved?.(id);
+        if (this.watchers.has(id)) this.letGo(id);
+      }
+    }
     for (const id of note.removed) {
       this.onRemoved(id);
       const watcher = this.watchers.get(id);
       this.watchers.delete(id);
       this.call(watcher);
     }
-    for (const id of note.wake) this.call(this.watchers.get(id));
+    for (const id of note.wake) {
+      if (id.startsWith('+')) {
+        this.onResub?.(id.slice(1));
+        continue;
+      }
+      this.onWake?.(id);
+      this.call(this.watchers.get(id));
+    }
     if (note.life && note.origin !== this.nodeId) this.onLifecycle?.(note.life);
     // [REDIS-3] The publishing node called its own listeners directly.
     if (note.message && note.origin !== this.nodeId && this.listeners.size > 0) {

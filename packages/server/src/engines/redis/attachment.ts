@@ -1,0 +1,174 @@
+/**
+ * A session attached to this node by the stream engine (SPEC: ENG-STREAM-*): where it stands in
+ * each stream it subscribes to, and what this node has received for it and not yet given out. The
+ * node's one pub/sub feed per pattern appends here; a take empties it. Pure bookkeeping: no Redis.
+ */
+import type { OverflowPolicy } from '../../core/engine.js';
+
+/** A publish as stored in a stream and carried by its pub/sub channel. */
+export interface StreamEntry {
+  pattern: string;
+  epoch: string;
+  offset: number;
+  /** The same publish appended to several matching streams has one id: a session gets it once. */
+  pid: string;
+  json: string;
+}
+
+export interface Position {
+  epoch: string;
+  offset: number;
+}
+
+export type LossReason = 'trimmed' | 'epoch';
+
+/** The channel of the message that tells a session which subscriptions were not recovered. */
+export const UNRECOVERED_CHANNEL = '/service/kuiper/unrecovered';
+
+export interface Bounds {
+  maxQueue: number;
+  maxQueueBytes: number;
+  overflow: OverflowPolicy;
+}
+
+/** What appending did to the bounds: messages dropped (drop-oldest), or the session must go. */
+export interface Overflow {
+  dropped: number;
+  disconnect: boolean;
+}
+
+/** 'epoch:offset' as stored in Redis (an epoch is hex: it has no colon). */
+export function parsePosition(text: string): Position {
+  const at = text.lastIndexOf(':');
+  return { epoch: text.slice(0, at), offset: Number(text.slice(at + 1)) || 0 };
+}
+
+export const formatPosition = (p: Position): string => `${p.epoch}:${p.offset}`;
+
+/** Publish ids a session was given lately, bounded: a publish matching two of its patterns goes once. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly size: number) {}
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string): void {
+    this.ids.add(id);
+    if (this.ids.size > this.size) this.ids.delete(this.ids.values().next().value as string);
+  }
+}
+
+export class Attachment {
+  /** Per pattern: the last offset received (given out, buffered or dropped), contiguous from the stored position. */
+  readonly seen = new Map<string, Position>();
+  /** Patterns whose feed showed a gap or another epoch: read from the stream before the next take. */
+  readonly stale = new Set<string>();
+  /** Patterns whose position moved since it was last written to Redis. */
+  readonly moved = new Set<string>();
+  private buffer: StreamEntry[] = [];
+  private bytes = 0;
+  private readonly recent = new RecentIds(1024);
+  private readonly losses = new Map<LossReason, Set<string>>();
+  /** The `deliver()` queue may hold something (set by a wake notification, or at attach). */
+  queued = true;
+  /** When a take or watch last used it (idle attachments are let go). */
+  usedAt = Date.now();
+
+  constructor(readonly clientId: string) {}
+
+  get size(): number {
+    return this.buffer.length + this.losses.size;
+  }
+
+  /** Follows a subscription from `position` (made here, or learnt from Redis). */
+  follow(pattern: string, position: Position): void {
+    this.seen.set(pattern, position);
+    this.moved.delete(pattern);
+  }
+
+  unfollow(pattern: string): void {
+    this.seen.delete(pattern);
+    this.stale.delete(pattern);
+    this.moved.delete(pattern);
+  }
+
+  /**
+   * Appends what a feed or a stream read brought, in offset order. An entry that does not follow
+   * the last one seen (a gap, another epoch) marks the pattern stale instead: the stream is read.
+   * Returns what the bounds did (LIMIT-6), or undefined when they were not reached.
+   */
+  append(entry: StreamEntry, bounds: Bounds): Overflow | undefined {
+    const at = this.seen.get(entry.pattern);
+    if (!at || entry.offset <= at.offset && entry.epoch === at.epoch) return undefined;
+    if (entry.epoch !== at.epoch || entry.offset !== at.offset + 1) {
+      this.stale.add(entry.pattern);
+      return undefined;
+    }
+    this.seen.set(entry.pattern, { epoch: at.epoch, offset: entry.offset });
+    this.moved.add(entry.pattern);
+    if (this.recent.has(entry.pid)) return undefined;
+    this.recent.add(entry.pid);
+    return this.push(entry, bounds);
+  }
+
+  /** Entries the read skipped (beyond the bound) count as dropped; the position moves past them. */
+  skip(pattern: string, position: Position): void {
+    this.seen.set(pattern, position);
+    this.moved.add(pattern);
+  }
+
+  /** [ENG-STREAM-5] The session lost what the stream had after its position: it is told, and goes on from `head`. */
+  lose(pattern: string, reason: LossReason, head: Position): void {
+    let set = this.losses.get(reason);
+    if (!set) this.losses.set(reason, (set = new Set()));
+    set.add(pattern);
+    this.skip(pattern, head);
+  }
+
+  private push(entry: StreamEntry, { maxQueue, maxQueueBytes, overflow }: Bounds): Overflow | undefined {
+    const size = entry.json.length;
+    if (this.buffer.length < maxQueue && this.bytes + size <= maxQueueBytes) {
+      this.buffer.push(entry);
+      this.bytes += size;
+      return undefined;
+    }
+    if (overflow === 'disconnect') return { dropped: this.buffer.length + 1, disconnect: true };
+    // A message larger than the whole bound is the one dropped; the buffer is left alone.
+    if (size > maxQueueBytes) return { dropped: 1, disconnect: false };
+    let dropped = 0;
+    while (this.buffer.length > 0 && (this.buffer.length >= maxQueue || this.bytes + size > maxQueueBytes)) {
+      this.bytes -= (this.buffer.shift() as StreamEntry).json.length;
+      dropped++;
+    }
+    this.buffer.push(entry);
+    this.bytes += size;
+    return { dropped, disconnect: false };
+  }
+
+  /** Everything to give out now, as stored JSON: loss notices first, then deliveries in arrival order. */
+  drain(): string[] {
+    const out: string[] = [];
+    for (const [reason, patterns] of this.losses) {
+      out.push(JSON.stringify({ channel: UNRECOVERED_CHANNEL, data: { channels: [...patterns], reason } }));
+    }
+    this.losses.clear();
+    for (const entry of this.buffer) out.push(entry.json);
+    this.buffer = [];
+    this.bytes = 0;
+    return out;
+  }
+
+  /** The positions to write: (pattern, 'epoch:offset') pairs, flat; forgotten once taken. */
+  positions(): string[] {
+    const flat: string[] = [];
+    for (const pattern of this.moved) {
+      const at = this.seen.get(pattern);
+      if (at) flat.push(pattern, formatPosition(at));
+    }
+    this.moved.clear();
+    return flat;
+  }
+}

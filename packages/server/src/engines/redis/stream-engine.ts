@@ -1,0 +1,483 @@
+/**
+ * The stream engine (SPEC: ENG-STREAM-*): the Redis engine whose cost per publish does not grow
+ * with the number of subscribers. Sessions, subscriptions, lifecycle, `deliver()` queues, ack
+ * batches and pruning are the queue engine's (engine.ts); what changes is where a publish goes.
+ *
+ * - A publish is stored once per stream: the channel's, and each wildcard pattern's that matches it
+ *   and has subscribers (a channel of n segments matches n + 1 patterns: O(segments), never
+ *   O(subscribers)). Each gets an offset, an XADD to a bounded stream, and one PUBLISH.
+ * - A session is a position (epoch, offset) per subscription. The node a session is attached to
+ *   (the one serving its requests: it claims the session, REDIS-2) subscribes once per pattern to
+ *   the streams' pub/sub channels and fans out locally; a session attaching reads what it missed
+ *   with XRANGE, after subscribing (duplicates are told apart by offset). A take moves the
+ *   session's positions past what it was given, for every session of a turn in one script.
+ * - Loss is told, never silent (ENG-STREAM-5): a position older than the stream's history, or in an
+ *   epoch the stream no longer has, gives the session one `/service/kuiper/unrecovered` message.
+ */
+import { randomBytes } from 'node:crypto';
+import { matchingPatterns, type Message } from '@kuiper/protocol';
+import { encodeMessage } from '../../core/codec.js';
+import type { AckBatch, EngineOptions } from '../../core/engine.js';
+import { createLogger } from '../../core/log.js';
+import { Attachment, type Bounds, type Overflow, type StreamEntry, parsePosition } from './attachment.js';
+import { Barrier } from './barrier.js';
+import { RedisEngine, type RedisEngineOptions } from './engine.js';
+import { list, strings, type Reply } from './replies.js';
+import { ATTACH, PUBLISH_STREAM, READ_STREAM, TAKE_BATCH, TAKE_STREAM } from './scripts.js';
+
+const log = createLogger('redis');
+
+export interface StreamRedisEngineOptions extends RedisEngineOptions {
+  /**
+   * Entries each stream keeps (XADD MAXLEN ~, so a little more): how far back a session that was
+   * away can recover. Default 1000; at least the queue bound (maxQueue) is kept.
+   */
+  historySize?: number;
+}
+
+interface Taker {
+  clientId: string;
+  resolve(messages: Message[]): void;
+  reject(err: unknown): void;
+}
+
+/** An attachment neither watched nor used for this long is let go (its feeds too). */
+const IDLE_MS = 30_000;
+
+export class StreamRedisEngine extends RedisEngine {
+  private readonly history: number;
+  private readonly attached = new Map<string, Attachment>();
+  private readonly attaching = new Map<string, Promise<Attachment | undefined>>();
+  /** pattern → sessions attached here that follow it; this node subscribes to its pub/sub channel while any do. */
+  private readonly feeds = new Map<string, Set<string>>();
+  private readonly feedsReady = new Map<string, Promise<unknown>>();
+  private readonly reading = new Map<string, Promise<void>>();
+  private readonly barrier: Barrier;
+  /** Turns of takes (and ack takes) run one after another: a session's takes resolve in order (ENG-3). */
+  private turn: Promise<void> = Promise.resolve();
+  private takers: Taker[] = [];
+  private published = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: StreamRedisEngineOptions = {}) {
+    super(options);
+    this.history = options.historySize ?? 1000;
+    this.barrier = new Barrier(this.link.cmd, `${this.prefix}sync:${this.nodeId}`);
+    this.bus.onWake = (id) => {
+      const a = this.attached.get(id);
+      if (a) a.queued = true;
+    };
+    this.bus.onResub = (id) => {
+      const a = this.attached.get(id);
+      if (a) this.refresh(a);
+    };
+    this.bus.onMoved = (id) => this.letGoIfMoved(id);
+    // Publishes sent while the subscriber was away are lost to it: every followed stream is read.
+    let first = true;
+    this.link.sub.on('ready', () => {
+      if (!first) for (const a of this.attached.values()) this.readAll(a, [...a.seen.keys()]);
+      first = false;
+    });
+  }
+
+  override start(options: EngineOptions): void {
+    super.start(options);
+    this.subscribed = this.subscribed?.then(() => this.link.sub.subscribe(this.barrier.channel)).then(() => undefined);
+    this.subscribed?.catch(() => undefined);
+    this.idleTimer = setInterval(() => this.dropIdle(), IDLE_MS);
+    this.idleTimer.unref();
+  }
+
+  protected override received(channel: string, text: string): void {
+    if (channel === this.barrier.channel) return this.barrier.arrived(text);
+    const head = `${this.prefix}{c:`;
+    if (channel.startsWith(head) && channel.endsWith('}:p')) return this.fanOut(channel.slice(head.length, -3), text);
+    super.received(channel, text);
+  }
+
+  protected override epochCandidate(): string {
+    return randomBytes(8).toString('hex');
+  }
+
+  private limits(): Bounds {
+    const [maxQueue, maxQueueBytes, overflow] = this.bounds();
+    return { maxQueue, maxQueueBytes, overflow };
+  }
+
+  /** [ENG-STREAM-1] One script: O(matching patterns) Redis work, whatever the number of subscribers. */
+  override async publish(message: Message): Promise<number> {
+    if (this.bus.listeners.size > 0) this.bus.callListeners(message);
+    const pid = `${this.nodeId}.${(++this.published).toString(36)}`;
+    const history = Math.max(this.history, this.options?.maxQueue ?? 0);
+    const r = await this.link.run(PUBLISH_STREAM, [
+      this.nodeId,
+      message.channel,
+      encodeMessage(message),
+      pid,
+      this.epochCandidate(),
+      Math.min(history, Number.MAX_SAFE_INTEGER),
+      ...matchingPatterns(message.channel),
+    ]);
+    const [count, added] = list(r);
+    this.emitAll(strings(added).map((channel) => ({ type: 'channel:added', channel })));
+    return Number(count);
+  }
+
+  /** One pub/sub message of a stream: given to every session attached here that follows it. */
+  private fanOut(pattern: string, text: string): void {
+    const ids = this.feeds.get(pattern);
+    if (!ids) return;
+    const cuts: number[] = [];
+    for (let at = -1, i = 0; i < 4; i++) {
+      at = text.indexOf(' ', at + 1);
+      if (at < 0) return;
+      cuts.push(at);
+    }
+    const [a, b, c, d] = cuts as [number, number, number, number];
+    const entry: StreamEntry = {
+      pattern,
+      epoch: text.slice(0, a),
+      offset: Number(text.slice(a + 1, b)),
+      pid: text.slice(b + 1, c),
+      json: text.slice(d + 1),
+    };
+    const bounds = this.limits();
+    for (const id of ids) {
+      const session = this.attached.get(id);
+      if (!session) continue;
+      this.overflowed(id, session.append(entry, bounds));
+      if (session.stale.has(pattern)) this.readAll(session, [pattern]);
+      else this.bus.call(this.bus.watchers.get(id));
+    }
+  }
+
+  /** [LIMIT-6] What appending did to the bounds, as the queue engine reports it. */
+  private overflowed(clientId: string, over: Overflow | undefined): void {
+    if (!over || over.dropped === 0) return;
+    const policy = over.disconnect ? 'disconnect' : 'drop-oldest';
+    this.emit({ type: 'session:overflow', clientId, dropped: over.dropped, policy });
+    if (over.disconnect) {
+      this.detach(clientId);
+      this.destroySession(clientId, 'overflow').catch((err: unknown) => log.warn('overflow removal failed', err));
+    }
+  }
+
+  /** [ENG-STREAM-4] The session's state on this node, attaching it (claim, positions, feeds, backlog) if need be. */
+  private attach(clientId: string): Promise<Attachment | undefined> {
+    const known = this.attached.get(clientId);
+    if (known) return Promise.resolve(known);
+    let pending = this.attaching.get(clientId);
+    if (!pending) {
+      pending = this.attachNow(clientId).finally(() => this.attaching.delete(clientId));
+      this.attaching.set(clientId, pending);
+    }
+    return pending;
+  }
+
+  private async attachNow(clientId: string): Promise<Attachment | undefined> {
+    const r = await this.link.run(ATTACH, [this.nodeId, clientId]);
+    if (!Array.isArray(r)) return undefined;
+    const [queued, positions] = r as Reply[];
+    const a = new Attachment(clientId);
+    a.queued = Number(queued) > 0;
+    this.attached.set(clientId, a);
+    const patterns = this.follow(a, strings(positions));
+    // Subscribed first, then read: what is published meanwhile comes one way or the other.
+    await Promise.all(patterns.map((p) => this.feedsReady.get(p)));
+    await this.readAll(a, patterns);
+    return a;
+  }
+
+  /** Follows the patterns of `flat` (pattern, position pairs) not followed yet; returns them. */
+  private follow(a: Attachment, flat: string[]): string[] {
+    const added: string[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const pattern = flat[i] as string;
+      if (a.seen.has(pattern)) continue;
+      a.follow(pattern, parsePosition(flat[i + 1] as string));
+      this.join(pattern, a.clientId);
+      added.push(pattern);
+    }
+    return added;
+  }
+
+  private join(pattern: string, clientId: string): void {
+    let ids = this.feeds.get(pattern);
+    if (!ids) {
+      this.feeds.set(pattern, (ids = new Set()));
+      const ready = this.link.sub.subscribe(this.feedChannel(pattern)).catch((err: unknown) => log.warn('feed subscribe failed', err));
+      this.feedsReady.set(pattern, ready);
+    }
+    ids.add(clientId);
+  }
+
+  private leave(pattern: string, clientId: string): void {
+    const ids = this.feeds.get(pattern);
+    if (!ids?.delete(clientId) || ids.size > 0) return;
+    this.feeds.delete(pattern);
+    this.feedsReady.delete(pattern);
+    this.link.sub.unsubscribe(this.feedChannel(pattern)).catch((err: unknown) => log.warn('feed unsubscribe failed', err));
+  }
+
+  private feedChannel(pattern: string): string {
+    return `${this.prefix}{c:${pattern}}:p`;
+  }
+
+  private detach(clientId: string): void {
+    const a = this.attached.get(clientId);
+    if (!a) return;
+    this.attached.delete(clientId);
+    for (const pattern of a.seen.keys()) this.leave(pattern, clientId);
+  }
+
+  protected override forget(clientId: string): void {
+    super.forget(clientId);
+    this.detach(clientId);
+  }
+
+  /** Another node claimed the session: unless this node claimed it again since, what it holds goes. */
+  private letGoIfMoved(clientId: string): void {
+    if (!this.attached.has(clientId)) return;
+    this.link.cmd
+      .hget(`${this.prefix}s:${clientId}`, 'w')
+      .then((owner) => {
+        if (owner !== this.nodeId) this.detach(clientId);
+      })
+      .catch((err: unknown) => log.warn('claim check failed', err));
+  }
+
+  /** Subscriptions changed (on any node): follows the session's patterns as Redis has them. */
+  private refresh(a: Attachment): void {
+    this.link.cmd
+      .hgetall(`${this.prefix}pos:${a.clientId}`)
+      .then((positions) => this.reconcile(a, Object.entries(positions).flat()))
+      .catch((err: unknown) => log.warn('subscriptions refresh failed', err));
+  }
+
+  private reconcile(a: Attachment, flat: string[]): void {
+    if (this.attached.get(a.clientId) !== a) return;
+    const now = new Set<string>();
+    for (let i = 0; i < flat.length; i += 2) now.add(flat[i] as string);
+    for (const pattern of [...a.seen.keys()]) {
+      if (now.has(pattern)) continue;
+      a.unfollow(pattern);
+      this.leave(pattern, a.clientId);
+    }
+    const added = this.follow(a, flat);
+    if (added.length > 0) void Promise.all(added.map((p) => this.feedsReady.get(p))).then(() => this.readAll(a, added));
+  }
+
+  protected override followed(clientId: string, pattern: string, position: string): void {
+    const a = this.attached.get(clientId);
+    if (!a || position === '') return;
+    const added = this.follow(a, [pattern, position]);
+    if (added.length > 0) void this.feedsReady.get(pattern)?.then(() => this.readAll(a, added));
+  }
+
+  protected override unfollowed(clientId: string, pattern: string): void {
+    const a = this.attached.get(clientId);
+    if (!a) return;
+    a.unfollow(pattern);
+    this.leave(pattern, clientId);
+  }
+
+  /**
+   * [ENG-STREAM-5] Reads what the session has not had from each of `patterns`' streams and appends
+   * it, oldest publish first across streams; losses become the session's notice. Wakes its watcher
+   * if it now has something. One read per (session, pattern) at a time.
+   */
+  private readAll(a: Attachment, patterns: string[]): Promise<void> {
+    const reads = patterns.map((pattern) => {
+      const key = `${a.clientId}\n${pattern}`;
+      let read = this.reading.get(key);
+      if (!read) {
+        a.stale.add(pattern);
+        read = this.readStream(a, pattern).finally(() => this.reading.delete(key));
+        this.reading.set(key, read);
+      }
+      return read;
+    });
+    return Promise.all(reads).then(() => {
+      if (a.size > 0) this.bus.call(this.bus.watchers.get(a.clientId));
+    });
+  }
+
+  private async readStream(a: Attachment, pattern: string): Promise<void> {
+    for (let round = 0; round < 3 && a.stale.has(pattern); round++) {
+      a.stale.delete(pattern);
+      const at = a.seen.get(pattern);
+      if (!at) return;
+      const { maxQueue } = this.limits();
+      let r: Reply[];
+      try {
+        r = list(await this.link.run(READ_STREAM, [pattern, at.epoch, at.offset, maxQueue, this.epochCandidate()]));
+      } catch (err) {
+        a.stale.add(pattern);
+        log.warn('stream read failed', err);
+        return;
+      }
+      const now = a.seen.get(pattern);
+      if (!now) return;
+      // The feed went on meanwhile (contiguously from `at`): nothing from `at` on was lost to it.
+      const wentOn = now.offset !== at.offset || now.epoch !== at.epoch;
+      const [epoch, offset, status, skipped, flat] = r;
+      const head = { epoch: String(epoch), offset: Number(offset) };
+      if (status === 'epoch' || status === 'trimmed') {
+        if (wentOn) a.stale.add(pattern);
+        else a.lose(pattern, status, head);
+        continue;
+      }
+      if (Number(skipped) > 0 && !wentOn) {
+        a.skip(pattern, { epoch: at.epoch, offset: at.offset + Number(skipped) });
+        this.overflowed(a.clientId, { dropped: Number(skipped), disconnect: this.limits().overflow === 'disconnect' });
+        if (this.attached.get(a.clientId) !== a) return;
+      }
+      const items = strings(flat);
+      const bounds = this.limits();
+      for (let i = 0; i + 3 < items.length; i += 4) {
+        const entry = { pattern, epoch: head.epoch, offset: Number(items[i]), pid: items[i + 1] as string, json: items[i + 3] as string };
+        this.overflowed(a.clientId, a.append(entry, bounds));
+      }
+    }
+  }
+
+  override watch(clientId: string, onQueued: () => void): () => void {
+    this.bus.watchers.set(clientId, onQueued);
+    const known = this.attached.get(clientId);
+    if (known) {
+      known.usedAt = Date.now();
+      // Claimed again (the watcher moves here) and the deliver() queue looked at, as the queue engine does.
+      this.bus.peek(clientId, true);
+      // Told after watch() returns, never inside it: the caller has not kept the unwatch yet.
+      queueMicrotask(() => {
+        if (known.size > 0 && this.bus.watchers.get(clientId) === onQueued) this.bus.call(onQueued);
+      });
+    } else {
+      this.attach(clientId).then(
+        (a) => {
+          if (!a) {
+            if (this.bus.watchers.get(clientId) === onQueued) this.bus.watchers.delete(clientId);
+            this.bus.call(onQueued);
+          } else if (a.size > 0 || a.queued) this.bus.call(onQueued);
+        },
+        (err: unknown) => log.warn('attach failed', err),
+      );
+    }
+    return () => {
+      if (this.bus.watchers.get(clientId) === onQueued) this.bus.watchers.delete(clientId);
+    };
+  }
+
+  /** [ENG-STREAM-6] Takes issued in one turn are one barrier and one script call (REDIS-7). */
+  override take(clientId: string): Promise<Message[]> {
+    return new Promise<Message[]>((resolve, reject) => {
+      if (this.takers.length === 0) queueMicrotask(() => this.scheduleTakes());
+      this.takers.push({ clientId, resolve, reject });
+    });
+  }
+
+  private scheduleTakes(): void {
+    const takers = this.takers;
+    this.takers = [];
+    this.enqueue(() => this.takeTurn(takers)).catch((err: unknown) => {
+      for (const t of takers) t.reject(err);
+    });
+  }
+
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(job);
+    this.turn = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Attached, up to date with every publish made before now, and with every stale stream read. */
+  private async current(clientIds: string[]): Promise<(Attachment | undefined)[]> {
+    await this.barrier.pass();
+    const sessions = await Promise.all(clientIds.map((id) => this.attach(id)));
+    await Promise.all(sessions.map((a) => a && a.stale.size > 0 && this.readAll(a, [...a.stale])));
+    return sessions;
+  }
+
+  private async takeTurn(takers: Taker[]): Promise<void> {
+    const ids = [...new Set(takers.map((t) => t.clientId))];
+    const sessions = await this.current(ids);
+    const given = new Map<string, string[]>();
+    const args: (string | number)[] = [];
+    const written: [Attachment, string[], boolean][] = [];
+    sessions.forEach((a, i) => {
+      if (!a) return;
+      a.usedAt = Date.now();
+      const items = a.drain();
+      const positions = a.positions();
+      given.set(a.clientId, items);
+      if (!a.queued && positions.length === 0) return;
+      written.push([a, positions, a.queued]);
+      args.push(ids[i] as string, a.queued ? '1' : '0', positions.length / 2, ...positions);
+      a.queued = false;
+    });
+    if (written.length > 0) {
+      let replies: Reply[];
+      try {
+        replies = list(await this.link.run(TAKE_STREAM, args));
+      } catch (err) {
+        // Nothing was written: the sessions are read again from their stored positions next time.
+        for (const [a] of written) this.detach(a.clientId);
+        throw err;
+      }
+      written.forEach(([a, , queued], i) => {
+        const reply = replies[i];
+        if (!Array.isArray(reply)) {
+          given.set(a.clientId, []);
+          return this.detach(a.clientId);
+        }
+        const [items, positions] = reply as Reply[];
+        given.set(a.clientId, [...strings(items), ...(given.get(a.clientId) ?? [])]);
+        if (queued) this.reconcile(a, strings(positions));
+      });
+    }
+    for (const t of takers) {
+      const items = given.get(t.clientId) ?? [];
+      given.delete(t.clientId);
+      t.resolve(this.stored.decode(items));
+    }
+  }
+
+  /** [ACK-2][ENG-STREAM-6] The batch and the positions past it are written in one script. */
+  override takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch> {
+    return this.enqueue(async () => {
+      const [a] = await this.current([clientId]);
+      if (!a) return { batch: 0, messages: [] };
+      a.usedAt = Date.now();
+      const items = a.drain();
+      const positions = a.positions();
+      a.queued = false;
+      const { maxQueue, maxQueueBytes } = this.limits();
+      let r: Reply;
+      try {
+        r = await this.link.run(TAKE_BATCH, [clientId, acked ?? '', maxQueue, maxQueueBytes, positions.length / 2, ...positions, ...items]);
+      } catch (err) {
+        this.detach(clientId);
+        throw err;
+      }
+      const [batch, taken, dropped] = list(r);
+      if (Number(dropped) > 0) this.emit({ type: 'session:overflow', clientId, dropped: Number(dropped), policy: 'drop-oldest' });
+      return { batch: Number(batch), messages: this.stored.decode(taken) };
+    });
+  }
+
+  /** Sessions neither watched nor used lately are let go: their streams are read again if they come back. */
+  private dropIdle(): void {
+    const before = Date.now() - IDLE_MS;
+    for (const [id, a] of this.attached) if (a.usedAt < before && !this.bus.watchers.has(id) && !this.held.has(id)) this.detach(id);
+  }
+
+  override async close(): Promise<void> {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.attached.clear();
+    this.feeds.clear();
+    await super.close();
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The stream engine's own scripts (SPEC: ENG-STREAM-*): a publish stored once per stream, a
+ * stream read from a position, a turn's takes, and a session attached to a node. Keys: scripts.ts.
+ */
+import { script } from './lua.js';
+
+/**
+ * ARGV: P, node, channel, message JSON, publish id, epoch candidate, history size, patterns...
+ * [ENG-STREAM-1] For the channel and each wildcard pattern matching it (O(segments)) that has
+ * subscribers: bump the stream's offset, XADD (bounded), PUBLISH once to its pub/sub channel.
+ * Nothing per subscriber. Returns {subscriptions matched, channels added}.
+ */
+export const PUBLISH_STREAM = script('publishStream', `
+local added = {}
+addChannel(ARGV[3], added)
+local count, t, listened = 0, now(), false
+for i = 8, #ARGV do
+  local pattern = ARGV[i]
+  local n = redis.call('SCARD', P .. 'chan:' .. pattern)
+  if n > 0 then
+    count = count + n
+    local c = streamKey(pattern)
+    local e = streamHead(c, ARGV[6])
+    local o = redis.call('HINCRBY', c .. ':m', 'o', 1)
+    redis.call('XADD', c .. ':x', 'MAXLEN', '~', ARGV[7], o .. '-0', 'd', ARGV[4], 'p', ARGV[5], 't', t)
+    redis.call('PUBLISH', c .. ':p', e .. ' ' .. o .. ' ' .. ARGV[5] .. ' ' .. t .. ' ' .. ARGV[4])
+  end
+  if not listened then
+    local lease = redis.call('ZSCORE', P .. 'listened', pattern)
+    if lease and tonumber(lease) >= t then listened = true end
+  end
+end
+if listened then notify(ARGV[2], {}, {}, {}, ARGV[4], '') end
+return { count, added }
+`);
+
+/**
+ * ARGV: P, pattern, epoch, offset, most entries, epoch candidate. [ENG-STREAM-5] What a session at
+ * (epoch, offset) has not had: {epoch, last offset, status, skipped, entries (offset, publish id,
+ * time, JSON)...}. Status 'epoch' (the stream is not the one the position is in: Redis lost it) or
+ * 'trimmed' (entries after the position left the bounded history): the session's loss, never
+ * silent. `skipped`: the oldest entries past `most` (the queue bound, LIMIT-6), not read.
+ */
+export const READ_STREAM = script('readStream', `
+local c = streamKey(ARGV[2])
+local e, o = streamHead(c, ARGV[6])
+if e ~= ARGV[3] then return { e, o, 'epoch', 0, {} } end
+local seen = tonumber(ARGV[4])
+if o <= seen then return { e, o, 'ok', 0, {} } end
+local start, skipped = seen + 1, 0
+local most = tonumber(ARGV[5])
+if o - seen > most then
+  skipped = o - most - seen
+  start = o - most + 1
+end
+local items = redis.call('XRANGE', c .. ':x', start .. '-0', '+')
+local first = items[1] and tonumber(string.match(items[1][1], '^(%d+)'))
+if first ~= start then return { e, o, 'trimmed', 0, {} } end
+local out = {}
+for _, item in ipairs(items) do
+  local f = item[2]
+  out[#out + 1] = string.match(item[1], '^(%d+)')
+  out[#out + 1] = f[4]
+  out[#out + 1] = f[6]
+  out[#out + 1] = f[2]
+end
+return { e, o, 'ok', skipped, out }
+`);
+
+/**
+ * ARGV: P, node, id. [ENG-STREAM-4] Attaches a session to this node: claims it (its watcher moves
+ * here; the node that had it is told, REDIS-2) and returns -1 (unknown) or {queue length,
+ * positions (pattern, 'epoch:offset')...}.
+ */
+export const ATTACH = script('attach', `
+local id = ARGV[3]
+if not redis.call('ZSCORE', P .. 'sessions', id) then return -1 end
+claim(id, ARGV[2])
+return { redis.call('LLEN', P .. 'q:' .. id), redis.call('HGETALL', P .. 'pos:' .. id) }
+`);
+
+/**
+ * ARGV: P, then per session: id, '1' to read its queue | '0', k, k (pattern, position) pairs.
+ * [ENG-STREAM-6] One call for a turn's takes: each session's positions move past what it was given;
+ * the queue of `deliver()`ed messages is taken only when it may hold something. Per session, in
+ * order: false (unknown) or {queued items, positions (when the queue was read, to follow
+ * subscriptions changed on other nodes)}.
+ */
+export const TAKE_STREAM = script('takeStream', `
+local out = {}
+local i = 2
+while i <= #ARGV do
+  local id, readQ, k = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  if redis.call('ZSCORE', P .. 'sessions', id) then
+    setPositions(id, i + 3, k)
+    local items, positions = {}, {}
+    if readQ == '1' then
+      local q = P .. 'q:' .. id
+      items = redis.call('LRANGE', q, 0, -1)
+      if #items > 0 then
+        redis.call('DEL', q)
+        redis.call('HSET', P .. 's:' .. id, 'b', 0)
+      end
+      positions = redis.call('HGETALL', P .. 'pos:' .. id)
+    end
+    out[#out + 1] = { items, positions }
+  else
+    out[#out + 1] = false
+  end
+  i = i + 3 + 2 * k
+end
+return out
+`);
