@@ -1,88 +1,79 @@
 /**
- * `kuiper serve` — a standalone Bayeux server with no code to write.
- *   kuiper serve --port 8080 --host 127.0.0.1 --path /bayeux [--stats] [--timeout 30000]
- *                [--interval 0] [--max-interval 10000] [--transports websocket,long-polling]
- *                [--redis redis://127.0.0.1:6379] [--redis-prefix kuiper:] [--collab [--data DIR]]
+ * `kuiper serve` — a standalone Bayeux server with no code to write. Every setting (SPEC: SERVE-*)
+ * is a flag and a key of a `--config` JSON file: see `kuiper serve --help`, written from the table
+ * in cli-settings.ts. This file turns the settings into a running server.
  */
-import { parseArgs } from 'node:util';
+import { readServeCommand } from './cli-args.js';
 import { attachCollabFromCli } from './cli-collab.js';
+import { serveUsage } from './cli-help.js';
+import type { ServeSettings } from './cli-settings.js';
+import type { Engine } from './core/engine.js';
 import { createLogger } from './core/log.js';
-import { ALL_CONNECTION_TYPES, type ConnectionType, createKuiperServer } from './server.js';
+import type { KuiperServerOptions } from './options.js';
 
 const log = createLogger('cli');
 
-const USAGE = `usage: kuiper serve [--port 8080] [--host 127.0.0.1] [--path /bayeux] [--stats]
-                    [--timeout ms] [--interval ms] [--max-interval ms] [--transports a,b]
-                    [--redis redis://host:6379] [--redis-prefix kuiper:] [--collab [--data DIR]]
+/** The embedding API's options for these settings (the README's Limits table maps one to the other). */
+export function serverOptions(s: ServeSettings): KuiperServerOptions {
+  return {
+    path: s.path,
+    stats: s.stats,
+    timeout: s.timeout,
+    interval: s.interval,
+    maxInterval: s.maxInterval,
+    sweepIntervalMs: s.sweepInterval,
+    batchDelayMs: s.batchDelay,
+    pollPacingMs: s.pollPacing,
+    streamKeepAliveMs: s.streamKeepAlive,
+    transports: s.transports,
+    ...(s.allowedOrigins ? { allowedOrigins: s.allowedOrigins.includes('*') ? '*' : s.allowedOrigins } : {}),
+    ack: s.ack,
+    timesync: s.timesync,
+    limits: {
+      maxBodyBytes: s.maxBodyBytes,
+      maxMessageBytes: s.maxMessageBytes,
+      maxSubscriptions: s.maxSubscriptions,
+      maxSessionsPerConnection: s.maxSessionsPerConnection,
+      // [SERVE-4] 0 turns rate limiting off; the burst follows the rate unless set.
+      publishRate: s.rateLimit === 0 ? false : { perSecond: s.rateLimit, burst: s.rateBurst ?? 2 * s.rateLimit },
+      maxQueue: s.maxQueue,
+      maxQueueBytes: s.maxQueueBytes,
+      overflow: s.overflow,
+      wsHighWaterBytes: s.wsHighWaterBytes,
+    },
+    // A process of its own: full collections after mass departures are ours to run (SWEEP-2).
+    reclaimMemory: true,
+  };
+}
 
---redis shares sessions with every other node started with the same Redis URL and prefix,
-so a load balancer can send any request to any node (no sticky sessions).
---collab serves rooms with shared documents and presence (@kuiper/collab, installed next to
-this package): documents are kept in DIR (default ./.kuiper-data), or in Redis with --redis.`;
-
-function int(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got "${raw}"`);
-  return n;
+/** The Redis engine, loaded only when asked for: a server on the in-memory engine never loads ioredis. */
+async function redisEngine(s: ServeSettings): Promise<Engine | undefined> {
+  if (s.redisCluster !== undefined) {
+    throw new Error('--redis-cluster: the Redis engine of this build cannot run on a Redis Cluster yet (issue 15); use --redis');
+  }
+  if (s.redis === undefined) return undefined;
+  return new (await import('./redis.js')).RedisEngine({ url: s.redis, prefix: s.redisPrefix ?? 'kuiper:' });
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      path: { type: 'string' },
-      stats: { type: 'boolean' },
-      timeout: { type: 'string' },
-      interval: { type: 'string' },
-      'max-interval': { type: 'string' },
-      transports: { type: 'string' },
-      redis: { type: 'string' },
-      'redis-prefix': { type: 'string' },
-      collab: { type: 'boolean' },
-      data: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help || positionals[0] !== 'serve') {
-    console.log(USAGE);
-    return values.help ? 0 : 2;
+  const { command, help, settings: s } = readServeCommand(argv);
+  if (help || command !== 'serve') {
+    console.log(serveUsage());
+    return help ? 0 : 2;
   }
-  const transports = values.transports?.split(',').map((t) => t.trim()) as ConnectionType[] | undefined;
-  const unknown = transports?.filter((t) => !(ALL_CONNECTION_TYPES as readonly string[]).includes(t)) ?? [];
-  if (unknown.length > 0) throw new Error(`unknown transport(s): ${unknown.join(', ')}`);
-  const redis = values.redis;
-  if (redis !== undefined && !/^rediss?:\/\//.test(redis)) throw new Error(`--redis must be a redis:// or rediss:// URL, got "${redis}"`);
-  if (values['redis-prefix'] !== undefined && redis === undefined) throw new Error('--redis-prefix needs --redis');
-  if (values.data !== undefined && !values.collab) throw new Error('--data needs --collab');
-  if (values.data !== undefined && redis !== undefined) throw new Error('--data and --redis: with --redis, documents are kept in Redis');
-  // Loaded only when asked for: a server on the in-memory engine never loads ioredis.
-  const engine =
-    redis === undefined
-      ? undefined
-      : new (await import('./redis.js')).RedisEngine({ url: redis, prefix: values['redis-prefix'] ?? 'kuiper:' });
-  const server = createKuiperServer({
-    path: values.path ?? '/bayeux',
-    stats: values.stats ?? false,
-    timeout: int('timeout', values.timeout, 30_000),
-    interval: int('interval', values.interval, 0),
-    maxInterval: int('max-interval', values['max-interval'], 10_000),
-    ...(transports ? { transports } : {}),
-    ...(engine ? { engine } : {}),
-    // A process of its own: full collections after mass departures are ours to run (SWEEP-2).
-    reclaimMemory: true,
-  });
+  const redis = s.redis;
+  const engine = await redisEngine(s);
+  // Loaded once the settings are known to be good: a mistyped flag is reported without waiting for it.
+  const { createKuiperServer } = await import('./server.js');
+  const server = createKuiperServer({ ...serverOptions(s), ...(engine ? { engine } : {}) });
   let url: string;
   let detachCollab: (() => Promise<void>) | undefined;
   try {
-    if (values.collab) {
-      const data = values.data ?? './.kuiper-data';
-      detachCollab = await attachCollabFromCli(server, { data, ...(redis ? { redis, redisPrefix: values['redis-prefix'] } : {}) });
+    if (s.collab) {
+      const data = s.data ?? './.kuiper-data';
+      detachCollab = await attachCollabFromCli(server, { data, ...(redis ? { redis, redisPrefix: s.redisPrefix } : {}) });
     }
-    ({ url } = await server.listen({ port: int('port', values.port, 8080), host: values.host ?? '127.0.0.1' }));
+    ({ url } = await server.listen({ port: s.port, host: s.host }));
   } catch (err) {
     await detachCollab?.().catch(() => undefined);
     await server.close().catch(() => undefined);
@@ -90,8 +81,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   // The one line a user (and the CLI test) waits for.
   const shared = redis === undefined ? '' : ` (sessions shared through ${redis.replace(/\/\/[^@/]*@/, '//')})`;
-  const rooms = values.collab ? ` (rooms: ${redis === undefined ? `documents in ${values.data ?? './.kuiper-data'}` : 'documents in Redis'})` : '';
-  console.log(`kuiper listening on ${url}${values.stats ? ` (stats at ${new URL('/_kuiper/stats', url).href})` : ''}${shared}${rooms}`);
+  const rooms = s.collab ? ` (rooms: ${redis === undefined ? `documents in ${s.data ?? './.kuiper-data'}` : 'documents in Redis'})` : '';
+  console.log(`kuiper listening on ${url}${s.stats ? ` (stats at ${new URL('/_kuiper/stats', url).href})` : ''}${shared}${rooms}`);
   const stop = (): void => {
     log.info('shutting down');
     // Rooms first: each writes its final snapshot while the server still runs.

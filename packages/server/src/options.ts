@@ -108,6 +108,17 @@ export const DEFAULT_SERVER_LIMITS: KuiperLimits = {
   wsHighWaterBytes: 4 * 1024 * 1024,
 };
 
+/** The timing options' defaults, ms (what `kuiper serve --help` and the README list). */
+export const DEFAULT_SERVER_TIMING = {
+  timeout: 30_000,
+  interval: 0,
+  maxInterval: 10_000,
+  sweepIntervalMs: 1000,
+  batchDelayMs: 10,
+  pollPacingMs: DEFAULT_POLL_PACING_MS,
+  streamKeepAliveMs: DEFAULT_STREAM_KEEP_ALIVE_MS,
+} as const;
+
 export interface ListenOptions {
   port?: number;
   host?: string;
@@ -137,17 +148,17 @@ export function resolveOptions(options: KuiperServerOptions): ResolvedOptions {
   if (options.maxBodyBytes !== undefined) limits.maxBodyBytes = options.maxBodyBytes;
   return {
     path: normalisePath(options.path ?? '/bayeux'),
-    timeout: options.timeout ?? 30_000,
-    interval: options.interval ?? 0,
-    maxInterval: options.maxInterval ?? 10_000,
-    sweepIntervalMs: options.sweepIntervalMs ?? 1000,
+    timeout: options.timeout ?? DEFAULT_SERVER_TIMING.timeout,
+    interval: options.interval ?? DEFAULT_SERVER_TIMING.interval,
+    maxInterval: options.maxInterval ?? DEFAULT_SERVER_TIMING.maxInterval,
+    sweepIntervalMs: options.sweepIntervalMs ?? DEFAULT_SERVER_TIMING.sweepIntervalMs,
     limits,
     transports: options.transports ?? ALL_CONNECTION_TYPES,
     stats: options.stats ?? false,
     reclaimMemory: options.reclaimMemory ?? false,
-    streamKeepAliveMs: options.streamKeepAliveMs ?? DEFAULT_STREAM_KEEP_ALIVE_MS,
-    batchDelayMs: options.batchDelayMs ?? 10,
-    pollPacingMs: options.pollPacingMs ?? DEFAULT_POLL_PACING_MS,
+    streamKeepAliveMs: options.streamKeepAliveMs ?? DEFAULT_SERVER_TIMING.streamKeepAliveMs,
+    batchDelayMs: options.batchDelayMs ?? DEFAULT_SERVER_TIMING.batchDelayMs,
+    pollPacingMs: options.pollPacingMs ?? DEFAULT_SERVER_TIMING.pollPacingMs,
     allowedOrigins: options.allowedOrigins,
     ack: options.ack ?? true,
     timesync: options.timesync ?? true,
