@@ -5,12 +5,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerKind } from './ipc-messages.ts';
 
-export const CASE_NAMES = ['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune', 'two-node', 'collab-editors', 'collab-late-joiners', 'collab-presence', 'collab-idle-rooms'] as const;
+export const CASE_NAMES = ['fanout-max', 'fixed-rate', 'long-poll', 'many-channels', 'idle-prune', 'two-node', 'collab-editors', 'collab-late-joiners', 'collab-presence', 'collab-idle-rooms', 'cluster-small', 'cluster-medium', 'cluster-large'] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
 export const SERVER_KINDS: readonly ServerKind[] = ['kuiper', 'faye', 'raw-ws', 'hocuspocus', 'y-websocket'];
 
 /** Yjs collaboration cases, run against Kuiper (+ @kuiper/collab), Hocuspocus and y-websocket. */
 export const isCollabCase = (name: CaseName): boolean => name.startsWith('collab-');
+
+/** Cluster fan-out cases (issue 15): two nodes on Redis against one node, at three subscriber counts. */
+export type ClusterCase = Extract<CaseName, `cluster-${string}`>;
+export const isClusterCase = (name: CaseName): name is ClusterCase => name.startsWith('cluster-');
 
 export interface Sizes {
   payloadBytes: number;
@@ -31,11 +35,17 @@ export interface Sizes {
   collabPresence: { members: number; hz: number; warmupMs: number; durationMs: number; drainMs: number };
   /** `rooms` open rooms of `perRoom` members each, then quiet for settleMs before memory is read. */
   collabIdleRooms: { rooms: number; perRoom: number; settleMs: number };
+  /**
+   * Cluster fan-out: `subscribers[case]` WebSocket subscribers on one channel split over two nodes,
+   * one publisher on node A, at a publish rate of deliveriesPerSec / subscribers, so every size
+   * offers the same deliveries per second; then the same load on one node alone.
+   */
+  cluster: { subscribers: Record<ClusterCase, number>; deliveriesPerSec: number; warmupMs: number; durationMs: number; drainMs: number };
 }
 
 const FULL: Sizes = {
   payloadBytes: 64,
-  repeats: { 'fanout-max': 3, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 2, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1, 'collab-presence': 1, 'collab-idle-rooms': 1 },
+  repeats: { 'fanout-max': 3, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 2, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1, 'collab-presence': 1, 'collab-idle-rooms': 1, 'cluster-small': 1, 'cluster-medium': 1, 'cluster-large': 1 },
   fanout: { subscribers: 1000, window: 10, warmupMs: 2000, durationMs: 5000 },
   fixed: { subscribers: 1000, rate: 60, warmupMs: 1000, durationMs: 12_000, drainMs: 5000 },
   longPoll: { subscribers: 200, rate: 400, warmupMs: 2000, durationMs: 10_000, drainMs: 5000 },
@@ -49,11 +59,16 @@ const FULL: Sizes = {
   collabJoiners: { edits: 20_000, joiners: 20 },
   collabPresence: { members: 50, hz: 20, warmupMs: 2000, durationMs: 10_000, drainMs: 1000 },
   collabIdleRooms: { rooms: 500, perRoom: 2, settleMs: 3000 },
+  // 10,000 deliveries/s: 100, 10 and 1 publishes/s. Today's engine costs ~40 µs per delivery on the
+  // two nodes (both on CPU 0) and ~16-26 µs in Redis, so this keeps both under one core, and Faye on
+  // faye-redis (~70 µs on the nodes) too. A 15 s window: Redis's own idle work (a few ms/s) and its
+  // 10 ms /proc ticks stay small against the deliveries counted.
+  cluster: { subscribers: { 'cluster-small': 100, 'cluster-medium': 1000, 'cluster-large': 10_000 }, deliveriesPerSec: 10_000, warmupMs: 3000, durationMs: 15_000, drainMs: 5000 },
 };
 
 const QUICK: Sizes = {
   payloadBytes: 64,
-  repeats: { 'fanout-max': 1, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 1, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1, 'collab-presence': 1, 'collab-idle-rooms': 1 },
+  repeats: { 'fanout-max': 1, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 1, 'idle-prune': 1, 'two-node': 1, 'collab-editors': 1, 'collab-late-joiners': 1, 'collab-presence': 1, 'collab-idle-rooms': 1, 'cluster-small': 1, 'cluster-medium': 1, 'cluster-large': 1 },
   fanout: { subscribers: 40, window: 4, warmupMs: 200, durationMs: 700 },
   fixed: { subscribers: 40, rate: 30, warmupMs: 200, durationMs: 800, drainMs: 1000 },
   longPoll: { subscribers: 10, rate: 30, warmupMs: 200, durationMs: 800, drainMs: 1000 },
@@ -67,12 +82,13 @@ const QUICK: Sizes = {
   collabJoiners: { edits: 500, joiners: 3 },
   collabPresence: { members: 5, hz: 20, warmupMs: 200, durationMs: 1000, drainMs: 300 },
   collabIdleRooms: { rooms: 10, perRoom: 2, settleMs: 300 },
+  cluster: { subscribers: { 'cluster-small': 4, 'cluster-medium': 10, 'cluster-large': 30 }, deliveriesPerSec: 300, warmupMs: 300, durationMs: 1000, drainMs: 3000 },
 };
 
-/** The report's two parts: the Bayeux server cases and the collaboration cases (issue 11). */
-export type BenchPart = 'server' | 'collab';
-export const BENCH_PARTS: readonly BenchPart[] = ['server', 'collab'];
-export const partOf = (name: CaseName): BenchPart => (isCollabCase(name) ? 'collab' : 'server');
+/** The report's parts: the Bayeux server cases, the collaboration cases (issue 11), the cluster cases (issue 15). */
+export type BenchPart = 'server' | 'collab' | 'cluster';
+export const BENCH_PARTS: readonly BenchPart[] = ['server', 'collab', 'cluster'];
+export const partOf = (name: CaseName): BenchPart => (isCollabCase(name) ? 'collab' : isClusterCase(name) ? 'cluster' : 'server');
 
 export interface BenchOptions {
   quick: boolean;
@@ -85,8 +101,9 @@ export interface BenchOptions {
 }
 
 const USAGE = `usage: pnpm bench [--quick] [--out DIR] [--profile] [--only ${BENCH_PARTS.join('|')}] [--servers ${SERVER_KINDS.join(',')}] [--cases ${CASE_NAMES.join(',')}]
-  --only collab runs the collaboration cases only (server, the Bayeux cases only); a run of one part
-  replaces that part of the report in the output directory and keeps the other part as it was.`;
+  --only collab runs the collaboration cases only (server, the Bayeux cases only; cluster, the cluster
+  fan-out cases on Redis only); a run of one part replaces that part of the report in the output
+  directory and keeps the other parts as they were.`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   let quick = false;

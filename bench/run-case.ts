@@ -1,6 +1,6 @@
 // Runs one case against one server: a fresh server process and a fresh load-generator process
 // each time, turned into the flat metrics the report tabulates.
-import { type BenchOptions, type CaseName, isCollabCase } from './bench-options.ts';
+import { type BenchOptions, type CaseName, isClusterCase, isCollabCase } from './bench-options.ts';
 import type { LoadJob, LoadResult, ServerKind } from './ipc-messages.ts';
 import { type LoadWorker, spawnLoadWorker, startLoad } from './load-process.ts';
 import { type ServerProcess, startServer } from './server-process.ts';
@@ -30,7 +30,7 @@ export function appliesTo(name: CaseName, server: ServerKind): boolean {
   if (server === 'hocuspocus' || server === 'y-websocket') return false;
   // The raw ws server has no long-polling transport and no shared state between processes: those
   // cases compare Kuiper with Faye only.
-  return !((name === 'long-poll' || name === 'two-node') && server === 'raw-ws');
+  return !((name === 'long-poll' || name === 'two-node' || isClusterCase(name)) && server === 'raw-ws');
 }
 
 /** The server script a case runs: Kuiper's collaboration cases add @kuiper/collab to it. */
@@ -99,11 +99,27 @@ function jobFor(name: Exclude<CaseName, 'idle-prune'>, server: ServerProcess, op
       return { kind: 'collab-presence', server: server.kind, url, ...sizes.collabPresence };
     case 'collab-idle-rooms':
       return { kind: 'collab-idle-rooms', server: server.kind, url, ...sizes.collabIdleRooms };
+    case 'cluster-small':
+    case 'cluster-medium':
+    case 'cluster-large':
+      return clusterJob(name, url, server.peerUrl ?? url, options);
   }
 }
 
-async function measured(name: Exclude<CaseName, 'idle-prune'>, server: ServerProcess, worker: LoadWorker, options: BenchOptions, log: (line: string) => void): Promise<ServerRun> {
-  const load = startLoad(worker, jobFor(name, server, options), server, log);
+/**
+ * A cluster case's load: the two-node job at the case's subscriber count and the rate that offers
+ * the same deliveries per second at every size. `peerUrl` equal to `url` puts every subscriber on
+ * one node (the single-node comparison).
+ */
+export function clusterJob(name: Extract<CaseName, `cluster-${string}`>, url: string, peerUrl: string, options: BenchOptions): Extract<LoadJob, { kind: 'two-node' }> {
+  const { subscribers, deliveriesPerSec, warmupMs, durationMs, drainMs } = options.sizes.cluster;
+  const count = subscribers[name];
+  return { kind: 'two-node', url, peerUrl, payloadBytes: options.sizes.payloadBytes, subscribers: count, rate: deliveriesPerSec / count, warmupMs, durationMs, drainMs };
+}
+
+/** `job`: the load to run when not the case's own (the cluster cases' single-node comparison). */
+export async function measured(name: Exclude<CaseName, 'idle-prune'>, server: ServerProcess, worker: LoadWorker, options: BenchOptions, log: (line: string) => void, job: LoadJob = jobFor(name, server, options)): Promise<ServerRun> {
+  const load = startLoad(worker, job, server, log);
   const r: LoadResult = await load.result;
   const seconds = r.windowMs / 1000;
   // CPU on the two cores that neither the server, the load generator, Redis (two-node) nor the
@@ -142,7 +158,8 @@ async function measured(name: Exclude<CaseName, 'idle-prune'>, server: ServerPro
   if (name === 'collab-late-joiners' || name === 'collab-idle-rooms') {
     for (const key of ['deliveredPerSec', 'publishedPerSec', 'serverCpuUsPerMsg', 'deliveriesPerFrame', 'p50Ms', 'p99Ms', 'maxMs', 'p99FirstHalfMs', 'p99SecondHalfMs', 'missing']) delete metrics[key];
   }
-  if (name === 'two-node') metrics.redisCpuUsPerMsg = r.redisCpuMicros !== undefined && r.delivered > 0 ? r.redisCpuMicros / r.delivered : null;
+  if (name === 'two-node' || isClusterCase(name)) metrics.redisCpuUsPerMsg = r.redisCpuMicros !== undefined && r.delivered > 0 ? r.redisCpuMicros / r.delivered : null;
+  if (isClusterCase(name)) metrics.redisCpuUsPerPublish = r.redisCpuMicros !== undefined && r.published > 0 ? r.redisCpuMicros / r.published : null;
   return { server: server.kind, metrics, loadSaturated: r.loadCpuShare > LOAD_SATURATED, notes };
 }
 

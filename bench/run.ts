@@ -2,7 +2,9 @@
 // writes benchmarks.md, benchmarks.json and benchmarks.svg into the output directory.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BenchOptions, type BenchPart, type CaseName, parseOptions, partOf, type Sizes } from './bench-options.ts';
+import { type BenchOptions, type BenchPart, type CaseName, isClusterCase, parseOptions, partOf, type Sizes } from './bench-options.ts';
+import { runClusterCase } from './cluster-case.ts';
+import { type BenchRedis, startBenchRedis } from './cluster-redis.ts';
 import { type LoadWorker, spawnLoadWorker } from './load-process.ts';
 import { killAllChildren, killChildrenOnExit } from './pinned-child.ts';
 import { type MachineInfo, machineInfo } from './report/machine-info.ts';
@@ -85,7 +87,26 @@ async function main(): Promise<void> {
     plan = plan.filter((p) => p.name !== 'two-node');
     log(`[bench] two-node skipped: no Redis at ${shownUrl(REDIS_URL)} (${redisDown})`);
   }
+  // The cluster cases run on a redis-server of their own (cluster-redis.ts); without one, and
+  // without a Redis at REDIS_URL, they are left out the same way.
+  let clusterRedis: BenchRedis | undefined;
+  if (plan.some((p) => isClusterCase(p.name))) {
+    try {
+      clusterRedis = await startBenchRedis();
+      log(`[bench] cluster cases on ${clusterRedis.own ? 'their own redis-server' : 'the shared Redis'} at ${shownUrl(clusterRedis.url)}`);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      for (const p of plan) if (isClusterCase(p.name)) skipped.set(p.name, `Not run: ${why}. Install redis-server or set REDIS_URL to include it.`);
+      plan = plan.filter((p) => !isClusterCase(p.name));
+      log(`[bench] cluster cases skipped: ${why}`);
+    }
+  }
   const byCase = new Map<CaseName, Map<ServerKind, ServerRun[]>>();
+  const record = (name: CaseName, run: ServerRun): void => {
+    const servers = byCase.get(name) ?? new Map<ServerKind, ServerRun[]>();
+    servers.set(run.server, [...(servers.get(run.server) ?? []), run]);
+    byCase.set(name, servers);
+  };
   // The default run starts a fresh server and load generator for every run, one at a time, so
   // nothing else loads the cores while a window is measured. --quick (a smoke run, where process
   // start-up would dominate) keeps one server and one load generator per kind for all its cases,
@@ -93,7 +114,7 @@ async function main(): Promise<void> {
   // Pooled by server script: Kuiper's collaboration cases run kuiper-collab, not the Bayeux-only one.
   const pool = new Map<string, Spawned>();
   if (options.quick) {
-    for (const p of plan) {
+    for (const p of plan.filter((x) => !isClusterCase(x.name))) {
       const script = scriptFor(p.name, p.server);
       if (!pool.has(script)) pool.set(script, spawnFor(p.server, options.profileDir, script));
     }
@@ -108,24 +129,31 @@ async function main(): Promise<void> {
       quietBudgetMs = Math.max(0, quietBudgetMs - quiet.waitedMs);
       if (quiet.waitedMs > 1500) log(`[bench] waited ${(quiet.waitedMs / 1000).toFixed(1)} s for the machine to be quiet${quiet.quiet ? '' : ` (still ${(quiet.busy * 100).toFixed(0)}% busy)`}`);
     }
-    let spawned: Spawned;
-    const pooled = pool.get(scriptFor(step.name, step.server));
-    if (pooled && step.name === 'idle-prune') {
-      // The idle job's worker is killed by the case (that is the pruning test): never the pooled one.
-      spawned = { server: pooled.server, worker: nextIdleWorker ?? spawnLoadWorker() };
-      spawned.worker.catch(() => {});
-    } else if (step.name === 'two-node') spawned = spawnTwoNode(step.server, REDIS_URL, options.profileDir, pooled?.worker);
-    else spawned = pooled ?? spawnFor(step.server, options.profileDir, scriptFor(step.name, step.server));
-    nextIdleWorker = pooled && plan[i + 1]?.name === 'idle-prune' ? spawnLoadWorker() : undefined;
-    nextIdleWorker?.catch(() => {});
-    log(`[bench] ${step.name} · ${step.server}${step.rounds > 1 ? ` · round ${step.round}/${step.rounds}` : ''}`);
-    const run = await runCase(step.name, step.server, options, log, spawned, pooled !== undefined);
+    const header = `[bench] ${step.name} · ${step.server}${step.rounds > 1 ? ` · round ${step.round}/${step.rounds}` : ''}`;
+    let run: ServerRun;
+    if (isClusterCase(step.name) && clusterRedis) {
+      // Two phases (two nodes, then one), each starting its own processes: cluster-case.ts.
+      log(header);
+      run = await runClusterCase(step.name, step.server, options, log, clusterRedis);
+    } else {
+      let spawned: Spawned;
+      const pooled = pool.get(scriptFor(step.name, step.server));
+      if (pooled && step.name === 'idle-prune') {
+        // The idle job's worker is killed by the case (that is the pruning test): never the pooled one.
+        spawned = { server: pooled.server, worker: nextIdleWorker ?? spawnLoadWorker() };
+        spawned.worker.catch(() => {});
+      } else if (step.name === 'two-node') spawned = spawnTwoNode(step.server, REDIS_URL, options.profileDir, pooled?.worker);
+      else spawned = pooled ?? spawnFor(step.server, options.profileDir, scriptFor(step.name, step.server));
+      nextIdleWorker = pooled && plan[i + 1]?.name === 'idle-prune' ? spawnLoadWorker() : undefined;
+      nextIdleWorker?.catch(() => {});
+      log(header);
+      run = await runCase(step.name, step.server, options, log, spawned, pooled !== undefined);
+    }
     if (quiet && !quiet.quiet) run.notes.push(`started while other processes kept ${(quiet.busy * 100).toFixed(0)}% of a core busy`);
     log(`    ${run.error ? `ERROR ${run.error}` : summarise(run)}`);
-    const servers = byCase.get(step.name) ?? new Map<ServerKind, ServerRun[]>();
-    servers.set(step.server, [...(servers.get(step.server) ?? []), run]);
-    byCase.set(step.name, servers);
+    record(step.name, run);
   }
+  clusterRedis?.stop();
   for (const spawned of pool.values()) {
     await spawned.server.then((s) => s.stop(), () => {});
     await spawned.worker.then((w) => w.child.kill('SIGKILL'), () => {});

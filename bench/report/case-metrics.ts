@@ -1,6 +1,6 @@
 // What each case's table shows: rows (metric key, label, unit, precision) and the case's title,
 // which names the load actually used (the quick run's numbers differ from the default run's).
-import type { CaseName, Sizes } from '../bench-options.ts';
+import { type CaseName, isClusterCase, type Sizes } from '../bench-options.ts';
 
 export interface MetricRow {
   key: string;
@@ -46,6 +46,28 @@ const TWO_NODE: MetricRow[] = LATENCY.flatMap((row): MetricRow[] => {
   if (row.key === 'serverCpuShare') return [{ ...row, label: 'both nodes’ CPU (of one core; both on CPU 0)' }];
   return [row];
 });
+
+// Two nodes on Redis against one node alone under the same load, Redis per delivery and per publish.
+const CLUSTER: MetricRow[] = [
+  { key: 'deliveredPerSec', label: 'delivered messages/s (two nodes)', digits: 0 },
+  { key: 'publishedPerSec', label: 'publishes/s', digits: 1 },
+  { key: 'serverCpuUsPerMsg', label: 'node CPU µs / delivered message (both nodes summed)', digits: 2 },
+  { key: 'singleCpuUsPerMsg', label: 'single node CPU µs / delivered message (same load, in-memory engine)', digits: 2 },
+  { key: 'nodeCpuVsSingle', label: 'two nodes ÷ single node (CPU per delivered message)', digits: 2 },
+  { key: 'redisCpuUsPerMsg', label: 'Redis CPU µs / delivered message', digits: 3 },
+  { key: 'redisCpuUsPerMsgAboveIdle', label: 'Redis CPU µs / delivered message, its idle CPU taken out', digits: 3 },
+  { key: 'redisCpuUsPerPublish', label: 'Redis CPU µs / publish', digits: 1 },
+  { key: 'redisIdleCpuShare', label: 'Redis CPU with both nodes up and idle (of one core)', digits: 1, percent: true },
+  { key: 'missing', label: 'deliveries lost (still missing after the drain)', digits: 0 },
+  { key: 'singleMissing', label: 'single node: deliveries still missing after the drain', digits: 0 },
+  { key: 'p50Ms', label: 'latency p50 (ms)', digits: 1 },
+  { key: 'p99Ms', label: 'latency p99 (ms)', digits: 1 },
+  { key: 'singleP50Ms', label: 'single node: latency p50 (ms)', digits: 1 },
+  { key: 'singleP99Ms', label: 'single node: latency p99 (ms)', digits: 1 },
+  { key: 'serverCpuShare', label: 'both nodes’ CPU (of one core; both on CPU 0)', digits: 0, percent: true },
+  { key: 'loadCpuShare', label: 'load generator CPU (of one core)', digits: 0, percent: true },
+  { key: 'otherCpuShare', label: 'other processes’ CPU (noise; of one core)', digits: 0, percent: true },
+];
 
 const IDLE: MetricRow[] = [
   { key: 'sessions', label: 'sessions opened', digits: 0 },
@@ -116,6 +138,7 @@ export function rowsFor(name: CaseName): MetricRow[] {
   if (name === 'collab-late-joiners') return JOINERS;
   if (name === 'fanout-max' || name === 'many-channels') return THROUGHPUT;
   if (name === 'idle-prune') return IDLE;
+  if (isClusterCase(name)) return CLUSTER;
   return name === 'two-node' ? TWO_NODE : LATENCY;
 }
 
@@ -143,5 +166,12 @@ export function caseTitle(name: CaseName, s: Sizes): string {
       return `Idle rooms: ${n(s.collabIdleRooms.rooms)} rooms × ${s.collabIdleRooms.perRoom} members, each room holding a one-line document`;
     case 'collab-late-joiners':
       return `Late joiners: a document built from ${n(s.collabJoiners.edits)} edits, ${n(s.collabJoiners.joiners)} clients joining one after another`;
+    case 'cluster-small':
+    case 'cluster-medium':
+    case 'cluster-large': {
+      const subscribers = s.cluster.subscribers[name];
+      const rate = s.cluster.deliveriesPerSec / subscribers;
+      return `Cluster fan-out: ${n(subscribers)} WebSocket subscribers split over two nodes, ${rate.toLocaleString('en-US', { maximumFractionDigits: 2 })} publishes/s on node A for ${s.cluster.durationMs / 1000} s`;
+    }
   }
 }

@@ -1,6 +1,6 @@
 // The issue's targets, checked against a run's medians. Each verdict carries the figures it was
 // decided on, so the report shows why, not just whether.
-import type { CaseName } from '../bench-options.ts';
+import { CASE_NAMES, type CaseName, type ClusterCase, isClusterCase } from '../bench-options.ts';
 import type { ServerKind } from '../ipc-messages.ts';
 import type { BenchReport } from '../run.ts';
 
@@ -27,13 +27,18 @@ export function metricGetter(report: BenchReport): (c: CaseName, server: ServerK
 /** A figure for the evidence column, – when missing. */
 export const fmtFigure = (v: number | undefined, digits = 1): string => (v === undefined ? '–' : v.toFixed(digits));
 
+/** Adds a verdict to `checks`: met, not met, or n/a when the figures it needs are missing. */
+function checker(checks: TargetCheck[]): (target: string, ok: boolean | undefined, evidence: string) => void {
+  return (target, ok, evidence) => {
+    checks.push({ target, verdict: ok === undefined ? 'n/a' : ok ? 'met' : 'not met', evidence });
+  };
+}
+
 export function evaluateTargets(report: BenchReport): TargetCheck[] {
   const get = metricGetter(report);
   const f = fmtFigure;
   const checks: TargetCheck[] = [];
-  const check = (target: string, ok: boolean | undefined, evidence: string): void => {
-    checks.push({ target, verdict: ok === undefined ? 'n/a' : ok ? 'met' : 'not met', evidence });
-  };
+  const check = checker(checks);
   const all = (...vs: Array<number | undefined>): boolean => vs.every((v) => v !== undefined);
 
   {
@@ -96,6 +101,57 @@ export function evaluateTargets(report: BenchReport): TargetCheck[] {
       .filter((c) => !['idle-prune', 'collab-idle-rooms', 'collab-late-joiners'].includes(c.name))
       .flatMap((c) => c.runs.filter((r) => r.error === undefined && typeof r.metrics.serverCpuUsPerMsg !== 'number').map((r) => `${c.name}/${r.server}`));
     check('Server CPU per delivered message reported for every load case', missing.length === 0, missing.length === 0 ? 'from each server process’s own process.cpuUsage()' : `missing: ${missing.join(', ')}`);
+  }
+  return checks;
+}
+
+/** Issue 15's targets: Redis CPU ≤ 0.5 µs and node CPU ≤ 2× a single node's per delivered message, nothing lost, at every size. */
+const REDIS_US_PER_DELIVERY = 0.5;
+const NODE_VS_SINGLE = 2;
+/** "Redis cost flat in subscriber count", read as: per publish at the largest size within 2× the smallest's. */
+const FLAT_FACTOR = 2;
+
+export function evaluateClusterTargets(report: BenchReport): TargetCheck[] {
+  const get = metricGetter(report);
+  const f = fmtFigure;
+  const checks: TargetCheck[] = [];
+  const check = checker(checks);
+  const ran = CASE_NAMES.filter((c): c is ClusterCase => isClusterCase(c) && report.cases.some((x) => x.name === c && x.runs.length > 0));
+  const subscribers = (c: ClusterCase): string => f(get(c, 'kuiper', 'subscribers') ?? get(c, 'faye', 'subscribers'), 0);
+  for (const c of ran) {
+    const at = `${subscribers(c)} subscribers`;
+    const redis = get(c, 'kuiper', 'redisCpuUsPerMsg');
+    check(
+      `Cluster, ${at}: Redis CPU per delivered message ≤ ${REDIS_US_PER_DELIVERY} µs`,
+      redis === undefined ? undefined : redis <= REDIS_US_PER_DELIVERY,
+      `Kuiper ${f(redis, 3)} µs (${f(get(c, 'kuiper', 'redisCpuUsPerMsgAboveIdle'), 3)} µs above Redis's idle CPU); Faye on faye-redis ${f(get(c, 'faye', 'redisCpuUsPerMsg'), 3)} µs`,
+    );
+    const nodes = get(c, 'kuiper', 'serverCpuUsPerMsg');
+    const single = get(c, 'kuiper', 'singleCpuUsPerMsg');
+    check(
+      `Cluster, ${at}: node CPU per delivered message ≤ ${NODE_VS_SINGLE} × a single node's (same run)`,
+      nodes === undefined || single === undefined ? undefined : nodes <= NODE_VS_SINGLE * single,
+      `Kuiper two nodes ${f(nodes, 2)} µs vs one node ${f(single, 2)} µs (${f(get(c, 'kuiper', 'nodeCpuVsSingle'), 2)}×); Faye ${f(get(c, 'faye', 'serverCpuUsPerMsg'), 2)} vs ${f(get(c, 'faye', 'singleCpuUsPerMsg'), 2)} µs`,
+    );
+    const lost = get(c, 'kuiper', 'missing');
+    const delivered = get(c, 'kuiper', 'deliveredPerSec');
+    check(
+      `Cluster, ${at}: 0 lost`,
+      lost === undefined || delivered === undefined ? undefined : lost === 0 && delivered > 0,
+      `Kuiper ${f(lost, 0)} missing of ${f(delivered, 0)} delivered/s; Faye ${f(get(c, 'faye', 'missing'), 0)} missing`,
+    );
+  }
+  const first = ran[0];
+  const last = ran[ran.length - 1];
+  if (first !== undefined && last !== undefined && first !== last) {
+    const perPublish = (server: ServerKind, c: ClusterCase): number | undefined => get(c, server, 'redisCpuUsPerPublish');
+    const lo = perPublish('kuiper', first);
+    const hi = perPublish('kuiper', last);
+    check(
+      `Cluster: Redis CPU per publish flat in subscriber count (${subscribers(last)} subscribers ≤ ${FLAT_FACTOR} × ${subscribers(first)})`,
+      lo === undefined || hi === undefined ? undefined : hi <= FLAT_FACTOR * lo,
+      `Kuiper ${ran.map((c) => `${f(perPublish('kuiper', c), 1)}`).join(' → ')} µs per publish; Faye ${ran.map((c) => `${f(perPublish('faye', c), 1)}`).join(' → ')} µs`,
+    );
   }
   return checks;
 }

@@ -1,0 +1,115 @@
+// One cluster fan-out case against one server kind (issue 15): two nodes on the bench's Redis with
+// the subscribers split between them and the publisher on node A, then, in the same run, the same
+// load on one node alone (in-memory engine, as `kuiper serve` without --redis runs), so the report
+// can set the two nodes' CPU per delivered message against a single node's.
+import type { BenchOptions, ClusterCase } from './bench-options.ts';
+import type { BenchRedis } from './cluster-redis.ts';
+import type { ServerKind } from './ipc-messages.ts';
+import { type LoadWorker, spawnLoadWorker } from './load-process.ts';
+import { clusterJob, measured, type Metrics, type ServerRun } from './run-case.ts';
+import { type ServerProcess, startServer } from './server-process.ts';
+import { spawnTwoNode } from './two-node.ts';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Redis's CPU share (of one core) while the two nodes are up and idle; null when INFO did not answer. */
+async function redisIdleShare(redis: BenchRedis, ms: number): Promise<number | null> {
+  const before = await redis.cpuMicros();
+  const t0 = performance.now();
+  await sleep(ms);
+  const after = await redis.cpuMicros();
+  if (before === undefined || after === undefined) return null;
+  return (after - before) / ((performance.now() - t0) * 1000);
+}
+
+/** The pair with Redis's CPU taken from its INFO (µs) instead of /proc's 10 ms ticks. */
+function withRedisCpu(server: ServerProcess, redis: BenchRedis): ServerProcess {
+  return {
+    ...server,
+    async stats(gc) {
+      const [stats, redisCpuMicros] = await Promise.all([server.stats(gc), redis.cpuMicros()]);
+      return redisCpuMicros === undefined ? stats : { ...stats, redisCpuMicros };
+    },
+  };
+}
+
+async function killWorker(worker: Promise<LoadWorker>): Promise<void> {
+  await worker.then((w) => w.child.kill('SIGKILL'), () => {});
+}
+
+function spawnSingle(kind: ServerKind, options: BenchOptions): { single: Promise<ServerProcess>; worker: Promise<LoadWorker> } {
+  const single = startServer(kind, options.profileDir);
+  const worker = spawnLoadWorker();
+  single.catch(() => {});
+  worker.catch(() => {});
+  return { single, worker };
+}
+
+const failed = (kind: ServerKind, err: unknown): ServerRun => ({ server: kind, error: err instanceof Error ? err.message : String(err), metrics: {}, loadSaturated: false, notes: [] });
+
+export async function runClusterCase(name: ClusterCase, kind: ServerKind, options: BenchOptions, log: (line: string) => void, redis: BenchRedis): Promise<ServerRun> {
+  await redis.flush();
+  // Phase 1: two nodes on Redis, each with a fresh load-generator process. The quick mode (a smoke
+  // run) starts phase 2's node and load generator alongside, to keep the smoke test short.
+  const pair = spawnTwoNode(kind, redis.url, options.profileDir);
+  const early = options.quick ? spawnSingle(kind, options) : undefined;
+  let two: ServerRun;
+  let idleShare: number | null = null;
+  try {
+    const server = withRedisCpu(await pair.server, redis);
+    idleShare = await redisIdleShare(redis, options.quick ? 300 : 2000);
+    two = await measured(name, server, await pair.worker, options, log);
+  } catch (err) {
+    two = failed(kind, err);
+  } finally {
+    await pair.server.then((s) => s.stop(), () => {});
+    await killWorker(pair.worker);
+  }
+  // Phase 2: the same subscribers and rate on one node.
+  const { single, worker } = early ?? spawnSingle(kind, options);
+  if (two.error !== undefined) {
+    await single.then((s) => s.stop(), () => {});
+    await killWorker(worker);
+    return two;
+  }
+  log('    the same load on one node');
+  let one: ServerRun;
+  try {
+    const server = await single;
+    one = await measured(name, server, await worker, options, log, clusterJob(name, server.url, server.url, options));
+  } catch (err) {
+    one = failed(kind, err);
+  } finally {
+    await single.then((s) => s.stop(), () => {});
+    await killWorker(worker);
+  }
+  return combine(two, one, idleShare, options.sizes.cluster.subscribers[name]);
+}
+
+/** The two-node run's metrics with the single node's beside them (prefixed `single`). */
+function combine(two: ServerRun, one: ServerRun, idleShare: number | null, subscribers: number): ServerRun {
+  const m = two.metrics;
+  const num = (v: number | null | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
+  const nodeCpu = num(m.serverCpuUsPerMsg);
+  const singleCpu = num(one.metrics.serverCpuUsPerMsg);
+  const redisPerMsg = num(m.redisCpuUsPerMsg);
+  const delivered = num(m.deliveredPerSec);
+  const metrics: Metrics = {
+    ...m,
+    subscribers,
+    redisIdleCpuShare: idleShare,
+    // Redis's idle work (its timers, the nodes' own polling) spread over the window's deliveries,
+    // taken out: what each delivery itself costs Redis.
+    redisCpuUsPerMsgAboveIdle: redisPerMsg !== undefined && idleShare !== null && delivered !== undefined && delivered > 0 ? Math.max(0, redisPerMsg - (idleShare * 1e6) / delivered) : null,
+    singleDeliveredPerSec: num(one.metrics.deliveredPerSec) ?? null,
+    singleCpuUsPerMsg: singleCpu ?? null,
+    nodeCpuVsSingle: nodeCpu !== undefined && singleCpu !== undefined && singleCpu > 0 ? nodeCpu / singleCpu : null,
+    singleP50Ms: num(one.metrics.p50Ms) ?? null,
+    singleP99Ms: num(one.metrics.p99Ms) ?? null,
+    singleMissing: one.error === undefined ? (num(one.metrics.missing) ?? null) : null,
+  };
+  const notes = [...two.notes, ...one.notes.map((n) => `single node: ${n}`)];
+  if (one.error !== undefined) notes.push(`single node: failed: ${one.error}`);
+  if (one.loadSaturated) notes.push('single node: the load generator was saturated (> 90% of its core)');
+  return { server: two.server, metrics, loadSaturated: two.loadSaturated, notes };
+}

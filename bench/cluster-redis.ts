@@ -1,0 +1,105 @@
+// The Redis the cluster cases run on: a redis-server of their own on 127.0.0.1 (a free port, no
+// persistence), so its CPU per delivered message counts this bench's work only, never another
+// client of a shared Redis; FLUSHALL before each run gives every run an empty key space. Without a
+// redis-server binary the cases fall back to the shared Redis at REDIS_URL (a key prefix per run,
+// as the two-node case does), and the report says its CPU may include other clients' work.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { REDIS_URL, redisProblem, shownUrl } from './redis-admin.ts';
+
+export interface BenchRedis {
+  url: string;
+  /** true: a redis-server started for the bench; false: the shared one at REDIS_URL. */
+  own: boolean;
+  /** Empties the key space between runs (own server only; the shared one relies on prefixes). */
+  flush(): Promise<void>;
+  /**
+   * redis-server's cumulative CPU (µs) from its own INFO (getrusage, µs resolution, where /proc
+   * counts 10 ms ticks: too coarse for fractions of a µs per delivery); undefined if it fails.
+   */
+  cpuMicros(): Promise<number | undefined>;
+  stop(): void;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether a redis-server binary is on PATH (the cluster cases start their own). */
+export function hasRedisServer(): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** One connection for the harness's FLUSHALL and INFO, opened on first use. */
+function admin(url: string): { flush(): Promise<void>; cpuMicros(): Promise<number | undefined>; close(): void } {
+  let redis: Redis | undefined;
+  const connection = (): Redis => {
+    if (redis === undefined) {
+      redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+      redis.on('error', () => {});
+    }
+    return redis;
+  };
+  return {
+    async flush() {
+      await connection().flushall();
+    },
+    async cpuMicros() {
+      try {
+        const info = await connection().info('cpu');
+        const field = (name: string): number => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
+        const seconds = field('used_cpu_sys') + field('used_cpu_user');
+        return Number.isFinite(seconds) ? Math.round(seconds * 1e6) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    close() {
+      redis?.disconnect();
+    },
+  };
+}
+
+/** Starts the bench's own redis-server, or falls back to REDIS_URL; throws with the reason when neither answers. */
+export async function startBenchRedis(): Promise<BenchRedis> {
+  if (!hasRedisServer()) {
+    const problem = await redisProblem(REDIS_URL);
+    if (problem !== undefined) throw new Error(`no redis-server binary, and no Redis answered at ${shownUrl(REDIS_URL)} (${problem})`);
+    const shared = admin(REDIS_URL);
+    return { url: REDIS_URL, own: false, flush: async () => {}, cpuMicros: () => shared.cpuMicros(), stop: () => shared.close() };
+  }
+  const port = await freePort();
+  // The title "redis-server 127.0.0.1:<port>" is how redisServerPid finds it to read its CPU.
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: 'ignore' });
+  child.on('error', () => {});
+  const url = `redis://127.0.0.1:${port}`;
+  const own = admin(url);
+  const stop = (): void => {
+    own.close();
+    child.kill('SIGKILL');
+  };
+  process.once('exit', stop);
+  for (let waited = 0; waited < 5000; waited += 100) {
+    if (child.exitCode !== null) break;
+    if ((await redisProblem(url)) === undefined) return { url, own: true, flush: () => own.flush(), cpuMicros: () => own.cpuMicros(), stop };
+    await sleep(100);
+  }
+  stop();
+  throw new Error(`redis-server on 127.0.0.1:${port} did not answer within 5 s`);
+}
