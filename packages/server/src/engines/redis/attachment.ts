@@ -12,6 +12,8 @@ export interface StreamEntry {
   offset: number;
   /** The same publish appended to several matching streams has one id: a session gets it once. */
   pid: string;
+  /** Redis's clock at the publish, in µs: orders a backlog read from several streams. */
+  t: number;
   json: string;
 }
 

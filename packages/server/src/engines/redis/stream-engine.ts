@@ -51,7 +51,7 @@ export class StreamRedisEngine extends RedisEngine {
   /** pattern → sessions attached here that follow it; this node subscribes to its pub/sub channel while any do. */
   private readonly feeds = new Map<string, Set<string>>();
   private readonly feedsReady = new Map<string, Promise<unknown>>();
-  private readonly reading = new Map<string, Promise<void>>();
+  private readonly reading = new Map<string, Promise<StreamEntry[]>>();
   private readonly barrier: Barrier;
   /** Turns of takes (and ack takes) run one after another: a session's takes resolve in order (ENG-3). */
   private turn: Promise<void> = Promise.resolve();
@@ -139,6 +139,7 @@ export class StreamRedisEngine extends RedisEngine {
       epoch: text.slice(0, a),
       offset: Number(text.slice(a + 1, b)),
       pid: text.slice(b + 1, c),
+      t: Number(text.slice(c + 1, d)),
       json: text.slice(d + 1),
     };
     const bounds = this.limits();
@@ -283,10 +284,10 @@ export class StreamRedisEngine extends RedisEngine {
 
   /**
    * [ENG-STREAM-5] Reads what the session has not had from each of `patterns`' streams and appends
-   * it, oldest publish first across streams; losses become the session's notice. Wakes its watcher
-   * if it now has something. One read per (session, pattern) at a time.
+   * it, oldest publish first across streams (by Redis's clock, in µs); losses become the session's
+   * notice. Wakes its watcher if it now has something. One read per (session, pattern) at a time.
    */
-  private readAll(a: Attachment, patterns: string[]): Promise<void> {
+  private async readAll(a: Attachment, patterns: string[]): Promise<void> {
     const reads = patterns.map((pattern) => {
       const key = `${a.clientId}\n${pattern}`;
       let read = this.reading.get(key);
@@ -297,48 +298,67 @@ export class StreamRedisEngine extends RedisEngine {
       }
       return read;
     });
-    return Promise.all(reads).then(() => {
-      if (a.size > 0) this.bus.call(this.bus.watchers.get(a.clientId));
-    });
+    const entries = (await Promise.all(reads)).flat();
+    entries.sort((x, y) => (x.pattern === y.pattern ? x.offset - y.offset : x.t - y.t));
+    const bounds = this.limits();
+    for (const entry of entries) {
+      if (this.attached.get(a.clientId) !== a) return;
+      this.overflowed(a.clientId, a.append(entry, bounds));
+    }
+    if (a.size > 0) this.bus.call(this.bus.watchers.get(a.clientId));
   }
 
-  private async readStream(a: Attachment, pattern: string): Promise<void> {
+  /** Reads in flight for the session's patterns: a take waits for them. */
+  private readsOf(a: Attachment): Promise<unknown>[] {
+    const out: Promise<unknown>[] = [];
+    for (const pattern of a.seen.keys()) {
+      const read = this.reading.get(`${a.clientId}\n${pattern}`);
+      if (read) out.push(read);
+    }
+    return out;
+  }
+
+  private async readStream(a: Attachment, pattern: string): Promise<StreamEntry[]> {
+    const out: StreamEntry[] = [];
     for (let round = 0; round < 3 && a.stale.has(pattern); round++) {
       a.stale.delete(pattern);
       const at = a.seen.get(pattern);
-      if (!at) return;
-      const { maxQueue } = this.limits();
+      if (!at) break;
+      const { maxQueue, overflow } = this.limits();
       let r: Reply[];
       try {
         r = list(await this.link.run(READ_STREAM, [pattern, at.epoch, at.offset, maxQueue, this.epochCandidate()]));
       } catch (err) {
         a.stale.add(pattern);
         log.warn('stream read failed', err);
-        return;
+        break;
       }
       const now = a.seen.get(pattern);
-      if (!now) return;
+      if (!now) break;
       // The feed went on meanwhile (contiguously from `at`): nothing from `at` on was lost to it.
       const wentOn = now.offset !== at.offset || now.epoch !== at.epoch;
       const [epoch, offset, status, skipped, flat] = r;
       const head = { epoch: String(epoch), offset: Number(offset) };
       if (status === 'epoch' || status === 'trimmed') {
         if (wentOn) a.stale.add(pattern);
-        else a.lose(pattern, status, head);
+        else if (status === 'trimmed') a.lose(pattern, status, head);
+        else {
+          // What the new epoch holds was never seen: read from its start.
+          a.lose(pattern, status, { epoch: head.epoch, offset: 0 });
+          a.stale.add(pattern);
+        }
         continue;
       }
       if (Number(skipped) > 0 && !wentOn) {
         a.skip(pattern, { epoch: at.epoch, offset: at.offset + Number(skipped) });
-        this.overflowed(a.clientId, { dropped: Number(skipped), disconnect: this.limits().overflow === 'disconnect' });
-        if (this.attached.get(a.clientId) !== a) return;
+        this.overflowed(a.clientId, { dropped: Number(skipped), disconnect: overflow === 'disconnect' });
       }
       const items = strings(flat);
-      const bounds = this.limits();
       for (let i = 0; i + 3 < items.length; i += 4) {
-        const entry = { pattern, epoch: head.epoch, offset: Number(items[i]), pid: items[i + 1] as string, json: items[i + 3] as string };
-        this.overflowed(a.clientId, a.append(entry, bounds));
+        out.push({ pattern, epoch: head.epoch, offset: Number(items[i]), pid: items[i + 1] as string, t: Number(items[i + 2]), json: items[i + 3] as string });
       }
     }
+    return out;
   }
 
   override watch(clientId: string, onQueued: () => void): () => void {
@@ -397,7 +417,7 @@ export class StreamRedisEngine extends RedisEngine {
   private async current(clientIds: string[]): Promise<(Attachment | undefined)[]> {
     await this.barrier.pass();
     const sessions = await Promise.all(clientIds.map((id) => this.attach(id)));
-    await Promise.all(sessions.map((a) => a && a.stale.size > 0 && this.readAll(a, [...a.stale])));
+    await Promise.all(sessions.map((a) => a && Promise.all([...this.readsOf(a), a.stale.size > 0 && this.readAll(a, [...a.stale])])));
     return sessions;
   }
 

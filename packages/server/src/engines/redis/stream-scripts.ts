@@ -14,6 +14,9 @@ export const PUBLISH_STREAM = script('publishStream', `
 local added = {}
 addChannel(ARGV[3], added)
 local count, t, listened = 0, now(), false
+-- Redis's clock in µs, as a string (a Lua number that large would print as 1.7e+15).
+local clock = redis.call('TIME')
+local us = clock[1] .. string.format('%06d', tonumber(clock[2]))
 for i = 8, #ARGV do
   local pattern = ARGV[i]
   local n = redis.call('SCARD', P .. 'chan:' .. pattern)
@@ -22,8 +25,8 @@ for i = 8, #ARGV do
     local c = streamKey(pattern)
     local e = streamHead(c, ARGV[6])
     local o = redis.call('HINCRBY', c .. ':m', 'o', 1)
-    redis.call('XADD', c .. ':x', 'MAXLEN', '~', ARGV[7], o .. '-0', 'd', ARGV[4], 'p', ARGV[5], 't', t)
-    redis.call('PUBLISH', c .. ':p', e .. ' ' .. o .. ' ' .. ARGV[5] .. ' ' .. t .. ' ' .. ARGV[4])
+    redis.call('XADD', c .. ':x', 'MAXLEN', '~', ARGV[7], o .. '-0', 'd', ARGV[4], 'p', ARGV[5], 't', us)
+    redis.call('PUBLISH', c .. ':p', e .. ' ' .. o .. ' ' .. ARGV[5] .. ' ' .. us .. ' ' .. ARGV[4])
   end
   if not listened then
     local lease = redis.call('ZSCORE', P .. 'listened', pattern)
@@ -53,9 +56,10 @@ if o - seen > most then
   skipped = o - most - seen
   start = o - most + 1
 end
+-- Trimmed: the entry after the position is gone (checked before the bound, which would hide it).
+local next = redis.call('XRANGE', c .. ':x', (seen + 1) .. '-0', '+', 'COUNT', 1)[1]
+if not next or tonumber(string.match(next[1], '^(%d+)')) ~= seen + 1 then return { e, o, 'trimmed', 0, {} } end
 local items = redis.call('XRANGE', c .. ':x', start .. '-0', '+')
-local first = items[1] and tonumber(string.match(items[1][1], '^(%d+)'))
-if first ~= start then return { e, o, 'trimmed', 0, {} } end
 local out = {}
 for _, item in ipairs(items) do
   local f = item[2]

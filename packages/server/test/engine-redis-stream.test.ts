@@ -1,0 +1,153 @@
+// What only the stream engine promises (SPEC: ENG-STREAM-*): a publish's Redis work does not grow
+// with its subscribers, a session moves between nodes without losing or repeating a delivery, and
+// loss (a trimmed history, a stream Redis lost) is told to the session, never silent. The engine
+// contracts run on it in engine-redis.test.ts. Needs Redis (REDIS_URL).
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Message } from '@kuiper/protocol';
+import type { EngineOptions } from '../src/core/engine.js';
+import { StreamRedisEngine, type StreamRedisEngineOptions, UNRECOVERED_CHANNEL } from '../src/redis.js';
+import { ENGINE_DEFAULTS } from './engine-contract.js';
+import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from './helpers/redis.js';
+
+const used: string[] = [];
+const open: StreamRedisEngine[] = [];
+const spies: Redis[] = [];
+
+beforeAll(requireRedis);
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((e) => e.close()));
+  for (const spy of spies.splice(0)) spy.disconnect();
+});
+afterAll(async () => {
+  for (const p of used.splice(0)) await deletePrefix(p);
+});
+
+const waitFor = <T>(check: () => T | Promise<T>): Promise<T> => vi.waitFor(check, { timeout: 5000, interval: 10 });
+
+/** A node of the cluster on `prefix`, started and ready. */
+async function node(prefix: string, options: Partial<EngineOptions> = {}, engine: StreamRedisEngineOptions = {}): Promise<StreamRedisEngine> {
+  const made = new StreamRedisEngine({ url: REDIS_URL, prefix, ...engine });
+  made.start({ ...ENGINE_DEFAULTS, ...options, onEvent: () => undefined });
+  open.push(made);
+  await made.ready();
+  return made;
+}
+
+/** `count` nodes on one fresh prefix. */
+async function cluster(count: number, options: Partial<EngineOptions> = {}, engine: StreamRedisEngineOptions = {}): Promise<StreamRedisEngine[]> {
+  const prefix = randomPrefix();
+  used.push(prefix);
+  return Promise.all(Array.from({ length: count }, () => node(prefix, options, engine)));
+}
+
+const data = (messages: Message[]): unknown[] => messages.map((m) => m.data);
+
+/** Every command Redis runs under `prefix` (scripts' own commands included) while `act` runs. */
+async function commandsDuring(prefix: string, act: () => Promise<unknown>): Promise<string[]> {
+  const probe = new Redis(REDIS_URL);
+  spies.push(probe);
+  const monitor = await probe.duplicate().monitor();
+  spies.push(monitor);
+  const marker = `${prefix}monitor-end`;
+  const seen: string[] = [];
+  let ended = false;
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    if (args.includes(marker)) ended = true;
+    else if (args.some((a) => a.includes(prefix))) seen.push(String(args[0]).toLowerCase());
+  });
+  await act();
+  // MONITOR shows commands in the order Redis ran them: once the marker shows, all before it have.
+  await probe.get(marker);
+  await waitFor(() => expect(ended).toBe(true));
+  return seen;
+}
+
+describe('StreamRedisEngine', () => {
+  it('[ENG-STREAM-1] a publish runs the same Redis commands for 10 subscribers as for 200', async () => {
+    const counts: number[] = [];
+    for (const subscribers of [10, 200]) {
+      const [a, b] = (await cluster(2)) as [StreamRedisEngine, StreamRedisEngine];
+      for (let i = 0; i < subscribers; i++) {
+        const id = await a.createSession();
+        await a.subscribe(id, i % 2 === 0 ? '/fan/out' : '/fan/*');
+        // Half of them attached to node B, as sessions whose requests B serves.
+        if (i % 2 === 1) expect(await b.take(id)).toEqual([]);
+      }
+      const commands = await commandsDuring(a.prefix, () => a.publish({ channel: '/fan/out', data: subscribers }));
+      expect(commands.filter((c) => c === 'xadd')).toHaveLength(2);
+      expect(commands.filter((c) => c === 'publish')).toHaveLength(2);
+      counts.push(commands.length);
+    }
+    expect(counts[1]).toBe(counts[0]);
+  });
+
+  it('[ENG-STREAM-4] a session watched on A and then taken on B gets every message once, in order', async () => {
+    const [a, b] = (await cluster(2)) as [StreamRedisEngine, StreamRedisEngine];
+    const id = await a.createSession();
+    await b.subscribe(id, '/move');
+    await b.subscribe(id, '/move/**');
+    const woken = vi.fn();
+    a.watch(id, woken);
+    for (let n = 1; n <= 3; n++) await b.publish({ channel: '/move', data: n });
+    await waitFor(() => expect(woken).toHaveBeenCalled());
+    expect(data(await a.take(id))).toEqual([1, 2, 3]);
+    // Delivered to A's buffer, never taken there: B reads them from the streams.
+    for (let n = 4; n <= 6; n++) await b.publish({ channel: n % 2 === 0 ? '/move' : '/move/x', data: n });
+    await waitFor(() => expect(woken.mock.calls.length).toBeGreaterThan(1));
+    expect(data(await b.take(id))).toEqual([4, 5, 6]);
+    await a.publish({ channel: '/move', data: 7 });
+    expect(data(await a.take(id))).toEqual([7]);
+    expect(await b.take(id)).toEqual([]);
+  });
+
+  it('[ENG-STREAM-4] a node that goes away with deliveries it never gave out loses none of them', async () => {
+    const [a, b] = (await cluster(2)) as [StreamRedisEngine, StreamRedisEngine];
+    const id = await a.createSession();
+    await a.subscribe(id, '/crash');
+    const woken = vi.fn();
+    a.watch(id, woken);
+    await b.publish({ channel: '/crash', data: 1 });
+    await waitFor(() => expect(woken).toHaveBeenCalled());
+    await a.close();
+    await b.publish({ channel: '/crash', data: 2 });
+    expect(data(await b.take(id))).toEqual([1, 2]);
+  });
+
+  it('[ENG-STREAM-5] a session whose history was trimmed while it was away is told so, once, and goes on', async () => {
+    const [a] = (await cluster(1, { maxQueue: 5 }, { historySize: 5 })) as [StreamRedisEngine];
+    const id = await a.createSession();
+    await a.subscribe(id, '/busy');
+    await a.subscribe(id, '/quiet');
+    await a.publish({ channel: '/busy', data: 'seen' });
+    expect(data(await a.take(id))).toEqual(['seen']);
+    await a.close();
+    const b = await node(a.prefix, { maxQueue: 5 }, { historySize: 5 });
+    // MAXLEN ~ trims whole stream nodes (100 entries): 300 publishes leave the first ones behind.
+    for (let n = 0; n < 300; n++) await b.publish({ channel: '/busy', data: n });
+    const back = await b.take(id);
+    expect(back).toEqual([{ channel: UNRECOVERED_CHANNEL, data: { channels: ['/busy'], reason: 'trimmed' } }]);
+    await b.publish({ channel: '/busy', data: 'after' });
+    await b.publish({ channel: '/quiet', data: 'still here' });
+    expect(data(await b.take(id))).toEqual(['after', 'still here']);
+  });
+
+  it('[ENG-STREAM-5] a stream Redis lost (a new epoch) is told to its sessions; what the new one holds still arrives', async () => {
+    const [a, b] = (await cluster(2)) as [StreamRedisEngine, StreamRedisEngine];
+    const attached = await a.createSession();
+    const away = await a.createSession();
+    for (const id of [attached, away]) await a.subscribe(id, '/lost');
+    await a.publish({ channel: '/lost', data: 'before' });
+    expect(data(await b.take(attached))).toEqual(['before']);
+    // As a failed-over shard that had not replicated them: the stream and its epoch are gone.
+    const redis = new Redis(REDIS_URL);
+    spies.push(redis);
+    await redis.del(`${a.prefix}{c:/lost}:m`, `${a.prefix}{c:/lost}:x`);
+    await a.publish({ channel: '/lost', data: 'after' });
+    const notice = { channel: UNRECOVERED_CHANNEL, data: { channels: ['/lost'], reason: 'epoch' } };
+    expect(await b.take(attached)).toEqual([notice, { channel: '/lost', data: 'after' }]);
+    expect(await a.take(away)).toEqual([notice, { channel: '/lost', data: 'after' }]);
+    await a.publish({ channel: '/lost', data: 'next' });
+    expect(data(await b.take(attached))).toEqual(['next']);
+  });
+});
