@@ -8,6 +8,7 @@
  */
 import type { Message, RawMessage } from '@kuiper/protocol';
 import type { BayeuxCore, HeldConnect, ProcessResult, Taken } from './core.js';
+import { type Deadline, DeadlineQueue } from './deadline-queue.js';
 import { type DeliverySink, Flow, lostBatch, takeForAnswer } from './delivery.js';
 import type { DeliveryMode, Engine } from './engine.js';
 import { onNextTurn } from './next-turn.js';
@@ -90,11 +91,11 @@ export interface AnswerSink {
 }
 
 /**
- * One held /meta/connect. A record with its state in fields, whose timers call one static
- * function with the record as argument: an idle WebSocket session keeps its hold for `timeout`,
- * and six closures, their contexts and two promises per hold cost ~1 KiB of heap each.
+ * One held /meta/connect. A record with its state in fields, whose timer is its place in the
+ * connector's `DeadlineQueue`: an idle WebSocket session keeps its hold for `timeout`, and six
+ * closures, their contexts and two promises per hold cost ~1 KiB of heap each, a `setTimeout` ~180 bytes.
  */
-class Hold {
+class Hold implements Deadline {
   done = false;
   woken = false;
   arrived = 0;
@@ -105,7 +106,11 @@ class Hold {
    * latency: there batchDelayMs counts from the connect's arrival instead of from the first delivery.
    */
   paced = true;
-  timer: NodeJS.Timeout | undefined;
+  /** Its deadline (the `DeadlineQueue`'s fields): when the hold time, or the batch delay, ends. */
+  due = 0;
+  prevDue: Deadline | undefined = undefined;
+  nextDue: Deadline | undefined = undefined;
+  dueList: Deadline['dueList'] = undefined;
   unwatch: (() => void) | undefined;
 
   constructor(
@@ -124,10 +129,6 @@ class Hold {
   }
 }
 
-function releaseHold(hold: Hold): void {
-  hold.connector.finish(hold, false);
-}
-
 export class Connector {
   /** The held connect of each session on this node: a second connect releases the first. */
   private readonly held = new Map<string, Hold>();
@@ -135,6 +136,8 @@ export class Connector {
   private readonly flows = new Map<string, Flow>();
   /** Answers being computed, so shutdown can wait for the ones it forces. */
   private readonly pending = new Set<Promise<unknown>>();
+  /** When each hold ends: its hold time, or after a wake-up its batch delay or pacing. */
+  private readonly timers = new DeadlineQueue<Hold>((hold) => this.finish(hold, false));
 
   private readonly batchDelayMs: number;
   private readonly pollPacingMs: number;
@@ -211,13 +214,14 @@ export class Connector {
     signal?.addEventListener('abort', hold);
     // [ACK-4] A connect that lost the batch in flight is answered at once with the redelivery.
     if (connect.holdMs <= 0 || lostBatch(mode, connect.request)) return this.finish(hold, false);
+    // The hold time first: a wake-up (below, or later) moves the deadline earlier.
+    this.timers.schedule(hold, connect.holdMs);
     // Without a flow, queued deliveries end the hold (CONN-8): they go with its answer.
     if (!flow) {
       hold.arrived = performance.now();
       hold.paced = sink?.lasting !== true;
       hold.unwatch = this.engine.watch(clientId, () => this.woken(hold));
     }
-    if (!hold.done) hold.timer = setTimeout(releaseHold, connect.holdMs, hold);
   }
 
   /** [DELIV-1] Streams the session's queue to `sink` (the same sink again: watches again, REDIS-2). */
@@ -266,23 +270,20 @@ export class Connector {
       // an answer (a busy stream) is answered lastingBatchMs after it arrived.
       const rest = Math.min(Math.ceil(this.lastingBatchMs - elapsed), Math.ceil(hold.connect.holdMs - elapsed));
       if (rest <= 0 || elapsed >= this.batchDelayMs) return onNextTurn(() => this.finish(hold, false));
-      if (hold.timer) clearTimeout(hold.timer);
-      hold.timer = setTimeout(releaseHold, rest, hold);
-      return;
+      return this.timers.schedule(hold, rest);
     }
     // Whole milliseconds (Node keeps one timer list per distinct duration), never past the hold time.
     const paced = Math.max(this.batchDelayMs, Math.ceil(this.pollPacingMs - elapsed));
     const delay = Math.min(paced, Math.max(0, Math.ceil(hold.connect.holdMs - elapsed)));
     if (delay <= 0) return void queueMicrotask(() => this.finish(hold, false));
-    if (hold.timer) clearTimeout(hold.timer);
-    hold.timer = setTimeout(releaseHold, delay, hold);
+    this.timers.schedule(hold, delay);
   }
 
   /** Ends a hold: aborted (nothing taken, the queue stays for the next connect) or answered. */
   finish(hold: Hold, aborted: boolean): void {
     if (hold.done) return;
     hold.done = true;
-    if (hold.timer) clearTimeout(hold.timer);
+    this.timers.cancel(hold);
     hold.unwatch?.();
     hold.signal?.removeEventListener('abort', hold);
     const { clientId } = hold.connect;

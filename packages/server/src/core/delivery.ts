@@ -92,14 +92,20 @@ export class Flow {
     this.unwatch = this.engine.watch(this.clientId, this.wake);
   }
 
-  /** One closure per flow, so the wake-ups of a turn collapse into one flush (one frame). */
+  /**
+   * The watcher. Its flush is one closure per flow, so the wake-ups of a turn collapse into one
+   * flush (one frame); made on the first wake-up, as the drain callback is on the first full
+   * sink: an idle session's flow keeps only this one (each closure and its context ~100 bytes).
+   */
   private readonly wake = (): void => {
-    if (!this.stopped) onNextTurn(this.run);
+    if (!this.stopped) onNextTurn((this.run ??= () => this.flushNow()));
   };
 
-  private readonly run = (): void => {
+  private run: (() => void) | undefined;
+
+  private flushNow(): void {
     this.flushing = this.flush().catch((err: unknown) => log.error('flush failed', err));
-  };
+  }
 
   private async flush(): Promise<void> {
     const sink = this.sink;
@@ -119,18 +125,17 @@ export class Flow {
    */
   private awaitDrain(sink: DeliverySink): void {
     if (this.resume) return;
+    const drained = (): void => {
+      this.resume = undefined;
+      this.wake();
+    };
     if (sink.onDrain) {
-      this.resume = sink.onDrain(this.drained);
+      this.resume = sink.onDrain(drained);
       return;
     }
-    const timer = setTimeout(this.drained, FULL_RETRY_MS).unref();
+    const timer = setTimeout(drained, FULL_RETRY_MS).unref();
     this.resume = () => clearTimeout(timer);
   }
-
-  private readonly drained = (): void => {
-    this.resume = undefined;
-    this.wake();
-  };
 
   /** Resolves once what this flow took has been written. */
   idle(): Promise<void> {

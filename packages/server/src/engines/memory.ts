@@ -20,6 +20,12 @@ import { STREAMED, settleLifecycle, settleSubscribe } from '../core/engine.js';
 import type { SessionInfo } from '../core/security.js';
 import { type ChannelState, type SessionState, newClientId } from './session-state.js';
 
+/**
+ * The queue of every session with nothing queued: most sessions are idle most of the time, and an
+ * empty array each is 32 bytes. Frozen, so a push that forgot to replace it throws.
+ */
+const NOTHING_QUEUED = Object.freeze([]) as unknown as Message[];
+
 export class MemoryEngine implements Engine {
   readonly name = 'memory';
   private readonly sessions = new Map<string, SessionState>();
@@ -43,7 +49,7 @@ export class MemoryEngine implements Engine {
     this.sessions.set(id, {
       id,
       subscriptions: new Set(),
-      queue: [],
+      queue: NOTHING_QUEUED,
       queueBytes: 0,
       data,
       ack: undefined,
@@ -109,7 +115,7 @@ export class MemoryEngine implements Engine {
       }
     }
     session.subscriptions.clear();
-    session.queue = [];
+    session.queue = NOTHING_QUEUED;
     session.queueBytes = 0;
     session.ack = undefined;
     this.sessions.delete(clientId);
@@ -232,6 +238,7 @@ export class MemoryEngine implements Engine {
       }
       this.emit({ type: 'session:overflow', clientId: session.id, dropped, policy: 'drop-oldest' });
     }
+    if (session.queue === NOTHING_QUEUED) session.queue = [];
     session.queue.push(message);
     session.queueBytes += size;
     if (session.queue.length === 1) session.watcher?.();
@@ -252,7 +259,7 @@ export class MemoryEngine implements Engine {
     const session = this.sessions.get(clientId);
     if (!session || session.queue.length === 0) return [];
     const out = session.queue;
-    session.queue = [];
+    session.queue = NOTHING_QUEUED;
     session.queueBytes = 0;
     return out;
   }

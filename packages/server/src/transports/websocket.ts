@@ -38,7 +38,8 @@ export class WsTransport {
     private readonly connector: Connector,
     private readonly options: WsTransportOptions,
   ) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false });
+    // clientTracking off: `sockets` below already holds every connection (one Set entry, not two).
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false, clientTracking: false });
     this.idleTimer = setInterval(() => this.closeIdle(Date.now()), Math.max(1000, options.idleMs / 4));
     this.idleTimer.unref();
   }
@@ -57,33 +58,44 @@ export class WsTransport {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n403::origin_denied');
       return;
     }
+    // Nothing of the upgrade request is kept: the connection needs only the socket.
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new WsConnection(ws, socket, this.connector, this.options);
-      this.sockets.add(conn);
-      ws.once('close', () => {
-        this.sockets.delete(conn);
-        conn.closed();
-      });
+      this.sockets.add(new WsConnection(ws, socket, this.connector, this.options, this.sockets));
     });
   }
 
   close(): void {
     clearInterval(this.idleTimer);
-    for (const conn of this.sockets) conn.terminate();
+    for (const conn of [...this.sockets]) conn.terminate();
     this.sockets.clear();
     this.wss.close();
   }
 }
 
-/** One socket, possibly carrying several sessions (each streamed to it by its own flow). */
+/** `ws` emits `error` before it closes: the socket goes (one function for every socket, not a closure each). */
+function terminateOnError(this: WebSocket): void {
+  this.terminate();
+}
+
+const NO_SESSIONS: readonly string[] = Object.freeze([]);
+
+/** The frame chain's start when no frame is in flight: one settled promise for every socket. */
+const SETTLED: Promise<void> = Promise.resolve();
+
+/**
+ * One socket, possibly carrying several sessions (each streamed to it by its own flow). An idle
+ * socket is most of what an idle session costs, so what is only needed sometimes (drain
+ * listeners, the callbacks that resume reading) is made when first needed.
+ */
 class WsConnection implements AnswerSink, DeliverySink {
-  /** The sessions on this socket (handshaken or connected here). */
-  private readonly sessions = new Set<string>();
-  /** [WS-2] The socket goes on carrying deliveries between connects: a hold's answer is its reply alone. */
-  readonly lasting = true;
+  /**
+   * The sessions on this socket (handshaken or connected here): a few at most (LIMIT-5), usually
+   * one. Replaced, never grown in place: a push would give the array room for 17.
+   */
+  private sessions: readonly string[] = NO_SESSIONS;
   private readonly departed = new Departed();
-  /** Frames are handled one at a time so replies keep the order the client sent. */
-  private chain: Promise<void> = Promise.resolve();
+  /** Frames are handled one at a time so replies keep the order the client sent; undefined when none is in flight. */
+  private chain: Promise<void> | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -91,21 +103,36 @@ class WsConnection implements AnswerSink, DeliverySink {
     private readonly socket: Duplex,
     private readonly connector: Connector,
     private readonly options: WsTransportOptions,
+    /** The transport's open connections, which this one leaves when it closes. */
+    private readonly open: Set<WsConnection>,
   ) {
-    ws.on('message', (data, isBinary) => {
-      const text = isBinary ? '' : data.toString();
-      this.lastActivity = Date.now();
-      this.pendingFrames++;
-      if (this.pendingFrames >= MAX_PENDING_FRAMES) this.pause();
-      this.chain = this.chain
-        .then(() => this.onFrame(text))
-        .catch((err) => log.error('frame failed', err))
-        .finally(() => {
-          this.pendingFrames--;
-          this.maybeResume();
-        });
+    ws.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : data.toString()));
+    ws.on('error', terminateOnError);
+    ws.on('close', () => {
+      this.open.delete(this);
+      this.closed();
     });
-    ws.on('error', () => ws.terminate());
+  }
+
+  /** [WS-2] The socket goes on carrying deliveries between connects: a hold's answer is its reply alone. */
+  get lasting(): boolean {
+    return true;
+  }
+
+  private onMessage(text: string): void {
+    this.lastActivity = Date.now();
+    this.pendingFrames++;
+    if (this.pendingFrames >= MAX_PENDING_FRAMES) this.pause();
+    const chain = (this.chain ?? SETTLED)
+      .then(() => this.onFrame(text))
+      .catch((err: unknown) => log.error('frame failed', err))
+      .finally(() => {
+        this.pendingFrames--;
+        // The last frame answered: an idle socket keeps no promise.
+        if (this.chain === chain) this.chain = undefined;
+        this.maybeResume();
+      });
+    this.chain = chain;
   }
 
   /** When the last frame arrived; a socket silent for longer than the idle limit is closed. */
@@ -128,14 +155,14 @@ class WsConnection implements AnswerSink, DeliverySink {
     if (!this.paused || this.pendingFrames > MAX_PENDING_FRAMES / 2) return;
     if (this.full) {
       // One listener however often it is asked (the set keeps it once): read again once drained.
-      if (this.writable) this.onDrain(this.resumeReading);
+      if (this.writable) this.onDrain((this.resumeReading ??= () => this.maybeResume()));
       return;
     }
     this.paused = false;
     this.ws.resume();
   }
 
-  private readonly resumeReading = (): void => this.maybeResume();
+  private resumeReading: (() => void) | undefined;
 
   /** [WS-3] A closed socket takes nothing: its sessions' deliveries stay queued. */
   get writable(): boolean {
@@ -148,7 +175,7 @@ class WsConnection implements AnswerSink, DeliverySink {
   }
 
   /** Who waits for this socket to drop below its high-water mark (flows, and reading it again). */
-  private readonly drainListeners = new Set<() => void>();
+  private drainListeners: Set<() => void> | undefined;
   private drainArmed = false;
 
   /**
@@ -157,26 +184,30 @@ class WsConnection implements AnswerSink, DeliverySink {
    * a `drain` follows once it empties; if `ws` still holds bytes then, the next `drain` is awaited.
    */
   onDrain(listener: () => void): () => void {
-    this.drainListeners.add(listener);
+    const listeners = (this.drainListeners ??= new Set());
+    listeners.add(listener);
     if (!this.drainArmed) {
       this.drainArmed = true;
-      this.socket.once('drain', this.drained);
+      this.socket.once('drain', (this.drained ??= () => this.onSocketDrain()));
     }
-    return () => this.drainListeners.delete(listener);
+    return () => listeners.delete(listener);
   }
 
-  private readonly drained = (): void => {
+  private drained: (() => void) | undefined;
+
+  private onSocketDrain(): void {
     this.drainArmed = false;
-    if (this.drainListeners.size === 0 || !this.writable) return;
+    const waiting = this.drainListeners;
+    if (!waiting || waiting.size === 0 || !this.writable) return;
     if (this.full) {
       this.drainArmed = true;
-      this.socket.once('drain', this.drained);
+      if (this.drained) this.socket.once('drain', this.drained);
       return;
     }
-    const listeners = [...this.drainListeners];
-    this.drainListeners.clear();
+    const listeners = [...waiting];
+    waiting.clear();
     for (const listener of listeners) listener();
-  };
+  }
 
   /** DeliverySink: deliveries, or a held connect's answer. */
   write(messages: Message[]): void {
@@ -189,18 +220,18 @@ class WsConnection implements AnswerSink, DeliverySink {
     const decoded = decodeJson(text);
     if (!decoded.ok) return this.write([errorReply({}, decoded.error)]);
     // [LIMIT-5] A socket carries a bounded number of sessions: a handshake past it is refused.
-    if (this.sessions.size >= this.options.maxSessionsPerConnection) await this.forgetEndedSessions();
-    if (this.sessions.size >= this.options.maxSessionsPerConnection) {
+    if (this.sessions.length >= this.options.maxSessionsPerConnection) await this.forgetEndedSessions();
+    if (this.sessions.length >= this.options.maxSessionsPerConnection) {
       const hs = decoded.messages.find((m) => m['channel'] === '/meta/handshake');
       if (hs) return this.write([errorReply(hs, bayeuxError('sessions_exceeded', String(this.options.maxSessionsPerConnection)), { reconnect: 'none' })]);
     }
     const result = await this.connector.process(decoded.messages, 'websocket');
     this.write(result.replies);
     if (this.full) this.pause();
-    if (result.handshake) this.sessions.add(result.handshake);
+    if (result.handshake) this.carry(result.handshake);
     const connect = result.connect;
     if (!connect || this.departed.aborted) return;
-    this.sessions.add(connect.clientId);
+    this.carry(connect.clientId);
     // The connect's own wait runs beside the socket's other frames: the next one is not held up by it.
     this.connector.holdInto(connect, this.departed, this, this);
   }
@@ -212,9 +243,13 @@ class WsConnection implements AnswerSink, DeliverySink {
     }
   }
 
+  private carry(clientId: string): void {
+    if (!this.sessions.includes(clientId)) this.sessions = [...this.sessions, clientId];
+  }
+
   private forget(clientId: string): void {
     this.connector.unstream(clientId, this);
-    this.sessions.delete(clientId);
+    this.sessions = this.sessions.filter((id) => id !== clientId);
   }
 
   /** AnswerSink: a held connect's answer (undefined when the socket closed first). */
@@ -231,7 +266,7 @@ class WsConnection implements AnswerSink, DeliverySink {
     // reconnects within maxInterval finds its subscriptions and queued messages intact.
     this.departed.abort();
     for (const id of this.sessions) this.connector.unstream(id, this);
-    this.sessions.clear();
+    this.sessions = NO_SESSIONS;
   }
 
   terminate(): void {
