@@ -14,6 +14,8 @@ export function DemoKuiper({ identity, transport, children }: { identity?: Ident
   const options = {
     // Back within seconds of a server restart (the default waits up to 30 s between attempts).
     backoff: { base: 500, max: 4000 },
+    // Rooms re-sync by state vector after a drop; ack would cost a round trip per delivery (@kuiper/collab README).
+    ack: false,
     ...(transport ? { transports: [transport] } : {}),
     ...(identity ? { ext: { user: { id: identity.id, name: identity.name } } } : {}),
   };

@@ -17,16 +17,27 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 3000 }) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('flush' as const), m: member }) },
 );
+// [COLLAB-25] Without the ack extension a reconnect continues the session but loses what was in flight.
+const blip: fc.Arbitrary<Op> = fc.record({ k: fc.constant('blip' as const), m: member, both: fc.boolean() });
+const opWithoutAck = fc.oneof({ weight: 10, arbitrary: op }, { weight: 2, arbitrary: blip });
+
+async function fuzz(ops: fc.Arbitrary<Op>, seed: number): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.record({ members: fc.integer({ min: 2, max: 4 }), leaveDelayMs: fc.constantFrom(0, 500), ops: fc.array(ops, { maxLength: 60 }) }),
+      (scenario) => runScenario(scenario),
+    ),
+    { numRuns: 200, seed: Number(process.env.COLLAB_FUZZ_SEED ?? seed) },
+  );
+}
 
 describe('fuzz', () => {
   it('[COLLAB-18] random edits, presence and reconnects converge with no echo, acked ⊆ stored, and no presence ghost', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.record({ members: fc.integer({ min: 2, max: 4 }), leaveDelayMs: fc.constantFrom(0, 500), ops: fc.array(op, { maxLength: 60 }) }),
-        (scenario) => runScenario(scenario),
-      ),
-      { numRuns: 200, seed: Number(process.env.COLLAB_FUZZ_SEED ?? 20261201) },
-    );
+    await fuzz(op, 20261201);
+  });
+
+  it('[COLLAB-18] [COLLAB-25] without ack: the same session losing what was in flight re-syncs, and everything still converges with no ghost', async () => {
+    await fuzz(opWithoutAck, 20261202);
   });
 });
 
@@ -43,6 +54,10 @@ describe('fuzz regressions', () => {
       leaveDelayMs: 0,
       ops: [{ k: 'insert', m: 0, at: 0, text: ' ' }, { k: 'flush', m: 0 }, { k: 'deliver', picks: [179655092, 0, 0, 0, 0] }, { k: 'disconnect', m: 0 }],
     });
+  });
+
+  it('[COLLAB-18] [COLLAB-25] regression: a join\'s presence snapshot lost in flight comes back with the re-sync of the same session', async () => {
+    await runScenario({ members: 2, leaveDelayMs: 0, ops: [{ k: 'deliver', picks: [913696646, 1292982542] }, { k: 'blip', m: 0, both: true }] });
   });
 
   it('[COLLAB-18] regression: a chunked update cut off by a disconnect is resent whole after the reconnect', async () => {

@@ -19,6 +19,8 @@ export interface ChatClientLike {
 
 export interface EnteredChat {
   readonly chat: RoomChat;
+  /** [CHAT-5] Broadcasts may have been lost on the same session: fetch what came after the newest. */
+  catchUp(): void;
   leave(): void;
 }
 
@@ -34,7 +36,7 @@ export function enterChat(client: ChatClientLike, roomId: string, memberReady: P
   let left = false;
   // A client that cannot call services (a test double, a bare transport) has no chat: its calls
   // reject with send_failed, and nothing is subscribed or reported in the background.
-  if (!client.call) return { chat, leave: () => chat.stop() };
+  if (!client.call) return { chat, catchUp: () => undefined, leave: () => chat.stop() };
   const subscription = client.subscribe(roomChannels(roomId).chat, (data) => chat.receive(data));
   Promise.all([memberReady, subscription.ready]).then(
     () => {
@@ -52,6 +54,9 @@ export function enterChat(client: ChatClientLike, roomId: string, memberReady: P
   });
   return {
     chat,
+    catchUp: () => {
+      if (started && !left) chat.catchUp();
+    },
     leave: () => {
       if (left) return;
       left = true;

@@ -62,6 +62,8 @@ export class ChatClient implements RoomChat {
   private pending: ChatBroadcast[] | undefined = [];
   private joined: Promise<void> | undefined;
   private filling = false;
+  /** A join is waiting for its answer. */
+  private joining = false;
   private stopped = false;
 
   constructor(private readonly link: ChatLink, private readonly options: RoomChatOptions = {}) {
@@ -73,7 +75,10 @@ export class ChatClient implements RoomChat {
   /** Subscribed (again, on a new session): load the newest page, or refresh the window held. */
   start(): Promise<void> {
     this.pending ??= [];
-    const joining = this.join().catch((error: unknown) => this.report(error));
+    this.joining = true;
+    const joining = this.join()
+      .catch((error: unknown) => this.report(error))
+      .finally(() => (this.joining = false));
     this.joined = joining;
     return joining;
   }
@@ -86,6 +91,19 @@ export class ChatClient implements RoomChat {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /**
+   * [CHAT-5] The same session came back, but broadcasts in flight may be lost (no ack extension, or
+   * the server said so): the window is refreshed from its first serial on, as after a new session —
+   * not only from the newest, since a lost broadcast may be an edit or a delete of a message held.
+   * A window is a page or a few (200 a request); a join still answering refills it anyway.
+   */
+  catchUp(): void {
+    if (this.stopped || this.joining) return;
+    // A join whose answer was lost failed: broadcasts wait for one, so it is asked again.
+    if (this.pending) return void this.start();
+    this.fill(Math.max(0, this.window.first - 1), true).catch((error: unknown) => this.report(error));
   }
 
   /** One message from `/rooms/<id>/chat`. */
@@ -194,8 +212,10 @@ export class ChatClient implements RoomChat {
       try {
         answer = await this.ask({ type: 'chat-join', limit: this.pageSize });
       } catch (error) {
-        // The server may not have seen this session's subscribe yet (a new session resubscribing).
-        if (!(error instanceof ChatError) || error.code !== 'not_a_member' || attempt >= JOIN_ATTEMPTS) throw error;
+        // The server may not have seen this session's subscribe yet (a new session resubscribing), or
+        // the answer was lost with a dropped connection (no ack extension): broadcasts wait for a join.
+        const retry = error instanceof ChatError && (error.code === 'not_a_member' || error.code === 'send_failed');
+        if (!retry || attempt >= JOIN_ATTEMPTS || this.stopped) throw error;
         await new Promise<void>((done) => this.clock.setTimeout(done, 100 * attempt));
       }
     }

@@ -5,7 +5,7 @@
 import type * as Y from 'yjs';
 import { roomChannels } from '../protocol/channels.js';
 import { collabError, describeThrown, type CollabError } from '../protocol/errors.js';
-import { isCreditedChunk, PULL_EVERY, pullMessage } from '../protocol/flow.js';
+import { isCreditedChunk, PULL_EVERY, pullMessage, REPLY_WINDOW } from '../protocol/flow.js';
 import { Listeners } from '../core/listeners.js';
 import type { SyncStatus } from '../core/document-sync.js';
 import type { PresenceState } from '../core/presence-state.js';
@@ -28,6 +28,8 @@ export interface RoomClient {
   call?(channel: string, data: unknown): Promise<unknown>;
   /** This connection's id while connected: room events leave their own echo out by it. */
   readonly clientId?: string | undefined;
+  /** [COLLAB-25] The server's word that messages of these channels are lost (`@kuiper/client`'s CLI-38). */
+  onUnrecovered?(listener: (event: { readonly channels: readonly string[]; readonly reason: string }) => void): () => void;
 }
 
 export interface EnterRoomOptions extends Pick<RoomMemberOptions, 'doc' | 'presence' | 'throttleMs' | 'clock' | 'maxMessageBytes'> {
@@ -125,10 +127,26 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
   // [COLLAB-25] A new server session knows nothing of this member: start over with a handshake
   // that sends whatever the old session had not acknowledged.
   const offSession = client.onSession(({ resumed }) => {
-    if (!entered || left || resumed) return;
+    if (!entered || left) return;
+    if (resumed) return resync();
     credited = 0; // the new session has a fresh window
     member.disconnected();
     member.connected();
+  });
+  // [COLLAB-25] The same session came back, or the server says some of the room's messages are gone:
+  // without the ack extension whatever was in flight when the connection dropped is lost. Done on
+  // every resume, ack or not: a state vector is a few bytes per writer and the server answers only
+  // the difference, a resume happens once per dropped connection, and the client cannot tell whether
+  // the server granted ack. Yjs makes a repeated update harmless, so nothing needs acknowledging.
+  const resync = (): void => {
+    // Credited chunks lost in flight would shrink the server's window for good; it caps a pull at it.
+    send(channels.sync, pullMessage(REPLY_WINDOW));
+    member.resync();
+    chat.catchUp();
+  };
+  const roomChannelSet = new Set<string>(Object.values(channels));
+  const offUnrecovered = client.onUnrecovered?.(({ channels: lost }) => {
+    if (entered && !left && lost.some((c) => roomChannelSet.has(c))) resync();
   });
 
   const events = createRoomEvents(channels.events, {
@@ -168,6 +186,7 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
       if (left) return;
       left = true;
       offSession();
+      offUnrecovered?.();
       offSyncErrors();
       events.close();
       chat.leave();

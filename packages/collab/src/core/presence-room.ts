@@ -33,13 +33,17 @@ export class PresenceRoom {
     return this.entries;
   }
 
-  /** A connection entered the room: it gets everyone's current state at once. */
+  /** A connection entered the room (its snapshot goes with its sync step 1's answer: `snapshotTo`). */
   join(connection: string): void {
     const timer = this.leaving.get(connection);
     if (timer !== undefined) {
       this.clock.clearTimeout(timer);
       this.leaving.delete(connection);
     }
+  }
+
+  /** Everyone's current state, replacing all the member holds. */
+  snapshotTo(connection: string): void {
     const changes = [...this.entries].map(([c, state]) => ({ connection: c, state }));
     this.options.sendTo(connection, { type: 'presence', snapshot: true, changes });
   }

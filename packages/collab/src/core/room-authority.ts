@@ -114,7 +114,7 @@ export class RoomAuthority {
     return this.members.size;
   }
 
-  /** A connection enters with what the room's authorize hook granted; it receives presence at once. */
+  /** A connection enters with what the room's authorize hook granted; its sync step 1 gets presence. */
   join(connection: string, grant: MemberGrant): void {
     this.members.set(connection, grant);
     this.presence.join(connection);
@@ -131,7 +131,13 @@ export class RoomAuthority {
     if (message.type === 'update') return this.queueUpdate({ connection, id: message.id, update: message.update });
     return this.enqueue(async () => {
       if (!this.isMember(connection)) return this.refuse(connection, 'not_a_member', `${connection} is not in room ${this.room}`);
-      if (message.type === 'sync-1') return this.answerSyncStep1(connection, message.stateVector);
+      if (message.type === 'sync-1') {
+        // [COLLAB-25] Presence goes with every sync step 1's answer, not with the join: a member that
+        // re-syncs the same session (messages lost in flight, no ack) must get it again, and a join's
+        // snapshot lost in flight would otherwise never come back.
+        this.presence.snapshotTo(connection);
+        return this.answerSyncStep1(connection, message.stateVector);
+      }
       return this.presence.update(connection, message.state);
     });
   }

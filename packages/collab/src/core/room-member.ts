@@ -78,6 +78,21 @@ export class RoomMember {
     this.presence.disconnected();
   }
 
+  /**
+   * [COLLAB-25] The same server session goes on, but messages in flight either way may be lost (a
+   * dropped connection without the ack extension, or the server said so: CLI-38). The state-vector
+   * handshake runs again — the server answers only what this member lacks, and what it lacks of
+   * ours (unacknowledged edits) is sent — and presence is announced again; the server's answer to a
+   * repeated sync step 1 carries a presence snapshot, which replaces the entries held (no ghost, no
+   * one missing) without emptying them first, so cursors do not flicker.
+   */
+  resync(): void {
+    this.reader.reset();
+    this.sync.disconnected();
+    this.sync.connected();
+    this.presence.connected();
+  }
+
   /** One wire message from the server, from any of the room's channels. */
   receive(data: unknown): CollabError | undefined {
     const read = this.reader.read(data);

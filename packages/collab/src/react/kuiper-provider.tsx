@@ -1,7 +1,8 @@
 /**
  * The client behind every hook [REACT-1]. Given `client`, the caller owns it; given `url`, the
- * provider makes one in an effect and disconnects it on unmount, so a server render or StrictMode's
- * discarded render never opens a connection nobody closes.
+ * provider makes one (`ack: false` unless `options` say otherwise) in an effect and disconnects it
+ * on unmount, so a server render or StrictMode's discarded render never opens a connection nobody
+ * closes.
  */
 import { createClient, type ClientOptions, type KuiperClient } from '@kuiper/client';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
@@ -18,7 +19,9 @@ export function KuiperProvider(props: KuiperProviderProps): ReactNode {
   const [owned, setOwned] = useState<KuiperClient | null>(null);
   useEffect(() => {
     if (given || url === undefined) return;
-    const made = createClient(url, options);
+    // [COLLAB-25] Rooms re-sync by state vector after a drop: the ack extension's round trip per
+    // delivery buys them nothing (README, "A client for collaboration"). `options.ack` still wins.
+    const made = createClient(url, { ack: false, ...options });
     setOwned(made);
     return () => {
       setOwned((current) => (current === made ? null : current));

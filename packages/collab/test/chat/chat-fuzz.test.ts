@@ -13,6 +13,7 @@ type Op =
   | { k: 'older'; m: number }
   | { k: 'disconnect'; m: number }
   | { k: 'connect'; m: number }
+  | { k: 'blip'; m: number; both: boolean }
   | { k: 'tick' }
   | { k: 'deliver'; picks: number[] };
 
@@ -47,6 +48,8 @@ function apply(net: ChatNetwork, op: Op): void | Promise<void> {
       return net.disconnect(peer(op.m));
     case 'connect':
       return net.connect(peer(op.m));
+    case 'blip':
+      return net.blip(peer(op.m), op.both);
     case 'tick':
       return net.clock.advance(1000); // resends of sends whose answer was lost
     case 'deliver':
@@ -108,6 +111,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ k: 'tick' as const }) },
   { weight: 6, arbitrary: fc.record({ k: fc.constant('deliver' as const), picks: fc.array(fc.nat(), { minLength: 1, maxLength: 40 }) }) },
 );
+// Without the ack extension a reconnect continues the session but loses what was in flight.
+const blip: fc.Arbitrary<Op> = fc.record({ k: fc.constant('blip' as const), m: member, both: fc.boolean() });
+const opWithoutAck = fc.oneof({ weight: 10, arbitrary: op }, { weight: 2, arbitrary: blip });
 
 describe('chat fuzz', () => {
   it('[CHAT-11] random sends, edits, deletes, pages and reconnects: no gap, no duplicate, acked ⊆ stored, every window ends as stored', async () => {
@@ -116,4 +122,18 @@ describe('chat fuzz', () => {
       { numRuns: 120, seed: Number(process.env.COLLAB_FUZZ_SEED ?? 20261202) },
     );
   }, 120_000);
+
+  it('[CHAT-11] [CHAT-5] without ack: sessions that lose what was in flight catch up, and every window still ends as stored', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.record({ members: fc.integer({ min: 2, max: 4 }), ops: fc.array(opWithoutAck, { minLength: 10, maxLength: 120 }) }), (scenario) => runScenario(scenario)),
+      { numRuns: 120, seed: Number(process.env.COLLAB_FUZZ_SEED ?? 20261203) },
+    );
+  }, 120_000);
+
+  it('[CHAT-5] regression: a join whose answer was lost in flight is asked again, so broadcasts are not held for ever', async () => {
+    await runScenario({
+      members: 2,
+      ops: [{ k: 'older', m: 0 }, { k: 'deliver', picks: [0] }, { k: 'send', m: 0, text: '!' }, { k: 'blip', m: 0, both: true }, { k: 'send', m: 0, text: '!' }],
+    });
+  });
 });

@@ -89,6 +89,23 @@ export class ChatNetwork {
     peer.client.reset();
   }
 
+  /**
+   * [CHAT-5] The same session goes on after losing what was in flight: broadcasts only (the server
+   * dropped them and said so, CLI-38), or everything (a dropped connection without ack: answers are
+   * lost and their calls fail). The member catches up, as `enterRoom` does.
+   */
+  blip(peer: ChatPeer, both: boolean): void {
+    if (!peer.online) return;
+    const kept = both ? [] : peer.down.filter((d) => d.kind === 'answer');
+    peer.down.splice(0, peer.down.length, ...kept);
+    if (both) {
+      peer.up.length = 0;
+      for (const fail of [...peer.outstanding]) fail(new Error('connection lost'));
+      peer.outstanding.clear();
+    }
+    peer.client.catchUp();
+  }
+
   busy(): Array<[ChatPeer, 'up' | 'down']> {
     const out: Array<[ChatPeer, 'up' | 'down']> = [];
     for (const p of this.peers) {

@@ -146,7 +146,20 @@ export class Network {
     if (member.connection) this.host.leave(member.connection);
   }
 
-/** Links with something to deliver, as [member, direction]. */
+  /**
+   * [COLLAB-25] The same session comes back after losing what was in flight — downwards only (the
+   * server dropped it and said so, CLI-38) or both ways (a dropped connection without the ack
+   * extension). The server keeps the member; the member re-syncs, as `enterRoom` does.
+   */
+  blip(member: Member, both: boolean): void {
+    if (!member.online) return;
+    if (both) member.toServer.length = 0;
+    member.toMember.length = 0;
+    member.downTap.reset();
+    member.room.resync();
+  }
+
+  /** Links with something to deliver, as [member, direction]. */
   busy(): Array<[Member, 'up' | 'down']> {
     const out: Array<[Member, 'up' | 'down']> = [];
     for (const m of this.members) {

@@ -15,6 +15,8 @@ export type Op =
   | { k: 'presence'; m: number; x: number }
   | { k: 'disconnect'; m: number }
   | { k: 'connect'; m: number }
+  /** Loses what is in flight (to the member, or both ways) and the same session re-syncs (no ack). */
+  | { k: 'blip'; m: number; both: boolean }
   | { k: 'deliver'; picks: number[] }
   | { k: 'tick'; ms: number }
   | { k: 'flush'; m: number };
@@ -63,6 +65,8 @@ function apply(net: Network, op: Op, flushes: Flush[]): Promise<unknown> | void 
       return net.disconnect(member(op.m));
     case 'connect':
       return net.connect(member(op.m));
+    case 'blip':
+      return net.blip(member(op.m), op.both);
     case 'tick':
       net.clock.advance(op.ms);
       return net.authority.idle();
