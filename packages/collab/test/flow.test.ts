@@ -25,6 +25,19 @@ describe('reply flow control', () => {
     expect(box.waiting).toBe(1);
   });
 
+  it('[COLLAB-27] an outbox is idle (the server may drop it) only with nothing queued and nothing unpulled', () => {
+    const box = new ReplyOutbox(() => undefined, 2);
+    expect(box.idle).toBe(true);
+    box.send({ v: 1, type: 'ack', ids: ['a'] }); // a small reply leaves at once
+    expect(box.idle).toBe(true);
+    for (let i = 0; i < 3; i++) box.send(chunk(i));
+    expect(box.idle).toBe(false); // one chunk waits, two are unpulled
+    box.pulled(2);
+    expect(box.idle).toBe(false); // the third went out and is unpulled
+    box.pulled(1);
+    expect(box.idle).toBe(true);
+  });
+
   it('[COLLAB-27] a pull is read only when well-formed; anything else is left to the room', () => {
     expect(readPull(pullMessage(8))).toEqual({ type: 'pull', chunks: 8 });
     for (const bad of [null, 'pull', { v: 1, type: 'pull' }, { v: 1, type: 'pull', chunks: 0 }, { v: 1, type: 'pull', chunks: 1.5 }, { v: 2, type: 'pull', chunks: 1 }]) {

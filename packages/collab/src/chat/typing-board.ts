@@ -15,7 +15,8 @@ export interface TypingBoardOptions {
 }
 
 export class TypingBoard {
-  private readonly typers = new Map<string, { author: ChatAuthor; timer: TimerHandle }>();
+  /** Made when someone first types: a room's board exists from its opening, most never see typing. */
+  private typers: Map<string, { author: ChatAuthor; timer: TimerHandle }> | undefined;
   private readonly clock: Clock;
   private readonly timeoutMs: number;
 
@@ -26,28 +27,29 @@ export class TypingBoard {
 
   /** `clientId` is typing now: listed (a change only if it was not) and its expiry pushed back. */
   typing(clientId: string, author: ChatAuthor): void {
-    const entry = this.typers.get(clientId);
+    const typers = (this.typers ??= new Map());
+    const entry = typers.get(clientId);
     if (entry) this.clock.clearTimeout(entry.timer);
     const timer = this.clock.setTimeout(() => this.stop(clientId), this.timeoutMs);
-    this.typers.set(clientId, { author, timer });
+    typers.set(clientId, { author, timer });
     if (!entry) this.options.onChange(this.list());
   }
 
   /** It stopped (expired, sent its message, or left the room). */
   stop(clientId: string): void {
-    const entry = this.typers.get(clientId);
+    const entry = this.typers?.get(clientId);
     if (!entry) return;
     this.clock.clearTimeout(entry.timer);
-    this.typers.delete(clientId);
+    this.typers?.delete(clientId);
     this.options.onChange(this.list());
   }
 
   list(): Typer[] {
-    return [...this.typers].map(([clientId, { author }]) => ({ author, clientId }));
+    return [...(this.typers ?? [])].map(([clientId, { author }]) => ({ author, clientId }));
   }
 
   close(): void {
-    for (const { timer } of this.typers.values()) this.clock.clearTimeout(timer);
-    this.typers.clear();
+    for (const { timer } of this.typers?.values() ?? []) this.clock.clearTimeout(timer);
+    this.typers = undefined;
   }
 }

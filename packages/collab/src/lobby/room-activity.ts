@@ -9,6 +9,9 @@
 import type { PresenceData } from '../protocol/messages.js';
 import type { LobbyChange, LobbyMember, LobbyMessage, LobbyRoom } from './lobby-messages.js';
 
+/** Shared by every room until its first presence: `names` is replaced whole, never changed in place. */
+const NO_NAMES: ReadonlyMap<string, string | undefined> = new Map();
+
 const nameOf = (state: PresenceData): string | undefined => (typeof state['name'] === 'string' ? state['name'] : undefined);
 
 type ChatEvent = { event: 'message' | 'edit' | 'delete'; serial: number; message: LobbyMessage };
@@ -19,7 +22,7 @@ export class RoomActivity {
   private counter = 0;
   private members: readonly LobbyMember[] = [];
   /** Each present connection's name, as last shown. */
-  private names = new Map<string, string | undefined>();
+  private names: ReadonlyMap<string, string | undefined> = NO_NAMES;
   private last: { serial: number; message: LobbyMessage } | undefined;
   private lastActivity: number;
   private version = 0;

@@ -43,6 +43,11 @@ export class ReplyOutbox {
     return this.queue.length;
   }
 
+  /** Nothing queued and nothing unpulled: a new outbox would behave the same (the owner may drop this one). */
+  get idle(): boolean {
+    return this.queue.length === 0 && this.credit === this.window;
+  }
+
   send(message: WireMessage): void {
     this.queue.push(message);
     this.pump();

@@ -47,7 +47,8 @@ interface OpenRoom {
   readonly admitted: Map<string, Promise<boolean>>;
   /** [COLLAB-27] Replies to each member, paced by its pulls. */
   readonly outboxes: Map<string, ReplyOutbox>;
-  readonly offs: (() => void)[];
+  /** What unhooks the room's relay listener. */
+  readonly off: () => void;
 }
 
 const ROOMS = '/rooms/**';
@@ -56,6 +57,12 @@ const ROOMS = '/rooms/**';
 function docRoom(channel: string): string | undefined {
   const room = roomOfChannel(channel);
   return room !== undefined && roomChannels(room).doc === channel ? room : undefined;
+}
+
+/** Keeps `box` under `connection` while it has something queued or unpulled, else forgets it. */
+function keepWhileBusy(outboxes: Map<string, ReplyOutbox>, connection: string, box: ReplyOutbox): void {
+  if (box.idle) outboxes.delete(connection);
+  else outboxes.set(connection, box);
 }
 
 export function attachCollab(kuiper: KuiperServer, options: CollabOptions): AttachedCollab {
@@ -89,16 +96,18 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     const outboxes = new Map<string, ReplyOutbox>();
     // Replies ride the document channel the member subscribed to, to that session only.
     const deliver = (connection: string, message: WireMessage): void => void kuiper.deliver(connection, channels.doc, message).catch(report);
-    const outbox = (connection: string): ReplyOutbox => {
-      let box = outboxes.get(connection);
-      if (!box) outboxes.set(connection, (box = new ReplyOutbox((message) => deliver(connection, message))));
-      return box;
+    // A member's outbox lives only while it paces chunks (COLLAB-27): most replies are small and
+    // leave at once, and an idle room should not keep an outbox per member.
+    const sendTo = (connection: string, message: WireMessage): void => {
+      const box = outboxes.get(connection) ?? new ReplyOutbox((m) => deliver(connection, m));
+      box.send(message);
+      keepWhileBusy(outboxes, connection, box);
     };
     const loaded = await RoomHost.load({
       ...hostOptions,
       room,
       store,
-      sendTo: (connection, message) => outbox(connection).send(message),
+      sendTo,
       publish: (channel, message) => {
         if (channel === 'presence') lobby?.changed(room);
         void kuiper.publish(channel === 'doc' ? channels.doc : channels.presence, message).catch(report);
@@ -107,21 +116,17 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     });
     // [COLLAB-20] A failed load refuses the first member's subscribe and writes nothing (COLLAB-13).
     if (!loaded.ok) throw new Error(`room ${room}: ${loaded.error.code}: ${loaded.error.message}`);
-    const open: OpenRoom = { host: loaded.value, admitted: new Map(), outboxes, offs: [] };
-    // [COLLAB-21] Only open rooms have services: a message for any other is `service_unknown`.
-    for (const service of [channels.sync, channels.presenceSet]) {
-      open.offs.push(kuiper.addService(service, (data, ctx) => receive(room, open, data, ctx.session)));
-    }
     // [COLLAB-28] Members connected to other nodes arrive relayed, in their order, with their session.
-    open.offs.push(
-      kuiper.subscribe(relayChannel(room), (message) => {
-        const relayed = readRelayed(message.data);
-        if (!relayed) return report(new Error(`room ${room}: an unreadable relayed message`));
-        if ('leave' in relayed) return leave(relayed.from.clientId, room);
-        if (chat.relayed(room, relayed.from, relayed.data)) return; // typing, kept by the authority
-        void receive(room, open, relayed.data, relayed.from);
-      }),
-    );
+    const off = kuiper.subscribe(relayChannel(room), (message) => {
+      const relayed = readRelayed(message.data);
+      if (!relayed) return report(new Error(`room ${room}: an unreadable relayed message`));
+      if ('leave' in relayed) return leave(relayed.from.clientId, room);
+      if (chat.relayed(room, relayed.from, relayed.data)) return; // typing, kept by the authority
+      void receive(room, open, relayed.data, relayed.from);
+    });
+    const open: OpenRoom = { host: loaded.value, admitted: new Map(), outboxes, off };
+    // [COLLAB-21] Only open rooms have services (`sync`, `presence`; see the `/service/rooms/**`
+    // handler below, which serves them for every open room without a handler per room).
     rooms.set(room, open);
     chat.opened(room);
     lobby?.opened(room, open.host.authority.presence.members);
@@ -181,7 +186,12 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
 
   const receive = async (room: string, open: OpenRoom, data: unknown, session: SessionInfo): Promise<void> => {
     const pull = readPull(data);
-    if (pull) return open.outboxes.get(session.clientId)?.pulled(pull.chunks);
+    if (pull) {
+      const box = open.outboxes.get(session.clientId);
+      box?.pulled(pull.chunks);
+      if (box) keepWhileBusy(open.outboxes, session.clientId, box);
+      return;
+    }
     if (!(await admit(open, room, session))) {
       const refusal = toWire({ type: 'error', code: 'not_a_member', message: `${session.clientId} was not admitted to room ${room}` });
       await kuiper.deliver(session.clientId, roomChannels(room).doc, refusal);
@@ -195,7 +205,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     rooms.delete(room);
     lobby?.closed(room);
     chat.closed(room);
-    open.offs.forEach((off) => off());
+    open.off();
     await open.host.close();
     await store.releaseAuthority?.(room, node).catch(report);
   };
@@ -244,8 +254,18 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
       if (rooms.has(room)) leave(clientId, room);
       else stopRelaying(clientId, room);
     }),
-    // Rooms open on this node answer on their own services (an exact channel wins over the pattern).
-    kuiper.addService('/service/rooms/**', (data, ctx) => chat.service(ctx.message.channel, data, ctx.session) ?? relayOut(data, ctx.message.channel, ctx.session)),
+    // Rooms open on this node are answered here; a message for any other room is relayed to its
+    // authority, or refused `service_unknown` (COLLAB-21).
+    kuiper.addService('/service/rooms/**', (data, ctx) => {
+      const channel = ctx.message.channel;
+      const room = roomOfChannel(channel);
+      const open = room === undefined ? undefined : rooms.get(room);
+      if (room !== undefined && open) {
+        const channels = roomChannels(room);
+        if (channel === channels.sync || channel === channels.presenceSet) return receive(room, open, data, ctx.session);
+      }
+      return chat.service(channel, data, ctx.session) ?? relayOut(data, channel, ctx.session);
+    }),
     // The relay carries sessions as the servers vouch for them: no client may speak or listen there.
     kuiper.authorize(`${RELAY_PREFIX}/**`, () => ({ deny: 'collab_relay' })),
     // [EVENTS-2] Room events: members only, stamped with the sender's session.

@@ -14,9 +14,10 @@ interface Room {
   updates: StoredUpdate[];
   /** Message `serial` at index serial - 1. */
   chat: ChatMessage[];
-  reads: Map<string, number>;
+  /** Made on the first read position or sender id: most rooms (an idle one) never need them. */
+  reads?: Map<string, number>;
   /** Sender ids of messages → their serial. */
-  ids: Map<string, number>;
+  ids?: Map<string, number>;
 }
 
 export class MemoryStore implements DocumentStore {
@@ -46,9 +47,9 @@ export class MemoryStore implements DocumentStore {
 
   async appendChat(room: string, draft: ChatDraft): Promise<ChatMessage> {
     const r = this.room(room);
-    const known = draft.id === undefined ? undefined : r.ids.get(draft.id);
+    const known = draft.id === undefined ? undefined : r.ids?.get(draft.id);
     if (known !== undefined) return r.chat[known - 1]!;
-    if (draft.id !== undefined) r.ids.set(draft.id, r.chat.length + 1);
+    if (draft.id !== undefined) (r.ids ??= new Map()).set(draft.id, r.chat.length + 1);
     const message: ChatMessage = { serial: r.chat.length + 1, author: { ...draft.author }, text: draft.text, sentAt: draft.sentAt };
     r.chat.push(message);
     return message;
@@ -68,14 +69,15 @@ export class MemoryStore implements DocumentStore {
   }
 
   async setChatRead(room: string, userId: string, serial: number): Promise<number> {
-    const reads = this.room(room).reads;
+    const r = this.room(room);
+    const reads = (r.reads ??= new Map());
     const position = Math.max(reads.get(userId) ?? 0, serial);
     reads.set(userId, position);
     return position;
   }
 
   async chatRead(room: string, userId: string): Promise<number> {
-    return this.rooms.get(room)?.reads.get(userId) ?? 0;
+    return this.rooms.get(room)?.reads?.get(userId) ?? 0;
   }
 
   async delete(room: string): Promise<void> {
@@ -88,7 +90,7 @@ export class MemoryStore implements DocumentStore {
 
   private room(room: string): Room {
     let r = this.rooms.get(room);
-    if (!r) this.rooms.set(room, (r = { snapshot: undefined, snapshotSeq: 0, nextSeq: 1, updates: [], chat: [], reads: new Map(), ids: new Map() }));
+    if (!r) this.rooms.set(room, (r = { snapshot: undefined, snapshotSeq: 0, nextSeq: 1, updates: [], chat: [] }));
     return r;
   }
 }
