@@ -126,6 +126,14 @@ describe('chunking', () => {
     const reader = clientMessageReader({ maxPresenceBytes: 1 << 20 });
     const out = wire.map((m) => reader.read(JSON.parse(JSON.stringify(m)))).at(-1);
     expect(out).toEqual({ ok: true, value: { type: 'presence-set', state: { nasty } } });
+    // ASCII with quotes and backslashes only (measured without a per-character loop), dense or all escapes.
+    for (const ascii of ['"\\ab'.repeat(5000), '"'.repeat(20_000), `${'A'.repeat(9000)}"\\"`.repeat(3)]) {
+      const parts = splitForWire(toWire({ type: 'presence-set', state: { ascii } }), { maxMessageBytes: 8192, newTransferId });
+      expect(parts.length).toBeGreaterThan(2);
+      for (const m of parts) expect(serialisedBytes(m)).toBeLessThanOrEqual(8192 - 2048);
+      const asciiReader = clientMessageReader({ maxPresenceBytes: 1 << 20 });
+      expect(parts.map((m) => asciiReader.read(JSON.parse(JSON.stringify(m)))).at(-1)).toEqual({ ok: true, value: { type: 'presence-set', state: { ascii } } });
+    }
     // A message that fits is sent as itself.
     expect(splitForWire(toWire({ type: 'ack', ids: ['a'] }), { newTransferId })).toHaveLength(1);
   });
