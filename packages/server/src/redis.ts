@@ -1,10 +1,8 @@
 /**
- * `@kuiper/server/redis`: the Redis engines, on a subpath of their own so that embedding the server
- * with the default in-memory engine never loads `ioredis`. `StreamRedisEngine` (ENG-STREAM-*) stores
- * a publish once per channel instead of once per subscriber.
+ * `@kuiper/server/redis`: the Redis engine, on a subpath of its own so that embedding the server
+ * with the default in-memory engine never loads `ioredis`. `StreamRedisEngine` is its former name
+ * (from when the stream engine was opt-in beside the per-session-queue engine it replaced).
  */
-export { RedisEngine } from './engines/redis/engine.js';
-export type { RedisEngineOptions } from './engines/redis/engine.js';
-export { StreamRedisEngine } from './engines/redis/stream-engine.js';
-export type { StreamRedisEngineOptions } from './engines/redis/stream-engine.js';
+export { RedisEngine, RedisEngine as StreamRedisEngine } from './engines/redis/engine.js';
+export type { StreamEngineOptions as RedisEngineOptions, StreamEngineOptions as StreamRedisEngineOptions } from './engines/redis/engine.js';
 export { UNRECOVERED_CHANNEL } from './engines/redis/attachment.js';

@@ -6,12 +6,12 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Message } from '@kuiper/protocol';
 import type { EngineOptions } from '../src/core/engine.js';
-import { StreamRedisEngine, type StreamRedisEngineOptions, UNRECOVERED_CHANNEL } from '../src/redis.js';
+import { RedisEngine, type RedisEngineOptions, UNRECOVERED_CHANNEL } from '../src/redis.js';
 import { ENGINE_DEFAULTS } from './engine-contract.js';
 import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from './helpers/redis.js';
 
 const used: string[] = [];
-const open: StreamRedisEngine[] = [];
+const open: RedisEngine[] = [];
 const spies: Redis[] = [];
 
 beforeAll(requireRedis);
@@ -26,8 +26,8 @@ afterAll(async () => {
 const waitFor = <T>(check: () => T | Promise<T>): Promise<T> => vi.waitFor(check, { timeout: 5000, interval: 10 });
 
 /** A node of the cluster on `prefix`, started and ready. */
-async function node(prefix: string, options: Partial<EngineOptions> = {}, engine: StreamRedisEngineOptions = {}): Promise<StreamRedisEngine> {
-  const made = new StreamRedisEngine({ url: REDIS_URL, prefix, ...engine });
+async function node(prefix: string, options: Partial<EngineOptions> = {}, engine: RedisEngineOptions = {}): Promise<RedisEngine> {
+  const made = new RedisEngine({ url: REDIS_URL, prefix, ...engine });
   made.start({ ...ENGINE_DEFAULTS, ...options, onEvent: () => undefined });
   open.push(made);
   await made.ready();
@@ -35,7 +35,7 @@ async function node(prefix: string, options: Partial<EngineOptions> = {}, engine
 }
 
 /** `count` nodes on one fresh prefix. */
-async function cluster(count: number, options: Partial<EngineOptions> = {}, engine: StreamRedisEngineOptions = {}): Promise<StreamRedisEngine[]> {
+async function cluster(count: number, options: Partial<EngineOptions> = {}, engine: RedisEngineOptions = {}): Promise<RedisEngine[]> {
   const prefix = randomPrefix();
   used.push(prefix);
   return Promise.all(Array.from({ length: count }, () => node(prefix, options, engine)));
@@ -63,11 +63,11 @@ async function commandsDuring(prefix: string, act: () => Promise<unknown>): Prom
   return seen;
 }
 
-describe('StreamRedisEngine', () => {
+describe('RedisEngine', () => {
   it('[ENG-STREAM-1] a publish runs the same Redis commands for 10 subscribers as for 200', async () => {
     const counts: number[] = [];
     for (const subscribers of [10, 200]) {
-      const [a, b] = (await cluster(2)) as [StreamRedisEngine, StreamRedisEngine];
+      const [a, b] = (await cluster(2)) as [RedisEngine, RedisEngine];
       for (let i = 0; i < subscribers; i++) {
         const id = await a.createSession();
         await a.subscribe(id, i % 2 === 0 ? '/fan/out' : '/fan/*');
@@ -83,7 +83,7 @@ describe('StreamRedisEngine', () => {
   });
 
   it('[ENG-STREAM-4] a session watched on A and then taken on B gets every message once, in order', async () => {
-    const [a, b] = (await cluster(2)) as [StreamRedisEngine, StreamRedisEngine];
+    const [a, b] = (await cluster(2)) as [RedisEngine, RedisEngine];
     const id = await a.createSession();
     await b.subscribe(id, '/move');
     await b.subscribe(id, '/move/**');
@@ -102,7 +102,7 @@ describe('StreamRedisEngine', () => {
   });
 
   it('[ENG-STREAM-4] a node that goes away with deliveries it never gave out loses none of them', async () => {
-    const [a, b] = (await cluster(2)) as [StreamRedisEngine, StreamRedisEngine];
+    const [a, b] = (await cluster(2)) as [RedisEngine, RedisEngine];
     const id = await a.createSession();
     await a.subscribe(id, '/crash');
     const woken = vi.fn();
@@ -115,7 +115,7 @@ describe('StreamRedisEngine', () => {
   });
 
   it('[ENG-STREAM-5] a session whose history was trimmed while it was away is told so, once, and goes on', async () => {
-    const [a] = (await cluster(1, { maxQueue: 5 }, { historySize: 5 })) as [StreamRedisEngine];
+    const [a] = (await cluster(1, { maxQueue: 5 }, { historySize: 5 })) as [RedisEngine];
     const id = await a.createSession();
     await a.subscribe(id, '/busy');
     await a.subscribe(id, '/quiet');
@@ -133,7 +133,7 @@ describe('StreamRedisEngine', () => {
   });
 
   it('[ENG-STREAM-5] a stream Redis lost (a new epoch) is told to its sessions; what the new one holds still arrives', async () => {
-    const [a, b] = (await cluster(2)) as [StreamRedisEngine, StreamRedisEngine];
+    const [a, b] = (await cluster(2)) as [RedisEngine, RedisEngine];
     const attached = await a.createSession();
     const away = await a.createSession();
     for (const id of [attached, away]) await a.subscribe(id, '/lost');

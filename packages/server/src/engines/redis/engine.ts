@@ -1,397 +1,503 @@
 /**
- * The shared engine (SPEC: REDIS-*): sessions, subscriptions, queues and ack batches in Redis, so
- * several Kuiper processes serve one set of sessions with no sticky load balancing. Any node can
- * answer any session's /meta/connect: queues are Redis lists any node can take from. A publish is
- * one Lua script (match → SUNION → RPUSH per recipient → one PUBLISH naming the recipients whose
- * queue just became non-empty); each node subscribes once to that notification channel and wakes
- * its own watchers. Scripts and keys are described in `scripts.ts`.
+ * The Redis engine (SPEC: REDIS-*, ENG-STREAM-*), whose cost per publish does not grow with the
+ * number of subscribers. Sessions, subscriptions, lifecycle, `deliver()` queues, ack batches and
+ * pruning are in engine-core.ts; this file is where a publish goes and how a session gets it.
+ *
+ * - A publish is stored once per stream: the channel's, and each wildcard pattern's that matches it
+ *   and has subscribers (a channel of n segments matches n + 1 patterns: O(segments), never
+ *   O(subscribers)). Each gets an offset, an XADD to a bounded stream, and one PUBLISH.
+ * - A session is a position (epoch, offset) per subscription. The node a session is attached to
+ *   (the one serving its requests: it claims the session, REDIS-2) subscribes once per pattern to
+ *   the streams' pub/sub channels and fans out locally; a session attaching reads what it missed
+ *   with XRANGE, after subscribing (duplicates are told apart by offset). A take moves the
+ *   session's positions past what it was given, for every session of a turn in one script.
+ * - Loss is told, never silent (ENG-STREAM-5): a position older than the stream's history, or in an
+ *   epoch the stream no longer has, gives the session one `/service/kuiper/unrecovered` message.
  */
 import { randomBytes } from 'node:crypto';
-import type { RedisOptions } from 'ioredis';
 import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { encodeMessage } from '../../core/codec.js';
-import type {
-  AckBatch,
-  ChannelListener,
-  DeliveryMode,
-  Engine,
-  EngineEvent,
-  EngineOptions,
-  EngineStats,
-  OverflowPolicy,
-  RemovalReason,
-  SubscribeResult,
-} from '../../core/engine.js';
-import { STREAMED, settleLifecycle, settleSubscribe } from '../../core/engine.js';
-import type { SessionInfo } from '../../core/security.js';
+import type { AckBatch, EngineOptions } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
-import { newClientId } from '../session-state.js';
-import {
-  type Reply,
-  StoredMessages,
-  channelsAdded,
-  lifecycleEvents,
-  list,
-  overflows,
-  removals,
-  storedData,
-  strings,
-  subscriberList,
-} from './replies.js';
-import { RedisLink } from './link.js';
-import { AckFlags, SessionCache } from './session-cache.js';
-import * as S from './scripts.js';
-import { TakeCoalescer } from './takes.js';
-import { WakeBus } from './wake.js';
+import { Attachment, type Bounds, type Overflow, type StreamEntry, parsePosition } from './attachment.js';
+import { Barrier } from './barrier.js';
+import { RedisEngineCore, type RedisEngineOptions } from './engine-core.js';
+import { list, strings, type Reply } from './replies.js';
+import { ATTACH, PUBLISH_STREAM, READ_STREAM, TAKE_BATCH, TAKE_STREAM } from './scripts.js';
 
 const log = createLogger('redis');
 
-export interface RedisEngineOptions {
-  /** Default `redis://127.0.0.1:6379`. */
-  url?: string;
-  /** Prefix of every key and of the notification channel. Default `kuiper:`. */
-  prefix?: string;
-  /** Passed to ioredis (TLS, Sentinel, retry strategy, ...). */
-  redis?: RedisOptions;
+export interface StreamEngineOptions extends RedisEngineOptions {
+  /**
+   * Entries each stream keeps (XADD MAXLEN ~, so a little more): how far back a session that was
+   * away can recover. Default 1000; at least the queue bound (maxQueue) is kept.
+   */
+  historySize?: number;
 }
 
-/** Most sessions one sweep prunes; the rest go on the next one. */
-const PRUNE_BATCH = 1000;
+interface Taker {
+  clientId: string;
+  resolve(messages: Message[]): void;
+  reject(err: unknown): void;
+}
 
-export class RedisEngine implements Engine {
-  readonly name = 'redis';
-  /** This node in notifications (it skips listener copies of its own publishes). */
-  readonly nodeId = randomBytes(8).toString('hex');
-  readonly prefix: string;
-  protected readonly link: RedisLink;
-  protected options: EngineOptions | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private ticking = false;
-  protected subscribed: Promise<void> | undefined;
-  protected closed = false;
-  protected readonly bus: WakeBus;
-  /** Held connects on this node per session: their leases are renewed every tick (SESS-3). */
-  protected readonly held = new Map<string, number>();
-  private readonly ackFlags = new AckFlags();
-  protected readonly sessions = new SessionCache();
-  protected readonly stored = new StoredMessages();
-  private readonly takes = new TakeCoalescer((ids) => this.link.run(S.TAKE, ids));
-  private snapshot: EngineStats = { clients: 0, channels: 0, subscriptions: 0 };
-  protected leaseMs = 5000;
+/** An attachment neither watched nor used for this long is let go (its feeds too). */
+const IDLE_MS = 30_000;
 
-  constructor(options: RedisEngineOptions = {}) {
-    this.prefix = options.prefix ?? 'kuiper:';
-    this.link = new RedisLink(this.prefix, options.url ?? 'redis://127.0.0.1:6379', options.redis);
-    this.bus = new WakeBus(this.nodeId, this.link, (id) => this.forget(id));
-    this.link.sub.on('message', (channel: string, text: string) => this.received(channel, text));
-    // [LIFE-1] Other nodes' lifecycle events: this node's hooks run for them too (nobody waits here).
-    this.bus.onLifecycle = (json) => this.background(json, false);
-    // Wake-ups sent while the subscriber was away are lost: look at every watched queue again.
+export class RedisEngine extends RedisEngineCore {
+  private readonly history: number;
+  private readonly attached = new Map<string, Attachment>();
+  private readonly attaching = new Map<string, Promise<Attachment | undefined>>();
+  /** pattern → sessions attached here that follow it; this node subscribes to its pub/sub channel while any do. */
+  private readonly feeds = new Map<string, Set<string>>();
+  private readonly feedsReady = new Map<string, Promise<unknown>>();
+  private readonly reading = new Map<string, Promise<StreamEntry[]>>();
+  private readonly barrier: Barrier;
+  /** Turns of takes (and ack takes) run one after another: a session's takes resolve in order (ENG-3). */
+  private turn: Promise<void> = Promise.resolve();
+  private takers: Taker[] = [];
+  private published = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: StreamEngineOptions = {}) {
+    super(options);
+    this.history = options.historySize ?? 1000;
+    this.barrier = new Barrier(this.link.cmd, `${this.prefix}sync:${this.nodeId}`);
+    this.bus.onWake = (id) => {
+      const a = this.attached.get(id);
+      if (a) a.queued = true;
+    };
+    this.bus.onResub = (id) => {
+      const a = this.attached.get(id);
+      if (a) this.refresh(a);
+    };
+    this.bus.onMoved = (id) => this.letGoIfMoved(id);
+    // Publishes sent while the subscriber was away are lost to it: every followed stream is read.
     let first = true;
     this.link.sub.on('ready', () => {
-      if (!first) for (const id of this.bus.watchers.keys()) this.bus.peek(id, false);
+      if (!first) for (const a of this.attached.values()) this.readAll(a, [...a.seen.keys()]);
       first = false;
     });
   }
 
-  /** A pub/sub message: on this engine, only the notification channel is subscribed. */
-  protected received(_channel: string, text: string): void {
-    this.bus.handle(text);
+  override start(options: EngineOptions): void {
+    super.start(options);
+    this.subscribed = this.subscribed?.then(() => this.link.sub.subscribe(this.barrier.channel)).then(() => undefined);
+    this.subscribed?.catch(() => undefined);
+    this.idleTimer = setInterval(() => this.dropIdle(), IDLE_MS);
+    this.idleTimer.unref();
   }
 
-  start(options: EngineOptions): void {
-    this.options = options;
-    const pruneAfter = options.maxInterval + options.interval;
-    // A lease outlives a few missed renewals; a connect held on a node that died expires with it.
-    const period = Math.max(10, Math.min(options.sweepIntervalMs, Math.floor(pruneAfter / 3)));
-    this.leaseMs = Math.max(3 * period, 1000);
-    this.subscribed = this.link.connect();
-    this.subscribed.catch((err: unknown) => log.error('redis engine failed to start', err));
-    this.timer = setInterval(() => void this.tick(period, pruneAfter), period);
-    this.timer.unref();
+  protected override received(channel: string, text: string): void {
+    if (channel === this.barrier.channel) return this.barrier.arrived(text);
+    const head = `${this.prefix}{c:`;
+    if (channel.startsWith(head) && channel.endsWith('}:p')) return this.fanOut(channel.slice(head.length, -3), text);
+    super.received(channel, text);
   }
 
-  /** Rejects when Redis cannot be reached (the server's `listen()` then fails, loudly). */
-  async ready(): Promise<void> {
-    if (!this.subscribed) throw new Error('RedisEngine: start() first');
-    await this.subscribed.catch((err: unknown) => {
-      const reason = err instanceof Error ? err.message : String(err);
-      throw new Error(`RedisEngine: cannot use Redis (${reason})`);
-    });
-    await this.link.cmd.ping();
-  }
-
-  protected emit(event: EngineEvent): void {
-    this.options?.onEvent(event);
-  }
-
-  protected emitAll(events: EngineEvent[]): void {
-    for (const event of events) this.emit(event);
-  }
-
-  /** Events for sessions a script removed; what this node cached about them is dropped. */
-  protected emitRemoved(r: Reply, reason: RemovalReason): void {
-    const { ids, events } = removals(r, reason);
-    for (const id of ids) this.forget(id);
-    this.emitAll(events);
-  }
-
-  protected forget(clientId: string): void {
-    this.ackFlags.delete(clientId);
-    this.sessions.forget(clientId);
-  }
-
-  /** Lifecycle events nobody waits for (remote ones, pruning, overflow): failures are logged. */
-  protected background(json: Reply, local: boolean): void {
-    const events = lifecycleEvents(json, local);
-    if (events.length === 0) return;
-    settleLifecycle(this.options, events).catch((err: unknown) => log.warn('lifecycle handler failed', err));
-  }
-
-  /** Whether this node is the session's watcher (diagnostics, tests). */
-  watching(clientId: string): boolean {
-    return this.bus.watchers.has(clientId);
-  }
-
-  async createSession(data?: unknown): Promise<string> {
-    const id = newClientId();
-    // [REDIS-6] Session data is stored as JSON: what the policy attaches must survive JSON.
-    const json = data === undefined ? '' : JSON.stringify(data);
-    await this.link.run(S.CREATE, [id, json]);
-    // Remembered as any node reads it back (through JSON): the handshake node never asks Redis for it.
-    this.sessions.remember({ clientId: id, data: storedData(json) });
-    this.emit({ type: 'session:added', clientId: id });
-    return id;
-  }
-
-  async hasSession(clientId: string): Promise<boolean> {
-    return (await this.link.cmd.zscore(`${this.prefix}sessions`, clientId)) !== null;
-  }
-
-  async sessionData(clientId: string): Promise<unknown> {
-    return (await this.session(clientId))?.data;
-  }
-
-  async session(clientId: string): Promise<SessionInfo | undefined> {
-    const known = this.sessions.get(clientId);
-    if (known) return known;
-    const [exists, json] = await Promise.all([
-      this.link.cmd.zscore(`${this.prefix}sessions`, clientId),
-      this.link.cmd.hget(`${this.prefix}s:${clientId}`, 'd'),
-    ]);
-    return exists === null ? undefined : this.sessions.remember({ clientId, data: storedData(json ?? '') });
-  }
-
-  async subscribers(channel: string): Promise<SessionInfo[]> {
-    return subscriberList(await this.link.run(S.SUBSCRIBERS, [channel]));
-  }
-
-  async hasChannel(channel: string): Promise<boolean> {
-    return (await this.link.cmd.sismember(`${this.prefix}channels`, channel)) === 1;
-  }
-
-  subscriptionCount(clientId: string): Promise<number> {
-    return this.link.cmd.scard(`${this.prefix}subs:${clientId}`);
-  }
-
-  async destroySession(clientId: string, reason: RemovalReason): Promise<boolean> {
-    const r = await this.link.run(S.DESTROY, [this.nodeId, clientId, reason]);
-    if (r === null) return false;
-    const [patterns, life] = list(r);
-    this.emitRemoved([[clientId, ...strings(patterns)]], reason);
-    await settleLifecycle(this.options, lifecycleEvents(life, true));
-    return true;
-  }
-
-  /** A new stream's epoch, should a script make one; '' on this (queue) engine, which keeps no streams. */
   protected epochCandidate(): string {
-    return '';
+    return randomBytes(8).toString('hex');
   }
 
-  /** A subscription this node made, at `position` in its stream (stream engine); nothing here. */
-  protected followed(_clientId: string, _pattern: string, _position: string): void {}
-
-  protected unfollowed(_clientId: string, _pattern: string): void {}
-
-  async subscribe(clientId: string, pattern: string): Promise<SubscribeResult> {
-    const r = await this.link.run(S.SUBSCRIBE, [clientId, pattern, this.nodeId, this.epochCandidate()]);
-    if (r === null) return false;
-    const [fresh, added, life, position] = list(r);
-    this.emitAll(channelsAdded(added));
-    if (Number(fresh) !== 1) return 'present';
-    this.followed(clientId, pattern, String(position ?? ''));
-    this.emit({ type: 'subscription:added', clientId, channel: pattern });
-    // [LIFE-2] If the hooks fail, the subscription is undone (and the channel vacated again).
-    return settleSubscribe(this.options, lifecycleEvents(life, true), () => this.unsubscribe(clientId, pattern));
+  private limits(): Bounds {
+    const [maxQueue, maxQueueBytes, overflow] = this.bounds();
+    return { maxQueue, maxQueueBytes, overflow };
   }
 
-  async unsubscribe(clientId: string, pattern: string): Promise<boolean> {
-    const r = await this.link.run(S.UNSUBSCRIBE, [clientId, pattern, this.nodeId, this.epochCandidate() === '' ? '0' : '1']);
-    if (!Array.isArray(r)) return false;
-    const [gone, life] = r as Reply[];
-    if (Number(gone) === 1) {
-      this.unfollowed(clientId, pattern);
-      this.emit({ type: 'subscription:removed', clientId, channel: pattern });
-    }
-    await settleLifecycle(this.options, lifecycleEvents(life, true));
-    return true;
-  }
-
-  protected bounds(): [number, number, OverflowPolicy] {
-    const o = this.options;
-    return [o?.maxQueue ?? Number.MAX_SAFE_INTEGER, o?.maxQueueBytes ?? Number.MAX_SAFE_INTEGER, o?.overflow ?? 'drop-oldest'];
-  }
-
-  async publish(message: Message): Promise<number> {
+  /** [ENG-STREAM-1] One script: O(matching patterns) Redis work, whatever the number of subscribers. */
+  override async publish(message: Message): Promise<number> {
     if (this.bus.listeners.size > 0) this.bus.callListeners(message);
-    const patterns = matchingPatterns(message.channel);
-    const r = await this.link.run(S.PUBLISH, [
+    const pid = `${this.nodeId}.${(++this.published).toString(36)}`;
+    const history = Math.max(this.history, this.options?.maxQueue ?? 0);
+    const r = await this.link.run(PUBLISH_STREAM, [
       this.nodeId,
       message.channel,
       encodeMessage(message),
-      ...this.bounds(),
-      ...patterns,
+      pid,
+      this.epochCandidate(),
+      Math.min(history, Number.MAX_SAFE_INTEGER),
+      ...matchingPatterns(message.channel),
     ]);
-    const [count, added, over, removed, life] = list(r);
-    this.emitAll(channelsAdded(added));
-    this.emitAll(overflows(over));
-    this.emitRemoved(removed, 'overflow');
-    this.background(life, true);
+    const [count, added] = list(r);
+    this.emitAll(strings(added).map((channel) => ({ type: 'channel:added', channel })));
     return Number(count);
   }
 
-  async deliver(clientId: string, messages: Message[]): Promise<boolean> {
-    const r = await this.link.run(S.DELIVER, [this.nodeId, clientId, ...this.bounds(), ...messages.map(encodeMessage)]);
-    if (r === null) return false;
-    const [over, removed, life] = list(r);
-    this.emitAll(overflows(over));
-    this.emitRemoved(removed, 'overflow');
-    this.background(life, true);
-    return true;
-  }
-
-  async take(clientId: string): Promise<Message[]> {
-    return this.stored.decode(await this.takes.take(clientId));
-  }
-
-  async setAck(clientId: string, enabled: boolean): Promise<void> {
-    await this.link.run(S.SET_ACK, [clientId, enabled ? '1' : '0']);
-    this.ackFlags.set(clientId, enabled);
-  }
-
-  async deliveryMode(clientId: string): Promise<DeliveryMode> {
-    // A session's ack flag is set at its handshake, before the client can send anything else; an
-    // ack session's unacknowledged batch may have been sent from any node, so it is always read.
-    const known = this.ackFlags.get(clientId);
-    if (known === false) return STREAMED;
-    const [[flag, unacked], exists] = await Promise.all([
-      this.link.cmd.hmget(`${this.prefix}s:${clientId}`, 'a', 'u'),
-      known === undefined ? this.link.cmd.zscore(`${this.prefix}sessions`, clientId) : null,
-    ]);
-    if (known === undefined && exists !== null) this.ackFlags.set(clientId, flag === '1');
-    if (flag !== '1') return STREAMED;
-    return { ack: true, unacked: unacked ? Number(unacked) : undefined };
-  }
-
-  async takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch> {
-    const [maxQueue, maxQueueBytes] = this.bounds();
-    const r = await this.link.run(S.TAKE_BATCH, [clientId, acked === undefined ? '' : String(acked), maxQueue, maxQueueBytes]);
-    const [batch, items, dropped] = list(r);
-    // [LIMIT-6] An unacknowledged batch is bounded like the queue: a client that never
-    // acknowledges cannot make it grow without end.
-    if (Number(dropped) > 0) {
-      this.emit({ type: 'session:overflow', clientId, dropped: Number(dropped), policy: 'drop-oldest' });
+  /** One pub/sub message of a stream: given to every session attached here that follows it. */
+  private fanOut(pattern: string, text: string): void {
+    const ids = this.feeds.get(pattern);
+    if (!ids) return;
+    const cuts: number[] = [];
+    for (let at = -1, i = 0; i < 4; i++) {
+      at = text.indexOf(' ', at + 1);
+      if (at < 0) return;
+      cuts.push(at);
     }
-    return { batch: Number(batch), messages: this.stored.decode(items) };
+    const [a, b, c, d] = cuts as [number, number, number, number];
+    const entry: StreamEntry = {
+      pattern,
+      epoch: text.slice(0, a),
+      offset: Number(text.slice(a + 1, b)),
+      pid: text.slice(b + 1, c),
+      t: Number(text.slice(c + 1, d)),
+      json: text.slice(d + 1),
+    };
+    const bounds = this.limits();
+    for (const id of ids) {
+      const session = this.attached.get(id);
+      if (!session) continue;
+      this.overflowed(id, session.append(entry, bounds));
+      if (session.stale.has(pattern)) this.readAll(session, [pattern]);
+      else this.bus.call(this.bus.watchers.get(id));
+    }
   }
 
-  watch(clientId: string, onQueued: () => void): () => void {
+  /** [LIMIT-6] What appending did to the bounds, as the queue engine reports it. */
+  private overflowed(clientId: string, over: Overflow | undefined): void {
+    if (!over || over.dropped === 0) return;
+    const policy = over.disconnect ? 'disconnect' : 'drop-oldest';
+    this.emit({ type: 'session:overflow', clientId, dropped: over.dropped, policy });
+    if (over.disconnect) {
+      this.detach(clientId);
+      this.destroySession(clientId, 'overflow').catch((err: unknown) => log.warn('overflow removal failed', err));
+    }
+  }
+
+  /** [ENG-STREAM-4] The session's state on this node, attaching it (claim, positions, feeds, backlog) if need be. */
+  private attach(clientId: string): Promise<Attachment | undefined> {
+    const known = this.attached.get(clientId);
+    if (known) return Promise.resolve(known);
+    let pending = this.attaching.get(clientId);
+    if (!pending) {
+      pending = this.attachNow(clientId).finally(() => this.attaching.delete(clientId));
+      this.attaching.set(clientId, pending);
+    }
+    return pending;
+  }
+
+  private async attachNow(clientId: string): Promise<Attachment | undefined> {
+    const r = await this.link.run(ATTACH, [this.nodeId, clientId]);
+    if (!Array.isArray(r)) return undefined;
+    const [queued, positions] = r as Reply[];
+    const a = new Attachment(clientId);
+    a.queued = Number(queued) > 0;
+    this.attached.set(clientId, a);
+    const patterns = this.follow(a, strings(positions));
+    // Subscribed first, then read: what is published meanwhile comes one way or the other.
+    await Promise.all(patterns.map((p) => this.feedsReady.get(p)));
+    await this.readAll(a, patterns);
+    return a;
+  }
+
+  /** Follows the patterns of `flat` (pattern, position pairs) not followed yet; returns them. */
+  private follow(a: Attachment, flat: string[]): string[] {
+    const added: string[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const pattern = flat[i] as string;
+      if (a.seen.has(pattern)) continue;
+      a.follow(pattern, parsePosition(flat[i + 1] as string));
+      this.join(pattern, a.clientId);
+      added.push(pattern);
+    }
+    return added;
+  }
+
+  private join(pattern: string, clientId: string): void {
+    let ids = this.feeds.get(pattern);
+    if (!ids) {
+      this.feeds.set(pattern, (ids = new Set()));
+      const ready = this.link.sub.subscribe(this.feedChannel(pattern)).catch((err: unknown) => log.warn('feed subscribe failed', err));
+      this.feedsReady.set(pattern, ready);
+    }
+    ids.add(clientId);
+  }
+
+  private leave(pattern: string, clientId: string): void {
+    const ids = this.feeds.get(pattern);
+    if (!ids?.delete(clientId) || ids.size > 0) return;
+    this.feeds.delete(pattern);
+    this.feedsReady.delete(pattern);
+    this.link.sub.unsubscribe(this.feedChannel(pattern)).catch((err: unknown) => log.warn('feed unsubscribe failed', err));
+  }
+
+  private feedChannel(pattern: string): string {
+    return `${this.prefix}{c:${pattern}}:p`;
+  }
+
+  private detach(clientId: string): void {
+    const a = this.attached.get(clientId);
+    if (!a) return;
+    this.attached.delete(clientId);
+    for (const pattern of a.seen.keys()) this.leave(pattern, clientId);
+  }
+
+  protected override forget(clientId: string): void {
+    super.forget(clientId);
+    this.detach(clientId);
+  }
+
+  /** Another node claimed the session: unless this node claimed it again since, what it holds goes. */
+  private letGoIfMoved(clientId: string): void {
+    if (!this.attached.has(clientId)) return;
+    this.link.cmd
+      .hget(`${this.prefix}s:${clientId}`, 'w')
+      .then((owner) => {
+        if (owner !== this.nodeId) this.detach(clientId);
+      })
+      .catch((err: unknown) => log.warn('claim check failed', err));
+  }
+
+  /** Subscriptions changed (on any node): follows the session's patterns as Redis has them. */
+  private refresh(a: Attachment): void {
+    this.link.cmd
+      .hgetall(`${this.prefix}pos:${a.clientId}`)
+      .then((positions) => this.reconcile(a, Object.entries(positions).flat()))
+      .catch((err: unknown) => log.warn('subscriptions refresh failed', err));
+  }
+
+  private reconcile(a: Attachment, flat: string[]): void {
+    if (this.attached.get(a.clientId) !== a) return;
+    const now = new Set<string>();
+    for (let i = 0; i < flat.length; i += 2) now.add(flat[i] as string);
+    for (const pattern of [...a.seen.keys()]) {
+      if (now.has(pattern)) continue;
+      a.unfollow(pattern);
+      this.leave(pattern, a.clientId);
+    }
+    const added = this.follow(a, flat);
+    if (added.length > 0) void Promise.all(added.map((p) => this.feedsReady.get(p))).then(() => this.readAll(a, added));
+  }
+
+  protected override followed(clientId: string, pattern: string, position: string): void {
+    const a = this.attached.get(clientId);
+    if (!a || position === '') return;
+    const added = this.follow(a, [pattern, position]);
+    if (added.length > 0) void this.feedsReady.get(pattern)?.then(() => this.readAll(a, added));
+  }
+
+  protected override unfollowed(clientId: string, pattern: string): void {
+    const a = this.attached.get(clientId);
+    if (!a) return;
+    a.unfollow(pattern);
+    this.leave(pattern, clientId);
+  }
+
+  /**
+   * [ENG-STREAM-5] Reads what the session has not had from each of `patterns`' streams and appends
+   * it, oldest publish first across streams (by Redis's clock, in µs); losses become the session's
+   * notice. Wakes its watcher if it now has something. One read per (session, pattern) at a time.
+   */
+  private async readAll(a: Attachment, patterns: string[]): Promise<void> {
+    const reads = patterns.map((pattern) => {
+      const key = `${a.clientId}\n${pattern}`;
+      let read = this.reading.get(key);
+      if (!read) {
+        a.stale.add(pattern);
+        read = this.readStream(a, pattern).finally(() => this.reading.delete(key));
+        this.reading.set(key, read);
+      }
+      return read;
+    });
+    const entries = (await Promise.all(reads)).flat();
+    entries.sort((x, y) => (x.pattern === y.pattern ? x.offset - y.offset : x.t - y.t));
+    const bounds = this.limits();
+    for (const entry of entries) {
+      if (this.attached.get(a.clientId) !== a) return;
+      this.overflowed(a.clientId, a.append(entry, bounds));
+    }
+    if (a.size > 0) this.bus.call(this.bus.watchers.get(a.clientId));
+  }
+
+  /** Reads in flight for the session's patterns: a take waits for them. */
+  private readsOf(a: Attachment): Promise<unknown>[] {
+    const out: Promise<unknown>[] = [];
+    for (const pattern of a.seen.keys()) {
+      const read = this.reading.get(`${a.clientId}\n${pattern}`);
+      if (read) out.push(read);
+    }
+    return out;
+  }
+
+  private async readStream(a: Attachment, pattern: string): Promise<StreamEntry[]> {
+    const out: StreamEntry[] = [];
+    for (let round = 0; round < 3 && a.stale.has(pattern); round++) {
+      a.stale.delete(pattern);
+      const at = a.seen.get(pattern);
+      if (!at) break;
+      const { maxQueue, overflow } = this.limits();
+      let r: Reply[];
+      try {
+        r = list(await this.link.run(READ_STREAM, [pattern, at.epoch, at.offset, maxQueue, this.epochCandidate()]));
+      } catch (err) {
+        a.stale.add(pattern);
+        log.warn('stream read failed', err);
+        break;
+      }
+      const now = a.seen.get(pattern);
+      if (!now) break;
+      // The feed went on meanwhile (contiguously from `at`): nothing from `at` on was lost to it.
+      const wentOn = now.offset !== at.offset || now.epoch !== at.epoch;
+      const [epoch, offset, status, skipped, flat] = r;
+      const head = { epoch: String(epoch), offset: Number(offset) };
+      if (status === 'epoch' || status === 'trimmed') {
+        if (wentOn) a.stale.add(pattern);
+        else if (status === 'trimmed') a.lose(pattern, status, head);
+        else {
+          // What the new epoch holds was never seen: read from its start.
+          a.lose(pattern, status, { epoch: head.epoch, offset: 0 });
+          a.stale.add(pattern);
+        }
+        continue;
+      }
+      if (Number(skipped) > 0 && !wentOn) {
+        a.skip(pattern, { epoch: at.epoch, offset: at.offset + Number(skipped) });
+        this.overflowed(a.clientId, { dropped: Number(skipped), disconnect: overflow === 'disconnect' });
+      }
+      const items = strings(flat);
+      for (let i = 0; i + 3 < items.length; i += 4) {
+        out.push({ pattern, epoch: head.epoch, offset: Number(items[i]), pid: items[i + 1] as string, t: Number(items[i + 2]), json: items[i + 3] as string });
+      }
+    }
+    return out;
+  }
+
+  override watch(clientId: string, onQueued: () => void): () => void {
     this.bus.watchers.set(clientId, onQueued);
-    // Registered first, then checked: a message queued meanwhile is seen by one or the other.
-    this.bus.peek(clientId, true);
+    const known = this.attached.get(clientId);
+    if (known) {
+      known.usedAt = Date.now();
+      // Claimed again (the watcher moves here) and the deliver() queue looked at, as the queue engine does.
+      this.bus.peek(clientId, true);
+      // Told after watch() returns, never inside it: the caller has not kept the unwatch yet.
+      queueMicrotask(() => {
+        if (known.size > 0 && this.bus.watchers.get(clientId) === onQueued) this.bus.call(onQueued);
+      });
+    } else {
+      this.attach(clientId).then(
+        (a) => {
+          if (!a) {
+            if (this.bus.watchers.get(clientId) === onQueued) this.bus.watchers.delete(clientId);
+            this.bus.call(onQueued);
+          } else if (a.size > 0 || a.queued) this.bus.call(onQueued);
+        },
+        (err: unknown) => log.warn('attach failed', err),
+      );
+    }
     return () => {
       if (this.bus.watchers.get(clientId) === onQueued) this.bus.watchers.delete(clientId);
     };
   }
 
-  connectOpened(clientId: string): void {
-    this.held.set(clientId, (this.held.get(clientId) ?? 0) + 1);
-    this.link.fire(S.TOUCH, [clientId]);
+  /** [ENG-STREAM-6] Takes issued in one turn are one barrier and one script call (REDIS-7). */
+  override take(clientId: string): Promise<Message[]> {
+    return new Promise<Message[]>((resolve, reject) => {
+      if (this.takers.length === 0) queueMicrotask(() => this.scheduleTakes());
+      this.takers.push({ clientId, resolve, reject });
+    });
   }
 
-  connectClosed(clientId: string): void {
-    const n = (this.held.get(clientId) ?? 0) - 1;
-    if (n > 0) this.held.set(clientId, n);
-    else this.held.delete(clientId);
-    // [SESS-2] The pruning clock starts at the connect reply, on the shared (Redis) clock.
-    this.link.fire(S.TOUCH, [clientId]);
+  private scheduleTakes(): void {
+    const takers = this.takers;
+    this.takers = [];
+    this.enqueue(() => this.takeTurn(takers)).catch((err: unknown) => {
+      for (const t of takers) t.reject(err);
+    });
   }
 
-  listen(pattern: string, listener: ChannelListener): () => void {
-    let set = this.bus.listeners.get(pattern);
-    if (!set) {
-      set = new Set();
-      this.bus.listeners.set(pattern, set);
-      this.channelsFrom(this.link.run(S.LISTEN, [this.leaseMs, pattern]), 'listen');
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(job);
+    this.turn = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Attached, up to date with every publish made before now, and with every stale stream read. */
+  private async current(clientIds: string[]): Promise<(Attachment | undefined)[]> {
+    await this.barrier.pass();
+    const sessions = await Promise.all(clientIds.map((id) => this.attach(id)));
+    await Promise.all(sessions.map((a) => a && Promise.all([...this.readsOf(a), a.stale.size > 0 && this.readAll(a, [...a.stale])])));
+    return sessions;
+  }
+
+  private async takeTurn(takers: Taker[]): Promise<void> {
+    const ids = [...new Set(takers.map((t) => t.clientId))];
+    const sessions = await this.current(ids);
+    const given = new Map<string, string[]>();
+    const args: (string | number)[] = [];
+    const written: [Attachment, string[], boolean][] = [];
+    sessions.forEach((a, i) => {
+      if (!a) return;
+      a.usedAt = Date.now();
+      const items = a.drain();
+      const positions = a.positions();
+      given.set(a.clientId, items);
+      if (!a.queued && positions.length === 0) return;
+      written.push([a, positions, a.queued]);
+      args.push(ids[i] as string, a.queued ? '1' : '0', positions.length / 2, ...positions);
+      a.queued = false;
+    });
+    if (written.length > 0) {
+      let replies: Reply[];
+      try {
+        replies = list(await this.link.run(TAKE_STREAM, args));
+      } catch (err) {
+        // Nothing was written: the sessions are read again from their stored positions next time.
+        for (const [a] of written) this.detach(a.clientId);
+        throw err;
+      }
+      written.forEach(([a, , queued], i) => {
+        const reply = replies[i];
+        if (!Array.isArray(reply)) {
+          given.set(a.clientId, []);
+          return this.detach(a.clientId);
+        }
+        const [items, positions] = reply as Reply[];
+        given.set(a.clientId, [...strings(items), ...(given.get(a.clientId) ?? [])]);
+        if (queued) this.reconcile(a, strings(positions));
+      });
     }
-    set.add(listener);
-    return () => {
-      const current = this.bus.listeners.get(pattern);
-      current?.delete(listener);
-      // The lease lapses by itself; another node may still listen to the same pattern.
-      if (current?.size === 0) this.bus.listeners.delete(pattern);
-    };
-  }
-
-  setPersistent(channel: string, persistent: boolean): void {
-    this.channelsFrom(this.link.run(S.PERSIST, [channel, persistent ? '1' : '0']), 'setPersistent');
-  }
-
-  /** For writes nobody waits on that may create channels: their events, or the failure logged. */
-  private channelsFrom(reply: Promise<Reply>, what: string): void {
-    reply.then((added) => this.emitAll(channelsAdded(added))).catch((err: unknown) => log.warn(`${what} failed`, err));
-  }
-
-  /** Renews this node's leases, sweeps if no other node has this period, refreshes the stats. */
-  private async tick(period: number, pruneAfter: number): Promise<void> {
-    if (this.ticking || this.closed) return;
-    this.ticking = true;
-    try {
-      this.link.renew([...this.held.keys()], [...this.bus.listeners.keys()], this.leaseMs);
-      await this.sweep(pruneAfter, period);
-      this.snapshot = await this.link.counts();
-    } catch (err) {
-      log.warn('sweep failed', err);
-    } finally {
-      this.ticking = false;
+    for (const t of takers) {
+      const items = given.get(t.clientId) ?? [];
+      given.delete(t.clientId);
+      t.resolve(this.stored.decode(items));
     }
   }
 
-  /** [REDIS-4] Prunes and sweeps cluster-wide; exactly one node removes a given session. */
-  async sweep(pruneAfter: number, lockMs: number): Promise<void> {
-    const r = await this.link.run(S.SWEEP, [this.nodeId, pruneAfter, lockMs, PRUNE_BATCH]);
-    if (r === null) return;
-    const [pruned, swept, life] = list(r);
-    this.emitRemoved(pruned, 'pruned');
-    this.background(life, true);
-    for (const channel of strings(swept)) this.emit({ type: 'channel:removed', channel });
+  /** [ACK-2][ENG-STREAM-6] The batch and the positions past it are written in one script. */
+  override takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch> {
+    return this.enqueue(async () => {
+      const [a] = await this.current([clientId]);
+      if (!a) return { batch: 0, messages: [] };
+      a.usedAt = Date.now();
+      const items = a.drain();
+      const positions = a.positions();
+      a.queued = false;
+      const { maxQueue, maxQueueBytes } = this.limits();
+      let r: Reply;
+      try {
+        r = await this.link.run(TAKE_BATCH, [clientId, acked ?? '', maxQueue, maxQueueBytes, positions.length / 2, ...positions, ...items]);
+      } catch (err) {
+        this.detach(clientId);
+        throw err;
+      }
+      const [batch, taken, dropped] = list(r);
+      if (Number(dropped) > 0) this.emit({ type: 'session:overflow', clientId, dropped: Number(dropped), policy: 'drop-oldest' });
+      return { batch: Number(batch), messages: this.stored.decode(taken) };
+    });
   }
 
-  stats(): EngineStats {
-    return { ...this.snapshot };
+  /** Sessions neither watched nor used lately are let go: their streams are read again if they come back. */
+  private dropIdle(): void {
+    const before = Date.now() - IDLE_MS;
+    for (const [id, a] of this.attached) if (a.usedAt < before && !this.bus.watchers.has(id) && !this.held.has(id)) this.detach(id);
   }
 
-  /**
-   * [REDIS-5] Leaves the cluster's state alone: this node's sessions live on for the other nodes
-   * (their held connects' leases lapse and the clients reconnect elsewhere).
-   */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    this.bus.clear();
-    this.held.clear();
-    await this.subscribed?.catch(() => undefined);
-    await this.link.close();
+  override async close(): Promise<void> {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.attached.clear();
+    this.feeds.clear();
+    await super.close();
   }
 }

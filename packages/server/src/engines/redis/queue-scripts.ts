@@ -1,35 +1,9 @@
 /**
- * The Redis engine's queue scripts (SPEC: REDIS-2, REDIS-7, LIMIT-6, ACK-*): a publish fanned out to
- * the subscribers' queues, a direct delivery, takes (streamed and ack batches), and who watches a
- * session's queue. Keys: scripts.ts.
+ * The Redis engine's queue scripts (SPEC: REDIS-2, LIMIT-6, ACK-*): a direct delivery (`deliver()`:
+ * service answers, server pushes) to one session's queue, ack batches, and who watches a session.
+ * Publishes do not go through queues: stream-scripts.ts. Keys: scripts.ts.
  */
 import { script } from './lua.js';
-
-/**
- * ARGV: P, node, channel, message JSON, maxQueue, maxQueueBytes, overflow, patterns...
- * Matching patterns → SUNION of their subscriber sets → RPUSH to each queue → one PUBLISH.
- * Returns {recipients, channels added, overflow events, removed sessions ({id, patterns...}), life}.
- */
-export const PUBLISH = script('publish', `
-local st = newState(ARGV[5], ARGV[6], ARGV[7])
-local added = {}
-addChannel(ARGV[3], added)
-local keys = {}
-local listened = false
-local t = now()
-for i = 8, #ARGV do
-  keys[#keys + 1] = P .. 'chan:' .. ARGV[i]
-  if not listened then
-    local lease = redis.call('ZSCORE', P .. 'listened', ARGV[i])
-    if lease and tonumber(lease) >= t then listened = true end
-  end
-end
-local targets = redis.call('SUNION', unpack(keys))
-for _, id in ipairs(targets) do enqueue(id, ARGV[4], st) end
-local lj = lifeJson(st.life)
-notify(ARGV[2], st.wake, st.removedIds, {}, listened and ARGV[4] or '', lj)
-return { #targets, added, st.over, st.removed, lj }
-`);
 
 /** ARGV: P, node, id, maxQueue, maxQueueBytes, overflow, messages... Returns nil or {over, removed, life}. */
 export const DELIVER = script('deliver', `
@@ -45,27 +19,9 @@ return { st.over, st.removed, lj }
 `);
 
 /**
- * ARGV: P, id... For each id in turn, everything queued, oldest first; the queue is left empty.
- * One call for all the takes of a turn (REDIS-7).
- */
-export const TAKE = script('take', `
-local out = {}
-for i = 2, #ARGV do
-  local q = P .. 'q:' .. ARGV[i]
-  local items = redis.call('LRANGE', q, 0, -1)
-  if #items > 0 then
-    redis.call('DEL', q)
-    redis.call('HSET', P .. 's:' .. ARGV[i], 'b', 0)
-  end
-  out[#out + 1] = items
-end
-return out
-`);
-
-/**
  * ARGV: P, id, acked ('' = none), maxQueue, maxQueueBytes[, k, k (pattern, position) pairs, stream
  * deliveries...]. [ACK-2] Forgets the acknowledged batch; returns {batch, messages, dropped}: the
- * unacknowledged batch again (if not acked), then what was queued (and, on the stream engine, the
+ * unacknowledged batch again (if not acked), then what was queued (and the
  * deliveries read from the session's streams, whose positions move past them in the same script:
  * ENG-STREAM-6), as one new batch, bounded like a queue (LIMIT-6: the oldest go). Not in ack
  * mode: {0, queued, 0}.

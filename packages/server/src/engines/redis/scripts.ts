@@ -1,8 +1,9 @@
 /**
  * The Redis engine's Lua scripts (SPEC: REDIS-*). Each engine operation that touches more than one
  * key is one script, so it is atomic and costs one round trip. Every script gets the key prefix as
- * ARGV[1]; keys are built inside the scripts (which is why Redis Cluster is not supported: one
- * primary, with replicas or Sentinel, holds everything).
+ * ARGV[1]; keys are built inside the scripts, and the session scripts touch keys of several
+ * sessions and streams (which is why Redis Cluster is not supported yet: one primary, with replicas
+ * or Sentinel, holds everything; the streams' keys already carry hash tags, ENG-STREAM-3).
  *
  * Keys, under prefix P:
  *   P sessions       ZSET clientId → last seen (Redis clock, ms); pruning reads it by score
@@ -17,8 +18,8 @@
  *   P persistent     SET  channels never swept
  *   P listened       ZSET pattern → lease expiry (ms): some node has a server-side listener
  *   P nsubs          STRING the number of subscriptions (stats)
- *   P pos:<id>       HASH pattern → 'epoch:offset': the session's position in each stream (stream engine)
- *   P{c:<pattern>}:m HASH e = the stream's epoch, o = its last offset (stream engine, ENG-STREAM-*)
+ *   P pos:<id>       HASH pattern → 'epoch:offset': the session's position in each stream
+ *   P{c:<pattern>}:m HASH e = the stream's epoch, o = its last offset (ENG-STREAM-*)
  *   P{c:<pattern>}:x STREAM the pattern's publishes, entry id '<offset>-0', fields d (JSON), p
  *                    (publish id), t (Redis time, ms); bounded by MAXLEN ~ history size
  *   P{c:<pattern>}:p pub/sub channel: 'epoch offset publishId time JSON' per publish, to the
@@ -37,18 +38,18 @@
  */
 // The scripts live by concern; this file names the keys they share and lists them all for loading.
 import type { LuaScript } from './lua.js';
-import { DELIVER, PUBLISH, TAKE, TAKE_BATCH, WATCH } from './queue-scripts.js';
+import { DELIVER, TAKE_BATCH, WATCH } from './queue-scripts.js';
 import { CREATE, DESTROY, SET_ACK, SWEEP, TOUCH } from './session-scripts.js';
 import { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
 import { ATTACH, PUBLISH_STREAM, READ_STREAM, TAKE_STREAM } from './stream-scripts.js';
 
 export type { LuaScript } from './lua.js';
-export { DELIVER, PUBLISH, TAKE, TAKE_BATCH, WATCH } from './queue-scripts.js';
+export { DELIVER, TAKE_BATCH, WATCH } from './queue-scripts.js';
 export { CREATE, DESTROY, SET_ACK, SWEEP, TOUCH } from './session-scripts.js';
 export { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
 export { ATTACH, PUBLISH_STREAM, READ_STREAM, TAKE_STREAM } from './stream-scripts.js';
 
 export const ALL_SCRIPTS: readonly LuaScript[] = [
-  CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, PUBLISH, DELIVER, TAKE, TAKE_BATCH, SET_ACK, WATCH, TOUCH, LISTEN, PERSIST, SWEEP,
+  CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, DELIVER, TAKE_BATCH, SET_ACK, WATCH, TOUCH, LISTEN, PERSIST, SWEEP,
   PUBLISH_STREAM, READ_STREAM, ATTACH, TAKE_STREAM,
 ];

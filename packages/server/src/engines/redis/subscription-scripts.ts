@@ -6,11 +6,10 @@
 import { script } from './lua.js';
 
 /**
- * ARGV: P, id, pattern, node, stream epoch candidate ('' on the queue engine). Returns nil (no
- * session) or {1|0 newly subscribed, channels added, life, position}. [LIFE-1] The set's size
- * decides "first" inside the script: one node in the cluster sees it. [ENG-STREAM-4] On the stream
- * engine a new subscription's position is the stream's end now; nodes the session is attached to
- * are told ('+id' in the wake list) to follow the new pattern.
+ * ARGV: P, id, pattern, node, stream epoch candidate. Returns nil (no session) or {1|0 newly
+ * subscribed, channels added, life, position}. [LIFE-1] The set's size decides "first" inside the
+ * script: one node in the cluster sees it. [ENG-STREAM-4] A new subscription's position is its
+ * stream's end now; nodes the session is attached to are told ('+id' in the wake list) to follow it.
  */
 export const SUBSCRIBE = script('subscribe', `
 local id, pattern = ARGV[2], ARGV[3]
@@ -24,19 +23,15 @@ if fresh == 1 then
   redis.call('SADD', chan, id)
   redis.call('INCR', P .. 'nsubs')
   if redis.call('SCARD', chan) == 1 then life = lifeJson({ { 'o', pattern, id, sessionData(id) } }) end
-  local resub = {}
-  if (ARGV[5] or '') ~= '' then
-    local e, o = streamHead(streamKey(pattern), ARGV[5])
-    position = e .. ':' .. o
-    redis.call('HSET', P .. 'pos:' .. id, pattern, position)
-    resub = { '+' .. id }
-  end
-  notify(ARGV[4], resub, {}, {}, '', life)
+  local e, o = streamHead(streamKey(pattern), ARGV[5])
+  position = e .. ':' .. o
+  redis.call('HSET', P .. 'pos:' .. id, pattern, position)
+  notify(ARGV[4], { '+' .. id }, {}, {}, '', life)
 end
 return { fresh, added, life, position }
 `);
 
-/** ARGV: P, id, pattern, node, '1' on the stream engine. Returns -1 (no session) or {1 removed | 0 was not subscribed, life}. */
+/** ARGV: P, id, pattern, node. Returns -1 (no session) or {1 removed | 0 was not subscribed, life}. */
 export const UNSUBSCRIBE = script('unsubscribe', `
 local id, pattern = ARGV[2], ARGV[3]
 if not redis.call('ZSCORE', P .. 'sessions', id) then return -1 end
@@ -47,12 +42,8 @@ if gone == 1 then
   redis.call('SREM', chan, id)
   redis.call('DECR', P .. 'nsubs')
   if redis.call('SCARD', chan) == 0 then life = lifeJson({ { 'v', pattern, id, sessionData(id), 'unsubscribe' } }) end
-  local resub = {}
-  if ARGV[5] == '1' then
-    redis.call('HDEL', P .. 'pos:' .. id, pattern)
-    resub = { '+' .. id }
-  end
-  notify(ARGV[4], resub, {}, {}, '', life)
+  redis.call('HDEL', P .. 'pos:' .. id, pattern)
+  notify(ARGV[4], { '+' .. id }, {}, {}, '', life)
 end
 return { gone, life }
 `);

@@ -1,0 +1,357 @@
+/**
+ * What the Redis engine shares with every node (SPEC: REDIS-*): sessions, subscriptions, lifecycle,
+ * `deliver()` queues and ack batches in Redis, so several Kuiper processes serve one set of sessions
+ * with no sticky load balancing, and the one notification channel each node subscribes to (wake-ups
+ * of `deliver()` queues, removals, claims, lifecycle, listeners' messages). How publishes travel
+ * (streams, ENG-STREAM-*) is engine.ts. Scripts and keys are described in `scripts.ts`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RedisOptions } from 'ioredis';
+import type { Message } from '@kuiper/protocol';
+import { encodeMessage } from '../../core/codec.js';
+import type {
+  AckBatch,
+  ChannelListener,
+  DeliveryMode,
+  Engine,
+  EngineEvent,
+  EngineOptions,
+  EngineStats,
+  OverflowPolicy,
+  RemovalReason,
+  SubscribeResult,
+} from '../../core/engine.js';
+import { STREAMED, settleLifecycle, settleSubscribe } from '../../core/engine.js';
+import type { SessionInfo } from '../../core/security.js';
+import { createLogger } from '../../core/log.js';
+import { newClientId } from '../session-state.js';
+import {
+  type Reply,
+  StoredMessages,
+  channelsAdded,
+  lifecycleEvents,
+  list,
+  overflows,
+  removals,
+  storedData,
+  strings,
+  subscriberList,
+} from './replies.js';
+import { RedisLink } from './link.js';
+import { AckFlags, SessionCache } from './session-cache.js';
+import * as S from './scripts.js';
+import { WakeBus } from './wake.js';
+
+const log = createLogger('redis');
+
+export interface RedisEngineOptions {
+  /** Default `redis://127.0.0.1:6379`. */
+  url?: string;
+  /** Prefix of every key and of the notification channel. Default `kuiper:`. */
+  prefix?: string;
+  /** Passed to ioredis (TLS, Sentinel, retry strategy, ...). */
+  redis?: RedisOptions;
+}
+
+/** Most sessions one sweep prunes; the rest go on the next one. */
+const PRUNE_BATCH = 1000;
+
+export abstract class RedisEngineCore implements Engine {
+  readonly name = 'redis';
+  /** This node in notifications (it skips listener copies of its own publishes). */
+  readonly nodeId = randomBytes(8).toString('hex');
+  readonly prefix: string;
+  protected readonly link: RedisLink;
+  protected options: EngineOptions | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  protected subscribed: Promise<void> | undefined;
+  protected closed = false;
+  protected readonly bus: WakeBus;
+  /** Held connects on this node per session: their leases are renewed every tick (SESS-3). */
+  protected readonly held = new Map<string, number>();
+  private readonly ackFlags = new AckFlags();
+  protected readonly sessions = new SessionCache();
+  protected readonly stored = new StoredMessages();
+  private snapshot: EngineStats = { clients: 0, channels: 0, subscriptions: 0 };
+  protected leaseMs = 5000;
+
+  constructor(options: RedisEngineOptions = {}) {
+    this.prefix = options.prefix ?? 'kuiper:';
+    this.link = new RedisLink(this.prefix, options.url ?? 'redis://127.0.0.1:6379', options.redis);
+    this.bus = new WakeBus(this.nodeId, this.link, (id) => this.forget(id));
+    this.link.sub.on('message', (channel: string, text: string) => this.received(channel, text));
+    // [LIFE-1] Other nodes' lifecycle events: this node's hooks run for them too (nobody waits here).
+    this.bus.onLifecycle = (json) => this.background(json, false);
+    // Wake-ups sent while the subscriber was away are lost: look at every watched queue again.
+    let first = true;
+    this.link.sub.on('ready', () => {
+      if (!first) for (const id of this.bus.watchers.keys()) this.bus.peek(id, false);
+      first = false;
+    });
+  }
+
+  /** A pub/sub message: on this engine, only the notification channel is subscribed. */
+  protected received(_channel: string, text: string): void {
+    this.bus.handle(text);
+  }
+
+  start(options: EngineOptions): void {
+    this.options = options;
+    const pruneAfter = options.maxInterval + options.interval;
+    // A lease outlives a few missed renewals; a connect held on a node that died expires with it.
+    const period = Math.max(10, Math.min(options.sweepIntervalMs, Math.floor(pruneAfter / 3)));
+    this.leaseMs = Math.max(3 * period, 1000);
+    this.subscribed = this.link.connect();
+    this.subscribed.catch((err: unknown) => log.error('redis engine failed to start', err));
+    this.timer = setInterval(() => void this.tick(period, pruneAfter), period);
+    this.timer.unref();
+  }
+
+  /** Rejects when Redis cannot be reached (the server's `listen()` then fails, loudly). */
+  async ready(): Promise<void> {
+    if (!this.subscribed) throw new Error('RedisEngine: start() first');
+    await this.subscribed.catch((err: unknown) => {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new Error(`RedisEngine: cannot use Redis (${reason})`);
+    });
+    await this.link.cmd.ping();
+  }
+
+  protected emit(event: EngineEvent): void {
+    this.options?.onEvent(event);
+  }
+
+  protected emitAll(events: EngineEvent[]): void {
+    for (const event of events) this.emit(event);
+  }
+
+  /** Events for sessions a script removed; what this node cached about them is dropped. */
+  protected emitRemoved(r: Reply, reason: RemovalReason): void {
+    const { ids, events } = removals(r, reason);
+    for (const id of ids) this.forget(id);
+    this.emitAll(events);
+  }
+
+  protected forget(clientId: string): void {
+    this.ackFlags.delete(clientId);
+    this.sessions.forget(clientId);
+  }
+
+  /** Lifecycle events nobody waits for (remote ones, pruning, overflow): failures are logged. */
+  protected background(json: Reply, local: boolean): void {
+    const events = lifecycleEvents(json, local);
+    if (events.length === 0) return;
+    settleLifecycle(this.options, events).catch((err: unknown) => log.warn('lifecycle handler failed', err));
+  }
+
+  /** Whether this node is the session's watcher (diagnostics, tests). */
+  watching(clientId: string): boolean {
+    return this.bus.watchers.has(clientId);
+  }
+
+  async createSession(data?: unknown): Promise<string> {
+    const id = newClientId();
+    // [REDIS-6] Session data is stored as JSON: what the policy attaches must survive JSON.
+    const json = data === undefined ? '' : JSON.stringify(data);
+    await this.link.run(S.CREATE, [id, json]);
+    // Remembered as any node reads it back (through JSON): the handshake node never asks Redis for it.
+    this.sessions.remember({ clientId: id, data: storedData(json) });
+    this.emit({ type: 'session:added', clientId: id });
+    return id;
+  }
+
+  async hasSession(clientId: string): Promise<boolean> {
+    return (await this.link.cmd.zscore(`${this.prefix}sessions`, clientId)) !== null;
+  }
+
+  async sessionData(clientId: string): Promise<unknown> {
+    return (await this.session(clientId))?.data;
+  }
+
+  async session(clientId: string): Promise<SessionInfo | undefined> {
+    const known = this.sessions.get(clientId);
+    if (known) return known;
+    const [exists, json] = await Promise.all([
+      this.link.cmd.zscore(`${this.prefix}sessions`, clientId),
+      this.link.cmd.hget(`${this.prefix}s:${clientId}`, 'd'),
+    ]);
+    return exists === null ? undefined : this.sessions.remember({ clientId, data: storedData(json ?? '') });
+  }
+
+  async subscribers(channel: string): Promise<SessionInfo[]> {
+    return subscriberList(await this.link.run(S.SUBSCRIBERS, [channel]));
+  }
+
+  async hasChannel(channel: string): Promise<boolean> {
+    return (await this.link.cmd.sismember(`${this.prefix}channels`, channel)) === 1;
+  }
+
+  subscriptionCount(clientId: string): Promise<number> {
+    return this.link.cmd.scard(`${this.prefix}subs:${clientId}`);
+  }
+
+  async destroySession(clientId: string, reason: RemovalReason): Promise<boolean> {
+    const r = await this.link.run(S.DESTROY, [this.nodeId, clientId, reason]);
+    if (r === null) return false;
+    const [patterns, life] = list(r);
+    this.emitRemoved([[clientId, ...strings(patterns)]], reason);
+    await settleLifecycle(this.options, lifecycleEvents(life, true));
+    return true;
+  }
+
+  /** A new stream's epoch, should a script make one (ENG-STREAM-5). */
+  protected abstract epochCandidate(): string;
+
+  /** A subscription this node made, at `position` ('epoch:offset') in its stream (ENG-STREAM-4). */
+  protected abstract followed(clientId: string, pattern: string, position: string): void;
+
+  protected abstract unfollowed(clientId: string, pattern: string): void;
+
+  async subscribe(clientId: string, pattern: string): Promise<SubscribeResult> {
+    const r = await this.link.run(S.SUBSCRIBE, [clientId, pattern, this.nodeId, this.epochCandidate()]);
+    if (r === null) return false;
+    const [fresh, added, life, position] = list(r);
+    this.emitAll(channelsAdded(added));
+    if (Number(fresh) !== 1) return 'present';
+    this.followed(clientId, pattern, String(position ?? ''));
+    this.emit({ type: 'subscription:added', clientId, channel: pattern });
+    // [LIFE-2] If the hooks fail, the subscription is undone (and the channel vacated again).
+    return settleSubscribe(this.options, lifecycleEvents(life, true), () => this.unsubscribe(clientId, pattern));
+  }
+
+  async unsubscribe(clientId: string, pattern: string): Promise<boolean> {
+    const r = await this.link.run(S.UNSUBSCRIBE, [clientId, pattern, this.nodeId]);
+    if (!Array.isArray(r)) return false;
+    const [gone, life] = r as Reply[];
+    if (Number(gone) === 1) {
+      this.unfollowed(clientId, pattern);
+      this.emit({ type: 'subscription:removed', clientId, channel: pattern });
+    }
+    await settleLifecycle(this.options, lifecycleEvents(life, true));
+    return true;
+  }
+
+  protected bounds(): [number, number, OverflowPolicy] {
+    const o = this.options;
+    return [o?.maxQueue ?? Number.MAX_SAFE_INTEGER, o?.maxQueueBytes ?? Number.MAX_SAFE_INTEGER, o?.overflow ?? 'drop-oldest'];
+  }
+
+  abstract publish(message: Message): Promise<number>;
+
+  async deliver(clientId: string, messages: Message[]): Promise<boolean> {
+    const r = await this.link.run(S.DELIVER, [this.nodeId, clientId, ...this.bounds(), ...messages.map(encodeMessage)]);
+    if (r === null) return false;
+    const [over, removed, life] = list(r);
+    this.emitAll(overflows(over));
+    this.emitRemoved(removed, 'overflow');
+    this.background(life, true);
+    return true;
+  }
+
+  abstract take(clientId: string): Promise<Message[]>;
+
+  async setAck(clientId: string, enabled: boolean): Promise<void> {
+    await this.link.run(S.SET_ACK, [clientId, enabled ? '1' : '0']);
+    this.ackFlags.set(clientId, enabled);
+  }
+
+  async deliveryMode(clientId: string): Promise<DeliveryMode> {
+    // A session's ack flag is set at its handshake, before the client can send anything else; an
+    // ack session's unacknowledged batch may have been sent from any node, so it is always read.
+    const known = this.ackFlags.get(clientId);
+    if (known === false) return STREAMED;
+    const [[flag, unacked], exists] = await Promise.all([
+      this.link.cmd.hmget(`${this.prefix}s:${clientId}`, 'a', 'u'),
+      known === undefined ? this.link.cmd.zscore(`${this.prefix}sessions`, clientId) : null,
+    ]);
+    if (known === undefined && exists !== null) this.ackFlags.set(clientId, flag === '1');
+    if (flag !== '1') return STREAMED;
+    return { ack: true, unacked: unacked ? Number(unacked) : undefined };
+  }
+
+  abstract takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch>;
+
+  abstract watch(clientId: string, onQueued: () => void): () => void;
+
+  connectOpened(clientId: string): void {
+    this.held.set(clientId, (this.held.get(clientId) ?? 0) + 1);
+    this.link.fire(S.TOUCH, [clientId]);
+  }
+
+  connectClosed(clientId: string): void {
+    const n = (this.held.get(clientId) ?? 0) - 1;
+    if (n > 0) this.held.set(clientId, n);
+    else this.held.delete(clientId);
+    // [SESS-2] The pruning clock starts at the connect reply, on the shared (Redis) clock.
+    this.link.fire(S.TOUCH, [clientId]);
+  }
+
+  listen(pattern: string, listener: ChannelListener): () => void {
+    let set = this.bus.listeners.get(pattern);
+    if (!set) {
+      set = new Set();
+      this.bus.listeners.set(pattern, set);
+      this.channelsFrom(this.link.run(S.LISTEN, [this.leaseMs, pattern]), 'listen');
+    }
+    set.add(listener);
+    return () => {
+      const current = this.bus.listeners.get(pattern);
+      current?.delete(listener);
+      // The lease lapses by itself; another node may still listen to the same pattern.
+      if (current?.size === 0) this.bus.listeners.delete(pattern);
+    };
+  }
+
+  setPersistent(channel: string, persistent: boolean): void {
+    this.channelsFrom(this.link.run(S.PERSIST, [channel, persistent ? '1' : '0']), 'setPersistent');
+  }
+
+  /** For writes nobody waits on that may create channels: their events, or the failure logged. */
+  private channelsFrom(reply: Promise<Reply>, what: string): void {
+    reply.then((added) => this.emitAll(channelsAdded(added))).catch((err: unknown) => log.warn(`${what} failed`, err));
+  }
+
+  /** Renews this node's leases, sweeps if no other node has this period, refreshes the stats. */
+  private async tick(period: number, pruneAfter: number): Promise<void> {
+    if (this.ticking || this.closed) return;
+    this.ticking = true;
+    try {
+      this.link.renew([...this.held.keys()], [...this.bus.listeners.keys()], this.leaseMs);
+      await this.sweep(pruneAfter, period);
+      this.snapshot = await this.link.counts();
+    } catch (err) {
+      log.warn('sweep failed', err);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** [REDIS-4] Prunes and sweeps cluster-wide; exactly one node removes a given session. */
+  async sweep(pruneAfter: number, lockMs: number): Promise<void> {
+    const r = await this.link.run(S.SWEEP, [this.nodeId, pruneAfter, lockMs, PRUNE_BATCH]);
+    if (r === null) return;
+    const [pruned, swept, life] = list(r);
+    this.emitRemoved(pruned, 'pruned');
+    this.background(life, true);
+    for (const channel of strings(swept)) this.emit({ type: 'channel:removed', channel });
+  }
+
+  stats(): EngineStats {
+    return { ...this.snapshot };
+  }
+
+  /**
+   * [REDIS-5] Leaves the cluster's state alone: this node's sessions live on for the other nodes
+   * (their held connects' leases lapse and the clients reconnect elsewhere).
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.bus.clear();
+    this.held.clear();
+    await this.subscribed?.catch(() => undefined);
+    await this.link.close();
+  }
+}
