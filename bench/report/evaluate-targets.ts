@@ -117,7 +117,8 @@ export function evaluateClusterTargets(report: BenchReport): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const check = checker(checks);
   const ran = CASE_NAMES.filter((c): c is ClusterCase => isClusterCase(c) && report.cases.some((x) => x.name === c && x.runs.length > 0));
-  const subscribers = (c: ClusterCase): string => f(get(c, 'kuiper', 'subscribers') ?? get(c, 'faye', 'subscribers'), 0);
+  const count = (v: number | undefined): string => (v === undefined ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: 0 }));
+  const subscribers = (c: ClusterCase): string => count(get(c, 'kuiper', 'subscribers') ?? get(c, 'faye', 'subscribers'));
   for (const c of ran) {
     const at = `${subscribers(c)} subscribers`;
     const redis = get(c, 'kuiper', 'redisCpuUsPerMsg');
@@ -138,7 +139,7 @@ export function evaluateClusterTargets(report: BenchReport): TargetCheck[] {
     check(
       `Cluster, ${at}: 0 lost`,
       lost === undefined || delivered === undefined ? undefined : lost === 0 && delivered > 0,
-      `Kuiper ${f(lost, 0)} missing of ${f(delivered, 0)} delivered/s; Faye ${f(get(c, 'faye', 'missing'), 0)} missing`,
+      `Kuiper ${count(lost)} missing (${count(delivered)} delivered/s); Faye ${count(get(c, 'faye', 'missing'))} missing`,
     );
   }
   const first = ran[0];
