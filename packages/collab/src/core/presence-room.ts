@@ -19,7 +19,8 @@ export interface PresenceRoomOptions {
 
 export class PresenceRoom {
   private readonly entries = new Map<string, PresenceData>();
-  private readonly leaving = new Map<string, TimerHandle>();
+  /** Made on the first delayed leave: most rooms have none (and leaveDelayMs defaults to 0). */
+  private leaving: Map<string, TimerHandle> | undefined;
   private readonly options: PresenceRoomOptions;
   private readonly clock: Clock;
 
@@ -35,10 +36,10 @@ export class PresenceRoom {
 
   /** A connection entered the room (its snapshot goes with its sync step 1's answer: `snapshotTo`). */
   join(connection: string): void {
-    const timer = this.leaving.get(connection);
+    const timer = this.leaving?.get(connection);
     if (timer !== undefined) {
       this.clock.clearTimeout(timer);
-      this.leaving.delete(connection);
+      this.leaving?.delete(connection);
     }
   }
 
@@ -57,16 +58,17 @@ export class PresenceRoom {
   leave(connection: string): void {
     const delay = this.options.leaveDelayMs ?? 0;
     if (delay <= 0 || !this.entries.has(connection)) return this.remove(connection);
-    if (this.leaving.has(connection)) return;
-    this.leaving.set(connection, this.clock.setTimeout(() => {
-      this.leaving.delete(connection);
+    const leaving = (this.leaving ??= new Map());
+    if (leaving.has(connection)) return;
+    leaving.set(connection, this.clock.setTimeout(() => {
+      leaving.delete(connection);
       this.remove(connection);
     }, delay));
   }
 
   close(): void {
-    for (const timer of this.leaving.values()) this.clock.clearTimeout(timer);
-    this.leaving.clear();
+    for (const timer of this.leaving?.values() ?? []) this.clock.clearTimeout(timer);
+    this.leaving = undefined;
     this.entries.clear();
   }
 
