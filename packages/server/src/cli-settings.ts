@@ -37,6 +37,7 @@ export interface ServeSettings {
   timesync: boolean;
   redis: string | undefined;
   redisPrefix: string | undefined;
+  redisHistory: number | undefined;
   redisCluster: string[] | undefined;
   collab: boolean;
   data: string | undefined;
@@ -133,6 +134,14 @@ export const SETTINGS: { [K in SettingKey]: Setting<ServeSettings[K]> } = {
     read: text('a redis:// or rediss:// URL', (s) => /^rediss?:\/\/\S+$/.test(s)),
   },
   redisPrefix: { group: SHARING, arg: 'PREFIX', help: 'prefix of every Redis key', default: undefined, shownDefault: 'kuiper:', read: text('a key prefix') },
+  redisHistory: {
+    group: SHARING,
+    arg: 'N',
+    help: 'entries each channel keeps in Redis, so a session that was away can catch up',
+    default: undefined,
+    shownDefault: '1000, and at least --max-queue',
+    read: wholeNumber(1),
+  },
   redisCluster: { group: SHARING, arg: 'host:port,…', help: 'share sessions through the Redis Cluster with these seed nodes, instead of --redis', default: undefined, shownDefault: 'none', read: listOf('host:port seed nodes', hostPort) },
   collab: { group: SHARING, help: 'serve rooms with shared documents and presence, from @kuiper/collab', default: false, read: yesNo },
   data: { group: SHARING, arg: 'DIR', help: 'where --collab keeps documents without Redis', default: undefined, shownDefault: './.kuiper-data', read: text('a directory') },

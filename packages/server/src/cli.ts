@@ -49,10 +49,11 @@ export function serverOptions(s: ServeSettings): KuiperServerOptions {
 /** The Redis engine, loaded only when asked for: a server on the in-memory engine never loads ioredis. */
 async function redisEngine(s: ServeSettings): Promise<Engine | undefined> {
   if (s.redisCluster !== undefined) {
-    throw new Error('--redis-cluster: the Redis engine of this build cannot run on a Redis Cluster yet (issue 15); use --redis');
+    throw new Error('--redis-cluster: the Redis engine of this version does not run on a Redis Cluster yet; use --redis with one Redis primary');
   }
   if (s.redis === undefined) return undefined;
-  return new (await import('./redis.js')).RedisEngine({ url: s.redis, prefix: s.redisPrefix ?? 'kuiper:' });
+  const options = { url: s.redis, prefix: s.redisPrefix ?? 'kuiper:', ...(s.redisHistory !== undefined ? { historySize: s.redisHistory } : {}) };
+  return new (await import('./redis.js')).RedisEngine(options);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -3,13 +3,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { bayeux, exchange, immediateConnect, msgId, rawHandshake, replyTo } from '@kuiper/testkit';
 import { runKuiper, serveKuiper, stopKuiperProcesses } from './helpers/kuiper-process.js';
+import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from './helpers/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kuiper-cli-'));
 afterEach(stopKuiperProcesses);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const prefixes: string[] = [];
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const prefix of prefixes) await deletePrefix(prefix);
+});
 
 let files = 0;
 function configFile(content: unknown): string {
@@ -108,6 +114,46 @@ describe('kuiper serve: every other limit reaches the server', () => {
   }, SLOW);
 });
 
+describe('kuiper serve: origins and the Redis engine', () => {
+  it('[SERVE-5] --allowed-origins gives those origins CORS headers, and no others', async () => {
+    const url = await serveKuiper(['--allowed-origins', 'https://app.example']);
+    const handshake = (origin: string) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify([{ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] }]) });
+    expect((await handshake('https://app.example')).headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect((await handshake('https://elsewhere.example')).headers.get('access-control-allow-origin')).toBeNull();
+  }, SLOW);
+
+  it('[SERVE-6] --redis, --redis-prefix and --redis-history reach the Redis engine, from flags or from a config file', async () => {
+    await requireRedis();
+    const [fromFile, fromFlags] = [randomPrefix(), randomPrefix()];
+    prefixes.push(fromFile, fromFlags);
+    const small = ['--max-queue', '50']; // the engine keeps at least the queue bound
+    const servers: [string, string][] = [
+      [fromFile, await serveKuiper(['--config', configFile({ redis: REDIS_URL, redisPrefix: fromFile, redisHistory: 50 }), ...small])],
+      [fromFlags, await serveKuiper(['--redis', REDIS_URL, '--redis-prefix', fromFlags, '--redis-history', '50', ...small])],
+    ];
+    const redis = new Redis(REDIS_URL);
+    try {
+      for (const [keys, url] of servers) {
+        const subscriber = await rawHandshake(url);
+        await bayeux(url, [immediateConnect(subscriber)]);
+        expect((await exchange(url, { channel: '/meta/subscribe', clientId: subscriber, subscription: '/engine' })).successful).toBe(true);
+        const publisher = await rawHandshake(url);
+        const batch = Array.from({ length: 1000 }, (_, i) => ({ channel: '/engine', clientId: publisher, data: i, id: msgId() }));
+        expect((await bayeux(url, batch)).filter((m) => m.channel === '/engine' && m.successful === true)).toHaveLength(1000);
+        // The channel's history in Redis, under the prefix given, is trimmed near 50 entries, not
+        // the default 1000 (MAXLEN ~ trims whole nodes of 100 entries, hence the margin).
+        const names = await redis.keys(`${keys}*`);
+        const lengths = await Promise.all(names.map(async (name) => ((await redis.type(name)) === 'stream' ? redis.xlen(name) : 0)));
+        expect(Math.max(0, ...lengths), keys).toBeGreaterThan(0);
+        expect(Math.max(0, ...lengths), keys).toBeLessThanOrEqual(300);
+      }
+    } finally {
+      redis.disconnect();
+    }
+  }, SLOW);
+});
+
 describe('kuiper serve: bad settings', () => {
   it('[SERVE-3] a bad value in the config file exits 2 naming the key and what it expects', async () => {
     const { code, err } = await failure(['serve', '--config', configFile({ maxQueue: 'lots' })]);
@@ -141,6 +187,9 @@ describe('kuiper serve: bad settings', () => {
       [['--config', join(dir, 'missing.json')], `--config ${join(dir, 'missing.json')}: cannot read it`],
       [['--ack', '--no-ack'], '--ack and --no-ack contradict each other'],
       [['--redis-prefix', 'x:'], '--redis-prefix needs --redis'],
+      [['--redis-history', '10'], '--redis-history needs --redis'],
+      [['--redis-cluster', 'localhost'], '--redis-cluster must be a comma-separated list of host:port seed nodes'],
+      [['--redis-cluster', '127.0.0.1:7000'], '--redis-cluster: the Redis engine of this version does not run on a Redis Cluster yet'],
     ];
     const results = await Promise.all(cases.map(([flags]) => failure(['serve', ...flags])));
     cases.forEach(([flags, message], i) => {
