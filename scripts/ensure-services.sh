@@ -31,8 +31,8 @@ cluster_fail() {
   echo "[kuiper]   the cluster tests will fail. Stop those servers (redis-cli -p PORT shutdown nosave)" \
     "and run 'bash scripts/ensure-services.sh' again, or set REDIS_CLUSTER_NODES to a working cluster." >&2
 }
-cluster_answers() { redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null | grep -q PONG; }
-cluster_state_ok() { redis-cli -h 127.0.0.1 -p "$1" cluster info 2>/dev/null | grep -q '^cluster_state:ok'; }
+cluster_answers() { redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null | grep PONG >/dev/null; }
+cluster_state_ok() { redis-cli -h 127.0.0.1 -p "$1" cluster info 2>/dev/null | grep '^cluster_state:ok' >/dev/null; }
 # Waits (up to $1 half-seconds) until every node says cluster_state:ok.
 cluster_wait_ok() {
   local tries=0 port
@@ -53,7 +53,7 @@ ensure_redis_cluster() {
   if [ ${#open[@]} -eq ${#cluster_ports[@]} ]; then
     for port in "${cluster_ports[@]}"; do
       cluster_answers "$port" || { cluster_fail "port $port is taken by something that is not Redis"; return 0; }
-      redis-cli -h 127.0.0.1 -p "$port" info cluster 2>/dev/null | grep -q '^cluster_enabled:1' ||
+      redis-cli -h 127.0.0.1 -p "$port" info cluster 2>/dev/null | grep '^cluster_enabled:1' >/dev/null ||
         { cluster_fail "the Redis on port $port was not started with --cluster-enabled yes"; return 0; }
     done
     # Up already (a second run): nothing to do, unless it is not a healthy cluster (a cluster created
