@@ -44,12 +44,10 @@ import { WakeBus } from './wake.js';
 
 const log = createLogger('redis');
 
-export interface RedisEngineOptions {
-  /** Default `redis://127.0.0.1:6379`. */
+/** Where the engine's Redis is; the public options (engine.ts) add what only the streams need. */
+export interface RedisConnectionOptions {
   url?: string;
-  /** Prefix of every key and of the notification channel. Default `kuiper:`. */
   prefix?: string;
-  /** Passed to ioredis (TLS, Sentinel, retry strategy, ...). */
   redis?: RedisOptions;
 }
 
@@ -76,7 +74,7 @@ export abstract class RedisEngineCore implements Engine {
   private snapshot: EngineStats = { clients: 0, channels: 0, subscriptions: 0 };
   protected leaseMs = 5000;
 
-  constructor(options: RedisEngineOptions = {}) {
+  constructor(options: RedisConnectionOptions = {}) {
     this.prefix = options.prefix ?? 'kuiper:';
     this.link = new RedisLink(this.prefix, options.url ?? 'redis://127.0.0.1:6379', options.redis);
     this.bus = new WakeBus(this.nodeId, this.link, (id) => this.forget(id));

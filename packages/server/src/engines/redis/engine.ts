@@ -15,19 +15,28 @@
  *   epoch the stream no longer has, gives the session one `/service/kuiper/unrecovered` message.
  */
 import { randomBytes } from 'node:crypto';
+import type { RedisOptions } from 'ioredis';
 import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { encodeMessage } from '../../core/codec.js';
 import type { AckBatch, EngineOptions } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import { Attachment, type Bounds, type Overflow, type StreamEntry, parsePosition } from './attachment.js';
 import { Barrier } from './barrier.js';
-import { RedisEngineCore, type RedisEngineOptions } from './engine-core.js';
+import { Feeds } from './feeds.js';
+import { parseFeedMessage, readStream } from './stream-read.js';
+import { RedisEngineCore } from './engine-core.js';
 import { list, strings, type Reply } from './replies.js';
 import { ATTACH, PUBLISH_STREAM, READ_STREAM, TAKE_BATCH, TAKE_STREAM } from './scripts.js';
 
 const log = createLogger('redis');
 
-export interface StreamEngineOptions extends RedisEngineOptions {
+export interface StreamEngineOptions {
+  /** Default `redis://127.0.0.1:6379`. */
+  url?: string;
+  /** Prefix of every key and pub/sub channel. Default `kuiper:`. */
+  prefix?: string;
+  /** Passed to ioredis (TLS, Sentinel, retry strategy, ...). */
+  redis?: RedisOptions;
   /**
    * Entries each stream keeps (XADD MAXLEN ~, so a little more): how far back a session that was
    * away can recover. Default 1000; at least the queue bound (maxQueue) is kept.
@@ -49,8 +58,7 @@ export class RedisEngine extends RedisEngineCore {
   private readonly attached = new Map<string, Attachment>();
   private readonly attaching = new Map<string, Promise<Attachment | undefined>>();
   /** pattern → sessions attached here that follow it; this node subscribes to its pub/sub channel while any do. */
-  private readonly feeds = new Map<string, Set<string>>();
-  private readonly feedsReady = new Map<string, Promise<unknown>>();
+  private readonly feeds: Feeds;
   private readonly reading = new Map<string, Promise<StreamEntry[]>>();
   private readonly barrier: Barrier;
   /** Turns of takes (and ack takes) run one after another: a session's takes resolve in order (ENG-3). */
@@ -62,6 +70,7 @@ export class RedisEngine extends RedisEngineCore {
   constructor(options: StreamEngineOptions = {}) {
     super(options);
     this.history = options.historySize ?? 1000;
+    this.feeds = new Feeds(this.link.sub, this.prefix);
     this.barrier = new Barrier(this.link.cmd, `${this.prefix}sync:${this.nodeId}`);
     this.bus.onWake = (id) => {
       const a = this.attached.get(id);
@@ -90,8 +99,8 @@ export class RedisEngine extends RedisEngineCore {
 
   protected override received(channel: string, text: string): void {
     if (channel === this.barrier.channel) return this.barrier.arrived(text);
-    const head = `${this.prefix}{c:`;
-    if (channel.startsWith(head) && channel.endsWith('}:p')) return this.fanOut(channel.slice(head.length, -3), text);
+    const pattern = this.feeds.patternOf(channel);
+    if (pattern !== undefined) return this.fanOut(pattern, text);
     super.received(channel, text);
   }
 
@@ -125,23 +134,10 @@ export class RedisEngine extends RedisEngineCore {
 
   /** One pub/sub message of a stream: given to every session attached here that follows it. */
   private fanOut(pattern: string, text: string): void {
-    const ids = this.feeds.get(pattern);
+    const ids = this.feeds.of(pattern);
     if (!ids) return;
-    const cuts: number[] = [];
-    for (let at = -1, i = 0; i < 4; i++) {
-      at = text.indexOf(' ', at + 1);
-      if (at < 0) return;
-      cuts.push(at);
-    }
-    const [a, b, c, d] = cuts as [number, number, number, number];
-    const entry: StreamEntry = {
-      pattern,
-      epoch: text.slice(0, a),
-      offset: Number(text.slice(a + 1, b)),
-      pid: text.slice(b + 1, c),
-      t: Number(text.slice(c + 1, d)),
-      json: text.slice(d + 1),
-    };
+    const entry = parseFeedMessage(pattern, text);
+    if (!entry) return;
     const bounds = this.limits();
     for (const id of ids) {
       const session = this.attached.get(id);
@@ -184,7 +180,7 @@ export class RedisEngine extends RedisEngineCore {
     this.attached.set(clientId, a);
     const patterns = this.follow(a, strings(positions));
     // Subscribed first, then read: what is published meanwhile comes one way or the other.
-    await Promise.all(patterns.map((p) => this.feedsReady.get(p)));
+    await this.feeds.ready(patterns);
     await this.readAll(a, patterns);
     return a;
   }
@@ -196,39 +192,17 @@ export class RedisEngine extends RedisEngineCore {
       const pattern = flat[i] as string;
       if (a.seen.has(pattern)) continue;
       a.follow(pattern, parsePosition(flat[i + 1] as string));
-      this.join(pattern, a.clientId);
+      this.feeds.join(pattern, a.clientId);
       added.push(pattern);
     }
     return added;
-  }
-
-  private join(pattern: string, clientId: string): void {
-    let ids = this.feeds.get(pattern);
-    if (!ids) {
-      this.feeds.set(pattern, (ids = new Set()));
-      const ready = this.link.sub.subscribe(this.feedChannel(pattern)).catch((err: unknown) => log.warn('feed subscribe failed', err));
-      this.feedsReady.set(pattern, ready);
-    }
-    ids.add(clientId);
-  }
-
-  private leave(pattern: string, clientId: string): void {
-    const ids = this.feeds.get(pattern);
-    if (!ids?.delete(clientId) || ids.size > 0) return;
-    this.feeds.delete(pattern);
-    this.feedsReady.delete(pattern);
-    this.link.sub.unsubscribe(this.feedChannel(pattern)).catch((err: unknown) => log.warn('feed unsubscribe failed', err));
-  }
-
-  private feedChannel(pattern: string): string {
-    return `${this.prefix}{c:${pattern}}:p`;
   }
 
   private detach(clientId: string): void {
     const a = this.attached.get(clientId);
     if (!a) return;
     this.attached.delete(clientId);
-    for (const pattern of a.seen.keys()) this.leave(pattern, clientId);
+    for (const pattern of a.seen.keys()) this.feeds.leave(pattern, clientId);
   }
 
   protected override forget(clientId: string): void {
@@ -262,24 +236,24 @@ export class RedisEngine extends RedisEngineCore {
     for (const pattern of [...a.seen.keys()]) {
       if (now.has(pattern)) continue;
       a.unfollow(pattern);
-      this.leave(pattern, a.clientId);
+      this.feeds.leave(pattern, a.clientId);
     }
     const added = this.follow(a, flat);
-    if (added.length > 0) void Promise.all(added.map((p) => this.feedsReady.get(p))).then(() => this.readAll(a, added));
+    if (added.length > 0) void this.feeds.ready(added).then(() => this.readAll(a, added));
   }
 
   protected override followed(clientId: string, pattern: string, position: string): void {
     const a = this.attached.get(clientId);
     if (!a || position === '') return;
     const added = this.follow(a, [pattern, position]);
-    if (added.length > 0) void this.feedsReady.get(pattern)?.then(() => this.readAll(a, added));
+    if (added.length > 0) void this.feeds.ready(added).then(() => this.readAll(a, added));
   }
 
   protected override unfollowed(clientId: string, pattern: string): void {
     const a = this.attached.get(clientId);
     if (!a) return;
     a.unfollow(pattern);
-    this.leave(pattern, clientId);
+    this.feeds.leave(pattern, clientId);
   }
 
   /**
@@ -318,47 +292,12 @@ export class RedisEngine extends RedisEngineCore {
     return out;
   }
 
-  private async readStream(a: Attachment, pattern: string): Promise<StreamEntry[]> {
-    const out: StreamEntry[] = [];
-    for (let round = 0; round < 3 && a.stale.has(pattern); round++) {
-      a.stale.delete(pattern);
-      const at = a.seen.get(pattern);
-      if (!at) break;
-      const { maxQueue, overflow } = this.limits();
-      let r: Reply[];
-      try {
-        r = list(await this.link.run(READ_STREAM, [pattern, at.epoch, at.offset, maxQueue, this.epochCandidate()]));
-      } catch (err) {
-        a.stale.add(pattern);
-        log.warn('stream read failed', err);
-        break;
-      }
-      const now = a.seen.get(pattern);
-      if (!now) break;
-      // The feed went on meanwhile (contiguously from `at`): nothing from `at` on was lost to it.
-      const wentOn = now.offset !== at.offset || now.epoch !== at.epoch;
-      const [epoch, offset, status, skipped, flat] = r;
-      const head = { epoch: String(epoch), offset: Number(offset) };
-      if (status === 'epoch' || status === 'trimmed') {
-        if (wentOn) a.stale.add(pattern);
-        else if (status === 'trimmed') a.lose(pattern, status, head);
-        else {
-          // What the new epoch holds was never seen: read from its start.
-          a.lose(pattern, status, { epoch: head.epoch, offset: 0 });
-          a.stale.add(pattern);
-        }
-        continue;
-      }
-      if (Number(skipped) > 0 && !wentOn) {
-        a.skip(pattern, { epoch: at.epoch, offset: at.offset + Number(skipped) });
-        this.overflowed(a.clientId, { dropped: Number(skipped), disconnect: overflow === 'disconnect' });
-      }
-      const items = strings(flat);
-      for (let i = 0; i + 3 < items.length; i += 4) {
-        out.push({ pattern, epoch: head.epoch, offset: Number(items[i]), pid: items[i + 1] as string, t: Number(items[i + 2]), json: items[i + 3] as string });
-      }
-    }
-    return out;
+  private readStream(a: Attachment, pattern: string): Promise<StreamEntry[]> {
+    return readStream(a, pattern, {
+      read: (at, most) => this.link.run(READ_STREAM, [pattern, at.epoch, at.offset, most, this.epochCandidate()]),
+      bounds: this.limits(),
+      skipped: (dropped) => this.overflowed(a.clientId, { dropped, disconnect: this.limits().overflow === 'disconnect' }),
+    });
   }
 
   override watch(clientId: string, onQueued: () => void): () => void {

@@ -1,0 +1,61 @@
+/**
+ * [ENG-STREAM-1][ENG-STREAM-4] This node's pub/sub subscriptions to streams: one per pattern that a
+ * session attached here follows, however many sessions follow it, dropped when the last one goes.
+ */
+import type { Redis } from 'ioredis';
+import { createLogger } from '../../core/log.js';
+
+const log = createLogger('redis');
+
+export class Feeds {
+  private readonly followers = new Map<string, Set<string>>();
+  private readonly subscribed = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly sub: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** The pub/sub channel of `pattern`'s stream (its keys' hash tag, ENG-STREAM-3). */
+  channel(pattern: string): string {
+    return `${this.prefix}{c:${pattern}}:p`;
+  }
+
+  /** The pattern whose stream `channel` is, or undefined. */
+  patternOf(channel: string): string | undefined {
+    const head = `${this.prefix}{c:`;
+    return channel.startsWith(head) && channel.endsWith('}:p') ? channel.slice(head.length, -3) : undefined;
+  }
+
+  /** The sessions attached here that follow `pattern`. */
+  of(pattern: string): ReadonlySet<string> | undefined {
+    return this.followers.get(pattern);
+  }
+
+  join(pattern: string, clientId: string): void {
+    let ids = this.followers.get(pattern);
+    if (!ids) {
+      this.followers.set(pattern, (ids = new Set()));
+      this.subscribed.set(pattern, this.sub.subscribe(this.channel(pattern)).catch((err: unknown) => log.warn('feed subscribe failed', err)));
+    }
+    ids.add(clientId);
+  }
+
+  leave(pattern: string, clientId: string): void {
+    const ids = this.followers.get(pattern);
+    if (!ids?.delete(clientId) || ids.size > 0) return;
+    this.followers.delete(pattern);
+    this.subscribed.delete(pattern);
+    this.sub.unsubscribe(this.channel(pattern)).catch((err: unknown) => log.warn('feed unsubscribe failed', err));
+  }
+
+  /** Resolves once this node is subscribed to every one of `patterns`' streams. */
+  async ready(patterns: readonly string[]): Promise<void> {
+    await Promise.all(patterns.map((p) => this.subscribed.get(p)));
+  }
+
+  clear(): void {
+    this.followers.clear();
+    this.subscribed.clear();
+  }
+}

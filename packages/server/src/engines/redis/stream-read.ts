@@ -1,0 +1,85 @@
+/**
+ * Reading a stream for one attached session (SPEC: ENG-STREAM-4, ENG-STREAM-5): the pub/sub form of
+ * a publish, and a backlog read from the session's position that turns a trimmed history or a lost
+ * epoch into the session's loss notice. No engine state here: the engine passes how to read.
+ */
+import type { Attachment, Bounds, Position, StreamEntry } from './attachment.js';
+import { list, strings, type Reply } from './replies.js';
+import { createLogger } from '../../core/log.js';
+
+const log = createLogger('redis');
+
+/** A stream's pub/sub message, `epoch offset publishId time JSON`; undefined for anything else. */
+export function parseFeedMessage(pattern: string, text: string): StreamEntry | undefined {
+  const cuts: number[] = [];
+  for (let at = -1, i = 0; i < 4; i++) {
+    at = text.indexOf(' ', at + 1);
+    if (at < 0) return undefined;
+    cuts.push(at);
+  }
+  const [a, b, c, d] = cuts as [number, number, number, number];
+  return {
+    pattern,
+    epoch: text.slice(0, a),
+    offset: Number(text.slice(a + 1, b)),
+    pid: text.slice(b + 1, c),
+    t: Number(text.slice(c + 1, d)),
+    json: text.slice(d + 1),
+  };
+}
+
+export interface StreamReading {
+  /** Runs the READ_STREAM script from `at`, reading at most `most` entries. */
+  read(at: Position, most: number): Promise<Reply>;
+  bounds: Bounds;
+  /** Entries past the queue bound were skipped (LIMIT-6). */
+  skipped(dropped: number): void;
+}
+
+/**
+ * What the session has not had from `pattern`'s stream, for as long as the pattern is stale (a few
+ * rounds at most): a loss is recorded on the attachment (trimmed: it goes on from the stream's end;
+ * a new epoch: from that epoch's start). Entries are returned, not appended, so that reads of
+ * several streams can be merged in publish order.
+ */
+export async function readStream(a: Attachment, pattern: string, how: StreamReading): Promise<StreamEntry[]> {
+  const out: StreamEntry[] = [];
+  for (let round = 0; round < 3 && a.stale.has(pattern); round++) {
+    a.stale.delete(pattern);
+    const at = a.seen.get(pattern);
+    if (!at) break;
+    let r: Reply[];
+    try {
+      r = list(await how.read(at, how.bounds.maxQueue));
+    } catch (err) {
+      a.stale.add(pattern);
+      log.warn('stream read failed', err);
+      break;
+    }
+    const now = a.seen.get(pattern);
+    if (!now) break;
+    // The feed went on meanwhile (contiguously from `at`): nothing from `at` on was lost to it.
+    const wentOn = now.offset !== at.offset || now.epoch !== at.epoch;
+    const [epoch, offset, status, skipped, flat] = r;
+    const head = { epoch: String(epoch), offset: Number(offset) };
+    if (status === 'epoch' || status === 'trimmed') {
+      if (wentOn) a.stale.add(pattern);
+      else if (status === 'trimmed') a.lose(pattern, status, head);
+      else {
+        // What the new epoch holds was never seen: read from its start.
+        a.lose(pattern, status, { epoch: head.epoch, offset: 0 });
+        a.stale.add(pattern);
+      }
+      continue;
+    }
+    if (Number(skipped) > 0 && !wentOn) {
+      a.skip(pattern, { epoch: at.epoch, offset: at.offset + Number(skipped) });
+      how.skipped(Number(skipped));
+    }
+    const items = strings(flat);
+    for (let i = 0; i + 3 < items.length; i += 4) {
+      out.push({ pattern, epoch: head.epoch, offset: Number(items[i]), pid: items[i + 1] as string, t: Number(items[i + 2]), json: items[i + 3] as string });
+    }
+  }
+  return out;
+}
