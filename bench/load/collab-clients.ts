@@ -49,7 +49,9 @@ const wsOrigin = (url: string): string => `ws://${new URL(url).host}`;
 
 export function joinRoom(server: ServerKind, url: string, roomId: string): CollabMember {
   if (server === 'kuiper') {
-    const client = createClient(url);
+    // As @kuiper/collab's README recommends: rooms re-sync by state vector after a drop (COLLAB-25),
+    // and without ack deliveries leave on the WebSocket as queued, not one per /meta/connect round trip.
+    const client = createClient(url, { ack: false });
     const room = enterRoom(client, roomId);
     return {
       doc: room.doc,
