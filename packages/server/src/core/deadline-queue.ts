@@ -39,7 +39,8 @@ export class DeadlineQueue<T extends Deadline> {
       list = { ms, head: undefined, tail: undefined, timer: undefined, armedFor: 0 };
       this.lists.set(ms, list);
     }
-    entry.due = performance.now() + ms;
+    // Whole milliseconds: a small integer is kept in the entry itself, a fraction in a number box of its own.
+    entry.due = Math.ceil(performance.now() + ms);
     entry.dueList = list;
     entry.prevDue = list.tail;
     entry.nextDue = undefined;

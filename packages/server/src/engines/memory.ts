@@ -18,7 +18,15 @@ import type {
 } from '../core/engine.js';
 import { STREAMED, settleLifecycle, settleSubscribe } from '../core/engine.js';
 import type { SessionInfo } from '../core/security.js';
-import { type ChannelState, type SessionState, newClientId } from './session-state.js';
+import {
+  type ChannelState,
+  type SessionState,
+  addSubscription,
+  newClientId,
+  removeSubscription,
+  subscriptionCount,
+  subscriptionsOf,
+} from './session-state.js';
 
 /**
  * The queue of every session with nothing queued: most sessions are idle most of the time, and an
@@ -48,7 +56,7 @@ export class MemoryEngine implements Engine {
     const id = newClientId();
     this.sessions.set(id, {
       id,
-      subscriptions: new Set(),
+      subscriptions: undefined,
       queue: NOTHING_QUEUED,
       queueBytes: 0,
       data,
@@ -88,7 +96,8 @@ export class MemoryEngine implements Engine {
   }
 
   async subscriptionCount(clientId: string): Promise<number> {
-    return this.sessions.get(clientId)?.subscriptions.size ?? 0;
+    const session = this.sessions.get(clientId);
+    return session ? subscriptionCount(session) : 0;
   }
 
   async destroySession(clientId: string, reason: RemovalReason): Promise<boolean> {
@@ -109,12 +118,12 @@ export class MemoryEngine implements Engine {
     if (!session) return undefined;
     const { data } = session;
     const life: LifecycleEvent[] = [{ type: 'removed', clientId, data, reason, local: true }];
-    for (const pattern of session.subscriptions) {
+    for (const pattern of subscriptionsOf(session)) {
       if (this.dropSubscriber(pattern, clientId)) {
         life.push({ type: 'vacated', channel: pattern, clientId, data, reason, local: true });
       }
     }
-    session.subscriptions.clear();
+    session.subscriptions = undefined;
     session.queue = NOTHING_QUEUED;
     session.queueBytes = 0;
     session.ack = undefined;
@@ -130,7 +139,7 @@ export class MemoryEngine implements Engine {
   private channel(name: string): ChannelState {
     let state = this.channels.get(name);
     if (!state) {
-      state = { subscribers: new Set(), listeners: new Set(), persistent: false };
+      state = { name, subscribers: new Set(), listeners: new Set(), persistent: false };
       this.channels.set(name, state);
       this.emit({ type: 'channel:added', channel: name });
       // Parents exist while a child does, as in CometD's channel tree; they are swept after it.
@@ -155,7 +164,7 @@ export class MemoryEngine implements Engine {
     const state = this.channel(pattern);
     if (state.subscribers.has(clientId)) return 'present';
     state.subscribers.add(clientId);
-    session.subscriptions.add(pattern);
+    addSubscription(session, state.name);
     this.totalSubscriptions++;
     this.emit({ type: 'subscription:added', clientId, channel: pattern });
     if (state.subscribers.size > 1) return 'added';
@@ -167,7 +176,7 @@ export class MemoryEngine implements Engine {
   async unsubscribe(clientId: string, pattern: string): Promise<boolean> {
     const session = this.sessions.get(clientId);
     if (!session) return false;
-    if (session.subscriptions.delete(pattern) && this.dropSubscriber(pattern, clientId)) {
+    if (removeSubscription(session, pattern) && this.dropSubscriber(pattern, clientId)) {
       const { data } = session;
       await settleLifecycle(this.options, [{ type: 'vacated', channel: pattern, clientId, data, reason: 'unsubscribe', local: true }]);
     }

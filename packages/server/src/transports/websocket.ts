@@ -90,7 +90,7 @@ const SETTLED: Promise<void> = Promise.resolve();
 class WsConnection implements AnswerSink, DeliverySink {
   /**
    * The sessions on this socket (handshaken or connected here): a few at most (LIMIT-5), usually
-   * one. Replaced, never grown in place: a push would give the array room for 17.
+   * one. Replaced, never grown in place: a push (or a spread) would give the array room for 17.
    */
   private sessions: readonly string[] = NO_SESSIONS;
   private readonly departed = new Departed();
@@ -244,7 +244,7 @@ class WsConnection implements AnswerSink, DeliverySink {
   }
 
   private carry(clientId: string): void {
-    if (!this.sessions.includes(clientId)) this.sessions = [...this.sessions, clientId];
+    if (!this.sessions.includes(clientId)) this.sessions = this.sessions.concat(clientId);
   }
 
   private forget(clientId: string): void {

@@ -1,0 +1,71 @@
+// What an idle WebSocket session costs the server (LIMIT-10, issue 15): the server runs in a child
+// process and its JS heap is read after full collections, before and after hundreds of sessions
+// that handshake, subscribe and keep a connect held — the state of a client idling for hours.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, it, expect } from 'vitest';
+import { cleanup, msgId, RawSocket } from '@kuiper/testkit';
+
+interface Heap {
+  heapUsed: number;
+  clients: number;
+}
+
+async function heapChild(): Promise<{ wsUrl: string; heap: () => Promise<Heap> }> {
+  const child = fork(fileURLToPath(new URL('./heap-child-server.ts', import.meta.url)), [], {
+    execArgv: ['--conditions=source', '--import', 'tsx', '--expose-gc'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  cleanup.add(() => {
+    child.kill('SIGKILL');
+  });
+  const next = <T>(): Promise<T> =>
+    new Promise((resolve, reject) => {
+      child.once('message', (m) => resolve(m as T));
+      child.once('exit', (code) => reject(new Error(`heap child exited with ${String(code)}`)));
+    });
+  const { port } = await next<{ port: number }>();
+  return {
+    wsUrl: `ws://127.0.0.1:${port}/bayeux`,
+    heap: () => {
+      const reply = next<Heap>();
+      child.send('heap');
+      return reply;
+    },
+  };
+}
+
+/** Opens `count` idle sessions (handshake, one subscription, a held connect), `BATCH` at a time. */
+async function openIdle(wsUrl: string, count: number, channel: (i: number) => string): Promise<void> {
+  const BATCH = 50;
+  for (let start = 0; start < count; start += BATCH) {
+    await Promise.all(
+      Array.from({ length: Math.min(BATCH, count - start) }, async (_, k) => {
+        const socket = await RawSocket.open(cleanup, wsUrl);
+        const hs = await socket.request({ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['websocket'], id: msgId() });
+        const clientId = hs.clientId as string;
+        const sub = await socket.request({ channel: '/meta/subscribe', clientId, subscription: channel(start + k), id: msgId() });
+        expect(sub.successful).toBe(true);
+        await socket.request({ channel: '/meta/connect', clientId, connectionType: 'websocket', advice: { timeout: 0 }, id: msgId() });
+        // The connect that stays held: no reply until the hold time (60 s) passes.
+        socket.send([{ channel: '/meta/connect', clientId, connectionType: 'websocket', id: msgId() }]);
+      }),
+    );
+  }
+}
+
+describe('[LIMIT-10] idle WebSocket sessions', () => {
+  it('[LIMIT-10] an idle WebSocket session keeps under 6.5 KiB of the server\'s JS heap', async () => {
+    const server = await heapChild();
+    // Warm-up: what the server compiles for its first sessions is not a cost of each session.
+    await openIdle(server.wsUrl, 100, (i) => `/idle/${i % 20}`);
+    const before = await server.heap();
+    const SESSIONS = 600;
+    await openIdle(server.wsUrl, SESSIONS, (i) => `/idle/${i % 20}`);
+    const after = await server.heap();
+    expect(after.clients).toBe(before.clients + SESSIONS);
+    const perSession = (after.heapUsed - before.heapUsed) / SESSIONS;
+    console.log(`[idle sessions] ${SESSIONS} idle WebSocket sessions: ${(perSession / 1024).toFixed(2)} KiB of server heap each (bound 6.5 KiB)`);
+    expect(perSession).toBeLessThan(6.5 * 1024);
+  }, 60_000);
+});
