@@ -55,6 +55,7 @@ export class RoomAuthority {
   private lastSeq = 0;
   private snapshotSeq = 0;
   private firstDirtyAt: number | undefined;
+  private lastDirtyAt = 0;
   private timer: TimerHandle | undefined;
   private closed = false;
   /**
@@ -227,14 +228,26 @@ export class RoomAuthority {
     if (this.closed) return;
     const now = this.clock.now();
     this.firstDirtyAt ??= now;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    const debounce = this.options.snapshotDebounceMs ?? 2000;
-    const maxWait = this.options.snapshotMaxWaitMs ?? 10_000;
-    const delay = Math.max(0, Math.min(debounce, this.firstDirtyAt + maxWait - now));
+    this.lastDirtyAt = now;
+    // A timer already set checks when it fires whether later updates pushed the snapshot back:
+    // re-arming one per update cost 3% of a busy room's server CPU (editors profile, 2026-12-02).
+    if (this.timer === undefined) this.armSnapshotTimer();
+  }
+
+  /** Fires when the debounce after the last update (or the cap after the first) has passed. */
+  private armSnapshotTimer(): void {
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
+      if (this.closed) return;
+      if (this.clock.now() < this.snapshotDue()) return this.armSnapshotTimer();
       void this.compact();
-    }, delay);
+    }, Math.max(0, this.snapshotDue() - this.clock.now()));
+  }
+
+  private snapshotDue(): number {
+    const debounce = this.options.snapshotDebounceMs ?? 2000;
+    const maxWait = this.options.snapshotMaxWaitMs ?? 10_000;
+    return Math.min(this.lastDirtyAt + debounce, (this.firstDirtyAt ?? this.lastDirtyAt) + maxWait);
   }
 
   private async writeSnapshot(): Promise<void> {
