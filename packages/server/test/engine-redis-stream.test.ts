@@ -101,6 +101,26 @@ describe('RedisEngine', () => {
     expect(await b.take(id)).toEqual([]);
   });
 
+  it('[ENG-STREAM-7] the positions of a held session are written behind, and handed over when another node claims it', async () => {
+    const [a, b] = (await cluster(2)) as [RedisEngine, RedisEngine];
+    const id = await a.createSession();
+    await a.subscribe(id, '/held');
+    a.connectOpened(id);
+    const woken = vi.fn();
+    a.watch(id, woken);
+    for (let n = 1; n <= 3; n++) await b.publish({ channel: '/held', data: n });
+    await waitFor(() => expect(woken).toHaveBeenCalled());
+    expect(data(await a.take(id))).toEqual([1, 2, 3]);
+    // Given out on A and not written yet: Redis still has the position before them.
+    const redis = new Redis(REDIS_URL);
+    spies.push(redis);
+    expect(await redis.hget(`${a.prefix}pos:${id}`, '/held')).toMatch(/:0$/);
+    await b.publish({ channel: '/held', data: 4 });
+    // B claims the session: A writes what it gave out first, so B gives out only what A did not.
+    expect(data(await b.take(id))).toEqual([4]);
+    expect(await redis.hget(`${a.prefix}pos:${id}`, '/held')).toMatch(/:4$/);
+  });
+
   it('[ENG-STREAM-4] a node that goes away with deliveries it never gave out loses none of them', async () => {
     const [a, b] = (await cluster(2)) as [RedisEngine, RedisEngine];
     const id = await a.createSession();

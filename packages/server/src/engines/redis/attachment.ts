@@ -68,8 +68,10 @@ export class Attachment {
   readonly seen = new Map<string, Position>();
   /** Patterns whose feed showed a gap or another epoch: read from the stream before the next take. */
   readonly stale = new Set<string>();
-  /** Patterns whose position moved since it was last written to Redis. */
+  /** Patterns whose `seen` moved since the last drain. */
   readonly moved = new Set<string>();
+  /** Positions past what was given out (drained), not yet written to Redis. */
+  readonly given = new Map<string, Position>();
   private buffer: StreamEntry[] = [];
   private bytes = 0;
   private readonly recent = new RecentIds(1024);
@@ -89,12 +91,14 @@ export class Attachment {
   follow(pattern: string, position: Position): void {
     this.seen.set(pattern, position);
     this.moved.delete(pattern);
+    this.given.delete(pattern);
   }
 
   unfollow(pattern: string): void {
     this.seen.delete(pattern);
     this.stale.delete(pattern);
     this.moved.delete(pattern);
+    this.given.delete(pattern);
   }
 
   /**
@@ -157,20 +161,23 @@ export class Attachment {
       out.push(JSON.stringify({ channel: UNRECOVERED_CHANNEL, data: { channels: [...patterns], reason } }));
     }
     this.losses.clear();
+    // What was seen is now given out (or was dropped): that is the position to write.
+    for (const pattern of this.moved) {
+      const at = this.seen.get(pattern);
+      if (at) this.given.set(pattern, at);
+    }
+    this.moved.clear();
     for (const entry of this.buffer) out.push(entry.json);
     this.buffer = [];
     this.bytes = 0;
     return out;
   }
 
-  /** The positions to write: (pattern, 'epoch:offset') pairs, flat; forgotten once taken. */
+  /** The positions to write, past what was given out: (pattern, 'epoch:offset') pairs, flat; forgotten once taken. */
   positions(): string[] {
     const flat: string[] = [];
-    for (const pattern of this.moved) {
-      const at = this.seen.get(pattern);
-      if (at) flat.push(pattern, formatPosition(at));
-    }
-    this.moved.clear();
+    for (const [pattern, at] of this.given) if (this.seen.has(pattern)) flat.push(pattern, formatPosition(at));
+    this.given.clear();
     return flat;
   }
 }

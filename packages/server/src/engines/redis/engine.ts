@@ -23,6 +23,8 @@ import { createLogger } from '../../core/log.js';
 import { Attachment, type Bounds, type Overflow, type StreamEntry, parsePosition } from './attachment.js';
 import { Barrier } from './barrier.js';
 import { Feeds } from './feeds.js';
+import { FLUSH_MS, PositionWriter } from './positions.js';
+import { type Taker, Turns } from './turns.js';
 import { parseFeedMessage, readStream } from './stream-read.js';
 import { RedisEngineCore } from './engine-core.js';
 import { list, strings, type Reply } from './replies.js';
@@ -44,12 +46,6 @@ export interface StreamEngineOptions {
   historySize?: number;
 }
 
-interface Taker {
-  clientId: string;
-  resolve(messages: Message[]): void;
-  reject(err: unknown): void;
-}
-
 /** An attachment neither watched nor used for this long is let go (its feeds too). */
 const IDLE_MS = 30_000;
 
@@ -59,18 +55,22 @@ export class RedisEngine extends RedisEngineCore {
   private readonly attaching = new Map<string, Promise<Attachment | undefined>>();
   /** pattern → sessions attached here that follow it; this node subscribes to its pub/sub channel while any do. */
   private readonly feeds: Feeds;
+  private readonly writer: PositionWriter;
   private readonly reading = new Map<string, Promise<StreamEntry[]>>();
   private readonly barrier: Barrier;
-  /** Turns of takes (and ack takes) run one after another: a session's takes resolve in order (ENG-3). */
-  private turn: Promise<void> = Promise.resolve();
-  private takers: Taker[] = [];
+  private readonly turns = new Turns((takers) => this.takeTurn(takers));
   private published = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(options: StreamEngineOptions = {}) {
     super(options);
     this.history = options.historySize ?? 1000;
     this.feeds = new Feeds(this.link.sub, this.prefix);
+    this.writer = new PositionWriter(
+      (args) => this.link.run(TAKE_STREAM, args),
+      (node, id) => this.link.cmd.publish(`${this.prefix}sync:${node}`, `f ${id}`),
+    );
     this.barrier = new Barrier(this.link.cmd, `${this.prefix}sync:${this.nodeId}`);
     this.bus.onWake = (id) => {
       const a = this.attached.get(id);
@@ -80,7 +80,10 @@ export class RedisEngine extends RedisEngineCore {
       const a = this.attached.get(id);
       if (a) this.refresh(a);
     };
-    this.bus.onMoved = (id) => this.letGoIfMoved(id);
+    this.bus.onMoved = (id, node) => {
+      this.writer.handOver(this.attached.get(id), id, node).catch((err: unknown) => log.warn('hand-over failed', err));
+      this.letGoIfMoved(id);
+    };
     // Publishes sent while the subscriber was away are lost to it: every followed stream is read.
     let first = true;
     this.link.sub.on('ready', () => {
@@ -95,10 +98,12 @@ export class RedisEngine extends RedisEngineCore {
     this.subscribed?.catch(() => undefined);
     this.idleTimer = setInterval(() => this.dropIdle(), IDLE_MS);
     this.idleTimer.unref();
+    this.flushTimer = setInterval(() => void this.writer.flush().catch((err: unknown) => log.warn('positions write failed', err)), FLUSH_MS);
+    this.flushTimer.unref();
   }
 
   protected override received(channel: string, text: string): void {
-    if (channel === this.barrier.channel) return this.barrier.arrived(text);
+    if (channel === this.barrier.channel) return text.startsWith('f ') ? this.writer.arrived(text.slice(2)) : this.barrier.arrived(text);
     const pattern = this.feeds.patternOf(channel);
     if (pattern !== undefined) return this.fanOut(pattern, text);
     super.received(channel, text);
@@ -172,13 +177,23 @@ export class RedisEngine extends RedisEngineCore {
   }
 
   private async attachNow(clientId: string): Promise<Attachment | undefined> {
+    const handOver = this.writer.expect(clientId);
     const r = await this.link.run(ATTACH, [this.nodeId, clientId]);
-    if (!Array.isArray(r)) return undefined;
-    const [queued, positions] = r as Reply[];
+    if (!Array.isArray(r)) {
+      handOver.cancel();
+      return undefined;
+    }
+    const [queued, stored, before] = r as Reply[];
+    let positions = strings(stored);
+    if (before && before !== this.nodeId) {
+      // [ENG-STREAM-7] The node that had it writes what it gave out, then says so.
+      await handOver.wait();
+      positions = Object.entries(await this.link.cmd.hgetall(`${this.prefix}pos:${clientId}`)).flat();
+    } else handOver.cancel();
     const a = new Attachment(clientId);
     a.queued = Number(queued) > 0;
     this.attached.set(clientId, a);
-    const patterns = this.follow(a, strings(positions));
+    const patterns = this.follow(a, positions);
     // Subscribed first, then read: what is published meanwhile comes one way or the other.
     await this.feeds.ready(patterns);
     await this.readAll(a, patterns);
@@ -329,27 +344,7 @@ export class RedisEngine extends RedisEngineCore {
 
   /** [ENG-STREAM-6] Takes issued in one turn are one barrier and one script call (REDIS-7). */
   override take(clientId: string): Promise<Message[]> {
-    return new Promise<Message[]>((resolve, reject) => {
-      if (this.takers.length === 0) queueMicrotask(() => this.scheduleTakes());
-      this.takers.push({ clientId, resolve, reject });
-    });
-  }
-
-  private scheduleTakes(): void {
-    const takers = this.takers;
-    this.takers = [];
-    this.enqueue(() => this.takeTurn(takers)).catch((err: unknown) => {
-      for (const t of takers) t.reject(err);
-    });
-  }
-
-  private enqueue<T>(job: () => Promise<T>): Promise<T> {
-    const run = this.turn.then(job);
-    this.turn = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.turns.take(clientId);
   }
 
   /** Attached, up to date with every publish made before now, and with every stale stream read. */
@@ -370,7 +365,10 @@ export class RedisEngine extends RedisEngineCore {
       if (!a) return;
       a.usedAt = Date.now();
       const items = a.drain();
-      const positions = a.positions();
+      // [ENG-STREAM-7] A session whose connect is held here is written behind; a poll's answer at once.
+      const behind = this.held.has(a.clientId) && !a.queued;
+      if (behind) this.writer.later(a);
+      const positions = behind ? [] : a.positions();
       given.set(a.clientId, items);
       if (!a.queued && positions.length === 0) return;
       written.push([a, positions, a.queued]);
@@ -406,7 +404,7 @@ export class RedisEngine extends RedisEngineCore {
 
   /** [ACK-2][ENG-STREAM-6] The batch and the positions past it are written in one script. */
   override takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch> {
-    return this.enqueue(async () => {
+    return this.turns.run(async () => {
       const [a] = await this.current([clientId]);
       if (!a) return { batch: 0, messages: [] };
       a.usedAt = Date.now();
@@ -435,6 +433,8 @@ export class RedisEngine extends RedisEngineCore {
 
   override async close(): Promise<void> {
     if (this.idleTimer) clearInterval(this.idleTimer);
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    await this.writer.flush().catch((err: unknown) => log.warn('positions write failed', err));
     this.attached.clear();
     this.feeds.clear();
     await super.close();

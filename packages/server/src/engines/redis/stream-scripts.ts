@@ -74,13 +74,14 @@ return { e, o, 'ok', skipped, out }
 /**
  * ARGV: P, node, id. [ENG-STREAM-4] Attaches a session to this node: claims it (its watcher moves
  * here; the node that had it is told, REDIS-2) and returns -1 (unknown) or {queue length,
- * positions (pattern, 'epoch:offset')...}.
+ * positions (pattern, 'epoch:offset')..., the node that had it or ''}. ENG-STREAM-7: positions that
+ * node had not written yet are read again once it has.
  */
 export const ATTACH = script('attach', `
 local id = ARGV[3]
 if not redis.call('ZSCORE', P .. 'sessions', id) then return -1 end
-claim(id, ARGV[2])
-return { redis.call('LLEN', P .. 'q:' .. id), redis.call('HGETALL', P .. 'pos:' .. id) }
+local before = claim(id, ARGV[2])
+return { redis.call('LLEN', P .. 'q:' .. id), redis.call('HGETALL', P .. 'pos:' .. id), before }
 `);
 
 /**

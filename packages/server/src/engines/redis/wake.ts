@@ -61,7 +61,7 @@ export class WakeBus {
   /** Stream engine: a session's subscriptions changed ('+id' in the wake list, ENG-STREAM-4). */
   onResub: ((clientId: string) => void) | undefined;
   /** Stream engine: another node claimed a session (what this node holds for it goes). */
-  onMoved: ((clientId: string) => void) | undefined;
+  onMoved: ((clientId: string, node: string) => void) | undefined;
 
   constructor(
     private readonly nodeId: string,
@@ -76,7 +76,7 @@ export class WakeBus {
     // Another node claimed these sessions: unless this node claimed again since, it lets go.
     if (note.origin !== this.nodeId) {
       for (const id of note.moved) {
-        this.onMoved?.(id);
+        this.onMoved?.(id, note.origin);
         if (this.watchers.has(id)) this.letGo(id);
       }
     }

@@ -1,0 +1,47 @@
+/**
+ * [ENG-3][REDIS-7] The stream engine's takes, in turns: the takes issued in one event-loop turn go
+ * together (one barrier, one script), and turns (and ack takes) run one after another, so the takes
+ * of a session resolve in the order they were issued.
+ */
+import type { Message } from '@kuiper/protocol';
+
+export interface Taker {
+  clientId: string;
+  resolve(messages: Message[]): void;
+  reject(err: unknown): void;
+}
+
+export class Turns {
+  private last: Promise<void> = Promise.resolve();
+  private takers: Taker[] = [];
+
+  constructor(
+    /** Serves one turn's takes (a session may be asked for more than once). */
+    private readonly serve: (takers: Taker[]) => Promise<void>,
+  ) {}
+
+  take(clientId: string): Promise<Message[]> {
+    return new Promise<Message[]>((resolve, reject) => {
+      if (this.takers.length === 0) queueMicrotask(() => this.schedule());
+      this.takers.push({ clientId, resolve, reject });
+    });
+  }
+
+  private schedule(): void {
+    const takers = this.takers;
+    this.takers = [];
+    this.run(() => this.serve(takers)).catch((err: unknown) => {
+      for (const t of takers) t.reject(err);
+    });
+  }
+
+  /** Runs `job` after every turn and job before it. */
+  run<T>(job: () => Promise<T>): Promise<T> {
+    const result = this.last.then(job);
+    this.last = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
