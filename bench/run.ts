@@ -13,7 +13,7 @@ import { renderSvg } from './report/render-svg.ts';
 import { writeMarkdown } from './report/write-markdown.ts';
 import { type QuietResult, waitForQuiet } from './wait-for-quiet.ts';
 import { type AggregatedRun, medianRun } from './median-run.ts';
-import { appliesTo, runCase, scriptFor, type ServerRun, type Spawned, spawnFor } from './run-case.ts';
+import { appliesTo, runCase, scriptFor, type ServerRun, type Spawned, spawnFor, v8FlagsFor } from './run-case.ts';
 import type { ServerKind } from './ipc-messages.ts';
 import { REDIS_URL, redisProblem, shownUrl } from './redis-admin.ts';
 import { spawnTwoNode } from './two-node.ts';
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
         spawned = { server: pooled.server, worker: nextIdleWorker ?? spawnLoadWorker() };
         spawned.worker.catch(() => {});
       } else if (step.name === 'two-node') spawned = spawnTwoNode(step.server, REDIS_URL, options.profileDir, pooled?.worker);
-      else spawned = pooled ?? spawnFor(step.server, options.profileDir, scriptFor(step.name, step.server));
+      else spawned = pooled ?? spawnFor(step.server, options.profileDir, scriptFor(step.name, step.server), v8FlagsFor(step.name));
       nextIdleWorker = pooled && plan[i + 1]?.name === 'idle-prune' ? spawnLoadWorker() : undefined;
       nextIdleWorker?.catch(() => {});
       log(header);

@@ -25,10 +25,13 @@ export interface SharedState {
   prefix: string;
 }
 
-/** `script`: bench/servers/<script>.ts, the kind's own unless a case needs another (kuiper-collab). */
-export async function startServer(kind: ServerKind, profileDir?: string, shared?: SharedState, script: string = kind): Promise<ServerProcess> {
+/**
+ * `script`: bench/servers/<script>.ts, the kind's own unless a case needs another (kuiper-collab).
+ * `v8Flags`: a case's own V8 settings, the same for every server (the idle case's, `IDLE_V8_FLAGS`).
+ */
+export async function startServer(kind: ServerKind, profileDir?: string, shared?: SharedState, script: string = kind, v8Flags: readonly string[] = []): Promise<ServerProcess> {
   // --expose-gc only so the idle-memory case can sample RSS after a full GC on every server alike.
-  const flags = ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${kind}`] : [])];
+  const flags = ['--expose-gc', ...v8Flags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${kind}`] : [])];
   // Arguments rather than environment variables, so nothing in the harness's own environment can
   // put a single-server case on Redis.
   const child: ChildProcess = spawnPinned(`servers/${script}.ts`, 0, flags, shared ? [shared.redisUrl, shared.prefix] : []);

@@ -122,7 +122,7 @@ function serverPart(report: BenchReport, cases: CaseResult[]): string[] {
     '- **Kuiper**: `createKuiperServer({ path: \'/bayeux\', timeout: 30000, interval: 0, maxInterval: 10000 })`, other options at their defaults: a long-poll woken by deliveries is answered 10 ms after the first (`batchDelayMs`) and no sooner than 100 ms after it arrived (`pollPacingMs`); after a wave of departures it runs full collections (`reclaimMemory`).',
     '- **Faye** 1.4.3: `NodeAdapter({ mount: \'/bayeux\', timeout: 45 })`, the configuration its documentation uses (it forgets a silent client after 2 × timeout).',
     '- **raw ws**: a `ws` server that understands just enough Bayeux JSON (handshake, subscribe, publish) and sends each broadcast, serialised once, as one frame per subscriber. No sessions, no long-polling.',
-    `- Payload: \`{"_t":<µs>,"pad":"<${s.payloadBytes} bytes>"}\`. Idle sessions each subscribe to one of 100 channels and hold a connect. RSS for idle memory is sampled after a forced full GC on every server alike; during the pruning watch it is not.`,
+    `- Payload: \`{"_t":<µs>,"pad":"<${s.payloadBytes} bytes>"}\`. Idle sessions each subscribe to one of 100 channels and hold a connect. RSS for idle memory is sampled after a forced full GC on every server alike, each server running with V8's young generation pinned at 1 MiB semi-spaces (otherwise its growth during the connect burst, a fixed 16-24 MiB that depends on the server's start-up, is counted as if it were per session); during the pruning watch no GC is forced.`,
     ...(cases.some((c) => c.name === 'two-node') ? [TWO_NODE_METHOD] : []),
     '',
     ...disturbance(cases),
