@@ -3,7 +3,7 @@
 // load on one node alone (in-memory engine, as `kuiper serve` without --redis runs), so the report
 // can set the two nodes' CPU per delivered message against a single node's.
 import type { BenchOptions, ClusterCase } from './bench-options.ts';
-import type { BenchRedis } from './cluster-redis.ts';
+import { type BenchRedis, type CommandStats, commandsBetween } from './cluster-redis.ts';
 import type { ServerKind } from './ipc-messages.ts';
 import { type LoadWorker, spawnLoadWorker } from './load-process.ts';
 import { clusterJob, measured, type Metrics, type ServerRun } from './run-case.ts';
@@ -22,15 +22,28 @@ async function redisIdleShare(redis: BenchRedis, ms: number): Promise<number | n
   return (after - before) / ((performance.now() - t0) * 1000);
 }
 
-/** The pair with Redis's CPU taken from its INFO (µs) instead of /proc's 10 ms ticks. */
-function withRedisCpu(server: ServerProcess, redis: BenchRedis): ServerProcess {
+/**
+ * The pair with Redis's CPU taken from its INFO (µs) instead of /proc's 10 ms ticks; every stats
+ * call (the load job makes two, bracketing its window) also keeps Redis's command counters.
+ */
+function withRedisCpu(server: ServerProcess, redis: BenchRedis, commands: CommandStats[]): ServerProcess {
   return {
     ...server,
     async stats(gc) {
-      const [stats, redisCpuMicros] = await Promise.all([server.stats(gc), redis.cpuMicros()]);
+      const [stats, redisCpuMicros, counters] = await Promise.all([server.stats(gc), redis.cpuMicros(), redis.commandStats()]);
+      if (counters) commands.push(counters);
       return redisCpuMicros === undefined ? stats : { ...stats, redisCpuMicros };
     },
   };
+}
+
+/** Where Redis's CPU went in the window: the top commands, per publish. */
+function commandNote(commands: CommandStats[], publishes: number): string | undefined {
+  const [before, after] = commands.slice(-2);
+  if (before === undefined || after === undefined || publishes <= 0) return undefined;
+  const top = commandsBetween(before, after).slice(0, 4);
+  const each = top.map((c) => `${c.command} ${(c.calls / publishes).toFixed(1)} calls, ${(c.usec / publishes).toFixed(0)} µs`);
+  return `Redis per publish in the window (INFO commandstats): ${each.join('; ')}`;
 }
 
 async function killWorker(worker: Promise<LoadWorker>): Promise<void> {
@@ -56,9 +69,13 @@ export async function runClusterCase(name: ClusterCase, kind: ServerKind, option
   let two: ServerRun;
   let idleShare: number | null = null;
   try {
-    const server = withRedisCpu(await pair.server, redis);
+    const commands: CommandStats[] = [];
+    const server = withRedisCpu(await pair.server, redis, commands);
     idleShare = await redisIdleShare(redis, options.quick ? 300 : 2000);
     two = await measured(name, server, await pair.worker, options, log);
+    const publishes = (two.metrics.publishedPerSec ?? 0) * (options.sizes.cluster.durationMs / 1000);
+    const note = commandNote(commands, publishes);
+    if (note !== undefined) two.notes.push(note);
   } catch (err) {
     two = failed(kind, err);
   } finally {

@@ -19,7 +19,19 @@ export interface BenchRedis {
    * counts 10 ms ticks: too coarse for fractions of a µs per delivery); undefined if it fails.
    */
   cpuMicros(): Promise<number | undefined>;
+  /** Per command: calls and µs spent so far (INFO commandstats), to tell where Redis's CPU goes. */
+  commandStats(): Promise<CommandStats | undefined>;
   stop(): void;
+}
+
+export type CommandStats = Map<string, { calls: number; usec: number }>;
+
+/** The commands Redis ran between two snapshots, most CPU first. */
+export function commandsBetween(before: CommandStats, after: CommandStats): Array<{ command: string; calls: number; usec: number }> {
+  return [...after]
+    .map(([command, a]) => ({ command, calls: a.calls - (before.get(command)?.calls ?? 0), usec: a.usec - (before.get(command)?.usec ?? 0) }))
+    .filter((c) => c.calls > 0)
+    .sort((x, y) => y.usec - x.usec);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,7 +59,7 @@ function freePort(): Promise<number> {
 }
 
 /** One connection for the harness's FLUSHALL and INFO, opened on first use. */
-function admin(url: string): { flush(): Promise<void>; cpuMicros(): Promise<number | undefined>; close(): void } {
+function admin(url: string): { flush(): Promise<void>; cpuMicros(): Promise<number | undefined>; commandStats(): Promise<CommandStats | undefined>; close(): void } {
   let redis: Redis | undefined;
   const connection = (): Redis => {
     if (redis === undefined) {
@@ -70,6 +82,16 @@ function admin(url: string): { flush(): Promise<void>; cpuMicros(): Promise<numb
         return undefined;
       }
     },
+    async commandStats() {
+      try {
+        const info = await connection().info('commandstats');
+        const stats: CommandStats = new Map();
+        for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) stats.set(m[1] ?? '?', { calls: Number(m[2]), usec: Number(m[3]) });
+        return stats;
+      } catch {
+        return undefined;
+      }
+    },
     close() {
       redis?.disconnect();
     },
@@ -82,7 +104,7 @@ export async function startBenchRedis(): Promise<BenchRedis> {
     const problem = await redisProblem(REDIS_URL);
     if (problem !== undefined) throw new Error(`no redis-server binary, and no Redis answered at ${shownUrl(REDIS_URL)} (${problem})`);
     const shared = admin(REDIS_URL);
-    return { url: REDIS_URL, own: false, flush: async () => {}, cpuMicros: () => shared.cpuMicros(), stop: () => shared.close() };
+    return { url: REDIS_URL, own: false, flush: async () => {}, cpuMicros: () => shared.cpuMicros(), commandStats: () => shared.commandStats(), stop: () => shared.close() };
   }
   const port = await freePort();
   // The title "redis-server 127.0.0.1:<port>" is how redisServerPid finds it to read its CPU.
@@ -97,7 +119,7 @@ export async function startBenchRedis(): Promise<BenchRedis> {
   process.once('exit', stop);
   for (let waited = 0; waited < 5000; waited += 100) {
     if (child.exitCode !== null) break;
-    if ((await redisProblem(url)) === undefined) return { url, own: true, flush: () => own.flush(), cpuMicros: () => own.cpuMicros(), stop };
+    if ((await redisProblem(url)) === undefined) return { url, own: true, flush: () => own.flush(), cpuMicros: () => own.cpuMicros(), commandStats: () => own.commandStats(), stop };
     await sleep(100);
   }
   stop();
