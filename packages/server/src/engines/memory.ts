@@ -34,6 +34,8 @@ import {
  */
 const NOTHING_QUEUED = Object.freeze([]) as unknown as Message[];
 
+const NO_LISTENERS: readonly ChannelListener[] = Object.freeze([]);
+
 export class MemoryEngine implements Engine {
   readonly name = 'memory';
   private readonly sessions = new Map<string, SessionState>();
@@ -139,7 +141,7 @@ export class MemoryEngine implements Engine {
   private channel(name: string): ChannelState {
     let state = this.channels.get(name);
     if (!state) {
-      state = { name, subscribers: new Set(), listeners: new Set(), persistent: false };
+      state = { name, subscribers: new Set(), listeners: undefined, persistent: false };
       this.channels.set(name, state);
       this.emit({ type: 'channel:added', channel: name });
       // Parents exist while a child does, as in CometD's channel tree; they are swept after it.
@@ -193,7 +195,7 @@ export class MemoryEngine implements Engine {
     for (const pattern of patterns) {
       const state = this.channels.get(pattern);
       if (!state) continue;
-      for (const listener of state.listeners) {
+      for (const listener of state.listeners ?? NO_LISTENERS) {
         try {
           listener(message);
         } catch {
@@ -343,9 +345,10 @@ export class MemoryEngine implements Engine {
   }
 
   listen(pattern: string, listener: ChannelListener): () => void {
-    this.channel(pattern).listeners.add(listener);
+    const state = this.channel(pattern);
+    (state.listeners ??= new Set()).add(listener);
     return () => {
-      this.channels.get(pattern)?.listeners.delete(listener);
+      this.channels.get(pattern)?.listeners?.delete(listener);
     };
   }
 
@@ -374,7 +377,7 @@ export class MemoryEngine implements Engine {
     const names = [...this.channels.keys()].sort((a, b) => b.length - a.length);
     for (const name of names) {
       const state = this.channels.get(name);
-      if (!state || state.persistent || state.subscribers.size > 0 || state.listeners.size > 0) continue;
+      if (!state || state.persistent || state.subscribers.size > 0 || (state.listeners?.size ?? 0) > 0) continue;
       if (parents.has(name)) continue;
       this.channels.delete(name);
       this.emit({ type: 'channel:removed', channel: name });

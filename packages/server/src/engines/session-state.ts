@@ -27,7 +27,8 @@ export interface ChannelState {
   /** The channel's name as first seen: each subscriber's session keeps this string, not a copy of its own. */
   readonly name: string;
   readonly subscribers: Set<string>;
-  readonly listeners: Set<ChannelListener>;
+  /** Server-side listeners: made on the first (most channels never have one; an empty Set is 152 bytes). */
+  listeners: Set<ChannelListener> | undefined;
   persistent: boolean;
 }
 
