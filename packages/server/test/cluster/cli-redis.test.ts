@@ -16,7 +16,7 @@ afterEach(() => {
 afterAll(() => deletePrefix(prefix));
 
 function run(args: string[]): { child: ChildProcess; listening: Promise<string>; exited: Promise<{ code: number | null; err: string }> } {
-  const child = spawn(process.execPath, [bin, 'serve', ...args], { env: { ...process.env, KUIPER_LOG: 'silent' } });
+  const child = spawn(process.execPath, [bin, 'serve', ...args], { env: { ...process.env, KUIPER_LOG: 'silent', KUIPER_FROM_SOURCE: '1' } });
   children.push(child);
   let out = '';
   let err = '';
