@@ -9,15 +9,18 @@ import type { EngineOptions } from '../src/core/engine.js';
 import { RedisEngine, type RedisEngineOptions, UNRECOVERED_CHANNEL } from '../src/redis.js';
 import { ENGINE_DEFAULTS } from './engine-contract.js';
 import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from './helpers/redis.js';
+import { RedisMonitor } from './helpers/redis-monitor.js';
 
 const used: string[] = [];
 const open: RedisEngine[] = [];
 const spies: Redis[] = [];
+const monitors: RedisMonitor[] = [];
 
 beforeAll(requireRedis);
 afterEach(async () => {
   await Promise.all(open.splice(0).map((e) => e.close()));
   for (const spy of spies.splice(0)) spy.disconnect();
+  for (const monitor of monitors.splice(0)) monitor.close();
 });
 afterAll(async () => {
   for (const p of used.splice(0)) await deletePrefix(p);
@@ -47,20 +50,16 @@ const data = (messages: Message[]): unknown[] => messages.map((m) => m.data);
 async function commandsDuring(prefix: string, act: () => Promise<unknown>): Promise<string[]> {
   const probe = new Redis(REDIS_URL);
   spies.push(probe);
-  const monitor = await probe.duplicate().monitor();
-  spies.push(monitor);
-  const marker = `${prefix}monitor-end`;
-  const seen: string[] = [];
-  let ended = false;
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    if (args.includes(marker)) ended = true;
-    else if (args.some((a) => a.includes(prefix))) seen.push(String(args[0]).toLowerCase());
-  });
+  const monitor = new RedisMonitor(prefix);
+  monitors.push(monitor);
+  await monitor.ready();
   await act();
   // MONITOR shows commands in the order Redis ran them: once the marker shows, all before it have.
+  const marker = `${prefix}monitor-end`;
+  const ended = monitor.until(marker);
   await probe.get(marker);
-  await waitFor(() => expect(ended).toBe(true));
-  return seen;
+  await ended;
+  return monitor.seen;
 }
 
 describe('RedisEngine', () => {
