@@ -98,11 +98,31 @@ export function createClientOver(url: string, options: ClientOptions, makeSessio
     }
   };
 
+  /** [CLI-39] Subscriptions sent right behind the last handshake, ahead of its first connect. */
+  let sentEarly: Set<SubscriptionEntry> | undefined;
+
   const session = makeSession({
+    onHandshook: () => {
+      // [CLI-39] The new session knows none of our subscriptions: they, then the waiting publishes
+      // and calls, leave at once in one batch instead of a round trip later, once connected.
+      const early = new Set<SubscriptionEntry>();
+      session.batch(() => {
+        for (const entry of subscriptions.all()) {
+          sendSubscribe(entry);
+          early.add(entry);
+        }
+        for (const item of queue.drain()) item.send();
+      });
+      sentEarly = early;
+    },
     onConnected: ({ resync, resumed }) => {
+      const early = sentEarly;
+      sentEarly = undefined;
       session.batch(() => {
         // A new server session (or a new leader tab) knows none of our subscriptions: send them all again.
         for (const entry of subscriptions.all()) {
+          // Sent to this very session behind its handshake (CLI-39), and not lost since.
+          if (early?.has(entry) && entry.state !== 'pending') continue;
           if (resync || entry.state === 'sent') entry.state = 'pending';
           if (entry.state === 'pending') sendSubscribe(entry);
         }

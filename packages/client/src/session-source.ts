@@ -23,6 +23,12 @@ export interface ConnectedInfo {
 }
 
 export interface SessionHooks {
+  /**
+   * [CLI-39] Optional: a handshake was accepted and the first connect is about to go. Requests made
+   * now leave on the new session right away, ahead of that connect, so what waited (subscriptions,
+   * queued publishes) does not wait a round trip more for the connect's answer.
+   */
+  onHandshook?(): void;
   /** A /meta/connect succeeded after a handshake or a failure: send whatever was waiting. */
   onConnected(info: ConnectedInfo): void;
   /** Deliveries of one response, in order, and replies that no request waits for. */

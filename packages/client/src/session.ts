@@ -271,6 +271,14 @@ export class Session implements SessionSource {
       return this.stop(new KuiperClientError('no_transport', `no common transport: server offers [${offered}], client has [${ours}]`));
     }
     this.useTransport(factory);
+    // [CLI-39] What waited goes now, then the connect: both in one round trip, as CometD's client does.
+    const generation = this.generation;
+    try {
+      this.hooks.onHandshook?.();
+    } catch (error) {
+      this.hooks.onInternalError(error);
+    }
+    if (generation !== this.generation || this.stopped) return;
     this.connect(true);
   }
 
