@@ -33,6 +33,9 @@ export interface ServeSettings {
   maxQueueBytes: number;
   overflow: OverflowPolicy;
   wsHighWaterBytes: number;
+  wsFramesInFlight: number;
+  maxMessagesPerRequest: number;
+  maxClientIdLength: number;
   ack: boolean;
   timesync: boolean;
   redis: string | undefined;
@@ -123,6 +126,10 @@ export const SETTINGS: { [K in SettingKey]: Setting<ServeSettings[K]> } = {
   maxQueueBytes: { group: LIMITS, arg: 'bytes', help: 'bytes queued for one session before --overflow applies', default: L.maxQueueBytes, read: byteSize(1) },
   overflow: { group: LIMITS, arg: 'policy', help: 'a slow consumer past its queue: drop-oldest or disconnect', default: L.overflow, read: oneOf(['drop-oldest', 'disconnect'] as const) },
   wsHighWaterBytes: { group: LIMITS, arg: 'bytes', help: 'unsent bytes a WebSocket may hold before deliveries wait in its queue', default: L.wsHighWaterBytes, read: byteSize(1) },
+  wsFramesInFlight: { group: LIMITS, arg: 'N', help: 'WebSocket frames read but not yet answered before the socket is not read from', default: L.wsFramesInFlight, read: wholeNumber(1) },
+  maxMessagesPerRequest: { group: LIMITS, arg: 'N', help: 'messages one HTTP request or WebSocket frame may carry', default: L.maxMessagesPerRequest, read: wholeNumber(1) },
+  // Not below 64: the server's own clientIds are ~31 characters, and a limit under them would refuse every session.
+  maxClientIdLength: { group: LIMITS, arg: 'N', help: 'longest clientId a message may carry, characters', default: L.maxClientIdLength, read: wholeNumber(64) },
   ack: { group: EXTENSIONS, help: 'cometd-compatible ack extension: ordered delivery, nothing lost', default: true, read: yesNo },
   timesync: { group: EXTENSIONS, help: 'cometd-compatible timesync extension', default: true, read: yesNo },
   redis: {

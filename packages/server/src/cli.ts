@@ -40,6 +40,9 @@ export function serverOptions(s: ServeSettings): KuiperServerOptions {
       maxQueueBytes: s.maxQueueBytes,
       overflow: s.overflow,
       wsHighWaterBytes: s.wsHighWaterBytes,
+      wsFramesInFlight: s.wsFramesInFlight,
+      maxMessagesPerRequest: s.maxMessagesPerRequest,
+      maxClientIdLength: s.maxClientIdLength,
     },
     // A process of its own: full collections after mass departures are ours to run (SWEEP-2).
     reclaimMemory: true,

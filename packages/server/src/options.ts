@@ -4,6 +4,7 @@
  * Kept apart from the facade so every default is read in one place.
  */
 import { CONNECTION_TYPES, type ConnectionType } from '@kuiper/protocol';
+import { MAX_BATCH, MAX_CLIENT_ID_LENGTH } from './core/codec.js';
 import { DEFAULT_LIMITS } from './core/core.js';
 import type { Engine, OverflowPolicy } from './core/engine.js';
 import type { Extension } from './core/extension.js';
@@ -93,6 +94,12 @@ export interface KuiperLimits {
   overflow: OverflowPolicy;
   /** Unsent bytes a WebSocket may hold before deliveries wait in the session's queue. Default 4 MiB. */
   wsHighWaterBytes: number;
+  /** Frames a WebSocket client may have read but not yet answered before it is not read from (LIMIT-7). Default 16. */
+  wsFramesInFlight: number;
+  /** Messages one HTTP request or WebSocket frame may carry (LIMIT-11). Default 1000. */
+  maxMessagesPerRequest: number;
+  /** Longest clientId a message may carry, characters (LIMIT-9). Default 128; at least 64, the server's own are ~31. */
+  maxClientIdLength: number;
 }
 
 export const DEFAULT_SERVER_LIMITS: KuiperLimits = {
@@ -106,6 +113,9 @@ export const DEFAULT_SERVER_LIMITS: KuiperLimits = {
   maxQueueBytes: 16 * 1024 * 1024,
   overflow: 'drop-oldest',
   wsHighWaterBytes: 4 * 1024 * 1024,
+  wsFramesInFlight: 16,
+  maxMessagesPerRequest: MAX_BATCH,
+  maxClientIdLength: MAX_CLIENT_ID_LENGTH,
 };
 
 /** The timing options' defaults, ms (what `kuiper serve --help` and the README list). */

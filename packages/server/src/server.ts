@@ -92,7 +92,7 @@ export class KuiperServer {
       extensions: this.extensions,
       authorizers: this.authorizers,
       lifecycle: this.lifecycle,
-      limits: { maxSubscriptions: limits.maxSubscriptions, maxMessageBytes: limits.maxMessageBytes },
+      limits: { maxSubscriptions: limits.maxSubscriptions, maxMessageBytes: limits.maxMessageBytes, maxClientIdLength: limits.maxClientIdLength },
       ...(options.policy ? { policy: options.policy } : {}),
     });
     if (limits.publishRate) this.extensions.add(rateLimitExtension(limits.publishRate));
@@ -104,11 +104,14 @@ export class KuiperServer {
     const enabled = (type: string): boolean => (this.transports as readonly string[]).includes(type);
     const http = new HttpTransport(this.connector, {
       maxBodyBytes: limits.maxBodyBytes,
+      maxBatch: limits.maxMessagesPerRequest,
       acceptsPost: () => this.transports.some((t) => t !== 'websocket' && t !== 'callback-polling'),
       enabled,
     });
     this.ws = new WsTransport(this.connector, {
       maxMessageBytes: limits.maxBodyBytes,
+      maxBatch: limits.maxMessagesPerRequest,
+      maxFramesInFlight: limits.wsFramesInFlight,
       maxSessionsPerConnection: limits.maxSessionsPerConnection,
       highWaterBytes: limits.wsHighWaterBytes,
       idleMs: timeout + maxInterval + 10_000,
@@ -116,6 +119,7 @@ export class KuiperServer {
     });
     const streams = new StreamTransport(this.connector, {
       maxBodyBytes: limits.maxBodyBytes,
+      maxBatch: limits.maxMessagesPerRequest,
       keepAliveMs: o.streamKeepAliveMs,
       enabled,
     });

@@ -7,10 +7,13 @@ import { BayeuxError, bayeuxError, META, type Message, type RawMessage } from '@
 
 export type Decoded = { ok: true; messages: RawMessage[] } | { ok: false; error: BayeuxError };
 
-/** The most messages one request may carry; a batch larger than this is a flood, not a client. */
+/** The most messages one request may carry by default (LIMIT-11); a larger batch is a flood, not a client. */
 export const MAX_BATCH = 1000;
 
-export function decodeJson(text: string): Decoded {
+/** The longest clientId accepted by default (LIMIT-9): ours are ~31 characters; a long one is forged. */
+export const MAX_CLIENT_ID_LENGTH = 128;
+
+export function decodeJson(text: string, maxBatch: number = MAX_BATCH): Decoded {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -18,7 +21,7 @@ export function decodeJson(text: string): Decoded {
     return { ok: false, error: bayeuxError('body_invalid') };
   }
   const list = Array.isArray(parsed) ? parsed : [parsed];
-  if (list.length === 0 || list.length > MAX_BATCH) return { ok: false, error: bayeuxError('body_invalid') };
+  if (list.length === 0 || list.length > maxBatch) return { ok: false, error: bayeuxError('body_invalid') };
   for (const item of list) {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       return { ok: false, error: bayeuxError('message_invalid') };
@@ -28,19 +31,19 @@ export function decodeJson(text: string): Decoded {
 }
 
 /** A form-encoded body (`message=[...]`), as some clients post and callback-polling sends in the query. */
-export function decodeForm(text: string): Decoded {
+export function decodeForm(text: string, maxBatch: number = MAX_BATCH): Decoded {
   const field = new URLSearchParams(text).get('message');
   if (field === null) return { ok: false, error: bayeuxError('body_invalid') };
-  return decodeJson(field);
+  return decodeJson(field, maxBatch);
 }
 
-export function decodeBody(text: string, contentType: string | undefined): Decoded {
+export function decodeBody(text: string, contentType: string | undefined, maxBatch: number = MAX_BATCH): Decoded {
   const ct = (contentType ?? '').toLowerCase();
-  if (ct.startsWith('application/x-www-form-urlencoded')) return decodeForm(text);
+  if (ct.startsWith('application/x-www-form-urlencoded')) return decodeForm(text, maxBatch);
   const trimmed = text.trimStart();
   // Some clients post `message=` without the form content type; JSON never starts with `m`.
-  if (trimmed.startsWith('message=')) return decodeForm(trimmed);
-  return decodeJson(text);
+  if (trimmed.startsWith('message=')) return decodeForm(trimmed, maxBatch);
+  return decodeJson(text, maxBatch);
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -51,15 +54,15 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  * Checks the fields the protocol gives meaning to. Returns a typed message or the error to reply
  * with. Unknown fields are dropped, so nothing client-controlled leaks into replies by accident.
  */
-export function checkMessage(raw: RawMessage): Message | BayeuxError {
+export function checkMessage(raw: RawMessage, maxClientIdLength: number = MAX_CLIENT_ID_LENGTH): Message | BayeuxError {
   const { channel, id, clientId, subscription, connectionType, supportedConnectionTypes, ext, advice } = raw;
   if (channel === undefined || channel === null) return bayeuxError('channel_missing');
   if (!isString(channel)) return bayeuxError('channel_invalid');
   if (id !== undefined && !(isString(id) && id.length <= 256) && !(typeof id === 'number' && Number.isFinite(id))) {
     return bayeuxError('message_id_invalid');
   }
-  // Our clientIds are ~31 characters; a long one is forged and would only cost memory downstream.
-  if (clientId !== undefined && !(isString(clientId) && clientId.length <= 128)) {
+  // A clientId longer than any the server hands out is forged and would only cost memory downstream.
+  if (clientId !== undefined && !(isString(clientId) && clientId.length <= maxClientIdLength)) {
     return bayeuxError('message_invalid', 'clientId');
   }
   if (

@@ -3,6 +3,7 @@
  * limits. Apart from core.ts so the options and their defaults read on their own.
  */
 import type { Message } from '@kuiper/protocol';
+import { MAX_CLIENT_ID_LENGTH } from './codec.js';
 import type { ExtensionPipeline } from './extension.js';
 import type { LifecycleHooks } from './lifecycle.js';
 import type { Authorizers, SecurityPolicy, SessionInfo } from './security.js';
@@ -31,6 +32,8 @@ export interface CoreLimits {
   maxSubscriptions: number;
   /** Largest published message (serialised delivery), bytes. */
   maxMessageBytes: number;
+  /** [LIMIT-9] Longest clientId a message may carry, characters. */
+  maxClientIdLength: number;
 }
 
 export interface CoreOptions extends AdviceOptions {
@@ -45,4 +48,4 @@ export interface CoreOptions extends AdviceOptions {
   lifecycle?: Pick<LifecycleHooks, 'settled'>;
 }
 
-export const DEFAULT_LIMITS: CoreLimits = { maxSubscriptions: 1000, maxMessageBytes: 256 * 1024 };
+export const DEFAULT_LIMITS: CoreLimits = { maxSubscriptions: 1000, maxMessageBytes: 256 * 1024, maxClientIdLength: MAX_CLIENT_ID_LENGTH };

@@ -104,7 +104,7 @@ export class BayeuxCore {
       let extCtx = base;
       try {
         // [LIFE-7] Extensions see the session the message names, looked up once per batch.
-        if (this.extensions.size > 0) extCtx = await withSession(this.engine, base, raw['clientId'], sessions);
+        if (this.extensions.size > 0) extCtx = await withSession(this.engine, base, raw['clientId'], sessions, this.limits.maxClientIdLength);
         request = await this.one(raw, ctx, extCtx, replies, result);
       } catch (err) {
         const error = toBayeuxError(err);
@@ -137,7 +137,7 @@ export class BayeuxCore {
     replies: Message[],
     result: ProcessResult,
   ): Promise<Message | undefined> {
-    const checked = checkMessage(raw);
+    const checked = checkMessage(raw, this.limits.maxClientIdLength);
     if (checked instanceof BayeuxError) {
       replies.push(errorReply(raw, checked));
       return undefined;

@@ -159,8 +159,8 @@ export async function applySubscriptions(
 }
 
 /**
- * [LIFE-7] The extension context of one message: the session its clientId names (ids over 128
- * characters are refused by the codec, LIMIT-9), looked up once per batch (`known`); a shared
+ * [LIFE-7] The extension context of one message: the session its clientId names (ids longer than
+ * `maxClientIdLength` are refused by the codec, LIMIT-9), looked up once per batch (`known`); a shared
  * engine answers from its per-node cache, so this costs no round trip once a session is known.
  */
 export async function withSession(
@@ -168,8 +168,9 @@ export async function withSession(
   base: ExtensionContext,
   clientId: unknown,
   known: Map<string, Promise<SessionInfo | undefined>>,
+  maxClientIdLength: number,
 ): Promise<ExtensionContext> {
-  if (typeof clientId !== 'string' || clientId.length > 128) return base;
+  if (typeof clientId !== 'string' || clientId.length > maxClientIdLength) return base;
   let found = known.get(clientId);
   if (!found) known.set(clientId, (found = engine.session(clientId)));
   return { ...base, session: await found };

@@ -12,6 +12,8 @@ import { type KuiperRequest, type SizedReply, sizedReply } from './exchange.js';
 
 export interface HttpTransportOptions {
   maxBodyBytes: number;
+  /** [LIMIT-11] Most messages one request may carry. */
+  maxBatch: number;
   enabled: (connectionType: string) => boolean;
   /** Whether POST is served: long-polling or any streaming transport is enabled. */
   acceptsPost: () => boolean;
@@ -74,7 +76,7 @@ export class HttpTransport {
     const body = await req.text(this.options.maxBodyBytes);
     // [HTTP-3] Past the limit nothing more is kept; the host drains a bounded rest, then closes.
     if (body === undefined) return errorResponse(413, bayeuxError('body_too_large'), { Connection: 'close' });
-    const decoded = decodeBody(body, req.header('content-type'));
+    const decoded = decodeBody(body, req.header('content-type'), this.options.maxBatch);
     if (!decoded.ok) return errorResponse(400, decoded.error);
     const replies = await this.connector.respond(decoded.messages, 'long-polling', req.departed);
     const out = encodeAsciiBatch(replies);
@@ -89,7 +91,7 @@ export class HttpTransport {
     if (!JSONP_NAME.test(callback)) return errorResponse(400, bayeuxError('jsonp_invalid'));
     const message = queryMessage(url, this.options.maxBodyBytes);
     if (!(typeof message === 'string')) return message;
-    const decoded = decodeJson(message);
+    const decoded = decodeJson(message, this.options.maxBatch);
     const replies = decoded.ok
       ? await this.connector.respond(decoded.messages, 'callback-polling', req.departed)
       : [errorReply({}, decoded.error)];

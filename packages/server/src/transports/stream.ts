@@ -20,6 +20,8 @@ import { type StreamFormat, type StreamFraming, isStreamingType } from './format
 
 export interface StreamTransportOptions {
   maxBodyBytes: number;
+  /** [LIMIT-11] Most messages one request may carry. */
+  maxBatch: number;
   /** Interval between keep-alive chunks, ms. */
   keepAliveMs: number;
   enabled: (connectionType: string) => boolean;
@@ -57,7 +59,7 @@ export class StreamTransport {
     if (framing instanceof BayeuxError) return errorResponse(400, framing);
     const message = queryMessage(url, this.options.maxBodyBytes);
     if (typeof message !== 'string') return message;
-    const decoded = decodeJson(message);
+    const decoded = decodeJson(message, this.options.maxBatch);
     if (!decoded.ok) return errorResponse(400, decoded.error);
     // [STREAM-3] The GET carries exactly one /meta/connect; everything else goes by POST, so a
     // cross-site GET (an <img>, an iframe) can at most open a stream, never subscribe or publish.

@@ -16,11 +16,12 @@ import { createLogger } from '../core/log.js';
 
 const log = createLogger('ws');
 
-/** Frames read but not yet answered before the socket stops being read. */
-const MAX_PENDING_FRAMES = 16;
-
 export interface WsTransportOptions {
   maxMessageBytes: number;
+  /** [LIMIT-11] Most messages one frame may carry. */
+  maxBatch: number;
+  /** [LIMIT-7] Frames read but not yet answered before the socket stops being read. */
+  maxFramesInFlight: number;
   maxSessionsPerConnection: number;
   /** Unsent bytes past which deliveries wait in the session's (bounded) queue. */
   highWaterBytes: number;
@@ -122,7 +123,7 @@ class WsConnection implements AnswerSink, DeliverySink {
   private onMessage(text: string): void {
     this.lastActivity = Date.now();
     this.pendingFrames++;
-    if (this.pendingFrames >= MAX_PENDING_FRAMES) this.pause();
+    if (this.pendingFrames >= this.options.maxFramesInFlight) this.pause();
     const chain = (this.chain ?? SETTLED)
       .then(() => this.onFrame(text))
       .catch((err: unknown) => log.error('frame failed', err))
@@ -142,8 +143,9 @@ class WsConnection implements AnswerSink, DeliverySink {
 
   /**
    * [LIMIT-7] Flow control on what the client sends: frames wait their turn, and a client that
-   * sends faster than it is answered, or does not read its replies, is not read from until it
-   * catches up, so neither the frame chain nor the socket's send buffer grows without end.
+   * sends faster than it is answered (`maxFramesInFlight`), or does not read its replies, is not
+   * read from until it catches up, so neither the frame chain nor the socket's send buffer grows
+   * without end.
    */
   private pause(): void {
     if (this.paused) return;
@@ -152,7 +154,7 @@ class WsConnection implements AnswerSink, DeliverySink {
   }
 
   private maybeResume(): void {
-    if (!this.paused || this.pendingFrames > MAX_PENDING_FRAMES / 2) return;
+    if (!this.paused || this.pendingFrames > this.options.maxFramesInFlight / 2) return;
     if (this.full) {
       // One listener however often it is asked (the set keeps it once): read again once drained.
       if (this.writable) this.onDrain((this.resumeReading ??= () => this.maybeResume()));
@@ -217,7 +219,7 @@ class WsConnection implements AnswerSink, DeliverySink {
   }
 
   private async onFrame(text: string): Promise<void> {
-    const decoded = decodeJson(text);
+    const decoded = decodeJson(text, this.options.maxBatch);
     if (!decoded.ok) return this.write([errorReply({}, decoded.error)]);
     // [LIMIT-5] A socket carries a bounded number of sessions: a handshake past it is refused.
     if (this.sessions.length >= this.options.maxSessionsPerConnection) await this.forgetEndedSessions();
