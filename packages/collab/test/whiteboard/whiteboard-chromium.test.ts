@@ -105,4 +105,29 @@ describe('<Whiteboard> in Chromium', () => {
     expect(xs).toEqual([...xs].sort((a, b) => a - b)); // always towards the target
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('[BOARD-14] drawing across another member\'s cursor label selects no text, so the next drag is not taken over by the browser\'s drag-and-drop', async () => {
+    const { nodeBoard, node, page, errors } = await openBoardPage('no-select');
+    node.presence.set({ cursor: { x: 200, y: 100 } });
+    const cursor = page.locator('[data-cursor]');
+    await expect.poll(() => cursor.getAttribute('transform'), { timeout: 10_000 }).toBe('translate(200 100) scale(1)');
+    const box = (await page.getByRole('application', { name: 'Whiteboard' }).boundingBox())!;
+    // A pen stroke across the label "Node" (it sits just right of and below the cursor).
+    await page.mouse.move(box.x + 120, box.y + 110);
+    await page.mouse.down();
+    for (let i = 1; i <= 20; i++) await page.mouse.move(box.x + 120 + i * 10, box.y + 110 + Math.sin(i / 3) * 8, { steps: 2 });
+    await page.mouse.up();
+    expect(await page.evaluate(() => getSelection()?.toString() ?? '')).toBe('');
+    await page.getByRole('button', { name: 'Rectangle' }).click();
+    await page.mouse.move(box.x + 250, box.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 400, box.y + 300, { steps: 5 });
+    await page.mouse.up();
+    // The rectangle has the size of the whole drag, on screen and for the other member.
+    await vi.waitFor(() => {
+      const rect = nodeBoard.shapes().find((s) => s.kind === 'rect');
+      expect(rect && [rect.x, rect.y, rect.w, rect.h]).toEqual([250, 200, 150, 100]);
+    }, { timeout: 10_000 });
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

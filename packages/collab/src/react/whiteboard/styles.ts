@@ -25,7 +25,7 @@ export const WHITEBOARD_CSS = `
 .${WB}-button:focus-visible,.${WB}-surface:focus-visible{outline:2px solid var(--kuiper-wb-accent,#1971c2);outline-offset:1px}
 .${WB}-swatch{width:18px;height:18px;border-radius:50%;display:inline-block;border:1px solid rgba(0,0,0,.2);vertical-align:middle}
 .${WB}-stage{position:relative;flex:1;min-height:0;display:flex}
-.${WB}-surface{flex:1;width:100%;min-height:0;touch-action:none;display:block;
+.${WB}-surface{flex:1;width:100%;min-height:0;touch-action:none;display:block;user-select:none;-webkit-user-select:none;
   background-color:var(--kuiper-wb-bg,#ffffff);
   background-image:radial-gradient(var(--kuiper-wb-grid,#e3e6ea) 1px,transparent 1px);background-size:20px 20px}
 .${WB}-surface[data-tool="select"]{cursor:default}

@@ -212,7 +212,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
       <svg ref={surface} className={`${WB}-surface`} role="application" aria-label="Whiteboard" aria-describedby={labelId} tabIndex={0}
         data-tool={tool} onPointerDown={pointer.onPointerDown} onPointerMove={pointer.onPointerMove}
         onPointerUp={pointer.onPointerUp} onPointerCancel={pointer.onPointerCancel} onPointerLeave={pointer.onPointerLeave}
-        onDoubleClick={pointer.onDoubleClick}>
+        onDoubleClick={pointer.onDoubleClick} onDragStart={(e) => e.preventDefault()}>
         <g transform={`translate(${view.x} ${view.y}) scale(${view.zoom})`}>
           <g role="list" aria-label="Shapes">
             {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} />)}
