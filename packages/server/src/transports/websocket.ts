@@ -8,11 +8,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { bayeuxError, type Message } from '@kuiper/protocol';
-import { decodeJson, encodeFrame } from '../core/codec.js';
+import { decodeJson } from '../core/codec.js';
 import { type AnswerSink, type Connector, Departed } from '../core/connector.js';
 import { errorReply } from '../core/core.js';
 import type { DeliverySink } from '../core/delivery.js';
 import { createLogger } from '../core/log.js';
+import { deliveryFrame } from './ws-frame.js';
 
 const log = createLogger('ws');
 
@@ -214,8 +215,11 @@ class WsConnection implements AnswerSink, DeliverySink {
   /** DeliverySink: deliveries, or a held connect's answer. */
   write(messages: Message[]): void {
     if (messages.length === 0 || this.ws.readyState !== this.ws.OPEN) return;
-    // A lone broadcast is the common case: its frame bytes are encoded once for all sockets.
-    this.ws.send(encodeFrame(messages), { binary: false });
+    // [WS-5] A lone broadcast is the common case: its whole frame is built once for all sockets and
+    // written as it is. Safe beside `ws`'s own writes (pongs, close): without compression its
+    // sender never holds a frame back, so every frame reaches the socket whole and in order, and
+    // `bufferedAmount` (LIMIT-6) counts these bytes as the socket's.
+    this.socket.write(deliveryFrame(messages));
   }
 
   private async onFrame(text: string): Promise<void> {

@@ -1,0 +1,59 @@
+// [WS-5] Deliveries leave as whole pre-built frames, one Buffer shared by every socket a broadcast
+// goes to: what a real `ws` client reads must be exactly what was published, at every length
+// class of the frame header (7-bit, 16-bit and 64-bit payload lengths), multi-byte text included.
+import { describe, it, expect } from 'vitest';
+import { cleanup, eventually, startKuiper, handshakeMessage, msgId, RawSocket } from '@kuiper/testkit';
+import { deliveryFrame, textFrame } from '../../src/transports/ws-frame.js';
+
+async function subscriber(wsUrl: string, channel: string): Promise<RawSocket> {
+  const socket = await RawSocket.open(cleanup, wsUrl);
+  const hs = await socket.request(handshakeMessage(['websocket']));
+  const clientId = hs.clientId!;
+  await socket.request({ channel: '/meta/connect', clientId, connectionType: 'websocket', advice: { timeout: 0 }, id: msgId() });
+  const sub = await socket.request({ channel: '/meta/subscribe', clientId, subscription: channel, id: msgId() });
+  expect(sub.successful).toBe(true);
+  socket.send([{ channel: '/meta/connect', clientId, connectionType: 'websocket', id: msgId() }]);
+  return socket;
+}
+
+describe('[WS-5] shared delivery frames', () => {
+  it('frames a payload with the header length its size needs, unmasked, as one text frame', () => {
+    for (const [text, headerBytes] of [['x'.repeat(125), 2], ['x'.repeat(126), 4], ['é'.repeat(40_000), 10]] as const) {
+      const frame = textFrame(text);
+      const payload = Buffer.byteLength(text);
+      expect(frame[0]).toBe(0x81); // FIN, text
+      expect(frame.length).toBe(headerBytes + payload);
+      const declared = headerBytes === 2 ? frame[1] : headerBytes === 4 ? frame.readUInt16BE(2) : Number(frame.readBigUInt64BE(2));
+      if (headerBytes === 4) expect(frame[1]).toBe(126);
+      if (headerBytes === 10) expect(frame[1]).toBe(127);
+      expect(declared).toBe(payload);
+      expect(frame.subarray(headerBytes).toString('utf8')).toBe(text);
+    }
+  });
+
+  it('builds a lone message\'s frame once and a batch\'s for that batch alone', () => {
+    const message = { channel: '/a', data: { n: 1 } };
+    expect(deliveryFrame([message])).toBe(deliveryFrame([message]));
+    const batch = deliveryFrame([message, { channel: '/a', data: { n: 2 } }]);
+    expect(JSON.parse(batch.subarray(2).toString('utf8'))).toEqual([message, { channel: '/a', data: { n: 2 } }]);
+  });
+
+  it('delivers every size of broadcast intact to every subscriber socket', async () => {
+    const { wsUrl, server: kuiper } = await startKuiper();
+    const channel = `/frames/${msgId()}`;
+    const sockets = [await subscriber(wsUrl, channel), await subscriber(wsUrl, channel)];
+    const payloads = [{ s: 'small' }, { s: 'm'.repeat(300) }, { s: 'ü€'.repeat(30_000) }];
+    for (const data of payloads) await kuiper.publish(channel, data);
+    for (const socket of sockets) {
+      await eventually(() => expect(socket.received.filter((m) => m.channel === channel).map((m) => m.data)).toEqual(payloads));
+    }
+  });
+
+  it('delivers several publishes of one turn to a socket together, in order', async () => {
+    const { wsUrl, server: kuiper } = await startKuiper();
+    const channel = `/frames/${msgId()}`;
+    const socket = await subscriber(wsUrl, channel);
+    await Promise.all([1, 2, 3].map((n) => kuiper.publish(channel, { n })));
+    await eventually(() => expect(socket.received.filter((m) => m.channel === channel).map((m) => m.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]));
+  });
+});
