@@ -68,8 +68,9 @@ describe('RedisEngine', () => {
     for (const subscribers of [10, 200]) {
       // No sweep during the count: its lease renewals and pruning would be counted as the publish's
       // (under load, setting up 200 sessions outlasts the default period of maxInterval / 3).
+      // Nor a write of the nodes' per-stream positions (ENG-STREAM-8), once a second by default.
       const quiet = { maxInterval: 3_600_000, sweepIntervalMs: 3_600_000 };
-      const [a, b] = (await cluster(2, quiet)) as [RedisEngine, RedisEngine];
+      const [a, b] = (await cluster(2, quiet, { positionsMs: 3_600_000 })) as [RedisEngine, RedisEngine];
       for (let i = 0; i < subscribers; i++) {
         const id = await a.createSession();
         await a.subscribe(id, i % 2 === 0 ? '/fan/out' : '/fan/*');
@@ -116,11 +117,65 @@ describe('RedisEngine', () => {
     // Given out on A and not written yet: Redis still has the position before them.
     const redis = new Redis(REDIS_URL);
     spies.push(redis);
-    expect(await redis.hget(`${a.prefix}pos:${id}`, '/held')).toMatch(/:0$/);
+    expect(await redis.hget(`${a.prefix}pos:${id}`, '/held')).toMatch(/:0@/);
     await b.publish({ channel: '/held', data: 4 });
     // B claims the session: A writes what it gave out first, so B gives out only what A did not.
     expect(data(await b.take(id))).toEqual([4]);
-    expect(await redis.hget(`${a.prefix}pos:${id}`, '/held')).toMatch(/:4$/);
+    expect(await redis.hget(`${a.prefix}pos:${id}`, '/held')).toMatch(/:4@/);
+  });
+
+  it('[ENG-STREAM-8] idle held sessions cost Redis the same commands per period for 10 sessions as for 200', async () => {
+    const counts: number[] = [];
+    for (const sessions of [10, 200]) {
+      // No timers: each period's work is run by hand, three times, while MONITOR counts.
+      const quiet = { maxInterval: 3_600_000, sweepIntervalMs: 3_600_000 };
+      const [a] = (await cluster(1, quiet, { positionsMs: 3_600_000 })) as [RedisEngine];
+      const ids = await Promise.all(Array.from({ length: sessions }, () => a.createSession()));
+      for (const id of ids) {
+        await a.subscribe(id, '/idle');
+        a.connectOpened(id);
+        a.watch(id, () => undefined);
+        expect(await a.take(id)).toEqual([]);
+      }
+      await a.publish({ channel: '/idle', data: 'given' });
+      for (const id of ids) expect(data(await a.take(id))).toEqual(['given']);
+      const commands = await commandsDuring(a.prefix, async () => {
+        for (let period = 0; period < 3; period++) {
+          // Each held connect answered and sent again (as a WebSocket's /meta/connect): no write.
+          for (const id of ids) {
+            a.connectClosed(id);
+            a.connectOpened(id);
+          }
+          await a.upkeep();
+          await a.writePositions();
+        }
+      });
+      counts.push(commands.length);
+    }
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts[1]).toBe(counts[0]);
+  });
+
+  it('[ENG-STREAM-8] a node that goes away leaves its per-stream positions: the next node gives nothing it gave again', async () => {
+    const [a, b] = (await cluster(2, {}, { positionsMs: 3_600_000 })) as [RedisEngine, RedisEngine];
+    const id = await a.createSession();
+    await a.subscribe(id, '/floor');
+    a.connectOpened(id);
+    const woken = vi.fn();
+    a.watch(id, woken);
+    for (let n = 1; n <= 3; n++) await b.publish({ channel: '/floor', data: n });
+    await waitFor(() => expect(woken).toHaveBeenCalled());
+    expect(data(await a.take(id))).toEqual([1, 2, 3]);
+    const redis = new Redis(REDIS_URL);
+    spies.push(redis);
+    // Held: its own position stays at the stamp A gave it when it attached; A's per-stream one moves.
+    expect(await redis.hget(`${a.prefix}pos:${id}`, '/floor')).toMatch(/:0@\d+\./);
+    await a.writePositions();
+    expect(await redis.hget(`${a.prefix}np:${a.nodeId}`, '/floor')).toMatch(/:3$/);
+    await a.close();
+    await b.publish({ channel: '/floor', data: 4 });
+    // A answers no hand-over: B uses A's per-stream position as the session's floor.
+    expect(data(await b.take(id))).toEqual([4]);
   });
 
   it('[ENG-STREAM-4] a node that goes away with deliveries it never gave out loses none of them', async () => {

@@ -39,10 +39,10 @@ export interface Overflow {
   disconnect: boolean;
 }
 
-/** 'epoch:offset' as stored in Redis (an epoch is hex: it has no colon). */
+/** 'epoch:offset' as stored in Redis, maybe stamped ('@gen.node', ENG-STREAM-8); an epoch is hex: it has no colon. */
 export function parsePosition(text: string): Position {
-  const at = text.lastIndexOf(':');
-  return { epoch: text.slice(0, at), offset: Number(text.slice(at + 1)) || 0 };
+  const at = text.indexOf(':');
+  return { epoch: text.slice(0, at), offset: Number.parseInt(text.slice(at + 1), 10) || 0 };
 }
 
 export const formatPosition = (p: Position): string => `${p.epoch}:${p.offset}`;
@@ -72,6 +72,8 @@ export class Attachment {
   readonly moved = new Set<string>();
   /** Positions past what was given out (drained), not yet written to Redis. */
   readonly given = new Map<string, Position>();
+  /** Per pattern: given out (or dropped) up to here — this node's floor for the session (ENG-STREAM-8). */
+  readonly out = new Map<string, Position>();
   private buffer: StreamEntry[] = [];
   private bytes = 0;
   private readonly recent = new RecentIds(1024);
@@ -90,12 +92,14 @@ export class Attachment {
   /** Follows a subscription from `position` (made here, or learnt from Redis). */
   follow(pattern: string, position: Position): void {
     this.seen.set(pattern, position);
+    this.out.set(pattern, position);
     this.moved.delete(pattern);
     this.given.delete(pattern);
   }
 
   unfollow(pattern: string): void {
     this.seen.delete(pattern);
+    this.out.delete(pattern);
     this.stale.delete(pattern);
     this.moved.delete(pattern);
     this.given.delete(pattern);
@@ -164,7 +168,9 @@ export class Attachment {
     // What was seen is now given out (or was dropped): that is the position to write.
     for (const pattern of this.moved) {
       const at = this.seen.get(pattern);
-      if (at) this.given.set(pattern, at);
+      if (!at) continue;
+      this.given.set(pattern, at);
+      this.out.set(pattern, at);
     }
     this.moved.clear();
     for (const entry of this.buffer) out.push(entry.json);
@@ -173,11 +179,21 @@ export class Attachment {
     return out;
   }
 
-  /** The positions to write, past what was given out: (pattern, 'epoch:offset') pairs, flat; forgotten once taken. */
-  positions(): string[] {
+  /**
+   * The positions to write, past what was given out: (pattern, 'epoch:offset@stamp') pairs, flat;
+   * forgotten once taken. The stamp says this node's per-stream positions count it (ENG-STREAM-8).
+   */
+  positions(stamp: string): string[] {
     const flat: string[] = [];
-    for (const [pattern, at] of this.given) if (this.seen.has(pattern)) flat.push(pattern, formatPosition(at));
+    for (const [pattern, at] of this.given) if (this.seen.has(pattern)) flat.push(pattern, `${formatPosition(at)}@${stamp}`);
     this.given.clear();
+    return flat;
+  }
+
+  /** Every followed pattern's position past what was given out, unstamped: the session let go of this node. */
+  ownPositions(): string[] {
+    const flat: string[] = [];
+    for (const [pattern, at] of this.out) flat.push(pattern, formatPosition(at));
     return flat;
   }
 }

@@ -41,6 +41,7 @@ import { RedisLink } from './link.js';
 import { AckFlags, SessionCache } from './session-cache.js';
 import * as S from './scripts.js';
 import { WakeBus } from './wake.js';
+import { Holds } from './holds.js';
 
 const log = createLogger('redis');
 
@@ -66,8 +67,8 @@ export abstract class RedisEngineCore implements Engine {
   protected subscribed: Promise<void> | undefined;
   protected closed = false;
   protected readonly bus: WakeBus;
-  /** Held connects on this node per session: their leases are renewed every tick (SESS-3). */
-  protected readonly held = new Map<string, number>();
+  /** Held connects on this node per session (SESS-3): this node's lease stands for them (ENG-STREAM-8). */
+  protected readonly held = new Holds((ids) => this.link.fire(S.HOLD, [this.nodeId, ...ids]));
   private readonly ackFlags = new AckFlags();
   protected readonly sessions = new SessionCache();
   protected readonly stored = new StoredMessages();
@@ -103,6 +104,7 @@ export abstract class RedisEngineCore implements Engine {
     this.subscribed = this.link.connect();
     this.subscribed.catch((err: unknown) => log.error('redis engine failed to start', err));
     this.timer = setInterval(() => void this.tick(period, pruneAfter), period);
+    this.upkeep = () => this.tick(period, pruneAfter);
     this.timer.unref();
   }
 
@@ -206,13 +208,26 @@ export abstract class RedisEngineCore implements Engine {
 
   protected abstract unfollowed(clientId: string, pattern: string): void;
 
+  /** [ENG-STREAM-8] The stamp of a subscription made here for a session attached here ('' for none). */
+  protected stampFor(_clientId: string): { stamp: string; done(): void } {
+    return { stamp: '', done: () => undefined };
+  }
+
   async subscribe(clientId: string, pattern: string): Promise<SubscribeResult> {
-    const r = await this.link.run(S.SUBSCRIBE, [clientId, pattern, this.nodeId, this.epochCandidate()]);
-    if (r === null) return false;
+    const stamp = this.stampFor(clientId);
+    let r: Reply;
+    try {
+      r = await this.link.run(S.SUBSCRIBE, [clientId, pattern, this.nodeId, this.epochCandidate(), stamp.stamp]);
+    } catch (err) {
+      stamp.done();
+      throw err;
+    }
     const [fresh, added, life, position] = list(r);
+    if (r !== null && Number(fresh) === 1) this.followed(clientId, pattern, String(position ?? ''));
+    stamp.done();
+    if (r === null) return false;
     this.emitAll(channelsAdded(added));
     if (Number(fresh) !== 1) return 'present';
-    this.followed(clientId, pattern, String(position ?? ''));
     this.emit({ type: 'subscription:added', clientId, channel: pattern });
     // [LIFE-2] If the hooks fail, the subscription is undone (and the channel vacated again).
     return settleSubscribe(this.options, lifecycleEvents(life, true), () => this.unsubscribe(clientId, pattern));
@@ -273,16 +288,12 @@ export abstract class RedisEngineCore implements Engine {
   abstract watch(clientId: string, onQueued: () => void): () => void;
 
   connectOpened(clientId: string): void {
-    this.held.set(clientId, (this.held.get(clientId) ?? 0) + 1);
-    this.link.fire(S.TOUCH, [clientId]);
+    this.held.opened(clientId);
   }
 
   connectClosed(clientId: string): void {
-    const n = (this.held.get(clientId) ?? 0) - 1;
-    if (n > 0) this.held.set(clientId, n);
-    else this.held.delete(clientId);
-    // [SESS-2] The pruning clock starts at the connect reply, on the shared (Redis) clock.
-    this.link.fire(S.TOUCH, [clientId]);
+    // [SESS-2] The pruning clock starts at the connect reply: released at the next period, with its age.
+    this.held.closed(clientId);
   }
 
   listen(pattern: string, listener: ChannelListener): () => void {
@@ -310,12 +321,18 @@ export abstract class RedisEngineCore implements Engine {
     reply.then((added) => this.emitAll(channelsAdded(added))).catch((err: unknown) => log.warn(`${what} failed`, err));
   }
 
+  /** One sweep period's work, as the timer runs it (tests count its Redis commands: ENG-STREAM-8). */
+  upkeep: () => Promise<void> = () => Promise.resolve();
+
   /** Renews this node's leases, sweeps if no other node has this period, refreshes the stats. */
   private async tick(period: number, pruneAfter: number): Promise<void> {
     if (this.ticking || this.closed) return;
     this.ticking = true;
     try {
-      this.link.renew([...this.held.keys()], [...this.bus.listeners.keys()], this.leaseMs);
+      const lapsed = await this.link.renew(this.nodeId, this.held.releases(), [...this.bus.listeners.keys()], this.leaseMs);
+      // Taken for gone (a pause longer than the lease): what this node holds is held again.
+      const holding = this.held.all();
+      if (lapsed && holding.length > 0) this.link.fire(S.HOLD, [this.nodeId, ...holding]);
       await this.sweep(pruneAfter, period);
       this.snapshot = await this.link.counts();
     } catch (err) {
@@ -327,7 +344,7 @@ export abstract class RedisEngineCore implements Engine {
 
   /** [REDIS-4] Prunes and sweeps cluster-wide; exactly one node removes a given session. */
   async sweep(pruneAfter: number, lockMs: number): Promise<void> {
-    const r = await this.link.run(S.SWEEP, [this.nodeId, pruneAfter, lockMs, PRUNE_BATCH]);
+    const r = await this.link.run(S.SWEEP, [this.nodeId, pruneAfter, lockMs, PRUNE_BATCH, this.leaseMs]);
     if (r === null) return;
     const [pruned, swept, life] = list(r);
     this.emitRemoved(pruned, 'pruned');

@@ -23,12 +23,12 @@ import { createLogger } from '../../core/log.js';
 import { Attachment, type Bounds, type Overflow, type StreamEntry, parsePosition } from './attachment.js';
 import { Barrier } from './barrier.js';
 import { Feeds } from './feeds.js';
-import { FLUSH_MS, PositionWriter } from './positions.js';
+import { POSITIONS_MS, PositionWriter } from './positions.js';
 import { type Taker, Turns } from './turns.js';
 import { parseFeedMessage, readStream } from './stream-read.js';
 import { RedisEngineCore } from './engine-core.js';
 import { list, strings, type Reply } from './replies.js';
-import { ATTACH, PUBLISH_STREAM, READ_STREAM, TAKE_BATCH, TAKE_STREAM } from './scripts.js';
+import { ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, TAKE_BATCH, TAKE_STREAM } from './scripts.js';
 
 const log = createLogger('redis');
 
@@ -44,6 +44,11 @@ export interface StreamEngineOptions {
    * away can recover. Default 1000; at least the queue bound (maxQueue) is kept.
    */
   historySize?: number;
+  /**
+   * How often a node writes its per-stream positions (ENG-STREAM-8), in ms. Default 1000: what a
+   * session not in ack mode may be given again when its node is killed.
+   */
+  positionsMs?: number;
 }
 
 /** An attachment neither watched nor used for this long is let go (its feeds too). */
@@ -62,14 +67,21 @@ export class RedisEngine extends RedisEngineCore {
   private published = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
+  private readonly positionsMs: number;
 
   constructor(options: StreamEngineOptions = {}) {
     super(options);
     this.history = options.historySize ?? 1000;
     this.feeds = new Feeds(this.link.sub, this.prefix);
+    this.positionsMs = options.positionsMs ?? POSITIONS_MS;
     this.writer = new PositionWriter(
-      (args) => this.link.run(TAKE_STREAM, args),
-      (node, id) => this.link.cmd.publish(`${this.prefix}sync:${node}`, `f ${id}`),
+      this.nodeId,
+      {
+        nodePositions: (args) => this.link.run(NODE_POSITIONS, [this.nodeId, ...args]),
+        own: (args) => this.link.run(TAKE_STREAM, args),
+        tell: (node, id) => this.link.cmd.publish(`${this.prefix}sync:${node}`, `f ${id}`),
+      },
+      () => (this.options ? this.options.maxInterval + this.options.interval : 0) + 60_000,
     );
     this.barrier = new Barrier(this.link.cmd, `${this.prefix}sync:${this.nodeId}`);
     this.bus.onWake = (id) => {
@@ -81,8 +93,10 @@ export class RedisEngine extends RedisEngineCore {
       if (a) this.refresh(a);
     };
     this.bus.onMoved = (id, node) => {
-      this.writer.handOver(this.attached.get(id), id, node).catch((err: unknown) => log.warn('hand-over failed', err));
-      this.letGoIfMoved(id);
+      this.writer
+        .handOver(this.attached.get(id), id, node)
+        .catch((err: unknown) => log.warn('hand-over failed', err))
+        .finally(() => this.letGoIfMoved(id));
     };
     // Publishes sent while the subscriber was away are lost to it: every followed stream is read.
     let first = true;
@@ -98,7 +112,7 @@ export class RedisEngine extends RedisEngineCore {
     this.subscribed?.catch(() => undefined);
     this.idleTimer = setInterval(() => this.dropIdle(), IDLE_MS);
     this.idleTimer.unref();
-    this.flushTimer = setInterval(() => void this.writer.flush().catch((err: unknown) => log.warn('positions write failed', err)), FLUSH_MS);
+    this.flushTimer = setInterval(() => void this.writePositions(), this.positionsMs);
     this.flushTimer.unref();
   }
 
@@ -107,6 +121,15 @@ export class RedisEngine extends RedisEngineCore {
     const pattern = this.feeds.patternOf(channel);
     if (pattern !== undefined) return this.fanOut(pattern, text);
     super.received(channel, text);
+  }
+
+  /** [ENG-STREAM-8] This node's per-stream positions, and the own positions of sessions it let go. */
+  async writePositions(): Promise<void> {
+    await this.writer.flush(this.attached.values()).catch((err: unknown) => log.warn('positions write failed', err));
+  }
+
+  protected override stampFor(clientId: string): { stamp: string; done(): void } {
+    return this.attached.has(clientId) ? this.writer.stamp() : super.stampFor(clientId);
   }
 
   protected epochCandidate(): string {
@@ -178,26 +201,33 @@ export class RedisEngine extends RedisEngineCore {
 
   private async attachNow(clientId: string): Promise<Attachment | undefined> {
     const handOver = this.writer.expect(clientId);
-    const r = await this.link.run(ATTACH, [this.nodeId, clientId]);
-    if (!Array.isArray(r)) {
+    // [ENG-STREAM-8] No per-stream positions of this node leave the session out from the stamp's generation on.
+    const stamp = this.writer.stamp();
+    try {
+      let r = await this.link.run(ATTACH, [this.nodeId, clientId, stamp.stamp, '']);
+      const before = Array.isArray(r) ? String(r[2] ?? '') : '';
+      if (before !== '') {
+        // [ENG-STREAM-7] The node that had it writes what it gave out, then says so; if it is gone,
+        // its per-stream positions are a floor for those it stamped.
+        const told = await handOver.wait();
+        r = await this.link.run(ATTACH, [this.nodeId, clientId, stamp.stamp, told ? '-' : before]);
+      } else handOver.cancel();
+      if (!Array.isArray(r)) return undefined;
+      const [queued, stored] = r as Reply[];
+      const a = new Attachment(clientId);
+      a.queued = Number(queued) > 0;
+      this.attached.set(clientId, a);
+      this.writer.adopted(clientId);
+      const patterns = this.follow(a, strings(stored));
+      stamp.done();
+      // Subscribed first, then read: what is published meanwhile comes one way or the other.
+      await this.feeds.ready(patterns);
+      await this.readAll(a, patterns);
+      return a;
+    } finally {
       handOver.cancel();
-      return undefined;
+      stamp.done();
     }
-    const [queued, stored, before] = r as Reply[];
-    let positions = strings(stored);
-    if (before && before !== this.nodeId) {
-      // [ENG-STREAM-7] The node that had it writes what it gave out, then says so.
-      await handOver.wait();
-      positions = Object.entries(await this.link.cmd.hgetall(`${this.prefix}pos:${clientId}`)).flat();
-    } else handOver.cancel();
-    const a = new Attachment(clientId);
-    a.queued = Number(queued) > 0;
-    this.attached.set(clientId, a);
-    const patterns = this.follow(a, positions);
-    // Subscribed first, then read: what is published meanwhile comes one way or the other.
-    await this.feeds.ready(patterns);
-    await this.readAll(a, patterns);
-    return a;
   }
 
   /** Follows the patterns of `flat` (pattern, position pairs) not followed yet; returns them. */
@@ -213,16 +243,19 @@ export class RedisEngine extends RedisEngineCore {
     return added;
   }
 
-  private detach(clientId: string): void {
+  /** The session is no longer attached here; unless it is gone, its own positions are written with the next per-stream ones. */
+  private detach(clientId: string, gone = false): void {
     const a = this.attached.get(clientId);
     if (!a) return;
     this.attached.delete(clientId);
+    if (!gone) this.writer.orphan(a);
     for (const pattern of a.seen.keys()) this.feeds.leave(pattern, clientId);
   }
 
   protected override forget(clientId: string): void {
     super.forget(clientId);
-    this.detach(clientId);
+    this.writer.adopted(clientId);
+    this.detach(clientId, true);
   }
 
   /** Another node claimed the session: unless this node claimed it again since, what it holds goes. */
@@ -365,10 +398,10 @@ export class RedisEngine extends RedisEngineCore {
       if (!a) return;
       a.usedAt = Date.now();
       const items = a.drain();
-      // [ENG-STREAM-7] A session whose connect is held here is written behind; a poll's answer at once.
+      // [ENG-STREAM-8] A session whose connect is held here writes nothing (this node's per-stream
+      // positions stand for it); a poll's answer writes its positions at once.
       const behind = this.held.has(a.clientId) && !a.queued;
-      if (behind) this.writer.later(a);
-      const positions = behind ? [] : a.positions();
+      const positions = behind ? [] : a.positions(this.writer.current());
       given.set(a.clientId, items);
       if (!a.queued && positions.length === 0) return;
       written.push([a, positions, a.queued]);
@@ -409,7 +442,7 @@ export class RedisEngine extends RedisEngineCore {
       if (!a) return { batch: 0, messages: [] };
       a.usedAt = Date.now();
       const items = a.drain();
-      const positions = a.positions();
+      const positions = a.positions(this.writer.current());
       a.queued = false;
       const { maxQueue, maxQueueBytes } = this.limits();
       let r: Reply;
@@ -434,7 +467,8 @@ export class RedisEngine extends RedisEngineCore {
   override async close(): Promise<void> {
     if (this.idleTimer) clearInterval(this.idleTimer);
     if (this.flushTimer) clearInterval(this.flushTimer);
-    await this.writer.flush().catch((err: unknown) => log.warn('positions write failed', err));
+    // A Redis out of reach is not waited for (the offline queue would hold close() up).
+    if (this.link.cmd.status === 'ready') await this.writePositions();
     this.attached.clear();
     this.feeds.clear();
     await super.close();

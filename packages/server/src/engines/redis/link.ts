@@ -8,11 +8,11 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { EngineStats } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import type { Reply } from './replies.js';
-import { ALL_SCRIPTS, LISTEN, type LuaScript, TOUCH } from './scripts.js';
+import { ALL_SCRIPTS, LISTEN, type LuaScript, RELEASE, RENEW } from './scripts.js';
 
 const log = createLogger('redis');
 
-/** Leases renewed per script call: a node holding many connects renews them in a few calls. */
+/** Sessions released (or listeners renewed) per script call. */
 const RENEW_BATCH = 1000;
 
 export class RedisLink {
@@ -51,10 +51,16 @@ export class RedisLink {
     this.run(script, args).catch((err: unknown) => log.warn(`${script.name} failed`, err));
   }
 
-  /** Renews the leases of this node's held connects and channel listeners. */
-  renew(held: readonly string[], patterns: readonly string[], leaseMs: number): void {
-    for (let i = 0; i < held.length; i += RENEW_BATCH) this.fire(TOUCH, held.slice(i, i + RENEW_BATCH));
+  /**
+   * [ENG-STREAM-8] Per-node upkeep: this node's lease (one write, whatever it holds), the sessions
+   * it stopped holding, and its channel listeners' leases. Resolves true when Redis had taken this
+   * node for gone (its lease had lapsed): what it holds must be held again.
+   */
+  async renew(node: string, releases: readonly (string | number)[], patterns: readonly string[], leaseMs: number): Promise<boolean> {
+    const lapsed = this.run(RENEW, [node]);
+    for (let i = 0; i < releases.length; i += 2 * RENEW_BATCH) this.fire(RELEASE, [node, ...releases.slice(i, i + 2 * RENEW_BATCH)]);
     for (let i = 0; i < patterns.length; i += RENEW_BATCH) this.fire(LISTEN, [leaseMs, ...patterns.slice(i, i + RENEW_BATCH)]);
+    return Number(await lapsed) === 1;
   }
 
   /** The cluster-wide counts behind `stats()`. */

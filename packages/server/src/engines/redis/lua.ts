@@ -44,6 +44,8 @@ local function removeSession(id, reason, life)
     end
   end
   if #subs > 0 then redis.call('DECRBY', P .. 'nsubs', #subs) end
+  local holder = redis.call('HGET', P .. 's:' .. id, 'h')
+  if holder then redis.call('SREM', P .. 'held:' .. holder, id) end
   redis.call('ZREM', P .. 'sessions', id)
   redis.call('DEL', P .. 's:' .. id, P .. 'subs:' .. id, P .. 'q:' .. id, P .. 'ua:' .. id, P .. 'pos:' .. id)
   return subs
@@ -68,6 +70,14 @@ local function setPositions(id, from, k)
       redis.call('HSET', P .. 'pos:' .. id, ARGV[i], ARGV[i + 1])
     end
   end
+end
+-- [ENG-STREAM-8] A stored position: 'epoch:offset', or 'epoch:offset@gen.node' when \`node\` had the
+-- session attached and its per-stream positions from generation \`gen\` on are a floor for it.
+local function parseStamped(v)
+  local e, o, g, n = string.match(v, '^(.-):(%d+)@(%d+)%.(%w+)$')
+  if e then return e, tonumber(o), tonumber(g), n end
+  e, o = string.match(v, '^(.-):(%d+)$')
+  return e or '', tonumber(o or '0'), nil, nil
 end
 local function pushAll(key, items)
   for i = 1, #items, 1000 do

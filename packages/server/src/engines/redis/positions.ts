@@ -1,71 +1,150 @@
 /**
- * [ENG-STREAM-7] Positions written behind. A session whose connect is held on this node (a
- * WebSocket or a stream) is given deliveries many times a second; writing its position at each take
- * would be one Redis write per session per publish again. Its positions are written every
- * FLUSH_MS instead, for all such sessions in one script, and at once when another node claims the
- * session: that node waits for them (the claim's hand-over) before it reads where the session is.
+ * [ENG-STREAM-7][ENG-STREAM-8] Where a node's attached sessions stand, written per node rather
+ * than per session. A session attached here and given its deliveries many times a second writes no
+ * position of its own: once every POSITIONS_MS the node writes, per stream it follows, the least
+ * position any session attached here has been given (one hash: O(streams), not O(sessions)). The
+ * positions a session had when it attached are stamped with this node and the first generation of
+ * that hash that counts it, so a node taking over from this one, should it die, can use the hash
+ * as a floor: deliveries given after the last write may come again, never fewer. A session let go
+ * (idle, claimed by another node) gets its own positions written, unstamped. When another node
+ * claims a session, this node writes what it gave out and says so; the claiming node waits for
+ * that (HAND_OVER_MS at most, for a node that is gone) and then reads the positions.
  */
-import type { Attachment } from './attachment.js';
+import type { Attachment, Position } from './attachment.js';
+import { formatPosition } from './attachment.js';
 import type { Reply } from './replies.js';
 
-/** How long positions of held sessions may wait: what a node killed (-9) may deliver again. */
-export const FLUSH_MS = 1000;
+/** How often a node writes its per-stream positions: what a node killed (-9) may deliver again. */
+export const POSITIONS_MS = 1000;
 
 /** A node that claimed a session waits this long at most for the node before (it may be gone). */
 const HAND_OVER_MS = 500;
 
+export interface PositionLink {
+  /** Runs NODE_POSITIONS with these arguments (after the node). */
+  nodePositions(args: (string | number)[]): Promise<Reply>;
+  /** Runs TAKE_STREAM with these arguments (no queue read): a session's own positions. */
+  own(args: (string | number)[]): Promise<Reply>;
+  /** Tells `node` that this node wrote the positions of `clientId`. */
+  tell(node: string, clientId: string): Promise<unknown>;
+}
+
+/** A stamp handed to an attach or a subscribe in flight; `done()` once its attachment follows. */
+export interface Stamp {
+  stamp: string;
+  done(): void;
+}
+
 export class PositionWriter {
-  private readonly dirty = new Set<Attachment>();
+  /** Generations computed so far (the hash written last carries the last one). */
+  private computed = 0;
+  /** Generation → attaches and subscribes in flight stamped before it was computed. */
+  private readonly inFlight = new Map<number, number>();
+  /** Sessions let go whose own positions are not written yet: still floors here. */
+  private readonly orphans = new Map<string, Attachment>();
   private readonly waiting = new Map<string, () => void>();
+  /** The last hash written was empty (none is, at first): an idle node writes nothing. */
+  private empty = true;
 
   constructor(
-    /** Runs TAKE_STREAM with these arguments (no queue read). */
-    private readonly write: (args: (string | number)[]) => Promise<Reply>,
-    /** Tells `node` that this node wrote the positions of `clientId`. */
-    private readonly tell: (node: string, clientId: string) => Promise<unknown>,
+    private readonly nodeId: string,
+    private readonly link: PositionLink,
+    /** How long the hash outlives this node: sessions not back by then are pruned anyway. */
+    private readonly ttlMs: () => number,
   ) {}
 
-  later(a: Attachment): void {
-    if (a.given.size > 0) this.dirty.add(a);
+  /** The stamp of positions written now by a session already followed here (a take's). */
+  current(): string {
+    return `${this.computed + 1}.${this.nodeId}`;
   }
 
-  /** Writes the positions waiting (of every session, or of `only`) in one script. */
-  async flush(only?: Attachment): Promise<void> {
-    const sessions = only ? (this.dirty.delete(only) ? [only] : []) : [...this.dirty];
-    if (!only) this.dirty.clear();
-    const args: (string | number)[] = [];
-    for (const a of sessions) {
-      const positions = a.positions();
-      if (positions.length > 0) args.push(a.clientId, '0', positions.length / 2, ...positions);
+  /**
+   * A stamp for an attach or subscribe about to be sent. Until `done()`, no hash of a later
+   * generation is written: one must never leave out a session whose stored positions it covers.
+   */
+  stamp(): Stamp {
+    const c = this.computed;
+    this.inFlight.set(c, (this.inFlight.get(c) ?? 0) + 1);
+    let open = true;
+    return {
+      stamp: `${c + 1}.${this.nodeId}`,
+      done: () => {
+        if (!open) return;
+        open = false;
+        const n = (this.inFlight.get(c) ?? 1) - 1;
+        if (n > 0) this.inFlight.set(c, n);
+        else this.inFlight.delete(c);
+      },
+    };
+  }
+
+  /** A session this node attached, let go (or dropped on an error): a floor until its own positions are written. */
+  orphan(a: Attachment): void {
+    this.orphans.set(a.clientId, a);
+  }
+
+  /** The session is attached here again (stamped anew). */
+  adopted(clientId: string): void {
+    this.orphans.delete(clientId);
+  }
+
+  /** Writes this node's per-stream positions (and the orphans' own ones) in one script. */
+  async flush(attached: Iterable<Attachment>): Promise<void> {
+    const gen = ++this.computed;
+    for (const c of this.inFlight.keys()) if (c < gen) return;
+    const floors = new Map<string, Position | null>();
+    const orphans = [...this.orphans.values()];
+    for (const source of [attached, orphans]) {
+      for (const a of source) {
+        for (const [pattern, at] of a.out) {
+          const floor = floors.get(pattern);
+          if (floor === undefined) floors.set(pattern, at);
+          // Sessions in different epochs of one stream: no floor for it (they use their own).
+          else if (floor !== null && floor.epoch !== at.epoch) floors.set(pattern, null);
+          else if (floor !== null && at.offset < floor.offset) floors.set(pattern, at);
+        }
+      }
     }
-    if (args.length > 0) await this.write(args);
+    const pairs: string[] = [];
+    for (const [pattern, at] of floors) if (at) pairs.push(pattern, formatPosition(at));
+    if (pairs.length === 0 && orphans.length === 0 && this.empty) return;
+    const args: (string | number)[] = [gen, this.ttlMs(), pairs.length / 2, ...pairs];
+    for (const a of orphans) {
+      const own = a.ownPositions();
+      args.push(a.clientId, own.length / 2, ...own);
+    }
+    await this.link.nodePositions(args);
+    this.empty = pairs.length === 0;
+    for (const a of orphans) if (this.orphans.get(a.clientId) === a) this.orphans.delete(a.clientId);
   }
 
-  /** `node` claimed a session this node may have positions of: written first, then `node` is told. */
+  /** `node` claimed a session this node may have: its own positions are written first, then `node` is told. */
   async handOver(a: Attachment | undefined, clientId: string, node: string): Promise<void> {
+    const had = a ?? this.orphans.get(clientId);
     try {
-      if (a) await this.flush(a);
+      const own = had?.ownPositions() ?? [];
+      if (own.length > 0) await this.link.own([clientId, '0', own.length / 2, ...own]);
     } finally {
-      await this.tell(node, clientId);
+      await this.link.tell(node, clientId);
     }
   }
 
-  /** Before claiming: `wait()` resolves once the node that had the session wrote its positions. */
-  expect(clientId: string): { wait(): Promise<void>; cancel(): void } {
+  /** Before claiming: `wait()` resolves true once the node that had the session wrote its positions, false after a timeout. */
+  expect(clientId: string): { wait(): Promise<boolean>; cancel(): void } {
     let arrived = false;
-    let resolve: (() => void) | undefined;
+    let resolve: ((told: boolean) => void) | undefined;
     this.waiting.set(clientId, () => {
       arrived = true;
-      resolve?.();
+      resolve?.(true);
     });
     const cancel = (): void => {
       this.waiting.delete(clientId);
     };
-    const wait = (): Promise<void> =>
-      new Promise<void>((done) => {
-        if (arrived) return done();
+    const wait = (): Promise<boolean> =>
+      new Promise<boolean>((done) => {
+        if (arrived) return done(true);
         resolve = done;
-        setTimeout(done, HAND_OVER_MS).unref();
+        setTimeout(() => done(false), HAND_OVER_MS).unref();
       }).finally(cancel);
     return { wait, cancel };
   }

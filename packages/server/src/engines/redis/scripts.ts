@@ -6,10 +6,15 @@
  * or Sentinel, holds everything; the streams' keys already carry hash tags, ENG-STREAM-3).
  *
  * Keys, under prefix P:
- *   P sessions       ZSET clientId → last seen (Redis clock, ms); pruning reads it by score
+ *   P sessions       ZSET clientId → last seen (Redis clock, ms), +inf while a live node holds
+ *                         one of its connects (h below); pruning reads it by score
  *   P s:<id>         HASH d = session data (JSON), b = queued bytes, a = '1' in ack mode,
  *                         n = last batch number, u = batch awaiting acknowledgement,
- *                         w = the node watching the session
+ *                         w = the node watching the session, h = the node holding its connect
+ *   P nodes          ZSET node → its last lease renewal (ms): one write per node per period
+ *   P held:<node>    SET  sessions whose connect the node holds (read when its lease lapses)
+ *   P np:<node>      HASH '#' = generation, pattern → 'epoch:offset': the node's per-stream
+ *                         position, a floor for the sessions attached to it (ENG-STREAM-8)
  *   P q:<id>         LIST queued deliveries (JSON), oldest first
  *   P ua:<id>        LIST the unacknowledged batch's deliveries (ack mode)
  *   P subs:<id>      SET  patterns the session subscribes to
@@ -18,7 +23,8 @@
  *   P persistent     SET  channels never swept
  *   P listened       ZSET pattern → lease expiry (ms): some node has a server-side listener
  *   P nsubs          STRING the number of subscriptions (stats)
- *   P pos:<id>       HASH pattern → 'epoch:offset': the session's position in each stream
+ *   P pos:<id>       HASH pattern → 'epoch:offset', or 'epoch:offset@gen.node' (stamped by the
+ *                         node it is attached to: ENG-STREAM-8): the session's position per stream
  *   P{c:<pattern>}:m HASH e = the stream's epoch, o = its last offset (ENG-STREAM-*)
  *   P{c:<pattern>}:x STREAM the pattern's publishes, entry id '<offset>-0', fields d (JSON), p
  *                    (publish id), t (Redis time, ms); bounded by MAXLEN ~ history size
@@ -39,17 +45,17 @@
 // The scripts live by concern; this file names the keys they share and lists them all for loading.
 import type { LuaScript } from './lua.js';
 import { DELIVER, TAKE_BATCH, WATCH } from './queue-scripts.js';
-import { CREATE, DESTROY, SET_ACK, SWEEP, TOUCH } from './session-scripts.js';
+import { CREATE, DESTROY, HOLD, RELEASE, RENEW, SET_ACK, SWEEP } from './session-scripts.js';
 import { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
-import { ATTACH, PUBLISH_STREAM, READ_STREAM, TAKE_STREAM } from './stream-scripts.js';
+import { ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, TAKE_STREAM } from './stream-scripts.js';
 
 export type { LuaScript } from './lua.js';
 export { DELIVER, TAKE_BATCH, WATCH } from './queue-scripts.js';
-export { CREATE, DESTROY, SET_ACK, SWEEP, TOUCH } from './session-scripts.js';
+export { CREATE, DESTROY, HOLD, RELEASE, RENEW, SET_ACK, SWEEP } from './session-scripts.js';
 export { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
-export { ATTACH, PUBLISH_STREAM, READ_STREAM, TAKE_STREAM } from './stream-scripts.js';
+export { ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, TAKE_STREAM } from './stream-scripts.js';
 
 export const ALL_SCRIPTS: readonly LuaScript[] = [
-  CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, DELIVER, TAKE_BATCH, SET_ACK, WATCH, TOUCH, LISTEN, PERSIST, SWEEP,
-  PUBLISH_STREAM, READ_STREAM, ATTACH, TAKE_STREAM,
+  CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, DELIVER, TAKE_BATCH, SET_ACK, WATCH, HOLD, RELEASE, RENEW, LISTEN,
+  PERSIST, SWEEP, PUBLISH_STREAM, READ_STREAM, ATTACH, TAKE_STREAM, NODE_POSITIONS,
 ];

@@ -34,21 +34,79 @@ end
 return 1
 `);
 
-/** ARGV: P, ids... [SESS-3] A held connect's lease: last seen = now, for sessions that exist. */
-export const TOUCH = script('touch', `
-local t = now()
-for i = 2, #ARGV do redis.call('ZADD', P .. 'sessions', 'XX', t, ARGV[i]) end
+/**
+ * ARGV: P, node, ids... [SESS-3][ENG-STREAM-8] `node` now holds a connect of each session: the
+ * session is out of pruning's reach (score +inf) for as long as the node's lease lives. One write
+ * per session when its node starts holding it, none per connect answered or per second.
+ */
+export const HOLD = script('hold', `
+local node = ARGV[2]
+-- A node holding a connect is alive: its lease is renewed with it (before its first period ends).
+redis.call('ZADD', P .. 'nodes', now(), node)
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  if redis.call('ZSCORE', P .. 'sessions', id) then
+    local s = P .. 's:' .. id
+    local before = redis.call('HGET', s, 'h')
+    if before and before ~= node then redis.call('SREM', P .. 'held:' .. before, id) end
+    redis.call('HSET', s, 'h', node)
+    redis.call('SADD', P .. 'held:' .. node, id)
+    redis.call('ZADD', P .. 'sessions', 'XX', 'inf', id)
+  end
+end
 return 1
 `);
 
 /**
- * ARGV: P, node, prune after ms, lock ms, most sessions per run. [REDIS-4] One node per period
+ * ARGV: P, node, then pairs (id, ms since its last connect here ended). [SESS-2] The node no
+ * longer holds a connect of these sessions: their pruning clock starts at that connect's reply (on
+ * Redis's clock). A session another node holds meanwhile is left to that node.
+ */
+export const RELEASE = script('release', `
+local node, t = ARGV[2], now()
+for i = 3, #ARGV - 1, 2 do
+  local id = ARGV[i]
+  redis.call('SREM', P .. 'held:' .. node, id)
+  local s = P .. 's:' .. id
+  if redis.call('HGET', s, 'h') == node then
+    redis.call('HDEL', s, 'h')
+    redis.call('ZADD', P .. 'sessions', 'XX', t - tonumber(ARGV[i + 1]), id)
+  end
+end
+return 1
+`);
+
+/**
+ * ARGV: P, node. [ENG-STREAM-8] The node's lease: one write per node per period, for all it holds.
+ * Returns 1 when the node was not there (its first renewal, or a sweep took it for gone).
+ */
+export const RENEW = script('renew', `
+return redis.call('ZADD', P .. 'nodes', now(), ARGV[2])
+`);
+
+/**
+ * ARGV: P, node, prune after ms, lock ms, most sessions per run, node lease ms. [REDIS-4] One node per period
  * (the lock), and atomic anyway: a session is pruned exactly once cluster-wide. Returns nil (another
  * node has the period) or {pruned ({id, patterns...}), channels swept, life}.
  */
 export const SWEEP = script('sweep', `
 if not redis.call('SET', P .. 'lock:sweep', ARGV[2], 'NX', 'PX', tonumber(ARGV[4])) then return false end
 local t = now()
+-- [ENG-STREAM-8] A node whose lease lapsed is gone: the sessions it held are seen last at its last
+-- renewal, and pruned from there unless they connect elsewhere first. Its positions go with it.
+local dead = redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', t - tonumber(ARGV[6]), 'WITHSCORES')
+for i = 1, #dead, 2 do
+  local n, last = dead[i], tonumber(dead[i + 1])
+  for _, id in ipairs(redis.call('SMEMBERS', P .. 'held:' .. n)) do
+    local s = P .. 's:' .. id
+    if redis.call('HGET', s, 'h') == n then
+      redis.call('HDEL', s, 'h')
+      redis.call('ZADD', P .. 'sessions', 'XX', last, id)
+    end
+  end
+  redis.call('DEL', P .. 'held:' .. n)
+  redis.call('ZREM', P .. 'nodes', n)
+end
 local ids = redis.call('ZRANGEBYSCORE', P .. 'sessions', '-inf', t - tonumber(ARGV[3]), 'LIMIT', 0, tonumber(ARGV[5]))
 local pruned, prunedIds, life = {}, {}, {}
 for _, id in ipairs(ids) do

@@ -72,16 +72,71 @@ return { e, o, 'ok', skipped, out }
 `);
 
 /**
- * ARGV: P, node, id. [ENG-STREAM-4] Attaches a session to this node: claims it (its watcher moves
- * here; the node that had it is told, REDIS-2) and returns -1 (unknown) or {queue length,
- * positions (pattern, 'epoch:offset')..., the node that had it or ''}. ENG-STREAM-7: positions that
- * node had not written yet are read again once it has.
+ * ARGV: P, node, id, stamp ('gen.node'), from. [ENG-STREAM-4] Attaches a session to this node.
+ * from '': claims it (its watcher moves here; the node that had it is told, REDIS-2) and, if
+ * another node had it, returns {queue length, {}, that node} without reading positions (ENG-STREAM-7:
+ * they are read again once it wrote them, or it is gone). Otherwise, or called again with from =
+ * '-' (that node wrote them) or from = its id (it is gone: ENG-STREAM-8, its per-stream positions
+ * are a floor for the positions it had stamped), returns {queue length, positions (pattern,
+ * 'epoch:offset')..., ''} and stamps them with this node's `stamp`. -1: unknown session.
  */
 export const ATTACH = script('attach', `
-local id = ARGV[3]
+local id, node, stamp, from = ARGV[3], ARGV[2], ARGV[4], ARGV[5]
 if not redis.call('ZSCORE', P .. 'sessions', id) then return -1 end
-local before = claim(id, ARGV[2])
-return { redis.call('LLEN', P .. 'q:' .. id), redis.call('HGETALL', P .. 'pos:' .. id), before }
+local q = redis.call('LLEN', P .. 'q:' .. id)
+if from == '' then
+  local before = claim(id, node)
+  if before ~= '' then return { q, {}, before } end
+end
+local floor, gen = {}, -1
+if from ~= '' and from ~= '-' then
+  local flat = redis.call('HGETALL', P .. 'np:' .. from)
+  for i = 1, #flat, 2 do floor[flat[i]] = flat[i + 1] end
+  gen = tonumber(floor['#'] or '-1')
+end
+local pos = P .. 'pos:' .. id
+local stored = redis.call('HGETALL', pos)
+local out = {}
+for i = 1, #stored, 2 do
+  local p = stored[i]
+  local e, o, g, n = parseStamped(stored[i + 1])
+  if n == from and g <= gen and floor[p] then
+    local fe, fo = parseStamped(floor[p])
+    if fe == e and fo > o then o = fo end
+  end
+  local at = e .. ':' .. o
+  out[#out + 1] = p
+  out[#out + 1] = at
+  redis.call('HSET', pos, p, at .. '@' .. stamp)
+end
+return { q, out, '' }
+`);
+
+/**
+ * ARGV: P, node, generation, ttl ms, k, k (pattern, 'epoch:offset') pairs, then per session let
+ * go: id, m, m (pattern, 'epoch:offset') pairs. [ENG-STREAM-8] The node's per-stream positions
+ * (the least any session attached to it has been given, of those stamped with generation <= this
+ * one): one hash per node, O(streams) once a second, replacing the last. Sessions it let go get
+ * their own positions, where they still carry this node's stamp.
+ */
+export const NODE_POSITIONS = script('nodePositions', `
+local node, np = ARGV[2], P .. 'np:' .. ARGV[2]
+local k = tonumber(ARGV[5])
+redis.call('DEL', np)
+redis.call('HSET', np, '#', ARGV[3])
+for j = 6, 5 + 2 * k, 2 do redis.call('HSET', np, ARGV[j], ARGV[j + 1]) end
+redis.call('PEXPIRE', np, tonumber(ARGV[4]))
+local i = 6 + 2 * k
+while i <= #ARGV do
+  local id, m = ARGV[i], tonumber(ARGV[i + 1])
+  local pos = P .. 'pos:' .. id
+  for j = i + 2, i + 1 + 2 * m, 2 do
+    local _, _, _, n = parseStamped(redis.call('HGET', pos, ARGV[j]) or '')
+    if n == node then redis.call('HSET', pos, ARGV[j], ARGV[j + 1]) end
+  end
+  i = i + 2 + 2 * m
+end
+return 1
 `);
 
 /**

@@ -6,10 +6,11 @@
 import { script } from './lua.js';
 
 /**
- * ARGV: P, id, pattern, node, stream epoch candidate. Returns nil (no session) or {1|0 newly
- * subscribed, channels added, life, position}. [LIFE-1] The set's size decides "first" inside the
- * script: one node in the cluster sees it. [ENG-STREAM-4] A new subscription's position is its
- * stream's end now; nodes the session is attached to are told ('+id' in the wake list) to follow it.
+ * ARGV: P, id, pattern, node, stream epoch candidate, stamp ('' = none). Returns nil (no session)
+ * or {1|0 newly subscribed, channels added, life, position}. [LIFE-1] The set's size decides
+ * "first" inside the script: one node in the cluster sees it. [ENG-STREAM-4] A new subscription's
+ * position is its stream's end now; nodes the session is attached to are told ('+id' in the wake
+ * list) to follow it. [ENG-STREAM-8] Stamped when the session is attached to `node` (its watcher).
  */
 export const SUBSCRIBE = script('subscribe', `
 local id, pattern = ARGV[2], ARGV[3]
@@ -25,7 +26,9 @@ if fresh == 1 then
   if redis.call('SCARD', chan) == 1 then life = lifeJson({ { 'o', pattern, id, sessionData(id) } }) end
   local e, o = streamHead(streamKey(pattern), ARGV[5])
   position = e .. ':' .. o
-  redis.call('HSET', P .. 'pos:' .. id, pattern, position)
+  local stored = position
+  if ARGV[6] ~= '' and redis.call('HGET', P .. 's:' .. id, 'w') == ARGV[4] then stored = position .. '@' .. ARGV[6] end
+  redis.call('HSET', P .. 'pos:' .. id, pattern, stored)
   notify(ARGV[4], { '+' .. id }, {}, {}, '', life)
 end
 return { fresh, added, life, position }

@@ -1,0 +1,61 @@
+/**
+ * [SESS-2][SESS-3][ENG-STREAM-8] The connects this node holds, and what they cost Redis: one write
+ * (HOLD, batched per event-loop turn) when the node starts holding a session, one (RELEASE, batched
+ * per sweep period) when its last connect here ended and no other opened here before the period's
+ * end. Nothing per connect answered, nothing per held session per second: the node's own lease
+ * (one key write per period) stands for every session it holds.
+ */
+export class Holds {
+  private readonly counts = new Map<string, number>();
+  /** Sessions whose last connect here ended, and when (this node's clock: only the age is sent). */
+  private readonly ended = new Map<string, number>();
+  private pending: string[] = [];
+
+  constructor(
+    /** Writes that this node holds these sessions. */
+    private readonly hold: (ids: string[]) => void,
+  ) {}
+
+  has(clientId: string): boolean {
+    return this.counts.has(clientId);
+  }
+
+  /** Every session held here (to hold again after this node was taken for gone). */
+  all(): string[] {
+    return [...this.counts.keys(), ...this.ended.keys()];
+  }
+
+  opened(clientId: string): void {
+    const n = this.counts.get(clientId) ?? 0;
+    this.counts.set(clientId, n + 1);
+    // Still held in Redis: its last connect here ended within this period.
+    if (n > 0 || this.ended.delete(clientId)) return;
+    if (this.pending.length === 0) queueMicrotask(() => this.hold(this.pending.splice(0)));
+    this.pending.push(clientId);
+  }
+
+  closed(clientId: string): void {
+    const n = (this.counts.get(clientId) ?? 0) - 1;
+    if (n > 0) {
+      this.counts.set(clientId, n);
+      return;
+    }
+    this.counts.delete(clientId);
+    this.ended.set(clientId, Date.now());
+  }
+
+  /** Sessions no longer held here, as (id, ms since their last connect ended) pairs, flat; forgotten. */
+  releases(): (string | number)[] {
+    const now = Date.now();
+    const flat: (string | number)[] = [];
+    for (const [id, at] of this.ended) flat.push(id, now - at);
+    this.ended.clear();
+    return flat;
+  }
+
+  clear(): void {
+    this.counts.clear();
+    this.ended.clear();
+    this.pending = [];
+  }
+}
