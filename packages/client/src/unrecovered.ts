@@ -9,11 +9,18 @@ import { channelMatches } from './channel-name.js';
 /** Where the server delivers the notice (the wire shape is `{ channels: string[], reason }`). */
 export const UNRECOVERED_CHANNEL = '/service/kuiper/unrecovered';
 
+/**
+ * Why messages are gone: `trimmed` (they left a channel's bounded history while the session was
+ * away), `epoch` (the engine lost its history), `overflow` (the session's queue was full and the
+ * server dropped its oldest messages: a consumer slower than its channels, server LIMIT-12). A
+ * newer server may send another reason, passed on as it is.
+ */
+export type UnrecoveredReason = 'trimmed' | 'epoch' | 'overflow' | (string & {});
+
 export interface UnrecoveredEvent {
-  /** The subscriptions (channel names or patterns, as subscribed) whose missed messages are lost. */
+  /** The subscriptions (channel names or patterns, as subscribed) or the channels whose messages are lost. */
   readonly channels: readonly string[];
-  /** `trimmed` (left the bounded history), `epoch` (the engine lost its history), `overflow`… */
-  readonly reason: string;
+  readonly reason: UnrecoveredReason;
 }
 
 export type UnrecoveredListener = (event: UnrecoveredEvent) => void;

@@ -3,5 +3,5 @@ import { MemoryEngine } from '../src/engines/memory.js';
 import { engineContract } from './engine-contract.js';
 import { lifecycleContract } from './engine-lifecycle-contract.js';
 
-engineContract('memory', () => new MemoryEngine());
+engineContract('memory', () => new MemoryEngine(), { overflowNotice: true });
 lifecycleContract('memory', () => new MemoryEngine());

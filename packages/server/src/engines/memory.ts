@@ -21,6 +21,8 @@ import type { SessionInfo } from '../core/security.js';
 import {
   type ChannelState,
   type SessionState,
+  OverflowLosses,
+  UNRECOVERED_CHANNEL,
   addSubscription,
   newClientId,
   removeSubscription,
@@ -36,11 +38,15 @@ const NOTHING_QUEUED = Object.freeze([]) as unknown as Message[];
 
 const NO_LISTENERS: readonly ChannelListener[] = Object.freeze([]);
 
+const isNotice = (m: Message): boolean => m.channel === UNRECOVERED_CHANNEL;
+
 export class MemoryEngine implements Engine {
   readonly name = 'memory';
   private readonly sessions = new Map<string, SessionState>();
   private readonly channels = new Map<string, ChannelState>();
   private totalSubscriptions = 0;
+  /** [LIMIT-12] What full queues dropped, told to each session with its next take. */
+  private readonly losses = new OverflowLosses();
   private options: EngineOptions | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -129,6 +135,7 @@ export class MemoryEngine implements Engine {
     session.queue = NOTHING_QUEUED;
     session.queueBytes = 0;
     session.ack = undefined;
+    this.losses.forget(clientId);
     this.sessions.delete(clientId);
     this.emit({ type: 'session:removed', clientId, reason });
     // Wake the watcher so a held connect or an open stream notices the session is gone.
@@ -227,7 +234,8 @@ export class MemoryEngine implements Engine {
   private enqueue(session: SessionState, message: Message, size = encodedSize(message)): void {
     const opts = this.options;
     if (opts && (session.queue.length >= opts.maxQueue || session.queueBytes + size > opts.maxQueueBytes)) {
-      // [LIMIT-6] A slow consumer: its memory is bounded, by policy, and the server says so.
+      // [LIMIT-6] A slow consumer: its memory is bounded, by policy, and the server says so (and, for
+      // drop-oldest, the client: LIMIT-12, one notice of the channels dropped, with its next take).
       if (opts.overflow === 'disconnect') {
         this.emit({ type: 'session:overflow', clientId: session.id, dropped: session.queue.length + 1, policy: 'disconnect' });
         this.background(this.remove(session.id, 'overflow'));
@@ -235,6 +243,9 @@ export class MemoryEngine implements Engine {
       }
       // A message larger than the whole bound is the one dropped; the queue is left alone.
       if (size > opts.maxQueueBytes) {
+        this.losses.add(session.id, message.channel);
+        // Nothing may be queued, yet the session has something to be told (its notice).
+        if (session.queue.length === 0) session.watcher?.();
         this.emit({ type: 'session:overflow', clientId: session.id, dropped: 1, policy: 'drop-oldest' });
         return;
       }
@@ -245,6 +256,7 @@ export class MemoryEngine implements Engine {
       ) {
         const old = session.queue.shift() as Message;
         session.queueBytes -= encodedSize(old);
+        this.losses.add(session.id, old.channel);
         dropped++;
       }
       this.emit({ type: 'session:overflow', clientId: session.id, dropped, policy: 'drop-oldest' });
@@ -266,13 +278,25 @@ export class MemoryEngine implements Engine {
     return this.takeNow(clientId);
   }
 
+  /** The queue, after the notice of what it dropped since the last take (LIMIT-12), if anything was. */
   private takeNow(clientId: string): Message[] {
     const session = this.sessions.get(clientId);
-    if (!session || session.queue.length === 0) return [];
+    if (!session) return [];
+    return this.withNotice(session, this.takeQueue(session));
+  }
+
+  private takeQueue(session: SessionState): Message[] {
+    if (session.queue.length === 0) return [];
     const out = session.queue;
     session.queue = NOTHING_QUEUED;
     session.queueBytes = 0;
     return out;
+  }
+
+  /** [LIMIT-12] The episode's notice goes first: the client hears of the loss before what followed it. */
+  private withNotice(session: SessionState, messages: Message[]): Message[] {
+    const notice = this.losses.take(session.id);
+    return notice ? [notice, ...messages] : messages;
   }
 
   async setAck(clientId: string, enabled: boolean): Promise<void> {
@@ -292,9 +316,9 @@ export class MemoryEngine implements Engine {
     const pending = ack.unacked;
     // [ACK-2] What the client acknowledged is forgotten; anything later was lost and goes again.
     const resend = pending && (acked === undefined || acked < pending.batch) ? pending.messages : [];
-    const fresh = this.takeNow(clientId);
+    const fresh = this.takeQueue(session);
     let messages = resend.length === 0 ? fresh : fresh.length === 0 ? resend : [...resend, ...fresh];
-    messages = this.boundBatch(session, messages);
+    messages = this.withNotice(session, this.boundBatch(session, messages));
     const batch = ack.next++;
     ack.unacked = messages.length > 0 ? { batch, messages } : undefined;
     return { batch, messages };
@@ -307,16 +331,20 @@ export class MemoryEngine implements Engine {
   private boundBatch(session: SessionState, messages: Message[]): Message[] {
     const opts = this.options;
     if (!opts) return messages;
+    // [LIMIT-12] A resent batch's notice is outside the bounds: never dropped, and still first.
+    const notices = messages.filter(isNotice);
+    const rest = notices.length === 0 ? messages : messages.filter((m) => !isNotice(m));
     let bytes = 0;
-    for (const m of messages) bytes += encodedSize(m);
+    for (const m of rest) bytes += encodedSize(m);
     let start = 0;
-    while (start < messages.length && (messages.length - start > opts.maxQueue || bytes > opts.maxQueueBytes)) {
-      bytes -= encodedSize(messages[start] as Message);
+    while (start < rest.length && (rest.length - start > opts.maxQueue || bytes > opts.maxQueueBytes)) {
+      bytes -= encodedSize(rest[start] as Message);
+      this.losses.add(session.id, (rest[start] as Message).channel);
       start++;
     }
     if (start === 0) return messages;
     this.emit({ type: 'session:overflow', clientId: session.id, dropped: start, policy: 'drop-oldest' });
-    return messages.slice(start);
+    return [...notices, ...rest.slice(start)];
   }
 
   watch(clientId: string, onQueued: () => void): () => void {
@@ -326,7 +354,7 @@ export class MemoryEngine implements Engine {
       return () => {};
     }
     session.watcher = onQueued;
-    if (session.queue.length > 0) onQueued();
+    if (session.queue.length > 0 || this.losses.has(clientId)) onQueued();
     return () => {
       if (session.watcher === onQueued) session.watcher = undefined;
     };

@@ -65,6 +65,40 @@ export function removeSubscription(session: SessionState, pattern: string): bool
   return typeof subs === 'object' && subs.delete(pattern);
 }
 
+/** [LIMIT-12] The channel of the notice that tells a session which of its messages were dropped. */
+export const UNRECOVERED_CHANNEL = '/service/kuiper/unrecovered';
+
+/**
+ * [LIMIT-12] The channels whose messages a full queue dropped (drop-oldest), per session, since the
+ * session last took its queue: one overflow episode. Kept beside the sessions, not in them, so the
+ * sessions that never overflow (nearly all) carry nothing for it.
+ */
+export class OverflowLosses {
+  private readonly lost = new Map<string, Set<string>>();
+
+  add(clientId: string, channel: string): void {
+    let channels = this.lost.get(clientId);
+    if (!channels) this.lost.set(clientId, (channels = new Set()));
+    channels.add(channel);
+  }
+
+  /** The episode's one notice (the channels in the order their first message was dropped), and it ends. */
+  take(clientId: string): Message | undefined {
+    const channels = this.lost.get(clientId);
+    if (!channels) return undefined;
+    this.lost.delete(clientId);
+    return { channel: UNRECOVERED_CHANNEL, data: { channels: [...channels], reason: 'overflow' } };
+  }
+
+  has(clientId: string): boolean {
+    return this.lost.has(clientId);
+  }
+
+  forget(clientId: string): void {
+    this.lost.delete(clientId);
+  }
+}
+
 /** 160 random bits, base36: more than the 128 the spec asks for, and URL-safe. */
 export function newClientId(): string {
   const bytes = randomBytes(20);
