@@ -168,6 +168,8 @@ describe('RedisEngine: two nodes on one prefix', () => {
     await a.publish({ channel: '/even', data: 'e1' });
     await a.publish({ channel: '/odd', data: 'o1' });
     await a.publish({ channel: '/even', data: 'e2' });
+    // Sessions with deliver()ed messages: their queues are read (and positions written) by the one script.
+    for (const id of ids.slice(0, 5)) await a.deliver(id, [{ channel: '/service/x', data: 'q' }]);
     const cmd = (b as unknown as { link: { cmd: { evalsha: (...args: unknown[]) => unknown } } }).link.cmd;
     const evalsha = vi.spyOn(cmd, 'evalsha');
     // Every session twice in the same turn: the second take gets what came since (nothing).
@@ -175,7 +177,8 @@ describe('RedisEngine: two nodes on one prefix', () => {
     expect(evalsha).toHaveBeenCalledTimes(1);
     evalsha.mockRestore();
     ids.forEach((_, i) => {
-      expect(taken[i]?.map((m) => m.data)).toEqual(i % 2 === 0 ? ['e1', 'e2'] : ['o1']);
+      const queued = i < 5 ? ['q'] : [];
+      expect(taken[i]?.map((m) => m.data)).toEqual([...queued, ...(i % 2 === 0 ? ['e1', 'e2'] : ['o1'])]);
       expect(taken[ids.length + i]).toEqual([]);
     });
     expect(await a.take(ids[0] as string)).toEqual([]);

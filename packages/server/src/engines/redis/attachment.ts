@@ -80,6 +80,8 @@ export class Attachment {
   private readonly losses = new Map<LossReason, Set<string>>();
   /** The `deliver()` queue may hold something (set by a wake notification, or at attach). */
   queued = true;
+  /** This node's claim (REDIS-2) stands: no other node claimed the session since it attached here. */
+  claimed = true;
   /** When a take or watch last used it (idle attachments are let go). */
   usedAt = Date.now();
 

@@ -329,7 +329,7 @@ export abstract class RedisEngineCore implements Engine {
     if (this.ticking || this.closed) return;
     this.ticking = true;
     try {
-      const lapsed = await this.link.renew(this.nodeId, this.held.releases(), [...this.bus.listeners.keys()], this.leaseMs);
+      const lapsed = await this.link.renew(this.nodeId, this.held.releases(period), [...this.bus.listeners.keys()], this.leaseMs);
       // Taken for gone (a pause longer than the lease): what this node holds is held again.
       const holding = this.held.all();
       if (lapsed && holding.length > 0) this.link.fire(S.HOLD, [this.nodeId, ...holding]);

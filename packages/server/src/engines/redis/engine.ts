@@ -93,6 +93,8 @@ export class RedisEngine extends RedisEngineCore {
       if (a) this.refresh(a);
     };
     this.bus.onMoved = (id, node) => {
+      const a = this.attached.get(id);
+      if (a) a.claimed = false;
       this.writer
         .handOver(this.attached.get(id), id, node)
         .catch((err: unknown) => log.warn('hand-over failed', err))
@@ -353,8 +355,13 @@ export class RedisEngine extends RedisEngineCore {
     const known = this.attached.get(clientId);
     if (known) {
       known.usedAt = Date.now();
-      // Claimed again (the watcher moves here) and the deliver() queue looked at, as the queue engine does.
-      this.bus.peek(clientId, true);
+      // Claimed again (the watcher moves here) and the deliver() queue looked at, as the queue engine
+      // does — unless no other node claimed it since it attached here: the claim stands, and wake
+      // notifications keep `queued` (a connect answered and sent again costs Redis nothing here).
+      if (!known.claimed) {
+        known.claimed = true;
+        this.bus.peek(clientId, true);
+      }
       // Told after watch() returns, never inside it: the caller has not kept the unwatch yet.
       queueMicrotask(() => {
         if (known.size > 0 && this.bus.watchers.get(clientId) === onQueued) this.bus.call(onQueued);
@@ -398,9 +405,9 @@ export class RedisEngine extends RedisEngineCore {
       if (!a) return;
       a.usedAt = Date.now();
       const items = a.drain();
-      // [ENG-STREAM-8] A session whose connect is held here writes nothing (this node's per-stream
-      // positions stand for it); a poll's answer writes its positions at once.
-      const behind = this.held.has(a.clientId) && !a.queued;
+      // [ENG-STREAM-8] An attached session's take writes nothing (this node's per-stream positions
+      // stand for it) unless its deliver() queue is read, a script call anyway.
+      const behind = !a.queued;
       const positions = behind ? [] : a.positions(this.writer.current());
       given.set(a.clientId, items);
       if (!a.queued && positions.length === 0) return;

@@ -1,8 +1,8 @@
 /**
  * [SESS-2][SESS-3][ENG-STREAM-8] The connects this node holds, and what they cost Redis: one write
  * (HOLD, batched per event-loop turn) when the node starts holding a session, one (RELEASE, batched
- * per sweep period) when its last connect here ended and no other opened here before the period's
- * end. Nothing per connect answered, nothing per held session per second: the node's own lease
+ * per sweep period) when its last connect here ended and no other opened here within a period.
+ * Nothing per connect answered, nothing per held session per second: the node's own lease
  * (one key write per period) stands for every session it holds.
  */
 export class Holds {
@@ -44,12 +44,18 @@ export class Holds {
     this.ended.set(clientId, Date.now());
   }
 
-  /** Sessions no longer held here, as (id, ms since their last connect ended) pairs, flat; forgotten. */
-  releases(): (string | number)[] {
+  /**
+   * Sessions no longer held here — their last connect ended at least `minAgeMs` ago, so one sent
+   * again after its reply is not released and held again — as (id, ms since it ended) pairs, flat.
+   */
+  releases(minAgeMs: number): (string | number)[] {
     const now = Date.now();
     const flat: (string | number)[] = [];
-    for (const [id, at] of this.ended) flat.push(id, now - at);
-    this.ended.clear();
+    for (const [id, at] of this.ended) {
+      if (now - at < minAgeMs) continue;
+      flat.push(id, now - at);
+      this.ended.delete(id);
+    }
     return flat;
   }
 
