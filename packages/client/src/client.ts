@@ -295,7 +295,9 @@ export function createClientOver(url: string, options: ClientOptions, makeSessio
       const { entry, created } = subscriptions.add(channel, h);
       if (created && session.connected) sendSubscribe(entry);
       return subscriptions.handle(entry, h, () => {
-        if (entry.state !== 'pending' && session.connected && !isServiceChannel(channel)) {
+        // [CLI-39] A subscribe sent behind the handshake is the server's before the client is connected.
+        const live = session.connected || sentEarly?.has(entry) === true;
+        if (entry.state !== 'pending' && live && !isServiceChannel(channel)) {
           session.request({ channel: META.unsubscribe, subscription: channel }).catch(() => {});
         }
       });

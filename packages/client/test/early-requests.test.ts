@@ -104,3 +104,16 @@ describe('when the early batch is lost', () => {
     expect(client.clientId).toBe('c2');
   });
 });
+
+describe('unsubscribing before connected', () => {
+  it('[CLI-39] [CLI-3] a subscription sent behind the handshake and dropped before the first connect is answered is unsubscribed on the server', async () => {
+    const t = scripted('fake', (m: Message) => (m.channel === '/meta/connect' ? never<Message[]>() : okReply(m)));
+    const client = newClient('http://fake/bayeux', { transports: [t.factory], requestTimeout: 60_000 });
+    onCleanup(() => client.disconnect());
+    const sub = client.subscribe('/x', () => {});
+    await sub.ready; // answered while the first connect is still unanswered
+    expect(client.status).toBe('connecting');
+    sub.unsubscribe();
+    await vi.waitFor(() => expect(t.sent().some((m) => m.channel === '/meta/unsubscribe' && m.subscription === '/x')).toBe(true));
+  });
+});
