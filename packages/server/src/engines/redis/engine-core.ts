@@ -74,6 +74,7 @@ export abstract class RedisEngineCore implements Engine {
   protected readonly stored = new StoredMessages();
   private snapshot: EngineStats = { clients: 0, channels: 0, subscriptions: 0 };
   protected leaseMs = 5000;
+  private releaseAfterMs = 1000;
 
   constructor(options: RedisConnectionOptions = {}) {
     this.prefix = options.prefix ?? 'kuiper:';
@@ -101,6 +102,10 @@ export abstract class RedisEngineCore implements Engine {
     // A lease outlives a few missed renewals; a connect held on a node that died expires with it.
     const period = Math.max(10, Math.min(options.sweepIntervalMs, Math.floor(pruneAfter / 3)));
     this.leaseMs = Math.max(3 * period, 1000);
+    // A connect sent again within this (a WebSocket's, a poll's, late on a loaded machine) keeps its
+    // session held: no release and hold again. The release carries the age, so pruning is not delayed
+    // by more than this.
+    this.releaseAfterMs = Math.max(period, Math.min(5000, Math.floor(pruneAfter / 2)));
     this.subscribed = this.link.connect();
     this.subscribed.catch((err: unknown) => log.error('redis engine failed to start', err));
     this.timer = setInterval(() => void this.tick(period, pruneAfter), period);
@@ -329,7 +334,7 @@ export abstract class RedisEngineCore implements Engine {
     if (this.ticking || this.closed) return;
     this.ticking = true;
     try {
-      const lapsed = await this.link.renew(this.nodeId, this.held.releases(period), [...this.bus.listeners.keys()], this.leaseMs);
+      const lapsed = await this.link.renew(this.nodeId, this.held.releases(this.releaseAfterMs), [...this.bus.listeners.keys()], this.leaseMs);
       // Taken for gone (a pause longer than the lease): what this node holds is held again.
       const holding = this.held.all();
       if (lapsed && holding.length > 0) this.link.fire(S.HOLD, [this.nodeId, ...holding]);

@@ -1,8 +1,8 @@
 /**
  * [SESS-2][SESS-3][ENG-STREAM-8] The connects this node holds, and what they cost Redis: one write
  * (HOLD, batched per event-loop turn) when the node starts holding a session, one (RELEASE, batched
- * per sweep period) when its last connect here ended and no other opened here within a period.
- * Nothing per connect answered, nothing per held session per second: the node's own lease
+ * per sweep period) when its last connect here ended and no other opened here within a grace
+ * time (a period, up to 5 s within half of maxInterval). Nothing per connect answered, nothing per held session per second: the node's own lease
  * (one key write per period) stands for every session it holds.
  */
 export class Holds {
