@@ -126,7 +126,10 @@ describe('queue bounds', () => {
     const id = await h.handshake();
     await h.send({ channel: '/meta/subscribe', clientId: id, subscription: '/s' });
     for (let i = 0; i < 10; i++) await h.engine.publish({ channel: '/s', data: i });
-    expect((await h.engine.take(id)).map((m) => m.data)).toEqual([7, 8, 9]);
+    const taken = await h.engine.take(id);
+    // [LIMIT-12] The client is told first: one notice for the seven dropped.
+    expect(taken[0]).toEqual({ channel: '/service/kuiper/unrecovered', data: { channels: ['/s'], reason: 'overflow' } });
+    expect(taken.slice(1).map((m) => m.data)).toEqual([7, 8, 9]);
     const overflow = h.events.filter((e) => e.type === 'session:overflow');
     expect(overflow).toHaveLength(7);
   });
