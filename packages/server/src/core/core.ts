@@ -52,6 +52,36 @@ export interface HeldConnect {
   session?: SessionInfo;
 }
 
+/**
+ * [LIMIT-10] A held connect as the core hands it out. Its reply and session are made each time
+ * they are asked for (when the hold ends, or a stream opens), not kept: an idle session holds its
+ * connect for the whole `timeout`, and the two objects kept that long were 104 bytes per session.
+ */
+class HeldConnectRecord implements HeldConnect {
+  constructor(
+    readonly clientId: string,
+    readonly request: Message,
+    readonly transport: string,
+    readonly holdMs: number,
+    /** The session's data: its `SessionInfo` is made when asked for, as the reply is (40 bytes). */
+    private readonly data: unknown,
+    /** The core's one frozen advice object. */
+    private readonly advice: Advice,
+  ) {}
+
+  get session(): SessionInfo {
+    return { clientId: this.clientId, data: this.data };
+  }
+
+  get reply(): Message {
+    const { channel, id } = this.request;
+    const { clientId, advice } = this;
+    // One literal keeps every field in the object itself (a skeleton plus added fields would
+    // take a separate property array).
+    return id === undefined ? { channel, successful: true, clientId, advice } : { channel, successful: true, id, clientId, advice };
+  }
+}
+
 /** What the connector took for a connect's answer; `ext` joins the reply's (the ack batch number, ACK-1). */
 export interface Taken {
   messages: Message[];
@@ -244,18 +274,16 @@ export class BayeuxCore {
     const session = await this.session(msg, result);
     if (!session) return;
     const clientId = session.clientId;
-    // Kept while the connect is held: one literal keeps every field in the object itself (the
-    // skeleton plus added fields would take a separate property array, 64 more bytes per idle session).
-    const { channel, id } = msg;
-    const advice = this.retryAdvice();
-    const reply: Message = id === undefined ? { channel, successful: true, clientId, advice } : { channel, successful: true, id, clientId, advice };
+    // Kept while the connect is held: the session's own id string rather than the copy JSON.parse
+    // made of it for this message (48 bytes per idle session; the engine's is the same text).
+    if (msg.clientId === clientId) msg.clientId = clientId;
     // [CONN-2] `advice.timeout: 0` (first connect, reconnects) is answered at once; a client may
     // also ask for a shorter hold, never a longer one.
     // How deliveries go with it (streamed, or in ack batches) is the connector's (DELIV-*, ACK-*).
     const asked = msg.advice?.timeout;
     const holdMs =
       typeof asked === 'number' && asked >= 0 ? Math.min(asked, this.options.timeout) : this.options.timeout;
-    result.connect = { clientId, request: msg, transport: ctx.transport, reply, holdMs, session };
+    result.connect = new HeldConnectRecord(clientId, msg, ctx.transport, holdMs, session.data, this.retryAdvice());
     log.debug(`connect ${clientId} over ${ctx.transport}, hold ${holdMs} ms`);
   }
 

@@ -89,13 +89,12 @@ const SETTLED: Promise<void> = Promise.resolve();
  * socket is most of what an idle session costs, so what is only needed sometimes (drain
  * listeners, the callbacks that resume reading) is made when first needed.
  */
-class WsConnection implements AnswerSink, DeliverySink {
+class WsConnection extends Departed implements AnswerSink, DeliverySink {
   /**
    * The sessions on this socket (handshaken or connected here): a few at most (LIMIT-5), usually
    * one. Replaced, never grown in place: a push (or a spread) would give the array room for 17.
    */
   private sessions: readonly string[] = NO_SESSIONS;
-  private readonly departed = new Departed();
   /** Frames are handled one at a time so replies keep the order the client sent; undefined when none is in flight. */
   private chain: Promise<void> | undefined;
 
@@ -108,6 +107,7 @@ class WsConnection implements AnswerSink, DeliverySink {
     /** The transport's open connections, which this one leaves when it closes. */
     private readonly open: Set<WsConnection>,
   ) {
+    super();
     ws.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : data.toString()));
     ws.on('error', terminateOnError);
     ws.on('close', () => {
@@ -236,10 +236,11 @@ class WsConnection implements AnswerSink, DeliverySink {
     if (this.full) this.pause();
     if (result.handshake) this.carry(result.handshake);
     const connect = result.connect;
-    if (!connect || this.departed.aborted) return;
+    if (!connect || this.aborted) return;
     this.carry(connect.clientId);
     // The connect's own wait runs beside the socket's other frames: the next one is not held up by it.
-    this.connector.holdInto(connect, this.departed, this, this);
+    // The connection is its holds' departure signal too (one object less per idle session).
+    this.connector.holdInto(connect, this, this, this);
   }
 
   /** Only live sessions count against the per-socket bound (disconnected or pruned ones do not). */
@@ -270,7 +271,7 @@ class WsConnection implements AnswerSink, DeliverySink {
   closed(): void {
     // Held connects let go without a reply; the sessions stay until pruned, so a client that
     // reconnects within maxInterval finds its subscriptions and queued messages intact.
-    this.departed.abort();
+    this.abort();
     for (const id of this.sessions) this.connector.unstream(id, this);
     this.sessions = NO_SESSIONS;
   }
