@@ -33,6 +33,8 @@ export function enterChat(client: ChatClientLike, roomId: string, memberReady: P
     options,
   );
   let started = false;
+  /** The session the chat joined on: its own first `onSession` is no new session to it. */
+  let startedIn: string | undefined;
   let left = false;
   // A client that cannot call services (a test double, a bare transport) has no chat: its calls
   // reject with send_failed, and nothing is subscribed or reported in the background.
@@ -42,13 +44,18 @@ export function enterChat(client: ChatClientLike, roomId: string, memberReady: P
     () => {
       if (left) return;
       started = true;
+      startedIn = client.clientId;
       void chat.start();
     },
     () => undefined, // the room's own `synced` reports a refused subscribe
   );
   // [CHAT-5] A new session: broadcasts missed meanwhile are fetched, the window refilled in place.
-  const offSession = client.onSession(({ resumed }) => {
-    if (!started || left || resumed) return;
+  const offSession = client.onSession(({ clientId, resumed }) => {
+    const first = startedIn;
+    startedIn = undefined;
+    // The subscribes go right behind the handshake (client CLI-39), so the chat may have joined on
+    // this very session before the client reported it connected.
+    if (!started || left || resumed || first === clientId) return;
     chat.reset();
     void chat.start();
   });

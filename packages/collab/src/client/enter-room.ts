@@ -83,9 +83,14 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
   const channels = roomChannels(roomId);
   const errors = new Listeners<CollabError>();
   let left = false;
+  /** While the room starts: what the first publish on the sync channel (sync step 1) became. */
+  let firstSync: Promise<unknown> | undefined;
+  let starting = false;
   const send = (channel: string, message: unknown): void => {
     if (left) return;
-    client.publish(channel, message).catch((thrown: unknown) => {
+    const sent = client.publish(channel, message);
+    if (starting && channel === channels.sync) firstSync ??= sent;
+    sent.catch((thrown: unknown) => {
       // A publish the transport lost is resent by the next handshake (COLLAB-10); say why meanwhile.
       if (!left) errors.emit(collabError('send_failed', `${roomId}: ${describeThrown(thrown)}`));
     });
@@ -118,20 +123,52 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
         return true;
       });
 
+  // [COLLAB-24] Sync step 1 and presence go right behind the subscribes, without waiting for their
+  // answers: the server handles one client's messages in order, and the document's subscribe is
+  // answered only once the room is loaded, so the handshake reaches a loaded room. A client not yet
+  // connected sends all of it right behind its Bayeux handshake (client CLI-39): a late joiner
+  // waits two round trips for the document instead of four.
   let entered = false;
-  const ready = Promise.all([...subscriptions.map((s) => s.ready), restored]).then(() => {
-    if (left) return;
+  let refused = false;
+  /** The session that acknowledged the starting sync step 1, or undefined if it was lost. */
+  let opening: Promise<string | undefined> | undefined;
+  const start = (): void => {
+    if (left || refused) return;
     entered = true;
+    starting = true;
     member.connected();
-  });
-  // [COLLAB-25] A new server session knows nothing of this member: start over with a handshake
-  // that sends whatever the old session had not acknowledged.
-  const offSession = client.onSession(({ resumed }) => {
-    if (!entered || left) return;
-    if (resumed) return resync();
+    starting = false;
+    opening = firstSync?.then(
+      () => client.clientId,
+      () => undefined,
+    );
+    firstSync = undefined;
+  };
+  const subscribed = Promise.all(subscriptions.map((s) => s.ready));
+  subscribed.catch(() => (refused = true));
+  // A microtask later, not at once: a room left in the same turn (React's StrictMode mounts, unmounts
+  // and mounts again) then never sends a handshake the client would still carry out after leave().
+  if (offline) void restored.then(start);
+  else queueMicrotask(start);
+  const ready = Promise.all([subscribed, restored]).then(() => undefined);
+  const restart = (): void => {
     credited = 0; // the new session has a fresh window
     member.disconnected();
     member.connected();
+  };
+  // [COLLAB-25] A new server session knows nothing of this member: start over with a handshake
+  // that sends whatever the old session had not acknowledged.
+  const offSession = client.onSession(({ clientId, resumed }) => {
+    if (!entered || left || refused) return;
+    const started = opening;
+    opening = undefined;
+    if (resumed) return resync();
+    if (!started) return restart();
+    // The room started before this session connected: its handshake went with the subscribes and
+    // stands if this very session acknowledged it; otherwise it was lost with an earlier one.
+    void started.then((ackedIn) => {
+      if (ackedIn !== clientId && !left && !refused) restart();
+    });
   });
   // [COLLAB-25] The same session came back, or the server says some of the room's messages are gone:
   // without the ack extension whatever was in flight when the connection dropped is lost. Done on
