@@ -48,8 +48,13 @@ export function scriptFor(name: CaseName, kind: ServerKind): string {
  */
 export const IDLE_V8_FLAGS: readonly string[] = ['--min-semi-space-size=1', '--max-semi-space-size=1'];
 
+/**
+ * The collaboration idle-rooms case too: its servers' young generation grows during the joins and
+ * its pages stayed resident (RSS minus heap per room, 2026-12-02: ~38 KiB for Kuiper and Hocuspocus,
+ * ~21 for y-websocket), a fixed cost divided by the rooms as in the idle case.
+ */
 export function v8FlagsFor(name: CaseName): readonly string[] {
-  return name === 'idle-prune' ? IDLE_V8_FLAGS : [];
+  return name === 'idle-prune' || name === 'collab-idle-rooms' ? IDLE_V8_FLAGS : [];
 }
 
 /** A run's two processes, possibly started ahead of time (the quick mode overlaps start-up). */
