@@ -93,7 +93,10 @@ describe('documents', () => {
     store.gate = new Promise((resolve) => (open = resolve));
     ada.sync.doc.getText('t').insert(0, 'a');
     const first = net.step(0);
-    await nextTurn(); // the first update's append has started and waits on the disk
+    // The first update's batch closes at the end of its turn (COLLAB-19); a turn later its append
+    // has started and waits on the disk.
+    await nextTurn();
+    await nextTurn();
     expect(store.calls.at(-1)).toBe('append');
     ada.sync.doc.getText('t').insert(1, 'b');
     bob.sync.doc.getMap('m').set('k', 1);

@@ -3,8 +3,9 @@
  * its members and their grants, and presence. Transport-free: messages come in as typed values with
  * the sender's connection id, and go out through `sendTo` / `broadcast`.
  *
- * Every update is checked, then stored, then applied, then acknowledged and rebroadcast — in that
- * order, one batch at a time — so an acknowledged edit is durable and a refused one touches nothing.
+ * Every update is checked, then stored, then acknowledged and rebroadcast — in that order, one
+ * batch at a time — so an acknowledged edit is durable and a refused one touches nothing. The
+ * authority's own copy applies it when next read (COLLAB-37).
  */
 import * as Y from 'yjs';
 import { collabError, describeThrown, fail, ok, type CollabError, type CollabErrorCode, type Result } from '../protocol/errors.js';
@@ -12,6 +13,8 @@ import type { ClientMessage, ServerMessage } from '../protocol/messages.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { PresenceRoom } from './presence-room.js';
 import type { DocumentStore } from './store.js';
+import { DeferredDoc } from './deferred-doc.js';
+import { endOfTurn, UpdateRelay } from './update-relay.js';
 import { decodeStateVector, updateProblem } from './yjs-checks.js';
 
 export interface RoomAuthorityOptions {
@@ -28,6 +31,11 @@ export interface RoomAuthorityOptions {
   leaveDelayMs?: number;
   /** Called when a background snapshot fails; the update log still holds everything. */
   onError?: (error: CollabError) => void;
+  /**
+   * [COLLAB-36] At most one `room-update` per this many ms: updates stored meanwhile go out merged
+   * when it ends (default 0: each stored batch is relayed at once).
+   */
+  relayWindowMs?: number;
 }
 
 export interface MemberGrant {
@@ -44,7 +52,8 @@ interface QueuedUpdate {
 }
 
 export class RoomAuthority {
-  readonly doc = new Y.Doc();
+  /** [COLLAB-37] Updates are applied when the document is read, several in one transaction. */
+  private readonly copy: DeferredDoc;
   readonly presence: PresenceRoom;
   private readonly members = new Map<string, MemberGrant>();
   private readonly options: RoomAuthorityOptions;
@@ -58,6 +67,7 @@ export class RoomAuthority {
   private lastDirtyAt = 0;
   private timer: TimerHandle | undefined;
   private closed = false;
+  private readonly relay: UpdateRelay;
   /**
    * The whole document as one update, with its state vector: what sync step 2 sends a member that
    * has nothing yet (every late joiner). Encoded once per state of the document, not once per
@@ -93,7 +103,13 @@ export class RoomAuthority {
   private constructor(options: RoomAuthorityOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
-    this.doc.on('afterTransaction', () => (this.wholeState = undefined));
+    this.copy = new DeferredDoc(this, (thrown) => options.onError?.(collabError('update_invalid', `room ${options.room}: applying a stored update: ${describeThrown(thrown)}`)));
+    this.copy.raw.on('afterTransaction', () => (this.wholeState = undefined));
+    this.relay = new UpdateRelay({
+      clock: this.clock,
+      windowMs: options.relayWindowMs ?? 0,
+      send: (update, origin) => options.broadcast({ type: 'room-update', update, origin }),
+    });
     this.presence = new PresenceRoom({
       broadcast: options.broadcast,
       sendTo: options.sendTo,
@@ -104,6 +120,11 @@ export class RoomAuthority {
 
   get room(): string {
     return this.options.room;
+  }
+
+  /** The authoritative document, with every stored update applied (COLLAB-37). */
+  get doc(): Y.Doc {
+    return this.copy.doc;
   }
 
   /** The seq of the last stored update and of the last snapshot (for tests and metrics). */
@@ -156,22 +177,25 @@ export class RoomAuthority {
   /** Stops timers and writes a final snapshot; the room can then be unloaded. */
   close(): Promise<void> {
     return this.enqueue(async () => {
+      this.relay.flush(); // what a relay window still holds goes before the room does
       this.closed = true;
       this.presence.close();
       await this.writeSnapshot();
-      this.doc.destroy();
+      this.copy.raw.destroy();
     });
   }
 
   private answerSyncStep1(connection: string, stateVector: Uint8Array): void {
     const remote = decodeStateVector(stateVector);
     if (!remote) return this.refuse(connection, 'update_invalid', 'sync step 1 carries a malformed state vector');
+    // Read first: applying the waiting updates (COLLAB-37) is a transaction, which forgets `wholeState`.
+    const doc = this.doc;
     if (remote.size === 0) {
-      this.wholeState ??= { update: Y.encodeStateAsUpdate(this.doc), stateVector: Y.encodeStateVector(this.doc) };
+      this.wholeState ??= { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) };
       return this.options.sendTo(connection, { type: 'sync-2', ...this.wholeState, connection });
     }
-    const update = Y.encodeStateAsUpdate(this.doc, stateVector);
-    this.options.sendTo(connection, { type: 'sync-2', update, stateVector: Y.encodeStateVector(this.doc), connection });
+    const update = Y.encodeStateAsUpdate(doc, stateVector);
+    this.options.sendTo(connection, { type: 'sync-2', update, stateVector: Y.encodeStateVector(doc), connection });
   }
 
   /**
@@ -180,7 +204,9 @@ export class RoomAuthority {
    */
   private queueUpdate(item: QueuedUpdate): Promise<void> {
     this.batch.push(item);
-    if (this.batch.length === 1) this.batchDone = this.enqueue(() => this.storeBatch());
+    // [COLLAB-19] The batch stays open to the end of this turn of the event loop: the updates of
+    // every member's frame read in it are stored, applied and relayed together (COLLAB-36).
+    if (this.batch.length === 1) this.batchDone = this.enqueue(() => endOfTurn().then(() => this.storeBatch()));
     return this.batchDone;
   }
 
@@ -205,14 +231,14 @@ export class RoomAuthority {
       for (const { connection, id } of accepted) this.refuse(connection, 'store_failed', describeThrown(thrown), id);
       return;
     }
-    Y.applyUpdate(this.doc, merged, this);
+    this.copy.add(merged);
     this.lastSeq = seq;
     this.scheduleSnapshot();
     const acks = new Map<string, string[]>();
     for (const { connection, id } of accepted) acks.set(connection, [...(acks.get(connection) ?? []), id]);
     for (const [connection, ids] of acks) this.options.sendTo(connection, { type: 'ack', ids });
-    // One room-update per update keeps each one's origin, so its sender skips it (COLLAB-4).
-    for (const { connection, update } of accepted) this.options.broadcast({ type: 'room-update', update, origin: connection });
+    // [COLLAB-36] The whole batch is one room-update (not one per update), origin kept if one sender.
+    this.relay.add(merged, accepted.map((a) => a.connection));
   }
 
   private isMember(connection: string): boolean {
