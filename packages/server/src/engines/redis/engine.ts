@@ -103,7 +103,13 @@ export class RedisEngine extends RedisEngineCore {
     // Publishes sent while the subscriber was away are lost to it: every followed stream is read.
     let first = true;
     this.link.sub.on('ready', () => {
-      if (!first) for (const a of this.attached.values()) this.readAll(a, [...a.seen.keys()]);
+      if (!first) {
+        for (const a of this.attached.values()) {
+          // A claim by another node may have been missed too: the next watch claims again.
+          a.claimed = false;
+          this.readAll(a, [...a.seen.keys()]);
+        }
+      }
       first = false;
     });
   }
