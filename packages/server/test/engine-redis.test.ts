@@ -140,6 +140,23 @@ describe('RedisEngine: two nodes on one prefix', () => {
     ]);
   });
 
+  it('[REDIS-4][ENG-STREAM-8] a session whose connects alternate nodes stays held while either holds one', async () => {
+    const { a, b } = await nodes({ maxInterval: 150, sweepIntervalMs: 20 });
+    const id = await a.createSession();
+    // A's connect answered, one on B answered, then one on A again within A's grace time (no new
+    // hold written by A): B's release must not start the pruning clock while A holds this one.
+    a.connectOpened(id);
+    a.connectClosed(id);
+    b.connectOpened(id);
+    await waitFor(async () => expect(await b.hasSession(id)).toBe(true));
+    b.connectClosed(id);
+    a.connectOpened(id);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(await a.hasSession(id)).toBe(true);
+    a.connectClosed(id);
+    await waitFor(async () => expect(await a.hasSession(id)).toBe(false));
+  });
+
   it('[REDIS-1] removed sessions leave no keys behind', async () => {
     const { a, b, prefix: p } = await nodes({ sweepIntervalMs: 20 });
     const id = await a.createSession({ k: 1 });

@@ -44,8 +44,6 @@ local function removeSession(id, reason, life)
     end
   end
   if #subs > 0 then redis.call('DECRBY', P .. 'nsubs', #subs) end
-  local holder = redis.call('HGET', P .. 's:' .. id, 'h')
-  if holder then redis.call('SREM', P .. 'held:' .. holder, id) end
   redis.call('ZREM', P .. 'sessions', id)
   redis.call('DEL', P .. 's:' .. id, P .. 'subs:' .. id, P .. 'q:' .. id, P .. 'ua:' .. id, P .. 'pos:' .. id)
   return subs
@@ -78,6 +76,15 @@ local function parseStamped(v)
   if e then return e, tonumber(o), tonumber(g), n end
   e, o = string.match(v, '^(.-):(%d+)$')
   return e or '', tonumber(o or '0'), nil, nil
+end
+-- [ENG-STREAM-8] One node fewer holds a connect of the session (h counts them): when none does,
+-- its pruning clock starts at \`seen\`.
+local function unhold(id, seen)
+  if not redis.call('ZSCORE', P .. 'sessions', id) then return end
+  if redis.call('HINCRBY', P .. 's:' .. id, 'h', -1) <= 0 then
+    redis.call('HDEL', P .. 's:' .. id, 'h')
+    redis.call('ZADD', P .. 'sessions', 'XX', seen, id)
+  end
 end
 local function pushAll(key, items)
   for i = 1, #items, 1000 do

@@ -10,7 +10,7 @@
  *                         one of its connects (h below); pruning reads it by score
  *   P s:<id>         HASH d = session data (JSON), b = queued bytes, a = '1' in ack mode,
  *                         n = last batch number, u = batch awaiting acknowledgement,
- *                         w = the node watching the session, h = the node holding its connect
+ *                         w = the node watching the session, h = how many nodes hold a connect of it
  *   P nodes          ZSET node → its last lease renewal (ms): one write per node per period
  *   P held:<node>    SET  sessions whose connect the node holds (read when its lease lapses)
  *   P np:<node>      HASH '#' = generation, pattern → 'epoch:offset': the node's per-stream

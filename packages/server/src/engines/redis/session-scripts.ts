@@ -45,12 +45,9 @@ local node = ARGV[2]
 redis.call('ZADD', P .. 'nodes', now(), node)
 for i = 3, #ARGV do
   local id = ARGV[i]
-  if redis.call('ZSCORE', P .. 'sessions', id) then
-    local s = P .. 's:' .. id
-    local before = redis.call('HGET', s, 'h')
-    if before and before ~= node then redis.call('SREM', P .. 'held:' .. before, id) end
-    redis.call('HSET', s, 'h', node)
-    redis.call('SADD', P .. 'held:' .. node, id)
+  -- Several nodes may hold one (a client's requests alternate, a half-open socket): h counts them.
+  if redis.call('ZSCORE', P .. 'sessions', id) and redis.call('SADD', P .. 'held:' .. node, id) == 1 then
+    redis.call('HINCRBY', P .. 's:' .. id, 'h', 1)
     redis.call('ZADD', P .. 'sessions', 'XX', 'inf', id)
   end
 end
@@ -60,18 +57,13 @@ return 1
 /**
  * ARGV: P, node, then pairs (id, ms since its last connect here ended). [SESS-2] The node no
  * longer holds a connect of these sessions: their pruning clock starts at that connect's reply (on
- * Redis's clock). A session another node holds meanwhile is left to that node.
+ * Redis's clock), unless another node holds one too.
  */
 export const RELEASE = script('release', `
 local node, t = ARGV[2], now()
 for i = 3, #ARGV - 1, 2 do
   local id = ARGV[i]
-  redis.call('SREM', P .. 'held:' .. node, id)
-  local s = P .. 's:' .. id
-  if redis.call('HGET', s, 'h') == node then
-    redis.call('HDEL', s, 'h')
-    redis.call('ZADD', P .. 'sessions', 'XX', t - tonumber(ARGV[i + 1]), id)
-  end
+  if redis.call('SREM', P .. 'held:' .. node, id) == 1 then unhold(id, t - tonumber(ARGV[i + 1])) end
 end
 return 1
 `);
@@ -97,13 +89,7 @@ local t = now()
 local dead = redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', t - tonumber(ARGV[6]), 'WITHSCORES')
 for i = 1, #dead, 2 do
   local n, last = dead[i], tonumber(dead[i + 1])
-  for _, id in ipairs(redis.call('SMEMBERS', P .. 'held:' .. n)) do
-    local s = P .. 's:' .. id
-    if redis.call('HGET', s, 'h') == n then
-      redis.call('HDEL', s, 'h')
-      redis.call('ZADD', P .. 'sessions', 'XX', last, id)
-    end
-  end
+  for _, id in ipairs(redis.call('SMEMBERS', P .. 'held:' .. n)) do unhold(id, last) end
   redis.call('DEL', P .. 'held:' .. n)
   redis.call('ZREM', P .. 'nodes', n)
 end
