@@ -15,6 +15,8 @@ import type { RoomChat } from '../chat/types.js';
 import { createRoomEvents, type RoomEvents } from './room-events.js';
 import { UndoHistory, type UndoState } from '../core/undo-history.js';
 import { openOfflineStore, type OfflineOptions, type OfflineStore } from './offline.js';
+import { syncWatchdog } from './sync-watchdog.js';
+import { systemClock } from '../core/clock.js';
 
 /**
  * What `enterRoom` needs of a client: `@kuiper/client`'s `KuiperClient` fits as is. Structural, so
@@ -30,6 +32,8 @@ export interface RoomClient {
   readonly clientId?: string | undefined;
   /** [COLLAB-25] The server's word that messages of these channels are lost (`@kuiper/client`'s CLI-38). */
   onUnrecovered?(listener: (event: { readonly channels: readonly string[]; readonly reason: string }) => void): () => void;
+  /** `@kuiper/client`'s connection status: while it is not `connected`, a silent room is not asked again. */
+  readonly status?: string;
 }
 
 export interface EnterRoomOptions extends Pick<RoomMemberOptions, 'doc' | 'presence' | 'throttleMs' | 'clock' | 'maxMessageBytes'> {
@@ -38,6 +42,11 @@ export interface EnterRoomOptions extends Pick<RoomMemberOptions, 'doc' | 'prese
    * loaded before the handshake, so offline edits and a reload while offline are not lost.
    */
   offline?: boolean | OfflineOptions;
+  /**
+   * [COLLAB-38] While the room waits for the server (`synchronizing`) and hears nothing from it for
+   * this long, the handshake starts again; the wait doubles up to a minute. Default 5000 ms.
+   */
+  syncRetryMs?: number;
 }
 
 export interface Room {
@@ -79,7 +88,7 @@ export interface Room {
 }
 
 export function enterRoom(client: RoomClient, roomId: string, options: EnterRoomOptions = {}): Room {
-  const { offline, ...memberOptions } = options;
+  const { offline, syncRetryMs = 5000, ...memberOptions } = options;
   const channels = roomChannels(roomId);
   const errors = new Listeners<CollabError>();
   let left = false;
@@ -105,6 +114,7 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
   const receive = (data: unknown): void => {
     // [COLLAB-27] Read: let the server send more of a large reply.
     if (isCreditedChunk(data) && ++credited % PULL_EVERY === 0) send(channels.sync, pullMessage(PULL_EVERY));
+    watchdog.heard();
     const problem = member.receive(data);
     if (problem) errors.emit(problem);
   };
@@ -151,6 +161,20 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
   if (offline) void restored.then(start);
   else queueMicrotask(start);
   const ready = Promise.all([subscribed, restored]).then(() => undefined);
+  // [COLLAB-38] Armed once the subscribes are answered (the room is loaded by then: a slow load is
+  // not a lost handshake), and again whenever the member starts waiting for the server.
+  const watchdog = syncWatchdog({
+    clock: memberOptions.clock ?? systemClock,
+    delayMs: syncRetryMs,
+    waiting: () => entered && !left && member.syncStatus === 'synchronizing',
+    connected: () => client.status === undefined || client.status === 'connected',
+    retry: () => {
+      send(channels.sync, pullMessage(REPLY_WINDOW));
+      member.resync();
+    },
+  });
+  const offWatchdog = member.sync.subscribe((status) => (status === 'synchronized' ? watchdog.settle() : watchdog.arm()));
+  void ready.then(() => watchdog.arm(), () => undefined);
   const restart = (): void => {
     credited = 0; // the new session has a fresh window
     member.disconnected();
@@ -224,6 +248,8 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
       left = true;
       offSession();
       offUnrecovered?.();
+      offWatchdog();
+      watchdog.stop();
       offSyncErrors();
       events.close();
       chat.leave();
