@@ -61,9 +61,7 @@ export class Session implements SessionSource {
     return this.status.status === 'connected';
   }
 
-  get isStopped(): boolean {
-    return this.stopped;
-  }
+  get isStopped(): boolean { return this.stopped; } // prettier-ignore
 
   private get stopped(): boolean {
     return this.machine.phase === 'stopped';

@@ -4,5 +4,5 @@
  * (from when the stream engine was opt-in beside the per-session-queue engine it replaced).
  */
 export { RedisEngine, RedisEngine as StreamRedisEngine } from './engines/redis/engine.js';
-export type { StreamEngineOptions as RedisEngineOptions, StreamEngineOptions as StreamRedisEngineOptions } from './engines/redis/engine.js';
+export type { StreamEngineOptions as RedisEngineOptions, StreamEngineOptions as StreamRedisEngineOptions } from './engines/redis/engine-options.js';
 export { UNRECOVERED_CHANNEL } from './engines/redis/attachment.js';

@@ -43,6 +43,10 @@ describe('the lobby when the viewer\'s node dies', () => {
     const bob = member(survivor.url, 'after', { presence: { name: 'Bob' } }).room;
     await bob.synced;
     await eventually(() => expect(shown(lobby)).toEqual(['after: Ada Bob']), 10_000);
-    expect(watchedOn).toEqual([doomed]); // it never watched through the survivor
+    // It first watched through the doomed node. Its session is resumed on the survivor (the client
+    // reports resumed: true), and a resumed lobby watches again (enter-lobby.ts), so a second watch
+    // may reach the survivor before or after Bob shows — what matters is that the changes keep coming.
+    expect(watchedOn[0]).toBe(doomed);
+    expect(watchedOn.slice(1).every((n) => n === survivor)).toBe(true);
   }, 30_000);
 });

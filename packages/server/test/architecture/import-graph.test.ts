@@ -138,7 +138,7 @@ describe('architecture', () => {
     }
     expect(seen.size).toBeGreaterThan(10);
     expect([...external].filter((spec) => spec.startsWith('ioredis'))).toEqual([]);
-    expect(graph.bare.get(join(root, 'packages/server/src/engines/redis/engine.ts'))).toContain('ioredis');
+    expect(graph.bare.get(join(root, 'packages/server/src/engines/redis/link.ts'))).toContain('ioredis');
   });
 
   it('[ARCH-4] no source file is over 450 lines', () => {

@@ -15,44 +15,22 @@
  *   epoch the stream no longer has, gives the session one `/service/kuiper/unrecovered` message.
  */
 import { randomBytes } from 'node:crypto';
-import type { RedisOptions } from 'ioredis';
 import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { encodeMessage } from '../../core/codec.js';
 import type { AckBatch, EngineOptions } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
-import { Attachment, type Bounds, type Overflow, type StreamEntry, parsePosition } from './attachment.js';
+import { Attachment, type Bounds, type Overflow, parsePosition } from './attachment.js';
 import { Barrier } from './barrier.js';
 import { Feeds } from './feeds.js';
 import { POSITIONS_MS, PositionWriter } from './positions.js';
 import { type Taker, Turns } from './turns.js';
-import { parseFeedMessage, readStream } from './stream-read.js';
+import { InFlightReads, parseFeedMessage, readStream } from './stream-read.js';
 import { RedisEngineCore } from './engine-core.js';
+import { IDLE_MS, type StreamEngineOptions } from './engine-options.js';
 import { list, strings, type Reply } from './replies.js';
 import { ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, TAKE_BATCH, TAKE_STREAM } from './scripts.js';
 
 const log = createLogger('redis');
-
-export interface StreamEngineOptions {
-  /** Default `redis://127.0.0.1:6379`. */
-  url?: string;
-  /** Prefix of every key and pub/sub channel. Default `kuiper:`. */
-  prefix?: string;
-  /** Passed to ioredis (TLS, Sentinel, retry strategy, ...). */
-  redis?: RedisOptions;
-  /**
-   * Entries each stream keeps (XADD MAXLEN ~, so a little more): how far back a session that was
-   * away can recover. Default 1000; at least the queue bound (maxQueue) is kept.
-   */
-  historySize?: number;
-  /**
-   * How often a node writes its per-stream positions (ENG-STREAM-8), in ms. Default 1000: what a
-   * session not in ack mode may be given again when its node is killed.
-   */
-  positionsMs?: number;
-}
-
-/** An attachment neither watched nor used for this long is let go (its feeds too). */
-const IDLE_MS = 30_000;
 
 export class RedisEngine extends RedisEngineCore {
   private readonly history: number;
@@ -61,7 +39,7 @@ export class RedisEngine extends RedisEngineCore {
   /** pattern → sessions attached here that follow it; this node subscribes to its pub/sub channel while any do. */
   private readonly feeds: Feeds;
   private readonly writer: PositionWriter;
-  private readonly reading = new Map<string, Promise<StreamEntry[]>>();
+  private readonly reading = new InFlightReads();
   private readonly barrier: Barrier;
   private readonly turns = new Turns((takers) => this.takeTurn(takers));
   private published = 0;
@@ -318,16 +296,16 @@ export class RedisEngine extends RedisEngineCore {
    * notice. Wakes its watcher if it now has something. One read per (session, pattern) at a time.
    */
   private async readAll(a: Attachment, patterns: string[]): Promise<void> {
-    const reads = patterns.map((pattern) => {
-      const key = `${a.clientId}\n${pattern}`;
-      let read = this.reading.get(key);
-      if (!read) {
+    const reads = patterns.map((pattern) =>
+      this.reading.once(a.clientId, pattern, () => {
         a.stale.add(pattern);
-        read = this.readStream(a, pattern).finally(() => this.reading.delete(key));
-        this.reading.set(key, read);
-      }
-      return read;
-    });
+        return readStream(a, pattern, {
+          read: (at, most) => this.link.run(READ_STREAM, [pattern, at.epoch, at.offset, most, this.epochCandidate()]),
+          bounds: this.limits(),
+          skipped: (dropped) => this.overflowed(a.clientId, { dropped, disconnect: this.limits().overflow === 'disconnect' }),
+        });
+      }),
+    );
     const entries = (await Promise.all(reads)).flat();
     entries.sort((x, y) => (x.pattern === y.pattern ? x.offset - y.offset : x.t - y.t));
     const bounds = this.limits();
@@ -336,24 +314,6 @@ export class RedisEngine extends RedisEngineCore {
       this.overflowed(a.clientId, a.append(entry, bounds));
     }
     if (a.size > 0) this.bus.call(this.bus.watchers.get(a.clientId));
-  }
-
-  /** Reads in flight for the session's patterns: a take waits for them. */
-  private readsOf(a: Attachment): Promise<unknown>[] {
-    const out: Promise<unknown>[] = [];
-    for (const pattern of a.seen.keys()) {
-      const read = this.reading.get(`${a.clientId}\n${pattern}`);
-      if (read) out.push(read);
-    }
-    return out;
-  }
-
-  private readStream(a: Attachment, pattern: string): Promise<StreamEntry[]> {
-    return readStream(a, pattern, {
-      read: (at, most) => this.link.run(READ_STREAM, [pattern, at.epoch, at.offset, most, this.epochCandidate()]),
-      bounds: this.limits(),
-      skipped: (dropped) => this.overflowed(a.clientId, { dropped, disconnect: this.limits().overflow === 'disconnect' }),
-    });
   }
 
   override watch(clientId: string, onQueued: () => void): () => void {
@@ -397,7 +357,7 @@ export class RedisEngine extends RedisEngineCore {
   private async current(clientIds: string[]): Promise<(Attachment | undefined)[]> {
     await this.barrier.pass();
     const sessions = await Promise.all(clientIds.map((id) => this.attach(id)));
-    await Promise.all(sessions.map((a) => a && Promise.all([...this.readsOf(a), a.stale.size > 0 && this.readAll(a, [...a.stale])])));
+    await Promise.all(sessions.map((a) => a && Promise.all([...this.reading.of(a.clientId, a.seen.keys()), a.stale.size > 0 && this.readAll(a, [...a.stale])])));
     return sessions;
   }
 

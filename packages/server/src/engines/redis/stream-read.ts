@@ -83,3 +83,28 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
   }
   return out;
 }
+
+/** One backlog read per (session, pattern) at a time: a second ask gets the read in flight. */
+export class InFlightReads {
+  private readonly reading = new Map<string, Promise<StreamEntry[]>>();
+
+  once(clientId: string, pattern: string, start: () => Promise<StreamEntry[]>): Promise<StreamEntry[]> {
+    const key = `${clientId}\n${pattern}`;
+    let read = this.reading.get(key);
+    if (!read) {
+      read = start().finally(() => this.reading.delete(key));
+      this.reading.set(key, read);
+    }
+    return read;
+  }
+
+  /** Reads in flight for these patterns of the session: a take waits for them. */
+  of(clientId: string, patterns: Iterable<string>): Promise<unknown>[] {
+    const out: Promise<unknown>[] = [];
+    for (const pattern of patterns) {
+      const read = this.reading.get(`${clientId}\n${pattern}`);
+      if (read) out.push(read);
+    }
+    return out;
+  }
+}
