@@ -4,6 +4,7 @@
  * node's one pub/sub feed per pattern appends here; a take empties it. Pure bookkeeping: no Redis.
  */
 import type { OverflowPolicy } from '../../core/engine.js';
+import type { Message } from '@kuiper/protocol';
 
 /** A publish as stored in a stream and carried by its pub/sub channel. */
 export interface StreamEntry {
@@ -22,10 +23,19 @@ export interface Position {
   offset: number;
 }
 
-export type LossReason = 'trimmed' | 'epoch';
+export type LossReason = 'trimmed' | 'epoch' | 'overflow';
 
 /** The channel of the message that tells a session which subscriptions were not recovered. */
 export const UNRECOVERED_CHANNEL = '/service/kuiper/unrecovered';
+
+/**
+ * [LIMIT-12] An ack batch whose oldest messages the bound dropped (in Redis, as the batch was taken)
+ * starts with the notice naming the session's subscriptions: the session is told, never silently.
+ */
+export function withOverflowNotice(messages: Message[], dropped: number, patterns: Iterable<string>): Message[] {
+  if (dropped === 0) return messages;
+  return [{ channel: UNRECOVERED_CHANNEL, data: { channels: [...patterns], reason: 'overflow' } }, ...messages];
+}
 
 export interface Bounds {
   maxQueue: number;
@@ -134,10 +144,15 @@ export class Attachment {
 
   /** [ENG-STREAM-5] The session lost what the stream had after its position: it is told, and goes on from `head`. */
   lose(pattern: string, reason: LossReason, head: Position): void {
+    this.lost(pattern, reason);
+    this.skip(pattern, head);
+  }
+
+  /** [LIMIT-12] Messages of `pattern` will never reach the session: its next take starts with the notice. */
+  lost(pattern: string, reason: LossReason): void {
     let set = this.losses.get(reason);
     if (!set) this.losses.set(reason, (set = new Set()));
     set.add(pattern);
-    this.skip(pattern, head);
   }
 
   private push(entry: StreamEntry, { maxQueue, maxQueueBytes, overflow }: Bounds): Overflow | undefined {
@@ -149,10 +164,12 @@ export class Attachment {
     }
     if (overflow === 'disconnect') return { dropped: this.buffer.length + 1, disconnect: true };
     // A message larger than the whole bound is the one dropped; the buffer is left alone.
-    if (size > maxQueueBytes) return { dropped: 1, disconnect: false };
+    if (size > maxQueueBytes) return (this.lost(entry.pattern, 'overflow'), { dropped: 1, disconnect: false });
     let dropped = 0;
     while (this.buffer.length > 0 && (this.buffer.length >= maxQueue || this.bytes + size > maxQueueBytes)) {
-      this.bytes -= (this.buffer.shift() as StreamEntry).json.length;
+      const gone = this.buffer.shift() as StreamEntry;
+      this.bytes -= gone.json.length;
+      this.lost(gone.pattern, 'overflow');
       dropped++;
     }
     this.buffer.push(entry);

@@ -19,7 +19,7 @@ import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { encodeMessage } from '../../core/codec.js';
 import type { AckBatch, EngineOptions } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
-import { Attachment, type Bounds, type Overflow, parsePosition } from './attachment.js';
+import { Attachment, type Bounds, type Overflow, parsePosition, withOverflowNotice } from './attachment.js';
 import { Barrier } from './barrier.js';
 import { Feeds } from './feeds.js';
 import { POSITIONS_MS, PositionWriter } from './positions.js';
@@ -427,7 +427,7 @@ export class RedisEngine extends RedisEngineCore {
       }
       const [batch, taken, dropped] = list(r);
       if (Number(dropped) > 0) this.emit({ type: 'session:overflow', clientId, dropped: Number(dropped), policy: 'drop-oldest' });
-      return { batch: Number(batch), messages: this.stored.decode(taken) };
+      return { batch: Number(batch), messages: withOverflowNotice(this.stored.decode(taken), Number(dropped), a.seen.keys()) };
     });
   }
 

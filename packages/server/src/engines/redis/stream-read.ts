@@ -74,6 +74,7 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
     }
     if (Number(skipped) > 0 && !wentOn) {
       a.skip(pattern, { epoch: at.epoch, offset: at.offset + Number(skipped) });
+      a.lost(pattern, 'overflow');
       how.skipped(Number(skipped));
     }
     const items = strings(flat);
