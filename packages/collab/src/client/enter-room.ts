@@ -113,8 +113,10 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
   let credited = 0; // chunks the server counts against our window, since this session began
   const receive = (data: unknown): void => {
     // [COLLAB-27] Read: let the server send more of a large reply.
-    if (isCreditedChunk(data) && ++credited % PULL_EVERY === 0) send(channels.sync, pullMessage(PULL_EVERY));
-    watchdog.heard();
+    if (isCreditedChunk(data)) {
+      watchdog.heard(); // a large reply is arriving: not a lost handshake (presence chatter is no sign of that)
+      if (++credited % PULL_EVERY === 0) send(channels.sync, pullMessage(PULL_EVERY));
+    }
     const problem = member.receive(data);
     if (problem) errors.emit(problem);
   };
@@ -168,10 +170,7 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
     delayMs: syncRetryMs,
     waiting: () => entered && !left && member.syncStatus === 'synchronizing',
     connected: () => client.status === undefined || client.status === 'connected',
-    retry: () => {
-      send(channels.sync, pullMessage(REPLY_WINDOW));
-      member.resync();
-    },
+    retry: () => resyncDocument(),
   });
   const offWatchdog = member.sync.subscribe((status) => (status === 'synchronized' ? watchdog.settle() : watchdog.arm()));
   void ready.then(() => watchdog.arm(), () => undefined);
@@ -199,10 +198,13 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
   // every resume, ack or not: a state vector is a few bytes per writer and the server answers only
   // the difference, a resume happens once per dropped connection, and the client cannot tell whether
   // the server granted ack. Yjs makes a repeated update harmless, so nothing needs acknowledging.
-  const resync = (): void => {
+  const resyncDocument = (): void => {
     // Credited chunks lost in flight would shrink the server's window for good; it caps a pull at it.
     send(channels.sync, pullMessage(REPLY_WINDOW));
     member.resync();
+  };
+  const resync = (): void => {
+    resyncDocument();
     chat.catchUp();
   };
   const roomChannelSet = new Set<string>(Object.values(channels));
