@@ -145,23 +145,6 @@ export function encodeBatch(messages: readonly Message[]): string {
 }
 
 /**
- * The bytes of a WebSocket text frame for `messages`. A batch of one shared message (a broadcast)
- * is encoded to UTF-8 once and the Buffer reused for every socket it goes to.
- */
-const frameCache = new WeakMap<object, Buffer>();
-
-export function encodeFrame(messages: readonly Message[]): Buffer {
-  if (messages.length !== 1) return Buffer.from(encodeBatch(messages));
-  const only = messages[0] as Message;
-  let frame = frameCache.get(only);
-  if (frame === undefined) {
-    frame = Buffer.from(`[${encodeMessage(only)}]`);
-    frameCache.set(only, frame);
-  }
-  return frame;
-}
-
-/**
  * [HTTP-8] The batch as pure-ASCII JSON (`\uXXXX` escapes are the same JSON), for long-polling:
  * the cometd Node client decodes each TCP chunk on its own, so a multi-byte character split
  * across two chunks would be corrupted. Per message and cached, like the JSON itself: a broadcast
