@@ -1,48 +1,115 @@
 /**
- * [ENG-STREAM-6] A take must see every publish Redis ran before it, but publishes reach this node
- * on its subscriber connection, not with the publish's reply. Redis sends a subscriber its
- * messages in the order it ran the commands, so a token this node PUBLISHes to itself arrives after
- * everything published before it: once it is back, the feeds are up to date. One token per turn
- * of takes, however many sessions take in it.
+ * [ENG-STREAM-6][REDIS-10] A take must see every publish Redis ran before it, but publishes reach
+ * this node on its subscriber connection, not with the publish's reply. A Redis server sends a
+ * subscriber its messages in the order it ran the commands, so a token this node publishes to
+ * itself arrives after everything that server published before it: once it is back, the feeds are
+ * up to date. One Redis: one token per turn of takes, however many sessions take in it. A Redis
+ * Cluster: streams live on every master, each with its own order, and this node has one sharded
+ * subscriber connection per master, so a turn sends one token per master, on a channel in a slot
+ * that master serves, and waits for all of them: the order holds per stream (per channel), and a
+ * take sees every publish that any master ran before the turn began.
  */
-import type { Redis } from 'ioredis';
+import type { Cluster } from 'ioredis';
+import { keySlot } from './keyslot.js';
+import type { RedisLink } from './link.js';
 
 /** A subscriber connection that is away never brings the token back: the take goes on after this. */
 const BARRIER_TIMEOUT_MS = 1000;
 
+/** Where a turn's tokens go: channels this node is subscribed to, one per Redis server that publishes. */
+export interface BarrierRoute {
+  channels(): Promise<string[]>;
+  publish(channel: string, token: string): Promise<unknown>;
+}
+
+interface Waiting {
+  token: number;
+  channels: string[];
+  finish(): void;
+}
+
 export class Barrier {
   private sent = 0;
-  private readonly waiting = new Map<number, () => void>();
+  /** Per channel, the last token back. */
+  private readonly back = new Map<string, number>();
+  private readonly waiting = new Set<Waiting>();
 
-  constructor(
-    private readonly cmd: Redis,
-    /** This node's own channel, subscribed on the subscriber connection. */
-    readonly channel: string,
-  ) {}
+  constructor(private readonly route: BarrierRoute) {}
 
   /** Resolves once every message published before the call has reached this node (or after a timeout). */
   pass(): Promise<void> {
     const token = ++this.sent;
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => this.release(token), BARRIER_TIMEOUT_MS);
+      const w: Waiting = { token, channels: [], finish: () => undefined };
+      const timer = setTimeout(() => w.finish(), BARRIER_TIMEOUT_MS);
       timer.unref();
-      this.waiting.set(token, () => {
+      w.finish = () => {
         clearTimeout(timer);
+        this.waiting.delete(w);
         resolve();
-      });
-      this.cmd.publish(this.channel, String(token)).catch(() => this.release(token));
+      };
+      this.route.channels().then((channels) => {
+        w.channels = channels;
+        this.waiting.add(w);
+        for (const channel of channels) this.route.publish(channel, String(token)).catch(() => w.finish());
+      }, w.finish);
     });
   }
 
-  /** A token came back: it and every one sent before it are through. */
-  arrived(text: string): void {
+  /** A token came back on `channel`: every turn whose tokens are all back is through. */
+  arrived(channel: string, text: string): void {
     const token = Number(text);
-    for (const waiting of [...this.waiting.keys()]) if (waiting <= token) this.release(waiting);
+    if (token > (this.back.get(channel) ?? 0)) this.back.set(channel, token);
+    for (const w of [...this.waiting]) if (w.channels.every((c) => (this.back.get(c) ?? 0) >= w.token)) w.finish();
+  }
+}
+
+/** One Redis: the node's own channel (subscribed at start). */
+export function singleRoute(link: RedisLink, channel: string): BarrierRoute {
+  return { channels: () => Promise.resolve([channel]), publish: (c, token) => link.publish(c, token) };
+}
+
+/**
+ * A Redis Cluster: per master, the channel `<prefix>{b<i>}:sync:<node>` with the first i whose
+ * slot that master serves (the slot table as the client knows it), subscribed the first time.
+ */
+export class ClusterRoute implements BarrierRoute {
+  private readonly subscribed = new Map<string, Promise<unknown>>();
+  private readonly tags = new Map<number, number>();
+
+  constructor(
+    private readonly link: RedisLink,
+    private readonly nodeId: string,
+  ) {}
+
+  /** Whether `channel` is one of this node's barrier channels. */
+  owns(channel: string): boolean {
+    return this.subscribed.has(channel);
   }
 
-  private release(token: number): void {
-    const done = this.waiting.get(token);
-    this.waiting.delete(token);
-    done?.();
+  async channels(): Promise<string[]> {
+    const slots = (this.link.cmd as Cluster).slots;
+    const masters = new Set<string>();
+    for (const owners of slots) if (owners?.[0]) masters.add(owners[0]);
+    const out: string[] = [];
+    for (let i = 0; masters.size > 0 && i < 10_000; i++) {
+      const slot = this.tags.get(i) ?? keySlot(`{b${i}}`);
+      this.tags.set(i, slot);
+      const master = slots[slot]?.[0];
+      if (master === undefined || !masters.delete(master)) continue;
+      const channel = `${this.link.prefix}{b${i}}:sync:${this.nodeId}`;
+      let ready = this.subscribed.get(channel);
+      if (!ready) {
+        this.subscribed.set(channel, (ready = this.link.subscribe(channel)));
+        ready.catch(() => this.subscribed.delete(channel));
+      }
+      await ready;
+      out.push(channel);
+    }
+    return out;
+  }
+
+  publish(channel: string, token: string): Promise<unknown> {
+    return this.link.publish(channel, token);
   }
 }

@@ -6,7 +6,6 @@
  * (streams, ENG-STREAM-*) is engine.ts. Scripts and keys are described in `scripts.ts`.
  */
 import { randomBytes } from 'node:crypto';
-import type { RedisOptions } from 'ioredis';
 import type { Message } from '@kuiper/protocol';
 import { encodeMessage } from '../../core/codec.js';
 import type {
@@ -37,7 +36,7 @@ import {
   strings,
   subscriberList,
 } from './replies.js';
-import { RedisLink } from './link.js';
+import { RedisLink, type RedisTarget } from './link.js';
 import { AckFlags, SessionCache } from './session-cache.js';
 import * as S from './scripts.js';
 import { WakeBus } from './wake.js';
@@ -46,10 +45,8 @@ import { Holds } from './holds.js';
 const log = createLogger('redis');
 
 /** Where the engine's Redis is; the public options (engine.ts) add what only the streams need. */
-export interface RedisConnectionOptions {
-  url?: string;
+export interface RedisConnectionOptions extends RedisTarget {
   prefix?: string;
-  redis?: RedisOptions;
 }
 
 /** Most sessions one sweep prunes; the rest go on the next one. */
@@ -78,9 +75,9 @@ export abstract class RedisEngineCore implements Engine {
 
   constructor(options: RedisConnectionOptions = {}) {
     this.prefix = options.prefix ?? 'kuiper:';
-    this.link = new RedisLink(this.prefix, options.url ?? 'redis://127.0.0.1:6379', options.redis);
+    this.link = new RedisLink(this.prefix, options);
     this.bus = new WakeBus(this.nodeId, this.link, (id) => this.forget(id));
-    this.link.sub.on('message', (channel: string, text: string) => this.received(channel, text));
+    this.link.onMessage((channel, text) => this.received(channel, text));
     // [LIFE-1] Other nodes' lifecycle events: this node's hooks run for them too (nobody waits here).
     this.bus.onLifecycle = (json) => this.background(json, false);
     // Wake-ups sent while the subscriber was away are lost: look at every watched queue again.
@@ -89,6 +86,11 @@ export abstract class RedisEngineCore implements Engine {
       if (!first) for (const id of this.bus.watchers.keys()) this.bus.peek(id, false);
       first = false;
     });
+  }
+
+  /** [REDIS-8] The base of the control keys: the prefix, plus on a Redis Cluster the control hash tag. */
+  get controlBase(): string {
+    return this.link.ctl;
   }
 
   /** A pub/sub message: on this engine, only the notification channel is subscribed. */
@@ -167,7 +169,7 @@ export abstract class RedisEngineCore implements Engine {
   }
 
   async hasSession(clientId: string): Promise<boolean> {
-    return (await this.link.cmd.zscore(`${this.prefix}sessions`, clientId)) !== null;
+    return (await this.link.cmd.zscore(`${this.link.ctl}sessions`, clientId)) !== null;
   }
 
   async sessionData(clientId: string): Promise<unknown> {
@@ -178,8 +180,8 @@ export abstract class RedisEngineCore implements Engine {
     const known = this.sessions.get(clientId);
     if (known) return known;
     const [exists, json] = await Promise.all([
-      this.link.cmd.zscore(`${this.prefix}sessions`, clientId),
-      this.link.cmd.hget(`${this.prefix}s:${clientId}`, 'd'),
+      this.link.cmd.zscore(`${this.link.ctl}sessions`, clientId),
+      this.link.cmd.hget(`${this.link.ctl}s:${clientId}`, 'd'),
     ]);
     return exists === null ? undefined : this.sessions.remember({ clientId, data: storedData(json ?? '') });
   }
@@ -189,11 +191,11 @@ export abstract class RedisEngineCore implements Engine {
   }
 
   async hasChannel(channel: string): Promise<boolean> {
-    return (await this.link.cmd.sismember(`${this.prefix}channels`, channel)) === 1;
+    return (await this.link.cmd.sismember(`${this.link.ctl}channels`, channel)) === 1;
   }
 
   subscriptionCount(clientId: string): Promise<number> {
-    return this.link.cmd.scard(`${this.prefix}subs:${clientId}`);
+    return this.link.cmd.scard(`${this.link.ctl}subs:${clientId}`);
   }
 
   async destroySession(clientId: string, reason: RemovalReason): Promise<boolean> {
@@ -219,10 +221,13 @@ export abstract class RedisEngineCore implements Engine {
   }
 
   async subscribe(clientId: string, pattern: string): Promise<SubscribeResult> {
+    // [REDIS-9] On a cluster the stream's head is read first, on its own slot: a publish between the
+    // two is then given to the session too (never lost to it).
+    const head = this.link.clustered ? String(await this.link.runStream(S.STREAM_HEAD, pattern, [this.epochCandidate()])) : '';
     const stamp = this.stampFor(clientId);
     let r: Reply;
     try {
-      r = await this.link.run(S.SUBSCRIBE, [clientId, pattern, this.nodeId, this.epochCandidate(), stamp.stamp]);
+      r = await this.link.run(S.SUBSCRIBE, [clientId, pattern, this.nodeId, this.epochCandidate(), stamp.stamp, head]);
     } catch (err) {
       stamp.done();
       throw err;
@@ -280,8 +285,8 @@ export abstract class RedisEngineCore implements Engine {
     const known = this.ackFlags.get(clientId);
     if (known === false) return STREAMED;
     const [[flag, unacked], exists] = await Promise.all([
-      this.link.cmd.hmget(`${this.prefix}s:${clientId}`, 'a', 'u'),
-      known === undefined ? this.link.cmd.zscore(`${this.prefix}sessions`, clientId) : null,
+      this.link.cmd.hmget(`${this.link.ctl}s:${clientId}`, 'a', 'u'),
+      known === undefined ? this.link.cmd.zscore(`${this.link.ctl}sessions`, clientId) : null,
     ]);
     if (known === undefined && exists !== null) this.ackFlags.set(clientId, flag === '1');
     if (flag !== '1') return STREAMED;
@@ -354,7 +359,14 @@ export abstract class RedisEngineCore implements Engine {
     const [pruned, swept, life] = list(r);
     this.emitRemoved(pruned, 'pruned');
     this.background(life, true);
-    for (const channel of strings(swept)) this.emit({ type: 'channel:removed', channel });
+    for (const channel of strings(swept)) {
+      // [REDIS-9] On a cluster the swept stream's keys are in its own slot, deleted apart.
+      if (this.link.clustered) {
+        const c = this.link.streamBase(channel);
+        this.link.cmd.del(`${c}:m`, `${c}:x`).catch((err: unknown) => log.warn('stream delete failed', err));
+      }
+      this.emit({ type: 'channel:removed', channel });
+    }
   }
 
   stats(): EngineStats {

@@ -1,13 +1,14 @@
-/** What `new RedisEngine(options)` takes (`kuiper serve --redis`, `--redis-history` build it). */
-import type { RedisOptions } from 'ioredis';
+/** What `new RedisEngine(options)` takes (`kuiper serve --redis` / `--redis-cluster`, `--redis-history` build it). */
+import type { RedisTarget } from './link.js';
 
-export interface StreamEngineOptions {
-  /** Default `redis://127.0.0.1:6379`. */
-  url?: string;
-  /** Prefix of every key and pub/sub channel. Default `kuiper:`. */
+/**
+ * Where Redis is (RedisTarget): `url` (default `redis://127.0.0.1:6379`) with `redis` options for
+ * ioredis (TLS, Sentinel, retry strategy, ...); or `cluster` seed nodes of a Redis Cluster with
+ * `clusterOptions` (REDIS-8); or `client`, an ioredis `Redis` or `Cluster` the engine duplicates.
+ */
+export interface StreamEngineOptions extends RedisTarget {
+  /** Prefix of every key and pub/sub channel. Default `kuiper:`. On a cluster it must hold no `{`. */
   prefix?: string;
-  /** Passed to ioredis (TLS, Sentinel, retry strategy, ...). */
-  redis?: RedisOptions;
   /**
    * Entries each stream keeps (XADD MAXLEN ~, so a little more): how far back a session that was
    * away can recover. Default 1000; at least the queue bound (maxQueue) is kept.

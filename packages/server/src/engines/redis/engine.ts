@@ -1,26 +1,18 @@
 /**
  * The Redis engine (SPEC: REDIS-*, ENG-STREAM-*), whose cost per publish does not grow with the
  * number of subscribers. Sessions, subscriptions, lifecycle, `deliver()` queues, ack batches and
- * pruning are in engine-core.ts; this file is where a publish goes and how a session gets it.
- *
- * - A publish is stored once per stream: the channel's, and each wildcard pattern's that matches it
- *   and has subscribers (a channel of n segments matches n + 1 patterns: O(segments), never
- *   O(subscribers)). Each gets an offset, an XADD to a bounded stream, and one PUBLISH.
- * - A session is a position (epoch, offset) per subscription. The node a session is attached to
- *   (the one serving its requests: it claims the session, REDIS-2) subscribes once per pattern to
- *   the streams' pub/sub channels and fans out locally; a session attaching reads what it missed
- *   with XRANGE, after subscribing (duplicates are told apart by offset). A take moves the
- *   session's positions past what it was given, for every session of a turn in one script.
- * - Loss is told, never silent (ENG-STREAM-5): a position older than the stream's history, or in an
- *   epoch the stream no longer has, gives the session one `/service/kuiper/unrecovered` message.
- */
-import { randomBytes } from 'node:crypto';
+ * pruning are in engine-core.ts; this file is where a publish goes and how a session gets it: a
+ * publish is stored once per stream (stream-publish.ts), a session is a position per subscription,
+ * the node it is attached to (REDIS-2) follows the streams' pub/sub channels once per pattern and
+ * fans out locally, reading what the session missed with XRANGE; a take moves positions past what
+ * was given. Loss is told, never silent (ENG-STREAM-5). The server README has the whole design.
+ */import { randomBytes } from 'node:crypto';
 import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { encodeMessage } from '../../core/codec.js';
 import type { AckBatch, EngineOptions } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import { Attachment, type Bounds, type Overflow, parsePosition, withOverflowNotice } from './attachment.js';
-import { Barrier } from './barrier.js';
+import { Barrier, ClusterRoute, singleRoute } from './barrier.js';
 import { Feeds } from './feeds.js';
 import { POSITIONS_MS, PositionWriter } from './positions.js';
 import { type Taker, Turns } from './turns.js';
@@ -28,7 +20,8 @@ import { InFlightReads, parseFeedMessage, readStream } from './stream-read.js';
 import { RedisEngineCore } from './engine-core.js';
 import { IDLE_MS, type StreamEngineOptions } from './engine-options.js';
 import { list, strings, type Reply } from './replies.js';
-import { ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, TAKE_BATCH, TAKE_STREAM } from './scripts.js';
+import { ATTACH, NODE_POSITIONS, READ_STREAM, TAKE_BATCH, TAKE_STREAM } from './scripts.js';
+import { publishToStreams } from './stream-publish.js';
 
 const log = createLogger('redis');
 
@@ -41,6 +34,9 @@ export class RedisEngine extends RedisEngineCore {
   private readonly writer: PositionWriter;
   private readonly reading = new InFlightReads();
   private readonly barrier: Barrier;
+  /** This node's own channel on the control slot: hand-over notes ('f id') and, on one Redis, the barrier's tokens. */
+  private readonly sync: string;
+  private readonly clusterRoute: ClusterRoute | undefined;
   private readonly turns = new Turns((takers) => this.takeTurn(takers));
   private published = 0;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -50,18 +46,20 @@ export class RedisEngine extends RedisEngineCore {
   constructor(options: StreamEngineOptions = {}) {
     super(options);
     this.history = options.historySize ?? 1000;
-    this.feeds = new Feeds(this.link.sub, this.prefix);
+    this.feeds = new Feeds(this.link);
     this.positionsMs = options.positionsMs ?? POSITIONS_MS;
     this.writer = new PositionWriter(
       this.nodeId,
       {
         nodePositions: (args) => this.link.run(NODE_POSITIONS, [this.nodeId, ...args]),
         own: (args) => this.link.run(TAKE_STREAM, args),
-        tell: (node, id) => this.link.cmd.publish(`${this.prefix}sync:${node}`, `f ${id}`),
+        tell: (node, id) => this.link.publish(`${this.link.ctl}sync:${node}`, `f ${id}`),
       },
       () => (this.options ? this.options.maxInterval + this.options.interval : 0) + 60_000,
     );
-    this.barrier = new Barrier(this.link.cmd, `${this.prefix}sync:${this.nodeId}`);
+    this.sync = `${this.link.ctl}sync:${this.nodeId}`;
+    this.clusterRoute = this.link.clustered ? new ClusterRoute(this.link, this.nodeId) : undefined;
+    this.barrier = new Barrier(this.clusterRoute ?? singleRoute(this.link, this.sync));
     this.bus.onWake = (id) => {
       const a = this.attached.get(id);
       if (a) a.queued = true;
@@ -94,7 +92,7 @@ export class RedisEngine extends RedisEngineCore {
 
   override start(options: EngineOptions): void {
     super.start(options);
-    this.subscribed = this.subscribed?.then(() => this.link.sub.subscribe(this.barrier.channel)).then(() => undefined);
+    this.subscribed = this.subscribed?.then(() => this.link.subscribe(this.sync)).then(() => undefined);
     this.subscribed?.catch(() => undefined);
     this.idleTimer = setInterval(() => this.dropIdle(), IDLE_MS);
     this.idleTimer.unref();
@@ -103,7 +101,8 @@ export class RedisEngine extends RedisEngineCore {
   }
 
   protected override received(channel: string, text: string): void {
-    if (channel === this.barrier.channel) return text.startsWith('f ') ? this.writer.arrived(text.slice(2)) : this.barrier.arrived(text);
+    if (channel === this.sync) return text.startsWith('f ') ? this.writer.arrived(text.slice(2)) : this.barrier.arrived(channel, text);
+    if (this.clusterRoute?.owns(channel)) return this.barrier.arrived(channel, text);
     const pattern = this.feeds.patternOf(channel);
     if (pattern !== undefined) return this.fanOut(pattern, text);
     super.received(channel, text);
@@ -132,18 +131,17 @@ export class RedisEngine extends RedisEngineCore {
     if (this.bus.listeners.size > 0) this.bus.callListeners(message);
     const pid = `${this.nodeId}.${(++this.published).toString(36)}`;
     const history = Math.max(this.history, this.options?.maxQueue ?? 0);
-    const r = await this.link.run(PUBLISH_STREAM, [
-      this.nodeId,
-      message.channel,
-      encodeMessage(message),
+    const { count, added } = await publishToStreams(this.link, {
+      node: this.nodeId,
+      channel: message.channel,
+      json: encodeMessage(message),
       pid,
-      this.epochCandidate(),
-      Math.min(history, Number.MAX_SAFE_INTEGER),
-      ...matchingPatterns(message.channel),
-    ]);
-    const [count, added] = list(r);
-    this.emitAll(strings(added).map((channel) => ({ type: 'channel:added', channel })));
-    return Number(count);
+      epochCandidate: this.epochCandidate(),
+      history: Math.min(history, Number.MAX_SAFE_INTEGER),
+      patterns: matchingPatterns(message.channel),
+    });
+    this.emitAll(added.map((channel) => ({ type: 'channel:added', channel })));
+    return count;
   }
 
   /** One pub/sub message of a stream: given to every session attached here that follows it. */
@@ -248,7 +246,7 @@ export class RedisEngine extends RedisEngineCore {
   private letGoIfMoved(clientId: string): void {
     if (!this.attached.has(clientId)) return;
     this.link.cmd
-      .hget(`${this.prefix}s:${clientId}`, 'w')
+      .hget(`${this.link.ctl}s:${clientId}`, 'w')
       .then((owner) => {
         if (owner !== this.nodeId) this.detach(clientId);
       })
@@ -258,7 +256,7 @@ export class RedisEngine extends RedisEngineCore {
   /** Subscriptions changed (on any node): follows the session's patterns as Redis has them. */
   private refresh(a: Attachment): void {
     this.link.cmd
-      .hgetall(`${this.prefix}pos:${a.clientId}`)
+      .hgetall(`${this.link.ctl}pos:${a.clientId}`)
       .then((positions) => this.reconcile(a, Object.entries(positions).flat()))
       .catch((err: unknown) => log.warn('subscriptions refresh failed', err));
   }
@@ -300,7 +298,7 @@ export class RedisEngine extends RedisEngineCore {
       this.reading.once(a.clientId, pattern, () => {
         a.stale.add(pattern);
         return readStream(a, pattern, {
-          read: (at, most) => this.link.run(READ_STREAM, [pattern, at.epoch, at.offset, most, this.epochCandidate()]),
+          read: (at, most) => this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, most, this.epochCandidate()]),
           bounds: this.limits(),
           skipped: (dropped) => this.overflowed(a.clientId, { dropped, disconnect: this.limits().overflow === 'disconnect' }),
         });

@@ -2,8 +2,8 @@
  * [ENG-STREAM-1][ENG-STREAM-4] This node's pub/sub subscriptions to streams: one per pattern that a
  * session attached here follows, however many sessions follow it, dropped when the last one goes.
  */
-import type { Redis } from 'ioredis';
 import { createLogger } from '../../core/log.js';
+import type { RedisLink } from './link.js';
 
 const log = createLogger('redis');
 
@@ -11,19 +11,16 @@ export class Feeds {
   private readonly followers = new Map<string, Set<string>>();
   private readonly subscribed = new Map<string, Promise<unknown>>();
 
-  constructor(
-    private readonly sub: Redis,
-    private readonly prefix: string,
-  ) {}
+  constructor(private readonly link: RedisLink) {}
 
-  /** The pub/sub channel of `pattern`'s stream (its keys' hash tag, ENG-STREAM-3). */
+  /** The pub/sub channel of `pattern`'s stream (its keys' hash tag, ENG-STREAM-3: SSUBSCRIBE on its shard, REDIS-10). */
   channel(pattern: string): string {
-    return `${this.prefix}{c:${pattern}}:p`;
+    return `${this.link.streamBase(pattern)}:p`;
   }
 
   /** The pattern whose stream `channel` is, or undefined. */
   patternOf(channel: string): string | undefined {
-    const head = `${this.prefix}{c:`;
+    const head = `${this.link.prefix}{c:`;
     return channel.startsWith(head) && channel.endsWith('}:p') ? channel.slice(head.length, -3) : undefined;
   }
 
@@ -36,7 +33,7 @@ export class Feeds {
     let ids = this.followers.get(pattern);
     if (!ids) {
       this.followers.set(pattern, (ids = new Set()));
-      this.subscribed.set(pattern, this.sub.subscribe(this.channel(pattern)).catch((err: unknown) => log.warn('feed subscribe failed', err)));
+      this.subscribed.set(pattern, this.link.subscribe(this.channel(pattern)).catch((err: unknown) => log.warn('feed subscribe failed', err)));
     }
     ids.add(clientId);
   }
@@ -46,7 +43,7 @@ export class Feeds {
     if (!ids?.delete(clientId) || ids.size > 0) return;
     this.followers.delete(pattern);
     this.subscribed.delete(pattern);
-    this.sub.unsubscribe(this.channel(pattern)).catch((err: unknown) => log.warn('feed unsubscribe failed', err));
+    this.link.unsubscribe(this.channel(pattern)).catch((err: unknown) => log.warn('feed unsubscribe failed', err));
   }
 
   /** Resolves once this node is subscribed to every one of `patterns`' streams. */

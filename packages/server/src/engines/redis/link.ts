@@ -1,10 +1,14 @@
 /**
- * The Redis engine's two connections and how scripts run on them: one connection for commands
- * (auto-pipelined: what a turn issues goes in one write, in order) and one subscribed to the
- * notification channel. Apart from engine.ts, which decides what to run, so that file reads as the
- * engine's behaviour.
+ * The Redis engine's connections and how scripts run on them (SPEC: REDIS-8): one connection (or
+ * Redis Cluster client) for commands, auto-pipelined so what a turn issues goes in one write, in
+ * order, and one for pub/sub. On a single Redis: PUBLISH/SUBSCRIBE, and the control keys under the
+ * bare prefix. On a Redis Cluster: sharded pub/sub (SPUBLISH/SSUBSCRIBE, one subscriber connection
+ * per master) and the control keys under one hash tag derived from the prefix, while each stream's
+ * keys carry the stream's own tag, so channels spread over the shards. Every script gets the key
+ * of the slot it works on as KEYS[1] (a Cluster client routes by it) and, as ARGV[1], the pub/sub
+ * mode ('P' plain, 'S' sharded) followed by the prefix.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { EngineStats } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import type { Reply } from './replies.js';
@@ -15,34 +19,107 @@ const log = createLogger('redis');
 /** Sessions released (or listeners renewed) per script call. */
 const RENEW_BATCH = 1000;
 
+/** Where the engine's Redis is: a URL (one Redis, with replicas or Sentinel), seed nodes of a Redis Cluster, or a client to duplicate. */
+export interface RedisTarget {
+  url?: string;
+  redis?: RedisOptions;
+  /** Seed nodes of a Redis Cluster (`kuiper serve --redis-cluster`). */
+  cluster?: readonly (ClusterNode | { host: string; port: number })[];
+  clusterOptions?: ClusterOptions;
+  /** An ioredis client or Cluster: the engine opens its own duplicates of it (and closes them). */
+  client?: Redis | Cluster;
+}
+
+export type Connection = Redis | Cluster;
+
+/** The control keys' hash tag: the prefix without braces (REDIS-8), so two prefixes on one cluster use two slots. */
+export function controlBase(prefix: string, clustered: boolean): string {
+  if (!clustered) return prefix;
+  const tag = prefix.replace(/[{}]/g, '') || 'kuiper';
+  return `${prefix}{${tag}}`;
+}
+
+function open(target: RedisTarget): { cmd: Connection; sub: Connection } {
+  const given = target.client;
+  if (given instanceof Cluster) return { cmd: given.duplicate(), sub: given.duplicate(undefined, { shardedSubscribers: true }) };
+  if (given) return { cmd: given.duplicate({ enableAutoPipelining: true }), sub: given.duplicate() };
+  if (target.cluster) {
+    const redisOptions: RedisOptions = { ...target.redis };
+    const options: ClusterOptions = { enableAutoPipelining: true, ...target.clusterOptions, redisOptions, lazyConnect: true };
+    const seeds = [...target.cluster];
+    return { cmd: new Cluster(seeds, options), sub: new Cluster(seeds, { ...options, shardedSubscribers: true }) };
+  }
+  const cmd = new Redis(target.url ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true, ...target.redis, lazyConnect: true });
+  return { cmd, sub: cmd.duplicate() };
+}
+
 export class RedisLink {
-  readonly cmd: Redis;
-  readonly sub: Redis;
+  readonly cmd: Connection;
+  readonly sub: Connection;
+  readonly clustered: boolean;
+  /** The base of every control key (sessions, subscriptions, leases...): one slot on a cluster. */
+  readonly ctl: string;
+  /** ARGV[1] of every script: the pub/sub mode and the prefix (stream keys are built from it). */
+  private readonly mode: string;
 
   constructor(
     readonly prefix: string,
-    url: string,
-    options: RedisOptions | undefined,
+    target: RedisTarget,
   ) {
-    const redisOptions: RedisOptions = { enableAutoPipelining: true, ...options, lazyConnect: true };
-    this.cmd = new Redis(url, redisOptions);
-    this.sub = this.cmd.duplicate();
+    ({ cmd: this.cmd, sub: this.sub } = open(target));
+    this.clustered = this.cmd instanceof Cluster;
+    if (this.clustered && prefix.includes('{')) throw new Error('RedisEngine: on a Redis Cluster the key prefix must hold no "{" (it would pin every key to one slot)');
+    this.ctl = controlBase(prefix, this.clustered);
+    this.mode = (this.clustered ? 'S' : 'P') + prefix;
     for (const conn of [this.cmd, this.sub]) conn.on('error', (err: Error) => log.warn(`redis: ${err.message}`));
   }
 
-  /** Connects both, subscribes to the notification channel and loads every script. */
-  async connect(): Promise<void> {
-    await Promise.all([this.cmd.connect(), this.sub.connect()]);
-    await this.sub.subscribe(`${this.prefix}wake`);
-    await Promise.all(ALL_SCRIPTS.map((s) => this.cmd.script('LOAD', s.source)));
+  /** The base of `pattern`'s stream keys: its own hash tag (ENG-STREAM-3), never the control one. */
+  streamBase(pattern: string): string {
+    return `${this.prefix}{c:${pattern}}`;
   }
 
-  /** Runs a script by its hash; a Redis that lost its scripts (a restart, SCRIPT FLUSH) gets the source. */
+  /** Tells `handler` of every pub/sub message, plain or sharded. */
+  onMessage(handler: (channel: string, text: string) => void): void {
+    this.sub.on(this.clustered ? 'smessage' : 'message', handler);
+  }
+
+  subscribe(channel: string): Promise<unknown> {
+    return this.clustered ? this.sub.ssubscribe(channel) : this.sub.subscribe(channel);
+  }
+
+  unsubscribe(channel: string): Promise<unknown> {
+    return this.clustered ? this.sub.sunsubscribe(channel) : this.sub.unsubscribe(channel);
+  }
+
+  publish(channel: string, text: string): Promise<unknown> {
+    return this.clustered ? this.cmd.spublish(channel, text) : this.cmd.publish(channel, text);
+  }
+
+  /** Connects both, subscribes to the notification channel and loads every script (on every master of a cluster). */
+  async connect(): Promise<void> {
+    await Promise.all([this.cmd, this.sub].map((c) => (c.status === 'wait' ? c.connect() : undefined)));
+    await this.subscribe(`${this.ctl}wake`);
+    const servers = this.cmd instanceof Cluster ? this.cmd.nodes('master') : [this.cmd];
+    await Promise.all(servers.flatMap((server) => ALL_SCRIPTS.map((s) => server.script('LOAD', s.source))));
+  }
+
+  /** Runs a control script (KEYS[1]: the control slot). */
   run(script: LuaScript, args: (string | number)[]): Promise<Reply> {
-    const argv = [this.prefix, ...args];
-    return this.cmd.evalsha(script.sha, 0, ...argv).catch((err: unknown) => {
+    return this.evalsha(script, this.ctl, args);
+  }
+
+  /** Runs a script on `pattern`'s stream (KEYS[1]: its slot). */
+  runStream(script: LuaScript, pattern: string, args: (string | number)[]): Promise<Reply> {
+    return this.evalsha(script, this.streamBase(pattern), args);
+  }
+
+  /** By hash; a Redis that lost its scripts (a restart, SCRIPT FLUSH, a new master) gets the source. */
+  private evalsha(script: LuaScript, key: string, args: (string | number)[]): Promise<Reply> {
+    const argv = [key, this.mode, ...args];
+    return this.cmd.evalsha(script.sha, 1, ...argv).catch((err: unknown) => {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return this.cmd.eval(script.source, 0, ...argv);
+      return this.cmd.eval(script.source, 1, ...argv);
     });
   }
 
@@ -65,12 +142,8 @@ export class RedisLink {
 
   /** The cluster-wide counts behind `stats()`. */
   async counts(): Promise<EngineStats> {
-    const p = this.prefix;
-    const [clients, channels, subscriptions] = await Promise.all([
-      this.cmd.zcard(`${p}sessions`),
-      this.cmd.scard(`${p}channels`),
-      this.cmd.get(`${p}nsubs`),
-    ]);
+    const c = this.ctl;
+    const [clients, channels, subscriptions] = await Promise.all([this.cmd.zcard(`${c}sessions`), this.cmd.scard(`${c}channels`), this.cmd.get(`${c}nsubs`)]);
     return { clients, channels, subscriptions: Number(subscriptions ?? 0) };
   }
 

@@ -7,7 +7,13 @@ import { createHash } from 'node:crypto';
 const PRELUDE = `
 -- Redis 5 and 6 need this before writing after TIME; Redis 7 always replicates effects.
 if redis.replicate_commands then redis.replicate_commands() end
-local P = ARGV[1]
+-- [REDIS-8] KEYS[1]: the base of the keys of the slot the script works on (the control keys', or
+-- a stream's). ARGV[1]: the pub/sub mode ('P' PUBLISH, 'S' SPUBLISH on a Redis Cluster, where a
+-- script touching both the control keys and a stream is split), then the prefix of stream keys.
+local P = KEYS[1]
+local CLUSTER = string.sub(ARGV[1], 1, 1) == 'S'
+local PUB = CLUSTER and 'SPUBLISH' or 'PUBLISH'
+local S = string.sub(ARGV[1], 2)
 local function now()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -51,7 +57,7 @@ end
 -- [ENG-STREAM-3] A stream's keys share one hash tag (one Redis Cluster slot): :m (HASH e = epoch,
 -- o = last offset), :x (the bounded STREAM), :p (the pub/sub channel of its publishes).
 local function streamKey(pattern)
-  return P .. '{c:' .. pattern .. '}'
+  return S .. '{c:' .. pattern .. '}'
 end
 -- The stream's epoch and last offset, made (with the candidate epoch) when it has none.
 local function streamHead(c, candidate)
@@ -59,6 +65,19 @@ local function streamHead(c, candidate)
   if m[1] then return m[1], tonumber(m[2] or '0') end
   redis.call('HSET', c .. ':m', 'e', candidate, 'o', 0)
   return candidate, 0
+end
+-- Redis's clock in µs, as a string (a Lua number that large would print as 1.7e+15).
+local function micros()
+  local clock = redis.call('TIME')
+  return clock[1] .. string.format('%06d', tonumber(clock[2]))
+end
+-- [ENG-STREAM-1] One publish stored in the stream at c: offset bumped, XADD (bounded), one PUBLISH.
+local function streamAppend(c, candidate, history, json, pid, us)
+  local e = streamHead(c, candidate)
+  local o = redis.call('HINCRBY', c .. ':m', 'o', 1)
+  redis.call('XADD', c .. ':x', 'MAXLEN', '~', history, o .. '-0', 'd', json, 'p', pid, 't', us)
+  redis.call(PUB, c .. ':p', e .. ' ' .. o .. ' ' .. pid .. ' ' .. us .. ' ' .. json)
+  return o
 end
 -- ARGV[from..] holds k pairs (pattern, 'epoch:offset'): the session's positions, for patterns it
 -- still subscribes to (a position must not bring back a subscription that went meanwhile).
@@ -94,7 +113,7 @@ end
 -- One notification for the whole operation, never one per recipient.
 local function notify(node, wake, removed, moved, msg, life)
   if #wake == 0 and #removed == 0 and #moved == 0 and msg == '' and life == '' then return end
-  redis.call('PUBLISH', P .. 'wake', node .. '\\n' .. table.concat(wake, ' ') .. '\\n' ..
+  redis.call(PUB, P .. 'wake', node .. '\\n' .. table.concat(wake, ' ') .. '\\n' ..
     table.concat(removed, ' ') .. '\\n' .. table.concat(moved, ' ') .. '\\n' .. life .. '\\n' .. msg)
 end
 -- [REDIS-2] Makes \`node\` the session's watcher; the node that watched it before is told to let go

@@ -1,11 +1,12 @@
 /**
  * The Redis engine's Lua scripts (SPEC: REDIS-*). Each engine operation that touches more than one
- * key is one script, so it is atomic and costs one round trip. Every script gets the key prefix as
- * ARGV[1]; keys are built inside the scripts, and the session scripts touch keys of several
- * sessions and streams (which is why Redis Cluster is not supported yet: one primary, with replicas
- * or Sentinel, holds everything; the streams' keys already carry hash tags, ENG-STREAM-3).
+ * key is one script, so it is atomic and costs one round trip. KEYS[1] is the base of the keys of
+ * the slot a script works on; the keys below are built from it inside the scripts (lua.ts).
+ * [REDIS-8] P is the control base: the prefix on one Redis, `<prefix>{<prefix>}` on a Redis Cluster
+ * (one slot for all control keys). A stream's keys are `<prefix>{c:<pattern>}…` in both (their own
+ * slot); on a cluster the scripts that would touch both are split (REDIS-9).
  *
- * Keys, under prefix P:
+ * Keys, under the control base P:
  *   P sessions       ZSET clientId → last seen (Redis clock, ms), +inf while a live node holds
  *                         one of its connects (h below); pruning reads it by score
  *   P s:<id>         HASH d = session data (JSON), b = queued bytes, a = '1' in ack mode,
@@ -25,10 +26,10 @@
  *   P nsubs          STRING the number of subscriptions (stats)
  *   P pos:<id>       HASH pattern → 'epoch:offset', or 'epoch:offset@gen.node' (stamped by the
  *                         node it is attached to: ENG-STREAM-8): the session's position per stream
- *   P{c:<pattern>}:m HASH e = the stream's epoch, o = its last offset (ENG-STREAM-*)
- *   P{c:<pattern>}:x STREAM the pattern's publishes, entry id '<offset>-0', fields d (JSON), p
+ *   <prefix>{c:<pattern>}:m HASH e = the stream's epoch, o = its last offset (ENG-STREAM-*)
+ *   <prefix>{c:<pattern>}:x STREAM the pattern's publishes, entry id '<offset>-0', fields d (JSON), p
  *                    (publish id), t (Redis time, ms); bounded by MAXLEN ~ history size
- *   P{c:<pattern>}:p pub/sub channel: 'epoch offset publishId time JSON' per publish, to the
+ *   <prefix>{c:<pattern>}:p pub/sub channel: 'epoch offset publishId time JSON' per publish, to the
  *                    nodes where a session subscribed to the pattern is attached
  *   P lock:sweep     STRING the node sweeping this period (SET NX PX)
  *   P wake           pub/sub channel: "origin\nwake\nremoved\nmoved\nlife\nmessage": space-separated ids
@@ -47,15 +48,15 @@ import type { LuaScript } from './lua.js';
 import { DELIVER, TAKE_BATCH, WATCH } from './queue-scripts.js';
 import { CREATE, DESTROY, HOLD, RELEASE, RENEW, SET_ACK, SWEEP } from './session-scripts.js';
 import { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
-import { ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, TAKE_STREAM } from './stream-scripts.js';
+import { APPEND_STREAM, ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STREAM_HEAD, TAKE_STREAM } from './stream-scripts.js';
 
 export type { LuaScript } from './lua.js';
 export { DELIVER, TAKE_BATCH, WATCH } from './queue-scripts.js';
 export { CREATE, DESTROY, HOLD, RELEASE, RENEW, SET_ACK, SWEEP } from './session-scripts.js';
 export { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
-export { ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, TAKE_STREAM } from './stream-scripts.js';
+export { APPEND_STREAM, ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STREAM_HEAD, TAKE_STREAM } from './stream-scripts.js';
 
 export const ALL_SCRIPTS: readonly LuaScript[] = [
   CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, DELIVER, TAKE_BATCH, SET_ACK, WATCH, HOLD, RELEASE, RENEW, LISTEN,
-  PERSIST, SWEEP, PUBLISH_STREAM, READ_STREAM, ATTACH, TAKE_STREAM, NODE_POSITIONS,
+  PERSIST, SWEEP, PUBLISH_STREAM, APPEND_STREAM, STREAM_HEAD, READ_STREAM, ATTACH, TAKE_STREAM, NODE_POSITIONS,
 ];

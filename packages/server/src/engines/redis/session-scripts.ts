@@ -120,7 +120,8 @@ for _, n in ipairs(names) do
     local lease = redis.call('ZSCORE', P .. 'listened', n)
     if not lease or tonumber(lease) < t then
       redis.call('SREM', P .. 'channels', n)
-      redis.call('DEL', streamKey(n) .. ':m', streamKey(n) .. ':x')
+      -- [REDIS-9] On a cluster the stream is in another slot: the node deletes it (engine-core.ts).
+      if not CLUSTER then redis.call('DEL', streamKey(n) .. ':m', streamKey(n) .. ':x') end
       if lease then redis.call('ZREM', P .. 'listened', n) end
       swept[#swept + 1] = n
       local p = parent(n)

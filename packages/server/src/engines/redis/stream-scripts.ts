@@ -8,25 +8,22 @@ import { script } from './lua.js';
  * ARGV: P, node, channel, message JSON, publish id, epoch candidate, history size, patterns...
  * [ENG-STREAM-1] For the channel and each wildcard pattern matching it (O(segments)) that has
  * subscribers: bump the stream's offset, XADD (bounded), PUBLISH once to its pub/sub channel.
- * Nothing per subscriber. Returns {subscriptions matched, channels added}.
+ * Nothing per subscriber. Returns {subscriptions matched, channels added, patterns to append to}:
+ * on a Redis Cluster [REDIS-9] the streams live in other slots, so this control part only says
+ * which streams get the publish, and APPEND_STREAM runs on each; on one Redis it appends itself.
  */
 export const PUBLISH_STREAM = script('publishStream', `
 local added = {}
 addChannel(ARGV[3], added)
-local count, t, listened = 0, now(), false
--- Redis's clock in µs, as a string (a Lua number that large would print as 1.7e+15).
-local clock = redis.call('TIME')
-local us = clock[1] .. string.format('%06d', tonumber(clock[2]))
+local count, t, listened, hot = 0, now(), false, {}
+local us = micros()
 for i = 8, #ARGV do
   local pattern = ARGV[i]
   local n = redis.call('SCARD', P .. 'chan:' .. pattern)
   if n > 0 then
     count = count + n
-    local c = streamKey(pattern)
-    local e = streamHead(c, ARGV[6])
-    local o = redis.call('HINCRBY', c .. ':m', 'o', 1)
-    redis.call('XADD', c .. ':x', 'MAXLEN', '~', ARGV[7], o .. '-0', 'd', ARGV[4], 'p', ARGV[5], 't', us)
-    redis.call('PUBLISH', c .. ':p', e .. ' ' .. o .. ' ' .. ARGV[5] .. ' ' .. us .. ' ' .. ARGV[4])
+    if CLUSTER then hot[#hot + 1] = pattern
+    else streamAppend(streamKey(pattern), ARGV[6], ARGV[7], ARGV[4], ARGV[5], us) end
   end
   if not listened then
     local lease = redis.call('ZSCORE', P .. 'listened', pattern)
@@ -34,18 +31,29 @@ for i = 8, #ARGV do
   end
 end
 if listened then notify(ARGV[2], {}, {}, {}, ARGV[4], '') end
-return { count, added }
+return { count, added, hot }
+`);
+
+/** KEYS: the stream's base. ARGV: P, message JSON, publish id, epoch candidate, history size. [REDIS-9] A publish's stream part on a cluster. */
+export const APPEND_STREAM = script('appendStream', `
+return streamAppend(P, ARGV[4], ARGV[5], ARGV[2], ARGV[3], micros())
+`);
+
+/** KEYS: the stream's base. ARGV: P, epoch candidate. [REDIS-9] The stream's head 'epoch:offset' (made if need be), for a subscribe on a cluster. */
+export const STREAM_HEAD = script('streamHead', `
+local e, o = streamHead(P, ARGV[2])
+return e .. ':' .. o
 `);
 
 /**
- * ARGV: P, pattern, epoch, offset, most entries, epoch candidate. [ENG-STREAM-5] What a session at
+ * KEYS: the stream's base. ARGV: P, pattern, epoch, offset, most entries, epoch candidate. [ENG-STREAM-5] What a session at
  * (epoch, offset) has not had: {epoch, last offset, status, skipped, entries (offset, publish id,
  * time, JSON)...}. Status 'epoch' (the stream is not the one the position is in: Redis lost it) or
  * 'trimmed' (entries after the position left the bounded history): the session's loss, never
  * silent. `skipped`: the oldest entries past `most` (the queue bound, LIMIT-6), not read.
  */
 export const READ_STREAM = script('readStream', `
-local c = streamKey(ARGV[2])
+local c = P
 local e, o = streamHead(c, ARGV[6])
 if e ~= ARGV[3] then return { e, o, 'epoch', 0, {} } end
 local seen = tonumber(ARGV[4])

@@ -6,7 +6,8 @@
 import { script } from './lua.js';
 
 /**
- * ARGV: P, id, pattern, node, stream epoch candidate, stamp ('' = none). Returns nil (no session)
+ * ARGV: P, id, pattern, node, stream epoch candidate, stamp ('' = none), the stream's head ('' =
+ * read it here; on a Redis Cluster STREAM_HEAD read it first, REDIS-9). Returns nil (no session)
  * or {1|0 newly subscribed, channels added, life, position}. [LIFE-1] The set's size decides
  * "first" inside the script: one node in the cluster sees it. [ENG-STREAM-4] A new subscription's
  * position is its stream's end now; nodes the session is attached to are told ('+id' in the wake
@@ -24,8 +25,11 @@ if fresh == 1 then
   redis.call('SADD', chan, id)
   redis.call('INCR', P .. 'nsubs')
   if redis.call('SCARD', chan) == 1 then life = lifeJson({ { 'o', pattern, id, sessionData(id) } }) end
-  local e, o = streamHead(streamKey(pattern), ARGV[5])
-  position = e .. ':' .. o
+  if ARGV[7] ~= '' then position = ARGV[7]
+  else
+    local e, o = streamHead(streamKey(pattern), ARGV[5])
+    position = e .. ':' .. o
+  end
   local stored = position
   if ARGV[6] ~= '' and redis.call('HGET', P .. 's:' .. id, 'w') == ARGV[4] then stored = position .. '@' .. ARGV[6] end
   redis.call('HSET', P .. 'pos:' .. id, pattern, stored)

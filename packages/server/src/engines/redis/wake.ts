@@ -109,7 +109,7 @@ export class WakeBus {
   private letGo(clientId: string): void {
     const watcher = this.watchers.get(clientId);
     this.link.cmd
-      .hget(`${this.link.prefix}s:${clientId}`, 'w')
+      .hget(`${this.link.ctl}s:${clientId}`, 'w')
       .then((owner) => {
         if (owner !== this.nodeId && this.watchers.get(clientId) === watcher) this.watchers.delete(clientId);
       })

@@ -1,0 +1,152 @@
+// The Redis engine on a real Redis Cluster (issue 15; SPEC: REDIS-8, REDIS-9, REDIS-10): the engine
+// contracts on the local three-master cluster (`bash scripts/ensure-services.sh`), then two engines
+// as two nodes, with channels whose streams are on different masters, and a wildcard subscription
+// whose channels are spread over the shards. Fails (saying what to start) when the cluster is down.
+import type { Cluster } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Message } from '@kuiper/protocol';
+import type { EngineOptions } from '../src/core/engine.js';
+import { RedisEngine } from '../src/redis.js';
+import { ENGINE_DEFAULTS, engineContract } from './engine-contract.js';
+import { lifecycleContract } from './engine-lifecycle-contract.js';
+import { REDIS_CLUSTER_NODES, clusterClient, clusterPrefix, deleteClusterPrefix, requireRedisCluster } from './helpers/redis-cluster.js';
+
+const prefixes: string[] = [];
+function prefix(): string {
+  const p = clusterPrefix();
+  prefixes.push(p);
+  return p;
+}
+const onCluster = (p: string): RedisEngine => new RedisEngine({ cluster: REDIS_CLUSTER_NODES, prefix: p });
+
+let admin: Cluster;
+beforeAll(async () => {
+  await requireRedisCluster();
+  admin = clusterClient({ lazyConnect: true });
+  await admin.connect();
+});
+afterAll(async () => {
+  admin?.disconnect();
+  for (const p of prefixes.splice(0)) await deleteClusterPrefix(p);
+});
+
+// [REDIS-8] Everything the engine promises on one Redis, on the cluster.
+engineContract('redis cluster', () => onCluster(prefix()), { publishCounts: 'subscriptions', overflowNotice: true });
+lifecycleContract('redis cluster', () => onCluster(prefix()));
+
+const waitFor = <T>(check: () => T | Promise<T>): Promise<T> => vi.waitFor(check, { timeout: 5000, interval: 10 });
+const data = (messages: Message[]): unknown[] => messages.map((m) => m.data);
+
+/** The master (host:port) serving `key`'s slot, from the cluster's own answers (CLUSTER KEYSLOT, CLUSTER SLOTS). */
+async function ownerOf(key: string): Promise<string> {
+  const slot = await admin.cluster('KEYSLOT', key);
+  const ranges = await admin.cluster('SLOTS');
+  const master = ranges.find(([from, to]) => slot >= from && slot <= to)?.[2];
+  if (!master) throw new Error(`no master serves slot ${slot}`);
+  return `${master[0]}:${master[1]}`;
+}
+
+/** `count` channels `<base><i>` whose streams are on `count` different masters (the first found). */
+async function channelsOnShards(p: string, base: string, count: number): Promise<string[]> {
+  const owners = new Map<string, string>();
+  for (let i = 0; owners.size < count && i < 500; i++) {
+    const channel = `${base}${i}`;
+    const owner = await ownerOf(`${p}{c:${channel}}:x`);
+    if (!owners.has(owner)) owners.set(owner, channel);
+  }
+  expect(owners.size).toBe(count);
+  return [...owners.values()];
+}
+
+describe('RedisEngine on a Redis Cluster: two nodes', () => {
+  const engines: RedisEngine[] = [];
+  async function nodes(options: Partial<EngineOptions> = {}): Promise<{ a: RedisEngine; b: RedisEngine; p: string }> {
+    const p = prefix();
+    const [a, b] = [onCluster(p), onCluster(p)];
+    for (const e of [a, b]) {
+      e.start({ ...ENGINE_DEFAULTS, ...options, onEvent: () => undefined });
+      engines.push(e);
+    }
+    await Promise.all([a.ready(), b.ready()]);
+    return { a, b, p };
+  }
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((e) => e.close()));
+  });
+
+  it('[REDIS-8] the control keys share one slot; each stream is in its own, spread over the masters', async () => {
+    const { a, p } = await nodes();
+    const channels = await channelsOnShards(p, '/spread/', 3);
+    const id = await a.createSession();
+    for (const c of channels) await a.subscribe(id, c);
+    for (const c of channels) await a.publish({ channel: c, data: c });
+    // The streams exist, each on a different master; the session's keys on the control slot's master.
+    const streamOwners = await Promise.all(channels.map((c) => ownerOf(`${p}{c:${c}}:x`)));
+    expect(new Set(streamOwners).size).toBe(3);
+    for (const c of channels) expect(await admin.xlen(`${p}{c:${c}}:x`)).toBe(1);
+    const control = [`sessions`, `s:${id}`, `subs:${id}`, `pos:${id}`, `chan:${channels[0]}`, 'channels'];
+    const slots = await Promise.all(control.map((k) => admin.cluster('KEYSLOT', `${a.controlBase}${k}`)));
+    expect(new Set(slots).size).toBe(1);
+    expect(await admin.zscore(`${a.controlBase}sessions`, id)).not.toBeNull();
+  });
+
+  it('[REDIS-9][REDIS-10] a session on B gets what A publishes to channels on three masters, each in order', async () => {
+    const { a, b, p } = await nodes();
+    const channels = await channelsOnShards(p, '/x/', 3);
+    const id = await a.createSession();
+    for (const c of channels) await b.subscribe(id, c);
+    expect(await b.take(id)).toEqual([]);
+    const woken = vi.fn();
+    b.watch(id, woken);
+    for (let i = 0; i < 3; i++) for (const c of channels) expect(await a.publish({ channel: c, data: `${c}:${i}` })).toBe(1);
+    await waitFor(() => expect(woken).toHaveBeenCalled());
+    // The take's barrier passes every master: all nine are there, without waiting for more.
+    const taken = await b.take(id);
+    for (const c of channels) expect(data(taken.filter((m) => m.channel === c))).toEqual([0, 1, 2].map((i) => `${c}:${i}`));
+    expect(taken).toHaveLength(9);
+    // Published on A, taken on B straight after: no wake-up waited for, the barrier alone.
+    for (const c of channels) await a.publish({ channel: c, data: `${c}:3` });
+    expect(data(await b.take(id)).sort()).toEqual(channels.map((c) => `${c}:3`).sort());
+    expect(await b.take(id)).toEqual([]);
+  });
+
+  it('[REDIS-9] a wildcard subscription gets channels whose own streams are on different masters', async () => {
+    const { a, b, p } = await nodes();
+    const channels = await channelsOnShards(p, '/w/', 3);
+    const id = await b.createSession();
+    await b.subscribe(id, '/w/*');
+    await b.subscribe(id, channels[0] as string);
+    for (const c of channels) await a.publish({ channel: c, data: c });
+    const taken = await b.take(id);
+    // The pattern's stream holds all three; the first channel, on two subscriptions (two streams on
+    // two masters), still comes once.
+    expect(data(taken).sort()).toEqual([...channels].sort());
+    expect(await admin.xlen(`${p}{c:/w/*}:x`)).toBe(3);
+  });
+
+  it('[REDIS-8] an engine made from an ioredis Cluster client duplicates it and leaves it open', async () => {
+    const p = prefix();
+    const engine = new RedisEngine({ client: admin, prefix: p });
+    engine.start({ ...ENGINE_DEFAULTS, onEvent: () => undefined });
+    engines.push(engine);
+    await engine.ready();
+    const id = await engine.createSession();
+    await engine.subscribe(id, '/given');
+    await engine.publish({ channel: '/given', data: 1 });
+    expect(data(await engine.take(id))).toEqual([1]);
+    await engine.close();
+    expect(admin.status).toBe('ready');
+  });
+
+  it('[REDIS-9][ENG-STREAM-4] a session moving between nodes takes each delivery once (long-polling alternating nodes)', async () => {
+    const { a, b } = await nodes();
+    const id = await a.createSession();
+    await a.subscribe(id, '/move');
+    const got: unknown[] = [];
+    for (let i = 0; i < 6; i++) {
+      await (i % 2 ? a : b).publish({ channel: '/move', data: i });
+      got.push(...data(await (i % 2 ? b : a).take(id)));
+    }
+    expect(got).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
