@@ -1,5 +1,5 @@
 // The collab wire (SPEC: COLLAB-1, COLLAB-2, COLLAB-7): channel layout, message validation, chunking.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import {
   ChunkAssembler,
@@ -19,6 +19,7 @@ import {
   type ServerMessage,
   type WireMessage,
 } from '../src/index.js';
+import { decodeBase64Into } from '../src/protocol/base64.js';
 
 let transfers = 0;
 const newTransferId = (): string => `t${++transfers}`;
@@ -168,6 +169,91 @@ describe('chunking', () => {
     const limited = new ChunkAssembler({ maxTransfers: 1 });
     limited.accept(chunk('p', 0, 2, 'x'));
     expect(limited.accept(chunk('q', 0, 2, 'x')).kind).toBe('error');
+  });
+
+  it('[COLLAB-7] a large update travels as slices of its base64, each decoded as it arrives, and is read back whole', () => {
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, 'x'.repeat(30_000)); // a 30 KB update against an 8 KiB limit
+    const update = Y.encodeStateAsUpdate(doc);
+    const sent: ServerMessage = { type: 'sync-2', update, stateVector: Y.encodeStateVector(doc), connection: 'c1' };
+    const wire = writeWire(sent, { maxMessageBytes: 8192, newTransferId });
+    expect(wire.length).toBeGreaterThan(3);
+    for (const m of wire) expect(serialisedBytes(m)).toBeLessThanOrEqual(8192 - 2048);
+    // The first chunk leads with the rest of the message; every part is a plain piece of the
+    // update's base64, never message JSON to be parsed a second time.
+    expect(wire[0]).toMatchObject({ type: 'chunk', field: 'update', size: update.length, head: { v: 1, type: 'sync-2', connection: 'c1', stateVector: encodeBase64(sent.stateVector) } });
+    expect(wire.map((m) => m.part).join('')).toBe(encodeBase64(update));
+    for (const m of wire) expect(m.part).toMatch(/^[A-Za-z0-9+/]*={0,2}$/);
+    const reader = serverMessageReader();
+    const results = wire.map((m) => reader.read(JSON.parse(JSON.stringify(m))));
+    expect(results.slice(0, -1).every((r) => r === undefined)).toBe(true);
+    expect(results.at(-1)).toEqual({ ok: true, value: sent });
+    // A member's large edit reaches the server the same way.
+    const edit = writeWire({ type: 'update', id: 'u1', update }, { maxMessageBytes: 8192, newTransferId });
+    const server = clientMessageReader();
+    expect(edit.map((m) => server.read(JSON.parse(JSON.stringify(m)))).at(-1)).toEqual({ ok: true, value: { type: 'update', id: 'u1', update } });
+    // A piece that is not base64 fails the transfer where it arrives, not after the rest.
+    const broken = writeWire(sent, { maxMessageBytes: 8192, newTransferId }).map((m, i) => (i === 1 ? { ...m, part: `*${String(m.part).slice(1)}` } : m));
+    const early = serverMessageReader();
+    expect(early.read(broken[0])).toBeUndefined();
+    expect(early.read(broken[1])).toMatchObject({ ok: false, error: { code: 'update_invalid' } });
+    expect(early.read(broken[2])).toMatchObject({ ok: false, error: { code: 'chunk_invalid' } }); // its transfer has failed
+  });
+
+  it('[COLLAB-7] pieces decode into place in Node and, without Buffer, as a browser does', async () => {
+    const bytes = new Uint8Array(300).map((_, i) => (i * 37) & 255);
+    const [head, tail, all] = [encodeBase64(bytes.subarray(0, 150)), encodeBase64(bytes.subarray(150, 299)), encodeBase64(bytes)];
+    const check = (decodeInto: typeof decodeBase64Into): void => {
+      const target = new Uint8Array(310);
+      expect(decodeInto(head, target, 0)).toBe(150);
+      expect(decodeInto(tail, target, 150)).toBe(149);
+      expect(target.subarray(0, 299)).toEqual(bytes.subarray(0, 299));
+      for (const bad of ['AA-_', 'AAE*', 'AAECAw=', 'AA==AAAA']) expect(decodeInto(bad, target, 0), bad).toBeUndefined();
+      expect(decodeInto(all, target, 20)).toBeUndefined(); // does not fit
+    };
+    check(decodeBase64Into);
+    vi.stubGlobal('Buffer', undefined);
+    try {
+      vi.resetModules();
+      const browser = (await import('../src/protocol/base64.js')) as { decodeBase64Into: typeof decodeBase64Into };
+      expect(browser.decodeBase64Into).not.toBe(decodeBase64Into);
+      check(browser.decodeBase64Into);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('[COLLAB-7] a binary transfer out of order, padded early, short, long, oversized or with a bad head is refused', () => {
+    const bytes = new Uint8Array(30).map((_, i) => i);
+    const b64 = encodeBase64(bytes); // 40 characters
+    const head = { v: 1, type: 'room-update', origin: 'c1' };
+    const first = (transfer: string, extra: Record<string, unknown> = {}) => ({ v: 1, type: 'chunk', transfer, index: 0, count: 2, part: b64.slice(0, 20), head, field: 'update', size: 30, ...extra });
+    const second = (transfer: string, part = b64.slice(20), index = 1) => ({ v: 1, type: 'chunk', transfer, index, count: 2, part });
+    const whole = new ChunkAssembler();
+    expect(whole.accept(first('ok'))).toEqual({ kind: 'pending' });
+    expect(whole.accept(second('ok'))).toEqual({ kind: 'message', data: { ...head, update: bytes } });
+    const refused: Array<[string, object[], string]> = [
+      ['out of order', [first('a', { count: 3 }), { ...second('a', b64.slice(20, 32), 2), count: 3 }], 'chunk_invalid'],
+      ['padded before the last piece', [first('b', { part: encodeBase64(bytes.subarray(0, 14)) })], 'chunk_invalid'],
+      ['fewer bytes than its size', [first('c', { size: 31 }), second('c')], 'chunk_invalid'],
+      ['more bytes than its size', [first('d', { size: 29 }), second('d')], 'chunk_invalid'],
+      ['a piece that is not base64', [first('e'), second('e', `${b64.slice(20, 39)}!`)], 'update_invalid'],
+      ['a field that is not binary', [first('f', { field: 'connection' })], 'chunk_invalid'],
+      ['no head', [first('g', { head: 'x' })], 'chunk_invalid'],
+      ['a nested chunk', [first('h', { head: { v: 1, type: 'chunk' } })], 'chunk_invalid'],
+      ['no size', [first('i', { size: -1 })], 'chunk_invalid'],
+    ];
+    for (const [why, chunks, code] of refused) {
+      const a = new ChunkAssembler();
+      expect(chunks.map((c) => a.accept(c)).at(-1), why).toMatchObject({ kind: 'error', error: { code } });
+      expect(a.pendingTransfers, why).toBe(0);
+    }
+    // A claim of a huge field is refused on its first chunk, before anything is allocated for it.
+    expect(new ChunkAssembler({ maxTransferBytes: 1000 }).accept(first('j', { size: 2 ** 40 }))).toMatchObject({ kind: 'error', error: { code: 'too_large' } });
+    // A chunk whose transfer's first chunk never came (lost, or sent before a reset) is dropped.
+    const late = new ChunkAssembler();
+    expect(late.accept(second('k'))).toEqual({ kind: 'pending' });
+    expect(late.pendingTransfers).toBe(0);
   });
 
   it('[COLLAB-7] the reader passes a malformed reassembled message on as an error value', () => {

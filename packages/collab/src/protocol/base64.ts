@@ -11,8 +11,35 @@ export function encodeBase64(bytes: Uint8Array): string {
   return toBase64(bytes);
 }
 
+const isCanonical = (text: string): boolean => text.length % 4 === 0 && BASE64.test(text);
+
 /** The bytes, or undefined when `text` is not canonical padded base64. */
 export function decodeBase64(text: unknown): Uint8Array | undefined {
-  if (typeof text !== 'string' || text.length % 4 !== 0 || !BASE64.test(text)) return undefined;
+  if (typeof text !== 'string' || !isCanonical(text)) return undefined;
   return fromBase64(text);
+}
+
+/** How many bytes canonical base64 `text` decodes to. */
+export const decodedLength = (text: string): number => (text.length / 4) * 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
+
+// Node's Buffer when there is one: it decodes straight into a given array (lib0's decoder returns a
+// new array, which a chunked transfer would then copy into its own).
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
+/**
+ * [COLLAB-7] Decodes canonical padded base64 `text` into `target` at `offset`, without an
+ * intermediate array: how many bytes it wrote, or undefined when `text` is not canonical base64 or
+ * does not fit.
+ */
+export function decodeBase64Into(text: string, target: Uint8Array, offset: number): number | undefined {
+  if (!isCanonical(text)) return undefined;
+  const length = decodedLength(text);
+  if (offset < 0 || offset + length > target.length) return undefined;
+  if (NodeBuffer) {
+    const view = NodeBuffer.from(target.buffer, target.byteOffset + offset, length);
+    return view.write(text, 'base64') === length ? length : undefined;
+  }
+  const binary = atob(text);
+  for (let i = 0; i < length; i++) target[offset + i] = binary.charCodeAt(i);
+  return length;
 }

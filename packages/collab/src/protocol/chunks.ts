@@ -1,18 +1,32 @@
 /**
  * Chunking (COLLAB-7): a message whose JSON is over the per-message limit (Kuiper's default is
- * 256 KiB) travels as numbered `chunk` messages sharing a transfer id, and is reassembled before it
- * is parsed. Splitting works on the serialised JSON text, so every message type can be chunked, and
- * measures what each part costs once re-serialised inside its chunk (escapes and UTF-8 included),
- * so no chunk ever exceeds the limit whatever the payload.
+ * 256 KiB) travels as numbered `chunk` messages sharing a transfer id, in index order. Two kinds:
+ *
+ * - binary — a message whose bulk is one binary field (a Yjs update: every large sync step 2 and
+ *   edit). The field's base64 is cut into pieces of whole 4-character groups; the first chunk also
+ *   carries the rest of the message (`head`), the field's name and its length in bytes. A receiver
+ *   decodes each piece into one array as it arrives, so the update's text is parsed as JSON once,
+ *   inside its own chunk, instead of being joined and parsed a second time (for a late joiner of a
+ *   300 KiB document that second parse, the join and a copy of the bytes were a tenth of the join).
+ *   The sender slices the base64 it already has (cached per update), never re-encoding it.
+ * - text — any other message (a large presence snapshot): the parts, concatenated, are its JSON,
+ *   cut by what each part costs once re-serialised inside its chunk (escapes and UTF-8 included).
+ *
+ * Either way no chunk exceeds the limit whatever the payload.
  */
+import { decodeBase64Into, decodedLength } from './base64.js';
 import { collabError, type CollabError } from './errors.js';
-import { COLLAB_PROTOCOL_VERSION, type WireMessage } from './messages.js';
+import { jsonStringBytes, splitJsonText } from './json-text.js';
+import { BINARY_FIELDS, COLLAB_PROTOCOL_VERSION, type BinaryField, type Json, type WireMessage } from './messages.js';
+
+export { jsonStringBytes } from './json-text.js';
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
 /** Left free in every message for the Bayeux envelope around it (channel, clientId, id, ext). */
 export const ENVELOPE_ALLOWANCE = 2048;
 /** The largest reassembled message a receiver accepts by default: past a 20 MB document in base64. */
 export const DEFAULT_MAX_TRANSFER_BYTES = 64 * 1024 * 1024;
+/** A chunk's own fields: type, transfer id, index, count, credit; and the first one's field and size. */
 const CHUNK_HEADER_ALLOWANCE = 256;
 const MAX_CHUNKS = 1 << 16;
 
@@ -22,103 +36,60 @@ export interface SplitOptions {
   newTransferId: () => string;
 }
 
-/** What one UTF-16 unit at `i` costs inside a JSON string, in UTF-8 bytes, and how many units it spans. */
-function unitCost(text: string, i: number): [bytes: number, units: number] {
-  const c = text.charCodeAt(i);
-  if (c === 0x22 || c === 0x5c) return [2, 1];
-  if (c < 0x20) return [6, 1];
-  if (c < 0x80) return [1, 1];
-  if (c < 0x800) return [2, 1];
-  if (c >= 0xd800 && c <= 0xdbff) {
-    const next = text.charCodeAt(i + 1);
-    // A pair is four UTF-8 bytes and is never cut in two; a lone surrogate is escaped as \uXXXX.
-    return next >= 0xdc00 && next <= 0xdfff ? [4, 2] : [6, 1];
+/** The message's longest binary field, when it is canonical base64 (its length a multiple of 4). */
+function largestBinary(message: WireMessage): { field: BinaryField; text: string } | undefined {
+  let found: { field: BinaryField; text: string } | undefined;
+  for (const field of BINARY_FIELDS) {
+    const text = message[field];
+    if (typeof text === 'string' && text.length % 4 === 0 && text.length > (found?.text.length ?? 0)) found = { field, text };
   }
-  if (c >= 0xdc00 && c <= 0xdfff) return [6, 1];
-  return [3, 1];
+  return found;
 }
 
-// Characters whose cost inside a JSON string is not one byte; base64 payloads have none of them.
-const COSTLY = /[\x00-\x1f"\\\u0080-\uffff]/;
-
-/** Bytes of `text` once serialised as a JSON string body (without the quotes). */
-export function jsonStringBytes(text: string): number {
-  if (!COSTLY.test(text)) return text.length;
-  let bytes = 0;
-  for (let i = 0; i < text.length; ) {
-    const [b, u] = unitCost(text, i);
-    bytes += b;
-    i += u;
-  }
-  return bytes;
-}
-
-/** Where the part starting at `start` ends: as far as `budget` bytes of serialised JSON reach. */
-function partEnd(text: string, start: number, budget: number): number {
-  const end = Math.min(text.length, start + budget);
-  // The common case, a window of plain ASCII (base64), costs one byte a character: no scan needed.
-  if (!COSTLY.test(text.slice(start, end))) return end;
-  let bytes = 0;
-  let i = start;
-  while (i < text.length) {
-    const [b, u] = unitCost(text, i);
-    if (bytes + b > budget) break;
-    bytes += b;
-    i += u;
-  }
-  return i;
-}
-
-// Characters whose cost varies (multi-byte, or escaped as \uXXXX); a JSON text of base64 has none.
-const WIDE = /[\x00-\x1f\u0080-\uffff]/;
-
-/** How many `"` and `\` (two bytes each inside a JSON string) stand in text[from, to). */
-function countEscaped(text: string, from: number, to: number): number {
-  let n = 0;
-  for (const c of ['"', '\\']) for (let i = text.indexOf(c, from); i !== -1 && i < to; i = text.indexOf(c, i + 1)) n++;
-  return n;
-}
+const chunk = (transfer: string, index: number, count: number, part: string): WireMessage => ({ v: COLLAB_PROTOCOL_VERSION, type: 'chunk', transfer, index, count, part });
 
 /**
- * partEnd for a text without WIDE characters: one byte a character, two for `"` and `\`, counted
- * with indexOf instead of a loop over every character. Cutting `escaped` characters off the window
- * leaves at most as many escapes in it, so one step always fits the budget.
+ * A message whose bulk is one binary field: itself when it fits (measured without serialising the
+ * field), else its binary chunks; undefined when the rest of it is too large to lead a transfer.
  */
-function narrowEnd(text: string, start: number, budget: number): number {
-  const end = Math.min(text.length, start + budget);
-  const escaped = countEscaped(text, start, end);
-  if (end - start + escaped <= budget) return end;
-  const shorter = start + budget - escaped;
-  return shorter > start ? shorter : partEnd(text, start, budget);
-}
-
-function splitText(text: string, budget: number): string[] {
-  const parts: string[] = [];
-  // A message of base64 (every Yjs update) is JSON with a few quotes: its parts are measured without
-  // a loop over every character — sync step 2 of a large document is split anew for every late
-  // joiner (it names the joiner's connection), and that loop cost ~15 ms a join.
-  const narrow = !WIDE.test(text);
-  for (let start = 0; start < text.length; ) {
-    const end = narrow ? narrowEnd(text, start, budget) : partEnd(text, start, budget);
-    parts.push(text.slice(start, end));
-    start = end;
-  }
-  return parts;
+function splitBinary(message: WireMessage, field: BinaryField, text: string, limit: number, options: SplitOptions): WireMessage[] | undefined {
+  const head: { [key: string]: Json } = { ...message };
+  delete head[field];
+  // Bytes of `head` once serialised inside a chunk: jsonStringBytes over-estimates (it counts escapes).
+  const headBytes = jsonStringBytes(JSON.stringify(head));
+  // The message as it is: its head plus `,"<field>":"<base64>"`.
+  if (headBytes + field.length + text.length + 6 <= limit) return [message];
+  const budget = limit - CHUNK_HEADER_ALLOWANCE;
+  const piece = budget - (budget % 4);
+  // The first chunk also carries `"head":…,"field":"…","size":…`: the head's bytes and 64 for the rest.
+  const room = budget - headBytes - 64;
+  const first = room - (room % 4);
+  if (first < piece / 2) return undefined;
+  const count = 1 + Math.ceil((text.length - first) / piece);
+  if (count > MAX_CHUNKS) throw new RangeError(`a message of ${text.length} characters needs over ${MAX_CHUNKS} chunks`);
+  const transfer = options.newTransferId();
+  const chunks: WireMessage[] = [{ ...chunk(transfer, 0, count, text.slice(0, first)), head, field, size: decodedLength(text) }];
+  for (let start = first, index = 1; start < text.length; start += piece, index++) chunks.push(chunk(transfer, index, count, text.slice(start, start + piece)));
+  return chunks;
 }
 
 /** The message itself when it fits, else its chunks in order. */
 export function splitForWire(message: WireMessage, options: SplitOptions): WireMessage[] {
   const limit = (options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) - ENVELOPE_ALLOWANCE;
+  const budget = limit - CHUNK_HEADER_ALLOWANCE;
+  if (budget < 16) throw new RangeError(`maxMessageBytes ${options.maxMessageBytes} leaves no room for a chunk`);
+  const binary = largestBinary(message);
+  // A field of at least half the limit is the bulk of the message: it goes as binary chunks.
+  const split = binary && binary.text.length >= limit / 2 ? splitBinary(message, binary.field, binary.text, limit, options) : undefined;
+  if (split) return split;
   const text = JSON.stringify(message);
   // UTF-8 is at least one byte a character, so only a short text can fit; `jsonStringBytes`
   // over-estimates its UTF-8 length (it counts escapes), which errs on the safe side.
   if (text.length <= limit && jsonStringBytes(text) <= limit) return [message];
-  const budget = limit - CHUNK_HEADER_ALLOWANCE;
-  if (budget < 16) throw new RangeError(`maxMessageBytes ${options.maxMessageBytes} leaves no room for a chunk`);
-  const parts = splitText(text, budget);
+  const parts = splitJsonText(text, budget);
   if (parts.length > MAX_CHUNKS) throw new RangeError(`a message of ${text.length} characters needs over ${MAX_CHUNKS} chunks`);
   const transfer = options.newTransferId();
-  return parts.map((part, index) => ({ v: COLLAB_PROTOCOL_VERSION, type: 'chunk', transfer, index, count: parts.length, part }));
+  return parts.map((part, index) => chunk(transfer, index, parts.length, part));
 }
 
 export type Assembled =
@@ -126,26 +97,45 @@ export type Assembled =
   | { readonly kind: 'pending' }
   | { readonly kind: 'error'; readonly error: CollabError };
 
-interface Transfer {
-  count: number;
-  parts: (string | undefined)[];
-  received: number;
+interface TextTransfer {
+  readonly kind: 'text';
+  readonly count: number;
+  next: number;
+  readonly parts: string[];
   bytes: number;
 }
 
+interface BinaryTransfer {
+  readonly kind: 'binary';
+  readonly count: number;
+  next: number;
+  readonly head: Record<string, unknown>;
+  readonly field: BinaryField;
+  readonly size: number;
+  /** Grows as pieces arrive, up to `size`: a first chunk's claim alone never allocates much. */
+  bytes: Uint8Array;
+  filled: number;
+}
+
+type Transfer = TextTransfer | BinaryTransfer;
+type Failed = Extract<Assembled, { kind: 'error' }>;
+
 export interface AssemblerOptions {
-  /** Largest reassembled message, characters of JSON. */
+  /** Largest reassembled message, characters of JSON (of base64, for a binary field). */
   maxTransferBytes?: number;
   /** Transfers in progress at once; a sender sends one after another, so a few suffice. */
   maxTransfers?: number;
 }
 
 const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 2 && (n as number) <= MAX_CHUNKS;
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isBinaryField = (x: unknown): x is BinaryField => (BINARY_FIELDS as readonly unknown[]).includes(x);
 
 /**
  * Reassembles one sender's chunks. Anything that is not a chunk passes through unchanged; a chunk
  * that contradicts its transfer fails the whole transfer, and a transfer never completes unless
- * every numbered part arrived exactly once (COLLAB-7).
+ * every numbered part arrived exactly once, in order (COLLAB-7). A chunk of a transfer whose first
+ * chunk never came (lost, or sent before a reset) is dropped: that transfer cannot complete.
  */
 export class ChunkAssembler {
   // Allocated on the first chunk: the server keeps an assembler per member of every open room, and
@@ -180,7 +170,8 @@ export class ChunkAssembler {
 
   accept(data: unknown): Assembled {
     if (typeof data !== 'object' || data === null || (data as { type?: unknown }).type !== 'chunk') return { kind: 'message', data };
-    const { transfer: id, index, count, part } = data as Record<string, unknown>;
+    const fields = data as Record<string, unknown>;
+    const { transfer: id, index, count, part } = fields;
     if (typeof id !== 'string' || id.length === 0 || id.length > 128) return this.error(undefined, 'a chunk has a transfer id');
     if (this.failedSet?.has(id)) return this.error(undefined, `transfer ${id} has already failed`);
     if (!isCount(count)) return this.error(id, `a chunk count is an integer from 2 to ${MAX_CHUNKS}`);
@@ -188,17 +179,62 @@ export class ChunkAssembler {
     if (typeof part !== 'string') return this.error(id, 'a chunk part is a string');
     let transfer = this.transfers.get(id);
     if (!transfer) {
+      if (index !== 0) return { kind: 'pending' }; // its beginning is gone: it can never complete
       if (this.transfers.size >= this.maxTransfers) return this.error(id, 'too many transfers in progress');
-      transfer = { count, parts: new Array<string | undefined>(count), received: 0, bytes: 0 };
+      const begun = this.begin(id, fields, count);
+      if (begun.kind === 'error') return begun;
+      transfer = begun;
       this.transfers.set(id, transfer);
     }
     if (transfer.count !== count) return this.error(id, 'a chunk count differs from its transfer');
-    if (transfer.parts[index as number] !== undefined) return this.error(id, `chunk ${index} arrived twice`);
+    if (index !== transfer.next) return this.error(id, `chunk ${index} arrived out of order (expected ${transfer.next})`);
+    transfer.next++;
+    const added = transfer.kind === 'text' ? this.addText(id, transfer, part) : this.addPiece(id, transfer, part);
+    if (added) return added;
+    if (transfer.next < count) return { kind: 'pending' };
+    this.transfers.delete(id);
+    return transfer.kind === 'text' ? this.finishText(id, transfer) : this.finishBinary(id, transfer);
+  }
+
+  /** A new transfer from its first chunk: binary when it names a field, else text. */
+  private begin(id: string, fields: Record<string, unknown>, count: number): Transfer | Failed {
+    const { field, head, size } = fields;
+    if (field === undefined) return { kind: 'text', count, next: 0, parts: [], bytes: 0 };
+    if (!isBinaryField(field)) return this.error(id, `a chunked field is one of ${BINARY_FIELDS.join(', ')}`);
+    if (!isObject(head)) return this.error(id, 'a binary transfer has the rest of its message as "head"');
+    if (head.type === 'chunk') return this.error(id, 'chunks do not nest');
+    if (!Number.isInteger(size) || (size as number) < 0) return this.error(id, 'a binary transfer has a "size" in bytes');
+    if (Math.ceil((size as number) / 3) * 4 > this.maxTransferBytes) return this.error(id, `a transfer is over ${this.maxTransferBytes} bytes`, 'too_large');
+    return { kind: 'binary', count, next: 0, head, field, size: size as number, bytes: new Uint8Array(0), filled: 0 };
+  }
+
+  private addText(id: string, transfer: TextTransfer, part: string): Assembled | undefined {
     transfer.bytes += part.length;
     if (transfer.bytes > this.maxTransferBytes) return this.error(id, `a transfer is over ${this.maxTransferBytes} bytes`, 'too_large');
-    transfer.parts[index as number] = part;
-    if (++transfer.received < count) return { kind: 'pending' };
-    this.transfers.delete(id);
+    transfer.parts.push(part);
+    return undefined;
+  }
+
+  /** Decodes one piece of a binary field straight into the transfer's array. */
+  private addPiece(id: string, transfer: BinaryTransfer, part: string): Assembled | undefined {
+    const last = transfer.next === transfer.count;
+    // Padding ends the bytes: only the last piece may have it, or later pieces would not line up.
+    if (!last && part.endsWith('=')) return this.error(id, `a piece of "${transfer.field}" before the last is padded`);
+    if (part.length % 4 !== 0) return this.error(id, `"${transfer.field}" is not base64`, 'update_invalid');
+    const need = transfer.filled + decodedLength(part);
+    if (need > transfer.size) return this.error(id, `the pieces of "${transfer.field}" exceed its size`);
+    if (need > transfer.bytes.length) {
+      const grown = new Uint8Array(Math.min(transfer.size, Math.max(need, transfer.bytes.length * 2)));
+      grown.set(transfer.bytes.subarray(0, transfer.filled));
+      transfer.bytes = grown;
+    }
+    const written = decodeBase64Into(part, transfer.bytes, transfer.filled);
+    if (written === undefined) return this.error(id, `"${transfer.field}" is not base64`, 'update_invalid');
+    transfer.filled += written;
+    return undefined;
+  }
+
+  private finishText(id: string, transfer: TextTransfer): Assembled {
     let inner: unknown;
     try {
       inner = JSON.parse(transfer.parts.join(''));
@@ -209,7 +245,12 @@ export class ChunkAssembler {
     return { kind: 'message', data: inner };
   }
 
-  private error(id: string | undefined, message: string, code: 'chunk_invalid' | 'too_large' = 'chunk_invalid'): Assembled {
+  private finishBinary(id: string, transfer: BinaryTransfer): Assembled {
+    if (transfer.filled !== transfer.size) return this.error(id, `"${transfer.field}" has ${transfer.filled} bytes, not the ${transfer.size} announced`);
+    return { kind: 'message', data: { ...transfer.head, [transfer.field]: transfer.bytes } };
+  }
+
+  private error(id: string | undefined, message: string, code: 'chunk_invalid' | 'too_large' | 'update_invalid' = 'chunk_invalid'): Failed {
     if (id !== undefined) {
       this.transfers.delete(id);
       this.failed.add(id);

@@ -33,7 +33,9 @@ export type ServerMessage = SyncStep2 | RoomUpdate | Ack | ErrorMessage | Presen
 /** A JSON object as it crosses the wire: `v` is the protocol version. */
 export type WireMessage = { v: number; type: string; [field: string]: Json };
 
-const BINARY_FIELDS = ['stateVector', 'update'] as const;
+/** The fields that carry bytes: base64 on the wire, Uint8Array in memory. */
+export const BINARY_FIELDS = ['stateVector', 'update'] as const;
+export type BinaryField = (typeof BINARY_FIELDS)[number];
 const MAX_ID_LENGTH = 128;
 const ERROR_CODES: ReadonlySet<string> = new Set<CollabErrorCode>([
   'message_invalid', 'update_invalid', 'chunk_invalid', 'too_large', 'read_only', 'not_a_member', 'load_failed', 'store_failed',
@@ -75,10 +77,12 @@ function envelope(data: unknown): Result<Fields> {
 
 const isId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= MAX_ID_LENGTH;
 
-function binaries(fields: Fields, names: readonly (typeof BINARY_FIELDS)[number][]): Result<Record<string, Uint8Array>> {
+function binaries(fields: Fields, names: readonly BinaryField[]): Result<Record<string, Uint8Array>> {
   const out: Record<string, Uint8Array> = {};
   for (const name of names) {
-    const bytes = decodeBase64(fields[name]);
+    const value = fields[name];
+    // A chunked transfer's field arrives already decoded, piece by piece (COLLAB-7).
+    const bytes = value instanceof Uint8Array ? value : decodeBase64(value);
     if (!bytes) return fail('update_invalid', `"${name}" is not base64`);
     out[name] = bytes;
   }
