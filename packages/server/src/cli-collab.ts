@@ -10,6 +10,8 @@ export interface CollabCliOptions {
   /** The LevelDB directory, when there is no Redis. */
   data: string;
   redis?: string;
+  /** Seed nodes of a Redis Cluster (`--redis-cluster`): the store's keys carry each room's hash tag. */
+  redisCluster?: { host: string; port: number }[];
   redisPrefix?: string;
 }
 
@@ -22,7 +24,7 @@ export async function attachCollabFromCli(server: KuiperServer, options: CollabC
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`--collab needs @kuiper/collab installed next to @kuiper/server (npm install @kuiper/collab): ${reason}`);
   }
-  if (options.redis === undefined) {
+  if (options.redis === undefined && options.redisCluster === undefined) {
     const store = new (await import('@kuiper/collab/stores/level')).LevelStore({ location: options.data });
     await store.open(); // a directory it cannot use fails the start, not the first room
     const attached = collab.attachCollab(server, { store });
@@ -32,7 +34,8 @@ export async function attachCollabFromCli(server: KuiperServer, options: CollabC
     };
   }
   // The documents live next to the sessions, so every node serves the same rooms.
-  const redis = new (await import('ioredis')).Redis(options.redis);
+  const { Cluster, Redis } = await import('ioredis');
+  const redis = options.redisCluster ? new Cluster(options.redisCluster) : new Redis(options.redis ?? '');
   const store = new (await import('@kuiper/collab/stores/redis')).RedisStore({ client: redis, prefix: `${options.redisPrefix ?? 'kuiper:'}collab` });
   const attached = collab.attachCollab(server, { store });
   return async () => {

@@ -70,7 +70,18 @@ const L = DEFAULT_SERVER_LIMITS;
 const T = DEFAULT_SERVER_TIMING;
 const rate = L.publishRate === false ? { perSecond: 0, burst: 0 } : L.publishRate;
 
-const hostPort = (s: string): string | undefined => (/^[^\s:,]+:\d{1,5}$/.test(s) ? s : undefined);
+const hostPort = (s: string): string | undefined => {
+  const port = Number(/^[^\s:,]+:(\d{1,5})$/.exec(s)?.[1]);
+  return port > 0 && port < 65536 ? s : undefined;
+};
+
+/** `--redis-cluster`'s seed nodes (each already read as host:port) as ioredis Cluster takes them. */
+export function clusterNodes(list: readonly string[]): { host: string; port: number }[] {
+  return list.map((entry) => {
+    const at = entry.lastIndexOf(':');
+    return { host: entry.slice(0, at), port: Number(entry.slice(at + 1)) };
+  });
+}
 const isOrigin = (s: string): string | undefined => (s === '*' || /^https?:\/\/[^\s/]+$/.test(s) ? s : undefined);
 const isTransport = (s: string): ConnectionType | undefined =>
   (CONNECTION_TYPES as readonly string[]).includes(s) ? (s as ConnectionType) : undefined;

@@ -6,7 +6,7 @@
 import { readServeCommand } from './cli-args.js';
 import { attachCollabFromCli } from './cli-collab.js';
 import { serveUsage } from './cli-help.js';
-import type { ServeSettings } from './cli-settings.js';
+import { type ServeSettings, clusterNodes } from './cli-settings.js';
 import type { Engine } from './core/engine.js';
 import { createLogger } from './core/log.js';
 import type { KuiperServerOptions } from './options.js';
@@ -51,11 +51,9 @@ export function serverOptions(s: ServeSettings): KuiperServerOptions {
 
 /** The Redis engine, loaded only when asked for: a server on the in-memory engine never loads ioredis. */
 async function redisEngine(s: ServeSettings): Promise<Engine | undefined> {
-  if (s.redisCluster !== undefined) {
-    throw new Error('--redis-cluster: the Redis engine of this version does not run on a Redis Cluster yet; use --redis with one Redis primary');
-  }
-  if (s.redis === undefined) return undefined;
-  const options = { url: s.redis, prefix: s.redisPrefix ?? 'kuiper:', ...(s.redisHistory !== undefined ? { historySize: s.redisHistory } : {}) };
+  if (s.redis === undefined && s.redisCluster === undefined) return undefined;
+  const where = s.redisCluster !== undefined ? { cluster: clusterNodes(s.redisCluster) } : { url: s.redis };
+  const options = { ...where, prefix: s.redisPrefix ?? 'kuiper:', ...(s.redisHistory !== undefined ? { historySize: s.redisHistory } : {}) };
   return new (await import('./redis.js')).RedisEngine(options);
 }
 
@@ -75,7 +73,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (s.collab) {
       const data = s.data ?? './.kuiper-data';
-      detachCollab = await attachCollabFromCli(server, { data, ...(redis ? { redis, redisPrefix: s.redisPrefix } : {}) });
+      const cluster = s.redisCluster !== undefined ? { redisCluster: clusterNodes(s.redisCluster) } : {};
+      detachCollab = await attachCollabFromCli(server, { data, ...(redis ? { redis } : {}), ...cluster, redisPrefix: s.redisPrefix });
     }
     ({ url } = await server.listen({ port: s.port, host: s.host }));
   } catch (err) {
@@ -84,8 +83,9 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   // The one line a user (and the CLI test) waits for.
-  const shared = redis === undefined ? '' : ` (sessions shared through ${redis.replace(/\/\/[^@/]*@/, '//')})`;
-  const rooms = s.collab ? ` (rooms: ${redis === undefined ? `documents in ${s.data ?? './.kuiper-data'}` : 'documents in Redis'})` : '';
+  const through = s.redisCluster !== undefined ? `the Redis Cluster at ${s.redisCluster.join(',')}` : redis?.replace(/\/\/[^@/]*@/, '//');
+  const shared = through === undefined ? '' : ` (sessions shared through ${through})`;
+  const rooms = s.collab ? ` (rooms: ${through === undefined ? `documents in ${s.data ?? './.kuiper-data'}` : 'documents in Redis'})` : '';
   console.log(`kuiper listening on ${url}${s.stats ? ` (stats at ${new URL('/_kuiper/stats', url).href})` : ''}${shared}${rooms}`);
   const stop = (): void => {
     log.info('shutting down');

@@ -189,7 +189,7 @@ describe('kuiper serve: bad settings', () => {
       [['--redis-prefix', 'x:'], '--redis-prefix needs --redis'],
       [['--redis-history', '10'], '--redis-history needs --redis'],
       [['--redis-cluster', 'localhost'], '--redis-cluster must be a comma-separated list of host:port seed nodes'],
-      [['--redis-cluster', '127.0.0.1:7000'], '--redis-cluster: the Redis engine of this version does not run on a Redis Cluster yet'],
+      [['--redis-cluster', '127.0.0.1:7000,127.0.0.1:99999'], '--redis-cluster must be a comma-separated list of host:port seed nodes'],
     ];
     const results = await Promise.all(cases.map(([flags]) => failure(['serve', ...flags])));
     cases.forEach(([flags, message], i) => {

@@ -1,9 +1,11 @@
-// `kuiper serve --redis`: two processes from the command line share sessions (SPEC: REDIS-1, REDIS-5).
+// `kuiper serve --redis` and `--redis-cluster`: two processes from the command line share sessions,
+// on one Redis and on the local Redis Cluster (SPEC: REDIS-1, REDIS-5, REDIS-8, SERVE-6).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bayeux, immediateConnect, msgId, rawHandshake, replyTo } from '@kuiper/testkit';
 import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from '../helpers/redis.js';
+import { REDIS_CLUSTER_NODE_LIST, clusterPrefix, deleteClusterPrefix, requireRedisCluster } from '../helpers/redis-cluster.js';
 
 const bin = fileURLToPath(new URL('../../bin/kuiper.js', import.meta.url));
 const children: ChildProcess[] = [];
@@ -15,7 +17,7 @@ afterEach(() => {
 });
 afterAll(() => deletePrefix(prefix));
 
-function run(args: string[]): { child: ChildProcess; listening: Promise<string>; exited: Promise<{ code: number | null; err: string }> } {
+function run(args: string[]): { child: ChildProcess; listening: Promise<string>; exited: Promise<{ code: number | null; err: string }>; out(): string } {
   const child = spawn(process.execPath, [bin, 'serve', ...args], { env: { ...process.env, KUIPER_LOG: 'silent', KUIPER_FROM_SOURCE: '1' } });
   children.push(child);
   let out = '';
@@ -31,21 +33,29 @@ function run(args: string[]): { child: ChildProcess; listening: Promise<string>;
     void exited.then(({ code }) => reject(new Error(`exited ${code}: ${out}${err}`)));
   });
   listening.catch(() => {}); // a test that expects the exit does not wait for this
-  return { child, listening, exited };
+  return { child, listening, exited, out: () => out };
+}
+
+/**
+ * A session handshaken on `a` subscribes to `channel` on `b`; a publish made on `a` by another
+ * session reaches the first one's connect on `b`: what that connect delivers on `channel`.
+ */
+async function across(a: string, b: string, channel: string): Promise<unknown[]> {
+  const id = await rawHandshake(a);
+  const sub = { channel: '/meta/subscribe', clientId: id, subscription: channel, id: msgId() };
+  expect(replyTo(await bayeux(b, [sub]), sub.id).successful).toBe(true);
+  const publisher = await rawHandshake(b);
+  const pub = { channel, clientId: publisher, data: 'across processes', id: msgId() };
+  expect(replyTo(await bayeux(a, [pub]), pub.id).successful).toBe(true);
+  const replies = await bayeux(b, [immediateConnect(id)]);
+  return replies.filter((m) => m.channel === channel).map((m) => m.data);
 }
 
 describe('kuiper serve --redis', () => {
   it('[REDIS-1] two processes on one Redis serve one session: handshake on one, subscribe and connect on the other', async () => {
     const flags = ['--port', '0', '--redis', REDIS_URL, '--redis-prefix', prefix];
     const [a, b] = await Promise.all([run(flags).listening, run(flags).listening]);
-    const id = await rawHandshake(a);
-    const sub = { channel: '/meta/subscribe', clientId: id, subscription: '/cli', id: msgId() };
-    expect(replyTo(await bayeux(b, [sub]), sub.id).successful).toBe(true);
-    const publisher = await rawHandshake(b);
-    const pub = { channel: '/cli', clientId: publisher, data: 'across processes', id: msgId() };
-    expect(replyTo(await bayeux(a, [pub]), pub.id).successful).toBe(true);
-    const replies = await bayeux(b, [immediateConnect(id)]);
-    expect(replies.filter((m) => m.channel === '/cli').map((m) => m.data)).toEqual(['across processes']);
+    await expect(across(a, b, '/cli')).resolves.toEqual(['across processes']);
   });
 
   it('[REDIS-5] fails at start, with the reason, when Redis cannot be reached', async () => {
@@ -60,5 +70,28 @@ describe('kuiper serve --redis', () => {
     const { code, err } = await exited;
     expect(code).toBe(2);
     expect(err).toContain('--redis must be a redis:// or rediss:// URL');
+  });
+});
+
+describe('kuiper serve --redis-cluster', () => {
+  const onCluster = clusterPrefix();
+  beforeAll(requireRedisCluster);
+  afterAll(() => deleteClusterPrefix(onCluster));
+
+  it('[SERVE-6][REDIS-8] two processes on the Redis Cluster (one with --collab) serve one session: a publish on one reaches a connect on the other', async () => {
+    const flags = ['--port', '0', '--redis-cluster', REDIS_CLUSTER_NODE_LIST, '--redis-prefix', onCluster];
+    // One of them with rooms too: their documents go to the same cluster.
+    const [one, other] = [run(flags), run([...flags, '--collab'])];
+    const [a, b] = await Promise.all([one.listening, other.listening]);
+    expect(one.out()).toContain(`sessions shared through the Redis Cluster at ${REDIS_CLUSTER_NODE_LIST}`);
+    expect(other.out()).toContain('rooms: documents in Redis');
+    await expect(across(a, b, '/cli/cluster')).resolves.toEqual(['across processes']);
+  });
+
+  it('[SERVE-6][REDIS-5] fails at start, with the reason, when no seed node answers', async () => {
+    const { exited } = run(['--port', '0', '--redis-cluster', '127.0.0.1:1,127.0.0.1:2']);
+    const { code, err } = await exited;
+    expect(code).toBe(2);
+    expect(err).toMatch(/cannot use Redis \(None of startup nodes is available\)/);
   });
 });
