@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { RoomAuthority, type ServerMessage } from '../src/index.js';
-import { DeferredDoc } from '../src/core/deferred-doc.js';
+import { DeferredDoc, MAX_WAITING } from '../src/core/deferred-doc.js';
 import { ManualClock } from './helpers/clock.js';
 import { ProbeStore } from './helpers/stores.js';
 
@@ -76,15 +76,49 @@ describe('the authority applies stored updates when its document is read (COLLAB
     expect(joiner.getText('t').toString()).toBe('a');
   });
 
-  it('[COLLAB-37] a long backlog is applied before it grows past its bound, without waiting for a read', () => {
+  it('[COLLAB-37] a backlog past its bound is applied at the end of the turn, without waiting for a read', async () => {
     const deferred = new DeferredDoc('authority', () => undefined);
     let transactions = 0;
     deferred.raw.on('afterTransaction', () => transactions++);
-    for (const update of edits(300)) deferred.add(update);
-    expect(transactions).toBe(1); // the first 256
-    expect(deferred.raw.getText('t').length).toBe(256);
-    expect(deferred.doc.getText('t').length).toBe(300);
-    expect(transactions).toBe(2);
+    for (const update of edits(MAX_WAITING + 36)) deferred.add(update);
+    expect(transactions).toBe(0); // not in the middle of whoever added them
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(transactions).toBe(1);
+    expect(deferred.raw.getText('t').length).toBe(MAX_WAITING + 36);
+  });
+
+  it('[COLLAB-37] the update that fills the backlog is relayed before the backlog is applied', async () => {
+    const relayedAt: number[] = [];
+    let transactions = 0;
+    const loaded = await RoomAuthority.load({
+      room: 'room-1',
+      store: new ProbeStore(),
+      sendTo: () => undefined,
+      broadcast: (m) => void (m.type === 'room-update' && relayedAt.push(transactions)),
+    });
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const authority = loaded.value;
+    authority.join('ada', { canWrite: true });
+    authority.doc.on('afterTransaction', () => transactions++);
+    const updates = edits(MAX_WAITING);
+    for (const [i, update] of updates.entries()) await authority.handle('ada', { type: 'update', id: `u${i}`, update });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(relayedAt).toHaveLength(MAX_WAITING);
+    expect(relayedAt.at(-1)).toBe(0); // the last relay went out with the whole backlog still waiting
+    expect(transactions).toBe(1);
+    expect(authority.doc.getText('t').length).toBe(MAX_WAITING);
+  });
+
+  it('[COLLAB-37] a backlog waiting when the room closes is not applied to the destroyed copy', async () => {
+    const { authority } = await room();
+    const errors: unknown[] = [];
+    const deferred = new DeferredDoc('authority', (thrown) => errors.push(thrown));
+    for (const update of edits(MAX_WAITING)) deferred.add(update);
+    deferred.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(deferred.raw.getText('t').length).toBe(0);
+    expect(errors).toEqual([]);
+    await authority.close();
   });
 
   it('[COLLAB-37] an update Yjs throws on is reported and the document stays readable', () => {

@@ -7,13 +7,20 @@
  * updates wait here, already checked and stored, and are applied together by the next read.
  */
 import * as Y from 'yjs';
+import { endOfTurn } from './update-relay.js';
 
-/** Past this many waiting updates they are applied at once, so no read has a long backlog to apply. */
-const MAX_WAITING = 256;
+/**
+ * Past this many waiting updates they are applied at the end of the turn, so no read has a long
+ * backlog to apply and no apply holds the event loop long: a transaction of 64 small updates costs
+ * about what 256 cost each (~12 µs an update, yjs 13.6, a 50-editor text), in a quarter of the pause.
+ */
+export const MAX_WAITING = 64;
 
 export class DeferredDoc {
   private readonly current = new Y.Doc();
   private waiting: Uint8Array[] = [];
+  /** An apply is scheduled for the end of this turn. */
+  private applying = false;
 
   /** `origin`: the transaction origin of every apply; `onError`: an update Yjs threw on. */
   constructor(
@@ -32,10 +39,25 @@ export class DeferredDoc {
     return this.current;
   }
 
-  /** An update already checked (COLLAB-12) and stored (COLLAB-13), to be applied by the next read. */
+  /**
+   * An update already checked (COLLAB-12) and stored (COLLAB-13), to be applied by the next read.
+   * A backlog past MAX_WAITING is applied at the end of the turn, not here: the caller is relaying
+   * the same update, and its frames to every member go out first (the members' wait is the latency).
+   */
   add(update: Uint8Array): void {
     this.waiting.push(update);
-    if (this.waiting.length >= MAX_WAITING) this.applyWaiting();
+    if (this.waiting.length < MAX_WAITING || this.applying) return;
+    this.applying = true;
+    void endOfTurn().then(() => {
+      this.applying = false;
+      if (this.waiting.length > 0 && !this.current.isDestroyed) this.applyWaiting();
+    });
+  }
+
+  /** Drops what waits and destroys the document (the room is closed). */
+  destroy(): void {
+    this.waiting = [];
+    this.current.destroy();
   }
 
   private applyWaiting(): void {

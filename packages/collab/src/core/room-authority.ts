@@ -181,7 +181,7 @@ export class RoomAuthority {
       this.closed = true;
       this.presence.close();
       await this.writeSnapshot();
-      this.copy.raw.destroy();
+      this.copy.destroy();
     });
   }
 
@@ -231,7 +231,6 @@ export class RoomAuthority {
       for (const { connection, id } of accepted) this.refuse(connection, 'store_failed', describeThrown(thrown), id);
       return;
     }
-    this.copy.add(merged);
     this.lastSeq = seq;
     this.scheduleSnapshot();
     const acks = new Map<string, string[]>();
@@ -239,6 +238,8 @@ export class RoomAuthority {
     for (const [connection, ids] of acks) this.options.sendTo(connection, { type: 'ack', ids });
     // [COLLAB-36] The whole batch is one room-update (not one per update), origin kept if one sender.
     this.relay.add(merged, accepted.map((a) => a.connection));
+    // After the relay: a backlog the copy applies then waits for the relay's frames (COLLAB-37).
+    this.copy.add(merged);
   }
 
   private isMember(connection: string): boolean {

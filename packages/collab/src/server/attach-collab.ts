@@ -99,7 +99,10 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     // A member's outbox lives only while it paces chunks (COLLAB-27): most replies are small and
     // leave at once, and an idle room should not keep an outbox per member.
     const sendTo = (connection: string, message: WireMessage): void => {
-      const box = outboxes.get(connection) ?? new ReplyOutbox((m) => deliver(connection, m));
+      const waiting = outboxes.get(connection);
+      // What a new outbox would do at once (an ack per edit, most replies): no outbox made for it.
+      if (!waiting && message.type !== 'chunk') return deliver(connection, message);
+      const box = waiting ?? new ReplyOutbox((m) => deliver(connection, m));
       box.send(message);
       keepWhileBusy(outboxes, connection, box);
     };
