@@ -2,7 +2,7 @@
  * The default engine: all state in Maps and Sets of this process (never plain objects keyed by
  * client input, so `__proto__` or `constructor` as a channel or clientId is just a string).
  */
-import { matchingPatterns, parentChannel, type Message } from '@kuiper/protocol';
+import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { encodedSize } from '../core/codec.js';
 import type {
   AckBatch,
@@ -18,14 +18,16 @@ import type {
 } from '../core/engine.js';
 import { STREAMED, settleLifecycle, settleSubscribe } from '../core/engine.js';
 import type { SessionInfo } from '../core/security.js';
+import { ChannelTable } from './memory/channel-table.js';
+import { smallAdd, smallDelete, smallHas, smallSize, smallValues } from './memory/small-set.js';
 import {
-  type ChannelState,
   type SessionState,
   OverflowLosses,
   UNRECOVERED_CHANNEL,
   addSubscription,
   newClientId,
   removeSubscription,
+  sinceStart,
   subscriptionCount,
   subscriptionsOf,
 } from './session-state.js';
@@ -43,7 +45,7 @@ const isNotice = (m: Message): boolean => m.channel === UNRECOVERED_CHANNEL;
 export class MemoryEngine implements Engine {
   readonly name = 'memory';
   private readonly sessions = new Map<string, SessionState>();
-  private readonly channels = new Map<string, ChannelState>();
+  private readonly channels = new ChannelTable((event) => this.emit(event));
   private totalSubscriptions = 0;
   /** [LIMIT-12] What full queues dropped, told to each session with its next take. */
   private readonly losses = new OverflowLosses();
@@ -71,7 +73,7 @@ export class MemoryEngine implements Engine {
       ack: undefined,
       watcher: undefined,
       connects: 0,
-      lastSeen: Date.now(),
+      lastSeen: sinceStart(Date.now()),
     });
     this.emit({ type: 'session:added', clientId: id });
     return id;
@@ -94,7 +96,7 @@ export class MemoryEngine implements Engine {
 
   async subscribers(channel: string): Promise<SessionInfo[]> {
     const out: SessionInfo[] = [];
-    for (const id of this.channels.get(channel)?.subscribers ?? []) {
+    for (const id of smallValues(this.channels.get(channel)?.subscribers)) {
       const session = this.sessions.get(id);
       if (session) out.push({ clientId: id, data: session.data });
     }
@@ -147,39 +149,27 @@ export class MemoryEngine implements Engine {
     return life;
   }
 
-  private channel(name: string): ChannelState {
-    let state = this.channels.get(name);
-    if (!state) {
-      state = { name, subscribers: new Set(), listeners: undefined, persistent: false };
-      this.channels.set(name, state);
-      this.emit({ type: 'channel:added', channel: name });
-      // Parents exist while a child does, as in CometD's channel tree; they are swept after it.
-      const parent = parentChannel(name);
-      if (parent !== undefined) this.channel(parent);
-    }
-    return state;
-  }
-
   /** Drops one subscriber; true when it was the channel's last (the channel is vacated). */
   private dropSubscriber(pattern: string, clientId: string): boolean {
     const state = this.channels.get(pattern);
-    if (!state?.subscribers.delete(clientId)) return false;
+    if (!state || !smallHas(state.subscribers, clientId)) return false;
+    state.subscribers = smallDelete(state.subscribers, clientId);
     this.totalSubscriptions--;
     this.emit({ type: 'subscription:removed', clientId, channel: pattern });
-    return state.subscribers.size === 0;
+    return smallSize(state.subscribers) === 0;
   }
 
   async subscribe(clientId: string, pattern: string): Promise<SubscribeResult> {
     const session = this.sessions.get(clientId);
     if (!session) return false;
-    const state = this.channel(pattern);
-    if (state.subscribers.has(clientId)) return 'present';
+    const state = this.channels.ensure(pattern);
+    if (smallHas(state.subscribers, clientId)) return 'present';
     // The session's own id string (48 bytes a copy): the subscribe message's is a copy of it.
-    state.subscribers.add(session.id);
+    state.subscribers = smallAdd(state.subscribers, session.id);
     addSubscription(session, state.name);
     this.totalSubscriptions++;
     this.emit({ type: 'subscription:added', clientId, channel: pattern });
-    if (state.subscribers.size > 1) return 'added';
+    if (smallSize(state.subscribers) > 1) return 'added';
     // [LIFE-1][LIFE-2] The first subscriber; if the hooks fail, the subscription is undone (the channel vacated again).
     const occupied: LifecycleEvent = { type: 'occupied', channel: pattern, clientId, data: session.data, local: true };
     return settleSubscribe(this.options, [occupied], () => this.unsubscribe(clientId, pattern));
@@ -196,11 +186,11 @@ export class MemoryEngine implements Engine {
   }
 
   async publish(message: Message): Promise<number> {
-    this.channel(message.channel);
+    this.channels.ensure(message.channel);
     const patterns = matchingPatterns(message.channel);
     // Most publishes match one pattern with subscribers; only build a de-duplicating set when
     // several patterns have subscribers, so a session gets one copy however many match.
-    let first: Set<string> | undefined;
+    let first: Iterable<string> | undefined;
     let seen: Set<string> | undefined;
     for (const pattern of patterns) {
       const state = this.channels.get(pattern);
@@ -212,11 +202,11 @@ export class MemoryEngine implements Engine {
           // A server-side listener's bug must not stop delivery to anyone else.
         }
       }
-      if (state.subscribers.size === 0) continue;
-      if (first === undefined) first = state.subscribers;
+      if (state.subscribers === undefined) continue;
+      if (first === undefined) first = smallValues(state.subscribers);
       else {
         seen ??= new Set(first);
-        for (const id of state.subscribers) seen.add(id);
+        for (const id of smallValues(state.subscribers)) seen.add(id);
       }
     }
     const targets = seen ?? first;
@@ -372,19 +362,15 @@ export class MemoryEngine implements Engine {
     const session = this.sessions.get(clientId);
     if (!session) return;
     session.connects = Math.max(0, session.connects - 1);
-    session.lastSeen = Date.now();
+    session.lastSeen = sinceStart(Date.now());
   }
 
   listen(pattern: string, listener: ChannelListener): () => void {
-    const state = this.channel(pattern);
-    (state.listeners ??= new Set()).add(listener);
-    return () => {
-      this.channels.get(pattern)?.listeners?.delete(listener);
-    };
+    return this.channels.listen(pattern, listener);
   }
 
   setPersistent(channel: string, persistent: boolean): void {
-    this.channel(channel).persistent = persistent;
+    this.channels.ensure(channel).persistent = persistent;
   }
 
   /** Prunes sessions that stopped connecting, then sweeps channels nobody uses. */
@@ -392,34 +378,13 @@ export class MemoryEngine implements Engine {
     const opts = this.options;
     if (!opts) return;
     const limit = opts.maxInterval + opts.interval;
+    const at = sinceStart(now);
     // No copy of the sessions each sweep (40 KB of garbage a second with 5,000 idle ones): a Map's
     // iteration goes on past the entry just removed.
     for (const session of this.sessions.values()) {
-      if (session.connects === 0 && now - session.lastSeen > limit) this.background(this.remove(session.id, 'pruned'));
+      if (session.connects === 0 && at - session.lastSeen > limit) this.background(this.remove(session.id, 'pruned'));
     }
-    this.sweepChannels();
-  }
-
-  private sweepChannels(): void {
-    const parents = new Set<string>();
-    for (const name of this.channels.keys()) {
-      const parent = parentChannel(name);
-      if (parent !== undefined) parents.add(parent);
-    }
-    // Deepest first, so a chain `/a/b/c` → `/a/b` → `/a` goes in one sweep.
-    const names = [...this.channels.keys()].sort((a, b) => b.length - a.length);
-    for (const name of names) {
-      const state = this.channels.get(name);
-      if (!state || state.persistent || state.subscribers.size > 0 || (state.listeners?.size ?? 0) > 0) continue;
-      if (parents.has(name)) continue;
-      this.channels.delete(name);
-      this.emit({ type: 'channel:removed', channel: name });
-      const parent = parentChannel(name);
-      if (parent === undefined) continue;
-      // The parent stays a parent only while some other child remains.
-      const stillParent = [...this.channels.keys()].some((n) => parentChannel(n) === parent);
-      if (!stillParent) parents.delete(parent);
-    }
+    this.channels.sweep();
   }
 
   stats(): EngineStats {

@@ -1,10 +1,11 @@
 /**
- * What the memory engine keeps per session and per channel, and how any engine names a new
- * session (`newClientId`, used by the Redis engine too).
+ * What the memory engine keeps per session (its channels: memory/channel-table.ts), and how any
+ * engine names a new session (`newClientId`, used by the Redis engine too).
  */
 import { randomFillSync } from 'node:crypto';
 import type { Message } from '@kuiper/protocol';
-import type { AckBatch, ChannelListener } from '../core/engine.js';
+import type { AckBatch } from '../core/engine.js';
+import { type SmallSet, smallAdd, smallDelete, smallHas, smallSize, smallValues } from './memory/small-set.js';
 
 export interface SessionState {
   readonly id: string;
@@ -19,50 +20,44 @@ export interface SessionState {
   watcher: (() => void) | undefined;
   /** Held connects in flight; a session with one is never pruned. */
   connects: number;
-  /** When the last connect reply went out (or the handshake, before any connect). */
+  /**
+   * When the last connect reply went out (or the handshake, before any connect), in `sinceStart`
+   * milliseconds: a small integer kept in the record, where a `Date.now()` took a number box of its own.
+   */
   lastSeen: number;
 }
 
-export interface ChannelState {
-  /** The channel's name as first seen: each subscriber's session keeps this string, not a copy of its own. */
-  readonly name: string;
-  readonly subscribers: Set<string>;
-  /** Server-side listeners: made on the first (most channels never have one; an empty Set is 152 bytes). */
-  listeners: Set<ChannelListener> | undefined;
-  persistent: boolean;
-}
-
-/**
- * A session's subscription patterns: none, one (an idle client's usual case, where a Set would
- * cost 152 bytes of heap for one string), or a Set once there are two.
- */
-export type Subscriptions = undefined | string | Set<string>;
+/** A session's subscription patterns: none, one (an idle client's usual case), or a Set once there are two. */
+export type Subscriptions = SmallSet;
 
 export function subscriptionCount(session: SessionState): number {
-  const subs = session.subscriptions;
-  return subs === undefined ? 0 : typeof subs === 'string' ? 1 : subs.size;
+  return smallSize(session.subscriptions);
 }
 
 export function subscriptionsOf(session: SessionState): Iterable<string> {
-  const subs = session.subscriptions;
-  return subs === undefined ? [] : typeof subs === 'string' ? [subs] : subs;
+  return smallValues(session.subscriptions);
 }
 
 export function addSubscription(session: SessionState, pattern: string): void {
-  const subs = session.subscriptions;
-  if (subs === undefined) session.subscriptions = pattern;
-  else if (typeof subs !== 'string') subs.add(pattern);
-  else if (subs !== pattern) session.subscriptions = new Set([subs, pattern]);
+  session.subscriptions = smallAdd(session.subscriptions, pattern);
 }
 
 /** Whether the session had the pattern. */
 export function removeSubscription(session: SessionState, pattern: string): boolean {
-  const subs = session.subscriptions;
-  if (subs === pattern) {
-    session.subscriptions = undefined;
-    return true;
-  }
-  return typeof subs === 'object' && subs.delete(pattern);
+  if (!smallHas(session.subscriptions, pattern)) return false;
+  session.subscriptions = smallDelete(session.subscriptions, pattern);
+  return true;
+}
+
+/** When this module loaded: `sinceStart` counts from here. */
+const EPOCH = Date.now();
+
+/**
+ * Milliseconds from EPOCH to `now` (a `Date.now()`), as a small integer (24 days' worth): `Math.floor`
+ * makes the difference one again, where a bare subtraction stays a boxed double.
+ */
+export function sinceStart(now: number): number {
+  return Math.floor(now - EPOCH);
 }
 
 /** [LIMIT-12] The channel of the notice that tells a session which of its messages were dropped. */

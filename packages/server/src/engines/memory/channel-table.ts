@@ -1,0 +1,84 @@
+/**
+ * The memory engine's channels: each channel's subscribers and server-side listeners, made when a
+ * channel is first used (with its parents, as in CometD's channel tree) and swept once nobody uses it.
+ */
+import { parentChannel } from '@kuiper/protocol';
+import type { ChannelListener, EngineEvent } from '../../core/engine.js';
+import { type SmallSet, smallSize } from './small-set.js';
+
+export interface ChannelState {
+  /** The channel's name as first seen: each subscriber's session keeps this string, not a copy of its own. */
+  readonly name: string;
+  /** Session ids: none, one, or a Set (small-set.ts), made as subscribers come. */
+  subscribers: SmallSet;
+  /** Server-side listeners: made on the first (most channels never have one; an empty Set is 152 bytes). */
+  listeners: Set<ChannelListener> | undefined;
+  persistent: boolean;
+}
+
+export class ChannelTable {
+  private readonly channels = new Map<string, ChannelState>();
+
+  constructor(private readonly emit: (event: EngineEvent) => void) {}
+
+  get size(): number {
+    return this.channels.size;
+  }
+
+  get(name: string): ChannelState | undefined {
+    return this.channels.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.channels.has(name);
+  }
+
+  /** The channel's state, made (and its parents') if it is new. */
+  ensure(name: string): ChannelState {
+    let state = this.channels.get(name);
+    if (!state) {
+      state = { name, subscribers: undefined, listeners: undefined, persistent: false };
+      this.channels.set(name, state);
+      this.emit({ type: 'channel:added', channel: name });
+      // Parents exist while a child does, as in CometD's channel tree; they are swept after it.
+      const parent = parentChannel(name);
+      if (parent !== undefined) this.ensure(parent);
+    }
+    return state;
+  }
+
+  listen(pattern: string, listener: ChannelListener): () => void {
+    const state = this.ensure(pattern);
+    (state.listeners ??= new Set()).add(listener);
+    return () => {
+      this.channels.get(pattern)?.listeners?.delete(listener);
+    };
+  }
+
+  /** Removes the channels nobody subscribes to or listens on, that are not persistent and have no child. */
+  sweep(): void {
+    const parents = new Set<string>();
+    for (const name of this.channels.keys()) {
+      const parent = parentChannel(name);
+      if (parent !== undefined) parents.add(parent);
+    }
+    // Deepest first, so a chain `/a/b/c` → `/a/b` → `/a` goes in one sweep.
+    const names = [...this.channels.keys()].sort((a, b) => b.length - a.length);
+    for (const name of names) {
+      const state = this.channels.get(name);
+      if (!state || state.persistent || smallSize(state.subscribers) > 0 || (state.listeners?.size ?? 0) > 0) continue;
+      if (parents.has(name)) continue;
+      this.channels.delete(name);
+      this.emit({ type: 'channel:removed', channel: name });
+      const parent = parentChannel(name);
+      if (parent === undefined) continue;
+      // The parent stays a parent only while some other child remains.
+      const stillParent = [...this.channels.keys()].some((n) => parentChannel(n) === parent);
+      if (!stillParent) parents.delete(parent);
+    }
+  }
+
+  clear(): void {
+    this.channels.clear();
+  }
+}
