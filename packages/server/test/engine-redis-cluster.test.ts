@@ -124,6 +124,38 @@ describe('RedisEngine on a Redis Cluster: two nodes', () => {
     expect(await admin.xlen(`${p}{c:/w/*}:x`)).toBe(3);
   });
 
+  it('[REDIS-5][REDIS-10] a node whose sharded subscribers were cut reads what it missed once they are back', async () => {
+    const p = prefix();
+    const name = `h${Math.random().toString(36).slice(2)}`;
+    const a = onCluster(p);
+    const b = new RedisEngine({ cluster: REDIS_CLUSTER_NODES, prefix: p, clusterOptions: { redisOptions: { connectionName: name } } });
+    for (const e of [a, b]) {
+      e.start({ ...ENGINE_DEFAULTS, onEvent: () => undefined });
+      engines.push(e);
+    }
+    await Promise.all([a.ready(), b.ready()]);
+    const channels = await channelsOnShards(p, '/cut/', 3);
+    const id = await a.createSession();
+    for (const c of channels) await a.subscribe(id, c);
+    expect(await b.take(id)).toEqual([]);
+    // Every sharded subscriber connection of B, on every master, is closed by Redis.
+    let cut = 0;
+    for (const master of admin.nodes('master')) {
+      const clients = String(await master.call('CLIENT', 'LIST', 'TYPE', 'pubsub')).split('\n');
+      for (const line of clients.filter((l) => l.includes(`name=ioredis-cluster(ssubscriber):${name}`))) {
+        cut += Number(await master.client('KILL', 'ID', /\bid=(\d+)/.exec(line)?.[1] ?? '0'));
+      }
+    }
+    expect(cut).toBe(3);
+    for (const c of channels) await a.publish({ channel: c, data: c });
+    // Some reach B live (its subscriber for that master was back already), the others are read again.
+    const got: unknown[] = [];
+    await waitFor(async () => {
+      got.push(...data(await b.take(id)));
+      expect([...got].sort()).toEqual([...channels].sort());
+    });
+  });
+
   it('[REDIS-8] an engine made from an ioredis Cluster client duplicates it and leaves it open', async () => {
     const p = prefix();
     const engine = new RedisEngine({ client: admin, prefix: p });

@@ -81,10 +81,8 @@ export abstract class RedisEngineCore implements Engine {
     // [LIFE-1] Other nodes' lifecycle events: this node's hooks run for them too (nobody waits here).
     this.bus.onLifecycle = (json) => this.background(json, false);
     // Wake-ups sent while the subscriber was away are lost: look at every watched queue again.
-    let first = true;
-    this.link.sub.on('ready', () => {
-      if (!first) for (const id of this.bus.watchers.keys()) this.bus.peek(id, false);
-      first = false;
+    this.link.onResubscribed(() => {
+      for (const id of this.bus.watchers.keys()) this.bus.peek(id, false);
     });
   }
 

@@ -77,16 +77,14 @@ export class RedisEngine extends RedisEngineCore {
         .finally(() => this.letGoIfMoved(id));
     };
     // Publishes sent while the subscriber was away are lost to it: every followed stream is read.
-    let first = true;
-    this.link.sub.on('ready', () => {
-      if (!first) {
+    this.link.onResubscribed(() => {
+      void this.feeds.resubscribed().then(() => {
         for (const a of this.attached.values()) {
           // A claim by another node may have been missed too: the next watch claims again.
           a.claimed = false;
-          this.readAll(a, [...a.seen.keys()]);
+          void this.readAll(a, [...a.seen.keys()]);
         }
-      }
-      first = false;
+      });
     });
   }
 

@@ -44,7 +44,7 @@ function open(target: RedisTarget): { cmd: Connection; sub: Connection } {
   if (given instanceof Cluster) return { cmd: given.duplicate(), sub: given.duplicate(undefined, { shardedSubscribers: true }) };
   if (given) return { cmd: given.duplicate({ enableAutoPipelining: true }), sub: given.duplicate() };
   if (target.cluster) {
-    const redisOptions: RedisOptions = { ...target.redis };
+    const redisOptions: RedisOptions = { ...target.clusterOptions?.redisOptions, ...target.redis };
     const options: ClusterOptions = { enableAutoPipelining: true, ...target.clusterOptions, redisOptions, lazyConnect: true };
     const seeds = [...target.cluster];
     return { cmd: new Cluster(seeds, options), sub: new Cluster(seeds, { ...options, shardedSubscribers: true }) };
@@ -61,6 +61,8 @@ export class RedisLink {
   readonly ctl: string;
   /** ARGV[1] of every script: the pub/sub mode and the prefix (stream keys are built from it). */
   private readonly mode: string;
+  /** Connected once: pub/sub coming back after this is a reconnect. */
+  private up = false;
 
   constructor(
     readonly prefix: string,
@@ -77,6 +79,17 @@ export class RedisLink {
   /** The base of `pattern`'s stream keys: its own hash tag (ENG-STREAM-3), never the control one. */
   streamBase(pattern: string): string {
     return `${this.prefix}{c:${pattern}}`;
+  }
+
+  /**
+   * Tells `handler` each time pub/sub comes back after an outage (what was published meanwhile never
+   * reached this node): the subscriber's 'ready' on one Redis; on a cluster, the sharded subscribers
+   * made again after a master or its connection went away ('subscribersReady').
+   */
+  onResubscribed(handler: () => void): void {
+    this.sub.on(this.clustered ? 'subscribersReady' : 'ready', () => {
+      if (this.up) handler();
+    });
   }
 
   /** Tells `handler` of every pub/sub message, plain or sharded. */
@@ -102,6 +115,7 @@ export class RedisLink {
     await this.subscribe(`${this.ctl}wake`);
     const servers = this.cmd instanceof Cluster ? this.cmd.nodes('master') : [this.cmd];
     await Promise.all(servers.flatMap((server) => ALL_SCRIPTS.map((s) => server.script('LOAD', s.source))));
+    this.up = true;
   }
 
   /** Runs a control script (KEYS[1]: the control slot). */
