@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { bayeuxError, type Message } from '@kuiper/protocol';
 import { decodeJson } from '../core/codec.js';
 import { type AnswerSink, type Connector, Departed } from '../core/connector.js';
@@ -32,17 +32,61 @@ export interface WsTransportOptions {
   origin: (origin: string | undefined, host: string | undefined) => boolean;
 }
 
+/** When this module loaded: `clockMs` counts from here. */
+const EPOCH = Date.now();
+
+/**
+ * A clock for `lastActivity` in milliseconds since the module loaded: a small integer is kept in
+ * the connection itself, where `Date.now()` (too large for one) took a number box of its own per
+ * socket (16 bytes). `Math.floor` makes the difference a small integer again; a bare subtraction
+ * stays a boxed double. (Past 24 days the values get the box again, and still compare right.)
+ */
+const clockMs = (): number => Math.floor(Date.now() - EPOCH);
+
+/**
+ * The `ws` socket, with its connection beside it: the socket's listeners are then functions shared
+ * by every socket (`this` is the socket), not two closures and their context per connection
+ * (~150 bytes of heap per idle session).
+ */
+class KuiperSocket extends WebSocket {
+  conn: WsConnection | undefined = undefined;
+}
+
+/** `ws` calls its listeners with the socket as `this`: every socket of this server is a KuiperSocket. */
+function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  (this as KuiperSocket).conn?.onMessage(isBinary ? '' : data.toString());
+}
+
+function onSocketClose(this: WebSocket): void {
+  const socket = this as KuiperSocket;
+  const conn = socket.conn;
+  socket.conn = undefined;
+  conn?.closed();
+}
+
+/** `ws` emits `error` before it closes: the socket goes. */
+function terminateOnError(this: WebSocket): void {
+  this.terminate();
+}
+
 export class WsTransport {
   private readonly wss: WebSocketServer;
-  private readonly sockets = new Set<WsConnection>();
+  /** Every open connection: the idle sweep's and shutdown's list, which a connection leaves when it closes. */
+  readonly sockets = new Set<WsConnection>();
 
   constructor(
-    private readonly connector: Connector,
-    private readonly options: WsTransportOptions,
+    readonly connector: Connector,
+    readonly options: WsTransportOptions,
   ) {
     // clientTracking off: `sockets` below already holds every connection (one Set entry, not two).
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false, clientTracking: false });
-    this.idleTimer = setInterval(() => this.closeIdle(Date.now()), Math.max(1000, options.idleMs / 4));
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxMessageBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+      WebSocket: KuiperSocket,
+    });
+    this.idleTimer = setInterval(() => this.closeIdle(clockMs()), Math.max(1000, options.idleMs / 4));
     this.idleTimer.unref();
   }
 
@@ -62,7 +106,7 @@ export class WsTransport {
     }
     // Nothing of the upgrade request is kept: the connection needs only the socket.
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.sockets.add(new WsConnection(ws, socket, this.connector, this.options, this.sockets));
+      this.sockets.add(new WsConnection(ws as KuiperSocket, socket, this));
     });
   }
 
@@ -72,11 +116,6 @@ export class WsTransport {
     this.sockets.clear();
     this.wss.close();
   }
-}
-
-/** `ws` emits `error` before it closes: the socket goes (one function for every socket, not a closure each). */
-function terminateOnError(this: WebSocket): void {
-  this.terminate();
 }
 
 const NO_SESSIONS: readonly string[] = Object.freeze([]);
@@ -99,21 +138,25 @@ class WsConnection extends Departed implements AnswerSink, DeliverySink {
   private chain: Promise<void> | undefined;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly ws: KuiperSocket,
     /** The socket `ws` writes to: its `drain` says when unsent bytes went out (`ws` has no such event). */
     private readonly socket: Duplex,
-    private readonly connector: Connector,
-    private readonly options: WsTransportOptions,
-    /** The transport's open connections, which this one leaves when it closes. */
-    private readonly open: Set<WsConnection>,
+    private readonly transport: WsTransport,
   ) {
     super();
-    ws.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : data.toString()));
+    ws.conn = this;
+    ws.on('message', onSocketMessage);
     ws.on('error', terminateOnError);
-    ws.on('close', () => {
-      this.open.delete(this);
-      this.closed();
-    });
+    ws.on('close', onSocketClose);
+  }
+
+  /** The transport's, shared by every connection (one field per connection, not three). */
+  private get connector(): Connector {
+    return this.transport.connector;
+  }
+
+  private get options(): WsTransportOptions {
+    return this.transport.options;
   }
 
   /** [WS-2] The socket goes on carrying deliveries between connects: a hold's answer is its reply alone. */
@@ -121,8 +164,9 @@ class WsConnection extends Departed implements AnswerSink, DeliverySink {
     return true;
   }
 
-  private onMessage(text: string): void {
-    this.lastActivity = Date.now();
+  /** A text frame arrived (binary frames come as '', which the codec refuses). */
+  onMessage(text: string): void {
+    this.lastActivity = clockMs();
     this.pendingFrames++;
     if (this.pendingFrames >= this.options.maxFramesInFlight) this.pause();
     const chain = (this.chain ?? SETTLED)
@@ -137,8 +181,8 @@ class WsConnection extends Departed implements AnswerSink, DeliverySink {
     this.chain = chain;
   }
 
-  /** When the last frame arrived; a socket silent for longer than the idle limit is closed. */
-  lastActivity = Date.now();
+  /** When the last frame arrived (`clockMs`); a socket silent for longer than the idle limit is closed. */
+  lastActivity = clockMs();
   private pendingFrames = 0;
   private paused = false;
 
@@ -269,6 +313,7 @@ class WsConnection extends Departed implements AnswerSink, DeliverySink {
   }
 
   closed(): void {
+    this.transport.sockets.delete(this);
     // Held connects let go without a reply; the sessions stay until pruned, so a client that
     // reconnects within maxInterval finds its subscriptions and queued messages intact.
     this.abort();
