@@ -49,6 +49,33 @@ describe('documents', () => {
     await bob.room.synced;
   });
 
+  it('[COLLAB-5] a local edit an observer makes while the server\'s update is applied is still sent (sync step 2 and room updates)', async () => {
+    const { net, store } = await network();
+    const ada = net.add('ada');
+    net.connect(ada);
+    await net.settle();
+    ada.sync.doc.getText('t').insert(0, 'x'.repeat(10_000) + 'hello'); // sync step 2 comes chunked
+    await net.settle();
+    const bob = net.add('bob');
+    const text = bob.sync.doc.getText('t');
+    // Bob's app reacts to the server's changes with edits of its own: an insert, and a delete alone.
+    text.observe((event) => {
+      if (event.transaction.local) return;
+      if (text.toString().endsWith('hello')) text.insert(text.length, '!');
+      else if (text.toString().endsWith('world')) text.delete(0, 1);
+    });
+    net.connect(bob);
+    await net.settle();
+    expect(ada.sync.doc.getText('t').toString()).toBe(`${'x'.repeat(10_000)}hello!`);
+    ada.sync.doc.getText('t').insert(ada.sync.doc.getText('t').length, ' world');
+    await net.settle();
+    expect(ada.sync.doc.getText('t').toString()).toBe(`${'x'.repeat(9_999)}hello! world`);
+    expect(content(bob.sync.doc)).toEqual(content(ada.sync.doc));
+    expect(await storedText(store)).toBe(ada.sync.doc.getText('t').toString());
+    expect(bob.sync.syncStatus).toBe('synchronized');
+    expect(bob.errors).toEqual([]);
+  });
+
   it('[COLLAB-3] synced resolves once the first handshake has brought the server state', async () => {
     const { net } = await network();
     const ada = net.add('ada');

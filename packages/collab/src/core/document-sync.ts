@@ -49,6 +49,7 @@ export class DocumentSync {
   private lastStatus: SyncStatus = 'synchronizing';
   private connection: string | undefined;
   private counter = 0;
+  private destroyed = false;
   private resolveSynced: () => void = () => undefined;
   /** Resolves once the first handshake is done: the document then holds the server's state. */
   readonly synced: Promise<void> = new Promise((resolve) => (this.resolveSynced = resolve));
@@ -139,16 +140,21 @@ export class DocumentSync {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.doc.off('update', this.onUpdate);
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === this) return; // applied from the server: never echoed back (COLLAB-5)
+    this.localEdit(update);
+  };
+
+  private localEdit(update: Uint8Array): void {
     const seq = ++this.localSeq;
     if (this.handshakeDone) this.sendUpdate(update, seq);
     else this.markUnsent(seq);
     this.refresh();
-  };
+  }
 
   private onSyncStep2(update: Uint8Array, stateVector: Uint8Array, connection: string): CollabError | undefined {
     const remote = decodeStateVector(stateVector);
@@ -175,12 +181,27 @@ export class DocumentSync {
    * Bytes Yjs still cannot read are an error value, never a throw.
    */
   private applyFromServer(update: Uint8Array): CollabError | undefined {
+    // [COLLAB-5] Our update listener is off while the server's update is applied: Yjs encodes every
+    // transaction again for its `update` event whenever anyone listens, and ours would only drop
+    // it — for a late joiner that was an encoding of the whole document, a tenth of the apply. A
+    // local edit made inside the apply (an observer reacting to the server's change) is still
+    // sent: the first one's starting state bounds what the server may lack.
+    let localFrom: Map<number, number> | undefined;
+    const spy = (transaction: Y.Transaction): void => {
+      if (transaction.origin !== this && transaction.local) localFrom ??= transaction.beforeState;
+    };
+    this.doc.off('update', this.onUpdate);
+    this.doc.on('afterTransaction', spy);
     try {
       Y.applyUpdate(this.doc, update, this);
-      return undefined;
     } catch (thrown) {
       return collabError('update_invalid', `an update from the server: malformed Yjs update: ${describeThrown(thrown)}`);
+    } finally {
+      this.doc.off('afterTransaction', spy);
+      if (!this.destroyed) this.doc.on('update', this.onUpdate);
+      if (localFrom && !this.destroyed) this.localEdit(Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(localFrom)));
     }
+    return undefined;
   }
 
   private sendUpdate(update: Uint8Array, first: number): void {
