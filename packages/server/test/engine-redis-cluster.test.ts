@@ -6,6 +6,7 @@ import type { Cluster } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Message } from '@kuiper/protocol';
 import type { EngineOptions } from '../src/core/engine.js';
+import { keySlot } from '../src/engines/redis/keyslot.js';
 import { RedisEngine } from '../src/redis.js';
 import { ENGINE_DEFAULTS, engineContract } from './engine-contract.js';
 import { lifecycleContract } from './engine-lifecycle-contract.js';
@@ -57,6 +58,11 @@ async function channelsOnShards(p: string, base: string, count: number): Promise
   expect(owners.size).toBe(count);
   return [...owners.values()];
 }
+
+it('[REDIS-10] the barrier computes key slots as the cluster does (CLUSTER KEYSLOT)', async () => {
+  const keys = ['plain', 'a{b}c', 'a{}b{c}', '{c:/chat/1}:x', 'kuiper:{kuiper:}sessions', '{b17}:sync:n', 'é{ü/ß}', '{', 'x}{y'];
+  for (const key of keys) expect(keySlot(key), key).toBe(await admin.cluster('KEYSLOT', key));
+});
 
 describe('RedisEngine on a Redis Cluster: two nodes', () => {
   const engines: RedisEngine[] = [];

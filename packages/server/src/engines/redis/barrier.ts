@@ -49,6 +49,8 @@ export class Barrier {
         resolve();
       };
       this.route.channels().then((channels) => {
+        // No server known yet (a cluster client before its slot table): nothing published can be missed.
+        if (channels.length === 0) return w.finish();
         w.channels = channels;
         this.waiting.add(w);
         for (const channel of channels) this.route.publish(channel, String(token)).catch(() => w.finish());
