@@ -94,4 +94,11 @@ describe('kuiper serve --redis-cluster', () => {
     expect(code).toBe(2);
     expect(err).toMatch(/cannot use Redis \(None of startup nodes is available\)/);
   });
+
+  it('[REDIS-8] refuses a key prefix with a hash tag of its own (it would put every key in one slot)', async () => {
+    const { exited } = run(['--port', '0', '--redis-cluster', REDIS_CLUSTER_NODE_LIST, '--redis-prefix', 'app{1}:']);
+    const { code, err } = await exited;
+    expect(code).toBe(2);
+    expect(err).toContain('on a Redis Cluster the key prefix must hold no "{"');
+  });
 });
