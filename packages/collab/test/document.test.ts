@@ -2,7 +2,7 @@
 // deterministic network so every message takes its wire form.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DocumentSync, RoomAuthority, type SyncStatus } from '../src/index.js';
+import { DocumentSync, RoomAuthority, type ServerMessage, type SyncStatus, type SyncStep2 } from '../src/index.js';
 import { content, Network, type Member } from './helpers/network.js';
 import { ProbeStore } from './helpers/stores.js';
 
@@ -273,6 +273,37 @@ describe('documents', () => {
     expect(ada.acked).toEqual([]);
     expect(net.authority.doc.getText('t').toString()).toBe('');
     expect(bob.sync.doc.getText('t').toString()).toBe('');
+  });
+
+  it('[COLLAB-3] [COLLAB-14] sync step 2 to late joiners and the snapshot share one encoding of the whole document', async () => {
+    const written: Uint8Array[] = [];
+    const store = new (class extends ProbeStore {
+      override writeSnapshot(room: string, snapshot: Uint8Array, upToSeq: number): Promise<void> {
+        written.push(snapshot); // the array the authority hands over (the store keeps a copy)
+        return super.writeSnapshot(room, snapshot, upToSeq);
+      }
+    })();
+    const sent: ServerMessage[] = [];
+    const loaded = await RoomAuthority.load({ room: 'room-1', store, sendTo: (_to, m) => sent.push(m), broadcast: () => undefined });
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const authority = loaded.value;
+    const source = new Y.Doc();
+    source.getText('t').insert(0, 'shared');
+    for (const who of ['ada', 'bob', 'cy']) authority.join(who, { canWrite: true });
+    await authority.handle('ada', { type: 'update', id: 'u1', update: Y.encodeStateAsUpdate(source) });
+    const empty = Y.encodeStateVector(new Y.Doc());
+    await authority.handle('bob', { type: 'sync-1', stateVector: empty });
+    await authority.handle('cy', { type: 'sync-1', stateVector: empty });
+    await authority.compact();
+    const [toBob, toCy] = sent.filter((m): m is SyncStep2 => m.type === 'sync-2');
+    const { snapshot } = await store.load('room-1');
+    // One array, encoded once: the document did not change between the joins and the snapshot.
+    expect(toCy?.update).toBe(toBob?.update);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toBe(toBob?.update);
+    const reloaded = new Y.Doc();
+    Y.applyUpdate(reloaded, snapshot!);
+    expect(reloaded.getText('t').toString()).toBe('shared');
   });
 
   it('[COLLAB-13] a failed or corrupt load is an error and never writes to the store', async () => {

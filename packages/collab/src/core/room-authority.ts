@@ -188,14 +188,21 @@ export class RoomAuthority {
   private answerSyncStep1(connection: string, stateVector: Uint8Array): void {
     const remote = decodeStateVector(stateVector);
     if (!remote) return this.refuse(connection, 'update_invalid', 'sync step 1 carries a malformed state vector');
-    // Read first: applying the waiting updates (COLLAB-37) is a transaction, which forgets `wholeState`.
+    if (remote.size === 0) return this.options.sendTo(connection, { type: 'sync-2', ...this.wholeDocument(), connection });
     const doc = this.doc;
-    if (remote.size === 0) {
-      this.wholeState ??= { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) };
-      return this.options.sendTo(connection, { type: 'sync-2', ...this.wholeState, connection });
-    }
     const update = Y.encodeStateAsUpdate(doc, stateVector);
     this.options.sendTo(connection, { type: 'sync-2', update, stateVector: Y.encodeStateVector(doc), connection });
+  }
+
+  /**
+   * The whole document as one update, encoded once per state: sync step 2 to every late joiner, and
+   * the snapshot, which is the same bytes (a room's debounced snapshot came due among the joins
+   * right after its last edit and encoded the 300 KiB document once more).
+   */
+  private wholeDocument(): { readonly update: Uint8Array; readonly stateVector: Uint8Array } {
+    // Read first: applying the waiting updates (COLLAB-37) is a transaction, which forgets `wholeState`.
+    const doc = this.doc;
+    return (this.wholeState ??= { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) });
   }
 
   /**
@@ -283,7 +290,7 @@ export class RoomAuthority {
     if (this.lastSeq <= this.snapshotSeq) return;
     const upTo = this.lastSeq;
     try {
-      await this.options.store.writeSnapshot(this.room, Y.encodeStateAsUpdate(this.doc), upTo);
+      await this.options.store.writeSnapshot(this.room, this.wholeDocument().update, upTo);
       this.snapshotSeq = upTo;
       this.firstDirtyAt = undefined;
     } catch (thrown) {
