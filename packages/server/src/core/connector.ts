@@ -96,16 +96,10 @@ export interface AnswerSink {
  * closures, their contexts and two promises per hold cost ~1 KiB of heap each, a `setTimeout` ~180 bytes.
  */
 class Hold implements Deadline {
-  done = false;
-  woken = false;
+  /** DONE, WOKEN and PACED in one small integer: three booleans were three fields (24 bytes). */
+  private flags = PACED;
+  /** When it arrived (`performance.now()`), for a hold that watches the queue itself. */
   arrived = 0;
-  /**
-   * [CONN-9] Whether a wake-up waits for pollPacingMs: yes when each answer costs the client a new
-   * HTTP request (long-polling, a stream response); no on a lasting connection (an ack session's
-   * WebSocket), where the next connect is one frame and pacing would only add up to 100 ms of
-   * latency: there batchDelayMs counts from the connect's arrival instead of from the first delivery.
-   */
-  paced = true;
   /** Its deadline (the `DeadlineQueue`'s fields): when the hold time, or the batch delay, ends. */
   due = 0;
   prevDue: Deadline | undefined = undefined;
@@ -123,11 +117,37 @@ class Hold implements Deadline {
     readonly sink: AnswerSink,
   ) {}
 
+  get done(): boolean {
+    return (this.flags & DONE) !== 0;
+  }
+
+  get woken(): boolean {
+    return (this.flags & WOKEN) !== 0;
+  }
+
+  /**
+   * [CONN-9] Whether a wake-up waits for pollPacingMs: yes when each answer costs the client a new
+   * HTTP request (long-polling, a stream response); no on a lasting connection (an ack session's
+   * WebSocket), where the next connect is one frame and pacing would only add up to 100 ms of
+   * latency: there batchDelayMs counts from the connect's arrival instead of from the first delivery.
+   */
+  get paced(): boolean {
+    return (this.flags & PACED) !== 0;
+  }
+
+  set(flag: number, on: boolean): void {
+    this.flags = on ? this.flags | flag : this.flags & ~flag;
+  }
+
   /** The client went away (Departed listener protocol). */
   handleEvent(): void {
     this.connector.finish(this, true);
   }
 }
+
+const DONE = 1;
+const WOKEN = 2;
+const PACED = 4;
 
 export class Connector {
   /** The held connect of each session on this node: a second connect releases the first. */
@@ -219,7 +239,7 @@ export class Connector {
     // Without a flow, queued deliveries end the hold (CONN-8): they go with its answer.
     if (!flow) {
       hold.arrived = performance.now();
-      hold.paced = sink?.lasting !== true;
+      hold.set(PACED, sink?.lasting !== true);
       hold.unwatch = this.engine.watch(clientId, () => this.woken(hold));
     }
   }
@@ -262,7 +282,7 @@ export class Connector {
   /** [CONN-8][CONN-9] Deliveries are queued: answer after the batch delay and the pacing. */
   private woken(hold: Hold): void {
     if (hold.woken || hold.done) return;
-    hold.woken = true;
+    hold.set(WOKEN, true);
     const elapsed = performance.now() - hold.arrived;
     if (!hold.paced) {
       // [CONN-9] A lasting connection: a connect held batchDelayMs or longer (a quiet stream) is
@@ -282,7 +302,7 @@ export class Connector {
   /** Ends a hold: aborted (nothing taken, the queue stays for the next connect) or answered. */
   finish(hold: Hold, aborted: boolean): void {
     if (hold.done) return;
-    hold.done = true;
+    hold.set(DONE, true);
     this.timers.cancel(hold);
     hold.unwatch?.();
     hold.signal?.removeEventListener('abort', hold);

@@ -40,6 +40,8 @@ const NOTHING_QUEUED = Object.freeze([]) as unknown as Message[];
 
 const NO_LISTENERS: readonly ChannelListener[] = Object.freeze([]);
 
+const NOTHING_WATCHED = (): void => {};
+
 const isNotice = (m: Message): boolean => m.channel === UNRECOVERED_CHANNEL;
 
 export class MemoryEngine implements Engine {
@@ -344,7 +346,7 @@ export class MemoryEngine implements Engine {
     const session = this.sessions.get(clientId);
     if (!session) {
       onQueued();
-      return () => {};
+      return NOTHING_WATCHED;
     }
     session.watcher = onQueued;
     if (session.queue.length > 0 || this.losses.has(clientId)) onQueued();
