@@ -32,13 +32,19 @@ const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
  * does not fit.
  */
 export function decodeBase64Into(text: string, target: Uint8Array, offset: number): number | undefined {
-  if (!isCanonical(text)) return undefined;
+  if (text.length % 4 !== 0) return undefined;
   const length = decodedLength(text);
   if (offset < 0 || offset + length > target.length) return undefined;
   if (NodeBuffer) {
+    // Node's decoder skips what is not base64 and stops at `=`, so any such character leaves it
+    // short of `length` bytes; it also reads the URL-safe `-` and `_`, which canonical base64 has
+    // not. That is the whole check, without a pattern run over every character (a late joiner's
+    // 400 KB of base64 cost as much to match as to parse as JSON).
+    if (text.includes('-') || text.includes('_')) return undefined;
     const view = NodeBuffer.from(target.buffer, target.byteOffset + offset, length);
     return view.write(text, 'base64') === length ? length : undefined;
   }
+  if (!isCanonical(text)) return undefined;
   const binary = atob(text);
   for (let i = 0; i < length; i++) target[offset + i] = binary.charCodeAt(i);
   return length;
