@@ -162,6 +162,19 @@ describe('RedisEngine on a Redis Cluster: two nodes', () => {
     });
   });
 
+  it('[REDIS-9][SWEEP-1] a swept channel\'s stream keys, in their own slot, go with it', async () => {
+    const { a, p } = await nodes();
+    const id = await a.createSession();
+    await a.subscribe(id, '/swept');
+    await a.publish({ channel: '/swept', data: 1 });
+    const keys = [`${p}{c:/swept}:m`, `${p}{c:/swept}:x`];
+    expect(await admin.exists(...keys)).toBe(2);
+    await a.destroySession(id, 'disconnect');
+    await a.sweep(60_000, 1000);
+    expect(await a.hasChannel('/swept')).toBe(false);
+    await waitFor(async () => expect(await admin.exists(...keys)).toBe(0));
+  });
+
   it('[REDIS-8] an engine made from an ioredis Cluster client duplicates it and leaves it open', async () => {
     const p = prefix();
     const engine = new RedisEngine({ client: admin, prefix: p });
