@@ -215,9 +215,11 @@ describe('chunking', () => {
     vi.stubGlobal('Buffer', undefined);
     try {
       vi.resetModules();
-      const browser = (await import('../src/protocol/base64.js')) as { decodeBase64Into: typeof decodeBase64Into };
+      const browser = (await import('../src/protocol/base64.js')) as { decodeBase64Into: typeof decodeBase64Into; decodeBase64: typeof decodeBase64 };
       expect(browser.decodeBase64Into).not.toBe(decodeBase64Into);
       check(browser.decodeBase64Into);
+      expect(browser.decodeBase64(head)).toEqual(bytes.subarray(0, 150));
+      expect(browser.decodeBase64('AAAA AAA')).toBeUndefined(); // atob alone would skip the space
     } finally {
       vi.unstubAllGlobals();
     }

@@ -1,9 +1,10 @@
 /**
  * Binary ⇄ base64 for the JSON wire (COLLAB-2): Bayeux carries JSON, so Yjs updates and state
- * vectors travel as standard base64. lib0 picks Buffer in Node and atob/btoa in browsers; we add the
- * validation it leaves out, because Node's decoder silently skips characters it does not know.
+ * vectors travel as standard base64. lib0 encodes (Buffer in Node, btoa in browsers); decoding is
+ * ours, straight into the target array, and strict: Node's decoder silently skips characters it
+ * does not know, so what it wrote is checked.
  */
-import { fromBase64, toBase64 } from 'lib0/buffer';
+import { toBase64 } from 'lib0/buffer';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -15,8 +16,10 @@ const isCanonical = (text: string): boolean => text.length % 4 === 0 && BASE64.t
 
 /** The bytes, or undefined when `text` is not canonical padded base64. */
 export function decodeBase64(text: unknown): Uint8Array | undefined {
-  if (typeof text !== 'string' || !isCanonical(text)) return undefined;
-  return fromBase64(text);
+  if (typeof text !== 'string' || text.length % 4 !== 0) return undefined;
+  // One array, decoded into (lib0's decoder made a Buffer and copied it into a second array).
+  const bytes = new Uint8Array(decodedLength(text));
+  return decodeBase64Into(text, bytes, 0) === bytes.length ? bytes : undefined;
 }
 
 /** How many bytes canonical base64 `text` decodes to. */
