@@ -120,6 +120,15 @@ export class WsTransport {
 
 const NO_SESSIONS: readonly string[] = Object.freeze([]);
 
+/** [DELIV-2] A full socket's waiters (WsConnection.drain). */
+interface DrainWaiters {
+  readonly listeners: Set<() => void>;
+  /** Whether a `drain` listener is on the socket. */
+  armed: boolean;
+  readonly drained: () => void;
+  readonly resumeReading: () => void;
+}
+
 /** The frame chain's start when no frame is in flight: one settled promise for every socket. */
 const SETTLED: Promise<void> = Promise.resolve();
 
@@ -202,14 +211,12 @@ class WsConnection extends Departed implements AnswerSink, DeliverySink {
     if (!this.paused || this.pendingFrames > this.options.maxFramesInFlight / 2) return;
     if (this.full) {
       // One listener however often it is asked (the set keeps it once): read again once drained.
-      if (this.writable) this.onDrain((this.resumeReading ??= () => this.maybeResume()));
+      if (this.writable) this.onDrain(this.waiters().resumeReading);
       return;
     }
     this.paused = false;
     this.ws.resume();
   }
-
-  private resumeReading: (() => void) | undefined;
 
   /** [WS-3] A closed socket takes nothing: its sessions' deliveries stay queued. */
   get writable(): boolean {
@@ -221,9 +228,21 @@ class WsConnection extends Departed implements AnswerSink, DeliverySink {
     return this.ws.bufferedAmount > this.options.highWaterBytes;
   }
 
-  /** Who waits for this socket to drop below its high-water mark (flows, and reading it again). */
-  private drainListeners: Set<() => void> | undefined;
-  private drainArmed = false;
+  /**
+   * Who waits for this socket to drop below its high-water mark (flows, and reading it again), with
+   * the callbacks that serve them: one field, made the first time the socket is full (an idle
+   * socket never is), where four fields were 32 bytes on every connection.
+   */
+  private drain: DrainWaiters | undefined;
+
+  private waiters(): DrainWaiters {
+    return (this.drain ??= {
+      listeners: new Set(),
+      armed: false,
+      drained: () => this.onSocketDrain(),
+      resumeReading: () => this.maybeResume(),
+    });
+  }
 
   /**
    * [DELIV-2] Told once the socket is no longer full. Past the high-water mark the socket's own
@@ -231,24 +250,24 @@ class WsConnection extends Departed implements AnswerSink, DeliverySink {
    * a `drain` follows once it empties; if `ws` still holds bytes then, the next `drain` is awaited.
    */
   onDrain(listener: () => void): () => void {
-    const listeners = (this.drainListeners ??= new Set());
+    const drain = this.waiters();
+    const listeners = drain.listeners;
     listeners.add(listener);
-    if (!this.drainArmed) {
-      this.drainArmed = true;
-      this.socket.once('drain', (this.drained ??= () => this.onSocketDrain()));
+    if (!drain.armed) {
+      drain.armed = true;
+      this.socket.once('drain', drain.drained);
     }
     return () => listeners.delete(listener);
   }
 
-  private drained: (() => void) | undefined;
-
   private onSocketDrain(): void {
-    this.drainArmed = false;
-    const waiting = this.drainListeners;
-    if (!waiting || waiting.size === 0 || !this.writable) return;
+    const drain = this.waiters();
+    drain.armed = false;
+    const waiting = drain.listeners;
+    if (waiting.size === 0 || !this.writable) return;
     if (this.full) {
-      this.drainArmed = true;
-      if (this.drained) this.socket.once('drain', this.drained);
+      drain.armed = true;
+      this.socket.once('drain', drain.drained);
       return;
     }
     const listeners = [...waiting];
