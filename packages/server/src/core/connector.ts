@@ -12,6 +12,7 @@ import { type Deadline, DeadlineQueue } from './deadline-queue.js';
 import { type DeliverySink, Flow, lostBatch, takeForAnswer } from './delivery.js';
 import type { DeliveryMode, Engine } from './engine.js';
 import { onNextTurn } from './next-turn.js';
+import type { SessionInfo } from './security.js';
 
 /**
  * [CONN-9] 100 ms: at most 10 responses a second per polling client. Measured (200 pollers of a
@@ -95,7 +96,7 @@ export interface AnswerSink {
  * connector's `DeadlineQueue`: an idle WebSocket session keeps its hold for `timeout`, and six
  * closures, their contexts and two promises per hold cost ~1 KiB of heap each, a `setTimeout` ~180 bytes.
  */
-class Hold implements Deadline {
+class Hold implements Deadline, HeldConnect {
   /** DONE, WOKEN and PACED in one small integer: three booleans were three fields (24 bytes). */
   private flags = PACED;
   /** When it arrived (`performance.now()`), for a hold that watches the queue itself. */
@@ -107,15 +108,43 @@ class Hold implements Deadline {
   dueList: Deadline['dueList'] = undefined;
   unwatch: (() => void) | undefined;
 
+  /**
+   * The connect's own fields, copied: the hold is the held connect the core answers (one object
+   * kept for the hold time, not the hold and the core's record, 40 bytes more per idle session).
+   */
+  readonly clientId: string;
+  readonly request: Message;
+  readonly transport: string;
+  readonly holdMs: number;
+  /** The session's data, or NO_SESSION when the connect named none. */
+  private readonly data: unknown;
+
   constructor(
     readonly connector: Connector,
-    readonly connect: HeldConnect,
+    connect: HeldConnect,
     readonly signal: Departed | undefined,
     readonly mode: DeliveryMode,
     /** Set when the session's queue streams to a connection: it, not the answer, carries deliveries. */
     readonly flow: Flow | undefined,
     readonly sink: AnswerSink,
-  ) {}
+  ) {
+    this.clientId = connect.clientId;
+    this.request = connect.request;
+    this.transport = connect.transport;
+    this.holdMs = connect.holdMs;
+    const session = connect.session;
+    this.data = session ? session.data : NO_SESSION;
+  }
+
+  /** HeldConnect: the reply, made when the hold ends (LIMIT-10). */
+  get reply(): Message {
+    return this.connector.core.connectReply(this.request, this.clientId);
+  }
+
+  /** HeldConnect: the session, for the outgoing extensions (LIFE-7). */
+  get session(): SessionInfo | undefined {
+    return this.data === NO_SESSION ? undefined : { clientId: this.clientId, data: this.data };
+  }
 
   get done(): boolean {
     return (this.flags & DONE) !== 0;
@@ -145,6 +174,7 @@ class Hold implements Deadline {
   }
 }
 
+const NO_SESSION = Symbol('no session');
 const DONE = 1;
 const WOKEN = 2;
 const PACED = 4;
@@ -233,9 +263,9 @@ export class Connector {
     this.held.set(clientId, hold);
     signal?.addEventListener('abort', hold);
     // [ACK-4] A connect that lost the batch in flight is answered at once with the redelivery.
-    if (connect.holdMs <= 0 || lostBatch(mode, connect.request)) return this.finish(hold, false);
+    if (hold.holdMs <= 0 || lostBatch(mode, hold.request)) return this.finish(hold, false);
     // The hold time first: a wake-up (below, or later) moves the deadline earlier.
-    this.timers.schedule(hold, connect.holdMs);
+    this.timers.schedule(hold, hold.holdMs);
     // Without a flow, queued deliveries end the hold (CONN-8): they go with its answer.
     if (!flow) {
       hold.arrived = performance.now();
@@ -288,13 +318,13 @@ export class Connector {
       // [CONN-9] A lasting connection: a connect held batchDelayMs or longer (a quiet stream) is
       // answered on the next turn, with whatever that turn queued; one that came back right after
       // an answer (a busy stream) is answered lastingBatchMs after it arrived.
-      const rest = Math.min(Math.ceil(this.lastingBatchMs - elapsed), Math.ceil(hold.connect.holdMs - elapsed));
+      const rest = Math.min(Math.ceil(this.lastingBatchMs - elapsed), Math.ceil(hold.holdMs - elapsed));
       if (rest <= 0 || elapsed >= this.batchDelayMs) return onNextTurn(() => this.finish(hold, false));
       return this.timers.schedule(hold, rest);
     }
     // Whole milliseconds (Node keeps one timer list per distinct duration), never past the hold time.
     const paced = Math.max(this.batchDelayMs, Math.ceil(this.pollPacingMs - elapsed));
-    const delay = Math.min(paced, Math.max(0, Math.ceil(hold.connect.holdMs - elapsed)));
+    const delay = Math.min(paced, Math.max(0, Math.ceil(hold.holdMs - elapsed)));
     if (delay <= 0) return void queueMicrotask(() => this.finish(hold, false));
     this.timers.schedule(hold, delay);
   }
@@ -306,13 +336,13 @@ export class Connector {
     this.timers.cancel(hold);
     hold.unwatch?.();
     hold.signal?.removeEventListener('abort', hold);
-    const { clientId } = hold.connect;
+    const { clientId } = hold;
     if (this.held.get(clientId) === hold) this.held.delete(clientId);
     this.engine.connectClosed(clientId);
     const flow = hold.flow;
     if (flow && !flow.sink.lasting) this.endFlow(flow);
     if (aborted) return hold.sink.answer(undefined);
-    const completion = this.core.completeConnect(hold.connect, this.taking(hold));
+    const completion = this.core.completeConnect(hold, this.taking(hold));
     this.pending.add(completion);
     completion.then(
       (messages) => {
@@ -329,7 +359,7 @@ export class Connector {
   /** What goes with a hold's answer; the reply comes alone when a lasting connection streams. */
   private taking(hold: Hold): Promise<Taken> | undefined {
     const { flow, mode } = hold;
-    const { clientId, request } = hold.connect;
+    const { clientId, request } = hold;
     if (!flow) return takeForAnswer(this.engine, clientId, mode, request);
     if (flow.sink.lasting || !flow.sink.writable) return undefined;
     // [STREAM-5] A stream ends with what is still queued, taken after the flow's last write.

@@ -74,12 +74,16 @@ class HeldConnectRecord implements HeldConnect {
   }
 
   get reply(): Message {
-    const { channel, id } = this.request;
-    const { clientId, advice } = this;
-    // One literal keeps every field in the object itself (a skeleton plus added fields would
-    // take a separate property array).
-    return id === undefined ? { channel, successful: true, clientId, advice } : { channel, successful: true, id, clientId, advice };
+    return connectReply(this.request, this.clientId, this.advice);
   }
+}
+
+/** A successful connect's reply to `request`. */
+function connectReply(request: Message, clientId: string, advice: Advice): Message {
+  const { channel, id } = request;
+  // One literal keeps every field in the object itself (a skeleton plus added fields would
+  // take a separate property array).
+  return id === undefined ? { channel, successful: true, clientId, advice } : { channel, successful: true, id, clientId, advice };
 }
 
 /** What the connector took for a connect's answer; `ext` joins the reply's (the ack batch number, ACK-1). */
@@ -285,6 +289,11 @@ export class BayeuxCore {
       typeof asked === 'number' && asked >= 0 ? Math.min(asked, this.options.timeout) : this.options.timeout;
     result.connect = new HeldConnectRecord(clientId, msg, ctx.transport, holdMs, session.data, this.retryAdvice());
     log.debug(`connect ${clientId} over ${ctx.transport}, hold ${holdMs} ms`);
+  }
+
+  /** A successful reply to the connect `request` (a held connect's, made when it is answered). */
+  connectReply(request: Message, clientId: string): Message {
+    return connectReply(request, clientId, this.retryAdvice());
   }
 
   /** The connect reply as sent when a stream opens, through the outgoing extensions (EXT-2). */
