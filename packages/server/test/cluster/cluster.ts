@@ -1,4 +1,4 @@
-// Several real Kuiper servers (port 0, loopback) sharing one Redis under a random prefix, and a
+// Several real Kuiper servers (port 0, loopback) sharing one Redis (or the local Redis Cluster) under a random prefix, and a
 // round-robin HTTP/WebSocket balancer with no stickiness in front of them (SPEC: REDIS-*).
 import { type IncomingMessage, type Server, createServer, request } from 'node:http';
 import { type Socket, connect } from 'node:net';
@@ -8,6 +8,7 @@ import type { EngineEvent } from '../../src/core/engine.js';
 import { RedisEngine } from '../../src/redis.js';
 import { type Cleanup, type KuiperOptions, type StartedServer, startServer } from '../helpers/server.js';
 import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from '../helpers/redis.js';
+import { REDIS_CLUSTER_NODES, clusterPrefix, deleteClusterPrefix, requireRedisCluster } from '../helpers/redis-cluster.js';
 
 export interface ClusterNode extends StartedServer {
   engine: RedisEngine;
@@ -22,15 +23,19 @@ export interface Cluster {
   events: EngineEvent[];
 }
 
+/** Where the nodes' engine keeps its state: the Redis at REDIS_URL, or the local Redis Cluster (REDIS-8). */
+export type SharedRedis = 'redis' | 'redis-cluster';
+
 /** Starts `count` nodes on one fresh prefix; the prefix's keys are deleted at cleanup. */
-export async function startCluster(cleanup: Cleanup, count = 2, options: Partial<KuiperOptions> = {}): Promise<Cluster> {
-  await requireRedis();
-  const prefix = randomPrefix();
-  cleanup.add(() => deletePrefix(prefix)); // runs last: after every node has closed
+export async function startCluster(cleanup: Cleanup, count = 2, options: Partial<KuiperOptions> = {}, on: SharedRedis = 'redis'): Promise<Cluster> {
+  const clustered = on === 'redis-cluster';
+  await (clustered ? requireRedisCluster() : requireRedis());
+  const prefix = clustered ? clusterPrefix() : randomPrefix();
+  cleanup.add(() => (clustered ? deleteClusterPrefix(prefix) : deletePrefix(prefix))); // runs last: after every node has closed
   const events: EngineEvent[] = [];
   const nodes: ClusterNode[] = [];
   for (let i = 0; i < count; i++) {
-    const engine = new RedisEngine({ url: REDIS_URL, prefix });
+    const engine = new RedisEngine(clustered ? { cluster: REDIS_CLUSTER_NODES, prefix } : { url: REDIS_URL, prefix });
     const started = await startServer(cleanup, { ...options, engine });
     const own: EngineEvent[] = [];
     for (const type of ['session:added', 'session:removed', 'subscription:added', 'session:overflow'] as const) {

@@ -98,9 +98,10 @@ describe('a raw long-polling client alternating between two nodes', () => {
   });
 });
 
-describe('real clients behind a round-robin balancer with no session affinity', () => {
-  it('[REDIS-1] faye and cometd over long-polling, every request to the next node, get every message', async () => {
-    const { nodes } = await startCluster(cleanup);
+// [REDIS-8] On one Redis and on the local Redis Cluster.
+describe.each(['redis', 'redis-cluster'] as const)('real clients behind a round-robin balancer with no session affinity, on %s', (on) => {
+  it('[REDIS-1][REDIS-8] faye and cometd over long-polling, every request to the next node, get every message', async () => {
+    const { nodes } = await startCluster(cleanup, 2, {}, on);
     const lb = await startBalancer(
       cleanup,
       nodes.map((n) => n.port),
