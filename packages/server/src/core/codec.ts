@@ -81,9 +81,13 @@ export function checkMessage(raw: RawMessage, maxClientIdLength: number = MAX_CL
   }
   if (ext !== undefined && ext !== null && !isPlainObject(ext)) return bayeuxError('message_invalid', 'ext');
   if (advice !== undefined && advice !== null && !isPlainObject(advice)) return bayeuxError('message_invalid', 'advice');
+  // Built from an empty literal, which has room for four fields in the object itself (a connect's
+  // channel, id, clientId and connectionType); a one-field literal put the rest in a separate
+  // property array, 16 bytes more for every held connect.
+  const msg = {} as Message;
   // A held connect keeps its message for the whole hold: the one shared '/meta/connect' string
   // rather than the copy JSON.parse made (32 bytes per idle session).
-  const msg: Message = { channel: channel === META.connect ? META.connect : channel };
+  msg.channel = channel === META.connect ? META.connect : channel;
   if (id !== undefined) msg.id = id as string | number;
   if (clientId !== undefined) msg.clientId = clientId;
   if ('data' in raw) msg.data = raw['data'];
