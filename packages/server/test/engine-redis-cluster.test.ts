@@ -2,7 +2,7 @@
 // contracts on the local three-master cluster (`bash scripts/ensure-services.sh`), then two engines
 // as two nodes, with channels whose streams are on different masters, and a wildcard subscription
 // whose channels are spread over the shards. Fails (saying what to start) when the cluster is down.
-import type { Cluster } from 'ioredis';
+import { type Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Message } from '@kuiper/protocol';
 import type { EngineOptions } from '../src/core/engine.js';
@@ -10,6 +10,7 @@ import { keySlot } from '../src/engines/redis/keyslot.js';
 import { RedisEngine } from '../src/redis.js';
 import { ENGINE_DEFAULTS, engineContract } from './engine-contract.js';
 import { lifecycleContract } from './engine-lifecycle-contract.js';
+import { REDIS_URL, deletePrefix } from './helpers/redis.js';
 import { REDIS_CLUSTER_NODES, clusterClient, clusterPrefix, deleteClusterPrefix, requireRedisCluster } from './helpers/redis-cluster.js';
 
 const prefixes: string[] = [];
@@ -175,9 +176,10 @@ describe('RedisEngine on a Redis Cluster: two nodes', () => {
     await waitFor(async () => expect(await admin.exists(...keys)).toBe(0));
   });
 
-  it('[REDIS-8] an engine made from an ioredis Cluster client duplicates it and leaves it open', async () => {
+  it.each(['Cluster', 'Redis'] as const)('[REDIS-8] an engine made from an ioredis %s client duplicates it and leaves it open', async (kind) => {
+    const given = kind === 'Cluster' ? admin : new Redis(REDIS_URL);
     const p = prefix();
-    const engine = new RedisEngine({ client: admin, prefix: p });
+    const engine = new RedisEngine({ client: given, prefix: p });
     engine.start({ ...ENGINE_DEFAULTS, onEvent: () => undefined });
     engines.push(engine);
     await engine.ready();
@@ -186,7 +188,11 @@ describe('RedisEngine on a Redis Cluster: two nodes', () => {
     await engine.publish({ channel: '/given', data: 1 });
     expect(data(await engine.take(id))).toEqual([1]);
     await engine.close();
-    expect(admin.status).toBe('ready');
+    expect(given.status).toBe('ready');
+    if (given !== admin) {
+      await deletePrefix(p);
+      given.disconnect();
+    }
   });
 
   it('[REDIS-9][ENG-STREAM-4] a session moving between nodes takes each delivery once (long-polling alternating nodes)', async () => {
