@@ -117,6 +117,22 @@ describe('RedisEngine on a Redis Cluster: two nodes', () => {
     expect(await b.take(id)).toEqual([]);
   });
 
+  it('[REDIS-10] a take sends its barrier token only to the master of the stream its session follows', async () => {
+    const { a, b, p } = await nodes();
+    const [only] = await channelsOnShards(p, '/only/', 1);
+    const id = await a.createSession();
+    await a.subscribe(id, only as string);
+    expect(await b.take(id)).toEqual([]);
+    const link = (b as unknown as { link: { publish(channel: string, text: string): Promise<unknown> } }).link;
+    const publish = vi.spyOn(link, 'publish');
+    await a.publish({ channel: only as string, data: 1 });
+    expect(data(await b.take(id))).toEqual([1]);
+    const tokens = publish.mock.calls.map(([channel]) => channel).filter((channel) => channel.includes(':sync:'));
+    publish.mockRestore();
+    expect(tokens).toHaveLength(1);
+    expect(await ownerOf(tokens[0] as string)).toBe(await ownerOf(`${p}{c:${only}}:x`));
+  });
+
   it('[REDIS-9] a wildcard subscription gets channels whose own streams are on different masters', async () => {
     const { a, b, p } = await nodes();
     const channels = await channelsOnShards(p, '/w/', 3);

@@ -5,9 +5,10 @@
  * itself arrives after everything that server published before it: once it is back, the feeds are
  * up to date. One Redis: one token per turn of takes, however many sessions take in it. A Redis
  * Cluster: streams live on every master, each with its own order, and this node has one sharded
- * subscriber connection per master, so a turn sends one token per master, on a channel in a slot
- * that master serves, and waits for all of them: the order holds per stream (per channel), and a
- * take sees every publish that any master ran before the turn began.
+ * subscriber connection per master, so a turn sends one token to each master holding a stream its
+ * sessions follow here, on a channel in a slot that master serves, and waits for all of them: the
+ * order holds per stream (per channel), and a take sees every publish to its streams that their
+ * masters ran before the turn began. O(masters involved) per turn, not O(masters).
  */
 import type { Cluster } from 'ioredis';
 import { keySlot } from './keyslot.js';
@@ -16,9 +17,9 @@ import type { RedisLink } from './link.js';
 /** A subscriber connection that is away never brings the token back: the take goes on after this. */
 const BARRIER_TIMEOUT_MS = 1000;
 
-/** Where a turn's tokens go: channels this node is subscribed to, one per Redis server that publishes. */
+/** Where a turn's tokens go: channels this node is subscribed to, one per Redis server that publishes to the turn's streams. */
 export interface BarrierRoute {
-  channels(): Promise<string[]>;
+  channels(patterns: readonly string[]): Promise<string[]>;
   publish(channel: string, token: string): Promise<unknown>;
 }
 
@@ -36,8 +37,8 @@ export class Barrier {
 
   constructor(private readonly route: BarrierRoute) {}
 
-  /** Resolves once every message published before the call has reached this node (or after a timeout). */
-  pass(): Promise<void> {
+  /** Resolves once every message published before the call to `patterns`' streams has reached this node (or after a timeout). */
+  pass(patterns: readonly string[]): Promise<void> {
     const token = ++this.sent;
     return new Promise<void>((resolve) => {
       const w: Waiting = { token, channels: [], finish: () => undefined };
@@ -48,8 +49,8 @@ export class Barrier {
         this.waiting.delete(w);
         resolve();
       };
-      this.route.channels().then((channels) => {
-        // No server known yet (a cluster client before its slot table): nothing published can be missed.
+      this.route.channels(patterns).then((channels) => {
+        // No stream followed (or, on a cluster, no slot table yet): nothing published can be missed.
         if (channels.length === 0) return w.finish();
         w.channels = channels;
         this.waiting.add(w);
@@ -72,8 +73,9 @@ export function singleRoute(link: RedisLink, channel: string): BarrierRoute {
 }
 
 /**
- * A Redis Cluster: per master, the channel `<prefix>{b<i>}:sync:<node>` with the first i whose
- * slot that master serves (the slot table as the client knows it), subscribed the first time.
+ * A Redis Cluster: per master holding one of the streams, the channel `<prefix>{b<i>}:sync:<node>`
+ * with the first i whose slot that master serves (the slot table as the client knows it),
+ * subscribed the first time.
  */
 export class ClusterRoute implements BarrierRoute {
   private readonly subscribed = new Map<string, Promise<unknown>>();
@@ -89,10 +91,13 @@ export class ClusterRoute implements BarrierRoute {
     return this.subscribed.has(channel);
   }
 
-  async channels(): Promise<string[]> {
+  async channels(patterns: readonly string[]): Promise<string[]> {
     const slots = (this.link.cmd as Cluster).slots;
     const masters = new Set<string>();
-    for (const owners of slots) if (owners?.[0]) masters.add(owners[0]);
+    for (const pattern of patterns) {
+      const master = slots[keySlot(this.link.streamBase(pattern))]?.[0];
+      if (master) masters.add(master);
+    }
     const out: string[] = [];
     for (let i = 0; masters.size > 0 && i < 10_000; i++) {
       const slot = this.tags.get(i) ?? keySlot(`{b${i}}`);

@@ -351,7 +351,8 @@ export class RedisEngine extends RedisEngineCore {
 
   /** Attached, up to date with every publish made before now, and with every stale stream read. */
   private async current(clientIds: string[]): Promise<(Attachment | undefined)[]> {
-    await this.barrier.pass();
+    // On a cluster, only the masters of the streams these sessions follow here (one attaching reads them after subscribing).
+    await this.barrier.pass(clientIds.flatMap((id) => [...(this.attached.get(id)?.seen.keys() ?? [])]));
     const sessions = await Promise.all(clientIds.map((id) => this.attach(id)));
     await Promise.all(sessions.map((a) => a && Promise.all([...this.reading.of(a.clientId, a.seen.keys()), a.stale.size > 0 && this.readAll(a, [...a.stale])])));
     return sessions;
