@@ -20,6 +20,16 @@ describe('Departed', () => {
     expect(calls).toEqual(['a', 'c']);
   });
 
+  it('never calls a listener added after the abort, and stays aborted', () => {
+    const gone = new Departed();
+    gone.abort();
+    let called = 0;
+    gone.addEventListener('abort', () => void called++);
+    gone.abort();
+    expect(called).toBe(0);
+    expect(gone.aborted).toBe(true);
+  });
+
   it('forgets a lone listener that was removed', () => {
     const gone = new Departed();
     let called = 0;

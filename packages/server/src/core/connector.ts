@@ -57,20 +57,25 @@ export type DepartureListener = (() => void) | { handleEvent(): void };
  * a few hundred bytes per idle WebSocket session. A socket usually has one listener at a time.
  */
 export class Departed {
-  aborted = false;
-  private listeners: DepartureListener | Set<DepartureListener> | undefined;
+  /** Its listeners, or ABORTED once it fired (one field for both: 8 bytes less per socket and request). */
+  private listeners: DepartureListener | Set<DepartureListener> | typeof ABORTED | undefined;
+
+  get aborted(): boolean {
+    return this.listeners === ABORTED;
+  }
 
   abort(): void {
-    if (this.aborted) return;
-    this.aborted = true;
     const listeners = this.listeners;
-    this.listeners = undefined;
+    if (listeners === ABORTED) return;
+    this.listeners = ABORTED;
     if (listeners instanceof Set) for (const listener of listeners) call(listener);
     else if (listeners) call(listeners);
   }
 
+  /** A listener added once the client is gone is never called (as with an aborted AbortSignal). */
   addEventListener(_type: 'abort', listener: DepartureListener): void {
     const current = this.listeners;
+    if (current === ABORTED) return;
     if (current === undefined) this.listeners = listener;
     else if (current instanceof Set) current.add(listener);
     else this.listeners = new Set([current, listener]);
@@ -82,6 +87,8 @@ export class Departed {
     else if (current instanceof Set) current.delete(listener);
   }
 }
+
+const ABORTED: unique symbol = Symbol('aborted');
 
 const call = (listener: DepartureListener): void => (typeof listener === 'function' ? listener() : listener.handleEvent());
 
