@@ -8,7 +8,8 @@
  * subscriber connection per master, so a turn sends one token to each master holding a stream its
  * sessions follow here, on a channel in a slot that master serves, and waits for all of them: the
  * order holds per stream (per channel), and a take sees every publish to its streams that their
- * masters ran before the turn began. O(masters involved) per turn, not O(masters).
+ * masters ran before the turn began. The control slot's master gets one too (the wake-ups of
+ * `deliver()` queues come from there). O(masters involved) per turn, not O(masters).
  */
 import type { Cluster } from 'ioredis';
 import { keySlot } from './keyslot.js';
@@ -93,7 +94,10 @@ export class ClusterRoute implements BarrierRoute {
 
   async channels(patterns: readonly string[]): Promise<string[]> {
     const slots = (this.link.cmd as Cluster).slots;
+    // The control slot's master too: its notices (a deliver()'s wake-up) must be in before the take.
     const masters = new Set<string>();
+    const control = slots[keySlot(this.link.ctl)]?.[0];
+    if (control) masters.add(control);
     for (const pattern of patterns) {
       const master = slots[keySlot(this.link.streamBase(pattern))]?.[0];
       if (master) masters.add(master);
