@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DocumentSync, RoomAuthority, type ServerMessage, type SyncStatus, type SyncStep2 } from '../src/index.js';
+import { WHOLE_STATE_CACHE_BYTES } from '../src/core/room-authority.js';
 import { content, Network, type Member } from './helpers/network.js';
 import { ProbeStore } from './helpers/stores.js';
 
@@ -288,7 +289,8 @@ describe('documents', () => {
     if (!loaded.ok) throw new Error(loaded.error.message);
     const authority = loaded.value;
     const source = new Y.Doc();
-    source.getText('t').insert(0, 'shared');
+    const text = 'shared '.repeat(WHOLE_STATE_CACHE_BYTES / 4); // worth keeping: a small one is encoded again
+    source.getText('t').insert(0, text);
     for (const who of ['ada', 'bob', 'cy']) authority.join(who, { canWrite: true });
     await authority.handle('ada', { type: 'update', id: 'u1', update: Y.encodeStateAsUpdate(source) });
     const empty = Y.encodeStateVector(new Y.Doc());
@@ -303,7 +305,7 @@ describe('documents', () => {
     expect(written[0]).toBe(toBob?.update);
     const reloaded = new Y.Doc();
     Y.applyUpdate(reloaded, snapshot!);
-    expect(reloaded.getText('t').toString()).toBe('shared');
+    expect(reloaded.getText('t').toString()).toBe(text);
   });
 
   it('[COLLAB-13] a failed or corrupt load is an error and never writes to the store', async () => {

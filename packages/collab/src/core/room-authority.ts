@@ -45,6 +45,9 @@ export interface MemberGrant {
   readonly user?: { readonly id: string; readonly name?: string };
 }
 
+/** A whole-document encoding at least this large is kept for the next joiner and the snapshot. */
+export const WHOLE_STATE_CACHE_BYTES = 2048;
+
 interface QueuedUpdate {
   readonly connection: string;
   readonly id: string;
@@ -104,18 +107,12 @@ export class RoomAuthority {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.copy = new DeferredDoc(this, (thrown) => options.onError?.(collabError('update_invalid', `room ${options.room}: applying a stored update: ${describeThrown(thrown)}`)));
-    this.copy.raw.on('afterTransaction', () => (this.wholeState = undefined));
     this.relay = new UpdateRelay({
       clock: this.clock,
       windowMs: options.relayWindowMs ?? 0,
       send: (update, origin) => options.broadcast({ type: 'room-update', update, origin }),
     });
-    this.presence = new PresenceRoom({
-      broadcast: options.broadcast,
-      sendTo: options.sendTo,
-      leaveDelayMs: options.leaveDelayMs,
-      clock: this.clock,
-    });
+    this.presence = new PresenceRoom(options); // its fields are ours: no second options object per room
   }
 
   get room(): string {
@@ -202,7 +199,16 @@ export class RoomAuthority {
   private wholeDocument(): { readonly update: Uint8Array; readonly stateVector: Uint8Array } {
     // Read first: applying the waiting updates (COLLAB-37) is a transaction, which forgets `wholeState`.
     const doc = this.doc;
-    return (this.wholeState ??= { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) });
+    if (this.wholeState) return this.wholeState;
+    const whole = { update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) };
+    // Kept only where encoding it again costs something: a small document encodes in microseconds,
+    // and an idle room kept its encoding, two arrays and a listener for nothing (~0.8 KiB a room).
+    if (whole.update.byteLength >= WHOLE_STATE_CACHE_BYTES) {
+      this.wholeState = whole;
+      // Any change forgets it; listened to only while it is kept (an idle room keeps no listener).
+      doc.once('afterTransaction', () => (this.wholeState = undefined));
+    }
+    return whole;
   }
 
   /**

@@ -7,7 +7,7 @@
  */
 import type { Result } from '../protocol/errors.js';
 import { clientMessageReader, writeWire, type WireReader } from '../protocol/wire.js';
-import { toWire, type ClientMessage, type ServerMessage, type WireMessage } from '../protocol/messages.js';
+import { parseClientMessage, toWire, type ClientMessage, type ServerMessage, type WireMessage } from '../protocol/messages.js';
 import { RoomAuthority, type MemberGrant, type RoomAuthorityOptions } from './room-authority.js';
 
 /** Where a broadcast goes: `/rooms/<id>/doc` or `/rooms/<id>/presence`. */
@@ -23,8 +23,16 @@ export interface RoomHostOptions extends Omit<RoomAuthorityOptions, 'sendTo' | '
   maxPresenceBytes?: number;
 }
 
+/** A piece of a chunked transfer (COLLAB-7): only these need a member's reader (its assembler). */
+const isChunk = (data: unknown): boolean => typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'chunk';
+
 export class RoomHost {
-  private readonly readers = new Map<string, WireReader<ClientMessage>>();
+  /**
+   * The members, each with its reader once it sent a chunk: a reader (a chunk assembler and a parse
+   * closure, ~250 bytes) for every member of every idle room was most of a member's share of the
+   * room's memory, and a message that is not a chunk reads the same without one.
+   */
+  private readonly readers = new Map<string, WireReader<ClientMessage> | null>();
 
   /** Loads the room; a failed load is an error value and nothing is written (COLLAB-13). */
   static async load(options: RoomHostOptions): Promise<Result<RoomHost>> {
@@ -54,7 +62,7 @@ export class RoomHost {
   private constructor(readonly authority: RoomAuthority, private readonly options: RoomHostOptions) {}
 
   join(connection: string, grant: MemberGrant): void {
-    this.readers.set(connection, clientMessageReader({ maxPresenceBytes: this.options.maxPresenceBytes }));
+    this.readers.set(connection, null); // a rejoin starts with no transfer in progress, as before
     this.authority.join(connection, grant);
   }
 
@@ -65,8 +73,14 @@ export class RoomHost {
 
   /** One wire message from `connection`; anything unreadable goes back to it as an error. */
   receive(connection: string, data: unknown): Promise<void> {
-    const reader = this.readers.get(connection);
-    const read = reader ? reader.read(data) : { ok: false as const, error: { code: 'not_a_member' as const, message: `${connection} is not in room ${this.authority.room}` } };
+    let reader = this.readers.get(connection);
+    if (reader === null && isChunk(data)) this.readers.set(connection, (reader = clientMessageReader({ maxPresenceBytes: this.options.maxPresenceBytes })));
+    const read =
+      reader === undefined
+        ? { ok: false as const, error: { code: 'not_a_member' as const, message: `${connection} is not in room ${this.authority.room}` } }
+        : reader === null
+          ? parseClientMessage(data, this.options.maxPresenceBytes)
+          : reader.read(data);
     if (!read) return Promise.resolve();
     if (read.ok) return this.authority.handle(connection, read.value);
     this.options.sendTo(connection, toWire({ type: 'error', ...read.error })); // small: never chunked

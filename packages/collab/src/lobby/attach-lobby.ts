@@ -76,6 +76,13 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
     authored.set(idOf(change), versionOf(change));
     void kuiper.publish(`${FEED}/${idOf(change)}`, toLobbyWire(change)).catch(report);
   };
+  /** One listener for the chat channel of every room this node hosts, not a closure per room. */
+  const onChat = (message: { channel: string; data?: unknown }): void => {
+    const room = roomOfChannel(message.channel);
+    const host = room === undefined ? undefined : hosted.get(room);
+    const event = host && readChatEvent(message.data);
+    if (host && event) send(host.activity.chat(event));
+  };
   const announce = (notice: ViewerNotice): void => void kuiper.publish(VIEWERS, notice).catch(report);
 
   // [LOBBY-2] Every node keeps the list from the feed and passes each change to its viewers.
@@ -168,10 +175,7 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
       const activity = new RoomActivity(room, now);
       // [LOBBY-3] Chat is published on the room's channel by whichever node; the authority listens to
       // its own rooms only (a `/rooms/**` listener would bring every room's traffic to every node).
-      const off = kuiper.subscribe(roomChannels(room).chat, (message) => {
-        const event = readChatEvent(message.data);
-        if (event) send(activity.chat(event));
-      });
+      const off = kuiper.subscribe(roomChannels(room).chat, onChat);
       hosted.set(room, { activity, entries, off });
       send(activity.presence(entries));
       void options.chat

@@ -49,7 +49,9 @@ const isTyping = (data: unknown): boolean => typeof data === 'object' && data !=
 
 export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): ChatAdapter {
   const service = new ChatService(options);
-  const boards = new Map<string, TypingBoard>();
+  // The rooms this node is the authority of, each with its typing board once someone typed there:
+  // most rooms never see a typing notice, and an idle room kept a board, its options and a closure.
+  const boards = new Map<string, TypingBoard | null>();
   // Per `room clientId`: its caller (authorize is asked once per session and room on this node).
   const callers = new Map<string, Promise<ChatCaller | CollabError>>();
   const publish = (room: string, b: ChatBroadcast): Promise<void> => kuiper.publish(roomChannels(room).chat, chatBroadcast(b)).then(() => undefined, options.report);
@@ -75,10 +77,15 @@ export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): C
     return found;
   };
 
+  const boardOf = (room: string): TypingBoard => {
+    let board = boards.get(room);
+    if (!board) boards.set(room, (board = new TypingBoard({ timeoutMs: options.typingTimeoutMs, onChange: (typers) => void publish(room, { type: 'typing', typers }) })));
+    return board;
+  };
+
   const typing = async (room: string, session: SessionInfo): Promise<void> => {
-    const board = boards.get(room);
     const who = await caller(room, session);
-    if (board && !('code' in who) && who.canWrite) board.typing(session.clientId, who.author);
+    if (boards.has(room) && !('code' in who) && who.canWrite) boardOf(room).typing(session.clientId, who.author);
   };
 
   const answer = async (room: string, data: unknown, session: SessionInfo): Promise<unknown> => {
@@ -119,14 +126,14 @@ export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): C
     },
     opened: (room) => {
       boards.get(room)?.close();
-      boards.set(room, new TypingBoard({ timeoutMs: options.typingTimeoutMs, onChange: (typers) => void publish(room, { type: 'typing', typers }) }));
+      boards.set(room, null); // its board is made when someone first types
     },
     closed: (room) => {
       boards.get(room)?.close();
       boards.delete(room);
     },
     left: (clientId, room) => {
-      for (const [r, board] of boards) if (room === undefined || r === room) board.stop(clientId);
+      for (const [r, board] of boards) if (room === undefined || r === room) board?.stop(clientId);
       for (const key of callers.keys()) if (key.endsWith(` ${clientId}`) && (room === undefined || key === `${room} ${clientId}`)) callers.delete(key);
     },
   };

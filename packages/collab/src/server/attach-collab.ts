@@ -11,7 +11,7 @@ import { toWire, type WireMessage } from '../protocol/messages.js';
 import type { MemberGrant } from '../core/room-authority.js';
 import { RoomHost, type RoomHostOptions } from '../core/room-host.js';
 import type { DocumentStore } from '../core/store.js';
-import { readRelayed, relayChannel, RELAY_PREFIX } from './relay.js';
+import { readRelayed, relayChannel, RELAY_PREFIX, roomOfRelayChannel } from './relay.js';
 import { attachChat, type ChatOptions } from './attach-chat.js';
 import { attachLobby } from '../lobby/attach-lobby.js';
 import { eventsGuard } from './events-guard.js';
@@ -43,8 +43,11 @@ export interface AttachedCollab {
 
 interface OpenRoom {
   readonly host: RoomHost;
-  /** Each session's admission, decided once: later messages wait for the first one's. */
-  readonly admitted: Map<string, Promise<boolean>>;
+  /**
+   * Each session's admission, decided once: later messages wait for the first one's. An admitted
+   * member's is `true` once decided, not the settled promise and its reactions kept per member.
+   */
+  readonly admitted: Map<string, Promise<boolean> | true>;
   /** [COLLAB-27] Replies to each member, paced by its pulls. */
   readonly outboxes: Map<string, ReplyOutbox>;
   /** What unhooks the room's relay listener. */
@@ -120,13 +123,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     // [COLLAB-20] A failed load refuses the first member's subscribe and writes nothing (COLLAB-13).
     if (!loaded.ok) throw new Error(`room ${room}: ${loaded.error.code}: ${loaded.error.message}`);
     // [COLLAB-28] Members connected to other nodes arrive relayed, in their order, with their session.
-    const off = kuiper.subscribe(relayChannel(room), (message) => {
-      const relayed = readRelayed(message.data);
-      if (!relayed) return report(new Error(`room ${room}: an unreadable relayed message`));
-      if ('leave' in relayed) return leave(relayed.from.clientId, room);
-      if (chat.relayed(room, relayed.from, relayed.data)) return; // typing, kept by the authority
-      void receive(room, open, relayed.data, relayed.from);
-    });
+    const off = kuiper.subscribe(relayChannel(room), onRelayed);
     const open: OpenRoom = { host: loaded.value, admitted: new Map(), outboxes, off };
     // [COLLAB-21] Only open rooms have services (`sync`, `presence`; see the `/service/rooms/**`
     // handler below, which serves them for every open room without a handler per room).
@@ -137,6 +134,18 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     // [COLLAB-30] The members knew the dead authority: each handshakes again with this one, sending
     // what it had not acknowledged (acknowledged edits are in the store this room loaded from).
     if (takeover) await kuiper.publish(channels.doc, toWire({ type: 'resync' }));
+  };
+
+  /** One listener for every open room's relay channel (COLLAB-28), not a closure per room. */
+  const onRelayed = (message: { channel: string; data?: unknown }): void => {
+    const room = roomOfRelayChannel(message.channel);
+    const open = room === undefined ? undefined : rooms.get(room);
+    if (room === undefined || !open) return; // unloaded meanwhile: its listener is being removed
+    const relayed = readRelayed(message.data);
+    if (!relayed) return report(new Error(`room ${room}: an unreadable relayed message`));
+    if ('leave' in relayed) return leave(relayed.from.clientId, room);
+    if (chat.relayed(room, relayed.from, relayed.data)) return; // typing, kept by the authority
+    void receive(room, open, relayed.data, relayed.from);
   };
 
   // Sessions of this node whose messages it relays to a room open elsewhere, as `room clientId`.
@@ -158,14 +167,15 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     if (relaying.delete(`${room} ${clientId}`)) void kuiper.publish(relayChannel(room), { from: { clientId, data: null }, leave: true }).catch(report);
   };
 
-  const admit = (open: OpenRoom, room: string, session: SessionInfo): Promise<boolean> => {
+  const admit = (open: OpenRoom, room: string, session: SessionInfo): Promise<boolean> | true => {
     let admission = open.admitted.get(session.clientId);
-    if (!admission) {
+    if (admission === undefined) {
       admission = (async () => {
         const grant = await authorize(room, session);
         // The session may have left while authorize ran: only a still-listed admission joins.
         if (open.admitted.get(session.clientId) !== admission || rooms.get(room) !== open) return false;
         open.host.join(session.clientId, { canWrite: grant.canWrite === true });
+        open.admitted.set(session.clientId, true);
         return true;
       })().catch((error: unknown) => {
         open.admitted.delete(session.clientId);

@@ -9,7 +9,12 @@ import type { SessionInfo } from '@kuiper/server';
 /** Under a prefix of its own: never a room channel, so the room hooks never hear it. */
 export const RELAY_PREFIX = '/kuiper-collab';
 
-export const relayChannel = (room: string): string => `${RELAY_PREFIX}/relay/${room}`;
+const RELAY_ROOMS = `${RELAY_PREFIX}/relay/`;
+
+export const relayChannel = (room: string): string => `${RELAY_ROOMS}${room}`;
+
+/** The room a relay channel carries for, else undefined. */
+export const roomOfRelayChannel = (channel: string): string | undefined => (channel.startsWith(RELAY_ROOMS) ? channel.slice(RELAY_ROOMS.length) : undefined);
 
 /** A member's message (`data`), or its leaving the room (`leave`), from another node. */
 export type Relayed = { from: SessionInfo; data: unknown } | { from: SessionInfo; leave: true };
