@@ -26,6 +26,14 @@ export interface RoomHostOptions extends Omit<RoomAuthorityOptions, 'sendTo' | '
 /** A piece of a chunked transfer (COLLAB-7): only these need a member's reader (its assembler). */
 const isChunk = (data: unknown): boolean => typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'chunk';
 
+/**
+ * Transfer ids of the server's chunked messages: unique in the process, so one counter serves every
+ * room (a counter, its closure and options per room were kept by every idle room).
+ */
+let transfers = 0;
+const newTransferId = (): string => `s${++transfers}`;
+const DEFAULT_SPLIT = { maxMessageBytes: undefined, newTransferId };
+
 export class RoomHost {
   /**
    * The members, each with its reader once it sent a chunk: a reader (a chunk assembler and a parse
@@ -36,8 +44,7 @@ export class RoomHost {
 
   /** Loads the room; a failed load is an error value and nothing is written (COLLAB-13). */
   static async load(options: RoomHostOptions): Promise<Result<RoomHost>> {
-    let transfers = 0;
-    const split = { maxMessageBytes: options.maxMessageBytes, newTransferId: () => `s${++transfers}` };
+    const split = options.maxMessageBytes === undefined ? DEFAULT_SPLIT : { maxMessageBytes: options.maxMessageBytes, newTransferId };
     const wire = (m: ServerMessage): WireMessage[] => writeWire(m, split);
     let host: RoomHost | undefined;
     const loaded = await RoomAuthority.load({
