@@ -47,8 +47,8 @@ export function smallDelete(set: SmallSet, value: string): SmallSet {
     set.delete(value);
     return set;
   }
-  if (!set.includes(value)) return set;
   const at = set.indexOf(value);
+  if (at < 0) return set;
   const rest = set.slice(0, at).concat(set.slice(at + 1));
   return rest.length === 1 ? rest[0] : rest;
 }
