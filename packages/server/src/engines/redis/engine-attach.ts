@@ -1,0 +1,292 @@
+/**
+ * The Redis engine's sessions attached to this node (SPEC: ENG-STREAM-4, ENG-STREAM-5, ENG-STREAM-8):
+ * claiming a session and reading its positions (handed over by the node that had it), following its
+ * streams' pub/sub channels once per pattern and fanning each publish out to the sessions attached
+ * here, reading what a session missed with XRANGE (loss told, never silent), letting idle or moved
+ * sessions go and writing the node's per-stream positions. What a publish and a take do with them
+ * is engine.ts; sessions, subscriptions and queues shared by every node are engine-core.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import type { EngineOptions } from '../../core/engine.js';
+import { createLogger } from '../../core/log.js';
+import { Attachment, type Bounds, type Overflow, parsePosition } from './attachment.js';
+import { Feeds } from './feeds.js';
+import { POSITIONS_MS, PositionWriter } from './positions.js';
+import { InFlightReads, parseFeedMessage, readStream } from './stream-read.js';
+import { RedisEngineCore } from './engine-core.js';
+import { IDLE_MS, type StreamEngineOptions } from './engine-options.js';
+import { type Reply, strings } from './replies.js';
+import { ATTACH, NODE_POSITIONS, READ_STREAM, TAKE_STREAM } from './scripts.js';
+
+const log = createLogger('redis');
+
+export abstract class AttachingEngine extends RedisEngineCore {
+  protected readonly attached = new Map<string, Attachment>();
+  private readonly attaching = new Map<string, Promise<Attachment | undefined>>();
+  /** pattern → sessions attached here that follow it; this node subscribes to its pub/sub channel while any do. */
+  private readonly feeds: Feeds;
+  protected readonly writer: PositionWriter;
+  protected readonly reading = new InFlightReads();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly positionsMs: number;
+
+  constructor(options: StreamEngineOptions = {}) {
+    super(options);
+    this.feeds = new Feeds(this.link);
+    this.positionsMs = options.positionsMs ?? POSITIONS_MS;
+    this.writer = new PositionWriter(
+      this.nodeId,
+      {
+        nodePositions: (args) => this.link.run(NODE_POSITIONS, [this.nodeId, ...args]),
+        own: (args) => this.link.run(TAKE_STREAM, args),
+        tell: (node, id) => this.link.publish(`${this.link.ctl}sync:${node}`, `f ${id}`),
+      },
+      () => (this.options ? this.options.maxInterval + this.options.interval : 0) + 60_000,
+    );
+    this.bus.onWake = (id) => {
+      const a = this.attached.get(id);
+      if (a) a.queued = true;
+    };
+    this.bus.onResub = (id) => {
+      const a = this.attached.get(id);
+      if (a) this.refresh(a);
+    };
+    this.bus.onMoved = (id, node) => {
+      const a = this.attached.get(id);
+      if (a) a.claimed = false;
+      this.writer
+        .handOver(this.attached.get(id), id, node)
+        .catch((err: unknown) => log.warn('hand-over failed', err))
+        .finally(() => this.letGoIfMoved(id));
+    };
+    // Publishes sent while the subscriber was away are lost to it: every followed stream is read.
+    this.link.onResubscribed(() => {
+      void this.feeds.resubscribed().then(() => {
+        for (const a of this.attached.values()) {
+          // A claim by another node may have been missed too: the next watch claims again.
+          a.claimed = false;
+          void this.readAll(a, [...a.seen.keys()]);
+        }
+      });
+    });
+  }
+
+  override start(options: EngineOptions): void {
+    super.start(options);
+    this.idleTimer = setInterval(() => this.dropIdle(), IDLE_MS);
+    this.idleTimer.unref();
+    this.flushTimer = setInterval(() => void this.writePositions(), this.positionsMs);
+    this.flushTimer.unref();
+  }
+
+  protected override received(channel: string, text: string): void {
+    const pattern = this.feeds.patternOf(channel);
+    if (pattern !== undefined) return this.fanOut(pattern, text);
+    super.received(channel, text);
+  }
+
+  /** [ENG-STREAM-8] This node's per-stream positions, and the own positions of sessions it let go. */
+  async writePositions(): Promise<void> {
+    await this.writer.flush(this.attached.values()).catch((err: unknown) => log.warn('positions write failed', err));
+  }
+
+  protected override stampFor(clientId: string): { stamp: string; done(): void } {
+    return this.attached.has(clientId) ? this.writer.stamp() : super.stampFor(clientId);
+  }
+
+  protected epochCandidate(): string {
+    return randomBytes(8).toString('hex');
+  }
+
+  protected limits(): Bounds {
+    const [maxQueue, maxQueueBytes, overflow] = this.bounds();
+    return { maxQueue, maxQueueBytes, overflow };
+  }
+
+  /** One pub/sub message of a stream: given to every session attached here that follows it. */
+  private fanOut(pattern: string, text: string): void {
+    const ids = this.feeds.of(pattern);
+    if (!ids) return;
+    const entry = parseFeedMessage(pattern, text);
+    if (!entry) return;
+    const bounds = this.limits();
+    for (const id of ids) {
+      const session = this.attached.get(id);
+      if (!session) continue;
+      this.overflowed(id, session.append(entry, bounds));
+      if (session.stale.has(pattern)) this.readAll(session, [pattern]);
+      else this.bus.call(this.bus.watchers.get(id));
+    }
+  }
+
+  /** [LIMIT-6] What appending did to the bounds, as the queue engine reports it. */
+  protected overflowed(clientId: string, over: Overflow | undefined): void {
+    if (!over || over.dropped === 0) return;
+    const policy = over.disconnect ? 'disconnect' : 'drop-oldest';
+    this.emit({ type: 'session:overflow', clientId, dropped: over.dropped, policy });
+    if (over.disconnect) {
+      this.detach(clientId);
+      this.destroySession(clientId, 'overflow').catch((err: unknown) => log.warn('overflow removal failed', err));
+    }
+  }
+
+  /** [ENG-STREAM-4] The session's state on this node, attaching it (claim, positions, feeds, backlog) if need be. */
+  protected attach(clientId: string): Promise<Attachment | undefined> {
+    const known = this.attached.get(clientId);
+    if (known) return Promise.resolve(known);
+    let pending = this.attaching.get(clientId);
+    if (!pending) {
+      pending = this.attachNow(clientId).finally(() => this.attaching.delete(clientId));
+      this.attaching.set(clientId, pending);
+    }
+    return pending;
+  }
+
+  private async attachNow(clientId: string): Promise<Attachment | undefined> {
+    const handOver = this.writer.expect(clientId);
+    // [ENG-STREAM-8] No per-stream positions of this node leave the session out from the stamp's generation on.
+    const stamp = this.writer.stamp();
+    try {
+      let r = await this.link.run(ATTACH, [this.nodeId, clientId, stamp.stamp, '']);
+      const before = Array.isArray(r) ? String(r[2] ?? '') : '';
+      if (before !== '') {
+        // [ENG-STREAM-7] The node that had it writes what it gave out, then says so; if it is gone,
+        // its per-stream positions are a floor for those it stamped.
+        const told = await handOver.wait();
+        r = await this.link.run(ATTACH, [this.nodeId, clientId, stamp.stamp, told ? '-' : before]);
+      } else handOver.cancel();
+      if (!Array.isArray(r)) return undefined;
+      const [queued, stored] = r as Reply[];
+      const a = new Attachment(clientId);
+      a.queued = Number(queued) > 0;
+      this.attached.set(clientId, a);
+      this.writer.adopted(clientId);
+      const patterns = this.follow(a, strings(stored));
+      stamp.done();
+      // Subscribed first, then read: what is published meanwhile comes one way or the other.
+      await this.feeds.ready(patterns);
+      await this.readAll(a, patterns);
+      return a;
+    } finally {
+      handOver.cancel();
+      stamp.done();
+    }
+  }
+
+  /** Follows the patterns of `flat` (pattern, position pairs) not followed yet; returns them. */
+  private follow(a: Attachment, flat: string[]): string[] {
+    const added: string[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const pattern = flat[i] as string;
+      if (a.seen.has(pattern)) continue;
+      a.follow(pattern, parsePosition(flat[i + 1] as string));
+      this.feeds.join(pattern, a.clientId);
+      added.push(pattern);
+    }
+    return added;
+  }
+
+  /** The session is no longer attached here; unless it is gone, its own positions are written with the next per-stream ones. */
+  protected detach(clientId: string, gone = false): void {
+    const a = this.attached.get(clientId);
+    if (!a) return;
+    this.attached.delete(clientId);
+    if (!gone) this.writer.orphan(a);
+    for (const pattern of a.seen.keys()) this.feeds.leave(pattern, clientId);
+  }
+
+  protected override forget(clientId: string): void {
+    super.forget(clientId);
+    this.writer.adopted(clientId);
+    this.detach(clientId, true);
+  }
+
+  /** Another node claimed the session: unless this node claimed it again since, what it holds goes. */
+  private letGoIfMoved(clientId: string): void {
+    if (!this.attached.has(clientId)) return;
+    this.link.cmd
+      .hget(`${this.link.ctl}s:${clientId}`, 'w')
+      .then((owner) => {
+        if (owner !== this.nodeId) this.detach(clientId);
+      })
+      .catch((err: unknown) => log.warn('claim check failed', err));
+  }
+
+  /** Subscriptions changed (on any node): follows the session's patterns as Redis has them. */
+  private refresh(a: Attachment): void {
+    this.link.cmd
+      .hgetall(`${this.link.ctl}pos:${a.clientId}`)
+      .then((positions) => this.reconcile(a, Object.entries(positions).flat()))
+      .catch((err: unknown) => log.warn('subscriptions refresh failed', err));
+  }
+
+  protected reconcile(a: Attachment, flat: string[]): void {
+    if (this.attached.get(a.clientId) !== a) return;
+    const now = new Set<string>();
+    for (let i = 0; i < flat.length; i += 2) now.add(flat[i] as string);
+    for (const pattern of [...a.seen.keys()]) {
+      if (now.has(pattern)) continue;
+      a.unfollow(pattern);
+      this.feeds.leave(pattern, a.clientId);
+    }
+    const added = this.follow(a, flat);
+    if (added.length > 0) void this.feeds.ready(added).then(() => this.readAll(a, added));
+  }
+
+  protected override followed(clientId: string, pattern: string, position: string): void {
+    const a = this.attached.get(clientId);
+    if (!a || position === '') return;
+    const added = this.follow(a, [pattern, position]);
+    if (added.length > 0) void this.feeds.ready(added).then(() => this.readAll(a, added));
+  }
+
+  protected override unfollowed(clientId: string, pattern: string): void {
+    const a = this.attached.get(clientId);
+    if (!a) return;
+    a.unfollow(pattern);
+    this.feeds.leave(pattern, clientId);
+  }
+
+  /**
+   * [ENG-STREAM-5] Reads what the session has not had from each of `patterns`' streams and appends
+   * it, oldest publish first across streams (by Redis's clock, in µs); losses become the session's
+   * notice. Wakes its watcher if it now has something. One read per (session, pattern) at a time.
+   */
+  protected async readAll(a: Attachment, patterns: string[]): Promise<void> {
+    const reads = patterns.map((pattern) =>
+      this.reading.once(a.clientId, pattern, () => {
+        a.stale.add(pattern);
+        return readStream(a, pattern, {
+          read: (at, most) => this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, most, this.epochCandidate()]),
+          bounds: this.limits(),
+          skipped: (dropped) => this.overflowed(a.clientId, { dropped, disconnect: this.limits().overflow === 'disconnect' }),
+        });
+      }),
+    );
+    const entries = (await Promise.all(reads)).flat();
+    entries.sort((x, y) => (x.pattern === y.pattern ? x.offset - y.offset : x.t - y.t));
+    const bounds = this.limits();
+    for (const entry of entries) {
+      if (this.attached.get(a.clientId) !== a) return;
+      this.overflowed(a.clientId, a.append(entry, bounds));
+    }
+    if (a.size > 0) this.bus.call(this.bus.watchers.get(a.clientId));
+  }
+
+  /** Sessions neither watched nor used lately are let go: their streams are read again if they come back. */
+  private dropIdle(): void {
+    const before = Date.now() - IDLE_MS;
+    for (const [id, a] of this.attached) if (a.usedAt < before && !this.bus.watchers.has(id) && !this.held.has(id)) this.detach(id);
+  }
+
+  override async close(): Promise<void> {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    // A Redis out of reach is not waited for (the offline queue would hold close() up).
+    if (this.link.cmd.status === 'ready') await this.writePositions();
+    this.attached.clear();
+    this.feeds.clear();
+    await super.close();
+  }
+}
