@@ -3,9 +3,9 @@
  * its members and their grants, and presence. Transport-free: messages come in as typed values with
  * the sender's connection id, and go out through `sendTo` / `broadcast`.
  *
- * Every update is checked, then stored, then acknowledged and rebroadcast — in that order, one
- * batch at a time — so an acknowledged edit is durable and a refused one touches nothing. The
- * authority's own copy applies it when next read (COLLAB-37).
+ * Every update is checked, then relayed to the members, then stored, then acknowledged (COLLAB-4):
+ * a relay never waits for the disk, an acknowledged edit is durable, and a refused one touches
+ * nothing. The authority's own copy applies it when next read (COLLAB-37).
  */
 import * as Y from 'yjs';
 import { collabError, describeThrown, fail, ok, type CollabError, type CollabErrorCode, type Result } from '../protocol/errors.js';
@@ -32,8 +32,8 @@ export interface RoomAuthorityOptions {
   /** Called when a background snapshot fails; the update log still holds everything. */
   onError?: (error: CollabError) => void;
   /**
-   * [COLLAB-36] At most one `room-update` per this many ms: updates stored meanwhile go out merged
-   * when it ends (default 0: each stored batch is relayed at once).
+   * [COLLAB-36] At most one `room-update` per this many ms: updates accepted meanwhile go out merged
+   * when it ends (default 0: each accepted batch is relayed at once).
    */
   relayWindowMs?: number;
 }
@@ -64,6 +64,10 @@ export class RoomAuthority {
   private tail: Promise<unknown> = Promise.resolve();
   private batch: QueuedUpdate[] = [];
   private batchDone: Promise<void> = Promise.resolve();
+  /** Batches relayed and applied, not yet stored (COLLAB-4): the next append takes them all. */
+  private unstored: Array<{ readonly merged: Uint8Array; readonly accepted: readonly QueuedUpdate[] }> = [];
+  /** An append failed after its relay: the document holds what the log lacks until a snapshot. */
+  private unsnapshotted = false;
   private lastSeq = 0;
   private snapshotSeq = 0;
   private firstDirtyAt: number | undefined;
@@ -106,7 +110,7 @@ export class RoomAuthority {
   private constructor(options: RoomAuthorityOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
-    this.copy = new DeferredDoc(this, (thrown) => options.onError?.(collabError('update_invalid', `room ${options.room}: applying a stored update: ${describeThrown(thrown)}`)));
+    this.copy = new DeferredDoc(this, (thrown) => options.onError?.(collabError('update_invalid', `room ${options.room}: applying an accepted update: ${describeThrown(thrown)}`)));
     this.relay = new UpdateRelay({
       clock: this.clock,
       windowMs: options.relayWindowMs ?? 0,
@@ -119,7 +123,7 @@ export class RoomAuthority {
     return this.options.room;
   }
 
-  /** The authoritative document, with every stored update applied (COLLAB-37). */
+  /** The authoritative document, with every accepted update applied (COLLAB-37). */
   get doc(): Y.Doc {
     return this.copy.doc;
   }
@@ -212,47 +216,72 @@ export class RoomAuthority {
   }
 
   /**
-   * Group commit (COLLAB-19): updates that arrive while the store is busy wait in one batch and are
-   * stored by one append (one fsync), so a slow disk bounds latency, not a room's update rate.
+   * Group commit (COLLAB-19): the updates of one turn are checked and relayed together; those
+   * relayed while the store is busy wait in `unstored` and are stored by one append (one fsync), so
+   * a slow disk bounds the senders' acks, not a room's update rate nor the members' latency.
    */
   private queueUpdate(item: QueuedUpdate): Promise<void> {
     this.batch.push(item);
     // [COLLAB-19] The batch stays open to the end of this turn of the event loop: the updates of
-    // every member's frame read in it are stored, applied and relayed together (COLLAB-36).
-    if (this.batch.length === 1) this.batchDone = this.enqueue(() => endOfTurn().then(() => this.storeBatch()));
+    // every member's frame read in it are checked, relayed and applied together (COLLAB-36). The
+    // check runs then whatever the store is doing; the store's turn comes in the queue's order.
+    if (this.batch.length === 1) {
+      const checked = endOfTurn().then(() => this.relayBatch());
+      this.batchDone = this.enqueue(() => checked.then(() => this.storeRelayed()));
+    }
     return this.batchDone;
   }
 
-  private async storeBatch(): Promise<void> {
+  /** [COLLAB-4] Checks the turn's batch and relays what it accepts at once, before it is stored. */
+  private relayBatch(): void {
     const items = this.batch;
     this.batch = [];
     const accepted: QueuedUpdate[] = [];
-    for (const { connection, id, update } of items) {
+    for (const item of items) {
+      const { connection, id, update } = item;
       const grant = this.isMember(connection) ? this.members.get(connection) : undefined;
       const problem = grant?.canWrite ? updateProblem(update) : undefined;
       if (!grant) this.refuse(connection, 'not_a_member', `${connection} is not in room ${this.room}`, id);
       else if (!grant.canWrite) this.refuse(connection, 'read_only', `${connection} may read room ${this.room} but not write it`, id);
       else if (problem) this.refuse(connection, 'update_invalid', problem, id);
-      else accepted.push({ connection, id, update });
+      else accepted.push(item);
     }
     if (accepted.length === 0) return;
     const merged = accepted.length === 1 ? accepted[0]!.update : Y.mergeUpdates(accepted.map((a) => a.update));
+    // [COLLAB-36] The whole batch is one room-update (not one per update), origin kept if one sender.
+    this.relay.add(merged, accepted.map((a) => a.connection));
+    // After the relay: a backlog the copy applies then waits for the relay's frames (COLLAB-37).
+    this.copy.add(merged);
+    this.unstored.push({ merged, accepted });
+  }
+
+  /** Stores every batch relayed so far in one append, then acknowledges each sender (COLLAB-4, COLLAB-13). */
+  private async storeRelayed(): Promise<void> {
+    const batches = this.unstored;
+    if (batches.length === 0) return; // an earlier turn's append took this one's batch along
+    this.unstored = [];
+    const merged = batches.length === 1 ? batches[0]!.merged : Y.mergeUpdates(batches.map((b) => b.merged));
     let seq: number;
     try {
       seq = await this.options.store.appendUpdate(this.room, merged);
     } catch (thrown) {
-      for (const { connection, id } of accepted) this.refuse(connection, 'store_failed', describeThrown(thrown), id);
+      for (const b of batches) for (const { connection, id } of b.accepted) this.refuse(connection, 'store_failed', describeThrown(thrown), id);
+      // Relayed and applied already: the next snapshot stores it with the rest of the document.
+      this.unsnapshotted = true;
+      this.scheduleSnapshot();
       return;
     }
     this.lastSeq = seq;
     this.scheduleSnapshot();
     const acks = new Map<string, string[]>();
-    for (const { connection, id } of accepted) acks.set(connection, [...(acks.get(connection) ?? []), id]);
+    for (const b of batches) {
+      for (const { connection, id } of b.accepted) {
+        const ids = acks.get(connection);
+        if (ids) ids.push(id);
+        else acks.set(connection, [id]);
+      }
+    }
     for (const [connection, ids] of acks) this.options.sendTo(connection, { type: 'ack', ids });
-    // [COLLAB-36] The whole batch is one room-update (not one per update), origin kept if one sender.
-    this.relay.add(merged, accepted.map((a) => a.connection));
-    // After the relay: a backlog the copy applies then waits for the relay's frames (COLLAB-37).
-    this.copy.add(merged);
   }
 
   private isMember(connection: string): boolean {
@@ -293,10 +322,11 @@ export class RoomAuthority {
   private async writeSnapshot(): Promise<void> {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.lastSeq <= this.snapshotSeq) return;
+    if (this.lastSeq <= this.snapshotSeq && !this.unsnapshotted) return;
     const upTo = this.lastSeq;
     try {
       await this.options.store.writeSnapshot(this.room, this.wholeDocument().update, upTo);
+      this.unsnapshotted = false;
       this.snapshotSeq = upTo;
       this.firstDirtyAt = undefined;
     } catch (thrown) {

@@ -1,8 +1,8 @@
 /**
- * [COLLAB-36] How a room's stored updates reach its members: merged into as few `room-update`s as
+ * [COLLAB-36] How a room's accepted updates reach its members: merged into as few `room-update`s as
  * the room's pace allows. Per delivered update, writing a frame to each member is most of what a busy
- * room costs the server, so updates stored together (one batch, COLLAB-19) — and, with a window,
- * updates stored within it — go out as one update, one frame per member.
+ * room costs the server, so updates accepted together (one batch, COLLAB-19) — and, with a window,
+ * updates accepted within it — go out as one update, one frame per member.
  */
 import * as Y from 'yjs';
 import type { Clock, TimerHandle } from './clock.js';
@@ -22,8 +22,8 @@ export function endOfTurn(): Promise<void> {
 export interface UpdateRelayOptions {
   clock: Clock;
   /**
-   * At most one relay per this many ms: an update stored after a quiet spell goes at once, one
-   * stored sooner waits for the window's end with whatever else arrives (default 0: at once).
+   * At most one relay per this many ms: an update accepted after a quiet spell goes at once, one
+   * accepted sooner waits for the window's end with whatever else arrives (default 0: at once).
    */
   windowMs: number;
   send: (update: Uint8Array, origin: string) => void;
@@ -39,9 +39,10 @@ export class UpdateRelay {
   constructor(private readonly options: UpdateRelayOptions) {}
 
   /**
-   * One stored batch: `update` (already merged) and the connections it came from. A sender skips a
-   * relay with its own origin (COLLAB-4); one merged from several senders has no member's origin,
-   * and each sender applies its own part again, which changes nothing (Yjs updates are idempotent).
+   * One accepted batch, relayed before it is stored (COLLAB-4): `update` (already merged) and the
+   * connections it came from. A sender skips a relay with its own origin (COLLAB-4); one merged
+   * from several senders has no member's origin, and each sender applies its own part again, which
+   * changes nothing (Yjs updates are idempotent).
    */
   add(update: Uint8Array, senders: Iterable<string>): void {
     for (const sender of senders) {

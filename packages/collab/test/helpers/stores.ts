@@ -9,6 +9,13 @@ export class ProbeStore extends MemoryStore {
   /** While set, appends wait for it: the store is busy. */
   gate: Promise<void> | undefined;
 
+  /** Holds every append from now on (the disk is busy); the function returned lets them go. */
+  hold(): () => void {
+    let release!: () => void;
+    this.gate = new Promise((resolve) => (release = resolve));
+    return release;
+  }
+
   override async load(room: string): Promise<StoredDocument> {
     this.calls.push('load');
     if (this.failLoad) throw new Error('disk unreadable');
