@@ -126,6 +126,15 @@ export function decodeStored(json: string): Message {
   return msg;
 }
 
+/**
+ * The JSON of a message that was shared (encoded through `encodeMessage`, as every engine does with
+ * what it queues), or undefined for one that was not: a reply, which goes to one client once, so
+ * framing it keeps nothing (a WeakMap entry per reply is GC work for nothing).
+ */
+export function sharedJson(msg: Message): string | undefined {
+  return jsonCache.get(msg);
+}
+
 /** UTF-8 bytes of a message's JSON (what limits count), cached like the JSON itself. */
 const sizeCache = new WeakMap<object, number>();
 

@@ -3,6 +3,7 @@
 // class of the frame header (7-bit, 16-bit and 64-bit payload lengths), multi-byte text included.
 import { describe, it, expect } from 'vitest';
 import { cleanup, eventually, startKuiper, handshakeMessage, msgId, RawSocket } from '@kuiper/testkit';
+import { encodedSize } from '../../src/core/codec.js';
 import { deliveryFrame, textFrame } from '../../src/transports/ws-frame.js';
 
 async function subscriber(wsUrl: string, channel: string): Promise<RawSocket> {
@@ -31,11 +32,36 @@ describe('[WS-5] shared delivery frames', () => {
     }
   });
 
-  it('builds a lone message\'s frame once and a batch\'s for that batch alone', () => {
+  it('builds a shared message\'s frame once, and a batch\'s once for every session given that batch', () => {
+    // Shared: measured by the codec, as the engines do with every message they queue.
     const message = { channel: '/a', data: { n: 1 } };
+    const second = { channel: '/a', data: { n: 2, text: 'é€' } };
+    encodedSize(message);
+    encodedSize(second);
     expect(deliveryFrame([message])).toBe(deliveryFrame([message]));
-    const batch = deliveryFrame([message, { channel: '/a', data: { n: 2 } }]);
-    expect(JSON.parse(batch.subarray(2).toString('utf8'))).toEqual([message, { channel: '/a', data: { n: 2 } }]);
+    const batch = deliveryFrame([message, second]);
+    expect(batch[1]).toBe(batch.length - 2);
+    expect(JSON.parse(batch.subarray(2).toString('utf8'))).toEqual([message, second]);
+    // Another session's array with the same messages gets the same bytes; another batch its own.
+    expect(deliveryFrame([message, second])).toBe(batch);
+    const reversed = deliveryFrame([second, message]);
+    expect(reversed).not.toBe(batch);
+    expect(JSON.parse(reversed.subarray(2).toString('utf8'))).toEqual([second, message]);
+  });
+
+  it('frames replies (never shared) whole, and keeps nothing of them', () => {
+    const reply = { channel: '/meta/connect', successful: true, id: 'é1' };
+    const lone = deliveryFrame([reply]);
+    expect(lone[1]).toBe(lone.length - 2);
+    expect(JSON.parse(lone.subarray(2).toString('utf8'))).toEqual([reply]);
+    expect(deliveryFrame([reply])).not.toBe(lone);
+    const delivery = { channel: '/a', data: 'ü'.repeat(200) };
+    encodedSize(delivery);
+    const mixed = deliveryFrame([delivery, reply]);
+    expect(mixed[1]).toBe(126);
+    expect(mixed.readUInt16BE(2)).toBe(mixed.length - 4);
+    expect(JSON.parse(mixed.subarray(4).toString('utf8'))).toEqual([delivery, reply]);
+    expect(deliveryFrame([delivery, reply])).not.toBe(mixed);
   });
 
   it('delivers every size of broadcast intact to every subscriber socket', async () => {
