@@ -271,6 +271,7 @@ export class KuiperServer {
 
   private emit(event: EngineEvent): void {
     if (event.type === 'session:removed') this.reclaimer?.departure();
+    else if (event.type === 'session:added') this.reclaimer?.arrival();
     const set = this.listeners.get(event.type);
     if (!set) return;
     for (const listener of set) {

@@ -7,7 +7,7 @@ import { bayeux, Cleanup, eventually, rawHandshake, startServer, msgId } from '.
 
 function reclaimer(live = 0): { r: HeapReclaimer; runs: () => number } {
   let runs = 0;
-  const r = new HeapReclaimer({ liveSessions: () => live, minDepartures: 100, minGapMs: 10_000, collect: () => void runs++ });
+  const r = new HeapReclaimer({ liveSessions: () => live, minDepartures: 100, minArrivals: 100, minGapMs: 10_000, collect: () => void runs++ });
   return { r, runs: () => runs };
 }
 
@@ -66,6 +66,60 @@ describe('[SWEEP-2] heap reclaimer', () => {
     expect(r.check(10_000)).toBe(false);
     expect(r.check(11_500)).toBe(true); // the second wave, 10.5 s after the first
     expect(runs()).toBe(8);
+  });
+});
+
+const arrive = (r: HeapReclaimer, n: number): void => {
+  for (let i = 0; i < n; i++) r.arrival();
+};
+
+describe('[SWEEP-3] heap reclaimer after arrivals', () => {
+  it('collects once after a wave of arrivals is over, with no follow-ups', () => {
+    const { r, runs } = reclaimer(150);
+    arrive(r, 150);
+    expect(r.check(1000)).toBe(false); // arrivals since the last check: the wave may go on
+    expect(r.check(2000)).toBe(true);
+    expect(runs()).toBe(2);
+    for (const t of [5000, 8000, 14_000]) expect(r.check(t)).toBe(false);
+  });
+
+  it('ignores a wave under minArrivals or under half of the live sessions', () => {
+    // n arrivals, then a check with none since: whether that collected.
+    const over = (r: HeapReclaimer, n: number, at: number): boolean => {
+      arrive(r, n);
+      r.check(at);
+      return r.check(at + 1000);
+    };
+    expect(over(reclaimer(99).r, 99, 0)).toBe(false);
+    const big = reclaimer(1000).r;
+    expect(over(big, 499, 0)).toBe(false);
+    expect(over(big, 1, 2000)).toBe(true); // 500 of 1,000 live
+  });
+
+  it('is not held back by a trickle of departures, nor a departure wave by a trickle of arrivals', () => {
+    const cases = [
+      { live: 150, wave: arrive, trickle: depart },
+      { live: 0, wave: depart, trickle: arrive },
+    ];
+    for (const { live, wave, trickle } of cases) {
+      const { r } = reclaimer(live);
+      wave(r, 150);
+      trickle(r, 1);
+      r.check(0);
+      trickle(r, 1);
+      expect(r.check(1000)).toBe(true);
+    }
+  });
+
+  it('shares minGapMs with departure waves', () => {
+    const { r } = reclaimer(200);
+    arrive(r, 200);
+    r.check(0);
+    expect(r.check(1000)).toBe(true);
+    depart(r, 200);
+    r.check(2000);
+    expect(r.check(3000)).toBe(false);
+    expect(r.check(11_000)).toBe(true); // 10 s after the arrivals' collection
   });
 });
 
