@@ -131,7 +131,7 @@ export class BayeuxCore {
     // [HS-5] Other messages batched with a handshake are ignored: they have no clientId yet.
     const batch = handshake ? [handshake] : raws;
     const base: ExtensionContext = { transport: ctx.transport, engine: this.engine };
-    const sessions = new Map<string, Promise<SessionInfo | undefined>>();
+    const sessions = batch.length > 1 ? new Map<string, Promise<SessionInfo | undefined>>() : undefined;
     for (const raw of batch) {
       const replies: Message[] = [];
       let request: Message | undefined;
@@ -407,6 +407,9 @@ export class BayeuxCore {
 
   private findService(channel: string): ServiceHandler | undefined {
     const services = this.options.services;
+    // The channel itself first: most calls name a registered channel, and need no list of patterns.
+    const exact = services.get(channel);
+    if (exact) return exact;
     for (const pattern of matchingPatterns(channel)) {
       const handler = services.get(pattern);
       if (handler) return handler;

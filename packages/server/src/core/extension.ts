@@ -62,11 +62,16 @@ export class ExtensionPipeline {
     return this.list.length;
   }
 
+  /**
+   * A hook that answers at once (timesync's) is not awaited: every message passes every hook, and
+   * each `await` is a turn of the microtask queue.
+   */
   async incoming(message: Message, ctx: ExtensionContext): Promise<IncomingResult> {
     let current: Message = message;
     for (const ext of this.list) {
       if (!ext.incoming) continue;
-      const result = await ext.incoming(current, ctx);
+      const answer = ext.incoming(current, ctx);
+      const result = isPending(answer) ? await answer : answer;
       if (isRejection(result)) return result;
       current = result;
     }
@@ -77,8 +82,15 @@ export class ExtensionPipeline {
     let current = reply;
     for (let i = this.list.length - 1; i >= 0; i--) {
       const ext = this.list[i] as Extension;
-      if (ext.outgoing) current = await ext.outgoing(current, request, ctx);
+      if (!ext.outgoing) continue;
+      const answer = ext.outgoing(current, request, ctx);
+      current = isPending(answer) ? await answer : answer;
     }
     return current;
   }
+}
+
+/** A hook's answer still to come: a promise, or any thenable (what `await` would wait for). */
+function isPending<T extends object>(answer: T | PromiseLike<T>): answer is PromiseLike<T> {
+  return typeof (answer as { then?: unknown }).then === 'function';
 }

@@ -53,12 +53,13 @@ export class Gate {
     // Service channels are never created (nothing is broadcast on them): only the publish check applies.
     if (channelKind(channel) !== 'service' && !(await this.engine.hasChannel(channel))) {
       const reason = policy?.canCreate ? denial(await policy.canCreate(session, channel, msg)) : undefined;
-      const byAuth = reason ?? (await this.authorizers?.check('create', channel, session, msg));
+      const byAuth = reason ?? (this.authorizers ? await this.authorizers.check('create', channel, session, msg) : undefined);
       if (byAuth !== undefined) return bayeuxError('create_denied', byAuth);
     }
     const hook = op === 'subscribe' ? policy?.canSubscribe : policy?.canPublish;
     const reason = hook ? denial(await hook.call(policy, session, channel, msg)) : undefined;
-    const byAuth = reason ?? (await this.authorizers?.check(op, channel, session, msg));
+    // Nothing awaited that is not there: each `await` is a turn of the microtask queue per publish.
+    const byAuth = reason ?? (this.authorizers ? await this.authorizers.check(op, channel, session, msg) : undefined);
     if (byAuth === undefined) return undefined;
     return bayeuxError(op === 'subscribe' ? 'subscribe_denied' : 'publish_denied', byAuth);
   }

@@ -167,11 +167,16 @@ export async function withSession(
   engine: Engine,
   base: ExtensionContext,
   clientId: unknown,
-  known: Map<string, Promise<SessionInfo | undefined>>,
+  known: Map<string, Promise<SessionInfo | undefined>> | undefined,
   maxClientIdLength: number,
 ): Promise<ExtensionContext> {
   if (typeof clientId !== 'string' || clientId.length > maxClientIdLength) return base;
-  let found = known.get(clientId);
-  if (!found) known.set(clientId, (found = engine.session(clientId)));
-  return { ...base, session: await found };
+  // A batch of one message (most are) keeps no map.
+  let found = known?.get(clientId);
+  if (!found) {
+    found = engine.session(clientId);
+    known?.set(clientId, found);
+  }
+  // A literal, not a spread: one per message.
+  return { transport: base.transport, engine: base.engine, session: await found };
 }
