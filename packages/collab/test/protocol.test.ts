@@ -137,6 +137,17 @@ describe('chunking', () => {
     }
     // A message that fits is sent as itself.
     expect(splitForWire(toWire({ type: 'ack', ids: ['a'] }), { newTransferId })).toHaveLength(1);
+    // Flat messages (strings, scalars, lists of strings) are first judged by a bound on their size:
+    // one over it that still fits goes as itself, and one of escapes past the limit is chunked.
+    const limit = { maxMessageBytes: 8192, newTransferId };
+    const plain = toWire({ type: 'error', code: 'store_failed', message: 'a'.repeat(5000) });
+    expect(splitForWire(plain, limit)).toEqual([plain]);
+    for (const escapes of ['\u0001'.repeat(1500), '"'.repeat(4000), '😀'.repeat(1500)]) {
+      const flat = toWire({ type: 'ack', ids: [escapes.slice(0, 100), escapes] });
+      const parts = splitForWire(flat, limit);
+      expect(parts.length).toBeGreaterThan(1);
+      for (const m of parts) expect(serialisedBytes(m)).toBeLessThanOrEqual(8192 - 2048);
+    }
   });
 
   it('[COLLAB-7] incomplete, contradictory, duplicated, oversized or nested transfers are refused', () => {

@@ -59,7 +59,9 @@ function toBase64Field(bytes: Uint8Array): string {
 /** The JSON form: binary fields become base64, everything else is already JSON. */
 export function toWire(message: ClientMessage | ServerMessage): WireMessage {
   const out: WireMessage = { v: COLLAB_PROTOCOL_VERSION, type: message.type };
-  for (const [key, value] of Object.entries(message)) {
+  // `for…in` over the message's own fields (plain objects): no entry pairs made per message.
+  for (const key in message) {
+    const value = (message as unknown as Record<string, unknown>)[key];
     if (key === 'type' || value === undefined) continue;
     out[key] = value instanceof Uint8Array ? toBase64Field(value) : (value as Json);
   }
