@@ -157,6 +157,27 @@ describe('RedisEngine', () => {
     expect(counts[1]).toBe(counts[0]);
   });
 
+  it('[REDIS-4][SWEEP-1] a session whose connect the node holds, and a channel its sessions follow, are checked without Redis; a removal elsewhere is seen', async () => {
+    const [a, b] = (await cluster(2)) as [RedisEngine, RedisEngine];
+    const id = await a.createSession();
+    const other = await b.createSession();
+    await a.subscribe(id, '/held/x');
+    a.connectOpened(id);
+    expect(await a.take(id)).toEqual([]);
+    const commands = await commandsDuring(a.prefix, async () => {
+      expect(await a.hasSession(id)).toBe(true);
+      expect(await a.hasChannel('/held/x')).toBe(true);
+      // Not held here, not followed here: asked of Redis.
+      expect(await a.hasSession(other)).toBe(true);
+      expect(await a.hasChannel('/held/none')).toBe(false);
+    });
+    expect(commands.sort()).toEqual(['sismember', 'zscore']);
+    expect(await b.destroySession(id, 'disconnect')).toBe(true);
+    // The removal comes on the notification channel: from then on the held session is gone here too.
+    await waitFor(async () => expect(await a.hasSession(id)).toBe(false));
+    a.connectClosed(id);
+  });
+
   it('[ENG-STREAM-8] a node that goes away leaves its per-stream positions: the next node gives nothing it gave again', async () => {
     const [a, b] = (await cluster(2, {}, { positionsMs: 3_600_000 })) as [RedisEngine, RedisEngine];
     const id = await a.createSession();

@@ -86,6 +86,15 @@ export abstract class AttachingEngine extends RedisEngineCore {
     super.received(channel, text);
   }
 
+  /**
+   * [SWEEP-1] A channel that a session attached here subscribes to (exactly) is not swept, so it
+   * exists: no round trip for a publish's channel check. Other channels are asked of Redis.
+   */
+  override async hasChannel(channel: string): Promise<boolean> {
+    if ((this.feeds.of(channel)?.size ?? 0) > 0) return true;
+    return super.hasChannel(channel);
+  }
+
   /** [ENG-STREAM-8] This node's per-stream positions, and the own positions of sessions it let go. */
   async writePositions(): Promise<void> {
     await this.writer.flush(this.attached.values()).catch((err: unknown) => log.warn('positions write failed', err));

@@ -82,6 +82,8 @@ export abstract class RedisEngineCore implements Engine {
     this.bus.onLifecycle = (json) => this.background(json, false);
     // Wake-ups sent while the subscriber was away are lost: look at every watched queue again.
     this.link.onResubscribed(() => {
+      // Removals sent meanwhile are lost too: sessions are asked about again.
+      this.sessions.clear();
       for (const id of this.bus.watchers.keys()) this.bus.peek(id, false);
     });
   }
@@ -167,6 +169,10 @@ export abstract class RedisEngineCore implements Engine {
   }
 
   async hasSession(clientId: string): Promise<boolean> {
+    // [REDIS-4] A session whose connect this node holds is not pruned (this node's lease covers it)
+    // and its removal on any node comes on the notification channel, which forgets it here: known
+    // alive without a round trip (a publish's session check, a held connect's answer).
+    if (this.held.has(clientId) && this.sessions.get(clientId) && this.link.sub.status === 'ready') return true;
     return (await this.link.cmd.zscore(`${this.link.ctl}sessions`, clientId)) !== null;
   }
 

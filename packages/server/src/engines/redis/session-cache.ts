@@ -11,6 +11,8 @@ import type { SessionInfo } from '../../core/security.js';
 
 export class SessionCache {
   private readonly known = new Map<string, SessionInfo>();
+  /** Sessions removed lately: a read of one made before its removal came in is not remembered. */
+  private readonly removed = new Set<string>();
 
   constructor(private readonly size = 100_000) {}
 
@@ -19,13 +21,22 @@ export class SessionCache {
   }
 
   remember(session: SessionInfo): SessionInfo {
+    if (this.removed.has(session.clientId)) return session;
     this.known.set(session.clientId, session);
     if (this.known.size > this.size) this.known.delete(this.known.keys().next().value as string);
     return session;
   }
 
+  /** The session was removed (clientIds are never reused). */
   forget(clientId: string): void {
     this.known.delete(clientId);
+    this.removed.add(clientId);
+    if (this.removed.size > 10_000) this.removed.delete(this.removed.values().next().value as string);
+  }
+
+  /** Removals may have been missed (pub/sub was away): nothing known is trusted any more. */
+  clear(): void {
+    this.known.clear();
   }
 }
 
