@@ -91,8 +91,12 @@ export abstract class AttachingEngine extends RedisEngineCore {
    * exists: no round trip for a publish's channel check. Other channels are asked of Redis.
    */
   override async hasChannel(channel: string): Promise<boolean> {
-    if ((this.feeds.of(channel)?.size ?? 0) > 0) return true;
-    return super.hasChannel(channel);
+    return this.follows(channel) || super.hasChannel(channel);
+  }
+
+  /** Whether a session attached here subscribes to `channel` (then it exists in Redis, with its parents). */
+  protected follows(channel: string): boolean {
+    return (this.feeds.of(channel)?.size ?? 0) > 0;
   }
 
   /** [ENG-STREAM-8] This node's per-stream positions, and the own positions of sessions it let go. */

@@ -58,7 +58,8 @@ export class RedisEngine extends AttachingEngine {
     const history = Math.max(this.history, this.options?.maxQueue ?? 0);
     const { count, added } = await publishToStreams(this.link, {
       node: this.nodeId,
-      channel: message.channel,
+      // [SWEEP-1] A channel a session attached here subscribes to is not swept: not added again.
+      channel: this.follows(message.channel) ? '' : message.channel,
       json: encodeMessage(message),
       pid,
       epochCandidate: this.epochCandidate(),

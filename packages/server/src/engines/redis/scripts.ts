@@ -28,7 +28,7 @@
  *                         node it is attached to: ENG-STREAM-8): the session's position per stream
  *   <prefix>{c:<pattern>}:m HASH e = the stream's epoch, o = its last offset (ENG-STREAM-*)
  *   <prefix>{c:<pattern>}:x STREAM the pattern's publishes, entry id '<offset>-0', fields d (JSON), p
- *                    (publish id), t (Redis time, ms); bounded by MAXLEN ~ history size
+ *                    (publish id), t (Redis time, µs); bounded by MAXLEN ~ history size
  *   <prefix>{c:<pattern>}:p pub/sub channel: 'epoch offset publishId time JSON' per publish, to the
  *                    nodes where a session subscribed to the pattern is attached
  *   P lock:sweep     STRING the node sweeping this period (SET NX PX)

@@ -5,7 +5,8 @@
 import { script } from './lua.js';
 
 /**
- * ARGV: P, node, channel, message JSON, publish id, epoch candidate, history size, patterns...
+ * ARGV: P, node, channel ('' when the node knows it exists: nothing to add), message JSON, publish
+ * id, epoch candidate, history size, patterns...
  * [ENG-STREAM-1] For the channel and each wildcard pattern matching it (O(segments)) that has
  * subscribers: bump the stream's offset, XADD (bounded), PUBLISH once to its pub/sub channel.
  * Nothing per subscriber. Returns {subscriptions matched, channels added, patterns to append to}:
@@ -14,9 +15,10 @@ import { script } from './lua.js';
  */
 export const PUBLISH_STREAM = script('publishStream', `
 local added = {}
-addChannel(ARGV[3], added)
-local count, t, listened, hot = 0, now(), false, {}
+if ARGV[3] ~= '' then addChannel(ARGV[3], added) end
+-- One TIME for both: the entries' clock (µs) and the listeners' leases (ms).
 local us = micros()
+local count, t, listened, hot = 0, math.floor(tonumber(us) / 1000), false, {}
 for i = 8, #ARGV do
   local pattern = ARGV[i]
   local n = redis.call('SCARD', P .. 'chan:' .. pattern)
