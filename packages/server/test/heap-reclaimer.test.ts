@@ -96,6 +96,15 @@ describe('[SWEEP-3] heap reclaimer after arrivals', () => {
     expect(over(big, 1, 2000)).toBe(true); // 500 of 1,000 live
   });
 
+  it('counts only the sessions that came and stayed', () => {
+    const { r, runs } = reclaimer(90);
+    arrive(r, 150);
+    depart(r, 60); // 90 stayed, under minArrivals; 60 left, under minDepartures
+    r.check(0);
+    expect(r.check(1000)).toBe(false);
+    expect(runs()).toBe(0);
+  });
+
   it('is not held back by a trickle of departures, nor a departure wave by a trickle of arrivals', () => {
     const cases = [
       { live: 150, wave: arrive, trickle: depart },
@@ -111,15 +120,17 @@ describe('[SWEEP-3] heap reclaimer after arrivals', () => {
     }
   });
 
-  it('shares minGapMs with departure waves', () => {
+  it('limits each kind of wave on its own: a departure wave right after an arrival wave is collected', () => {
     const { r } = reclaimer(200);
     arrive(r, 200);
     r.check(0);
     expect(r.check(1000)).toBe(true);
-    depart(r, 200);
+    arrive(r, 200);
     r.check(2000);
-    expect(r.check(3000)).toBe(false);
-    expect(r.check(11_000)).toBe(true); // 10 s after the arrivals' collection
+    expect(r.check(3000)).toBe(false); // a second arrival wave within 10 s
+    depart(r, 200);
+    r.check(4000);
+    expect(r.check(5000)).toBe(true); // those sessions leaving is another kind of wave
   });
 });
 

@@ -5,14 +5,15 @@
  * for as long as the process lives (measured: 150 MiB with 5,000 sessions, still 150 MiB 30 s
  * after all of them were pruned; a full collection brings it back to 97 MiB, baseline 89 MiB).
  * Once such a wave is over, full collections are run (right away and at a few follow-ups), for
- * at most one wave per `minGapMs`.
+ * at most one departure wave per `minGapMs`.
  *
  * [SWEEP-3] ...and after a mass arrival. A connect wave leaves V8's old space committed but partly
  * free (a full collection frees the wave's garbage but keeps pages three-quarters full): measured
  * with 5,000 idle WebSocket sessions, 33.7 MiB of old space committed for 25.0 MiB live, 1.8 KiB
  * per session that stays resident for as long as the sessions do. A compacting collection once
  * the wave is over moves the live objects onto fewer pages and gives the rest back: 44 → 31 MiB
- * of heap committed, RSS per session 5.8 → 4.2-5.3 KiB, for one pause of 150-250 ms then.
+ * of heap committed, RSS per session 5.8 → 4.2-5.3 KiB, for one pause of 150-250 ms then; at
+ * most one arrival wave per `minGapMs`.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -25,9 +26,9 @@ export interface HeapReclaimerOptions {
   minDepartures?: number;
   /** ...and at least as many as the sessions that remain. */
   liveSessions: () => number;
-  /** Arrivals that count as a wave: at least this many, and at least half the live sessions. Default 1000. */
+  /** Arrivals that count as a wave: at least this many more than departures, and at least half the live sessions. Default 1000. */
   minArrivals?: number;
-  /** Least time between two collections, ms. Default 60 s. */
+  /** Least time between two waves' collections of the same kind, ms. Default 60 s. */
   minGapMs?: number;
   /** The collector; by default `global.gc`, or V8's own exposed on first use. */
   collect?: () => void;
@@ -38,7 +39,11 @@ export class HeapReclaimer {
   private departedAtLastCheck = 0;
   private arrived = 0;
   private arrivedAtLastCheck = 0;
-  private lastRun = Number.NEGATIVE_INFINITY;
+  /** Sessions added less sessions removed since the last collection: what the heap grew by. */
+  private grown = 0;
+  /** When the last wave of each kind was collected: each kind at most once per minGapMs. */
+  private lastDepartureWave = Number.NEGATIVE_INFINITY;
+  private lastArrivalWave = Number.NEGATIVE_INFINITY;
   /** When the collections after the last wave are due. */
   private followUps: number[] = [];
   private readonly minDepartures: number;
@@ -56,11 +61,13 @@ export class HeapReclaimer {
   /** A session was removed (pruned, disconnected, expired). */
   departure(): void {
     this.departed++;
+    this.grown--;
   }
 
   /** A session was added (handshake). */
   arrival(): void {
     this.arrived++;
+    this.grown++;
   }
 
   /**
@@ -80,23 +87,30 @@ export class HeapReclaimer {
       this.followUps.shift();
       return this.run(`follow-up, ${this.followUps.length} more to come`);
     }
-    if (now - this.lastRun < this.minGapMs) return false;
     const live = this.options.liveSessions();
-    const departures = departuresOver && this.departed >= this.minDepartures && this.departed >= live;
-    // Half the live sessions: the heap grew by at least as much again, and a pause that scales
-    // with the live heap is not paid for a few arrivals on a big server.
-    const arrivals = arrivalsOver && this.arrived >= this.minArrivals && this.arrived * 2 >= live;
+    const departures = departuresOver && this.departed >= this.minDepartures && this.departed >= live && now - this.lastDepartureWave >= this.minGapMs;
+    // Sessions that came and stayed (short-lived ones are SWEEP-2's), at least half the live ones:
+    // the heap grew by at least as much again, and a pause that scales with the live heap is not
+    // paid for a few arrivals on a big server. A limit of its own: a connect wave's collection
+    // must not hold back the one after those sessions leave.
+    const arrivals = arrivalsOver && this.grown >= this.minArrivals && this.grown * 2 >= live && now - this.lastArrivalWave >= this.minGapMs;
     if (!departures && !arrivals) return false;
-    const wave = departures ? `${this.departed} sessions left` : `${this.arrived} sessions came`;
-    this.lastRun = now;
-    this.departed = this.departedAtLastCheck = this.arrived = this.arrivedAtLastCheck = 0;
-    if (!departures) return this.run(wave);
+    // Whichever the wave, the collection compacts the heap as it is now: growth so far is done.
+    const came = this.grown;
+    this.arrived = this.arrivedAtLastCheck = this.grown = 0;
+    if (!departures) {
+      this.lastArrivalWave = now;
+      return this.run(`${came} sessions came`);
+    }
+    const left = this.departed;
+    this.lastDepartureWave = now;
+    this.departed = this.departedAtLastCheck = 0;
     // V8 gives pages back on its own schedule (its young generation shrinks only once recent
     // allocation has been low for a while): measured after 5,000 sessions left, collections right
     // away, 3 and 5 s later took RSS from 156 to 112-116 MiB only; one 6 s later took it to 85
     // (baseline 90). So the wave's collection is followed by a few more.
     this.followUps = FOLLOW_UPS_MS.map((ms) => now + ms);
-    return this.run(wave);
+    return this.run(`${left} sessions left`);
   }
 
   private run(why: string): boolean {
