@@ -32,7 +32,49 @@ const isChunk = (data: unknown): boolean => typeof data === 'object' && data !==
  */
 let transfers = 0;
 const newTransferId = (): string => `s${++transfers}`;
-const DEFAULT_SPLIT = { maxMessageBytes: undefined, newTransferId };
+/** Split options by message limit: rooms on one server share one (an object per room was kept). */
+const splits = new Map<number | undefined, { maxMessageBytes: number | undefined; newTransferId: () => string }>();
+const splitFor = (maxMessageBytes: number | undefined): { maxMessageBytes: number | undefined; newTransferId: () => string } => {
+  let split = splits.get(maxMessageBytes);
+  if (!split) splits.set(maxMessageBytes, (split = { maxMessageBytes, newTransferId }));
+  return split;
+};
+
+/**
+ * The options a hosted room's authority gets: the caller's, with `sendTo` and `broadcast` as
+ * methods that write the wire format and reach the host's transport. Methods rather than closures:
+ * the authority calls them on its options object, so every room shares one pair instead of keeping
+ * three closures and their context (COLLAB-39). A spread copy of this object would lose them.
+ */
+class HostedAuthorityOptions {
+  host: RoomHost | undefined;
+  constructor(readonly hostOptions: RoomHostOptions) {
+    // Not the transport's own sendTo: an own property would hide the method below.
+    const { sendTo: _transportSendTo, publish: _publish, ...authorityOptions } = hostOptions;
+    Object.assign(this, authorityOptions);
+  }
+
+  sendTo(connection: string, m: ServerMessage): void {
+    for (const w of this.wire(m)) this.hostOptions.sendTo(connection, w);
+  }
+
+  broadcast(m: ServerMessage): void {
+    const wires = this.wire(m);
+    // [COLLAB-32] An update past one message goes to each member through its paced replies
+    // (COLLAB-27), not as one burst of chunks that could overflow every member's session queue.
+    if (wires.length > 1 && m.type === 'room-update' && this.host) {
+      for (const connection of this.host.connections()) if (connection !== m.origin) wires.forEach((w) => this.hostOptions.sendTo(connection, w));
+      return;
+    }
+    for (const w of wires) this.hostOptions.publish(m.type === 'presence' ? 'presence' : 'doc', w);
+  }
+
+  private wire(m: ServerMessage): WireMessage[] {
+    return writeWire(m, splitFor(this.hostOptions.maxMessageBytes));
+  }
+}
+// The caller's fields, copied onto each instance by the constructor.
+interface HostedAuthorityOptions extends Omit<RoomAuthorityOptions, 'sendTo' | 'broadcast'> {}
 
 export class RoomHost {
   /**
@@ -44,29 +86,20 @@ export class RoomHost {
 
   /** Loads the room; a failed load is an error value and nothing is written (COLLAB-13). */
   static async load(options: RoomHostOptions): Promise<Result<RoomHost>> {
-    const split = options.maxMessageBytes === undefined ? DEFAULT_SPLIT : { maxMessageBytes: options.maxMessageBytes, newTransferId };
-    const wire = (m: ServerMessage): WireMessage[] => writeWire(m, split);
-    let host: RoomHost | undefined;
-    const loaded = await RoomAuthority.load({
-      ...options,
-      sendTo: (connection, m) => wire(m).forEach((w) => options.sendTo(connection, w)),
-      broadcast: (m) => {
-        const wires = wire(m);
-        // [COLLAB-32] An update past one message goes to each member through its paced replies
-        // (COLLAB-27), not as one burst of chunks that could overflow every member's session queue.
-        if (wires.length > 1 && m.type === 'room-update' && host) {
-          for (const connection of host.readers.keys()) if (connection !== m.origin) wires.forEach((w) => options.sendTo(connection, w));
-          return;
-        }
-        wires.forEach((w) => options.publish(m.type === 'presence' ? 'presence' : 'doc', w));
-      },
-    });
+    const hosted = new HostedAuthorityOptions(options);
+    const loaded = await RoomAuthority.load(hosted);
     if (!loaded.ok) return loaded;
-    host = new RoomHost(loaded.value, options);
+    const host = new RoomHost(loaded.value, options);
+    hosted.host = host;
     return { ok: true, value: host };
   }
 
   private constructor(readonly authority: RoomAuthority, private readonly options: RoomHostOptions) {}
+
+  /** The members' connections. */
+  connections(): IterableIterator<string> {
+    return this.readers.keys();
+  }
 
   join(connection: string, grant: MemberGrant): void {
     this.readers.set(connection, null); // a rejoin starts with no transfer in progress, as before
