@@ -74,13 +74,15 @@ const arrive = (r: HeapReclaimer, n: number): void => {
 };
 
 describe('[SWEEP-3] heap reclaimer after arrivals', () => {
-  it('collects once after a wave of arrivals is over, with no follow-ups', () => {
+  it('collects after a wave of arrivals is over, and 3, 6 and 12 s later', () => {
     const { r, runs } = reclaimer(150);
     arrive(r, 150);
     expect(r.check(1000)).toBe(false); // arrivals since the last check: the wave may go on
     expect(r.check(2000)).toBe(true);
     expect(runs()).toBe(2);
-    for (const t of [5000, 8000, 14_000]) expect(r.check(t)).toBe(false);
+    expect(r.check(4000)).toBe(false);
+    for (const t of [5000, 8000, 14_000]) expect(r.check(t)).toBe(true);
+    expect(r.check(30_000)).toBe(false);
   });
 
   it('ignores a wave under minArrivals or under half of the live sessions', () => {
