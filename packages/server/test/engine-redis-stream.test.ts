@@ -178,6 +178,28 @@ describe('RedisEngine', () => {
     a.connectClosed(id);
   });
 
+  it('[ENG-STREAM-6] takes a feed caused, in the iteration it came, need no barrier token; a take after that sends one', async () => {
+    const [a, b] = (await cluster(2)) as [RedisEngine, RedisEngine];
+    const id = await a.createSession();
+    await a.subscribe(id, '/fed');
+    expect(await b.take(id)).toEqual([]);
+    const link = (b as unknown as { link: { publish(channel: string, text: string): Promise<unknown> } }).link;
+    const publish = vi.spyOn(link, 'publish');
+    const tokens = (): number => publish.mock.calls.filter(([channel, text]) => channel.includes(':sync:') && !text.startsWith('f ')).length;
+    const taken: unknown[] = [];
+    // As a WebSocket flow takes: on the wake, in the check phase of the same iteration.
+    b.watch(id, () => setImmediate(() => void b.take(id).then((messages) => taken.push(...data(messages)))));
+    await a.publish({ channel: '/fed', data: 1 });
+    await waitFor(() => expect(taken).toEqual([1]));
+    expect(tokens()).toBe(0);
+    // Taken later (a poll, a test): the token, so it sees every publish Redis ran before it.
+    await a.publish({ channel: '/fed', data: 2 });
+    await waitFor(() => expect(taken).toEqual([1, 2]));
+    expect(await b.take(id)).toEqual([]);
+    expect(tokens()).toBe(1);
+    publish.mockRestore();
+  });
+
   it('[ENG-STREAM-8] a node that goes away leaves its per-stream positions: the next node gives nothing it gave again', async () => {
     const [a, b] = (await cluster(2, {}, { positionsMs: 3_600_000 })) as [RedisEngine, RedisEngine];
     const id = await a.createSession();

@@ -27,6 +27,9 @@ export abstract class AttachingEngine extends RedisEngineCore {
   private readonly feeds: Feeds;
   protected readonly writer: PositionWriter;
   protected readonly reading = new InFlightReads();
+  /** Sessions a feed woke in this event-loop iteration (ENG-STREAM-6: their takes need no barrier). */
+  private readonly fed = new Set<string>();
+  private clearing = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly positionsMs: number;
@@ -129,8 +132,29 @@ export abstract class AttachingEngine extends RedisEngineCore {
       if (!session) continue;
       this.overflowed(id, session.append(entry, bounds));
       if (session.stale.has(pattern)) this.readAll(session, [pattern]);
-      else this.bus.call(this.bus.watchers.get(id));
+      else {
+        this.fed.add(id);
+        this.bus.call(this.bus.watchers.get(id));
+      }
     }
+    if (this.fed.size > 0 && !this.clearing) {
+      this.clearing = true;
+      // After the takes the watchers scheduled for this iteration's check phase (setImmediate is FIFO).
+      setImmediate(() => {
+        this.fed.clear();
+        this.clearing = false;
+      });
+    }
+  }
+
+  /**
+   * [ENG-STREAM-6] The session, if a feed woke it in this event-loop iteration and it is attached,
+   * up to date (no gap, no read or attach in flight) and has deliveries in hand.
+   */
+  protected fedNow(clientId: string): Attachment | undefined {
+    const a = this.attached.get(clientId);
+    if (!a || !this.fed.has(clientId) || a.size === 0 || a.stale.size > 0 || this.attaching.has(clientId)) return undefined;
+    return this.reading.of(clientId, a.seen.keys()).length === 0 ? a : undefined;
   }
 
   /** [LIMIT-6] What appending did to the bounds, as the queue engine reports it. */

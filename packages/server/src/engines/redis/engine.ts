@@ -116,9 +116,26 @@ export class RedisEngine extends AttachingEngine {
     return sessions;
   }
 
+  /**
+   * [ENG-STREAM-6] A turn whose every session a feed woke in this event-loop iteration, each with
+   * deliveries in hand: given without a barrier token. Such takes are the ones the feed's wake-up
+   * caused (a flow takes in the check phase of that iteration): they know of no later publish, and
+   * what Redis ran meanwhile comes by the feeds, in order, with the next take. Saves a PUBLISH and
+   * a message back per node per publish; a take in a later iteration (a poll) passes the barrier.
+   */
+  private fedTurn(clientIds: string[]): Attachment[] | undefined {
+    const out: Attachment[] = [];
+    for (const id of clientIds) {
+      const a = this.fedNow(id);
+      if (!a) return undefined;
+      out.push(a);
+    }
+    return out;
+  }
+
   private async takeTurn(takers: Taker[]): Promise<void> {
     const ids = [...new Set(takers.map((t) => t.clientId))];
-    const sessions = await this.current(ids);
+    const sessions = this.fedTurn(ids) ?? (await this.current(ids));
     const given = new Map<string, string[]>();
     const args: (string | number)[] = [];
     const written: [Attachment, string[], boolean][] = [];
