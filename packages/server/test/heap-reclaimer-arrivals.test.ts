@@ -54,8 +54,10 @@ describe('[SWEEP-3] a server after a wave of 2,000 idle WebSocket sessions', () 
   it('[SWEEP-3] gives back the old space the wave left committed but free', async () => {
     const server = await child('on');
     await connectWave(server.wsUrl, SESSIONS);
-    // The reclaimer's collection is two passes of the collector.
-    await eventually(async () => expect((await server.heap()).collections).toBeGreaterThanOrEqual(2), 20_000);
+    // A collection (two passes of the collector) after the whole wave: the wave's own, or if a
+    // pause in a loaded machine's connects made one mid-wave, that one's follow-up 3 s later.
+    const before = (await server.heap()).collections;
+    await eventually(async () => expect((await server.heap()).collections).toBeGreaterThanOrEqual(before + 2), 20_000);
     const heap = await server.heap();
     expect(heap.clients).toBe(SESSIONS);
     const free = heap.oldCommitted - heap.oldUsed;
