@@ -5,9 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HeapReclaimer } from '../src/adapters/heap-reclaimer.js';
 import { bayeux, Cleanup, eventually, rawHandshake, startServer, msgId } from './helpers/server.js';
 
-function reclaimer(live = 0): { r: HeapReclaimer; runs: () => number } {
+const MiB = 1024 * 1024;
+
+function reclaimer(live = 0, young = (): number => 32 * MiB): { r: HeapReclaimer; runs: () => number } {
   let runs = 0;
-  const r = new HeapReclaimer({ liveSessions: () => live, minDepartures: 100, minArrivals: 100, minGapMs: 10_000, collect: () => void runs++ });
+  const r = new HeapReclaimer({ liveSessions: () => live, minDepartures: 100, minArrivals: 100, minGapMs: 10_000, youngGeneration: young, collect: () => void runs++ });
   return { r, runs: () => runs };
 }
 
@@ -96,6 +98,18 @@ describe('[SWEEP-3] heap reclaimer after arrivals', () => {
     const big = reclaimer(1000).r;
     expect(over(big, 499, 0)).toBe(false);
     expect(over(big, 1, 2000)).toBe(true); // 500 of 1,000 live
+  });
+
+  it('stops the follow-ups once the young generation is small again', () => {
+    let young = 32 * MiB;
+    const { r, runs } = reclaimer(150, () => young);
+    arrive(r, 150);
+    r.check(0);
+    expect(r.check(1000)).toBe(true);
+    expect(r.check(4000)).toBe(true); // 32 MiB: the follow-up runs
+    young = 1 * MiB;
+    for (const t of [7000, 13_000]) expect(r.check(t)).toBe(false);
+    expect(runs()).toBe(4);
   });
 
   it('counts only the sessions that came and stayed', () => {

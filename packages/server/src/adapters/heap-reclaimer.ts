@@ -15,7 +15,7 @@
  * of heap committed, RSS per session 5.8 → 4.2-5.3 KiB, for one pause of 150-250 ms then; its
  * follow-ups give back the young generation the storm grew. At most one arrival wave per `minGapMs`.
  */
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createLogger } from '../core/log.js';
 
@@ -30,6 +30,8 @@ export interface HeapReclaimerOptions {
   minArrivals?: number;
   /** Least time between two waves' collections of the same kind, ms. Default 60 s. */
   minGapMs?: number;
+  /** Bytes committed to V8's young generation; by default read from V8. */
+  youngGeneration?: () => number;
   /** The collector; by default `global.gc`, or V8's own exposed on first use. */
   collect?: () => void;
 }
@@ -46,6 +48,8 @@ export class HeapReclaimer {
   private lastArrivalWave = Number.NEGATIVE_INFINITY;
   /** When the collections after the last wave are due. */
   private followUps: number[] = [];
+  /** The follow-ups are an arrival wave's: there only for a young generation left grown. */
+  private followUpsForYoung = false;
   private readonly minDepartures: number;
   private readonly minArrivals: number;
   private readonly minGapMs: number;
@@ -84,7 +88,10 @@ export class HeapReclaimer {
     const followUp = this.followUps[0];
     if (followUp !== undefined && now >= followUp) {
       this.followUps.shift();
-      return this.run(`follow-up, ${this.followUps.length} more to come`);
+      // An arrival wave's follow-ups stop once the young generation is small again: nothing more
+      // to give back (the bench pins it at 1 MiB; a storm grows V8's default to 32).
+      if (this.followUpsForYoung && this.youngGeneration() <= YOUNG_SETTLED_BYTES) this.followUps = [];
+      else return this.run(`follow-up, ${this.followUps.length} more to come`);
     }
     const live = this.options.liveSessions();
     const departures = departuresOver && this.departed >= this.minDepartures && this.departed >= live && now - this.lastDepartureWave >= this.minGapMs;
@@ -108,6 +115,7 @@ export class HeapReclaimer {
     // went back to 1 MiB at the collection 3 s after the wave's, not at the wave's own (RSS 135 →
     // 106 MiB). So the wave's collection is followed by a few more.
     this.followUps = FOLLOW_UPS_MS.map((ms) => now + ms);
+    this.followUpsForYoung = !departures;
     return this.run(why);
   }
 
@@ -127,6 +135,11 @@ export class HeapReclaimer {
         `${mib(after.heapUsed)} MiB, RSS ${mib(before.rss)} → ${mib(after.rss)} MiB`,
     );
     return true;
+  }
+
+  private youngGeneration(): number {
+    if (this.options.youngGeneration) return this.options.youngGeneration();
+    return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
   }
 
   private collector(): (() => void) | undefined {
@@ -161,5 +174,8 @@ function compacting(collect: () => void): void {
 
 /** When collections follow a wave's, ms after it. */
 const FOLLOW_UPS_MS = [3_000, 6_000, 12_000];
+
+/** A young generation this small has nothing to give back (V8 starts it at 1-16 MiB, grows it to 32). */
+const YOUNG_SETTLED_BYTES = 4 * 1024 * 1024;
 
 const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
