@@ -40,7 +40,9 @@ export interface KuiperServerOptions {
   /**
    * After a wave of at least 1,000 departed sessions (and more than remain), run full garbage
    * collections (right away, then 3, 6 and 12 s later) so RSS goes back down instead of staying at
-   * its peak (SWEEP-2). It sets V8 flags of the whole process (`--expose-gc`), so it is opt-in when
+   * its peak (SWEEP-2); after a wave of at least 1,000 sessions that came and stayed, one compacting
+   * full collection, so the old-space pages a connect storm left partly free are given back (SWEEP-3).
+   * It sets V8 flags of the whole process (`--expose-gc`), so it is opt-in when
    * Kuiper is embedded in someone else's process: default false; `kuiper serve` turns it on.
    */
   reclaimMemory?: boolean;

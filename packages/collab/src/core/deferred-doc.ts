@@ -4,7 +4,8 @@
  * garbage collection of the delete set, state vectors): one small edit alone costs ~40 µs, the
  * same edit among twenty applied in one transaction ~4 µs (yjs 13.6, a 50-editor text). A busy
  * room is read far less often than it is written — a member's sync step 1, a snapshot — so its
- * updates wait here, already checked and stored, and are applied together by the next read.
+ * updates wait here, already checked and accepted (relayed, their append queued: COLLAB-4), and
+ * are applied together by the next read.
  */
 import * as Y from 'yjs';
 import { endOfTurn } from './update-relay.js';
@@ -40,7 +41,8 @@ export class DeferredDoc {
   }
 
   /**
-   * An update already checked (COLLAB-12) and stored (COLLAB-13), to be applied by the next read.
+   * An update already checked (COLLAB-12) and accepted (COLLAB-4: relayed, its append queued), to be
+   * applied by the next read.
    * A backlog past MAX_WAITING is applied at the end of the turn, not here: the caller is relaying
    * the same update, and its frames to every member go out first (the members' wait is the latency).
    */
