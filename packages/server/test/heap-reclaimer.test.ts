@@ -7,9 +7,9 @@ import { bayeux, Cleanup, eventually, rawHandshake, startServer, msgId } from '.
 
 const MiB = 1024 * 1024;
 
-function reclaimer(live = 0, young = (): number => 32 * MiB): { r: HeapReclaimer; runs: () => number } {
+function reclaimer(live = 0, young = (): number => 32 * MiB, loop = (): number => 0): { r: HeapReclaimer; runs: () => number } {
   let runs = 0;
-  const r = new HeapReclaimer({ liveSessions: () => live, minDepartures: 100, minArrivals: 100, minGapMs: 10_000, youngGeneration: young, collect: () => void runs++ });
+  const r = new HeapReclaimer({ liveSessions: () => live, minDepartures: 100, minArrivals: 100, minGapMs: 10_000, youngGeneration: young, loopUtilization: loop, collect: () => void runs++ });
   return { r, runs: () => runs };
 }
 
@@ -110,6 +110,19 @@ describe('[SWEEP-3] heap reclaimer after arrivals', () => {
     young = 1 * MiB;
     for (const t of [7000, 13_000]) expect(r.check(t)).toBe(false);
     expect(runs()).toBe(4);
+  });
+
+  it('waits while the server is busy: no collection nor follow-up inside a busy period', () => {
+    let loop = 0.9;
+    const { r, runs } = reclaimer(150, () => 32 * MiB, () => loop);
+    arrive(r, 150);
+    r.check(0);
+    for (const t of [1000, 2000, 3000]) expect(r.check(t)).toBe(false); // busy serving them
+    loop = 0.05;
+    expect(r.check(4000)).toBe(true); // quiet: the wave is collected now
+    loop = 0.9;
+    for (const t of [7000, 10_000, 16_000, 30_000]) expect(r.check(t)).toBe(false); // busy again: follow-ups dropped
+    expect(runs()).toBe(2); // the collection runs its collector twice (the second pass compacts)
   });
 
   it('counts only the sessions that came and stayed', () => {
