@@ -151,8 +151,10 @@ export class HeapReclaimer {
 
   private loopUtilization(): number {
     if (this.options.loopUtilization) return this.options.loopUtilization();
-    const since = performance.eventLoopUtilization(this.lastLoop);
-    this.lastLoop = performance.eventLoopUtilization();
+    // One mark per check: the share since the previous mark is the difference of the two.
+    const now = performance.eventLoopUtilization();
+    const since = this.lastLoop === undefined ? now : performance.eventLoopUtilization(now, this.lastLoop);
+    this.lastLoop = now;
     return since.utilization;
   }
 
@@ -194,9 +196,9 @@ function compacting(collect: () => void): void {
 /** When collections follow a wave's, ms after it. */
 const FOLLOW_UPS_MS = [3_000, 6_000, 12_000];
 
-/** A young generation this small has nothing to give back (V8 starts it at 1-16 MiB, grows it to 32). */
 /** Event loop utilization from which a server counts as busy (SWEEP-3). */
 const BUSY_LOOP = 0.25;
+/** A young generation this small has nothing to give back (V8 starts it at 1-16 MiB, grows it to 32). */
 const YOUNG_SETTLED_BYTES = 4 * 1024 * 1024;
 
 const mib = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
