@@ -135,6 +135,14 @@ export function sharedJson(msg: Message): string | undefined {
   return jsonCache.get(msg);
 }
 
+/**
+ * The JSON of a message that goes to one client once (a reply): encoded and cached nowhere, where
+ * `encodeMessage` caches. Every message's JSON is made in this module, by one of the two.
+ */
+export function encodeUnshared(msg: Message): string {
+  return JSON.stringify(msg);
+}
+
 /** UTF-8 bytes of a message's JSON (what limits count), cached like the JSON itself. */
 const sizeCache = new WeakMap<object, number>();
 

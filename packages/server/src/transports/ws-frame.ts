@@ -7,7 +7,7 @@
  * that framing was a tenth of the server's busy time (editors profile, 2026-12-02).
  */
 import type { Message } from '@kuiper/protocol';
-import { encodedSize, sharedJson } from '../core/codec.js';
+import { encodedSize, encodeUnshared, sharedJson } from '../core/codec.js';
 
 /** FIN and the text opcode: every frame here is a whole text message. */
 const FIN_TEXT = 0x81;
@@ -82,7 +82,7 @@ export function deliveryFrame(messages: readonly Message[]): Buffer {
     const json = sharedJson(message);
     if (json === undefined) {
       allShared = false;
-      const own = JSON.stringify(message);
+      const own = encodeUnshared(message);
       jsons.push(own);
       payload += Buffer.byteLength(own);
     } else {
@@ -109,7 +109,7 @@ export function deliveryFrame(messages: readonly Message[]): Buffer {
 function loneFrame(message: Message): Buffer {
   const json = sharedJson(message);
   if (json === undefined) {
-    const own = JSON.stringify(message);
+    const own = encodeUnshared(message);
     return wrapped(own, Buffer.byteLength(own));
   }
   let frame = shared.get(message);
