@@ -43,6 +43,32 @@ describe('security policy', () => {
     expect(await first({ channel: '/fine', data: 1 })).toBeUndefined();
   });
 
+  it('[SEC-2] with no canCreate hook and no authorizer, a publish or subscribe does not ask the engine whether the channel exists', async () => {
+    h = harness({ policy: { canPublish: () => true } });
+    const id = await h.handshake();
+    const asked: string[] = [];
+    const hasChannel = h.engine.hasChannel.bind(h.engine);
+    h.engine.hasChannel = (channel) => {
+      asked.push(channel);
+      return hasChannel(channel);
+    };
+    expect((await h.send({ channel: '/meta/subscribe', clientId: id, subscription: '/quiet' } as never))[0]?.successful).toBe(true);
+    expect((await h.send({ channel: '/quiet/new', clientId: id, data: 1 } as never))[0]?.successful).toBe(true);
+    expect(asked).toEqual([]);
+    // An authorizer may refuse a creation: from then on the engine is asked again.
+    const authorizers = new Authorizers();
+    authorizers.add('/**', (op) => (op === 'create' ? { deny: 'closed' } : 'grant'));
+    await h.close();
+    h = harness({ authorizers });
+    const other = await h.handshake();
+    h.engine.hasChannel = (channel) => {
+      asked.push(channel);
+      return Promise.resolve(false);
+    };
+    expect((await h.send({ channel: '/fresh', clientId: other, data: 1 } as never))[0]?.error).toBe('403:closed:create_denied');
+    expect(asked).toEqual(['/fresh']);
+  });
+
   it('[SEC-3] authorizers: any deny wins; all-ignore is a deny; no authorizer allows', async () => {
     const authorizers = new Authorizers();
     authorizers.add('/room/**', (op) => (op === 'subscribe' || op === 'create' ? 'grant' : 'ignore'));

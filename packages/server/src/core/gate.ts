@@ -51,7 +51,11 @@ export class Gate {
   ): Promise<BayeuxError | undefined> {
     const policy = this.policy;
     // Service channels are never created (nothing is broadcast on them): only the publish check applies.
-    if (channelKind(channel) !== 'service' && !(await this.engine.hasChannel(channel))) {
+    // [SEC-2] Without a canCreate hook or any authorizer nothing can refuse a creation: the engine is
+    // not asked whether the channel exists (a Redis round trip per publish for a channel no session
+    // here follows).
+    const mayRefuseCreate = policy?.canCreate !== undefined || (this.authorizers !== undefined && !this.authorizers.empty);
+    if (mayRefuseCreate && channelKind(channel) !== 'service' && !(await this.engine.hasChannel(channel))) {
       const reason = policy?.canCreate ? denial(await policy.canCreate(session, channel, msg)) : undefined;
       const byAuth = reason ?? (this.authorizers ? await this.authorizers.check('create', channel, session, msg) : undefined);
       if (byAuth !== undefined) return bayeuxError('create_denied', byAuth);

@@ -53,6 +53,11 @@ export function denial(decision: Decision | { data: unknown }): string | undefin
 export class Authorizers {
   private readonly byPattern = new Map<string, Set<Authorizer>>();
 
+  /** No authorizer at all: every check allows (the gate then skips asking whether a channel exists). */
+  get empty(): boolean {
+    return this.byPattern.size === 0;
+  }
+
   add(pattern: string, authorizer: Authorizer): () => void {
     let set = this.byPattern.get(pattern);
     if (!set) {
