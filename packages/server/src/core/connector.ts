@@ -118,6 +118,11 @@ class Hold implements Deadline, HeldConnect {
   /**
    * The connect's own fields, copied: the hold is the held connect the core answers (one object
    * kept for the hold time, not the hold and the core's record, 40 bytes more per idle session).
+   * Not one class with the core's HeldConnectRecord, though both are a HeldConnect: the record is
+   * made by the core before anyone decides to hold (the core knows no connector: connector.ts
+   * imports core.ts, not the reverse) and is all a transport may get (stream.ts reads its opening
+   * reply first); the hold is the connector's wait, with a deadline, a flow and a sink, made from
+   * any HeldConnect (an exported type: one without a session too, hence NO_SESSION).
    */
   readonly clientId: string;
   readonly request: Message;

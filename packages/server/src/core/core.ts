@@ -56,6 +56,7 @@ export interface HeldConnect {
  * [LIMIT-10] A held connect as the core hands it out. Its reply and session are made each time
  * they are asked for (when the hold ends, or a stream opens), not kept: an idle session holds its
  * connect for the whole `timeout`, and the two objects kept that long were 104 bytes per session.
+ * The connector copies it into its Hold (connector.ts says why they are two classes).
  */
 class HeldConnectRecord implements HeldConnect {
   constructor(
