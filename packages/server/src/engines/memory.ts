@@ -18,7 +18,7 @@ import type {
 } from '../core/engine.js';
 import { STREAMED, settleLifecycle, settleSubscribe } from '../core/engine.js';
 import type { SessionInfo } from '../core/security.js';
-import { ChannelTable } from './memory/channel-table.js';
+import { ChannelTable, eachListener } from './memory/channel-table.js';
 import { smallAdd, smallDelete, smallHas, smallSize, smallValues } from './memory/small-set.js';
 import {
   type SessionState,
@@ -37,8 +37,6 @@ import {
  * empty array each is 32 bytes. Frozen, so a push that forgot to replace it throws.
  */
 const NOTHING_QUEUED = Object.freeze([]) as unknown as Message[];
-
-const NO_LISTENERS: readonly ChannelListener[] = Object.freeze([]);
 
 const NOTHING_WATCHED = (): void => {};
 
@@ -197,13 +195,7 @@ export class MemoryEngine implements Engine {
     for (const pattern of patterns) {
       const state = this.channels.get(pattern);
       if (!state) continue;
-      for (const listener of state.listeners ?? NO_LISTENERS) {
-        try {
-          listener(message);
-        } catch {
-          // A server-side listener's bug must not stop delivery to anyone else.
-        }
-      }
+      eachListener(state.listeners, message);
       if (state.subscribers === undefined) continue;
       if (first === undefined) first = smallValues(state.subscribers);
       else {

@@ -2,7 +2,7 @@
  * The memory engine's channels: each channel's subscribers and server-side listeners, made when a
  * channel is first used (with its parents, as in CometD's channel tree) and swept once nobody uses it.
  */
-import { parentChannel } from '@kuiper/protocol';
+import { parentChannel, type Message } from '@kuiper/protocol';
 import type { ChannelListener, EngineEvent } from '../../core/engine.js';
 import { type SmallSet, smallSize } from './small-set.js';
 
@@ -11,9 +11,31 @@ export interface ChannelState {
   readonly name: string;
   /** Session ids: none, one, or a Set (small-set.ts), made as subscribers come. */
   subscribers: SmallSet;
-  /** Server-side listeners: made on the first (most channels never have one; an empty Set is 152 bytes). */
-  listeners: Set<ChannelListener> | undefined;
+  /**
+   * Server-side listeners: none, one, or a Set past one (most channels never have one, a room's
+   * relay channel has one, and a Set of one is ~160 bytes; `eachListener` reads every form).
+   */
+  listeners: ChannelListener | Set<ChannelListener> | undefined;
   persistent: boolean;
+}
+
+function listenerCount(listeners: ChannelState['listeners']): number {
+  return listeners === undefined ? 0 : typeof listeners === 'function' ? 1 : listeners.size;
+}
+
+/** Calls each of a channel's listeners with `message`; one that throws does not stop the others. */
+export function eachListener(listeners: ChannelState['listeners'], message: Message): void {
+  if (listeners === undefined) return;
+  if (typeof listeners === 'function') return callListener(listeners, message);
+  for (const listener of listeners) callListener(listener, message);
+}
+
+function callListener(listener: ChannelListener, message: Message): void {
+  try {
+    listener(message);
+  } catch {
+    // A server-side listener's bug must not stop delivery to anyone else.
+  }
 }
 
 export class ChannelTable {
@@ -49,9 +71,14 @@ export class ChannelTable {
 
   listen(pattern: string, listener: ChannelListener): () => void {
     const state = this.ensure(pattern);
-    (state.listeners ??= new Set()).add(listener);
+    const had = state.listeners;
+    // The same listener twice is still one, as a Set would keep it.
+    state.listeners = had === undefined || had === listener ? listener : typeof had === 'function' ? new Set([had, listener]) : had.add(listener);
     return () => {
-      this.channels.get(pattern)?.listeners?.delete(listener);
+      const now = this.channels.get(pattern);
+      if (!now) return;
+      if (now.listeners === listener) now.listeners = undefined;
+      else if (typeof now.listeners === 'object') now.listeners.delete(listener);
     };
   }
 
@@ -66,7 +93,7 @@ export class ChannelTable {
     const names = [...this.channels.keys()].sort((a, b) => b.length - a.length);
     for (const name of names) {
       const state = this.channels.get(name);
-      if (!state || state.persistent || smallSize(state.subscribers) > 0 || (state.listeners?.size ?? 0) > 0) continue;
+      if (!state || state.persistent || smallSize(state.subscribers) > 0 || listenerCount(state.listeners) > 0) continue;
       if (parents.has(name)) continue;
       this.channels.delete(name);
       this.emit({ type: 'channel:removed', channel: name });
