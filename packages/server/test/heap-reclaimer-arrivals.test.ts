@@ -1,36 +1,15 @@
 // SWEEP-3: after a wave of idle WebSocket sessions, a server with reclaimMemory gives back the old
 // space the wave left committed but free. The server runs in a child process (its heap is not the
 // test's) and is read without collecting first: what the reclaimer left is what a user's RSS holds.
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cleanup, eventually, msgId, RawSocket } from '@kuiper/testkit';
+import { heapChild } from './helpers/heap-child.js';
 
 interface Heap {
   clientsAtCollection: number;
   clients: number;
   oldCommitted: number;
   oldUsed: number;
-}
-
-async function child(reclaim: 'on' | 'off'): Promise<{ wsUrl: string; heap: () => Promise<Heap> }> {
-  const proc = fork(fileURLToPath(new URL('./reclaim-child-server.ts', import.meta.url)), [reclaim], {
-    execArgv: ['--conditions=source', '--import', 'tsx', '--expose-gc'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  cleanup.add(() => {
-    proc.kill('SIGKILL');
-  });
-  const next = <T>(): Promise<T> => new Promise((resolve) => proc.once('message', (m) => resolve(m as T)));
-  const { port } = await next<{ port: number }>();
-  return {
-    wsUrl: `ws://127.0.0.1:${port}/bayeux`,
-    heap: () => {
-      const reply = next<Heap>();
-      proc.send('heap');
-      return reply;
-    },
-  };
 }
 
 /** `count` sessions that handshake, subscribe and keep a connect held, 50 at a time. */
@@ -52,7 +31,7 @@ const SESSIONS = 2000;
 
 describe('[SWEEP-3] a server after a wave of 2,000 idle WebSocket sessions', () => {
   it('[SWEEP-3] gives back the old space the wave left committed but free', async () => {
-    const server = await child('on');
+    const server = await heapChild<Heap>(new URL('./reclaim-child-server.ts', import.meta.url), ['on']);
     await connectWave(server.wsUrl, SESSIONS);
     // A collection made with the whole wave in: the wave's own, or if a pause in a loaded
     // machine's connects made one mid-wave, that one's follow-up 3 s later.
