@@ -95,6 +95,10 @@ export function joinRoom(server: ServerKind, url: string, roomId: string): Colla
   if (server === 'y-websocket') {
     // disableBc: BroadcastChannel exists in Node 20 and would let members in this one process sync
     // with each other without the server.
+    // Each WebsocketProvider adds a process 'exit' listener (to clear its awareness) until destroyed:
+    // one load generator holds up to 1,000 of them, which is by design, not a leak. Counted so Node's
+    // MaxListenersExceededWarning stays meaningful for anything else.
+    process.setMaxListeners(Math.max(process.getMaxListeners(), process.listenerCount('exit') + 11));
     const provider = new WebsocketProvider(wsOrigin(url), roomId, doc, { WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, disableBc: true });
     const synced = new Promise<void>((resolve) => {
       if (provider.synced) resolve();
