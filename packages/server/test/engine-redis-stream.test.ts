@@ -48,6 +48,11 @@ const data = (messages: Message[]): unknown[] => messages.map((m) => m.data);
 
 /** Every command Redis runs under `prefix` (scripts' own commands included) while `act` runs. */
 async function commandsDuring(prefix: string, act: () => Promise<unknown>): Promise<string[]> {
+  return (await monitorDuring(prefix, act)).seen;
+}
+
+/** The monitor of the commands Redis ran under `prefix` while `act` ran (`sent`: clients' only). */
+async function monitorDuring(prefix: string, act: () => Promise<unknown>): Promise<RedisMonitor> {
   const probe = new Redis(REDIS_URL);
   spies.push(probe);
   const monitor = new RedisMonitor(prefix);
@@ -59,7 +64,7 @@ async function commandsDuring(prefix: string, act: () => Promise<unknown>): Prom
   const ended = monitor.until(marker);
   await probe.get(marker);
   await ended;
-  return monitor.seen;
+  return monitor;
 }
 
 describe('RedisEngine', () => {
@@ -155,6 +160,31 @@ describe('RedisEngine', () => {
     }
     expect(counts[0]).toBeGreaterThan(0);
     expect(counts[1]).toBe(counts[0]);
+  });
+
+  it('[ENG-STREAM-8] a period\'s upkeep sends its lease, sweep, stats counts and positions as scripts only, and an unchanged positions hash is not written again', async () => {
+    // The positions' period is the upkeep's (as with the defaults, 1 s both): written by upkeep().
+    const quiet = { maxInterval: 3_600_000, sweepIntervalMs: 1_000_000 };
+    const [a] = (await cluster(1, quiet, { positionsMs: 1_000_000 })) as [RedisEngine];
+    const ids = await Promise.all(Array.from({ length: 5 }, () => a.createSession()));
+    await Promise.all(ids.map((id) => a.subscribe(id, '/still')));
+    for (const id of ids) {
+      a.connectOpened(id);
+      a.watch(id, () => undefined);
+    }
+    const takeAll = async (): Promise<unknown[]> => (await Promise.all(ids.map((id) => a.take(id)))).flatMap(data);
+    expect(await takeAll()).toEqual([]);
+    await a.publish({ channel: '/still', data: 1 });
+    expect(await takeAll()).toEqual(ids.map(() => 1));
+    const sent = async (): Promise<string[]> => (await monitorDuring(a.prefix, () => a.upkeep())).sent;
+    // Lease, sweep (with the counts for stats()) and the moved positions: three scripts, no ZCARD / SCARD / GET.
+    expect(await sent()).toEqual(['evalsha', 'evalsha', 'evalsha']);
+    expect(a.stats()).toEqual({ clients: 5, channels: 1, subscriptions: 5 });
+    // Nothing moved since: the lease and the sweep only.
+    expect(await sent()).toEqual(['evalsha', 'evalsha']);
+    await a.publish({ channel: '/still', data: 2 });
+    expect(await takeAll()).toEqual(ids.map(() => 2));
+    expect(await sent()).toEqual(['evalsha', 'evalsha', 'evalsha']);
   });
 
   it('[REDIS-4][SWEEP-1] a session whose connect the node holds, and a channel its sessions follow, are checked without Redis; a removal elsewhere is seen', async () => {

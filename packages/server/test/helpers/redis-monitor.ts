@@ -7,6 +7,8 @@ import { REDIS_URL } from './redis.js';
 /** The command names (lower case) Redis runs whose arguments mention `mark`, in the order it ran them. */
 export class RedisMonitor {
   readonly seen: string[] = [];
+  /** The same, without the commands scripts ran (MONITOR's `[<db> lua]`): what clients sent. */
+  readonly sent: string[] = [];
   private buffered = '';
   private readonly socket: Socket;
   private readonly started: Promise<void>;
@@ -62,6 +64,9 @@ export class RedisMonitor {
         return;
       }
     }
-    if (args.some((a) => a.includes(this.mark))) this.seen.push((args[0] ?? '').toLowerCase());
+    if (!args.some((a) => a.includes(this.mark))) return;
+    const name = (args[0] ?? '').toLowerCase();
+    this.seen.push(name);
+    if (!/^\+[0-9.]+ \[\d+ lua\]/.test(line)) this.sent.push(name);
   }
 }

@@ -79,8 +79,16 @@ export abstract class AttachingEngine extends RedisEngineCore {
     super.start(options);
     this.idleTimer = setInterval(() => this.dropIdle(), IDLE_MS);
     this.idleTimer.unref();
-    this.flushTimer = setInterval(() => void this.writePositions(), this.positionsMs);
-    this.flushTimer.unref();
+    // [ENG-STREAM-8] With the upkeep's period (the defaults: 1 s both), the positions go out in the
+    // same write as the lease and the sweep (alongTick): one wake of Redis per period, not two.
+    if (this.positionsMs !== this.period) {
+      this.flushTimer = setInterval(() => void this.writePositions(), this.positionsMs);
+      this.flushTimer.unref();
+    }
+  }
+
+  protected override alongTick(): void {
+    if (this.positionsMs === this.period) void this.writePositions();
   }
 
   protected override received(channel: string, text: string): void {

@@ -71,6 +71,8 @@ export abstract class RedisEngineCore implements Engine {
   protected readonly stored = new StoredMessages();
   private snapshot: EngineStats = { clients: 0, channels: 0, subscriptions: 0 };
   protected leaseMs = 5000;
+  /** The upkeep period (ms): the sweep interval, at most a third of the pruning time. */
+  protected period = 0;
   private releaseAfterMs = 1000;
 
   constructor(options: RedisConnectionOptions = {}) {
@@ -103,6 +105,7 @@ export abstract class RedisEngineCore implements Engine {
     const pruneAfter = options.maxInterval + options.interval;
     // A lease outlives a few missed renewals; a connect held on a node that died expires with it.
     const period = Math.max(10, Math.min(options.sweepIntervalMs, Math.floor(pruneAfter / 3)));
+    this.period = period;
     this.leaseMs = Math.max(3 * period, 1000);
     // A connect sent again within this (a WebSocket's, a poll's, late on a loaded machine) keeps its
     // session held: no release and hold again. The release carries the age, so pruning is not delayed
@@ -338,17 +341,23 @@ export abstract class RedisEngineCore implements Engine {
   /** One sweep period's work, as the timer runs it (tests count its Redis commands: ENG-STREAM-8). */
   upkeep: () => Promise<void> = () => Promise.resolve();
 
-  /** Renews this node's leases, sweeps if no other node has this period, refreshes the stats. */
+  /**
+   * Renews this node's leases, sweeps if no other node has this period, refreshes the stats: all
+   * sent in one turn, so one write and one wake of Redis per period (ENG-STREAM-8), with whatever
+   * `alongTick` adds (the per-stream positions, when their period is the same).
+   */
   private async tick(period: number, pruneAfter: number): Promise<void> {
     if (this.ticking || this.closed) return;
     this.ticking = true;
     try {
-      const lapsed = await this.link.renew(this.nodeId, this.held.releases(this.releaseAfterMs), [...this.bus.listeners.keys()], this.leaseMs);
+      const renewed = this.link.renew(this.nodeId, this.held.releases(this.releaseAfterMs), [...this.bus.listeners.keys()], this.leaseMs);
+      const swept = this.sweep(pruneAfter, period);
+      this.alongTick();
+      // Both awaited: a failure of either is logged once below, never left unhandled.
+      const [lapsed] = await Promise.all([renewed, swept]);
       // Taken for gone (a pause longer than the lease): what this node holds is held again.
       const holding = this.held.all();
       if (lapsed && holding.length > 0) this.link.fire(S.HOLD, [this.nodeId, ...holding]);
-      await this.sweep(pruneAfter, period);
-      this.snapshot = await this.link.counts();
     } catch (err) {
       log.warn('sweep failed', err);
     } finally {
@@ -356,11 +365,17 @@ export abstract class RedisEngineCore implements Engine {
     }
   }
 
+  /** Upkeep sent in the same turn as the period's scripts (one write to Redis); none here. */
+  protected alongTick(): void {}
+
   /** [REDIS-4] Prunes and sweeps cluster-wide; exactly one node removes a given session. */
   async sweep(pruneAfter: number, lockMs: number): Promise<void> {
     const r = await this.link.run(S.SWEEP, [this.nodeId, pruneAfter, lockMs, PRUNE_BATCH, this.leaseMs]);
-    if (r === null) return;
-    const [pruned, swept, life] = list(r);
+    const [counts, pruned, swept, life] = list(r);
+    const [clients, channels, subscriptions] = list(counts).map(Number);
+    this.snapshot = { clients: clients ?? 0, channels: channels ?? 0, subscriptions: subscriptions ?? 0 };
+    // Another node has this period: nothing swept here.
+    if (pruned === undefined) return;
     this.emitRemoved(pruned, 'pruned');
     this.background(life, true);
     for (const channel of strings(swept)) {

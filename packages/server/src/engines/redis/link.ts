@@ -154,13 +154,6 @@ export class RedisLink {
     return Number(await lapsed) === 1;
   }
 
-  /** The cluster-wide counts behind `stats()`. */
-  async counts(): Promise<EngineStats> {
-    const c = this.ctl;
-    const [clients, channels, subscriptions] = await Promise.all([this.cmd.zcard(`${c}sessions`), this.cmd.scard(`${c}channels`), this.cmd.get(`${c}nsubs`)]);
-    return { clients, channels, subscriptions: Number(subscriptions ?? 0) };
-  }
-
   /** QUIT lets commands already sent finish; a connection still retrying is just dropped. */
   async close(): Promise<void> {
     const up = this.cmd.status === 'ready' && this.sub.status === 'ready';

@@ -45,6 +45,11 @@ export class PositionWriter {
   private readonly waiting = new Map<string, () => void>();
   /** The last hash written was empty (none is, at first): an idle node writes nothing. */
   private empty = true;
+  /** A stamp was handed out since the last write: the next hash must carry a later generation. */
+  private touched = false;
+  /** The pairs of the last hash written, and when (ms): an unchanged hash is not written again. */
+  private lastPairs = '';
+  private lastWrite = 0;
 
   constructor(
     private readonly nodeId: string,
@@ -55,6 +60,7 @@ export class PositionWriter {
 
   /** The stamp of positions written now by a session already followed here (a take's). */
   current(): string {
+    this.touched = true;
     return `${this.computed + 1}.${this.nodeId}`;
   }
 
@@ -64,6 +70,7 @@ export class PositionWriter {
    */
   stamp(): Stamp {
     const c = this.computed;
+    this.touched = true;
     this.inFlight.set(c, (this.inFlight.get(c) ?? 0) + 1);
     let open = true;
     return {
@@ -90,8 +97,6 @@ export class PositionWriter {
 
   /** Writes this node's per-stream positions (and the orphans' own ones) in one script. */
   async flush(attached: Iterable<Attachment>): Promise<void> {
-    const gen = ++this.computed;
-    for (const c of this.inFlight.keys()) if (c < gen) return;
     const floors = new Map<string, Position | null>();
     const orphans = [...this.orphans.values()];
     for (const source of [attached, orphans]) {
@@ -108,12 +113,26 @@ export class PositionWriter {
     const pairs: string[] = [];
     for (const [pattern, at] of floors) if (at) pairs.push(pattern, formatPosition(at));
     if (pairs.length === 0 && orphans.length === 0 && this.empty) return;
+    // Nothing moved and nothing stamped since the last write, which is far from expiring: the hash
+    // in Redis already says this (an idle node's sessions cost Redis nothing per second).
+    const key = pairs.join('\n');
+    if (!this.touched && orphans.length === 0 && key === this.lastPairs && Date.now() - this.lastWrite < this.ttlMs() / 2) return;
+    const gen = ++this.computed;
+    for (const c of this.inFlight.keys()) if (c < gen) return;
+    this.touched = false;
     const args: (string | number)[] = [gen, this.ttlMs(), pairs.length / 2, ...pairs];
     for (const a of orphans) {
       const own = a.ownPositions();
       args.push(a.clientId, own.length / 2, ...own);
     }
-    await this.link.nodePositions(args);
+    try {
+      await this.link.nodePositions(args);
+    } catch (err) {
+      this.touched = true;
+      throw err;
+    }
+    this.lastPairs = key;
+    this.lastWrite = Date.now();
     this.empty = pairs.length === 0;
     for (const a of orphans) if (this.orphans.get(a.clientId) === a) this.orphans.delete(a.clientId);
   }

@@ -78,11 +78,15 @@ return redis.call('ZADD', P .. 'nodes', now(), ARGV[2])
 
 /**
  * ARGV: P, node, prune after ms, lock ms, most sessions per run, node lease ms. [REDIS-4] One node per period
- * (the lock), and atomic anyway: a session is pruned exactly once cluster-wide. Returns nil (another
- * node has the period) or {pruned ({id, patterns...}), channels swept, life}.
+ * (the lock), and atomic anyway: a session is pruned exactly once cluster-wide. Returns {counts}
+ * (another node has the period) or {counts, pruned ({id, patterns...}), channels swept, life};
+ * counts = {sessions, channels, subscriptions} for `stats()` (ENG-STREAM-8: no commands of their own).
  */
 export const SWEEP = script('sweep', `
-if not redis.call('SET', P .. 'lock:sweep', ARGV[2], 'NX', 'PX', tonumber(ARGV[4])) then return false end
+local function counts()
+  return { redis.call('ZCARD', P .. 'sessions'), redis.call('SCARD', P .. 'channels'), tonumber(redis.call('GET', P .. 'nsubs') or '0') }
+end
+if not redis.call('SET', P .. 'lock:sweep', ARGV[2], 'NX', 'PX', tonumber(ARGV[4])) then return { counts() } end
 local t = now()
 -- [ENG-STREAM-8] A node whose lease lapsed is gone: the sessions it held are seen last at its last
 -- renewal, and pruned from there unless they connect elsewhere first. Its positions go with it.
@@ -129,5 +133,5 @@ for _, n in ipairs(names) do
     end
   end
 end
-return { pruned, swept, lj }
+return { counts(), pruned, swept, lj }
 `);
