@@ -1,38 +1,13 @@
 // What an idle WebSocket session costs the server (LIMIT-10, issue 15): the server runs in a child
 // process and its JS heap is read after full collections, before and after hundreds of sessions
 // that handshake, subscribe and keep a connect held — the state of a client idling for hours.
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
 import { cleanup, msgId, RawSocket } from '@kuiper/testkit';
+import { forkChild, heapChild } from '../helpers/heap-child.js';
 
 interface Heap {
   heapUsed: number;
   clients: number;
-}
-
-async function heapChild(): Promise<{ wsUrl: string; heap: () => Promise<Heap> }> {
-  const child = fork(fileURLToPath(new URL('./heap-child-server.ts', import.meta.url)), [], {
-    execArgv: ['--conditions=source', '--import', 'tsx', '--expose-gc'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  cleanup.add(() => {
-    child.kill('SIGKILL');
-  });
-  const next = <T>(): Promise<T> =>
-    new Promise((resolve, reject) => {
-      child.once('message', (m) => resolve(m as T));
-      child.once('exit', (code) => reject(new Error(`heap child exited with ${String(code)}`)));
-    });
-  const { port } = await next<{ port: number }>();
-  return {
-    wsUrl: `ws://127.0.0.1:${port}/bayeux`,
-    heap: () => {
-      const reply = next<Heap>();
-      child.send('heap');
-      return reply;
-    },
-  };
 }
 
 /** Opens `count` idle sessions (handshake, one subscription, a held connect), `BATCH` at a time. */
@@ -56,7 +31,7 @@ async function openIdle(wsUrl: string, count: number, channel: (i: number) => st
 
 describe('[LIMIT-10] idle WebSocket sessions', () => {
   it('[LIMIT-10] an idle WebSocket session keeps under 4.8 KiB of the server\'s JS heap', async () => {
-    const server = await heapChild();
+    const server = await heapChild<Heap>(new URL('./heap-child-server.ts', import.meta.url));
     // Warm-up: what the server compiles for its first sessions is not a cost of each session (300:
     // after 100 the same code measured 4.4 to 5.1 KiB from run to run, after 300 4.5 every time).
     await openIdle(server.wsUrl, 300, (i) => `/idle/${i % 20}`);
@@ -77,17 +52,7 @@ describe('[LIMIT-10] idle WebSocket sessions', () => {
 
 describe('[LIMIT-10] idle rooms in the memory engine', () => {
   it('[LIMIT-10] the engine keeps under 1.55 KiB of JS heap per idle room of two members', async () => {
-    const child = fork(fileURLToPath(new URL('./room-heap-child.ts', import.meta.url)), [], {
-      execArgv: ['--conditions=source', '--import', 'tsx', '--expose-gc'],
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    cleanup.add(() => {
-      child.kill('SIGKILL');
-    });
-    const { perRoom, stats } = await new Promise<{ perRoom: number; stats: { clients: number; subscriptions: number } }>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as { perRoom: number; stats: { clients: number; subscriptions: number } }));
-      child.once('exit', (code) => reject(new Error(`room heap child exited with ${String(code)}`)));
-    });
+    const { perRoom, stats } = await forkChild(new URL('./room-heap-child.ts', import.meta.url)).next<{ perRoom: number; stats: { clients: number; subscriptions: number } }>();
     // 2,200 rooms of two sessions, each subscribed to three of the room's channels.
     expect(stats).toMatchObject({ clients: 4400, subscriptions: 13_200 });
     console.log(`[idle rooms] memory engine: ${(perRoom / 1024).toFixed(2)} KiB of heap per idle room (bound 1.55 KiB)`);
