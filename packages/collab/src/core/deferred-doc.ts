@@ -17,16 +17,23 @@ import { endOfTurn } from './update-relay.js';
  */
 export const MAX_WAITING = 64;
 
+/** Frozen: a push that forgot to replace it throws. */
+const NONE = Object.freeze([]) as unknown as Uint8Array[];
+
 export class DeferredDoc {
   private readonly current = new Y.Doc();
-  private waiting: Uint8Array[] = [];
+  /** Shared NONE while nothing waits: an idle room keeps no empty array of its own. */
+  private waiting: Uint8Array[] = NONE;
   /** An apply is scheduled for the end of this turn. */
   private applying = false;
 
-  /** `origin`: the transaction origin of every apply; `onError`: an update Yjs threw on. */
+  /**
+   * `origin`: the transaction origin of every apply; `onError`: an update Yjs threw on, told the
+   * origin too, so one function can serve every room (a closure per room was kept by each idle one).
+   */
   constructor(
     private readonly origin: unknown,
-    private readonly onError: (thrown: unknown) => void,
+    private readonly onError: (thrown: unknown, origin: unknown) => void,
   ) {}
 
   /** The document with every update added so far applied. */
@@ -47,7 +54,8 @@ export class DeferredDoc {
    * the same update, and its frames to every member go out first (the members' wait is the latency).
    */
   add(update: Uint8Array): void {
-    this.waiting.push(update);
+    if (this.waiting === NONE) this.waiting = [update];
+    else this.waiting.push(update);
     if (this.waiting.length < MAX_WAITING || this.applying) return;
     this.applying = true;
     void endOfTurn().then(() => {
@@ -58,13 +66,13 @@ export class DeferredDoc {
 
   /** Drops what waits and destroys the document (the room is closed). */
   destroy(): void {
-    this.waiting = [];
+    this.waiting = NONE;
     this.current.destroy();
   }
 
   private applyWaiting(): void {
     const updates = this.waiting;
-    this.waiting = [];
+    this.waiting = NONE;
     try {
       this.current.transact(() => {
         for (const update of updates) Y.applyUpdate(this.current, update, this.origin);
@@ -72,7 +80,7 @@ export class DeferredDoc {
     } catch (thrown) {
       // Decoded before it was accepted, so Yjs should not throw here; if it does, the store still
       // holds the update and the next load applies it again.
-      this.onError(thrown);
+      this.onError(thrown, this.origin);
     }
   }
 }

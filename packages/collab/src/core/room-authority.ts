@@ -14,7 +14,7 @@ import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { PresenceRoom } from './presence-room.js';
 import type { DocumentStore } from './store.js';
 import { DeferredDoc } from './deferred-doc.js';
-import { endOfTurn, UpdateRelay } from './update-relay.js';
+import { endOfTurn, relayOrigin, UpdateRelay } from './update-relay.js';
 import { decodeStateVector, updateProblem } from './yjs-checks.js';
 
 export interface RoomAuthorityOptions {
@@ -48,6 +48,14 @@ export interface MemberGrant {
 /** A whole-document encoding at least this large is kept for the next joiner and the snapshot. */
 export const WHOLE_STATE_CACHE_BYTES = 2048;
 
+/**
+ * Shared by every room while it has nothing queued: an idle room keeps no settled promise nor empty
+ * array of its own (48 and 32 bytes each, three of them per room). NO_UPDATES is frozen: a push
+ * that forgot to replace it throws.
+ */
+const SETTLED: Promise<void> = Promise.resolve();
+const NO_UPDATES = Object.freeze([]) as unknown as QueuedUpdate[];
+
 interface QueuedUpdate {
   readonly connection: string;
   readonly id: string;
@@ -61,9 +69,9 @@ export class RoomAuthority {
   private readonly members = new Map<string, MemberGrant>();
   private readonly options: RoomAuthorityOptions;
   private readonly clock: Clock;
-  private tail: Promise<unknown> = Promise.resolve();
-  private batch: QueuedUpdate[] = [];
-  private batchDone: Promise<void> = Promise.resolve();
+  private tail: Promise<unknown> = SETTLED;
+  private batch: QueuedUpdate[] = NO_UPDATES;
+  private batchDone: Promise<void> = SETTLED;
   /** Batches relayed and applied, not yet stored (COLLAB-4): the next append takes them all. */
   private unstored: Array<{ readonly merged: Uint8Array; readonly accepted: readonly QueuedUpdate[] }> = [];
   /** An append failed after its relay: the document holds what the log lacks until a snapshot. */
@@ -74,7 +82,8 @@ export class RoomAuthority {
   private lastDirtyAt = 0;
   private timer: TimerHandle | undefined;
   private closed = false;
-  private readonly relay: UpdateRelay;
+  /** [COLLAB-36] Only with a relay window: without one each batch is broadcast as it is accepted. */
+  private readonly relay: UpdateRelay | undefined;
   /**
    * The whole document as one update, with its state vector: what sync step 2 sends a member that
    * has nothing yet (every late joiner). Encoded once per state of the document, not once per
@@ -110,13 +119,17 @@ export class RoomAuthority {
   private constructor(options: RoomAuthorityOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
-    this.copy = new DeferredDoc(this, (thrown) => options.onError?.(collabError('update_invalid', `room ${options.room}: applying an accepted update: ${describeThrown(thrown)}`)));
-    this.relay = new UpdateRelay({
-      clock: this.clock,
-      windowMs: options.relayWindowMs ?? 0,
-      send: (update, origin) => options.broadcast({ type: 'room-update', update, origin }),
-    });
+    // Shared callbacks, not closures per room: an idle room kept each and its context.
+    this.copy = new DeferredDoc(this, RoomAuthority.copyFailed);
+    const windowMs = options.relayWindowMs ?? 0;
+    this.relay = windowMs > 0 ? new UpdateRelay({ clock: this.clock, windowMs, send: (update, origin) => options.broadcast({ type: 'room-update', update, origin }) }) : undefined;
     this.presence = new PresenceRoom(options); // its fields are ours: no second options object per room
+  }
+
+  /** An update the copy could not apply (DeferredDoc's callback, told this authority as the origin). */
+  private static copyFailed(thrown: unknown, origin: unknown): void {
+    const authority = origin as RoomAuthority;
+    authority.options.onError?.(collabError('update_invalid', `room ${authority.room}: applying an accepted update: ${describeThrown(thrown)}`));
   }
 
   get room(): string {
@@ -135,6 +148,15 @@ export class RoomAuthority {
 
   get memberCount(): number {
     return this.members.size;
+  }
+
+  /** The members' connections, in the order they joined. */
+  connections(): IterableIterator<string> {
+    return this.members.keys();
+  }
+
+  hasMember(connection: string): boolean {
+    return this.members.has(connection);
   }
 
   /** A connection enters with what the room's authorize hook granted; its sync step 1 gets presence. */
@@ -178,7 +200,7 @@ export class RoomAuthority {
   /** Stops timers and writes a final snapshot; the room can then be unloaded. */
   close(): Promise<void> {
     return this.enqueue(async () => {
-      this.relay.flush(); // what a relay window still holds goes before the room does
+      this.relay?.flush(); // what a relay window still holds goes before the room does
       this.closed = true;
       this.presence.close();
       await this.writeSnapshot();
@@ -221,13 +243,18 @@ export class RoomAuthority {
    * a slow disk bounds the senders' acks, not a room's update rate nor the members' latency.
    */
   private queueUpdate(item: QueuedUpdate): Promise<void> {
-    this.batch.push(item);
+    if (this.batch === NO_UPDATES) this.batch = [item];
+    else this.batch.push(item);
     // [COLLAB-19] The batch stays open to the end of this turn of the event loop: the updates of
     // every member's frame read in it are checked, relayed and applied together (COLLAB-36). The
     // check runs then whatever the store is doing; the store's turn comes in the queue's order.
     if (this.batch.length === 1) {
       const checked = endOfTurn().then(() => this.relayBatch());
-      this.batchDone = this.enqueue(() => checked.then(() => this.storeRelayed()));
+      const done = this.enqueue(() => checked.then(() => this.storeRelayed()));
+      this.batchDone = done;
+      void done.then(() => {
+        if (this.batchDone === done) this.batchDone = SETTLED;
+      });
     }
     return this.batchDone;
   }
@@ -235,7 +262,7 @@ export class RoomAuthority {
   /** [COLLAB-4] Checks the turn's batch and relays what it accepts at once, before it is stored. */
   private relayBatch(): void {
     const items = this.batch;
-    this.batch = [];
+    this.batch = NO_UPDATES;
     const accepted: QueuedUpdate[] = [];
     for (const item of items) {
       const { connection, id, update } = item;
@@ -249,7 +276,9 @@ export class RoomAuthority {
     if (accepted.length === 0) return;
     const merged = accepted.length === 1 ? accepted[0]!.update : Y.mergeUpdates(accepted.map((a) => a.update));
     // [COLLAB-36] The whole batch is one room-update (not one per update), origin kept if one sender.
-    this.relay.add(merged, accepted.map((a) => a.connection));
+    const senders = accepted.map((a) => a.connection);
+    if (this.relay) this.relay.add(merged, senders);
+    else this.options.broadcast({ type: 'room-update', update: merged, origin: relayOrigin(senders)! });
     // After the relay: a backlog the copy applies then waits for the relay's frames (COLLAB-37).
     this.copy.add(merged);
     this.unstored.push({ merged, accepted });
@@ -336,11 +365,19 @@ export class RoomAuthority {
   }
 
   private enqueue<T>(task: () => T | Promise<T>): Promise<void> {
-    const run = this.tail.then(task).then(
-      () => undefined,
-      (thrown: unknown) => this.options.onError?.(collabError('store_failed', describeThrown(thrown))),
+    const run: Promise<void> = this.tail.then(task).then(
+      () => this.settled(run),
+      (thrown: unknown) => {
+        this.options.onError?.(collabError('store_failed', describeThrown(thrown)));
+        this.settled(run);
+      },
     );
     this.tail = run;
     return run;
+  }
+
+  /** The queue ran dry: the room keeps the shared settled promise, not its last task's. */
+  private settled(run: Promise<void>): void {
+    if (this.tail === run) this.tail = SETTLED;
   }
 }

@@ -5,7 +5,7 @@
  * returned), `receive` for messages on the room's service channels (with the session id the server
  * vouches for), `leave` when a session is removed, `close` after the last member.
  */
-import type { Result } from '../protocol/errors.js';
+import type { CollabError, Result } from '../protocol/errors.js';
 import { clientMessageReader, writeWire, type WireReader } from '../protocol/wire.js';
 import { parseClientMessage, toWire, type ClientMessage, type ServerMessage, type WireMessage } from '../protocol/messages.js';
 import { RoomAuthority, type MemberGrant, type RoomAuthorityOptions } from './room-authority.js';
@@ -49,9 +49,14 @@ const splitFor = (maxMessageBytes: number | undefined): { maxMessageBytes: numbe
 class HostedAuthorityOptions {
   host: RoomHost | undefined;
   constructor(readonly hostOptions: RoomHostOptions) {
-    // Not the transport's own sendTo: an own property would hide the method below.
-    const { sendTo: _transportSendTo, publish: _publish, ...authorityOptions } = hostOptions;
+    // Not the transport's own sendTo nor onError: an own property would hide the methods below.
+    const { sendTo: _transportSendTo, publish: _publish, onError: _onError, ...authorityOptions } = hostOptions;
     Object.assign(this, authorityOptions);
+  }
+
+  /** The caller's, called on its options: they may be an object whose methods serve every room. */
+  onError(error: CollabError): void {
+    this.hostOptions.onError?.(error);
   }
 
   sendTo(connection: string, m: ServerMessage): void {
@@ -74,15 +79,16 @@ class HostedAuthorityOptions {
   }
 }
 // The caller's fields, copied onto each instance by the constructor.
-interface HostedAuthorityOptions extends Omit<RoomAuthorityOptions, 'sendTo' | 'broadcast'> {}
+interface HostedAuthorityOptions extends Omit<RoomAuthorityOptions, 'sendTo' | 'broadcast' | 'onError'> {}
 
 export class RoomHost {
   /**
-   * The members, each with its reader once it sent a chunk: a reader (a chunk assembler and a parse
-   * closure, ~250 bytes) for every member of every idle room was most of a member's share of the
-   * room's memory, and a message that is not a chunk reads the same without one.
+   * The readers of members that sent a chunk, made with the first (members are the authority's): a
+   * reader (a chunk assembler and a parse closure, ~250 bytes) for every member of every idle room
+   * was most of a member's share of the room's memory, and a message that is not a chunk reads the
+   * same without one; a Map of members kept here too was another ~260 bytes a room.
    */
-  private readonly readers = new Map<string, WireReader<ClientMessage> | null>();
+  private readers: Map<string, WireReader<ClientMessage>> | undefined;
 
   /** Loads the room; a failed load is an error value and nothing is written (COLLAB-13). */
   static async load(options: RoomHostOptions): Promise<Result<RoomHost>> {
@@ -98,29 +104,29 @@ export class RoomHost {
 
   /** The members' connections. */
   connections(): IterableIterator<string> {
-    return this.readers.keys();
+    return this.authority.connections();
   }
 
   join(connection: string, grant: MemberGrant): void {
-    this.readers.set(connection, null); // a rejoin starts with no transfer in progress, as before
+    this.readers?.delete(connection); // a rejoin starts with no transfer in progress, as before
     this.authority.join(connection, grant);
   }
 
   leave(connection: string): void {
-    this.readers.delete(connection);
+    this.readers?.delete(connection);
     this.authority.leave(connection);
   }
 
   /** One wire message from `connection`; anything unreadable goes back to it as an error. */
   receive(connection: string, data: unknown): Promise<void> {
-    let reader = this.readers.get(connection);
-    if (reader === null && isChunk(data)) this.readers.set(connection, (reader = clientMessageReader({ maxPresenceBytes: this.options.maxPresenceBytes })));
-    const read =
-      reader === undefined
-        ? { ok: false as const, error: { code: 'not_a_member' as const, message: `${connection} is not in room ${this.authority.room}` } }
-        : reader === null
-          ? parseClientMessage(data, this.options.maxPresenceBytes)
-          : reader.read(data);
+    const member = this.authority.hasMember(connection);
+    let reader = member ? this.readers?.get(connection) : undefined;
+    if (member && !reader && isChunk(data)) (this.readers ??= new Map()).set(connection, (reader = clientMessageReader({ maxPresenceBytes: this.options.maxPresenceBytes })));
+    const read = !member
+      ? { ok: false as const, error: { code: 'not_a_member' as const, message: `${connection} is not in room ${this.authority.room}` } }
+      : reader
+        ? reader.read(data)
+        : parseClientMessage(data, this.options.maxPresenceBytes);
     if (!read) return Promise.resolve();
     if (read.ok) return this.authority.handle(connection, read.value);
     this.options.sendTo(connection, toWire({ type: 'error', ...read.error })); // small: never chunked
@@ -132,7 +138,7 @@ export class RoomHost {
   }
 
   close(): Promise<void> {
-    this.readers.clear();
+    this.readers = undefined;
     return this.authority.close();
   }
 }

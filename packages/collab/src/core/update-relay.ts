@@ -19,6 +19,18 @@ export function endOfTurn(): Promise<void> {
   return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
 }
 
+/**
+ * The origin of a relay of updates from `senders` (added to what `origin` already covers): the one
+ * sender, or MERGED_ORIGIN once there are several. Undefined only when there is no sender at all.
+ */
+export function relayOrigin(senders: Iterable<string>, origin?: string): string | undefined {
+  for (const sender of senders) {
+    if (origin === undefined) origin = sender;
+    else if (sender !== origin) return MERGED_ORIGIN;
+  }
+  return origin;
+}
+
 export interface UpdateRelayOptions {
   clock: Clock;
   /**
@@ -45,10 +57,7 @@ export class UpdateRelay {
    * changes nothing (Yjs updates are idempotent).
    */
   add(update: Uint8Array, senders: Iterable<string>): void {
-    for (const sender of senders) {
-      if (this.origin === undefined) this.origin = sender;
-      else if (sender !== this.origin) this.origin = MERGED_ORIGIN;
-    }
+    this.origin = relayOrigin(senders, this.origin);
     this.updates.push(update);
     if (this.timer !== undefined) return;
     const { clock, windowMs } = this.options;

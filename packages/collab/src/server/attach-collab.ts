@@ -5,7 +5,7 @@
  */
 import { bayeuxError, type KuiperServer, type SessionInfo } from '@kuiper/server';
 import { roomChannels, roomOfChannel } from '../protocol/channels.js';
-import { describeThrown } from '../protocol/errors.js';
+import { describeThrown, type CollabError } from '../protocol/errors.js';
 import { readPull, ReplyOutbox } from '../protocol/flow.js';
 import { toWire, type WireMessage } from '../protocol/messages.js';
 import type { MemberGrant } from '../core/room-authority.js';
@@ -41,15 +41,16 @@ export interface AttachedCollab {
   detach(): Promise<void>;
 }
 
+/** An open room as the adapter keeps it (its transport, in attachCollab, is one). */
 interface OpenRoom {
   readonly host: RoomHost;
   /**
-   * Each session's admission, decided once: later messages wait for the first one's. An admitted
-   * member's is `true` once decided, not the settled promise and its reactions kept per member.
+   * Admissions being decided (authorize is running), made with the first: later messages wait for
+   * the first one's. An admitted session is a member of the host; an idle room keeps no Map here.
    */
-  readonly admitted: Map<string, Promise<boolean> | true>;
-  /** [COLLAB-27] Replies to each member, paced by its pulls. */
-  readonly outboxes: Map<string, ReplyOutbox>;
+  deciding: Map<string, Promise<boolean>> | undefined;
+  /** [COLLAB-27] Replies to members that are being paced by their pulls, made with the first. */
+  outboxes: Map<string, ReplyOutbox> | undefined;
   /** What unhooks the room's relay listener. */
   readonly off: () => void;
 }
@@ -63,9 +64,9 @@ function docRoom(channel: string): string | undefined {
 }
 
 /** Keeps `box` under `connection` while it has something queued or unpulled, else forgets it. */
-function keepWhileBusy(outboxes: Map<string, ReplyOutbox>, connection: string, box: ReplyOutbox): void {
-  if (box.idle) outboxes.delete(connection);
-  else outboxes.set(connection, box);
+function keepWhileBusy(open: { outboxes: Map<string, ReplyOutbox> | undefined }, connection: string, box: ReplyOutbox): void {
+  if (box.idle) open.outboxes?.delete(connection);
+  else (open.outboxes ??= new Map()).set(connection, box);
 }
 
 export function attachCollab(kuiper: KuiperServer, options: CollabOptions): AttachedCollab {
@@ -94,37 +95,57 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     }
   };
 
-  const openRoom = async (room: string, takeover: boolean): Promise<void> => {
-    const channels = roomChannels(room);
-    const outboxes = new Map<string, ReplyOutbox>();
-    // Replies ride the document channel the member subscribed to, to that session only.
-    const deliver = (connection: string, message: WireMessage): void => void kuiper.deliver(connection, channels.doc, message).catch(report);
+  /**
+   * A room's transport, as its RoomHost calls it: methods every room shares, on one object per room
+   * holding the room's name and options — four closures and their context per room were kept by
+   * every idle room. Its channels' names are made when a message goes out, not kept.
+   */
+  class RoomTransport implements RoomHostOptions, OpenRoom {
+    readonly store = store;
+    // Set once the room has loaded (after RoomHost.load copied the options it needs).
+    host!: RoomHost;
+    off!: () => void;
+    deciding: Map<string, Promise<boolean>> | undefined;
+    outboxes: Map<string, ReplyOutbox> | undefined;
+    constructor(readonly room: string) {
+      Object.assign(this, hostOptions);
+    }
+
     // A member's outbox lives only while it paces chunks (COLLAB-27): most replies are small and
     // leave at once, and an idle room should not keep an outbox per member.
-    const sendTo = (connection: string, message: WireMessage): void => {
-      const waiting = outboxes.get(connection);
+    sendTo(connection: string, message: WireMessage): void {
+      const waiting = this.outboxes?.get(connection);
       // What a new outbox would do at once (an ack per edit, most replies): no outbox made for it.
-      if (!waiting && message.type !== 'chunk') return deliver(connection, message);
-      const box = waiting ?? new ReplyOutbox((m) => deliver(connection, m));
+      if (!waiting && message.type !== 'chunk') return this.deliver(connection, message);
+      const box = waiting ?? new ReplyOutbox((m) => this.deliver(connection, m));
       box.send(message);
-      keepWhileBusy(outboxes, connection, box);
-    };
-    const loaded = await RoomHost.load({
-      ...hostOptions,
-      room,
-      store,
-      sendTo,
-      publish: (channel, message) => {
-        if (channel === 'presence') lobby?.changed(room);
-        void kuiper.publish(channel === 'doc' ? channels.doc : channels.presence, message).catch(report);
-      },
-      onError: (error) => report(new Error(`room ${room}: ${error.code}: ${error.message}`)),
-    });
+      keepWhileBusy(this, connection, box);
+    }
+
+    publish(channel: 'doc' | 'presence', message: WireMessage): void {
+      if (channel === 'presence') lobby?.changed(this.room);
+      const channels = roomChannels(this.room);
+      void kuiper.publish(channel === 'doc' ? channels.doc : channels.presence, message).catch(report);
+    }
+
+    onError(error: CollabError): void {
+      report(new Error(`room ${this.room}: ${error.code}: ${error.message}`));
+    }
+
+    /** Replies ride the document channel the member subscribed to, to that session only. */
+    private deliver(connection: string, message: WireMessage): void {
+      void kuiper.deliver(connection, roomChannels(this.room).doc, message).catch(report);
+    }
+  }
+
+  const openRoom = async (room: string, takeover: boolean): Promise<void> => {
+    const open = new RoomTransport(room);
+    const loaded = await RoomHost.load(open);
     // [COLLAB-20] A failed load refuses the first member's subscribe and writes nothing (COLLAB-13).
     if (!loaded.ok) throw new Error(`room ${room}: ${loaded.error.code}: ${loaded.error.message}`);
+    open.host = loaded.value;
     // [COLLAB-28] Members connected to other nodes arrive relayed, in their order, with their session.
-    const off = kuiper.subscribe(relayChannel(room), onRelayed);
-    const open: OpenRoom = { host: loaded.value, admitted: new Map(), outboxes, off };
+    open.off = kuiper.subscribe(relayChannel(room), onRelayed);
     // [COLLAB-21] Only open rooms have services (`sync`, `presence`; see the `/service/rooms/**`
     // handler below, which serves them for every open room without a handler per room).
     rooms.set(room, open);
@@ -133,7 +154,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     await kuiper.ready(); // the relay listener is visible to every node before the first member is answered
     // [COLLAB-30] The members knew the dead authority: each handshakes again with this one, sending
     // what it had not acknowledged (acknowledged edits are in the store this room loaded from).
-    if (takeover) await kuiper.publish(channels.doc, toWire({ type: 'resync' }));
+    if (takeover) await kuiper.publish(roomChannels(room).doc, toWire({ type: 'resync' }));
   };
 
   /** One listener for every open room's relay channel (COLLAB-28), not a closure per room. */
@@ -168,21 +189,24 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
   };
 
   const admit = (open: OpenRoom, room: string, session: SessionInfo): Promise<boolean> | true => {
-    let admission = open.admitted.get(session.clientId);
+    if (open.host.authority.hasMember(session.clientId)) return true;
+    let admission = open.deciding?.get(session.clientId);
     if (admission === undefined) {
+      const decided = (still: boolean): boolean => {
+        if (open.deciding?.get(session.clientId) === admission) open.deciding?.delete(session.clientId);
+        return still;
+      };
       admission = (async () => {
         const grant = await authorize(room, session);
         // The session may have left while authorize ran: only a still-listed admission joins.
-        if (open.admitted.get(session.clientId) !== admission || rooms.get(room) !== open) return false;
+        if (open.deciding?.get(session.clientId) !== admission || rooms.get(room) !== open) return false;
         open.host.join(session.clientId, { canWrite: grant.canWrite === true });
-        open.admitted.set(session.clientId, true);
-        return true;
+        return decided(true);
       })().catch((error: unknown) => {
-        open.admitted.delete(session.clientId);
         report(error);
-        return false;
+        return decided(false);
       });
-      open.admitted.set(session.clientId, admission);
+      (open.deciding ??= new Map()).set(session.clientId, admission);
     }
     return admission;
   };
@@ -190,8 +214,8 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
   const leave = (clientId: string, only?: string): void => {
     for (const [room, open] of rooms) {
       if (only !== undefined && room !== only) continue;
-      open.admitted.delete(clientId);
-      open.outboxes.delete(clientId);
+      open.deciding?.delete(clientId);
+      open.outboxes?.delete(clientId);
       open.host.leave(clientId);
       chat.left(clientId, room);
     }
@@ -200,9 +224,9 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
   const receive = async (room: string, open: OpenRoom, data: unknown, session: SessionInfo): Promise<void> => {
     const pull = readPull(data);
     if (pull) {
-      const box = open.outboxes.get(session.clientId);
+      const box = open.outboxes?.get(session.clientId);
       box?.pulled(pull.chunks);
-      if (box) keepWhileBusy(open.outboxes, session.clientId, box);
+      if (box) keepWhileBusy(open, session.clientId, box);
       return;
     }
     if (!(await admit(open, room, session))) {
