@@ -19,7 +19,7 @@ import {
   type ServerMessage,
   type WireMessage,
 } from '../src/index.js';
-import { decodeBase64Into } from '../src/protocol/base64.js';
+import { decodeBase64Into, decodedLength } from '../src/protocol/base64.js';
 
 let transfers = 0;
 const newTransferId = (): string => `t${++transfers}`;
@@ -221,6 +221,9 @@ describe('chunking', () => {
       expect(target.subarray(0, 299)).toEqual(bytes.subarray(0, 299));
       for (const bad of ['AA-_', 'AAE*', 'AAECAw=', 'AA==AAAA', 'AAAA AAA', 'AA\nA', 'QU\u00e9D', 'QUJ\u0000', 'AB=C', '====']) expect(decodeInto(bad, target, 0), bad).toBeUndefined();
       expect(decodeInto(all, target, 20)).toBeUndefined(); // does not fit
+      // The length a caller already read from decodedLength is taken, not checked again.
+      expect(decodeInto(head, target, 0, decodedLength(head))).toBe(150);
+      expect(decodedLength('AAECA')).toBeUndefined(); // not a multiple of 4: not canonical base64
     };
     check(decodeBase64Into);
     vi.stubGlobal('Buffer', undefined);

@@ -36,12 +36,14 @@ export interface SplitOptions {
   newTransferId: () => string;
 }
 
-/** The message's longest binary field, when it is canonical base64 (its length a multiple of 4). */
-function largestBinary(message: WireMessage): { field: BinaryField; text: string } | undefined {
-  let found: { field: BinaryField; text: string } | undefined;
+/** The message's longest binary field, when it is canonical base64 (it has a decoded length). */
+function largestBinary(message: WireMessage): { field: BinaryField; text: string; size: number } | undefined {
+  let found: { field: BinaryField; text: string; size: number } | undefined;
   for (const field of BINARY_FIELDS) {
     const text = message[field];
-    if (typeof text === 'string' && text.length % 4 === 0 && text.length > (found?.text.length ?? 0)) found = { field, text };
+    if (typeof text !== 'string' || text.length <= (found?.text.length ?? 0)) continue;
+    const size = decodedLength(text);
+    if (size !== undefined) found = { field, text, size };
   }
   return found;
 }
@@ -52,7 +54,7 @@ const chunk = (transfer: string, index: number, count: number, part: string): Wi
  * A message whose bulk is one binary field: itself when it fits (measured without serialising the
  * field), else its binary chunks; undefined when the rest of it is too large to lead a transfer.
  */
-function splitBinary(message: WireMessage, field: BinaryField, text: string, limit: number, options: SplitOptions): WireMessage[] | undefined {
+function splitBinary(message: WireMessage, field: BinaryField, text: string, size: number, limit: number, options: SplitOptions): WireMessage[] | undefined {
   const head: { [key: string]: Json } = { ...message };
   delete head[field];
   // Bytes of `head` once serialised inside a chunk: jsonStringBytes over-estimates (it counts escapes).
@@ -68,7 +70,7 @@ function splitBinary(message: WireMessage, field: BinaryField, text: string, lim
   const count = 1 + Math.ceil((text.length - first) / piece);
   if (count > MAX_CHUNKS) throw new RangeError(`a message of ${text.length} characters needs over ${MAX_CHUNKS} chunks`);
   const transfer = options.newTransferId();
-  const chunks: WireMessage[] = [{ ...chunk(transfer, 0, count, text.slice(0, first)), head, field, size: decodedLength(text) }];
+  const chunks: WireMessage[] = [{ ...chunk(transfer, 0, count, text.slice(0, first)), head, field, size }];
   for (let start = first, index = 1; start < text.length; start += piece, index++) chunks.push(chunk(transfer, index, count, text.slice(start, start + piece)));
   return chunks;
 }
@@ -116,7 +118,7 @@ export function splitForWire(message: WireMessage, options: SplitOptions): WireM
   if (bound !== undefined && bound <= limit) return [message];
   const binary = largestBinary(message);
   // A field of at least half the limit is the bulk of the message: it goes as binary chunks.
-  const split = binary && binary.text.length >= limit / 2 ? splitBinary(message, binary.field, binary.text, limit, options) : undefined;
+  const split = binary && binary.text.length >= limit / 2 ? splitBinary(message, binary.field, binary.text, binary.size, limit, options) : undefined;
   if (split) return split;
   const text = JSON.stringify(message);
   // UTF-8 is at least one byte a character, so only a short text can fit; `jsonStringBytes`
@@ -260,15 +262,16 @@ export class ChunkAssembler {
     const last = transfer.next === transfer.count;
     // Padding ends the bytes: only the last piece may have it, or later pieces would not line up.
     if (!last && part.endsWith('=')) return this.error(id, `a piece of "${transfer.field}" before the last is padded`);
-    if (part.length % 4 !== 0) return this.error(id, `"${transfer.field}" is not base64`, 'update_invalid');
-    const need = transfer.filled + decodedLength(part);
+    const length = decodedLength(part);
+    if (length === undefined) return this.error(id, `"${transfer.field}" is not base64`, 'update_invalid');
+    const need = transfer.filled + length;
     if (need > transfer.size) return this.error(id, `the pieces of "${transfer.field}" exceed its size`);
     if (need > transfer.bytes.length) {
       const grown = new Uint8Array(Math.min(transfer.size, Math.max(need * 4, transfer.bytes.length * 2)));
       grown.set(transfer.bytes.subarray(0, transfer.filled));
       transfer.bytes = grown;
     }
-    const written = decodeBase64Into(part, transfer.bytes, transfer.filled);
+    const written = decodeBase64Into(part, transfer.bytes, transfer.filled, length);
     if (written === undefined) return this.error(id, `"${transfer.field}" is not base64`, 'update_invalid');
     transfer.filled += written;
     return undefined;
