@@ -62,6 +62,9 @@ const failed = (kind: ServerKind, err: unknown): ServerRun => ({ server: kind, e
 
 export async function runClusterCase(name: ClusterCase, kind: ServerKind, options: BenchOptions, log: (line: string) => void, redis: BenchRedis): Promise<ServerRun> {
   await redis.flush();
+  // Context for the report: what this redis-server costs with no node connected (its own timers),
+  // measured before the nodes start. Shown beside Kuiper's figure, never subtracted from it.
+  const bareShare = await redisIdleShare(redis, options.quick ? 300 : 2000);
   // Phase 1: two nodes on Redis, each with a fresh load-generator process. The quick mode (a smoke
   // run) starts phase 2's node and load generator alongside, to keep the smoke test short.
   const pair = spawnTwoNode(kind, redis.url, options.profileDir);
@@ -100,11 +103,12 @@ export async function runClusterCase(name: ClusterCase, kind: ServerKind, option
     await single.then((s) => s.stop(), () => {});
     await killWorker(worker);
   }
-  return combine(two, one, idleShare, options.sizes.cluster.subscribers[name]);
+  return combine(two, one, { idle: idleShare, bare: bareShare }, options.sizes.cluster.subscribers[name]);
 }
 
 /** The two-node run's metrics with the single node's beside them (prefixed `single`). */
-function combine(two: ServerRun, one: ServerRun, idleShare: number | null, subscribers: number): ServerRun {
+function combine(two: ServerRun, one: ServerRun, shares: { idle: number | null; bare: number | null }, subscribers: number): ServerRun {
+  const idleShare = shares.idle;
   const m = two.metrics;
   const num = (v: number | null | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
   const nodeCpu = num(m.serverCpuUsPerMsg);
@@ -115,6 +119,9 @@ function combine(two: ServerRun, one: ServerRun, idleShare: number | null, subsc
     ...m,
     subscribers,
     redisIdleCpuShare: idleShare,
+    redisBareCpuShare: shares.bare,
+    // The bare redis-server's own CPU spread over the window's deliveries: context only.
+    redisBareUsPerMsg: shares.bare !== null && delivered !== undefined && delivered > 0 ? (shares.bare * 1e6) / delivered : null,
     // Redis's idle work (its timers, the nodes' own polling) spread over the window's deliveries,
     // taken out: what each delivery itself costs Redis.
     redisCpuUsPerMsgAboveIdle: redisPerMsg !== undefined && idleShare !== null && delivered !== undefined && delivered > 0 ? Math.max(0, redisPerMsg - (idleShare * 1e6) / delivered) : null,
