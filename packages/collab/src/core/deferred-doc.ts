@@ -21,7 +21,16 @@ export const MAX_WAITING = 64;
 const NONE = Object.freeze([]) as unknown as Uint8Array[];
 
 export class DeferredDoc {
-  private readonly current = new Y.Doc();
+  /** The document, unless it sleeps. */
+  private current: Y.Doc | undefined = new Y.Doc();
+  /**
+   * [COLLAB-40] While it sleeps: the whole document as one update, in place of the Y.Doc (its maps,
+   * sets, promises and listeners are ~3 KiB, a small document's update tens of bytes).
+   */
+  private sleeping: Uint8Array | undefined;
+  /** How many updates were ever added: an encoding is of the document only if none came since. */
+  private added = 0;
+  private destroyed = false;
   /** Shared NONE while nothing waits: an idle room keeps no empty array of its own. */
   private waiting: Uint8Array[] = NONE;
   /** An apply is scheduled for the end of this turn. */
@@ -39,12 +48,33 @@ export class DeferredDoc {
   /** The document with every update added so far applied. */
   get doc(): Y.Doc {
     if (this.waiting.length > 0) this.applyWaiting();
-    return this.current;
+    return this.awake();
   }
 
   /** The document as it is, waiting updates not applied (to listen to it, or to destroy it). */
   get raw(): Y.Doc {
-    return this.current;
+    return this.awake();
+  }
+
+  /** [COLLAB-40] The whole document as one update while it sleeps and nothing waits, else undefined. */
+  get asleep(): Uint8Array | undefined {
+    return this.waiting.length === 0 ? this.sleeping : undefined;
+  }
+
+  /** What `sleep` compares: changes when an update is added. */
+  get version(): number {
+    return this.added;
+  }
+
+  /**
+   * [COLLAB-40] Lets go of the Y.Doc and keeps `whole`, the whole document encoded when the version
+   * was `version`, if no update came since; the next read of `doc` makes it again from `whole`.
+   */
+  sleep(whole: Uint8Array, version: number): void {
+    if (version !== this.added || this.waiting.length > 0 || !this.current || this.destroyed) return;
+    this.current.destroy();
+    this.current = undefined;
+    this.sleeping = whole;
   }
 
   /**
@@ -54,28 +84,44 @@ export class DeferredDoc {
    * the same update, and its frames to every member go out first (the members' wait is the latency).
    */
   add(update: Uint8Array): void {
+    this.added++;
     if (this.waiting === NONE) this.waiting = [update];
     else this.waiting.push(update);
     if (this.waiting.length < MAX_WAITING || this.applying) return;
     this.applying = true;
     void endOfTurn().then(() => {
       this.applying = false;
-      if (this.waiting.length > 0 && !this.current.isDestroyed) this.applyWaiting();
+      if (this.waiting.length > 0 && !this.destroyed) this.applyWaiting();
     });
   }
 
   /** Drops what waits and destroys the document (the room is closed). */
   destroy(): void {
     this.waiting = NONE;
-    this.current.destroy();
+    this.destroyed = true;
+    this.current?.destroy();
+    this.current = undefined;
+    this.sleeping = undefined;
+  }
+
+  /** The Y.Doc, made again from the sleeping encoding if it sleeps (or an empty one once destroyed). */
+  private awake(): Y.Doc {
+    if (this.current) return this.current;
+    const doc = new Y.Doc();
+    if (this.sleeping) Y.applyUpdate(doc, this.sleeping, this.origin); // our own encoding: it applies
+    this.sleeping = undefined;
+    if (!this.destroyed) this.current = doc;
+    else doc.destroy();
+    return doc;
   }
 
   private applyWaiting(): void {
+    const doc = this.awake();
     const updates = this.waiting;
     this.waiting = NONE;
     try {
-      this.current.transact(() => {
-        for (const update of updates) Y.applyUpdate(this.current, update, this.origin);
+      doc.transact(() => {
+        for (const update of updates) Y.applyUpdate(doc, update, this.origin);
       }, this.origin);
     } catch (thrown) {
       // Decoded before it was accepted, so Yjs should not throw here; if it does, the store still

@@ -150,6 +150,11 @@ export class RoomAuthority {
     return this.members.size;
   }
 
+  /** [COLLAB-40] The document sleeps as its encoding, no Y.Doc kept (for tests and metrics). */
+  get asleep(): boolean {
+    return this.copy.asleep !== undefined;
+  }
+
   /** The members' connections, in the order they joined. */
   connections(): IterableIterator<string> {
     return this.members.keys();
@@ -212,6 +217,9 @@ export class RoomAuthority {
     const remote = decodeStateVector(stateVector);
     if (!remote) return this.refuse(connection, 'update_invalid', 'sync step 1 carries a malformed state vector');
     if (remote.size === 0) return this.options.sendTo(connection, { type: 'sync-2', ...this.wholeDocument(), connection });
+    // [COLLAB-40] A sleeping document answers from its encoding and sleeps on.
+    const asleep = this.copy.asleep;
+    if (asleep) return this.options.sendTo(connection, { type: 'sync-2', update: Y.diffUpdate(asleep, stateVector), stateVector: Y.encodeStateVectorFromUpdate(asleep), connection });
     const doc = this.doc;
     const update = Y.encodeStateAsUpdate(doc, stateVector);
     this.options.sendTo(connection, { type: 'sync-2', update, stateVector: Y.encodeStateVector(doc), connection });
@@ -223,6 +231,8 @@ export class RoomAuthority {
    * right after its last edit and encoded the 300 KiB document once more).
    */
   private wholeDocument(): { readonly update: Uint8Array; readonly stateVector: Uint8Array } {
+    const asleep = this.copy.asleep; // [COLLAB-40] small: its state vector is read in microseconds
+    if (asleep) return { update: asleep, stateVector: Y.encodeStateVectorFromUpdate(asleep) };
     // Read first: applying the waiting updates (COLLAB-37) is a transaction, which forgets `wholeState`.
     const doc = this.doc;
     if (this.wholeState) return this.wholeState;
@@ -354,10 +364,15 @@ export class RoomAuthority {
     if (this.lastSeq <= this.snapshotSeq && !this.unsnapshotted) return;
     const upTo = this.lastSeq;
     try {
-      await this.options.store.writeSnapshot(this.room, this.wholeDocument().update, upTo);
+      const { update } = this.wholeDocument();
+      const version = this.copy.version;
+      await this.options.store.writeSnapshot(this.room, update, upTo);
       this.unsnapshotted = false;
       this.snapshotSeq = upTo;
       this.firstDirtyAt = undefined;
+      // [COLLAB-40] Stored and unchanged since: a small document sleeps as its encoding (a large
+      // one stays a Y.Doc, whose late joiners are answered from its cached encoding).
+      if (!this.closed && update.byteLength < WHOLE_STATE_CACHE_BYTES && this.lastSeq === upTo) this.copy.sleep(update, version);
     } catch (thrown) {
       // Nothing is lost: the log still holds every update; the next update schedules another try.
       this.options.onError?.(collabError('store_failed', `snapshot of room ${this.room}: ${describeThrown(thrown)}`));
