@@ -17,7 +17,7 @@ describe('a master fails over (its replica promoted)', () => {
     if (!replica) throw new Error('the master has no replica');
     const sub = await subscriber(s.b.url, channel);
     const pub = publisher(newClient(s.a.url), channel, 40);
-    await eventually(() => expect(sub.got.data.length).toBeGreaterThan(5));
+    await eventually(() => expect(sub.got.data.length).toBeGreaterThan(5), 10_000);
     const killedAt = pub.issued();
     s.cluster.kill(owner.port);
     await eventually(async () => expect((await s.cluster.ownerOf(`${s.prefix}{c:${channel}}:x`)).id).toBe(replica.id), 15_000);
@@ -42,7 +42,7 @@ describe('a master fails over (its replica promoted)', () => {
     const { channel } = await channelOffControl(s, '/ctl/');
     const sub = await subscriber(s.b.url, channel);
     const pub = publisher(newClient(s.a.url), channel, 40);
-    await eventually(() => expect(sub.got.data.length).toBeGreaterThan(5));
+    await eventually(() => expect(sub.got.data.length).toBeGreaterThan(5), 10_000);
     const killedAt = pub.issued();
     s.cluster.kill(control.port);
     await eventually(async () => expect((await s.cluster.ownerOf(controlKey)).id).toBe(replica.id), 15_000);

@@ -13,7 +13,7 @@ describe('a master with no replica killed -9 and started again empty', () => {
     const { channel, owner } = await channelOffControl(s, '/empty/');
     const sub = await subscriber(s.b.url, channel);
     const pub = publisher(newClient(s.a.url), channel, 40);
-    await eventually(() => expect(sub.got.data.length).toBeGreaterThan(5));
+    await eventually(() => expect(sub.got.data.length).toBeGreaterThan(5), 10_000);
     const before = [...pub.acked];
     s.cluster.kill(owner.port);
     await pause(1500); // the cluster marks it failed (node timeout 1 s): the whole cluster refuses writes
