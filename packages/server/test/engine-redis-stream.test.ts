@@ -252,6 +252,28 @@ describe('RedisEngine', () => {
     expect(data(await b.take(id))).toEqual([4]);
   });
 
+  it('[ENG-STREAM-8] a subscribe sent while the session attaches is stamped too: the next node gives nothing again', async () => {
+    const [a, b] = (await cluster(2, {}, { positionsMs: 3_600_000 })) as [RedisEngine, RedisEngine];
+    const id = await a.createSession();
+    a.connectOpened(id);
+    const woken = vi.fn();
+    a.watch(id, woken);
+    // As a faye client's first connect and subscribe, sent together: the subscribe races the attach.
+    const [first] = await Promise.all([a.take(id), a.subscribe(id, '/race')]);
+    expect(first).toEqual([]);
+    const redis = new Redis(REDIS_URL);
+    spies.push(redis);
+    // Stamped by A (its position then counts in A's per-stream ones), not stored bare.
+    expect(await redis.hget(`${a.prefix}pos:${id}`, '/race')).toMatch(/:0@\d+\./);
+    await b.publish({ channel: '/race', data: 1 });
+    await waitFor(() => expect(woken).toHaveBeenCalled());
+    expect(data(await a.take(id))).toEqual([1]);
+    await a.writePositions();
+    await a.close();
+    await b.publish({ channel: '/race', data: 2 });
+    expect(data(await b.take(id))).toEqual([2]);
+  });
+
   it('[ENG-STREAM-4] a node that goes away with deliveries it never gave out loses none of them', async () => {
     const [a, b] = (await cluster(2)) as [RedisEngine, RedisEngine];
     const id = await a.createSession();

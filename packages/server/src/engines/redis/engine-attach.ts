@@ -7,7 +7,7 @@
  * is engine.ts; sessions, subscriptions and queues shared by every node are engine-core.ts.
  */
 import { randomBytes } from 'node:crypto';
-import type { EngineOptions } from '../../core/engine.js';
+import type { EngineOptions, SubscribeResult } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import { Attachment, type Bounds, type Overflow, parsePosition } from './attachment.js';
 import { Feeds } from './feeds.js';
@@ -113,6 +113,19 @@ export abstract class AttachingEngine extends RedisEngineCore {
   /** [ENG-STREAM-8] This node's per-stream positions, and the own positions of sessions it let go. */
   async writePositions(): Promise<void> {
     await this.writer.flush(this.attached.values()).catch((err: unknown) => log.warn('positions write failed', err));
+  }
+
+  /**
+   * [ENG-STREAM-8] A subscribe made while the session is being attached here waits for the attach:
+   * sent before it finished, its position would be stored unstamped after the attach stamped the
+   * others, and a node taking over from this one (gone) could not use this node's per-stream
+   * position as its floor — it would give again what this node had given (seen with a faye client
+   * over WebSocket whose subscribe raced its first connect, REDIS-5 in test/cluster/failover).
+   */
+  override async subscribe(clientId: string, pattern: string): Promise<SubscribeResult> {
+    const attaching = this.attaching.get(clientId);
+    if (attaching) await attaching.catch(() => undefined);
+    return super.subscribe(clientId, pattern);
   }
 
   protected override stampFor(clientId: string): { stamp: string; done(): void } {
