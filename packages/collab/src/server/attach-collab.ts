@@ -56,6 +56,9 @@ interface OpenRoom {
 }
 
 const ROOMS = '/rooms/**';
+/** The grants members are joined with: shared, not an object per member. */
+const WRITER: MemberGrant = Object.freeze({ canWrite: true });
+const READER: MemberGrant = Object.freeze({ canWrite: false });
 
 /** The room of a document channel (`/rooms/<id>/doc`), else undefined. */
 function docRoom(channel: string): string | undefined {
@@ -200,7 +203,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
         const grant = await authorize(room, session);
         // The session may have left while authorize ran: only a still-listed admission joins.
         if (open.deciding?.get(session.clientId) !== admission || rooms.get(room) !== open) return false;
-        open.host.join(session.clientId, { canWrite: grant.canWrite === true });
+        open.host.join(session.clientId, grant.canWrite === true ? WRITER : READER);
         return decided(true);
       })().catch((error: unknown) => {
         report(error);
