@@ -68,6 +68,31 @@ describe('[COLLAB-40] a sleeping room', () => {
     await authority.close();
   });
 
+  it('[COLLAB-40] a room loaded from a small snapshot alone sleeps from the start; one with updates after it does not', async () => {
+    const store = new MemoryStore();
+    const source = new Y.Doc();
+    source.getText('t').insert(0, 'stored');
+    await store.writeSnapshot('r', Y.encodeStateAsUpdate(source), 0);
+    const { authority, sent } = await room(store);
+    expect(authority.asleep).toBe(true);
+    await authority.handle('ada', { type: 'sync-1', stateVector: Y.encodeStateVector(new Y.Doc()) });
+    const ada = new Y.Doc();
+    applyStep2(sent, 'ada', ada);
+    expect(ada.getText('t').toString()).toBe('stored');
+    await authority.close();
+    await store.appendUpdate('r', (() => {
+      const more = new Y.Doc();
+      Y.applyUpdate(more, Y.encodeStateAsUpdate(source));
+      const sv = Y.encodeStateVector(more);
+      more.getText('t').insert(6, '!');
+      return Y.encodeStateAsUpdate(more, sv);
+    })());
+    const reopened = await room(store);
+    expect(reopened.authority.asleep).toBe(false);
+    expect(reopened.authority.doc.getText('t').toString()).toBe('stored!');
+    await reopened.authority.close();
+  });
+
   it('[COLLAB-40] a document of 2 KiB or more stays a Y.Doc; a closed room does not sleep', async () => {
     const { authority, clock } = await room();
     const big = new Y.Doc();

@@ -109,6 +109,10 @@ export class RoomAuthority {
       }, authority);
       authority.snapshotSeq = stored.snapshotSeq;
       authority.lastSeq = stored.updates.at(-1)?.seq ?? stored.snapshotSeq;
+      // [COLLAB-40] A small snapshot and nothing after it: the document sleeps from the start, as
+      // those bytes (applied above, so they are known to apply when it wakes).
+      const [only] = parts;
+      if (parts.length === 1 && stored.snapshot && only!.byteLength < WHOLE_STATE_CACHE_BYTES) authority.copy.sleep(only!, authority.copy.version);
     } catch (thrown) {
       return fail('load_failed', `room ${options.room}: ${describeThrown(thrown)}`);
     }
