@@ -85,6 +85,8 @@ describe('RedisEngine', () => {
       const commands = await commandsDuring(a.prefix, () => a.publish({ channel: '/fan/out', data: subscribers }));
       expect(commands.filter((c) => c === 'xadd')).toHaveLength(2);
       expect(commands.filter((c) => c === 'publish')).toHaveLength(2);
+      // No server-side listener anywhere: one EXISTS, no listener lease looked up per pattern.
+      expect(commands.filter((c) => c === 'zscore')).toHaveLength(0);
       counts.push(commands.length);
     }
     expect(counts[1]).toBe(counts[0]);

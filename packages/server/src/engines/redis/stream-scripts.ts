@@ -19,6 +19,8 @@ if ARGV[3] ~= '' then addChannel(ARGV[3], added) end
 -- One TIME for both: the entries' clock (µs) and the listeners' leases (ms).
 local us = micros()
 local count, t, listened, hot = 0, math.floor(tonumber(us) / 1000), false, {}
+-- No server-side listener anywhere (the usual case): no lease to look up per pattern.
+local anyListener = redis.call('EXISTS', P .. 'listened') == 1
 for i = 8, #ARGV do
   local pattern = ARGV[i]
   local n = redis.call('SCARD', P .. 'chan:' .. pattern)
@@ -27,7 +29,7 @@ for i = 8, #ARGV do
     if CLUSTER then hot[#hot + 1] = pattern
     else streamAppend(streamKey(pattern), ARGV[6], ARGV[7], ARGV[4], ARGV[5], us) end
   end
-  if not listened then
+  if anyListener and not listened then
     local lease = redis.call('ZSCORE', P .. 'listened', pattern)
     if lease and tonumber(lease) >= t then listened = true end
   end
