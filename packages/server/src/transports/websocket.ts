@@ -57,6 +57,23 @@ class KuiperSocket extends WebSocket {
    * field of `ws` 8: its server side replaces it when it negotiates compression, never writes into it.
    */
   _extensions = NO_EXTENSIONS;
+
+  /** `ws`'s count of pongs not yet written (LIMIT: its maxPendingAutoPongs). */
+  declare _pendingAutoPongs: number;
+
+  /**
+   * `ws`'s callback for its automatic pongs, which its constructor makes for every socket (a
+   * closure and its context, ~96 bytes of heap per idle session) though a socket is seldom pinged:
+   * here it is made for each pong sent. The setter takes the constructor's assignment (a private
+   * field of `ws` 8, read only by its ping listener).
+   */
+  get _autoPongComplete(): () => void {
+    return () => {
+      this._pendingAutoPongs--;
+    };
+  }
+
+  set _autoPongComplete(_perSocket: () => void) {}
 }
 
 const NO_EXTENSIONS: Readonly<Record<string, never>> = Object.freeze({});
@@ -149,9 +166,21 @@ const SETTLED: Promise<void> = Promise.resolve();
 class WsConnection extends Departed implements AnswerSink, DeliverySink {
   /**
    * The sessions on this socket (handshaken or connected here): a few at most (LIMIT-5), usually
-   * one. Replaced, never grown in place: a push (or a spread) would give the array room for 17.
+   * one, kept as the bare id (an array of one was 56 bytes per idle session). Arrays are replaced,
+   * never grown in place: a push (or a spread) would give the array room for 17.
    */
-  private sessions: readonly string[] = NO_SESSIONS;
+  private carried: string | readonly string[] = NO_SESSIONS;
+
+  private get sessions(): readonly string[] {
+    const carried = this.carried;
+    return typeof carried === 'string' ? [carried] : carried;
+  }
+
+  /** How many sessions the socket carries, read on every frame (no array made for it). */
+  private get sessionCount(): number {
+    const carried = this.carried;
+    return typeof carried === 'string' ? 1 : carried.length;
+  }
   /** Frames are handled one at a time so replies keep the order the client sent; undefined when none is in flight. */
   private chain: Promise<void> | undefined;
 
@@ -298,8 +327,8 @@ class WsConnection extends Departed implements AnswerSink, DeliverySink {
     const decoded = decodeJson(text, this.options.maxBatch);
     if (!decoded.ok) return this.write([errorReply({}, decoded.error)]);
     // [LIMIT-5] A socket carries a bounded number of sessions: a handshake past it is refused.
-    if (this.sessions.length >= this.options.maxSessionsPerConnection) await this.forgetEndedSessions();
-    if (this.sessions.length >= this.options.maxSessionsPerConnection) {
+    if (this.sessionCount >= this.options.maxSessionsPerConnection) await this.forgetEndedSessions();
+    if (this.sessionCount >= this.options.maxSessionsPerConnection) {
       const hs = decoded.messages.find((m) => m['channel'] === '/meta/handshake');
       if (hs) return this.write([errorReply(hs, bayeuxError('sessions_exceeded', String(this.options.maxSessionsPerConnection)), { reconnect: 'none' })]);
     }
@@ -317,18 +346,21 @@ class WsConnection extends Departed implements AnswerSink, DeliverySink {
 
   /** Only live sessions count against the per-socket bound (disconnected or pruned ones do not). */
   private async forgetEndedSessions(): Promise<void> {
-    for (const id of [...this.sessions]) {
+    for (const id of this.sessions) {
       if (!(await this.connector.hasSession(id))) this.forget(id);
     }
   }
 
   private carry(clientId: string): void {
-    if (!this.sessions.includes(clientId)) this.sessions = this.sessions.concat(clientId);
+    const carried = this.carried;
+    if (carried === NO_SESSIONS) this.carried = clientId;
+    else if (carried !== clientId && !this.sessions.includes(clientId)) this.carried = this.sessions.concat(clientId);
   }
 
   private forget(clientId: string): void {
     this.connector.unstream(clientId, this);
-    this.sessions = this.sessions.filter((id) => id !== clientId);
+    const left = this.sessions.filter((id) => id !== clientId);
+    this.carried = left.length === 1 ? (left[0] as string) : left.length === 0 ? NO_SESSIONS : left;
   }
 
   /** AnswerSink: a held connect's answer (undefined when the socket closed first). */
@@ -346,7 +378,7 @@ class WsConnection extends Departed implements AnswerSink, DeliverySink {
     // reconnects within maxInterval finds its subscriptions and queued messages intact.
     this.abort();
     for (const id of this.sessions) this.connector.unstream(id, this);
-    this.sessions = NO_SESSIONS;
+    this.carried = NO_SESSIONS;
   }
 
   terminate(): void {
