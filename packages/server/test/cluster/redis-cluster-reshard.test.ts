@@ -4,7 +4,7 @@
 // subscription follows the slot.
 import { eventually, newClient } from '@kuiper/testkit';
 import { describe, expect, it } from 'vitest';
-import { channelOffControl, expectOnceInOrder, publisher, setUp, subscriber } from '../helpers/cluster-traffic.js';
+import { channelOffControl, expectEveryAckedOnce, expectOnceInOrder, pause, publisher, runOnPast, setUp, subscriber } from '../helpers/cluster-traffic.js';
 import { startPrivateCluster, type PrivateCluster } from '../helpers/private-redis-cluster.js';
 
 /** The steps of `redis-cli --cluster reshard` for one slot; resolves once every node agrees on its new owner. */
@@ -40,6 +40,33 @@ describe('resharding', () => {
     await after.stop();
     await eventually(() => expect(sub.got.data.slice(before)).toEqual([...after.acked].sort((x, y) => x - y)));
     expectOnceInOrder(sub.got.data.slice(before));
+    expect(sub.got.unrecovered).toEqual([]);
+  }, 40_000);
+
+  it('[REDIS-11] a busy channel\'s slot moves: every acknowledged publish arrives once, in order, nothing told', async () => {
+    const s = await setUp(await startPrivateCluster({ replicas: 0 }));
+    const { channel, owner } = await channelOffControl(s, '/busy/');
+    const target = (await s.cluster.nodes()).find((n) => n.role === 'master' && n.id !== owner.id);
+    if (!target) throw new Error('no other master');
+    const slot = await s.cluster.cli(owner.port, 'CLUSTER', 'KEYSLOT', `${s.prefix}{c:${channel}}:x`);
+    const sub = await subscriber(s.b.url, channel);
+    const pub = publisher(newClient(s.a.url), channel, 20);
+    await eventually(() => expect(sub.got.data.length).toBeGreaterThan(5), 10_000);
+    // moveSlot's steps, with pauses where the slot is half moved and publishes keep coming.
+    await s.cluster.cli(target.port, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', owner.id);
+    await s.cluster.cli(owner.port, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id);
+    await pause(300);
+    const keys = (await s.cluster.cli(owner.port, 'CLUSTER', 'GETKEYSINSLOT', slot, '100')).split('\n').filter(Boolean);
+    expect(keys.sort()).toEqual([`${s.prefix}{c:${channel}}:m`, `${s.prefix}{c:${channel}}:x`]);
+    // Refused (BUSYKEY) if a publish made meanwhile had started a second stream on the target.
+    expect(await s.cluster.cli(owner.port, 'MIGRATE', '127.0.0.1', String(target.port), '', '0', '5000', 'KEYS', ...keys)).toBe('OK');
+    await pause(300);
+    for (const n of await s.cluster.nodes()) if (n.role === 'master') await s.cluster.cli(n.port, 'CLUSTER', 'SETSLOT', slot, 'NODE', target.id);
+    await s.cluster.waitHealthy();
+    expect((await s.cluster.ownerOf(`${s.prefix}{c:${channel}}:x`)).id).toBe(target.id);
+    const movedAt = pub.issued();
+    await runOnPast(pub, movedAt, 20);
+    await expectEveryAckedOnce(sub.got, pub.acked);
     expect(sub.got.unrecovered).toEqual([]);
   }, 40_000);
 });

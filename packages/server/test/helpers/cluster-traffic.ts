@@ -2,7 +2,7 @@
 // cluster failure tests (SPEC: REDIS-11): node A carries a publisher that publishes 1, 2, 3... at a
 // bounded rate, node B a subscriber that records what it gets and what it is told was lost.
 import type { KuiperClient } from '@kuiper/client';
-import { newClient, onCleanup, startKuiper, type StartedKuiper } from '@kuiper/testkit';
+import { eventually, newClient, onCleanup, startKuiper, type StartedKuiper } from '@kuiper/testkit';
 import { expect } from 'vitest';
 import { controlBase } from '../../src/engines/redis/link.js';
 import { RedisEngine } from '../../src/redis.js';
@@ -87,4 +87,19 @@ export function publisher(client: KuiperClient, channel: string, everyMs: number
       await Promise.all(pending);
     },
   };
+}
+
+export type Publisher = ReturnType<typeof publisher>;
+
+/** Lets the publisher go on until a publish issued `more` after `mark` is acknowledged, then stops it; every publish that failed meanwhile failed with a clear error. */
+export async function runOnPast(pub: Publisher, mark: number, more: number): Promise<void> {
+  await eventually(() => expect(pub.acked.some((n) => n > mark + more)).toBe(true), 15_000);
+  await pub.stop();
+  expectClearErrors(pub.failed);
+}
+
+/** Every acknowledged publish reached the subscriber, each once, in order. */
+export async function expectEveryAckedOnce(got: Received, acked: number[]): Promise<void> {
+  await eventually(() => expect(got.data).toEqual(expect.arrayContaining(acked)), 10_000);
+  expectOnceInOrder(got.data);
 }

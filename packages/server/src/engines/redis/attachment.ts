@@ -76,6 +76,8 @@ class RecentIds {
 export class Attachment {
   /** Per pattern: the last offset received (given out, buffered or dropped), contiguous from the stored position. */
   readonly seen = new Map<string, Position>();
+  /** Per pattern: the publish id at `seen`, when this node received it (ENG-STREAM-5: a stream that went back is found by it). */
+  readonly pids = new Map<string, string>();
   /** Patterns whose feed showed a gap or another epoch: read from the stream before the next take. */
   readonly stale = new Set<string>();
   /** Patterns whose `seen` moved since the last drain. */
@@ -104,6 +106,7 @@ export class Attachment {
   /** Follows a subscription from `position` (made here, or learnt from Redis). */
   follow(pattern: string, position: Position): void {
     this.seen.set(pattern, position);
+    this.pids.delete(pattern);
     this.out.set(pattern, position);
     this.moved.delete(pattern);
     this.given.delete(pattern);
@@ -111,6 +114,7 @@ export class Attachment {
 
   unfollow(pattern: string): void {
     this.seen.delete(pattern);
+    this.pids.delete(pattern);
     this.out.delete(pattern);
     this.stale.delete(pattern);
     this.moved.delete(pattern);
@@ -124,12 +128,19 @@ export class Attachment {
    */
   append(entry: StreamEntry, bounds: Bounds): Overflow | undefined {
     const at = this.seen.get(entry.pattern);
-    if (!at || entry.offset <= at.offset && entry.epoch === at.epoch) return undefined;
+    if (!at) return undefined;
+    if (entry.offset <= at.offset && entry.epoch === at.epoch) {
+      // Had already, unless its publish id is new to the session: then the stream went back (a
+      // failover lost entries, ENG-STREAM-5) and reading it finds out.
+      if (!this.recent.has(entry.pid)) this.stale.add(entry.pattern);
+      return undefined;
+    }
     if (entry.epoch !== at.epoch || entry.offset !== at.offset + 1) {
       this.stale.add(entry.pattern);
       return undefined;
     }
     this.seen.set(entry.pattern, { epoch: at.epoch, offset: entry.offset });
+    this.pids.set(entry.pattern, entry.pid);
     this.moved.add(entry.pattern);
     if (this.recent.has(entry.pid)) return undefined;
     this.recent.add(entry.pid);
@@ -139,6 +150,7 @@ export class Attachment {
   /** Entries the read skipped (beyond the bound) count as dropped; the position moves past them. */
   skip(pattern: string, position: Position): void {
     this.seen.set(pattern, position);
+    this.pids.delete(pattern);
     this.moved.add(pattern);
   }
 

@@ -316,7 +316,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
       this.reading.once(a.clientId, pattern, () => {
         a.stale.add(pattern);
         return readStream(a, pattern, {
-          read: (at, most) => this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, most, this.epochCandidate()]),
+          read: (at, most, pid) => this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, most, this.epochCandidate(), pid]),
           bounds: this.limits(),
           skipped: (dropped) => this.overflowed(a.clientId, { dropped, disconnect: this.limits().overflow === 'disconnect' }),
         });

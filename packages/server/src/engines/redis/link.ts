@@ -39,15 +39,28 @@ export function controlBase(prefix: string, clustered: boolean): string {
   return `${prefix}{${tag}}`;
 }
 
+/**
+ * How often, at most, the sharded subscriber's slot map is read again by itself. ioredis refreshes it
+ * when a migrated slot's master pushes `sunsubscribe`, but that refresh can read the map before every
+ * master has taken the slot's new owner (seen under load: "no topology change", and the channel's
+ * feed stayed on the old master, so its publishes never woke this node). The command client's own
+ * refreshes (it follows MOVED) are passed on at once (RedisLink's constructor); this is the floor.
+ */
+const SUB_SLOTS_REFRESH_MS = 5000;
+
 function open(target: RedisTarget): { cmd: Connection; sub: Connection } {
   const given = target.client;
-  if (given instanceof Cluster) return { cmd: given.duplicate(), sub: given.duplicate(undefined, { shardedSubscribers: true }) };
+  if (given instanceof Cluster) {
+    const slotsRefreshInterval = given.options.slotsRefreshInterval ?? SUB_SLOTS_REFRESH_MS;
+    return { cmd: given.duplicate(), sub: given.duplicate(undefined, { shardedSubscribers: true, slotsRefreshInterval }) };
+  }
   if (given) return { cmd: given.duplicate({ enableAutoPipelining: true }), sub: given.duplicate() };
   if (target.cluster) {
     const redisOptions: RedisOptions = { ...target.clusterOptions?.redisOptions, ...target.redis };
     const options: ClusterOptions = { enableAutoPipelining: true, ...target.clusterOptions, redisOptions, lazyConnect: true };
     const seeds = [...target.cluster];
-    return { cmd: new Cluster(seeds, options), sub: new Cluster(seeds, { ...options, shardedSubscribers: true }) };
+    const sub = new Cluster(seeds, { slotsRefreshInterval: SUB_SLOTS_REFRESH_MS, ...options, shardedSubscribers: true });
+    return { cmd: new Cluster(seeds, options), sub };
   }
   const cmd = new Redis(target.url ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true, ...target.redis, lazyConnect: true });
   return { cmd, sub: cmd.duplicate() };
@@ -74,6 +87,12 @@ export class RedisLink {
     this.ctl = controlBase(prefix, this.clustered);
     this.mode = (this.clustered ? 'S' : 'P') + prefix;
     for (const conn of [this.cmd, this.sub]) conn.on('error', (err: Error) => log.warn(`redis: ${err.message}`));
+    // A slot that moved (resharding, failover) is seen first by the command client, which follows
+    // MOVED and reads the slot map again: the sharded subscriber reads it too, so its channels are
+    // subscribed again on the slot's new master (REDIS-11) and 'subscribersReady' makes this node
+    // read what the feed missed meanwhile (onResubscribed).
+    const sub = this.sub;
+    if (this.cmd instanceof Cluster && sub instanceof Cluster) this.cmd.on('refresh', () => sub.refreshSlotsCache());
   }
 
   /** The base of `pattern`'s stream keys: its own hash tag (ENG-STREAM-3), never the control one. */
@@ -123,9 +142,14 @@ export class RedisLink {
     return this.evalsha(script, this.ctl, args);
   }
 
-  /** Runs a script on `pattern`'s stream (KEYS[1]: its slot). */
+  /**
+   * Runs a script on `pattern`'s stream. KEYS[1] is its `:m` key, a key that exists whenever the
+   * stream does (not the bare base, which never exists): while the slot migrates, Redis runs the
+   * script where the stream's keys are (ASK only once they moved), never on the importing master
+   * before they arrive, where it would make a second stream (a new epoch) and fail the MIGRATE.
+   */
   runStream(script: LuaScript, pattern: string, args: (string | number)[]): Promise<Reply> {
-    return this.evalsha(script, this.streamBase(pattern), args);
+    return this.evalsha(script, `${this.streamBase(pattern)}:m`, args);
   }
 
   /** By hash; a Redis that lost its scripts (a restart, SCRIPT FLUSH, a new master) gets the source. */

@@ -29,8 +29,8 @@ export function parseFeedMessage(pattern: string, text: string): StreamEntry | u
 }
 
 export interface StreamReading {
-  /** Runs the READ_STREAM script from `at`, reading at most `most` entries. */
-  read(at: Position, most: number): Promise<Reply>;
+  /** Runs the READ_STREAM script from `at` (`pid`: the publish id given there, '' if unknown), reading at most `most` entries. */
+  read(at: Position, most: number, pid: string): Promise<Reply>;
   bounds: Bounds;
   /** Entries past the queue bound were skipped (LIMIT-6). */
   skipped(dropped: number): void;
@@ -50,7 +50,7 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
     if (!at) break;
     let r: Reply[];
     try {
-      r = list(await how.read(at, how.bounds.maxQueue));
+      r = list(await how.read(at, how.bounds.maxQueue, a.pids.get(pattern) ?? ''));
     } catch (err) {
       a.stale.add(pattern);
       log.warn('stream read failed', err);
@@ -66,8 +66,9 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
       if (wentOn) a.stale.add(pattern);
       else if (status === 'trimmed') a.lose(pattern, status, head);
       else {
-        // What the new epoch holds was never seen: read from its start.
-        a.lose(pattern, status, { epoch: head.epoch, offset: 0 });
+        // What the new epoch holds was never seen: read from its start (0, or where the stream
+        // went back to, which the script sends as `skipped`).
+        a.lose(pattern, status, { epoch: head.epoch, offset: Number(skipped) });
         a.stale.add(pattern);
       }
       continue;

@@ -38,29 +38,44 @@ if listened then notify(ARGV[2], {}, {}, {}, ARGV[4], '') end
 return { count, added, hot }
 `);
 
-/** KEYS: the stream's base. ARGV: P, message JSON, publish id, epoch candidate, history size. [REDIS-9] A publish's stream part on a cluster. */
+/** KEYS: the stream's :m key. ARGV: P, message JSON, publish id, epoch candidate, history size. [REDIS-9] A publish's stream part on a cluster. */
 export const APPEND_STREAM = script('appendStream', `
-return streamAppend(P, ARGV[4], ARGV[5], ARGV[2], ARGV[3], micros())
+return streamAppend(string.sub(P, 1, -3), ARGV[4], ARGV[5], ARGV[2], ARGV[3], micros())
 `);
 
-/** KEYS: the stream's base. ARGV: P, epoch candidate. [REDIS-9] The stream's head 'epoch:offset' (made if need be), for a subscribe on a cluster. */
+/** KEYS: the stream's :m key. ARGV: P, epoch candidate. [REDIS-9] The stream's head 'epoch:offset' (made if need be), for a subscribe on a cluster. */
 export const STREAM_HEAD = script('streamHead', `
-local e, o = streamHead(P, ARGV[2])
+local e, o = streamHead(string.sub(P, 1, -3), ARGV[2])
 return e .. ':' .. o
 `);
 
 /**
- * KEYS: the stream's base. ARGV: P, pattern, epoch, offset, most entries, epoch candidate. [ENG-STREAM-5] What a session at
+ * KEYS: the stream's :m key. ARGV: P, pattern, epoch, offset, most entries, epoch candidate, the
+ * publish id the session was given at `offset` ('' if unknown). [ENG-STREAM-5] What a session at
  * (epoch, offset) has not had: {epoch, last offset, status, skipped, entries (offset, publish id,
- * time, JSON)...}. Status 'epoch' (the stream is not the one the position is in: Redis lost it) or
- * 'trimmed' (entries after the position left the bounded history): the session's loss, never
- * silent. `skipped`: the oldest entries past `most` (the queue bound, LIMIT-6), not read.
+ * time, JSON)...}. Status 'epoch' (the stream is not the one the position is in: Redis lost it;
+ * `skipped` is then the offset the new epoch starts after) or 'trimmed' (entries after the position
+ * left the bounded history): the session's loss, never silent. `skipped`: the oldest entries past
+ * `most` (the queue bound, LIMIT-6), not read.
+ * A stream behind the position, or holding another publish at it, lost entries the session was
+ * given (a replica promoted without its master's last writes): its offsets went back and would be
+ * given again to other publishes. It gets a new epoch from its end, so every session in the old
+ * one is told, whichever reads first.
  */
 export const READ_STREAM = script('readStream', `
-local c = P
+local c = string.sub(P, 1, -3)
 local e, o = streamHead(c, ARGV[6])
-if e ~= ARGV[3] then return { e, o, 'epoch', 0, {} } end
+if e ~= ARGV[3] then return { e, o, 'epoch', tonumber(redis.call('HGET', c .. ':m', 'b') or '0'), {} } end
 local seen = tonumber(ARGV[4])
+local forked = o < seen
+if not forked and seen > 0 and ARGV[7] ~= '' then
+  local at = redis.call('XRANGE', c .. ':x', seen .. '-0', seen .. '-0')[1]
+  forked = at ~= nil and at[2][4] ~= ARGV[7]
+end
+if forked then
+  redis.call('HSET', c .. ':m', 'e', ARGV[6], 'b', o)
+  return { ARGV[6], o, 'epoch', o, {} }
+end
 if o <= seen then return { e, o, 'ok', 0, {} } end
 local start, skipped = seen + 1, 0
 local most = tonumber(ARGV[5])
