@@ -210,6 +210,30 @@ describe('RedisEngine', () => {
     a.connectClosed(id);
   });
 
+  it('[REDIS-4] a session whose connect ended here within the grace time is checked without Redis on its next connect; a removal elsewhere is seen', async () => {
+    const [a, b] = (await cluster(2)) as [RedisEngine, RedisEngine];
+    const ids = await Promise.all(Array.from({ length: 20 }, () => a.createSession()));
+    for (const id of ids) a.connectOpened(id);
+    expect(await a.hasSession(ids[0]!)).toBe(true);
+    // Each connect answered at its timeout, the next one's session check (as the gate asks it) before
+    // it is opened: still held in Redis by this node, so no ZSCORE (the old code sent one each).
+    const commands = await commandsDuring(a.prefix, async () => {
+      for (const id of ids) {
+        a.connectClosed(id);
+        const [alive, session] = await Promise.all([a.hasSession(id), a.session(id)]);
+        expect([alive, session?.clientId]).toEqual([true, id]);
+        a.connectOpened(id);
+      }
+    });
+    expect(commands.filter((c) => c === 'zscore')).toEqual([]);
+    // Between two connects, disconnected through another node: answered false here at once.
+    const gone = ids[0]!;
+    a.connectClosed(gone);
+    expect(await b.destroySession(gone, 'disconnect')).toBe(true);
+    await waitFor(async () => expect(await a.hasSession(gone)).toBe(false));
+    for (const id of ids.slice(1)) a.connectClosed(id);
+  });
+
   it('[ENG-STREAM-6] takes a feed caused, in the iteration it came, need no barrier token; a take after that sends one', async () => {
     const [a, b] = (await cluster(2)) as [RedisEngine, RedisEngine];
     const id = await a.createSession();

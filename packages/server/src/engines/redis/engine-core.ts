@@ -172,10 +172,11 @@ export abstract class RedisEngineCore implements Engine {
   }
 
   async hasSession(clientId: string): Promise<boolean> {
-    // [REDIS-4] A session whose connect this node holds is not pruned (this node's lease covers it)
-    // and its removal on any node comes on the notification channel, which forgets it here: known
-    // alive without a round trip (a publish's session check, a held connect's answer).
-    if (this.held.has(clientId) && this.sessions.get(clientId) && this.link.sub.status === 'ready') return true;
+    // [REDIS-4] A session whose connect this node holds, or held until less than the grace time ago
+    // (not yet released), is not pruned (this node's lease covers it) and its removal on any node
+    // comes on the notification channel, which forgets it here: known alive without a round trip (a
+    // publish's session check, a held connect's answer, the next connect's session check).
+    if (this.held.covers(clientId) && this.sessions.get(clientId) && this.link.sub.status === 'ready') return true;
     return (await this.link.cmd.zscore(`${this.link.ctl}sessions`, clientId)) !== null;
   }
 

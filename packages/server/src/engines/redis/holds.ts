@@ -20,6 +20,14 @@ export class Holds {
     return this.counts.has(clientId);
   }
 
+  /**
+   * Held here, or its last connect here ended and its release is not yet sent: either way Redis
+   * still has it held by this node, so this node's lease keeps it from being pruned (REDIS-4).
+   */
+  covers(clientId: string): boolean {
+    return this.counts.has(clientId) || this.ended.has(clientId);
+  }
+
   /** Every session held here (to hold again after this node was taken for gone). */
   all(): string[] {
     return [...this.counts.keys(), ...this.ended.keys()];
