@@ -7,24 +7,43 @@
 import { eventually, newClient } from '@kuiper/testkit';
 import { describe, expect, it } from 'vitest';
 import { controlBase } from '../../src/engines/redis/link.js';
-import { channelOffControl, expectEveryAckedOnce, expectOnceInOrder, publisher, runOnPast, setUp, subscriber } from '../helpers/cluster-traffic.js';
-import { startPrivateCluster } from '../helpers/private-redis-cluster.js';
+import { channelOffControl, expectEveryAckedOnce, expectOnceInOrder, type Publisher, publisher, runOnPast, type Setup, setUp, subscriber } from '../helpers/cluster-traffic.js';
+import { type ClusterNodeInfo, startPrivateCluster } from '../helpers/private-redis-cluster.js';
+
+/** The replica of `master` (these clusters have one per master). */
+async function replicaOf(s: Setup, master: ClusterNodeInfo): Promise<ClusterNodeInfo> {
+  const replica = (await s.cluster.nodes()).find((n) => n.role === 'replica' && n.masterId === master.id);
+  if (!replica) throw new Error('the master has no replica');
+  return replica;
+}
+
+/** Waits until `node` serves `key`'s slot (its replica promoted). */
+async function awaitOwner(s: Setup, key: string, node: ClusterNodeInfo): Promise<void> {
+  await eventually(async () => expect((await s.cluster.ownerOf(key)).id).toBe(node.id), 15_000);
+}
+
+/**
+ * Kills `master` (-9), which owns `key`, while `pub` publishes, and waits for its replica to serve
+ * `key`; publishes were made while the slot had no master (they waited, or failed), then after.
+ */
+async function failOver(s: Setup, pub: Publisher, master: ClusterNodeInfo, key: string): Promise<number> {
+  const replica = await replicaOf(s, master);
+  const killedAt = pub.issued();
+  s.cluster.kill(master.port);
+  await awaitOwner(s, key, replica);
+  const promotedAt = pub.issued();
+  expect(promotedAt - killedAt).toBeGreaterThan(5);
+  return promotedAt;
+}
 
 describe('a master fails over (its replica promoted)', () => {
   it('[REDIS-5][REDIS-11] kill -9 of the master of a subscribed channel\'s stream: delivery resumes by itself, every acknowledged publish arrives once, in order', async () => {
     const s = await setUp(await startPrivateCluster({ replicas: 1 }));
     const { channel, owner } = await channelOffControl(s, '/fo/');
-    const replica = (await s.cluster.nodes()).find((n) => n.role === 'replica' && n.masterId === owner.id);
-    if (!replica) throw new Error('the master has no replica');
     const sub = await subscriber(s.b.url, channel);
     const pub = publisher(newClient(s.a.url), channel, 40);
     await eventually(() => expect(sub.got.data.length).toBeGreaterThan(5), 10_000);
-    const killedAt = pub.issued();
-    s.cluster.kill(owner.port);
-    await eventually(async () => expect((await s.cluster.ownerOf(`${s.prefix}{c:${channel}}:x`)).id).toBe(replica.id), 15_000);
-    const promotedAt = pub.issued();
-    // Publishes were made while the stream had no master (they waited, or failed), then after.
-    expect(promotedAt - killedAt).toBeGreaterThan(5);
+    const promotedAt = await failOver(s, pub, owner, `${s.prefix}{c:${channel}}:x`);
     await runOnPast(pub, promotedAt, 10);
     await expectEveryAckedOnce(sub.got, pub.acked);
     // The replica had every entry (nothing written in the kill's instant was lost): nothing to tell.
@@ -35,17 +54,11 @@ describe('a master fails over (its replica promoted)', () => {
     const s = await setUp(await startPrivateCluster({ replicas: 1 }));
     const controlKey = `${controlBase(s.prefix, true)}sessions`;
     const control = await s.cluster.ownerOf(controlKey);
-    const replica = (await s.cluster.nodes()).find((n) => n.role === 'replica' && n.masterId === control.id);
-    if (!replica) throw new Error('the master has no replica');
     const { channel } = await channelOffControl(s, '/ctl/');
     const sub = await subscriber(s.b.url, channel);
     const pub = publisher(newClient(s.a.url), channel, 40);
     await eventually(() => expect(sub.got.data.length).toBeGreaterThan(5), 10_000);
-    const killedAt = pub.issued();
-    s.cluster.kill(control.port);
-    await eventually(async () => expect((await s.cluster.ownerOf(controlKey)).id).toBe(replica.id), 15_000);
-    const promotedAt = pub.issued();
-    expect(promotedAt - killedAt).toBeGreaterThan(5);
+    const promotedAt = await failOver(s, pub, control, controlKey);
     await runOnPast(pub, promotedAt, 10);
     await expectEveryAckedOnce(sub.got, pub.acked);
     expect(sub.got.unrecovered).toEqual([]);
@@ -54,8 +67,7 @@ describe('a master fails over (its replica promoted)', () => {
   it('[REDIS-11][ENG-STREAM-5] the promoted replica had not had the master\'s last entries: the subscriber is told (epoch), and gets what is published after', async () => {
     const s = await setUp(await startPrivateCluster({ replicas: 1 }));
     const { channel, owner } = await channelOffControl(s, '/lag/');
-    const replica = (await s.cluster.nodes()).find((n) => n.role === 'replica' && n.masterId === owner.id);
-    if (!replica) throw new Error('the master has no replica');
+    const replica = await replicaOf(s, owner);
     const sub = await subscriber(s.b.url, channel);
     const pub = publisher(newClient(s.a.url), channel, 40);
     await eventually(() => expect(sub.got.data.length).toBeGreaterThan(5), 10_000);
@@ -67,7 +79,7 @@ describe('a master fails over (its replica promoted)', () => {
     await eventually(() => expect(sub.got.data.length).toBeGreaterThan(cut + 5));
     s.cluster.kill(owner.port);
     s.cluster.freeze(replica.port, false);
-    await eventually(async () => expect((await s.cluster.ownerOf(`${s.prefix}{c:${channel}}:x`)).id).toBe(replica.id), 15_000);
+    await awaitOwner(s, `${s.prefix}{c:${channel}}:x`, replica);
     const promotedAt = pub.issued();
     await runOnPast(pub, promotedAt, 10);
     // The stream's offsets went back: told, never a silent skip of what is published after.
