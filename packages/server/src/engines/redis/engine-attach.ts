@@ -65,13 +65,11 @@ export abstract class AttachingEngine extends RedisEngineCore {
     };
     // Publishes sent while the subscriber was away are lost to it: every followed stream is read.
     this.link.onResubscribed(() => {
-      void this.feeds.resubscribed().then(() => {
-        for (const a of this.attached.values()) {
-          // A claim by another node may have been missed too: the next watch claims again.
-          a.claimed = false;
-          void this.readAll(a, [...a.seen.keys()]);
-        }
-      });
+      for (const a of this.attached.values()) {
+        // A claim by another node may have been missed too: the next watch claims again.
+        a.claimed = false;
+        void this.readAll(a, [...a.seen.keys()]);
+      }
     });
   }
 

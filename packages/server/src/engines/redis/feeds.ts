@@ -51,16 +51,6 @@ export class Feeds {
     await Promise.all(patterns.map((p) => this.subscribed.get(p)));
   }
 
-  /**
-   * After sharded subscribers were made again (a cluster): subscribes once more to every stream
-   * followed, and resolves once Redis has them all, so that a read made then misses nothing (ioredis
-   * resubscribes by itself, but without saying when that is done). Nothing to do on one Redis.
-   */
-  async resubscribed(): Promise<void> {
-    if (!this.link.clustered) return;
-    await Promise.all([...this.followers.keys()].map((p) => this.link.subscribe(this.channel(p)).catch((err: unknown) => log.warn('feed subscribe failed', err))));
-  }
-
   clear(): void {
     this.followers.clear();
     this.subscribed.clear();

@@ -48,6 +48,20 @@ export function controlBase(prefix: string, clustered: boolean): string {
  */
 const SUB_SLOTS_REFRESH_MS = 5000;
 
+/** The longest wait between two tries of an SSUBSCRIBE that found its slot elsewhere. */
+const RESUBSCRIBE_MAX_BACKOFF_MS = 2000;
+
+/**
+ * An SSUBSCRIBE refused because its slot is, for now, nowhere this subscriber can reach: sent to a
+ * master that does not (yet) take the slot as its own (MOVED/ASK: mid-resharding), a cluster
+ * without a quorum, or no sharded subscriber for the slot while ioredis makes them again.
+ */
+function slotInTransit(err: unknown): boolean {
+  return err instanceof Error && /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) |No sharded subscriber/.test(err.message);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
 function open(target: RedisTarget): { cmd: Connection; sub: Connection } {
   const given = target.client;
   if (given instanceof Cluster) {
@@ -76,6 +90,9 @@ export class RedisLink {
   private readonly mode: string;
   /** Connected once: pub/sub coming back after this is a reconnect. */
   private up = false;
+  private closed = false;
+  /** On a cluster, the channels this node means to be subscribed to, whatever ioredis did meanwhile. */
+  private readonly wanted = new Set<string>();
 
   constructor(
     readonly prefix: string,
@@ -101,13 +118,20 @@ export class RedisLink {
   }
 
   /**
-   * Tells `handler` each time pub/sub comes back after an outage (what was published meanwhile never
-   * reached this node): the subscriber's 'ready' on one Redis; on a cluster, the sharded subscribers
-   * made again after a master or its connection went away ('subscribersReady').
+   * Tells `handler` each time pub/sub comes back after an outage or a slot's move (what was
+   * published meanwhile never reached this node): the subscriber's 'ready' on one Redis; on a
+   * cluster, once the sharded subscribers were made again ('subscribersReady') and Redis accepted
+   * every channel wanted here again (ioredis resubscribes by itself, but says neither when that is
+   * done nor whether a master refused it).
    */
   onResubscribed(handler: () => void): void {
-    this.sub.on(this.clustered ? 'subscribersReady' : 'ready', () => {
-      if (this.up) handler();
+    if (!this.clustered) {
+      this.sub.on('ready', () => this.up && handler());
+      return;
+    }
+    this.sub.on('subscribersReady', () => {
+      if (!this.up) return;
+      void Promise.allSettled([...this.wanted].map((channel) => this.ssubscribe(channel))).then(() => this.closed || handler());
     });
   }
 
@@ -117,11 +141,34 @@ export class RedisLink {
   }
 
   subscribe(channel: string): Promise<unknown> {
-    return this.clustered ? this.sub.ssubscribe(channel) : this.sub.subscribe(channel);
+    if (!this.clustered) return this.sub.subscribe(channel);
+    this.wanted.add(channel);
+    return this.ssubscribe(channel);
   }
 
   unsubscribe(channel: string): Promise<unknown> {
-    return this.clustered ? this.sub.sunsubscribe(channel) : this.sub.unsubscribe(channel);
+    if (!this.clustered) return this.sub.unsubscribe(channel);
+    this.wanted.delete(channel);
+    return this.sub.sunsubscribe(channel);
+  }
+
+  /**
+   * [REDIS-11] SSUBSCRIBE until a master takes it, for as long as the channel is wanted. Mid-resharding
+   * the subscriber can read a slot map naming the slot's new master before that master knows: it
+   * answers MOVED, and ioredis, which only retries on a changed map, would leave the channel
+   * subscribed nowhere, so its publishes would never wake this node. Each refusal re-reads the map.
+   */
+  private async ssubscribe(channel: string): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sub.ssubscribe(channel);
+      } catch (err) {
+        if (this.closed || !this.wanted.has(channel) || !slotInTransit(err)) throw err;
+        if (attempt === 0) log.warn(`ssubscribe ${channel}: ${(err as Error).message}; trying again`);
+        (this.sub as Cluster).refreshSlotsCache();
+        await sleep(Math.min(50 * 2 ** attempt, RESUBSCRIBE_MAX_BACKOFF_MS));
+      }
+    }
   }
 
   publish(channel: string, text: string): Promise<unknown> {
@@ -180,6 +227,7 @@ export class RedisLink {
 
   /** QUIT lets commands already sent finish; a connection still retrying is just dropped. */
   async close(): Promise<void> {
+    this.closed = true;
     const up = this.cmd.status === 'ready' && this.sub.status === 'ready';
     await Promise.allSettled([this.cmd, this.sub].map((c) => (up ? c.quit() : c.disconnect())));
   }
