@@ -9,7 +9,7 @@ import type { Message } from '@kuiper/protocol';
 import type { Taken } from './core.js';
 import type { DeliveryMode, Engine } from './engine.js';
 import { createLogger } from './log.js';
-import { onNextTurn } from './next-turn.js';
+import { onNextTurn, type TurnTask } from './next-turn.js';
 
 const log = createLogger('delivery');
 
@@ -67,13 +67,19 @@ export async function takeForAnswer(engine: Engine, clientId: string, mode: Deli
  * takes of one session resolve in the order issued (ENG-3) and each is written when it resolves,
  * so deliveries keep queue order without a promise per flush.
  */
-export class Flow {
+export class Flow implements TurnTask {
   stopped = false;
+  /** The watch's cancel, kept only for an engine that cannot unwatch by the watcher (`Engine.unwatch`). */
   private unwatch: (() => void) | undefined;
   /** Set while the flow waits for a full sink to drain: cancels that wait. */
   private resume: (() => void) | undefined;
-  /** The latest flush: once it has settled, every take issued before it has been written. */
+  /**
+   * The latest flush while takes are in flight: once it has settled, every take issued before it has
+   * been written. Dropped when the last one settles, so an idle flow keeps no settled promise.
+   */
   private flushing: Promise<void> | undefined;
+  /** Flushes issued and not yet settled. */
+  private inFlight = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -88,20 +94,30 @@ export class Flow {
    * the session's watcher meanwhile (REDIS-2), and the connection in use now must be the one delivering.
    */
   watch(): void {
+    const engine = this.engine;
+    if (engine.unwatch) {
+      // The returned cancel is not kept: `stop` unwatches by the watcher (ENG-5); a watch replaces
+      // the session's watcher, so watching again needs no unwatch first.
+      engine.watch(this.clientId, this.wake);
+      return;
+    }
     this.unwatch?.();
-    this.unwatch = this.engine.watch(this.clientId, this.wake);
+    this.unwatch = engine.watch(this.clientId, this.wake);
   }
 
   /**
-   * The watcher. Its flush is one closure per flow, so the wake-ups of a turn collapse into one
-   * flush (one frame); made on the first wake-up, as the drain callback is on the first full
-   * sink: an idle session's flow keeps only this one (each closure and its context ~100 bytes).
+   * The watcher: the flow queues itself for the next turn (`runTurn`), so the wake-ups of a turn
+   * collapse into one flush (one frame). The one closure an idle session's flow keeps, as the
+   * engine's watcher is a function.
    */
   private readonly wake = (): void => {
-    if (!this.stopped) onNextTurn((this.run ??= () => this.flushNow()));
+    if (!this.stopped) onNextTurn(this);
   };
 
-  private run: (() => void) | undefined;
+  /** TurnTask: the flush of this turn's wake-ups. */
+  runTurn(): void {
+    this.flushNow();
+  }
 
   /**
    * Runs for every woken session each turn, so it spends as little as it can: a flow that takes
@@ -112,6 +128,7 @@ export class Flow {
     const sink = this.sink;
     if (this.stopped || !sink.writable) return;
     if (sink.full) return this.awaitDrain(sink);
+    this.inFlight++;
     this.flushing = this.flush(sink);
   }
 
@@ -119,12 +136,14 @@ export class Flow {
     try {
       const messages = await this.engine.take(this.clientId);
       // Taken is taken: written even if the flow stopped meanwhile (a stream writes it before its end).
-      if (messages.length > 0) return sink.write(messages);
+      if (messages.length > 0) sink.write(messages);
       // Woken with nothing queued: the session was removed.
-      if (!this.stopped && !(await this.engine.hasSession(this.clientId))) this.onGone(this);
+      else if (!this.stopped && !(await this.engine.hasSession(this.clientId))) this.onGone(this);
     } catch (err) {
       log.error('flush failed', err);
     }
+    // Takes settle in the order issued (ENG-3): the last one to settle is the latest flush.
+    if (--this.inFlight === 0) this.flushing = undefined;
   }
 
   /**
@@ -153,6 +172,7 @@ export class Flow {
 
   stop(): void {
     this.stopped = true;
+    this.engine.unwatch?.(this.clientId, this.wake);
     this.unwatch?.();
     this.unwatch = undefined;
     this.resume?.();

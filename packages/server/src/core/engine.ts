@@ -147,6 +147,11 @@ export interface Engine {
    * already non-empty or the session unknown. A spurious call is harmless: the watcher takes.
    */
   watch(clientId: string, onQueued: () => void): () => void;
+  /**
+   * [ENG-5] Optional: removes `onQueued` if it is still the session's watcher (a later watcher stays).
+   * A caller that watches for long (a session's flow) then keeps no cancel function per session.
+   */
+  unwatch?(clientId: string, onQueued: () => void): void;
   /** Pruning bookkeeping: a connect is held (no pruning) / was answered (the clock starts). */
   connectOpened(clientId: string): void;
   connectClosed(clientId: string): void;

@@ -347,6 +347,11 @@ export class MemoryEngine implements Engine {
     };
   }
 
+  unwatch(clientId: string, onQueued: () => void): void {
+    const session = this.sessions.get(clientId);
+    if (session?.watcher === onQueued) session.watcher = undefined;
+  }
+
   connectOpened(clientId: string): void {
     const session = this.sessions.get(clientId);
     if (session) session.connects++;
