@@ -12,6 +12,7 @@ import { collabError, describeThrown, fail, ok, type CollabError, type CollabErr
 import type { ClientMessage, ServerMessage } from '../protocol/messages.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { PresenceRoom } from './presence-room.js';
+import { emptySmallMap, type SmallMap, smallMapDelete, smallMapGet, smallMapHas, smallMapKeys, smallMapSet, smallMapSize } from './small-map.js';
 import type { DocumentStore } from './store.js';
 import { DeferredDoc } from './deferred-doc.js';
 import { endOfTurn, relayOrigin, UpdateRelay } from './update-relay.js';
@@ -50,11 +51,13 @@ export const WHOLE_STATE_CACHE_BYTES = 2048;
 
 /**
  * Shared by every room while it has nothing queued: an idle room keeps no settled promise nor empty
- * array of its own (48 and 32 bytes each, three of them per room). NO_UPDATES is frozen: a push
- * that forgot to replace it throws.
+ * array of its own (48 and 32 bytes each, four of them per room). The arrays are frozen: a push
+ * that forgot to replace them throws.
  */
 const SETTLED: Promise<void> = Promise.resolve();
 const NO_UPDATES = Object.freeze([]) as unknown as QueuedUpdate[];
+type UnstoredBatch = { readonly merged: Uint8Array; readonly accepted: readonly QueuedUpdate[] };
+const NOTHING_UNSTORED = Object.freeze([]) as unknown as UnstoredBatch[];
 
 interface QueuedUpdate {
   readonly connection: string;
@@ -66,14 +69,15 @@ export class RoomAuthority {
   /** [COLLAB-37] Updates are applied when the document is read, several in one transaction. */
   private readonly copy: DeferredDoc;
   readonly presence: PresenceRoom;
-  private readonly members = new Map<string, MemberGrant>();
+  /** The members and their grants, in the order they joined (small-map.ts: one or two in most rooms). */
+  private members: SmallMap<MemberGrant> = emptySmallMap();
   private readonly options: RoomAuthorityOptions;
   private readonly clock: Clock;
   private tail: Promise<unknown> = SETTLED;
   private batch: QueuedUpdate[] = NO_UPDATES;
   private batchDone: Promise<void> = SETTLED;
   /** Batches relayed and applied, not yet stored (COLLAB-4): the next append takes them all. */
-  private unstored: Array<{ readonly merged: Uint8Array; readonly accepted: readonly QueuedUpdate[] }> = [];
+  private unstored: UnstoredBatch[] = NOTHING_UNSTORED;
   /** An append failed after its relay: the document holds what the log lacks until a snapshot. */
   private unsnapshotted = false;
   private lastSeq = 0;
@@ -151,7 +155,7 @@ export class RoomAuthority {
   }
 
   get memberCount(): number {
-    return this.members.size;
+    return smallMapSize(this.members);
   }
 
   /** [COLLAB-40] The document sleeps as its encoding, no Y.Doc kept (for tests and metrics). */
@@ -160,23 +164,24 @@ export class RoomAuthority {
   }
 
   /** The members' connections, in the order they joined. */
-  connections(): IterableIterator<string> {
-    return this.members.keys();
+  connections(): Iterable<string> {
+    return smallMapKeys(this.members);
   }
 
   hasMember(connection: string): boolean {
-    return this.members.has(connection);
+    return smallMapHas(this.members, connection);
   }
 
   /** A connection enters with what the room's authorize hook granted; its sync step 1 gets presence. */
   join(connection: string, grant: MemberGrant): void {
-    this.members.set(connection, grant);
+    this.members = smallMapSet(this.members, connection, grant);
     this.presence.join(connection);
   }
 
   /** The server saw the connection go (disconnect, prune, or leaving the room). */
   leave(connection: string): void {
-    if (!this.members.delete(connection)) return;
+    if (!smallMapHas(this.members, connection)) return;
+    this.members = smallMapDelete(this.members, connection);
     this.presence.leave(connection);
   }
 
@@ -280,7 +285,7 @@ export class RoomAuthority {
     const accepted: QueuedUpdate[] = [];
     for (const item of items) {
       const { connection, id, update } = item;
-      const grant = this.isMember(connection) ? this.members.get(connection) : undefined;
+      const grant = this.isMember(connection) ? smallMapGet(this.members, connection) : undefined;
       const problem = grant?.canWrite ? updateProblem(update) : undefined;
       if (!grant) this.refuse(connection, 'not_a_member', `${connection} is not in room ${this.room}`, id);
       else if (!grant.canWrite) this.refuse(connection, 'read_only', `${connection} may read room ${this.room} but not write it`, id);
@@ -295,14 +300,15 @@ export class RoomAuthority {
     else this.options.broadcast({ type: 'room-update', update: merged, origin: relayOrigin(senders)! });
     // After the relay: a backlog the copy applies then waits for the relay's frames (COLLAB-37).
     this.copy.add(merged);
-    this.unstored.push({ merged, accepted });
+    if (this.unstored === NOTHING_UNSTORED) this.unstored = [{ merged, accepted }];
+    else this.unstored.push({ merged, accepted });
   }
 
   /** Stores every batch relayed so far in one append, then acknowledges each sender (COLLAB-4, COLLAB-13). */
   private async storeRelayed(): Promise<void> {
     const batches = this.unstored;
     if (batches.length === 0) return; // an earlier turn's append took this one's batch along
-    this.unstored = [];
+    this.unstored = NOTHING_UNSTORED;
     const merged = batches.length === 1 ? batches[0]!.merged : Y.mergeUpdates(batches.map((b) => b.merged));
     let seq: number;
     try {
@@ -328,7 +334,7 @@ export class RoomAuthority {
   }
 
   private isMember(connection: string): boolean {
-    return !this.closed && this.members.has(connection);
+    return !this.closed && smallMapHas(this.members, connection);
   }
 
   private refuse(connection: string, code: CollabErrorCode, text: string, id?: string): void {

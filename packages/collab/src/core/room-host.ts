@@ -103,7 +103,7 @@ export class RoomHost {
   private constructor(readonly authority: RoomAuthority, private readonly options: RoomHostOptions) {}
 
   /** The members' connections. */
-  connections(): IterableIterator<string> {
+  connections(): Iterable<string> {
     return this.authority.connections();
   }
 

@@ -68,8 +68,22 @@ function docRoom(channel: string): string | undefined {
 
 /** Keeps `box` under `connection` while it has something queued or unpulled, else forgets it. */
 function keepWhileBusy(open: { outboxes: Map<string, ReplyOutbox> | undefined }, connection: string, box: ReplyOutbox): void {
-  if (box.idle) open.outboxes?.delete(connection);
+  if (box.idle) forgetOutbox(open, connection);
   else (open.outboxes ??= new Map()).set(connection, box);
+}
+
+/**
+ * The room's Maps of admissions and outboxes go once empty: a Map keeps its table however few it
+ * holds (~184 bytes of heap), and most idle rooms had kept the `deciding` of their members' joins.
+ */
+function forgetOutbox(open: { outboxes: Map<string, ReplyOutbox> | undefined }, connection: string): void {
+  const outboxes = open.outboxes;
+  if (outboxes?.delete(connection) && outboxes.size === 0) open.outboxes = undefined;
+}
+
+function forgetAdmission(open: { deciding: Map<string, Promise<boolean>> | undefined }, clientId: string): void {
+  const deciding = open.deciding;
+  if (deciding?.delete(clientId) && deciding.size === 0) open.deciding = undefined;
 }
 
 export function attachCollab(kuiper: KuiperServer, options: CollabOptions): AttachedCollab {
@@ -196,7 +210,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     let admission = open.deciding?.get(session.clientId);
     if (admission === undefined) {
       const decided = (still: boolean): boolean => {
-        if (open.deciding?.get(session.clientId) === admission) open.deciding?.delete(session.clientId);
+        if (open.deciding?.get(session.clientId) === admission) forgetAdmission(open, session.clientId);
         return still;
       };
       admission = (async () => {
@@ -217,8 +231,8 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
   const leave = (clientId: string, only?: string): void => {
     for (const [room, open] of rooms) {
       if (only !== undefined && room !== only) continue;
-      open.deciding?.delete(clientId);
-      open.outboxes?.delete(clientId);
+      forgetAdmission(open, clientId);
+      forgetOutbox(open, clientId);
       open.host.leave(clientId);
       chat.left(clientId, room);
     }
