@@ -1,7 +1,7 @@
 // The authority's membership map (COLLAB-39): a flat array for a few members, a Map past eight, and
 // the same answers as a Map in both forms (insertion order kept, an existing key keeps its place).
 import { describe, expect, it } from 'vitest';
-import { emptySmallMap, type SmallMap, smallMapDelete, smallMapGet, smallMapHas, smallMapKeys, smallMapSet, smallMapSize } from '../src/core/small-map.js';
+import { emptySmallMap, type SmallMap, smallMapDelete, smallMapEntries, smallMapGet, smallMapHas, smallMapKeys, smallMapSet, smallMapSize } from '../src/core/small-map.js';
 
 /** Applies the same operations to a SmallMap and a Map and checks they agree after each. */
 function agree(ops: Array<['set', string, number] | ['delete', string]>): SmallMap<number> {
@@ -17,6 +17,7 @@ function agree(ops: Array<['set', string, number] | ['delete', string]>): SmallM
     }
     expect(smallMapSize(small)).toBe(reference.size);
     expect([...smallMapKeys(small)]).toEqual([...reference.keys()]);
+    expect([...smallMapEntries(small)]).toEqual([...reference.entries()]);
     for (const key of ['a', 'b', 'c', 'k3', 'k9', 'nobody']) {
       expect(smallMapHas(small, key)).toBe(reference.has(key));
       expect(smallMapGet(small, key)).toBe(reference.get(key));

@@ -6,6 +6,7 @@
  */
 import type { PresenceData, PresenceMessage } from '../protocol/messages.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { emptySmallMap, type SmallMap, smallMapDelete, smallMapEntries, smallMapGet, smallMapHas, smallMapSet, smallMapSize } from './small-map.js';
 
 export interface PresenceRoomOptions {
   /** To every member of the room. */
@@ -17,8 +18,12 @@ export interface PresenceRoomOptions {
   clock?: Clock;
 }
 
-export class PresenceRoom {
-  private readonly entries = new Map<string, PresenceData>();
+/**
+ * Its own read-only view of the entries (`members`, a ReadonlyMap the lobby keeps): the entries are
+ * a small map (small-map.ts), replaced on change, where a Map kept a hash table per room (COLLAB-39).
+ */
+export class PresenceRoom implements ReadonlyMap<string, PresenceData> {
+  private states: SmallMap<PresenceData> = emptySmallMap();
   /** Made on the first delayed leave: most rooms have none (and leaveDelayMs defaults to 0). */
   private leaving: Map<string, TimerHandle> | undefined;
   private readonly options: PresenceRoomOptions;
@@ -29,9 +34,41 @@ export class PresenceRoom {
     this.clock = options.clock ?? systemClock;
   }
 
-  /** Entries by connection (read-only view). */
+  /** Entries by connection (read-only view, live: it reads the entries at each call). */
   get members(): ReadonlyMap<string, PresenceData> {
-    return this.entries;
+    return this;
+  }
+
+  get size(): number {
+    return smallMapSize(this.states);
+  }
+
+  get(connection: string): PresenceData | undefined {
+    return smallMapGet(this.states, connection);
+  }
+
+  has(connection: string): boolean {
+    return smallMapHas(this.states, connection);
+  }
+
+  entries(): MapIterator<[string, PresenceData]> {
+    return smallMapEntries(this.states);
+  }
+
+  keys(): MapIterator<string> {
+    return new Map(this.entries()).keys();
+  }
+
+  values(): MapIterator<PresenceData> {
+    return new Map(this.entries()).values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, PresenceData]> {
+    return this.entries();
+  }
+
+  forEach(fn: (state: PresenceData, connection: string, map: ReadonlyMap<string, PresenceData>) => void, thisArg?: unknown): void {
+    for (const [connection, state] of this.entries()) fn.call(thisArg, state, connection, this);
   }
 
   /** A connection entered the room (its snapshot goes with its sync step 1's answer: `snapshotTo`). */
@@ -45,19 +82,19 @@ export class PresenceRoom {
 
   /** Everyone's current state, replacing all the member holds. */
   snapshotTo(connection: string): void {
-    const changes = [...this.entries].map(([c, state]) => ({ connection: c, state }));
+    const changes = [...this.entries()].map(([c, state]) => ({ connection: c, state }));
     this.options.sendTo(connection, { type: 'presence', snapshot: true, changes });
   }
 
   /** `connection` sets its own state; there is no way to name another connection. */
   update(connection: string, state: PresenceData): void {
-    this.entries.set(connection, state);
+    this.states = smallMapSet(this.states, connection, state);
     this.options.broadcast({ type: 'presence', snapshot: false, changes: [{ connection, state }] });
   }
 
   leave(connection: string): void {
     const delay = this.options.leaveDelayMs ?? 0;
-    if (delay <= 0 || !this.entries.has(connection)) return this.remove(connection);
+    if (delay <= 0 || !this.has(connection)) return this.remove(connection);
     const leaving = (this.leaving ??= new Map());
     if (leaving.has(connection)) return;
     leaving.set(connection, this.clock.setTimeout(() => {
@@ -69,11 +106,12 @@ export class PresenceRoom {
   close(): void {
     for (const timer of this.leaving?.values() ?? []) this.clock.clearTimeout(timer);
     this.leaving = undefined;
-    this.entries.clear();
+    this.states = emptySmallMap();
   }
 
   private remove(connection: string): void {
-    if (!this.entries.delete(connection)) return;
+    if (!this.has(connection)) return;
+    this.states = smallMapDelete(this.states, connection);
     this.options.broadcast({ type: 'presence', snapshot: false, changes: [{ connection, left: true }] });
   }
 }

@@ -71,3 +71,13 @@ export function smallMapDelete<V>(map: SmallMap<V>, key: string): SmallMap<V> {
   if (at < 0) return map;
   return map.length === 2 ? NONE : map.slice(0, at).concat(map.slice(at + 2));
 }
+
+/** The entries, in insertion order, as a Map's `entries()` gives them. */
+export function smallMapEntries<V>(map: SmallMap<V>): MapIterator<[string, V]> {
+  return map instanceof Map ? map.entries() : flatEntries(map);
+}
+
+function* flatEntries<V>(flat: readonly (string | V)[]): Generator<[string, V], undefined, unknown> {
+  for (let i = 0; i < flat.length; i += 2) yield [flat[i] as string, flat[i + 1] as V];
+  return undefined;
+}
