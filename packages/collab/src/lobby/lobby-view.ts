@@ -37,13 +37,27 @@ export class LobbyView {
     if (this.apply(change)) this.publish();
   }
 
-  /** Every room the viewer may see now: replaces what was held, then applies what waited for it. */
+  /**
+   * Every room the viewer may see now: replaces what was held, then applies what waited for it. A
+   * room the viewer already holds newer news of keeps it (that room's copy, or its going): the node
+   * that answered a watch again (a resumed session) may not have heard yet a change that the room's
+   * authority already delivered here, and nothing would come to correct a copy it put back.
+   */
   snapshot(rooms: readonly LobbyRoom[]): void {
+    const held = new Map(this.byId);
+    const heldVersions = new Map(this.versions);
     this.byId.clear();
     this.versions.clear();
     for (const room of rooms) {
-      this.byId.set(room.id, room);
-      this.versions.set(room.id, room.version);
+      const newer = heldVersions.get(room.id) ?? -1;
+      if (room.version >= newer) {
+        this.byId.set(room.id, room);
+        this.versions.set(room.id, room.version);
+        continue;
+      }
+      this.versions.set(room.id, newer);
+      const kept = held.get(room.id);
+      if (kept) this.byId.set(room.id, kept);
     }
     for (const change of this.waiting ?? []) this.apply(change);
     this.waiting = undefined;

@@ -88,6 +88,20 @@ describe('LobbyView (a viewer\'s list)', () => {
     expect(view.rooms().map((r) => r.id)).toEqual(['d', 'b']);
     expect(view.current).toBe(true);
   });
+
+  it('[LOBBY-4] a snapshot taken again by a node that has not heard the latest change yet does not bring an older copy back', () => {
+    const view = new LobbyView();
+    view.snapshot([lobbyRoom('north', 3), lobbyRoom('south', 2, 2, ['Bob'])]);
+    view.change(gone('north', 4)); // its last member left: the authority said so at once
+    view.change(put(lobbyRoom('south', 5, 5, ['Bob', 'Cy'])));
+    expect(view.rooms().map((r) => r.id)).toEqual(['south']);
+
+    view.reset(); // the session resumed through another node, which answers the watch from an older list
+    view.snapshot([lobbyRoom('north', 3), lobbyRoom('south', 2, 2, ['Bob']), lobbyRoom('west', 1)]);
+    expect(view.rooms().map((r) => [r.id, r.version, r.count])).toEqual([['south', 5, 2], ['west', 1, 1]]);
+    view.change(put(lobbyRoom('north', 3))); // and a late copy of the old one changes nothing either
+    expect(view.rooms().map((r) => r.id)).toEqual(['south', 'west']);
+  });
 });
 
 describe('lobby wire', () => {
