@@ -30,7 +30,7 @@ async function openIdle(wsUrl: string, count: number, channel: (i: number) => st
 }
 
 describe('[LIMIT-10] idle WebSocket sessions', () => {
-  it('[LIMIT-10] an idle WebSocket session keeps under 4.8 KiB of the server\'s JS heap', async () => {
+  it('[LIMIT-10] an idle WebSocket session keeps under 4.5 KiB of the server\'s JS heap', async () => {
     const server = await heapChild<Heap>(new URL('./heap-child-server.ts', import.meta.url));
     // Warm-up: what the server compiles for its first sessions is not a cost of each session (300:
     // after 100 the same code measured 4.4 to 5.1 KiB from run to run, after 300 4.5 every time).
@@ -41,12 +41,14 @@ describe('[LIMIT-10] idle WebSocket sessions', () => {
     const after = await server.heap();
     expect(after.clients).toBe(before.clients + SESSIONS);
     const perSession = (after.heapUsed - before.heapUsed) / SESSIONS;
-    console.log(`[idle sessions] ${SESSIONS} idle WebSocket sessions: ${(perSession / 1024).toFixed(2)} KiB of server heap each (bound 4.8 KiB)`);
+    console.log(`[idle sessions] ${SESSIONS} idle WebSocket sessions: ${(perSession / 1024).toFixed(2)} KiB of server heap each (bound 4.5 KiB)`);
     // From the TypeScript source (tsx): 4.33 KiB; 4.55 before the socket's listeners were shared
     // functions and the memory engine's sets small (2026-12-02). The bench's compiled build: 3.7 (4.0 before).
     // The same code measures 4.2-4.4 on a quiet machine and 4.53 once in a CI run under load, hence
-    // 4.8: a bound that catches a regression of a tenth, not the noise of a busy machine.
-    expect(perSession).toBeLessThan(4.8 * 1024);
+    // 4.8: a bound that catches a regression of a tenth, not the noise of a busy machine. Since the
+    // flow keeps no unwatch closure (ENG-5): 3.86, 3.87, 3.90 with two cores kept busy (2026-12-02
+    // 17:20), hence 4.5 (the same headroom over the busy-machine figure as before).
+    expect(perSession).toBeLessThan(4.5 * 1024);
   }, 60_000);
 });
 
