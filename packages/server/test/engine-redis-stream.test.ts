@@ -10,6 +10,7 @@ import { RedisEngine, type RedisEngineOptions, UNRECOVERED_CHANNEL } from '../sr
 import { ENGINE_DEFAULTS } from './engine-contract.js';
 import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from './helpers/redis.js';
 import { RedisMonitor } from './helpers/redis-monitor.js';
+import { ALL_SCRIPTS } from '../src/engines/redis/scripts.js';
 
 const used: string[] = [];
 const open: RedisEngine[] = [];
@@ -348,5 +349,22 @@ describe('RedisEngine', () => {
     expect(await a.take(away)).toEqual([notice, { channel: '/lost', data: 'after' }]);
     await a.publish({ channel: '/lost', data: 'next' });
     expect(data(await b.take(attached))).toEqual(['next']);
+  });
+});
+
+/** Lua's keywords and the built-in functions the scripts call: not helpers. */
+const LUA_WORDS = new Set(['and', 'or', 'not', 'if', 'elseif', 'while', 'until', 'return', 'function', 'in', 'local', 'then', 'do',
+  'end', 'tonumber', 'tostring', 'ipairs', 'pairs', 'unpack', 'type', 'error', 'pcall', 'next', 'select', 'assert']);
+
+describe('Redis engine scripts', () => {
+  it('[ENG-STREAM-1] each script carries the helpers it calls and no other (Redis makes each one again on every call)', () => {
+    for (const s of ALL_SCRIPTS) {
+      const code = s.source.replace(/--[^\n]*/g, '');
+      const defined = [...code.matchAll(/local function (\w+)/g)].map((m) => m[1] as string);
+      const called = new Set([...code.replace(/local function \w+/g, '').matchAll(/(?<![.:\w])([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1] as string));
+      for (const name of LUA_WORDS) called.delete(name);
+      expect({ script: s.name, missing: [...called].filter((n) => !defined.includes(n)) }).toEqual({ script: s.name, missing: [] });
+      expect({ script: s.name, unused: defined.filter((n) => !called.has(n)) }).toEqual({ script: s.name, unused: [] });
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 
-const PRELUDE = `
+const HEADER = `
 -- Redis 5 and 6 need this before writing after TIME; Redis 7 always replicates effects.
 if redis.replicate_commands then redis.replicate_commands() end
 -- [REDIS-8] KEYS[1]: the base of the keys of the slot the script works on (the control keys', or
@@ -14,6 +14,14 @@ local P = KEYS[1]
 local CLUSTER = string.sub(ARGV[1], 1, 1) == 'S'
 local PUB = CLUSTER and 'SPUBLISH' or 'PUBLISH'
 local S = string.sub(ARGV[1], 2)
+`;
+
+/**
+ * The shared helpers, each a `local function` with the comment above it. A script gets only those
+ * it names (and those they name): Lua makes a closure for every one on every call, and Redis runs a
+ * script cold (one call per wake of Redis at a few publishes a second), where each line costs.
+ */
+const HELPERS = `
 local function now()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -173,6 +181,28 @@ local function enqueue(id, msg, st)
 end
 `;
 
+/** The helpers in order: a helper calls only helpers defined before it (Lua's local scope). */
+const HELPER_LIST = HELPERS.split(/\n(?=local function )/).map((chunk) => {
+  // Each chunk ends with the comment of the next helper: it goes with that helper.
+  const lines = chunk.split('\n');
+  let at = lines.length;
+  while (at > 0 && lines[at - 1]?.startsWith('--')) at--;
+  return { name: /^local function (\w+)/.exec(chunk)?.[1] ?? '', code: lines.slice(0, at), comment: lines.slice(at) };
+}).map((h, i, all) => ({ name: h.name, source: [...(all[i - 1]?.comment ?? []), ...h.code].join('\n') }));
+
+/** The helpers `body` needs, in their order: from the last one back, each named by the body or by a helper kept after it. */
+function helpersOf(body: string): string {
+  let text = body;
+  const kept: string[] = [];
+  for (let i = HELPER_LIST.length - 1; i >= 0; i--) {
+    const h = HELPER_LIST[i] as { name: string; source: string };
+    if (!new RegExp(`\\b${h.name}\\b`).test(text)) continue;
+    kept.unshift(h.source);
+    text += h.source;
+  }
+  return kept.join('\n');
+}
+
 /** A script and its SHA1, run by EVALSHA (loaded at start; EVAL if Redis forgot it). */
 export interface LuaScript {
   readonly name: string;
@@ -181,6 +211,6 @@ export interface LuaScript {
 }
 
 export function script(name: string, body: string): LuaScript {
-  const source = PRELUDE + body;
+  const source = `${HEADER}\n${helpersOf(body)}\n${body}`;
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
