@@ -8,7 +8,7 @@
  * failed and the next one is tried at once, keeping the clientId; when every candidate has
  * failed, the marks are cleared and the client waits for the backoff delay before a new round.
  */
-import { BAYEUX_VERSION, META, isMetaChannel, type Advice, type Message } from '@kuiper/protocol';
+import { BAYEUX_VERSION, META, isBayeuxError, isMetaChannel, type Advice, type Message } from '@kuiper/protocol';
 import { AckState } from './ack.js';
 import { AckGate } from './ack-gate.js';
 import { backoffDelay } from './backoff.js';
@@ -250,7 +250,8 @@ export class Session implements SessionSource {
 
   private onHandshakeReply(reply: Message): void {
     if (!reply.successful) {
-      // A server that answers and refuses will refuse again: stop rather than loop (CLI-17).
+      // [CLI-17] A refusal comes again: stop rather than loop. Its engine (Redis) failing is no refusal.
+      if (isBayeuxError(reply.error, 'engine_unavailable')) return this.schedule('handshake', this.retryDelay(), reply.error as string);
       const reason = reply.error ?? 'no reason given';
       return this.stop(new KuiperClientError('handshake_denied', `handshake refused by the server: ${reason}`, { bayeuxError: reply.error }));
     }

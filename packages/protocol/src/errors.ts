@@ -32,11 +32,13 @@ export const ERROR_CODES = {
   sessions_exceeded: 403,
   origin_denied: 403,
   server_error: 500,
+  // [PROTO-26] Kuiper's own: the engine (Redis) failed; the request may be made again.
+  engine_unavailable: 503,
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;
 
-// Codes that only one entry has (402, 404, 429): the code alone names the entry (PROTO-22).
+// Codes that only one entry has (402, 404, 429, 503): the code alone names the entry (PROTO-22).
 const SOLE_OWNER = new Map<number, ErrorName | null>();
 for (const name of Object.keys(ERROR_CODES) as ErrorName[]) {
   const code = ERROR_CODES[name];
@@ -76,7 +78,7 @@ export function parseBayeuxError(text: unknown): ParsedBayeuxError | undefined {
 
 /**
  * Which table entry a code and message are (PROTO-22): the one both match; or, for a code only one
- * entry has (402, 404, 429), that entry whatever the wording — so another server's
+ * entry has (402, 404, 429, 503), that entry whatever the wording — so another server's
  * `402::Unknown client` is still recognised as session_unknown.
  */
 function nameOf(code: number, message: string): ErrorName | undefined {

@@ -11,6 +11,7 @@ import type { BayeuxCore, HeldConnect, ProcessResult, Taken } from './core.js';
 import { type Deadline, DeadlineQueue } from './deadline-queue.js';
 import { type DeliverySink, Flow, lostBatch, takeForAnswer } from './delivery.js';
 import type { DeliveryMode, Engine } from './engine.js';
+import { UNAVAILABLE_ADVICE, engineUnavailable, errorReply } from './replies.js';
 import { onNextTurn } from './next-turn.js';
 import type { SessionInfo } from './security.js';
 
@@ -95,7 +96,15 @@ const call = (listener: DepartureListener): void => (typeof listener === 'functi
 /** Where a hold's answer goes: deliveries then the connect reply, or undefined when aborted. */
 export interface AnswerSink {
   answer(messages: Message[] | undefined): void;
-  fail(err: unknown): void;
+}
+
+/**
+ * [ENG-6] The answer to a connect the engine failed (its delivery mode, its take): `503::engine_unavailable`
+ * with retry advice, on every transport, so the client connects again after its backoff instead of
+ * waiting out its request timeout. Nothing was taken (a take that failed took nothing here).
+ */
+function unavailable(request: Message, err: unknown): Message[] {
+  return [errorReply(request, engineUnavailable(err), UNAVAILABLE_ADVICE)];
 }
 
 /**
@@ -247,7 +256,7 @@ export class Connector {
    * what is still queued when the hold ends.
    */
   hold(connect: HeldConnect, signal?: Departed, sink?: DeliverySink): Promise<Message[] | undefined> {
-    return new Promise((resolve, reject) => this.holdInto(connect, signal, { answer: resolve, fail: reject }, sink));
+    return new Promise((resolve) => this.holdInto(connect, signal, { answer: resolve }, sink));
   }
 
   /** `hold` without a promise per held connect: the answer goes to `answer` (a WebSocket connection). */
@@ -255,7 +264,7 @@ export class Connector {
     this.engine
       .deliveryMode(connect.clientId)
       .then((mode) => this.start(connect, signal, answer, sink, mode))
-      .catch((err: unknown) => answer.fail(err));
+      .catch((err: unknown) => answer.answer(unavailable(connect.request, err)));
   }
 
   private start(connect: HeldConnect, signal: Departed | undefined, answer: AnswerSink, sink: DeliverySink | undefined, mode: DeliveryMode): void {
@@ -363,7 +372,7 @@ export class Connector {
       },
       (err: unknown) => {
         this.pending.delete(completion);
-        hold.sink.fail(err);
+        hold.sink.answer(unavailable(hold.request, err));
       },
     );
   }

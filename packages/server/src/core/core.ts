@@ -25,7 +25,7 @@ import { applySubscriptions, withSession } from './lifecycle.js';
 import type { SessionInfo } from './security.js';
 import { createLogger } from './log.js';
 import { type CoreLimits, type CoreOptions, DEFAULT_LIMITS, type ServiceHandler } from './core-options.js';
-import { HANDSHAKE_ADVICE, errorReply, replyTo, withSubscription } from './replies.js';
+import { HANDSHAKE_ADVICE, UNAVAILABLE_ADVICE, engineUnavailable, errorReply, fromEngine, replyTo, withSubscription } from './replies.js';
 
 // The options and reply helpers live beside the core; importers keep finding them here.
 export { DEFAULT_LIMITS, type AdviceOptions, type CoreLimits, type CoreOptions, type ServiceContext, type ServiceHandler } from './core-options.js';
@@ -144,7 +144,9 @@ export class BayeuxCore {
       } catch (err) {
         const error = toBayeuxError(err);
         if (!(err instanceof BayeuxError)) log.error('handler failed', err);
-        replies.push(errorReply(raw, error));
+        // [ENG-6] A handshake or connect refused because the engine failed says to try again.
+        const retry = error.reason === 'engine_unavailable' && (raw['channel'] === META.handshake || raw['channel'] === META.connect);
+        replies.push(errorReply(raw, error, retry ? UNAVAILABLE_ADVICE : undefined));
       }
       for (const reply of replies) {
         result.replies.push(request ? await this.outgoing(reply, request, extCtx) : reply);
@@ -219,6 +221,12 @@ export class BayeuxCore {
       result.replies.push(errorReply(msg, bayeuxError('channel_invalid')));
       return;
     }
+    // [PUB-4] What is wrong with the message itself is said before the session is looked up (ENG-6:
+    // bad input gets its own 4xx even while the engine is away).
+    if (kind !== 'service' && !('data' in msg)) {
+      result.replies.push(errorReply(msg, bayeuxError('message_invalid', 'data')));
+      return;
+    }
     const session = await this.session(msg, result);
     if (!session) return;
     // [SEC-5] A service call is authorized as a publish to its channel (as CometD does).
@@ -264,8 +272,7 @@ export class BayeuxCore {
       result.replies.push(errorReply(msg, verdict, { reconnect: 'none' }));
       return;
     }
-    const data = verdict.data;
-    const clientId = await this.engine.createSession(data);
+    const clientId = await fromEngine(this.engine.createSession(verdict.data));
     const reply = replyTo(msg, true);
     reply.clientId = clientId;
     reply.version = BAYEUX_VERSION;
@@ -307,8 +314,9 @@ export class BayeuxCore {
    * by the connect reply, which passes the outgoing extensions.
    */
   async completeConnect(connect: HeldConnect, taking?: Promise<Taken>): Promise<Message[]> {
-    // The take and the session check go together (one round trip with a shared engine).
-    const [taken, alive] = await Promise.all([taking, this.engine.hasSession(connect.clientId)]);
+    // The take and the session check go together (one round trip with a shared engine). [ENG-6] A
+    // check that failed counts as alive: what was taken goes out, the next connect's check tells.
+    const [taken, alive] = await Promise.all([taking, this.engine.hasSession(connect.clientId).catch(() => true)]);
     let reply = connect.reply;
     if (taken?.ext) reply = { ...reply, ext: { ...reply.ext, ...taken.ext } };
     // [CONN-5] A session that vanished (pruned, disconnected) while held gets 402 and handshake advice.
@@ -343,7 +351,9 @@ export class BayeuxCore {
       }
     }
     // [LIMIT-3] A session holds at most maxSubscriptions subscriptions.
-    if (add && (await this.engine.subscriptionCount(clientId)) + list.length > this.limits.maxSubscriptions) {
+    const count = add ? await fromEngine(this.engine.subscriptionCount(clientId)).catch((err: BayeuxError) => err) : 0;
+    if (count instanceof BayeuxError) return fail(count);
+    if (add && count + list.length > this.limits.maxSubscriptions) {
       return fail(bayeuxError('subscriptions_exceeded', String(this.limits.maxSubscriptions)));
     }
     const failed = await applySubscriptions(this.engine, this.options.lifecycle, clientId, list, add);
@@ -356,17 +366,13 @@ export class BayeuxCore {
 
   private async disconnect(msg: Message, result: ProcessResult): Promise<void> {
     if (!(await this.session(msg, result))) return;
-    await this.engine.destroySession(msg.clientId as string, 'disconnect');
+    await fromEngine(this.engine.destroySession(msg.clientId as string, 'disconnect'));
     const reply = replyTo(msg, true);
     reply.clientId = msg.clientId as string;
     result.replies.push(reply);
   }
 
   private async publish(msg: Message, session: SessionInfo, result: ProcessResult): Promise<void> {
-    if (!('data' in msg)) {
-      result.replies.push(errorReply(msg, bayeuxError('message_invalid', 'data')));
-      return;
-    }
     const denied = await this.gate.allowed('publish', session, msg.channel, msg);
     if (denied) {
       result.replies.push(errorReply(msg, denied));
@@ -387,7 +393,12 @@ export class BayeuxCore {
       result.replies.push(errorReply(msg, bayeuxError('message_too_large', String(this.limits.maxMessageBytes))));
       return;
     }
-    await this.engine.publish(delivery);
+    try {
+      await this.engine.publish(delivery);
+    } catch (err) {
+      // [ENG-6] Never a silent drop, nor a generic 500: the publisher is told the engine failed.
+      throw engineUnavailable(err);
+    }
     // [PUB-2] The acknowledgement has no `data`, or faye would hand it to subscribers.
     result.replies.push(replyTo(msg, true));
   }

@@ -5,6 +5,7 @@
  */
 import { channelKind, type BayeuxError, bayeuxError, type Message } from '@kuiper/protocol';
 import type { Engine } from './engine.js';
+import { engineUnavailable, fromEngine } from './replies.js';
 import { type Authorizers, type SecurityPolicy, type SessionInfo, denial } from './security.js';
 
 export class Gate {
@@ -29,13 +30,20 @@ export class Gate {
   async session(msg: Message): Promise<SessionInfo | BayeuxError> {
     if (msg.clientId === undefined) return bayeuxError('client_id_missing');
     // Both asked at once: one round trip with a shared engine, whose data comes from its cache.
-    const [exists, session] = await Promise.all([this.engine.hasSession(msg.clientId), this.engine.session(msg.clientId)]);
+    let exists: boolean;
+    let session: SessionInfo | undefined;
+    try {
+      [exists, session] = await Promise.all([this.engine.hasSession(msg.clientId), this.engine.session(msg.clientId)]);
+    } catch (err) {
+      // [ENG-6] Thrown, not returned: the session may well exist, so no handshake advice.
+      throw engineUnavailable(err);
+    }
     if (!exists || !session) return bayeuxError('session_unknown');
     const check = this.policy?.checkSession;
     if (check) {
       const reason = denial(await check.call(this.policy, session, msg));
       if (reason !== undefined) {
-        await this.engine.destroySession(msg.clientId, 'policy');
+        await fromEngine(this.engine.destroySession(msg.clientId, 'policy'));
         return bayeuxError('session_expired', reason);
       }
     }
@@ -55,7 +63,7 @@ export class Gate {
     // not asked whether the channel exists (a Redis round trip per publish for a channel no session
     // here follows).
     const mayRefuseCreate = policy?.canCreate !== undefined || (this.authorizers !== undefined && !this.authorizers.empty);
-    if (mayRefuseCreate && channelKind(channel) !== 'service' && !(await this.engine.hasChannel(channel))) {
+    if (mayRefuseCreate && channelKind(channel) !== 'service' && !(await fromEngine(this.engine.hasChannel(channel)))) {
       const reason = policy?.canCreate ? denial(await policy.canCreate(session, channel, msg)) : undefined;
       const byAuth = reason ?? (this.authorizers ? await this.authorizers.check('create', channel, session, msg) : undefined);
       if (byAuth !== undefined) return bayeuxError('create_denied', byAuth);

@@ -8,6 +8,7 @@
  */
 import { BayeuxError, bayeuxError, channelKind, isWildcard, patternMatches } from '@kuiper/protocol';
 import type { Engine, LifecycleEvent } from './engine.js';
+import { engineUnavailable } from './replies.js';
 import type { ExtensionContext } from './extension.js';
 import { createLogger } from './log.js';
 import type { SessionInfo } from './security.js';
@@ -76,8 +77,15 @@ export class LifecycleHooks {
         // A channel no hook watches costs nothing more (a private channel per user, say).
         if (hooks.length === 0 && !this.runs.has(event.channel)) return Promise.resolve();
         return this.queue(event.channel, async () => {
-          // In registration order; the first that throws fails the subscribe.
-          for (const { hook } of hooks) await hook(event);
+          // In registration order; the first that throws fails the subscribe. Its error is made a
+          // protocol one here, so the engine's own failures can be told apart from it (ENG-6).
+          try {
+            for (const { hook } of hooks) await hook(event);
+          } catch (err) {
+            if (err instanceof BayeuxError) throw err;
+            log.error(`occupied hook of ${event.channel} failed`, err);
+            throw bayeuxError('server_error', event.channel);
+          }
         });
       }
       case 'vacated': {
@@ -128,7 +136,8 @@ async function runAll<E extends LifecycleEvent>(hooks: readonly LifecycleHook<E>
  * `/service/**` pattern records nothing. [LIFE-2] A new subscription waits for this node's hooks of
  * its channel in flight (the first member's document loading); if an occupied hook throws (or the
  * engine fails) every subscription the request made is undone (SUB-2) and the error returned: the
- * hook's own BayeuxError, else `500:<channel>:server_error`.
+ * hook's own BayeuxError, else `500:<channel>:server_error` (LifecycleHooks made it); an engine that
+ * failed gives `503::engine_unavailable` (ENG-6).
  */
 export async function applySubscriptions(
   engine: Engine,
@@ -138,10 +147,8 @@ export async function applySubscriptions(
   add: boolean,
 ): Promise<BayeuxError | undefined> {
   const added: string[] = [];
-  let current = '';
   try {
     for (const pattern of patterns) {
-      current = pattern;
       if (channelKind(pattern) === 'service') continue;
       if (!add) await engine.unsubscribe(clientId, pattern);
       else if ((await engine.subscribe(clientId, pattern)) === 'added') {
@@ -152,9 +159,7 @@ export async function applySubscriptions(
     return undefined;
   } catch (err) {
     for (const pattern of added) await engine.unsubscribe(clientId, pattern).catch((e: unknown) => log.error('undo failed', e));
-    if (err instanceof BayeuxError) return err;
-    log.error(`subscribe to ${current} failed`, err);
-    return bayeuxError('server_error', current);
+    return engineUnavailable(err);
   }
 }
 
@@ -177,6 +182,12 @@ export async function withSession(
     found = engine.session(clientId);
     known?.set(clientId, found);
   }
+  let session: SessionInfo | undefined;
+  try {
+    session = await found;
+  } catch (err) {
+    throw engineUnavailable(err); // [ENG-6]
+  }
   // A literal, not a spread: one per message.
-  return { transport: base.transport, engine: base.engine, session: await found };
+  return { transport: base.transport, engine: base.engine, session };
 }

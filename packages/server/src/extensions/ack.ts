@@ -8,6 +8,7 @@
  * connect's delivery mode, sends them with connect replies instead of streaming (DELIV-1).
  */
 import type { Extension } from '../core/extension.js';
+import { UNAVAILABLE_ADVICE, engineUnavailable, errorReply } from '../core/replies.js';
 
 export function ackExtension(): Extension {
   return {
@@ -15,7 +16,12 @@ export function ackExtension(): Extension {
     async outgoing(reply, request, ctx) {
       if (request.channel !== '/meta/handshake' || !reply.successful || reply.clientId === undefined) return reply;
       if (request.ext?.['ack'] !== true) return reply;
-      await ctx.engine.setAck(reply.clientId, true);
+      try {
+        await ctx.engine.setAck(reply.clientId, true);
+      } catch (err) {
+        // [ENG-6] Not in ack mode as asked: the handshake fails, and the client tries again.
+        return errorReply(request, engineUnavailable(err), UNAVAILABLE_ADVICE);
+      }
       return { ...reply, ext: { ...reply.ext, ack: true } };
     },
   };

@@ -37,7 +37,8 @@ export function rateLimitExtension(limit: RateLimit, now: () => number = Date.no
       if (bucket === undefined) {
         // Only sessions that exist get a bucket: forged clientIds must not grow this map (the core
         // answers them 402 right after).
-        if (!(await ctx.engine.hasSession(clientId))) return message;
+        // An engine that cannot answer now: no bucket yet, the core says why (ENG-6).
+        if (!(await ctx.engine.hasSession(clientId).catch(() => false))) return message;
         bucket = { tokens: limit.burst, at: t };
       }
       bucket.tokens = Math.min(limit.burst, bucket.tokens + ((t - bucket.at) / 1000) * limit.perSecond);

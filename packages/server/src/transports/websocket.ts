@@ -368,10 +368,6 @@ class WsConnection extends Departed implements AnswerSink, DeliverySink {
     if (reply) this.write(reply);
   }
 
-  fail(err: unknown): void {
-    log.error('connect failed', err);
-  }
-
   closed(): void {
     this.transport.sockets.delete(this);
     // Held connects let go without a reply; the sessions stay until pruned, so a client that
