@@ -194,7 +194,10 @@ export class RedisEngine extends AttachingEngine {
       try {
         r = await this.link.run(TAKE_BATCH, [clientId, acked ?? '', maxQueue, maxQueueBytes, positions.length / 2, ...positions, ...items]);
       } catch (err) {
-        this.detach(clientId);
+        // Nothing was written (a script runs whole or not at all): let go without writing what was
+        // drained as given (an orphan's positions would skip it), so it is read again from the
+        // positions the last batch stored, and sent again (REDIS-11: a control slot in transit).
+        this.detach(clientId, true);
         throw err;
       }
       const [batch, taken, dropped] = list(r);

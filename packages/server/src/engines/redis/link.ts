@@ -184,9 +184,16 @@ export class RedisLink {
     this.up = true;
   }
 
-  /** Runs a control script (KEYS[1]: the control slot). */
+  /**
+   * Runs a control script. KEYS[1] is the control base, and KEYS[2] `<base>#`: keys that never exist,
+   * declared so that while the control slot migrates Redis refuses the script before it runs
+   * (TRYAGAIN: the source, and the importing master, lack a declared key; ioredis tries again), never
+   * runs it on the importing master before the keys arrive (which split the sessions' state and failed
+   * the MIGRATE: BUSYKEY), nor on the source after some left (a script stopped half-way by a key no
+   * longer there: positions moved, deliveries lost). REDIS-11.
+   */
   run(script: LuaScript, args: (string | number)[]): Promise<Reply> {
-    return this.evalsha(script, this.ctl, args);
+    return this.evalsha(script, [this.ctl, `${this.ctl}#`], args);
   }
 
   /**
@@ -196,15 +203,15 @@ export class RedisLink {
    * before they arrive, where it would make a second stream (a new epoch) and fail the MIGRATE.
    */
   runStream(script: LuaScript, pattern: string, args: (string | number)[]): Promise<Reply> {
-    return this.evalsha(script, `${this.streamBase(pattern)}:m`, args);
+    return this.evalsha(script, [`${this.streamBase(pattern)}:m`], args);
   }
 
   /** By hash; a Redis that lost its scripts (a restart, SCRIPT FLUSH, a new master) gets the source. */
-  private evalsha(script: LuaScript, key: string, args: (string | number)[]): Promise<Reply> {
-    const argv = [key, this.mode, ...args];
-    return this.cmd.evalsha(script.sha, 1, ...argv).catch((err: unknown) => {
+  private evalsha(script: LuaScript, keys: readonly string[], args: (string | number)[]): Promise<Reply> {
+    const argv = [...keys, this.mode, ...args];
+    return this.cmd.evalsha(script.sha, keys.length, ...argv).catch((err: unknown) => {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return this.cmd.eval(script.source, 1, ...argv);
+      return this.cmd.eval(script.source, keys.length, ...argv);
     });
   }
 
