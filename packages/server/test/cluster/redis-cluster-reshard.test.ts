@@ -4,7 +4,8 @@
 // subscription follows the slot.
 import { eventually, newClient } from '@kuiper/testkit';
 import { describe, expect, it } from 'vitest';
-import { channelOffControl, expectClearErrors, expectEveryAckedOnce, pause, type Publisher, publisher, runOnPast, type Setup, setUp, subscriber } from '../helpers/cluster-traffic.js';
+import { keySlot } from '../../src/engines/redis/keyslot.js';
+import { channelOffControl, expectEveryAckedOnce, expectOnceInOrder, pause, publisher, runOnPast, type Setup, setUp, subscriber } from '../helpers/cluster-traffic.js';
 import { type ClusterNodeInfo, startPrivateCluster, type PrivateCluster } from '../helpers/private-redis-cluster.js';
 
 /**
@@ -28,10 +29,9 @@ async function moveSlot(cluster: PrivateCluster, slot: string, from: string, to:
 
 /**
  * A channel off the control slot with a burst published through A and seen by a subscriber on B;
- * the slot is then moved by `move` (given a channel name that node B publishes to meanwhile, if it
- * likes), and a second burst must arrive; every acknowledged publish arrives once, in order, nothing told.
+ * the slot is then moved by `move`, and a second burst must arrive, once, in order, nothing told.
  */
-async function burstsAroundMove(prefix: string, move: (s: Setup, slot: string, owner: ClusterNodeInfo, target: ClusterNodeInfo, channel: string) => Promise<Publisher | void>): Promise<void> {
+async function burstsAroundMove(prefix: string, move: (s: Setup, slot: string, owner: ClusterNodeInfo, target: ClusterNodeInfo) => Promise<void>): Promise<void> {
   const s = await setUp(await startPrivateCluster({ replicas: 0 }));
   const { channel, owner } = await channelOffControl(s, prefix);
   const target = (await s.cluster.nodes()).find((n) => n.role === 'master' && n.id !== owner.id);
@@ -43,19 +43,22 @@ async function burstsAroundMove(prefix: string, move: (s: Setup, slot: string, o
   await pub.stop();
   await eventually(() => expect(sub.got.data).toEqual([...pub.acked].sort((x, y) => x - y)), 10_000);
   const before = pub.acked.length;
-  const during = await move(s, slot, owner, target, channel);
+  await move(s, slot, owner, target);
   // The stream's keys (:m, :x) went with the slot.
   expect((await s.cluster.ownerOf(`${s.prefix}{c:${channel}}:x`)).id).toBe(target.id);
-  expect(Number(await s.cluster.cli(target.port, 'XLEN', `${s.prefix}{c:${channel}}:x`))).toBe(before + (during?.acked.length ?? 0));
+  expect(Number(await s.cluster.cli(target.port, 'XLEN', `${s.prefix}{c:${channel}}:x`))).toBe(before);
   const after = publisher(newClient(s.a.url), channel, 20);
   await eventually(() => expect(after.acked.length).toBeGreaterThan(10));
   await after.stop();
-  // `during` publishes its own numbers from 1 again: it is told apart by arriving between the bursts.
-  const expected = [...(during?.acked ?? []), ...after.acked];
-  await eventually(() => expect(sub.got.data.slice(before)).toHaveLength(expected.length));
-  expect(sub.got.data.slice(before, before + (during?.acked.length ?? 0))).toEqual([...(during?.acked ?? [])].sort((x, y) => x - y));
-  expect(sub.got.data.slice(before + (during?.acked.length ?? 0))).toEqual([...after.acked].sort((x, y) => x - y));
+  await eventually(() => expect(sub.got.data.slice(before)).toEqual([...after.acked].sort((x, y) => x - y)), 10_000);
+  expectOnceInOrder(sub.got.data.slice(before));
   expect(sub.got.unrecovered).toEqual([]);
+}
+
+/** Another channel whose stream is in `slot` (the stream keys' slot: KEYSLOT of `<prefix>{c:<channel>}`). */
+function channelInSlot(prefix: string, slot: number, base: string): string {
+  for (let i = 0; i < 1_000_000; i++) if (keySlot(`${prefix}{c:${base}${i}}`) === slot) return `${base}${i}`;
+  throw new Error(`no channel found in slot ${slot}`);
 }
 
 describe('resharding', () => {
@@ -66,22 +69,19 @@ describe('resharding', () => {
   }, 40_000);
 
   // Seen in CI: the subscriber read a slot map naming the new master before that master knew, its
-  // SSUBSCRIBE got MOVED, and ioredis never tried again (the map it read next was the same).
-  // Node B publishing meanwhile makes it read the slot map again and again (its publishes bounce
-  // between the two masters, and fail with an error reply).
+  // SSUBSCRIBE got MOVED, and ioredis never tried again (the map it read next was the same). Node B
+  // publishing meanwhile to another channel of the same slot makes it read the slot map again and
+  // again (those publishes bounce between the two masters and fail, or wait: they are not checked).
   it('[REDIS-11] the slot\'s new master is told last, 3 s after the others: the subscription follows the slot all the same', async () => {
-    await burstsAroundMove('/told-last/', async (s, slot, owner, target, channel) => {
-      let during: Publisher | undefined;
+    await burstsAroundMove('/told-last/', async (s, slot, owner, target) => {
       const moved = await moveSlot(s.cluster, slot, owner.id, target, owner.port, async () => {
-        during = publisher(newClient(s.b.url), channel, 50);
+        const sibling = publisher(newClient(s.b.url), channelInSlot(s.prefix, Number(slot), '/told-last-sibling/'), 50);
         await pause(3000);
-        await during.stop();
-        expectClearErrors(during.failed);
+        await sibling.stop();
       });
       expect(moved).toBe('OK');
-      return during;
     });
-  }, 40_000);
+  }, 60_000);
 
   it('[REDIS-11] a busy channel\'s slot moves: every acknowledged publish arrives once, in order, nothing told', async () => {
     const s = await setUp(await startPrivateCluster({ replicas: 0 }));
