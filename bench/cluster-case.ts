@@ -106,6 +106,11 @@ export async function runClusterCase(name: ClusterCase, kind: ServerKind, option
   return combine(two, one, { idle: idleShare, bare: bareShare }, options.sizes.cluster.subscribers[name]);
 }
 
+function perPublishAboveIdle(perPublish: number | undefined, idleShare: number | null, publishedPerSec: number | undefined): number | null {
+  if (perPublish === undefined || idleShare === null || publishedPerSec === undefined || publishedPerSec <= 0) return null;
+  return Math.max(0, perPublish - (idleShare * 1e6) / publishedPerSec);
+}
+
 /** The two-node run's metrics with the single node's beside them (prefixed `single`). */
 function combine(two: ServerRun, one: ServerRun, shares: { idle: number | null; bare: number | null }, subscribers: number): ServerRun {
   const idleShare = shares.idle;
@@ -125,6 +130,9 @@ function combine(two: ServerRun, one: ServerRun, shares: { idle: number | null; 
     // Redis's idle work (its timers, the nodes' own polling) spread over the window's deliveries,
     // taken out: what each delivery itself costs Redis.
     redisCpuUsPerMsgAboveIdle: redisPerMsg !== undefined && idleShare !== null && delivered !== undefined && delivered > 0 ? Math.max(0, redisPerMsg - (idleShare * 1e6) / delivered) : null,
+    // The same per publish: what a publish costs Redis beyond the nodes' idle upkeep. The idle is
+    // sampled before the subscribers connect, so work that grows with sessions stays in.
+    redisCpuUsPerPublishAboveIdle: perPublishAboveIdle(num(m.redisCpuUsPerPublish), idleShare, num(m.publishedPerSec)),
     singleDeliveredPerSec: num(one.metrics.deliveredPerSec) ?? null,
     singleCpuUsPerMsg: singleCpu ?? null,
     nodeCpuVsSingle: nodeCpu !== undefined && singleCpu !== undefined && singleCpu > 0 ? nodeCpu / singleCpu : null,

@@ -58,6 +58,7 @@ const CLUSTER: MetricRow[] = [
   { key: 'redisBareUsPerMsg', label: 'context: a bare redis-server’s own CPU (no client, measured before the nodes start) ÷ the deliveries, µs — part of the line above, not subtracted', digits: 3 },
   { key: 'redisCpuUsPerMsgAboveIdle', label: 'Redis CPU µs / delivered message, its idle CPU taken out', digits: 3 },
   { key: 'redisCpuUsPerPublish', label: 'Redis CPU µs / publish', digits: 1 },
+  { key: 'redisCpuUsPerPublishAboveIdle', label: 'Redis CPU µs / publish, its idle CPU (nodes up, before the subscribers connect) taken out', digits: 1 },
   { key: 'redisIdleCpuShare', label: 'Redis CPU with both nodes up and idle (of one core)', digits: 1, percent: true },
   { key: 'redisBareCpuShare', label: 'bare redis-server CPU before the nodes start, no client (of one core; context)', digits: 1, percent: true },
   { key: 'missing', label: 'deliveries lost (still missing after the drain)', digits: 0 },

@@ -153,6 +153,16 @@ export function evaluateClusterTargets(report: BenchReport): TargetCheck[] {
       lo === undefined || hi === undefined ? undefined : hi <= FLAT_FACTOR * lo,
       `Kuiper ${ran.map((c) => `${f(perPublish('kuiper', c), 1)}`).join(' → ')} µs per publish; Faye ${ran.map((c) => `${f(perPublish('faye', c), 1)}`).join(' → ')} µs`,
     );
+    // The fixed delivery rate gives the larger sizes fewer publishes a second, so the line above
+    // charges each of them more of Redis's per-second idle work; this one is a publish's own cost.
+    const aboveIdle = (server: ServerKind, c: ClusterCase): number | undefined => get(c, server, 'redisCpuUsPerPublishAboveIdle');
+    const loIdle = aboveIdle('kuiper', first);
+    const hiIdle = aboveIdle('kuiper', last);
+    check(
+      `Cluster: Redis CPU per publish above its idle CPU flat in subscriber count (${subscribers(last)} subscribers ≤ ${FLAT_FACTOR} × ${subscribers(first)})`,
+      loIdle === undefined || hiIdle === undefined ? undefined : hiIdle <= FLAT_FACTOR * loIdle,
+      `Kuiper ${ran.map((c) => `${f(aboveIdle('kuiper', c), 1)}`).join(' → ')} µs per publish; Faye ${ran.map((c) => `${f(aboveIdle('faye', c), 1)}`).join(' → ')} µs`,
+    );
   }
   return checks;
 }
