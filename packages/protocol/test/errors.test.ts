@@ -50,6 +50,13 @@ describe('error table', () => {
     expect(isBayeuxError('403:x:publish_denied', 'subscribe_denied')).toBe(false);
   });
 
+  it('[PROTO-26] engine_unavailable is 503, the one entry with that code, so any server\'s 503 is read as it', () => {
+    expect(NAMES.filter((n) => ERROR_CODES[n] === 503)).toEqual(['engine_unavailable']);
+    expect(formatBayeuxError('engine_unavailable')).toBe('503::engine_unavailable');
+    expect(bayeuxError('engine_unavailable').message).toBe('503::engine_unavailable');
+    expect(parseBayeuxError('503::Service Unavailable')?.name).toBe('engine_unavailable');
+  });
+
   it('[PROTO-23] session-unknown is recognised through the table, not by a string prefix', () => {
     expect(isSessionUnknown('402::session_unknown')).toBe(true);
     expect(isSessionUnknown('402::Unknown client')).toBe(true);

@@ -158,6 +158,30 @@ export function engineContract(label: string, factory: EngineFactory, contract: 
       await waitFor(() => expect(unknown).toHaveBeenCalled());
     });
 
+    it('[ENG-5] a session has one watcher: watching again replaces it; unwatch removes only the current one', async () => {
+      const { engine } = await open();
+      const id = await engine.createSession();
+      await engine.subscribe(id, '/w5');
+      const first = vi.fn();
+      const second = vi.fn();
+      engine.watch(id, first);
+      engine.watch(id, second);
+      await engine.publish({ channel: '/w5', data: 1 });
+      await waitFor(() => expect(second).toHaveBeenCalled()); // (a replaced watcher may get a spurious call: ENG-1)
+      expect((await engine.take(id)).map((m) => m.data)).toEqual([1]);
+      if (!engine.unwatch) return; // optional (ENG-5): the Redis engines cancel through watch's return
+      engine.unwatch(id, first); // not the session's watcher: nothing changes
+      await engine.publish({ channel: '/w5', data: 2 });
+      await waitFor(() => expect(second).toHaveBeenCalledTimes(2));
+      expect((await engine.take(id)).map((m) => m.data)).toEqual([2]);
+      engine.unwatch(id, second);
+      await engine.publish({ channel: '/w5', data: 3 });
+      const third = vi.fn(); // a backlog is told at once to whoever watches next
+      engine.watch(id, third);
+      await waitFor(() => expect(third).toHaveBeenCalled());
+      expect(second).toHaveBeenCalledTimes(2);
+    });
+
     it('[ACK-2] ack batches: unacknowledged deliveries come again first, acknowledged ones never', async () => {
       const { engine } = await open();
       const id = await engine.createSession();
