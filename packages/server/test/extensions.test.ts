@@ -3,6 +3,7 @@ import { ackExtension } from '../src/extensions/ack.js';
 import { ExtensionPipeline, reject } from '../src/core/extension.js';
 import { rateLimitExtension } from '../src/extensions/rate-limit.js';
 import { timesyncExtension } from '../src/extensions/timesync.js';
+import { eventually } from '@kuiper/testkit';
 import { type Harness, harness } from './core-harness.js';
 
 let h: Harness;
@@ -117,6 +118,41 @@ describe('rate limit', () => {
     t += 100; // one token back after 100 ms at 10/s
     expect((await h.send({ channel: '/a', clientId: id, data: 'x' }))[0]?.successful).toBe(true);
     expect((await h.send({ channel: '/a', clientId: id, data: 'y' }))[0]?.error).toBe('429:10:rate_limited');
+  });
+
+  it('[LIMIT-4] a bucket that refilled is dropped: the next publish starts a full one, the limit unchanged', async () => {
+    let t = 0;
+    const pipeline = new ExtensionPipeline();
+    pipeline.add(rateLimitExtension({ perSecond: 10, burst: 3 }, () => t));
+    h = harness({ extensions: pipeline });
+    const id = await h.handshake();
+    // The extension looks the session up only to make a bucket: one lookup more than the core's
+    // own shows a publish that found none.
+    let lookups = 0;
+    const hasSession = h.engine.hasSession.bind(h.engine);
+    h.engine.hasSession = (clientId) => (lookups++, hasSession(clientId));
+    const publish = async (data: unknown) => {
+      const before = lookups;
+      const error = (await h.send({ channel: '/a', clientId: id, data }))[0]?.error;
+      return { error, lookups: lookups - before };
+    };
+    const first = await publish(1);
+    const kept = await publish(2);
+    expect(first).toEqual({ error: undefined, lookups: kept.lookups + 1 });
+    expect([await publish(3), await publish(4)].map((p) => p.error)).toEqual([undefined, '429:10:rate_limited']);
+    t += 200; // two tokens back: not full, so sweeps keep the bucket
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await publish(5)).toEqual({ error: undefined, lookups: kept.lookups });
+    t += 1_000; // full again: the next sweep drops it
+    // Each try leaves the bucket full again (the clock moves on after it), so a sweep finds it full.
+    await eventually(async () => {
+      const p = await publish(6);
+      t += 1_000;
+      expect(p).toEqual({ error: undefined, lookups: kept.lookups + 1 });
+    }, 10_000);
+    // Dropped or not, the session has its whole burst and no more.
+    const burst = [await publish(7), await publish(8), await publish(9), await publish(10)];
+    expect(burst.map((p) => p.error)).toEqual([undefined, undefined, undefined, '429:10:rate_limited']);
   });
 });
 
