@@ -70,7 +70,10 @@ export interface DocumentStore extends ChatStore {
   load(room: string): Promise<StoredDocument>;
   /** Appends one update; resolves with its seq only once it is durable (it survives `kill -9`). */
   appendUpdate(room: string, update: Uint8Array): Promise<number>;
-  /** Replaces the snapshot and drops the log entries it covers (seq ≤ upToSeq), atomically. */
+  /**
+   * Replaces the snapshot and drops the log entries it covers (seq ≤ upToSeq), atomically. The
+   * caller never changes `snapshot` afterwards (COLLAB-15), so a store may keep it as given.
+   */
   writeSnapshot(room: string, snapshot: Uint8Array, upToSeq: number): Promise<void>;
   /**
    * [COLLAB-30] Only a store several nodes share (Redis) has these: the lease saying which node is

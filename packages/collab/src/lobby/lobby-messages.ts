@@ -71,11 +71,10 @@ function readAuthor(x: unknown): LobbyMessage['author'] | undefined {
 
 function readRoom(x: unknown): LobbyRoom | undefined {
   if (!isObject(x) || !isValidRoomId(x['id']) || !Array.isArray(x['members']) || !isTime(x['lastActivity']) || !isTime(x['version'])) return undefined;
-  const members: LobbyMember[] = [];
-  for (const m of x['members'] as unknown[]) {
-    if (!isObject(m) || typeof m['id'] !== 'string' || !optionalString(m['name'])) return undefined;
-    members.push(m['name'] === undefined ? { id: m['id'] } : { id: m['id'], name: m['name'] as string });
-  }
+  const read = x['members'] as unknown[];
+  if (!read.every((m) => isObject(m) && typeof m['id'] === 'string' && optionalString(m['name']))) return undefined;
+  // map, not push: every node keeps each listed room, and a pushed array has room for 17 (~120 bytes more).
+  const members = (read as Fields[]).map((m): LobbyMember => (m['name'] === undefined ? { id: m['id'] as string } : { id: m['id'] as string, name: m['name'] as string }));
   if (x['count'] !== members.length) return undefined;
   const base = { id: x['id'], members, count: members.length, lastActivity: x['lastActivity'], version: x['version'] };
   if (x['lastMessage'] === undefined) return base;

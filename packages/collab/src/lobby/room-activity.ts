@@ -6,11 +6,9 @@
  * Only changes a lobby shows produce a change: a cursor moving 20 times a second changes a presence
  * entry but not the member list, so it costs the lobby nothing.
  */
+import { emptySmallMap, type SmallMap, smallMapEntries, smallMapGet, smallMapSet, smallMapSize } from '../core/small-map.js';
 import type { PresenceData } from '../protocol/messages.js';
 import type { LobbyChange, LobbyMember, LobbyMessage, LobbyRoom } from './lobby-messages.js';
-
-/** Shared by every room until its first presence: `shown` is replaced whole, never changed in place. */
-const NONE_SHOWN: ReadonlyMap<string, LobbyMember> = new Map();
 
 const nameOf = (state: PresenceData): string | undefined => (typeof state['name'] === 'string' ? state['name'] : undefined);
 
@@ -18,13 +16,13 @@ type ChatEvent = { event: 'message' | 'edit' | 'delete'; serial: number; message
 
 export class RoomActivity {
   private counter = 0;
-  private members: readonly LobbyMember[] = [];
   /**
-   * Each present connection's member as last shown: its opaque lobby id (a session's clientId is a
-   * credential, never shown) and its name. One Map, not one of ids and one of names (~260 bytes
-   * each in every idle room).
+   * Each present connection's member as last shown, in the order shown: its opaque lobby id (a
+   * session's clientId is a credential, never shown) and its name. A small map (core/small-map.ts:
+   * a flat array for a room's one or two members, where a Map kept a hash table), replaced whole,
+   * never changed in place; the members' list is made from it when a viewer needs it (COLLAB-39).
    */
-  private shown: ReadonlyMap<string, LobbyMember> = NONE_SHOWN;
+  private shown: SmallMap<LobbyMember> = emptySmallMap();
   private last: { serial: number; message: LobbyMessage } | undefined;
   private lastActivity: number;
   private version = 0;
@@ -40,7 +38,9 @@ export class RoomActivity {
   /** The room as a viewer sees it, while it has members present. */
   current(): LobbyRoom | undefined {
     if (!this.listed) return undefined;
-    const room = { id: this.room, members: this.members, count: this.members.length, lastActivity: this.lastActivity, version: this.version };
+    const members: LobbyMember[] = [];
+    for (const [, member] of smallMapEntries(this.shown)) members.push(member);
+    const room = { id: this.room, members, count: members.length, lastActivity: this.lastActivity, version: this.version };
     return this.last ? { ...room, lastMessage: this.last.message } : room;
   }
 
@@ -48,18 +48,16 @@ export class RoomActivity {
   presence(entries: ReadonlyMap<string, PresenceData>): LobbyChange | undefined {
     if (this.same(entries)) return undefined; // the common case: a cursor or selection moved
     // A connection keeps its id while present; one that left is forgotten (a new Map, not edited).
-    const shown = new Map<string, LobbyMember>();
+    let shown = emptySmallMap<LobbyMember>();
     for (const [connection, state] of entries) {
-      const id = this.shown.get(connection)?.id ?? `m${++this.counter}`;
+      const id = smallMapGet(this.shown, connection)?.id ?? `m${++this.counter}`;
       const name = nameOf(state);
-      shown.set(connection, name === undefined ? { id } : { id, name });
+      shown = smallMapSet(shown, connection, name === undefined ? { id } : { id, name });
     }
-    const members = [...shown.values()];
     this.shown = shown;
-    this.members = members;
     this.touch();
     // [LOBBY-3] The last member gone: the room disappears from the lobby.
-    if (members.length === 0) return this.close();
+    if (smallMapSize(shown) === 0) return this.close();
     this.listed = true;
     return { type: 'lobby-room', room: this.current()! };
   }
@@ -99,9 +97,9 @@ export class RoomActivity {
   }
 
   private same(entries: ReadonlyMap<string, PresenceData>): boolean {
-    if (entries.size !== this.shown.size) return false;
+    if (entries.size !== smallMapSize(this.shown)) return false;
     for (const [connection, state] of entries) {
-      const member = this.shown.get(connection);
+      const member = smallMapGet(this.shown, connection);
       if (!member || member.name !== nameOf(state)) return false;
     }
     return true;

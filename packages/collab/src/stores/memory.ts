@@ -1,7 +1,9 @@
 /**
  * The in-memory document store: the contract's reference implementation, for tests and for a
- * server that keeps nothing across restarts. Stored bytes are copied so a caller reusing its buffer
- * cannot change what was stored.
+ * server that keeps nothing across restarts. Appended bytes are copied so a caller reusing its
+ * buffer cannot change what was stored (COLLAB-15); a snapshot is kept as given, which the contract
+ * allows (its caller never changes it: the authority's own encoding, which a sleeping room keeps
+ * too, COLLAB-40), so an idle room's document is held once, not twice (COLLAB-39).
  */
 import type { ChatMessage } from '../chat/types.js';
 import type { ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
@@ -20,6 +22,14 @@ interface Room {
   ids?: Map<string, number>;
 }
 
+/**
+ * Shared by every room until its first update or chat message (an idle room has neither: its
+ * document is in the snapshot): each is replaced by a room's own array before a push. Frozen, so a
+ * push that forgot to replace it throws.
+ */
+const NO_UPDATES = Object.freeze([]) as unknown as StoredUpdate[];
+const NO_CHAT = Object.freeze([]) as unknown as ChatMessage[];
+
 export class MemoryStore implements DocumentStore {
   private readonly rooms = new Map<string, Room>();
 
@@ -32,6 +42,7 @@ export class MemoryStore implements DocumentStore {
   async appendUpdate(room: string, update: Uint8Array): Promise<number> {
     const r = this.room(room);
     const seq = r.nextSeq++;
+    if (r.updates === NO_UPDATES) r.updates = [];
     r.updates.push({ seq, update: update.slice() });
     return seq;
   }
@@ -39,9 +50,10 @@ export class MemoryStore implements DocumentStore {
   async writeSnapshot(room: string, snapshot: Uint8Array, upToSeq: number): Promise<void> {
     const r = this.room(room);
     if (upToSeq < r.snapshotSeq) return; // an older snapshot never replaces a newer one
-    r.snapshot = snapshot.slice();
+    r.snapshot = snapshot;
     r.snapshotSeq = upToSeq;
-    r.updates = r.updates.filter((u) => u.seq > upToSeq);
+    const left = r.updates.filter((u) => u.seq > upToSeq);
+    r.updates = left.length > 0 ? left : NO_UPDATES;
     r.nextSeq = Math.max(r.nextSeq, upToSeq + 1);
   }
 
@@ -51,6 +63,7 @@ export class MemoryStore implements DocumentStore {
     if (known !== undefined) return r.chat[known - 1]!;
     if (draft.id !== undefined) (r.ids ??= new Map()).set(draft.id, r.chat.length + 1);
     const message: ChatMessage = { serial: r.chat.length + 1, author: { ...draft.author }, text: draft.text, sentAt: draft.sentAt };
+    if (r.chat === NO_CHAT) r.chat = [];
     r.chat.push(message);
     return message;
   }
@@ -90,7 +103,7 @@ export class MemoryStore implements DocumentStore {
 
   private room(room: string): Room {
     let r = this.rooms.get(room);
-    if (!r) this.rooms.set(room, (r = { snapshot: undefined, snapshotSeq: 0, nextSeq: 1, updates: [], chat: [] }));
+    if (!r) this.rooms.set(room, (r = { snapshot: undefined, snapshotSeq: 0, nextSeq: 1, updates: NO_UPDATES, chat: NO_CHAT }));
     return r;
   }
 }
