@@ -211,6 +211,16 @@ export class Attachment {
   }
 
   /**
+   * [REDIS-11] What the last drain gave out never left (its take failed): the session stands at
+   * `out` again, as it was before that drain. Only for a session being let go (its buffer is gone).
+   */
+  rewind(out: ReadonlyMap<string, Position>): void {
+    this.out.clear();
+    for (const [pattern, at] of out) this.out.set(pattern, at);
+    this.given.clear();
+  }
+
+  /**
    * The positions to write, past what was given out: (pattern, 'epoch:offset@stamp') pairs, flat;
    * forgotten once taken. The stamp says this node's per-stream positions count it (ENG-STREAM-8).
    */

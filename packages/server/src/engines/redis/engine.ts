@@ -11,7 +11,7 @@ import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { encodeMessage } from '../../core/codec.js';
 import type { AckBatch, EngineOptions } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
-import { type Attachment, withOverflowNotice } from './attachment.js';
+import { type Attachment, type Position, withOverflowNotice } from './attachment.js';
 import { Barrier, ClusterRoute, singleRoute } from './barrier.js';
 import { type Taker, Turns } from './turns.js';
 import { AttachingEngine } from './engine-attach.js';
@@ -138,42 +138,57 @@ export class RedisEngine extends AttachingEngine {
     const sessions = this.fedTurn(ids) ?? (await this.current(ids));
     const given = new Map<string, string[]>();
     const args: (string | number)[] = [];
-    const written: [Attachment, string[], boolean][] = [];
+    /** Sessions whose deliver() queue is read: the session, and where it stood before this take. */
+    const written: [Attachment, Map<string, Position>][] = [];
     sessions.forEach((a, i) => {
       if (!a) return;
       a.usedAt = Date.now();
-      const items = a.drain();
       // [ENG-STREAM-8] An attached session's take writes nothing (this node's per-stream positions
       // stand for it) unless its deliver() queue is read, a script call anyway.
-      const behind = !a.queued;
-      const positions = behind ? [] : a.positions(this.writer.current());
-      given.set(a.clientId, items);
-      if (!a.queued && positions.length === 0) return;
-      written.push([a, positions, a.queued]);
-      args.push(ids[i] as string, a.queued ? '1' : '0', positions.length / 2, ...positions);
+      if (!a.queued) return void given.set(a.clientId, a.drain());
+      const before = new Map(a.out);
+      given.set(a.clientId, a.drain());
+      const positions = a.positions(this.writer.current());
+      written.push([a, before]);
+      args.push(ids[i] as string, '1', positions.length / 2, ...positions);
       a.queued = false;
     });
+    /** The sessions whose take failed (their script did), and why. */
+    const failed = new Map<string, unknown>();
+    let replies: Reply[] | undefined;
     if (written.length > 0) {
-      let replies: Reply[];
       try {
         replies = list(await this.link.run(TAKE_STREAM, args));
       } catch (err) {
-        // Nothing was written: the sessions are read again from their stored positions next time.
-        for (const [a] of written) this.detach(a.clientId);
-        throw err;
+        // Nothing was written (refused before it ran: a connection lost, a slot in transit) and
+        // these sessions' takes fail: what they drained was never given. They are let go, as
+        // takeBatch's are, at the positions they stood at before this take (written as their own,
+        // and a floor of this node's until then), so it is read again; written past it, it would be
+        // skipped. The turn's other sessions are given theirs (ENG-STREAM-6, REDIS-11).
+        for (const [a, before] of written) {
+          a.rewind(before);
+          this.detach(a.clientId);
+          failed.set(a.clientId, err);
+        }
       }
-      written.forEach(([a, , queued], i) => {
-        const reply = replies[i];
+    }
+    if (replies) {
+      written.forEach(([a], i) => {
+        const reply = (replies as Reply[])[i];
         if (!Array.isArray(reply)) {
           given.set(a.clientId, []);
           return this.detach(a.clientId);
         }
         const [items, positions] = reply as Reply[];
         given.set(a.clientId, [...strings(items), ...(given.get(a.clientId) ?? [])]);
-        if (queued) this.reconcile(a, strings(positions));
+        this.reconcile(a, strings(positions));
       });
     }
     for (const t of takers) {
+      if (failed.has(t.clientId)) {
+        t.reject(failed.get(t.clientId));
+        continue;
+      }
       const items = given.get(t.clientId) ?? [];
       given.delete(t.clientId);
       t.resolve(this.stored.decode(items));
