@@ -9,6 +9,9 @@
 import { META, type Message } from '@kuiper/protocol';
 import type { BatchPosition } from './session-source.js';
 
+/** Every response without acks: fresh, at no batch position (one shared answer, none made per frame). */
+const UNNUMBERED: { readonly fresh: true; readonly position: undefined } = Object.freeze({ fresh: true, position: undefined });
+
 export class AckState {
   private enabled = false;
   private batch = 0;
@@ -57,7 +60,7 @@ export class AckState {
    * the batch sits (its number, and the ack the connect that fetched it carried).
    */
   accept(messages: readonly Message[]): { fresh: boolean; position: BatchPosition | undefined } {
-    if (!this.enabled) return { fresh: true, position: undefined };
+    if (!this.enabled) return UNNUMBERED;
     let position: BatchPosition | undefined;
     for (const message of messages) {
       if (message.channel !== META.connect || message.successful !== true) continue;

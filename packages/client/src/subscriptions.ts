@@ -95,7 +95,8 @@ export class Subscriptions {
   matching(channel: string): MessageHandler[] {
     const handlers: MessageHandler[] = [];
     for (const entry of this.entries.values()) {
-      if (channelMatches(entry.channel, channel)) handlers.push(...entry.handlers);
+      if (!channelMatches(entry.channel, channel)) continue;
+      for (const handler of entry.handlers) handlers.push(handler);
     }
     return handlers;
   }

@@ -14,6 +14,14 @@ describe('codec', () => {
     expect(m).toEqual({ channel: '/meta/connect', id: '7' });
   });
 
+  it('[CLI-24] never changes messages handed in as objects (text it parses is normalised in place)', () => {
+    const given = { channel: '/meta/connect', id: 7, successful: 'yes' };
+    const [m] = decodeMessages([given]).messages;
+    expect(m).toEqual({ channel: '/meta/connect', id: '7' });
+    expect(given).toEqual({ channel: '/meta/connect', id: 7, successful: 'yes' });
+    expect(decodeMessages('[{"channel":"/a","id":3,"ext":1,"data":{"x":1}}]').messages).toEqual([{ channel: '/a', id: '3', data: { x: 1 } }]);
+  });
+
   it('[CLI-24] encodes a batch as a JSON array', () => {
     expect(encodeMessages([{ channel: '/a', data: { x: 1 } }])).toBe('[{"channel":"/a","data":{"x":1}}]');
   });
