@@ -169,6 +169,9 @@ export interface AssemblerOptions {
   maxTransfers?: number;
 }
 
+/** Whether `data` is one chunk of a transfer; anything else passes through the assembler unchanged. */
+export const isChunk = (data: unknown): boolean => typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'chunk';
+
 const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 2 && (n as number) <= MAX_CHUNKS;
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isBinaryField = (x: unknown): x is BinaryField => (BINARY_FIELDS as readonly unknown[]).includes(x);
@@ -211,7 +214,7 @@ export class ChunkAssembler {
   }
 
   accept(data: unknown): Assembled {
-    if (typeof data !== 'object' || data === null || (data as { type?: unknown }).type !== 'chunk') return { kind: 'message', data };
+    if (!isChunk(data)) return { kind: 'message', data };
     const fields = data as Record<string, unknown>;
     const { transfer: id, index, count, part } = fields;
     if (typeof id !== 'string' || id.length === 0 || id.length > 128) return this.error(undefined, 'a chunk has a transfer id');

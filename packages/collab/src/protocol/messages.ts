@@ -70,26 +70,19 @@ export function toWire(message: ClientMessage | ServerMessage): WireMessage {
 
 type Fields = Record<string, unknown>;
 
-function envelope(data: unknown): Result<Fields> {
+/** Why `data` is not a collab message of this version (an error value), or undefined when it is one. */
+function envelopeError<T>(data: unknown): Result<T> | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('message_invalid', 'a collab message is a JSON object');
-  const fields = data as Fields;
-  if (fields.v !== COLLAB_PROTOCOL_VERSION) return fail('message_invalid', `collab protocol version ${COLLAB_PROTOCOL_VERSION} expected`);
-  return ok(fields);
+  if ((data as Fields).v !== COLLAB_PROTOCOL_VERSION) return fail('message_invalid', `collab protocol version ${COLLAB_PROTOCOL_VERSION} expected`);
+  return undefined;
 }
 
 const isId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= MAX_ID_LENGTH;
 
-function binaries(fields: Fields, names: readonly BinaryField[]): Result<Record<string, Uint8Array>> {
-  const out: Record<string, Uint8Array> = {};
-  for (const name of names) {
-    const value = fields[name];
-    // A chunked transfer's field arrives already decoded, piece by piece (COLLAB-7).
-    const bytes = value instanceof Uint8Array ? value : decodeBase64(value);
-    if (!bytes) return fail('update_invalid', `"${name}" is not base64`);
-    out[name] = bytes;
-  }
-  return ok(out);
-}
+/** A binary field's bytes; a chunked transfer's field arrives already decoded, piece by piece (COLLAB-7). */
+const bytesOf = (value: unknown): Uint8Array | undefined => (value instanceof Uint8Array ? value : decodeBase64(value));
+
+const notBase64 = <T>(name: BinaryField): Result<T> => fail('update_invalid', `"${name}" is not base64`);
 
 /** Presence state: a JSON object of at most `maxBytes` serialised (a cursor, a name, a selection). */
 export function presenceProblem(state: unknown, maxBytes: number): string | undefined {
@@ -106,18 +99,18 @@ export function presenceProblem(state: unknown, maxBytes: number): string | unde
 export const DEFAULT_MAX_PRESENCE_BYTES = 8 * 1024;
 
 export function parseClientMessage(data: unknown, maxPresenceBytes = DEFAULT_MAX_PRESENCE_BYTES): Result<ClientMessage> {
-  const env = envelope(data);
-  if (!env.ok) return env;
-  const f = env.value;
+  const invalid = envelopeError<ClientMessage>(data);
+  if (invalid) return invalid;
+  const f = data as Fields;
   switch (f.type) {
     case 'sync-1': {
-      const b = binaries(f, ['stateVector']);
-      return b.ok ? ok({ type: 'sync-1', stateVector: b.value.stateVector! }) : b;
+      const stateVector = bytesOf(f.stateVector);
+      return stateVector ? ok({ type: 'sync-1', stateVector }) : notBase64('stateVector');
     }
     case 'update': {
       if (!isId(f.id)) return fail('message_invalid', 'an update has an "id" string of 1-128 characters');
-      const b = binaries(f, ['update']);
-      return b.ok ? ok({ type: 'update', id: f.id, update: b.value.update! }) : b;
+      const update = bytesOf(f.update);
+      return update ? ok({ type: 'update', id: f.id, update }) : notBase64('update');
     }
     case 'presence-set': {
       const problem = presenceProblem(f.state, maxPresenceBytes);
@@ -144,19 +137,22 @@ function presenceChanges(changes: unknown): PresenceChange[] | undefined {
 }
 
 export function parseServerMessage(data: unknown): Result<ServerMessage> {
-  const env = envelope(data);
-  if (!env.ok) return env;
-  const f = env.value;
+  const invalid = envelopeError<ServerMessage>(data);
+  if (invalid) return invalid;
+  const f = data as Fields;
   switch (f.type) {
     case 'sync-2': {
       if (!isId(f.connection)) return fail('message_invalid', 'sync step 2 names the receiving connection');
-      const b = binaries(f, ['update', 'stateVector']);
-      return b.ok ? ok({ type: 'sync-2', update: b.value.update!, stateVector: b.value.stateVector!, connection: f.connection }) : b;
+      const update = bytesOf(f.update);
+      if (!update) return notBase64('update');
+      const stateVector = bytesOf(f.stateVector);
+      return stateVector ? ok({ type: 'sync-2', update, stateVector, connection: f.connection }) : notBase64('stateVector');
     }
     case 'room-update': {
       if (!isId(f.origin)) return fail('message_invalid', 'a room update names its origin connection');
-      const b = binaries(f, ['update']);
-      return b.ok ? ok({ type: 'room-update', update: b.value.update!, origin: f.origin }) : b;
+      // The member's hottest path: one per delivered edit, so no intermediate objects.
+      const update = bytesOf(f.update);
+      return update ? ok({ type: 'room-update', update, origin: f.origin }) : notBase64('update');
     }
     case 'resync':
       return ok({ type: 'resync' });

@@ -3,7 +3,7 @@
  * the transport's limit), wire messages in through reassembly and validation. An adapter (Kuiper
  * channels, the test network) keeps one reader per peer and resets it when the peer disconnects.
  */
-import { ChunkAssembler, splitForWire, type AssemblerOptions, type SplitOptions } from './chunks.js';
+import { ChunkAssembler, isChunk, splitForWire, type AssemblerOptions, type SplitOptions } from './chunks.js';
 import type { Result } from './errors.js';
 import { parseClientMessage, parseServerMessage, toWire, type ClientMessage, type ServerMessage, type WireMessage } from './messages.js';
 
@@ -20,6 +20,9 @@ export class WireReader<M> {
 
   /** A message, an error value, or undefined while a chunked transfer is incomplete. */
   read(data: unknown): Result<M> | undefined {
+    // Nearly every message is whole (an edit's relay, an ack): parsed as it is, without the
+    // assembler's wrapper object.
+    if (!isChunk(data)) return this.parse(data);
     const assembled = this.assembler.accept(data);
     if (assembled.kind === 'pending') return undefined;
     if (assembled.kind === 'error') return { ok: false, error: assembled.error };
