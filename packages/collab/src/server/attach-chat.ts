@@ -29,6 +29,8 @@ interface ChatAdapterOptions extends ChatOptions {
   store: ChatStore;
   authorize: (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
   report: (error: unknown) => void;
+  /** Whether this node is the room's authority (between `opened` and `closed`). */
+  hosts: (room: string) => boolean;
 }
 
 export interface ChatAdapter {
@@ -49,9 +51,11 @@ const isTyping = (data: unknown): boolean => typeof data === 'object' && data !=
 
 export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): ChatAdapter {
   const service = new ChatService(options);
-  // The rooms this node is the authority of, each with its typing board once someone typed there:
-  // most rooms never see a typing notice, and an idle room kept a board, its options and a closure.
-  const boards = new Map<string, TypingBoard | null>();
+  // The typing boards of rooms this node is the authority of, made when someone first types there:
+  // most rooms never see a typing notice (an idle room kept a board, its options and a closure, then
+  // an entry here: whether the node hosts a room is asked of `hosts`, COLLAB-39).
+  const boards = new Map<string, TypingBoard>();
+  const { hosts } = options;
   // Per `room clientId`: its caller (authorize is asked once per session and room on this node),
   // kept as the settled caller once known: a settled promise per member of every idle room was
   // ~40 bytes of heap kept for nothing.
@@ -91,7 +95,7 @@ export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): C
 
   const typing = async (room: string, session: SessionInfo): Promise<void> => {
     const who = await caller(room, session);
-    if (boards.has(room) && !('code' in who) && who.canWrite) boardOf(room).typing(session.clientId, who.author);
+    if (hosts(room) && !('code' in who) && who.canWrite) boardOf(room).typing(session.clientId, who.author);
   };
 
   const answer = async (room: string, data: unknown, session: SessionInfo): Promise<unknown> => {
@@ -101,7 +105,7 @@ export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): C
     if ('code' in who) return answerError(who);
     if (request.value.type === 'chat-typing') {
       if (!who.canWrite) return answerError(collabError('read_only', `${who.author.id} may read room ${room} but not chat in it`));
-      if (boards.has(room)) await typing(room, session);
+      if (hosts(room)) await typing(room, session);
       else await kuiper.publish(relayChannel(room), { from: { clientId: session.clientId, data: session.data ?? null }, data }); // to the authority
       return answerOk({});
     }
@@ -131,15 +135,15 @@ export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): C
       return true;
     },
     opened: (room) => {
-      boards.get(room)?.close();
-      boards.set(room, null); // its board is made when someone first types
+      boards.get(room)?.close(); // a board left from before is not this opening's
+      boards.delete(room); // its board is made when someone first types
     },
     closed: (room) => {
       boards.get(room)?.close();
       boards.delete(room);
     },
     left: (clientId, room) => {
-      for (const [r, board] of boards) if (room === undefined || r === room) board?.stop(clientId);
+      for (const [r, board] of boards) if (room === undefined || r === room) board.stop(clientId);
       for (const key of callers.keys()) if (key.endsWith(` ${clientId}`) && (room === undefined || key === `${room} ${clientId}`)) callers.delete(key);
     },
   };

@@ -92,7 +92,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
   const report = (error: unknown): void => onError(error instanceof Error ? error : new Error(describeThrown(error)));
   // [LOBBY-2] Told of the rooms this node is the authority of; it publishes their activity.
   // [CHAT-1] Chat on `/service/rooms/<id>/chat`, answered by whichever node the member reached.
-  const chat = attachChat(kuiper, { store, authorize, moderate, typingTimeoutMs, maxChatLength, report });
+  const chat = attachChat(kuiper, { store, authorize, moderate, typingTimeoutMs, maxChatLength, report, hosts: (room) => rooms.has(room) });
   const lobby = withLobby ? attachLobby(kuiper, { authorize, onError: report, chat: store }) : undefined;
 
   // [COLLAB-30] This node's name in the authority leases; never reused, so a restart is a new owner.
