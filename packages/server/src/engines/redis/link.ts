@@ -197,13 +197,17 @@ export class RedisLink {
   }
 
   /**
-   * Runs a script on `pattern`'s stream. KEYS[1] is its `:m` key, a key that exists whenever the
-   * stream does (not the bare base, which never exists): while the slot migrates, Redis runs the
-   * script where the stream's keys are (ASK only once they moved), never on the importing master
-   * before they arrive, where it would make a second stream (a new epoch) and fail the MIGRATE.
+   * Runs a script on `pattern`'s stream. KEYS[1] is its `:m` key and KEYS[2] `<base>#`, a key that
+   * never exists: while the stream's slot migrates, Redis refuses the script before it runs
+   * (TRYAGAIN: the source, or the importing master, lacks a declared key; ioredis tries again), as
+   * it does a control script's. Never run where only some of the stream's keys are (MIGRATE moves a
+   * slot's keys in batches, and may split `:m` from `:x`): on the source after `:x` left, it would
+   * stop at the XADD after bumping the offset; on the importing master before `:x` came, it would
+   * make a second `:x` there (and fail the MIGRATE, BUSYKEY). REDIS-11.
    */
   runStream(script: LuaScript, pattern: string, args: (string | number)[]): Promise<Reply> {
-    return this.evalsha(script, [`${this.streamBase(pattern)}:m`], args);
+    const base = this.streamBase(pattern);
+    return this.evalsha(script, [`${base}:m`, `${base}#`], args);
   }
 
   /** By hash; a Redis that lost its scripts (a restart, SCRIPT FLUSH, a new master) gets the source. */
