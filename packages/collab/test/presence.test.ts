@@ -108,3 +108,22 @@ describe('presence', () => {
     expect([...net.authority.presence.members.keys()]).toEqual(['bob#1']); // only bob's entry is left
   });
 });
+
+describe('[COLLAB-39] members that set no presence', () => {
+  it('[COLLAB-39] share one empty state on the server, and each is still an entry the others see, until it sets one', async () => {
+    const net = await room();
+    const [ada, bob, cy] = [net.add('ada'), net.add('bob'), net.add('cy', { presence: { name: 'Cy' } })];
+    for (const m of [ada, bob, cy]) net.connect(m);
+    await net.settle();
+    expect(states(cy.presence)).toEqual({ 'ada#1': {}, 'bob#1': {} });
+    const held = net.authority.presence;
+    expect(held.get('ada#1')).toBe(held.get('bob#1')); // one object for both, not one each
+    net.clock.advance(50);
+    ada.presence.set({ name: 'Ada' });
+    await net.settle();
+    net.clock.advance(50);
+    await net.settle();
+    expect(states(cy.presence)).toEqual({ 'ada#1': { name: 'Ada' }, 'bob#1': {} });
+    expect(held.get('bob#1')).toEqual({});
+  });
+});
