@@ -73,8 +73,11 @@ function readRoom(x: unknown): LobbyRoom | undefined {
   if (!isObject(x) || !isValidRoomId(x['id']) || !Array.isArray(x['members']) || !isTime(x['lastActivity']) || !isTime(x['version'])) return undefined;
   const read = x['members'] as unknown[];
   if (!read.every((m) => isObject(m) && typeof m['id'] === 'string' && optionalString(m['name']))) return undefined;
-  // map, not push: every node keeps each listed room, and a pushed array has room for 17 (~120 bytes more).
-  const members = (read as Fields[]).map((m): LobbyMember => (m['name'] === undefined ? { id: m['id'] as string } : { id: m['id'] as string, name: m['name'] as string }));
+  // Every node keeps each listed room: members that are just that (`id`, and `name` if set) are
+  // kept as read, the authority's own on its node (its feed message is not copied there), else
+  // copied, with map, not push (a pushed array has room for 17, ~120 bytes more).
+  const exact = (read as Fields[]).every((m) => Object.keys(m).length === (m['name'] === undefined ? 1 : 2));
+  const members = exact ? (read as LobbyMember[]) : (read as Fields[]).map((m): LobbyMember => (m['name'] === undefined ? { id: m['id'] as string } : { id: m['id'] as string, name: m['name'] as string }));
   if (x['count'] !== members.length) return undefined;
   const base = { id: x['id'], members, count: members.length, lastActivity: x['lastActivity'], version: x['version'] };
   if (x['lastMessage'] === undefined) return base;

@@ -38,8 +38,10 @@ export class RoomActivity {
   /** The room as a viewer sees it, while it has members present. */
   current(): LobbyRoom | undefined {
     if (!this.listed) return undefined;
-    const members: LobbyMember[] = [];
-    for (const [, member] of smallMapEntries(this.shown)) members.push(member);
+    // Just as long as it needs (the lobby keeps it while the room is listed: a pushed array has room for 17).
+    const members = new Array<LobbyMember>(smallMapSize(this.shown));
+    let at = 0;
+    for (const [, member] of smallMapEntries(this.shown)) members[at++] = member;
     const room = { id: this.room, members, count: members.length, lastActivity: this.lastActivity, version: this.version };
     return this.last ? { ...room, lastMessage: this.last.message } : room;
   }

@@ -121,6 +121,16 @@ describe('lobby wire', () => {
     }
   });
 
+  it('[LOBBY-2] a room\'s members are read as { id, name? } and nothing else, whether kept as read or copied', () => {
+    const read = (members: unknown[]) => {
+      const result = parseLobbyMessage({ v: 1, type: 'lobby-room', room: { ...lobbyRoom('a', 1), members, count: members.length } });
+      return result.ok && result.value.type === 'lobby-room' ? JSON.parse(JSON.stringify(result.value.room.members)) : result;
+    };
+    expect(read([{ id: 'm1', name: 'Ada' }, { id: 'm2' }])).toEqual([{ id: 'm1', name: 'Ada' }, { id: 'm2' }]);
+    expect(read([{ id: 'm1', name: 'Ada', clientId: 'secret' }, { id: 'm2', name: undefined, extra: 1 }])).toEqual([{ id: 'm1', name: 'Ada' }, { id: 'm2' }]);
+    expect(read([{ id: 'm1', name: 7 }])).toMatchObject({ ok: false, error: { code: 'message_invalid' } });
+  });
+
   it('[LOBBY-3] reads the chat wire and ignores anything else on the chat channel', () => {
     const message = { serial: 3, author: { id: 'u', name: 'U' }, text: 'hi', sentAt: 10 };
     expect(readChatEvent({ v: 1, type: 'chat', event: 'message', message })).toEqual({ event: 'message', serial: 3, message: { text: 'hi', author: { id: 'u', name: 'U' }, sentAt: 10 } });
