@@ -7,7 +7,7 @@
  * that framing was a tenth of the server's busy time (editors profile, 2026-12-02).
  */
 import type { Message } from '@kuiper/protocol';
-import { encodedSize, encodeUnshared, sharedJson } from '../core/codec.js';
+import { encodedSize, encodeUnshared, isShared, writeEncoded, writeJson } from '../core/codec.js';
 
 /** FIN and the text opcode: every frame here is a whole text message. */
 const FIN_TEXT = 0x81;
@@ -42,7 +42,7 @@ function emptyFrame(payload: number): Buffer {
  */
 export function textFrame(json: string, payload: number = Buffer.byteLength(json)): Buffer {
   const frame = emptyFrame(payload);
-  frame.write(json, frame.length - payload, 'utf8');
+  writeJson(json, payload, frame, frame.length - payload);
   return frame;
 }
 
@@ -75,27 +75,27 @@ function sameBatch(a: readonly Message[], b: readonly Message[]): boolean {
 export function deliveryFrame(messages: readonly Message[]): Buffer {
   if (messages.length === 1) return loneFrame(messages[0] as Message);
   if (lastBatch !== undefined && sameBatch(lastBatch, messages)) return lastFrame as Buffer;
-  const jsons: string[] = [];
+  // A reply's own JSON, by index; shared messages are written from the codec's cache (writeEncoded).
+  const own: (string | undefined)[] = [];
+  const sizes: number[] = [];
   let payload = messages.length + 1;
   let allShared = true;
   for (const message of messages) {
-    const json = sharedJson(message);
-    if (json === undefined) {
-      allShared = false;
-      const own = encodeUnshared(message);
-      jsons.push(own);
-      payload += Buffer.byteLength(own);
-    } else {
-      jsons.push(json);
-      payload += encodedSize(message);
-    }
+    const shared = isShared(message);
+    const json = shared ? undefined : encodeUnshared(message);
+    const bytes = json === undefined ? encodedSize(message) : Buffer.byteLength(json);
+    allShared &&= shared;
+    own.push(json);
+    sizes.push(bytes);
+    payload += bytes;
   }
   const frame = emptyFrame(payload);
   let at = frame.length - payload;
   frame[at++] = OPEN;
-  for (let i = 0; i < jsons.length; i++) {
+  for (let i = 0; i < messages.length; i++) {
     if (i > 0) frame[at++] = COMMA;
-    at += frame.write(jsons[i] as string, at, 'utf8');
+    const json = own[i];
+    at += json === undefined ? writeEncoded(messages[i] as Message, frame, at) : writeJson(json, sizes[i] as number, frame, at);
   }
   frame[at] = CLOSE;
   if (allShared && payload <= KEPT_BATCH_BYTES) {
@@ -107,14 +107,18 @@ export function deliveryFrame(messages: readonly Message[]): Buffer {
 }
 
 function loneFrame(message: Message): Buffer {
-  const json = sharedJson(message);
-  if (json === undefined) {
+  if (!isShared(message)) {
     const own = encodeUnshared(message);
     return wrapped(own, Buffer.byteLength(own));
   }
   let frame = shared.get(message);
   if (frame === undefined) {
-    frame = wrapped(json, encodedSize(message));
+    const bytes = encodedSize(message);
+    frame = emptyFrame(bytes + 2);
+    const at = frame.length - bytes - 1;
+    frame[at - 1] = OPEN;
+    writeEncoded(message, frame, at);
+    frame[at + bytes] = CLOSE;
     shared.set(message, frame);
   }
   return frame;
@@ -125,7 +129,7 @@ function wrapped(json: string, bytes: number): Buffer {
   const frame = emptyFrame(bytes + 2);
   const at = frame.length - bytes - 1;
   frame[at - 1] = OPEN;
-  frame.write(json, at, 'utf8');
+  writeJson(json, bytes, frame, at);
   frame[at + bytes] = CLOSE;
   return frame;
 }

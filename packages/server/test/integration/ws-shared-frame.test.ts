@@ -1,12 +1,15 @@
 // [WS-5] Deliveries leave as whole pre-built frames, one Buffer shared by every socket a broadcast
 // goes to: what a real `ws` client reads must be exactly what was published, at every length
 // class of the frame header (7-bit, 16-bit and 64-bit payload lengths), multi-byte text included.
+// [CODEC-6] A frozen data object is serialised once however many messages carry it (a late
+// joiner's document chunks, the same objects for every joiner): what every client reads must
+// still be exactly what was sent, alone or batched with other messages and replies.
 import { describe, it, expect } from 'vitest';
 import { cleanup, eventually, startKuiper, handshakeMessage, msgId, RawSocket } from '@kuiper/testkit';
-import { encodedSize } from '../../src/core/codec.js';
+import { encodedSize, encodeMessage, SHARED_DATA_MIN } from '../../src/core/codec.js';
 import { deliveryFrame, textFrame } from '../../src/transports/ws-frame.js';
 
-async function subscriber(wsUrl: string, channel: string): Promise<RawSocket> {
+async function member(wsUrl: string, channel: string): Promise<{ socket: RawSocket; clientId: string }> {
   const socket = await RawSocket.open(cleanup, wsUrl);
   const hs = await socket.request(handshakeMessage(['websocket']));
   const clientId = hs.clientId!;
@@ -14,8 +17,12 @@ async function subscriber(wsUrl: string, channel: string): Promise<RawSocket> {
   const sub = await socket.request({ channel: '/meta/subscribe', clientId, subscription: channel, id: msgId() });
   expect(sub.successful).toBe(true);
   socket.send([{ channel: '/meta/connect', clientId, connectionType: 'websocket', id: msgId() }]);
-  return socket;
+  return { socket, clientId };
 }
+
+const subscriber = async (wsUrl: string, channel: string): Promise<RawSocket> => (await member(wsUrl, channel)).socket;
+
+const payloadOf = (frame: Buffer): unknown => JSON.parse(frame.subarray(frame[1] === 127 ? 10 : frame[1] === 126 ? 4 : 2).toString('utf8'));
 
 describe('[WS-5] shared delivery frames', () => {
   it('frames a payload with the header length its size needs, unmasked, as one text frame', () => {
@@ -81,5 +88,38 @@ describe('[WS-5] shared delivery frames', () => {
     const socket = await subscriber(wsUrl, channel);
     await Promise.all([1, 2, 3].map((n) => kuiper.publish(channel, { n })));
     await eventually(() => expect(socket.received.filter((m) => m.channel === channel).map((m) => m.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]));
+  });
+});
+
+describe('[CODEC-6] shared data', () => {
+  it('measures and frames a message of shared data as its JSON, alone and in a batch', () => {
+    const data = Object.freeze({ type: 'chunk', part: 'ü€'.repeat(SHARED_DATA_MIN), n: 1 });
+    const first = { channel: '/a', data };
+    const second = { channel: '/b/c', id: 'x', data };
+    for (const m of [first, second]) {
+      expect(encodedSize(m)).toBe(Buffer.byteLength(JSON.stringify(m)));
+      expect(JSON.parse(encodeMessage(m))).toEqual(m);
+      expect(payloadOf(deliveryFrame([m]))).toEqual([m]);
+    }
+    const reply = { channel: '/meta/connect', successful: true, id: 'é1' };
+    const small = { channel: '/a', data: Object.freeze({ small: 'ü' }) };
+    encodedSize(small);
+    expect(payloadOf(deliveryFrame([first, reply, second, small]))).toEqual([first, reply, second, small]);
+  });
+
+  it('delivers the same shared data intact to every session, replies and broadcasts alike', async () => {
+    const { wsUrl, server: kuiper } = await startKuiper();
+    const channel = `/shared/${msgId()}`;
+    const members = [await member(wsUrl, channel), await member(wsUrl, channel)];
+    const ascii = Object.freeze({ type: 'chunk', part: 'QUJD'.repeat(20_000) });
+    const text = Object.freeze({ type: 'text', part: 'ü€x'.repeat(10_000) });
+    for (const { clientId } of members) {
+      await kuiper.deliver(clientId, channel, ascii);
+      await kuiper.deliver(clientId, channel, text);
+    }
+    await kuiper.publish(channel, text);
+    for (const { socket } of members) {
+      await eventually(() => expect(socket.received.filter((m) => m.channel === channel).map((m) => m.data)).toEqual([ascii, text, text]), 10_000);
+    }
   });
 });
