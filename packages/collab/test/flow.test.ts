@@ -25,6 +25,22 @@ describe('reply flow control', () => {
     expect(box.waiting).toBe(1);
   });
 
+  it('[COLLAB-27] a shared (frozen) chunk is credited as one shared copy for every member', () => {
+    const piece = Object.freeze(chunk(1));
+    const a: WireMessage[] = [];
+    const b: WireMessage[] = [];
+    new ReplyOutbox((m) => a.push(m)).send(piece);
+    new ReplyOutbox((m) => b.push(m)).send(piece);
+    expect(a[0]).toEqual({ ...piece, credit: true });
+    expect(a[0]).toBe(b[0]);
+    expect(Object.isFrozen(a[0])).toBe(true);
+    const own = chunk(2); // not shared: its own credited copy each time
+    new ReplyOutbox((m) => a.push(m)).send(own);
+    new ReplyOutbox((m) => b.push(m)).send(own);
+    expect(a[1]).toEqual(b[1]);
+    expect(a[1]).not.toBe(b[1]);
+  });
+
   it('[COLLAB-27] an outbox is idle (the server may drop it) only with nothing queued and nothing unpulled', () => {
     const box = new ReplyOutbox(() => undefined, 2);
     expect(box.idle).toBe(true);

@@ -211,6 +211,34 @@ describe('chunking', () => {
     expect(early.read(broken[2])).toMatchObject({ ok: false, error: { code: 'chunk_invalid' } }); // its transfer has failed
   });
 
+  it('[COLLAB-7] every joiner of one document state is sent the same piece chunks, and reads its own sync step 2', () => {
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, 'y'.repeat(30_000));
+    const update = Y.encodeStateAsUpdate(doc);
+    const stateVector = Y.encodeStateVector(doc);
+    const to = (connection: string): ServerMessage => ({ type: 'sync-2', update, stateVector, connection });
+    const options = { maxMessageBytes: 8192, newTransferId };
+    const [a, b] = [writeWire(to('c1'), options), writeWire(to('c2'), options)];
+    // The pieces are the same frozen objects (the server serialises them once); each first chunk
+    // leads its own message with an empty part, under the pieces' transfer id.
+    expect(a.length).toBeGreaterThan(3);
+    expect(a.slice(1)).toEqual(b.slice(1));
+    a.slice(1).forEach((piece, i) => expect(piece).toBe(b[i + 1]));
+    for (const piece of a.slice(1)) expect(Object.isFrozen(piece)).toBe(true);
+    expect(a[0]).toMatchObject({ part: '', transfer: a[1]!.transfer, head: { connection: 'c1' } });
+    expect(b[0]).toMatchObject({ part: '', transfer: a[1]!.transfer, head: { connection: 'c2' } });
+    for (const m of a) expect(serialisedBytes(m)).toBeLessThanOrEqual(8192 - 2048);
+    const wireOf = (ms: WireMessage[]): unknown[] => ms.map((m) => JSON.parse(JSON.stringify(m)));
+    // One member given the transfer twice in a row (a second handshake) reads it twice; one whose
+    // reader was reset halfway (a reconnect) drops the rest and reads the next one whole.
+    const reader = serverMessageReader();
+    expect([...wireOf(a), ...wireOf(a)].map((m) => reader.read(m)).filter(Boolean)).toEqual([{ ok: true, value: to('c1') }, { ok: true, value: to('c1') }]);
+    const other = serverMessageReader();
+    wireOf(b).slice(0, 2).forEach((m) => expect(other.read(m)).toBeUndefined());
+    other.reset();
+    expect([...wireOf(b).slice(2), ...wireOf(b)].map((m) => other.read(m)).filter(Boolean)).toEqual([{ ok: true, value: to('c2') }]);
+  });
+
   it('[COLLAB-7] pieces decode into place in Node and, without Buffer, as a browser does', async () => {
     const bytes = new Uint8Array(300).map((_, i) => (i * 37) & 255);
     const [head, tail, all] = [encodeBase64(bytes.subarray(0, 150)), encodeBase64(bytes.subarray(150, 299)), encodeBase64(bytes)];

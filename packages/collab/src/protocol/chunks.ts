@@ -54,7 +54,7 @@ const chunk = (transfer: string, index: number, count: number, part: string): Wi
  * A message whose bulk is one binary field: itself when it fits (measured without serialising the
  * field), else its binary chunks; undefined when the rest of it is too large to lead a transfer.
  */
-function splitBinary(message: WireMessage, field: BinaryField, text: string, size: number, limit: number, options: SplitOptions): WireMessage[] | undefined {
+function splitBinary(message: WireMessage, field: BinaryField, text: string, size: number, limit: number, options: SplitOptions, key?: Uint8Array): WireMessage[] | undefined {
   const head: { [key: string]: Json } = { ...message };
   delete head[field];
   // Bytes of `head` once serialised inside a chunk: jsonStringBytes over-estimates (it counts escapes).
@@ -67,12 +67,47 @@ function splitBinary(message: WireMessage, field: BinaryField, text: string, siz
   const room = budget - headBytes - 64;
   const first = room - (room % 4);
   if (first < piece / 2) return undefined;
+  if (key) {
+    const pieces = sharedPieces(key, text, piece, options);
+    return [{ ...chunk(pieces.transfer, 0, pieces.count, ''), head, field, size }, ...pieces.chunks];
+  }
   const count = 1 + Math.ceil((text.length - first) / piece);
   if (count > MAX_CHUNKS) throw new RangeError(`a message of ${text.length} characters needs over ${MAX_CHUNKS} chunks`);
   const transfer = options.newTransferId();
   const chunks: WireMessage[] = [{ ...chunk(transfer, 0, count, text.slice(0, first)), head, field, size }];
   for (let start = first, index = 1; start < text.length; start += piece, index++) chunks.push(chunk(transfer, index, count, text.slice(start, start + piece)));
   return chunks;
+}
+
+/**
+ * [COLLAB-7] The pieces of a field's bytes, made once per array and limit and shared, frozen, by
+ * every message that carries those bytes: a late joiner's sync step 2 is the document's one cached
+ * encoding (COLLAB-12), so every joiner of a document state is sent the same piece objects, which
+ * the server then serialises and encodes once (its shared data, CODEC-6), not once per joiner. The
+ * first chunk, which carries the rest of each message (a joiner's connection), then holds no piece.
+ * The pieces' transfer id is the same each time: a member reads one transfer after another (its
+ * replies leave in order, COLLAB-27) and a completed transfer's id may begin again.
+ */
+interface SharedPieces {
+  readonly piece: number;
+  readonly transfer: string;
+  readonly count: number;
+  readonly chunks: readonly WireMessage[];
+}
+
+const piecesOf = new WeakMap<Uint8Array, SharedPieces>();
+
+function sharedPieces(key: Uint8Array, text: string, piece: number, options: SplitOptions): SharedPieces {
+  const kept = piecesOf.get(key);
+  if (kept?.piece === piece) return kept;
+  const count = 1 + Math.ceil(text.length / piece);
+  if (count > MAX_CHUNKS) throw new RangeError(`a message of ${text.length} characters needs over ${MAX_CHUNKS} chunks`);
+  const transfer = options.newTransferId();
+  const chunks: WireMessage[] = [];
+  for (let start = 0, index = 1; start < text.length; start += piece, index++) chunks.push(Object.freeze(chunk(transfer, index, count, text.slice(start, start + piece))));
+  const pieces: SharedPieces = { piece, transfer, count, chunks };
+  piecesOf.set(key, pieces);
+  return pieces;
 }
 
 /** Most a JSON value's text can cost per UTF-16 unit, in UTF-8 bytes: a `\uXXXX` escape. */
@@ -108,8 +143,12 @@ function flatBound(message: WireMessage): number | undefined {
   return bytes;
 }
 
-/** The message itself when it fits, else its chunks in order. */
-export function splitForWire(message: WireMessage, options: SplitOptions): WireMessage[] {
+/**
+ * The message itself when it fits, else its chunks in order. `source`: the message before its
+ * binary fields became base64 (`toWire`); when given, a binary field's pieces are shared by every
+ * message carrying the same array (see `sharedPieces`).
+ */
+export function splitForWire(message: WireMessage, options: SplitOptions, source?: { readonly [field: string]: unknown }): WireMessage[] {
   const limit = (options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) - ENVELOPE_ALLOWANCE;
   const budget = limit - CHUNK_HEADER_ALLOWANCE;
   if (budget < 16) throw new RangeError(`maxMessageBytes ${options.maxMessageBytes} leaves no room for a chunk`);
@@ -118,7 +157,8 @@ export function splitForWire(message: WireMessage, options: SplitOptions): WireM
   if (bound !== undefined && bound <= limit) return [message];
   const binary = largestBinary(message);
   // A field of at least half the limit is the bulk of the message: it goes as binary chunks.
-  const split = binary && binary.text.length >= limit / 2 ? splitBinary(message, binary.field, binary.text, binary.size, limit, options) : undefined;
+  const key = binary && source?.[binary.field];
+  const split = binary && binary.text.length >= limit / 2 ? splitBinary(message, binary.field, binary.text, binary.size, limit, options, key instanceof Uint8Array ? key : undefined) : undefined;
   if (split) return split;
   const text = JSON.stringify(message);
   // UTF-8 is at least one byte a character, so only a short text can fit; `jsonStringBytes`

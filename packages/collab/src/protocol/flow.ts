@@ -28,6 +28,19 @@ export const isCreditedChunk = (data: unknown): boolean =>
   typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'chunk' && (data as { credit?: unknown }).credit === true;
 
 /**
+ * A chunk marked as counted against the window. A shared (frozen) piece's marked copy is made once
+ * and shared too, so every member is given the same object (COLLAB-7: serialised once by the server).
+ */
+const creditedCopies = new WeakMap<WireMessage, WireMessage>();
+
+function credited(chunk: WireMessage): WireMessage {
+  if (!Object.isFrozen(chunk)) return { ...chunk, credit: true };
+  let copy = creditedCopies.get(chunk);
+  if (copy === undefined) creditedCopies.set(chunk, (copy = Object.freeze({ ...chunk, credit: true })));
+  return copy;
+}
+
+/**
  * The server's queue of replies to one member: messages leave in order, and a chunk leaves only while
  * fewer than `window` credited chunks are unpulled. A pull never raises the credit above the window.
  */
@@ -68,7 +81,7 @@ export class ReplyOutbox {
       }
       if (this.credit <= 0) break;
       this.credit--;
-      this.deliver({ ...next, credit: true });
+      this.deliver(credited(next));
     }
     this.queue.splice(0, sent);
   }

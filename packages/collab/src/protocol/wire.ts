@@ -7,8 +7,9 @@ import { ChunkAssembler, isChunk, splitForWire, type AssemblerOptions, type Spli
 import type { Result } from './errors.js';
 import { parseClientMessage, parseServerMessage, toWire, type ClientMessage, type ServerMessage, type WireMessage } from './messages.js';
 
+/** A message as wire messages; a large binary field's pieces are shared per array (COLLAB-7). */
 export function writeWire(message: ClientMessage | ServerMessage, options: SplitOptions): WireMessage[] {
-  return splitForWire(toWire(message), options);
+  return splitForWire(toWire(message), options, message as unknown as { readonly [field: string]: unknown });
 }
 
 export class WireReader<M> {
