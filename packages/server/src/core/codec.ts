@@ -141,7 +141,7 @@ interface Spliced {
   readonly size: number;
 }
 
-/** Per frozen data object: its JSON and bytes, or null when it is too small to be worth keeping. */
+/** Per frozen data object: its JSON's bytes, or null when it is too small to be worth keeping. */
 const dataCache = new WeakMap<object, SharedData | null>();
 const splicedCache = new WeakMap<object, Spliced>();
 
@@ -199,15 +199,10 @@ export function decodeStored(json: string): Message {
 }
 
 /**
- * The JSON of a message that was shared (encoded through `encodeMessage`, as every engine does with
- * what it queues), or undefined for one that was not: a reply, which goes to one client once, so
+ * Whether the message was shared: encoded through `encodeMessage` (as every engine does with what
+ * it queues) or carrying shared data (CODEC-6). A reply, which goes to one client once, is not, so
  * framing it keeps nothing (a WeakMap entry per reply is GC work for nothing).
  */
-export function sharedJson(msg: Message): string | undefined {
-  return jsonCache.get(msg) ?? (splicedJson(msg) ? encodeMessage(msg) : undefined);
-}
-
-/** Whether the message was shared (see `sharedJson`), without joining a shared data's JSON to it. */
 export function isShared(msg: Message): boolean {
   return jsonCache.has(msg) || splicedJson(msg) !== undefined;
 }
