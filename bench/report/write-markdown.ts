@@ -38,6 +38,15 @@ function ratio(a: number | null | undefined, b: number | null | undefined): stri
   return `${(a / b).toFixed(2)}×`;
 }
 
+/** What a case's note lists round by round when it ran several (the figures its targets judge). */
+const ROUND_FIGURES: Partial<Record<string, Array<{ key: string; digits: number }>>> = {
+  'idle-prune': [{ key: 'kibPerSession', digits: 1 }],
+  'collab-late-joiners': [{ key: 'syncedMedianMs', digits: 1 }],
+  'collab-editors': [{ key: 'p99Ms', digits: 1 }, { key: 'serverCpuUsPerMsg', digits: 2 }],
+  'collab-presence': [{ key: 'p99Ms', digits: 1 }, { key: 'serverCpuUsPerMsg', digits: 2 }],
+  'collab-idle-rooms': [{ key: 'heapKibPerRoom', digits: 2 }, { key: 'rssKibPerRoom', digits: 1 }],
+};
+
 function caseTable(c: CaseResult): string[] {
   if (c.runs.length === 0) return [c.note ?? 'Not run.'];
   const by = (s: ServerKind): AggregatedRun | undefined => c.runs.find((r) => r.server === s && r.error === undefined);
@@ -59,9 +68,12 @@ function caseTable(c: CaseResult): string[] {
     if (r.loadSaturated) notes.push(`- ${NAMES[r.server]}: the load generator was saturated (> 90% of its core): this server's throughput is at least the figure shown.`);
     for (const n of r.notes) notes.push(`- ${NAMES[r.server]}: ${n}`);
     if (r.samples.length > 1) {
-      const key = c.name === 'idle-prune' ? 'kibPerSession' : c.name === 'collab-late-joiners' ? 'syncedMedianMs' : 'deliveredPerSec';
-      const vals = r.samples.map((m) => m[key]).filter((v): v is number => typeof v === 'number');
-      notes.push(`- ${NAMES[r.server]}: ${r.samples.length} rounds, ${key} per round: ${vals.map((v) => v.toFixed(0)).join(', ')}`);
+      const per = ROUND_FIGURES[c.name] ?? [{ key: 'deliveredPerSec', digits: 0 }];
+      const parts = per.map(({ key, digits }) => {
+        const vals = r.samples.map((m) => m[key]).filter((v): v is number => typeof v === 'number');
+        return `${key} per round: ${vals.map((v) => v.toFixed(digits)).join(', ')}`;
+      });
+      notes.push(`- ${NAMES[r.server]}: ${r.samples.length} rounds (the table shows each figure's median), ${parts.join('; ')}`);
     }
   }
   return notes.length > 0 ? [...lines, '', ...notes] : lines;
@@ -117,7 +129,7 @@ function serverPart(report: BenchReport, cases: CaseResult[]): string[] {
     machineLine(m),
     '',
     `**Method.** ${info.quick ? 'The quick mode keeps one server process and one load generator per server for all cases (start-up would dominate a tiny load); the default run starts a fresh server process and a fresh load-generator process for every case and round.' : 'Every case and round starts a fresh server process and a fresh load-generator process, after waiting (bounded) for the machine to be quiet.'}` +
-      ' The load generator speaks Bayeux itself over `ws` and HTTP (handshake, subscribe, one held `/meta/connect`), embeds a publish timestamp in each message and finds it in delivered frames with a byte search instead of `JSON.parse`, so it spends little CPU per message; it reports its own CPU and a run where it used over 90% of its core is marked. Server CPU per delivered message comes from the server process’s own `process.cpuUsage()` over exactly the counted window; “CPU 0 busy” (from `/proc/stat`) also includes the kernel’s loopback softirq work and anything else running on that core. Latency is publish → delivery in the load generator’s clock. Cases run in several interleaved rounds (fan-out, many channels, idle sessions, idle rooms: the idle cases’ memory verdicts flipped between single runs) report each figure’s median, every sample kept in benchmarks.json.',
+      ' The load generator speaks Bayeux itself over `ws` and HTTP (handshake, subscribe, one held `/meta/connect`), embeds a publish timestamp in each message and finds it in delivered frames with a byte search instead of `JSON.parse`, so it spends little CPU per message; it reports its own CPU and a run where it used over 90% of its core is marked. Server CPU per delivered message comes from the server process’s own `process.cpuUsage()` over exactly the counted window; “CPU 0 busy” (from `/proc/stat`) also includes the kernel’s loopback softirq work and anything else running on that core. Latency is publish → delivery in the load generator’s clock. Cases run in several interleaved rounds (fan-out, many channels, idle sessions, idle rooms: the idle cases’ memory verdicts flipped between single runs; editors and presence: a 10 s window’s p99 rests on its slowest 1% of deliveries, which one collection pause in the load generator’s 50 members can fill) report each figure’s median, every sample kept in benchmarks.json and listed under the case.',
     '',
     '- **Kuiper**: `createKuiperServer({ path: \'/bayeux\', timeout: 30000, interval: 0, maxInterval: 10000 })`, other options at their defaults: a long-poll woken by deliveries is answered 10 ms after the first (`batchDelayMs`) and no sooner than 100 ms after it arrived (`pollPacingMs`); after a wave of departures it runs full collections (`reclaimMemory`).',
     '- **Faye** 1.4.3: `NodeAdapter({ mount: \'/bayeux\', timeout: 45 })`, the configuration its documentation uses (it forgets a silent client after 2 × timeout).',
