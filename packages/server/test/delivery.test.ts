@@ -80,7 +80,10 @@ async function session(options: { ack?: boolean } = {}) {
   await h.send({ channel: '/meta/subscribe', clientId, subscription: '/d' });
   const take = vi.spyOn(h.engine, 'take');
   const takeBatch = vi.spyOn(h.engine, 'takeBatch');
-  return { clientId, take, takeBatch };
+  // [ENG-7] The memory engine answers a take at once too: takes are counted both ways.
+  const takeNow = vi.spyOn(h.engine, 'takeNow');
+  const takes = (): number => take.mock.calls.length + takeNow.mock.calls.length;
+  return { clientId, take, takeNow, takes, takeBatch };
 }
 
 /** Opens a held connect on `conn`, as a WebSocket (lasting) or a stream response does. */
@@ -94,15 +97,29 @@ const publish = (...values: number[]): Promise<unknown> => Promise.all(values.ma
 
 describe('[DELIV-1] the connector streams a session to its connection', () => {
   it('everything queued in one turn goes in one take and one write, in order', async () => {
-    const { clientId, take } = await session();
+    const { clientId, takes } = await session();
     const conn = new FakeConnection(true);
     await connect(clientId, conn);
     await publish(1, 2, 3, 4, 5);
     await vi.waitFor(() => expect(conn.delivered).toEqual([1, 2, 3, 4, 5]));
     expect(conn.frames).toHaveLength(1);
-    expect(take).toHaveBeenCalledTimes(1);
+    expect(takes()).toBe(1);
     // A lasting connection keeps streaming: the connect is still held, nothing was answered.
     expect(conn.answers).toEqual([]);
+  });
+
+  it('[ENG-7] an engine that answers at once: the woken flow takes and writes in its turn, with no asynchronous take', async () => {
+    const { clientId, take, takeNow } = await session();
+    const conn = new FakeConnection(true);
+    await connect(clientId, conn);
+    for (let round = 1; round <= 3; round++) {
+      await publish(round * 10, round * 10 + 1);
+      await turns(() => conn.delivered.length === round * 2);
+    }
+    expect(conn.delivered).toEqual([10, 11, 20, 21, 30, 31]);
+    expect(conn.frames).toHaveLength(3);
+    expect(takeNow).toHaveBeenCalledTimes(3);
+    expect(take).not.toHaveBeenCalled();
   });
 
   it('[LIMIT-6][STREAM-13] a full connection is not taken for: deliveries wait in the queue until it drains', async () => {
@@ -119,7 +136,7 @@ describe('[DELIV-1] the connector streams a session to its connection', () => {
   });
 
   it('[WS-3][STREAM-7] a closed connection takes nothing; the next connect gets the queue', async () => {
-    const { clientId, take } = await session();
+    const { clientId, takes } = await session();
     const gone = new FakeConnection(true);
     gone.open = false;
     await connect(clientId, gone);
@@ -128,7 +145,7 @@ describe('[DELIV-1] the connector streams a session to its connection', () => {
     await connect(clientId, next);
     await vi.waitFor(() => expect(next.delivered).toEqual([1]));
     expect(gone.frames).toEqual([]);
-    expect(take).toHaveBeenCalledTimes(1);
+    expect(takes()).toBe(1);
   });
 
   it('one flow per session: a connect on another connection moves the deliveries there', async () => {

@@ -248,8 +248,10 @@ export class MemoryEngine implements Engine {
       }
       this.emit({ type: 'session:overflow', clientId: session.id, dropped, policy: 'drop-oldest' });
     }
-    if (session.queue === NOTHING_QUEUED) session.queue = [];
-    session.queue.push(message);
+    // A queue of one is made with room for one: an empty array's first push reserves seventeen
+    // (~150 bytes a delivery where a session takes after each publish, as a streamed one does).
+    if (session.queue === NOTHING_QUEUED) session.queue = [message];
+    else session.queue.push(message);
     session.queueBytes += size;
     if (session.queue.length === 1) session.watcher?.();
   }
@@ -265,8 +267,8 @@ export class MemoryEngine implements Engine {
     return this.takeNow(clientId);
   }
 
-  /** The queue, after the notice of what it dropped since the last take (LIMIT-12), if anything was. */
-  private takeNow(clientId: string): Message[] {
+  /** [ENG-7] The queue, after the notice of what it dropped since the last take (LIMIT-12), if anything was. */
+  takeNow(clientId: string): Message[] {
     const session = this.sessions.get(clientId);
     if (!session) return [];
     return this.withNotice(session, this.takeQueue(session));
