@@ -11,7 +11,7 @@ import type { EngineOptions, SubscribeResult } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import { Attachment, type Bounds, type Overflow, parsePosition } from './attachment.js';
 import { Feeds } from './feeds.js';
-import { POSITIONS_MS, PositionWriter } from './positions.js';
+import { type DuePositions, POSITIONS_MS, PositionWriter } from './positions.js';
 import { InFlightReads, parseFeedMessage, readStream } from './stream-read.js';
 import { RedisEngineCore } from './engine-core.js';
 import { IDLE_MS, type StreamEngineOptions } from './engine-options.js';
@@ -78,15 +78,15 @@ export abstract class AttachingEngine extends RedisEngineCore {
     this.idleTimer = setInterval(() => this.dropIdle(), IDLE_MS);
     this.idleTimer.unref();
     // [ENG-STREAM-8] With the upkeep's period (the defaults: 1 s both), the positions go out in the
-    // same write as the lease and the sweep (alongTick): one wake of Redis per period, not two.
+    // same script as the lease and the sweep (duePositions): one wake of Redis per period, not two.
     if (this.positionsMs !== this.period) {
       this.flushTimer = setInterval(() => void this.writePositions(), this.positionsMs);
       this.flushTimer.unref();
     }
   }
 
-  protected override alongTick(): void {
-    if (this.positionsMs === this.period) void this.writePositions();
+  protected override duePositions(): DuePositions | undefined {
+    return this.positionsMs === this.period ? this.writer.due(this.attached.values()) : undefined;
   }
 
   protected override received(channel: string, text: string): void {

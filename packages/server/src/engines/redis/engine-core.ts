@@ -41,6 +41,7 @@ import { AckFlags, SessionCache } from './session-cache.js';
 import * as S from './scripts.js';
 import { WakeBus } from './wake.js';
 import { Holds } from './holds.js';
+import type { DuePositions } from './positions.js';
 
 const log = createLogger('redis');
 
@@ -343,35 +344,44 @@ export abstract class RedisEngineCore implements Engine {
   upkeep: () => Promise<void> = () => Promise.resolve();
 
   /**
-   * Renews this node's leases, sweeps if no other node has this period, refreshes the stats: all
-   * sent in one turn, so one write and one wake of Redis per period (ENG-STREAM-8), with whatever
-   * `alongTick` adds (the per-stream positions, when their period is the same).
+   * [ENG-STREAM-8] Renews this node's lease, sweeps if no other node has this period (refreshing
+   * the stats), and writes the per-stream positions `duePositions` gives (when their period is the
+   * same): one script, so one call and one wake of Redis per node per period.
    */
   private async tick(period: number, pruneAfter: number): Promise<void> {
     if (this.ticking || this.closed) return;
     this.ticking = true;
+    const positions = this.duePositions();
     try {
-      const renewed = this.link.renew(this.nodeId, this.held.releases(this.releaseAfterMs), [...this.bus.listeners.keys()], this.leaseMs);
-      const swept = this.sweep(pruneAfter, period);
-      this.alongTick();
-      // Both awaited: a failure of either is logged once below, never left unhandled.
-      const [lapsed] = await Promise.all([renewed, swept]);
+      const releases = this.held.releases(this.releaseAfterMs);
+      const sweep = [pruneAfter, period, PRUNE_BATCH, this.leaseMs];
+      const r = await this.link.upkeep(this.nodeId, releases, [...this.bus.listeners.keys()], this.leaseMs, [...sweep, ...(positions?.args ?? [])]);
+      positions?.settle(true);
+      const [lapsed, swept] = list(r);
+      this.swept(swept);
       // Taken for gone (a pause longer than the lease): what this node holds is held again.
       const holding = this.held.all();
-      if (lapsed && holding.length > 0) this.link.fire(S.HOLD, [this.nodeId, ...holding]);
+      if (Number(lapsed) === 1 && holding.length > 0) this.link.fire(S.HOLD, [this.nodeId, ...holding]);
     } catch (err) {
-      log.warn('sweep failed', err);
+      positions?.settle(false);
+      log.warn('upkeep failed', err);
     } finally {
       this.ticking = false;
     }
   }
 
-  /** Upkeep sent in the same turn as the period's scripts (one write to Redis); none here. */
-  protected alongTick(): void {}
+  /** NODE_POSITIONS's arguments (after the node) if this period's upkeep writes them; none here. */
+  protected duePositions(): DuePositions | undefined {
+    return undefined;
+  }
 
   /** [REDIS-4] Prunes and sweeps cluster-wide; exactly one node removes a given session. */
   async sweep(pruneAfter: number, lockMs: number): Promise<void> {
-    const r = await this.link.run(S.SWEEP, [this.nodeId, pruneAfter, lockMs, PRUNE_BATCH, this.leaseMs]);
+    this.swept(await this.link.run(S.SWEEP, [this.nodeId, pruneAfter, lockMs, PRUNE_BATCH, this.leaseMs]));
+  }
+
+  /** A sweep's reply: the stats' counts, and what it pruned and swept if this node had the period. */
+  private swept(r: Reply): void {
     const [counts, pruned, swept, life] = list(r);
     const [clients, channels, subscriptions] = list(counts).map(Number);
     this.snapshot = { clients: clients ?? 0, channels: channels ?? 0, subscriptions: subscriptions ?? 0 };

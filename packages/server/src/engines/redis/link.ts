@@ -12,7 +12,7 @@ import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOption
 import type { EngineStats } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import type { Reply } from './replies.js';
-import { ALL_SCRIPTS, LISTEN, type LuaScript, RELEASE, RENEW } from './scripts.js';
+import { ALL_SCRIPTS, LISTEN, type LuaScript, RELEASE, UPKEEP } from './scripts.js';
 
 const log = createLogger('redis');
 
@@ -225,15 +225,14 @@ export class RedisLink {
   }
 
   /**
-   * [ENG-STREAM-8] Per-node upkeep: this node's lease (one write, whatever it holds), the sessions
-   * it stopped holding, and its channel listeners' leases. Resolves true when Redis had taken this
-   * node for gone (its lease had lapsed): what it holds must be held again.
+   * [ENG-STREAM-8] Per-node upkeep: the sessions this node stopped holding and its channel
+   * listeners' leases (when there are any, before the sweep sees them), then UPKEEP with `args`
+   * (after the node): its lease, the sweep, and its positions when due, in one script.
    */
-  async renew(node: string, releases: readonly (string | number)[], patterns: readonly string[], leaseMs: number): Promise<boolean> {
-    const lapsed = this.run(RENEW, [node]);
+  upkeep(node: string, releases: readonly (string | number)[], patterns: readonly string[], leaseMs: number, args: (string | number)[]): Promise<Reply> {
     for (let i = 0; i < releases.length; i += 2 * RENEW_BATCH) this.fire(RELEASE, [node, ...releases.slice(i, i + 2 * RENEW_BATCH)]);
     for (let i = 0; i < patterns.length; i += RENEW_BATCH) this.fire(LISTEN, [leaseMs, ...patterns.slice(i, i + RENEW_BATCH)]);
-    return Number(await lapsed) === 1;
+    return this.run(UPKEEP, [node, ...args]);
   }
 
   /** QUIT lets commands already sent finish; a connection still retrying is just dropped. */

@@ -179,6 +179,86 @@ local function enqueue(id, msg, st)
   redis.call('HSET', s, 'b', bytes + size)
   if len == 0 then st.wake[#st.wake + 1] = id end
 end
+-- [REDIS-4] A sweep period (ARGV[from..from+4]: node, prune after ms, lock ms, most sessions per
+-- run, node lease ms): one node per period takes the lock, and atomic anyway (a session is pruned
+-- exactly once cluster-wide). \`t\`: Redis's clock (ms) if the caller read it. Returns {counts}
+-- (another node has the period) or {counts, pruned ({id, patterns...}), channels swept, life};
+-- counts = {sessions, channels, subscriptions} for \`stats()\` (ENG-STREAM-8: no commands of their own).
+local function sweepOnce(from, t)
+  local node = ARGV[from]
+  local function counts()
+    return { redis.call('ZCARD', P .. 'sessions'), redis.call('SCARD', P .. 'channels'), tonumber(redis.call('GET', P .. 'nsubs') or '0') }
+  end
+  if not redis.call('SET', P .. 'lock:sweep', node, 'NX', 'PX', tonumber(ARGV[from + 2])) then return { counts() } end
+  t = t or now()
+  -- [ENG-STREAM-8] A node whose lease lapsed is gone: the sessions it held are seen last at its last
+  -- renewal, and pruned from there unless they connect elsewhere first. Its positions go with it.
+  local dead = redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', t - tonumber(ARGV[from + 4]), 'WITHSCORES')
+  for i = 1, #dead, 2 do
+    local n, last = dead[i], tonumber(dead[i + 1])
+    for _, id in ipairs(redis.call('SMEMBERS', P .. 'held:' .. n)) do unhold(id, last) end
+    redis.call('DEL', P .. 'held:' .. n)
+    redis.call('ZREM', P .. 'nodes', n)
+  end
+  local ids = redis.call('ZRANGEBYSCORE', P .. 'sessions', '-inf', t - tonumber(ARGV[from + 1]), 'LIMIT', 0, tonumber(ARGV[from + 3]))
+  local pruned, prunedIds, life = {}, {}, {}
+  for _, id in ipairs(ids) do
+    local subs = removeSession(id, 'pruned', life)
+    if subs then
+      table.insert(subs, 1, id)
+      pruned[#pruned + 1] = subs
+      prunedIds[#prunedIds + 1] = id
+    end
+  end
+  local lj = lifeJson(life)
+  notify(node, {}, prunedIds, {}, '', lj)
+  -- [SWEEP-1] Deepest first, so a chain /a/b/c, /a/b, /a goes in one sweep.
+  local names = redis.call('SMEMBERS', P .. 'channels')
+  local children = {}
+  for _, n in ipairs(names) do
+    local p = parent(n)
+    if p then children[p] = (children[p] or 0) + 1 end
+  end
+  table.sort(names, function(a, b) return #a > #b end)
+  local swept = {}
+  for _, n in ipairs(names) do
+    if (children[n] or 0) == 0 and redis.call('SISMEMBER', P .. 'persistent', n) == 0
+      and redis.call('EXISTS', P .. 'chan:' .. n) == 0 then
+      local lease = redis.call('ZSCORE', P .. 'listened', n)
+      if not lease or tonumber(lease) < t then
+        redis.call('SREM', P .. 'channels', n)
+        -- [REDIS-9] On a cluster the stream is in another slot: the node deletes it (engine-core.ts).
+        if not CLUSTER then redis.call('DEL', streamKey(n) .. ':m', streamKey(n) .. ':x') end
+        if lease then redis.call('ZREM', P .. 'listened', n) end
+        swept[#swept + 1] = n
+        local p = parent(n)
+        if p then children[p] = children[p] - 1 end
+      end
+    end
+  end
+  return { counts(), pruned, swept, lj }
+end
+-- [ENG-STREAM-8] The node's per-stream positions (ARGV[from..]: generation, ttl ms, k, k (pattern,
+-- 'epoch:offset') pairs, then per session let go: id, m, m pairs): one hash per node, O(streams),
+-- replacing the last. Sessions it let go get their own positions, where they still carry its stamp.
+local function nodePositionsAt(node, from)
+  local np = P .. 'np:' .. node
+  local k = tonumber(ARGV[from + 2])
+  redis.call('DEL', np)
+  redis.call('HSET', np, '#', ARGV[from])
+  for j = from + 3, from + 2 + 2 * k, 2 do redis.call('HSET', np, ARGV[j], ARGV[j + 1]) end
+  redis.call('PEXPIRE', np, tonumber(ARGV[from + 1]))
+  local i = from + 3 + 2 * k
+  while i <= #ARGV do
+    local id, m = ARGV[i], tonumber(ARGV[i + 1])
+    local pos = P .. 'pos:' .. id
+    for j = i + 2, i + 1 + 2 * m, 2 do
+      local _, _, _, n = parseStamped(redis.call('HGET', pos, ARGV[j]) or '')
+      if n == node then redis.call('HSET', pos, ARGV[j], ARGV[j + 1]) end
+    end
+    i = i + 2 + 2 * m
+  end
+end
 `;
 
 /** The helpers in order: a helper calls only helpers defined before it (Lua's local scope). */

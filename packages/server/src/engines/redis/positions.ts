@@ -29,6 +29,12 @@ export interface PositionLink {
   tell(node: string, clientId: string): Promise<unknown>;
 }
 
+/** A write of the node's positions, computed and not yet sent. */
+export interface DuePositions {
+  args: (string | number)[];
+  settle(written: boolean): void;
+}
+
 /** A stamp handed to an attach or a subscribe in flight; `done()` once its attachment follows. */
 export interface Stamp {
   stamp: string;
@@ -97,6 +103,23 @@ export class PositionWriter {
 
   /** Writes this node's per-stream positions (and the orphans' own ones) in one script. */
   async flush(attached: Iterable<Attachment>): Promise<void> {
+    const due = this.due(attached);
+    if (!due) return;
+    try {
+      await this.link.nodePositions(due.args);
+    } catch (err) {
+      due.settle(false);
+      throw err;
+    }
+    due.settle(true);
+  }
+
+  /**
+   * The next write of this node's positions, if one is due: NODE_POSITIONS's arguments (after the
+   * node), to send alone (flush) or with the period's upkeep (one script: ENG-STREAM-8), and
+   * `settle` once Redis answered (true) or the script failed (false: written again next time).
+   */
+  due(attached: Iterable<Attachment>): DuePositions | undefined {
     const floors = new Map<string, Position | null>();
     const orphans = [...this.orphans.values()];
     for (const source of [attached, orphans]) {
@@ -112,29 +135,30 @@ export class PositionWriter {
     }
     const pairs: string[] = [];
     for (const [pattern, at] of floors) if (at) pairs.push(pattern, formatPosition(at));
-    if (pairs.length === 0 && orphans.length === 0 && this.empty) return;
+    if (pairs.length === 0 && orphans.length === 0 && this.empty) return undefined;
     // Nothing moved and nothing stamped since the last write, which is far from expiring: the hash
     // in Redis already says this (an idle node's sessions cost Redis nothing per second).
     const key = pairs.join('\n');
-    if (!this.touched && orphans.length === 0 && key === this.lastPairs && Date.now() - this.lastWrite < this.ttlMs() / 2) return;
+    if (!this.touched && orphans.length === 0 && key === this.lastPairs && Date.now() - this.lastWrite < this.ttlMs() / 2) return undefined;
     const gen = ++this.computed;
-    for (const c of this.inFlight.keys()) if (c < gen) return;
+    for (const c of this.inFlight.keys()) if (c < gen) return undefined;
     this.touched = false;
     const args: (string | number)[] = [gen, this.ttlMs(), pairs.length / 2, ...pairs];
     for (const a of orphans) {
       const own = a.ownPositions();
       args.push(a.clientId, own.length / 2, ...own);
     }
-    try {
-      await this.link.nodePositions(args);
-    } catch (err) {
-      this.touched = true;
-      throw err;
-    }
-    this.lastPairs = key;
-    this.lastWrite = Date.now();
-    this.empty = pairs.length === 0;
-    for (const a of orphans) if (this.orphans.get(a.clientId) === a) this.orphans.delete(a.clientId);
+    const settle = (written: boolean): void => {
+      if (!written) {
+        this.touched = true;
+        return;
+      }
+      this.lastPairs = key;
+      this.lastWrite = Date.now();
+      this.empty = pairs.length === 0;
+      for (const a of orphans) if (this.orphans.get(a.clientId) === a) this.orphans.delete(a.clientId);
+    };
+    return { args, settle };
   }
 
   /** `node` claimed a session this node may have: its own positions are written first, then `node` is told. */

@@ -46,17 +46,17 @@
 // The scripts live by concern; this file names the keys they share and lists them all for loading.
 import type { LuaScript } from './lua.js';
 import { DELIVER, TAKE_BATCH, WATCH } from './queue-scripts.js';
-import { CREATE, DESTROY, HOLD, RELEASE, RENEW, SET_ACK, SWEEP } from './session-scripts.js';
+import { CREATE, DESTROY, HOLD, RELEASE, SET_ACK, SWEEP, UPKEEP } from './session-scripts.js';
 import { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
 import { APPEND_STREAM, ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STREAM_HEAD, TAKE_STREAM } from './stream-scripts.js';
 
 export type { LuaScript } from './lua.js';
 export { DELIVER, TAKE_BATCH, WATCH } from './queue-scripts.js';
-export { CREATE, DESTROY, HOLD, RELEASE, RENEW, SET_ACK, SWEEP } from './session-scripts.js';
+export { CREATE, DESTROY, HOLD, RELEASE, SET_ACK, SWEEP, UPKEEP } from './session-scripts.js';
 export { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
 export { APPEND_STREAM, ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STREAM_HEAD, TAKE_STREAM } from './stream-scripts.js';
 
 export const ALL_SCRIPTS: readonly LuaScript[] = [
-  CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, DELIVER, TAKE_BATCH, SET_ACK, WATCH, HOLD, RELEASE, RENEW, LISTEN,
+  CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, DELIVER, TAKE_BATCH, SET_ACK, WATCH, HOLD, RELEASE, UPKEEP, LISTEN,
   PERSIST, SWEEP, PUBLISH_STREAM, APPEND_STREAM, STREAM_HEAD, READ_STREAM, ATTACH, TAKE_STREAM, NODE_POSITIONS,
 ];

@@ -69,69 +69,24 @@ return 1
 `);
 
 /**
- * ARGV: P, node. [ENG-STREAM-8] The node's lease: one write per node per period, for all it holds.
- * Returns 1 when the node was not there (its first renewal, or a sweep took it for gone).
+ * ARGV: P, node, prune after ms, lock ms, most sessions per run, node lease ms. [REDIS-4] A sweep
+ * alone (UPKEEP is the period's, with the lease and the positions): `sweepOnce`'s reply (lua.ts).
  */
-export const RENEW = script('renew', `
-return redis.call('ZADD', P .. 'nodes', now(), ARGV[2])
+export const SWEEP = script('sweep', `
+return sweepOnce(2, nil)
 `);
 
 /**
- * ARGV: P, node, prune after ms, lock ms, most sessions per run, node lease ms. [REDIS-4] One node per period
- * (the lock), and atomic anyway: a session is pruned exactly once cluster-wide. Returns {counts}
- * (another node has the period) or {counts, pruned ({id, patterns...}), channels swept, life};
- * counts = {sessions, channels, subscriptions} for `stats()` (ENG-STREAM-8: no commands of their own).
+ * ARGV: P, node, prune after ms, lock ms, most sessions per run, node lease ms, then, when the
+ * node's per-stream positions are due, NODE_POSITIONS's arguments after the node. [ENG-STREAM-8]
+ * A node's whole period in one script (one call, one wake of Redis, one TIME): its lease,
+ * the sweep if no other node has the period (as SWEEP), its positions. Returns {1 when the node was
+ * not there (its first renewal, or a sweep took it for gone), the sweep's reply}.
  */
-export const SWEEP = script('sweep', `
-local function counts()
-  return { redis.call('ZCARD', P .. 'sessions'), redis.call('SCARD', P .. 'channels'), tonumber(redis.call('GET', P .. 'nsubs') or '0') }
-end
-if not redis.call('SET', P .. 'lock:sweep', ARGV[2], 'NX', 'PX', tonumber(ARGV[4])) then return { counts() } end
+export const UPKEEP = script('upkeep', `
 local t = now()
--- [ENG-STREAM-8] A node whose lease lapsed is gone: the sessions it held are seen last at its last
--- renewal, and pruned from there unless they connect elsewhere first. Its positions go with it.
-local dead = redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', t - tonumber(ARGV[6]), 'WITHSCORES')
-for i = 1, #dead, 2 do
-  local n, last = dead[i], tonumber(dead[i + 1])
-  for _, id in ipairs(redis.call('SMEMBERS', P .. 'held:' .. n)) do unhold(id, last) end
-  redis.call('DEL', P .. 'held:' .. n)
-  redis.call('ZREM', P .. 'nodes', n)
-end
-local ids = redis.call('ZRANGEBYSCORE', P .. 'sessions', '-inf', t - tonumber(ARGV[3]), 'LIMIT', 0, tonumber(ARGV[5]))
-local pruned, prunedIds, life = {}, {}, {}
-for _, id in ipairs(ids) do
-  local subs = removeSession(id, 'pruned', life)
-  if subs then
-    table.insert(subs, 1, id)
-    pruned[#pruned + 1] = subs
-    prunedIds[#prunedIds + 1] = id
-  end
-end
-local lj = lifeJson(life)
-notify(ARGV[2], {}, prunedIds, {}, '', lj)
--- [SWEEP-1] Deepest first, so a chain /a/b/c, /a/b, /a goes in one sweep.
-local names = redis.call('SMEMBERS', P .. 'channels')
-local children = {}
-for _, n in ipairs(names) do
-  local p = parent(n)
-  if p then children[p] = (children[p] or 0) + 1 end
-end
-table.sort(names, function(a, b) return #a > #b end)
-local swept = {}
-for _, n in ipairs(names) do
-  if (children[n] or 0) == 0 and redis.call('SISMEMBER', P .. 'persistent', n) == 0
-    and redis.call('EXISTS', P .. 'chan:' .. n) == 0 then
-    local lease = redis.call('ZSCORE', P .. 'listened', n)
-    if not lease or tonumber(lease) < t then
-      redis.call('SREM', P .. 'channels', n)
-      -- [REDIS-9] On a cluster the stream is in another slot: the node deletes it (engine-core.ts).
-      if not CLUSTER then redis.call('DEL', streamKey(n) .. ':m', streamKey(n) .. ':x') end
-      if lease then redis.call('ZREM', P .. 'listened', n) end
-      swept[#swept + 1] = n
-      local p = parent(n)
-      if p then children[p] = children[p] - 1 end
-    end
-  end
-end
-return { counts(), pruned, swept, lj }
+local lapsed = redis.call('ZADD', P .. 'nodes', t, ARGV[2])
+local swept = sweepOnce(2, t)
+if #ARGV >= 7 then nodePositionsAt(ARGV[2], 7) end
+return { lapsed, swept }
 `);

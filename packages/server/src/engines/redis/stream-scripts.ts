@@ -147,22 +147,7 @@ return { q, out, '' }
  * their own positions, where they still carry this node's stamp.
  */
 export const NODE_POSITIONS = script('nodePositions', `
-local node, np = ARGV[2], P .. 'np:' .. ARGV[2]
-local k = tonumber(ARGV[5])
-redis.call('DEL', np)
-redis.call('HSET', np, '#', ARGV[3])
-for j = 6, 5 + 2 * k, 2 do redis.call('HSET', np, ARGV[j], ARGV[j + 1]) end
-redis.call('PEXPIRE', np, tonumber(ARGV[4]))
-local i = 6 + 2 * k
-while i <= #ARGV do
-  local id, m = ARGV[i], tonumber(ARGV[i + 1])
-  local pos = P .. 'pos:' .. id
-  for j = i + 2, i + 1 + 2 * m, 2 do
-    local _, _, _, n = parseStamped(redis.call('HGET', pos, ARGV[j]) or '')
-    if n == node then redis.call('HSET', pos, ARGV[j], ARGV[j + 1]) end
-  end
-  i = i + 2 + 2 * m
-end
+nodePositionsAt(ARGV[2], 3)
 return 1
 `);
 
