@@ -354,8 +354,8 @@ export abstract class RedisEngineCore implements Engine {
     const positions = this.duePositions();
     try {
       const releases = this.held.releases(this.releaseAfterMs);
-      const sweep = [pruneAfter, period, PRUNE_BATCH, this.leaseMs];
-      const r = await this.link.upkeep(this.nodeId, releases, [...this.bus.listeners.keys()], this.leaseMs, [...sweep, ...(positions?.args ?? [])]);
+      const args = [...this.sweepArgs(pruneAfter, period), ...(positions?.args ?? [])];
+      const r = await this.link.upkeep(this.nodeId, releases, [...this.bus.listeners.keys()], this.leaseMs, args);
       positions?.settle(true);
       const [lapsed, swept] = list(r);
       this.swept(swept);
@@ -377,7 +377,12 @@ export abstract class RedisEngineCore implements Engine {
 
   /** [REDIS-4] Prunes and sweeps cluster-wide; exactly one node removes a given session. */
   async sweep(pruneAfter: number, lockMs: number): Promise<void> {
-    this.swept(await this.link.run(S.SWEEP, [this.nodeId, pruneAfter, lockMs, PRUNE_BATCH, this.leaseMs]));
+    this.swept(await this.link.run(S.SWEEP, [this.nodeId, ...this.sweepArgs(pruneAfter, lockMs)]));
+  }
+
+  /** A sweep's arguments after the node, the same for SWEEP alone and inside UPKEEP (lua.ts `sweepOnce`). */
+  private sweepArgs(pruneAfter: number, lockMs: number): number[] {
+    return [pruneAfter, lockMs, PRUNE_BATCH, this.leaseMs];
   }
 
   /** A sweep's reply: the stats' counts, and what it pruned and swept if this node had the period. */
