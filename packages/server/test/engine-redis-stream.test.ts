@@ -261,6 +261,36 @@ describe('RedisEngine', () => {
     publish.mockRestore();
   });
 
+  it('[ENG-7][ENG-STREAM-6] the take a feed caused is answered at once; later, or behind a take still in flight, it answers nothing and the take gets it', async () => {
+    const [a, b] = (await cluster(2)) as [RedisEngine, RedisEngine];
+    const id = await a.createSession();
+    await a.subscribe(id, '/now');
+    expect(await b.take(id)).toEqual([]);
+    let onWake = (): void => undefined;
+    b.watch(id, () => onWake());
+    const got: unknown[][] = [];
+    // As a WebSocket flow takes: in the check phase of the iteration the feed came in.
+    onWake = () => setImmediate(() => got.push(data(b.takeNow(id))));
+    await a.publish({ channel: '/now', data: 1 });
+    await waitFor(() => expect(got).toEqual([[1]]));
+    // Taken in a later iteration (it may not have seen every publish): the asynchronous take is.
+    onWake = () => setTimeout(() => got.push(data(b.takeNow(id))), 20);
+    await a.publish({ channel: '/now', data: 2 });
+    await waitFor(() => expect(got).toEqual([[1], []]));
+    expect(data(await b.take(id))).toEqual([2]);
+    // Behind a take issued first, an answer at once would overtake it (ENG-3): it answers nothing.
+    const behind: Promise<Message[]>[] = [];
+    onWake = () =>
+      setImmediate(() => {
+        behind.push(b.take(id));
+        got.push(data(b.takeNow(id)));
+      });
+    await a.publish({ channel: '/now', data: 3 });
+    await waitFor(() => expect(behind).toHaveLength(1));
+    expect(data(await (behind[0] as Promise<Message[]>))).toEqual([3]);
+    expect(got).toEqual([[1], [], []]);
+  });
+
   it('[ENG-STREAM-8] a node that goes away leaves its per-stream positions: the next node gives nothing it gave again', async () => {
     const [a, b] = (await cluster(2, {}, { positionsMs: 3_600_000 })) as [RedisEngine, RedisEngine];
     const id = await a.createSession();

@@ -107,6 +107,21 @@ export class RedisEngine extends AttachingEngine {
     return this.turns.take(clientId);
   }
 
+  /**
+   * [ENG-7][ENG-STREAM-6] The take a feed's wake-up causes, answered at once: the session was fed in
+   * this event-loop iteration, is up to date and has deliveries in hand, and its take writes nothing
+   * (its deliver() queue holds nothing new) — what a turn of such takes does, without the turn's
+   * promise, microtask and script. With a take or ack batch still waiting or running it answers
+   * nothing, so takes settle in the order issued (ENG-3): the flow then takes the asynchronous way.
+   */
+  takeNow(clientId: string): Message[] {
+    if (this.turns.busy) return [];
+    const a = this.fedNow(clientId);
+    if (!a || a.queued) return [];
+    a.usedAt = Date.now();
+    return this.stored.decode(a.drain());
+  }
+
   /** Attached, up to date with every publish made before now, and with every stale stream read. */
   private async current(clientIds: string[]): Promise<(Attachment | undefined)[]> {
     // On a cluster, only the masters of the streams these sessions follow here (one attaching reads them after subscribing).

@@ -14,6 +14,8 @@ export interface Taker {
 export class Turns {
   private last: Promise<void> = Promise.resolve();
   private takers: Taker[] = [];
+  /** Turns and jobs issued and not yet settled. */
+  private running = 0;
 
   constructor(
     /** Serves one turn's takes (a session may be asked for more than once). */
@@ -35,13 +37,19 @@ export class Turns {
     });
   }
 
+  /** Whether a take or job is waiting or running: a take answered at once (ENG-7) would pass it. */
+  get busy(): boolean {
+    return this.running > 0 || this.takers.length > 0;
+  }
+
   /** Runs `job` after every turn and job before it. */
   run<T>(job: () => Promise<T>): Promise<T> {
+    this.running++;
     const result = this.last.then(job);
-    this.last = result.then(
-      () => undefined,
-      () => undefined,
-    );
+    const settled = (): void => {
+      this.running--;
+    };
+    this.last = result.then(settled, settled);
     return result;
   }
 }
