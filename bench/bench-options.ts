@@ -40,8 +40,32 @@ export interface Sizes {
    * one publisher on node A, at a publish rate of deliveriesPerSec / subscribers, so every size
    * offers the same deliveries per second; then the same load on one node alone.
    */
-  cluster: { subscribers: Record<ClusterCase, number>; deliveriesPerSec: number; warmupMs: number; durationMs: number; drainMs: number };
+  cluster: { subscribers: Record<ClusterCase, number>; deliveriesPerSec: number; warmupMs: number; durationMs: number; drainMs: number; equalRate: EqualRate };
 }
+
+/**
+ * The cluster cases' equal-rate window (cluster-equal-rate.ts): fresh nodes with the case's
+ * subscribers, Redis sampled idle for idleMs once they are connected, then `publishesPerSec` for
+ * durationMs: the SAME rate at every size, so Redis's time per publish is compared at one load.
+ */
+export interface EqualRate {
+  publishesPerSec: number;
+  /** After the subscribers connected: let their set-up settle, then sample Redis idle. */
+  settleMs: number;
+  idleMs: number;
+  durationMs: number;
+  /** Bound on waiting for the window's last deliveries. */
+  drainMs: number;
+}
+
+/**
+ * 1 publish/s at every size: at 10,000 subscribers that is 10,000 deliveries/s, the main window's
+ * load, so the largest case stays as light as its main window; at 100 subscribers Redis is as cold
+ * between publishes as at 10,000, which is what the comparison needs. 10 s: ten publishes.
+ */
+export const CLUSTER_EQUAL_RATE: EqualRate = { publishesPerSec: 1, settleMs: 1000, idleMs: 5000, durationMs: 10_000, drainMs: 3000 };
+/** The smoke run's: a few publishes, short waits. */
+export const CLUSTER_EQUAL_RATE_QUICK: EqualRate = { publishesPerSec: 5, settleMs: 100, idleMs: 300, durationMs: 1000, drainMs: 3000 };
 
 const FULL: Sizes = {
   payloadBytes: 64,
@@ -63,7 +87,7 @@ const FULL: Sizes = {
   // two nodes (both on CPU 0) and ~16-26 µs in Redis, so this keeps both under one core, and Faye on
   // faye-redis (~70 µs on the nodes) too. A 15 s window: Redis's own idle work (a few ms/s) and its
   // 10 ms /proc ticks stay small against the deliveries counted.
-  cluster: { subscribers: { 'cluster-small': 100, 'cluster-medium': 1000, 'cluster-large': 10_000 }, deliveriesPerSec: 10_000, warmupMs: 3000, durationMs: 15_000, drainMs: 5000 },
+  cluster: { subscribers: { 'cluster-small': 100, 'cluster-medium': 1000, 'cluster-large': 10_000 }, deliveriesPerSec: 10_000, warmupMs: 3000, durationMs: 15_000, drainMs: 5000, equalRate: CLUSTER_EQUAL_RATE },
 };
 
 const QUICK: Sizes = {
@@ -82,7 +106,7 @@ const QUICK: Sizes = {
   collabJoiners: { edits: 500, joiners: 3 },
   collabPresence: { members: 5, hz: 20, warmupMs: 200, durationMs: 1000, drainMs: 300 },
   collabIdleRooms: { rooms: 10, perRoom: 2, settleMs: 300 },
-  cluster: { subscribers: { 'cluster-small': 4, 'cluster-medium': 10, 'cluster-large': 30 }, deliveriesPerSec: 300, warmupMs: 300, durationMs: 1000, drainMs: 3000 },
+  cluster: { subscribers: { 'cluster-small': 4, 'cluster-medium': 10, 'cluster-large': 30 }, deliveriesPerSec: 300, warmupMs: 300, durationMs: 1000, drainMs: 3000, equalRate: CLUSTER_EQUAL_RATE_QUICK },
 };
 
 /** The report's parts: the Bayeux server cases, the collaboration cases (issue 11), the cluster cases (issue 15). */

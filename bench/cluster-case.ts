@@ -3,6 +3,7 @@
 // load on one node alone (in-memory engine, as `kuiper serve` without --redis runs), so the report
 // can set the two nodes' CPU per delivered message against a single node's.
 import type { BenchOptions, ClusterCase } from './bench-options.ts';
+import { equalRateWindow, type EqualRateResult } from './cluster-equal-rate.ts';
 import { type BenchRedis, type CommandStats, commandsBetween } from './cluster-redis.ts';
 import type { ServerKind } from './ipc-messages.ts';
 import { type LoadWorker, spawnLoadWorker } from './load-process.ts';
@@ -85,6 +86,16 @@ export async function runClusterCase(name: ClusterCase, kind: ServerKind, option
     await pair.server.then((s) => s.stop(), () => {});
     await killWorker(pair.worker);
   }
+  const subscribers = options.sizes.cluster.subscribers[name];
+  // Phase 1b: the same subscriber count on two fresh nodes at one publish rate for every size.
+  let equal: EqualRateResult | undefined;
+  if (two.error === undefined) {
+    try {
+      equal = await equalRateWindow(kind, subscribers, options, redis, log);
+    } catch (err) {
+      equal = { metrics: {}, notes: [`equal-rate window failed: ${err instanceof Error ? err.message : String(err)}`] };
+    }
+  }
   // Phase 2: the same subscribers and rate on one node.
   const { single, worker } = early ?? spawnSingle(kind, options);
   if (two.error !== undefined) {
@@ -103,7 +114,7 @@ export async function runClusterCase(name: ClusterCase, kind: ServerKind, option
     await single.then((s) => s.stop(), () => {});
     await killWorker(worker);
   }
-  return combine(two, one, { idle: idleShare, bare: bareShare }, options.sizes.cluster.subscribers[name]);
+  return combine(two, one, { idle: idleShare, bare: bareShare }, subscribers, equal);
 }
 
 function perPublishAboveIdle(perPublish: number | undefined, idleShare: number | null, publishedPerSec: number | undefined): number | null {
@@ -112,7 +123,7 @@ function perPublishAboveIdle(perPublish: number | undefined, idleShare: number |
 }
 
 /** The two-node run's metrics with the single node's beside them (prefixed `single`). */
-function combine(two: ServerRun, one: ServerRun, shares: { idle: number | null; bare: number | null }, subscribers: number): ServerRun {
+function combine(two: ServerRun, one: ServerRun, shares: { idle: number | null; bare: number | null }, subscribers: number, equal: EqualRateResult | undefined): ServerRun {
   const idleShare = shares.idle;
   const m = two.metrics;
   const num = (v: number | null | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -133,6 +144,10 @@ function combine(two: ServerRun, one: ServerRun, shares: { idle: number | null; 
     // The same per publish: what a publish costs Redis beyond the nodes' idle upkeep. The idle is
     // sampled before the subscribers connect, so work that grows with sessions stays in.
     redisCpuUsPerPublishAboveIdle: perPublishAboveIdle(num(m.redisCpuUsPerPublish), idleShare, num(m.publishedPerSec)),
+    // The same with the idle sampled with the subscribers connected (on the equal-rate window's
+    // fresh nodes, same count): their sessions' upkeep is taken out too.
+    redisCpuUsPerPublishAboveSessionsIdle: perPublishAboveIdle(num(m.redisCpuUsPerPublish), num(equal?.metrics.redisSessionsIdleCpuShare) ?? null, num(m.publishedPerSec)),
+    ...equal?.metrics,
     singleDeliveredPerSec: num(one.metrics.deliveredPerSec) ?? null,
     singleCpuUsPerMsg: singleCpu ?? null,
     nodeCpuVsSingle: nodeCpu !== undefined && singleCpu !== undefined && singleCpu > 0 ? nodeCpu / singleCpu : null,
@@ -140,7 +155,7 @@ function combine(two: ServerRun, one: ServerRun, shares: { idle: number | null; 
     singleP99Ms: num(one.metrics.p99Ms) ?? null,
     singleMissing: one.error === undefined ? (num(one.metrics.missing) ?? null) : null,
   };
-  const notes = [...two.notes, ...one.notes.map((n) => `single node: ${n}`)];
+  const notes = [...two.notes, ...(equal?.notes ?? []), ...one.notes.map((n) => `single node: ${n}`)];
   if (one.error !== undefined) notes.push(`single node: failed: ${one.error}`);
   if (one.loadSaturated) notes.push('single node: the load generator was saturated (> 90% of its core)');
   return { server: two.server, metrics, loadSaturated: two.loadSaturated, notes };

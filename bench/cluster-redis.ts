@@ -21,8 +21,26 @@ export interface BenchRedis {
   cpuMicros(): Promise<number | undefined>;
   /** Per command: calls and µs spent so far (INFO commandstats), to tell where Redis's CPU goes. */
   commandStats(): Promise<CommandStats | undefined>;
+  /**
+   * Logs every command from now on (SLOWLOG with threshold 0 and room for `maxLen` entries) and
+   * returns the call that reads the log and puts both settings back; undefined on the shared
+   * Redis, whose settings and log are not the bench's to change.
+   */
+  logEveryCommand(maxLen: number): Promise<(() => Promise<SlowlogEntry[]>) | undefined>;
   stop(): void;
 }
+
+/** One SLOWLOG entry; `client` is '?:0' for a command a script ran (counted inside the script's own entry too). */
+export interface SlowlogEntry {
+  id: number;
+  micros: number;
+  args: string[];
+  client: string;
+  name: string;
+}
+
+/** The harness's own connection's name: its INFO and CONFIG calls are left out of what Redis ran for the nodes. */
+export const ADMIN_CLIENT_NAME = 'kuiper-bench-admin';
 
 export type CommandStats = Map<string, { calls: number; usec: number }>;
 
@@ -59,11 +77,11 @@ function freePort(): Promise<number> {
 }
 
 /** One connection for the harness's FLUSHALL and INFO, opened on first use. */
-function admin(url: string): { flush(): Promise<void>; cpuMicros(): Promise<number | undefined>; commandStats(): Promise<CommandStats | undefined>; close(): void } {
+function admin(url: string): Omit<BenchRedis, 'url' | 'own' | 'stop'> & { close(): void } {
   let redis: Redis | undefined;
   const connection = (): Redis => {
     if (redis === undefined) {
-      redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+      redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, connectionName: ADMIN_CLIENT_NAME });
       redis.on('error', () => {});
     }
     return redis;
@@ -92,6 +110,24 @@ function admin(url: string): { flush(): Promise<void>; cpuMicros(): Promise<numb
         return undefined;
       }
     },
+    async logEveryCommand(maxLen) {
+      const r = connection();
+      const setting = async (name: string): Promise<string> => String(((await r.config('GET', name)) as string[])[1]);
+      const before = { threshold: await setting('slowlog-log-slower-than'), maxLen: await setting('slowlog-max-len') };
+      await r.config('SET', 'slowlog-max-len', String(maxLen));
+      await r.slowlog('RESET');
+      await r.config('SET', 'slowlog-log-slower-than', '0');
+      return async () => {
+        try {
+          const raw = (await r.slowlog('GET', maxLen)) as unknown[][];
+          return raw.map((e) => ({ id: Number(e[0]), micros: Number(e[2]), args: (e[3] as unknown[]).map(String), client: String(e[4] ?? ''), name: String(e[5] ?? '') }));
+        } finally {
+          await r.config('SET', 'slowlog-log-slower-than', before.threshold);
+          await r.config('SET', 'slowlog-max-len', before.maxLen);
+          await r.slowlog('RESET');
+        }
+      };
+    },
     close() {
       redis?.disconnect();
     },
@@ -104,7 +140,7 @@ export async function startBenchRedis(): Promise<BenchRedis> {
     const problem = await redisProblem(REDIS_URL);
     if (problem !== undefined) throw new Error(`no redis-server binary, and no Redis answered at ${shownUrl(REDIS_URL)} (${problem})`);
     const shared = admin(REDIS_URL);
-    return { url: REDIS_URL, own: false, flush: async () => {}, cpuMicros: () => shared.cpuMicros(), commandStats: () => shared.commandStats(), stop: () => shared.close() };
+    return { url: REDIS_URL, own: false, flush: async () => {}, cpuMicros: () => shared.cpuMicros(), commandStats: () => shared.commandStats(), logEveryCommand: async () => undefined, stop: () => shared.close() };
   }
   const port = await freePort();
   // The title "redis-server 127.0.0.1:<port>" is how redisServerPid finds it to read its CPU.
@@ -119,7 +155,7 @@ export async function startBenchRedis(): Promise<BenchRedis> {
   process.once('exit', stop);
   for (let waited = 0; waited < 5000; waited += 100) {
     if (child.exitCode !== null) break;
-    if ((await redisProblem(url)) === undefined) return { url, own: true, flush: () => own.flush(), cpuMicros: () => own.cpuMicros(), commandStats: () => own.commandStats(), stop };
+    if ((await redisProblem(url)) === undefined) return { url, own: true, flush: () => own.flush(), cpuMicros: () => own.cpuMicros(), commandStats: () => own.commandStats(), logEveryCommand: (n) => own.logEveryCommand(n), stop };
     await sleep(100);
   }
   stop();

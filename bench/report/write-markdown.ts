@@ -1,13 +1,13 @@
 // Renders docs/benchmarks.md from a run: machine, method, targets with verdicts, then one table per
 // case with Kuiper/Faye and Kuiper/raw-ws ratios.
-import { type BenchPart, isClusterCase, isCollabCase } from '../bench-options.ts';
+import { type BenchPart, isClusterCase, isCollabCase, type Sizes } from '../bench-options.ts';
 import type { ServerKind } from '../ipc-messages.ts';
 import type { AggregatedRun } from '../median-run.ts';
 import type { BenchReport, CaseResult, PartInfo } from '../run.ts';
 import { caseTitle, type MetricRow, rowsFor } from './case-metrics.ts';
 import { evaluateCollabTargets } from './collab-targets.ts';
 import { scalingSection } from './cluster-scaling.ts';
-import { evaluateClusterTargets, evaluateTargets } from './evaluate-targets.ts';
+import { clusterPerPublishContext, evaluateClusterTargets, evaluateTargets } from './evaluate-targets.ts';
 
 const NAMES: Record<ServerKind, string> = { kuiper: 'Kuiper', faye: 'Faye', 'raw-ws': 'raw ws', hocuspocus: 'Hocuspocus', 'y-websocket': 'y-websocket' };
 const ORDER: readonly ServerKind[] = ['kuiper', 'faye', 'raw-ws', 'hocuspocus', 'y-websocket'];
@@ -176,6 +176,16 @@ function collabPart(report: BenchReport, cases: CaseResult[], analysis: string |
   return out;
 }
 
+/** What the equal-rate window measures (absent from reports written before it existed). */
+function equalRateMethod(eq: Sizes['cluster']['equalRate'] | undefined): string {
+  if (eq === undefined) return '';
+  return (
+    `**Equal-rate window.** After the main window, each case starts two fresh nodes (the main window's clients leave without a disconnect, and pruning their sessions would fall in this window) with the same number of subscribers, waits ${eq.settleMs / 1000} s, samples Redis idle for ${eq.idleMs / 1000} s with the subscribers connected and nothing published, then publishes ${eq.publishesPerSec} message/s for ${eq.durationMs / 1000} s: the same rate at every size, so the sizes differ only in subscribers. ` +
+    "For Kuiper, Redis logs every command then (`slowlog-log-slower-than 0`, set back afterwards): the publish script is the EVALSHA whose sha is the engine's `publishStream` script's, and its logged execution times per publish are the publish path; every other command the nodes sent in the window (the nodes' once-a-second upkeep script, …) is shown per second. For Faye, whose faye-redis runs several commands per subscriber per publish (a log of hundreds of thousands of entries at 10,000 subscribers, its logging a real share of the work), the figure is INFO commandstats' command time over the window (EXEC's commands counted one by one), less its rate over the idle sample, per publish. " +
+    "SLOWLOG and commandstats count command execution only; Redis's CPU (INFO cpu) also reads and writes the sockets and runs its event loop, and is shown per publish beside them, with the idle sample's CPU taken out."
+  );
+}
+
 function clusterPart(report: BenchReport, cases: CaseResult[]): string[] {
   const info = partInfo(report, 'cluster');
   const m = info.machine;
@@ -191,12 +201,13 @@ function clusterPart(report: BenchReport, cases: CaseResult[]): string[] {
     machineLine(m),
     '',
     ...disturbance(cases),
-    `**Method.** Each case starts a redis-server of the bench's own on 127.0.0.1 (no persistence; \`FLUSHALL\` before every run, so its CPU counts this bench's work only), two nodes of one server, *both* pinned to CPU 0, and a fresh load generator on CPU 1; Redis is not pinned. Kuiper's nodes use \`new RedisEngine({ url, prefix })\` (what \`kuiper serve --redis\` builds), Faye's faye-redis 0.2. The subscribers, on one channel, alternate between the nodes over WebSocket; one publisher on node A publishes at a fixed rate chosen so that every size offers ${s.deliveriesPerSec.toLocaleString('en-US')} deliveries/s (${rates.join(', ')} subscribers), which keeps both servers' nodes and Redis under one core each with today's engines. Node CPU per delivered message is both node processes' \`process.cpuUsage()\` summed over the ${s.durationMs / 1000} s window, divided by the deliveries counted in it; Redis CPU is redis-server's own (\`used_cpu_user\` + \`used_cpu_sys\` from its \`INFO cpu\`, µs resolution) over the same window, also shown per publish and with its idle CPU (sampled for 2 s with both nodes up before the load) taken out. Lost = deliveries of messages published in the window still missing ${s.drainMs / 1000} s after it. Then, in the same run, the same subscribers and rate on **one** node with the in-memory engine: its CPU per delivered message is the single-node figure the targets compare against. One round per case.`,
+    `**Method.** Each case starts a redis-server of the bench's own on 127.0.0.1 (no persistence; \`FLUSHALL\` before every run, so its CPU counts this bench's work only), two nodes of one server, *both* pinned to CPU 0, and a fresh load generator on CPU 1; Redis is not pinned. Kuiper's nodes use \`new RedisEngine({ url, prefix })\` (what \`kuiper serve --redis\` builds), Faye's faye-redis 0.2. The subscribers, on one channel, alternate between the nodes over WebSocket; one publisher on node A publishes at a fixed rate chosen so that every size offers ${s.deliveriesPerSec.toLocaleString('en-US')} deliveries/s (${rates.join(', ')} subscribers), which keeps both servers' nodes and Redis under one core each with today's engines. Node CPU per delivered message is both node processes' \`process.cpuUsage()\` summed over the ${s.durationMs / 1000} s window, divided by the deliveries counted in it; Redis CPU is redis-server's own (\`used_cpu_user\` + \`used_cpu_sys\` from its \`INFO cpu\`, µs resolution) over the same window, also shown per publish and with its idle CPU (sampled for 2 s with both nodes up before the load) taken out. Lost = deliveries of messages published in the window still missing ${s.drainMs / 1000} s after it. ${equalRateMethod(s.equalRate)} Then, in the same run, the same subscribers and rate on **one** node with the in-memory engine: its CPU per delivered message is the single-node figure the targets compare against. One round per case.`,
     '',
     '| target (issue 15) | verdict | measured |',
     '| --- | --- | --- |',
     ...targets,
     '',
+    ...clusterPerPublishContext(report).flatMap((line) => [line, '']),
     'Ratios below are Kuiper’s value divided by Faye’s: below 1 is better for latency and CPU.',
   ];
   for (const c of cases) out.push('', `### ${caseTitle(c.name, info.sizes)}`, '', ...caseTable(c));
