@@ -4,7 +4,7 @@
  * node's one pub/sub feed per pattern appends here; a take empties it. Pure bookkeeping: no Redis.
  */
 import type { OverflowPolicy } from '../../core/engine.js';
-import type { Message } from '@kuiper/protocol';
+import { isWildcard, type Message } from '@kuiper/protocol';
 
 /** A publish as stored in a stream and carried by its pub/sub channel. */
 export interface StreamEntry {
@@ -57,6 +57,34 @@ export function parsePosition(text: string): Position {
 
 export const formatPosition = (p: Position): string => `${p.epoch}:${p.offset}`;
 
+/**
+ * [ENG-STREAM-5] The publish this node last saw at each place (pattern, epoch, offset) of the
+ * streams it follows, for the last PLACES places, shared by every session attached here: an entry
+ * at or below a session's position is a copy of what it had when this node saw the same publish
+ * there; another publish there (or one this node never saw there) means the stream may have gone
+ * back, and the session reads it. One map per node: a per-session memory of publish ids held
+ * ~40 KiB for every session on a busy channel.
+ */
+export class StreamPlaces {
+  private readonly pids = new Map<string, string>();
+
+  constructor(private readonly size = PLACES) {}
+
+  /** Records `entry`'s publish at its place; returns the publish seen there before, if any. */
+  note(entry: StreamEntry): string | undefined {
+    const key = `${entry.pattern}\n${entry.epoch}\n${entry.offset}`;
+    const before = this.pids.get(key);
+    if (before !== entry.pid) {
+      if (before !== undefined) this.pids.delete(key);
+      this.pids.set(key, entry.pid);
+      if (this.pids.size > this.size) this.pids.delete(this.pids.keys().next().value as string);
+    }
+    return before;
+  }
+}
+
+const PLACES = 8192;
+
 /** Publish ids a session was given lately, bounded: a publish matching two of its patterns goes once. */
 class RecentIds {
   private readonly ids = new Set<string>();
@@ -88,7 +116,11 @@ export class Attachment {
   readonly out = new Map<string, Position>();
   private buffer: StreamEntry[] = [];
   private bytes = 0;
-  private readonly recent = new RecentIds(1024);
+  /**
+   * Publish ids given lately, only while the session follows a wildcard and another pattern (a
+   * publish may then come from two streams); exact channels never overlap, so most sessions hold none.
+   */
+  private recent: RecentIds | undefined;
   private readonly losses = new Map<LossReason, Set<string>>();
   /** The `deliver()` queue may hold something (set by a wake notification, or at attach). */
   queued = true;
@@ -106,6 +138,7 @@ export class Attachment {
   /** Follows a subscription from `position` (made here, or learnt from Redis). */
   follow(pattern: string, position: Position): void {
     this.seen.set(pattern, position);
+    if (!this.recent && this.seen.size > 1 && [...this.seen.keys()].some(isWildcard)) this.recent = new RecentIds(1024);
     this.pids.delete(pattern);
     this.out.set(pattern, position);
     this.moved.delete(pattern);
@@ -124,15 +157,16 @@ export class Attachment {
   /**
    * Appends what a feed or a stream read brought, in offset order. An entry that does not follow
    * the last one seen (a gap, another epoch) marks the pattern stale instead: the stream is read.
+   * `before`: the publish this node saw at the entry's place before (StreamPlaces.note).
    * Returns what the bounds did (LIMIT-6), or undefined when they were not reached.
    */
-  append(entry: StreamEntry, bounds: Bounds): Overflow | undefined {
+  append(entry: StreamEntry, bounds: Bounds, before: string | undefined): Overflow | undefined {
     const at = this.seen.get(entry.pattern);
     if (!at) return undefined;
     if (entry.offset <= at.offset && entry.epoch === at.epoch) {
-      // Had already, unless its publish id is new to the session: then the stream went back (a
-      // failover lost entries, ENG-STREAM-5) and reading it finds out.
-      if (!this.recent.has(entry.pid)) this.stale.add(entry.pattern);
+      // Had already, unless another publish was seen there (or none): then the stream may have
+      // gone back (a failover lost entries, ENG-STREAM-5) and reading it finds out.
+      if (before !== entry.pid) this.stale.add(entry.pattern);
       return undefined;
     }
     if (entry.epoch !== at.epoch || entry.offset !== at.offset + 1) {
@@ -142,8 +176,10 @@ export class Attachment {
     this.seen.set(entry.pattern, { epoch: at.epoch, offset: entry.offset });
     this.pids.set(entry.pattern, entry.pid);
     this.moved.add(entry.pattern);
-    if (this.recent.has(entry.pid)) return undefined;
-    this.recent.add(entry.pid);
+    if (this.recent) {
+      if (this.recent.has(entry.pid)) return undefined;
+      this.recent.add(entry.pid);
+    }
     return this.push(entry, bounds);
   }
 

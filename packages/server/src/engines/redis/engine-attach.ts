@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EngineOptions, SubscribeResult } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
-import { Attachment, type Bounds, type Overflow, parsePosition } from './attachment.js';
+import { Attachment, type Bounds, type Overflow, parsePosition, StreamPlaces } from './attachment.js';
 import { Feeds } from './feeds.js';
 import { type DuePositions, POSITIONS_MS, PositionWriter } from './positions.js';
 import { InFlightReads, parseFeedMessage, readStream } from './stream-read.js';
@@ -27,6 +27,8 @@ export abstract class AttachingEngine extends RedisEngineCore {
   private readonly feeds: Feeds;
   protected readonly writer: PositionWriter;
   protected readonly reading = new InFlightReads();
+  /** [ENG-STREAM-5] The publish seen at each recent place of the streams followed here: a copy is told from a stream gone back. */
+  private readonly places = new StreamPlaces();
   /** Sessions a feed woke in this event-loop iteration (ENG-STREAM-6: their takes need no barrier). */
   private readonly fed = new Set<string>();
   private clearing = false;
@@ -146,10 +148,11 @@ export abstract class AttachingEngine extends RedisEngineCore {
     const entry = parseFeedMessage(pattern, text);
     if (!entry) return;
     const bounds = this.limits();
+    const before = this.places.note(entry);
     for (const id of ids) {
       const session = this.attached.get(id);
       if (!session) continue;
-      this.overflowed(id, session.append(entry, bounds));
+      this.overflowed(id, session.append(entry, bounds, before));
       if (session.stale.has(pattern)) this.readAll(session, [pattern]);
       else {
         this.fed.add(id);
@@ -325,7 +328,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
     const bounds = this.limits();
     for (const entry of entries) {
       if (this.attached.get(a.clientId) !== a) return;
-      this.overflowed(a.clientId, a.append(entry, bounds));
+      this.overflowed(a.clientId, a.append(entry, bounds, this.places.note(entry)));
     }
     if (a.size > 0) this.bus.call(this.bus.watchers.get(a.clientId));
   }
