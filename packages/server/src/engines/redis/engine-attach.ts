@@ -176,7 +176,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
   protected fedNow(clientId: string): Attachment | undefined {
     const a = this.attached.get(clientId);
     if (!a || !this.fed.has(clientId) || a.size === 0 || a.stale.size > 0 || this.attaching.has(clientId)) return undefined;
-    return this.reading.of(clientId, a.seen.keys()).length === 0 ? a : undefined;
+    return this.reading.any(clientId) ? undefined : a;
   }
 
   /** [LIMIT-6] What appending did to the bounds, as the queue engine reports it. */

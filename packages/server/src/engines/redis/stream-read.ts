@@ -89,15 +89,28 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
 /** One backlog read per (session, pattern) at a time: a second ask gets the read in flight. */
 export class InFlightReads {
   private readonly reading = new Map<string, Promise<StreamEntry[]>>();
+  /** Reads in flight per session: asked for every delivery a feed brings, so without making a key. */
+  private readonly counts = new Map<string, number>();
 
   once(clientId: string, pattern: string, start: () => Promise<StreamEntry[]>): Promise<StreamEntry[]> {
     const key = `${clientId}\n${pattern}`;
     let read = this.reading.get(key);
     if (!read) {
-      read = start().finally(() => this.reading.delete(key));
+      this.counts.set(clientId, (this.counts.get(clientId) ?? 0) + 1);
+      read = start().finally(() => {
+        this.reading.delete(key);
+        const left = (this.counts.get(clientId) ?? 1) - 1;
+        if (left > 0) this.counts.set(clientId, left);
+        else this.counts.delete(clientId);
+      });
       this.reading.set(key, read);
     }
     return read;
+  }
+
+  /** Whether any read of the session's streams is in flight. */
+  any(clientId: string): boolean {
+    return this.counts.has(clientId);
   }
 
   /** Reads in flight for these patterns of the session: a take waits for them. */
