@@ -1,7 +1,9 @@
 // One cluster fan-out case against one server kind (issue 15): two nodes on the bench's Redis with
 // the subscribers split between them and the publisher on node A, then, in the same run, the same
 // load on one node alone (in-memory engine, as `kuiper serve` without --redis runs), so the report
-// can set the two nodes' CPU per delivered message against a single node's.
+// can set the two nodes' CPU per delivered message against a single node's. Between the two, an
+// equal-rate window on fresh nodes (cluster-equal-rate.ts) measures Redis's time per publish at one
+// publish rate for every size.
 import type { BenchOptions, ClusterCase } from './bench-options.ts';
 import { equalRateWindow, type EqualRateResult } from './cluster-equal-rate.ts';
 import { type BenchRedis, type CommandStats, commandsBetween } from './cluster-redis.ts';
