@@ -69,7 +69,7 @@ export const CLUSTER_EQUAL_RATE_QUICK: EqualRate = { publishesPerSec: 5, settleM
 
 const FULL: Sizes = {
   payloadBytes: 64,
-  repeats: { 'fanout-max': 3, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 2, 'idle-prune': 3, 'two-node': 1, 'collab-editors': 3, 'collab-late-joiners': 1, 'collab-presence': 3, 'collab-idle-rooms': 3, 'cluster-small': 1, 'cluster-medium': 1, 'cluster-large': 1 },
+  repeats: { 'fanout-max': 3, 'fixed-rate': 1, 'long-poll': 1, 'many-channels': 2, 'idle-prune': 3, 'two-node': 1, 'collab-editors': 3, 'collab-late-joiners': 1, 'collab-presence': 3, 'collab-idle-rooms': 3, 'cluster-small': 3, 'cluster-medium': 3, 'cluster-large': 3 },
   fanout: { subscribers: 1000, window: 10, warmupMs: 2000, durationMs: 5000 },
   fixed: { subscribers: 1000, rate: 60, warmupMs: 1000, durationMs: 12_000, drainMs: 5000 },
   longPoll: { subscribers: 200, rate: 400, warmupMs: 2000, durationMs: 10_000, drainMs: 5000 },
