@@ -28,3 +28,17 @@ describe('cluster targets over several rounds', () => {
     expect(lostVerdict(report([round(0), round(0), round(0)]))?.verdict).toBe('met');
   });
 });
+
+describe('cluster node CPU over several rounds', () => {
+  it('is judged on the median of each round\'s own two-nodes-to-one ratio, not on the ratio of the medians', () => {
+    const rounds: Metrics[] = [
+      { ...round(0), serverCpuUsPerMsg: 22, singleCpuUsPerMsg: 10, nodeCpuVsSingle: 2.2 },
+      { ...round(0), serverCpuUsPerMsg: 24, singleCpuUsPerMsg: 11, nodeCpuVsSingle: 24 / 11 },
+      { ...round(0), serverCpuUsPerMsg: 20, singleCpuUsPerMsg: 14, nodeCpuVsSingle: 20 / 14 },
+    ];
+    // The medians 22 and 11 would read 2.0x (met); the rounds' own ratios 2.2, 2.18, 1.43 have the median 2.18.
+    const verdict = evaluateClusterTargets(report(rounds)).find((c) => c.target.includes('node CPU'));
+    expect(verdict?.verdict).toBe('not met');
+    expect(verdict?.evidence).toContain('Kuiper 2.18×');
+  });
+});
