@@ -21,6 +21,8 @@ export interface StreamEntry {
 export interface Position {
   epoch: string;
   offset: number;
+  /** The publish id at this offset, when this node received it (ENG-STREAM-5: a stream that went back is found by it). */
+  pid?: string;
 }
 
 export type LossReason = 'trimmed' | 'epoch' | 'overflow';
@@ -56,6 +58,9 @@ export function parsePosition(text: string): Position {
 }
 
 export const formatPosition = (p: Position): string => `${p.epoch}:${p.offset}`;
+
+/** The position without a publish id: one set from outside (Redis, a read's skip) says nothing of the publish there. */
+const bare = (p: Position): Position => (p.pid === undefined ? p : { epoch: p.epoch, offset: p.offset });
 
 /**
  * [ENG-STREAM-5] The publish this node last saw at each place (pattern, epoch, offset) of the
@@ -104,8 +109,6 @@ class RecentIds {
 export class Attachment {
   /** Per pattern: the last offset received (given out, buffered or dropped), contiguous from the stored position. */
   readonly seen = new Map<string, Position>();
-  /** Per pattern: the publish id at `seen`, when this node received it (ENG-STREAM-5: a stream that went back is found by it). */
-  readonly pids = new Map<string, string>();
   /** Patterns whose feed showed a gap or another epoch: read from the stream before the next take. */
   readonly stale = new Set<string>();
   /** Patterns whose `seen` moved since the last drain. */
@@ -136,10 +139,10 @@ export class Attachment {
   }
 
   /** Follows a subscription from `position` (made here, or learnt from Redis). */
-  follow(pattern: string, position: Position): void {
+  follow(pattern: string, at: Position): void {
+    const position = bare(at);
     this.seen.set(pattern, position);
     if (!this.recent && this.seen.size > 1 && [...this.seen.keys()].some(isWildcard)) this.recent = new RecentIds(1024);
-    this.pids.delete(pattern);
     this.out.set(pattern, position);
     this.moved.delete(pattern);
     this.given.delete(pattern);
@@ -147,7 +150,6 @@ export class Attachment {
 
   unfollow(pattern: string): void {
     this.seen.delete(pattern);
-    this.pids.delete(pattern);
     this.out.delete(pattern);
     this.stale.delete(pattern);
     this.moved.delete(pattern);
@@ -173,8 +175,7 @@ export class Attachment {
       this.stale.add(entry.pattern);
       return undefined;
     }
-    this.seen.set(entry.pattern, { epoch: at.epoch, offset: entry.offset });
-    this.pids.set(entry.pattern, entry.pid);
+    this.seen.set(entry.pattern, { epoch: at.epoch, offset: entry.offset, pid: entry.pid });
     this.moved.add(entry.pattern);
     if (this.recent) {
       if (this.recent.has(entry.pid)) return undefined;
@@ -185,8 +186,7 @@ export class Attachment {
 
   /** Entries the read skipped (beyond the bound) count as dropped; the position moves past them. */
   skip(pattern: string, position: Position): void {
-    this.seen.set(pattern, position);
-    this.pids.delete(pattern);
+    this.seen.set(pattern, bare(position));
     this.moved.add(pattern);
   }
 

@@ -50,7 +50,7 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
     if (!at) break;
     let r: Reply[];
     try {
-      r = list(await how.read(at, how.bounds.maxQueue, a.pids.get(pattern) ?? ''));
+      r = list(await how.read(at, how.bounds.maxQueue, at.pid ?? ''));
     } catch (err) {
       a.stale.add(pattern);
       log.warn('stream read failed', err);
