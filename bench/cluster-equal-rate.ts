@@ -11,8 +11,8 @@
 import type { BenchOptions } from './bench-options.ts';
 import { type BenchRedis, type CommandStats, type SlowlogEntry } from './cluster-redis.ts';
 import type { ServerKind } from './ipc-messages.ts';
-import type { LoadWorker } from './load-process.ts';
-import { nextMessage, spawnPinned } from './pinned-child.ts';
+import { type LoadWorker, spawnLoadWorker } from './load-process.ts';
+import { nextMessage } from './pinned-child.ts';
 import { describeGroups, engineScriptNames, groupSlowlog, median, nodeCommandTime, PUBLISH_SCRIPT, publishGroup } from './redis-slowlog.ts';
 import type { Metrics } from './run-case.ts';
 import type { ServerProcess } from './server-process.ts';
@@ -34,17 +34,6 @@ export type EqualRateReply =
 const SLOWLOG_MAX_LEN = 100_000;
 const STEP_TIMEOUT_MS = 120_000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function spawnWorker(): Promise<LoadWorker> {
-  const child = spawnPinned('load/equal-rate-load.ts', 1);
-  try {
-    const ready = await nextMessage<Extract<EqualRateReply, { type: 'ready' }>>(child, 'ready', 30_000);
-    return { child, fdLimit: ready.fdLimit };
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-}
 
 /** Sends a step and waits for its reply (or the worker's error). */
 async function step<R extends EqualRateReply>(worker: LoadWorker, message: EqualRateStep, reply: R['type']): Promise<R> {
@@ -94,7 +83,7 @@ export interface EqualRateResult {
 export async function equalRateWindow(kind: ServerKind, subscribers: number, options: BenchOptions, redis: BenchRedis, log: (line: string) => void): Promise<EqualRateResult> {
   const eq = options.sizes.cluster.equalRate;
   const slowlog = kind === 'kuiper' && redis.own;
-  const pair = spawnTwoNode(kind, redis.url, options.profileDir, spawnWorker());
+  const pair = spawnTwoNode(kind, redis.url, options.profileDir, spawnLoadWorker('load/equal-rate-load.ts'));
   let server: ServerProcess | undefined;
   try {
     server = await pair.server;

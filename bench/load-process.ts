@@ -18,9 +18,12 @@ export interface LoadWorker {
   fdLimit: number;
 }
 
-/** Spawns the worker; done in parallel with the server's start-up to keep runs short. */
-export async function spawnLoadWorker(): Promise<LoadWorker> {
-  const child = spawnPinned('load/load-worker.ts', 1);
+/**
+ * Spawns a load generator (`script` under bench/, the cases' worker unless another is named) and
+ * waits for its `ready`; done in parallel with the server's start-up to keep runs short.
+ */
+export async function spawnLoadWorker(script = 'load/load-worker.ts'): Promise<LoadWorker> {
+  const child = spawnPinned(script, 1);
   try {
     const ready = await nextMessage<Extract<FromLoad, { type: 'ready' }>>(child, 'ready', 30_000);
     return { child, fdLimit: ready.fdLimit };
