@@ -26,7 +26,7 @@ describe('[ENG-STREAM-5] a stream entry at or below a session\'s position', () =
     // The same publish again (a read that overlapped the feed): nothing new, nothing to read.
     feed(entry('/a/b', 1, 'p1'));
     expect(given()).toEqual(['p1', 'p2']);
-    expect(a.stale.size).toBe(0);
+    expect(a.stalePatterns()).toEqual([]);
   });
 
   it('is a stream gone back when another publish is at a place the session passed: the stream is read', () => {
@@ -37,7 +37,7 @@ describe('[ENG-STREAM-5] a stream entry at or below a session\'s position', () =
     // A promoted replica lost offset 2 and gave it to the next publish.
     feed(entry('/a/b', 2, 'p3'));
     expect(given()).toEqual([]);
-    expect([...a.stale]).toEqual(['/a/b']);
+    expect(a.stalePatterns()).toEqual(['/a/b']);
   });
 
   it('is read for when this node no longer knows the place (its memory of places is bounded)', () => {
@@ -46,7 +46,7 @@ describe('[ENG-STREAM-5] a stream entry at or below a session\'s position', () =
     expect(given()).toHaveLength(6);
     // Offset 1 was the first of 6 places; the node keeps 4: it cannot tell a copy, so it reads.
     feed(entry('/a/b', 1, 'p1'));
-    expect([...a.stale]).toEqual(['/a/b']);
+    expect(a.stalePatterns()).toEqual(['/a/b']);
   });
 });
 
@@ -58,6 +58,36 @@ describe('[ENG-STREAM-5] a publish that matches two patterns of a session', () =
     feed(entry('/a/*', 2, 'p2'));
     feed(entry('/a/b', 2, 'p2'));
     expect(given()).toEqual(['p1', 'p2']);
-    expect(a.stale.size).toBe(0);
+    expect(a.stalePatterns()).toEqual([]);
+  });
+});
+
+describe('[ENG-STREAM-8] where a session stands, per followed stream', () => {
+  it('writes the position of what was given out once, and a gap read for a stream it stopped following is forgotten', () => {
+    const { a, feed, given } = fed('/a/b', '/c/d');
+    feed(entry('/a/b', 1, 'p1'));
+    feed(entry('/a/b', 2, 'p2'));
+    // A gap on /c/d (offset 3 after 0): it must be read before the next take.
+    feed(entry('/c/d', 3, 'p3'));
+    expect(a.anyStale).toBe(true);
+    expect(given()).toEqual(['p1', 'p2']);
+    expect(a.positions('1.n')).toEqual(['/a/b', 'e1:2@1.n']);
+    expect(a.positions('1.n')).toEqual([]);
+    // Unsubscribed from /c/d: nothing is left to read, so fed takes go the quick way again.
+    a.unfollow('/c/d');
+    expect(a.anyStale).toBe(false);
+    expect(a.ownPositions()).toEqual(['/a/b', 'e1:2']);
+  });
+
+  it('stands where it stood before a drain whose take failed', () => {
+    const { a, feed, given } = fed('/a/b');
+    feed(entry('/a/b', 1, 'p1'));
+    given();
+    const before = a.outPositions();
+    feed(entry('/a/b', 2, 'p2'));
+    expect(given()).toEqual(['p2']);
+    a.rewind(before);
+    expect(a.ownPositions()).toEqual(['/a/b', 'e1:1']);
+    expect(a.positions('1.n')).toEqual([]);
   });
 });

@@ -106,17 +106,29 @@ class RecentIds {
   }
 }
 
+/**
+ * Where an attached session stands in one stream it follows: one record per followed pattern, not
+ * one Map or Set per kind of fact (five of them per session cost ~0.8 KiB of heap each session).
+ */
+interface Follow {
+  /** The last offset received (given out, buffered or dropped), contiguous from the stored position. */
+  seen: Position;
+  /** Given out (or dropped) up to here: this node's floor for the session (ENG-STREAM-8). */
+  out: Position;
+  /** Past what was given out (drained), not yet written to Redis. */
+  given: Position | undefined;
+  /** `seen` moved since the last drain. */
+  moved: boolean;
+  /** The feed showed a gap or another epoch: read from the stream before the next take. */
+  stale: boolean;
+}
+
 export class Attachment {
-  /** Per pattern: the last offset received (given out, buffered or dropped), contiguous from the stored position. */
-  readonly seen = new Map<string, Position>();
-  /** Patterns whose feed showed a gap or another epoch: read from the stream before the next take. */
-  readonly stale = new Set<string>();
-  /** Patterns whose `seen` moved since the last drain. */
-  readonly moved = new Set<string>();
-  /** Positions past what was given out (drained), not yet written to Redis. */
-  readonly given = new Map<string, Position>();
-  /** Per pattern: given out (or dropped) up to here — this node's floor for the session (ENG-STREAM-8). */
-  readonly out = new Map<string, Position>();
+  private readonly follows = new Map<string, Follow>();
+  /** How many followed patterns are stale. */
+  private staleCount = 0;
+  /** The records whose `seen` moved since the last drain (one that was unfollowed meanwhile is left alone). */
+  private readonly moved: Follow[] = [];
   private buffer: StreamEntry[] = [];
   private bytes = 0;
   /**
@@ -124,7 +136,8 @@ export class Attachment {
    * publish may then come from two streams); exact channels never overlap, so most sessions hold none.
    */
   private recent: RecentIds | undefined;
-  private readonly losses = new Map<LossReason, Set<string>>();
+  /** Patterns whose messages will never come, per reason; made on the first loss (most sessions have none). */
+  private losses: Map<LossReason, Set<string>> | undefined;
   /** The `deliver()` queue may hold something (set by a wake notification, or at attach). */
   queued = true;
   /** This node's claim (REDIS-2) stands: no other node claimed the session since it attached here. */
@@ -135,25 +148,63 @@ export class Attachment {
   constructor(readonly clientId: string) {}
 
   get size(): number {
-    return this.buffer.length + this.losses.size;
+    return this.buffer.length + (this.losses?.size ?? 0);
+  }
+
+  /** The followed patterns. */
+  patterns(): IterableIterator<string> {
+    return this.follows.keys();
+  }
+
+  isFollowing(pattern: string): boolean {
+    return this.follows.has(pattern);
+  }
+
+  /** The last offset received from `pattern`'s stream (given out, buffered or dropped), if followed. */
+  seenAt(pattern: string): Position | undefined {
+    return this.follows.get(pattern)?.seen;
+  }
+
+  /** Whether any followed pattern must be read from its stream before the next take. */
+  get anyStale(): boolean {
+    return this.staleCount > 0;
+  }
+
+  isStale(pattern: string): boolean {
+    return this.follows.get(pattern)?.stale === true;
+  }
+
+  /** Marks a followed pattern to be read from its stream (or not); a pattern not followed has nothing to read. */
+  setStale(pattern: string, stale: boolean): void {
+    const f = this.follows.get(pattern);
+    if (!f || f.stale === stale) return;
+    f.stale = stale;
+    this.staleCount += stale ? 1 : -1;
+  }
+
+  stalePatterns(): string[] {
+    const out: string[] = [];
+    for (const [pattern, f] of this.follows) if (f.stale) out.push(pattern);
+    return out;
+  }
+
+  /** Per followed pattern: given out (or dropped) up to here, this node's floor for the session (ENG-STREAM-8). */
+  *floors(): IterableIterator<[string, Position]> {
+    for (const [pattern, f] of this.follows) yield [pattern, f.out];
   }
 
   /** Follows a subscription from `position` (made here, or learnt from Redis). */
   follow(pattern: string, at: Position): void {
     const position = bare(at);
-    this.seen.set(pattern, position);
-    if (!this.recent && this.seen.size > 1 && [...this.seen.keys()].some(isWildcard)) this.recent = new RecentIds(1024);
-    this.out.set(pattern, position);
-    this.moved.delete(pattern);
-    this.given.delete(pattern);
+    // Following anew keeps a read that was due (as the stream still has to be read from somewhere).
+    const stale = this.follows.get(pattern)?.stale === true;
+    this.follows.set(pattern, { seen: position, out: position, given: undefined, moved: false, stale });
+    if (!this.recent && this.follows.size > 1 && [...this.follows.keys()].some(isWildcard)) this.recent = new RecentIds(1024);
   }
 
   unfollow(pattern: string): void {
-    this.seen.delete(pattern);
-    this.out.delete(pattern);
-    this.stale.delete(pattern);
-    this.moved.delete(pattern);
-    this.given.delete(pattern);
+    if (this.follows.get(pattern)?.stale) this.staleCount--;
+    this.follows.delete(pattern);
   }
 
   /**
@@ -163,20 +214,21 @@ export class Attachment {
    * Returns what the bounds did (LIMIT-6), or undefined when they were not reached.
    */
   append(entry: StreamEntry, bounds: Bounds, before: string | undefined): Overflow | undefined {
-    const at = this.seen.get(entry.pattern);
-    if (!at) return undefined;
+    const f = this.follows.get(entry.pattern);
+    if (!f) return undefined;
+    const at = f.seen;
     if (entry.offset <= at.offset && entry.epoch === at.epoch) {
       // Had already, unless another publish was seen there (or none): then the stream may have
       // gone back (a failover lost entries, ENG-STREAM-5) and reading it finds out.
-      if (before !== entry.pid) this.stale.add(entry.pattern);
+      if (before !== entry.pid) this.setStale(entry.pattern, true);
       return undefined;
     }
     if (entry.epoch !== at.epoch || entry.offset !== at.offset + 1) {
-      this.stale.add(entry.pattern);
+      this.setStale(entry.pattern, true);
       return undefined;
     }
-    this.seen.set(entry.pattern, { epoch: at.epoch, offset: entry.offset, pid: entry.pid });
-    this.moved.add(entry.pattern);
+    f.seen = { epoch: at.epoch, offset: entry.offset, pid: entry.pid };
+    this.move(f);
     if (this.recent) {
       if (this.recent.has(entry.pid)) return undefined;
       this.recent.add(entry.pid);
@@ -186,8 +238,16 @@ export class Attachment {
 
   /** Entries the read skipped (beyond the bound) count as dropped; the position moves past them. */
   skip(pattern: string, position: Position): void {
-    this.seen.set(pattern, bare(position));
-    this.moved.add(pattern);
+    const f = this.follows.get(pattern);
+    if (!f) return;
+    f.seen = bare(position);
+    this.move(f);
+  }
+
+  private move(f: Follow): void {
+    if (f.moved) return;
+    f.moved = true;
+    this.moved.push(f);
   }
 
   /** [ENG-STREAM-5] The session lost what the stream had after its position: it is told, and goes on from `head`. */
@@ -198,6 +258,7 @@ export class Attachment {
 
   /** [LIMIT-12] Messages of `pattern` will never reach the session: its next take starts with the notice. */
   lost(pattern: string, reason: LossReason): void {
+    this.losses ??= new Map();
     let set = this.losses.get(reason);
     if (!set) this.losses.set(reason, (set = new Set()));
     set.add(pattern);
@@ -228,21 +289,29 @@ export class Attachment {
   /** Everything to give out now, as stored JSON: loss notices first, then deliveries in arrival order. */
   drain(): string[] {
     const out: string[] = [];
-    for (const [reason, patterns] of this.losses) {
-      out.push(JSON.stringify({ channel: UNRECOVERED_CHANNEL, data: { channels: [...patterns], reason } }));
+    if (this.losses) {
+      for (const [reason, patterns] of this.losses) {
+        out.push(JSON.stringify({ channel: UNRECOVERED_CHANNEL, data: { channels: [...patterns], reason } }));
+      }
+      this.losses = undefined;
     }
-    this.losses.clear();
     // What was seen is now given out (or was dropped): that is the position to write.
-    for (const pattern of this.moved) {
-      const at = this.seen.get(pattern);
-      if (!at) continue;
-      this.given.set(pattern, at);
-      this.out.set(pattern, at);
+    for (const f of this.moved) {
+      f.moved = false;
+      f.given = f.seen;
+      f.out = f.seen;
     }
-    this.moved.clear();
+    this.moved.length = 0;
     for (const entry of this.buffer) out.push(entry.json);
     this.buffer = [];
     this.bytes = 0;
+    return out;
+  }
+
+  /** Where the session stands in each stream as given out: a snapshot for `rewind`. */
+  outPositions(): Map<string, Position> {
+    const out = new Map<string, Position>();
+    for (const [pattern, f] of this.follows) out.set(pattern, f.out);
     return out;
   }
 
@@ -251,9 +320,11 @@ export class Attachment {
    * `out` again, as it was before that drain. Only for a session being let go (its buffer is gone).
    */
   rewind(out: ReadonlyMap<string, Position>): void {
-    this.out.clear();
-    for (const [pattern, at] of out) this.out.set(pattern, at);
-    this.given.clear();
+    for (const [pattern, f] of this.follows) {
+      const at = out.get(pattern);
+      if (at) f.out = at;
+      f.given = undefined;
+    }
   }
 
   /**
@@ -262,15 +333,18 @@ export class Attachment {
    */
   positions(stamp: string): string[] {
     const flat: string[] = [];
-    for (const [pattern, at] of this.given) if (this.seen.has(pattern)) flat.push(pattern, `${formatPosition(at)}@${stamp}`);
-    this.given.clear();
+    for (const [pattern, f] of this.follows) {
+      if (f.given === undefined) continue;
+      flat.push(pattern, `${formatPosition(f.given)}@${stamp}`);
+      f.given = undefined;
+    }
     return flat;
   }
 
   /** Every followed pattern's position past what was given out, unstamped: the session let go of this node. */
   ownPositions(): string[] {
     const flat: string[] = [];
-    for (const [pattern, at] of this.out) flat.push(pattern, formatPosition(at));
+    for (const [pattern, f] of this.follows) flat.push(pattern, formatPosition(f.out));
     return flat;
   }
 }

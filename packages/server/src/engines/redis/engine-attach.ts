@@ -70,7 +70,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
       for (const a of this.attached.values()) {
         // A claim by another node may have been missed too: the next watch claims again.
         a.claimed = false;
-        void this.readAll(a, [...a.seen.keys()]);
+        void this.readAll(a, [...a.patterns()]);
       }
     });
   }
@@ -153,7 +153,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
       const session = this.attached.get(id);
       if (!session) continue;
       this.overflowed(id, session.append(entry, bounds, before));
-      if (session.stale.has(pattern)) this.readAll(session, [pattern]);
+      if (session.isStale(pattern)) this.readAll(session, [pattern]);
       else {
         this.fed.add(id);
         this.bus.call(this.bus.watchers.get(id));
@@ -175,7 +175,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
    */
   protected fedNow(clientId: string): Attachment | undefined {
     const a = this.attached.get(clientId);
-    if (!a || !this.fed.has(clientId) || a.size === 0 || a.stale.size > 0 || this.attaching.has(clientId)) return undefined;
+    if (!a || !this.fed.has(clientId) || a.size === 0 || a.anyStale || this.attaching.has(clientId)) return undefined;
     return this.reading.any(clientId) ? undefined : a;
   }
 
@@ -238,7 +238,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
     const added: string[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const pattern = flat[i] as string;
-      if (a.seen.has(pattern)) continue;
+      if (a.isFollowing(pattern)) continue;
       a.follow(pattern, parsePosition(flat[i + 1] as string));
       this.feeds.join(pattern, a.clientId);
       added.push(pattern);
@@ -252,7 +252,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
     if (!a) return;
     this.attached.delete(clientId);
     if (!gone) this.writer.orphan(a);
-    for (const pattern of a.seen.keys()) this.feeds.leave(pattern, clientId);
+    for (const pattern of a.patterns()) this.feeds.leave(pattern, clientId);
   }
 
   protected override forget(clientId: string): void {
@@ -284,7 +284,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
     if (this.attached.get(a.clientId) !== a) return;
     const now = new Set<string>();
     for (let i = 0; i < flat.length; i += 2) now.add(flat[i] as string);
-    for (const pattern of [...a.seen.keys()]) {
+    for (const pattern of [...a.patterns()]) {
       if (now.has(pattern)) continue;
       a.unfollow(pattern);
       this.feeds.leave(pattern, a.clientId);
@@ -315,7 +315,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
   protected async readAll(a: Attachment, patterns: string[]): Promise<void> {
     const reads = patterns.map((pattern) =>
       this.reading.once(a.clientId, pattern, () => {
-        a.stale.add(pattern);
+        a.setStale(pattern, true);
         return readStream(a, pattern, {
           read: (at, most, pid) => this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, most, this.epochCandidate(), pid]),
           bounds: this.limits(),

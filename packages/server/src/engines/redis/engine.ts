@@ -125,9 +125,9 @@ export class RedisEngine extends AttachingEngine {
   /** Attached, up to date with every publish made before now, and with every stale stream read. */
   private async current(clientIds: string[]): Promise<(Attachment | undefined)[]> {
     // On a cluster, only the masters of the streams these sessions follow here (one attaching reads them after subscribing).
-    await this.barrier.pass(clientIds.flatMap((id) => [...(this.attached.get(id)?.seen.keys() ?? [])]));
+    await this.barrier.pass(clientIds.flatMap((id) => [...(this.attached.get(id)?.patterns() ?? [])]));
     const sessions = await Promise.all(clientIds.map((id) => this.attach(id)));
-    await Promise.all(sessions.map((a) => a && Promise.all([...this.reading.of(a.clientId, a.seen.keys()), a.stale.size > 0 && this.readAll(a, [...a.stale])])));
+    await Promise.all(sessions.map((a) => a && Promise.all([...this.reading.of(a.clientId, a.patterns()), a.anyStale && this.readAll(a, a.stalePatterns())])));
     return sessions;
   }
 
@@ -161,7 +161,7 @@ export class RedisEngine extends AttachingEngine {
       // [ENG-STREAM-8] An attached session's take writes nothing (this node's per-stream positions
       // stand for it) unless its deliver() queue is read, a script call anyway.
       if (!a.queued) return void given.set(a.clientId, a.drain());
-      const before = new Map(a.out);
+      const before = a.outPositions();
       given.set(a.clientId, a.drain());
       const positions = a.positions(this.writer.current());
       written.push([a, before]);
@@ -232,7 +232,7 @@ export class RedisEngine extends AttachingEngine {
       }
       const [batch, taken, dropped] = list(r);
       if (Number(dropped) > 0) this.emit({ type: 'session:overflow', clientId, dropped: Number(dropped), policy: 'drop-oldest' });
-      return { batch: Number(batch), messages: withOverflowNotice(this.stored.decode(taken), Number(dropped), a.seen.keys()) };
+      return { batch: Number(batch), messages: withOverflowNotice(this.stored.decode(taken), Number(dropped), a.patterns()) };
     });
   }
 }

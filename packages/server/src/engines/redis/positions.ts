@@ -124,7 +124,7 @@ export class PositionWriter {
     const orphans = [...this.orphans.values()];
     for (const source of [attached, orphans]) {
       for (const a of source) {
-        for (const [pattern, at] of a.out) {
+        for (const [pattern, at] of a.floors()) {
           const floor = floors.get(pattern);
           if (floor === undefined) floors.set(pattern, at);
           // Sessions in different epochs of one stream: no floor for it (they use their own).

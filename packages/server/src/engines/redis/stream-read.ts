@@ -44,32 +44,32 @@ export interface StreamReading {
  */
 export async function readStream(a: Attachment, pattern: string, how: StreamReading): Promise<StreamEntry[]> {
   const out: StreamEntry[] = [];
-  for (let round = 0; round < 3 && a.stale.has(pattern); round++) {
-    a.stale.delete(pattern);
-    const at = a.seen.get(pattern);
+  for (let round = 0; round < 3 && a.isStale(pattern); round++) {
+    a.setStale(pattern, false);
+    const at = a.seenAt(pattern);
     if (!at) break;
     let r: Reply[];
     try {
       r = list(await how.read(at, how.bounds.maxQueue, at.pid ?? ''));
     } catch (err) {
-      a.stale.add(pattern);
+      a.setStale(pattern, true);
       log.warn('stream read failed', err);
       break;
     }
-    const now = a.seen.get(pattern);
+    const now = a.seenAt(pattern);
     if (!now) break;
     // The feed went on meanwhile (contiguously from `at`): nothing from `at` on was lost to it.
     const wentOn = now.offset !== at.offset || now.epoch !== at.epoch;
     const [epoch, offset, status, skipped, flat] = r;
     const head = { epoch: String(epoch), offset: Number(offset) };
     if (status === 'epoch' || status === 'trimmed') {
-      if (wentOn) a.stale.add(pattern);
+      if (wentOn) a.setStale(pattern, true);
       else if (status === 'trimmed') a.lose(pattern, status, head);
       else {
         // What the new epoch holds was never seen: read from its start (0, or where the stream
         // went back to, which the script sends as `skipped`).
         a.lose(pattern, status, { epoch: head.epoch, offset: Number(skipped) });
-        a.stale.add(pattern);
+        a.setStale(pattern, true);
       }
       continue;
     }
