@@ -16,6 +16,7 @@ import { nextMessage } from './pinned-child.ts';
 import { describeGroups, engineScriptNames, groupSlowlog, median, nodeCommandTime, PUBLISH_SCRIPT, publishGroup } from './redis-slowlog.ts';
 import type { Metrics } from './run-case.ts';
 import type { ServerProcess } from './server-process.ts';
+import { settledStats } from './settled-stats.ts';
 import { spawnTwoNode } from './two-node.ts';
 
 /** Harness → equal-rate load generator (bench/load/equal-rate-load.ts). */
@@ -89,16 +90,38 @@ export async function equalRateWindow(kind: ServerKind, subscribers: number, opt
     server = await pair.server;
     const worker = await pair.worker;
     log(`    equal-rate window: ${subscribers} subscribers on fresh nodes, then ${eq.publishesPerSec} publishes/s for ${eq.durationMs / 1000} s`);
+    // Memory per session: both nodes' RSS and heap and Redis's data, before and after the subscribers.
+    const samples = options.quick ? 1 : undefined;
+    const before = { node: await settledStats(server, samples), redis: await redis.usedMemory() };
     const opened = await step<Extract<EqualRateReply, { type: 'opened' }>>(worker, { type: 'open', url: server.url, peerUrl: server.peerUrl ?? server.url, subscribers }, 'opened');
     await sleep(eq.settleMs);
+    const memory = perSession(opened.subscribers, before, { node: await settledStats(server, samples), redis: await redis.usedMemory() });
     const idle = await accounted(redis, slowlog, () => sleep(eq.idleMs));
     const window = await accounted(redis, slowlog, () => step<Extract<EqualRateReply, { type: 'published' }>>(worker, { type: 'publish', publishesPerSec: eq.publishesPerSec, durationMs: eq.durationMs, drainMs: eq.drainMs, payloadBytes: options.sizes.payloadBytes }, 'published'));
     const names = slowlog ? await engineScriptNames() : new Map<string, string>();
-    return summarise(kind, eq.durationMs, { subscribers: opened.subscribers, wanted: subscribers, openNotes: opened.notes }, idle, window, names);
+    const result = summarise(kind, eq.durationMs, { subscribers: opened.subscribers, wanted: subscribers, openNotes: opened.notes }, idle, window, names);
+    return { ...result, metrics: { ...result.metrics, ...memory } };
   } finally {
     await pair.server.then((s) => s.stop(), () => {});
     await pair.worker.then((w) => w.child.kill('SIGKILL'), () => {});
   }
+}
+
+type MemorySample = { node: { rss: number; heapUsed: number }; redis: number | undefined };
+
+/**
+ * What one connected, subscribed, idle session costs: on the nodes (both processes' RSS and heap
+ * after forced collections, summed: a session is attached to one of them) and in Redis (its data,
+ * INFO used_memory). For the scaling table: a Redis node holds more per session than the memory
+ * engine's one node measured by the idle-sessions case.
+ */
+function perSession(sessions: number, before: MemorySample, after: MemorySample): Metrics {
+  if (sessions <= 0) return {};
+  return {
+    eqNodeKibPerSession: (after.node.rss - before.node.rss) / 1024 / sessions,
+    eqNodeHeapKibPerSession: (after.node.heapUsed - before.node.heapUsed) / 1024 / sessions,
+    eqRedisBytesPerSession: before.redis === undefined || after.redis === undefined ? null : (after.redis - before.redis) / sessions,
+  };
 }
 
 type Accounted<T> = Awaited<ReturnType<typeof accounted<T>>>;

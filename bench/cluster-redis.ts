@@ -21,6 +21,8 @@ export interface BenchRedis {
   cpuMicros(): Promise<number | undefined>;
   /** Per command: calls and µs spent so far (INFO commandstats), to tell where Redis's CPU goes. */
   commandStats(): Promise<CommandStats | undefined>;
+  /** Bytes Redis holds for data (INFO memory used_memory), to tell its memory per session; undefined if it fails. */
+  usedMemory(): Promise<number | undefined>;
   /**
    * Logs every command from now on (SLOWLOG with threshold 0 and room for `maxLen` entries) and
    * returns the call that reads the log and puts both settings back; undefined on the shared
@@ -110,6 +112,14 @@ function admin(url: string): Omit<BenchRedis, 'url' | 'own' | 'stop'> & { close(
         return undefined;
       }
     },
+    async usedMemory() {
+      try {
+        const value = Number(/^used_memory:(\d+)/m.exec(await connection().info('memory'))?.[1]);
+        return Number.isFinite(value) ? value : undefined;
+      } catch {
+        return undefined;
+      }
+    },
     async logEveryCommand(maxLen) {
       const r = connection();
       const setting = async (name: string): Promise<string> => String(((await r.config('GET', name)) as string[])[1]);
@@ -140,7 +150,7 @@ export async function startBenchRedis(): Promise<BenchRedis> {
     const problem = await redisProblem(REDIS_URL);
     if (problem !== undefined) throw new Error(`no redis-server binary, and no Redis answered at ${shownUrl(REDIS_URL)} (${problem})`);
     const shared = admin(REDIS_URL);
-    return { url: REDIS_URL, own: false, flush: async () => {}, cpuMicros: () => shared.cpuMicros(), commandStats: () => shared.commandStats(), logEveryCommand: async () => undefined, stop: () => shared.close() };
+    return { url: REDIS_URL, own: false, flush: async () => {}, cpuMicros: () => shared.cpuMicros(), commandStats: () => shared.commandStats(), usedMemory: () => shared.usedMemory(), logEveryCommand: async () => undefined, stop: () => shared.close() };
   }
   const port = await freePort();
   // The title "redis-server 127.0.0.1:<port>" is how redisServerPid finds it to read its CPU.
@@ -155,7 +165,7 @@ export async function startBenchRedis(): Promise<BenchRedis> {
   process.once('exit', stop);
   for (let waited = 0; waited < 5000; waited += 100) {
     if (child.exitCode !== null) break;
-    if ((await redisProblem(url)) === undefined) return { url, own: true, flush: () => own.flush(), cpuMicros: () => own.cpuMicros(), commandStats: () => own.commandStats(), logEveryCommand: (n) => own.logEveryCommand(n), stop };
+    if ((await redisProblem(url)) === undefined) return { url, own: true, flush: () => own.flush(), cpuMicros: () => own.cpuMicros(), commandStats: () => own.commandStats(), usedMemory: () => own.usedMemory(), logEveryCommand: (n) => own.logEveryCommand(n), stop };
     await sleep(100);
   }
   stop();

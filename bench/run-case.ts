@@ -4,6 +4,7 @@ import { type BenchOptions, type CaseName, isClusterCase, isCollabCase } from '.
 import type { LoadJob, LoadResult, ServerKind } from './ipc-messages.ts';
 import { type LoadWorker, spawnLoadWorker, startLoad } from './load-process.ts';
 import { type ServerProcess, startServer } from './server-process.ts';
+import { settledStats } from './settled-stats.ts';
 
 export type Metrics = Record<string, number | null>;
 
@@ -180,25 +181,6 @@ export async function measured(name: Exclude<CaseName, 'idle-prune'>, server: Se
   if (name === 'two-node' || isClusterCase(name)) metrics.redisCpuUsPerMsg = r.redisCpuMicros !== undefined && r.delivered > 0 ? r.redisCpuMicros / r.delivered : null;
   if (isClusterCase(name)) metrics.redisCpuUsPerPublish = r.redisCpuMicros !== undefined && r.published > 0 ? r.redisCpuMicros / r.published : null;
   return { server: server.kind, metrics, loadSaturated: r.loadCpuShare > LOAD_SATURATED, notes };
-}
-
-/**
- * RSS and heap after forced collections, as the median of IDLE_SAMPLES samples IDLE_SAMPLE_GAP_MS
- * apart, the same for every server. One sample read right after the collections swung by 1-3 KiB
- * per session between runs of the same code (0.96x and 1.47x of raw ws): V8 unmaps freed pages
- * on a background thread, which on the server's one pinned core may or may not have run yet.
- */
-const IDLE_SAMPLES = 3;
-const IDLE_SAMPLE_GAP_MS = 1000;
-
-async function settledStats(server: ServerProcess): Promise<{ rss: number; heapUsed: number; sessions: number }> {
-  const samples = [];
-  for (let i = 0; i < IDLE_SAMPLES; i++) {
-    if (i > 0) await sleep(IDLE_SAMPLE_GAP_MS);
-    samples.push(await server.stats(true));
-  }
-  const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-  return { rss: median(samples.map((s) => s.rss)), heapUsed: median(samples.map((s) => s.heapUsed)), sessions: samples.at(-1)?.sessions ?? 0 };
 }
 
 async function idlePrune(server: ServerProcess, worker: LoadWorker, options: BenchOptions, log: (line: string) => void): Promise<ServerRun> {
