@@ -16,9 +16,14 @@ export interface TargetCheck {
 const KUIPER_MAX_INTERVAL_S = 10;
 
 /** A server's median of one metric in one case; undefined when it failed, did not run or has none. */
+/** A server's run of a case in the report, if it ran. */
+function runOf(report: BenchReport, c: CaseName, server: ServerKind) {
+  return report.cases.find((x) => x.name === c)?.runs.find((r) => r.server === server);
+}
+
 export function metricGetter(report: BenchReport): (c: CaseName, server: ServerKind, key: string) => number | undefined {
   return (c, server, key) => {
-    const run = report.cases.find((x) => x.name === c)?.runs.find((r) => r.server === server);
+    const run = runOf(report, c, server);
     const v = run?.error === undefined ? run?.metrics[key] : undefined;
     return typeof v === 'number' ? v : undefined;
   };
@@ -77,7 +82,7 @@ export function evaluateTargets(report: BenchReport): TargetCheck[] {
     check('Idle: RSS per session ≤ 1.3 × raw ws', all(k, r) ? k! <= 1.3 * r! : undefined, `Kuiper ${f(k)} KiB vs raw ${f(r)} KiB (Faye ${f(get('idle-prune', 'faye', 'kibPerSession'))} KiB)`);
   }
   {
-    const run = report.cases.find((x) => x.name === 'idle-prune')?.runs.find((r) => r.server === 'kuiper');
+    const run = runOf(report, 'idle-prune', 'kuiper');
     const zero = get('idle-prune', 'kuiper', 'secondsToZeroSessions');
     const rss = get('idle-prune', 'kuiper', 'secondsToBaselineRss');
     const watched = run !== undefined && run.error === undefined;
@@ -114,7 +119,7 @@ const FLAT_FACTOR = 2;
 /** The largest value a metric took in any round of a case (a run's own metrics when it kept no rounds). */
 function worstGetter(report: BenchReport): (c: CaseName, server: ServerKind, key: string) => number | undefined {
   return (c, server, key) => {
-    const run = report.cases.find((x) => x.name === c)?.runs.find((r) => r.server === server);
+    const run = runOf(report, c, server);
     if (run === undefined || run.error !== undefined) return undefined;
     const values = (run.samples.length > 0 ? run.samples : [run.metrics]).map((m) => m[key]).filter((v): v is number => typeof v === 'number');
     return values.length > 0 ? Math.max(...values) : undefined;
@@ -146,7 +151,7 @@ export function evaluateClusterTargets(report: BenchReport): TargetCheck[] {
     check(
       `Cluster, ${at}: node CPU per delivered message ≤ ${NODE_VS_SINGLE} × a single node's (same run)`,
       ratio === undefined ? undefined : ratio <= NODE_VS_SINGLE,
-      `Kuiper ${f(ratio, 2)}× (${(report.cases.find((x) => x.name === c)?.runs.find((r) => r.server === 'kuiper')?.samples.length ?? 1) > 1 ? "the median of the rounds' own ratios; medians: " : ''}two nodes ${f(nodes, 2)} µs vs one node ${f(single, 2)} µs); Faye ${f(get(c, 'faye', 'serverCpuUsPerMsg'), 2)} vs ${f(get(c, 'faye', 'singleCpuUsPerMsg'), 2)} µs`,
+      `Kuiper ${f(ratio, 2)}× (${(runOf(report, c, 'kuiper')?.samples.length ?? 1) > 1 ? "the median of the rounds' own ratios; medians: " : ''}two nodes ${f(nodes, 2)} µs vs one node ${f(single, 2)} µs); Faye ${f(get(c, 'faye', 'serverCpuUsPerMsg'), 2)} vs ${f(get(c, 'faye', 'singleCpuUsPerMsg'), 2)} µs`,
     );
     // Judged on the worst round, not the median: a loss in any round is a loss.
     const lost = worst(c, 'kuiper', 'missing');
