@@ -2,71 +2,18 @@
 // with its subscribers, a session moves between nodes without losing or repeating a delivery, and
 // loss (a trimmed history, a stream Redis lost) is told to the session, never silent. The engine
 // contracts run on it in engine-redis.test.ts. Needs Redis (REDIS_URL).
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Message } from '@kuiper/protocol';
-import type { EngineOptions } from '../src/core/engine.js';
-import { RedisEngine, type RedisEngineOptions, UNRECOVERED_CHANNEL } from '../src/redis.js';
-import { ENGINE_DEFAULTS } from './engine-contract.js';
-import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from './helpers/redis.js';
-import { RedisMonitor } from './helpers/redis-monitor.js';
+import { type RedisEngine, UNRECOVERED_CHANNEL } from '../src/redis.js';
+import { requireRedis } from './helpers/redis.js';
+import { cluster, commandsDuring, monitorDuring, node, spy } from './helpers/redis-nodes.js';
 import { ALL_SCRIPTS } from '../src/engines/redis/scripts.js';
 
-const used: string[] = [];
-const open: RedisEngine[] = [];
-const spies: Redis[] = [];
-const monitors: RedisMonitor[] = [];
-
 beforeAll(requireRedis);
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((e) => e.close()));
-  for (const spy of spies.splice(0)) spy.disconnect();
-  for (const monitor of monitors.splice(0)) monitor.close();
-});
-afterAll(async () => {
-  for (const p of used.splice(0)) await deletePrefix(p);
-});
 
 const waitFor = <T>(check: () => T | Promise<T>): Promise<T> => vi.waitFor(check, { timeout: 5000, interval: 10 });
 
-/** A node of the cluster on `prefix`, started and ready. */
-async function node(prefix: string, options: Partial<EngineOptions> = {}, engine: RedisEngineOptions = {}): Promise<RedisEngine> {
-  const made = new RedisEngine({ url: REDIS_URL, prefix, ...engine });
-  made.start({ ...ENGINE_DEFAULTS, ...options, onEvent: () => undefined });
-  open.push(made);
-  await made.ready();
-  return made;
-}
-
-/** `count` nodes on one fresh prefix. */
-async function cluster(count: number, options: Partial<EngineOptions> = {}, engine: RedisEngineOptions = {}): Promise<RedisEngine[]> {
-  const prefix = randomPrefix();
-  used.push(prefix);
-  return Promise.all(Array.from({ length: count }, () => node(prefix, options, engine)));
-}
-
 const data = (messages: Message[]): unknown[] => messages.map((m) => m.data);
-
-/** Every command Redis runs under `prefix` (scripts' own commands included) while `act` runs. */
-async function commandsDuring(prefix: string, act: () => Promise<unknown>): Promise<string[]> {
-  return (await monitorDuring(prefix, act)).seen;
-}
-
-/** The monitor of the commands Redis ran under `prefix` while `act` ran (`sent`: clients' only). */
-async function monitorDuring(prefix: string, act: () => Promise<unknown>): Promise<RedisMonitor> {
-  const probe = new Redis(REDIS_URL);
-  spies.push(probe);
-  const monitor = new RedisMonitor(prefix);
-  monitors.push(monitor);
-  await monitor.ready();
-  await act();
-  // MONITOR shows commands in the order Redis ran them: once the marker shows, all before it have.
-  const marker = `${prefix}monitor-end`;
-  const ended = monitor.until(marker);
-  await probe.get(marker);
-  await ended;
-  return monitor;
-}
 
 describe('RedisEngine', () => {
   it('[ENG-STREAM-1] a publish runs the same Redis commands for 10 subscribers as for 200', async () => {
@@ -123,8 +70,7 @@ describe('RedisEngine', () => {
     await waitFor(() => expect(woken).toHaveBeenCalled());
     expect(data(await a.take(id))).toEqual([1, 2, 3]);
     // Given out on A and not written yet: Redis still has the position before them.
-    const redis = new Redis(REDIS_URL);
-    spies.push(redis);
+    const redis = spy();
     expect(await redis.hget(`${a.prefix}pos:${id}`, '/held')).toMatch(/:0@/);
     await b.publish({ channel: '/held', data: 4 });
     // B claims the session: A writes what it gave out first, so B gives out only what A did not
@@ -301,8 +247,7 @@ describe('RedisEngine', () => {
     for (let n = 1; n <= 3; n++) await b.publish({ channel: '/floor', data: n });
     await waitFor(() => expect(woken).toHaveBeenCalled());
     expect(data(await a.take(id))).toEqual([1, 2, 3]);
-    const redis = new Redis(REDIS_URL);
-    spies.push(redis);
+    const redis = spy();
     // Held: its own position stays at the stamp A gave it when it attached; A's per-stream one moves.
     expect(await redis.hget(`${a.prefix}pos:${id}`, '/floor')).toMatch(/:0@\d+\./);
     await a.writePositions();
@@ -322,8 +267,7 @@ describe('RedisEngine', () => {
     // As a faye client's first connect and subscribe, sent together: the subscribe races the attach.
     const [first] = await Promise.all([a.take(id), a.subscribe(id, '/race')]);
     expect(first).toEqual([]);
-    const redis = new Redis(REDIS_URL);
-    spies.push(redis);
+    const redis = spy();
     // Stamped by A (its position then counts in A's per-stream ones), not stored bare.
     expect(await redis.hget(`${a.prefix}pos:${id}`, '/race')).toMatch(/:0@\d+\./);
     await b.publish({ channel: '/race', data: 1 });
@@ -374,8 +318,7 @@ describe('RedisEngine', () => {
     await a.publish({ channel: '/lost', data: 'before' });
     expect(data(await b.take(attached))).toEqual(['before']);
     // As a failed-over shard that had not replicated them: the stream and its epoch are gone.
-    const redis = new Redis(REDIS_URL);
-    spies.push(redis);
+    const redis = spy();
     await redis.del(`${a.prefix}{c:/lost}:m`, `${a.prefix}{c:/lost}:x`);
     await a.publish({ channel: '/lost', data: 'after' });
     const notice = { channel: UNRECOVERED_CHANNEL, data: { channels: ['/lost'], reason: 'epoch' } };

@@ -5,6 +5,7 @@
  */
 import type { OverflowPolicy } from '../../core/engine.js';
 import { isWildcard, type Message } from '@kuiper/protocol';
+import type { AckState } from './ack-record.js';
 
 /** A publish as stored in a stream and carried by its pub/sub channel. */
 export interface StreamEntry {
@@ -144,6 +145,8 @@ export class Attachment {
   claimed = true;
   /** When a take or watch last used it (idle attachments are let go). */
   usedAt = Date.now();
+  /** In ack mode: its batches (ACK-2, ENG-STREAM-9), made on this node while it is attached here. */
+  ack: AckState | undefined = undefined;
 
   constructor(readonly clientId: string) {}
 

@@ -9,7 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import type { EngineOptions, SubscribeResult } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
-import { Attachment, type Bounds, type Overflow, parsePosition, StreamPlaces } from './attachment.js';
+import { AckState, parseRecord, startPosition } from './ack-record.js';
+import { Attachment, type Bounds, formatPosition, type Overflow, parsePosition, StreamPlaces } from './attachment.js';
 import { Feeds } from './feeds.js';
 import { type DuePositions, POSITIONS_MS, PositionWriter } from './positions.js';
 import { InFlightReads, parseFeedMessage, readStream } from './stream-read.js';
@@ -128,6 +129,13 @@ export abstract class AttachingEngine extends RedisEngineCore {
     return super.subscribe(clientId, pattern);
   }
 
+  /** An attached session's batches are kept here: a session put in ack mode (or out of it) here is told. */
+  override async setAck(clientId: string, enabled: boolean): Promise<void> {
+    await super.setAck(clientId, enabled);
+    const a = this.attached.get(clientId);
+    if (a) a.ack = enabled ? (a.ack ?? new AckState()) : undefined;
+  }
+
   protected override stampFor(clientId: string): { stamp: string; done(): void } {
     return this.attached.has(clientId) ? this.writer.stamp() : super.stampFor(clientId);
   }
@@ -216,12 +224,18 @@ export abstract class AttachingEngine extends RedisEngineCore {
         r = await this.link.run(ATTACH, [this.nodeId, clientId, stamp.stamp, told ? '-' : before]);
       } else handOver.cancel();
       if (!Array.isArray(r)) return undefined;
-      const [queued, stored] = r as Reply[];
+      const [queued, stored, , ackFlag, record] = r as Reply[];
       const a = new Attachment(clientId);
       a.queued = Number(queued) > 0;
+      let flat = strings(stored);
+      if (ackFlag === '1') {
+        const parsed = parseRecord(String(record ?? ''));
+        a.ack = AckState.from(parsed);
+        if (parsed) flat = recordedStarts(flat, parsed.positions);
+      }
       this.attached.set(clientId, a);
       this.writer.adopted(clientId);
-      const patterns = this.follow(a, strings(stored));
+      const patterns = this.follow(a, flat);
       stamp.done();
       // Subscribed first, then read: what is published meanwhile comes one way or the other.
       await this.feeds.ready(patterns);
@@ -348,4 +362,19 @@ export abstract class AttachingEngine extends RedisEngineCore {
     this.feeds.clear();
     await super.close();
   }
+}
+
+/**
+ * [ENG-STREAM-9] An ack session's positions (pattern, 'epoch:offset' pairs, flat) moved to its
+ * record's where that is further on: a node that made batches wrote only the record.
+ */
+function recordedStarts(flat: string[], recorded: ReadonlyMap<string, string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const pattern = flat[i] as string;
+    const at = recorded.get(pattern);
+    const stored = flat[i + 1] as string;
+    out.push(pattern, at === undefined ? stored : formatPosition(startPosition(parsePosition(stored), parsePosition(at))));
+  }
+  return out;
 }

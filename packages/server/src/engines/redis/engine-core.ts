@@ -20,7 +20,7 @@ import type {
   RemovalReason,
   SubscribeResult,
 } from '../../core/engine.js';
-import { STREAMED, settleLifecycle, settleSubscribe } from '../../core/engine.js';
+import { settleLifecycle, settleSubscribe } from '../../core/engine.js';
 import type { SessionInfo } from '../../core/security.js';
 import { createLogger } from '../../core/log.js';
 import { newClientId } from '../session-state.js';
@@ -288,19 +288,12 @@ export abstract class RedisEngineCore implements Engine {
     this.ackFlags.set(clientId, enabled);
   }
 
-  async deliveryMode(clientId: string): Promise<DeliveryMode> {
-    // A session's ack flag is set at its handshake, before the client can send anything else; an
-    // ack session's unacknowledged batch may have been sent from any node, so it is always read.
-    const known = this.ackFlags.get(clientId);
-    if (known === false) return STREAMED;
-    const [[flag, unacked], exists] = await Promise.all([
-      this.link.cmd.hmget(`${this.link.ctl}s:${clientId}`, 'a', 'u'),
-      known === undefined ? this.link.cmd.zscore(`${this.link.ctl}sessions`, clientId) : null,
-    ]);
-    if (known === undefined && exists !== null) this.ackFlags.set(clientId, flag === '1');
-    if (flag !== '1') return STREAMED;
-    return { ack: true, unacked: unacked ? Number(unacked) : undefined };
+  /** Whether the session is known here not to be in ack mode (its flag is set at its handshake). */
+  protected streamedKnown(clientId: string): boolean {
+    return this.ackFlags.get(clientId) === false;
   }
+
+  abstract deliveryMode(clientId: string): Promise<DeliveryMode>;
 
   abstract takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch>;
 

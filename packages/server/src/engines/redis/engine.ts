@@ -9,15 +9,16 @@
  */
 import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { encodeMessage } from '../../core/codec.js';
-import type { AckBatch, EngineOptions } from '../../core/engine.js';
+import { type AckBatch, type DeliveryMode, type EngineOptions, STREAMED } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import { type Attachment, type Position, withOverflowNotice } from './attachment.js';
 import { Barrier, ClusterRoute, singleRoute } from './barrier.js';
-import { type Taker, Turns } from './turns.js';
+import { type BatchTaker, type Taker, Turns } from './turns.js';
+import { type AckState, type Batch, formatRecord } from './ack-record.js';
 import { AttachingEngine } from './engine-attach.js';
 import type { StreamEngineOptions } from './engine-options.js';
 import { list, strings, type Reply } from './replies.js';
-import { TAKE_BATCH, TAKE_STREAM } from './scripts.js';
+import { TAKE_ACKS, TAKE_STREAM } from './scripts.js';
 import { publishToStreams } from './stream-publish.js';
 
 const log = createLogger('redis');
@@ -28,7 +29,7 @@ export class RedisEngine extends AttachingEngine {
   /** This node's own channel on the control slot: hand-over notes ('f id') and, on one Redis, the barrier's tokens. */
   private readonly sync: string;
   private readonly clusterRoute: ClusterRoute | undefined;
-  private readonly turns = new Turns((takers) => this.takeTurn(takers));
+  private readonly turns = new Turns((takers, batchTakers) => this.takeTurn(takers, batchTakers));
   private published = 0;
 
   constructor(options: StreamEngineOptions = {}) {
@@ -148,26 +149,44 @@ export class RedisEngine extends AttachingEngine {
     return out;
   }
 
-  private async takeTurn(takers: Taker[]): Promise<void> {
+  private async takeTurn(takers: Taker[], batchTakers: BatchTaker[]): Promise<void> {
     const ids = [...new Set(takers.map((t) => t.clientId))];
-    const sessions = this.fedTurn(ids) ?? (await this.current(ids));
+    // [ACK-2] One ack take per session a turn: a second one (two connects at once) goes with the next turn.
+    const first = new Map<string, BatchTaker>();
+    for (const t of batchTakers) {
+      if (first.has(t.clientId)) this.turns.takeBatch(t.clientId, t.acked).then(t.resolve, t.reject);
+      else first.set(t.clientId, t);
+    }
+    const all = [...ids, ...[...first.keys()].filter((id) => !ids.includes(id))];
+    const sessions = this.fedTurn(all) ?? (await this.current(all));
+    const of = new Map(all.map((id, i) => [id, sessions[i]]));
+    await Promise.all([this.give(takers, ids, of), this.giveBatches([...first.values()], of)]);
+  }
+
+  /** The plain takes of a turn: what each session has in hand, and its deliver() queue where it holds something. */
+  private async give(takers: Taker[], ids: string[], of: Map<string, Attachment | undefined>): Promise<void> {
+    if (takers.length === 0) return;
     const given = new Map<string, string[]>();
     const args: (string | number)[] = [];
     /** Sessions whose deliver() queue is read: the session, and where it stood before this take. */
     const written: [Attachment, Map<string, Position>][] = [];
-    sessions.forEach((a, i) => {
-      if (!a) return;
+    for (const id of ids) {
+      const a = of.get(id);
+      if (!a) continue;
       a.usedAt = Date.now();
       // [ENG-STREAM-8] An attached session's take writes nothing (this node's per-stream positions
       // stand for it) unless its deliver() queue is read, a script call anyway.
-      if (!a.queued) return void given.set(a.clientId, a.drain());
+      if (!a.queued) {
+        given.set(a.clientId, a.drain());
+        continue;
+      }
       const before = a.outPositions();
       given.set(a.clientId, a.drain());
       const positions = a.positions(this.writer.current());
       written.push([a, before]);
-      args.push(ids[i] as string, '1', positions.length / 2, ...positions);
+      args.push(id, '1', positions.length / 2, ...positions);
       a.queued = false;
-    });
+    }
     /** The sessions whose take failed (their script did), and why. */
     const failed = new Map<string, unknown>();
     let replies: Reply[] | undefined;
@@ -177,7 +196,7 @@ export class RedisEngine extends AttachingEngine {
       } catch (err) {
         // Nothing was written (refused before it ran: a connection lost, a slot in transit) and
         // these sessions' takes fail: what they drained was never given. They are let go, as
-        // takeBatch's are, at the positions they stood at before this take (written as their own,
+        // ack takes are, at the positions they stood at before this take (written as their own,
         // and a floor of this node's until then), so it is read again; written past it, it would be
         // skipped. The turn's other sessions are given theirs (ENG-STREAM-6, REDIS-11).
         for (const [a, before] of written) {
@@ -210,29 +229,100 @@ export class RedisEngine extends AttachingEngine {
     }
   }
 
-  /** [ACK-2][ENG-STREAM-6] The batch and the positions past it are written in one script. */
-  override takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch> {
-    return this.turns.run(async () => {
-      const [a] = await this.current([clientId]);
-      if (!a) return { batch: 0, messages: [] };
-      a.usedAt = Date.now();
-      const items = a.drain();
-      const positions = a.positions(this.writer.current());
-      a.queued = false;
-      const { maxQueue, maxQueueBytes } = this.limits();
-      let r: Reply;
-      try {
-        r = await this.link.run(TAKE_BATCH, [clientId, acked ?? '', maxQueue, maxQueueBytes, positions.length / 2, ...positions, ...items]);
-      } catch (err) {
-        // Nothing was written (a script runs whole or not at all): let go without writing what was
-        // drained as given (an orphan's positions would skip it), so it is read again from the
-        // positions the last batch stored, and sent again (REDIS-11: a control slot in transit).
-        this.detach(clientId, true);
-        throw err;
+  /**
+   * [ACK-2][ENG-STREAM-9] The ack takes of a turn: each session's batch is made here, from the batch
+   * it did not acknowledge and what it has in hand, and the records of all of them are written in
+   * one script call before any is answered (a session whose deliver() queue holds something has it
+   * taken into its batch by that script). Nothing is copied per message per session in Redis but
+   * the record, and a batch that changes nothing writes nothing.
+   */
+  private async giveBatches(takers: BatchTaker[], of: Map<string, Attachment | undefined>): Promise<void> {
+    if (takers.length === 0) return;
+    const bounds = this.limits();
+    const args: (string | number)[] = [bounds.maxQueue, bounds.maxQueueBytes];
+    /** The takes that wait for the script, with what their batch is made of. */
+    const pending: { t: BatchTaker; a: Attachment; state: AckState; batch?: Batch; resend: string[]; fresh: string[] }[] = [];
+    const answers: [BatchTaker, AckBatch][] = [];
+    for (const t of takers) {
+      const a = of.get(t.clientId);
+      if (!a) {
+        answers.push([t, { batch: 0, messages: [] }]);
+        continue;
       }
-      const [batch, taken, dropped] = list(r);
-      if (Number(dropped) > 0) this.emit({ type: 'session:overflow', clientId, dropped: Number(dropped), policy: 'drop-oldest' });
-      return { batch: Number(batch), messages: withOverflowNotice(this.stored.decode(taken), Number(dropped), a.patterns()) };
+      const state = a.ack;
+      if (!state) {
+        // Not (or no longer) in ack mode: a plain take, as the flag says.
+        this.turns.take(t.clientId).then((messages) => t.resolve({ batch: 0, messages }), t.reject);
+        continue;
+      }
+      a.usedAt = Date.now();
+      const fresh = a.drain();
+      const positions = a.ownPositions();
+      if (a.queued) {
+        a.queued = false;
+        const resend = state.resend(t.acked);
+        args.push(t.clientId, 'q', `${state.number(t.acked)}\n${positions.join('\t')}`, resend.length, ...resend, fresh.length, ...fresh);
+        pending.push({ t, a, state, resend, fresh });
+        continue;
+      }
+      const batch = state.nextBatch(t.acked, fresh, bounds);
+      if (!batch.write) {
+        state.given(batch);
+        answers.push([t, this.answer(a, batch)]);
+        continue;
+      }
+      args.push(t.clientId, 'w', formatRecord(batch, positions));
+      pending.push({ t, a, state, batch, resend: [], fresh: [] });
+    }
+    let replies: Reply[] = [];
+    if (pending.length > 0) {
+      try {
+        replies = list(await this.link.run(TAKE_ACKS, args));
+      } catch (err) {
+        // Nothing was written (a script runs whole or not at all): these sessions are let go
+        // without writing what was drained as given (their positions would skip it), so it is read
+        // again from their records, and sent again (REDIS-11: a control slot in transit).
+        for (const { t } of pending) {
+          this.detach(t.clientId, true);
+          t.reject(err);
+        }
+        pending.length = 0;
+      }
+    }
+    pending.forEach(({ t, a, state, batch, resend, fresh }, i) => {
+      const reply = replies[i];
+      if (!reply) {
+        this.detach(t.clientId);
+        return answers.push([t, { batch: 0, messages: [] }]);
+      }
+      let made = batch;
+      if (!made) {
+        const [queued, dropped] = list(reply);
+        const all = [...resend, ...strings(queued), ...fresh];
+        made = { n: state.number(t.acked), items: all.slice(Number(dropped)), dropped: Number(dropped), write: true };
+      }
+      state.given(made);
+      answers.push([t, this.answer(a, made)]);
     });
+    for (const [t, batch] of answers) t.resolve(batch);
+  }
+
+  /** A batch as the connect reply carries it, told (LIMIT-12) when the bounds dropped its oldest. */
+  private answer(a: Attachment, batch: Batch): AckBatch {
+    const messages = this.stored.decode(batch.items);
+    if (batch.dropped > 0) this.emit({ type: 'session:overflow', clientId: a.clientId, dropped: batch.dropped, policy: 'drop-oldest' });
+    return { batch: batch.n, messages: withOverflowNotice(messages, batch.dropped, a.patterns()) };
+  }
+
+  /** [ACK-2][ENG-STREAM-9] Ack takes go in turns with the others: one barrier and one script a turn. */
+  override takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch> {
+    return this.turns.takeBatch(clientId, acked);
+  }
+
+  /** An attached session's mode is known here (its record read at attach, its batches made here). */
+  override async deliveryMode(clientId: string): Promise<DeliveryMode> {
+    if (this.streamedKnown(clientId)) return STREAMED;
+    const a = await this.attach(clientId);
+    return a?.ack ? { ack: true, unacked: a.ack.unacked?.n } : STREAMED;
   }
 }

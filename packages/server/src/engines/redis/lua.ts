@@ -59,7 +59,7 @@ local function removeSession(id, reason, life)
   end
   if #subs > 0 then redis.call('DECRBY', P .. 'nsubs', #subs) end
   redis.call('ZREM', P .. 'sessions', id)
-  redis.call('DEL', P .. 's:' .. id, P .. 'subs:' .. id, P .. 'q:' .. id, P .. 'ua:' .. id, P .. 'pos:' .. id)
+  redis.call('DEL', P .. 's:' .. id, P .. 'subs:' .. id, P .. 'q:' .. id, P .. 'ack:' .. id, P .. 'pos:' .. id)
   return subs
 end
 -- [ENG-STREAM-3] A stream's keys share one hash tag (one Redis Cluster slot): :m (HASH e = epoch,

@@ -1,6 +1,6 @@
 /**
  * The Redis engine's queue scripts (SPEC: REDIS-2, LIMIT-6, ACK-*): a direct delivery (`deliver()`:
- * service answers, server pushes) to one session's queue, ack batches, and who watches a session.
+ * service answers, server pushes) to one session's queue, ack records, and who watches a session.
  * Publishes do not go through queues: stream-scripts.ts. Keys: scripts.ts.
  */
 import { script } from './lua.js';
@@ -19,52 +19,61 @@ return { st.over, st.removed, lj }
 `);
 
 /**
- * ARGV: P, id, acked ('' = none), maxQueue, maxQueueBytes[, k, k (pattern, position) pairs, stream
- * deliveries...]. [ACK-2] Forgets the acknowledged batch; returns {batch, messages, dropped}: the
- * unacknowledged batch again (if not acked), then what was queued (and the
- * deliveries read from the session's streams, whose positions move past them in the same script:
- * ENG-STREAM-6), as one new batch, bounded like a queue (LIMIT-6: the oldest go). Not in ack
- * mode: {0, queued, 0}.
+ * ARGV: P, maxQueue, maxQueueBytes, then per session one entry:
+ *   id, 'w', record — [ACK-2][ENG-STREAM-9] the batch its node made: the record written as is;
+ *   id, 'q', head, k, k deliveries, m, m deliveries — a session whose deliver() queue holds
+ *     something: the queue is taken into its batch, between the k sent again and the m fresh ones
+ *     read from its streams, bounded like a queue (LIMIT-6: the oldest go), and the record (head:
+ *     'n', then the positions line) written with the batch.
+ * The records of every ack session of a turn in one call, each written before its batch is sent,
+ * so another node goes on from it when this one is gone. Per entry: 0 when the session is gone;
+ * 1 for 'w'; {queued, dropped} for 'q'.
  */
-export const TAKE_BATCH = script('takeBatch', `
-local id, acked = ARGV[2], ARGV[3]
-local maxQ, maxB = tonumber(ARGV[4]), tonumber(ARGV[5])
-local s, q, ua = P .. 's:' .. id, P .. 'q:' .. id, P .. 'ua:' .. id
-if not redis.call('ZSCORE', P .. 'sessions', id) then return { 0, {}, 0 } end
-local fresh = redis.call('LRANGE', q, 0, -1)
-if #fresh > 0 then
-  redis.call('DEL', q)
-  redis.call('HSET', s, 'b', 0)
+export const TAKE_ACKS = script('takeAcks', `
+local maxQ, maxB = tonumber(ARGV[2]), tonumber(ARGV[3])
+local out = {}
+local i = 4
+while i <= #ARGV do
+  local id, kind = ARGV[i], ARGV[i + 1]
+  local live = redis.call('ZSCORE', P .. 'sessions', id)
+  if kind == 'w' then
+    if live then redis.call('SET', P .. 'ack:' .. id, ARGV[i + 2]) end
+    out[#out + 1] = live and 1 or 0
+    i = i + 3
+  else
+    local head, k = ARGV[i + 2], tonumber(ARGV[i + 3])
+    local m = tonumber(ARGV[i + 4 + k])
+    if live then
+      local q = P .. 'q:' .. id
+      local queued = redis.call('LRANGE', q, 0, -1)
+      if #queued > 0 then
+        redis.call('DEL', q)
+        redis.call('HSET', P .. 's:' .. id, 'b', 0)
+      end
+      local all = {}
+      for j = i + 4, i + 3 + k do all[#all + 1] = ARGV[j] end
+      for _, msg in ipairs(queued) do all[#all + 1] = msg end
+      for j = i + 5 + k, i + 4 + k + m do all[#all + 1] = ARGV[j] end
+      local bytes = 0
+      for _, msg in ipairs(all) do bytes = bytes + #msg end
+      local start = 1
+      while start <= #all and (#all - start + 1 > maxQ or bytes > maxB) do
+        bytes = bytes - #all[start]
+        start = start + 1
+      end
+      local cut = string.find(head, '\\n', 1, true)
+      local n, positions = string.sub(head, 1, cut - 1), string.sub(head, cut + 1)
+      local record = n .. '\\t' .. (start <= #all and n or '') .. '\\n' .. positions
+      if start <= #all then record = record .. '\\n' .. table.concat(all, '\\n', start, #all) end
+      redis.call('SET', P .. 'ack:' .. id, record)
+      out[#out + 1] = { queued, start - 1 }
+    else
+      out[#out + 1] = 0
+    end
+    i = i + 5 + k + m
+  end
 end
-local k = tonumber(ARGV[6] or '0')
-setPositions(id, 7, k)
-for i = 7 + 2 * k, #ARGV do fresh[#fresh + 1] = ARGV[i] end
-if redis.call('HGET', s, 'a') ~= '1' then return { 0, fresh, 0 } end
-local pending = tonumber(redis.call('HGET', s, 'u') or '0')
-local all = {}
-if pending > 0 and (acked == '' or tonumber(acked) < pending) then all = redis.call('LRANGE', ua, 0, -1) end
-for _, m in ipairs(fresh) do all[#all + 1] = m end
-local bytes = 0
-for _, m in ipairs(all) do bytes = bytes + #m end
-local start = 1
-while start <= #all and (#all - start + 1 > maxQ or bytes > maxB) do
-  bytes = bytes - #all[start]
-  start = start + 1
-end
-local msgs = all
-if start > 1 then
-  msgs = {}
-  for i = start, #all do msgs[#msgs + 1] = all[i] end
-end
-local batch = redis.call('HINCRBY', s, 'n', 1)
-redis.call('DEL', ua)
-if #msgs > 0 then
-  pushAll(ua, msgs)
-  redis.call('HSET', s, 'u', batch)
-else
-  redis.call('HDEL', s, 'u')
-end
-return { batch, msgs, start - 1 }
+return out
 `);
 
 /**

@@ -10,14 +10,14 @@
  *   P sessions       ZSET clientId → last seen (Redis clock, ms), +inf while a live node holds
  *                         one of its connects (h below); pruning reads it by score
  *   P s:<id>         HASH d = session data (JSON), b = queued bytes, a = '1' in ack mode,
- *                         n = last batch number, u = batch awaiting acknowledgement,
  *                         w = the node watching the session, h = how many nodes hold a connect of it
  *   P nodes          ZSET node → its last lease renewal (ms): one write per node per period
  *   P held:<node>    SET  sessions whose connect the node holds (read when its lease lapses)
  *   P np:<node>      HASH '#' = generation, pattern → 'epoch:offset': the node's per-stream
  *                         position, a floor for the sessions attached to it (ENG-STREAM-8)
  *   P q:<id>         LIST queued deliveries (JSON), oldest first
- *   P ua:<id>        LIST the unacknowledged batch's deliveries (ack mode)
+ *   P ack:<id>       STRING an ack session's record (ack-record.ts): the last batch number, the
+ *                         batch awaiting acknowledgement and its deliveries, the positions past it
  *   P subs:<id>      SET  patterns the session subscribes to
  *   P chan:<pattern> SET  clientIds subscribed to the pattern
  *   P channels       SET  known channels (for hasChannel and sweeping)
@@ -45,18 +45,18 @@
  */
 // The scripts live by concern; this file names the keys they share and lists them all for loading.
 import type { LuaScript } from './lua.js';
-import { DELIVER, TAKE_BATCH, WATCH } from './queue-scripts.js';
+import { DELIVER, TAKE_ACKS, WATCH } from './queue-scripts.js';
 import { CREATE, DESTROY, HOLD, RELEASE, SET_ACK, SWEEP, UPKEEP } from './session-scripts.js';
 import { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
 import { APPEND_STREAM, ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STREAM_HEAD, TAKE_STREAM } from './stream-scripts.js';
 
 export type { LuaScript } from './lua.js';
-export { DELIVER, TAKE_BATCH, WATCH } from './queue-scripts.js';
+export { DELIVER, TAKE_ACKS, WATCH } from './queue-scripts.js';
 export { CREATE, DESTROY, HOLD, RELEASE, SET_ACK, SWEEP, UPKEEP } from './session-scripts.js';
 export { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
 export { APPEND_STREAM, ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STREAM_HEAD, TAKE_STREAM } from './stream-scripts.js';
 
 export const ALL_SCRIPTS: readonly LuaScript[] = [
-  CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, DELIVER, TAKE_BATCH, SET_ACK, WATCH, HOLD, RELEASE, UPKEEP, LISTEN,
+  CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, DELIVER, TAKE_ACKS, SET_ACK, WATCH, HOLD, RELEASE, UPKEEP, LISTEN,
   PERSIST, SWEEP, PUBLISH_STREAM, APPEND_STREAM, STREAM_HEAD, READ_STREAM, ATTACH, TAKE_STREAM, NODE_POSITIONS,
 ];

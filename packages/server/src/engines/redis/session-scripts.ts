@@ -28,8 +28,8 @@ local s = P .. 's:' .. ARGV[2]
 if ARGV[3] == '1' then
   redis.call('HSET', s, 'a', '1')
 else
-  redis.call('HDEL', s, 'a', 'u', 'n')
-  redis.call('DEL', P .. 'ua:' .. ARGV[2])
+  redis.call('HDEL', s, 'a')
+  redis.call('DEL', P .. 'ack:' .. ARGV[2])
 end
 return 1
 `);

@@ -117,7 +117,8 @@ return { e, o, 'ok', skipped, out }
  * they are read again once it wrote them, or it is gone). Otherwise, or called again with from =
  * '-' (that node wrote them) or from = its id (it is gone: ENG-STREAM-8, its per-stream positions
  * are a floor for the positions it had stamped), returns {queue length, positions (pattern,
- * 'epoch:offset')..., ''} and stamps them with this node's `stamp`. -1: unknown session.
+ * 'epoch:offset')..., '', ack flag, ack record (ENG-STREAM-9)} and stamps them with this node's
+ * `stamp`. -1: unknown session.
  */
 export const ATTACH = script('attach', `
 local id, node, stamp, from = ARGV[3], ARGV[2], ARGV[4], ARGV[5]
@@ -148,7 +149,7 @@ for i = 1, #stored, 2 do
   out[#out + 1] = at
   redis.call('HSET', pos, p, at .. '@' .. stamp)
 end
-return { q, out, '' }
+return { q, out, '', redis.call('HGET', P .. 's:' .. id, 'a') or '', redis.call('GET', P .. 'ack:' .. id) or '' }
 `);
 
 /**

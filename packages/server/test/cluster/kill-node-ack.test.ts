@@ -1,0 +1,77 @@
+// A node killed with -9 under ack clients (SPEC: ACK-2, ENG-STREAM-9, REDIS-1): two `kuiper serve`
+// processes on one Redis behind a round-robin balancer, the real cometd client (AckExtension) and
+// @kuiper/client (ack by default) long-polling through it, a publisher on the node that stays. Node
+// A is killed (SIGKILL: no hand-over, nothing written) mid-stream; each client still gets every
+// message once, in order, as the ack extension promises.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { AckExtension } from 'cometd';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bayeux, cleanup, eventually, msgId, newClient, rawHandshake, replyTo } from '@kuiper/testkit';
+import { createCometD } from '../helpers/cometd.js';
+import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from '../helpers/redis.js';
+import { startBalancer } from './cluster.js';
+
+const bin = fileURLToPath(new URL('../../bin/kuiper.js', import.meta.url));
+const children: ChildProcess[] = [];
+const prefix = randomPrefix();
+
+beforeAll(requireRedis);
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+afterAll(() => deletePrefix(prefix));
+
+/** `kuiper serve` on this test's Redis prefix; resolves with its port once it listens. */
+function serve(): Promise<{ child: ChildProcess; port: number; url: string }> {
+  const args = ['serve', '--port', '0', '--redis', REDIS_URL, '--redis-prefix', prefix, '--no-rate-limit', '--timeout', '2000'];
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, KUIPER_LOG: 'silent', KUIPER_FROM_SOURCE: '1' } });
+  children.push(child);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /kuiper listening on (\S+)/.exec(out);
+      if (m?.[1]) resolve({ child, port: Number(new URL(m[1]).port), url: m[1] });
+    });
+    child.once('exit', (code) => reject(new Error(`kuiper exited ${code}: ${out}`)));
+  });
+}
+
+const COUNT = 150;
+
+describe('a node killed with -9 under ack clients', () => {
+  it('[ACK-2][ENG-STREAM-9] cometd (AckExtension) and @kuiper/client long-polling through both nodes get every message once, in order', async () => {
+    const [a, b] = await Promise.all([serve(), serve()]);
+    const lb = await startBalancer(cleanup, [a.port, b.port], new URL(a.url).pathname);
+
+    const cometd = createCometD(cleanup, lb.url, 'long-polling');
+    cometd.cometd.registerExtension('ack', new AckExtension());
+    cometd.cometd.configure({ url: lb.url, backoffIncrement: 50, maxBackoff: 300 });
+    expect((await cometd.handshake()).successful).toBe(true);
+    const fromCometd: unknown[] = [];
+    expect((await cometd.subscribe('/killed/feed', (m) => fromCometd.push(m.data))).reply.successful).toBe(true);
+
+    const kuiper = newClient(lb.url, { transports: ['long-polling'], backoff: { base: 50, max: 300 } });
+    const fromKuiper: unknown[] = [];
+    await kuiper.subscribe('/killed/feed', (data) => void fromKuiper.push(data)).ready;
+
+    // The publisher talks to B only: every publish is acknowledged by a node that stays up.
+    const publisher = await rawHandshake(b.url);
+    for (let n = 1; n <= COUNT; n++) {
+      const pub = { channel: '/killed/feed', clientId: publisher, data: n, id: msgId() };
+      expect(replyTo(await bayeux(b.url, [pub]), pub.id).successful).toBe(true);
+      if (n === 50) {
+        await eventually(() => expect(Math.min(fromCometd.length, fromKuiper.length)).toBeGreaterThanOrEqual(30), 10_000);
+        a.child.kill('SIGKILL');
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const all = Array.from({ length: COUNT }, (_, i) => i + 1);
+    await eventually(() => expect(fromCometd.length).toBeGreaterThanOrEqual(COUNT), 20_000);
+    await eventually(() => expect(fromKuiper.length).toBeGreaterThanOrEqual(COUNT), 20_000);
+    // Nothing twice, nothing missing, in order.
+    expect(fromCometd).toEqual(all);
+    expect(fromKuiper).toEqual(all);
+  });
+});
