@@ -92,11 +92,9 @@ export async function runClusterCase(name: ClusterCase, kind: ServerKind, option
   // Phase 1b: the same subscriber count on two fresh nodes at one publish rate for every size.
   let equal: EqualRateResult | undefined;
   if (two.error === undefined) {
-    try {
-      equal = await equalRateWindow(kind, subscribers, options, redis, log);
-    } catch (err) {
-      equal = { metrics: {}, notes: [`equal-rate window failed: ${err instanceof Error ? err.message : String(err)}`] };
-    }
+    equal = await equalRateOrNote(kind, subscribers, options, redis, log, false);
+    // Phase 1c (Kuiper): the same in ack mode, @kuiper/client's default (Faye's server has no ack extension).
+    if (kind === 'kuiper') equal = withAckWindow(equal, await equalRateOrNote(kind, subscribers, options, redis, log, true));
   }
   // Phase 2: the same subscribers and rate on one node.
   const { single, worker } = early ?? spawnSingle(kind, options);
@@ -117,6 +115,27 @@ export async function runClusterCase(name: ClusterCase, kind: ServerKind, option
     await killWorker(worker);
   }
   return combine(two, one, { idle: idleShare, bare: bareShare }, subscribers, equal);
+}
+
+async function equalRateOrNote(kind: ServerKind, subscribers: number, options: BenchOptions, redis: BenchRedis, log: (line: string) => void, ack: boolean): Promise<EqualRateResult> {
+  try {
+    return await equalRateWindow(kind, subscribers, options, redis, log, ack);
+  } catch (err) {
+    return { metrics: {}, notes: [`equal-rate window${ack ? ' in ack mode' : ''} failed: ${err instanceof Error ? err.message : String(err)}`] };
+  }
+}
+
+/** The ack-mode window's Redis figures beside the plain window's, prefixed `ack`. */
+function withAckWindow(plain: EqualRateResult, ack: EqualRateResult): EqualRateResult {
+  const m = ack.metrics;
+  const metrics: Metrics = {
+    ...plain.metrics,
+    ackEqRedisCpuUsPerPublish: m.eqRedisCpuUsPerPublish ?? null,
+    ackEqRedisCpuUsPerPublishAboveIdle: m.eqRedisCpuUsPerPublishAboveIdle ?? null,
+    ackEqCommandUsPerPublish: m.eqCommandUsPerPublish ?? null,
+    ackEqMissing: m.eqMissing ?? null,
+  };
+  return { metrics, notes: [...plain.notes, ...ack.notes.map((n) => `ack mode: ${n}`)] };
 }
 
 function perPublishAboveIdle(perPublish: number | undefined, idleShare: number | null, publishedPerSec: number | undefined): number | null {

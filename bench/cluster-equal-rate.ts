@@ -21,7 +21,7 @@ import { spawnTwoNode } from './two-node.ts';
 
 /** Harness → equal-rate load generator (bench/load/equal-rate-load.ts). */
 export type EqualRateStep =
-  | { type: 'open'; url: string; peerUrl: string; subscribers: number }
+  | { type: 'open'; url: string; peerUrl: string; subscribers: number; ack?: boolean }
   | { type: 'publish'; publishesPerSec: number; durationMs: number; drainMs: number; payloadBytes: number };
 
 /** Equal-rate load generator → harness. */
@@ -81,7 +81,7 @@ export interface EqualRateResult {
  * commands per subscriber per publish, ~400,000 log entries in the window, whose logging would
  * itself be a real part of what is measured.
  */
-export async function equalRateWindow(kind: ServerKind, subscribers: number, options: BenchOptions, redis: BenchRedis, log: (line: string) => void): Promise<EqualRateResult> {
+export async function equalRateWindow(kind: ServerKind, subscribers: number, options: BenchOptions, redis: BenchRedis, log: (line: string) => void, ack = false): Promise<EqualRateResult> {
   const eq = options.sizes.cluster.equalRate;
   const slowlog = kind === 'kuiper' && redis.own;
   const pair = spawnTwoNode(kind, redis.url, options.profileDir, spawnLoadWorker('load/equal-rate-load.ts'));
@@ -89,11 +89,11 @@ export async function equalRateWindow(kind: ServerKind, subscribers: number, opt
   try {
     server = await pair.server;
     const worker = await pair.worker;
-    log(`    equal-rate window: ${subscribers} subscribers on fresh nodes, then ${eq.publishesPerSec} publishes/s for ${eq.durationMs / 1000} s`);
+    log(`    equal-rate window${ack ? ' in ack mode' : ''}: ${subscribers} subscribers on fresh nodes, then ${eq.publishesPerSec} publishes/s for ${eq.durationMs / 1000} s`);
     // Memory per session: both nodes' RSS and heap and Redis's data, before and after the subscribers.
     const samples = options.quick ? 1 : undefined;
     const before = { node: await settledStats(server, samples), redis: await redis.usedMemory() };
-    const opened = await step<Extract<EqualRateReply, { type: 'opened' }>>(worker, { type: 'open', url: server.url, peerUrl: server.peerUrl ?? server.url, subscribers }, 'opened');
+    const opened = await step<Extract<EqualRateReply, { type: 'opened' }>>(worker, { type: 'open', url: server.url, peerUrl: server.peerUrl ?? server.url, subscribers, ack }, 'opened');
     await sleep(eq.settleMs);
     const memory = perSession(opened.subscribers, before, { node: await settledStats(server, samples), redis: await redis.usedMemory() });
     const idle = await accounted(redis, slowlog, () => sleep(eq.idleMs));

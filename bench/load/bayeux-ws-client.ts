@@ -24,10 +24,14 @@ export class BayeuxWsClient {
   private nextId = 0;
   private readonly pending = new Map<string, (reply: Reply) => void>();
   private connecting = false;
+  /** In ack mode (the ack extension, as @kuiper/client and cometd's AckExtension use it): the last batch received. */
+  private batch: number | undefined;
 
   constructor(
     private readonly url: string,
     private readonly events: ClientEvents,
+    /** Ask for the ack extension: deliveries come in numbered batches with connect replies, each acknowledged by the next connect. */
+    private readonly ack = false,
   ) {}
 
   /** Opens the socket, handshakes, subscribes, and starts the connect loop. */
@@ -41,8 +45,9 @@ export class BayeuxWsClient {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    const hs = await this.request({ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['websocket', 'long-polling'] });
+    const hs = await this.request({ channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['websocket', 'long-polling'], ...(this.ack ? { ext: { ack: true } } : {}) });
     if (!hs.successful || !hs.clientId) throw new Error(`handshake failed: ${JSON.stringify(hs)}`);
+    if (this.ack && hs.ext?.['ack'] !== true) throw new Error('the server does not offer the ack extension');
     this.clientId = hs.clientId;
     if (subscriptions.length > 0) {
       const sub = await this.request({ channel: '/meta/subscribe', clientId: this.clientId, subscription: subscriptions.length === 1 ? subscriptions[0] : subscriptions });
@@ -52,6 +57,7 @@ export class BayeuxWsClient {
     // connect is always held by the server and renewed when it returns.
     const first = await this.request({ channel: '/meta/connect', clientId: this.clientId, connectionType: 'websocket', advice: { timeout: 0 } });
     if (!first.successful) throw new Error(`connect failed: ${JSON.stringify(first)}`);
+    this.noteBatch(first);
     this.connecting = true;
     this.sendConnect();
   }
@@ -89,7 +95,14 @@ export class BayeuxWsClient {
 
   private sendConnect(): void {
     const id = String(++this.nextId);
-    this.ws?.send(`[{"channel":"/meta/connect","clientId":"${this.clientId}","connectionType":"websocket","id":"${id}"}]`);
+    const ext = this.batch === undefined ? '' : `,"ext":{"ack":${this.batch}}`;
+    this.ws?.send(`[{"channel":"/meta/connect","clientId":"${this.clientId}","connectionType":"websocket","id":"${id}"${ext}}]`);
+  }
+
+  /** A connect reply in ack mode names its batch: the next connect acknowledges it. */
+  private noteBatch(reply: Reply): void {
+    const n = reply.ext?.['ack'];
+    if (this.ack && typeof n === 'number') this.batch = n;
   }
 
   private onMessage(buf: Buffer): void {
@@ -110,6 +123,7 @@ export class BayeuxWsClient {
         this.pending.delete(id);
         waiter(m);
       } else if (m.channel === '/meta/connect' && this.connecting) {
+        this.noteBatch(m);
         if (m.successful) this.sendConnect();
         else this.connecting = false; // session lost: the benchmark does not re-handshake, it reports the error
       }

@@ -31,7 +31,7 @@ async function open(step: Extract<EqualRateStep, { type: 'open' }>): Promise<Equ
     step.subscribers,
     50,
     async (i) => {
-      const client = new BayeuxWsClient(urls[i % 2] ?? step.url, events);
+      const client = new BayeuxWsClient(urls[i % 2] ?? step.url, events, step.ack === true);
       await client.start([CHANNEL]);
       return client;
     },

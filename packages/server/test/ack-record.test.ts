@@ -18,6 +18,8 @@ describe('ack record', () => {
       ]),
     });
     expect(parseRecord(formatRecord({ n: 3, items: [] }, []))).toEqual({ n: 3, unacked: undefined, positions: new Map() });
+    // The record setAck makes: no batch yet.
+    expect(parseRecord('0\t\n')).toEqual({ n: 0, unacked: undefined, positions: new Map() });
     expect(parseRecord('')).toBeUndefined();
     expect(parseRecord('x\t\n')).toBeUndefined();
   });

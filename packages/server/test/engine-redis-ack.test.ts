@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Message } from '@kuiper/protocol';
 import type { RedisEngine } from '../src/redis.js';
 import { requireRedis } from './helpers/redis.js';
-import { cluster, monitorDuring } from './helpers/redis-nodes.js';
+import { cluster, monitorDuring, spy } from './helpers/redis-nodes.js';
 
 beforeAll(requireRedis);
 
@@ -39,8 +39,9 @@ describe('RedisEngine in ack mode', () => {
         batches = await Promise.all(sessions.map((s) => a.takeBatch(s.id, undefined)));
       });
       expect(batches.every((b) => b.batch === 1 && data(b.messages).join() === String(count))).toBe(true);
+      // One SET … XX each (setAck made the record), no session check, no list.
       expect(monitor.seen.filter((c) => c === 'set')).toHaveLength(count);
-      expect(monitor.seen.filter((c) => c === 'rpush' || c === 'lrange')).toEqual([]);
+      expect(monitor.seen.filter((c) => c === 'zscore' || c === 'rpush' || c === 'lrange')).toEqual([]);
       sent.push(monitor.sent);
     }
     expect(sent[1]).toEqual(sent[0]);
@@ -74,6 +75,22 @@ describe('RedisEngine in ack mode', () => {
       expect(fourth.batch).toBeGreaterThan(third.batch);
     });
   }
+
+  it('[ENG-STREAM-9] a record Redis lost is written again with the next batch; a removed session gets none back', async () => {
+    const [a, b] = (await cluster(2, {}, { positionsMs: 3_600_000 })) as [RedisEngine, RedisEngine];
+    const { id, woken } = await ackSession(a, '/ack/lost');
+    const other = await ackSession(a, '/ack/lost');
+    const redis = spy();
+    await redis.del(`${a.prefix}ack:${id}`);
+    await b.publish({ channel: '/ack/lost', data: 1 });
+    await waitFor(() => expect(woken).toHaveBeenCalled());
+    await b.destroySession(other.id, 'disconnect');
+    const [batch, none] = await Promise.all([a.takeBatch(id, undefined), a.takeBatch(other.id, undefined)]);
+    expect(data(batch.messages)).toEqual([1]);
+    expect(none).toEqual({ batch: 0, messages: [] });
+    expect(await redis.get(`${a.prefix}ack:${id}`)).toMatch(/^1\t1\n/);
+    expect(await redis.exists(`${a.prefix}ack:${other.id}`)).toBe(0);
+  });
 
   it('[ENG-STREAM-9][ACK-2] deliver() messages join the batch in the record: sent again from it by the next node', async () => {
     const [a, b] = (await cluster(2, {}, { positionsMs: 3_600_000 })) as [RedisEngine, RedisEngine];

@@ -26,7 +26,8 @@ return { st.over, st.removed, lj }
  *     read from its streams, bounded like a queue (LIMIT-6: the oldest go), and the record (head:
  *     'n', then the positions line) written with the batch.
  * The records of every ack session of a turn in one call, each written before its batch is sent,
- * so another node goes on from it when this one is gone. Per entry: 0 when the session is gone;
+ * so another node goes on from it when this one is gone: one `SET … XX` per session (setAck made
+ * the record; a session's removal deletes it). Per entry: 0 when the session is gone;
  * 1 for 'w'; {queued, dropped} for 'q'.
  */
 export const TAKE_ACKS = script('takeAcks', `
@@ -35,12 +36,17 @@ local out = {}
 local i = 4
 while i <= #ARGV do
   local id, kind = ARGV[i], ARGV[i + 1]
-  local live = redis.call('ZSCORE', P .. 'sessions', id)
   if kind == 'w' then
-    if live then redis.call('SET', P .. 'ack:' .. id, ARGV[i + 2]) end
+    -- A session removed meanwhile has no record (removal deletes it, setAck made it): nothing written.
+    local live = redis.call('SET', P .. 'ack:' .. id, ARGV[i + 2], 'XX')
+    if not live and redis.call('ZSCORE', P .. 'sessions', id) then
+      -- The record is gone but the session is not (Redis lost it in a failover): made again.
+      live = redis.call('SET', P .. 'ack:' .. id, ARGV[i + 2])
+    end
     out[#out + 1] = live and 1 or 0
     i = i + 3
   else
+    local live = redis.call('ZSCORE', P .. 'sessions', id)
     local head, k = ARGV[i + 2], tonumber(ARGV[i + 3])
     local m = tonumber(ARGV[i + 4 + k])
     if live then

@@ -27,6 +27,8 @@ if not redis.call('ZSCORE', P .. 'sessions', ARGV[2]) then return 0 end
 local s = P .. 's:' .. ARGV[2]
 if ARGV[3] == '1' then
   redis.call('HSET', s, 'a', '1')
+  -- [ENG-STREAM-9] The session's ack record, empty (no batch yet), so a batch's write needs no check.
+  redis.call('SET', P .. 'ack:' .. ARGV[2], '0\\t\\n', 'NX')
 else
   redis.call('HDEL', s, 'a')
   redis.call('DEL', P .. 'ack:' .. ARGV[2])

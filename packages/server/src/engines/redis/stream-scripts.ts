@@ -149,7 +149,9 @@ for i = 1, #stored, 2 do
   out[#out + 1] = at
   redis.call('HSET', pos, p, at .. '@' .. stamp)
 end
-return { q, out, '', redis.call('HGET', P .. 's:' .. id, 'a') or '', redis.call('GET', P .. 'ack:' .. id) or '' }
+local ack = redis.call('HGET', P .. 's:' .. id, 'a')
+if ack ~= '1' then return { q, out, '', '', '' } end
+return { q, out, '', ack, redis.call('GET', P .. 'ack:' .. id) or '' }
 `);
 
 /**
