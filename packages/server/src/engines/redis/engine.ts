@@ -1,11 +1,12 @@
 /**
  * The Redis engine (SPEC: REDIS-*, ENG-STREAM-*), whose cost per publish does not grow with the
- * number of subscribers. Sessions, subscriptions, lifecycle, `deliver()` queues, ack batches and
- * pruning are in engine-core.ts; the sessions attached to this node (claims, positions, feeds,
- * backlog reads) in engine-attach.ts; this file is where a publish goes and how a session gets it:
- * a publish is stored once per stream (stream-publish.ts), the node a session is attached to
- * (REDIS-2) fans out locally, and a take moves positions past what was given. Loss is told, never
- * silent (ENG-STREAM-5). The server README has the whole design.
+ * number of subscribers. Sessions, subscriptions, lifecycle, `deliver()` queues and pruning are in
+ * engine-core.ts; the sessions attached to this node (claims, positions, feeds, backlog reads) in
+ * engine-attach.ts; this file is where a publish goes and how a session gets it: a publish is
+ * stored once per stream (stream-publish.ts), the node a session is attached to (REDIS-2) fans out
+ * locally, a take moves positions past what was given, and an ack take makes the session's batch
+ * and writes its record (ack-record.ts, ENG-STREAM-9). Loss is told, never silent (ENG-STREAM-5).
+ * The server README has the whole design.
  */
 import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { encodeMessage } from '../../core/codec.js';
@@ -150,14 +151,15 @@ export class RedisEngine extends AttachingEngine {
   }
 
   private async takeTurn(takers: Taker[], batchTakers: BatchTaker[]): Promise<void> {
-    const ids = [...new Set(takers.map((t) => t.clientId))];
+    const plain = new Set(takers.map((t) => t.clientId));
+    const ids = [...plain];
     // [ACK-2] One ack take per session a turn: a second one (two connects at once) goes with the next turn.
     const first = new Map<string, BatchTaker>();
     for (const t of batchTakers) {
       if (first.has(t.clientId)) this.turns.takeBatch(t.clientId, t.acked).then(t.resolve, t.reject);
       else first.set(t.clientId, t);
     }
-    const all = [...ids, ...[...first.keys()].filter((id) => !ids.includes(id))];
+    const all = [...ids, ...[...first.keys()].filter((id) => !plain.has(id))];
     const sessions = this.fedTurn(all) ?? (await this.current(all));
     const of = new Map(all.map((id, i) => [id, sessions[i]]));
     await Promise.all([this.give(takers, ids, of), this.giveBatches([...first.values()], of)]);
