@@ -1,6 +1,7 @@
 // A node killed with -9 under ack clients (SPEC: ACK-2, ENG-STREAM-9, REDIS-1): two `kuiper serve`
 // processes on one Redis behind a round-robin balancer, the real cometd client (AckExtension) and
-// @kuiper/client (ack by default) long-polling through it, a publisher on the node that stays. Node
+// @kuiper/client (ack by default) long-polling through it, and @kuiper/client over WebSocket through
+// it (one socket, to whichever node it reached), a publisher on the node that stays. Node
 // A is killed (SIGKILL: no hand-over, nothing written) mid-stream; each client still gets every
 // message once, in order, as the ack extension promises.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -41,7 +42,7 @@ function serve(): Promise<{ child: ChildProcess; port: number; url: string }> {
 const COUNT = 150;
 
 describe('a node killed with -9 under ack clients', () => {
-  it('[ACK-2][ENG-STREAM-9] cometd (AckExtension) and @kuiper/client long-polling through both nodes get every message once, in order', async () => {
+  it('[ACK-2][ENG-STREAM-9] cometd (AckExtension) and @kuiper/client, long-polling through both nodes and over WebSocket, get every message once, in order', async () => {
     const [a, b] = await Promise.all([serve(), serve()]);
     const lb = await startBalancer(cleanup, [a.port, b.port], new URL(a.url).pathname);
 
@@ -55,6 +56,16 @@ describe('a node killed with -9 under ack clients', () => {
     const kuiper = newClient(lb.url, { transports: ['long-polling'], backoff: { base: 50, max: 300 } });
     const fromKuiper: unknown[] = [];
     await kuiper.subscribe('/killed/feed', (data) => void fromKuiper.push(data)).ready;
+    // And over WebSocket, @kuiper/client's first choice, with its socket on A: it dies with A.
+    let fromWs: unknown[] = [];
+    for (let tries = 0; tries < 8 && lb.upgrades.at(-1) !== a.port; tries++) {
+      const received: unknown[] = [];
+      const overWs = newClient(lb.url, { transports: ['websocket'], backoff: { base: 50, max: 300 } });
+      await overWs.subscribe('/killed/feed', (data) => void received.push(data)).ready;
+      if (lb.upgrades.at(-1) === a.port) fromWs = received;
+      else await overWs.disconnect();
+    }
+    expect(lb.upgrades.at(-1)).toBe(a.port);
 
     // The publisher talks to B only: every publish is acknowledged by a node that stays up.
     const publisher = await rawHandshake(b.url);
@@ -62,7 +73,7 @@ describe('a node killed with -9 under ack clients', () => {
       const pub = { channel: '/killed/feed', clientId: publisher, data: n, id: msgId() };
       expect(replyTo(await bayeux(b.url, [pub]), pub.id).successful).toBe(true);
       if (n === 50) {
-        await eventually(() => expect(Math.min(fromCometd.length, fromKuiper.length)).toBeGreaterThanOrEqual(30), 10_000);
+        await eventually(() => expect(Math.min(fromCometd.length, fromKuiper.length, fromWs.length)).toBeGreaterThanOrEqual(30), 10_000);
         a.child.kill('SIGKILL');
       }
       await new Promise((r) => setTimeout(r, 10));
@@ -70,8 +81,10 @@ describe('a node killed with -9 under ack clients', () => {
     const all = Array.from({ length: COUNT }, (_, i) => i + 1);
     await eventually(() => expect(fromCometd.length).toBeGreaterThanOrEqual(COUNT), 20_000);
     await eventually(() => expect(fromKuiper.length).toBeGreaterThanOrEqual(COUNT), 20_000);
+    await eventually(() => expect(fromWs.length).toBeGreaterThanOrEqual(COUNT), 20_000);
     // Nothing twice, nothing missing, in order.
     expect(fromCometd).toEqual(all);
     expect(fromKuiper).toEqual(all);
+    expect(fromWs).toEqual(all);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * What the Redis engine shares with every node (SPEC: REDIS-*): sessions, subscriptions, lifecycle,
- * `deliver()` queues and ack batches in Redis, so several Kuiper processes serve one set of sessions
+ * `deliver()` queues and ack records in Redis, so several Kuiper processes serve one set of sessions
  * with no sticky load balancing, and the one notification channel each node subscribes to (wake-ups
  * of `deliver()` queues, removals, claims, lifecycle, listeners' messages). How publishes travel
  * (streams, ENG-STREAM-*) is engine.ts. Scripts and keys are described in `scripts.ts`.
