@@ -4,39 +4,26 @@
 // it (one socket, to whichever node it reached), a publisher on the node that stays. Node
 // A is killed (SIGKILL: no hand-over, nothing written) mid-stream; each client still gets every
 // message once, in order, as the ack extension promises.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { AckExtension } from 'cometd';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bayeux, cleanup, eventually, msgId, newClient, rawHandshake, replyTo } from '@kuiper/testkit';
 import { createCometD } from '../helpers/cometd.js';
+import { runKuiper, stopKuiperProcesses } from '../helpers/kuiper-process.js';
 import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from '../helpers/redis.js';
 import { startBalancer } from './cluster.js';
 
-const bin = fileURLToPath(new URL('../../bin/kuiper.js', import.meta.url));
-const children: ChildProcess[] = [];
 const prefix = randomPrefix();
 
 beforeAll(requireRedis);
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-});
+afterEach(stopKuiperProcesses);
 afterAll(() => deletePrefix(prefix));
 
 /** `kuiper serve` on this test's Redis prefix; resolves with its port once it listens. */
-function serve(): Promise<{ child: ChildProcess; port: number; url: string }> {
-  const args = ['serve', '--port', '0', '--redis', REDIS_URL, '--redis-prefix', prefix, '--no-rate-limit', '--timeout', '2000'];
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, KUIPER_LOG: 'silent', KUIPER_FROM_SOURCE: '1' } });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /kuiper listening on (\S+)/.exec(out);
-      if (m?.[1]) resolve({ child, port: Number(new URL(m[1]).port), url: m[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`kuiper exited ${code}: ${out}`)));
-  });
+async function serve(): Promise<{ child: ChildProcess; port: number; url: string }> {
+  const { child, listening } = runKuiper(['serve', '--port', '0', '--host', '127.0.0.1', '--redis', REDIS_URL, '--redis-prefix', prefix, '--no-rate-limit', '--timeout', '2000']);
+  const url = await listening;
+  return { child, port: Number(new URL(url).port), url };
 }
 
 const COUNT = 150;

@@ -104,8 +104,17 @@ export function boundedStart(items: readonly string[], { maxQueue, maxQueueBytes
 }
 
 /** The record's first two lines: numbers and positions (`positions` flat: pattern, 'epoch:offset'). */
-export function recordHead(n: number, unacked: boolean, positions: readonly string[]): string {
+function recordHead(n: number, unacked: boolean, positions: readonly string[]): string {
   return `${n}\t${unacked ? n : ''}\n${positions.join('\t')}`;
+}
+
+/**
+ * The head TAKE_ACKS completes for a batch it makes with a session's deliver() queue: the number,
+ * then the positions line; the script adds the unacknowledged field once it knows whether the
+ * batch holds anything (the same lines as `recordHead`).
+ */
+export function queuedHead(n: number, positions: readonly string[]): string {
+  return `${n}\n${positions.join('\t')}`;
 }
 
 /** The whole record of a batch as given. */

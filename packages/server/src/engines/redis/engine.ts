@@ -15,7 +15,7 @@ import { createLogger } from '../../core/log.js';
 import { type Attachment, type Position, withOverflowNotice } from './attachment.js';
 import { Barrier, ClusterRoute, singleRoute } from './barrier.js';
 import { type BatchTaker, type Taker, Turns } from './turns.js';
-import { type AckState, type Batch, formatRecord } from './ack-record.js';
+import { type AckState, type Batch, formatRecord, queuedHead } from './ack-record.js';
 import { AttachingEngine } from './engine-attach.js';
 import type { StreamEngineOptions } from './engine-options.js';
 import { list, strings, type Reply } from './replies.js';
@@ -263,7 +263,7 @@ export class RedisEngine extends AttachingEngine {
       if (a.queued) {
         a.queued = false;
         const resend = state.resend(t.acked);
-        args.push(t.clientId, 'q', `${state.number(t.acked)}\n${positions.join('\t')}`, resend.length, ...resend, fresh.length, ...fresh);
+        args.push(t.clientId, 'q', queuedHead(state.number(t.acked), positions), resend.length, ...resend, fresh.length, ...fresh);
         pending.push({ t, a, state, resend, fresh });
         continue;
       }

@@ -24,7 +24,7 @@ export class Turns {
   private last: Promise<void> = Promise.resolve();
   private takers: Taker[] = [];
   private batchTakers: BatchTaker[] = [];
-  /** Turns and jobs issued and not yet settled. */
+  /** Turns issued and not yet settled. */
   private running = 0;
 
   constructor(
@@ -61,13 +61,13 @@ export class Turns {
     });
   }
 
-  /** Whether a take or job is waiting or running: a take answered at once (ENG-7) would pass it. */
+  /** Whether a take is waiting or a turn running: a take answered at once (ENG-7) would pass it. */
   get busy(): boolean {
     return this.running > 0 || this.takers.length > 0 || this.batchTakers.length > 0;
   }
 
-  /** Runs `job` after every turn and job before it. */
-  run<T>(job: () => Promise<T>): Promise<T> {
+  /** Runs `job` after every turn before it. */
+  private run<T>(job: () => Promise<T>): Promise<T> {
     this.running++;
     const result = this.last.then(job);
     const settled = (): void => {
