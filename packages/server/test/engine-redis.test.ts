@@ -170,9 +170,14 @@ describe('RedisEngine: two nodes on one prefix', () => {
     const redis = new Redis(REDIS_URL);
     extra.push(redis);
     const keys = await redis.keys(`${p}*`);
-    // What is left is per node, not per session: the live nodes' leases and per-stream positions (ENG-STREAM-8).
+    // What is left is per node, not per session: the live nodes' leases and per-stream positions
+    // (ENG-STREAM-8); and per ack turn, expiring: the turn counter and the turn's positions (ENG-STREAM-9).
     const perNode = (k: string): boolean => k === `${p}nodes` || k.startsWith(`${p}np:`);
-    expect(keys.filter((k) => !k.endsWith('nsubs') && !k.endsWith('lock:sweep') && !perNode(k))).toEqual([]);
+    const turns = keys.filter((k) => k.startsWith(`${p}t:`));
+    expect(turns).toHaveLength(1);
+    for (const k of turns) expect(await redis.pttl(k)).toBeGreaterThan(0);
+    const perTurn = (k: string): boolean => k === `${p}turn` || turns.includes(k);
+    expect(keys.filter((k) => !k.endsWith('nsubs') && !k.endsWith('lock:sweep') && !perNode(k) && !perTurn(k))).toEqual([]);
     expect(await redis.get(`${p}nsubs`)).toBe('0');
   });
 

@@ -9,7 +9,7 @@
 import type { Message, RawMessage } from '@kuiper/protocol';
 import type { BayeuxCore, HeldConnect, ProcessResult, Taken } from './core.js';
 import { type Deadline, DeadlineQueue } from './deadline-queue.js';
-import { type DeliverySink, Flow, lostBatch, takeForAnswer } from './delivery.js';
+import { ackNamed, type DeliverySink, Flow, lostBatch, takeForAnswer } from './delivery.js';
 import type { DeliveryMode, Engine } from './engine.js';
 import { UNAVAILABLE_ADVICE, engineUnavailable, errorReply } from './replies.js';
 import { onNextTurn } from './next-turn.js';
@@ -262,7 +262,7 @@ export class Connector {
   /** `hold` without a promise per held connect: the answer goes to `answer` (a WebSocket connection). */
   holdInto(connect: HeldConnect, signal: Departed | undefined, answer: AnswerSink, sink?: DeliverySink): void {
     this.engine
-      .deliveryMode(connect.clientId)
+      .deliveryMode(connect.clientId, ackNamed(connect.request))
       .then((mode) => this.start(connect, signal, answer, sink, mode))
       .catch((err: unknown) => answer.answer(unavailable(connect.request, err)));
   }

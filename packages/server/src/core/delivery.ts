@@ -44,10 +44,16 @@ export interface DeliverySink {
   onDrain?(listener: () => void): () => void;
 }
 
+/** [ACK-1] The batch a connect says its client received (`ext.ack`), if it names one. */
+export function ackNamed(request: Message): number | undefined {
+  const acked = request.ext?.['ack'];
+  return typeof acked === 'number' ? acked : undefined;
+}
+
 /** [ACK-4] A connect acknowledging less than the batch in flight lost that batch. */
 export function lostBatch(mode: DeliveryMode, request: Message): boolean {
-  const acked = request.ext?.['ack'];
-  return mode.ack && mode.unacked !== undefined && typeof acked === 'number' && acked < mode.unacked;
+  const acked = ackNamed(request);
+  return mode.ack && mode.unacked !== undefined && acked !== undefined && acked < mode.unacked;
 }
 
 /**
@@ -56,8 +62,7 @@ export function lostBatch(mode: DeliveryMode, request: Message): boolean {
  */
 export async function takeForAnswer(engine: Engine, clientId: string, mode: DeliveryMode, request: Message): Promise<Taken> {
   if (!mode.ack) return { messages: await engine.take(clientId) };
-  const acked = request.ext?.['ack'];
-  const { batch, messages } = await engine.takeBatch(clientId, typeof acked === 'number' ? acked : undefined);
+  const { batch, messages } = await engine.takeBatch(clientId, ackNamed(request));
   return { messages, ext: { ack: batch } };
 }
 

@@ -142,8 +142,12 @@ export interface Engine {
    * deliveries go only with connect replies, as numbered batches kept until acknowledged.
    */
   setAck(clientId: string, enabled: boolean): Promise<void>;
-  /** How the session's deliveries leave, with what ack mode needs to know; asked once per connect. */
-  deliveryMode(clientId: string): Promise<DeliveryMode>;
+  /**
+   * How the session's deliveries leave, with what ack mode needs to know; asked once per connect,
+   * with the batch the connect says it received (`ext.ack`) when it names one: an engine whose node
+   * takes the session over from another one starts it there (ENG-STREAM-9).
+   */
+  deliveryMode(clientId: string, acked?: number): Promise<DeliveryMode>;
   /**
    * Ack mode's take: forgets batches up to `acked`, and returns everything not yet acknowledged
    * (older batches first, then newly queued messages) as one new batch.

@@ -23,11 +23,27 @@ async function awaitOwner(s: Setup, key: string, node: ClusterNodeInfo): Promise
 }
 
 /**
- * Kills `master` (-9), which owns `key`, while `pub` publishes, and waits for its replica to serve
- * `key`; publishes were made while the slot had no master (they waited, or failed), then after.
+ * Until `replica` has had everything `master` wrote so far: a replica still in its first sync when
+ * its master dies is promoted without the streams, and the subscriber is rightly told (epoch).
+ */
+async function caughtUp(s: Setup, master: ClusterNodeInfo, replica: ClusterNodeInfo): Promise<void> {
+  const offset = (info: string, field: string): number => Number(new RegExp(`${field}:(\\d+)`).exec(info)?.[1] ?? Number.NaN);
+  await eventually(async () => {
+    const [m, r] = await Promise.all([s.cluster.cli(master.port, 'INFO', 'replication'), s.cluster.cli(replica.port, 'INFO', 'replication')]);
+    expect(r).toContain('master_link_status:up');
+    expect(r).toContain('master_sync_in_progress:0');
+    expect(offset(r, 'slave_repl_offset')).toBeGreaterThanOrEqual(offset(m, 'master_repl_offset'));
+  }, 10_000);
+}
+
+/**
+ * Kills `master` (-9), which owns `key`, while `pub` publishes, once its replica has caught up, and
+ * waits for the replica to serve `key`; publishes were made while the slot had no master (they
+ * waited, or failed), then after.
  */
 async function failOver(s: Setup, pub: Publisher, master: ClusterNodeInfo, key: string): Promise<number> {
   const replica = await replicaOf(s, master);
+  await caughtUp(s, master, replica);
   const killedAt = pub.issued();
   s.cluster.kill(master.port);
   await awaitOwner(s, key, replica);

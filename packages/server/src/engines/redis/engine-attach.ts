@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EngineOptions, SubscribeResult } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
-import { AckState, parseRecord, startPosition } from './ack-record.js';
+import { AckState, parsePositions, parseRecord, startPosition } from './ack-record.js';
 import { Attachment, type Bounds, formatPosition, type Overflow, parsePosition, StreamPlaces } from './attachment.js';
 import { Feeds } from './feeds.js';
 import { type DuePositions, POSITIONS_MS, PositionWriter } from './positions.js';
@@ -17,13 +17,13 @@ import { InFlightReads, parseFeedMessage, readStream } from './stream-read.js';
 import { RedisEngineCore } from './engine-core.js';
 import { IDLE_MS, type StreamEngineOptions } from './engine-options.js';
 import { type Reply, strings } from './replies.js';
-import { ATTACH, NODE_POSITIONS, READ_STREAM, TAKE_STREAM } from './scripts.js';
+import { ATTACH, NODE_POSITIONS, READ_STREAM, REFRESH, TAKE_STREAM } from './scripts.js';
 
 const log = createLogger('redis');
 
 export abstract class AttachingEngine extends RedisEngineCore {
   protected readonly attached = new Map<string, Attachment>();
-  private readonly attaching = new Map<string, Promise<Attachment | undefined>>();
+  protected readonly attaching = new Map<string, Promise<Attachment | undefined>>();
   /** pattern → sessions attached here that follow it; this node subscribes to its pub/sub channel while any do. */
   private readonly feeds: Feeds;
   protected readonly writer: PositionWriter;
@@ -32,6 +32,8 @@ export abstract class AttachingEngine extends RedisEngineCore {
   private readonly places = new StreamPlaces();
   /** Sessions a feed woke in this event-loop iteration (ENG-STREAM-6: their takes need no barrier). */
   private readonly fed = new Set<string>();
+  /** [ENG-STREAM-9] Sessions whose subscriptions are being read again (REFRESH): their batches need records of their own. */
+  protected readonly refreshing = new Map<string, number>();
   private clearing = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -48,7 +50,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
         own: (args) => this.link.run(TAKE_STREAM, args),
         tell: (node, id) => this.link.publish(`${this.link.ctl}sync:${node}`, `f ${id}`),
       },
-      () => (this.options ? this.options.maxInterval + this.options.interval : 0) + 60_000,
+      () => this.recordMs(),
     );
     this.bus.onWake = (id) => {
       const a = this.attached.get(id);
@@ -140,6 +142,14 @@ export abstract class AttachingEngine extends RedisEngineCore {
     return this.attached.has(clientId) ? this.writer.stamp() : super.stampFor(clientId);
   }
 
+  /**
+   * How long what a node writes for sessions it may not see again lives (its per-stream positions,
+   * a turn's record): sessions not back by then are pruned anyway.
+   */
+  protected recordMs(): number {
+    return (this.options ? this.options.maxInterval + this.options.interval : 0) + 60_000;
+  }
+
   protected epochCandidate(): string {
     return randomBytes(8).toString('hex');
   }
@@ -198,40 +208,55 @@ export abstract class AttachingEngine extends RedisEngineCore {
     }
   }
 
-  /** [ENG-STREAM-4] The session's state on this node, attaching it (claim, positions, feeds, backlog) if need be. */
-  protected attach(clientId: string): Promise<Attachment | undefined> {
+  /**
+   * [ENG-STREAM-4] The session's state on this node, attaching it (claim, positions, feeds, backlog)
+   * if need be. `acked`: the batch an ack session's client says it received (ENG-STREAM-9); a
+   * session attached without it, still at its record, is attached again when it names a later one.
+   */
+  protected attach(clientId: string, acked?: number): Promise<Attachment | undefined> {
     const known = this.attached.get(clientId);
-    if (known) return Promise.resolve(known);
+    if (known && !(known.ack?.guessed && acked !== undefined && acked > known.ack.n)) return Promise.resolve(known);
+    if (known) this.detach(clientId, true);
     let pending = this.attaching.get(clientId);
     if (!pending) {
-      pending = this.attachNow(clientId).finally(() => this.attaching.delete(clientId));
+      pending = this.attachNow(clientId, acked).finally(() => this.attaching.delete(clientId));
       this.attaching.set(clientId, pending);
     }
     return pending;
   }
 
-  private async attachNow(clientId: string): Promise<Attachment | undefined> {
+  private async attachNow(clientId: string, acked: number | undefined): Promise<Attachment | undefined> {
     const handOver = this.writer.expect(clientId);
     // [ENG-STREAM-8] No per-stream positions of this node leave the session out from the stamp's generation on.
     const stamp = this.writer.stamp();
     try {
-      let r = await this.link.run(ATTACH, [this.nodeId, clientId, stamp.stamp, '']);
+      const ack = acked === undefined ? '' : String(acked);
+      let r = await this.link.run(ATTACH, [this.nodeId, clientId, stamp.stamp, '', ack]);
       const before = Array.isArray(r) ? String(r[2] ?? '') : '';
       if (before !== '') {
         // [ENG-STREAM-7] The node that had it writes what it gave out, then says so; if it is gone,
         // its per-stream positions are a floor for those it stamped.
         const told = await handOver.wait();
-        r = await this.link.run(ATTACH, [this.nodeId, clientId, stamp.stamp, told ? '-' : before]);
+        r = await this.link.run(ATTACH, [this.nodeId, clientId, stamp.stamp, told ? '-' : before, ack]);
       } else handOver.cancel();
       if (!Array.isArray(r)) return undefined;
-      const [queued, stored, , ackFlag, record] = r as Reply[];
+      const [queued, stored, , ackFlag, record, turn] = r as Reply[];
       const a = new Attachment(clientId);
       a.queued = Number(queued) > 0;
       let flat = strings(stored);
       if (ackFlag === '1') {
         const parsed = parseRecord(String(record ?? ''));
-        a.ack = AckState.from(parsed);
-        if (parsed) flat = recordedStarts(flat, parsed.positions);
+        const turnLine = String(turn ?? '');
+        if (acked !== undefined && turnLine !== '') {
+          // [ENG-STREAM-9] The client took batch `acked`, made in a turn after the session's record:
+          // it starts where that turn left it, and what it did not acknowledge is read again.
+          a.ack = new AckState(acked);
+          flat = recordedStarts(flat, parsePositions(turnLine));
+        } else {
+          a.ack = AckState.from(parsed);
+          a.ack.guessed = acked === undefined;
+          if (parsed) flat = recordedStarts(flat, parsed.positions);
+        }
       }
       this.attached.set(clientId, a);
       this.writer.adopted(clientId);
@@ -265,7 +290,8 @@ export abstract class AttachingEngine extends RedisEngineCore {
     const a = this.attached.get(clientId);
     if (!a) return;
     this.attached.delete(clientId);
-    if (!gone) this.writer.orphan(a);
+    // [ENG-STREAM-9] Not an ack session's: its own positions may stand past a batch not acknowledged.
+    if (!gone && !a.ack) this.writer.orphan(a);
     for (const pattern of a.patterns()) this.feeds.leave(pattern, clientId);
   }
 
@@ -286,12 +312,23 @@ export abstract class AttachingEngine extends RedisEngineCore {
       .catch((err: unknown) => log.warn('claim check failed', err));
   }
 
-  /** Subscriptions changed (on any node): follows the session's patterns as Redis has them. */
-  private refresh(a: Attachment): void {
-    this.link.cmd
-      .hgetall(`${this.link.ctl}pos:${a.clientId}`)
-      .then((positions) => this.reconcile(a, Object.entries(positions).flat()))
-      .catch((err: unknown) => log.warn('subscriptions refresh failed', err));
+  /**
+   * Subscriptions changed (on any node): follows the session's patterns as Redis has them. Until
+   * then an ack session's batches get records of their own (ENG-STREAM-9: this node may be making
+   * them without a subscription it does not know yet).
+   */
+  protected refresh(a: Attachment): void {
+    const id = a.clientId;
+    this.refreshing.set(id, (this.refreshing.get(id) ?? 0) + 1);
+    this.link
+      .run(REFRESH, [this.nodeId, id])
+      .then((positions) => this.reconcile(a, strings(positions)))
+      .catch((err: unknown) => log.warn('subscriptions refresh failed', err))
+      .finally(() => {
+        const left = (this.refreshing.get(id) ?? 1) - 1;
+        if (left > 0) this.refreshing.set(id, left);
+        else this.refreshing.delete(id);
+      });
   }
 
   protected reconcile(a: Attachment, flat: string[]): void {

@@ -293,7 +293,7 @@ export abstract class RedisEngineCore implements Engine {
     return this.ackFlags.get(clientId) === false;
   }
 
-  abstract deliveryMode(clientId: string): Promise<DeliveryMode>;
+  abstract deliveryMode(clientId: string, acked?: number): Promise<DeliveryMode>;
 
   abstract takeBatch(clientId: string, acked: number | undefined): Promise<AckBatch>;
 

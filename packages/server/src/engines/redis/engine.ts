@@ -12,10 +12,10 @@ import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { encodeMessage } from '../../core/codec.js';
 import { type AckBatch, type DeliveryMode, type EngineOptions, STREAMED } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
-import { type Attachment, type Position, withOverflowNotice } from './attachment.js';
+import { type Attachment, type Bounds, type Position, withOverflowNotice } from './attachment.js';
 import { Barrier, ClusterRoute, singleRoute } from './barrier.js';
 import { type BatchTaker, type Taker, Turns } from './turns.js';
-import { type AckState, type Batch, formatRecord, queuedHead } from './ack-record.js';
+import { type AckState, type Batch, formatPositions, joinTurn, recordBody } from './ack-record.js';
 import { AttachingEngine } from './engine-attach.js';
 import type { StreamEngineOptions } from './engine-options.js';
 import { list, strings, type Reply } from './replies.js';
@@ -124,11 +124,14 @@ export class RedisEngine extends AttachingEngine {
     return this.stored.decode(a.drain());
   }
 
-  /** Attached, up to date with every publish made before now, and with every stale stream read. */
-  private async current(clientIds: string[]): Promise<(Attachment | undefined)[]> {
+  /**
+   * Attached, up to date with every publish made before now, and with every stale stream read.
+   * `acked`: the batch each ack session's client says it received (ENG-STREAM-9: where it starts if attached now).
+   */
+  private async current(clientIds: string[], acked: ReadonlyMap<string, number | undefined>): Promise<(Attachment | undefined)[]> {
     // On a cluster, only the masters of the streams these sessions follow here (one attaching reads them after subscribing).
     await this.barrier.pass(clientIds.flatMap((id) => [...(this.attached.get(id)?.patterns() ?? [])]));
-    const sessions = await Promise.all(clientIds.map((id) => this.attach(id)));
+    const sessions = await Promise.all(clientIds.map((id) => this.attach(id, acked.get(id))));
     await Promise.all(sessions.map((a) => a && Promise.all([...this.reading.of(a.clientId, a.patterns()), a.anyStale && this.readAll(a, a.stalePatterns())])));
     return sessions;
   }
@@ -160,7 +163,15 @@ export class RedisEngine extends AttachingEngine {
       else first.set(t.clientId, t);
     }
     const all = [...ids, ...[...first.keys()].filter((id) => !plain.has(id))];
-    const sessions = this.fedTurn(all) ?? (await this.current(all));
+    const acked = new Map<string, number | undefined>();
+    for (const t of first.values()) {
+      const n = validAck(t.acked);
+      acked.set(t.clientId, n);
+      // [ENG-STREAM-9] Attached without the client's ack, which names a later batch: attached again with it.
+      const a = this.attached.get(t.clientId);
+      if (a?.ack?.guessed && n !== undefined && n > a.ack.n) this.detach(t.clientId, true);
+    }
+    const sessions = this.fedTurn(all) ?? (await this.current(all, acked));
     const of = new Map(all.map((id, i) => [id, sessions[i]]));
     await Promise.all([this.give(takers, ids, of), this.giveBatches([...first.values()], of)]);
   }
@@ -233,17 +244,22 @@ export class RedisEngine extends AttachingEngine {
 
   /**
    * [ACK-2][ENG-STREAM-9] The ack takes of a turn: each session's batch is made here, from the batch
-   * it did not acknowledge and what it has in hand, and the records of all of them are written in
-   * one script call before any is answered (a session whose deliver() queue holds something has it
-   * taken into its batch by that script). Nothing is copied per message per session in Redis but
-   * the record, and a batch that changes nothing writes nothing.
+   * it did not acknowledge and what it has in hand, and every batch of the turn has the turn's
+   * number. What another node needs to go on is written in one script call before any batch is
+   * answered: the turn's positions once for the sessions whose batch they describe, whatever their
+   * number, and a record for each of the others (a batch sent again or bounded, a stream where the
+   * session stands elsewhere, its subscriptions being read again or changed where this node may not
+   * know yet, its deliver() queue taken into its batch by that script). An empty batch writes nothing.
    */
   private async giveBatches(takers: BatchTaker[], of: Map<string, Attachment | undefined>): Promise<void> {
     if (takers.length === 0) return;
     const bounds = this.limits();
-    const args: (string | number)[] = [bounds.maxQueue, bounds.maxQueueBytes];
-    /** The takes that wait for the script, with what their batch is made of. */
-    const pending: { t: BatchTaker; a: Attachment; state: AckState; batch?: Batch; resend: string[]; fresh: string[] }[] = [];
+    const entries: (string | number)[] = [];
+    const turn = new Map<string, string>();
+    let least = 1;
+    /** Batches the turn's positions describe, and those written as records of their own ('w', 'q'). */
+    const shared: Made[] = [];
+    const own: Made[] = [];
     const answers: [BatchTaker, AckBatch][] = [];
     for (const t of takers) {
       const a = of.get(t.clientId);
@@ -258,62 +274,121 @@ export class RedisEngine extends AttachingEngine {
         continue;
       }
       a.usedAt = Date.now();
+      const acked = validAck(t.acked);
       const fresh = a.drain();
       const positions = a.ownPositions();
       if (a.queued) {
         a.queued = false;
-        const resend = state.resend(t.acked);
-        args.push(t.clientId, 'q', queuedHead(state.number(t.acked), positions), resend.length, ...resend, fresh.length, ...fresh);
-        pending.push({ t, a, state, resend, fresh });
+        least = Math.max(least, state.floor(acked));
+        const resend = state.resend(acked);
+        entries.push(t.clientId, 'q', positions.join('\t'), resend.length, ...resend, fresh.length, ...fresh);
+        own.push({ t, a, state, positions, batch: undefined, resend, fresh });
         continue;
       }
-      const batch = state.nextBatch(t.acked, fresh, bounds);
-      if (!batch.write) {
-        state.given(batch);
-        answers.push([t, this.answer(a, batch)]);
+      const batch = state.nextBatch(acked, fresh, bounds);
+      if (batch.items.length === 0) {
+        state.given(state.n, []);
+        answers.push([t, this.answer(a, state.n, batch)]);
         continue;
       }
-      args.push(t.clientId, 'w', formatRecord(batch, positions));
-      pending.push({ t, a, state, batch, resend: [], fresh: [] });
-    }
-    let replies: Reply[] = [];
-    if (pending.length > 0) {
-      try {
-        replies = list(await this.link.run(TAKE_ACKS, args));
-      } catch (err) {
-        // Nothing was written (a script runs whole or not at all): these sessions are let go
-        // without writing what was drained as given (their positions would skip it), so it is read
-        // again from their records, and sent again (REDIS-11: a control slot in transit).
-        for (const { t } of pending) {
-          this.detach(t.clientId, true);
-          t.reject(err);
-        }
-        pending.length = 0;
+      least = Math.max(least, state.floor(acked));
+      const made = { t, a, state, positions, batch, resend: [], fresh: [] };
+      if (batch.resent === 0 && batch.dropped === 0 && !this.refreshing.has(t.clientId) && joinTurn(turn, positions)) shared.push(made);
+      else {
+        entries.push(t.clientId, 'w', recordBody(batch.items, positions));
+        own.push(made);
       }
     }
-    pending.forEach(({ t, a, state, batch, resend, fresh }, i) => {
-      const reply = replies[i];
-      if (!reply) {
-        this.detach(t.clientId);
-        return answers.push([t, { batch: 0, messages: [] }]);
-      }
-      let made = batch;
-      if (!made) {
-        const [queued, dropped] = list(reply);
-        const all = [...resend, ...strings(queued), ...fresh];
-        made = { n: state.number(t.acked), items: all.slice(Number(dropped)), dropped: Number(dropped), write: true };
-      }
-      state.given(made);
-      answers.push([t, this.answer(a, made)]);
-    });
+    if (shared.length + own.length > 0) await this.writeTurn(shared, own, turn, least, entries, answers);
     for (const [t, batch] of answers) t.resolve(batch);
   }
 
-  /** A batch as the connect reply carries it, told (LIMIT-12) when the bounds dropped its oldest. */
-  private answer(a: Attachment, batch: Batch): AckBatch {
+  /**
+   * [ENG-STREAM-9] A turn's records in one script call (two when SUBSCRIBE marked some of its
+   * sessions), then its batches given. Refused by Redis (a connection lost, a slot in transit),
+   * nothing of it is written, or not the marked sessions' records: those sessions' takes fail and
+   * they are let go without writing what was drained as given (their positions would skip it), so
+   * the next node or take reads it again (REDIS-11).
+   */
+  private async writeTurn(shared: Made[], own: Made[], turn: Map<string, string>, least: number, entries: (string | number)[], answers: [BatchTaker, AckBatch][]): Promise<void> {
+    const bounds = this.limits();
+    const fail = (made: readonly Made[], err: unknown): void => {
+      for (const { t } of made) {
+        this.detach(t.clientId, true);
+        t.reject(err);
+      }
+    };
+    let written: [number, string[], Reply[]];
+    try {
+      const sharedLine = shared.length > 0 ? formatPositions(turn) : '';
+      written = this.turnReply(await this.link.run(TAKE_ACKS, [bounds.maxQueue, bounds.maxQueueBytes, this.nodeId, '', least, this.recordMs(), sharedLine, ...entries]));
+    } catch (err) {
+      return fail([...shared, ...own], err);
+    }
+    const [n, marked, replies] = written;
+    let failed = new Set<string>();
+    try {
+      await this.recordMarked(n, shared, marked, bounds);
+    } catch (err) {
+      failed = new Set(marked);
+      fail(
+        shared.filter((m) => failed.has(m.t.clientId)),
+        err,
+      );
+    }
+    for (const m of shared) if (!failed.has(m.t.clientId)) this.giveMade(m, n, answers);
+    own.forEach((m, i) => {
+      const reply = replies[i];
+      if (!reply) {
+        this.detach(m.t.clientId);
+        return answers.push([m.t, { batch: 0, messages: [] }]);
+      }
+      if (m.batch) return this.giveMade(m, n, answers);
+      const [queued, dropped] = list(reply);
+      const all = [...m.resend, ...strings(queued), ...m.fresh];
+      this.giveMade({ ...m, batch: { items: all.slice(Number(dropped)), dropped: Number(dropped), resent: 0 } }, n, answers);
+    });
+  }
+
+  /** TAKE_ACKS's reply: the turn's number, the sessions SUBSCRIBE marked for this node, the entries' replies. */
+  private turnReply(reply: Reply): [number, string[], Reply[]] {
+    const [n, marked, replies] = list(reply);
+    return [Number(n), strings(marked), list(replies ?? [])];
+  }
+
+  /**
+   * [ENG-STREAM-9] Sessions whose subscriptions changed where this node may not know yet (SUBSCRIBE
+   * marked them): the turn's positions may say nothing of a stream they follow now, so their batches
+   * of this turn get records of their own, written before they are answered. A marked session not
+   * attached here is unmarked (it attaches again from Redis); one attached here reads its
+   * subscriptions again, which unmarks it.
+   */
+  private async recordMarked(n: number, shared: readonly Made[], marked: readonly string[], bounds: Bounds): Promise<void> {
+    if (marked.length === 0) return;
+    const set = new Set(marked);
+    const entries: string[] = [];
+    for (const m of shared) if (set.has(m.t.clientId)) entries.push(m.t.clientId, 'w', recordBody(m.batch?.items ?? [], m.positions));
+    const stray = marked.filter((id) => !this.attached.has(id) && !this.attaching.has(id));
+    if (stray.length > 0) this.link.cmd.srem(`${this.link.ctl}subd:${this.nodeId}`, ...stray).catch((err: unknown) => log.warn('unmark failed', err));
+    for (const id of marked) {
+      const a = this.attached.get(id);
+      if (a && !this.refreshing.has(id)) this.refresh(a);
+    }
+    if (entries.length > 0) await this.link.run(TAKE_ACKS, [bounds.maxQueue, bounds.maxQueueBytes, this.nodeId, n, 0, 0, '', ...entries]);
+  }
+
+  /** A batch given as number `n`: the session's state moves past it, and its answer is made. */
+  private giveMade(m: Made, n: number, answers: [BatchTaker, AckBatch][]): void {
+    const batch = m.batch as Batch;
+    m.state.given(n, batch.items);
+    answers.push([m.t, this.answer(m.a, n, batch)]);
+  }
+
+  /** Batch `n` as the connect reply carries it, told (LIMIT-12) when the bounds dropped its oldest. */
+  private answer(a: Attachment, n: number, batch: Batch): AckBatch {
     const messages = this.stored.decode(batch.items);
     if (batch.dropped > 0) this.emit({ type: 'session:overflow', clientId: a.clientId, dropped: batch.dropped, policy: 'drop-oldest' });
-    return { batch: batch.n, messages: withOverflowNotice(messages, batch.dropped, a.patterns()) };
+    return { batch: n, messages: withOverflowNotice(messages, batch.dropped, a.patterns()) };
   }
 
   /** [ACK-2][ENG-STREAM-9] Ack takes go in turns with the others: one barrier and one script a turn. */
@@ -321,10 +396,29 @@ export class RedisEngine extends AttachingEngine {
     return this.turns.takeBatch(clientId, acked);
   }
 
-  /** An attached session's mode is known here (its record read at attach, its batches made here). */
-  override async deliveryMode(clientId: string): Promise<DeliveryMode> {
+  /**
+   * An attached session's mode is known here (its records read at attach, its batches made here).
+   * `acked`: the connect's ack, where an ack session attached now starts (ENG-STREAM-9).
+   */
+  override async deliveryMode(clientId: string, acked?: number): Promise<DeliveryMode> {
     if (this.streamedKnown(clientId)) return STREAMED;
-    const a = await this.attach(clientId);
+    const a = await this.attach(clientId, validAck(acked));
     return a?.ack ? { ack: true, unacked: a.ack.unacked?.n } : STREAMED;
   }
+}
+
+/** An ack session's take in a turn: what its batch is made of (a 'q' entry's batch is made by TAKE_ACKS). */
+interface Made {
+  t: BatchTaker;
+  a: Attachment;
+  state: AckState;
+  positions: string[];
+  batch: Batch | undefined;
+  resend: string[];
+  fresh: string[];
+}
+
+/** A client's ack as a batch number, or undefined (none, or not a number a batch could have). */
+function validAck(acked: number | undefined): number | undefined {
+  return acked !== undefined && Number.isSafeInteger(acked) && acked >= 0 ? acked : undefined;
 }

@@ -58,6 +58,8 @@ local function removeSession(id, reason, life)
     end
   end
   if #subs > 0 then redis.call('DECRBY', P .. 'nsubs', #subs) end
+  local watcher = redis.call('HGET', P .. 's:' .. id, 'w')
+  if watcher then redis.call('SREM', P .. 'subd:' .. watcher, id) end
   redis.call('ZREM', P .. 'sessions', id)
   redis.call('DEL', P .. 's:' .. id, P .. 'subs:' .. id, P .. 'q:' .. id, P .. 'ack:' .. id, P .. 'pos:' .. id)
   return subs

@@ -165,7 +165,9 @@ export class PositionWriter {
   async handOver(a: Attachment | undefined, clientId: string, node: string): Promise<void> {
     const had = a ?? this.orphans.get(clientId);
     try {
-      const own = had?.ownPositions() ?? [];
+      // [ENG-STREAM-9] An ack session's own positions may stand past a batch not acknowledged: the
+      // next node goes on from its turn's or its own record, with the client's ack.
+      const own = had && !had.ack ? had.ownPositions() : [];
       if (own.length > 0) await this.link.own([clientId, '0', own.length / 2, ...own]);
     } finally {
       await this.link.tell(node, clientId);

@@ -19,35 +19,54 @@ return { st.over, st.removed, lj }
 `);
 
 /**
- * ARGV: P, maxQueue, maxQueueBytes, then per session one entry:
- *   id, 'w', record — [ACK-2][ENG-STREAM-9] the batch its node made: the record written as is;
- *   id, 'q', head, k, k deliveries, m, m deliveries — a session whose deliver() queue holds
+ * ARGV: P, maxQueue, maxQueueBytes, node, turn ('' = a new one), least number, record ms, the
+ * turn's positions ('' = none), then per session one entry:
+ *   id, 'w', body — [ACK-2][ENG-STREAM-9] a batch its node made that needs a record of its own
+ *     (ack-record.ts): the record (the turn's number, twice, then `body`) written as is;
+ *   id, 'q', positions, k, k deliveries, m, m deliveries — a session whose deliver() queue holds
  *     something: the queue is taken into its batch, between the k sent again and the m fresh ones
- *     read from its streams, bounded like a queue (LIMIT-6: the oldest go), and the record (head:
- *     'n', then the positions line) written with the batch.
- * The records of every ack session of a turn in one call, each written before its batch is sent,
- * so another node goes on from it when this one is gone: one `SET … XX` per session (setAck made
- * the record; a session's removal deletes it). Per entry: 0 when the session is gone;
- * 1 for 'w'; {queued, dropped} for 'q'.
+ *     read from its streams, bounded like a queue (LIMIT-6: the oldest go), and its record written.
+ * A new turn's number is the counter's next (at least the least number: past every batch its
+ * sessions were given); its positions are written once, for every session given a batch without a
+ * record of its own, kept as long as a session may come back with that number. Every record is
+ * written before any batch is sent, so another node goes on from them when this one is gone.
+ * Returns {turn number, sessions the node may be making batches for without knowing a subscription
+ * (SUBSCRIBE marked them; only with positions), per entry: 0 when the session is gone, 1 for 'w',
+ * {queued, dropped} for 'q'}.
  */
 export const TAKE_ACKS = script('takeAcks', `
-local maxQ, maxB = tonumber(ARGV[2]), tonumber(ARGV[3])
+local maxQ, maxB, node = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local n = ARGV[5]
+if n == '' then
+  local t, least = redis.call('INCR', P .. 'turn'), tonumber(ARGV[6])
+  if t < least then
+    t = least
+    redis.call('SET', P .. 'turn', string.format('%.0f', t))
+  end
+  n = string.format('%.0f', t)
+end
+local marked = {}
+if ARGV[8] ~= '' then
+  redis.call('SET', P .. 't:' .. n, ARGV[8], 'PX', ARGV[7])
+  marked = redis.call('SMEMBERS', P .. 'subd:' .. node)
+end
 local out = {}
-local i = 4
+local i = 9
 while i <= #ARGV do
   local id, kind = ARGV[i], ARGV[i + 1]
   if kind == 'w' then
+    local record = n .. '\\t' .. n .. '\\n' .. ARGV[i + 2]
     -- A session removed meanwhile has no record (removal deletes it, setAck made it): nothing written.
-    local live = redis.call('SET', P .. 'ack:' .. id, ARGV[i + 2], 'XX')
+    local live = redis.call('SET', P .. 'ack:' .. id, record, 'XX')
     if not live and redis.call('ZSCORE', P .. 'sessions', id) then
       -- The record is gone but the session is not (Redis lost it in a failover): made again.
-      live = redis.call('SET', P .. 'ack:' .. id, ARGV[i + 2])
+      live = redis.call('SET', P .. 'ack:' .. id, record)
     end
     out[#out + 1] = live and 1 or 0
     i = i + 3
   else
     local live = redis.call('ZSCORE', P .. 'sessions', id)
-    local head, k = ARGV[i + 2], tonumber(ARGV[i + 3])
+    local positions, k = ARGV[i + 2], tonumber(ARGV[i + 3])
     local m = tonumber(ARGV[i + 4 + k])
     if live then
       local q = P .. 'q:' .. id
@@ -67,8 +86,6 @@ while i <= #ARGV do
         bytes = bytes - #all[start]
         start = start + 1
       end
-      local cut = string.find(head, '\\n', 1, true)
-      local n, positions = string.sub(head, 1, cut - 1), string.sub(head, cut + 1)
       local record = n .. '\\t' .. (start <= #all and n or '') .. '\\n' .. positions
       if start <= #all then record = record .. '\\n' .. table.concat(all, '\\n', start, #all) end
       redis.call('SET', P .. 'ack:' .. id, record)
@@ -79,7 +96,7 @@ while i <= #ARGV do
     i = i + 5 + k + m
   end
 end
-return out
+return { n, marked, out }
 `);
 
 /**

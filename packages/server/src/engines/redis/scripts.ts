@@ -16,8 +16,14 @@
  *   P np:<node>      HASH '#' = generation, pattern → 'epoch:offset': the node's per-stream
  *                         position, a floor for the sessions attached to it (ENG-STREAM-8)
  *   P q:<id>         LIST queued deliveries (JSON), oldest first
- *   P ack:<id>       STRING an ack session's record (ack-record.ts): the last batch number, the
- *                         batch awaiting acknowledgement and its deliveries, the positions past it
+ *   P ack:<id>       STRING an ack session's record (ack-record.ts): the last batch number it was
+ *                         given with a record of its own, that batch's deliveries if it awaits an
+ *                         acknowledgement, the positions past it
+ *   P turn           STRING the last ack turn's number: every batch of a turn has it (ENG-STREAM-9)
+ *   P t:<n>          STRING turn n's positions, for every session given a batch in it without a
+ *                         record of its own; expires when no session can come back with that number
+ *   P subd:<node>    SET  ack sessions attached to the node whose subscriptions changed since it
+ *                         last read them (their batches get records of their own until it has)
  *   P subs:<id>      SET  patterns the session subscribes to
  *   P chan:<pattern> SET  clientIds subscribed to the pattern
  *   P channels       SET  known channels (for hasChannel and sweeping)
@@ -53,7 +59,7 @@ import { APPEND_STREAM, ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STR
 export type { LuaScript } from './lua.js';
 export { DELIVER, TAKE_ACKS, WATCH } from './queue-scripts.js';
 export { CREATE, DESTROY, HOLD, RELEASE, SET_ACK, SWEEP, UPKEEP } from './session-scripts.js';
-export { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
+export { LISTEN, PERSIST, REFRESH, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
 export { APPEND_STREAM, ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STREAM_HEAD, TAKE_STREAM } from './stream-scripts.js';
 
 export const ALL_SCRIPTS: readonly LuaScript[] = [

@@ -116,9 +116,11 @@ return { e, o, 'ok', skipped, out }
  * another node had it, returns {queue length, {}, that node} without reading positions (ENG-STREAM-7:
  * they are read again once it wrote them, or it is gone). Otherwise, or called again with from =
  * '-' (that node wrote them) or from = its id (it is gone: ENG-STREAM-8, its per-stream positions
- * are a floor for the positions it had stamped), returns {queue length, positions (pattern,
- * 'epoch:offset')..., '', ack flag, ack record (ENG-STREAM-9)} and stamps them with this node's
- * `stamp`. -1: unknown session.
+ * are a floor for the positions it had stamped, unless the session is in ack mode: what that node
+ * gave it may not be acknowledged), returns {queue length, positions (pattern, 'epoch:offset')...,
+ * '', ack flag, ack record, the positions of the turn named by `acked` when that is past the
+ * record's batch (ENG-STREAM-9), or ''} and stamps them with this node's `stamp`. ARGV[6]: acked,
+ * the batch the client says it received ('' when unknown). -1: unknown session.
  */
 export const ATTACH = script('attach', `
 local id, node, stamp, from = ARGV[3], ARGV[2], ARGV[4], ARGV[5]
@@ -128,8 +130,9 @@ if from == '' then
   local before = claim(id, node)
   if before ~= '' then return { q, {}, before } end
 end
+local ack = redis.call('HGET', P .. 's:' .. id, 'a')
 local floor, gen = {}, -1
-if from ~= '' and from ~= '-' then
+if from ~= '' and from ~= '-' and ack ~= '1' then
   local flat = redis.call('HGETALL', P .. 'np:' .. from)
   for i = 1, #flat, 2 do floor[flat[i]] = flat[i + 1] end
   gen = tonumber(floor['#'] or '-1')
@@ -149,9 +152,13 @@ for i = 1, #stored, 2 do
   out[#out + 1] = at
   redis.call('HSET', pos, p, at .. '@' .. stamp)
 end
-local ack = redis.call('HGET', P .. 's:' .. id, 'a')
-if ack ~= '1' then return { q, out, '', '', '' } end
-return { q, out, '', ack, redis.call('GET', P .. 'ack:' .. id) or '' }
+if ack ~= '1' then return { q, out, '', '', '', '' } end
+local record = redis.call('GET', P .. 'ack:' .. id) or ''
+local acked, turn = tonumber(ARGV[6]), ''
+if acked and acked > (tonumber(string.match(record, '^%d+') or '0') or 0) then
+  turn = redis.call('GET', P .. 't:' .. ARGV[6]) or ''
+end
+return { q, out, '', ack, record, turn }
 `);
 
 /**

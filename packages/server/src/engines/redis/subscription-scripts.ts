@@ -31,8 +31,12 @@ if fresh == 1 then
     position = e .. ':' .. o
   end
   local stored = position
-  if ARGV[6] ~= '' and redis.call('HGET', P .. 's:' .. id, 'w') == ARGV[4] then stored = position .. '@' .. ARGV[6] end
+  local s = redis.call('HMGET', P .. 's:' .. id, 'w', 'a')
+  if ARGV[6] ~= '' and s[1] == ARGV[4] then stored = position .. '@' .. ARGV[6] end
   redis.call('HSET', P .. 'pos:' .. id, pattern, stored)
+  -- [ENG-STREAM-9] The node the ack session is attached to may be making a batch without this
+  -- subscription: marked until that node has read it (REFRESH), its batches have records of their own.
+  if s[1] and s[2] == '1' then redis.call('SADD', P .. 'subd:' .. s[1], id) end
   notify(ARGV[4], { '+' .. id }, {}, {}, '', life)
 end
 return { fresh, added, life, position }
@@ -53,6 +57,16 @@ if gone == 1 then
   notify(ARGV[4], { '+' .. id }, {}, {}, '', life)
 end
 return { gone, life }
+`);
+
+/**
+ * ARGV: P, node, id. [ENG-STREAM-4][ENG-STREAM-9] The session's positions (pattern, position pairs,
+ * flat), read by the node it is attached to after its subscriptions changed: that node follows
+ * them from now on, so SUBSCRIBE's mark for it goes.
+ */
+export const REFRESH = script('refresh', `
+redis.call('SREM', P .. 'subd:' .. ARGV[2], ARGV[3])
+return redis.call('HGETALL', P .. 'pos:' .. ARGV[3])
 `);
 
 /** ARGV: P, channel. [LIFE-5] The channel's subscribers, flat: id, data ('' for none), id, data... */
