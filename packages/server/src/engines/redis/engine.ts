@@ -4,22 +4,24 @@
  * engine-core.ts; the sessions attached to this node (claims, positions, feeds, backlog reads) in
  * engine-attach.ts; this file is where a publish goes and how a session gets it: a publish is
  * stored once per stream (stream-publish.ts), the node a session is attached to (REDIS-2) fans out
- * locally, a take moves positions past what was given, and an ack take makes the session's batch
- * and writes its record (ack-record.ts, ENG-STREAM-9). Loss is told, never silent (ENG-STREAM-5).
+ * locally, a take moves positions past what was given, and a turn of ack takes makes its sessions'
+ * batches, numbered by the turn, and writes where they stand once per turn (ack-record.ts,
+ * ack-turn.ts, ENG-STREAM-9). Loss is told, never silent (ENG-STREAM-5).
  * The server README has the whole design.
  */
 import { matchingPatterns, type Message } from '@kuiper/protocol';
 import { encodeMessage } from '../../core/codec.js';
 import { type AckBatch, type DeliveryMode, type EngineOptions, STREAMED } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
-import { type Attachment, type Bounds, type Position, withOverflowNotice } from './attachment.js';
+import { type Attachment, type Position, withOverflowNotice } from './attachment.js';
 import { Barrier, ClusterRoute, singleRoute } from './barrier.js';
 import { type BatchTaker, type Taker, Turns } from './turns.js';
-import { type AckState, type Batch, formatPositions, joinTurn, recordBody } from './ack-record.js';
+import { type Batch, joinTurn, recordBody } from './ack-record.js';
+import { type AckTurnHost, type Made, type PlannedTurn, writeAckTurn } from './ack-turn.js';
 import { AttachingEngine } from './engine-attach.js';
 import type { StreamEngineOptions } from './engine-options.js';
 import { list, strings, type Reply } from './replies.js';
-import { TAKE_ACKS, TAKE_STREAM } from './scripts.js';
+import { TAKE_STREAM } from './scripts.js';
 import { publishToStreams } from './stream-publish.js';
 
 const log = createLogger('redis');
@@ -32,6 +34,19 @@ export class RedisEngine extends AttachingEngine {
   private readonly clusterRoute: ClusterRoute | undefined;
   private readonly turns = new Turns((takers, batchTakers) => this.takeTurn(takers, batchTakers));
   private published = 0;
+  /** What writing a turn of ack takes needs of this node (ack-turn.ts). */
+  private readonly ackHost: AckTurnHost = {
+    link: this.link,
+    nodeId: this.nodeId,
+    limits: () => this.limits(),
+    recordMs: () => this.recordMs(),
+    attachment: (id) => this.attached.get(id),
+    attaching: (id) => this.attaching.has(id),
+    refreshing: (id) => this.refreshing.has(id),
+    detach: (id, gone) => this.detach(id, gone),
+    refresh: (a) => this.refresh(a),
+    warn: (what, err) => log.warn(what, err),
+  };
 
   constructor(options: StreamEngineOptions = {}) {
     super(options);
@@ -299,45 +314,17 @@ export class RedisEngine extends AttachingEngine {
         own.push(made);
       }
     }
-    if (shared.length + own.length > 0) await this.writeTurn(shared, own, turn, least, entries, answers);
+    if (shared.length + own.length > 0) await this.writeTurn({ shared, own, turn, least, entries }, answers);
     for (const [t, batch] of answers) t.resolve(batch);
   }
 
-  /**
-   * [ENG-STREAM-9] A turn's records in one script call (two when SUBSCRIBE marked some of its
-   * sessions), then its batches given. Refused by Redis (a connection lost, a slot in transit),
-   * nothing of it is written, or not the marked sessions' records: those sessions' takes fail and
-   * they are let go without writing what was drained as given (their positions would skip it), so
-   * the next node or take reads it again (REDIS-11).
-   */
-  private async writeTurn(shared: Made[], own: Made[], turn: Map<string, string>, least: number, entries: (string | number)[], answers: [BatchTaker, AckBatch][]): Promise<void> {
-    const bounds = this.limits();
-    const fail = (made: readonly Made[], err: unknown): void => {
-      for (const { t } of made) {
-        this.detach(t.clientId, true);
-        t.reject(err);
-      }
-    };
-    let written: [number, string[], Reply[]];
-    try {
-      const sharedLine = shared.length > 0 ? formatPositions(turn) : '';
-      written = this.turnReply(await this.link.run(TAKE_ACKS, [bounds.maxQueue, bounds.maxQueueBytes, this.nodeId, '', least, this.recordMs(), sharedLine, ...entries]));
-    } catch (err) {
-      return fail([...shared, ...own], err);
-    }
-    const [n, marked, replies] = written;
-    let failed = new Set<string>();
-    try {
-      await this.recordMarked(n, shared, marked, bounds);
-    } catch (err) {
-      failed = new Set(marked);
-      fail(
-        shared.filter((m) => failed.has(m.t.clientId)),
-        err,
-      );
-    }
-    for (const m of shared) if (!failed.has(m.t.clientId)) this.giveMade(m, n, answers);
-    own.forEach((m, i) => {
+  /** The turn's records written (ack-turn.ts), then its batches given. */
+  private async writeTurn(plan: PlannedTurn, answers: [BatchTaker, AckBatch][]): Promise<void> {
+    const written = await writeAckTurn(this.ackHost, plan);
+    if (!written) return;
+    const { n, replies, failed } = written;
+    for (const m of plan.shared) if (!failed.has(m.t.clientId)) this.giveMade(m, n, answers);
+    plan.own.forEach((m, i) => {
       const reply = replies[i];
       if (!reply) {
         this.detach(m.t.clientId);
@@ -348,33 +335,6 @@ export class RedisEngine extends AttachingEngine {
       const all = [...m.resend, ...strings(queued), ...m.fresh];
       this.giveMade({ ...m, batch: { items: all.slice(Number(dropped)), dropped: Number(dropped), resent: 0 } }, n, answers);
     });
-  }
-
-  /** TAKE_ACKS's reply: the turn's number, the sessions SUBSCRIBE marked for this node, the entries' replies. */
-  private turnReply(reply: Reply): [number, string[], Reply[]] {
-    const [n, marked, replies] = list(reply);
-    return [Number(n), strings(marked), list(replies ?? [])];
-  }
-
-  /**
-   * [ENG-STREAM-9] Sessions whose subscriptions changed where this node may not know yet (SUBSCRIBE
-   * marked them): the turn's positions may say nothing of a stream they follow now, so their batches
-   * of this turn get records of their own, written before they are answered. A marked session not
-   * attached here is unmarked (it attaches again from Redis); one attached here reads its
-   * subscriptions again, which unmarks it.
-   */
-  private async recordMarked(n: number, shared: readonly Made[], marked: readonly string[], bounds: Bounds): Promise<void> {
-    if (marked.length === 0) return;
-    const set = new Set(marked);
-    const entries: string[] = [];
-    for (const m of shared) if (set.has(m.t.clientId)) entries.push(m.t.clientId, 'w', recordBody(m.batch?.items ?? [], m.positions));
-    const stray = marked.filter((id) => !this.attached.has(id) && !this.attaching.has(id));
-    if (stray.length > 0) this.link.cmd.srem(`${this.link.ctl}subd:${this.nodeId}`, ...stray).catch((err: unknown) => log.warn('unmark failed', err));
-    for (const id of marked) {
-      const a = this.attached.get(id);
-      if (a && !this.refreshing.has(id)) this.refresh(a);
-    }
-    if (entries.length > 0) await this.link.run(TAKE_ACKS, [bounds.maxQueue, bounds.maxQueueBytes, this.nodeId, n, 0, 0, '', ...entries]);
   }
 
   /** A batch given as number `n`: the session's state moves past it, and its answer is made. */
@@ -405,17 +365,6 @@ export class RedisEngine extends AttachingEngine {
     const a = await this.attach(clientId, validAck(acked));
     return a?.ack ? { ack: true, unacked: a.ack.unacked?.n } : STREAMED;
   }
-}
-
-/** An ack session's take in a turn: what its batch is made of (a 'q' entry's batch is made by TAKE_ACKS). */
-interface Made {
-  t: BatchTaker;
-  a: Attachment;
-  state: AckState;
-  positions: string[];
-  batch: Batch | undefined;
-  resend: string[];
-  fresh: string[];
 }
 
 /** A client's ack as a batch number, or undefined (none, or not a number a batch could have). */
