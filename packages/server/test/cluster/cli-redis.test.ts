@@ -1,40 +1,19 @@
 // `kuiper serve --redis` and `--redis-cluster`: two processes from the command line share sessions,
 // on one Redis and on the local Redis Cluster (SPEC: REDIS-1, REDIS-5, REDIS-8, SERVE-6).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bayeux, immediateConnect, msgId, rawHandshake, replyTo } from '@kuiper/testkit';
+import { type KuiperProcess, runKuiper, stopKuiperProcesses } from '../helpers/kuiper-process.js';
 import { REDIS_URL, deletePrefix, randomPrefix, requireRedis } from '../helpers/redis.js';
 import { REDIS_CLUSTER_NODE_LIST, clusterPrefix, deleteClusterPrefix, requireRedisCluster } from '../helpers/redis-cluster.js';
 
-const bin = fileURLToPath(new URL('../../bin/kuiper.js', import.meta.url));
-const children: ChildProcess[] = [];
 const prefix = randomPrefix();
 
 beforeAll(requireRedis);
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGTERM');
-});
+afterEach(stopKuiperProcesses);
 afterAll(() => deletePrefix(prefix));
 
-function run(args: string[]): { child: ChildProcess; listening: Promise<string>; exited: Promise<{ code: number | null; err: string }>; out(): string } {
-  const child = spawn(process.execPath, [bin, 'serve', ...args], { env: { ...process.env, KUIPER_LOG: 'silent', KUIPER_FROM_SOURCE: '1' } });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<{ code: number | null; err: string }>((resolve) => child.once('exit', (code) => resolve({ code, err })));
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /kuiper listening on (\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    void exited.then(({ code }) => reject(new Error(`exited ${code}: ${out}${err}`)));
-  });
-  listening.catch(() => {}); // a test that expects the exit does not wait for this
-  return { child, listening, exited, out: () => out };
-}
+/** `kuiper serve <args>`, as a user runs it (test/helpers/kuiper-process.ts). */
+const run = (args: string[]): KuiperProcess => runKuiper(['serve', ...args]);
 
 /**
  * A session handshaken on `a` subscribes to `channel` on `b`; a publish made on `a` by another

@@ -11,6 +11,8 @@ export interface KuiperProcess {
   listening: Promise<string>;
   /** Its exit code and everything it wrote, once it has exited. */
   exited: Promise<{ code: number | null; out: string; err: string }>;
+  /** What it wrote to stdout so far. */
+  out(): string;
 }
 
 const running = new Set<ChildProcess>();
@@ -38,7 +40,7 @@ export function runKuiper(args: string[], env: NodeJS.ProcessEnv = {}): KuiperPr
     void exited.then(({ code }) => reject(new Error(`kuiper exited ${code} before listening: ${out}${err}`)));
   });
   listening.catch(() => {}); // a test that expects the exit does not wait for this
-  return { child, listening, exited };
+  return { child, listening, exited, out: () => out };
 }
 
 /** `kuiper serve <args>` on 127.0.0.1 and a free port; resolves with its URL. */
