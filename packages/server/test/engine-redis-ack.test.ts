@@ -144,6 +144,24 @@ describe('RedisEngine in ack mode', () => {
     expect(data((await c.takeBatch(id, mine.batch)).messages)).toEqual(['two']);
   });
 
+  it('[ENG-STREAM-9] a node that has not let go of a session another node claimed writes no record of it: its take there gives nothing', async () => {
+    const [a, b] = (await cluster(2, {}, { positionsMs: 3_600_000 })) as [RedisEngine, RedisEngine];
+    const { id, woken } = await ackSession(a, '/ack/moved');
+    await b.publish({ channel: '/ack/moved', data: 1 });
+    await waitFor(() => expect(woken).toHaveBeenCalled());
+    const first = await a.takeBatch(id, undefined);
+    expect(data(first.messages)).toEqual([1]);
+    // A does not hear of B's claim (its note delayed, as a busy node's may be) and keeps the session.
+    (a as unknown as { bus: { onMoved: unknown } }).bus.onMoved = () => undefined;
+    expect(await b.deliveryMode(id, first.batch - 1)).toEqual({ ack: true, unacked: undefined });
+    const redis = spy();
+    const record = await redis.get(`${a.prefix}ack:${id}`);
+    // A's batch would be sent again, so it would need a record of its own: refused, A gives nothing and lets go.
+    expect(await a.takeBatch(id, first.batch - 1)).toEqual({ batch: 0, messages: [] });
+    expect(await redis.get(`${a.prefix}ack:${id}`)).toBe(record);
+    expect(data((await b.takeBatch(id, first.batch - 1)).messages)).toEqual([1]);
+  });
+
   it('[ENG-STREAM-9][ACK-2] deliver() messages join the batch in the record: sent again from it by the next node', async () => {
     const [a, b] = (await cluster(2, {}, { positionsMs: 3_600_000 })) as [RedisEngine, RedisEngine];
     const { id, woken } = await ackSession(a, '/ack/mixed');

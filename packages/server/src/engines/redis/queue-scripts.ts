@@ -30,9 +30,11 @@ return { st.over, st.removed, lj }
  * sessions were given); its positions are written once, for every session given a batch without a
  * record of its own, kept as long as a session may come back with that number. Every record is
  * written before any batch is sent, so another node goes on from them when this one is gone.
- * Returns {turn number, sessions the node may be making batches for without knowing a subscription
- * (SUBSCRIBE marked them; only with positions), per entry: 0 when the session is gone, 1 for 'w',
- * {queued, dropped} for 'q'}.
+ * A session's own record is written only by the node it is attached to (its watcher): a node that
+ * has not let go of a session another node claimed writes none. Returns {turn number, sessions the
+ * node may be making batches for without knowing a subscription (SUBSCRIBE marked them; only with
+ * positions), per entry: 0 when the session is gone or claimed elsewhere, 1 for 'w', {queued,
+ * dropped} for 'q'}.
  */
 export const TAKE_ACKS = script('takeAcks', `
 local maxQ, maxB, node = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
@@ -56,16 +58,18 @@ while i <= #ARGV do
   local id, kind = ARGV[i], ARGV[i + 1]
   if kind == 'w' then
     local record = n .. '\\t' .. n .. '\\n' .. ARGV[i + 2]
-    -- A session removed meanwhile has no record (removal deletes it, setAck made it): nothing written.
-    local live = redis.call('SET', P .. 'ack:' .. id, record, 'XX')
-    if not live and redis.call('ZSCORE', P .. 'sessions', id) then
+    -- Claimed by another node meanwhile (this one has not let go yet): its record is that node's.
+    -- A removed session has no watcher, nor a record (removal deletes it): nothing written.
+    local mine = redis.call('HGET', P .. 's:' .. id, 'w') == node
+    local live = mine and redis.call('SET', P .. 'ack:' .. id, record, 'XX')
+    if mine and not live and redis.call('ZSCORE', P .. 'sessions', id) then
       -- The record is gone but the session is not (Redis lost it in a failover): made again.
       live = redis.call('SET', P .. 'ack:' .. id, record)
     end
     out[#out + 1] = live and 1 or 0
     i = i + 3
   else
-    local live = redis.call('ZSCORE', P .. 'sessions', id)
+    local live = redis.call('ZSCORE', P .. 'sessions', id) and redis.call('HGET', P .. 's:' .. id, 'w') == node
     local positions, k = ARGV[i + 2], tonumber(ARGV[i + 3])
     local m = tonumber(ARGV[i + 4 + k])
     if live then
