@@ -6,7 +6,6 @@
  * sessions go and writing the node's per-stream positions. What a publish and a take do with them
  * is engine.ts; sessions, subscriptions and queues shared by every node are engine-core.ts.
  */
-import { randomBytes } from 'node:crypto';
 import type { EngineOptions, SubscribeResult } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import { AckState, parsePositions, parseRecord, startPosition } from './ack-record.js';
