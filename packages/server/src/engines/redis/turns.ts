@@ -1,7 +1,8 @@
 /**
  * [ENG-3][REDIS-7] The stream engine's takes, in turns: the takes (and ack takes) issued in one
- * event-loop turn go together (one barrier, one script), and turns run one after another, so the
- * takes of a session resolve in the order they were issued.
+ * event-loop turn — or while the turn before waits for Redis — go together (one barrier, one
+ * script), and turns run one after another, so the takes of a session resolve in the order they
+ * were issued.
  */
 import type { Message } from '@kuiper/protocol';
 import type { AckBatch } from '../../core/engine.js';
@@ -52,6 +53,10 @@ export class Turns {
   }
 
   private schedule(): void {
+    // Takes issued while a turn waits for Redis would wait for it anyway (turns run one after
+    // another): they go together in the next turn, when that one settles, not one turn per
+    // event-loop turn queued behind it. Fewer scripts and barrier tokens under load, no added wait.
+    if (this.running > 0) return;
     const { takers, batchTakers } = this;
     this.takers = [];
     this.batchTakers = [];
@@ -72,6 +77,7 @@ export class Turns {
     const result = this.last.then(job);
     const settled = (): void => {
       this.running--;
+      if (this.takers.length > 0 || this.batchTakers.length > 0) this.schedule();
     };
     this.last = result.then(settled, settled);
     return result;
