@@ -1,14 +1,17 @@
 // An ack session's batches as its node keeps them and the record another node goes on from
 // (SPEC: ACK-2, LIMIT-6, ENG-STREAM-9). Pure: no Redis.
 import { describe, expect, it } from 'vitest';
-import { AckState, boundedStart, formatPositions, formatRecord, joinTurn, parsePositions, parseRecord, recordBody, startPosition } from '../src/engines/redis/ack-record.js';
+import { AckState, boundedStart, formatPositions, joinTurn, parsePositions, parseRecord, recordBody, startPosition } from '../src/engines/redis/ack-record.js';
+
+/** A session record as TAKE_ACKS writes it: the number twice when the batch holds something, then `recordBody`. */
+const record = (n: number, items: string[], positions: string[]): string => `${n}\t${items.length > 0 ? n : ''}\n${recordBody(items, positions)}`;
 
 const roomy = { maxQueue: 100, maxQueueBytes: 1_000_000 };
 
 describe('ack record', () => {
   it('[ENG-STREAM-9] a record reads back as written: number, batch awaiting an ack, positions past it', () => {
     const items = ['{"channel":"/a","data":"x\\ny"}', '{"channel":"/b","data":2}'];
-    const text = formatRecord(7, items, ['/a', 'e1:4', '/b/**', 'e2:9']);
+    const text = record(7, items, ['/a', 'e1:4', '/b/**', 'e2:9']);
     expect(parseRecord(text)).toEqual({
       n: 7,
       unacked: { n: 7, items },
@@ -17,8 +20,8 @@ describe('ack record', () => {
         ['/b/**', 'e2:9'],
       ]),
     });
-    expect(text).toBe(`7\t7\n${recordBody(items, ['/a', 'e1:4', '/b/**', 'e2:9'])}`);
-    expect(parseRecord(formatRecord(3, [], []))).toEqual({ n: 3, unacked: undefined, positions: new Map() });
+    expect(text).toBe(`7\t7\n/a\te1:4\t/b/**\te2:9\n${items.join('\n')}`);
+    expect(parseRecord(record(3, [], []))).toEqual({ n: 3, unacked: undefined, positions: new Map() });
     // The record setAck makes: no batch yet.
     expect(parseRecord('0\t\n')).toEqual({ n: 0, unacked: undefined, positions: new Map() });
     expect(parseRecord('')).toBeUndefined();
@@ -52,7 +55,7 @@ describe('ack record', () => {
   });
 
   it('[ENG-STREAM-9] the next number goes past the last given and any the client acknowledged, up to 2^52', () => {
-    const state = AckState.from(parseRecord(formatRecord(4, ['m'], [])));
+    const state = AckState.from(parseRecord(record(4, ['m'], [])));
     expect(state.unacked).toEqual({ n: 4, items: ['m'] });
     expect(state.floor(undefined)).toBe(5);
     expect(state.floor(2)).toBe(5);

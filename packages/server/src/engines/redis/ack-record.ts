@@ -69,6 +69,11 @@ export class AckState {
     public unacked: Unacked | undefined = undefined,
   ) {}
 
+  /** [ENG-STREAM-9] Attached without the client's ack, which names a later batch: to be attached again with it. */
+  behind(acked: number | undefined): boolean {
+    return this.guessed && acked !== undefined && acked > this.n;
+  }
+
   static from(record: AckRecord | undefined): AckState {
     return record ? new AckState(record.n, record.unacked) : new AckState();
   }
@@ -121,15 +126,10 @@ export function boundedStart(items: readonly string[], { maxQueue, maxQueueBytes
   return start;
 }
 
-/** A session record's lines after its numbers: the positions line, then one stored delivery per line. */
+/** A session record's lines after its numbers (TAKE_ACKS writes them after `n\tn`): the positions line, then one stored delivery per line. */
 export function recordBody(items: readonly string[], positions: readonly string[]): string {
   const line = positions.join('\t');
   return items.length === 0 ? line : `${line}\n${items.join('\n')}`;
-}
-
-/** The whole record of batch `n` as given (TAKE_ACKS writes the same: the numbers, then `recordBody`). */
-export function formatRecord(n: number, items: readonly string[], positions: readonly string[]): string {
-  return `${n}\t${items.length > 0 ? n : ''}\n${recordBody(items, positions)}`;
 }
 
 /** Reads a record; undefined for none ('' or malformed: the session then starts from its stored positions). */

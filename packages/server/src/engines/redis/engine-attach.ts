@@ -221,7 +221,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
    */
   protected attach(clientId: string, acked?: number): Promise<Attachment | undefined> {
     const known = this.attached.get(clientId);
-    if (known && !(known.ack?.guessed && acked !== undefined && acked > known.ack.n)) return Promise.resolve(known);
+    if (known && !known.ack?.behind(acked)) return Promise.resolve(known);
     if (known) this.detach(clientId, true);
     let pending = this.attaching.get(clientId);
     if (!pending) {

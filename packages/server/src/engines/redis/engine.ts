@@ -182,13 +182,12 @@ export class RedisEngine extends AttachingEngine {
     for (const t of first.values()) {
       const n = validAck(t.acked);
       acked.set(t.clientId, n);
-      // [ENG-STREAM-9] Attached without the client's ack, which names a later batch: attached again with it.
-      const a = this.attached.get(t.clientId);
-      if (a?.ack?.guessed && n !== undefined && n > a.ack.n) this.detach(t.clientId, true);
+      // [ENG-STREAM-9] A fed turn gives without attaching: one that must be attached again is let go here.
+      if (this.attached.get(t.clientId)?.ack?.behind(n)) this.detach(t.clientId, true);
     }
     const sessions = this.fedTurn(all) ?? (await this.current(all, acked));
     const of = new Map(all.map((id, i) => [id, sessions[i]]));
-    await Promise.all([this.give(takers, ids, of), this.giveBatches([...first.values()], of)]);
+    await Promise.all([this.give(takers, ids, of), this.giveBatches([...first.values()], of, acked)]);
   }
 
   /** The plain takes of a turn: what each session has in hand, and its deliver() queue where it holds something. */
@@ -266,7 +265,7 @@ export class RedisEngine extends AttachingEngine {
    * session stands elsewhere, its subscriptions being read again or changed where this node may not
    * know yet, its deliver() queue taken into its batch by that script). An empty batch writes nothing.
    */
-  private async giveBatches(takers: BatchTaker[], of: Map<string, Attachment | undefined>): Promise<void> {
+  private async giveBatches(takers: BatchTaker[], of: Map<string, Attachment | undefined>, ackedOf: ReadonlyMap<string, number | undefined>): Promise<void> {
     if (takers.length === 0) return;
     const bounds = this.limits();
     const entries: (string | number)[] = [];
@@ -289,7 +288,7 @@ export class RedisEngine extends AttachingEngine {
         continue;
       }
       a.usedAt = Date.now();
-      const acked = validAck(t.acked);
+      const acked = ackedOf.get(t.clientId);
       const fresh = a.drain();
       const positions = a.ownPositions();
       if (a.queued) {
