@@ -178,9 +178,10 @@ async function main(): Promise<void> {
   await mkdir(options.outDir, { recursive: true });
   await writeFile(join(options.outDir, 'benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(options.outDir, 'benchmarks.svg'), renderSvg(report));
-  // The hand-written analysis of the collaboration targets (profiles) goes into the generated report.
-  const collabAnalysis = await readFile(new URL('./report/collab-analysis.md', import.meta.url), 'utf8').catch(() => undefined);
-  await writeFile(join(options.outDir, 'benchmarks.md'), writeMarkdown(report, { collabAnalysis }));
+  // The hand-written analyses of the collaboration and cluster targets go into the generated report.
+  const analysis = (name: string): Promise<string | undefined> => readFile(new URL(`./report/${name}`, import.meta.url), 'utf8').catch(() => undefined);
+  const [collabAnalysis, clusterAnalysis] = await Promise.all([analysis('collab-analysis.md'), analysis('cluster-analysis.md')]);
+  await writeFile(join(options.outDir, 'benchmarks.md'), writeMarkdown(report, { collabAnalysis, clusterAnalysis }));
   log(`[bench] wrote ${join(options.outDir, 'benchmarks.md')} (+ .json, .svg) in ${report.durationSeconds.toFixed(0)} s`);
   if (options.profileDir) log(`[bench] server CPU profiles: ${options.profileDir}/<server>/*.cpuprofile`);
 }

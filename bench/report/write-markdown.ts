@@ -115,6 +115,8 @@ const machineLine = (m: PartInfo['machine']): string =>
 export interface ReportNotes {
   /** Markdown shown after the collaboration targets: why the unmet ones are not met (profiles). */
   collabAnalysis?: string;
+  /** Markdown shown after the cluster targets: where Redis's CPU goes, and why an unmet one is not met. */
+  clusterAnalysis?: string;
 }
 
 export function writeMarkdown(report: BenchReport, notes: ReportNotes = {}): string {
@@ -124,7 +126,7 @@ export function writeMarkdown(report: BenchReport, notes: ReportNotes = {}): str
   const out: string[] = ['# Benchmarks: Kuiper vs Faye vs a raw `ws` server'];
   if (server.length > 0) out.push(...serverPart(report, server));
   if (collab.length > 0) out.push(...collabPart(report, collab, notes.collabAnalysis));
-  if (cluster.length > 0) out.push(...clusterPart(report, cluster));
+  if (cluster.length > 0) out.push(...clusterPart(report, cluster, notes.clusterAnalysis));
   out.push('');
   return out.join('\n');
 }
@@ -203,7 +205,7 @@ function roundsText(rounds: number): string {
   return `${rounds} interleaved rounds per case (a case's Redis CPU per delivery moved 0.34–0.57 µs between single runs of the same code on this VM, whose bare redis-server alone used 0.15–0.23 µs of it): the tables show each figure's median, the notes list the judged figures round by round, and 0 lost is judged on the worst round.`;
 }
 
-function clusterPart(report: BenchReport, cases: CaseResult[]): string[] {
+function clusterPart(report: BenchReport, cases: CaseResult[], analysis: string | undefined): string[] {
   const info = partInfo(report, 'cluster');
   const m = info.machine;
   const s = info.sizes.cluster;
@@ -225,6 +227,7 @@ function clusterPart(report: BenchReport, cases: CaseResult[]): string[] {
     ...targets,
     '',
     ...clusterPerPublishContext(report).flatMap((line) => [line, '']),
+    ...(analysis !== undefined && analysis.trim() !== '' ? [analysis.trim(), ''] : []),
     'Ratios below are Kuiper’s value divided by Faye’s: below 1 is better for latency and CPU.',
   ];
   for (const c of cases) out.push('', `### ${caseTitle(c.name, info.sizes)}`, '', ...caseTable(c));

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../bench-options.ts';
 import { medianRun } from '../median-run.ts';
 import { evaluateClusterTargets } from '../report/evaluate-targets.ts';
+import { writeMarkdown } from '../report/write-markdown.ts';
 import type { BenchReport } from '../run.ts';
 import type { Metrics } from '../run-case.ts';
 
@@ -40,5 +41,19 @@ describe('cluster node CPU over several rounds', () => {
     const verdict = evaluateClusterTargets(report(rounds)).find((c) => c.target.includes('node CPU'));
     expect(verdict?.verdict).toBe('not met');
     expect(verdict?.evidence).toContain('Kuiper 2.18×');
+  });
+});
+
+describe('the cluster section of the report', () => {
+  it('carries the hand-written analysis after its targets and before its cases, and none when there is none', () => {
+    const r = report([round(0), round(0), round(0)]);
+    const md = writeMarkdown(r, { clusterAnalysis: '#### Where Redis goes\n\nBy hand.\n' });
+    const targets = md.indexOf('| target (issue 15) |');
+    const analysis = md.indexOf('#### Where Redis goes');
+    const firstCase = md.indexOf('### Cluster fan-out: 1,000');
+    expect(targets).toBeGreaterThan(0);
+    expect(analysis).toBeGreaterThan(targets);
+    expect(firstCase).toBeGreaterThan(analysis);
+    expect(writeMarkdown(r)).not.toContain('By hand.');
   });
 });
