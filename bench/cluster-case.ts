@@ -143,6 +143,11 @@ function perPublishAboveIdle(perPublish: number | undefined, idleShare: number |
   return Math.max(0, perPublish - (idleShare * 1e6) / publishedPerSec);
 }
 
+/** CPU per publish from CPU per delivery: times the deliveries each publish made. */
+function perPublish(perMsg: number | undefined, deliveredPerSec: number | undefined, publishedPerSec: number | undefined): number | null {
+  return perMsg !== undefined && deliveredPerSec !== undefined && publishedPerSec !== undefined && publishedPerSec > 0 ? (perMsg * deliveredPerSec) / publishedPerSec : null;
+}
+
 /** The two-node run's metrics with the single node's beside them (prefixed `single`). */
 function combine(two: ServerRun, one: ServerRun, shares: { idle: number | null; bare: number | null }, subscribers: number, equal: EqualRateResult | undefined): ServerRun {
   const idleShare = shares.idle;
@@ -172,6 +177,8 @@ function combine(two: ServerRun, one: ServerRun, shares: { idle: number | null; 
     singleDeliveredPerSec: num(one.metrics.deliveredPerSec) ?? null,
     singleCpuUsPerMsg: singleCpu ?? null,
     nodeCpuVsSingle: nodeCpu !== undefined && singleCpu !== undefined && singleCpu > 0 ? nodeCpu / singleCpu : null,
+    // Beside node A's and node B's per publish (run-case.ts): the one node's, which does both halves.
+    singleCpuUsPerPublish: perPublish(singleCpu, num(one.metrics.deliveredPerSec), num(one.metrics.publishedPerSec)),
     singleP50Ms: num(one.metrics.p50Ms) ?? null,
     singleP99Ms: num(one.metrics.p99Ms) ?? null,
     singleMissing: one.error === undefined ? (num(one.metrics.missing) ?? null) : null,

@@ -17,6 +17,8 @@ export interface ServerStats {
   source?: 'ipc' | 'proc';
   /** two-node only: the local redis-server's cumulative CPU (µs, /proc), when one was found. */
   redisCpuMicros?: number;
+  /** two-node only: node A's part of cpuMicros (the node the publishers use; node B only relays). */
+  nodeACpuMicros?: number;
 }
 
 export type ToServer = { type: 'stats'; reqId: number; gc?: boolean } | { type: 'close' };
@@ -61,6 +63,8 @@ export interface LoadResult {
   serverCpuMicros: number;
   /** two-node only: Redis's CPU (µs) inside the window, when a local redis-server was found. */
   redisCpuMicros?: number;
+  /** two-node only: node A's part of serverCpuMicros (the publishers' node). */
+  nodeACpuMicros?: number;
   /** The load generator's own CPU inside the window as a share of one core (0..1+). */
   loadCpuShare: number;
   /** Busy share of each core over the window (/proc/stat), softirq and other processes included. */

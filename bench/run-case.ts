@@ -180,6 +180,12 @@ export async function measured(name: Exclude<CaseName, 'idle-prune'>, server: Se
   }
   if (name === 'two-node' || isClusterCase(name)) metrics.redisCpuUsPerMsg = r.redisCpuMicros !== undefined && r.delivered > 0 ? r.redisCpuMicros / r.delivered : null;
   if (isClusterCase(name)) metrics.redisCpuUsPerPublish = r.redisCpuMicros !== undefined && r.published > 0 ? r.redisCpuMicros / r.published : null;
+  // Where two nodes' CPU goes: node A (the publishers') also runs every publish's Redis call and
+  // answers the publisher; node B only relays. Per publish, so a fixed cost per publish shows as one.
+  if (isClusterCase(name) && r.nodeACpuMicros !== undefined && r.published > 0) {
+    metrics.nodeACpuUsPerPublish = r.nodeACpuMicros / r.published;
+    metrics.nodeBCpuUsPerPublish = (r.serverCpuMicros - r.nodeACpuMicros) / r.published;
+  }
   return { server: server.kind, metrics, loadSaturated: r.loadCpuShare > LOAD_SATURATED, notes };
 }
 

@@ -45,6 +45,7 @@ async function startPair(kind: ServerKind, redisUrl: string, profileDir: string 
       const redisCpuMicros = redisPid === undefined ? undefined : procStats(redisPid)?.cpuMicros;
       return {
         cpuMicros: x.cpuMicros + y.cpuMicros,
+        nodeACpuMicros: x.cpuMicros,
         rss: x.rss + y.rss,
         heapUsed: x.heapUsed + y.heapUsed,
         // Not used by the case: Kuiper nodes each count every shared session, Faye nodes their own.

@@ -170,6 +170,7 @@ export async function runLoad(job: MeasuredJob, ctx: LoadContext): Promise<LoadR
     windowMs,
     serverCpuMicros: s1.cpuMicros - s0.cpuMicros,
     ...(s0.redisCpuMicros !== undefined && s1.redisCpuMicros !== undefined ? { redisCpuMicros: s1.redisCpuMicros - s0.redisCpuMicros } : {}),
+    ...(s0.nodeACpuMicros !== undefined && s1.nodeACpuMicros !== undefined ? { nodeACpuMicros: s1.nodeACpuMicros - s0.nodeACpuMicros } : {}),
     loadCpuShare: (cpu1.user + cpu1.system) / (windowMs * 1000),
     coreBusy: cores.map((c) => c.busy),
     coreIrq: cores.map((c) => c.irq),

@@ -48,7 +48,7 @@ describe('pnpm bench --quick --only cluster', () => {
     expect(report.cases.map((c) => c.name)).toEqual(['fanout-max', 'cluster-small', 'cluster-medium', 'cluster-large']);
     // This machine has a redis-server (CI installs one): the cases must really run, not be skipped.
     expect(hasRedisServer()).toBe(true);
-    const numbers = ['deliveredPerSec', 'publishedPerSec', 'serverCpuUsPerMsg', 'singleCpuUsPerMsg', 'nodeCpuVsSingle', 'redisCpuUsPerMsg', 'redisCpuUsPerPublish', 'redisCpuUsPerPublishAboveIdle', 'redisIdleCpuShare', 'redisBareCpuShare', 'p50Ms', 'p99Ms', 'singleP99Ms'];
+    const numbers = ['deliveredPerSec', 'publishedPerSec', 'serverCpuUsPerMsg', 'singleCpuUsPerMsg', 'nodeCpuVsSingle', 'redisCpuUsPerMsg', 'redisCpuUsPerPublish', 'redisCpuUsPerPublishAboveIdle', 'redisIdleCpuShare', 'redisBareCpuShare', 'p50Ms', 'p99Ms', 'singleP99Ms', 'nodeACpuUsPerPublish', 'nodeBCpuUsPerPublish', 'singleCpuUsPerPublish'];
     // The equal-rate window: the same publish rate at every size, Redis's time per publish and its upkeep.
     const equalRate = ['eqPublishesPerSec', 'eqPublishPathUsPerPublish', 'eqCommandUsPerPublish', 'eqUpkeepUsPerSec', 'eqIdleCommandUsPerSec', 'eqRedisCpuUsPerPublish', 'redisSessionsIdleCpuShare', 'redisCpuUsPerPublishAboveSessionsIdle'];
     for (const c of report.cases.filter((x) => x.name.startsWith('cluster-'))) {
@@ -67,6 +67,9 @@ describe('pnpm bench --quick --only cluster', () => {
           expect(run.metrics.ackEqMissing, where).toBe(0);
         } else expect(run.metrics.ackEqRedisCpuUsPerPublish, where).toBeUndefined();
         expect(run.metrics.deliveredPerSec, where).toBeGreaterThan(0);
+        // Both nodes worked: node A (the publisher's) and node B (half the subscribers) each used CPU.
+        expect(run.metrics.nodeACpuUsPerPublish, where).toBeGreaterThan(0);
+        expect(run.metrics.nodeBCpuUsPerPublish, where).toBeGreaterThan(0);
         expect(run.metrics.subscribers, where).toBe(report.parts?.cluster?.sizes.cluster.subscribers[c.name as 'cluster-small']);
         // Every subscriber, on either node, got everything published on node A, and on one node too.
         expect(run.metrics.missing, where).toBe(0);
