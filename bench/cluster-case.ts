@@ -10,6 +10,7 @@ import { type BenchRedis, type CommandStats, commandsBetween } from './cluster-r
 import type { ServerKind } from './ipc-messages.ts';
 import { type LoadWorker, spawnLoadWorker } from './load-process.ts';
 import { clusterJob, measured, type Metrics, type ServerRun } from './run-case.ts';
+import { type RelayFloor, relayFloor } from './relay-floor.ts';
 import { type ServerProcess, startServer } from './server-process.ts';
 import { spawnTwoNode } from './two-node.ts';
 
@@ -68,6 +69,9 @@ export async function runClusterCase(name: ClusterCase, kind: ServerKind, option
   // Context for the report: what this redis-server costs with no node connected (its own timers),
   // measured before the nodes start. Shown beside Kuiper's figure, never subtracted from it.
   const bareShare = await redisIdleShare(redis, options.quick ? 300 : 2000);
+  const subscribers = options.sizes.cluster.subscribers[name];
+  // Context too: what the least a Redis-relayed publish costs Redis, at this case's publish rate.
+  const floor = await floorOrNote(options, subscribers, redis);
   // Phase 1: two nodes on Redis, each with a fresh load-generator process. The quick mode (a smoke
   // run) starts phase 2's node and load generator alongside, to keep the smoke test short.
   const pair = spawnTwoNode(kind, redis.url, options.profileDir);
@@ -88,7 +92,6 @@ export async function runClusterCase(name: ClusterCase, kind: ServerKind, option
     await pair.server.then((s) => s.stop(), () => {});
     await killWorker(pair.worker);
   }
-  const subscribers = options.sizes.cluster.subscribers[name];
   // Phase 1b: the same subscriber count on two fresh nodes at one publish rate for every size.
   let equal: EqualRateResult | undefined;
   if (two.error === undefined) {
@@ -114,7 +117,30 @@ export async function runClusterCase(name: ClusterCase, kind: ServerKind, option
     await single.then((s) => s.stop(), () => {});
     await killWorker(worker);
   }
-  return combine(two, one, { idle: idleShare, bare: bareShare }, subscribers, equal);
+  const run = combine(two, one, { idle: idleShare, bare: bareShare }, subscribers, equal);
+  return withFloor(run, floor, subscribers);
+}
+
+/** The relay floor at the case's publish rate: 5 s, or 10 publishes when that is longer. */
+async function floorOrNote(options: BenchOptions, subscribers: number, redis: BenchRedis): Promise<RelayFloor | string> {
+  const { deliveriesPerSec } = options.sizes.cluster;
+  const perSec = deliveriesPerSec / subscribers;
+  const durationMs = options.quick ? 500 : Math.max(5000, (10 * 1000) / perSec);
+  const json = JSON.stringify({ channel: '/bench/relay-floor', data: { t: Date.now() * 1000, p: 'x'.repeat(options.sizes.payloadBytes) } });
+  try {
+    return (await relayFloor(redis, perSec, durationMs, json)) ?? 'relay floor: Redis INFO did not answer';
+  } catch (err) {
+    return `relay floor failed: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/** The floor's figures beside the run's: per publish, and per delivery at the case's subscribers (idle included, as the judged figure). */
+function withFloor(run: ServerRun, floor: RelayFloor | string, subscribers: number): ServerRun {
+  if (typeof floor === 'string') return { ...run, notes: [...run.notes, floor] };
+  const notes = [...run.notes];
+  if (floor.received !== 2 * floor.publishes) notes.push(`relay floor: ${floor.received} of ${2 * floor.publishes} messages reached the two subscribed connections`);
+  const metrics: Metrics = { ...run.metrics, relayFloorUsPerPublish: floor.usPerPublish, relayFloorUsPerMsg: floor.usPerPublish / subscribers };
+  return { ...run, metrics, notes };
 }
 
 async function equalRateOrNote(kind: ServerKind, subscribers: number, options: BenchOptions, redis: BenchRedis, log: (line: string) => void, ack: boolean): Promise<EqualRateResult> {

@@ -70,6 +70,10 @@ describe('pnpm bench --quick --only cluster', () => {
         // Both nodes worked: node A (the publisher's) and node B (half the subscribers) each used CPU.
         expect(run.metrics.nodeACpuUsPerPublish, where).toBeGreaterThan(0);
         expect(run.metrics.nodeBCpuUsPerPublish, where).toBeGreaterThan(0);
+        // The relay floor ran on the case's Redis: it used CPU, and every PUBLISH reached both connections.
+        expect(run.metrics.relayFloorUsPerPublish, where).toBeGreaterThan(0);
+        expect(run.metrics.relayFloorUsPerMsg, where).toBeCloseTo((run.metrics.relayFloorUsPerPublish as number) / (run.metrics.subscribers as number), 9);
+        expect(run.notes.join('\n'), where).not.toMatch(/relay floor/);
         expect(run.metrics.subscribers, where).toBe(report.parts?.cluster?.sizes.cluster.subscribers[c.name as 'cluster-small']);
         // Every subscriber, on either node, got everything published on node A, and on one node too.
         expect(run.metrics.missing, where).toBe(0);
@@ -86,6 +90,9 @@ describe('pnpm bench --quick --only cluster', () => {
     expect(cluster).toContain(report.parts?.cluster?.machine.cpuModel);
     expect(cluster).toContain('| target (issue 15) | verdict | measured |');
     expect(cluster?.match(/^\| Cluster, [\d,]+ subscribers: .* \| \*\*(met|not met)\*\* \|/gm)?.length).toBe(9);
+    // Each Redis target row names the relay floor measured in the same run, beside Kuiper's figure.
+    expect(cluster?.match(/^\| Cluster, [\d,]+ subscribers: Redis CPU per delivered message .* the least any Redis-relayed publish costs here \(.*\) [\d.]+ µs \|$/gm)?.length).toBe(3);
+    expect(cluster).toMatch(/^\| context: that bare PUBLISH relay, Redis CPU µs \/ publish \(idle included\) \| [\d,.]+ \| [\d,.]+ \| /m);
     // Flatness is judged at one publish rate; the main window's per-publish figures are context.
     expect(cluster).toMatch(/^\| Cluster: Redis time per publish flat in subscriber count, at one publish rate for every size .* \| \*\*(met|not met)\*\* \| [\d.]+ publishes\/s at every size\. Kuiper's publish script/m);
     expect(cluster).toMatch(/^\*\*Context, not judged: Redis CPU per publish in the main window\*\*/m);
