@@ -4,6 +4,7 @@
 // Socket.IO adapters') makes at least this call per publish. Measured on the case's own redis-server
 // before the nodes start, at the case's publish rate, so the report can set the engine's Redis CPU
 // per delivery beside the floor that no such engine goes under on this machine.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { BenchRedis } from './cluster-redis.ts';
 
@@ -16,7 +17,6 @@ export interface RelayFloor {
 }
 
 const CHANNEL = 'kuiper-bench-relay-floor';
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Publishes `json` at `perSec` for `durationMs` (bounded: it stops by itself) and returns Redis's
@@ -35,7 +35,6 @@ export async function relayFloor(redis: BenchRedis, perSec: number, durationMs: 
     }
     await publisher.connect();
     await sleep(200);
-    received = 0;
     const count = Math.max(1, Math.round((perSec * durationMs) / 1000));
     const before = await redis.cpuMicros();
     const t0 = performance.now();

@@ -59,7 +59,7 @@ const CLUSTER: MetricRow[] = [
   { key: 'singleCpuUsPerPublish', label: 'single node CPU µs / publish (every subscriber, in-memory engine)', digits: 0 },
   { key: 'redisCpuUsPerMsg', label: 'Redis CPU µs / delivered message', digits: 3 },
   { key: 'redisBareUsPerMsg', label: 'context: a bare redis-server’s own CPU (no client, measured before the nodes start) ÷ the deliveries, µs — part of the line above, not subtracted', digits: 3 },
-  { key: 'relayFloorUsPerMsg', label: 'context: the least a Redis-relayed publish costs — one PUBLISH to two subscribed connections, no storage, at this rate on a fresh redis-server before the nodes start — its Redis CPU ÷ the subscribers, µs (idle included, as the line above)', digits: 3 },
+  { key: 'relayFloorUsPerMsg', label: 'context: the least a Redis-relayed publish costs — one PUBLISH to two subscribed connections, no storage, at this rate on the case’s redis-server before the nodes start — its Redis CPU ÷ the subscribers, µs (idle included, as the line above)', digits: 3 },
   { key: 'redisCpuUsPerMsgAboveIdle', label: 'Redis CPU µs / delivered message, its idle CPU taken out', digits: 3 },
   { key: 'redisCpuUsPerPublish', label: 'Redis CPU µs / publish', digits: 1 },
   { key: 'relayFloorUsPerPublish', label: 'context: that bare PUBLISH relay, Redis CPU µs / publish (idle included)', digits: 1 },
