@@ -2,7 +2,8 @@
 // bookkeeping (no Redis): a copy of what the session had is dropped, another publish at a place
 // it passed makes it read its stream, and a publish coming from two of its streams is given once.
 import { describe, expect, it } from 'vitest';
-import { Attachment, type Bounds, type StreamEntry, StreamPlaces } from '../src/engines/redis/attachment.js';
+import { Attachment, type Bounds, type StreamEntry } from '../src/engines/redis/attachment.js';
+import { StreamPlaces } from '../src/engines/redis/stream-places.js';
 
 const BOUNDS: Bounds = { maxQueue: 100, maxQueueBytes: 1 << 20, overflow: 'drop-oldest' };
 
@@ -89,5 +90,66 @@ describe('[ENG-STREAM-8] where a session stands, per followed stream', () => {
     a.rewind(before);
     expect(a.ownPositions()).toEqual(['/a/b', 'e1:1']);
     expect(a.positions('1.n')).toEqual([]);
+  });
+});
+
+describe('[ENG-STREAM-10] a publish that a wildcard followed later brings again', () => {
+  // Publish n on channel ch at time n: in the channel's stream at offset k, in the wildcard's at its own.
+  const pub = (pattern: string, offset: number, n: number, channel: string): StreamEntry => ({
+    pattern,
+    epoch: 'e1',
+    offset,
+    pid: `p${n}`,
+    t: n,
+    json: JSON.stringify({ channel, data: `p${n}` }),
+  });
+
+  it('is not given again when the channel\'s stream gave it before this node followed the wildcard', () => {
+    const { a, feed, given } = fed('/a/b');
+    // The wildcard was subscribed (on another node) before p2; this node still followed /a/b only.
+    feed(pub('/a/b', 1, 2, '/a/b'));
+    feed(pub('/a/b', 2, 4, '/a/b'));
+    expect(given()).toEqual(['p2', 'p4']);
+    a.follow('/a/*', { epoch: 'e1', offset: 0 });
+    // Its read from where it was subscribed: p2, p3 (another channel), p4, then p5 on both.
+    feed(pub('/a/*', 1, 2, '/a/b'));
+    feed(pub('/a/*', 2, 3, '/a/c'));
+    feed(pub('/a/*', 3, 4, '/a/b'));
+    feed(pub('/a/*', 4, 5, '/a/b'));
+    feed(pub('/a/b', 3, 5, '/a/b'));
+    expect(given()).toEqual(['p3', 'p5']);
+  });
+
+  it('is given when it came before the channel\'s stream gave this node anything', () => {
+    const { a, feed, given } = fed('/a/b');
+    feed(pub('/a/b', 1, 4, '/a/b'));
+    expect(given()).toEqual(['p4']);
+    a.follow('/a/*', { epoch: 'e1', offset: 0 });
+    // p2 was published before the first publish /a/b gave here: it was not given through /a/b here.
+    feed(pub('/a/*', 1, 2, '/a/b'));
+    expect(given()).toEqual(['p2']);
+  });
+
+  it('is not given again after a move, up to the position the node before left, from the subscription on', () => {
+    const a = new Attachment('s1');
+    // Attached here: /a/b subscribed at time 1 and given up to p4 (offset 2) by the node before;
+    // /a/* subscribed at time 3, its position lagging at offset 0 (that node never read it).
+    a.follow('/a/b', { epoch: 'e1', offset: 2 }, 1);
+    a.follow('/a/*', { epoch: 'e1', offset: 0 }, 3);
+    a.anchor('/a/b', { t: 4, pid: 'p4' });
+    for (const e of [pub('/a/*', 1, 4, '/a/b'), pub('/a/*', 2, 5, '/a/c'), pub('/a/*', 3, 6, '/a/b'), pub('/a/b', 3, 6, '/a/b')]) a.append(e, BOUNDS, undefined);
+    expect(a.drain().map((json) => (JSON.parse(json) as { data: unknown }).data)).toEqual(['p5', 'p6']);
+  });
+
+  it('tells a subscription made again from the one followed by when it began', () => {
+    const a = new Attachment('s1');
+    a.follow('/a/b', { epoch: 'e1', offset: 2 }, 10);
+    expect(a.isResubscribed('/a/b', 10)).toBe(false);
+    expect(a.isResubscribed('/a/b', 20)).toBe(true);
+    // One this node followed without knowing when it began takes the start it is told.
+    a.follow('/a/c', { epoch: 'e1', offset: 0 });
+    expect(a.isResubscribed('/a/c', 30)).toBe(false);
+    expect(a.isResubscribed('/a/c', 30)).toBe(false);
+    expect(a.isResubscribed('/a/c', 31)).toBe(true);
   });
 });

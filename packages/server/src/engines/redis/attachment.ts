@@ -4,8 +4,9 @@
  * node's one pub/sub feed per pattern appends here; a take empties it. Pure bookkeeping: no Redis.
  */
 import type { OverflowPolicy } from '../../core/engine.js';
-import { isWildcard, type Message } from '@kuiper/protocol';
+import { isWildcard, patternMatches, type Message } from '@kuiper/protocol';
 import type { AckState } from './ack-record.js';
+import { channelOf, RecentIds } from './stream-places.js';
 
 /** A publish as stored in a stream and carried by its pub/sub channel. */
 export interface StreamEntry {
@@ -64,56 +65,14 @@ export const formatPosition = (p: Position): string => `${p.epoch}:${p.offset}`;
 const bare = (p: Position): Position => (p.pid === undefined ? p : { epoch: p.epoch, offset: p.offset });
 
 /**
- * [ENG-STREAM-5] The publish this node last saw at each place (pattern, epoch, offset) of the
- * streams it follows, for the last PLACES places, shared by every session attached here: an entry
- * at or below a session's position is a copy of what it had when this node saw the same publish
- * there; another publish there (or one this node never saw there) means the stream may have gone
- * back, and the session reads it. One map per node: a per-session memory of publish ids held
- * ~40 KiB for every session on a busy channel.
- */
-export class StreamPlaces {
-  private readonly pids = new Map<string, string>();
-
-  constructor(private readonly size = PLACES) {}
-
-  /** Records `entry`'s publish at its place; returns the publish seen there before, if any. */
-  note(entry: StreamEntry): string | undefined {
-    const key = `${entry.pattern}\n${entry.epoch}\n${entry.offset}`;
-    const before = this.pids.get(key);
-    if (before !== entry.pid) {
-      if (before !== undefined) this.pids.delete(key);
-      this.pids.set(key, entry.pid);
-      if (this.pids.size > this.size) this.pids.delete(this.pids.keys().next().value as string);
-    }
-    return before;
-  }
-}
-
-const PLACES = 8192;
-
-/** Publish ids a session was given lately, bounded: a publish matching two of its patterns goes once. */
-class RecentIds {
-  private readonly ids = new Set<string>();
-
-  constructor(private readonly size: number) {}
-
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-
-  add(id: string): void {
-    this.ids.add(id);
-    if (this.ids.size > this.size) this.ids.delete(this.ids.values().next().value as string);
-  }
-}
-
-/**
  * Where an attached session stands in one stream it follows: one record per followed pattern, not
  * one Map or Set per kind of fact (five of them per session cost ~0.8 KiB of heap each session).
  */
 interface Follow {
   /** The last offset received (given out, buffered or dropped), contiguous from the stored position. */
   seen: Position;
+  /** When the subscription began (µs, Redis's clock), if known: a subscription made again has another (ENG-STREAM-10). */
+  since: number | undefined;
   /** Given out (or dropped) up to here: this node's floor for the session (ENG-STREAM-8). */
   out: Position;
   /** Past what was given out (drained), not yet written to Redis. */
@@ -122,6 +81,22 @@ interface Follow {
   moved: boolean;
   /** The feed showed a gap or another epoch: read from the stream before the next take. */
   stale: boolean;
+  /**
+   * The first and last publishes taken in order from this stream since it was followed here (given,
+   * buffered, or found given through another pattern): every publish between them that matches the
+   * pattern reached the session (ENG-STREAM-10). Their clocks (µs; NaN: none yet) and ids, kept as
+   * plain fields: they change with every delivery, which must allocate nothing more.
+   */
+  firstT: number;
+  firstPid: string;
+  lastT: number;
+  lastPid: string;
+}
+
+/** A publish's Redis clock (µs, the same in every stream it was appended to) and id. */
+export interface PublishAt {
+  t: number;
+  pid: string;
 }
 
 export class Attachment {
@@ -196,13 +171,50 @@ export class Attachment {
     for (const [pattern, f] of this.follows) yield [pattern, f.out];
   }
 
-  /** Follows a subscription from `position` (made here, or learnt from Redis). */
-  follow(pattern: string, at: Position): void {
+  /** Follows a subscription from `position` (made here, or learnt from Redis), begun at `since` (µs) if known. */
+  follow(pattern: string, at: Position, since?: number): void {
     const position = bare(at);
     // Following anew keeps a read that was due (as the stream still has to be read from somewhere).
     const stale = this.follows.get(pattern)?.stale === true;
-    this.follows.set(pattern, { seen: position, out: position, given: undefined, moved: false, stale });
+    this.follows.set(pattern, { seen: position, since, out: position, given: undefined, moved: false, stale, firstT: NaN, firstPid: '', lastT: NaN, lastPid: '' });
     if (!this.recent && this.follows.size > 1 && [...this.follows.keys()].some(isWildcard)) this.recent = new RecentIds(1024);
+  }
+
+  /**
+   * [ENG-STREAM-4][ENG-STREAM-10] Whether the pattern's subscription in Redis, begun at `since`, is
+   * not the one followed here: it was unsubscribed and subscribed again meanwhile (its position is
+   * then the stream's end at that subscribe, maybe in a stream swept and made anew in between).
+   * A subscription whose start this node did not know is taken to be the one followed, and learnt.
+   */
+  isResubscribed(pattern: string, since: number | undefined): boolean {
+    const f = this.follows.get(pattern);
+    if (!f || since === undefined) return false;
+    if (f.since === undefined) {
+      f.since = since;
+      return false;
+    }
+    return f.since !== since;
+  }
+
+  /** Whether a publish may come from two of its streams (a wildcard and another pattern matching its channel). */
+  get overlapping(): boolean {
+    return this.recent !== undefined;
+  }
+
+  /**
+   * [ENG-STREAM-10] The stream of `pattern`, read from where the session stood, had `at` there: the
+   * session was given (by this node or the one before) every publish of it from its subscription up
+   * to `at`. Another of its streams holding one of those (its position lagging: that node had not
+   * had it from there yet) does not give it again. Only before this node took anything from it.
+   */
+  anchor(pattern: string, at: PublishAt): void {
+    const f = this.follows.get(pattern);
+    const since = f?.since;
+    if (!f || !Number.isNaN(f.firstT) || since === undefined || !(at.t > since)) return;
+    f.firstT = since;
+    f.firstPid = '';
+    f.lastT = at.t;
+    f.lastPid = at.pid;
   }
 
   unfollow(pattern: string): void {
@@ -233,10 +245,39 @@ export class Attachment {
     f.seen = { epoch: at.epoch, offset: entry.offset, pid: entry.pid };
     this.move(f);
     if (this.recent) {
-      if (this.recent.has(entry.pid)) return undefined;
+      const had = this.recent.has(entry.pid) || this.takenElsewhere(entry, f);
+      this.took(f, entry);
+      if (had) return undefined;
       this.recent.add(entry.pid);
-    }
+    } else this.took(f, entry);
     return this.push(entry, bounds);
+  }
+
+  private took(f: Follow, entry: StreamEntry): void {
+    if (Number.isNaN(f.firstT)) {
+      f.firstT = entry.t;
+      f.firstPid = entry.pid;
+    }
+    f.lastT = entry.t;
+    f.lastPid = entry.pid;
+  }
+
+  /**
+   * [ENG-STREAM-10] Whether another followed pattern matching the entry's channel took it already:
+   * it was published between the first and last entries that pattern took here. This covers what
+   * was taken before the session's patterns overlapped (a wildcard followed once the node learnt of
+   * it, read from where it was subscribed), which the recent ids, kept only while they overlap, do not.
+   */
+  private takenElsewhere(entry: StreamEntry, from: Follow): boolean {
+    let channel: string | undefined;
+    for (const [pattern, g] of this.follows) {
+      if (g === from || Number.isNaN(g.firstT)) continue;
+      const inside = (entry.t > g.firstT || entry.pid === g.firstPid) && (entry.t < g.lastT || entry.pid === g.lastPid);
+      if (!inside) continue;
+      channel ??= channelOf(entry);
+      if (patternMatches(pattern, channel)) return true;
+    }
+    return false;
   }
 
   /** Entries the read skipped (beyond the bound) count as dropped; the position moves past them. */
@@ -244,6 +285,9 @@ export class Attachment {
     const f = this.follows.get(pattern);
     if (!f) return;
     f.seen = bare(position);
+    // What lay between was not taken: the window of what this pattern took starts again.
+    f.firstT = NaN;
+    f.lastT = NaN;
     this.move(f);
   }
 

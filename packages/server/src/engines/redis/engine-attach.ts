@@ -9,13 +9,14 @@
 import type { EngineOptions, SubscribeResult } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import { AckState, parsePositions, parseRecord, startPosition } from './ack-record.js';
-import { Attachment, type Bounds, formatPosition, type Overflow, parsePosition, StreamPlaces } from './attachment.js';
+import { Attachment, type Bounds, formatPosition, type Overflow, parsePosition } from './attachment.js';
+import { StreamPlaces } from './stream-places.js';
 import { Feeds } from './feeds.js';
 import { type DuePositions, POSITIONS_MS, PositionWriter } from './positions.js';
-import { InFlightReads, parseFeedMessage, readStream } from './stream-read.js';
+import { InFlightReads, parseFeedMessage, readStream, sinceOf } from './stream-read.js';
 import { RedisEngineCore } from './engine-core.js';
 import { IDLE_MS, type StreamEngineOptions } from './engine-options.js';
-import { type Reply, strings } from './replies.js';
+import { list, type Reply, strings } from './replies.js';
 import { ATTACH, NODE_POSITIONS, READ_STREAM, REFRESH, TAKE_STREAM } from './scripts.js';
 
 const log = createLogger('redis');
@@ -246,7 +247,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
         r = await this.link.run(ATTACH, [this.nodeId, clientId, stamp.stamp, told ? '-' : before, ack]);
       } else handOver.cancel();
       if (!Array.isArray(r)) return undefined;
-      const [queued, stored, , ackFlag, record, turn] = r as Reply[];
+      const [queued, stored, , ackFlag, record, turn, since] = r as Reply[];
       const a = new Attachment(clientId);
       a.queued = Number(queued) > 0;
       let flat = strings(stored);
@@ -266,11 +267,11 @@ export abstract class AttachingEngine extends RedisEngineCore {
       }
       this.attached.set(clientId, a);
       this.writer.adopted(clientId);
-      const patterns = this.follow(a, flat);
+      const patterns = this.follow(a, flat, sinceOf(since));
       stamp.done();
       // Subscribed first, then read: what is published meanwhile comes one way or the other.
       await this.feeds.ready(patterns);
-      await this.readAll(a, patterns);
+      await this.readAll(a, patterns, a.overlapping);
       return a;
     } finally {
       handOver.cancel();
@@ -278,13 +279,13 @@ export abstract class AttachingEngine extends RedisEngineCore {
     }
   }
 
-  /** Follows the patterns of `flat` (pattern, position pairs) not followed yet; returns them. */
-  private follow(a: Attachment, flat: string[]): string[] {
+  /** Follows the patterns of `flat` (pattern, position pairs) not followed yet, begun at `since`; returns them. */
+  private follow(a: Attachment, flat: string[], since?: ReadonlyMap<string, number>): string[] {
     const added: string[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const pattern = flat[i] as string;
       if (a.isFollowing(pattern)) continue;
-      a.follow(pattern, parsePosition(flat[i + 1] as string));
+      a.follow(pattern, parsePosition(flat[i + 1] as string), since?.get(pattern));
       this.feeds.join(pattern, a.clientId);
       added.push(pattern);
     }
@@ -328,7 +329,10 @@ export abstract class AttachingEngine extends RedisEngineCore {
     this.refreshing.set(id, (this.refreshing.get(id) ?? 0) + 1);
     this.link
       .run(REFRESH, [this.nodeId, id])
-      .then((positions) => this.reconcile(a, strings(positions)))
+      .then((r) => {
+        const [positions, since] = list(r);
+        this.reconcile(a, strings(positions), sinceOf(since));
+      })
       .catch((err: unknown) => log.warn('subscriptions refresh failed', err))
       .finally(() => {
         const left = (this.refreshing.get(id) ?? 1) - 1;
@@ -337,23 +341,26 @@ export abstract class AttachingEngine extends RedisEngineCore {
       });
   }
 
-  protected reconcile(a: Attachment, flat: string[]): void {
+  /** Follows the session's subscriptions as Redis has them (`flat`: pattern, position pairs), begun at `since` when known. */
+  protected reconcile(a: Attachment, flat: string[], since?: ReadonlyMap<string, number>): void {
     if (this.attached.get(a.clientId) !== a) return;
-    const now = new Set<string>();
-    for (let i = 0; i < flat.length; i += 2) now.add(flat[i] as string);
+    const now = new Map<string, string>();
+    for (let i = 0; i + 1 < flat.length; i += 2) now.set(flat[i] as string, flat[i + 1] as string);
     for (const pattern of [...a.patterns()]) {
-      if (now.has(pattern)) continue;
+      const stored = now.get(pattern);
+      // Unsubscribed, or unsubscribed and subscribed again since (followed anew from where Redis has it).
+      if (stored !== undefined && !a.isResubscribed(pattern, since?.get(pattern))) continue;
       a.unfollow(pattern);
       this.feeds.leave(pattern, a.clientId);
     }
-    const added = this.follow(a, flat);
+    const added = this.follow(a, flat, since);
     if (added.length > 0) void this.feeds.ready(added).then(() => this.readAll(a, added));
   }
 
-  protected override followed(clientId: string, pattern: string, position: string): void {
+  protected override followed(clientId: string, pattern: string, position: string, since: number): void {
     const a = this.attached.get(clientId);
     if (!a || position === '') return;
-    const added = this.follow(a, [pattern, position]);
+    const added = this.follow(a, [pattern, position], new Map([[pattern, since]]));
     if (added.length > 0) void this.feeds.ready(added).then(() => this.readAll(a, added));
   }
 
@@ -368,13 +375,14 @@ export abstract class AttachingEngine extends RedisEngineCore {
    * [ENG-STREAM-5] Reads what the session has not had from each of `patterns`' streams and appends
    * it, oldest publish first across streams (by Redis's clock, in µs); losses become the session's
    * notice. Wakes its watcher if it now has something. One read per (session, pattern) at a time.
+   * `anchor`: the reads start from where the session stood when it attached here (ENG-STREAM-10).
    */
-  protected async readAll(a: Attachment, patterns: string[]): Promise<void> {
+  protected async readAll(a: Attachment, patterns: string[], anchor = false): Promise<void> {
     const reads = patterns.map((pattern) =>
       this.reading.once(a.clientId, pattern, () => {
         a.setStale(pattern, true);
         return readStream(a, pattern, {
-          read: (at, most, pid) => this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, most, this.epochCandidate(), pid]),
+          read: (at, most, pid) => this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, most, this.epochCandidate(), pid, anchor ? '1' : '']),
           bounds: this.limits(),
           skipped: (dropped) => this.overflowed(a.clientId, { dropped, disconnect: this.limits().overflow === 'disconnect' }),
         });

@@ -219,8 +219,8 @@ export abstract class RedisEngineCore implements Engine {
   /** A new stream's epoch, should a script make one (ENG-STREAM-5). */
   protected abstract epochCandidate(): string;
 
-  /** A subscription this node made, at `position` ('epoch:offset') in its stream (ENG-STREAM-4). */
-  protected abstract followed(clientId: string, pattern: string, position: string): void;
+  /** A subscription this node made, at `position` ('epoch:offset') in its stream (ENG-STREAM-4), begun at `since` (µs, ENG-STREAM-10). */
+  protected abstract followed(clientId: string, pattern: string, position: string, since: number): void;
 
   protected abstract unfollowed(clientId: string, pattern: string): void;
 
@@ -241,8 +241,8 @@ export abstract class RedisEngineCore implements Engine {
       stamp.done();
       throw err;
     }
-    const [fresh, added, life, position] = list(r);
-    if (r !== null && Number(fresh) === 1) this.followed(clientId, pattern, String(position ?? ''));
+    const [fresh, added, life, position, since] = list(r);
+    if (r !== null && Number(fresh) === 1) this.followed(clientId, pattern, String(position ?? ''), Number(since));
     stamp.done();
     if (r === null) return false;
     this.emitAll(channelsAdded(added));

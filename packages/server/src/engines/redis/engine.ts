@@ -23,6 +23,7 @@ import type { StreamEngineOptions } from './engine-options.js';
 import { list, strings, type Reply } from './replies.js';
 import { TAKE_STREAM } from './scripts.js';
 import { publishToStreams } from './stream-publish.js';
+import { sinceOf } from './stream-read.js';
 
 const log = createLogger('redis');
 
@@ -240,9 +241,9 @@ export class RedisEngine extends AttachingEngine {
           given.set(a.clientId, []);
           return this.detach(a.clientId);
         }
-        const [items, positions] = reply as Reply[];
+        const [items, positions, since] = reply as Reply[];
         given.set(a.clientId, [...strings(items), ...(given.get(a.clientId) ?? [])]);
-        this.reconcile(a, strings(positions));
+        this.reconcile(a, strings(positions), sinceOf(since));
       });
     }
     for (const t of takers) {

@@ -61,7 +61,7 @@ local function removeSession(id, reason, life)
   local watcher = redis.call('HGET', P .. 's:' .. id, 'w')
   if watcher then redis.call('SREM', P .. 'subd:' .. watcher, id) end
   redis.call('ZREM', P .. 'sessions', id)
-  redis.call('DEL', P .. 's:' .. id, P .. 'subs:' .. id, P .. 'q:' .. id, P .. 'ack:' .. id, P .. 'pos:' .. id)
+  redis.call('DEL', P .. 's:' .. id, P .. 'subs:' .. id, P .. 'q:' .. id, P .. 'ack:' .. id, P .. 'pos:' .. id, P .. 'since:' .. id)
   return subs
 end
 -- [ENG-STREAM-3] A stream's keys share one hash tag (one Redis Cluster slot): :m (HASH e = epoch,

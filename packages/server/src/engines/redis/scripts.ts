@@ -25,6 +25,8 @@
  *   P subd:<node>    SET  ack sessions attached to the node whose subscriptions changed since it
  *                         last read them (their batches get records of their own until it has)
  *   P subs:<id>      SET  patterns the session subscribes to
+ *   P since:<id>     HASH pattern → when the subscription began (µs, the clock of the streams'
+ *                         entries): what an overlapping pattern's stream gave it (ENG-STREAM-10)
  *   P chan:<pattern> SET  clientIds subscribed to the pattern
  *   P channels       SET  known channels (for hasChannel and sweeping)
  *   P persistent     SET  channels never swept

@@ -60,7 +60,7 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
     if (!now) break;
     // The feed went on meanwhile (contiguously from `at`): nothing from `at` on was lost to it.
     const wentOn = now.offset !== at.offset || now.epoch !== at.epoch;
-    const [epoch, offset, status, skipped, flat] = r;
+    const [epoch, offset, status, skipped, flat, atT, atPid] = r;
     const head = { epoch: String(epoch), offset: Number(offset) };
     if (status === 'epoch' || status === 'trimmed') {
       if (wentOn) a.setStale(pattern, true);
@@ -78,11 +78,21 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
       a.lost(pattern, 'overflow');
       how.skipped(Number(skipped));
     }
+    // [ENG-STREAM-10] Where the session stood was given to it: so was all the stream held since it subscribed.
+    if (!wentOn && typeof atT === 'string' && atT !== '') a.anchor(pattern, { t: Number(atT), pid: String(atPid) });
     const items = strings(flat);
     for (let i = 0; i + 3 < items.length; i += 4) {
       out.push({ pattern, epoch: head.epoch, offset: Number(items[i]), pid: items[i + 1] as string, t: Number(items[i + 2]), json: items[i + 3] as string });
     }
   }
+  return out;
+}
+
+/** [ENG-STREAM-10] When each subscription began (µs), from an HGETALL of `since:<id>` in a script's reply (pattern, µs pairs). */
+export function sinceOf(reply: Reply | undefined): Map<string, number> {
+  const flat = reply === undefined ? [] : strings(reply);
+  const out = new Map<string, number>();
+  for (let i = 0; i + 1 < flat.length; i += 2) out.set(flat[i] as string, Number(flat[i + 1]));
   return out;
 }
 

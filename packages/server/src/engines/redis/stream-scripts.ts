@@ -10,7 +10,8 @@ import { script } from './lua.js';
  * [ENG-STREAM-1] For the channel and each wildcard pattern matching it (O(segments)) that has
  * subscribers: bump the stream's offset, XADD (bounded), PUBLISH once to its pub/sub channel. The
  * first pattern is looked at alone, the others and the listeners' leases with one EXISTS first.
- * Nothing per subscriber. Returns {subscriptions matched, channels added, patterns to append to}:
+ * Nothing per subscriber. Returns {subscriptions matched, channels added, patterns to append to, the
+ * publish's clock (µs)}:
  * on a Redis Cluster [REDIS-9] the streams live in other slots, so this control part only says
  * which streams get the publish, and APPEND_STREAM runs on each; on one Redis it appends itself.
  */
@@ -47,12 +48,16 @@ if redis.call('EXISTS', unpack(others)) > 0 then
   end
 end
 if listened then notify(ARGV[2], {}, {}, {}, ARGV[4], '') end
-return { count, added, hot }
+return { count, added, hot, us }
 `);
 
-/** KEYS: the stream's :m key. ARGV: P, message JSON, publish id, epoch candidate, history size. [REDIS-9] A publish's stream part on a cluster. */
+/**
+ * KEYS: the stream's :m key. ARGV: P, message JSON, publish id, epoch candidate, history size, the
+ * control script's clock (µs). [REDIS-9] A publish's stream part on a cluster. Every stream gets the
+ * control script's clock, not its master's: one publish has one time wherever it is (ENG-STREAM-10).
+ */
 export const APPEND_STREAM = script('appendStream', `
-return streamAppend(string.sub(P, 1, -3), ARGV[4], ARGV[5], ARGV[2], ARGV[3], micros())
+return streamAppend(string.sub(P, 1, -3), ARGV[4], ARGV[5], ARGV[2], ARGV[3], ARGV[6])
 `);
 
 /** KEYS: the stream's :m key. ARGV: P, epoch candidate. [REDIS-9] The stream's head 'epoch:offset' (made if need be), for a subscribe on a cluster. */
@@ -63,9 +68,10 @@ return e .. ':' .. o
 
 /**
  * KEYS: the stream's :m key. ARGV: P, pattern, epoch, offset, most entries, epoch candidate, the
- * publish id the session was given at `offset` ('' if unknown). [ENG-STREAM-5] What a session at
- * (epoch, offset) has not had: {epoch, last offset, status, skipped, entries (offset, publish id,
- * time, JSON)...}. Status 'epoch' (the stream is not the one the position is in: Redis lost it;
+ * publish id the session was given at `offset` ('' if unknown), '1' to be told the publish at
+ * `offset`. [ENG-STREAM-5] What a session at (epoch, offset) has not had: {epoch, last offset,
+ * status, skipped, entries (offset, publish id, time, JSON)..., and when status is 'ok' the time
+ * and id of the publish at `offset` if asked for and there ('' otherwise; ENG-STREAM-10)}. Status 'epoch' (the stream is not the one the position is in: Redis lost it;
  * `skipped` is then the offset the new epoch starts after) or 'trimmed' (entries after the position
  * left the bounded history): the session's loss, never silent. `skipped`: the oldest entries past
  * `most` (the queue bound, LIMIT-6), not read.
@@ -80,15 +86,19 @@ local e, o = streamHead(c, ARGV[6])
 if e ~= ARGV[3] then return { e, o, 'epoch', tonumber(redis.call('HGET', c .. ':m', 'b') or '0'), {} } end
 local seen = tonumber(ARGV[4])
 local forked = o < seen
-if not forked and seen > 0 and ARGV[7] ~= '' then
-  local at = redis.call('XRANGE', c .. ':x', seen .. '-0', seen .. '-0')[1]
-  forked = at ~= nil and at[2][4] ~= ARGV[7]
+local at
+if not forked and seen > 0 and (ARGV[7] ~= '' or ARGV[8] == '1') then
+  at = redis.call('XRANGE', c .. ':x', seen .. '-0', seen .. '-0')[1]
+  forked = ARGV[7] ~= '' and at ~= nil and at[2][4] ~= ARGV[7]
 end
 if forked then
   redis.call('HSET', c .. ':m', 'e', ARGV[6], 'b', o)
   return { ARGV[6], o, 'epoch', o, {} }
 end
-if o <= seen then return { e, o, 'ok', 0, {} } end
+-- [ENG-STREAM-10] Asked for: the publish at the position (its time and id), '' if none is there.
+local st, sp = '', ''
+if at and ARGV[8] == '1' then st, sp = at[2][6], at[2][4] end
+if o <= seen then return { e, o, 'ok', 0, {}, st, sp } end
 local start, skipped = seen + 1, 0
 local most = tonumber(ARGV[5])
 if o - seen > most then
@@ -107,7 +117,7 @@ for _, item in ipairs(items) do
   out[#out + 1] = f[6]
   out[#out + 1] = f[2]
 end
-return { e, o, 'ok', skipped, out }
+return { e, o, 'ok', skipped, out, st, sp }
 `);
 
 /**
@@ -119,7 +129,8 @@ return { e, o, 'ok', skipped, out }
  * are a floor for the positions it had stamped, unless the session is in ack mode: what that node
  * gave it may not be acknowledged), returns {queue length, positions (pattern, 'epoch:offset')...,
  * '', ack flag, ack record, the positions of the turn named by `acked` when that is past the
- * record's batch (ENG-STREAM-9), or ''} and stamps them with this node's `stamp`. ARGV[6]: acked,
+ * record's batch (ENG-STREAM-9), or '', when each subscription began (pattern, µs... ENG-STREAM-10)}
+ * and stamps them with this node's `stamp`. ARGV[6]: acked,
  * the batch the client says it received ('' when unknown). -1: unknown session.
  */
 export const ATTACH = script('attach', `
@@ -152,13 +163,15 @@ for i = 1, #stored, 2 do
   out[#out + 1] = at
   redis.call('HSET', pos, p, at .. '@' .. stamp)
 end
-if ack ~= '1' then return { q, out, '', '', '', '' } end
+-- [ENG-STREAM-10] When each subscription began: tells a subscription made again from the one followed.
+local since = redis.call('HGETALL', P .. 'since:' .. id)
+if ack ~= '1' then return { q, out, '', '', '', '', since } end
 local record = redis.call('GET', P .. 'ack:' .. id) or ''
 local acked, turn = tonumber(ARGV[6]), ''
 if acked and acked > (tonumber(string.match(record, '^%d+') or '0') or 0) then
   turn = redis.call('GET', P .. 't:' .. ARGV[6]) or ''
 end
-return { q, out, '', ack, record, turn }
+return { q, out, '', ack, record, turn, since }
 `);
 
 /**
@@ -177,8 +190,8 @@ return 1
  * ARGV: P, then per session: id, '1' to read its queue | '0', k, k (pattern, position) pairs.
  * [ENG-STREAM-6] One call for a turn's takes: each session's positions move past what it was given;
  * the queue of `deliver()`ed messages is taken only when it may hold something. Per session, in
- * order: false (unknown) or {queued items, positions (when the queue was read, to follow
- * subscriptions changed on other nodes)}.
+ * order: false (unknown) or {queued items, positions and when each subscription began (when the
+ * queue was read, to follow subscriptions changed on other nodes)}.
  */
 export const TAKE_STREAM = script('takeStream', `
 local out = {}
@@ -187,7 +200,7 @@ while i <= #ARGV do
   local id, readQ, k = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   if redis.call('ZSCORE', P .. 'sessions', id) then
     setPositions(id, i + 3, k)
-    local items, positions = {}, {}
+    local items, positions, since = {}, {}, {}
     if readQ == '1' then
       local q = P .. 'q:' .. id
       items = redis.call('LRANGE', q, 0, -1)
@@ -196,8 +209,9 @@ while i <= #ARGV do
         redis.call('HSET', P .. 's:' .. id, 'b', 0)
       end
       positions = redis.call('HGETALL', P .. 'pos:' .. id)
+      since = redis.call('HGETALL', P .. 'since:' .. id)
     end
-    out[#out + 1] = { items, positions }
+    out[#out + 1] = { items, positions, since }
   else
     out[#out + 1] = false
   end

@@ -8,7 +8,7 @@ import { script } from './lua.js';
 /**
  * ARGV: P, id, pattern, node, stream epoch candidate, stamp ('' = none), the stream's head ('' =
  * read it here; on a Redis Cluster STREAM_HEAD read it first, REDIS-9). Returns nil (no session)
- * or {1|0 newly subscribed, channels added, life, position}. [LIFE-1] The set's size decides
+ * or {1|0 newly subscribed, channels added, life, position, when it began (µs, ENG-STREAM-10)}. [LIFE-1] The set's size decides
  * "first" inside the script: one node in the cluster sees it. [ENG-STREAM-4] A new subscription's
  * position is its stream's end now; nodes the session is attached to are told ('+id' in the wake
  * list) to follow it. [ENG-STREAM-8] Stamped when the session is attached to `node` (its watcher).
@@ -19,11 +19,14 @@ if not redis.call('ZSCORE', P .. 'sessions', id) then return false end
 local added = {}
 addChannel(pattern, added)
 local fresh = redis.call('SADD', P .. 'subs:' .. id, pattern)
-local life, position = '', ''
+local life, position, since = '', '', ''
 if fresh == 1 then
   local chan = P .. 'chan:' .. pattern
   redis.call('SADD', chan, id)
   redis.call('INCR', P .. 'nsubs')
+  -- [ENG-STREAM-10] When it began, on the clock the streams' entries carry.
+  since = micros()
+  redis.call('HSET', P .. 'since:' .. id, pattern, since)
   if redis.call('SCARD', chan) == 1 then life = lifeJson({ { 'o', pattern, id, sessionData(id) } }) end
   if ARGV[7] ~= '' then position = ARGV[7]
   else
@@ -39,7 +42,7 @@ if fresh == 1 then
   if s[1] and s[2] == '1' then redis.call('SADD', P .. 'subd:' .. s[1], id) end
   notify(ARGV[4], { '+' .. id }, {}, {}, '', life)
 end
-return { fresh, added, life, position }
+return { fresh, added, life, position, since }
 `);
 
 /** ARGV: P, id, pattern, node. Returns -1 (no session) or {1 removed | 0 was not subscribed, life}. */
@@ -54,6 +57,7 @@ if gone == 1 then
   redis.call('DECR', P .. 'nsubs')
   if redis.call('SCARD', chan) == 0 then life = lifeJson({ { 'v', pattern, id, sessionData(id), 'unsubscribe' } }) end
   redis.call('HDEL', P .. 'pos:' .. id, pattern)
+  redis.call('HDEL', P .. 'since:' .. id, pattern)
   notify(ARGV[4], { '+' .. id }, {}, {}, '', life)
 end
 return { gone, life }
@@ -61,12 +65,12 @@ return { gone, life }
 
 /**
  * ARGV: P, node, id. [ENG-STREAM-4][ENG-STREAM-9] The session's positions (pattern, position pairs,
- * flat), read by the node it is attached to after its subscriptions changed: that node follows
+ * flat) and when each subscription began (pattern, µs pairs: ENG-STREAM-10), read by the node it is attached to after its subscriptions changed: that node follows
  * them from now on, so SUBSCRIBE's mark for it goes.
  */
 export const REFRESH = script('refresh', `
 redis.call('SREM', P .. 'subd:' .. ARGV[2], ARGV[3])
-return redis.call('HGETALL', P .. 'pos:' .. ARGV[3])
+return { redis.call('HGETALL', P .. 'pos:' .. ARGV[3]), redis.call('HGETALL', P .. 'since:' .. ARGV[3]) }
 `);
 
 /** ARGV: P, channel. [LIFE-5] The channel's subscribers, flat: id, data ('' for none), id, data... */
