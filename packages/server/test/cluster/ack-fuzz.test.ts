@@ -15,9 +15,10 @@
 // on the Redis engine the order of one channel's publishes that reach a session through two of its
 // streams (a wildcard's and the channel's) while one of them is being read (just attached or
 // subscribed): each arrives once, but they may interleave, so order per channel is checked for every
-// session that never held both at once; and on a Redis Cluster the wildcard at all: there, 30 runs
-// of this traffic with it (seeds 11-40) gave a publish twice (its channel's subscription, which
-// had given it, left before the session moved) and a publish missing, each in one run of the 30.
+// session that never held both at once; and on a Redis Cluster the wildcard at all, whose stream
+// lives on another master than the channel's, with no common order: a publish may come twice
+// there. FUZZ_WILD=1 runs the cluster traffic with the wildcard (60 runs of seeds 11-70 on the
+// engine before ENG-STREAM-10: 6 gave a publish twice, 1 an epoch notice).
 import { describe, expect, it } from 'vitest';
 import { bayeux, cleanup, connectMessage, handshakeMessage, immediateConnect, msgId, replyTo, type WireMessage } from '@kuiper/testkit';
 import { seeded } from '../hardening/support.js';
@@ -239,6 +240,6 @@ describe('seeded random ack traffic, every request to a random node', () => {
 
   it.each(SEEDS)('[REDIS-8][ACK-2][ENG-STREAM-10] on the local Redis Cluster, two nodes, channels without the wildcard, seed %i: once, in order, nothing missing', async (seed) => {
     const { nodes } = await startCluster(cleanup, 2, OPTIONS, 'redis-cluster');
-    await run(nodes, seed, true, CHANNELS);
+    await run(nodes, seed, process.env['FUZZ_WILD'] ? false : true, process.env['FUZZ_WILD'] ? WITH_WILDCARD : CHANNELS);
   });
 });

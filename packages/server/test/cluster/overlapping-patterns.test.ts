@@ -33,7 +33,9 @@ async function connect(node: ClusterNode, s: AckSession): Promise<void> {
   s.got.push(...replies.filter((m: WireMessage) => m.id !== c.id).map((m) => `${m.channel ?? ''}:${String(m.data)}`));
 }
 
-describe.each(['redis', 'redis-cluster'] as SharedRedis[])('a channel and a wildcard over it, on %s', (on) => {
+// On one Redis. On a Redis Cluster the two streams live on two masters with no common order, and a
+// publish may still come twice there (SPEC ENG-STREAM-10 says so).
+describe.each(['redis'] as SharedRedis[])('a channel and a wildcard over it, on %s', (on) => {
   it('[ENG-STREAM-10][REDIS-1] the wildcard subscribed on the other node, then a move: every publish once', async () => {
     const { nodes } = await startCluster(cleanup, 2, { timeout: 250 }, on);
     const [a, b] = nodes as [ClusterNode, ClusterNode];
@@ -62,8 +64,7 @@ describe.each(['redis', 'redis-cluster'] as SharedRedis[])('a channel and a wild
     await connect(a, s);
     const want = Array.from({ length: n }, (_, i) => `/ov/${i % 2 === 0 ? 'b' : 'c'}:${i + 1}`);
     expect([...s.got].sort()).toEqual([...want].sort());
-    // And in order per channel (one master holds both streams on one Redis; on a cluster too here:
-    // nothing is published while the session moves).
+    // And in order per channel (nothing is published while the session moves).
     for (const channel of ['/ov/b', '/ov/c']) {
       expect(s.got.filter((g) => g.startsWith(channel))).toEqual(want.filter((w) => w.startsWith(channel)));
     }

@@ -93,7 +93,7 @@ interface Follow {
   lastPid: string;
 }
 
-/** A publish's Redis clock (µs, the same in every stream it was appended to) and id. */
+/** A publish's Redis clock (µs; on one Redis the same in every stream it was appended to) and id. */
 export interface PublishAt {
   t: number;
   pid: string;
@@ -123,7 +123,16 @@ export class Attachment {
   /** In ack mode: its batches (ACK-2, ENG-STREAM-9), made on this node while it is attached here. */
   ack: AckState | undefined = undefined;
 
-  constructor(readonly clientId: string) {}
+  /**
+   * `oneClock`: the streams' entries carry one clock that rises with every stream's offsets (one
+   * Redis: a publish appends to all its streams in one script). On a Redis Cluster each master
+   * stamps its own appends, so no publish can be placed between two of another stream's, and the
+   * windows of ENG-STREAM-10 are not used.
+   */
+  constructor(
+    readonly clientId: string,
+    private readonly oneClock = true,
+  ) {}
 
   get size(): number {
     return this.buffer.length + (this.losses?.size ?? 0);
@@ -210,7 +219,7 @@ export class Attachment {
   anchor(pattern: string, at: PublishAt): void {
     const f = this.follows.get(pattern);
     const since = f?.since;
-    if (!f || !Number.isNaN(f.firstT) || since === undefined || !(at.t > since)) return;
+    if (!this.oneClock || !f || !Number.isNaN(f.firstT) || since === undefined || !(at.t > since)) return;
     f.firstT = since;
     f.firstPid = '';
     f.lastT = at.t;
@@ -269,6 +278,7 @@ export class Attachment {
    * it, read from where it was subscribed), which the recent ids, kept only while they overlap, do not.
    */
   private takenElsewhere(entry: StreamEntry, from: Follow): boolean {
+    if (!this.oneClock) return false;
     let channel: string | undefined;
     for (const [pattern, g] of this.follows) {
       if (g === from || Number.isNaN(g.firstT)) continue;

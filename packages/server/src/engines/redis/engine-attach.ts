@@ -248,7 +248,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
       } else handOver.cancel();
       if (!Array.isArray(r)) return undefined;
       const [queued, stored, , ackFlag, record, turn, since] = r as Reply[];
-      const a = new Attachment(clientId);
+      const a = new Attachment(clientId, !this.link.clustered);
       a.queued = Number(queued) > 0;
       let flat = strings(stored);
       if (ackFlag === '1') {
@@ -271,7 +271,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
       stamp.done();
       // Subscribed first, then read: what is published meanwhile comes one way or the other.
       await this.feeds.ready(patterns);
-      await this.readAll(a, patterns, a.overlapping);
+      await this.readAll(a, patterns, a.overlapping && !this.link.clustered);
       return a;
     } finally {
       handOver.cancel();

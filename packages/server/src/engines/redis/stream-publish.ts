@@ -22,10 +22,9 @@ export interface StreamPublish {
 /** Resolves with the subscriptions matched and the channels the publish added. */
 export async function publishToStreams(link: RedisLink, p: StreamPublish): Promise<{ count: number; added: string[] }> {
   const r = await link.run(PUBLISH_STREAM, [p.node, p.channel, p.json, p.pid, p.epochCandidate, p.history, ...p.patterns]);
-  const [count, added, hot, us] = list(r);
+  const [count, added, hot] = list(r);
   if (link.clustered) {
-    const at = String(us);
-    await Promise.all(strings(hot).map((pattern) => link.runStream(APPEND_STREAM, pattern, [p.json, p.pid, p.epochCandidate, p.history, at])));
+    await Promise.all(strings(hot).map((pattern) => link.runStream(APPEND_STREAM, pattern, [p.json, p.pid, p.epochCandidate, p.history])));
   }
   return { count: Number(count), added: strings(added) };
 }

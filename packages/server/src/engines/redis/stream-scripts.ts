@@ -10,8 +10,7 @@ import { script } from './lua.js';
  * [ENG-STREAM-1] For the channel and each wildcard pattern matching it (O(segments)) that has
  * subscribers: bump the stream's offset, XADD (bounded), PUBLISH once to its pub/sub channel. The
  * first pattern is looked at alone, the others and the listeners' leases with one EXISTS first.
- * Nothing per subscriber. Returns {subscriptions matched, channels added, patterns to append to, the
- * publish's clock (µs)}:
+ * Nothing per subscriber. Returns {subscriptions matched, channels added, patterns to append to}:
  * on a Redis Cluster [REDIS-9] the streams live in other slots, so this control part only says
  * which streams get the publish, and APPEND_STREAM runs on each; on one Redis it appends itself.
  */
@@ -48,16 +47,17 @@ if redis.call('EXISTS', unpack(others)) > 0 then
   end
 end
 if listened then notify(ARGV[2], {}, {}, {}, ARGV[4], '') end
-return { count, added, hot, us }
+return { count, added, hot }
 `);
 
 /**
- * KEYS: the stream's :m key. ARGV: P, message JSON, publish id, epoch candidate, history size, the
- * control script's clock (µs). [REDIS-9] A publish's stream part on a cluster. Every stream gets the
- * control script's clock, not its master's: one publish has one time wherever it is (ENG-STREAM-10).
+ * KEYS: the stream's :m key. ARGV: P, message JSON, publish id, epoch candidate, history size.
+ * [REDIS-9] A publish's stream part on a cluster. The entry gets its own master's clock: appends
+ * from several nodes reach a master in any order, and only that clock rises with the offsets (so
+ * streams on two masters have no common order: ENG-STREAM-10 on a cluster).
  */
 export const APPEND_STREAM = script('appendStream', `
-return streamAppend(string.sub(P, 1, -3), ARGV[4], ARGV[5], ARGV[2], ARGV[3], ARGV[6])
+return streamAppend(string.sub(P, 1, -3), ARGV[4], ARGV[5], ARGV[2], ARGV[3], micros())
 `);
 
 /** KEYS: the stream's :m key. ARGV: P, epoch candidate. [REDIS-9] The stream's head 'epoch:offset' (made if need be), for a subscribe on a cluster. */
