@@ -6,6 +6,7 @@ export type { KuiperOptions, KuiperServer, StartOptions, StartedKuiper } from '.
 export { newClient } from './client.js';
 export {
   RawSocket,
+  ackHandshake,
   bayeux,
   connectMessage,
   exchange,

@@ -79,13 +79,25 @@ export async function exchange(url: string, message: WireMessage): Promise<WireM
   return replyTo(await bayeux(url, [sent]), sent.id);
 }
 
-/** Raw long-polling handshake; returns the clientId. */
-export async function rawHandshake(url: string): Promise<string> {
-  const hs = handshakeMessage();
+/** A raw long-polling handshake carrying `ext` (if any); throws unless it succeeds. */
+async function handshaken(url: string, ext?: Record<string, unknown>): Promise<WireMessage & { clientId: string }> {
+  const hs = ext === undefined ? handshakeMessage() : { ...handshakeMessage(), ext };
   const reply = replyTo(await bayeux(url, [hs]), hs.id);
   if (reply.successful !== true || typeof reply.clientId !== 'string') {
     throw new Error(`handshake failed: ${JSON.stringify(reply)}`);
   }
+  return reply as WireMessage & { clientId: string };
+}
+
+/** Raw long-polling handshake; returns the clientId. */
+export async function rawHandshake(url: string): Promise<string> {
+  return (await handshaken(url)).clientId;
+}
+
+/** A raw long-polling handshake asking for the ack extension (ACK-1); throws unless it is granted. */
+export async function ackHandshake(url: string): Promise<string> {
+  const reply = await handshaken(url, { ack: true });
+  if ((reply.ext as { ack?: unknown } | undefined)?.ack !== true) throw new Error(`ack not granted: ${JSON.stringify(reply)}`);
   return reply.clientId;
 }
 

@@ -4,7 +4,7 @@
 // traffic of ack-fuzz.test.ts: before, the publishes made between the wildcard's subscribe and the
 // serving node learning of it came twice (once from each stream).
 import { describe, expect, it } from 'vitest';
-import { bayeux, cleanup, handshakeMessage, immediateConnect, msgId, replyTo, type WireMessage } from '@kuiper/testkit';
+import { ackHandshake, bayeux, cleanup, immediateConnect, msgId, replyTo, type WireMessage } from '@kuiper/testkit';
 import { startCluster, type ClusterNode, type SharedRedis } from './cluster.js';
 
 interface AckSession {
@@ -14,8 +14,7 @@ interface AckSession {
 }
 
 async function ackSession(url: string): Promise<AckSession> {
-  const hs = { ...handshakeMessage(), ext: { ack: true } };
-  return { id: replyTo(await bayeux(url, [hs]), hs.id).clientId as string, acked: undefined, got: [] };
+  return { id: await ackHandshake(url), acked: undefined, got: [] };
 }
 
 async function subscribe(node: ClusterNode, s: AckSession, pattern: string): Promise<void> {

@@ -131,7 +131,7 @@ export class Attachment {
    */
   constructor(
     readonly clientId: string,
-    private readonly oneClock = true,
+    readonly oneClock = true,
   ) {}
 
   get size(): number {
@@ -253,12 +253,11 @@ export class Attachment {
     }
     f.seen = { epoch: at.epoch, offset: entry.offset, pid: entry.pid };
     this.move(f);
+    if (this.oneClock) this.took(f, entry);
     if (this.recent) {
-      const had = this.recent.has(entry.pid) || this.takenElsewhere(entry, f);
-      this.took(f, entry);
-      if (had) return undefined;
+      if (this.recent.has(entry.pid) || this.takenElsewhere(entry, f)) return undefined;
       this.recent.add(entry.pid);
-    } else this.took(f, entry);
+    }
     return this.push(entry, bounds);
   }
 
@@ -278,7 +277,6 @@ export class Attachment {
    * it, read from where it was subscribed), which the recent ids, kept only while they overlap, do not.
    */
   private takenElsewhere(entry: StreamEntry, from: Follow): boolean {
-    if (!this.oneClock) return false;
     let channel: string | undefined;
     for (const [pattern, g] of this.follows) {
       if (g === from || Number.isNaN(g.firstT)) continue;

@@ -271,7 +271,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
       stamp.done();
       // Subscribed first, then read: what is published meanwhile comes one way or the other.
       await this.feeds.ready(patterns);
-      await this.readAll(a, patterns, a.overlapping && !this.link.clustered);
+      await this.readAll(a, patterns, a.overlapping && a.oneClock);
       return a;
     } finally {
       handOver.cancel();
@@ -344,12 +344,11 @@ export abstract class AttachingEngine extends RedisEngineCore {
   /** Follows the session's subscriptions as Redis has them (`flat`: pattern, position pairs), begun at `since` when known. */
   protected reconcile(a: Attachment, flat: string[], since?: ReadonlyMap<string, number>): void {
     if (this.attached.get(a.clientId) !== a) return;
-    const now = new Map<string, string>();
-    for (let i = 0; i + 1 < flat.length; i += 2) now.set(flat[i] as string, flat[i + 1] as string);
+    const now = new Set<string>();
+    for (let i = 0; i < flat.length; i += 2) now.add(flat[i] as string);
     for (const pattern of [...a.patterns()]) {
-      const stored = now.get(pattern);
       // Unsubscribed, or unsubscribed and subscribed again since (followed anew from where Redis has it).
-      if (stored !== undefined && !a.isResubscribed(pattern, since?.get(pattern))) continue;
+      if (now.has(pattern) && !a.isResubscribed(pattern, since?.get(pattern))) continue;
       a.unfollow(pattern);
       this.feeds.leave(pattern, a.clientId);
     }

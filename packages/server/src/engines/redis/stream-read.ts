@@ -90,7 +90,7 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
 
 /** [ENG-STREAM-10] When each subscription began (µs), from an HGETALL of `since:<id>` in a script's reply (pattern, µs pairs). */
 export function sinceOf(reply: Reply | undefined): Map<string, number> {
-  const flat = reply === undefined ? [] : strings(reply);
+  const flat = strings(reply);
   const out = new Map<string, number>();
   for (let i = 0; i + 1 < flat.length; i += 2) out.set(flat[i] as string, Number(flat[i + 1]));
   return out;
