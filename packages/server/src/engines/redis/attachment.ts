@@ -82,6 +82,12 @@ interface Follow {
   /** The feed showed a gap or another epoch: read from the stream before the next take. */
   stale: boolean;
   /**
+   * [ENG-STREAM-11] Where the session stands if the stream is not in `seen`'s epoch but in this
+   * one's: an ack record's position and the stored one in two epochs (the record, or a subscription
+   * made again after its stream was swept, came last); undefined for nearly every follow.
+   */
+  orElse: Position | undefined;
+  /**
    * The first and last publishes taken in order from this stream since it was followed here (given,
    * buffered, or found given through another pattern): every publish between them that matches the
    * pattern reached the session (ENG-STREAM-10). Their clocks (µs; NaN: none yet) and ids, kept as
@@ -92,6 +98,9 @@ interface Follow {
   lastT: number;
   lastPid: string;
 }
+
+/** When the follow's subscription began, as Redis stores it ('' when this node does not know). */
+const sinceText = (f: Follow): string => (f.since === undefined ? '' : String(f.since));
 
 /** A publish's Redis clock (µs; on one Redis the same in every stream it was appended to) and id. */
 export interface PublishAt {
@@ -185,7 +194,7 @@ export class Attachment {
     const position = bare(at);
     // Following anew keeps a read that was due (as the stream still has to be read from somewhere).
     const stale = this.follows.get(pattern)?.stale === true;
-    this.follows.set(pattern, { seen: position, since, out: position, given: undefined, moved: false, stale, firstT: NaN, firstPid: '', lastT: NaN, lastPid: '' });
+    this.follows.set(pattern, { seen: position, since, out: position, given: undefined, moved: false, stale, orElse: undefined, firstT: NaN, firstPid: '', lastT: NaN, lastPid: '' });
     if (!this.recent && this.follows.size > 1 && [...this.follows.keys()].some(isWildcard)) this.recent = new RecentIds(1024);
   }
 
@@ -224,6 +233,26 @@ export class Attachment {
     f.firstPid = '';
     f.lastT = at.t;
     f.lastPid = at.pid;
+  }
+
+  /** [ENG-STREAM-11] The followed pattern's other start, in another epoch than `seen`'s (see Follow). */
+  orElse(pattern: string, at: Position): void {
+    const f = this.follows.get(pattern);
+    if (f) f.orElse = bare(at);
+  }
+
+  /**
+   * [ENG-STREAM-11] The stream is in epoch `epoch`, not in the one the session's position is in:
+   * if the other start is in it, the session goes on from there (true), nothing lost.
+   */
+  startElse(pattern: string, epoch: string): boolean {
+    const f = this.follows.get(pattern);
+    const at = f?.orElse;
+    if (!f || !at) return false;
+    f.orElse = undefined;
+    if (at.epoch !== epoch) return false;
+    this.skip(pattern, at);
+    return true;
   }
 
   unfollow(pattern: string): void {
@@ -383,23 +412,30 @@ export class Attachment {
   }
 
   /**
-   * The positions to write, past what was given out: (pattern, 'epoch:offset@stamp') pairs, flat;
-   * forgotten once taken. The stamp says this node's per-stream positions count it (ENG-STREAM-8).
+   * The positions to write, past what was given out: (pattern, 'epoch:offset@stamp', since) triples,
+   * flat, as TAKE_STREAM takes them; forgotten once taken. The stamp says this node's per-stream
+   * positions count it (ENG-STREAM-8); `since` ('' if unknown), which subscription (ENG-STREAM-11).
    */
   positions(stamp: string): string[] {
     const flat: string[] = [];
     for (const [pattern, f] of this.follows) {
       if (f.given === undefined) continue;
-      flat.push(pattern, `${formatPosition(f.given)}@${stamp}`);
+      flat.push(pattern, `${formatPosition(f.given)}@${stamp}`, sinceText(f));
       f.given = undefined;
     }
     return flat;
   }
 
-  /** Every followed pattern's position past what was given out, unstamped: the session let go of this node. */
-  ownPositions(): string[] {
+  /**
+   * Every followed pattern's position past what was given out, unstamped: the session let go of
+   * this node. Pairs; with `since`, (pattern, position, since) triples for TAKE_STREAM.
+   */
+  ownPositions(since = false): string[] {
     const flat: string[] = [];
-    for (const [pattern, f] of this.follows) flat.push(pattern, formatPosition(f.out));
+    for (const [pattern, f] of this.follows) {
+      flat.push(pattern, formatPosition(f.out));
+      if (since) flat.push(sinceText(f));
+    }
     return flat;
   }
 }

@@ -8,9 +8,11 @@
  */
 import type { EngineOptions, SubscribeResult } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
-import { AckState, parsePositions, parseRecord, startPosition } from './ack-record.js';
-import { Attachment, type Bounds, formatPosition, type Overflow, parsePosition } from './attachment.js';
+import { AckState } from './ack-record.js';
+import { ackStart } from './ack-attach.js';
+import { Attachment, type Bounds, type Overflow, parsePosition, type Position } from './attachment.js';
 import { StreamPlaces } from './stream-places.js';
+import { type HeldEntry, Refreshes } from './refreshes.js';
 import { Feeds } from './feeds.js';
 import { type DuePositions, POSITIONS_MS, PositionWriter } from './positions.js';
 import { InFlightReads, parseFeedMessage, readStream, sinceOf } from './stream-read.js';
@@ -32,8 +34,11 @@ export abstract class AttachingEngine extends RedisEngineCore {
   private readonly places = new StreamPlaces();
   /** Sessions a feed woke in this event-loop iteration (ENG-STREAM-6: their takes need no barrier). */
   private readonly fed = new Set<string>();
-  /** [ENG-STREAM-9] Sessions whose subscriptions are being read again (REFRESH): their batches need records of their own. */
-  protected readonly refreshing = new Map<string, number>();
+  /**
+   * Sessions whose subscriptions are being read again (REFRESH): their streams' entries are held
+   * until it answers (ENG-STREAM-11), and their batches need records of their own (ENG-STREAM-9).
+   */
+  protected readonly refreshing = new Refreshes();
   private clearing = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -177,6 +182,10 @@ export abstract class AttachingEngine extends RedisEngineCore {
     for (const id of ids) {
       const session = this.attached.get(id);
       if (!session) continue;
+      if (this.refreshing.has(id)) {
+        this.refreshing.hold(id, entry, before);
+        continue;
+      }
       this.overflowed(id, session.append(entry, bounds, before));
       if (session.isStale(pattern)) this.readAll(session, [pattern]);
       else {
@@ -251,23 +260,16 @@ export abstract class AttachingEngine extends RedisEngineCore {
       const a = new Attachment(clientId, !this.link.clustered);
       a.queued = Number(queued) > 0;
       let flat = strings(stored);
+      let storedElse: ReadonlyMap<string, Position> = new Map();
       if (ackFlag === '1') {
-        const parsed = parseRecord(String(record ?? ''));
-        const turnLine = String(turn ?? '');
-        if (acked !== undefined && turnLine !== '') {
-          // [ENG-STREAM-9] The client took batch `acked`, made in a turn after the session's record:
-          // it starts where that turn left it, and what it did not acknowledge is read again.
-          a.ack = new AckState(acked);
-          flat = recordedStarts(flat, parsePositions(turnLine));
-        } else {
-          a.ack = AckState.from(parsed);
-          a.ack.guessed = acked === undefined;
-          if (parsed) flat = recordedStarts(flat, parsed.positions);
-        }
+        const start = ackStart(flat, String(record ?? ''), String(turn ?? ''), acked);
+        ({ flat, storedElse } = start);
+        a.ack = start.state;
       }
       this.attached.set(clientId, a);
       this.writer.adopted(clientId);
       const patterns = this.follow(a, flat, sinceOf(since));
+      for (const [pattern, at] of storedElse) a.orElse(pattern, at);
       stamp.done();
       // Subscribed first, then read: what is published meanwhile comes one way or the other.
       await this.feeds.ready(patterns);
@@ -326,7 +328,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
    */
   protected refresh(a: Attachment): void {
     const id = a.clientId;
-    this.refreshing.set(id, (this.refreshing.get(id) ?? 0) + 1);
+    this.refreshing.begin(id);
     this.link
       .run(REFRESH, [this.nodeId, id])
       .then((r) => {
@@ -334,11 +336,20 @@ export abstract class AttachingEngine extends RedisEngineCore {
         this.reconcile(a, strings(positions), sinceOf(since));
       })
       .catch((err: unknown) => log.warn('subscriptions refresh failed', err))
-      .finally(() => {
-        const left = (this.refreshing.get(id) ?? 1) - 1;
-        if (left > 0) this.refreshing.set(id, left);
-        else this.refreshing.delete(id);
-      });
+      .finally(() => this.appendHeld(a, this.refreshing.end(id)));
+  }
+
+  /** [ENG-STREAM-11] What the session's streams brought while its subscriptions were read, appended to the streams it follows now. */
+  private appendHeld(a: Attachment, held: HeldEntry[]): void {
+    if (held.length === 0 || this.attached.get(a.clientId) !== a) return;
+    const bounds = this.limits();
+    const stale = new Set<string>();
+    for (const { entry, before } of held) {
+      this.overflowed(a.clientId, a.append(entry, bounds, before));
+      if (a.isStale(entry.pattern)) stale.add(entry.pattern);
+    }
+    if (stale.size > 0) void this.readAll(a, [...stale]);
+    if (a.size > 0) this.bus.call(this.bus.watchers.get(a.clientId));
   }
 
   /** Follows the session's subscriptions as Redis has them (`flat`: pattern, position pairs), begun at `since` when known. */
@@ -392,7 +403,9 @@ export abstract class AttachingEngine extends RedisEngineCore {
     const bounds = this.limits();
     for (const entry of entries) {
       if (this.attached.get(a.clientId) !== a) return;
-      this.overflowed(a.clientId, a.append(entry, bounds, this.places.note(entry)));
+      const before = this.places.note(entry);
+      if (this.refreshing.has(a.clientId)) this.refreshing.hold(a.clientId, entry, before);
+      else this.overflowed(a.clientId, a.append(entry, bounds, before));
     }
     if (a.size > 0) this.bus.call(this.bus.watchers.get(a.clientId));
   }
@@ -409,22 +422,8 @@ export abstract class AttachingEngine extends RedisEngineCore {
     // A Redis out of reach is not waited for (the offline queue would hold close() up).
     if (this.link.cmd.status === 'ready') await this.writePositions();
     this.attached.clear();
+    this.refreshing.clear();
     this.feeds.clear();
     await super.close();
   }
-}
-
-/**
- * [ENG-STREAM-9] An ack session's positions (pattern, 'epoch:offset' pairs, flat) moved to its
- * record's where that is further on: a node that made batches wrote only the record.
- */
-function recordedStarts(flat: string[], recorded: ReadonlyMap<string, string>): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const pattern = flat[i] as string;
-    const at = recorded.get(pattern);
-    const stored = flat[i + 1] as string;
-    out.push(pattern, at === undefined ? stored : formatPosition(startPosition(parsePosition(stored), parsePosition(at))));
-  }
-  return out;
 }

@@ -212,7 +212,7 @@ export class RedisEngine extends AttachingEngine {
       given.set(a.clientId, a.drain());
       const positions = a.positions(this.writer.current());
       written.push([a, before]);
-      args.push(id, '1', positions.length / 2, ...positions);
+      args.push(id, '1', positions.length / 3, ...positions);
       a.queued = false;
     }
     /** The sessions whose take failed (their script did), and why. */

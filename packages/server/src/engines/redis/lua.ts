@@ -89,13 +89,16 @@ local function streamAppend(c, candidate, history, json, pid, us)
   redis.call(PUB, c .. ':p', e .. ' ' .. o .. ' ' .. pid .. ' ' .. us .. ' ' .. json)
   return o
 end
--- ARGV[from..] holds k pairs (pattern, 'epoch:offset'): the session's positions, for patterns it
--- still subscribes to (a position must not bring back a subscription that went meanwhile).
+-- ARGV[from..] holds k triples (pattern, 'epoch:offset', when the subscription began or ''): the
+-- session's positions, for the subscriptions they were taken in (a position must not bring back a
+-- subscription that went meanwhile, nor move one made again since: ENG-STREAM-11). A subscription
+-- whose start the node did not know is checked by membership alone.
 local function setPositions(id, from, k)
-  for i = from, from + 2 * k - 1, 2 do
-    if redis.call('SISMEMBER', P .. 'subs:' .. id, ARGV[i]) == 1 then
-      redis.call('HSET', P .. 'pos:' .. id, ARGV[i], ARGV[i + 1])
-    end
+  for i = from, from + 3 * k - 1, 3 do
+    local same
+    if ARGV[i + 2] == '' then same = redis.call('SISMEMBER', P .. 'subs:' .. id, ARGV[i]) == 1
+    else same = redis.call('HGET', P .. 'since:' .. id, ARGV[i]) == ARGV[i + 2] end
+    if same then redis.call('HSET', P .. 'pos:' .. id, ARGV[i], ARGV[i + 1]) end
   end
 end
 -- [ENG-STREAM-8] A stored position: 'epoch:offset', or 'epoch:offset@gen.node' when \`node\` had the

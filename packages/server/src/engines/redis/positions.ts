@@ -167,8 +167,8 @@ export class PositionWriter {
     try {
       // [ENG-STREAM-9] An ack session's own positions may stand past a batch not acknowledged: the
       // next node goes on from its turn's or its own record, with the client's ack.
-      const own = had && !had.ack ? had.ownPositions() : [];
-      if (own.length > 0) await this.link.own([clientId, '0', own.length / 2, ...own]);
+      const own = had && !had.ack ? had.ownPositions(true) : [];
+      if (own.length > 0) await this.link.own([clientId, '0', own.length / 3, ...own]);
     } finally {
       await this.link.tell(node, clientId);
     }

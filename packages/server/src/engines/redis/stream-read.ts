@@ -64,6 +64,7 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
     const head = { epoch: String(epoch), offset: Number(offset) };
     if (status === 'epoch' || status === 'trimmed') {
       if (wentOn) a.setStale(pattern, true);
+      else if (status === 'epoch' && a.startElse(pattern, head.epoch)) a.setStale(pattern, true);
       else if (status === 'trimmed') a.lose(pattern, status, head);
       else {
         // What the new epoch holds was never seen: read from its start (0, or where the stream

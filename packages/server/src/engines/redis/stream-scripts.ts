@@ -187,7 +187,7 @@ return 1
 `);
 
 /**
- * ARGV: P, then per session: id, '1' to read its queue | '0', k, k (pattern, position) pairs.
+ * ARGV: P, then per session: id, '1' to read its queue | '0', k, k (pattern, position, since) triples.
  * [ENG-STREAM-6] One call for a turn's takes: each session's positions move past what it was given;
  * the queue of `deliver()`ed messages is taken only when it may hold something. Per session, in
  * order: false (unknown) or {queued items, positions and when each subscription began (when the
@@ -215,7 +215,7 @@ while i <= #ARGV do
   else
     out[#out + 1] = false
   end
-  i = i + 3 + 2 * k
+  i = i + 3 + 3 * k
 end
 return out
 `);
