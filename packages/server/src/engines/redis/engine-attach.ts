@@ -12,7 +12,8 @@ import { AckState } from './ack-record.js';
 import { ackStart } from './ack-attach.js';
 import { Attachment, type Bounds, type Overflow, parsePosition, type Position } from './attachment.js';
 import { StreamPlaces } from './stream-places.js';
-import { type HeldEntry, Refreshes } from './refreshes.js';
+import { Refreshes } from './refreshes.js';
+import { Waiting } from './waiting.js';
 import { Feeds } from './feeds.js';
 import { type DuePositions, POSITIONS_MS, PositionWriter } from './positions.js';
 import { InFlightReads, parseFeedMessage, readStream, sinceOf } from './stream-read.js';
@@ -34,11 +35,10 @@ export abstract class AttachingEngine extends RedisEngineCore {
   private readonly places = new StreamPlaces();
   /** Sessions a feed woke in this event-loop iteration (ENG-STREAM-6: their takes need no barrier). */
   private readonly fed = new Set<string>();
-  /**
-   * Sessions whose subscriptions are being read again (REFRESH): their streams' entries are held
-   * until it answers (ENG-STREAM-11), and their batches need records of their own (ENG-STREAM-9).
-   */
+  /** Sessions whose subscriptions are being read again (REFRESH): their batches need records of their own (ENG-STREAM-9). */
   protected readonly refreshing = new Refreshes();
+  /** What sessions' streams bring while they are read again, attached, or overlapping and read (ENG-STREAM-11). */
+  private readonly waiting = new Waiting();
   private clearing = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -182,8 +182,8 @@ export abstract class AttachingEngine extends RedisEngineCore {
     for (const id of ids) {
       const session = this.attached.get(id);
       if (!session) continue;
-      if (this.refreshing.has(id)) {
-        this.refreshing.hold(id, entry, before);
+      if (this.holding(session)) {
+        if (!this.waiting.hold(id, entry, before, bounds.maxQueue)) session.setStale(pattern, true);
         continue;
       }
       this.overflowed(id, session.append(entry, bounds, before));
@@ -235,7 +235,11 @@ export abstract class AttachingEngine extends RedisEngineCore {
     if (known) this.detach(clientId, true);
     let pending = this.attaching.get(clientId);
     if (!pending) {
-      pending = this.attachNow(clientId, acked).finally(() => this.attaching.delete(clientId));
+      pending = this.attachNow(clientId, acked).finally(() => {
+        this.attaching.delete(clientId);
+        const a = this.attached.get(clientId);
+        if (a) this.release(a);
+      });
       this.attaching.set(clientId, pending);
     }
     return pending;
@@ -299,6 +303,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
     const a = this.attached.get(clientId);
     if (!a) return;
     this.attached.delete(clientId);
+    this.waiting.drop(clientId);
     // [ENG-STREAM-9] Not an ack session's: its own positions may stand past a batch not acknowledged.
     if (!gone && !a.ack) this.writer.orphan(a);
     for (const pattern of a.patterns()) this.feeds.leave(pattern, clientId);
@@ -336,20 +341,35 @@ export abstract class AttachingEngine extends RedisEngineCore {
         this.reconcile(a, strings(positions), sinceOf(since));
       })
       .catch((err: unknown) => log.warn('subscriptions refresh failed', err))
-      .finally(() => this.appendHeld(a, this.refreshing.end(id)));
+      .finally(() => {
+        this.refreshing.end(id);
+        this.release(a);
+      });
   }
 
-  /** [ENG-STREAM-11] What the session's streams brought while its subscriptions were read, appended to the streams it follows now. */
-  private appendHeld(a: Attachment, held: HeldEntry[]): void {
-    if (held.length === 0 || this.attached.get(a.clientId) !== a) return;
-    const bounds = this.limits();
-    const stale = new Set<string>();
-    for (const { entry, before } of held) {
-      this.overflowed(a.clientId, a.append(entry, bounds, before));
-      if (a.isStale(entry.pattern)) stale.add(entry.pattern);
+  /**
+   * [ENG-STREAM-11] Whether what the session's streams bring waits: its subscriptions are being
+   * read again or it is being attached (which streams count is not known yet), or its patterns
+   * overlap and one of its streams is being read (what that read returns may be older).
+   */
+  private holding(a: Attachment): boolean {
+    const id = a.clientId;
+    return this.refreshing.has(id) || this.attaching.has(id) || (a.overlapping && this.reading.any(id));
+  }
+
+  /** [ENG-STREAM-11] Once nothing it waits for is in flight, what was held for the session is appended, in publish order. */
+  private release(a: Attachment): void {
+    const id = a.clientId;
+    if (this.attached.get(id) !== a) {
+      if (!this.attached.has(id)) this.waiting.drop(id);
+      return;
     }
-    if (stale.size > 0) void this.readAll(a, [...stale]);
-    if (a.size > 0) this.bus.call(this.bus.watchers.get(a.clientId));
+    if (this.holding(a)) return;
+    const bounds = this.limits();
+    for (const { entry, before } of this.waiting.take(id)) this.overflowed(id, a.append(entry, bounds, before));
+    const stale = a.stalePatterns();
+    if (stale.length > 0) void this.readAll(a, stale);
+    if (a.size > 0) this.bus.call(this.bus.watchers.get(id));
   }
 
   /** Follows the session's subscriptions as Redis has them (`flat`: pattern, position pairs), begun at `since` when known. */
@@ -399,15 +419,13 @@ export abstract class AttachingEngine extends RedisEngineCore {
       }),
     );
     const entries = (await Promise.all(reads)).flat();
-    entries.sort((x, y) => (x.pattern === y.pattern ? x.offset - y.offset : x.t - y.t));
-    const bounds = this.limits();
+    if (this.attached.get(a.clientId) !== a) return;
+    // Through the hold: merged in publish order with what else waits, appended once nothing is in flight.
+    const most = this.limits().maxQueue;
     for (const entry of entries) {
-      if (this.attached.get(a.clientId) !== a) return;
-      const before = this.places.note(entry);
-      if (this.refreshing.has(a.clientId)) this.refreshing.hold(a.clientId, entry, before);
-      else this.overflowed(a.clientId, a.append(entry, bounds, before));
+      if (!this.waiting.hold(a.clientId, entry, this.places.note(entry), most)) a.setStale(entry.pattern, true);
     }
-    if (a.size > 0) this.bus.call(this.bus.watchers.get(a.clientId));
+    this.release(a);
   }
 
   /** Sessions neither watched nor used lately are let go: their streams are read again if they come back. */
@@ -423,6 +441,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
     if (this.link.cmd.status === 'ready') await this.writePositions();
     this.attached.clear();
     this.refreshing.clear();
+    this.waiting.clear();
     this.feeds.clear();
     await super.close();
   }
