@@ -360,11 +360,8 @@ export abstract class AttachingEngine extends RedisEngineCore {
   /** [ENG-STREAM-11] Once nothing it waits for is in flight, what was held for the session is appended, in publish order. */
   private release(a: Attachment): void {
     const id = a.clientId;
-    if (this.attached.get(id) !== a) {
-      if (!this.attached.has(id)) this.waiting.drop(id);
-      return;
-    }
-    if (this.holding(a)) return;
+    // Let go meanwhile: detach() dropped what was held for it; a newer attachment releases its own.
+    if (this.attached.get(id) !== a || this.holding(a)) return;
     const bounds = this.limits();
     for (const { entry, before } of this.waiting.take(id)) this.overflowed(id, a.append(entry, bounds, before));
     const stale = a.stalePatterns();
