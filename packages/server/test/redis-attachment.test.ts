@@ -2,7 +2,8 @@
 // bookkeeping (no Redis): a copy of what the session had is dropped, another publish at a place
 // it passed makes it read its stream, and a publish coming from two of its streams is given once.
 import { describe, expect, it } from 'vitest';
-import { Attachment, type Bounds, type StreamEntry } from '../src/engines/redis/attachment.js';
+import { Attachment, type Bounds } from '../src/engines/redis/attachment.js';
+import type { StreamEntry } from '../src/engines/redis/stream-entry.js';
 import { StreamPlaces } from '../src/engines/redis/stream-places.js';
 
 const BOUNDS: Bounds = { maxQueue: 100, maxQueueBytes: 1 << 20, overflow: 'drop-oldest' };

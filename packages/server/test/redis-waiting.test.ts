@@ -2,7 +2,7 @@
 // the pure bookkeeping (no Redis): a read's older entries and a feed's newer ones come out in
 // publish order, an entry held twice comes out once, and what is held stays bounded.
 import { describe, expect, it } from 'vitest';
-import type { StreamEntry } from '../src/engines/redis/attachment.js';
+import type { StreamEntry } from '../src/engines/redis/stream-entry.js';
 import { Waiting } from '../src/engines/redis/waiting.js';
 
 /** A publish `pid` at Redis time `t`, at `offset` in `pattern`'s stream. */

@@ -4,7 +4,7 @@
  * and the record of the turn the client's ack names. Pure: no Redis here.
  */
 import { AckState, parsePositions, parseRecord, startPosition } from './ack-record.js';
-import { formatPosition, parsePosition, type Position } from './attachment.js';
+import { formatPosition, parsePosition, type Position } from './stream-entry.js';
 
 export interface AckStart {
   state: AckState;

@@ -6,26 +6,9 @@
 import type { OverflowPolicy } from '../../core/engine.js';
 import { isWildcard, patternMatches, type Message } from '@kuiper/protocol';
 import type { AckState } from './ack-record.js';
+import { publishClock } from './publish-clock.js';
 import { channelOf, RecentIds } from './stream-places.js';
-
-/** A publish as stored in a stream and carried by its pub/sub channel. */
-export interface StreamEntry {
-  pattern: string;
-  epoch: string;
-  offset: number;
-  /** The same publish appended to several matching streams has one id: a session gets it once. */
-  pid: string;
-  /** Redis's clock at the publish, in µs: orders a backlog read from several streams. */
-  t: number;
-  json: string;
-}
-
-export interface Position {
-  epoch: string;
-  offset: number;
-  /** The publish id at this offset, when this node received it (ENG-STREAM-5: a stream that went back is found by it). */
-  pid?: string;
-}
+import { formatPosition, type Position, type StreamEntry } from './stream-entry.js';
 
 export type LossReason = 'trimmed' | 'epoch' | 'overflow';
 
@@ -52,14 +35,6 @@ export interface Overflow {
   dropped: number;
   disconnect: boolean;
 }
-
-/** 'epoch:offset' as stored in Redis, maybe stamped ('@gen.node', ENG-STREAM-8); an epoch is hex: it has no colon. */
-export function parsePosition(text: string): Position {
-  const at = text.indexOf(':');
-  return { epoch: text.slice(0, at), offset: Number.parseInt(text.slice(at + 1), 10) || 0 };
-}
-
-export const formatPosition = (p: Position): string => `${p.epoch}:${p.offset}`;
 
 /** The position without a publish id: one set from outside (Redis, a read's skip) says nothing of the publish there. */
 const bare = (p: Position): Position => (p.pid === undefined ? p : { epoch: p.epoch, offset: p.offset });
@@ -136,7 +111,7 @@ export class Attachment {
    * `oneClock`: the streams' entries carry one clock that rises with every stream's offsets (one
    * Redis: a publish appends to all its streams in one script). On a Redis Cluster each master
    * stamps its own appends, so no publish can be placed between two of another stream's, and the
-   * windows of ENG-STREAM-10 are not used.
+   * windows of ENG-STREAM-10 are not used: reads tell what each stream gave lately (ENG-STREAM-12).
    */
   constructor(
     readonly clientId: string,
@@ -315,6 +290,19 @@ export class Attachment {
       if (patternMatches(pattern, channel)) return true;
     }
     return false;
+  }
+
+  /**
+   * [ENG-STREAM-12] On a Redis Cluster: publishes `pattern`'s stream holds at or below the session's
+   * position there (a read says which), given to it through that pattern by this node or the one
+   * before: another of its streams bringing one of them does not give it again. Only those its
+   * subscription holds (published after it began, by the control clock their ids carry): one made
+   * before is not in it, and another pattern gives it. Kept with the publishes given lately.
+   */
+  gaveLately(pattern: string, pids: readonly string[]): void {
+    const since = this.follows.get(pattern)?.since;
+    if (!this.recent || since === undefined) return;
+    for (const pid of pids) if ((publishClock(pid) ?? 0) > since) this.recent.add(pid);
   }
 
   /** Entries the read skipped (beyond the bound) count as dropped; the position moves past them. */

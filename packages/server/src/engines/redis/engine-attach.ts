@@ -1,22 +1,22 @@
 /**
- * The Redis engine's sessions attached to this node (SPEC: ENG-STREAM-4, ENG-STREAM-5, ENG-STREAM-8):
- * claiming a session and reading its positions (handed over by the node that had it), following its
- * streams' pub/sub channels once per pattern and fanning each publish out to the sessions attached
- * here, reading what a session missed with XRANGE (loss told, never silent), letting idle or moved
- * sessions go and writing the node's per-stream positions. What a publish and a take do with them
- * is engine.ts; sessions, subscriptions and queues shared by every node are engine-core.ts.
+ * The Redis engine's sessions attached to this node (SPEC: ENG-STREAM-4, -5, -8): claiming one and
+ * reading its positions (handed over by the node before), following its streams' feeds once per
+ * pattern and fanning each publish out, reading what a session missed (loss told, never silent),
+ * letting idle or moved sessions go, writing the node's per-stream positions. A publish and a take:
+ * engine.ts; sessions, subscriptions and queues shared by every node: engine-core.ts.
  */
 import type { EngineOptions, SubscribeResult } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import { AckState } from './ack-record.js';
 import { ackStart } from './ack-attach.js';
-import { Attachment, type Bounds, type Overflow, parsePosition, type Position } from './attachment.js';
+import { Attachment, type Bounds, type Overflow } from './attachment.js';
+import { parsePosition, type Position } from './stream-entry.js';
 import { StreamPlaces } from './stream-places.js';
 import { Refreshes } from './refreshes.js';
 import { Waiting } from './waiting.js';
 import { Feeds } from './feeds.js';
 import { type DuePositions, POSITIONS_MS, PositionWriter } from './positions.js';
-import { InFlightReads, parseFeedMessage, readStream, sinceOf } from './stream-read.js';
+import { InFlightReads, LOOK_BACK, parseFeedMessage, readStream, sinceOf } from './stream-read.js';
 import { RedisEngineCore } from './engine-core.js';
 import { IDLE_MS, type StreamEngineOptions } from './engine-options.js';
 import { list, type Reply, strings } from './replies.js';
@@ -43,8 +43,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
   private idleTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly positionsMs: number;
-  /** Epoch candidates made (epochCandidate). */
-  private epochs = 0;
+  private epochs = 0; // epoch candidates made (epochCandidate)
 
   constructor(options: StreamEngineOptions = {}) {
     super(options);
@@ -87,13 +86,11 @@ export abstract class AttachingEngine extends RedisEngineCore {
 
   override start(options: EngineOptions): void {
     super.start(options);
-    this.idleTimer = setInterval(() => this.dropIdle(), IDLE_MS);
-    this.idleTimer.unref();
+    (this.idleTimer = setInterval(() => this.dropIdle(), IDLE_MS)).unref();
     // [ENG-STREAM-8] With the upkeep's period (the defaults: 1 s both), the positions go out in the
     // same script as the lease and the sweep (duePositions): one wake of Redis per period, not two.
     if (this.positionsMs !== this.period) {
-      this.flushTimer = setInterval(() => void this.writePositions(), this.positionsMs);
-      this.flushTimer.unref();
+      (this.flushTimer = setInterval(() => void this.writePositions(), this.positionsMs)).unref();
     }
   }
 
@@ -381,14 +378,19 @@ export abstract class AttachingEngine extends RedisEngineCore {
       this.feeds.leave(pattern, a.clientId);
     }
     const added = this.follow(a, flat, since);
-    if (added.length > 0) void this.feeds.ready(added).then(() => this.readAll(a, added));
+    this.readAdded(a, added);
   }
 
   protected override followed(clientId: string, pattern: string, position: string, since: number): void {
     const a = this.attached.get(clientId);
     if (!a || position === '') return;
     const added = this.follow(a, [pattern, position], new Map([[pattern, since]]));
-    if (added.length > 0) void this.feeds.ready(added).then(() => this.readAll(a, added));
+    this.readAdded(a, added);
+  }
+
+  /** New follows are read; on a Redis Cluster, an overlapping session's other streams too, for what they gave (ENG-STREAM-12). */
+  private readAdded(a: Attachment, added: string[]): void {
+    if (added.length > 0) void this.feeds.ready(added).then(() => this.readAll(a, a.overlapping && !a.oneClock ? [...a.patterns()] : added));
   }
 
   protected override unfollowed(clientId: string, pattern: string): void {
@@ -405,11 +407,13 @@ export abstract class AttachingEngine extends RedisEngineCore {
    * `anchor`: the reads start from where the session stood when it attached here (ENG-STREAM-10).
    */
   protected async readAll(a: Attachment, patterns: string[], anchor = false): Promise<void> {
+    const lookBack = a.overlapping && !a.oneClock ? LOOK_BACK : 0;
     const reads = patterns.map((pattern) =>
       this.reading.once(a.clientId, pattern, () => {
         a.setStale(pattern, true);
         return readStream(a, pattern, {
-          read: (at, most, pid) => this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, most, this.epochCandidate(), pid, anchor ? '1' : '']),
+          read: (at, most, pid) => this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, most, this.epochCandidate(), pid, anchor ? '1' : '', lookBack]),
+          lookBack,
           bounds: this.limits(),
           skipped: (dropped) => this.overflowed(a.clientId, { dropped, disconnect: this.limits().overflow === 'disconnect' }),
         });

@@ -10,8 +10,8 @@
  * claims a session, this node writes what it gave out and says so; the claiming node waits for
  * that (HAND_OVER_MS at most, for a node that is gone) and then reads the positions.
  */
-import type { Attachment, Position } from './attachment.js';
-import { formatPosition } from './attachment.js';
+import type { Attachment } from './attachment.js';
+import { formatPosition, type Position } from './stream-entry.js';
 import type { Reply } from './replies.js';
 
 /** How often a node writes its per-stream positions: what a node killed (-9) may deliver again. */

@@ -3,7 +3,8 @@
  * a publish, and a backlog read from the session's position that turns a trimmed history or a lost
  * epoch into the session's loss notice. No engine state here: the engine passes how to read.
  */
-import type { Attachment, Bounds, Position, StreamEntry } from './attachment.js';
+import type { Attachment, Bounds } from './attachment.js';
+import type { Position, StreamEntry } from './stream-entry.js';
 import { list, strings, type Reply } from './replies.js';
 import { createLogger } from '../../core/log.js';
 
@@ -31,6 +32,8 @@ export function parseFeedMessage(pattern: string, text: string): StreamEntry | u
 export interface StreamReading {
   /** Runs the READ_STREAM script from `at` (`pid`: the publish id given there, '' if unknown), reading at most `most` entries. */
   read(at: Position, most: number, pid: string): Promise<Reply>;
+  /** [ENG-STREAM-12] How many publish ids at or below the position to learn as given (0: none). */
+  lookBack?: number;
   bounds: Bounds;
   /** Entries past the queue bound were skipped (LIMIT-6). */
   skipped(dropped: number): void;
@@ -51,6 +54,8 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
     let r: Reply[];
     try {
       r = list(await how.read(at, how.bounds.maxQueue, at.pid ?? ''));
+      // [ENG-STREAM-12] Given through this pattern (by this node or the one before): not again through another.
+      if (how.lookBack) a.gaveLately(pattern, strings(r[7]));
     } catch (err) {
       a.setStale(pattern, true);
       log.warn('stream read failed', err);
@@ -134,3 +139,10 @@ export class InFlightReads {
     return out;
   }
 }
+
+/**
+ * [ENG-STREAM-12] How many publishes at or below a position a read names, on a Redis Cluster, for
+ * a session whose streams overlap: more than its streams' positions lag each other by (what was in
+ * flight at its last take, or a pattern's feed this node learnt of late).
+ */
+export const LOOK_BACK = 128;

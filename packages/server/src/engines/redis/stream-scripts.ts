@@ -10,9 +10,10 @@ import { script } from './lua.js';
  * [ENG-STREAM-1] For the channel and each wildcard pattern matching it (O(segments)) that has
  * subscribers: bump the stream's offset, XADD (bounded), PUBLISH once to its pub/sub channel. The
  * first pattern is looked at alone, the others and the listeners' leases with one EXISTS first.
- * Nothing per subscriber. Returns {subscriptions matched, channels added, patterns to append to}:
- * on a Redis Cluster [REDIS-9] the streams live in other slots, so this control part only says
- * which streams get the publish, and APPEND_STREAM runs on each; on one Redis it appends itself.
+ * Nothing per subscriber. Returns {subscriptions matched, channels added, patterns to append to,
+ * its clock}: on a Redis Cluster [REDIS-9] the streams live in other slots, so this control part
+ * only says which streams get the publish, and APPEND_STREAM runs on each, with the publish id
+ * carrying this clock (ENG-STREAM-12); on one Redis it appends itself.
  */
 export const PUBLISH_STREAM = script('publishStream', `
 local added = {}
@@ -47,7 +48,7 @@ if redis.call('EXISTS', unpack(others)) > 0 then
   end
 end
 if listened then notify(ARGV[2], {}, {}, {}, ARGV[4], '') end
-return { count, added, hot }
+return { count, added, hot, us }
 `);
 
 /**
@@ -69,9 +70,9 @@ return e .. ':' .. o
 /**
  * KEYS: the stream's :m key. ARGV: P, pattern, epoch, offset, most entries, epoch candidate, the
  * publish id the session was given at `offset` ('' if unknown), '1' to be told the publish at
- * `offset`. [ENG-STREAM-5] What a session at (epoch, offset) has not had: {epoch, last offset,
+ * `offset`, how many publish ids at or below `offset` to return ('' none; ENG-STREAM-12). [ENG-STREAM-5] What a session at (epoch, offset) has not had: {epoch, last offset,
  * status, skipped, entries (offset, publish id, time, JSON)..., and when status is 'ok' the time
- * and id of the publish at `offset` if asked for and there ('' otherwise; ENG-STREAM-10)}. Status 'epoch' (the stream is not the one the position is in: Redis lost it;
+ * and id of the publish at `offset` if asked for and there ('' otherwise; ENG-STREAM-10), and the ids asked for, newest first}. Status 'epoch' (the stream is not the one the position is in: Redis lost it;
  * `skipped` is then the offset the new epoch starts after) or 'trimmed' (entries after the position
  * left the bounded history): the session's loss, never silent. `skipped`: the oldest entries past
  * `most` (the queue bound, LIMIT-6), not read.
@@ -98,7 +99,13 @@ end
 -- [ENG-STREAM-10] Asked for: the publish at the position (its time and id), '' if none is there.
 local st, sp = '', ''
 if at and ARGV[8] == '1' then st, sp = at[2][6], at[2][4] end
-if o <= seen then return { e, o, 'ok', 0, {}, st, sp } end
+-- [ENG-STREAM-12] Asked for: the ids of the last publishes at or below the position (given).
+local gave = {}
+local back = tonumber(ARGV[9]) or 0
+if back > 0 and seen > 0 then
+  for _, item in ipairs(redis.call('XREVRANGE', c .. ':x', seen .. '-0', '-', 'COUNT', back)) do gave[#gave + 1] = item[2][4] end
+end
+if o <= seen then return { e, o, 'ok', 0, {}, st, sp, gave } end
 local start, skipped = seen + 1, 0
 local most = tonumber(ARGV[5])
 if o - seen > most then
@@ -117,7 +124,7 @@ for _, item in ipairs(items) do
   out[#out + 1] = f[6]
   out[#out + 1] = f[2]
 end
-return { e, o, 'ok', skipped, out, st, sp }
+return { e, o, 'ok', skipped, out, st, sp, gave }
 `);
 
 /**

@@ -6,7 +6,7 @@
  * streams' feed brings meanwhile. The engine appends it all once nothing is in flight, in publish
  * order. Pure bookkeeping: no Redis.
  */
-import type { StreamEntry } from './attachment.js';
+import type { StreamEntry } from './stream-entry.js';
 
 /** A stream entry held back, with the publish this node saw at its place before it (StreamPlaces.note). */
 export interface HeldEntry {

@@ -1,0 +1,76 @@
+// A publish reaching a session through a wildcard and a channel under it on a Redis Cluster, where
+// the two streams live on two masters with no common order (SPEC: ENG-STREAM-12), on the pure
+// bookkeeping (no Redis): what a read says one stream gave the session at or below its position
+// (by this node or the one before) is not given again when the other stream, read from a lagging
+// position, brings it; and nothing is skipped that no stream gave.
+import { describe, expect, it } from 'vitest';
+import { Attachment, type Bounds } from '../src/engines/redis/attachment.js';
+import { clockedPid, publishClock } from '../src/engines/redis/publish-clock.js';
+import type { StreamEntry } from '../src/engines/redis/stream-entry.js';
+
+const BOUNDS: Bounds = { maxQueue: 100, maxQueueBytes: 1 << 20, overflow: 'drop-oldest' };
+
+/** Publish `n` to /r/a at control clock `tc`: its id, and its copy in `pattern`'s stream at `offset` (t: that master's clock). */
+const pid = (n: number, tc: number): string => clockedPid(String(tc), `node.${n}`);
+const copy = (pattern: string, offset: number, n: number, tc: number): StreamEntry => ({
+  pattern,
+  epoch: 'e1',
+  offset,
+  pid: pid(n, tc),
+  t: 9_000_000 - offset,
+  json: JSON.stringify({ channel: '/r/a', data: n }),
+});
+
+/** A node attaching a session that follows /r/* (begun at clock 100) and /r/a (begun at 200), from `at`. */
+function attach(at: { wild: number; chan: number }, since: { wild?: number; chan?: number } = { wild: 100, chan: 200 }) {
+  const a = new Attachment('s1', false);
+  a.follow('/r/*', { epoch: 'e1', offset: at.wild }, since.wild);
+  a.follow('/r/a', { epoch: 'e1', offset: at.chan }, since.chan);
+  const feed = (e: StreamEntry): void => void a.append(e, BOUNDS, undefined);
+  const given = (): unknown[] => a.drain().map((json) => (JSON.parse(json) as { data: unknown }).data);
+  return { a, feed, given };
+}
+
+describe('[ENG-STREAM-12] a publish given through one of a session\'s streams on a Redis Cluster', () => {
+  it('carries the control script\'s clock in its id, the clock subscriptions are stamped with', () => {
+    expect(publishClock(clockedPid('1733300000123456', 'n1.7'))).toBe(1733300000123456);
+    expect(publishClock('n1.7')).toBeUndefined();
+  });
+
+  it('is not given again by the next node when the other stream, read from a lagging position, brings it', () => {
+    // The node before gave publishes 1 and 2 through /r/*; the session moved before /r/a's copies came.
+    const { a, feed, given } = attach({ wild: 2, chan: 0 });
+    // The read of /r/* names what it holds at or below the session's position there, newest first.
+    a.gaveLately('/r/*', [pid(2, 310), pid(1, 300)]);
+    feed(copy('/r/a', 1, 1, 300));
+    feed(copy('/r/a', 2, 2, 310));
+    feed(copy('/r/a', 3, 3, 320));
+    feed(copy('/r/*', 3, 3, 320));
+    expect(given()).toEqual([3]);
+  });
+
+  it('is given when the stream named it but holds it from before the subscription began (not given through it)', () => {
+    const { a, feed, given } = attach({ wild: 2, chan: 0 });
+    // Publish 1 (clock 50) is at /r/*'s offset 1, below the session's position, but /r/* was subscribed at 100.
+    a.gaveLately('/r/*', [pid(2, 310), pid(1, 50)]);
+    feed(copy('/r/a', 1, 1, 50));
+    feed(copy('/r/a', 2, 2, 310));
+    expect(given()).toEqual([1]);
+  });
+
+  it('is given as it comes when the subscription\'s start is not known (never skipped on a guess)', () => {
+    const { a, feed, given } = attach({ wild: 2, chan: 0 }, { chan: 200 });
+    a.gaveLately('/r/*', [pid(2, 310), pid(1, 300)]);
+    feed(copy('/r/a', 1, 1, 300));
+    expect(given()).toEqual([1]);
+  });
+
+  it('is given once on one node, whichever stream brings it first', () => {
+    const { feed, given } = attach({ wild: 0, chan: 0 });
+    feed(copy('/r/a', 1, 1, 300));
+    feed(copy('/r/*', 1, 1, 300));
+    feed(copy('/r/*', 2, 2, 310));
+    feed(copy('/r/a', 2, 2, 310));
+    expect(given()).toEqual([1, 2]);
+  });
+});
