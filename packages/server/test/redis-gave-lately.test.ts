@@ -65,6 +65,24 @@ describe('[ENG-STREAM-12] a publish given through one of a session\'s streams on
     expect(given()).toEqual([1]);
   });
 
+  it('moves the position written for the other stream past its copy at once, once the publish went out', () => {
+    const { a, feed, given } = attach({ wild: 0, chan: 0 });
+    const chan = (): string | undefined => a.ownPositions().at(a.ownPositions().indexOf('/r/a') + 1);
+    feed(copy('/r/*', 1, 1, 300));
+    // Its copy from /r/a comes while publish 1 waits to go out: the position stays, the drain moves it.
+    feed(copy('/r/a', 1, 1, 300));
+    expect(chan()).toBe('e1:0');
+    expect(given()).toEqual([1]);
+    expect(chan()).toBe('e1:1');
+    // Given out, then the copy comes: written at once (a node taking over reads /r/a from past it).
+    feed(copy('/r/*', 2, 2, 310));
+    expect(given()).toEqual([2]);
+    feed(copy('/r/a', 2, 2, 310));
+    expect(chan()).toBe('e1:2');
+    expect(a.positions('1.n')).toEqual(['/r/*', 'e1:2@1.n', '100', '/r/a', 'e1:2@1.n', '200']);
+    expect(given()).toEqual([]);
+  });
+
   it('is given once on one node, whichever stream brings it first', () => {
     const { feed, given } = attach({ wild: 0, chan: 0 });
     feed(copy('/r/a', 1, 1, 300));

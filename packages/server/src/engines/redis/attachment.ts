@@ -259,10 +259,23 @@ export class Attachment {
     this.move(f);
     if (this.oneClock) this.took(f, entry);
     if (this.recent) {
-      if (this.recent.has(entry.pid) || this.takenElsewhere(entry, f)) return undefined;
+      if (this.recent.has(entry.pid) || this.takenElsewhere(entry, f)) return this.passed(f, entry);
       this.recent.add(entry.pid);
     }
     return this.push(entry, bounds);
+  }
+
+  /**
+   * [ENG-STREAM-12] A copy of what another stream gave: when everything before it from this stream
+   * was given out and the publish went out too (not waiting in the buffer), the position to write
+   * passes it at once, not at the next drain: a node taking the session over now reads from there.
+   */
+  private passed(f: Follow, entry: StreamEntry): undefined {
+    const out = f.out;
+    if (out.epoch !== entry.epoch || out.offset !== entry.offset - 1 || this.buffer.some((e) => e.pid === entry.pid)) return undefined;
+    f.out = f.seen;
+    f.given = f.seen;
+    return undefined;
   }
 
   private took(f: Follow, entry: StreamEntry): void {

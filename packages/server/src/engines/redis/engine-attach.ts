@@ -43,7 +43,6 @@ export abstract class AttachingEngine extends RedisEngineCore {
   private idleTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly positionsMs: number;
-  private epochs = 0; // epoch candidates made (epochCandidate)
 
   constructor(options: StreamEngineOptions = {}) {
     super(options);
@@ -152,15 +151,6 @@ export abstract class AttachingEngine extends RedisEngineCore {
    */
   protected recordMs(): number {
     return (this.options ? this.options.maxInterval + this.options.interval : 0) + 60_000;
-  }
-
-  /**
-   * [ENG-STREAM-5] The epoch a stream gets if this call makes it (or finds it forked): unique, hex
-   * (no colon). The node's random id and a count, not fresh random bytes: every publish, read and
-   * subscribe sends one, and `randomBytes` cost ~35 µs a call on a node that calls it now and then.
-   */
-  protected epochCandidate(): string {
-    return `${this.nodeId}${(++this.epochs).toString(16)}`;
   }
 
   protected limits(): Bounds {
@@ -371,26 +361,32 @@ export abstract class AttachingEngine extends RedisEngineCore {
     if (this.attached.get(a.clientId) !== a) return;
     const now = new Set<string>();
     for (let i = 0; i < flat.length; i += 2) now.add(flat[i] as string);
+    let gone = false;
     for (const pattern of [...a.patterns()]) {
       // Unsubscribed, or unsubscribed and subscribed again since (followed anew from where Redis has it).
       if (now.has(pattern) && !a.isResubscribed(pattern, since?.get(pattern))) continue;
       a.unfollow(pattern);
       this.feeds.leave(pattern, a.clientId);
+      gone = true;
     }
-    const added = this.follow(a, flat, since);
-    this.readAdded(a, added);
+    this.readChanged(a, this.follow(a, flat, since), gone);
   }
 
   protected override followed(clientId: string, pattern: string, position: string, since: number): void {
     const a = this.attached.get(clientId);
     if (!a || position === '') return;
-    const added = this.follow(a, [pattern, position], new Map([[pattern, since]]));
-    this.readAdded(a, added);
+    this.readChanged(a, this.follow(a, [pattern, position], new Map([[pattern, since]])), false);
   }
 
-  /** New follows are read; on a Redis Cluster, an overlapping session's other streams too, for what they gave (ENG-STREAM-12). */
-  private readAdded(a: Attachment, added: string[]): void {
-    if (added.length > 0) void this.feeds.ready(added).then(() => this.readAll(a, a.overlapping && !a.oneClock ? [...a.patterns()] : added));
+  /**
+   * New follows are read. [ENG-STREAM-12] On a Redis Cluster, a session whose patterns overlap (or
+   * did) has all its streams read when one is added or `gone`: the reads name what each gave, and
+   * bring the copies of what one stream gave that another has not yet, so that the positions
+   * written pass them before the next node, which may not see the patterns overlap, reads from there.
+   */
+  private readChanged(a: Attachment, added: string[], gone: boolean): void {
+    const all = a.overlapping && !a.oneClock;
+    if (added.length > 0 || (gone && all)) void this.feeds.ready(added).then(() => this.readAll(a, all ? [...a.patterns()] : added));
   }
 
   protected override unfollowed(clientId: string, pattern: string): void {
@@ -398,6 +394,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
     if (!a) return;
     a.unfollow(pattern);
     this.feeds.leave(pattern, clientId);
+    this.readChanged(a, [], true);
   }
 
   /**
