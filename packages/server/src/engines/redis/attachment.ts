@@ -194,6 +194,11 @@ export class Attachment {
     return this.recent !== undefined;
   }
 
+  /** [ENG-STREAM-12] On a Redis Cluster, its patterns overlap (or did, on this node): reads name what each stream gave. */
+  get namesGiven(): boolean {
+    return this.recent !== undefined && !this.oneClock;
+  }
+
   /**
    * [ENG-STREAM-10] The stream of `pattern`, read from where the session stood, had `at` there: the
    * session was given (by this node or the one before) every publish of it from its subscription up
@@ -259,7 +264,10 @@ export class Attachment {
     this.move(f);
     if (this.oneClock) this.took(f, entry);
     if (this.recent) {
-      if (this.recent.has(entry.pid) || this.takenElsewhere(entry, f)) return this.passed(f, entry);
+      if (this.recent.has(entry.pid) || this.takenElsewhere(entry, f)) {
+        this.passed(f, entry);
+        return undefined;
+      }
       this.recent.add(entry.pid);
     }
     return this.push(entry, bounds);
@@ -270,12 +278,11 @@ export class Attachment {
    * was given out and the publish went out too (not waiting in the buffer), the position to write
    * passes it at once, not at the next drain: a node taking the session over now reads from there.
    */
-  private passed(f: Follow, entry: StreamEntry): undefined {
+  private passed(f: Follow, entry: StreamEntry): void {
     const out = f.out;
-    if (out.epoch !== entry.epoch || out.offset !== entry.offset - 1 || this.buffer.some((e) => e.pid === entry.pid)) return undefined;
+    if (out.epoch !== entry.epoch || out.offset !== entry.offset - 1 || this.buffer.some((e) => e.pid === entry.pid)) return;
     f.out = f.seen;
     f.given = f.seen;
-    return undefined;
   }
 
   private took(f: Follow, entry: StreamEntry): void {

@@ -385,7 +385,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
    * written pass them before the next node, which may not see the patterns overlap, reads from there.
    */
   private readChanged(a: Attachment, added: string[], gone: boolean): void {
-    const all = a.overlapping && !a.oneClock;
+    const all = a.namesGiven;
     if (added.length > 0 || (gone && all)) void this.feeds.ready(added).then(() => this.readAll(a, all ? [...a.patterns()] : added));
   }
 
@@ -404,13 +404,12 @@ export abstract class AttachingEngine extends RedisEngineCore {
    * `anchor`: the reads start from where the session stood when it attached here (ENG-STREAM-10).
    */
   protected async readAll(a: Attachment, patterns: string[], anchor = false): Promise<void> {
-    const lookBack = a.overlapping && !a.oneClock ? LOOK_BACK : 0;
+    const lookBack = a.namesGiven ? LOOK_BACK : 0;
     const reads = patterns.map((pattern) =>
       this.reading.once(a.clientId, pattern, () => {
         a.setStale(pattern, true);
         return readStream(a, pattern, {
           read: (at, most, pid) => this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, most, this.epochCandidate(), pid, anchor ? '1' : '', lookBack]),
-          lookBack,
           bounds: this.limits(),
           skipped: (dropped) => this.overflowed(a.clientId, { dropped, disconnect: this.limits().overflow === 'disconnect' }),
         });

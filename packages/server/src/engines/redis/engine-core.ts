@@ -218,7 +218,6 @@ export abstract class RedisEngineCore implements Engine {
     return true;
   }
 
-  /** A new stream's epoch, should a script make one (ENG-STREAM-5). */
   /**
    * [ENG-STREAM-5] The epoch a stream gets if this call makes it (or finds it forked): unique, hex
    * (no colon). The node's random id and a count, not fresh random bytes: every publish, read and

@@ -29,4 +29,3 @@ export function parsePosition(text: string): Position {
 }
 
 export const formatPosition = (p: Position): string => `${p.epoch}:${p.offset}`;
-

@@ -32,8 +32,6 @@ export function parseFeedMessage(pattern: string, text: string): StreamEntry | u
 export interface StreamReading {
   /** Runs the READ_STREAM script from `at` (`pid`: the publish id given there, '' if unknown), reading at most `most` entries. */
   read(at: Position, most: number, pid: string): Promise<Reply>;
-  /** [ENG-STREAM-12] How many publish ids at or below the position to learn as given (0: none). */
-  lookBack?: number;
   bounds: Bounds;
   /** Entries past the queue bound were skipped (LIMIT-6). */
   skipped(dropped: number): void;
@@ -54,8 +52,9 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
     let r: Reply[];
     try {
       r = list(await how.read(at, how.bounds.maxQueue, at.pid ?? ''));
-      // [ENG-STREAM-12] Given through this pattern (by this node or the one before): not again through another.
-      if (how.lookBack) a.gaveLately(pattern, strings(r[7]));
+      // [ENG-STREAM-12] Named when the read asked (LOOK_BACK): given through this pattern, by this
+      // node or the one before, so not again through another.
+      a.gaveLately(pattern, strings(r[7]));
     } catch (err) {
       a.setStale(pattern, true);
       log.warn('stream read failed', err);
