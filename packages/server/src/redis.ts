@@ -5,4 +5,4 @@
  */
 export { RedisEngine, RedisEngine as StreamRedisEngine } from './engines/redis/engine.js';
 export type { StreamEngineOptions as RedisEngineOptions, StreamEngineOptions as StreamRedisEngineOptions } from './engines/redis/engine-options.js';
-export { UNRECOVERED_CHANNEL } from './engines/redis/attachment.js';
+export { UNRECOVERED_CHANNEL } from './engines/session-state.js';

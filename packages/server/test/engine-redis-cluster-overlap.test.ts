@@ -25,10 +25,10 @@ afterAll(async () => {
   for (const p of prefixes.splice(0)) await deleteClusterPrefix(p);
 });
 
-async function nodes(): Promise<[RedisEngine, RedisEngine]> {
+async function nodes(options: { positionsMs?: number } = {}): Promise<[RedisEngine, RedisEngine]> {
   const prefix = clusterPrefix();
   prefixes.push(prefix);
-  const pair = [0, 1].map(() => new RedisEngine({ cluster: REDIS_CLUSTER_NODES, prefix })) as [RedisEngine, RedisEngine];
+  const pair = [0, 1].map(() => new RedisEngine({ cluster: REDIS_CLUSTER_NODES, prefix, ...options })) as [RedisEngine, RedisEngine];
   for (const e of pair) {
     e.start({ ...ENGINE_DEFAULTS, onEvent: () => undefined });
     engines.push(e);
@@ -97,5 +97,54 @@ describe('[ENG-STREAM-12] a wildcard and a channel under it, on the Redis Cluste
     // Publish 1 is below /ov/*'s position but from before that subscription: /ov/b gives it (again,
     // as its position says it was not given; never lost on a guess).
     expect(data(await b.take(id))).toEqual([1]);
+  });
+
+  it('an ack session\'s batch acknowledged on another node after the wildcard that gave it was unsubscribed: not given again from the channel\'s lagging stream', async () => {
+    // Only the records say where the session stands (no per-stream positions written behind).
+    const [a, b] = await nodes({ positionsMs: 3_600_000 });
+    const id = await a.createSession();
+    await a.setAck(id, true);
+    await a.subscribe(id, '/og/*');
+    await a.subscribe(id, '/og/b');
+    expect(await a.deliveryMode(id)).toEqual({ ack: true, unacked: undefined });
+    for (let i = 1; i <= 3; i++) await a.publish({ channel: '/og/b', data: i });
+    // Both streams' copies reach A (milliseconds on 127.0.0.1) before the batch is made: its
+    // record then holds both streams past publish 3, and the lag is made below by hand.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const first = await a.takeBatch(id, undefined);
+    expect(data(first.messages)).toEqual([1, 2, 3]);
+    let acked = first.batch;
+    engines.splice(engines.indexOf(a), 1);
+    await a.close();
+    // What A leaves when the channel's stream's copies were still on their way at the batch's take:
+    // the records (the session's own, and its turn's) and the stored position in /ov/b's stream
+    // behind what the batch gave through /og/*, which the records hold past publish 3.
+    const base = a.controlBase;
+    let wildcardHeld = false;
+    for (const key of [`${base}ack:${id}`, `${base}t:${acked}`]) {
+      const text = await admin.get(key);
+      if (text === null) continue;
+      wildcardHeld ||= /\/og\/\*\t[0-9a-f]+:3(\t|\n|$)/.test(text) && /\/og\/b\t[0-9a-f]+:3(\t|\n|$)/.test(text);
+      await admin.set(key, text.replace(/(\/og\/b\t[0-9a-f]+:)\d+/, '$10'), 'KEEPTTL');
+    }
+    expect(wildcardHeld, 'the batch\'s record holds both streams past publish 3').toBe(true);
+    const stored = (await admin.hget(`${base}pos:${id}`, '/og/b')) ?? '';
+    await admin.hset(`${base}pos:${id}`, '/og/b', `${stored.slice(0, stored.indexOf(':'))}:0`);
+    // The wildcard goes before the client's ack reaches B: B follows /og/b alone, from offset 0.
+    await b.unsubscribe(id, '/og/*');
+    const next = await b.takeBatch(id, acked);
+    expect(data(next.messages)).toEqual([]);
+    await b.publish({ channel: '/og/b', data: 4 });
+    const after: unknown[] = [];
+    await vi.waitFor(
+      async () => {
+        const batch = await b.takeBatch(id, acked);
+        if (batch.messages.length > 0) after.push(...data(batch.messages));
+        acked = batch.batch;
+        expect(after.length).toBeGreaterThanOrEqual(1);
+      },
+      { timeout: 5000, interval: 20 },
+    );
+    expect(after).toEqual([4]);
   });
 });

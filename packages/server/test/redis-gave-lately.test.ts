@@ -91,4 +91,15 @@ describe('[ENG-STREAM-12] a publish given through one of a session\'s streams on
     feed(copy('/r/a', 2, 2, 310));
     expect(given()).toEqual([1, 2]);
   });
+
+  it('names what a pattern the session left gave it, only from after that subscription began, and no longer overlapping', () => {
+    const a = new Attachment('s1', false);
+    a.follow('/r/a', { epoch: 'e1', offset: 0 }, 200);
+    expect(a.overlapping).toBe(false);
+    // The gone /r/* (begun at 100) held publishes 1 (clock 150) and 2 (clock 50, before it began).
+    a.gaveThrough([pid(2, 50), pid(1, 150)], 100);
+    for (const [offset, n, tc] of [[1, 2, 50], [2, 1, 150], [3, 3, 250]] as const) a.append(copy('/r/a', offset, n, tc), BOUNDS, undefined);
+    expect(a.drain().map((json) => (JSON.parse(json) as { data: unknown }).data)).toEqual([2, 3]);
+    expect(a.ownPositions()).toEqual(['/r/a', 'e1:3']);
+  });
 });

@@ -14,6 +14,8 @@
  * a positions line. Channel names are printable (no tab, no newline) and stored JSON is compact (a
  * newline in a string is escaped).
  */
+import type { Message } from '@kuiper/protocol';
+import { UNRECOVERED_CHANNEL } from '../session-state.js';
 
 /** The bounds a batch keeps to (LIMIT-6), as the engine's `Bounds` has them. */
 export interface BatchBounds {
@@ -185,4 +187,13 @@ export function startPosition<P extends Place>(stored: P, recorded: P | undefine
   if (!recorded) return stored;
   if (recorded.epoch !== stored.epoch) return recorded;
   return recorded.offset > stored.offset ? recorded : stored;
+}
+
+/**
+ * [LIMIT-12] An ack batch whose oldest messages the bound dropped (in Redis, as the batch was taken)
+ * starts with the notice naming the session's subscriptions: the session is told, never silently.
+ */
+export function withOverflowNotice(messages: Message[], dropped: number, patterns: Iterable<string>): Message[] {
+  if (dropped === 0) return messages;
+  return [{ channel: UNRECOVERED_CHANNEL, data: { channels: [...patterns], reason: 'overflow' } }, ...messages];
 }

@@ -4,25 +4,14 @@
  * node's one pub/sub feed per pattern appends here; a take empties it. Pure bookkeeping: no Redis.
  */
 import type { OverflowPolicy } from '../../core/engine.js';
-import { isWildcard, patternMatches, type Message } from '@kuiper/protocol';
+import { isWildcard, patternMatches } from '@kuiper/protocol';
+import { UNRECOVERED_CHANNEL } from '../session-state.js';
 import type { AckState } from './ack-record.js';
 import { publishClock } from './publish-clock.js';
 import { channelOf, RecentIds } from './stream-places.js';
 import { formatPosition, type Position, type StreamEntry } from './stream-entry.js';
 
 export type LossReason = 'trimmed' | 'epoch' | 'overflow';
-
-/** The channel of the message that tells a session which subscriptions were not recovered. */
-export const UNRECOVERED_CHANNEL = '/service/kuiper/unrecovered';
-
-/**
- * [LIMIT-12] An ack batch whose oldest messages the bound dropped (in Redis, as the batch was taken)
- * starts with the notice naming the session's subscriptions: the session is told, never silently.
- */
-export function withOverflowNotice(messages: Message[], dropped: number, patterns: Iterable<string>): Message[] {
-  if (dropped === 0) return messages;
-  return [{ channel: UNRECOVERED_CHANNEL, data: { channels: [...patterns], reason: 'overflow' } }, ...messages];
-}
 
 export interface Bounds {
   maxQueue: number;
@@ -92,8 +81,9 @@ export class Attachment {
   private buffer: StreamEntry[] = [];
   private bytes = 0;
   /**
-   * Publish ids given lately, only while the session follows a wildcard and another pattern (a
-   * publish may then come from two streams); exact channels never overlap, so most sessions hold none.
+   * Publish ids given lately, only once the session followed a wildcard and another pattern (a
+   * publish may then come from two streams) or a pattern it left named what it gave (gaveThrough);
+   * exact channels never overlap, so most sessions hold none.
    */
   private recent: RecentIds | undefined;
   /** Patterns whose messages will never come, per reason; made on the first loss (most sessions have none). */
@@ -321,8 +311,16 @@ export class Attachment {
    */
   gaveLately(pattern: string, pids: readonly string[]): void {
     const since = this.follows.get(pattern)?.since;
-    if (!this.recent || since === undefined) return;
-    for (const pid of pids) if ((publishClock(pid) ?? 0) > since) this.recent.add(pid);
+    if (this.recent && since !== undefined) this.keepGiven(this.recent, pids, since);
+  }
+
+  /** [ENG-STREAM-12] The same for a pattern no longer followed, whose subscription began at `since`: kept even if the rest do not overlap. */
+  gaveThrough(pids: readonly string[], since: number): void {
+    if (pids.length > 0) this.keepGiven((this.recent ??= new RecentIds(1024)), pids, since);
+  }
+
+  private keepGiven(recent: RecentIds, pids: readonly string[], since: number): void {
+    for (const pid of pids) if ((publishClock(pid) ?? 0) > since) recent.add(pid);
   }
 
   /** Entries the read skipped (beyond the bound) count as dropped; the position moves past them. */

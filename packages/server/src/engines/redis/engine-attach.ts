@@ -8,7 +8,7 @@
 import type { EngineOptions, SubscribeResult } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import { AckState } from './ack-record.js';
-import { ackStart } from './ack-attach.js';
+import { readAttach } from './ack-attach.js';
 import { Attachment, type Bounds, type Overflow } from './attachment.js';
 import { parsePosition, type Position } from './stream-entry.js';
 import { StreamPlaces } from './stream-places.js';
@@ -16,7 +16,7 @@ import { Refreshes } from './refreshes.js';
 import { Waiting } from './waiting.js';
 import { Feeds } from './feeds.js';
 import { type DuePositions, POSITIONS_MS, PositionWriter } from './positions.js';
-import { InFlightReads, LOOK_BACK, parseFeedMessage, readStream, sinceOf } from './stream-read.js';
+import { InFlightReads, LOOK_BACK, nameGone, parseFeedMessage, readStream, sinceOf } from './stream-read.js';
 import { RedisEngineCore } from './engine-core.js';
 import { IDLE_MS, type StreamEngineOptions } from './engine-options.js';
 import { list, type Reply, strings } from './replies.js';
@@ -247,23 +247,18 @@ export abstract class AttachingEngine extends RedisEngineCore {
         r = await this.link.run(ATTACH, [this.nodeId, clientId, stamp.stamp, told ? '-' : before, ack]);
       } else handOver.cancel();
       if (!Array.isArray(r)) return undefined;
-      const [queued, stored, , ackFlag, record, turn, since] = r as Reply[];
+      const start = readAttach(r as Reply[], acked);
       const a = new Attachment(clientId, !this.link.clustered);
-      a.queued = Number(queued) > 0;
-      let flat = strings(stored);
-      let storedElse: ReadonlyMap<string, Position> = new Map();
-      if (ackFlag === '1') {
-        const start = ackStart(flat, String(record ?? ''), String(turn ?? ''), acked);
-        ({ flat, storedElse } = start);
-        a.ack = start.state;
-      }
+      a.queued = start.queued;
+      a.ack = start.ack;
       this.attached.set(clientId, a);
       this.writer.adopted(clientId);
-      const patterns = this.follow(a, flat, sinceOf(since));
-      for (const [pattern, at] of storedElse) a.orElse(pattern, at);
+      const patterns = this.follow(a, start.flat, start.since);
+      for (const [pattern, at] of start.storedElse) a.orElse(pattern, at);
       stamp.done();
       // Subscribed first, then read: what is published meanwhile comes one way or the other.
       await this.feeds.ready(patterns);
+      if (start.gone.size > 0) await nameGone(a, start.gone, (pattern, at) => this.readNames(pattern, at));
       await this.readAll(a, patterns, a.overlapping && a.oneClock);
       return a;
     } finally {
@@ -423,6 +418,11 @@ export abstract class AttachingEngine extends RedisEngineCore {
       if (!this.waiting.hold(a.clientId, entry, this.places.note(entry), most)) a.setStale(entry.pattern, true);
     }
     this.release(a);
+  }
+
+  /** [ENG-STREAM-12] The ids of the last LOOK_BACK publishes at or below `at` in `pattern`'s stream (READ_STREAM, taking none). */
+  private readNames(pattern: string, at: Position): Promise<Reply> {
+    return this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, 0, this.epochCandidate(), '', '', LOOK_BACK]);
   }
 
   /** Sessions neither watched nor used lately are let go: their streams are read again if they come back. */

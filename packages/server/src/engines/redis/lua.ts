@@ -61,7 +61,7 @@ local function removeSession(id, reason, life)
   local watcher = redis.call('HGET', P .. 's:' .. id, 'w')
   if watcher then redis.call('SREM', P .. 'subd:' .. watcher, id) end
   redis.call('ZREM', P .. 'sessions', id)
-  redis.call('DEL', P .. 's:' .. id, P .. 'subs:' .. id, P .. 'q:' .. id, P .. 'ack:' .. id, P .. 'pos:' .. id, P .. 'since:' .. id)
+  redis.call('DEL', P .. 's:' .. id, P .. 'subs:' .. id, P .. 'q:' .. id, P .. 'ack:' .. id, P .. 'pos:' .. id, P .. 'since:' .. id, P .. 'gone:' .. id)
   return subs
 end
 -- [ENG-STREAM-3] A stream's keys share one hash tag (one Redis Cluster slot): :m (HASH e = epoch,
@@ -277,13 +277,14 @@ const HELPER_LIST = HELPERS.split(/\n(?=local function )/).map((chunk) => {
 
 /** The helpers `body` needs, in their order: from the last one back, each named by the body or by a helper kept after it. */
 function helpersOf(body: string): string {
-  let text = body;
+  // A helper named in a comment is not called: not carried.
+  let text = body.replace(/--[^\n]*/g, '');
   const kept: string[] = [];
   for (let i = HELPER_LIST.length - 1; i >= 0; i--) {
     const h = HELPER_LIST[i] as { name: string; source: string };
     if (!new RegExp(`\\b${h.name}\\b`).test(text)) continue;
     kept.unshift(h.source);
-    text += h.source;
+    text += h.source.replace(/--[^\n]*/g, '');
   }
   return kept.join('\n');
 }

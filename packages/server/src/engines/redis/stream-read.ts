@@ -93,6 +93,34 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
   return out;
 }
 
+/**
+ * [ENG-STREAM-12] A pattern an ack session unsubscribed: where the record it starts past says it
+ * stood in the pattern's stream, and when that subscription began (µs, the control clock).
+ */
+export interface GoneFollow {
+  at: Position;
+  since: number;
+}
+
+/**
+ * [ENG-STREAM-12] On a Redis Cluster, an ack session attaching past a record that still followed
+ * patterns it has unsubscribed since: each one's stream names the publishes at or below the
+ * session's position there (`read`: READ_STREAM taking none, LOOK_BACK named), which the session
+ * was given through it, so another of its streams, lagging, does not give them again. A read that
+ * fails names nothing: a publish may then come twice, never go missing.
+ */
+export async function nameGone(a: Attachment, gone: ReadonlyMap<string, GoneFollow>, read: (pattern: string, at: Position) => Promise<Reply>): Promise<void> {
+  const named = [...gone].map(async ([pattern, { at, since }]) => {
+    try {
+      const r = list(await read(pattern, at));
+      if (r[2] === 'ok') a.gaveThrough(strings(r[7]), since);
+    } catch (err) {
+      log.warn('stream read failed', err);
+    }
+  });
+  await Promise.all(named);
+}
+
 /** [ENG-STREAM-10] When each subscription began (µs), from an HGETALL of `since:<id>` in a script's reply (pattern, µs pairs). */
 export function sinceOf(reply: Reply | undefined): Map<string, number> {
   const flat = strings(reply);

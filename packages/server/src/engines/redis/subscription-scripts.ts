@@ -27,6 +27,7 @@ if fresh == 1 then
   -- [ENG-STREAM-10] When it began, on the clock the streams' entries carry.
   since = micros()
   redis.call('HSET', P .. 'since:' .. id, pattern, since)
+  if CLUSTER then redis.call('HDEL', P .. 'gone:' .. id, pattern) end
   if redis.call('SCARD', chan) == 1 then life = lifeJson({ { 'o', pattern, id, sessionData(id) } }) end
   if ARGV[7] ~= '' then position = ARGV[7]
   else
@@ -45,7 +46,10 @@ end
 return { fresh, added, life, position, since }
 `);
 
-/** ARGV: P, id, pattern, node. Returns -1 (no session) or {1 removed | 0 was not subscribed, life}. */
+/**
+ * ARGV: P, id, pattern, node. Returns -1 (no session) or {1 removed | 0 was not subscribed, life}.
+ * On a Redis Cluster an ack session's gone subscription is kept a while in gone:<id> (ENG-STREAM-12).
+ */
 export const UNSUBSCRIBE = script('unsubscribe', `
 local id, pattern = ARGV[2], ARGV[3]
 if not redis.call('ZSCORE', P .. 'sessions', id) then return -1 end
@@ -57,6 +61,15 @@ if gone == 1 then
   redis.call('DECR', P .. 'nsubs')
   if redis.call('SCARD', chan) == 0 then life = lifeJson({ { 'v', pattern, id, sessionData(id), 'unsubscribe' } }) end
   redis.call('HDEL', P .. 'pos:' .. id, pattern)
+  -- [ENG-STREAM-12] On a cluster an ack session's record may still hold the pattern's position:
+  -- when it began and the turn counter now say whether the node it moves to may trust it. The
+  -- last 8 are kept (a 9th starts over): one forgotten costs a publish given twice, never one lost.
+  if CLUSTER and redis.call('HGET', P .. 's:' .. id, 'a') == '1' then
+    local g = P .. 'gone:' .. id
+    if redis.call('HLEN', g) >= 8 then redis.call('DEL', g) end
+    local began = redis.call('HGET', P .. 'since:' .. id, pattern)
+    if began then redis.call('HSET', g, pattern, began .. ' ' .. (redis.call('GET', P .. 'turn') or '0')) end
+  end
   redis.call('HDEL', P .. 'since:' .. id, pattern)
   notify(ARGV[4], { '+' .. id }, {}, {}, '', life)
 end
