@@ -10,6 +10,7 @@ import type { AckState } from './ack-record.js';
 import { publishClock } from './publish-clock.js';
 import { channelOf, RecentIds } from './stream-places.js';
 import { formatPosition, type Position, type StreamEntry } from './stream-entry.js';
+import { bare, type Follow, newFollow, sinceText } from './follow.js';
 
 export type LossReason = 'trimmed' | 'epoch' | 'overflow';
 
@@ -24,47 +25,6 @@ export interface Overflow {
   dropped: number;
   disconnect: boolean;
 }
-
-/** The position without a publish id: one set from outside (Redis, a read's skip) says nothing of the publish there. */
-const bare = (p: Position): Position => (p.pid === undefined ? p : { epoch: p.epoch, offset: p.offset });
-
-/**
- * Where an attached session stands in one stream it follows: one record per followed pattern, not
- * one Map or Set per kind of fact (five of them per session cost ~0.8 KiB of heap each session).
- */
-interface Follow {
-  /** The last offset received (given out, buffered or dropped), contiguous from the stored position. */
-  seen: Position;
-  /** When the subscription began (µs, Redis's clock), if known: a subscription made again has another (ENG-STREAM-10). */
-  since: number | undefined;
-  /** Given out (or dropped) up to here: this node's floor for the session (ENG-STREAM-8). */
-  out: Position;
-  /** Past what was given out (drained), not yet written to Redis. */
-  given: Position | undefined;
-  /** `seen` moved since the last drain. */
-  moved: boolean;
-  /** The feed showed a gap or another epoch: read from the stream before the next take. */
-  stale: boolean;
-  /**
-   * [ENG-STREAM-11] Where the session stands if the stream is not in `seen`'s epoch but in this
-   * one's: an ack record's position and the stored one in two epochs (the record, or a subscription
-   * made again after its stream was swept, came last); undefined for nearly every follow.
-   */
-  orElse: Position | undefined;
-  /**
-   * The first and last publishes taken in order from this stream since it was followed here (given,
-   * buffered, or found given through another pattern): every publish between them that matches the
-   * pattern reached the session (ENG-STREAM-10). Their clocks (µs; NaN: none yet) and ids, kept as
-   * plain fields: they change with every delivery, which must allocate nothing more.
-   */
-  firstT: number;
-  firstPid: string;
-  lastT: number;
-  lastPid: string;
-}
-
-/** When the follow's subscription began, as Redis stores it ('' when this node does not know). */
-const sinceText = (f: Follow): string => (f.since === undefined ? '' : String(f.since));
 
 /** A publish's Redis clock (µs; on one Redis the same in every stream it was appended to) and id. */
 export interface PublishAt {
@@ -159,7 +119,7 @@ export class Attachment {
     const position = bare(at);
     // Following anew keeps a read that was due (as the stream still has to be read from somewhere).
     const stale = this.follows.get(pattern)?.stale === true;
-    this.follows.set(pattern, { seen: position, since, out: position, given: undefined, moved: false, stale, orElse: undefined, firstT: NaN, firstPid: '', lastT: NaN, lastPid: '' });
+    this.follows.set(pattern, newFollow(position, since, stale));
     if (!this.recent && this.follows.size > 1 && [...this.follows.keys()].some(isWildcard)) this.recent = new RecentIds(1024);
   }
 
