@@ -52,16 +52,22 @@ async function takeUntil(node: RedisEngine, id: string, count: number): Promise<
   return got;
 }
 
+/** Two nodes and a session on A following `<root>/*` and `<root>/b`, given publishes 1-3 of `<root>/b` there (each once). */
+async function givenOnA(root: string): Promise<{ a: RedisEngine; b: RedisEngine; id: string }> {
+  const [a, b] = await nodes();
+  const id = await a.createSession();
+  await a.subscribe(id, `${root}/*`);
+  await a.subscribe(id, `${root}/b`);
+  expect(await a.take(id)).toEqual([]);
+  for (let i = 1; i <= 3; i++) await a.publish({ channel: `${root}/b`, data: i });
+  // Each publish once on A, whichever of its two streams brought it first.
+  expect(await takeUntil(a, id, 3)).toEqual([1, 2, 3]);
+  return { a, b, id };
+}
+
 describe('[ENG-STREAM-12] a wildcard and a channel under it, on the Redis Cluster', () => {
   it('a publish the node before gave through the wildcard is not given again from the channel\'s lagging stream', async () => {
-    const [a, b] = await nodes();
-    const id = await a.createSession();
-    await a.subscribe(id, '/ov/*');
-    await a.subscribe(id, '/ov/b');
-    expect(await a.take(id)).toEqual([]);
-    for (let i = 1; i <= 3; i++) await a.publish({ channel: '/ov/b', data: i });
-    // Each publish once on A, whichever of its two streams brought it first.
-    expect(await takeUntil(a, id, 3)).toEqual([1, 2, 3]);
+    const { a, b, id } = await givenOnA('/ov');
     engines.splice(engines.indexOf(a), 1);
     await a.close();
     // What a node leaves when the channel's stream's copies were still on their way at its last
@@ -146,5 +152,26 @@ describe('[ENG-STREAM-12] a wildcard and a channel under it, on the Redis Cluste
       { timeout: 5000, interval: 20 },
     );
     expect(after).toEqual([4]);
+  });
+
+  it('a session without ack that left the wildcard and moved: the hand-over keeps what the wildcard gave it, and the next node does not give that again from the channel\'s lagging stream', async () => {
+    const { a, b, id } = await givenOnA('/ogn');
+    // The wildcard goes through B; then B takes the session over, and A hands it over with where
+    // it stood in the wildcard's stream, kept with the gone subscription.
+    await b.unsubscribe(id, '/ogn/*');
+    expect(data(await b.take(id))).toEqual([]);
+    const gone = `${a.controlBase}gone:${id}`;
+    await vi.waitFor(async () => expect(await admin.hget(gone, '/ogn/*')).toMatch(/^\d+ \d+ [0-9a-f]+:3$/), { timeout: 5000, interval: 20 });
+    engines.splice(engines.indexOf(b), 1);
+    await b.close();
+    // What a hand-over leaves when the channel's stream's copies were still on their way to the
+    // node: the session's position in /ogn/b's stream behind what it was given through /ogn/*.
+    const key = `${a.controlBase}pos:${id}`;
+    const stored = (await admin.hget(key, '/ogn/b')) ?? '';
+    await admin.hset(key, '/ogn/b', `${stored.slice(0, stored.indexOf(':'))}:0`);
+    // A takes it back (B is gone): the wildcard's stream names 1, 2 and 3 as given.
+    expect(data(await a.take(id))).toEqual([]);
+    await a.publish({ channel: '/ogn/b', data: 4 });
+    expect(await takeUntil(a, id, 1)).toEqual([4]);
   });
 });

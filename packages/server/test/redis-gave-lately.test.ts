@@ -102,4 +102,20 @@ describe('[ENG-STREAM-12] a publish given through one of a session\'s streams on
     expect(a.drain().map((json) => (JSON.parse(json) as { data: unknown }).data)).toEqual([2, 3]);
     expect(a.ownPositions()).toEqual(['/r/a', 'e1:3']);
   });
+
+  it('hands over where a session without ack stood in a pattern it stopped following, with that subscription\'s start', () => {
+    const { a, feed, given } = attach({ wild: 0, chan: 0 });
+    feed(copy('/r/*', 1, 1, 150));
+    expect(given()).toEqual([1]);
+    a.unfollow('/r/*');
+    expect(a.ownPositions(true)).toEqual(['/r/a', 'e1:0', '200', '/r/*', 'e1:1', '100']);
+    // The pairs written for a session let go (no subscription's start to check) leave it out.
+    expect(a.ownPositions()).toEqual(['/r/a', 'e1:0']);
+    // A take that failed after the snapshot was made: the one left stands where it was too.
+    a.rewind(new Map([['/r/*', { epoch: 'e1', offset: 0 }]]));
+    expect(a.ownPositions(true)).toEqual(['/r/a', 'e1:0', '200', '/r/*', 'e1:0', '100']);
+    // Followed again: the new subscription is handed over, not the one left.
+    a.follow('/r/*', { epoch: 'e1', offset: 4 }, 300);
+    expect(a.ownPositions(true)).toEqual(['/r/a', 'e1:0', '200', '/r/*', 'e1:4', '300']);
+  });
 });

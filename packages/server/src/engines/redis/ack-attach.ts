@@ -21,7 +21,7 @@ export interface AttachStart {
   ack: AckState | undefined;
   /** When each subscription began (µs, ENG-STREAM-10). */
   since: Map<string, number>;
-  /** [ENG-STREAM-12] Patterns it unsubscribed lately that the record it starts past still gave through. */
+  /** [ENG-STREAM-12] Patterns it unsubscribed lately, and where it is known to have stood in them. */
   gone: ReadonlyMap<string, GoneFollow>;
 }
 
@@ -29,7 +29,7 @@ export interface AttachStart {
 export function readAttach(r: readonly Reply[], acked: number | undefined): AttachStart {
   const [queued, stored, , ackFlag, record, turn, since, gone] = r;
   const base = { queued: Number(queued) > 0, since: sinceOf(since) };
-  if (ackFlag !== '1') return { ...base, flat: strings(stored), storedElse: new Map(), ack: undefined, gone: new Map() };
+  if (ackFlag !== '1') return { ...base, flat: strings(stored), storedElse: new Map(), ack: undefined, gone: goneStarts(undefined, undefined, strings(stored), strings(gone)) };
   const start = ackStart(strings(stored), String(record ?? ''), String(turn ?? ''), acked, strings(gone));
   return { ...base, flat: start.flat, storedElse: start.storedElse, ack: start.state, gone: start.gone };
 }
@@ -64,23 +64,27 @@ export function ackStart(stored: string[], record: string, turn: string, acked: 
 }
 
 /**
- * [ENG-STREAM-12] Of the patterns the session unsubscribed lately (`gone`: pattern, 'since turn'
- * pairs, kept by UNSUBSCRIBE on a Redis Cluster: when that subscription began, and the turn counter
- * then), those whose position in the record it starts past (`recorded`) is the session's own. A
- * record of its own holds only its own. A turn's record (number `turn`) holds the session's own
- * position in each stream it followed then and another session's in the rest, so it counts only
- * if the turn was made before the unsubscribe. A pattern subscribed again (in `stored`) is followed.
+ * [ENG-STREAM-12] Of the patterns the session unsubscribed lately (`gone`: pattern, 'since turn
+ * [epoch:offset]' pairs, kept on a Redis Cluster: when that subscription began, the turn counter
+ * at the unsubscribe, and without ack where it stood), those whose position is known to be the
+ * session's own, with it. Without ack (`recorded` undefined): the one kept, given up to there. An
+ * ack session's is the one in the record it starts past (what it acknowledged): a record of its
+ * own holds only its own; a turn's record (number `turn`) holds the session's own position in
+ * each stream it followed then and another session's in the rest, so it counts only if the turn
+ * was made before the unsubscribe. A pattern subscribed again (in `stored`) is followed instead.
  */
-function goneStarts(recorded: ReadonlyMap<string, string>, turn: number | undefined, stored: readonly string[], gone: readonly string[]): Map<string, GoneFollow> {
+function goneStarts(recorded: ReadonlyMap<string, string> | undefined, turn: number | undefined, stored: readonly string[], gone: readonly string[]): Map<string, GoneFollow> {
   const out = new Map<string, GoneFollow>();
   if (gone.length === 0) return out;
   const followed = new Set(stored.filter((_, i) => i % 2 === 0));
   for (let i = 0; i + 1 < gone.length; i += 2) {
     const pattern = gone[i] as string;
-    const [since, until] = (gone[i + 1] as string).split(' ').map(Number);
-    const at = recorded.get(pattern);
-    if (at === undefined || followed.has(pattern) || since === undefined || !Number.isFinite(since)) continue;
-    if (turn !== undefined && !(until !== undefined && turn <= until)) continue;
+    const [sinceText, untilText, kept] = (gone[i + 1] as string).split(' ');
+    const since = Number(sinceText);
+    const until = Number(untilText);
+    const at = recorded ? recorded.get(pattern) : kept;
+    if (at === undefined || followed.has(pattern) || !sinceText || !Number.isFinite(since) || !Number.isFinite(until)) continue;
+    if (turn !== undefined && turn > until) continue;
     out.set(pattern, { at: parsePosition(at), since });
   }
   return out;

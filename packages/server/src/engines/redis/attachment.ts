@@ -46,6 +46,12 @@ export class Attachment {
    * exact channels never overlap, so most sessions hold none.
    */
   private recent: RecentIds | undefined;
+  /**
+   * [ENG-STREAM-12] Patterns a session without ack stopped following here while its streams named
+   * what they gave (a Redis Cluster): where it stood in each and when that subscription began,
+   * written when it is handed over (the last 8; most sessions have none).
+   */
+  private left: Map<string, { out: Position; since: number }> | undefined;
   /** Patterns whose messages will never come, per reason; made on the first loss (most sessions have none). */
   private losses: Map<LossReason, Set<string>> | undefined;
   /** The `deliver()` queue may hold something (set by a wake notification, or at attach). */
@@ -119,6 +125,7 @@ export class Attachment {
     const position = bare(at);
     // Following anew keeps a read that was due (as the stream still has to be read from somewhere).
     const stale = this.follows.get(pattern)?.stale === true;
+    this.left?.delete(pattern);
     this.follows.set(pattern, newFollow(position, since, stale));
     if (!this.recent && this.follows.size > 1 && [...this.follows.keys()].some(isWildcard)) this.recent = new RecentIds(1024);
   }
@@ -186,7 +193,13 @@ export class Attachment {
   }
 
   unfollow(pattern: string): void {
-    if (this.follows.get(pattern)?.stale) this.staleCount--;
+    const f = this.follows.get(pattern);
+    if (f?.stale) this.staleCount--;
+    if (f?.since !== undefined && this.namesGiven && !this.ack) {
+      this.left ??= new Map();
+      if (this.left.size >= 8) this.left.delete(this.left.keys().next().value as string);
+      this.left.set(pattern, { out: f.out, since: f.since });
+    }
     this.follows.delete(pattern);
   }
 
@@ -375,6 +388,8 @@ export class Attachment {
       if (at) f.out = at;
       f.given = undefined;
     }
+    // One left since the snapshot stands where it was too: its hand-over must not pass what never left.
+    for (const [pattern, l] of this.left ?? []) l.out = out.get(pattern) ?? l.out;
   }
 
   /**
@@ -402,6 +417,8 @@ export class Attachment {
       flat.push(pattern, formatPosition(f.out));
       if (since) flat.push(sinceText(f));
     }
+    // [ENG-STREAM-12] With `since` (a hand-over): those left too, kept with their gone subscriptions.
+    if (since && this.left) for (const [pattern, l] of this.left) flat.push(pattern, formatPosition(l.out), String(l.since));
     return flat;
   }
 }

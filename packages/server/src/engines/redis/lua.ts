@@ -89,6 +89,25 @@ local function streamAppend(c, candidate, history, json, pid, us)
   redis.call(PUB, c .. ':p', e .. ' ' .. o .. ' ' .. pid .. ' ' .. us .. ' ' .. json)
   return o
 end
+-- [ENG-STREAM-8] A stored position: 'epoch:offset', or 'epoch:offset@gen.node' when \`node\` had the
+-- session attached and its per-stream positions from generation \`gen\` on are a floor for it.
+local function parseStamped(v)
+  local e, o, g, n = string.match(v, '^(.-):(%d+)@(%d+)%.(%w+)$')
+  if e then return e, tonumber(o), tonumber(g), n end
+  e, o = string.match(v, '^(.-):(%d+)$')
+  return e or '', tonumber(o or '0'), nil, nil
+end
+-- [ENG-STREAM-12] A position written for a subscription gone meanwhile (the one begun at \`since\`,
+-- as UNSUBSCRIBE kept it on a cluster) is kept with it: the node the session moves to names what
+-- it gave. Only a session without ack's (an ack session's records say where it stands).
+local function keepGone(id, pattern, since, at)
+  local g = P .. 'gone:' .. id
+  local kept = redis.call('HGET', g, pattern)
+  if not kept or string.sub(kept, 1, #since + 1) ~= since .. ' ' then return end
+  local e, o = parseStamped(at)
+  local turn = string.match(kept, '^%S+ (%S+)') or '0'
+  if e ~= '' then redis.call('HSET', g, pattern, since .. ' ' .. turn .. ' ' .. e .. ':' .. o) end
+end
 -- ARGV[from..] holds k triples (pattern, 'epoch:offset', when the subscription began or ''): the
 -- session's positions, for the subscriptions they were taken in (a position must not bring back a
 -- subscription that went meanwhile, nor move one made again since: ENG-STREAM-11). A subscription
@@ -98,16 +117,9 @@ local function setPositions(id, from, k)
     local same
     if ARGV[i + 2] == '' then same = redis.call('SISMEMBER', P .. 'subs:' .. id, ARGV[i]) == 1
     else same = redis.call('HGET', P .. 'since:' .. id, ARGV[i]) == ARGV[i + 2] end
-    if same then redis.call('HSET', P .. 'pos:' .. id, ARGV[i], ARGV[i + 1]) end
+    if same then redis.call('HSET', P .. 'pos:' .. id, ARGV[i], ARGV[i + 1])
+    elseif CLUSTER and ARGV[i + 2] ~= '' then keepGone(id, ARGV[i], ARGV[i + 2], ARGV[i + 1]) end
   end
-end
--- [ENG-STREAM-8] A stored position: 'epoch:offset', or 'epoch:offset@gen.node' when \`node\` had the
--- session attached and its per-stream positions from generation \`gen\` on are a floor for it.
-local function parseStamped(v)
-  local e, o, g, n = string.match(v, '^(.-):(%d+)@(%d+)%.(%w+)$')
-  if e then return e, tonumber(o), tonumber(g), n end
-  e, o = string.match(v, '^(.-):(%d+)$')
-  return e or '', tonumber(o or '0'), nil, nil
 end
 -- [ENG-STREAM-8] One node fewer holds a connect of the session (h counts them): when none does,
 -- its pruning clock starts at \`seen\`.

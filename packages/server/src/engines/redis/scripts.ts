@@ -27,9 +27,10 @@
  *   P subs:<id>      SET  patterns the session subscribes to
  *   P since:<id>     HASH pattern → when the subscription began (µs, the clock of the streams'
  *                         entries): what an overlapping pattern's stream gave it (ENG-STREAM-10)
- *   P gone:<id>      HASH pattern → 'since turn' (µs, the turn counter then), on a Redis Cluster
- *                         only, for an ack session's last 8 unsubscribes: which of its records
- *                         still hold its position in that stream (ENG-STREAM-12)
+ *   P gone:<id>      HASH pattern → 'since turn [epoch:offset]', on a Redis Cluster only, for the
+ *                         session's last 8 unsubscribes: when the subscription began (µs), the
+ *                         turn counter then (which of an ack session's records hold its own
+ *                         position there), without ack where it stood (ENG-STREAM-12)
  *   P chan:<pattern> SET  clientIds subscribed to the pattern
  *   P channels       SET  known channels (for hasChannel and sweeping)
  *   P persistent     SET  channels never swept

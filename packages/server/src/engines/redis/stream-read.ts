@@ -94,8 +94,9 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
 }
 
 /**
- * [ENG-STREAM-12] A pattern an ack session unsubscribed: where the record it starts past says it
- * stood in the pattern's stream, and when that subscription began (µs, the control clock).
+ * [ENG-STREAM-12] A pattern a session unsubscribed: where it is known to have stood in the
+ * pattern's stream (an ack session: the record it starts past), and when that subscription began
+ * (µs, the control clock).
  */
 export interface GoneFollow {
   at: Position;
@@ -103,8 +104,8 @@ export interface GoneFollow {
 }
 
 /**
- * [ENG-STREAM-12] On a Redis Cluster, an ack session attaching past a record that still followed
- * patterns it has unsubscribed since: each one's stream names the publishes at or below the
+ * [ENG-STREAM-12] On a Redis Cluster, a session attaching after it unsubscribed patterns whose
+ * positions are known (ack-attach.ts): each one's stream names the publishes at or below the
  * session's position there (`read`: READ_STREAM taking none, LOOK_BACK named), which the session
  * was given through it, so another of its streams, lagging, does not give them again. A read that
  * fails names nothing: a publish may then come twice, never go missing.

@@ -137,8 +137,8 @@ return { e, o, 'ok', skipped, out, st, sp, gave }
  * gave it may not be acknowledged), returns {queue length, positions (pattern, 'epoch:offset')...,
  * '', ack flag, ack record, the positions of the turn named by `acked` when that is past the
  * record's batch (ENG-STREAM-9), or '', when each subscription began (pattern, µs... ENG-STREAM-10),
- * and in ack mode the subscriptions gone lately (pattern, 'since turn'... ENG-STREAM-12)} and stamps
- * them with this node's `stamp`. ARGV[6]: acked,
+ * and the subscriptions gone lately (pattern, 'since turn [epoch:offset]'... ENG-STREAM-12)} and
+ * stamps them with this node's `stamp`. ARGV[6]: acked,
  * the batch the client says it received ('' when unknown). -1: unknown session.
  */
 export const ATTACH = script('attach', `
@@ -173,14 +173,14 @@ for i = 1, #stored, 2 do
 end
 -- [ENG-STREAM-10] When each subscription began: tells a subscription made again from the one followed.
 local since = redis.call('HGETALL', P .. 'since:' .. id)
-if ack ~= '1' then return { q, out, '', '', '', '', since } end
+-- [ENG-STREAM-12] Subscriptions gone lately and what they gave (kept on a cluster only).
+local gone = CLUSTER and redis.call('HGETALL', P .. 'gone:' .. id) or {}
+if ack ~= '1' then return { q, out, '', '', '', '', since, gone } end
 local record = redis.call('GET', P .. 'ack:' .. id) or ''
 local acked, turn = tonumber(ARGV[6]), ''
 if acked and acked > (tonumber(string.match(record, '^%d+') or '0') or 0) then
   turn = redis.call('GET', P .. 't:' .. ARGV[6]) or ''
 end
--- [ENG-STREAM-12] Subscriptions gone lately that the record may still hold (kept on a cluster only).
-local gone = CLUSTER and redis.call('HGETALL', P .. 'gone:' .. id) or {}
 return { q, out, '', ack, record, turn, since, gone }
 `);
 

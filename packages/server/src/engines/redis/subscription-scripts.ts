@@ -48,7 +48,7 @@ return { fresh, added, life, position, since }
 
 /**
  * ARGV: P, id, pattern, node. Returns -1 (no session) or {1 removed | 0 was not subscribed, life}.
- * On a Redis Cluster an ack session's gone subscription is kept a while in gone:<id> (ENG-STREAM-12).
+ * On a Redis Cluster the gone subscription is kept a while in gone:<id> (ENG-STREAM-12).
  */
 export const UNSUBSCRIBE = script('unsubscribe', `
 local id, pattern = ARGV[2], ARGV[3]
@@ -60,16 +60,22 @@ if gone == 1 then
   redis.call('SREM', chan, id)
   redis.call('DECR', P .. 'nsubs')
   if redis.call('SCARD', chan) == 0 then life = lifeJson({ { 'v', pattern, id, sessionData(id), 'unsubscribe' } }) end
-  redis.call('HDEL', P .. 'pos:' .. id, pattern)
-  -- [ENG-STREAM-12] On a cluster an ack session's record may still hold the pattern's position:
-  -- when it began and the turn counter now say whether the node it moves to may trust it. The
-  -- last 8 are kept (a 9th starts over): one forgotten costs a publish given twice, never one lost.
-  if CLUSTER and redis.call('HGET', P .. 's:' .. id, 'a') == '1' then
-    local g = P .. 'gone:' .. id
+  -- [ENG-STREAM-12] On a cluster, what the pattern gave the session is kept a while for the node
+  -- it moves to: when it began, the turn counter then (which of an ack session's records hold its
+  -- own position in the stream), and without ack its position (given up to there; the node that
+  -- has the session writes it here when it hands the session over: keepGone). The last 8 are
+  -- kept (a 9th starts over): one forgotten costs a publish given twice, never one lost.
+  local began = CLUSTER and redis.call('HGET', P .. 'since:' .. id, pattern)
+  if began then
+    local g, at = P .. 'gone:' .. id, ''
     if redis.call('HLEN', g) >= 8 then redis.call('DEL', g) end
-    local began = redis.call('HGET', P .. 'since:' .. id, pattern)
-    if began then redis.call('HSET', g, pattern, began .. ' ' .. (redis.call('GET', P .. 'turn') or '0')) end
+    if redis.call('HGET', P .. 's:' .. id, 'a') ~= '1' then
+      local e, o = parseStamped(redis.call('HGET', P .. 'pos:' .. id, pattern) or '')
+      if e ~= '' then at = ' ' .. e .. ':' .. o end
+    end
+    redis.call('HSET', g, pattern, began .. ' ' .. (redis.call('GET', P .. 'turn') or '0') .. at)
   end
+  redis.call('HDEL', P .. 'pos:' .. id, pattern)
   redis.call('HDEL', P .. 'since:' .. id, pattern)
   notify(ARGV[4], { '+' .. id }, {}, {}, '', life)
 end
