@@ -29,8 +29,9 @@ export interface AttachStart {
 export function readAttach(r: readonly Reply[], acked: number | undefined): AttachStart {
   const [queued, stored, , ackFlag, record, turn, since, gone] = r;
   const base = { queued: Number(queued) > 0, since: sinceOf(since) };
-  if (ackFlag !== '1') return { ...base, flat: strings(stored), storedElse: new Map(), ack: undefined, gone: goneStarts(undefined, undefined, strings(stored), strings(gone)) };
-  const start = ackStart(strings(stored), String(record ?? ''), String(turn ?? ''), acked, strings(gone));
+  const flat = strings(stored);
+  if (ackFlag !== '1') return { ...base, flat, storedElse: new Map(), ack: undefined, gone: goneStarts(undefined, undefined, flat, strings(gone)) };
+  const start = ackStart(flat, String(record ?? ''), String(turn ?? ''), acked, strings(gone));
   return { ...base, flat: start.flat, storedElse: start.storedElse, ack: start.state, gone: start.gone };
 }
 

@@ -26,6 +26,9 @@ export interface Overflow {
   disconnect: boolean;
 }
 
+/** How many publish ids given lately a session whose streams overlap keeps (RecentIds). */
+const RECENT_IDS = 1024;
+
 /** A publish's Redis clock (µs; on one Redis the same in every stream it was appended to) and id. */
 export interface PublishAt {
   t: number;
@@ -127,7 +130,7 @@ export class Attachment {
     const stale = this.follows.get(pattern)?.stale === true;
     this.left?.delete(pattern);
     this.follows.set(pattern, newFollow(position, since, stale));
-    if (!this.recent && this.follows.size > 1 && [...this.follows.keys()].some(isWildcard)) this.recent = new RecentIds(1024);
+    if (!this.recent && this.follows.size > 1 && [...this.follows.keys()].some(isWildcard)) this.recent = new RecentIds(RECENT_IDS);
   }
 
   /**
@@ -289,7 +292,7 @@ export class Attachment {
 
   /** [ENG-STREAM-12] The same for a pattern no longer followed, whose subscription began at `since`: kept even if the rest do not overlap. */
   gaveThrough(pids: readonly string[], since: number): void {
-    if (pids.length > 0) this.keepGiven((this.recent ??= new RecentIds(1024)), pids, since);
+    if (pids.length > 0) this.keepGiven((this.recent ??= new RecentIds(RECENT_IDS)), pids, since);
   }
 
   private keepGiven(recent: RecentIds, pids: readonly string[], since: number): void {

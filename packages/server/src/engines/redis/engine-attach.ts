@@ -258,7 +258,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
       stamp.done();
       // Subscribed first, then read: what is published meanwhile comes one way or the other.
       await this.feeds.ready(patterns);
-      if (start.gone.size > 0) await nameGone(a, start.gone, (pattern, at) => this.readNames(pattern, at));
+      if (start.gone.size > 0) await nameGone(a, start.gone, (pattern, at) => this.runRead(pattern, at, 0, '', false, LOOK_BACK));
       await this.readAll(a, patterns, a.overlapping && a.oneClock);
       return a;
     } finally {
@@ -404,7 +404,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
       this.reading.once(a.clientId, pattern, () => {
         a.setStale(pattern, true);
         return readStream(a, pattern, {
-          read: (at, most, pid) => this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, most, this.epochCandidate(), pid, anchor ? '1' : '', lookBack]),
+          read: (at, most, pid) => this.runRead(pattern, at, most, pid, anchor, lookBack),
           bounds: this.limits(),
           skipped: (dropped) => this.overflowed(a.clientId, { dropped, disconnect: this.limits().overflow === 'disconnect' }),
         });
@@ -420,9 +420,9 @@ export abstract class AttachingEngine extends RedisEngineCore {
     this.release(a);
   }
 
-  /** [ENG-STREAM-12] The ids of the last LOOK_BACK publishes at or below `at` in `pattern`'s stream (READ_STREAM, taking none). */
-  private readNames(pattern: string, at: Position): Promise<Reply> {
-    return this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, 0, this.epochCandidate(), '', '', LOOK_BACK]);
+  /** READ_STREAM of `pattern`'s stream from `at`: at most `most` entries, and the last `lookBack` publish ids at or below `at`. */
+  private runRead(pattern: string, at: Position, most: number, pid: string, anchor: boolean, lookBack: number): Promise<Reply> {
+    return this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, most, this.epochCandidate(), pid, anchor ? '1' : '', lookBack]);
   }
 
   /** Sessions neither watched nor used lately are let go: their streams are read again if they come back. */
