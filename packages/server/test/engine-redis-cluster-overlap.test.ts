@@ -62,6 +62,17 @@ async function givenOnA(root: string): Promise<{ a: RedisEngine; b: RedisEngine;
   for (let i = 1; i <= 3; i++) await a.publish({ channel: `${root}/b`, data: i });
   // Each publish once on A, whichever of its two streams brought it first.
   expect(await takeUntil(a, id, 3)).toEqual([1, 2, 3]);
+  // Both streams' copies came (the second passed, not given), and A's per-stream positions, the
+  // floor for its sessions (ENG-STREAM-8, written once a second), hold them: otherwise a copy of 3
+  // still on its way when a test sets the other stream's position back leaves no trace that 3 was given.
+  await vi.waitFor(
+    async () => {
+      expect(await a.take(id)).toEqual([]);
+      const floor = await admin.hmget(`${a.controlBase}np:${a.nodeId}`, `${root}/*`, `${root}/b`);
+      expect(floor.map((v) => /^[0-9a-f]+:(\d+)/.exec(v ?? '')?.[1])).toEqual(['3', '3']);
+    },
+    { timeout: 5000, interval: 20 },
+  );
   return { a, b, id };
 }
 

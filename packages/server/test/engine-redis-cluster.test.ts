@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { Message } from '@kuiper/protocol';
 import type { EngineOptions } from '../src/core/engine.js';
 import { keySlot } from '../src/engines/redis/keyslot.js';
+import { READ_STREAM } from '../src/engines/redis/scripts.js';
 import { RedisEngine } from '../src/redis.js';
 import { ENGINE_DEFAULTS, engineContract } from './engine-contract.js';
 import { lifecycleContract } from './engine-lifecycle-contract.js';
@@ -182,17 +183,70 @@ describe('RedisEngine on a Redis Cluster: two nodes', () => {
     });
   });
 
-  it('[REDIS-9][SWEEP-1] a swept channel\'s stream keys, in their own slot, go with it', async () => {
-    const { a, p } = await nodes();
+  it('[REDIS-9][SWEEP-1] a swept channel\'s stream keys, in their own slot, go with it once no subscribe read them for a lease', async () => {
+    // Sweeps every 20 ms; a node's lease is then 1 s.
+    const { a, p } = await nodes({ sweepIntervalMs: 20 });
     const id = await a.createSession();
     await a.subscribe(id, '/swept');
     await a.publish({ channel: '/swept', data: 1 });
     const keys = [`${p}{c:/swept}:m`, `${p}{c:/swept}:x`];
     expect(await admin.exists(...keys)).toBe(2);
     await a.destroySession(id, 'disconnect');
-    await a.sweep(60_000, 1000);
-    expect(await a.hasChannel('/swept')).toBe(false);
     await waitFor(async () => expect(await admin.exists(...keys)).toBe(0));
+    expect(await a.hasChannel('/swept')).toBe(false);
+  });
+
+  it('[REDIS-9] a subscribe that read the stream\'s head before a sweep found its channel unused keeps that stream: no loss notice, the next publish comes', async () => {
+    // No periodic sweep: only the one run between the subscribe's two steps.
+    const quiet = { maxInterval: 3_600_000, sweepIntervalMs: 3_600_000 };
+    const p = prefix();
+    const [a, b] = [onCluster(p), onCluster(p)];
+    const removed: string[] = [];
+    a.start({ ...ENGINE_DEFAULTS, ...quiet, onEvent: () => undefined });
+    b.start({ ...ENGINE_DEFAULTS, ...quiet, onEvent: (e) => void (e.type === 'channel:removed' && removed.push(e.channel)) });
+    engines.push(a, b);
+    await Promise.all([a.ready(), b.ready()]);
+    const first = await a.createSession();
+    await a.subscribe(first, '/race');
+    await a.publish({ channel: '/race', data: 0 });
+    await a.destroySession(first, 'disconnect');
+    // The subscribe reads the head (the stream's master), B sweeps (the channel has no subscriber),
+    // then the subscribe's SUBSCRIBE (the control slot's master) stores its position in that stream.
+    const link = (e: RedisEngine) => (e as unknown as { link: { runStream(script: { name: string }, pattern: string, args: unknown[]): Promise<unknown> } }).link;
+    const runStream = link(a).runStream.bind(link(a));
+    const between = vi.spyOn(link(a), 'runStream').mockImplementation(async (script, pattern, args) => {
+      const r = await runStream(script, pattern, args);
+      if (script.name === 'streamHead') await b.sweep(3_600_000, 1);
+      return r;
+    });
+    const drops = vi.spyOn(link(b), 'runStream');
+    const id = await a.createSession();
+    await a.subscribe(id, '/race');
+    between.mockRestore();
+    // B's sweep found the channel unused, but kept its stream, and so the channel (no event).
+    expect(drops).toHaveBeenCalledWith(expect.objectContaining({ name: 'dropStream' }), '/race', expect.anything());
+    expect(await admin.exists(`${p}{c:/race}:m`, `${p}{c:/race}:x`)).toBe(2);
+    expect(removed).toEqual([]);
+    await b.publish({ channel: '/race', data: 1 });
+    const got: unknown[] = [];
+    await waitFor(async () => {
+      got.push(...data(await a.take(id)));
+      expect(got.length).toBeGreaterThan(0);
+    });
+    expect(got).toEqual([1]);
+  });
+
+  it('[ENG-STREAM-12] a read that only names the publishes at a position does not make a stream swept meanwhile again', async () => {
+    const { a, p } = await nodes();
+    const link = (a as unknown as { link: { runStream(script: unknown, pattern: string, args: unknown[]): Promise<unknown> } }).link;
+    const key = `${p}{c:/gone/*}:m`;
+    // As nameGone reads a pattern the session left: no entries taken, the last 128 ids named.
+    const r = (await link.runStream(READ_STREAM, '/gone/*', ['/gone/*', 'e1', 5, 0, 'e2', '', '', 128])) as unknown[];
+    expect(r[2]).toBe('epoch');
+    expect(await admin.exists(key)).toBe(0);
+    // A read that takes entries makes it (and tells the session of the loss): ENG-STREAM-5.
+    await link.runStream(READ_STREAM, '/gone/*', ['/gone/*', 'e1', 5, 10, 'e2', '', '', '']);
+    expect(await admin.exists(key)).toBe(1);
   });
 
   it.each(['Cluster', 'Redis'] as const)('[REDIS-8] an engine made from an ioredis %s client duplicates it and leaves it open', async (kind) => {

@@ -50,7 +50,7 @@ describe('[ENG-STREAM-12] a publish given through one of a session\'s streams on
   });
 
   it('is given when the stream named it but holds it from before the subscription began (not given through it)', () => {
-    const { a, feed, given } = attach({ wild: 2, chan: 0 });
+    const { a, feed, given } = attach({ wild: 2, chan: 0 }, { wild: 100, chan: 20 });
     // Publish 1 (clock 50) is at /r/*'s offset 1, below the session's position, but /r/* was subscribed at 100.
     a.gaveLately('/r/*', [pid(2, 310), pid(1, 50)]);
     feed(copy('/r/a', 1, 1, 50));
@@ -94,13 +94,31 @@ describe('[ENG-STREAM-12] a publish given through one of a session\'s streams on
 
   it('names what a pattern the session left gave it, only from after that subscription began, and no longer overlapping', () => {
     const a = new Attachment('s1', false);
-    a.follow('/r/a', { epoch: 'e1', offset: 0 }, 200);
+    a.follow('/r/a', { epoch: 'e1', offset: 0 }, 20);
     expect(a.overlapping).toBe(false);
     // The gone /r/* (begun at 100) held publishes 1 (clock 150) and 2 (clock 50, before it began).
     a.gaveThrough([pid(2, 50), pid(1, 150)], 100);
     for (const [offset, n, tc] of [[1, 2, 50], [2, 1, 150], [3, 3, 250]] as const) a.append(copy('/r/a', offset, n, tc), BOUNDS, undefined);
     expect(a.drain().map((json) => (JSON.parse(json) as { data: unknown }).data)).toEqual([2, 3]);
     expect(a.ownPositions()).toEqual(['/r/a', 'e1:3']);
+  });
+
+  it('[REDIS-9] is not given by a stream whose subscription began after it: its append came after the subscribe read the head', () => {
+    // /r/a subscribed at 200, from offset 0: publish 1 (clock 150) came before, but reached the
+    // stream's master after the subscribe read the head there; publish 2 (clock 250) came after.
+    const a = new Attachment('s1', false);
+    a.follow('/r/a', { epoch: 'e1', offset: 0 }, 200);
+    a.append(copy('/r/a', 1, 1, 150), BOUNDS, undefined);
+    // Passed at once: a node taking the session over now does not read it again.
+    expect(a.ownPositions()).toEqual(['/r/a', 'e1:1']);
+    a.append(copy('/r/a', 2, 2, 250), BOUNDS, undefined);
+    expect(a.drain().map((json) => (JSON.parse(json) as { data: unknown }).data)).toEqual([2]);
+    expect(a.ownPositions()).toEqual(['/r/a', 'e1:2']);
+    // One Redis: one script reads the head and subscribes, so no such copy comes; ids carry no clock there.
+    const one = new Attachment('s2', true);
+    one.follow('/r/a', { epoch: 'e1', offset: 0 }, 200);
+    one.append({ ...copy('/r/a', 1, 1, 150), pid: 'node.1', t: 150 }, BOUNDS, undefined);
+    expect(one.drain()).toHaveLength(1);
   });
 
   it('hands over where a session without ack stood in a pattern it stopped following, with that subscription\'s start', () => {

@@ -229,6 +229,10 @@ export class Attachment {
     f.seen = { epoch: at.epoch, offset: entry.offset, pid: entry.pid };
     this.move(f);
     if (this.oneClock) this.took(f, entry);
+    else if (this.before(f, entry)) {
+      this.passed(f, entry);
+      return undefined;
+    }
     if (this.recent) {
       if (this.recent.has(entry.pid) || this.takenElsewhere(entry, f)) {
         this.passed(f, entry);
@@ -237,6 +241,16 @@ export class Attachment {
       this.recent.add(entry.pid);
     }
     return this.push(entry, bounds);
+  }
+
+  /**
+   * [REDIS-9] On a Redis Cluster: published before the subscription began (by the control clock
+   * its id carries), so not in it. Its append reached the stream after the subscribe read the
+   * stream's head, which that read could not tell; one Redis never lets a subscribe see that.
+   */
+  private before(f: Follow, entry: StreamEntry): boolean {
+    const t = publishClock(entry.pid);
+    return t !== undefined && f.since !== undefined && t < f.since;
   }
 
   /**

@@ -359,7 +359,7 @@ export abstract class RedisEngineCore implements Engine {
       const r = await this.link.upkeep(this.nodeId, releases, [...this.bus.listeners.keys()], this.leaseMs, args);
       positions?.settle(true);
       const [lapsed, swept] = list(r);
-      this.swept(swept);
+      await this.swept(swept);
       // Taken for gone (a pause longer than the lease): what this node holds is held again.
       const holding = this.held.all();
       if (Number(lapsed) === 1 && holding.length > 0) this.link.fire(S.HOLD, [this.nodeId, ...holding]);
@@ -378,7 +378,7 @@ export abstract class RedisEngineCore implements Engine {
 
   /** [REDIS-4] Prunes and sweeps cluster-wide; exactly one node removes a given session. */
   async sweep(pruneAfter: number, lockMs: number): Promise<void> {
-    this.swept(await this.link.run(S.SWEEP, [this.nodeId, ...this.sweepArgs(pruneAfter, lockMs)]));
+    await this.swept(await this.link.run(S.SWEEP, [this.nodeId, ...this.sweepArgs(pruneAfter, lockMs)]));
   }
 
   /** A sweep's arguments after the node, the same for SWEEP alone and inside UPKEEP (lua.ts `sweepOnce`). */
@@ -387,7 +387,7 @@ export abstract class RedisEngineCore implements Engine {
   }
 
   /** A sweep's reply: the stats' counts, and what it pruned and swept if this node had the period. */
-  private swept(r: Reply): void {
+  private async swept(r: Reply): Promise<void> {
     const [counts, pruned, swept, life] = list(r);
     const [clients, channels, subscriptions] = list(counts).map(Number);
     this.snapshot = { clients: clients ?? 0, channels: channels ?? 0, subscriptions: subscriptions ?? 0 };
@@ -395,13 +395,31 @@ export abstract class RedisEngineCore implements Engine {
     if (pruned === undefined) return;
     this.emitRemoved(pruned, 'pruned');
     this.background(life, true);
-    for (const channel of strings(swept)) {
-      // [REDIS-9] On a cluster the swept stream's keys are in its own slot, deleted apart.
-      if (this.link.clustered) {
-        const c = this.link.streamBase(channel);
-        this.link.cmd.del(`${c}:m`, `${c}:x`).catch((err: unknown) => log.warn('stream delete failed', err));
-      }
-      this.emit({ type: 'channel:removed', channel });
+    const names = strings(swept);
+    if (this.link.clustered) await this.dropStreams(names);
+    else for (const channel of names) this.emit({ type: 'channel:removed', channel });
+  }
+
+  /**
+   * [REDIS-9] On a cluster each swept stream's keys are in its own slot, deleted apart, and then the
+   * channels whose streams went are forgotten (FORGET_CHANNELS), in that order: a subscribe that
+   * read a stream's head before the sweep keeps the stream (DROP_STREAM) and the channel with it.
+   */
+  private async dropStreams(channels: readonly string[]): Promise<void> {
+    const dropped = await Promise.all(
+      channels.map((channel) =>
+        this.link.runStream(S.DROP_STREAM, channel, [this.leaseMs]).then(
+          (r) => Number(r) === 1,
+          (err: unknown) => (log.warn('stream delete failed', err), false),
+        ),
+      ),
+    );
+    const names = channels.filter((_, i) => dropped[i]);
+    if (names.length === 0) return;
+    try {
+      for (const channel of strings(await this.link.run(S.FORGET_CHANNELS, names))) this.emit({ type: 'channel:removed', channel });
+    } catch (err) {
+      log.warn('forgetting swept channels failed', err);
     }
   }
 

@@ -196,6 +196,18 @@ local function enqueue(id, msg, st)
   redis.call('HSET', s, 'b', bytes + size)
   if len == 0 then st.wake[#st.wake + 1] = id end
 end
+-- [SWEEP-1] A channel nobody uses (at \`t\`, ms): not persistent, no subscriber, no server-side
+-- listener whose lease runs.
+local function channelUnused(n, t)
+  if redis.call('SISMEMBER', P .. 'persistent', n) == 1 or redis.call('EXISTS', P .. 'chan:' .. n) == 1 then return false end
+  local lease = redis.call('ZSCORE', P .. 'listened', n)
+  return not lease or tonumber(lease) < t
+end
+-- [SWEEP-1] A swept channel goes from the registry (its lapsed listener lease with it).
+local function forgetChannel(n)
+  redis.call('SREM', P .. 'channels', n)
+  redis.call('ZREM', P .. 'listened', n)
+end
 -- [REDIS-4] A sweep period (ARGV[from..from+4]: node, prune after ms, lock ms, most sessions per
 -- run, node lease ms): one node per period takes the lock, and atomic anyway (a session is pruned
 -- exactly once cluster-wide). \`t\`: Redis's clock (ms) if the caller read it. Returns {counts}
@@ -239,18 +251,16 @@ local function sweepOnce(from, t)
   table.sort(names, function(a, b) return #a > #b end)
   local swept = {}
   for _, n in ipairs(names) do
-    if (children[n] or 0) == 0 and redis.call('SISMEMBER', P .. 'persistent', n) == 0
-      and redis.call('EXISTS', P .. 'chan:' .. n) == 0 then
-      local lease = redis.call('ZSCORE', P .. 'listened', n)
-      if not lease or tonumber(lease) < t then
-        redis.call('SREM', P .. 'channels', n)
-        -- [REDIS-9] On a cluster the stream is in another slot: the node deletes it (engine-core.ts).
-        if not CLUSTER then redis.call('DEL', streamKey(n) .. ':m', streamKey(n) .. ':x') end
-        if lease then redis.call('ZREM', P .. 'listened', n) end
-        swept[#swept + 1] = n
-        local p = parent(n)
-        if p then children[p] = children[p] - 1 end
+    if (children[n] or 0) == 0 and channelUnused(n, t) then
+      -- [REDIS-9] On a cluster the stream is in another slot: the node deletes it, then forgets
+      -- the channel (engine-core.ts); here it only names it.
+      if not CLUSTER then
+        forgetChannel(n)
+        redis.call('DEL', streamKey(n) .. ':m', streamKey(n) .. ':x')
       end
+      swept[#swept + 1] = n
+      local p = parent(n)
+      if p then children[p] = children[p] - 1 end
     end
   end
   return { counts(), pruned, swept, lj }

@@ -38,7 +38,8 @@
  *   P nsubs          STRING the number of subscriptions (stats)
  *   P pos:<id>       HASH pattern → 'epoch:offset', or 'epoch:offset@gen.node' (stamped by the
  *                         node it is attached to: ENG-STREAM-8): the session's position per stream
- *   <prefix>{c:<pattern>}:m HASH e = the stream's epoch, o = its last offset (ENG-STREAM-*)
+ *   <prefix>{c:<pattern>}:m HASH e = the stream's epoch, o = its last offset (ENG-STREAM-*), on a
+ *                    cluster h = when a subscribe last read its head (ms, REDIS-9)
  *   <prefix>{c:<pattern>}:x STREAM the pattern's publishes, entry id '<offset>-0', fields d (JSON), p
  *                    (publish id), t (Redis time, µs); bounded by MAXLEN ~ history size
  *   <prefix>{c:<pattern>}:p pub/sub channel: 'epoch offset publishId time JSON' per publish, to the
@@ -60,15 +61,16 @@ import type { LuaScript } from './lua.js';
 import { DELIVER, TAKE_ACKS, WATCH } from './queue-scripts.js';
 import { CREATE, DESTROY, HOLD, RELEASE, SET_ACK, SWEEP, UPKEEP } from './session-scripts.js';
 import { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
-import { APPEND_STREAM, ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STREAM_HEAD, TAKE_STREAM } from './stream-scripts.js';
+import { APPEND_STREAM, ATTACH, DROP_STREAM, FORGET_CHANNELS, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STREAM_HEAD, TAKE_STREAM } from './stream-scripts.js';
 
 export type { LuaScript } from './lua.js';
 export { DELIVER, TAKE_ACKS, WATCH } from './queue-scripts.js';
 export { CREATE, DESTROY, HOLD, RELEASE, SET_ACK, SWEEP, UPKEEP } from './session-scripts.js';
 export { LISTEN, PERSIST, REFRESH, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
-export { APPEND_STREAM, ATTACH, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STREAM_HEAD, TAKE_STREAM } from './stream-scripts.js';
+export { APPEND_STREAM, ATTACH, DROP_STREAM, FORGET_CHANNELS, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STREAM_HEAD, TAKE_STREAM } from './stream-scripts.js';
 
 export const ALL_SCRIPTS: readonly LuaScript[] = [
   CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, DELIVER, TAKE_ACKS, SET_ACK, WATCH, HOLD, RELEASE, UPKEEP, LISTEN,
   PERSIST, SWEEP, PUBLISH_STREAM, APPEND_STREAM, STREAM_HEAD, READ_STREAM, ATTACH, TAKE_STREAM, NODE_POSITIONS,
+  DROP_STREAM, FORGET_CHANNELS,
 ];

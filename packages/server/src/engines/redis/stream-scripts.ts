@@ -61,10 +61,57 @@ export const APPEND_STREAM = script('appendStream', `
 return streamAppend(string.sub(P, 1, -3), ARGV[4], ARGV[5], ARGV[2], ARGV[3], micros())
 `);
 
-/** KEYS: the stream's :m key. ARGV: P, epoch candidate. [REDIS-9] The stream's head 'epoch:offset' (made if need be), for a subscribe on a cluster. */
+/**
+ * KEYS: the stream's :m key. ARGV: P, epoch candidate. [REDIS-9] The stream's head 'epoch:offset'
+ * (made if need be), for a subscribe on a cluster. Notes when (h, ms): DROP_STREAM leaves the
+ * stream alone a while after, as its SUBSCRIBE may come after a sweep found the channel unused.
+ */
 export const STREAM_HEAD = script('streamHead', `
-local e, o = streamHead(string.sub(P, 1, -3), ARGV[2])
+local c = string.sub(P, 1, -3)
+local e, o = streamHead(c, ARGV[2])
+redis.call('HSET', c .. ':m', 'h', now())
 return e .. ':' .. o
+`);
+
+/**
+ * KEYS: the stream's :m key. ARGV: P, ms. [REDIS-9] Deletes a stream the sweep found unused on a
+ * cluster (1), unless a subscribe read its head in the last `ms` (0; the channel stays, and a later
+ * sweep looks again): that subscribe's SUBSCRIBE, on the control slot, may come after the sweep,
+ * with a position in this stream (a delete would tell it of a loss at its next read, or lose what
+ * was published to it meanwhile).
+ */
+export const DROP_STREAM = script('dropStream', `
+local c = string.sub(P, 1, -3)
+local h = tonumber(redis.call('HGET', c .. ':m', 'h') or '0')
+if h > now() - tonumber(ARGV[2]) then return 0 end
+redis.call('DEL', c .. ':m', c .. ':x')
+return 1
+`);
+
+/**
+ * ARGV: P, channels (deepest first)... [REDIS-9][SWEEP-1] On a cluster, swept channels whose streams
+ * DROP_STREAM deleted go from the registry if they are still unused and have no child channel (one
+ * subscribed since the sweep keeps its parents): the sweep's test again, after the deletes. Returns
+ * the names gone.
+ */
+export const FORGET_CHANNELS = script('forgetChannels', `
+local t = now()
+local children = {}
+for _, n in ipairs(redis.call('SMEMBERS', P .. 'channels')) do
+  local p = parent(n)
+  if p then children[p] = (children[p] or 0) + 1 end
+end
+local gone = {}
+for i = 2, #ARGV do
+  local n = ARGV[i]
+  if (children[n] or 0) == 0 and redis.call('SISMEMBER', P .. 'channels', n) == 1 and channelUnused(n, t) then
+    forgetChannel(n)
+    gone[#gone + 1] = n
+    local p = parent(n)
+    if p and children[p] then children[p] = children[p] - 1 end
+  end
+end
+return gone
 `);
 
 /**
@@ -83,6 +130,8 @@ return e .. ':' .. o
  */
 export const READ_STREAM = script('readStream', `
 local c = string.sub(P, 1, -3)
+-- Only naming ids (ENG-STREAM-12): a stream swept meanwhile is not made again (nothing would sweep it).
+if ARGV[5] == '0' and redis.call('EXISTS', c .. ':m') == 0 then return { '', 0, 'epoch', 0, {} } end
 local e, o = streamHead(c, ARGV[6])
 if e ~= ARGV[3] then return { e, o, 'epoch', tonumber(redis.call('HGET', c .. ':m', 'b') or '0'), {} } end
 local seen = tonumber(ARGV[4])
