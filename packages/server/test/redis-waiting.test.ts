@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamEntry } from '../src/engines/redis/stream-entry.js';
 import { Waiting } from '../src/engines/redis/waiting.js';
+import { clockedPid } from '../src/engines/redis/publish-clock.js';
 
 /** A publish `pid` at Redis time `t`, at `offset` in `pattern`'s stream. */
 const entry = (pattern: string, offset: number, t: number, pid: string): StreamEntry => ({ pattern, epoch: 'e1', offset, pid, t, json: pid });
@@ -36,6 +37,19 @@ describe('[ENG-STREAM-11] Waiting', () => {
     w.hold('other', entry('/r/a', 1, 5, 'p1'), undefined, 100);
     expect(pids(w, 's')).toEqual(['p2', 'p3']);
     expect(pids(w, 'other')).toEqual(['p1']);
+  });
+
+  it('[REDIS-10] on a Redis Cluster merges two streams by when each publish was made, not by their masters\' clocks', () => {
+    const w = new Waiting();
+    // The wildcard's master runs 5 ms ahead of the channel's. p1 (to /r/b, made at 1000 by the
+    // control clock) comes from a read of /r/*; p2 (to /r/a, made at 1010) from /r/a's feed.
+    w.hold('s', entry('/r/a', 7, 1010, clockedPid('1010', 'p2')), undefined, 100);
+    w.hold('s', entry('/r/*', 3, 6000, clockedPid('1000', 'p1')), undefined, 100);
+    w.hold('s', entry('/r/*', 4, 6010, clockedPid('1010', 'p2')), undefined, 100);
+    // Each stream keeps its offsets' order even where the publishes were made the other way round
+    // (their appends reached the master in that order): /r/a's 8 (made at 990) stays after its 7.
+    w.hold('s', entry('/r/a', 8, 1020, clockedPid('990', 'p0')), undefined, 100);
+    expect(pids(w, 's')).toEqual(['1000~p1', '1010~p2', '1010~p2', '990~p0']);
   });
 
   it('[LIMIT-6] holds at most `most` entries a session; dropped, a session\'s entries are gone', () => {

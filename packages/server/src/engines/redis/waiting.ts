@@ -6,6 +6,7 @@
  * streams' feed brings meanwhile. The engine appends it all once nothing is in flight, in publish
  * order. Pure bookkeeping: no Redis.
  */
+import { publishClock } from './publish-clock.js';
 import type { StreamEntry } from './stream-entry.js';
 
 /** A stream entry held back, with the publish this node saw at its place before it (StreamPlaces.note). */
@@ -30,19 +31,46 @@ export class Waiting {
   }
 
   /**
-   * Everything held for the session, in publish order: by Redis's clock, which rises with each
-   * stream's offsets (one stream's entries are stamped by its master in order), then by stream and
-   * offset; an entry held twice (from the stream's feed and from a read of it) once.
+   * Everything held for the session, in publish order, an entry held twice (from the stream's feed
+   * and from a read of it) once. Each stream's entries keep their offset order (by the clock of the
+   * master that stamped them, which rises with the offsets); the streams are merged by when each
+   * publish was made: on one Redis that same clock, on a Redis Cluster the control script's clock
+   * its id carries (ENG-STREAM-12), one master's for every stream, where the streams' own clocks are
+   * several masters' (REDIS-10). Ties go by stream.
    */
   take(clientId: string): HeldEntry[] {
     const list = this.held.get(clientId);
     if (!list) return [];
     this.held.delete(clientId);
-    list.sort(({ entry: x }, { entry: y }) => x.t - y.t || (x.pattern < y.pattern ? -1 : x.pattern > y.pattern ? 1 : x.offset - y.offset));
-    return list.filter(({ entry }, i) => {
-      const prev = list[i - 1]?.entry;
-      return !prev || prev.pattern !== entry.pattern || prev.offset !== entry.offset || prev.epoch !== entry.epoch;
-    });
+    const streams = new Map<string, HeldEntry[]>();
+    for (const held of list) {
+      const one = streams.get(held.entry.pattern);
+      if (one) one.push(held);
+      else streams.set(held.entry.pattern, [held]);
+    }
+    const heads: { pattern: string; items: HeldEntry[]; at: number }[] = [];
+    for (const [pattern, items] of streams) {
+      items.sort(({ entry: x }, { entry: y }) => x.t - y.t || x.offset - y.offset);
+      const once = items.filter(({ entry }, i) => {
+        const prev = items[i - 1]?.entry;
+        return !prev || prev.offset !== entry.offset || prev.epoch !== entry.epoch;
+      });
+      heads.push({ pattern, items: once, at: 0 });
+    }
+    heads.sort((x, y) => (x.pattern < y.pattern ? -1 : x.pattern > y.pattern ? 1 : 0));
+    const out: HeldEntry[] = [];
+    for (;;) {
+      let next: (typeof heads)[number] | undefined;
+      let least = Infinity;
+      for (const h of heads) {
+        const head = h.items[h.at]?.entry;
+        if (!head) continue;
+        const made = publishClock(head.pid) ?? head.t;
+        if (!next || made < least) [next, least] = [h, made];
+      }
+      if (!next) return out;
+      out.push(next.items[next.at++] as HeldEntry);
+    }
   }
 
   /** The session is no longer attached here: nothing held for it is given. */
