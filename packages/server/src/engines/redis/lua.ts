@@ -208,6 +208,25 @@ local function forgetChannel(n)
   redis.call('SREM', P .. 'channels', n)
   redis.call('ZREM', P .. 'listened', n)
 end
+-- [SWEEP-1] Of \`candidates\` (deepest first), the channels nobody uses with no child left among
+-- \`registry\` (the known channels), a chain going at once; \`forget\`: removed from the registry.
+local function unusedChannels(candidates, registry, t, forget)
+  local children = {}
+  for _, n in ipairs(registry) do
+    local p = parent(n)
+    if p then children[p] = (children[p] or 0) + 1 end
+  end
+  local out = {}
+  for _, n in ipairs(candidates) do
+    if (children[n] or 0) == 0 and channelUnused(n, t) then
+      if forget then forgetChannel(n) end
+      out[#out + 1] = n
+      local p = parent(n)
+      if p and children[p] then children[p] = children[p] - 1 end
+    end
+  end
+  return out
+end
 -- [REDIS-4] A sweep period (ARGV[from..from+4]: node, prune after ms, lock ms, most sessions per
 -- run, node lease ms): one node per period takes the lock, and atomic anyway (a session is pruned
 -- exactly once cluster-wide). \`t\`: Redis's clock (ms) if the caller read it. Returns {counts}
@@ -243,25 +262,12 @@ local function sweepOnce(from, t)
   notify(node, {}, prunedIds, {}, '', lj)
   -- [SWEEP-1] Deepest first, so a chain /a/b/c, /a/b, /a goes in one sweep.
   local names = redis.call('SMEMBERS', P .. 'channels')
-  local children = {}
-  for _, n in ipairs(names) do
-    local p = parent(n)
-    if p then children[p] = (children[p] or 0) + 1 end
-  end
   table.sort(names, function(a, b) return #a > #b end)
-  local swept = {}
-  for _, n in ipairs(names) do
-    if (children[n] or 0) == 0 and channelUnused(n, t) then
-      -- [REDIS-9] On a cluster the stream is in another slot: the node deletes it, then forgets
-      -- the channel (engine-core.ts); here it only names it.
-      if not CLUSTER then
-        forgetChannel(n)
-        redis.call('DEL', streamKey(n) .. ':m', streamKey(n) .. ':x')
-      end
-      swept[#swept + 1] = n
-      local p = parent(n)
-      if p then children[p] = children[p] - 1 end
-    end
+  -- [REDIS-9] On a cluster the streams are in other slots: the node deletes them, then forgets the
+  -- channels (engine-core.ts); here the sweep only names them.
+  local swept = unusedChannels(names, names, t, not CLUSTER)
+  if not CLUSTER then
+    for _, n in ipairs(swept) do redis.call('DEL', streamKey(n) .. ':m', streamKey(n) .. ':x') end
   end
   return { counts(), pruned, swept, lj }
 end

@@ -95,23 +95,11 @@ return 1
  * the names gone.
  */
 export const FORGET_CHANNELS = script('forgetChannels', `
-local t = now()
-local children = {}
-for _, n in ipairs(redis.call('SMEMBERS', P .. 'channels')) do
-  local p = parent(n)
-  if p then children[p] = (children[p] or 0) + 1 end
-end
-local gone = {}
+local known = {}
 for i = 2, #ARGV do
-  local n = ARGV[i]
-  if (children[n] or 0) == 0 and redis.call('SISMEMBER', P .. 'channels', n) == 1 and channelUnused(n, t) then
-    forgetChannel(n)
-    gone[#gone + 1] = n
-    local p = parent(n)
-    if p and children[p] then children[p] = children[p] - 1 end
-  end
+  if redis.call('SISMEMBER', P .. 'channels', ARGV[i]) == 1 then known[#known + 1] = ARGV[i] end
 end
-return gone
+return unusedChannels(known, redis.call('SMEMBERS', P .. 'channels'), now(), true)
 `);
 
 /**
