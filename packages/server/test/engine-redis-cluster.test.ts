@@ -1,4 +1,4 @@
-// The Redis engine on a real Redis Cluster (issue 15; SPEC: REDIS-8, REDIS-9, REDIS-10): the engine
+// The Redis engine on a real Redis Cluster (issue 15; SPEC: REDIS-8, REDIS-9, REDIS-10, ENG-STREAM-11): the engine
 // contracts on the local three-master cluster (`bash scripts/ensure-services.sh`), then two engines
 // as two nodes, with channels whose streams are on different masters, and a wildcard subscription
 // whose channels are spread over the shards. Fails (saying what to start) when the cluster is down.
@@ -278,5 +278,53 @@ describe('RedisEngine on a Redis Cluster: two nodes', () => {
       got.push(...data(await (i % 2 ? b : a).take(id)));
     }
     expect(got).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  /**
+   * Holds back the control slot's notices about `clientId` on `node` by `ms`: that master's pub/sub
+   * later than a stream master's, as a busy control master makes it.
+   */
+  function lateNotices(node: RedisEngine, clientId: string, ms: number): void {
+    const n = node as unknown as { received(channel: string, text: string): void };
+    const received = n.received.bind(node);
+    n.received = (channel, text) => {
+      if (channel.endsWith('wake') && text.includes(`+${clientId}`)) setTimeout(() => received(channel, text), ms);
+      else received(channel, text);
+    };
+  }
+
+  // The node serving the session learns of a subscription change from the control slot's master, and
+  // a stream's publishes come from the stream's own: two connections with no common order.
+  it('[ENG-STREAM-11] unsubscribed through B: A, serving the session, gives nothing published after, even before the control slot tells it', async () => {
+    const { a, b, p } = await nodes();
+    const control = await ownerOf(`${a.controlBase}sessions`);
+    let channel = '';
+    for (let i = 0; channel === '' && i < 200; i++) if ((await ownerOf(`${p}{c:/late/${i}}:x`)) !== control) channel = `/late/${i}`;
+    const s = await a.createSession();
+    await a.subscribe(s, channel);
+    // Another subscriber keeps the channel's stream fed after the session leaves it.
+    const other = await b.createSession();
+    await b.subscribe(other, channel);
+    // Served by A as a connection's flow is: each wake-up takes what the feed brought, at once.
+    expect(await a.take(s)).toEqual([]);
+    const got: unknown[] = [];
+    a.watch(s, function taken() {
+      got.push(...data(a.takeNow(s)));
+      a.watch(s, taken);
+    });
+    await b.publish({ channel, data: 0 });
+    await waitFor(() => expect(got).toEqual([0]));
+    lateNotices(a, s, 400);
+    expect(await b.unsubscribe(s, channel)).toBe(true);
+    for (const n of [1, 2, 3]) await b.publish({ channel, data: n });
+    // The notice has come and gone: A knows the session left, and gave nothing published after.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    got.push(...data(await a.take(s)));
+    expect(got).toEqual([0]);
+    const theirs: unknown[] = [];
+    await waitFor(async () => {
+      theirs.push(...data(await b.take(other)));
+      expect(theirs).toEqual([0, 1, 2, 3]);
+    });
   });
 });

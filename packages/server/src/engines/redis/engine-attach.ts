@@ -14,7 +14,8 @@ import { parsePosition, type Position } from './stream-entry.js';
 import { StreamPlaces } from './stream-places.js';
 import { Refreshes } from './refreshes.js';
 import { Waiting } from './waiting.js';
-import { Feeds } from './feeds.js';
+import { Feeds, parseLeft } from './feeds.js';
+import { FedNow } from './fed-now.js';
 import { type DuePositions, POSITIONS_MS, PositionWriter } from './positions.js';
 import { InFlightReads, LOOK_BACK, nameGone, parseFeedMessage, readStream, sinceOf } from './stream-read.js';
 import { RedisEngineCore } from './engine-core.js';
@@ -33,13 +34,11 @@ export abstract class AttachingEngine extends RedisEngineCore {
   protected readonly reading = new InFlightReads();
   /** [ENG-STREAM-5] The publish seen at each recent place of the streams followed here: a copy is told from a stream gone back. */
   private readonly places = new StreamPlaces();
-  /** Sessions a feed woke in this event-loop iteration (ENG-STREAM-6: their takes need no barrier). */
-  private readonly fed = new Set<string>();
+  private readonly fed = new FedNow();
   /** Sessions whose subscriptions are being read again (REFRESH): their batches need records of their own (ENG-STREAM-9). */
   protected readonly refreshing = new Refreshes();
   /** What sessions' streams bring while they are read again, attached, or overlapping and read (ENG-STREAM-11). */
   private readonly waiting = new Waiting();
-  private clearing = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly positionsMs: number;
@@ -61,10 +60,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
       const a = this.attached.get(id);
       if (a) a.queued = true;
     };
-    this.bus.onResub = (id) => {
-      const a = this.attached.get(id);
-      if (a) this.refresh(a);
-    };
+    this.bus.onResub = (id) => this.refreshAttached(id);
     this.bus.onMoved = (id, node) => {
       const a = this.attached.get(id);
       if (a) a.claimed = false;
@@ -162,6 +158,9 @@ export abstract class AttachingEngine extends RedisEngineCore {
   private fanOut(pattern: string, text: string): void {
     const ids = this.feeds.of(pattern);
     if (!ids) return;
+    // [ENG-STREAM-11] A session here left this stream through another node: read again before any later publish.
+    const left = parseLeft(text);
+    if (left) return left.node === this.nodeId || !ids.has(left.clientId) ? undefined : this.refreshAttached(left.clientId);
     const entry = parseFeedMessage(pattern, text);
     if (!entry) return;
     const bounds = this.limits();
@@ -180,14 +179,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
         this.bus.call(this.bus.watchers.get(id));
       }
     }
-    if (this.fed.size > 0 && !this.clearing) {
-      this.clearing = true;
-      // After the takes the watchers scheduled for this iteration's check phase (setImmediate is FIFO).
-      setImmediate(() => {
-        this.fed.clear();
-        this.clearing = false;
-      });
-    }
+    this.fed.settle();
   }
 
   /**
@@ -300,8 +292,8 @@ export abstract class AttachingEngine extends RedisEngineCore {
   /** Another node claimed the session: unless this node claimed it again since, what it holds goes. */
   private letGoIfMoved(clientId: string): void {
     if (!this.attached.has(clientId)) return;
-    this.link.cmd
-      .hget(`${this.link.ctl}s:${clientId}`, 'w')
+    this.link
+      .watcherOf(clientId)
       .then((owner) => {
         if (owner !== this.nodeId) this.detach(clientId);
       })
@@ -327,6 +319,11 @@ export abstract class AttachingEngine extends RedisEngineCore {
         this.refreshing.end(id);
         this.release(a);
       });
+  }
+
+  private refreshAttached(clientId: string): void {
+    const a = this.attached.get(clientId);
+    if (a) this.refresh(a);
   }
 
   /**
@@ -384,12 +381,15 @@ export abstract class AttachingEngine extends RedisEngineCore {
     if (added.length > 0 || (gone && all)) void this.feeds.ready(added).then(() => this.readAll(a, all ? [...a.patterns()] : added));
   }
 
-  protected override unfollowed(clientId: string, pattern: string): void {
+  protected override async unfollowed(clientId: string, pattern: string): Promise<void> {
     const a = this.attached.get(clientId);
-    if (!a) return;
-    a.unfollow(pattern);
-    this.feeds.leave(pattern, clientId);
-    this.readChanged(a, [], true);
+    if (a) {
+      a.unfollow(pattern);
+      this.feeds.leave(pattern, clientId);
+      this.readChanged(a, [], true);
+    }
+    // Before the unsubscribe is answered: another node may be serving the session (ENG-STREAM-11).
+    if (this.link.clustered) await this.feeds.left(pattern, clientId, this.nodeId);
   }
 
   /**

@@ -230,7 +230,7 @@ export abstract class RedisEngineCore implements Engine {
   /** A subscription this node made, at `position` ('epoch:offset') in its stream (ENG-STREAM-4), begun at `since` (µs, ENG-STREAM-10). */
   protected abstract followed(clientId: string, pattern: string, position: string, since: number): void;
 
-  protected abstract unfollowed(clientId: string, pattern: string): void;
+  protected abstract unfollowed(clientId: string, pattern: string): void | Promise<void>;
 
   /** [ENG-STREAM-8] The stamp of a subscription made here for a session attached here ('' for none). */
   protected stampFor(_clientId: string): { stamp: string; done(): void } {
@@ -265,7 +265,7 @@ export abstract class RedisEngineCore implements Engine {
     if (!Array.isArray(r)) return false;
     const [gone, life] = r as Reply[];
     if (Number(gone) === 1) {
-      this.unfollowed(clientId, pattern);
+      await this.unfollowed(clientId, pattern);
       this.emit({ type: 'subscription:removed', clientId, channel: pattern });
     }
     await settleLifecycle(this.options, lifecycleEvents(life, true));

@@ -46,6 +46,16 @@ export class Feeds {
     this.link.unsubscribe(this.channel(pattern)).catch((err: unknown) => log.warn('feed unsubscribe failed', err));
   }
 
+  /**
+   * [ENG-STREAM-11] On a Redis Cluster, tells the nodes following `pattern`'s stream that `clientId`
+   * left it through `node`, on the stream's own pub/sub channel: the session's node gets it before
+   * any publish appended after (one master, one connection), while the control slot's '+id' notice
+   * comes from another master, maybe later. A failure is logged: that notice still comes.
+   */
+  async left(pattern: string, clientId: string, node: string): Promise<void> {
+    await this.link.publish(this.channel(pattern), `+${node} ${clientId}`).catch((err: unknown) => log.warn('leave notice failed', err));
+  }
+
   /** Resolves once this node is subscribed to every one of `patterns`' streams. */
   async ready(patterns: readonly string[]): Promise<void> {
     await Promise.all(patterns.map((p) => this.subscribed.get(p)));
@@ -55,4 +65,10 @@ export class Feeds {
     this.followers.clear();
     this.subscribed.clear();
   }
+}
+
+/** A `left` notice's node and session; undefined for a publish (whose epoch never starts with '+'). */
+export function parseLeft(text: string): { node: string; clientId: string } | undefined {
+  const space = text.indexOf(' ');
+  return text.startsWith('+') && space > 0 ? { node: text.slice(1, space), clientId: text.slice(space + 1) } : undefined;
 }

@@ -171,6 +171,11 @@ export class RedisLink {
     }
   }
 
+  /** [REDIS-2] The node watching the session now (the last claim: its `w` field), null if none. */
+  watcherOf(clientId: string): Promise<string | null> {
+    return this.cmd.hget(`${this.ctl}s:${clientId}`, 'w');
+  }
+
   publish(channel: string, text: string): Promise<unknown> {
     return this.clustered ? this.cmd.spublish(channel, text) : this.cmd.publish(channel, text);
   }

@@ -108,8 +108,8 @@ export class WakeBus {
    */
   private letGo(clientId: string): void {
     const watcher = this.watchers.get(clientId);
-    this.link.cmd
-      .hget(`${this.link.ctl}s:${clientId}`, 'w')
+    this.link
+      .watcherOf(clientId)
       .then((owner) => {
         if (owner !== this.nodeId && this.watchers.get(clientId) === watcher) this.watchers.delete(clientId);
       })
