@@ -111,6 +111,44 @@ describe('RedisEngine', () => {
     expect(counts[1]).toBe(counts[0]);
   });
 
+  it('[SWEEP-1][REDIS-4] a sweep costs Redis the same commands with 10 channels in use as with 300, and still sweeps a channel left', async () => {
+    const counts: number[] = [];
+    for (const channels of [10, 300]) {
+      const quiet = { maxInterval: 3_600_000, sweepIntervalMs: 3_600_000 };
+      const [a] = (await cluster(1, quiet, { positionsMs: 3_600_000 })) as [RedisEngine];
+      const id = await a.createSession();
+      await Promise.all(Array.from({ length: channels }, (_, i) => a.subscribe(id, `/used/${i}`)));
+      // The first sweep looks at the channels made since the last one: each in use, none goes.
+      await a.sweep(3_600_000, 1);
+      const commands = await commandsDuring(a.prefix, async () => {
+        for (let k = 0; k < 3; k++) {
+          // Each sweep takes the period's lock (1 ms) again.
+          await new Promise((resolve) => setTimeout(resolve, 3));
+          await a.sweep(3_600_000, 1);
+        }
+      });
+      counts.push(commands.length);
+      await a.unsubscribe(id, '/used/0');
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      await a.sweep(3_600_000, 1);
+      expect(await a.hasChannel('/used/0')).toBe(false);
+      expect(await a.hasChannel('/used/1')).toBe(true);
+    }
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts[1]).toBe(counts[0]);
+  });
+
+  it('[SWEEP-1] a channel only a server-side listener kept is swept once its lease lapses, not before', async () => {
+    const [a] = (await cluster(1, { sweepIntervalMs: 20 })) as [RedisEngine];
+    const stop = a.listen('/heard/here', () => undefined);
+    await waitFor(async () => expect(await a.hasChannel('/heard/here')).toBe(true));
+    // Renewed every period while listened: sweeps come and go, the channel stays.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await a.hasChannel('/heard/here')).toBe(true);
+    stop();
+    await waitFor(async () => expect(await a.hasChannel('/heard')).toBe(false));
+  });
+
   it('[ENG-STREAM-8] a period\'s upkeep sends its lease, sweep, stats counts and positions as one script, and an unchanged positions hash is not written again', async () => {
     // The positions' period is the upkeep's (as with the defaults, 1 s both): written by upkeep().
     const quiet = { maxInterval: 3_600_000, sweepIntervalMs: 1_000_000 };

@@ -29,12 +29,24 @@ end
 local function parent(name)
   return string.match(name, '^(.+)/[^/]*$')
 end
--- Adds a channel and the parents it did not have yet (CometD's tree); collects the new names.
+-- [SWEEP-1] A channel that may have become unused (registered, its last subscriber gone, no longer
+-- persistent, its last child swept), with when (ms): the sweep looks at these, the oldest first and
+-- a bounded number a period, never at the whole registry (one script: Redis waits while it runs).
+local function vacant(n, t)
+  redis.call('ZADD', P .. 'vacant', t or now(), n)
+end
+-- Adds a channel and the parents it did not have yet (CometD's tree); collects the new names. Each
+-- parent counts its registered children (\`kids\`): a parent with one is never swept.
 local function addChannel(name, added)
+  local leaf = true
   while name do
     if redis.call('SADD', P .. 'channels', name) == 0 then return end
     added[#added + 1] = name
-    name = parent(name)
+    if leaf then vacant(name) end
+    leaf = false
+    local p = parent(name)
+    if p then redis.call('HINCRBY', P .. 'kids', p, 1) end
+    name = p
   end
 end
 local function sessionData(id)
@@ -55,6 +67,7 @@ local function removeSession(id, reason, life)
     local chan = P .. 'chan:' .. p
     if redis.call('SREM', chan, id) == 1 and redis.call('SCARD', chan) == 0 then
       life[#life + 1] = { 'v', p, id, data, reason }
+      vacant(p)
     end
   end
   if #subs > 0 then redis.call('DECRBY', P .. 'nsubs', #subs) end
@@ -203,32 +216,53 @@ local function channelUnused(n, t)
   local lease = redis.call('ZSCORE', P .. 'listened', n)
   return not lease or tonumber(lease) < t
 end
--- [SWEEP-1] A swept channel goes from the registry (its lapsed listener lease with it).
-local function forgetChannel(n)
+local function kidsOf(n)
+  return tonumber(redis.call('HGET', P .. 'kids', n) or '0')
+end
+-- [SWEEP-1] A swept channel goes from the registry (its lapsed listener lease with it); its parent
+-- counts one child less, and with none left may be unused now. Returns that parent, if so.
+local function forgetChannel(n, t)
   redis.call('SREM', P .. 'channels', n)
   redis.call('ZREM', P .. 'listened', n)
-end
--- [SWEEP-1] Of \`candidates\` (deepest first), the channels nobody uses with no child left among
--- \`registry\` (the known channels), a chain going at once; \`forget\`: removed from the registry.
-local function unusedChannels(candidates, registry, t, forget)
-  local children = {}
-  for _, n in ipairs(registry) do
-    local p = parent(n)
-    if p then children[p] = (children[p] or 0) + 1 end
+  redis.call('ZREM', P .. 'vacant', n)
+  redis.call('HDEL', P .. 'kids', n)
+  local p = parent(n)
+  if p and redis.call('HINCRBY', P .. 'kids', p, -1) <= 0 then
+    redis.call('HDEL', P .. 'kids', p)
+    vacant(p, t)
+    return p
   end
-  local out = {}
-  for _, n in ipairs(candidates) do
-    if (children[n] or 0) == 0 and channelUnused(n, t) then
-      if forget then forgetChannel(n) end
+end
+-- [SWEEP-1] Of \`candidates\` (deepest first), the channels nobody uses with no child left, a chain
+-- going at once. Those still registered but in use, or with a child, leave the candidates: what
+-- makes them unused puts them back. \`forget\`: removed from the registry; otherwise (a cluster,
+-- whose streams are deleted first) only named, and looked at again by a later sweep unless forgotten.
+local function unusedChannels(candidates, t, forget)
+  local less, out, done, i = {}, {}, {}, 1
+  while i <= #candidates do
+    local n = candidates[i]
+    i = i + 1
+    if done[n] then -- named already: it came twice
+    elseif redis.call('SISMEMBER', P .. 'channels', n) == 0 or kidsOf(n) > (less[n] or 0) or not channelUnused(n, t) then
+      redis.call('ZREM', P .. 'vacant', n)
+    else
+      done[n] = true
       out[#out + 1] = n
-      local p = parent(n)
-      if p and children[p] then children[p] = children[p] - 1 end
+      local p
+      if forget then p = forgetChannel(n, t)
+      else
+        vacant(n, t)
+        p = parent(n)
+        if p then less[p] = (less[p] or 0) + 1 end
+        if p and kidsOf(p) > less[p] then p = nil end
+      end
+      if p then candidates[#candidates + 1] = p end
     end
   end
   return out
 end
--- [REDIS-4] A sweep period (ARGV[from..from+4]: node, prune after ms, lock ms, most sessions per
--- run, node lease ms): one node per period takes the lock, and atomic anyway (a session is pruned
+-- [REDIS-4] A sweep period (ARGV[from..from+4]: node, prune after ms, lock ms, most sessions and
+-- candidate channels per run, node lease ms): one node per period takes the lock, and atomic anyway (a session is pruned
 -- exactly once cluster-wide). \`t\`: Redis's clock (ms) if the caller read it. Returns {counts}
 -- (another node has the period) or {counts, pruned ({id, patterns...}), channels swept, life};
 -- counts = {sessions, channels, subscriptions} for \`stats()\` (ENG-STREAM-8: no commands of their own).
@@ -260,12 +294,19 @@ local function sweepOnce(from, t)
   end
   local lj = lifeJson(life)
   notify(node, {}, prunedIds, {}, '', lj)
-  -- [SWEEP-1] Deepest first, so a chain /a/b/c, /a/b, /a goes in one sweep.
-  local names = redis.call('SMEMBERS', P .. 'channels')
+  -- [SWEEP-1] The candidates (the oldest, as many as sessions pruned at most), and the channels
+  -- whose listener's lease lapsed (the lease goes: a lapsed one counts for nothing). Deepest first,
+  -- so a chain /a/b/c, /a/b, /a goes in one sweep.
+  local most = tonumber(ARGV[from + 3])
+  local names = redis.call('ZRANGE', P .. 'vacant', 0, most - 1)
+  for _, n in ipairs(redis.call('ZRANGEBYSCORE', P .. 'listened', '-inf', '(' .. t, 'LIMIT', 0, most)) do
+    redis.call('ZREM', P .. 'listened', n)
+    names[#names + 1] = n
+  end
   table.sort(names, function(a, b) return #a > #b end)
   -- [REDIS-9] On a cluster the streams are in other slots: the node deletes them, then forgets the
   -- channels (engine-core.ts); here the sweep only names them.
-  local swept = unusedChannels(names, names, t, not CLUSTER)
+  local swept = unusedChannels(names, t, not CLUSTER)
   if not CLUSTER then
     for _, n in ipairs(swept) do redis.call('DEL', streamKey(n) .. ':m', streamKey(n) .. ':x') end
   end

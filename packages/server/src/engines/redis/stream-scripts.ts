@@ -91,15 +91,21 @@ return 1
 /**
  * ARGV: P, channels (deepest first)... [REDIS-9][SWEEP-1] On a cluster, swept channels whose streams
  * DROP_STREAM deleted go from the registry if they are still unused and have no child channel (one
- * subscribed since the sweep keeps its parents): the sweep's test again, after the deletes. Returns
- * the names gone.
+ * subscribed since the sweep keeps its parents): the sweep's test again, after the deletes. A parent
+ * whose last child goes here but was not named becomes a candidate for the next sweep. Returns the
+ * names gone.
  */
 export const FORGET_CHANNELS = script('forgetChannels', `
-local known = {}
+local t, out = now(), {}
 for i = 2, #ARGV do
-  if redis.call('SISMEMBER', P .. 'channels', ARGV[i]) == 1 then known[#known + 1] = ARGV[i] end
+  local n = ARGV[i]
+  if redis.call('SISMEMBER', P .. 'channels', n) == 1 and kidsOf(n) == 0 and channelUnused(n, t) then
+    -- A parent not named here (its stream not deleted) is only made a candidate again.
+    forgetChannel(n, t)
+    out[#out + 1] = n
+  end
 end
-return unusedChannels(known, redis.call('SMEMBERS', P .. 'channels'), now(), true)
+return out
 `);
 
 /**

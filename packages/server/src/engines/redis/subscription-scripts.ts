@@ -59,7 +59,10 @@ if gone == 1 then
   local chan = P .. 'chan:' .. pattern
   redis.call('SREM', chan, id)
   redis.call('DECR', P .. 'nsubs')
-  if redis.call('SCARD', chan) == 0 then life = lifeJson({ { 'v', pattern, id, sessionData(id), 'unsubscribe' } }) end
+  if redis.call('SCARD', chan) == 0 then
+    life = lifeJson({ { 'v', pattern, id, sessionData(id), 'unsubscribe' } })
+    vacant(pattern)
+  end
   -- [ENG-STREAM-12] On a cluster, what the pattern gave the session is kept a while for the node
   -- it moves to: when it began, the turn counter then (which of an ack session's records hold its
   -- own position in the stream), and without ack its position (given up to there; the node that
@@ -119,8 +122,8 @@ local added = {}
 if ARGV[3] == '1' then
   redis.call('SADD', P .. 'persistent', ARGV[2])
   addChannel(ARGV[2], added)
-else
-  redis.call('SREM', P .. 'persistent', ARGV[2])
+elseif redis.call('SREM', P .. 'persistent', ARGV[2]) == 1 then
+  vacant(ARGV[2])
 end
 return added
 `);
