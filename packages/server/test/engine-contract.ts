@@ -315,6 +315,22 @@ export function engineContract(label: string, factory: EngineFactory, contract: 
       expect(removed).toEqual(expect.arrayContaining(['/s/a/b', '/s/a', '/s']));
     });
 
+    it('[SWEEP-1] a channel only published to is swept, and one kept by a listener or persistence once that stops', async () => {
+      const { engine, events } = await open({ sweepIntervalMs: 20 });
+      await engine.ready?.();
+      const stop = engine.listen('/sw/heard', () => undefined);
+      engine.setPersistent('/sw/kept', true);
+      await engine.publish({ channel: '/sw/told', data: 1 });
+      const removed = (): string[] => events.flatMap((e) => (e.type === 'channel:removed' ? [e.channel] : []));
+      await waitFor(() => expect(removed()).toContain('/sw/told'));
+      expect(await engine.hasChannel('/sw/heard')).toBe(true);
+      expect(await engine.hasChannel('/sw/kept')).toBe(true);
+      stop();
+      engine.setPersistent('/sw/kept', false);
+      await waitFor(async () => expect(await engine.hasChannel('/sw')).toBe(false));
+      expect(removed()).toEqual(expect.arrayContaining(['/sw/heard', '/sw/kept', '/sw']));
+    });
+
     it('[API-2] stats count clients, channels and subscriptions', async () => {
       const { engine } = await open({ sweepIntervalMs: 20 });
       const a = await engine.createSession();

@@ -156,7 +156,9 @@ export class MemoryEngine implements Engine {
     state.subscribers = smallDelete(state.subscribers, clientId);
     this.totalSubscriptions--;
     this.emit({ type: 'subscription:removed', clientId, channel: pattern });
-    return smallSize(state.subscribers) === 0;
+    if (smallSize(state.subscribers) > 0) return false;
+    this.channels.mayBeUnused(pattern);
+    return true;
   }
 
   async subscribe(clientId: string, pattern: string): Promise<SubscribeResult> {
@@ -372,6 +374,7 @@ export class MemoryEngine implements Engine {
 
   setPersistent(channel: string, persistent: boolean): void {
     this.channels.ensure(channel).persistent = persistent;
+    if (!persistent) this.channels.mayBeUnused(channel);
   }
 
   /** Prunes sessions that stopped connecting, then sweeps channels nobody uses. */
