@@ -266,9 +266,14 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
 
   // [COLLAB-30] Renew this node's leases; take over a room this node relays to whose lease lapsed.
   const tick = async (): Promise<void> => {
-    for (const room of rooms.keys()) {
-      if (!(await claim(room))) report(new Error(`room ${room}: this node lost its authority lease`));
-    }
+    // All together: the store's client pipelines them. One at a time, each waited for a round trip:
+    // 10,000 rooms took 438 ms a tick on a local Redis (85 ms together), and past the lease over a
+    // network of 0.3 ms or more.
+    await Promise.all(
+      [...rooms.keys()].map(async (room) => {
+        if (!(await claim(room))) report(new Error(`room ${room}: this node lost its authority lease`));
+      }),
+    );
     const relayed = new Set([...relaying].map((key) => key.slice(0, key.lastIndexOf(' '))));
     for (const room of relayed) if (!rooms.has(room)) await load(room, true);
   };
