@@ -13,6 +13,7 @@ import type { ChatStore } from '../core/store.js';
 import { ChatService, chatAuthor, type ChatCaller } from '../chat/chat-service.js';
 import { answerError, answerOk, chatBroadcast, chatServiceChannel, parseChatRequest, type ChatBroadcast } from '../chat/chat-wire.js';
 import { TypingBoard } from '../chat/typing-board.js';
+import { ClientRooms } from './client-rooms.js';
 import type { ModerateHook } from '../chat/types.js';
 import { relayChannel } from './relay.js';
 
@@ -60,6 +61,8 @@ export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): C
   // kept as the settled caller once known: a settled promise per member of every idle room was
   // ~40 bytes of heap kept for nothing.
   const callers = new Map<string, Promise<ChatCaller | CollabError> | ChatCaller>();
+  /** The rooms each session has a caller in (and so may be typing in): what it leaves. */
+  const callerRooms = new ClientRooms();
   const publish = (room: string, b: ChatBroadcast): Promise<void> => kuiper.publish(roomChannels(room).chat, chatBroadcast(b)).then(() => undefined, options.report);
 
   const caller = (room: string, session: SessionInfo): Promise<ChatCaller | CollabError> | ChatCaller => {
@@ -77,6 +80,7 @@ export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): C
         return collabError('not_a_member', `${session.clientId} was not admitted to room ${room}`);
       });
       callers.set(key, (found = asked));
+      callerRooms.add(session.clientId, room);
       // A refusal is not remembered: the member may be subscribing right now.
       void asked.then((c) => {
         if (callers.get(key) !== asked) return;
@@ -143,8 +147,10 @@ export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): C
       boards.delete(room);
     },
     left: (clientId, room) => {
-      for (const [r, board] of boards) if (room === undefined || r === room) board.stop(clientId);
-      for (const key of callers.keys()) if (key.endsWith(` ${clientId}`) && (room === undefined || key === `${room} ${clientId}`)) callers.delete(key);
+      for (const r of callerRooms.leaving(clientId, room)) {
+        boards.get(r)?.stop(clientId);
+        callers.delete(`${r} ${clientId}`);
+      }
     },
   };
 }

@@ -15,6 +15,7 @@ import { readRelayed, relayChannel, RELAY_PREFIX, roomOfRelayChannel } from './r
 import { attachChat, type ChatOptions } from './attach-chat.js';
 import { attachLobby } from '../lobby/attach-lobby.js';
 import { eventsGuard } from './events-guard.js';
+import { ClientRooms } from './client-rooms.js';
 
 /** Decides what a session may do in a room; it is asked once per session and room. */
 export type CollabAuthorize = (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
@@ -188,6 +189,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
 
   // Sessions of this node whose messages it relays to a room open elsewhere, as `room clientId`.
   const relaying = new Set<string>();
+  const relayedRooms = new ClientRooms();
   const relayOut = async (data: unknown, channel: string, session: SessionInfo): Promise<void> => {
     const room = roomOfChannel(channel);
     const channels = room === undefined ? undefined : roomChannels(room);
@@ -198,10 +200,12 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
       const members = await kuiper.subscribers(channels.doc);
       if (!members.some((m) => m.clientId === session.clientId)) throw bayeuxError('service_unknown', channel);
       relaying.add(key);
+      relayedRooms.add(session.clientId, room);
     }
     await kuiper.publish(relayChannel(room), { from: { clientId: session.clientId, data: session.data ?? null }, data });
   };
   const stopRelaying = (clientId: string, room: string): void => {
+    relayedRooms.remove(clientId, room);
     if (relaying.delete(`${room} ${clientId}`)) void kuiper.publish(relayChannel(room), { from: { clientId, data: null }, leave: true }).catch(report);
   };
 
@@ -224,13 +228,17 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
         return decided(false);
       });
       (open.deciding ??= new Map()).set(session.clientId, admission);
+      memberOf.add(session.clientId, room);
     }
     return admission;
   };
 
+  // The open rooms each session was admitted to (or asked to be) here: what it leaves.
+  const memberOf = new ClientRooms();
   const leave = (clientId: string, only?: string): void => {
-    for (const [room, open] of rooms) {
-      if (only !== undefined && room !== only) continue;
+    for (const room of memberOf.leaving(clientId, only)) {
+      const open = rooms.get(room);
+      if (!open) continue; // unloaded since
       forgetAdmission(open, clientId);
       forgetOutbox(open, clientId);
       open.host.leave(clientId);
@@ -303,7 +311,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     kuiper.onSessionRemoved(async ({ clientId }) => {
       leave(clientId); // every node hears it, the authority's too
       chat.left(clientId);
-      for (const key of relaying) if (key.endsWith(` ${clientId}`)) relaying.delete(key);
+      for (const room of relayedRooms.take(clientId)) relaying.delete(`${room} ${clientId}`);
     }),
     // Node-local: an unsubscribe here is told to the authority wherever it is.
     kuiper.on('subscription:removed', ({ clientId, channel }) => {
