@@ -131,6 +131,9 @@ describe('RedisEngine on a Redis Cluster: two nodes', () => {
     await a.publish({ channel: only, data: 1 });
     // A deliver() on A, taken on B straight after: its wake-up comes from the control slot's master.
     await a.deliver(id, [{ channel: '/service/direct', data: 'd' }]);
+    // In an event-loop turn of its own: had the feed of 1 reached B in this one, the take would be
+    // one that feed woke, given without a barrier (ENG-STREAM-6), and send no token.
+    await new Promise((resolve) => setTimeout(resolve, 1));
     expect(data(await b.take(id)).sort()).toEqual([1, 'd'].sort());
     const tokens = publish.mock.calls.map(([channel]) => channel).filter((channel) => channel.includes(':sync:'));
     publish.mockRestore();

@@ -262,8 +262,8 @@ local function unusedChannels(candidates, t, forget)
   return out
 end
 -- [REDIS-4] A sweep period (ARGV[from..from+4]: node, prune after ms, lock ms, most sessions and
--- candidate channels per run, node lease ms): one node per period takes the lock, and atomic anyway (a session is pruned
--- exactly once cluster-wide). \`t\`: Redis's clock (ms) if the caller read it. Returns {counts}
+-- candidate channels per run, node lease ms): one node per period takes the lock, and atomic
+-- anyway (a session is pruned exactly once cluster-wide). \`t\`: Redis's clock (ms) if the caller read it. Returns {counts}
 -- (another node has the period) or {counts, pruned ({id, patterns...}), channels swept, life};
 -- counts = {sessions, channels, subscriptions} for \`stats()\` (ENG-STREAM-8: no commands of their own).
 local function sweepOnce(from, t)
