@@ -27,7 +27,7 @@ async function openRoom(i: number): Promise<void> {
 }
 
 const WARM = 200;
-const ROOMS = 2000;
+const ROOMS = 5000;
 for (let i = 0; i < WARM; i++) await openRoom(i);
 engine.sweep(Date.now());
 collect();

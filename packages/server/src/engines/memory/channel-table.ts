@@ -20,11 +20,10 @@ export interface ChannelState {
 }
 
 /**
- * The state of every channel that exists only as a parent (`/rooms/<id>` of a room's channels): no
- * subscriber, listener or persistence of its own, so one shared frozen state for all, where each
- * kept an object (56 bytes in every idle room, LIMIT-10). `ensure` replaces it with the channel's
- * own state before anyone changes one; readers (`get`) find it empty. Its name is not the channel's:
- * only `ensure`'s states are named.
+ * The state `get` gives a channel that exists only as a parent (`/rooms/<id>` of a room's channels):
+ * no subscriber, listener or persistence of its own. The table keeps such a channel as its number
+ * of children, not an object (56 bytes in every idle room, LIMIT-10), and `ensure` gives it a state
+ * of its own before anyone changes one. Its name is not the channel's: only `ensure`'s are named.
  */
 const BARE: ChannelState = Object.freeze({ name: '', subscribers: undefined, listeners: undefined, persistent: false });
 
@@ -48,8 +47,9 @@ function callListener(listener: ChannelListener, message: Message): void {
 }
 
 export class ChannelTable {
-  private readonly channels = new Map<string, ChannelState>();
-  /** How many children each channel that has any has: a parent goes only once none is left. */
+  /** Each channel: its state, or, for one that is only a parent, how many children it has. */
+  private readonly channels = new Map<string, ChannelState | number>();
+  /** How many children each channel with a state of its own has, if any: a parent goes only once none is left. */
   private readonly kids = new Map<string, number>();
   /**
    * [SWEEP-1] Channels that may have become unused since the last sweep (made, left by their last
@@ -66,7 +66,8 @@ export class ChannelTable {
   }
 
   get(name: string): ChannelState | undefined {
-    return this.channels.get(name);
+    const state = this.channels.get(name);
+    return typeof state === 'number' ? BARE : state;
   }
 
   has(name: string): boolean {
@@ -76,10 +77,12 @@ export class ChannelTable {
   /** The channel's own state, to change, made (and its parents') if it is new. */
   ensure(name: string): ChannelState {
     const state = this.channels.get(name);
-    if (state !== undefined && state !== BARE) return state;
+    if (typeof state === 'object') return state;
     const own: ChannelState = { name, subscribers: undefined, listeners: undefined, persistent: false };
     this.channels.set(name, own);
-    if (state === undefined) {
+    if (typeof state === 'number') {
+      if (state > 0) this.kids.set(name, state);
+    } else {
       this.added(name);
       this.candidates.add(name);
     }
@@ -97,10 +100,29 @@ export class ChannelTable {
     // Parents exist while a child does, as in CometD's channel tree; they are swept after it.
     const parent = parentChannel(name);
     if (parent === undefined) return;
-    this.kids.set(parent, (this.kids.get(parent) ?? 0) + 1);
-    if (this.channels.has(parent)) return;
-    this.channels.set(parent, BARE);
-    this.added(parent);
+    const state = this.channels.get(parent);
+    if (typeof state === 'object') this.kids.set(parent, (this.kids.get(parent) ?? 0) + 1);
+    else this.channels.set(parent, (state ?? 0) + 1);
+    if (state === undefined) this.added(parent);
+  }
+
+  /** How many children the channel has. */
+  private kidsOf(name: string): number {
+    const state = this.channels.get(name);
+    return typeof state === 'number' ? state : (this.kids.get(name) ?? 0);
+  }
+
+  /** One child of `parent` went: true when it has none left (it may be unused now). */
+  private childGone(parent: string): boolean {
+    const state = this.channels.get(parent);
+    if (typeof state === 'number') {
+      this.channels.set(parent, Math.max(0, state - 1));
+      return state <= 1;
+    }
+    const left = (this.kids.get(parent) ?? 1) - 1;
+    if (left > 0) this.kids.set(parent, left);
+    else this.kids.delete(parent);
+    return left <= 0;
   }
 
   listen(pattern: string, listener: ChannelListener): () => void {
@@ -110,7 +132,7 @@ export class ChannelTable {
     state.listeners = had === undefined || had === listener ? listener : typeof had === 'function' ? new Set([had, listener]) : had.add(listener);
     return () => {
       const now = this.channels.get(pattern);
-      if (!now) return;
+      if (typeof now !== 'object') return;
       if (now.listeners === listener) now.listeners = undefined;
       else if (typeof now.listeners === 'object') now.listeners.delete(listener);
       this.candidates.add(pattern);
@@ -126,19 +148,14 @@ export class ChannelTable {
     this.candidates.clear();
     for (let i = 0; i < names.length; i++) {
       const name = names[i] as string;
-      const state = this.channels.get(name);
+      const state = this.get(name);
       if (!state || state.persistent || smallSize(state.subscribers) > 0 || listenerCount(state.listeners) > 0) continue;
-      if (this.kids.has(name)) continue;
+      if (this.kidsOf(name) > 0) continue;
       this.channels.delete(name);
+      this.kids.delete(name);
       this.emit({ type: 'channel:removed', channel: name });
       const parent = parentChannel(name);
-      if (parent === undefined) continue;
-      const left = (this.kids.get(parent) ?? 1) - 1;
-      if (left > 0) this.kids.set(parent, left);
-      else {
-        this.kids.delete(parent);
-        names.push(parent);
-      }
+      if (parent !== undefined && this.childGone(parent)) names.push(parent);
     }
   }
 
