@@ -149,6 +149,47 @@ describe('RedisEngine', () => {
     await waitFor(async () => expect(await a.hasChannel('/heard')).toBe(false));
   });
 
+  it('[REDIS-3][ENG-STREAM-8] a node\'s channel listeners cost Redis nothing per period: the same upkeep commands with 1 listened pattern as with 300', async () => {
+    const counts: number[] = [];
+    for (const patterns of [1, 300]) {
+      const quiet = { maxInterval: 3_600_000, sweepIntervalMs: 3_600_000 };
+      const [a] = (await cluster(1, quiet, { positionsMs: 3_600_000 })) as [RedisEngine];
+      for (let i = 0; i < patterns; i++) a.listen(`/heard/${i}`, () => undefined);
+      await waitFor(async () => expect(await a.hasChannel(`/heard/${patterns - 1}`)).toBe(true));
+      await a.upkeep();
+      const commands = await commandsDuring(a.prefix, async () => {
+        for (let k = 0; k < 3; k++) await a.upkeep();
+      });
+      counts.push(commands.length);
+    }
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts[1]).toBe(counts[0]);
+  });
+
+  it('[REDIS-3] a node taken for gone loses its listeners with it, and listens again once it is back', async () => {
+    const quiet = { maxInterval: 3_600_000, sweepIntervalMs: 3_600_000 };
+    const [a, b] = (await cluster(2, quiet)) as [RedisEngine, RedisEngine];
+    const heard: unknown[] = [];
+    a.listen('/heard/here', (m) => heard.push(m.data));
+    await waitFor(async () => expect(await a.hasChannel('/heard/here')).toBe(true));
+    await Promise.all([a.upkeep(), b.upkeep()]);
+    await b.publish({ channel: '/heard/here', data: 1 });
+    await waitFor(() => expect(heard).toEqual([1]));
+    // A's lease looks lapsed (a pause longer than it): B's sweep takes A for gone.
+    const redis = spy();
+    await redis.zadd(`${a.prefix}nodes`, 0, a.nodeId);
+    // (The upkeeps above took this period's sweep lock, for the hour-long period of these nodes.)
+    await redis.del(`${a.prefix}lock:sweep`);
+    await b.sweep(3_600_000, 1);
+    expect(await a.hasChannel('/heard/here')).toBe(false);
+    await b.publish({ channel: '/heard/here', data: 2 });
+    // Back: A's next period finds its lease gone and listens again.
+    await a.upkeep();
+    await waitFor(async () => expect(await redis.hexists(`${a.prefix}lsn`, '/heard/here')).toBe(1));
+    await b.publish({ channel: '/heard/here', data: 3 });
+    await waitFor(() => expect(heard).toEqual([1, 3]));
+  });
+
   it('[ENG-STREAM-8] a period\'s upkeep sends its lease, sweep, stats counts and positions as one script, and an unchanged positions hash is not written again', async () => {
     // The positions' period is the upkeep's (as with the defaults, 1 s both): written by upkeep().
     const quiet = { maxInterval: 3_600_000, sweepIntervalMs: 1_000_000 };

@@ -321,14 +321,15 @@ export abstract class RedisEngineCore implements Engine {
     if (!set) {
       set = new Set();
       this.bus.listeners.set(pattern, set);
-      this.channelsFrom(this.link.run(S.LISTEN, [this.leaseMs, pattern]), 'listen');
+      this.channelsFrom(this.link.run(S.LISTEN, [this.nodeId, pattern]), 'listen');
     }
     set.add(listener);
     return () => {
       const current = this.bus.listeners.get(pattern);
-      current?.delete(listener);
-      // The lease lapses by itself; another node may still listen to the same pattern.
-      if (current?.size === 0) this.bus.listeners.delete(pattern);
+      if (!current?.delete(listener) || current.size > 0) return;
+      // This node's last listener of the pattern: another node may still listen to it.
+      this.bus.listeners.delete(pattern);
+      this.link.fire(S.UNLISTEN, [this.nodeId, pattern]);
     };
   }
 
@@ -356,13 +357,15 @@ export abstract class RedisEngineCore implements Engine {
     try {
       const releases = this.held.releases(this.releaseAfterMs);
       const args = [...this.sweepArgs(pruneAfter, period), ...(positions?.args ?? [])];
-      const r = await this.link.upkeep(this.nodeId, releases, [...this.bus.listeners.keys()], this.leaseMs, args);
+      const r = await this.link.upkeep(this.nodeId, releases, args);
       positions?.settle(true);
       const [lapsed, swept] = list(r);
       await this.swept(swept);
-      // Taken for gone (a pause longer than the lease): what this node holds is held again.
+      // Taken for gone (a pause longer than the lease): what this node holds is held again, and what
+      // it listens to listened to again (REDIS-3).
       const holding = this.held.all();
       if (Number(lapsed) === 1 && holding.length > 0) this.link.fire(S.HOLD, [this.nodeId, ...holding]);
+      if (Number(lapsed) === 1) this.link.fireBatched(S.LISTEN, [this.nodeId], [...this.bus.listeners.keys()]);
     } catch (err) {
       positions?.settle(false);
       log.warn('upkeep failed', err);

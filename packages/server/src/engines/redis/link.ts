@@ -12,11 +12,11 @@ import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOption
 import type { EngineStats } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import type { Reply } from './replies.js';
-import { ALL_SCRIPTS, LISTEN, type LuaScript, RELEASE, UPKEEP } from './scripts.js';
+import { ALL_SCRIPTS, type LuaScript, RELEASE, UPKEEP } from './scripts.js';
 
 const log = createLogger('redis');
 
-/** Sessions released (or listeners renewed) per script call. */
+/** Sessions released (or patterns listened to again) per script call. */
 const RENEW_BATCH = 1000;
 
 /** Where the engine's Redis is: a URL (one Redis, with replicas or Sentinel), seed nodes of a Redis Cluster, or a client to duplicate. */
@@ -230,14 +230,18 @@ export class RedisLink {
   }
 
   /**
-   * [ENG-STREAM-8] Per-node upkeep: the sessions this node stopped holding and its channel
-   * listeners' leases (when there are any, before the sweep sees them), then UPKEEP with `args`
-   * (after the node): its lease, the sweep, and its positions when due, in one script.
+   * [ENG-STREAM-8] Per-node upkeep: the sessions this node stopped holding (when there are any),
+   * then UPKEEP with `args` (after the node): its lease (which its channel listeners live by too,
+   * REDIS-3), the sweep, and its positions when due, in one script.
    */
-  upkeep(node: string, releases: readonly (string | number)[], patterns: readonly string[], leaseMs: number, args: (string | number)[]): Promise<Reply> {
+  upkeep(node: string, releases: readonly (string | number)[], args: (string | number)[]): Promise<Reply> {
     for (let i = 0; i < releases.length; i += 2 * RENEW_BATCH) this.fire(RELEASE, [node, ...releases.slice(i, i + 2 * RENEW_BATCH)]);
-    for (let i = 0; i < patterns.length; i += RENEW_BATCH) this.fire(LISTEN, [leaseMs, ...patterns.slice(i, i + RENEW_BATCH)]);
     return this.run(UPKEEP, [node, ...args]);
+  }
+
+  /** [REDIS-3] Each script of `script` (LISTEN, UNLISTEN) with at most RENEW_BATCH of `items` after `head`. */
+  fireBatched(script: LuaScript, head: (string | number)[], items: readonly string[]): void {
+    for (let i = 0; i < items.length; i += RENEW_BATCH) this.fire(script, [...head, ...items.slice(i, i + RENEW_BATCH)]);
   }
 
   /** QUIT lets commands already sent finish; a connection still retrying is just dropped. */

@@ -209,21 +209,19 @@ local function enqueue(id, msg, st)
   redis.call('HSET', s, 'b', bytes + size)
   if len == 0 then st.wake[#st.wake + 1] = id end
 end
--- [SWEEP-1] A channel nobody uses (at \`t\`, ms): not persistent, no subscriber, no server-side
--- listener whose lease runs.
-local function channelUnused(n, t)
-  if redis.call('SISMEMBER', P .. 'persistent', n) == 1 or redis.call('EXISTS', P .. 'chan:' .. n) == 1 then return false end
-  local lease = redis.call('ZSCORE', P .. 'listened', n)
-  return not lease or tonumber(lease) < t
+-- [SWEEP-1] A channel nobody uses: not persistent, no subscriber, no server-side listener on any
+-- live node.
+local function channelUnused(n)
+  return redis.call('SISMEMBER', P .. 'persistent', n) == 0 and redis.call('EXISTS', P .. 'chan:' .. n) == 0
+    and redis.call('HEXISTS', P .. 'lsn', n) == 0
 end
 local function kidsOf(n)
   return tonumber(redis.call('HGET', P .. 'kids', n) or '0')
 end
--- [SWEEP-1] A swept channel goes from the registry (its lapsed listener lease with it); its parent
+-- [SWEEP-1] A swept channel goes from the registry (and from the candidates); its parent
 -- counts one child less, and with none left may be unused now. Returns that parent, if so.
 local function forgetChannel(n, t)
   redis.call('SREM', P .. 'channels', n)
-  redis.call('ZREM', P .. 'listened', n)
   redis.call('ZREM', P .. 'vacant', n)
   redis.call('HDEL', P .. 'kids', n)
   local p = parent(n)
@@ -243,7 +241,7 @@ local function unusedChannels(candidates, t, forget)
     local n = candidates[i]
     i = i + 1
     if done[n] then -- named already: it came twice
-    elseif redis.call('SISMEMBER', P .. 'channels', n) == 0 or kidsOf(n) > (less[n] or 0) or not channelUnused(n, t) then
+    elseif redis.call('SISMEMBER', P .. 'channels', n) == 0 or kidsOf(n) > (less[n] or 0) or not channelUnused(n) then
       redis.call('ZREM', P .. 'vacant', n)
     else
       done[n] = true
@@ -260,6 +258,16 @@ local function unusedChannels(candidates, t, forget)
     end
   end
   return out
+end
+-- [REDIS-3] \`node\` stops listening to \`patterns\` (its last listener went, or the node is gone): a
+-- pattern no node listens to any more may be unused now.
+local function unlisten(node, patterns, t)
+  for _, p in ipairs(patterns) do
+    if redis.call('SREM', P .. 'lsn:' .. node, p) == 1 and redis.call('HINCRBY', P .. 'lsn', p, -1) <= 0 then
+      redis.call('HDEL', P .. 'lsn', p)
+      vacant(p, t)
+    end
+  end
 end
 -- [REDIS-4] A sweep period (ARGV[from..from+4]: node, prune after ms, lock ms, most sessions and
 -- candidate channels per run, node lease ms): one node per period takes the lock, and atomic
@@ -280,6 +288,8 @@ local function sweepOnce(from, t)
     local n, last = dead[i], tonumber(dead[i + 1])
     for _, id in ipairs(redis.call('SMEMBERS', P .. 'held:' .. n)) do unhold(id, last) end
     redis.call('DEL', P .. 'held:' .. n)
+    -- [REDIS-3] Its listeners went with it (it listens again if it was only paused).
+    unlisten(n, redis.call('SMEMBERS', P .. 'lsn:' .. n), t)
     redis.call('ZREM', P .. 'nodes', n)
   end
   local ids = redis.call('ZRANGEBYSCORE', P .. 'sessions', '-inf', t - tonumber(ARGV[from + 1]), 'LIMIT', 0, tonumber(ARGV[from + 3]))
@@ -294,15 +304,9 @@ local function sweepOnce(from, t)
   end
   local lj = lifeJson(life)
   notify(node, {}, prunedIds, {}, '', lj)
-  -- [SWEEP-1] The candidates (the oldest, as many as sessions pruned at most), and the channels
-  -- whose listener's lease lapsed (the lease goes: a lapsed one counts for nothing). Deepest first,
-  -- so a chain /a/b/c, /a/b, /a goes in one sweep.
-  local most = tonumber(ARGV[from + 3])
-  local names = redis.call('ZRANGE', P .. 'vacant', 0, most - 1)
-  for _, n in ipairs(redis.call('ZRANGEBYSCORE', P .. 'listened', '-inf', '(' .. t, 'LIMIT', 0, most)) do
-    redis.call('ZREM', P .. 'listened', n)
-    names[#names + 1] = n
-  end
+  -- [SWEEP-1] The candidates (the oldest, as many as sessions pruned at most), deepest first, so a
+  -- chain /a/b/c, /a/b, /a goes in one sweep.
+  local names = redis.call('ZRANGE', P .. 'vacant', 0, tonumber(ARGV[from + 3]) - 1)
   table.sort(names, function(a, b) return #a > #b end)
   -- [REDIS-9] On a cluster the streams are in other slots: the node deletes them, then forgets the
   -- channels (engine-core.ts); here the sweep only names them.

@@ -34,7 +34,10 @@
  *   P chan:<pattern> SET  clientIds subscribed to the pattern
  *   P channels       SET  known channels (for hasChannel and sweeping)
  *   P persistent     SET  channels never swept
- *   P listened       ZSET pattern → lease expiry (ms): some node has a server-side listener
+ *   P lsn            HASH pattern → how many live nodes have a server-side listener on it
+ *   P lsn:<node>     SET  the patterns the node listens to (gone with the node: the sweep)
+ *   P vacant         ZSET channel → when (ms) it may have become unused: the sweep's candidates
+ *   P kids           HASH channel → how many registered children it has
  *   P nsubs          STRING the number of subscriptions (stats)
  *   P pos:<id>       HASH pattern → 'epoch:offset', or 'epoch:offset@gen.node' (stamped by the
  *                         node it is attached to: ENG-STREAM-8): the session's position per stream
@@ -60,17 +63,17 @@
 import type { LuaScript } from './lua.js';
 import { DELIVER, TAKE_ACKS, WATCH } from './queue-scripts.js';
 import { CREATE, DESTROY, HOLD, RELEASE, SET_ACK, SWEEP, UPKEEP } from './session-scripts.js';
-import { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
+import { LISTEN, PERSIST, SUBSCRIBE, SUBSCRIBERS, UNLISTEN, UNSUBSCRIBE } from './subscription-scripts.js';
 import { APPEND_STREAM, ATTACH, DROP_STREAM, FORGET_CHANNELS, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STREAM_HEAD, TAKE_STREAM } from './stream-scripts.js';
 
 export type { LuaScript } from './lua.js';
 export { DELIVER, TAKE_ACKS, WATCH } from './queue-scripts.js';
 export { CREATE, DESTROY, HOLD, RELEASE, SET_ACK, SWEEP, UPKEEP } from './session-scripts.js';
-export { LISTEN, PERSIST, REFRESH, SUBSCRIBE, SUBSCRIBERS, UNSUBSCRIBE } from './subscription-scripts.js';
+export { LISTEN, PERSIST, REFRESH, SUBSCRIBE, SUBSCRIBERS, UNLISTEN, UNSUBSCRIBE } from './subscription-scripts.js';
 export { APPEND_STREAM, ATTACH, DROP_STREAM, FORGET_CHANNELS, NODE_POSITIONS, PUBLISH_STREAM, READ_STREAM, STREAM_HEAD, TAKE_STREAM } from './stream-scripts.js';
 
 export const ALL_SCRIPTS: readonly LuaScript[] = [
-  CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, DELIVER, TAKE_ACKS, SET_ACK, WATCH, HOLD, RELEASE, UPKEEP, LISTEN,
+  CREATE, DESTROY, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBERS, DELIVER, TAKE_ACKS, SET_ACK, WATCH, HOLD, RELEASE, UPKEEP, LISTEN, UNLISTEN,
   PERSIST, SWEEP, PUBLISH_STREAM, APPEND_STREAM, STREAM_HEAD, READ_STREAM, ATTACH, TAKE_STREAM, NODE_POSITIONS,
   DROP_STREAM, FORGET_CHANNELS,
 ];

@@ -9,7 +9,7 @@ import { script } from './lua.js';
  * id, epoch candidate, history size, patterns...
  * [ENG-STREAM-1] For the channel and each wildcard pattern matching it (O(segments)) that has
  * subscribers: bump the stream's offset, XADD (bounded), PUBLISH once to its pub/sub channel. The
- * first pattern is looked at alone, the others and the listeners' leases with one EXISTS first.
+ * first pattern is looked at alone, the others and the listened patterns with one EXISTS first.
  * Nothing per subscriber. Returns {subscriptions matched, channels added, patterns to append to,
  * its clock}: on a Redis Cluster [REDIS-9] the streams live in other slots, so this control part
  * only says which streams get the publish, and APPEND_STREAM runs on each, with the publish id
@@ -18,9 +18,9 @@ import { script } from './lua.js';
 export const PUBLISH_STREAM = script('publishStream', `
 local added = {}
 if ARGV[3] ~= '' then addChannel(ARGV[3], added) end
--- One TIME for both: the entries' clock (µs) and the listeners' leases (ms).
+-- The entries' clock (µs).
 local us = micros()
-local count, t, listened, hot = 0, math.floor(tonumber(us) / 1000), false, {}
+local count, listened, hot = 0, false, {}
 local function append(pattern, n)
   count = count + n
   if CLUSTER then hot[#hot + 1] = pattern
@@ -30,17 +30,16 @@ local n = redis.call('SCARD', P .. 'chan:' .. ARGV[8])
 if n > 0 then append(ARGV[8], n) end
 -- The other patterns (the wildcards) and any server-side listener, in one EXISTS: usually none has
 -- any, and each command costs a Redis woken for a few publishes a second ~10 µs.
-local others = { P .. 'listened' }
+local others = { P .. 'lsn' }
 for i = 9, #ARGV do others[#others + 1] = P .. 'chan:' .. ARGV[i] end
 if redis.call('EXISTS', unpack(others)) > 0 then
   for i = 9, #ARGV do
     n = redis.call('SCARD', P .. 'chan:' .. ARGV[i])
     if n > 0 then append(ARGV[i], n) end
   end
-  if redis.call('EXISTS', P .. 'listened') == 1 then
+  if redis.call('EXISTS', P .. 'lsn') == 1 then
     for i = 8, #ARGV do
-      local lease = redis.call('ZSCORE', P .. 'listened', ARGV[i])
-      if lease and tonumber(lease) >= t then
+      if redis.call('HEXISTS', P .. 'lsn', ARGV[i]) == 1 then
         listened = true
         break
       end
@@ -99,7 +98,7 @@ export const FORGET_CHANNELS = script('forgetChannels', `
 local t, out = now(), {}
 for i = 2, #ARGV do
   local n = ARGV[i]
-  if redis.call('SISMEMBER', P .. 'channels', n) == 1 and kidsOf(n) == 0 and channelUnused(n, t) then
+  if redis.call('SISMEMBER', P .. 'channels', n) == 1 and kidsOf(n) == 0 and channelUnused(n) then
     -- A parent not named here (its stream not deleted) is only made a candidate again.
     forgetChannel(n, t)
     out[#out + 1] = n

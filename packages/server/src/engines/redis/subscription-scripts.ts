@@ -1,6 +1,6 @@
 /**
  * The Redis engine's subscription and channel scripts (SPEC: SUB-*, LIFE-*): patterns subscribed
- * and unsubscribed, a channel's subscribers, server-side listeners' leases and persistent channels.
+ * and unsubscribed, a channel's subscribers, the nodes' server-side listeners and persistent channels.
  * Keys: scripts.ts.
  */
 import { script } from './lua.js';
@@ -105,15 +105,25 @@ end
 return out
 `);
 
-/** ARGV: P, lease ms, patterns... Server-side listeners' leases; returns the channels added. */
+/**
+ * ARGV: P, node, patterns... [REDIS-3] The node listens to the patterns (server-side listeners):
+ * written once, not renewed; they go when the node stops listening (UNLISTEN) or is gone (its node
+ * lease lapsed: the sweep). Returns the channels added.
+ */
 export const LISTEN = script('listen', `
-local expiry = now() + tonumber(ARGV[2])
 local added = {}
 for i = 3, #ARGV do
-  redis.call('ZADD', P .. 'listened', expiry, ARGV[i])
+  if redis.call('SADD', P .. 'lsn:' .. ARGV[2], ARGV[i]) == 1 then redis.call('HINCRBY', P .. 'lsn', ARGV[i], 1) end
   addChannel(ARGV[i], added)
 end
 return added
+`);
+
+/** ARGV: P, node, patterns... [REDIS-3] The node's last listener of each pattern went. */
+export const UNLISTEN = script('unlisten', `
+local patterns = {}
+for i = 3, #ARGV do patterns[#patterns + 1] = ARGV[i] end
+unlisten(ARGV[2], patterns)
 `);
 
 /** ARGV: P, channel, '1' | '0'. Returns the channels added. */
