@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chromiumExecutable, Cleanup, onCleanup, startKuiper } from '@kuiper/testkit';
 import { MemoryStore } from '../../src/index.js';
 import { attachCollab } from '../../src/server/index.js';
@@ -48,6 +48,10 @@ beforeAll(async () => {
   script = await readFile(out, 'utf8');
 }, 60_000);
 afterAll(() => suite.run());
+// Each attempt of a test has rooms of its own: a retry (CI's one) in the first attempt's room would
+// find its messages and strokes there, and could only fail again.
+let attempt = 0;
+beforeEach(() => void attempt++);
 
 /** A user's own browser context (own storage, own connection) showing the room, synced, on WebSockets. */
 async function openAs(name: 'Ada' | 'Bob', room: string): Promise<Page> {
@@ -60,7 +64,7 @@ async function openAs(name: 'Ada' | 'Bob', room: string): Promise<Page> {
   // The page and its script at the server's origin, so the client reaches /bayeux as same-origin.
   await page.route(`${origin}/room.html*`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><div id="app"></div><script type="module" src="/room.js"></script>' }));
   await page.route(`${origin}/room.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
-  await page.goto(`${origin}/room.html?room=${room}&name=${name}`, { waitUntil: 'domcontentloaded' });
+  await page.goto(`${origin}/room.html?room=${room}-${attempt}&name=${name}`, { waitUntil: 'domcontentloaded' });
   await page.waitForFunction(() => (window as unknown as { roomReady?: boolean }).roomReady === true, undefined, WAIT);
   // The real thing, not a fallback: the client's transport is the WebSocket.
   expect(await page.evaluate(() => (window as unknown as { kuiperClient: { transport?: string } }).kuiperClient.transport)).toBe('websocket');
