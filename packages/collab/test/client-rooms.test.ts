@@ -31,4 +31,20 @@ describe('ClientRooms', () => {
     rooms.add('a', 'r3');
     expect(rooms.take('a').sort()).toEqual(['r2', 'r3']);
   });
+
+  it('tells whether a session has a room, forgets one once, and lists every room any session has', () => {
+    const rooms = new ClientRooms();
+    rooms.add('a', 'r1');
+    rooms.add('a', 'r2');
+    rooms.add('b', 'r2');
+    rooms.add('c', 'r3');
+    expect(rooms.has('a', 'r2')).toBe(true);
+    expect(rooms.has('b', 'r1')).toBe(false);
+    expect([...rooms.allRooms()].sort()).toEqual(['r1', 'r2', 'r3']);
+    expect(rooms.remove('a', 'r1')).toBe(true);
+    expect(rooms.remove('a', 'r1')).toBe(false);
+    expect(rooms.remove('c', 'r3')).toBe(true);
+    expect(rooms.remove('c', 'r3')).toBe(false);
+    expect([...rooms.allRooms()].sort()).toEqual(['r2']);
+  });
 });

@@ -187,26 +187,22 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     void receive(room, open, relayed.data, relayed.from);
   };
 
-  // Sessions of this node whose messages it relays to a room open elsewhere, as `room clientId`.
-  const relaying = new Set<string>();
-  const relayedRooms = new ClientRooms();
+  // Sessions of this node whose messages it relays to a room open elsewhere, and those rooms.
+  const relaying = new ClientRooms();
   const relayOut = async (data: unknown, channel: string, session: SessionInfo): Promise<void> => {
     const room = roomOfChannel(channel);
     const channels = room === undefined ? undefined : roomChannels(room);
     if (room === undefined || !channels || (channel !== channels.sync && channel !== channels.presenceSet)) throw bayeuxError('service_unknown', channel);
-    const key = `${room} ${session.clientId}`;
     // [COLLAB-21] Only a member (a subscriber of the room's document) is relayed; checked once per session.
-    if (!relaying.has(key)) {
+    if (!relaying.has(session.clientId, room)) {
       const members = await kuiper.subscribers(channels.doc);
       if (!members.some((m) => m.clientId === session.clientId)) throw bayeuxError('service_unknown', channel);
-      relaying.add(key);
-      relayedRooms.add(session.clientId, room);
+      relaying.add(session.clientId, room);
     }
     await kuiper.publish(relayChannel(room), { from: { clientId: session.clientId, data: session.data ?? null }, data });
   };
   const stopRelaying = (clientId: string, room: string): void => {
-    relayedRooms.remove(clientId, room);
-    if (relaying.delete(`${room} ${clientId}`)) void kuiper.publish(relayChannel(room), { from: { clientId, data: null }, leave: true }).catch(report);
+    if (relaying.remove(clientId, room)) void kuiper.publish(relayChannel(room), { from: { clientId, data: null }, leave: true }).catch(report);
   };
 
   const admit = (open: OpenRoom, room: string, session: SessionInfo): Promise<boolean> | true => {
@@ -282,8 +278,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
         if (!(await claim(room))) report(new Error(`room ${room}: this node lost its authority lease`));
       }),
     );
-    const relayed = new Set([...relaying].map((key) => key.slice(0, key.lastIndexOf(' '))));
-    for (const room of relayed) if (!rooms.has(room)) await load(room, true);
+    for (const room of relaying.allRooms()) if (!rooms.has(room)) await load(room, true);
   };
   let ticking = false;
   const timer = store.claimAuthority
@@ -311,7 +306,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     kuiper.onSessionRemoved(async ({ clientId }) => {
       leave(clientId); // every node hears it, the authority's too
       chat.left(clientId);
-      for (const room of relayedRooms.take(clientId)) relaying.delete(`${room} ${clientId}`);
+      relaying.take(clientId);
     }),
     // Node-local: an unsubscribe here is told to the authority wherever it is.
     kuiper.on('subscription:removed', ({ clientId, channel }) => {

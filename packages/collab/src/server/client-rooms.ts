@@ -15,10 +15,28 @@ export class ClientRooms {
     else if (had !== room) this.rooms.set(clientId, new Set([had, room]));
   }
 
-  remove(clientId: string, room: string): void {
+  has(clientId: string, room: string): boolean {
     const had = this.rooms.get(clientId);
-    if (had === room) this.rooms.delete(clientId);
-    else if (typeof had === 'object' && had.delete(room) && had.size === 1) this.rooms.set(clientId, had.values().next().value as string);
+    return had === room || (typeof had === 'object' && had.has(room));
+  }
+
+  /** Forgets the session's `room`; true if it had it. */
+  remove(clientId: string, room: string): boolean {
+    const had = this.rooms.get(clientId);
+    if (had === room) return this.rooms.delete(clientId);
+    if (typeof had !== 'object' || !had.delete(room)) return false;
+    if (had.size === 1) this.rooms.set(clientId, had.values().next().value as string);
+    return true;
+  }
+
+  /** Every room some session has here. */
+  allRooms(): Set<string> {
+    const all = new Set<string>();
+    for (const had of this.rooms.values()) {
+      if (typeof had === 'string') all.add(had);
+      else for (const room of had) all.add(room);
+    }
+    return all;
   }
 
   /** The session's rooms, forgotten here. */

@@ -218,6 +218,10 @@ end
 local function kidsOf(n)
   return tonumber(redis.call('HGET', P .. 'kids', n) or '0')
 end
+-- [SWEEP-1] A registered channel nobody uses, with no child but the \`named\` ones (named to go too).
+local function sweepable(n, named)
+  return redis.call('SISMEMBER', P .. 'channels', n) == 1 and kidsOf(n) <= named and channelUnused(n)
+end
 -- [SWEEP-1] A swept channel goes from the registry (and from the candidates); its parent
 -- counts one child less, and with none left may be unused now. Returns that parent, if so.
 local function forgetChannel(n, t)
@@ -241,7 +245,7 @@ local function unusedChannels(candidates, t, forget)
     local n = candidates[i]
     i = i + 1
     if done[n] then -- named already: it came twice
-    elseif redis.call('SISMEMBER', P .. 'channels', n) == 0 or kidsOf(n) > (less[n] or 0) or not channelUnused(n) then
+    elseif not sweepable(n, less[n] or 0) then
       redis.call('ZREM', P .. 'vacant', n)
     else
       done[n] = true

@@ -98,7 +98,7 @@ export const FORGET_CHANNELS = script('forgetChannels', `
 local t, out = now(), {}
 for i = 2, #ARGV do
   local n = ARGV[i]
-  if redis.call('SISMEMBER', P .. 'channels', n) == 1 and kidsOf(n) == 0 and channelUnused(n) then
+  if sweepable(n, 0) then
     -- A parent not named here (its stream not deleted) is only made a candidate again.
     forgetChannel(n, t)
     out[#out + 1] = n

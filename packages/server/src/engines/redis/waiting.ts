@@ -48,14 +48,15 @@ export class Waiting {
       if (one) one.push(held);
       else streams.set(held.entry.pattern, [held]);
     }
-    const heads: { pattern: string; items: HeldEntry[]; at: number }[] = [];
+    const heads: { pattern: string; items: HeldEntry[]; made: number[]; at: number }[] = [];
     for (const [pattern, items] of streams) {
       items.sort(({ entry: x }, { entry: y }) => x.t - y.t || x.offset - y.offset);
       const once = items.filter(({ entry }, i) => {
         const prev = items[i - 1]?.entry;
         return !prev || prev.offset !== entry.offset || prev.epoch !== entry.epoch;
       });
-      heads.push({ pattern, items: once, at: 0 });
+      // When each was published, read from its id once, not at every step of the merge.
+      heads.push({ pattern, items: once, made: once.map(({ entry }) => publishClock(entry.pid) ?? entry.t), at: 0 });
     }
     heads.sort((x, y) => (x.pattern < y.pattern ? -1 : x.pattern > y.pattern ? 1 : 0));
     const out: HeldEntry[] = [];
@@ -63,9 +64,8 @@ export class Waiting {
       let next: (typeof heads)[number] | undefined;
       let least = Infinity;
       for (const h of heads) {
-        const head = h.items[h.at]?.entry;
-        if (!head) continue;
-        const made = publishClock(head.pid) ?? head.t;
+        const made = h.made[h.at];
+        if (made === undefined) continue;
         if (!next || made < least) [next, least] = [h, made];
       }
       if (!next) return out;
