@@ -190,6 +190,39 @@ describe('RedisEngine', () => {
     await waitFor(() => expect(heard).toEqual([1, 3]));
   });
 
+  it('[REDIS-3][REDIS-4] a node taken for gone whose first write back is a new hold, not its period, still holds its sessions again and listens again', async () => {
+    // Periods of a minute (a lease of three), sessions pruned an hour after their last connect.
+    const quiet = { maxInterval: 3_600_000, sweepIntervalMs: 60_000 };
+    const [a, b] = (await cluster(2, quiet)) as [RedisEngine, RedisEngine];
+    const redis = spy();
+    const heldHere = (id: string) => redis.sismember(`${a.prefix}held:${a.nodeId}`, id);
+    const kept = await a.createSession();
+    a.connectOpened(kept);
+    const heard: unknown[] = [];
+    a.listen('/heard/back', (m) => heard.push(m.data));
+    await waitFor(async () => expect([await heldHere(kept), await a.hasChannel('/heard/back')]).toEqual([1, true]));
+    await Promise.all([a.upkeep(), b.upkeep()]);
+    await b.publish({ channel: '/heard/back', data: 1 });
+    await waitFor(() => expect(heard).toEqual([1]));
+    // A paused just longer than its lease: B's sweep takes it for gone, and its session's pruning
+    // clock runs from A's last renewal (due an hour later).
+    const [seconds] = await redis.time();
+    await redis.zadd(`${a.prefix}nodes`, Number(seconds) * 1000 - 181_000, a.nodeId);
+    await redis.del(`${a.prefix}lock:sweep`);
+    await b.sweep(3_600_000, 1);
+    expect([await heldHere(kept), await redis.zscore(`${a.prefix}sessions`, kept)]).not.toContain('inf');
+    // Back, A's first write is a connect opened for a session new to it (a request handled before
+    // its timer), which renews its lease: its period must not take that for "never gone".
+    const fresh = await a.createSession();
+    a.connectOpened(fresh);
+    await waitFor(async () => expect(await heldHere(fresh)).toBe(1));
+    await a.upkeep();
+    await waitFor(async () => expect([await heldHere(kept), await redis.zscore(`${a.prefix}sessions`, kept)]).toEqual([1, 'inf']));
+    await waitFor(async () => expect(await redis.hexists(`${a.prefix}lsn`, '/heard/back')).toBe(1));
+    await b.publish({ channel: '/heard/back', data: 2 });
+    await waitFor(() => expect(heard).toEqual([1, 2]));
+  });
+
   it('[ENG-STREAM-8] a period\'s upkeep sends its lease, sweep, stats counts and positions as one script, and an unchanged positions hash is not written again', async () => {
     // The positions' period is the upkeep's (as with the defaults, 1 s both): written by upkeep().
     const quiet = { maxInterval: 3_600_000, sweepIntervalMs: 1_000_000 };

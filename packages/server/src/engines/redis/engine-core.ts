@@ -41,6 +41,7 @@ import { AckFlags, SessionCache } from './session-cache.js';
 import * as S from './scripts.js';
 import { WakeBus } from './wake.js';
 import { Holds } from './holds.js';
+import { NodeLease } from './node-lease.js';
 import type { DuePositions } from './positions.js';
 
 const log = createLogger('redis');
@@ -68,7 +69,8 @@ export abstract class RedisEngineCore implements Engine {
   protected closed = false;
   protected readonly bus: WakeBus;
   /** Held connects on this node per session (SESS-3): this node's lease stands for them (ENG-STREAM-8). */
-  protected readonly held = new Holds((ids) => this.link.fire(S.HOLD, [this.nodeId, ...ids]));
+  protected readonly held = new Holds((ids) => this.lease.hold(ids));
+  private readonly lease: NodeLease;
   private readonly ackFlags = new AckFlags();
   protected readonly sessions = new SessionCache();
   protected readonly stored = new StoredMessages();
@@ -81,6 +83,11 @@ export abstract class RedisEngineCore implements Engine {
   constructor(options: RedisConnectionOptions = {}) {
     this.prefix = options.prefix ?? 'kuiper:';
     this.link = new RedisLink(this.prefix, options);
+    this.lease = new NodeLease(this.link, this.nodeId, {
+      holding: () => this.held.all(),
+      listening: () => [...this.bus.listeners.keys()],
+      added: (channels) => this.emitAll(channelsAdded(channels)),
+    });
     this.bus = new WakeBus(this.nodeId, this.link, (id) => this.forget(id));
     this.link.onMessage((channel, text) => this.received(channel, text));
     // [LIFE-1] Other nodes' lifecycle events: this node's hooks run for them too (nobody waits here).
@@ -321,7 +328,7 @@ export abstract class RedisEngineCore implements Engine {
     if (!set) {
       set = new Set();
       this.bus.listeners.set(pattern, set);
-      this.channelsFrom(this.link.run(S.LISTEN, [this.nodeId, pattern]), 'listen');
+      this.lease.listen([pattern]);
     }
     set.add(listener);
     return () => {
@@ -359,13 +366,9 @@ export abstract class RedisEngineCore implements Engine {
       const args = [...this.sweepArgs(pruneAfter, period), ...(positions?.args ?? [])];
       const r = await this.link.upkeep(this.nodeId, releases, args);
       positions?.settle(true);
-      const [lapsed, swept] = list(r);
+      const [absent, swept] = list(r);
       await this.swept(swept);
-      // Taken for gone (a pause longer than the lease): what this node holds is held again, and what
-      // it listens to listened to again (REDIS-3).
-      const holding = this.held.all();
-      if (Number(lapsed) === 1 && holding.length > 0) this.link.fire(S.HOLD, [this.nodeId, ...holding]);
-      if (Number(lapsed) === 1) this.link.fireBatched(S.LISTEN, [this.nodeId], [...this.bus.listeners.keys()]);
+      this.lease.renewed(absent);
     } catch (err) {
       positions?.settle(false);
       log.warn('upkeep failed', err);

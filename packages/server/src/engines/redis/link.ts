@@ -239,9 +239,11 @@ export class RedisLink {
     return this.run(UPKEEP, [node, ...args]);
   }
 
-  /** [REDIS-3] Each script of `script` (LISTEN, UNLISTEN) with at most RENEW_BATCH of `items` after `head`. */
-  fireBatched(script: LuaScript, head: (string | number)[], items: readonly string[]): void {
-    for (let i = 0; i < items.length; i += RENEW_BATCH) this.fire(script, [...head, ...items.slice(i, i + RENEW_BATCH)]);
+  /** [REDIS-3] `script` (LISTEN) run with at most RENEW_BATCH of `items` after `head` each time: the replies. */
+  runBatched(script: LuaScript, head: (string | number)[], items: readonly string[]): Promise<Reply>[] {
+    const replies: Promise<Reply>[] = [];
+    for (let i = 0; i < items.length; i += RENEW_BATCH) replies.push(this.run(script, [...head, ...items.slice(i, i + RENEW_BATCH)]));
+    return replies;
   }
 
   /** QUIT lets commands already sent finish; a connection still retrying is just dropped. */

@@ -39,12 +39,13 @@ return 1
 /**
  * ARGV: P, node, ids... [SESS-3][ENG-STREAM-8] `node` now holds a connect of each session: the
  * session is out of pruning's reach (score +inf) for as long as the node's lease lives. One write
- * per session when its node starts holding it, none per connect answered or per second.
+ * per session when its node starts holding it, none per connect answered or per second. Returns
+ * {1 when the node's lease was not there (as UPKEEP: node-lease.ts), no channels}.
  */
 export const HOLD = script('hold', `
 local node = ARGV[2]
 -- A node holding a connect is alive: its lease is renewed with it (before its first period ends).
-redis.call('ZADD', P .. 'nodes', now(), node)
+local absent = redis.call('ZADD', P .. 'nodes', now(), node)
 for i = 3, #ARGV do
   local id = ARGV[i]
   -- Several nodes may hold one (a client's requests alternate, a half-open socket): h counts them.
@@ -53,7 +54,7 @@ for i = 3, #ARGV do
     redis.call('ZADD', P .. 'sessions', 'XX', 'inf', id)
   end
 end
-return 1
+return { absent, {} }
 `);
 
 /**

@@ -108,15 +108,18 @@ return out
 /**
  * ARGV: P, node, patterns... [REDIS-3] The node listens to the patterns (server-side listeners):
  * written once, not renewed; they go when the node stops listening (UNLISTEN) or is gone (its node
- * lease lapsed: the sweep). Returns the channels added.
+ * lease lapsed: the sweep). A node listening is alive: its lease is renewed, so a node that dies
+ * before its first period still has its patterns swept. Returns {1 when the node's lease was not
+ * there (as UPKEEP: node-lease.ts), the channels added}.
  */
 export const LISTEN = script('listen', `
+local absent = redis.call('ZADD', P .. 'nodes', now(), ARGV[2])
 local added = {}
 for i = 3, #ARGV do
   if redis.call('SADD', P .. 'lsn:' .. ARGV[2], ARGV[i]) == 1 then redis.call('HINCRBY', P .. 'lsn', ARGV[i], 1) end
   addChannel(ARGV[i], added)
 end
-return added
+return { absent, added }
 `);
 
 /** ARGV: P, node, patterns... [REDIS-3] The node's last listener of each pattern went. */
