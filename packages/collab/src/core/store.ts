@@ -76,12 +76,23 @@ export interface DocumentStore extends ChatStore {
    */
   writeSnapshot(room: string, snapshot: Uint8Array, upToSeq: number): Promise<void>;
   /**
-   * [COLLAB-30] Only a store several nodes share (Redis) has these: the lease saying which node is
-   * a room's authority. Takes or renews it for `owner` for `ttlMs`; false while another owner holds it.
+   * [COLLAB-30] Only a store several nodes share (Redis) has these four. A room's authority is the
+   * node written for it, for as long as that node's own lease lives: one lease per node, renewed
+   * whatever the number of its rooms.
+   *
+   * Renews `node`'s lease for `ttlMs` (0 drops it: the node is leaving). False when it was not
+   * there: the node's first renewal, or it lapsed and other nodes may have taken its rooms over.
    */
-  claimAuthority?(room: string, owner: string, ttlMs: number): Promise<boolean>;
-  /** Gives the lease up, if `owner` still holds it. */
-  releaseAuthority?(room: string, owner: string): Promise<void>;
+  renewNode?(node: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Makes `node` the room's authority unless another node whose lease lives is (a holder whose
+   * lease lapsed is replaced). Returns the room's authority after: `node` when it has the room.
+   */
+  claimAuthority?(room: string, node: string): Promise<string>;
+  /** Of `nodes`, those whose lease lives. */
+  liveNodes?(nodes: readonly string[]): Promise<Set<string>>;
+  /** Gives the room up, if `node` is still its authority. */
+  releaseAuthority?(room: string, node: string): Promise<void>;
   /** Forgets the room entirely. */
   delete(room: string): Promise<void>;
   close(): Promise<void>;

@@ -16,6 +16,7 @@ import { attachChat, type ChatOptions } from './attach-chat.js';
 import { attachLobby } from '../lobby/attach-lobby.js';
 import { eventsGuard } from './events-guard.js';
 import { ClientRooms } from './client-rooms.js';
+import { AuthorityLeases } from './authority-leases.js';
 
 /** Decides what a session may do in a room; it is asked once per session and room. */
 export type CollabAuthorize = (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
@@ -25,8 +26,9 @@ export interface CollabOptions extends Omit<RoomHostOptions, 'room' | 'store' | 
   /** Default: every member may write. */
   authorize?: CollabAuthorize;
   /**
-   * [COLLAB-30] On a store several nodes share, the authority's lease: renewed every third of it
-   * while its node lives; once it lapses a node with members takes the room over. Default 3000 ms.
+   * [COLLAB-30] On a store several nodes share, the lease of a node (which its rooms' authority
+   * lives by): renewed every third of it while the node lives; once it lapses a node with members
+   * takes its rooms over. Default 3000 ms.
    */
   authorityLeaseMs?: number;
   /** A background problem (a failed snapshot, a delivery that threw); the default logs it. */
@@ -96,18 +98,17 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
   const chat = attachChat(kuiper, { store, authorize, moderate, typingTimeoutMs, maxChatLength, report, hosts: (room) => rooms.has(room) });
   const lobby = withLobby ? attachLobby(kuiper, { authorize, onError: report, chat: store }) : undefined;
 
-  // [COLLAB-30] This node's name in the authority leases; never reused, so a restart is a new owner.
-  const node = globalThis.crypto.randomUUID();
+  // [COLLAB-30] Which node is each room's authority: one lease per node on a shared store.
+  const leases = new AuthorityLeases(store, authorityLeaseMs, report);
   const loading = new Set<string>();
-  const claim = (room: string): Promise<boolean> => store.claimAuthority?.(room, node, authorityLeaseMs) ?? Promise.resolve(true);
 
   /** Loads the room if this node may be its authority; `takeover` when an authority died before. */
   const load = async (room: string, takeover = false): Promise<void> => {
     if (rooms.has(room) || loading.has(room)) return;
     loading.add(room);
     try {
-      // Another node holds the lease: it serves the room, or it died and a takeover follows.
-      if (await claim(room)) await openRoom(room, takeover);
+      // Another node is the authority: it serves the room, or it died and a takeover follows.
+      if (await leases.claim(room)) await openRoom(room, takeover);
     } finally {
       loading.delete(room);
     }
@@ -265,23 +266,16 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     chat.closed(room);
     open.off();
     await open.host.close();
-    await store.releaseAuthority?.(room, node).catch(report);
+    await leases.release(room).catch(report);
   };
 
-  // [COLLAB-30] Renew this node's leases; take over a room this node relays to whose lease lapsed.
+  // [COLLAB-30] Renew this node's lease; take over a room this node relays to whose authority's node is gone.
   const tick = async (): Promise<void> => {
-    // All together: the store's client pipelines them. One at a time, each waited for a round trip:
-    // 10,000 rooms took 438 ms a tick on a local Redis (85 ms together), and past the lease over a
-    // network of 0.3 ms or more.
-    await Promise.all(
-      [...rooms.keys()].map(async (room) => {
-        if (!(await claim(room))) report(new Error(`room ${room}: this node lost its authority lease`));
-      }),
-    );
-    for (const room of relaying.allRooms()) if (!rooms.has(room)) await load(room, true);
+    const relayed = [...relaying.allRooms()].filter((room) => !rooms.has(room));
+    for (const room of await leases.tick([...rooms.keys()], relayed)) if (!rooms.has(room)) await load(room, true);
   };
   let ticking = false;
-  const timer = store.claimAuthority
+  const timer = leases.shared
     ? setInterval(() => {
         if (ticking) return; // a slow Redis: one round at a time
         ticking = true;
@@ -341,6 +335,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
       offs.forEach((off) => off());
       clearInterval(timer);
       await Promise.all([...rooms].map(([room, open]) => unload(room, open)));
+      await leases.close().catch(report);
       lobby?.detach();
     },
   };

@@ -8,6 +8,9 @@
  * (scripts return strings). Durability is the Redis server's: an append resolves once Redis has it
  * in memory and, with `appendfsync always`, on disk.
  *
+ * The authority (COLLAB-30): `…:authority` names the room's node, which it stays for as long as that
+ * node's own lease (`<prefix>:node:{<node>}`, renewed every period) lives.
+ *
  * Chat (CHAT-4): `…:chatseq` the counter, `…:chat` a hash serial → message JSON, `…:read` a hash
  * user → read position. INCR and HSET in one script: every node numbers a room's messages from one
  * counter, and no serial is ever taken without its message being written (no gap).
@@ -52,11 +55,20 @@ if current < upTo then redis.call('SET', KEYS[4], upTo) end
 return 1`;
 
 // [COLLAB-30] Taken when free or already ours (a renewal); a dead owner's lapses with its TTL.
+// [COLLAB-30] The room's authority is ARGV[1] if the room has none, is its already, or was ARGV[2]'s
+// (a holder whose node lease the caller found lapsed): the key lives by its node's lease, not a TTL
+// of its own. Returns the authority after.
 const CLAIM = `
 local current = redis.call('GET', KEYS[1])
-if current and current ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`;
+if current and current ~= ARGV[1] and current ~= ARGV[2] then return current end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]`;
+
+// A node's lease: 1 if it was there. A TTL of 0 drops it (the node leaves).
+const RENEW_NODE = `
+local was = redis.call('EXISTS', KEYS[1])
+if ARGV[1] == '0' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
+return was`;
 
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -162,15 +174,33 @@ export class RedisStore implements DocumentStore {
 
   async delete(room: string): Promise<void> {
     const k = this.keys(room);
-    await this.client.eval(`return redis.call('DEL', unpack(KEYS))`, 8, k.seq, k.log, k.snap, k.snapseq, k.chatseq, k.chat, k.read, k.chatids);
+    await this.client.eval(`return redis.call('DEL', unpack(KEYS))`, 9, k.seq, k.log, k.snap, k.snapseq, k.chatseq, k.chat, k.read, k.chatids, k.authority);
   }
 
-  async claimAuthority(room: string, owner: string, ttlMs: number): Promise<boolean> {
-    return Number(await this.client.eval(CLAIM, 1, this.keys(room).authority, owner, Math.max(1, Math.round(ttlMs)))) === 1;
+  async renewNode(node: string, ttlMs: number): Promise<boolean> {
+    const ttl = ttlMs <= 0 ? 0 : Math.max(1, Math.round(ttlMs));
+    return Number(await this.client.eval(RENEW_NODE, 1, this.nodeKey(node), ttl)) === 1;
   }
 
-  async releaseAuthority(room: string, owner: string): Promise<void> {
-    await this.client.eval(RELEASE, 1, this.keys(room).authority, owner);
+  /**
+   * One round trip while the room is free or this node's; two more when another node holds it: its
+   * lease is looked at on its own key (another slot on a Redis Cluster), then the room is taken
+   * only if that holder is still written for it.
+   */
+  async claimAuthority(room: string, node: string): Promise<string> {
+    const key = this.keys(room).authority;
+    const holder = String(await this.client.eval(CLAIM, 1, key, node, ''));
+    if (holder === node || (await this.alive(holder))) return holder;
+    return String(await this.client.eval(CLAIM, 1, key, node, holder));
+  }
+
+  async liveNodes(nodes: readonly string[]): Promise<Set<string>> {
+    const alive = await Promise.all(nodes.map((n) => this.alive(n)));
+    return new Set(nodes.filter((_, i) => alive[i]));
+  }
+
+  async releaseAuthority(room: string, node: string): Promise<void> {
+    await this.client.eval(RELEASE, 1, this.keys(room).authority, node);
   }
 
   /** The client belongs to the caller, who closes it. */
@@ -179,6 +209,15 @@ export class RedisStore implements DocumentStore {
   private keys(room: string) {
     const base = `${this.prefix}:{${room}}`;
     return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority`, chatseq: `${base}:chatseq`, chat: `${base}:chat`, read: `${base}:read`, chatids: `${base}:chatids` };
+  }
+
+  private async alive(node: string): Promise<boolean> {
+    return Number(await this.client.eval(`return redis.call('EXISTS', KEYS[1])`, 1, this.nodeKey(node))) === 1;
+  }
+
+  /** [COLLAB-30] A node's lease: its own slot on a Redis Cluster. */
+  private nodeKey(node: string): string {
+    return `${this.prefix}:node:{${node}}`;
   }
 
   private bytes(text: string | undefined): Uint8Array {
