@@ -8,6 +8,7 @@ import { type RedisEngine, UNRECOVERED_CHANNEL } from '../src/redis.js';
 import { requireRedis } from './helpers/redis.js';
 import { cluster, commandsDuring, monitorDuring, node, spy } from './helpers/redis-nodes.js';
 import { ALL_SCRIPTS } from '../src/engines/redis/scripts.js';
+import { startRelay } from './helpers/relay.js';
 
 beforeAll(requireRedis);
 
@@ -221,6 +222,27 @@ describe('RedisEngine', () => {
     await waitFor(async () => expect(await redis.hexists(`${a.prefix}lsn`, '/heard/back')).toBe(1));
     await b.publish({ channel: '/heard/back', data: 2 });
     await waitFor(() => expect(heard).toEqual([1, 2]));
+  });
+
+  it('[REDIS-4][SESS-3] a hold lost to a moment without Redis is sent again after the node\'s next period: the session is not pruned while the node holds its connect', async () => {
+    const relay = await startRelay();
+    const quiet = { maxInterval: 3_600_000, sweepIntervalMs: 3_600_000 };
+    // Through a relay the test cuts; a command fails after one reconnection attempt (REDIS-5).
+    const [a] = (await cluster(1, quiet, { url: relay.url, redis: { retryStrategy: () => 50, maxRetriesPerRequest: 1 } })) as [RedisEngine];
+    const redis = spy();
+    const heldHere = () => redis.sismember(`${a.prefix}held:${a.nodeId}`, id);
+    const id = await a.createSession();
+    await a.upkeep(); // the node's lease is there: what follows is not its start
+    relay.cut();
+    await waitFor(() => expect(a.redisUp).toBe(false)); // so the HOLD is queued, not in flight
+    a.connectOpened(id);
+    await null; // its HOLD is queued (a microtask), then a read that fails with it
+    await expect(a.subscriptionCount(id)).rejects.toThrow();
+    relay.restore();
+    await waitFor(async () => expect(await a.subscriptionCount(id)).toBe(0));
+    expect(await heldHere()).toBe(0);
+    await a.upkeep();
+    await waitFor(async () => expect([await heldHere(), await redis.zscore(`${a.prefix}sessions`, id)]).toEqual([1, 'inf']));
   });
 
   it('[ENG-STREAM-8] a period\'s upkeep sends its lease, sweep, stats counts and positions as one script, and an unchanged positions hash is not written again', async () => {

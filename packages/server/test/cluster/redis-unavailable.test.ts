@@ -7,8 +7,8 @@ import { createClient, type KuiperClientError } from '@kuiper/client';
 import { bayeux, cleanup, eventually, exchange, handshakeMessage, immediateConnect, msgId, onCleanup, rawGet, RawSocket, replyTo, startKuiper, type WireMessage } from '@kuiper/testkit';
 import { describe, expect, it } from 'vitest';
 import { RedisEngine } from '../../src/redis.js';
-import { deletePrefix, randomPrefix, requireRedis } from '../helpers/redis.js';
-import { startRelay } from '../helpers/relay.js';
+import { deletePrefix, randomPrefix, REDIS_URL, requireRedis } from '../helpers/redis.js';
+import { type Relay, startRelay } from '../helpers/relay.js';
 
 const UNAVAILABLE = '503::engine_unavailable';
 
@@ -28,19 +28,30 @@ async function nodeOnRelay() {
   const relay = await startRelay();
   // Without maxRetriesPerRequest a command waits in ioredis's offline queue until Redis is back (REDIS-5).
   const engine = new RedisEngine({ url: relay.url, prefix, redis: { retryStrategy: () => 50, maxRetriesPerRequest: 1 } });
-  return { relay, node: await startKuiper({ engine }) };
+  return { relay, engine, prefix, node: await startKuiper({ engine }) };
+}
+
+/**
+ * Cuts Redis off and waits until the node has seen it. A command the node writes before it sees the
+ * drop is in flight, not in the offline queue `maxRetriesPerRequest` flushes: ioredis sends it again
+ * once Redis is back, and its operation waits for that (the last test). These tests are about
+ * operations made while Redis is away.
+ */
+async function cutOff(relay: Relay, engine: RedisEngine): Promise<void> {
+  relay.cut();
+  await eventually(() => expect(engine.redisUp).toBe(false));
 }
 
 describe('Redis unreachable', () => {
   it('[ENG-6][REDIS-5] publish, subscribe and handshake get 503::engine_unavailable over long-polling, callback-polling and WebSocket; bad input keeps its 4xx; back, the same sessions carry on', async () => {
-    const { relay, node } = await nodeOnRelay();
+    const { relay, engine, node } = await nodeOnRelay();
     const lp = (await exchange(node.url, handshakeMessage())).clientId as string;
     await bayeux(node.url, [immediateConnect(lp)]);
     const socket = await RawSocket.open(cleanup, node.wsUrl);
     const ws = (await socket.request({ ...handshakeMessage(['websocket']), id: msgId() })).clientId as string;
     expect(typeof ws).toBe('string');
 
-    relay.cut();
+    await cutOff(relay, engine);
     const ask = {
       'long-polling': (m: WireMessage) => exchange(node.url, m),
       'callback-polling': (m: WireMessage) => overJsonp(node.url, m),
@@ -65,11 +76,11 @@ describe('Redis unreachable', () => {
   }, 30_000);
 
   it('[ENG-6][CLI-17] @kuiper/client: a publish rejects with the code (error.bayeux.name), a handshake is tried again until Redis is back', async () => {
-    const { relay, node } = await nodeOnRelay();
+    const { relay, engine, node } = await nodeOnRelay();
     const client = createClient(node.url, { transports: ['long-polling'] });
     onCleanup(() => client.disconnect());
     await client.whenConnected();
-    relay.cut();
+    await cutOff(relay, engine);
     const failed = (await client.publish('/down/c', 1).then(
       () => undefined,
       (err: unknown) => err,
@@ -86,5 +97,31 @@ describe('Redis unreachable', () => {
     await late.whenConnected();
     expect(late.error).toBeUndefined();
     await expect(client.publish('/down/c', 2)).resolves.toBeUndefined();
+  }, 30_000);
+
+  it('[REDIS-5] a publish already sent when the link to Redis drops is made once Redis is back: it waits for Redis, and the subscriber gets it once', async () => {
+    const { relay, engine, prefix } = await nodeOnRelay();
+    // The subscriber is on another node, which keeps its Redis.
+    const other = await startKuiper({ engine: new RedisEngine({ url: REDIS_URL, prefix }) });
+    const reader = createClient(other.url, { transports: ['long-polling'] });
+    onCleanup(() => reader.disconnect());
+    const got: unknown[] = [];
+    await reader.subscribe('/down/flight', (data) => got.push(data));
+    await reader.whenConnected();
+    // Redis stops answering with the publish's script written to it, then the link drops.
+    relay.hold();
+    let settled: string | undefined;
+    const publishing = engine.publish({ channel: '/down/flight', data: 1 }).then(
+      () => (settled = 'made'),
+      (err: unknown) => (settled = `failed: ${String(err)}`),
+    );
+    await eventually(() => expect(relay.heldText).toContain('/down/flight'));
+    await cutOff(relay, engine);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(settled).toBeUndefined(); // not failed by maxRetriesPerRequest: it is not queued, it is in flight
+    relay.restore();
+    await publishing;
+    expect(settled).toBe('made');
+    await eventually(() => expect(got).toEqual([1]));
   }, 30_000);
 });

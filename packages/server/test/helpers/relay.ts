@@ -10,12 +10,18 @@ export interface Relay {
   /** Drops every connection and refuses new ones. */
   cut(): void;
   restore(): void;
+  /** Stops passing what nodes send on to Redis (kept, never sent): commands written now stay in flight. */
+  hold(): void;
+  /** What was kept since `hold()`, as text. */
+  readonly heldText: string;
 }
 
 export async function startRelay(): Promise<Relay> {
   const target = new URL(REDIS_URL);
   const sockets = new Set<Socket>();
   let down = false;
+  let holding = false;
+  let heldText = '';
   const server: Server = createServer((client) => {
     if (down) return client.destroy();
     const upstream = connect(Number(target.port || 6379), target.hostname);
@@ -28,7 +34,11 @@ export async function startRelay(): Promise<Relay> {
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      if (holding) heldText += chunk.toString('latin1');
+      else upstream.write(chunk);
+    });
+    upstream.pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   onCleanup(() => new Promise<void>((resolve) => {
@@ -45,6 +55,13 @@ export async function startRelay(): Promise<Relay> {
     },
     restore() {
       down = false;
+      holding = false;
+    },
+    hold() {
+      holding = true;
+    },
+    get heldText() {
+      return heldText;
     },
   };
 }

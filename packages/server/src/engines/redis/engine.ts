@@ -58,6 +58,11 @@ export class RedisEngine extends AttachingEngine {
     this.barrier = new Barrier(this.clusterRoute ?? singleRoute(this.link, this.sync));
   }
 
+  /** Whether the command connection to Redis is up now (diagnostics; tests wait for an outage to be seen). */
+  get redisUp(): boolean {
+    return this.link.cmd.status === 'ready';
+  }
+
   override start(options: EngineOptions): void {
     super.start(options);
     this.subscribed = this.subscribed?.then(() => this.link.subscribe(this.sync)).then(() => undefined);

@@ -20,10 +20,14 @@ export interface LeaseHolder {
  * period looked, a hold sent first — a request handled before the timer — renewed the lease, and
  * the period then took the node for never gone: its other sessions were pruned while it still
  * held their connects, and its listeners heard nothing more.) The node's very first write finds no
- * lease either: that is a start, not a return.
+ * lease either: that is a start, not a return. A hold or listen that failed is sent again, with all
+ * the others, after the next renewal: otherwise a session whose hold was lost to a moment without
+ * Redis would be pruned while this node held its connect.
  */
 export class NodeLease {
   private started = false;
+  /** A hold or a listen failed (Redis out of reach a moment): the next renewal sends them all again. */
+  private missed = false;
 
   constructor(
     private readonly link: RedisLink,
@@ -43,9 +47,10 @@ export class NodeLease {
 
   /** A renewing write's flag: 1 when the lease was not there. */
   renewed(absent: Reply): void {
-    const gone = this.started && Number(absent) === 1;
+    const again = (this.started && Number(absent) === 1) || this.missed;
     this.started = true;
-    if (!gone) return;
+    if (!again) return;
+    this.missed = false;
     const holding = this.holder.holding();
     if (holding.length > 0) this.hold(holding);
     this.listen(this.holder.listening());
@@ -59,6 +64,9 @@ export class NodeLease {
         this.holder.added(added);
         this.renewed(absent);
       })
-      .catch((err: unknown) => log.warn(`${what} failed`, err));
+      .catch((err: unknown) => {
+        this.missed = true;
+        log.warn(`${what} failed (sent again after the next renewal)`, err);
+      });
   }
 }
