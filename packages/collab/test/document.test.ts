@@ -340,6 +340,37 @@ describe('documents', () => {
     expect(reloaded.getText('t').toString()).toBe(text);
   });
 
+  it('[COLLAB-30] two authorities for a moment (a node back from a pause longer than its lease): a snapshot never drops an update its copy did not apply', async () => {
+    const store = new ProbeStore();
+    const errors: string[] = [];
+    const open = async (): Promise<RoomAuthority> => {
+      const loaded = await RoomAuthority.load({ room: 'room-1', store, sendTo: () => undefined, broadcast: () => undefined, onError: (e) => errors.push(e.code) });
+      if (!loaded.ok) throw new Error(loaded.error.message);
+      loaded.value.join('m', { canWrite: true });
+      return loaded.value;
+    };
+    const edit = (text: string): Uint8Array => {
+      const doc = new Y.Doc();
+      doc.getText(text).insert(0, text);
+      return Y.encodeStateAsUpdate(doc);
+    };
+    const [stale, current] = [await open(), await open()];
+    await current.handle('m', { type: 'update', id: 'c1', update: edit('current') }); // seq 1
+    await stale.handle('m', { type: 'update', id: 's1', update: edit('stale') }); // seq 2: 1 is not in its copy
+    expect(errors).toEqual(['authority_conflict']);
+    // Its snapshot drops no update it lacks: a new load has both.
+    await stale.compact();
+    const texts = (a: RoomAuthority): string[] => [a.doc.getText('current').toString(), a.doc.getText('stale').toString()];
+    expect(texts(await open())).toEqual(['current', 'stale']);
+    // And its copy read what the other node stored: what it gives late joiners, and snapshots, are whole.
+    await stale.idle();
+    expect(texts(stale)).toEqual(['current', 'stale']);
+    await stale.handle('m', { type: 'update', id: 's2', update: edit('later') }); // seq 3: nothing missing now
+    await stale.compact();
+    expect(errors).toEqual(['authority_conflict']);
+    expect((await store.load('room-1')).updates).toEqual([]);
+  });
+
   it('[COLLAB-13] a failed or corrupt load is an error and never writes to the store', async () => {
     const store = new ProbeStore();
     await store.appendUpdate('room-1', Y.encodeStateAsUpdate((() => {

@@ -81,6 +81,13 @@ export class RoomAuthority {
   /** An append failed after its relay: the document holds what the log lacks until a snapshot. */
   private unsnapshotted = false;
   private lastSeq = 0;
+  /**
+   * [COLLAB-30] The seq up to which this copy holds every stored update. An append numbered past
+   * lastSeq + 1 means another node stored updates this copy never applied: two authorities for a
+   * moment (a node back from a pause longer than its lease). A snapshot drops the log entries it
+   * covers, so it covers no more than this; the room's next load applies the rest.
+   */
+  private completeSeq = 0;
   private snapshotSeq = 0;
   private firstDirtyAt: number | undefined;
   private lastDirtyAt = 0;
@@ -113,6 +120,7 @@ export class RoomAuthority {
       }, authority);
       authority.snapshotSeq = stored.snapshotSeq;
       authority.lastSeq = stored.updates.at(-1)?.seq ?? stored.snapshotSeq;
+      authority.completeSeq = authority.lastSeq;
       // [COLLAB-40] A small snapshot and nothing after it: the document sleeps from the start, as
       // those bytes (applied above, so they are known to apply when it wakes).
       const [only] = parts;
@@ -320,6 +328,11 @@ export class RoomAuthority {
       this.scheduleSnapshot();
       return;
     }
+    if (seq === this.lastSeq + 1 && this.completeSeq === this.lastSeq) this.completeSeq = seq;
+    else if (this.completeSeq === this.lastSeq) {
+      this.options.onError?.(collabError('authority_conflict', `room ${this.room}: updates ${this.lastSeq + 1}-${seq - 1} were stored by another node; this copy reads them from the store`));
+      void this.enqueue(() => this.catchUp());
+    }
     this.lastSeq = seq;
     this.scheduleSnapshot();
     const acks = new Map<string, string[]>();
@@ -371,8 +384,8 @@ export class RoomAuthority {
   private async writeSnapshot(): Promise<void> {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.lastSeq <= this.snapshotSeq && !this.unsnapshotted) return;
-    const upTo = this.lastSeq;
+    if (this.completeSeq <= this.snapshotSeq && !this.unsnapshotted) return;
+    const upTo = this.completeSeq;
     try {
       const { update } = this.wholeDocument();
       const version = this.copy.version;
@@ -386,6 +399,29 @@ export class RoomAuthority {
     } catch (thrown) {
       // Nothing is lost: the log still holds every update; the next update schedules another try.
       this.options.onError?.(collabError('store_failed', `snapshot of room ${this.room}: ${describeThrown(thrown)}`));
+    }
+  }
+
+  /**
+   * [COLLAB-30] Applies what another node stored meanwhile (Yjs applies what it has already as
+   * nothing), so this copy, what late joiners get from it, and its snapshots are whole again.
+   */
+  private async catchUp(): Promise<void> {
+    try {
+      const stored = await this.options.store.load(this.room);
+      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates.map((u) => u.update)] : stored.updates.map((u) => u.update);
+      const problem = parts.map(updateProblem).find((p) => p !== undefined);
+      if (problem) throw new Error(`stored data is corrupt (${problem})`);
+      const doc = this.doc;
+      doc.transact(() => {
+        for (const part of parts) Y.applyUpdate(doc, part, this);
+      }, this);
+      const through = stored.updates.at(-1)?.seq ?? stored.snapshotSeq;
+      if (through < this.lastSeq) return; // a store that went back: the snapshots stay where they are
+      this.lastSeq = this.completeSeq = through;
+      this.scheduleSnapshot();
+    } catch (thrown) {
+      this.options.onError?.(collabError('load_failed', `room ${this.room}: reading what another node stored: ${describeThrown(thrown)}`));
     }
   }
 

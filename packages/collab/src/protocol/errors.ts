@@ -17,7 +17,8 @@ export type CollabErrorCode =
   | 'rejected' // [CHAT-7] the server's moderation refused a chat message (the message is its reason)
   | 'forbidden' // [CHAT-6] an edit or delete of someone else's chat message
   | 'not_found' // [CHAT-6] an edit or delete of a chat message that does not exist (or is deleted)
-  | 'offline_unavailable'; // offline kept edits need IndexedDB, which this environment lacks or refused
+  | 'offline_unavailable' // offline kept edits need IndexedDB, which this environment lacks or refused
+  | 'authority_conflict'; // [COLLAB-30] another node stored updates of a room this node serves (reported on the server)
 
 export interface CollabError {
   readonly code: CollabErrorCode;

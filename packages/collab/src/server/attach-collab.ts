@@ -99,7 +99,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
   const lobby = withLobby ? attachLobby(kuiper, { authorize, onError: report, chat: store }) : undefined;
 
   // [COLLAB-30] Which node is each room's authority: one lease per node on a shared store.
-  const leases = new AuthorityLeases(store, authorityLeaseMs, report);
+  const leases = new AuthorityLeases(store, authorityLeaseMs);
   const loading = new Set<string>();
 
   /** Loads the room if this node may be its authority; `takeover` when an authority died before. */
@@ -272,7 +272,18 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
   // [COLLAB-30] Renew this node's lease; take over a room this node relays to whose authority's node is gone.
   const tick = async (): Promise<void> => {
     const relayed = [...relaying.allRooms()].filter((room) => !rooms.has(room));
-    for (const room of await leases.tick([...rooms.keys()], relayed)) if (!rooms.has(room)) await load(room, true);
+    const { lost, orphaned } = await leases.tick([...rooms.keys()], relayed);
+    // Back from a pause longer than its lease, to rooms another node took over: that node is their
+    // authority now. Unloaded here (the snapshot drops nothing this copy lacks: COLLAB-30), and the
+    // members handshake again, those of this node relayed to it from now on.
+    for (const room of lost) {
+      const open = rooms.get(room);
+      if (!open) continue;
+      report(new Error(`room ${room}: this node lost its authority lease; another node serves the room now`));
+      await unload(room, open);
+      await kuiper.publish(roomChannels(room).doc, toWire({ type: 'resync' }));
+    }
+    for (const room of orphaned) if (!rooms.has(room)) await load(room, true);
   };
   let ticking = false;
   const timer = leases.shared

@@ -32,7 +32,6 @@ export class AuthorityLeases {
   constructor(
     store: DocumentStore,
     private readonly leaseMs: number,
-    private readonly report: (error: Error) => void,
   ) {
     this.store = shared(store);
     this.shared = this.store !== undefined;
@@ -56,18 +55,20 @@ export class AuthorityLeases {
   }
 
   /**
-   * One period: renews this node's lease (a lapsed one, and the rooms `open` here are claimed again:
-   * another node may have taken some over), and returns those of `relayed` (rooms this node relays
-   * members to) whose authority's node is gone, or not known: this node may take them over.
+   * One period: renews this node's lease. When it had lapsed, the rooms `open` here are claimed
+   * again: `lost` are those another node took over meanwhile. `orphaned` are the rooms of `relayed`
+   * (rooms this node relays members to) whose authority's node is gone, or not known: this node may
+   * take them over.
    */
-  async tick(open: readonly string[], relayed: readonly string[]): Promise<string[]> {
-    if (!this.store) return [];
+  async tick(open: readonly string[], relayed: readonly string[]): Promise<{ lost: string[]; orphaned: string[] }> {
+    if (!this.store) return { lost: [], orphaned: [] };
     const store = this.store;
     const wasThere = await store.renewNode(this.node, this.leaseMs);
+    const lost: string[] = [];
     if (!wasThere && this.renewed) {
       await Promise.all(
         open.map(async (room) => {
-          if ((await store.claimAuthority(room, this.node)) !== this.node) this.report(new Error(`room ${room}: this node lost its authority lease`));
+          if ((await store.claimAuthority(room, this.node)) !== this.node) lost.push(room);
         }),
       );
     }
@@ -80,10 +81,11 @@ export class AuthorityLeases {
       if (holder !== undefined) nodes.add(holder);
     }
     const live = nodes.size > 0 ? await store.liveNodes([...nodes]) : new Set<string>();
-    return relayed.filter((room) => {
+    const orphaned = relayed.filter((room) => {
       const holder = this.holders.get(room);
       return holder === undefined || !live.has(holder);
     });
+    return { lost, orphaned };
   }
 
   /** This node leaves: its lease goes now, so other nodes take its rooms over without waiting for it to lapse. */
