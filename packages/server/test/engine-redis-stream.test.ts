@@ -245,6 +245,25 @@ describe('RedisEngine', () => {
     await waitFor(async () => expect([await heldHere(), await redis.zscore(`${a.prefix}sessions`, id)]).toEqual([1, 'inf']));
   });
 
+  it('[REDIS-4][SESS-2] a release lost to a moment without Redis is sent again at the next period: Redis does not keep the session held by a node that let it go', async () => {
+    const relay = await startRelay();
+    // Periods of a second; a connect's end is released once 1.5 s old (half the pruning time).
+    const options = { maxInterval: 3000, sweepIntervalMs: 1000 };
+    const [a] = (await cluster(1, options, { url: relay.url, redis: { retryStrategy: () => 50, maxRetriesPerRequest: 1 } })) as [RedisEngine];
+    const redis = spy();
+    const id = await a.createSession();
+    const heldHere = () => redis.sismember(`${a.prefix}held:${a.nodeId}`, id);
+    a.connectOpened(id);
+    await waitFor(async () => expect(await heldHere()).toBe(1));
+    a.connectClosed(id);
+    relay.cut();
+    await waitFor(() => expect(a.redisUp).toBe(false));
+    // The period that releases it (1.5 to 2.5 s after the connect ended) comes while Redis is away.
+    await new Promise((resolve) => setTimeout(resolve, 2600));
+    relay.restore();
+    await waitFor(async () => expect(await heldHere()).toBe(0));
+  });
+
   it('[ENG-STREAM-8] a period\'s upkeep sends its lease, sweep, stats counts and positions as one script, and an unchanged positions hash is not written again', async () => {
     // The positions' period is the upkeep's (as with the defaults, 1 s both): written by upkeep().
     const quiet = { maxInterval: 3_600_000, sweepIntervalMs: 1_000_000 };

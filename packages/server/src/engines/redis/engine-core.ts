@@ -364,7 +364,7 @@ export abstract class RedisEngineCore implements Engine {
     try {
       const releases = this.held.releases(this.releaseAfterMs);
       const args = [...this.sweepArgs(pruneAfter, period), ...(positions?.args ?? [])];
-      const r = await this.link.upkeep(this.nodeId, releases, args);
+      const r = await this.link.upkeep(this.nodeId, releases, args, (pairs) => this.held.unreleased(pairs));
       positions?.settle(true);
       const [absent, swept] = list(r);
       await this.swept(swept);

@@ -67,6 +67,19 @@ export class Holds {
     return flat;
   }
 
+  /**
+   * Pairs `releases` gave whose release failed (Redis out of reach a moment): released again at the
+   * next period, unless a connect opened here meanwhile. Otherwise Redis would keep them held by
+   * this node, out of pruning's reach, for as long as it lives.
+   */
+  unreleased(pairs: readonly (string | number)[]): void {
+    const now = Date.now();
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      const id = String(pairs[i]);
+      if (!this.counts.has(id) && !this.ended.has(id)) this.ended.set(id, now - Number(pairs[i + 1]));
+    }
+  }
+
   clear(): void {
     this.counts.clear();
     this.ended.clear();

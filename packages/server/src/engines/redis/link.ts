@@ -230,12 +230,19 @@ export class RedisLink {
   }
 
   /**
-   * [ENG-STREAM-8] Per-node upkeep: the sessions this node stopped holding (when there are any),
-   * then UPKEEP with `args` (after the node): its lease (which its channel listeners live by too,
-   * REDIS-3), the sweep, and its positions when due, in one script.
+   * [ENG-STREAM-8] Per-node upkeep: the sessions this node stopped holding (when there are any;
+   * a batch that failed goes to `unreleased`, to be sent again), then UPKEEP with `args` (after the
+   * node): its lease (which its channel listeners live by too, REDIS-3), the sweep, and its
+   * positions when due, in one script.
    */
-  upkeep(node: string, releases: readonly (string | number)[], args: (string | number)[]): Promise<Reply> {
-    for (let i = 0; i < releases.length; i += 2 * RENEW_BATCH) this.fire(RELEASE, [node, ...releases.slice(i, i + 2 * RENEW_BATCH)]);
+  upkeep(node: string, releases: readonly (string | number)[], args: (string | number)[], unreleased: (pairs: (string | number)[]) => void): Promise<Reply> {
+    for (let i = 0; i < releases.length; i += 2 * RENEW_BATCH) {
+      const pairs = releases.slice(i, i + 2 * RENEW_BATCH);
+      this.run(RELEASE, [node, ...pairs]).catch((err: unknown) => {
+        log.warn('release failed (sent again at the next period)', err);
+        unreleased(pairs);
+      });
+    }
     return this.run(UPKEEP, [node, ...args]);
   }
 
