@@ -54,7 +54,6 @@ local current = tonumber(redis.call('GET', KEYS[4]) or '0')
 if current < upTo then redis.call('SET', KEYS[4], upTo) end
 return 1`;
 
-// [COLLAB-30] Taken when free or already ours (a renewal); a dead owner's lapses with its TTL.
 // [COLLAB-30] The room's authority is ARGV[1] if the room has none, is its already, or was ARGV[2]'s
 // (a holder whose node lease the caller found lapsed): the key lives by its node's lease, not a TTL
 // of its own. Returns the authority after.
