@@ -13,7 +13,7 @@ import type { ClientMessage, ServerMessage } from '../protocol/messages.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { PresenceRoom } from './presence-room.js';
 import { emptySmallMap, type SmallMap, smallMapDelete, smallMapGet, smallMapHas, smallMapKeys, smallMapSet, smallMapSize } from './small-map.js';
-import type { DocumentStore } from './store.js';
+import type { DocumentStore, StoredDocument } from './store.js';
 import { DeferredDoc } from './deferred-doc.js';
 import { endOfTurn, relayOrigin, UpdateRelay } from './update-relay.js';
 import { decodeStateVector, updateProblem } from './yjs-checks.js';
@@ -110,17 +110,11 @@ export class RoomAuthority {
     const authority = new RoomAuthority(options);
     try {
       const stored = await options.store.load(options.room);
-      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates.map((u) => u.update)] : stored.updates.map((u) => u.update);
-      for (const part of parts) {
-        const problem = updateProblem(part);
-        if (problem) return fail('load_failed', `room ${options.room}: stored data is corrupt (${problem})`);
-      }
-      authority.doc.transact(() => {
-        for (const part of parts) Y.applyUpdate(authority.doc, part, authority);
-      }, authority);
+      const applied = authority.applyStored(stored);
+      if (!applied.ok) return fail(applied.error.code, applied.error.message);
+      const { parts, through } = applied.value;
       authority.snapshotSeq = stored.snapshotSeq;
-      authority.lastSeq = stored.updates.at(-1)?.seq ?? stored.snapshotSeq;
-      authority.completeSeq = authority.lastSeq;
+      authority.lastSeq = authority.completeSeq = through;
       // [COLLAB-40] A small snapshot and nothing after it: the document sleeps from the start, as
       // those bytes (applied above, so they are known to apply when it wakes).
       const [only] = parts;
@@ -408,21 +402,33 @@ export class RoomAuthority {
    */
   private async catchUp(): Promise<void> {
     try {
-      const stored = await this.options.store.load(this.room);
-      const parts = stored.snapshot ? [stored.snapshot, ...stored.updates.map((u) => u.update)] : stored.updates.map((u) => u.update);
-      const problem = parts.map(updateProblem).find((p) => p !== undefined);
-      if (problem) throw new Error(`stored data is corrupt (${problem})`);
-      const doc = this.doc;
-      doc.transact(() => {
-        for (const part of parts) Y.applyUpdate(doc, part, this);
-      }, this);
-      const through = stored.updates.at(-1)?.seq ?? stored.snapshotSeq;
+      const applied = this.applyStored(await this.options.store.load(this.room));
+      if (!applied.ok) return this.options.onError?.(applied.error);
+      const { through } = applied.value;
       if (through < this.lastSeq) return; // a store that went back: the snapshots stay where they are
       this.lastSeq = this.completeSeq = through;
       this.scheduleSnapshot();
     } catch (thrown) {
       this.options.onError?.(collabError('load_failed', `room ${this.room}: reading what another node stored: ${describeThrown(thrown)}`));
     }
+  }
+
+  /**
+   * Applies a stored document (its snapshot, then its log) to this copy in one transaction, every
+   * part checked first: a corrupt one is named and nothing is applied (COLLAB-13). Returns the parts
+   * and the last seq they hold.
+   */
+  private applyStored(stored: StoredDocument): Result<{ parts: Uint8Array[]; through: number }> {
+    const parts = stored.snapshot ? [stored.snapshot, ...stored.updates.map((u) => u.update)] : stored.updates.map((u) => u.update);
+    for (const part of parts) {
+      const problem = updateProblem(part);
+      if (problem) return fail('load_failed', `room ${this.room}: stored data is corrupt (${problem})`);
+    }
+    const doc = this.doc;
+    doc.transact(() => {
+      for (const part of parts) Y.applyUpdate(doc, part, this);
+    }, this);
+    return ok({ parts, through: stored.updates.at(-1)?.seq ?? stored.snapshotSeq });
   }
 
   private enqueue<T>(task: () => T | Promise<T>): Promise<void> {
