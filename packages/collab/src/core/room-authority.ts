@@ -413,11 +413,7 @@ export class RoomAuthority {
     }
   }
 
-  /**
-   * Applies a stored document (its snapshot, then its log) to this copy in one transaction, every
-   * part checked first: a corrupt one is named and nothing is applied (COLLAB-13). Returns the parts
-   * and the last seq they hold.
-   */
+  /** A stored document (snapshot, then log) applied in one transaction, all checked first (COLLAB-13): its parts and last seq. */
   private applyStored(stored: StoredDocument): Result<{ parts: Uint8Array[]; through: number }> {
     const parts = stored.snapshot ? [stored.snapshot, ...stored.updates.map((u) => u.update)] : stored.updates.map((u) => u.update);
     for (const part of parts) {
