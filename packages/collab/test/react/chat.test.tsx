@@ -69,6 +69,36 @@ describe('<Chat>', () => {
     expect(scope(ada).queryByText('Ada is typing…')).toBeNull(); // not to herself
   });
 
+  it('[CHATUI-2] the next message, written and sent while the one before is on its way, is sent too and after it; nothing typed is wiped', async () => {
+    const { url } = await startNamed();
+    const ada = chatter(url, 'c2b', 'Ada');
+    const bob = chatter(url, 'c2b', 'Bob');
+    await eventually(() => expect(ada.container.querySelector('.kuiper-chat')).not.toBeNull());
+    type(ada, 'first');
+    fireEvent.keyDown(box(ada), { key: 'Enter' });
+    expect(box(ada).value).toBe(''); // free for the next one at once
+    type(ada, 'second'); // before the first one's answer
+    fireEvent.keyDown(box(ada), { key: 'Enter' });
+    type(ada, 'third, not sent yet');
+    const texts = (view: RenderResult) => within(log(view)).queryAllByRole('article').map((a) => a.textContent ?? '');
+    await eventually(() => expect(texts(bob).filter((t) => /first|second/.test(t)).map((t) => (t.includes('first') ? 'first' : 'second'))).toEqual(['first', 'second']));
+    await eventually(() => expect(texts(ada).filter((t) => /first|second/.test(t))).toHaveLength(2));
+    expect(box(ada).value).toBe('third, not sent yet'); // the answers did not wipe it
+  });
+
+  it('[CHATUI-2] a refused send shows why and keeps its text, ahead of what was written since', async () => {
+    const { url } = await startNamed();
+    const ada = chatter(url, 'c2c', 'Ada');
+    await eventually(() => expect(ada.container.querySelector('.kuiper-chat')).not.toBeNull());
+    const long = 'x'.repeat(4001); // past the server's 4,000 characters
+    type(ada, long);
+    fireEvent.keyDown(box(ada), { key: 'Enter' });
+    type(ada, 'meanwhile');
+    await eventually(() => expect(scope(ada).getByRole('alert').textContent).toMatch(/Not sent: .*4000 characters/));
+    expect(box(ada).value).toBe(`${long}\nmeanwhile`);
+    expect(within(log(ada)).queryAllByRole('article')).toHaveLength(0);
+  });
+
   it('[CHATUI-3] [REACT-11] edit and delete are offered on one\'s own messages only, and the other sees both', async () => {
     const { url } = await startNamed();
     const ada = chatter(url, 'c3', 'Ada');

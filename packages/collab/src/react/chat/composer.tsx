@@ -1,5 +1,5 @@
 /** The text box and Send: Enter sends, Shift+Enter breaks the line, typing tells the others. */
-import { useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { CHAT_CLASS } from './chat-styles.js';
 import { describeError } from './message-item.js';
 
@@ -11,15 +11,19 @@ export interface ComposerProps {
 
 export function Composer({ send, typing, onError }: ComposerProps): ReactNode {
   const [draft, setDraft] = useState('');
-  const [sending, setSending] = useState(false);
+  /** Sends not yet answered, chained so that they reach the room in the order they were written. */
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
   const submit = (): void => {
     const text = draft.trim();
-    if (text === '' || sending) return;
-    setSending(true);
-    send(text).then(
-      () => setDraft(''),
-      (error: unknown) => onError(`Not sent: ${describeError(error)}`),
-    ).finally(() => setSending(false));
+    if (text === '') return;
+    // The box empties at once, so the next message can be written (and sent) while this one is on
+    // its way; waiting for the answer would wipe, when it came, whatever was typed meanwhile.
+    setDraft('');
+    queue.current = queue.current.then(() => send(text)).catch((error: unknown) => {
+      onError(`Not sent: ${describeError(error)}`);
+      // [CHATUI-2] A refused send keeps its text, ahead of anything written since.
+      setDraft((now) => (now.trim() === '' ? text : `${text}\n${now}`));
+    });
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
     // An IME composing a character also presses Enter: that one is not a send.
@@ -47,7 +51,7 @@ export function Composer({ send, typing, onError }: ComposerProps): ReactNode {
         }}
         onKeyDown={onKeyDown}
       />
-      <button className={`${CHAT_CLASS}-button`} type="submit" data-primary="" disabled={sending || draft.trim() === ''}>
+      <button className={`${CHAT_CLASS}-button`} type="submit" data-primary="" disabled={draft.trim() === ''}>
         Send
       </button>
     </form>
