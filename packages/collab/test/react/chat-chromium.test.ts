@@ -1,4 +1,4 @@
-// [CHATUI-1] [CHATUI-6] <Chat> in real Chromium (bundled by esbuild, a real server): loading older
+// [CHATUI-1] [CHATUI-2] [CHATUI-6] <Chat> in real Chromium (bundled by esbuild, a real server): loading older
 // history on scroll up keeps the message the reader looked at where it was, the keyboard alone
 // reaches the text box and sends with Enter, and each of the client's six transports carries it.
 import { execFile } from 'node:child_process';
@@ -52,7 +52,7 @@ async function openChat(browser: Browser, url: string, script: string, room: str
 }
 
 describe('<Chat> in Chromium', () => {
-  it('[CHATUI-1] [CHATUI-6] older messages load above without moving the one being read; Tab, type, Enter sends', async () => {
+  it('[CHATUI-1] [CHATUI-2] [CHATUI-6] older messages load above without moving the one being read; Tab, type, Enter sends; Send looks disabled while the box is empty', async () => {
     const [server, script] = await Promise.all([startCollab(), bundle('./chat-browser-entry.tsx')]);
     const node = member(server.url, 'scroll').room;
     await node.synced;
@@ -80,7 +80,11 @@ describe('<Chat> in Chromium', () => {
     await log.focus();
     let steps = 0;
     while (steps++ < 10 && !(await page.getByRole('textbox', { name: 'Message' }).evaluate((el) => el === document.activeElement))) await page.keyboard.press('Tab');
+    const send = page.getByRole('button', { name: 'Send' });
+    const looks = () => send.evaluate((el) => ({ disabled: (el as HTMLButtonElement).disabled, opacity: getComputedStyle(el).opacity }));
+    expect(await looks()).toEqual({ disabled: true, opacity: '0.5' }); // nothing to send, and it shows
     await page.keyboard.type('typed in Chromium');
+    expect(await looks()).toEqual({ disabled: false, opacity: '1' });
     await page.keyboard.press('Enter');
     await vi.waitFor(() => expect(node.chat.messages().map((m) => m.text)).toContain('typed in Chromium'), { timeout: 10_000 });
   });

@@ -29,6 +29,7 @@ ${c('composer')}{grid-column:1;grid-row:3;display:flex;gap:6px}
 ${c('input')}{flex:1;resize:none;font:inherit;color:inherit;background:transparent;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);padding:6px}
 ${c('button')}{font:inherit;cursor:pointer;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);background:transparent;color:inherit;padding:2px 8px}
 ${c('button')}[data-primary]{background:var(--kuiper-chat-accent,#2f6fed);color:var(--kuiper-chat-accent-fg,#fff);border-color:transparent}
+${c('button')}:disabled{opacity:.5;cursor:default}
 ${c('actions')}{margin-left:6px;display:inline-flex;gap:4px}
 ${c('error')}{color:#b00020;font-size:.85em}
 ${c('sr')}{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
