@@ -123,6 +123,31 @@ describe('<Chat>', () => {
     expect(within(log(bob)).queryByText('Hello')).toBeNull();
   });
 
+  it('[CHATUI-3] an edit closes its editor at once (a second Enter sends nothing more); a refused edit opens it again with the text and says why', async () => {
+    const { url } = await startNamed();
+    const ada = chatter(url, 'c3b', 'Ada');
+    await eventually(() => expect(ada.container.querySelector('.kuiper-chat')).not.toBeNull());
+    type(ada, 'Helo');
+    fireEvent.keyDown(box(ada), { key: 'Enter' });
+    const editButton = () => within(log(ada)).getByRole('button', { name: /^Edit message: / });
+    const editor = () => within(log(ada)).queryByRole('textbox', { name: 'Edit message' });
+    await eventually(() => expect(editButton()).toBeTruthy());
+    fireEvent.click(editButton());
+    fireEvent.change(editor()!, { target: { value: 'Hello' } });
+    fireEvent.keyDown(editor()!, { key: 'Enter' });
+    expect(editor()).toBeNull(); // closed before the answer
+    await eventually(() => expect(within(log(ada)).getByText('Hello')).toBeTruthy());
+
+    fireEvent.click(editButton());
+    const long = 'y'.repeat(4001);
+    fireEvent.change(editor()!, { target: { value: long } });
+    fireEvent.keyDown(editor()!, { key: 'Enter' });
+    await eventually(() => expect(scope(ada).getByRole('alert').textContent).toMatch(/Not edited: .*4000 characters/));
+    expect((editor() as HTMLTextAreaElement).value).toBe(long); // back, with what was written
+    fireEvent.keyDown(editor()!, { key: 'Escape' });
+    expect(within(log(ada)).getByText('Hello')).toBeTruthy(); // the message as it was
+  });
+
   it('[CHATUI-4] "Who is here" lists both members by presence name', async () => {
     const { url } = await startNamed();
     const ada = chatter(url, 'c4', 'Ada');

@@ -28,10 +28,13 @@ export function MessageItem({ message, mine, edit, remove, onError }: MessageIte
   const save = (): void => {
     const text = editing?.trim() ?? '';
     if (text === '') return;
-    edit(message.serial, text).then(
-      () => setEditing(undefined),
-      (error: unknown) => onError(`Not edited: ${describeError(error)}`),
-    );
+    // Closed at once, as the composer empties at once: a second Enter cannot send the edit twice,
+    // and nothing typed after it is dropped when the answer comes. Refused, it opens again with the text.
+    setEditing(undefined);
+    edit(message.serial, text).catch((error: unknown) => {
+      onError(`Not edited: ${describeError(error)}`);
+      setEditing((now) => now ?? text);
+    });
   };
   return (
     <article className={`${CHAT_CLASS}-message`} aria-label={`${author} at ${clock(message.sentAt)}`} data-serial={message.serial}>
