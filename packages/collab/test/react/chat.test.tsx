@@ -97,6 +97,16 @@ describe('<Chat>', () => {
     await eventually(() => expect(scope(ada).getByRole('alert').textContent).toMatch(/Not sent: .*4000 characters/));
     expect(box(ada).value).toBe(`${long}\nmeanwhile`);
     expect(within(log(ada)).queryAllByRole('article')).toHaveLength(0);
+
+    // Refused again, with a message sent right after it: that one lands, and the reason stays.
+    type(ada, long);
+    fireEvent.keyDown(box(ada), { key: 'Enter' });
+    expect(scope(ada).queryByRole('alert')).toBeNull(); // a new send clears the last reason
+    type(ada, 'short one');
+    fireEvent.keyDown(box(ada), { key: 'Enter' });
+    await eventually(() => expect(within(log(ada)).getByText('short one')).toBeTruthy());
+    expect(scope(ada).getByRole('alert').textContent).toMatch(/Not sent: .*4000 characters/);
+    expect(box(ada).value).toBe(long);
   });
 
   it('[CHATUI-3] [REACT-11] edit and delete are offered on one\'s own messages only, and the other sees both', async () => {

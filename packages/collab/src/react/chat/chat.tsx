@@ -62,10 +62,7 @@ export function Chat({ room, className, style }: ChatProps): ReactNode {
         )}
       </div>
       <Composer
-        send={(text) => {
-          setError(undefined);
-          return chat.send(text).then((sent) => chat.markRead(sent.serial).catch(() => undefined));
-        }}
+        send={(text) => chat.send(text).then((sent) => chat.markRead(sent.serial).catch(() => undefined))}
         typing={chat.typing}
         onError={setError}
       />

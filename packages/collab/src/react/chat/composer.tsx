@@ -6,7 +6,8 @@ import { describeError } from './message-item.js';
 export interface ComposerProps {
   send(text: string): Promise<unknown>;
   typing(): void;
-  onError(message: string): void;
+  /** A send refused: why; `undefined` when the user sends again (the last reason stays until then). */
+  onError(message: string | undefined): void;
 }
 
 export function Composer({ send, typing, onError }: ComposerProps): ReactNode {
@@ -19,6 +20,7 @@ export function Composer({ send, typing, onError }: ComposerProps): ReactNode {
     // The box empties at once, so the next message can be written (and sent) while this one is on
     // its way; waiting for the answer would wipe, when it came, whatever was typed meanwhile.
     setDraft('');
+    onError(undefined);
     queue.current = queue.current.then(() => send(text)).catch((error: unknown) => {
       onError(`Not sent: ${describeError(error)}`);
       // [CHATUI-2] A refused send keeps its text, ahead of anything written since.
