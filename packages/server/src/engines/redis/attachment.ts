@@ -63,6 +63,8 @@ export class Attachment {
   claimed = true;
   /** When a take or watch last used it (idle attachments are let go). */
   usedAt = Date.now();
+  /** [ENG-STREAM-6] FedNow's mark: fed in this event-loop iteration when it equals the current one. */
+  fedIn = 0;
   /** In ack mode: its batches (ACK-2, ENG-STREAM-9), made on this node while it is attached here. */
   ack: AckState | undefined = undefined;
 

@@ -175,7 +175,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
       this.overflowed(id, session.append(entry, bounds, before));
       if (session.isStale(pattern)) this.readAll(session, [pattern]);
       else {
-        this.fed.add(id);
+        this.fed.add(session);
         this.bus.call(this.bus.watchers.get(id));
       }
     }
@@ -188,7 +188,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
    */
   protected fedNow(clientId: string): Attachment | undefined {
     const a = this.attached.get(clientId);
-    if (!a || !this.fed.has(clientId) || a.size === 0 || a.anyStale || this.attaching.has(clientId)) return undefined;
+    if (!a || !this.fed.has(a) || a.size === 0 || a.anyStale || this.attaching.has(clientId)) return undefined;
     return this.reading.any(clientId) ? undefined : a;
   }
 
