@@ -183,6 +183,19 @@ describe('<Chat>', () => {
     expect(scope(bob).getByRole('region', { name: 'Chat' })).toBeTruthy();
   });
 
+  it('[CHATUI-5] a message that comes while the reader is in the chat (writing) is read at once: no marker, no count', async () => {
+    const { url } = await startNamed();
+    const ada = chatter(url, 'c5b', 'Ada');
+    const bob = chatter(url, 'c5b', 'Bob');
+    await eventually(() => expect(bob.container.querySelector('.kuiper-chat')).not.toBeNull());
+    act(() => box(bob).focus()); // Bob is writing
+    type(ada, 'are you there?');
+    fireEvent.keyDown(box(ada), { key: 'Enter' });
+    await eventually(() => expect(within(log(bob)).getByText('are you there?')).toBeTruthy());
+    await eventually(() => expect(scope(bob).getByRole('region', { name: 'Chat' })).toBeTruthy());
+    expect(within(log(bob)).queryByRole('separator', { name: 'New messages' })).toBeNull();
+  });
+
   it('[CHATUI-1] history pages in when the log is scrolled to the top, oldest first', async () => {
     const { url } = await startNamed();
     const writer = member(url, 'c6');

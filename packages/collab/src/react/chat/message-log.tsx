@@ -50,6 +50,9 @@ export function MessageLog(props: MessageLogProps): ReactNode {
     // No scroll event comes when nothing moved, so only a real move is remembered.
     if (el.scrollTop !== top) ownScroll.current = el.scrollTop;
     seen.current = { first, height: el.scrollHeight };
+    // [CHATUI-5] A reader already in the chat (writing, or in the log) at the bottom sees what comes:
+    // read, no marker. hasFocus() is false in a background tab or another window.
+    if (atBottom.current && document.hasFocus() && el.closest(`.${CHAT_CLASS}`)?.contains(document.activeElement)) props.onReadAll();
   }, [messages, first]);
 
   const older = (): void => {
