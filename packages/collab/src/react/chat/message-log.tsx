@@ -50,9 +50,13 @@ export function MessageLog(props: MessageLogProps): ReactNode {
     // No scroll event comes when nothing moved, so only a real move is remembered.
     if (el.scrollTop !== top) ownScroll.current = el.scrollTop;
     seen.current = { first, height: el.scrollHeight };
-    // [CHATUI-5] A reader already in the chat (writing, or in the log) at the bottom sees what comes:
-    // read, no marker. hasFocus() is false in a background tab or another window.
-    if (atBottom.current && document.hasFocus() && el.closest(`.${CHAT_CLASS}`)?.contains(document.activeElement)) props.onReadAll();
+    // [CHATUI-5] A reader already in the chat (writing, or in the log) who sees its end sees what comes:
+    // read, no marker. hasFocus() is false in a background tab or another window. Where the log is
+    // now, not the atBottom ref (as fresh as the last scroll event). One's own message needs nothing:
+    // sending marks it read.
+    const last = messages[messages.length - 1];
+    const showsEnd = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE;
+    if (last && !isMine(last) && showsEnd && document.hasFocus() && el.closest(`.${CHAT_CLASS}`)?.contains(document.activeElement)) props.onReadAll();
   }, [messages, first]);
 
   const older = (): void => {
