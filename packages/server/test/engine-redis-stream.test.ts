@@ -411,6 +411,18 @@ describe('RedisEngine', () => {
     expect(data(await b.take(id))).toEqual([4]);
   });
 
+  it('[ENG-STREAM-7] of three nodes, only the one that had the session answers for its writes: a session taken on C, then on A after C closed, gets nothing again', async () => {
+    const [a, , c] = (await cluster(3)) as [RedisEngine, RedisEngine, RedisEngine];
+    const id = await a.createSession();
+    await a.subscribe(id, '/three');
+    for (const n of [1, 2]) await a.publish({ channel: '/three', data: n });
+    expect(data(await c.take(id))).toEqual([1, 2]);
+    await c.close();
+    await a.publish({ channel: '/three', data: 3 });
+    // B answers A's claim at once (it never had the session); C's floor is what counts.
+    expect(data(await a.take(id))).toEqual([3]);
+  });
+
   it('[ENG-STREAM-8] a subscribe sent while the session attaches is stamped too: the next node gives nothing again', async () => {
     const [a, b] = (await cluster(2, {}, { positionsMs: 3_600_000 })) as [RedisEngine, RedisEngine];
     const id = await a.createSession();
@@ -479,6 +491,36 @@ describe('RedisEngine', () => {
     expect(await a.take(away)).toEqual([notice, { channel: '/lost', data: 'after' }]);
     await a.publish({ channel: '/lost', data: 'next' });
     expect(data(await b.take(attached))).toEqual(['next']);
+  });
+
+  it('[ENG-STREAM-5] a stream whose offsets went back (a replica promoted without its master\'s last writes): what is published after still arrives, once', async () => {
+    const [a, b, c] = (await cluster(3)) as [RedisEngine, RedisEngine, RedisEngine];
+    const ahead = await a.createSession();
+    const behind = await a.createSession();
+    for (const id of [ahead, behind]) await a.subscribe(id, '/back');
+    await a.publish({ channel: '/back', data: 'p1' });
+    await a.publish({ channel: '/back', data: 'p2' });
+    // Given p1 and p2 on C, then away (C closed): it stands at offset 2.
+    expect(data(await c.take(behind))).toEqual(['p1', 'p2']);
+    await c.close();
+    for (let n = 3; n <= 5; n++) await a.publish({ channel: '/back', data: `p${n}` });
+    expect(data(await b.take(ahead))).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
+    // As the replica promoted had it: offsets 1 and 2 only. Its next publishes take 3, 4 again.
+    const redis = spy();
+    const stream = `${a.prefix}{c:/back}:x`;
+    const kept = await redis.xrange(stream, '1-0', '2-0');
+    await redis.del(stream);
+    for (const [id, fields] of kept) await redis.xadd(stream, id, ...fields);
+    await redis.hset(`${a.prefix}{c:/back}:m`, 'o', 2);
+    for (const n of [6, 7, 8, 9]) await a.publish({ channel: '/back', data: `p${n}` });
+    const notice = { channel: UNRECOVERED_CHANNEL, data: { channels: ['/back'], reason: 'epoch' } };
+    // It had p3..p5, which Redis lost: told; then everything published since, in order.
+    expect(await b.take(ahead)).toEqual([notice, ...['p6', 'p7', 'p8', 'p9'].map((d) => ({ channel: '/back', data: d }))]);
+    // It stood before the offsets went back: it lost nothing it had, and is not told.
+    expect(data(await a.take(behind))).toEqual(['p6', 'p7', 'p8', 'p9']);
+    await a.publish({ channel: '/back', data: 'p10' });
+    expect(data(await b.take(ahead))).toEqual(['p10']);
+    expect(data(await a.take(behind))).toEqual(['p10']);
   });
 });
 

@@ -40,6 +40,23 @@ describe('[ENG-STREAM-5] a stream entry at or below a session\'s position', () =
     feed(entry('/a/b', 2, 'p3'));
     expect(given()).toEqual([]);
     expect(a.stalePatterns()).toEqual(['/a/b']);
+    // The publish after it follows the session's position, but the places before it are the
+    // stream's new ones (p3), not what the session had: nothing more from the feed until a read.
+    feed(entry('/a/b', 3, 'p4'));
+    expect(given()).toEqual([]);
+    a.setStale('/a/b', false);
+    a.trust('/a/b');
+    feed(entry('/a/b', 3, 'p4'));
+    expect(given()).toEqual(['p4']);
+  });
+
+  it('keeps the first publish it saw at a place: where a stream went back to is told by what was there', () => {
+    const places = new StreamPlaces(8);
+    for (let i = 1; i <= 3; i++) places.note(entry('/a/b', i, `p${i}`));
+    expect(places.note(entry('/a/b', 2, 'q2'))).toBe('p2');
+    expect(places.note(entry('/a/b', 3, 'q3'))).toBe('p3');
+    expect(places.seen('/a/b', 'e1', 3, 2)).toEqual(['3', 'p3', '2', 'p2']);
+    expect(places.seen('/a/b', 'e2', 3, 2)).toEqual([]);
   });
 
   it('is read for when this node no longer knows the place (its memory of places is bounded)', () => {

@@ -10,7 +10,7 @@ import type { AckState } from './ack-record.js';
 import { publishClock } from './publish-clock.js';
 import { channelOf, RecentIds } from './stream-places.js';
 import { formatPosition, type Position, type StreamEntry } from './stream-entry.js';
-import { bare, type Follow, newFollow, sinceText } from './follow.js';
+import { bare, type Follow, newFollow, sinceText, took } from './follow.js';
 
 export type LossReason = 'trimmed' | 'epoch' | 'overflow';
 
@@ -112,6 +112,12 @@ export class Attachment {
     if (!f || f.stale === stale) return;
     f.stale = stale;
     this.staleCount += stale ? 1 : -1;
+  }
+
+  /** [ENG-STREAM-5] A read found the stream holding what the session had at its position: the feed may append again. */
+  trust(pattern: string): void {
+    const f = this.follows.get(pattern);
+    if (f) f.suspect = false;
   }
 
   stalePatterns(): string[] {
@@ -221,16 +227,19 @@ export class Attachment {
     if (entry.offset <= at.offset && entry.epoch === at.epoch) {
       // Had already, unless another publish was seen there (or none): then the stream may have
       // gone back (a failover lost entries, ENG-STREAM-5) and reading it finds out.
-      if (before !== entry.pid) this.setStale(entry.pattern, true);
+      if (before !== entry.pid) {
+        f.suspect = true;
+        this.setStale(entry.pattern, true);
+      }
       return undefined;
     }
-    if (entry.epoch !== at.epoch || entry.offset !== at.offset + 1) {
+    if (f.suspect || entry.epoch !== at.epoch || entry.offset !== at.offset + 1) {
       this.setStale(entry.pattern, true);
       return undefined;
     }
     f.seen = { epoch: at.epoch, offset: entry.offset, pid: entry.pid };
     this.move(f);
-    if (this.oneClock) this.took(f, entry);
+    if (this.oneClock) took(f, entry);
     else if (this.before(f, entry)) {
       this.passed(f, entry);
       return undefined;
@@ -265,15 +274,6 @@ export class Attachment {
     if (out.epoch !== entry.epoch || out.offset !== entry.offset - 1 || this.buffer.some((e) => e.pid === entry.pid)) return;
     f.out = f.seen;
     f.given = f.seen;
-  }
-
-  private took(f: Follow, entry: StreamEntry): void {
-    if (Number.isNaN(f.firstT)) {
-      f.firstT = entry.t;
-      f.firstPid = entry.pid;
-    }
-    f.lastT = entry.t;
-    f.lastPid = entry.pid;
   }
 
   /**
@@ -320,6 +320,7 @@ export class Attachment {
     const f = this.follows.get(pattern);
     if (!f) return;
     f.seen = bare(position);
+    f.suspect = false;
     // What lay between was not taken: the window of what this pattern took starts again.
     f.firstT = NaN;
     f.lastT = NaN;

@@ -11,7 +11,7 @@ import { AckState } from './ack-record.js';
 import { readAttach } from './ack-attach.js';
 import { Attachment, type Bounds, type Overflow } from './attachment.js';
 import { parsePosition, type Position } from './stream-entry.js';
-import { StreamPlaces } from './stream-places.js';
+import { FORK_LOOK, StreamPlaces } from './stream-places.js';
 import { Refreshes } from './refreshes.js';
 import { Waiting } from './waiting.js';
 import { Feeds, parseLeft } from './feeds.js';
@@ -52,7 +52,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
       {
         nodePositions: (args) => this.link.run(NODE_POSITIONS, [this.nodeId, ...args]),
         own: (args) => this.link.run(TAKE_STREAM, args),
-        tell: (node, id) => this.link.publish(`${this.link.ctl}sync:${node}`, `f ${id}`),
+        tell: (node, id) => this.link.publish(`${this.link.ctl}sync:${node}`, `f ${id} ${this.nodeId}`),
       },
       () => this.recordMs(),
     );
@@ -235,7 +235,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
       if (before !== '') {
         // [ENG-STREAM-7] The node that had it writes what it gave out, then says so; if it is gone,
         // its per-stream positions are a floor for those it stamped.
-        const told = await handOver.wait();
+        const told = await handOver.wait(before);
         r = await this.link.run(ATTACH, [this.nodeId, clientId, stamp.stamp, told ? '-' : before, ack]);
       } else handOver.cancel();
       if (!Array.isArray(r)) return undefined;
@@ -404,7 +404,8 @@ export abstract class AttachingEngine extends RedisEngineCore {
       this.reading.once(a.clientId, pattern, () => {
         a.setStale(pattern, true);
         return readStream(a, pattern, {
-          read: (at, most, pid) => this.runRead(pattern, at, most, pid, anchor, lookBack),
+          read: (at, most, pid, seen) => this.runRead(pattern, at, most, pid, anchor, lookBack, seen),
+          seen: (at) => this.places.seen(pattern, at.epoch, at.offset, FORK_LOOK),
           bounds: this.limits(),
           skipped: (dropped) => this.overflowed(a.clientId, { dropped, disconnect: this.limits().overflow === 'disconnect' }),
         });
@@ -421,8 +422,9 @@ export abstract class AttachingEngine extends RedisEngineCore {
   }
 
   /** READ_STREAM of `pattern`'s stream from `at`: at most `most` entries, and the last `lookBack` publish ids at or below `at`. */
-  private runRead(pattern: string, at: Position, most: number, pid: string, anchor: boolean, lookBack: number): Promise<Reply> {
-    return this.link.runStream(READ_STREAM, pattern, [pattern, at.epoch, at.offset, most, this.epochCandidate(), pid, anchor ? '1' : '', lookBack]);
+  private runRead(pattern: string, at: Position, most: number, pid: string, anchor: boolean, lookBack: number, seen?: string[]): Promise<Reply> {
+    const args = [pattern, at.epoch, at.offset, most, this.epochCandidate(), pid, anchor ? '1' : '', lookBack];
+    return this.link.runStream(READ_STREAM, pattern, seen ? [...args, '1', ...seen] : args);
   }
 
   /** Sessions neither watched nor used lately are let go: their streams are read again if they come back. */
@@ -436,6 +438,7 @@ export abstract class AttachingEngine extends RedisEngineCore {
     if (this.flushTimer) clearInterval(this.flushTimer);
     // A Redis out of reach is not waited for (the offline queue would hold close() up).
     if (this.link.cmd.status === 'ready') await this.writePositions();
+    this.writer.stop();
     this.attached.clear();
     this.refreshing.clear();
     this.waiting.clear();

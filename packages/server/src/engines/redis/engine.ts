@@ -69,8 +69,14 @@ export class RedisEngine extends AttachingEngine {
     this.subscribed?.catch(() => undefined);
   }
 
+  /** [ENG-STREAM-7] 'f <session> <node>': `node` answered this node's claim of the session. */
+  private handedOver(text: string): void {
+    const cut = text.indexOf(' ', 2);
+    this.writer.arrived(text.slice(2, cut < 0 ? undefined : cut), cut < 0 ? '' : text.slice(cut + 1));
+  }
+
   protected override received(channel: string, text: string): void {
-    if (channel === this.sync) return text.startsWith('f ') ? this.writer.arrived(text.slice(2)) : this.barrier.arrived(channel, text);
+    if (channel === this.sync) return text.startsWith('f ') ? this.handedOver(text) : this.barrier.arrived(channel, text);
     if (this.clusterRoute?.owns(channel)) return this.barrier.arrived(channel, text);
     super.received(channel, text);
   }

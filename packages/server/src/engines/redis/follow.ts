@@ -25,6 +25,13 @@ export interface Follow {
   /** The feed showed a gap or another epoch: read from the stream before the next take. */
   stale: boolean;
   /**
+   * [ENG-STREAM-5] The feed brought another publish (or one this node never saw) at or below
+   * `seen`: the stream may have gone back, so the feed's next offsets may be new publishes taking
+   * the places of ones the session had. Nothing is appended from the feed until a read says where
+   * the session stands.
+   */
+  suspect: boolean;
+  /**
    * [ENG-STREAM-11] Where the session stands if the stream is not in `seen`'s epoch but in this
    * one's: an ack record's position and the stored one in two epochs (the record, or a subscription
    * made again after its stream was swept, came last); undefined for nearly every follow.
@@ -47,5 +54,15 @@ export const sinceText = (f: Follow): string => (f.since === undefined ? '' : St
 
 /** A stream followed from `position` (bare), begun at `since` if known; `stale`: to be read before the next take. */
 export function newFollow(position: Position, since: number | undefined, stale: boolean): Follow {
-  return { seen: position, since, out: position, given: undefined, moved: false, stale, orElse: undefined, firstT: NaN, firstPid: '', lastT: NaN, lastPid: '' };
+  return { seen: position, since, out: position, given: undefined, moved: false, stale, suspect: false, orElse: undefined, firstT: NaN, firstPid: '', lastT: NaN, lastPid: '' };
+}
+
+/** [ENG-STREAM-10] The follow took the publish at `t` (µs) with id `pid`, in order: its window of what it took ends there. */
+export function took(f: Follow, { t, pid }: { t: number; pid: string }): void {
+  if (Number.isNaN(f.firstT)) {
+    f.firstT = t;
+    f.firstPid = pid;
+  }
+  f.lastT = t;
+  f.lastPid = pid;
 }

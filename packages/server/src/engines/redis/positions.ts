@@ -48,7 +48,7 @@ export class PositionWriter {
   private readonly inFlight = new Map<number, number>();
   /** Sessions let go whose own positions are not written yet: still floors here. */
   private readonly orphans = new Map<string, Attachment>();
-  private readonly waiting = new Map<string, () => void>();
+  private readonly waiting = new Map<string, (node: string) => void>();
   /** The last hash written was empty (none is, at first): an idle node writes nothing. */
   private empty = true;
   /** A stamp was handed out since the last write: the next hash must carry a later generation. */
@@ -56,6 +56,8 @@ export class PositionWriter {
   /** The pairs of the last hash written, and when (ms): an unchanged hash is not written again. */
   private lastPairs = '';
   private lastWrite = 0;
+  /** The node is closing: it has let its sessions go without writing their own positions. */
+  private stopped = false;
 
   constructor(
     private readonly nodeId: string,
@@ -163,6 +165,10 @@ export class PositionWriter {
 
   /** `node` claimed a session this node may have: its own positions are written first, then `node` is told. */
   async handOver(a: Attachment | undefined, clientId: string, node: string): Promise<void> {
+    // Closing: saying "written" now would make `node` skip this node's per-stream positions (its
+    // floor for the session, written at close) and give again what this node gave. Silent, `node`
+    // waits HAND_OVER_MS and uses them.
+    if (this.stopped) return;
     const had = a ?? this.orphans.get(clientId);
     try {
       // [ENG-STREAM-9] An ack session's own positions may stand past a batch not acknowledged: the
@@ -174,27 +180,39 @@ export class PositionWriter {
     }
   }
 
-  /** Before claiming: `wait()` resolves true once the node that had the session wrote its positions, false after a timeout. */
-  expect(clientId: string): { wait(): Promise<boolean>; cancel(): void } {
-    let arrived = false;
+  /** The node closes: from now on it answers no hand-over (handOver). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /**
+   * Before claiming: `wait(node)` resolves true once `node`, the one that had the session, wrote
+   * its positions, false after a timeout. Every other node answers the claim too (it cannot tell
+   * it was not the one): their answers say nothing of `node`'s writes, so they are not waited for.
+   */
+  expect(clientId: string): { wait(node: string): Promise<boolean>; cancel(): void } {
+    const answered = new Set<string>();
+    let from: string | undefined;
     let resolve: ((told: boolean) => void) | undefined;
-    this.waiting.set(clientId, () => {
-      arrived = true;
-      resolve?.(true);
+    this.waiting.set(clientId, (node) => {
+      answered.add(node);
+      if (node === from) resolve?.(true);
     });
     const cancel = (): void => {
       this.waiting.delete(clientId);
     };
-    const wait = (): Promise<boolean> =>
+    const wait = (node: string): Promise<boolean> =>
       new Promise<boolean>((done) => {
-        if (arrived) return done(true);
+        if (answered.has(node)) return done(true);
+        from = node;
         resolve = done;
         setTimeout(() => done(false), HAND_OVER_MS).unref();
       }).finally(cancel);
     return { wait, cancel };
   }
 
-  arrived(clientId: string): void {
-    this.waiting.get(clientId)?.();
+  /** `node` answered a claim of `clientId` (handOver): its positions for it are written. */
+  arrived(clientId: string, node: string): void {
+    this.waiting.get(clientId)?.(node);
   }
 }

@@ -42,7 +42,8 @@
  *   P pos:<id>       HASH pattern → 'epoch:offset', or 'epoch:offset@gen.node' (stamped by the
  *                         node it is attached to: ENG-STREAM-8): the session's position per stream
  *   <prefix>{c:<pattern>}:m HASH e = the stream's epoch, o = its last offset (ENG-STREAM-*), on a
- *                    cluster h = when a subscribe last read its head (ms, REDIS-9)
+ *                    cluster h = when a subscribe last read its head (ms, REDIS-9); once its
+ *                    offsets went back, p = the epoch before and b = where the two part (ENG-STREAM-5)
  *   <prefix>{c:<pattern>}:x STREAM the pattern's publishes, entry id '<offset>-0', fields d (JSON), p
  *                    (publish id), t (Redis time, µs); bounded by MAXLEN ~ history size
  *   <prefix>{c:<pattern>}:p pub/sub channel: 'epoch offset publishId time JSON' per publish, to the

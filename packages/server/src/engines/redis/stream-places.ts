@@ -19,7 +19,7 @@ interface Placed {
  * streams it follows, for the last PLACES places, shared by every session attached here: an entry
  * at or below a session's position is a copy of what it had when this node saw the same publish
  * there; another publish there (or one this node never saw there) means the stream may have gone
- * back, and the session reads it. One map per node: a per-session memory of publish ids held
+ * back, and the session reads it (FORK_LOOK of them tell where to). One map per node: a per-session memory of publish ids held
  * ~40 KiB for every session on a busy channel.
  */
 export class StreamPlaces {
@@ -27,20 +27,39 @@ export class StreamPlaces {
 
   constructor(private readonly size = PLACES) {}
 
-  /** Records `entry`'s publish at its place; returns the publish seen there before, if any. */
+  /**
+   * Records `entry`'s publish at its place; returns the publish seen there before, if any. The
+   * first one seen at a place stays: another there means the stream went back, and where it went
+   * back to is found by what the node saw first (`seen`).
+   */
   note(entry: Placed): string | undefined {
     const key = `${entry.pattern}\n${entry.epoch}\n${entry.offset}`;
     const before = this.pids.get(key);
-    if (before !== entry.pid) {
-      if (before !== undefined) this.pids.delete(key);
+    if (before === undefined) {
       this.pids.set(key, entry.pid);
       if (this.pids.size > this.size) this.pids.delete(this.pids.keys().next().value as string);
     }
     return before;
   }
+
+  /**
+   * What this node saw of `pattern`'s stream in `epoch`, from `offset` down, `most` places at most:
+   * (offset, publish id) pairs, flat, newest first, for the places it still knows.
+   */
+  seen(pattern: string, epoch: string, offset: number, most: number): string[] {
+    const out: string[] = [];
+    for (let n = offset; n > 0 && n > offset - most; n--) {
+      const pid = this.pids.get(`${pattern}\n${epoch}\n${n}`);
+      if (pid !== undefined) out.push(String(n), pid);
+    }
+    return out;
+  }
 }
 
 const PLACES = 8192;
+
+/** [ENG-STREAM-5] How many places below a session's position a read that found its stream gone back sends. */
+export const FORK_LOOK = 128;
 
 /** The channel an entry was published to: its stream's, unless that is a wildcard's. */
 export function channelOf(entry: Placed): string {

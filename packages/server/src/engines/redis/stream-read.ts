@@ -31,7 +31,9 @@ export function parseFeedMessage(pattern: string, text: string): StreamEntry | u
 
 export interface StreamReading {
   /** Runs the READ_STREAM script from `at` (`pid`: the publish id given there, '' if unknown), reading at most `most` entries. */
-  read(at: Position, most: number, pid: string): Promise<Reply>;
+  read(at: Position, most: number, pid: string, seen?: string[]): Promise<Reply>;
+  /** [ENG-STREAM-5] What this node saw of the stream at and below `at`: (offset, publish id) pairs, flat, newest first. */
+  seen(at: Position): string[];
   bounds: Bounds;
   /** Entries past the queue bound were skipped (LIMIT-6). */
   skipped(dropped: number): void;
@@ -52,6 +54,8 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
     let r: Reply[];
     try {
       r = list(await how.read(at, how.bounds.maxQueue, at.pid ?? ''));
+      // [ENG-STREAM-5] The stream went back past the position: what this node saw there tells to where.
+      if (r[2] === 'fork') r = list(await how.read(at, how.bounds.maxQueue, at.pid ?? '', how.seen(at)));
       // [ENG-STREAM-12] Named when the read asked (LOOK_BACK): given through this pattern, by this
       // node or the one before, so not again through another.
       a.gaveLately(pattern, strings(r[7]));
@@ -67,7 +71,9 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
     const [epoch, offset, status, skipped, flat, atT, atPid] = r;
     const head = { epoch: String(epoch), offset: Number(offset) };
     if (status === 'epoch' || status === 'trimmed') {
-      if (wentOn) a.setStale(pattern, true);
+      // Trimmed past `at`, but the feed went on: read from where it stands. A lost epoch is lost
+      // whatever the feed brought since: what the session had at `at` is not in the stream.
+      if (status === 'trimmed' && wentOn) a.setStale(pattern, true);
       else if (status === 'epoch' && a.startElse(pattern, head.epoch)) a.setStale(pattern, true);
       else if (status === 'trimmed') a.lose(pattern, status, head);
       else {
@@ -78,8 +84,18 @@ export async function readStream(a: Attachment, pattern: string, how: StreamRead
       }
       continue;
     }
+    if (head.epoch !== at.epoch) {
+      // [ENG-STREAM-5] `at` is in the epoch before the stream went back, which holds what the
+      // session had there: it goes on in the new one (after a fresh read, if the feed moved it).
+      if (wentOn) {
+        a.setStale(pattern, true);
+        continue;
+      }
+      a.skip(pattern, { epoch: head.epoch, offset: at.offset });
+    }
+    a.trust(pattern);
     if (Number(skipped) > 0 && !wentOn) {
-      a.skip(pattern, { epoch: at.epoch, offset: at.offset + Number(skipped) });
+      a.skip(pattern, { epoch: head.epoch, offset: at.offset + Number(skipped) });
       a.lost(pattern, 'overflow');
       how.skipped(Number(skipped));
     }

@@ -110,33 +110,70 @@ return out
 /**
  * KEYS: the stream's :m key. ARGV: P, pattern, epoch, offset, most entries, epoch candidate, the
  * publish id the session was given at `offset` ('' if unknown), '1' to be told the publish at
- * `offset`, how many publish ids at or below `offset` to return ('' none; ENG-STREAM-12). [ENG-STREAM-5] What a session at (epoch, offset) has not had: {epoch, last offset,
- * status, skipped, entries (offset, publish id, time, JSON)..., and when status is 'ok' the time
- * and id of the publish at `offset` if asked for and there ('' otherwise; ENG-STREAM-10), and the ids asked for, newest first}. Status 'epoch' (the stream is not the one the position is in: Redis lost it;
+ * `offset`, how many publish ids at or below `offset` to return ('' none; ENG-STREAM-12), then on
+ * a second call (after 'fork') '1' and the (offset, publish id) pairs this node saw in the
+ * position's epoch at or below `offset`, newest first. [ENG-STREAM-5] What a session at (epoch,
+ * offset) has not had: {epoch, last offset, status, skipped, entries (offset, publish id, time,
+ * JSON)..., and when status is 'ok' the time and id of the publish at `offset` if asked for and
+ * there ('' otherwise; ENG-STREAM-10), and the ids asked for, newest first}. Status 'epoch' (the
+ * session lost what it had at its position: Redis lost the stream, or its offsets went back;
  * `skipped` is then the offset the new epoch starts after) or 'trimmed' (entries after the position
  * left the bounded history): the session's loss, never silent. `skipped`: the oldest entries past
- * `most` (the queue bound, LIMIT-6), not read.
+ * `most` (the queue bound, LIMIT-6), not read. 'ok' may name the stream's epoch when the position is
+ * in the one before it and the stream still holds what the session had: it goes on there.
  * A stream behind the position, or holding another publish at it, lost entries the session was
- * given (a replica promoted without its master's last writes): its offsets went back and would be
- * given again to other publishes. It gets a new epoch from its end, so every session in the old
- * one is told, whichever reads first.
+ * given (a replica promoted without its master's last writes): its offsets went back and were, or
+ * will be, given to other publishes. Status 'fork' asks for what the node saw below the position:
+ * the lowest offset where the stream holds another publish than the node saw is the first the
+ * stream got anew, and the new epoch starts before it (with none, at the stream's end), so what was
+ * published since the stream went back still reaches every session.
  */
 export const READ_STREAM = script('readStream', `
 local c = string.sub(P, 1, -3)
 -- Only naming ids (ENG-STREAM-12): a stream swept meanwhile is not made again (nothing would sweep it).
 if ARGV[5] == '0' and redis.call('EXISTS', c .. ':m') == 0 then return { '', 0, 'epoch', 0, {} } end
 local e, o = streamHead(c, ARGV[6])
-if e ~= ARGV[3] then return { e, o, 'epoch', tonumber(redis.call('HGET', c .. ':m', 'b') or '0'), {} } end
 local seen = tonumber(ARGV[4])
-local forked = o < seen
-local at
-if not forked and seen > 0 and (ARGV[7] ~= '' or ARGV[8] == '1') then
-  at = redis.call('XRANGE', c .. ':x', seen .. '-0', seen .. '-0')[1]
-  forked = ARGV[7] ~= '' and at ~= nil and at[2][4] ~= ARGV[7]
+local function entryAt(n)
+  return redis.call('XRANGE', c .. ':x', n .. '-0', n .. '-0')[1]
 end
-if forked then
-  redis.call('HSET', c .. ':m', 'e', ARGV[6], 'b', o)
-  return { ARGV[6], o, 'epoch', o, {} }
+-- Where the stream went back to, from the pairs the node sent (see above).
+local function forkPoint()
+  local b = o
+  if #ARGV < 12 then return b end
+  local held = {}
+  for _, item in ipairs(redis.call('XRANGE', c .. ':x', ARGV[#ARGV - 1] .. '-0', math.min(tonumber(ARGV[11]), o) .. '-0')) do
+    held[tonumber(string.match(item[1], '^(%d+)'))] = item[2][4]
+  end
+  for i = 11, #ARGV - 1, 2 do
+    local n = tonumber(ARGV[i])
+    if held[n] and held[n] ~= ARGV[i + 1] and n - 1 < b then b = n - 1 end
+  end
+  return b
+end
+local at
+if e ~= ARGV[3] then
+  -- In the epoch before the stream went back (p), the position goes on in this one if the stream
+  -- holds the publish it was given there, or (not known) if it is below where the epochs part (b).
+  local m = redis.call('HMGET', c .. ':m', 'b', 'p')
+  local b = tonumber(m[1] or '0')
+  local goes = m[2] == ARGV[3] and seen <= o
+  if goes and seen > 0 and (ARGV[7] ~= '' or ARGV[8] == '1') then at = entryAt(seen) end
+  if ARGV[7] ~= '' then goes = goes and at ~= nil and at[2][4] == ARGV[7]
+  else goes = goes and seen <= b end
+  if not goes then return { e, o, 'epoch', b, {} } end
+else
+  local forked = o < seen
+  if not forked and seen > 0 and (ARGV[7] ~= '' or ARGV[8] == '1') then
+    at = entryAt(seen)
+    forked = ARGV[7] ~= '' and at ~= nil and at[2][4] ~= ARGV[7]
+  end
+  if forked then
+    if ARGV[10] ~= '1' then return { e, o, 'fork', 0, {} } end
+    local b = forkPoint()
+    redis.call('HSET', c .. ':m', 'e', ARGV[6], 'b', b, 'p', e)
+    return { ARGV[6], o, 'epoch', b, {} }
+  end
 end
 -- [ENG-STREAM-10] Asked for: the publish at the position (its time and id), '' if none is there.
 local st, sp = '', ''
