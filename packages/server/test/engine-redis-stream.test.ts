@@ -423,6 +423,24 @@ describe('RedisEngine', () => {
     expect(data(await a.take(id))).toEqual([3]);
   });
 
+  it('[ENG-STREAM-7] a claim is answered by the node that had the session alone: the same commands with 2 nodes as with 4', async () => {
+    const sent: number[] = [];
+    for (const n of [2, 4]) {
+      const [a, b] = (await cluster(n, {}, { positionsMs: 3_600_000 })) as [RedisEngine, RedisEngine];
+      const id = await a.createSession();
+      await a.subscribe(id, '/claimed');
+      await a.publish({ channel: '/claimed', data: 1 });
+      expect(data(await a.take(id))).toEqual([1]);
+      const monitor = await monitorDuring(a.prefix, async () => {
+        expect(await b.take(id)).toEqual([]);
+        // Answers from other nodes, if any were sent, would land meanwhile.
+        await new Promise((r) => setTimeout(r, 100));
+      });
+      sent.push(monitor.sent.filter((c) => c === 'publish').length);
+    }
+    expect(sent[1]).toBe(sent[0]);
+  });
+
   it('[ENG-STREAM-8] a subscribe sent while the session attaches is stamped too: the next node gives nothing again', async () => {
     const [a, b] = (await cluster(2, {}, { positionsMs: 3_600_000 })) as [RedisEngine, RedisEngine];
     const id = await a.createSession();

@@ -98,10 +98,16 @@ describe('a raw long-polling client alternating between two nodes', () => {
   });
 });
 
-// [REDIS-8] On one Redis and on the local Redis Cluster.
-describe.each(['redis', 'redis-cluster'] as const)('real clients behind a round-robin balancer with no session affinity, on %s', (on) => {
-  it('[REDIS-1][REDIS-8] faye and cometd over long-polling, every request to the next node, get every message', async () => {
-    const { nodes } = await startCluster(cleanup, 2, {}, on);
+// [REDIS-8] On one Redis and on the local Redis Cluster; and with three nodes, where each claim has
+// a bystander (the claim's answer that counts is the previous node's, ENG-STREAM-7; the race it
+// closes is shown in engine-redis-stream.test.ts, it rarely shows on one machine).
+describe.each([
+  ['redis', 2],
+  ['redis-cluster', 2],
+  ['redis', 3],
+] as const)('real clients behind a round-robin balancer with no session affinity, on %s, %i nodes', (on, count) => {
+  it('[REDIS-1][REDIS-8][ENG-STREAM-7] faye and cometd over long-polling, every request to the next node, get every message once', async () => {
+    const { nodes } = await startCluster(cleanup, count, {}, on);
     const lb = await startBalancer(
       cleanup,
       nodes.map((n) => n.port),
@@ -112,13 +118,17 @@ describe.each(['redis', 'redis-cluster'] as const)('real clients behind a round-
     const atCometd: unknown[] = [];
     await faye.subscribe('/rr/**', (data) => atFaye.push(data));
     await cometd.subscribe('/rr/**', (m) => atCometd.push(m.data));
-    for (let n = 1; n <= 6; n++) {
+    const all = Array.from({ length: 12 }, (_, i) => i + 1);
+    for (const n of all) {
       if (n % 2 === 0) await faye.publish('/rr/faye', n);
       else await cometd.publish('/rr/cometd', n);
     }
-    const all = [1, 2, 3, 4, 5, 6];
     await eventually(() => expect(atFaye).toEqual(all));
     await eventually(() => expect(atCometd).toEqual(all));
+    // Nothing comes twice later either (a few more connects, each to the next node).
+    await new Promise((r) => setTimeout(r, 500));
+    expect(atFaye).toEqual(all);
+    expect(atCometd).toEqual(all);
     // Both nodes really served these clients.
     expect(new Set(lb.routed)).toEqual(new Set(nodes.map((n) => n.port)));
   });

@@ -61,11 +61,11 @@ export abstract class AttachingEngine extends RedisEngineCore {
       if (a) a.queued = true;
     };
     this.bus.onResub = (id) => this.refreshAttached(id);
-    this.bus.onMoved = (id, node) => {
+    this.bus.onMoved = (id, node, from) => {
       const a = this.attached.get(id);
       if (a) a.claimed = false;
       this.writer
-        .handOver(this.attached.get(id), id, node)
+        .handOver(this.attached.get(id), id, node, from === this.nodeId)
         .catch((err: unknown) => log.warn('hand-over failed', err))
         .finally(() => this.letGoIfMoved(id));
     };

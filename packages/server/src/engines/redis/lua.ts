@@ -156,14 +156,15 @@ local function notify(node, wake, removed, moved, msg, life)
 end
 -- [REDIS-2] Makes \`node\` the session's watcher; the node that watched it before is told to let go
 -- (one watcher per session in the whole cluster, so a half-open socket elsewhere takes nothing).
--- Returns the node that had it, when another one did ('' otherwise).
+-- Returns the node that had it, when another one did ('' otherwise). The notice names that node
+-- ('id/node'): it alone answers for its writes (ENG-STREAM-7), not every node.
 local function claim(id, node)
   local s = P .. 's:' .. id
   local before = redis.call('HGET', s, 'w')
   if before ~= node then
     redis.call('HSET', s, 'w', node)
     if before then
-      notify(node, {}, {}, { id }, '', '')
+      notify(node, {}, {}, { id .. '/' .. before }, '', '')
       return before
     end
   end

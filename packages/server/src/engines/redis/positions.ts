@@ -163,8 +163,11 @@ export class PositionWriter {
     return { args, settle };
   }
 
-  /** `node` claimed a session this node may have: its own positions are written first, then `node` is told. */
-  async handOver(a: Attachment | undefined, clientId: string, node: string): Promise<void> {
+  /**
+   * `node` claimed a session this node may have: its own positions are written first, then `node`
+   * is told if this node is the one it claimed it from (`answer`; one answer per claim, not one per node).
+   */
+  async handOver(a: Attachment | undefined, clientId: string, node: string, answer: boolean): Promise<void> {
     // Closing: saying "written" now would make `node` skip this node's per-stream positions (its
     // floor for the session, written at close) and give again what this node gave. Silent, `node`
     // waits HAND_OVER_MS and uses them.
@@ -176,7 +179,7 @@ export class PositionWriter {
       const own = had && !had.ack ? had.ownPositions(true) : [];
       if (own.length > 0) await this.link.own([clientId, '0', own.length / 3, ...own]);
     } finally {
-      await this.link.tell(node, clientId);
+      if (answer) await this.link.tell(node, clientId);
     }
   }
 
@@ -187,8 +190,8 @@ export class PositionWriter {
 
   /**
    * Before claiming: `wait(node)` resolves true once `node`, the one that had the session, wrote
-   * its positions, false after a timeout. Every other node answers the claim too (it cannot tell
-   * it was not the one): their answers say nothing of `node`'s writes, so they are not waited for.
+   * its positions, false after a timeout. An answer from another node (to an earlier claim of the
+   * session) says nothing of `node`'s writes: it is not taken for `node`'s.
    */
   expect(clientId: string): { wait(node: string): Promise<boolean>; cancel(): void } {
     const answered = new Set<string>();

@@ -21,7 +21,7 @@ export interface Notification {
   wake: string[];
   /** Sessions removed (their watchers learn it, and answer 402). */
   removed: string[];
-  /** Sessions now watched by `origin`: other nodes stop taking for them. */
+  /** Sessions now watched by `origin`, as 'id/node' (the node that watched it before): other nodes stop taking for them. */
   moved: string[];
   /** Lifecycle entries (LIFE-*) as JSON, or ''. */
   life: string;
@@ -60,8 +60,8 @@ export class WakeBus {
   onWake: ((clientId: string) => void) | undefined;
   /** Stream engine: a session's subscriptions changed ('+id' in the wake list, ENG-STREAM-4). */
   onResub: ((clientId: string) => void) | undefined;
-  /** Stream engine: another node claimed a session (what this node holds for it goes). */
-  onMoved: ((clientId: string, node: string) => void) | undefined;
+  /** Stream engine: `node` claimed a session from `from` (what this node holds for it goes). */
+  onMoved: ((clientId: string, node: string, from: string) => void) | undefined;
 
   constructor(
     private readonly nodeId: string,
@@ -75,8 +75,10 @@ export class WakeBus {
     if (!note) return;
     // Another node claimed these sessions: unless this node claimed again since, it lets go.
     if (note.origin !== this.nodeId) {
-      for (const id of note.moved) {
-        this.onMoved?.(id, note.origin);
+      for (const item of note.moved) {
+        const cut = item.lastIndexOf('/');
+        const id = cut < 0 ? item : item.slice(0, cut);
+        this.onMoved?.(id, note.origin, cut < 0 ? '' : item.slice(cut + 1));
         if (this.watchers.has(id)) this.letGo(id);
       }
     }
