@@ -48,6 +48,25 @@ describe('a raw long-polling client alternating between two nodes', () => {
     expect(received).toEqual(Array.from({ length: n }, (_, i) => i + 1));
   });
 
+  it('[REDIS-1][ENG-STREAM-7] over three nodes: what a connect held on C delivered comes neither from B (which never had the session) nor from C again', async () => {
+    const { nodes } = await startCluster(cleanup, 3, { timeout: 250 });
+    const [a, b, c] = nodes as [(typeof nodes)[0], (typeof nodes)[0], (typeof nodes)[0]];
+    const id = await rawHandshake(a.url);
+    const sub = { channel: '/meta/subscribe', clientId: id, subscription: '/three/*', id: msgId() };
+    expect(replyTo(await bayeux(a.url, [sub]), sub.id).successful).toBe(true);
+    expect(deliveries(await bayeux(a.url, [immediateConnect(id)]), '/three/')).toEqual([]);
+    // Held or not by the time they are published, the connect on C delivers them.
+    const held = bayeux(c.url, [connectMessage(id)]);
+    await b.kuiper.publish('/three/x', 1);
+    await b.kuiper.publish('/three/x', 2);
+    const got = deliveries(await held, '/three/');
+    expect(got).toEqual([1, 2]);
+    // A, which had the session before C, let it go: what it still kept of it must not be written
+    // over what C writes when B claims it (it was, and B, then C, gave 1 and 2 again).
+    for (const node of [b, c, a]) got.push(...deliveries(await bayeux(node.url, [immediateConnect(id)]), '/three/'));
+    expect(got).toEqual([1, 2]);
+  });
+
   it('[REDIS-2][CONN-2] a connect held on A ends when B publishes, long before the timeout', async () => {
     const { nodes } = await startCluster(cleanup, 2, { timeout: 20_000 });
     const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];

@@ -164,22 +164,30 @@ export class PositionWriter {
   }
 
   /**
-   * `node` claimed a session this node may have: its own positions are written first, then `node`
-   * is told if this node is the one it claimed it from (`answer`; one answer per claim, not one per node).
+   * `node` claimed a session this node may have. If it claimed it from this node (`answer`), this
+   * node's own positions for it are written first, then `node` is told (one answer per claim, not
+   * one per node). Claimed from another node, what this node kept of the session is older than
+   * that node's turn with it: written now, it would take the session back to where it was here,
+   * and it would be given again what it had since (three nodes or more). It is dropped.
    */
   async handOver(a: Attachment | undefined, clientId: string, node: string, answer: boolean): Promise<void> {
     // Closing: saying "written" now would make `node` skip this node's per-stream positions (its
     // floor for the session, written at close) and give again what this node gave. Silent, `node`
     // waits HAND_OVER_MS and uses them.
     if (this.stopped) return;
-    const had = a ?? this.orphans.get(clientId);
+    const orphan = this.orphans.get(clientId);
+    if (!answer) {
+      if (orphan) this.orphans.delete(clientId);
+      return;
+    }
+    const had = a ?? orphan;
     try {
       // [ENG-STREAM-9] An ack session's own positions may stand past a batch not acknowledged: the
       // next node goes on from its turn's or its own record, with the client's ack.
       const own = had && !had.ack ? had.ownPositions(true) : [];
       if (own.length > 0) await this.link.own([clientId, '0', own.length / 3, ...own]);
     } finally {
-      if (answer) await this.link.tell(node, clientId);
+      await this.link.tell(node, clientId);
     }
   }
 
