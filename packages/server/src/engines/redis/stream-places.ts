@@ -15,12 +15,12 @@ interface Placed {
 }
 
 /**
- * [ENG-STREAM-5] The publish this node last saw at each place (pattern, epoch, offset) of the
+ * [ENG-STREAM-5] The publish this node first saw at each place (pattern, epoch, offset) of the
  * streams it follows, for the last PLACES places, shared by every session attached here: an entry
  * at or below a session's position is a copy of what it had when this node saw the same publish
  * there; another publish there (or one this node never saw there) means the stream may have gone
- * back, and the session reads it (FORK_LOOK of them tell where to). One map per node: a per-session memory of publish ids held
- * ~40 KiB for every session on a busy channel.
+ * back, and the session reads it (FORK_LOOK places below it tell the read where to). One map per
+ * node: a per-session memory of publish ids held ~40 KiB for every session on a busy channel.
  */
 export class StreamPlaces {
   private readonly pids = new Map<string, string>();
