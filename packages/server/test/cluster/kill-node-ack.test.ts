@@ -1,6 +1,6 @@
 // A node killed with -9 under ack clients (SPEC: ACK-2, ENG-STREAM-9, REDIS-1): two `kuiper serve`
-// processes on one Redis behind a round-robin balancer, the real cometd client (AckExtension) and
-// @kuiper/client (ack by default) long-polling through it, and @kuiper/client over WebSocket through
+// processes (and three) on one Redis behind a round-robin balancer, the real cometd client
+// (AckExtension) and @kuiper/client (ack by default) long-polling through it, and @kuiper/client over WebSocket through
 // it (one socket, to whichever node it reached), a publisher on the node that stays. Node
 // A is killed (SIGKILL: no hand-over, nothing written) mid-stream; each client still gets every
 // message once, in order, as the ack extension promises.
@@ -29,9 +29,10 @@ async function serve(): Promise<{ child: ChildProcess; port: number; url: string
 const COUNT = 150;
 
 describe('a node killed with -9 under ack clients', () => {
-  it('[ACK-2][ENG-STREAM-9] cometd (AckExtension) and @kuiper/client, long-polling through both nodes and over WebSocket, get every message once, in order', async () => {
-    const [a, b] = await Promise.all([serve(), serve()]);
-    const lb = await startBalancer(cleanup, [a.port, b.port], new URL(a.url).pathname);
+  it.each([2, 3])('[ACK-2][ENG-STREAM-9] of %i nodes: cometd (AckExtension) and @kuiper/client, long-polling through every node and over WebSocket, get every message once, in order', async (count) => {
+    const [a, b, ...others] = await Promise.all(Array.from({ length: count }, () => serve()));
+    if (!a || !b) throw new Error('two nodes at least');
+    const lb = await startBalancer(cleanup, [a, b, ...others].map((n) => n.port), new URL(a.url).pathname);
 
     const cometd = createCometD(cleanup, lb.url, 'long-polling');
     cometd.cometd.registerExtension('ack', new AckExtension());
