@@ -1,9 +1,9 @@
 // A node killed with -9 under ack clients (SPEC: ACK-2, ENG-STREAM-9, REDIS-1): two `kuiper serve`
 // processes (and three) on one Redis behind a round-robin balancer, the real cometd client
-// (AckExtension) and @kuiper/client (ack by default) long-polling through it, and @kuiper/client over WebSocket through
-// it (one socket, to whichever node it reached), a publisher on the node that stays. Node
-// A is killed (SIGKILL: no hand-over, nothing written) mid-stream; each client still gets every
-// message once, in order, as the ack extension promises.
+// (AckExtension) and @kuiper/client (ack by default) long-polling through it, and @kuiper/client
+// over WebSocket through it (one socket, to whichever node it reached), a publisher on the node that
+// stays. Node A is killed (SIGKILL: no hand-over, nothing written) mid-stream; each client still
+// gets every message once, in order, as the ack extension promises.
 import type { ChildProcess } from 'node:child_process';
 import { AckExtension } from 'cometd';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
