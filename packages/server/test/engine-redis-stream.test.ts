@@ -419,7 +419,8 @@ describe('RedisEngine', () => {
     expect(data(await c.take(id))).toEqual([1, 2]);
     await c.close();
     await a.publish({ channel: '/three', data: 3 });
-    // B answers A's claim at once (it never had the session); C's floor is what counts.
+    // B never had the session: no answer of its counts for C's. C, closed, answers none: after the
+    // hand-over wait A goes on from C's per-stream positions (its floor for the session).
     expect(data(await a.take(id))).toEqual([3]);
   });
 
