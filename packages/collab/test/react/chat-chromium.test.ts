@@ -87,6 +87,32 @@ describe('<Chat> in Chromium', () => {
     expect(await looks()).toEqual({ disabled: false, opacity: '1' });
     await page.keyboard.press('Enter');
     await vi.waitFor(() => expect(node.chat.messages().map((m) => m.text)).toContain('typed in Chromium'), { timeout: 10_000 });
+
+  });
+
+  it('[CHATUI-3] Edit and Delete sit at the same place on a short message and on one that wraps: the first line\'s right end', async () => {
+    const [server, script] = await Promise.all([startCollab(), bundle('./chat-browser-entry.tsx')]);
+    const page = await openChat(await launch(), server.url, script, 'actions');
+    const log = page.getByRole('log', { name: 'Chat messages' });
+    const box = page.getByRole('textbox', { name: 'Message' });
+    for (const text of ['short', `a long one ${'that wraps over several lines '.repeat(12)}`]) {
+      await box.fill(text);
+      await box.press('Enter');
+    }
+    const edits = log.getByRole('button', { name: /^Edit message: / });
+    await expect.poll(() => edits.count(), { timeout: 10_000 }).toBe(2);
+    const place = async (i: number) => {
+      const article = (await log.getByRole('article').nth(i).boundingBox())!;
+      const edit = (await edits.nth(i).boundingBox())!;
+      const del = (await log.getByRole('button', { name: /^Delete message: / }).nth(i).boundingBox())!;
+      return { top: Math.round(edit.y - article.y), right: Math.round(article.x + article.width - (del.x + del.width)), height: article.height };
+    };
+    const [short, long] = [await place(0), await place(1)];
+    expect(long.height).toBeGreaterThan(short.height + 30); // it did wrap, over more lines
+    expect(long.top).toBe(short.top); // they used to follow the text: inline, or wrapped under it
+    expect(long.right).toBe(short.right);
+    expect(short.top).toBeLessThan(12); // on the first line
+    expect(short.right).toBeLessThan(12); // at its right end
   });
 
   it('[CHATUI-6] every transport the client speaks carries the chat both ways in Chromium', async () => {

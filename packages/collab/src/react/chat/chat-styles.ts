@@ -18,7 +18,8 @@ ${c('who')}{grid-column:2;grid-row:1 / span 3;min-width:120px;border-left:1px so
 ${c('who-list')}{list-style:none;margin:0;padding:0}
 ${c('who-title')}{font-weight:600;margin:0 0 4px}
 ${c('message')}{padding:4px 0}
-${c('author')}{font-weight:600;margin-right:6px}
+${c('head')}{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px}
+${c('author')}{font-weight:600}
 ${c('time')},${c('meta')},${c('typing')},${c('deleted')}{color:var(--kuiper-chat-muted,#6e6e73);font-size:.85em}
 ${c('deleted')}{font-style:italic}
 ${c('text')}{white-space:pre-wrap;overflow-wrap:anywhere}
@@ -30,7 +31,10 @@ ${c('input')}{flex:1;resize:none;font:inherit;color:inherit;background:transpare
 ${c('button')}{font:inherit;cursor:pointer;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);background:transparent;color:inherit;padding:2px 8px}
 ${c('button')}[data-primary]{background:var(--kuiper-chat-accent,#2f6fed);color:var(--kuiper-chat-accent-fg,#fff);border-color:transparent}
 ${c('button')}:disabled{opacity:.5;cursor:default}
-${c('actions')}{margin-left:6px;display:inline-flex;gap:4px}
+${c('actions')}{display:inline-flex;gap:4px}
+${c('head')} ${c('actions')}{margin-left:auto;font-size:.8em;opacity:.7}
+${c('message')}:hover ${c('actions')},${c('message')}:focus-within ${c('actions')}{opacity:1}
+${c('edit')}{display:flex;align-items:flex-start;gap:6px}
 ${c('error')}{color:#b00020;font-size:.85em}
 ${c('sr')}{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;

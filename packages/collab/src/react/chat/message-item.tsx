@@ -36,16 +36,37 @@ export function MessageItem({ message, mine, edit, remove, onError }: MessageIte
       setEditing((now) => now ?? text);
     });
   };
+  const editable = mine && !message.deleted && editing === undefined;
+  // The header carries the actions, so they sit at the same place (the line's end) on every message,
+  // short or long; under the text they wrapped with it and moved from message to message.
   return (
     <article className={`${CHAT_CLASS}-message`} aria-label={`${author} at ${clock(message.sentAt)}`} data-serial={message.serial}>
-      <span className={`${CHAT_CLASS}-author`}>{author}</span>
-      <time className={`${CHAT_CLASS}-time`} dateTime={new Date(message.sentAt).toISOString()}>
-        {clock(message.sentAt)}
-      </time>
+      <div className={`${CHAT_CLASS}-head`}>
+        <span className={`${CHAT_CLASS}-author`}>{author}</span>
+        <time className={`${CHAT_CLASS}-time`} dateTime={new Date(message.sentAt).toISOString()}>
+          {clock(message.sentAt)}
+        </time>
+        {!message.deleted && message.editedAt !== undefined && <span className={`${CHAT_CLASS}-meta`}>(edited)</span>}
+        {editable && (
+          <span className={`${CHAT_CLASS}-actions`}>
+            <button className={`${CHAT_CLASS}-button`} type="button" aria-label={`Edit message: ${message.text}`} onClick={() => setEditing(message.text)}>
+              Edit
+            </button>
+            <button
+              className={`${CHAT_CLASS}-button`}
+              type="button"
+              aria-label={`Delete message: ${message.text}`}
+              onClick={() => void remove(message.serial).catch((error: unknown) => onError(`Not deleted: ${describeError(error)}`))}
+            >
+              Delete
+            </button>
+          </span>
+        )}
+      </div>
       {message.deleted ? (
         <div className={`${CHAT_CLASS}-deleted`}>Message deleted</div>
       ) : editing !== undefined ? (
-        <div>
+        <div className={`${CHAT_CLASS}-edit`}>
           <textarea
             className={`${CHAT_CLASS}-input`}
             aria-label="Edit message"
@@ -69,25 +90,7 @@ export function MessageItem({ message, mine, edit, remove, onError }: MessageIte
           </span>
         </div>
       ) : (
-        <div>
-          <span className={`${CHAT_CLASS}-text`}>{message.text}</span>
-          {message.editedAt !== undefined && <span className={`${CHAT_CLASS}-meta`}> (edited)</span>}
-          {mine && (
-            <span className={`${CHAT_CLASS}-actions`}>
-              <button className={`${CHAT_CLASS}-button`} type="button" aria-label={`Edit message: ${message.text}`} onClick={() => setEditing(message.text)}>
-                Edit
-              </button>
-              <button
-                className={`${CHAT_CLASS}-button`}
-                type="button"
-                aria-label={`Delete message: ${message.text}`}
-                onClick={() => void remove(message.serial).catch((error: unknown) => onError(`Not deleted: ${describeError(error)}`))}
-              >
-                Delete
-              </button>
-            </span>
-          )}
-        </div>
+        <div className={`${CHAT_CLASS}-text`}>{message.text}</div>
       )}
     </article>
   );
