@@ -26,10 +26,3 @@ export function DemoKuiper({ identity, transport, children }: { identity?: Ident
   );
 }
 
-/** A stable colour per user (a hex colour, as the whiteboard wants), the same on every visit. */
-export function colorOf(userId: string): string {
-  const PALETTE = ['#e4572e', '#2e86e4', '#17a05d', '#a23ad6', '#d69a1d', '#d6336c', '#1c9aa0', '#6b5ce7', '#c2410c', '#4d7c0f'];
-  let hash = 0;
-  for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return PALETTE[hash % PALETTE.length]!;
-}

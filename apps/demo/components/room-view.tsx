@@ -4,26 +4,30 @@
  * and the room's shared whiteboard and chat side by side. The room exists as soon as someone visits
  * it (the server loads it from its store on the first member).
  */
+import { useState } from 'react';
 import { useSearchParams } from 'next/navigation';
 import { Chat, RoomProvider, useRoom, Whiteboard } from '@kuiper/collab/react';
 import { Avatars } from './avatars';
 import { ConnectionStatus } from './connection-status';
-import { colorOf, DemoKuiper } from './demo-kuiper';
+import { DemoKuiper } from './demo-kuiper';
 import { NameForm } from './name-form';
 import { TransportSelect } from './transport-select';
 import { asTransport, type TransportName } from './transports';
+import { preferredColor } from './room-colors';
 import { useIdentity, type Identity } from './use-identity';
+import { useRoomColor } from './use-room-color';
 
 export function RoomView({ roomId }: { roomId: string }) {
   const { identity, loaded, setName } = useIdentity();
   const transport = asTransport(useSearchParams().get('transport'));
+  const [since] = useState(() => Date.now()); // when this page entered: who keeps a colour both want
   if (!loaded) return null;
   if (!identity) return <NameForm onName={setName} />;
-  const color = colorOf(identity.id);
+  const color = preferredColor(identity.id);
   return (
     <DemoKuiper identity={identity} {...(transport ? { transport } : {})}>
-      <RoomProvider room={roomId} initialPresence={{ name: identity.name, userId: identity.id, color }}>
-        <RoomContent roomId={roomId} identity={identity} color={color} transport={transport} />
+      <RoomProvider room={roomId} initialPresence={{ name: identity.name, userId: identity.id, since, color }}>
+        <RoomContent roomId={roomId} identity={identity} since={since} preferred={color} transport={transport} />
       </RoomProvider>
     </DemoKuiper>
   );
@@ -32,8 +36,9 @@ export function RoomView({ roomId }: { roomId: string }) {
 /** Board and chat fill the window below the header, side by side. */
 const PANEL = { height: 'calc(100vh - 9rem)', minHeight: '26rem' } as const;
 
-function RoomContent({ roomId, identity, color, transport }: { roomId: string; identity: Identity; color: string; transport: TransportName | undefined }) {
+function RoomContent({ roomId, identity, since, preferred, transport }: { roomId: string; identity: Identity; since: number; preferred: string; transport: TransportName | undefined }) {
   const room = useRoom();
+  const color = useRoomColor({ userId: identity.id, since, color: preferred });
   return (
     <div className="room">
       <header className="room-bar">

@@ -5,12 +5,14 @@
  * like); then the server restarts and both pages come back by themselves to the same board.
  */
 import { readFile, rm, stat } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { visit } from './helpers/browser.js';
 import { chatLog, chatMessage, drawStroke, names, sendChat, shapes, status } from './helpers/page.js';
 import { DEMO_DIR } from './helpers/demo.js';
 import { demoSuite } from './helpers/suite.js';
+import { PALETTE, preferredColor } from '../components/room-colors.js';
 
 const suite = demoSuite();
 const SCREENSHOT = join(DEMO_DIR, '../../docs/demo-room.png');
@@ -82,6 +84,42 @@ describe('a room with two visitors', () => {
       expect((await stat(SCREENSHOT)).size).toBeGreaterThan(10_000); // a rendered page, not a blank one
     } finally {
       await Promise.all([ada.context.close(), bob.context.close(), lobby.context.close()]);
+    }
+  }, 90_000);
+
+  it('[DEMO-11] two users whose own colours are the same get different ones: the first to come keeps it, every page agrees', async () => {
+    const room = `colours-${Date.now().toString(36)}`;
+    const [adaId, bobId, carolId] = Array.from({ length: 400 }, (_, n) => `same${n}`).filter((id) => preferredColor(id) === PALETTE[5]);
+    const as = async (id: string | undefined, name: string) => {
+      const context = await suite.browser.newContext();
+      await context.addInitScript((userId) => localStorage.setItem('kuiper-demo:user-id', userId), id!);
+      const page = await context.newPage();
+      await page.goto(`${suite.demo.origin}/rooms/${room}?name=${name}`);
+      return { context, page };
+    };
+    const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+    // Avatars' colours as the page paints them, in its order: this tab first.
+    const avatars = (page: Page) => page.getByRole('list', { name: 'Avatars' }).getByRole('listitem').evaluateAll((items) => items.map((li) => `${li.getAttribute('title')}=${getComputedStyle(li).backgroundColor}`));
+    const ada = await as(adaId, 'Ada');
+    await expect.poll(() => names(ada.page), { timeout: 20_000 }).toEqual(['Ada (you)']);
+    const bob = await as(bobId, 'Bob');
+    const carol = await as(carolId, 'Carol');
+    try {
+      // Name → colour on each page; the same on all three, or undefined while they differ.
+      const view = async (page: Page) => Object.fromEntries((await avatars(page)).map((e) => e.replace(' (you)', '').split('=') as [string, string]));
+      const agreed = async () => {
+        const views = await Promise.all([ada, bob, carol].map(({ page }) => view(page)));
+        const keys = new Set(views.map((v) => JSON.stringify(Object.entries(v).sort())));
+        return keys.size === 1 && Object.keys(views[0]!).length === 3 ? views[0] : undefined;
+      };
+      await expect.poll(async () => new Set(Object.values((await agreed()) ?? {})).size, { timeout: 20_000 }).toBe(3);
+      const colours = (await agreed())!;
+      // Ada came first and keeps her own colour; Bob and Carol, whose own colour it is too, take the
+      // next two (which of them takes which depends on who entered first).
+      expect(colours['Ada']).toBe(rgb(PALETTE[5]));
+      expect([colours['Bob'], colours['Carol']].sort()).toEqual([rgb(PALETTE[6]), rgb(PALETTE[7])].sort());
+    } finally {
+      await Promise.all([ada.context.close(), bob.context.close(), carol.context.close()]);
     }
   }, 90_000);
 

@@ -26,3 +26,4 @@ export { LoopbackNetwork } from './loopback/network.js';
 export type { ExchangeStage, FetchHandler, WireExchange } from './loopback/network.js';
 export { LOOPBACK_URL, startLoopback } from './loopback/world.js';
 export type { Loopback } from './loopback/world.js';
+export { seeded } from './seeded.js';

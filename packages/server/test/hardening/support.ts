@@ -33,17 +33,8 @@ export async function startHardened(cleanup: Cleanup, options: Partial<KuiperOpt
   return { kuiper: server, http, port, url, wsUrl, sockets, dropAll: dropConnections };
 }
 
-/** mulberry32: a small seeded PRNG so a failing hostile run can be replayed from its seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG hostile runs replay from (one for every package's tests). */
+export { seeded } from '@kuiper/testkit';
 
 let gcFn: (() => void) | undefined | null = null;
 /** `global.gc` when the process runs with --expose-gc, else enabled at run time through V8 flags. */
