@@ -127,13 +127,4 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 }
 
 /** Deterministic PRNG (mulberry32), so every server gets the same documents and edit positions. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded } from '../../packages/testkit/src/seeded.ts';
