@@ -3,7 +3,8 @@
  * preference order, that the server also lists and that has not failed. A transport that fails
  * without having just worked is marked failed; one that worked just before gets one plain retry
  * (servers restart, networks blip). When every candidate has failed the marks are cleared for a
- * new round, and after `upgradeInterval` the ones fallen back from get another chance.
+ * new round, and after `upgradeInterval` the ones fallen back from get another chance — at once
+ * when the marks were made while the server was down (CLI-30).
  */
 import type { TransportFactory } from './transport.js';
 
@@ -13,6 +14,12 @@ export class TransportChoice {
   private readonly failed = new Set<string>();
   /** When a transport was last marked failed; upgrades are tried upgradeInterval after it. */
   private failedAt = 0;
+  /**
+   * Every candidate failed, and none has worked since: the server or the network was down, not a
+   * transport. A transport marked failed then (say the WebSocket tried while a restarting server
+   * was not yet up, and long-polling a moment later) proves nothing about itself.
+   */
+  private outage = false;
 
   constructor(
     private readonly transports: readonly TransportFactory[],
@@ -31,6 +38,11 @@ export class TransportChoice {
 
   worked(name: string): void {
     this.proven.add(name);
+    if (!this.outage) return;
+    this.outage = false;
+    // What was fallen back from during the outage gets its chance at the next idle moment, not an
+    // upgradeInterval later: a server restart would otherwise leave every page on long-polling for it.
+    if (this.failed.size > 0) this.failedAt = 0;
   }
 
   /** Records a failure; true when `name` is now marked failed (fall back), false for its one retry. */
@@ -44,6 +56,7 @@ export class TransportChoice {
   /** Every candidate failed: a new round starts from the most preferred. */
   startOver(): void {
     this.failed.clear();
+    this.outage = true;
   }
 
   /**

@@ -136,6 +136,29 @@ describe('kuiper server: negotiation and failures', () => {
     await vi.waitFor(() => expect(got).toEqual(['over websocket']));
   });
 
+  it('[CLI-30] [CLI-18] a WebSocket refused while the server was coming back is tried again as soon as the fallback connects, not an upgradeInterval later', async () => {
+    let k = await startEcho({ timeout: 1_000 });
+    const proxy = await startProxy(k, {});
+    onCleanup(() => proxy.close());
+    const events: StatusEvent[] = [];
+    const backoff = { base: 40, max: 400, random: () => 0.75 };
+    const client = newClient(proxy.url, { backoff, onStatus: (e) => events.push(e) }); // upgradeInterval: the default 60 s
+    const got: unknown[] = [];
+    await client.subscribe('/back', (d) => got.push(d)).ready;
+    expect(client.transport).toBe('websocket');
+    await k.server.close();
+    // Down long enough for every transport to fail (a round, CLI-18) and a retry to be scheduled.
+    await vi.waitFor(() => expect(events.filter((e) => e.retry).length).toBeGreaterThanOrEqual(3), { timeout: 5_000 });
+    // Back, but its first WebSocket is refused, as happens while a server is coming up.
+    proxy.refuseNextUpgrades = 1;
+    k = await startEcho({ timeout: 1_000 }, k.port);
+    await vi.waitFor(() => expect(events.some((e) => e.status === 'connected' && e.transport !== 'websocket')).toBe(true), { timeout: 10_000 });
+    expect(proxy.refusedUpgrades).toBe(1);
+    await vi.waitFor(() => expect([client.status, client.transport]).toEqual(['connected', 'websocket']), { timeout: 5_000 });
+    await k.server.publish('/back', 'over websocket again');
+    await vi.waitFor(() => expect(got).toEqual(['over websocket again']));
+  });
+
   for (const transport of ['websocket', 'long-polling', 'eventsource', 'multipart-mime'] as const) {
     it(`[CLI-15] [CLI-16] restart on the same port over ${transport}: re-handshake, resubscribe, deliver`, async () => {
       let k = await startEcho();

@@ -10,6 +10,8 @@ export interface TcpProxy {
   readonly url: string;
   /** Connections whose first request asked to upgrade, and were refused. */
   refusedUpgrades: number;
+  /** Refuses this many more upgrades, whatever `refuseUpgrades` says (a server not yet up for them). */
+  refuseNextUpgrades: number;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startProxy(
     port: 0,
     url: '',
     refusedUpgrades: 0,
+    refuseNextUpgrades: 0,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -35,8 +38,9 @@ export async function startProxy(
   const server = createServer((client) => {
     track(client);
     client.once('data', (first) => {
-      if (options.refuseUpgrades && /^upgrade:\s*websocket/im.test(first.toString('latin1'))) {
+      if ((options.refuseUpgrades || proxy.refuseNextUpgrades > 0) && /^upgrade:\s*websocket/im.test(first.toString('latin1'))) {
         proxy.refusedUpgrades++;
+        if (proxy.refuseNextUpgrades > 0) proxy.refuseNextUpgrades--;
         client.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
