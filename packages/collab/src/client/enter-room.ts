@@ -60,6 +60,12 @@ export interface Room {
   /** `synchronizing` while a local edit is not yet stored by the server (warn before a tab closes). */
   readonly syncStatus: SyncStatus;
   subscribeSyncStatus(fn: (status: SyncStatus) => void): () => void;
+  /**
+   * True while a local edit is not stored by the server (in flight, or made offline). Unlike
+   * `syncStatus`, false while merely loading or disconnected with nothing to lose: what a
+   * "leave the page?" prompt should ask.
+   */
+  readonly unsavedEdits: boolean;
   /** Errors from the server (a refused update: `read_only`, `update_invalid`…) or from the transport. */
   onError(fn: (error: CollabError) => void): () => void;
   /**
@@ -234,6 +240,9 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
       return member.syncStatus;
     },
     subscribeSyncStatus: (fn) => member.sync.subscribe(fn),
+    get unsavedEdits() {
+      return member.sync.unsavedEdits;
+    },
     onError: (fn) => errors.subscribe(fn),
     restored,
     history,

@@ -67,6 +67,11 @@ export class DocumentSync {
     return this.lastStatus;
   }
 
+  /** A local edit the server has not stored yet: in flight, or made while disconnected. */
+  get unsavedEdits(): boolean {
+    return this.pending.size > 0 || this.unsentFrom !== undefined;
+  }
+
   /** The connection id the server gave this member in sync step 2. */
   get connectionId(): string | undefined {
     return this.connection;

@@ -3,7 +3,7 @@
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { Message } from '@kuiper/client';
-import { KuiperProvider, RoomProvider, useChannel, useMyPresence, useOthers, useRoom, useSelf, useStatus, useYjs, useDocument } from '../../src/react/index.js';
+import { KuiperProvider, RoomProvider, useChannel, useMyPresence, useOthers, useRoom, useSelf, useStatus, useSyncStatus, useYjs, useDocument } from '../../src/react/index.js';
 import { newClient } from '@kuiper/testkit';
 import { startCollab } from '../integration/helpers.js';
 
@@ -15,7 +15,8 @@ function Page() {
   const room = useRoom();
   const title = useYjs(useDocument()?.getText('title'));
   const { status: sub } = useChannel('/ssr');
-  return <p>{`${status}|${sub}|${others.length}|${JSON.stringify(mine)}|${String(self.connection)}|${room ? 'room' : 'no room'}|${title ?? '-'}`}</p>;
+  const saved = useSyncStatus({ warnBeforeUnload: true });
+  return <p>{`${status}|${saved}|${sub}|${others.length}|${JSON.stringify(mine)}|${String(self.connection)}|${room ? 'room' : 'no room'}|${title ?? '-'}`}</p>;
 }
 
 describe('server rendering', () => {
@@ -42,7 +43,7 @@ describe('server rendering', () => {
     } finally {
       delete (globalThis as { window?: unknown }).window;
     }
-    expect(html).toBe('<p>connecting|idle|0|{}|undefined|no room|-</p>');
+    expect(html).toBe('<p>connecting|synchronizing|idle|0|{}|undefined|no room|-</p>');
     // A client made during the render would have started its handshake before this one's.
     await newClient(url).whenConnected();
     expect(seen.filter((channel) => channel === '/meta/handshake')).toHaveLength(1);
