@@ -11,6 +11,7 @@ import { Avatars } from './avatars';
 import { ConnectionStatus } from './connection-status';
 import { DemoKuiper } from './demo-kuiper';
 import { NameForm } from './name-form';
+import { SaveState } from './save-state';
 import { TransportSelect } from './transport-select';
 import { asTransport, type TransportName } from './transports';
 import { preferredColor } from './room-colors';
@@ -44,6 +45,7 @@ function RoomContent({ roomId, identity, since, preferred, transport }: { roomId
       <header className="room-bar">
         <h1>Room {roomId}</h1>
         <ConnectionStatus />
+        {room && <SaveState />}
         <TransportSelect value={transport} />
         <Avatars self={{ name: identity.name, color }} />
       </header>

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { visit } from './helpers/browser.js';
-import { chatLog, chatMessage, drawStroke, names, sendChat, shapes, status } from './helpers/page.js';
+import { chatLog, chatMessage, drawStroke, names, saveState, sendChat, shapes, status } from './helpers/page.js';
 import { DEMO_DIR } from './helpers/demo.js';
 import { demoSuite } from './helpers/suite.js';
 import { PALETTE, preferredColor } from '../components/room-colors.js';
@@ -123,7 +123,7 @@ describe('a room with two visitors', () => {
     }
   }, 90_000);
 
-  it('[DEMO-10][DEMO-3] after a server restart both pages reconnect by themselves and the board is still there', async () => {
+  it('[DEMO-10][DEMO-3][DEMO-12] after a server restart both pages reconnect by themselves and the board is still there; a stroke drawn while it was down says Not saved, makes leaving ask, and is saved after', async () => {
     const room = `restart-${Date.now().toString(36)}`;
     const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
     const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
@@ -131,21 +131,34 @@ describe('a room with two visitors', () => {
       await expect.poll(() => names(bob.page), { timeout: 20_000 }).toEqual(['Bob (you)', 'Ada']);
       await drawStroke(ada.page, 0);
       await expect.poll(() => shapes(bob.page), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => saveState(ada.page), { timeout: 10_000 }).toBe('Saved');
 
       const stopped = suite.demo.stop();
       for (const { page } of [ada, bob]) await expect.poll(() => status(page), { timeout: 15_000 }).toMatch(/^(Reconnecting|Connecting)/);
       await stopped;
+      // Nothing unsaved yet: leaving would lose nothing, and the page says so.
+      expect(await saveState(ada.page)).toBe('Saved');
+      await drawStroke(ada.page, 300);
+      await expect.poll(() => saveState(ada.page), { timeout: 10_000 }).toBe('Not saved: offline');
+      // Closing the tab now asks first ("Leave site?"); staying keeps the page and its stroke.
+      const asked = new Promise<string>((resolve) => ada.page.once('dialog', (dialog) => void dialog.dismiss().then(() => resolve(dialog.type()))));
+      await ada.page.close({ runBeforeUnload: true });
+      expect(await asked).toBe('beforeunload');
+      expect(ada.page.isClosed()).toBe(false);
       await suite.restart();
 
       for (const { page } of [ada, bob]) await expect.poll(() => status(page), { timeout: 40_000 }).toBe('Connected · websocket');
       await expect.poll(() => names(ada.page), { timeout: 15_000 }).toEqual(['Ada (you)', 'Bob']);
-      expect(await shapes(ada.page)).toBe(1);
+      // The stroke drawn while the server was down reaches the store and the other page.
+      await expect.poll(() => saveState(ada.page), { timeout: 15_000 }).toBe('Saved');
+      await expect.poll(() => shapes(bob.page), { timeout: 15_000 }).toBe(2);
+      expect(await shapes(ada.page)).toBe(2);
       // Still one board: a stroke drawn now reaches the other page through the new process…
       await drawStroke(bob.page, 150);
-      await expect.poll(() => shapes(ada.page), { timeout: 10_000 }).toBe(2);
+      await expect.poll(() => shapes(ada.page), { timeout: 10_000 }).toBe(3);
       // …and a newcomer gets the board from the server's store, not from a page's memory.
       const carol = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Carol`);
-      await expect.poll(() => shapes(carol.page), { timeout: 15_000 }).toBe(2);
+      await expect.poll(() => shapes(carol.page), { timeout: 15_000 }).toBe(3);
       await carol.context.close();
     } finally {
       await Promise.all([ada.context.close(), bob.context.close()]);

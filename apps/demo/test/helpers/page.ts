@@ -2,6 +2,8 @@
 import type { Page } from 'playwright-core';
 
 export const status = (page: Page): Promise<string | null> => page.getByRole('status').textContent();
+/** The room's save state: Loading…, Saved, Saving…, or Not saved: offline. */
+export const saveState = (page: Page): Promise<string | null> => page.locator('.save-state').textContent();
 export const shapes = (page: Page): Promise<number> => page.locator('[data-shape-id]').count();
 export const names = (page: Page): Promise<string[]> => page.getByRole('list', { name: 'Who is here' }).getByRole('listitem').allTextContents();
 export const chatLog = (page: Page) => page.getByRole('log', { name: 'Chat messages' });
