@@ -1,11 +1,12 @@
 /**
  * The whiteboard's presence conventions (BOARD-4): what each member publishes about itself —
- * `{ name, color, cursor, selection, stroke }` — and the checked view of what the others published.
+ * `{ name, color, cursor, selection, stroke, viewport }` — and the checked view of what the others published.
  * Presence is another member's free-form JSON, so every field is read defensively: a malformed
  * field falls back to "nothing to show", never a crash.
  */
 import type { Json, PresenceData } from '../protocol/messages.js';
 import { isColor, isShapeId, SHAPE_LIMITS } from './shape.js';
+import { readViewport, type BoardViewport } from './viewport.js';
 
 export interface BoardPoint {
   readonly x: number;
@@ -25,6 +26,8 @@ export interface BoardPresence {
   readonly cursor: BoardPoint | null;
   readonly selection: readonly string[];
   readonly stroke: LiveStroke | null;
+  /** The part of the board this member sees (BOARD-15): what a follower shows. */
+  readonly viewport: BoardViewport | null;
 }
 
 /** Another member on the board: one per connection (two tabs are two peers). */
@@ -64,6 +67,7 @@ export function readPeer(connection: string, state: PresenceData): Peer {
     cursor: readPoint(state['cursor']),
     selection,
     stroke: readStroke(state['stroke']),
+    viewport: readViewport(state['viewport']),
   };
 }
 
@@ -74,6 +78,7 @@ export function boardPresencePatch(patch: Partial<BoardPresence>): PresenceData 
   if (patch.color !== undefined) out['color'] = patch.color;
   if (patch.cursor !== undefined) out['cursor'] = patch.cursor && { x: patch.cursor.x, y: patch.cursor.y };
   if (patch.selection !== undefined) out['selection'] = [...patch.selection];
+  if (patch.viewport !== undefined) out['viewport'] = patch.viewport && { x: patch.viewport.x, y: patch.viewport.y, w: patch.viewport.w, h: patch.viewport.h };
   if (patch.stroke !== undefined) {
     // Keep the newest points when a long stroke outgrows what presence should carry.
     out['stroke'] = patch.stroke && { points: patch.stroke.points.slice(-3 * LIVE_STROKE_POINTS), color: patch.stroke.color, width: patch.stroke.width };

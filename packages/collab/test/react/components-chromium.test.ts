@@ -98,6 +98,14 @@ async function cursorAt(page: Page, name: string): Promise<{ x: number; y: numbe
   return m ? { x: Math.round(Number(m[1])), y: Math.round(Number(m[2])) } : null;
 }
 
+/** The view `page` shows the board at: the surface's transform, `screen = board × zoom + (x, y)`. */
+async function viewOf(page: Page): Promise<{ x: number; y: number; zoom: number }> {
+  const transform = (await board(page).locator(':scope > g').first().getAttribute('transform')) ?? '';
+  const m = /translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/.exec(transform);
+  if (!m) throw new Error(`no view in ${transform}`);
+  return { x: Math.round(Number(m[1])), y: Math.round(Number(m[2])), zoom: Math.round(Number(m[3]) * 1000) / 1000 };
+}
+
 describe('<Whiteboard> and <Chat> in two Chromium contexts', () => {
   it('[REACT-2] [BOARD-10] [BOARD-11] a pen stroke Ada draws with the mouse grows on Bob\'s screen while she draws, then is a shape there', async () => {
     const [ada, bob] = await Promise.all([openAs('Ada', 'stroke'), openAs('Bob', 'stroke')]);
@@ -129,6 +137,55 @@ describe('<Whiteboard> and <Chat> in two Chromium contexts', () => {
     expect(await cursorAt(ada, 'Ada')).toBeNull(); // her own cursor is the real one, not drawn twice
     await ada.mouse.move(box.x + 700, box.y + 100, { steps: 4 }); // off the board, onto the chat
     await expect.poll(() => cursorAt(bob, 'Ada'), WAIT).toBeNull();
+  }, 60_000);
+
+  it('[BOARD-15] Ada follows Bob: her board shows what his does as he zooms and pans, until she moves it herself', async () => {
+    const [ada, bob] = await Promise.all([openAs('Ada', 'follow'), openAs('Bob', 'follow')]);
+    const follow = ada.getByRole('combobox', { name: 'Follow' });
+    await expect.poll(() => follow.locator('option').allTextContents(), WAIT).toEqual(['Follow…', 'Bob']);
+    await bob.getByRole('button', { name: 'Zoom in' }).click();
+    await bob.getByRole('button', { name: 'Zoom in' }).click();
+    const box = (await board(bob).boundingBox())!;
+    await bob.mouse.move(box.x + 200, box.y + 200);
+    await bob.mouse.wheel(180, 90); // a pan
+    await expect.poll(() => viewOf(bob), WAIT).not.toEqual({ x: 0, y: 0, zoom: 1 });
+
+    await follow.selectOption({ label: 'Bob' });
+    // Same surface size: she sees exactly what he sees, and says whom she follows.
+    await expect.poll(async () => JSON.stringify(await viewOf(ada)), WAIT).toBe(JSON.stringify(await viewOf(bob)));
+    expect(await ada.getByText('Following Bob').isVisible()).toBe(true);
+    await bob.mouse.wheel(-300, 120);
+    await bob.getByRole('button', { name: 'Zoom out' }).click();
+    const moved = await viewOf(bob);
+    await expect.poll(async () => JSON.stringify(await viewOf(ada)), WAIT).toBe(JSON.stringify(moved));
+
+    // Her own move ends it: the select goes back, and Bob's next moves leave her view alone.
+    const adaBox = (await board(ada).boundingBox())!;
+    await ada.mouse.move(adaBox.x + 300, adaBox.y + 200);
+    await ada.mouse.wheel(0, 200);
+    await expect.poll(() => follow.inputValue(), WAIT).toBe('');
+    const hers = await viewOf(ada);
+    await bob.mouse.move(box.x + 200, box.y + 200); // back over his board from the toolbar
+    await bob.mouse.wheel(250, 0);
+    await expect.poll(() => viewOf(bob), WAIT).not.toEqual(moved);
+    await new Promise((r) => setTimeout(r, 500)); // what a presence update takes here, and then some
+    expect(await viewOf(ada)).toEqual(hers);
+    expect(await ada.getByText('Following Bob').count()).toBe(0);
+  }, 60_000);
+
+  it('[BOARD-15] Ada and Bob follow each other on screens of different sizes: both settle on one view instead of zooming out round after round', async () => {
+    const [ada, bob] = await Promise.all([openAs('Ada', 'mutual'), openAs('Bob', 'mutual')]);
+    await ada.setViewportSize({ width: 800, height: 500 }); // a smaller board than Bob's
+    await expect.poll(() => ada.getByRole('combobox', { name: 'Follow' }).locator('option').count(), WAIT).toBe(2);
+    await expect.poll(() => bob.getByRole('combobox', { name: 'Follow' }).locator('option').count(), WAIT).toBe(2);
+    await ada.getByRole('combobox', { name: 'Follow' }).selectOption({ label: 'Bob' });
+    await bob.getByRole('combobox', { name: 'Follow' }).selectOption({ label: 'Ada' });
+    await new Promise((r) => setTimeout(r, 1000));
+    const [a1, b1] = [await viewOf(ada), await viewOf(bob)];
+    await new Promise((r) => setTimeout(r, 1000));
+    expect([await viewOf(ada), await viewOf(bob)]).toEqual([a1, b1]);
+    expect(a1.zoom).toBeGreaterThan(0.5); // it started at 1: not shrunk towards the 0.1 floor
+    expect(b1.zoom).toBe(1);
   }, 60_000);
 
   it('[BOARD-6] [BOARD-10] Undo in Ada\'s toolbar removes her stroke from both screens and leaves Bob\'s', async () => {

@@ -9,6 +9,7 @@ import type { Board } from '../../whiteboard/board.js';
 import { shapeAt } from '../../whiteboard/hit-test.js';
 import { thinPoints, type Shape } from '../../whiteboard/shape.js';
 import type { Tool } from './toolbar.js';
+import { clampZoom } from '../../whiteboard/viewport.js';
 
 export interface View {
   readonly x: number;
@@ -38,7 +39,7 @@ type Gesture =
   | { kind: 'pan'; pointer: number; client: { x: number; y: number }; view: View }
   | { kind: 'pinch'; pointer: number; distance: number; mid: { x: number; y: number }; view: View };
 
-export const clampZoom = (zoom: number): number => Math.min(8, Math.max(0.1, zoom));
+export { clampZoom };
 
 const middle = (a: { x: number; y: number }, b: { x: number; y: number }) => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
 

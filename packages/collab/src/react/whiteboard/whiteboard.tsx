@@ -8,11 +8,13 @@ import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type CS
 import { shapeBounds, type Shape } from '../../whiteboard/shape.js';
 import { shapeSvg } from '../../whiteboard/shape-svg.js';
 import { downloadFile, pngFile, svgFile, type ExportedFile } from './export-file.js';
+import { FollowPicker } from './follow-picker.js';
 import { PeersLayer } from './peers-layer.js';
 import { WB, WHITEBOARD_CSS } from './styles.js';
 import { SvgElement } from './svg-element.js';
 import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
 import { useBoard, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
+import { useFollow } from './use-follow.js';
 import { clampZoom, usePointerTools, type View } from './use-pointer-tools.js';
 
 export interface WhiteboardProps {
@@ -27,13 +29,21 @@ export interface WhiteboardProps {
   onExport?: (file: ExportedFile) => void;
   /** Reports an export that failed (the default logs it). */
   onError?: (error: Error) => void;
+  /**
+   * [BOARD-15] Follow this member (a presence connection id), as if picked in the Follow select —
+   * for an app whose own avatars start following; `null` stops. Changes take effect, a steady value
+   * does not fight the select.
+   */
+  follow?: string | null;
+  /** Called when following starts (the connection id) or ends (`null`: stopped, moved, or they left). */
+  onFollow?: (connection: string | null) => void;
   className?: string;
   style?: CSSProperties;
 }
 
 const IDENTITY: View = { x: 0, y: 0, zoom: 1 };
 
-export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', onExport, onError, className, style }: WhiteboardProps): ReactElement {
+export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', onExport, onError, follow, onFollow, className, style }: WhiteboardProps): ReactElement {
   const board = useBoard(room);
   const shapes = useShapes(board);
   const peers = usePeers(board);
@@ -57,7 +67,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
 
   const setSelection = useCallback((ids: readonly string[]) => setSelectionState(ids), []);
   // Leaving the board (unmount, another room) clears what the others see of this member on it.
-  useEffect(() => (board ? () => board.setPresence({ cursor: null, selection: [], stroke: null }) : undefined), [board]);
+  useEffect(() => (board ? () => board.setPresence({ cursor: null, selection: [], stroke: null, viewport: null }) : undefined), [board]);
   useEffect(() => board?.setPresence({ selection: selected }), [board, selected]);
   useEffect(() => {
     if (board && (name !== undefined || myColor !== undefined)) {
@@ -68,7 +78,13 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
   const startText = useCallback((at: { x: number; y: number }, shape?: Shape) => {
     setEditing(shape ? { x: shape.x, y: shape.y, id: shape.id, text: shape.text } : { x: at.x, y: at.y, text: '' });
   }, []);
-  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView, startText, spaceHeld: () => space.current });
+  const following = useFollow({ board, peers, view, setView, surface, onFollow });
+  const { moveView } = following;
+  useEffect(() => {
+    if (follow !== undefined) following.follow(follow);
+  }, [follow]); // only when the prop changes: the select may have moved on since
+  // Panning and zooming by hand is this member's own move: it ends following (moveView).
+  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current });
 
   // The editor's blur commits, and so may Ctrl+Enter: the ref makes sure a note is committed once.
   const editingRef = useRef(editing);
@@ -89,14 +105,14 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
   };
 
   const zoomBy = useCallback((factor: number | null, about?: { x: number; y: number }) => {
-    setView((v) => {
+    moveView((v) => {
       if (factor === null) return IDENTITY;
       const zoom = clampZoom(v.zoom * factor);
       const cx = about?.x ?? (surface.current?.clientWidth ?? 0) / 2, cy = about?.y ?? (surface.current?.clientHeight ?? 0) / 2;
       // Keep the board point under (cx, cy) where it is.
       return { zoom, x: cx - ((cx - v.x) * zoom) / v.zoom, y: cy - ((cy - v.y) * zoom) / v.zoom };
     });
-  }, []);
+  }, [moveView]);
 
   // Wheel: pan, or zoom with Ctrl/Cmd (and trackpad pinch). Not passive, so the page does not scroll.
   useEffect(() => {
@@ -108,12 +124,12 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
         const rect = el.getBoundingClientRect();
         zoomBy(Math.exp(-e.deltaY / 300), { x: e.clientX - rect.left, y: e.clientY - rect.top });
       } else {
-        setView((v) => ({ ...v, x: v.x - e.deltaX, y: v.y - e.deltaY }));
+        moveView((v) => ({ ...v, x: v.x - e.deltaX, y: v.y - e.deltaY }));
       }
     };
     el.addEventListener('wheel', onWheel, { passive: false });
     return () => el.removeEventListener('wheel', onWheel);
-  }, [zoomBy]);
+  }, [zoomBy, moveView]);
 
   /** Keyboard drawing: Enter puts the current tool's shape (or a text note) in the middle of the view. */
   const addAtCenter = (): void => {
@@ -209,10 +225,12 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
         onTool={setTool} onColor={changeColor} onWidth={changeWidth} onUndo={() => room.history.undo()} onRedo={() => room.history.redo()}
         onDelete={removeSelected} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onExport={exportAs} />
       <div className={`${WB}-stage`}>
+      <FollowPicker peers={peers} following={following.following} onFollow={following.follow} />
       <svg ref={surface} className={`${WB}-surface`} role="application" aria-label="Whiteboard" aria-describedby={labelId} tabIndex={0}
         data-tool={tool} onPointerDown={pointer.onPointerDown} onPointerMove={pointer.onPointerMove}
         onPointerUp={pointer.onPointerUp} onPointerCancel={pointer.onPointerCancel} onPointerLeave={pointer.onPointerLeave}
-        onDoubleClick={pointer.onDoubleClick} onDragStart={(e) => e.preventDefault()}>
+        onDoubleClick={pointer.onDoubleClick} onDragStart={(e) => e.preventDefault()}
+        style={following.following ? { outline: `3px solid ${following.following.color}`, outlineOffset: -3 } : undefined}>
         <g transform={`translate(${view.x} ${view.y}) scale(${view.zoom})`}>
           <g role="list" aria-label="Shapes">
             {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} />)}

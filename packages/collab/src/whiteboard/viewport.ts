@@ -1,0 +1,53 @@
+/**
+ * What part of the board a member sees (BOARD-15), and the view that shows another member's part:
+ * the arithmetic of follow mode, framework-free. A view maps board points to the screen as
+ * `screen = board × zoom + (x, y)`; a viewport is the board rectangle a view shows on a surface.
+ */
+import { SHAPE_LIMITS } from './shape.js';
+
+export interface BoardView {
+  readonly x: number;
+  readonly y: number;
+  readonly zoom: number;
+}
+
+/** A rectangle of the board, in board units. */
+export interface BoardViewport {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+export const MIN_ZOOM = 0.1;
+export const MAX_ZOOM = 8;
+export const clampZoom = (zoom: number): number => Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
+
+/** Presence carries it 20 times a second at most: a tenth of a board unit is finer than any screen shows. */
+const tenth = (n: number): number => Math.round(n * 10) / 10;
+
+/** The board rectangle `view` shows on a surface of `size` screen pixels. */
+export function viewportOf(view: BoardView, size: { readonly width: number; readonly height: number }): BoardViewport {
+  return { x: tenth(-view.x / view.zoom), y: tenth(-view.y / view.zoom), w: tenth(size.width / view.zoom), h: tenth(size.height / view.zoom) };
+}
+
+/**
+ * The view that shows all of `target` on a surface of `size`, centred: the largest zoom (within the
+ * component's limits) at which the whole rectangle fits, so a follower on a smaller screen still
+ * sees everything the followed member does, and one on a larger screen sees a margin around it.
+ */
+export function viewShowing(target: BoardViewport, size: { readonly width: number; readonly height: number }): BoardView {
+  const zoom = clampZoom(Math.min(size.width / target.w, size.height / target.h));
+  const cx = target.x + target.w / 2, cy = target.y + target.h / 2;
+  return { zoom, x: size.width / 2 - cx * zoom, y: size.height / 2 - cy * zoom };
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= SHAPE_LIMITS.coordinate;
+
+/** Another member's viewport read defensively: anything malformed, empty or absurdly large is none. */
+export function readViewport(value: unknown): BoardViewport | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { x, y, w, h } = value as Record<string, unknown>;
+  if (!finite(x) || !finite(y) || !finite(w) || !finite(h) || !(w > 0 && h > 0)) return null;
+  return { x, y, w, h };
+}
