@@ -40,6 +40,7 @@ const PANEL = { height: 'calc(100vh - 9rem)', minHeight: '26rem' } as const;
 function RoomContent({ roomId, identity, since, preferred, transport }: { roomId: string; identity: Identity; since: number; preferred: string; transport: TransportName | undefined }) {
   const room = useRoom();
   const color = useRoomColor({ userId: identity.id, since, color: preferred });
+  const [following, setFollowing] = useState<string | null>(null); // a connection: the board follows it
   return (
     <div className="room">
       <header className="room-bar">
@@ -47,11 +48,11 @@ function RoomContent({ roomId, identity, since, preferred, transport }: { roomId
         <ConnectionStatus />
         {room && <SaveState />}
         <TransportSelect value={transport} />
-        <Avatars self={{ name: identity.name, color }} />
+        <Avatars self={{ name: identity.name, color }} following={following} onFollow={setFollowing} />
       </header>
       {room && (
         <div className="workspace">
-          <Whiteboard room={room} name={identity.name} color={color} style={PANEL} />
+          <Whiteboard room={room} name={identity.name} color={color} follow={following} onFollow={setFollowing} style={PANEL} />
           <Chat room={room} style={PANEL} />
         </div>
       )}

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { visit } from './helpers/browser.js';
-import { chatLog, chatMessage, drawStroke, names, saveState, sendChat, shapes, status } from './helpers/page.js';
+import { boardView, chatLog, chatMessage, drawStroke, names, saveState, sendChat, shapes, status } from './helpers/page.js';
 import { DEMO_DIR } from './helpers/demo.js';
 import { demoSuite } from './helpers/suite.js';
 import { PALETTE, preferredColor } from '../components/room-colors.js';
@@ -122,6 +122,34 @@ describe('a room with two visitors', () => {
       await Promise.all([ada.context.close(), bob.context.close(), carol.context.close()]);
     }
   }, 90_000);
+
+  it('[DEMO-13] pressing Bob\'s avatar makes Ada\'s board follow what his shows; pressing it again stops', async () => {
+    const room = `follow-${Date.now().toString(36)}`;
+    const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`, SCREEN);
+    const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`, SCREEN);
+    try {
+      await expect.poll(() => names(ada.page), { timeout: 20_000 }).toEqual(['Ada (you)', 'Bob']);
+      const avatar = ada.page.getByRole('list', { name: 'Avatars' }).getByRole('button', { name: 'Bob', exact: true });
+      await avatar.click();
+      expect(await avatar.getAttribute('aria-pressed')).toBe('true');
+      await expect.poll(() => ada.page.getByText('Following Bob').isVisible(), { timeout: 10_000 }).toBe(true);
+      const start = await boardView(bob.page);
+      await bob.page.getByRole('button', { name: 'Zoom in' }).click();
+      await expect.poll(() => boardView(bob.page), { timeout: 10_000 }).not.toBe(start);
+      const his = await boardView(bob.page);
+      await expect.poll(() => boardView(ada.page), { timeout: 10_000 }).toBe(his); // same window size: the same view
+
+      await avatar.click();
+      expect(await avatar.getAttribute('aria-pressed')).toBe('false');
+      await expect.poll(() => ada.page.getByText('Following Bob').count(), { timeout: 10_000 }).toBe(0);
+      await bob.page.getByRole('button', { name: 'Zoom in' }).click();
+      await expect.poll(() => boardView(bob.page), { timeout: 10_000 }).not.toBe(his);
+      await new Promise((r) => setTimeout(r, 500)); // a presence update's time here, and then some
+      expect(await boardView(ada.page)).toBe(his);
+    } finally {
+      await Promise.all([ada.context.close(), bob.context.close()]);
+    }
+  }, 60_000);
 
   it('[DEMO-10][DEMO-3][DEMO-12] after a server restart both pages reconnect by themselves and the board is still there; a stroke drawn while it was down says Not saved, makes leaving ask, and is saved after', async () => {
     const room = `restart-${Date.now().toString(36)}`;

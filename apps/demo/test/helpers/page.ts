@@ -4,6 +4,8 @@ import type { Page } from 'playwright-core';
 export const status = (page: Page): Promise<string | null> => page.getByRole('status').textContent();
 /** The room's save state: Loading…, Saved, Saving…, or Not saved: offline. */
 export const saveState = (page: Page): Promise<string | null> => page.locator('.save-state').textContent();
+/** The whiteboard's view on `page`: its surface's transform, `translate(x y) scale(zoom)`. */
+export const boardView = (page: Page): Promise<string | null> => page.getByRole('application', { name: 'Whiteboard' }).locator(':scope > g').first().getAttribute('transform');
 export const shapes = (page: Page): Promise<number> => page.locator('[data-shape-id]').count();
 export const names = (page: Page): Promise<string[]> => page.getByRole('list', { name: 'Who is here' }).getByRole('listitem').allTextContents();
 export const chatLog = (page: Page) => page.getByRole('log', { name: 'Chat messages' });
