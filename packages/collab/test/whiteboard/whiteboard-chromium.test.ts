@@ -106,6 +106,24 @@ describe('<Whiteboard> in Chromium', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  it('[BOARD-10] with the Text tool, a click beside the open note finishes it; the next click starts another', async () => {
+    const { nodeBoard, page, errors } = await openBoardPage('notes');
+    const box = (await page.getByRole('application', { name: 'Whiteboard' }).boundingBox())!;
+    const editor = page.getByRole('textbox', { name: 'Text note' });
+    await page.getByRole('button', { name: 'Text' }).click();
+    await page.mouse.click(box.x + 100, box.y + 100);
+    await page.keyboard.type('first note');
+    await page.mouse.click(box.x + 300, box.y + 250); // beside it: done writing
+    await vi.waitFor(() => expect(nodeBoard.shapes().map((s) => s.text)).toEqual(['first note']), { timeout: 10_000 });
+    expect(await editor.count()).toBe(0); // no second, empty editor opened by that click
+    await page.mouse.click(box.x + 300, box.y + 250);
+    await expect.poll(() => editor.count(), { timeout: 5_000 }).toBe(1);
+    await page.keyboard.type('second');
+    await page.keyboard.press('Control+Enter');
+    await vi.waitFor(() => expect(nodeBoard.shapes().map((s) => s.text).sort()).toEqual(['first note', 'second']), { timeout: 10_000 });
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('[BOARD-14] drawing across another member\'s cursor label selects no text, so the next drag is not taken over by the browser\'s drag-and-drop', async () => {
     const { nodeBoard, node, page, errors } = await openBoardPage('no-select');
     node.presence.set({ cursor: { x: 200, y: 100 } });

@@ -29,6 +29,8 @@ export interface PointerToolsInput {
   startText(at: { x: number; y: number }, shape?: Shape): void;
   /** True while the space bar is held: any drag pans. */
   spaceHeld(): boolean;
+  /** A text note's editor is open (a press on the board then finishes it: BOARD-10). */
+  editingText(): boolean;
 }
 
 type Gesture =
@@ -99,6 +101,8 @@ export function usePointerTools(input: PointerToolsInput) {
   const onPointerDown = (e: ReactPointerEvent<SVGSVGElement>): void => {
     const { board, tool, color, width, view, selection, setSelection } = latest.current;
     if (!board || (e.pointerType === 'mouse' && e.button !== 0 && e.button !== 1)) return;
+    // Read before the focus moves: the editor's blur commits the note and closes it.
+    const finishingNote = latest.current.editingText();
     e.currentTarget.focus({ preventScroll: true });
     if (typeof e.currentTarget.setPointerCapture === 'function') {
       try {
@@ -141,6 +145,9 @@ export function usePointerTools(input: PointerToolsInput) {
         return;
       }
       case 'text': {
+        // A press beside an open note finishes it (the focus above committed it), as in other
+        // whiteboards; it used to open a second, empty editor there at once. The next press adds one.
+        if (finishingNote) return;
         // The note's editor takes the focus now; without this the browser's own mousedown, which
         // follows, would focus the surface, blur the empty editor and so close it at once.
         e.preventDefault();

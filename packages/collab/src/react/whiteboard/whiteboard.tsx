@@ -78,17 +78,17 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
   const startText = useCallback((at: { x: number; y: number }, shape?: Shape) => {
     setEditing(shape ? { x: shape.x, y: shape.y, id: shape.id, text: shape.text } : { x: at.x, y: at.y, text: '' });
   }, []);
+  // The editor's blur commits, and so may Ctrl+Enter: the ref makes sure a note is committed once.
+  const editingRef = useRef(editing);
+  editingRef.current = editing;
   const following = useFollow({ board, peers, view, setView, surface, onFollow });
   const { moveView } = following;
   useEffect(() => {
     if (follow !== undefined) following.follow(follow);
   }, [follow]); // only when the prop changes: the select may have moved on since
   // Panning and zooming by hand is this member's own move: it ends following (moveView).
-  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current });
+  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null });
 
-  // The editor's blur commits, and so may Ctrl+Enter: the ref makes sure a note is committed once.
-  const editingRef = useRef(editing);
-  editingRef.current = editing;
   const commitText = (): void => {
     const note = editingRef.current;
     if (!board || !note) return;
