@@ -9,7 +9,7 @@ export const CHAT_CLASS = 'kuiper-chat';
 const c = (name: string): string => `.${CHAT_CLASS}${name ? `-${name}` : ''}`;
 
 export const CHAT_CSS = `
-${c('')}{display:grid;grid-template-columns:1fr auto;grid-template-rows:1fr auto auto;gap:8px;height:100%;min-height:0;box-sizing:border-box;padding:8px;
+${c('')}{display:grid;grid-template-columns:minmax(0,1fr) auto;grid-template-rows:1fr auto auto;gap:8px;height:100%;min-height:0;box-sizing:border-box;padding:8px;
 font:var(--kuiper-chat-font,14px/1.4 system-ui,sans-serif);color:var(--kuiper-chat-fg,#1d1d1f);background:var(--kuiper-chat-bg,#fff);
 border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px)}
 ${c('log')}{grid-column:1;grid-row:1;overflow-y:auto;min-height:0;margin:0;padding:0 4px}
@@ -27,7 +27,7 @@ ${c('unread')}{display:flex;align-items:center;gap:6px;color:var(--kuiper-chat-a
 ${c('unread')}::before,${c('unread')}::after{content:"";flex:1;border-top:1px solid var(--kuiper-chat-accent,#2f6fed)}
 ${c('typing')}{grid-column:1;grid-row:2;min-height:1.4em}
 ${c('composer')}{grid-column:1;grid-row:3;display:flex;gap:6px}
-${c('input')}{flex:1;resize:none;font:inherit;color:inherit;background:transparent;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);padding:6px}
+${c('input')}{flex:1;min-width:0;resize:none;font:inherit;color:inherit;background:transparent;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);padding:6px}
 ${c('button')}{font:inherit;cursor:pointer;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);background:transparent;color:inherit;padding:2px 8px}
 ${c('button')}[data-primary]{background:var(--kuiper-chat-accent,#2f6fed);color:var(--kuiper-chat-accent-fg,#fff);border-color:transparent}
 ${c('button')}:disabled{opacity:.5;cursor:default}
