@@ -1,11 +1,13 @@
 /**
  * The message log (`role="log"`): older pages load when it is scrolled to the top (or from the
  * button, for the keyboard) without the view jumping, new messages keep it at the bottom only when
- * the reader was there, and a marker stands before the first unread message of someone else.
+ * the reader was there, a marker stands before the first unread message of someone else, and a
+ * day separator before the first message of each day (CHATUI-7).
  */
 import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { ChatMessage } from '../../chat/types.js';
 import { CHAT_CLASS } from './chat-styles.js';
+import { dayLabel, dayStart } from './day-label.js';
 import { describeError, MessageItem } from './message-item.js';
 
 /** How close to an edge (px) counts as at it. */
@@ -86,8 +88,13 @@ export function MessageLog(props: MessageLogProps): ReactNode {
           {loading ? 'Loading…' : 'Load older messages'}
         </button>
       )}
-      {messages.map((message) => (
+      {messages.map((message, i) => (
         <div key={message.serial}>
+          {(i === 0 || dayStart(messages[i - 1]!.sentAt) !== dayStart(message.sentAt)) && (
+            <div className={`${CHAT_CLASS}-day`} role="separator" aria-label={dayLabel(message.sentAt)}>
+              {dayLabel(message.sentAt)}
+            </div>
+          )}
           {message.serial === firstUnread && (
             <div className={`${CHAT_CLASS}-unread`} role="separator" aria-label="New messages">
               New

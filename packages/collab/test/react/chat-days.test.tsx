@@ -1,0 +1,50 @@
+// @vitest-environment jsdom
+// [CHATUI-7] Day separators in <Chat>'s log: a chat kept in the store holds messages from other
+// days, and each day's first message says which day it is.
+import { within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '@kuiper/testkit';
+import { MemoryStore } from '../../src/index.js';
+import { Chat, useRoom } from '../../src/react/index.js';
+import { dayLabel } from '../../src/react/chat/day-label.js';
+import { startCollab } from '../integration/helpers.js';
+import { mount } from './helpers.js';
+
+const at = (y: number, m: number, d: number, h = 12, min = 0): number => new Date(y, m - 1, d, h, min).getTime();
+
+describe('[CHATUI-7] day labels', () => {
+  it('Today and Yesterday by the calendar, then the date; the year only when it is another', () => {
+    const now = at(2026, 12, 5, 0, 30); // half past midnight
+    expect(dayLabel(at(2026, 12, 5, 0, 1), now)).toBe('Today');
+    expect(dayLabel(at(2026, 12, 4, 23, 59), now)).toBe('Yesterday'); // 31 minutes ago, but another day
+    expect(dayLabel(at(2026, 12, 3, 9), now)).toBe(new Date(at(2026, 12, 3)).toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric' }));
+    expect(dayLabel(at(2025, 12, 31), now)).toContain('2025');
+    expect(dayLabel(at(2026, 1, 2), now)).not.toContain('2026');
+    // New Year's Day: yesterday is in the year before.
+    expect(dayLabel(at(2026, 12, 31, 22), at(2027, 1, 1, 8))).toBe('Yesterday');
+  });
+});
+
+function RoomChat() {
+  const room = useRoom();
+  return room ? <Chat room={room} /> : null;
+}
+
+describe('<Chat> across days', () => {
+  it('[CHATUI-7] a separator before the first message of each day, none between messages of one day', async () => {
+    const store = new MemoryStore();
+    const now = Date.now();
+    const day = 24 * 3600_000;
+    const ada = { id: 'u-ada', name: 'Ada' };
+    for (const [text, sentAt] of [['three days ago', now - 3 * day], ['also then', now - 3 * day + 60_000], ['yesterday', now - day], ['just now', now - 1000]] as const) {
+      await store.appendChat('days', { author: ada, text, sentAt });
+    }
+    const { url } = await startCollab({ store });
+    const view = mount(url, <RoomChat />, { room: 'days', presence: { name: 'Bob' } });
+    const log = () => within(view.container).getByRole('log', { name: 'Chat messages' });
+    await eventually(() => expect(within(log()).getAllByRole('article')).toHaveLength(4));
+    const order = [...log().querySelectorAll('[role="separator"], article')].map((el) => (el.tagName === 'ARTICLE' ? el.querySelector('.kuiper-chat-text')?.textContent : `— ${el.getAttribute('aria-label')} —`));
+    // Bob has read none of it: the unread marker comes after the day's label.
+    expect(order).toEqual([`— ${dayLabel(now - 3 * day)} —`, '— New messages —', 'three days ago', 'also then', `— ${dayLabel(now - day)} —`, 'yesterday', '— Today —', 'just now']);
+  });
+});
