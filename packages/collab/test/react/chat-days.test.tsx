@@ -31,7 +31,7 @@ function RoomChat() {
 }
 
 describe('<Chat> across days', () => {
-  it('[CHATUI-7] a separator before the first message of each day, none between messages of one day', async () => {
+  it('[CHATUI-7] a separator before the first message of each day, none between messages of one day; a time shows its full date on hover', async () => {
     const store = new MemoryStore();
     const now = Date.now();
     const day = 24 * 3600_000;
@@ -46,5 +46,7 @@ describe('<Chat> across days', () => {
     const order = [...log().querySelectorAll('[role="separator"], article')].map((el) => (el.tagName === 'ARTICLE' ? el.querySelector('.kuiper-chat-text')?.textContent : `— ${el.getAttribute('aria-label')} —`));
     // Bob has read none of it: the unread marker comes after the day's label.
     expect(order).toEqual([`— ${dayLabel(now - 3 * day)} —`, '— New messages —', 'three days ago', 'also then', `— ${dayLabel(now - day)} —`, 'yesterday', '— Today —', 'just now']);
+    const time = log().querySelector('article time')!;
+    expect(time.getAttribute('title')).toBe(new Date(now - 3 * day).toLocaleString()); // the day and the time, not only 'HH:MM'
   });
 });

@@ -43,7 +43,7 @@ export function MessageItem({ message, mine, edit, remove, onError }: MessageIte
     <article className={`${CHAT_CLASS}-message`} aria-label={`${author} at ${clock(message.sentAt)}`} data-serial={message.serial}>
       <div className={`${CHAT_CLASS}-head`}>
         <span className={`${CHAT_CLASS}-author`}>{author}</span>
-        <time className={`${CHAT_CLASS}-time`} dateTime={new Date(message.sentAt).toISOString()}>
+        <time className={`${CHAT_CLASS}-time`} dateTime={new Date(message.sentAt).toISOString()} title={new Date(message.sentAt).toLocaleString()}>
           {clock(message.sentAt)}
         </time>
         {!message.deleted && message.editedAt !== undefined && <span className={`${CHAT_CLASS}-meta`}>(edited)</span>}
