@@ -11,6 +11,7 @@ import { Avatars } from './avatars';
 import { ConnectionStatus } from './connection-status';
 import { DemoKuiper } from './demo-kuiper';
 import { NameForm } from './name-form';
+import { RoomTitle } from './room-title';
 import { SaveState } from './save-state';
 import { TransportSelect } from './transport-select';
 import { asTransport, type TransportName } from './transports';
@@ -43,6 +44,7 @@ function RoomContent({ roomId, identity, since, preferred, transport }: { roomId
   const [following, setFollowing] = useState<string | null>(null); // a connection: the board follows it
   return (
     <div className="room">
+      {room && <RoomTitle roomId={roomId} />}
       <header className="room-bar">
         <h1>Room {roomId}</h1>
         <ConnectionStatus />

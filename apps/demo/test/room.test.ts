@@ -43,7 +43,7 @@ describe('the lobby', () => {
 });
 
 describe('a room with two visitors', () => {
-  it('[DEMO-8][DEMO-7][DEMO-9] a stroke and a chat message appear for both, the lobby shows both in the room, export downloads a file, the room is pictured in docs/demo-room.png', async () => {
+  it('[DEMO-8][DEMO-7][DEMO-9][DEMO-15] a stroke and a chat message appear for both, the tab title counts unread messages, the lobby shows both in the room, export downloads a file, the room is pictured in docs/demo-room.png', async () => {
     const room = `board-${Date.now().toString(36)}`;
     const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`, SCREEN);
     const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
@@ -61,6 +61,9 @@ describe('a room with two visitors', () => {
         await expect.poll(() => chatLog(page).getByRole('article', { name: /^Bob at/ }).textContent(), { timeout: 10_000 }).toContain('hello from Bob');
       }
 
+      // [DEMO-15] Ada was drawing, not reading the chat: her tab's title counts Bob's message; his own doesn't.
+      await expect.poll(() => ada.page.title(), { timeout: 10_000 }).toBe(`(1) ${room} · Kuiper demo`);
+      expect(await bob.page.title()).toBe(`${room} · Kuiper demo`);
       const entry = lobby.page.getByRole('list', { name: 'Rooms with people in them' }).getByRole('listitem', { name: room });
       await expect.poll(() => entry.textContent(), { timeout: 10_000 }).toMatch(/2 here: (Ada, Bob|Bob, Ada).*Bob: hello from Bob/);
 
@@ -75,6 +78,7 @@ describe('a room with two visitors', () => {
       await sendChat(ada.page, 'hi Bob, nice stroke', 'enter');
       await expect.poll(() => chatMessage(ada.page, 'Ada', 'hi Bob, nice stroke'), { timeout: 10_000 }).toContain('hi Bob, nice stroke');
       await expect.poll(() => chatMessage(bob.page, 'Ada', 'hi Bob, nice stroke'), { timeout: 10_000 }).toContain('hi Bob, nice stroke');
+      await expect.poll(() => ada.page.title(), { timeout: 10_000 }).toBe(`${room} · Kuiper demo`); // she wrote in the chat: read
       await rm(SCREENSHOT, { force: true }); // so the checks below read this run's picture
       await ada.page.screenshot({ path: SCREENSHOT });
       const png = await readFile(SCREENSHOT);
