@@ -44,6 +44,11 @@ export class PresenceState {
     this.clock = options.clock ?? systemClock;
   }
 
+  /** This connection's id in the room, once the server said it (undefined before). */
+  get connection(): string | undefined {
+    return this.self;
+  }
+
   /** This connection's own state. */
   get(): PresenceData {
     return this.own;

@@ -1,6 +1,6 @@
 /**
  * The whiteboard's presence conventions (BOARD-4): what each member publishes about itself —
- * `{ name, color, cursor, selection, stroke, viewport }` — and the checked view of what the others published.
+ * `{ name, color, cursor, selection, stroke, viewport, following }` — and the checked view of what the others published.
  * Presence is another member's free-form JSON, so every field is read defensively: a malformed
  * field falls back to "nothing to show", never a crash.
  */
@@ -28,6 +28,8 @@ export interface BoardPresence {
   readonly stroke: LiveStroke | null;
   /** The part of the board this member sees (BOARD-15): what a follower shows. */
   readonly viewport: BoardViewport | null;
+  /** The connection this member follows (BOARD-15), or null. */
+  readonly following: string | null;
 }
 
 /** Another member on the board: one per connection (two tabs are two peers). */
@@ -39,6 +41,7 @@ export interface Peer extends BoardPresence {
 export const LIVE_STROKE_POINTS = 600;
 const MAX_SELECTION = 1000;
 const MAX_NAME = 64;
+const MAX_CONNECTION = 128;
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= SHAPE_LIMITS.coordinate;
 
@@ -68,6 +71,7 @@ export function readPeer(connection: string, state: PresenceData): Peer {
     selection,
     stroke: readStroke(state['stroke']),
     viewport: readViewport(state['viewport']),
+    following: typeof state['following'] === 'string' && state['following'].length > 0 && state['following'].length <= MAX_CONNECTION ? state['following'] : null,
   };
 }
 
@@ -78,6 +82,7 @@ export function boardPresencePatch(patch: Partial<BoardPresence>): PresenceData 
   if (patch.color !== undefined) out['color'] = patch.color;
   if (patch.cursor !== undefined) out['cursor'] = patch.cursor && { x: patch.cursor.x, y: patch.cursor.y };
   if (patch.selection !== undefined) out['selection'] = [...patch.selection];
+  if (patch.following !== undefined) out['following'] = patch.following;
   if (patch.viewport !== undefined) out['viewport'] = patch.viewport && { x: patch.viewport.x, y: patch.viewport.y, w: patch.viewport.w, h: patch.viewport.h };
   if (patch.stroke !== undefined) {
     // Keep the newest points when a long stroke outgrows what presence should carry.

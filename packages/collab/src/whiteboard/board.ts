@@ -142,6 +142,11 @@ export class Board {
     return this.history?.beginGesture() ?? (() => undefined);
   }
 
+  /** This member's connection id in the room (what the others' `following` names), once known. */
+  get connection(): string | undefined {
+    return this.presence.connection;
+  }
+
   /** Every other member on the board, read defensively from presence (BOARD-4). */
   peers(): readonly Peer[] {
     return this.peerList;

@@ -40,10 +40,13 @@ describe('[BOARD-15] viewports', () => {
     expect(viewShowing({ x: 0, y: 0, w: 1e6, h: 1e6 }, { width: 800, height: 600 }).zoom).toBe(MIN_ZOOM);
   });
 
-  it('[BOARD-4] a viewport travels in presence; a malformed one reads as none', () => {
+  it('[BOARD-4] a viewport and whom one follows travel in presence; a malformed one reads as none', () => {
     const patch = boardPresencePatch({ viewport: { x: 1, y: 2, w: 300, h: 200 } });
     expect(readPeer('c1', patch).viewport).toEqual({ x: 1, y: 2, w: 300, h: 200 });
     expect(readPeer('c1', boardPresencePatch({ viewport: null })).viewport).toBeNull();
+    expect(readPeer('c1', boardPresencePatch({ following: 'c2' })).following).toBe('c2');
+    expect(readPeer('c1', { following: 7 }).following).toBeNull();
+    expect(readPeer('c1', { following: 'x'.repeat(500) }).following).toBeNull();
     for (const bad of [null, 'all', { x: 1, y: 2, w: 0, h: 5 }, { x: 1, y: 2, w: -3, h: 5 }, { x: 'a', y: 2, w: 3, h: 5 }, { x: 1, y: 2, w: 1e12, h: 5 }, { x: 1, y: 2, w: Number.NaN, h: 5 }]) {
       expect(readViewport(bad), JSON.stringify(bad)).toBeNull();
     }

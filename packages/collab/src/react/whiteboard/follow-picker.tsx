@@ -2,12 +2,21 @@
  * The follow control (BOARD-15): a select of the others on the board by name, and while following,
  * "Following Ada" in her colour with a Stop button. A select, not a menu of avatars: it is one
  * keyboard-reachable control with an accessible name, and the page's own avatars can call `follow`.
+ * The one followed is told so ("Ada is following you"): what they do is now shown to someone.
  */
 import type { ReactElement } from 'react';
 import type { Peer } from '../../whiteboard/board-presence.js';
 import { WB } from './styles.js';
 
-export function FollowPicker({ peers, following, onFollow }: { peers: readonly Peer[]; following: Peer | null; onFollow(connection: string | null): void }): ReactElement {
+/** "Ada is following you", "Ada and Bob are…", "3 people are…". */
+export function followersLine(followers: readonly Peer[]): string {
+  const [a, b] = followers;
+  if (!a) return '';
+  if (!b) return `${a.name} is following you`;
+  return followers.length === 2 ? `${a.name} and ${b.name} are following you` : `${followers.length} people are following you`;
+}
+
+export function FollowPicker({ peers, following, followers, onFollow }: { peers: readonly Peer[]; following: Peer | null; followers: readonly Peer[]; onFollow(connection: string | null): void }): ReactElement {
   return (
     <div className={`${WB}-follow`}>
       <select className={`${WB}-select`} aria-label="Follow" value={following?.connection ?? ''} disabled={peers.length === 0 && !following}
@@ -17,6 +26,7 @@ export function FollowPicker({ peers, following, onFollow }: { peers: readonly P
           <option key={p.connection} value={p.connection}>{p.name}</option>
         ))}
       </select>
+      {followers.length > 0 && <span className={`${WB}-followers`} aria-live="polite">{followersLine(followers)}</span>}
       {following && (
         <span className={`${WB}-following`} style={{ borderColor: following.color }} aria-live="polite">
           <span style={{ color: following.color }}>●</span> Following {following.name}

@@ -13,6 +13,8 @@ import type { Board } from '../../whiteboard/board.js';
 import type { Peer } from '../../whiteboard/board-presence.js';
 import { viewportOf, viewShowing, type BoardView } from '../../whiteboard/viewport.js';
 
+const NO_PEERS: readonly Peer[] = [];
+
 export interface FollowInput {
   board: Board | null;
   peers: readonly Peer[];
@@ -25,6 +27,8 @@ export interface FollowInput {
 export interface Follow {
   /** The member followed now, while they are in the room. */
   following: Peer | null;
+  /** The others following this member now (they see what this board shows). */
+  followers: readonly Peer[];
   follow(connection: string | null): void;
   /** Moves the view as this member's own act (pan, zoom): it ends following. */
   moveView(update: BoardView | ((view: BoardView) => BoardView)): void;
@@ -67,6 +71,13 @@ export function useFollow({ board, peers, view, setView, surface, onFollow }: Fo
     setView(update);
   }, [follow, setView]);
 
+  // Who we follow is in presence too, so the one followed can be told (BOARD-15).
+  useEffect(() => {
+    board?.setPresence({ following: followingId });
+  }, [board, followingId]);
+  const me = board?.connection;
+  const followers = me === undefined ? NO_PEERS : peers.filter((p) => p.following === me);
+
   // The followed member left the room: following ends.
   useEffect(() => {
     if (followingId !== null && followed === null) follow(null);
@@ -87,5 +98,5 @@ export function useFollow({ board, peers, view, setView, surface, onFollow }: Fo
   useEffect(() => {
     if (board && published) board.setPresence({ viewport: published });
   }, [board, key]); // keyed by content on purpose: a re-render with the same numbers sends nothing
-  return { following: followed, follow, moveView };
+  return { following: followed, followers, follow, moveView };
 }

@@ -67,7 +67,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
 
   const setSelection = useCallback((ids: readonly string[]) => setSelectionState(ids), []);
   // Leaving the board (unmount, another room) clears what the others see of this member on it.
-  useEffect(() => (board ? () => board.setPresence({ cursor: null, selection: [], stroke: null, viewport: null }) : undefined), [board]);
+  useEffect(() => (board ? () => board.setPresence({ cursor: null, selection: [], stroke: null, viewport: null, following: null }) : undefined), [board]);
   useEffect(() => board?.setPresence({ selection: selected }), [board, selected]);
   useEffect(() => {
     if (board && (name !== undefined || myColor !== undefined)) {
@@ -225,7 +225,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
         onTool={setTool} onColor={changeColor} onWidth={changeWidth} onUndo={() => room.history.undo()} onRedo={() => room.history.redo()}
         onDelete={removeSelected} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onExport={exportAs} />
       <div className={`${WB}-stage`}>
-      <FollowPicker peers={peers} following={following.following} onFollow={following.follow} />
+      <FollowPicker peers={peers} following={following.following} followers={following.followers} onFollow={following.follow} />
       <svg ref={surface} className={`${WB}-surface`} role="application" aria-label="Whiteboard" aria-describedby={labelId} tabIndex={0}
         data-tool={tool} onPointerDown={pointer.onPointerDown} onPointerMove={pointer.onPointerMove}
         onPointerUp={pointer.onPointerUp} onPointerCancel={pointer.onPointerCancel} onPointerLeave={pointer.onPointerLeave}
