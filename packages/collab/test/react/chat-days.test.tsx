@@ -34,9 +34,11 @@ describe('<Chat> across days', () => {
   it('[CHATUI-7] a separator before the first message of each day, none between messages of one day; a time shows its full date on hover', async () => {
     const store = new MemoryStore();
     const now = Date.now();
-    const day = 24 * 3600_000;
+    // By the calendar, not in 24-hour steps from now: two messages a minute apart never straddle a midnight.
+    const today = new Date(now);
+    const daysAgo = (n: number, h: number, m = 0) => new Date(today.getFullYear(), today.getMonth(), today.getDate() - n, h, m).getTime();
     const ada = { id: 'u-ada', name: 'Ada' };
-    for (const [text, sentAt] of [['three days ago', now - 3 * day], ['also then', now - 3 * day + 60_000], ['yesterday', now - day], ['just now', now - 1000]] as const) {
+    for (const [text, sentAt] of [['three days ago', daysAgo(3, 10)], ['also then', daysAgo(3, 10, 1)], ['yesterday', daysAgo(1, 12)], ['just now', now]] as const) {
       await store.appendChat('days', { author: ada, text, sentAt });
     }
     const { url } = await startCollab({ store });
@@ -45,8 +47,8 @@ describe('<Chat> across days', () => {
     await eventually(() => expect(within(log()).getAllByRole('article')).toHaveLength(4));
     const order = [...log().querySelectorAll('[role="separator"], article')].map((el) => (el.tagName === 'ARTICLE' ? el.querySelector('.kuiper-chat-text')?.textContent : `— ${el.getAttribute('aria-label')} —`));
     // Bob has read none of it: the unread marker comes after the day's label.
-    expect(order).toEqual([`— ${dayLabel(now - 3 * day)} —`, '— New messages —', 'three days ago', 'also then', `— ${dayLabel(now - day)} —`, 'yesterday', '— Today —', 'just now']);
+    expect(order).toEqual([`— ${dayLabel(daysAgo(3, 10))} —`, '— New messages —', 'three days ago', 'also then', '— Yesterday —', 'yesterday', '— Today —', 'just now']);
     const time = log().querySelector('article time')!;
-    expect(time.getAttribute('title')).toBe(new Date(now - 3 * day).toLocaleString()); // the day and the time, not only 'HH:MM'
+    expect(time.getAttribute('title')).toBe(new Date(daysAgo(3, 10)).toLocaleString()); // the day and the time, not only 'HH:MM'
   });
 });
