@@ -10,6 +10,7 @@ import { Chat, RoomProvider, useRoom, Whiteboard } from '@kuiper/collab/react';
 import { Avatars } from './avatars';
 import { ConnectionStatus } from './connection-status';
 import { DemoKuiper } from './demo-kuiper';
+import { InviteButton } from './invite-button';
 import { NameForm } from './name-form';
 import { RoomTitle } from './room-title';
 import { SaveState } from './save-state';
@@ -51,6 +52,7 @@ function RoomContent({ roomId, identity, since, preferred, transport }: { roomId
         {room && <SaveState />}
         <TransportSelect value={transport} />
         <Avatars self={{ name: identity.name, color }} following={following} onFollow={setFollowing} />
+        <InviteButton roomId={roomId} />
       </header>
       {room && (
         <div className="workspace">

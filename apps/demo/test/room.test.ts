@@ -155,6 +155,31 @@ describe('a room with two visitors', () => {
     }
   }, 60_000);
 
+  it('[DEMO-16] Copy invite link puts the room\'s own address on the clipboard — not Ada\'s ?name= — and it opens the room', async () => {
+    const room = `invite-${Date.now().toString(36)}`;
+    const context = await suite.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${suite.demo.origin}/rooms/${room}?name=Ada&transport=long-polling`);
+      await expect.poll(() => status(page), { timeout: 20_000 }).toBe('Connected · long-polling');
+      await page.getByRole('button', { name: 'Copy invite link' }).click();
+      await expect.poll(() => page.getByRole('button', { name: 'Link copied' }).count(), { timeout: 5_000 }).toBe(1);
+      const link = await page.evaluate(() => navigator.clipboard.readText());
+      expect(link).toBe(`${suite.demo.origin}/rooms/${room}`);
+      // Someone new opening it is asked their name, then is in Ada's room.
+      const bob = await visit(suite.browser, link);
+      try {
+        await bob.page.getByLabel('Your display name').fill('Bob');
+        await bob.page.getByRole('button', { name: 'Continue' }).click();
+        await expect.poll(() => names(bob.page), { timeout: 20_000 }).toEqual(['Bob (you)', 'Ada']);
+      } finally {
+        await bob.context.close();
+      }
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it('[DEMO-14] on a phone 390 px wide the room fits the screen: nothing scrolls sideways', async () => {
     const phone = await visit(suite.browser, `${suite.demo.origin}/rooms/phone-${Date.now().toString(36)}?name=Dan`, { width: 390, height: 844 });
     try {
