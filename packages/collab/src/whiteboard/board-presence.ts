@@ -5,7 +5,7 @@
  * field falls back to "nothing to show", never a crash.
  */
 import type { Json, PresenceData } from '../protocol/messages.js';
-import { isColor, isShapeId, SHAPE_LIMITS } from './shape.js';
+import { isColor, isCoordinate, isShapeId, SHAPE_LIMITS } from './shape.js';
 import { readViewport, type BoardViewport } from './viewport.js';
 
 export interface BoardPoint {
@@ -43,18 +43,17 @@ const MAX_SELECTION = 1000;
 const MAX_NAME = 64;
 const MAX_CONNECTION = 128;
 
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= SHAPE_LIMITS.coordinate;
 
 function readPoint(value: unknown): BoardPoint | null {
   if (typeof value !== 'object' || value === null) return null;
   const { x, y } = value as Record<string, unknown>;
-  return finite(x) && finite(y) ? { x, y } : null;
+  return isCoordinate(x) && isCoordinate(y) ? { x, y } : null;
 }
 
 function readStroke(value: unknown): LiveStroke | null {
   if (typeof value !== 'object' || value === null) return null;
   const { points, color, width } = value as Record<string, unknown>;
-  if (!Array.isArray(points) || points.length % 3 !== 0 || points.length > 3 * LIVE_STROKE_POINTS || !points.every(finite)) return null;
+  if (!Array.isArray(points) || points.length % 3 !== 0 || points.length > 3 * LIVE_STROKE_POINTS || !points.every(isCoordinate)) return null;
   if (!isColor(color) || typeof width !== 'number' || !(width >= SHAPE_LIMITS.minWidth && width <= SHAPE_LIMITS.maxWidth)) return null;
   return { points, color, width };
 }

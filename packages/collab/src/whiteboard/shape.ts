@@ -51,7 +51,8 @@ const ID = /^[A-Za-z0-9_.~-]+$/;
 export const isColor = (value: unknown): value is string => typeof value === 'string' && COLOR.test(value);
 export const isShapeId = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= SHAPE_LIMITS.id && ID.test(value);
-const isCoordinate = (value: unknown): value is number =>
+/** A finite number within the board's ±1e7 (shapes, cursors, strokes and viewports alike). */
+export const isCoordinate = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= SHAPE_LIMITS.coordinate;
 const isKind = (value: unknown): value is ShapeKind => (SHAPE_KINDS as readonly unknown[]).includes(value);
 

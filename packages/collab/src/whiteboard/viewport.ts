@@ -3,7 +3,7 @@
  * the arithmetic of follow mode, framework-free. A view maps board points to the screen as
  * `screen = board × zoom + (x, y)`; a viewport is the board rectangle a view shows on a surface.
  */
-import { SHAPE_LIMITS } from './shape.js';
+import { isCoordinate } from './shape.js';
 
 export interface BoardView {
   readonly x: number;
@@ -42,12 +42,10 @@ export function viewShowing(target: BoardViewport, size: { readonly width: numbe
   return { zoom, x: size.width / 2 - cx * zoom, y: size.height / 2 - cy * zoom };
 }
 
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= SHAPE_LIMITS.coordinate;
-
 /** Another member's viewport read defensively: anything malformed, empty or absurdly large is none. */
 export function readViewport(value: unknown): BoardViewport | null {
   if (typeof value !== 'object' || value === null) return null;
   const { x, y, w, h } = value as Record<string, unknown>;
-  if (!finite(x) || !finite(y) || !finite(w) || !finite(h) || !(w > 0 && h > 0)) return null;
+  if (!isCoordinate(x) || !isCoordinate(y) || !isCoordinate(w) || !isCoordinate(h) || !(w > 0 && h > 0)) return null;
   return { x, y, w, h };
 }

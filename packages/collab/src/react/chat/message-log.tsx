@@ -88,21 +88,24 @@ export function MessageLog(props: MessageLogProps): ReactNode {
           {loading ? 'Loading…' : 'Load older messages'}
         </button>
       )}
-      {messages.map((message, i) => (
-        <div key={message.serial}>
-          {(i === 0 || dayStart(messages[i - 1]!.sentAt) !== dayStart(message.sentAt)) && (
-            <div className={`${CHAT_CLASS}-day`} role="separator" aria-label={dayLabel(message.sentAt)}>
-              {dayLabel(message.sentAt)}
-            </div>
-          )}
-          {message.serial === firstUnread && (
-            <div className={`${CHAT_CLASS}-unread`} role="separator" aria-label="New messages">
-              New
-            </div>
-          )}
-          <MessageItem message={message} mine={isMine(message)} edit={props.edit} remove={props.remove} onError={props.onError} />
-        </div>
-      ))}
+      {messages.map((message, i) => {
+        const day = i === 0 || dayStart(messages[i - 1]!.sentAt) !== dayStart(message.sentAt) ? dayLabel(message.sentAt) : undefined;
+        return (
+          <div key={message.serial}>
+            {day && (
+              <div className={`${CHAT_CLASS}-day`} role="separator" aria-label={day}>
+                {day}
+              </div>
+            )}
+            {message.serial === firstUnread && (
+              <div className={`${CHAT_CLASS}-unread`} role="separator" aria-label="New messages">
+                New
+              </div>
+            )}
+            <MessageItem message={message} mine={isMine(message)} edit={props.edit} remove={props.remove} onError={props.onError} />
+          </div>
+        );
+      })}
     </div>
   );
 }

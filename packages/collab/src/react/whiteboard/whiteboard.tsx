@@ -15,7 +15,8 @@ import { SvgElement } from './svg-element.js';
 import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
 import { useBoard, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
 import { useFollow } from './use-follow.js';
-import { clampZoom, usePointerTools, type View } from './use-pointer-tools.js';
+import { clampZoom } from '../../whiteboard/viewport.js';
+import { usePointerTools, type View } from './use-pointer-tools.js';
 
 export interface WhiteboardProps {
   /** The room from `enterRoom` (anything with its `doc`, `presence` and `history`). */
