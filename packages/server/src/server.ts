@@ -32,6 +32,7 @@ import { HttpTransport } from './transports/http.js';
 import { originAllowed } from './transports/origin.js';
 import { StreamTransport } from './transports/stream.js';
 import { WsTransport } from './transports/websocket.js';
+import { type InProcessTransportFactory, inProcessTransport } from './transports/in-process.js';
 
 export { ALL_CONNECTION_TYPES, DEFAULT_SERVER_LIMITS } from './options.js';
 export type { ConnectionType, KuiperLimits, KuiperServerOptions } from './options.js';
@@ -136,6 +137,16 @@ export class KuiperServer {
       ready: () => this.ready(),
     });
     this.fetchAdapter = new FetchAdapter(this.node.host);
+  }
+
+  /**
+   * [SEC-9] A transport for `@kuiper/client` that reaches this server in-process: the server's own
+   * code as a client (`createClient('in-process:', { transports: [kuiper.inProcessTransport()] })`).
+   * Its sessions are server sessions (`isServerSession`): no `canHandshake`, no policy or authorizer
+   * asked, and their clientIds refused from the network.
+   */
+  inProcessTransport(): InProcessTransportFactory {
+    return inProcessTransport(this.connector, this.limits.maxMessagesPerRequest);
   }
 
   /** Serves Kuiper's paths on an existing node:http server; its other handlers keep the rest. */

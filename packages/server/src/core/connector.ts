@@ -226,8 +226,9 @@ export class Connector {
     this.lastingBatchMs = Math.min(Math.max(this.batchDelayMs, LASTING_BUSY_BATCH_MS), Math.max(this.batchDelayMs, this.pollPacingMs));
   }
 
-  process(raws: readonly RawMessage[], transport: string): Promise<ProcessResult> {
-    return this.core.process(raws, { transport });
+  /** `trusted`: the server's in-process transport (SEC-9). */
+  process(raws: readonly RawMessage[], transport: string, trusted = false): Promise<ProcessResult> {
+    return this.core.process(raws, trusted ? { transport, trusted } : { transport });
   }
 
   /** Whether a session still exists (a WebSocket counts only live sessions against its bound). */
@@ -240,8 +241,8 @@ export class Connector {
    * waiting for deliveries when the batch holds a connect. If `signal` aborts (the client went
    * away) the queued messages stay queued for the next connect: nothing is lost.
    */
-  async respond(raws: readonly RawMessage[], transport: string, signal?: Departed): Promise<Message[]> {
-    const result = await this.process(raws, transport);
+  async respond(raws: readonly RawMessage[], transport: string, signal?: Departed, trusted = false): Promise<Message[]> {
+    const result = await this.process(raws, transport, trusted);
     if (!result.connect) return result.replies;
     const delivered = await this.hold(result.connect, signal);
     if (delivered === undefined) return result.replies;

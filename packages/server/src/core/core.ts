@@ -37,7 +37,12 @@ const log = createLogger('core');
 export interface ProcessContext {
   /** The transport the batch arrived on, e.g. `long-polling`. */
   transport: string;
+  /** [SEC-9] The server's in-process transport: its handshake makes a server session. */
+  trusted?: boolean;
 }
+
+/** [SEC-9] The connection type of `kuiper.inProcessTransport()`, offered to it alone. */
+export const IN_PROCESS = 'in-process';
 
 export interface HeldConnect {
   clientId: string;
@@ -202,15 +207,15 @@ export class BayeuxCore {
     if (kind === 'meta') {
       switch (msg.channel) {
         case META.handshake:
-          return this.handshake(msg, result);
+          return this.handshake(msg, ctx, result);
         case META.connect:
           return this.connect(msg, ctx, result);
         case META.subscribe:
-          return this.subscription(msg, result, true);
+          return this.subscription(msg, ctx, result, true);
         case META.unsubscribe:
-          return this.subscription(msg, result, false);
+          return this.subscription(msg, ctx, result, false);
         case META.disconnect:
-          return this.disconnect(msg, result);
+          return this.disconnect(msg, ctx, result);
         default:
           // [META-1] `/meta/subscribe/x` and friends are not a way around the checks above.
           result.replies.push(errorReply(msg, bayeuxError('channel_invalid')));
@@ -227,7 +232,7 @@ export class BayeuxCore {
       result.replies.push(errorReply(msg, bayeuxError('message_invalid', 'data')));
       return;
     }
-    const session = await this.session(msg, result);
+    const session = await this.session(msg, ctx, result);
     if (!session) return;
     // [SEC-5] A service call is authorized as a publish to its channel (as CometD does).
     if (kind === 'service') {
@@ -242,8 +247,8 @@ export class BayeuxCore {
   }
 
   /** The session a message names, or the error reply (with handshake advice) already pushed. */
-  private async session(msg: Message, result: ProcessResult): Promise<SessionInfo | undefined> {
-    const found = await this.gate.session(msg);
+  private async session(msg: Message, ctx: ProcessContext, result: ProcessResult): Promise<SessionInfo | undefined> {
+    const found = await this.gate.session(msg, ctx.trusted);
     if (found instanceof BayeuxError) {
       result.replies.push(errorReply(msg, found, HANDSHAKE_ADVICE));
       return undefined;
@@ -251,8 +256,8 @@ export class BayeuxCore {
     return found;
   }
 
-  private async handshake(msg: Message, result: ProcessResult): Promise<void> {
-    const serverTypes = this.options.connectionTypes();
+  private async handshake(msg: Message, ctx: ProcessContext, result: ProcessResult): Promise<void> {
+    const serverTypes = ctx.trusted ? [IN_PROCESS] : this.options.connectionTypes();
     const offered = msg.supportedConnectionTypes;
     if (offered === undefined) {
       result.replies.push(errorReply(msg, bayeuxError('connection_type_missing'), { reconnect: 'none' }));
@@ -267,7 +272,7 @@ export class BayeuxCore {
       return;
     }
     // [SEC-1] A refused handshake says so with reconnect:none, so clients stop instead of looping.
-    const verdict = await this.gate.handshake(msg);
+    const verdict = await this.gate.handshake(msg, ctx.trusted);
     if (verdict instanceof BayeuxError) {
       result.replies.push(errorReply(msg, verdict, { reconnect: 'none' }));
       return;
@@ -283,7 +288,7 @@ export class BayeuxCore {
   }
 
   private async connect(msg: Message, ctx: ProcessContext, result: ProcessResult): Promise<void> {
-    const session = await this.session(msg, result);
+    const session = await this.session(msg, ctx, result);
     if (!session) return;
     const clientId = session.clientId;
     // Kept while the connect is held: the session's own id string rather than the copy JSON.parse
@@ -328,8 +333,8 @@ export class BayeuxCore {
     return taken && taken.messages.length > 0 ? [...taken.messages, out] : [out];
   }
 
-  private async subscription(msg: Message, result: ProcessResult, add: boolean): Promise<void> {
-    const session = await this.session(msg, result);
+  private async subscription(msg: Message, ctx: ProcessContext, result: ProcessResult, add: boolean): Promise<void> {
+    const session = await this.session(msg, ctx, result);
     if (!session) return;
     const clientId = session.clientId;
     const wanted = msg.subscription;
@@ -364,8 +369,8 @@ export class BayeuxCore {
     result.replies.push(reply);
   }
 
-  private async disconnect(msg: Message, result: ProcessResult): Promise<void> {
-    if (!(await this.session(msg, result))) return;
+  private async disconnect(msg: Message, ctx: ProcessContext, result: ProcessResult): Promise<void> {
+    if (!(await this.session(msg, ctx, result))) return;
     await fromEngine(this.engine.destroySession(msg.clientId as string, 'disconnect'));
     const reply = replyTo(msg, true);
     reply.clientId = msg.clientId as string;

@@ -6,7 +6,7 @@
 import { channelKind, type BayeuxError, bayeuxError, type Message } from '@kuiper/protocol';
 import type { Engine } from './engine.js';
 import { engineUnavailable, fromEngine } from './replies.js';
-import { type Authorizers, type SecurityPolicy, type SessionInfo, denial } from './security.js';
+import { type Authorizers, type SecurityPolicy, type SessionInfo, denial, isServerSession, SERVER_SESSION_KEY } from './security.js';
 
 export class Gate {
   constructor(
@@ -15,19 +15,26 @@ export class Gate {
     private readonly authorizers: Authorizers | undefined,
   ) {}
 
-  /** [SEC-1] Allowed: what to remember about the session. Refused: the error, reason included. */
-  async handshake(msg: Message): Promise<{ data: unknown } | BayeuxError> {
+  /**
+   * [SEC-1] Allowed: what to remember about the session. Refused: the error, reason included.
+   * [SEC-9] `trusted` (the in-process transport): a server session, the policy not asked.
+   */
+  async handshake(msg: Message, trusted = false): Promise<{ data: unknown } | BayeuxError> {
+    if (trusted) return { data: { [SERVER_SESSION_KEY]: true } };
     const verdict = this.policy?.canHandshake ? await this.policy.canHandshake(msg) : true;
     const reason = denial(verdict);
     if (reason !== undefined) return bayeuxError('handshake_denied', reason);
-    return { data: typeof verdict === 'object' ? verdict.data : undefined };
+    const data = typeof verdict === 'object' ? verdict.data : undefined;
+    if (isServerSession({ data })) return bayeuxError('handshake_denied', 'server_session_reserved');
+    return { data };
   }
 
   /**
    * [SESS-1] An unknown clientId is `402::session_unknown`.
    * [SEC-4] The policy re-checks an established session; a failed check ends it.
+   * [SEC-9] A server session answers only its in-process transport (`trusted`), unchecked.
    */
-  async session(msg: Message): Promise<SessionInfo | BayeuxError> {
+  async session(msg: Message, trusted = false): Promise<SessionInfo | BayeuxError> {
     if (msg.clientId === undefined) return bayeuxError('client_id_missing');
     // Both asked at once: one round trip with a shared engine, whose data comes from its cache.
     let exists: boolean;
@@ -39,6 +46,7 @@ export class Gate {
       throw engineUnavailable(err);
     }
     if (!exists || !session) return bayeuxError('session_unknown');
+    if (isServerSession(session)) return trusted ? session : bayeuxError('session_unknown');
     const check = this.policy?.checkSession;
     if (check) {
       const reason = denial(await check.call(this.policy, session, msg));
@@ -57,6 +65,8 @@ export class Gate {
     channel: string,
     msg: Message,
   ): Promise<BayeuxError | undefined> {
+    // [SEC-9] The server's own code is not asked about by the policy it enforces on clients.
+    if (isServerSession(session)) return undefined;
     const policy = this.policy;
     // Service channels are never created (nothing is broadcast on them): only the publish check applies.
     // [SEC-2] Without a canCreate hook or any authorizer nothing can refuse a creation: the engine is

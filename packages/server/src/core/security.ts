@@ -13,6 +13,20 @@ export interface SessionInfo {
   readonly data: unknown;
 }
 
+/**
+ * [SEC-9] The key in a session's data that marks a server session: one opened by the server's own
+ * code through `kuiper.inProcessTransport()`. Only the in-process transport sets it; a `canHandshake`
+ * that returns it is refused, so no network client can come by it (not even through a policy that
+ * copies what the client sent), and the network may not use a server session's clientId.
+ */
+export const SERVER_SESSION_KEY = 'kuiper:server';
+
+/** [SEC-9] Whether `session` is a server session (its data carries `SERVER_SESSION_KEY`). */
+export function isServerSession(session: { readonly data: unknown } | undefined): boolean {
+  const data = session?.data;
+  return typeof data === 'object' && data !== null && (data as Record<string, unknown>)[SERVER_SESSION_KEY] === true;
+}
+
 /** `canHandshake` may return `{ data }` to allow and remember who the session belongs to. */
 export type HandshakeDecision = Decision | { data: unknown };
 

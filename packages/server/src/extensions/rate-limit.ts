@@ -5,6 +5,7 @@
  */
 import { reject } from '../core/extension.js';
 import type { Extension } from '../core/extension.js';
+import { IN_PROCESS } from '../core/core.js';
 
 export interface RateLimit {
   /** Sustained publishes per second. */
@@ -44,6 +45,8 @@ export function rateLimitExtension(limit: RateLimit, now: () => number = Date.no
     async incoming(message, ctx) {
       const clientId = message.clientId;
       if (clientId === undefined || message.channel.startsWith('/meta/')) return message;
+      // [SEC-9] The server's own code (a backend feeding data) is not throttled as a client is.
+      if (ctx.transport === IN_PROCESS) return message;
       const t = now();
       let bucket = buckets.get(clientId);
       if (bucket === undefined) {
