@@ -6,8 +6,10 @@
 // choose its own node flags.
 import { register } from 'node:module';
 
+// A package's own imports (#globals in @kuiper/client) from its TypeScript source resolve the same way.
 const HOOK = `export function resolve(specifier, context, next) {
-  if (!specifier.startsWith('@kuiper/')) return next(specifier, context);
+  const own = specifier.startsWith('#') && context.parentURL !== undefined && context.parentURL.endsWith('.ts');
+  if (!specifier.startsWith('@kuiper/') && !own) return next(specifier, context);
   return next(specifier, { ...context, conditions: [...context.conditions, 'source'] });
 }`;
 

@@ -36,7 +36,7 @@ export interface RoomClient {
   readonly status?: string;
 }
 
-export interface EnterRoomOptions extends Pick<RoomMemberOptions, 'doc' | 'presence' | 'throttleMs' | 'clock' | 'maxMessageBytes'> {
+export interface EnterRoomOptions extends Pick<RoomMemberOptions, 'doc' | 'presence' | 'throttleMs' | 'clock' | 'maxMessageBytes' | 'hidden'> {
   /**
    * [COLLAB-33] Keep the document in this browser's IndexedDB (`kuiper:<room>` unless named): it is
    * loaded before the handshake, so offline edits and a reload while offline are not lost.

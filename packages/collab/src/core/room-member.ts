@@ -24,14 +24,21 @@ export interface RoomMemberOptions {
   maxMessageBytes?: number;
   /** Unique per member across its sessions; the default is a counter. */
   newId?: () => string;
+  /**
+   * [COLLAB-41] Never in the others' presence: this member sends no presence (a server's document
+   * handle, a silent viewer). It still sees the others'.
+   */
+  hidden?: boolean;
 }
 
 export class RoomMember {
   readonly sync: DocumentSync;
   readonly presence: PresenceState;
   private readonly reader: WireReader<ServerMessage> = serverMessageReader();
+  private readonly hidden: boolean;
 
   constructor(options: RoomMemberOptions) {
+    this.hidden = options.hidden === true;
     let counter = 0;
     const newId = options.newId ?? (() => `${++counter}`);
     const split = { maxMessageBytes: options.maxMessageBytes, newTransferId: newId };
@@ -68,7 +75,7 @@ export class RoomMember {
   /** Subscribed to the room's channels: start the handshake and announce presence. */
   connected(): void {
     this.sync.connected();
-    this.presence.connected();
+    if (!this.hidden) this.presence.connected();
   }
 
   /** The transport dropped: partial transfers are void, edits are kept for the next handshake. */
@@ -90,7 +97,7 @@ export class RoomMember {
     this.reader.reset();
     this.sync.disconnected();
     this.sync.connected();
-    this.presence.connected();
+    if (!this.hidden) this.presence.connected();
   }
 
   /** One wire message from the server, from any of the room's channels. */

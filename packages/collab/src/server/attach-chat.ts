@@ -5,7 +5,7 @@
  * send needs no hop to the room's authority and keeps working while a dead authority is replaced.
  * Typing is ephemeral and room-wide: the authority keeps it, other nodes relay it there (COLLAB-28).
  */
-import { reject, type Extension, type KuiperServer, type SessionInfo } from '@kuiper/server';
+import { isServerSession, reject, type Extension, type KuiperServer, type SessionInfo } from '@kuiper/server';
 import { roomChannels, roomOfChannel } from '../protocol/channels.js';
 import { collabError, type CollabError } from '../protocol/errors.js';
 import type { MemberGrant } from '../core/room-authority.js';
@@ -48,6 +48,9 @@ export interface ChatAdapter {
   left(clientId: string, room?: string): void;
 }
 
+/** The server's own session's grant in every room (COLLAB-42). */
+const SERVER_GRANT: MemberGrant = Object.freeze({ canWrite: true });
+
 const isTyping = (data: unknown): boolean => typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'chat-typing';
 
 export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): ChatAdapter {
@@ -73,7 +76,8 @@ export function attachChat(kuiper: KuiperServer, options: ChatAdapterOptions): C
         // [CHAT-1] Only a member of the room (a subscriber of its document, on any node) chats in it.
         const members = await kuiper.subscribers(roomChannels(room).doc);
         if (!members.some((m) => m.clientId === session.clientId)) return collabError('not_a_member', `${session.clientId} has not entered room ${room}`);
-        const grant = await options.authorize(room, session);
+        // [COLLAB-42] The server's own session (openDocument) is not the app's to authorize.
+        const grant = isServerSession(session) ? SERVER_GRANT : await options.authorize(room, session);
         return { author: chatAuthor(grant.user, session.data, session.clientId), canWrite: grant.canWrite === true };
       })().catch((thrown: unknown) => {
         options.report(thrown);

@@ -3,7 +3,7 @@
  * member of `/rooms/<id>/doc` and closed after the last one, fed by the room's service channels with
  * the session id the server vouches for (COLLAB-20…23).
  */
-import { bayeuxError, type KuiperServer, type SessionInfo } from '@kuiper/server';
+import { bayeuxError, isServerSession, type KuiperServer, type SessionInfo } from '@kuiper/server';
 import { roomChannels, roomOfChannel } from '../protocol/channels.js';
 import { describeThrown, type CollabError } from '../protocol/errors.js';
 import { readPull, ReplyOutbox } from '../protocol/flow.js';
@@ -17,6 +17,7 @@ import { attachLobby } from '../lobby/attach-lobby.js';
 import { eventsGuard } from './events-guard.js';
 import { ClientRooms } from './client-rooms.js';
 import { AuthorityLeases } from './authority-leases.js';
+import { type OpenDocumentOptions, type ServerDocument, ServerDocuments } from './server-documents.js';
 
 /** Decides what a session may do in a room; it is asked once per session and room. */
 export type CollabAuthorize = (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
@@ -38,6 +39,11 @@ export interface CollabOptions extends Omit<RoomHostOptions, 'room' | 'store' | 
 }
 
 export interface AttachedCollab {
+  /**
+   * [COLLAB-42] A room's document for the server's own code: read it, `change` it (stored and sent
+   * to every member), `close` it. The server joins as a hidden member that may always write.
+   */
+  openDocument(room: string, options?: OpenDocumentOptions): Promise<ServerDocument>;
   /** The rooms loaded on this node now. */
   openRooms(): string[];
   /** Removes the hooks and closes every open room (each writes its final snapshot). */
@@ -215,7 +221,8 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
         return still;
       };
       admission = (async () => {
-        const grant = await authorize(room, session);
+        // [COLLAB-42] The server's own session (openDocument) is not the app's to authorize.
+        const grant = isServerSession(session) ? WRITER : await authorize(room, session);
         // The session may have left while authorize ran: only a still-listed admission joins.
         if (open.deciding?.get(session.clientId) !== admission || rooms.get(room) !== open) return false;
         open.host.join(session.clientId, grant.canWrite === true ? WRITER : READER);
@@ -300,7 +307,13 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
       const room = docRoom(channel);
       // [COLLAB-28] One authority per room: the node where the first member subscribed. Every node
       // hears the event on Redis, and a second authority would store and serve a diverging copy.
-      if (room !== undefined && local && !rooms.has(room)) await load(room);
+      if (room === undefined || !local || rooms.has(room)) return;
+      // [COLLAB-20] Refused to the member as `server_error`; why goes to onError (the server's own
+      // openDocument included), not to the member.
+      await load(room).catch((error: unknown) => {
+        report(error);
+        throw bayeuxError('server_error', channel);
+      });
     }),
     kuiper.onChannelVacated(ROOMS, async ({ channel }) => {
       const room = docRoom(channel);
@@ -340,9 +353,12 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     kuiper.addExtension(chat.guard), // [CHAT-1] only the server publishes chat events
   ];
 
+  const documents = new ServerDocuments(kuiper);
   return {
+    openDocument: (room, opts) => documents.open(room, opts),
     openRooms: () => [...rooms.keys()],
     detach: async () => {
+      await documents.close().catch(report); // its rooms are left while the hooks still hear it
       offs.forEach((off) => off());
       clearInterval(timer);
       await Promise.all([...rooms].map(([room, open]) => unload(room, open)));

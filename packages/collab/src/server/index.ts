@@ -4,3 +4,4 @@
  */
 export { attachCollab, type AttachedCollab, type CollabAuthorize, type CollabOptions } from './attach-collab.js';
 export type { ChatOptions } from './attach-chat.js';
+export type { OpenDocumentOptions, ServerDocument } from './server-documents.js';

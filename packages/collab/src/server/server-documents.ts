@@ -1,0 +1,109 @@
+/**
+ * [COLLAB-42] A room's document from the server's own code (a backend import, a bot, an AI agent
+ * that edits the board): what Hocuspocus's `openDirectConnection` and Liveblocks' REST storage API
+ * give. The server joins the room as a member, hidden from presence, through a client of its own
+ * over `kuiper.inProcessTransport()` (a server session: no policy, no `authorize`, always a writer).
+ * Being a member like any other, it needs nothing of its own across nodes: the room loads where it
+ * is opened, or the node relays to the room's authority elsewhere (COLLAB-28), takeovers included.
+ */
+import type * as Y from 'yjs';
+import { createClient, type KuiperClient } from '@kuiper/client';
+import type { KuiperServer } from '@kuiper/server';
+import type { CollabError } from '../protocol/errors.js';
+import { roomChannels } from '../protocol/channels.js';
+import type { PresenceData } from '../protocol/messages.js';
+import { enterRoom, type Room } from '../client/enter-room.js';
+
+export interface OpenDocumentOptions {
+  /**
+   * Shown to the room's members as this presence (e.g. `{ name: 'Assistant' }`); without it the
+   * server is in no one's presence list. The first open of a room decides.
+   */
+  presence?: PresenceData;
+}
+
+/** A room's document held by the server until `close()`. */
+export interface ServerDocument {
+  readonly room: string;
+  /** The room's document, kept in step with every member's edits. Read it as any Y.Doc. */
+  readonly doc: Y.Doc;
+  /**
+   * Runs `fn` as one transaction on the document and resolves once the server has stored it; the
+   * members receive it as one update (one step of no member's undo).
+   */
+  change(fn: (doc: Y.Doc) => void): Promise<void>;
+  /** Resolves once every change so far is stored. */
+  flush(): Promise<void>;
+  /** Problems with this room (a refused update, a failed send). */
+  onError(fn: (error: CollabError) => void): () => void;
+  /** Lets the room go (it closes, with its final snapshot, if no member is left). */
+  close(): Promise<void>;
+}
+
+/** One room entered by the server, shared by the handles open on it. */
+interface Entered {
+  readonly room: Room;
+  handles: number;
+}
+
+export class ServerDocuments {
+  private client: KuiperClient | undefined;
+  private readonly entered = new Map<string, Entered>();
+  private closed = false;
+
+  constructor(private readonly kuiper: KuiperServer) {}
+
+  async open(roomId: string, options: OpenDocumentOptions = {}): Promise<ServerDocument> {
+    if (this.closed) throw new Error('openDocument: collab is detached');
+    roomChannels(roomId); // a TypeError for an id that is no room's, before anything is joined
+    let entry = this.entered.get(roomId);
+    if (!entry) {
+      // One session for every room the server holds: a member of each, as a browser tab would be.
+      this.client ??= createClient('in-process:', { transports: [this.kuiper.inProcessTransport()], ack: false });
+      const room = enterRoom(this.client, roomId, options.presence ? { presence: options.presence } : { hidden: true });
+      entry = { room, handles: 0 };
+      this.entered.set(roomId, entry);
+    }
+    entry.handles++;
+    const held = entry;
+    try {
+      await held.room.synced;
+    } catch (error) {
+      this.release(roomId, held);
+      throw error;
+    }
+    let open = true;
+    return {
+      room: roomId,
+      doc: held.room.doc,
+      change: (fn) => {
+        if (!open) return Promise.reject(new Error(`openDocument(${roomId}): closed`));
+        held.room.doc.transact(() => fn(held.room.doc));
+        return held.room.flush();
+      },
+      flush: () => held.room.flush(),
+      onError: (fn) => held.room.onError(fn),
+      close: async () => {
+        if (!open) return;
+        open = false;
+        await held.room.flush().catch(() => undefined); // what was changed is stored before the room goes
+        this.release(roomId, held);
+      },
+    };
+  }
+
+  /** Leaves every room and ends the server's session (before the server closes). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const { room } of this.entered.values()) room.leave();
+    this.entered.clear();
+    await this.client?.disconnect();
+    this.client = undefined;
+  }
+
+  private release(roomId: string, entry: Entered): void {
+    if (--entry.handles > 0 || this.entered.get(roomId) !== entry) return;
+    this.entered.delete(roomId);
+    entry.room.leave();
+  }
+}

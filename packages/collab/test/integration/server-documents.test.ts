@@ -1,0 +1,159 @@
+// [COLLAB-42] The server's own code reads and changes a room's document (`collab.openDocument`),
+// beside real members over real transports, on one node and on two nodes sharing Redis.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '@kuiper/testkit';
+import { RedisEngine } from '@kuiper/server/redis';
+import { MemoryStore } from '../../src/index.js';
+import { ProbeStore } from '../helpers/stores.js';
+import { cleanRedisPrefix, member, REDIS_URL, startCollab, text } from './helpers.js';
+
+/** Members may read only; the policy admits only clients with a token. */
+const readOnlyMembers = {
+  authorize: () => ({ canWrite: false }),
+};
+const tokenPolicy = {
+  policy: {
+    canHandshake: (m: { ext?: Record<string, unknown> }) => (m.ext?.['token'] === 'ok' ? { data: { user: 'ada' } } : 'no_token'),
+  },
+};
+
+describe('openDocument on one node', () => {
+  it('[COLLAB-42] [COLLAB-41] the server edits a room its members may only read; they see it at once, it is stored, and the server is in no presence list', async () => {
+    const asked: unknown[] = [];
+    const server = await startCollab(
+      { authorize: (_room, session) => (asked.push(session.data), readOnlyMembers.authorize()) },
+      tokenPolicy,
+    );
+    const ada = member(server.url, 'notice', { presence: { name: 'Ada' } }, { ext: { token: 'ok' } }).room;
+    await ada.synced;
+
+    const handle = await server.collab.openDocument('notice');
+    await handle.change((doc) => doc.getText('t').insert(0, 'Maintenance at 18:00. '));
+    await eventually(() => expect(text(ada)).toBe('Maintenance at 18:00. '));
+    // Ada may not write (authorize said so); the server may, without being asked about.
+    expect(asked.length).toBeGreaterThan(0);
+    expect(new Set(asked.map((d) => JSON.stringify(d)))).toEqual(new Set(['{"user":"ada"}']));
+    const refused: string[] = [];
+    ada.onError((e) => refused.push(e.code));
+    ada.doc.getText('t').insert(0, 'Ada was here. ');
+    await eventually(() => expect(refused).toContain('read_only'));
+    expect(handle.doc.getText('t').toString()).toBe('Maintenance at 18:00. ');
+    ada.presence.set({ name: 'Ada', typing: true });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ada.presence.others()).toEqual([]);
+
+    await handle.close();
+    ada.leave();
+    await eventually(() => expect(server.collab.openRooms()).toEqual([]));
+    const stored = await server.store.load('notice');
+    expect(stored.updates.length + (stored.snapshot ? 1 : 0)).toBeGreaterThan(0);
+    const later = member(server.url, 'notice', {}, { ext: { token: 'ok' } }).room;
+    await later.synced;
+    expect(text(later)).toBe('Maintenance at 18:00. '); // the server's edit, stored; Ada's refused one not
+  });
+
+  it('[COLLAB-42] opens a room nobody is in, reads what members wrote, and closes it when let go', async () => {
+    const store = new MemoryStore();
+    const server = await startCollab({ store });
+    const bob = member(server.url, 'plan').room;
+    await bob.synced;
+    bob.doc.getText('t').insert(0, 'written by Bob');
+    await bob.flush();
+    bob.leave();
+    await eventually(() => expect(server.collab.openRooms()).toEqual([]));
+
+    const first = await server.collab.openDocument('plan');
+    expect(first.doc.getText('t').toString()).toBe('written by Bob'); // loaded from the store
+    expect(server.collab.openRooms()).toEqual(['plan']);
+    const second = await server.collab.openDocument('plan'); // the same room, shared
+    expect(second.doc).toBe(first.doc);
+
+    const cy = member(server.url, 'plan').room;
+    await cy.synced;
+    cy.doc.getText('t').insert(0, 'Cy: ');
+    await cy.flush();
+    await eventually(() => expect(first.doc.getText('t').toString()).toBe('Cy: written by Bob'));
+    cy.leave();
+    await first.close();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.collab.openRooms()).toEqual(['plan']); // the second handle still holds it
+    await second.change((doc) => doc.getMap('meta').set('summary', 'two lines'));
+    await second.close();
+    await eventually(() => expect(server.collab.openRooms()).toEqual([]));
+    await expect(first.change(() => undefined)).rejects.toThrow(/closed/);
+
+    const dan = member(server.url, 'plan').room;
+    await dan.synced;
+    expect(text(dan)).toBe('Cy: written by Bob');
+    expect(dan.doc.getMap('meta').get('summary')).toBe('two lines');
+  });
+
+  it('[COLLAB-42] [COLLAB-24] reopened right after the room emptied, it is in step at once (its messages are handled in the order sent)', async () => {
+    const server = await startCollab();
+    const ada = member(server.url, 'again', { presence: { name: 'Ada' } });
+    await ada.room.synced;
+    const first = await server.collab.openDocument('again');
+    await first.change((doc) => doc.getText('t').insert(0, 'kept'));
+    await first.close();
+    ada.room.leave();
+    await ada.client.disconnect(); // the room empties and closes
+    const started = Date.now();
+    const reopened = await server.collab.openDocument('again');
+    // Not the 5 s a lost sync step 1 would wait for its retry (COLLAB-38).
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(reopened.doc.getText('t').toString()).toBe('kept');
+    await reopened.close();
+  });
+
+  it('[COLLAB-42] [COLLAB-20] a room whose load fails is refused (the cause to onError), holds nothing, and opens once the store is back', async () => {
+    const store = new ProbeStore();
+    const causes: string[] = [];
+    const server = await startCollab({ store, onError: (e) => causes.push(e.message) });
+    store.failLoad = true;
+    await expect(server.collab.openDocument('broken')).rejects.toThrow(/server_error/);
+    expect(causes.join()).toMatch(/disk unreadable/);
+    expect(server.collab.openRooms()).toEqual([]);
+    expect(store.calls.filter((c) => c !== 'load')).toEqual([]); // nothing written
+    store.failLoad = false;
+    const handle = await server.collab.openDocument('broken');
+    await handle.change((doc) => doc.getText('t').insert(0, 'fine now'));
+    expect((await store.load('broken')).updates).toHaveLength(1);
+    await handle.close();
+  });
+
+  it('[COLLAB-42] a room id that is no room\'s is a TypeError, and nothing is joined', async () => {
+    const server = await startCollab();
+    await expect(server.collab.openDocument('no/slashes')).rejects.toThrow(TypeError);
+    expect(server.collab.openRooms()).toEqual([]);
+  });
+});
+
+describe('openDocument on two nodes sharing Redis', () => {
+  it('[COLLAB-42] [COLLAB-28] a node that is not the room\'s authority reads and changes it through the relay', async () => {
+    const prefix = `kuiper-test:server-documents:${randomUUID()}:`;
+    cleanRedisPrefix(prefix);
+    const store = new MemoryStore();
+    const a = await startCollab({ store }, { engine: new RedisEngine({ url: REDIS_URL, prefix }) });
+    const b = await startCollab({ store }, { engine: new RedisEngine({ url: REDIS_URL, prefix }) });
+    const ada = member(a.url, 'shared', { presence: { name: 'Ada' } }).room;
+    await ada.synced;
+    ada.doc.getText('t').insert(0, 'from Ada. ');
+    await ada.flush();
+
+    const handle = await b.collab.openDocument('shared', { presence: { name: 'Assistant' } });
+    expect(handle.doc.getText('t').toString()).toBe('from Ada. ');
+    expect(a.collab.openRooms()).toEqual(['shared']);
+    expect(b.collab.openRooms()).toEqual([]); // node b relays; the authority stays on node a
+    await handle.change((doc) => doc.getText('t').insert(0, 'Assistant: '));
+    await eventually(() => expect(text(ada)).toBe('Assistant: from Ada. '));
+    // Shown with the presence it was opened with.
+    await eventually(() => expect(ada.presence.others().map((e) => e.state['name'])).toEqual(['Assistant']));
+
+    ada.doc.getText('t').insert(text(ada).length, 'Thanks.');
+    await ada.flush();
+    await eventually(() => expect(handle.doc.getText('t').toString()).toBe('Assistant: from Ada. Thanks.'));
+    await handle.close();
+    await eventually(() => expect(ada.presence.others()).toEqual([]));
+  }, 20_000);
+});
