@@ -4,13 +4,18 @@
  * shape of a `@kuiper/client` transport, so `createClient(url, { transports: [kuiper.inProcessTransport()] })`
  * is a full client — subscriptions, publishes, service calls, the ack extension — whose sessions are
  * server sessions: made without `canHandshake`, never asked about by the policy or the channel
- * authorizers, and never usable from the network. Messages cross as JSON text, as on the wire, so
- * neither side can change an object the other holds.
+ * authorizers, and never usable from the network.
+ *
+ * It behaves as a WebSocket does: a lasting connection whose deliveries stream as they are queued
+ * (no polling pace: an edit's acknowledgement comes in about a millisecond, not a poll later), its
+ * batches handled one after the other in the order sent. Messages cross as JSON text, as on the
+ * wire, so neither side can change an object the other holds.
  */
 import type { Message } from '@kuiper/protocol';
 import { decodeJson, encodeBatch } from '../core/codec.js';
-import { Departed, type Connector } from '../core/connector.js';
+import { type AnswerSink, Departed, type Connector } from '../core/connector.js';
 import { IN_PROCESS } from '../core/core.js';
+import type { DeliverySink } from '../core/delivery.js';
 
 /** What a `@kuiper/client` transport is handed (structural: this package does not depend on the client). */
 export interface InProcessContext {
@@ -34,15 +39,20 @@ export function inProcessTransport(connector: Connector, maxBatch: number): InPr
   return {
     name: IN_PROCESS,
     isUsable: () => true,
-    create: (context) => new InProcessExchange(connector, maxBatch, context),
+    create: (context) => new InProcessConnection(connector, maxBatch, context),
   };
 }
 
-class InProcessExchange implements InProcessTransport {
+class InProcessConnection implements InProcessTransport, DeliverySink, AnswerSink {
   readonly name = IN_PROCESS;
-  /** Exchanges under way: a held connect, and any batch sent beside it. */
-  private readonly open = new Set<Departed>();
-  private closed = false;
+  readonly full = false;
+  readonly lasting = true;
+  /** The connection's end: its held connects let go, as when a socket closes. */
+  private readonly departed = new Departed();
+  /** The sessions whose deliveries stream here. */
+  private readonly sessions = new Set<string>();
+  /** The last batch sent: the next one is handled after it. */
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly connector: Connector,
@@ -50,49 +60,48 @@ class InProcessExchange implements InProcessTransport {
     private readonly context: InProcessContext,
   ) {}
 
-  /** The last batch sent beside the held connect: the next one goes after it. */
-  private tail: Promise<void> = Promise.resolve();
+  get writable(): boolean {
+    return !this.departed.aborted;
+  }
 
-  /**
-   * As long-polling's two HTTP slots: the held connect goes at once, every other batch after the
-   * one before it, so a client's messages are handled in the order it sent them (a room's sync
-   * step 1 sent right behind its subscribe must find the room loaded, COLLAB-24).
-   */
-  send(messages: Message[], options: { readonly held: boolean; readonly timeoutMs: number }): Promise<void> {
-    if (options.held) return this.exchange(messages, options.timeoutMs);
-    const sent = this.tail.then(() => this.exchange(messages, options.timeoutMs));
+  /** Resolves once the batch is handled (its replies handed over); a held connect's comes later. */
+  send(messages: Message[]): Promise<void> {
+    const sent = this.tail.then(() => this.frame(messages));
     this.tail = sent.catch(() => undefined);
     return sent;
   }
 
-  private async exchange(messages: Message[], timeoutMs: number): Promise<void> {
-    if (this.closed) throw new Error('in-process transport closed');
-    const decoded = decodeJson(encodeBatch(messages), this.maxBatch);
-    if (!decoded.ok) throw new Error(`in-process batch refused: ${decoded.error.message}`);
-    const departed = new Departed();
-    this.open.add(departed);
-    // Like an HTTP request: given up after timeoutMs, and what the connect held stays queued for the next.
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        departed.abort();
-        reject(new Error(`in-process exchange timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
+  /** DeliverySink: deliveries, and a connect's answer, handed to the client on a later microtask. */
+  write(messages: Message[]): void {
+    if (this.departed.aborted || messages.length === 0) return;
+    const copy = JSON.parse(encodeBatch(messages)) as Message[];
+    queueMicrotask(() => {
+      if (!this.departed.aborted) this.context.receive(copy);
     });
-    try {
-      const replies = await Promise.race([this.connector.respond(decoded.messages, IN_PROCESS, departed, true), timedOut]);
-      if (this.closed) throw new Error('in-process transport closed');
-      const parsed = JSON.parse(encodeBatch(replies)) as Message[];
-      if (parsed.length > 0) this.context.receive(parsed);
-    } finally {
-      clearTimeout(timer);
-      this.open.delete(departed);
-    }
+  }
+
+  /** AnswerSink: a held connect's answer (undefined when the connection closed first). */
+  answer(reply: Message[] | undefined): void {
+    if (reply) this.write(reply);
   }
 
   close(): void {
-    this.closed = true;
-    for (const departed of this.open) departed.abort();
-    this.open.clear();
+    if (this.departed.aborted) return;
+    this.departed.abort();
+    // As a closed socket: the sessions stay until pruned or disconnected, their deliveries queued.
+    for (const clientId of this.sessions) this.connector.unstream(clientId, this);
+    this.sessions.clear();
+  }
+
+  private async frame(messages: Message[]): Promise<void> {
+    if (this.departed.aborted) throw new Error('in-process transport closed');
+    const decoded = decodeJson(encodeBatch(messages), this.maxBatch);
+    if (!decoded.ok) throw new Error(`in-process batch refused: ${decoded.error.message}`);
+    const result = await this.connector.process(decoded.messages, IN_PROCESS, true);
+    this.write(result.replies);
+    const connect = result.connect;
+    if (!connect || this.departed.aborted) return;
+    this.sessions.add(connect.clientId);
+    this.connector.holdInto(connect, this.departed, this, this);
   }
 }

@@ -62,6 +62,17 @@ describe('[SEC-9] in-process server sessions', () => {
     await eventually(() => expect(got).toEqual([1]));
   });
 
+  it('[ACK-3] with the ack extension (the client default), deliveries arrive once and in order', async () => {
+    const { server: kuiper } = await startKuiper();
+    const local = newClient('in-process:', { transports: [kuiper.inProcessTransport()] });
+    const got: number[] = [];
+    await local.subscribe('/ticks', (n) => got.push(n as number)).ready;
+    for (let n = 0; n < 30; n++) await kuiper.publish('/ticks', n);
+    await eventually(() => expect(got).toEqual([...Array(30).keys()]));
+    await local.disconnect();
+    expect(kuiper.stats().clients).toBe(0);
+  });
+
   it('[LIMIT-4] are not throttled by the publish rate limit that throttles network clients', async () => {
     const { url, server: kuiper } = await startKuiper({ limits: { publishRate: { perSecond: 1, burst: 3 } } });
     const local = newClient('in-process:', { transports: [kuiper.inProcessTransport()], ack: false });
