@@ -4,6 +4,7 @@
  * @kuiper/collab depends on this package, not the reverse: it is loaded only when asked for, from
  * where the user installed it next to @kuiper/server.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KuiperServer } from './server.js';
 
 export interface CollabCliOptions {
@@ -13,10 +14,19 @@ export interface CollabCliOptions {
   /** Seed nodes of a Redis Cluster (`--redis-cluster`): the store's keys carry each room's hash tag. */
   redisCluster?: { host: string; port: number }[];
   redisPrefix?: string;
+  /** [SERVE-8] Serve the documents over HTTP to requests bearing this key. */
+  apiKey?: string;
+}
+
+export interface CollabFromCli {
+  /** Detaches the rooms and closes their store. */
+  detach(): Promise<void>;
+  /** The documents' HTTP API (COLLAB-43), with an API key. */
+  api?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** Attaches rooms; resolves with what detaches them and closes their store. */
-export async function attachCollabFromCli(server: KuiperServer, options: CollabCliOptions): Promise<() => Promise<void>> {
+export async function attachCollabFromCli(server: KuiperServer, options: CollabCliOptions): Promise<CollabFromCli> {
   let collab: typeof import('@kuiper/collab/server');
   try {
     collab = await import('@kuiper/collab/server');
@@ -28,9 +38,12 @@ export async function attachCollabFromCli(server: KuiperServer, options: CollabC
     const store = new (await import('@kuiper/collab/stores/level')).LevelStore({ location: options.data });
     await store.open(); // a directory it cannot use fails the start, not the first room
     const attached = collab.attachCollab(server, { store });
-    return async () => {
-      await attached.detach();
-      await store.close();
+    return {
+      detach: async () => {
+        await attached.detach();
+        await store.close();
+      },
+      ...withApi(collab, attached, options.apiKey),
     };
   }
   // The documents live next to the sessions, so every node serves the same rooms.
@@ -38,8 +51,17 @@ export async function attachCollabFromCli(server: KuiperServer, options: CollabC
   const redis = options.redisCluster ? new Cluster(options.redisCluster) : new Redis(options.redis ?? '');
   const store = new (await import('@kuiper/collab/stores/redis')).RedisStore({ client: redis, prefix: `${options.redisPrefix ?? 'kuiper:'}collab` });
   const attached = collab.attachCollab(server, { store });
-  return async () => {
-    await attached.detach();
-    await redis.quit();
+  return {
+    detach: async () => {
+      await attached.detach();
+      await redis.quit();
+    },
+    ...withApi(collab, attached, options.apiKey),
   };
+}
+
+type CollabModule = typeof import('@kuiper/collab/server');
+
+function withApi(collab: CollabModule, attached: ReturnType<CollabModule['attachCollab']>, apiKey: string | undefined): Pick<CollabFromCli, 'api'> {
+  return apiKey === undefined ? {} : { api: collab.documentsApi(attached, { apiKey }) };
 }

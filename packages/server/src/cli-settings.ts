@@ -44,6 +44,7 @@ export interface ServeSettings {
   redisCluster: string[] | undefined;
   collab: boolean;
   data: string | undefined;
+  apiKey: string | undefined;
 }
 
 export type SettingKey = keyof ServeSettings;
@@ -163,6 +164,14 @@ export const SETTINGS: { [K in SettingKey]: Setting<ServeSettings[K]> } = {
   redisCluster: { group: SHARING, arg: 'host:port,…', help: 'share sessions through the Redis Cluster with these seed nodes, instead of --redis', default: undefined, shownDefault: 'none', read: listOf('host:port seed nodes', hostPort) },
   collab: { group: SHARING, help: 'serve rooms with shared documents and presence, from @kuiper/collab', default: false, read: yesNo },
   data: { group: SHARING, arg: 'DIR', help: 'where --collab keeps documents without Redis', default: undefined, shownDefault: './.kuiper-data', read: text('a directory') },
+  apiKey: {
+    group: SHARING,
+    arg: 'KEY',
+    help: 'serve the rooms\' documents over HTTP at /api/rooms/<id>/ydoc to requests bearing this key (or KUIPER_API_KEY)',
+    default: undefined,
+    shownDefault: 'none: no HTTP API',
+    read: text('a key of at least 16 characters', (s) => s.length >= 16),
+  },
 };
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];

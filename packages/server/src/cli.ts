@@ -4,6 +4,7 @@
  * in cli-settings.ts. This file turns the settings into a running server.
  */
 import { readServeCommand } from './cli-args.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { attachCollabFromCli } from './cli-collab.js';
 import { serveUsage } from './cli-help.js';
 import { type ServeSettings, clusterNodes } from './cli-settings.js';
@@ -57,6 +58,14 @@ async function redisEngine(s: ServeSettings): Promise<Engine | undefined> {
   return new (await import('./redis.js')).RedisEngine(options);
 }
 
+/** [SERVE-8] The API key from the environment, kept out of the process list; too short exits 2. */
+function envApiKey(): string | undefined {
+  const key = process.env['KUIPER_API_KEY'];
+  if (key === undefined || key === '') return undefined;
+  if (key.length < 16) throw new Error('KUIPER_API_KEY: expected a key of at least 16 characters');
+  return key;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { command, help, settings: s } = readServeCommand(argv);
   if (help || command !== 'serve') {
@@ -70,13 +79,16 @@ export async function main(argv: string[]): Promise<number> {
   const server = createKuiperServer({ ...serverOptions(s), ...(engine ? { engine } : {}) });
   let url: string;
   let detachCollab: (() => Promise<void>) | undefined;
+  let api: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   try {
     if (s.collab) {
       const data = s.data ?? './.kuiper-data';
       const cluster = s.redisCluster !== undefined ? { redisCluster: clusterNodes(s.redisCluster) } : {};
-      detachCollab = await attachCollabFromCli(server, { data, ...(redis ? { redis } : {}), ...cluster, redisPrefix: s.redisPrefix });
+      const apiKey = s.apiKey ?? envApiKey();
+      const attached = await attachCollabFromCli(server, { data, ...(redis ? { redis } : {}), ...cluster, redisPrefix: s.redisPrefix, ...(apiKey ? { apiKey } : {}) });
+      ({ detach: detachCollab, api } = attached);
     }
-    ({ url } = await server.listen({ port: s.port, host: s.host }));
+    ({ url } = await server.listen({ port: s.port, host: s.host, ...(api ? { otherRequests: api } : {}) }));
   } catch (err) {
     await detachCollab?.().catch(() => undefined);
     await server.close().catch(() => undefined);
@@ -86,7 +98,8 @@ export async function main(argv: string[]): Promise<number> {
   const through = s.redisCluster !== undefined ? `the Redis Cluster at ${s.redisCluster.join(',')}` : redis?.replace(/\/\/[^@/]*@/, '//');
   const shared = through === undefined ? '' : ` (sessions shared through ${through})`;
   const rooms = s.collab ? ` (rooms: ${through === undefined ? `documents in ${s.data ?? './.kuiper-data'}` : 'documents in Redis'})` : '';
-  console.log(`kuiper listening on ${url}${s.stats ? ` (stats at ${new URL('/_kuiper/stats', url).href})` : ''}${shared}${rooms}`);
+  const documents = api ? ` (documents at ${new URL('/api/rooms/', url).href}<id>/ydoc)` : '';
+  console.log(`kuiper listening on ${url}${s.stats ? ` (stats at ${new URL('/_kuiper/stats', url).href})` : ''}${shared}${rooms}${documents}`);
   const stop = (): void => {
     log.info('shutting down');
     // Rooms first: each writes its final snapshot while the server still runs.

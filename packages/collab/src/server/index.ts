@@ -5,3 +5,4 @@
 export { attachCollab, type AttachedCollab, type CollabAuthorize, type CollabOptions } from './attach-collab.js';
 export type { ChatOptions } from './attach-chat.js';
 export type { OpenDocumentOptions, ServerDocument } from './server-documents.js';
+export { documentsApi, type DocumentsApi, type DocumentsApiOptions } from './documents-api.js';

@@ -34,9 +34,9 @@ export const killed = (child: ChildProcess): Promise<void> =>
 export const BIN = fileURLToPath(new URL('../../../server/bin/kuiper.js', import.meta.url));
 
 /** Starts `kuiper serve` with `args`; resolves with its URL and the line it printed. */
-export function serve(args: string[]): Promise<{ url: string; line: string; child: ChildProcess }> {
+export function serve(args: string[], env: Record<string, string> = {}): Promise<{ url: string; line: string; child: ChildProcess }> {
   // KUIPER_FROM_SOURCE: the code under test, even where a bench or `npm run build` left a dist/ behind.
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUIPER_FROM_SOURCE: '1' } });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, KUIPER_FROM_SOURCE: '1' } });
   onCleanup(() => void child.kill('SIGKILL'));
   let out = '';
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

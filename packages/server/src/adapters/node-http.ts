@@ -28,6 +28,8 @@ const parseTarget = (target: string): URL => new URL(target, BASE_URL);
 export interface ListenOptions {
   port?: number;
   host?: string;
+  /** Asked about requests that are not Kuiper's before they get a 404: true when it answers them. */
+  otherRequests?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export class NodeHttpAdapter {
@@ -99,7 +101,7 @@ export class NodeHttpAdapter {
   /** Starts a node:http server of its own; resolves with the port and the Bayeux URL. */
   async listen(options: ListenOptions = {}): Promise<{ port: number; url: string; server: HttpServer }> {
     const server = createServer((req, res) => {
-      if (!res.headersSent && !res.writableEnded && !this.handleRequest(req, res)) {
+      if (!res.headersSent && !res.writableEnded && !this.handleRequest(req, res) && options.otherRequests?.(req, res) !== true) {
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
       }
     });

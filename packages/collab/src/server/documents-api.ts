@@ -1,0 +1,139 @@
+/**
+ * [COLLAB-43] Rooms' documents over HTTP, for a backend in any language (Liveblocks has a REST API
+ * for this; Hocuspocus leaves it to the app): read a room's document as Yjs bytes or as JSON, and
+ * apply a Yjs update to it, stored and sent to every member. A thin adapter over `openDocument`
+ * (COLLAB-42), so it holds on several nodes as members do. Every request needs the API key
+ * (`Authorization: Bearer <key>`); bad input is a 4xx with a JSON `{ error, message }`, never a
+ * change to anyone's document.
+ *
+ *   GET  <base>/<room>/ydoc                 the document as one Yjs update (application/octet-stream)
+ *   GET  <base>/<room>/ydoc?key=K&type=T    one top-level type as JSON (T: map, array, text, xml)
+ *   POST <base>/<room>/ydoc                 body: a Yjs update; 204 once stored
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as Y from 'yjs';
+import { isValidRoomId } from '../protocol/channels.js';
+import { describeThrown } from '../protocol/errors.js';
+import { updateProblem } from '../core/yjs-checks.js';
+import type { AttachedCollab } from './attach-collab.js';
+
+export interface DocumentsApiOptions {
+  /** The key every request must carry as `Authorization: Bearer <key>` (at least 16 characters). */
+  apiKey: string;
+  /** Where the routes live (default `/api/rooms`). */
+  basePath?: string;
+  /** The largest update a POST may carry (default 16 MiB); past it, 413. */
+  maxBodyBytes?: number;
+}
+
+/** A node:http handler: true when the request was the API's (answered, or being answered). */
+export type DocumentsApi = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+const TYPES = {
+  map: (doc: Y.Doc, key: string) => doc.getMap(key).toJSON(),
+  array: (doc: Y.Doc, key: string) => doc.getArray(key).toJSON(),
+  text: (doc: Y.Doc, key: string) => doc.getText(key).toJSON(),
+  xml: (doc: Y.Doc, key: string) => doc.getXmlFragment(key).toJSON(),
+} as const;
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function documentsApi(collab: Pick<AttachedCollab, 'openDocument'>, options: DocumentsApiOptions): DocumentsApi {
+  if (options.apiKey.length < 16) throw new TypeError('documentsApi: apiKey must be at least 16 characters');
+  const base = (options.basePath ?? '/api/rooms').replace(/\/+$/, '');
+  const key = Buffer.from(options.apiKey);
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
+
+  const authorized = (req: IncomingMessage): boolean => {
+    const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+    return given.length === key.length && timingSafeEqual(given, key);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL, room: string): Promise<void> => {
+    if (!authorized(req)) throw new ApiError(401, 'unauthorized', 'send the API key as Authorization: Bearer <key>');
+    if (!isValidRoomId(room)) throw new ApiError(400, 'room_invalid', 'a room id is 1-128 of A-Z a-z 0-9 _ . ~ -');
+    if (req.method === 'GET') return read(res, url, room);
+    if (req.method === 'POST') return write(req, res, room);
+    res.setHeader('Allow', 'GET, POST');
+    throw new ApiError(405, 'method_not_allowed', `${req.method ?? ''} is not GET or POST`);
+  };
+
+  const read = async (res: ServerResponse, url: URL, room: string): Promise<void> => {
+    const type = url.searchParams.get('type');
+    const name = url.searchParams.get('key');
+    if ((type === null) !== (name === null)) throw new ApiError(400, 'query_invalid', 'key and type go together');
+    if (type !== null && !Object.hasOwn(TYPES, type)) throw new ApiError(400, 'query_invalid', `type is one of ${Object.keys(TYPES).join(', ')}`);
+    const handle = await collab.openDocument(room);
+    try {
+      if (type === null || name === null) {
+        const bytes = Y.encodeStateAsUpdate(handle.doc);
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.byteLength, 'Cache-Control': 'no-store' });
+        res.end(bytes);
+        return;
+      }
+      const body = JSON.stringify(TYPES[type as keyof typeof TYPES](handle.doc, name));
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(body);
+    } finally {
+      await handle.close();
+    }
+  };
+
+  const write = async (req: IncomingMessage, res: ServerResponse, room: string): Promise<void> => {
+    const update = await readBody(req, maxBodyBytes);
+    // [COLLAB-12] Decoded once on its own first: a malformed update never reaches the document.
+    const problem = update.byteLength === 0 ? 'an empty body' : updateProblem(update);
+    if (problem) throw new ApiError(400, 'update_invalid', `the body is not a Yjs update (${problem})`);
+    const handle = await collab.openDocument(room);
+    try {
+      await handle.change((doc) => Y.applyUpdate(doc, update));
+    } finally {
+      await handle.close();
+    }
+    res.writeHead(204).end();
+  };
+
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith(`${base}/`)) return false;
+    const match = /^([^/]+)\/ydoc$/.exec(url.pathname.slice(base.length + 1));
+    if (!match) return false;
+    // Room ids are URL-safe: the segment is used as it is (a %-escape is no room's id).
+    handle(req, res, url, match[1] as string).catch((thrown: unknown) => {
+      const error = thrown instanceof ApiError ? thrown : new ApiError(500, 'server_error', describeThrown(thrown));
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(error.status, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ error: error.code, message: error.message }));
+      if (error.status === 413) req.destroy(); // the rest of the body is not read
+    });
+    return true;
+  };
+}
+
+/** The request's body, or a 413 once it passes `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) return reject(new ApiError(413, 'body_too_large', `an update is at most ${limit} bytes`));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        reject(new ApiError(413, 'body_too_large', `an update is at most ${limit} bytes`));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    req.on('error', reject);
+  });
+}
