@@ -12,6 +12,7 @@ import type { KuiperServer } from '@kuiper/server';
 import type { CollabError } from '../protocol/errors.js';
 import { roomChannels } from '../protocol/channels.js';
 import type { PresenceData } from '../protocol/messages.js';
+import type { PresenceState } from '../core/presence-state.js';
 import { enterRoom, type Room } from '../client/enter-room.js';
 
 export interface OpenDocumentOptions {
@@ -27,6 +28,11 @@ export interface ServerDocument {
   readonly room: string;
   /** The room's document, kept in step with every member's edits. Read it as any Y.Doc. */
   readonly doc: Y.Doc;
+  /**
+   * The others' presence, and the server's own when opened with one (hidden, `set` shows nothing).
+   * With `doc` it is what `createBoard(handle)` needs: a bot drawing on a whiteboard.
+   */
+  readonly presence: PresenceState;
   /**
    * Runs `fn` as one transaction on the document and resolves once the server has stored it; the
    * members receive it as one update (one step of no member's undo).
@@ -76,6 +82,7 @@ export class ServerDocuments {
     return {
       room: roomId,
       doc: held.room.doc,
+      presence: held.room.presence,
       change: (fn) => {
         if (!open) return Promise.reject(new Error(`openDocument(${roomId}): closed`));
         held.room.doc.transact(() => fn(held.room.doc));

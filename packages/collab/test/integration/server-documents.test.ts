@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '@kuiper/testkit';
 import { RedisEngine } from '@kuiper/server/redis';
-import { MemoryStore } from '../../src/index.js';
+import { createBoard, MemoryStore } from '../../src/index.js';
 import { ProbeStore } from '../helpers/stores.js';
 import { cleanRedisPrefix, member, REDIS_URL, startCollab, text } from './helpers.js';
 
@@ -126,6 +126,23 @@ describe('openDocument on one node', () => {
     const server = await startCollab();
     await expect(server.collab.openDocument('no/slashes')).rejects.toThrow(TypeError);
     expect(server.collab.openRooms()).toEqual([]);
+  });
+});
+
+describe('openDocument with the whiteboard model', () => {
+  it('[COLLAB-42] [BOARD-1] a bot on the server draws on the board: createBoard(handle) adds a shape every member\'s board shows', async () => {
+    const server = await startCollab();
+    const ada = member(server.url, 'sketch', { presence: { name: 'Ada' } }).room;
+    await ada.synced;
+    const adaBoard = createBoard(ada);
+    const bot = await server.collab.openDocument('sketch', { presence: { name: 'Bot' } });
+    const botBoard = createBoard(bot);
+    const added = botBoard.add({ kind: 'text', x: 40, y: 40, w: 200, h: 40, text: 'Hello from the server' });
+    expect(added.ok).toBe(true);
+    await bot.flush();
+    await eventually(() => expect(adaBoard.shapes().map((s) => s.text)).toEqual(['Hello from the server']));
+    await eventually(() => expect(adaBoard.peers().map((p) => p.name)).toEqual(['Bot']));
+    await bot.close();
   });
 });
 
