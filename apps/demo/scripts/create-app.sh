@@ -22,6 +22,7 @@ done
 
 # 2. The app: pages, components and the one-process server; nothing of the monorepo's build.
 cp -R "$demo/app" "$demo/components" "$demo/server" "$demo/next.config.ts" "$demo/tsconfig.json" "$demo/README.md" "$target/"
+mkdir -p "$target/scripts" && cp "$demo/scripts/post-note.ts" "$target/scripts/"
 printf 'node_modules/\n.next/\n.kuiper-data/\nnext-env.d.ts\n*.tsbuildinfo\n' > "$target/.gitignore"
 
 # 3. Its package.json: the tarballs by file path (overrides make the packages' dependencies on each
@@ -50,6 +51,7 @@ const pkg = {
     'react-dom': demo.dependencies['react-dom'],
     ioredis: versionIn('packages/server', 'ioredis'),
     tsx: versionIn('.', 'tsx'),
+    yjs: demo.dependencies.yjs,
   },
   devDependencies: {
     typescript: versionIn('.', 'typescript'),

@@ -5,7 +5,7 @@
  * Redis and any number of processes serve the same rooms.
  */
 import { createKuiperServer, type KuiperServer } from '@kuiper/server';
-import { attachCollab } from '@kuiper/collab/server';
+import { attachCollab, documentsApi, type DocumentsApi } from '@kuiper/collab/server';
 import type { DocumentStore } from '@kuiper/collab';
 import { canHandshake } from './identity.js';
 import { attachInspector } from './inspector-feed.js';
@@ -19,10 +19,14 @@ export interface KuiperSetupOptions {
   redisPrefix?: string;
   /** A session with no connect for this long is pruned (ms); lower it to see departures sooner. */
   maxInterval?: number;
+  /** Serve the rooms' documents over HTTP (`/api/rooms/<id>/ydoc`) to requests bearing this key. */
+  apiKey?: string;
 }
 
 export interface KuiperSetup {
   readonly kuiper: KuiperServer;
+  /** The documents' HTTP API, with an `apiKey`: true when it answered the request. */
+  readonly api: DocumentsApi | undefined;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,8 @@ export async function setUpKuiper(options: KuiperSetupOptions): Promise<KuiperSe
   await kuiper.ready();
   return {
     kuiper,
+    // A backend (a script, a job, an AI agent) reads and writes the boards with the key.
+    api: options.apiKey === undefined ? undefined : documentsApi(collab, { apiKey: options.apiKey }),
     close: async () => {
       inspector.detach();
       await kuiper.close();

@@ -4,7 +4,8 @@
  *
  *   PORT (3000), HOST (127.0.0.1), KUIPER_DATA (./.kuiper-data), REDIS_URL (share rooms with other
  *   processes; REDIS_PREFIX, default kuiper-demo:), KUIPER_MAX_INTERVAL (ms before a silent session is pruned), NODE_ENV=development
- *   (next dev: hot reload).
+ *   (next dev: hot reload), KUIPER_API_KEY (16+ characters: the rooms' documents over HTTP at
+ *   /api/rooms/<id>/ydoc for a backend, @kuiper/collab's COLLAB-43).
  */
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
@@ -18,8 +19,9 @@ const dev = env['NODE_ENV'] === 'development';
 const host = env['HOST'] || '127.0.0.1';
 const port = Number(env['PORT'] || 3000);
 const maxInterval = env['KUIPER_MAX_INTERVAL'] ? Number(env['KUIPER_MAX_INTERVAL']) : undefined;
-if (!Number.isInteger(port) || port < 0 || (maxInterval !== undefined && !(maxInterval > 0))) {
-  console.error('PORT must be a port number and KUIPER_MAX_INTERVAL a number of milliseconds');
+const apiKey = env['KUIPER_API_KEY'] || undefined;
+if (!Number.isInteger(port) || port < 0 || (maxInterval !== undefined && !(maxInterval > 0)) || (apiKey !== undefined && apiKey.length < 16)) {
+  console.error('PORT must be a port number, KUIPER_MAX_INTERVAL a number of milliseconds and KUIPER_API_KEY at least 16 characters');
   process.exit(1);
 }
 
@@ -28,6 +30,7 @@ const kuiper = await setUpKuiper({
   ...(env['REDIS_URL'] ? { redisUrl: env['REDIS_URL'] } : {}),
   ...(env['REDIS_PREFIX'] ? { redisPrefix: env['REDIS_PREFIX'] } : {}),
   ...(maxInterval === undefined ? {} : { maxInterval }),
+  ...(apiKey === undefined ? {} : { apiKey }),
 });
 const app = next({ dev, dir: appDir, hostname: host, port });
 await app.prepare();
@@ -35,7 +38,7 @@ const handle = app.getRequestHandler();
 const upgrade = app.getUpgradeHandler();
 
 const server = createServer((req, res) => {
-  if (!kuiper.kuiper.handleRequest(req, res)) void handle(req, res);
+  if (!kuiper.kuiper.handleRequest(req, res) && kuiper.api?.(req, res) !== true) void handle(req, res);
 });
 // Kuiper's WebSocket first; anything else (next dev's hot reload) is Next's.
 server.on('upgrade', (req, socket, head) => {
@@ -44,7 +47,7 @@ server.on('upgrade', (req, socket, head) => {
 server.listen(port, host, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
-  console.log(`kuiper demo listening on http://${host}:${actual} (Bayeux at /bayeux${env['REDIS_URL'] ? ', rooms on Redis' : ''})`);
+  console.log(`kuiper demo listening on http://${host}:${actual} (Bayeux at /bayeux${env['REDIS_URL'] ? ', rooms on Redis' : ''}${apiKey ? ', documents at /api/rooms/<id>/ydoc' : ''})`);
 });
 
 let closing = false;
