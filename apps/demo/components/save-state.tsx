@@ -5,19 +5,21 @@
  * second `role="status"`: the connection's is the page's one status, this a polite live region.
  */
 import { useEffect, useState } from 'react';
-import { useStatus, useSyncStatus } from '@kuiper/collab/react';
+import { useStatus, useSyncStatus, useUnsavedEdits } from '@kuiper/collab/react';
 
 export function SaveState() {
   const sync = useSyncStatus({ warnBeforeUnload: true });
+  // Not `sync`: it is `synchronizing` for the round trip of every reconnect too, with nothing unsaved.
+  const unsaved = useUnsavedEdits();
   const connection = useStatus();
   // 'synchronizing' before the first sync is the room loading, not an edit being saved.
   const [loaded, setLoaded] = useState(false);
   useEffect(() => {
     if (sync === 'synchronized') setLoaded(true);
   }, [sync]);
-  const text = !loaded ? 'Loading…' : sync === 'synchronized' ? 'Saved' : connection === 'connected' ? 'Saving…' : 'Not saved: offline';
+  const text = !loaded ? 'Loading…' : !unsaved ? 'Saved' : connection === 'connected' ? 'Saving…' : 'Not saved: offline';
   return (
-    <p className={`save-state save-${sync}`} aria-live="polite">
+    <p className={`save-state${loaded && unsaved ? ' save-unsaved' : ''}`} aria-live="polite">
       {text}
     </p>
   );

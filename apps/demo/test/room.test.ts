@@ -195,7 +195,7 @@ describe('a room with two visitors', () => {
     }
   }, 60_000);
 
-  it('[DEMO-10][DEMO-3][DEMO-12] after a server restart both pages reconnect by themselves and the board is still there; a stroke drawn while it was down says Not saved, makes leaving ask, and is saved after', async () => {
+  it('[DEMO-10][DEMO-3][DEMO-12] after a server restart both pages reconnect by themselves and the board is still there; a stroke drawn while it was down says Not saved, makes leaving ask, and is saved after; the other page stays Saved throughout', async () => {
     const room = `restart-${Date.now().toString(36)}`;
     const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
     const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
@@ -204,6 +204,13 @@ describe('a room with two visitors', () => {
       await drawStroke(ada.page, 0);
       await expect.poll(() => shapes(bob.page), { timeout: 10_000 }).toBe(1);
       await expect.poll(() => saveState(ada.page), { timeout: 10_000 }).toBe('Saved');
+      // Every text Bob's badge shows from now on: with nothing unsaved it never reads "Saving…".
+      await bob.page.evaluate(() => {
+        const badge = document.querySelector('.save-state');
+        const seen: (string | null)[] = [];
+        Object.assign(window, { seenSaveStates: seen });
+        if (badge) new MutationObserver(() => seen.push(badge.textContent)).observe(badge, { childList: true, characterData: true, subtree: true });
+      });
 
       const stopped = suite.demo.stop();
       for (const { page } of [ada, bob]) await expect.poll(() => status(page), { timeout: 15_000 }).toMatch(/^(Reconnecting|Connecting)/);
@@ -225,6 +232,9 @@ describe('a room with two visitors', () => {
       await expect.poll(() => saveState(ada.page), { timeout: 15_000 }).toBe('Saved');
       await expect.poll(() => shapes(bob.page), { timeout: 15_000 }).toBe(2);
       expect(await shapes(ada.page)).toBe(2);
+      // [DEMO-12] Bob had nothing unsaved: his badge said Saved through the outage and the re-sync.
+      expect(await bob.page.evaluate(() => (window as unknown as { seenSaveStates: unknown[] }).seenSaveStates)).not.toContain('Saving…');
+      expect(await saveState(bob.page)).toBe('Saved');
       // Still one board: a stroke drawn now reaches the other page through the new process…
       await drawStroke(bob.page, 150);
       await expect.poll(() => shapes(ada.page), { timeout: 10_000 }).toBe(3);

@@ -10,7 +10,7 @@ export { useStatus, useStatusSnapshot } from './use-status.js';
 export { useChannel, type ChannelApi, type ChannelStatus, type UseChannelOptions } from './use-channel.js';
 export { shallowEqual, useMyPresence, useOthers, useSelf, useUpdateMyPresence, type Self } from './use-presence.js';
 export { useDocument, useYjs } from './use-yjs.js';
-export { useSyncStatus, type SyncStatusOptions } from './use-sync-status.js';
+export { useSyncStatus, useUnsavedEdits, type SyncStatusOptions } from './use-sync-status.js';
 export { useBroadcast, useEvent } from './use-events.js';
 export type { RoomEvent, RoomEventSender } from '../client/room-events.js';
 export { useUndo, type UndoApi } from './use-undo.js';

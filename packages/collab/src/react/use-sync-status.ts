@@ -35,3 +35,31 @@ export function useSyncStatus(options: SyncStatusOptions = {}): SyncStatus {
   }, [room, warn]);
   return status;
 }
+
+const NOTHING_UNSAVED = (): boolean => false;
+
+/**
+ * [REACT-13] `room.unsavedEdits` as state: true while a local edit is not stored by the server (in
+ * flight, or made offline), false otherwise — also while the room loads or re-synchronizes after a
+ * reconnect with nothing to lose, which `useSyncStatus` reports as `synchronizing`. What a
+ * "Saved / Saving… / Not saved" badge shows without flashing "Saving…" at every reconnect.
+ */
+export function useUnsavedEdits(): boolean {
+  const room = useRoom();
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      if (!room) return never();
+      // An edit makes it true (the document's update, after the sync layer took it); it becomes
+      // false once stored, which ends the `synchronizing` of the edit's round trip.
+      const offStatus = room.subscribeSyncStatus(() => onChange());
+      room.doc.on('update', onChange);
+      return () => {
+        offStatus();
+        room.doc.off('update', onChange);
+      };
+    },
+    [room],
+  );
+  const get = useCallback((): boolean => room?.unsavedEdits ?? false, [room]);
+  return useSyncExternalStore(subscribe, get, NOTHING_UNSAVED);
+}

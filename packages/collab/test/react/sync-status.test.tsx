@@ -5,7 +5,7 @@ import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '@kuiper/testkit';
 import { MemoryStore } from '../../src/index.js';
-import { useDocument, useSyncStatus } from '../../src/react/index.js';
+import { useDocument, useSyncStatus, useUnsavedEdits } from '../../src/react/index.js';
 import { member, startCollab, text } from '../integration/helpers.js';
 import { mount } from './helpers.js';
 
@@ -63,4 +63,40 @@ describe('useSyncStatus', () => {
     await eventually(() => expect(screen.getByRole('status').textContent).toBe('Saving…'));
     expect(leavingAsks()).toBe(false);
   });
+
+  it('[REACT-13] useUnsavedEdits stays false through a reconnect with nothing unsaved (while syncStatus reads synchronizing), true for an offline edit until it is stored', async () => {
+    const store = new MemoryStore();
+    const first = await startCollab({ store });
+    const seen: { unsaved: boolean; status: string }[] = [];
+    function Unsaved() {
+      const unsaved = useUnsavedEdits();
+      const status = useSyncStatus();
+      const doc = useDocument();
+      edit = (text) => doc?.getText('t').insert(0, text);
+      seen.push({ unsaved, status });
+      return <p role="status">{unsaved ? 'Not saved' : 'Saved'}</p>;
+    }
+    const { client } = mount(first.url, <Unsaved />, { room: 'flash', client: { backoff: { base: 100, max: 200 } } });
+    await eventually(() => expect(seen.at(-1)).toEqual({ unsaved: false, status: 'synchronized' }));
+    const loaded = seen.length;
+
+    // The server restarts under a room with nothing unsaved: it re-synchronizes, nothing is unsaved.
+    await first.collab.detach();
+    await first.server.close();
+    await eventually(() => expect(client.status).toBe('reconnecting'), 10_000);
+    const second = await startCollab({ store }, {}, { port: first.port });
+    await eventually(() => expect(client.status).toBe('connected'), 15_000);
+    await eventually(() => expect(seen.at(-1)?.status).toBe('synchronized'), 15_000);
+    const reconnect = seen.slice(loaded);
+    expect(reconnect.some((s) => s.status === 'synchronizing')).toBe(true); // what a syncStatus badge flashed
+    expect(reconnect.every((s) => !s.unsaved)).toBe(true);
+
+    await second.collab.detach();
+    await second.server.close();
+    await eventually(() => expect(client.status).toBe('reconnecting'), 10_000);
+    edit('offline ');
+    await eventually(() => expect(screen.getByRole('status').textContent).toBe('Not saved'));
+    await startCollab({ store }, {}, { port: first.port });
+    await eventually(() => expect(screen.getByRole('status').textContent).toBe('Saved'), 15_000);
+  }, 40_000);
 });
