@@ -148,4 +148,17 @@ describe('<Whiteboard> in Chromium', () => {
     }, { timeout: 10_000 });
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('[BOARD-16] on a phone (390 px wide) the toolbar is one row that scrolls sideways, the page does not, and a button past the edge still works', async () => {
+    const { page, errors } = await openBoardPage('phone');
+    await page.setViewportSize({ width: 390, height: 700 });
+    const toolbar = page.getByRole('toolbar', { name: 'Whiteboard tools' });
+    // Four rows of buttons (~140 px of a phone's board) before; one row now.
+    expect((await toolbar.boundingBox())!.height).toBeLessThan(50);
+    expect(await toolbar.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export SVG' }).click()]);
+    expect(download.suggestedFilename()).toBe('whiteboard.svg');
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

@@ -23,7 +23,12 @@ describe('<Whiteboard> on the server', () => {
     }
     // Styles are scoped under the component's class prefix: no rule targets a bare element.
     const css = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
-    const selectors = css.split('}').map((rule) => rule.split('{')[0]!.trim()).filter(Boolean);
+    // A rule's selector, inside an @media block too (its only at-rule: the phone toolbar).
+    const selectors = css
+      .split('}')
+      .map((rule) => rule.split('{'))
+      .map((parts) => (parts[0]!.trim().startsWith('@media') ? parts[1]! : parts[0]!).trim())
+      .filter(Boolean);
     expect(selectors.length).toBeGreaterThan(5);
     for (const selector of selectors) for (const part of selector.split(',')) expect(part.trim()).toMatch(/^\.kuiper-wb/);
     expect(member.doc.getMap('whiteboard')._dEH.l.length).toBe(0); // no Board (a deep observer) was made during render

@@ -39,4 +39,9 @@ export const WHITEBOARD_CSS = `
 .${WB}-following{display:flex;gap:4px;align-items:center;padding:0 0 0 8px;border:1px solid;border-radius:6px;
   background:var(--kuiper-wb-bg,#ffffff)}
 .${WB}-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+@media (max-width:600px){
+  .${WB}-toolbar{flex-wrap:nowrap;overflow-x:auto;overscroll-behavior-x:contain;scrollbar-width:thin}
+  .${WB}-group{flex:none}
+  .${WB}-button{min-width:30px;padding:0 6px}
+}
 `;
