@@ -18,6 +18,7 @@ import { eventsGuard } from './events-guard.js';
 import { ClientRooms } from './client-rooms.js';
 import { AuthorityLeases } from './authority-leases.js';
 import { type OpenDocumentOptions, type ServerDocument, ServerDocuments } from './server-documents.js';
+import { observedStore, type OnStored } from './observed-store.js';
 
 /** Decides what a session may do in a room; it is asked once per session and room. */
 export type CollabAuthorize = (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
@@ -36,6 +37,11 @@ export interface CollabOptions extends Omit<RoomHostOptions, 'room' | 'store' | 
   onError?: (error: Error) => void;
   /** [LOBBY-1] Room activity for lobby viewers (`enterLobby`), filtered by `authorize`. Default true. */
   lobby?: boolean;
+  /**
+   * [COLLAB-44] Every update a room stores, once it is durable, on the room's authority only (once
+   * across nodes): to index, mirror or notify. Not awaited; a throw goes to `onError`.
+   */
+  onStored?: OnStored;
 }
 
 export interface AttachedCollab {
@@ -96,9 +102,11 @@ function forgetAdmission(open: { deciding: Map<string, Promise<boolean>> | undef
 }
 
 export function attachCollab(kuiper: KuiperServer, options: CollabOptions): AttachedCollab {
-  const { store, authorize = () => ({ canWrite: true }), authorityLeaseMs = 3000, onError = (e) => console.error('[kuiper/collab]', e), lobby: withLobby = true, moderate, typingTimeoutMs, maxChatLength, ...hostOptions } = options;
+  const { store, authorize = () => ({ canWrite: true }), authorityLeaseMs = 3000, onError = (e) => console.error('[kuiper/collab]', e), lobby: withLobby = true, moderate, typingTimeoutMs, maxChatLength, onStored, ...hostOptions } = options;
   const rooms = new Map<string, OpenRoom>();
   const report = (error: unknown): void => onError(error instanceof Error ? error : new Error(describeThrown(error)));
+  // The rooms' documents go through it (chat, leases and the lobby use the store as it is).
+  const documents = onStored ? observedStore(store, onStored, report) : store;
   // [LOBBY-2] Told of the rooms this node is the authority of; it publishes their activity.
   // [CHAT-1] Chat on `/service/rooms/<id>/chat`, answered by whichever node the member reached.
   const chat = attachChat(kuiper, { store, authorize, moderate, typingTimeoutMs, maxChatLength, report, hosts: (room) => rooms.has(room) });
@@ -126,7 +134,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
    * every idle room. Its channels' names are made when a message goes out, not kept.
    */
   class RoomTransport implements RoomHostOptions, OpenRoom {
-    readonly store = store;
+    readonly store = documents;
     // Set once the room has loaded (after RoomHost.load copied the options it needs).
     host!: RoomHost;
     off!: () => void;
@@ -353,12 +361,12 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     kuiper.addExtension(chat.guard), // [CHAT-1] only the server publishes chat events
   ];
 
-  const documents = new ServerDocuments(kuiper);
+  const handles = new ServerDocuments(kuiper);
   return {
-    openDocument: (room, opts) => documents.open(room, opts),
+    openDocument: (room, opts) => handles.open(room, opts),
     openRooms: () => [...rooms.keys()],
     detach: async () => {
-      await documents.close().catch(report); // its rooms are left while the hooks still hear it
+      await handles.close().catch(report); // its rooms are left while the hooks still hear it
       offs.forEach((off) => off());
       clearInterval(timer);
       await Promise.all([...rooms].map(([room, open]) => unload(room, open)));

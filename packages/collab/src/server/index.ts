@@ -6,3 +6,4 @@ export { attachCollab, type AttachedCollab, type CollabAuthorize, type CollabOpt
 export type { ChatOptions } from './attach-chat.js';
 export type { OpenDocumentOptions, ServerDocument } from './server-documents.js';
 export { documentsApi, type DocumentsApi, type DocumentsApiOptions } from './documents-api.js';
+export type { OnStored, StoredEvent } from './observed-store.js';
