@@ -5,7 +5,7 @@
  */
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ConnectionStatus } from './connection-status';
 import { DemoKuiper } from './demo-kuiper';
 import { NameForm } from './name-form';
@@ -51,8 +51,22 @@ function CreateRoom() {
   );
 }
 
+/** [DEMO-18] How often the lobby's board pictures are fetched again while it is open. */
+const PREVIEW_EVERY_MS = 5000;
+
+/** A number that changes every `ms`: what a picture's URL carries so the browser fetches it again. */
+function useTick(ms: number): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((t) => t + 1), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return tick;
+}
+
 function ActiveRooms() {
   const rooms = useLobbyRooms();
+  const tick = useTick(PREVIEW_EVERY_MS);
   return (
     <section className="card" aria-labelledby="rooms-heading">
       <h2 id="rooms-heading">Rooms with people in them</h2>
@@ -60,13 +74,17 @@ function ActiveRooms() {
       <ul role="list" aria-labelledby="rooms-heading" className="rooms">
         {rooms.map((room) => (
           <li key={room.id} aria-label={room.id}>
-            <Link href={`/rooms/${room.id}`}>{room.id}</Link> — {room.count} here:{' '}
-            <span className="members">{room.members.map((m) => m.name ?? 'Guest').join(', ')}</span>
-            {room.lastMessage && (
-              <div className="last-message">
-                {room.lastMessage.author.name ?? 'someone'}: {room.lastMessage.text}
-              </div>
-            )}
+            {/* Rendered by the server from the room's document (server/board-preview.ts). */}
+            <img className="board-preview" src={`/previews/${room.id}.svg?v=${tick}`} alt={`The board of ${room.id}`} width={120} height={75} />
+            <div>
+              <Link href={`/rooms/${room.id}`}>{room.id}</Link> — {room.count} here:{' '}
+              <span className="members">{room.members.map((m) => m.name ?? 'Guest').join(', ')}</span>
+              {room.lastMessage && (
+                <div className="last-message">
+                  {room.lastMessage.author.name ?? 'someone'}: {room.lastMessage.text}
+                </div>
+              )}
+            </div>
           </li>
         ))}
       </ul>

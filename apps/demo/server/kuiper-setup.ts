@@ -9,6 +9,7 @@ import { attachCollab, documentsApi, type DocumentsApi } from '@kuiper/collab/se
 import type { DocumentStore } from '@kuiper/collab';
 import { canHandshake } from './identity.js';
 import { attachInspector } from './inspector-feed.js';
+import { boardPreviews } from './board-preview.js';
 
 export interface KuiperSetupOptions {
   /** Where the LevelDB store keeps documents (embedded mode). */
@@ -27,6 +28,8 @@ export interface KuiperSetup {
   readonly kuiper: KuiperServer;
   /** The documents' HTTP API, with an `apiKey`: true when it answered the request. */
   readonly api: DocumentsApi | undefined;
+  /** [DEMO-18] `GET /previews/<room>.svg`, the lobby's picture of a board: true when it answered. */
+  readonly previews: DocumentsApi;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export async function setUpKuiper(options: KuiperSetupOptions): Promise<KuiperSe
     kuiper,
     // A backend (a script, a job, an AI agent) reads and writes the boards with the key.
     api: options.apiKey === undefined ? undefined : documentsApi(collab, { apiKey: options.apiKey }),
+    previews: boardPreviews(collab),
     close: async () => {
       inspector.detach();
       await kuiper.close();

@@ -43,7 +43,7 @@ describe('the lobby', () => {
 });
 
 describe('a room with two visitors', () => {
-  it('[DEMO-8][DEMO-7][DEMO-9][DEMO-15] a stroke and a chat message appear for both, the tab title counts unread messages, the lobby shows both in the room, export downloads a file, the room is pictured in docs/demo-room.png', async () => {
+  it('[DEMO-8][DEMO-7][DEMO-9][DEMO-15][DEMO-18] a stroke and a chat message appear for both, the tab title counts unread messages, the lobby shows both in the room and a picture of its board, export downloads a file, the room is pictured in docs/demo-room.png', async () => {
     const room = `board-${Date.now().toString(36)}`;
     const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`, SCREEN);
     const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
@@ -66,6 +66,17 @@ describe('a room with two visitors', () => {
       expect(await bob.page.title()).toBe(`${room} · Kuiper demo`);
       const entry = lobby.page.getByRole('list', { name: 'Rooms with people in them' }).getByRole('listitem', { name: room });
       await expect.poll(() => entry.textContent(), { timeout: 10_000 }).toMatch(/2 here: (Ada, Bob|Bob, Ada).*Bob: hello from Bob/);
+      // [DEMO-18] The lobby pictures the room's board, rendered by the server: Ada's stroke is in it.
+      const picture = entry.getByRole('img', { name: `The board of ${room}` });
+      await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 10_000 }).toBe(true);
+      const preview = async (): Promise<string> => {
+        const response = await fetch(`${suite.demo.origin}/previews/${room}.svg`);
+        expect(response.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+        return response.text();
+      };
+      // A rendering serves a room's requests for 2 s: the picture may be from before the stroke.
+      await expect.poll(preview, { timeout: 10_000 }).toMatch(/^<svg[^>]*>.*<path/s);
+      expect((await fetch(`${suite.demo.origin}/previews/not%20a%20room.svg`)).status).toBe(400);
 
       const [download] = await Promise.all([ada.page.waitForEvent('download'), ada.page.getByRole('button', { name: 'Export SVG' }).click()]);
       const svg = await readFile((await download.path())!, 'utf8');

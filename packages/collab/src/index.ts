@@ -62,6 +62,7 @@ export { UndoHistory, type UndoHistoryOptions, type UndoState } from './core/und
 export {
   Board,
   BOARD_MAP,
+  boardToSvg,
   createBoard,
   readBoardShapes,
   readPeer,
@@ -75,6 +76,7 @@ export {
   type Shape,
   type ShapeKind,
   type ShapePatch,
+  type SvgExportOptions,
 } from './whiteboard/index.js';
 export { forgetOfflineRoom, openOfflineStore, offlineDatabaseName, type OfflineOptions, type OfflineStore } from './client/offline.js';
 export { enterLobby, type EnterLobbyOptions, type Lobby, type LobbyClient } from './lobby/enter-lobby.js';
