@@ -29,7 +29,7 @@ export { timesyncExtension } from './extensions/timesync.js';
 export { rateLimitExtension } from './extensions/rate-limit.js';
 export type { RateLimit } from './extensions/rate-limit.js';
 export { Authorizers, isServerSession, SERVER_SESSION_KEY } from './core/security.js';
-export type { InProcessTransportFactory, InProcessTransport, InProcessContext } from './transports/in-process.js';
+export type { InProcessTransportFactory, InProcessTransport, InProcessContext, InProcessOptions } from './transports/in-process.js';
 export type {
   SecurityPolicy,
   SessionInfo,

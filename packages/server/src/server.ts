@@ -32,7 +32,7 @@ import { HttpTransport } from './transports/http.js';
 import { originAllowed } from './transports/origin.js';
 import { StreamTransport } from './transports/stream.js';
 import { WsTransport } from './transports/websocket.js';
-import { type InProcessTransportFactory, inProcessTransport } from './transports/in-process.js';
+import { type InProcessOptions, type InProcessTransportFactory, inProcessTransport } from './transports/in-process.js';
 
 export { ALL_CONNECTION_TYPES, DEFAULT_SERVER_LIMITS } from './options.js';
 export type { ConnectionType, KuiperLimits, KuiperServerOptions } from './options.js';
@@ -143,10 +143,11 @@ export class KuiperServer {
    * [SEC-9] A transport for `@kuiper/client` that reaches this server in-process: the server's own
    * code as a client (`createClient('in-process:', { transports: [kuiper.inProcessTransport()] })`).
    * Its sessions are server sessions (`isServerSession`): no `canHandshake`, no policy or authorizer
-   * asked, and their clientIds refused from the network.
+   * asked, and their clientIds refused from the network. `options.data` is what the session says
+   * of itself beside that mark (`{ user: { id, name } }`: the name its chat messages carry).
    */
-  inProcessTransport(): InProcessTransportFactory {
-    return inProcessTransport(this.connector, this.limits.maxMessagesPerRequest);
+  inProcessTransport(options: InProcessOptions = {}): InProcessTransportFactory {
+    return inProcessTransport(this.connector, this.limits.maxMessagesPerRequest, options);
   }
 
   /** Serves Kuiper's paths on an existing node:http server; its other handlers keep the rest. */

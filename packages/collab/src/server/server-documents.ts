@@ -14,13 +14,19 @@ import { roomChannels } from '../protocol/channels.js';
 import type { PresenceData } from '../protocol/messages.js';
 import type { PresenceState } from '../core/presence-state.js';
 import { enterRoom, type Room } from '../client/enter-room.js';
+import type { RoomChat } from '../chat/types.js';
 
 export interface OpenDocumentOptions {
   /**
    * Shown to the room's members as this presence (e.g. `{ name: 'Assistant' }`); without it the
-   * server is in no one's presence list. The first open of a room decides.
+   * server is in no one's presence list. The first open of a room (for one `user`) decides.
    */
   presence?: PresenceData;
+  /**
+   * Who the server speaks as: its chat messages carry this author (`{ id: 'assistant', name:
+   * 'Assistant' }`). Each user is a session of its own; without one, the server's default session.
+   */
+  user?: { readonly id: string; readonly name?: string };
 }
 
 /** A room's document held by the server until `close()`. */
@@ -40,6 +46,8 @@ export interface ServerDocument {
   change(fn: (doc: Y.Doc) => void): Promise<void>;
   /** Resolves once every change so far is stored. */
   flush(): Promise<void>;
+  /** The room's chat, as the server (or `user`): `send`, `messages()`, `subscribe`… (CHAT-5). */
+  readonly chat: RoomChat;
   /** Problems with this room (a refused update, a failed send). */
   onError(fn: (error: CollabError) => void): () => void;
   /** Lets the room go (it closes, with its final snapshot, if no member is left). */
@@ -53,7 +61,9 @@ interface Entered {
 }
 
 export class ServerDocuments {
-  private client: KuiperClient | undefined;
+  /** One in-process session per user the server speaks as ('' for none), made when first needed. */
+  private readonly clients = new Map<string, KuiperClient>();
+  /** By user and room: `<user id> <room>`. */
   private readonly entered = new Map<string, Entered>();
   private closed = false;
 
@@ -62,20 +72,23 @@ export class ServerDocuments {
   async open(roomId: string, options: OpenDocumentOptions = {}): Promise<ServerDocument> {
     if (this.closed) throw new Error('openDocument: collab is detached');
     roomChannels(roomId); // a TypeError for an id that is no room's, before anything is joined
-    let entry = this.entered.get(roomId);
+    const user = options.user;
+    if (user !== undefined && (typeof user.id !== 'string' || user.id === '')) throw new TypeError('openDocument: user.id must be a non-empty string');
+    const key = `${user?.id ?? ''} ${roomId}`;
+    let entry = this.entered.get(key);
     if (!entry) {
-      // One session for every room the server holds: a member of each, as a browser tab would be.
-      this.client ??= createClient('in-process:', { transports: [this.kuiper.inProcessTransport()], ack: false });
-      const room = enterRoom(this.client, roomId, options.presence ? { presence: options.presence } : { hidden: true });
+      // One session per user for every room it holds: a member of each, as a browser tab would be.
+      const client = this.clientFor(user);
+      const room = enterRoom(client, roomId, options.presence ? { presence: options.presence } : { hidden: true });
       entry = { room, handles: 0 };
-      this.entered.set(roomId, entry);
+      this.entered.set(key, entry);
     }
     entry.handles++;
     const held = entry;
     try {
       await held.room.synced;
     } catch (error) {
-      this.release(roomId, held);
+      this.release(key, held);
       throw error;
     }
     let open = true;
@@ -83,6 +96,7 @@ export class ServerDocuments {
       room: roomId,
       doc: held.room.doc,
       presence: held.room.presence,
+      chat: held.room.chat,
       change: (fn) => {
         if (!open) return Promise.reject(new Error(`openDocument(${roomId}): closed`));
         held.room.doc.transact(() => fn(held.room.doc));
@@ -94,7 +108,7 @@ export class ServerDocuments {
         if (!open) return;
         open = false;
         await held.room.flush().catch(() => undefined); // what was changed is stored before the room goes
-        this.release(roomId, held);
+        this.release(key, held);
       },
     };
   }
@@ -104,13 +118,24 @@ export class ServerDocuments {
     this.closed = true;
     for (const { room } of this.entered.values()) room.leave();
     this.entered.clear();
-    await this.client?.disconnect();
-    this.client = undefined;
+    await Promise.all([...this.clients.values()].map((client) => client.disconnect()));
+    this.clients.clear();
   }
 
-  private release(roomId: string, entry: Entered): void {
-    if (--entry.handles > 0 || this.entered.get(roomId) !== entry) return;
-    this.entered.delete(roomId);
+  private clientFor(user: OpenDocumentOptions['user']): KuiperClient {
+    const id = user?.id ?? '';
+    let client = this.clients.get(id);
+    if (!client) {
+      const data = user ? { user: user.name === undefined ? { id: user.id } : { id: user.id, name: user.name } } : undefined;
+      client = createClient('in-process:', { transports: [this.kuiper.inProcessTransport(data ? { data } : {})], ack: false });
+      this.clients.set(id, client);
+    }
+    return client;
+  }
+
+  private release(key: string, entry: Entered): void {
+    if (--entry.handles > 0 || this.entered.get(key) !== entry) return;
+    this.entered.delete(key);
     entry.room.leave();
   }
 }

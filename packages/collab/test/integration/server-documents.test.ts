@@ -146,6 +146,27 @@ describe('openDocument with the whiteboard model', () => {
   });
 });
 
+describe('openDocument as a user, in the chat', () => {
+  it('[COLLAB-42] [CHAT-5] a bot speaks as its user: it answers a member in the room\'s chat, and its messages carry its name', async () => {
+    const server = await startCollab({}, { policy: { canHandshake: (m) => ({ data: { user: (m.ext as { user?: unknown } | undefined)?.user } }) } });
+    const ada = member(server.url, 'help', { presence: { name: 'Ada' } }, { ext: { user: { id: 'ada', name: 'Ada' } } }).room;
+    await ada.synced;
+    const bot = await server.collab.openDocument('help', { user: { id: 'assistant', name: 'Assistant' } });
+    // The bot answers every question it reads in the chat.
+    bot.chat.subscribe((event) => {
+      if (event.type === 'message' && event.message.author.id !== 'assistant' && event.message.text.endsWith('?')) void bot.chat.send(`You asked: ${event.message.text}`);
+    });
+    await ada.chat.send('Where are the notes?');
+    await eventually(() => expect(ada.chat.messages().map((m) => `${m.author.name ?? m.author.id}: ${m.text}`)).toEqual(['Ada: Where are the notes?', 'Assistant: You asked: Where are the notes?']));
+    expect(ada.presence.others()).toEqual([]); // it speaks, and is still in no presence list
+    // Another user is another session: the default one stays the server's own.
+    const plain = await server.collab.openDocument('help');
+    expect(plain.chat).not.toBe(bot.chat);
+    await Promise.all([bot.close(), plain.close()]);
+    await expect(server.collab.openDocument('help', { user: { id: '' } })).rejects.toThrow(TypeError);
+  });
+});
+
 describe('openDocument on two nodes sharing Redis', () => {
   it('[COLLAB-42] [COLLAB-28] a node that is not the room\'s authority reads and changes it through the relay', async () => {
     const prefix = `kuiper-test:server-documents:${randomUUID()}:`;

@@ -32,6 +32,18 @@ export interface ListenOptions {
   otherRequests?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
+/** [SERVE-7] The app's handler for what is not Kuiper's; one that throws answers 500, never a crash. */
+function otherRequest(options: ListenOptions, req: IncomingMessage, res: ServerResponse): boolean {
+  try {
+    return options.otherRequests?.(req, res) === true;
+  } catch (err) {
+    log.error('otherRequests threw', err);
+    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+    res.end('server error');
+    return true;
+  }
+}
+
 export class NodeHttpAdapter {
   private readonly attached = new Map<HttpServer, () => void>();
   private own: HttpServer | undefined;
@@ -101,9 +113,8 @@ export class NodeHttpAdapter {
   /** Starts a node:http server of its own; resolves with the port and the Bayeux URL. */
   async listen(options: ListenOptions = {}): Promise<{ port: number; url: string; server: HttpServer }> {
     const server = createServer((req, res) => {
-      if (!res.headersSent && !res.writableEnded && !this.handleRequest(req, res) && options.otherRequests?.(req, res) !== true) {
-        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-      }
+      if (res.headersSent || res.writableEnded || this.handleRequest(req, res) || otherRequest(options, req, res)) return;
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (!this.handleUpgrade(req, socket, head)) socket.destroy();

@@ -20,7 +20,11 @@ export class Gate {
    * [SEC-9] `trusted` (the in-process transport): a server session, the policy not asked.
    */
   async handshake(msg: Message, trusted = false): Promise<{ data: unknown } | BayeuxError> {
-    if (trusted) return { data: { [SERVER_SESSION_KEY]: true } };
+    if (trusted) {
+      // What the server's own code said of itself (`inProcessTransport({ data })`), marked as the server's.
+      const own = msg.ext?.[SERVER_SESSION_KEY];
+      return { data: { ...(typeof own === 'object' && own !== null ? own : {}), [SERVER_SESSION_KEY]: true } };
+    }
     const verdict = this.policy?.canHandshake ? await this.policy.canHandshake(msg) : true;
     const reason = denial(verdict);
     if (reason !== undefined) return bayeuxError('handshake_denied', reason);

@@ -15,6 +15,7 @@ import type { Message } from '@kuiper/protocol';
 import { decodeJson, encodeBatch } from '../core/codec.js';
 import { type AnswerSink, Departed, type Connector } from '../core/connector.js';
 import { IN_PROCESS } from '../core/core.js';
+import { SERVER_SESSION_KEY } from '../core/security.js';
 import type { DeliverySink } from '../core/delivery.js';
 
 /** What a `@kuiper/client` transport is handed (structural: this package does not depend on the client). */
@@ -35,11 +36,16 @@ export interface InProcessTransportFactory {
   create(context: InProcessContext): InProcessTransport;
 }
 
-export function inProcessTransport(connector: Connector, maxBatch: number): InProcessTransportFactory {
+/** What a server session says of itself: e.g. `{ user: { id: 'assistant', name: 'Assistant' } }`. */
+export interface InProcessOptions {
+  data?: Record<string, unknown>;
+}
+
+export function inProcessTransport(connector: Connector, maxBatch: number, options: InProcessOptions = {}): InProcessTransportFactory {
   return {
     name: IN_PROCESS,
     isUsable: () => true,
-    create: (context) => new InProcessConnection(connector, maxBatch, context),
+    create: (context) => new InProcessConnection(connector, maxBatch, context, options.data),
   };
 }
 
@@ -58,6 +64,8 @@ class InProcessConnection implements InProcessTransport, DeliverySink, AnswerSin
     private readonly connector: Connector,
     private readonly maxBatch: number,
     private readonly context: InProcessContext,
+    /** The session's data beside the server's mark, carried by each handshake (SEC-9). */
+    private readonly data: Record<string, unknown> | undefined,
   ) {}
 
   get writable(): boolean {
@@ -95,7 +103,8 @@ class InProcessConnection implements InProcessTransport, DeliverySink, AnswerSin
 
   private async frame(messages: Message[]): Promise<void> {
     if (this.departed.aborted) throw new Error('in-process transport closed');
-    const decoded = decodeJson(encodeBatch(messages), this.maxBatch);
+    const sent = this.data === undefined ? messages : messages.map((m) => (m.channel === '/meta/handshake' ? { ...m, ext: { ...m.ext, [SERVER_SESSION_KEY]: this.data } } : m));
+    const decoded = decodeJson(encodeBatch(sent), this.maxBatch);
     if (!decoded.ok) throw new Error(`in-process batch refused: ${decoded.error.message}`);
     const result = await this.connector.process(decoded.messages, IN_PROCESS, true);
     this.write(result.replies);

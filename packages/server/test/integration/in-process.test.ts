@@ -45,6 +45,15 @@ describe('[SEC-9] in-process server sessions', () => {
     expect(subscribers.map(isServerSession)).toEqual([true]);
   });
 
+  it('say who they are with inProcessTransport({ data }), beside the mark; a network handshake saying the same gains nothing', async () => {
+    const { url, server: kuiper } = await startKuiper();
+    kuiper.addService('/service/whoami', (_data, ctx) => ({ data: ctx.session.data, server: isServerSession(ctx.session) }));
+    const bot = newClient('in-process:', { transports: [kuiper.inProcessTransport({ data: { user: { id: 'assistant', name: 'Assistant' } } })], ack: false });
+    expect(await bot.call('/service/whoami', {})).toEqual({ data: { user: { id: 'assistant', name: 'Assistant' }, 'kuiper:server': true }, server: true });
+    const network = newClient(url, { transports: ['long-polling'], ext: { 'kuiper:server': { user: { id: 'assistant' } } } });
+    expect(await network.call('/service/whoami', {})).toEqual({ server: false });
+  });
+
   it('cannot be used from the network: its clientId is unknown there', async () => {
     const { url, server: kuiper } = await startKuiper(guarded(true));
     const local = newClient('in-process:', { transports: [kuiper.inProcessTransport()], ack: false });
