@@ -29,7 +29,7 @@ export interface KuiperSetup {
   /** The documents' HTTP API, with an `apiKey`: true when it answered the request. */
   readonly api: DocumentsApi | undefined;
   /** [DEMO-18] `GET /previews/<room>.svg`, the lobby's picture of a board: true when it answered. */
-  readonly previews: DocumentsApi;
+  readonly previews: ReturnType<typeof boardPreviews>;
   close(): Promise<void>;
 }
 

@@ -126,8 +126,8 @@ export class ServerDocuments {
     const id = user?.id ?? '';
     let client = this.clients.get(id);
     if (!client) {
-      const data = user ? { user: user.name === undefined ? { id: user.id } : { id: user.id, name: user.name } } : undefined;
-      client = createClient('in-process:', { transports: [this.kuiper.inProcessTransport(data ? { data } : {})], ack: false });
+      // Chat reads its author from the session's `data.user` (chatAuthor), as for any member.
+      client = createClient('in-process:', { transports: [this.kuiper.inProcessTransport(user ? { data: { user } } : {})], ack: false });
       this.clients.set(id, client);
     }
     return client;

@@ -241,8 +241,8 @@ export class Connector {
    * waiting for deliveries when the batch holds a connect. If `signal` aborts (the client went
    * away) the queued messages stay queued for the next connect: nothing is lost.
    */
-  async respond(raws: readonly RawMessage[], transport: string, signal?: Departed, trusted = false): Promise<Message[]> {
-    const result = await this.process(raws, transport, trusted);
+  async respond(raws: readonly RawMessage[], transport: string, signal?: Departed): Promise<Message[]> {
+    const result = await this.process(raws, transport);
     if (!result.connect) return result.replies;
     const delivered = await this.hold(result.connect, signal);
     if (delivered === undefined) return result.replies;
