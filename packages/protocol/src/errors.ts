@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   server_error: 500,
   // [PROTO-26] Kuiper's own: the engine (Redis) failed; the request may be made again.
   engine_unavailable: 503,
+  // [PROTO-27] Kuiper's own: the server an in-process session reaches has closed; it will not return.
+  server_closed: 410,
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;

@@ -57,6 +57,12 @@ describe('error table', () => {
     expect(parseBayeuxError('503::Service Unavailable')?.name).toBe('engine_unavailable');
   });
 
+  it('[PROTO-27] server_closed is 410, the one entry with that code', () => {
+    expect(NAMES.filter((n) => ERROR_CODES[n] === 410)).toEqual(['server_closed']);
+    expect(formatBayeuxError('server_closed')).toBe('410::server_closed');
+    expect(parseBayeuxError('410::Gone')?.name).toBe('server_closed');
+  });
+
   it('[PROTO-23] session-unknown is recognised through the table, not by a string prefix', () => {
     expect(isSessionUnknown('402::session_unknown')).toBe(true);
     expect(isSessionUnknown('402::Unknown client')).toBe(true);

@@ -145,9 +145,11 @@ export class KuiperServer {
    * Its sessions are server sessions (`isServerSession`): no `canHandshake`, no policy or authorizer
    * asked, and their clientIds refused from the network. `options.data` is what the session says
    * of itself beside that mark (`{ user: { id, name } }`: the name its chat messages carry).
+   * Once the server has closed, its sessions are answered `410::server_closed` and their clients stop.
    */
   inProcessTransport(options: InProcessOptions = {}): InProcessTransportFactory {
-    return inProcessTransport(this.connector, this.limits.maxMessagesPerRequest, options);
+    const server = { connector: this.connector, maxBatch: this.limits.maxMessagesPerRequest, isClosed: () => this.closed };
+    return inProcessTransport(server, options);
   }
 
   /** Serves Kuiper's paths on an existing node:http server; its other handlers keep the rest. */

@@ -1,6 +1,8 @@
 // [COLLAB-42] The server's own code reads and changes a room's document (`collab.openDocument`),
 // beside real members over real transports, on one node and on two nodes sharing Redis.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '@kuiper/testkit';
 import { RedisEngine } from '@kuiper/server/redis';
@@ -194,4 +196,19 @@ describe('openDocument on two nodes sharing Redis', () => {
     await handle.close();
     await eventually(() => expect(ada.presence.others()).toEqual([]));
   }, 20_000);
+
+  it('[COLLAB-42] [SEC-10] a script that closes Kuiper without detach still ends by itself, and an open after the close is refused', async () => {
+    const script = fileURLToPath(new URL('../helpers/close-without-detach.ts', import.meta.url));
+    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    const child = spawn(process.execPath, ['--conditions', 'source', '--import', 'tsx', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    // Bounded: a process kept alive by a retrying session is killed, and the test fails.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+    clearTimeout(kill);
+    expect({ code, signal, output }).toMatchObject({ code: 0, signal: null });
+    expect(output).toMatch(/^late open: .*410::server_closed/m);
+  }, 30_000);
 });

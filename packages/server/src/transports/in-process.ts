@@ -11,7 +11,7 @@
  * batches handled one after the other in the order sent. Messages cross as JSON text, as on the
  * wire, so neither side can change an object the other holds.
  */
-import type { Message } from '@kuiper/protocol';
+import { formatBayeuxError, type Message } from '@kuiper/protocol';
 import { decodeJson, encodeBatch } from '../core/codec.js';
 import { type AnswerSink, Departed, type Connector } from '../core/connector.js';
 import { IN_PROCESS } from '../core/core.js';
@@ -41,12 +41,35 @@ export interface InProcessOptions {
   data?: Record<string, unknown>;
 }
 
-export function inProcessTransport(connector: Connector, maxBatch: number, options: InProcessOptions = {}): InProcessTransportFactory {
+/** What a connection needs of its server: where batches go, their limit, and whether it has closed. */
+export interface InProcessServer {
+  readonly connector: Connector;
+  readonly maxBatch: number;
+  isClosed(): boolean;
+}
+
+export function inProcessTransport(server: InProcessServer, options: InProcessOptions = {}): InProcessTransportFactory {
   return {
     name: IN_PROCESS,
     isUsable: () => true,
-    create: (context) => new InProcessConnection(connector, maxBatch, context, options.data),
+    create: (context) => new InProcessConnection(server, context, options.data),
   };
+}
+
+/**
+ * [SEC-9] A closed server's answer to anything sent: `410::server_closed` with reconnect "none", so
+ * the client stops (its calls and room loads reject) instead of retrying a server that will not come
+ * back, and no timer of it keeps the process alive.
+ */
+function closedReplies(messages: Message[]): Message[] {
+  return messages.map((m) => ({
+    channel: m.channel,
+    ...(m.id === undefined ? {} : { id: m.id }),
+    ...(m.clientId === undefined ? {} : { clientId: m.clientId }),
+    successful: false,
+    error: formatBayeuxError('server_closed'),
+    advice: { reconnect: 'none' },
+  }));
 }
 
 class InProcessConnection implements InProcessTransport, DeliverySink, AnswerSink {
@@ -61,8 +84,7 @@ class InProcessConnection implements InProcessTransport, DeliverySink, AnswerSin
   private tail: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly connector: Connector,
-    private readonly maxBatch: number,
+    private readonly server: InProcessServer,
     private readonly context: InProcessContext,
     /** The session's data beside the server's mark, carried by each handshake (SEC-9). */
     private readonly data: Record<string, unknown> | undefined,
@@ -97,20 +119,21 @@ class InProcessConnection implements InProcessTransport, DeliverySink, AnswerSin
     if (this.departed.aborted) return;
     this.departed.abort();
     // As a closed socket: the sessions stay until pruned or disconnected, their deliveries queued.
-    for (const clientId of this.sessions) this.connector.unstream(clientId, this);
+    for (const clientId of this.sessions) this.server.connector.unstream(clientId, this);
     this.sessions.clear();
   }
 
   private async frame(messages: Message[]): Promise<void> {
     if (this.departed.aborted) throw new Error('in-process transport closed');
+    if (this.server.isClosed()) return this.write(closedReplies(messages));
     const sent = this.data === undefined ? messages : messages.map((m) => (m.channel === '/meta/handshake' ? { ...m, ext: { ...m.ext, [SERVER_SESSION_KEY]: this.data } } : m));
-    const decoded = decodeJson(encodeBatch(sent), this.maxBatch);
+    const decoded = decodeJson(encodeBatch(sent), this.server.maxBatch);
     if (!decoded.ok) throw new Error(`in-process batch refused: ${decoded.error.message}`);
-    const result = await this.connector.process(decoded.messages, IN_PROCESS, true);
+    const result = await this.server.connector.process(decoded.messages, IN_PROCESS, true);
     this.write(result.replies);
     const connect = result.connect;
     if (!connect || this.departed.aborted) return;
     this.sessions.add(connect.clientId);
-    this.connector.holdInto(connect, this.departed, this, this);
+    this.server.connector.holdInto(connect, this.departed, this, this);
   }
 }

@@ -4,7 +4,7 @@
 // become, or speak as, such a session.
 import { describe, expect, it } from 'vitest';
 import { bayeux, eventually, newClient, startKuiper, type KuiperOptions } from '@kuiper/testkit';
-import { isServerSession } from '../../src/index.js';
+import { isServerSession, type KuiperServer } from '../../src/index.js';
 
 /** Network clients need `ext.token: 'secret'`; `/private/**` is denied to everyone. */
 const guarded = (echoData = false): Partial<KuiperOptions> => ({
@@ -18,6 +18,23 @@ const guarded = (echoData = false): Partial<KuiperOptions> => ({
     canPublish: (_session, channel) => !channel.startsWith('/private/') || 'private',
   },
 });
+
+type Factory = ReturnType<KuiperServer['inProcessTransport']>;
+
+/** The factory, counting each batch its connections send. */
+function counted(factory: Factory, onSend: () => void): Factory {
+  return {
+    ...factory,
+    create: (context) => {
+      const connection = factory.create(context);
+      return {
+        name: connection.name,
+        send: (messages, options) => (onSend(), connection.send(messages, options)),
+        close: () => connection.close(),
+      };
+    },
+  };
+}
 
 describe('[SEC-9] in-process server sessions', () => {
   it('need no credentials and pass the policy, talking both ways with a network client', async () => {
@@ -92,6 +109,31 @@ describe('[SEC-9] in-process server sessions', () => {
     await eventually(() => expect(got).toEqual([...Array(20).keys()]));
     const outcomes = await Promise.allSettled([...Array(6).keys()].map((n) => network.publish('/feed', 100 + n)));
     expect(outcomes.filter((o) => o.status === 'rejected').length).toBeGreaterThan(0);
+  });
+
+  it('[SEC-10] end with the server: once it closes, each client stops with 410::server_closed and tries nothing more', async () => {
+    const { server: kuiper } = await startKuiper();
+    let sends = 0;
+    const transport = counted(kuiper.inProcessTransport(), () => sends++);
+    const local = newClient('in-process:', { transports: [transport], ack: false, backoff: { base: 20, max: 20 } });
+    const got: unknown[] = [];
+    await local.subscribe('/news', (d) => got.push(d)).ready;
+    const errors: Error[] = [];
+    local.onError((error) => errors.push(error));
+    await kuiper.close();
+    await eventually(() => expect(local.status).toBe('disconnected'));
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('410::server_closed')]);
+    await expect(local.publish('/news', 1)).rejects.toThrow(/410::server_closed/);
+    // No retry follows, however short the client's backoff.
+    const sent = sends;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sends).toBe(sent);
+    // A client made after the close is refused at its handshake, and is stopped too.
+    const late = newClient('in-process:', { transports: [kuiper.inProcessTransport()], ack: false });
+    late.onError(() => undefined);
+    await expect(late.whenConnected()).rejects.toThrow(/410::server_closed/);
+    expect(late.status).toBe('disconnected');
+    expect(got).toEqual([]);
   });
 
   it('cannot be made by a network handshake, not even through a policy that keeps what the client sent', async () => {
