@@ -1,6 +1,7 @@
 /**
  * [DEMO-17] With KUIPER_API_KEY, the demo serves the rooms' documents over HTTP: a backend script
  * posts a note onto a board and a visitor's page shows it at once; reading it back gives the note.
+ * The server's output has no Yjs warning after rendering room pages (DEMO-19).
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -34,5 +35,7 @@ describe('the demo with KUIPER_API_KEY', () => {
     expect(readBoardShapes(doc).map((s) => s.text)).toEqual(['Hello from the backend']);
     // Pages are still Next's: the API answers only its own paths.
     expect((await fetch(`${origin}/rooms/${room}`)).status).toBe(200);
+    // [DEMO-19] The room page was rendered on the server beside Kuiper's own rooms: one Yjs.
+    expect(suite.demo.output()).not.toContain('Yjs was already imported');
   }, 600_000);
 });

@@ -30,6 +30,8 @@ export interface DemoProcess {
   readonly port: number;
   readonly dataDir: string;
   readonly child: ChildProcess;
+  /** Everything the process printed so far, stdout and stderr. */
+  output(): string;
   /** Ends the process (SIGTERM: it closes Kuiper and its store first) and waits for it. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -73,7 +75,8 @@ export function startDemo(options: DemoOptions = {}): Promise<DemoProcess> {
       if (!match) return;
       clearTimeout(timer);
       child.stdout?.off('data', read);
-      resolve({ origin: match[1]!, port: Number(match[2]), dataDir, child, stop });
+      child.stdout?.on('data', (more: Buffer) => (output += more.toString()));
+      resolve({ origin: match[1]!, port: Number(match[2]), dataDir, child, output: () => output, stop });
     };
     child.stdout?.on('data', read);
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
