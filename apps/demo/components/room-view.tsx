@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'next/navigation';
 import { Chat, RoomProvider, useRoom, Whiteboard } from '@kuiper/collab/react';
 import { Avatars } from './avatars';
+import { ConnectionBanner } from './connection-banner';
 import { ConnectionStatus } from './connection-status';
 import { DemoKuiper } from './demo-kuiper';
 import { InviteButton } from './invite-button';
@@ -54,6 +55,7 @@ function RoomContent({ roomId, identity, since, preferred, transport }: { roomId
         <Avatars self={{ name: identity.name, color }} following={following} onFollow={setFollowing} />
         <InviteButton roomId={roomId} />
       </header>
+      <ConnectionBanner />
       {room && (
         <div className="workspace">
           <Whiteboard room={room} name={identity.name} color={color} follow={following} onFollow={setFollowing} style={PANEL} />

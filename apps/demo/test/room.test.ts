@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { visit } from './helpers/browser.js';
-import { boardView, chatLog, chatMessage, drawStroke, names, saveState, sendChat, shapes, status } from './helpers/page.js';
+import { banner, boardView, chatLog, chatMessage, drawStroke, names, saveState, sendChat, shapes, status } from './helpers/page.js';
 import { DEMO_DIR } from './helpers/demo.js';
 import { demoSuite } from './helpers/suite.js';
 import { PALETTE, preferredColor } from '../components/room-colors.js';
@@ -218,7 +218,7 @@ describe('a room with two visitors', () => {
     }
   }, 60_000);
 
-  it('[DEMO-10][DEMO-3][DEMO-12] after a server restart both pages reconnect by themselves and the board is still there; a stroke drawn while it was down says Not saved, makes leaving ask, and is saved after; the other page stays Saved throughout', async () => {
+  it('[DEMO-10][DEMO-3][DEMO-12][DEMO-20] after a server restart both pages reconnect by themselves and the board is still there; a stroke drawn while it was down says Not saved, makes leaving ask, and is saved after; the other page stays Saved throughout', async () => {
     const room = `restart-${Date.now().toString(36)}`;
     const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
     const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
@@ -234,6 +234,16 @@ describe('a room with two visitors', () => {
         Object.assign(window, { seenSaveStates: seen });
         if (badge) new MutationObserver(() => seen.push(badge.textContent)).observe(badge, { childList: true, characterData: true, subtree: true });
       });
+      // [DEMO-20] And every text of the connection banner, in order, from now on.
+      await bob.page.evaluate(() => {
+        const seen: string[] = [];
+        Object.assign(window, { seenBanners: seen });
+        new MutationObserver(() => {
+          const text = document.querySelector('.connection-banner')?.textContent ?? '';
+          if (text !== (seen.at(-1) ?? '')) seen.push(text);
+        }).observe(document.body, { childList: true, characterData: true, subtree: true });
+      });
+      expect(await banner(bob.page)).toBeNull();
 
       const stopped = suite.demo.stop();
       for (const { page } of [ada, bob]) await expect.poll(() => status(page), { timeout: 15_000 }).toMatch(/^(Reconnecting|Connecting)/);
@@ -247,6 +257,8 @@ describe('a room with two visitors', () => {
       await ada.page.close({ runBeforeUnload: true });
       expect(await asked).toBe('beforeunload');
       expect(ada.page.isClosed()).toBe(false);
+      // [DEMO-20] Down for 5 s: the page says so in words, not only with the badge.
+      await expect.poll(() => banner(bob.page), { timeout: 15_000 }).toMatch(/^Connection lost\. Keep working/);
       await suite.restart();
 
       for (const { page } of [ada, bob]) await expect.poll(() => status(page), { timeout: 40_000 }).toBe('Connected · websocket');
@@ -258,6 +270,10 @@ describe('a room with two visitors', () => {
       // [DEMO-12] Bob had nothing unsaved: his badge said Saved through the outage and the re-sync.
       expect(await bob.page.evaluate(() => (window as unknown as { seenSaveStates: unknown[] }).seenSaveStates)).not.toContain('Saving…');
       expect(await saveState(bob.page)).toBe('Saved');
+      // [DEMO-20] Back: "Back online." for a few seconds, then no banner.
+      await expect.poll(() => banner(bob.page), { timeout: 15_000 }).toBeNull();
+      const banners = await bob.page.evaluate(() => (window as unknown as { seenBanners: string[] }).seenBanners);
+      expect(banners.map((t) => t.split('.')[0])).toEqual(['Connection lost', 'Back online', '']);
       // Still one board: a stroke drawn now reaches the other page through the new process…
       await drawStroke(bob.page, 150);
       await expect.poll(() => shapes(ada.page), { timeout: 10_000 }).toBe(3);

@@ -4,6 +4,11 @@ import type { Page } from 'playwright-core';
 export const status = (page: Page): Promise<string | null> => page.getByRole('status').textContent();
 /** The room's save state: Loading…, Saved, Saving…, or Not saved: offline. */
 export const saveState = (page: Page): Promise<string | null> => page.locator('.save-state').textContent();
+/** The connection banner's text (DEMO-20), or null while there is none. */
+export const banner = async (page: Page): Promise<string | null> => {
+  const found = page.locator('.connection-banner');
+  return (await found.count()) > 0 ? found.textContent() : null;
+};
 /** The whiteboard's view on `page`: its surface's transform, `translate(x y) scale(zoom)`. */
 export const boardView = (page: Page): Promise<string | null> => page.getByRole('application', { name: 'Whiteboard' }).locator(':scope > g').first().getAttribute('transform');
 export const shapes = (page: Page): Promise<number> => page.locator('[data-shape-id]').count();

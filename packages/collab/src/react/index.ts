@@ -7,6 +7,8 @@
 export { KuiperProvider, useClient, type KuiperProviderProps } from './kuiper-provider.js';
 export { RoomProvider, useRoom, type RoomProviderProps } from './room-provider.js';
 export { useStatus, useStatusSnapshot } from './use-status.js';
+export { useLostConnectionListener, type LostConnectionListenerOptions } from './use-lost-connection.js';
+export type { LostConnectionEvent } from '../client/lost-connection.js';
 export { useChannel, type ChannelApi, type ChannelStatus, type UseChannelOptions } from './use-channel.js';
 export { shallowEqual, useMyPresence, useOthers, useSelf, useUpdateMyPresence, type Self } from './use-presence.js';
 export { useDocument, useYjs } from './use-yjs.js';
