@@ -6,6 +6,7 @@
  */
 export { KuiperProvider, useClient, type KuiperProviderProps } from './kuiper-provider.js';
 export { RoomProvider, useRoom, type RoomProviderProps } from './room-provider.js';
+export { ClientSideSuspense, useSuspenseDocument, useSuspenseRoom, type ClientSideSuspenseProps } from './suspense.js';
 export { useStatus, useStatusSnapshot } from './use-status.js';
 export { useLostConnectionListener, type LostConnectionListenerOptions } from './use-lost-connection.js';
 export type { LostConnectionEvent } from '../client/lost-connection.js';
