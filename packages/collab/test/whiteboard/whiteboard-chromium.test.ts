@@ -161,4 +161,45 @@ describe('<Whiteboard> in Chromium', () => {
     expect(download.suggestedFilename()).toBe('whiteboard.svg');
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('[BOARD-17] Ctrl+C / Ctrl+V copy shapes (a second paste lands further on), Ctrl+D duplicates, Ctrl+X cuts, pasted text is a note: all in the room, each one undo step', async () => {
+    const { nodeBoard, page, errors } = await openBoardPage('clipboard');
+    nodeBoard.add({ id: 'card', kind: 'rect', x: 40, y: 40, w: 120, h: 80, color: '#e03131', fill: '#ffc9c9' });
+    const shapes = page.locator('[data-shape-id]');
+    await expect.poll(() => shapes.count(), { timeout: 10_000 }).toBe(1);
+    const surface = page.getByRole('application', { name: 'Whiteboard' });
+    await surface.focus();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await page.keyboard.press('Control+v');
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(3), { timeout: 10_000 });
+    const copies = nodeBoard.shapes().filter((s) => s.id !== 'card');
+    expect(copies.map((s) => [s.kind, s.x, s.y, s.w, s.h, s.color, s.fill])).toEqual([
+      ['rect', 56, 56, 120, 80, '#e03131', '#ffc9c9'],
+      ['rect', 72, 72, 120, 80, '#e03131', '#ffc9c9'],
+    ]);
+    expect(await page.locator('[data-selected]').getAttribute('data-selected')).toBe(copies[1]!.id); // the paste is selected
+
+    await page.keyboard.press('Control+d');
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(4), { timeout: 10_000 });
+    expect(nodeBoard.shapes().at(-1)).toMatchObject({ x: 88, y: 88 });
+    await page.keyboard.press('Control+z'); // the duplicate, at once
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(3), { timeout: 10_000 });
+
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Control+x');
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(0), { timeout: 10_000 });
+    await page.keyboard.press('Control+v'); // what was cut comes back, nudged
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(3), { timeout: 10_000 });
+
+    // Text copied from anywhere else becomes a note in the middle of the view.
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData('text/plain', 'Ship it on Friday');
+      document.activeElement?.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+    });
+    await vi.waitFor(() => expect(nodeBoard.shapes().at(-1)).toMatchObject({ kind: 'text', text: 'Ship it on Friday' }), { timeout: 10_000 });
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

@@ -17,6 +17,7 @@ import { useBoard, usePeers, useShapes, useUndoState, type WhiteboardRoom } from
 import { useFollow } from './use-follow.js';
 import { clampZoom } from '../../whiteboard/viewport.js';
 import { usePointerTools, type View } from './use-pointer-tools.js';
+import { useBoardClipboard } from './use-clipboard.js';
 
 export interface WhiteboardProps {
   /** The room from `enterRoom` (anything with its `doc`, `presence` and `history`). */
@@ -57,6 +58,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
   const [editing, setEditing] = useState<{ x: number; y: number; id?: string; text: string } | null>(null);
   const space = useRef(false);
   const surface = useRef<SVGSVGElement>(null);
+  const root = useRef<HTMLDivElement>(null);
   const labelId = useId();
 
   const shapesById = useMemo(() => new Map(shapes.map((s) => [s.id, s])), [shapes]);
@@ -132,11 +134,17 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
     return () => el.removeEventListener('wheel', onWheel);
   }, [zoomBy, moveView]);
 
+  /** The middle of the view, in board units. */
+  const viewCenter = (): { x: number; y: number } => {
+    const el = surface.current;
+    return { x: ((el?.clientWidth || 480) / 2 - view.x) / view.zoom, y: ((el?.clientHeight || 320) / 2 - view.y) / view.zoom };
+  };
+  const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: viewCenter });
+
   /** Keyboard drawing: Enter puts the current tool's shape (or a text note) in the middle of the view. */
   const addAtCenter = (): void => {
     if (!board) return;
-    const el = surface.current;
-    const x = ((el?.clientWidth || 480) / 2 - view.x) / view.zoom, y = ((el?.clientHeight || 320) / 2 - view.y) / view.zoom;
+    const { x, y } = viewCenter();
     if (tool === 'text') return startText({ x, y });
     if (tool !== 'rect' && tool !== 'ellipse' && tool !== 'line' && tool !== 'arrow') return;
     const line = tool === 'line' || tool === 'arrow';
@@ -179,6 +187,9 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
       removeSelected();
     } else if (e.key === 'Escape') {
       setSelection([]);
+    } else if (mod && key === 'd' && selected.length > 0) {
+      e.preventDefault(); // not the browser's bookmark
+      clipboard.duplicate();
     } else if (mod && key === 'a' && e.target === surface.current) {
       e.preventDefault();
       setSelection(shapes.map((s) => s.id));
@@ -220,7 +231,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
   });
 
   return (
-    <div className={`${WB}${className ? ` ${className}` : ''}`} style={style} onKeyDown={onKeyDown} onKeyUp={(e) => e.key === ' ' && (space.current = false)}>
+    <div ref={root} className={`${WB}${className ? ` ${className}` : ''}`} style={style} onKeyDown={onKeyDown} onKeyUp={(e) => e.key === ' ' && (space.current = false)}>
       <style>{WHITEBOARD_CSS}</style>
       <Toolbar tool={tool} color={color} width={width} canUndo={undo.canUndo} canRedo={undo.canRedo} canDelete={selected.length > 0}
         onTool={setTool} onColor={changeColor} onWidth={changeWidth} onUndo={() => room.history.undo()} onRedo={() => room.history.redo()}
@@ -254,7 +265,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
       )}
       </div>
       <p id={labelId} className={`${WB}-sr`}>
-        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, V select, E eraser. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+Z undoes.`}
+        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, V select, E eraser. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes.`}
       </p>
     </div>
   );

@@ -1,0 +1,61 @@
+/**
+ * [BOARD-17] Shapes on the clipboard, as JSON text: what one board copies, any board pastes — in
+ * another tab, another room, another browser window — and a copy pasted into a text editor is
+ * readable. What comes back is untrusted (anyone can put anything on a clipboard): each shape is
+ * checked as a peer's would be, the unusable ones are skipped, and never more than a board's worth.
+ */
+import type { Board } from './board.js';
+import { newShapeProblem, SHAPE_LIMITS, type NewShape, type Shape } from './shape.js';
+
+/** The `format` field that says a text is shapes from a Kuiper board. */
+export const CLIPBOARD_FORMAT = 'kuiper-board-shapes';
+/** Shapes one paste may add. */
+export const MAX_PASTED_SHAPES = 2000;
+
+/** The shapes as clipboard text, back to front; ids and stacking are the pasting board's business. */
+export function shapesToClipboard(shapes: readonly Shape[]): string {
+  return JSON.stringify({ format: CLIPBOARD_FORMAT, v: 1, shapes: shapes.map(({ id: _id, z: _z, ...fields }) => fields) });
+}
+
+/** The shapes in a clipboard text, or undefined when it is not a board's copy. */
+export function shapesFromClipboard(text: string): NewShape[] | undefined {
+  if (!text.startsWith('{') || !text.includes(CLIPBOARD_FORMAT)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { format, shapes } = parsed as { format?: unknown; shapes?: unknown };
+  if (format !== CLIPBOARD_FORMAT || !Array.isArray(shapes)) return undefined;
+  const usable: NewShape[] = [];
+  for (const candidate of shapes.slice(0, MAX_PASTED_SHAPES)) {
+    if (typeof candidate !== 'object' || candidate === null) continue;
+    // A pasted shape is a new one: it never takes an id or a place in the stack from the text.
+    const { id: _id, z: _z, ...fields } = candidate as Record<string, unknown>;
+    if (newShapeProblem(fields) === undefined) usable.push(fields as unknown as NewShape);
+  }
+  return usable;
+}
+
+/**
+ * Adds `shapes` moved by (dx, dy), in front of everything and in their own order, as one document
+ * transaction (one update for the others, one undo step); returns the new shapes' ids.
+ */
+export function pasteShapes(board: Board, shapes: readonly NewShape[], dx: number, dy: number): string[] {
+  const ids: string[] = [];
+  board.transact(() => {
+    for (const shape of shapes) {
+      const added = board.add({ ...shape, x: shape.x + dx, y: shape.y + dy });
+      if (added.ok) ids.push(added.value.id);
+    }
+  });
+  return ids;
+}
+
+/** Plain text pasted onto the board: the fields of a text note holding it (cut to a note's limit). */
+export function noteFromText(text: string, at: { x: number; y: number }): NewShape | undefined {
+  const body = text.trim().slice(0, SHAPE_LIMITS.text);
+  return body ? { kind: 'text', x: at.x, y: at.y, text: body } : undefined;
+}
