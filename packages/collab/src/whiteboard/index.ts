@@ -21,5 +21,6 @@ export { boardPresencePatch, colorFor, LIVE_STROKE_POINTS, readPeer, type BoardP
 export { liveStrokeSvg, penPath, shapeSvg, svgMarkup, type SvgNode } from './shape-svg.js';
 export { boardExtent, boardToSvg, type BoardExtent, type SvgExportOptions } from './export-svg.js';
 export { hits, shapeAt } from './hit-test.js';
+export { isResizable, MIN_RESIZE, resizePatch } from './resize.js';
 export { CLIPBOARD_FORMAT, MAX_PASTED_SHAPES, noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard } from './clipboard.js';
 export { clampZoom, MAX_ZOOM, MIN_ZOOM, readViewport, viewportOf, viewShowing, type BoardView, type BoardViewport } from './viewport.js';

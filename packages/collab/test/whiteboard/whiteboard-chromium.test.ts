@@ -202,4 +202,39 @@ describe('<Whiteboard> in Chromium', () => {
     await vi.waitFor(() => expect(nodeBoard.shapes().at(-1)).toMatchObject({ kind: 'text', text: 'Ship it on Friday' }), { timeout: 10_000 });
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('[BOARD-18] dragging the selected shape\'s corner handle resizes it for everyone, one undo step; no handle for two shapes or another tool', async () => {
+    const { nodeBoard, page, errors } = await openBoardPage('resize');
+    nodeBoard.add({ id: 'card', kind: 'rect', x: 40, y: 40, w: 120, h: 80, color: '#1971c2', fill: '#d0ebff' });
+    nodeBoard.add({ id: 'other', kind: 'ellipse', x: 300, y: 40, w: 60, h: 60, fill: '#ffec99' });
+    const surface = page.getByRole('application', { name: 'Whiteboard' });
+    await expect.poll(() => page.locator('[data-shape-id]').count(), { timeout: 10_000 }).toBe(2);
+    const box = (await surface.boundingBox())!;
+    await surface.focus();
+    await page.keyboard.press('v');
+    await page.mouse.click(box.x + 100, box.y + 80); // inside the rectangle
+    const handle = page.locator('[data-resize-handle="card"]');
+    await expect.poll(() => handle.count(), { timeout: 5_000 }).toBe(1);
+    const h = (await handle.boundingBox())!;
+    const from = { x: h.x + h.width / 2, y: h.y + h.height / 2 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 60, from.y + 40, { steps: 6 });
+    await page.mouse.up();
+    await vi.waitFor(() => {
+      const card = nodeBoard.shape('card')!;
+      expect([card.x, card.y]).toEqual([40, 40]);
+      expect(card.w).toBeCloseTo(180, 5);
+      expect(card.h).toBeCloseTo(120, 5);
+    }, { timeout: 10_000 });
+    await page.keyboard.press('Control+z'); // the whole drag
+    await vi.waitFor(() => expect(nodeBoard.shape('card')).toMatchObject({ w: 120, h: 80 }), { timeout: 10_000 });
+
+    await page.keyboard.press('Control+a'); // two selected: moving, not resizing
+    expect(await page.locator('[data-resize-handle]').count()).toBe(0);
+    await page.keyboard.press('p');
+    await page.mouse.click(box.x + 100, box.y + 80);
+    expect(await page.locator('[data-resize-handle]').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

@@ -30,6 +30,7 @@ export const WHITEBOARD_CSS = `
   background-image:radial-gradient(var(--kuiper-wb-grid,#e3e6ea) 1px,transparent 1px);background-size:20px 20px}
 .${WB}-surface[data-tool="select"]{cursor:default}
 .${WB}-surface[data-tool="eraser"]{cursor:cell}
+.${WB}-handle{cursor:nwse-resize}
 .${WB}-text-editor{position:absolute;min-width:160px;min-height:48px;font:inherit;font-size:16px;padding:4px;
   border:1px dashed var(--kuiper-wb-accent,#1971c2);background:var(--kuiper-wb-bg,#ffffff);color:inherit;resize:both}
 .${WB}-follow{position:absolute;top:6px;right:6px;display:flex;gap:6px;align-items:center;z-index:1;font-size:13px}

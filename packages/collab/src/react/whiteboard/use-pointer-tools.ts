@@ -7,6 +7,7 @@
 import { useEffect, useRef, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Board } from '../../whiteboard/board.js';
 import { shapeAt } from '../../whiteboard/hit-test.js';
+import { resizePatch } from '../../whiteboard/resize.js';
 import { thinPoints, type Shape } from '../../whiteboard/shape.js';
 import type { Tool } from './toolbar.js';
 import { clampZoom } from '../../whiteboard/viewport.js';
@@ -37,6 +38,7 @@ type Gesture =
   | { kind: 'pen'; pointer: number; origin: { x: number; y: number }; points: number[] }
   | { kind: 'shape'; pointer: number; id: string; start: { x: number; y: number }; end: () => void }
   | { kind: 'move'; pointer: number; ids: readonly string[]; last: { x: number; y: number }; end: () => void }
+  | { kind: 'resize'; pointer: number; shape: Shape; start: { x: number; y: number }; end: () => void }
   | { kind: 'erase'; pointer: number; end: () => void }
   | { kind: 'pan'; pointer: number; client: { x: number; y: number }; view: View }
   | { kind: 'pinch'; pointer: number; distance: number; mid: { x: number; y: number }; view: View };
@@ -76,7 +78,7 @@ export function usePointerTools(input: PointerToolsInput) {
     if (!g) return;
     if (g.kind === 'pen') board.setPresence({ stroke: null });
     if (g.kind === 'shape') board.remove([g.id]);
-    if (g.kind === 'shape' || g.kind === 'move' || g.kind === 'erase') g.end();
+    if (g.kind === 'shape' || g.kind === 'move' || g.kind === 'resize' || g.kind === 'erase') g.end();
   };
 
   const perFrame = (apply: () => void): void => {
@@ -126,6 +128,13 @@ export function usePointerTools(input: PointerToolsInput) {
     if (gesture.current) return;
     if (e.button === 1 || latest.current.spaceHeld()) {
       gesture.current = { kind: 'pan', pointer, client: { x: e.clientX, y: e.clientY }, view };
+      return;
+    }
+    // [BOARD-18] The selected shape's resize handle: scaled from the shape as it is now, one undo step.
+    const handle = e.target instanceof Element ? e.target.closest('[data-resize-handle]') : null;
+    const resized = tool === 'select' && handle ? board.shape(handle.getAttribute('data-resize-handle') ?? '') : undefined;
+    if (resized) {
+      gesture.current = { kind: 'resize', pointer, shape: resized, start: at, end: board.beginGesture() };
       return;
     }
     switch (tool) {
@@ -218,6 +227,12 @@ export function usePointerTools(input: PointerToolsInput) {
           });
         });
         return;
+      case 'resize':
+        perFrame(() => {
+          const patch = resizePatch(g.shape, at.x - g.start.x, at.y - g.start.y);
+          if (patch) board.update(g.shape.id, patch);
+        });
+        return;
       case 'erase':
         erase(board, at);
         return;
@@ -252,6 +267,7 @@ export function usePointerTools(input: PointerToolsInput) {
         return;
       }
       case 'move':
+      case 'resize':
       case 'erase':
         g.end();
         return;

@@ -5,6 +5,7 @@
  * touches `window` during render, so it renders on the server (an empty board) and hydrates.
  */
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactElement } from 'react';
+import { isResizable } from '../../whiteboard/resize.js';
 import { shapeBounds, type Shape } from '../../whiteboard/shape.js';
 import { shapeSvg } from '../../whiteboard/shape-svg.js';
 import { downloadFile, pngFile, svgFile, type ExportedFile } from './export-file.js';
@@ -222,12 +223,23 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
     }
   };
 
+  const accent = myColor ?? 'var(--kuiper-wb-accent, #1971c2)';
   const selectionBoxes = selected.map((id) => {
     const s = shapesById.get(id)!;
     const b = shapeBounds(s);
     const pad = 4 + s.width / 2;
-    return <rect key={id} data-selected={id} x={b.x - pad} y={b.y - pad} width={b.w + 2 * pad} height={b.h + 2 * pad} fill="none"
-      stroke={myColor ?? 'var(--kuiper-wb-accent, #1971c2)'} strokeWidth={1.5 / view.zoom} pointerEvents="none" />;
+    // [BOARD-18] One selected shape with the select tool: a handle at its box's corner resizes it.
+    const handle = selected.length === 1 && tool === 'select' && isResizable(s) ? 10 / view.zoom : 0;
+    return (
+      <g key={id}>
+        <rect data-selected={id} x={b.x - pad} y={b.y - pad} width={b.w + 2 * pad} height={b.h + 2 * pad} fill="none"
+          stroke={accent} strokeWidth={1.5 / view.zoom} pointerEvents="none" />
+        {handle > 0 && (
+          <rect data-resize-handle={id} aria-hidden="true" className={`${WB}-handle`} x={b.x + b.w + pad - handle / 2} y={b.y + b.h + pad - handle / 2}
+            width={handle} height={handle} fill="#fff" stroke={accent} strokeWidth={1.5 / view.zoom} />
+        )}
+      </g>
+    );
   });
 
   return (
