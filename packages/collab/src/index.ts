@@ -63,6 +63,8 @@ export { UndoHistory, type UndoHistoryOptions, type UndoState } from './core/und
 export {
   Board,
   BOARD_MAP,
+  BoardComments,
+  COMMENTS_MAP,
   boardToSvg,
   CLIPBOARD_FORMAT,
   createBoard,
@@ -75,6 +77,9 @@ export {
   SHAPE_KINDS,
   type BoardPresence,
   type BoardRoom,
+  type CommentAuthor,
+  type CommentMessage,
+  type CommentThread,
   type LiveStroke,
   type NewShape,
   type Peer,

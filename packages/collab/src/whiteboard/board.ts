@@ -9,6 +9,7 @@ import { Listeners } from '../core/listeners.js';
 import type { PresenceState } from '../core/presence-state.js';
 import type { UndoHistory } from '../core/undo-history.js';
 import { boardPresencePatch, readPeer, type BoardPresence, type Peer } from './board-presence.js';
+import { BoardComments } from './comments.js';
 import { compareShapes, newShapeProblem, patchProblem, readShape, type NewShape, type Shape, type ShapePatch } from './shape.js';
 
 /** The name of the document's top-level map holding the shapes (one Y.Map per shape, by id). */
@@ -29,6 +30,8 @@ interface Cached {
 
 export class Board {
   readonly doc: Y.Doc;
+  /** The board's comment threads (BOARD-19), in the same document. */
+  readonly comments: BoardComments;
   private readonly root: Y.Map<unknown>;
   private readonly presence: PresenceState;
   private readonly history: UndoHistory | undefined;
@@ -46,6 +49,7 @@ export class Board {
     this.presence = room.presence;
     this.history = room.history;
     this.root = room.doc.getMap<unknown>(BOARD_MAP);
+    this.comments = new BoardComments(room.doc);
     this.rebuild(undefined);
     this.root.observeDeep(this.onChange);
     this.peerList = this.readPeers();
@@ -168,6 +172,7 @@ export class Board {
 
   destroy(): void {
     this.root.unobserveDeep(this.onChange);
+    this.comments.destroy();
     this.offPresence();
   }
 

@@ -28,7 +28,9 @@ describe('useStatus across a server restart', () => {
     await eventually(() => expect(screen.getByRole('status').textContent).toMatch(/^reconnecting/), 10_000);
 
     await startKuiper({}, { port: first.port });
-    await eventually(() => expect(screen.getByRole('status').textContent).toBe('connected · websocket'), 15_000);
+    // Connected again, with the transport named. Usually WebSocket; on a busy runner the client may
+    // still be on long-polling after its fallback (CLI-13) when this looks: either is the badge working.
+    await eventually(() => expect(screen.getByRole('status').textContent).toMatch(/^connected · (websocket|long-polling)$/), 15_000);
     expect(shown[0]).toBe('connecting');
     expect(shown.slice(-3)).toEqual(['connected', 'reconnecting', 'connected']);
   });

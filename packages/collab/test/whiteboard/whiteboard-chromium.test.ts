@@ -237,4 +237,41 @@ describe('<Whiteboard> in Chromium', () => {
     expect(await page.locator('[data-resize-handle]').count()).toBe(0);
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('[BOARD-19] a comment pinned with the Comment tool reaches another member; their reply shows in the open thread; Resolve takes the pin away for both', async () => {
+    const { nodeBoard, page, errors } = await openBoardPage('comments');
+    const surface = page.getByRole('application', { name: 'Whiteboard' });
+    const box = (await surface.boundingBox())!;
+    await surface.focus();
+    await page.keyboard.press('c');
+    await page.mouse.click(box.x + 200, box.y + 150);
+    const composer = page.getByRole('dialog', { name: 'New comment' }).getByRole('textbox', { name: 'Comment' });
+    await composer.fill('Is this the final layout?');
+    await composer.press('Enter');
+    await vi.waitFor(() => expect(nodeBoard.comments.threads()).toHaveLength(1), { timeout: 10_000 });
+    const [thread] = nodeBoard.comments.threads();
+    expect(thread).toMatchObject({ x: 200, y: 150, resolved: false, messages: [{ author: { name: 'Chromium' }, text: 'Is this the final layout?' }] });
+
+    // The panel now shows the thread; a reply from the other member appears in it.
+    const panel = page.getByRole('dialog', { name: 'Comment thread' });
+    nodeBoard.comments.reply(thread!.id, 'Almost: one more pass', { name: 'Node' });
+    await expect.poll(() => panel.getByRole('listitem').allTextContents(), { timeout: 10_000 }).toEqual(['Chromium Is this the final layout?', 'Node Almost: one more pass']);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.count()).toBe(0);
+    // Ctrl+Z is for drawing: the comment stays.
+    await surface.focus();
+    await page.keyboard.press('Control+z');
+    expect(nodeBoard.comments.threads()).toHaveLength(1);
+
+    // Reopened from its pin, whatever the tool, and resolved: the pin goes for everyone.
+    await page.keyboard.press('p');
+    const pin = page.locator(`[data-thread-id="${thread!.id}"]`);
+    expect(await pin.getAttribute('aria-label')).toBe('Comment by Chromium: Is this the final layout?');
+    await pin.click();
+    await panel.getByRole('button', { name: 'Resolve' }).click();
+    await vi.waitFor(() => expect(nodeBoard.comments.thread(thread!.id)!.resolved).toBe(true), { timeout: 10_000 });
+    await expect.poll(() => pin.count()).toBe(0);
+    expect(await page.locator('[data-shape-id]').count()).toBe(0); // the clicks drew nothing
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

@@ -31,6 +31,14 @@ export const WHITEBOARD_CSS = `
 .${WB}-surface[data-tool="select"]{cursor:default}
 .${WB}-surface[data-tool="eraser"]{cursor:cell}
 .${WB}-handle{cursor:nwse-resize}
+.${WB}-surface[data-tool="comment"]{cursor:copy}
+.${WB}-pin{cursor:pointer}
+.${WB}-comment{position:absolute;z-index:2;width:240px;padding:8px;font-size:13px;background:var(--kuiper-wb-toolbar-bg,#f8f9fa);
+  border:1px solid var(--kuiper-wb-border,#dee2e6);border-radius:var(--kuiper-wb-radius,6px);box-shadow:0 2px 8px rgba(0,0,0,.15)}
+.${WB}-comment textarea{width:100%;box-sizing:border-box;font:inherit;resize:vertical}
+.${WB}-comment-messages{list-style:none;margin:0 0 6px;padding:0;max-height:180px;overflow:auto}
+.${WB}-comment-messages li{margin:0 0 4px;overflow-wrap:anywhere}
+.${WB}-comment-actions{display:flex;gap:4px;margin-top:4px}
 .${WB}-text-editor{position:absolute;min-width:160px;min-height:48px;font:inherit;font-size:16px;padding:4px;
   border:1px dashed var(--kuiper-wb-accent,#1971c2);background:var(--kuiper-wb-bg,#ffffff);color:inherit;resize:both}
 .${WB}-follow{position:absolute;top:6px;right:6px;display:flex;gap:6px;align-items:center;z-index:1;font-size:13px}

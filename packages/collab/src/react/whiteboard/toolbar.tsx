@@ -6,7 +6,7 @@
 import type { ReactElement } from 'react';
 import { WB } from './styles.js';
 
-export type Tool = 'pen' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'select' | 'eraser';
+export type Tool = 'pen' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'select' | 'eraser' | 'comment';
 
 /** Accessible names are part of the contract (tests and assistive tech find tools by them). */
 export const TOOLS: ReadonlyArray<{ tool: Tool; name: string; key: string; glyph: string }> = [
@@ -18,6 +18,7 @@ export const TOOLS: ReadonlyArray<{ tool: Tool; name: string; key: string; glyph
   { tool: 'arrow', name: 'Arrow', key: 'a', glyph: '→' },
   { tool: 'text', name: 'Text', key: 't', glyph: 'T' },
   { tool: 'eraser', name: 'Eraser', key: 'e', glyph: '⌫' },
+  { tool: 'comment', name: 'Comment', key: 'c', glyph: '💬' },
 ];
 
 export const COLORS: ReadonlyArray<{ color: string; name: string }> = [

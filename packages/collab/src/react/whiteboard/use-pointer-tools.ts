@@ -10,6 +10,7 @@ import { shapeAt } from '../../whiteboard/hit-test.js';
 import { resizePatch } from '../../whiteboard/resize.js';
 import { thinPoints, type Shape } from '../../whiteboard/shape.js';
 import type { Tool } from './toolbar.js';
+import type { OpenComment } from './comments-layer.js';
 import { clampZoom } from '../../whiteboard/viewport.js';
 
 export interface View {
@@ -32,6 +33,8 @@ export interface PointerToolsInput {
   spaceHeld(): boolean;
   /** A text note's editor is open (a press on the board then finishes it: BOARD-10). */
   editingText(): boolean;
+  /** Opens the comment panel on a thread or a new spot, or closes it (null). */
+  openComment(open: OpenComment | null): void;
 }
 
 type Gesture =
@@ -130,6 +133,15 @@ export function usePointerTools(input: PointerToolsInput) {
       gesture.current = { kind: 'pan', pointer, client: { x: e.clientX, y: e.clientY }, view };
       return;
     }
+    // [BOARD-19] A press on a comment pin opens its thread, whatever the tool; with the Comment tool
+    // a press elsewhere opens a new thread there; any other press closes an open panel.
+    const pin = e.target instanceof Element ? e.target.closest('[data-thread-id]') : null;
+    if (pin || tool === 'comment') {
+      e.preventDefault(); // the panel's text box keeps the focus it is about to take
+      latest.current.openComment(pin ? { kind: 'thread', id: pin.getAttribute('data-thread-id') ?? '' } : { kind: 'new', x: at.x, y: at.y });
+      return;
+    }
+    latest.current.openComment(null);
     // [BOARD-18] The selected shape's resize handle: scaled from the shape as it is now, one undo step.
     const handle = e.target instanceof Element ? e.target.closest('[data-resize-handle]') : null;
     const resized = tool === 'select' && handle ? board.shape(handle.getAttribute('data-resize-handle') ?? '') : undefined;

@@ -19,6 +19,7 @@ import { useFollow } from './use-follow.js';
 import { clampZoom } from '../../whiteboard/viewport.js';
 import { usePointerTools, type View } from './use-pointer-tools.js';
 import { useBoardClipboard } from './use-clipboard.js';
+import { CommentPanel, CommentPins, useCommentThreads, type OpenComment } from './comments-layer.js';
 
 export interface WhiteboardProps {
   /** The room from `enterRoom` (anything with its `doc`, `presence` and `history`). */
@@ -57,6 +58,8 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
   const [view, setView] = useState<View>(IDENTITY);
   const [selection, setSelectionState] = useState<readonly string[]>([]);
   const [editing, setEditing] = useState<{ x: number; y: number; id?: string; text: string } | null>(null);
+  const [comment, setComment] = useState<OpenComment | null>(null);
+  const threads = useCommentThreads(board);
   const space = useRef(false);
   const surface = useRef<SVGSVGElement>(null);
   const root = useRef<HTMLDivElement>(null);
@@ -91,7 +94,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
     if (follow !== undefined) following.follow(follow);
   }, [follow]); // only when the prop changes: the select may have moved on since
   // Panning and zooming by hand is this member's own move: it ends following (moveView).
-  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null });
+  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null, openComment: setComment });
 
   const commitText = (): void => {
     const note = editingRef.current;
@@ -260,6 +263,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
             {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} />)}
           </g>
           {selectionBoxes}
+          <CommentPins threads={threads} zoom={view.zoom} open={comment} />
           <PeersLayer peers={peers} shapesById={shapesById} zoom={view.zoom} />
         </g>
       </svg>
@@ -275,9 +279,16 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
             else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) commitText();
           }} />
       )}
+      {board && comment && (
+        <CommentPanel key={comment.kind === 'thread' ? comment.id : `${comment.x} ${comment.y}`} board={board} open={comment} threads={threads} view={view}
+          author={{ name: name ?? board.me().name }} onOpen={(next) => {
+            setComment(next);
+            if (!next) surface.current?.focus({ preventScroll: true });
+          }} />
+      )}
       </div>
       <p id={labelId} className={`${WB}-sr`}>
-        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, V select, E eraser. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes.`}
+        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, V select, E eraser, C comment. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes.`}
       </p>
     </div>
   );
