@@ -18,7 +18,7 @@ export const TOOLS: ReadonlyArray<{ tool: Tool; name: string; key: string; glyph
   { tool: 'arrow', name: 'Arrow', key: 'a', glyph: '→' },
   { tool: 'text', name: 'Text', key: 't', glyph: 'T' },
   { tool: 'eraser', name: 'Eraser', key: 'e', glyph: '⌫' },
-  { tool: 'comment', name: 'Comment', key: 'c', glyph: '💬' },
+  { tool: 'comment', name: 'Comment', key: 'c', glyph: '' }, // drawn: emoji fonts are not everywhere
 ];
 
 export const COLORS: ReadonlyArray<{ color: string; name: string }> = [
@@ -56,6 +56,15 @@ export interface ToolbarProps {
 
 const button = `${WB}-button`;
 
+/** A speech bubble, drawn like the width icons (a glyph needs an emoji font many systems lack). */
+function CommentIcon(): ReactElement {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" style={{ verticalAlign: 'middle' }}>
+      <path d="M2 2.5h12v8.5H7.5L4 14v-3H2z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
 /** A radio group of buttons (colours, widths): one checked, each with its accessible name. */
 function Choices<T extends string | number>(props: {
   label: string;
@@ -83,7 +92,7 @@ export function Toolbar(p: ToolbarProps): ReactElement {
         {TOOLS.map(({ tool, name, key, glyph }) => (
           <button key={tool} type="button" className={button} aria-label={name} aria-pressed={p.tool === tool}
             title={`${name} (${key.toUpperCase()})`} onClick={() => p.onTool(tool)}>
-            <span aria-hidden="true">{glyph}</span>
+            <span aria-hidden="true">{tool === 'comment' ? <CommentIcon /> : glyph}</span>
           </button>
         ))}
       </div>
