@@ -258,6 +258,12 @@ describe('<Whiteboard> in Chromium', () => {
     await expect.poll(() => panel.getByRole('listitem').allTextContents(), { timeout: 10_000 }).toEqual(['Chromium Is this the final layout?', 'Node Almost: one more pass']);
     await page.keyboard.press('Escape');
     await expect.poll(() => panel.count()).toBe(0);
+    // By keyboard: a focused pin opens its thread with Enter.
+    await page.locator(`[data-thread-id="${thread!.id}"]`).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => panel.count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.count()).toBe(0);
     // Ctrl+Z is for drawing: the comment stays.
     await surface.focus();
     await page.keyboard.press('Control+z');
@@ -272,6 +278,11 @@ describe('<Whiteboard> in Chromium', () => {
     await vi.waitFor(() => expect(nodeBoard.comments.thread(thread!.id)!.resolved).toBe(true), { timeout: 10_000 });
     await expect.poll(() => pin.count()).toBe(0);
     expect(await page.locator('[data-shape-id]').count()).toBe(0); // the clicks drew nothing
+    // And Enter with the Comment tool starts a thread in the middle of the view, as for shapes.
+    await surface.focus();
+    await page.keyboard.press('c');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('dialog', { name: 'New comment' }).count()).toBe(1);
     expect(errors).toEqual([]);
   }, 60_000);
 });

@@ -22,14 +22,24 @@ export function useCommentThreads(board: Board | null): readonly CommentThread[]
   return useSyncExternalStore(subscribe, get, () => NONE);
 }
 
-/** The pins, drawn inside the board's transformed group; a press on one opens its thread. */
-export function CommentPins({ threads, zoom, open }: { threads: readonly CommentThread[]; zoom: number; open: OpenComment | null }): ReactElement {
+/**
+ * The pins, drawn inside the board's transformed group. A press on one opens its thread (the
+ * surface's pointer handler finds it by `data-thread-id`); so do Enter and Space on a focused pin,
+ * which Tab reaches like any button.
+ */
+export function CommentPins({ threads, zoom, open, onOpen }: { threads: readonly CommentThread[]; zoom: number; open: OpenComment | null; onOpen(open: OpenComment): void }): ReactElement {
   const r = 11 / zoom;
   return (
-    <g role="list" aria-label="Comments">
+    <g role="group" aria-label="Comments">
       {threads.filter((t) => !t.resolved).map((t) => (
-        <g key={t.id} role="listitem" data-thread-id={t.id} className={`${WB}-pin`} aria-label={`Comment by ${t.messages[0]!.author.name}: ${t.messages[0]!.text.slice(0, 80)}`}
-          transform={`translate(${t.x} ${t.y})`}>
+        <g key={t.id} role="button" tabIndex={0} data-thread-id={t.id} className={`${WB}-pin`} aria-label={`Comment by ${t.messages[0]!.author.name}: ${t.messages[0]!.text.slice(0, 80)}`}
+          transform={`translate(${t.x} ${t.y})`}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter' && e.key !== ' ') return;
+            e.preventDefault();
+            e.stopPropagation(); // the board's own Enter and Space (add a shape, pan) are not meant
+            onOpen({ kind: 'thread', id: t.id });
+          }}>
           <path d={`M0 0 L${-r * 0.6} ${-r * 1.1} A${r} ${r} 0 1 1 ${r * 0.6} ${-r * 1.1} Z`} fill={open?.kind === 'thread' && open.id === t.id ? '#1971c2' : '#fab005'}
             stroke="#1e1e1e" strokeWidth={1 / zoom} />
           <text x={0} y={-r * 1.55} textAnchor="middle" fontSize={11 / zoom} fontFamily="system-ui, sans-serif" fill="#1e1e1e" pointerEvents="none">

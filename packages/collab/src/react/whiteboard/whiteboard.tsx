@@ -150,6 +150,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
     if (!board) return;
     const { x, y } = viewCenter();
     if (tool === 'text') return startText({ x, y });
+    if (tool === 'comment') return setComment({ kind: 'new', x, y });
     if (tool !== 'rect' && tool !== 'ellipse' && tool !== 'line' && tool !== 'arrow') return;
     const line = tool === 'line' || tool === 'arrow';
     const added = board.add({ kind: tool, x: x - 60, y: line ? y : y - 40, w: 120, h: line ? 0 : 80, color, width });
@@ -263,7 +264,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
             {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} />)}
           </g>
           {selectionBoxes}
-          <CommentPins threads={threads} zoom={view.zoom} open={comment} />
+          <CommentPins threads={threads} zoom={view.zoom} open={comment} onOpen={setComment} />
           <PeersLayer peers={peers} shapesById={shapesById} zoom={view.zoom} />
         </g>
       </svg>
