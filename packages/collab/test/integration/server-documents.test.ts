@@ -146,6 +146,30 @@ describe('openDocument with the whiteboard model', () => {
     await eventually(() => expect(adaBoard.peers().map((p) => p.name)).toEqual(['Bot']));
     await bot.close();
   });
+
+  it('[COLLAB-42] [BOARD-19] a bot on the server answers a comment thread: the member sees the reply, and it is stored', async () => {
+    const server = await startCollab();
+    const ada = member(server.url, 'review', { presence: { name: 'Ada' } }).room;
+    await ada.synced;
+    const adaBoard = createBoard(ada);
+    const asked = adaBoard.comments.start({ x: 10, y: 10 }, 'Who owns this box?', { name: 'Ada', id: 'u-ada' });
+    if (!asked.ok) throw new Error(asked.error.message);
+    await ada.flush();
+    const bot = await server.collab.openDocument('review');
+    const botBoard = createBoard(bot);
+    expect(botBoard.comments.threads().map((t) => t.messages[0]!.text)).toEqual(['Who owns this box?']);
+    await bot.change(() => void botBoard.comments.reply(asked.value.id, 'The design team', { name: 'Assistant', id: 'bot' }));
+    await eventually(() => expect(adaBoard.comments.thread(asked.value.id)!.messages.map((m) => m.author.name)).toEqual(['Ada', 'Assistant']));
+    await bot.close();
+    botBoard.destroy();
+    adaBoard.destroy();
+    ada.leave();
+    await eventually(() => expect(server.collab.openRooms()).toEqual([]));
+    // From the store, with nobody in the room: a later reader (the HTTP API, a new member) gets it too.
+    const later = await server.collab.openDocument('review');
+    expect(createBoard(later).comments.thread(asked.value.id)!.messages.map((m) => m.text)).toEqual(['Who owns this box?', 'The design team']);
+    await later.close();
+  });
 });
 
 describe('openDocument as a user, in the chat', () => {
