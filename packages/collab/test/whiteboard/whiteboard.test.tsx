@@ -8,6 +8,7 @@ import { onCleanup } from '@kuiper/testkit';
 import { Whiteboard } from '../../src/react/whiteboard/index.js';
 import type { ExportedFile } from '../../src/react/whiteboard/index.js';
 import { member, startCollab } from '../integration/helpers.js';
+import { createBoard, readBoardShapes } from '../../src/whiteboard/index.js';
 
 async function twoBoards(extra: { onExport?: (file: ExportedFile) => void } = {}) {
   const server = await startCollab();
@@ -230,5 +231,46 @@ describe('<Whiteboard>', () => {
     expect(view()).toBe('translate(-60 -80) scale(2)'); // about the pointer at (0, 0): the board point there stays
     act(() => void fireEvent.keyDown(surface, { key: '0' }));
     expect(view()).toBe('translate(0 0) scale(1)');
+  });
+
+  it('[BOARD-20] a viewer\'s board (readOnly) shows everything and changes nothing: no editing tools, drags and keys move or remove nothing, no paste; comments are read, not answered', async () => {
+    const server = await startCollab();
+    const ada = member(server.url, 'viewing', { presence: { name: 'Ada' }, throttleMs: 10 }).room;
+    const viewer = member(server.url, 'viewing', { presence: { name: 'Vic' }, throttleMs: 10 }).room;
+    await Promise.all([ada.synced, viewer.synced]);
+    const board = createBoard(ada);
+    board.add({ id: 'box', kind: 'rect', x: 10, y: 10, w: 100, h: 60, fill: '#d0ebff' });
+    const asked = board.comments.start({ x: 200, y: 40 }, 'Looks good?', { name: 'Ada' });
+    await ada.flush();
+    const v = render(<Whiteboard room={viewer} readOnly initialTool="pen" />);
+    onCleanup(() => (v.unmount(), board.destroy()));
+    const view = within(v.container);
+    await vi.waitFor(() => expect(shapeIds(view)).toEqual(['box']));
+    for (const name of ['Pen', 'Rectangle', 'Select', 'Comment', 'Undo', 'Delete']) expect(view.queryByRole('button', { name }), name).toBeNull();
+    for (const name of ['Zoom in', 'Reset view', 'Export PNG', 'Export SVG']) expect(view.getByRole('button', { name }), name).toBeTruthy();
+
+    const surface = view.getByRole('application', { name: 'Whiteboard' });
+    drag(surface, [[300, 300], [320, 310], [340, 330]]); // with a pen this would be a stroke
+    drag(surface, [[50, 40], [90, 80], [150, 120]]); // on the box: selects it, does not move it
+    expect(surface.querySelector('[data-selected="box"]')).not.toBeNull();
+    expect(surface.querySelector('[data-resize-handle]')).toBeNull();
+    act(() => void fireEvent.keyDown(surface, { key: 'Delete' }));
+    act(() => void fireEvent.keyDown(surface, { key: 'ArrowRight' }));
+    act(() => void fireEvent.keyDown(surface, { key: 'd', ctrlKey: true }));
+    act(() => {
+      surface.focus();
+      // jsdom has no DataTransfer: what the handler reads of one.
+      const data = { getData: () => 'pasted by a viewer', setData: () => undefined };
+      document.dispatchEvent(Object.assign(new Event('paste', { bubbles: true }), { clipboardData: data }));
+    });
+    expect(viewer.doc.getMap('whiteboard').size).toBe(1);
+    expect(readBoardShapes(viewer.doc)).toEqual([expect.objectContaining({ id: 'box', x: 10, y: 10 })]);
+
+    // The comment's pin opens its thread to read: no reply box, no Resolve.
+    act(() => void fireEvent.pointerDown(surface.querySelector(`[data-thread-id="${asked.ok ? asked.value.id : ''}"]`)!, { pointerId: 8, pointerType: 'mouse', button: 0 }));
+    const thread = view.getByRole('dialog', { name: 'Comment thread' });
+    expect(within(thread).getByRole('listitem').textContent).toBe('Ada Looks good?');
+    expect(within(thread).queryByRole('textbox')).toBeNull();
+    expect(within(thread).queryByRole('button', { name: 'Resolve' })).toBeNull();
   });
 });

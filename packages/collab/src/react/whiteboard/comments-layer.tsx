@@ -57,15 +57,17 @@ export interface CommentPanelProps {
   threads: readonly CommentThread[];
   view: View;
   author: CommentAuthor;
+  /** A viewer (BOARD-20): the thread's messages, no reply box, no Resolve. */
+  readOnly: boolean;
   onOpen(open: OpenComment | null): void;
 }
 
 /** The panel beside a pin; Enter posts (Shift+Enter breaks the line), Escape closes. */
-export function CommentPanel({ board, open, threads, view, author, onOpen }: CommentPanelProps): ReactElement | null {
+export function CommentPanel({ board, open, threads, view, author, readOnly, onOpen }: CommentPanelProps): ReactElement | null {
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState('');
   const thread = open.kind === 'thread' ? threads.find((t) => t.id === open.id) : undefined;
-  if (open.kind === 'thread' && !thread) return null; // gone (never there, or not readable)
+  if ((open.kind === 'thread' && !thread) || (readOnly && !thread)) return null; // gone, or a viewer starting one
   const at = open.kind === 'new' ? open : thread!;
   const post = (): void => {
     if (!draft.trim()) return;
@@ -77,7 +79,7 @@ export function CommentPanel({ board, open, threads, view, author, onOpen }: Com
   };
   const label = thread ? 'Reply' : 'Comment';
   return (
-    <div className={`${WB}-comment`} role="dialog" aria-label={thread ? 'Comment thread' : 'New comment'}
+    <div className={`${WB}-comment`} role="dialog" aria-label={thread ? 'Comment thread' : 'New comment'} onKeyDown={(e) => e.key === 'Escape' && onOpen(null)}
       style={{ left: at.x * view.zoom + view.x + 14, top: at.y * view.zoom + view.y - 8 }}>
       {thread && (
         <ol className={`${WB}-comment-messages`} aria-label="Messages">
@@ -88,22 +90,23 @@ export function CommentPanel({ board, open, threads, view, author, onOpen }: Com
           ))}
         </ol>
       )}
-      <textarea aria-label={label} placeholder={thread ? 'Reply…' : 'Add a comment…'} autoFocus value={draft} rows={2}
-        onChange={(e) => setDraft(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onOpen(null);
-          else if (e.key === 'Enter' && !e.shiftKey) {
-            e.preventDefault();
-            post();
-          }
-        }} />
+      {!readOnly && (
+        <textarea aria-label={label} placeholder={thread ? 'Reply…' : 'Add a comment…'} autoFocus value={draft} rows={2}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) {
+              e.preventDefault();
+              post();
+            }
+          }} />
+      )}
       {problem && <p role="alert">{problem}</p>}
       <div className={`${WB}-comment-actions`}>
-        <button type="button" className={`${WB}-button`} onClick={post} disabled={!draft.trim()}>{label}</button>
-        {thread && (
+        {!readOnly && <button type="button" className={`${WB}-button`} onClick={post} disabled={!draft.trim()}>{label}</button>}
+        {thread && !readOnly && (
           <button type="button" className={`${WB}-button`} onClick={() => (board.comments.resolve(thread.id), onOpen(null))}>Resolve</button>
         )}
-        <button type="button" className={`${WB}-button`} aria-label="Close" onClick={() => onOpen(null)}>×</button>
+        <button type="button" className={`${WB}-button`} aria-label="Close" autoFocus={readOnly} onClick={() => onOpen(null)}>×</button>
       </div>
     </div>
   );

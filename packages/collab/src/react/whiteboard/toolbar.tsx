@@ -37,6 +37,8 @@ export const WIDTHS: ReadonlyArray<{ width: number; name: string }> = [
 ];
 
 export interface ToolbarProps {
+  /** A viewer's toolbar (BOARD-20): the view and export only. */
+  readOnly?: boolean;
   tool: Tool;
   color: string;
   width: number;
@@ -88,6 +90,24 @@ function Choices<T extends string | number>(props: {
 export function Toolbar(p: ToolbarProps): ReactElement {
   return (
     <div className={`${WB}-toolbar`} role="toolbar" aria-label="Whiteboard tools">
+      {!p.readOnly && <EditingGroups {...p} />}
+      <div className={`${WB}-group`} role="group" aria-label="View">
+        <button type="button" className={button} aria-label="Zoom out" title="Zoom out (-)" onClick={() => p.onZoom(1 / 1.25)}>−</button>
+        <button type="button" className={button} aria-label="Reset view" title="Reset view (0)" onClick={() => p.onZoom(null)}>1:1</button>
+        <button type="button" className={button} aria-label="Zoom in" title="Zoom in (+)" onClick={() => p.onZoom(1.25)}>+</button>
+      </div>
+      <div className={`${WB}-group`} role="group" aria-label="Export">
+        <button type="button" className={button} aria-label="Export PNG" title="Download as PNG" onClick={() => p.onExport('png')}>PNG</button>
+        <button type="button" className={button} aria-label="Export SVG" title="Download as SVG" onClick={() => p.onExport('svg')}>SVG</button>
+      </div>
+    </div>
+  );
+}
+
+/** Everything that changes the board: tools, colour, width, undo, delete, bring to front. */
+function EditingGroups(p: ToolbarProps): ReactElement {
+  return (
+    <>
       <div className={`${WB}-group`} role="group" aria-label="Tools">
         {TOOLS.map(({ tool, name, key, glyph }) => (
           <button key={tool} type="button" className={button} aria-label={name} aria-pressed={p.tool === tool}
@@ -108,15 +128,6 @@ export function Toolbar(p: ToolbarProps): ReactElement {
         <button type="button" className={button} aria-label="Delete" title="Delete selection (Del)" disabled={!p.canDelete} onClick={p.onDelete}>✕</button>
         <button type="button" className={button} aria-label="Bring to front" title="Bring to front (F)" disabled={!p.canDelete} onClick={p.onFront}>⤒</button>
       </div>
-      <div className={`${WB}-group`} role="group" aria-label="View">
-        <button type="button" className={button} aria-label="Zoom out" title="Zoom out (-)" onClick={() => p.onZoom(1 / 1.25)}>−</button>
-        <button type="button" className={button} aria-label="Reset view" title="Reset view (0)" onClick={() => p.onZoom(null)}>1:1</button>
-        <button type="button" className={button} aria-label="Zoom in" title="Zoom in (+)" onClick={() => p.onZoom(1.25)}>+</button>
-      </div>
-      <div className={`${WB}-group`} role="group" aria-label="Export">
-        <button type="button" className={button} aria-label="Export PNG" title="Download as PNG" onClick={() => p.onExport('png')}>PNG</button>
-        <button type="button" className={button} aria-label="Export SVG" title="Download as SVG" onClick={() => p.onExport('svg')}>SVG</button>
-      </div>
-    </div>
+    </>
   );
 }

@@ -21,6 +21,8 @@ export interface ClipboardInput {
   view: View;
   /** Where a pasted text note goes: the middle of the view, in board units. */
   center(): { x: number; y: number };
+  /** A viewer's board (BOARD-20): copy only. */
+  readOnly: boolean;
 }
 
 export function useBoardClipboard(input: ClipboardInput): { duplicate(): void } {
@@ -43,6 +45,7 @@ export function useBoardClipboard(input: ClipboardInput): { duplicate(): void } 
       return active !== null && !(active instanceof HTMLTextAreaElement) && latest.current.root.current?.contains(active) === true;
     };
     const onCopy = (e: ClipboardEvent, cut: boolean): void => {
+      if (cut && latest.current.readOnly) return;
       const shapes = ours() ? selectedShapes() : [];
       if (shapes.length === 0 || !e.clipboardData) return;
       e.clipboardData.setData('text/plain', shapesToClipboard(shapes));
@@ -54,8 +57,8 @@ export function useBoardClipboard(input: ClipboardInput): { duplicate(): void } 
       }
     };
     const onPaste = (e: ClipboardEvent): void => {
-      const { board, setSelection, center } = latest.current;
-      if (!board || !ours() || !e.clipboardData) return;
+      const { board, setSelection, center, readOnly } = latest.current;
+      if (!board || readOnly || !ours() || !e.clipboardData) return;
       const text = e.clipboardData.getData('text/plain');
       if (!text) return;
       e.preventDefault();
@@ -83,9 +86,9 @@ export function useBoardClipboard(input: ClipboardInput): { duplicate(): void } 
 
   return {
     duplicate: () => {
-      const { board, setSelection } = latest.current;
+      const { board, setSelection, readOnly } = latest.current;
       const shapes = selectedShapes();
-      if (!board || shapes.length === 0) return;
+      if (!board || readOnly || shapes.length === 0) return;
       const copied = shapesFromClipboard(shapesToClipboard(shapes)) ?? [];
       setSelection(pasteShapes(board, copied, nudge(1), nudge(1)));
     },

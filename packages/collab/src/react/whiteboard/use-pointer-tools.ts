@@ -35,6 +35,8 @@ export interface PointerToolsInput {
   editingText(): boolean;
   /** Opens the comment panel on a thread or a new spot, or closes it (null). */
   openComment(open: OpenComment | null): void;
+  /** A viewer's board (BOARD-20): presses select and pan, nothing moves, resizes or edits. */
+  readOnly: boolean;
 }
 
 type Gesture =
@@ -144,7 +146,7 @@ export function usePointerTools(input: PointerToolsInput) {
     latest.current.openComment(null);
     // [BOARD-18] The selected shape's resize handle: scaled from the shape as it is now, one undo step.
     const handle = e.target instanceof Element ? e.target.closest('[data-resize-handle]') : null;
-    const resized = tool === 'select' && handle ? board.shape(handle.getAttribute('data-resize-handle') ?? '') : undefined;
+    const resized = tool === 'select' && handle && !latest.current.readOnly ? board.shape(handle.getAttribute('data-resize-handle') ?? '') : undefined;
     if (resized) {
       gesture.current = { kind: 'resize', pointer, shape: resized, start: at, end: board.beginGesture() };
       return;
@@ -191,7 +193,7 @@ export function usePointerTools(input: PointerToolsInput) {
         let ids = selection.includes(hit.id) ? selection : [hit.id];
         if (e.shiftKey) ids = selection.includes(hit.id) ? selection.filter((id) => id !== hit.id) : [...selection, hit.id];
         setSelection(ids);
-        if (ids.includes(hit.id)) gesture.current = { kind: 'move', pointer, ids, last: at, end: board.beginGesture() };
+        if (ids.includes(hit.id) && !latest.current.readOnly) gesture.current = { kind: 'move', pointer, ids, last: at, end: board.beginGesture() };
       }
     }
   };
@@ -300,7 +302,7 @@ export function usePointerTools(input: PointerToolsInput) {
       if (!board) return;
       const at = toBoard(e);
       const hit = shapeAt(board.shapes(), at.x, at.y, 4 / view.zoom);
-      if (hit?.kind === 'text') latest.current.startText(at, hit);
+      if (hit?.kind === 'text' && !latest.current.readOnly) latest.current.startText(at, hit);
     },
   };
 }

@@ -29,6 +29,12 @@ export interface WhiteboardProps {
   /** This member's cursor and selection colour (a hex colour). */
   color?: string;
   initialTool?: Tool;
+  /**
+   * [BOARD-20] A viewer's board: pan, zoom, follow, select, copy, export and read comments, but no
+   * tool that changes the board (for a member `authorize` grants `{ canWrite: false }`, whose edits
+   * the server would refuse anyway).
+   */
+  readOnly?: boolean;
   /** Called with each exported file instead of downloading it (to upload it, say). */
   onExport?: (file: ExportedFile) => void;
   /** Reports an export that failed (the default logs it). */
@@ -47,12 +53,13 @@ export interface WhiteboardProps {
 
 const IDENTITY: View = { x: 0, y: 0, zoom: 1 };
 
-export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', onExport, onError, follow, onFollow, className, style }: WhiteboardProps): ReactElement {
+export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', readOnly = false, onExport, onError, follow, onFollow, className, style }: WhiteboardProps): ReactElement {
   const board = useBoard(room);
   const shapes = useShapes(board);
   const peers = usePeers(board);
   const undo = useUndoState(room.history);
-  const [tool, setTool] = useState<Tool>(initialTool);
+  const [chosenTool, setTool] = useState<Tool>(initialTool);
+  const tool: Tool = readOnly ? 'select' : chosenTool;
   const [color, setColor] = useState(COLORS[0]!.color);
   const [width, setWidth] = useState(WIDTHS[0]!.width);
   const [view, setView] = useState<View>(IDENTITY);
@@ -94,7 +101,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
     if (follow !== undefined) following.follow(follow);
   }, [follow]); // only when the prop changes: the select may have moved on since
   // Panning and zooming by hand is this member's own move: it ends following (moveView).
-  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null, openComment: setComment });
+  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null, openComment: setComment, readOnly });
 
   const commitText = (): void => {
     const note = editingRef.current;
@@ -143,7 +150,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
     const el = surface.current;
     return { x: ((el?.clientWidth || 480) / 2 - view.x) / view.zoom, y: ((el?.clientHeight || 320) / 2 - view.y) / view.zoom };
   };
-  const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: viewCenter });
+  const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: viewCenter, readOnly });
 
   /** Keyboard drawing: Enter puts the current tool's shape (or a text note) in the middle of the view. */
   const addAtCenter = (): void => {
@@ -180,6 +187,8 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
     if (e.target instanceof HTMLTextAreaElement) return;
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();
+    // A viewer's keys only look: select, step through shapes, zoom, pan (copy goes by its own event).
+    if (readOnly && !(e.key === 'Escape' || e.key === ']' || e.key === '[' || e.key === ' ' || (mod && key === 'a') || (!mod && ['+', '=', '-', '0'].includes(e.key)))) return;
     if (mod && key === 'z') {
       e.preventDefault();
       if (e.shiftKey) room.history.redo();
@@ -233,7 +242,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
     const b = shapeBounds(s);
     const pad = 4 + s.width / 2;
     // [BOARD-18] One selected shape with the select tool: a handle at its box's corner resizes it.
-    const handle = selected.length === 1 && tool === 'select' && isResizable(s) ? 10 / view.zoom : 0;
+    const handle = selected.length === 1 && tool === 'select' && !readOnly && isResizable(s) ? 10 / view.zoom : 0;
     return (
       <g key={id}>
         <rect data-selected={id} x={b.x - pad} y={b.y - pad} width={b.w + 2 * pad} height={b.h + 2 * pad} fill="none"
@@ -249,7 +258,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
   return (
     <div ref={root} className={`${WB}${className ? ` ${className}` : ''}`} style={style} onKeyDown={onKeyDown} onKeyUp={(e) => e.key === ' ' && (space.current = false)}>
       <style>{WHITEBOARD_CSS}</style>
-      <Toolbar tool={tool} color={color} width={width} canUndo={undo.canUndo} canRedo={undo.canRedo} canDelete={selected.length > 0}
+      <Toolbar readOnly={readOnly} tool={tool} color={color} width={width} canUndo={undo.canUndo} canRedo={undo.canRedo} canDelete={selected.length > 0}
         onTool={setTool} onColor={changeColor} onWidth={changeWidth} onUndo={() => room.history.undo()} onRedo={() => room.history.redo()}
         onDelete={removeSelected} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onExport={exportAs} />
       <div className={`${WB}-stage`}>
@@ -281,7 +290,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', on
           }} />
       )}
       {board && comment && (
-        <CommentPanel key={comment.kind === 'thread' ? comment.id : `${comment.x} ${comment.y}`} board={board} open={comment} threads={threads} view={view}
+        <CommentPanel key={comment.kind === 'thread' ? comment.id : `${comment.x} ${comment.y}`} board={board} open={comment} threads={threads} view={view} readOnly={readOnly}
           author={{ name: name ?? board.me().name }} onOpen={(next) => {
             setComment(next);
             if (!next) surface.current?.focus({ preventScroll: true });
