@@ -10,17 +10,17 @@ import { KuiperProvider } from '@kuiper/collab/react';
 import type { TransportName } from './transports';
 import type { Identity } from './use-identity';
 
-export function DemoKuiper({ identity, transport, children }: { identity?: Identity; transport?: TransportName; children: ReactNode }) {
+export function DemoKuiper({ identity, transport, viewer = false, children }: { identity?: Identity; transport?: TransportName; viewer?: boolean; children: ReactNode }) {
   const options = {
     // Back within seconds of a server restart (the default waits up to 30 s between attempts).
     backoff: { base: 500, max: 4000 },
     // Rooms re-sync by state vector after a drop; ack would cost a round trip per delivery (@kuiper/collab README).
     ack: false,
     ...(transport ? { transports: [transport] } : {}),
-    ...(identity ? { ext: { user: { id: identity.id, name: identity.name } } } : {}),
+    ...(identity || viewer ? { ext: { ...(identity ? { user: { id: identity.id, name: identity.name } } : {}), ...(viewer ? { viewer: true } : {}) } } : {}),
   };
   return (
-    <KuiperProvider key={`${transport ?? 'auto'}|${identity?.id ?? ''}|${identity?.name ?? ''}`} url={`${window.location.origin}/bayeux`} options={options}>
+    <KuiperProvider key={`${transport ?? 'auto'}|${identity?.id ?? ''}|${identity?.name ?? ''}|${viewer}`} url={`${window.location.origin}/bayeux`} options={options}>
       {children}
     </KuiperProvider>
   );

@@ -23,15 +23,17 @@ import { useRoomColor } from './use-room-color';
 
 export function RoomView({ roomId }: { roomId: string }) {
   const { identity, loaded, setName } = useIdentity();
-  const transport = asTransport(useSearchParams().get('transport'));
+  const params = useSearchParams();
+  const transport = asTransport(params.get('transport'));
+  const viewer = params.get('view') === '1'; // [DEMO-21] a view-only link
   const [since] = useState(() => Date.now()); // when this page entered: who keeps a colour both want
   if (!loaded) return null;
   if (!identity) return <NameForm onName={setName} />;
   const color = preferredColor(identity.id);
   return (
-    <DemoKuiper identity={identity} {...(transport ? { transport } : {})}>
+    <DemoKuiper identity={identity} viewer={viewer} {...(transport ? { transport } : {})}>
       <RoomProvider room={roomId} initialPresence={{ name: identity.name, userId: identity.id, since, color }}>
-        <RoomContent roomId={roomId} identity={identity} since={since} preferred={color} transport={transport} />
+        <RoomContent roomId={roomId} identity={identity} since={since} preferred={color} transport={transport} viewer={viewer} />
       </RoomProvider>
     </DemoKuiper>
   );
@@ -40,7 +42,7 @@ export function RoomView({ roomId }: { roomId: string }) {
 /** Board and chat fill the window below the header, side by side. */
 const PANEL = { height: 'calc(100vh - 9rem)', minHeight: '26rem' } as const;
 
-function RoomContent({ roomId, identity, since, preferred, transport }: { roomId: string; identity: Identity; since: number; preferred: string; transport: TransportName | undefined }) {
+function RoomContent({ roomId, identity, since, preferred, transport, viewer }: { roomId: string; identity: Identity; since: number; preferred: string; transport: TransportName | undefined; viewer: boolean }) {
   const room = useRoom();
   const color = useRoomColor({ userId: identity.id, since, color: preferred });
   const [following, setFollowing] = useState<string | null>(null); // a connection: the board follows it
@@ -49,17 +51,19 @@ function RoomContent({ roomId, identity, since, preferred, transport }: { roomId
       {room && <RoomTitle roomId={roomId} />}
       <header className="room-bar">
         <h1>Room {roomId}</h1>
+        {viewer && <p className="view-only">View only</p>}
         <ConnectionStatus />
         {room && <SaveState />}
         <TransportSelect value={transport} />
         <Avatars self={{ name: identity.name, color }} following={following} onFollow={setFollowing} />
-        <InviteButton roomId={roomId} />
+        {!viewer && <InviteButton roomId={roomId} />}
+        <InviteButton roomId={roomId} view />
       </header>
       <ConnectionBanner />
       {room && (
         <div className="workspace">
-          <Whiteboard room={room} name={identity.name} color={color} follow={following} onFollow={setFollowing} style={PANEL} />
-          <Chat room={room} style={PANEL} />
+          <Whiteboard room={room} name={identity.name} color={color} follow={following} onFollow={setFollowing} readOnly={viewer} style={PANEL} />
+          <Chat room={room} readOnly={viewer} style={PANEL} />
         </div>
       )}
     </div>

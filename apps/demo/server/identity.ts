@@ -14,6 +14,8 @@ export interface DemoUser {
 /** What the demo attaches to a session: its user, or none for pages that only watch (the inspector). */
 export interface DemoSessionData {
   readonly user?: DemoUser;
+  /** [DEMO-21] Opened through a view-only link: its rooms are read-only to it. */
+  readonly viewer?: true;
 }
 
 const MAX_NAME = 40;
@@ -33,8 +35,16 @@ export function readUser(ext: unknown): DemoUser | undefined | { readonly invali
 export function canHandshake(message: Message): HandshakeDecision {
   const user = readUser(message.ext);
   if (user !== undefined && 'invalid' in user) return user.invalid;
-  const data: DemoSessionData = user ? { user } : {};
+  // [DEMO-21] A view-only link asks for a viewer's session. The demo trusts the ask: it only ever
+  // takes rights away. A real app decides it from the token in the link (what the invitee may do).
+  const viewer = (message.ext as { viewer?: unknown } | undefined)?.viewer === true;
+  const data: DemoSessionData = { ...(user ? { user } : {}), ...(viewer ? { viewer: true as const } : {}) };
   return { data };
+}
+
+/** [DEMO-21] The rooms' grant for a session: everyone writes, but a viewer's session only reads. */
+export function roomGrant(_room: string, session: { readonly data: unknown }): { canWrite: boolean } {
+  return { canWrite: (session.data as DemoSessionData | undefined)?.viewer !== true };
 }
 
 /** The display name in a session's data, if it has one. */

@@ -7,7 +7,7 @@
 import { createKuiperServer, type KuiperServer } from '@kuiper/server';
 import { attachCollab, documentsApi, type DocumentsApi } from '@kuiper/collab/server';
 import type { DocumentStore } from '@kuiper/collab';
-import { canHandshake } from './identity.js';
+import { canHandshake, roomGrant } from './identity.js';
 import { attachInspector } from './inspector-feed.js';
 import { boardPreviews } from './board-preview.js';
 
@@ -45,7 +45,7 @@ export async function setUpKuiper(options: KuiperSetupOptions): Promise<KuiperSe
     // A real app checks a cookie or token here (see identity.ts).
     policy: { canHandshake },
   });
-  const collab = attachCollab(kuiper, { store: backend.store });
+  const collab = attachCollab(kuiper, { store: backend.store, authorize: roomGrant });
   const inspector = attachInspector(kuiper);
   await kuiper.ready();
   return {

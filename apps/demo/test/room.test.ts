@@ -8,6 +8,8 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createClient } from '@kuiper/client';
+import { createBoard, enterRoom } from '@kuiper/collab';
 import { visit } from './helpers/browser.js';
 import { banner, boardView, chatLog, chatMessage, drawStroke, names, saveState, sendChat, shapes, status } from './helpers/page.js';
 import { DEMO_DIR } from './helpers/demo.js';
@@ -190,6 +192,55 @@ describe('a room with two visitors', () => {
       await context.close();
     }
   }, 60_000);
+
+  it('[DEMO-21] Copy view-only link gives ?view=1: that visitor sees the board and chat live, with no drawing tools and no message box, and the server refuses a viewer\'s edits', async () => {
+    const room = `view-${Date.now().toString(36)}`;
+    const context = await suite.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${suite.demo.origin}/rooms/${room}?name=Ada`);
+      await expect.poll(() => names(page), { timeout: 20_000 }).toEqual(['Ada (you)']);
+      await drawStroke(page, 0);
+      await sendChat(page, 'welcome, viewers');
+      await page.getByRole('button', { name: 'Copy view-only link' }).click();
+      await expect.poll(() => page.getByRole('button', { name: 'Link copied' }).count(), { timeout: 5_000 }).toBe(1);
+      const link = await page.evaluate(() => navigator.clipboard.readText());
+      expect(link).toBe(`${suite.demo.origin}/rooms/${room}?view=1`);
+
+      const vic = await visit(suite.browser, `${link}&name=Vic`);
+      try {
+        await expect.poll(() => names(vic.page), { timeout: 20_000 }).toEqual(['Vic (you)', 'Ada']);
+        expect(await vic.page.getByText('View only', { exact: true }).count()).toBe(1);
+        await expect.poll(() => shapes(vic.page), { timeout: 10_000 }).toBe(1);
+        await expect.poll(() => chatMessage(vic.page, 'Ada', 'welcome, viewers'), { timeout: 10_000 }).not.toBeNull();
+        expect(await vic.page.getByRole('button', { name: 'Pen' }).count()).toBe(0);
+        expect(await vic.page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
+        expect(await vic.page.getByRole('button', { name: 'Copy invite link' }).count()).toBe(0); // a viewer passes on only viewing
+        await drawStroke(page, 200); // live
+        await expect.poll(() => shapes(vic.page), { timeout: 10_000 }).toBe(2);
+        await drawStroke(vic.page, 300); // on a viewer's board a drag pans
+        expect(await shapes(vic.page)).toBe(2);
+      } finally {
+        await vic.context.close();
+      }
+
+      // Enforced by the server, not the page: a client asking for a viewer's session is refused its edits.
+      const client = createClient(`${suite.demo.origin}/bayeux`, { ack: false, ext: { user: { id: 'mallory', name: 'Mallory' }, viewer: true } });
+      const mallory = enterRoom(client, room);
+      try {
+        await mallory.synced;
+        expect(createBoard(mallory).add({ kind: 'rect', x: 0, y: 0, w: 50, h: 50 }).ok).toBe(true); // locally
+        await expect(mallory.flush()).rejects.toMatchObject({ code: 'read_only' });
+        await expect(mallory.chat.send('forged')).rejects.toMatchObject({ code: 'read_only' });
+        expect(await shapes(page)).toBe(2);
+      } finally {
+        mallory.leave();
+        await client.disconnect();
+      }
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
 
   it('[DEMO-14] on a phone 390 px wide the room fits the screen: nothing scrolls sideways', async () => {
     const phone = await visit(suite.browser, `${suite.demo.origin}/rooms/phone-${Date.now().toString(36)}?name=Dan`, { width: 390, height: 844 });

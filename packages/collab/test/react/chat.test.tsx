@@ -212,4 +212,24 @@ describe('<Chat>', () => {
     expect(texts[59]).toBe('m60');
     expect(within(log(bob)).queryByRole('button', { name: 'Load older messages' })).toBeNull();
   });
+
+  it('[CHATUI-8] a viewer\'s chat (readOnly) shows the log and who is here, with no message box, no Send and no Edit or Delete', async () => {
+    const { url } = await startNamed();
+    const ada = chatter(url, 'read-only-chat', 'Ada');
+    function ViewerChat() {
+      const room = useRoom();
+      return room ? <Chat room={room} readOnly /> : <p>entering</p>;
+    }
+    // Ada herself in a second tab, through a view-only link: her messages are hers, yet not editable here.
+    const vic = mount(url, <ViewerChat />, { room: 'read-only-chat', presence: { name: 'Ada' }, client: { ext: { user: { id: 'u-Ada', name: 'Ada' } } } });
+    await eventually(() => expect(scope(ada).queryByRole('textbox', { name: 'Message' })).not.toBeNull());
+    type(ada, 'read me');
+    act(() => void fireEvent.keyDown(box(ada), { key: 'Enter' }));
+    await eventually(() => expect(log(vic).textContent).toContain('read me'));
+    expect(scope(vic).queryByRole('textbox', { name: 'Message' })).toBeNull();
+    expect(scope(vic).queryByRole('button', { name: 'Send' })).toBeNull();
+    expect(scope(vic).getByText('You can read this chat, not write in it.')).toBeTruthy();
+    await eventually(() => expect(scope(ada).getByRole('button', { name: 'Edit message: read me' })).toBeTruthy()); // a writer's own message
+    expect(scope(vic).queryByRole('button', { name: /^(Edit|Delete) message/ })).toBeNull();
+  });
 });

@@ -28,6 +28,7 @@ ${c('unread')}{display:flex;align-items:center;gap:6px;color:var(--kuiper-chat-a
 ${c('unread')}::before,${c('unread')}::after{content:"";flex:1;border-top:1px solid var(--kuiper-chat-accent,#2f6fed)}
 ${c('typing')}{grid-column:1;grid-row:2;min-height:1.4em}
 ${c('composer')}{grid-column:1;grid-row:3;display:flex;gap:6px}
+${c('read-only')}{grid-column:1;grid-row:3;margin:0;color:var(--kuiper-chat-muted,#6e6e73);font-size:.85em}
 ${c('input')}{flex:1;min-width:0;resize:none;font:inherit;color:inherit;background:transparent;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);padding:6px}
 ${c('button')}{font:inherit;cursor:pointer;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);background:transparent;color:inherit;padding:2px 8px}
 ${c('button')}[data-primary]{background:var(--kuiper-chat-accent,#2f6fed);color:var(--kuiper-chat-accent-fg,#fff);border-color:transparent}

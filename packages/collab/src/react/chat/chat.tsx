@@ -17,6 +17,11 @@ export interface ChatProps {
   readonly className?: string;
   /** Inline style on the root: set `--kuiper-chat-*` variables here to theme one chat. */
   readonly style?: CSSProperties;
+  /**
+   * [CHATUI-8] A viewer's chat (a member `authorize` grants `{ canWrite: false }`, whose sends the
+   * server refuses): the messages, who is typing and who is here, with no message box and no edits.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** "Ada is typing…", "Ada and Bob are typing…", "3 people are typing…". */
@@ -28,7 +33,9 @@ export function typingLine(typers: readonly Typer[]): string {
   return `${names.length} people are typing…`;
 }
 
-export function Chat({ room, className, style }: ChatProps): ReactNode {
+const NOBODYS = (): boolean => false;
+
+export function Chat({ room, className, style, readOnly = false }: ChatProps): ReactNode {
   const chat = useChat(room);
   const [error, setError] = useState<string | undefined>(undefined);
   const readAll = (): void => {
@@ -46,7 +53,7 @@ export function Chat({ room, className, style }: ChatProps): ReactNode {
       <MessageLog
         messages={chat.messages}
         readPosition={chat.readPosition}
-        isMine={chat.isMine}
+        isMine={readOnly ? NOBODYS : chat.isMine}
         loadOlder={chat.loadOlder}
         edit={chat.edit}
         remove={chat.remove}
@@ -61,11 +68,15 @@ export function Chat({ room, className, style }: ChatProps): ReactNode {
           </span>
         )}
       </div>
-      <Composer
-        send={(text) => chat.send(text).then((sent) => chat.markRead(sent.serial).catch(() => undefined))}
-        typing={chat.typing}
-        onError={setError}
-      />
+      {readOnly ? (
+        <p className={`${CHAT_CLASS}-read-only`}>You can read this chat, not write in it.</p>
+      ) : (
+        <Composer
+          send={(text) => chat.send(text).then((sent) => chat.markRead(sent.serial).catch(() => undefined))}
+          typing={chat.typing}
+          onError={setError}
+        />
+      )}
       <WhoIsHere presence={room.presence} />
     </section>
   );
