@@ -12,9 +12,14 @@ export const CLIPBOARD_FORMAT = 'kuiper-board-shapes';
 /** Shapes one paste may add. */
 export const MAX_PASTED_SHAPES = 2000;
 
+/** A shape as a new one to add: its fields without its id or its place in the stack. */
+export function asNewShape({ id: _id, z: _z, ...fields }: Shape): NewShape {
+  return fields;
+}
+
 /** The shapes as clipboard text, back to front; ids and stacking are the pasting board's business. */
 export function shapesToClipboard(shapes: readonly Shape[]): string {
-  return JSON.stringify({ format: CLIPBOARD_FORMAT, v: 1, shapes: shapes.map(({ id: _id, z: _z, ...fields }) => fields) });
+  return JSON.stringify({ format: CLIPBOARD_FORMAT, v: 1, shapes: shapes.map(asNewShape) });
 }
 
 /** The shapes in a clipboard text, or undefined when it is not a board's copy. */

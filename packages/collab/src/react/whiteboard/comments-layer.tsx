@@ -4,7 +4,7 @@
  * message, or a thread's messages with a reply box and Resolve. The threads come from the Board's
  * framework-free `comments`; this file only draws them and reads the keyboard.
  */
-import { useCallback, useState, useSyncExternalStore, type ReactElement } from 'react';
+import { useState, type ReactElement } from 'react';
 import type { Board } from '../../whiteboard/board.js';
 import type { CommentAuthor, CommentThread } from '../../whiteboard/comments.js';
 import { WB } from './styles.js';
@@ -12,15 +12,6 @@ import type { View } from './use-pointer-tools.js';
 
 /** What the panel shows: a new thread at a spot, or an existing thread. */
 export type OpenComment = { readonly kind: 'new'; readonly x: number; readonly y: number } | { readonly kind: 'thread'; readonly id: string };
-
-const NONE: readonly CommentThread[] = [];
-const never = (): (() => void) => () => undefined;
-
-export function useCommentThreads(board: Board | null): readonly CommentThread[] {
-  const subscribe = useCallback((fn: () => void) => (board ? board.comments.subscribe(fn) : never()), [board]);
-  const get = useCallback(() => (board ? board.comments.threads() : NONE), [board]);
-  return useSyncExternalStore(subscribe, get, () => NONE);
-}
 
 /**
  * The pins, drawn inside the board's transformed group. A press on one opens its thread (the

@@ -7,6 +7,7 @@ import type { UndoHistory, UndoState } from '../../core/undo-history.js';
 import { createBoard, type Board, type BoardRoom } from '../../whiteboard/board.js';
 import type { Peer } from '../../whiteboard/board-presence.js';
 import type { Shape } from '../../whiteboard/shape.js';
+import type { CommentThread } from '../../whiteboard/comments.js';
 
 /** What `<Whiteboard>` needs of a room: `enterRoom`'s Room fits. */
 export interface WhiteboardRoom extends BoardRoom {
@@ -15,6 +16,7 @@ export interface WhiteboardRoom extends BoardRoom {
 
 const NO_SHAPES: readonly Shape[] = [];
 const NO_PEERS: readonly Peer[] = [];
+const NO_THREADS: readonly CommentThread[] = [];
 const NOTHING = (): (() => void) => () => undefined;
 
 export function useBoard(room: WhiteboardRoom): Board | null {
@@ -35,6 +37,15 @@ export function useShapes(board: Board | null): readonly Shape[] {
     board ? (fn) => board.subscribe(fn) : NOTHING,
     () => board?.shapes() ?? NO_SHAPES,
     () => NO_SHAPES,
+  );
+}
+
+/** The board's comment threads (BOARD-19), read as its shapes are. */
+export function useCommentThreads(board: Board | null): readonly CommentThread[] {
+  return useSyncExternalStore(
+    board ? (fn) => board.comments.subscribe(fn) : NOTHING,
+    () => board?.comments.threads() ?? NO_THREADS,
+    () => NO_THREADS,
   );
 }
 

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, type RefObject } from 'react';
 import type { Board } from '../../whiteboard/board.js';
-import { noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard } from '../../whiteboard/clipboard.js';
+import { asNewShape, noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard } from '../../whiteboard/clipboard.js';
 import type { Shape } from '../../whiteboard/shape.js';
 import type { View } from './use-pointer-tools.js';
 
@@ -89,8 +89,7 @@ export function useBoardClipboard(input: ClipboardInput): { duplicate(): void } 
       const { board, setSelection, readOnly } = latest.current;
       const shapes = selectedShapes();
       if (!board || readOnly || shapes.length === 0) return;
-      const copied = shapesFromClipboard(shapesToClipboard(shapes)) ?? [];
-      setSelection(pasteShapes(board, copied, nudge(1), nudge(1)));
+      setSelection(pasteShapes(board, shapes.map(asNewShape), nudge(1), nudge(1)));
     },
   };
 }

@@ -14,12 +14,12 @@ import { PeersLayer } from './peers-layer.js';
 import { WB, WHITEBOARD_CSS } from './styles.js';
 import { SvgElement } from './svg-element.js';
 import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
-import { useBoard, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
+import { useBoard, useCommentThreads, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
 import { useFollow } from './use-follow.js';
 import { clampZoom } from '../../whiteboard/viewport.js';
 import { usePointerTools, type View } from './use-pointer-tools.js';
 import { useBoardClipboard } from './use-clipboard.js';
-import { CommentPanel, CommentPins, useCommentThreads, type OpenComment } from './comments-layer.js';
+import { CommentPanel, CommentPins, type OpenComment } from './comments-layer.js';
 
 export interface WhiteboardProps {
   /** The room from `enterRoom` (anything with its `doc`, `presence` and `history`). */
