@@ -64,6 +64,7 @@ export {
   Board,
   BOARD_MAP,
   BoardComments,
+  isCommentAuthor,
   COMMENTS_MAP,
   boardToSvg,
   CLIPBOARD_FORMAT,

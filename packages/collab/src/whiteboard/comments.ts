@@ -31,6 +31,8 @@ export interface CommentMessage {
   readonly text: string;
   /** ms since epoch, the writer's clock. */
   readonly at: number;
+  /** [BOARD-21] When its author last edited it (ms since epoch), if ever. */
+  readonly editedAt?: number;
 }
 
 export interface CommentThread {
@@ -57,11 +59,26 @@ function readMessage(value: unknown): CommentMessage | undefined {
   return { id, author: author.id === undefined ? { name: author.name } : { name: author.name, id: author.id }, text, at };
 }
 
+/**
+ * [BOARD-21] An edit is kept beside the thread's messages, under `edit:<message id>`, not by
+ * replacing the message in its array: a map key is last-writer-wins, so two members editing one
+ * message at once end with one text, where a delete-and-insert would leave two copies.
+ */
+const EDIT_PREFIX = 'edit:';
+
+function withEdit(message: CommentMessage, edit: unknown): CommentMessage {
+  if (typeof edit !== 'object' || edit === null) return message;
+  const { text, at } = edit as Record<string, unknown>;
+  if (typeof text !== 'string' || text.length === 0 || text.length > COMMENT_LIMITS.text || typeof at !== 'number' || !Number.isFinite(at)) return message;
+  return { ...message, text, editedAt: at };
+}
+
 function readThread(id: string, value: unknown): CommentThread | undefined {
   if (!(value instanceof Y.Map)) return undefined;
   const x = value.get('x'), y = value.get('y'), resolved = value.get('resolved'), list = value.get('messages');
   if (!isCoordinate(x) || !isCoordinate(y) || !(list instanceof Y.Array)) return undefined;
-  const messages = list.toArray().map(readMessage).filter((m): m is CommentMessage => m !== undefined);
+  const messages = list.toArray().map(readMessage).filter((m): m is CommentMessage => m !== undefined)
+    .map((m) => withEdit(m, value.get(EDIT_PREFIX + m.id)));
   if (messages.length === 0) return undefined;
   return { id, x, y, resolved: resolved === true, messages };
 }
@@ -74,9 +91,18 @@ function messageProblem(text: string, author: CommentAuthor): string | undefined
   return undefined;
 }
 
+/**
+ * [BOARD-21] Whether `author` wrote `message`: the same app user id when both have one, else the
+ * same name. Like every author here it is what the members say, a courtesy of the board's UI and
+ * model, not a check the server makes.
+ */
+export function isCommentAuthor(message: CommentMessage, author: CommentAuthor): boolean {
+  return message.author.id !== undefined && author.id !== undefined ? message.author.id === author.id : message.author.name === author.name;
+}
+
 const newId = (): string => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
-/** The board's comment threads over a room's document: read, post, reply, resolve, subscribe. */
+/** The board's comment threads over a room's document: read, post, reply, resolve, edit, delete, subscribe. */
 export class BoardComments {
   private readonly root: Y.Map<unknown>;
   private list: readonly CommentThread[] = [];
@@ -143,8 +169,55 @@ export class BoardComments {
     return this.readBack(threadId);
   }
 
+  /** [BOARD-21] Changes the text of a message its author wrote; it reads "edited" from then on. */
+  edit(threadId: string, messageId: string, text: string, author: CommentAuthor): Result<CommentThread> {
+    const found = this.find(threadId, messageId, author, 'edit');
+    if (!found.ok) return found;
+    const problem = messageProblem(text, author);
+    if (problem) return fail('comment_invalid', problem);
+    this.doc.transact(() => found.value.thread.set(EDIT_PREFIX + messageId, { text: text.trim(), at: Date.now() }), COMMENTS_ORIGIN);
+    return this.readBack(threadId);
+  }
+
+  /**
+   * [BOARD-21] Deletes a message its author wrote. The thread goes with its last message, and so
+   * does its pin; `ok(undefined)` then.
+   */
+  delete(threadId: string, messageId: string, author: CommentAuthor): Result<CommentThread | undefined> {
+    const found = this.find(threadId, messageId, author, 'delete');
+    if (!found.ok) return found;
+    const { thread, messages } = found.value;
+    const remaining = this.thread(threadId)!.messages.length - 1;
+    this.doc.transact(() => {
+      if (remaining === 0) return void this.root.delete(threadId);
+      const index = messages.toArray().findIndex((m) => readMessage(m)?.id === messageId);
+      if (index >= 0) messages.delete(index, 1);
+      thread.delete(EDIT_PREFIX + messageId);
+    }, COMMENTS_ORIGIN);
+    return remaining === 0 ? ok(undefined) : this.readBack(threadId);
+  }
+
+  /** [BOARD-21] Deletes a whole thread, replies and all: only who wrote its first message may. */
+  deleteThread(threadId: string, author: CommentAuthor): Result<undefined> {
+    const first = this.thread(threadId)?.messages[0];
+    if (!first) return fail('comment_invalid', `no thread ${threadId}`);
+    if (!isCommentAuthor(first, author)) return fail('comment_invalid', 'only who started a thread may delete it');
+    this.doc.transact(() => this.root.delete(threadId), COMMENTS_ORIGIN);
+    return ok(undefined);
+  }
+
   destroy(): void {
     this.root.unobserveDeep(this.onChange);
+  }
+
+  /** The thread's live maps and the message, if `author` wrote it. */
+  private find(threadId: string, messageId: string, author: CommentAuthor, what: string): Result<{ thread: Y.Map<unknown>; messages: Y.Array<unknown> }> {
+    const thread = this.root.get(threadId);
+    const messages = thread instanceof Y.Map ? thread.get('messages') : undefined;
+    const message = this.thread(threadId)?.messages.find((m) => m.id === messageId);
+    if (!(thread instanceof Y.Map) || !(messages instanceof Y.Array) || !message) return fail('comment_invalid', `no message ${messageId} in thread ${threadId}`);
+    if (!isCommentAuthor(message, author)) return fail('comment_invalid', `only its author may ${what} a message`);
+    return ok({ thread, messages });
   }
 
   private readBack(id: string): Result<CommentThread> {

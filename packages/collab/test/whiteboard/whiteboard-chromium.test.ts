@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { chromium, type Locator } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
 import { chromiumExecutable, onCleanup } from '@kuiper/testkit';
 import { createBoard } from '../../src/whiteboard/index.js';
@@ -48,6 +48,10 @@ async function openBoardPage(room: string) {
   await page.waitForFunction(() => (window as unknown as { whiteboardReady?: boolean }).whiteboardReady === true, undefined, { timeout: 15_000 });
   return { node, nodeBoard, page, errors };
 }
+
+/** A comment panel's messages as [author, text] pairs, as they read on screen. */
+const messagesOf = (panel: Locator): Promise<string[][]> =>
+  panel.getByRole('listitem').evaluateAll((items) => items.map((li) => [li.querySelector('strong')?.textContent ?? '', li.querySelector('p')?.textContent ?? '']));
 
 describe('<Whiteboard> in Chromium', () => {
   it('[BOARD-10] [BOARD-12] a pen stroke drawn with the mouse is a shape on screen, in the room for others, and in the exported SVG and PNG; Undo takes it back', async () => {
@@ -255,7 +259,7 @@ describe('<Whiteboard> in Chromium', () => {
     // The panel now shows the thread; a reply from the other member appears in it.
     const panel = page.getByRole('dialog', { name: 'Comment thread' });
     nodeBoard.comments.reply(thread!.id, 'Almost: one more pass', { name: 'Node' });
-    await expect.poll(() => panel.getByRole('listitem').allTextContents(), { timeout: 10_000 }).toEqual(['Chromium Is this the final layout?', 'Node Almost: one more pass']);
+    await expect.poll(() => messagesOf(panel), { timeout: 10_000 }).toEqual([['Chromium', 'Is this the final layout?'], ['Node', 'Almost: one more pass']]);
     await page.keyboard.press('Escape');
     await expect.poll(() => panel.count()).toBe(0);
     // By keyboard: a focused pin opens its thread with Enter.
@@ -283,6 +287,65 @@ describe('<Whiteboard> in Chromium', () => {
     await page.keyboard.press('c');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('dialog', { name: 'New comment' }).count()).toBe(1);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('[BOARD-21] a member edits and deletes her own reply (not another\'s message), reopens a resolved thread shown by the Comment tool, and deletes a thread she started', async () => {
+    const { nodeBoard, page, errors } = await openBoardPage('comment-edits');
+    const started = nodeBoard.comments.start({ x: 120, y: 90 }, 'Check the spacing', { name: 'Node' });
+    if (!started.ok) throw new Error(started.error.message);
+    const threadId = started.value.id;
+    const pin = page.locator(`[data-thread-id="${threadId}"]`);
+    await pin.click({ timeout: 10_000 });
+    const panel = page.getByRole('dialog', { name: 'Comment thread' });
+    await panel.getByRole('textbox', { name: 'Reply' }).fill('Fixed in v2');
+    await panel.getByRole('textbox', { name: 'Reply' }).press('Enter');
+    await vi.waitFor(() => expect(nodeBoard.comments.thread(threadId)!.messages).toHaveLength(2), { timeout: 10_000 });
+    // Only her own message has Edit and Delete.
+    expect(await panel.getByRole('button', { name: /^Edit message/ }).count()).toBe(1);
+    await panel.getByRole('button', { name: 'Edit message: Fixed in v2' }).click();
+    const editor = panel.getByRole('textbox', { name: 'Edit message' });
+    expect(await editor.inputValue()).toBe('Fixed in v2');
+    await editor.fill('Fixed in v3');
+    await editor.press('Enter');
+    await vi.waitFor(() => expect(nodeBoard.comments.thread(threadId)!.messages[1]).toMatchObject({ text: 'Fixed in v3', editedAt: expect.any(Number) }), { timeout: 10_000 });
+    await expect.poll(() => messagesOf(panel)).toEqual([['Node', 'Check the spacing'], ['Chromium', 'Fixed in v3']]);
+    expect(await panel.getByText('(edited)').count()).toBe(1);
+    // Escape in the editor cancels the edit and keeps the panel.
+    await panel.getByRole('button', { name: 'Edit message: Fixed in v3' }).click();
+    await panel.getByRole('textbox', { name: 'Edit message' }).fill('never saved');
+    await page.keyboard.press('Escape');
+    expect(await panel.count()).toBe(1);
+    expect(await panel.getByRole('textbox', { name: 'Edit message' }).count()).toBe(0);
+    await panel.getByRole('button', { name: 'Delete message: Fixed in v3' }).click();
+    await vi.waitFor(() => expect(nodeBoard.comments.thread(threadId)!.messages.map((m) => m.text)).toEqual(['Check the spacing']), { timeout: 10_000 });
+    // She did not start it: no Delete thread.
+    expect(await panel.getByRole('button', { name: 'Delete thread' }).count()).toBe(0);
+    await page.keyboard.press('Escape');
+
+    // Resolved elsewhere: the pin goes, and comes back greyed with the Comment tool, to reopen.
+    nodeBoard.comments.resolve(threadId);
+    await expect.poll(() => pin.count(), { timeout: 10_000 }).toBe(0);
+    const surface = page.getByRole('application', { name: 'Whiteboard' });
+    await surface.focus();
+    await page.keyboard.press('c');
+    await expect.poll(() => pin.getAttribute('aria-label')).toBe('Resolved comment by Node: Check the spacing');
+    await pin.click();
+    await page.getByRole('dialog', { name: 'Resolved comment thread' }).getByRole('button', { name: 'Reopen' }).click();
+    await vi.waitFor(() => expect(nodeBoard.comments.thread(threadId)!.resolved).toBe(false), { timeout: 10_000 });
+    await page.keyboard.press('Escape');
+
+    // A thread she started: Delete thread asks once more, then it goes for everyone.
+    const box = (await surface.boundingBox())!;
+    await page.mouse.click(box.x + 300, box.y + 200);
+    const composer = page.getByRole('dialog', { name: 'New comment' }).getByRole('textbox', { name: 'Comment' });
+    await composer.fill('Scratch this');
+    await composer.press('Enter');
+    await vi.waitFor(() => expect(nodeBoard.comments.threads()).toHaveLength(2), { timeout: 10_000 });
+    await panel.getByRole('button', { name: 'Delete thread' }).click();
+    await panel.getByRole('group', { name: 'Delete the whole thread?' }).getByRole('button', { name: 'Delete thread' }).click();
+    await vi.waitFor(() => expect(nodeBoard.comments.threads().map((t) => t.id)).toEqual([threadId]), { timeout: 10_000 });
+    await expect.poll(() => panel.count()).toBe(0);
     expect(errors).toEqual([]);
   }, 60_000);
 });

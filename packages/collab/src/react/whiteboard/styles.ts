@@ -38,7 +38,12 @@ export const WHITEBOARD_CSS = `
 .${WB}-comment textarea{width:100%;box-sizing:border-box;font:inherit;resize:vertical}
 .${WB}-comment-messages{list-style:none;margin:0 0 6px;padding:0;max-height:180px;overflow:auto}
 .${WB}-comment-messages li{margin:0 0 4px;overflow-wrap:anywhere}
-.${WB}-comment-actions{display:flex;gap:4px;margin-top:4px}
+.${WB}-comment-actions{display:flex;flex-wrap:wrap;align-items:center;gap:4px;margin-top:4px}
+.${WB}-comment-text{margin:2px 0 0;white-space:pre-wrap}
+.${WB}-comment-when{margin-left:4px;font-size:11px;opacity:.65}
+.${WB}-comment-message-actions{display:flex;gap:8px}
+.${WB}-link{padding:0;border:0;background:none;font:inherit;font-size:11px;color:var(--kuiper-wb-accent,#1971c2);cursor:pointer}
+.${WB}-link:hover,.${WB}-link:focus-visible{text-decoration:underline}
 .${WB}-text-editor{position:absolute;min-width:160px;min-height:48px;font:inherit;font-size:16px;padding:4px;
   border:1px dashed var(--kuiper-wb-accent,#1971c2);background:var(--kuiper-wb-bg,#ffffff);color:inherit;resize:both}
 .${WB}-follow{position:absolute;top:6px;right:6px;display:flex;gap:6px;align-items:center;z-index:1;font-size:13px}

@@ -273,7 +273,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
             {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} />)}
           </g>
           {selectionBoxes}
-          <CommentPins threads={threads} zoom={view.zoom} open={comment} onOpen={setComment} />
+          <CommentPins threads={threads} zoom={view.zoom} open={comment} showResolved={tool === 'comment'} onOpen={setComment} />
           <PeersLayer peers={peers} shapesById={shapesById} zoom={view.zoom} />
         </g>
       </svg>
