@@ -53,7 +53,7 @@ function RoomContent({ roomId, identity, since, preferred, transport, viewer }: 
         <h1>Room {roomId}</h1>
         {viewer && <p className="view-only">View only</p>}
         <ConnectionStatus />
-        {room && <SaveState />}
+        {room && !viewer && <SaveState /> /* a viewer saves nothing */}
         <TransportSelect value={transport} />
         <Avatars self={{ name: identity.name, color }} following={following} onFollow={setFollowing} />
         {!viewer && <InviteButton roomId={roomId} />}

@@ -216,6 +216,9 @@ describe('a room with two visitors', () => {
         expect(await vic.page.getByRole('button', { name: 'Pen' }).count()).toBe(0);
         expect(await vic.page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
         expect(await vic.page.getByRole('button', { name: 'Copy invite link' }).count()).toBe(0); // a viewer passes on only viewing
+        // Nothing a viewer does is saved, so no save badge; and no "New" marker above a log they never read (CHATUI-9).
+        expect(await vic.page.locator('.save-state').count()).toBe(0);
+        expect(await vic.page.getByRole('separator', { name: 'New messages' }).count()).toBe(0);
         await drawStroke(page, 200); // live
         await expect.poll(() => shapes(vic.page), { timeout: 10_000 }).toBe(2);
         await drawStroke(vic.page, 300); // on a viewer's board a drag pans

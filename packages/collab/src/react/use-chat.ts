@@ -26,6 +26,8 @@ export interface ChatApi {
   /** The last serial this user has read (0: none). */
   readonly readPosition: number;
   readonly unreadCount: number;
+  /** The server answered this member's join: `messages` and `readPosition` are the room's, not placeholders. */
+  readonly joined: boolean;
   /** True for a message this user wrote (edit and delete are offered for those only). */
   isMine(message: ChatMessage): boolean;
   send(text: string): Promise<ChatMessage>;
@@ -105,6 +107,7 @@ export function useChat(room?: ChatRoom | null): ChatApi {
       typers,
       readPosition,
       unreadCount,
+      joined: me !== undefined,
       isMine,
       send: (text: string) => (chat ? chat.send(text).then(learn) : noChat()),
       edit: (serial: number, text: string) => (chat ? chat.edit(serial, text).then(learn) : noChat()),
@@ -115,6 +118,6 @@ export function useChat(room?: ChatRoom | null): ChatApi {
       loadOlder: () => (chat ? chat.loadOlder() : Promise.resolve(false)),
       markRead: (serial: number) => (chat ? chat.markRead(serial) : Promise.resolve()),
     }),
-    [chat, messages, typers, readPosition, unreadCount, isMine, learn, noChat],
+    [chat, messages, typers, readPosition, unreadCount, me, isMine, learn, noChat],
   );
 }

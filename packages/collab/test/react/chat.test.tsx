@@ -168,15 +168,24 @@ describe('<Chat>', () => {
     });
   });
 
-  it('[CHATUI-5] [REACT-11] an unread marker stands before the first message of someone else until the reader comes to the chat', async () => {
+  it('[CHATUI-5] [CHATUI-9] [REACT-11] an unread marker stands before the first message of someone else that came after the reader, until the reader comes to the chat', async () => {
     const { url } = await startNamed();
     const ada = chatter(url, 'c5', 'Ada');
-    const bob = chatter(url, 'c5', 'Bob');
     await eventually(() => expect(ada.container.querySelector('.kuiper-chat')).not.toBeNull());
+    type(ada, 'hello?');
+    fireEvent.keyDown(box(ada), { key: 'Enter' });
+    await eventually(() => expect(within(log(ada)).getByText('hello?')).toBeTruthy());
+    // Bob's first visit: what was said before he came is unread (counted) but gets no marker.
+    const bob = chatter(url, 'c5', 'Bob');
+    await eventually(() => expect(within(log(bob)).getByText('hello?')).toBeTruthy());
+    expect(within(log(bob)).queryByRole('separator', { name: 'New messages' })).toBeNull();
+    expect(scope(bob).getByRole('region', { name: 'Chat, 1 unread' })).toBeTruthy();
     type(ada, 'are you there?');
     fireEvent.keyDown(box(ada), { key: 'Enter' });
     await eventually(() => expect(within(log(bob)).getByRole('separator', { name: 'New messages' })).toBeTruthy());
-    expect(scope(bob).getByRole('region', { name: 'Chat, 1 unread' })).toBeTruthy();
+    const order = [...log(bob).querySelectorAll('[role="separator"][aria-label="New messages"], article')].map((el) => (el.tagName === 'ARTICLE' ? el.querySelector('.kuiper-chat-text')?.textContent : 'New'));
+    expect(order).toEqual(['hello?', 'New', 'are you there?']);
+    expect(scope(bob).getByRole('region', { name: 'Chat, 2 unread' })).toBeTruthy();
     expect(within(log(ada)).queryByRole('separator', { name: 'New messages' })).toBeNull(); // her own is read
     act(() => log(bob).focus());
     await eventually(() => expect(within(log(bob)).queryByRole('separator', { name: 'New messages' })).toBeNull());

@@ -53,6 +53,7 @@ export function Chat({ room, className, style, readOnly = false }: ChatProps): R
       <MessageLog
         messages={chat.messages}
         readPosition={chat.readPosition}
+        joined={chat.joined}
         isMine={readOnly ? NOBODYS : chat.isMine}
         loadOlder={chat.loadOlder}
         edit={chat.edit}

@@ -16,6 +16,8 @@ const EDGE = 40;
 export interface MessageLogProps {
   readonly messages: readonly ChatMessage[];
   readonly readPosition: number;
+  /** The join answered: the messages and read position are the room's. */
+  readonly joined: boolean;
   isMine(message: ChatMessage): boolean;
   loadOlder(): Promise<boolean>;
   edit(serial: number, text: string): Promise<unknown>;
@@ -26,7 +28,7 @@ export interface MessageLogProps {
 }
 
 export function MessageLog(props: MessageLogProps): ReactNode {
-  const { messages, readPosition, isMine } = props;
+  const { messages, readPosition, joined, isMine } = props;
   const log = useRef<HTMLDivElement>(null);
   const [loading, setLoading] = useState(false);
   const [exhausted, setExhausted] = useState(false);
@@ -80,7 +82,13 @@ export function MessageLog(props: MessageLogProps): ReactNode {
     if (atBottom.current && !ours) props.onReadAll();
   };
 
-  const firstUnread = messages.find((m) => m.serial > readPosition && !m.deleted && !isMine(m))?.serial;
+  // [CHATUI-9] The marker says where the reader left off. On a first visit (nothing read when the
+  // join answered) they left off nowhere: what was there before they came gets no marker, which
+  // would stand above the whole log; what comes after does. Set once, the same in every render.
+  const arrival = useRef<number | undefined>(undefined);
+  if (joined && arrival.current === undefined) arrival.current = readPosition === 0 ? (messages[messages.length - 1]?.serial ?? 0) : 0;
+  const floor = Math.max(readPosition, arrival.current ?? 0);
+  const firstUnread = messages.find((m) => m.serial > floor && !m.deleted && !isMine(m))?.serial;
   return (
     <div ref={log} className={`${CHAT_CLASS}-log`} role="log" aria-label="Chat messages" tabIndex={0} onScroll={onScroll}>
       {hasOlder && (
