@@ -13,6 +13,7 @@ import { ConnectionStatus } from './connection-status';
 import { DemoKuiper } from './demo-kuiper';
 import { InviteButton } from './invite-button';
 import { NameForm } from './name-form';
+import { Notes } from './notes';
 import { RoomTitle } from './room-title';
 import { SaveState } from './save-state';
 import { TransportSelect } from './transport-select';
@@ -39,13 +40,15 @@ export function RoomView({ roomId }: { roomId: string }) {
   );
 }
 
-/** Board and chat fill the window below the header, side by side. */
-const PANEL = { height: 'calc(100vh - 9rem)', minHeight: '26rem' } as const;
+/** Board (or notes) and chat fill the window below the header, side by side; the board's tabs take 2rem. */
+const PANEL = { height: 'calc(100vh - 11rem)', minHeight: '24rem' } as const;
+const CHAT_PANEL = { height: 'calc(100vh - 9rem)', minHeight: '26rem' } as const;
 
 function RoomContent({ roomId, identity, since, preferred, transport, viewer }: { roomId: string; identity: Identity; since: number; preferred: string; transport: TransportName | undefined; viewer: boolean }) {
   const room = useRoom();
   const color = useRoomColor({ userId: identity.id, since, color: preferred });
   const [following, setFollowing] = useState<string | null>(null); // a connection: the board follows it
+  const [pane, setPane] = useState<'board' | 'notes'>('board'); // [DEMO-22] the board or the notes, beside the chat
   return (
     <div className="room">
       {room && <RoomTitle roomId={roomId} />}
@@ -62,8 +65,21 @@ function RoomContent({ roomId, identity, since, preferred, transport, viewer }: 
       <ConnectionBanner />
       {room && (
         <div className="workspace">
-          <Whiteboard room={room} name={identity.name} color={color} follow={following} onFollow={setFollowing} readOnly={viewer} style={PANEL} />
-          <Chat room={room} readOnly={viewer} style={PANEL} />
+          <div className="pane">
+            <div className="pane-tabs" role="tablist" aria-label="Board or notes">
+              {(['board', 'notes'] as const).map((id) => (
+                <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={pane === id} aria-controls={`pane-${id}`} onClick={() => setPane(id)}>
+                  {id === 'board' ? 'Board' : 'Notes'}
+                </button>
+              ))}
+            </div>
+            <div role="tabpanel" id={`pane-${pane}`} aria-labelledby={`tab-${pane}`}>
+              {pane === 'board'
+                ? <Whiteboard room={room} name={identity.name} color={color} follow={following} onFollow={setFollowing} readOnly={viewer} style={PANEL} />
+                : <Notes name={identity.name} color={color} readOnly={viewer} style={PANEL} />}
+            </div>
+          </div>
+          <Chat room={room} readOnly={viewer} style={CHAT_PANEL} />
         </div>
       )}
     </div>

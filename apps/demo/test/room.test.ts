@@ -245,6 +245,63 @@ describe('a room with two visitors', () => {
     }
   }, 90_000);
 
+  it('[DEMO-22] the Notes tab: what Ada types shows on Bob\'s page with her caret named Ada, bold when she bolds it; his line shows on hers; the server\'s document holds them; a viewer reads along and cannot type', async () => {
+    const room = `notes-${Date.now().toString(36)}`;
+    const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
+    const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
+    const editor = (page: Page) => page.locator('.notes .ProseMirror');
+    // The notes' paragraphs as a reader sees them: without the others' carets, whose name labels sit in the text.
+    const paragraphs = (page: Page) => editor(page).evaluate((root) => [...root.querySelectorAll('p')].map((p) => {
+      const copy = p.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll('.collaboration-carets__caret').forEach((caret) => caret.remove());
+      return copy.textContent;
+    }));
+    try {
+      await expect.poll(() => names(ada.page), { timeout: 20_000 }).toEqual(['Ada (you)', 'Bob']);
+      for (const { page } of [ada, bob]) await page.getByRole('tab', { name: 'Notes' }).click();
+      await editor(ada.page).click();
+      await ada.page.keyboard.type('Agenda: ship the demo');
+      await expect.poll(() => paragraphs(bob.page), { timeout: 10_000 }).toEqual(['Agenda: ship the demo']);
+      // Ada's caret, in her colour, named, on Bob's page (through useAwareness over presence).
+      await expect.poll(() => bob.page.locator('.notes .collaboration-carets__label').allTextContents(), { timeout: 10_000 }).toEqual(['Ada']);
+      await ada.page.keyboard.press('Control+a');
+      await ada.page.getByRole('button', { name: 'Bold' }).click();
+      await expect.poll(() => editor(bob.page).locator('strong').evaluate((b) => b.firstChild?.textContent), { timeout: 10_000 }).toBe('Agenda: ship the demo');
+
+      await editor(bob.page).click();
+      await bob.page.keyboard.press('Control+End');
+      await bob.page.keyboard.press('Enter');
+      await bob.page.keyboard.type('Bob: agreed');
+      await expect.poll(() => paragraphs(ada.page), { timeout: 10_000 }).toEqual(['Agenda: ship the demo', 'Bob: agreed']);
+      await expect.poll(() => ada.page.locator('.notes .collaboration-carets__label').allTextContents(), { timeout: 10_000 }).toEqual(['Bob']);
+
+      // The notes are the room's document: a Node member reads them from the server.
+      const client = createClient(`${suite.demo.origin}/bayeux`, { ack: false });
+      const reader = enterRoom(client, room);
+      try {
+        await reader.synced;
+        const notes = reader.doc.getXmlFragment('notes').toString();
+        expect(notes).toContain('<bold>Agenda: ship the demo</bold>');
+        expect(notes).toContain('Bob: agreed');
+      } finally {
+        reader.leave();
+        await client.disconnect();
+      }
+
+      const vic = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?view=1&name=Vic`);
+      try {
+        await vic.page.getByRole('tab', { name: 'Notes' }).click();
+        await expect.poll(() => paragraphs(vic.page), { timeout: 10_000 }).toEqual(['Agenda: ship the demo', 'Bob: agreed']);
+        expect(await editor(vic.page).getAttribute('contenteditable')).toBe('false');
+        expect(await vic.page.getByRole('toolbar', { name: 'Text' }).count()).toBe(0);
+      } finally {
+        await vic.context.close();
+      }
+    } finally {
+      await Promise.all([ada.context.close(), bob.context.close()]);
+    }
+  }, 90_000);
+
   it('[DEMO-14] on a phone 390 px wide the room fits the screen: nothing scrolls sideways', async () => {
     const phone = await visit(suite.browser, `${suite.demo.origin}/rooms/phone-${Date.now().toString(36)}?name=Dan`, { width: 390, height: 844 });
     try {

@@ -57,6 +57,7 @@ export { CHAT_VERSION, DEFAULT_MAX_CHAT_LENGTH, MAX_PAGE, chatBroadcast, chatReq
 export type { ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, ChatStore } from './core/store.js';
 export { WireReader, clientMessageReader, serverMessageReader, writeWire } from './protocol/wire.js';
 export { enterRoom, type EnterRoomOptions, type Room, type RoomClient } from './client/enter-room.js';
+export { AWARENESS_FIELD, AWARENESS_ORIGIN, createAwareness, type AwarenessOptions, type AwarenessRoom } from './client/awareness.js';
 export { DEFAULT_LOST_AFTER_MS, watchLostConnection, type LostConnectionEvent, type LostConnectionOptions, type StatusSource } from './client/lost-connection.js';
 export { createRoomEvents, isRoomEventWire, type RoomEvent, type RoomEvents, type RoomEventSender, type RoomEventWire } from './client/room-events.js';
 export { UndoHistory, type UndoHistoryOptions, type UndoState } from './core/undo-history.js';

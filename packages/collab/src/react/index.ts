@@ -17,6 +17,7 @@ export { useSyncStatus, useUnsavedEdits, type SyncStatusOptions } from './use-sy
 export { useBroadcast, useEvent } from './use-events.js';
 export type { RoomEvent, RoomEventSender } from '../client/room-events.js';
 export { useUndo, type UndoApi } from './use-undo.js';
+export { useAwareness } from './use-awareness.js';
 export { Whiteboard, type WhiteboardProps, type WhiteboardRoom, type ExportedFile } from './whiteboard/index.js';
 export { useChat, type ChatApi, type ChatRoom } from './use-chat.js';
 export { Chat, typingLine, type ChatProps } from './chat/chat.js';

@@ -1,0 +1,60 @@
+'use client';
+/**
+ * [DEMO-22] The room's shared notes: a rich-text editor (Tiptap, the editor Hocuspocus users reach
+ * for) on the room's own Y.Doc, with everyone's caret and selection in their colour. Kuiper's part is
+ * two lines: the document is `room.doc` (field `notes`, beside the board's shapes) and the carets go
+ * through `useAwareness()`, a y-protocols Awareness over the room's presence (REACT-16). Tiptap's
+ * own undo history (Ctrl+Z in the notes) is per user, as the board's is.
+ */
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { EditorContent, useEditor } from '@tiptap/react';
+import StarterKit from '@tiptap/starter-kit';
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { useAwareness, useRoom } from '@kuiper/collab/react';
+
+export interface NotesProps {
+  name: string;
+  color: string;
+  /** A view-only visitor (DEMO-21): reads along, carets and all, and types nothing. */
+  readOnly: boolean;
+  style?: React.CSSProperties;
+}
+
+export function Notes({ name, color, readOnly, style }: NotesProps) {
+  const room = useRoom();
+  const awareness = useAwareness();
+  if (!room || !awareness) return <section className="notes" aria-label="Notes" style={style}><p className="notes-loading">Loading notes…</p></section>;
+  // A new editor per awareness: the caret plugin holds the one it was made with.
+  return <NotesEditor key={awareness.clientID} doc={room.doc} awareness={awareness} name={name} color={color} readOnly={readOnly} style={style} />;
+}
+
+function NotesEditor({ doc, awareness, name, color, readOnly, style }: NotesProps & { doc: Y.Doc; awareness: Awareness }) {
+  const editor = useEditor(
+    {
+      immediatelyRender: false, // rendered on the server as the empty section; the editor starts in the browser
+      editable: !readOnly,
+      extensions: [
+        StarterKit.configure({ undoRedo: false }), // Collaboration brings the per-user undo of the shared document
+        Collaboration.configure({ document: doc, field: 'notes' }),
+        CollaborationCaret.configure({ provider: { awareness }, user: { name, color } }),
+      ],
+      editorProps: { attributes: { 'aria-label': 'Notes', class: 'notes-text' } },
+    },
+    [doc, awareness, readOnly],
+  );
+  return (
+    <section className="notes" aria-label="Notes" style={style}>
+      {!readOnly && (
+        <div className="notes-toolbar" role="toolbar" aria-label="Text">
+          <button type="button" onClick={() => editor?.chain().focus().toggleHeading({ level: 2 }).run()}>Heading</button>
+          <button type="button" aria-label="Bold" onClick={() => editor?.chain().focus().toggleBold().run()}><b>B</b></button>
+          <button type="button" aria-label="Italic" onClick={() => editor?.chain().focus().toggleItalic().run()}><i>I</i></button>
+          <button type="button" aria-label="Bulleted list" onClick={() => editor?.chain().focus().toggleBulletList().run()}>• List</button>
+        </div>
+      )}
+      <EditorContent editor={editor} className="notes-body" />
+    </section>
+  );
+}
