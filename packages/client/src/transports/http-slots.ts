@@ -1,15 +1,26 @@
 /**
  * The HTTP connection budget of a Bayeux client: one request slot held by /meta/connect and one
  * for everything else (browsers allow about six connections per host, shared by every tab).
- * Batches sent while the second slot is busy wait and leave together in the next request.
+ * Batches sent while the second slot is busy wait and leave together in the next request, as long
+ * as they stay under MAX_MERGED_BYTES together (CLI-40).
  */
 import type { Message } from '@kuiper/protocol';
 import type { SendOptions } from '../transport.js';
 
 export type Exchange = (messages: Message[], timeoutMs: number, signal: AbortSignal) => Promise<void>;
 
+/**
+ * [CLI-40] Separate sends waiting for the slot stop merging into one request past this many
+ * characters of JSON. A server refuses a body over its limit (Kuiper's default: 1 MiB) with 413, and
+ * then every send merged into it fails, and fails again when retried together: a member sending a
+ * large document edit in chunks never got through. A single send larger than this still goes, alone.
+ */
+export const MAX_MERGED_BYTES = 256 * 1024;
+
 interface Waiting {
   messages: Message[];
+  /** Its JSON length, measured when it first competes for room in a merged request. */
+  size?: number;
   timeoutMs: number;
   resolve: () => void;
   reject: (error: Error) => void;
@@ -42,7 +53,7 @@ export class HttpSlots {
 
   private pump(): void {
     if (this.otherBusy || this.waiting.length === 0 || this.closedWith) return;
-    const batch = this.waiting.splice(0);
+    const batch = this.waiting.splice(0, this.fitting());
     this.otherBusy = true;
     const messages = batch.flatMap((w) => w.messages);
     const timeoutMs = Math.max(...batch.map((w) => w.timeoutMs));
@@ -53,6 +64,20 @@ export class HttpSlots {
       this.otherBusy = false;
       this.pump();
     });
+  }
+
+  /** How many of the waiting sends the next request takes: at least one, and no more than fit together. */
+  private fitting(): number {
+    if (this.waiting.length === 1) return 1;
+    let bytes = 0;
+    let count = 0;
+    for (const w of this.waiting) {
+      w.size ??= JSON.stringify(w.messages).length;
+      if (count > 0 && bytes + w.size > MAX_MERGED_BYTES) break;
+      bytes += w.size;
+      count++;
+    }
+    return count;
   }
 
   private async run(messages: Message[], timeoutMs: number): Promise<void> {
