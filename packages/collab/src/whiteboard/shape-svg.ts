@@ -10,7 +10,7 @@ import type { LiveStroke } from './board-presence.js';
 import type { Shape } from './shape.js';
 
 export interface SvgNode {
-  readonly tag: 'g' | 'path' | 'rect' | 'ellipse' | 'line' | 'text' | 'tspan';
+  readonly tag: 'g' | 'path' | 'rect' | 'ellipse' | 'line' | 'text' | 'tspan' | 'image';
   /** SVG attribute names as in the markup (`stroke-width`); values are numbers or safe strings. */
   readonly attrs: Readonly<Record<string, string | number>>;
   readonly children?: readonly SvgNode[];
@@ -78,6 +78,9 @@ export function shapeSvg(shape: Shape): SvgNode {
         children: shape.text.split('\n').map((line, i) => ({ tag: 'tspan', attrs: { x: shape.x, dy: i === 0 ? 0 : size * 1.25 }, text: line })),
       };
     }
+    case 'image':
+      // [BOARD-22] Stretched to its box, as a resize leaves it; the picture is inline, so an export keeps it.
+      return { tag: 'image', attrs: { ...id, x: box.x, y: box.y, width: box.w, height: box.h, href: shape.src ?? '', preserveAspectRatio: 'none' } };
   }
 }
 

@@ -4,7 +4,7 @@
  * it, the other recolours it) and both changes survive. What a peer wrote is checked field by field
  * before anything renders it: a malformed shape is skipped, never a crash.
  */
-export const SHAPE_KINDS = ['pen', 'rect', 'ellipse', 'line', 'arrow', 'text'] as const;
+export const SHAPE_KINDS = ['pen', 'rect', 'ellipse', 'line', 'arrow', 'text', 'image'] as const;
 export type ShapeKind = (typeof SHAPE_KINDS)[number];
 
 export interface Shape {
@@ -26,6 +26,12 @@ export interface Shape {
   /** Pen points as flat triples `x, y, pressure`, relative to (x, y). */
   readonly points: readonly number[];
   readonly text: string;
+  /**
+   * [BOARD-22] An image's picture, as a `data:image/(png|jpeg|webp|gif);base64,…` URL: stored in the
+   * document with the shape, so it syncs, persists and works offline like the rest of the board.
+   * Only on `image` shapes (which need one); a box of `w` × `h` from (x, y) like a rectangle's.
+   */
+  readonly src?: string;
 }
 
 /** The fields a caller gives for a new shape; the rest take defaults. */
@@ -41,13 +47,18 @@ export const SHAPE_LIMITS = {
   points: 3 * 5000,
   text: 10_000,
   id: 64,
+  /** An image's data URL, in characters: ~1.5 MB of picture, so a board of a few stays quick to join. */
+  src: 2_000_000,
 } as const;
 
 export const SHAPE_DEFAULTS = { x: 0, y: 0, w: 0, h: 0, z: 0, color: '#1e1e1e', width: 2, fill: null, points: [], text: '' } as const;
 
+/** Raster formats only: an SVG picture could carry script, and a remote URL would tell a third party who views the board. */
+const IMAGE_SRC = /^data:image\/(?:png|jpeg|webp|gif);base64,[A-Za-z0-9+/]+={0,2}$/;
 const COLOR = /^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
 const ID = /^[A-Za-z0-9_.~-]+$/;
 
+export const isImageSrc = (value: unknown): value is string => typeof value === 'string' && value.length <= SHAPE_LIMITS.src && IMAGE_SRC.test(value);
 export const isColor = (value: unknown): value is string => typeof value === 'string' && COLOR.test(value);
 export const isShapeId = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= SHAPE_LIMITS.id && ID.test(value);
@@ -74,6 +85,9 @@ function fieldProblems(fields: Readonly<Record<string, unknown>>, partial: boole
   }
   const text = fields['text'];
   if (has('text') && !(typeof text === 'string' && text.length <= SHAPE_LIMITS.text)) return `text must be a string of at most ${SHAPE_LIMITS.text} characters`;
+  if (has('src') && !isImageSrc(fields['src'])) {
+    return `src must be a base64 data URL of a PNG, JPEG, WebP or GIF picture, at most ${SHAPE_LIMITS.src} characters`;
+  }
   return undefined;
 }
 
@@ -83,6 +97,8 @@ export function newShapeProblem(input: unknown): string | undefined {
   const fields = input as Readonly<Record<string, unknown>>;
   if (!isKind(fields['kind'])) return `kind must be one of ${SHAPE_KINDS.join(', ')}`;
   if (fields['id'] !== undefined && !isShapeId(fields['id'])) return 'id must be 1–64 characters from A-Z a-z 0-9 _ . ~ -';
+  if (fields['kind'] === 'image' && fields['src'] === undefined) return 'an image needs its src';
+  if (fields['kind'] !== 'image' && fields['src'] !== undefined) return 'only an image has a src';
   return fieldProblems(fields, false);
 }
 
@@ -103,6 +119,7 @@ export function readShape(id: string, fields: Readonly<Record<string, unknown>>)
   // Even x and y may be missing: undoing a write that won a concurrent conflict empties its key
   // (the losing value is already gone and Yjs never restores over a remote write), see BOARD-8.
   if (!isShapeId(id) || !isKind(fields['kind']) || fieldProblems(fields, true) !== undefined) return undefined;
+  if (fields['kind'] === 'image' && fields['src'] === undefined) return undefined; // nothing to draw
   const pick = <K extends keyof typeof SHAPE_DEFAULTS>(key: K): Shape[K] => (fields[key] ?? SHAPE_DEFAULTS[key]) as Shape[K];
   return {
     id,
@@ -117,6 +134,7 @@ export function readShape(id: string, fields: Readonly<Record<string, unknown>>)
     fill: pick('fill'),
     points: pick('points'),
     text: pick('text'),
+    ...(fields['kind'] === 'image' ? { src: fields['src'] as string } : {}),
   };
 }
 

@@ -10,5 +10,9 @@ const client = createClient(`${location.origin}/bayeux`);
 const room = enterRoom(client, params.get('room') ?? 'chromium', { presence: { name: 'Chromium', color: '#9c36b5' } });
 const host = document.getElementById('app')!;
 host.style.height = '600px';
-createRoot(host).render(<Whiteboard room={room} />);
+// What the board reports to its app (a picture it could not take, an export that failed).
+const boardErrors: string[] = [];
+Object.assign(window, { boardErrors });
+room.onError((error) => boardErrors.push(`room: ${error.message}`));
+createRoot(host).render(<Whiteboard room={room} onError={(error) => boardErrors.push(error.message)} />);
 void room.synced.then(() => ((window as unknown as { whiteboardReady: boolean }).whiteboardReady = true));

@@ -348,4 +348,72 @@ describe('<Whiteboard> in Chromium', () => {
     await expect.poll(() => panel.count()).toBe(0);
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('[BOARD-22] a picture pasted, dropped or picked with the Image button becomes an image shape the other member has, picture and all; a large one is made to fit; a non-picture is refused with a reason', async () => {
+    const { nodeBoard, page, errors } = await openBoardPage('images');
+    const surface = page.getByRole('application', { name: 'Whiteboard' });
+    await surface.focus();
+    // A 64×48 PNG made by the page, pasted as a screenshot would be (a file on the clipboard).
+    await page.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      [canvas.width, canvas.height] = [64, 48];
+      const g = canvas.getContext('2d')!;
+      g.fillStyle = '#1971c2';
+      g.fillRect(0, 0, 64, 48);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      const data = new DataTransfer();
+      data.items.add(new File([blob], 'shot.png', { type: 'image/png' }));
+      document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await vi.waitFor(() => expect(nodeBoard.shapes().map((s) => s.kind)).toEqual(['image']), { timeout: 10_000 });
+    const pasted = nodeBoard.shapes()[0]!;
+    expect(pasted).toMatchObject({ w: 64, h: 48 });
+    expect(pasted.src).toMatch(/^data:image\/png;base64,/); // small enough: kept as it was
+    const onScreen = page.locator(`image[data-shape-id="${pasted.id}"]`);
+    await expect.poll(() => onScreen.getAttribute('href')).toBe(pasted.src);
+    // It rendered: the browser decoded the very picture from the shape.
+    expect(await page.evaluate((src) => new Promise((resolve) => { const img = new Image(); img.onload = () => resolve([img.naturalWidth, img.naturalHeight]); img.src = src; }), pasted.src!)).toEqual([64, 48]);
+
+    // Dropped where it falls: a 3000×2000 photo of noise (too large to keep) is re-encoded to fit the document.
+    const box = (await surface.boundingBox())!;
+    await page.evaluate(async ({ x, y }) => {
+      const canvas = document.createElement('canvas');
+      [canvas.width, canvas.height] = [3000, 2000];
+      const g = canvas.getContext('2d')!;
+      const pixels = g.createImageData(3000, 2000);
+      for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = (i * 2654435761) >>> 24; // noise: compresses badly
+      g.putImageData(pixels, 0, 0);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      const data = new DataTransfer();
+      data.items.add(new File([blob], 'photo.png', { type: 'image/png' }));
+      const target = document.querySelector('[aria-label="Whiteboard"]')!;
+      for (const type of ['dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: data, clientX: x, clientY: y, bubbles: true, cancelable: true }));
+    }, { x: box.x + 300, y: box.y + 200 });
+    // ~1.4 MB of picture: the member sends it in chunks, over whichever transport it is on (CLI-40).
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(2), { timeout: 20_000 });
+    const dropped = nodeBoard.shapes()[1]!;
+    expect(dropped.src!.length).toBeLessThanOrEqual(2_000_000);
+    expect(dropped.src).toMatch(/^data:image\/webp;base64,/);
+    expect(dropped.w / dropped.h).toBeCloseTo(1.5, 1);
+    expect(dropped.x + dropped.w / 2).toBeCloseTo(300, 0); // centred where it was dropped
+    expect(dropped.y + dropped.h / 2).toBeCloseTo(200, 0);
+
+    // The Image button's file picker; a text file is refused with a reason, and nothing is added.
+    await page.getByLabel('Image file').setInputFiles([{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') }]);
+    await expect.poll(() => page.evaluate(() => (window as unknown as { boardErrors: string[] }).boardErrors)).toEqual(['Only pictures can go on the board']);
+    const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw==', 'base64'); // a 1×1 GIF
+    await page.getByLabel('Image file').setInputFiles([{ name: 'dot.gif', mimeType: 'image/gif', buffer: gif }]);
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(3), { timeout: 10_000 });
+    expect(nodeBoard.shapes()[2]!.src).toBe(`data:image/gif;base64,${gif.toString('base64')}`);
+    // The pictures are in the exports: the SVG carries them, and the PNG is drawn with them.
+    const [svgFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export SVG' }).click()]);
+    expect(await readFile((await svgFile.path())!, 'utf8')).toContain(`href="${pasted.src}"`);
+    const [pngFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export PNG' }).click()]);
+    expect((await readFile((await pngFile.path())!)).length).toBeGreaterThan(10_000); // the noise photo, not a blank canvas
+    // One undo step each: Ctrl+Z takes the last one back.
+    await surface.focus();
+    await page.keyboard.press('Control+z');
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(2), { timeout: 10_000 });
+    expect(errors).toEqual([]);
+  }, 90_000);
 });

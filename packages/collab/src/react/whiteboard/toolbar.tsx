@@ -3,7 +3,7 @@
  * groups, undo/redo and export as plain buttons — every one with an accessible name and reachable
  * by keyboard.
  */
-import type { ReactElement } from 'react';
+import { useRef, type ReactElement } from 'react';
 import { WB } from './styles.js';
 
 export type Tool = 'pen' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'select' | 'eraser' | 'comment';
@@ -54,6 +54,8 @@ export interface ToolbarProps {
   onFront(): void;
   onZoom(factor: number | null): void;
   onExport(format: 'png' | 'svg'): void;
+  /** [BOARD-22] Pictures picked with the Image button. */
+  onPictures?(files: File[]): void;
 }
 
 const button = `${WB}-button`;
@@ -104,6 +106,36 @@ export function Toolbar(p: ToolbarProps): ReactElement {
   );
 }
 
+/** [BOARD-22] A picture from a file: a button that opens the file picker (the input itself is hidden). */
+function ImageButton({ onPictures }: { onPictures: ToolbarProps['onPictures'] }): ReactElement | null {
+  const input = useRef<HTMLInputElement>(null);
+  if (!onPictures) return null;
+  return (
+    <>
+      <button type="button" className={button} aria-label="Image" title="Insert an image (or paste or drop one)" onClick={() => input.current?.click()}>
+        <span aria-hidden="true"><PictureIcon /></span>
+      </button>
+      <input ref={input} type="file" accept="image/png,image/jpeg,image/webp,image/gif" multiple hidden aria-label="Image file"
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = ''; // the same file picked again is a change too
+          if (files.length > 0) onPictures(files);
+        }} />
+    </>
+  );
+}
+
+/** A framed landscape, drawn like the comment icon. */
+function PictureIcon(): ReactElement {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" style={{ verticalAlign: 'middle' }}>
+      <rect x="1.5" y="2.5" width="13" height="11" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <path d="M3 12 L6.5 8 L9 10.5 L10.5 9 L13 12 Z" fill="currentColor" />
+      <circle cx="11" cy="5.5" r="1.3" fill="currentColor" />
+    </svg>
+  );
+}
+
 /** Everything that changes the board: tools, colour, width, undo, delete, bring to front. */
 function EditingGroups(p: ToolbarProps): ReactElement {
   return (
@@ -115,6 +147,7 @@ function EditingGroups(p: ToolbarProps): ReactElement {
             <span aria-hidden="true">{tool === 'comment' ? <CommentIcon /> : glyph}</span>
           </button>
         ))}
+        <ImageButton onPictures={p.onPictures} />
       </div>
       <Choices label="Colour" options={COLORS.map(({ color, name }) => ({ value: color, name }))} value={p.color} onChange={p.onColor}
         render={(color) => <span aria-hidden="true" className={`${WB}-swatch`} style={{ background: color }} />} />

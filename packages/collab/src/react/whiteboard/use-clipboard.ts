@@ -23,6 +23,8 @@ export interface ClipboardInput {
   center(): { x: number; y: number };
   /** A viewer's board (BOARD-20): copy only. */
   readOnly: boolean;
+  /** [BOARD-22] Pictures pasted from the clipboard (a screenshot, an image copied in another app). */
+  onPictures(files: File[]): void;
 }
 
 export function useBoardClipboard(input: ClipboardInput): { duplicate(): void } {
@@ -59,6 +61,11 @@ export function useBoardClipboard(input: ClipboardInput): { duplicate(): void } 
     const onPaste = (e: ClipboardEvent): void => {
       const { board, setSelection, center, readOnly } = latest.current;
       if (!board || readOnly || !ours() || !e.clipboardData) return;
+      const pictures = [...e.clipboardData.files].filter((f) => f.type.startsWith('image/'));
+      if (pictures.length > 0) {
+        e.preventDefault();
+        return latest.current.onPictures(pictures);
+      }
       const text = e.clipboardData.getData('text/plain');
       if (!text) return;
       e.preventDefault();

@@ -20,6 +20,7 @@ import { clampZoom } from '../../whiteboard/viewport.js';
 import { usePointerTools, type View } from './use-pointer-tools.js';
 import { useBoardClipboard } from './use-clipboard.js';
 import { CommentPanel, CommentPins, type OpenComment } from './comments-layer.js';
+import { useImages } from './use-images.js';
 
 export interface WhiteboardProps {
   /** The room from `enterRoom` (anything with its `doc`, `presence` and `history`). */
@@ -150,7 +151,10 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     const el = surface.current;
     return { x: ((el?.clientWidth || 480) / 2 - view.x) / view.zoom, y: ((el?.clientHeight || 320) / 2 - view.y) / view.zoom };
   };
-  const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: viewCenter, readOnly });
+  const reportError = onError ?? ((error: Error) => console.error('[kuiper whiteboard]', error));
+  const images = useImages({ board, zoom: view.zoom, readOnly, center: viewCenter, setSelection, onError: reportError,
+    toBoard: (p) => ({ x: (p.x - view.x) / view.zoom, y: (p.y - view.y) / view.zoom }) });
+  const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: viewCenter, readOnly, onPictures: (files) => void images.insert(files) });
 
   /** Keyboard drawing: Enter puts the current tool's shape (or a text note) in the middle of the view. */
   const addAtCenter = (): void => {
@@ -260,13 +264,14 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       <style>{WHITEBOARD_CSS}</style>
       <Toolbar readOnly={readOnly} tool={tool} color={color} width={width} canUndo={undo.canUndo} canRedo={undo.canRedo} canDelete={selected.length > 0}
         onTool={setTool} onColor={changeColor} onWidth={changeWidth} onUndo={() => room.history.undo()} onRedo={() => room.history.redo()}
-        onDelete={removeSelected} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onExport={exportAs} />
+        onDelete={removeSelected} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onExport={exportAs}
+        onPictures={(files) => void images.insert(files)} />
       <div className={`${WB}-stage`}>
       <FollowPicker peers={peers} following={following.following} followers={following.followers} onFollow={following.follow} />
       <svg ref={surface} className={`${WB}-surface`} role="application" aria-label="Whiteboard" aria-describedby={labelId} tabIndex={0}
         data-tool={tool} onPointerDown={pointer.onPointerDown} onPointerMove={pointer.onPointerMove}
         onPointerUp={pointer.onPointerUp} onPointerCancel={pointer.onPointerCancel} onPointerLeave={pointer.onPointerLeave}
-        onDoubleClick={pointer.onDoubleClick} onDragStart={(e) => e.preventDefault()}
+        onDoubleClick={pointer.onDoubleClick} onDragStart={(e) => e.preventDefault()} onDragOver={images.onDragOver} onDrop={images.onDrop}
         style={following.following ? { outline: `3px solid ${following.following.color}`, outlineOffset: -3 } : undefined}>
         <g transform={`translate(${view.x} ${view.y}) scale(${view.zoom})`}>
           <g role="list" aria-label="Shapes">
@@ -298,14 +303,14 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       )}
       </div>
       <p id={labelId} className={`${WB}-sr`}>
-        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, V select, E eraser, C comment. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes.`}
+        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, V select, E eraser, C comment. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes. Paste or drop a picture to add it.`}
       </p>
     </div>
   );
 }
 
 function describe(shape: Shape): string {
-  const names = { pen: 'Freehand stroke', rect: 'Rectangle', ellipse: 'Ellipse', line: 'Line', arrow: 'Arrow', text: 'Text' } as const;
+  const names = { pen: 'Freehand stroke', rect: 'Rectangle', ellipse: 'Ellipse', line: 'Line', arrow: 'Arrow', text: 'Text', image: 'Image' } as const;
   return shape.kind === 'text' ? `Text: ${shape.text.slice(0, 80)}` : names[shape.kind];
 }
 

@@ -1,0 +1,69 @@
+/**
+ * [BOARD-22] Pictures onto the board: dropped on it, pasted (the clipboard hook hands files here) or
+ * picked with the toolbar's Image button. Each becomes an image shape where it was dropped (or in the
+ * middle of the view), selected, one undo step; a file that is no picture or cannot be made to fit
+ * goes to the board's `onError` instead.
+ */
+import { useCallback, useRef, type DragEvent } from 'react';
+import type { Board } from '../../whiteboard/board.js';
+import { imageShapeFromFile } from './image-file.js';
+
+export interface ImageInput {
+  board: Board | null;
+  zoom: number;
+  readOnly: boolean;
+  /** Screen point (relative to the surface) → board point. */
+  toBoard(screen: { x: number; y: number }): { x: number; y: number };
+  center(): { x: number; y: number };
+  setSelection(ids: readonly string[]): void;
+  onError(error: Error): void;
+}
+
+export interface Images {
+  /** Adds each picture among `files`, side by side from `at` (board units; default the middle of the view). */
+  insert(files: Iterable<File>, at?: { x: number; y: number }): Promise<void>;
+  /** For the surface: a drop of files adds them where they fall. */
+  onDragOver(e: DragEvent<Element>): void;
+  onDrop(e: DragEvent<Element>): void;
+}
+
+const hasFiles = (e: DragEvent<Element>): boolean => [...(e.dataTransfer?.types ?? [])].includes('Files');
+
+export function useImages(input: ImageInput): Images {
+  const latest = useRef(input);
+  latest.current = input;
+
+  const insert = useCallback(async (files: Iterable<File>, at?: { x: number; y: number }) => {
+    const { board, readOnly, zoom, center, setSelection, onError } = latest.current;
+    if (!board || readOnly) return;
+    let place = at ?? center();
+    const ids: string[] = [];
+    for (const file of files) {
+      try {
+        const shape = await imageShapeFromFile(file, place, zoom);
+        const added = board.add(shape);
+        if (!added.ok) throw new Error(added.error.message);
+        ids.push(added.value.id);
+        place = { x: place.x + shape.w! / 2 + 16 / zoom, y: place.y }; // the next one beside it
+      } catch (error) {
+        onError(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    if (ids.length > 0) setSelection(ids);
+  }, []);
+
+  return {
+    insert,
+    onDragOver: (e) => {
+      if (!hasFiles(e) || latest.current.readOnly) return;
+      e.preventDefault(); // accept the drop
+      e.dataTransfer.dropEffect = 'copy';
+    },
+    onDrop: (e) => {
+      if (!hasFiles(e) || latest.current.readOnly) return;
+      e.preventDefault(); // the browser would open the file instead
+      const rect = e.currentTarget.getBoundingClientRect();
+      void insert([...e.dataTransfer.files], latest.current.toBoard({ x: e.clientX - rect.left, y: e.clientY - rect.top }));
+    },
+  };
+}
