@@ -24,3 +24,24 @@ for (const transport of ['long-polling', 'eventsource', 'multipart-mime'] as con
     });
   });
 }
+
+for (const transport of ['long-polling', 'websocket'] as const) {
+  describe(`a reconnect over ${transport}`, () => {
+    it('[CLI-40] [CLI-39] seven 220 KiB publishes queued while the server was down all succeed once it is back, and all arrive', async () => {
+      let k = await startKuiper({ timeout: 5_000 });
+      const { port } = k;
+      const sender = newClient(k.url, { transports: [transport], backoff: { base: 50, max: 200 } });
+      await sender.whenConnected();
+      await k.server.close();
+      await vi.waitFor(() => expect(sender.status).toBe('reconnecting'));
+      const bodies = [...Array(7).keys()].map((i) => `part-${i}`.padEnd(6) + 'y'.repeat(220 * 1024));
+      const published = Promise.all(bodies.map((body) => sender.publish('/queued', body)));
+
+      k = await startKuiper({ timeout: 5_000 }, { port });
+      const got: string[] = [];
+      k.server.subscribe('/queued', (message) => got.push(String(message.data).slice(0, 6)));
+      await published; // behind the new handshake (CLI-39), in sends the server takes
+      await vi.waitFor(() => expect(got).toEqual(bodies.map((b) => b.slice(0, 6))), { timeout: 10_000 });
+    });
+  });
+}

@@ -5,17 +5,13 @@
  * as they stay under MAX_MERGED_BYTES together (CLI-40).
  */
 import type { Message } from '@kuiper/protocol';
+import { MAX_SEND_BYTES, splitBySize } from '../outbox.js';
 import type { SendOptions } from '../transport.js';
 
 export type Exchange = (messages: Message[], timeoutMs: number, signal: AbortSignal) => Promise<void>;
 
-/**
- * [CLI-40] Separate sends waiting for the slot stop merging into one request past this many
- * characters of JSON. A server refuses a body over its limit (Kuiper's default: 1 MiB) with 413, and
- * then every send merged into it fails, and fails again when retried together: a member sending a
- * large document edit in chunks never got through. A single send larger than this still goes, alone.
- */
-export const MAX_MERGED_BYTES = 256 * 1024;
+/** [CLI-40] Separate sends waiting for the slot merge into one request only up to this much JSON. */
+export const MAX_MERGED_BYTES = MAX_SEND_BYTES;
 
 interface Waiting {
   messages: Message[];
@@ -69,15 +65,8 @@ export class HttpSlots {
   /** How many of the waiting sends the next request takes: at least one, and no more than fit together. */
   private fitting(): number {
     if (this.waiting.length === 1) return 1;
-    let bytes = 0;
-    let count = 0;
-    for (const w of this.waiting) {
-      w.size ??= JSON.stringify(w.messages).length;
-      if (count > 0 && bytes + w.size > MAX_MERGED_BYTES) break;
-      bytes += w.size;
-      count++;
-    }
-    return count;
+    const size = (w: Waiting): number => (w.size ??= JSON.stringify(w.messages).length);
+    return splitBySize(this.waiting, size, MAX_MERGED_BYTES)[0]!.length;
   }
 
   private async run(messages: Message[], timeoutMs: number): Promise<void> {
