@@ -66,6 +66,7 @@ export {
   BOARD_MAP,
   BoardComments,
   isCommentAuthor,
+  unreadMessages,
   COMMENTS_MAP,
   boardToSvg,
   CLIPBOARD_FORMAT,

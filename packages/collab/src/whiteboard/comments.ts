@@ -100,6 +100,16 @@ export function isCommentAuthor(message: CommentMessage, author: CommentAuthor):
   return message.author.id !== undefined && author.id !== undefined ? message.author.id === author.id : message.author.name === author.name;
 }
 
+/**
+ * [BOARD-23] How many of a thread's messages are new to `me`: written by someone else after
+ * `seenAt` (ms, when `me` last had the thread open, or first saw the board in this browser).
+ */
+export function unreadMessages(thread: CommentThread, seenAt: number, me: CommentAuthor): number {
+  let count = 0;
+  for (const message of thread.messages) if (message.at > seenAt && !isCommentAuthor(message, me)) count++;
+  return count;
+}
+
 const newId = (): string => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 /** The board's comment threads over a room's document: read, post, reply, resolve, edit, delete, subscribe. */

@@ -24,4 +24,4 @@ export { hits, shapeAt } from './hit-test.js';
 export { isResizable, MIN_RESIZE, resizePatch } from './resize.js';
 export { CLIPBOARD_FORMAT, MAX_PASTED_SHAPES, noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard } from './clipboard.js';
 export { clampZoom, MAX_ZOOM, MIN_ZOOM, readViewport, viewportOf, viewShowing, type BoardView, type BoardViewport } from './viewport.js';
-export { BoardComments, isCommentAuthor, COMMENT_LIMITS, COMMENTS_MAP, COMMENTS_ORIGIN, type CommentAuthor, type CommentMessage, type CommentThread } from './comments.js';
+export { BoardComments, isCommentAuthor, unreadMessages, COMMENT_LIMITS, COMMENTS_MAP, COMMENTS_ORIGIN, type CommentAuthor, type CommentMessage, type CommentThread } from './comments.js';

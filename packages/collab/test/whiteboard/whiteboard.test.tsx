@@ -147,7 +147,7 @@ describe('<Whiteboard>', () => {
     const editor = a.getByRole('textbox', { name: 'Text note' });
     fireEvent.change(editor, { target: { value: 'Hello board' } });
     fireEvent.blur(editor);
-    await vi.waitFor(() => expect(b.getByRole('listitem', { name: 'Text: Hello board' })).toBeTruthy());
+    await vi.waitFor(() => expect(b.getByRole('listitem', { name: 'Text: Hello board' })).toBeTruthy(), { timeout: 5_000 }); // another member: a round trip, slower under load
     fireEvent.click(a.getByRole('button', { name: 'Select' }));
     fireEvent.doubleClick(surface, { clientX: 40, clientY: 40 }); // edits the note
     const again = a.getByRole('textbox', { name: 'Text note' });
@@ -274,5 +274,50 @@ describe('<Whiteboard>', () => {
     expect([item.querySelector('strong')?.textContent, item.querySelector('p')?.textContent]).toEqual(['Ada', 'Looks good?']);
     expect(within(thread).queryByRole('textbox')).toBeNull();
     expect(within(thread).getAllByRole('button').map((b) => b.getAttribute('aria-label') ?? b.textContent)).toEqual(['Close']);
+  });
+
+  it('[BOARD-23] a pin says how many of its messages are new to me until I open its thread; a reload remembers; threads from before my first visit are not news', async () => {
+    const server = await startCollab();
+    const ada = member(server.url, 'news', { presence: { name: 'Ada' }, throttleMs: 10 }).room;
+    const bob = member(server.url, 'news', { presence: { name: 'Bob' }, throttleMs: 10 }).room;
+    await Promise.all([ada.synced, bob.synced]);
+    const board = createBoard(ada);
+    onCleanup(() => board.destroy());
+    localStorage.removeItem('kuiper-wb-comments-seen:news');
+    const old = board.comments.start({ x: 20, y: 20 }, 'From last week', { name: 'Ada' });
+    await ada.flush();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    const mountBob = () => {
+      const v = render(<Whiteboard room={bob} name="Bob" />);
+      onCleanup(() => v.unmount());
+      return { view: within(v.container), unmount: () => v.unmount() };
+    };
+    let { view, unmount } = mountBob();
+    const pin = (id: string) => view.getByRole('application', { name: 'Whiteboard' }).querySelector(`[data-thread-id="${id}"]`);
+    await vi.waitFor(() => expect(pin(old.ok ? old.value.id : '')?.getAttribute('aria-label')).toBe('Comment by Ada: From last week'));
+
+    const fresh = board.comments.start({ x: 200, y: 40 }, 'Is this right?', { name: 'Ada' });
+    if (!fresh.ok) throw new Error(fresh.error.message);
+    const id = fresh.value.id;
+    await vi.waitFor(() => expect(pin(id)?.getAttribute('aria-label')).toBe('Comment by Ada: Is this right?, 1 new'));
+    expect(pin(id)!.querySelector('[data-unread]')).not.toBeNull();
+    // Opened: read. My own reply is never news to me.
+    act(() => void fireEvent.pointerDown(pin(id)!, { pointerId: 8, pointerType: 'mouse', button: 0 }));
+    const thread = view.getByRole('dialog', { name: 'Comment thread' });
+    fireEvent.change(within(thread).getByRole('textbox', { name: 'Reply' }), { target: { value: 'Yes' } });
+    fireEvent.click(within(thread).getByRole('button', { name: 'Reply' }));
+    fireEvent.click(within(thread).getByRole('button', { name: 'Close' }));
+    await vi.waitFor(() => expect(pin(id)?.getAttribute('aria-label')).toBe('Comment by Ada: Is this right?'));
+    expect(pin(id)!.querySelector('[data-unread]')).toBeNull();
+
+    // Ada answers while the thread is closed: news again, and still after a reload.
+    await vi.waitFor(() => expect(board.comments.thread(id)!.messages).toHaveLength(2));
+    board.comments.reply(id, 'Thanks!', { name: 'Ada' });
+    await vi.waitFor(() => expect(pin(id)?.getAttribute('aria-label')).toBe('Comment by Ada: Is this right?, 1 new'));
+    unmount();
+    ({ view, unmount } = mountBob());
+    await vi.waitFor(() => expect(pin(id)?.getAttribute('aria-label')).toBe('Comment by Ada: Is this right?, 1 new'));
+    expect(pin(old.ok ? old.value.id : '')?.getAttribute('aria-label')).toBe('Comment by Ada: From last week');
   });
 });

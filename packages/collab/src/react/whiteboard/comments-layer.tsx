@@ -19,14 +19,22 @@ export type OpenComment = { readonly kind: 'new'; readonly x: number; readonly y
  * which Tab reaches like any button. Resolved threads have no pin, except with the Comment tool
  * (`showResolved`, BOARD-21): then they show greyed, to be read or reopened.
  */
-export function CommentPins({ threads, zoom, open, showResolved, onOpen }: { threads: readonly CommentThread[]; zoom: number; open: OpenComment | null; showResolved: boolean; onOpen(open: OpenComment): void }): ReactElement {
+export function CommentPins({ threads, zoom, open, showResolved, unread, onOpen }: {
+  threads: readonly CommentThread[];
+  zoom: number;
+  open: OpenComment | null;
+  showResolved: boolean;
+  /** [BOARD-23] How many of a thread's messages are new to this person (a dot on its pin). */
+  unread(thread: CommentThread): number;
+  onOpen(open: OpenComment): void;
+}): ReactElement {
   const r = 11 / zoom;
   const fill = (t: CommentThread): string => (open?.kind === 'thread' && open.id === t.id ? '#1971c2' : t.resolved ? '#ced4da' : '#fab005');
   return (
     <g role="group" aria-label="Comments">
       {threads.filter((t) => showResolved || !t.resolved).map((t) => (
         <g key={t.id} role="button" tabIndex={0} data-thread-id={t.id} data-resolved={t.resolved || undefined} className={`${WB}-pin`}
-          aria-label={`${t.resolved ? 'Resolved comment' : 'Comment'} by ${t.messages[0]!.author.name}: ${t.messages[0]!.text.slice(0, 80)}`}
+          aria-label={`${t.resolved ? 'Resolved comment' : 'Comment'} by ${t.messages[0]!.author.name}: ${t.messages[0]!.text.slice(0, 80)}${unread(t) > 0 ? `, ${unread(t)} new` : ''}`}
           transform={`translate(${t.x} ${t.y})`}
           onKeyDown={(e) => {
             if (e.key !== 'Enter' && e.key !== ' ') return;
@@ -39,6 +47,7 @@ export function CommentPins({ threads, zoom, open, showResolved, onOpen }: { thr
           <text x={0} y={-r * 1.55} textAnchor="middle" fontSize={11 / zoom} fontFamily="system-ui, sans-serif" fill="#1e1e1e" pointerEvents="none">
             {t.messages.length}
           </text>
+          {unread(t) > 0 && <circle data-unread="" cx={r * 0.75} cy={-r * 2} r={4 / zoom} fill="#1971c2" stroke="#ffffff" strokeWidth={1.5 / zoom} />}
         </g>
       ))}
     </g>

@@ -12,6 +12,8 @@ import type { CommentThread } from '../../whiteboard/comments.js';
 /** What `<Whiteboard>` needs of a room: `enterRoom`'s Room fits. */
 export interface WhiteboardRoom extends BoardRoom {
   readonly history: UndoHistory;
+  /** The room's id (`Room` has it): keys what this browser remembers of the board, such as seen comments. */
+  readonly id?: string;
 }
 
 const NO_SHAPES: readonly Shape[] = [];

@@ -6,6 +6,7 @@
  */
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactElement } from 'react';
 import { isResizable } from '../../whiteboard/resize.js';
+import { unreadMessages, type CommentThread } from '../../whiteboard/comments.js';
 import { shapeBounds, type Shape } from '../../whiteboard/shape.js';
 import { shapeSvg } from '../../whiteboard/shape-svg.js';
 import { downloadFile, pngFile, svgFile, type ExportedFile } from './export-file.js';
@@ -21,6 +22,7 @@ import { usePointerTools, type View } from './use-pointer-tools.js';
 import { useBoardClipboard } from './use-clipboard.js';
 import { CommentPanel, CommentPins, type OpenComment } from './comments-layer.js';
 import { useImages } from './use-images.js';
+import { useCommentsSeen } from './use-comments-seen.js';
 
 export interface WhiteboardProps {
   /** The room from `enterRoom` (anything with its `doc`, `presence` and `history`). */
@@ -68,6 +70,18 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const [editing, setEditing] = useState<{ x: number; y: number; id?: string; text: string } | null>(null);
   const [comment, setComment] = useState<OpenComment | null>(null);
   const threads = useCommentThreads(board);
+  // [BOARD-23] News in comment threads: messages of others since this person last had the thread open.
+  const seen = useCommentsSeen(room.id);
+  const me = { name: name ?? board?.me().name ?? '' };
+  const unread = (thread: CommentThread): number => {
+    const since = seen.seenAt(thread.id);
+    return since === undefined ? 0 : unreadMessages(thread, since, me);
+  };
+  const openThread = comment?.kind === 'thread' ? threads.find((t) => t.id === comment.id) : undefined;
+  const newestOpen = openThread?.messages[openThread.messages.length - 1]?.at;
+  useEffect(() => {
+    if (openThread && newestOpen !== undefined) seen.markSeen(openThread.id, newestOpen); // open: read, replies as they come too
+  }, [openThread?.id, newestOpen, seen.markSeen]);
   const space = useRef(false);
   const surface = useRef<SVGSVGElement>(null);
   const root = useRef<HTMLDivElement>(null);
@@ -278,7 +292,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
             {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} />)}
           </g>
           {selectionBoxes}
-          <CommentPins threads={threads} zoom={view.zoom} open={comment} showResolved={tool === 'comment'} onOpen={setComment} />
+          <CommentPins threads={threads} zoom={view.zoom} open={comment} showResolved={tool === 'comment'} unread={unread} onOpen={setComment} />
           <PeersLayer peers={peers} shapesById={shapesById} zoom={view.zoom} />
         </g>
       </svg>
