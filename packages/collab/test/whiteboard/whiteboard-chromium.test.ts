@@ -346,6 +346,20 @@ describe('<Whiteboard> in Chromium', () => {
     await panel.getByRole('group', { name: 'Delete the whole thread?' }).getByRole('button', { name: 'Delete thread' }).click();
     await vi.waitFor(() => expect(nodeBoard.comments.threads().map((t) => t.id)).toEqual([threadId]), { timeout: 10_000 });
     await expect.poll(() => panel.count()).toBe(0);
+
+    // A pin by the board's right edge opens its panel to the left, inside the board.
+    const edge = nodeBoard.comments.start({ x: box.width - 20, y: 100 }, 'At the edge', { name: 'Node' });
+    if (!edge.ok) throw new Error(edge.error.message);
+    await page.getByRole('button', { name: 'Reset view' }).click(); // board units are screen pixels again
+    await page.locator(`[data-thread-id="${edge.value.id}"]`).click({ timeout: 10_000 });
+    await expect.poll(() => panel.count()).toBe(1);
+    // Where it sits in the board (not the page: a click scrolls what it clicks into view).
+    const shown = await page.evaluate(() => {
+      const el = document.querySelector<HTMLElement>('[role="dialog"][aria-label="Comment thread"]')!;
+      return { left: el.offsetLeft, right: el.offsetLeft + el.offsetWidth, stage: el.parentElement!.clientWidth };
+    });
+    expect(shown.left).toBeGreaterThanOrEqual(0);
+    expect(shown.right).toBeLessThanOrEqual(shown.stage);
     expect(errors).toEqual([]);
   }, 60_000);
 

@@ -47,7 +47,7 @@ export function CommentPins({ threads, zoom, open, showResolved, unread, onOpen 
           <text x={0} y={-r * 1.55} textAnchor="middle" fontSize={11 / zoom} fontFamily="system-ui, sans-serif" fill="#1e1e1e" pointerEvents="none">
             {t.messages.length}
           </text>
-          {unread(t) > 0 && <circle data-unread="" cx={r * 0.75} cy={-r * 2} r={4 / zoom} fill="#1971c2" stroke="#ffffff" strokeWidth={1.5 / zoom} />}
+          {unread(t) > 0 && <circle data-unread="" cx={r * 0.95} cy={-r * 2.6} r={4 / zoom} fill="#1971c2" stroke="#ffffff" strokeWidth={1.5 / zoom} />}
         </g>
       ))}
     </g>
@@ -62,7 +62,18 @@ export interface CommentPanelProps {
   author: CommentAuthor;
   /** A viewer (BOARD-20): the thread's messages, no reply box, no Resolve, no edits. */
   readOnly: boolean;
+  /** The board's width on screen: a panel that would pass its right edge opens left of the pin. */
+  stageWidth: number;
   onOpen(open: OpenComment | null): void;
+}
+
+/** The panel's width in the style sheet, plus its border and padding. */
+const PANEL_WIDTH = 258;
+
+/** Right of the pin, or left of it when that would pass the board's right edge; never off its left. */
+function panelLeft(pinX: number, stageWidth: number): number {
+  const right = pinX + 14;
+  return right + PANEL_WIDTH <= stageWidth ? right : Math.max(0, pinX - 14 - PANEL_WIDTH);
 }
 
 /** "14:05" today, "Dec 4" before; the full date and time on hover. */
@@ -101,7 +112,7 @@ function Composer({ label, placeholder, value, onChange, onSend, onCancel }: { l
  * shows its author, time and "(edited)"; its author may edit or delete it (BOARD-21), and who
  * started the thread may delete it whole, after a confirming second press.
  */
-export function CommentPanel({ board, open, threads, view, author, readOnly, onOpen }: CommentPanelProps): ReactElement | null {
+export function CommentPanel({ board, open, threads, view, author, readOnly, stageWidth, onOpen }: CommentPanelProps): ReactElement | null {
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState('');
   const [editing, setEditing] = useState<{ id: string; text: string } | null>(null);
@@ -126,7 +137,7 @@ export function CommentPanel({ board, open, threads, view, author, readOnly, onO
   const label = thread ? 'Reply' : 'Comment';
   return (
     <div className={`${WB}-comment`} role="dialog" aria-label={thread ? (thread.resolved ? 'Resolved comment thread' : 'Comment thread') : 'New comment'} onKeyDown={(e) => e.key === 'Escape' && onOpen(null)}
-      style={{ left: at.x * view.zoom + view.x + 14, top: at.y * view.zoom + view.y - 8 }}>
+      style={{ left: panelLeft(at.x * view.zoom + view.x, stageWidth), top: at.y * view.zoom + view.y - 8 }}>
       {thread && (
         <ol className={`${WB}-comment-messages`} aria-label="Messages">
           {thread.messages.map((m) => (

@@ -309,7 +309,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
           }} />
       )}
       {board && comment && (
-        <CommentPanel key={comment.kind === 'thread' ? comment.id : `${comment.x} ${comment.y}`} board={board} open={comment} threads={threads} view={view} readOnly={readOnly}
+        <CommentPanel key={comment.kind === 'thread' ? comment.id : `${comment.x} ${comment.y}`} board={board} open={comment} threads={threads} view={view} readOnly={readOnly} stageWidth={surface.current?.clientWidth || Infinity}
           author={{ name: name ?? board.me().name }} onOpen={(next) => {
             setComment(next);
             if (!next) surface.current?.focus({ preventScroll: true });
