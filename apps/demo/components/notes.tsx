@@ -6,6 +6,7 @@
  * through `useAwareness()`, a y-protocols Awareness over the room's presence (REACT-16). Tiptap's
  * own undo history (Ctrl+Z in the notes) is per user, as the board's is.
  */
+import { useEffect } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { EditorContent, useEditor } from '@tiptap/react';
@@ -44,6 +45,8 @@ function NotesEditor({ doc, awareness, name, color, readOnly, style }: NotesProp
     },
     [doc, awareness, readOnly],
   );
+  // The room may settle this member's colour after the editor is made (two people wanting one colour, DEMO-11).
+  useEffect(() => void editor?.commands.updateUser({ name, color }), [editor, name, color]);
   return (
     <section className="notes" aria-label="Notes" style={style}>
       {!readOnly && (

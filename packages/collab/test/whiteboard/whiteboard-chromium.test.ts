@@ -428,6 +428,12 @@ describe('<Whiteboard> in Chromium', () => {
     await surface.focus();
     await page.keyboard.press('Control+z');
     await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(2), { timeout: 10_000 });
+    // Two pictures at once land side by side, not on top of each other.
+    await page.getByLabel('Image file').setInputFiles([{ name: 'a.gif', mimeType: 'image/gif', buffer: gif }, { name: 'b.gif', mimeType: 'image/gif', buffer: gif }]);
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(4), { timeout: 10_000 });
+    const [first, second] = nodeBoard.shapes().slice(2);
+    expect(second!.x).toBeGreaterThan(first!.x + first!.w);
+    expect(second!.y).toBe(first!.y);
     expect(errors).toEqual([]);
   }, 90_000);
 });

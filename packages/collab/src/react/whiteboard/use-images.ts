@@ -20,7 +20,7 @@ export interface ImageInput {
 }
 
 export interface Images {
-  /** Adds each picture among `files`, side by side from `at` (board units; default the middle of the view). */
+  /** Adds each picture among `files`: the first centred on `at` (board units; default the middle of the view), the others to its right in a row. */
   insert(files: Iterable<File>, at?: { x: number; y: number }): Promise<void>;
   /** For the surface: a drop of files adds them where they fall. */
   onDragOver(e: DragEvent<Element>): void;
@@ -36,15 +36,17 @@ export function useImages(input: ImageInput): Images {
   const insert = useCallback(async (files: Iterable<File>, at?: { x: number; y: number }) => {
     const { board, readOnly, zoom, center, setSelection, onError } = latest.current;
     if (!board || readOnly) return;
-    let place = at ?? center();
+    const place = at ?? center();
     const ids: string[] = [];
+    let right: number | undefined; // the right edge of the last one added: the next goes beside it
     for (const file of files) {
       try {
-        const shape = await imageShapeFromFile(file, place, zoom);
+        const made = await imageShapeFromFile(file, place, zoom);
+        const shape = right === undefined ? made : { ...made, x: right + 16 / zoom };
         const added = board.add(shape);
         if (!added.ok) throw new Error(added.error.message);
         ids.push(added.value.id);
-        place = { x: place.x + shape.w! / 2 + 16 / zoom, y: place.y }; // the next one beside it
+        right = shape.x + (shape.w ?? 0);
       } catch (error) {
         onError(error instanceof Error ? error : new Error(String(error)));
       }
