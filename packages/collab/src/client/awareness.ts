@@ -10,6 +10,7 @@
  * is pruned disappears from awareness when presence says so (COLLAB-26), with no 30-second timeout
  * of its own, and nothing in awareness's binary wire format is needed.
  */
+import { equalityDeep } from 'lib0/function';
 import { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import type { PresenceEntry, PresenceState } from '../core/presence-state.js';
@@ -47,8 +48,6 @@ function readPeer(entry: PresenceEntry): { clientID: number; state: AwarenessSta
   return { clientID, state: state as AwarenessState };
 }
 
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
 /**
  * A new `Awareness` for `room`: its local state is this member's, the others' come from presence.
  * Make one per room and editor set, and `destroy()` it when done (that clears this member's state
@@ -83,7 +82,7 @@ export function createAwareness(room: AwarenessRoom, options: AwarenessOptions =
     for (const [clientID, state] of seen) {
       const before = awareness.states.get(clientID);
       if (before === undefined) added.push(clientID);
-      else if (!sameJson(before, state)) updated.push(clientID);
+      else if (!equalityDeep(before, state)) updated.push(clientID);
       else continue;
       awareness.states.set(clientID, state);
       awareness.meta.set(clientID, { clock: (awareness.meta.get(clientID)?.clock ?? 0) + 1, lastUpdated: now });

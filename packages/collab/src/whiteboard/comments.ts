@@ -160,9 +160,9 @@ export class BoardComments {
   reply(threadId: string, text: string, author: CommentAuthor): Result<CommentThread> {
     const problem = messageProblem(text, author);
     if (problem) return fail('comment_invalid', problem);
-    const thread = this.root.get(threadId);
-    const messages = thread instanceof Y.Map ? thread.get('messages') : undefined;
-    if (!(thread instanceof Y.Map) || !(messages instanceof Y.Array)) return fail('comment_invalid', `no thread ${threadId}`);
+    const live = this.live(threadId);
+    if (!live) return fail('comment_invalid', `no thread ${threadId}`);
+    const { thread, messages } = live;
     if (messages.length >= COMMENT_LIMITS.messages) return fail('comment_invalid', `a thread holds at most ${COMMENT_LIMITS.messages} messages`);
     this.doc.transact(() => {
       messages.push([{ id: newId(), author, text: text.trim(), at: Date.now() }]);
@@ -222,12 +222,18 @@ export class BoardComments {
 
   /** The thread's live maps and the message, if `author` wrote it. */
   private find(threadId: string, messageId: string, author: CommentAuthor, what: string): Result<{ thread: Y.Map<unknown>; messages: Y.Array<unknown> }> {
+    const live = this.live(threadId);
+    const message = this.thread(threadId)?.messages.find((m) => m.id === messageId);
+    if (!live || !message) return fail('comment_invalid', `no message ${messageId} in thread ${threadId}`);
+    if (!isCommentAuthor(message, author)) return fail('comment_invalid', `only its author may ${what} a message`);
+    return ok(live);
+  }
+
+  /** A thread's map and its messages array in the document, if both are there. */
+  private live(threadId: string): { thread: Y.Map<unknown>; messages: Y.Array<unknown> } | undefined {
     const thread = this.root.get(threadId);
     const messages = thread instanceof Y.Map ? thread.get('messages') : undefined;
-    const message = this.thread(threadId)?.messages.find((m) => m.id === messageId);
-    if (!(thread instanceof Y.Map) || !(messages instanceof Y.Array) || !message) return fail('comment_invalid', `no message ${messageId} in thread ${threadId}`);
-    if (!isCommentAuthor(message, author)) return fail('comment_invalid', `only its author may ${what} a message`);
-    return ok({ thread, messages });
+    return thread instanceof Y.Map && messages instanceof Y.Array ? { thread, messages } : undefined;
   }
 
   private readBack(id: string): Result<CommentThread> {

@@ -22,6 +22,17 @@ async function twoBoards(extra: { onExport?: (file: ExportedFile) => void } = {}
   return { ada, bob, a: within(a.container), b: within(b.container), unmountBob: () => b.unmount() };
 }
 
+/** Ada (a Node member with a board model) and another member in `room`, both synced; Ada's board is destroyed after the test. */
+async function adaAndOther(room: string, name: string) {
+  const server = await startCollab();
+  const ada = member(server.url, room, { presence: { name: 'Ada' }, throttleMs: 10 }).room;
+  const other = member(server.url, room, { presence: { name }, throttleMs: 10 }).room;
+  await Promise.all([ada.synced, other.synced]);
+  const board = createBoard(ada);
+  onCleanup(() => board.destroy());
+  return { ada, other, board };
+}
+
 /** A press, moves and a release on the drawing surface, as a mouse would make them. */
 function drag(surface: Element, points: Array<[number, number]>, pointerType = 'mouse'): void {
   const [first, ...rest] = points;
@@ -234,17 +245,13 @@ describe('<Whiteboard>', () => {
   });
 
   it('[BOARD-20] a viewer\'s board (readOnly) shows everything and changes nothing: no editing tools, drags and keys move or remove nothing, no paste; comments are read, not answered', async () => {
-    const server = await startCollab();
-    const ada = member(server.url, 'viewing', { presence: { name: 'Ada' }, throttleMs: 10 }).room;
-    const viewer = member(server.url, 'viewing', { presence: { name: 'Vic' }, throttleMs: 10 }).room;
-    await Promise.all([ada.synced, viewer.synced]);
-    const board = createBoard(ada);
+    const { ada, other: viewer, board } = await adaAndOther('viewing', 'Vic');
     board.add({ id: 'box', kind: 'rect', x: 10, y: 10, w: 100, h: 60, fill: '#d0ebff' });
     const asked = board.comments.start({ x: 200, y: 40 }, 'Looks good?', { name: 'Ada' });
     await ada.flush();
     // Ada's own view-only tab: even her message has no Edit or Delete there (BOARD-21).
     const v = render(<Whiteboard room={viewer} name="Ada" readOnly initialTool="pen" />);
-    onCleanup(() => (v.unmount(), board.destroy()));
+    onCleanup(() => v.unmount());
     const view = within(v.container);
     await vi.waitFor(() => expect(shapeIds(view)).toEqual(['box']));
     for (const name of ['Pen', 'Rectangle', 'Select', 'Comment', 'Undo', 'Delete']) expect(view.queryByRole('button', { name }), name).toBeNull();
@@ -277,12 +284,7 @@ describe('<Whiteboard>', () => {
   });
 
   it('[BOARD-23] a pin says how many of its messages are new to me until I open its thread; a reload remembers; threads from before my first visit are not news', async () => {
-    const server = await startCollab();
-    const ada = member(server.url, 'news', { presence: { name: 'Ada' }, throttleMs: 10 }).room;
-    const bob = member(server.url, 'news', { presence: { name: 'Bob' }, throttleMs: 10 }).room;
-    await Promise.all([ada.synced, bob.synced]);
-    const board = createBoard(ada);
-    onCleanup(() => board.destroy());
+    const { ada, other: bob, board } = await adaAndOther('news', 'Bob');
     localStorage.removeItem('kuiper-wb-comments-seen:news');
     const old = board.comments.start({ x: 20, y: 20 }, 'From last week', { name: 'Ada' });
     await ada.flush();

@@ -7,13 +7,12 @@
 import { useCallback, useRef, type DragEvent } from 'react';
 import type { Board } from '../../whiteboard/board.js';
 import { imageShapeFromFile } from './image-file.js';
+import { boardPoint, type View } from './use-pointer-tools.js';
 
 export interface ImageInput {
   board: Board | null;
-  zoom: number;
+  view: View;
   readOnly: boolean;
-  /** Screen point (relative to the surface) → board point. */
-  toBoard(screen: { x: number; y: number }): { x: number; y: number };
   center(): { x: number; y: number };
   setSelection(ids: readonly string[]): void;
   onError(error: Error): void;
@@ -34,7 +33,7 @@ export function useImages(input: ImageInput): Images {
   latest.current = input;
 
   const insert = useCallback(async (files: Iterable<File>, at?: { x: number; y: number }) => {
-    const { board, readOnly, zoom, center, setSelection, onError } = latest.current;
+    const { board, readOnly, view: { zoom }, center, setSelection, onError } = latest.current;
     if (!board || readOnly) return;
     const place = at ?? center();
     const ids: string[] = [];
@@ -64,8 +63,7 @@ export function useImages(input: ImageInput): Images {
     onDrop: (e) => {
       if (!hasFiles(e) || latest.current.readOnly) return;
       e.preventDefault(); // the browser would open the file instead
-      const rect = e.currentTarget.getBoundingClientRect();
-      void insert([...e.dataTransfer.files], latest.current.toBoard({ x: e.clientX - rect.left, y: e.clientY - rect.top }));
+      void insert([...e.dataTransfer.files], boardPoint(e, latest.current.view));
     },
   };
 }

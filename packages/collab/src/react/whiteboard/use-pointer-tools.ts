@@ -54,6 +54,12 @@ const middle = (a: { x: number; y: number }, b: { x: number; y: number }) => ({ 
 /** A click with a shape tool (no drag) still makes a visible shape of this size. */
 const CLICK_SIZE = { w: 120, h: 80 };
 
+/** Where a pointer (or drag) event on the surface falls on the board, in board units. */
+export function boardPoint(e: { readonly clientX: number; readonly clientY: number; readonly currentTarget: Element }, view: View): { x: number; y: number } {
+  const rect = e.currentTarget.getBoundingClientRect();
+  return { x: (e.clientX - rect.left - view.x) / view.zoom, y: (e.clientY - rect.top - view.y) / view.zoom };
+}
+
 export function usePointerTools(input: PointerToolsInput) {
   const gesture = useRef<Gesture | null>(null);
   const latest = useRef(input);
@@ -92,11 +98,7 @@ export function usePointerTools(input: PointerToolsInput) {
     else pending.current = { apply, frame: requestAnimationFrame(flush) };
   };
 
-  const toBoard = (e: ReactMouseEvent<SVGSVGElement>): { x: number; y: number } => {
-    const rect = e.currentTarget.getBoundingClientRect();
-    const { view } = latest.current;
-    return { x: (e.clientX - rect.left - view.x) / view.zoom, y: (e.clientY - rect.top - view.y) / view.zoom };
-  };
+  const toBoard = (e: ReactMouseEvent<SVGSVGElement>): { x: number; y: number } => boardPoint(e, latest.current.view);
   const pressure = (e: ReactPointerEvent): number => (e.pointerType === 'pen' && e.pressure > 0 ? e.pressure : 0.5);
 
   const erase = (board: Board, at: { x: number; y: number }): void => {

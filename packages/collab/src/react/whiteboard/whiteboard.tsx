@@ -166,8 +166,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     return { x: ((el?.clientWidth || 480) / 2 - view.x) / view.zoom, y: ((el?.clientHeight || 320) / 2 - view.y) / view.zoom };
   };
   const reportError = onError ?? ((error: Error) => console.error('[kuiper whiteboard]', error));
-  const images = useImages({ board, zoom: view.zoom, readOnly, center: viewCenter, setSelection, onError: reportError,
-    toBoard: (p) => ({ x: (p.x - view.x) / view.zoom, y: (p.y - view.y) / view.zoom }) });
+  const images = useImages({ board, view, readOnly, center: viewCenter, setSelection, onError: reportError });
   const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: viewCenter, readOnly, onPictures: (files) => void images.insert(files) });
 
   /** Keyboard drawing: Enter puts the current tool's shape (or a text note) in the middle of the view. */
