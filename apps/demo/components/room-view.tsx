@@ -33,12 +33,15 @@ export function RoomView({ roomId }: { roomId: string }) {
   const color = preferredColor(identity.id);
   return (
     <DemoKuiper identity={identity} viewer={viewer} {...(transport ? { transport } : {})}>
-      <RoomProvider room={roomId} initialPresence={{ name: identity.name, userId: identity.id, since, color }}>
+      {/* [DEMO-23] Pictures go to the server's /kuiper-assets (server/kuiper-setup.ts), not into the document. */}
+      <RoomProvider room={roomId} initialPresence={{ name: identity.name, userId: identity.id, since, color }} options={ROOM_OPTIONS}>
         <RoomContent roomId={roomId} identity={identity} since={since} preferred={color} transport={transport} viewer={viewer} />
       </RoomProvider>
     </DemoKuiper>
   );
 }
+
+const ROOM_OPTIONS = { assetsUrl: '/kuiper-assets' } as const;
 
 /** Board (or notes) and chat fill the window below the header, side by side; the board's tabs take 2rem. */
 const PANEL = { height: 'calc(100vh - 11rem)', minHeight: '24rem' } as const;

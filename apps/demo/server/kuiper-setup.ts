@@ -5,7 +5,7 @@
  * Redis and any number of processes serve the same rooms.
  */
 import { createKuiperServer, type KuiperServer } from '@kuiper/server';
-import { attachCollab, documentsApi, type DocumentsApi } from '@kuiper/collab/server';
+import { attachCollab, documentsApi, type AttachedCollab, type DocumentsApi } from '@kuiper/collab/server';
 import type { DocumentStore } from '@kuiper/collab';
 import { canHandshake, roomGrant } from './identity.js';
 import { attachInspector } from './inspector-feed.js';
@@ -28,12 +28,16 @@ export interface KuiperSetup {
   readonly kuiper: KuiperServer;
   /** The documents' HTTP API, with an `apiKey`: true when it answered the request. */
   readonly api: DocumentsApi | undefined;
+  /** [DEMO-23] The boards' pictures, uploaded and read at `/kuiper-assets` (COLLAB-47): true when it answered. */
+  readonly assets: AttachedCollab['assets'];
   /** [DEMO-18] `GET /previews/<room>.svg`, the lobby's picture of a board: true when it answered. */
   readonly previews: ReturnType<typeof boardPreviews>;
   close(): Promise<void>;
 }
 
 export const BAYEUX_PATH = '/bayeux';
+/** Where the boards' pictures live; the page's rooms are entered with it as `assetsUrl`. */
+export const ASSETS_PATH = '/kuiper-assets';
 
 export async function setUpKuiper(options: KuiperSetupOptions): Promise<KuiperSetup> {
   const backend = options.redisUrl === undefined ? await embedded(options.dataDir) : await onRedis(options.redisUrl, options.redisPrefix ?? 'kuiper-demo:');
@@ -52,6 +56,7 @@ export async function setUpKuiper(options: KuiperSetupOptions): Promise<KuiperSe
     kuiper,
     // A backend (a script, a job, an AI agent) reads and writes the boards with the key.
     api: options.apiKey === undefined ? undefined : documentsApi(collab, { apiKey: options.apiKey }),
+    assets: collab.assets,
     previews: boardPreviews(collab),
     close: async () => {
       inspector.detach();

@@ -302,6 +302,56 @@ describe('a room with two visitors', () => {
     }
   }, 90_000);
 
+  it('[DEMO-23] a picture Ada pastes on the board is uploaded to the demo\'s /kuiper-assets: Bob\'s page draws it from there, the room\'s document holds only its reference, the lobby pictures it as a box', async () => {
+    const room = `pictures-${Date.now().toString(36)}`;
+    const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
+    const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
+    try {
+      await expect.poll(() => names(ada.page), { timeout: 20_000 }).toEqual(['Ada (you)', 'Bob']);
+      await ada.page.getByRole('application', { name: 'Whiteboard' }).focus();
+      // A 400×200 picture on the clipboard, pasted as a screenshot would be.
+      await ada.page.evaluate(async () => {
+        const canvas = document.createElement('canvas');
+        [canvas.width, canvas.height] = [400, 200];
+        const g = canvas.getContext('2d')!;
+        g.fillStyle = '#e8590c';
+        g.fillRect(0, 0, 400, 200);
+        g.fillStyle = '#fff';
+        g.fillRect(40, 40, 120, 120);
+        const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+        const data = new DataTransfer();
+        data.items.add(new File([blob], 'shot.png', { type: 'image/png' }));
+        document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      });
+      const picture = bob.page.locator('image[data-shape-kind="image"]');
+      await expect.poll(() => picture.count(), { timeout: 15_000 }).toBe(1);
+      const href = (await picture.getAttribute('href'))!;
+      expect(href).toMatch(new RegExp(`^/kuiper-assets/${room}/[0-9a-f]{64}$`));
+      // Bob's browser fetched it from the demo's server and decoded it.
+      expect(await bob.page.evaluate((src) => new Promise((resolve) => { const img = new Image(); img.onload = () => resolve([img.naturalWidth, img.naturalHeight]); img.src = src; }), href)).toEqual([400, 200]);
+
+      // The room's document holds the shape and a 71-character reference, not the picture.
+      const client = createClient(`${suite.demo.origin}/bayeux`, { ack: false });
+      const reader = enterRoom(client, room);
+      const board = createBoard(reader);
+      try {
+        await reader.synced;
+        expect(board.shapes().map((shape) => shape.src)).toEqual([`asset:${href.split('/').pop()}`]);
+      } finally {
+        board.destroy();
+        reader.leave();
+        await client.disconnect();
+      }
+      // The lobby's preview (an <img> of an SVG, which may load nothing from outside) draws its box.
+      const preview = await (await fetch(`${suite.demo.origin}/previews/${room}.svg`)).text();
+      expect(preview).toContain('<rect data-shape-id=');
+      expect(preview).toContain('data-shape-kind="image"');
+      expect(preview).not.toContain('href=');
+    } finally {
+      await Promise.all([ada.context.close(), bob.context.close()]);
+    }
+  }, 90_000);
+
   it('[DEMO-14] on a phone 390 px wide the room fits the screen: nothing scrolls sideways', async () => {
     const phone = await visit(suite.browser, `${suite.demo.origin}/rooms/phone-${Date.now().toString(36)}?name=Dan`, { width: 390, height: 844 });
     try {

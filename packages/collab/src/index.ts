@@ -4,6 +4,7 @@
  */
 export { roomChannels, roomOfChannel, isValidRoomId, LOBBY_CHANNELS, type RoomChannels } from './protocol/channels.js';
 export { encodeBase64, decodeBase64 } from './protocol/base64.js';
+export { assetIdOf, assetSrc, isAssetId, pictureType, type PictureType } from './protocol/assets.js';
 export { collabError, describeThrown, type CollabError, type CollabErrorCode, type Result } from './protocol/errors.js';
 export {
   COLLAB_PROTOCOL_VERSION,
@@ -45,7 +46,7 @@ export { PresenceRoom, type PresenceRoomOptions } from './core/presence-room.js'
 export { RoomAuthority, type MemberGrant, type RoomAuthorityOptions } from './core/room-authority.js';
 export { RoomMember, type MemberChannel, type RoomMemberOptions } from './core/room-member.js';
 export { RoomHost, type RoomChannel, type RoomHostOptions } from './core/room-host.js';
-export type { DocumentStore, StoredDocument, StoredUpdate } from './core/store.js';
+export type { AssetStore, DocumentStore, StoredDocument, StoredUpdate } from './core/store.js';
 export { MemoryStore } from './stores/memory.js';
 // [CHAT-1…9] Chat: the contract, the member's client and window, the server's pure core, the wire.
 export type { ChatAuthor, ChatEvent, ChatEventWire, ChatMessage, ModerateHook, ModerationVerdict, RoomChat, Typer, TypingWire } from './chat/types.js';
@@ -57,6 +58,7 @@ export { CHAT_VERSION, DEFAULT_MAX_CHAT_LENGTH, MAX_PAGE, chatBroadcast, chatReq
 export type { ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, ChatStore } from './core/store.js';
 export { WireReader, clientMessageReader, serverMessageReader, writeWire } from './protocol/wire.js';
 export { enterRoom, type EnterRoomOptions, type Room, type RoomClient } from './client/enter-room.js';
+export { createRoomAssets, type RoomAssets, type RoomAssetsOptions } from './client/assets.js';
 export { AWARENESS_FIELD, AWARENESS_ORIGIN, createAwareness, type AwarenessOptions, type AwarenessRoom } from './client/awareness.js';
 export { DEFAULT_LOST_AFTER_MS, watchLostConnection, type LostConnectionEvent, type LostConnectionOptions, type StatusSource } from './client/lost-connection.js';
 export { createRoomEvents, isRoomEventWire, type RoomEvent, type RoomEvents, type RoomEventSender, type RoomEventWire } from './client/room-events.js';

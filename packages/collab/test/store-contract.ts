@@ -1,7 +1,7 @@
 // The document store contract (SPEC: COLLAB-15): one suite that every store passes, registered by
 // each store's test file with its own factory, as the server's engine contract is.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DocumentStore } from '../src/index.js';
+import type { AssetStore, DocumentStore } from '../src/index.js';
 
 export interface StoreFactory {
   /** A fresh, empty store. */
@@ -11,6 +11,13 @@ export interface StoreFactory {
 }
 
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
+
+/** Every store of the package keeps assets (COLLAB-47), though the interface leaves them optional. */
+function assetsOf(store: DocumentStore): AssetStore {
+  const { putAsset, getAsset } = store;
+  if (!putAsset || !getAsset) throw new Error('this store keeps no assets');
+  return { putAsset: putAsset.bind(store), getAsset: getAsset.bind(store) };
+}
 
 /** Inside a describe: `open()` gives a fresh store, closed after each test (`opened` takes reopened ones too). */
 export function storesOf(factory: StoreFactory): { open: () => Promise<DocumentStore>; opened: DocumentStore[] } {
@@ -85,8 +92,32 @@ export function storeContract(label: string, factory: StoreFactory): void {
       expect(await store.appendUpdate('gone', bytes(4))).toBe(1);
     });
 
+    it('[COLLAB-47] assets: stored once per room under their id, a copy of the bytes, gone with the room', async () => {
+      const store = await open();
+      const { putAsset, getAsset } = assetsOf(store);
+      const picture = bytes(0x89, 0x50, 0x4e, 0x47, 7);
+      await putAsset('a', 'f00d', picture);
+      picture[4] = 99; // the store keeps what was given, not the caller's buffer
+      await putAsset('a', 'f00d', bytes(1)); // the same id again changes nothing (the id is the bytes' hash)
+      expect([...((await getAsset('a', 'f00d')) ?? [])]).toEqual([0x89, 0x50, 0x4e, 0x47, 7]);
+      expect(await getAsset('ab', 'f00d')).toBeUndefined(); // another room (whose name extends this one's)
+      expect(await getAsset('a', 'beef')).toBeUndefined();
+      await putAsset('ab', 'f00d', bytes(2));
+      await store.delete('a');
+      expect(await getAsset('a', 'f00d')).toBeUndefined();
+      expect([...((await getAsset('ab', 'f00d')) ?? [])]).toEqual([2]);
+    });
+
     if (factory.reopen) {
       const reopen = factory.reopen;
+      it('[COLLAB-47] assets are there after a reopen', async () => {
+        const store = await open();
+        await assetsOf(store).putAsset('r', 'cafe', bytes(1, 2, 3));
+        await store.close();
+        const again = await reopen(store);
+        opened.push(again);
+        expect([...((await assetsOf(again).getAsset('r', 'cafe')) ?? [])]).toEqual([1, 2, 3]);
+      });
       it('[COLLAB-15] what was stored is there after a reopen, and seqs continue after it', async () => {
         const store = await open();
         await store.appendUpdate('r', bytes(1));

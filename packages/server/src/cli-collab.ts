@@ -21,8 +21,8 @@ export interface CollabCliOptions {
 export interface CollabFromCli {
   /** Detaches the rooms and closes their store. */
   detach(): Promise<void>;
-  /** The documents' HTTP API (COLLAB-43), with an API key. */
-  api?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** The rooms' pictures (COLLAB-47, `/kuiper-assets`) and, with an API key, the documents' HTTP API (COLLAB-43). */
+  api: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** Attaches rooms; resolves with what detaches them and closes their store. */
@@ -63,5 +63,6 @@ export async function attachCollabFromCli(server: KuiperServer, options: CollabC
 type CollabModule = typeof import('@kuiper/collab/server');
 
 function withApi(collab: CollabModule, attached: ReturnType<CollabModule['attachCollab']>, apiKey: string | undefined): Pick<CollabFromCli, 'api'> {
-  return apiKey === undefined ? {} : { api: collab.documentsApi(attached, { apiKey }) };
+  const documents = apiKey === undefined ? undefined : collab.documentsApi(attached, { apiKey });
+  return { api: (req, res) => attached.assets(req, res) || documents?.(req, res) === true };
 }

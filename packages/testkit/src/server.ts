@@ -1,5 +1,5 @@
 /** Real Kuiper servers for tests: 127.0.0.1, port 0, closed after the test. */
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { vi } from 'vitest';
 import { createKuiperServer, type KuiperServer, type KuiperServerOptions } from '@kuiper/server';
@@ -41,13 +41,15 @@ export interface StartOptions {
   port?: number;
   /** Where the close is registered; the test file's cleanup by default. */
   cleanup?: Pick<Cleanup, 'add'>;
+  /** Answers requests for paths that are not Kuiper's (true when it did), as `listen`'s own option. */
+  otherRequests?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** Starts a real server (DEFAULT_OPTIONS under `options`) and registers its close. */
 export async function startKuiper(options: Partial<KuiperOptions> = {}, start: StartOptions = {}): Promise<StartedKuiper> {
   const server = createKuiperServer({ ...DEFAULT_OPTIONS, ...options });
   (start.cleanup ?? testCleanup).add(() => server.close());
-  const { port, url, server: http } = await server.listen({ port: start.port ?? 0, host: '127.0.0.1' });
+  const { port, url, server: http } = await server.listen({ port: start.port ?? 0, host: '127.0.0.1', ...(start.otherRequests ? { otherRequests: start.otherRequests } : {}) });
   const sockets = new Set<Socket>();
   http.on('connection', (socket: Socket) => {
     sockets.add(socket);

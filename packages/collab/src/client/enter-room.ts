@@ -16,6 +16,7 @@ import { createRoomEvents, type RoomEvents } from './room-events.js';
 import { UndoHistory, type UndoState } from '../core/undo-history.js';
 import { openOfflineStore, type OfflineOptions, type OfflineStore } from './offline.js';
 import { syncWatchdog } from './sync-watchdog.js';
+import { createRoomAssets, type RoomAssets } from './assets.js';
 import { systemClock } from '../core/clock.js';
 
 /**
@@ -47,6 +48,12 @@ export interface EnterRoomOptions extends Pick<RoomMemberOptions, 'doc' | 'prese
    * this long, the handshake starts again; the wait doubles up to a minute. Default 5000 ms.
    */
   syncRetryMs?: number;
+  /**
+   * [COLLAB-47] Where the server's `collab.assets` handler is mounted (its `basePath`, such as
+   * `/kuiper-assets`): pictures are then uploaded there and the document refers to them. Without it,
+   * `room.assets` is undefined and a whiteboard keeps its pictures inline.
+   */
+  assetsUrl?: string;
 }
 
 export interface Room {
@@ -87,6 +94,8 @@ export interface Room {
   readonly events: RoomEvents;
   /** [CHAT-5] The room's chat: `send`, `messages()`, `history`, `edit`, `delete`, typing and read positions. */
   readonly chat: RoomChat;
+  /** [COLLAB-47] The room's pictures (`upload`, `url`), with the option `assetsUrl`; else undefined. */
+  readonly assets: RoomAssets | undefined;
   /** Resolves once every local edit made so far is acknowledged as stored by the server. */
   flush(): Promise<void>;
   /** Unsubscribes; the server removes this connection's presence. The document stays usable offline. */
@@ -94,7 +103,7 @@ export interface Room {
 }
 
 export function enterRoom(client: RoomClient, roomId: string, options: EnterRoomOptions = {}): Room {
-  const { offline, syncRetryMs = 5000, ...memberOptions } = options;
+  const { offline, syncRetryMs = 5000, assetsUrl, ...memberOptions } = options;
   const channels = roomChannels(roomId);
   const errors = new Listeners<CollabError>();
   let left = false;
@@ -253,6 +262,7 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
     subscribeUndo: (fn) => history.subscribe(fn),
     events,
     chat: chat.chat,
+    assets: assetsUrl === undefined ? undefined : createRoomAssets(roomId, { baseUrl: assetsUrl, clientId: () => client.clientId }),
     flush: () => member.flush(),
     leave: () => {
       if (left) return;

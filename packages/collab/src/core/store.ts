@@ -65,7 +65,19 @@ export interface ChatStore {
   chatRead(room: string, userId: string): Promise<number>;
 }
 
-export interface DocumentStore extends ChatStore {
+/**
+ * [COLLAB-47] A room's pictures (whiteboard images), stored once each under the SHA-256 of their
+ * bytes, beside the document that refers to them rather than inside it. Optional: a store without
+ * them serves no assets, and images stay inline in the document.
+ */
+export interface AssetStore {
+  /** Stores `bytes` as the room's asset `id` (their SHA-256, hex); durable on resolve; storing it again changes nothing. */
+  putAsset(room: string, id: string, bytes: Uint8Array): Promise<void>;
+  /** The asset's bytes, or undefined when the room has none of that id. */
+  getAsset(room: string, id: string): Promise<Uint8Array | undefined>;
+}
+
+export interface DocumentStore extends ChatStore, Partial<AssetStore> {
   /** The room's stored state; an unknown room loads as empty. Rejects when it cannot read. */
   load(room: string): Promise<StoredDocument>;
   /** Appends one update; resolves with its seq only once it is durable (it survives `kill -9`). */
@@ -93,7 +105,7 @@ export interface DocumentStore extends ChatStore {
   liveNodes?(nodes: readonly string[]): Promise<Set<string>>;
   /** Gives the room up, if `node` is still its authority. */
   releaseAuthority?(room: string, node: string): Promise<void>;
-  /** Forgets the room entirely. */
+  /** Forgets the room entirely (its assets too). */
   delete(room: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -19,6 +19,7 @@ import { ClientRooms } from './client-rooms.js';
 import { AuthorityLeases } from './authority-leases.js';
 import { type OpenDocumentOptions, type ServerDocument, ServerDocuments } from './server-documents.js';
 import { observedStore, type OnStored } from './observed-store.js';
+import { assetsApi, type AssetsApi, type AssetsOptions } from './assets-api.js';
 
 /** Decides what a session may do in a room; it is asked once per session and room. */
 export type CollabAuthorize = (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
@@ -42,6 +43,8 @@ export interface CollabOptions extends Omit<RoomHostOptions, 'room' | 'store' | 
    * across nodes): to index, mirror or notify. Not awaited; a throw goes to `onError`.
    */
   onStored?: OnStored;
+  /** [COLLAB-47] Where `collab.assets` serves the rooms' pictures, and their largest size. */
+  assets?: AssetsOptions;
 }
 
 export interface AttachedCollab {
@@ -50,6 +53,11 @@ export interface AttachedCollab {
    * to every member), `close` it. The server joins as a hidden member that may always write.
    */
   openDocument(room: string, options?: OpenDocumentOptions): Promise<ServerDocument>;
+  /**
+   * [COLLAB-47] A node:http handler for the rooms' pictures (upload by a member who may write, read
+   * by id) under `assets.basePath` (`/kuiper-assets`): true when the request was its.
+   */
+  readonly assets: AssetsApi;
   /** The rooms loaded on this node now. */
   openRooms(): string[];
   /** Removes the hooks and closes every open room (each writes its final snapshot). */
@@ -102,7 +110,7 @@ function forgetAdmission(open: { deciding: Map<string, Promise<boolean>> | undef
 }
 
 export function attachCollab(kuiper: KuiperServer, options: CollabOptions): AttachedCollab {
-  const { store, authorize = () => ({ canWrite: true }), authorityLeaseMs = 3000, onError = (e) => console.error('[kuiper/collab]', e), lobby: withLobby = true, moderate, typingTimeoutMs, maxChatLength, onStored, ...hostOptions } = options;
+  const { store, authorize = () => ({ canWrite: true }), authorityLeaseMs = 3000, onError = (e) => console.error('[kuiper/collab]', e), lobby: withLobby = true, moderate, typingTimeoutMs, maxChatLength, onStored, assets, ...hostOptions } = options;
   const rooms = new Map<string, OpenRoom>();
   const report = (error: unknown): void => onError(error instanceof Error ? error : new Error(describeThrown(error)));
   // The rooms' documents go through it (chat, leases and the lobby use the store as it is).
@@ -364,6 +372,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
   const handles = new ServerDocuments(kuiper);
   return {
     openDocument: (room, opts) => handles.open(room, opts),
+    assets: assetsApi({ kuiper, store, authorize }, assets),
     openRooms: () => [...rooms.keys()],
     detach: async () => {
       await handles.close().catch(report); // its rooms are left while the hooks still hear it

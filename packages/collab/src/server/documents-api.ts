@@ -14,9 +14,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
 import { isValidRoomId } from '../protocol/channels.js';
-import { describeThrown } from '../protocol/errors.js';
 import { updateProblem } from '../core/yjs-checks.js';
 import type { AttachedCollab } from './attach-collab.js';
+import { answerError, ApiError, readBody } from './http-api.js';
 
 export interface DocumentsApiOptions {
   /** The key every request must carry as `Authorization: Bearer <key>` (at least 16 characters). */
@@ -36,16 +36,6 @@ const TYPES = {
   text: (doc: Y.Doc, key: string) => doc.getText(key).toJSON(),
   xml: (doc: Y.Doc, key: string) => doc.getXmlFragment(key).toJSON(),
 } as const;
-
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export function documentsApi(collab: Pick<AttachedCollab, 'openDocument'>, options: DocumentsApiOptions): DocumentsApi {
   if (options.apiKey.length < 16) throw new TypeError('documentsApi: apiKey must be at least 16 characters');
@@ -89,7 +79,7 @@ export function documentsApi(collab: Pick<AttachedCollab, 'openDocument'>, optio
   };
 
   const write = async (req: IncomingMessage, res: ServerResponse, room: string): Promise<void> => {
-    const update = await readBody(req, maxBodyBytes);
+    const update = await readBody(req, maxBodyBytes, 'an update');
     // [COLLAB-12] Decoded once on its own first: a malformed update never reaches the document.
     const problem = update.byteLength === 0 ? 'an empty body' : updateProblem(update);
     if (problem) throw new ApiError(400, 'update_invalid', `the body is not a Yjs update (${problem})`);
@@ -108,32 +98,7 @@ export function documentsApi(collab: Pick<AttachedCollab, 'openDocument'>, optio
     const match = /^([^/]+)\/ydoc$/.exec(url.pathname.slice(base.length + 1));
     if (!match) return false;
     // Room ids are URL-safe: the segment is used as it is (a %-escape is no room's id).
-    handle(req, res, url, match[1] as string).catch((thrown: unknown) => {
-      const error = thrown instanceof ApiError ? thrown : new ApiError(500, 'server_error', describeThrown(thrown));
-      if (res.headersSent) return void res.destroy();
-      res.writeHead(error.status, { 'Content-Type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ error: error.code, message: error.message }));
-      if (error.status === 413) req.destroy(); // the rest of the body is not read
-    });
+    handle(req, res, url, match[1] as string).catch((thrown: unknown) => answerError(req, res, thrown));
     return true;
   };
-}
-
-/** The request's body, or a 413 once it passes `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) return reject(new ApiError(413, 'body_too_large', `an update is at most ${limit} bytes`));
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new ApiError(413, 'body_too_large', `an update is at most ${limit} bytes`));
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
 }

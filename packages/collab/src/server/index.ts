@@ -7,3 +7,4 @@ export type { ChatOptions } from './attach-chat.js';
 export type { OpenDocumentOptions, ServerDocument } from './server-documents.js';
 export { documentsApi, type DocumentsApi, type DocumentsApiOptions } from './documents-api.js';
 export type { OnStored, StoredEvent } from './observed-store.js';
+export { ASSET_CLIENT_HEADER, type AssetsApi, type AssetsOptions } from './assets-api.js';

@@ -28,6 +28,7 @@ const chatKey = (room: string, serial: number): string => `${prefix(room)}c${Str
 const chatRange = (room: string) => ({ gte: `${prefix(room)}c`, lt: `${prefix(room)}d` });
 const readKey = (room: string, userId: string): string => `${prefix(room)}p${userId}`;
 const idKey = (room: string, id: string): string => `${prefix(room)}i${id}`;
+const assetKey = (room: string, id: string): string => `${prefix(room)}a${id}`;
 
 export interface LevelStoreOptions {
   /** The data directory (created if missing). */
@@ -117,6 +118,15 @@ export class LevelStore implements DocumentStore {
   async chatRead(room: string, userId: string): Promise<number> {
     const stored = await this.db.get(readKey(room, userId));
     return stored ? Number(untext.decode(stored)) : 0;
+  }
+
+  async putAsset(room: string, id: string, bytes: Uint8Array): Promise<void> {
+    // Put only when absent, as the contract says; two racing puts of one id carry the same bytes.
+    if ((await this.db.get(assetKey(room, id))) === undefined) await this.db.put(assetKey(room, id), bytes.slice(), this.writes);
+  }
+
+  async getAsset(room: string, id: string): Promise<Uint8Array | undefined> {
+    return this.db.get(assetKey(room, id));
   }
 
   async delete(room: string): Promise<void> {

@@ -20,6 +20,8 @@ interface Room {
   reads?: Map<string, number>;
   /** Sender ids of messages → their serial. */
   ids?: Map<string, number>;
+  /** [COLLAB-47] Pictures by the SHA-256 of their bytes. */
+  assets?: Map<string, Uint8Array>;
 }
 
 /**
@@ -91,6 +93,15 @@ export class MemoryStore implements DocumentStore {
 
   async chatRead(room: string, userId: string): Promise<number> {
     return this.rooms.get(room)?.reads?.get(userId) ?? 0;
+  }
+
+  async putAsset(room: string, id: string, bytes: Uint8Array): Promise<void> {
+    const assets = (this.room(room).assets ??= new Map());
+    if (!assets.has(id)) assets.set(id, bytes.slice()); // a copy: the caller may reuse its buffer
+  }
+
+  async getAsset(room: string, id: string): Promise<Uint8Array | undefined> {
+    return this.rooms.get(room)?.assets?.get(id);
   }
 
   async delete(room: string): Promise<void> {

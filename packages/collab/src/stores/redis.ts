@@ -171,9 +171,18 @@ export class RedisStore implements DocumentStore {
     return Number(await this.client.eval(`return redis.call('HGET', KEYS[1], ARGV[1]) or '0'`, 1, this.keys(room).read, userId));
   }
 
+  async putAsset(room: string, id: string, bytes: Uint8Array): Promise<void> {
+    await this.client.eval(`return redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])`, 1, this.keys(room).assets, id, encodeBase64(bytes));
+  }
+
+  async getAsset(room: string, id: string): Promise<Uint8Array | undefined> {
+    const stored = (await this.client.eval(`return redis.call('HGET', KEYS[1], ARGV[1])`, 1, this.keys(room).assets, id)) as string | null;
+    return typeof stored === 'string' ? this.bytes(stored) : undefined;
+  }
+
   async delete(room: string): Promise<void> {
     const k = this.keys(room);
-    await this.client.eval(`return redis.call('DEL', unpack(KEYS))`, 9, k.seq, k.log, k.snap, k.snapseq, k.chatseq, k.chat, k.read, k.chatids, k.authority);
+    await this.client.eval(`return redis.call('DEL', unpack(KEYS))`, 10, k.seq, k.log, k.snap, k.snapseq, k.chatseq, k.chat, k.read, k.chatids, k.authority, k.assets);
   }
 
   async renewNode(node: string, ttlMs: number): Promise<boolean> {
@@ -207,7 +216,7 @@ export class RedisStore implements DocumentStore {
 
   private keys(room: string) {
     const base = `${this.prefix}:{${room}}`;
-    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority`, chatseq: `${base}:chatseq`, chat: `${base}:chat`, read: `${base}:read`, chatids: `${base}:chatids` };
+    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority`, chatseq: `${base}:chatseq`, chat: `${base}:chat`, read: `${base}:read`, chatids: `${base}:chatids`, assets: `${base}:assets` };
   }
 
   private async alive(node: string): Promise<boolean> {

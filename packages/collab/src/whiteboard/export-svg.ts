@@ -2,10 +2,10 @@
  * The whole board as a standalone SVG document (BOARD-12): every shape, back to front, in a view
  * box fitted to their bounds with a margin. Framework-free, so a server can render a board too.
  */
-import { shapeSvg, svgMarkup } from './shape-svg.js';
+import { shapeSvg, svgMarkup, type ShapeSvgOptions } from './shape-svg.js';
 import { shapeBounds, type Shape } from './shape.js';
 
-export interface SvgExportOptions {
+export interface SvgExportOptions extends ShapeSvgOptions {
   /** Around the shapes, in board units; default 16. */
   margin?: number;
   /** Painted behind the shapes; default white (null: transparent). */
@@ -40,7 +40,7 @@ export function boardToSvg(shapes: readonly Shape[], options: SvgExportOptions =
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${e.x} ${e.y} ${e.width} ${e.height}" width="${Math.ceil(e.width)}" height="${Math.ceil(e.height)}">` +
     fill +
-    shapes.map((s) => svgMarkup(shapeSvg(s))).join('') +
+    shapes.map((s) => svgMarkup(shapeSvg(s, options))).join('') +
     '</svg>'
   );
 }

@@ -18,7 +18,7 @@ export {
   type ShapePatch,
 } from './shape.js';
 export { boardPresencePatch, colorFor, LIVE_STROKE_POINTS, readPeer, type BoardPoint, type BoardPresence, type LiveStroke, type Peer } from './board-presence.js';
-export { liveStrokeSvg, penPath, shapeSvg, svgMarkup, type SvgNode } from './shape-svg.js';
+export { liveStrokeSvg, penPath, shapeSvg, svgMarkup, type ShapeSvgOptions, type SvgNode } from './shape-svg.js';
 export { boardExtent, boardToSvg, type BoardExtent, type SvgExportOptions } from './export-svg.js';
 export { hits, shapeAt } from './hit-test.js';
 export { isResizable, MIN_RESIZE, resizePatch } from './resize.js';

@@ -45,8 +45,16 @@ function arrowHead(x1: number, y1: number, x2: number, y2: number, width: number
   return `M${round(x2)} ${round(y2)}L${round(ax)} ${round(ay)}L${round(bx)} ${round(by)}Z`;
 }
 
+export interface ShapeSvgOptions {
+  /**
+   * [BOARD-24] The URL an image's `asset:<id>` picture is fetched from (`room.assets.url`), or
+   * undefined where there is none (a server's preview): the image is then drawn as a grey box.
+   */
+  assetUrl?: (src: string) => string | undefined;
+}
+
 /** The SVG of one shape; its outermost node carries `data-shape-id`. */
-export function shapeSvg(shape: Shape): SvgNode {
+export function shapeSvg(shape: Shape, options: ShapeSvgOptions = {}): SvgNode {
   const id = { 'data-shape-id': shape.id, 'data-shape-kind': shape.kind };
   const stroke = { stroke: shape.color, 'stroke-width': shape.width, 'stroke-linecap': 'round', 'stroke-linejoin': 'round' };
   const box = { x: Math.min(shape.x, shape.x + shape.w), y: Math.min(shape.y, shape.y + shape.h), w: Math.abs(shape.w), h: Math.abs(shape.h) };
@@ -78,9 +86,13 @@ export function shapeSvg(shape: Shape): SvgNode {
         children: shape.text.split('\n').map((line, i) => ({ tag: 'tspan', attrs: { x: shape.x, dy: i === 0 ? 0 : size * 1.25 }, text: line })),
       };
     }
-    case 'image':
-      // [BOARD-22] Stretched to its box, as a resize leaves it; the picture is inline, so an export keeps it.
-      return { tag: 'image', attrs: { ...id, x: box.x, y: box.y, width: box.w, height: box.h, href: shape.src ?? '', preserveAspectRatio: 'none' } };
+    case 'image': {
+      // [BOARD-22] Stretched to its box, as a resize leaves it; an inline picture goes into an export as it is.
+      const src = shape.src ?? '';
+      const href = src.startsWith('data:') ? src : options.assetUrl?.(src);
+      if (href === undefined) return { tag: 'rect', attrs: { ...id, x: box.x, y: box.y, width: box.w, height: box.h, fill: '#e9ecef', stroke: '#ced4da', 'stroke-width': 1 } };
+      return { tag: 'image', attrs: { ...id, x: box.x, y: box.y, width: box.w, height: box.h, href, preserveAspectRatio: 'none' } };
+    }
   }
 }
 

@@ -4,6 +4,8 @@
  * it, the other recolours it) and both changes survive. What a peer wrote is checked field by field
  * before anything renders it: a malformed shape is skipped, never a crash.
  */
+import { assetIdOf } from '../protocol/assets.js';
+
 export const SHAPE_KINDS = ['pen', 'rect', 'ellipse', 'line', 'arrow', 'text', 'image'] as const;
 export type ShapeKind = (typeof SHAPE_KINDS)[number];
 
@@ -29,7 +31,9 @@ export interface Shape {
   /**
    * [BOARD-22] An image's picture, as a `data:image/(png|jpeg|webp|gif);base64,…` URL: stored in the
    * document with the shape, so it syncs, persists and works offline like the rest of the board.
-   * Only on `image` shapes (which need one); a box of `w` × `h` from (x, y) like a rectangle's.
+   * [BOARD-24] Or `asset:<sha-256>`: the picture is the room's asset (COLLAB-47), kept beside the
+   * document and fetched by URL, so the document stays small. Only on `image` shapes (which need
+   * one); a box of `w` × `h` from (x, y) like a rectangle's.
    */
   readonly src?: string;
 }
@@ -58,7 +62,8 @@ const IMAGE_SRC = /^data:image\/(?:png|jpeg|webp|gif);base64,[A-Za-z0-9+/]+={0,2
 const COLOR = /^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
 const ID = /^[A-Za-z0-9_.~-]+$/;
 
-export const isImageSrc = (value: unknown): value is string => typeof value === 'string' && value.length <= SHAPE_LIMITS.src && IMAGE_SRC.test(value);
+export const isImageSrc = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= SHAPE_LIMITS.src && (IMAGE_SRC.test(value) || assetIdOf(value) !== undefined);
 export const isColor = (value: unknown): value is string => typeof value === 'string' && COLOR.test(value);
 export const isShapeId = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= SHAPE_LIMITS.id && ID.test(value);

@@ -18,8 +18,11 @@ export async function startCollab(
 ): Promise<CollabServer> {
   const store = collab.store ?? new MemoryStore();
   // Detach before the server closes (cleanup runs newest first): open rooms write their snapshot.
-  const started = await startKuiper(options, start);
+  // [COLLAB-47] The rooms' pictures are served beside Bayeux, as an app mounts `collab.assets`.
+  let assets: AttachedCollab['assets'] | undefined;
+  const started = await startKuiper(options, { otherRequests: (req, res) => assets?.(req, res) === true, ...start });
   const attached = attachCollab(started.server, { ...collab, store });
+  assets = attached.assets;
   onCleanup(() => attached.detach());
   return { ...started, collab: attached, store };
 }

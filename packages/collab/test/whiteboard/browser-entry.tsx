@@ -7,7 +7,9 @@ import { Whiteboard } from '../../src/react/whiteboard/index.js';
 
 const params = new URLSearchParams(location.search);
 const client = createClient(`${location.origin}/bayeux`);
-const room = enterRoom(client, params.get('room') ?? 'chromium', { presence: { name: 'Chromium', color: '#9c36b5' } });
+// `?assets=<path>`: pictures go to the server's assets handler there (BOARD-24).
+const assetsUrl = params.get('assets');
+const room = enterRoom(client, params.get('room') ?? 'chromium', { presence: { name: 'Chromium', color: '#9c36b5' }, ...(assetsUrl ? { assetsUrl } : {}) });
 const host = document.getElementById('app')!;
 host.style.height = '600px';
 // What the board reports to its app (a picture it could not take, an export that failed).

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { BOARD_MAP, boardToSvg, pasteShapes, resizePatch, SHAPE_LIMITS, shapesFromClipboard, shapesToClipboard } from '../../src/whiteboard/index.js';
+import { assetIdOf, assetSrc, pictureType } from '../../src/index.js';
 import { boardPair } from './board-pair.js';
 
 // A real 1×1 PNG (a red pixel).
@@ -63,5 +64,42 @@ describe('[BOARD-22] image shapes', () => {
     await settle();
     expect(bob.board.shapes().map((s) => s.id)).toEqual(['good']);
     expect(boardToSvg(bob.board.shapes())).not.toContain('tracker.example');
+  });
+});
+
+describe('[BOARD-24] image shapes whose picture is a room asset', () => {
+  const ID = 'c0ffee'.padEnd(64, '0');
+  it('an `asset:<sha-256>` src is a picture like an inline one; anything else that looks like it is refused', async () => {
+    const { ada, bob, settle } = await boardPair();
+    const added = ada.board.add({ kind: 'image', x: 0, y: 0, w: 30, h: 20, src: `asset:${ID}` });
+    if (!added.ok) throw new Error(added.error.message);
+    await settle();
+    expect(bob.board.shape(added.value.id)).toMatchObject({ src: `asset:${ID}` });
+    for (const src of [`asset:${ID.toUpperCase()}`, `asset:${ID.slice(1)}`, `asset:${ID}0`, 'asset:../../etc/passwd', `asset:/${ID}`]) {
+      expect(ada.board.add({ kind: 'image', x: 0, y: 0, w: 10, h: 10, src }), src).toMatchObject({ ok: false, error: { code: 'shape_invalid' } });
+    }
+  });
+
+  it('drawn from the URL the room gives it; where there is none (a server\'s preview) a grey box of its size, never a link', () => {
+    const shape = { id: 'p', kind: 'image', x: 5, y: 6, w: 30, h: 20, z: 0, color: '#000', width: 2, fill: null, points: [], text: '', src: `asset:${ID}` } as const;
+    const linked = boardToSvg([shape], { assetUrl: (src) => (src === `asset:${ID}` ? `/kuiper-assets/r/${ID}` : undefined) });
+    expect(linked).toContain(`<image data-shape-id="p" data-shape-kind="image" x="5" y="6" width="30" height="20" href="/kuiper-assets/r/${ID}" preserveAspectRatio="none"></image>`);
+    const alone = boardToSvg([shape]);
+    expect(alone).toContain('<rect data-shape-id="p" data-shape-kind="image" x="5" y="6" width="30" height="20" fill="#e9ecef"');
+    expect(alone).not.toContain('href');
+    expect(alone).not.toContain(ID);
+  });
+
+  it('[COLLAB-47] an asset\'s type is read from its first bytes, never from what the uploader claims', () => {
+    const bytes = (...values: number[]) => new Uint8Array(values);
+    expect(pictureType(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0))).toBe('image/png');
+    expect(pictureType(bytes(0xff, 0xd8, 0xff, 0xe0))).toBe('image/jpeg');
+    expect(pictureType(bytes(0x47, 0x49, 0x46, 0x38, 0x39, 0x61))).toBe('image/gif');
+    expect(pictureType(bytes(0x52, 0x49, 0x46, 0x46, 1, 2, 3, 4, 0x57, 0x45, 0x42, 0x50))).toBe('image/webp');
+    expect(pictureType(bytes(0x52, 0x49, 0x46, 0x46, 1, 2, 3, 4, 0x57, 0x41, 0x56, 0x45))).toBeUndefined(); // a WAV
+    expect(pictureType(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBeUndefined();
+    expect(pictureType(bytes())).toBeUndefined();
+    expect(assetIdOf(assetSrc(ID))).toBe(ID);
+    expect(assetIdOf('data:image/png;base64,AAAA')).toBeUndefined();
   });
 });

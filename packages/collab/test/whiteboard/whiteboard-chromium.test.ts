@@ -1,6 +1,7 @@
 // [BOARD-10] In real Chromium: <Whiteboard> bundled by esbuild, talking to a real Kuiper server;
 // a pen stroke drawn with the mouse becomes a shape on screen and reaches a Node member of the room.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { promisify } from 'node:util';
 import { chromium, type Locator } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
 import { chromiumExecutable, onCleanup } from '@kuiper/testkit';
+import * as Y from 'yjs';
+import { assetIdOf } from '../../src/index.js';
 import { createBoard } from '../../src/whiteboard/index.js';
 import { member, startCollab } from '../integration/helpers.js';
 
@@ -29,7 +32,7 @@ async function bundle(): Promise<string> {
 }
 
 /** A real server with a Node member in `room`, and Chromium showing <Whiteboard> in the same room. */
-async function openBoardPage(room: string) {
+async function openBoardPage(room: string, query = '') {
   const [server, script] = await Promise.all([startCollab(), bundle()]);
   const node = member(server.url, room, { presence: { name: 'Node', color: '#2f9e44' }, throttleMs: 10 }).room;
   await node.synced;
@@ -44,9 +47,9 @@ async function openBoardPage(room: string) {
   await page.route(`${origin}/board.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${origin}/board.html?room=${room}`);
+  await page.goto(`${origin}/board.html?room=${room}${query}`);
   await page.waitForFunction(() => (window as unknown as { whiteboardReady?: boolean }).whiteboardReady === true, undefined, { timeout: 15_000 });
-  return { node, nodeBoard, page, errors };
+  return { node, nodeBoard, page, errors, server };
 }
 
 /** A comment panel's messages as [author, text] pairs, as they read on screen. */
@@ -435,5 +438,57 @@ describe('<Whiteboard> in Chromium', () => {
     expect(second!.x).toBeGreaterThan(first!.x + first!.w);
     expect(second!.y).toBe(first!.y);
     expect(errors).toEqual([]);
+  }, 90_000);
+
+  it('[BOARD-24] [COLLAB-47] with the room\'s assets, a picture is uploaded once and the document holds its reference: the other member has it, the browser draws it from the server, the export carries it; with no server to take it, it stays inline', async () => {
+    const { node, nodeBoard, page, errors, server } = await openBoardPage('assets', '&assets=%2Fkuiper-assets');
+    const surface = page.getByRole('application', { name: 'Whiteboard' });
+    await surface.focus();
+    const docBytes = (): number => Y.encodeStateAsUpdate(node.doc).byteLength;
+    const before = docBytes();
+    // A 3000×2000 photo of noise, pasted: re-encoded to fit as before (BOARD-22), then uploaded.
+    const paste = (): Promise<void> =>
+      page.evaluate(async () => {
+        const canvas = document.createElement('canvas');
+        [canvas.width, canvas.height] = [3000, 2000];
+        const g = canvas.getContext('2d')!;
+        const pixels = g.createImageData(3000, 2000);
+        for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = (i * 2654435761 + Math.random() * 7) >>> 24;
+        g.putImageData(pixels, 0, 0);
+        const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+        const data = new DataTransfer();
+        data.items.add(new File([blob], 'photo.png', { type: 'image/png' }));
+        document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      });
+    await paste();
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(1), { timeout: 20_000 });
+    const shape = nodeBoard.shapes()[0]!;
+    const id = assetIdOf(shape.src!)!;
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    // The document grew by the shape, not the picture; the picture is stored once, under its hash.
+    expect(docBytes() - before).toBeLessThan(1000);
+    const stored = (await server.store.getAsset!('assets', id))!;
+    expect(stored.byteLength).toBeGreaterThan(500_000);
+    expect(createHash('sha256').update(stored).digest('hex')).toBe(id);
+    // On screen the picture comes from the server, and the browser decodes it at the size that was stored.
+    const onScreen = page.locator(`image[data-shape-id="${shape.id}"]`);
+    const href = `/kuiper-assets/assets/${id}`; // under the page's own origin, as `assetsUrl` said
+    await expect.poll(() => onScreen.getAttribute('href')).toBe(href);
+    const size = await page.evaluate((src) => new Promise((resolve) => { const img = new Image(); img.onload = () => resolve(img.naturalWidth / img.naturalHeight); img.src = src; }), href);
+    expect(size).toBeCloseTo(1.5, 1);
+    // The exported SVG stands alone: the picture is inline, not a link to the server.
+    const [svgFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export SVG' }).click()]);
+    const svg = await readFile((await svgFile.path())!, 'utf8');
+    expect(svg).toContain(`href="data:image/webp;base64,`);
+    expect(svg).not.toContain('kuiper-assets');
+
+    // No server to take it (offline, say): the picture stays inline and the board works as before.
+    await page.route('**/kuiper-assets/assets', (route) => route.abort('internetdisconnected'));
+    await surface.focus();
+    await paste();
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(2), { timeout: 20_000 });
+    expect(nodeBoard.shapes()[1]!.src).toMatch(/^data:image\/webp;base64,/);
+    expect(errors).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { boardErrors: string[] }).boardErrors)).toEqual([]);
   }, 90_000);
 });

@@ -3,12 +3,35 @@
  * painting that SVG on a canvas. Browser APIs are touched only when the user asks for a file.
  */
 import { boardExtent, boardToSvg } from '../../whiteboard/export-svg.js';
+import type { RoomAssets } from '../../client/assets.js';
 import type { Shape } from '../../whiteboard/shape.js';
+import { readDataUrl } from './image-file.js';
 
 export interface ExportedFile {
   readonly name: string;
   readonly type: 'image/svg+xml' | 'image/png';
   readonly blob: Blob;
+}
+
+/**
+ * [BOARD-24] The shapes with each asset picture fetched and made inline, so the file stands alone (a
+ * browser draws no outside picture in an SVG it paints on a canvas). A picture that cannot be
+ * fetched stays a reference, drawn as a grey box.
+ */
+export async function inlineAssets(shapes: readonly Shape[], assets: RoomAssets | undefined): Promise<readonly Shape[]> {
+  if (!assets) return shapes;
+  return Promise.all(
+    shapes.map(async (shape) => {
+      const url = shape.kind === 'image' && shape.src !== undefined ? assets.url(shape.src) : undefined;
+      if (url === undefined) return shape;
+      try {
+        const response = await fetch(url);
+        return response.ok ? { ...shape, src: await readDataUrl(await response.blob()) } : shape;
+      } catch {
+        return shape;
+      }
+    }),
+  );
 }
 
 export function svgFile(shapes: readonly Shape[], name = 'whiteboard'): ExportedFile {

@@ -12,7 +12,8 @@ const MAX_SIDE = 1600;
 const MAX_ON_BOARD = 480;
 const KEPT_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
 
-const readDataUrl = (blob: Blob): Promise<string> =>
+/** A file's bytes as a `data:` URL. */
+export const readDataUrl = (blob: Blob): Promise<string> =>
   new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result));

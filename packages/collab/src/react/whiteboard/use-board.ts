@@ -8,12 +8,15 @@ import { createBoard, type Board, type BoardRoom } from '../../whiteboard/board.
 import type { Peer } from '../../whiteboard/board-presence.js';
 import type { Shape } from '../../whiteboard/shape.js';
 import type { CommentThread } from '../../whiteboard/comments.js';
+import type { RoomAssets } from '../../client/assets.js';
 
 /** What `<Whiteboard>` needs of a room: `enterRoom`'s Room fits. */
 export interface WhiteboardRoom extends BoardRoom {
   readonly history: UndoHistory;
   /** The room's id (`Room` has it): keys what this browser remembers of the board, such as seen comments. */
   readonly id?: string;
+  /** [BOARD-24] The room's pictures (`Room` has them with `assetsUrl`): new images upload there. */
+  readonly assets?: RoomAssets | undefined;
 }
 
 const NO_SHAPES: readonly Shape[] = [];

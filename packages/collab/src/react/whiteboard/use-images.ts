@@ -5,12 +5,16 @@
  * goes to the board's `onError` instead.
  */
 import { useCallback, useRef, type DragEvent } from 'react';
+import type { RoomAssets } from '../../client/assets.js';
 import type { Board } from '../../whiteboard/board.js';
+import type { NewShape } from '../../whiteboard/shape.js';
 import { imageShapeFromFile } from './image-file.js';
 import { boardPoint, type View } from './use-pointer-tools.js';
 
 export interface ImageInput {
   board: Board | null;
+  /** [BOARD-24] Where pictures are uploaded; without it (or while it cannot be reached) they stay inline. */
+  assets: RoomAssets | undefined;
   view: View;
   readOnly: boolean;
   center(): { x: number; y: number };
@@ -28,19 +32,32 @@ export interface Images {
 
 const hasFiles = (e: DragEvent<Element>): boolean => [...(e.dataTransfer?.types ?? [])].includes('Files');
 
+/**
+ * [BOARD-24] The shape with its picture uploaded as the room's asset, when the room has assets: the
+ * document then holds `asset:<id>`. Offline, or with a server that keeps none, the picture stays
+ * inline (BOARD-22) and the board works as before; a picture the server refuses is an error.
+ */
+async function uploaded(shape: NewShape, assets: RoomAssets | undefined): Promise<NewShape> {
+  if (!assets || shape.src === undefined || !shape.src.startsWith('data:')) return shape;
+  const result = await assets.upload(await (await fetch(shape.src)).blob());
+  if (result.ok) return { ...shape, src: result.value };
+  if (result.error.code === 'asset_refused') throw new Error(`This picture was refused: ${result.error.message}`);
+  return shape;
+}
+
 export function useImages(input: ImageInput): Images {
   const latest = useRef(input);
   latest.current = input;
 
   const insert = useCallback(async (files: Iterable<File>, at?: { x: number; y: number }) => {
-    const { board, readOnly, view: { zoom }, center, setSelection, onError } = latest.current;
+    const { board, assets, readOnly, view: { zoom }, center, setSelection, onError } = latest.current;
     if (!board || readOnly) return;
     const place = at ?? center();
     const ids: string[] = [];
     let right: number | undefined; // the right edge of the last one added: the next goes beside it
     for (const file of files) {
       try {
-        const made = await imageShapeFromFile(file, place, zoom);
+        const made = await uploaded(await imageShapeFromFile(file, place, zoom), assets);
         const shape = right === undefined ? made : { ...made, x: right + 16 / zoom };
         const added = board.add(shape);
         if (!added.ok) throw new Error(added.error.message);

@@ -9,7 +9,8 @@ import { isResizable } from '../../whiteboard/resize.js';
 import { unreadMessages, type CommentThread } from '../../whiteboard/comments.js';
 import { shapeBounds, type Shape } from '../../whiteboard/shape.js';
 import { shapeSvg } from '../../whiteboard/shape-svg.js';
-import { downloadFile, pngFile, svgFile, type ExportedFile } from './export-file.js';
+import { assetIdOf } from '../../protocol/assets.js';
+import { downloadFile, inlineAssets, pngFile, svgFile, type ExportedFile } from './export-file.js';
 import { FollowPicker } from './follow-picker.js';
 import { PeersLayer } from './peers-layer.js';
 import { WB, WHITEBOARD_CSS } from './styles.js';
@@ -166,7 +167,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     return { x: ((el?.clientWidth || 480) / 2 - view.x) / view.zoom, y: ((el?.clientHeight || 320) / 2 - view.y) / view.zoom };
   };
   const reportError = onError ?? ((error: Error) => console.error('[kuiper whiteboard]', error));
-  const images = useImages({ board, view, readOnly, center: viewCenter, setSelection, onError: reportError });
+  const images = useImages({ board, assets: room.assets, view, readOnly, center: viewCenter, setSelection, onError: reportError });
   const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: viewCenter, readOnly, onPictures: (files) => void images.insert(files) });
 
   /** Keyboard drawing: Enter puts the current tool's shape (or a text note) in the middle of the view. */
@@ -196,8 +197,14 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const exportAs = (format: 'png' | 'svg'): void => {
     const done = onExport ?? downloadFile;
     const fail = onError ?? ((error: Error) => console.error('[kuiper whiteboard] export failed:', error));
-    if (format === 'svg') done(svgFile(shapes));
-    else pngFile(shapes).then(done, (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
+    const failed = (error: unknown): void => fail(error instanceof Error ? error : new Error(String(error)));
+    // [BOARD-24] A file carries its pictures: the room's assets are fetched and put inline first.
+    // Without any, an SVG is made at once, inside the click (a browser may hold back a later download).
+    const hasAssets = room.assets !== undefined && shapes.some((shape) => shape.src !== undefined && assetIdOf(shape.src) !== undefined);
+    if (format === 'svg' && !hasAssets) return done(svgFile(shapes));
+    inlineAssets(shapes, room.assets)
+      .then((all) => (format === 'svg' ? svgFile(all) : pngFile(all)))
+      .then(done, failed);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
@@ -288,7 +295,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
         style={following.following ? { outline: `3px solid ${following.following.color}`, outlineOffset: -3 } : undefined}>
         <g transform={`translate(${view.x} ${view.y}) scale(${view.zoom})`}>
           <g role="list" aria-label="Shapes">
-            {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} />)}
+            {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} assetUrl={room.assets?.url} />)}
           </g>
           {selectionBoxes}
           <CommentPins threads={threads} zoom={view.zoom} open={comment} showResolved={tool === 'comment'} unread={unread} onOpen={setComment} />
@@ -331,10 +338,10 @@ function describe(shape: Shape): string {
  * One shape on the board. The Board hands out the same object until the shape changes, so a cursor
  * moving (20 updates a second per member) re-renders no shape and re-smooths no pen stroke.
  */
-const ShapeItem = memo(function ShapeItem({ shape }: { shape: Shape }): ReactElement {
+const ShapeItem = memo(function ShapeItem({ shape, assetUrl }: { shape: Shape; assetUrl: ((src: string) => string | undefined) | undefined }): ReactElement {
   return (
     <g role="listitem" aria-label={describe(shape)}>
-      <SvgElement node={shapeSvg(shape)} />
+      <SvgElement node={shapeSvg(shape, assetUrl ? { assetUrl } : {})} />
     </g>
   );
 });

@@ -1,0 +1,131 @@
+// [COLLAB-47] Rooms' pictures over HTTP: real servers at port 0 serving `collab.assets` beside
+// Bayeux, real members uploading through `room.assets`, plain fetch reading as a browser's <image>.
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RedisEngine } from '@kuiper/server/redis';
+import { eventually, onCleanup } from '@kuiper/testkit';
+import { MemoryStore, pictureType, roomChannels, type DocumentStore } from '../../src/index.js';
+import { cleanRedisPrefix, member, REDIS_URL, startCollab } from './helpers.js';
+import { serve } from './processes.js';
+
+// A real 1×1 PNG (a red pixel), and a GIF and a WebP header.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const blob = (bytes: Uint8Array, type = 'image/png'): Blob => new Blob([new Uint8Array(bytes)], { type });
+
+/** The session's data is what its handshake's `ext.role` said: `viewer` may read only. */
+const byRole = { policy: { canHandshake: (m: { ext?: Record<string, unknown> }) => ({ data: { role: m.ext?.['role'] ?? null } }) } };
+
+async function withAssets(collab: Parameters<typeof startCollab>[0] = {}) {
+  const server = await startCollab(collab, byRole);
+  const assetsUrl = `${new URL(server.url).origin}/kuiper-assets`;
+  return { ...server, assetsUrl };
+}
+
+describe('[COLLAB-47] the rooms\' assets', () => {
+  it('a member uploads a picture once; the room refers to it by its hash and anyone with the reference reads it, cached for good', async () => {
+    const { url, assetsUrl, store } = await withAssets();
+    const ada = member(url, 'gallery', { assetsUrl }).room;
+    await ada.synced;
+    const uploaded = await ada.assets!.upload(blob(PNG));
+    expect(uploaded).toEqual({ ok: true, value: `asset:${sha256(PNG)}` });
+    // The same picture again is the same asset: stored once.
+    expect(await ada.assets!.upload(blob(PNG))).toEqual(uploaded);
+    expect([...((await store.getAsset!('gallery', sha256(PNG))) ?? [])]).toEqual([...PNG]);
+
+    const where = ada.assets!.url(`asset:${sha256(PNG)}`)!;
+    expect(where).toBe(`${assetsUrl}/gallery/${sha256(PNG)}`);
+    const read = await fetch(where); // no credential: the reference is what the document holds
+    expect(read.status).toBe(200);
+    expect(read.headers.get('content-type')).toBe('image/png');
+    expect(read.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(read.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await read.arrayBuffer()).equals(PNG)).toBe(true);
+    const again = await fetch(where, { headers: { 'If-None-Match': read.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+
+    // Another room has no such asset, and no src but `asset:<id>` has a URL.
+    expect((await fetch(`${assetsUrl}/elsewhere/${sha256(PNG)}`)).status).toBe(404);
+    expect(ada.assets!.url('data:image/png;base64,AAAA')).toBeUndefined();
+  });
+
+  it('a viewer, a stranger, a non-picture or too large a one: a 4xx saying why, and nothing stored', async () => {
+    const { url, assetsUrl, store } = await withAssets({
+      authorize: (_room, session) => ({ canWrite: (session.data as { role?: string } | null)?.role !== 'viewer' }),
+      assets: { maxBytes: 1024 },
+    });
+    const ada = member(url, 'guarded', { assetsUrl }).room;
+    await ada.synced;
+    expect(await ada.assets!.upload(blob(new TextEncoder().encode('<svg onload="alert(1)"/>'), 'image/svg+xml'))).toMatchObject({
+      ok: false,
+      error: { code: 'asset_refused', message: 'a picture is PNG, JPEG, WebP or GIF' },
+    });
+    const large = new Uint8Array(2048);
+    large.set(PNG.subarray(0, 8));
+    expect(await ada.assets!.upload(blob(large))).toMatchObject({ ok: false, error: { code: 'asset_refused', message: 'a picture is at most 1024 bytes' } });
+
+    // A request with no member behind it: no clientId, a made-up one, a member of another room.
+    const post = (room: string, headers: Record<string, string>) => fetch(`${assetsUrl}/${room}`, { method: 'POST', headers, body: new Uint8Array(PNG) });
+    const answer = async (response: Response) => [response.status, ((await response.json()) as { error: string }).error];
+    expect(await answer(await post('guarded', {}))).toEqual([401, 'client_missing']);
+    expect(await answer(await post('guarded', { 'X-Kuiper-Client': 'made-up' }))).toEqual([403, 'not_member']);
+    const { client: bobClient, room: bob } = member(url, 'other', { assetsUrl });
+    await bob.synced;
+    expect(await answer(await post('guarded', { 'X-Kuiper-Client': bobClient.clientId! }))).toEqual([403, 'not_member']);
+    expect(await answer(await post('bad room!', { 'X-Kuiper-Client': bobClient.clientId! }))).toEqual([400, 'room_invalid']);
+    expect(await answer(await fetch(`${assetsUrl}/guarded/${sha256(PNG)}`, { method: 'DELETE' }))).toEqual([405, 'method_not_allowed']);
+    expect(await answer(await fetch(`${assetsUrl}/guarded/not-an-id`))).toEqual([404, 'asset_not_found']);
+
+    // A member `authorize` lets read only.
+    const { room: vic } = member(url, 'guarded', { assetsUrl }, { ext: { role: 'viewer' } });
+    await vic.synced;
+    expect(await vic.assets!.upload(blob(PNG))).toMatchObject({ ok: false, error: { code: 'asset_refused' } });
+    expect(await store.getAsset!('guarded', sha256(PNG))).toBeUndefined();
+  });
+
+  it('not connected, no route or a store that keeps none: `asset_unavailable`, so the picture can stay inline', async () => {
+    const keepsNone: DocumentStore = Object.assign(Object.create(MemoryStore.prototype) as MemoryStore, new MemoryStore(), { putAsset: undefined, getAsset: undefined });
+    const { url, assetsUrl } = await withAssets({ store: keepsNone });
+    const ada = member(url, 'plain', { assetsUrl }).room;
+    await ada.synced;
+    expect(await ada.assets!.upload(blob(PNG))).toMatchObject({ ok: false, error: { code: 'asset_unavailable', message: 'picture not uploaded: this server’s document store keeps no assets' } });
+    const lost = member(url, 'plain', { assetsUrl: `${new URL(url).origin}/nothing-here` }).room;
+    await lost.synced;
+    expect(await lost.assets!.upload(blob(PNG))).toMatchObject({ ok: false, error: { code: 'asset_unavailable' } });
+    const { client, room: gone } = member(url, 'plain', { assetsUrl });
+    await gone.synced;
+    await client.disconnect();
+    expect(await gone.assets!.upload(blob(PNG))).toMatchObject({ ok: false, error: { code: 'asset_unavailable', message: 'picture not uploaded: not connected' } });
+    expect(member(url, 'plain').room.assets).toBeUndefined(); // no assetsUrl, no assets
+  });
+
+  it('on two nodes sharing Redis: a member of node A uploads through node B, and node A serves the picture', async () => {
+    const prefix = `kuiper-test:collab-assets:${randomUUID()}:`;
+    cleanRedisPrefix(prefix);
+    const store = new MemoryStore();
+    const a = await startCollab({ store }, { engine: new RedisEngine({ url: REDIS_URL, prefix }) });
+    const b = await startCollab({ store }, { engine: new RedisEngine({ url: REDIS_URL, prefix }) });
+    const ada = member(a.url, 'spread', { assetsUrl: `${new URL(b.url).origin}/kuiper-assets` }).room;
+    await ada.synced;
+    await eventually(async () => expect((await b.server.subscribers(roomChannels('spread').doc)).length).toBe(1));
+    const uploaded = await ada.assets!.upload(blob(PNG));
+    expect(uploaded).toEqual({ ok: true, value: `asset:${sha256(PNG)}` });
+    const read = await fetch(`${new URL(a.url).origin}/kuiper-assets/spread/${sha256(PNG)}`);
+    expect(pictureType(new Uint8Array(await read.arrayBuffer()))).toBe('image/png');
+  });
+
+  it('[SERVE-8] `kuiper serve --collab` serves them, kept in --data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kuiper-assets-'));
+    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    const served = await serve(['--collab', '--data', dir]);
+    const assetsUrl = `${new URL(served.url).origin}/kuiper-assets`;
+    const ada = member(served.url, 'cli-pictures', { assetsUrl }).room;
+    await ada.synced;
+    expect(await ada.assets!.upload(blob(PNG))).toEqual({ ok: true, value: `asset:${sha256(PNG)}` });
+    const read = await fetch(`${assetsUrl}/cli-pictures/${sha256(PNG)}`);
+    expect([read.status, read.headers.get('content-type')]).toEqual([200, 'image/png']);
+  }, 30_000);
+});
