@@ -9,7 +9,7 @@
 import { useEffect } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { EditorContent, useEditor } from '@tiptap/react';
+import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
@@ -49,15 +49,30 @@ function NotesEditor({ doc, awareness, name, color, readOnly, style }: NotesProp
   useEffect(() => void editor?.commands.updateUser({ name, color }), [editor, name, color]);
   return (
     <section className="notes" aria-label="Notes" style={style}>
-      {!readOnly && (
-        <div className="notes-toolbar" role="toolbar" aria-label="Text">
-          <button type="button" onClick={() => editor?.chain().focus().toggleHeading({ level: 2 }).run()}>Heading</button>
-          <button type="button" aria-label="Bold" onClick={() => editor?.chain().focus().toggleBold().run()}><b>B</b></button>
-          <button type="button" aria-label="Italic" onClick={() => editor?.chain().focus().toggleItalic().run()}><i>I</i></button>
-          <button type="button" aria-label="Bulleted list" onClick={() => editor?.chain().focus().toggleBulletList().run()}>• List</button>
-        </div>
-      )}
+      {!readOnly && <NotesToolbar editor={editor} />}
       <EditorContent editor={editor} className="notes-body" />
     </section>
+  );
+}
+
+/** The marks and blocks the toolbar toggles, each shown pressed while the caret is in one. */
+const FORMATS = [
+  { label: 'Heading', content: 'Heading', active: (e: Editor) => e.isActive('heading', { level: 2 }), toggle: (e: Editor) => e.chain().focus().toggleHeading({ level: 2 }).run() },
+  { label: 'Bold', content: <b>B</b>, active: (e: Editor) => e.isActive('bold'), toggle: (e: Editor) => e.chain().focus().toggleBold().run() },
+  { label: 'Italic', content: <i>I</i>, active: (e: Editor) => e.isActive('italic'), toggle: (e: Editor) => e.chain().focus().toggleItalic().run() },
+  { label: 'Bulleted list', content: '• List', active: (e: Editor) => e.isActive('bulletList'), toggle: (e: Editor) => e.chain().focus().toggleBulletList().run() },
+] as const;
+
+function NotesToolbar({ editor }: { editor: Editor | null }) {
+  // Re-rendered only when what is pressed changes, not on every keystroke (Tiptap 3's way to read editor state).
+  const pressed = useEditorState({ editor, selector: ({ editor: e }) => (e ? FORMATS.map((f) => f.active(e)) : FORMATS.map(() => false)) });
+  return (
+    <div className="notes-toolbar" role="toolbar" aria-label="Text">
+      {FORMATS.map((f, i) => (
+        <button key={f.label} type="button" aria-label={f.label} aria-pressed={pressed?.[i] ?? false} onClick={() => editor && f.toggle(editor)}>
+          {f.content}
+        </button>
+      ))}
+    </div>
   );
 }

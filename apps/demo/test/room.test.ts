@@ -264,9 +264,14 @@ describe('a room with two visitors', () => {
       await expect.poll(() => paragraphs(bob.page), { timeout: 10_000 }).toEqual(['Agenda: ship the demo']);
       // Ada's caret, in her colour, named, on Bob's page (through useAwareness over presence).
       await expect.poll(() => bob.page.locator('.notes .collaboration-carets__label').allTextContents(), { timeout: 10_000 }).toEqual(['Ada']);
+      const bold = ada.page.getByRole('button', { name: 'Bold' });
+      expect(await bold.getAttribute('aria-pressed')).toBe('false');
       await ada.page.keyboard.press('Control+a');
-      await ada.page.getByRole('button', { name: 'Bold' }).click();
+      await bold.click();
       await expect.poll(() => editor(bob.page).locator('strong').evaluate((b) => b.firstChild?.textContent), { timeout: 10_000 }).toBe('Agenda: ship the demo');
+      // The toolbar shows what the caret is in: Bold pressed, Italic not.
+      await expect.poll(() => bold.getAttribute('aria-pressed')).toBe('true');
+      expect(await ada.page.getByRole('button', { name: 'Italic' }).getAttribute('aria-pressed')).toBe('false');
 
       await editor(bob.page).click();
       await bob.page.keyboard.press('Control+End');
