@@ -10,10 +10,12 @@ import type { PresenceState } from '../core/presence-state.js';
 import type { UndoHistory } from '../core/undo-history.js';
 import { boardPresencePatch, readPeer, type BoardPresence, type Peer } from './board-presence.js';
 import { BoardComments } from './comments.js';
-import { compareShapes, newShapeProblem, patchProblem, readShape, type NewShape, type Shape, type ShapePatch } from './shape.js';
+import { compareShapes, isImageSrc, newShapeProblem, patchProblem, readShape, type NewShape, type Shape, type ShapePatch } from './shape.js';
 
 /** The name of the document's top-level map holding the shapes (one Y.Map per shape, by id). */
 export const BOARD_MAP = 'whiteboard';
+/** [BOARD-24] The origin of a picture's move to the room's assets: no one's undo step. */
+export const ASSET_SWAP_ORIGIN: unique symbol = Symbol('kuiper-asset-swap');
 
 /** What a board needs of a room: `enterRoom`'s Room fits, and so does a bare `RoomMember`. */
 export interface BoardRoom {
@@ -101,6 +103,18 @@ export class Board {
       }
     });
     return this.current(id, map as Y.Map<unknown>);
+  }
+
+  /**
+   * [BOARD-24] Puts an image's asset reference in place of the inline picture it was uploaded from:
+   * only while the shape still holds `from` (no one changed or removed it meanwhile), and outside
+   * every undo history (the same picture either way: no Ctrl+Z should bring the inline copy back).
+   */
+  swapSrc(id: string, from: string, to: string): boolean {
+    const map = this.root.get(id);
+    if (!isImageSrc(to) || !(map instanceof Y.Map) || map.get('src') !== from) return false;
+    this.doc.transact(() => map.set('src', to), ASSET_SWAP_ORIGIN);
+    return true;
   }
 
   /** The shape as it is now: the cached object once observers have run, else read from its map. */

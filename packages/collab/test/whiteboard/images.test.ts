@@ -80,6 +80,22 @@ describe('[BOARD-24] image shapes whose picture is a room asset', () => {
     }
   });
 
+  it('swapSrc puts the reference in place of the inline picture only while the shape holds it, and is no one\'s undo step', async () => {
+    const { ada, bob, settle } = await boardPair();
+    const added = ada.board.add({ kind: 'image', x: 0, y: 0, w: 30, h: 20, src: PNG });
+    if (!added.ok) throw new Error(added.error.message);
+    const id = added.value.id;
+    ada.history.stopCapturing();
+    expect(ada.board.swapSrc(id, PNG, 'https://tracker.example/x.png')).toBe(false); // not a picture's src
+    expect(ada.board.swapSrc('nothing', PNG, `asset:${ID}`)).toBe(false);
+    expect(ada.board.swapSrc(id, 'data:image/png;base64,AAAA', `asset:${ID}`)).toBe(false); // someone changed it meanwhile
+    expect(ada.board.swapSrc(id, PNG, `asset:${ID}`)).toBe(true);
+    await settle();
+    expect(bob.board.shape(id)?.src).toBe(`asset:${ID}`);
+    expect(ada.history.undo()).toBe(true); // the add, not the swap
+    expect(ada.board.shape(id)).toBeUndefined();
+  });
+
   it('drawn from the URL the room gives it; where there is none (a server\'s preview) a grey box of its size, never a link', () => {
     const shape = { id: 'p', kind: 'image', x: 5, y: 6, w: 30, h: 20, z: 0, color: '#000', width: 2, fill: null, points: [], text: '', src: `asset:${ID}` } as const;
     const linked = boardToSvg([shape], { assetUrl: (src) => (src === `asset:${ID}` ? `/kuiper-assets/r/${ID}` : undefined) });

@@ -440,7 +440,7 @@ describe('<Whiteboard> in Chromium', () => {
     expect(errors).toEqual([]);
   }, 90_000);
 
-  it('[BOARD-24] [COLLAB-47] with the room\'s assets, a picture is uploaded once and the document holds its reference: the other member has it, the browser draws it from the server, the export carries it; with no server to take it, it stays inline', async () => {
+  it('[BOARD-24] [COLLAB-47] with the room\'s assets, a picture is uploaded once and the document holds its reference: the other member has it, the browser draws it from the server, the export carries it; with no server to take it, it stays inline until the server is back', async () => {
     const { node, nodeBoard, page, errors, server } = await openBoardPage('assets', '&assets=%2Fkuiper-assets');
     const surface = page.getByRole('application', { name: 'Whiteboard' });
     await surface.focus();
@@ -487,7 +487,16 @@ describe('<Whiteboard> in Chromium', () => {
     await surface.focus();
     await paste();
     await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(2), { timeout: 20_000 });
-    expect(nodeBoard.shapes()[1]!.src).toMatch(/^data:image\/webp;base64,/);
+    const inline = nodeBoard.shapes()[1]!;
+    expect(inline.src).toMatch(/^data:image\/webp;base64,/);
+    // The server back: the page offers it again by itself, and the shape then refers to the asset.
+    await page.unroute('**/kuiper-assets/assets');
+    await vi.waitFor(() => expect(nodeBoard.shape(inline.id)?.src).toMatch(/^asset:[0-9a-f]{64}$/), { timeout: 15_000 });
+    expect(await server.store.getAsset!('assets', assetIdOf(nodeBoard.shape(inline.id)!.src!)!)).toBeDefined();
+    // That move is no one's undo step: Ctrl+Z takes the paste back, not the inline copy.
+    await surface.focus();
+    await page.keyboard.press('Control+z');
+    await vi.waitFor(() => expect(nodeBoard.shapes().map((s) => s.id)).toEqual([shape.id]), { timeout: 10_000 });
     expect(errors).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { boardErrors: string[] }).boardErrors)).toEqual([]);
   }, 90_000);

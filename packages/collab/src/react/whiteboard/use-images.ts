@@ -4,7 +4,7 @@
  * middle of the view), selected, one undo step; a file that is no picture or cannot be made to fit
  * goes to the board's `onError` instead.
  */
-import { useCallback, useRef, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, type DragEvent } from 'react';
 import type { RoomAssets } from '../../client/assets.js';
 import type { Board } from '../../whiteboard/board.js';
 import type { NewShape } from '../../whiteboard/shape.js';
@@ -32,22 +32,55 @@ export interface Images {
 
 const hasFiles = (e: DragEvent<Element>): boolean => [...(e.dataTransfer?.types ?? [])].includes('Files');
 
+/** How often pictures kept inline for want of a server are offered to it again. */
+export const UPLOAD_RETRY_MS = 4000;
+
 /**
  * [BOARD-24] The shape with its picture uploaded as the room's asset, when the room has assets: the
  * document then holds `asset:<id>`. Offline, or with a server that keeps none, the picture stays
- * inline (BOARD-22) and the board works as before; a picture the server refuses is an error.
+ * inline (BOARD-22) and `retry` says to offer it again later; a picture the server refuses is an error.
  */
-async function uploaded(shape: NewShape, assets: RoomAssets | undefined): Promise<NewShape> {
-  if (!assets || shape.src === undefined || !shape.src.startsWith('data:')) return shape;
+async function uploaded(shape: NewShape, assets: RoomAssets | undefined): Promise<{ shape: NewShape; retry: boolean }> {
+  if (!assets || shape.src === undefined || !shape.src.startsWith('data:')) return { shape, retry: false };
   const result = await assets.upload(await (await fetch(shape.src)).blob());
-  if (result.ok) return { ...shape, src: result.value };
+  if (result.ok) return { shape: { ...shape, src: result.value }, retry: false };
   if (result.error.code === 'asset_refused') throw new Error(`This picture was refused: ${result.error.message}`);
-  return shape;
+  return { shape, retry: true };
+}
+
+/**
+ * [BOARD-24] Pictures this page kept inline because no upload could be made are offered again every
+ * UPLOAD_RETRY_MS while the page is open; once one is taken, the shape refers to it (`swapSrc`: not
+ * an undo step, and not if someone changed the picture meanwhile). Returns what to call with each.
+ */
+function usePendingUploads(latest: { readonly current: ImageInput }): (id: string, src: string) => void {
+  const pending = useRef(new Map<string, string>());
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const retry = useCallback(async (): Promise<void> => {
+    timer.current = undefined;
+    const { board, assets } = latest.current;
+    for (const [id, src] of [...pending.current]) {
+      if (!board || !assets || board.shape(id)?.src !== src) {
+        pending.current.delete(id); // gone, changed, or no assets any more: nothing to move
+        continue;
+      }
+      const result = await assets.upload(await (await fetch(src)).blob());
+      if (result.ok) board.swapSrc(id, src, result.value);
+      if (result.ok || result.error.code === 'asset_refused') pending.current.delete(id);
+    }
+    if (pending.current.size > 0) timer.current = setTimeout(() => void retry(), UPLOAD_RETRY_MS);
+  }, [latest]);
+  return useCallback((id, src) => {
+    pending.current.set(id, src);
+    timer.current ??= setTimeout(() => void retry(), UPLOAD_RETRY_MS);
+  }, [retry]);
 }
 
 export function useImages(input: ImageInput): Images {
   const latest = useRef(input);
   latest.current = input;
+  const later = usePendingUploads(latest);
 
   const insert = useCallback(async (files: Iterable<File>, at?: { x: number; y: number }) => {
     const { board, assets, readOnly, view: { zoom }, center, setSelection, onError } = latest.current;
@@ -58,17 +91,18 @@ export function useImages(input: ImageInput): Images {
     for (const file of files) {
       try {
         const made = await uploaded(await imageShapeFromFile(file, place, zoom), assets);
-        const shape = right === undefined ? made : { ...made, x: right + 16 / zoom };
+        const shape = right === undefined ? made.shape : { ...made.shape, x: right + 16 / zoom };
         const added = board.add(shape);
         if (!added.ok) throw new Error(added.error.message);
         ids.push(added.value.id);
+        if (made.retry && shape.src !== undefined) later(added.value.id, shape.src);
         right = shape.x + (shape.w ?? 0);
       } catch (error) {
         onError(error instanceof Error ? error : new Error(String(error)));
       }
     }
     if (ids.length > 0) setSelection(ids);
-  }, []);
+  }, [later]);
 
   return {
     insert,
