@@ -96,9 +96,9 @@ export function storeContract(label: string, factory: StoreFactory): void {
       const store = await open();
       const { putAsset, getAsset } = assetsOf(store);
       const picture = bytes(0x89, 0x50, 0x4e, 0x47, 7);
-      await putAsset('a', 'f00d', picture);
+      expect(await putAsset('a', 'f00d', picture)).toBe('stored');
       picture[4] = 99; // the store keeps what was given, not the caller's buffer
-      await putAsset('a', 'f00d', bytes(1)); // the same id again changes nothing (the id is the bytes' hash)
+      expect(await putAsset('a', 'f00d', bytes(1))).toBe('exists'); // the same id again changes nothing (the id is the bytes' hash)
       expect([...((await getAsset('a', 'f00d')) ?? [])]).toEqual([0x89, 0x50, 0x4e, 0x47, 7]);
       expect(await getAsset('ab', 'f00d')).toBeUndefined(); // another room (whose name extends this one's)
       expect(await getAsset('a', 'beef')).toBeUndefined();
@@ -106,6 +106,22 @@ export function storeContract(label: string, factory: StoreFactory): void {
       await store.delete('a');
       expect(await getAsset('a', 'f00d')).toBeUndefined();
       expect([...((await getAsset('ab', 'f00d')) ?? [])]).toEqual([2]);
+    });
+
+    it('[COLLAB-47] a room\'s assets stay within maxRoomBytes, even when uploads race; another room has its own', async () => {
+      const store = await open();
+      const { putAsset, getAsset } = assetsOf(store);
+      expect(await putAsset('r', 'one', bytes(1, 2, 3), 5)).toBe('stored');
+      expect(await putAsset('r', 'two', bytes(4, 5, 6), 5)).toBe('full');
+      expect(await getAsset('r', 'two')).toBeUndefined();
+      expect(await putAsset('r', 'one', bytes(1, 2, 3), 5)).toBe('exists'); // there already: not counted again
+      expect(await putAsset('r', 'two', bytes(4, 5), 5)).toBe('stored'); // exactly at the limit
+      const raced = await Promise.all(Array.from({ length: 10 }, (_, i) => putAsset('race', `id${i}`, bytes(i), 4)));
+      expect(raced.filter((put) => put === 'stored')).toHaveLength(4);
+      expect(raced.filter((put) => put === 'full')).toHaveLength(6);
+      expect(await putAsset('other', 'one', bytes(1, 2, 3, 4, 5), 5)).toBe('stored');
+      await store.delete('r'); // the room's count goes with it
+      expect(await putAsset('r', 'three', bytes(7, 8, 9, 10, 11), 5)).toBe('stored');
     });
 
     if (factory.reopen) {

@@ -104,6 +104,8 @@ function checkCombinations(s: ServeSettings): void {
   if (s.redisHistory !== undefined && !shared) throw new Error('--redis-history needs --redis');
   if (s.data !== undefined && !s.collab) throw new Error('--data needs --collab');
   if (s.apiKey !== undefined && !s.collab) throw new Error('--api-key needs --collab');
+  if (s.maxAssetBytes !== undefined && !s.collab) throw new Error('--max-asset-bytes needs --collab');
+  if (s.maxRoomAssetBytes !== undefined && !s.collab) throw new Error('--max-room-asset-bytes needs --collab');
   if (s.data !== undefined && (s.redis !== undefined || s.redisCluster !== undefined)) {
     throw new Error('--data and --redis: with --redis, documents are kept in Redis');
   }

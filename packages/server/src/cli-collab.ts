@@ -16,6 +16,8 @@ export interface CollabCliOptions {
   redisPrefix?: string;
   /** [SERVE-8] Serve the documents over HTTP to requests bearing this key. */
   apiKey?: string;
+  /** [SERVE-8] The rooms' pictures' limits (COLLAB-47): `--max-asset-bytes`, `--max-room-asset-bytes`. */
+  assets?: { maxBytes?: number; maxRoomBytes?: number };
 }
 
 export interface CollabFromCli {
@@ -37,7 +39,7 @@ export async function attachCollabFromCli(server: KuiperServer, options: CollabC
   if (options.redis === undefined && options.redisCluster === undefined) {
     const store = new (await import('@kuiper/collab/stores/level')).LevelStore({ location: options.data });
     await store.open(); // a directory it cannot use fails the start, not the first room
-    const attached = collab.attachCollab(server, { store });
+    const attached = collab.attachCollab(server, { store, ...(options.assets ? { assets: options.assets } : {}) });
     return {
       detach: async () => {
         await attached.detach();
@@ -50,7 +52,7 @@ export async function attachCollabFromCli(server: KuiperServer, options: CollabC
   const { Cluster, Redis } = await import('ioredis');
   const redis = options.redisCluster ? new Cluster(options.redisCluster) : new Redis(options.redis ?? '');
   const store = new (await import('@kuiper/collab/stores/redis')).RedisStore({ client: redis, prefix: `${options.redisPrefix ?? 'kuiper:'}collab` });
-  const attached = collab.attachCollab(server, { store });
+  const attached = collab.attachCollab(server, { store, ...(options.assets ? { assets: options.assets } : {}) });
   return {
     detach: async () => {
       await attached.detach();

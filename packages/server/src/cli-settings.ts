@@ -45,6 +45,8 @@ export interface ServeSettings {
   collab: boolean;
   data: string | undefined;
   apiKey: string | undefined;
+  maxAssetBytes: number | undefined;
+  maxRoomAssetBytes: number | undefined;
 }
 
 export type SettingKey = keyof ServeSettings;
@@ -172,6 +174,8 @@ export const SETTINGS: { [K in SettingKey]: Setting<ServeSettings[K]> } = {
     shownDefault: 'none: no HTTP API',
     read: text('a key of at least 16 characters', (s) => s.length >= 16),
   },
+  maxAssetBytes: { group: SHARING, arg: 'bytes', help: 'largest picture a --collab room member may upload to /kuiper-assets', default: undefined, shownDefault: '8MiB', read: byteSize(1) },
+  maxRoomAssetBytes: { group: SHARING, arg: 'bytes', help: 'most the pictures of one --collab room may take together', default: undefined, shownDefault: '100MiB', read: byteSize(1) },
 };
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];

@@ -85,7 +85,8 @@ export async function main(argv: string[]): Promise<number> {
       const data = s.data ?? './.kuiper-data';
       const cluster = s.redisCluster !== undefined ? { redisCluster: clusterNodes(s.redisCluster) } : {};
       const apiKey = s.apiKey ?? envApiKey();
-      const attached = await attachCollabFromCli(server, { data, ...(redis ? { redis } : {}), ...cluster, redisPrefix: s.redisPrefix, ...(apiKey ? { apiKey } : {}) });
+      const assets = { ...(s.maxAssetBytes === undefined ? {} : { maxBytes: s.maxAssetBytes }), ...(s.maxRoomAssetBytes === undefined ? {} : { maxRoomBytes: s.maxRoomAssetBytes }) };
+      const attached = await attachCollabFromCli(server, { data, ...(redis ? { redis } : {}), ...cluster, redisPrefix: s.redisPrefix, ...(apiKey ? { apiKey } : {}), assets });
       ({ detach: detachCollab, api } = attached);
     }
     ({ url } = await server.listen({ port: s.port, host: s.host, ...(api ? { otherRequests: api } : {}) }));

@@ -179,7 +179,7 @@ describe('kuiper serve: bad settings', () => {
     });
   }, SLOW);
 
-  it('[SERVE-3] bad flags exit 2 naming the flag: a bad value, an unknown flag, a missing file, a contradiction', async () => {
+  it('[SERVE-3] [SERVE-8] bad flags exit 2 naming the flag: a bad value, an unknown flag, a missing file, a contradiction', async () => {
     const cases: [string[], string][] = [
       [['--rate-limit', 'fast'], '--rate-limit must be a whole number ≥ 0, got "fast"'],
       [['--transports', 'websocket,pigeon'], '--transports must be a comma-separated list of connection types'],
@@ -188,6 +188,8 @@ describe('kuiper serve: bad settings', () => {
       [['--ack', '--no-ack'], '--ack and --no-ack contradict each other'],
       [['--redis-prefix', 'x:'], '--redis-prefix needs --redis'],
       [['--redis-history', '10'], '--redis-history needs --redis'],
+      [['--max-room-asset-bytes', '1MiB'], '--max-room-asset-bytes needs --collab'],
+      [['--collab', '--max-asset-bytes', 'lots'], '--max-asset-bytes must be a size in bytes'],
       [['--redis-cluster', 'localhost'], '--redis-cluster must be a comma-separated list of host:port seed nodes'],
       [['--redis-cluster', '127.0.0.1:7000,127.0.0.1:99999'], '--redis-cluster must be a comma-separated list of host:port seed nodes'],
     ];

@@ -11,6 +11,7 @@ export interface RoomAssets {
    * Stores `picture` (PNG, JPEG, WebP or GIF) as the room's asset; resolves with the image shape's
    * `src` (`asset:<id>`), or why not: `asset_refused` when the server said no (its reason), else
    * `asset_unavailable` (offline, not connected, a server error) — a picture can then stay inline.
+   * The server refuses what is no picture, too large, from a reader, or past the room's limit.
    */
   upload(picture: Blob): Promise<Result<string>>;
   /** The URL of an `asset:<id>` src in this room; undefined for any other src. */
@@ -30,7 +31,7 @@ export interface RoomAssetsOptions {
  * (no such route, a store without assets, a member not yet joined or a clientId from before a
  * reconnect, a server error) leaves the picture inline.
  */
-const REFUSALS = new Set(['body_too_large', 'asset_type', 'read_only']);
+const REFUSALS = new Set(['body_too_large', 'asset_type', 'read_only', 'room_full']);
 
 export function createRoomAssets(room: string, options: RoomAssetsOptions): RoomAssets {
   const base = `${options.baseUrl.replace(/\/+$/, '')}/${room}`;

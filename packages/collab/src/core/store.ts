@@ -71,11 +71,18 @@ export interface ChatStore {
  * them serves no assets, and images stay inline in the document.
  */
 export interface AssetStore {
-  /** Stores `bytes` as the room's asset `id` (their SHA-256, hex); durable on resolve; storing it again changes nothing. */
-  putAsset(room: string, id: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Stores `bytes` as the room's asset `id` (their SHA-256, hex); durable on resolve. `exists` when
+   * the room has it already (nothing changes); `full` when the room's assets would pass
+   * `maxRoomBytes` with it (nothing is stored). The check and the write are one step, so uploads
+   * racing each other, on one node or several, never pass the limit together.
+   */
+  putAsset(room: string, id: string, bytes: Uint8Array, maxRoomBytes?: number): Promise<AssetPut>;
   /** The asset's bytes, or undefined when the room has none of that id. */
   getAsset(room: string, id: string): Promise<Uint8Array | undefined>;
 }
+
+export type AssetPut = 'stored' | 'exists' | 'full';
 
 export interface DocumentStore extends ChatStore, Partial<AssetStore> {
   /** The room's stored state; an unknown room loads as empty. Rejects when it cannot read. */

@@ -4,7 +4,7 @@
  * a board of pictures costs its shapes, and each picture is fetched once and cached by the browser.
  *
  *   POST <base>/<room>        body: the picture's bytes; header `X-Kuiper-Client: <clientId>`
- *                             201 { id, src, type, bytes } once stored
+ *                             201 { id, src, type, bytes } once stored (200 when it was already)
  *   GET  <base>/<room>/<id>   the picture, cached for a year (an id is its bytes' hash: it never changes)
  *
  * An upload is the room's member speaking: its Bayeux session (the clientId, the credential every
@@ -26,6 +26,11 @@ export interface AssetsOptions {
   basePath?: string;
   /** The largest picture an upload may carry (default 8 MiB); past it, 413. */
   maxBytes?: number;
+  /**
+   * The most a room's pictures may take together (default 100 MiB): past it an upload is 507
+   * `room_full`, so one member cannot fill the disk (or Redis's memory) that every room shares.
+   */
+  maxRoomBytes?: number;
 }
 
 /** A node:http handler: true when the request was for the assets' routes (answered, or being answered). */
@@ -44,6 +49,7 @@ interface AssetsDeps {
 export function assetsApi({ kuiper, store, authorize }: AssetsDeps, options: AssetsOptions = {}): AssetsApi {
   const base = (options.basePath ?? '/kuiper-assets').replace(/\/+$/, '');
   const maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
+  const maxRoomBytes = options.maxRoomBytes ?? 100 * 1024 * 1024;
   const assets: AssetStore | undefined = store.putAsset && store.getAsset ? { putAsset: store.putAsset.bind(store), getAsset: store.getAsset.bind(store) } : undefined;
 
   /** The uploader's grant in the room: it must be a member now (subscribed to the room's document). */
@@ -61,8 +67,9 @@ export function assetsApi({ kuiper, store, authorize }: AssetsDeps, options: Ass
     const type = pictureType(bytes);
     if (!type) throw new ApiError(415, 'asset_type', 'a picture is PNG, JPEG, WebP or GIF');
     const id = createHash('sha256').update(bytes).digest('hex');
-    await store.putAsset(room, id, bytes);
-    res.writeHead(201, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    const put = await store.putAsset(room, id, bytes, maxRoomBytes);
+    if (put === 'full') throw new ApiError(507, 'room_full', `room ${room} keeps at most ${maxRoomBytes} bytes of pictures`);
+    res.writeHead(put === 'stored' ? 201 : 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(JSON.stringify({ id, src: assetSrc(id), type, bytes: bytes.byteLength }));
   };
 

@@ -10,7 +10,7 @@
  */
 import { ClassicLevel } from 'classic-level';
 import type { ChatMessage } from '../chat/types.js';
-import type { ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import type { AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
 import { applyChange, pageRange, readChatRecord, serialsOf } from './chat-records.js';
 
 const SEP = '\x00';
@@ -29,6 +29,7 @@ const chatRange = (room: string) => ({ gte: `${prefix(room)}c`, lt: `${prefix(ro
 const readKey = (room: string, userId: string): string => `${prefix(room)}p${userId}`;
 const idKey = (room: string, id: string): string => `${prefix(room)}i${id}`;
 const assetKey = (room: string, id: string): string => `${prefix(room)}a${id}`;
+const assetTotalKey = (room: string): string => `${prefix(room)}t`;
 
 export interface LevelStoreOptions {
   /** The data directory (created if missing). */
@@ -42,6 +43,8 @@ export class LevelStore implements DocumentStore {
   private readonly writes = { sync: true } as const;
   /** Per room, the last chat serial (once read) behind a chain that runs chat writes one at a time. */
   private readonly chat = new Map<string, { last: Promise<number>; tail: Promise<unknown> }>();
+  /** Per room, the asset put in progress, which the next one waits for (COLLAB-47's limit). */
+  private readonly assetTails = new Map<string, Promise<unknown>>();
 
   constructor(options: LevelStoreOptions) {
     this.db = new ClassicLevel<string, Uint8Array>(options.location, { keyEncoding: 'utf8', valueEncoding: 'view' });
@@ -120,9 +123,22 @@ export class LevelStore implements DocumentStore {
     return stored ? Number(untext.decode(stored)) : 0;
   }
 
-  async putAsset(room: string, id: string, bytes: Uint8Array): Promise<void> {
-    // Put only when absent, as the contract says; two racing puts of one id carry the same bytes.
-    if ((await this.db.get(assetKey(room, id))) === undefined) await this.db.put(assetKey(room, id), bytes.slice(), this.writes);
+  async putAsset(room: string, id: string, bytes: Uint8Array, maxRoomBytes = Infinity): Promise<AssetPut> {
+    // One room's puts run one after the other: the limit is checked and the sum written in one batch.
+    const run = (this.assetTails.get(room) ?? Promise.resolve()).then(async (): Promise<AssetPut> => {
+      if ((await this.db.get(assetKey(room, id))) !== undefined) return 'exists';
+      const total = Number(untext.decode((await this.db.get(assetTotalKey(room))) ?? text.encode('0')));
+      if (total + bytes.byteLength > maxRoomBytes) return 'full';
+      await this.db.batch([
+        { type: 'put', key: assetKey(room, id), value: bytes.slice() },
+        { type: 'put', key: assetTotalKey(room), value: text.encode(String(total + bytes.byteLength)) },
+      ], this.writes);
+      return 'stored';
+    });
+    const tail = run.catch(() => undefined);
+    this.assetTails.set(room, tail);
+    void tail.then(() => this.assetTails.get(room) === tail && this.assetTails.delete(room));
+    return run;
   }
 
   async getAsset(room: string, id: string): Promise<Uint8Array | undefined> {

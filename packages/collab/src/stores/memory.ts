@@ -6,7 +6,7 @@
  * too, COLLAB-40), so an idle room's document is held once, not twice (COLLAB-39).
  */
 import type { ChatMessage } from '../chat/types.js';
-import type { ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import type { AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
 import { applyChange, pageRange } from './chat-records.js';
 
 interface Room {
@@ -22,6 +22,8 @@ interface Room {
   ids?: Map<string, number>;
   /** [COLLAB-47] Pictures by the SHA-256 of their bytes. */
   assets?: Map<string, Uint8Array>;
+  /** Their bytes summed, for the room's limit. */
+  assetBytes?: number;
 }
 
 /**
@@ -95,9 +97,14 @@ export class MemoryStore implements DocumentStore {
     return this.rooms.get(room)?.reads?.get(userId) ?? 0;
   }
 
-  async putAsset(room: string, id: string, bytes: Uint8Array): Promise<void> {
-    const assets = (this.room(room).assets ??= new Map());
-    if (!assets.has(id)) assets.set(id, bytes.slice()); // a copy: the caller may reuse its buffer
+  async putAsset(room: string, id: string, bytes: Uint8Array, maxRoomBytes = Infinity): Promise<AssetPut> {
+    const r = this.room(room);
+    const assets = (r.assets ??= new Map());
+    if (assets.has(id)) return 'exists';
+    if ((r.assetBytes ?? 0) + bytes.byteLength > maxRoomBytes) return 'full';
+    assets.set(id, bytes.slice()); // a copy: the caller may reuse its buffer
+    r.assetBytes = (r.assetBytes ?? 0) + bytes.byteLength;
+    return 'stored';
   }
 
   async getAsset(room: string, id: string): Promise<Uint8Array | undefined> {

@@ -17,7 +17,7 @@
  */
 import { decodeBase64, encodeBase64 } from '../protocol/base64.js';
 import type { ChatMessage } from '../chat/types.js';
-import type { ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import type { AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
 import { applyChange, pageRange, readChatRecord, serialsOf } from './chat-records.js';
 
 /** The one method used: ioredis' `eval`. */
@@ -103,6 +103,16 @@ local wanted = tonumber(ARGV[2])
 if wanted > current then redis.call('HSET', KEYS[1], ARGV[1], wanted) return wanted end
 return current`;
 
+/** [COLLAB-47] 1 stored, 0 there already, -1 past the room's limit (ARGV[4]; -1 for none). */
+const PUT_ASSET = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+local total = tonumber(redis.call('GET', KEYS[2]) or '0')
+local max = tonumber(ARGV[4])
+if max >= 0 and total + tonumber(ARGV[3]) > max then return -1 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('INCRBY', KEYS[2], ARGV[3])
+return 1`;
+
 /** Attempts of an edit that keeps meeting a concurrent change of the same message. */
 const CHANGE_ATTEMPTS = 8;
 
@@ -171,8 +181,11 @@ export class RedisStore implements DocumentStore {
     return Number(await this.client.eval(`return redis.call('HGET', KEYS[1], ARGV[1]) or '0'`, 1, this.keys(room).read, userId));
   }
 
-  async putAsset(room: string, id: string, bytes: Uint8Array): Promise<void> {
-    await this.client.eval(`return redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])`, 1, this.keys(room).assets, id, encodeBase64(bytes));
+  async putAsset(room: string, id: string, bytes: Uint8Array, maxRoomBytes = Infinity): Promise<AssetPut> {
+    const k = this.keys(room);
+    const max = Number.isFinite(maxRoomBytes) ? maxRoomBytes : -1;
+    const put = Number(await this.client.eval(PUT_ASSET, 2, k.assets, k.assetbytes, id, encodeBase64(bytes), bytes.byteLength, max));
+    return put === 1 ? 'stored' : put === 0 ? 'exists' : 'full';
   }
 
   async getAsset(room: string, id: string): Promise<Uint8Array | undefined> {
@@ -182,7 +195,7 @@ export class RedisStore implements DocumentStore {
 
   async delete(room: string): Promise<void> {
     const k = this.keys(room);
-    await this.client.eval(`return redis.call('DEL', unpack(KEYS))`, 10, k.seq, k.log, k.snap, k.snapseq, k.chatseq, k.chat, k.read, k.chatids, k.authority, k.assets);
+    await this.client.eval(`return redis.call('DEL', unpack(KEYS))`, 11, k.seq, k.log, k.snap, k.snapseq, k.chatseq, k.chat, k.read, k.chatids, k.authority, k.assets, k.assetbytes);
   }
 
   async renewNode(node: string, ttlMs: number): Promise<boolean> {
@@ -216,7 +229,7 @@ export class RedisStore implements DocumentStore {
 
   private keys(room: string) {
     const base = `${this.prefix}:{${room}}`;
-    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority`, chatseq: `${base}:chatseq`, chat: `${base}:chat`, read: `${base}:read`, chatids: `${base}:chatids`, assets: `${base}:assets` };
+    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority`, chatseq: `${base}:chatseq`, chat: `${base}:chat`, read: `${base}:read`, chatids: `${base}:chatids`, assets: `${base}:assets`, assetbytes: `${base}:assetbytes` };
   }
 
   private async alive(node: string): Promise<boolean> {

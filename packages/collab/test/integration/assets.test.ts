@@ -52,10 +52,10 @@ describe('[COLLAB-47] the rooms\' assets', () => {
     expect(ada.assets!.url('data:image/png;base64,AAAA')).toBeUndefined();
   });
 
-  it('a viewer, a stranger, a non-picture or too large a one: a 4xx saying why, and nothing stored', async () => {
+  it('a viewer, a stranger, a non-picture, too large a one or a full room: a 4xx or 507 saying why, and nothing stored', async () => {
     const { url, assetsUrl, store } = await withAssets({
       authorize: (_room, session) => ({ canWrite: (session.data as { role?: string } | null)?.role !== 'viewer' }),
-      assets: { maxBytes: 1024 },
+      assets: { maxBytes: 1024, maxRoomBytes: 2 * PNG.byteLength + 10 },
     });
     const ada = member(url, 'guarded', { assetsUrl }).room;
     await ada.synced;
@@ -66,6 +66,17 @@ describe('[COLLAB-47] the rooms\' assets', () => {
     const large = new Uint8Array(2048);
     large.set(PNG.subarray(0, 8));
     expect(await ada.assets!.upload(blob(large))).toMatchObject({ ok: false, error: { code: 'asset_refused', message: 'a picture is at most 1024 bytes' } });
+
+    // The room's pictures together stay within maxRoomBytes: a third is refused, and says why.
+    const variant = (n: number): Uint8Array => Buffer.concat([PNG, Buffer.from([n])]);
+    expect(await ada.assets!.upload(blob(variant(1)))).toMatchObject({ ok: true });
+    expect(await ada.assets!.upload(blob(variant(2)))).toMatchObject({ ok: true });
+    expect(await ada.assets!.upload(blob(variant(3)))).toMatchObject({
+      ok: false,
+      error: { code: 'asset_refused', message: `room guarded keeps at most ${2 * PNG.byteLength + 10} bytes of pictures` },
+    });
+    expect(await store.getAsset!('guarded', sha256(variant(3)))).toBeUndefined();
+    expect(await ada.assets!.upload(blob(variant(1)))).toMatchObject({ ok: true }); // one it has is no more bytes
 
     // A request with no member behind it: no clientId, a made-up one, a member of another room.
     const post = (room: string, headers: Record<string, string>) => fetch(`${assetsUrl}/${room}`, { method: 'POST', headers, body: new Uint8Array(PNG) });
@@ -117,15 +128,17 @@ describe('[COLLAB-47] the rooms\' assets', () => {
     expect(pictureType(new Uint8Array(await read.arrayBuffer()))).toBe('image/png');
   });
 
-  it('[SERVE-8] `kuiper serve --collab` serves them, kept in --data', async () => {
+  it('[SERVE-8] `kuiper serve --collab` serves them, kept in --data, within --max-room-asset-bytes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kuiper-assets-'));
     onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-    const served = await serve(['--collab', '--data', dir]);
+    const served = await serve(['--collab', '--data', dir, '--max-room-asset-bytes', String(PNG.byteLength + 1)]);
     const assetsUrl = `${new URL(served.url).origin}/kuiper-assets`;
     const ada = member(served.url, 'cli-pictures', { assetsUrl }).room;
     await ada.synced;
     expect(await ada.assets!.upload(blob(PNG))).toEqual({ ok: true, value: `asset:${sha256(PNG)}` });
     const read = await fetch(`${assetsUrl}/cli-pictures/${sha256(PNG)}`);
     expect([read.status, read.headers.get('content-type')]).toEqual([200, 'image/png']);
+    // --max-room-asset-bytes holds: a second picture would pass it.
+    expect(await ada.assets!.upload(blob(Buffer.concat([PNG, Buffer.from([1, 2])])))).toMatchObject({ ok: false, error: { code: 'asset_refused' } });
   }, 30_000);
 });
