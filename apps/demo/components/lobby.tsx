@@ -81,7 +81,8 @@ function ActiveRooms() {
               <span className="members">{room.members.map((m) => m.name ?? 'Guest').join(', ')}</span>
               {room.lastMessage && (
                 <div className="last-message">
-                  {room.lastMessage.author.name ?? 'someone'}: {room.lastMessage.text}
+                  {/* A message with no text is a picture's (CHAT-14): only then may a message be empty. */}
+                  {room.lastMessage.author.name ?? 'someone'}: {room.lastMessage.text === '' ? '(a picture)' : room.lastMessage.text}
                 </div>
               )}
             </div>

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '@kuiper/client';
 import { createBoard, enterRoom } from '@kuiper/collab';
+import { pastePicture } from '@kuiper/testkit';
 import { visit } from './helpers/browser.js';
 import { banner, boardView, chatLog, chatMessage, drawStroke, names, saveState, sendChat, shapes, status } from './helpers/page.js';
 import { DEMO_DIR } from './helpers/demo.js';
@@ -307,27 +308,14 @@ describe('a room with two visitors', () => {
     }
   }, 90_000);
 
-  it('[DEMO-23] a picture Ada pastes on the board is uploaded to the demo\'s /kuiper-assets: Bob\'s page draws it from there, the room\'s document holds only its reference, the lobby pictures it as a box', async () => {
+  it('[DEMO-23] a picture Ada pastes on the board is uploaded to the demo\'s /kuiper-assets: Bob\'s page draws it from there, the room\'s document holds only its reference, the lobby pictures it as a box; a picture pasted into Bob\'s chat shows in Ada\'s', async () => {
     const room = `pictures-${Date.now().toString(36)}`;
     const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
     const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
     try {
       await expect.poll(() => names(ada.page), { timeout: 20_000 }).toEqual(['Ada (you)', 'Bob']);
       await ada.page.getByRole('application', { name: 'Whiteboard' }).focus();
-      // A 400×200 picture on the clipboard, pasted as a screenshot would be.
-      await ada.page.evaluate(async () => {
-        const canvas = document.createElement('canvas');
-        [canvas.width, canvas.height] = [400, 200];
-        const g = canvas.getContext('2d')!;
-        g.fillStyle = '#e8590c';
-        g.fillRect(0, 0, 400, 200);
-        g.fillStyle = '#fff';
-        g.fillRect(40, 40, 120, 120);
-        const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
-        const data = new DataTransfer();
-        data.items.add(new File([blob], 'shot.png', { type: 'image/png' }));
-        document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-      });
+      await pastePicture(ada.page, { width: 400, height: 200, color: '#e8590c' }); // as a screenshot from the clipboard
       const picture = bob.page.locator('image[data-shape-kind="image"]');
       await expect.poll(() => picture.count(), { timeout: 15_000 }).toBe(1);
       const href = (await picture.getAttribute('href'))!;
@@ -347,6 +335,15 @@ describe('a room with two visitors', () => {
         reader.leave();
         await client.disconnect();
       }
+      // Bob pastes a picture into the chat: it goes with his message, and Ada's chat draws it.
+      await bob.page.getByRole('textbox', { name: 'Message' }).focus();
+      await pastePicture(bob.page, { width: 90, height: 60 });
+      await expect.poll(() => bob.page.getByRole('list', { name: 'Pictures to send' }).getByRole('img').count(), { timeout: 10_000 }).toBe(1);
+      await sendChat(bob.page, 'this one');
+      const inChat = chatLog(ada.page).getByRole('img', { name: 'Picture 1 from Bob' });
+      await expect.poll(() => inChat.count(), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => inChat.evaluate((img: HTMLImageElement) => [img.complete, img.naturalWidth]), { timeout: 10_000 }).toEqual([true, 90]);
+
       // The lobby's preview (an <img> of an SVG, which may load nothing from outside) draws its box.
       const preview = await (await fetch(`${suite.demo.origin}/previews/${room}.svg`)).text();
       expect(preview).toContain('<rect data-shape-id=');

@@ -22,6 +22,7 @@ export {
 } from './wire.js';
 export type { RawResponse, WireMessage } from './wire.js';
 export { DEFAULT_CHROMIUM, chromiumExecutable } from './chromium.js';
+export { pastePicture, type EvaluatingPage, type PastedPicture } from './paste-picture.js';
 export { LoopbackNetwork } from './loopback/network.js';
 export type { ExchangeStage, FetchHandler, WireExchange } from './loopback/network.js';
 export { LOOPBACK_URL, startLoopback } from './loopback/world.js';

@@ -82,17 +82,18 @@ export class ChatService {
         return ok({ answer: answerOk({ read: serial }), broadcast: { type: 'read', user: caller.author.id, serial } });
       }
       case 'chat-send': {
-        const text = await this.checked(room, caller, request.text);
+        const text = await this.checked(room, caller, request.text, request.images);
         if (!text.ok) return text;
         // [CHAT-3] Stored (durable) before the answer: a send that resolved survives kill -9.
         // [CHAT-3] With the sender's id, a send retried after a lost answer is stored once.
-        const draft = { author: caller.author, text: text.value, sentAt: this.now() };
+        const draft = { author: caller.author, text: text.value, sentAt: this.now(), ...(request.images ? { images: request.images } : {}) };
         const message = await store.appendChat(room, request.id === undefined ? draft : { ...draft, id: `${caller.author.id} ${request.id}` });
         return ok({ answer: answerOk({ message }), broadcast: { type: 'message', message } });
       }
       case 'chat-edit':
       case 'chat-delete': {
-        const text = request.type === 'chat-edit' ? await this.checked(room, caller, request.text) : ok('');
+        // [CHAT-14] An edit changes the text only: a message with pictures may be left with none.
+        const text = request.type === 'chat-edit' ? await this.checked(room, caller, request.text, await this.imagesOf(room, request.serial)) : ok('');
         if (!text.ok) return text;
         const change = request.type === 'chat-edit' ? { text: text.value, editedAt: this.now() } : { deleted: true as const, editedAt: this.now() };
         const changed = await store.changeChat(room, request.serial, caller.author.id, change);
@@ -108,22 +109,28 @@ export class ChatService {
     }
   }
 
+  /** [CHAT-14] The pictures message `serial` carries (an edit of one may leave its text empty). */
+  private async imagesOf(room: string, serial: number): Promise<readonly string[] | undefined> {
+    const [message] = (await this.options.store.chatPage(room, { after: serial - 1, limit: 1 })).messages;
+    return message?.serial === serial && !message.deleted ? message.images : undefined;
+  }
+
   /** A sendable text: the caller may write, the text fits, and moderation let it pass or rewrote it. */
-  private async checked(room: string, caller: ChatCaller, text: string): Promise<Result<string>> {
+  private async checked(room: string, caller: ChatCaller, text: string, images: readonly string[] | undefined): Promise<Result<string>> {
     if (!caller.canWrite) return fail('read_only', `${caller.author.id} may read room ${room} but not chat in it`);
-    const problem = chatTextProblem(text, this.maxLength);
+    const problem = chatTextProblem(text, this.maxLength, images !== undefined);
     if (problem) return fail('message_invalid', problem);
     if (!this.options.moderate) return ok(text);
     let verdict;
     try {
-      verdict = await this.options.moderate(room, { text, author: caller.author });
+      verdict = await this.options.moderate(room, { text, author: caller.author, ...(images ? { images } : {}) });
     } catch (thrown) {
       return fail('rejected', `moderation failed: ${describeThrown(thrown)}`);
     }
     if (verdict && 'reject' in verdict) return fail('rejected', String(verdict.reject));
     if (verdict && 'text' in verdict) {
       // A rewrite is held to the same rules as what the member typed.
-      const rewritten = chatTextProblem(verdict.text, this.maxLength);
+      const rewritten = chatTextProblem(verdict.text, this.maxLength, images !== undefined);
       return rewritten ? fail('rejected', `moderation rewrote it to something unsendable: ${rewritten}`) : ok(verdict.text);
     }
     return ok(text);

@@ -3,6 +3,7 @@
  * answers it gets back, and what the server publishes on `/rooms/<id>/chat`. Every parser accepts
  * any JSON value and returns a typed value or an error value; none throws.
  */
+import { assetIdOf } from '../protocol/assets.js';
 import { fail, ok, type CollabError, type CollabErrorCode, type Result } from '../protocol/errors.js';
 import type { ChatAuthor, ChatEvent, ChatMessage, Typer } from './types.js';
 
@@ -17,7 +18,7 @@ export const chatServiceChannel = (room: string): string => `/service/rooms/${ro
 
 export type ChatRequest =
   | { type: 'chat-join'; limit: number }
-  | { type: 'chat-send'; text: string; id?: string }
+  | { type: 'chat-send'; text: string; id?: string; images?: string[] }
   | { type: 'chat-edit'; serial: number; text: string }
   | { type: 'chat-delete'; serial: number }
   | { type: 'chat-history'; before?: number; after?: number; limit: number }
@@ -53,9 +54,9 @@ function limitOf(x: unknown, fallback: number): number | undefined {
   return isSerial(x) && x >= 1 ? Math.min(x, MAX_PAGE) : undefined;
 }
 
-export function chatTextProblem(text: unknown, maxLength: number): string | undefined {
+export function chatTextProblem(text: unknown, maxLength: number, withImages = false): string | undefined {
   if (typeof text !== 'string') return 'a chat message has a "text" string';
-  if (text.trim() === '') return 'a chat message is not empty';
+  if (text.trim() === '' && !withImages) return 'a chat message is not empty';
   return text.length > maxLength ? `a chat message is at most ${maxLength} characters` : undefined;
 }
 
@@ -72,8 +73,17 @@ export function parseChatRequest(data: unknown): Result<ChatRequest> {
     }
     case 'chat-send': {
       if (typeof f.text !== 'string') return fail('message_invalid', 'a chat message has a "text" string');
-      if (f.id === undefined) return ok({ type: 'chat-send', text: f.text });
-      return typeof f.id === 'string' && f.id.length >= 1 && f.id.length <= 128 ? ok({ type: 'chat-send', text: f.text, id: f.id }) : fail('message_invalid', 'a message "id" is 1-128 characters');
+      const send: Extract<ChatRequest, { type: 'chat-send' }> = { type: 'chat-send', text: f.text };
+      if (f.id !== undefined) {
+        if (typeof f.id !== 'string' || f.id.length < 1 || f.id.length > 128) return fail('message_invalid', 'a message "id" is 1-128 characters');
+        send.id = f.id;
+      }
+      if (f.images !== undefined) {
+        const images = readImages(f.images);
+        if (!images) return fail('message_invalid', `"images" is 1-${MAX_CHAT_IMAGES} of the room's assets (asset:<sha-256>)`);
+        send.images = images;
+      }
+      return ok(send);
     }
     case 'chat-edit':
       if (!isSerial(f.serial) || f.serial < 1) return badSerial;
@@ -121,6 +131,15 @@ export function readAuthor(x: unknown): ChatAuthor | undefined {
   return x.name === undefined ? { id: x.id } : { id: x.id, name: x.name };
 }
 
+/** [CHAT-14] The most pictures one message carries. */
+export const MAX_CHAT_IMAGES = 4;
+
+/** 1 to MAX_CHAT_IMAGES asset srcs, else undefined. */
+function readImages(x: unknown): string[] | undefined {
+  if (!Array.isArray(x) || x.length < 1 || x.length > MAX_CHAT_IMAGES) return undefined;
+  return x.every((src) => typeof src === 'string' && assetIdOf(src) !== undefined) ? [...(x as string[])] : undefined;
+}
+
 export function readMessage(x: unknown): ChatMessage | undefined {
   if (!isObject(x) || !isSerial(x.serial) || x.serial < 1 || typeof x.text !== 'string' || typeof x.sentAt !== 'number') return undefined;
   const author = readAuthor(x.author);
@@ -128,6 +147,11 @@ export function readMessage(x: unknown): ChatMessage | undefined {
   const m: { -readonly [K in keyof ChatMessage]: ChatMessage[K] } = { serial: x.serial, author, text: x.text, sentAt: x.sentAt };
   if (typeof x.editedAt === 'number') m.editedAt = x.editedAt;
   if (x.deleted === true) m.deleted = true;
+  if (x.images !== undefined) {
+    const images = readImages(x.images);
+    if (!images) return undefined;
+    m.images = images;
+  }
   return m;
 }
 

@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { Listeners } from '../core/listeners.js';
 import { ChatWindow, type Merged } from './chat-window.js';
 import { chatRequest, MAX_PAGE, parseChatBroadcast, readAnswer, readJoined, readMessage, readMessages, type ChatBroadcast, type ChatRequest } from './chat-wire.js';
-import type { ChatAuthor, ChatEvent, ChatMessage, RoomChat, Typer } from './types.js';
+import type { ChatAuthor, ChatEvent, ChatMessage, ChatSendOptions, RoomChat, Typer } from './types.js';
 
 export interface ChatLink {
   /** Sends a request on `/service/rooms/<id>/chat`; resolves with the server's answer. */
@@ -122,11 +122,12 @@ export class ChatClient implements RoomChat {
    * [CHAT-3] Sent with an id of its own: when the transport loses the answer (a node died, a timeout)
    * it is sent again with the same id, and the server stores it once whichever attempt landed.
    */
-  async send(text: string): Promise<ChatMessage> {
+  async send(text: string, options: ChatSendOptions = {}): Promise<ChatMessage> {
     const id = messageId();
+    const images = options.images && options.images.length > 0 ? { images: [...options.images] } : {};
     for (let attempt = 1; ; attempt++) {
       try {
-        const message = this.message(await this.ask({ type: 'chat-send', text, id }));
+        const message = this.message(await this.ask({ type: 'chat-send', text, id, ...images }));
         this.land([message]);
         return message;
       } catch (error) {

@@ -19,6 +19,11 @@ export interface ChatMessage {
   readonly sentAt: number;
   readonly editedAt?: number;
   readonly deleted?: boolean;
+  /**
+   * [CHAT-14] Pictures sent with the message: the room's assets (`asset:<id>`, COLLAB-47), at most
+   * four, drawn from `room.assets.url(src)`. Absent when there are none, and once deleted.
+   */
+  readonly images?: readonly string[];
 }
 
 export type ChatEvent = { readonly type: 'message' | 'edit' | 'delete'; readonly message: ChatMessage };
@@ -28,9 +33,14 @@ export interface Typer {
   readonly clientId: string;
 }
 
+export interface ChatSendOptions {
+  /** [CHAT-14] Pictures uploaded to the room's assets (`room.assets.upload`); with any, the text may be empty. */
+  readonly images?: readonly string[];
+}
+
 export interface RoomChat {
   /** Rejects with a CollabError: read_only, moderation's rejection (code 'rejected' with the hook's reason), message_invalid (empty/too long). */
-  send(text: string): Promise<ChatMessage>;
+  send(text: string, options?: ChatSendOptions): Promise<ChatMessage>;
   /** Older pages: the newest `limit` messages before `before`, ascending. */
   history(options?: { before?: number; limit?: number }): Promise<{ messages: ChatMessage[]; hasMore: boolean }>;
   /** The live window the UI renders: loaded history + live messages, ascending by serial, no gap, no duplicate; the same array object until it changes (for useSyncExternalStore). */
@@ -64,7 +74,7 @@ export interface RoomChat {
 export type ModerationVerdict = { readonly text: string } | { readonly reject: string } | void;
 export type ModerateHook = (
   room: string,
-  message: { readonly text: string; readonly author: ChatAuthor },
+  message: { readonly text: string; readonly author: ChatAuthor; readonly images?: readonly string[] },
 ) => ModerationVerdict | Promise<ModerationVerdict>;
 
 /** Wire (server → members on `/rooms/<id>/chat`). */

@@ -25,6 +25,8 @@ export interface ChatDraft {
   readonly sentAt: number;
   /** The sender's id for this message (1-128 characters): a retried send with it is stored once. */
   readonly id?: string;
+  /** [CHAT-14] Its pictures (asset srcs), kept with the message. */
+  readonly images?: readonly string[];
 }
 
 /** An edit (new text) or a delete, by the author only. */

@@ -6,7 +6,8 @@
  * user's own sends (known even before the join answered).
  */
 import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
-import type { ChatAuthor, ChatMessage, RoomChat, Typer } from '../chat/types.js';
+import type { ChatAuthor, ChatMessage, ChatSendOptions, RoomChat, Typer } from '../chat/types.js';
+import type { RoomAssets } from '../client/assets.js';
 import type { PresenceState } from '../core/presence-state.js';
 import { useRoomIfAny } from './room-provider.js';
 
@@ -16,6 +17,8 @@ export interface ChatRoom {
   readonly presence: PresenceState;
   /** Typing is announced only once this settles (the server counts us a member then). */
   readonly synced?: Promise<unknown>;
+  /** [CHATUI-10] The room's pictures (`enterRoom(…, { assetsUrl })`): with them `<Chat>` sends pictures. */
+  readonly assets?: RoomAssets | undefined;
 }
 
 export interface ChatApi {
@@ -30,7 +33,7 @@ export interface ChatApi {
   readonly joined: boolean;
   /** True for a message this user wrote (edit and delete are offered for those only). */
   isMine(message: ChatMessage): boolean;
-  send(text: string): Promise<ChatMessage>;
+  send(text: string, options?: ChatSendOptions): Promise<ChatMessage>;
   edit(serial: number, text: string): Promise<ChatMessage>;
   remove(serial: number): Promise<void>;
   typing(): void;
@@ -109,7 +112,7 @@ export function useChat(room?: ChatRoom | null): ChatApi {
       unreadCount,
       joined: me !== undefined,
       isMine,
-      send: (text: string) => (chat ? chat.send(text).then(learn) : noChat()),
+      send: (text: string, options?: ChatSendOptions) => (chat ? chat.send(text, options).then(learn) : noChat()),
       edit: (serial: number, text: string) => (chat ? chat.edit(serial, text).then(learn) : noChat()),
       remove: (serial: number) => (chat ? chat.delete(serial) : noChat()),
       typing: () => {

@@ -29,7 +29,8 @@ export function applyChange(old: ChatMessage | undefined, authorId: string, chan
   if (!old || old.deleted) return { refused: 'not_found' };
   if (old.author.id !== authorId) return { refused: 'forbidden' };
   if ('deleted' in change) return { message: { serial: old.serial, author: old.author, text: '', sentAt: old.sentAt, editedAt: change.editedAt, deleted: true } };
-  return { message: { serial: old.serial, author: old.author, text: change.text, sentAt: old.sentAt, editedAt: change.editedAt } };
+  // An edit changes the text; the pictures stay (CHAT-14). A delete takes them too.
+  return { message: { serial: old.serial, author: old.author, text: change.text, sentAt: old.sentAt, editedAt: change.editedAt, ...(old.images ? { images: old.images } : {}) } };
 }
 
 /** A stored record read back; anything this store did not write is an error, not a message. */

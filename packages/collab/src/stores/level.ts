@@ -86,7 +86,7 @@ export class LevelStore implements DocumentStore {
     return this.chatSerially(room, async (last) => {
       const known = draft.id === undefined ? undefined : await this.db.get(idKey(room, draft.id));
       if (known) return { value: readChatRecord(untext.decode((await this.db.get(chatKey(room, Number(untext.decode(known)))))!)), last };
-      const message: ChatMessage = { serial: last + 1, author: { ...draft.author }, text: draft.text, sentAt: draft.sentAt };
+      const message: ChatMessage = { serial: last + 1, author: { ...draft.author }, text: draft.text, sentAt: draft.sentAt, ...(draft.images ? { images: [...draft.images] } : {}) };
       const writes = [{ type: 'put' as const, key: chatKey(room, message.serial), value: text.encode(JSON.stringify(message)) }];
       if (draft.id !== undefined) writes.push({ type: 'put', key: idKey(room, draft.id), value: text.encode(String(message.serial)) });
       await this.db.batch(writes, this.writes);

@@ -66,7 +66,7 @@ export class MemoryStore implements DocumentStore {
     const known = draft.id === undefined ? undefined : r.ids?.get(draft.id);
     if (known !== undefined) return r.chat[known - 1]!;
     if (draft.id !== undefined) (r.ids ??= new Map()).set(draft.id, r.chat.length + 1);
-    const message: ChatMessage = { serial: r.chat.length + 1, author: { ...draft.author }, text: draft.text, sentAt: draft.sentAt };
+    const message: ChatMessage = { serial: r.chat.length + 1, author: { ...draft.author }, text: draft.text, sentAt: draft.sentAt, ...(draft.images ? { images: [...draft.images] } : {}) };
     if (r.chat === NO_CHAT) r.chat = [];
     r.chat.push(message);
     return message;

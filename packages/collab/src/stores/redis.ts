@@ -147,7 +147,7 @@ export class RedisStore implements DocumentStore {
 
   async appendChat(room: string, draft: ChatDraft): Promise<ChatMessage> {
     const k = this.keys(room);
-    const json = JSON.stringify({ author: draft.author, text: draft.text, sentAt: draft.sentAt });
+    const json = JSON.stringify({ author: draft.author, text: draft.text, sentAt: draft.sentAt, ...(draft.images ? { images: draft.images } : {}) });
     return readChatRecord(String(await this.client.eval(APPEND_CHAT, 3, k.chatseq, k.chat, k.chatids, json, draft.id ?? '')));
   }
 

@@ -70,6 +70,17 @@ export function chatStoreContract(label: string, factory: StoreFactory): void {
       expect((await store.appendChat('r', draft('next'))).serial).toBe(2); // a delete frees no serial
     });
 
+    it('[CHAT-14] a message\'s pictures are kept with it; an edit keeps them, a delete takes them', async () => {
+      const store = await open();
+      const images = [`asset:${'a'.repeat(64)}`, `asset:${'b'.repeat(64)}`];
+      const sent = await store.appendChat('r', { ...draft(''), images });
+      expect(sent).toEqual({ serial: 1, author: ada, text: '', sentAt: 1_764_633_600_000, images });
+      expect((await store.chatPage('r', { limit: 5 })).messages).toEqual([sent]);
+      expect(await store.changeChat('r', 1, 'ada', { text: 'the plan', editedAt: 5 })).toEqual({ message: { ...sent, text: 'the plan', editedAt: 5 } });
+      expect(await store.changeChat('r', 1, 'ada', { deleted: true, editedAt: 6 })).toEqual({ message: { serial: 1, author: ada, text: '', sentAt: 1_764_633_600_000, editedAt: 6, deleted: true } });
+      expect((await store.appendChat('r', draft('plain'))).images).toBeUndefined();
+    });
+
     it('[CHAT-4] [CHAT-9] read positions per user only rise', async () => {
       const store = await open();
       expect(await store.chatRead('r', 'ada')).toBe(0);

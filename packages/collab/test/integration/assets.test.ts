@@ -141,4 +141,35 @@ describe('[COLLAB-47] the rooms\' assets', () => {
     // --max-room-asset-bytes holds: a second picture would pass it.
     expect(await ada.assets!.upload(blob(Buffer.concat([PNG, Buffer.from([1, 2])])))).toMatchObject({ ok: false, error: { code: 'asset_refused' } });
   }, 30_000);
+
+  it('[CHAT-14] a picture in chat: uploaded to the room, sent with no text, in every member\'s window and the history; the moderation hook sees it; anything but the room\'s assets is refused', async () => {
+    const seen: (readonly string[] | undefined)[] = [];
+    const { url, assetsUrl } = await withAssets({ moderate: (_room, message) => void seen.push(message.images) });
+    const ada = member(url, 'talk', { assetsUrl }).room;
+    const bob = member(url, 'talk', { assetsUrl }).room;
+    await Promise.all([ada.synced, bob.synced]);
+    const uploaded = await ada.assets!.upload(blob(PNG));
+    if (!uploaded.ok) throw new Error(uploaded.error.message);
+    const sent = await ada.chat.send('', { images: [uploaded.value] });
+    expect(sent).toMatchObject({ text: '', images: [uploaded.value] });
+    expect(seen).toEqual([[uploaded.value]]);
+    await eventually(() => expect(bob.chat.messages().map((m) => m.images)).toEqual([[uploaded.value]]));
+    // Bob's page draws it from the room's assets.
+    const read = await fetch(bob.assets!.url(bob.chat.messages()[0]!.images![0]!)!);
+    expect(Buffer.from(await read.arrayBuffer()).equals(PNG)).toBe(true);
+    // An edit changes the text only: the picture stays, and no text is fine.
+    await ada.chat.edit(sent.serial, 'the plan');
+    await eventually(() => expect(bob.chat.messages()[0]).toMatchObject({ text: 'the plan', images: [uploaded.value] }));
+    const late = member(url, 'talk', { assetsUrl }).room;
+    await late.synced;
+    await eventually(() => expect(late.chat.messages()).toMatchObject([{ text: 'the plan', images: [uploaded.value] }]));
+
+    for (const images of [['https://tracker.example/p.png'], [], Array.from({ length: 5 }, () => uploaded.value), ['data:image/png;base64,AAAA']]) {
+      await expect(ada.chat.send('look', { images: images.length === 0 ? ['nope'] : images })).rejects.toMatchObject({ code: 'message_invalid' });
+    }
+    await expect(ada.chat.send('')).rejects.toMatchObject({ code: 'message_invalid' }); // no text and no picture
+    await ada.chat.delete(sent.serial);
+    await eventually(() => expect(bob.chat.messages()[0]?.images).toBeUndefined());
+    expect(bob.chat.messages().map((m) => m.serial)).toEqual([sent.serial]); // nothing else was stored
+  });
 });

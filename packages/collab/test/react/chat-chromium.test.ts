@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
 import { ALL_TRANSPORTS } from '@kuiper/client';
-import { chromiumExecutable, onCleanup } from '@kuiper/testkit';
+import { chromiumExecutable, onCleanup, pastePicture } from '@kuiper/testkit';
 import { member, startCollab } from '../integration/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -39,14 +39,14 @@ async function launch(): Promise<Browser> {
   return browser;
 }
 
-async function openChat(browser: Browser, url: string, script: string, room: string, transport?: string): Promise<Page> {
+async function openChat(browser: Browser, url: string, script: string, room: string, transport?: string, query = ''): Promise<Page> {
   const page = await browser.newPage();
   const origin = new URL(url).origin;
   await page.route(`${origin}/chat.html*`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><div id="app"></div><script type="module" src="/chat.js"></script>' }));
   await page.route(`${origin}/chat.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
   page.on('pageerror', (e) => errors.push(e.message));
   // Not the load event: callback polling's held <script> request would keep it from firing.
-  await page.goto(`${origin}/chat.html?room=${room}${transport ? `&transport=${transport}` : ''}`, { waitUntil: 'domcontentloaded' });
+  await page.goto(`${origin}/chat.html?room=${room}${transport ? `&transport=${transport}` : ''}${query}`, { waitUntil: 'domcontentloaded' });
   await page.waitForFunction(() => (window as unknown as { chatReady?: boolean }).chatReady === true, undefined, { timeout: 15_000 });
   return page;
 }
@@ -133,4 +133,33 @@ describe('<Chat> in Chromium', () => {
       await page.close();
     }
   }, 120_000); // six pages, one after the other
+
+  it('[CHATUI-10] [CHAT-14] a picture pasted into the message box is uploaded, shown above it, and sent with the text; the other member has it and the page draws it from the server; a file that is no picture is refused', async () => {
+    const [server, script] = await Promise.all([startCollab(), bundle('./chat-browser-entry.tsx')]);
+    const node = member(server.url, 'pictures', { assetsUrl: `${new URL(server.url).origin}/kuiper-assets` }).room;
+    await node.synced;
+    const page = await openChat(await launch(), server.url, script, 'pictures', undefined, '&assets=%2Fkuiper-assets');
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.click();
+    await pastePicture(page, { width: 120, height: 80, color: '#2f9e44' }); // as a screenshot from the clipboard
+    const waiting = page.getByRole('list', { name: 'Pictures to send' }).getByRole('img', { name: 'Picture 1' });
+    await expect.poll(() => waiting.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBe(120);
+    await box.fill('the layout');
+    await box.press('Enter');
+
+    await vi.waitFor(() => expect(node.chat.messages().map((m) => [m.text, m.images?.length])).toEqual([['the layout', 1]]), { timeout: 10_000 });
+    expect(await page.getByRole('list', { name: 'Pictures to send' }).count()).toBe(0); // sent with it
+    const sent = page.getByRole('log', { name: 'Chat messages' }).getByRole('img', { name: /^Picture 1 from / });
+    await expect.poll(() => sent.evaluate((img: HTMLImageElement) => [img.complete, img.naturalWidth, img.naturalHeight]), { timeout: 10_000 }).toEqual([true, 120, 80]);
+    expect(await sent.getAttribute('src')).toBe(`/kuiper-assets/pictures/${node.chat.messages()[0]!.images![0]!.slice('asset:'.length)}`);
+
+    // The Picture button's picker takes a GIF; a text file is refused with a reason.
+    await page.getByLabel('Picture file').setInputFiles([{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') }]);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Only pictures can be sent');
+    const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw==', 'base64');
+    await page.getByLabel('Picture file').setInputFiles([{ name: 'dot.gif', mimeType: 'image/gif', buffer: gif }]);
+    await expect.poll(() => page.getByRole('list', { name: 'Pictures to send' }).getByRole('img').count(), { timeout: 10_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Send' }).click(); // no text: the picture alone
+    await vi.waitFor(() => expect(node.chat.messages().map((m) => [m.text, m.images?.length])).toEqual([['the layout', 1], ['', 1]]), { timeout: 10_000 });
+  }, 60_000);
 });

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Locator } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
-import { chromiumExecutable, onCleanup } from '@kuiper/testkit';
+import { chromiumExecutable, onCleanup, pastePicture } from '@kuiper/testkit';
 import * as Y from 'yjs';
 import { assetIdOf } from '../../src/index.js';
 import { createBoard } from '../../src/whiteboard/index.js';
@@ -371,17 +371,7 @@ describe('<Whiteboard> in Chromium', () => {
     const surface = page.getByRole('application', { name: 'Whiteboard' });
     await surface.focus();
     // A 64×48 PNG made by the page, pasted as a screenshot would be (a file on the clipboard).
-    await page.evaluate(async () => {
-      const canvas = document.createElement('canvas');
-      [canvas.width, canvas.height] = [64, 48];
-      const g = canvas.getContext('2d')!;
-      g.fillStyle = '#1971c2';
-      g.fillRect(0, 0, 64, 48);
-      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
-      const data = new DataTransfer();
-      data.items.add(new File([blob], 'shot.png', { type: 'image/png' }));
-      document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    });
+    await pastePicture(page, { width: 64, height: 48 });
     await vi.waitFor(() => expect(nodeBoard.shapes().map((s) => s.kind)).toEqual(['image']), { timeout: 10_000 });
     const pasted = nodeBoard.shapes()[0]!;
     expect(pasted).toMatchObject({ w: 64, h: 48 });
@@ -447,19 +437,7 @@ describe('<Whiteboard> in Chromium', () => {
     const docBytes = (): number => Y.encodeStateAsUpdate(node.doc).byteLength;
     const before = docBytes();
     // A 3000×2000 photo of noise, pasted: re-encoded to fit as before (BOARD-22), then uploaded.
-    const paste = (): Promise<void> =>
-      page.evaluate(async () => {
-        const canvas = document.createElement('canvas');
-        [canvas.width, canvas.height] = [3000, 2000];
-        const g = canvas.getContext('2d')!;
-        const pixels = g.createImageData(3000, 2000);
-        for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = (i * 2654435761 + Math.random() * 7) >>> 24;
-        g.putImageData(pixels, 0, 0);
-        const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
-        const data = new DataTransfer();
-        data.items.add(new File([blob], 'photo.png', { type: 'image/png' }));
-        document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-      });
+    const paste = (): Promise<void> => pastePicture(page, { width: 3000, height: 2000, noise: true });
     await paste();
     await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(1), { timeout: 20_000 });
     const shape = nodeBoard.shapes()[0]!;

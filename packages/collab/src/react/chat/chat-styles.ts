@@ -27,7 +27,12 @@ ${c('day')}{text-align:center;color:var(--kuiper-chat-muted,#6e6e73);font-size:.
 ${c('unread')}{display:flex;align-items:center;gap:6px;color:var(--kuiper-chat-accent,#2f6fed);font-size:.8em;margin:4px 0}
 ${c('unread')}::before,${c('unread')}::after{content:"";flex:1;border-top:1px solid var(--kuiper-chat-accent,#2f6fed)}
 ${c('typing')}{grid-column:1;grid-row:2;min-height:1.4em}
-${c('composer')}{grid-column:1;grid-row:3;display:flex;gap:6px}
+${c('composer')}{grid-column:1;grid-row:3;display:flex;flex-wrap:wrap;gap:6px}
+${c('attachments')}{flex-basis:100%;display:flex;flex-wrap:wrap;gap:6px;list-style:none;margin:0;padding:0;font-size:.85em;color:var(--kuiper-chat-muted,#6e6e73)}
+${c('attachments')} li{display:flex;align-items:flex-start;gap:2px}
+${c('attachments')} img{height:48px;max-width:96px;object-fit:cover;border-radius:4px}
+${c('images')}{display:flex;flex-wrap:wrap;gap:6px;margin-top:4px}
+${c('images')} img{display:block;max-width:min(240px,100%);max-height:180px;border-radius:6px;border:1px solid var(--kuiper-chat-border,#d0d0d7)}
 ${c('read-only')}{grid-column:1;grid-row:3;margin:0;color:var(--kuiper-chat-muted,#6e6e73);font-size:.85em}
 ${c('input')}{flex:1;min-width:0;resize:none;font:inherit;color:inherit;background:transparent;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);padding:6px}
 ${c('button')}{font:inherit;cursor:pointer;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);background:transparent;color:inherit;padding:2px 8px}

@@ -60,6 +60,7 @@ export function Chat({ room, className, style, readOnly = false }: ChatProps): R
         remove={chat.remove}
         onError={setError}
         onReadAll={readAll}
+        imageUrl={room.assets?.url}
       />
       <div className={`${CHAT_CLASS}-typing`} aria-live="polite">
         {typingLine(chat.typers)}
@@ -73,9 +74,10 @@ export function Chat({ room, className, style, readOnly = false }: ChatProps): R
         <p className={`${CHAT_CLASS}-read-only`}>You can read this chat, not write in it.</p>
       ) : (
         <Composer
-          send={(text) => chat.send(text).then((sent) => chat.markRead(sent.serial).catch(() => undefined))}
+          send={(text, options) => chat.send(text, options).then((sent) => chat.markRead(sent.serial).catch(() => undefined))}
           typing={chat.typing}
           onError={setError}
+          assets={room.assets}
         />
       )}
       <WhoIsHere presence={room.presence} />

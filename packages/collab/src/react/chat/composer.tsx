@@ -1,30 +1,67 @@
-/** The text box and Send: Enter sends, Shift+Enter breaks the line, typing tells the others. */
-import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+/**
+ * The text box and Send: Enter sends, Shift+Enter breaks the line, typing tells the others. With the
+ * room's assets [CHATUI-10], a picture pasted into the box or picked with the Picture button is
+ * uploaded at once and shown above it, to go with the next message (up to MAX_CHAT_IMAGES).
+ */
+import { useRef, useState, type ClipboardEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { MAX_CHAT_IMAGES } from '../../chat/chat-wire.js';
+import type { ChatSendOptions } from '../../chat/types.js';
+import type { RoomAssets } from '../../client/assets.js';
 import { CHAT_CLASS } from './chat-styles.js';
 import { describeError } from './message-item.js';
 
 export interface ComposerProps {
-  send(text: string): Promise<unknown>;
+  send(text: string, options?: ChatSendOptions): Promise<unknown>;
   typing(): void;
   /** A send refused: why; `undefined` when the user sends again (the last reason stays until then). */
   onError(message: string | undefined): void;
+  /** [CHATUI-10] Where pictures go; without it the composer takes text only. */
+  assets?: RoomAssets | undefined;
 }
 
-export function Composer({ send, typing, onError }: ComposerProps): ReactNode {
+const isPicture = (file: File): boolean => file.type.startsWith('image/');
+
+export function Composer({ send, typing, onError, assets }: ComposerProps): ReactNode {
   const [draft, setDraft] = useState('');
+  /** Pictures uploaded for the next message (their `asset:` srcs), and how many are on their way. */
+  const [images, setImages] = useState<readonly string[]>([]);
+  const [uploading, setUploading] = useState(0);
+  const picker = useRef<HTMLInputElement>(null);
   /** Sends not yet answered, chained so that they reach the room in the order they were written. */
   const queue = useRef<Promise<unknown>>(Promise.resolve());
+
+  const attach = (files: readonly File[]): void => {
+    if (!assets) return;
+    const pictures = files.filter(isPicture);
+    if (pictures.length < files.length) onError('Only pictures can be sent');
+    const room = MAX_CHAT_IMAGES - images.length - uploading;
+    if (pictures.length > room) onError(`At most ${MAX_CHAT_IMAGES} pictures go with one message`);
+    for (const file of pictures.slice(0, Math.max(0, room))) {
+      setUploading((n) => n + 1);
+      assets
+        .upload(file)
+        .then((result) => {
+          if (result.ok) setImages((now) => (now.length < MAX_CHAT_IMAGES ? [...now, result.value] : now));
+          else onError(`Picture not sent: ${result.error.message}`);
+        })
+        .finally(() => setUploading((n) => n - 1));
+    }
+  };
+
   const submit = (): void => {
     const text = draft.trim();
-    if (text === '') return;
+    if ((text === '' && images.length === 0) || uploading > 0) return;
+    const sent = images;
     // The box empties at once, so the next message can be written (and sent) while this one is on
     // its way; waiting for the answer would wipe, when it came, whatever was typed meanwhile.
     setDraft('');
+    setImages([]);
     onError(undefined);
-    queue.current = queue.current.then(() => send(text)).catch((error: unknown) => {
+    queue.current = queue.current.then(() => send(text, sent.length > 0 ? { images: sent } : {})).catch((error: unknown) => {
       onError(`Not sent: ${describeError(error)}`);
-      // [CHATUI-2] A refused send keeps its text, ahead of anything written since.
+      // [CHATUI-2] A refused send keeps its text (and pictures), ahead of anything written since.
       setDraft((now) => (now.trim() === '' ? text : `${text}\n${now}`));
+      setImages((now) => [...sent, ...now].slice(0, MAX_CHAT_IMAGES));
     });
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
@@ -34,6 +71,12 @@ export function Composer({ send, typing, onError }: ComposerProps): ReactNode {
       submit();
     }
   };
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>): void => {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (!assets || files.length === 0) return; // text pastes as text
+    event.preventDefault();
+    attach(files);
+  };
   return (
     <form
       className={`${CHAT_CLASS}-composer`}
@@ -42,6 +85,19 @@ export function Composer({ send, typing, onError }: ComposerProps): ReactNode {
         submit();
       }}
     >
+      {(images.length > 0 || uploading > 0) && assets && (
+        <ul className={`${CHAT_CLASS}-attachments`} aria-label="Pictures to send">
+          {images.map((src, i) => (
+            <li key={src}>
+              <img src={assets.url(src)} alt={`Picture ${i + 1}`} />
+              <button className={`${CHAT_CLASS}-button`} type="button" aria-label={`Remove picture ${i + 1}`} onClick={() => setImages((now) => now.filter((s) => s !== src))}>
+                ×
+              </button>
+            </li>
+          ))}
+          {uploading > 0 && <li aria-live="polite">Uploading…</li>}
+        </ul>
+      )}
       <textarea
         className={`${CHAT_CLASS}-input`}
         aria-label="Message"
@@ -52,8 +108,28 @@ export function Composer({ send, typing, onError }: ComposerProps): ReactNode {
           if (event.target.value !== '') typing();
         }}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
       />
-      <button className={`${CHAT_CLASS}-button`} type="submit" data-primary="" disabled={draft.trim() === ''}>
+      {assets && (
+        <>
+          <input
+            ref={picker}
+            type="file"
+            accept="image/png,image/jpeg,image/webp,image/gif"
+            multiple
+            hidden
+            aria-label="Picture file"
+            onChange={(event) => {
+              attach([...(event.target.files ?? [])]);
+              event.target.value = ''; // the same file again is a new pick
+            }}
+          />
+          <button className={`${CHAT_CLASS}-button`} type="button" aria-label="Add a picture" title="Add a picture" onClick={() => picker.current?.click()}>
+            Picture
+          </button>
+        </>
+      )}
+      <button className={`${CHAT_CLASS}-button`} type="submit" data-primary="" disabled={(draft.trim() === '' && images.length === 0) || uploading > 0}>
         Send
       </button>
     </form>

@@ -9,6 +9,8 @@ export interface MessageItemProps {
   edit(serial: number, text: string): Promise<unknown>;
   remove(serial: number): Promise<unknown>;
   onError(message: string): void;
+  /** [CHATUI-10] Where the message's pictures are drawn from (`room.assets.url`). */
+  imageUrl?: ((src: string) => string | undefined) | undefined;
 }
 
 /** A thrown value's message: errors here are Errors or CollabError values. */
@@ -22,12 +24,12 @@ function clock(ms: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
-export function MessageItem({ message, mine, edit, remove, onError }: MessageItemProps): ReactNode {
+export function MessageItem({ message, mine, edit, remove, onError, imageUrl }: MessageItemProps): ReactNode {
   const [editing, setEditing] = useState<string | undefined>(undefined);
   const author = message.author.name ?? message.author.id;
   const save = (): void => {
     const text = editing?.trim() ?? '';
-    if (text === '') return;
+    if (text === '' && !message.images) return; // a message with pictures may lose its text (CHAT-14)
     // Closed at once, as the composer empties at once: a second Enter cannot send the edit twice,
     // and nothing typed after it is dropped when the answer comes. Refused, it opens again with the text.
     setEditing(undefined);
@@ -90,8 +92,28 @@ export function MessageItem({ message, mine, edit, remove, onError }: MessageIte
           </span>
         </div>
       ) : (
-        <div className={`${CHAT_CLASS}-text`}>{message.text}</div>
+        message.text !== '' && <div className={`${CHAT_CLASS}-text`}>{message.text}</div>
       )}
+      {!message.deleted && message.images && <Pictures images={message.images} author={author} imageUrl={imageUrl} />}
     </article>
+  );
+}
+
+/** [CHATUI-10] A message's pictures, each opening full size in a new tab; without a URL, a word for it. */
+function Pictures({ images, author, imageUrl }: { images: readonly string[]; author: string; imageUrl: MessageItemProps['imageUrl'] }): ReactNode {
+  return (
+    <div className={`${CHAT_CLASS}-images`}>
+      {images.map((src, i) => {
+        const url = imageUrl?.(src);
+        const alt = `Picture ${i + 1} from ${author}`;
+        return url ? (
+          <a key={src} href={url} target="_blank" rel="noopener noreferrer">
+            <img src={url} alt={alt} loading="lazy" />
+          </a>
+        ) : (
+          <span key={src} className={`${CHAT_CLASS}-meta`}>[{alt}]</span>
+        );
+      })}
+    </div>
   );
 }

@@ -25,6 +25,8 @@ export interface MessageLogProps {
   onError(message: string): void;
   /** The reader reached the newest message. */
   onReadAll(): void;
+  /** [CHATUI-10] Where pictures are drawn from (`room.assets.url`). */
+  imageUrl?: ((src: string) => string | undefined) | undefined;
 }
 
 export function MessageLog(props: MessageLogProps): ReactNode {
@@ -110,7 +112,7 @@ export function MessageLog(props: MessageLogProps): ReactNode {
                 New
               </div>
             )}
-            <MessageItem message={message} mine={isMine(message)} edit={props.edit} remove={props.remove} onError={props.onError} />
+            <MessageItem message={message} mine={isMine(message)} edit={props.edit} remove={props.remove} onError={props.onError} imageUrl={props.imageUrl} />
           </div>
         );
       })}
