@@ -43,7 +43,7 @@ export interface CollabOptions extends Omit<RoomHostOptions, 'room' | 'store' | 
    * across nodes): to index, mirror or notify. Not awaited; a throw goes to `onError`.
    */
   onStored?: OnStored;
-  /** [COLLAB-47] Where `collab.assets` serves the rooms' pictures, and their largest size. */
+  /** [COLLAB-47] Where `collab.assets` serves the rooms' pictures, the largest one and the most a room keeps. */
   assets?: AssetsOptions;
 }
 

@@ -65,9 +65,13 @@ function usePendingUploads(latest: { readonly current: ImageInput }): (id: strin
         pending.current.delete(id); // gone, changed, or no assets any more: nothing to move
         continue;
       }
-      const result = await assets.upload(await (await fetch(src)).blob());
-      if (result.ok) board.swapSrc(id, src, result.value);
-      if (result.ok || result.error.code === 'asset_refused') pending.current.delete(id);
+      try {
+        const result = await assets.upload(await (await fetch(src)).blob());
+        if (result.ok) board.swapSrc(id, src, result.value);
+        if (result.ok || result.error.code === 'asset_refused') pending.current.delete(id);
+      } catch {
+        // Kept for the next round: one failure must not end the retries of the others.
+      }
     }
     if (pending.current.size > 0) timer.current = setTimeout(() => void retry(), UPLOAD_RETRY_MS);
   }, [latest]);
