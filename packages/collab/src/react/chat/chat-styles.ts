@@ -38,6 +38,7 @@ ${c('input')}{flex:1;min-width:0;resize:none;font:inherit;color:inherit;backgrou
 ${c('button')}{font:inherit;cursor:pointer;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);background:transparent;color:inherit;padding:2px 8px}
 ${c('button')}[data-primary]{background:var(--kuiper-chat-accent,#2f6fed);color:var(--kuiper-chat-accent-fg,#fff);border-color:transparent}
 ${c('button')}:disabled{opacity:.5;cursor:default}
+${c('button')}[data-icon]{padding:2px 6px;color:var(--kuiper-chat-muted,#6e6e73)}
 ${c('actions')}{display:inline-flex;gap:4px}
 ${c('head')} ${c('actions')}{margin-left:auto;font-size:.8em;opacity:.7}
 ${c('message')}:hover ${c('actions')},${c('message')}:focus-within ${c('actions')}{opacity:1}

@@ -7,6 +7,7 @@ import { useRef, useState, type ClipboardEvent, type KeyboardEvent, type ReactNo
 import { MAX_CHAT_IMAGES } from '../../chat/chat-wire.js';
 import type { ChatSendOptions } from '../../chat/types.js';
 import type { RoomAssets } from '../../client/assets.js';
+import { PictureIcon } from '../picture-icon.js';
 import { CHAT_CLASS } from './chat-styles.js';
 import { describeError } from './message-item.js';
 
@@ -124,8 +125,8 @@ export function Composer({ send, typing, onError, assets }: ComposerProps): Reac
               event.target.value = ''; // the same file again is a new pick
             }}
           />
-          <button className={`${CHAT_CLASS}-button`} type="button" aria-label="Add a picture" title="Add a picture" onClick={() => picker.current?.click()}>
-            Picture
+          <button className={`${CHAT_CLASS}-button`} type="button" aria-label="Add a picture" title="Add a picture" data-icon="" onClick={() => picker.current?.click()}>
+            <PictureIcon size={16} />
           </button>
         </>
       )}

@@ -5,6 +5,7 @@
  */
 import { useRef, type ReactElement } from 'react';
 import { WB } from './styles.js';
+import { PictureIcon } from '../picture-icon.js';
 
 export type Tool = 'pen' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'select' | 'eraser' | 'comment';
 
@@ -122,17 +123,6 @@ function ImageButton({ onPictures }: { onPictures: ToolbarProps['onPictures'] })
           if (files.length > 0) onPictures(files);
         }} />
     </>
-  );
-}
-
-/** A framed landscape, drawn like the comment icon. */
-function PictureIcon(): ReactElement {
-  return (
-    <svg width="14" height="14" viewBox="0 0 16 16" style={{ verticalAlign: 'middle' }}>
-      <rect x="1.5" y="2.5" width="13" height="11" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
-      <path d="M3 12 L6.5 8 L9 10.5 L10.5 9 L13 12 Z" fill="currentColor" />
-      <circle cx="11" cy="5.5" r="1.3" fill="currentColor" />
-    </svg>
   );
 }
 
