@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KuiperServer } from './server.js';
+import type { OriginCheck } from './transports/origin.js';
 
 export interface CollabCliOptions {
   /** The LevelDB directory, when there is no Redis. */
@@ -17,7 +18,7 @@ export interface CollabCliOptions {
   /** [SERVE-8] Serve the documents over HTTP to requests bearing this key. */
   apiKey?: string;
   /** [SERVE-8] The rooms' pictures' limits (COLLAB-47): `--max-asset-bytes`, `--max-room-asset-bytes`. */
-  assets?: { maxBytes?: number; maxRoomBytes?: number };
+  assets?: { maxBytes?: number; maxRoomBytes?: number; allowedOrigins?: OriginCheck };
 }
 
 export interface CollabFromCli {

@@ -85,7 +85,13 @@ export async function main(argv: string[]): Promise<number> {
       const data = s.data ?? './.kuiper-data';
       const cluster = s.redisCluster !== undefined ? { redisCluster: clusterNodes(s.redisCluster) } : {};
       const apiKey = s.apiKey ?? envApiKey();
-      const assets = { ...(s.maxAssetBytes === undefined ? {} : { maxBytes: s.maxAssetBytes }), ...(s.maxRoomAssetBytes === undefined ? {} : { maxRoomBytes: s.maxRoomAssetBytes }) };
+      // The pages that may use Bayeux from another origin may upload and fetch the rooms' pictures too.
+      const origins = serverOptions(s).allowedOrigins;
+      const assets = {
+        ...(s.maxAssetBytes === undefined ? {} : { maxBytes: s.maxAssetBytes }),
+        ...(s.maxRoomAssetBytes === undefined ? {} : { maxRoomBytes: s.maxRoomAssetBytes }),
+        ...(origins === undefined ? {} : { allowedOrigins: origins }),
+      };
       const attached = await attachCollabFromCli(server, { data, ...(redis ? { redis } : {}), ...cluster, redisPrefix: s.redisPrefix, ...(apiKey ? { apiKey } : {}), assets });
       ({ detach: detachCollab, api } = attached);
     }

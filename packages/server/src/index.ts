@@ -39,7 +39,7 @@ export type {
   AuthorizerResult,
   AuthorizerOperation,
 } from './core/security.js';
-export type { OriginCheck } from './transports/origin.js';
+export { originAllowed, type OriginCheck } from './transports/origin.js';
 export { decodeBody, decodeJson, decodeForm, checkMessage, encodeBatch } from './core/codec.js';
 export { isValidChannelName, matchingPatterns, patternMatches, channelKind } from '@kuiper/protocol';
 export type { Message, Advice, RawMessage } from '@kuiper/protocol';

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KuiperServer, SessionInfo } from '@kuiper/server';
+import { originAllowed, type KuiperServer, type OriginCheck, type SessionInfo } from '@kuiper/server';
 import { assetSrc, isAssetId, pictureType } from '../protocol/assets.js';
 import { isValidRoomId, roomChannels } from '../protocol/channels.js';
 import type { MemberGrant } from '../core/room-authority.js';
@@ -31,6 +31,11 @@ export interface AssetsOptions {
    * `room_full`, so one member cannot fill the disk (or Redis's memory) that every room shares.
    */
   maxRoomBytes?: number;
+  /**
+   * Pages of these origins may upload and fetch pictures from another origin (CORS): the value given
+   * to `createKuiperServer`'s `allowedOrigins` (a list, `'*'`, or a function). Default: same origin only.
+   */
+  allowedOrigins?: OriginCheck;
 }
 
 /** A node:http handler: true when the request was for the assets' routes (answered, or being answered). */
@@ -89,7 +94,23 @@ export function assetsApi({ kuiper, store, authorize }: AssetsDeps, options: Ass
     res.end(req.method === 'HEAD' ? undefined : bytes);
   };
 
+  /** CORS: an allowed page's origin is told it may read the answer (errors included, so it learns why). */
+  const cors = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const origin = req.headers.origin;
+    if (origin === undefined || options.allowedOrigins === undefined || !originAllowed(options.allowedOrigins, origin, undefined)) return false;
+    res.setHeader('Access-Control-Allow-Origin', options.allowedOrigins === '*' ? '*' : origin);
+    res.setHeader('Vary', 'Origin');
+    return true;
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse, room: string, id: string | undefined): Promise<void> => {
+    const allowed = cors(req, res);
+    if (req.method === 'OPTIONS') {
+      // The preflight of an upload (its X-Kuiper-Client header makes one) or of an export's fetch.
+      if (!allowed) throw new ApiError(403, 'origin_refused', `pictures are not served to ${req.headers.origin ?? 'that page'}`);
+      res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, HEAD, POST', 'Access-Control-Allow-Headers': `${ASSET_CLIENT_HEADER}, content-type`, 'Access-Control-Max-Age': '600' });
+      return void res.end();
+    }
     if (!isValidRoomId(room)) throw new ApiError(400, 'room_invalid', 'a room id is 1-128 of A-Z a-z 0-9 _ . ~ -');
     if (!assets) throw new ApiError(501, 'assets_unsupported', 'this server’s document store keeps no assets');
     const method = req.method ?? '';

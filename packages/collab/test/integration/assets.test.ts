@@ -128,16 +128,19 @@ describe('[COLLAB-47] the rooms\' assets', () => {
     expect(pictureType(new Uint8Array(await read.arrayBuffer()))).toBe('image/png');
   });
 
-  it('[SERVE-8] `kuiper serve --collab` serves them, kept in --data, within --max-room-asset-bytes', async () => {
+  it('[SERVE-8] `kuiper serve --collab` serves them, kept in --data, within --max-room-asset-bytes, to --allowed-origins', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kuiper-assets-'));
     onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-    const served = await serve(['--collab', '--data', dir, '--max-room-asset-bytes', String(PNG.byteLength + 1)]);
+    const served = await serve(['--collab', '--data', dir, '--max-room-asset-bytes', String(PNG.byteLength + 1), '--allowed-origins', 'http://app.example']);
     const assetsUrl = `${new URL(served.url).origin}/kuiper-assets`;
     const ada = member(served.url, 'cli-pictures', { assetsUrl }).room;
     await ada.synced;
     expect(await ada.assets!.upload(blob(PNG))).toEqual({ ok: true, value: `asset:${sha256(PNG)}` });
     const read = await fetch(`${assetsUrl}/cli-pictures/${sha256(PNG)}`);
     expect([read.status, read.headers.get('content-type')]).toEqual([200, 'image/png']);
+    // --allowed-origins reaches the pictures too.
+    const preflight = await fetch(`${assetsUrl}/cli-pictures`, { method: 'OPTIONS', headers: { Origin: 'http://app.example' } });
+    expect([preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([204, 'http://app.example']);
     // --max-room-asset-bytes holds: a second picture would pass it.
     expect(await ada.assets!.upload(blob(Buffer.concat([PNG, Buffer.from([1, 2])])))).toMatchObject({ ok: false, error: { code: 'asset_refused' } });
   }, 30_000);
@@ -171,5 +174,30 @@ describe('[COLLAB-47] the rooms\' assets', () => {
     await ada.chat.delete(sent.serial);
     await eventually(() => expect(bob.chat.messages()[0]?.images).toBeUndefined());
     expect(bob.chat.messages().map((m) => m.serial)).toEqual([sent.serial]); // nothing else was stored
+  });
+
+  it('[COLLAB-47] a page of an allowed origin uploads and reads across origins (CORS); another origin gets no leave to', async () => {
+    const { url, assetsUrl } = await withAssets({ assets: { allowedOrigins: ['http://app.example'] } });
+    const { client, room: ada } = member(url, 'across', { assetsUrl });
+    await ada.synced;
+    const preflight = (origin: string) =>
+      fetch(`${assetsUrl}/across`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-kuiper-client' } });
+    const allowed = await preflight('http://app.example');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://app.example');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('x-kuiper-client');
+    const refused = await preflight('http://evil.example');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+
+    const posted = await fetch(`${assetsUrl}/across`, { method: 'POST', headers: { Origin: 'http://app.example', 'X-Kuiper-Client': client.clientId! }, body: new Uint8Array(PNG) });
+    expect([posted.status, posted.headers.get('access-control-allow-origin')]).toEqual([201, 'http://app.example']);
+    const read = await fetch(`${assetsUrl}/across/${sha256(PNG)}`, { headers: { Origin: 'http://app.example' } });
+    expect([read.status, read.headers.get('access-control-allow-origin'), read.headers.get('vary')]).toEqual([200, 'http://app.example', 'Origin']);
+    // A refusal is readable by the allowed page too, so it can say why.
+    const tooMany = await fetch(`${assetsUrl}/across`, { method: 'POST', headers: { Origin: 'http://app.example' }, body: new Uint8Array(PNG) });
+    expect([tooMany.status, tooMany.headers.get('access-control-allow-origin')]).toEqual([401, 'http://app.example']);
+    const elsewhere = await fetch(`${assetsUrl}/across/${sha256(PNG)}`, { headers: { Origin: 'http://evil.example' } });
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
