@@ -163,9 +163,14 @@ describe('[COLLAB-47] the rooms\' assets', () => {
     // An edit changes the text only: the picture stays, and no text is fine.
     await ada.chat.edit(sent.serial, 'the plan');
     await eventually(() => expect(bob.chat.messages()[0]).toMatchObject({ text: 'the plan', images: [uploaded.value] }));
+    expect(await ada.chat.edit(sent.serial, '')).toMatchObject({ text: '', images: [uploaded.value] }); // a picture needs no text
+    await ada.chat.edit(sent.serial, 'the plan');
+    const plain = await ada.chat.send('words only');
+    await expect(ada.chat.edit(plain.serial, '')).rejects.toMatchObject({ code: 'message_invalid' }); // without one it does
+    await ada.chat.delete(plain.serial);
     const late = member(url, 'talk', { assetsUrl }).room;
     await late.synced;
-    await eventually(() => expect(late.chat.messages()).toMatchObject([{ text: 'the plan', images: [uploaded.value] }]));
+    await eventually(() => expect(late.chat.messages()[0]).toMatchObject({ text: 'the plan', images: [uploaded.value] }));
 
     for (const images of [['https://tracker.example/p.png'], [], Array.from({ length: 5 }, () => uploaded.value), ['data:image/png;base64,AAAA']]) {
       await expect(ada.chat.send('look', { images: images.length === 0 ? ['nope'] : images })).rejects.toMatchObject({ code: 'message_invalid' });
@@ -173,7 +178,7 @@ describe('[COLLAB-47] the rooms\' assets', () => {
     await expect(ada.chat.send('')).rejects.toMatchObject({ code: 'message_invalid' }); // no text and no picture
     await ada.chat.delete(sent.serial);
     await eventually(() => expect(bob.chat.messages()[0]?.images).toBeUndefined());
-    expect(bob.chat.messages().map((m) => m.serial)).toEqual([sent.serial]); // nothing else was stored
+    expect(bob.chat.messages().map((m) => m.serial)).toEqual([sent.serial, plain.serial]); // nothing else was stored
   });
 
   it('[COLLAB-47] a page of an allowed origin uploads and reads across origins (CORS); another origin gets no leave to', async () => {
