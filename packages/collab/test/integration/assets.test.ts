@@ -1,14 +1,13 @@
 // [COLLAB-47] Rooms' pictures over HTTP: real servers at port 0 serving `collab.assets` beside
 // Bayeux, real members uploading through `room.assets`, plain fetch reading as a browser's <image>.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RedisEngine } from '@kuiper/server/redis';
 import { eventually, onCleanup } from '@kuiper/testkit';
 import { MemoryStore, pictureType, roomChannels, type DocumentStore } from '../../src/index.js';
-import { cleanRedisPrefix, member, REDIS_URL, startCollab } from './helpers.js';
+import { member, startCollab, twoCollabNodes } from './helpers.js';
 import { serve } from './processes.js';
 
 // A real 1×1 PNG (a red pixel), and a GIF and a WebP header.
@@ -114,11 +113,7 @@ describe('[COLLAB-47] the rooms\' assets', () => {
   });
 
   it('on two nodes sharing Redis: a member of node A uploads through node B, and node A serves the picture', async () => {
-    const prefix = `kuiper-test:collab-assets:${randomUUID()}:`;
-    cleanRedisPrefix(prefix);
-    const store = new MemoryStore();
-    const a = await startCollab({ store }, { engine: new RedisEngine({ url: REDIS_URL, prefix }) });
-    const b = await startCollab({ store }, { engine: new RedisEngine({ url: REDIS_URL, prefix }) });
+    const { a, b } = await twoCollabNodes('collab-assets');
     const ada = member(a.url, 'spread', { assetsUrl: `${new URL(b.url).origin}/kuiper-assets` }).room;
     await ada.synced;
     await eventually(async () => expect((await b.server.subscribers(roomChannels('spread').doc)).length).toBe(1));

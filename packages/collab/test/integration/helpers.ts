@@ -1,5 +1,7 @@
 // Real servers with collab attached, and real clients entering rooms, all cleaned up after each test.
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { RedisEngine } from '@kuiper/server/redis';
 import { onCleanup, startKuiper, newClient, type KuiperOptions, type StartOptions, type StartedKuiper } from '@kuiper/testkit';
 import type { ClientOptions, FetchLike, KuiperClient } from '@kuiper/client';
 import { enterRoom, MemoryStore, type EnterRoomOptions, type Room } from '../../src/index.js';
@@ -56,4 +58,14 @@ export function cleanRedisPrefix(prefix: string): void {
     if (keys.length > 0) await redis.del(...keys);
     await redis.quit();
   });
+}
+
+/** Two collab nodes sharing one Redis (keys under a fresh prefix, cleaned after) and one store. */
+export async function twoCollabNodes(label: string, options: Partial<KuiperOptions> = {}) {
+  const prefix = `kuiper-test:${label}:${randomUUID()}:`;
+  cleanRedisPrefix(prefix);
+  const store = new MemoryStore();
+  const a = await startCollab({ store }, { ...options, engine: new RedisEngine({ url: REDIS_URL, prefix }) });
+  const b = await startCollab({ store }, { ...options, engine: new RedisEngine({ url: REDIS_URL, prefix }) });
+  return { a, b, store };
 }

@@ -1,21 +1,12 @@
 // [COLLAB-28] Two real nodes sharing one Redis: the room has one authority, on the node where its
 // first member subscribed; members on the other node reach it through a server-side relay.
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eventually, newClient, type KuiperOptions } from '@kuiper/testkit';
-import { RedisEngine } from '@kuiper/server/redis';
-import { MemoryStore, roomChannels, type Room } from '../../src/index.js';
-import { cleanRedisPrefix, member, REDIS_URL, severableFetch, startCollab, text } from './helpers.js';
+import { roomChannels, type Room } from '../../src/index.js';
+import { member, severableFetch, text, twoCollabNodes } from './helpers.js';
 
 
-async function twoNodes(options: Partial<KuiperOptions> = {}) {
-  const prefix = `kuiper-test:collab-nodes:${randomUUID()}:`;
-  cleanRedisPrefix(prefix);
-  const store = new MemoryStore();
-  const a = await startCollab({ store }, { ...options, engine: new RedisEngine({ url: REDIS_URL, prefix }) });
-  const b = await startCollab({ store }, { ...options, engine: new RedisEngine({ url: REDIS_URL, prefix }) });
-  return { a, b, store };
-}
+const twoNodes = (options: Partial<KuiperOptions> = {}) => twoCollabNodes('collab-nodes', options);
 
 const names = (room: Room): unknown[] => room.presence.others().map((e) => e.state['name']).sort();
 

@@ -1,14 +1,12 @@
 // [COLLAB-42] The server's own code reads and changes a room's document (`collab.openDocument`),
 // beside real members over real transports, on one node and on two nodes sharing Redis.
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '@kuiper/testkit';
-import { RedisEngine } from '@kuiper/server/redis';
 import { createBoard, MemoryStore } from '../../src/index.js';
 import { ProbeStore } from '../helpers/stores.js';
-import { cleanRedisPrefix, member, REDIS_URL, startCollab, text } from './helpers.js';
+import { member, startCollab, text, twoCollabNodes } from './helpers.js';
 
 /** Members may read only; the policy admits only clients with a token. */
 const readOnlyMembers = {
@@ -195,11 +193,7 @@ describe('openDocument as a user, in the chat', () => {
 
 describe('openDocument on two nodes sharing Redis', () => {
   it('[COLLAB-42] [COLLAB-28] a node that is not the room\'s authority reads and changes it through the relay', async () => {
-    const prefix = `kuiper-test:server-documents:${randomUUID()}:`;
-    cleanRedisPrefix(prefix);
-    const store = new MemoryStore();
-    const a = await startCollab({ store }, { engine: new RedisEngine({ url: REDIS_URL, prefix }) });
-    const b = await startCollab({ store }, { engine: new RedisEngine({ url: REDIS_URL, prefix }) });
+    const { a, b, store } = await twoCollabNodes('server-documents');
     const ada = member(a.url, 'shared', { presence: { name: 'Ada' } }).room;
     await ada.synced;
     ada.doc.getText('t').insert(0, 'from Ada. ');
