@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useRef, type DragEvent } from 'react';
 import type { RoomAssets } from '../../client/assets.js';
+import type { Result } from '../../protocol/errors.js';
 import type { Board } from '../../whiteboard/board.js';
 import type { NewShape } from '../../whiteboard/shape.js';
 import { imageShapeFromFile } from './image-file.js';
@@ -35,6 +36,9 @@ const hasFiles = (e: DragEvent<Element>): boolean => [...(e.dataTransfer?.types 
 /** How often pictures kept inline for want of a server are offered to it again. */
 export const UPLOAD_RETRY_MS = 4000;
 
+/** An inline (`data:`) picture uploaded as the room's asset. */
+const uploadInline = async (assets: RoomAssets, src: string): Promise<Result<string>> => assets.upload(await (await fetch(src)).blob());
+
 /**
  * [BOARD-24] The shape with its picture uploaded as the room's asset, when the room has assets: the
  * document then holds `asset:<id>`. Offline, or with a server that keeps none, the picture stays
@@ -42,7 +46,7 @@ export const UPLOAD_RETRY_MS = 4000;
  */
 async function uploaded(shape: NewShape, assets: RoomAssets | undefined): Promise<{ shape: NewShape; retry: boolean }> {
   if (!assets || shape.src === undefined || !shape.src.startsWith('data:')) return { shape, retry: false };
-  const result = await assets.upload(await (await fetch(shape.src)).blob());
+  const result = await uploadInline(assets, shape.src);
   if (result.ok) return { shape: { ...shape, src: result.value }, retry: false };
   if (result.error.code === 'asset_refused') throw new Error(`This picture was refused: ${result.error.message}`);
   return { shape, retry: true };
@@ -66,7 +70,7 @@ function usePendingUploads(latest: { readonly current: ImageInput }): (id: strin
         continue;
       }
       try {
-        const result = await assets.upload(await (await fetch(src)).blob());
+        const result = await uploadInline(assets, src);
         if (result.ok) board.swapSrc(id, src, result.value);
         if (result.ok || result.error.code === 'asset_refused') pending.current.delete(id);
       } catch {
