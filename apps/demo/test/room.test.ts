@@ -308,10 +308,11 @@ describe('a room with two visitors', () => {
     }
   }, 90_000);
 
-  it('[DEMO-23] a picture Ada pastes on the board is uploaded to the demo\'s /kuiper-assets: Bob\'s page draws it from there, the room\'s document holds only its reference, the lobby pictures it as a box; a picture pasted into Bob\'s chat shows in Ada\'s', async () => {
+  it('[DEMO-23] a picture Ada pastes on the board is uploaded to the demo\'s /kuiper-assets: Bob\'s page draws it from there, the room\'s document holds only its reference and a thumbnail, the lobby pictures it from that; a picture pasted into Bob\'s chat shows in Ada\'s', async () => {
     const room = `pictures-${Date.now().toString(36)}`;
     const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
     const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
+    const lobby = await visit(suite.browser, `${suite.demo.origin}/?name=Carol`);
     try {
       await expect.poll(() => names(ada.page), { timeout: 20_000 }).toEqual(['Ada (you)', 'Bob']);
       await ada.page.getByRole('application', { name: 'Whiteboard' }).focus();
@@ -344,13 +345,28 @@ describe('a room with two visitors', () => {
       await expect.poll(() => inChat.count(), { timeout: 10_000 }).toBe(1);
       await expect.poll(() => inChat.evaluate((img: HTMLImageElement) => [img.complete, img.naturalWidth]), { timeout: 10_000 }).toEqual([true, 90]);
 
-      // The lobby's preview (an <img> of an SVG, which may load nothing from outside) draws its box.
-      const preview = await (await fetch(`${suite.demo.origin}/previews/${room}.svg`)).text();
-      expect(preview).toContain('<rect data-shape-id=');
-      expect(preview).toContain('data-shape-kind="image"');
-      expect(preview).not.toContain('href=');
+      // [BOARD-25] The lobby's preview (an <img> of an SVG, which may load nothing from outside)
+      // draws the picture from its thumbnail in the document, never a link to the asset.
+      const preview = async (): Promise<string> => (await fetch(`${suite.demo.origin}/previews/${room}.svg`)).text();
+      await expect.poll(preview, { timeout: 10_000 }).toMatch(/<image data-shape-id="[^"]+" data-shape-kind="image"[^>]* href="data:image\/(webp|jpeg);base64,/);
+      expect(await preview()).not.toContain('kuiper-assets');
+      // What Carol sees in the lobby: the room's preview painted with the picture's orange.
+      const entry = lobby.page.getByRole('list', { name: 'Rooms with people in them' }).getByRole('listitem', { name: room });
+      const img = entry.getByRole('img', { name: `The board of ${room}` });
+      const orangePixels = (): Promise<number> =>
+        img.evaluate((el: HTMLImageElement) => {
+          if (!el.complete || el.naturalWidth === 0) return 0;
+          const canvas = Object.assign(document.createElement('canvas'), { width: 120, height: 75 });
+          const context = canvas.getContext('2d')!;
+          context.drawImage(el, 0, 0, 120, 75);
+          const rgba = context.getImageData(0, 0, 120, 75).data;
+          let count = 0;
+          for (let i = 0; i < rgba.length; i += 4) if (Math.abs(rgba[i]! - 0xe8) < 30 && Math.abs(rgba[i + 1]! - 0x59) < 30 && rgba[i + 2]! < 60) count++;
+          return count;
+        });
+      await expect.poll(orangePixels, { timeout: 15_000 }).toBeGreaterThan(1000);
     } finally {
-      await Promise.all([ada.context.close(), bob.context.close()]);
+      await Promise.all([ada.context.close(), bob.context.close(), lobby.context.close()]);
     }
   }, 90_000);
 

@@ -10,7 +10,7 @@ import type { PresenceState } from '../core/presence-state.js';
 import type { UndoHistory } from '../core/undo-history.js';
 import { boardPresencePatch, readPeer, type BoardPresence, type Peer } from './board-presence.js';
 import { BoardComments } from './comments.js';
-import { compareShapes, isImageSrc, newShapeProblem, patchProblem, readShape, type NewShape, type Shape, type ShapePatch } from './shape.js';
+import { compareShapes, isImageSrc, newShapeProblem, patchProblem, readShape, SHAPE_FIELDS, type NewShape, type Shape, type ShapePatch } from './shape.js';
 
 /** The name of the document's top-level map holding the shapes (one Y.Map per shape, by id). */
 export const BOARD_MAP = 'whiteboard';
@@ -82,9 +82,9 @@ export class Board {
     if (this.root.has(id)) return fail('shape_invalid', `a shape ${id} already exists`);
     const map = new Y.Map<unknown>();
     this.transact(() => {
-      for (const [key, value] of Object.entries({ ...input, z: input.z ?? this.topZ() + 1 })) {
-        if (key !== 'id' && value !== undefined) map.set(key, value);
-      }
+      const fields: Readonly<Record<string, unknown>> = { ...input, z: input.z ?? this.topZ() + 1 };
+      // Only a shape's own fields: whatever else came along (a clipboard's JSON, say) stays out of the document.
+      for (const key of SHAPE_FIELDS) if (fields[key] !== undefined) map.set(key, fields[key]);
       this.root.set(id, map);
     });
     return this.current(id, map);
@@ -98,7 +98,8 @@ export class Board {
     // Read from the document, not the cache: inside `transact` a shape added a moment ago is already there.
     if (!(map instanceof Y.Map) || !readShape(id, map.toJSON() as Record<string, unknown>)) return fail('shape_invalid', `no shape ${id}`);
     this.transact(() => {
-      for (const [key, value] of Object.entries(patch)) {
+      for (const key of SHAPE_FIELDS) {
+        const value = (patch as Readonly<Record<string, unknown>>)[key];
         if (value !== undefined && !sameValue(map.get(key), value)) map.set(key, value);
       }
     });

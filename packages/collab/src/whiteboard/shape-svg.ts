@@ -48,7 +48,8 @@ function arrowHead(x1: number, y1: number, x2: number, y2: number, width: number
 export interface ShapeSvgOptions {
   /**
    * [BOARD-24] The URL an image's `asset:<id>` picture is fetched from (`room.assets.url`), or
-   * undefined where there is none (a server's preview): the image is then drawn as a grey box.
+   * undefined where there is none (a server's preview): the image is then drawn from its thumbnail
+   * (BOARD-25), or as a grey box if it has none.
    */
   assetUrl?: (src: string) => string | undefined;
 }
@@ -88,8 +89,9 @@ export function shapeSvg(shape: Shape, options: ShapeSvgOptions = {}): SvgNode {
     }
     case 'image': {
       // [BOARD-22] Stretched to its box, as a resize leaves it; an inline picture goes into an export as it is.
+      // [BOARD-25] An asset with nowhere to fetch it from: its thumbnail, stretched the same way.
       const src = shape.src ?? '';
-      const href = src.startsWith('data:') ? src : options.assetUrl?.(src);
+      const href = src.startsWith('data:') ? src : (options.assetUrl?.(src) ?? shape.thumb);
       if (href === undefined) return { tag: 'rect', attrs: { ...id, x: box.x, y: box.y, width: box.w, height: box.h, fill: '#e9ecef', stroke: '#ced4da', 'stroke-width': 1 } };
       return { tag: 'image', attrs: { ...id, x: box.x, y: box.y, width: box.w, height: box.h, href, preserveAspectRatio: 'none' } };
     }

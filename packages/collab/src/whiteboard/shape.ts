@@ -36,6 +36,12 @@ export interface Shape {
    * one); a box of `w` × `h` from (x, y) like a rectangle's.
    */
   readonly src?: string;
+  /**
+   * [BOARD-25] The same picture, small (at most 128 px on its longest side) and inline: what draws
+   * it where its asset cannot be fetched (a server's preview, such as the demo's lobby). Only on
+   * `image` shapes, and optional: pictures added before it existed have none.
+   */
+  readonly thumb?: string;
 }
 
 /** The fields a caller gives for a new shape; the rest take defaults. */
@@ -53,7 +59,12 @@ export const SHAPE_LIMITS = {
   id: 64,
   /** An image's data URL, in characters: ~1.5 MB of picture, so a board of a few stays quick to join. */
   src: 2_000_000,
+  /** An image's thumbnail data URL, in characters (~6 KB of picture): a few per board cost little to join. */
+  thumb: 8_000,
 } as const;
+
+/** Every field a shape keeps in the document: what `Board` writes (anything else given is left out). */
+export const SHAPE_FIELDS = ['kind', 'x', 'y', 'w', 'h', 'z', 'color', 'width', 'fill', 'points', 'text', 'src', 'thumb'] as const;
 
 export const SHAPE_DEFAULTS = { x: 0, y: 0, w: 0, h: 0, z: 0, color: '#1e1e1e', width: 2, fill: null, points: [], text: '' } as const;
 
@@ -64,6 +75,8 @@ const ID = /^[A-Za-z0-9_.~-]+$/;
 
 export const isImageSrc = (value: unknown): value is string =>
   typeof value === 'string' && value.length <= SHAPE_LIMITS.src && (IMAGE_SRC.test(value) || assetIdOf(value) !== undefined);
+/** [BOARD-25] A thumbnail: an inline raster picture (never an asset: it is there to be drawn without one). */
+export const isThumbSrc = (value: unknown): value is string => typeof value === 'string' && value.length <= SHAPE_LIMITS.thumb && IMAGE_SRC.test(value);
 export const isColor = (value: unknown): value is string => typeof value === 'string' && COLOR.test(value);
 export const isShapeId = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= SHAPE_LIMITS.id && ID.test(value);
@@ -93,6 +106,9 @@ function fieldProblems(fields: Readonly<Record<string, unknown>>, partial: boole
   if (has('src') && !isImageSrc(fields['src'])) {
     return `src must be a base64 data URL of a PNG, JPEG, WebP or GIF picture, at most ${SHAPE_LIMITS.src} characters`;
   }
+  if (has('thumb') && !isThumbSrc(fields['thumb'])) {
+    return `thumb must be a base64 data URL of a PNG, JPEG, WebP or GIF picture, at most ${SHAPE_LIMITS.thumb} characters`;
+  }
   return undefined;
 }
 
@@ -104,6 +120,7 @@ export function newShapeProblem(input: unknown): string | undefined {
   if (fields['id'] !== undefined && !isShapeId(fields['id'])) return 'id must be 1–64 characters from A-Z a-z 0-9 _ . ~ -';
   if (fields['kind'] === 'image' && fields['src'] === undefined) return 'an image needs its src';
   if (fields['kind'] !== 'image' && fields['src'] !== undefined) return 'only an image has a src';
+  if (fields['kind'] !== 'image' && fields['thumb'] !== undefined) return 'only an image has a thumb';
   return fieldProblems(fields, false);
 }
 
@@ -140,6 +157,7 @@ export function readShape(id: string, fields: Readonly<Record<string, unknown>>)
     points: pick('points'),
     text: pick('text'),
     ...(fields['kind'] === 'image' ? { src: fields['src'] as string } : {}),
+    ...(fields['kind'] === 'image' && fields['thumb'] !== undefined ? { thumb: fields['thumb'] as string } : {}),
   };
 }
 

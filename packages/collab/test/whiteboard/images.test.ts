@@ -119,3 +119,56 @@ describe('[BOARD-24] image shapes whose picture is a room asset', () => {
     expect(assetIdOf('data:image/png;base64,AAAA')).toBeUndefined();
   });
 });
+
+describe('[BOARD-25] an image\'s thumbnail', () => {
+  const ID = 'beef'.padEnd(64, '0');
+  const image = { kind: 'image', x: 5, y: 6, w: 30, h: 20, src: `asset:${ID}`, thumb: PNG } as const;
+
+  it('syncs and copies with its image; draws an asset with nowhere to fetch it from (a server\'s preview), never instead of the picture itself', async () => {
+    const { ada, bob, settle } = await boardPair();
+    const added = ada.board.add(image);
+    if (!added.ok) throw new Error(added.error.message);
+    await settle();
+    const seen = bob.board.shape(added.value.id)!;
+    expect(seen).toMatchObject({ src: `asset:${ID}`, thumb: PNG });
+    const pasted = pasteShapes(bob.board, shapesFromClipboard(shapesToClipboard([seen]))!, 16, 16);
+    expect(bob.board.shape(pasted[0]!)).toMatchObject({ src: `asset:${ID}`, thumb: PNG });
+    // The lobby's preview (no asset URL): the thumbnail, stretched to the image's box.
+    expect(boardToSvg([seen])).toContain(`<image data-shape-id="${seen.id}" data-shape-kind="image" x="5" y="6" width="30" height="20" href="${PNG}" preserveAspectRatio="none"></image>`);
+    // On a board with the room's assets: the picture itself.
+    const linked = boardToSvg([seen], { assetUrl: () => `/kuiper-assets/r/${ID}` });
+    expect(linked).toContain(`href="/kuiper-assets/r/${ID}"`);
+    expect(linked).not.toContain(PNG);
+    // An inline picture is drawn as it is, whatever its thumbnail.
+    const inline = ada.board.add({ ...image, src: 'data:image/gif;base64,R0lGODlhAQABAAAAACw=' });
+    expect(inline.ok && boardToSvg([inline.value])).toContain('href="data:image/gif;base64,R0lGODlhAQABAAAAACw="');
+  });
+
+  it('is an inline raster picture of at most 8,000 characters, on an image only; a peer\'s bad one makes the shape unusable', async () => {
+    const { ada, bob, settle } = await boardPair();
+    for (const thumb of [`asset:${ID}`, 'https://tracker.example/t.png', 'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=', `data:image/png;base64,${'A'.repeat(SHAPE_LIMITS.thumb)}`]) {
+      expect(ada.board.add({ ...image, thumb }), thumb.slice(0, 40)).toMatchObject({ ok: false, error: { code: 'shape_invalid', message: expect.stringMatching(/^thumb must be/) } });
+    }
+    expect(ada.board.add({ kind: 'rect', x: 0, y: 0, w: 10, h: 10, thumb: PNG })).toMatchObject({ ok: false, error: { message: 'only an image has a thumb' } });
+    const kept = ada.board.add(image);
+    expect(kept.ok && ada.board.update(kept.value.id, { thumb: 'https://tracker.example/t.png' })).toMatchObject({ ok: false });
+    const root = ada.member.room.doc.getMap<Y.Map<unknown>>(BOARD_MAP);
+    const raw = new Y.Map<unknown>();
+    for (const [key, value] of Object.entries({ ...image, thumb: 'https://tracker.example/t.png' })) raw.set(key, value);
+    root.set('tracked', raw);
+    await settle();
+    expect(bob.board.shapes().map((s) => s.id)).toEqual([kept.ok ? kept.value.id : '']);
+  });
+
+  it('[BOARD-2] a board writes a shape\'s own fields only: whatever else a clipboard\'s JSON carries stays out of the document', async () => {
+    const { ada, bob, settle } = await boardPair();
+    const text = JSON.stringify({ format: JSON.parse(shapesToClipboard([]))['format'], v: 1, shapes: [{ kind: 'rect', x: 1, y: 2, w: 3, h: 4, junk: 'x'.repeat(100_000) }] });
+    const [id] = pasteShapes(ada.board, shapesFromClipboard(text)!, 0, 0);
+    const added = ada.board.update(id!, { w: 9, extra: 'y'.repeat(1000) } as never);
+    expect(added).toMatchObject({ ok: true, value: { w: 9 } });
+    await settle();
+    const fields = (ada.member.room.doc.getMap<Y.Map<unknown>>(BOARD_MAP).get(id!)!).toJSON();
+    expect(Object.keys(fields).sort()).toEqual(['h', 'kind', 'w', 'x', 'y', 'z']);
+    expect(Y.encodeStateAsUpdate(bob.member.room.doc).byteLength).toBeLessThan(1000);
+  });
+});

@@ -430,7 +430,7 @@ describe('<Whiteboard> in Chromium', () => {
     expect(errors).toEqual([]);
   }, 90_000);
 
-  it('[BOARD-24] [COLLAB-47] with the room\'s assets, a picture is uploaded once and the document holds its reference: the other member has it, the browser draws it from the server, the export carries it; with no server to take it, it stays inline until the server is back', async () => {
+  it('[BOARD-24] [BOARD-25] [COLLAB-47] with the room\'s assets, a picture is uploaded once and the document holds its reference and a thumbnail: the other member has it, the browser draws it from the server, the export carries it; with no server to take it, it stays inline until the server is back', async () => {
     const { node, nodeBoard, page, errors, server } = await openBoardPage('assets', '&assets=%2Fkuiper-assets');
     const surface = page.getByRole('application', { name: 'Whiteboard' });
     await surface.focus();
@@ -443,8 +443,15 @@ describe('<Whiteboard> in Chromium', () => {
     const shape = nodeBoard.shapes()[0]!;
     const id = assetIdOf(shape.src!)!;
     expect(id).toMatch(/^[0-9a-f]{64}$/);
-    // The document grew by the shape, not the picture; the picture is stored once, under its hash.
-    expect(docBytes() - before).toBeLessThan(1000);
+    // [BOARD-25] With a thumbnail: the same picture, at most 128 px on its longest side, inline.
+    const thumb = shape.thumb!;
+    expect(thumb).toMatch(/^data:image\/(webp|jpeg);base64,/);
+    expect(thumb.length).toBeLessThanOrEqual(8000);
+    const [tw, th] = await page.evaluate((src) => new Promise<number[]>((resolve) => { const img = new Image(); img.onload = () => resolve([img.naturalWidth, img.naturalHeight]); img.src = src; }), thumb);
+    expect(Math.max(tw!, th!)).toBeLessThanOrEqual(128);
+    expect(tw! / th!).toBeCloseTo(1.5, 1);
+    // The document grew by the shape and its thumbnail, not the picture; the picture is stored once, under its hash.
+    expect(docBytes() - before).toBeLessThan(1000 + thumb.length);
     const stored = (await server.store.getAsset!('assets', id))!;
     expect(stored.byteLength).toBeGreaterThan(500_000);
     expect(createHash('sha256').update(stored).digest('hex')).toBe(id);

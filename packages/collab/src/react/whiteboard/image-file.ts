@@ -2,15 +2,18 @@
  * [BOARD-22] A picture file (pasted, dropped or picked) as an image shape's fields: its data URL,
  * made small enough for the document, and a size on the board. A file already small enough (and
  * PNG, JPEG, WebP or GIF) is kept as it is, transparency and animation included; a larger one is
- * drawn smaller on a canvas and re-encoded, step by step, until it fits.
+ * drawn smaller on a canvas and re-encoded, step by step, until it fits. Each also gets a thumbnail
+ * (BOARD-25) for where the full picture cannot be fetched.
  */
-import { isImageSrc, SHAPE_LIMITS, type NewShape } from '../../whiteboard/shape.js';
+import { isImageSrc, isThumbSrc, SHAPE_LIMITS, type NewShape } from '../../whiteboard/shape.js';
 
 /** The longest side a re-encoded picture keeps, in pixels. */
 const MAX_SIDE = 1600;
 /** The widest a new image lands on the board, in board units (it can be resized after). */
 const MAX_ON_BOARD = 480;
 const KEPT_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
+/** [BOARD-25] The longest side of a thumbnail, in pixels: the lobby's preview draws a board ~120 px wide. */
+export const THUMB_SIDE = 128;
 
 /** A file's bytes as a `data:` URL. */
 export const readDataUrl = (blob: Blob): Promise<string> =>
@@ -30,6 +33,18 @@ function encodeSmaller(bitmap: ImageBitmap, side: number, quality: number): stri
   canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   const webp = canvas.toDataURL('image/webp', quality);
   return webp.startsWith('data:image/webp') ? webp : canvas.toDataURL('image/jpeg', quality);
+}
+
+/**
+ * [BOARD-25] The picture as a thumbnail data URL of at most THUMB_SIDE px (smaller if it must be, to
+ * fit SHAPE_LIMITS.thumb), or undefined if even a tiny one does not fit: the shape then has none.
+ */
+function thumbnail(bitmap: ImageBitmap): string | undefined {
+  for (let side = THUMB_SIDE, quality = 0.7; side >= 16; side = Math.round(side * 0.7), quality = Math.max(0.4, quality - 0.1)) {
+    const thumb = encodeSmaller(bitmap, side, quality);
+    if (isThumbSrc(thumb)) return thumb;
+  }
+  return undefined;
 }
 
 /**
@@ -53,7 +68,8 @@ export async function imageShapeFromFile(file: Blob, at: { x: number; y: number 
     // On screen at most MAX_ON_BOARD px wide or tall at the current zoom, never larger than the picture.
     const fit = Math.min(1, MAX_ON_BOARD / zoom / Math.max(bitmap.width, bitmap.height));
     const w = Math.max(1, Math.round(bitmap.width * fit)), h = Math.max(1, Math.round(bitmap.height * fit));
-    return { kind: 'image', x: at.x - w / 2, y: at.y - h / 2, w, h, src };
+    const thumb = thumbnail(bitmap);
+    return { kind: 'image', x: at.x - w / 2, y: at.y - h / 2, w, h, src, ...(thumb === undefined ? {} : { thumb }) };
   } finally {
     bitmap.close();
   }
