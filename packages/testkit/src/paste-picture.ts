@@ -15,11 +15,12 @@ export interface PastedPicture {
 }
 
 export interface EvaluatingPage {
-  evaluate(fn: (picture: PastedPicture) => Promise<void>, picture: PastedPicture): Promise<unknown>;
+  evaluate(fn: (picture: PastedPicture) => Promise<number>, picture: PastedPicture): Promise<unknown>;
 }
 
-export async function pastePicture(page: EvaluatingPage, picture: PastedPicture): Promise<void> {
-  await page.evaluate(async ({ width, height, color, noise }) => {
+/** Pastes it; resolves to the pasted file's size in bytes. */
+export async function pastePicture(page: EvaluatingPage, picture: PastedPicture): Promise<number> {
+  const bytes = await page.evaluate(async ({ width, height, color, noise }) => {
     const canvas = document.createElement('canvas');
     [canvas.width, canvas.height] = [width, height];
     const g = canvas.getContext('2d')!;
@@ -35,5 +36,7 @@ export async function pastePicture(page: EvaluatingPage, picture: PastedPicture)
     const data = new DataTransfer();
     data.items.add(new File([blob], 'pasted.png', { type: 'image/png' }));
     document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    return blob.size;
   }, picture);
+  return Number(bytes);
 }

@@ -11,6 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
 import { ALL_TRANSPORTS } from '@kuiper/client';
 import { chromiumExecutable, onCleanup, pastePicture } from '@kuiper/testkit';
+import { assetIdOf, pictureType } from '../../src/index.js';
 import { member, startCollab } from '../integration/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -162,4 +163,58 @@ describe('<Chat> in Chromium', () => {
     await page.getByRole('button', { name: 'Send' }).click(); // no text: the picture alone
     await vi.waitFor(() => expect(node.chat.messages().map((m) => [m.text, m.images?.length])).toEqual([['the layout', 1], ['', 1]]), { timeout: 10_000 });
   }, 60_000);
+
+  it('[CHATUI-11] a picture too large for the server is made to fit before it goes: a photo of over 8 MiB is sent within 1.5 MiB, a 4000 px screenshot at 2560 px; a BMP goes as WebP', async () => {
+    const [server, script] = await Promise.all([startCollab(), bundle('./chat-browser-entry.tsx')]);
+    const node = member(server.url, 'photos', { assetsUrl: `${new URL(server.url).origin}/kuiper-assets` }).room;
+    await node.synced;
+    const page = await openChat(await launch(), server.url, script, 'photos', undefined, '&assets=%2Fkuiper-assets');
+    const box = page.getByRole('textbox', { name: 'Message' });
+    const waiting = page.getByRole('list', { name: 'Pictures to send' });
+    const sizeOf = (n: number): Promise<unknown> => waiting.getByRole('img', { name: `Picture ${n}` }).evaluate((img: HTMLImageElement) => img.complete && [img.naturalWidth, img.naturalHeight]);
+    await box.click();
+    // A 3000×2000 photo (noise, which compresses worst) over the server's 8 MiB: as it was, refused (413).
+    expect(await pastePicture(page, { width: 3000, height: 2000, noise: true })).toBeGreaterThan(8 * 1024 * 1024);
+    await expect.poll(() => sizeOf(1), { timeout: 30_000 }).toBeTruthy();
+    const [w, h] = (await sizeOf(1)) as number[];
+    expect(Math.max(w!, h!)).toBeLessThanOrEqual(2560);
+    expect(w! / h!).toBeCloseTo(1.5, 1);
+    // A screenshot of a large screen, 4000×2500: it goes 2560 px wide.
+    await box.click();
+    await pastePicture(page, { width: 4000, height: 2500, color: '#e8590c' });
+    await expect.poll(() => sizeOf(2), { timeout: 30_000 }).toEqual([2560, 1600]);
+    await box.fill('the photo and the screen');
+    await box.press('Enter');
+    await vi.waitFor(() => expect(node.chat.messages().map((m) => [m.text, m.images?.length])).toEqual([['the photo and the screen', 2]]), { timeout: 10_000 });
+    const stored = async (n: number, i = 0): Promise<Uint8Array> => (await server.store.getAsset!('photos', assetIdOf(node.chat.messages()[n]!.images![i]!)!))!;
+    for (const picture of [await stored(0, 0), await stored(0, 1)]) {
+      expect(picture.byteLength).toBeLessThanOrEqual(1.5 * 1024 * 1024);
+      expect(pictureType(picture)).toMatch(/^image\/(webp|jpeg)$/);
+    }
+    expect(await page.getByRole('alert').count()).toBe(0);
+
+    // A BMP, a type the server keeps not: picked, re-encoded, sent.
+    await page.getByLabel('Picture file').setInputFiles([{ name: 'dot.bmp', mimeType: 'image/bmp', buffer: bmp(4, 3, [0xe8, 0x59, 0x0c]) }]);
+    await expect.poll(() => sizeOf(1), { timeout: 10_000 }).toEqual([4, 3]);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await vi.waitFor(() => expect(node.chat.messages()).toHaveLength(2), { timeout: 10_000 });
+    expect(pictureType(await stored(1))).toMatch(/^image\/(webp|jpeg)$/);
+  }, 90_000);
 });
+
+/** A `width` × `height` BMP (24-bit, rows bottom-up, each padded to 4 bytes) of one colour, `rgb`. */
+function bmp(width: number, height: number, [r, g, b]: readonly number[]): Buffer {
+  const row = Math.ceil((width * 3) / 4) * 4;
+  const file = Buffer.alloc(54 + row * height);
+  file.write('BM', 0, 'ascii');
+  file.writeUInt32LE(file.length, 2);
+  file.writeUInt32LE(54, 10); // where the pixels start
+  file.writeUInt32LE(40, 14); // BITMAPINFOHEADER
+  file.writeInt32LE(width, 18);
+  file.writeInt32LE(height, 22);
+  file.writeUInt16LE(1, 26); // planes
+  file.writeUInt16LE(24, 28); // bits per pixel
+  file.writeUInt32LE(row * height, 34);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) file.set([b!, g!, r!], 54 + y * row + x * 3);
+  return file;
+}

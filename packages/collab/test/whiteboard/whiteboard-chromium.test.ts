@@ -437,7 +437,7 @@ describe('<Whiteboard> in Chromium', () => {
     const docBytes = (): number => Y.encodeStateAsUpdate(node.doc).byteLength;
     const before = docBytes();
     // A 3000×2000 photo of noise, pasted: re-encoded to fit as before (BOARD-22), then uploaded.
-    const paste = (): Promise<void> => pastePicture(page, { width: 3000, height: 2000, noise: true });
+    const paste = (): Promise<number> => pastePicture(page, { width: 3000, height: 2000, noise: true });
     await paste();
     await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(1), { timeout: 20_000 });
     const shape = nodeBoard.shapes()[0]!;

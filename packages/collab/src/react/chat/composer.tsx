@@ -1,13 +1,15 @@
 /**
  * The text box and Send: Enter sends, Shift+Enter breaks the line, typing tells the others. With the
  * room's assets [CHATUI-10], a picture pasted into the box or picked with the Picture button is
- * uploaded at once and shown above it, to go with the next message (up to MAX_CHAT_IMAGES).
+ * made to fit (CHATUI-11), uploaded at once and shown above it, to go with the next message (up to
+ * MAX_CHAT_IMAGES).
  */
 import { useRef, useState, type ClipboardEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { MAX_CHAT_IMAGES } from '../../chat/chat-wire.js';
 import type { ChatSendOptions } from '../../chat/types.js';
 import type { RoomAssets } from '../../client/assets.js';
 import { PictureIcon } from '../picture-icon.js';
+import { chatPicture } from './chat-picture.js';
 import { CHAT_CLASS } from './chat-styles.js';
 import { describeError } from './message-item.js';
 
@@ -39,12 +41,14 @@ export function Composer({ send, typing, onError, assets }: ComposerProps): Reac
     if (pictures.length > room) onError(`At most ${MAX_CHAT_IMAGES} pictures go with one message`);
     for (const file of pictures.slice(0, Math.max(0, room))) {
       setUploading((n) => n + 1);
-      assets
-        .upload(file)
+      // [CHATUI-11] Made to fit first: a large photo or screenshot goes smaller, not refused.
+      chatPicture(file)
+        .then((picture) => assets.upload(picture))
         .then((result) => {
           if (result.ok) setImages((now) => (now.length < MAX_CHAT_IMAGES ? [...now, result.value] : now));
           else onError(`Picture not sent: ${result.error.message}`);
         })
+        .catch((error: unknown) => onError(`Picture not sent: ${describeError(error)}`))
         .finally(() => setUploading((n) => n - 1));
     }
   };
@@ -116,7 +120,7 @@ export function Composer({ send, typing, onError, assets }: ComposerProps): Reac
           <input
             ref={picker}
             type="file"
-            accept="image/png,image/jpeg,image/webp,image/gif"
+            accept="image/*"
             multiple
             hidden
             aria-label="Picture file"

@@ -5,7 +5,7 @@
 import { boardExtent, boardToSvg } from '../../whiteboard/export-svg.js';
 import type { RoomAssets } from '../../client/assets.js';
 import type { Shape } from '../../whiteboard/shape.js';
-import { readDataUrl } from './image-file.js';
+import { readDataUrl } from '../picture-fit.js';
 
 export interface ExportedFile {
   readonly name: string;
