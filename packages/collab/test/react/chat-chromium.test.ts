@@ -136,11 +136,7 @@ describe('<Chat> in Chromium', () => {
   }, 120_000); // six pages, one after the other
 
   it('[CHATUI-10] [CHAT-14] a picture pasted into the message box is uploaded, shown above it, and sent with the text; the other member has it and the page draws it from the server; a file that is no picture is refused', async () => {
-    const [server, script] = await Promise.all([startCollab(), bundle('./chat-browser-entry.tsx')]);
-    const node = member(server.url, 'pictures', { assetsUrl: `${new URL(server.url).origin}/kuiper-assets` }).room;
-    await node.synced;
-    const page = await openChat(await launch(), server.url, script, 'pictures', undefined, '&assets=%2Fkuiper-assets');
-    const box = page.getByRole('textbox', { name: 'Message' });
+    const { server, node, page, box } = await pictureChat('pictures');
     await box.click();
     await pastePicture(page, { width: 120, height: 80, color: '#2f9e44' }); // as a screenshot from the clipboard
     const waiting = page.getByRole('list', { name: 'Pictures to send' }).getByRole('img', { name: 'Picture 1' });
@@ -165,11 +161,7 @@ describe('<Chat> in Chromium', () => {
   }, 60_000);
 
   it('[CHATUI-11] a picture too large for the server is made to fit before it goes: a photo of over 8 MiB is sent within 1.5 MiB, a 4000 px screenshot at 2560 px; a BMP goes as WebP', async () => {
-    const [server, script] = await Promise.all([startCollab(), bundle('./chat-browser-entry.tsx')]);
-    const node = member(server.url, 'photos', { assetsUrl: `${new URL(server.url).origin}/kuiper-assets` }).room;
-    await node.synced;
-    const page = await openChat(await launch(), server.url, script, 'photos', undefined, '&assets=%2Fkuiper-assets');
-    const box = page.getByRole('textbox', { name: 'Message' });
+    const { server, node, page, box } = await pictureChat('photos');
     const waiting = page.getByRole('list', { name: 'Pictures to send' });
     const sizeOf = (n: number): Promise<unknown> => waiting.getByRole('img', { name: `Picture ${n}` }).evaluate((img: HTMLImageElement) => img.complete && [img.naturalWidth, img.naturalHeight]);
     await box.click();
@@ -201,6 +193,15 @@ describe('<Chat> in Chromium', () => {
     expect(pictureType(await stored(1))).toMatch(/^image\/(webp|jpeg)$/);
   }, 90_000);
 });
+
+/** [CHATUI-10] A server with assets, a member in `room` beside it, and Chromium's <Chat> there with its message box. */
+async function pictureChat(room: string) {
+  const [server, script] = await Promise.all([startCollab(), bundle('./chat-browser-entry.tsx')]);
+  const node = member(server.url, room, { assetsUrl: `${new URL(server.url).origin}/kuiper-assets` }).room;
+  await node.synced;
+  const page = await openChat(await launch(), server.url, script, room, undefined, '&assets=%2Fkuiper-assets');
+  return { server, node, page, box: page.getByRole('textbox', { name: 'Message' }) };
+}
 
 /** A `width` × `height` BMP (24-bit, rows bottom-up, each padded to 4 bytes) of one colour, `rgb`. */
 function bmp(width: number, height: number, [r, g, b]: readonly number[]): Buffer {
