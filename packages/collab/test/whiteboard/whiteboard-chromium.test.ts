@@ -485,4 +485,65 @@ describe('<Whiteboard> in Chromium', () => {
     expect(errors).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { boardErrors: string[] }).boardErrors)).toEqual([]);
   }, 90_000);
+
+  it('[BOARD-25] while an asset picture downloads, and when it cannot be fetched, the board shows its thumbnail; once it has loaded, the picture alone', async () => {
+    const { nodeBoard, page, errors, server } = await openBoardPage('thumbs', '&assets=%2Fkuiper-assets');
+    // A real 1×1 PNG, stored as the room's asset and used as the thumbnail too.
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+    const bytes = Buffer.from(png, 'base64');
+    const id = createHash('sha256').update(bytes).digest('hex');
+    expect(await server.store.putAsset!('thumbs', id, new Uint8Array(bytes))).toBe('stored');
+    // The pictures' downloads are held until the test lets them go, as on a slow network.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/kuiper-assets/thumbs/*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const thumb = `data:image/png;base64,${png}`;
+    const add = (x: number, src: string): string => {
+      const added = nodeBoard.add({ kind: 'image', x, y: 20, w: 120, h: 80, src, thumb });
+      if (!added.ok) throw new Error(added.error.message);
+      return added.value.id;
+    };
+    const slow = add(20, `asset:${id}`);
+    const missing = add(200, `asset:${'0'.repeat(64)}`); // no such asset: the server answers 404
+    const thumbOf = (shape: string): Locator => page.locator(`image[data-thumb-of="${shape}"]`);
+    await expect.poll(() => thumbOf(slow).getAttribute('href'), { timeout: 10_000 }).toBe(thumb);
+    expect(await thumbOf(slow).isVisible()).toBe(true);
+    expect(await thumbOf(missing).count()).toBe(1);
+    expect(await page.locator(`image[data-shape-id="${slow}"]`).getAttribute('href')).toBe(`/kuiper-assets/thumbs/${id}`);
+    release();
+    // Loaded: the thumbnail goes (a transparent picture shows nothing beneath it); the missing one keeps it.
+    await expect.poll(() => thumbOf(slow).count(), { timeout: 10_000 }).toBe(0);
+    expect(await thumbOf(missing).count()).toBe(1);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('[BOARD-26] a picture on its way shows at once: "Adding 1 picture…", then its thumbnail faded where it will land while it uploads; gone once the shape is there', async () => {
+    const { nodeBoard, page, errors } = await openBoardPage('pending', '&assets=%2Fkuiper-assets');
+    // The upload is held until the test lets it go, as on a slow uplink.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/kuiper-assets/pending', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const surface = page.getByRole('application', { name: 'Whiteboard' });
+    await surface.focus();
+    await pastePicture(page, { width: 800, height: 400, color: '#e8590c' });
+    await expect.poll(() => page.getByText('Adding 1 picture…').isVisible(), { timeout: 10_000 }).toBe(true);
+    const ghost = page.locator('[data-pending-picture] image');
+    await expect.poll(() => ghost.getAttribute('href'), { timeout: 10_000 }).toMatch(/^data:image\/(webp|jpeg);base64,/);
+    const [gw, gh] = [Number(await ghost.getAttribute('width')), Number(await ghost.getAttribute('height'))];
+    expect(gw / gh).toBeCloseTo(2, 1);
+    expect(nodeBoard.shapes()).toHaveLength(0); // nothing in the document yet: only this page shows it
+    release();
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(1), { timeout: 15_000 });
+    const shape = nodeBoard.shapes()[0]!;
+    expect([shape.w, shape.h]).toEqual([gw, gh]); // it landed where the outline was
+    await expect.poll(() => page.locator('[data-pending-picture]').count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.getByText('Adding 1 picture…').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

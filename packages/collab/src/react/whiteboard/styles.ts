@@ -52,6 +52,9 @@ export const WHITEBOARD_CSS = `
 .${WB}-followers{padding:2px 8px;border-radius:6px;background:var(--kuiper-wb-toolbar-bg,#f4f5f7);color:inherit}
 .${WB}-following{display:flex;gap:4px;align-items:center;padding:0 0 0 8px;border:1px solid;border-radius:6px;
   background:var(--kuiper-wb-bg,#ffffff)}
+.${WB}-busy{position:absolute;left:8px;bottom:8px;z-index:1;margin:0;padding:4px 8px;font-size:13px;border-radius:6px;
+  background:var(--kuiper-wb-toolbar-bg,#f4f5f7);border:1px solid var(--kuiper-wb-border,#d0d4d9)}
+.${WB}-busy:empty{padding:0;border:0}
 .${WB}-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:600px){
   .${WB}-toolbar{flex-wrap:nowrap;overflow-x:auto;overscroll-behavior-x:contain;scrollbar-width:thin}

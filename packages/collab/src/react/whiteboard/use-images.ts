@@ -4,7 +4,7 @@
  * middle of the view), selected, one undo step; a file that is no picture or cannot be made to fit
  * goes to the board's `onError` instead.
  */
-import { useCallback, useEffect, useRef, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import type { RoomAssets } from '../../client/assets.js';
 import type { Result } from '../../protocol/errors.js';
 import type { Board } from '../../whiteboard/board.js';
@@ -23,9 +23,20 @@ export interface ImageInput {
   onError(error: Error): void;
 }
 
+/**
+ * [BOARD-26] A picture on its way to the board: being made to fit (no `shape` yet), then uploaded
+ * (`shape`: where it will land, with its thumbnail). Local to this page, never in the document.
+ */
+export interface PendingPicture {
+  readonly key: number;
+  readonly shape?: NewShape;
+}
+
 export interface Images {
   /** Adds each picture among `files`: the first centred on `at` (board units; default the middle of the view), the others to its right in a row. */
   insert(files: Iterable<File>, at?: { x: number; y: number }): Promise<void>;
+  /** [BOARD-26] The pictures this page is adding right now, in the order they were given. */
+  pending: readonly PendingPicture[];
   /** For the surface: a drop of files adds them where they fall. */
   onDragOver(e: DragEvent<Element>): void;
   onDrop(e: DragEvent<Element>): void;
@@ -90,23 +101,34 @@ export function useImages(input: ImageInput): Images {
   latest.current = input;
   const later = usePendingUploads(latest);
 
+  const [pending, setPending] = useState<readonly PendingPicture[]>([]);
+  const keys = useRef(0);
+
   const insert = useCallback(async (files: Iterable<File>, at?: { x: number; y: number }) => {
     const { board, assets, readOnly, view: { zoom }, center, setSelection, onError } = latest.current;
     if (!board || readOnly) return;
     const place = at ?? center();
     const ids: string[] = [];
     let right: number | undefined; // the right edge of the last one added: the next goes beside it
-    for (const file of files) {
+    const mine = [...files].map((file) => ({ file, key: ++keys.current }));
+    setPending((now) => [...now, ...mine.map(({ key }) => ({ key }))]);
+    const update = (key: number, entry?: PendingPicture): void =>
+      setPending((now) => (entry ? now.map((e) => (e.key === key ? entry : e)) : now.filter((e) => e.key !== key)));
+    for (const { file, key } of mine) {
       try {
-        const made = await uploaded(await imageShapeFromFile(file, place, zoom), assets);
-        const shape = right === undefined ? made.shape : { ...made.shape, x: right + 16 / zoom };
+        const fitted = await imageShapeFromFile(file, place, zoom);
+        const placed = right === undefined ? fitted : { ...fitted, x: right + 16 / zoom };
+        update(key, { key, shape: placed });
+        const { shape, retry } = await uploaded(placed, assets);
         const added = board.add(shape);
         if (!added.ok) throw new Error(added.error.message);
         ids.push(added.value.id);
-        if (made.retry && shape.src !== undefined) later(added.value.id, shape.src);
+        if (retry && shape.src !== undefined) later(added.value.id, shape.src);
         right = shape.x + (shape.w ?? 0);
       } catch (error) {
         onError(error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        update(key);
       }
     }
     if (ids.length > 0) setSelection(ids);
@@ -114,6 +136,7 @@ export function useImages(input: ImageInput): Images {
 
   return {
     insert,
+    pending,
     onDragOver: (e) => {
       if (!hasFiles(e) || latest.current.readOnly) return;
       e.preventDefault(); // accept the drop

@@ -13,8 +13,10 @@ import { assetIdOf } from '../../protocol/assets.js';
 import { downloadFile, inlineAssets, pngFile, svgFile, type ExportedFile } from './export-file.js';
 import { FollowPicker } from './follow-picker.js';
 import { PeersLayer } from './peers-layer.js';
+import { PendingPictures, PendingStatus } from './pending-pictures.js';
 import { WB, WHITEBOARD_CSS } from './styles.js';
 import { SvgElement } from './svg-element.js';
+import { ThumbUntilLoaded } from './thumb-until-loaded.js';
 import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
 import { useBoard, useCommentThreads, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
 import { useFollow } from './use-follow.js';
@@ -297,11 +299,13 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
           <g role="list" aria-label="Shapes">
             {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} assetUrl={room.assets?.url} />)}
           </g>
+          <PendingPictures pending={images.pending} zoom={view.zoom} />
           {selectionBoxes}
           <CommentPins threads={threads} zoom={view.zoom} open={comment} showResolved={tool === 'comment'} unread={unread} onOpen={setComment} />
           <PeersLayer peers={peers} shapesById={shapesById} zoom={view.zoom} />
         </g>
       </svg>
+      <PendingStatus count={images.pending.length} />
       {editing && (
         <textarea className={`${WB}-text-editor`} aria-label="Text note" autoFocus value={editing.text}
           style={{ left: editing.x * view.zoom + view.x, top: editing.y * view.zoom + view.y }}
@@ -339,8 +343,11 @@ function describe(shape: Shape): string {
  * moving (20 updates a second per member) re-renders no shape and re-smooths no pen stroke.
  */
 const ShapeItem = memo(function ShapeItem({ shape, assetUrl }: { shape: Shape; assetUrl: ((src: string) => string | undefined) | undefined }): ReactElement {
+  // [BOARD-25] An asset picture with a thumbnail: the thumbnail beneath until the picture has loaded.
+  const fetched = shape.thumb !== undefined && shape.src !== undefined && !shape.src.startsWith('data:') ? assetUrl?.(shape.src) : undefined;
   return (
     <g role="listitem" aria-label={describe(shape)}>
+      {fetched !== undefined && <ThumbUntilLoaded shape={shape} href={fetched} />}
       <SvgElement node={shapeSvg(shape, assetUrl ? { assetUrl } : {})} />
     </g>
   );
