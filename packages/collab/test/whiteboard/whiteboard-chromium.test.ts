@@ -520,7 +520,7 @@ describe('<Whiteboard> in Chromium', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
-  it('[BOARD-26] a picture on its way shows at once: "Adding 1 picture…", then its thumbnail faded where it will land while it uploads; gone once the shape is there', async () => {
+  it('[BOARD-26] [BOARD-22] a picture pasted with the pointer over the board lands under it, and on its way shows at once: "Adding 1 picture…", then its thumbnail faded where it will land while it uploads; gone once the shape is there', async () => {
     const { nodeBoard, page, errors } = await openBoardPage('pending', '&assets=%2Fkuiper-assets');
     // The upload is held until the test lets it go, as on a slow uplink.
     let release!: () => void;
@@ -531,6 +531,9 @@ describe('<Whiteboard> in Chromium', () => {
     });
     const surface = page.getByRole('application', { name: 'Whiteboard' });
     await surface.focus();
+    // [BOARD-22] With the pointer over the board, the paste lands under it (300, 200 in board units at zoom 1).
+    const box = (await surface.boundingBox())!;
+    await page.mouse.move(box.x + 300, box.y + 200);
     await pastePicture(page, { width: 800, height: 400, color: '#e8590c' });
     await expect.poll(() => page.getByText('Adding 1 picture…').isVisible(), { timeout: 10_000 }).toBe(true);
     const ghost = page.locator('[data-pending-picture] image');
@@ -542,6 +545,7 @@ describe('<Whiteboard> in Chromium', () => {
     await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(1), { timeout: 15_000 });
     const shape = nodeBoard.shapes()[0]!;
     expect([shape.w, shape.h]).toEqual([gw, gh]); // it landed where the outline was
+    expect([shape.x + shape.w! / 2, shape.y + shape.h! / 2]).toEqual([300, 200]);
     await expect.poll(() => page.locator('[data-pending-picture]').count(), { timeout: 10_000 }).toBe(0);
     expect(await page.getByText('Adding 1 picture…').count()).toBe(0);
     expect(errors).toEqual([]);

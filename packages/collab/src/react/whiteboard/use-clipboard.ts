@@ -19,7 +19,7 @@ export interface ClipboardInput {
   selected: readonly string[];
   setSelection(ids: readonly string[]): void;
   view: View;
-  /** Where a pasted text note goes: the middle of the view, in board units. */
+  /** Where a pasted text note goes, in board units: under the pointer, or the middle of the view. */
   center(): { x: number; y: number };
   /** A viewer's board (BOARD-20): copy only. */
   readOnly: boolean;

@@ -21,7 +21,7 @@ import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
 import { useBoard, useCommentThreads, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
 import { useFollow } from './use-follow.js';
 import { clampZoom } from '../../whiteboard/viewport.js';
-import { usePointerTools, type View } from './use-pointer-tools.js';
+import { boardPoint, usePointerTools, type View } from './use-pointer-tools.js';
 import { useBoardClipboard } from './use-clipboard.js';
 import { CommentPanel, CommentPins, type OpenComment } from './comments-layer.js';
 import { useImages } from './use-images.js';
@@ -168,9 +168,17 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     const el = surface.current;
     return { x: ((el?.clientWidth || 480) / 2 - view.x) / view.zoom, y: ((el?.clientHeight || 320) / 2 - view.y) / view.zoom };
   };
+  /**
+   * [BOARD-22] Where the pointer is over the board (client pixels, read in board units when used, so
+   * a zoom meanwhile counts), or null when it is elsewhere: a paste lands under it, as in every
+   * drawing app, and in the middle of the view for the keyboard.
+   */
+  const hover = useRef<{ clientX: number; clientY: number } | null>(null);
+  const pasteSpot = (): { x: number; y: number } =>
+    hover.current && surface.current ? boardPoint({ ...hover.current, currentTarget: surface.current }, view) : viewCenter();
   const reportError = onError ?? ((error: Error) => console.error('[kuiper whiteboard]', error));
   const images = useImages({ board, assets: room.assets, view, readOnly, center: viewCenter, setSelection, onError: reportError });
-  const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: viewCenter, readOnly, onPictures: (files) => void images.insert(files) });
+  const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: pasteSpot, readOnly, onPictures: (files) => void images.insert(files, pasteSpot()) });
 
   /** Keyboard drawing: Enter puts the current tool's shape (or a text note) in the middle of the view. */
   const addAtCenter = (): void => {
@@ -291,8 +299,16 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       <div className={`${WB}-stage`}>
       <FollowPicker peers={peers} following={following.following} followers={following.followers} onFollow={following.follow} />
       <svg ref={surface} className={`${WB}-surface`} role="application" aria-label="Whiteboard" aria-describedby={labelId} tabIndex={0}
-        data-tool={tool} onPointerDown={pointer.onPointerDown} onPointerMove={pointer.onPointerMove}
-        onPointerUp={pointer.onPointerUp} onPointerCancel={pointer.onPointerCancel} onPointerLeave={pointer.onPointerLeave}
+        data-tool={tool} onPointerDown={pointer.onPointerDown}
+        onPointerMove={(e) => {
+          hover.current = { clientX: e.clientX, clientY: e.clientY };
+          pointer.onPointerMove(e);
+        }}
+        onPointerUp={pointer.onPointerUp} onPointerCancel={pointer.onPointerCancel}
+        onPointerLeave={() => {
+          hover.current = null;
+          pointer.onPointerLeave();
+        }}
         onDoubleClick={pointer.onDoubleClick} onDragStart={(e) => e.preventDefault()} onDragOver={images.onDragOver} onDrop={images.onDrop}
         style={following.following ? { outline: `3px solid ${following.following.color}`, outlineOffset: -3 } : undefined}>
         <g transform={`translate(${view.x} ${view.y}) scale(${view.zoom})`}>
