@@ -4,6 +4,7 @@
  * readable. What comes back is untrusted (anyone can put anything on a clipboard): each shape is
  * checked as a peer's would be, the unusable ones are skipped, and never more than a board's worth.
  */
+import { assetIdOf } from '../protocol/assets.js';
 import type { Board } from './board.js';
 import { newShapeProblem, SHAPE_LIMITS, type NewShape, type Shape } from './shape.js';
 
@@ -17,13 +18,27 @@ export function asNewShape({ id: _id, z: _z, ...fields }: Shape): NewShape {
   return fields;
 }
 
-/** The shapes as clipboard text, back to front; ids and stacking are the pasting board's business. */
-export function shapesToClipboard(shapes: readonly Shape[]): string {
-  return JSON.stringify({ format: CLIPBOARD_FORMAT, v: 1, shapes: shapes.map(asNewShape) });
+export interface ClipboardOptions {
+  /**
+   * [BOARD-27] Where each `asset:` picture among the shapes can be fetched (an absolute URL, the
+   * copying room's): a board of another room pasting them copies the pictures into its own.
+   */
+  assetUrl?: (src: string) => string | undefined;
 }
 
-/** The shapes in a clipboard text, or undefined when it is not a board's copy. */
-export function shapesFromClipboard(text: string): NewShape[] | undefined {
+/** The shapes as clipboard text, back to front; ids and stacking are the pasting board's business. */
+export function shapesToClipboard(shapes: readonly Shape[], options: ClipboardOptions = {}): string {
+  const assets: Record<string, string> = {};
+  for (const { src } of shapes) {
+    const url = src === undefined || src.startsWith('data:') ? undefined : options.assetUrl?.(src);
+    if (src !== undefined && url !== undefined) assets[src] = url;
+  }
+  const sources = Object.keys(assets).length > 0 ? { assets } : {};
+  return JSON.stringify({ format: CLIPBOARD_FORMAT, v: 1, shapes: shapes.map(asNewShape), ...sources });
+}
+
+/** A board's copy as parsed JSON, or undefined when the text is not one. */
+function parseCopy(text: string): { shapes: unknown[]; assets?: unknown } | undefined {
   if (!text.startsWith('{') || !text.includes(CLIPBOARD_FORMAT)) return undefined;
   let parsed: unknown;
   try {
@@ -32,8 +47,28 @@ export function shapesFromClipboard(text: string): NewShape[] | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { format, shapes } = parsed as { format?: unknown; shapes?: unknown };
-  if (format !== CLIPBOARD_FORMAT || !Array.isArray(shapes)) return undefined;
+  const { format, shapes, assets } = parsed as { format?: unknown; shapes?: unknown; assets?: unknown };
+  return format === CLIPBOARD_FORMAT && Array.isArray(shapes) ? { shapes, assets } : undefined;
+}
+
+/**
+ * [BOARD-27] Where a board's copy says its asset pictures can be fetched: `asset:` src → http(s)
+ * URL. Untrusted like the rest: only well-formed srcs and http(s) URLs are kept.
+ */
+export function assetSourcesFromClipboard(text: string): Map<string, string> {
+  const sources = new Map<string, string>();
+  const assets = parseCopy(text)?.assets;
+  if (typeof assets !== 'object' || assets === null) return sources;
+  for (const [src, url] of Object.entries(assets).slice(0, MAX_PASTED_SHAPES)) {
+    if (assetIdOf(src) !== undefined && typeof url === 'string' && /^https?:\/\//.test(url)) sources.set(src, url);
+  }
+  return sources;
+}
+
+/** The shapes in a clipboard text, or undefined when it is not a board's copy. */
+export function shapesFromClipboard(text: string): NewShape[] | undefined {
+  const shapes = parseCopy(text)?.shapes;
+  if (!shapes) return undefined;
   const usable: NewShape[] = [];
   for (const candidate of shapes.slice(0, MAX_PASTED_SHAPES)) {
     if (typeof candidate !== 'object' || candidate === null) continue;

@@ -24,6 +24,6 @@ export { liveStrokeSvg, penPath, shapeSvg, svgMarkup, type ShapeSvgOptions, type
 export { boardExtent, boardToSvg, type BoardExtent, type SvgExportOptions } from './export-svg.js';
 export { hits, shapeAt } from './hit-test.js';
 export { isResizable, MIN_RESIZE, resizePatch } from './resize.js';
-export { CLIPBOARD_FORMAT, MAX_PASTED_SHAPES, noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard } from './clipboard.js';
+export { assetSourcesFromClipboard, CLIPBOARD_FORMAT, MAX_PASTED_SHAPES, noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard, type ClipboardOptions } from './clipboard.js';
 export { clampZoom, MAX_ZOOM, MIN_ZOOM, readViewport, viewportOf, viewShowing, type BoardView, type BoardViewport } from './viewport.js';
 export { BoardComments, isCommentAuthor, unreadMessages, COMMENT_LIMITS, COMMENTS_MAP, COMMENTS_ORIGIN, type CommentAuthor, type CommentMessage, type CommentThread } from './comments.js';

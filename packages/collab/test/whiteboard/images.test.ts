@@ -3,7 +3,7 @@
 // file too large) is refused as input and skipped when a peer writes it.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { BOARD_MAP, boardToSvg, pasteShapes, resizePatch, SHAPE_LIMITS, shapesFromClipboard, shapesToClipboard } from '../../src/whiteboard/index.js';
+import { assetSourcesFromClipboard, BOARD_MAP, boardToSvg, pasteShapes, resizePatch, SHAPE_LIMITS, shapesFromClipboard, shapesToClipboard } from '../../src/whiteboard/index.js';
 import { assetIdOf, assetSrc, pictureType } from '../../src/index.js';
 import { boardPair } from './board-pair.js';
 
@@ -170,5 +170,21 @@ describe('[BOARD-25] an image\'s thumbnail', () => {
     const fields = (ada.member.room.doc.getMap<Y.Map<unknown>>(BOARD_MAP).get(id!)!).toJSON();
     expect(Object.keys(fields).sort()).toEqual(['h', 'kind', 'w', 'x', 'y', 'z']);
     expect(Y.encodeStateAsUpdate(bob.member.room.doc).byteLength).toBeLessThan(1000);
+  });
+});
+
+describe('[BOARD-27] a copy names where its pictures are', () => {
+  const ID = 'abcd'.padEnd(64, '1');
+  it('shapesToClipboard carries each asset picture\'s URL; a paste reads only well-formed srcs and http(s) URLs back', () => {
+    const shape = { id: 'p', kind: 'image', x: 0, y: 0, w: 3, h: 2, z: 0, color: '#000', width: 2, fill: null, points: [], text: '', src: `asset:${ID}` } as const;
+    const inline = { ...shape, id: 'q', src: PNG };
+    const text = shapesToClipboard([shape, inline], { assetUrl: (src) => `https://app.example/kuiper-assets/a/${src.slice(6)}` });
+    expect([...assetSourcesFromClipboard(text)]).toEqual([[`asset:${ID}`, `https://app.example/kuiper-assets/a/${ID}`]]);
+    expect(shapesFromClipboard(text)!.map((s) => s.src)).toEqual([`asset:${ID}`, PNG]);
+    // Without a way to fetch them, a copy names none; anything else on a clipboard is not taken.
+    expect(assetSourcesFromClipboard(shapesToClipboard([shape]))).toEqual(new Map());
+    const forged = JSON.stringify({ format: 'kuiper-board-shapes', v: 1, shapes: [], assets: { [`asset:${ID}`]: 'javascript:alert(1)', 'asset:../x': 'https://a.example/x', [PNG]: 'https://a.example/y' } });
+    expect(assetSourcesFromClipboard(forged)).toEqual(new Map());
+    expect(assetSourcesFromClipboard('not a copy')).toEqual(new Map());
   });
 });

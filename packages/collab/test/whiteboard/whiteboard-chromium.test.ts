@@ -40,16 +40,21 @@ async function openBoardPage(room: string, query = '') {
   onCleanup(() => nodeBoard.destroy());
   const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ARGS });
   onCleanup(() => browser.close());
-  const page = await browser.newPage({ acceptDownloads: true });
   const origin = new URL(server.url).origin;
-  // The page and its script are served at the server's origin, so the client reaches /bayeux as same-origin.
-  await page.route(`${origin}/board.html*`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><div id="app"></div><script type="module" src="/board.js"></script>' }));
-  await page.route(`${origin}/board.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${origin}/board.html?room=${room}${query}`);
-  await page.waitForFunction(() => (window as unknown as { whiteboardReady?: boolean }).whiteboardReady === true, undefined, { timeout: 15_000 });
-  return { node, nodeBoard, page, errors, server };
+  /** A page of the same browser (one clipboard) showing `name`'s board. */
+  const openPage = async (name: string, q: string) => {
+    const page = await browser.newPage({ acceptDownloads: true });
+    // The page and its script are served at the server's origin, so the client reaches /bayeux as same-origin.
+    await page.route(`${origin}/board.html*`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><div id="app"></div><script type="module" src="/board.js"></script>' }));
+    await page.route(`${origin}/board.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: script }));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${origin}/board.html?room=${name}${q}`);
+    await page.waitForFunction(() => (window as unknown as { whiteboardReady?: boolean }).whiteboardReady === true, undefined, { timeout: 15_000 });
+    return page;
+  };
+  const page = await openPage(room, query);
+  return { node, nodeBoard, page, errors, server, openPage };
 }
 
 /** A comment panel's messages as [author, text] pairs, as they read on screen. */
@@ -548,6 +553,30 @@ describe('<Whiteboard> in Chromium', () => {
     expect([shape.x + shape.w! / 2, shape.y + shape.h! / 2]).toEqual([300, 200]);
     await expect.poll(() => page.locator('[data-pending-picture]').count(), { timeout: 10_000 }).toBe(0);
     expect(await page.getByText('Adding 1 picture…').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('[BOARD-27] a picture copied from one room\'s board and pasted into another\'s is brought along: that room stores the same asset and its board draws it', async () => {
+    const { nodeBoard, page, errors, server, openPage } = await openBoardPage('copy-from', '&assets=%2Fkuiper-assets');
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+    const bytes = new Uint8Array(Buffer.from(png, 'base64'));
+    const id = createHash('sha256').update(bytes).digest('hex');
+    expect(await server.store.putAsset!('copy-from', id, bytes)).toBe('stored');
+    nodeBoard.add({ kind: 'image', x: 40, y: 40, w: 90, h: 60, src: `asset:${id}`, thumb: `data:image/png;base64,${png}` });
+    await expect.poll(() => page.locator('image[data-shape-kind="image"]').count(), { timeout: 10_000 }).toBe(1);
+    await page.getByRole('application', { name: 'Whiteboard' }).focus();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Control+c');
+
+    const other = await openPage('copy-to', '&assets=%2Fkuiper-assets');
+    expect(await server.store.getAsset!('copy-to', id)).toBeUndefined();
+    await other.getByRole('application', { name: 'Whiteboard' }).focus();
+    await other.keyboard.press('Control+v');
+    const pasted = other.locator('image[data-shape-kind="image"]');
+    await expect.poll(() => pasted.getAttribute('href'), { timeout: 10_000 }).toBe(`/kuiper-assets/copy-to/${id}`);
+    // Stored in the room it was pasted in before the shape came, so the page draws it from there.
+    expect(await server.store.getAsset!('copy-to', id)).toEqual(bytes);
+    await expect.poll(() => other.locator(`image[data-thumb-of]`).count(), { timeout: 10_000 }).toBe(0);
     expect(errors).toEqual([]);
   }, 60_000);
 });

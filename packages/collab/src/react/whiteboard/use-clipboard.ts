@@ -6,7 +6,9 @@
  */
 import { useEffect, useRef, type RefObject } from 'react';
 import type { Board } from '../../whiteboard/board.js';
-import { asNewShape, noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard } from '../../whiteboard/clipboard.js';
+import type { RoomAssets } from '../../client/assets.js';
+import { asNewShape, assetSourcesFromClipboard, noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard } from '../../whiteboard/clipboard.js';
+import { bringAssets } from './bring-assets.js';
 import type { Shape } from '../../whiteboard/shape.js';
 import type { View } from './use-pointer-tools.js';
 
@@ -25,6 +27,8 @@ export interface ClipboardInput {
   readOnly: boolean;
   /** [BOARD-22] Pictures pasted from the clipboard (a screenshot, an image copied in another app). */
   onPictures(files: File[]): void;
+  /** [BOARD-27] The room's assets: a copy says where its pictures are, a paste brings them here. */
+  assets: RoomAssets | undefined;
 }
 
 export function useBoardClipboard(input: ClipboardInput): { duplicate(): void } {
@@ -50,7 +54,13 @@ export function useBoardClipboard(input: ClipboardInput): { duplicate(): void } 
       if (cut && latest.current.readOnly) return;
       const shapes = ours() ? selectedShapes() : [];
       if (shapes.length === 0 || !e.clipboardData) return;
-      e.clipboardData.setData('text/plain', shapesToClipboard(shapes));
+      // [BOARD-27] This room's pictures as absolute URLs: the copy may be pasted in another room.
+      const assets = latest.current.assets;
+      const assetUrl = (src: string): string | undefined => {
+        const url = assets?.url(src);
+        return url === undefined ? undefined : new URL(url, location.href).href;
+      };
+      e.clipboardData.setData('text/plain', shapesToClipboard(shapes, { assetUrl }));
       e.preventDefault();
       repeat.current = { text: '', times: 0 };
       if (cut) {
@@ -73,7 +83,16 @@ export function useBoardClipboard(input: ClipboardInput): { duplicate(): void } 
       repeat.current = { text, times };
       const copied = shapesFromClipboard(text);
       if (copied) {
-        if (copied.length > 0) setSelection(pasteShapes(board, copied, nudge(times), nudge(times)));
+        if (copied.length === 0) return;
+        const paste = (): void => {
+          const now = latest.current.board;
+          if (now) latest.current.setSelection(pasteShapes(now, copied, nudge(times), nudge(times)));
+        };
+        // [BOARD-27] Pictures of another room's board are brought here first.
+        const sources = assetSourcesFromClipboard(text);
+        const assets = latest.current.assets;
+        if (sources.size === 0 || !assets) return paste();
+        void bringAssets(copied, sources, assets).then(paste);
         return;
       }
       const note = noteFromText(text, center());

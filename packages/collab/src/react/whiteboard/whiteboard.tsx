@@ -178,7 +178,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     hover.current && surface.current ? boardPoint({ ...hover.current, currentTarget: surface.current }, view) : viewCenter();
   const reportError = onError ?? ((error: Error) => console.error('[kuiper whiteboard]', error));
   const images = useImages({ board, assets: room.assets, view, readOnly, center: viewCenter, setSelection, onError: reportError });
-  const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: pasteSpot, readOnly, onPictures: (files) => void images.insert(files, pasteSpot()) });
+  const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: pasteSpot, readOnly, assets: room.assets, onPictures: (files) => void images.insert(files, pasteSpot()) });
 
   /** Keyboard drawing: Enter puts the current tool's shape (or a text note) in the middle of the view. */
   const addAtCenter = (): void => {
