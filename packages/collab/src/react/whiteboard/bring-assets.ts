@@ -16,7 +16,7 @@ export async function bringAssets(shapes: readonly NewShape[], sources: Readonly
       const from = sources.get(src)!;
       if (here === undefined || new URL(here, location.href).href === from) return; // copied in this room
       try {
-        // Already here (pasted before, or the same picture added here): the browser keeps it cached.
+        // Already here (pasted before, or the same picture added here): nothing to bring.
         if ((await fetch(here, { method: 'HEAD' })).ok) return;
         const response = await fetch(from);
         if (response.ok) await assets.upload(await response.blob());
