@@ -14,9 +14,9 @@ const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
 
 /** Every store of the package keeps assets (COLLAB-47), though the interface leaves them optional. */
 function assetsOf(store: DocumentStore): AssetStore {
-  const { putAsset, getAsset } = store;
-  if (!putAsset || !getAsset) throw new Error('this store keeps no assets');
-  return { putAsset: putAsset.bind(store), getAsset: getAsset.bind(store) };
+  const { putAsset, getAsset, listAssets, markAssets, deleteAssets } = store;
+  if (!putAsset || !getAsset || !listAssets || !markAssets || !deleteAssets) throw new Error('this store keeps no assets');
+  return { putAsset: putAsset.bind(store), getAsset: getAsset.bind(store), listAssets: listAssets.bind(store), markAssets: markAssets.bind(store), deleteAssets: deleteAssets.bind(store) };
 }
 
 /** Inside a describe: `open()` gives a fresh store, closed after each test (`opened` takes reopened ones too). */
@@ -122,6 +122,35 @@ export function storeContract(label: string, factory: StoreFactory): void {
       expect(await putAsset('other', 'one', bytes(1, 2, 3, 4, 5), 5)).toBe('stored');
       await store.delete('r'); // the room's count goes with it
       expect(await putAsset('r', 'three', bytes(7, 8, 9, 10, 11), 5)).toBe('stored');
+    });
+
+    it('[COLLAB-48] assets are listed with their unused marks; only one still marked since the time given is deleted, and its bytes leave the room\'s total', async () => {
+      const store = await open();
+      const { putAsset, getAsset, listAssets, markAssets, deleteAssets } = assetsOf(store);
+      await putAsset('r', 'a1', bytes(1, 2, 3), 6);
+      await putAsset('r', 'b2', bytes(4, 5, 6), 6);
+      await putAsset('r', 'c3', bytes(7), 6); // no room left: the limit is 6
+      const sorted = async (room: string) => [...(await listAssets(room))].sort((x, y) => x.id.localeCompare(y.id));
+      expect(await sorted('r')).toEqual([{ id: 'a1' }, { id: 'b2' }]);
+      await markAssets('r', [{ id: 'a1', unusedSince: 1000 }, { id: 'b2', unusedSince: 5000 }, { id: 'zz', unusedSince: 1 }]);
+      expect(await sorted('r')).toEqual([{ id: 'a1', unusedSince: 1000 }, { id: 'b2', unusedSince: 5000 }]); // 'zz' is not the room's
+      // Only those marked at or before 2000: b2 was found unused later, zz and c3 are not there.
+      expect(await deleteAssets('r', ['a1', 'b2', 'zz', 'c3'], 2000)).toEqual(['a1']);
+      expect(await getAsset('r', 'a1')).toBeUndefined();
+      expect(await sorted('r')).toEqual([{ id: 'b2', unusedSince: 5000 }]);
+      expect(await putAsset('r', 'c3', bytes(7, 8, 9), 6)).toBe('stored'); // a1's three bytes were freed
+      // A cleared mark keeps an asset; so does uploading it again (someone uses it again).
+      await markAssets('r', [{ id: 'b2', unusedSince: null }, { id: 'c3', unusedSince: 10 }]);
+      expect(await putAsset('r', 'c3', bytes(7, 8, 9), 6)).toBe('exists');
+      expect(await sorted('r')).toEqual([{ id: 'b2' }, { id: 'c3' }]);
+      expect(await deleteAssets('r', ['b2', 'c3'], 1e15)).toEqual([]);
+      expect(await listAssets('empty')).toEqual([]);
+      // Base64 padding counted right (Redis keeps base64): 1 and 2 bytes freed.
+      await putAsset('p', 'one', bytes(1), 3);
+      await putAsset('p', 'two', bytes(1, 2), 3);
+      await markAssets('p', [{ id: 'one', unusedSince: 0 }, { id: 'two', unusedSince: 0 }]);
+      expect((await deleteAssets('p', ['one', 'two'], 0)).sort()).toEqual(['one', 'two']);
+      expect(await putAsset('p', 'three', bytes(1, 2, 3), 3)).toBe('stored');
     });
 
     if (factory.reopen) {

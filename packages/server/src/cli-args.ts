@@ -106,6 +106,7 @@ function checkCombinations(s: ServeSettings): void {
   if (s.apiKey !== undefined && !s.collab) throw new Error('--api-key needs --collab');
   if (s.maxAssetBytes !== undefined && !s.collab) throw new Error('--max-asset-bytes needs --collab');
   if (s.maxRoomAssetBytes !== undefined && !s.collab) throw new Error('--max-room-asset-bytes needs --collab');
+  if (s.keepUnusedAssetsDays !== undefined && !s.collab) throw new Error('--keep-unused-assets-days needs --collab');
   if (s.data !== undefined && (s.redis !== undefined || s.redisCluster !== undefined)) {
     throw new Error('--data and --redis: with --redis, documents are kept in Redis');
   }

@@ -17,8 +17,11 @@ export interface CollabCliOptions {
   redisPrefix?: string;
   /** [SERVE-8] Serve the documents over HTTP to requests bearing this key. */
   apiKey?: string;
-  /** [SERVE-8] The rooms' pictures' limits (COLLAB-47): `--max-asset-bytes`, `--max-room-asset-bytes`. */
-  assets?: { maxBytes?: number; maxRoomBytes?: number; allowedOrigins?: OriginCheck };
+  /**
+   * [SERVE-8] The rooms' pictures' limits (COLLAB-47): `--max-asset-bytes`, `--max-room-asset-bytes`;
+   * how long an unused one is kept (COLLAB-48): `--keep-unused-assets-days`.
+   */
+  assets?: { maxBytes?: number; maxRoomBytes?: number; allowedOrigins?: OriginCheck; unusedForMs?: number };
 }
 
 export interface CollabFromCli {

@@ -47,6 +47,7 @@ export interface ServeSettings {
   apiKey: string | undefined;
   maxAssetBytes: number | undefined;
   maxRoomAssetBytes: number | undefined;
+  keepUnusedAssetsDays: number | undefined;
 }
 
 export type SettingKey = keyof ServeSettings;
@@ -176,6 +177,7 @@ export const SETTINGS: { [K in SettingKey]: Setting<ServeSettings[K]> } = {
   },
   maxAssetBytes: { group: SHARING, arg: 'bytes', help: 'largest picture a --collab room member may upload to /kuiper-assets', default: undefined, shownDefault: '8MiB', read: byteSize(1) },
   maxRoomAssetBytes: { group: SHARING, arg: 'bytes', help: 'most the pictures of one --collab room may take together', default: undefined, shownDefault: '100MiB', read: byteSize(1) },
+  keepUnusedAssetsDays: { group: SHARING, arg: 'days', help: 'how long a --collab room keeps a picture nothing refers to any more, from when its emptying found it unused', default: undefined, shownDefault: '7', read: wholeNumber(0, 36_500) },
 };
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];

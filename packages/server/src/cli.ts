@@ -90,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       const assets = {
         ...(s.maxAssetBytes === undefined ? {} : { maxBytes: s.maxAssetBytes }),
         ...(s.maxRoomAssetBytes === undefined ? {} : { maxRoomBytes: s.maxRoomAssetBytes }),
+        ...(s.keepUnusedAssetsDays === undefined ? {} : { unusedForMs: s.keepUnusedAssetsDays * 86_400_000 }),
         ...(origins === undefined ? {} : { allowedOrigins: origins }),
       };
       const attached = await attachCollabFromCli(server, { data, ...(redis ? { redis } : {}), ...cluster, redisPrefix: s.redisPrefix, ...(apiKey ? { apiKey } : {}), assets });

@@ -189,6 +189,7 @@ describe('kuiper serve: bad settings', () => {
       [['--redis-prefix', 'x:'], '--redis-prefix needs --redis'],
       [['--redis-history', '10'], '--redis-history needs --redis'],
       [['--max-room-asset-bytes', '1MiB'], '--max-room-asset-bytes needs --collab'],
+      [['--keep-unused-assets-days', '3'], '--keep-unused-assets-days needs --collab'],
       [['--collab', '--max-asset-bytes', 'lots'], '--max-asset-bytes must be a size in bytes'],
       [['--redis-cluster', 'localhost'], '--redis-cluster must be a comma-separated list of host:port seed nodes'],
       [['--redis-cluster', '127.0.0.1:7000,127.0.0.1:99999'], '--redis-cluster must be a comma-separated list of host:port seed nodes'],

@@ -82,9 +82,35 @@ export interface AssetStore {
   putAsset(room: string, id: string, bytes: Uint8Array, maxRoomBytes?: number): Promise<AssetPut>;
   /** The asset's bytes, or undefined when the room has none of that id. */
   getAsset(room: string, id: string): Promise<Uint8Array | undefined>;
+  /**
+   * [COLLAB-48] The room's assets: each id, and since when a collection found it unused (absent when
+   * it is in use or was never looked at). Reads no picture's bytes.
+   */
+  listAssets(room: string): Promise<AssetEntry[]>;
+  /**
+   * [COLLAB-48] Marks assets unused since a time, or clears the mark (`null`); ids the room lacks are
+   * skipped. A `putAsset` of an id the room has (`exists`: someone uses it again) clears it too.
+   */
+  markAssets(room: string, marks: readonly AssetMark[]): Promise<void>;
+  /**
+   * [COLLAB-48] Deletes each of `ids` that is still marked unused since `before` or earlier (one
+   * whose mark was cleared meanwhile stays), its bytes leaving the room's total. Resolves with the
+   * ids deleted. Durable on resolve.
+   */
+  deleteAssets(room: string, ids: readonly string[], before: number): Promise<string[]>;
 }
 
 export type AssetPut = 'stored' | 'exists' | 'full';
+
+export interface AssetEntry {
+  readonly id: string;
+  readonly unusedSince?: number;
+}
+
+export interface AssetMark {
+  readonly id: string;
+  readonly unusedSince: number | null;
+}
 
 export interface DocumentStore extends ChatStore, Partial<AssetStore> {
   /** The room's stored state; an unknown room loads as empty. Rejects when it cannot read. */

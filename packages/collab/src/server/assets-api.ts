@@ -36,6 +36,11 @@ export interface AssetsOptions {
    * to `createKuiperServer`'s `allowedOrigins` (a list, `'*'`, or a function). Default: same origin only.
    */
   allowedOrigins?: OriginCheck;
+  /**
+   * [COLLAB-48] How long a picture the room no longer refers to is kept (default 7 days), from the
+   * first time a room's emptying found it unused; `Infinity` keeps every picture for good.
+   */
+  unusedForMs?: number;
 }
 
 /** A node:http handler: true when the request was for the assets' routes (answered, or being answered). */
@@ -51,11 +56,14 @@ interface AssetsDeps {
   readonly authorize: (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
 }
 
+/** What serving assets needs of the store: storing and reading them. */
+type AssetIO = Pick<AssetStore, 'putAsset' | 'getAsset'>;
+
 export function assetsApi({ kuiper, store, authorize }: AssetsDeps, options: AssetsOptions = {}): AssetsApi {
   const base = (options.basePath ?? '/kuiper-assets').replace(/\/+$/, '');
   const maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
   const maxRoomBytes = options.maxRoomBytes ?? 100 * 1024 * 1024;
-  const assets: AssetStore | undefined = store.putAsset && store.getAsset ? { putAsset: store.putAsset.bind(store), getAsset: store.getAsset.bind(store) } : undefined;
+  const assets: AssetIO | undefined = store.putAsset && store.getAsset ? { putAsset: store.putAsset.bind(store), getAsset: store.getAsset.bind(store) } : undefined;
 
   /** The uploader's grant in the room: it must be a member now (subscribed to the room's document). */
   const grantOf = async (req: IncomingMessage, room: string): Promise<MemberGrant> => {
@@ -66,7 +74,7 @@ export function assetsApi({ kuiper, store, authorize }: AssetsDeps, options: Ass
     return authorize(room, session);
   };
 
-  const upload = async (req: IncomingMessage, res: ServerResponse, store: AssetStore, room: string): Promise<void> => {
+  const upload = async (req: IncomingMessage, res: ServerResponse, store: AssetIO, room: string): Promise<void> => {
     if (!(await grantOf(req, room)).canWrite) throw new ApiError(403, 'read_only', `that member may not change room ${room}`);
     const bytes = await readBody(req, maxBytes, 'a picture');
     const type = pictureType(bytes);
@@ -78,7 +86,7 @@ export function assetsApi({ kuiper, store, authorize }: AssetsDeps, options: Ass
     res.end(JSON.stringify({ id, src: assetSrc(id), type, bytes: bytes.byteLength }));
   };
 
-  const serve = async (req: IncomingMessage, res: ServerResponse, store: AssetStore, room: string, id: string): Promise<void> => {
+  const serve = async (req: IncomingMessage, res: ServerResponse, store: AssetIO, room: string, id: string): Promise<void> => {
     if (!isAssetId(id)) throw new ApiError(404, 'asset_not_found', 'an asset id is 64 lowercase hex digits');
     const etag = `"${id}"`;
     const bytes = await store.getAsset(room, id);

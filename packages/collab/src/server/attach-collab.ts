@@ -19,6 +19,7 @@ import { ClientRooms } from './client-rooms.js';
 import { AuthorityLeases } from './authority-leases.js';
 import { type OpenDocumentOptions, type ServerDocument, ServerDocuments } from './server-documents.js';
 import { observedStore, type OnStored } from './observed-store.js';
+import { collectAssets, DEFAULT_UNUSED_FOR_MS } from './asset-collector.js';
 import { assetsApi, type AssetsApi, type AssetsOptions } from './assets-api.js';
 
 /** Decides what a session may do in a room; it is asked once per session and room. */
@@ -318,6 +319,9 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     : undefined;
   timer?.unref();
 
+  /** [COLLAB-48] Collections running (each after a room emptied): detach waits for them. */
+  const collections = new Set<Promise<void>>();
+
   const offs = [
     kuiper.onChannelOccupied(ROOMS, async ({ channel, local }) => {
       const room = docRoom(channel);
@@ -336,6 +340,12 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
       const open = room === undefined ? undefined : rooms.get(room);
       if (room === undefined || !open) return;
       await unload(room, open); // [COLLAB-22] the final snapshot, before the next occupied may load it
+      // [COLLAB-48] What the emptied room no longer uses is marked, or deleted once unused long enough.
+      const unusedForMs = assets?.unusedForMs ?? DEFAULT_UNUSED_FOR_MS;
+      if (unusedForMs === Infinity) return;
+      const collecting = collectAssets(store, room, Date.now(), unusedForMs).then(() => undefined, report);
+      collections.add(collecting);
+      void collecting.then(() => collections.delete(collecting));
     }),
     kuiper.onSessionRemoved(async ({ clientId }) => {
       leave(clientId); // every node hears it, the authority's too
@@ -379,6 +389,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
       offs.forEach((off) => off());
       clearInterval(timer);
       await Promise.all([...rooms].map(([room, open]) => unload(room, open)));
+      await Promise.all(collections); // before the caller closes the store they read
       await leases.close().catch(report);
       lobby?.detach();
     },

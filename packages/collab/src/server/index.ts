@@ -8,3 +8,4 @@ export type { OpenDocumentOptions, ServerDocument } from './server-documents.js'
 export { documentsApi, type DocumentsApi, type DocumentsApiOptions } from './documents-api.js';
 export type { OnStored, StoredEvent } from './observed-store.js';
 export { ASSET_CLIENT_HEADER, type AssetsApi, type AssetsOptions } from './assets-api.js';
+export { assetsInUse, collectAssets, DEFAULT_UNUSED_FOR_MS, type AssetCollection } from './asset-collector.js';

@@ -7,10 +7,12 @@
  * the update log (seq zero-padded so keys sort in seq order). Every write is `sync: true`: an append
  * resolves only after fsync, so an acknowledged update survives `kill -9` (COLLAB-15).
  * Chat: `r␀<room>␀c<serial>` each message as JSON, `r␀<room>␀p<user>` each read position (CHAT-4).
+ * Assets: `r␀<room>␀a<id>` the bytes, `r␀<room>␀t` their sum, `r␀<room>␀n<id>` since when a
+ * collection found one unused (COLLAB-47, COLLAB-48).
  */
 import { ClassicLevel } from 'classic-level';
 import type { ChatMessage } from '../chat/types.js';
-import type { AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
 import { applyChange, pageRange, readChatRecord, serialsOf } from './chat-records.js';
 
 const SEP = '\x00';
@@ -30,6 +32,9 @@ const readKey = (room: string, userId: string): string => `${prefix(room)}p${use
 const idKey = (room: string, id: string): string => `${prefix(room)}i${id}`;
 const assetKey = (room: string, id: string): string => `${prefix(room)}a${id}`;
 const assetTotalKey = (room: string): string => `${prefix(room)}t`;
+const assetRange = (room: string) => ({ gte: `${prefix(room)}a`, lt: `${prefix(room)}b` });
+const unusedKey = (room: string, id: string): string => `${prefix(room)}n${id}`;
+const unusedRange = (room: string) => ({ gte: `${prefix(room)}n`, lt: `${prefix(room)}o` });
 
 export interface LevelStoreOptions {
   /** The data directory (created if missing). */
@@ -125,8 +130,11 @@ export class LevelStore implements DocumentStore {
 
   async putAsset(room: string, id: string, bytes: Uint8Array, maxRoomBytes = Infinity): Promise<AssetPut> {
     // One room's puts run one after the other: the limit is checked and the sum written in one batch.
-    const run = (this.assetTails.get(room) ?? Promise.resolve()).then(async (): Promise<AssetPut> => {
-      if ((await this.db.get(assetKey(room, id))) !== undefined) return 'exists';
+    return this.assetsSerially(room, async (): Promise<AssetPut> => {
+      if (await this.hasAsset(room, id)) {
+        await this.db.del(unusedKey(room, id), this.writes); // uploaded again: in use again (COLLAB-48)
+        return 'exists';
+      }
       const total = Number(untext.decode((await this.db.get(assetTotalKey(room))) ?? text.encode('0')));
       if (total + bytes.byteLength > maxRoomBytes) return 'full';
       await this.db.batch([
@@ -135,14 +143,64 @@ export class LevelStore implements DocumentStore {
       ], this.writes);
       return 'stored';
     });
-    const tail = run.catch(() => undefined);
-    this.assetTails.set(room, tail);
-    void tail.then(() => this.assetTails.get(room) === tail && this.assetTails.delete(room));
-    return run;
   }
 
   async getAsset(room: string, id: string): Promise<Uint8Array | undefined> {
     return this.db.get(assetKey(room, id));
+  }
+
+  async listAssets(room: string): Promise<AssetEntry[]> {
+    const [ids, marks] = await Promise.all([this.db.keys(assetRange(room)).all(), this.db.iterator(unusedRange(room)).all()]);
+    const since = new Map(marks.map(([key, value]) => [key.slice(unusedKey(room, '').length), Number(untext.decode(value))]));
+    return ids.map((key) => key.slice(assetKey(room, '').length)).map((id) => (since.has(id) ? { id, unusedSince: since.get(id)! } : { id }));
+  }
+
+  async markAssets(room: string, marks: readonly AssetMark[]): Promise<void> {
+    await this.assetsSerially(room, async () => {
+      const kept = await Promise.all(marks.map(({ id }) => this.hasAsset(room, id)));
+      const ops: Array<{ type: 'del'; key: string } | { type: 'put'; key: string; value: Uint8Array }> = [];
+      marks.forEach(({ id, unusedSince }, i) => {
+        if (!kept[i]) return;
+        ops.push(unusedSince === null ? { type: 'del', key: unusedKey(room, id) } : { type: 'put', key: unusedKey(room, id), value: text.encode(String(unusedSince)) });
+      });
+      if (ops.length > 0) await this.db.batch(ops, this.writes);
+    });
+  }
+
+  async deleteAssets(room: string, ids: readonly string[], before: number): Promise<string[]> {
+    return this.assetsSerially(room, async () => {
+      const deleted: string[] = [];
+      let freed = 0;
+      for (const id of ids) {
+        const mark = await this.db.get(unusedKey(room, id));
+        const stored = mark === undefined || Number(untext.decode(mark)) > before ? undefined : await this.db.get(assetKey(room, id));
+        if (!stored) continue;
+        deleted.push(id);
+        freed += stored.byteLength;
+      }
+      if (deleted.length === 0) return deleted;
+      const total = Number(untext.decode((await this.db.get(assetTotalKey(room))) ?? text.encode('0')));
+      await this.db.batch([
+        ...deleted.flatMap((id) => [{ type: 'del' as const, key: assetKey(room, id) }, { type: 'del' as const, key: unusedKey(room, id) }]),
+        { type: 'put', key: assetTotalKey(room), value: text.encode(String(Math.max(0, total - freed))) },
+      ], this.writes);
+      return deleted;
+    });
+  }
+
+  /** Whether the room has the asset, without reading its bytes. */
+  private async hasAsset(room: string, id: string): Promise<boolean> {
+    const key = assetKey(room, id);
+    return (await this.db.keys({ gte: key, lte: key, limit: 1 }).all()).length === 1;
+  }
+
+  /** One room's asset writes one after the other: each reads and writes the room's sum in one step. */
+  private assetsSerially<T>(room: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.assetTails.get(room) ?? Promise.resolve()).then(work);
+    const tail = run.catch(() => undefined);
+    this.assetTails.set(room, tail);
+    void tail.then(() => this.assetTails.get(room) === tail && this.assetTails.delete(room));
+    return run;
   }
 
   async delete(room: string): Promise<void> {

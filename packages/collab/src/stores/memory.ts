@@ -6,7 +6,7 @@
  * too, COLLAB-40), so an idle room's document is held once, not twice (COLLAB-39).
  */
 import type { ChatMessage } from '../chat/types.js';
-import type { AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
 import { applyChange, pageRange } from './chat-records.js';
 
 interface Room {
@@ -24,6 +24,8 @@ interface Room {
   assets?: Map<string, Uint8Array>;
   /** Their bytes summed, for the room's limit. */
   assetBytes?: number;
+  /** [COLLAB-48] Since when a collection found each unused. */
+  assetUnused?: Map<string, number>;
 }
 
 /**
@@ -100,7 +102,10 @@ export class MemoryStore implements DocumentStore {
   async putAsset(room: string, id: string, bytes: Uint8Array, maxRoomBytes = Infinity): Promise<AssetPut> {
     const r = this.room(room);
     const assets = (r.assets ??= new Map());
-    if (assets.has(id)) return 'exists';
+    if (assets.has(id)) {
+      r.assetUnused?.delete(id); // uploaded again: in use again (COLLAB-48)
+      return 'exists';
+    }
     if ((r.assetBytes ?? 0) + bytes.byteLength > maxRoomBytes) return 'full';
     assets.set(id, bytes.slice()); // a copy: the caller may reuse its buffer
     r.assetBytes = (r.assetBytes ?? 0) + bytes.byteLength;
@@ -109,6 +114,40 @@ export class MemoryStore implements DocumentStore {
 
   async getAsset(room: string, id: string): Promise<Uint8Array | undefined> {
     return this.rooms.get(room)?.assets?.get(id);
+  }
+
+  async listAssets(room: string): Promise<AssetEntry[]> {
+    const r = this.rooms.get(room);
+    return [...(r?.assets?.keys() ?? [])].map((id) => {
+      const since = r?.assetUnused?.get(id);
+      return since === undefined ? { id } : { id, unusedSince: since };
+    });
+  }
+
+  async markAssets(room: string, marks: readonly AssetMark[]): Promise<void> {
+    const r = this.rooms.get(room);
+    if (!r?.assets) return;
+    const unused = (r.assetUnused ??= new Map());
+    for (const { id, unusedSince } of marks) {
+      if (!r.assets.has(id)) continue;
+      if (unusedSince === null) unused.delete(id);
+      else unused.set(id, unusedSince);
+    }
+  }
+
+  async deleteAssets(room: string, ids: readonly string[], before: number): Promise<string[]> {
+    const r = this.rooms.get(room);
+    const deleted: string[] = [];
+    for (const id of ids) {
+      const since = r?.assetUnused?.get(id);
+      const stored = r?.assets?.get(id);
+      if (!r || !stored || since === undefined || since > before) continue;
+      r.assets!.delete(id);
+      r.assetUnused!.delete(id);
+      r.assetBytes = (r.assetBytes ?? 0) - stored.byteLength;
+      deleted.push(id);
+    }
+    return deleted;
   }
 
   async delete(room: string): Promise<void> {

@@ -17,7 +17,7 @@
  */
 import { decodeBase64, encodeBase64 } from '../protocol/base64.js';
 import type { ChatMessage } from '../chat/types.js';
-import type { AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
 import { applyChange, pageRange, readChatRecord, serialsOf } from './chat-records.js';
 
 /** The one method used: ioredis' `eval`. */
@@ -105,13 +105,46 @@ return current`;
 
 /** [COLLAB-47] 1 stored, 0 there already, -1 past the room's limit (ARGV[4]; -1 for none). */
 const PUT_ASSET = `
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HDEL', KEYS[3], ARGV[1])
+  return 0
+end
 local total = tonumber(redis.call('GET', KEYS[2]) or '0')
 local max = tonumber(ARGV[4])
 if max >= 0 and total + tonumber(ARGV[3]) > max then return -1 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('INCRBY', KEYS[2], ARGV[3])
 return 1`;
+
+/** KEYS: assets, unused. ARGV: (id, since or '') pairs. [COLLAB-48] Marks or clears, for assets the room has. */
+const MARK_ASSETS = `
+for i = 1, #ARGV, 2 do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then
+    if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[2], ARGV[i]) else redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+  end
+end
+return 1`;
+
+/**
+ * KEYS: assets, assetbytes, unused. ARGV: before, ids... [COLLAB-48] Deletes the ids still marked
+ * unused since `before` or earlier; the room's sum loses their bytes (base64 stored: 3 per 4
+ * characters, less the padding). Returns the ids deleted.
+ */
+const DELETE_ASSETS = `
+local before, out, freed = tonumber(ARGV[1]), {}, 0
+for i = 2, #ARGV do
+  local since = tonumber(redis.call('HGET', KEYS[3], ARGV[i]) or '')
+  local stored = since and since <= before and redis.call('HGET', KEYS[1], ARGV[i])
+  if stored then
+    local pad = string.sub(stored, -2) == '==' and 2 or (string.sub(stored, -1) == '=' and 1 or 0)
+    freed = freed + (#stored / 4) * 3 - pad
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    redis.call('HDEL', KEYS[3], ARGV[i])
+    out[#out + 1] = ARGV[i]
+  end
+end
+if freed > 0 then redis.call('DECRBY', KEYS[2], freed) end
+return out`;
 
 /** Attempts of an edit that keeps meeting a concurrent change of the same message. */
 const CHANGE_ATTEMPTS = 8;
@@ -184,7 +217,7 @@ export class RedisStore implements DocumentStore {
   async putAsset(room: string, id: string, bytes: Uint8Array, maxRoomBytes = Infinity): Promise<AssetPut> {
     const k = this.keys(room);
     const max = Number.isFinite(maxRoomBytes) ? maxRoomBytes : -1;
-    const put = Number(await this.client.eval(PUT_ASSET, 2, k.assets, k.assetbytes, id, encodeBase64(bytes), bytes.byteLength, max));
+    const put = Number(await this.client.eval(PUT_ASSET, 3, k.assets, k.assetbytes, k.assetunused, id, encodeBase64(bytes), bytes.byteLength, max));
     return put === 1 ? 'stored' : put === 0 ? 'exists' : 'full';
   }
 
@@ -193,9 +226,29 @@ export class RedisStore implements DocumentStore {
     return typeof stored === 'string' ? this.bytes(stored) : undefined;
   }
 
+  async listAssets(room: string): Promise<AssetEntry[]> {
+    const k = this.keys(room);
+    const [ids, marks] = (await this.client.eval(`return { redis.call('HKEYS', KEYS[1]), redis.call('HGETALL', KEYS[2]) }`, 2, k.assets, k.assetunused)) as [string[], string[]];
+    const since = new Map<string, number>();
+    for (let i = 0; i + 1 < marks.length; i += 2) since.set(marks[i]!, Number(marks[i + 1]));
+    return ids.map((id) => (since.has(id) ? { id, unusedSince: since.get(id)! } : { id }));
+  }
+
+  async markAssets(room: string, marks: readonly AssetMark[]): Promise<void> {
+    if (marks.length === 0) return;
+    const k = this.keys(room);
+    await this.client.eval(MARK_ASSETS, 2, k.assets, k.assetunused, ...marks.flatMap(({ id, unusedSince }) => [id, unusedSince === null ? '' : String(unusedSince)]));
+  }
+
+  async deleteAssets(room: string, ids: readonly string[], before: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const k = this.keys(room);
+    return ((await this.client.eval(DELETE_ASSETS, 3, k.assets, k.assetbytes, k.assetunused, before, ...ids)) as string[]).map(String);
+  }
+
   async delete(room: string): Promise<void> {
     const k = this.keys(room);
-    await this.client.eval(`return redis.call('DEL', unpack(KEYS))`, 11, k.seq, k.log, k.snap, k.snapseq, k.chatseq, k.chat, k.read, k.chatids, k.authority, k.assets, k.assetbytes);
+    await this.client.eval(`return redis.call('DEL', unpack(KEYS))`, 12, k.seq, k.log, k.snap, k.snapseq, k.chatseq, k.chat, k.read, k.chatids, k.authority, k.assets, k.assetbytes, k.assetunused);
   }
 
   async renewNode(node: string, ttlMs: number): Promise<boolean> {
@@ -229,7 +282,7 @@ export class RedisStore implements DocumentStore {
 
   private keys(room: string) {
     const base = `${this.prefix}:{${room}}`;
-    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority`, chatseq: `${base}:chatseq`, chat: `${base}:chat`, read: `${base}:read`, chatids: `${base}:chatids`, assets: `${base}:assets`, assetbytes: `${base}:assetbytes` };
+    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority`, chatseq: `${base}:chatseq`, chat: `${base}:chat`, read: `${base}:read`, chatids: `${base}:chatids`, assets: `${base}:assets`, assetbytes: `${base}:assetbytes`, assetunused: `${base}:assetunused` };
   }
 
   private async alive(node: string): Promise<boolean> {
