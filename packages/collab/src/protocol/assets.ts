@@ -10,8 +10,15 @@
 export type PictureType = 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif';
 
 const ASSET_SRC = /^asset:([0-9a-f]{64})$/;
+/** The same reference anywhere in a text (COLLAB-48 reads a room's stored bytes for them). */
+const ASSET_REFERENCE = /asset:([0-9a-f]{64})/g;
 
 export const isAssetId = (value: string): boolean => /^[0-9a-f]{64}$/.test(value);
+
+/** The asset ids of every `asset:<id>` in `text`, wherever they stand. */
+export function assetIdsIn(text: string): string[] {
+  return [...text.matchAll(ASSET_REFERENCE)].map((match) => match[1]!);
+}
 
 /** The `src` an image shape carries for asset `id`. */
 export const assetSrc = (id: string): string => `asset:${id}`;

@@ -26,6 +26,9 @@ export const readDataUrl = (blob: Blob): Promise<string> =>
     reader.readAsDataURL(blob);
   });
 
+/** A `data:` URL's bytes as a Blob of its type (the twin of readDataUrl). */
+export const dataUrlBlob = async (src: string): Promise<Blob> => (await fetch(src)).blob();
+
 /** The picture at `side` pixels at most on its longest side, as WebP (JPEG where WebP cannot be encoded). */
 export function encodeSmaller(bitmap: ImageBitmap, side: number, quality: number): string {
   const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));

@@ -11,12 +11,12 @@
  * own Yjs types) or among its chat messages' pictures. Deleted shapes leave the snapshot when Yjs
  * collects them; until then they keep their pictures, which errs on the side of keeping.
  */
-import type { DocumentStore } from '../core/store.js';
+import type { AssetMark, DocumentStore } from '../core/store.js';
+import { assetIdOf, assetIdsIn } from '../protocol/assets.js';
 
 /** Seven days: what a picture no one refers to any more stays for, before it is deleted. */
 export const DEFAULT_UNUSED_FOR_MS = 7 * 24 * 60 * 60 * 1000;
 const CHAT_PAGE = 200;
-const REFERENCE = /asset:([0-9a-f]{64})/g;
 const latin1 = new TextDecoder('latin1');
 
 export interface AssetCollection {
@@ -28,7 +28,7 @@ export interface AssetCollection {
 
 function referencesIn(bytes: Uint8Array, into: Set<string>): void {
   // The references are ASCII, so a byte-for-char reading finds them whatever encodes around them.
-  for (const match of latin1.decode(bytes).matchAll(REFERENCE)) into.add(match[1]!);
+  for (const id of assetIdsIn(latin1.decode(bytes))) into.add(id);
 }
 
 /** The asset ids `room` refers to in its stored document and its chat. */
@@ -41,7 +41,12 @@ export async function assetsInUse(store: DocumentStore, room: string, only?: Rea
   if (only && [...only].every((id) => used.has(id))) return used;
   for (let before: number | undefined; ; ) {
     const page = await store.chatPage(room, before === undefined ? { limit: CHAT_PAGE } : { before, limit: CHAT_PAGE });
-    for (const message of page.messages) for (const src of message.images ?? []) for (const match of src.matchAll(REFERENCE)) used.add(match[1]!);
+    for (const message of page.messages) {
+      for (const src of message.images ?? []) {
+        const id = assetIdOf(src);
+        if (id !== undefined) used.add(id);
+      }
+    }
     if (!page.hasMore || page.messages.length === 0) return used;
     before = page.messages[0]!.serial;
   }
@@ -53,7 +58,7 @@ export async function collectAssets(store: DocumentStore, room: string, now: num
   const assets = await store.listAssets(room);
   if (assets.length === 0) return { unused: 0, deleted: [] };
   const used = await assetsInUse(store, room, new Set(assets.map((a) => a.id)));
-  const marks: { id: string; unusedSince: number | null }[] = [];
+  const marks: AssetMark[] = [];
   const due: string[] = [];
   let unused = 0;
   for (const { id, unusedSince } of assets) {

@@ -135,7 +135,7 @@ export class LevelStore implements DocumentStore {
         await this.db.del(unusedKey(room, id), this.writes); // uploaded again: in use again (COLLAB-48)
         return 'exists';
       }
-      const total = Number(untext.decode((await this.db.get(assetTotalKey(room))) ?? text.encode('0')));
+      const total = await this.assetTotal(room);
       if (total + bytes.byteLength > maxRoomBytes) return 'full';
       await this.db.batch([
         { type: 'put', key: assetKey(room, id), value: bytes.slice() },
@@ -179,13 +179,19 @@ export class LevelStore implements DocumentStore {
         freed += stored.byteLength;
       }
       if (deleted.length === 0) return deleted;
-      const total = Number(untext.decode((await this.db.get(assetTotalKey(room))) ?? text.encode('0')));
+      const total = await this.assetTotal(room);
       await this.db.batch([
         ...deleted.flatMap((id) => [{ type: 'del' as const, key: assetKey(room, id) }, { type: 'del' as const, key: unusedKey(room, id) }]),
         { type: 'put', key: assetTotalKey(room), value: text.encode(String(Math.max(0, total - freed))) },
       ], this.writes);
       return deleted;
     });
+  }
+
+  /** The room's assets' bytes summed (kept beside them for its limit). */
+  private async assetTotal(room: string): Promise<number> {
+    const stored = await this.db.get(assetTotalKey(room));
+    return stored === undefined ? 0 : Number(untext.decode(stored));
   }
 
   /** Whether the room has the asset, without reading its bytes. */

@@ -4,7 +4,7 @@
  * few dozen) goes at most 2560 px on its longest side and ~1.5 MiB; one already within both, and of
  * a type the server keeps, goes as it is (a crisp screenshot, an animated GIF).
  */
-import { decodePicture, fitPicture, type PictureLimits } from '../picture-fit.js';
+import { dataUrlBlob, decodePicture, fitPicture, type PictureLimits } from '../picture-fit.js';
 
 export const CHAT_PICTURE: PictureLimits = { maxSide: 2560, maxChars: 2 * 1024 * 1024 };
 
@@ -14,7 +14,7 @@ export async function chatPicture(file: Blob): Promise<Blob> {
   try {
     const src = await fitPicture(file, bitmap, CHAT_PICTURE);
     if (src === undefined) throw new Error('This picture could not be made small enough');
-    return await (await fetch(src)).blob();
+    return await dataUrlBlob(src);
   } finally {
     bitmap.close();
   }

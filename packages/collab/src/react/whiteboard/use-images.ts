@@ -9,6 +9,7 @@ import type { RoomAssets } from '../../client/assets.js';
 import type { Result } from '../../protocol/errors.js';
 import type { Board } from '../../whiteboard/board.js';
 import type { NewShape } from '../../whiteboard/shape.js';
+import { dataUrlBlob } from '../picture-fit.js';
 import { imageShapeFromFile } from './image-file.js';
 import { boardPoint, type View } from './use-pointer-tools.js';
 
@@ -48,7 +49,7 @@ const hasFiles = (e: DragEvent<Element>): boolean => [...(e.dataTransfer?.types 
 export const UPLOAD_RETRY_MS = 4000;
 
 /** An inline (`data:`) picture uploaded as the room's asset. */
-const uploadInline = async (assets: RoomAssets, src: string): Promise<Result<string>> => assets.upload(await (await fetch(src)).blob());
+const uploadInline = async (assets: RoomAssets, src: string): Promise<Result<string>> => assets.upload(await dataUrlBlob(src));
 
 /**
  * [BOARD-24] The shape with its picture uploaded as the room's asset, when the room has assets: the
