@@ -5,7 +5,7 @@
  */
 import { describeThrown, fail, ok, type Result } from '../protocol/errors.js';
 import type { ChatStore } from '../core/store.js';
-import { answerOk, chatTextProblem, DEFAULT_MAX_CHAT_LENGTH, type ChatBroadcast, type ChatRequest } from './chat-wire.js';
+import { answerOk, chatTextProblem, DEFAULT_MAX_CHAT_LENGTH, MAX_REACTIONS, MAX_REACTORS, type ChatBroadcast, type ChatRequest } from './chat-wire.js';
 import type { ChatAuthor, ModerateHook } from './types.js';
 
 export interface ChatServiceOptions {
@@ -103,6 +103,16 @@ export class ChatService {
         }
         const type = request.type === 'chat-edit' ? 'edit' : 'delete';
         return ok({ answer: answerOk({ message: changed.message }), broadcast: { type, message: changed.message } });
+      }
+      case 'chat-react': {
+        // [CHAT-15] Anyone who may write reacts to anyone's message; no moderation: an emoji is checked by the wire.
+        if (!caller.canWrite) return fail('read_only', `${caller.author.id} may read room ${room} but not react in it`);
+        const changed = await store.changeChat(room, request.serial, caller.author.id, { react: request.emoji, on: request.on, by: caller.author });
+        if ('refused' in changed) {
+          const why = changed.refused === 'too_many' ? `message ${request.serial} holds at most ${MAX_REACTIONS} different emoji, each from at most ${MAX_REACTORS} people` : `room ${room} has no message ${request.serial}`;
+          return fail(changed.refused, why);
+        }
+        return ok({ answer: answerOk({ message: changed.message }), broadcast: { type: 'react', message: changed.message } });
       }
       case 'chat-typing':
         return fail('message_invalid', 'typing is the room authority\'s to handle');

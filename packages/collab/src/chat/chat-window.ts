@@ -4,15 +4,16 @@
  * and broadcasts arrive in. A message beyond a gap waits aside until the gap is filled; the owner
  * asks the server for what lies in between (`gapAfter`). Pure: no transport, no timers.
  */
-import type { ChatMessage } from './types.js';
+import { revOf } from './chat-wire.js';
+import type { ChatEvent, ChatMessage } from './types.js';
 
-/** Later state of one message wins: a delete over anything, then the latest edit. */
-const rank = (m: ChatMessage): number => (m.deleted ? Number.POSITIVE_INFINITY : (m.editedAt ?? 0));
+/** Later state of one message wins: a delete over anything, then the higher rev (CHAT-15). */
+const rank = (m: ChatMessage): number => (m.deleted ? Number.POSITIVE_INFINITY : revOf(m));
 
-/** What one merge did: messages that entered the window, and ones replaced by a later state. */
+/** What one merge did: messages that entered the window, and ones replaced by a later state (and how). */
 export interface Merged {
   readonly added: ChatMessage[];
-  readonly changed: ChatMessage[];
+  readonly changed: { readonly type: Exclude<ChatEvent['type'], 'message'>; readonly message: ChatMessage }[];
 }
 
 export class ChatWindow {
@@ -72,14 +73,14 @@ export class ChatWindow {
   /** Live messages, answers and forward pages, in any order. */
   merge(messages: readonly ChatMessage[]): Merged {
     const added: ChatMessage[] = [];
-    const changed: ChatMessage[] = [];
+    const changed: Merged['changed'] = [];
     for (const m of messages) {
       if (!this.anchored) continue;
       const held = this.bySerial.get(m.serial);
       if (held) {
         if (held !== m && rank(m) >= rank(held) && !same(held, m)) {
           this.bySerial.set(m.serial, m);
-          changed.push(m);
+          changed.push({ type: m.deleted ? 'delete' : m.text === held.text && m.editedAt === held.editedAt ? 'react' : 'edit', message: m });
         }
       } else if (m.serial > this.high) {
         const waiting = this.ahead.get(m.serial);
@@ -108,4 +109,4 @@ export class ChatWindow {
 }
 
 const same = (a: ChatMessage, b: ChatMessage): boolean =>
-  a.text === b.text && a.editedAt === b.editedAt && a.deleted === b.deleted && a.sentAt === b.sentAt && a.author.id === b.author.id && a.author.name === b.author.name;
+  a.text === b.text && a.editedAt === b.editedAt && a.deleted === b.deleted && a.sentAt === b.sentAt && a.author.id === b.author.id && a.author.name === b.author.name && revOf(a) === revOf(b);

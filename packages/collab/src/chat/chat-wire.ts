@@ -5,7 +5,7 @@
  */
 import { assetIdOf } from '../protocol/assets.js';
 import { fail, ok, type CollabError, type CollabErrorCode, type Result } from '../protocol/errors.js';
-import type { ChatAuthor, ChatEvent, ChatMessage, Typer } from './types.js';
+import type { ChatAuthor, ChatEvent, ChatMessage, ChatReaction, Typer } from './types.js';
 
 export const CHAT_VERSION = 1;
 /** The longest message text, in UTF-16 code units, unless the server sets another. */
@@ -21,6 +21,7 @@ export type ChatRequest =
   | { type: 'chat-send'; text: string; id?: string; images?: string[] }
   | { type: 'chat-edit'; serial: number; text: string }
   | { type: 'chat-delete'; serial: number }
+  | { type: 'chat-react'; serial: number; emoji: string; on: boolean }
   | { type: 'chat-history'; before?: number; after?: number; limit: number }
   | { type: 'chat-read'; serial: number }
   | { type: 'chat-typing' };
@@ -90,6 +91,11 @@ export function parseChatRequest(data: unknown): Result<ChatRequest> {
       return typeof f.text === 'string' ? ok({ type: 'chat-edit', serial: f.serial, text: f.text }) : fail('message_invalid', 'an edit has a "text" string');
     case 'chat-delete':
       return isSerial(f.serial) && f.serial >= 1 ? ok({ type: 'chat-delete', serial: f.serial }) : badSerial;
+    case 'chat-react':
+      if (!isSerial(f.serial) || f.serial < 1) return badSerial;
+      if (!isReactionEmoji(f.emoji)) return fail('message_invalid', 'a reaction is an emoji (its "emoji"), not text');
+      if (f.on !== undefined && typeof f.on !== 'boolean') return fail('message_invalid', 'a reaction is given ("on": true) or taken back ("on": false)');
+      return ok({ type: 'chat-react', serial: f.serial, emoji: f.emoji, on: f.on !== false });
     case 'chat-read':
       return isSerial(f.serial) ? ok({ type: 'chat-read', serial: f.serial }) : badSerial;
     case 'chat-typing':
@@ -134,6 +140,21 @@ export function readAuthor(x: unknown): ChatAuthor | undefined {
 /** [CHAT-14] The most pictures one message carries. */
 export const MAX_CHAT_IMAGES = 4;
 
+/** [CHAT-15] The most different emoji on one message, and people giving one emoji. */
+export const MAX_REACTIONS = 20;
+export const MAX_REACTORS = 100;
+
+// An emoji (or a short run of them): a pictograph, a flag (two regional indicators) or a keycap, with its modifiers (skin
+// tone, variation selector, joiners of a sequence such as 👩‍💻). Letters and words are no reaction.
+const EMOJI_PART = String.raw`(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\uFE0F|\u200D|\u20E3|[#*0-9]|\p{Regional_Indicator}|[\u{E0020}-\u{E007F}])`;
+const EMOJI = new RegExp(`^${EMOJI_PART}{1,24}$`, 'u');
+const PICTURE = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3/u;
+
+/** [CHAT-15] Whether `x` is an emoji a member may react with (at most 32 UTF-16 units). */
+export function isReactionEmoji(x: unknown): x is string {
+  return typeof x === 'string' && x.length <= 32 && EMOJI.test(x) && PICTURE.test(x);
+}
+
 /** 1 to MAX_CHAT_IMAGES asset srcs, else undefined. */
 function readImages(x: unknown): string[] | undefined {
   if (!Array.isArray(x) || x.length < 1 || x.length > MAX_CHAT_IMAGES) return undefined;
@@ -152,7 +173,38 @@ export function readMessage(x: unknown): ChatMessage | undefined {
     if (!images) return undefined;
     m.images = images;
   }
+  if (x.reactions !== undefined) {
+    const reactions = readReactions(x.reactions);
+    if (!reactions) return undefined;
+    m.reactions = reactions;
+  }
+  if (x.rev !== undefined) {
+    if (!isSerial(x.rev)) return undefined;
+    m.rev = x.rev;
+  }
   return m;
+}
+
+/** [CHAT-15] A message's rev; one changed before revs existed (edited or deleted) counts as changed once. */
+export function revOf(m: ChatMessage): number {
+  return m.rev ?? (m.editedAt !== undefined || m.deleted ? 1 : 0);
+}
+
+/** [CHAT-15] A message's reactions, else undefined. */
+function readReactions(x: unknown): ChatReaction[] | undefined {
+  if (!Array.isArray(x) || x.length > MAX_REACTIONS) return undefined;
+  const out: ChatReaction[] = [];
+  for (const r of x as unknown[]) {
+    if (!isObject(r) || !isReactionEmoji(r.emoji) || !Array.isArray(r.users) || r.users.length < 1 || r.users.length > MAX_REACTORS) return undefined;
+    const users: ChatAuthor[] = [];
+    for (const u of r.users as unknown[]) {
+      const author = readAuthor(u);
+      if (!author) return undefined;
+      users.push(author);
+    }
+    out.push({ emoji: r.emoji, users });
+  }
+  return out;
 }
 
 export function readMessages(x: unknown): ChatMessage[] | undefined {
@@ -178,7 +230,7 @@ export function parseChatBroadcast(data: unknown): Result<ChatBroadcast> {
   const env = envelope(data);
   if (!env.ok) return env;
   const f = env.value;
-  if (f.type === 'chat' && (f.event === 'message' || f.event === 'edit' || f.event === 'delete')) {
+  if (f.type === 'chat' && (f.event === 'message' || f.event === 'edit' || f.event === 'delete' || f.event === 'react')) {
     const message = readMessage(f.message);
     return message ? ok({ type: f.event, message }) : fail('message_invalid', 'a chat event carries a message');
   }

@@ -147,6 +147,12 @@ export class ChatClient implements RoomChat {
     this.land([this.message(await this.ask({ type: 'chat-delete', serial }))]);
   }
 
+  async react(serial: number, emoji: string, on = true): Promise<ChatMessage> {
+    const message = this.message(await this.ask({ type: 'chat-react', serial, emoji, on }));
+    this.land([message]);
+    return message;
+  }
+
   async history(options: { before?: number; limit?: number } = {}): Promise<{ messages: ChatMessage[]; hasMore: boolean }> {
     const request: ChatRequest = { type: 'chat-history', limit: Math.min(MAX_PAGE, options.limit ?? this.pageSize) };
     if (options.before !== undefined) request.before = options.before;
@@ -252,10 +258,10 @@ export class ChatClient implements RoomChat {
     if (this.window.gapAfter() !== undefined) void this.fillGaps();
   }
 
-  /** New to the window: 'message'; a later state of one it holds: 'edit' or 'delete'. */
+  /** New to the window: 'message'; a later state of one it holds: 'edit', 'delete' or 'react'. */
   private announce(merged: Merged): number {
     for (const message of merged.added) this.events.emit({ type: 'message', message });
-    for (const message of merged.changed) this.events.emit({ type: message.deleted ? 'delete' : 'edit', message });
+    for (const change of merged.changed) this.events.emit(change);
     return merged.added.length + merged.changed.length;
   }
 

@@ -24,9 +24,26 @@ export interface ChatMessage {
    * four, drawn from `room.assets.url(src)`. Absent when there are none, and once deleted.
    */
   readonly images?: readonly string[];
+  /**
+   * [CHAT-15] Emoji reactions, in the order each emoji was first given, each with who gave it (in
+   * that order). Absent when there are none, and once deleted.
+   */
+  readonly reactions?: readonly ChatReaction[];
+  /**
+   * [CHAT-15] How many times the message changed (edit, delete, reaction): of two states of one
+   * message, the higher `rev` is the later. Absent on a message never changed.
+   */
+  readonly rev?: number;
 }
 
-export type ChatEvent = { readonly type: 'message' | 'edit' | 'delete'; readonly message: ChatMessage };
+/** [CHAT-15] One emoji on a message and the people who gave it. */
+export interface ChatReaction {
+  readonly emoji: string;
+  readonly users: readonly ChatAuthor[];
+}
+
+/** 'react': a message's reactions changed (its text did not). */
+export type ChatEvent = { readonly type: 'message' | 'edit' | 'delete' | 'react'; readonly message: ChatMessage };
 
 export interface Typer {
   readonly author: ChatAuthor;
@@ -53,6 +70,11 @@ export interface RoomChat {
   edit(serial: number, text: string): Promise<ChatMessage>;
   /** Own messages only (else 'forbidden'). */
   delete(serial: number): Promise<void>;
+  /**
+   * [CHAT-15] Adds this user's `emoji` to message `serial` (`on` false: takes it away); anyone who
+   * may write may react to any message that is not deleted. Resolves with the message as stored.
+   */
+  react(serial: number, emoji: string, on?: boolean): Promise<ChatMessage>;
   /** Throttled; expires on the server after typingTimeoutMs (default 3000). */
   typing(): void;
   /** Others typing now, the same array until it changes. */

@@ -29,11 +29,20 @@ export interface ChatDraft {
   readonly images?: readonly string[];
 }
 
-/** An edit (new text) or a delete, by the author only. */
-export type ChatChange = { readonly text: string; readonly editedAt: number } | { readonly deleted: true; readonly editedAt: number };
+/**
+ * An edit (new text) or a delete, by the author only; or [CHAT-15] a reaction given (`on`) or taken
+ * back, by anyone (`by`, whose id is also the call's `authorId`).
+ */
+export type ChatChange =
+  | { readonly text: string; readonly editedAt: number }
+  | { readonly deleted: true; readonly editedAt: number }
+  | { readonly react: string; readonly on: boolean; readonly by: ChatAuthor };
 
-/** The message as changed, or why nothing changed (no such message, or someone else's, or deleted). */
-export type ChatChangeResult = { readonly message: ChatMessage } | { readonly refused: 'not_found' | 'forbidden' };
+/**
+ * The message as changed (as it was, when a reaction changed nothing), or why nothing changed: no
+ * such message or deleted, someone else's, or [CHAT-15] a reaction past the message's limits.
+ */
+export type ChatChangeResult = { readonly message: ChatMessage } | { readonly refused: 'not_found' | 'forbidden' | 'too_many' };
 
 /** A page of a room's chat, ascending by serial; `hasMore`: there are messages beyond it in that direction. */
 export interface ChatPage {
@@ -58,7 +67,10 @@ export interface ChatStore {
    * whose `id` the room already has is not stored again: the message stored with it is returned.
    */
   appendChat(room: string, draft: ChatDraft): Promise<ChatMessage>;
-  /** Applies an edit or delete to message `serial` if `authorId` wrote it and it is not deleted; durable on resolve. */
+  /**
+   * Applies an edit or delete to message `serial` if `authorId` wrote it and it is not deleted, or a
+   * reaction of anyone's (CHAT-15) if it is not deleted; durable on resolve. Two changes at once both land.
+   */
   changeChat(room: string, serial: number, authorId: string, change: ChatChange): Promise<ChatChangeResult>;
   chatPage(room: string, query: ChatPageQuery): Promise<ChatPage>;
   /** Raises the user's read position to `serial` (never lowers it); resolves with the stored position. */

@@ -18,6 +18,7 @@ export type CollabErrorCode =
   | 'rejected' // [CHAT-7] the server's moderation refused a chat message (the message is its reason)
   | 'forbidden' // [CHAT-6] an edit or delete of someone else's chat message
   | 'not_found' // [CHAT-6] an edit or delete of a chat message that does not exist (or is deleted)
+  | 'too_many' // [CHAT-15] a reaction past a message's limits (different emoji, or people per emoji)
   | 'asset_refused' // [COLLAB-47] the server refused a picture (too large, not a picture, not allowed): its message says why
   | 'asset_unavailable' // [COLLAB-47] no upload could be made (offline, not connected, the server failed or keeps no assets)
   | 'offline_unavailable' // offline kept edits need IndexedDB, which this environment lacks or refused

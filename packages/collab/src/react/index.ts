@@ -22,3 +22,4 @@ export { Whiteboard, type WhiteboardProps, type WhiteboardRoom, type ExportedFil
 export { useChat, type ChatApi, type ChatRoom } from './use-chat.js';
 export { Chat, typingLine, type ChatProps } from './chat/chat.js';
 export { CHAT_CLASS } from './chat/chat-styles.js';
+export { CHAT_REACTIONS } from './chat/reactions.js';

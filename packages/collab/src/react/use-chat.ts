@@ -33,9 +33,13 @@ export interface ChatApi {
   readonly joined: boolean;
   /** True for a message this user wrote (edit and delete are offered for those only). */
   isMine(message: ChatMessage): boolean;
+  /** [CHAT-15] True for this user's id (its reactions show as its own). */
+  isMe(id: string): boolean;
   send(text: string, options?: ChatSendOptions): Promise<ChatMessage>;
   edit(serial: number, text: string): Promise<ChatMessage>;
   remove(serial: number): Promise<void>;
+  /** [CHAT-15] Gives (`on`, the default) or takes back this user's emoji on a message. */
+  react(serial: number, emoji: string, on?: boolean): Promise<ChatMessage>;
   typing(): void;
   /** Loads one older page; false when there is none. */
   loadOlder(): Promise<boolean>;
@@ -97,11 +101,12 @@ export function useChat(room?: ChatRoom | null): ChatApi {
     myIds.current.add(message.author.id);
     return message;
   }, []);
-  const isMine = useCallback(
+  const isMe = useCallback(
     // A new function once `me` is known, so the log re-renders and offers Edit on older own messages.
-    (message: ChatMessage) => message.author.id === me?.id || myIds.current.has(message.author.id),
+    (id: string) => id === me?.id || myIds.current.has(id),
     [me],
   );
+  const isMine = useCallback((message: ChatMessage) => isMe(message.author.id), [isMe]);
   const noChat = useCallback(() => Promise.reject(new Error('useChat: the room has no chat yet')), []);
 
   return useMemo(
@@ -112,15 +117,17 @@ export function useChat(room?: ChatRoom | null): ChatApi {
       unreadCount,
       joined: me !== undefined,
       isMine,
+      isMe,
       send: (text: string, options?: ChatSendOptions) => (chat ? chat.send(text, options).then(learn) : noChat()),
       edit: (serial: number, text: string) => (chat ? chat.edit(serial, text).then(learn) : noChat()),
       remove: (serial: number) => (chat ? chat.delete(serial) : noChat()),
+      react: (serial: number, emoji: string, on?: boolean) => (chat ? chat.react(serial, emoji, on) : noChat()),
       typing: () => {
         if (entered.current) chat?.typing();
       },
       loadOlder: () => (chat ? chat.loadOlder() : Promise.resolve(false)),
       markRead: (serial: number) => (chat ? chat.markRead(serial) : Promise.resolve()),
     }),
-    [chat, messages, typers, readPosition, unreadCount, me, isMine, learn, noChat],
+    [chat, messages, typers, readPosition, unreadCount, me, isMine, isMe, learn, noChat],
   );
 }

@@ -146,12 +146,14 @@ end
 if freed > 0 then redis.call('DECRBY', KEYS[2], freed) end
 return out`;
 
-/** Attempts of an edit that keeps meeting a concurrent change of the same message. */
-const CHANGE_ATTEMPTS = 8;
+/** Attempts of a change that keeps meeting a concurrent change of the same message (from other nodes). */
+const CHANGE_ATTEMPTS = 12;
 
 export class RedisStore implements DocumentStore {
   private readonly client: RedisEval;
   private readonly prefix: string;
+  /** Each room's changes of messages from this node, one at a time (see changeChat). */
+  private readonly changing = new Map<string, Promise<unknown>>();
 
   constructor(options: RedisStoreOptions) {
     this.client = options.client;
@@ -184,15 +186,30 @@ export class RedisStore implements DocumentStore {
     return readChatRecord(String(await this.client.eval(APPEND_CHAT, 3, k.chatseq, k.chat, k.chatids, json, draft.id ?? '')));
   }
 
-  async changeChat(room: string, serial: number, authorId: string, change: ChatChange): Promise<ChatChangeResult> {
+  /**
+   * Read, change, then write only if the record is still what was read. A room's changes from this
+   * node go one at a time, so a burst of reactions to one message (CHAT-15) never races itself;
+   * only other nodes' changes can make a write miss, and a miss waits a random moment and reads again.
+   */
+  changeChat(room: string, serial: number, authorId: string, change: ChatChange): Promise<ChatChangeResult> {
+    const run = (this.changing.get(room) ?? Promise.resolve()).then(() => this.compareAndChange(room, serial, authorId, change));
+    const settled = run.catch(() => undefined);
+    this.changing.set(room, settled);
+    void settled.then(() => this.changing.get(room) === settled && this.changing.delete(room));
+    return run;
+  }
+
+  private async compareAndChange(room: string, serial: number, authorId: string, change: ChatChange): Promise<ChatChangeResult> {
     const k = this.keys(room);
     for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await new Promise((done) => setTimeout(done, Math.random() * 4 * attempt));
       const [, stored] = (await this.client.eval(PAGE_CHAT, 2, k.chatseq, k.chat, serial)) as (string | null)[];
-      const result = applyChange(typeof stored === 'string' ? readChatRecord(stored) : undefined, authorId, change);
-      if (!('message' in result) || typeof stored !== 'string') return result;
+      const old = typeof stored === 'string' ? readChatRecord(stored) : undefined;
+      const result = applyChange(old, authorId, change);
+      if (!('message' in result) || typeof stored !== 'string' || result.message === old) return result;
       if (Number(await this.client.eval(CHANGE_CHAT, 1, k.chat, serial, stored, JSON.stringify(result.message))) === 1) return result;
     }
-    throw new Error(`chat message ${serial} of room ${room} kept changing under this edit`);
+    throw new Error(`chat message ${serial} of room ${room} kept changing under this change`);
   }
 
   async chatPage(room: string, query: ChatPageQuery): Promise<ChatPage> {

@@ -35,6 +35,23 @@ describe('ChatWindow', () => {
   });
 });
 
+describe('ChatWindow and reactions', () => {
+  it('[CHAT-15] the higher rev wins whatever order the states arrive in, and a change of reactions only is a "react"', () => {
+    const w = new ChatWindow();
+    w.anchor([msg(1)]);
+    const one = { emoji: '👍', users: [{ id: 'b' }] };
+    const two = { emoji: '👍', users: [{ id: 'b' }, { id: 'c' }] };
+    // Ada's answer (rev 2) overtakes the broadcast of Bob's reaction (rev 1): Bob's late copy is older.
+    expect(w.merge([msg(1, { reactions: [two], rev: 2 })]).changed.map((c) => c.type)).toEqual(['react']);
+    expect(w.merge([msg(1, { reactions: [one], rev: 1 })]).changed).toEqual([]);
+    expect(w.messages()[0]!.reactions).toEqual([two]);
+    // An edit after them keeps them and is an "edit"; taking one back after that is a "react" again.
+    expect(w.merge([msg(1, { text: 'edited', editedAt: 5, reactions: [two], rev: 3 })]).changed.map((c) => c.type)).toEqual(['edit']);
+    expect(w.merge([msg(1, { text: 'edited', editedAt: 5, reactions: [one], rev: 4 })]).changed.map((c) => c.type)).toEqual(['react']);
+    expect(w.merge([msg(1, { text: '', deleted: true, editedAt: 6, rev: 5 })]).changed.map((c) => c.type)).toEqual(['delete']);
+  });
+});
+
 describe('TypingBoard', () => {
   it('[CHAT-8] a typer stays for the timeout after its last notice, then leaves; stop and leave end it at once', () => {
     const clock = new ManualClock();
@@ -64,6 +81,23 @@ describe('chat wire and identity', () => {
     expect(parseChatRequest({ v: 1, type: 'chat-history', before: 9, limit: 10_000 })).toEqual({ ok: true, value: { type: 'chat-history', before: 9, limit: 200 } });
     expect(parseChatBroadcast({ v: 1, type: 'chat', event: 'message', message: { serial: 1, author: {}, text: '', sentAt: 1 } }).ok).toBe(false);
     expect(parseChatBroadcast({ v: 1, type: 'typing', typers: [{ author: { id: 'a' }, clientId: 'c' }] })).toEqual({ ok: true, value: { type: 'typing', typers: [{ author: { id: 'a' }, clientId: 'c' }] } });
+  });
+
+  it('[CHAT-15] a reaction is an emoji, given or taken back; text, a word or a bad "on" is refused, and a message carries well-formed reactions only', () => {
+    for (const emoji of ['👍', '❤️', '👩‍💻', '🇫🇷', '1️⃣', '👍🏽']) {
+      expect(parseChatRequest({ v: 1, type: 'chat-react', serial: 3, emoji }), emoji).toEqual({ ok: true, value: { type: 'chat-react', serial: 3, emoji, on: true } });
+    }
+    expect(parseChatRequest({ v: 1, type: 'chat-react', serial: 3, emoji: '👍', on: false })).toEqual({ ok: true, value: { type: 'chat-react', serial: 3, emoji: '👍', on: false } });
+    for (const bad of [{ emoji: 'lol' }, { emoji: 'a' }, { emoji: '12' }, { emoji: '👍 ' }, { emoji: '' }, { emoji: '👍'.repeat(17) }, { emoji: 7 }, { emoji: '👍', on: 'yes' }, { emoji: '👍', serial: 0 }]) {
+      const read = parseChatRequest({ v: 1, type: 'chat-react', serial: 3, ...bad });
+      expect(read.ok ? 'accepted' : read.error.code, JSON.stringify(bad)).toBe('message_invalid');
+    }
+    const message = { serial: 1, author: { id: 'a' }, text: 'hi', sentAt: 1, rev: 2, reactions: [{ emoji: '👍', users: [{ id: 'b', name: 'Bob' }] }] };
+    expect(parseChatBroadcast({ v: 1, type: 'chat', event: 'react', message })).toEqual({ ok: true, value: { type: 'react', message } });
+    for (const reactions of [[{ emoji: 'no', users: [{ id: 'b' }] }], [{ emoji: '👍', users: [] }], [{ emoji: '👍', users: [{}] }], {}]) {
+      expect(parseChatBroadcast({ v: 1, type: 'chat', event: 'react', message: { ...message, reactions } }).ok, JSON.stringify(reactions)).toBe(false);
+    }
+    expect(parseChatBroadcast({ v: 1, type: 'chat', event: 'react', message: { ...message, rev: -1 } }).ok).toBe(false);
   });
 
   it('[CHAT-2] the author: the grant\'s user, else a well-formed session data.user, else the connection id', () => {

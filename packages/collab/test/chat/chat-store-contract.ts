@@ -63,10 +63,10 @@ export function chatStoreContract(label: string, factory: StoreFactory): void {
       await store.appendChat('r', draft('hello'));
       expect(await store.changeChat('r', 1, 'bob', { text: 'mine now', editedAt: 5 })).toEqual({ refused: 'forbidden' });
       expect(await store.changeChat('r', 2, 'ada', { text: 'none', editedAt: 5 })).toEqual({ refused: 'not_found' });
-      expect(await store.changeChat('r', 1, 'ada', { text: 'hello!', editedAt: 5 })).toEqual({ message: { serial: 1, author: ada, text: 'hello!', sentAt: 1_764_633_600_000, editedAt: 5 } });
-      expect(await store.changeChat('r', 1, 'ada', { deleted: true, editedAt: 6 })).toEqual({ message: { serial: 1, author: ada, text: '', sentAt: 1_764_633_600_000, editedAt: 6, deleted: true } });
+      expect(await store.changeChat('r', 1, 'ada', { text: 'hello!', editedAt: 5 })).toEqual({ message: { serial: 1, author: ada, text: 'hello!', sentAt: 1_764_633_600_000, editedAt: 5, rev: 1 } });
+      expect(await store.changeChat('r', 1, 'ada', { deleted: true, editedAt: 6 })).toEqual({ message: { serial: 1, author: ada, text: '', sentAt: 1_764_633_600_000, editedAt: 6, deleted: true, rev: 2 } });
       expect(await store.changeChat('r', 1, 'ada', { text: 'again', editedAt: 7 })).toEqual({ refused: 'not_found' });
-      expect((await store.chatPage('r', { limit: 5 })).messages).toEqual([{ serial: 1, author: ada, text: '', sentAt: 1_764_633_600_000, editedAt: 6, deleted: true }]);
+      expect((await store.chatPage('r', { limit: 5 })).messages).toEqual([{ serial: 1, author: ada, text: '', sentAt: 1_764_633_600_000, editedAt: 6, deleted: true, rev: 2 }]);
       expect((await store.appendChat('r', draft('next'))).serial).toBe(2); // a delete frees no serial
     });
 
@@ -76,9 +76,48 @@ export function chatStoreContract(label: string, factory: StoreFactory): void {
       const sent = await store.appendChat('r', { ...draft(''), images });
       expect(sent).toEqual({ serial: 1, author: ada, text: '', sentAt: 1_764_633_600_000, images });
       expect((await store.chatPage('r', { limit: 5 })).messages).toEqual([sent]);
-      expect(await store.changeChat('r', 1, 'ada', { text: 'the plan', editedAt: 5 })).toEqual({ message: { ...sent, text: 'the plan', editedAt: 5 } });
-      expect(await store.changeChat('r', 1, 'ada', { deleted: true, editedAt: 6 })).toEqual({ message: { serial: 1, author: ada, text: '', sentAt: 1_764_633_600_000, editedAt: 6, deleted: true } });
+      expect(await store.changeChat('r', 1, 'ada', { text: 'the plan', editedAt: 5 })).toEqual({ message: { ...sent, text: 'the plan', editedAt: 5, rev: 1 } });
+      expect(await store.changeChat('r', 1, 'ada', { deleted: true, editedAt: 6 })).toEqual({ message: { serial: 1, author: ada, text: '', sentAt: 1_764_633_600_000, editedAt: 6, deleted: true, rev: 2 } });
       expect((await store.appendChat('r', draft('plain'))).images).toBeUndefined();
+    });
+
+    it('[CHAT-15] reactions: anyone gives or takes back an emoji; each change raises rev; an edit keeps them, a delete takes them', async () => {
+      const store = await open();
+      const sent = await store.appendChat('r', draft('lunch?'));
+      const react = (by: { id: string; name?: string }, emoji: string, on = true) => store.changeChat('r', 1, by.id, { react: emoji, on, by });
+      expect(await react(bob, '👍')).toEqual({ message: { ...sent, reactions: [{ emoji: '👍', users: [bob] }], rev: 1 } });
+      expect(await react(ada, '🎉')).toEqual({ message: { ...sent, reactions: [{ emoji: '👍', users: [bob] }, { emoji: '🎉', users: [ada] }], rev: 2 } });
+      expect(await react(ada, '👍')).toEqual({ message: { ...sent, reactions: [{ emoji: '👍', users: [bob, ada] }, { emoji: '🎉', users: [ada] }], rev: 3 } });
+      // Given twice, or taken back when never given: nothing changes, rev included.
+      const revAfter = (r: Awaited<ReturnType<typeof react>>) => ('message' in r ? r.message.rev : r.refused);
+      expect(revAfter(await react(ada, '👍'))).toBe(3);
+      expect(revAfter(await react(bob, '🎉', false))).toBe(3);
+      expect(await react(bob, '👍', false)).toEqual({ message: { ...sent, reactions: [{ emoji: '👍', users: [ada] }, { emoji: '🎉', users: [ada] }], rev: 4 } });
+      expect(await react(ada, '👍', false)).toEqual({ message: { ...sent, reactions: [{ emoji: '🎉', users: [ada] }], rev: 5 } });
+      expect(await store.changeChat('r', 1, 'ada', { text: 'lunch at 1?', editedAt: 9 })).toEqual({ message: { ...sent, text: 'lunch at 1?', editedAt: 9, reactions: [{ emoji: '🎉', users: [ada] }], rev: 6 } });
+      expect((await store.chatPage('r', { limit: 5 })).messages[0]).toEqual({ ...sent, text: 'lunch at 1?', editedAt: 9, reactions: [{ emoji: '🎉', users: [ada] }], rev: 6 });
+      expect(await react(ada, '🎉', false)).toEqual({ message: { ...sent, text: 'lunch at 1?', editedAt: 9, rev: 7 } });
+      await react(bob, '👀');
+      expect(await store.changeChat('r', 1, 'ada', { deleted: true, editedAt: 10 })).toEqual({ message: { serial: 1, author: ada, text: '', sentAt: sent.sentAt, editedAt: 10, deleted: true, rev: 9 } });
+      expect(await react(bob, '👍')).toEqual({ refused: 'not_found' });
+      expect(await store.changeChat('r', 2, 'bob', { react: '👍', on: true, by: bob })).toEqual({ refused: 'not_found' });
+    });
+
+    it('[CHAT-15] reactions at once from many people all land; a message holds at most 20 different emoji', async () => {
+      const store = await open();
+      await store.appendChat('r', draft('vote'));
+      const people = Array.from({ length: 12 }, (_, i) => ({ id: `p${i}` }));
+      const results = await Promise.all(people.map((by, i) => store.changeChat('r', 1, by.id, { react: i % 2 ? '👍' : '👎', on: true, by })));
+      expect(results.every((r) => 'message' in r)).toBe(true);
+      const [stored] = (await store.chatPage('r', { limit: 1 })).messages;
+      expect(new Set(stored!.reactions!.flatMap((r) => r.users.map((u) => u.id)))).toEqual(new Set(people.map((p) => p.id)));
+      expect(stored!.reactions!.map((r) => r.users.length).sort()).toEqual([6, 6]);
+      expect(stored!.rev).toBe(12);
+      const emoji = ['😀', '😁', '😂', '🤣', '😃', '😄', '😅', '😆', '😉', '😊', '😋', '😎', '😍', '😘', '🥰', '😗', '😙'];
+      for (const e of emoji) expect('message' in (await store.changeChat('r', 1, 'ada', { react: e, on: true, by: ada }))).toBe(true);
+      expect(await store.changeChat('r', 1, 'ada', { react: '🙂', on: true, by: ada })).toEqual({ message: expect.objectContaining({ serial: 1 }) }); // the 20th
+      expect(await store.changeChat('r', 1, 'ada', { react: '🙃', on: true, by: ada })).toEqual({ refused: 'too_many' });
+      expect('message' in (await store.changeChat('r', 1, 'bob', { react: '🙂', on: true, by: bob }))).toBe(true); // one already there still takes people
     });
 
     it('[CHAT-4] [CHAT-9] read positions per user only rise', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStore, type DocumentStore } from '../../src/index.js';
 import { LevelStore } from '../../src/stores/level.js';
 import { RedisStore } from '../../src/stores/redis.js';
@@ -52,4 +52,20 @@ chatStoreContract('redis', {
     return onRedis(prefix);
   },
   reopen: async (store) => onRedis(where.get(store)!),
+});
+
+describe('[CHAT-15] [CHAT-10] reactions on Redis from several nodes at once', () => {
+  it('[CHAT-15] 30 people reacting to one message through three nodes all land, once each', async () => {
+    const prefix = `kuiper-test:chat:${randomUUID()}`;
+    redisPrefixes.push(prefix);
+    const nodes = [onRedis(prefix), onRedis(prefix), onRedis(prefix)];
+    await nodes[0]!.appendChat('r', { author: { id: 'ada' }, text: 'ship it?', sentAt: 1 });
+    const people = Array.from({ length: 30 }, (_, i) => ({ id: `p${i}` }));
+    const results = await Promise.all(people.map((by, i) => nodes[i % 3]!.changeChat('r', 1, by.id, { react: i % 3 === 0 ? '🚀' : '👍', on: true, by })));
+    expect(results.filter((r) => 'refused' in r)).toEqual([]);
+    const [stored] = (await nodes[1]!.chatPage('r', { limit: 1 })).messages;
+    const given = stored!.reactions!.flatMap((r) => r.users.map((u) => `${r.emoji}${u.id}`)).sort();
+    expect(given).toEqual(people.map((p, i) => `${i % 3 === 0 ? '🚀' : '👍'}${p.id}`).sort());
+    expect(stored!.rev).toBe(30);
+  });
 });

@@ -141,6 +141,43 @@ describe('chat on one server', () => {
     await eventually(() => expect(late.chat.messages()).toEqual([expect.objectContaining({ serial: 1, text: '', deleted: true })]));
   });
 
+  it('[CHAT-15] reactions: anyone reacts to any message, everyone sees who, taking one back removes it; a viewer and a deleted message are refused', async () => {
+    const server = await startCollab({ authorize: (_room, session) => ({ canWrite: (session.data as { user?: { id?: string } } | null)?.user?.id !== 'viewer' }) }, byHandshake);
+    const ada = member(server.url, 'reacts', {}, as('ada', 'Ada')).room;
+    const bob = member(server.url, 'reacts', {}, as('bob', 'Bob')).room;
+    const viewer = member(server.url, 'reacts', {}, as('viewer')).room;
+    await Promise.all([ada.synced, bob.synced, viewer.synced]);
+    const events: string[] = [];
+    ada.chat.subscribe((e) => events.push(`${e.type}:${e.message.serial}:${(e.message.reactions ?? []).map((r) => `${r.emoji}${r.users.map((u) => u.id).join('+')}`).join(',')}`));
+    const m = await ada.chat.send('release on friday?');
+    // Both at once: neither reaction is lost, and both members end with both.
+    await Promise.all([bob.chat.react(m.serial, '👍'), ada.chat.react(m.serial, '🎉')]);
+    const reactionsOf = (room: Room) => room.chat.messages()[0]?.reactions;
+    for (const room of [ada, bob, viewer]) {
+      await eventually(() => expect(new Set(reactionsOf(room)?.map((r) => `${r.emoji}${r.users.map((u) => u.name).join('+')}`))).toEqual(new Set(['👍Bob', '🎉Ada'])));
+    }
+    expect(texts(bob)).toEqual(['release on friday?']); // the text never changes, nor is it marked edited
+    expect(bob.chat.messages()[0]!.editedAt).toBeUndefined();
+    await bob.chat.react(m.serial, '🎉');
+    await eventually(() => expect(reactionsOf(ada)?.find((r) => r.emoji === '🎉')?.users.map((u) => u.id)).toEqual(['ada', 'bob']));
+    await ada.chat.react(m.serial, '🎉', false);
+    await eventually(() => expect(reactionsOf(bob)?.find((r) => r.emoji === '🎉')?.users.map((u) => u.id)).toEqual(['bob']));
+    await expect(viewer.chat.react(m.serial, '👍')).rejects.toMatchObject({ code: 'read_only' });
+    await expect(bob.chat.react(m.serial, 'lol')).rejects.toMatchObject({ code: 'message_invalid' });
+    await expect(bob.chat.react(42, '👍')).rejects.toMatchObject({ code: 'not_found' });
+    expect(events.filter((e) => e.startsWith('edit'))).toEqual([]);
+    expect(events.at(-1)).toMatch(/^react:1:/);
+    const late = member(server.url, 'reacts', {}, as('carol')).room; // the stored state
+    await late.synced;
+    const pairs = (room: Room) => reactionsOf(room)?.map((r) => `${r.emoji}${r.users.map((u) => u.id).join('+')}`);
+    await eventually(() => expect(new Set(pairs(late))).toEqual(new Set(['👍bob', '🎉bob'])));
+    expect(pairs(late)).toEqual(pairs(bob)); // in the order each emoji was first given, as everyone sees it
+    await ada.chat.delete(m.serial);
+    await expect(bob.chat.react(m.serial, '👍', false)).rejects.toMatchObject({ code: 'not_found' });
+    await eventually(() => expect(late.chat.messages()[0]).toEqual(expect.objectContaining({ deleted: true })));
+    expect(late.chat.messages()[0]!.reactions).toBeUndefined();
+  });
+
   it('[CHAT-7] moderation rejects with a clear error (nothing stored or sent) or rewrites the text', async () => {
     const seen: unknown[] = [];
     const server = await startCollab({

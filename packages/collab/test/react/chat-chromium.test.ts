@@ -78,10 +78,10 @@ describe('<Chat> in Chromium', () => {
     await log.evaluate((el) => (el.scrollTop = 0));
     await expect.poll(() => log.getByText('message number 1', { exact: true }).isVisible()).toBe(true);
 
-    // Keyboard only: Tab moves from the log to the text box; Enter sends.
+    // Keyboard only: Tab moves from the log, through each message's React button (CHATUI-12), to the text box; Enter sends.
     await log.focus();
     let steps = 0;
-    while (steps++ < 10 && !(await page.getByRole('textbox', { name: 'Message' }).evaluate((el) => el === document.activeElement))) await page.keyboard.press('Tab');
+    while (steps++ < 100 && !(await page.getByRole('textbox', { name: 'Message' }).evaluate((el) => el === document.activeElement))) await page.keyboard.press('Tab');
     const send = page.getByRole('button', { name: 'Send' });
     const looks = () => send.evaluate((el) => ({ disabled: (el as HTMLButtonElement).disabled, opacity: getComputedStyle(el).opacity }));
     expect(await looks()).toEqual({ disabled: true, opacity: '0.5' }); // nothing to send, and it shows

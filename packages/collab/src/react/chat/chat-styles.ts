@@ -43,6 +43,11 @@ ${c('actions')}{display:inline-flex;gap:4px}
 ${c('head')} ${c('actions')}{margin-left:auto;font-size:.8em;opacity:.7}
 ${c('message')}:hover ${c('actions')},${c('message')}:focus-within ${c('actions')}{opacity:1}
 ${c('edit')}{display:flex;align-items:flex-start;gap:6px}
+${c('reactions')},${c('picker')}{display:flex;flex-wrap:wrap;gap:4px;margin-top:4px}
+${c('reaction')}{font:inherit;font-size:.85em;cursor:pointer;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:999px;background:transparent;color:inherit;padding:0 8px;line-height:1.6}
+${c('reaction')}[aria-pressed="true"],${c('reaction')}[data-mine]{border-color:var(--kuiper-chat-accent,#2f6fed);background:color-mix(in srgb,var(--kuiper-chat-accent,#2f6fed) 12%,transparent)}
+${c('reaction')}[role="img"]{cursor:default}
+${c('reaction')}:focus-visible{outline:2px solid var(--kuiper-chat-accent,#2f6fed);outline-offset:1px}
 ${c('error')}{color:#b00020;font-size:.85em}
 ${c('sr')}{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;

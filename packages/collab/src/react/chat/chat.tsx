@@ -9,6 +9,7 @@ import { useChat, type ChatRoom } from '../use-chat.js';
 import { CHAT_CLASS, CHAT_CSS } from './chat-styles.js';
 import { Composer } from './composer.js';
 import { MessageLog } from './message-log.js';
+import { CHAT_REACTIONS } from './reactions.js';
 import { WhoIsHere } from './who-is-here.js';
 
 export interface ChatProps {
@@ -22,6 +23,8 @@ export interface ChatProps {
    * server refuses): the messages, who is typing and who is here, with no message box and no edits.
    */
   readonly readOnly?: boolean;
+  /** [CHATUI-12] The emoji a message's `React` button offers (default 👍 ❤️ 😂 🎉 😮 👀; `[]`: no button, chips still toggle). */
+  readonly reactions?: readonly string[];
 }
 
 /** "Ada is typing…", "Ada and Bob are typing…", "3 people are typing…". */
@@ -35,7 +38,7 @@ export function typingLine(typers: readonly Typer[]): string {
 
 const NOBODYS = (): boolean => false;
 
-export function Chat({ room, className, style, readOnly = false }: ChatProps): ReactNode {
+export function Chat({ room, className, style, readOnly = false, reactions = CHAT_REACTIONS }: ChatProps): ReactNode {
   const chat = useChat(room);
   const [error, setError] = useState<string | undefined>(undefined);
   const readAll = (): void => {
@@ -61,6 +64,9 @@ export function Chat({ room, className, style, readOnly = false }: ChatProps): R
         onError={setError}
         onReadAll={readAll}
         imageUrl={room.assets?.url}
+        react={readOnly ? undefined : chat.react}
+        reactions={reactions}
+        isMe={chat.isMe}
       />
       <div className={`${CHAT_CLASS}-typing`} aria-live="polite">
         {typingLine(chat.typers)}

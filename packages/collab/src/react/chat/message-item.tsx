@@ -1,7 +1,8 @@
-/** One message: author, time, text (or "Message deleted"), and for one's own, Edit and Delete. */
-import { useState, type ReactNode } from 'react';
+/** One message: author, time, text (or "Message deleted"), its reactions, React, and for one's own, Edit and Delete. */
+import { useRef, useState, type ReactNode } from 'react';
 import type { ChatMessage } from '../../chat/types.js';
 import { CHAT_CLASS } from './chat-styles.js';
+import { ReactionChips, ReactionPicker } from './reactions.js';
 
 export interface MessageItemProps {
   readonly message: ChatMessage;
@@ -11,7 +12,15 @@ export interface MessageItemProps {
   onError(message: string): void;
   /** [CHATUI-10] Where the message's pictures are drawn from (`room.assets.url`). */
   imageUrl?: ((src: string) => string | undefined) | undefined;
+  /** [CHATUI-12] Gives or takes back this user's emoji; absent for a reader who may not write. */
+  react?: ((serial: number, emoji: string, on: boolean) => Promise<unknown>) | undefined;
+  /** [CHATUI-12] The emoji the `React` button offers (none: no button). */
+  reactions?: readonly string[] | undefined;
+  /** [CHATUI-12] Whether a user id is this user's (its reactions show pressed). */
+  isMe?: ((id: string) => boolean) | undefined;
 }
+
+const NOBODY = (): boolean => false;
 
 /** A thrown value's message: errors here are Errors or CollabError values. */
 export function describeError(error: unknown): string {
@@ -24,8 +33,10 @@ function clock(ms: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
-export function MessageItem({ message, mine, edit, remove, onError, imageUrl }: MessageItemProps): ReactNode {
+export function MessageItem({ message, mine, edit, remove, onError, imageUrl, react, reactions = [], isMe = NOBODY }: MessageItemProps): ReactNode {
   const [editing, setEditing] = useState<string | undefined>(undefined);
+  const [picking, setPicking] = useState(false);
+  const reactButton = useRef<HTMLButtonElement>(null);
   const author = message.author.name ?? message.author.id;
   const save = (): void => {
     const text = editing?.trim() ?? '';
@@ -39,6 +50,12 @@ export function MessageItem({ message, mine, edit, remove, onError, imageUrl }: 
     });
   };
   const editable = mine && !message.deleted && editing === undefined;
+  const toggle =
+    react && !message.deleted
+      ? (emoji: string, on: boolean): void =>
+          void react(message.serial, emoji, on).catch((error: unknown) => onError(`Not ${on ? 'added' : 'taken back'}: ${describeError(error)}`))
+      : undefined;
+  const offersReact = toggle !== undefined && reactions.length > 0;
   // The header carries the actions, so they sit at the same place (the line's end) on every message,
   // short or long; under the text they wrapped with it and moved from message to message.
   return (
@@ -49,19 +66,35 @@ export function MessageItem({ message, mine, edit, remove, onError, imageUrl }: 
           {clock(message.sentAt)}
         </time>
         {!message.deleted && message.editedAt !== undefined && <span className={`${CHAT_CLASS}-meta`}>(edited)</span>}
-        {editable && (
+        {(editable || offersReact) && (
           <span className={`${CHAT_CLASS}-actions`}>
-            <button className={`${CHAT_CLASS}-button`} type="button" aria-label={`Edit message: ${message.text}`} onClick={() => setEditing(message.text)}>
-              Edit
-            </button>
-            <button
-              className={`${CHAT_CLASS}-button`}
-              type="button"
-              aria-label={`Delete message: ${message.text}`}
-              onClick={() => void remove(message.serial).catch((error: unknown) => onError(`Not deleted: ${describeError(error)}`))}
-            >
-              Delete
-            </button>
+            {offersReact && (
+              <button
+                ref={reactButton}
+                className={`${CHAT_CLASS}-button`}
+                type="button"
+                aria-label={`React to message: ${message.text}`}
+                aria-expanded={picking}
+                onClick={() => setPicking((open) => !open)}
+              >
+                React
+              </button>
+            )}
+            {editable && (
+              <>
+                <button className={`${CHAT_CLASS}-button`} type="button" aria-label={`Edit message: ${message.text}`} onClick={() => setEditing(message.text)}>
+                  Edit
+                </button>
+                <button
+                  className={`${CHAT_CLASS}-button`}
+                  type="button"
+                  aria-label={`Delete message: ${message.text}`}
+                  onClick={() => void remove(message.serial).catch((error: unknown) => onError(`Not deleted: ${describeError(error)}`))}
+                >
+                  Delete
+                </button>
+              </>
+            )}
           </span>
         )}
       </div>
@@ -95,6 +128,22 @@ export function MessageItem({ message, mine, edit, remove, onError, imageUrl }: 
         message.text !== '' && <div className={`${CHAT_CLASS}-text`}>{message.text}</div>
       )}
       {!message.deleted && message.images && <Pictures images={message.images} author={author} imageUrl={imageUrl} />}
+      {!message.deleted && message.reactions && <ReactionChips reactions={message.reactions} isMe={isMe} toggle={toggle} />}
+      {picking && offersReact && (
+        <ReactionPicker
+          choices={reactions}
+          pick={(emoji) => {
+            setPicking(false);
+            reactButton.current?.focus();
+            // As its chip: picking an emoji this user already gave takes it back.
+            toggle?.(emoji, !message.reactions?.some((r) => r.emoji === emoji && r.users.some((u) => isMe(u.id))));
+          }}
+          close={() => {
+            setPicking(false);
+            reactButton.current?.focus();
+          }}
+        />
+      )}
     </article>
   );
 }

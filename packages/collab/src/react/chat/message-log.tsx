@@ -8,7 +8,7 @@ import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { ChatMessage } from '../../chat/types.js';
 import { CHAT_CLASS } from './chat-styles.js';
 import { dayLabel, dayStart } from './day-label.js';
-import { describeError, MessageItem } from './message-item.js';
+import { describeError, MessageItem, type MessageItemProps } from './message-item.js';
 
 /** How close to an edge (px) counts as at it. */
 const EDGE = 40;
@@ -27,6 +27,10 @@ export interface MessageLogProps {
   onReadAll(): void;
   /** [CHATUI-10] Where pictures are drawn from (`room.assets.url`). */
   imageUrl?: ((src: string) => string | undefined) | undefined;
+  /** [CHATUI-12] Reactions: give or take back (absent: read only), the palette, whose they are. */
+  react?: MessageItemProps['react'];
+  reactions?: readonly string[] | undefined;
+  isMe?: ((id: string) => boolean) | undefined;
 }
 
 export function MessageLog(props: MessageLogProps): ReactNode {
@@ -112,7 +116,17 @@ export function MessageLog(props: MessageLogProps): ReactNode {
                 New
               </div>
             )}
-            <MessageItem message={message} mine={isMine(message)} edit={props.edit} remove={props.remove} onError={props.onError} imageUrl={props.imageUrl} />
+            <MessageItem
+              message={message}
+              mine={isMine(message)}
+              edit={props.edit}
+              remove={props.remove}
+              onError={props.onError}
+              imageUrl={props.imageUrl}
+              react={props.react}
+              reactions={props.reactions}
+              isMe={props.isMe}
+            />
           </div>
         );
       })}
