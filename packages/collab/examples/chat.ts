@@ -1,5 +1,5 @@
 // Chat in a room: serials from the server, authors from the session, moderation on the server,
-// edits and deletes as events, and a read position per user.
+// edits and deletes as events, a read position per user, and reactions.
 import { createKuiperServer } from '@kuiper/server';
 import { createClient } from '@kuiper/client';
 import { enterRoom, MemoryStore, type ChatMessage, type Room } from '@kuiper/collab';
@@ -12,7 +12,7 @@ const until = (room: Room, check: () => boolean): Promise<void> =>
     if (check()) (off(), resolve());
   });
 
-export async function chatRoom(): Promise<{ bobSees: string[]; first: ChatMessage; refused: string; unread: number }> {
+export async function chatRoom(): Promise<{ bobSees: string[]; first: ChatMessage; refused: string; unread: number; reactions: string[] }> {
   const kuiper = createKuiperServer({
     path: '/bayeux',
     // The session's user ({ id, name }) is the author of everything it sends: never the message body.
@@ -36,11 +36,14 @@ export async function chatRoom(): Promise<{ bobSees: string[]; first: ChatMessag
   await until(adaRoom, () => adaRoom.chat.messages().at(-1)?.text === 'hi Ada, welcome');
   const unread = adaRoom.chat.unreadCount(); // Bob's message: Ada's own never count
   await adaRoom.chat.markRead(typo.serial); // stored per user: Ada's other tabs hear it
+  await adaRoom.chat.react(typo.serial, '👋'); // anyone reacts to any message; react(…, false) takes it back
+  await until(bobRoom, () => bobRoom.chat.messages().at(-1)?.reactions !== undefined);
+  const reactions = (bobRoom.chat.messages().at(-1)?.reactions ?? []).map((r) => `${r.emoji} ${r.users.map((u) => u.name).join(', ')}`);
 
   const bobSees = bobRoom.chat.messages().map((m) => `${m.serial} ${m.author.name}: ${m.text}`);
   for (const room of [adaRoom, bobRoom]) room.leave();
   await Promise.all([ada.disconnect(), bob.disconnect()]);
   await collab.detach();
   await kuiper.close();
-  return { bobSees, first, refused, unread };
+  return { bobSees, first, refused, unread, reactions };
 }
