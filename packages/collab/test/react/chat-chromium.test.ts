@@ -78,10 +78,10 @@ describe('<Chat> in Chromium', () => {
     await log.evaluate((el) => (el.scrollTop = 0));
     await expect.poll(() => log.getByText('message number 1', { exact: true }).isVisible()).toBe(true);
 
-    // Keyboard only: Tab moves from the log, through each message's React button (CHATUI-12), to the text box; Enter sends.
+    // Keyboard only: Tab moves from the log to the text box (past the newest message's React only, CHATUI-13); Enter sends.
     await log.focus();
     let steps = 0;
-    while (steps++ < 100 && !(await page.getByRole('textbox', { name: 'Message' }).evaluate((el) => el === document.activeElement))) await page.keyboard.press('Tab');
+    while (steps++ < 10 && !(await page.getByRole('textbox', { name: 'Message' }).evaluate((el) => el === document.activeElement))) await page.keyboard.press('Tab');
     const send = page.getByRole('button', { name: 'Send' });
     const looks = () => send.evaluate((el) => ({ disabled: (el as HTMLButtonElement).disabled, opacity: getComputedStyle(el).opacity }));
     expect(await looks()).toEqual({ disabled: true, opacity: '0.5' }); // nothing to send, and it shows
@@ -115,6 +115,41 @@ describe('<Chat> in Chromium', () => {
     expect(long.right).toBe(short.right);
     expect(short.top).toBeLessThan(12); // on the first line
     expect(short.right).toBeLessThan(12); // at its right end
+  });
+
+  it('[CHATUI-13] [CHATUI-12] the keyboard: Tab enters the newest message\'s controls only, Up and Down go from message to message, Enter reacts', async () => {
+    const [server, script] = await Promise.all([startCollab(), bundle('./chat-browser-entry.tsx')]);
+    const node = member(server.url, 'keys').room;
+    await node.synced;
+    for (const text of ['first', 'second', 'third']) await node.chat.send(text);
+    await node.chat.delete(3); // the newest has no controls: Tab enters the newest that has
+    await node.chat.send('fourth');
+    const page = await openChat(await launch(), server.url, script, 'keys');
+    const log = page.getByRole('log', { name: 'Chat messages' });
+    await expect.poll(() => log.getByRole('article').count(), { timeout: 10_000 }).toBe(4);
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName);
+    await log.focus();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('React to message: fourth');
+    await page.keyboard.press('ArrowUp'); // past the deleted third, which has nothing to press
+    expect(await focused()).toBe('React to message: second');
+    await page.keyboard.press('ArrowUp');
+    expect(await focused()).toBe('React to message: first');
+    await page.keyboard.press('ArrowUp'); // the top: it stays
+    expect(await focused()).toBe('React to message: first');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('React to message: second');
+    await page.keyboard.press('Enter');
+    expect(await focused()).toBe('React with 👍');
+    await page.keyboard.press('Enter');
+    expect(await focused()).toBe('React to message: second');
+    await vi.waitFor(() => expect(node.chat.messages()[1]?.reactions?.map((r) => r.emoji)).toEqual(['👍']), { timeout: 10_000 });
+    await expect.poll(() => log.getByRole('button', { name: /^👍 1: You/ }).count(), { timeout: 10_000 }).toBe(1);
+    // Second is now the message in the Tab order: React, its reaction, then out of the log to the box.
+    await page.keyboard.press('Tab');
+    expect(await focused()).toMatch(/^👍 1: You/);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Message');
   });
 
   it('[CHATUI-6] every transport the client speaks carries the chat both ways in Chromium', async () => {

@@ -18,6 +18,13 @@ export interface MessageItemProps {
   reactions?: readonly string[] | undefined;
   /** [CHATUI-12] Whether a user id is this user's (its reactions show pressed). */
   isMe?: ((id: string) => boolean) | undefined;
+  /**
+   * [CHATUI-13] Whether its controls are in the Tab order: the log makes one message's so (the
+   * last, or the one last focused) and reaches the others with the arrow keys.
+   */
+  tabbable?: boolean | undefined;
+  /** The focus came into the message. */
+  onFocusIn?: ((serial: number) => void) | undefined;
 }
 
 const NOBODY = (): boolean => false;
@@ -33,7 +40,8 @@ function clock(ms: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
-export function MessageItem({ message, mine, edit, remove, onError, imageUrl, react, reactions = [], isMe = NOBODY }: MessageItemProps): ReactNode {
+export function MessageItem({ message, mine, edit, remove, onError, imageUrl, react, reactions = [], isMe = NOBODY, tabbable = true, onFocusIn }: MessageItemProps): ReactNode {
+  const tab = tabbable ? 0 : -1;
   const [editing, setEditing] = useState<string | undefined>(undefined);
   const [picking, setPicking] = useState(false);
   const reactButton = useRef<HTMLButtonElement>(null);
@@ -59,7 +67,7 @@ export function MessageItem({ message, mine, edit, remove, onError, imageUrl, re
   // The header carries the actions, so they sit at the same place (the line's end) on every message,
   // short or long; under the text they wrapped with it and moved from message to message.
   return (
-    <article className={`${CHAT_CLASS}-message`} aria-label={`${author} at ${clock(message.sentAt)}`} data-serial={message.serial}>
+    <article className={`${CHAT_CLASS}-message`} aria-label={`${author} at ${clock(message.sentAt)}`} data-serial={message.serial} onFocus={() => onFocusIn?.(message.serial)}>
       <div className={`${CHAT_CLASS}-head`}>
         <span className={`${CHAT_CLASS}-author`}>{author}</span>
         <time className={`${CHAT_CLASS}-time`} dateTime={new Date(message.sentAt).toISOString()} title={new Date(message.sentAt).toLocaleString()}>
@@ -73,6 +81,8 @@ export function MessageItem({ message, mine, edit, remove, onError, imageUrl, re
                 ref={reactButton}
                 className={`${CHAT_CLASS}-button`}
                 type="button"
+                tabIndex={tab}
+                data-roving=""
                 aria-label={`React to message: ${message.text}`}
                 aria-expanded={picking}
                 onClick={() => setPicking((open) => !open)}
@@ -82,12 +92,14 @@ export function MessageItem({ message, mine, edit, remove, onError, imageUrl, re
             )}
             {editable && (
               <>
-                <button className={`${CHAT_CLASS}-button`} type="button" aria-label={`Edit message: ${message.text}`} onClick={() => setEditing(message.text)}>
+                <button className={`${CHAT_CLASS}-button`} type="button" tabIndex={tab} data-roving="" aria-label={`Edit message: ${message.text}`} onClick={() => setEditing(message.text)}>
                   Edit
                 </button>
                 <button
                   className={`${CHAT_CLASS}-button`}
                   type="button"
+                  tabIndex={tab}
+                  data-roving=""
                   aria-label={`Delete message: ${message.text}`}
                   onClick={() => void remove(message.serial).catch((error: unknown) => onError(`Not deleted: ${describeError(error)}`))}
                 >
@@ -127,8 +139,8 @@ export function MessageItem({ message, mine, edit, remove, onError, imageUrl, re
       ) : (
         message.text !== '' && <div className={`${CHAT_CLASS}-text`}>{message.text}</div>
       )}
-      {!message.deleted && message.images && <Pictures images={message.images} author={author} imageUrl={imageUrl} />}
-      {!message.deleted && message.reactions && <ReactionChips reactions={message.reactions} isMe={isMe} toggle={toggle} />}
+      {!message.deleted && message.images && <Pictures images={message.images} author={author} imageUrl={imageUrl} tabIndex={tab} />}
+      {!message.deleted && message.reactions && <ReactionChips reactions={message.reactions} isMe={isMe} toggle={toggle} tabIndex={tab} />}
       {picking && offersReact && (
         <ReactionPicker
           choices={reactions}
@@ -149,14 +161,14 @@ export function MessageItem({ message, mine, edit, remove, onError, imageUrl, re
 }
 
 /** [CHATUI-10] A message's pictures, each opening full size in a new tab; without a URL, a word for it. */
-function Pictures({ images, author, imageUrl }: { images: readonly string[]; author: string; imageUrl: MessageItemProps['imageUrl'] }): ReactNode {
+function Pictures({ images, author, imageUrl, tabIndex }: { images: readonly string[]; author: string; imageUrl: MessageItemProps['imageUrl']; tabIndex: number }): ReactNode {
   return (
     <div className={`${CHAT_CLASS}-images`}>
       {images.map((src, i) => {
         const url = imageUrl?.(src);
         const alt = `Picture ${i + 1} from ${author}`;
         return url ? (
-          <a key={src} href={url} target="_blank" rel="noopener noreferrer">
+          <a key={src} href={url} target="_blank" rel="noopener noreferrer" tabIndex={tabIndex} data-roving="">
             <img src={url} alt={alt} loading="lazy" />
           </a>
         ) : (

@@ -4,7 +4,7 @@
  * the reader was there, a marker stands before the first unread message of someone else, and a
  * day separator before the first message of each day (CHATUI-7).
  */
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { ChatMessage } from '../../chat/types.js';
 import { CHAT_CLASS } from './chat-styles.js';
 import { dayLabel, dayStart } from './day-label.js';
@@ -91,12 +91,16 @@ export function MessageLog(props: MessageLogProps): ReactNode {
   // [CHATUI-9] The marker says where the reader left off. On a first visit (nothing read when the
   // join answered) they left off nowhere: what was there before they came gets no marker, which
   // would stand above the whole log; what comes after does. Set once, the same in every render.
+  // [CHATUI-13] One message's controls are in the Tab order: the one last focused, else the newest
+  // not deleted (a deleted one has none), so Tab passes the log in a step or two, not one per message.
+  const [focused, setFocused] = useState<number | undefined>(undefined);
+  const current = focused !== undefined && messages.some((m) => m.serial === focused) ? focused : messages.findLast((m) => !m.deleted)?.serial;
   const arrival = useRef<number | undefined>(undefined);
   if (joined && arrival.current === undefined) arrival.current = readPosition === 0 ? (messages[messages.length - 1]?.serial ?? 0) : 0;
   const floor = Math.max(readPosition, arrival.current ?? 0);
   const firstUnread = messages.find((m) => m.serial > floor && !m.deleted && !isMine(m))?.serial;
   return (
-    <div ref={log} className={`${CHAT_CLASS}-log`} role="log" aria-label="Chat messages" tabIndex={0} onScroll={onScroll}>
+    <div ref={log} className={`${CHAT_CLASS}-log`} role="log" aria-label="Chat messages" tabIndex={0} onScroll={onScroll} onKeyDown={(event) => arrowBetweenMessages(event, log.current)}>
       {hasOlder && (
         <button className={`${CHAT_CLASS}-button`} type="button" onClick={older} disabled={loading}>
           {loading ? 'Loading…' : 'Load older messages'}
@@ -126,10 +130,35 @@ export function MessageLog(props: MessageLogProps): ReactNode {
               react={props.react}
               reactions={props.reactions}
               isMe={props.isMe}
+              tabbable={message.serial === current}
+              onFocusIn={setFocused}
             />
           </div>
         );
       })}
     </div>
   );
+}
+
+/**
+ * [CHATUI-13] Up and Down from a message's control go to the nearest message above or below that
+ * has one (its first: React, Edit, a reaction, a picture). On the log itself they scroll it, and in
+ * the message editor or the reaction palette they are left alone.
+ */
+function arrowBetweenMessages(event: KeyboardEvent<HTMLDivElement>, log: HTMLDivElement | null): void {
+  if ((event.key !== 'ArrowUp' && event.key !== 'ArrowDown') || !log) return;
+  const target = event.target as HTMLElement;
+  if (target === log || target.closest('textarea, [role="group"]')) return;
+  const article = target.closest('article');
+  if (!article) return;
+  const all = [...log.querySelectorAll('article')];
+  const step = event.key === 'ArrowUp' ? -1 : 1;
+  for (let i = all.indexOf(article) + step; i >= 0 && i < all.length; i += step) {
+    const control = all[i]!.querySelector<HTMLElement>('[data-roving]');
+    if (control) {
+      event.preventDefault();
+      control.focus();
+      return;
+    }
+  }
 }

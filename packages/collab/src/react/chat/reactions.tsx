@@ -23,9 +23,11 @@ export interface ReactionChipsProps {
   isMe(id: string): boolean;
   /** Absent for a reader who may not write. */
   toggle?: ((emoji: string, on: boolean) => void) | undefined;
+  /** [CHATUI-13] -1 when the message's controls are out of the Tab order. */
+  tabIndex?: number | undefined;
 }
 
-export function ReactionChips({ reactions, isMe, toggle }: ReactionChipsProps): ReactNode {
+export function ReactionChips({ reactions, isMe, toggle, tabIndex = 0 }: ReactionChipsProps): ReactNode {
   return (
     <div className={`${CHAT_CLASS}-reactions`}>
       {reactions.map((r) => {
@@ -33,7 +35,7 @@ export function ReactionChips({ reactions, isMe, toggle }: ReactionChipsProps): 
         const who = reactorsLine(r.users, isMe);
         const label = `${r.emoji} ${r.users.length}: ${who}`;
         return toggle ? (
-          <button key={r.emoji} className={`${CHAT_CLASS}-reaction`} type="button" aria-pressed={mine} aria-label={label} title={who} onClick={() => toggle(r.emoji, !mine)}>
+          <button key={r.emoji} className={`${CHAT_CLASS}-reaction`} type="button" tabIndex={tabIndex} data-roving="" aria-pressed={mine} aria-label={label} title={who} onClick={() => toggle(r.emoji, !mine)}>
             {r.emoji} {r.users.length}
           </button>
         ) : (
