@@ -49,12 +49,12 @@ export { RoomHost, type RoomChannel, type RoomHostOptions } from './core/room-ho
 export type { AssetEntry, AssetMark, AssetPut, AssetStore, DocumentStore, StoredDocument, StoredUpdate } from './core/store.js';
 export { MemoryStore } from './stores/memory.js';
 // [CHAT-1…9] Chat: the contract, the member's client and window, the server's pure core, the wire.
-export type { ChatAuthor, ChatEvent, ChatEventWire, ChatMessage, ChatReaction, ChatSendOptions, ModerateHook, ModerationVerdict, RoomChat, Typer, TypingWire } from './chat/types.js';
+export type { ChatAuthor, ChatEvent, ChatEventWire, ChatMessage, ChatReaction, ChatReplyTo, ChatSendOptions, ModerateHook, ModerationVerdict, RoomChat, Typer, TypingWire } from './chat/types.js';
 export { ChatClient, ChatError, type ChatLink, type RoomChatOptions } from './chat/room-chat.js';
 export { ChatWindow, type Merged } from './chat/chat-window.js';
 export { ChatService, chatAuthor, type ChatCaller, type ChatOutcome, type ChatServiceOptions } from './chat/chat-service.js';
 export { TypingBoard, DEFAULT_TYPING_TIMEOUT_MS, type TypingBoardOptions } from './chat/typing-board.js';
-export { CHAT_VERSION, DEFAULT_MAX_CHAT_LENGTH, MAX_CHAT_IMAGES, MAX_PAGE, MAX_REACTIONS, MAX_REACTORS, isReactionEmoji, chatBroadcast, chatRequest, chatServiceChannel, parseChatBroadcast, parseChatRequest, readAnswer, type ChatBroadcast, type ChatJoined, type ChatRequest } from './chat/chat-wire.js';
+export { CHAT_VERSION, DEFAULT_MAX_CHAT_LENGTH, MAX_CHAT_IMAGES, MAX_PAGE, MAX_REACTIONS, MAX_REACTORS, isReactionEmoji, QUOTE_LENGTH, quoteOf, chatBroadcast, chatRequest, chatServiceChannel, parseChatBroadcast, parseChatRequest, readAnswer, type ChatBroadcast, type ChatJoined, type ChatRequest } from './chat/chat-wire.js';
 export type { ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, ChatStore } from './core/store.js';
 export { WireReader, clientMessageReader, serverMessageReader, writeWire } from './protocol/wire.js';
 export { enterRoom, type EnterRoomOptions, type Room, type RoomClient } from './client/enter-room.js';

@@ -5,8 +5,8 @@
  */
 import { describeThrown, fail, ok, type Result } from '../protocol/errors.js';
 import type { ChatStore } from '../core/store.js';
-import { answerOk, chatTextProblem, DEFAULT_MAX_CHAT_LENGTH, MAX_REACTIONS, MAX_REACTORS, type ChatBroadcast, type ChatRequest } from './chat-wire.js';
-import type { ChatAuthor, ModerateHook } from './types.js';
+import { answerOk, chatTextProblem, DEFAULT_MAX_CHAT_LENGTH, MAX_REACTIONS, MAX_REACTORS, quoteOf, type ChatBroadcast, type ChatRequest } from './chat-wire.js';
+import type { ChatAuthor, ChatMessage, ModerateHook } from './types.js';
 
 export interface ChatServiceOptions {
   store: ChatStore;
@@ -84,9 +84,12 @@ export class ChatService {
       case 'chat-send': {
         const text = await this.checked(room, caller, request.text, request.images);
         if (!text.ok) return text;
+        // [CHAT-16] A reply quotes what it answers as it is now; a message gone is no answer.
+        const answered = request.replyTo === undefined ? undefined : await this.live(room, request.replyTo);
+        if (request.replyTo !== undefined && !answered) return fail('not_found', `room ${room} has no message ${request.replyTo} to reply to`);
         // [CHAT-3] Stored (durable) before the answer: a send that resolved survives kill -9.
         // [CHAT-3] With the sender's id, a send retried after a lost answer is stored once.
-        const draft = { author: caller.author, text: text.value, sentAt: this.now(), ...(request.images ? { images: request.images } : {}) };
+        const draft = { author: caller.author, text: text.value, sentAt: this.now(), ...(request.images ? { images: request.images } : {}), ...(answered ? { replyTo: quoteOf(answered) } : {}) };
         const message = await store.appendChat(room, request.id === undefined ? draft : { ...draft, id: `${caller.author.id} ${request.id}` });
         return ok({ answer: answerOk({ message }), broadcast: { type: 'message', message } });
       }
@@ -121,8 +124,13 @@ export class ChatService {
 
   /** [CHAT-14] The pictures message `serial` carries (an edit of one may leave its text empty). */
   private async imagesOf(room: string, serial: number): Promise<readonly string[] | undefined> {
+    return (await this.live(room, serial))?.images;
+  }
+
+  /** Message `serial` as stored, unless it does not exist or is deleted. */
+  private async live(room: string, serial: number): Promise<ChatMessage | undefined> {
     const [message] = (await this.options.store.chatPage(room, { after: serial - 1, limit: 1 })).messages;
-    return message?.serial === serial && !message.deleted ? message.images : undefined;
+    return message?.serial === serial && !message.deleted ? message : undefined;
   }
 
   /** A sendable text: the caller may write, the text fits, and moderation let it pass or rewrote it. */

@@ -5,7 +5,7 @@
  */
 import { assetIdOf } from '../protocol/assets.js';
 import { fail, ok, type CollabError, type CollabErrorCode, type Result } from '../protocol/errors.js';
-import type { ChatAuthor, ChatEvent, ChatMessage, ChatReaction, Typer } from './types.js';
+import type { ChatAuthor, ChatEvent, ChatMessage, ChatReaction, ChatReplyTo, Typer } from './types.js';
 
 export const CHAT_VERSION = 1;
 /** The longest message text, in UTF-16 code units, unless the server sets another. */
@@ -18,7 +18,7 @@ export const chatServiceChannel = (room: string): string => `/service/rooms/${ro
 
 export type ChatRequest =
   | { type: 'chat-join'; limit: number }
-  | { type: 'chat-send'; text: string; id?: string; images?: string[] }
+  | { type: 'chat-send'; text: string; id?: string; images?: string[]; replyTo?: number }
   | { type: 'chat-edit'; serial: number; text: string }
   | { type: 'chat-delete'; serial: number }
   | { type: 'chat-react'; serial: number; emoji: string; on: boolean }
@@ -83,6 +83,10 @@ export function parseChatRequest(data: unknown): Result<ChatRequest> {
         const images = readImages(f.images);
         if (!images) return fail('message_invalid', `"images" is 1-${MAX_CHAT_IMAGES} of the room's assets (asset:<sha-256>)`);
         send.images = images;
+      }
+      if (f.replyTo !== undefined) {
+        if (!isSerial(f.replyTo) || f.replyTo < 1) return fail('message_invalid', '"replyTo" is the serial of the message a reply answers');
+        send.replyTo = f.replyTo;
       }
       return ok(send);
     }
@@ -182,7 +186,23 @@ export function readMessage(x: unknown): ChatMessage | undefined {
     if (!isSerial(x.rev)) return undefined;
     m.rev = x.rev;
   }
+  if (x.replyTo !== undefined) {
+    const quote = isObject(x.replyTo) ? x.replyTo : undefined;
+    const author = readAuthor(quote?.author);
+    if (!quote || !author || !isSerial(quote.serial) || quote.serial < 1 || typeof quote.text !== 'string' || [...quote.text].length > QUOTE_LENGTH) return undefined;
+    m.replyTo = { serial: quote.serial, author, text: quote.text };
+  }
   return m;
+}
+
+/** [CHAT-16] A reply quotes at most this many characters of the message it answers (then '…'). */
+export const QUOTE_LENGTH = 140;
+
+/** [CHAT-16] The quote of `m` a reply to it carries: its text cut at a character, not inside one. */
+export function quoteOf(m: ChatMessage): ChatReplyTo {
+  const chars = [...m.text];
+  const text = chars.length <= QUOTE_LENGTH ? m.text : `${chars.slice(0, QUOTE_LENGTH - 1).join('')}…`;
+  return { serial: m.serial, author: m.author, text };
 }
 
 /** [CHAT-15] A message's rev; one changed before revs existed (edited or deleted) counts as changed once. */

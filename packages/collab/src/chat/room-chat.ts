@@ -125,9 +125,10 @@ export class ChatClient implements RoomChat {
   async send(text: string, options: ChatSendOptions = {}): Promise<ChatMessage> {
     const id = messageId();
     const images = options.images && options.images.length > 0 ? { images: [...options.images] } : {};
+    const replyTo = options.replyTo === undefined ? {} : { replyTo: options.replyTo };
     for (let attempt = 1; ; attempt++) {
       try {
-        const message = this.message(await this.ask({ type: 'chat-send', text, id, ...images }));
+        const message = this.message(await this.ask({ type: 'chat-send', text, id, ...images, ...replyTo }));
         this.land([message]);
         return message;
       } catch (error) {

@@ -34,6 +34,16 @@ export interface ChatMessage {
    * message, the higher `rev` is the later. Absent on a message never changed.
    */
   readonly rev?: number;
+  /** [CHAT-16] The message this one answers, as it was when this one was sent. Absent once deleted. */
+  readonly replyTo?: ChatReplyTo;
+}
+
+/** [CHAT-16] A reply's quote: the answered message's serial, author and text (cut to 140 characters). */
+export interface ChatReplyTo {
+  readonly serial: number;
+  readonly author: ChatAuthor;
+  /** '' for a message of pictures only. */
+  readonly text: string;
 }
 
 /** [CHAT-15] One emoji on a message and the people who gave it. */
@@ -53,6 +63,8 @@ export interface Typer {
 export interface ChatSendOptions {
   /** [CHAT-14] Pictures uploaded to the room's assets (`room.assets.upload`); with any, the text may be empty. */
   readonly images?: readonly string[];
+  /** [CHAT-16] The serial of the message this one answers (it must exist and not be deleted, else `not_found`). */
+  readonly replyTo?: number;
 }
 
 export interface RoomChat {

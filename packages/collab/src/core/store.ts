@@ -1,4 +1,4 @@
-import type { ChatAuthor, ChatMessage } from '../chat/types.js';
+import type { ChatAuthor, ChatMessage, ChatReplyTo } from '../chat/types.js';
 
 /**
  * The one interface every document store implements (COLLAB-14), as engines are for the server:
@@ -27,6 +27,8 @@ export interface ChatDraft {
   readonly id?: string;
   /** [CHAT-14] Its pictures (asset srcs), kept with the message. */
   readonly images?: readonly string[];
+  /** [CHAT-16] The quote of the message it answers, kept with it. */
+  readonly replyTo?: ChatReplyTo;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { MAX_REACTIONS, MAX_REACTORS, revOf } from '../chat/chat-wire.js';
 import type { ChatMessage, ChatReaction } from '../chat/types.js';
-import type { ChatChange, ChatChangeResult, ChatPageQuery } from '../core/store.js';
+import type { ChatChange, ChatChangeResult, ChatDraft, ChatPageQuery } from '../core/store.js';
 
 /** The serials of a page, inclusive, and whether more lie beyond it; empty when `to < from`. */
 export function pageRange(last: number, query: ChatPageQuery): { from: number; to: number; hasMore: boolean } {
@@ -54,6 +54,17 @@ function react(old: ChatMessage, change: Extract<ChatChange, { react: string }>,
   }
   const { reactions: _old, ...rest } = old;
   return { message: { ...rest, ...(reactions.length > 0 ? { reactions } : {}), rev } };
+}
+
+/** A new message's record, less the serial the store gives it: what every store writes. */
+export function chatRecord(draft: ChatDraft): Omit<ChatMessage, 'serial'> {
+  return {
+    author: { ...draft.author },
+    text: draft.text,
+    sentAt: draft.sentAt,
+    ...(draft.images ? { images: [...draft.images] } : {}),
+    ...(draft.replyTo ? { replyTo: { serial: draft.replyTo.serial, author: { ...draft.replyTo.author }, text: draft.replyTo.text } } : {}),
+  };
 }
 
 /** A stored record read back; anything this store did not write is an error, not a message. */

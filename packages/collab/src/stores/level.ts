@@ -13,7 +13,7 @@
 import { ClassicLevel } from 'classic-level';
 import type { ChatMessage } from '../chat/types.js';
 import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
-import { applyChange, pageRange, readChatRecord, serialsOf } from './chat-records.js';
+import { applyChange, chatRecord, pageRange, readChatRecord, serialsOf } from './chat-records.js';
 
 const SEP = '\x00';
 const SEQ_DIGITS = 16;
@@ -91,7 +91,7 @@ export class LevelStore implements DocumentStore {
     return this.chatSerially(room, async (last) => {
       const known = draft.id === undefined ? undefined : await this.db.get(idKey(room, draft.id));
       if (known) return { value: readChatRecord(untext.decode((await this.db.get(chatKey(room, Number(untext.decode(known)))))!)), last };
-      const message: ChatMessage = { serial: last + 1, author: { ...draft.author }, text: draft.text, sentAt: draft.sentAt, ...(draft.images ? { images: [...draft.images] } : {}) };
+      const message: ChatMessage = { serial: last + 1, ...chatRecord(draft) };
       const writes = [{ type: 'put' as const, key: chatKey(room, message.serial), value: text.encode(JSON.stringify(message)) }];
       if (draft.id !== undefined) writes.push({ type: 'put', key: idKey(room, draft.id), value: text.encode(String(message.serial)) });
       await this.db.batch(writes, this.writes);

@@ -7,7 +7,7 @@
  */
 import type { ChatMessage } from '../chat/types.js';
 import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
-import { applyChange, pageRange } from './chat-records.js';
+import { applyChange, chatRecord, pageRange } from './chat-records.js';
 
 interface Room {
   snapshot: Uint8Array | undefined;
@@ -68,7 +68,7 @@ export class MemoryStore implements DocumentStore {
     const known = draft.id === undefined ? undefined : r.ids?.get(draft.id);
     if (known !== undefined) return r.chat[known - 1]!;
     if (draft.id !== undefined) (r.ids ??= new Map()).set(draft.id, r.chat.length + 1);
-    const message: ChatMessage = { serial: r.chat.length + 1, author: { ...draft.author }, text: draft.text, sentAt: draft.sentAt, ...(draft.images ? { images: [...draft.images] } : {}) };
+    const message: ChatMessage = { serial: r.chat.length + 1, ...chatRecord(draft) };
     if (r.chat === NO_CHAT) r.chat = [];
     r.chat.push(message);
     return message;

@@ -18,7 +18,7 @@
 import { decodeBase64, encodeBase64 } from '../protocol/base64.js';
 import type { ChatMessage } from '../chat/types.js';
 import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
-import { applyChange, pageRange, readChatRecord, serialsOf } from './chat-records.js';
+import { applyChange, chatRecord, pageRange, readChatRecord, serialsOf } from './chat-records.js';
 
 /** The one method used: ioredis' `eval`. */
 export interface RedisEval {
@@ -182,7 +182,7 @@ export class RedisStore implements DocumentStore {
 
   async appendChat(room: string, draft: ChatDraft): Promise<ChatMessage> {
     const k = this.keys(room);
-    const json = JSON.stringify({ author: draft.author, text: draft.text, sentAt: draft.sentAt, ...(draft.images ? { images: draft.images } : {}) });
+    const json = JSON.stringify(chatRecord(draft));
     return readChatRecord(String(await this.client.eval(APPEND_CHAT, 3, k.chatseq, k.chat, k.chatids, json, draft.id ?? '')));
   }
 

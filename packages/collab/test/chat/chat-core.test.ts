@@ -1,6 +1,6 @@
 // The pure chat cores without a transport: the member's window, the typing board, the wire parsers.
 import { describe, expect, it } from 'vitest';
-import { ChatWindow, TypingBoard, chatAuthor, parseChatBroadcast, parseChatRequest, type ChatMessage, type Typer } from '../../src/index.js';
+import { ChatWindow, TypingBoard, chatAuthor, parseChatBroadcast, parseChatRequest, quoteOf, type ChatMessage, type Typer } from '../../src/index.js';
 import { ManualClock } from '../helpers/clock.js';
 
 const msg = (serial: number, extra: Partial<ChatMessage> = {}): ChatMessage => ({ serial, author: { id: 'a' }, text: `m${serial}`, sentAt: serial, ...extra });
@@ -98,6 +98,21 @@ describe('chat wire and identity', () => {
       expect(parseChatBroadcast({ v: 1, type: 'chat', event: 'react', message: { ...message, reactions } }).ok, JSON.stringify(reactions)).toBe(false);
     }
     expect(parseChatBroadcast({ v: 1, type: 'chat', event: 'react', message: { ...message, rev: -1 } }).ok).toBe(false);
+  });
+
+  it('[CHAT-16] a send answers a message by its serial; a message carries a well-formed quote only, cut to 140 characters at a character', () => {
+    expect(parseChatRequest({ v: 1, type: 'chat-send', text: 'yes', replyTo: 4 })).toEqual({ ok: true, value: { type: 'chat-send', text: 'yes', replyTo: 4 } });
+    for (const replyTo of [0, -1, 1.5, '4', null]) expect(parseChatRequest({ v: 1, type: 'chat-send', text: 'yes', replyTo }).ok, String(replyTo)).toBe(false);
+    const message = { serial: 5, author: { id: 'a' }, text: 'yes', sentAt: 1, replyTo: { serial: 4, author: { id: 'b', name: 'Bob' }, text: 'who?' } };
+    expect(parseChatBroadcast({ v: 1, type: 'chat', event: 'message', message })).toEqual({ ok: true, value: { type: 'message', message } });
+    for (const replyTo of [{ serial: 0, author: { id: 'b' }, text: '' }, { serial: 4, author: {}, text: '' }, { serial: 4, author: { id: 'b' } }, { serial: 4, author: { id: 'b' }, text: 'x'.repeat(141) }, 4]) {
+      expect(parseChatBroadcast({ v: 1, type: 'chat', event: 'message', message: { ...message, replyTo } }).ok, JSON.stringify(replyTo)).toBe(false);
+    }
+    const long = quoteOf({ serial: 2, author: { id: 'b' }, text: '🎉'.repeat(200), sentAt: 1 });
+    expect([...long.text].length).toBe(140);
+    expect(long.text).toBe(`${'🎉'.repeat(139)}…`); // no emoji cut in half
+    expect(parseChatBroadcast({ v: 1, type: 'chat', event: 'message', message: { ...message, replyTo: long } }).ok).toBe(true);
+    expect(quoteOf({ serial: 2, author: { id: 'b' }, text: 'short', sentAt: 1 })).toEqual({ serial: 2, author: { id: 'b' }, text: 'short' });
   });
 
   it('[CHAT-2] the author: the grant\'s user, else a well-formed session data.user, else the connection id', () => {

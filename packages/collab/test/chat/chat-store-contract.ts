@@ -120,6 +120,17 @@ export function chatStoreContract(label: string, factory: StoreFactory): void {
       expect('message' in (await store.changeChat('r', 1, 'bob', { react: '🙂', on: true, by: bob }))).toBe(true); // one already there still takes people
     });
 
+    it('[CHAT-16] a reply keeps the quote of what it answers; an edit or a reaction keeps it, a delete takes it', async () => {
+      const store = await open();
+      const quote = { serial: 1, author: bob, text: 'who takes the notes?' };
+      const sent = await store.appendChat('r', { ...draft('me'), replyTo: quote });
+      expect(sent).toEqual({ serial: 1, author: ada, text: 'me', sentAt: 1_764_633_600_000, replyTo: quote });
+      expect((await store.chatPage('r', { limit: 5 })).messages).toEqual([sent]);
+      expect(await store.changeChat('r', 1, 'ada', { text: 'me!', editedAt: 5 })).toEqual({ message: { ...sent, text: 'me!', editedAt: 5, rev: 1 } });
+      expect(await store.changeChat('r', 1, 'bob', { react: '🙏', on: true, by: bob })).toEqual({ message: { ...sent, text: 'me!', editedAt: 5, reactions: [{ emoji: '🙏', users: [bob] }], rev: 2 } });
+      expect(await store.changeChat('r', 1, 'ada', { deleted: true, editedAt: 6 })).toEqual({ message: { serial: 1, author: ada, text: '', sentAt: 1_764_633_600_000, editedAt: 6, deleted: true, rev: 3 } });
+    });
+
     it('[CHAT-4] [CHAT-9] read positions per user only rise', async () => {
       const store = await open();
       expect(await store.chatRead('r', 'ada')).toBe(0);

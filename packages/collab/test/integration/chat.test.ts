@@ -178,6 +178,26 @@ describe('chat on one server', () => {
     expect(late.chat.messages()[0]!.reactions).toBeUndefined();
   });
 
+  it('[CHAT-16] a reply carries the quote of what it answers, as it was; a reply to a message missing or deleted is not_found and stores nothing', async () => {
+    const server = await startCollab({}, byHandshake);
+    const ada = member(server.url, 'replies', {}, as('ada', 'Ada')).room;
+    const bob = member(server.url, 'replies', {}, as('bob', 'Bob')).room;
+    await Promise.all([ada.synced, bob.synced]);
+    const question = await ada.chat.send(`Who takes the notes? ${'Long agenda. '.repeat(20)}`);
+    const answer = await bob.chat.send('I will', { replyTo: question.serial });
+    expect(answer.replyTo).toEqual({ serial: 1, author: { id: 'ada', name: 'Ada' }, text: `${[...question.text].slice(0, 139).join('')}…` });
+    await eventually(() => expect(ada.chat.messages()[1]?.replyTo?.serial).toBe(1));
+    await ada.chat.edit(question.serial, 'Who takes the notes today?');
+    await expect(bob.chat.send('to nothing', { replyTo: 99 })).rejects.toMatchObject({ code: 'not_found' });
+    const gone = await ada.chat.send('never mind');
+    await ada.chat.delete(gone.serial);
+    await expect(bob.chat.send('too late', { replyTo: gone.serial })).rejects.toMatchObject({ code: 'not_found' });
+    const late = member(server.url, 'replies', {}, as('carol')).room; // stored, as sent: the quote is not rewritten by the edit
+    await late.synced;
+    await eventually(() => expect(late.chat.messages().map((m) => m.text)).toEqual(['Who takes the notes today?', 'I will', '']));
+    expect(late.chat.messages()[1]!.replyTo!.text).toMatch(/^Who takes the notes\? Long agenda/);
+  });
+
   it('[CHAT-7] moderation rejects with a clear error (nothing stored or sent) or rewrites the text', async () => {
     const seen: unknown[] = [];
     const server = await startCollab({

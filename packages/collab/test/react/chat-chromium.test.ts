@@ -145,7 +145,9 @@ describe('<Chat> in Chromium', () => {
     expect(await focused()).toBe('React to message: second');
     await vi.waitFor(() => expect(node.chat.messages()[1]?.reactions?.map((r) => r.emoji)).toEqual(['👍']), { timeout: 10_000 });
     await expect.poll(() => log.getByRole('button', { name: /^👍 1: You/ }).count(), { timeout: 10_000 }).toBe(1);
-    // Second is now the message in the Tab order: React, its reaction, then out of the log to the box.
+    // Second is now the message in the Tab order: React, Reply, its reaction, then out of the log to the box.
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Reply to message: second');
     await page.keyboard.press('Tab');
     expect(await focused()).toMatch(/^👍 1: You/);
     await page.keyboard.press('Tab');

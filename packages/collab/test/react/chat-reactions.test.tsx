@@ -1,33 +1,10 @@
 // @vitest-environment jsdom
 // <Chat>'s reactions between real clients through a real server (CHATUI-12): React opens a palette,
 // a chip per emoji with its count and who gave it, pressed for one's own, pressing it toggles.
-import { fireEvent, within, type RenderResult } from '@testing-library/react';
+import { fireEvent, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '@kuiper/testkit';
-import type { Message } from '@kuiper/client';
-import { Chat, useRoom } from '../../src/react/index.js';
-import { startCollab } from '../integration/helpers.js';
-import { mount } from './helpers.js';
-
-function startNamed(authorize?: (room: string, session: { data: unknown }) => { canWrite: boolean }) {
-  return startCollab(authorize ? { authorize } : {}, { policy: { canHandshake: (m: Message) => ({ data: { user: (m.ext as { user?: unknown } | undefined)?.user } }) } });
-}
-
-function chatter(url: string, room: string, name: string, props: { readOnly?: boolean; reactions?: readonly string[] } = {}): RenderResult {
-  function RoomChat() {
-    const entered = useRoom();
-    return entered ? <Chat room={entered} {...props} /> : <p>entering</p>;
-  }
-  return mount(url, <RoomChat />, { room, presence: { name }, client: { ext: { user: { id: `u-${name}`, name } } } });
-}
-
-const log = (view: RenderResult) => within(within(view.container).getByRole('log', { name: 'Chat messages' }));
-
-async function send(view: RenderResult, text: string): Promise<void> {
-  const box = await eventually(() => within(view.container).getByRole('textbox', { name: 'Message' }));
-  fireEvent.change(box, { target: { value: text } });
-  fireEvent.keyDown(box, { key: 'Enter' });
-}
+import { chatter, log, send, startNamed } from './chat-people.js';
 
 describe('<Chat> reactions', () => {
   it('[CHATUI-12] [CHAT-15] React opens the palette; a pick shows a chip to everyone with its count and who gave it; pressing a chip gives or takes back one\'s own', async () => {

@@ -43,6 +43,11 @@ ${c('actions')}{display:inline-flex;gap:4px}
 ${c('head')} ${c('actions')}{margin-left:auto;font-size:.8em;opacity:.7}
 ${c('message')}:hover ${c('actions')},${c('message')}:focus-within ${c('actions')}{opacity:1}
 ${c('edit')}{display:flex;align-items:flex-start;gap:6px}
+${c('quote')}{display:flex;gap:4px;max-width:100%;margin:2px 0;padding:1px 6px;font:inherit;font-size:.85em;text-align:left;cursor:pointer;color:inherit;background:transparent;border:0;border-left:3px solid var(--kuiper-chat-border,#d0d0d7)}
+${c('quote-text')},${c('replying-text')}{overflow:hidden;white-space:nowrap;text-overflow:ellipsis;color:var(--kuiper-chat-muted,#6e6e73)}
+${c('quote')}:focus-visible{outline:2px solid var(--kuiper-chat-accent,#2f6fed);outline-offset:1px}
+${c('message')}[data-flash]{background:color-mix(in srgb,var(--kuiper-chat-accent,#2f6fed) 10%,transparent);transition:background .3s}
+${c('replying')}{flex-basis:100%;display:flex;align-items:center;gap:6px;min-width:0;font-size:.85em}
 ${c('reactions')},${c('picker')}{display:flex;flex-wrap:wrap;gap:4px;margin-top:4px}
 ${c('reaction')}{font:inherit;font-size:.85em;cursor:pointer;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:999px;background:transparent;color:inherit;padding:0 8px;line-height:1.6}
 ${c('reaction')}[aria-pressed="true"],${c('reaction')}[data-mine]{border-color:var(--kuiper-chat-accent,#2f6fed);background:color-mix(in srgb,var(--kuiper-chat-accent,#2f6fed) 12%,transparent)}

@@ -4,7 +4,7 @@
  * sheet (`.kuiper-chat-*`) and CSS variables, so it leaks nothing into the page.
  */
 import { useState, type CSSProperties, type ReactNode } from 'react';
-import type { Typer } from '../../chat/types.js';
+import type { ChatMessage, Typer } from '../../chat/types.js';
 import { useChat, type ChatRoom } from '../use-chat.js';
 import { CHAT_CLASS, CHAT_CSS } from './chat-styles.js';
 import { Composer } from './composer.js';
@@ -41,6 +41,7 @@ const NOBODYS = (): boolean => false;
 export function Chat({ room, className, style, readOnly = false, reactions = CHAT_REACTIONS }: ChatProps): ReactNode {
   const chat = useChat(room);
   const [error, setError] = useState<string | undefined>(undefined);
+  const [replyTo, setReplyTo] = useState<ChatMessage | undefined>(undefined);
   const readAll = (): void => {
     const last = chat.messages[chat.messages.length - 1];
     if (last && last.serial > chat.readPosition) chat.markRead(last.serial).catch(() => undefined);
@@ -67,6 +68,7 @@ export function Chat({ room, className, style, readOnly = false, reactions = CHA
         react={readOnly ? undefined : chat.react}
         reactions={reactions}
         isMe={chat.isMe}
+        reply={readOnly ? undefined : setReplyTo}
       />
       <div className={`${CHAT_CLASS}-typing`} aria-live="polite">
         {typingLine(chat.typers)}
@@ -84,6 +86,8 @@ export function Chat({ room, className, style, readOnly = false, reactions = CHA
           typing={chat.typing}
           onError={setError}
           assets={room.assets}
+          replyTo={replyTo}
+          setReplyTo={setReplyTo}
         />
       )}
       <WhoIsHere presence={room.presence} />

@@ -4,9 +4,9 @@
  * made to fit (CHATUI-11), uploaded at once and shown above it, to go with the next message (up to
  * MAX_CHAT_IMAGES).
  */
-import { useRef, useState, type ClipboardEvent, type KeyboardEvent, type ReactNode } from 'react';
-import { MAX_CHAT_IMAGES } from '../../chat/chat-wire.js';
-import type { ChatSendOptions } from '../../chat/types.js';
+import { useEffect, useRef, useState, type ClipboardEvent, type Dispatch, type KeyboardEvent, type ReactNode, type SetStateAction } from 'react';
+import { MAX_CHAT_IMAGES, quoteOf } from '../../chat/chat-wire.js';
+import type { ChatMessage, ChatSendOptions } from '../../chat/types.js';
 import type { RoomAssets } from '../../client/assets.js';
 import { PictureIcon } from '../picture-icon.js';
 import { chatPicture } from './chat-picture.js';
@@ -20,12 +20,20 @@ export interface ComposerProps {
   onError(message: string | undefined): void;
   /** [CHATUI-10] Where pictures go; without it the composer takes text only. */
   assets?: RoomAssets | undefined;
+  /** [CHATUI-14] The message the next one answers, set by a message's Reply; cleared when it goes. */
+  replyTo?: ChatMessage | undefined;
+  setReplyTo?: Dispatch<SetStateAction<ChatMessage | undefined>> | undefined;
 }
 
 const isPicture = (file: File): boolean => file.type.startsWith('image/');
 
-export function Composer({ send, typing, onError, assets }: ComposerProps): ReactNode {
+export function Composer({ send, typing, onError, assets, replyTo, setReplyTo }: ComposerProps): ReactNode {
   const [draft, setDraft] = useState('');
+  const box = useRef<HTMLTextAreaElement>(null);
+  // [CHATUI-14] Reply takes the writer to the box.
+  useEffect(() => {
+    if (replyTo) box.current?.focus();
+  }, [replyTo]);
   /** Pictures uploaded for the next message (their `asset:` srcs), and how many are on their way. */
   const [images, setImages] = useState<readonly string[]>([]);
   const [uploading, setUploading] = useState(0);
@@ -57,16 +65,20 @@ export function Composer({ send, typing, onError, assets }: ComposerProps): Reac
     const text = draft.trim();
     if ((text === '' && images.length === 0) || uploading > 0) return;
     const sent = images;
+    const answering = replyTo;
     // The box empties at once, so the next message can be written (and sent) while this one is on
     // its way; waiting for the answer would wipe, when it came, whatever was typed meanwhile.
     setDraft('');
     setImages([]);
+    setReplyTo?.(undefined);
     onError(undefined);
-    queue.current = queue.current.then(() => send(text, sent.length > 0 ? { images: sent } : {})).catch((error: unknown) => {
+    const options = { ...(sent.length > 0 ? { images: sent } : {}), ...(answering ? { replyTo: answering.serial } : {}) };
+    queue.current = queue.current.then(() => send(text, options)).catch((error: unknown) => {
       onError(`Not sent: ${describeError(error)}`);
-      // [CHATUI-2] A refused send keeps its text (and pictures), ahead of anything written since.
+      // [CHATUI-2] A refused send keeps its text (and pictures, and what it answered), ahead of anything written since.
       setDraft((now) => (now.trim() === '' ? text : `${text}\n${now}`));
       setImages((now) => [...sent, ...now].slice(0, MAX_CHAT_IMAGES));
+      if (answering) setReplyTo?.((now) => now ?? answering);
     });
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
@@ -74,7 +86,7 @@ export function Composer({ send, typing, onError, assets }: ComposerProps): Reac
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
-    }
+    } else if (event.key === 'Escape' && replyTo) setReplyTo?.(undefined);
   };
   const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>): void => {
     const files = [...(event.clipboardData?.files ?? [])];
@@ -103,7 +115,9 @@ export function Composer({ send, typing, onError, assets }: ComposerProps): Reac
           {uploading > 0 && <li aria-live="polite">Uploading…</li>}
         </ul>
       )}
+      {replyTo && <Replying to={replyTo} cancel={() => setReplyTo?.(undefined)} />}
       <textarea
+        ref={box}
         className={`${CHAT_CLASS}-input`}
         aria-label="Message"
         rows={2}
@@ -138,5 +152,22 @@ export function Composer({ send, typing, onError, assets }: ComposerProps): Reac
         Send
       </button>
     </form>
+  );
+}
+
+/** [CHATUI-14] Above the box while a reply is being written: what it answers, and a way out (or Escape). */
+function Replying({ to, cancel }: { to: ChatMessage; cancel(): void }): ReactNode {
+  const name = to.author.name ?? to.author.id;
+  const text = quoteOf(to).text || 'Picture';
+  return (
+    <div className={`${CHAT_CLASS}-replying`} role="note" aria-label={`Replying to ${name}: ${text}`}>
+      <span>
+        Replying to <span className={`${CHAT_CLASS}-author`}>{name}</span>
+      </span>
+      <span className={`${CHAT_CLASS}-replying-text`}>{text}</span>
+      <button className={`${CHAT_CLASS}-button`} type="button" aria-label="Cancel reply" onClick={cancel}>
+        ×
+      </button>
+    </div>
   );
 }

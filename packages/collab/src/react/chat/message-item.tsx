@@ -1,6 +1,7 @@
 /** One message: author, time, text (or "Message deleted"), its reactions, React, and for one's own, Edit and Delete. */
 import { useRef, useState, type ReactNode } from 'react';
-import type { ChatMessage } from '../../chat/types.js';
+import { quoteOf } from '../../chat/chat-wire.js';
+import type { ChatMessage, ChatReplyTo } from '../../chat/types.js';
 import { CHAT_CLASS } from './chat-styles.js';
 import { ReactionChips, ReactionPicker } from './reactions.js';
 
@@ -25,6 +26,12 @@ export interface MessageItemProps {
   tabbable?: boolean | undefined;
   /** The focus came into the message. */
   onFocusIn?: ((serial: number) => void) | undefined;
+  /** [CHATUI-14] Starts a reply to the message (absent: no Reply button). */
+  reply?: ((message: ChatMessage) => void) | undefined;
+  /** [CHATUI-14] The answered message as the log holds it now, if loaded (its quote shows its latest state). */
+  quoted?: ((serial: number) => ChatMessage | undefined) | undefined;
+  /** [CHATUI-14] Brings the answered message into view. */
+  showMessage?: ((serial: number) => void) | undefined;
 }
 
 const NOBODY = (): boolean => false;
@@ -40,7 +47,8 @@ function clock(ms: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
-export function MessageItem({ message, mine, edit, remove, onError, imageUrl, react, reactions = [], isMe = NOBODY, tabbable = true, onFocusIn }: MessageItemProps): ReactNode {
+export function MessageItem(props: MessageItemProps): ReactNode {
+  const { message, mine, edit, remove, onError, imageUrl, react, reactions = [], isMe = NOBODY, tabbable = true, onFocusIn, reply } = props;
   const tab = tabbable ? 0 : -1;
   const [editing, setEditing] = useState<string | undefined>(undefined);
   const [picking, setPicking] = useState(false);
@@ -74,7 +82,7 @@ export function MessageItem({ message, mine, edit, remove, onError, imageUrl, re
           {clock(message.sentAt)}
         </time>
         {!message.deleted && message.editedAt !== undefined && <span className={`${CHAT_CLASS}-meta`}>(edited)</span>}
-        {(editable || offersReact) && (
+        {(editable || offersReact || (reply && !message.deleted)) && (
           <span className={`${CHAT_CLASS}-actions`}>
             {offersReact && (
               <button
@@ -88,6 +96,11 @@ export function MessageItem({ message, mine, edit, remove, onError, imageUrl, re
                 onClick={() => setPicking((open) => !open)}
               >
                 React
+              </button>
+            )}
+            {reply && !message.deleted && (
+              <button className={`${CHAT_CLASS}-button`} type="button" tabIndex={tab} data-roving="" aria-label={`Reply to message: ${message.text}`} onClick={() => reply(message)}>
+                Reply
               </button>
             )}
             {editable && (
@@ -110,6 +123,7 @@ export function MessageItem({ message, mine, edit, remove, onError, imageUrl, re
           </span>
         )}
       </div>
+      {!message.deleted && message.replyTo && <Quote quote={message.replyTo} now={props.quoted?.(message.replyTo.serial)} show={props.showMessage} tabIndex={tab} />}
       {message.deleted ? (
         <div className={`${CHAT_CLASS}-deleted`}>Message deleted</div>
       ) : editing !== undefined ? (
@@ -157,6 +171,19 @@ export function MessageItem({ message, mine, edit, remove, onError, imageUrl, re
         />
       )}
     </article>
+  );
+}
+
+/** [CHATUI-14] The quote of the message a reply answers: its latest state when loaded; pressing it shows it. */
+function Quote({ quote, now, show, tabIndex }: { quote: ChatReplyTo; now: ChatMessage | undefined; show: MessageItemProps['showMessage']; tabIndex: number }): ReactNode {
+  const author = now?.author ?? quote.author;
+  const name = author.name ?? author.id;
+  const text = now ? (now.deleted ? 'Message deleted' : quoteOf(now).text) : quote.text;
+  const shown = text === '' ? 'Picture' : text;
+  return (
+    <button className={`${CHAT_CLASS}-quote`} type="button" tabIndex={tabIndex} data-roving="" aria-label={`In reply to ${name}: ${shown}`} title="Show the message" onClick={() => show?.(quote.serial)}>
+      <span className={`${CHAT_CLASS}-author`}>{name}</span> <span className={`${CHAT_CLASS}-quote-text`}>{shown}</span>
+    </button>
   );
 }
 

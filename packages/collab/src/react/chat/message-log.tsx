@@ -4,7 +4,7 @@
  * the reader was there, a marker stands before the first unread message of someone else, and a
  * day separator before the first message of each day (CHATUI-7).
  */
-import { useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MutableRefObject, type ReactNode } from 'react';
 import type { ChatMessage } from '../../chat/types.js';
 import { CHAT_CLASS } from './chat-styles.js';
 import { dayLabel, dayStart } from './day-label.js';
@@ -31,7 +31,12 @@ export interface MessageLogProps {
   react?: MessageItemProps['react'];
   reactions?: readonly string[] | undefined;
   isMe?: ((id: string) => boolean) | undefined;
+  /** [CHATUI-14] Starts a reply (absent: read only). */
+  reply?: ((message: ChatMessage) => void) | undefined;
 }
+
+/** [CHATUI-14] How many older pages a press on a quote may load to reach the message it answers. */
+const QUOTE_PAGES = 20;
 
 export function MessageLog(props: MessageLogProps): ReactNode {
   const { messages, readPosition, joined, isMine } = props;
@@ -95,6 +100,23 @@ export function MessageLog(props: MessageLogProps): ReactNode {
   // not deleted (a deleted one has none), so Tab passes the log in a step or two, not one per message.
   const [focused, setFocused] = useState<number | undefined>(undefined);
   const current = focused !== undefined && messages.some((m) => m.serial === focused) ? focused : messages.findLast((m) => !m.deleted)?.serial;
+  // [CHATUI-14] A quote shows the answered message's latest state when it is loaded.
+  const bySerial = useMemo(() => new Map(messages.map((m) => [m.serial, m])), [messages]);
+  const quoted = useCallback((serial: number) => bySerial.get(serial), [bySerial]);
+  /** A message to bring into view once it is rendered (loadOlder's pages render after it resolves). */
+  const jumpTo = useRef<number | undefined>(undefined);
+  const firstNow = useRef(first);
+  firstNow.current = first;
+  const showMessage = (serial: number): void => {
+    jumpTo.current = serial;
+    if (bySerial.has(serial)) return reveal(log.current, jumpTo);
+    void (async () => {
+      for (let page = 0; page < QUOTE_PAGES && firstNow.current > serial && jumpTo.current === serial; page++) {
+        if (!(await props.loadOlder())) break;
+      }
+    })().catch((error: unknown) => props.onError(`History not loaded: ${describeError(error)}`));
+  };
+  useLayoutEffect(() => reveal(log.current, jumpTo), [messages]);
   const arrival = useRef<number | undefined>(undefined);
   if (joined && arrival.current === undefined) arrival.current = readPosition === 0 ? (messages[messages.length - 1]?.serial ?? 0) : 0;
   const floor = Math.max(readPosition, arrival.current ?? 0);
@@ -132,6 +154,9 @@ export function MessageLog(props: MessageLogProps): ReactNode {
               isMe={props.isMe}
               tabbable={message.serial === current}
               onFocusIn={setFocused}
+              reply={props.reply}
+              quoted={quoted}
+              showMessage={showMessage}
             />
           </div>
         );
@@ -161,4 +186,16 @@ function arrowBetweenMessages(event: KeyboardEvent<HTMLDivElement>, log: HTMLDiv
       return;
     }
   }
+}
+
+/** [CHATUI-14] Brings the message `jumpTo` names into view, focused on its first control and lit a moment, once it is in the log. */
+function reveal(log: HTMLDivElement | null, jumpTo: MutableRefObject<number | undefined>): void {
+  const serial = jumpTo.current;
+  const article = serial === undefined ? null : log?.querySelector<HTMLElement>(`article[data-serial="${serial}"]`);
+  if (!article) return;
+  jumpTo.current = undefined;
+  article.scrollIntoView?.({ block: 'center' });
+  article.querySelector<HTMLElement>('[data-roving]')?.focus({ preventScroll: true });
+  article.setAttribute('data-flash', '');
+  setTimeout(() => article.removeAttribute('data-flash'), 1500);
 }
