@@ -23,6 +23,7 @@ export { boardPresencePatch, colorFor, LIVE_STROKE_POINTS, readPeer, type BoardP
 export { liveStrokeSvg, penPath, shapeSvg, svgMarkup, type ShapeSvgOptions, type SvgNode } from './shape-svg.js';
 export { boardExtent, boardToSvg, type BoardExtent, type SvgExportOptions } from './export-svg.js';
 export { hits, shapeAt } from './hit-test.js';
+export { NOTE_INK, NOTE_PAPER, NOTE_SIZE, noteLines, notePaper, paperOf } from './sticky-note.js';
 export { isResizable, MIN_RESIZE, resizePatch } from './resize.js';
 export { assetSourcesFromClipboard, CLIPBOARD_FORMAT, MAX_PASTED_SHAPES, noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard, type ClipboardOptions } from './clipboard.js';
 export { clampZoom, MAX_ZOOM, MIN_ZOOM, readViewport, viewportOf, viewShowing, type BoardView, type BoardViewport } from './viewport.js';

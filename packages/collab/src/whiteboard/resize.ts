@@ -10,7 +10,7 @@ import { isCoordinate, shapeBounds, type Shape, type ShapePatch } from './shape.
 /** Smallest box a resize leaves, in board units: a shape never collapses to nothing under the cursor. */
 export const MIN_RESIZE = 4;
 
-/** Whether a shape has a resize handle: a text note takes its size from its text. */
+/** Whether a shape has a resize handle: a text takes its size from its text (a sticky note has one). */
 export const isResizable = (shape: Shape): boolean => shape.kind !== 'text';
 
 /**

@@ -8,6 +8,7 @@
 import { getStroke } from 'perfect-freehand';
 import type { LiveStroke } from './board-presence.js';
 import type { Shape } from './shape.js';
+import { NOTE_FONT_SIZE, NOTE_LINE_HEIGHT, NOTE_PADDING, noteLines, paperOf } from './sticky-note.js';
 
 export interface SvgNode {
   readonly tag: 'g' | 'path' | 'rect' | 'ellipse' | 'line' | 'text' | 'tspan' | 'image';
@@ -85,6 +86,23 @@ export function shapeSvg(shape: Shape, options: ShapeSvgOptions = {}): SvgNode {
         tag: 'text',
         attrs: { ...id, x: shape.x, y: shape.y + size, fill: shape.color, 'font-size': size, 'font-family': 'system-ui, sans-serif' },
         children: shape.text.split('\n').map((line, i) => ({ tag: 'tspan', attrs: { x: shape.x, dy: i === 0 ? 0 : size * 1.25 }, text: line })),
+      };
+    }
+    case 'note': {
+      // [BOARD-28] Paper, then the text wrapped inside it (lines estimated: no measuring here).
+      const lines = noteLines(shape.text, box.w, box.h);
+      const lineHeight = NOTE_FONT_SIZE * NOTE_LINE_HEIGHT;
+      return {
+        tag: 'g',
+        attrs: id,
+        children: [
+          { tag: 'rect', attrs: { x: box.x, y: box.y, width: box.w, height: box.h, rx: 4, fill: paperOf(shape), stroke: '#00000026', 'stroke-width': 1 } },
+          {
+            tag: 'text',
+            attrs: { x: box.x + NOTE_PADDING, y: box.y + NOTE_PADDING + NOTE_FONT_SIZE, fill: shape.color, 'font-size': NOTE_FONT_SIZE, 'font-family': 'system-ui, sans-serif' },
+            children: lines.map((line, i) => ({ tag: 'tspan', attrs: { x: box.x + NOTE_PADDING, dy: i === 0 ? 0 : lineHeight }, text: line })),
+          },
+        ],
       };
     }
     case 'image': {

@@ -6,7 +6,7 @@
  */
 import { assetIdOf } from '../protocol/assets.js';
 
-export const SHAPE_KINDS = ['pen', 'rect', 'ellipse', 'line', 'arrow', 'text', 'image'] as const;
+export const SHAPE_KINDS = ['pen', 'rect', 'ellipse', 'line', 'arrow', 'text', 'image', 'note'] as const;
 export type ShapeKind = (typeof SHAPE_KINDS)[number];
 
 export interface Shape {
@@ -15,7 +15,7 @@ export interface Shape {
   /** Position of the shape's origin; for a pen stroke its points are relative to it. */
   readonly x: number;
   readonly y: number;
-  /** Extent: a box for rect, ellipse and text; the vector to the end point for line and arrow. */
+  /** Extent: a box for rect, ellipse, text, image and note; the vector to the end point for line and arrow. */
   readonly w: number;
   readonly h: number;
   /** Stacking order: higher is in front; ties are broken by id so every member agrees. */
@@ -23,7 +23,7 @@ export interface Shape {
   readonly color: string;
   /** Stroke width in board units. */
   readonly width: number;
-  /** Fill of rect and ellipse; null is none. */
+  /** Fill of rect and ellipse; null is none. [BOARD-28] A note's paper (null: yellow). */
   readonly fill: string | null;
   /** Pen points as flat triples `x, y, pressure`, relative to (x, y). */
   readonly points: readonly number[];

@@ -46,6 +46,7 @@ export const WHITEBOARD_CSS = `
 .${WB}-link:hover,.${WB}-link:focus-visible{text-decoration:underline}
 .${WB}-text-editor{position:absolute;min-width:160px;min-height:48px;font:inherit;font-size:16px;padding:4px;
   border:1px dashed var(--kuiper-wb-accent,#1971c2);background:var(--kuiper-wb-bg,#ffffff);color:inherit;resize:both}
+.${WB}-text-editor[data-kind=note]{resize:none;box-sizing:border-box;min-width:0;min-height:0;line-height:1.3;font-family:system-ui,sans-serif;border:1px solid var(--kuiper-wb-accent,#1971c2);border-radius:4px}
 .${WB}-follow{position:absolute;top:6px;right:6px;display:flex;gap:6px;align-items:center;z-index:1;font-size:13px}
 .${WB}-select{font:inherit;height:28px;color:inherit;background:var(--kuiper-wb-toolbar-bg,#f4f5f7);
   border:1px solid var(--kuiper-wb-border,#d0d4d9);border-radius:6px}

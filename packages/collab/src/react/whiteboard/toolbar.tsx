@@ -7,7 +7,7 @@ import { useRef, type ReactElement } from 'react';
 import { WB } from './styles.js';
 import { PictureIcon } from '../picture-icon.js';
 
-export type Tool = 'pen' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'select' | 'eraser' | 'comment';
+export type Tool = 'pen' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'note' | 'select' | 'eraser' | 'comment';
 
 /** Accessible names are part of the contract (tests and assistive tech find tools by them). */
 export const TOOLS: ReadonlyArray<{ tool: Tool; name: string; key: string; glyph: string }> = [
@@ -18,6 +18,7 @@ export const TOOLS: ReadonlyArray<{ tool: Tool; name: string; key: string; glyph
   { tool: 'line', name: 'Line', key: 'l', glyph: '╱' },
   { tool: 'arrow', name: 'Arrow', key: 'a', glyph: '→' },
   { tool: 'text', name: 'Text', key: 't', glyph: 'T' },
+  { tool: 'note', name: 'Sticky note', key: 'n', glyph: '▤' },
   { tool: 'eraser', name: 'Eraser', key: 'e', glyph: '⌫' },
   { tool: 'comment', name: 'Comment', key: 'c', glyph: '' }, // drawn: emoji fonts are not everywhere
 ];

@@ -28,7 +28,7 @@ export interface PointerToolsInput {
   selection: readonly string[];
   setSelection(ids: readonly string[]): void;
   setView(view: View): void;
-  startText(at: { x: number; y: number }, shape?: Shape): void;
+  startText(at: { x: number; y: number }, shape?: Shape, kind?: 'text' | 'note'): void;
   /** True while the space bar is held: any drag pans. */
   spaceHeld(): boolean;
   /** A text note's editor is open (a press on the board then finishes it: BOARD-10). */
@@ -168,15 +168,17 @@ export function usePointerTools(input: PointerToolsInput) {
         gesture.current = { kind: 'shape', pointer, id: added.value.id, start: at, end };
         return;
       }
-      case 'text': {
+      case 'text':
+      case 'note': {
         // A press beside an open note finishes it (the focus above committed it), as in other
         // whiteboards; it used to open a second, empty editor there at once. The next press adds one.
         if (finishingNote) return;
         // The note's editor takes the focus now; without this the browser's own mousedown, which
         // follows, would focus the surface, blur the empty editor and so close it at once.
         e.preventDefault();
+        // A press on a text or a sticky note edits it; elsewhere it starts the tool's own.
         const hit = shapeAt(board.shapes(), at.x, at.y, 4 / view.zoom);
-        latest.current.startText(at, hit?.kind === 'text' ? hit : undefined);
+        latest.current.startText(at, hit?.kind === 'text' || hit?.kind === 'note' ? hit : undefined, tool);
         return;
       }
       case 'eraser': {
@@ -298,13 +300,13 @@ export function usePointerTools(input: PointerToolsInput) {
     onPointerUp: (e: ReactPointerEvent<SVGSVGElement>) => finish(e, false),
     onPointerCancel: (e: ReactPointerEvent<SVGSVGElement>) => finish(e, true),
     onPointerLeave: () => latest.current.board?.setPresence({ cursor: null }),
-    /** A double click on a text note edits it, whatever the tool. */
+    /** A double click on a text or a sticky note edits it, whatever the tool. */
     onDoubleClick: (e: ReactMouseEvent<SVGSVGElement>) => {
       const { board, view } = latest.current;
       if (!board) return;
       const at = toBoard(e);
       const hit = shapeAt(board.shapes(), at.x, at.y, 4 / view.zoom);
-      if (hit?.kind === 'text' && !latest.current.readOnly) latest.current.startText(at, hit);
+      if ((hit?.kind === 'text' || hit?.kind === 'note') && !latest.current.readOnly) latest.current.startText(at, hit);
     },
   };
 }

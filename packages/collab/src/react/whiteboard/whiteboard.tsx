@@ -9,6 +9,7 @@ import { isResizable } from '../../whiteboard/resize.js';
 import { unreadMessages, type CommentThread } from '../../whiteboard/comments.js';
 import { shapeBounds, type Shape } from '../../whiteboard/shape.js';
 import { shapeSvg } from '../../whiteboard/shape-svg.js';
+import { notePaper } from '../../whiteboard/sticky-note.js';
 import { assetIdOf } from '../../protocol/assets.js';
 import { downloadFile, inlineAssets, pngFile, svgFile, type ExportedFile } from './export-file.js';
 import { FollowPicker } from './follow-picker.js';
@@ -16,6 +17,7 @@ import { PeersLayer } from './peers-layer.js';
 import { PendingPictures, PendingStatus } from './pending-pictures.js';
 import { WB, WHITEBOARD_CSS } from './styles.js';
 import { SvgElement } from './svg-element.js';
+import { editingOf, newShapeOf, TextEditor, type Editing } from './text-editor.js';
 import { ThumbUntilLoaded } from './thumb-until-loaded.js';
 import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
 import { useBoard, useCommentThreads, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
@@ -67,10 +69,12 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const [chosenTool, setTool] = useState<Tool>(initialTool);
   const tool: Tool = readOnly ? 'select' : chosenTool;
   const [color, setColor] = useState(COLORS[0]!.color);
+  const colorRef = useRef(color);
+  colorRef.current = color;
   const [width, setWidth] = useState(WIDTHS[0]!.width);
   const [view, setView] = useState<View>(IDENTITY);
   const [selection, setSelectionState] = useState<readonly string[]>([]);
-  const [editing, setEditing] = useState<{ x: number; y: number; id?: string; text: string } | null>(null);
+  const [editing, setEditing] = useState<Editing | null>(null);
   const [comment, setComment] = useState<OpenComment | null>(null);
   const threads = useCommentThreads(board);
   // [BOARD-23] News in comment threads: messages of others since this person last had the thread open.
@@ -107,8 +111,9 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     }
   }, [board, name, myColor]);
 
-  const startText = useCallback((at: { x: number; y: number }, shape?: Shape) => {
-    setEditing(shape ? { x: shape.x, y: shape.y, id: shape.id, text: shape.text } : { x: at.x, y: at.y, text: '' });
+  // A text, or [BOARD-28] a sticky note: a new one takes the tool's colour (as ink, or as paper).
+  const startText = useCallback((at: { x: number; y: number }, shape?: Shape, kind: 'text' | 'note' = 'text') => {
+    setEditing(editingOf(at, shape, kind, colorRef.current));
   }, []);
   // The editor's blur commits, and so may Ctrl+Enter: the ref makes sure a note is committed once.
   const editingRef = useRef(editing);
@@ -130,7 +135,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       if (text) board.update(note.id, { text });
       else board.remove([note.id]);
     } else if (text) {
-      board.add({ kind: 'text', x: note.x, y: note.y, text, color, width });
+      board.add(newShapeOf(note, text, color, width));
     }
     setEditing(null);
     surface.current?.focus({ preventScroll: true });
@@ -184,7 +189,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const addAtCenter = (): void => {
     if (!board) return;
     const { x, y } = viewCenter();
-    if (tool === 'text') return startText({ x, y });
+    if (tool === 'text' || tool === 'note') return startText({ x, y }, undefined, tool);
     if (tool === 'comment') return setComment({ kind: 'new', x, y });
     if (tool !== 'rect' && tool !== 'ellipse' && tool !== 'line' && tool !== 'arrow') return;
     const line = tool === 'line' || tool === 'arrow';
@@ -198,7 +203,8 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   };
   const changeColor = (next: string): void => {
     setColor(next);
-    if (board && selected.length > 0) board.transact(() => selected.forEach((id) => board.update(id, { color: next })));
+    // [BOARD-28] A note's colour is its paper; its ink stays readable.
+    if (board && selected.length > 0) board.transact(() => selected.forEach((id) => board.update(id, board.shape(id)?.kind === 'note' ? { fill: notePaper(next) } : { color: next })));
   };
   const changeWidth = (next: number): void => {
     setWidth(next);
@@ -323,15 +329,10 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       </svg>
       <PendingStatus count={images.pending.length} />
       {editing && (
-        <textarea className={`${WB}-text-editor`} aria-label="Text note" autoFocus value={editing.text}
-          style={{ left: editing.x * view.zoom + view.x, top: editing.y * view.zoom + view.y }}
-          onChange={(e) => setEditing({ ...editing, text: e.target.value })} onBlur={commitText}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              editingRef.current = null;
-              setEditing(null);
-            }
-            else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) commitText();
+        <TextEditor editing={editing} view={view} onChange={(text) => setEditing({ ...editing, text })} commit={commitText}
+          cancel={() => {
+            editingRef.current = null;
+            setEditing(null);
           }} />
       )}
       {board && comment && (
@@ -350,8 +351,8 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
 }
 
 function describe(shape: Shape): string {
-  const names = { pen: 'Freehand stroke', rect: 'Rectangle', ellipse: 'Ellipse', line: 'Line', arrow: 'Arrow', text: 'Text', image: 'Image' } as const;
-  return shape.kind === 'text' ? `Text: ${shape.text.slice(0, 80)}` : names[shape.kind];
+  const names = { pen: 'Freehand stroke', rect: 'Rectangle', ellipse: 'Ellipse', line: 'Line', arrow: 'Arrow', text: 'Text', image: 'Image', note: 'Sticky note' } as const;
+  return shape.kind === 'text' || shape.kind === 'note' ? `${names[shape.kind]}: ${shape.text.slice(0, 80)}` : names[shape.kind];
 }
 
 /**
