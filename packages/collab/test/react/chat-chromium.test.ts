@@ -115,6 +115,11 @@ describe('<Chat> in Chromium', () => {
     expect(long.right).toBe(short.right);
     expect(short.top).toBeLessThan(12); // on the first line
     expect(short.right).toBeLessThan(12); // at its right end
+    // [CHATUI-12] As narrow as the demo's chat (415 px with who is here), and with an author's name as long as a client id: React, Reply, Edit and Delete still share the author's line.
+    await page.evaluate(() => void ((document.querySelector('.kuiper-chat') as HTMLElement).style.width = '415px'));
+    const first = log.getByRole('article').first();
+    const tops = await Promise.all([first.locator('.kuiper-chat-author'), ...['React', 'Reply', 'Edit', 'Delete'].map((verb) => first.getByRole('button', { name: new RegExp(`^${verb} (to )?message: short$`) }))].map(async (el) => Math.round((await el.boundingBox())!.y)));
+    expect(Math.max(...tops) - Math.min(...tops), JSON.stringify([tops, await first.locator('.kuiper-chat-author').textContent(), await first.evaluate((el) => el.getBoundingClientRect().width)])).toBeLessThan(8);
   });
 
   it('[CHATUI-13] [CHATUI-12] the keyboard: Tab enters the newest message\'s controls only, Up and Down go from message to message, Enter reacts', async () => {

@@ -18,8 +18,10 @@ ${c('who')}{grid-column:2;grid-row:1 / span 3;min-width:120px;border-left:1px so
 ${c('who-list')}{list-style:none;margin:0;padding:0}
 ${c('who-title')}{font-weight:600;margin:0 0 4px}
 ${c('message')}{padding:4px 0}
-${c('head')}{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px}
+${c('head')}{display:flex;align-items:baseline;gap:6px;min-width:0}
 ${c('author')}{font-weight:600}
+${c('head')}>${c('author')}{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;min-width:2em}
+${c('head')}>:not(${c('author')}){flex-shrink:0}
 ${c('time')},${c('meta')},${c('typing')},${c('deleted')}{color:var(--kuiper-chat-muted,#6e6e73);font-size:.85em}
 ${c('deleted')}{font-style:italic}
 ${c('text')}{white-space:pre-wrap;overflow-wrap:anywhere}
@@ -48,6 +50,7 @@ ${c('quote-text')},${c('replying-text')}{overflow:hidden;white-space:nowrap;text
 ${c('quote')}:focus-visible{outline:2px solid var(--kuiper-chat-accent,#2f6fed);outline-offset:1px}
 ${c('message')}[data-flash]{background:color-mix(in srgb,var(--kuiper-chat-accent,#2f6fed) 10%,transparent);transition:background .3s}
 ${c('replying')}{flex-basis:100%;display:flex;align-items:center;gap:6px;min-width:0;font-size:.85em}
+${c('replying')}>span:first-child{white-space:nowrap;flex-shrink:0}
 ${c('reactions')},${c('picker')}{display:flex;flex-wrap:wrap;gap:4px;margin-top:4px}
 ${c('reaction')}{font:inherit;font-size:.85em;cursor:pointer;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:999px;background:transparent;color:inherit;padding:0 8px;line-height:1.6}
 ${c('reaction')}[aria-pressed="true"],${c('reaction')}[data-mine]{border-color:var(--kuiper-chat-accent,#2f6fed);background:color-mix(in srgb,var(--kuiper-chat-accent,#2f6fed) 12%,transparent)}

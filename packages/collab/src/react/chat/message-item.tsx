@@ -3,6 +3,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import { quoteOf } from '../../chat/chat-wire.js';
 import type { ChatMessage, ChatReplyTo } from '../../chat/types.js';
 import { CHAT_CLASS } from './chat-styles.js';
+import { ReactIcon, ReplyIcon } from './message-icons.js';
 import { ReactionChips, ReactionPicker } from './reactions.js';
 
 export interface MessageItemProps {
@@ -77,7 +78,7 @@ export function MessageItem(props: MessageItemProps): ReactNode {
   return (
     <article className={`${CHAT_CLASS}-message`} aria-label={`${author} at ${clock(message.sentAt)}`} data-serial={message.serial} onFocus={() => onFocusIn?.(message.serial)}>
       <div className={`${CHAT_CLASS}-head`}>
-        <span className={`${CHAT_CLASS}-author`}>{author}</span>
+        <span className={`${CHAT_CLASS}-author`} title={author}>{author}</span>
         <time className={`${CHAT_CLASS}-time`} dateTime={new Date(message.sentAt).toISOString()} title={new Date(message.sentAt).toLocaleString()}>
           {clock(message.sentAt)}
         </time>
@@ -93,14 +94,16 @@ export function MessageItem(props: MessageItemProps): ReactNode {
                 data-roving=""
                 aria-label={`React to message: ${message.text}`}
                 aria-expanded={picking}
+                title="React"
+                data-icon=""
                 onClick={() => setPicking((open) => !open)}
               >
-                React
+                <ReactIcon />
               </button>
             )}
             {reply && !message.deleted && (
-              <button className={`${CHAT_CLASS}-button`} type="button" tabIndex={tab} data-roving="" aria-label={`Reply to message: ${message.text}`} onClick={() => reply(message)}>
-                Reply
+              <button className={`${CHAT_CLASS}-button`} type="button" tabIndex={tab} data-roving="" data-icon="" title="Reply" aria-label={`Reply to message: ${message.text}`} onClick={() => reply(message)}>
+                <ReplyIcon />
               </button>
             )}
             {editable && (
