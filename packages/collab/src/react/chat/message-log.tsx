@@ -93,9 +93,6 @@ export function MessageLog(props: MessageLogProps): ReactNode {
     if (atBottom.current && !ours) props.onReadAll();
   };
 
-  // [CHATUI-9] The marker says where the reader left off. On a first visit (nothing read when the
-  // join answered) they left off nowhere: what was there before they came gets no marker, which
-  // would stand above the whole log; what comes after does. Set once, the same in every render.
   // [CHATUI-13] One message's controls are in the Tab order: the one last focused, else the newest
   // not deleted (a deleted one has none), so Tab passes the log in a step or two, not one per message.
   const [focused, setFocused] = useState<number | undefined>(undefined);
@@ -114,9 +111,14 @@ export function MessageLog(props: MessageLogProps): ReactNode {
       for (let page = 0; page < QUOTE_PAGES && firstNow.current > serial && jumpTo.current === serial; page++) {
         if (!(await props.loadOlder())) break;
       }
+      // Out of reach: no jump left waiting to surprise the reader when they scroll up to it later.
+      if (firstNow.current > serial && jumpTo.current === serial) jumpTo.current = undefined;
     })().catch((error: unknown) => props.onError(`History not loaded: ${describeError(error)}`));
   };
   useLayoutEffect(() => reveal(log.current, jumpTo), [messages]);
+  // [CHATUI-9] The marker says where the reader left off. On a first visit (nothing read when the
+  // join answered) they left off nowhere: what was there before they came gets no marker, which
+  // would stand above the whole log; what comes after does. Set once, the same in every render.
   const arrival = useRef<number | undefined>(undefined);
   if (joined && arrival.current === undefined) arrival.current = readPosition === 0 ? (messages[messages.length - 1]?.serial ?? 0) : 0;
   const floor = Math.max(readPosition, arrival.current ?? 0);
@@ -167,7 +169,7 @@ export function MessageLog(props: MessageLogProps): ReactNode {
 
 /**
  * [CHATUI-13] Up and Down from a message's control go to the nearest message above or below that
- * has one (its first: React, Edit, a reaction, a picture). On the log itself they scroll it, and in
+ * has one (its first: React, Reply, Edit, its quote, a reaction, a picture). On the log itself they scroll it, and in
  * the message editor or the reaction palette they are left alone.
  */
 function arrowBetweenMessages(event: KeyboardEvent<HTMLDivElement>, log: HTMLDivElement | null): void {
