@@ -10,7 +10,7 @@ import type { PresenceState } from '../core/presence-state.js';
 import type { UndoHistory } from '../core/undo-history.js';
 import { boardPresencePatch, readPeer, type BoardPresence, type Peer } from './board-presence.js';
 import { BoardComments } from './comments.js';
-import { compareShapes, isImageSrc, newShapeProblem, patchProblem, readShape, SHAPE_FIELDS, type NewShape, type Shape, type ShapePatch } from './shape.js';
+import { compareShapes, isImageSrc, isThumbSrc, newShapeProblem, patchProblem, readShape, SHAPE_FIELDS, type NewShape, type Shape, type ShapePatch } from './shape.js';
 
 /** The name of the document's top-level map holding the shapes (one Y.Map per shape, by id). */
 export const BOARD_MAP = 'whiteboard';
@@ -115,6 +115,18 @@ export class Board {
     const map = this.root.get(id);
     if (!isImageSrc(to) || !(map instanceof Y.Map) || map.get('src') !== from) return false;
     this.doc.transact(() => map.set('src', to), ASSET_SWAP_ORIGIN);
+    return true;
+  }
+
+  /**
+   * [BOARD-29] Gives a picture drawn before thumbnails existed its thumbnail: only while the shape
+   * still shows `src` and has none (another member may have given it one meanwhile), and outside
+   * every undo history (nothing anyone did: Ctrl+Z must not take it away).
+   */
+  addThumb(id: string, src: string, thumb: string): boolean {
+    const map = this.root.get(id);
+    if (!isThumbSrc(thumb) || !(map instanceof Y.Map) || map.get('kind') !== 'image' || map.get('src') !== src || map.get('thumb') !== undefined) return false;
+    this.doc.transact(() => map.set('thumb', thumb), ASSET_SWAP_ORIGIN);
     return true;
   }
 

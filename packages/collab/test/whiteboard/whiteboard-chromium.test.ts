@@ -12,7 +12,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { chromiumExecutable, onCleanup, pastePicture } from '@kuiper/testkit';
 import * as Y from 'yjs';
 import { assetIdOf } from '../../src/index.js';
-import { createBoard } from '../../src/whiteboard/index.js';
+import { createBoard, shapeSvg, svgMarkup } from '../../src/whiteboard/index.js';
 import { member, startCollab } from '../integration/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -55,6 +55,15 @@ async function openBoardPage(room: string, query = '') {
   };
   const page = await openPage(room, query);
   return { node, nodeBoard, page, errors, server, openPage };
+}
+
+/** A real 1×1 PNG stored as `room`'s asset: its base64 and its id. */
+async function storeOnePixel(server: Awaited<ReturnType<typeof startCollab>>, room: string): Promise<{ png: string; id: string }> {
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+  const bytes = Buffer.from(png, 'base64');
+  const id = createHash('sha256').update(bytes).digest('hex');
+  expect(await server.store.putAsset!(room, id, new Uint8Array(bytes))).toBe('stored');
+  return { png, id };
 }
 
 /** A comment panel's messages as [author, text] pairs, as they read on screen. */
@@ -493,11 +502,8 @@ describe('<Whiteboard> in Chromium', () => {
 
   it('[BOARD-25] while an asset picture downloads, and when it cannot be fetched, the board shows its thumbnail; once it has loaded, the picture alone', async () => {
     const { nodeBoard, page, errors, server } = await openBoardPage('thumbs', '&assets=%2Fkuiper-assets');
-    // A real 1×1 PNG, stored as the room's asset and used as the thumbnail too.
-    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
-    const bytes = Buffer.from(png, 'base64');
-    const id = createHash('sha256').update(bytes).digest('hex');
-    expect(await server.store.putAsset!('thumbs', id, new Uint8Array(bytes))).toBe('stored');
+    // Used as the thumbnail too.
+    const { png, id } = await storeOnePixel(server, 'thumbs');
     // The pictures' downloads are held until the test lets them go, as on a slow network.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -522,6 +528,23 @@ describe('<Whiteboard> in Chromium', () => {
     // Loaded: the thumbnail goes (a transparent picture shows nothing beneath it); the missing one keeps it.
     await expect.poll(() => thumbOf(slow).count(), { timeout: 10_000 }).toBe(0);
     expect(await thumbOf(missing).count()).toBe(1);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('[BOARD-29] a picture put on the board before thumbnails, without one, is given one by a page that draws it: in the room for everyone (a preview), not an undo step; a picture that cannot be fetched is left alone', async () => {
+    const { nodeBoard, page, errors, server } = await openBoardPage('backfill', '&assets=%2Fkuiper-assets');
+    const { png, id } = await storeOnePixel(server, 'backfill');
+    const add = (x: number, src: string): string => {
+      const added = nodeBoard.add({ kind: 'image', x, y: 20, w: 120, h: 80, src }); // as a page before BOARD-25 added it
+      if (!added.ok) throw new Error(added.error.message);
+      return added.value.id;
+    };
+    const old = add(20, `asset:${id}`);
+    const missing = add(200, `asset:${'0'.repeat(64)}`); // no such asset: the server answers 404
+    await vi.waitFor(() => expect(nodeBoard.shape(old)?.thumb).toMatch(/^data:image\/(webp|jpeg|png);base64,/), { timeout: 15_000 });
+    expect(svgMarkup(shapeSvg(nodeBoard.shape(old)!))).toContain(nodeBoard.shape(old)!.thumb!); // what a server's preview draws now
+    expect(nodeBoard.shape(missing)?.thumb).toBeUndefined();
+    expect(await page.getByRole('button', { name: 'Undo' }).isDisabled()).toBe(true); // nothing the page's user did
     expect(errors).toEqual([]);
   }, 60_000);
 
@@ -558,10 +581,7 @@ describe('<Whiteboard> in Chromium', () => {
 
   it('[BOARD-27] a picture copied from one room\'s board and pasted into another\'s is brought along: that room stores the same asset and its board draws it', async () => {
     const { nodeBoard, page, errors, server, openPage } = await openBoardPage('copy-from', '&assets=%2Fkuiper-assets');
-    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
-    const bytes = new Uint8Array(Buffer.from(png, 'base64'));
-    const id = createHash('sha256').update(bytes).digest('hex');
-    expect(await server.store.putAsset!('copy-from', id, bytes)).toBe('stored');
+    const { png, id } = await storeOnePixel(server, 'copy-from');
     nodeBoard.add({ kind: 'image', x: 40, y: 40, w: 90, h: 60, src: `asset:${id}`, thumb: `data:image/png;base64,${png}` });
     await expect.poll(() => page.locator('image[data-shape-kind="image"]').count(), { timeout: 10_000 }).toBe(1);
     await page.getByRole('application', { name: 'Whiteboard' }).focus();
@@ -575,7 +595,7 @@ describe('<Whiteboard> in Chromium', () => {
     const pasted = other.locator('image[data-shape-kind="image"]');
     await expect.poll(() => pasted.getAttribute('href'), { timeout: 10_000 }).toBe(`/kuiper-assets/copy-to/${id}`);
     // Stored in the room it was pasted in before the shape came, so the page draws it from there.
-    expect(await server.store.getAsset!('copy-to', id)).toEqual(bytes);
+    expect(await server.store.getAsset!('copy-to', id)).toEqual(new Uint8Array(Buffer.from(png, 'base64')));
     await expect.poll(() => other.locator(`image[data-thumb-of]`).count(), { timeout: 10_000 }).toBe(0);
     expect(errors).toEqual([]);
   }, 60_000);

@@ -25,6 +25,16 @@ function thumbnail(bitmap: ImageBitmap): string | undefined {
   return undefined;
 }
 
+/** [BOARD-29] A thumbnail of a picture's bytes (one fetched from the room's assets), or undefined if none fits. */
+export async function thumbnailOf(file: Blob): Promise<string | undefined> {
+  const bitmap = await decodePicture(file);
+  try {
+    return thumbnail(bitmap);
+  } finally {
+    bitmap.close();
+  }
+}
+
 /**
  * The fields of an image shape for `file`, centred on `at`; rejects with a sentence a person can
  * read when the file is no picture or cannot be made to fit.

@@ -27,6 +27,7 @@ import { boardPoint, usePointerTools, type View } from './use-pointer-tools.js';
 import { useBoardClipboard } from './use-clipboard.js';
 import { CommentPanel, CommentPins, type OpenComment } from './comments-layer.js';
 import { useImages } from './use-images.js';
+import { useThumbBackfill } from './use-thumb-backfill.js';
 import { useCommentsSeen } from './use-comments-seen.js';
 
 export interface WhiteboardProps {
@@ -183,6 +184,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     hover.current && surface.current ? boardPoint({ ...hover.current, currentTarget: surface.current }, view) : viewCenter();
   const reportError = onError ?? ((error: Error) => console.error('[kuiper whiteboard]', error));
   const images = useImages({ board, assets: room.assets, view, readOnly, center: viewCenter, setSelection, onError: reportError });
+  useThumbBackfill({ board, shapes, assets: room.assets, readOnly });
   const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: pasteSpot, readOnly, assets: room.assets, onPictures: (files) => void images.insert(files, pasteSpot()) });
 
   /** Keyboard drawing: Enter puts the current tool's shape (or a text note) in the middle of the view. */
