@@ -26,5 +26,5 @@ export { hits, shapeAt } from './hit-test.js';
 export { NOTE_INK, NOTE_PAPER, NOTE_SIZE, noteLines, notePaper, paperOf } from './sticky-note.js';
 export { isResizable, MIN_RESIZE, resizePatch } from './resize.js';
 export { assetSourcesFromClipboard, CLIPBOARD_FORMAT, MAX_PASTED_SHAPES, noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard, type ClipboardOptions } from './clipboard.js';
-export { clampZoom, MAX_ZOOM, MIN_ZOOM, readViewport, viewportOf, viewShowing, type BoardView, type BoardViewport } from './viewport.js';
+export { clampZoom, MAX_ZOOM, MIN_ZOOM, nudgeIntoView, readViewport, viewportOf, viewShowing, type BoardView, type BoardViewport } from './viewport.js';
 export { BoardComments, isCommentAuthor, unreadMessages, COMMENT_LIMITS, COMMENTS_MAP, COMMENTS_ORIGIN, type CommentAuthor, type CommentMessage, type CommentThread } from './comments.js';

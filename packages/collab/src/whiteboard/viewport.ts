@@ -42,6 +42,16 @@ export function viewShowing(target: BoardViewport, size: { readonly width: numbe
   return { zoom, x: size.width / 2 - cx * zoom, y: size.height / 2 - cy * zoom };
 }
 
+/**
+ * [BOARD-22] Where a box placed at (x, y) goes so that it is wholly in `viewport` (with `margin`),
+ * moved as little as it takes; along an axis where it is larger than the viewport, it stays.
+ */
+export function nudgeIntoView(box: BoardViewport, viewport: BoardViewport, margin = 0): { x: number; y: number } {
+  const along = (at: number, size: number, from: number, span: number): number =>
+    size + 2 * margin > span ? at : Math.min(Math.max(at, from + margin), from + span - margin - size);
+  return { x: along(box.x, box.w, viewport.x, viewport.w), y: along(box.y, box.h, viewport.y, viewport.h) };
+}
+
 /** Another member's viewport read defensively: anything malformed, empty or absurdly large is none. */
 export function readViewport(value: unknown): BoardViewport | null {
   if (typeof value !== 'object' || value === null) return null;

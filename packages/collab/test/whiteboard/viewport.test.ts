@@ -2,7 +2,7 @@
 // that shows another member's part, and a viewport read from presence.
 import { describe, expect, it } from 'vitest';
 import { seeded } from '@kuiper/testkit';
-import { boardPresencePatch, MAX_ZOOM, MIN_ZOOM, readPeer, readViewport, viewportOf, viewShowing } from '../../src/whiteboard/index.js';
+import { boardPresencePatch, MAX_ZOOM, MIN_ZOOM, nudgeIntoView, readPeer, readViewport, viewportOf, viewShowing } from '../../src/whiteboard/index.js';
 
 describe('[BOARD-15] viewports', () => {
   it('a surface the same size as the followed one shows exactly their viewport', () => {
@@ -50,5 +50,14 @@ describe('[BOARD-15] viewports', () => {
     for (const bad of [null, 'all', { x: 1, y: 2, w: 0, h: 5 }, { x: 1, y: 2, w: -3, h: 5 }, { x: 'a', y: 2, w: 3, h: 5 }, { x: 1, y: 2, w: 1e12, h: 5 }, { x: 1, y: 2, w: Number.NaN, h: 5 }]) {
       expect(readViewport(bad), JSON.stringify(bad)).toBeNull();
     }
+  });
+
+  it('[BOARD-22] a box placed near an edge is moved just enough to be wholly in view; one larger than the view along an axis stays there', () => {
+    const view = { x: 0, y: 0, w: 800, h: 600 };
+    expect(nudgeIntoView({ x: 100, y: 100, w: 200, h: 100 }, view, 8)).toEqual({ x: 100, y: 100 }); // already in
+    expect(nudgeIntoView({ x: 700, y: 550, w: 200, h: 100 }, view, 8)).toEqual({ x: 592, y: 492 });
+    expect(nudgeIntoView({ x: -50, y: -20, w: 200, h: 100 }, view, 8)).toEqual({ x: 8, y: 8 });
+    expect(nudgeIntoView({ x: -50, y: 550, w: 900, h: 100 }, view, 8)).toEqual({ x: -50, y: 492 }); // too wide: only moved up
+    expect(nudgeIntoView({ x: 1000, y: 50, w: 100, h: 100 }, { x: 900, y: 0, w: 150, h: 600 }, 8)).toEqual({ x: 942, y: 50 });
   });
 });

@@ -576,6 +576,13 @@ describe('<Whiteboard> in Chromium', () => {
     expect([shape.x + shape.w! / 2, shape.y + shape.h! / 2]).toEqual([300, 200]);
     await expect.poll(() => page.locator('[data-pending-picture]').count(), { timeout: 10_000 }).toBe(0);
     expect(await page.getByText('Adding 1 picture…').count()).toBe(0);
+    // [BOARD-22] Pasted with the pointer near the view's bottom-right corner, it is moved just enough to be wholly in view.
+    await page.mouse.move(box.x + box.width - 10, box.y + box.height - 10);
+    await pastePicture(page, { width: 800, height: 400, color: '#1971c2' });
+    await vi.waitFor(() => expect(nodeBoard.shapes()).toHaveLength(2), { timeout: 15_000 });
+    const corner = nodeBoard.shapes().find((s) => s.id !== shape.id)!;
+    expect(corner.x + corner.w!).toBeCloseTo(box.width - 8, 0);
+    expect(corner.y + corner.h!).toBeCloseTo(box.height - 8, 0);
     expect(errors).toEqual([]);
   }, 60_000);
 

@@ -9,6 +9,7 @@ import type { RoomAssets } from '../../client/assets.js';
 import type { Result } from '../../protocol/errors.js';
 import type { Board } from '../../whiteboard/board.js';
 import type { NewShape } from '../../whiteboard/shape.js';
+import { nudgeIntoView, type BoardViewport } from '../../whiteboard/viewport.js';
 import { dataUrlBlob } from '../picture-fit.js';
 import { imageShapeFromFile } from './image-file.js';
 import { boardPoint, type View } from './use-pointer-tools.js';
@@ -20,6 +21,8 @@ export interface ImageInput {
   view: View;
   readOnly: boolean;
   center(): { x: number; y: number };
+  /** [BOARD-22] The part of the board in view, in board units: a picture pasted near its edge is moved into it. */
+  viewport?(): BoardViewport;
   setSelection(ids: readonly string[]): void;
   onError(error: Error): void;
 }
@@ -118,7 +121,9 @@ export function useImages(input: ImageInput): Images {
     for (const { file, key } of mine) {
       try {
         const fitted = await imageShapeFromFile(file, place, zoom);
-        const placed = right === undefined ? fitted : { ...fitted, x: right + 16 / zoom };
+        const shown = latest.current.viewport?.();
+        // The first wholly in view (pasted near an edge, it would run past it); the next beside it.
+        const placed = right !== undefined ? { ...fitted, x: right + 16 / zoom } : shown ? { ...fitted, ...nudgeIntoView({ x: fitted.x, y: fitted.y, w: fitted.w ?? 0, h: fitted.h ?? 0 }, shown, 8 / zoom) } : fitted;
         update(key, { key, shape: placed });
         const { shape, retry } = await uploaded(placed, assets);
         const added = board.add(shape);

@@ -22,7 +22,7 @@ import { ThumbUntilLoaded } from './thumb-until-loaded.js';
 import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
 import { useBoard, useCommentThreads, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
 import { useFollow } from './use-follow.js';
-import { clampZoom } from '../../whiteboard/viewport.js';
+import { clampZoom, viewportOf, type BoardViewport } from '../../whiteboard/viewport.js';
 import { boardPoint, usePointerTools, type View } from './use-pointer-tools.js';
 import { useBoardClipboard } from './use-clipboard.js';
 import { CommentPanel, CommentPins, type OpenComment } from './comments-layer.js';
@@ -183,7 +183,8 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const pasteSpot = (): { x: number; y: number } =>
     hover.current && surface.current ? boardPoint({ ...hover.current, currentTarget: surface.current }, view) : viewCenter();
   const reportError = onError ?? ((error: Error) => console.error('[kuiper whiteboard]', error));
-  const images = useImages({ board, assets: room.assets, view, readOnly, center: viewCenter, setSelection, onError: reportError });
+  const shown = (): BoardViewport => viewportOf(view, { width: surface.current?.clientWidth || 480, height: surface.current?.clientHeight || 320 });
+  const images = useImages({ board, assets: room.assets, view, readOnly, center: viewCenter, viewport: shown, setSelection, onError: reportError });
   useThumbBackfill({ board, shapes, assets: room.assets, readOnly });
   const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: pasteSpot, readOnly, assets: room.assets, onPictures: (files) => void images.insert(files, pasteSpot()) });
 
