@@ -92,7 +92,7 @@ export function storeContract(label: string, factory: StoreFactory): void {
       expect(await store.appendUpdate('gone', bytes(4))).toBe(1);
     });
 
-    it('[COLLAB-47] assets: stored once per room under their id, a copy of the bytes, gone with the room', async () => {
+    it('[COLLAB-47] [CHAT-14] assets: stored once per room under their id, a copy of the bytes, gone with the room', async () => {
       const store = await open();
       const { putAsset, getAsset } = assetsOf(store);
       const picture = bytes(0x89, 0x50, 0x4e, 0x47, 7);
@@ -102,6 +102,9 @@ export function storeContract(label: string, factory: StoreFactory): void {
       expect([...((await getAsset('a', 'f00d')) ?? [])]).toEqual([0x89, 0x50, 0x4e, 0x47, 7]);
       expect(await getAsset('ab', 'f00d')).toBeUndefined(); // another room (whose name extends this one's)
       expect(await getAsset('a', 'beef')).toBeUndefined();
+      expect(await store.hasAssets!('a', ['beef', 'f00d', 'cafe'])).toEqual(['f00d']); // [CHAT-14] which the room has, without their bytes
+      expect(await store.hasAssets!('ab', ['f00d'])).toEqual([]);
+      expect(await store.hasAssets!('a', [])).toEqual([]);
       await putAsset('ab', 'f00d', bytes(2));
       await store.delete('a');
       expect(await getAsset('a', 'f00d')).toBeUndefined();

@@ -4,12 +4,14 @@
  * (CHAT-4), so any node sharing it may serve any request. Errors are values (COLLAB-12).
  */
 import { describeThrown, fail, ok, type Result } from '../protocol/errors.js';
-import type { ChatStore } from '../core/store.js';
+import { assetIdOf } from '../protocol/assets.js';
+import type { AssetStore, ChatStore } from '../core/store.js';
 import { answerOk, chatTextProblem, DEFAULT_MAX_CHAT_LENGTH, MAX_REACTIONS, MAX_REACTORS, quoteOf, type ChatBroadcast, type ChatRequest } from './chat-wire.js';
 import type { ChatAuthor, ChatMessage, ModerateHook } from './types.js';
 
 export interface ChatServiceOptions {
-  store: ChatStore;
+  /** With `hasAssets` (every store of this package), a message's pictures must be the room's own (CHAT-14). */
+  store: ChatStore & Pick<AssetStore, 'hasAssets'>;
   /** [CHAT-7] Rewrites a message's text, rejects it with a reason, or lets it pass. */
   moderate?: ModerateHook;
   /** Server time for `sentAt` / `editedAt` (default Date.now). */
@@ -84,6 +86,8 @@ export class ChatService {
       case 'chat-send': {
         const text = await this.checked(room, caller, request.text, request.images);
         if (!text.ok) return text;
+        const pictures = await this.missingPictures(room, request.images);
+        if (pictures) return fail('message_invalid', pictures);
         // [CHAT-16] A reply quotes what it answers as it is now; a message gone is no answer.
         const answered = request.replyTo === undefined ? undefined : await this.live(room, request.replyTo);
         if (request.replyTo !== undefined && !answered) return fail('not_found', `room ${room} has no message ${request.replyTo} to reply to`);
@@ -125,6 +129,19 @@ export class ChatService {
   /** [CHAT-14] The pictures message `serial` carries (an edit of one may leave its text empty). */
   private async imagesOf(room: string, serial: number): Promise<readonly string[] | undefined> {
     return (await this.live(room, serial))?.images;
+  }
+
+  /**
+   * [CHAT-14] Why the pictures cannot go, when one is not in the room's assets: a made-up id or
+   * another room's would be a broken picture for every reader.
+   */
+  private async missingPictures(room: string, images: readonly string[] | undefined): Promise<string | undefined> {
+    const hasAssets = this.options.store.hasAssets?.bind(this.options.store);
+    if (!images || !hasAssets) return undefined;
+    const ids = images.map((src) => assetIdOf(src) ?? src);
+    const present = new Set(await hasAssets(room, ids));
+    const missing = ids.findIndex((id) => !present.has(id));
+    return missing < 0 ? undefined : `picture ${missing + 1} is not one of room ${room}'s assets: upload it to the room first`;
   }
 
   /** Message `serial` as stored, unless it does not exist or is deleted. */

@@ -97,6 +97,11 @@ export interface AssetStore {
   /** The asset's bytes, or undefined when the room has none of that id. */
   getAsset(room: string, id: string): Promise<Uint8Array | undefined>;
   /**
+   * [CHAT-14] Those of `ids` the room has, in their order; reads no picture's bytes. Optional (a
+   * store without it lets a chat message name pictures unchecked); every store of this package has it.
+   */
+  hasAssets?(room: string, ids: readonly string[]): Promise<string[]>;
+  /**
    * [COLLAB-48] The room's assets: each id, and since when a collection found it unused (absent when
    * it is in use or was never looked at). Reads no picture's bytes.
    */

@@ -9,7 +9,7 @@ import { isServerSession, reject, type Extension, type KuiperServer, type Sessio
 import { roomChannels, roomOfChannel } from '../protocol/channels.js';
 import { collabError, type CollabError } from '../protocol/errors.js';
 import type { MemberGrant } from '../core/room-authority.js';
-import type { ChatStore } from '../core/store.js';
+import type { AssetStore, ChatStore } from '../core/store.js';
 import { ChatService, chatAuthor, type ChatCaller } from '../chat/chat-service.js';
 import { answerError, answerOk, chatBroadcast, chatServiceChannel, parseChatRequest, type ChatBroadcast } from '../chat/chat-wire.js';
 import { TypingBoard } from '../chat/typing-board.js';
@@ -27,7 +27,7 @@ export interface ChatOptions {
 }
 
 interface ChatAdapterOptions extends ChatOptions {
-  store: ChatStore;
+  store: ChatStore & Pick<AssetStore, 'hasAssets'>;
   authorize: (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
   report: (error: unknown) => void;
   /** Whether this node is the room's authority (between `opened` and `closed`). */

@@ -149,6 +149,11 @@ export class LevelStore implements DocumentStore {
     return this.db.get(assetKey(room, id));
   }
 
+  async hasAssets(room: string, ids: readonly string[]): Promise<string[]> {
+    const has = await Promise.all(ids.map((id) => this.hasAsset(room, id)));
+    return ids.filter((_, i) => has[i]);
+  }
+
   async listAssets(room: string): Promise<AssetEntry[]> {
     const [ids, marks] = await Promise.all([this.db.keys(assetRange(room)).all(), this.db.iterator(unusedRange(room)).all()]);
     const since = new Map(marks.map(([key, value]) => [key.slice(unusedKey(room, '').length), Number(untext.decode(value))]));

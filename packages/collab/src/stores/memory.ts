@@ -116,6 +116,11 @@ export class MemoryStore implements DocumentStore {
     return this.rooms.get(room)?.assets?.get(id);
   }
 
+  async hasAssets(room: string, ids: readonly string[]): Promise<string[]> {
+    const assets = this.rooms.get(room)?.assets;
+    return ids.filter((id) => assets?.has(id) === true);
+  }
+
   async listAssets(room: string): Promise<AssetEntry[]> {
     const r = this.rooms.get(room);
     return [...(r?.assets?.keys() ?? [])].map((id) => {

@@ -146,6 +146,14 @@ end
 if freed > 0 then redis.call('DECRBY', KEYS[2], freed) end
 return out`;
 
+// [CHAT-14] The ids of ARGV the room's assets hash has, in their order: HEXISTS reads no bytes.
+const HAS_ASSETS = `
+local out = {}
+for _, id in ipairs(ARGV) do
+  if redis.call('HEXISTS', KEYS[1], id) == 1 then out[#out + 1] = id end
+end
+return out`;
+
 /** Attempts of a change that keeps meeting a concurrent change of the same message (from other nodes). */
 const CHANGE_ATTEMPTS = 12;
 
@@ -241,6 +249,11 @@ export class RedisStore implements DocumentStore {
   async getAsset(room: string, id: string): Promise<Uint8Array | undefined> {
     const stored = (await this.client.eval(`return redis.call('HGET', KEYS[1], ARGV[1])`, 1, this.keys(room).assets, id)) as string | null;
     return typeof stored === 'string' ? this.bytes(stored) : undefined;
+  }
+
+  async hasAssets(room: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return (await this.client.eval(HAS_ASSETS, 1, this.keys(room).assets, ...ids)) as string[];
   }
 
   async listAssets(room: string): Promise<AssetEntry[]> {

@@ -171,6 +171,14 @@ describe('[COLLAB-47] the rooms\' assets', () => {
       await expect(ada.chat.send('look', { images: images.length === 0 ? ['nope'] : images })).rejects.toMatchObject({ code: 'message_invalid' });
     }
     await expect(ada.chat.send('')).rejects.toMatchObject({ code: 'message_invalid' }); // no text and no picture
+    // A well-formed id the room does not have (made up, or another room's) would be a broken picture for everyone.
+    const elsewhere = member(url, 'elsewhere', { assetsUrl }).room;
+    await elsewhere.synced;
+    const theirs = await elsewhere.assets!.upload(blob(Buffer.concat([PNG, Buffer.from([1])])));
+    if (!theirs.ok) throw new Error(theirs.error.message);
+    for (const images of [[`asset:${'0'.repeat(64)}`], [uploaded.value, theirs.value]]) {
+      await expect(ada.chat.send('look', { images })).rejects.toMatchObject({ code: 'message_invalid', message: expect.stringMatching(/^picture \d is not one of room talk's assets/) });
+    }
     await ada.chat.delete(sent.serial);
     await eventually(() => expect(bob.chat.messages()[0]?.images).toBeUndefined());
     expect(bob.chat.messages().map((m) => m.serial)).toEqual([sent.serial, plain.serial]); // nothing else was stored
