@@ -102,8 +102,10 @@ export class LevelStore implements DocumentStore {
   changeChat(room: string, serial: number, authorId: string, change: ChatChange): Promise<ChatChangeResult> {
     return this.chatSerially(room, async (last) => {
       const stored = Number.isInteger(serial) && serial >= 1 && serial <= last ? await this.db.get(chatKey(room, serial)) : undefined;
-      const result = applyChange(stored ? readChatRecord(untext.decode(stored)) : undefined, authorId, change);
-      if ('message' in result) await this.db.put(chatKey(room, serial), text.encode(JSON.stringify(result.message)), this.writes);
+      const before = stored ? readChatRecord(untext.decode(stored)) : undefined;
+      const result = applyChange(before, authorId, change);
+      // A reaction that changes nothing (given twice) is no write.
+      if ('message' in result && result.message !== before) await this.db.put(chatKey(room, serial), text.encode(JSON.stringify(result.message)), this.writes);
       return { value: result, last };
     });
   }
