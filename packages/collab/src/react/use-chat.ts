@@ -35,6 +35,8 @@ export interface ChatApi {
   isMine(message: ChatMessage): boolean;
   /** [CHAT-15] True for this user's id (its reactions show as its own). */
   isMe(id: string): boolean;
+  /** This member's author as the server decided it (CHAT-12), once the join answered. */
+  readonly me: ChatAuthor | undefined;
   send(text: string, options?: ChatSendOptions): Promise<ChatMessage>;
   edit(serial: number, text: string): Promise<ChatMessage>;
   remove(serial: number): Promise<void>;
@@ -118,6 +120,7 @@ export function useChat(room?: ChatRoom | null): ChatApi {
       joined: me !== undefined,
       isMine,
       isMe,
+      me,
       send: (text: string, options?: ChatSendOptions) => (chat ? chat.send(text, options).then(learn) : noChat()),
       edit: (serial: number, text: string) => (chat ? chat.edit(serial, text).then(learn) : noChat()),
       remove: (serial: number) => (chat ? chat.delete(serial) : noChat()),

@@ -51,6 +51,10 @@ ${c('quote')}:focus-visible{outline:2px solid var(--kuiper-chat-accent,#2f6fed);
 ${c('message')}[data-flash]{background:color-mix(in srgb,var(--kuiper-chat-accent,#2f6fed) 10%,transparent);transition:background .3s}
 ${c('replying')}{flex-basis:100%;display:flex;align-items:center;gap:6px;min-width:0;font-size:.85em}
 ${c('replying')}>span:first-child{white-space:nowrap;flex-shrink:0}
+${c('message')}[data-mention]{border-left:3px solid var(--kuiper-chat-accent,#2f6fed);padding-left:6px;background:color-mix(in srgb,var(--kuiper-chat-accent,#2f6fed) 6%,transparent)}
+${c('mentions')}{flex-basis:100%;list-style:none;margin:0;padding:2px;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);font-size:.9em}
+${c('mentions')} li{padding:2px 6px;border-radius:4px;cursor:pointer}
+${c('mentions')} li[aria-selected="true"]{background:var(--kuiper-chat-accent,#2f6fed);color:var(--kuiper-chat-accent-fg,#fff)}
 ${c('reactions')},${c('picker')}{display:flex;flex-wrap:wrap;gap:4px;margin-top:4px}
 ${c('reaction')}{font:inherit;font-size:.85em;cursor:pointer;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:999px;background:transparent;color:inherit;padding:0 8px;line-height:1.6}
 ${c('reaction')}[aria-pressed="true"],${c('reaction')}[data-mine]{border-color:var(--kuiper-chat-accent,#2f6fed);background:color-mix(in srgb,var(--kuiper-chat-accent,#2f6fed) 12%,transparent)}

@@ -3,14 +3,14 @@
  * Pure presentation over `useChat` (REACT-11) and the room's presence; styled by one scoped style
  * sheet (`.kuiper-chat-*`) and CSS variables, so it leaks nothing into the page.
  */
-import { useState, type CSSProperties, type ReactNode } from 'react';
+import { useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 import type { ChatMessage, Typer } from '../../chat/types.js';
 import { useChat, type ChatRoom } from '../use-chat.js';
 import { CHAT_CLASS, CHAT_CSS } from './chat-styles.js';
 import { Composer } from './composer.js';
 import { MessageLog } from './message-log.js';
 import { CHAT_REACTIONS } from './reactions.js';
-import { WhoIsHere } from './who-is-here.js';
+import { presenceName, useOthers, WhoIsHere } from './who-is-here.js';
 
 export interface ChatProps {
   readonly room: ChatRoom;
@@ -42,6 +42,9 @@ export function Chat({ room, className, style, readOnly = false, reactions = CHA
   const chat = useChat(room);
   const [error, setError] = useState<string | undefined>(undefined);
   const [replyTo, setReplyTo] = useState<ChatMessage | undefined>(undefined);
+  // [CHATUI-15] Who `@` offers: the others here, by their presence name.
+  const others = useOthers(room.presence);
+  const people = useMemo(() => [...new Set(others.map((entry) => presenceName(entry.state, '')).filter((name) => name !== ''))], [others]);
   const readAll = (): void => {
     const last = chat.messages[chat.messages.length - 1];
     if (last && last.serial > chat.readPosition) chat.markRead(last.serial).catch(() => undefined);
@@ -69,6 +72,7 @@ export function Chat({ room, className, style, readOnly = false, reactions = CHA
         reactions={reactions}
         isMe={chat.isMe}
         reply={readOnly ? undefined : setReplyTo}
+        myName={chat.me?.name}
       />
       <div className={`${CHAT_CLASS}-typing`} aria-live="polite">
         {typingLine(chat.typers)}
@@ -88,6 +92,7 @@ export function Chat({ room, className, style, readOnly = false, reactions = CHA
           assets={room.assets}
           replyTo={replyTo}
           setReplyTo={setReplyTo}
+          people={people}
         />
       )}
       <WhoIsHere presence={room.presence} />

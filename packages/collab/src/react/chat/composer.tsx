@@ -4,7 +4,7 @@
  * made to fit (CHATUI-11), uploaded at once and shown above it, to go with the next message (up to
  * MAX_CHAT_IMAGES).
  */
-import { useEffect, useRef, useState, type ClipboardEvent, type Dispatch, type KeyboardEvent, type ReactNode, type SetStateAction } from 'react';
+import { useEffect, useId, useRef, useState, type ClipboardEvent, type Dispatch, type KeyboardEvent, type ReactNode, type SetStateAction } from 'react';
 import { MAX_CHAT_IMAGES, quoteOf } from '../../chat/chat-wire.js';
 import type { ChatMessage, ChatSendOptions } from '../../chat/types.js';
 import type { RoomAssets } from '../../client/assets.js';
@@ -12,6 +12,7 @@ import { PictureIcon } from '../picture-icon.js';
 import { chatPicture } from './chat-picture.js';
 import { CHAT_CLASS } from './chat-styles.js';
 import { describeError } from './message-item.js';
+import { mentionChoices, mentionQuery, withMention } from './mentions.js';
 
 export interface ComposerProps {
   send(text: string, options?: ChatSendOptions): Promise<unknown>;
@@ -23,13 +24,31 @@ export interface ComposerProps {
   /** [CHATUI-14] The message the next one answers, set by a message's Reply; cleared when it goes. */
   replyTo?: ChatMessage | undefined;
   setReplyTo?: Dispatch<SetStateAction<ChatMessage | undefined>> | undefined;
+  /** [CHATUI-15] The names `@` offers: the others here. */
+  people?: readonly string[] | undefined;
 }
 
 const isPicture = (file: File): boolean => file.type.startsWith('image/');
 
-export function Composer({ send, typing, onError, assets, replyTo, setReplyTo }: ComposerProps): ReactNode {
+export function Composer({ send, typing, onError, assets, replyTo, setReplyTo, people = [] }: ComposerProps): ReactNode {
   const [draft, setDraft] = useState('');
   const box = useRef<HTMLTextAreaElement>(null);
+  // [CHATUI-15] The `@…` before the caret, the people it may name, the one Enter would take.
+  const [caret, setCaret] = useState(0);
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState<number | undefined>(undefined);
+  const listId = useId();
+  const query = mentionQuery(draft, caret);
+  const choices = query && query.start !== dismissed ? mentionChoices(people, query.query) : [];
+  const chosen = choices[Math.min(active, choices.length - 1)];
+  const mention = (name: string): void => {
+    if (!query) return;
+    const next = withMention(draft, query.start, caret, name);
+    setDraft(next.text);
+    setCaret(next.caret);
+    setActive(0);
+    setTimeout(() => box.current?.setSelectionRange(next.caret, next.caret)); // once React has put the new text in
+  };
   // [CHATUI-14] Reply takes the writer to the box.
   useEffect(() => {
     if (replyTo) box.current?.focus();
@@ -82,6 +101,18 @@ export function Composer({ send, typing, onError, assets, replyTo, setReplyTo }:
     });
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
+    if (chosen !== undefined && !event.nativeEvent.isComposing) {
+      const step = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
+      if (step !== 0) {
+        event.preventDefault();
+        return setActive((i) => (Math.min(i, choices.length - 1) + step + choices.length) % choices.length);
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault(); // the name, not a send
+        return mention(chosen);
+      }
+      if (event.key === 'Escape') return setDismissed(query?.start);
+    }
     // An IME composing a character also presses Enter: that one is not a send.
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
@@ -116,14 +147,27 @@ export function Composer({ send, typing, onError, assets, replyTo, setReplyTo }:
         </ul>
       )}
       {replyTo && <Replying to={replyTo} cancel={() => setReplyTo?.(undefined)} />}
+      {chosen !== undefined && (
+        <ul className={`${CHAT_CLASS}-mentions`} role="listbox" id={listId} aria-label="Mention someone">
+          {choices.map((name, i) => (
+            <li key={name} id={`${listId}-${i}`} role="option" aria-selected={name === chosen} onMouseDown={(event) => event.preventDefault()} onClick={() => mention(name)}>
+              @{name}
+            </li>
+          ))}
+        </ul>
+      )}
       <textarea
         ref={box}
         className={`${CHAT_CLASS}-input`}
         aria-label="Message"
+        aria-controls={chosen !== undefined ? listId : undefined}
+        aria-activedescendant={chosen !== undefined ? `${listId}-${choices.indexOf(chosen)}` : undefined}
         rows={2}
         value={draft}
+        onSelect={(event) => setCaret(event.currentTarget.selectionStart)}
         onChange={(event) => {
           setDraft(event.target.value);
+          setCaret(event.target.selectionStart);
           if (event.target.value !== '') typing();
         }}
         onKeyDown={onKeyDown}

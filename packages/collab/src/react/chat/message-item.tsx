@@ -33,6 +33,8 @@ export interface MessageItemProps {
   quoted?: ((serial: number) => ChatMessage | undefined) | undefined;
   /** [CHATUI-14] Brings the answered message into view. */
   showMessage?: ((serial: number) => void) | undefined;
+  /** [CHATUI-15] Someone else's message that @mentions this reader: it stands out, and says so. */
+  mentionsMe?: boolean | undefined;
 }
 
 const NOBODY = (): boolean => false;
@@ -76,7 +78,8 @@ export function MessageItem(props: MessageItemProps): ReactNode {
   // The header carries the actions, so they sit at the same place (the line's end) on every message,
   // short or long; under the text they wrapped with it and moved from message to message.
   return (
-    <article className={`${CHAT_CLASS}-message`} aria-label={`${author} at ${clock(message.sentAt)}`} data-serial={message.serial} onFocus={() => onFocusIn?.(message.serial)}>
+    <article className={`${CHAT_CLASS}-message`} aria-label={`${author} at ${clock(message.sentAt)}${props.mentionsMe ? ', mentions you' : ''}`} data-serial={message.serial}
+      data-mention={props.mentionsMe ? '' : undefined} onFocus={() => onFocusIn?.(message.serial)}>
       <div className={`${CHAT_CLASS}-head`}>
         <span className={`${CHAT_CLASS}-author`} title={author}>{author}</span>
         <time className={`${CHAT_CLASS}-time`} dateTime={new Date(message.sentAt).toISOString()} title={new Date(message.sentAt).toLocaleString()}>

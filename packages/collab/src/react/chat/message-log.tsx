@@ -8,6 +8,7 @@ import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardE
 import type { ChatMessage } from '../../chat/types.js';
 import { CHAT_CLASS } from './chat-styles.js';
 import { dayLabel, dayStart } from './day-label.js';
+import { mentions } from './mentions.js';
 import { describeError, MessageItem, type MessageItemProps } from './message-item.js';
 
 /** How close to an edge (px) counts as at it. */
@@ -33,6 +34,8 @@ export interface MessageLogProps {
   isMe?: ((id: string) => boolean) | undefined;
   /** [CHATUI-14] Starts a reply (absent: read only). */
   reply?: ((message: ChatMessage) => void) | undefined;
+  /** [CHATUI-15] This reader's name: others' messages that @mention it stand out. */
+  myName?: string | undefined;
 }
 
 /** [CHATUI-14] How many older pages a press on a quote may load to reach the message it answers. */
@@ -159,6 +162,7 @@ export function MessageLog(props: MessageLogProps): ReactNode {
               reply={props.reply}
               quoted={quoted}
               showMessage={showMessage}
+              mentionsMe={!isMine(message) && !message.deleted && mentions(message.text, props.myName)}
             />
           </div>
         );

@@ -10,10 +10,15 @@ export function presenceName(state: Record<string, unknown>, fallback: string): 
   return typeof name === 'string' && name.trim() !== '' ? name : fallback;
 }
 
+/** The room's other connections, live. */
+export function useOthers(presence: PresenceState): readonly PresenceEntry[] {
+  const subscribe = useCallback((onChange: () => void) => presence.subscribe(() => onChange()), [presence]);
+  return useSyncExternalStore(subscribe, () => presence.others(), () => NONE);
+}
+
 export function WhoIsHere({ presence }: { readonly presence: PresenceState }): ReactNode {
   const titleId = useId();
-  const subscribe = useCallback((onChange: () => void) => presence.subscribe(() => onChange()), [presence]);
-  const others = useSyncExternalStore(subscribe, () => presence.others(), () => NONE);
+  const others = useOthers(presence);
   const me = presenceName(presence.get(), 'You');
   return (
     <aside className={`${CHAT_CLASS}-who`} aria-labelledby={titleId}>
