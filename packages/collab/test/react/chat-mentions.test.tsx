@@ -25,13 +25,14 @@ describe('@mentions: the pure half', () => {
 });
 
 describe('<Chat> @mentions', () => {
-  it('[CHATUI-15] typing @ offers the others here; Up/Down and Enter or Tab put the name in without sending; the one named sees the message stand out, no one else does', async () => {
+  it('[CHATUI-15] typing @ offers the others here (not oneself in another tab); Up/Down and Enter or Tab put the name in without sending; the one named sees the message stand out, no one else does', async () => {
     const { url } = await startNamed();
     const ada = chatter(url, 'mentions', 'Ada');
     const bob = chatter(url, 'mentions', 'Bob');
     const cleo = chatter(url, 'mentions', 'Cleo');
+    chatter(url, 'mentions', 'Ada'); // Ada in a second tab: not offered to herself
     const box = await eventually(() => within(ada.container).getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement);
-    await eventually(() => expect(within(ada.container).getByRole('list', { name: 'Who is here' }).children).toHaveLength(3));
+    await eventually(() => expect(within(ada.container).getByRole('list', { name: 'Who is here' }).children).toHaveLength(4));
     fireEvent.change(box, { target: { value: 'Hi @' } });
     const list = within(ada.container).getByRole('listbox', { name: 'Mention someone' });
     expect(within(list).getAllByRole('option').map((o) => o.textContent)).toEqual(['@Bob', '@Cleo']);

@@ -44,7 +44,9 @@ export function Chat({ room, className, style, readOnly = false, reactions = CHA
   const [replyTo, setReplyTo] = useState<ChatMessage | undefined>(undefined);
   // [CHATUI-15] Who `@` offers: the others here, by their presence name.
   const others = useOthers(room.presence);
-  const people = useMemo(() => [...new Set(others.map((entry) => presenceName(entry.state, '')).filter((name) => name !== ''))], [others]);
+  // Not this user's own name: another tab of theirs is among the others.
+  const myPresenceName = presenceName(room.presence.get(), '');
+  const people = useMemo(() => [...new Set(others.map((entry) => presenceName(entry.state, '')).filter((name) => name !== '' && name !== myPresenceName))], [others, myPresenceName]);
   const readAll = (): void => {
     const last = chat.messages[chat.messages.length - 1];
     if (last && last.serial > chat.readPosition) chat.markRead(last.serial).catch(() => undefined);
