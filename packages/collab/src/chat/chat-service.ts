@@ -84,13 +84,16 @@ export class ChatService {
         return ok({ answer: answerOk({ read: serial }), broadcast: { type: 'read', user: caller.author.id, serial } });
       }
       case 'chat-send': {
-        const text = await this.checked(room, caller, request.text, request.images);
-        if (!text.ok) return text;
+        // Everything that can refuse the send is asked before moderation: a hook sees only what would go.
+        const allowed = this.writable(room, caller, request.text, request.images);
+        if (!allowed.ok) return allowed;
         const pictures = await this.missingPictures(room, request.images);
         if (pictures) return fail('message_invalid', pictures);
         // [CHAT-16] A reply quotes what it answers as it is now; a message gone is no answer.
         const answered = request.replyTo === undefined ? undefined : await this.live(room, request.replyTo);
         if (request.replyTo !== undefined && !answered) return fail('not_found', `room ${room} has no message ${request.replyTo} to reply to`);
+        const text = await this.checked(room, caller, request.text, request.images);
+        if (!text.ok) return text;
         // [CHAT-3] Stored (durable) before the answer: a send that resolved survives kill -9.
         // [CHAT-3] With the sender's id, a send retried after a lost answer is stored once.
         const draft = { author: caller.author, text: text.value, sentAt: this.now(), ...(request.images ? { images: request.images } : {}), ...(answered ? { replyTo: quoteOf(answered) } : {}) };
@@ -150,11 +153,17 @@ export class ChatService {
     return message?.serial === serial && !message.deleted ? message : undefined;
   }
 
-  /** A sendable text: the caller may write, the text fits, and moderation let it pass or rewrote it. */
-  private async checked(room: string, caller: ChatCaller, text: string, images: readonly string[] | undefined): Promise<Result<string>> {
+  /** The caller may write and the text fits (before moderation, which may still refuse or rewrite it). */
+  private writable(room: string, caller: ChatCaller, text: string, images: readonly string[] | undefined): Result<string> {
     if (!caller.canWrite) return fail('read_only', `${caller.author.id} may read room ${room} but not chat in it`);
     const problem = chatTextProblem(text, this.maxLength, images !== undefined);
-    if (problem) return fail('message_invalid', problem);
+    return problem ? fail('message_invalid', problem) : ok(text);
+  }
+
+  /** A sendable text: the caller may write, the text fits, and moderation let it pass or rewrote it. */
+  private async checked(room: string, caller: ChatCaller, text: string, images: readonly string[] | undefined): Promise<Result<string>> {
+    const allowed = this.writable(room, caller, text, images);
+    if (!allowed.ok) return allowed;
     if (!this.options.moderate) return ok(text);
     let verdict;
     try {

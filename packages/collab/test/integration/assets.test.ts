@@ -176,9 +176,11 @@ describe('[COLLAB-47] the rooms\' assets', () => {
     await elsewhere.synced;
     const theirs = await elsewhere.assets!.upload(blob(Buffer.concat([PNG, Buffer.from([1])])));
     if (!theirs.ok) throw new Error(theirs.error.message);
+    const moderated = seen.length;
     for (const images of [[`asset:${'0'.repeat(64)}`], [uploaded.value, theirs.value]]) {
       await expect(ada.chat.send('look', { images })).rejects.toMatchObject({ code: 'message_invalid', message: expect.stringMatching(/^picture \d is not one of room talk's assets/) });
     }
+    expect(seen).toHaveLength(moderated); // refused before moderation: the hook sees only what would go
     await ada.chat.delete(sent.serial);
     await eventually(() => expect(bob.chat.messages()[0]?.images).toBeUndefined());
     expect(bob.chat.messages().map((m) => m.serial)).toEqual([sent.serial, plain.serial]); // nothing else was stored
