@@ -13,6 +13,7 @@
 import { ClassicLevel } from 'classic-level';
 import type { ChatMessage } from '../chat/types.js';
 import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import { RoomChains } from './room-chains.js';
 import { applyChange, chatRecord, pageRange, readChatRecord, serialsOf } from './chat-records.js';
 
 const SEP = '\x00';
@@ -49,7 +50,7 @@ export class LevelStore implements DocumentStore {
   /** Per room, the last chat serial (once read) behind a chain that runs chat writes one at a time. */
   private readonly chat = new Map<string, { last: Promise<number>; tail: Promise<unknown> }>();
   /** Per room, the asset put in progress, which the next one waits for (COLLAB-47's limit). */
-  private readonly assetTails = new Map<string, Promise<unknown>>();
+  private readonly assetChains = new RoomChains();
 
   constructor(options: LevelStoreOptions) {
     this.db = new ClassicLevel<string, Uint8Array>(options.location, { keyEncoding: 'utf8', valueEncoding: 'view' });
@@ -209,11 +210,7 @@ export class LevelStore implements DocumentStore {
 
   /** One room's asset writes one after the other: each reads and writes the room's sum in one step. */
   private assetsSerially<T>(room: string, work: () => Promise<T>): Promise<T> {
-    const run = (this.assetTails.get(room) ?? Promise.resolve()).then(work);
-    const tail = run.catch(() => undefined);
-    this.assetTails.set(room, tail);
-    void tail.then(() => this.assetTails.get(room) === tail && this.assetTails.delete(room));
-    return run;
+    return this.assetChains.run(room, work);
   }
 
   async delete(room: string): Promise<void> {

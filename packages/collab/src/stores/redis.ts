@@ -18,6 +18,7 @@
 import { decodeBase64, encodeBase64 } from '../protocol/base64.js';
 import type { ChatMessage } from '../chat/types.js';
 import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import { RoomChains } from './room-chains.js';
 import { applyChange, chatRecord, pageRange, readChatRecord, serialsOf } from './chat-records.js';
 
 /** The one method used: ioredis' `eval`. */
@@ -161,7 +162,7 @@ export class RedisStore implements DocumentStore {
   private readonly client: RedisEval;
   private readonly prefix: string;
   /** Each room's changes of messages from this node, one at a time (see changeChat). */
-  private readonly changing = new Map<string, Promise<unknown>>();
+  private readonly changing = new RoomChains();
 
   constructor(options: RedisStoreOptions) {
     this.client = options.client;
@@ -200,11 +201,7 @@ export class RedisStore implements DocumentStore {
    * only other nodes' changes can make a write miss, and a miss waits a random moment and reads again.
    */
   changeChat(room: string, serial: number, authorId: string, change: ChatChange): Promise<ChatChangeResult> {
-    const run = (this.changing.get(room) ?? Promise.resolve()).then(() => this.compareAndChange(room, serial, authorId, change));
-    const settled = run.catch(() => undefined);
-    this.changing.set(room, settled);
-    void settled.then(() => this.changing.get(room) === settled && this.changing.delete(room));
-    return run;
+    return this.changing.run(room, () => this.compareAndChange(room, serial, authorId, change));
   }
 
   private async compareAndChange(room: string, serial: number, authorId: string, change: ChatChange): Promise<ChatChangeResult> {
