@@ -8,6 +8,7 @@ import type { ChatMessage, Typer } from '../../chat/types.js';
 import { useChat, type ChatRoom } from '../use-chat.js';
 import { CHAT_CLASS, CHAT_CSS } from './chat-styles.js';
 import { Composer } from './composer.js';
+import { authorName } from './labels.js';
 import { MessageLog } from './message-log.js';
 import { CHAT_REACTIONS } from './reactions.js';
 import { presenceName, useOthers, WhoIsHere } from './who-is-here.js';
@@ -29,7 +30,7 @@ export interface ChatProps {
 
 /** "Ada is typing…", "Ada and Bob are typing…", "3 people are typing…". */
 export function typingLine(typers: readonly Typer[]): string {
-  const names = [...new Set(typers.map((t) => t.author.name ?? t.author.id))];
+  const names = [...new Set(typers.map((t) => authorName(t.author)))];
   if (names.length === 0) return '';
   if (names.length === 1) return `${names[0]} is typing…`;
   if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;

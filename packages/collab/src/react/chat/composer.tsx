@@ -5,12 +5,13 @@
  * MAX_CHAT_IMAGES).
  */
 import { useEffect, useId, useRef, useState, type ClipboardEvent, type Dispatch, type KeyboardEvent, type ReactNode, type SetStateAction } from 'react';
-import { MAX_CHAT_IMAGES, quoteOf } from '../../chat/chat-wire.js';
+import { MAX_CHAT_IMAGES } from '../../chat/chat-wire.js';
 import type { ChatMessage, ChatSendOptions } from '../../chat/types.js';
 import type { RoomAssets } from '../../client/assets.js';
 import { PictureIcon } from '../picture-icon.js';
 import { chatPicture } from './chat-picture.js';
 import { CHAT_CLASS } from './chat-styles.js';
+import { authorName, quoteLine } from './labels.js';
 import { describeError } from './message-item.js';
 import { mentionChoices, mentionQuery, withMention } from './mentions.js';
 
@@ -201,8 +202,8 @@ export function Composer({ send, typing, onError, assets, replyTo, setReplyTo, p
 
 /** [CHATUI-14] Above the box while a reply is being written: what it answers, and a way out (or Escape). */
 function Replying({ to, cancel }: { to: ChatMessage; cancel(): void }): ReactNode {
-  const name = to.author.name ?? to.author.id;
-  const text = quoteOf(to).text || 'Picture';
+  const name = authorName(to.author);
+  const text = quoteLine(to);
   return (
     <div className={`${CHAT_CLASS}-replying`} role="note" aria-label={`Replying to ${name}: ${text}`}>
       <span>

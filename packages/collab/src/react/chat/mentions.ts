@@ -32,8 +32,14 @@ export function withMention(text: string, start: number, caret: number, name: st
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Whether `text` names `name` as `@name` (any case), not as the start of a longer word. */
-export function mentions(text: string, name: string | undefined): boolean {
-  if (!name || name.trim() === '') return false;
-  return new RegExp(`(^|[^\\p{L}\\p{N}_])@${escape(name)}(?![\\p{L}\\p{N}_])`, 'iu').test(text);
+/**
+ * Whether a text names `name` as `@name` (any case), not as the start of a longer word: the pattern
+ * is made once per name, for a log that asks it of every message on every render.
+ */
+export function mentionsOf(name: string | undefined): (text: string) => boolean {
+  if (!name || name.trim() === '') return () => false;
+  const pattern = new RegExp(`(^|[^\\p{L}\\p{N}_])@${escape(name)}(?![\\p{L}\\p{N}_])`, 'iu');
+  return (text) => pattern.test(text);
 }
+
+export const mentions = (text: string, name: string | undefined): boolean => mentionsOf(name)(text);

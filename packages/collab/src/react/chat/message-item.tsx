@@ -1,8 +1,8 @@
 /** One message: author, time, text (or "Message deleted"), its reactions, React, and for one's own, Edit and Delete. */
 import { useRef, useState, type ReactNode } from 'react';
-import { quoteOf } from '../../chat/chat-wire.js';
 import type { ChatMessage, ChatReplyTo } from '../../chat/types.js';
 import { CHAT_CLASS } from './chat-styles.js';
+import { authorName, quoteLine } from './labels.js';
 import { ReactIcon, ReplyIcon } from './message-icons.js';
 import { ReactionChips, ReactionPicker } from './reactions.js';
 
@@ -56,7 +56,7 @@ export function MessageItem(props: MessageItemProps): ReactNode {
   const [editing, setEditing] = useState<string | undefined>(undefined);
   const [picking, setPicking] = useState(false);
   const reactButton = useRef<HTMLButtonElement>(null);
-  const author = message.author.name ?? message.author.id;
+  const author = authorName(message.author);
   const save = (): void => {
     const text = editing?.trim() ?? '';
     if (text === '' && !message.images) return; // a message with pictures may lose its text (CHAT-14)
@@ -182,10 +182,8 @@ export function MessageItem(props: MessageItemProps): ReactNode {
 
 /** [CHATUI-14] The quote of the message a reply answers: its latest state when loaded; pressing it shows it. */
 function Quote({ quote, now, show, tabIndex }: { quote: ChatReplyTo; now: ChatMessage | undefined; show: MessageItemProps['showMessage']; tabIndex: number }): ReactNode {
-  const author = now?.author ?? quote.author;
-  const name = author.name ?? author.id;
-  const text = now ? (now.deleted ? 'Message deleted' : quoteOf(now).text) : quote.text;
-  const shown = text === '' ? 'Picture' : text;
+  const name = authorName(now?.author ?? quote.author);
+  const shown = quoteLine(now ?? quote);
   return (
     <button className={`${CHAT_CLASS}-quote`} type="button" tabIndex={tabIndex} data-roving="" aria-label={`In reply to ${name}: ${shown}`} title="Show the message" onClick={() => show?.(quote.serial)}>
       <span className={`${CHAT_CLASS}-author`}>{name}</span> <span className={`${CHAT_CLASS}-quote-text`}>{shown}</span>

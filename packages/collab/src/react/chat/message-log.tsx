@@ -8,7 +8,7 @@ import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardE
 import type { ChatMessage } from '../../chat/types.js';
 import { CHAT_CLASS } from './chat-styles.js';
 import { dayLabel, dayStart } from './day-label.js';
-import { mentions } from './mentions.js';
+import { mentionsOf } from './mentions.js';
 import { describeError, MessageItem, type MessageItemProps } from './message-item.js';
 
 /** How close to an edge (px) counts as at it. */
@@ -100,6 +100,7 @@ export function MessageLog(props: MessageLogProps): ReactNode {
   // not deleted (a deleted one has none), so Tab passes the log in a step or two, not one per message.
   const [focused, setFocused] = useState<number | undefined>(undefined);
   const current = focused !== undefined && messages.some((m) => m.serial === focused) ? focused : messages.findLast((m) => !m.deleted)?.serial;
+  const namesMe = useMemo(() => mentionsOf(props.myName), [props.myName]);
   // [CHATUI-14] A quote shows the answered message's latest state when it is loaded.
   const bySerial = useMemo(() => new Map(messages.map((m) => [m.serial, m])), [messages]);
   const quoted = useCallback((serial: number) => bySerial.get(serial), [bySerial]);
@@ -162,7 +163,7 @@ export function MessageLog(props: MessageLogProps): ReactNode {
               reply={props.reply}
               quoted={quoted}
               showMessage={showMessage}
-              mentionsMe={!isMine(message) && !message.deleted && mentions(message.text, props.myName)}
+              mentionsMe={!isMine(message) && !message.deleted && namesMe(message.text)}
             />
           </div>
         );

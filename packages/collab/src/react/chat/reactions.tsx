@@ -6,15 +6,14 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { ChatAuthor, ChatReaction } from '../../chat/types.js';
 import { CHAT_CLASS } from './chat-styles.js';
+import { authorName } from './labels.js';
 
 /** The palette `<Chat>` offers unless given its own (`reactions` prop). */
 export const CHAT_REACTIONS: readonly string[] = Object.freeze(['👍', '❤️', '😂', '🎉', '😮', '👀']);
 
-const nameOf = (u: ChatAuthor): string => u.name ?? u.id;
-
 /** "You, Ada and Bob": who gave one emoji, this user first. */
 export function reactorsLine(users: readonly ChatAuthor[], isMe: (id: string) => boolean): string {
-  const names = [...users.filter((u) => isMe(u.id)).map(() => 'You'), ...users.filter((u) => !isMe(u.id)).map(nameOf)];
+  const names = [...users.filter((u) => isMe(u.id)).map(() => 'You'), ...users.filter((u) => !isMe(u.id)).map(authorName)];
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
