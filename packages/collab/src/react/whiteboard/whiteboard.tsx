@@ -169,10 +169,12 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     return () => el.removeEventListener('wheel', onWheel);
   }, [zoomBy, moveView]);
 
+  /** The surface's size in pixels; before layout (and in jsdom) a stand-in, so a view always has a middle. */
+  const surfaceSize = (): { width: number; height: number } => ({ width: surface.current?.clientWidth || 480, height: surface.current?.clientHeight || 320 });
   /** The middle of the view, in board units. */
   const viewCenter = (): { x: number; y: number } => {
-    const el = surface.current;
-    return { x: ((el?.clientWidth || 480) / 2 - view.x) / view.zoom, y: ((el?.clientHeight || 320) / 2 - view.y) / view.zoom };
+    const { width, height } = surfaceSize();
+    return { x: (width / 2 - view.x) / view.zoom, y: (height / 2 - view.y) / view.zoom };
   };
   /**
    * [BOARD-22] Where the pointer is over the board (client pixels, read in board units when used, so
@@ -183,7 +185,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const pasteSpot = (): { x: number; y: number } =>
     hover.current && surface.current ? boardPoint({ ...hover.current, currentTarget: surface.current }, view) : viewCenter();
   const reportError = onError ?? ((error: Error) => console.error('[kuiper whiteboard]', error));
-  const shown = (): BoardViewport => viewportOf(view, { width: surface.current?.clientWidth || 480, height: surface.current?.clientHeight || 320 });
+  const shown = (): BoardViewport => viewportOf(view, surfaceSize());
   const images = useImages({ board, assets: room.assets, view, readOnly, center: viewCenter, viewport: shown, setSelection, onError: reportError });
   useThumbBackfill({ board, shapes, assets: room.assets, readOnly });
   const clipboard = useBoardClipboard({ root, board, selected, setSelection, view, center: pasteSpot, readOnly, assets: room.assets, onPictures: (files) => void images.insert(files, pasteSpot()) });
