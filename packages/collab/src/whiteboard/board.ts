@@ -10,7 +10,8 @@ import type { PresenceState } from '../core/presence-state.js';
 import type { UndoHistory } from '../core/undo-history.js';
 import { boardPresencePatch, readPeer, type BoardPresence, type Peer } from './board-presence.js';
 import { BoardComments } from './comments.js';
-import { compareShapes, isImageSrc, isThumbSrc, newShapeProblem, patchProblem, readShape, SHAPE_FIELDS, type NewShape, type Shape, type ShapePatch } from './shape.js';
+import { attachEnds, detachFrom } from './connectors.js';
+import { compareShapes, isConnector, isImageSrc, isThumbSrc, newShapeProblem, patchProblem, readShape, SHAPE_FIELDS, type NewShape, type Shape, type ShapeKind, type ShapePatch } from './shape.js';
 
 /** The name of the document's top-level map holding the shapes (one Y.Map per shape, by id). */
 export const BOARD_MAP = 'whiteboard';
@@ -97,6 +98,7 @@ export class Board {
     const map = this.root.get(id);
     // Read from the document, not the cache: inside `transact` a shape added a moment ago is already there.
     if (!(map instanceof Y.Map) || !readShape(id, map.toJSON() as Record<string, unknown>)) return fail('shape_invalid', `no shape ${id}`);
+    if ((patch.from != null || patch.to != null) && !isConnector(map.get('kind') as ShapeKind)) return fail('shape_invalid', 'only a line or an arrow is attached to shapes');
     this.transact(() => {
       for (const key of SHAPE_FIELDS) {
         const value = (patch as Readonly<Record<string, unknown>>)[key];
@@ -137,10 +139,14 @@ export class Board {
     return shape ? ok(shape) : fail('shape_invalid', `${id} could not be read back`);
   }
 
-  /** Deletes the shapes with these ids (unknown ids are ignored); returns how many went. */
+  /**
+   * Deletes the shapes with these ids (unknown ids are ignored); returns how many went. A connector
+   * attached to one of them lets go where it is drawn, in the same step (BOARD-30).
+   */
   remove(ids: readonly string[]): number {
     let removed = 0;
     this.transact(() => {
+      for (const { id, patch } of detachFrom(this.sorted, new Set(ids))) this.update(id, patch);
       for (const id of ids) {
         if (!this.root.has(id)) continue;
         this.root.delete(id);
@@ -233,7 +239,12 @@ export class Board {
     this.cache = next;
     if (!changed && touched !== undefined) return false;
     const shapes = [...next.values()].flatMap((c) => (c.shape ? [c.shape] : []));
-    this.sorted = shapes.sort(compareShapes);
+    // [BOARD-30] Connectors drawn from their shapes; one unchanged by this change stays the same object.
+    const before = this.byId;
+    this.sorted = attachEnds(shapes.sort(compareShapes)).map((s) => {
+      const old = before.get(s.id);
+      return old && sameShape(old, s) ? old : s;
+    });
     this.byId = new Map(this.sorted.map((s) => [s.id, s]));
     return true;
   }
@@ -257,6 +268,11 @@ function sameValue(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
+function sameShape(a: Shape, b: Shape): boolean {
+  const keys = Object.keys(a) as Array<keyof Shape>;
+  return keys.length === Object.keys(b).length && keys.every((key) => sameValue(a[key], b[key]));
+}
+
 /** The valid shapes of a document, back to front: what any member's `shapes()` shows once in sync. */
 export function readBoardShapes(doc: Y.Doc): Shape[] {
   const shapes: Shape[] = [];
@@ -264,7 +280,7 @@ export function readBoardShapes(doc: Y.Doc): Shape[] {
     const shape = value instanceof Y.Map ? readShape(id, value.toJSON() as Record<string, unknown>) : undefined;
     if (shape) shapes.push(shape);
   }
-  return shapes.sort(compareShapes);
+  return attachEnds(shapes.sort(compareShapes));
 }
 
 /** A board over a room: `createBoard(room)` where room is what `enterRoom` returned. */

@@ -6,16 +6,23 @@
  */
 import { assetIdOf } from '../protocol/assets.js';
 import type { Board } from './board.js';
-import { newShapeProblem, SHAPE_LIMITS, type NewShape, type Shape } from './shape.js';
+import { isShapeId, newShapeProblem, SHAPE_LIMITS, type NewShape, type Shape } from './shape.js';
 
 /** The `format` field that says a text is shapes from a Kuiper board. */
 export const CLIPBOARD_FORMAT = 'kuiper-board-shapes';
 /** Shapes one paste may add. */
 export const MAX_PASTED_SHAPES = 2000;
 
+/**
+ * A copied shape: its fields without its place in the stack, and `ref`, the id it had where it was
+ * copied. A paste never reuses that id; it only uses it to keep connectors attached to the shapes
+ * pasted with them (BOARD-30).
+ */
+export type CopiedShape = NewShape & { readonly ref?: string };
+
 /** A shape as a new one to add: its fields without its id or its place in the stack. */
-export function asNewShape({ id: _id, z: _z, ...fields }: Shape): NewShape {
-  return fields;
+export function asNewShape({ id, z: _z, ...fields }: Shape): CopiedShape {
+  return { ...fields, ref: id };
 }
 
 export interface ClipboardOptions {
@@ -66,29 +73,40 @@ export function assetSourcesFromClipboard(text: string): Map<string, string> {
 }
 
 /** The shapes in a clipboard text, or undefined when it is not a board's copy. */
-export function shapesFromClipboard(text: string): NewShape[] | undefined {
+export function shapesFromClipboard(text: string): CopiedShape[] | undefined {
   const shapes = parseCopy(text)?.shapes;
   if (!shapes) return undefined;
-  const usable: NewShape[] = [];
+  const usable: CopiedShape[] = [];
   for (const candidate of shapes.slice(0, MAX_PASTED_SHAPES)) {
     if (typeof candidate !== 'object' || candidate === null) continue;
     // A pasted shape is a new one: it never takes an id or a place in the stack from the text.
-    const { id: _id, z: _z, ...fields } = candidate as Record<string, unknown>;
-    if (newShapeProblem(fields) === undefined) usable.push(fields as unknown as NewShape);
+    const { id: _id, z: _z, ref, ...fields } = candidate as Record<string, unknown>;
+    if (newShapeProblem(fields) === undefined) usable.push({ ...(fields as unknown as NewShape), ...(isShapeId(ref) ? { ref } : {}) });
   }
   return usable;
 }
 
 /**
  * Adds `shapes` moved by (dx, dy), in front of everything and in their own order, as one document
- * transaction (one update for the others, one undo step); returns the new shapes' ids.
+ * transaction (one update for the others, one undo step); returns the new shapes' ids. [BOARD-30] A
+ * connector stays attached to a shape pasted with it (to the copy, not the original); an end whose
+ * shape was not copied is let go.
  */
-export function pasteShapes(board: Board, shapes: readonly NewShape[], dx: number, dy: number): string[] {
+export function pasteShapes(board: Board, shapes: readonly CopiedShape[], dx: number, dy: number): string[] {
   const ids: string[] = [];
+  const copies = new Map<string, string>();
+  const attached: Array<{ id: string; from?: string; to?: string }> = [];
   board.transact(() => {
-    for (const shape of shapes) {
+    for (const { ref, from, to, ...shape } of shapes) {
       const added = board.add({ ...shape, x: shape.x + dx, y: shape.y + dy });
-      if (added.ok) ids.push(added.value.id);
+      if (!added.ok) continue;
+      ids.push(added.value.id);
+      if (ref !== undefined) copies.set(ref, added.value.id);
+      if (from !== undefined || to !== undefined) attached.push({ id: added.value.id, from, to });
+    }
+    for (const { id, from, to } of attached) {
+      const ends = { from: from === undefined ? undefined : copies.get(from), to: to === undefined ? undefined : copies.get(to) };
+      if (ends.from !== undefined || ends.to !== undefined) board.update(id, ends);
     }
   });
   return ids;

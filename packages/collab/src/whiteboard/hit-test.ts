@@ -20,10 +20,15 @@ export function hits(shape: Shape, x: number, y: number, tolerance: number): boo
     }
     return false;
   }
+  const b = boxOf(shape);
+  return x >= b.x - reach && x <= b.x + b.w + reach && y >= b.y - reach && y <= b.y + b.h + reach;
+}
+
+/** The box a shape takes on the board: its bounds, and for a text the room its characters take. */
+export function boxOf(shape: Shape): { x: number; y: number; w: number; h: number } {
   const b = shapeBounds(shape);
-  const w = shape.kind === 'text' ? Math.max(b.w, shape.text.length * 10) : b.w;
-  const h = shape.kind === 'text' ? Math.max(b.h, 20 + shape.width * 2) : b.h;
-  return x >= b.x - reach && x <= b.x + w + reach && y >= b.y - reach && y <= b.y + h + reach;
+  if (shape.kind !== 'text') return b;
+  return { x: b.x, y: b.y, w: Math.max(b.w, shape.text.length * 10), h: Math.max(b.h, 20 + shape.width * 2) };
 }
 
 /** The topmost shape at (x, y), if any. `shapes` is back to front, as `board.shapes()` returns. */

@@ -2,6 +2,7 @@
 export { ASSET_SWAP_ORIGIN, Board, BOARD_MAP, createBoard, readBoardShapes, type BoardRoom } from './board.js';
 export {
   compareShapes,
+  isConnector,
   isColor,
   isThumbSrc,
   isShapeId,
@@ -22,9 +23,10 @@ export {
 export { boardPresencePatch, colorFor, LIVE_STROKE_POINTS, readPeer, type BoardPoint, type BoardPresence, type LiveStroke, type Peer } from './board-presence.js';
 export { liveStrokeSvg, penPath, shapeSvg, svgMarkup, type ShapeSvgOptions, type SvgNode } from './shape-svg.js';
 export { boardExtent, boardToSvg, type BoardExtent, type SvgExportOptions } from './export-svg.js';
-export { hits, shapeAt } from './hit-test.js';
+export { boxOf, hits, shapeAt } from './hit-test.js';
+export { ATTACH_GAP, attachableAt, attachEnds, edgePoint, isAttachable, movePatch, withAttachedEnds } from './connectors.js';
 export { NOTE_INK, NOTE_PAPER, NOTE_SIZE, noteLines, notePaper, paperOf } from './sticky-note.js';
-export { isResizable, MIN_RESIZE, resizePatch } from './resize.js';
-export { assetSourcesFromClipboard, CLIPBOARD_FORMAT, MAX_PASTED_SHAPES, noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard, type ClipboardOptions } from './clipboard.js';
+export { isResizable, MIN_RESIZE, resizePatch, type ResizePatch } from './resize.js';
+export { assetSourcesFromClipboard, CLIPBOARD_FORMAT, MAX_PASTED_SHAPES, noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard, type ClipboardOptions, type CopiedShape } from './clipboard.js';
 export { clampZoom, MAX_ZOOM, MIN_ZOOM, nudgeIntoView, readViewport, viewportOf, viewShowing, type BoardView, type BoardViewport } from './viewport.js';
 export { BoardComments, isCommentAuthor, unreadMessages, COMMENT_LIMITS, COMMENTS_MAP, COMMENTS_ORIGIN, type CommentAuthor, type CommentMessage, type CommentThread } from './comments.js';

@@ -5,7 +5,10 @@
  * component computes each frame's patch from the shape as it was when the drag began, so the
  * rounding of one frame never accumulates into the next.
  */
-import { isCoordinate, shapeBounds, type Shape, type ShapePatch } from './shape.js';
+import { isCoordinate, shapeBounds, type Shape } from './shape.js';
+
+/** A resize writes geometry only. */
+export type ResizePatch = Partial<Pick<Shape, 'x' | 'y' | 'w' | 'h' | 'points'>>;
 
 /** Smallest box a resize leaves, in board units: a shape never collapses to nothing under the cursor. */
 export const MIN_RESIZE = 4;
@@ -18,13 +21,13 @@ export const isResizable = (shape: Shape): boolean => shape.kind !== 'text';
  * about the box's top-left corner; undefined for a shape without a handle or a result off the board.
  * A box with no height (a horizontal line) keeps its height, and likewise for width.
  */
-export function resizePatch(shape: Shape, dx: number, dy: number): ShapePatch | undefined {
+export function resizePatch(shape: Shape, dx: number, dy: number): ResizePatch | undefined {
   if (!isResizable(shape) || !Number.isFinite(dx) || !Number.isFinite(dy)) return undefined;
   const box = shapeBounds(shape);
   const scale = (size: number, delta: number): number => (size < 1 ? 1 : Math.max(MIN_RESIZE, size + delta) / size);
   const sx = scale(box.w, dx), sy = scale(box.h, dy);
   const x = box.x + (shape.x - box.x) * sx, y = box.y + (shape.y - box.y) * sy;
-  const patch: ShapePatch =
+  const patch: ResizePatch =
     shape.kind === 'pen'
       ? { x, y, points: shape.points.map((v, i) => (i % 3 === 0 ? v * sx : i % 3 === 1 ? v * sy : v)) }
       : { x, y, w: shape.w * sx, h: shape.h * sy };

@@ -42,13 +42,21 @@ export interface Shape {
    * `image` shapes, and optional: pictures added before it existed have none.
    */
   readonly thumb?: string;
+  /**
+   * [BOARD-30] A line's or arrow's start is attached to this shape (a rectangle, ellipse, text,
+   * sticky note or picture): drawn from its edge, it follows the shape wherever it goes. Only on
+   * `line` and `arrow`; never the shape's own id. Absent: the start is (x, y).
+   */
+  readonly from?: string;
+  /** [BOARD-30] The end's shape, likewise; absent: the end is (x + w, y + h). */
+  readonly to?: string;
 }
 
 /** The fields a caller gives for a new shape; the rest take defaults. */
 export type NewShape = Pick<Shape, 'kind' | 'x' | 'y'> & Partial<Omit<Shape, 'id' | 'kind' | 'x' | 'y'>> & { readonly id?: string };
 
-/** Fields a caller may change; the kind and id of a shape never change. */
-export type ShapePatch = Partial<Omit<Shape, 'id' | 'kind'>>;
+/** Fields a caller may change; the kind and id of a shape never change. `from`/`to` null: detached. */
+export type ShapePatch = Partial<Omit<Shape, 'id' | 'kind' | 'from' | 'to'>> & { readonly from?: string | null; readonly to?: string | null };
 
 export const SHAPE_LIMITS = {
   coordinate: 1e7,
@@ -64,7 +72,7 @@ export const SHAPE_LIMITS = {
 } as const;
 
 /** Every field a shape keeps in the document: what `Board` writes (anything else given is left out). */
-export const SHAPE_FIELDS = ['kind', 'x', 'y', 'w', 'h', 'z', 'color', 'width', 'fill', 'points', 'text', 'src', 'thumb'] as const;
+export const SHAPE_FIELDS = ['kind', 'x', 'y', 'w', 'h', 'z', 'color', 'width', 'fill', 'points', 'text', 'src', 'thumb', 'from', 'to'] as const;
 
 export const SHAPE_DEFAULTS = { x: 0, y: 0, w: 0, h: 0, z: 0, color: '#1e1e1e', width: 2, fill: null, points: [], text: '' } as const;
 
@@ -109,8 +117,14 @@ function fieldProblems(fields: Readonly<Record<string, unknown>>, partial: boole
   if (has('thumb') && !isThumbSrc(fields['thumb'])) {
     return `thumb must be a base64 data URL of a PNG, JPEG, WebP or GIF picture, at most ${SHAPE_LIMITS.thumb} characters`;
   }
+  for (const end of ['from', 'to'] as const) {
+    if (has(end) && fields[end] !== null && !isShapeId(fields[end])) return `${end} must be a shape id or null`;
+  }
   return undefined;
 }
+
+/** [BOARD-30] Kinds whose ends may be attached to shapes. */
+export const isConnector = (kind: ShapeKind): boolean => kind === 'line' || kind === 'arrow';
 
 /** Why a new shape cannot be added, or undefined when it can. */
 export function newShapeProblem(input: unknown): string | undefined {
@@ -121,6 +135,7 @@ export function newShapeProblem(input: unknown): string | undefined {
   if (fields['kind'] === 'image' && fields['src'] === undefined) return 'an image needs its src';
   if (fields['kind'] !== 'image' && fields['src'] !== undefined) return 'only an image has a src';
   if (fields['kind'] !== 'image' && fields['thumb'] !== undefined) return 'only an image has a thumb';
+  if (!isConnector(fields['kind']) && (fields['from'] != null || fields['to'] != null)) return 'only a line or an arrow is attached to shapes';
   return fieldProblems(fields, false);
 }
 
@@ -158,6 +173,9 @@ export function readShape(id: string, fields: Readonly<Record<string, unknown>>)
     text: pick('text'),
     ...(fields['kind'] === 'image' ? { src: fields['src'] as string } : {}),
     ...(fields['kind'] === 'image' && fields['thumb'] !== undefined ? { thumb: fields['thumb'] as string } : {}),
+    // [BOARD-30] An attachment where there can be none (another kind, the shape itself) is ignored, not fatal.
+    ...(isConnector(fields['kind']) && typeof fields['from'] === 'string' && fields['from'] !== id ? { from: fields['from'] } : {}),
+    ...(isConnector(fields['kind']) && typeof fields['to'] === 'string' && fields['to'] !== id ? { to: fields['to'] } : {}),
   };
 }
 

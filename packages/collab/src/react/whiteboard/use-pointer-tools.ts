@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Board } from '../../whiteboard/board.js';
+import { attachableAt, letGo, movePatch } from '../../whiteboard/connectors.js';
 import { shapeAt } from '../../whiteboard/hit-test.js';
 import { resizePatch } from '../../whiteboard/resize.js';
 import { thinPoints, type Shape } from '../../whiteboard/shape.js';
@@ -41,7 +42,7 @@ export interface PointerToolsInput {
 
 type Gesture =
   | { kind: 'pen'; pointer: number; origin: { x: number; y: number }; points: number[] }
-  | { kind: 'shape'; pointer: number; id: string; start: { x: number; y: number }; end: () => void }
+  | { kind: 'shape'; pointer: number; id: string; start: { x: number; y: number }; last: { x: number; y: number }; end: () => void }
   | { kind: 'move'; pointer: number; ids: readonly string[]; last: { x: number; y: number }; end: () => void }
   | { kind: 'resize'; pointer: number; shape: Shape; start: { x: number; y: number }; end: () => void }
   | { kind: 'erase'; pointer: number; end: () => void }
@@ -163,9 +164,11 @@ export function usePointerTools(input: PointerToolsInput) {
       case 'line':
       case 'arrow': {
         const end = board.beginGesture();
-        const added = board.add({ kind: tool, x: at.x, y: at.y, w: 0, h: 0, color, width });
+        // [BOARD-30] A line or an arrow begun on a box is attached to it.
+        const from = tool === 'line' || tool === 'arrow' ? attachableAt(board.shapes(), at.x, at.y, 4 / view.zoom) : undefined;
+        const added = board.add({ kind: tool, x: at.x, y: at.y, w: 0, h: 0, color, width, ...(from ? { from: from.id } : {}) });
         if (!added.ok) return end();
-        gesture.current = { kind: 'shape', pointer, id: added.value.id, start: at, end };
+        gesture.current = { kind: 'shape', pointer, id: added.value.id, start: at, last: at, end };
         return;
       }
       case 'text':
@@ -230,17 +233,26 @@ export function usePointerTools(input: PointerToolsInput) {
         return;
       }
       case 'shape':
-        perFrame(() => board.update(g.id, { w: at.x - g.start.x, h: at.y - g.start.y }));
+        g.last = at;
+        perFrame(() => {
+          const shape = board.shape(g.id);
+          const patch = { w: at.x - g.start.x, h: at.y - g.start.y };
+          if (shape?.kind !== 'line' && shape?.kind !== 'arrow') return void board.update(g.id, patch);
+          // [BOARD-30] The end attaches to the box under the pointer as it goes, so one sees where it will land.
+          const to = attachableAt(board.shapes(), at.x, at.y, 4 / latest.current.view.zoom, shape.from);
+          board.update(g.id, { ...patch, to: to?.id ?? null });
+        });
         return;
       case 'move':
         perFrame(() => {
           const dx = at.x - g.last.x, dy = at.y - g.last.y;
           if (dx === 0 && dy === 0) return;
           g.last = at;
+          const moving = new Set(g.ids);
           board.transact(() => {
             for (const id of g.ids) {
               const shape = board.shape(id);
-              if (shape) board.update(id, { x: shape.x + dx, y: shape.y + dy });
+              if (shape) board.update(id, movePatch(shape, dx, dy, moving));
             }
           });
         });
@@ -248,7 +260,7 @@ export function usePointerTools(input: PointerToolsInput) {
       case 'resize':
         perFrame(() => {
           const patch = resizePatch(g.shape, at.x - g.start.x, at.y - g.start.y);
-          if (patch) board.update(g.shape.id, patch);
+          if (patch) board.update(g.shape.id, { ...patch, ...letGo(g.shape) });
         });
         return;
       case 'erase':
@@ -278,8 +290,8 @@ export function usePointerTools(input: PointerToolsInput) {
       case 'shape': {
         const shape = board.shape(g.id);
         // A click without a drag: give the shape a size one can see and grab.
-        if (shape && Math.abs(shape.w) < 2 && Math.abs(shape.h) < 2) {
-          board.update(g.id, shape.kind === 'line' || shape.kind === 'arrow' ? { w: CLICK_SIZE.w, h: 0 } : CLICK_SIZE);
+        if (shape && Math.abs(g.last.x - g.start.x) < 2 && Math.abs(g.last.y - g.start.y) < 2) {
+          board.update(g.id, shape.kind === 'line' || shape.kind === 'arrow' ? { w: CLICK_SIZE.w, h: 0, to: null } : CLICK_SIZE);
         }
         g.end();
         return;

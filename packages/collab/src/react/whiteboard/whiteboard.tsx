@@ -9,6 +9,8 @@ import { isResizable } from '../../whiteboard/resize.js';
 import { unreadMessages, type CommentThread } from '../../whiteboard/comments.js';
 import { shapeBounds, type Shape } from '../../whiteboard/shape.js';
 import { shapeSvg } from '../../whiteboard/shape-svg.js';
+import { shapeLabel } from '../../whiteboard/shape-label.js';
+import { movePatch } from '../../whiteboard/connectors.js';
 import { notePaper } from '../../whiteboard/sticky-note.js';
 import { assetIdOf } from '../../protocol/assets.js';
 import { downloadFile, inlineAssets, pngFile, svgFile, type ExportedFile } from './export-file.js';
@@ -266,9 +268,10 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       e.preventDefault();
       const step = (e.shiftKey ? 10 : 1) / view.zoom;
       const [dx, dy] = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[e.key] ?? [0, 0];
+      const moving = new Set(selected);
       board.transact(() => selected.forEach((id) => {
         const s = board.shape(id);
-        if (s) board.update(id, { x: s.x + dx!, y: s.y + dy! });
+        if (s) board.update(id, movePatch(s, dx!, dy!, moving));
       }));
     } else if (e.key === ' ' && e.target === surface.current) {
       e.preventDefault();
@@ -324,7 +327,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
         style={following.following ? { outline: `3px solid ${following.following.color}`, outlineOffset: -3 } : undefined}>
         <g transform={`translate(${view.x} ${view.y}) scale(${view.zoom})`}>
           <g role="list" aria-label="Shapes">
-            {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} assetUrl={room.assets?.url} />)}
+            {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} label={shapeLabel(shape, (id) => board?.shape(id))} assetUrl={room.assets?.url} />)}
           </g>
           <PendingPictures pending={images.pending} zoom={view.zoom} />
           {selectionBoxes}
@@ -349,26 +352,21 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       )}
       </div>
       <p id={labelId} className={`${WB}-sr`}>
-        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, V select, E eraser, C comment. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes. Paste or drop a picture to add it.`}
+        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, N sticky note, V select, E eraser, C comment. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes. Paste or drop a picture to add it.`}
       </p>
     </div>
   );
-}
-
-function describe(shape: Shape): string {
-  const names = { pen: 'Freehand stroke', rect: 'Rectangle', ellipse: 'Ellipse', line: 'Line', arrow: 'Arrow', text: 'Text', image: 'Image', note: 'Sticky note' } as const;
-  return shape.kind === 'text' || shape.kind === 'note' ? `${names[shape.kind]}: ${shape.text.slice(0, 80)}` : names[shape.kind];
 }
 
 /**
  * One shape on the board. The Board hands out the same object until the shape changes, so a cursor
  * moving (20 updates a second per member) re-renders no shape and re-smooths no pen stroke.
  */
-const ShapeItem = memo(function ShapeItem({ shape, assetUrl }: { shape: Shape; assetUrl: ((src: string) => string | undefined) | undefined }): ReactElement {
+const ShapeItem = memo(function ShapeItem({ shape, label, assetUrl }: { shape: Shape; label: string; assetUrl: ((src: string) => string | undefined) | undefined }): ReactElement {
   // [BOARD-25] An asset picture with a thumbnail: the thumbnail beneath until the picture has loaded.
   const fetched = shape.thumb !== undefined && shape.src !== undefined && !shape.src.startsWith('data:') ? assetUrl?.(shape.src) : undefined;
   return (
-    <g role="listitem" aria-label={describe(shape)}>
+    <g role="listitem" aria-label={label}>
       {fetched !== undefined && <ThumbUntilLoaded shape={shape} href={fetched} />}
       <SvgElement node={shapeSvg(shape, assetUrl ? { assetUrl } : {})} />
     </g>
