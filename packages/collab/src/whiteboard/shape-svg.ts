@@ -11,7 +11,7 @@ import type { Shape } from './shape.js';
 import { NOTE_FONT_SIZE, NOTE_LINE_HEIGHT, NOTE_PADDING, noteLines, paperOf } from './sticky-note.js';
 
 export interface SvgNode {
-  readonly tag: 'g' | 'path' | 'rect' | 'ellipse' | 'line' | 'text' | 'tspan' | 'image';
+  readonly tag: 'g' | 'svg' | 'path' | 'rect' | 'ellipse' | 'line' | 'text' | 'tspan' | 'image';
   /** SVG attribute names as in the markup (`stroke-width`); values are numbers or safe strings. */
   readonly attrs: Readonly<Record<string, string | number>>;
   readonly children?: readonly SvgNode[];
@@ -98,9 +98,15 @@ export function shapeSvg(shape: Shape, options: ShapeSvgOptions = {}): SvgNode {
         children: [
           { tag: 'rect', attrs: { x: box.x, y: box.y, width: box.w, height: box.h, rx: 4, fill: paperOf(shape), stroke: '#00000026', 'stroke-width': 1 } },
           {
-            tag: 'text',
-            attrs: { x: box.x + NOTE_PADDING, y: box.y + NOTE_PADDING + NOTE_FONT_SIZE, fill: shape.color, 'font-size': NOTE_FONT_SIZE, 'font-family': 'system-ui, sans-serif' },
-            children: lines.map((line, i) => ({ tag: 'tspan', attrs: { x: box.x + NOTE_PADDING, dy: i === 0 ? 0 : lineHeight }, text: line })),
+            // The wrapping is estimated, so a line of wide glyphs ("WWWW…") may run long: an inner
+            // viewport of the paper's size hides what would spill past its edge (no id to clash).
+            tag: 'svg',
+            attrs: { x: box.x, y: box.y, width: box.w, height: box.h, overflow: 'hidden' },
+            children: [{
+              tag: 'text',
+              attrs: { x: NOTE_PADDING, y: NOTE_PADDING + NOTE_FONT_SIZE, fill: shape.color, 'font-size': NOTE_FONT_SIZE, 'font-family': 'system-ui, sans-serif' },
+              children: lines.map((line, i) => ({ tag: 'tspan', attrs: { x: NOTE_PADDING, dy: i === 0 ? 0 : lineHeight }, text: line })),
+            }],
           },
         ],
       };

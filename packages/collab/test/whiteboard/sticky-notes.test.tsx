@@ -40,6 +40,11 @@ describe('sticky notes: the model', () => {
     expect(file).toContain('>ship it</tspan>');
     expect(svgMarkup(shapeSvg(note({ fill: null })))).toContain('fill="#ffec99"'); // written without paper: yellow
   });
+
+  it('[BOARD-28] its text is drawn inside a viewport of the paper\'s size, so a line of wide glyphs the estimate lets through cannot spill past it', () => {
+    const markup = svgMarkup(shapeSvg(note({ text: 'W'.repeat(17) })));
+    expect(markup).toMatch(/<svg x="10" y="20" width="200" height="200" overflow="hidden"><text x="12" y="30"[^>]*><tspan x="12" dy="0">W{17}<\/tspan><\/text><\/svg>/);
+  });
 });
 
 describe('<Whiteboard> sticky notes', () => {
