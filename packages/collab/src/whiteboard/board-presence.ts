@@ -1,6 +1,6 @@
 /**
  * The whiteboard's presence conventions (BOARD-4): what each member publishes about itself —
- * `{ name, color, cursor, selection, stroke, viewport, following }` — and the checked view of what the others published.
+ * `{ name, color, cursor, selection, stroke, viewport, following, laser }` — and the checked view of what the others published.
  * Presence is another member's free-form JSON, so every field is read defensively: a malformed
  * field falls back to "nothing to show", never a crash.
  */
@@ -30,6 +30,11 @@ export interface BoardPresence {
   readonly viewport: BoardViewport | null;
   /** The connection this member follows (BOARD-15), or null. */
   readonly following: string | null;
+  /**
+   * [BOARD-31] The laser pointer's trail, oldest first, as flat `x, y` pairs; empty when not
+   * pointing. The pointing member drops what is older than `LASER_FADE_MS` as it goes.
+   */
+  readonly laser: readonly number[];
 }
 
 /** Another member on the board: one per connection (two tabs are two peers). */
@@ -39,6 +44,9 @@ export interface Peer extends BoardPresence {
 
 /** Presence stays small (it is sent at 20 Hz): a live stroke carries at most this many points. */
 export const LIVE_STROKE_POINTS = 600;
+/** [BOARD-31] A laser trail carries at most this many points, and each fades out over this long. */
+export const LASER_POINTS = 48;
+export const LASER_FADE_MS = 1000;
 const MAX_SELECTION = 1000;
 const MAX_NAME = 64;
 const MAX_CONNECTION = 128;
@@ -58,6 +66,11 @@ function readStroke(value: unknown): LiveStroke | null {
   return { points, color, width };
 }
 
+function readLaser(value: unknown): readonly number[] {
+  if (!Array.isArray(value) || value.length % 2 !== 0 || value.length > 2 * LASER_POINTS || !value.every(isCoordinate)) return [];
+  return value;
+}
+
 /** A peer's presence read defensively; a colour is derived from the connection when none is usable. */
 export function readPeer(connection: string, state: PresenceData): Peer {
   const name = typeof state['name'] === 'string' && state['name'].length > 0 ? state['name'].slice(0, MAX_NAME) : 'Anonymous';
@@ -71,6 +84,7 @@ export function readPeer(connection: string, state: PresenceData): Peer {
     stroke: readStroke(state['stroke']),
     viewport: readViewport(state['viewport']),
     following: typeof state['following'] === 'string' && state['following'].length > 0 && state['following'].length <= MAX_CONNECTION ? state['following'] : null,
+    laser: readLaser(state['laser']),
   };
 }
 
@@ -83,6 +97,7 @@ export function boardPresencePatch(patch: Partial<BoardPresence>): PresenceData 
   if (patch.selection !== undefined) out['selection'] = [...patch.selection];
   if (patch.following !== undefined) out['following'] = patch.following;
   if (patch.viewport !== undefined) out['viewport'] = patch.viewport && { x: patch.viewport.x, y: patch.viewport.y, w: patch.viewport.w, h: patch.viewport.h };
+  if (patch.laser !== undefined) out['laser'] = patch.laser.slice(-2 * LASER_POINTS);
   if (patch.stroke !== undefined) {
     // Keep the newest points when a long stroke outgrows what presence should carry.
     out['stroke'] = patch.stroke && { points: patch.stroke.points.slice(-3 * LIVE_STROKE_POINTS), color: patch.stroke.color, width: patch.stroke.width };

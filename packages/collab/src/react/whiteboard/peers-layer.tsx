@@ -1,7 +1,7 @@
 /**
  * The other members on the board (BOARD-11): each one's cursor with their name (glided between
  * presence updates, which arrive at most 20 times a second), their selection outlined in their
- * colour and the stroke they are drawing right now.
+ * colour, the stroke they are drawing right now and their laser pointer's trail (BOARD-31).
  */
 import { useEffect, useRef, type ReactElement } from 'react';
 import type { Peer } from '../../whiteboard/board-presence.js';
@@ -42,6 +42,27 @@ function GlidingCursor({ peer, zoom }: { peer: Peer & { cursor: { x: number; y: 
   );
 }
 
+/**
+ * [BOARD-31] A laser pointer's trail: the newest end bright and wide with a dot, the oldest faint and
+ * thin, so it reads as fading; as wide on screen at any zoom.
+ */
+export function LaserTrail({ points, color, zoom, owner }: { points: readonly number[]; color: string; zoom: number; owner: string }): ReactElement | null {
+  const n = points.length / 2;
+  if (n < 1) return null;
+  const at = (i: number): [number, number] => [points[2 * i]!, points[2 * i + 1]!];
+  const [hx, hy] = at(n - 1);
+  return (
+    <g data-laser={owner} pointerEvents="none" strokeLinecap="round">
+      {Array.from({ length: n - 1 }, (_, i) => {
+        const [x1, y1] = at(i), [x2, y2] = at(i + 1);
+        const age = (i + 1) / (n - 1);
+        return <line key={i} x1={x1} y1={y1} x2={x2} y2={y2} stroke={color} strokeOpacity={age} strokeWidth={(1 + 4 * age) / zoom} />;
+      })}
+      <circle cx={hx} cy={hy} r={6 / zoom} fill={color} stroke="#ffffff" strokeWidth={2 / zoom} />
+    </g>
+  );
+}
+
 export function PeersLayer({ peers, shapesById, zoom }: { peers: readonly Peer[]; shapesById: ReadonlyMap<string, Shape>; zoom: number }): ReactElement {
   return (
     <g aria-hidden="true">
@@ -58,6 +79,7 @@ export function PeersLayer({ peers, shapesById, zoom }: { peers: readonly Peer[]
             );
           })}
           {peer.stroke && <SvgElement node={liveStrokeSvg(peer.stroke, peer.connection)} />}
+          <LaserTrail points={peer.laser} color={peer.color} zoom={zoom} owner={peer.connection} />
         </g>
       ))}
       {peers.map((peer) => (peer.cursor ? <GlidingCursor key={`c-${peer.connection}`} peer={{ ...peer, cursor: peer.cursor }} zoom={zoom} /> : null))}

@@ -32,6 +32,7 @@ export const WHITEBOARD_CSS = `
 .${WB}-surface[data-tool="eraser"]{cursor:cell}
 .${WB}-handle{cursor:nwse-resize}
 .${WB}-surface[data-tool="comment"]{cursor:copy}
+.${WB}-surface[data-tool="laser"]{cursor:crosshair}
 .${WB}-pin{cursor:pointer}
 .${WB}-comment{position:absolute;z-index:2;width:240px;padding:8px;font-size:13px;background:var(--kuiper-wb-toolbar-bg,#f8f9fa);
   border:1px solid var(--kuiper-wb-border,#dee2e6);border-radius:var(--kuiper-wb-radius,6px);box-shadow:0 2px 8px rgba(0,0,0,.15)}

@@ -7,7 +7,7 @@ import { useRef, type ReactElement } from 'react';
 import { WB } from './styles.js';
 import { PictureIcon } from '../picture-icon.js';
 
-export type Tool = 'pen' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'note' | 'select' | 'eraser' | 'comment';
+export type Tool = 'pen' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'note' | 'select' | 'eraser' | 'comment' | 'laser';
 
 /** Accessible names are part of the contract (tests and assistive tech find tools by them). */
 export const TOOLS: ReadonlyArray<{ tool: Tool; name: string; key: string; glyph: string }> = [
@@ -21,6 +21,7 @@ export const TOOLS: ReadonlyArray<{ tool: Tool; name: string; key: string; glyph
   { tool: 'note', name: 'Sticky note', key: 'n', glyph: '▤' },
   { tool: 'eraser', name: 'Eraser', key: 'e', glyph: '⌫' },
   { tool: 'comment', name: 'Comment', key: 'c', glyph: '' }, // drawn: emoji fonts are not everywhere
+  { tool: 'laser', name: 'Laser pointer', key: 'k', glyph: '' }, // drawn, likewise
 ];
 
 export const COLORS: ReadonlyArray<{ color: string; name: string }> = [
@@ -71,6 +72,28 @@ function CommentIcon(): ReactElement {
   );
 }
 
+/** A pointer's glowing tip (BOARD-31). */
+function LaserIcon(): ReactElement {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" style={{ verticalAlign: 'middle' }}>
+      <path d="M2 14L9 7" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" opacity="0.5" />
+      <circle cx="11" cy="5" r="3" fill="currentColor" />
+    </svg>
+  );
+}
+
+/** [BOARD-31] A viewer points too: the laser is the one tool of a read-only toolbar (it writes nothing). */
+function ViewerPointer(p: ToolbarProps): ReactElement {
+  const on = p.tool === 'laser';
+  return (
+    <div className={`${WB}-group`} role="group" aria-label="Tools">
+      <button type="button" className={button} aria-label="Laser pointer" aria-pressed={on} title="Laser pointer (K)" onClick={() => p.onTool(on ? 'select' : 'laser')}>
+        <span aria-hidden="true"><LaserIcon /></span>
+      </button>
+    </div>
+  );
+}
+
 /** A radio group of buttons (colours, widths): one checked, each with its accessible name. */
 function Choices<T extends string | number>(props: {
   label: string;
@@ -94,7 +117,7 @@ function Choices<T extends string | number>(props: {
 export function Toolbar(p: ToolbarProps): ReactElement {
   return (
     <div className={`${WB}-toolbar`} role="toolbar" aria-label="Whiteboard tools">
-      {!p.readOnly && <EditingGroups {...p} />}
+      {p.readOnly ? <ViewerPointer {...p} /> : <EditingGroups {...p} />}
       <div className={`${WB}-group`} role="group" aria-label="View">
         <button type="button" className={button} aria-label="Zoom out" title="Zoom out (-)" onClick={() => p.onZoom(1 / 1.25)}>−</button>
         <button type="button" className={button} aria-label="Reset view" title="Reset view (0)" onClick={() => p.onZoom(null)}>1:1</button>
@@ -135,7 +158,7 @@ function EditingGroups(p: ToolbarProps): ReactElement {
         {TOOLS.map(({ tool, name, key, glyph }) => (
           <button key={tool} type="button" className={button} aria-label={name} aria-pressed={p.tool === tool}
             title={`${name} (${key.toUpperCase()})`} onClick={() => p.onTool(tool)}>
-            <span aria-hidden="true">{tool === 'comment' ? <CommentIcon /> : glyph}</span>
+            <span aria-hidden="true">{tool === 'comment' ? <CommentIcon /> : tool === 'laser' ? <LaserIcon /> : glyph}</span>
           </button>
         ))}
         <ImageButton onPictures={p.onPictures} />

@@ -38,6 +38,8 @@ export interface PointerToolsInput {
   openComment(open: OpenComment | null): void;
   /** A viewer's board (BOARD-20): presses select and pan, nothing moves, resizes or edits. */
   readOnly: boolean;
+  /** [BOARD-31] Adds a point to the laser pointer's trail. */
+  laser(at: { x: number; y: number }): void;
 }
 
 type Gesture =
@@ -46,6 +48,7 @@ type Gesture =
   | { kind: 'move'; pointer: number; ids: readonly string[]; last: { x: number; y: number }; end: () => void }
   | { kind: 'resize'; pointer: number; shape: Shape; start: { x: number; y: number }; end: () => void }
   | { kind: 'erase'; pointer: number; end: () => void }
+  | { kind: 'laser'; pointer: number }
   | { kind: 'pan'; pointer: number; client: { x: number; y: number }; view: View }
   | { kind: 'pinch'; pointer: number; distance: number; mid: { x: number; y: number }; view: View };
 
@@ -184,6 +187,10 @@ export function usePointerTools(input: PointerToolsInput) {
         latest.current.startText(at, hit?.kind === 'text' || hit?.kind === 'note' ? hit : undefined, tool);
         return;
       }
+      case 'laser':
+        gesture.current = { kind: 'laser', pointer };
+        latest.current.laser(at);
+        return;
       case 'eraser': {
         const end = board.beginGesture();
         gesture.current = { kind: 'erase', pointer, end };
@@ -266,6 +273,9 @@ export function usePointerTools(input: PointerToolsInput) {
       case 'erase':
         erase(board, at);
         return;
+      case 'laser':
+        latest.current.laser(at);
+        return;
       case 'pan':
         latest.current.setView({ ...g.view, x: g.view.x + e.clientX - g.client.x, y: g.view.y + e.clientY - g.client.y });
     }
@@ -302,6 +312,7 @@ export function usePointerTools(input: PointerToolsInput) {
         g.end();
         return;
       case 'pan':
+      case 'laser': // the trail fades by itself
         return;
     }
   };

@@ -15,7 +15,8 @@ import { notePaper } from '../../whiteboard/sticky-note.js';
 import { assetIdOf } from '../../protocol/assets.js';
 import { downloadFile, inlineAssets, pngFile, svgFile, type ExportedFile } from './export-file.js';
 import { FollowPicker } from './follow-picker.js';
-import { PeersLayer } from './peers-layer.js';
+import { LaserTrail, PeersLayer } from './peers-layer.js';
+import { useLaser } from './use-laser.js';
 import { PendingPictures, PendingStatus } from './pending-pictures.js';
 import { WB, WHITEBOARD_CSS } from './styles.js';
 import { SvgElement } from './svg-element.js';
@@ -70,7 +71,9 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const peers = usePeers(board);
   const undo = useUndoState(room.history);
   const [chosenTool, setTool] = useState<Tool>(initialTool);
-  const tool: Tool = readOnly ? 'select' : chosenTool;
+  // A viewer selects, pans and points (BOARD-20, BOARD-31).
+  const tool: Tool = readOnly && chosenTool !== 'laser' ? 'select' : chosenTool;
+  const laser = useLaser(board);
   const [color, setColor] = useState(COLORS[0]!.color);
   const colorRef = useRef(color);
   colorRef.current = color;
@@ -127,7 +130,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     if (follow !== undefined) following.follow(follow);
   }, [follow]); // only when the prop changes: the select may have moved on since
   // Panning and zooming by hand is this member's own move: it ends following (moveView).
-  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null, openComment: setComment, readOnly });
+  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null, openComment: setComment, readOnly, laser: laser.point });
 
   const commitText = (): void => {
     const note = editingRef.current;
@@ -235,7 +238,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();
     // A viewer's keys only look: select, step through shapes, zoom, pan (copy goes by its own event).
-    if (readOnly && !(e.key === 'Escape' || e.key === ']' || e.key === '[' || e.key === ' ' || (mod && key === 'a') || (!mod && ['+', '=', '-', '0'].includes(e.key)))) return;
+    if (readOnly && !(e.key === 'Escape' || e.key === ']' || e.key === '[' || e.key === ' ' || (mod && key === 'a') || (!mod && ['+', '=', '-', '0', 'k', 'v'].includes(key)))) return;
     if (mod && key === 'z') {
       e.preventDefault();
       if (e.shiftKey) room.history.redo();
@@ -333,6 +336,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
           {selectionBoxes}
           <CommentPins threads={threads} zoom={view.zoom} open={comment} showResolved={tool === 'comment'} unread={unread} onOpen={setComment} />
           <PeersLayer peers={peers} shapesById={shapesById} zoom={view.zoom} />
+          <LaserTrail points={laser.trail} color={myColor ?? board?.me().color ?? '#e03131'} zoom={view.zoom} owner="me" />
         </g>
       </svg>
       <PendingStatus count={images.pending.length} />
@@ -352,7 +356,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       )}
       </div>
       <p id={labelId} className={`${WB}-sr`}>
-        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, N sticky note, V select, E eraser, C comment. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes. Paste or drop a picture to add it.`}
+        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, N sticky note, V select, E eraser, C comment, K laser pointer. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes. Paste or drop a picture to add it.`}
       </p>
     </div>
   );
