@@ -239,9 +239,12 @@ export class Board {
     this.cache = next;
     if (!changed && touched !== undefined) return false;
     const shapes = [...next.values()].flatMap((c) => (c.shape ? [c.shape] : []));
-    // [BOARD-30] Connectors drawn from their shapes; one unchanged by this change stays the same object.
+    // [BOARD-30] Connectors drawn from their shapes; one this change did not move stays the same
+    // object (every other shape is its cached one already), so a UI re-renders only what changed.
     const before = this.byId;
-    this.sorted = attachEnds(shapes.sort(compareShapes)).map((s) => {
+    const read = shapes.sort(compareShapes);
+    this.sorted = attachEnds(read).map((s, i) => {
+      if (s === read[i]) return s;
       const old = before.get(s.id);
       return old && sameShape(old, s) ? old : s;
     });

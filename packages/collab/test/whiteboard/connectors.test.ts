@@ -122,6 +122,18 @@ describe('[BOARD-30] an arrow between two shapes, on two members\' boards', () =
 });
 
 describe('[BOARD-30] what may be attached, as a peer or a caller writes it', () => {
+  it('a connector stays the same object until its own shapes move (a UI re-renders only what changed)', () => {
+    const board = soloBoard();
+    linked(board);
+    board.add({ id: 'aside', kind: 'rect', x: 0, y: 500, w: 10, h: 10 });
+    const link = board.shape('link');
+    board.update('aside', { x: 50 });
+    expect(board.shape('link')).toBe(link);
+    board.update('b', { y: 40 });
+    expect(board.shape('link')).not.toBe(link);
+    expect(board.shapes()).toContain(board.shape('link'));
+  });
+
   it('refuses attachments on other kinds and ids that are not ids; null lets go', () => {
     const board = soloBoard();
     board.add({ id: 'box', kind: 'rect', x: 0, y: 0, w: 10, h: 10 });
