@@ -36,3 +36,16 @@ export function shapeAt(shapes: readonly Shape[], x: number, y: number, toleranc
   for (let i = shapes.length - 1; i >= 0; i--) if (hits(shapes[i]!, x, y, tolerance)) return shapes[i];
   return undefined;
 }
+
+/**
+ * [BOARD-32] The shapes wholly inside a box (a selection marquee), back to front: a shape the box
+ * only grazes is left out, so dragging across a crowded board picks what one meant.
+ */
+export function shapesWithin(shapes: readonly Shape[], box: { x: number; y: number; w: number; h: number }): Shape[] {
+  const left = Math.min(box.x, box.x + box.w), right = Math.max(box.x, box.x + box.w);
+  const top = Math.min(box.y, box.y + box.h), bottom = Math.max(box.y, box.y + box.h);
+  return shapes.filter((shape) => {
+    const b = boxOf(shape);
+    return b.x >= left && b.y >= top && b.x + b.w <= right && b.y + b.h <= bottom;
+  });
+}

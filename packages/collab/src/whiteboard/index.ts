@@ -23,7 +23,7 @@ export {
 export { boardPresencePatch, colorFor, LIVE_STROKE_POINTS, readPeer, type BoardPoint, type BoardPresence, type LiveStroke, type Peer } from './board-presence.js';
 export { liveStrokeSvg, penPath, shapeSvg, svgMarkup, type ShapeSvgOptions, type SvgNode } from './shape-svg.js';
 export { boardExtent, boardToSvg, type BoardExtent, type SvgExportOptions } from './export-svg.js';
-export { boxOf, hits, shapeAt } from './hit-test.js';
+export { boxOf, hits, shapeAt, shapesWithin } from './hit-test.js';
 export { ATTACH_GAP, attachableAt, attachEnds, edgePoint, isAttachable, movePatch, withAttachedEnds } from './connectors.js';
 export { NOTE_INK, NOTE_PAPER, NOTE_SIZE, noteLines, notePaper, paperOf } from './sticky-note.js';
 export { isResizable, MIN_RESIZE, resizePatch, type ResizePatch } from './resize.js';

@@ -7,7 +7,7 @@
 import { useEffect, useRef, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Board } from '../../whiteboard/board.js';
 import { attachableAt, letGo, movePatch } from '../../whiteboard/connectors.js';
-import { shapeAt } from '../../whiteboard/hit-test.js';
+import { shapeAt, shapesWithin } from '../../whiteboard/hit-test.js';
 import { resizePatch } from '../../whiteboard/resize.js';
 import { thinPoints, type Shape } from '../../whiteboard/shape.js';
 import type { Tool } from './toolbar.js';
@@ -40,6 +40,15 @@ export interface PointerToolsInput {
   readOnly: boolean;
   /** [BOARD-31] Adds a point to the laser pointer's trail. */
   laser(at: { x: number; y: number }): void;
+  /** [BOARD-32] Shows the selection marquee being dragged (board units), or hides it (null). */
+  marquee(box: Box | null): void;
+}
+
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
 }
 
 type Gesture =
@@ -49,6 +58,7 @@ type Gesture =
   | { kind: 'resize'; pointer: number; shape: Shape; start: { x: number; y: number }; end: () => void }
   | { kind: 'erase'; pointer: number; end: () => void }
   | { kind: 'laser'; pointer: number }
+  | { kind: 'marquee'; pointer: number; start: { x: number; y: number }; base: readonly string[] }
   | { kind: 'pan'; pointer: number; client: { x: number; y: number }; view: View }
   | { kind: 'pinch'; pointer: number; distance: number; mid: { x: number; y: number }; view: View };
 
@@ -93,6 +103,7 @@ export function usePointerTools(input: PointerToolsInput) {
     if (!g) return;
     if (g.kind === 'pen') board.setPresence({ stroke: null });
     if (g.kind === 'shape') board.remove([g.id]);
+    if (g.kind === 'marquee') latest.current.marquee(null);
     if (g.kind === 'shape' || g.kind === 'move' || g.kind === 'resize' || g.kind === 'erase') g.end();
   };
 
@@ -200,8 +211,13 @@ export function usePointerTools(input: PointerToolsInput) {
       case 'select': {
         const hit = shapeAt(board.shapes(), at.x, at.y, 4 / view.zoom);
         if (!hit) {
-          setSelection([]);
-          gesture.current = { kind: 'pan', pointer, client: { x: e.clientX, y: e.clientY }, view };
+          // [BOARD-32] A mouse or pen drag on empty space selects what it encloses (Shift: adds to
+          // the selection); a finger pans, as on every phone map, and two pinch.
+          const base = e.shiftKey ? selection : [];
+          setSelection(base);
+          gesture.current = e.pointerType === 'touch'
+            ? { kind: 'pan', pointer, client: { x: e.clientX, y: e.clientY }, view }
+            : { kind: 'marquee', pointer, start: at, base };
           return;
         }
         let ids = selection.includes(hit.id) ? selection : [hit.id];
@@ -276,6 +292,15 @@ export function usePointerTools(input: PointerToolsInput) {
       case 'laser':
         latest.current.laser(at);
         return;
+      case 'marquee': {
+        const box = { x: g.start.x, y: g.start.y, w: at.x - g.start.x, h: at.y - g.start.y };
+        latest.current.marquee(box);
+        perFrame(() => {
+          const inside = shapesWithin(board.shapes(), box).map((s) => s.id);
+          latest.current.setSelection([...g.base, ...inside.filter((id) => !g.base.includes(id))]);
+        });
+        return;
+      }
       case 'pan':
         latest.current.setView({ ...g.view, x: g.view.x + e.clientX - g.client.x, y: g.view.y + e.clientY - g.client.y });
     }
@@ -310,6 +335,9 @@ export function usePointerTools(input: PointerToolsInput) {
       case 'resize':
       case 'erase':
         g.end();
+        return;
+      case 'marquee':
+        latest.current.marquee(null);
         return;
       case 'pan':
       case 'laser': // the trail fades by itself

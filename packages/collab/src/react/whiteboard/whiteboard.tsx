@@ -26,7 +26,7 @@ import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
 import { useBoard, useCommentThreads, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
 import { useFollow } from './use-follow.js';
 import { clampZoom, viewportOf, type BoardViewport } from '../../whiteboard/viewport.js';
-import { boardPoint, usePointerTools, type View } from './use-pointer-tools.js';
+import { boardPoint, usePointerTools, type Box, type View } from './use-pointer-tools.js';
 import { useBoardClipboard } from './use-clipboard.js';
 import { CommentPanel, CommentPins, type OpenComment } from './comments-layer.js';
 import { useImages } from './use-images.js';
@@ -74,6 +74,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   // A viewer selects, pans and points (BOARD-20, BOARD-31).
   const tool: Tool = readOnly && chosenTool !== 'laser' ? 'select' : chosenTool;
   const laser = useLaser(board);
+  const [marquee, setMarquee] = useState<Box | null>(null);
   const [color, setColor] = useState(COLORS[0]!.color);
   const colorRef = useRef(color);
   colorRef.current = color;
@@ -130,7 +131,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     if (follow !== undefined) following.follow(follow);
   }, [follow]); // only when the prop changes: the select may have moved on since
   // Panning and zooming by hand is this member's own move: it ends following (moveView).
-  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null, openComment: setComment, readOnly, laser: laser.point });
+  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null, openComment: setComment, readOnly, laser: laser.point, marquee: setMarquee });
 
   const commitText = (): void => {
     const note = editingRef.current;
@@ -334,6 +335,10 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
           </g>
           <PendingPictures pending={images.pending} zoom={view.zoom} />
           {selectionBoxes}
+          {marquee && (
+            <rect data-marquee="" x={Math.min(marquee.x, marquee.x + marquee.w)} y={Math.min(marquee.y, marquee.y + marquee.h)} width={Math.abs(marquee.w)} height={Math.abs(marquee.h)}
+              style={{ fill: accent, stroke: accent }} fillOpacity={0.08} strokeWidth={1 / view.zoom} strokeDasharray={`${4 / view.zoom} ${3 / view.zoom}`} pointerEvents="none" />
+          )}
           <CommentPins threads={threads} zoom={view.zoom} open={comment} showResolved={tool === 'comment'} unread={unread} onOpen={setComment} />
           <PeersLayer peers={peers} shapesById={shapesById} zoom={view.zoom} />
           <LaserTrail points={laser.trail} color={myColor ?? board?.me().color ?? '#e03131'} zoom={view.zoom} owner="me" />
