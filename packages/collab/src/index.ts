@@ -53,8 +53,9 @@ export type { ChatAuthor, ChatEvent, ChatEventWire, ChatMessage, ChatReaction, C
 export { ChatClient, ChatError, type ChatLink, type RoomChatOptions } from './chat/room-chat.js';
 export { ChatWindow, type Merged } from './chat/chat-window.js';
 export { ChatService, chatAuthor, type ChatCaller, type ChatOutcome, type ChatServiceOptions } from './chat/chat-service.js';
+export { chatMatcher, searchChat, SEARCH_SCAN, type ChatSearchQuery, type ChatSearchResult } from './chat/chat-search.js';
 export { TypingBoard, DEFAULT_TYPING_TIMEOUT_MS, type TypingBoardOptions } from './chat/typing-board.js';
-export { CHAT_VERSION, DEFAULT_MAX_CHAT_LENGTH, MAX_CHAT_IMAGES, MAX_PAGE, MAX_REACTIONS, MAX_REACTORS, isReactionEmoji, QUOTE_LENGTH, quoteOf, chatBroadcast, chatRequest, chatServiceChannel, parseChatBroadcast, parseChatRequest, readAnswer, type ChatBroadcast, type ChatJoined, type ChatRequest } from './chat/chat-wire.js';
+export { CHAT_VERSION, DEFAULT_MAX_CHAT_LENGTH, MAX_CHAT_IMAGES, MAX_PAGE, MAX_REACTIONS, MAX_REACTORS, MAX_SEARCH_LENGTH, MAX_SEARCH_RESULTS, isReactionEmoji, QUOTE_LENGTH, quoteOf, chatBroadcast, chatRequest, chatServiceChannel, parseChatBroadcast, parseChatRequest, readAnswer, type ChatBroadcast, type ChatJoined, type ChatRequest } from './chat/chat-wire.js';
 export type { ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, ChatStore } from './core/store.js';
 export { WireReader, clientMessageReader, serverMessageReader, writeWire } from './protocol/wire.js';
 export { enterRoom, type EnterRoomOptions, type Room, type RoomClient } from './client/enter-room.js';

@@ -6,6 +6,7 @@
 import { describeThrown, fail, ok, type Result } from '../protocol/errors.js';
 import { assetIdOf } from '../protocol/assets.js';
 import type { AssetStore, ChatStore } from '../core/store.js';
+import { searchChat } from './chat-search.js';
 import { answerOk, chatTextProblem, DEFAULT_MAX_CHAT_LENGTH, MAX_REACTIONS, MAX_REACTORS, quoteOf, type ChatBroadcast, type ChatRequest } from './chat-wire.js';
 import type { ChatAuthor, ChatMessage, ModerateHook } from './types.js';
 
@@ -75,6 +76,11 @@ export class ChatService {
       case 'chat-history': {
         const page = await store.chatPage(room, request);
         return ok({ answer: answerOk({ messages: page.messages, hasMore: page.hasMore }) });
+      }
+      case 'chat-search': {
+        // [CHAT-17] Whoever may read the chat may search it (a viewer too); deleted messages are not found.
+        const found = await searchChat(store, room, request);
+        return ok({ answer: answerOk({ messages: found.messages, before: found.before, done: found.done }) });
       }
       case 'chat-read': {
         // [CHAT-9] Per user, not per connection: every tab of the user hears the new position.

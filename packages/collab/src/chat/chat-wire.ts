@@ -12,6 +12,9 @@ export const CHAT_VERSION = 1;
 export const DEFAULT_MAX_CHAT_LENGTH = 4000;
 /** The most messages one page holds. */
 export const MAX_PAGE = 200;
+/** [CHAT-17] Results one search request returns at most, and the longest query in characters. */
+export const MAX_SEARCH_RESULTS = 50;
+export const MAX_SEARCH_LENGTH = 200;
 
 /** Member → server requests (answered to the caller only); the room's id is already checked. */
 export const chatServiceChannel = (room: string): string => `/service/rooms/${room}/chat`;
@@ -23,6 +26,7 @@ export type ChatRequest =
   | { type: 'chat-delete'; serial: number }
   | { type: 'chat-react'; serial: number; emoji: string; on: boolean }
   | { type: 'chat-history'; before?: number; after?: number; limit: number }
+  | { type: 'chat-search'; text: string; before?: number; limit: number }
   | { type: 'chat-read'; serial: number }
   | { type: 'chat-typing' };
 
@@ -113,6 +117,13 @@ export function parseChatRequest(data: unknown): Result<ChatRequest> {
       if (isSerial(f.before)) request.before = f.before;
       if (isSerial(f.after)) request.after = f.after;
       return ok(request);
+    }
+    case 'chat-search': {
+      if (typeof f.text !== 'string' || f.text.trim() === '' || f.text.length > MAX_SEARCH_LENGTH) return fail('message_invalid', `a search has a "text" of 1-${MAX_SEARCH_LENGTH} characters`);
+      const limit = limitOf(f.limit, 20);
+      if (limit === undefined || limit > MAX_SEARCH_RESULTS) return fail('message_invalid', `"limit" is 1-${MAX_SEARCH_RESULTS}`);
+      if (f.before !== undefined && !(isSerial(f.before) && f.before >= 1)) return fail('message_invalid', '"before" is a serial');
+      return ok({ type: 'chat-search', text: f.text, limit, ...(isSerial(f.before) ? { before: f.before } : {}) });
     }
     default:
       return fail('message_invalid', `unknown chat request ${JSON.stringify(f.type)}`);

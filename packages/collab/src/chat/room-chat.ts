@@ -160,6 +160,13 @@ export class ChatClient implements RoomChat {
     return this.page(await this.ask(request));
   }
 
+  async search(text: string, options: { before?: number; limit?: number } = {}): Promise<{ messages: ChatMessage[]; before: number; done: boolean }> {
+    const answer = await this.ask({ type: 'chat-search', text, limit: options.limit ?? 20, ...(options.before === undefined ? {} : { before: options.before }) });
+    const messages = readMessages(answer.messages);
+    if (!messages || typeof answer.before !== 'number' || typeof answer.done !== 'boolean') throw new ChatError('message_invalid', 'an unreadable search answer');
+    return { messages, before: answer.before, done: answer.done };
+  }
+
   async loadOlder(limit = this.pageSize): Promise<boolean> {
     await this.joined;
     if (this.window.first <= 1) return false;

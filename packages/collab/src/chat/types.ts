@@ -72,6 +72,12 @@ export interface RoomChat {
   send(text: string, options?: ChatSendOptions): Promise<ChatMessage>;
   /** Older pages: the newest `limit` messages before `before`, ascending. */
   history(options?: { before?: number; limit?: number }): Promise<{ messages: ChatMessage[]; hasMore: boolean }>;
+  /**
+   * [CHAT-17] Messages whose text holds every word of `text` (case and accents aside), newest first,
+   * deleted ones never. One call looks through at most 2,000 messages: when `done` is false, call
+   * again with `{ before }` from the answer to look further back.
+   */
+  search(text: string, options?: { before?: number; limit?: number }): Promise<{ messages: ChatMessage[]; before: number; done: boolean }>;
   /** The live window the UI renders: loaded history + live messages, ascending by serial, no gap, no duplicate; the same array object until it changes (for useSyncExternalStore). */
   messages(): readonly ChatMessage[];
   /** Loads one more page of older messages into `messages()`; resolves false when there is none. */

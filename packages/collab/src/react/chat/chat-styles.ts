@@ -9,12 +9,12 @@ export const CHAT_CLASS = 'kuiper-chat';
 const c = (name: string): string => `.${CHAT_CLASS}${name ? `-${name}` : ''}`;
 
 export const CHAT_CSS = `
-${c('')}{display:grid;grid-template-columns:minmax(0,1fr) auto;grid-template-rows:1fr auto auto;gap:8px;height:100%;min-height:0;box-sizing:border-box;padding:8px;
+${c('')}{display:grid;grid-template-columns:minmax(0,1fr) auto;grid-template-rows:auto 1fr auto auto;gap:8px;height:100%;min-height:0;box-sizing:border-box;padding:8px;
 font:var(--kuiper-chat-font,14px/1.4 system-ui,sans-serif);color:var(--kuiper-chat-fg,#1d1d1f);background:var(--kuiper-chat-bg,#fff);
 border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px)}
-${c('log')}{grid-column:1;grid-row:1;overflow-y:auto;min-height:0;margin:0;padding:0 4px}
+${c('log')}{grid-column:1;grid-row:2;overflow-y:auto;min-height:0;margin:0;padding:0 4px}
 ${c('log')}:focus-visible,${c('button')}:focus-visible,${c('input')}:focus-visible{outline:2px solid var(--kuiper-chat-accent,#2f6fed);outline-offset:1px}
-${c('who')}{grid-column:2;grid-row:1 / span 3;min-width:120px;border-left:1px solid var(--kuiper-chat-border,#d0d0d7);padding-left:8px}
+${c('who')}{grid-column:2;grid-row:1 / span 4;min-width:120px;border-left:1px solid var(--kuiper-chat-border,#d0d0d7);padding-left:8px}
 ${c('who-list')}{list-style:none;margin:0;padding:0}
 ${c('who-title')}{font-weight:600;margin:0 0 4px}
 ${c('message')}{padding:4px 0}
@@ -28,14 +28,14 @@ ${c('text')}{white-space:pre-wrap;overflow-wrap:anywhere}
 ${c('day')}{text-align:center;color:var(--kuiper-chat-muted,#6e6e73);font-size:.8em;font-weight:600;margin:8px 0 2px}
 ${c('unread')}{display:flex;align-items:center;gap:6px;color:var(--kuiper-chat-accent,#2f6fed);font-size:.8em;margin:4px 0}
 ${c('unread')}::before,${c('unread')}::after{content:"";flex:1;border-top:1px solid var(--kuiper-chat-accent,#2f6fed)}
-${c('typing')}{grid-column:1;grid-row:2;min-height:1.4em}
-${c('composer')}{grid-column:1;grid-row:3;display:flex;flex-wrap:wrap;gap:6px}
+${c('typing')}{grid-column:1;grid-row:3;min-height:1.4em}
+${c('composer')}{grid-column:1;grid-row:4;display:flex;flex-wrap:wrap;gap:6px}
 ${c('attachments')}{flex-basis:100%;display:flex;flex-wrap:wrap;gap:6px;list-style:none;margin:0;padding:0;font-size:.85em;color:var(--kuiper-chat-muted,#6e6e73)}
 ${c('attachments')} li{display:flex;align-items:flex-start;gap:2px}
 ${c('attachments')} img{height:48px;max-width:96px;object-fit:cover;border-radius:4px}
 ${c('images')}{display:flex;flex-wrap:wrap;gap:6px;margin-top:4px}
 ${c('images')} img{display:block;max-width:min(240px,100%);max-height:180px;border-radius:6px;border:1px solid var(--kuiper-chat-border,#d0d0d7)}
-${c('read-only')}{grid-column:1;grid-row:3;margin:0;color:var(--kuiper-chat-muted,#6e6e73);font-size:.85em}
+${c('read-only')}{grid-column:1;grid-row:4;margin:0;color:var(--kuiper-chat-muted,#6e6e73);font-size:.85em}
 ${c('input')}{flex:1;min-width:0;resize:none;font:inherit;color:inherit;background:transparent;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);padding:6px}
 ${c('button')}{font:inherit;cursor:pointer;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px);background:transparent;color:inherit;padding:2px 8px}
 ${c('button')}[data-primary]{background:var(--kuiper-chat-accent,#2f6fed);color:var(--kuiper-chat-accent-fg,#fff);border-color:transparent}
@@ -60,6 +60,14 @@ ${c('reaction')}{font:inherit;font-size:.85em;cursor:pointer;border:1px solid va
 ${c('reaction')}[aria-pressed="true"],${c('reaction')}[data-mine]{border-color:var(--kuiper-chat-accent,#2f6fed);background:color-mix(in srgb,var(--kuiper-chat-accent,#2f6fed) 12%,transparent)}
 ${c('reaction')}[role="img"]{cursor:default}
 ${c('reaction')}:focus-visible{outline:2px solid var(--kuiper-chat-accent,#2f6fed);outline-offset:1px}
+${c('searchbar')}{grid-column:1;grid-row:1;display:flex;justify-content:flex-end;gap:6px;min-width:0}
+${c('search')}{grid-column:1;grid-row:1;display:flex;flex-direction:column;gap:4px;min-width:0}
+${c('search')}>${c('searchbar')}{justify-content:stretch}
+${c('search')}>${c('meta')}{margin:0}
+${c('results')}{list-style:none;margin:0;padding:0;max-height:12em;overflow-y:auto;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:var(--kuiper-chat-radius,8px)}
+${c('results')} button{display:block;width:100%;text-align:left;font:inherit;color:inherit;background:transparent;border:0;padding:4px 8px;cursor:pointer}
+${c('results')} button:hover,${c('results')} button:focus-visible{background:color-mix(in srgb,var(--kuiper-chat-accent,#2f6fed) 10%,transparent);outline:none}
+${c('result-text')}{display:block;overflow:hidden;white-space:nowrap;text-overflow:ellipsis}
 ${c('error')}{color:#b00020;font-size:.85em}
 ${c('sr')}{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;

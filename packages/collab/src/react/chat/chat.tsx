@@ -7,6 +7,7 @@ import { useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 import type { ChatMessage, Typer } from '../../chat/types.js';
 import { useChat, type ChatRoom } from '../use-chat.js';
 import { CHAT_CLASS, CHAT_CSS } from './chat-styles.js';
+import { ChatSearch } from './chat-search.js';
 import { Composer } from './composer.js';
 import { authorName } from './labels.js';
 import { MessageLog } from './message-log.js';
@@ -43,6 +44,8 @@ export function Chat({ room, className, style, readOnly = false, reactions = CHA
   const chat = useChat(room);
   const [error, setError] = useState<string | undefined>(undefined);
   const [replyTo, setReplyTo] = useState<ChatMessage | undefined>(undefined);
+  // [CHATUI-16] A search result to bring into view in the log (a new object each press, so the same one twice jumps twice).
+  const [show, setShow] = useState<{ serial: number } | undefined>(undefined);
   // [CHATUI-15] Who `@` offers: the others here, by their presence name.
   const others = useOthers(room.presence);
   // Not this user's own name: another tab of theirs is among the others.
@@ -60,7 +63,9 @@ export function Chat({ room, className, style, readOnly = false, reactions = CHA
       onFocus={readAll}
     >
       <style>{CHAT_CSS}</style>
+      <ChatSearch chat={room.chat} onShow={(serial) => setShow({ serial })} />
       <MessageLog
+        show={show}
         messages={chat.messages}
         readPosition={chat.readPosition}
         joined={chat.joined}

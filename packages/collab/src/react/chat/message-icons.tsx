@@ -1,5 +1,5 @@
 /**
- * [CHATUI-12] [CHATUI-14] The icons of a message's React and Reply buttons: drawn, since emoji
+ * [CHATUI-12] [CHATUI-14] [CHATUI-16] The icons of a message's React and Reply buttons, and of Search: drawn, since emoji
  * fonts are not everywhere, and small, so React, Reply, Edit and Delete stay on the message's first
  * line in a narrow chat.
  */
@@ -26,6 +26,16 @@ export function ReplyIcon(): ReactElement {
     <svg {...frame}>
       <path d="M6 3.5 L2 7.5 L6 11.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" />
       <path d="M2.5 7.5 H10 Q14 7.5 14 11.5 V13" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+    </svg>
+  );
+}
+
+/** [CHATUI-16] A magnifying glass: search the chat. */
+export function SearchIcon(): ReactElement {
+  return (
+    <svg {...frame}>
+      <circle cx="6.5" cy="6.5" r="4.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <path d="M10 10 L14.5 14.5" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
     </svg>
   );
 }

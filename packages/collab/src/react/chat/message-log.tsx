@@ -4,7 +4,7 @@
  * the reader was there, a marker stands before the first unread message of someone else, and a
  * day separator before the first message of each day (CHATUI-7).
  */
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MutableRefObject, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MutableRefObject, type ReactNode } from 'react';
 import type { ChatMessage } from '../../chat/types.js';
 import { CHAT_CLASS } from './chat-styles.js';
 import { dayLabel, dayStart } from './day-label.js';
@@ -36,6 +36,8 @@ export interface MessageLogProps {
   reply?: ((message: ChatMessage) => void) | undefined;
   /** [CHATUI-15] This reader's name: others' messages that @mention it stand out. */
   myName?: string | undefined;
+  /** [CHATUI-16] A message to bring into view (a search result pressed); each new object is one jump. */
+  show?: { readonly serial: number } | undefined;
 }
 
 /** [CHATUI-14] How many older pages a press on a quote may load to reach the message it answers. */
@@ -108,7 +110,7 @@ export function MessageLog(props: MessageLogProps): ReactNode {
   const jumpTo = useRef<number | undefined>(undefined);
   const firstNow = useRef(first);
   firstNow.current = first;
-  const showMessage = (serial: number): void => {
+  const showMessage = (serial: number, outOfReach?: string): void => {
     jumpTo.current = serial;
     if (bySerial.has(serial)) return reveal(log.current, jumpTo);
     void (async () => {
@@ -116,10 +118,18 @@ export function MessageLog(props: MessageLogProps): ReactNode {
         if (!(await props.loadOlder())) break;
       }
       // Out of reach: no jump left waiting to surprise the reader when they scroll up to it later.
-      if (firstNow.current > serial && jumpTo.current === serial) jumpTo.current = undefined;
+      if (firstNow.current > serial && jumpTo.current === serial) {
+        jumpTo.current = undefined;
+        if (outOfReach) props.onError(outOfReach);
+      }
     })().catch((error: unknown) => props.onError(`History not loaded: ${describeError(error)}`));
   };
   useLayoutEffect(() => reveal(log.current, jumpTo), [messages]);
+  const showRef = useRef(showMessage);
+  showRef.current = showMessage;
+  useEffect(() => {
+    if (props.show) showRef.current(props.show.serial, 'That message is too far back to show here');
+  }, [props.show]);
   // [CHATUI-9] The marker says where the reader left off. On a first visit (nothing read when the
   // join answered) they left off nowhere: what was there before they came gets no marker, which
   // would stand above the whole log; what comes after does. Set once, the same in every render.
@@ -195,14 +205,17 @@ function arrowBetweenMessages(event: KeyboardEvent<HTMLDivElement>, log: HTMLDiv
   }
 }
 
-/** [CHATUI-14] Brings the message `jumpTo` names into view, focused on its first control and lit a moment, once it is in the log. */
+/** [CHATUI-14] Brings the message `jumpTo` names into view, focused on its first control (or itself) and lit a moment, once it is in the log. */
 function reveal(log: HTMLDivElement | null, jumpTo: MutableRefObject<number | undefined>): void {
   const serial = jumpTo.current;
   const article = serial === undefined ? null : log?.querySelector<HTMLElement>(`article[data-serial="${serial}"]`);
   if (!article) return;
   jumpTo.current = undefined;
   article.scrollIntoView?.({ block: 'center' });
-  article.querySelector<HTMLElement>('[data-roving]')?.focus({ preventScroll: true });
+  // A viewer's message has no controls (CHATUI-8): the message itself takes the focus, so a screen reader reads it.
+  const control = article.querySelector<HTMLElement>('[data-roving]');
+  if (!control) article.tabIndex = -1;
+  (control ?? article).focus({ preventScroll: true });
   article.setAttribute('data-flash', '');
   setTimeout(() => article.removeAttribute('data-flash'), 1500);
 }
