@@ -56,6 +56,8 @@ export interface ToolbarProps {
   onDelete(): void;
   onFront(): void;
   onZoom(factor: number | null): void;
+  /** [BOARD-33] Shows every shape (or, with a selection, the selected ones). */
+  onFit(): void;
   onExport(format: 'png' | 'svg'): void;
   /** [BOARD-22] Pictures picked with the Image button. */
   onPictures?(files: File[]): void;
@@ -122,6 +124,7 @@ export function Toolbar(p: ToolbarProps): ReactElement {
         <button type="button" className={button} aria-label="Zoom out" title="Zoom out (-)" onClick={() => p.onZoom(1 / 1.25)}>−</button>
         <button type="button" className={button} aria-label="Reset view" title="Reset view (0)" onClick={() => p.onZoom(null)}>1:1</button>
         <button type="button" className={button} aria-label="Zoom in" title="Zoom in (+)" onClick={() => p.onZoom(1.25)}>+</button>
+        <button type="button" className={button} aria-label="Zoom to fit" title="Zoom to fit (Shift+1; the selection: Shift+2)" onClick={p.onFit}>⤢</button>
       </div>
       <div className={`${WB}-group`} role="group" aria-label="Export">
         <button type="button" className={button} aria-label="Export PNG" title="Download as PNG" onClick={() => p.onExport('png')}>PNG</button>

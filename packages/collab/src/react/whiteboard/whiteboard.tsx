@@ -26,6 +26,7 @@ import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
 import { useBoard, useCommentThreads, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
 import { useFollow } from './use-follow.js';
 import { clampZoom, viewportOf, type BoardViewport } from '../../whiteboard/viewport.js';
+import { viewFitting } from '../../whiteboard/fit-view.js';
 import { boardPoint, usePointerTools, type Box, type View } from './use-pointer-tools.js';
 import { useBoardClipboard } from './use-clipboard.js';
 import { CommentPanel, CommentPins, type OpenComment } from './comments-layer.js';
@@ -158,6 +159,12 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     });
   }, [moveView]);
 
+  /** [BOARD-33] Brings these shapes (all of them when none are given) into view. */
+  const fit = (only?: readonly string[]): void => {
+    const wanted = only && only.length > 0 ? new Set(only) : undefined;
+    moveView(() => viewFitting(wanted ? shapes.filter((s) => wanted.has(s.id)) : shapes, surfaceSize()));
+  };
+
   // Wheel: pan, or zoom with Ctrl/Cmd (and trackpad pinch). Not passive, so the page does not scroll.
   useEffect(() => {
     const el = surface.current;
@@ -239,7 +246,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();
     // A viewer's keys only look: select, step through shapes, zoom, pan (copy goes by its own event).
-    if (readOnly && !(e.key === 'Escape' || e.key === ']' || e.key === '[' || e.key === ' ' || (mod && key === 'a') || (!mod && ['+', '=', '-', '0', 'k', 'v'].includes(key)))) return;
+    if (readOnly && !(e.key === 'Escape' || e.key === ']' || e.key === '[' || e.key === ' ' || (mod && key === 'a') || (!mod && ['+', '=', '-', '0', 'k', 'v'].includes(key)) || (e.shiftKey && (e.code === 'Digit1' || e.code === 'Digit2')))) return;
     if (mod && key === 'z') {
       e.preventDefault();
       if (e.shiftKey) room.history.redo();
@@ -280,6 +287,9 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     } else if (e.key === ' ' && e.target === surface.current) {
       e.preventDefault();
       space.current = true;
+    } else if (!mod && e.shiftKey && (e.code === 'Digit1' || e.code === 'Digit2')) {
+      e.preventDefault();
+      fit(e.code === 'Digit2' ? selected : undefined);
     } else if (!mod && !e.altKey && (e.key === '+' || e.key === '=' || e.key === '-' || e.key === '0')) {
       zoomBy(e.key === '0' ? null : e.key === '-' ? 1 / 1.25 : 1.25);
     } else if (!mod && !e.altKey) {
@@ -312,7 +322,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       <style>{WHITEBOARD_CSS}</style>
       <Toolbar readOnly={readOnly} tool={tool} color={color} width={width} canUndo={undo.canUndo} canRedo={undo.canRedo} canDelete={selected.length > 0}
         onTool={setTool} onColor={changeColor} onWidth={changeWidth} onUndo={() => room.history.undo()} onRedo={() => room.history.redo()}
-        onDelete={removeSelected} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onExport={exportAs}
+        onDelete={removeSelected} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onFit={() => fit(selected)} onExport={exportAs}
         onPictures={(files) => void images.insert(files)} />
       <div className={`${WB}-stage`}>
       <FollowPicker peers={peers} following={following.following} followers={following.followers} onFollow={following.follow} />
@@ -361,7 +371,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       )}
       </div>
       <p id={labelId} className={`${WB}-sr`}>
-        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, N sticky note, V select, E eraser, C comment, K laser pointer. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes. Paste or drop a picture to add it.`}
+        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, N sticky note, V select, E eraser, C comment, K laser pointer. Shift+1 zooms to fit the board, Shift+2 the selection. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes. Paste or drop a picture to add it.`}
       </p>
     </div>
   );
