@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Board } from '../../whiteboard/board.js';
+import { asNewShape, pasteShapes } from '../../whiteboard/clipboard.js';
 import { attachableAt, letGo, movePatch } from '../../whiteboard/connectors.js';
 import { shapeAt, shapesWithin } from '../../whiteboard/hit-test.js';
 import { resizePatch } from '../../whiteboard/resize.js';
@@ -222,8 +223,15 @@ export function usePointerTools(input: PointerToolsInput) {
         }
         let ids = selection.includes(hit.id) ? selection : [hit.id];
         if (e.shiftKey) ids = selection.includes(hit.id) ? selection.filter((id) => id !== hit.id) : [...selection, hit.id];
+        if (!ids.includes(hit.id) || latest.current.readOnly) return setSelection(ids);
+        const end = board.beginGesture();
+        // [BOARD-34] Alt (Option) drags copies away and leaves the originals: the copy and the drag are one step.
+        if (e.altKey) {
+          const wanted = new Set(ids);
+          ids = pasteShapes(board, board.shapes().filter((s) => wanted.has(s.id)).map(asNewShape), 0, 0);
+        }
         setSelection(ids);
-        if (ids.includes(hit.id) && !latest.current.readOnly) gesture.current = { kind: 'move', pointer, ids, last: at, end: board.beginGesture() };
+        gesture.current = { kind: 'move', pointer, ids, last: at, end };
       }
     }
   };
