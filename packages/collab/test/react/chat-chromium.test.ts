@@ -92,6 +92,38 @@ describe('<Chat> in Chromium', () => {
 
   });
 
+  it('[CHATUI-17] up in the history, messages that arrive leave the view where it is and show a "2 new messages" button that takes the reader to them', async () => {
+    const [server, script] = await Promise.all([startCollab(), bundle('./chat-browser-entry.tsx')]);
+    const node = member(server.url, 'arrivals').room;
+    await node.synced;
+    for (let i = 1; i <= 40; i++) await node.chat.send(`earlier message ${i}`);
+    const page = await openChat(await launch(), server.url, script, 'arrivals');
+    const log = page.getByRole('log', { name: 'Chat messages' });
+    await expect.poll(() => log.getByText('earlier message 40', { exact: true }).isVisible(), { timeout: 10_000 }).toBe(true);
+    const pill = page.getByRole('button', { name: /new messages?$/ });
+    await node.chat.send('seen at once'); // at the end: followed, no button
+    await expect.poll(() => log.getByText('seen at once', { exact: true }).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await pill.count()).toBe(0);
+
+    await log.evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(() => log.getByText('earlier message 1', { exact: true }).isVisible()).toBe(true);
+    await node.chat.send('while you read');
+    await node.chat.send('and another');
+    await expect.poll(() => pill.textContent(), { timeout: 10_000 }).toBe('↓ 2 new messages');
+    expect(await log.evaluate((el) => el.scrollTop)).toBe(0); // the reader's place is kept
+    await pill.click();
+    await expect.poll(() => log.getByText('and another', { exact: true }).isVisible()).toBe(true);
+    expect(await pill.count()).toBe(0);
+    expect(await log.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // Scrolling down by hand does the same.
+    await log.evaluate((el) => (el.scrollTop = 0));
+    await node.chat.send('one more');
+    await expect.poll(() => pill.textContent(), { timeout: 10_000 }).toBe('↓ 1 new message');
+    await log.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect.poll(() => pill.count()).toBe(0);
+  });
+
   it('[CHATUI-3] Edit and Delete sit at the same place on a short message and on one that wraps: the first line\'s right end', async () => {
     const [server, script] = await Promise.all([startCollab(), bundle('./chat-browser-entry.tsx')]);
     const page = await openChat(await launch(), server.url, script, 'actions');

@@ -21,10 +21,30 @@ describe('@mentions: the pure half', () => {
     expect(mentions('hi @Bobby', 'Bob')).toBe(false);
     expect(mentions('mail me at me@bob', 'bob')).toBe(false);
     expect(mentions('hi @bob', undefined)).toBe(false);
+    // A reader known by two names (login and presence) is named by either, the longer one whole.
+    expect(mentions('hi @Ada', ['Ada Lovelace', 'Ada'])).toBe(true);
+    expect(mentions('hi @ada lovelace!', ['Ada', 'Ada Lovelace'])).toBe(true);
+    expect(mentions('hi @Lovelace', ['Ada Lovelace', 'Ada'])).toBe(false);
+    expect(mentions('hi @Ada', [undefined, ''])).toBe(false);
   });
 });
 
 describe('<Chat> @mentions', () => {
+  it('[CHATUI-15] a reader whose login name differs from the name others see in presence is mentioned by the one the list offers', async () => {
+    const { url } = await startNamed();
+    const ada = chatter(url, 'mentions-names', 'Ada', {}, 'Ada Lovelace');
+    const bob = chatter(url, 'mentions-names', 'Bob');
+    const box = await eventually(() => within(bob.container).getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement);
+    await eventually(() => expect(within(bob.container).getByRole('list', { name: 'Who is here' }).children).toHaveLength(2));
+    fireEvent.change(box, { target: { value: '@' } });
+    expect(within(within(bob.container).getByRole('listbox', { name: 'Mention someone' })).getAllByRole('option').map((o) => o.textContent)).toEqual(['@Ada']);
+    fireEvent.keyDown(box, { key: 'Enter' });
+    fireEvent.change(box, { target: { value: `${box.value}can you look?` } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    const article = await eventually(() => log(ada).getByRole('article', { name: /^Bob at .*, mentions you$/ }));
+    expect(article.hasAttribute('data-mention')).toBe(true);
+  });
+
   it('[CHATUI-15] typing @ offers the others here (not oneself in another tab); Up/Down and Enter or Tab put the name in without sending; the one named sees the message stand out, no one else does', async () => {
     const { url } = await startNamed();
     const ada = chatter(url, 'mentions', 'Ada');

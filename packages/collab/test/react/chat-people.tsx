@@ -12,13 +12,16 @@ export function startNamed(authorize?: (room: string, session: { data: unknown }
   return startCollab(authorize ? { authorize } : {}, { policy: { canHandshake: (m: Message) => ({ data: { user: (m.ext as { user?: unknown } | undefined)?.user } }) } });
 }
 
-/** `name` (user id `u-<name>`) in `room`'s <Chat>, with the chat's own props. */
-export function chatter(url: string, room: string, name: string, props: Omit<ChatProps, 'room'> = {}): RenderResult {
+/**
+ * `name` (user id `u-<name>`) in `room`'s <Chat>, with the chat's own props; `userName` is the name
+ * its login gives the server (the chat's author name), when an app sets it apart from presence's.
+ */
+export function chatter(url: string, room: string, name: string, props: Omit<ChatProps, 'room'> = {}, userName = name): RenderResult {
   function RoomChat() {
     const entered = useRoom();
     return entered ? <Chat room={entered} {...props} /> : <p>entering</p>;
   }
-  return mount(url, <RoomChat />, { room, presence: { name }, client: { ext: { user: { id: `u-${name}`, name } } } });
+  return mount(url, <RoomChat />, { room, presence: { name }, client: { ext: { user: { id: `u-${name}`, name: userName } } } });
 }
 
 export const log = (view: RenderResult) => within(within(view.container).getByRole('log', { name: 'Chat messages' }));

@@ -68,6 +68,9 @@ ${c('results')}{list-style:none;margin:0;padding:0;max-height:12em;overflow-y:au
 ${c('results')} button{display:block;width:100%;text-align:left;font:inherit;color:inherit;background:transparent;border:0;padding:4px 8px;cursor:pointer}
 ${c('results')} button:hover,${c('results')} button:focus-visible{background:color-mix(in srgb,var(--kuiper-chat-accent,#2f6fed) 10%,transparent);outline:none}
 ${c('result-text')}{display:block;overflow:hidden;white-space:nowrap;text-overflow:ellipsis}
+${c('latest')}{grid-column:1;grid-row:2;align-self:end;justify-self:center;z-index:1;margin-bottom:8px;font:inherit;font-size:.85em;cursor:pointer;border:0;border-radius:999px;padding:4px 12px;
+background:var(--kuiper-chat-accent,#2f6fed);color:var(--kuiper-chat-accent-fg,#fff);box-shadow:0 2px 6px #0003}
+${c('latest')}:focus-visible{outline:2px solid var(--kuiper-chat-fg,#1d1d1f);outline-offset:2px}
 ${c('error')}{color:#b00020;font-size:.85em}
 ${c('sr')}{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;

@@ -80,7 +80,7 @@ export function Chat({ room, className, style, readOnly = false, reactions = CHA
         reactions={reactions}
         isMe={chat.isMe}
         reply={readOnly ? undefined : setReplyTo}
-        myName={chat.me?.name}
+        myNames={[chat.me?.name, myPresenceName]}
       />
       <div className={`${CHAT_CLASS}-typing`} aria-live="polite">
         {typingLine(chat.typers)}

@@ -34,8 +34,8 @@ export interface MessageLogProps {
   isMe?: ((id: string) => boolean) | undefined;
   /** [CHATUI-14] Starts a reply (absent: read only). */
   reply?: ((message: ChatMessage) => void) | undefined;
-  /** [CHATUI-15] This reader's name: others' messages that @mention it stand out. */
-  myName?: string | undefined;
+  /** [CHATUI-15] This reader's names (as author, and in presence): others' messages that @mention one stand out. */
+  myNames?: readonly (string | undefined)[] | undefined;
   /** [CHATUI-16] A message to bring into view (a search result pressed); each new object is one jump. */
   show?: { readonly serial: number } | undefined;
 }
@@ -49,6 +49,8 @@ export function MessageLog(props: MessageLogProps): ReactNode {
   const [loading, setLoading] = useState(false);
   const [exhausted, setExhausted] = useState(false);
   const atBottom = useRef(true);
+  // [CHATUI-17] The newest serial when the reader scrolled away from the end (null: at the end).
+  const [away, setAway] = useState<number | null>(null);
   const seen = useRef<{ first: number; height: number }>({ first: 0, height: 0 });
   // Where the log itself last scrolled to: the scroll event that move fires is not the reader's
   // (following new messages down must not mark them read for someone who is not looking).
@@ -94,6 +96,7 @@ export function MessageLog(props: MessageLogProps): ReactNode {
     const ours = ownScroll.current === el.scrollTop;
     ownScroll.current = null;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE;
+    if (atBottom.current !== (away === null)) setAway(atBottom.current ? null : (messages[messages.length - 1]?.serial ?? 0));
     if (el.scrollTop < EDGE) older();
     if (atBottom.current && !ours) props.onReadAll();
   };
@@ -102,7 +105,8 @@ export function MessageLog(props: MessageLogProps): ReactNode {
   // not deleted (a deleted one has none), so Tab passes the log in a step or two, not one per message.
   const [focused, setFocused] = useState<number | undefined>(undefined);
   const current = focused !== undefined && messages.some((m) => m.serial === focused) ? focused : messages.findLast((m) => !m.deleted)?.serial;
-  const namesMe = useMemo(() => mentionsOf(props.myName), [props.myName]);
+  const namesKey = JSON.stringify(props.myNames ?? []);
+  const namesMe = useMemo(() => mentionsOf(props.myNames), [namesKey]); // keyed by content: a new array each render
   // [CHATUI-14] A quote shows the answered message's latest state when it is loaded.
   const bySerial = useMemo(() => new Map(messages.map((m) => [m.serial, m])), [messages]);
   const quoted = useCallback((serial: number) => bySerial.get(serial), [bySerial]);
@@ -137,7 +141,24 @@ export function MessageLog(props: MessageLogProps): ReactNode {
   if (joined && arrival.current === undefined) arrival.current = readPosition === 0 ? (messages[messages.length - 1]?.serial ?? 0) : 0;
   const floor = Math.max(readPosition, arrival.current ?? 0);
   const firstUnread = messages.find((m) => m.serial > floor && !m.deleted && !isMine(m))?.serial;
+  // [CHATUI-17] What came from others while the reader was up in the history.
+  const arrived = away === null ? 0 : messages.filter((m) => m.serial > away && !m.deleted && !isMine(m)).length;
+  const toLatest = (): void => {
+    const el = log.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    atBottom.current = true;
+    setAway(null);
+    el.focus({ preventScroll: true }); // the button goes: the keyboard stays in the log, at its end
+    props.onReadAll();
+  };
   return (
+    <>
+    {arrived > 0 && (
+      <button type="button" className={`${CHAT_CLASS}-latest`} onClick={toLatest}>
+        {`↓ ${arrived} new ${arrived === 1 ? 'message' : 'messages'}`}
+      </button>
+    )}
     <div ref={log} className={`${CHAT_CLASS}-log`} role="log" aria-label="Chat messages" tabIndex={0} onScroll={onScroll} onKeyDown={(event) => arrowBetweenMessages(event, log.current)}>
       {hasOlder && (
         <button className={`${CHAT_CLASS}-button`} type="button" onClick={older} disabled={loading}>
@@ -179,6 +200,7 @@ export function MessageLog(props: MessageLogProps): ReactNode {
         );
       })}
     </div>
+    </>
   );
 }
 
