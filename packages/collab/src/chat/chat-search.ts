@@ -6,11 +6,13 @@
  */
 import type { ChatStore } from '../core/store.js';
 import { MAX_PAGE } from './chat-wire.js';
-export { MAX_SEARCH_LENGTH, MAX_SEARCH_RESULTS } from './chat-wire.js';
 import type { ChatMessage } from './types.js';
+
+export { MAX_SEARCH_LENGTH, MAX_SEARCH_RESULTS } from './chat-wire.js';
 
 /** Messages one search request looks through before it answers with what it found. */
 export const SEARCH_SCAN = 2000;
+
 export interface ChatSearchQuery {
   readonly text: string;
   /** Look only at messages older than this serial (where the previous request stopped). */

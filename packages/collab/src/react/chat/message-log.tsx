@@ -154,52 +154,52 @@ export function MessageLog(props: MessageLogProps): ReactNode {
   };
   return (
     <>
-    {arrived > 0 && (
-      <button type="button" className={`${CHAT_CLASS}-latest`} onClick={toLatest}>
-        {`↓ ${arrived} new ${arrived === 1 ? 'message' : 'messages'}`}
-      </button>
-    )}
-    <div ref={log} className={`${CHAT_CLASS}-log`} role="log" aria-label="Chat messages" tabIndex={0} onScroll={onScroll} onKeyDown={(event) => arrowBetweenMessages(event, log.current)}>
-      {hasOlder && (
-        <button className={`${CHAT_CLASS}-button`} type="button" onClick={older} disabled={loading}>
-          {loading ? 'Loading…' : 'Load older messages'}
+      {arrived > 0 && (
+        <button type="button" className={`${CHAT_CLASS}-latest`} onClick={toLatest}>
+          {`↓ ${arrived} new ${arrived === 1 ? 'message' : 'messages'}`}
         </button>
       )}
-      {messages.map((message, i) => {
-        const day = i === 0 || dayStart(messages[i - 1]!.sentAt) !== dayStart(message.sentAt) ? dayLabel(message.sentAt) : undefined;
-        return (
-          <div key={message.serial}>
-            {day && (
-              <div className={`${CHAT_CLASS}-day`} role="separator" aria-label={day}>
-                {day}
-              </div>
-            )}
-            {message.serial === firstUnread && (
-              <div className={`${CHAT_CLASS}-unread`} role="separator" aria-label="New messages">
-                New
-              </div>
-            )}
-            <MessageItem
-              message={message}
-              mine={isMine(message)}
-              edit={props.edit}
-              remove={props.remove}
-              onError={props.onError}
-              imageUrl={props.imageUrl}
-              react={props.react}
-              reactions={props.reactions}
-              isMe={props.isMe}
-              tabbable={message.serial === current}
-              onFocusIn={setFocused}
-              reply={props.reply}
-              quoted={quoted}
-              showMessage={showMessage}
-              mentionsMe={!isMine(message) && !message.deleted && namesMe(message.text)}
-            />
-          </div>
-        );
-      })}
-    </div>
+      <div ref={log} className={`${CHAT_CLASS}-log`} role="log" aria-label="Chat messages" tabIndex={0} onScroll={onScroll} onKeyDown={(event) => arrowBetweenMessages(event, log.current)}>
+        {hasOlder && (
+          <button className={`${CHAT_CLASS}-button`} type="button" onClick={older} disabled={loading}>
+            {loading ? 'Loading…' : 'Load older messages'}
+          </button>
+        )}
+        {messages.map((message, i) => {
+          const day = i === 0 || dayStart(messages[i - 1]!.sentAt) !== dayStart(message.sentAt) ? dayLabel(message.sentAt) : undefined;
+          return (
+            <div key={message.serial}>
+              {day && (
+                <div className={`${CHAT_CLASS}-day`} role="separator" aria-label={day}>
+                  {day}
+                </div>
+              )}
+              {message.serial === firstUnread && (
+                <div className={`${CHAT_CLASS}-unread`} role="separator" aria-label="New messages">
+                  New
+                </div>
+              )}
+              <MessageItem
+                message={message}
+                mine={isMine(message)}
+                edit={props.edit}
+                remove={props.remove}
+                onError={props.onError}
+                imageUrl={props.imageUrl}
+                react={props.react}
+                reactions={props.reactions}
+                isMe={props.isMe}
+                tabbable={message.serial === current}
+                onFocusIn={setFocused}
+                reply={props.reply}
+                quoted={quoted}
+                showMessage={showMessage}
+                mentionsMe={!isMine(message) && !message.deleted && namesMe(message.text)}
+              />
+            </div>
+          );
+        })}
+      </div>
     </>
   );
 }

@@ -103,6 +103,8 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const labelId = useId();
 
   const shapesById = useMemo(() => new Map(shapes.map((s) => [s.id, s])), [shapes]);
+  // Names for screen readers, made when the shapes change, not on every cursor or laser frame.
+  const labels = useMemo(() => new Map(shapes.map((s) => [s.id, shapeLabel(s, (id) => shapesById.get(id))])), [shapes, shapesById]);
   // Another member may delete a selected shape: show and act on what still exists.
   const selectedNow = selection.filter((id) => shapesById.has(id));
   const selectedKey = selectedNow.join(' ');
@@ -341,7 +343,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
         style={following.following ? { outline: `3px solid ${following.following.color}`, outlineOffset: -3 } : undefined}>
         <g transform={`translate(${view.x} ${view.y}) scale(${view.zoom})`}>
           <g role="list" aria-label="Shapes">
-            {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} label={shapeLabel(shape, (id) => board?.shape(id))} assetUrl={room.assets?.url} />)}
+            {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} label={labels.get(shape.id) ?? ''} assetUrl={room.assets?.url} />)}
           </g>
           <PendingPictures pending={images.pending} zoom={view.zoom} />
           {selectionBoxes}
