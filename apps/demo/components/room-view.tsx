@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { useSearchParams } from 'next/navigation';
-import { Chat, RoomProvider, useRoom, Whiteboard } from '@kuiper/collab/react';
+import { Chat, RoomProvider, useAway, useRoom, Whiteboard } from '@kuiper/collab/react';
 import { Avatars } from './avatars';
 import { ConnectionBanner } from './connection-banner';
 import { ConnectionStatus } from './connection-status';
@@ -49,6 +49,7 @@ const CHAT_PANEL = { height: 'calc(100vh - 9rem)', minHeight: '26rem' } as const
 
 function RoomContent({ roomId, identity, since, preferred, transport, viewer }: { roomId: string; identity: Identity; since: number; preferred: string; transport: TransportName | undefined; viewer: boolean }) {
   const room = useRoom();
+  useAway(); // [COLLAB-49] the others see this page greyed once it has been hidden 30 s, or untouched 5 minutes
   const color = useRoomColor({ userId: identity.id, since, color: preferred });
   const [following, setFollowing] = useState<string | null>(null); // a connection: the board follows it
   const [pane, setPane] = useState<'board' | 'notes'>('board'); // [DEMO-22] the board or the notes, beside the chat

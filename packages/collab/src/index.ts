@@ -61,6 +61,7 @@ export { WireReader, clientMessageReader, serverMessageReader, writeWire } from 
 export { enterRoom, type EnterRoomOptions, type Room, type RoomClient } from './client/enter-room.js';
 export { createRoomAssets, type RoomAssets, type RoomAssetsOptions } from './client/assets.js';
 export { AWARENESS_FIELD, AWARENESS_ORIGIN, createAwareness, type AwarenessOptions, type AwarenessRoom } from './client/awareness.js';
+export { DEFAULT_AWAY_HIDDEN_MS, DEFAULT_AWAY_IDLE_MS, isAway, watchAway, type AwayOptions, type AwayPresence } from './client/away.js';
 export { DEFAULT_LOST_AFTER_MS, watchLostConnection, type LostConnectionEvent, type LostConnectionOptions, type StatusSource } from './client/lost-connection.js';
 export { createRoomEvents, isRoomEventWire, type RoomEvent, type RoomEvents, type RoomEventSender, type RoomEventWire } from './client/room-events.js';
 export { UndoHistory, type UndoHistoryOptions, type UndoState } from './core/undo-history.js';

@@ -18,6 +18,8 @@ export { useBroadcast, useEvent } from './use-events.js';
 export type { RoomEvent, RoomEventSender } from '../client/room-events.js';
 export { useUndo, type UndoApi } from './use-undo.js';
 export { useAwareness } from './use-awareness.js';
+export { useAway } from './use-away.js';
+export { isAway } from '../client/away.js';
 export { Whiteboard, type WhiteboardProps, type WhiteboardRoom, type ExportedFile } from './whiteboard/index.js';
 export { useChat, type ChatApi, type ChatRoom } from './use-chat.js';
 export { Chat, typingLine, type ChatProps } from './chat/chat.js';

@@ -16,6 +16,7 @@ ${c('log')}{grid-column:1;grid-row:2;overflow-y:auto;min-height:0;margin:0;paddi
 ${c('log')}:focus-visible,${c('button')}:focus-visible,${c('input')}:focus-visible{outline:2px solid var(--kuiper-chat-accent,#2f6fed);outline-offset:1px}
 ${c('who')}{grid-column:2;grid-row:1 / span 4;min-width:120px;border-left:1px solid var(--kuiper-chat-border,#d0d0d7);padding-left:8px}
 ${c('who-list')}{list-style:none;margin:0;padding:0}
+${c('who-list')} li[data-away]{opacity:.6}
 ${c('who-title')}{font-weight:600;margin:0 0 4px}
 ${c('message')}{padding:4px 0}
 ${c('head')}{display:flex;align-items:baseline;gap:6px;min-width:0}

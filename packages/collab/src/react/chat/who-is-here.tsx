@@ -1,6 +1,7 @@
-/** "Who is here": this member and every other connection in the room, by presence `name`. */
+/** "Who is here": this member and every other connection in the room, by presence `name`; "(away)" after one that is (COLLAB-49). */
 import { useCallback, useId, useSyncExternalStore, type ReactNode } from 'react';
 import type { PresenceEntry, PresenceState } from '../../core/presence-state.js';
+import { isAway } from '../../client/away.js';
 import { CHAT_CLASS } from './chat-styles.js';
 
 const NONE: readonly PresenceEntry[] = [];
@@ -28,9 +29,16 @@ export function WhoIsHere({ presence }: { readonly presence: PresenceState }): R
       {/* role="list" again: list-style none drops the list role in some screen readers */}
       <ul className={`${CHAT_CLASS}-who-list`} role="list" aria-label="Who is here">
         <li>{`${me} (you)`}</li>
-        {others.map((entry) => (
-          <li key={entry.connection}>{presenceName(entry.state, 'Guest')}</li>
-        ))}
+        {others.map((entry) => {
+          // [COLLAB-49] A member whose page is hidden or untouched says so: greyed, and named away.
+          const away = isAway(entry.state);
+          return (
+            <li key={entry.connection} data-away={away ? '' : undefined}>
+              {presenceName(entry.state, 'Guest')}
+              {away && <span className={`${CHAT_CLASS}-meta`}> (away)</span>}
+            </li>
+          );
+        })}
       </ul>
     </aside>
   );
