@@ -2,7 +2,7 @@
 // [BOARD-30] <Whiteboard>'s Line and Arrow tools attach to the boxes they begin and end on, between
 // two members through a real server: the arrow follows a box the other member drags, says what it
 // joins to a screen reader, and lets go when dragged away on its own.
-import { fireEvent, within } from '@testing-library/react';
+import { act, fireEvent, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { ATTACH_GAP } from '../../src/whiteboard/index.js';
 import { drag, shapeIds, twoBoards } from './two-boards.js';
@@ -54,6 +54,26 @@ describe('[BOARD-30] connectors in <Whiteboard>', () => {
     await vi.waitFor(() => expect(b.getByRole('listitem', { name: 'Arrow' })).toBeTruthy(), { timeout: 5_000 });
     expect(shaft(b, arrow!)).toEqual([x1 + 100, y1, x2 + 100, y2].map((v) => expect.closeTo(v, 6)));
     expect(shapeIds(b)).toContain(ellipse);
+  });
+
+  it('while an arrow is drawn, the shapes it will hold to are outlined: the one it began on, then the one under the pointer; none once it is let go', async () => {
+    const { a } = await twoBoards();
+    fireEvent.click(a.getByRole('button', { name: 'Rectangle' }));
+    drag(surfaceOf(a), [[50, 50], [150, 150]]);
+    fireEvent.click(a.getByRole('button', { name: 'Ellipse' }));
+    drag(surfaceOf(a), [[400, 50], [500, 150]]);
+    const [box, oval] = shapeIds(a);
+    const outlined = (): string[] => [...surfaceOf(a).querySelectorAll('[data-attach-target]')].map((el) => el.getAttribute('data-attach-target')!);
+    fireEvent.click(a.getByRole('button', { name: 'Arrow' }));
+    const base = { pointerId: 9, pointerType: 'mouse', button: 0, buttons: 1, isPrimary: true };
+    act(() => void fireEvent.pointerDown(surfaceOf(a), { ...base, clientX: 100, clientY: 100 }));
+    expect(outlined()).toEqual([box]);
+    act(() => void fireEvent.pointerMove(surfaceOf(a), { ...base, clientX: 300, clientY: 100 }));
+    await vi.waitFor(() => expect(outlined()).toEqual([box])); // empty board under the pointer
+    act(() => void fireEvent.pointerMove(surfaceOf(a), { ...base, clientX: 450, clientY: 100 }));
+    await vi.waitFor(() => expect(outlined()).toEqual([box, oval]));
+    act(() => void fireEvent.pointerUp(surfaceOf(a), { ...base, buttons: 0, clientX: 450, clientY: 100 }));
+    expect(outlined()).toEqual([]);
   });
 
   it('an arrow drawn from empty board to a rectangle attaches its end only; a click with the Line tool on a box makes a free-standing line from it', async () => {

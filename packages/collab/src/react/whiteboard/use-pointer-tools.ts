@@ -43,6 +43,8 @@ export interface PointerToolsInput {
   laser(at: { x: number; y: number }): void;
   /** [BOARD-32] Shows the selection marquee being dragged (board units), or hides it (null). */
   marquee(box: Box | null): void;
+  /** [BOARD-30] The line or arrow being drawn (its attachments are shown), or null when done. */
+  drawing(id: string | null): void;
 }
 
 export interface Box {
@@ -103,7 +105,7 @@ export function usePointerTools(input: PointerToolsInput) {
     pending.current = null;
     if (!g) return;
     if (g.kind === 'pen') board.setPresence({ stroke: null });
-    if (g.kind === 'shape') board.remove([g.id]);
+    if (g.kind === 'shape') (board.remove([g.id]), latest.current.drawing(null));
     if (g.kind === 'marquee') latest.current.marquee(null);
     if (g.kind === 'shape' || g.kind === 'move' || g.kind === 'resize' || g.kind === 'erase') g.end();
   };
@@ -184,6 +186,7 @@ export function usePointerTools(input: PointerToolsInput) {
         const added = board.add({ kind: tool, x: at.x, y: at.y, w: 0, h: 0, color, width, ...(from ? { from: from.id } : {}) });
         if (!added.ok) return end();
         gesture.current = { kind: 'shape', pointer, id: added.value.id, start: at, last: at, end };
+        if (tool === 'line' || tool === 'arrow') latest.current.drawing(added.value.id);
         return;
       }
       case 'text':
@@ -333,6 +336,7 @@ export function usePointerTools(input: PointerToolsInput) {
       case 'shape': {
         const shape = board.shape(g.id);
         // A click without a drag: give the shape a size one can see and grab.
+        latest.current.drawing(null);
         if (shape && Math.abs(g.last.x - g.start.x) < 2 && Math.abs(g.last.y - g.start.y) < 2) {
           board.update(g.id, shape.kind === 'line' || shape.kind === 'arrow' ? { w: CLICK_SIZE.w, h: 0, to: null } : CLICK_SIZE);
         }

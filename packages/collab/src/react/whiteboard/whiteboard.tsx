@@ -15,6 +15,7 @@ import { notePaper } from '../../whiteboard/sticky-note.js';
 import { assetIdOf } from '../../protocol/assets.js';
 import { downloadFile, inlineAssets, pngFile, svgFile, type ExportedFile } from './export-file.js';
 import { FollowPicker } from './follow-picker.js';
+import { GestureLayer } from './gesture-layer.js';
 import { LaserTrail, PeersLayer } from './peers-layer.js';
 import { useLaser } from './use-laser.js';
 import { PendingPictures, PendingStatus } from './pending-pictures.js';
@@ -76,6 +77,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const tool: Tool = readOnly && chosenTool !== 'laser' ? 'select' : chosenTool;
   const laser = useLaser(board);
   const [marquee, setMarquee] = useState<Box | null>(null);
+  const [drawing, setDrawing] = useState<string | null>(null); // the line or arrow being drawn (BOARD-30)
   const [color, setColor] = useState(COLORS[0]!.color);
   const colorRef = useRef(color);
   colorRef.current = color;
@@ -134,7 +136,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     if (follow !== undefined) following.follow(follow);
   }, [follow]); // only when the prop changes: the select may have moved on since
   // Panning and zooming by hand is this member's own move: it ends following (moveView).
-  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null, openComment: setComment, readOnly, laser: laser.point, marquee: setMarquee });
+  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null, openComment: setComment, readOnly, laser: laser.point, marquee: setMarquee, drawing: setDrawing });
 
   const commitText = (): void => {
     const note = editingRef.current;
@@ -347,10 +349,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
           </g>
           <PendingPictures pending={images.pending} zoom={view.zoom} />
           {selectionBoxes}
-          {marquee && (
-            <rect data-marquee="" x={Math.min(marquee.x, marquee.x + marquee.w)} y={Math.min(marquee.y, marquee.y + marquee.h)} width={Math.abs(marquee.w)} height={Math.abs(marquee.h)}
-              style={{ fill: accent, stroke: accent }} fillOpacity={0.08} strokeWidth={1 / view.zoom} strokeDasharray={`${4 / view.zoom} ${3 / view.zoom}`} pointerEvents="none" />
-          )}
+          <GestureLayer marquee={marquee} connector={drawing === null ? undefined : shapesById.get(drawing)} shapesById={shapesById} zoom={view.zoom} accent={accent} />
           <CommentPins threads={threads} zoom={view.zoom} open={comment} showResolved={tool === 'comment'} unread={unread} onOpen={setComment} />
           <PeersLayer peers={peers} shapesById={shapesById} zoom={view.zoom} />
           <LaserTrail points={laser.trail} color={myColor ?? board?.me().color ?? '#e03131'} zoom={view.zoom} owner="me" />
