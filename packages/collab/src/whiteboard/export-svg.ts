@@ -3,6 +3,7 @@
  * box fitted to their bounds with a margin. Framework-free, so a server can render a board too.
  */
 import { shapeSvg, svgMarkup, type ShapeSvgOptions } from './shape-svg.js';
+import { boxOf } from './hit-test.js';
 import { shapeBounds, type Shape } from './shape.js';
 
 export interface SvgExportOptions extends ShapeSvgOptions {
@@ -26,7 +27,8 @@ export function boardExtent(shapes: readonly Shape[], margin = 16): BoardExtent 
   for (const shape of shapes) {
     const b = shapeBounds(shape);
     const pad = shape.width + (shape.kind === 'text' ? 16 + shape.width * 2 : 0);
-    const right = shape.kind === 'text' ? b.x + Math.max(b.w, shape.text.length * 10) : b.x + b.w;
+    const box = boxOf(shape); // a text's width as hit-testing estimates it
+    const right = box.x + box.w;
     minX = Math.min(minX, b.x - pad); minY = Math.min(minY, b.y - pad);
     maxX = Math.max(maxX, right + pad); maxY = Math.max(maxY, b.y + b.h + pad * 2);
   }
