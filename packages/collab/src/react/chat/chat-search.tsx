@@ -10,7 +10,7 @@ import { CHAT_CLASS } from './chat-styles.js';
 import { dayLabel } from './day-label.js';
 import { authorName } from './labels.js';
 import { SearchIcon } from './message-icons.js';
-import { describeError } from './message-item.js';
+import { clock, describeError } from './message-item.js';
 
 interface Found {
   readonly query: string;
@@ -19,8 +19,8 @@ interface Found {
   readonly done: boolean;
 }
 
-/** "Today 09:14", "Yesterday 18:02", "Thursday, December 3 11:00". */
-const when = (ms: number): string => `${dayLabel(ms)} ${new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
+/** "Today 09:14", "Yesterday 18:02", "Thursday, December 3 11:00": the log's day label and clock. */
+const when = (ms: number): string => `${dayLabel(ms)} ${clock(ms)}`;
 
 function status(found: Found | null, busy: boolean): string {
   if (busy) return 'Searching…';

@@ -45,7 +45,8 @@ export function describeError(error: unknown): string {
   return typeof message === 'string' ? message : String(error);
 }
 
-function clock(ms: number): string {
+/** A message's time as the log shows it, 24-hour `HH:MM`. */
+export function clock(ms: number): string {
   const d = new Date(ms);
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
