@@ -284,13 +284,17 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     void open.host.receive(session.clientId, data).catch(report);
   };
 
-  const unload = async (room: string, open: OpenRoom): Promise<void> => {
+  /** Rooms closing now: `detach` waits for them too, so no final snapshot meets a closed store. */
+  const closing = new Set<Promise<void>>();
+  const unload = (room: string, open: OpenRoom): Promise<void> => {
     rooms.delete(room);
     lobby?.closed(room);
     chat.closed(room);
     open.off();
-    await open.host.close();
-    await leases.release(room).catch(report);
+    const closed = open.host.close().then(() => leases.release(room).catch(report));
+    closing.add(closed);
+    void closed.finally(() => closing.delete(closed)).catch(() => undefined);
+    return closed;
   };
 
   // [COLLAB-30] Renew this node's lease; take over a room this node relays to whose authority's node is gone.
@@ -388,7 +392,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
       await handles.close().catch(report); // its rooms are left while the hooks still hear it
       offs.forEach((off) => off());
       clearInterval(timer);
-      await Promise.all([...rooms].map(([room, open]) => unload(room, open)));
+      await Promise.all([...[...rooms].map(([room, open]) => unload(room, open)), ...closing]);
       await Promise.all(collections); // before the caller closes the store they read
       await leases.close().catch(report);
       lobby?.detach();
