@@ -46,7 +46,7 @@ export { PresenceRoom, type PresenceRoomOptions } from './core/presence-room.js'
 export { RoomAuthority, type MemberGrant, type RoomAuthorityOptions } from './core/room-authority.js';
 export { RoomMember, type MemberChannel, type RoomMemberOptions } from './core/room-member.js';
 export { RoomHost, type RoomChannel, type RoomHostOptions } from './core/room-host.js';
-export type { AssetEntry, AssetMark, AssetPut, AssetStore, DocumentStore, StoredDocument, StoredUpdate } from './core/store.js';
+export type { AssetEntry, AssetMark, AssetPut, AssetStore, DocumentStore, StoredDocument, StoredUpdate, VersionDraft, VersionEntry, VersionStore } from './core/store.js';
 export { MemoryStore } from './stores/memory.js';
 // [CHAT-1…9] Chat: the contract, the member's client and window, the server's pure core, the wire.
 export type { ChatAuthor, ChatEvent, ChatEventWire, ChatMessage, ChatReaction, ChatReplyTo, ChatSendOptions, ModerateHook, ModerationVerdict, RoomChat, Typer, TypingWire } from './chat/types.js';

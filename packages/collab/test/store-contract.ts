@@ -1,7 +1,7 @@
 // The document store contract (SPEC: COLLAB-15): one suite that every store passes, registered by
 // each store's test file with its own factory, as the server's engine contract is.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AssetStore, DocumentStore } from '../src/index.js';
+import type { AssetStore, DocumentStore, VersionDraft, VersionStore } from '../src/index.js';
 
 export interface StoreFactory {
   /** A fresh, empty store. */
@@ -18,6 +18,16 @@ function assetsOf(store: DocumentStore): AssetStore {
   if (!putAsset || !getAsset || !listAssets || !markAssets || !deleteAssets) throw new Error('this store keeps no assets');
   return { putAsset: putAsset.bind(store), getAsset: getAsset.bind(store), listAssets: listAssets.bind(store), markAssets: markAssets.bind(store), deleteAssets: deleteAssets.bind(store) };
 }
+
+/** Every store of the package keeps versions (COLLAB-50), though the interface leaves them optional. */
+function versionsOf(store: DocumentStore): VersionStore {
+  const { putVersion, listVersions, getVersion } = store;
+  if (!putVersion || !listVersions || !getVersion) throw new Error('this store keeps no versions');
+  return { putVersion: putVersion.bind(store), listVersions: listVersions.bind(store), getVersion: getVersion.bind(store) };
+}
+
+/** A version taken at `at` covering seq `at`: enough to tell versions apart in a test. */
+const version = (at: number, state: Uint8Array = bytes(at), more: Pick<VersionDraft, 'label' | 'by'> = {}): VersionDraft => ({ at, seq: at, state, ...more });
 
 /** Inside a describe: `open()` gives a fresh store, closed after each test (`opened` takes reopened ones too). */
 export function storesOf(factory: StoreFactory): { open: () => Promise<DocumentStore>; opened: DocumentStore[] } {
@@ -156,8 +166,101 @@ export function storeContract(label: string, factory: StoreFactory): void {
       expect(await putAsset('p', 'three', bytes(1, 2, 3), 3)).toBe('stored');
     });
 
+    it('[COLLAB-50] versions get ids 1, 2, 3… per room and are listed newest first, with their label and author and the size of their state', async () => {
+      const store = await open();
+      const { putVersion, listVersions } = versionsOf(store);
+      expect(await putVersion('a', version(100, bytes(1, 2, 3)), 10)).toStrictEqual({ id: 1, at: 100, seq: 100, bytes: 3 }); // no label, no author: no such keys
+      expect(await putVersion('ab', version(150), 10)).toMatchObject({ id: 1 }); // another room (whose name extends this one's) counts its own
+      const labelled = await putVersion('a', version(200, bytes(4, 5), { label: 'Before the launch', by: { id: 'u1', name: 'Ada' } }), 10);
+      expect(labelled).toStrictEqual({ id: 2, at: 200, seq: 200, bytes: 2, label: 'Before the launch', by: { id: 'u1', name: 'Ada' } });
+      expect(await putVersion('a', version(300, new Uint8Array(0), { by: { id: 'u2' } }), 10)).toStrictEqual({ id: 3, at: 300, seq: 300, bytes: 0, by: { id: 'u2' } });
+      expect(await listVersions('a')).toStrictEqual([
+        { id: 3, at: 300, seq: 300, bytes: 0, by: { id: 'u2' } },
+        { id: 2, at: 200, seq: 200, bytes: 2, label: 'Before the launch', by: { id: 'u1', name: 'Ada' } },
+        { id: 1, at: 100, seq: 100, bytes: 3 },
+      ]);
+      expect((await listVersions('ab')).map((v) => v.id)).toEqual([1]);
+      expect(await listVersions('none')).toEqual([]);
+    });
+
+    it('[COLLAB-50] a version\'s state comes back exactly, a copy of what was put; an unknown id or room has none', async () => {
+      const store = await open();
+      const { putVersion, getVersion } = versionsOf(store);
+      const mine = bytes(9, 8, 7, 0, 255);
+      await putVersion('r', version(1, mine), 10);
+      mine[0] = 99; // the store keeps what was put, not the caller's buffer
+      await putVersion('r', version(2, bytes(6)), 10);
+      const got = await getVersion('r', 1);
+      expect([...(got ?? [])]).toEqual([9, 8, 7, 0, 255]);
+      got![1] = 42; // nor what it gave back
+      expect([...((await getVersion('r', 1)) ?? [])]).toEqual([9, 8, 7, 0, 255]);
+      expect([...((await getVersion('r', 2)) ?? [])]).toEqual([6]);
+      expect(await getVersion('r', 3)).toBeUndefined();
+      expect(await getVersion('r', 0)).toBeUndefined();
+      expect(await getVersion('r', 1.5)).toBeUndefined();
+      expect(await getVersion('other', 1)).toBeUndefined();
+    });
+
+    it('[COLLAB-50] a put keeps the newest `keep` unlabelled versions and every labelled one, and never gives an id again', async () => {
+      const store = await open();
+      const { putVersion, listVersions, getVersion } = versionsOf(store);
+      await putVersion('r', version(1), 2);
+      await putVersion('r', version(2, bytes(2), { label: 'kept' }), 2);
+      await putVersion('r', version(3), 2);
+      await putVersion('r', version(4), 2); // three unlabelled now: 1 goes
+      expect((await listVersions('r')).map((v) => v.id)).toEqual([4, 3, 2]);
+      expect(await getVersion('r', 1)).toBeUndefined();
+      expect(await putVersion('r', version(5), 2)).toMatchObject({ id: 5 }); // 3 goes; 2, labelled, stays
+      expect((await listVersions('r')).map((v) => v.id)).toEqual([5, 4, 2]);
+      expect([...((await getVersion('r', 2)) ?? [])]).toEqual([2]);
+      // A labelled put prunes too (keep is the caller's, and may have been lowered).
+      expect(await putVersion('r', version(6, bytes(6), { label: 'also kept' }), 1)).toMatchObject({ id: 6 });
+      expect((await listVersions('r')).map((v) => v.id)).toEqual([6, 5, 2]);
+      // Racing puts: every one gets its own id, and the room still keeps `keep` unlabelled.
+      const raced = await Promise.all(Array.from({ length: 10 }, (_, i) => putVersion('race', version(i), 3)));
+      expect(raced.map((v) => v.id).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect((await listVersions('race')).map((v) => v.id)).toEqual([10, 9, 8]);
+    });
+
+    it('[COLLAB-50] delete forgets the versions of that room only', async () => {
+      const store = await open();
+      const { putVersion, listVersions, getVersion } = versionsOf(store);
+      await putVersion('gone', version(1, bytes(1), { label: 'named' }), 5);
+      await putVersion('gone', version(2), 5);
+      await putVersion('kept', version(3), 5);
+      await store.delete('gone');
+      expect(await listVersions('gone')).toEqual([]);
+      expect(await getVersion('gone', 1)).toBeUndefined();
+      expect(await getVersion('gone', 2)).toBeUndefined();
+      expect(await listVersions('kept')).toStrictEqual([{ id: 1, at: 3, seq: 3, bytes: 1 }]);
+      expect([...((await getVersion('kept', 1)) ?? [])]).toEqual([3]);
+      expect(await putVersion('gone', version(4), 5)).toMatchObject({ id: 1 }); // forgotten entirely, as its seqs are
+      expect((await listVersions('gone')).map((v) => v.id)).toEqual([1]);
+    });
+
     if (factory.reopen) {
       const reopen = factory.reopen;
+      it('[COLLAB-50] versions are there after a reopen, and ids continue after the last given, even a pruned one', async () => {
+        const store = await open();
+        const { putVersion } = versionsOf(store);
+        await putVersion('r', version(1, bytes(1), { label: 'first', by: { id: 'u1', name: 'Ada' } }), 1);
+        await putVersion('r', version(2), 1);
+        await putVersion('r', version(3, bytes(3, 3)), 1); // 2 goes: the last id given is 3, the newest kept
+        await putVersion('r', version(4, bytes(4), { label: 'last' }), 1); // the last id given is a labelled one
+        await store.close();
+        const again = await reopen(store);
+        opened.push(again);
+        const { putVersion: putAgain, listVersions, getVersion } = versionsOf(again);
+        expect(await listVersions('r')).toStrictEqual([
+          { id: 4, at: 4, seq: 4, bytes: 1, label: 'last' },
+          { id: 3, at: 3, seq: 3, bytes: 2 },
+          { id: 1, at: 1, seq: 1, bytes: 1, label: 'first', by: { id: 'u1', name: 'Ada' } },
+        ]);
+        expect([...((await getVersion('r', 3)) ?? [])]).toEqual([3, 3]);
+        expect(await putAgain('r', version(5), 1)).toMatchObject({ id: 5 });
+        expect((await listVersions('r')).map((v) => v.id)).toEqual([5, 4, 1]);
+      });
+
       it('[COLLAB-47] assets are there after a reopen', async () => {
         const store = await open();
         await assetsOf(store).putAsset('r', 'cafe', bytes(1, 2, 3));

@@ -131,7 +131,49 @@ export interface AssetMark {
   readonly unusedSince: number | null;
 }
 
-export interface DocumentStore extends ChatStore, Partial<AssetStore> {
+/**
+ * [COLLAB-50] Version history: whole states of a room's document kept apart from its snapshot, so
+ * a board someone emptied can be brought back. Optional, as assets are: a store without it keeps no
+ * versions (the server then saves none and its versions routes answer 501).
+ */
+export interface VersionStore {
+  /**
+   * Stores `draft` as the room's next version (ids 1, 2, 3… per room, never reused) and resolves
+   * with its entry once it is durable. Then, in the same step, drops the oldest versions without a
+   * label beyond the newest `keep` of them; a labelled version is only dropped with its room.
+   */
+  putVersion(room: string, draft: VersionDraft, keep: number): Promise<VersionEntry>;
+  /** The room's versions, newest first (no document bytes read). */
+  listVersions(room: string): Promise<VersionEntry[]>;
+  /** The document state of version `id` (a Yjs update), or undefined when the room has no such version. */
+  getVersion(room: string, id: number): Promise<Uint8Array | undefined>;
+}
+
+/** A version before the store gives it its id. */
+export interface VersionDraft {
+  /** When it was taken (ms since the epoch). */
+  readonly at: number;
+  /** The whole document then, as a Yjs update (`Y.encodeStateAsUpdate`). */
+  readonly state: Uint8Array;
+  /** The last stored update it covers (COLLAB-14's seq), so an unchanged document is not kept twice. */
+  readonly seq: number;
+  /** A name a member gave it ("Before the launch"); none for the ones the server takes by itself. */
+  readonly label?: string;
+  /** Who saved it; none for the server's own. */
+  readonly by?: ChatAuthor;
+}
+
+export interface VersionEntry {
+  readonly id: number;
+  readonly at: number;
+  readonly seq: number;
+  /** The size of its state, bytes. */
+  readonly bytes: number;
+  readonly label?: string;
+  readonly by?: ChatAuthor;
+}
+
+export interface DocumentStore extends ChatStore, Partial<AssetStore>, Partial<VersionStore> {
   /** The room's stored state; an unknown room loads as empty. Rejects when it cannot read. */
   load(room: string): Promise<StoredDocument>;
   /** Appends one update; resolves with its seq only once it is durable (it survives `kill -9`). */

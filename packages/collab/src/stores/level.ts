@@ -9,12 +9,15 @@
  * Chat: `r␀<room>␀c<serial>` each message as JSON, `r␀<room>␀p<user>` each read position (CHAT-4).
  * Assets: `r␀<room>␀a<id>` the bytes, `r␀<room>␀t` their sum, `r␀<room>␀n<id>` since when a
  * collection found one unused (COLLAB-47, COLLAB-48).
+ * Versions (COLLAB-50): `r␀<room>␀h<id>` each entry as JSON, `r␀<room>␀k<id>` its state, apart so
+ * listing reads no state; `r␀<room>␀l` the last id given, so a pruned id is never given again.
  */
 import { ClassicLevel } from 'classic-level';
 import type { ChatMessage } from '../chat/types.js';
-import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate, VersionDraft, VersionEntry } from '../core/store.js';
 import { RoomChains } from './room-chains.js';
 import { applyChange, chatRecord, pageRange, readChatRecord, serialsOf } from './chat-records.js';
+import { isVersionId, prunedVersions, readVersionEntry, versionRecord } from './version-records.js';
 
 const SEP = '\x00';
 const SEQ_DIGITS = 16;
@@ -36,6 +39,10 @@ const assetTotalKey = (room: string): string => `${prefix(room)}t`;
 const assetRange = (room: string) => ({ gte: `${prefix(room)}a`, lt: `${prefix(room)}b` });
 const unusedKey = (room: string, id: string): string => `${prefix(room)}n${id}`;
 const unusedRange = (room: string) => ({ gte: `${prefix(room)}n`, lt: `${prefix(room)}o` });
+const versionKey = (room: string, id: number): string => `${prefix(room)}h${String(id).padStart(SEQ_DIGITS, '0')}`;
+const versionRange = (room: string) => ({ gte: `${prefix(room)}h`, lt: `${prefix(room)}i` });
+const versionStateKey = (room: string, id: number): string => `${prefix(room)}k${String(id).padStart(SEQ_DIGITS, '0')}`;
+const lastVersionKey = (room: string): string => `${prefix(room)}l`;
 
 export interface LevelStoreOptions {
   /** The data directory (created if missing). */
@@ -51,6 +58,8 @@ export class LevelStore implements DocumentStore {
   private readonly chat = new Map<string, { last: Promise<number>; tail: Promise<unknown> }>();
   /** Per room, the asset put in progress, which the next one waits for (COLLAB-47's limit). */
   private readonly assetChains = new RoomChains();
+  /** Per room, the version put in progress: each reads the last id and the entries it prunes. */
+  private readonly versionChains = new RoomChains();
 
   constructor(options: LevelStoreOptions) {
     this.db = new ClassicLevel<string, Uint8Array>(options.location, { keyEncoding: 'utf8', valueEncoding: 'view' });
@@ -211,6 +220,33 @@ export class LevelStore implements DocumentStore {
   /** One room's asset writes one after the other: each reads and writes the room's sum in one step. */
   private assetsSerially<T>(room: string, work: () => Promise<T>): Promise<T> {
     return this.assetChains.run(room, work);
+  }
+
+  putVersion(room: string, draft: VersionDraft, keep: number): Promise<VersionEntry> {
+    // Taken now, not when the put's turn comes: the caller may reuse its buffer meanwhile.
+    const record = versionRecord(draft);
+    const state = draft.state.slice();
+    return this.versionChains.run(room, async () => {
+      const [last, entries] = await Promise.all([this.db.get(lastVersionKey(room)), this.listVersions(room)]);
+      const entry: VersionEntry = { id: (last === undefined ? 0 : Number(untext.decode(last))) + 1, ...record };
+      // One batch: the version, its id counted, and the ones it prunes, all or nothing.
+      await this.db.batch([
+        { type: 'put', key: lastVersionKey(room), value: text.encode(String(entry.id)) },
+        { type: 'put', key: versionKey(room, entry.id), value: text.encode(JSON.stringify(entry)) },
+        { type: 'put', key: versionStateKey(room, entry.id), value: state },
+        ...prunedVersions([...entries, entry], keep).flatMap((id) => [{ type: 'del' as const, key: versionKey(room, id) }, { type: 'del' as const, key: versionStateKey(room, id) }]),
+      ], this.writes);
+      return entry;
+    });
+  }
+
+  async listVersions(room: string): Promise<VersionEntry[]> {
+    const values = await this.db.values({ ...versionRange(room), reverse: true }).all();
+    return values.map((value) => readVersionEntry(untext.decode(value)));
+  }
+
+  async getVersion(room: string, id: number): Promise<Uint8Array | undefined> {
+    return isVersionId(id) ? this.db.get(versionStateKey(room, id)) : undefined;
   }
 
   async delete(room: string): Promise<void> {

@@ -6,8 +6,9 @@
  * too, COLLAB-40), so an idle room's document is held once, not twice (COLLAB-39).
  */
 import type { ChatMessage } from '../chat/types.js';
-import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate, VersionDraft, VersionEntry } from '../core/store.js';
 import { applyChange, chatRecord, pageRange } from './chat-records.js';
+import { isVersionId, prunedVersions, versionRecord } from './version-records.js';
 
 interface Room {
   snapshot: Uint8Array | undefined;
@@ -26,6 +27,10 @@ interface Room {
   assetBytes?: number;
   /** [COLLAB-48] Since when a collection found each unused. */
   assetUnused?: Map<string, number>;
+  /** [COLLAB-50] Versions by id: insertion order is id order, as ids only grow. */
+  versions?: Map<number, { entry: VersionEntry; state: Uint8Array }>;
+  /** The last version id given, kept apart from the map so pruning never lets an id come back. */
+  lastVersion?: number;
 }
 
 /**
@@ -153,6 +158,27 @@ export class MemoryStore implements DocumentStore {
       deleted.push(id);
     }
     return deleted;
+  }
+
+  async putVersion(room: string, draft: VersionDraft, keep: number): Promise<VersionEntry> {
+    const r = this.room(room);
+    const id = (r.lastVersion ?? 0) + 1;
+    r.lastVersion = id;
+    const entry: VersionEntry = { id, ...versionRecord(draft) };
+    const versions = (r.versions ??= new Map());
+    versions.set(id, { entry, state: draft.state.slice() }); // a copy: the caller may reuse its buffer
+    for (const old of prunedVersions([...versions.values()].map((v) => v.entry), keep)) versions.delete(old);
+    return entry;
+  }
+
+  async listVersions(room: string): Promise<VersionEntry[]> {
+    return [...(this.rooms.get(room)?.versions?.values() ?? [])].map((v) => v.entry).reverse();
+  }
+
+  async getVersion(room: string, id: number): Promise<Uint8Array | undefined> {
+    if (!isVersionId(id)) return undefined;
+    // A copy: a caller changing what it was given must not change the history.
+    return this.rooms.get(room)?.versions?.get(id)?.state.slice();
   }
 
   async delete(room: string): Promise<void> {

@@ -14,12 +14,17 @@
  * Chat (CHAT-4): `…:chatseq` the counter, `…:chat` a hash serial → message JSON, `…:read` a hash
  * user → read position. INCR and HSET in one script: every node numbers a room's messages from one
  * counter, and no serial is ever taken without its message being written (no gap).
+ *
+ * Versions (COLLAB-50): `…:verseq` the last id given (pruning never lowers it), `…:versions` a hash
+ * id → entry JSON and `…:verstates` a hash id → state, apart so listing reads no state, and
+ * `…:verplain` the unlabelled ids oldest first, so pruning pops them instead of reading every entry.
  */
 import { decodeBase64, encodeBase64 } from '../protocol/base64.js';
 import type { ChatMessage } from '../chat/types.js';
-import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate } from '../core/store.js';
+import type { AssetEntry, AssetMark, AssetPut, ChatChange, ChatChangeResult, ChatDraft, ChatPage, ChatPageQuery, DocumentStore, StoredDocument, StoredUpdate, VersionDraft, VersionEntry } from '../core/store.js';
 import { RoomChains } from './room-chains.js';
 import { applyChange, chatRecord, pageRange, readChatRecord, serialsOf } from './chat-records.js';
+import { isVersionId, keepOf, readVersionEntry, versionRecord } from './version-records.js';
 
 /** The one method used: ioredis' `eval`. */
 export interface RedisEval {
@@ -155,6 +160,28 @@ for _, id in ipairs(ARGV) do
 end
 return out`;
 
+/**
+ * KEYS: verseq, versions, verstates, verplain. ARGV: entry JSON less its id, state, '1' labelled,
+ * keep (-1 for no limit). [COLLAB-50] The entry gets its id put first, as a chat message its serial;
+ * the put and its pruning are one script, so racing puts from several nodes never keep too many.
+ */
+const PUT_VERSION = `
+local id = redis.call('INCR', KEYS[1])
+local json = '{"id":' .. id .. ',' .. string.sub(ARGV[1], 2)
+redis.call('HSET', KEYS[2], id, json)
+redis.call('HSET', KEYS[3], id, ARGV[2])
+if ARGV[3] ~= '1' then redis.call('RPUSH', KEYS[4], id) end
+local keep = tonumber(ARGV[4])
+local excess = redis.call('LLEN', KEYS[4]) - keep
+if keep >= 0 and excess > 0 then
+  for _, old in ipairs(redis.call('LRANGE', KEYS[4], 0, excess - 1)) do
+    redis.call('HDEL', KEYS[2], old)
+    redis.call('HDEL', KEYS[3], old)
+  end
+  redis.call('LTRIM', KEYS[4], excess, -1)
+end
+return json`;
+
 /** Attempts of a change that keeps meeting a concurrent change of the same message (from other nodes). */
 const CHANGE_ATTEMPTS = 12;
 
@@ -273,9 +300,28 @@ export class RedisStore implements DocumentStore {
     return ((await this.client.eval(DELETE_ASSETS, 3, k.assets, k.assetbytes, k.assetunused, before, ...ids)) as string[]).map(String);
   }
 
+  async putVersion(room: string, draft: VersionDraft, keep: number): Promise<VersionEntry> {
+    const k = this.keys(room);
+    const record = versionRecord(draft);
+    const json = await this.client.eval(PUT_VERSION, 4, k.verseq, k.versions, k.verstates, k.verplain, JSON.stringify(record), encodeBase64(draft.state), record.label === undefined ? '0' : '1', keepOf(keep) ?? -1);
+    return readVersionEntry(String(json));
+  }
+
+  async listVersions(room: string): Promise<VersionEntry[]> {
+    const values = (await this.client.eval(`return redis.call('HVALS', KEYS[1])`, 1, this.keys(room).versions)) as string[];
+    return values.map(readVersionEntry).sort((a, b) => b.id - a.id);
+  }
+
+  async getVersion(room: string, id: number): Promise<Uint8Array | undefined> {
+    if (!isVersionId(id)) return undefined;
+    const stored = (await this.client.eval(`return redis.call('HGET', KEYS[1], ARGV[1])`, 1, this.keys(room).verstates, id)) as string | null;
+    return typeof stored === 'string' ? this.bytes(stored) : undefined;
+  }
+
   async delete(room: string): Promise<void> {
     const k = this.keys(room);
-    await this.client.eval(`return redis.call('DEL', unpack(KEYS))`, 12, k.seq, k.log, k.snap, k.snapseq, k.chatseq, k.chat, k.read, k.chatids, k.authority, k.assets, k.assetbytes, k.assetunused);
+    const all = [k.seq, k.log, k.snap, k.snapseq, k.chatseq, k.chat, k.read, k.chatids, k.authority, k.assets, k.assetbytes, k.assetunused, k.verseq, k.versions, k.verstates, k.verplain];
+    await this.client.eval(`return redis.call('DEL', unpack(KEYS))`, all.length, ...all);
   }
 
   async renewNode(node: string, ttlMs: number): Promise<boolean> {
@@ -309,7 +355,7 @@ export class RedisStore implements DocumentStore {
 
   private keys(room: string) {
     const base = `${this.prefix}:{${room}}`;
-    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority`, chatseq: `${base}:chatseq`, chat: `${base}:chat`, read: `${base}:read`, chatids: `${base}:chatids`, assets: `${base}:assets`, assetbytes: `${base}:assetbytes`, assetunused: `${base}:assetunused` };
+    return { seq: `${base}:seq`, log: `${base}:log`, snap: `${base}:snap`, snapseq: `${base}:snapseq`, authority: `${base}:authority`, chatseq: `${base}:chatseq`, chat: `${base}:chat`, read: `${base}:read`, chatids: `${base}:chatids`, assets: `${base}:assets`, assetbytes: `${base}:assetbytes`, assetunused: `${base}:assetunused`, verseq: `${base}:verseq`, versions: `${base}:versions`, verstates: `${base}:verstates`, verplain: `${base}:verplain` };
   }
 
   private async alive(node: string): Promise<boolean> {
