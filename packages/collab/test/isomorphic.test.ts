@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const PKG = join(dirname(fileURLToPath(import.meta.url)), '..');
-const NODE_ONLY = new Set(['src/stores/level.ts', 'src/server/documents-api.ts', 'src/server/assets-api.ts', 'src/server/http-api.ts']);
+const NODE_ONLY = new Set(['src/stores/level.ts', 'src/server/documents-api.ts', 'src/server/assets-api.ts', 'src/server/http-api.ts', 'src/server/versions-api.ts']);
 const NODE_BUILTINS = /^(node:|fs$|path$|os$|crypto$|child_process$|net$|http$|buffer$|stream$|url$|classic-level$)/;
 const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
@@ -36,6 +36,7 @@ describe('isomorphic core', () => {
     expect(seen.has('src/stores/redis.ts')).toBe(false); // server-side only, like the LevelDB store
     expect(seen.has('src/server/documents-api.ts')).toBe(false); // node:http, behind ./server
     expect(seen.has('src/server/assets-api.ts')).toBe(false); // node:crypto and node:http, behind ./server
+    expect(seen.has('src/server/versions-api.ts')).toBe(false); // node:http, behind ./server
     const exportsMap = JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8')).exports as Record<string, { source: string }>;
     expect(exportsMap['./stores/level']?.source).toBe('./src/stores/level.ts');
     expect(exportsMap['./stores/redis']?.source).toBe('./src/stores/redis.ts');

@@ -27,7 +27,7 @@ export interface CollabCliOptions {
 export interface CollabFromCli {
   /** Detaches the rooms and closes their store. */
   detach(): Promise<void>;
-  /** The rooms' pictures (COLLAB-47, `/kuiper-assets`) and, with an API key, the documents' HTTP API (COLLAB-43). */
+  /** The rooms' pictures (COLLAB-47, `/kuiper-assets`), their versions (COLLAB-50, `/kuiper-versions`) and, with an API key, the documents' HTTP API (COLLAB-43). */
   api: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
@@ -70,5 +70,5 @@ type CollabModule = typeof import('@kuiper/collab/server');
 
 function withApi(collab: CollabModule, attached: ReturnType<CollabModule['attachCollab']>, apiKey: string | undefined): Pick<CollabFromCli, 'api'> {
   const documents = apiKey === undefined ? undefined : collab.documentsApi(attached, { apiKey });
-  return { api: (req, res) => attached.assets(req, res) || documents?.(req, res) === true };
+  return { api: (req, res) => attached.assets(req, res) || attached.versions(req, res) || documents?.(req, res) === true };
 }

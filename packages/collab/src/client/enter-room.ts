@@ -17,6 +17,7 @@ import { UndoHistory, type UndoState } from '../core/undo-history.js';
 import { openOfflineStore, type OfflineOptions, type OfflineStore } from './offline.js';
 import { syncWatchdog } from './sync-watchdog.js';
 import { createRoomAssets, type RoomAssets } from './assets.js';
+import { createRoomVersions, type RoomVersions } from './versions.js';
 import { systemClock } from '../core/clock.js';
 
 /**
@@ -54,6 +55,11 @@ export interface EnterRoomOptions extends Pick<RoomMemberOptions, 'doc' | 'prese
    * `room.assets` is undefined and a whiteboard keeps its pictures inline.
    */
   assetsUrl?: string;
+  /**
+   * [COLLAB-50] Where the server's `collab.versions` handler is mounted (`/kuiper-versions`):
+   * `room.versions` lists, saves and brings back versions there. Without it, undefined.
+   */
+  versionsUrl?: string;
 }
 
 export interface Room {
@@ -96,6 +102,8 @@ export interface Room {
   readonly chat: RoomChat;
   /** [COLLAB-47] The room's pictures (`upload`, `url`), with the option `assetsUrl`; else undefined. */
   readonly assets: RoomAssets | undefined;
+  /** [COLLAB-50] The room's version history (`list`, `save`, `open`, `restore`), with the option `versionsUrl`; else undefined. */
+  readonly versions: RoomVersions | undefined;
   /** Resolves once every local edit made so far is acknowledged as stored by the server. */
   flush(): Promise<void>;
   /** Unsubscribes; the server removes this connection's presence. The document stays usable offline. */
@@ -103,7 +111,7 @@ export interface Room {
 }
 
 export function enterRoom(client: RoomClient, roomId: string, options: EnterRoomOptions = {}): Room {
-  const { offline, syncRetryMs = 5000, assetsUrl, ...memberOptions } = options;
+  const { offline, syncRetryMs = 5000, assetsUrl, versionsUrl, ...memberOptions } = options;
   const channels = roomChannels(roomId);
   const errors = new Listeners<CollabError>();
   let left = false;
@@ -263,6 +271,7 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
     events,
     chat: chat.chat,
     assets: assetsUrl === undefined ? undefined : createRoomAssets(roomId, { baseUrl: assetsUrl, clientId: () => client.clientId }),
+    versions: versionsUrl === undefined ? undefined : createRoomVersions(roomId, { baseUrl: versionsUrl, clientId: () => client.clientId, doc: member.doc, flush: () => member.flush() }),
     flush: () => member.flush(),
     leave: () => {
       if (left) return;

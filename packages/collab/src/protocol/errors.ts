@@ -21,6 +21,8 @@ export type CollabErrorCode =
   | 'too_many' // [CHAT-15] a reaction past a message's limits (different emoji, or people per emoji)
   | 'asset_refused' // [COLLAB-47] the server refused a picture (too large, not a picture, not allowed): its message says why
   | 'asset_unavailable' // [COLLAB-47] no upload could be made (offline, not connected, the server failed or keeps no assets)
+  | 'version_refused' // [COLLAB-50] the server refused a version request (a bad label, too many named versions): its message says why
+  | 'version_unavailable' // [COLLAB-50] versions could not be reached (offline, not connected, the server failed or keeps none)
   | 'offline_unavailable' // offline kept edits need IndexedDB, which this environment lacks or refused
   | 'authority_conflict'; // [COLLAB-30] another node stored updates of a room this node serves (reported on the server)
 

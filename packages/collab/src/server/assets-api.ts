@@ -14,12 +14,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { originAllowed, type KuiperServer, type OriginCheck, type SessionInfo } from '@kuiper/server';
+import type { OriginCheck } from '@kuiper/server';
 import { assetSrc, isAssetId, pictureType } from '../protocol/assets.js';
-import { isValidRoomId, roomChannels } from '../protocol/channels.js';
-import type { MemberGrant } from '../core/room-authority.js';
+import { isValidRoomId } from '../protocol/channels.js';
 import type { AssetStore, DocumentStore } from '../core/store.js';
-import { answerError, ApiError, readBody } from './http-api.js';
+import { ApiError, CLIENT_HEADER, memberOf, preflight, readBody, roomRoutes, type MemberCheck } from './http-api.js';
 
 export interface AssetsOptions {
   /** Where the routes live (default `/kuiper-assets`): the client's `enterRoom(…, { assetsUrl })`. */
@@ -46,36 +45,26 @@ export interface AssetsOptions {
 /** A node:http handler: true when the request was for the assets' routes (answered, or being answered). */
 export type AssetsApi = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-export const ASSET_CLIENT_HEADER = 'x-kuiper-client';
+/** The header an upload carries the member's clientId in. */
+export const ASSET_CLIENT_HEADER = CLIENT_HEADER;
 const YEAR_SECONDS = 365 * 24 * 3600;
 
-interface AssetsDeps {
-  readonly kuiper: Pick<KuiperServer, 'subscribers'>;
+interface AssetsDeps extends MemberCheck {
   readonly store: DocumentStore;
-  /** The room's `authorize` (attachCollab's). */
-  readonly authorize: (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
 }
 
 /** What serving assets needs of the store: storing and reading them. */
 type AssetIO = Pick<AssetStore, 'putAsset' | 'getAsset'>;
 
-export function assetsApi({ kuiper, store, authorize }: AssetsDeps, options: AssetsOptions = {}): AssetsApi {
+export function assetsApi(deps: AssetsDeps, options: AssetsOptions = {}): AssetsApi {
+  const { store } = deps;
   const base = (options.basePath ?? '/kuiper-assets').replace(/\/+$/, '');
   const maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
   const maxRoomBytes = options.maxRoomBytes ?? 100 * 1024 * 1024;
   const assets: AssetIO | undefined = store.putAsset && store.getAsset ? { putAsset: store.putAsset.bind(store), getAsset: store.getAsset.bind(store) } : undefined;
 
-  /** The uploader's grant in the room: it must be a member now (subscribed to the room's document). */
-  const grantOf = async (req: IncomingMessage, room: string): Promise<MemberGrant> => {
-    const clientId = req.headers[ASSET_CLIENT_HEADER];
-    if (typeof clientId !== 'string' || clientId === '') throw new ApiError(401, 'client_missing', `send the room member's clientId as ${ASSET_CLIENT_HEADER}`);
-    const session = (await kuiper.subscribers(roomChannels(room).doc)).find((s) => s.clientId === clientId);
-    if (!session) throw new ApiError(403, 'not_member', `that client is not in room ${room}`);
-    return authorize(room, session);
-  };
-
   const upload = async (req: IncomingMessage, res: ServerResponse, store: AssetIO, room: string): Promise<void> => {
-    if (!(await grantOf(req, room)).canWrite) throw new ApiError(403, 'read_only', `that member may not change room ${room}`);
+    if (!(await memberOf(deps, req, room)).grant.canWrite) throw new ApiError(403, 'read_only', `that member may not change room ${room}`);
     const bytes = await readBody(req, maxBytes, 'a picture');
     const type = pictureType(bytes);
     if (!type) throw new ApiError(415, 'asset_type', 'a picture is PNG, JPEG, WebP or GIF');
@@ -102,23 +91,9 @@ export function assetsApi({ kuiper, store, authorize }: AssetsDeps, options: Ass
     res.end(req.method === 'HEAD' ? undefined : bytes);
   };
 
-  /** CORS: an allowed page's origin is told it may read the answer (errors included, so it learns why). */
-  const cors = (req: IncomingMessage, res: ServerResponse): boolean => {
-    const origin = req.headers.origin;
-    if (origin === undefined || options.allowedOrigins === undefined || !originAllowed(options.allowedOrigins, origin, undefined)) return false;
-    res.setHeader('Access-Control-Allow-Origin', options.allowedOrigins === '*' ? '*' : origin);
-    res.setHeader('Vary', 'Origin');
-    return true;
-  };
-
   const handle = async (req: IncomingMessage, res: ServerResponse, room: string, id: string | undefined): Promise<void> => {
-    const allowed = cors(req, res);
-    if (req.method === 'OPTIONS') {
-      // The preflight of an upload (its X-Kuiper-Client header makes one) or of an export's fetch.
-      if (!allowed) throw new ApiError(403, 'origin_refused', `pictures are not served to ${req.headers.origin ?? 'that page'}`);
-      res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, HEAD, POST', 'Access-Control-Allow-Headers': `${ASSET_CLIENT_HEADER}, content-type`, 'Access-Control-Max-Age': '600' });
-      return void res.end();
-    }
+    // The preflight of an upload or of an export's fetch.
+    if (preflight(options.allowedOrigins, req, res, 'pictures')) return;
     if (!isValidRoomId(room)) throw new ApiError(400, 'room_invalid', 'a room id is 1-128 of A-Z a-z 0-9 _ . ~ -');
     if (!assets) throw new ApiError(501, 'assets_unsupported', 'this server’s document store keeps no assets');
     const method = req.method ?? '';
@@ -128,13 +103,5 @@ export function assetsApi({ kuiper, store, authorize }: AssetsDeps, options: Ass
     throw new ApiError(405, 'method_not_allowed', `${method} is not ${id === undefined ? 'POST' : 'GET'} here`);
   };
 
-  return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith(`${base}/`)) return false;
-    const match = /^([^/]+)(?:\/([^/]+))?$/.exec(url.pathname.slice(base.length + 1));
-    if (!match) return false;
-    // Room ids are URL-safe: the segment is used as it is (a %-escape is no room's id).
-    handle(req, res, match[1] as string, match[2]).catch((thrown: unknown) => answerError(req, res, thrown));
-    return true;
-  };
+  return roomRoutes(base, handle);
 }

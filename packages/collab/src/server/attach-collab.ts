@@ -21,6 +21,8 @@ import { type OpenDocumentOptions, type ServerDocument, ServerDocuments } from '
 import { observedStore, type OnStored } from './observed-store.js';
 import { collectAssets, DEFAULT_UNUSED_FOR_MS } from './asset-collector.js';
 import { assetsApi, type AssetsApi, type AssetsOptions } from './assets-api.js';
+import { versionedStore } from './versioned-store.js';
+import { versionsApi, type VersionsApi, type VersionsApiOptions } from './versions-api.js';
 
 /** Decides what a session may do in a room; it is asked once per session and room. */
 export type CollabAuthorize = (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
@@ -46,6 +48,8 @@ export interface CollabOptions extends Omit<RoomHostOptions, 'room' | 'store' | 
   onStored?: OnStored;
   /** [COLLAB-47] Where `collab.assets` serves the rooms' pictures, the largest one and the most a room keeps. */
   assets?: AssetsOptions;
+  /** [COLLAB-50] How often the server keeps a version by itself, how many, and where `collab.versions` serves them. */
+  versions?: VersionsApiOptions;
 }
 
 export interface AttachedCollab {
@@ -59,6 +63,8 @@ export interface AttachedCollab {
    * by id) under `assets.basePath` (`/kuiper-assets`): true when the request was its.
    */
   readonly assets: AssetsApi;
+  /** [COLLAB-50] A node:http handler for the rooms' versions (list, save, read) under `versions.basePath` (`/kuiper-versions`). */
+  readonly versions: VersionsApi;
   /** The rooms loaded on this node now. */
   openRooms(): string[];
   /** Removes the hooks and closes every open room (each writes its final snapshot). */
@@ -111,11 +117,12 @@ function forgetAdmission(open: { deciding: Map<string, Promise<boolean>> | undef
 }
 
 export function attachCollab(kuiper: KuiperServer, options: CollabOptions): AttachedCollab {
-  const { store, authorize = () => ({ canWrite: true }), authorityLeaseMs = 3000, onError = (e) => console.error('[kuiper/collab]', e), lobby: withLobby = true, moderate, typingTimeoutMs, maxChatLength, onStored, assets, ...hostOptions } = options;
+  const { store, authorize = () => ({ canWrite: true }), authorityLeaseMs = 3000, onError = (e) => console.error('[kuiper/collab]', e), lobby: withLobby = true, moderate, typingTimeoutMs, maxChatLength, onStored, assets, versions, ...hostOptions } = options;
   const rooms = new Map<string, OpenRoom>();
   const report = (error: unknown): void => onError(error instanceof Error ? error : new Error(describeThrown(error)));
   // The rooms' documents go through it (chat, leases and the lobby use the store as it is).
-  const documents = onStored ? observedStore(store, onStored, report) : store;
+  // [COLLAB-50] Its snapshots are kept as versions now and then.
+  const documents = versionedStore(onStored ? observedStore(store, onStored, report) : store, versions ?? {}, report);
   // [LOBBY-2] Told of the rooms this node is the authority of; it publishes their activity.
   // [CHAT-1] Chat on `/service/rooms/<id>/chat`, answered by whichever node the member reached.
   const chat = attachChat(kuiper, { store, authorize, moderate, typingTimeoutMs, maxChatLength, report, hosts: (room) => rooms.has(room) });
@@ -387,6 +394,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
   return {
     openDocument: (room, opts) => handles.open(room, opts),
     assets: assetsApi({ kuiper, store, authorize }, assets),
+    versions: versionsApi({ kuiper, store, authorize }, versions),
     openRooms: () => [...rooms.keys()],
     detach: async () => {
       await handles.close().catch(report); // its rooms are left while the hooks still hear it

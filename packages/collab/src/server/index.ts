@@ -9,3 +9,5 @@ export { documentsApi, type DocumentsApi, type DocumentsApiOptions } from './doc
 export type { OnStored, StoredEvent } from './observed-store.js';
 export { ASSET_CLIENT_HEADER, type AssetsApi, type AssetsOptions } from './assets-api.js';
 export { assetsInUse, collectAssets, DEFAULT_UNUSED_FOR_MS, type AssetCollection } from './asset-collector.js';
+export { MAX_VERSION_LABEL, type VersionsApi, type VersionsApiOptions } from './versions-api.js';
+export { DEFAULT_VERSION_EVERY_MS, DEFAULT_VERSIONS_KEPT, type VersionsOptions } from './versioned-store.js';

@@ -28,10 +28,17 @@ export function observedStore(store: DocumentStore, onStored: OnStored, report: 
     }
     return seq;
   };
-  // A Proxy, not a copy: stores keep private state (#fields) their methods need `this` for.
+  return withMethods(store, { appendUpdate });
+}
+
+/**
+ * `store` with some of its methods replaced. A Proxy, not a copy: stores keep private state
+ * (#fields) their own methods need `this` for.
+ */
+export function withMethods(store: DocumentStore, methods: Partial<DocumentStore>): DocumentStore {
   return new Proxy(store, {
     get(target, key) {
-      if (key === 'appendUpdate') return appendUpdate;
+      if (Object.hasOwn(methods, key)) return methods[key as keyof DocumentStore];
       const value: unknown = Reflect.get(target, key, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

@@ -1,4 +1,5 @@
-// [COLLAB-29] `kuiper serve --collab`: rooms with no code to write, documents kept in --data.
+// [COLLAB-29] `kuiper serve --collab`: rooms with no code to write, documents kept in --data
+// (and their versions, COLLAB-50, served at /kuiper-versions).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,9 +36,14 @@ describe('kuiper serve --collab', () => {
     expect(await stopped(first.child)).toBe(0); // SIGTERM: rooms closed (final snapshots), then the server
 
     const second = await serve(['--collab', '--data', dir]);
-    const late = member(second.url, 'cli-room').room;
+    const late = member(second.url, 'cli-room', { versionsUrl: `${new URL(second.url).origin}/kuiper-versions` }).room;
     await late.synced;
     expect(text(late)).toBe('served');
+    // [COLLAB-50] The room's first snapshot was kept as its first version, in --data too.
+    const listed = await late.versions!.list();
+    expect(listed.ok && listed.value.map((v) => v.id)).toEqual([1]);
+    const kept = await late.versions!.open(1);
+    expect(kept.ok && kept.value.getText('t').toString()).toBe('served');
   }, 30_000);
 
   it('[COLLAB-29] [COLLAB-28] two `--collab --redis` nodes: edits through either converge, are stored in Redis, and presence is the same from both', async () => {

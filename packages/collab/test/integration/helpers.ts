@@ -21,10 +21,11 @@ export async function startCollab(
   const store = collab.store ?? new MemoryStore();
   // Detach before the server closes (cleanup runs newest first): open rooms write their snapshot.
   // [COLLAB-47] The rooms' pictures are served beside Bayeux, as an app mounts `collab.assets`.
-  let assets: AttachedCollab['assets'] | undefined;
-  const started = await startKuiper(options, { otherRequests: (req, res) => assets?.(req, res) === true, ...start });
+  // [COLLAB-50] And so are their versions.
+  let http: Pick<AttachedCollab, 'assets' | 'versions'> | undefined;
+  const started = await startKuiper(options, { otherRequests: (req, res) => http?.assets(req, res) === true || http?.versions(req, res) === true, ...start });
   const attached = attachCollab(started.server, { ...collab, store });
-  assets = attached.assets;
+  http = attached;
   onCleanup(() => attached.detach());
   return { ...started, collab: attached, store };
 }
