@@ -271,7 +271,7 @@ export function enterRoom(client: RoomClient, roomId: string, options: EnterRoom
     events,
     chat: chat.chat,
     assets: assetsUrl === undefined ? undefined : createRoomAssets(roomId, { baseUrl: assetsUrl, clientId: () => client.clientId }),
-    versions: versionsUrl === undefined ? undefined : createRoomVersions(roomId, { baseUrl: versionsUrl, clientId: () => client.clientId, doc: member.doc, flush: () => member.flush() }),
+    versions: versionsUrl === undefined ? undefined : createRoomVersions(roomId, { baseUrl: versionsUrl, clientId: () => client.clientId, entered: synced, doc: member.doc, flush: () => member.flush() }),
     flush: () => member.flush(),
     leave: () => {
       if (left) return;

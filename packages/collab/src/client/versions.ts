@@ -33,6 +33,11 @@ export interface RoomVersionsOptions {
   baseUrl: string;
   /** The room member's Bayeux clientId now (its credential), undefined while not connected. */
   clientId(): string | undefined;
+  /**
+   * Resolves once the member has entered (the room's `synced`): a request waits for it, so one made
+   * right after `enterRoom` is the member's, not a stranger's (401) or a not-yet-member's (403).
+   */
+  entered: Promise<unknown>;
   /** The room's document and its `flush` (every local edit stored). */
   doc: Y.Doc;
   flush(): Promise<void>;
@@ -54,6 +59,7 @@ export function createRoomVersions(room: string, options: RoomVersionsOptions): 
 
   /** The route's answer, or the error value saying why there is none. */
   const request = async (path: string, init: RequestInit = {}): Promise<Result<Response>> => {
+    await options.entered.catch(() => undefined); // a refused room: the server says why
     const clientId = options.clientId();
     if (clientId === undefined) return { ok: false, error: collabError('version_unavailable', 'versions: not connected') };
     let response: Response;

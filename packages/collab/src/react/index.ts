@@ -25,3 +25,4 @@ export { useChat, type ChatApi, type ChatRoom } from './use-chat.js';
 export { Chat, typingLine, type ChatProps } from './chat/chat.js';
 export { CHAT_CLASS } from './chat/chat-styles.js';
 export { CHAT_REACTIONS } from './chat/reactions.js';
+export { VersionHistory, versionReason, versionTime, type VersionHistoryProps } from './versions/version-history.js';

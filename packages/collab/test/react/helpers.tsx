@@ -3,7 +3,7 @@ import { render, type RenderResult } from '@testing-library/react';
 import { StrictMode, type ReactNode } from 'react';
 import { onCleanup, newClient } from '@kuiper/testkit';
 import type { ClientOptions, KuiperClient } from '@kuiper/client';
-import type { PresenceData } from '../../src/index.js';
+import type { EnterRoomOptions, PresenceData } from '../../src/index.js';
 import { KuiperProvider, RoomProvider } from '../../src/react/index.js';
 
 export interface Mounted extends RenderResult {
@@ -14,11 +14,11 @@ export interface Mounted extends RenderResult {
 export function mount(
   url: string,
   ui: ReactNode,
-  options: { room?: string; presence?: PresenceData; strict?: boolean; client?: ClientOptions } = {},
+  options: { room?: string; presence?: PresenceData; strict?: boolean; client?: ClientOptions; roomOptions?: Omit<EnterRoomOptions, 'presence'> } = {},
 ): Mounted {
   const client = newClient(url, options.client);
   const inner = options.room ? (
-    <RoomProvider room={options.room} {...(options.presence ? { initialPresence: options.presence } : {})} options={{ throttleMs: 10 }}>
+    <RoomProvider room={options.room} {...(options.presence ? { initialPresence: options.presence } : {})} options={{ throttleMs: 10, ...options.roomOptions }}>
       {ui}
     </RoomProvider>
   ) : (
