@@ -11,6 +11,7 @@ import { Avatars } from './avatars';
 import { ConnectionBanner } from './connection-banner';
 import { ConnectionStatus } from './connection-status';
 import { DemoKuiper } from './demo-kuiper';
+import { HistoryButton } from './history-button';
 import { InviteButton } from './invite-button';
 import { NameForm } from './name-form';
 import { Notes } from './notes';
@@ -41,7 +42,8 @@ export function RoomView({ roomId }: { roomId: string }) {
   );
 }
 
-const ROOM_OPTIONS = { assetsUrl: '/kuiper-assets' } as const;
+// [DEMO-24] And the room's versions are listed, saved and read at /kuiper-versions.
+const ROOM_OPTIONS = { assetsUrl: '/kuiper-assets', versionsUrl: '/kuiper-versions' } as const;
 
 /** Board (or notes) and chat fill the window below the header, side by side; the board's tabs take 2rem. */
 const PANEL = { height: 'calc(100vh - 11rem)', minHeight: '24rem' } as const;
@@ -70,12 +72,16 @@ function RoomContent({ roomId, identity, since, preferred, transport, viewer }: 
       {room && (
         <div className="workspace">
           <div className="pane">
-            <div className="pane-tabs" role="tablist" aria-label="Board or notes">
-              {(['board', 'notes'] as const).map((id) => (
-                <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={pane === id} aria-controls={`pane-${id}`} onClick={() => setPane(id)}>
-                  {id === 'board' ? 'Board' : 'Notes'}
-                </button>
-              ))}
+            <div className="pane-bar">
+              <div className="pane-tabs" role="tablist" aria-label="Board or notes">
+                {(['board', 'notes'] as const).map((id) => (
+                  <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={pane === id} aria-controls={`pane-${id}`} onClick={() => setPane(id)}>
+                    {id === 'board' ? 'Board' : 'Notes'}
+                  </button>
+                ))}
+              </div>
+              {/* [DEMO-24] Versions hold the board and the notes: the whole room's document. */}
+              <HistoryButton readOnly={viewer} />
             </div>
             <div role="tabpanel" id={`pane-${pane}`} aria-labelledby={`tab-${pane}`}>
               {pane === 'board'

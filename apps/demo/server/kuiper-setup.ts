@@ -30,6 +30,8 @@ export interface KuiperSetup {
   readonly api: DocumentsApi | undefined;
   /** [DEMO-23] The boards' pictures, uploaded and read at `/kuiper-assets` (COLLAB-47): true when it answered. */
   readonly assets: AttachedCollab['assets'];
+  /** [DEMO-24] The rooms' version history at `/kuiper-versions` (COLLAB-50): true when it answered. */
+  readonly versions: AttachedCollab['versions'];
   /** [DEMO-18] `GET /previews/<room>.svg`, the lobby's picture of a board: true when it answered. */
   readonly previews: ReturnType<typeof boardPreviews>;
   close(): Promise<void>;
@@ -38,6 +40,8 @@ export interface KuiperSetup {
 export const BAYEUX_PATH = '/bayeux';
 /** Where the boards' pictures live; the page's rooms are entered with it as `assetsUrl`. */
 export const ASSETS_PATH = '/kuiper-assets';
+/** Where the rooms' versions are listed, saved and read; the page's rooms are entered with it as `versionsUrl`. */
+export const VERSIONS_PATH = '/kuiper-versions';
 
 export async function setUpKuiper(options: KuiperSetupOptions): Promise<KuiperSetup> {
   const backend = options.redisUrl === undefined ? await embedded(options.dataDir) : await onRedis(options.redisUrl, options.redisPrefix ?? 'kuiper-demo:');
@@ -57,6 +61,7 @@ export async function setUpKuiper(options: KuiperSetupOptions): Promise<KuiperSe
     // A backend (a script, a job, an AI agent) reads and writes the boards with the key.
     api: options.apiKey === undefined ? undefined : documentsApi(collab, { apiKey: options.apiKey }),
     assets: collab.assets,
+    versions: collab.versions,
     previews: boardPreviews(collab),
     close: async () => {
       inspector.detach();

@@ -38,7 +38,7 @@ const handle = app.getRequestHandler();
 const upgrade = app.getUpgradeHandler();
 
 const server = createServer((req, res) => {
-  if (kuiper.kuiper.handleRequest(req, res) || kuiper.assets(req, res) || kuiper.previews(req, res) || kuiper.api?.(req, res) === true) return;
+  if (kuiper.kuiper.handleRequest(req, res) || kuiper.assets(req, res) || kuiper.versions(req, res) || kuiper.previews(req, res) || kuiper.api?.(req, res) === true) return;
   void handle(req, res);
 });
 // Kuiper's WebSocket first; anything else (next dev's hot reload) is Next's.

@@ -370,6 +370,73 @@ describe('a room with two visitors', () => {
     }
   }, 90_000);
 
+  it('[DEMO-24] History: Ada saves the board as a named version, Bob\'s board is emptied, Ada restores the version for both from its picture, and undo takes the restore back', async () => {
+    const room = `history-${Date.now().toString(36)}`;
+    const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
+    const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
+    try {
+      await expect.poll(() => names(ada.page), { timeout: 20_000 }).toEqual(['Ada (you)', 'Bob']);
+      await drawStroke(ada.page);
+      await drawStroke(ada.page, 60);
+      await expect.poll(() => shapes(bob.page), { timeout: 10_000 }).toBe(2);
+
+      const history = ada.page.getByRole('button', { name: 'History' });
+      await history.click();
+      const panel = ada.page.getByRole('region', { name: 'Version history' });
+      await panel.getByRole('textbox', { name: 'Version name' }).fill('Two strokes');
+      await panel.getByRole('button', { name: 'Save version' }).click();
+      await expect.poll(() => panel.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Saved “Two strokes”');
+      await expect.poll(() => panel.getByRole('img').getAttribute('alt'), { timeout: 10_000 }).toMatch(/^The board as it was Today \d\d:\d\d: 2 shapes$/);
+
+      // The board is emptied (by a backend, as by anyone's Select all and Delete).
+      const client = createClient(`${suite.demo.origin}/bayeux`, { ack: false });
+      const other = enterRoom(client, room);
+      const board = createBoard(other);
+      try {
+        await other.synced;
+        board.remove(board.shapes().map((shape) => shape.id));
+        await other.flush();
+      } finally {
+        board.destroy();
+        other.leave();
+        await client.disconnect();
+      }
+      await expect.poll(() => shapes(ada.page), { timeout: 10_000 }).toBe(0);
+
+      await panel.getByRole('list', { name: 'Versions' }).getByRole('button', { name: /Two strokes \(Ada\)$/ }).click();
+      await panel.getByRole('button', { name: 'Restore this version' }).click();
+      await expect.poll(() => panel.getByRole('status').textContent(), { timeout: 10_000 }).toMatch(/^Restored the version of Today/);
+      await expect.poll(() => shapes(bob.page), { timeout: 10_000 }).toBe(2);
+      expect(await shapes(ada.page)).toBe(2);
+      // The emptied board was kept too, as the newest version, saved by Ada.
+      expect(await panel.getByRole('list', { name: 'Versions' }).getByRole('button').first().textContent()).toMatch(/Saved by Ada$/);
+
+      // Escape closes the panel and gives the focus back to History; Ctrl+Z on the board undoes the restore for both.
+      await panel.getByRole('button', { name: 'Restore this version' }).focus();
+      await ada.page.keyboard.press('Escape');
+      await expect.poll(() => panel.count()).toBe(0);
+      expect(await history.evaluate((el) => el === document.activeElement)).toBe(true);
+      await ada.page.getByRole('application', { name: 'Whiteboard' }).focus();
+      await ada.page.keyboard.press('Control+z');
+      await expect.poll(() => shapes(bob.page), { timeout: 10_000 }).toBe(0);
+
+      // A viewer sees the versions and their pictures, with nothing to save or restore.
+      const vic = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?view=1&name=Vic`);
+      try {
+        await vic.page.getByRole('button', { name: 'History' }).click();
+        const seen = vic.page.getByRole('region', { name: 'Version history' });
+        await expect.poll(() => seen.getByRole('list', { name: 'Versions' }).getByRole('button').count(), { timeout: 10_000 }).toBe(2);
+        await seen.getByRole('list', { name: 'Versions' }).getByRole('button').last().click();
+        await expect.poll(() => seen.getByRole('img').getAttribute('alt'), { timeout: 10_000 }).toMatch(/: 2 shapes$/);
+        expect(await seen.getByRole('button', { name: /Save version|Restore this version/ }).count()).toBe(0);
+      } finally {
+        await vic.context.close();
+      }
+    } finally {
+      await Promise.all([ada.context.close(), bob.context.close()]);
+    }
+  }, 90_000);
+
   it('[DEMO-14] on a phone 390 px wide the room fits the screen: nothing scrolls sideways', async () => {
     const phone = await visit(suite.browser, `${suite.demo.origin}/rooms/phone-${Date.now().toString(36)}?name=Dan`, { width: 390, height: 844 });
     try {
