@@ -10,4 +10,4 @@ export type { OnStored, StoredEvent } from './observed-store.js';
 export { ASSET_CLIENT_HEADER, type AssetsApi, type AssetsOptions } from './assets-api.js';
 export { assetsInUse, collectAssets, DEFAULT_UNUSED_FOR_MS, type AssetCollection } from './asset-collector.js';
 export { MAX_VERSION_LABEL, type VersionsApi, type VersionsApiOptions } from './versions-api.js';
-export { DEFAULT_VERSION_EVERY_MS, DEFAULT_VERSIONS_KEPT, type VersionsOptions } from './versioned-store.js';
+export { DEFAULT_VERSION_EVERY_MS, DEFAULT_VERSION_ROOM_BYTES, DEFAULT_VERSIONS_KEPT, type VersionsOptions } from './versioned-store.js';

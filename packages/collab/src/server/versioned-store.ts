@@ -14,6 +14,12 @@ export interface VersionsOptions {
   everyMs?: number;
   /** How many of those (unlabelled) a room keeps, the oldest going first (default 50). */
   keep?: number;
+  /**
+   * The most their states may take together per room (default 32 MiB), the oldest going first past
+   * it: 50 copies of a 20 MB board would be a gigabyte of disk, or of Redis's memory. The newest is
+   * kept whatever its size.
+   */
+  maxRoomBytes?: number;
   /** How many versions members may save with a name per room (default 100); past it a save is 507 `versions_full`. */
   maxLabelled?: number;
   /** Where `collab.versions` serves them (default `/kuiper-versions`): the client's `enterRoom(…, { versionsUrl })`. */
@@ -22,6 +28,24 @@ export interface VersionsOptions {
 
 export const DEFAULT_VERSION_EVERY_MS = 10 * 60 * 1000;
 export const DEFAULT_VERSIONS_KEPT = 50;
+export const DEFAULT_VERSION_ROOM_BYTES = 32 * 1024 * 1024;
+
+/**
+ * How many unlabelled versions to keep once `added` is put after `listed` (newest first): at most
+ * `keep`, the newest first, while their states fit in `maxBytes` together; the newest unlabelled
+ * one (the one added, unless it has a label) whatever its size.
+ */
+export function versionsToKeep(listed: readonly VersionEntry[], added: { readonly bytes: number; readonly labelled: boolean }, keep: number, maxBytes: number): number {
+  let total = added.labelled ? 0 : added.bytes;
+  let kept = added.labelled ? 0 : 1;
+  for (const v of listed) {
+    if (v.label !== undefined) continue; // never pruned, so not the budget's to spend
+    if (kept >= keep || (kept > 0 && total + v.bytes > maxBytes)) break;
+    total += v.bytes;
+    kept++;
+  }
+  return kept;
+}
 
 /** The store's versions, when it keeps them. */
 export function versionsOf(store: DocumentStore): VersionStore | undefined {
@@ -45,13 +69,14 @@ export function versionedStore(store: DocumentStore, options: VersionsOptions, r
   const everyMs = options.everyMs ?? DEFAULT_VERSION_EVERY_MS;
   if (!versions || everyMs === Infinity) return store;
   const keep = options.keep ?? DEFAULT_VERSIONS_KEPT;
+  const maxBytes = options.maxRoomBytes ?? DEFAULT_VERSION_ROOM_BYTES;
   const writeSnapshot = async (room: string, snapshot: Uint8Array, upToSeq: number): Promise<void> => {
     await store.writeSnapshot(room, snapshot, upToSeq);
     if (snapshot.byteLength <= EMPTY_STATE_BYTES) return;
     try {
-      const [newest] = await versions.listVersions(room);
+      const listed = await versions.listVersions(room);
       const at = now();
-      if (versionDue(newest, upToSeq, at, everyMs)) await versions.putVersion(room, { at, state: snapshot, seq: upToSeq }, keep);
+      if (versionDue(listed[0], upToSeq, at, everyMs)) await versions.putVersion(room, { at, state: snapshot, seq: upToSeq }, versionsToKeep(listed, { bytes: snapshot.byteLength, labelled: false }, keep, maxBytes));
     } catch (error) {
       report(error);
     }

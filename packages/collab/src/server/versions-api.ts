@@ -17,7 +17,7 @@ import { isValidRoomId } from '../protocol/channels.js';
 import type { DocumentStore, VersionEntry, VersionStore } from '../core/store.js';
 import { chatAuthor } from '../chat/chat-service.js';
 import { ApiError, memberOf, preflight, readBody, roomRoutes, type MemberCheck } from './http-api.js';
-import { DEFAULT_VERSIONS_KEPT, storedState, versionsOf, type VersionsOptions } from './versioned-store.js';
+import { DEFAULT_VERSION_ROOM_BYTES, DEFAULT_VERSIONS_KEPT, storedState, versionsOf, versionsToKeep, type VersionsOptions } from './versioned-store.js';
 
 /** A node:http handler: true when the request was for the versions' routes (answered, or being answered). */
 export type VersionsApi = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -63,6 +63,7 @@ export function versionsApi(deps: VersionsDeps, options: VersionsApiOptions = {}
   const base = (options.basePath ?? '/kuiper-versions').replace(/\/+$/, '');
   const versions = versionsOf(store);
   const keep = options.keep ?? DEFAULT_VERSIONS_KEPT;
+  const maxBytes = options.maxRoomBytes ?? DEFAULT_VERSION_ROOM_BYTES;
   const maxLabelled = options.maxLabelled ?? DEFAULT_MAX_LABELLED;
 
   const save = async (req: IncomingMessage, res: ServerResponse, versions: VersionStore, room: string): Promise<void> => {
@@ -77,7 +78,7 @@ export function versionsApi(deps: VersionsDeps, options: VersionsApiOptions = {}
       throw new ApiError(507, 'versions_full', `room ${room} keeps at most ${maxLabelled} named versions`);
     }
     const by = chatAuthor(grant.user, session.data, session.clientId);
-    const version: VersionEntry = await versions.putVersion(room, { at: now(), state, seq, by, ...(label === undefined ? {} : { label }) }, keep);
+    const version: VersionEntry = await versions.putVersion(room, { at: now(), state, seq, by, ...(label === undefined ? {} : { label }) }, versionsToKeep(listed, { bytes: state.byteLength, labelled: label !== undefined }, keep, maxBytes));
     json(res, 201, { version });
   };
 
