@@ -15,5 +15,6 @@ export function shapeName(shape: Shape): string {
 export function shapeLabel(shape: Shape, shapeOf: (id: string) => Shape | undefined): string {
   const end = (id: string | undefined): Shape | undefined => (id === undefined ? undefined : shapeOf(id));
   const from = end(shape.from), to = end(shape.to);
-  return [shapeName(shape), from && `from ${shapeName(from)}`, to && `to ${shapeName(to)}`].filter(Boolean).join(' ');
+  const name = [shapeName(shape), from && `from ${shapeName(from)}`, to && `to ${shapeName(to)}`].filter(Boolean).join(' ');
+  return shape.locked ? `${name} (locked)` : name; // [BOARD-35] why pressing it does nothing
 }

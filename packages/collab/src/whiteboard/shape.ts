@@ -50,6 +50,11 @@ export interface Shape {
   readonly from?: string;
   /** [BOARD-30] The end's shape, likewise; absent: the end is (x + w, y + h). */
   readonly to?: string;
+  /**
+   * [BOARD-35] Locked: `<Whiteboard>` lets no pointer select, move, erase or edit it (a background,
+   * a template's frame), until someone unlocks it. Read as `true` or absent; `false` in a patch unlocks.
+   */
+  readonly locked?: boolean;
 }
 
 /** The fields a caller gives for a new shape; the rest take defaults. */
@@ -72,7 +77,7 @@ export const SHAPE_LIMITS = {
 } as const;
 
 /** Every field a shape keeps in the document: what `Board` writes (anything else given is left out). */
-export const SHAPE_FIELDS = ['kind', 'x', 'y', 'w', 'h', 'z', 'color', 'width', 'fill', 'points', 'text', 'src', 'thumb', 'from', 'to'] as const;
+export const SHAPE_FIELDS = ['kind', 'x', 'y', 'w', 'h', 'z', 'color', 'width', 'fill', 'points', 'text', 'src', 'thumb', 'from', 'to', 'locked'] as const;
 
 export const SHAPE_DEFAULTS = { x: 0, y: 0, w: 0, h: 0, z: 0, color: '#1e1e1e', width: 2, fill: null, points: [], text: '' } as const;
 
@@ -117,6 +122,7 @@ function fieldProblems(fields: Readonly<Record<string, unknown>>, partial: boole
   if (has('thumb') && !isThumbSrc(fields['thumb'])) {
     return `thumb must be a base64 data URL of a PNG, JPEG, WebP or GIF picture, at most ${SHAPE_LIMITS.thumb} characters`;
   }
+  if (has('locked') && typeof fields['locked'] !== 'boolean') return 'locked must be true or false';
   for (const end of ['from', 'to'] as const) {
     if (has(end) && fields[end] !== null && !isShapeId(fields[end])) return `${end} must be a shape id or null`;
   }
@@ -176,6 +182,7 @@ export function readShape(id: string, fields: Readonly<Record<string, unknown>>)
     // [BOARD-30] An attachment where there can be none (another kind, the shape itself) is ignored, not fatal.
     ...(isConnector(fields['kind']) && typeof fields['from'] === 'string' && fields['from'] !== id ? { from: fields['from'] } : {}),
     ...(isConnector(fields['kind']) && typeof fields['to'] === 'string' && fields['to'] !== id ? { to: fields['to'] } : {}),
+    ...(fields['locked'] === true ? { locked: true } : {}),
   };
 }
 
@@ -193,6 +200,11 @@ export function thinPoints(points: readonly number[], max: number = SHAPE_LIMITS
     out.push(points[from]!, points[from + 1]!, points[from + 2]!);
   }
   return out;
+}
+
+/** [BOARD-35] The shapes a pointer may pick (select, erase, edit): every one not locked. */
+export function pickable(shapes: readonly Shape[]): readonly Shape[] {
+  return shapes.some((s) => s.locked) ? shapes.filter((s) => !s.locked) : shapes;
 }
 
 /** Front-to-back order every member agrees on: z, then id. */

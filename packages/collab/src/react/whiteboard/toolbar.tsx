@@ -48,6 +48,8 @@ export interface ToolbarProps {
   canUndo: boolean;
   canRedo: boolean;
   canDelete: boolean;
+  /** [BOARD-35] Some shape is locked: `Unlock all` is offered. */
+  canUnlock?: boolean;
   onTool(tool: Tool): void;
   onColor(color: string): void;
   onWidth(width: number): void;
@@ -55,6 +57,9 @@ export interface ToolbarProps {
   onRedo(): void;
   onDelete(): void;
   onFront(): void;
+  /** [BOARD-35] Locks the selection; `onUnlockAll` unlocks every locked shape. */
+  onLock?(): void;
+  onUnlockAll?(): void;
   onZoom(factor: number | null): void;
   /** [BOARD-33] Shows every shape (or, with a selection, the selected ones). */
   onFit(): void;
@@ -70,6 +75,16 @@ function CommentIcon(): ReactElement {
   return (
     <svg width="14" height="14" viewBox="0 0 16 16" style={{ verticalAlign: 'middle' }}>
       <path d="M2 2.5h12v8.5H7.5L4 14v-3H2z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
+/** A padlock, shut or open (BOARD-35). */
+function LockIcon({ open = false }: { open?: boolean }): ReactElement {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" style={{ verticalAlign: 'middle' }}>
+      <rect x="3" y="7" width="10" height="7" rx="1.5" fill="currentColor" />
+      <path d={open ? 'M5.5 7V4.5a2.5 2.5 0 0 1 5-.5' : 'M5.5 7V4.5a2.5 2.5 0 0 1 5 0V7'} fill="none" stroke="currentColor" strokeWidth="1.5" />
     </svg>
   );
 }
@@ -177,6 +192,8 @@ function EditingGroups(p: ToolbarProps): ReactElement {
         <button type="button" className={button} aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled={!p.canRedo} onClick={p.onRedo}>↷</button>
         <button type="button" className={button} aria-label="Delete" title="Delete selection (Del)" disabled={!p.canDelete} onClick={p.onDelete}>✕</button>
         <button type="button" className={button} aria-label="Bring to front" title="Bring to front (F)" disabled={!p.canDelete} onClick={p.onFront}>⤒</button>
+        {p.onLock && <button type="button" className={button} aria-label="Lock" title="Lock the selection: no one moves it by accident (Ctrl+Shift+L)" disabled={!p.canDelete} onClick={p.onLock}><span aria-hidden="true"><LockIcon /></span></button>}
+        {p.canUnlock && p.onUnlockAll && <button type="button" className={button} aria-label="Unlock all" title="Unlock every locked shape" onClick={p.onUnlockAll}><span aria-hidden="true"><LockIcon open /></span></button>}
       </div>
     </>
   );

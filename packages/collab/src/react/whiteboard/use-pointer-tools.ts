@@ -10,7 +10,7 @@ import { asNewShape, pasteShapes } from '../../whiteboard/clipboard.js';
 import { attachableAt, letGo, movePatch } from '../../whiteboard/connectors.js';
 import { shapeAt, shapesWithin } from '../../whiteboard/hit-test.js';
 import { resizePatch } from '../../whiteboard/resize.js';
-import { thinPoints, type Shape } from '../../whiteboard/shape.js';
+import { pickable, thinPoints, type Shape } from '../../whiteboard/shape.js';
 import type { Tool } from './toolbar.js';
 import type { OpenComment } from './comments-layer.js';
 import { clampZoom } from '../../whiteboard/viewport.js';
@@ -120,7 +120,7 @@ export function usePointerTools(input: PointerToolsInput) {
   const pressure = (e: ReactPointerEvent): number => (e.pointerType === 'pen' && e.pressure > 0 ? e.pressure : 0.5);
 
   const erase = (board: Board, at: { x: number; y: number }): void => {
-    const hit = shapeAt(board.shapes(), at.x, at.y, 6 / latest.current.view.zoom);
+    const hit = shapeAt(pickable(board.shapes()), at.x, at.y, 6 / latest.current.view.zoom);
     if (hit) board.remove([hit.id]);
   };
 
@@ -198,7 +198,7 @@ export function usePointerTools(input: PointerToolsInput) {
         // follows, would focus the surface, blur the empty editor and so close it at once.
         e.preventDefault();
         // A press on a text or a sticky note edits it; elsewhere it starts the tool's own.
-        const hit = shapeAt(board.shapes(), at.x, at.y, 4 / view.zoom);
+        const hit = shapeAt(pickable(board.shapes()), at.x, at.y, 4 / view.zoom);
         latest.current.startText(at, hit?.kind === 'text' || hit?.kind === 'note' ? hit : undefined, tool);
         return;
       }
@@ -213,7 +213,7 @@ export function usePointerTools(input: PointerToolsInput) {
         return;
       }
       case 'select': {
-        const hit = shapeAt(board.shapes(), at.x, at.y, 4 / view.zoom);
+        const hit = shapeAt(pickable(board.shapes()), at.x, at.y, 4 / view.zoom);
         if (!hit) {
           // [BOARD-32] A mouse or pen drag on empty space selects what it encloses (Shift: adds to
           // the selection); a finger pans, as on every phone map, and two pinch.
@@ -307,7 +307,7 @@ export function usePointerTools(input: PointerToolsInput) {
         const box = { x: g.start.x, y: g.start.y, w: at.x - g.start.x, h: at.y - g.start.y };
         latest.current.marquee(box);
         perFrame(() => {
-          const inside = shapesWithin(board.shapes(), box).map((s) => s.id);
+          const inside = shapesWithin(pickable(board.shapes()), box).map((s) => s.id);
           latest.current.setSelection([...g.base, ...inside.filter((id) => !g.base.includes(id))]);
         });
         return;
@@ -368,7 +368,7 @@ export function usePointerTools(input: PointerToolsInput) {
       const { board, view } = latest.current;
       if (!board) return;
       const at = toBoard(e);
-      const hit = shapeAt(board.shapes(), at.x, at.y, 4 / view.zoom);
+      const hit = shapeAt(pickable(board.shapes()), at.x, at.y, 4 / view.zoom);
       if ((hit?.kind === 'text' || hit?.kind === 'note') && !latest.current.readOnly) latest.current.startText(at, hit);
     },
   };

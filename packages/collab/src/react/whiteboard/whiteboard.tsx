@@ -7,11 +7,9 @@
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactElement } from 'react';
 import { isResizable } from '../../whiteboard/resize.js';
 import { unreadMessages, type CommentThread } from '../../whiteboard/comments.js';
-import { shapeBounds, type Shape } from '../../whiteboard/shape.js';
+import { pickable, shapeBounds, type Shape } from '../../whiteboard/shape.js';
 import { shapeSvg } from '../../whiteboard/shape-svg.js';
 import { shapeLabel } from '../../whiteboard/shape-label.js';
-import { movePatch } from '../../whiteboard/connectors.js';
-import { notePaper } from '../../whiteboard/sticky-note.js';
 import { assetIdOf } from '../../protocol/assets.js';
 import { downloadFile, inlineAssets, pngFile, svgFile, type ExportedFile } from './export-file.js';
 import { FollowPicker } from './follow-picker.js';
@@ -30,6 +28,7 @@ import { clampZoom, viewportOf, type BoardViewport } from '../../whiteboard/view
 import { viewFitting } from '../../whiteboard/fit-view.js';
 import { boardPoint, usePointerTools, type Box, type View } from './use-pointer-tools.js';
 import { useBoardClipboard } from './use-clipboard.js';
+import { selectionActions } from './selection-actions.js';
 import { CommentPanel, CommentPins, type OpenComment } from './comments-layer.js';
 import { useImages } from './use-images.js';
 import { useThumbBackfill } from './use-thumb-backfill.js';
@@ -107,8 +106,8 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const shapesById = useMemo(() => new Map(shapes.map((s) => [s.id, s])), [shapes]);
   // Names for screen readers, made when the shapes change, not on every cursor or laser frame.
   const labels = useMemo(() => new Map(shapes.map((s) => [s.id, shapeLabel(s, (id) => shapesById.get(id))])), [shapes, shapesById]);
-  // Another member may delete a selected shape: show and act on what still exists.
-  const selectedNow = selection.filter((id) => shapesById.has(id));
+  // Another member may delete or [BOARD-35] lock a selected shape: show and act on what is still pickable.
+  const selectedNow = selection.filter((id) => shapesById.has(id) && !shapesById.get(id)?.locked);
   const selectedKey = selectedNow.join(' ');
   // The same array while the same shapes are selected: presence is sent only when the selection changes.
   const selected = useMemo(() => selectedNow, [selectedKey]); // keyed by content on purpose
@@ -219,18 +218,14 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     if (added.ok) setSelection([added.value.id]);
   };
 
-  const removeSelected = (): void => {
-    if (board && selected.length > 0) board.remove(selected);
-    setSelection([]);
-  };
+  const act = selectionActions(board, selected, setSelection);
   const changeColor = (next: string): void => {
     setColor(next);
-    // [BOARD-28] A note's colour is its paper; its ink stays readable.
-    if (board && selected.length > 0) board.transact(() => selected.forEach((id) => board.update(id, board.shape(id)?.kind === 'note' ? { fill: notePaper(next) } : { color: next })));
+    act.recolor(next);
   };
   const changeWidth = (next: number): void => {
     setWidth(next);
-    if (board && selected.length > 0) board.transact(() => selected.forEach((id) => board.update(id, { width: next })));
+    act.rewidth(next);
   };
   const exportAs = (format: 'png' | 'svg'): void => {
     const done = onExport ?? downloadFile;
@@ -260,7 +255,10 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       room.history.redo();
     } else if ((e.key === 'Delete' || e.key === 'Backspace') && selected.length > 0) {
       e.preventDefault();
-      removeSelected();
+      act.remove();
+    } else if (mod && e.shiftKey && key === 'l') {
+      e.preventDefault(); // [BOARD-35] not the browser's address bar
+      act.lock();
     } else if (e.key === 'Escape') {
       setSelection([]);
     } else if (mod && key === 'd' && selected.length > 0) {
@@ -268,12 +266,13 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       clipboard.duplicate();
     } else if (mod && key === 'a' && e.target === surface.current) {
       e.preventDefault();
-      setSelection(shapes.map((s) => s.id));
-    } else if ((e.key === ']' || e.key === '[') && shapes.length > 0) {
-      // Keyboard selection: step through the shapes front to back (]) or back to front ([).
-      const at = selected.length > 0 ? shapes.findIndex((s) => s.id === selected[selected.length - 1]) : -1;
-      const next = e.key === ']' ? (at <= 0 ? shapes.length - 1 : at - 1) : (at + 1) % shapes.length;
-      setSelection([shapes[next]!.id]);
+      setSelection(pickable(shapes).map((s) => s.id));
+    } else if ((e.key === ']' || e.key === '[') && pickable(shapes).length > 0) {
+      // Keyboard selection: step through the shapes front to back (]) or back to front ([), locked ones left out.
+      const open = pickable(shapes);
+      const at = selected.length > 0 ? open.findIndex((s) => s.id === selected[selected.length - 1]) : -1;
+      const next = e.key === ']' ? (at <= 0 ? open.length - 1 : at - 1) : (at + 1) % open.length;
+      setSelection([open[next]!.id]);
     } else if (key === 'f' && !mod && selected.length > 0 && board) {
       board.bringToFront(selected);
     } else if (e.key === 'Enter' && e.target === surface.current && board) {
@@ -283,11 +282,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       e.preventDefault();
       const step = (e.shiftKey ? 10 : 1) / view.zoom;
       const [dx, dy] = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[e.key] ?? [0, 0];
-      const moving = new Set(selected);
-      board.transact(() => selected.forEach((id) => {
-        const s = board.shape(id);
-        if (s) board.update(id, movePatch(s, dx!, dy!, moving));
-      }));
+      act.nudge(dx!, dy!);
     } else if (e.key === ' ' && e.target === surface.current) {
       e.preventDefault();
       space.current = true;
@@ -324,9 +319,9 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   return (
     <div ref={root} className={`${WB}${className ? ` ${className}` : ''}`} style={style} onKeyDown={onKeyDown} onKeyUp={(e) => e.key === ' ' && (space.current = false)}>
       <style>{WHITEBOARD_CSS}</style>
-      <Toolbar readOnly={readOnly} tool={tool} color={color} width={width} canUndo={undo.canUndo} canRedo={undo.canRedo} canDelete={selected.length > 0}
+      <Toolbar readOnly={readOnly} tool={tool} color={color} width={width} canUndo={undo.canUndo} canRedo={undo.canRedo} canDelete={selected.length > 0} canUnlock={shapes.some((s) => s.locked)}
         onTool={setTool} onColor={changeColor} onWidth={changeWidth} onUndo={() => room.history.undo()} onRedo={() => room.history.redo()}
-        onDelete={removeSelected} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onFit={() => fit(selected)} onExport={exportAs}
+        onDelete={act.remove} onLock={act.lock} onUnlockAll={act.unlockAll} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onFit={() => fit(selected)} onExport={exportAs}
         onPictures={(files) => void images.insert(files)} />
       <div className={`${WB}-stage`}>
       <FollowPicker peers={peers} following={following.following} followers={following.followers} onFollow={following.follow} />

@@ -1,0 +1,50 @@
+/**
+ * What the toolbar and the keys do to the selected shapes: delete, recolour, change the stroke,
+ * move by a step, and [BOARD-35] lock and unlock. Each is one transaction, so one undo step, and
+ * acts on the shapes as they are now (another member may have changed them meanwhile).
+ */
+import type { Board } from '../../whiteboard/board.js';
+import { movePatch } from '../../whiteboard/connectors.js';
+import { notePaper } from '../../whiteboard/sticky-note.js';
+
+export interface SelectionActions {
+  remove(): void;
+  /** [BOARD-28] A note's colour is its paper; its ink stays readable. */
+  recolor(color: string): void;
+  rewidth(width: number): void;
+  /** Moves the selection by (dx, dy) board units; connectors between moved shapes keep their ends. */
+  nudge(dx: number, dy: number): void;
+  /** [BOARD-35] Locks the selection and lets it go: no pointer picks it until it is unlocked. */
+  lock(): void;
+  /** [BOARD-35] Unlocks every locked shape on the board. */
+  unlockAll(): void;
+}
+
+export function selectionActions(board: Board | null, selected: readonly string[], setSelection: (ids: readonly string[]) => void): SelectionActions {
+  const each = (fn: (board: Board, id: string) => void): void => {
+    if (board && selected.length > 0) board.transact(() => selected.forEach((id) => fn(board, id)));
+  };
+  return {
+    remove: () => {
+      if (board && selected.length > 0) board.remove(selected);
+      setSelection([]);
+    },
+    recolor: (color) => each((b, id) => b.update(id, b.shape(id)?.kind === 'note' ? { fill: notePaper(color) } : { color })),
+    rewidth: (width) => each((b, id) => b.update(id, { width })),
+    nudge: (dx, dy) => {
+      const moving = new Set(selected);
+      each((b, id) => {
+        const s = b.shape(id);
+        if (s) b.update(id, movePatch(s, dx, dy, moving));
+      });
+    },
+    lock: () => {
+      each((b, id) => b.update(id, { locked: true }));
+      setSelection([]);
+    },
+    unlockAll: () => {
+      const locked = board?.shapes().filter((s) => s.locked) ?? [];
+      if (board && locked.length > 0) board.transact(() => locked.forEach((s) => board.update(s.id, { locked: false })));
+    },
+  };
+}
