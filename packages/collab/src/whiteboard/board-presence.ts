@@ -1,6 +1,6 @@
 /**
  * The whiteboard's presence conventions (BOARD-4): what each member publishes about itself —
- * `{ name, color, cursor, selection, stroke, viewport, following, laser }` — and the checked view of what the others published.
+ * `{ name, color, cursor, selection, stroke, viewport, following, laser, spotlight }` — and the checked view of what the others published.
  * Presence is another member's free-form JSON, so every field is read defensively: a malformed
  * field falls back to "nothing to show", never a crash.
  */
@@ -35,6 +35,11 @@ export interface BoardPresence {
    * pointing. The pointing member drops what is older than `LASER_FADE_MS` as it goes.
    */
   readonly laser: readonly number[];
+  /**
+   * [BOARD-36] While this member asks everyone to follow them: when they began (ms since the epoch),
+   * so each new spotlight is one a member who stopped following the last one follows again. Else null.
+   */
+  readonly spotlight: number | null;
 }
 
 /** Another member on the board: one per connection (two tabs are two peers). */
@@ -85,6 +90,7 @@ export function readPeer(connection: string, state: PresenceData): Peer {
     viewport: readViewport(state['viewport']),
     following: typeof state['following'] === 'string' && state['following'].length > 0 && state['following'].length <= MAX_CONNECTION ? state['following'] : null,
     laser: readLaser(state['laser']),
+    spotlight: typeof state['spotlight'] === 'number' && Number.isSafeInteger(state['spotlight']) && state['spotlight'] > 0 ? state['spotlight'] : null,
   };
 }
 
@@ -98,6 +104,7 @@ export function boardPresencePatch(patch: Partial<BoardPresence>): PresenceData 
   if (patch.following !== undefined) out['following'] = patch.following;
   if (patch.viewport !== undefined) out['viewport'] = patch.viewport && { x: patch.viewport.x, y: patch.viewport.y, w: patch.viewport.w, h: patch.viewport.h };
   if (patch.laser !== undefined) out['laser'] = patch.laser.slice(-2 * LASER_POINTS);
+  if (patch.spotlight !== undefined) out['spotlight'] = patch.spotlight;
   if (patch.stroke !== undefined) {
     // Keep the newest points when a long stroke outgrows what presence should carry.
     out['stroke'] = patch.stroke && { points: patch.stroke.points.slice(-3 * LIVE_STROKE_POINTS), color: patch.stroke.color, width: patch.stroke.width };

@@ -16,9 +16,25 @@ export function followersLine(followers: readonly Peer[]): string {
   return followers.length === 2 ? `${a.name} and ${b.name} are following you` : `${followers.length} people are following you`;
 }
 
-export function FollowPicker({ peers, following, followers, onFollow }: { peers: readonly Peer[]; following: Peer | null; followers: readonly Peer[]; onFollow(connection: string | null): void }): ReactElement {
+export interface FollowPickerProps {
+  peers: readonly Peer[];
+  following: Peer | null;
+  followers: readonly Peer[];
+  onFollow(connection: string | null): void;
+  /** [BOARD-36] Whether this member asks everyone to follow them; without `onSpotlight` (a viewer) no button. */
+  spotlit?: boolean;
+  onSpotlight?(on: boolean): void;
+}
+
+export function FollowPicker({ peers, following, followers, onFollow, spotlit = false, onSpotlight }: FollowPickerProps): ReactElement {
   return (
     <div className={`${WB}-follow`}>
+      {onSpotlight && (
+        <button type="button" className={`${WB}-button ${WB}-spotlight`} aria-pressed={spotlit} title={spotlit ? 'Stop asking everyone to follow you' : 'Ask everyone to follow you'}
+          onClick={() => onSpotlight(!spotlit)}>
+          Spotlight me
+        </button>
+      )}
       <select className={`${WB}-select`} aria-label="Follow" value={following?.connection ?? ''} disabled={peers.length === 0 && !following}
         onChange={(e) => onFollow(e.target.value === '' ? null : e.target.value)}>
         <option value="">{peers.length === 0 ? 'Nobody to follow' : 'Follow…'}</option>

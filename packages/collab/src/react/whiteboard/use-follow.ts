@@ -7,6 +7,10 @@
  * (Carol follows Ada who follows Bob) shows everyone Bob's, and two members following each other
  * settle on one viewport instead of each fitting the other's with a margin, which would zoom both
  * out round after round.
+ *
+ * [BOARD-36] Spotlight: a member may ask everyone to follow them (`spotlight` in presence, the time
+ * they began). Every other board follows the newest spotlight at once; one who stops following it
+ * (Stop, or moving their own view) is left alone until the next one, and following ends with it.
  */
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { Board } from '../../whiteboard/board.js';
@@ -32,6 +36,16 @@ export interface Follow {
   follow(connection: string | null): void;
   /** Moves the view as this member's own act (pan, zoom): it ends following. */
   moveView(update: BoardView | ((view: BoardView) => BoardView)): void;
+  /** [BOARD-36] Whether this member asks everyone to follow them, and the switch. */
+  spotlit: boolean;
+  spotlight(on: boolean): void;
+}
+
+/** The newest spotlight among the others, or null. */
+function spotlightOf(peers: readonly Peer[]): Peer | null {
+  let lead: Peer | null = null;
+  for (const p of peers) if (p.spotlight !== null && (lead === null || p.spotlight > lead.spotlight!)) lead = p;
+  return lead;
 }
 
 /** The surface's size in CSS pixels, kept current by a ResizeObserver where there is one. */
@@ -59,8 +73,17 @@ export function useFollow({ board, peers, view, setView, surface, onFollow }: Fo
   const followingRef = useRef(followingId);
   followingRef.current = followingId;
 
+  /** The spotlight (`connection time`) this board follows because it was asked, and the one it was asked and declined. */
+  const bySpotlight = useRef<{ key: string; connection: string } | null>(null);
+  const declined = useRef<string | null>(null);
+
   const follow = useCallback((connection: string | null) => {
     if (followingRef.current === connection) return;
+    const asked = bySpotlight.current;
+    if (asked && asked.connection !== connection) {
+      declined.current = asked.key; // stopped following the spotlight: not again until the next one
+      bySpotlight.current = null;
+    }
     followingRef.current = connection;
     setFollowingId(connection);
     onFollowRef.current?.(connection);
@@ -98,5 +121,26 @@ export function useFollow({ board, peers, view, setView, surface, onFollow }: Fo
   useEffect(() => {
     if (board && published) board.setPresence({ viewport: published });
   }, [board, key]); // keyed by content on purpose: a re-render with the same numbers sends nothing
-  return { following: followed, followers, follow, moveView };
+
+  // [BOARD-36] Follow the newest spotlight unless this member declined it or shines one itself.
+  const [spotlit, setSpotlit] = useState(false);
+  const lead = spotlightOf(peers);
+  const leadKey = lead && `${lead.connection} ${lead.spotlight}`;
+  useEffect(() => {
+    const asked = bySpotlight.current;
+    if (asked && asked.key !== leadKey) {
+      bySpotlight.current = null; // that spotlight ended (or a newer one began): stop following it
+      if (followingRef.current === asked.connection) follow(null);
+    }
+    if (!lead || !leadKey || spotlit || declined.current === leadKey || bySpotlight.current) return;
+    follow(lead.connection);
+    bySpotlight.current = { key: leadKey, connection: lead.connection };
+  }, [leadKey, spotlit]); // keyed by content: a spotlight's cursor moving is no new spotlight
+  const spotlight = useCallback((on: boolean) => {
+    setSpotlit(on);
+    if (on) follow(null); // the one everyone follows follows no one
+    board?.setPresence({ spotlight: on ? Date.now() : null });
+  }, [board, follow]);
+
+  return { following: followed, followers, follow, moveView, spotlit, spotlight };
 }

@@ -114,7 +114,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
 
   const setSelection = useCallback((ids: readonly string[]) => setSelectionState(ids), []);
   // Leaving the board (unmount, another room) clears what the others see of this member on it.
-  useEffect(() => (board ? () => board.setPresence({ cursor: null, selection: [], stroke: null, viewport: null, following: null }) : undefined), [board]);
+  useEffect(() => (board ? () => board.setPresence({ cursor: null, selection: [], stroke: null, viewport: null, following: null, spotlight: null }) : undefined), [board]);
   useEffect(() => board?.setPresence({ selection: selected }), [board, selected]);
   useEffect(() => {
     if (board && (name !== undefined || myColor !== undefined)) {
@@ -324,7 +324,8 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
         onDelete={act.remove} onLock={act.lock} onUnlockAll={act.unlockAll} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onFit={() => fit(selected)} onExport={exportAs}
         onPictures={(files) => void images.insert(files)} />
       <div className={`${WB}-stage`}>
-      <FollowPicker peers={peers} following={following.following} followers={following.followers} onFollow={following.follow} />
+      <FollowPicker peers={peers} following={following.following} followers={following.followers} onFollow={following.follow}
+        spotlit={following.spotlit} {...(readOnly ? {} : { onSpotlight: following.spotlight })} />
       <svg ref={surface} className={`${WB}-surface`} role="application" aria-label="Whiteboard" aria-describedby={labelId} tabIndex={0}
         data-tool={tool} onPointerDown={pointer.onPointerDown}
         onPointerMove={(e) => {
