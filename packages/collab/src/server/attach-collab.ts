@@ -390,7 +390,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     kuiper.addExtension(chat.guard), // [CHAT-1] only the server publishes chat events
   ];
 
-  const handles = new ServerDocuments(kuiper);
+  const handles = new ServerDocuments(kuiper, store, versions);
   return {
     openDocument: (room, opts) => handles.open(room, opts),
     assets: assetsApi({ kuiper, store, authorize }, assets),

@@ -9,6 +9,12 @@
  *   GET  <base>/<room>/ydoc                 the document as one Yjs update (application/octet-stream)
  *   GET  <base>/<room>/ydoc?key=K&type=T    one top-level type as JSON (T: map, array, text, xml)
  *   POST <base>/<room>/ydoc                 body: a Yjs update; 204 once stored
+ *
+ * [COLLAB-50] And its versions, when the store keeps them (else 501):
+ *   GET  <base>/<room>/versions             200 { versions } newest first
+ *   POST <base>/<room>/versions             body { label? }: 201 { version } (200: unchanged, that one)
+ *   GET  <base>/<room>/versions/<id>        the version's state (application/octet-stream)
+ *   POST <base>/<room>/versions/<id>/restore  brings it back for every member: 200 { before }
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,7 +22,8 @@ import * as Y from 'yjs';
 import { isValidRoomId } from '../protocol/channels.js';
 import { updateProblem } from '../core/yjs-checks.js';
 import type { AttachedCollab } from './attach-collab.js';
-import { answerError, ApiError, readBody } from './http-api.js';
+import { answerError, answerJson as json, ApiError, readBody } from './http-api.js';
+import { labelOf } from './versions-api.js';
 
 export interface DocumentsApiOptions {
   /** The key every request must carry as `Authorization: Bearer <key>` (at least 16 characters). */
@@ -37,6 +44,18 @@ const TYPES = {
   xml: (doc: Y.Doc, key: string) => doc.getXmlFragment(key).toJSON(),
 } as const;
 
+type Route = { readonly kind: 'ydoc'; readonly room: string } | { readonly kind: 'versions'; readonly room: string; readonly id?: number; readonly restore: boolean };
+
+/** `<room>/ydoc`, `<room>/versions`, `<room>/versions/<id>` or `<room>/versions/<id>/restore`; undefined for no route of the API. */
+function routeOf(path: string): Route | undefined {
+  const match = /^([^/]+)\/(?:(ydoc)|versions(?:\/([1-9][0-9]{0,15})(\/restore)?)?)$/.exec(path);
+  if (!match) return undefined;
+  const room = match[1] as string;
+  if (match[2]) return { kind: 'ydoc', room };
+  const id = match[3] === undefined ? undefined : Number(match[3]);
+  return id === undefined ? { kind: 'versions', room, restore: false } : { kind: 'versions', room, id, restore: match[4] !== undefined };
+}
+
 export function documentsApi(collab: Pick<AttachedCollab, 'openDocument'>, options: DocumentsApiOptions): DocumentsApi {
   if (options.apiKey.length < 16) throw new TypeError('documentsApi: apiKey must be at least 16 characters');
   const base = (options.basePath ?? '/api/rooms').replace(/\/+$/, '');
@@ -48,9 +67,10 @@ export function documentsApi(collab: Pick<AttachedCollab, 'openDocument'>, optio
     return given.length === key.length && timingSafeEqual(given, key);
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL, room: string): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL, room: string, route: Route): Promise<void> => {
     if (!authorized(req)) throw new ApiError(401, 'unauthorized', 'send the API key as Authorization: Bearer <key>');
     if (!isValidRoomId(room)) throw new ApiError(400, 'room_invalid', 'a room id is 1-128 of A-Z a-z 0-9 _ . ~ -');
+    if (route.kind === 'versions') return versions(req, res, room, route);
     if (req.method === 'GET') return read(res, url, room);
     if (req.method === 'POST') return write(req, res, room);
     res.setHeader('Allow', 'GET, POST');
@@ -92,13 +112,45 @@ export function documentsApi(collab: Pick<AttachedCollab, 'openDocument'>, optio
     res.writeHead(204).end();
   };
 
+  const versions = async (req: IncomingMessage, res: ServerResponse, room: string, route: Extract<Route, { kind: 'versions' }>): Promise<void> => {
+    const method = req.method ?? '';
+    const allowed = route.id === undefined ? 'GET, POST' : route.restore ? 'POST' : 'GET';
+    if (!allowed.split(', ').includes(method)) {
+      res.setHeader('Allow', allowed);
+      throw new ApiError(405, 'method_not_allowed', `${method} is not ${allowed} here`);
+    }
+    const label = route.id === undefined && method === 'POST' ? await labelOf(req) : undefined;
+    const handle = await collab.openDocument(room);
+    try {
+      const kept = handle.versions;
+      if (!kept) throw new ApiError(501, 'versions_unsupported', 'this server’s document store keeps no versions');
+      if (route.id === undefined && method === 'GET') return json(res, 200, { versions: await kept.list() });
+      if (route.id === undefined) {
+        const newest = (await kept.list())[0];
+        const version = await kept.save(label);
+        return json(res, version.id === newest?.id ? 200 : 201, { version });
+      }
+      if (route.restore) {
+        const restored = await kept.restore(route.id);
+        if (!restored) throw new ApiError(404, 'version_not_found', `room ${room} has no version ${route.id}`);
+        return json(res, 200, restored);
+      }
+      const state = await kept.state(route.id);
+      if (!state) throw new ApiError(404, 'version_not_found', `room ${room} has no version ${route.id}`);
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': state.byteLength, 'Cache-Control': 'no-store' });
+      res.end(state);
+    } finally {
+      await handle.close();
+    }
+  };
+
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith(`${base}/`)) return false;
-    const match = /^([^/]+)\/ydoc$/.exec(url.pathname.slice(base.length + 1));
-    if (!match) return false;
+    const route = routeOf(url.pathname.slice(base.length + 1));
+    if (!route) return false;
     // Room ids are URL-safe: the segment is used as it is (a %-escape is no room's id).
-    handle(req, res, url, match[1] as string).catch((thrown: unknown) => answerError(req, res, thrown));
+    handle(req, res, url, route.room, route).catch((thrown: unknown) => answerError(req, res, thrown));
     return true;
   };
 }

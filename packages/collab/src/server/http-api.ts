@@ -57,6 +57,12 @@ export class ApiError extends Error {
   }
 }
 
+/** Answers `body` as JSON with `status`, never cached. */
+export function answerJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
 /** Answers `thrown` as `{ error, message }` with its status (500 for anything not an ApiError). */
 export function answerError(req: IncomingMessage, res: ServerResponse, thrown: unknown): void {
   const error = thrown instanceof ApiError ? thrown : new ApiError(500, 'server_error', describeThrown(thrown));

@@ -15,6 +15,9 @@ import type { PresenceData } from '../protocol/messages.js';
 import type { PresenceState } from '../core/presence-state.js';
 import { enterRoom, type Room } from '../client/enter-room.js';
 import type { RoomChat } from '../chat/types.js';
+import type { DocumentStore } from '../core/store.js';
+import { serverVersions, type ServerVersions } from './server-versions.js';
+import type { VersionsOptions } from './versioned-store.js';
 
 export interface OpenDocumentOptions {
   /**
@@ -48,6 +51,8 @@ export interface ServerDocument {
   flush(): Promise<void>;
   /** The room's chat, as the server (or `user`): `send`, `messages()`, `subscribe`… (CHAT-5). */
   readonly chat: RoomChat;
+  /** [COLLAB-50] The room's versions (`list`, `save`, `state`, `restore`), when the store keeps them. */
+  readonly versions: ServerVersions | undefined;
   /** Problems with this room (a refused update, a failed send). */
   onError(fn: (error: CollabError) => void): () => void;
   /** Lets the room go (it closes, with its final snapshot, if no member is left). */
@@ -67,7 +72,11 @@ export class ServerDocuments {
   private readonly entered = new Map<string, Entered>();
   private closed = false;
 
-  constructor(private readonly kuiper: KuiperServer) {}
+  constructor(
+    private readonly kuiper: KuiperServer,
+    private readonly store: DocumentStore,
+    private readonly versions: VersionsOptions = {},
+  ) {}
 
   async open(roomId: string, options: OpenDocumentOptions = {}): Promise<ServerDocument> {
     if (this.closed) throw new Error('openDocument: collab is detached');
@@ -92,17 +101,20 @@ export class ServerDocuments {
       throw error;
     }
     let open = true;
+    const change = (fn: (doc: Y.Doc) => void): Promise<void> => {
+      if (!open) return Promise.reject(new Error(`openDocument(${roomId}): closed`));
+      held.room.doc.transact(() => fn(held.room.doc));
+      return held.room.flush();
+    };
+    const flush = (): Promise<void> => held.room.flush();
     return {
       room: roomId,
       doc: held.room.doc,
       presence: held.room.presence,
       chat: held.room.chat,
-      change: (fn) => {
-        if (!open) return Promise.reject(new Error(`openDocument(${roomId}): closed`));
-        held.room.doc.transact(() => fn(held.room.doc));
-        return held.room.flush();
-      },
-      flush: () => held.room.flush(),
+      versions: serverVersions(this.store, this.versions, { room: roomId, change, flush }, user && (user.name === undefined ? { id: user.id } : { id: user.id, name: user.name })),
+      change,
+      flush,
       onError: (fn) => held.room.onError(fn),
       close: async () => {
         if (!open) return;

@@ -16,7 +16,7 @@ import type { OriginCheck } from '@kuiper/server';
 import { isValidRoomId } from '../protocol/channels.js';
 import type { DocumentStore, VersionEntry, VersionStore } from '../core/store.js';
 import { chatAuthor } from '../chat/chat-service.js';
-import { ApiError, memberOf, preflight, readBody, roomRoutes, type MemberCheck } from './http-api.js';
+import { answerJson as json, ApiError, memberOf, preflight, readBody, roomRoutes, type MemberCheck } from './http-api.js';
 import { DEFAULT_VERSION_ROOM_BYTES, DEFAULT_VERSIONS_KEPT, storedState, versionsOf, versionsToKeep, type VersionsOptions } from './versioned-store.js';
 
 /** A node:http handler: true when the request was for the versions' routes (answered, or being answered). */
@@ -35,13 +35,8 @@ interface VersionsDeps extends MemberCheck {
 export const MAX_VERSION_LABEL = 100;
 const DEFAULT_MAX_LABELLED = 100;
 
-const json = (res: ServerResponse, status: number, body: unknown): void => {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
-};
-
 /** The label of a save request: none, or 1–100 characters once trimmed; anything else is a 400. */
-async function labelOf(req: IncomingMessage): Promise<string | undefined> {
+export async function labelOf(req: IncomingMessage): Promise<string | undefined> {
   const text = new TextDecoder().decode(await readBody(req, 4096, 'a version request'));
   if (text.trim() === '') return undefined;
   let body: unknown;

@@ -36,6 +36,48 @@ async function startApi(maxBodyBytes?: number) {
 }
 
 describe('the documents HTTP API', () => {
+  it('[COLLAB-50] [COLLAB-43] a backend saves a named version, reads it, and brings it back for the members; bad routes and bodies get clear answers', async () => {
+    const { url, collab } = await startApi();
+    const origin = new URL(url).origin;
+    const versions = `${origin}/api/rooms/plan/versions`;
+    const ada = member(url, 'plan').room;
+    await ada.synced;
+    ada.doc.getText('t').insert(0, 'first draft');
+    await ada.flush();
+
+    const saved = await fetch(versions, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ label: 'Before import' }) });
+    expect(saved.status).toBe(201);
+    const { version } = (await saved.json()) as { version: { id: number; label: string } };
+    expect(version).toMatchObject({ id: 1, label: 'Before import' });
+    // The import goes wrong.
+    await fetch(`${origin}/api/rooms/plan/ydoc`, { method: 'POST', headers: auth, body: insertion('garbage ') });
+    await eventually(() => expect(text(ada)).toBe('garbage first draft'));
+
+    const listed = (await (await fetch(versions, { headers: auth })).json()) as { versions: Array<{ id: number }> };
+    expect(listed.versions.map((v) => v.id)).toEqual([1]);
+    const state = new Uint8Array(await (await fetch(`${versions}/1`, { headers: auth })).arrayBuffer());
+    const old = new Y.Doc();
+    Y.applyUpdate(old, state);
+    expect(old.getText('t').toString()).toBe('first draft');
+
+    const restored = await fetch(`${versions}/1/restore`, { method: 'POST', headers: auth });
+    expect(restored.status).toBe(200);
+    expect(await restored.json()).toMatchObject({ before: { id: 2 } });
+    await eventually(() => expect(text(ada)).toBe('first draft'));
+    // From the server's own code too: the same versions through openDocument.
+    const handle = await collab.openDocument('plan');
+    expect((await handle.versions!.list()).map((v) => v.id)).toEqual([2, 1]);
+    await handle.close();
+
+    expect((await fetch(versions)).status).toBe(401);
+    expect((await fetch(`${versions}/9`, { headers: auth })).status).toBe(404);
+    expect((await fetch(`${versions}/9/restore`, { method: 'POST', headers: auth })).status).toBe(404);
+    expect((await fetch(`${versions}/1`, { method: 'POST', headers: auth })).status).toBe(405);
+    const badLabel = await fetch(versions, { method: 'POST', headers: auth, body: JSON.stringify({ label: 42 }) });
+    expect([badLabel.status, ((await badLabel.json()) as { error: string }).error]).toEqual([400, 'label_invalid']);
+    expect(text(ada)).toBe('first draft');
+  });
+
   it('[COLLAB-43] [SERVE-7] a backend posts a Yjs update: 204 once stored, the members see it; GET gives the document as bytes and as JSON', async () => {
     const { url, store, doc } = await startApi();
     const ada = member(url, 'plan', { presence: { name: 'Ada' } }).room;

@@ -86,7 +86,10 @@ export function VersionHistory({ room, readOnly = false, onClose, className, sty
     return () => void (current = false);
   }, [versions, selected, room.assets]);
 
+  // The buttons stay enabled (aria-disabled while busy): a disabled button drops the focus to the
+  // page, and Escape there no longer reaches the panel.
   const act = async (what: () => Promise<string | undefined>): Promise<void> => {
+    if (busy) return;
     setBusy(true);
     setProblem('');
     setStatus('');
@@ -151,7 +154,7 @@ export function VersionHistory({ room, readOnly = false, onClose, className, sty
           {!readOnly && (
             <form className={`${VERSIONS_CLASS}-save`} onSubmit={save}>
               <input className={`${VERSIONS_CLASS}-input`} aria-label="Version name" placeholder="Name (optional)" maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
-              <button type="submit" className={`${VERSIONS_CLASS}-button`} disabled={busy}>
+              <button type="submit" className={`${VERSIONS_CLASS}-button`} aria-disabled={busy}>
                 Save version
               </button>
             </form>
@@ -190,7 +193,7 @@ export function VersionHistory({ room, readOnly = false, onClose, className, sty
                 <p>Opening…</p>
               )}
               {!readOnly && (
-                <button type="button" className={`${VERSIONS_CLASS}-button`} disabled={busy} onClick={() => restore(chosen)}>
+                <button type="button" className={`${VERSIONS_CLASS}-button`} aria-disabled={busy} onClick={() => restore(chosen)}>
                   Restore this version
                 </button>
               )}

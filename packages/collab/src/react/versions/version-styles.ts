@@ -17,7 +17,7 @@ ${c('save')}{display:flex;gap:6px}
 ${c('input')}{flex:1;min-width:0;font:inherit;padding:4px 8px;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:6px}
 ${c('button')}{font:inherit;padding:4px 10px;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:6px;background:var(--kuiper-chat-bg,#fff);color:inherit;cursor:pointer}
 ${c('button')}[type=submit],${c('preview')} ${c('button')}{background:var(--kuiper-chat-accent,#2f6fed);color:var(--kuiper-chat-accent-fg,#fff);border-color:transparent}
-${c('button')}:disabled{opacity:.6;cursor:default}
+${c('button')}[aria-disabled=true]{opacity:.6;cursor:default}
 ${c('button')}:focus-visible,${c('input')}:focus-visible,${c('item')}:focus-visible{outline:2px solid var(--kuiper-chat-accent,#2f6fed);outline-offset:1px}
 ${c('status')}:empty{display:none}
 ${c('status')},${c('count')}{color:var(--kuiper-chat-muted,#6e6e73);font-size:.9em;margin:0}

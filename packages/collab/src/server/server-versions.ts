@@ -1,0 +1,58 @@
+/**
+ * [COLLAB-50] A room's versions from the server's own code (`openDocument(room).versions`) and so
+ * from the documents API (COLLAB-43): a backend or a job lists them, saves one before a risky
+ * import, and brings one back. Bringing back is the same edit a member's restore writes
+ * (`revertUpdate`), made through the server's handle, so it reaches every member as one update.
+ */
+import * as Y from 'yjs';
+import type { ChatAuthor } from '../chat/types.js';
+import { revertUpdate } from '../core/revert.js';
+import type { DocumentStore, VersionEntry } from '../core/store.js';
+import { DEFAULT_VERSION_ROOM_BYTES, DEFAULT_VERSIONS_KEPT, storedState, versionsOf, versionsToKeep, type VersionsOptions } from './versioned-store.js';
+
+export interface ServerVersions {
+  /** The room's versions, newest first. */
+  list(): Promise<VersionEntry[]>;
+  /** Keeps the document as stored now (after the handle's changes) as a version; unnamed and unchanged since the newest, it is that one. */
+  save(label?: string): Promise<VersionEntry>;
+  /** The state of version `id`, or undefined for none. */
+  state(id: number): Promise<Uint8Array | undefined>;
+  /** Saves the document as it is (`before`), then brings version `id` back for everyone; undefined (nothing done) for no such version. */
+  restore(id: number): Promise<{ readonly before: VersionEntry } | undefined>;
+}
+
+interface Handle {
+  readonly room: string;
+  flush(): Promise<void>;
+  change(fn: (doc: Y.Doc) => void): Promise<void>;
+}
+
+/** The versions of `handle`'s room, or undefined when the store keeps none. */
+export function serverVersions(store: DocumentStore, options: VersionsOptions, handle: Handle, by: ChatAuthor | undefined): ServerVersions | undefined {
+  const versions = versionsOf(store);
+  if (!versions) return undefined;
+  const room = handle.room;
+  const save = async (label?: string): Promise<VersionEntry> => {
+    await handle.flush();
+    const listed = await versions.listVersions(room);
+    const { state, seq } = await storedState(store, room);
+    if (label === undefined && listed[0]?.seq === seq) return listed[0];
+    const keep = versionsToKeep(listed, { bytes: state.byteLength, labelled: label !== undefined }, options.keep ?? DEFAULT_VERSIONS_KEPT, options.maxRoomBytes ?? DEFAULT_VERSION_ROOM_BYTES);
+    return versions.putVersion(room, { at: Date.now(), state, seq, ...(by ? { by } : {}), ...(label === undefined ? {} : { label }) }, keep);
+  };
+  return {
+    list: () => versions.listVersions(room),
+    save,
+    state: (id) => versions.getVersion(room, id),
+    restore: async (id) => {
+      const state = await versions.getVersion(room, id);
+      if (!state) return undefined;
+      const before = await save();
+      await handle.change((doc) => {
+        const revert = revertUpdate(doc, state);
+        if (revert) Y.applyUpdate(doc, revert);
+      });
+      return { before };
+    },
+  };
+}
