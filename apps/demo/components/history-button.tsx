@@ -6,6 +6,21 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useRoom, VersionHistory } from '@kuiper/collab/react';
+import type * as Y from 'yjs';
+import { notesText } from './notes-text';
+
+/** A version holds the notes too: their first lines, under the board's picture. */
+function NotesPreview({ doc }: { doc: Y.Doc }) {
+  const lines = notesText(doc);
+  return (
+    <div className="history-notes">
+      <strong>Notes</strong>
+      {lines.length === 0 ? <p>No notes</p> : lines.slice(0, 4).map((line, i) => <p key={i}>{line.length > 120 ? `${line.slice(0, 120)}…` : line}</p>)}
+      {lines.length > 4 && <p>…and {lines.length - 4} more lines</p>}
+    </div>
+  );
+}
+const notesPreview = (doc: Y.Doc) => <NotesPreview doc={doc} />;
 
 export function HistoryButton({ readOnly }: { readOnly: boolean }) {
   const room = useRoom();
@@ -27,7 +42,7 @@ export function HistoryButton({ readOnly }: { readOnly: boolean }) {
       </button>
       {open && (
         <div id="history-panel" ref={panel} className="history-panel" tabIndex={-1}>
-          <VersionHistory room={room} readOnly={readOnly} onClose={close} />
+          <VersionHistory room={room} readOnly={readOnly} onClose={close} preview={notesPreview} />
         </div>
       )}
     </>

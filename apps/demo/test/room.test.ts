@@ -379,6 +379,11 @@ describe('a room with two visitors', () => {
       await drawStroke(ada.page);
       await drawStroke(ada.page, 60);
       await expect.poll(() => shapes(bob.page), { timeout: 10_000 }).toBe(2);
+      // A version holds the notes too.
+      await ada.page.getByRole('tab', { name: 'Notes' }).click();
+      await ada.page.locator('.notes .ProseMirror').click();
+      await ada.page.keyboard.type('Agenda: budget');
+      await ada.page.getByRole('tab', { name: 'Board' }).click();
 
       const history = ada.page.getByRole('button', { name: 'History' });
       await history.click();
@@ -387,6 +392,7 @@ describe('a room with two visitors', () => {
       await panel.getByRole('button', { name: 'Save version' }).click();
       await expect.poll(() => panel.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Saved “Two strokes”');
       await expect.poll(() => panel.getByRole('img').getAttribute('alt'), { timeout: 10_000 }).toMatch(/^The board as it was Today \d\d:\d\d: 2 shapes$/);
+      expect(await panel.locator('.history-notes').textContent()).toBe('NotesAgenda: budget');
 
       // The board is emptied (by a backend, as by anyone's Select all and Delete).
       const client = createClient(`${suite.demo.origin}/bayeux`, { ack: false });

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import type { ChatAuthor } from '../chat/types.js';
 import { revertUpdate } from '../core/revert.js';
 import type { DocumentStore, VersionEntry } from '../core/store.js';
-import { DEFAULT_VERSION_ROOM_BYTES, DEFAULT_VERSIONS_KEPT, storedState, versionsOf, versionsToKeep, type VersionsOptions } from './versioned-store.js';
+import { saveVersion, versionsOf, type VersionsOptions } from './versioned-store.js';
 
 export interface ServerVersions {
   /** The room's versions, newest first. */
@@ -34,11 +34,7 @@ export function serverVersions(store: DocumentStore, options: VersionsOptions, h
   const room = handle.room;
   const save = async (label?: string): Promise<VersionEntry> => {
     await handle.flush();
-    const listed = await versions.listVersions(room);
-    const { state, seq } = await storedState(store, room);
-    if (label === undefined && listed[0]?.seq === seq) return listed[0];
-    const keep = versionsToKeep(listed, { bytes: state.byteLength, labelled: label !== undefined }, options.keep ?? DEFAULT_VERSIONS_KEPT, options.maxRoomBytes ?? DEFAULT_VERSION_ROOM_BYTES);
-    return versions.putVersion(room, { at: Date.now(), state, seq, ...(by ? { by } : {}), ...(label === undefined ? {} : { label }) }, keep);
+    return (await saveVersion(store, versions, room, { at: Date.now(), ...(by ? { by } : {}), ...(label === undefined ? {} : { label }) }, options)).version;
   };
   return {
     list: () => versions.listVersions(room),

@@ -6,6 +6,7 @@
  * they are. A version that cannot be written costs the snapshot nothing (the error is reported).
  */
 import * as Y from 'yjs';
+import type { ChatAuthor } from '../chat/types.js';
 import type { DocumentStore, VersionEntry, VersionStore } from '../core/store.js';
 import { withMethods } from './observed-store.js';
 
@@ -82,6 +83,34 @@ export function versionedStore(store: DocumentStore, options: VersionsOptions, r
     }
   };
   return withMethods(store, { writeSnapshot });
+}
+
+export interface SaveVersion {
+  readonly label?: string;
+  readonly by?: ChatAuthor;
+  readonly at: number;
+  /** Named versions the room may hold; past it a named save throws `VersionsFull`. Default: no limit. */
+  readonly maxLabelled?: number;
+}
+
+/** A named save past `maxLabelled`. */
+export class VersionsFull extends Error {}
+
+/**
+ * Keeps the room's document as stored now as a version (what a member's or the server's save
+ * does); `created` false when it was unnamed and unchanged since the newest, which is returned.
+ */
+export async function saveVersion(store: DocumentStore, versions: VersionStore, room: string, save: SaveVersion, options: VersionsOptions): Promise<{ version: VersionEntry; created: boolean }> {
+  const listed = await versions.listVersions(room);
+  const { state, seq } = await storedState(store, room);
+  const newest = listed[0];
+  if (save.label === undefined && newest !== undefined && newest.seq === seq) return { version: newest, created: false };
+  if (save.label !== undefined && save.maxLabelled !== undefined && listed.filter((v) => v.label !== undefined).length >= save.maxLabelled) {
+    throw new VersionsFull(`room ${room} keeps at most ${save.maxLabelled} named versions`);
+  }
+  const keep = versionsToKeep(listed, { bytes: state.byteLength, labelled: save.label !== undefined }, options.keep ?? DEFAULT_VERSIONS_KEPT, options.maxRoomBytes ?? DEFAULT_VERSION_ROOM_BYTES);
+  const draft = { at: save.at, state, seq, ...(save.by ? { by: save.by } : {}), ...(save.label === undefined ? {} : { label: save.label }) };
+  return { version: await versions.putVersion(room, draft, keep), created: true };
 }
 
 /** The room's whole document as stored now (its snapshot and the log after it), and the last seq it covers. */

@@ -14,10 +14,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OriginCheck } from '@kuiper/server';
 import { isValidRoomId } from '../protocol/channels.js';
-import type { DocumentStore, VersionEntry, VersionStore } from '../core/store.js';
+import type { DocumentStore, VersionStore } from '../core/store.js';
 import { chatAuthor } from '../chat/chat-service.js';
 import { answerJson as json, ApiError, memberOf, preflight, readBody, roomRoutes, type MemberCheck } from './http-api.js';
-import { DEFAULT_VERSION_ROOM_BYTES, DEFAULT_VERSIONS_KEPT, storedState, versionsOf, versionsToKeep, type VersionsOptions } from './versioned-store.js';
+import { saveVersion, versionsOf, VersionsFull, type VersionsOptions } from './versioned-store.js';
 
 /** A node:http handler: true when the request was for the versions' routes (answered, or being answered). */
 export type VersionsApi = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -57,24 +57,19 @@ export function versionsApi(deps: VersionsDeps, options: VersionsApiOptions = {}
   const { store, now = Date.now } = deps;
   const base = (options.basePath ?? '/kuiper-versions').replace(/\/+$/, '');
   const versions = versionsOf(store);
-  const keep = options.keep ?? DEFAULT_VERSIONS_KEPT;
-  const maxBytes = options.maxRoomBytes ?? DEFAULT_VERSION_ROOM_BYTES;
   const maxLabelled = options.maxLabelled ?? DEFAULT_MAX_LABELLED;
 
   const save = async (req: IncomingMessage, res: ServerResponse, versions: VersionStore, room: string): Promise<void> => {
     const { session, grant } = await memberOf(deps, req, room);
     if (!grant.canWrite) throw new ApiError(403, 'read_only', `that member may not change room ${room}`);
     const label = await labelOf(req);
-    const listed = await versions.listVersions(room);
-    const { state, seq } = await storedState(store, room);
-    const newest = listed[0];
-    if (label === undefined && newest !== undefined && newest.seq === seq) return json(res, 200, { version: newest });
-    if (label !== undefined && listed.filter((v) => v.label !== undefined).length >= maxLabelled) {
-      throw new ApiError(507, 'versions_full', `room ${room} keeps at most ${maxLabelled} named versions`);
-    }
     const by = chatAuthor(grant.user, session.data, session.clientId);
-    const version: VersionEntry = await versions.putVersion(room, { at: now(), state, seq, by, ...(label === undefined ? {} : { label }) }, versionsToKeep(listed, { bytes: state.byteLength, labelled: label !== undefined }, keep, maxBytes));
-    json(res, 201, { version });
+    try {
+      const { version, created } = await saveVersion(store, versions, room, { at: now(), by, maxLabelled, ...(label === undefined ? {} : { label }) }, options);
+      json(res, created ? 201 : 200, { version });
+    } catch (error) {
+      throw error instanceof VersionsFull ? new ApiError(507, 'versions_full', error.message) : error;
+    }
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse, versions: VersionStore, room: string, id: string): Promise<void> => {

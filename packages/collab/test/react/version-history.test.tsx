@@ -6,19 +6,19 @@ import { fireEvent, within, type RenderResult } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '@kuiper/testkit';
 import { createBoard, type Board, type Room } from '../../src/index.js';
-import { useRoom, VersionHistory } from '../../src/react/index.js';
+import { useRoom, VersionHistory, type VersionHistoryProps } from '../../src/react/index.js';
 import { startCollab } from '../integration/helpers.js';
 import { mount } from './helpers.js';
 
 const byUser = { policy: { canHandshake: (m: { ext?: Record<string, unknown> }) => ({ data: { user: m.ext?.['user'] ?? null } }) } };
 
 /** `name` in `room` with the panel open; `entered` is the room the provider entered, once it has. */
-function historian(url: string, room: string, name: string, readOnly = false): { view: RenderResult; entered: () => Room | undefined } {
+function historian(url: string, room: string, name: string, readOnly = false, preview?: VersionHistoryProps['preview']): { view: RenderResult; entered: () => Room | undefined } {
   let entered: Room | undefined;
   function Panel() {
     const r = useRoom();
     entered = r ?? undefined;
-    return r ? <VersionHistory room={r} readOnly={readOnly} /> : <p>entering</p>;
+    return r ? <VersionHistory room={r} readOnly={readOnly} {...(preview ? { preview } : {})} /> : <p>entering</p>;
   }
   const versionsUrl = `${new URL(url).origin}/kuiper-versions`;
   const view = mount(url, <Panel />, { room, presence: { name }, client: { ext: { user: { id: `u-${name}`, name } } }, roomOptions: { versionsUrl } });
@@ -76,10 +76,12 @@ describe('<VersionHistory>', () => {
     const a = await boardOf(ada);
     a.board.add({ kind: 'rect', x: 0, y: 0, w: 50, h: 50 });
     expect((await a.room.versions!.save('First')).ok).toBe(true);
-    const vic = historian(url, 'history-view', 'Vic', true);
+    a.room.doc.getText('title').insert(0, 'Later title'); // after the version: not in its preview
+    const vic = historian(url, 'history-view', 'Vic', true, (doc) => <p>Title: “{doc.getText('title').toString()}”</p>);
     const item = await eventually(() => within(scope(vic.view).getByRole('list', { name: 'Versions' })).getByRole('button'));
     fireEvent.click(item);
     await eventually(() => expect(scope(vic.view).getByRole('img').getAttribute('alt')).toMatch(/: 1 shape$/));
+    expect(scope(vic.view).getByText('Title: “”')).toBeTruthy(); // the app's own preview, of the version's document
     expect(scope(vic.view).queryByRole('button', { name: 'Save version' })).toBeNull();
     expect(scope(vic.view).queryByRole('button', { name: 'Restore this version' })).toBeNull();
 

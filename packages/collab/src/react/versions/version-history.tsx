@@ -23,6 +23,11 @@ export interface VersionHistoryProps {
   readOnly?: boolean;
   /** Shows a Close button (and Escape closes) that calls it. */
   onClose?: () => void;
+  /**
+   * What else of the chosen version to show below its board's picture: the app's own content of
+   * the document (the demo shows its notes' text). The document is the version's, read-only.
+   */
+  preview?: (doc: Y.Doc) => ReactNode;
   className?: string;
   style?: CSSProperties;
 }
@@ -42,9 +47,11 @@ interface Shown {
   readonly id: number;
   readonly picture: string;
   readonly count: number;
+  /** The version's document, for `preview`; destroyed when another is shown or the panel goes. */
+  readonly doc: Y.Doc;
 }
 
-export function VersionHistory({ room, readOnly = false, onClose, className, style }: VersionHistoryProps): ReactNode {
+export function VersionHistory({ room, readOnly = false, onClose, preview, className, style }: VersionHistoryProps): ReactNode {
   const versions = room.versions;
   const titleId = useId();
   const [listed, setListed] = useState<VersionEntry[] | undefined>(undefined);
@@ -75,16 +82,16 @@ export function VersionHistory({ room, readOnly = false, onClose, className, sty
     if (!versions || selected === undefined) return;
     let current = true;
     void versions.open(selected).then((opened) => {
-      if (!current || !alive.current) return;
+      if (!current || !alive.current) return void (opened.ok && opened.value.destroy());
       if (!opened.ok) return setProblem(`That version could not be opened: ${describeError(opened.error)}`);
       const doc: Y.Doc = opened.value;
       const shapes = readBoardShapes(doc);
-      doc.destroy();
       const svg = boardToSvg(shapes, room.assets ? { assetUrl: (src) => room.assets?.url(src) } : {});
-      setShown({ id: selected, picture: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`, count: shapes.length });
+      setShown({ id: selected, picture: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`, count: shapes.length, doc });
     });
     return () => void (current = false);
   }, [versions, selected, room.assets]);
+  useEffect(() => (shown ? () => shown.doc.destroy() : undefined), [shown]);
 
   // The buttons stay enabled (aria-disabled while busy): a disabled button drops the focus to the
   // page, and Escape there no longer reaches the panel.
@@ -188,6 +195,7 @@ export function VersionHistory({ room, readOnly = false, onClose, className, sty
                 <>
                   <img src={shown.picture} alt={`The board as it was ${versionTime(chosen.at)}: ${shown.count === 1 ? '1 shape' : `${shown.count} shapes`}`} />
                   <p className={`${VERSIONS_CLASS}-count`}>{shown.count === 1 ? '1 shape' : `${shown.count} shapes`}</p>
+                  {preview?.(shown.doc)}
                 </>
               ) : (
                 <p>Opening…</p>
