@@ -30,4 +30,5 @@ export { isResizable, MIN_RESIZE, resizePatch, type ResizePatch } from './resize
 export { assetSourcesFromClipboard, CLIPBOARD_FORMAT, MAX_PASTED_SHAPES, noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard, type ClipboardOptions, type CopiedShape } from './clipboard.js';
 export { clampZoom, MAX_ZOOM, MIN_ZOOM, nudgeIntoView, readViewport, viewportOf, viewShowing, type BoardView, type BoardViewport } from './viewport.js';
 export { viewFitting } from './fit-view.js';
+export { ALIGNMENTS, alignMoves, type AlignMove, type Alignment } from './align.js';
 export { BoardComments, isCommentAuthor, unreadMessages, COMMENT_LIMITS, COMMENTS_MAP, COMMENTS_ORIGIN, type CommentAuthor, type CommentMessage, type CommentThread } from './comments.js';

@@ -6,6 +6,7 @@
 import type { Board } from '../../whiteboard/board.js';
 import { movePatch } from '../../whiteboard/connectors.js';
 import { notePaper } from '../../whiteboard/sticky-note.js';
+import { alignMoves, type Alignment } from '../../whiteboard/align.js';
 
 export interface SelectionActions {
   remove(): void;
@@ -18,6 +19,8 @@ export interface SelectionActions {
   lock(): void;
   /** [BOARD-35] Unlocks every locked shape on the board. */
   unlockAll(): void;
+  /** [BOARD-37] Aligns or distributes the selection. */
+  align(how: Alignment): void;
 }
 
 export function selectionActions(board: Board | null, selected: readonly string[], setSelection: (ids: readonly string[]) => void): SelectionActions {
@@ -41,6 +44,16 @@ export function selectionActions(board: Board | null, selected: readonly string[
     lock: () => {
       each((b, id) => b.update(id, { locked: true }));
       setSelection([]);
+    },
+    align: (how) => {
+      if (!board) return;
+      const moving = new Set(selected);
+      const moves = alignMoves(selected.flatMap((id) => board.shape(id) ?? []), how);
+      if (moves.length === 0) return;
+      board.transact(() => moves.forEach(({ id, dx, dy }) => {
+        const s = board.shape(id);
+        if (s) board.update(id, movePatch(s, dx, dy, moving));
+      }));
     },
     unlockAll: () => {
       const locked = board?.shapes().filter((s) => s.locked) ?? [];

@@ -6,6 +6,7 @@
 import { useRef, type ReactElement } from 'react';
 import { WB } from './styles.js';
 import { PictureIcon } from '../picture-icon.js';
+import { ALIGNMENTS, type Alignment } from '../../whiteboard/align.js';
 
 export type Tool = 'pen' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'note' | 'select' | 'eraser' | 'comment' | 'laser';
 
@@ -48,6 +49,8 @@ export interface ToolbarProps {
   canUndo: boolean;
   canRedo: boolean;
   canDelete: boolean;
+  /** [BOARD-37] Two shapes or more are selected: `Align` is offered. */
+  canAlign?: boolean;
   /** [BOARD-35] Some shape is locked: `Unlock all` is offered. */
   canUnlock?: boolean;
   onTool(tool: Tool): void;
@@ -57,6 +60,8 @@ export interface ToolbarProps {
   onRedo(): void;
   onDelete(): void;
   onFront(): void;
+  /** [BOARD-37] Aligns or distributes the selection (offered with two shapes or more selected). */
+  onAlign?(how: Alignment): void;
   /** [BOARD-35] Locks the selection; `onUnlockAll` unlocks every locked shape. */
   onLock?(): void;
   onUnlockAll?(): void;
@@ -168,6 +173,22 @@ function ImageButton({ onPictures }: { onPictures: ToolbarProps['onPictures'] })
   );
 }
 
+const ALIGN_NAMES: Readonly<Record<Alignment, string>> = {
+  left: 'Align left', center: 'Align centres', right: 'Align right', top: 'Align top', middle: 'Align middles', bottom: 'Align bottom',
+  'distribute-x': 'Distribute horizontally', 'distribute-y': 'Distribute vertically',
+};
+
+/** [BOARD-37] One select, not eight buttons: the toolbar stays one row on a phone. */
+function AlignSelect({ canAlign, onAlign }: { canAlign: boolean; onAlign(how: Alignment): void }): ReactElement {
+  return (
+    <select className={`${WB}-select`} aria-label="Align" title="Align or distribute the selection" value="" disabled={!canAlign}
+      onChange={(e) => (ALIGNMENTS as readonly string[]).includes(e.target.value) && onAlign(e.target.value as Alignment)}>
+      <option value="">Align…</option>
+      {ALIGNMENTS.map((how) => <option key={how} value={how}>{ALIGN_NAMES[how]}</option>)}
+    </select>
+  );
+}
+
 /** Everything that changes the board: tools, colour, width, undo, delete, bring to front. */
 function EditingGroups(p: ToolbarProps): ReactElement {
   return (
@@ -194,6 +215,7 @@ function EditingGroups(p: ToolbarProps): ReactElement {
         <button type="button" className={button} aria-label="Bring to front" title="Bring to front (F)" disabled={!p.canDelete} onClick={p.onFront}>⤒</button>
         {p.onLock && <button type="button" className={button} aria-label="Lock" title="Lock the selection: no one moves it by accident (Ctrl+Shift+L)" disabled={!p.canDelete} onClick={p.onLock}><span aria-hidden="true"><LockIcon /></span></button>}
         {p.canUnlock && p.onUnlockAll && <button type="button" className={button} aria-label="Unlock all" title="Unlock every locked shape" onClick={p.onUnlockAll}><span aria-hidden="true"><LockIcon open /></span></button>}
+        {p.onAlign && <AlignSelect canAlign={p.canAlign ?? false} onAlign={p.onAlign} />}
       </div>
     </>
   );
