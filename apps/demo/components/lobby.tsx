@@ -11,6 +11,7 @@ import { DemoKuiper } from './demo-kuiper';
 import { NameForm } from './name-form';
 import { useIdentity } from './use-identity';
 import { useLobbyRooms } from './use-lobby';
+import { hasNews } from '@kuiper/collab';
 
 /** A room id from what someone typed: one channel segment of URL-safe characters. */
 export function roomSlug(name: string): string {
@@ -65,7 +66,7 @@ function useTick(ms: number): number {
 }
 
 function ActiveRooms() {
-  const rooms = useLobbyRooms();
+  const { rooms, reads } = useLobbyRooms();
   const tick = useTick(PREVIEW_EVERY_MS);
   return (
     <section className="card" aria-labelledby="rooms-heading">
@@ -77,7 +78,9 @@ function ActiveRooms() {
             {/* Rendered by the server from the room's document (server/board-preview.ts). */}
             <img className="board-preview" src={`/previews/${room.id}.svg?v=${tick}`} alt={`The board of ${room.id}`} width={120} height={75} />
             <div>
-              <Link href={`/rooms/${room.id}`}>{room.id}</Link> — {room.count} here:{' '}
+              <Link href={`/rooms/${room.id}`}>{room.id}</Link>
+              {/* [DEMO-25] A message from someone else since this visitor last read the room's chat. */}
+              {hasNews(room, reads) && <span className="news">New messages</span>} — {room.count} here:{' '}
               <span className="members">{room.members.map((m) => m.name ?? 'Guest').join(', ')}</span>
               {room.lastMessage && (
                 <div className="last-message">

@@ -43,6 +43,42 @@ describe('the lobby', () => {
       await context.close();
     }
   }, 60_000);
+
+  it('[DEMO-25] a room with a message Carol has not read says New messages in her lobby; once she has been in the room it does not, until someone writes again', async () => {
+    const room = `news-${Date.now().toString(36)}`;
+    const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
+    const lobby = await visit(suite.browser, `${suite.demo.origin}/?name=Carol`);
+    const entry = () => lobby.page.getByRole('list', { name: 'Rooms with people in them' }).getByRole('listitem', { name: room });
+    const news = () => entry().locator('.news').count();
+    try {
+      await expect.poll(() => entry().count(), { timeout: 20_000 }).toBe(1);
+      await sendChat(ada.page, 'agenda is up');
+      await expect.poll(news, { timeout: 10_000 }).toBe(1);
+      // Ada's own lobby (another tab of hers: the same identity) has no news of her own message.
+      const adasLobby = await ada.context.newPage();
+      try {
+        await adasLobby.goto(`${suite.demo.origin}/`);
+        await expect.poll(() => adasLobby.getByRole('listitem', { name: room }).count(), { timeout: 10_000 }).toBe(1);
+        await adasLobby.waitForTimeout(500);
+        expect(await adasLobby.getByRole('listitem', { name: room }).locator('.news').count()).toBe(0);
+      } finally {
+        await adasLobby.close();
+      }
+      // Carol reads the room, then comes back.
+      await entry().getByRole('link', { name: room }).click();
+      await expect.poll(async () => (await chatMessage(lobby.page, 'Ada', 'agenda is up')) !== null, { timeout: 15_000 }).toBe(true);
+      await lobby.page.getByRole('textbox', { name: 'Message' }).click(); // the chat has her attention: read (CHATUI-9)
+      await lobby.page.waitForTimeout(500);
+      await lobby.page.getByRole('link', { name: 'Lobby' }).click();
+      await expect.poll(() => entry().count(), { timeout: 15_000 }).toBe(1);
+      await lobby.page.waitForTimeout(500);
+      expect(await news()).toBe(0);
+      await sendChat(ada.page, 'and the budget');
+      await expect.poll(news, { timeout: 10_000 }).toBe(1);
+    } finally {
+      await Promise.all([ada.context.close(), lobby.context.close()]);
+    }
+  }, 90_000);
 });
 
 describe('a room with two visitors', () => {

@@ -98,14 +98,17 @@ export {
   type SvgExportOptions,
 } from './whiteboard/index.js';
 export { forgetOfflineRoom, openOfflineStore, offlineDatabaseName, type OfflineOptions, type OfflineStore } from './client/offline.js';
-export { enterLobby, type EnterLobbyOptions, type Lobby, type LobbyClient } from './lobby/enter-lobby.js';
+export { enterLobby, hasNews, type EnterLobbyOptions, type Lobby, type LobbyClient } from './lobby/enter-lobby.js';
 export { LobbyView } from './lobby/lobby-view.js';
 export {
   LOBBY_ROOMS,
   LOBBY_SERVICE,
   lobbyRoomChannel,
+  MAX_READS_ROOMS,
   parseLobbyMessage,
+  parseLobbyReads,
   type LobbyChange,
+  type LobbyReads,
   type LobbyMember,
   type LobbyMessage,
   type LobbyRoom,

@@ -16,6 +16,8 @@ import { bayeuxError, type KuiperServer, type SessionInfo } from '@kuiper/server
 import { roomChannels, roomOfChannel } from '../protocol/channels.js';
 import type { PresenceData } from '../protocol/messages.js';
 import type { ChatStore } from '../core/store.js';
+import type { ChatAuthor } from '../chat/types.js';
+import { chatAuthor } from '../chat/chat-service.js';
 import {
   LOBBY_PREFIX,
   LOBBY_ROOMS,
@@ -36,8 +38,8 @@ export interface LobbyOptions {
   /** The rooms' authorize hook: a viewer sees a room only if it returns (a throw hides the room). */
   authorize: (room: string, session: SessionInfo) => unknown;
   onError: (error: Error) => void;
-  /** The rooms' chat store: a room that opens shows its newest stored message. */
-  chat?: Pick<ChatStore, 'chatPage'>;
+  /** The rooms' chat store: a room that opens shows its newest stored message; [LOBBY-7] read positions. */
+  chat?: Pick<ChatStore, 'chatPage' | 'chatRead'>;
   /** The server clock (ms since the epoch); default `Date.now`. */
   now?: () => number;
 }
@@ -116,6 +118,25 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
     const shown = await Promise.all(rooms.map((room) => viewers.visible(session.clientId, room.id)));
     return toLobbyWire({ type: 'lobby-snapshot', rooms: rooms.filter((_, i) => shown[i]) });
   };
+  // [LOBBY-7] The viewer's read positions, each under the author the room's chat knows it as (CHAT-2).
+  const reads = async (session: SessionInfo, rooms: readonly string[]): Promise<unknown> => {
+    const positions: Record<string, number> = {};
+    let me = chatAuthor(undefined, session.data, session.clientId).id;
+    await Promise.all(
+      [...new Set(rooms)].map(async (room) => {
+        let grant: unknown;
+        try {
+          grant = await authorize(room, session);
+        } catch {
+          return; // [LOBBY-5] a room the viewer may not see says nothing
+        }
+        const author = chatAuthor((grant as { user?: ChatAuthor } | undefined)?.user, session.data, session.clientId);
+        me = author.id;
+        positions[room] = (await options.chat?.chatRead(room, author.id)) ?? 0;
+      }),
+    );
+    return { v: 1, type: 'lobby-reads', me, reads: positions };
+  };
   const unwatch = (clientId: string): void => {
     viewers.unwatch(clientId);
     announce({ v: 1, unwatch: clientId });
@@ -141,6 +162,7 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
       const request = parseLobbyRequest(data);
       if (!request.ok) throw bayeuxError('message_invalid', LOBBY_SERVICE);
       if (request.value.type === 'watch') return snapshot(ctx.session);
+      if (request.value.type === 'reads') return reads(ctx.session, request.value.rooms);
       unwatch(ctx.session.clientId);
       return undefined;
     }),

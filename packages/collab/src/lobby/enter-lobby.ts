@@ -4,8 +4,8 @@
  * each change of a room it may see. Framework-free; the React hook wraps `rooms` and `subscribe`.
  */
 import { Listeners } from '../core/listeners.js';
-import { collabError, describeThrown, type CollabError } from '../protocol/errors.js';
-import { LOBBY_ROOMS, LOBBY_SERVICE, parseLobbyMessage, type LobbyRequest, type LobbyRoom } from './lobby-messages.js';
+import { collabError, describeThrown, type CollabError, type Result } from '../protocol/errors.js';
+import { LOBBY_ROOMS, LOBBY_SERVICE, MAX_READS_ROOMS, parseLobbyMessage, parseLobbyReads, type LobbyReads, type LobbyRequest, type LobbyRoom } from './lobby-messages.js';
 import { LobbyView } from './lobby-view.js';
 
 /** What `enterLobby` needs of a client: `@kuiper/client`'s `KuiperClient` fits as is. */
@@ -28,11 +28,23 @@ export interface Lobby {
   readonly ready: Promise<void>;
   /** Refusals and unreadable messages. */
   onError(fn: (error: CollabError) => void): () => void;
+  /**
+   * [LOBBY-7] This viewer's read positions in the rooms listed now (or in `rooms`), and who it is in
+   * their chats: a room whose `lastMessage` has a higher `serial`, from someone else, has news for it.
+   */
+  readPositions(rooms?: readonly string[]): Promise<Result<LobbyReads>>;
   /** Stops this lobby's listeners; the client stops watching when its last lobby leaves. */
   leave(): void;
 }
 
-const request = (type: LobbyRequest['type']): LobbyRequest => ({ v: 1, type });
+/** [LOBBY-7] Whether `room` has a message this viewer has not read: newer than its position, and not its own. */
+export function hasNews(room: LobbyRoom, reads: LobbyReads | undefined): boolean {
+  const last = room.lastMessage;
+  if (!reads || !last || last.serial === undefined || last.author.id === reads.me) return false;
+  return last.serial > (reads.reads[room.id] ?? 0);
+}
+
+const request = (type: 'watch' | 'unwatch'): LobbyRequest => ({ v: 1, type });
 
 /**
  * The watch of one client. The server knows a viewer by its session, so every lobby entered on one
@@ -137,6 +149,14 @@ export function enterLobby(client: LobbyClient, options: EnterLobbyOptions = {})
     subscribe: (fn) => own(shared.view.subscribe(fn)),
     ready: shared.ready,
     onError: (fn) => own(shared.errors.subscribe(fn)),
+    readPositions: async (rooms) => {
+      const ids = (rooms ?? shared.view.rooms().map((r) => r.id)).slice(0, MAX_READS_ROOMS);
+      try {
+        return parseLobbyReads(await client.call(LOBBY_SERVICE, { v: 1, type: 'reads', rooms: ids }));
+      } catch (thrown) {
+        return { ok: false, error: collabError('send_failed', `lobby reads: ${describeThrown(thrown)}`) };
+      }
+    },
     leave: () => {
       if (left) return;
       left = true;

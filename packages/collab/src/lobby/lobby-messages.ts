@@ -18,6 +18,8 @@ export interface LobbyMessage {
   readonly author: { readonly id: string; readonly name?: string };
   /** ms since the epoch, server clock. */
   readonly sentAt: number;
+  /** [LOBBY-7] Its serial in the room's chat (CHAT-4): a viewer whose read position is below it has news. */
+  readonly serial?: number;
 }
 
 export interface LobbyRoom {
@@ -42,8 +44,20 @@ export interface LobbySnapshot {
   readonly rooms: readonly LobbyRoom[];
 }
 
-/** Viewer → server on `/service/lobby`. */
-export type LobbyRequest = { readonly v: 1; readonly type: 'watch' | 'unwatch' };
+/** Viewer → server on `/service/lobby`; [LOBBY-7] `reads` asks the viewer's read positions in `rooms`. */
+export type LobbyRequest = { readonly v: 1; readonly type: 'watch' | 'unwatch' } | { readonly v: 1; readonly type: 'reads'; readonly rooms: readonly string[] };
+
+/**
+ * [LOBBY-7] The reply to `reads`: who the viewer is in the rooms' chats (`me`, its author id) and
+ * its read position in each room asked that it may see (0: nothing read).
+ */
+export interface LobbyReads {
+  readonly me: string;
+  readonly reads: Readonly<Record<string, number>>;
+}
+
+/** The most rooms one `reads` request may ask about. */
+export const MAX_READS_ROOMS = 200;
 
 export const LOBBY_PREFIX = '/lobby';
 /** What a viewer subscribes to: one segment per room. */
@@ -84,7 +98,9 @@ function readRoom(x: unknown): LobbyRoom | undefined {
   const last = x['lastMessage'];
   const author = isObject(last) ? readAuthor(last['author']) : undefined;
   if (!isObject(last) || typeof last['text'] !== 'string' || !author || !isTime(last['sentAt'])) return undefined;
-  return { ...base, lastMessage: { text: last['text'], author, sentAt: last['sentAt'] } };
+  const serial = last['serial'];
+  if (serial !== undefined && !(Number.isSafeInteger(serial) && (serial as number) > 0)) return undefined;
+  return { ...base, lastMessage: { text: last['text'], author, sentAt: last['sentAt'], ...(serial === undefined ? {} : { serial: serial as number }) } };
 }
 
 /** A message from `/lobby/rooms/<id>` or the reply of `/service/lobby`, validated. */
@@ -113,7 +129,20 @@ export function parseLobbyMessage(data: unknown): Result<LobbyChange | LobbySnap
 /** A viewer's request, validated; anything else is refused. */
 export function parseLobbyRequest(data: unknown): Result<LobbyRequest> {
   if (isObject(data) && data['v'] === 1 && (data['type'] === 'watch' || data['type'] === 'unwatch')) return ok({ v: 1, type: data['type'] });
-  return fail('message_invalid', 'a lobby request is { v: 1, type: "watch" | "unwatch" }');
+  const rooms = isObject(data) ? data['rooms'] : undefined;
+  if (isObject(data) && data['v'] === 1 && data['type'] === 'reads' && Array.isArray(rooms) && rooms.length <= MAX_READS_ROOMS && rooms.every(isValidRoomId)) {
+    return ok({ v: 1, type: 'reads', rooms: rooms as string[] });
+  }
+  return fail('message_invalid', `a lobby request is { v: 1, type: "watch" | "unwatch" } or { v: 1, type: "reads", rooms: [at most ${MAX_READS_ROOMS} room ids] }`);
+}
+
+/** [LOBBY-7] The reply to `reads`, validated. */
+export function parseLobbyReads(data: unknown): Result<LobbyReads> {
+  const reads = isObject(data) ? data['reads'] : undefined;
+  if (!isObject(data) || data['v'] !== 1 || data['type'] !== 'lobby-reads' || typeof data['me'] !== 'string' || !isObject(reads)) return fail('message_invalid', 'a lobby-reads reply has me and reads');
+  const entries = Object.entries(reads);
+  if (!entries.every(([room, at]) => isValidRoomId(room) && Number.isSafeInteger(at) && (at as number) >= 0)) return fail('message_invalid', 'a read position is a whole number per room');
+  return ok({ me: data['me'], reads: Object.fromEntries(entries) as Record<string, number> });
 }
 
 /**

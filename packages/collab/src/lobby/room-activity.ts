@@ -43,7 +43,7 @@ export class RoomActivity {
     let at = 0;
     for (const [, member] of smallMapEntries(this.shown)) members[at++] = member;
     const room = { id: this.room, members, count: members.length, lastActivity: this.lastActivity, version: this.version };
-    return this.last ? { ...room, lastMessage: this.last.message } : room;
+    return this.last ? { ...room, lastMessage: { ...this.last.message, serial: this.last.serial } } : room;
   }
 
   /** The room's presence entries after a change; the lobby change to send, if its view changed. */

@@ -1,9 +1,9 @@
 // The lobby's framework-free parts without a transport: the authority's RoomActivity, the viewer's
 // LobbyView and the wire readers.
 import { describe, expect, it } from 'vitest';
-import { LobbyView, parseLobbyMessage, type LobbyChange, type LobbyRoom } from '../../src/index.js';
+import { LobbyView, parseLobbyMessage, parseLobbyReads, type LobbyChange, type LobbyRoom } from '../../src/index.js';
 import { RoomActivity } from '../../src/lobby/room-activity.js';
-import { readChatEvent } from '../../src/lobby/lobby-messages.js';
+import { parseLobbyRequest, readChatEvent } from '../../src/lobby/lobby-messages.js';
 import type { PresenceData } from '../../src/index.js';
 
 const lobbyRoom = (id: string, version: number, lastActivity = version, names: string[] = ['Ada']): LobbyRoom => ({
@@ -137,5 +137,21 @@ describe('lobby wire', () => {
     expect(readChatEvent({ v: 1, type: 'typing', typers: [] })).toBeUndefined();
     expect(readChatEvent({ v: 1, type: 'chat', event: 'shout', message })).toBeUndefined();
     expect(readChatEvent({ v: 1, type: 'chat', event: 'message', message: { ...message, author: 'u' } })).toBeUndefined();
+  });
+});
+
+describe('[LOBBY-7] read positions on the wire', () => {
+  it('a reads request names at most 200 valid rooms; a reply is whole positions per room; a last message\'s serial is a positive whole number', () => {
+    expect(parseLobbyRequest({ v: 1, type: 'reads', rooms: ['a', 'b'] })).toEqual({ ok: true, value: { v: 1, type: 'reads', rooms: ['a', 'b'] } });
+    expect(parseLobbyRequest({ v: 1, type: 'reads', rooms: ['no room'] }).ok).toBe(false);
+    expect(parseLobbyRequest({ v: 1, type: 'reads', rooms: Array.from({ length: 201 }, (_, i) => `r${i}`) }).ok).toBe(false);
+    expect(parseLobbyReads({ v: 1, type: 'lobby-reads', me: 'bob', reads: { a: 3 } })).toEqual({ ok: true, value: { me: 'bob', reads: { a: 3 } } });
+    expect(parseLobbyReads({ v: 1, type: 'lobby-reads', me: 'bob', reads: { a: -1 } }).ok).toBe(false);
+    expect(parseLobbyReads({ v: 1, type: 'lobby-reads', reads: {} }).ok).toBe(false);
+    const room = { id: 'a', members: [], count: 0, lastActivity: 1, version: 1 };
+    const message = { text: 'x', author: { id: 'u' }, sentAt: 1 };
+    expect(parseLobbyMessage({ v: 1, type: 'lobby-room', room: { ...room, lastMessage: { ...message, serial: 4 } } }).ok).toBe(true);
+    expect(parseLobbyMessage({ v: 1, type: 'lobby-room', room: { ...room, lastMessage: message } }).ok).toBe(true); // from a node before serials
+    expect(parseLobbyMessage({ v: 1, type: 'lobby-room', room: { ...room, lastMessage: { ...message, serial: 0 } } }).ok).toBe(false);
   });
 });

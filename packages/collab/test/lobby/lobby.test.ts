@@ -2,12 +2,12 @@
 // published server-side in the chat wire shape (what the chat module broadcasts on /rooms/<id>/chat).
 import { describe, expect, it } from 'vitest';
 import { eventually, newClient, onCleanup, startKuiper } from '@kuiper/testkit';
-import { enterLobby, MemoryStore, type Lobby, type LobbyRoom } from '../../src/index.js';
+import { enterLobby, hasNews, MemoryStore, type Lobby, type LobbyRoom } from '../../src/index.js';
 import { attachCollab } from '../../src/server/index.js';
 import { member, startCollab } from '../integration/helpers.js';
 
 /** A viewer on a new client; it leaves at cleanup. */
-function viewer(url: string, user?: string): Lobby {
+function viewer(url: string, user?: unknown): Lobby {
   const lobby = enterLobby(newClient(url, user === undefined ? {} : { ext: { user } }));
   onCleanup(() => lobby.leave());
   return lobby;
@@ -90,7 +90,7 @@ describe('the lobby', () => {
 
     await server.publish('/rooms/talk/chat', chat('message', 1, 'first'));
     await server.publish('/rooms/talk/chat', chat('message', 2, 'hello all'));
-    await eventually(() => expect(room(lobby, 'talk')?.lastMessage).toEqual({ text: 'hello all', author: { id: 'u-ada', name: 'Ada' }, sentAt: 1_700_000_000_002 }));
+    await eventually(() => expect(room(lobby, 'talk')?.lastMessage).toEqual({ text: 'hello all', author: { id: 'u-ada', name: 'Ada' }, sentAt: 1_700_000_000_002, serial: 2 }));
     expect(room(lobby, 'talk')!.lastActivity).toBeGreaterThanOrEqual(before);
 
     await server.publish('/rooms/talk/chat', chat('edit', 1, 'an older message edited')); // not the last: no change
@@ -114,7 +114,7 @@ describe('the lobby', () => {
     const lobby = viewer(url);
     await lobby.ready;
     const sent = await ada.chat.send('hello lobby');
-    await eventually(() => expect(room(lobby, 'real-chat')?.lastMessage).toEqual({ text: 'hello lobby', author: { id: 'ada', name: 'Ada L.' }, sentAt: sent.sentAt }));
+    await eventually(() => expect(room(lobby, 'real-chat')?.lastMessage).toEqual({ text: 'hello lobby', author: { id: 'ada', name: 'Ada L.' }, sentAt: sent.sentAt, serial: sent.serial }));
     await ada.chat.edit(sent.serial, 'hello, lobby');
     await eventually(() => expect(room(lobby, 'real-chat')?.lastMessage?.text).toBe('hello, lobby'));
     await ada.chat.delete(sent.serial);
@@ -260,5 +260,46 @@ describe('the lobby', () => {
     await expect(refused.ready).rejects.toMatchObject({ code: 'send_failed', message: expect.stringMatching(/no_lobby_here/) });
     expect(errors).toEqual([expect.stringMatching(/^send_failed .*no_lobby_here/)]);
     expect(refused.rooms()).toEqual([]);
+  });
+});
+
+describe('[LOBBY-7] news in the lobby', () => {
+  const named = { policy: { canHandshake: (m: { ext?: Record<string, unknown> }) => ({ data: { user: m.ext?.['user'] ?? null } }) } };
+  const person = (url: string, roomId: string, id: string) => member(url, roomId, { presence: { name: id } }, { ext: { user: { id, name: id } } }).room;
+
+  it('[LOBBY-7] a viewer learns its read position in each room it may see; a room has news for it until it reads the newest message, never for its own', async () => {
+    const { url } = await startCollab({ authorize: (roomId, session) => {
+      if (roomId === 'secret' && (session.data as { user?: { id?: string } }).user?.id === 'bob') throw new Error('not for Bob');
+      return { canWrite: true };
+    } }, named);
+    const ada = person(url, 'news', 'ada');
+    const bob = person(url, 'news', 'bob');
+    const hidden = person(url, 'secret', 'ada');
+    await Promise.all([ada.synced, bob.synced, hidden.synced]);
+    await ada.chat.send('first');
+    await ada.chat.send('second');
+    await hidden.chat.send('psst');
+
+    const bobs = viewer(url, { id: 'bob', name: 'bob' });
+    await bobs.ready;
+    await eventually(() => expect(room(bobs, 'news')?.lastMessage).toMatchObject({ text: 'second', serial: 2 }));
+    const before = await bobs.readPositions(['news', 'secret']);
+    expect(before).toEqual({ ok: true, value: { me: 'bob', reads: { news: 0 } } }); // 'secret' says nothing to Bob
+    expect(hasNews(room(bobs, 'news')!, before.ok ? before.value : undefined)).toBe(true);
+
+    await bob.chat.markRead(2);
+    const after = await bobs.readPositions();
+    expect(after).toEqual({ ok: true, value: { me: 'bob', reads: { news: 2 } } });
+    expect(hasNews(room(bobs, 'news')!, after.ok ? after.value : undefined)).toBe(false);
+
+    // Ada's own messages are no news to her; Bob's next one is.
+    const adas = viewer(url, { id: 'ada', name: 'ada' });
+    await adas.ready;
+    await eventually(() => expect(room(adas, 'news')).toBeDefined());
+    const hers = await adas.readPositions();
+    expect(hers.ok && hasNews(room(adas, 'news')!, hers.value)).toBe(false);
+    await bob.chat.send('third');
+    await eventually(() => expect(room(adas, 'news')?.lastMessage).toMatchObject({ serial: 3 }));
+    expect(hers.ok && hasNews(room(adas, 'news')!, hers.value)).toBe(true);
   });
 });
