@@ -51,6 +51,7 @@ export const WHITEBOARD_CSS = `
 .${WB}-follow{position:absolute;top:6px;right:6px;display:flex;gap:6px;align-items:center;z-index:1;font-size:13px}
 .${WB}-select{font:inherit;height:28px;color:inherit;background:var(--kuiper-wb-toolbar-bg,#f4f5f7);
   border:1px solid var(--kuiper-wb-border,#d0d4d9);border-radius:6px}
+.${WB}-align{width:7em;font-size:13px}
 .${WB}-spotlight[aria-pressed="false"]{border-color:var(--kuiper-wb-border,#d0d0d7);background:var(--kuiper-wb-bg,#fff)}
 .${WB}-followers{padding:2px 8px;border-radius:6px;background:var(--kuiper-wb-toolbar-bg,#f4f5f7);color:inherit}
 .${WB}-following{display:flex;gap:4px;align-items:center;padding:0 0 0 8px;border:1px solid;border-radius:6px;

@@ -181,7 +181,7 @@ const ALIGN_NAMES: Readonly<Record<Alignment, string>> = {
 /** [BOARD-37] One select, not eight buttons: the toolbar stays one row on a phone. */
 function AlignSelect({ canAlign, onAlign }: { canAlign: boolean; onAlign(how: Alignment): void }): ReactElement {
   return (
-    <select className={`${WB}-select`} aria-label="Align" title="Align or distribute the selection" value="" disabled={!canAlign}
+    <select className={`${WB}-select ${WB}-align`} aria-label="Align" title="Align or distribute the selection" value="" disabled={!canAlign}
       onChange={(e) => (ALIGNMENTS as readonly string[]).includes(e.target.value) && onAlign(e.target.value as Alignment)}>
       <option value="">Align…</option>
       {ALIGNMENTS.map((how) => <option key={how} value={how}>{ALIGN_NAMES[how]}</option>)}
