@@ -107,6 +107,9 @@ function checkCombinations(s: ServeSettings): void {
   if (s.maxAssetBytes !== undefined && !s.collab) throw new Error('--max-asset-bytes needs --collab');
   if (s.maxRoomAssetBytes !== undefined && !s.collab) throw new Error('--max-room-asset-bytes needs --collab');
   if (s.keepUnusedAssetsDays !== undefined && !s.collab) throw new Error('--keep-unused-assets-days needs --collab');
+  for (const [value, flag] of [[s.versionEveryMinutes, '--version-every-minutes'], [s.versionsKept, '--versions-kept'], [s.maxRoomVersionBytes, '--max-room-version-bytes']] as const) {
+    if (value !== undefined && !s.collab) throw new Error(`${flag} needs --collab`);
+  }
   if (s.data !== undefined && (s.redis !== undefined || s.redisCluster !== undefined)) {
     throw new Error('--data and --redis: with --redis, documents are kept in Redis');
   }

@@ -22,6 +22,8 @@ export interface CollabCliOptions {
    * how long an unused one is kept (COLLAB-48): `--keep-unused-assets-days`.
    */
   assets?: { maxBytes?: number; maxRoomBytes?: number; allowedOrigins?: OriginCheck; unusedForMs?: number };
+  /** [SERVE-8] The versions' limits (COLLAB-50): `--version-every-minutes`, `--versions-kept`, `--max-room-version-bytes`. */
+  versions?: { everyMs?: number; keep?: number; maxRoomBytes?: number; allowedOrigins?: OriginCheck };
 }
 
 export interface CollabFromCli {
@@ -43,7 +45,7 @@ export async function attachCollabFromCli(server: KuiperServer, options: CollabC
   if (options.redis === undefined && options.redisCluster === undefined) {
     const store = new (await import('@kuiper/collab/stores/level')).LevelStore({ location: options.data });
     await store.open(); // a directory it cannot use fails the start, not the first room
-    const attached = collab.attachCollab(server, { store, ...(options.assets ? { assets: options.assets } : {}) });
+    const attached = collab.attachCollab(server, { store, ...(options.assets ? { assets: options.assets } : {}), ...(options.versions ? { versions: options.versions } : {}) });
     return {
       detach: async () => {
         await attached.detach();
@@ -56,7 +58,7 @@ export async function attachCollabFromCli(server: KuiperServer, options: CollabC
   const { Cluster, Redis } = await import('ioredis');
   const redis = options.redisCluster ? new Cluster(options.redisCluster) : new Redis(options.redis ?? '');
   const store = new (await import('@kuiper/collab/stores/redis')).RedisStore({ client: redis, prefix: `${options.redisPrefix ?? 'kuiper:'}collab` });
-  const attached = collab.attachCollab(server, { store, ...(options.assets ? { assets: options.assets } : {}) });
+  const attached = collab.attachCollab(server, { store, ...(options.assets ? { assets: options.assets } : {}), ...(options.versions ? { versions: options.versions } : {}) });
   return {
     detach: async () => {
       await attached.detach();

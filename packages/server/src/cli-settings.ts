@@ -48,6 +48,9 @@ export interface ServeSettings {
   maxAssetBytes: number | undefined;
   maxRoomAssetBytes: number | undefined;
   keepUnusedAssetsDays: number | undefined;
+  versionEveryMinutes: number | undefined;
+  versionsKept: number | undefined;
+  maxRoomVersionBytes: number | undefined;
 }
 
 export type SettingKey = keyof ServeSettings;
@@ -178,6 +181,9 @@ export const SETTINGS: { [K in SettingKey]: Setting<ServeSettings[K]> } = {
   maxAssetBytes: { group: SHARING, arg: 'bytes', help: 'largest picture a --collab room member may upload to /kuiper-assets', default: undefined, shownDefault: '8MiB', read: byteSize(1) },
   maxRoomAssetBytes: { group: SHARING, arg: 'bytes', help: 'most the pictures of one --collab room may take together', default: undefined, shownDefault: '100MiB', read: byteSize(1) },
   keepUnusedAssetsDays: { group: SHARING, arg: 'days', help: 'how long a --collab room keeps a picture nothing refers to any more, from when its emptying found it unused', default: undefined, shownDefault: '7', read: wholeNumber(0, 36_500) },
+  versionEveryMinutes: { group: SHARING, arg: 'minutes', help: 'least time between two versions a --collab room keeps by itself while edited; 0 keeps none (members still save theirs)', default: undefined, shownDefault: '10', read: wholeNumber(0, 525_600) },
+  versionsKept: { group: SHARING, arg: 'N', help: 'unnamed versions a --collab room keeps, the oldest going first', default: undefined, shownDefault: '50', read: wholeNumber(1, 100_000) },
+  maxRoomVersionBytes: { group: SHARING, arg: 'bytes', help: 'most the unnamed versions of one --collab room may take together (the newest is kept whatever its size)', default: undefined, shownDefault: '32MiB', read: byteSize(1) },
 };
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];

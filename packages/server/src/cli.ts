@@ -93,7 +93,14 @@ export async function main(argv: string[]): Promise<number> {
         ...(s.keepUnusedAssetsDays === undefined ? {} : { unusedForMs: s.keepUnusedAssetsDays * 86_400_000 }),
         ...(origins === undefined ? {} : { allowedOrigins: origins }),
       };
-      const attached = await attachCollabFromCli(server, { data, ...(redis ? { redis } : {}), ...cluster, redisPrefix: s.redisPrefix, ...(apiKey ? { apiKey } : {}), assets });
+      // [SERVE-8] The versions' limits (COLLAB-50); 0 minutes: the rooms keep none by themselves.
+      const versions = {
+        ...(s.versionEveryMinutes === undefined ? {} : { everyMs: s.versionEveryMinutes === 0 ? Infinity : s.versionEveryMinutes * 60_000 }),
+        ...(s.versionsKept === undefined ? {} : { keep: s.versionsKept }),
+        ...(s.maxRoomVersionBytes === undefined ? {} : { maxRoomBytes: s.maxRoomVersionBytes }),
+        ...(origins === undefined ? {} : { allowedOrigins: origins }),
+      };
+      const attached = await attachCollabFromCli(server, { data, ...(redis ? { redis } : {}), ...cluster, redisPrefix: s.redisPrefix, ...(apiKey ? { apiKey } : {}), assets, versions });
       ({ detach: detachCollab, api } = attached);
     }
     ({ url } = await server.listen({ port: s.port, host: s.host, ...(api ? { otherRequests: api } : {}) }));

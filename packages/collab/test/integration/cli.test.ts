@@ -68,6 +68,20 @@ describe('kuiper serve --collab', () => {
     expect((await redis.keys(`${prefix}collab*`)).length).toBeGreaterThan(0); // the documents are in Redis
   }, 30_000);
 
+  it('[SERVE-8] [COLLAB-50] --version-every-minutes 0: the rooms keep no version by themselves, members still save theirs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kuiper-serve-versions-'));
+    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    const served = await serve(['--collab', '--data', dir, '--version-every-minutes', '0', '--versions-kept', '3']);
+    const versionsUrl = `${new URL(served.url).origin}/kuiper-versions`;
+    const ada = member(served.url, 'no-auto', { versionsUrl }).room;
+    await ada.synced;
+    ada.doc.getText('t').insert(0, 'edited');
+    await ada.flush();
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // past the 2 s compaction: a snapshot is written, and kept as no version
+    expect(await ada.versions!.list()).toEqual({ ok: true, value: [] });
+    expect(await ada.versions!.save('Mine')).toMatchObject({ ok: true, value: { id: 1, label: 'Mine' } });
+  }, 30_000);
+
   it('[COLLAB-29] refuses --data without --collab, with a clear message', async () => {
     const child = spawn(process.execPath, [BIN, 'serve', '--data', '/tmp/x'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
