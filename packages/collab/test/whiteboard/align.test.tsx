@@ -33,7 +33,7 @@ describe('[BOARD-37] align and distribute', () => {
     board.add({ id: 'one', kind: 'rect', x: 20, y: 20, w: 60, h: 40 });
     board.add({ id: 'two', kind: 'ellipse', x: 200, y: 120, w: 60, h: 60 });
     board.add({ id: 'link', kind: 'arrow', x: 80, y: 40, w: 120, h: 110, from: 'one', to: 'two' });
-    await vi.waitFor(() => expect(b.getByRole('application', { name: 'Whiteboard' }).querySelectorAll('[data-shape-id]')).toHaveLength(3));
+    await vi.waitFor(() => expect(b.getByRole('application', { name: 'Whiteboard' }).querySelectorAll('[data-shape-id]')).toHaveLength(3), { timeout: 5_000 });
     const align = a.getByRole('combobox', { name: 'Align' }) as HTMLSelectElement;
     expect(align.disabled).toBe(true); // nothing selected
     fireEvent.click(a.getByRole('button', { name: 'Select' }));

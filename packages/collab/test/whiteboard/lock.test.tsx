@@ -28,7 +28,7 @@ describe('[BOARD-35] locked shapes', () => {
     onCleanup(() => board.destroy());
     board.add({ id: 'bg', kind: 'rect', x: 10, y: 10, w: 200, h: 150 });
     board.add({ id: 'box', kind: 'ellipse', x: 300, y: 10, w: 60, h: 60 });
-    await vi.waitFor(() => expect(surfaceOf(b).querySelectorAll('[data-shape-id]')).toHaveLength(2));
+    await vi.waitFor(() => expect(surfaceOf(b).querySelectorAll('[data-shape-id]')).toHaveLength(2), { timeout: 5_000 });
     for (const root of [a, b]) fireEvent.click(root.getByRole('button', { name: 'Select' }));
 
     click(a, 12, 80); // on the rectangle's edge
@@ -53,7 +53,7 @@ describe('[BOARD-35] locked shapes', () => {
 
     // Lock was one step of Ada's undo.
     fireEvent.click(a.getByRole('button', { name: 'Undo' }));
-    await vi.waitFor(() => expect(board.shape('bg')?.locked).toBeUndefined());
+    await vi.waitFor(() => expect(board.shape('bg')?.locked).toBeUndefined(), { timeout: 5_000 });
     // Bob has it unlocked too before it is locked again: otherwise his Unlock all below would race Ada's lock.
     await vi.waitFor(() => expect(b.queryByRole('button', { name: 'Unlock all' })).toBeNull(), { timeout: 5_000 });
     click(a, 12, 80);
