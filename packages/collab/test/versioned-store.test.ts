@@ -61,4 +61,41 @@ describe('[COLLAB-50] versions the server keeps', () => {
     expect((await store.load('r')).snapshotSeq).toBe(9);
     expect(reported).toEqual([new Error('disk full')]);
   });
+
+  it('[COLLAB-50] a snapshot sooner than everyMs after the newest version it knows of reads no list; a save made elsewhere still decides', async () => {
+    const store = new MemoryStore();
+    let lists = 0;
+    const counted = Object.assign(Object.create(store) as MemoryStore, {
+      listVersions: (room: string) => {
+        lists++;
+        return store.listVersions(room);
+      },
+    });
+    let now = 0;
+    const versioned = versionedStore(counted, { everyMs: 1000 }, (e) => expect.fail(String(e)), () => now);
+    const doc = new Y.Doc();
+    const snapshot = (seq: number): Promise<void> => {
+      doc.getArray<number>('a').push([seq]);
+      return versioned.writeSnapshot('r', Y.encodeStateAsUpdate(doc), seq);
+    };
+    await snapshot(1); // the room's first: kept
+    for (let seq = 2; seq <= 5; seq++) {
+      now += 100;
+      await snapshot(seq);
+    }
+    expect([lists, (await store.listVersions('r')).map((v) => v.seq)]).toEqual([1, [1]]);
+    now = 1000;
+    await snapshot(6);
+    expect([lists, (await store.listVersions('r')).map((v) => v.seq)]).toEqual([2, [6, 1]]);
+
+    // A member saves at 1500 (through the store, as collab.versions does): at 2000 the snapshot reads
+    // the list, finds that save 500 ms old, and keeps nothing; until 2500 it reads nothing.
+    await store.putVersion('r', { at: 1500, state: Y.encodeStateAsUpdate(doc), seq: 7, label: 'Mine' }, 50);
+    now = 2000;
+    await snapshot(8);
+    now = 2400;
+    await snapshot(9);
+    expect([lists, (await store.listVersions('r')).map((v) => v.seq)]).toEqual([3, [7, 6, 1]]);
+
+  });
 });

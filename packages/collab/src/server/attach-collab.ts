@@ -23,6 +23,7 @@ import { collectAssets, DEFAULT_UNUSED_FOR_MS } from './asset-collector.js';
 import { assetsApi, type AssetsApi, type AssetsOptions } from './assets-api.js';
 import { versionedStore } from './versioned-store.js';
 import { versionsApi, type VersionsApi, type VersionsApiOptions } from './versions-api.js';
+import { storedVersions, type StoredVersions } from './server-versions.js';
 
 /** Decides what a session may do in a room; it is asked once per session and room. */
 export type CollabAuthorize = (room: string, session: SessionInfo) => MemberGrant | Promise<MemberGrant>;
@@ -65,6 +66,12 @@ export interface AttachedCollab {
   readonly assets: AssetsApi;
   /** [COLLAB-50] A node:http handler for the rooms' versions (list, save, read) under `versions.basePath` (`/kuiper-versions`). */
   readonly versions: VersionsApi;
+  /**
+   * [COLLAB-50] A room's versions straight from the store (`list`, `save`, `state`), without loading
+   * the room as `openDocument` does; undefined when the store keeps none. Restoring one is an edit:
+   * `openDocument(room).versions.restore(id)`.
+   */
+  storedVersions(room: string): StoredVersions | undefined;
   /** The rooms loaded on this node now. */
   openRooms(): string[];
   /** Removes the hooks and closes every open room (each writes its final snapshot). */
@@ -395,6 +402,7 @@ export function attachCollab(kuiper: KuiperServer, options: CollabOptions): Atta
     openDocument: (room, opts) => handles.open(room, opts),
     assets: assetsApi({ kuiper, store, authorize }, assets),
     versions: versionsApi({ kuiper, store, authorize }, versions),
+    storedVersions: (room) => storedVersions(store, versions ?? {}, room),
     openRooms: () => [...rooms.keys()],
     detach: async () => {
       await handles.close().catch(report); // its rooms are left while the hooks still hear it

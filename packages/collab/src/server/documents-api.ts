@@ -2,7 +2,8 @@
  * [COLLAB-43] Rooms' documents over HTTP, for a backend in any language (Liveblocks has a REST API
  * for this; Hocuspocus leaves it to the app): read a room's document as Yjs bytes or as JSON, and
  * apply a Yjs update to it, stored and sent to every member. A thin adapter over `openDocument`
- * (COLLAB-42), so it holds on several nodes as members do. Every request needs the API key
+ * (COLLAB-42), so it holds on several nodes as members do; versions are read and saved in the
+ * store (`storedVersions`), and only a restore loads the room. Every request needs the API key
  * (`Authorization: Bearer <key>`); bad input is a 4xx with a JSON `{ error, message }`, never a
  * change to anyone's document.
  *
@@ -56,7 +57,7 @@ function routeOf(path: string): Route | undefined {
   return id === undefined ? { kind: 'versions', room, restore: false } : { kind: 'versions', room, id, restore: match[4] !== undefined };
 }
 
-export function documentsApi(collab: Pick<AttachedCollab, 'openDocument'>, options: DocumentsApiOptions): DocumentsApi {
+export function documentsApi(collab: Pick<AttachedCollab, 'openDocument' | 'storedVersions'>, options: DocumentsApiOptions): DocumentsApi {
   if (options.apiKey.length < 16) throw new TypeError('documentsApi: apiKey must be at least 16 characters');
   const base = (options.basePath ?? '/api/rooms').replace(/\/+$/, '');
   const key = Buffer.from(options.apiKey);
@@ -120,28 +121,28 @@ export function documentsApi(collab: Pick<AttachedCollab, 'openDocument'>, optio
       throw new ApiError(405, 'method_not_allowed', `${method} is not ${allowed} here`);
     }
     const label = route.id === undefined && method === 'POST' ? await labelOf(req) : undefined;
-    const handle = await collab.openDocument(room);
-    try {
-      const kept = handle.versions;
-      if (!kept) throw new ApiError(501, 'versions_unsupported', 'this server’s document store keeps no versions');
-      if (route.id === undefined && method === 'GET') return json(res, 200, { versions: await kept.list() });
-      if (route.id === undefined) {
-        const newest = (await kept.list())[0];
-        const version = await kept.save(label);
-        return json(res, version.id === newest?.id ? 200 : 201, { version });
-      }
-      if (route.restore) {
-        const restored = await kept.restore(route.id);
+    // Listing, reading and saving read the store; only a restore loads the room, as it edits it.
+    const kept = collab.storedVersions(room);
+    if (!kept) throw new ApiError(501, 'versions_unsupported', 'this server’s document store keeps no versions');
+    if (route.id === undefined && method === 'GET') return json(res, 200, { versions: await kept.list() });
+    if (route.id === undefined) {
+      const { version, created } = await kept.save(label);
+      return json(res, created ? 201 : 200, { version });
+    }
+    if (route.restore) {
+      const handle = await collab.openDocument(room);
+      try {
+        const restored = await handle.versions?.restore(route.id);
         if (!restored) throw new ApiError(404, 'version_not_found', `room ${room} has no version ${route.id}`);
         return json(res, 200, restored);
+      } finally {
+        await handle.close();
       }
-      const state = await kept.state(route.id);
-      if (!state) throw new ApiError(404, 'version_not_found', `room ${room} has no version ${route.id}`);
-      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': state.byteLength, 'Cache-Control': 'no-store' });
-      res.end(state);
-    } finally {
-      await handle.close();
     }
+    const state = await kept.state(route.id);
+    if (!state) throw new ApiError(404, 'version_not_found', `room ${room} has no version ${route.id}`);
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': state.byteLength, 'Cache-Control': 'no-store' });
+    res.end(state);
   };
 
   return (req, res) => {

@@ -11,3 +11,4 @@ export { ASSET_CLIENT_HEADER, type AssetsApi, type AssetsOptions } from './asset
 export { assetsInUse, collectAssets, DEFAULT_UNUSED_FOR_MS, type AssetCollection } from './asset-collector.js';
 export { MAX_VERSION_LABEL, type VersionsApi, type VersionsApiOptions } from './versions-api.js';
 export { DEFAULT_VERSION_EVERY_MS, DEFAULT_VERSION_ROOM_BYTES, DEFAULT_VERSIONS_KEPT, type VersionsOptions } from './versioned-store.js';
+export type { ServerVersions, StoredVersions } from './server-versions.js';

@@ -3,12 +3,23 @@
  * from the documents API (COLLAB-43): a backend or a job lists them, saves one before a risky
  * import, and brings one back. Bringing back is the same edit a member's restore writes
  * (`revertUpdate`), made through the server's handle, so it reaches every member as one update.
+ * Listing, reading and saving need only the store (`storedVersions`): the room is not loaded for them.
  */
 import * as Y from 'yjs';
 import type { ChatAuthor } from '../chat/types.js';
 import { revertUpdate } from '../core/revert.js';
 import type { DocumentStore, VersionEntry } from '../core/store.js';
 import { saveVersion, versionsOf, type VersionsOptions } from './versioned-store.js';
+
+/** A room's versions as the store keeps them. */
+export interface StoredVersions {
+  /** The room's versions, newest first. */
+  list(): Promise<VersionEntry[]>;
+  /** Keeps the document as stored now as a version; `created` false when unnamed and unchanged since the newest, which is returned. */
+  save(label?: string): Promise<{ readonly version: VersionEntry; readonly created: boolean }>;
+  /** The state of version `id`, or undefined for none. */
+  state(id: number): Promise<Uint8Array | undefined>;
+}
 
 export interface ServerVersions {
   /** The room's versions, newest first. */
@@ -27,21 +38,31 @@ interface Handle {
   change(fn: (doc: Y.Doc) => void): Promise<void>;
 }
 
-/** The versions of `handle`'s room, or undefined when the store keeps none. */
-export function serverVersions(store: DocumentStore, options: VersionsOptions, handle: Handle, by: ChatAuthor | undefined): ServerVersions | undefined {
+/** `room`'s versions read and saved in `store` (saves made `by` someone, when given), or undefined when the store keeps none. */
+export function storedVersions(store: DocumentStore, options: VersionsOptions, room: string, by?: ChatAuthor): StoredVersions | undefined {
   const versions = versionsOf(store);
   if (!versions) return undefined;
-  const room = handle.room;
-  const save = async (label?: string): Promise<VersionEntry> => {
-    await handle.flush();
-    return (await saveVersion(store, versions, room, { at: Date.now(), ...(by ? { by } : {}), ...(label === undefined ? {} : { label }) }, options)).version;
-  };
   return {
     list: () => versions.listVersions(room),
-    save,
+    save: (label) => saveVersion(store, versions, room, { at: Date.now(), ...(by ? { by } : {}), ...(label === undefined ? {} : { label }) }, options),
     state: (id) => versions.getVersion(room, id),
+  };
+}
+
+/** The versions of `handle`'s room, or undefined when the store keeps none. */
+export function serverVersions(store: DocumentStore, options: VersionsOptions, handle: Handle, by: ChatAuthor | undefined): ServerVersions | undefined {
+  const stored = storedVersions(store, options, handle.room, by);
+  if (!stored) return undefined;
+  const save = async (label?: string): Promise<VersionEntry> => {
+    await handle.flush();
+    return (await stored.save(label)).version;
+  };
+  return {
+    list: () => stored.list(),
+    save,
+    state: (id) => stored.state(id),
     restore: async (id) => {
-      const state = await versions.getVersion(room, id);
+      const state = await stored.state(id);
       if (!state) return undefined;
       const before = await save();
       await handle.change((doc) => {

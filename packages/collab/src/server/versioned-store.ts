@@ -55,6 +55,9 @@ export function versionsOf(store: DocumentStore): VersionStore | undefined {
   return { putVersion: putVersion.bind(store), listVersions: listVersions.bind(store), getVersion: getVersion.bind(store) };
 }
 
+/** The rooms whose newest version's time is remembered (about 100 bytes each); the least recently snapshotted go first. */
+const REMEMBERED_ROOMS = 10_000;
+
 /** An empty document encodes to two bytes (no structs, no deletions): nothing worth going back to. */
 const EMPTY_STATE_BYTES = 2;
 
@@ -71,13 +74,30 @@ export function versionedStore(store: DocumentStore, options: VersionsOptions, r
   if (!versions || everyMs === Infinity) return store;
   const keep = options.keep ?? DEFAULT_VERSIONS_KEPT;
   const maxBytes = options.maxRoomBytes ?? DEFAULT_VERSION_ROOM_BYTES;
+  // When each room's newest version was kept, as last read here: a snapshot written sooner than
+  // `everyMs` after it reads nothing more. A save made since (by a member, maybe on another node)
+  // only makes the real newest newer, so the list read once this says due still decides. (A room
+  // the app deletes and makes again within `everyMs` gets its first automatic version that late.)
+  const newestAt = new Map<string, number>();
+  const remember = (room: string, at: number): void => {
+    newestAt.delete(room); // re-inserted last: the Map's order is the rooms' last use
+    newestAt.set(room, at);
+    if (newestAt.size > REMEMBERED_ROOMS) newestAt.delete(newestAt.keys().next().value as string);
+  };
   const writeSnapshot = async (room: string, snapshot: Uint8Array, upToSeq: number): Promise<void> => {
     await store.writeSnapshot(room, snapshot, upToSeq);
     if (snapshot.byteLength <= EMPTY_STATE_BYTES) return;
+    const at = now();
+    const known = newestAt.get(room);
+    if (known !== undefined && at - known < everyMs) return;
     try {
       const listed = await versions.listVersions(room);
-      const at = now();
-      if (versionDue(listed[0], upToSeq, at, everyMs)) await versions.putVersion(room, { at, state: snapshot, seq: upToSeq }, versionsToKeep(listed, { bytes: snapshot.byteLength, labelled: false }, keep, maxBytes));
+      if (!versionDue(listed[0], upToSeq, at, everyMs)) {
+        if (listed[0]) remember(room, listed[0].at);
+        return;
+      }
+      const kept = await versions.putVersion(room, { at, state: snapshot, seq: upToSeq }, versionsToKeep(listed, { bytes: snapshot.byteLength, labelled: false }, keep, maxBytes));
+      remember(room, kept.at);
     } catch (error) {
       report(error);
     }

@@ -32,7 +32,7 @@ async function startApi(maxBodyBytes?: number) {
   onCleanup(() => kuiper.close());
   onCleanup(() => collab.detach());
   const origin = new URL(url).origin;
-  return { url, store, collab, doc: (room: string) => `${origin}/api/rooms/${room}/ydoc` };
+  return { url, kuiper, store, collab, doc: (room: string) => `${origin}/api/rooms/${room}/ydoc` };
 }
 
 describe('the documents HTTP API', () => {
@@ -77,6 +77,28 @@ describe('the documents HTTP API', () => {
     const badLabel = await fetch(versions, { method: 'POST', headers: auth, body: JSON.stringify({ label: 42 }) });
     expect([badLabel.status, ((await badLabel.json()) as { error: string }).error]).toEqual([400, 'label_invalid']);
     expect(text(ada)).toBe('first draft');
+  });
+
+  it('[COLLAB-50] [COLLAB-43] listing, saving and reading versions of a room nobody is in read the store, without loading the room; a restore loads it', async () => {
+    const { url, kuiper, doc } = await startApi();
+    const versions = `${new URL(url).origin}/api/rooms/quiet/versions`;
+    expect((await fetch(doc('quiet'), { method: 'POST', headers: auth, body: insertion('stored') })).status).toBe(204);
+    let loads = 0;
+    onCleanup(kuiper.onChannelOccupied('/rooms/**', ({ channel }) => void (channel === '/rooms/quiet/doc' && loads++)));
+
+    // The room's first snapshot (written as the API's handle left) is its first version.
+    const named = await fetch(versions, { method: 'POST', headers: auth, body: JSON.stringify({ label: 'Before import' }) });
+    expect([named.status, ((await named.json()) as { version: { id: number } }).version.id]).toEqual([201, 2]);
+    const again = await fetch(versions, { method: 'POST', headers: auth }); // unnamed, nothing changed: that one
+    expect([again.status, ((await again.json()) as { version: { id: number } }).version.id]).toEqual([200, 2]);
+    expect(((await (await fetch(versions, { headers: auth })).json()) as { versions: Array<{ id: number }> }).versions.map((v) => v.id)).toEqual([2, 1]);
+    const state = new Y.Doc();
+    Y.applyUpdate(state, new Uint8Array(await (await fetch(`${versions}/1`, { headers: auth })).arrayBuffer()));
+    expect(state.getText('t').toString()).toBe('stored');
+    expect(loads).toBe(0);
+
+    expect((await fetch(`${versions}/1/restore`, { method: 'POST', headers: auth })).status).toBe(200);
+    expect(loads).toBe(1);
   });
 
   it('[COLLAB-43] [SERVE-7] a backend posts a Yjs update: 204 once stored, the members see it; GET gives the document as bytes and as JSON', async () => {
