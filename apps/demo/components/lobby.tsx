@@ -6,12 +6,11 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
+import { useLobby } from '@kuiper/collab/react';
 import { ConnectionStatus } from './connection-status';
 import { DemoKuiper } from './demo-kuiper';
 import { NameForm } from './name-form';
 import { useIdentity } from './use-identity';
-import { useLobbyRooms } from './use-lobby';
-import { hasNews } from '@kuiper/collab';
 
 /** A room id from what someone typed: one channel segment of URL-safe characters. */
 export function roomSlug(name: string): string {
@@ -66,7 +65,8 @@ function useTick(ms: number): number {
 }
 
 function ActiveRooms() {
-  const { rooms, reads } = useLobbyRooms();
+  // [REACT-19] The rooms, live, and which have news for this visitor (asked again on focus).
+  const { rooms, hasNews } = useLobby();
   const tick = useTick(PREVIEW_EVERY_MS);
   return (
     <section className="card" aria-labelledby="rooms-heading">
@@ -80,7 +80,7 @@ function ActiveRooms() {
             <div>
               <Link href={`/rooms/${room.id}`}>{room.id}</Link>
               {/* [DEMO-25] A message from someone else since this visitor last read the room's chat. */}
-              {hasNews(room, reads) && <span className="news">New messages</span>} — {room.count} here:{' '}
+              {hasNews(room) && <span className="news">New messages</span>} — {room.count} here:{' '}
               <span className="members">{room.members.map((m) => m.name ?? 'Guest').join(', ')}</span>
               {room.lastMessage && (
                 <div className="last-message">

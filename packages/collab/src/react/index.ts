@@ -22,6 +22,7 @@ export { useAway } from './use-away.js';
 export { isAway } from '../client/away.js';
 export { Whiteboard, type WhiteboardProps, type WhiteboardRoom, type ExportedFile } from './whiteboard/index.js';
 export { useChat, type ChatApi, type ChatRoom } from './use-chat.js';
+export { useLobby, type LobbyState, type UseLobbyOptions } from './use-lobby.js';
 export { Chat, typingLine, type ChatProps } from './chat/chat.js';
 export { CHAT_CLASS } from './chat/chat-styles.js';
 export { CHAT_REACTIONS } from './chat/reactions.js';
