@@ -6,6 +6,7 @@
 export type CollabErrorCode =
   | 'message_invalid' // not a collab message of this protocol version
   | 'shape_invalid' // a whiteboard shape or patch with a missing or malformed field (BOARD-2)
+  | 'shape_locked' // [BOARD-38] a change to a locked shape other than unlocking it, without ignoreLock
   | 'comment_invalid' // [BOARD-19] a comment without text, too long, with no author name, or no such thread
   | 'update_invalid' // an update or state vector that Yjs cannot decode
   | 'chunk_invalid' // a chunk that does not fit its transfer

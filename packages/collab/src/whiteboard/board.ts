@@ -26,6 +26,11 @@ export interface BoardRoom {
   readonly history?: UndoHistory;
 }
 
+/** [BOARD-38] For the server's or an app's own code that must change a locked shape anyway. */
+export interface LockOptions {
+  readonly ignoreLock?: boolean;
+}
+
 interface Cached {
   readonly map: Y.Map<unknown>;
   readonly shape: Shape | undefined;
@@ -91,14 +96,20 @@ export class Board {
     return this.current(id, map);
   }
 
-  /** Changes some fields of a shape; a field set to its current value is not written. */
-  update(id: string, patch: ShapePatch): Result<Shape> {
+  /**
+   * Changes some fields of a shape; a field set to its current value is not written. [BOARD-38] A
+   * locked shape refuses every change but its `locked` (`shape_locked`), unless `ignoreLock`.
+   */
+  update(id: string, patch: ShapePatch, options: LockOptions = {}): Result<Shape> {
     const problem = patchProblem(patch);
     if (problem) return fail('shape_invalid', problem);
     const map = this.root.get(id);
     // Read from the document, not the cache: inside `transact` a shape added a moment ago is already there.
     if (!(map instanceof Y.Map) || !readShape(id, map.toJSON() as Record<string, unknown>)) return fail('shape_invalid', `no shape ${id}`);
     if ((patch.from != null || patch.to != null) && !isConnector(map.get('kind') as ShapeKind)) return fail('shape_invalid', 'only a line or an arrow is attached to shapes');
+    if (!options.ignoreLock && map.get('locked') === true && Object.keys(patch).some((key) => key !== 'locked' && (patch as Record<string, unknown>)[key] !== undefined)) {
+      return fail('shape_locked', `shape ${id} is locked: unlock it first, or pass { ignoreLock: true }`);
+    }
     this.transact(() => {
       for (const key of SHAPE_FIELDS) {
         const value = (patch as Readonly<Record<string, unknown>>)[key];
@@ -141,29 +152,34 @@ export class Board {
 
   /**
    * Deletes the shapes with these ids (unknown ids are ignored); returns how many went. A connector
-   * attached to one of them lets go where it is drawn, in the same step (BOARD-30).
+   * attached to one of them lets go where it is drawn, in the same step (BOARD-30), locked or not.
+   * [BOARD-38] A locked shape stays, unless `ignoreLock`.
    */
-  remove(ids: readonly string[]): number {
-    let removed = 0;
+  remove(ids: readonly string[], options: LockOptions = {}): number {
+    const going = new Set(ids.filter((id) => this.root.has(id) && (options.ignoreLock || !this.isLocked(id))));
+    if (going.size === 0) return 0;
     this.transact(() => {
-      for (const { id, patch } of detachFrom(this.sorted, new Set(ids))) this.update(id, patch);
-      for (const id of ids) {
-        if (!this.root.has(id)) continue;
-        this.root.delete(id);
-        removed++;
-      }
+      for (const { id, patch } of detachFrom(this.sorted, going)) this.update(id, patch, { ignoreLock: true });
+      for (const id of going) this.root.delete(id);
     });
-    return removed;
+    return going.size;
   }
 
-  /** Moves shapes in front of all others, keeping their order among themselves. */
-  bringToFront(ids: readonly string[]): void {
+  /** Moves shapes in front of all others, keeping their order among themselves; [BOARD-38] not a locked one, unless `ignoreLock`. */
+  bringToFront(ids: readonly string[], options: LockOptions = {}): void {
     const wanted = new Set(ids);
-    const moving = this.sorted.filter((s) => wanted.has(s.id));
+    const moving = this.sorted.filter((s) => wanted.has(s.id) && (options.ignoreLock || !s.locked));
+    if (moving.length === 0) return;
     let z = this.topZ();
     this.transact(() => {
       for (const shape of moving) (this.root.get(shape.id) as Y.Map<unknown>).set('z', ++z);
     });
+  }
+
+  /** Whether the shape is locked in the document now (inside a transaction too). */
+  private isLocked(id: string): boolean {
+    const map = this.root.get(id);
+    return map instanceof Y.Map && map.get('locked') === true;
   }
 
   /** Runs several edits as one document transaction: one update on the wire, one undo step. */

@@ -106,7 +106,7 @@ export function pasteShapes(board: Board, shapes: readonly CopiedShape[], dx: nu
     }
     for (const { id, from, to } of attached) {
       const ends = { from: from === undefined ? undefined : copies.get(from), to: to === undefined ? undefined : copies.get(to) };
-      if (ends.from !== undefined || ends.to !== undefined) board.update(id, ends);
+      if (ends.from !== undefined || ends.to !== undefined) board.update(id, ends, { ignoreLock: true }); // a pasted shape may come locked
     }
   });
   return ids;

@@ -1,5 +1,5 @@
 /** The whiteboard model (BOARD-1…8): framework-free; the `<Whiteboard>` component renders it. */
-export { ASSET_SWAP_ORIGIN, Board, BOARD_MAP, createBoard, readBoardShapes, type BoardRoom } from './board.js';
+export { ASSET_SWAP_ORIGIN, Board, BOARD_MAP, createBoard, readBoardShapes, type BoardRoom, type LockOptions } from './board.js';
 export {
   compareShapes,
   isConnector,

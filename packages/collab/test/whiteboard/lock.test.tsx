@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { onCleanup } from '@kuiper/testkit';
 import { createBoard, newShapeProblem, patchProblem, readShape } from '../../src/whiteboard/index.js';
 import { drag, twoBoards } from './two-boards.js';
+import { boardPair } from './board-pair.js';
 
 type Root = ReturnType<typeof within>;
 const surfaceOf = (root: Root): HTMLElement => root.getByRole('application', { name: 'Whiteboard' });
@@ -65,5 +66,32 @@ describe('[BOARD-35] locked shapes', () => {
     await vi.waitFor(() => expect(a.queryByRole('button', { name: 'Unlock all' })).toBeNull(), { timeout: 5_000 });
     click(a, 12, 80);
     expect(selectedIn(a)).toEqual(['bg']);
+  });
+});
+
+describe('[BOARD-38] the lock holds in the model', () => {
+  it('[BOARD-38] another member\'s code may not move, restyle, delete or raise a locked shape, only unlock it; ignoreLock may; an attached arrow still lets go', async () => {
+    const { ada, bob, settle } = await boardPair();
+    ada.board.add({ id: 'frame', kind: 'rect', x: 0, y: 0, w: 400, h: 300, locked: true });
+    ada.board.add({ id: 'box', kind: 'rect', x: 500, y: 0, w: 50, h: 50 });
+    ada.board.add({ id: 'link', kind: 'arrow', x: 100, y: 100, w: 400, h: 0, from: 'box', locked: true });
+    await settle();
+
+    expect(bob.board.update('frame', { x: 50 })).toMatchObject({ ok: false, error: { code: 'shape_locked' } });
+    expect(bob.board.update('frame', { locked: true, color: '#e03131' })).toMatchObject({ ok: false, error: { code: 'shape_locked' } });
+    expect(bob.board.remove(['frame', 'box'])).toBe(1); // the box went, the frame stayed
+    bob.board.bringToFront(['frame']);
+    await settle();
+    expect(ada.board.shape('frame')).toMatchObject({ x: 0, y: 0, z: 1, locked: true });
+    expect(ada.board.shape('box')).toBeUndefined();
+    // The locked arrow let go of the deleted box where it was drawn, as any arrow does (BOARD-30).
+    expect(ada.board.shape('link')).not.toHaveProperty('from');
+
+    expect(bob.board.update('frame', { x: 50 }, { ignoreLock: true })).toMatchObject({ ok: true, value: { x: 50 } });
+    expect(bob.board.update('frame', { locked: false })).toMatchObject({ ok: true });
+    expect(bob.board.update('frame', { y: 20 })).toMatchObject({ ok: true, value: { x: 50, y: 20 } });
+    await settle();
+    expect(ada.board.shape('frame')).toMatchObject({ x: 50, y: 20 });
+    expect(ada.board.remove(['link'], { ignoreLock: true })).toBe(1);
   });
 });

@@ -143,8 +143,9 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     editingRef.current = null;
     const text = note.text.trimEnd();
     if (note.id) {
-      if (text) board.update(note.id, { text });
-      else board.remove([note.id]);
+      // Begun before anyone locked the shape (BOARD-38): what was typed is kept, not refused.
+      if (text) board.update(note.id, { text }, { ignoreLock: true });
+      else board.remove([note.id], { ignoreLock: true });
     } else if (text) {
       board.add(newShapeOf(note, text, color, width));
     }
