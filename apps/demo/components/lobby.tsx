@@ -65,8 +65,8 @@ function useTick(ms: number): number {
 }
 
 function ActiveRooms() {
-  // [REACT-19] The rooms, live, and which have news for this visitor (asked again on focus).
-  const { rooms, hasNews } = useLobby();
+  // [REACT-19] The rooms, live, and which have news for this visitor (asked again on focus), or mention them.
+  const { rooms, hasNews, mentionsYou } = useLobby();
   const tick = useTick(PREVIEW_EVERY_MS);
   return (
     <section className="card" aria-labelledby="rooms-heading">
@@ -80,7 +80,9 @@ function ActiveRooms() {
             <div>
               <Link href={`/rooms/${room.id}`}>{room.id}</Link>
               {/* [DEMO-25] A message from someone else since this visitor last read the room's chat. */}
-              {hasNews(room) && <span className="news">New messages</span>} — {room.count} here:{' '}
+              {hasNews(room) && <span className="news">New messages</span>}
+              {/* [DEMO-26] One of them names this visitor as @name (LOBBY-8). */}
+              {mentionsYou(room) && <span className="mention">Mentions you</span>} — {room.count} here:{' '}
               <span className="members">{room.members.map((m) => m.name ?? 'Guest').join(', ')}</span>
               {room.lastMessage && (
                 <div className="last-message">

@@ -44,7 +44,7 @@ describe('the lobby', () => {
     }
   }, 60_000);
 
-  it('[DEMO-25] a room with a message Carol has not read says New messages in her lobby; once she has been in the room it does not, until someone writes again', async () => {
+  it('[DEMO-25] [DEMO-26] a room with a message Carol has not read says New messages in her lobby; once she has been in the room it does not, until someone writes again; a message naming her says Mentions you', async () => {
     const room = `news-${Date.now().toString(36)}`;
     const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
     const lobby = await visit(suite.browser, `${suite.demo.origin}/?name=Carol`);
@@ -75,6 +75,14 @@ describe('the lobby', () => {
       expect(await news()).toBe(0);
       await sendChat(ada.page, 'and the budget');
       await expect.poll(news, { timeout: 10_000 }).toBe(1);
+      expect(await entry().locator('.mention').count()).toBe(0);
+      // [DEMO-26] Ada names Carol: the room says so, and still after Ada writes on.
+      await sendChat(ada.page, '@Carol does Friday work?');
+      await expect.poll(() => entry().getByText('Mentions you').count(), { timeout: 10_000 }).toBe(1);
+      await sendChat(ada.page, 'or Monday');
+      await expect.poll(() => entry().locator('.last-message').textContent(), { timeout: 10_000 }).toContain('or Monday');
+      await lobby.page.waitForTimeout(500);
+      expect(await entry().getByText('Mentions you').count()).toBe(1);
     } finally {
       await Promise.all([ada.context.close(), lobby.context.close()]);
     }

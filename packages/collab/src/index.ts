@@ -98,7 +98,7 @@ export {
   type SvgExportOptions,
 } from './whiteboard/index.js';
 export { forgetOfflineRoom, openOfflineStore, offlineDatabaseName, type OfflineOptions, type OfflineStore } from './client/offline.js';
-export { enterLobby, hasNews, type EnterLobbyOptions, type Lobby, type LobbyClient } from './lobby/enter-lobby.js';
+export { enterLobby, hasNews, mentionsYou, type EnterLobbyOptions, type Lobby, type LobbyClient } from './lobby/enter-lobby.js';
 export { LobbyView } from './lobby/lobby-view.js';
 export {
   LOBBY_ROOMS,

@@ -18,11 +18,13 @@ import type { PresenceData } from '../protocol/messages.js';
 import type { ChatStore } from '../core/store.js';
 import type { ChatAuthor } from '../chat/types.js';
 import { chatAuthor } from '../chat/chat-service.js';
+import { mentionsOf } from '../chat/mention-pattern.js';
 import {
   LOBBY_PREFIX,
   LOBBY_ROOMS,
   LOBBY_SERVICE,
   lobbyRoomChannel,
+  MENTION_SCAN,
   parseLobbyMessage,
   parseLobbyRequest,
   readChatEvent,
@@ -121,7 +123,8 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
   // [LOBBY-7] The viewer's read positions, each under the author the room's chat knows it as (CHAT-2).
   const reads = async (session: SessionInfo, rooms: readonly string[]): Promise<unknown> => {
     const positions: Record<string, number> = {};
-    let me = chatAuthor(undefined, session.data, session.clientId).id;
+    const mentioned: Record<string, number> = {};
+    let me = chatAuthor(undefined, session.data, session.clientId);
     await Promise.all(
       [...new Set(rooms)].map(async (room) => {
         let grant: unknown;
@@ -131,11 +134,22 @@ export function attachLobby(kuiper: KuiperServer, options: LobbyOptions): LobbyF
           return; // [LOBBY-5] a room the viewer may not see says nothing
         }
         const author = chatAuthor((grant as { user?: ChatAuthor } | undefined)?.user, session.data, session.clientId);
-        me = author.id;
-        positions[room] = (await options.chat?.chatRead(room, author.id)) ?? 0;
+        me = author;
+        const read = (await options.chat?.chatRead(room, author.id)) ?? 0;
+        positions[room] = read;
+        const count = await unreadMentions(room, author, read);
+        if (count > 0) mentioned[room] = count;
       }),
     );
-    return { v: 1, type: 'lobby-reads', me, reads: positions };
+    return { v: 1, type: 'lobby-reads', me: me.id, reads: positions, ...(me.name === undefined ? {} : { name: me.name }), mentions: mentioned };
+  };
+  // [LOBBY-8] Read only for a room with news (its last message is newer than the viewer's position).
+  const unreadMentions = async (room: string, author: ChatAuthor, read: number): Promise<number> => {
+    const last = listed.get(room)?.lastMessage;
+    if (!options.chat || author.name === undefined || last?.serial === undefined || last.serial <= read) return 0;
+    const names = mentionsOf(author.name);
+    const page = await options.chat.chatPage(room, { limit: MENTION_SCAN });
+    return page.messages.filter((m) => m.serial > read && !m.deleted && m.author.id !== author.id && names(m.text)).length;
   };
   const unwatch = (clientId: string): void => {
     viewers.unwatch(clientId);

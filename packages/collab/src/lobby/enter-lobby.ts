@@ -7,6 +7,7 @@ import { Listeners } from '../core/listeners.js';
 import { collabError, describeThrown, type CollabError, type Result } from '../protocol/errors.js';
 import { LOBBY_ROOMS, LOBBY_SERVICE, MAX_READS_ROOMS, parseLobbyMessage, parseLobbyReads, type LobbyReads, type LobbyRequest, type LobbyRoom } from './lobby-messages.js';
 import { LobbyView } from './lobby-view.js';
+import { mentionsOf } from '../chat/mention-pattern.js';
 
 /** What `enterLobby` needs of a client: `@kuiper/client`'s `KuiperClient` fits as is. */
 export interface LobbyClient {
@@ -42,6 +43,23 @@ export function hasNews(room: LobbyRoom, reads: LobbyReads | undefined): boolean
   const last = room.lastMessage;
   if (!reads || !last || last.serial === undefined || last.author.id === reads.me) return false;
   return last.serial > (reads.reads[room.id] ?? 0);
+}
+
+/**
+ * [LOBBY-8] Whether `room` has news that mentions this viewer: an unread message naming it as
+ * `@name` when `reads` was answered, or the last message, arrived since, naming it.
+ */
+export function mentionsYou(room: LobbyRoom, reads: LobbyReads | undefined): boolean {
+  if (!reads || !hasNews(room, reads)) return false;
+  if ((reads.mentions?.[room.id] ?? 0) > 0) return true;
+  return reads.name !== undefined && namedIn(reads.name)(room.lastMessage?.text ?? '');
+}
+
+/** The last name's pattern, kept: a room list asks it of every room on every render. */
+let lastNamed: { readonly name: string; readonly test: (text: string) => boolean } | undefined;
+function namedIn(name: string): (text: string) => boolean {
+  if (lastNamed?.name !== name) lastNamed = { name, test: mentionsOf(name) };
+  return lastNamed.test;
 }
 
 const request = (type: 'watch' | 'unwatch'): LobbyRequest => ({ v: 1, type });

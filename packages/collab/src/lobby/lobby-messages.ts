@@ -54,7 +54,14 @@ export type LobbyRequest = { readonly v: 1; readonly type: 'watch' | 'unwatch' }
 export interface LobbyReads {
   readonly me: string;
   readonly reads: Readonly<Record<string, number>>;
+  /** [LOBBY-8] The viewer's name in the rooms' chats, when it has one: what `@name` mentions. */
+  readonly name?: string;
+  /** [LOBBY-8] Per room with any: how many unread messages from others mention the viewer (among the newest 100). */
+  readonly mentions?: Readonly<Record<string, number>>;
 }
+
+/** [LOBBY-8] How many of a room's newest messages a `reads` request looks through for mentions. */
+export const MENTION_SCAN = 100;
 
 /** The most rooms one `reads` request may ask about. */
 export const MAX_READS_ROOMS = 200;
@@ -140,9 +147,19 @@ export function parseLobbyRequest(data: unknown): Result<LobbyRequest> {
 export function parseLobbyReads(data: unknown): Result<LobbyReads> {
   const reads = isObject(data) ? data['reads'] : undefined;
   if (!isObject(data) || data['v'] !== 1 || data['type'] !== 'lobby-reads' || typeof data['me'] !== 'string' || !isObject(reads)) return fail('message_invalid', 'a lobby-reads reply has me and reads');
-  const entries = Object.entries(reads);
-  if (!entries.every(([room, at]) => isValidRoomId(room) && Number.isSafeInteger(at) && (at as number) >= 0)) return fail('message_invalid', 'a read position is a whole number per room');
-  return ok({ me: data['me'], reads: Object.fromEntries(entries) as Record<string, number> });
+  const counts = (record: Record<string, unknown>): boolean => Object.entries(record).every(([room, n]) => isValidRoomId(room) && Number.isSafeInteger(n) && (n as number) >= 0);
+  if (!counts(reads)) return fail('message_invalid', 'a read position is a whole number per room');
+  // [LOBBY-8] Both optional: a server from before mentions sends neither.
+  const name = data['name'];
+  const mentions = data['mentions'];
+  if (name !== undefined && typeof name !== 'string') return fail('message_invalid', 'a lobby-reads name is a string');
+  if (mentions !== undefined && !(isObject(mentions) && counts(mentions))) return fail('message_invalid', 'mentions are a whole number per room');
+  return ok({
+    me: data['me'],
+    reads: { ...reads } as Record<string, number>,
+    ...(name === undefined ? {} : { name }),
+    ...(mentions === undefined ? {} : { mentions: { ...mentions } as Record<string, number> }),
+  });
 }
 
 /**

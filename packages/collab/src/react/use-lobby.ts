@@ -4,7 +4,7 @@
  * A thin hook over `enterLobby` on the provider's client; lobbies on one client share one watch.
  */
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { enterLobby, hasNews, type Lobby } from '../lobby/enter-lobby.js';
+import { enterLobby, hasNews, mentionsYou, type Lobby } from '../lobby/enter-lobby.js';
 import type { LobbyReads, LobbyRoom } from '../lobby/lobby-messages.js';
 import type { CollabError } from '../protocol/errors.js';
 import { useClient } from './kuiper-provider.js';
@@ -25,6 +25,8 @@ export interface LobbyState {
   readonly reads: LobbyReads | undefined;
   /** Whether `room` has a message from someone else that this viewer has not read. */
   hasNews(room: LobbyRoom): boolean;
+  /** [LOBBY-8] Whether one of those names this viewer as `@name`. */
+  mentionsYou(room: LobbyRoom): boolean;
 }
 
 const NONE: readonly LobbyRoom[] = [];
@@ -76,14 +78,21 @@ export function useLobby(options: UseLobbyOptions = {}): LobbyState {
     };
   }, [withReads]);
   const ids = rooms.map((room) => room.id).sort().join(' ');
+  // [LOBBY-8] And when a last message that mentions the viewer arrives: asked then, the server
+  // counts it, so the room keeps its mark after later messages (mentions are rare: few asks).
+  const mentioning = rooms
+    .filter((room) => mentionsYou(room, reads))
+    .map((room) => `${room.id}:${room.lastMessage?.serial ?? 0}`)
+    .join(' ');
   useEffect(() => {
     if (!withReads || !lobby || ids === '') return;
     let current = true;
     // A refused or failed ask (a reconnect under way) keeps the last answer: asked again on the next change.
     void lobby.readPositions().then((got) => current && got.ok && setReads(got.value));
     return () => void (current = false);
-  }, [withReads, lobby, ids, looked]);
+  }, [withReads, lobby, ids, looked, mentioning]);
 
   const news = useCallback((room: LobbyRoom) => hasNews(room, reads), [reads]);
-  return { rooms, ready, error, reads, hasNews: news };
+  const mentioned = useCallback((room: LobbyRoom) => mentionsYou(room, reads), [reads]);
+  return { rooms, ready, error, reads, hasNews: news, mentionsYou: mentioned };
 }

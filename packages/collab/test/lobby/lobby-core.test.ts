@@ -148,6 +148,11 @@ describe('[LOBBY-7] read positions on the wire', () => {
     expect(parseLobbyReads({ v: 1, type: 'lobby-reads', me: 'bob', reads: { a: 3 } })).toEqual({ ok: true, value: { me: 'bob', reads: { a: 3 } } });
     expect(parseLobbyReads({ v: 1, type: 'lobby-reads', me: 'bob', reads: { a: -1 } }).ok).toBe(false);
     expect(parseLobbyReads({ v: 1, type: 'lobby-reads', reads: {} }).ok).toBe(false);
+    // [LOBBY-8] name and mentions are optional (a server from before them sends neither), and checked when sent.
+    expect(parseLobbyReads({ v: 1, type: 'lobby-reads', me: 'bob', name: 'Bob', reads: { a: 3 }, mentions: { a: 2 } })).toEqual({ ok: true, value: { me: 'bob', name: 'Bob', reads: { a: 3 }, mentions: { a: 2 } } });
+    expect(parseLobbyReads({ v: 1, type: 'lobby-reads', me: 'bob', name: 7, reads: {} }).ok).toBe(false);
+    expect(parseLobbyReads({ v: 1, type: 'lobby-reads', me: 'bob', reads: {}, mentions: { a: 1.5 } }).ok).toBe(false);
+    expect(parseLobbyReads({ v: 1, type: 'lobby-reads', me: 'bob', reads: {}, mentions: { '../x': 1 } }).ok).toBe(false);
     const room = { id: 'a', members: [], count: 0, lastActivity: 1, version: 1 };
     const message = { text: 'x', author: { id: 'u' }, sentAt: 1 };
     expect(parseLobbyMessage({ v: 1, type: 'lobby-room', room: { ...room, lastMessage: { ...message, serial: 4 } } }).ok).toBe(true);

@@ -2,7 +2,7 @@
 // published server-side in the chat wire shape (what the chat module broadcasts on /rooms/<id>/chat).
 import { describe, expect, it } from 'vitest';
 import { eventually, newClient, onCleanup, startKuiper } from '@kuiper/testkit';
-import { enterLobby, hasNews, MemoryStore, type Lobby, type LobbyRoom } from '../../src/index.js';
+import { enterLobby, hasNews, mentionsYou, MemoryStore, type Lobby, type LobbyRoom } from '../../src/index.js';
 import { attachCollab } from '../../src/server/index.js';
 import { member, startCollab } from '../integration/helpers.js';
 
@@ -284,12 +284,12 @@ describe('[LOBBY-7] news in the lobby', () => {
     await bobs.ready;
     await eventually(() => expect(room(bobs, 'news')?.lastMessage).toMatchObject({ text: 'second', serial: 2 }));
     const before = await bobs.readPositions(['news', 'secret']);
-    expect(before).toEqual({ ok: true, value: { me: 'bob', reads: { news: 0 } } }); // 'secret' says nothing to Bob
+    expect(before).toEqual({ ok: true, value: { me: 'bob', name: 'bob', reads: { news: 0 }, mentions: {} } }); // 'secret' says nothing to Bob
     expect(hasNews(room(bobs, 'news')!, before.ok ? before.value : undefined)).toBe(true);
 
     await bob.chat.markRead(2);
     const after = await bobs.readPositions();
-    expect(after).toEqual({ ok: true, value: { me: 'bob', reads: { news: 2 } } });
+    expect(after).toEqual({ ok: true, value: { me: 'bob', name: 'bob', reads: { news: 2 }, mentions: {} } });
     expect(hasNews(room(bobs, 'news')!, after.ok ? after.value : undefined)).toBe(false);
 
     // Ada's own messages are no news to her; Bob's next one is.
@@ -301,5 +301,45 @@ describe('[LOBBY-7] news in the lobby', () => {
     await bob.chat.send('third');
     await eventually(() => expect(room(adas, 'news')?.lastMessage).toMatchObject({ serial: 3 }));
     expect(hers.ok && hasNews(room(adas, 'news')!, hers.value)).toBe(true);
+  });
+
+  it('[LOBBY-8] a viewer learns how many unread messages from others name it as @name; its own, deleted, read ones and longer names do not count', async () => {
+    const { url } = await startCollab({}, named);
+    const ada = person(url, 'talk', 'ada');
+    const bob = person(url, 'talk', 'bob');
+    await Promise.all([ada.synced, bob.synced]);
+    await ada.chat.send('morning'); // 1
+    await bob.chat.markRead(1);
+    await ada.chat.send('@bob can you look?'); // 2
+    await ada.chat.send('and @bobby too'); // 3: someone else
+    const gone = await ada.chat.send('@Bob never mind'); // 4, deleted below
+    await ada.chat.send('thanks @BOB!'); // 5: any case
+    await bob.chat.send('on it @bob'); // 6: his own
+    await ada.chat.delete(gone.serial);
+    await ada.chat.send('last one'); // 7
+
+    const bobs = viewer(url, { id: 'bob', name: 'bob' });
+    await bobs.ready;
+    await eventually(() => expect(room(bobs, 'talk')?.lastMessage).toMatchObject({ serial: 7 }));
+    const before = await bobs.readPositions();
+    expect(before).toEqual({ ok: true, value: { me: 'bob', name: 'bob', reads: { talk: 1 }, mentions: { talk: 2 } } });
+    expect(mentionsYou(room(bobs, 'talk')!, before.ok ? before.value : undefined)).toBe(true);
+
+    await bob.chat.markRead(5);
+    const partly = await bobs.readPositions();
+    expect(partly.ok && partly.value.mentions).toEqual({});
+    expect(partly.ok && hasNews(room(bobs, 'talk')!, partly.value)).toBe(true); // message 7 is still news,
+    expect(partly.ok && mentionsYou(room(bobs, 'talk')!, partly.value)).toBe(false); // but names no one
+
+    // A mention that arrives after the answer shows from the lobby's own last message.
+    await ada.chat.send('@bob one more');
+    await eventually(() => expect(room(bobs, 'talk')?.lastMessage).toMatchObject({ serial: 8 }));
+    expect(partly.ok && mentionsYou(room(bobs, 'talk')!, partly.value)).toBe(true);
+
+    // A viewer with no name in the chat is mentioned by no one.
+    const nameless = viewer(url, { id: 'carol' });
+    await nameless.ready;
+    await eventually(() => expect(room(nameless, 'talk')).toBeDefined());
+    expect(await nameless.readPositions()).toEqual({ ok: true, value: { me: 'carol', reads: { talk: 0 }, mentions: {} } });
   });
 });

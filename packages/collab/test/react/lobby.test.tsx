@@ -9,7 +9,7 @@ import { member, startCollab } from '../integration/helpers.js';
 import { mount } from './helpers.js';
 
 function RoomList() {
-  const { rooms, ready, hasNews } = useLobby();
+  const { rooms, ready, hasNews, mentionsYou } = useLobby();
   if (!ready) return <p>Loading rooms…</p>;
   return (
     <ul>
@@ -17,6 +17,7 @@ function RoomList() {
         <li key={room.id}>
           {room.id}: {room.count} here{room.lastMessage ? `, last: ${room.lastMessage.text}` : ''}
           {hasNews(room) ? ' (new messages)' : ''}
+          {mentionsYou(room) ? ' (mentions you)' : ''}
         </li>
       ))}
     </ul>
@@ -55,6 +56,28 @@ describe('[REACT-19] useLobby', () => {
     const carol = person(url, 'design', 'carol');
     await carol.synced;
     await eventually(() => expect(items().sort()).toEqual(['design: 1 here', 'plan: 2 here, last: welcome (new messages)']));
+  });
+
+  it('[REACT-19] [LOBBY-8] a room where someone named the viewer says so, still after later messages, until the viewer reads it', async () => {
+    const { url } = await startCollab({}, named);
+    const ada = person(url, 'plan', 'ada');
+    await ada.synced;
+    mount(url, <RoomList />, { client: { ext: { user: { id: 'bob', name: 'Bob' } } } });
+    await screen.findByRole('list');
+    await ada.chat.send('agenda is up');
+    await eventually(() => expect(items()).toEqual(['plan: 1 here, last: agenda is up (new messages)']));
+
+    await ada.chat.send('@Bob can you check the dates?');
+    await eventually(() => expect(items()).toEqual(['plan: 1 here, last: @Bob can you check the dates? (new messages) (mentions you)']));
+    await ada.chat.send('no rush');
+    // The hook asked again when the mention came: the server counted it, so the mark stays.
+    await eventually(() => expect(items()).toEqual(['plan: 1 here, last: no rush (new messages) (mentions you)']));
+
+    const bob = person(url, 'plan', 'bob');
+    await bob.synced;
+    await bob.chat.markRead(3);
+    act(() => void document.dispatchEvent(new Event('visibilitychange')));
+    await eventually(() => expect(items()).toEqual(['plan: 2 here, last: no rush']));
   });
 
   it('[REACT-19] a viewer the lobby refuses sees the reason, and no rooms', async () => {
