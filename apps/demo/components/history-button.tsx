@@ -5,9 +5,19 @@
  * it and give the focus back to the button. A viewer looks without saving or restoring.
  */
 import { useEffect, useRef, useState } from 'react';
-import { useRoom, VersionHistory } from '@kuiper/collab/react';
+import { BOARD_MAP, COMMENTS_MAP } from '@kuiper/collab';
+import { useRoom, VersionHistory, type VersionPart } from '@kuiper/collab/react';
 import type * as Y from 'yjs';
-import { notesText } from './notes-text';
+import { NOTES_FIELD, notesText } from './notes-text';
+
+/**
+ * [DEMO-27] What may be brought back alone: the board (its shapes and their comment threads) or the
+ * notes (Tiptap's field), so one can be rescued without losing what was done since in the other.
+ */
+const PARTS: readonly VersionPart[] = [
+  { label: 'the board', only: [BOARD_MAP, COMMENTS_MAP] },
+  { label: 'the notes', only: [NOTES_FIELD] },
+];
 
 /** A version holds the notes too: their first lines, under the board's picture. */
 function NotesPreview({ doc }: { doc: Y.Doc }) {
@@ -42,7 +52,7 @@ export function HistoryButton({ readOnly }: { readOnly: boolean }) {
       </button>
       {open && (
         <div id="history-panel" ref={panel} className="history-panel" tabIndex={-1}>
-          <VersionHistory room={room} readOnly={readOnly} onClose={close} preview={notesPreview} />
+          <VersionHistory room={room} readOnly={readOnly} onClose={close} preview={notesPreview} parts={PARTS} />
         </div>
       )}
     </>

@@ -4,8 +4,11 @@
  */
 import * as Y from 'yjs';
 
+/** The room document's field the Notes tab's editor writes (Tiptap's `Collaboration` field). */
+export const NOTES_FIELD = 'notes';
+
 /** Each block's text, in order (a heading, a paragraph, a list item's paragraph…). */
-export function notesText(doc: Y.Doc, field = 'notes'): string[] {
+export function notesText(doc: Y.Doc, field = NOTES_FIELD): string[] {
   const lines: string[] = [];
   const walk = (node: Y.XmlElement | Y.XmlFragment): void => {
     let text = '';

@@ -14,6 +14,7 @@ import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { useAwareness, useRoom } from '@kuiper/collab/react';
+import { NOTES_FIELD } from './notes-text';
 
 export interface NotesProps {
   name: string;
@@ -38,7 +39,7 @@ function NotesEditor({ doc, awareness, name, color, readOnly, style }: NotesProp
       editable: !readOnly,
       extensions: [
         StarterKit.configure({ undoRedo: false }), // Collaboration brings the per-user undo of the shared document
-        Collaboration.configure({ document: doc, field: 'notes' }),
+        Collaboration.configure({ document: doc, field: NOTES_FIELD }),
         CollaborationCaret.configure({ provider: { awareness }, user: { name, color } }),
       ],
       editorProps: { attributes: { 'aria-label': 'Notes', class: 'notes-text' } },

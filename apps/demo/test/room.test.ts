@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '@kuiper/client';
 import { createBoard, enterRoom } from '@kuiper/collab';
+import * as Y from 'yjs';
 import { pastePicture } from '@kuiper/testkit';
 import { visit } from './helpers/browser.js';
 import { banner, boardView, chatLog, chatMessage, drawStroke, names, saveState, sendChat, shapes, status } from './helpers/page.js';
@@ -414,7 +415,7 @@ describe('a room with two visitors', () => {
     }
   }, 90_000);
 
-  it('[DEMO-24] History: Ada saves the board as a named version, Bob\'s board is emptied, Ada restores the version for both from its picture, and undo takes the restore back', async () => {
+  it('[DEMO-24] [DEMO-27] History: Ada saves the board as a named version, Bob\'s board is emptied and the notes get a line, Ada restores the board only for both from its picture, the notes keep the line, and undo takes the restore back', async () => {
     const room = `history-${Date.now().toString(36)}`;
     const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
     const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Bob`);
@@ -445,6 +446,10 @@ describe('a room with two visitors', () => {
       try {
         await other.synced;
         board.remove(board.shapes().map((shape) => shape.id));
+        // [DEMO-27] and the notes get a line worth keeping.
+        const line = new Y.XmlElement('paragraph');
+        line.insert(0, [new Y.XmlText('Later: dates')]);
+        other.doc.getXmlFragment('notes').push([line]);
         await other.flush();
       } finally {
         board.destroy();
@@ -454,8 +459,9 @@ describe('a room with two visitors', () => {
       await expect.poll(() => shapes(ada.page), { timeout: 10_000 }).toBe(0);
 
       await panel.getByRole('list', { name: 'Versions' }).getByRole('button', { name: /Two strokes \(Ada\)$/ }).click();
-      await panel.getByRole('button', { name: 'Restore this version' }).click();
-      await expect.poll(() => panel.getByRole('status').textContent(), { timeout: 10_000 }).toMatch(/^Restored the version of Today/);
+      // [DEMO-27] The board alone: the notes keep the line written since.
+      await panel.getByRole('button', { name: 'Restore the board only' }).click();
+      await expect.poll(() => panel.getByRole('status').textContent(), { timeout: 10_000 }).toMatch(/^Restored the board of the version of Today/);
       await expect.poll(() => shapes(bob.page), { timeout: 10_000 }).toBe(2);
       expect(await shapes(ada.page)).toBe(2);
       // The emptied board was kept too, as the newest version, saved by Ada.
@@ -469,6 +475,8 @@ describe('a room with two visitors', () => {
       await ada.page.getByRole('application', { name: 'Whiteboard' }).focus();
       await ada.page.keyboard.press('Control+z');
       await expect.poll(() => shapes(bob.page), { timeout: 10_000 }).toBe(0);
+      await bob.page.getByRole('tab', { name: 'Notes' }).click();
+      await expect.poll(() => bob.page.locator('.notes .ProseMirror').textContent(), { timeout: 10_000 }).toBe('Agenda: budgetLater: dates');
 
       // A viewer sees the versions and their pictures, with nothing to save or restore.
       const vic = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?view=1&name=Vic`);

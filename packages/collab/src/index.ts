@@ -61,7 +61,7 @@ export { WireReader, clientMessageReader, serverMessageReader, writeWire } from 
 export { enterRoom, type EnterRoomOptions, type Room, type RoomClient } from './client/enter-room.js';
 export { createRoomAssets, type RoomAssets, type RoomAssetsOptions } from './client/assets.js';
 export { createRoomVersions, type RoomVersions, type RoomVersionsOptions } from './client/versions.js';
-export { revertUpdate } from './core/revert.js';
+export { revertUpdate, type RestoreOptions } from './core/revert.js';
 export { AWARENESS_FIELD, AWARENESS_ORIGIN, createAwareness, type AwarenessOptions, type AwarenessRoom } from './client/awareness.js';
 export { DEFAULT_AWAY_HIDDEN_MS, DEFAULT_AWAY_IDLE_MS, isAway, watchAway, type AwayOptions, type AwayPresence } from './client/away.js';
 export { DEFAULT_LOST_AFTER_MS, watchLostConnection, type LostConnectionEvent, type LostConnectionOptions, type StatusSource } from './client/lost-connection.js';

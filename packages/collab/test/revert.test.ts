@@ -127,4 +127,54 @@ describe('[COLLAB-50] revertUpdate', () => {
     Y.applyUpdate(fresh, revert);
     expect(fresh.getMap('shapes').toJSON()).toEqual({ a: 'from the version' });
   });
+
+  it('[COLLAB-51] seeded: a revert of some types brings those back to the version exactly, and leaves every other as it is now, on both replicas', () => {
+    const parts = [['shapes'], ['title'], ['shapes', 'order'], ['order', 'title']] as const;
+    for (let seed = 1; seed <= 150; seed++) {
+      const next = seeded(1000 + seed);
+      const a = new Y.Doc();
+      const b = new Y.Doc();
+      const steps = 10 + Math.floor(next() * 40);
+      const at = Math.floor(next() * steps);
+      let version: Uint8Array | undefined;
+      let then: Record<string, unknown> = {};
+      for (let step = 0; step < steps; step++) {
+        edit(next() < 0.5 ? a : b, next);
+        if (next() < 0.4) sync(a, b);
+        if (next() < 0.4) sync(b, a);
+        if (step === at) {
+          sync(b, a);
+          version = Y.encodeStateAsUpdate(a);
+          then = content(a) as Record<string, unknown>;
+        }
+      }
+      sync(a, b);
+      sync(b, a);
+      const now = content(a) as Record<string, unknown>;
+      const only = pick(next, parts);
+      const revert = revertUpdate(a, version!, only);
+      if (revert) Y.applyUpdate(a, revert);
+      sync(a, b);
+      const expected = Object.fromEntries(Object.keys(now).map((key) => [key, (only as readonly string[]).includes(key) ? then[key] : now[key]]));
+      expect(content(a), `seed ${seed}, only ${only.join(', ')}`).toEqual(expected);
+      expect(content(b), `seed ${seed}, only ${only.join(', ')}`).toEqual(expected);
+    }
+  });
+
+  it('[COLLAB-51] a type the version did not have yet is emptied when named, and left alone when not', () => {
+    const doc = new Y.Doc();
+    doc.getText('title').insert(0, 'Plan');
+    const version = Y.encodeStateAsUpdate(doc);
+    doc.getText('title').insert(4, ' B');
+    doc.getXmlFragment('notes').insert(0, [new Y.XmlText('later notes')]);
+    const keepNotes = new Y.Doc();
+    Y.applyUpdate(keepNotes, Y.encodeStateAsUpdate(doc));
+    Y.applyUpdate(keepNotes, revertUpdate(doc, version, ['title'])!);
+    expect([keepNotes.getText('title').toString(), keepNotes.getXmlFragment('notes').toString()]).toEqual(['Plan', 'later notes']);
+    const dropNotes = new Y.Doc();
+    Y.applyUpdate(dropNotes, Y.encodeStateAsUpdate(doc));
+    Y.applyUpdate(dropNotes, revertUpdate(doc, version, ['notes'])!);
+    expect([dropNotes.getText('title').toString(), dropNotes.getXmlFragment('notes').toString()]).toEqual(['Plan B', '']);
+    expect(revertUpdate(doc, version, ['nothing-here'])).toBeUndefined();
+  });
 });

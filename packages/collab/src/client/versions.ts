@@ -7,7 +7,7 @@
  */
 import * as Y from 'yjs';
 import type { VersionEntry } from '../core/store.js';
-import { revertUpdate } from '../core/revert.js';
+import { revertUpdate, type RestoreOptions } from '../core/revert.js';
 import { collabError, describeThrown, type CollabErrorCode, type Result } from '../protocol/errors.js';
 
 export interface RoomVersions {
@@ -24,8 +24,10 @@ export interface RoomVersions {
    * Brings version `id` back into the room: saves the document as it is first (resolving with that
    * version, `before`), then writes the difference as one edit and waits until it is stored.
    * `read_only` for a member who may not write; the document is then untouched.
+   * [COLLAB-51] `only` names the top-level types to bring back (`['whiteboard', 'comments']`: the
+   * board); every other keeps what it holds now.
    */
-  restore(id: number): Promise<Result<{ readonly before: VersionEntry }>>;
+  restore(id: number, options?: RestoreOptions): Promise<Result<{ readonly before: VersionEntry }>>;
 }
 
 export interface RoomVersionsOptions {
@@ -110,14 +112,14 @@ export function createRoomVersions(room: string, options: RoomVersionsOptions): 
       }
       return { ok: true, value: doc };
     },
-    async restore(id) {
+    async restore(id, restoring = {}) {
       const got = await state(id); // first: a version that is not there changes nothing, saves nothing
       if (!got.ok) return got;
       const before = await save();
       if (!before.ok) return before;
       let revert: Uint8Array | undefined;
       try {
-        revert = revertUpdate(options.doc, got.value);
+        revert = revertUpdate(options.doc, got.value, restoring.only);
       } catch (thrown) {
         return { ok: false, error: collabError('update_invalid', `version ${id}: ${describeThrown(thrown)}`) };
       }

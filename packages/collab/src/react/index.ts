@@ -26,4 +26,4 @@ export { useLobby, type LobbyState, type UseLobbyOptions } from './use-lobby.js'
 export { Chat, typingLine, type ChatProps } from './chat/chat.js';
 export { CHAT_CLASS } from './chat/chat-styles.js';
 export { CHAT_REACTIONS } from './chat/reactions.js';
-export { VersionHistory, versionReason, versionTime, type VersionHistoryProps } from './versions/version-history.js';
+export { VersionHistory, versionReason, versionTime, type VersionHistoryProps, type VersionPart } from './versions/version-history.js';

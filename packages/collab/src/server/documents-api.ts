@@ -16,6 +16,7 @@
  *   POST <base>/<room>/versions             body { label? }: 201 { version } (200: unchanged, that one)
  *   GET  <base>/<room>/versions/<id>        the version's state (application/octet-stream)
  *   POST <base>/<room>/versions/<id>/restore  brings it back for every member: 200 { before }
+ *        body { only?: string[] }: [COLLAB-51] just those top-level types (the rest stays as it is)
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -23,7 +24,7 @@ import * as Y from 'yjs';
 import { isValidRoomId } from '../protocol/channels.js';
 import { updateProblem } from '../core/yjs-checks.js';
 import type { AttachedCollab } from './attach-collab.js';
-import { answerError, answerJson as json, ApiError, readBody } from './http-api.js';
+import { answerError, answerJson as json, ApiError, readBody, readJsonField } from './http-api.js';
 import { labelOf } from './versions-api.js';
 
 export interface DocumentsApiOptions {
@@ -55,6 +56,19 @@ function routeOf(path: string): Route | undefined {
   if (match[2]) return { kind: 'ydoc', room };
   const id = match[3] === undefined ? undefined : Number(match[3]);
   return id === undefined ? { kind: 'versions', room, restore: false } : { kind: 'versions', room, id, restore: match[4] !== undefined };
+}
+
+/** The most top-level types a restore may name. */
+const MAX_RESTORE_TYPES = 20;
+
+/** [COLLAB-51] A restore's body: none (the whole document), or `{ only: [1-20 type names] }`; anything else is a 400. */
+async function onlyOf(req: IncomingMessage): Promise<readonly string[] | undefined> {
+  const only = await readJsonField(req, 'only', 'a restore request', '{ "only"?: string[] }');
+  if (only === undefined) return undefined;
+  if (!Array.isArray(only) || only.length === 0 || only.length > MAX_RESTORE_TYPES || !only.every((name) => typeof name === 'string' && name.length > 0 && name.length <= 100)) {
+    throw new ApiError(400, 'only_invalid', `only is 1-${MAX_RESTORE_TYPES} names of the document's top-level types`);
+  }
+  return only as string[];
 }
 
 export function documentsApi(collab: Pick<AttachedCollab, 'openDocument' | 'storedVersions'>, options: DocumentsApiOptions): DocumentsApi {
@@ -130,9 +144,10 @@ export function documentsApi(collab: Pick<AttachedCollab, 'openDocument' | 'stor
       return json(res, created ? 201 : 200, { version });
     }
     if (route.restore) {
+      const only = await onlyOf(req);
       const handle = await collab.openDocument(room);
       try {
-        const restored = await handle.versions?.restore(route.id);
+        const restored = await handle.versions?.restore(route.id, only === undefined ? {} : { only });
         if (!restored) throw new ApiError(404, 'version_not_found', `room ${room} has no version ${route.id}`);
         return json(res, 200, restored);
       } finally {

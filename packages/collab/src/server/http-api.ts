@@ -93,6 +93,22 @@ export function readBody(req: IncomingMessage, limit: number, what: string): Pro
 }
 
 /**
+ * The one field `key` of a small JSON body (at most 4 KiB): undefined for an empty body or a body
+ * without it; 400 `body_invalid` for a body that is not JSON (`shape` says what it should be).
+ */
+export async function readJsonField(req: IncomingMessage, key: string, what: string, shape: string): Promise<unknown> {
+  const text = new TextDecoder().decode(await readBody(req, 4096, what));
+  if (text.trim() === '') return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'body_invalid', `the body is JSON: ${shape}`);
+  }
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : null;
+}
+
+/**
  * A node:http handler for `<base>/<room>` and `<base>/<room>/<id>`: true when the request was for
  * them (answered, or being answered by `handle`, whose throw becomes the error's answer).
  */

@@ -7,7 +7,7 @@
  */
 import * as Y from 'yjs';
 import type { ChatAuthor } from '../chat/types.js';
-import { revertUpdate } from '../core/revert.js';
+import { revertUpdate, type RestoreOptions } from '../core/revert.js';
 import type { DocumentStore, VersionEntry } from '../core/store.js';
 import { saveVersion, versionsOf, type VersionsOptions } from './versioned-store.js';
 
@@ -28,8 +28,11 @@ export interface ServerVersions {
   save(label?: string): Promise<VersionEntry>;
   /** The state of version `id`, or undefined for none. */
   state(id: number): Promise<Uint8Array | undefined>;
-  /** Saves the document as it is (`before`), then brings version `id` back for everyone; undefined (nothing done) for no such version. */
-  restore(id: number): Promise<{ readonly before: VersionEntry } | undefined>;
+  /**
+   * Saves the document as it is (`before`), then brings version `id` back for everyone; undefined
+   * (nothing done) for no such version. [COLLAB-51] `only`: just those top-level types.
+   */
+  restore(id: number, options?: RestoreOptions): Promise<{ readonly before: VersionEntry } | undefined>;
 }
 
 interface Handle {
@@ -61,12 +64,12 @@ export function serverVersions(store: DocumentStore, options: VersionsOptions, h
     list: () => stored.list(),
     save,
     state: (id) => stored.state(id),
-    restore: async (id) => {
+    restore: async (id, restoring = {}) => {
       const state = await stored.state(id);
       if (!state) return undefined;
       const before = await save();
       await handle.change((doc) => {
-        const revert = revertUpdate(doc, state);
+        const revert = revertUpdate(doc, state, restoring.only);
         if (revert) Y.applyUpdate(doc, revert);
       });
       return { before };

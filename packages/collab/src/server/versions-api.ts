@@ -16,7 +16,7 @@ import type { OriginCheck } from '@kuiper/server';
 import { isValidRoomId } from '../protocol/channels.js';
 import type { DocumentStore, VersionStore } from '../core/store.js';
 import { chatAuthor } from '../chat/chat-service.js';
-import { answerJson as json, ApiError, memberOf, preflight, readBody, roomRoutes, type MemberCheck } from './http-api.js';
+import { answerJson as json, ApiError, memberOf, preflight, readJsonField, roomRoutes, type MemberCheck } from './http-api.js';
 import { saveVersion, versionsOf, VersionsFull, type VersionsOptions } from './versioned-store.js';
 
 /** A node:http handler: true when the request was for the versions' routes (answered, or being answered). */
@@ -37,15 +37,7 @@ const DEFAULT_MAX_LABELLED = 100;
 
 /** The label of a save request: none, or 1–100 characters once trimmed; anything else is a 400. */
 export async function labelOf(req: IncomingMessage): Promise<string | undefined> {
-  const text = new TextDecoder().decode(await readBody(req, 4096, 'a version request'));
-  if (text.trim() === '') return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, 'body_invalid', 'the body is JSON: { "label"?: string }');
-  }
-  const label = typeof body === 'object' && body !== null ? (body as { label?: unknown }).label : null;
+  const label = await readJsonField(req, 'label', 'a version request', '{ "label"?: string }');
   if (label === undefined) return undefined;
   if (typeof label !== 'string' || label.trim() === '' || label.trim().length > MAX_VERSION_LABEL) {
     throw new ApiError(400, 'label_invalid', `a version's label is 1-${MAX_VERSION_LABEL} characters`);

@@ -31,4 +31,5 @@ export { assetSourcesFromClipboard, CLIPBOARD_FORMAT, MAX_PASTED_SHAPES, noteFro
 export { clampZoom, MAX_ZOOM, MIN_ZOOM, nudgeIntoView, readViewport, viewportOf, viewShowing, type BoardView, type BoardViewport } from './viewport.js';
 export { viewFitting } from './fit-view.js';
 export { ALIGNMENTS, alignMoves, type AlignMove, type Alignment } from './align.js';
+export { boardChanges, describeBoardChanges, type BoardChanges } from './board-changes.js';
 export { BoardComments, isCommentAuthor, unreadMessages, COMMENT_LIMITS, COMMENTS_MAP, COMMENTS_ORIGIN, type CommentAuthor, type CommentMessage, type CommentThread } from './comments.js';

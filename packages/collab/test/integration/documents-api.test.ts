@@ -79,6 +79,29 @@ describe('the documents HTTP API', () => {
     expect(text(ada)).toBe('first draft');
   });
 
+  it('[COLLAB-51] [COLLAB-43] a backend brings back only some of a version: the named types are as they were, the others as they are; a bad list is a 400 that changes nothing', async () => {
+    const { url } = await startApi();
+    const versions = `${new URL(url).origin}/api/rooms/part/versions`;
+    const ada = member(url, 'part').room;
+    await ada.synced;
+    ada.doc.getText('t').insert(0, 'notes v1');
+    ada.doc.getMap('m').set('shape', 'v1');
+    await ada.flush();
+    expect((await fetch(versions, { method: 'POST', headers: auth, body: JSON.stringify({ label: 'v1' }) })).status).toBe(201);
+    ada.doc.getText('t').insert(8, ' and v2');
+    ada.doc.getMap('m').set('shape', 'v2');
+    await ada.flush();
+
+    for (const only of [[], 'm', [''], [3]]) {
+      const bad = await fetch(`${versions}/1/restore`, { method: 'POST', headers: auth, body: JSON.stringify({ only }) });
+      expect([bad.status, ((await bad.json()) as { error: string }).error]).toEqual([400, 'only_invalid']);
+    }
+    const restored = await fetch(`${versions}/1/restore`, { method: 'POST', headers: auth, body: JSON.stringify({ only: ['m'] }) });
+    expect(restored.status).toBe(200);
+    await eventually(() => expect(ada.doc.getMap('m').get('shape')).toBe('v1'));
+    expect(text(ada)).toBe('notes v1 and v2');
+  });
+
   it('[COLLAB-50] [COLLAB-43] listing, saving and reading versions of a room nobody is in read the store, without loading the room; a restore loads it', async () => {
     const { url, kuiper, doc } = await startApi();
     const versions = `${new URL(url).origin}/api/rooms/quiet/versions`;

@@ -5,7 +5,7 @@
 import { fireEvent, within, type RenderResult } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '@kuiper/testkit';
-import { createBoard, type Board, type Room } from '../../src/index.js';
+import { BOARD_MAP, COMMENTS_MAP, createBoard, type Board, type Room } from '../../src/index.js';
 import { useRoom, VersionHistory, type VersionHistoryProps } from '../../src/react/index.js';
 import { startCollab } from '../integration/helpers.js';
 import { mount } from './helpers.js';
@@ -13,12 +13,12 @@ import { mount } from './helpers.js';
 const byUser = { policy: { canHandshake: (m: { ext?: Record<string, unknown> }) => ({ data: { user: m.ext?.['user'] ?? null } }) } };
 
 /** `name` in `room` with the panel open; `entered` is the room the provider entered, once it has. */
-function historian(url: string, room: string, name: string, readOnly = false, preview?: VersionHistoryProps['preview']): { view: RenderResult; entered: () => Room | undefined } {
+function historian(url: string, room: string, name: string, readOnly = false, preview?: VersionHistoryProps['preview'], parts?: VersionHistoryProps['parts']): { view: RenderResult; entered: () => Room | undefined } {
   let entered: Room | undefined;
   function Panel() {
     const r = useRoom();
     entered = r ?? undefined;
-    return r ? <VersionHistory room={r} readOnly={readOnly} {...(preview ? { preview } : {})} /> : <p>entering</p>;
+    return r ? <VersionHistory room={r} readOnly={readOnly} {...(preview ? { preview } : {})} {...(parts ? { parts } : {})} /> : <p>entering</p>;
   }
   const versionsUrl = `${new URL(url).origin}/kuiper-versions`;
   const view = mount(url, <Panel />, { room, presence: { name }, client: { ext: { user: { id: `u-${name}`, name } } }, roomOptions: { versionsUrl } });
@@ -54,10 +54,14 @@ describe('<VersionHistory>', () => {
     const picture = await eventually(() => scope(ada.view).getByRole('img'));
     expect(picture.getAttribute('alt')).toMatch(/^The board as it was Today \d\d:\d\d: 2 shapes$/);
     expect(decodeURIComponent(picture.getAttribute('src')!)).toContain('data-shape-kind="ellipse"');
+    // [BOARD-39] Against the board now.
+    const since = () => scope(ada.view).getByText(/^(Since then|The board is)/).textContent;
+    expect(since()).toBe('The board is the same now.');
 
     // Bob empties the board; Ada brings the saved one back, and Bob sees it.
     b.board.remove(b.board.shapes().map((s) => s.id));
     await eventually(() => expect(a.board.shapes()).toHaveLength(0));
+    await eventually(() => expect(since()).toBe('Since then: 2 shapes removed.'));
     fireEvent.click(scope(ada.view).getByRole('button', { name: 'Restore this version' }));
     await eventually(() => expect(scope(ada.view).getByRole('status').textContent).toMatch(/^Restored the version of Today \d\d:\d\d\. Undo takes it back/));
     expect(a.board.shapes().map((s) => s.kind)).toEqual(['rect', 'ellipse']);
@@ -68,6 +72,28 @@ describe('<VersionHistory>', () => {
     // Bob's panel lists them too once it looks again (it lists on opening).
     const late = historian(url, 'history-ui', 'Cy');
     await eventually(() => expect(within(scope(late.view).getByRole('list', { name: 'Versions' })).getAllByRole('button')).toHaveLength(2));
+  });
+
+  it('[REACT-18] [COLLAB-51] Restore the board only brings back the version\'s shapes and leaves the title as it is now, for everyone', async () => {
+    const { url } = await startCollab({ versions: { everyMs: Infinity } }, byUser);
+    const parts = [{ label: 'the board', only: [BOARD_MAP, COMMENTS_MAP] }, { label: 'the title', only: ['title'] }];
+    const ada = historian(url, 'history-part', 'Ada', false, undefined, parts);
+    const bob = historian(url, 'history-part', 'Bob');
+    const a = await boardOf(ada);
+    const b = await boardOf(bob);
+    a.board.add({ kind: 'rect', x: 10, y: 10, w: 100, h: 60 });
+    a.room.doc.getText('title').insert(0, 'Draft');
+    fireEvent.click(await eventually(() => scope(ada.view).getByRole('button', { name: 'Save version' })));
+    await eventually(() => expect(scope(ada.view).getByRole('status').textContent).toBe('Version saved'));
+
+    // Bob clears the board and names the plan; Ada wants the shapes back, not the old title.
+    b.board.remove(b.board.shapes().map((s) => s.id));
+    b.room.doc.getText('title').insert(5, ' two');
+    await eventually(() => expect([a.board.shapes().length, a.room.doc.getText('title').toString()]).toEqual([0, 'Draft two']));
+    expect(scope(bob.view).queryByRole('button', { name: 'Restore the board only' })).toBeNull(); // his panel has no parts
+    fireEvent.click(scope(ada.view).getByRole('button', { name: 'Restore the board only' }));
+    await eventually(() => expect(scope(ada.view).getByRole('status').textContent).toMatch(/^Restored the board of the version of Today \d\d:\d\d\. Undo takes it back/));
+    await eventually(() => expect([b.board.shapes().map((s) => s.kind), b.room.doc.getText('title').toString()]).toEqual([['rect'], 'Draft two']));
   });
 
   it('[REACT-18] a viewer sees the versions and their pictures, with nothing to save or restore; a room without versionsUrl says so', async () => {

@@ -6,19 +6,21 @@
  * saves the board as it is now, with a name if they like. Plain buttons and lists, so a keyboard
  * and a screen reader use it as they would any page.
  */
-import { useCallback, useEffect, useId, useRef, useState, type CSSProperties, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type CSSProperties, type FormEvent, type ReactNode } from 'react';
 import type * as Y from 'yjs';
 import type { Room } from '../../client/enter-room.js';
 import type { VersionEntry } from '../../core/store.js';
 import { readBoardShapes } from '../../whiteboard/board.js';
 import { boardToSvg } from '../../whiteboard/export-svg.js';
+import { boardChanges, describeBoardChanges } from '../../whiteboard/board-changes.js';
+import type { Shape } from '../../whiteboard/shape.js';
 import { dayLabel } from '../chat/day-label.js';
 import { clock, describeError } from '../chat/message-item.js';
 import { VERSIONS_CLASS, VERSIONS_CSS } from './version-styles.js';
 
 export interface VersionHistoryProps {
   /** The room (`useRoom()`), entered with `versionsUrl`. */
-  room: Pick<Room, 'versions' | 'assets'>;
+  room: Pick<Room, 'versions' | 'assets' | 'doc'>;
   /** A viewer's panel: versions are listed and shown, never saved or brought back. */
   readOnly?: boolean;
   /** Shows a Close button (and Escape closes) that calls it. */
@@ -28,8 +30,20 @@ export interface VersionHistoryProps {
    * the document (the demo shows its notes' text). The document is the version's, read-only.
    */
   preview?: (doc: Y.Doc) => ReactNode;
+  /**
+   * [COLLAB-51] Parts of the document a writer may bring back alone, each a button `Restore
+   * <label> only` beside `Restore this version`: `{ label: 'the board', only: ['whiteboard',
+   * 'comments'] }`, `{ label: 'the notes', only: ['notes'] }`.
+   */
+  parts?: readonly VersionPart[];
   className?: string;
   style?: CSSProperties;
+}
+
+/** [COLLAB-51] A part of the document: what its restore button says, and its top-level types. */
+export interface VersionPart {
+  readonly label: string;
+  readonly only: readonly string[];
 }
 
 /** When a version was kept, as the chat says when a message was sent: `Today 14:05`. */
@@ -43,15 +57,17 @@ export function versionReason(v: VersionEntry): string {
   return v.by ? `Saved by ${v.by.name ?? v.by.id}` : 'Kept automatically';
 }
 
+const countOf = (shapes: readonly Shape[]): string => (shapes.length === 1 ? '1 shape' : `${shapes.length} shapes`);
+
 interface Shown {
   readonly id: number;
   readonly picture: string;
-  readonly count: number;
+  readonly shapes: readonly Shape[];
   /** The version's document, for `preview`; destroyed when another is shown or the panel goes. */
   readonly doc: Y.Doc;
 }
 
-export function VersionHistory({ room, readOnly = false, onClose, preview, className, style }: VersionHistoryProps): ReactNode {
+export function VersionHistory({ room, readOnly = false, onClose, preview, parts = [], className, style }: VersionHistoryProps): ReactNode {
   const versions = room.versions;
   const titleId = useId();
   const [listed, setListed] = useState<VersionEntry[] | undefined>(undefined);
@@ -87,11 +103,31 @@ export function VersionHistory({ room, readOnly = false, onClose, preview, class
       const doc: Y.Doc = opened.value;
       const shapes = readBoardShapes(doc);
       const svg = boardToSvg(shapes, room.assets ? { assetUrl: (src) => room.assets?.url(src) } : {});
-      setShown({ id: selected, picture: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`, count: shapes.length, doc });
+      setShown({ id: selected, picture: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`, shapes, doc });
     });
     return () => void (current = false);
   }, [versions, selected, room.assets]);
   useEffect(() => (shown ? () => shown.doc.destroy() : undefined), [shown]);
+
+  // [BOARD-39] The board now, against the chosen version's: read again as the room's document
+  // changes, at most every 300 ms (a drag is many updates; a large board is many shapes to read).
+  const [edits, setEdits] = useState(0);
+  useEffect(() => {
+    if (!shown) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const changed = (): void => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        setEdits((n) => n + 1);
+      }, 300);
+    };
+    room.doc.on('update', changed);
+    return () => {
+      room.doc.off('update', changed);
+      clearTimeout(timer);
+    };
+  }, [room.doc, shown]);
+  const since = useMemo(() => (shown ? describeBoardChanges(boardChanges(shown.shapes, readBoardShapes(room.doc))) : ''), [shown, room.doc, edits]);
 
   // The buttons stay enabled (aria-disabled while busy): a disabled button drops the focus to the
   // page, and Escape there no longer reaches the panel.
@@ -122,13 +158,14 @@ export function VersionHistory({ room, readOnly = false, onClose, preview, class
     });
   };
 
-  const restore = (v: VersionEntry): void => {
+  const restore = (v: VersionEntry, part?: VersionPart): void => {
     if (!versions) return;
     void act(async () => {
-      const back = await versions.restore(v.id);
+      const back = await versions.restore(v.id, part ? { only: part.only } : {});
       if (!back.ok) return void setProblem(`Not restored: ${describeError(back.error)}`);
       await refresh();
-      return `Restored the version of ${versionTime(v.at)}. Undo takes it back; the board as it was is kept as a version too.`;
+      const what = part ? `${part.label} of the version` : 'the version';
+      return `Restored ${what} of ${versionTime(v.at)}. Undo takes it back; the board as it was is kept as a version too.`;
     });
   };
 
@@ -193,17 +230,25 @@ export function VersionHistory({ room, readOnly = false, onClose, preview, class
             <div className={`${VERSIONS_CLASS}-preview`}>
               {shown?.id === chosen.id ? (
                 <>
-                  <img src={shown.picture} alt={`The board as it was ${versionTime(chosen.at)}: ${shown.count === 1 ? '1 shape' : `${shown.count} shapes`}`} />
-                  <p className={`${VERSIONS_CLASS}-count`}>{shown.count === 1 ? '1 shape' : `${shown.count} shapes`}</p>
+                  <img src={shown.picture} alt={`The board as it was ${versionTime(chosen.at)}: ${countOf(shown.shapes)}`} />
+                  <p className={`${VERSIONS_CLASS}-count`}>{countOf(shown.shapes)}</p>
+                  <p className={`${VERSIONS_CLASS}-since`}>{since}</p>
                   {preview?.(shown.doc)}
                 </>
               ) : (
                 <p>Opening…</p>
               )}
               {!readOnly && (
-                <button type="button" className={`${VERSIONS_CLASS}-button`} aria-disabled={busy} onClick={() => restore(chosen)}>
-                  Restore this version
-                </button>
+                <div className={`${VERSIONS_CLASS}-restore`}>
+                  <button type="button" className={`${VERSIONS_CLASS}-button`} aria-disabled={busy} onClick={() => restore(chosen)}>
+                    Restore this version
+                  </button>
+                  {parts.map((part) => (
+                    <button key={part.label} type="button" className={`${VERSIONS_CLASS}-button ${VERSIONS_CLASS}-part`} aria-disabled={busy} onClick={() => restore(chosen, part)}>
+                      Restore {part.label} only
+                    </button>
+                  ))}
+                </div>
               )}
             </div>
           )}

@@ -20,7 +20,7 @@ ${c('button')}[type=submit],${c('preview')} ${c('button')}{background:var(--kuip
 ${c('button')}[aria-disabled=true]{opacity:.6;cursor:default}
 ${c('button')}:focus-visible,${c('input')}:focus-visible,${c('item')}:focus-visible{outline:2px solid var(--kuiper-chat-accent,#2f6fed);outline-offset:1px}
 ${c('status')}:empty{display:none}
-${c('status')},${c('count')}{color:var(--kuiper-chat-muted,#6e6e73);font-size:.9em;margin:0}
+${c('status')},${c('count')},${c('since')}{color:var(--kuiper-chat-muted,#6e6e73);font-size:.9em;margin:0}
 ${c('problem')}{color:#b00020;margin:0}
 ${c('list')}{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:2px;max-height:14rem;overflow-y:auto}
 ${c('item')}{width:100%;text-align:left;font:inherit;color:inherit;background:none;border:1px solid transparent;border-radius:6px;padding:4px 6px;cursor:pointer}
@@ -28,5 +28,7 @@ ${c('item')}:hover{background:rgba(0,0,0,.04)}
 ${c('item')}[aria-pressed=true]{border-color:var(--kuiper-chat-accent,#2f6fed);background:rgba(47,111,237,.08)}
 ${c('time')}{font-weight:600}
 ${c('preview')}{display:flex;flex-direction:column;gap:6px;align-items:flex-start}
+${c('restore')}{display:flex;flex-wrap:wrap;gap:6px}
+${c('preview')} ${c('part')}{background:var(--kuiper-chat-bg,#fff);color:inherit;border-color:var(--kuiper-chat-border,#d0d0d7)}
 ${c('preview')} img{max-width:100%;max-height:16rem;border:1px solid var(--kuiper-chat-border,#d0d0d7);border-radius:6px;background:#fff}
 `;
