@@ -182,6 +182,27 @@ export class Board {
     return map instanceof Y.Map && map.get('locked') === true;
   }
 
+  /**
+   * [BOARD-40] Puts the shapes (those there are) in one new group, as one step; returns its id, or
+   * `shape_invalid` for fewer than two shapes, or `shape_locked` (nothing grouped) when one is locked.
+   */
+  group(ids: readonly string[]): Result<string> {
+    const shapes = [...new Set(ids)].filter((id) => this.root.has(id));
+    if (shapes.length < 2) return fail('shape_invalid', 'a group is two shapes or more');
+    const locked = shapes.find((id) => this.isLocked(id));
+    if (locked !== undefined) return fail('shape_locked', `shape ${locked} is locked: unlock it first`);
+    const group = this.newId();
+    this.transact(() => shapes.forEach((id) => this.update(id, { group })));
+    return ok(group);
+  }
+
+  /** [BOARD-40] Takes the shapes out of their groups, as one step (not a locked one); returns how many left one. */
+  ungroup(ids: readonly string[]): number {
+    const grouped = [...new Set(ids)].filter((id) => this.shape(id)?.group !== undefined && !this.isLocked(id));
+    this.transact(() => grouped.forEach((id) => this.update(id, { group: null })));
+    return grouped.length;
+  }
+
   /** Runs several edits as one document transaction: one update on the wire, one undo step. */
   transact(fn: () => void): void {
     this.doc.transact(fn);
@@ -276,7 +297,8 @@ export class Board {
     return this.sorted.length === 0 ? 0 : this.sorted[this.sorted.length - 1]!.z;
   }
 
-  private newId(): string {
+  /** A new id no member has used: for a shape, or [BOARD-40] a group. */
+  newId(): string {
     // Unique across members: the Yjs client id is random per document, the counter per board.
     return `${this.doc.clientID.toString(36)}-${(++this.counter).toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   }

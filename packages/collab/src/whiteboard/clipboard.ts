@@ -7,6 +7,7 @@
 import { assetIdOf } from '../protocol/assets.js';
 import type { Board } from './board.js';
 import { isShapeId, newShapeProblem, SHAPE_LIMITS, type NewShape, type Shape } from './shape.js';
+import { regroup } from './groups.js';
 
 /** The `format` field that says a text is shapes from a Kuiper board. */
 export const CLIPBOARD_FORMAT = 'kuiper-board-shapes';
@@ -90,14 +91,15 @@ export function shapesFromClipboard(text: string): CopiedShape[] | undefined {
  * Adds `shapes` moved by (dx, dy), in front of everything and in their own order, as one document
  * transaction (one update for the others, one undo step); returns the new shapes' ids. [BOARD-30] A
  * connector stays attached to a shape pasted with it (to the copy, not the original); an end whose
- * shape was not copied is let go.
+ * shape was not copied is let go. [BOARD-40] Copies of grouped shapes form new groups.
  */
 export function pasteShapes(board: Board, shapes: readonly CopiedShape[], dx: number, dy: number): string[] {
   const ids: string[] = [];
   const copies = new Map<string, string>();
   const attached: Array<{ id: string; from?: string; to?: string }> = [];
   board.transact(() => {
-    for (const { ref, from, to, ...shape } of shapes) {
+    // [BOARD-40] Copies are grouped as their originals were, in groups of their own.
+    for (const { ref, from, to, ...shape } of regroup(shapes, () => board.newId())) {
       const added = board.add({ ...shape, x: shape.x + dx, y: shape.y + dy });
       if (!added.ok) continue;
       ids.push(added.value.id);

@@ -32,4 +32,5 @@ export { clampZoom, MAX_ZOOM, MIN_ZOOM, nudgeIntoView, readViewport, viewportOf,
 export { viewFitting } from './fit-view.js';
 export { ALIGNMENTS, alignMoves, type AlignMove, type Alignment } from './align.js';
 export { boardChanges, describeBoardChanges, type BoardChanges } from './board-changes.js';
+export { canGroup, regroup, wholeGroupsWithin, withGroups } from './groups.js';
 export { BoardComments, isCommentAuthor, unreadMessages, COMMENT_LIMITS, COMMENTS_MAP, COMMENTS_ORIGIN, type CommentAuthor, type CommentMessage, type CommentThread } from './comments.js';

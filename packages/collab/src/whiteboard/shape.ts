@@ -55,13 +55,18 @@ export interface Shape {
    * a template's frame), until someone unlocks it. Read as `true` or absent; `false` in a patch unlocks.
    */
   readonly locked?: boolean;
+  /**
+   * [BOARD-40] The group the shape is in: shapes with the same `group` are picked, moved, copied and
+   * deleted together. A shape id's characters; absent (or `null` in a patch): in no group.
+   */
+  readonly group?: string;
 }
 
 /** The fields a caller gives for a new shape; the rest take defaults. */
 export type NewShape = Pick<Shape, 'kind' | 'x' | 'y'> & Partial<Omit<Shape, 'id' | 'kind' | 'x' | 'y'>> & { readonly id?: string };
 
 /** Fields a caller may change; the kind and id of a shape never change. `from`/`to` null: detached. */
-export type ShapePatch = Partial<Omit<Shape, 'id' | 'kind' | 'from' | 'to'>> & { readonly from?: string | null; readonly to?: string | null };
+export type ShapePatch = Partial<Omit<Shape, 'id' | 'kind' | 'from' | 'to' | 'group'>> & { readonly from?: string | null; readonly to?: string | null; readonly group?: string | null };
 
 export const SHAPE_LIMITS = {
   coordinate: 1e7,
@@ -77,7 +82,7 @@ export const SHAPE_LIMITS = {
 } as const;
 
 /** Every field a shape keeps in the document: what `Board` writes (anything else given is left out). */
-export const SHAPE_FIELDS = ['kind', 'x', 'y', 'w', 'h', 'z', 'color', 'width', 'fill', 'points', 'text', 'src', 'thumb', 'from', 'to', 'locked'] as const;
+export const SHAPE_FIELDS = ['kind', 'x', 'y', 'w', 'h', 'z', 'color', 'width', 'fill', 'points', 'text', 'src', 'thumb', 'from', 'to', 'locked', 'group'] as const;
 
 export const SHAPE_DEFAULTS = { x: 0, y: 0, w: 0, h: 0, z: 0, color: '#1e1e1e', width: 2, fill: null, points: [], text: '' } as const;
 
@@ -123,6 +128,7 @@ function fieldProblems(fields: Readonly<Record<string, unknown>>, partial: boole
     return `thumb must be a base64 data URL of a PNG, JPEG, WebP or GIF picture, at most ${SHAPE_LIMITS.thumb} characters`;
   }
   if (has('locked') && typeof fields['locked'] !== 'boolean') return 'locked must be true or false';
+  if (has('group') && fields['group'] !== null && !isShapeId(fields['group'])) return 'group must be 1–64 characters from A-Z a-z 0-9 _ . ~ - or null';
   for (const end of ['from', 'to'] as const) {
     if (has(end) && fields[end] !== null && !isShapeId(fields[end])) return `${end} must be a shape id or null`;
   }
@@ -183,6 +189,7 @@ export function readShape(id: string, fields: Readonly<Record<string, unknown>>)
     ...(isConnector(fields['kind']) && typeof fields['from'] === 'string' && fields['from'] !== id ? { from: fields['from'] } : {}),
     ...(isConnector(fields['kind']) && typeof fields['to'] === 'string' && fields['to'] !== id ? { to: fields['to'] } : {}),
     ...(fields['locked'] === true ? { locked: true } : {}),
+    ...(typeof fields['group'] === 'string' ? { group: fields['group'] } : {}),
   };
 }
 

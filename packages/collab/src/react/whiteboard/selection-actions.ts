@@ -1,6 +1,6 @@
 /**
  * What the toolbar and the keys do to the selected shapes: delete, recolour, change the stroke,
- * move by a step, and [BOARD-35] lock and unlock. Each is one transaction, so one undo step, and
+ * move by a step, [BOARD-35] lock and unlock, and [BOARD-40] group and ungroup. Each is one transaction, so one undo step, and
  * acts on the shapes as they are now (another member may have changed them meanwhile).
  */
 import type { Board } from '../../whiteboard/board.js';
@@ -21,6 +21,9 @@ export interface SelectionActions {
   unlockAll(): void;
   /** [BOARD-37] Aligns or distributes the selection. */
   align(how: Alignment): void;
+  /** [BOARD-40] Makes the selection one group; `ungroup` takes its shapes out of their groups. */
+  group(): void;
+  ungroup(): void;
 }
 
 export function selectionActions(board: Board | null, selected: readonly string[], setSelection: (ids: readonly string[]) => void): SelectionActions {
@@ -55,6 +58,8 @@ export function selectionActions(board: Board | null, selected: readonly string[
         if (s) board.update(id, movePatch(s, dx, dy, moving));
       }));
     },
+    group: () => void board?.group(selected),
+    ungroup: () => void board?.ungroup(selected),
     unlockAll: () => {
       const locked = board?.shapes().filter((s) => s.locked) ?? [];
       if (board && locked.length > 0) board.transact(() => locked.forEach((s) => board.update(s.id, { locked: false })));

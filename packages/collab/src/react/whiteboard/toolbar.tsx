@@ -53,6 +53,9 @@ export interface ToolbarProps {
   canAlign?: boolean;
   /** [BOARD-35] Some shape is locked: `Unlock all` is offered. */
   canUnlock?: boolean;
+  /** [BOARD-40] The selection is two things or more (`Group`), or holds a grouped shape (`Ungroup` is offered). */
+  canGroup?: boolean;
+  canUngroup?: boolean;
   onTool(tool: Tool): void;
   onColor(color: string): void;
   onWidth(width: number): void;
@@ -65,6 +68,9 @@ export interface ToolbarProps {
   /** [BOARD-35] Locks the selection; `onUnlockAll` unlocks every locked shape. */
   onLock?(): void;
   onUnlockAll?(): void;
+  /** [BOARD-40] Groups the selection; `onUngroup` takes it out of its groups. */
+  onGroup?(): void;
+  onUngroup?(): void;
   onZoom(factor: number | null): void;
   /** [BOARD-33] Shows every shape (or, with a selection, the selected ones). */
   onFit(): void;
@@ -90,6 +96,17 @@ function LockIcon({ open = false }: { open?: boolean }): ReactElement {
     <svg width="14" height="14" viewBox="0 0 16 16" style={{ verticalAlign: 'middle' }}>
       <rect x="3" y="7" width="10" height="7" rx="1.5" fill="currentColor" />
       <path d={open ? 'M5.5 7V4.5a2.5 2.5 0 0 1 5-.5' : 'M5.5 7V4.5a2.5 2.5 0 0 1 5 0V7'} fill="none" stroke="currentColor" strokeWidth="1.5" />
+    </svg>
+  );
+}
+
+/** Two boxes held by a dashed frame, or the frame gone (BOARD-40). */
+function GroupIcon({ apart = false }: { apart?: boolean }): ReactElement {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" style={{ verticalAlign: 'middle' }}>
+      {!apart && <rect x="1" y="1" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="1" strokeDasharray="2 2" />}
+      <rect x="3.5" y="3.5" width="5" height="5" fill="currentColor" />
+      <rect x="8.5" y="8.5" width="4" height="4" fill="none" stroke="currentColor" strokeWidth="1.5" />
     </svg>
   );
 }
@@ -215,6 +232,8 @@ function EditingGroups(p: ToolbarProps): ReactElement {
         <button type="button" className={button} aria-label="Bring to front" title="Bring to front (F)" disabled={!p.canDelete} onClick={p.onFront}>⤒</button>
         {p.onLock && <button type="button" className={button} aria-label="Lock" title="Lock the selection: no one moves it by accident (Ctrl+Shift+L)" disabled={!p.canDelete} onClick={p.onLock}><span aria-hidden="true"><LockIcon /></span></button>}
         {p.canUnlock && p.onUnlockAll && <button type="button" className={button} aria-label="Unlock all" title="Unlock every locked shape" onClick={p.onUnlockAll}><span aria-hidden="true"><LockIcon open /></span></button>}
+        {p.onGroup && <button type="button" className={button} aria-label="Group" title="Group the selection: it moves as one (Ctrl+G)" disabled={!p.canGroup} onClick={p.onGroup}><span aria-hidden="true"><GroupIcon /></span></button>}
+        {p.canUngroup && p.onUngroup && <button type="button" className={button} aria-label="Ungroup" title="Ungroup (Ctrl+Shift+G)" onClick={p.onUngroup}><span aria-hidden="true"><GroupIcon apart /></span></button>}
         {p.onAlign && <AlignSelect canAlign={p.canAlign ?? false} onAlign={p.onAlign} />}
       </div>
     </>

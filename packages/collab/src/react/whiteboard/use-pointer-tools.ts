@@ -9,6 +9,7 @@ import type { Board } from '../../whiteboard/board.js';
 import { asNewShape, pasteShapes } from '../../whiteboard/clipboard.js';
 import { attachableAt, letGo, movePatch } from '../../whiteboard/connectors.js';
 import { shapeAt, shapesWithin } from '../../whiteboard/hit-test.js';
+import { wholeGroupsWithin, withGroups } from '../../whiteboard/groups.js';
 import { resizePatch } from '../../whiteboard/resize.js';
 import { pickable, thinPoints, type Shape } from '../../whiteboard/shape.js';
 import type { Tool } from './toolbar.js';
@@ -224,8 +225,10 @@ export function usePointerTools(input: PointerToolsInput) {
             : { kind: 'marquee', pointer, start: at, base };
           return;
         }
-        let ids = selection.includes(hit.id) ? selection : [hit.id];
-        if (e.shiftKey) ids = selection.includes(hit.id) ? selection.filter((id) => id !== hit.id) : [...selection, hit.id];
+        // [BOARD-40] A shape in a group is picked with its whole group (Shift adds or takes it all).
+        const picked = withGroups(pickable(board.shapes()), [hit.id]);
+        let ids = selection.includes(hit.id) ? selection : picked;
+        if (e.shiftKey) ids = selection.includes(hit.id) ? selection.filter((id) => !picked.includes(id)) : [...selection, ...picked.filter((id) => !selection.includes(id))];
         if (!ids.includes(hit.id) || latest.current.readOnly) return setSelection(ids);
         const end = board.beginGesture();
         // [BOARD-34] Alt (Option) drags copies away and leaves the originals: the copy and the drag are one step.
@@ -307,7 +310,8 @@ export function usePointerTools(input: PointerToolsInput) {
         const box = { x: g.start.x, y: g.start.y, w: at.x - g.start.x, h: at.y - g.start.y };
         latest.current.marquee(box);
         perFrame(() => {
-          const inside = shapesWithin(pickable(board.shapes()), box).map((s) => s.id);
+          const candidates = pickable(board.shapes());
+          const inside = wholeGroupsWithin(candidates, shapesWithin(candidates, box).map((s) => s.id)); // [BOARD-40] whole groups only
           latest.current.setSelection([...g.base, ...inside.filter((id) => !g.base.includes(id))]);
         });
         return;

@@ -10,6 +10,7 @@ import { unreadMessages, type CommentThread } from '../../whiteboard/comments.js
 import { pickable, shapeBounds, type Shape } from '../../whiteboard/shape.js';
 import { shapeSvg } from '../../whiteboard/shape-svg.js';
 import { shapeLabel } from '../../whiteboard/shape-label.js';
+import { canGroup } from '../../whiteboard/groups.js';
 import { assetIdOf } from '../../protocol/assets.js';
 import { downloadFile, inlineAssets, pngFile, svgFile, type ExportedFile } from './export-file.js';
 import { FollowPicker } from './follow-picker.js';
@@ -220,6 +221,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   };
 
   const act = selectionActions(board, selected, setSelection);
+  const chosen = shapes.filter((s) => selected.includes(s.id)); // [BOARD-40] what Group and Ungroup act on
   const changeColor = (next: string): void => {
     setColor(next);
     act.recolor(next);
@@ -260,6 +262,10 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     } else if (mod && e.shiftKey && key === 'l') {
       e.preventDefault(); // [BOARD-35] not the browser's address bar
       act.lock();
+    } else if (mod && key === 'g') {
+      e.preventDefault(); // [BOARD-40] not the browser's find-next
+      if (e.shiftKey) act.ungroup();
+      else act.group();
     } else if (e.key === 'Escape') {
       setSelection([]);
     } else if (mod && key === 'd' && selected.length > 0) {
@@ -321,6 +327,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     <div ref={root} className={`${WB}${className ? ` ${className}` : ''}`} style={style} onKeyDown={onKeyDown} onKeyUp={(e) => e.key === ' ' && (space.current = false)}>
       <style>{WHITEBOARD_CSS}</style>
       <Toolbar readOnly={readOnly} tool={tool} color={color} width={width} canUndo={undo.canUndo} canRedo={undo.canRedo} canDelete={selected.length > 0} canUnlock={shapes.some((s) => s.locked)} canAlign={selected.length > 1}
+        canGroup={canGroup(chosen)} canUngroup={chosen.some((s) => s.group !== undefined)} onGroup={act.group} onUngroup={act.ungroup}
         onTool={setTool} onColor={changeColor} onWidth={changeWidth} onUndo={() => room.history.undo()} onRedo={() => room.history.redo()}
         onDelete={act.remove} onLock={act.lock} onUnlockAll={act.unlockAll} onAlign={act.align} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onFit={() => fit(selected)} onExport={exportAs}
         onPictures={(files) => void images.insert(files)} />
