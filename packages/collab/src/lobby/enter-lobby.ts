@@ -50,9 +50,12 @@ export function hasNews(room: LobbyRoom, reads: LobbyReads | undefined): boolean
  * `@name` when `reads` was answered, or the last message, arrived since, naming it.
  */
 export function mentionsYou(room: LobbyRoom, reads: LobbyReads | undefined): boolean {
-  if (!reads || !hasNews(room, reads)) return false;
-  if ((reads.mentions?.[room.id] ?? 0) > 0) return true;
-  return reads.name !== undefined && namedIn(reads.name)(room.lastMessage?.text ?? '');
+  return hasNews(room, reads) && ((reads?.mentions?.[room.id] ?? 0) > 0 || lastMentionsYou(room, reads));
+}
+
+/** [LOBBY-8] Whether the room's last message, unread, names this viewer (what `useLobby` asks the server again on). */
+export function lastMentionsYou(room: LobbyRoom, reads: LobbyReads | undefined): boolean {
+  return reads?.name !== undefined && hasNews(room, reads) && namedIn(reads.name)(room.lastMessage?.text ?? '');
 }
 
 /** The last name's pattern, kept: a room list asks it of every room on every render. */

@@ -4,7 +4,7 @@
  * A thin hook over `enterLobby` on the provider's client; lobbies on one client share one watch.
  */
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { enterLobby, hasNews, mentionsYou, type Lobby } from '../lobby/enter-lobby.js';
+import { enterLobby, hasNews, lastMentionsYou, mentionsYou, type Lobby } from '../lobby/enter-lobby.js';
 import type { LobbyReads, LobbyRoom } from '../lobby/lobby-messages.js';
 import type { CollabError } from '../protocol/errors.js';
 import { useClient } from './kuiper-provider.js';
@@ -79,9 +79,10 @@ export function useLobby(options: UseLobbyOptions = {}): LobbyState {
   }, [withReads]);
   const ids = rooms.map((room) => room.id).sort().join(' ');
   // [LOBBY-8] And when a last message that mentions the viewer arrives: asked then, the server
-  // counts it, so the room keeps its mark after later messages (mentions are rare: few asks).
+  // counts it, so the room keeps its mark after later messages (mentions are rare: few asks; a
+  // message that names no one asks nothing).
   const mentioning = rooms
-    .filter((room) => mentionsYou(room, reads))
+    .filter((room) => lastMentionsYou(room, reads))
     .map((room) => `${room.id}:${room.lastMessage?.serial ?? 0}`)
     .join(' ');
   useEffect(() => {

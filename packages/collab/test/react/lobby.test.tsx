@@ -62,7 +62,13 @@ describe('[REACT-19] useLobby', () => {
     const { url } = await startCollab({}, named);
     const ada = person(url, 'plan', 'ada');
     await ada.synced;
-    mount(url, <RoomList />, { client: { ext: { user: { id: 'bob', name: 'Bob' } } } });
+    const { client } = mount(url, <RoomList />, { client: { ext: { user: { id: 'bob', name: 'Bob' } } } });
+    let asked = 0; // the hook's reads requests
+    const call = client.call.bind(client);
+    client.call = ((channel: string, data: unknown) => {
+      if ((data as { type?: unknown }).type === 'reads') asked++;
+      return call(channel, data);
+    }) as typeof client.call;
     await screen.findByRole('list');
     await ada.chat.send('agenda is up');
     await eventually(() => expect(items()).toEqual(['plan: 1 here, last: agenda is up (new messages)']));
@@ -72,12 +78,18 @@ describe('[REACT-19] useLobby', () => {
     await ada.chat.send('no rush');
     // The hook asked again when the mention came: the server counted it, so the mark stays.
     await eventually(() => expect(items()).toEqual(['plan: 1 here, last: no rush (new messages) (mentions you)']));
+    // Messages that name no one ask nothing more of the server.
+    const before = asked;
+    await ada.chat.send('see you at 3');
+    await eventually(() => expect(items()).toEqual(['plan: 1 here, last: see you at 3 (new messages) (mentions you)']));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(asked).toBe(before);
 
     const bob = person(url, 'plan', 'bob');
     await bob.synced;
-    await bob.chat.markRead(3);
+    await bob.chat.markRead(4);
     act(() => void document.dispatchEvent(new Event('visibilitychange')));
-    await eventually(() => expect(items()).toEqual(['plan: 2 here, last: no rush']));
+    await eventually(() => expect(items()).toEqual(['plan: 2 here, last: see you at 3']));
   });
 
   it('[REACT-19] a viewer the lobby refuses sees the reason, and no rooms', async () => {
