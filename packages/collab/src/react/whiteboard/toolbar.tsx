@@ -100,11 +100,11 @@ function LockIcon({ open = false }: { open?: boolean }): ReactElement {
   );
 }
 
-/** Two boxes held by a dashed frame, or the frame gone (BOARD-40). */
+/** Two boxes held by a frame's corners, or the corners gone (BOARD-40). */
 function GroupIcon({ apart = false }: { apart?: boolean }): ReactElement {
   return (
     <svg width="14" height="14" viewBox="0 0 16 16" style={{ verticalAlign: 'middle' }}>
-      {!apart && <rect x="1" y="1" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="1" strokeDasharray="2 2" />}
+      {!apart && <path d="M1 4.5V1h3.5M11.5 1H15v3.5M15 11.5V15h-3.5M4.5 15H1v-3.5" fill="none" stroke="currentColor" strokeWidth="1.5" />}
       <rect x="3.5" y="3.5" width="5" height="5" fill="currentColor" />
       <rect x="8.5" y="8.5" width="4" height="4" fill="none" stroke="currentColor" strokeWidth="1.5" />
     </svg>

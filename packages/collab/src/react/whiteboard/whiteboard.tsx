@@ -221,7 +221,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   };
 
   const act = selectionActions(board, selected, setSelection);
-  const chosen = shapes.filter((s) => selected.includes(s.id)); // [BOARD-40] what Group and Ungroup act on
+  const chosen = selected.flatMap((id) => shapesById.get(id) ?? []); // [BOARD-40] what Group and Ungroup act on (by id: Ctrl+A on a large board)
   const changeColor = (next: string): void => {
     setColor(next);
     act.recolor(next);
