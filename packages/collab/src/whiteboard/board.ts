@@ -11,7 +11,7 @@ import type { UndoHistory } from '../core/undo-history.js';
 import { boardPresencePatch, readPeer, type BoardPresence, type Peer } from './board-presence.js';
 import { BoardComments } from './comments.js';
 import { attachEnds, detachFrom } from './connectors.js';
-import { compareShapes, isConnector, isImageSrc, isThumbSrc, newShapeProblem, patchProblem, readShape, SHAPE_FIELDS, type NewShape, type Shape, type ShapeKind, type ShapePatch } from './shape.js';
+import { compareShapes, isConnector, isImageSrc, isThumbSrc, newShapeProblem, patchProblem, readShape, sameShape, sameValue, SHAPE_FIELDS, type NewShape, type Shape, type ShapeKind, type ShapePatch } from './shape.js';
 
 /** The name of the document's top-level map holding the shapes (one Y.Map per shape, by id). */
 export const BOARD_MAP = 'whiteboard';
@@ -304,15 +304,6 @@ export class Board {
   }
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
-  return a === b;
-}
-
-function sameShape(a: Shape, b: Shape): boolean {
-  const keys = Object.keys(a) as Array<keyof Shape>;
-  return keys.length === Object.keys(b).length && keys.every((key) => sameValue(a[key], b[key]));
-}
 
 /** The valid shapes of a document, back to front: what any member's `shapes()` shows once in sync. */
 export function readBoardShapes(doc: Y.Doc): Shape[] {

@@ -214,6 +214,18 @@ export function pickable(shapes: readonly Shape[]): readonly Shape[] {
   return shapes.some((s) => s.locked) ? shapes.filter((s) => !s.locked) : shapes;
 }
 
+/** Equal field values: a stroke's points element by element, anything else by identity. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
+  return a === b;
+}
+
+/** Whether two shapes as read hold the same fields with the same values. */
+export function sameShape(a: Shape, b: Shape): boolean {
+  const keys = Object.keys(a) as Array<keyof Shape>;
+  return keys.length === Object.keys(b).length && keys.every((key) => sameValue(a[key], b[key]));
+}
+
 /** Front-to-back order every member agrees on: z, then id. */
 export function compareShapes(a: Shape, b: Shape): number {
   return a.z - b.z || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
