@@ -124,6 +124,21 @@ describe('<Chat> in Chromium', () => {
     await expect.poll(() => pillSays('↓ 1 new message'), { timeout: 10_000 }).toBe(1);
     await log.evaluate((el) => (el.scrollTop = el.scrollHeight));
     await expect.poll(() => pill.count()).toBe(0);
+    await expect.poll(() => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 40)).toBe(true);
+
+    // The reader scrolls up in the very task that brings a message: React renders it before the
+    // browser's next frame reports the scroll. The log must not pull them back down (this raced).
+    await page.evaluate(() => {
+      const el = document.querySelector('[role="log"]')!;
+      const client = (window as unknown as { chatClient: { subscribe(channel: string, fn: () => void): { unsubscribe(): void } } }).chatClient;
+      const once = client.subscribe('/rooms/arrivals/chat', () => {
+        el.scrollTop = 0;
+        once.unsubscribe();
+      });
+    });
+    await node.chat.send('in the same frame');
+    await expect.poll(() => pillSays('↓ 1 new message'), { timeout: 10_000 }).toBe(1);
+    expect(await log.evaluate((el) => el.scrollTop)).toBe(0);
   });
 
   it('[CHATUI-3] Edit and Delete sit at the same place on a short message and on one that wraps: the first line\'s right end', async () => {

@@ -51,7 +51,11 @@ export function MessageLog(props: MessageLogProps): ReactNode {
   const atBottom = useRef(true);
   // [CHATUI-17] The newest serial when the reader scrolled away from the end (null: at the end).
   const [away, setAway] = useState<number | null>(null);
-  const seen = useRef<{ first: number; height: number }>({ first: 0, height: 0 });
+  const seen = useRef<{ first: number; height: number; last: number }>({ first: 0, height: 0, last: 0 });
+  // Where the log's top was when it was last known to be at its end. The scroll event comes a frame
+  // after the scroll, so a message can render between a reader's scroll up and the event: the
+  // position says they left when atBottom does not know yet.
+  const endTop = useRef(0);
   // Where the log itself last scrolled to: the scroll event that move fires is not the reader's
   // (following new messages down must not mark them read for someone who is not looking).
   const ownScroll = useRef<number | null>(null);
@@ -66,12 +70,16 @@ export function MessageLog(props: MessageLogProps): ReactNode {
     const top = el.scrollTop;
     if (before.first !== 0 && first < before.first) {
       el.scrollTop += el.scrollHeight - before.height; // older ones went above: stay on what was read
+    } else if (atBottom.current && el.clientHeight > 0 && top < endTop.current - EDGE) {
+      atBottom.current = false; // scrolled up in this frame: stay there, and count what came (CHATUI-17)
+      setAway((was) => was ?? before.last);
     } else if (atBottom.current) {
       el.scrollTop = el.scrollHeight;
+      endTop.current = el.scrollTop;
     }
     // No scroll event comes when nothing moved, so only a real move is remembered.
     if (el.scrollTop !== top) ownScroll.current = el.scrollTop;
-    seen.current = { first, height: el.scrollHeight };
+    seen.current = { first, height: el.scrollHeight, last: messages[messages.length - 1]?.serial ?? 0 };
     // [CHATUI-5] A reader already in the chat (writing, or in the log) who sees its end sees what comes:
     // read, no marker. hasFocus() is false in a background tab or another window. Where the log is
     // now, not the atBottom ref (as fresh as the last scroll event). One's own message needs nothing:
@@ -96,6 +104,7 @@ export function MessageLog(props: MessageLogProps): ReactNode {
     const ours = ownScroll.current === el.scrollTop;
     ownScroll.current = null;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE;
+    if (atBottom.current) endTop.current = el.scrollTop;
     if (atBottom.current !== (away === null)) setAway(atBottom.current ? null : (messages[messages.length - 1]?.serial ?? 0));
     if (el.scrollTop < EDGE) older();
     if (atBottom.current && !ours) props.onReadAll();
@@ -148,6 +157,7 @@ export function MessageLog(props: MessageLogProps): ReactNode {
     if (!el) return;
     el.scrollTop = el.scrollHeight;
     atBottom.current = true;
+    endTop.current = el.scrollTop;
     setAway(null);
     el.focus({ preventScroll: true }); // the button goes: the keyboard stays in the log, at its end
     props.onReadAll();
