@@ -84,6 +84,8 @@ export {
   readPeer,
   shapeBounds,
   SHAPE_KINDS,
+  isTurnable,
+  rotatePatches,
   type BoardPresence,
   type BoardRoom,
   type CommentAuthor,

@@ -11,6 +11,7 @@ import type { UndoHistory } from '../core/undo-history.js';
 import { boardPresencePatch, readPeer, type BoardPresence, type Peer } from './board-presence.js';
 import { BoardComments } from './comments.js';
 import { attachEnds, detachFrom } from './connectors.js';
+import { rotatePatches } from './rotate.js';
 import { compareShapes, isConnector, isImageSrc, isThumbSrc, newShapeProblem, patchProblem, readShape, sameShape, sameValue, SHAPE_FIELDS, type NewShape, type Shape, type ShapeKind, type ShapePatch } from './shape.js';
 
 /** The name of the document's top-level map holding the shapes (one Y.Map per shape, by id). */
@@ -201,6 +202,18 @@ export class Board {
     const grouped = [...new Set(ids)].filter((id) => this.shape(id)?.group !== undefined && !this.isLocked(id));
     this.transact(() => grouped.forEach((id) => this.update(id, { group: null })));
     return grouped.length;
+  }
+
+  /**
+   * [BOARD-41] Turns the shapes (those there are, not a locked one) `degrees` clockwise about the
+   * centre of the box around them all, as one step; returns how many turned.
+   */
+  rotate(ids: readonly string[], degrees: number): number {
+    const wanted = new Set(ids);
+    const patches = rotatePatches(this.sorted.filter((s) => wanted.has(s.id) && !s.locked), degrees);
+    let turned = 0;
+    this.transact(() => patches.forEach(({ id, patch }) => (turned += this.update(id, patch).ok ? 1 : 0)));
+    return turned;
   }
 
   /** Runs several edits as one document transaction: one update on the wire, one undo step. */

@@ -5,13 +5,9 @@
  * no write of its own: nothing to conflict with the move, nothing in anyone's undo history, and a
  * client from before connectors still draws the arrow where it was last written.
  */
+import { turnPoint, type Point } from './geometry.js';
 import { boxOf, shapeAt } from './hit-test.js';
 import { isConnector, type Shape, type ShapePatch } from './shape.js';
-
-interface Point {
-  readonly x: number;
-  readonly y: number;
-}
 
 /** Board units between an attached end and its shape's edge: an arrow's head stays clear of the outline. */
 export const ATTACH_GAP = 6;
@@ -36,8 +32,11 @@ const centreOf = (shape: Shape): Point => {
  * `toward` is the centre: there is no direction to leave by.
  */
 export function edgePoint(shape: Shape, toward: Point, gap: number = ATTACH_GAP): Point {
-  const b = boxOf(shape);
   const c = centreOf(shape);
+  // [BOARD-41] A turned shape: found against its box upright, toward the point turned back likewise.
+  const turn = shape.rotation ?? 0;
+  if (turn !== 0) return turnPoint(edgePoint({ ...shape, rotation: 0 }, turnPoint(toward, c, -turn), gap), c, turn);
+  const b = boxOf(shape);
   const dx = toward.x - c.x, dy = toward.y - c.y;
   const length = Math.hypot(dx, dy);
   if (length === 0) return c;

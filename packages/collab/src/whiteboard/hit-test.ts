@@ -1,5 +1,6 @@
 /** Which shape is under a point (BOARD-10): for selecting, moving and erasing, topmost first. */
-import { shapeBounds, type Shape } from './shape.js';
+import { centreOfBox, turnPoint } from './geometry.js';
+import { shapeBounds, uprightBox, type Shape } from './shape.js';
 
 function segmentDistance(px: number, py: number, x1: number, y1: number, x2: number, y2: number): number {
   const dx = x2 - x1, dy = y2 - y1;
@@ -19,6 +20,12 @@ export function hits(shape: Shape, x: number, y: number, tolerance: number): boo
       if (segmentDistance(x, y, shape.x + p[i]!, shape.y + p[i + 1]!, shape.x + p[i + 3]!, shape.y + p[i + 4]!) <= reach) return true;
     }
     return false;
+  }
+  if (shape.rotation) {
+    // [BOARD-41] A turned box: the point turned back about the box's centre, against the box upright.
+    const b = uprightBox(shape);
+    const p = turnPoint({ x, y }, centreOfBox(b), -shape.rotation);
+    return p.x >= b.x - reach && p.x <= b.x + b.w + reach && p.y >= b.y - reach && p.y <= b.y + b.h + reach;
   }
   const b = boxOf(shape);
   return x >= b.x - reach && x <= b.x + b.w + reach && y >= b.y - reach && y <= b.y + b.h + reach;

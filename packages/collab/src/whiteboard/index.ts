@@ -6,10 +6,12 @@ export {
   isColor,
   isThumbSrc,
   isShapeId,
+  isTurnable,
   newShapeProblem,
   patchProblem,
   readShape,
   shapeBounds,
+  uprightBox,
   SHAPE_DEFAULTS,
   SHAPE_FIELDS,
   SHAPE_KINDS,
@@ -21,7 +23,7 @@ export {
   type ShapePatch,
 } from './shape.js';
 export { boardPresencePatch, colorFor, LIVE_STROKE_POINTS, readPeer, type BoardPoint, type BoardPresence, type LiveStroke, type Peer } from './board-presence.js';
-export { liveStrokeSvg, penPath, shapeSvg, svgMarkup, type ShapeSvgOptions, type SvgNode } from './shape-svg.js';
+export { liveStrokeSvg, penPath, shapeSvg, svgMarkup, turnAttrs, type ShapeSvgOptions, type SvgNode } from './shape-svg.js';
 export { boardExtent, boardToSvg, type BoardExtent, type SvgExportOptions } from './export-svg.js';
 export { boxOf, hits, shapeAt, shapesWithin } from './hit-test.js';
 export { ATTACH_GAP, attachableAt, attachEnds, edgePoint, isAttachable, movePatch, withAttachedEnds } from './connectors.js';
@@ -32,5 +34,7 @@ export { clampZoom, MAX_ZOOM, MIN_ZOOM, nudgeIntoView, readViewport, viewportOf,
 export { viewFitting } from './fit-view.js';
 export { ALIGNMENTS, alignMoves, type AlignMove, type Alignment } from './align.js';
 export { boardChanges, describeBoardChanges, type BoardChanges } from './board-changes.js';
+export { ROTATE_STEP, rotatePatch, rotatePatches, rotationPivot, snapRotation } from './rotate.js';
+export { normalizeDegrees, turnedBounds, turnPoint, type Box, type Point } from './geometry.js';
 export { canGroup, regroup, wholeGroupsWithin, withGroups } from './groups.js';
 export { BoardComments, isCommentAuthor, unreadMessages, COMMENT_LIMITS, COMMENTS_MAP, COMMENTS_ORIGIN, type CommentAuthor, type CommentMessage, type CommentThread } from './comments.js';

@@ -5,10 +5,25 @@
  * component computes each frame's patch from the shape as it was when the drag began, so the
  * rounding of one frame never accumulates into the next.
  */
-import { isCoordinate, shapeBounds, type Shape } from './shape.js';
+import { turnedCorners, turnPoint } from './geometry.js';
+import { isCoordinate, shapeBounds, uprightBox, type Shape } from './shape.js';
 
 /** A resize writes geometry only. */
 export type ResizePatch = Partial<Pick<Shape, 'x' | 'y' | 'w' | 'h' | 'points'>>;
+
+/**
+ * [BOARD-41] A turned shape's handle is its turned box's bottom-right corner: the drag is read along
+ * the box's own sides, and its top-left corner stays where it is on the board.
+ */
+function turnedResize(shape: Shape & { rotation: number }, dx: number, dy: number): ResizePatch {
+  const box = uprightBox(shape);
+  const along = turnPoint({ x: dx, y: dy }, { x: 0, y: 0 }, -shape.rotation);
+  const size = (was: number, delta: number): number => (was < 1 ? was : Math.max(MIN_RESIZE, was + delta));
+  const w = size(box.w, along.x), h = size(box.h, along.y);
+  const [topLeft] = turnedCorners(box, shape.rotation);
+  const centre = turnPoint({ x: topLeft.x + w / 2, y: topLeft.y + h / 2 }, topLeft, shape.rotation);
+  return { x: centre.x - w / 2, y: centre.y - h / 2, w, h };
+}
 
 /** Smallest box a resize leaves, in board units: a shape never collapses to nothing under the cursor. */
 export const MIN_RESIZE = 4;
@@ -23,6 +38,10 @@ export const isResizable = (shape: Shape): boolean => shape.kind !== 'text';
  */
 export function resizePatch(shape: Shape, dx: number, dy: number): ResizePatch | undefined {
   if (!isResizable(shape) || !Number.isFinite(dx) || !Number.isFinite(dy)) return undefined;
+  if (shape.rotation) {
+    const patch = turnedResize({ ...shape, rotation: shape.rotation }, dx, dy);
+    return [patch.x, patch.y, patch.w, patch.h].every(isCoordinate) ? patch : undefined;
+  }
   const box = shapeBounds(shape);
   const scale = (size: number, delta: number): number => (size < 1 ? 1 : Math.max(MIN_RESIZE, size + delta) / size);
   const sx = scale(box.w, dx), sy = scale(box.h, dy);

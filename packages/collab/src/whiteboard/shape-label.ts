@@ -16,7 +16,7 @@ export function shapeLabel(shape: Shape, shapeOf: (id: string) => Shape | undefi
   const end = (id: string | undefined): Shape | undefined => (id === undefined ? undefined : shapeOf(id));
   const from = end(shape.from), to = end(shape.to);
   const name = [shapeName(shape), from && `from ${shapeName(from)}`, to && `to ${shapeName(to)}`].filter(Boolean).join(' ');
-  // [BOARD-35] why pressing it does nothing; [BOARD-40] why pressing it picks others too.
-  const notes = [shape.locked && 'locked', shape.group !== undefined && 'grouped'].filter(Boolean);
+  // [BOARD-35] why pressing it does nothing; [BOARD-40] why pressing it picks others too; [BOARD-41] how it stands.
+  const notes = [shape.locked && 'locked', shape.group !== undefined && 'grouped', shape.rotation !== undefined && `turned ${Math.round(shape.rotation)}°`].filter(Boolean);
   return notes.length > 0 ? `${name} (${notes.join(', ')})` : name;
 }

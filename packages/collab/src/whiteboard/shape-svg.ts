@@ -7,7 +7,8 @@
  */
 import { getStroke } from 'perfect-freehand';
 import type { LiveStroke } from './board-presence.js';
-import type { Shape } from './shape.js';
+import { centreOfBox } from './geometry.js';
+import { uprightBox, type Shape } from './shape.js';
 import { NOTE_FONT_SIZE, NOTE_LINE_HEIGHT, NOTE_PADDING, noteLines, paperOf } from './sticky-note.js';
 
 export interface SvgNode {
@@ -55,9 +56,19 @@ export interface ShapeSvgOptions {
   assetUrl?: (src: string) => string | undefined;
 }
 
+/**
+ * [BOARD-41] The `transform` that turns what is drawn in a shape's upright box about the box's
+ * centre, or nothing for an upright shape: the shape, its thumbnail and its outlines all take it.
+ */
+export function turnAttrs(shape: Shape): { transform?: string } {
+  if (!shape.rotation) return {};
+  const c = centreOfBox(uprightBox(shape));
+  return { transform: `rotate(${round(shape.rotation)} ${round(c.x)} ${round(c.y)})` };
+}
+
 /** The SVG of one shape; its outermost node carries `data-shape-id`. */
 export function shapeSvg(shape: Shape, options: ShapeSvgOptions = {}): SvgNode {
-  const id = { 'data-shape-id': shape.id, 'data-shape-kind': shape.kind };
+  const id = { 'data-shape-id': shape.id, 'data-shape-kind': shape.kind, ...turnAttrs(shape) };
   const stroke = { stroke: shape.color, 'stroke-width': shape.width, 'stroke-linecap': 'round', 'stroke-linejoin': 'round' };
   const box = { x: Math.min(shape.x, shape.x + shape.w), y: Math.min(shape.y, shape.y + shape.h), w: Math.abs(shape.w), h: Math.abs(shape.h) };
   switch (shape.kind) {

@@ -5,6 +5,7 @@
  * before anything renders it: a malformed shape is skipped, never a crash.
  */
 import { assetIdOf } from '../protocol/assets.js';
+import { normalizeDegrees, turnedBounds, type Box } from './geometry.js';
 
 export const SHAPE_KINDS = ['pen', 'rect', 'ellipse', 'line', 'arrow', 'text', 'image', 'note'] as const;
 export type ShapeKind = (typeof SHAPE_KINDS)[number];
@@ -60,6 +61,12 @@ export interface Shape {
    * deleted together. A shape id's characters; absent (or `null` in a patch): in no group.
    */
   readonly group?: string;
+  /**
+   * [BOARD-41] Turned this many degrees clockwise about the centre of its box, in (0, 360). Only on
+   * the kinds with a box to turn (`isTurnable`: rectangle, ellipse, sticky note, picture); turning a
+   * stroke, line or arrow turns its points instead. Absent: upright.
+   */
+  readonly rotation?: number;
 }
 
 /** The fields a caller gives for a new shape; the rest take defaults. */
@@ -82,7 +89,7 @@ export const SHAPE_LIMITS = {
 } as const;
 
 /** Every field a shape keeps in the document: what `Board` writes (anything else given is left out). */
-export const SHAPE_FIELDS = ['kind', 'x', 'y', 'w', 'h', 'z', 'color', 'width', 'fill', 'points', 'text', 'src', 'thumb', 'from', 'to', 'locked', 'group'] as const;
+export const SHAPE_FIELDS = ['kind', 'x', 'y', 'w', 'h', 'z', 'color', 'width', 'fill', 'points', 'text', 'src', 'thumb', 'from', 'to', 'locked', 'group', 'rotation'] as const;
 
 export const SHAPE_DEFAULTS = { x: 0, y: 0, w: 0, h: 0, z: 0, color: '#1e1e1e', width: 2, fill: null, points: [], text: '' } as const;
 
@@ -128,12 +135,17 @@ function fieldProblems(fields: Readonly<Record<string, unknown>>, partial: boole
     return `thumb must be a base64 data URL of a PNG, JPEG, WebP or GIF picture, at most ${SHAPE_LIMITS.thumb} characters`;
   }
   if (has('locked') && typeof fields['locked'] !== 'boolean') return 'locked must be true or false';
+  const rotation = fields['rotation'];
+  if (has('rotation') && !(typeof rotation === 'number' && Number.isFinite(rotation) && Math.abs(rotation) <= 360)) return 'rotation must be a number of degrees from -360 to 360';
   if (has('group') && fields['group'] !== null && !isShapeId(fields['group'])) return 'group must be 1–64 characters from A-Z a-z 0-9 _ . ~ - or null';
   for (const end of ['from', 'to'] as const) {
     if (has(end) && fields[end] !== null && !isShapeId(fields[end])) return `${end} must be a shape id or null`;
   }
   return undefined;
 }
+
+/** [BOARD-41] Kinds that keep a box and an angle when turned (a text's box is only estimated: it stays level). */
+export const isTurnable = (kind: ShapeKind): boolean => kind === 'rect' || kind === 'ellipse' || kind === 'note' || kind === 'image';
 
 /** [BOARD-30] Kinds whose ends may be attached to shapes. */
 export const isConnector = (kind: ShapeKind): boolean => kind === 'line' || kind === 'arrow';
@@ -190,6 +202,8 @@ export function readShape(id: string, fields: Readonly<Record<string, unknown>>)
     ...(isConnector(fields['kind']) && typeof fields['to'] === 'string' && fields['to'] !== id ? { to: fields['to'] } : {}),
     ...(fields['locked'] === true ? { locked: true } : {}),
     ...(typeof fields['group'] === 'string' ? { group: fields['group'] } : {}),
+    // [BOARD-41] An angle on a kind that does not turn is ignored, as an attachment is above.
+    ...(isTurnable(fields['kind']) && typeof fields['rotation'] === 'number' && normalizeDegrees(fields['rotation']) !== 0 ? { rotation: normalizeDegrees(fields['rotation']) } : {}),
   };
 }
 
@@ -231,8 +245,16 @@ export function compareShapes(a: Shape, b: Shape): number {
   return a.z - b.z || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-/** The axis-aligned box a shape covers, for hit-testing, selection outlines and export. */
-export function shapeBounds(shape: Shape): { x: number; y: number; w: number; h: number } {
+/**
+ * The axis-aligned box a shape covers, for hit-testing, selection and export: [BOARD-41] a turned
+ * shape's is the box around its turned corners.
+ */
+export function shapeBounds(shape: Shape): Box {
+  return turnedBounds(uprightBox(shape), shape.rotation ?? 0);
+}
+
+/** [BOARD-41] A shape's box before it is turned (every shape's box when upright): what it is drawn in, turned about its centre. */
+export function uprightBox(shape: Shape): Box {
   if (shape.kind === 'pen' && shape.points.length >= 3) {
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     for (let i = 0; i < shape.points.length; i += 3) {

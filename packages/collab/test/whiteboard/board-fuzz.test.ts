@@ -1,5 +1,5 @@
 // [BOARD-9] Seeded whiteboard fuzzing on the deterministic network: shape adds, drags, recolours,
-// deletes, reorders, undo and redo by several members under random delivery orders, drops and
+// deletes, reorders, [BOARD-41] rotations, undo and redo by several members under random delivery orders, drops and
 // rejoins; every member's board ends equal to the server's, and no undo removes another's shape.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
@@ -14,6 +14,7 @@ const op: fc.Arbitrary<BoardOp> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ k: fc.constant('recolor' as const), m, pick, color: fc.constantFrom('#e03131', '#1971c2', '#2f9e44') }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('delete' as const), m, pick }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('front' as const), m, pick }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('rotate' as const), m, pick, degrees: fc.constantFrom(15, 90, -45, 180) }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constantFrom('undo' as const, 'redo' as const), m }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constantFrom('disconnect' as const, 'connect' as const), m }) },
   { weight: 5, arbitrary: fc.record({ k: fc.constant('deliver' as const), picks: fc.array(fc.nat(), { minLength: 1, maxLength: 12 }) }) },

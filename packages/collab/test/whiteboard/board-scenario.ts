@@ -18,6 +18,7 @@ export type BoardOp =
   | { k: 'recolor'; m: number; pick: number; color: string }
   | { k: 'delete'; m: number; pick: number }
   | { k: 'front'; m: number; pick: number }
+  | { k: 'rotate'; m: number; pick: number; degrees: number }
   | { k: 'undo' | 'redo'; m: number }
   | { k: 'disconnect' | 'connect'; m: number }
   | { k: 'deliver'; picks: number[] }
@@ -89,6 +90,11 @@ async function apply(net: Network, players: Player[], op: BoardOp): Promise<void
     case 'front': {
       const id = pickShape(player, op.pick);
       if (id) board.bringToFront([id]);
+      return;
+    }
+    case 'rotate': {
+      const id = pickShape(player, op.pick);
+      if (id) board.rotate([id], op.degrees); // [BOARD-41]
       return;
     }
     case 'undo':

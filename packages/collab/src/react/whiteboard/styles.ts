@@ -31,6 +31,7 @@ export const WHITEBOARD_CSS = `
 .${WB}-surface[data-tool="select"]{cursor:default}
 .${WB}-surface[data-tool="eraser"]{cursor:cell}
 .${WB}-handle{cursor:nwse-resize}
+.${WB}-rotate{cursor:grab}
 .${WB}-surface[data-tool="comment"]{cursor:copy}
 .${WB}-surface[data-tool="laser"]{cursor:crosshair}
 .${WB}-pin{cursor:pointer}

@@ -20,11 +20,13 @@ export interface Editing {
   readonly w?: number;
   readonly h?: number;
   readonly fill?: string | null;
+  /** [BOARD-41] A turned note's angle: the editor turns with the paper. */
+  readonly rotation?: number;
 }
 
 /** The editor for `shape`, or for a new `kind` at the press `at` (a new note is centred on it). */
 export function editingOf(at: { x: number; y: number }, shape: Shape | undefined, kind: 'text' | 'note', color: string): Editing {
-  if (shape) return { kind: shape.kind === 'note' ? 'note' : 'text', x: shape.x, y: shape.y, id: shape.id, text: shape.text, w: shape.w, h: shape.h, fill: shape.fill };
+  if (shape) return { kind: shape.kind === 'note' ? 'note' : 'text', x: shape.x, y: shape.y, id: shape.id, text: shape.text, w: shape.w, h: shape.h, fill: shape.fill, ...(shape.rotation ? { rotation: shape.rotation } : {}) };
   if (kind === 'text') return { kind, x: at.x, y: at.y, text: '' };
   return { kind, x: at.x - NOTE_SIZE / 2, y: at.y - NOTE_SIZE / 2, text: '', w: NOTE_SIZE, h: NOTE_SIZE, fill: notePaper(color) };
 }
@@ -56,6 +58,7 @@ export function TextEditor({ editing, view, onChange, commit, cancel }: TextEdit
         fontSize: NOTE_FONT_SIZE * view.zoom,
         background: paperOf({ fill: editing.fill ?? null }),
         color: NOTE_INK,
+        ...(editing.rotation ? { transform: `rotate(${editing.rotation}deg)`, transformOrigin: 'center' } : {}),
       }
     : { left: editing.x * view.zoom + view.x, top: editing.y * view.zoom + view.y };
   return (

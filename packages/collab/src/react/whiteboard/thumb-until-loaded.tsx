@@ -5,7 +5,8 @@
  * thumbnail. Removed once the picture is there, so a transparent picture shows no copy beneath.
  */
 import { useEffect, useState, type ReactElement } from 'react';
-import { shapeBounds, type Shape } from '../../whiteboard/shape.js';
+import { uprightBox, type Shape } from '../../whiteboard/shape.js';
+import { turnAttrs } from '../../whiteboard/shape-svg.js';
 
 export function ThumbUntilLoaded({ shape, href }: { shape: Shape; href: string }): ReactElement | null {
   const [loaded, setLoaded] = useState<string | undefined>(undefined);
@@ -19,6 +20,6 @@ export function ThumbUntilLoaded({ shape, href }: { shape: Shape; href: string }
     };
   }, [href]);
   if (loaded === href || shape.thumb === undefined) return null;
-  const { x, y, w, h } = shapeBounds(shape);
-  return <image data-thumb-of={shape.id} aria-hidden="true" href={shape.thumb} x={x} y={y} width={w} height={h} preserveAspectRatio="none" />;
+  const { x, y, w, h } = uprightBox(shape);
+  return <image data-thumb-of={shape.id} aria-hidden="true" href={shape.thumb} x={x} y={y} width={w} height={h} preserveAspectRatio="none" {...turnAttrs(shape)} />;
 }

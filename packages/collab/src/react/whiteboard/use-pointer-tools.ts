@@ -10,7 +10,9 @@ import { asNewShape, pasteShapes } from '../../whiteboard/clipboard.js';
 import { attachableAt, letGo, movePatch } from '../../whiteboard/connectors.js';
 import { shapeAt, shapesWithin } from '../../whiteboard/hit-test.js';
 import { wholeGroupsWithin, withGroups } from '../../whiteboard/groups.js';
+import { angleOf, type Point } from '../../whiteboard/geometry.js';
 import { resizePatch } from '../../whiteboard/resize.js';
+import { ROTATE_STEP, rotatePatches, rotationPivot, snapRotation } from '../../whiteboard/rotate.js';
 import { pickable, thinPoints, type Shape } from '../../whiteboard/shape.js';
 import type { Tool } from './toolbar.js';
 import type { OpenComment } from './comments-layer.js';
@@ -60,6 +62,7 @@ type Gesture =
   | { kind: 'shape'; pointer: number; id: string; start: { x: number; y: number }; last: { x: number; y: number }; end: () => void }
   | { kind: 'move'; pointer: number; ids: readonly string[]; last: { x: number; y: number }; end: () => void }
   | { kind: 'resize'; pointer: number; shape: Shape; start: { x: number; y: number }; end: () => void }
+  | { kind: 'rotate'; pointer: number; shapes: readonly Shape[]; pivot: Point; from: number; end: () => void }
   | { kind: 'erase'; pointer: number; end: () => void }
   | { kind: 'laser'; pointer: number }
   | { kind: 'marquee'; pointer: number; start: { x: number; y: number }; base: readonly string[] }
@@ -108,7 +111,7 @@ export function usePointerTools(input: PointerToolsInput) {
     if (g.kind === 'pen') board.setPresence({ stroke: null });
     if (g.kind === 'shape') (board.remove([g.id]), latest.current.drawing(null));
     if (g.kind === 'marquee') latest.current.marquee(null);
-    if (g.kind === 'shape' || g.kind === 'move' || g.kind === 'resize' || g.kind === 'erase') g.end();
+    if (g.kind === 'shape' || g.kind === 'move' || g.kind === 'resize' || g.kind === 'rotate' || g.kind === 'erase') g.end();
   };
 
   const perFrame = (apply: () => void): void => {
@@ -170,6 +173,15 @@ export function usePointerTools(input: PointerToolsInput) {
     const resized = tool === 'select' && handle && !latest.current.readOnly ? board.shape(handle.getAttribute('data-resize-handle') ?? '') : undefined;
     if (resized) {
       gesture.current = { kind: 'resize', pointer, shape: resized, start: at, end: board.beginGesture() };
+      return;
+    }
+    // [BOARD-41] The rotate handle: the selection turns about its centre as the pointer goes round it, one undo step.
+    const turning = tool === 'select' && !latest.current.readOnly && e.target instanceof Element && e.target.closest('[data-rotate-handle]')
+      ? pickable(selection.flatMap((id) => board.shape(id) ?? []))
+      : [];
+    const pivot = rotationPivot(turning);
+    if (pivot) {
+      gesture.current = { kind: 'rotate', pointer, shapes: turning, pivot, from: angleOf(pivot, at), end: board.beginGesture() };
       return;
     }
     switch (tool) {
@@ -300,6 +312,13 @@ export function usePointerTools(input: PointerToolsInput) {
           if (patch) board.update(g.shape.id, { ...patch, ...letGo(g.shape) });
         });
         return;
+      case 'rotate': {
+        let by = angleOf(g.pivot, at) - g.from;
+        // Shift: one shape to a multiple of 15°, several by one.
+        if (e.shiftKey) by = snapRotation(g.shapes.length === 1 ? (g.shapes[0]!.rotation ?? 0) : 0, by, ROTATE_STEP);
+        perFrame(() => board.transact(() => rotatePatches(g.shapes, by, g.pivot).forEach(({ id, patch }) => board.update(id, patch))));
+        return;
+      }
       case 'erase':
         erase(board, at);
         return;
@@ -349,6 +368,7 @@ export function usePointerTools(input: PointerToolsInput) {
       }
       case 'move':
       case 'resize':
+      case 'rotate':
       case 'erase':
         g.end();
         return;

@@ -5,12 +5,12 @@
  * touches `window` during render, so it renders on the server (an empty board) and hydrates.
  */
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactElement } from 'react';
-import { isResizable } from '../../whiteboard/resize.js';
 import { unreadMessages, type CommentThread } from '../../whiteboard/comments.js';
-import { pickable, shapeBounds, type Shape } from '../../whiteboard/shape.js';
+import { pickable, type Shape } from '../../whiteboard/shape.js';
 import { shapeSvg } from '../../whiteboard/shape-svg.js';
 import { shapeLabel } from '../../whiteboard/shape-label.js';
 import { canGroup } from '../../whiteboard/groups.js';
+import { ROTATE_STEP } from '../../whiteboard/rotate.js';
 import { assetIdOf } from '../../protocol/assets.js';
 import { downloadFile, inlineAssets, pngFile, svgFile, type ExportedFile } from './export-file.js';
 import { FollowPicker } from './follow-picker.js';
@@ -18,6 +18,7 @@ import { GestureLayer } from './gesture-layer.js';
 import { LaserTrail, PeersLayer } from './peers-layer.js';
 import { useLaser } from './use-laser.js';
 import { PendingPictures, PendingStatus } from './pending-pictures.js';
+import { SelectionLayer } from './selection-layer.js';
 import { WB, WHITEBOARD_CSS } from './styles.js';
 import { SvgElement } from './svg-element.js';
 import { editingOf, newShapeOf, TextEditor, type Editing } from './text-editor.js';
@@ -266,6 +267,9 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       e.preventDefault(); // [BOARD-40] not the browser's find-next
       if (e.shiftKey) act.ungroup();
       else act.group();
+    } else if (!mod && e.shiftKey && (e.code === 'Period' || e.code === 'Comma') && selected.length > 0 && board) {
+      e.preventDefault(); // [BOARD-41] Shift+. clockwise, Shift+, back, a step at a time
+      board.rotate(selected, e.code === 'Period' ? ROTATE_STEP : -ROTATE_STEP);
     } else if (e.key === 'Escape') {
       setSelection([]);
     } else if (mod && key === 'd' && selected.length > 0) {
@@ -305,24 +309,6 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   };
 
   const accent = myColor ?? 'var(--kuiper-wb-accent, #1971c2)';
-  const selectionBoxes = selected.map((id) => {
-    const s = shapesById.get(id)!;
-    const b = shapeBounds(s);
-    const pad = 4 + s.width / 2;
-    // [BOARD-18] One selected shape with the select tool: a handle at its box's corner resizes it.
-    const handle = selected.length === 1 && tool === 'select' && !readOnly && isResizable(s) ? 10 / view.zoom : 0;
-    return (
-      <g key={id}>
-        <rect data-selected={id} x={b.x - pad} y={b.y - pad} width={b.w + 2 * pad} height={b.h + 2 * pad} fill="none"
-          stroke={accent} strokeWidth={1.5 / view.zoom} pointerEvents="none" />
-        {handle > 0 && (
-          <rect data-resize-handle={id} aria-hidden="true" className={`${WB}-handle`} x={b.x + b.w + pad - handle / 2} y={b.y + b.h + pad - handle / 2}
-            width={handle} height={handle} fill="#fff" stroke={accent} strokeWidth={1.5 / view.zoom} />
-        )}
-      </g>
-    );
-  });
-
   return (
     <div ref={root} className={`${WB}${className ? ` ${className}` : ''}`} style={style} onKeyDown={onKeyDown} onKeyUp={(e) => e.key === ' ' && (space.current = false)}>
       <style>{WHITEBOARD_CSS}</style>
@@ -352,7 +338,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
             {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} label={labels.get(shape.id) ?? ''} assetUrl={room.assets?.url} />)}
           </g>
           <PendingPictures pending={images.pending} zoom={view.zoom} />
-          {selectionBoxes}
+          <SelectionLayer shapes={chosen} zoom={view.zoom} accent={accent} handles={tool === 'select' && !readOnly} />
           <GestureLayer marquee={marquee} connector={drawing === null ? undefined : shapesById.get(drawing)} shapesById={shapesById} zoom={view.zoom} accent={accent} />
           <CommentPins threads={threads} zoom={view.zoom} open={comment} showResolved={tool === 'comment'} unread={unread} onOpen={setComment} />
           <PeersLayer peers={peers} shapesById={shapesById} zoom={view.zoom} />
@@ -376,7 +362,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       )}
       </div>
       <p id={labelId} className={`${WB}-sr`}>
-        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, N sticky note, V select, E eraser, C comment, K laser pointer. Shift+1 zooms to fit the board, Shift+2 the selection. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes. Paste or drop a picture to add it.`}
+        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, N sticky note, V select, E eraser, C comment, K laser pointer. Shift+1 zooms to fit the board, Shift+2 the selection. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Shift+. and Shift+, turn it 15°, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes. Paste or drop a picture to add it.`}
       </p>
     </div>
   );
