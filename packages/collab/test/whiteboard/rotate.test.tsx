@@ -145,6 +145,8 @@ describe('[BOARD-41] rotation', () => {
     turn([[150, 70], [200, 80], [250, 125]]);
     await vi.waitFor(() => expect(surface(b).querySelector('[data-shape-id="r"]')?.getAttribute('transform')).toBe('rotate(90 150 125)'), { timeout: 5_000 });
     expect(b.getByRole('listitem', { name: 'Rectangle (turned 90°)' })).toBeTruthy();
+    // Ada's selection as Bob sees it, turned too.
+    await vi.waitFor(() => expect(surface(b).querySelector('[data-peer-selection="r"]')?.getAttribute('transform')).toBe('rotate(90 150 125)'), { timeout: 5_000 });
     expect(board.shape('r')).toMatchObject({ x: 100, y: 100 }); // turned in place
     expect(surface(a).querySelector('[data-selected="r"]')?.parentElement?.getAttribute('transform')).toBe('rotate(90 150 125)'); // the outline and resize handle turn with it
 

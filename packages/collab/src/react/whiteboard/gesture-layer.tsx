@@ -5,7 +5,8 @@
  */
 import type { ReactElement } from 'react';
 import { boxOf } from '../../whiteboard/hit-test.js';
-import type { Shape } from '../../whiteboard/shape.js';
+import { uprightBox, type Shape } from '../../whiteboard/shape.js';
+import { turnAttrs } from '../../whiteboard/shape-svg.js';
 import type { Box } from './use-pointer-tools.js';
 
 export interface GestureLayerProps {
@@ -24,10 +25,10 @@ export function GestureLayer({ marquee, connector, shapesById, zoom, accent }: G
   return (
     <g pointerEvents="none">
       {ends.map((shape) => {
-        const b = boxOf(shape);
+        const b = shape.rotation ? uprightBox(shape) : boxOf(shape); // [BOARD-41] round a turned box, turned
         const pad = 3 + shape.width / 2;
         return (
-          <rect key={shape.id} data-attach-target={shape.id} x={b.x - pad} y={b.y - pad} width={b.w + 2 * pad} height={b.h + 2 * pad} rx={4 / zoom}
+          <rect key={shape.id} data-attach-target={shape.id} {...turnAttrs(shape)} x={b.x - pad} y={b.y - pad} width={b.w + 2 * pad} height={b.h + 2 * pad} rx={4 / zoom}
             style={{ fill: 'none', stroke: accent }} strokeWidth={2 / zoom} />
         );
       })}

@@ -5,8 +5,8 @@
  */
 import { useEffect, useRef, type ReactElement } from 'react';
 import type { Peer } from '../../whiteboard/board-presence.js';
-import { liveStrokeSvg } from '../../whiteboard/shape-svg.js';
-import { shapeBounds, type Shape } from '../../whiteboard/shape.js';
+import { liveStrokeSvg, turnAttrs } from '../../whiteboard/shape-svg.js';
+import { uprightBox, type Shape } from '../../whiteboard/shape.js';
 import { SvgElement } from './svg-element.js';
 
 /** Moves a cursor towards its latest reported position a little every frame, instead of jumping. */
@@ -71,10 +71,10 @@ export function PeersLayer({ peers, shapesById, zoom }: { peers: readonly Peer[]
           {peer.selection.map((id) => {
             const shape = shapesById.get(id);
             if (!shape) return null;
-            const b = shapeBounds(shape);
+            const b = uprightBox(shape);
             const pad = 4 + shape.width / 2;
             return (
-              <rect key={id} data-peer-selection={id} x={b.x - pad} y={b.y - pad} width={b.w + 2 * pad} height={b.h + 2 * pad}
+              <rect key={id} data-peer-selection={id} {...turnAttrs(shape)} x={b.x - pad} y={b.y - pad} width={b.w + 2 * pad} height={b.h + 2 * pad}
                 fill="none" stroke={peer.color} strokeWidth={1.5 / zoom} strokeDasharray={`${4 / zoom} ${3 / zoom}`} pointerEvents="none" />
             );
           })}
