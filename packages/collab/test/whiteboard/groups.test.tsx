@@ -62,7 +62,7 @@ describe('[BOARD-40] groups', () => {
     expect(bob.board.shape('b')?.group).toBe(grouped.value); // one step brought both back
   });
 
-  it('[BOARD-40] Group (Ctrl+G) makes the selection one thing on both boards: a click picks it all, a drag moves it all, a box takes it only whole; Ungroup parts it', async () => {
+  it('[BOARD-40] Group (Ctrl+G) makes the selection one thing on both boards: a click picks it all, a drag moves it all, a box takes it only whole; Ungroup parts it; the eraser takes a group whole', async () => {
     const { ada, a, b } = await twoBoards();
     const board = createBoard(ada);
     onCleanup(() => board.destroy());
@@ -104,5 +104,11 @@ describe('[BOARD-40] groups', () => {
     act(() => void fireEvent.keyDown(surfaceOf(b), { key: 'g', ctrlKey: true }));
     await vi.waitFor(() => expect(board.shape('alone')?.group).toBeDefined(), { timeout: 5_000 });
     expect(board.shape('left')?.group).toBe(board.shape('alone')?.group);
+
+    // The eraser over one shape of a group erases all of it, and nothing else.
+    fireEvent.click(b.getByRole('button', { name: 'Eraser' }));
+    drag(surfaceOf(b), [[430, 40], [431, 41]]);
+    await vi.waitFor(() => expect([board.shape('left'), board.shape('alone')]).toEqual([undefined, undefined]), { timeout: 5_000 });
+    expect(board.shape('right')).toBeDefined();
   });
 });

@@ -124,8 +124,9 @@ export function usePointerTools(input: PointerToolsInput) {
   const pressure = (e: ReactPointerEvent): number => (e.pointerType === 'pen' && e.pressure > 0 ? e.pressure : 0.5);
 
   const erase = (board: Board, at: { x: number; y: number }): void => {
-    const hit = shapeAt(pickable(board.shapes()), at.x, at.y, 6 / latest.current.view.zoom);
-    if (hit) board.remove([hit.id]);
+    const open = pickable(board.shapes());
+    const hit = shapeAt(open, at.x, at.y, 6 / latest.current.view.zoom);
+    if (hit) board.remove(withGroups(open, [hit.id])); // [BOARD-40] a group goes whole, as a click picks it
   };
 
   const onPointerDown = (e: ReactPointerEvent<SVGSVGElement>): void => {
