@@ -84,6 +84,8 @@ describe('[BOARD-40] groups', () => {
     // Bob clicks one: both are his selection, and his drag moves both.
     press(b, 50, 40);
     expect(selectedIn(b)).toEqual(['left', 'right']);
+    const outline = surfaceOf(b).querySelector('[data-group-outline]'); // one dashed box round the group
+    expect([outline?.getAttribute('x'), outline?.getAttribute('width')].map(Number)).toEqual([20 - 9, 240 + 18]); // 8 px and half the outline clear of both
     drag(surfaceOf(b), [[50, 40], [60, 90], [60, 140]]);
     await vi.waitFor(() => expect([board.shape('left')?.y, board.shape('right')?.y, board.shape('alone')?.y]).toEqual([120, 120, 20]), { timeout: 5_000 });
 

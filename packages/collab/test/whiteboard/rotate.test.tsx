@@ -125,8 +125,10 @@ describe('[BOARD-41] rotation', () => {
     const board = createBoard(ada);
     onCleanup(() => board.destroy());
     board.add({ id: 'r', kind: 'rect', x: 100, y: 100, w: 100, h: 50, fill: '#ffffff' });
+    board.add({ id: 'q', kind: 'ellipse', x: 400, y: 100, w: 40, h: 40 }); // Ada's own adds: steps of her undo too, so made first
     const surface = (root: ReturnType<typeof within>): HTMLElement => root.getByRole('application', { name: 'Whiteboard' });
     await vi.waitFor(() => expect(surface(b).querySelector('[data-shape-id="r"]')).not.toBeNull(), { timeout: 5_000 });
+    await vi.waitFor(() => expect(surface(a).querySelector('[data-shape-id="q"]')).not.toBeNull(), { timeout: 5_000 });
     fireEvent.click(a.getByRole('button', { name: 'Select' }));
     const base = { pointerId: 7, pointerType: 'mouse', button: 0, buttons: 1, isPrimary: true };
     act(() => void fireEvent.pointerDown(surface(a), { ...base, clientX: 150, clientY: 125 }));
@@ -149,11 +151,22 @@ describe('[BOARD-41] rotation', () => {
     await vi.waitFor(() => expect(surface(b).querySelector('[data-peer-selection="r"]')?.getAttribute('transform')).toBe('rotate(90 150 125)'), { timeout: 5_000 });
     expect(board.shape('r')).toMatchObject({ x: 100, y: 100 }); // turned in place
     expect(surface(a).querySelector('[data-selected="r"]')?.parentElement?.getAttribute('transform')).toBe('rotate(90 150 125)'); // the outline and resize handle turn with it
+    expect((surface(a).querySelector('[data-resize-handle="r"]') as SVGElement).style.cursor).toBe('nesw-resize'); // its corner now points down and left
 
     // 50° further round with Shift: 140° snaps to 135°.
     turn([[250, 125], [150 + 100 * Math.cos((50 * Math.PI) / 180), 125 + 100 * Math.sin((50 * Math.PI) / 180)]], true);
     await vi.waitFor(() => expect(board.shape('r')?.rotation).toBe(135), { timeout: 5_000 });
     act(() => void fireEvent.keyDown(surface(a), { key: '>', code: 'Period', shiftKey: true }));
+    await vi.waitFor(() => expect(board.shape('r')?.rotation).toBe(150), { timeout: 5_000 });
+
+    // Two shapes: one handle, above the box round both.
+    act(() => void fireEvent.pointerDown(surface(a), { ...base, shiftKey: true, clientX: 420, clientY: 120 }));
+    act(() => void fireEvent.pointerUp(surface(a), { ...base, shiftKey: true, buttons: 0, clientX: 420, clientY: 120 }));
+    expect(surface(a).querySelectorAll('[data-selected]')).toHaveLength(2);
+    expect(surface(a).querySelectorAll('[data-rotate-handle]')).toHaveLength(1);
+    act(() => void fireEvent.keyDown(surface(a), { key: '<', code: 'Comma', shiftKey: true }));
+    await vi.waitFor(() => expect(board.shape('r')?.rotation).toBe(135), { timeout: 5_000 });
+    act(() => void fireEvent.keyDown(surface(a), { key: 'z', ctrlKey: true }));
     await vi.waitFor(() => expect(board.shape('r')?.rotation).toBe(150), { timeout: 5_000 });
 
     for (const expected of [135, 90, undefined]) {
