@@ -30,7 +30,7 @@ export { ATTACH_GAP, attachableAt, attachEnds, edgePoint, isAttachable, movePatc
 export { NOTE_INK, NOTE_PAPER, NOTE_SIZE, noteLines, notePaper, paperOf } from './sticky-note.js';
 export { isResizable, MIN_RESIZE, resizePatch, type ResizePatch } from './resize.js';
 export { assetSourcesFromClipboard, CLIPBOARD_FORMAT, MAX_PASTED_SHAPES, noteFromText, pasteShapes, shapesFromClipboard, shapesToClipboard, type ClipboardOptions, type CopiedShape } from './clipboard.js';
-export { clampZoom, MAX_ZOOM, MIN_ZOOM, nudgeIntoView, readViewport, viewportOf, viewShowing, type BoardView, type BoardViewport } from './viewport.js';
+export { clampZoom, GRID, gridOf, MAX_ZOOM, MIN_ZOOM, nudgeIntoView, readViewport, viewportOf, viewShowing, type BoardView, type BoardViewport } from './viewport.js';
 export { viewFitting } from './fit-view.js';
 export { ALIGNMENTS, alignMoves, type AlignMove, type Alignment } from './align.js';
 export { boardChanges, describeBoardChanges, type BoardChanges } from './board-changes.js';

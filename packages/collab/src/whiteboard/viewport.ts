@@ -59,3 +59,21 @@ export function readViewport(value: unknown): BoardViewport | null {
   if (!isCoordinate(x) || !isCoordinate(y) || !isCoordinate(w) || !isCoordinate(h) || !(w > 0 && h > 0)) return null;
   return { x, y, w, h };
 }
+
+/** Board units between the dots of the board's grid. */
+export const GRID = 20;
+
+/**
+ * [BOARD-42] Where the grid's dots fall on the surface for a view (CSS pixels): they pan and zoom
+ * with the board, so a shape sits on the same dots wherever one scrolls; the dots stand on the
+ * board's multiples of GRID. Zoomed far out, every
+ * second (fourth…) dot is left out so they stay at least 10 px apart instead of greying the board.
+ */
+export function gridOf(view: BoardView): { size: number; x: number; y: number } {
+  let size = GRID * view.zoom;
+  while (size < 10) size *= 2;
+  // The CSS dot is drawn in the middle of its tile: the tiles start half a tile early so the dots
+  // stand on the board's multiples of GRID.
+  const offset = (v: number): number => (((v - size / 2) % size) + size) % size;
+  return { size, x: offset(view.x), y: offset(view.y) };
+}

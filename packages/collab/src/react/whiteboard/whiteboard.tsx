@@ -26,7 +26,7 @@ import { ThumbUntilLoaded } from './thumb-until-loaded.js';
 import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
 import { useBoard, useCommentThreads, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
 import { useFollow } from './use-follow.js';
-import { clampZoom, viewportOf, type BoardViewport } from '../../whiteboard/viewport.js';
+import { clampZoom, gridOf, viewportOf, type BoardViewport } from '../../whiteboard/viewport.js';
 import { viewFitting } from '../../whiteboard/fit-view.js';
 import { boardPoint, usePointerTools, type Box, type View } from './use-pointer-tools.js';
 import { useBoardClipboard } from './use-clipboard.js';
@@ -67,6 +67,12 @@ export interface WhiteboardProps {
 }
 
 const IDENTITY: View = { x: 0, y: 0, zoom: 1 };
+
+/** [BOARD-42] The dot grid's place and spacing for the view: it moves and scales with the board. */
+function gridStyle(view: View): CSSProperties {
+  const g = gridOf(view);
+  return { backgroundSize: `${g.size}px ${g.size}px`, backgroundPosition: `${g.x}px ${g.y}px` };
+}
 
 export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', readOnly = false, onExport, onError, follow, onFollow, className, style }: WhiteboardProps): ReactElement {
   const board = useBoard(room);
@@ -332,7 +338,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
           pointer.onPointerLeave();
         }}
         onDoubleClick={pointer.onDoubleClick} onDragStart={(e) => e.preventDefault()} onDragOver={images.onDragOver} onDrop={images.onDrop}
-        style={following.following ? { outline: `3px solid ${following.following.color}`, outlineOffset: -3 } : undefined}>
+        style={{ ...gridStyle(view), ...(following.following ? { outline: `3px solid ${following.following.color}`, outlineOffset: -3 } : {}) }}>
         <g transform={`translate(${view.x} ${view.y}) scale(${view.zoom})`}>
           <g role="list" aria-label="Shapes">
             {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} label={labels.get(shape.id) ?? ''} assetUrl={room.assets?.url} />)}
