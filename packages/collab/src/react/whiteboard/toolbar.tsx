@@ -74,12 +74,25 @@ export interface ToolbarProps {
   onZoom(factor: number | null): void;
   /** [BOARD-33] Shows every shape (or, with a selection, the selected ones). */
   onFit(): void;
+  /** [BOARD-43] Snap to grid is on; `onSnap` turns it on or off (an editing member's toolbar only). */
+  snap?: boolean;
+  onSnap?(): void;
   onExport(format: 'png' | 'svg'): void;
   /** [BOARD-22] Pictures picked with the Image button. */
   onPictures?(files: File[]): void;
 }
 
 const button = `${WB}-button`;
+
+/** [BOARD-43] Nine dots: the grid. */
+function GridIcon(): ReactElement {
+  const dots = [3, 8, 13].flatMap((x) => [3, 8, 13].map((y) => <circle key={`${x} ${y}`} cx={x} cy={y} r="1.4" fill="currentColor" />));
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" style={{ verticalAlign: 'middle' }}>
+      {dots}
+    </svg>
+  );
+}
 
 /** A speech bubble, drawn like the width icons (a glyph needs an emoji font many systems lack). */
 function CommentIcon(): ReactElement {
@@ -162,6 +175,9 @@ export function Toolbar(p: ToolbarProps): ReactElement {
         <button type="button" className={button} aria-label="Reset view" title="Reset view (0)" onClick={() => p.onZoom(null)}>1:1</button>
         <button type="button" className={button} aria-label="Zoom in" title="Zoom in (+)" onClick={() => p.onZoom(1.25)}>+</button>
         <button type="button" className={button} aria-label="Zoom to fit" title="Zoom to fit (Shift+1; the selection: Shift+2)" onClick={p.onFit}>⤢</button>
+        {!p.readOnly && p.onSnap && (
+          <button type="button" className={button} aria-label="Snap to grid" aria-pressed={p.snap ?? false} title="Snap to grid (Ctrl+')" onClick={p.onSnap}><GridIcon /></button>
+        )}
       </div>
       <div className={`${WB}-group`} role="group" aria-label="Export">
         <button type="button" className={button} aria-label="Export PNG" title="Download as PNG" onClick={() => p.onExport('png')}>PNG</button>

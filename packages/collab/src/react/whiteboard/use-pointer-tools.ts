@@ -10,19 +10,17 @@ import { asNewShape, pasteShapes } from '../../whiteboard/clipboard.js';
 import { attachableAt, letGo, movePatch } from '../../whiteboard/connectors.js';
 import { shapeAt, shapesWithin } from '../../whiteboard/hit-test.js';
 import { wholeGroupsWithin, withGroups } from '../../whiteboard/groups.js';
-import { angleOf, type Point } from '../../whiteboard/geometry.js';
+import { angleOf } from '../../whiteboard/geometry.js';
 import { resizePatch } from '../../whiteboard/resize.js';
 import { ROTATE_STEP, rotatePatches, rotationPivot, snapRotation } from '../../whiteboard/rotate.js';
-import { pickable, thinPoints, type Shape } from '../../whiteboard/shape.js';
+import { pickable, shapeBounds, thinPoints, type Shape } from '../../whiteboard/shape.js';
+import { snapOffset, snapPoint } from '../../whiteboard/snap.js';
 import type { Tool } from './toolbar.js';
 import type { OpenComment } from './comments-layer.js';
 import { clampZoom } from '../../whiteboard/viewport.js';
+import { boardPoint, CLICK_SIZE, middle, type Box, type Gesture, type View } from './pointer-gesture.js';
 
-export interface View {
-  readonly x: number;
-  readonly y: number;
-  readonly zoom: number;
-}
+export { boardPoint, type Box, type View };
 
 export interface PointerToolsInput {
   board: Board | null;
@@ -48,37 +46,8 @@ export interface PointerToolsInput {
   marquee(box: Box | null): void;
   /** [BOARD-30] The line or arrow being drawn (its attachments are shown), or null when done. */
   drawing(id: string | null): void;
-}
-
-export interface Box {
-  readonly x: number;
-  readonly y: number;
-  readonly w: number;
-  readonly h: number;
-}
-
-type Gesture =
-  | { kind: 'pen'; pointer: number; origin: { x: number; y: number }; points: number[] }
-  | { kind: 'shape'; pointer: number; id: string; start: { x: number; y: number }; last: { x: number; y: number }; end: () => void }
-  | { kind: 'move'; pointer: number; ids: readonly string[]; last: { x: number; y: number }; end: () => void }
-  | { kind: 'resize'; pointer: number; shape: Shape; start: { x: number; y: number }; end: () => void }
-  | { kind: 'rotate'; pointer: number; shapes: readonly Shape[]; pivot: Point; from: number; end: () => void }
-  | { kind: 'erase'; pointer: number; end: () => void }
-  | { kind: 'laser'; pointer: number }
-  | { kind: 'marquee'; pointer: number; start: { x: number; y: number }; base: readonly string[] }
-  | { kind: 'pan'; pointer: number; client: { x: number; y: number }; view: View }
-  | { kind: 'pinch'; pointer: number; distance: number; mid: { x: number; y: number }; view: View };
-
-
-const middle = (a: { x: number; y: number }, b: { x: number; y: number }) => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
-
-/** A click with a shape tool (no drag) still makes a visible shape of this size. */
-const CLICK_SIZE = { w: 120, h: 80 };
-
-/** Where a pointer (or drag) event on the surface falls on the board, in board units. */
-export function boardPoint(e: { readonly clientX: number; readonly clientY: number; readonly currentTarget: Element }, view: View): { x: number; y: number } {
-  const rect = e.currentTarget.getBoundingClientRect();
-  return { x: (e.clientX - rect.left - view.x) / view.zoom, y: (e.clientY - rect.top - view.y) / view.zoom };
+  /** [BOARD-43] Snap to grid: what is drawn, dragged or resized lands on the grid's dots. */
+  snap: boolean;
 }
 
 export function usePointerTools(input: PointerToolsInput) {
@@ -197,9 +166,10 @@ export function usePointerTools(input: PointerToolsInput) {
         const end = board.beginGesture();
         // [BOARD-30] A line or an arrow begun on a box is attached to it.
         const from = tool === 'line' || tool === 'arrow' ? attachableAt(board.shapes(), at.x, at.y, 4 / view.zoom) : undefined;
-        const added = board.add({ kind: tool, x: at.x, y: at.y, w: 0, h: 0, color, width, ...(from ? { from: from.id } : {}) });
+        const start = latest.current.snap ? snapPoint(at) : at; // [BOARD-43]
+        const added = board.add({ kind: tool, x: start.x, y: start.y, w: 0, h: 0, color, width, ...(from ? { from: from.id } : {}) });
         if (!added.ok) return end();
-        gesture.current = { kind: 'shape', pointer, id: added.value.id, start: at, last: at, end };
+        gesture.current = { kind: 'shape', pointer, id: added.value.id, start, last: at, end };
         if (tool === 'line' || tool === 'arrow') latest.current.drawing(added.value.id);
         return;
       }
@@ -250,7 +220,8 @@ export function usePointerTools(input: PointerToolsInput) {
           ids = pasteShapes(board, board.shapes().filter((s) => wanted.has(s.id)).map(asNewShape), 0, 0);
         }
         setSelection(ids);
-        gesture.current = { kind: 'move', pointer, ids, last: at, end };
+        const box = shapeBounds(hit);
+        gesture.current = { kind: 'move', pointer, ids, origin: at, moved: { x: 0, y: 0 }, anchor: { x: box.x, y: box.y }, end };
       }
     }
   };
@@ -286,7 +257,8 @@ export function usePointerTools(input: PointerToolsInput) {
         g.last = at;
         perFrame(() => {
           const shape = board.shape(g.id);
-          const patch = { w: at.x - g.start.x, h: at.y - g.start.y };
+          const tip = latest.current.snap ? snapPoint(at) : at;
+          const patch = { w: tip.x - g.start.x, h: tip.y - g.start.y };
           if (shape?.kind !== 'line' && shape?.kind !== 'arrow') return void board.update(g.id, patch);
           // [BOARD-30] The end attaches to the box under the pointer as it goes, so one sees where it will land.
           const to = attachableAt(board.shapes(), at.x, at.y, 4 / latest.current.view.zoom, shape.from);
@@ -295,9 +267,12 @@ export function usePointerTools(input: PointerToolsInput) {
         return;
       case 'move':
         perFrame(() => {
-          const dx = at.x - g.last.x, dy = at.y - g.last.y;
+          // From the press, not the last frame: snapped, the pressed shape's corner goes from dot to dot (BOARD-43).
+          const want = { x: at.x - g.origin.x, y: at.y - g.origin.y };
+          const total = latest.current.snap ? snapOffset(g.anchor, want) : want;
+          const dx = total.x - g.moved.x, dy = total.y - g.moved.y;
           if (dx === 0 && dy === 0) return;
-          g.last = at;
+          g.moved = total;
           const moving = new Set(g.ids);
           board.transact(() => {
             for (const id of g.ids) {
@@ -309,7 +284,12 @@ export function usePointerTools(input: PointerToolsInput) {
         return;
       case 'resize':
         perFrame(() => {
-          const patch = resizePatch(g.shape, at.x - g.start.x, at.y - g.start.y);
+          let by = { x: at.x - g.start.x, y: at.y - g.start.y };
+          if (latest.current.snap && !g.shape.rotation) {
+            const b = shapeBounds(g.shape); // [BOARD-43] the handle's corner lands on a dot (a turned one's corner is not on the grid's lines)
+            by = snapOffset({ x: b.x + b.w, y: b.y + b.h }, by);
+          }
+          const patch = resizePatch(g.shape, by.x, by.y);
           if (patch) board.update(g.shape.id, { ...patch, ...letGo(g.shape) });
         });
         return;

@@ -89,6 +89,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const colorRef = useRef(color);
   colorRef.current = color;
   const [width, setWidth] = useState(WIDTHS[0]!.width);
+  const [snap, setSnap] = useState(false); // [BOARD-43] snap to grid
   const [view, setView] = useState<View>(IDENTITY);
   const [selection, setSelectionState] = useState<readonly string[]>([]);
   const [editing, setEditing] = useState<Editing | null>(null);
@@ -143,7 +144,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     if (follow !== undefined) following.follow(follow);
   }, [follow]); // only when the prop changes: the select may have moved on since
   // Panning and zooming by hand is this member's own move: it ends following (moveView).
-  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null, openComment: setComment, readOnly, laser: laser.point, marquee: setMarquee, drawing: setDrawing });
+  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null, openComment: setComment, readOnly, laser: laser.point, marquee: setMarquee, drawing: setDrawing, snap });
 
   const commitText = (): void => {
     const note = editingRef.current;
@@ -269,6 +270,9 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     } else if (mod && e.shiftKey && key === 'l') {
       e.preventDefault(); // [BOARD-35] not the browser's address bar
       act.lock();
+    } else if (mod && e.key === "'") {
+      e.preventDefault(); // [BOARD-43]
+      setSnap((on) => !on);
     } else if (mod && key === 'g') {
       e.preventDefault(); // [BOARD-40] not the browser's find-next
       if (e.shiftKey) act.ungroup();
@@ -321,7 +325,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       <Toolbar readOnly={readOnly} tool={tool} color={color} width={width} canUndo={undo.canUndo} canRedo={undo.canRedo} canDelete={selected.length > 0} canUnlock={shapes.some((s) => s.locked)} canAlign={selected.length > 1}
         canGroup={canGroup(chosen)} canUngroup={chosen.some((s) => s.group !== undefined)} onGroup={act.group} onUngroup={act.ungroup}
         onTool={setTool} onColor={changeColor} onWidth={changeWidth} onUndo={() => room.history.undo()} onRedo={() => room.history.redo()}
-        onDelete={act.remove} onLock={act.lock} onUnlockAll={act.unlockAll} onAlign={act.align} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onFit={() => fit(selected)} onExport={exportAs}
+        onDelete={act.remove} onLock={act.lock} onUnlockAll={act.unlockAll} onAlign={act.align} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onFit={() => fit(selected)} snap={snap} onSnap={() => setSnap((on) => !on)} onExport={exportAs}
         onPictures={(files) => void images.insert(files)} />
       <div className={`${WB}-stage`}>
       <FollowPicker peers={peers} following={following.following} followers={following.followers} onFollow={following.follow}
@@ -368,7 +372,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       )}
       </div>
       <p id={labelId} className={`${WB}-sr`}>
-        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, N sticky note, V select, E eraser, C comment, K laser pointer. Shift+1 zooms to fit the board, Shift+2 the selection. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Shift+. and Shift+, turn it 15°, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes. Paste or drop a picture to add it.`}
+        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, N sticky note, V select, E eraser, C comment, K laser pointer. Shift+1 zooms to fit the board, Shift+2 the selection, Ctrl+' snaps to the grid. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Shift+. and Shift+, turn it 15°, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes. Paste or drop a picture to add it.`}
       </p>
     </div>
   );

@@ -1,0 +1,53 @@
+// @vitest-environment jsdom
+// [BOARD-43] Snap to grid: with `Snap to grid` on (or Ctrl+'), a shape drawn, dragged or resized
+// lands on the grid's dots, on the other member's board too; off, the pointer is followed exactly.
+import { act, fireEvent, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { onCleanup } from '@kuiper/testkit';
+import { snapOffset, snapPoint } from '../../src/whiteboard/snap.js';
+import { createBoard } from '../../src/whiteboard/index.js';
+import { drag, twoBoards } from './two-boards.js';
+
+describe('[BOARD-43] snap to grid', () => {
+  it('[BOARD-43] the nearest dot, and the move that puts a corner on one', () => {
+    expect(snapPoint({ x: 33, y: -47 })).toEqual({ x: 40, y: -40 });
+    expect(snapOffset({ x: 40, y: 40 }, { x: 27, y: 12 })).toEqual({ x: 20, y: 20 });
+    expect(snapOffset({ x: 41, y: 40 }, { x: 0, y: 3 })).toEqual({ x: -1, y: 0 }); // a shape off the grid steps onto it
+  });
+
+  it('[BOARD-43] <Whiteboard>: drawn, dragged and resized onto the dots while it is on; followed exactly once Ctrl+\' turns it off', async () => {
+    const { ada, a, b } = await twoBoards();
+    const board = createBoard(ada);
+    onCleanup(() => board.destroy());
+    const surface = a.getByRole('application', { name: 'Whiteboard' });
+    const toggle = a.getByRole('button', { name: 'Snap to grid' });
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+
+    fireEvent.click(a.getByRole('button', { name: 'Rectangle' }));
+    drag(surface, [[33, 47], [90, 80], [151, 118]]);
+    await vi.waitFor(() => expect(board.shapes()[0]).toMatchObject({ x: 40, y: 40, w: 120, h: 80 }), { timeout: 5_000 });
+    const id = board.shapes()[0]!.id;
+
+    fireEvent.click(a.getByRole('button', { name: 'Select' }));
+    drag(surface, [[100, 80], [115, 88], [127, 92]]); // 27 right, 12 down: the corner goes to the dot at (60, 60)
+    await vi.waitFor(() => expect(board.shape(id)).toMatchObject({ x: 60, y: 60 }), { timeout: 5_000 });
+
+    // The handle at the box's corner (180, 140): 13 right and 9 down lands it on (200, 140).
+    const handle = surface.querySelector(`[data-resize-handle="${id}"]`)!;
+    const base = { pointerId: 7, pointerType: 'mouse', button: 0, buttons: 1, isPrimary: true };
+    act(() => void fireEvent.pointerDown(handle, { ...base, clientX: 185, clientY: 145 }));
+    act(() => void fireEvent.pointerMove(surface, { ...base, clientX: 198, clientY: 154 }));
+    act(() => void fireEvent.pointerUp(surface, { ...base, buttons: 0, clientX: 198, clientY: 154 }));
+    await vi.waitFor(() => expect(board.shape(id)).toMatchObject({ x: 60, y: 60, w: 140, h: 80 }), { timeout: 5_000 });
+    await vi.waitFor(() => expect(within(b.getByRole('application', { name: 'Whiteboard' })).getAllByRole('listitem')).toHaveLength(1), { timeout: 5_000 });
+    const bobs = b.getByRole('application', { name: 'Whiteboard' }).querySelector(`[data-shape-id="${id}"]`)!;
+    await vi.waitFor(() => expect(['x', 'y', 'width', 'height'].map((k) => bobs.getAttribute(k))).toEqual(['60', '60', '140', '80']), { timeout: 5_000 });
+
+    act(() => void fireEvent.keyDown(surface, { key: "'", ctrlKey: true }));
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    drag(surface, [[100, 80], [107, 83]]);
+    await vi.waitFor(() => expect(board.shape(id)).toMatchObject({ x: 67, y: 63 }), { timeout: 5_000 });
+  });
+});
