@@ -175,6 +175,17 @@ describe('[BOARD-41] rotation', () => {
     }
     await vi.waitFor(() => expect(surface(b).querySelector('[data-shape-id="r"]')?.hasAttribute('transform')).toBe(false), { timeout: 5_000 });
 
+    // A text stays level, and its outline (Ada's, and hers on Bob's board) goes round its characters:
+    // a text's own w and h are 0, and the outline was a dot at its corner.
+    board.add({ id: 't', kind: 'text', x: 100, y: 400, text: 'a few words' });
+    await vi.waitFor(() => expect(surface(a).querySelector('[data-shape-id="t"]')).not.toBeNull(), { timeout: 5_000 });
+    act(() => void fireEvent.keyDown(surface(a), { key: 'Escape' }));
+    act(() => void fireEvent.pointerDown(surface(a), { ...base, clientX: 150, clientY: 410 }));
+    act(() => void fireEvent.pointerUp(surface(a), { ...base, buttons: 0, clientX: 150, clientY: 410 }));
+    const width = (el: Element | null | undefined): number => Number(el?.getAttribute('width'));
+    expect(width(surface(a).querySelector('[data-selected="t"]'))).toBeGreaterThan(100); // 11 characters, and the padding
+    await vi.waitFor(() => expect(width(surface(b).querySelector('[data-peer-selection="t"]'))).toBeGreaterThan(100), { timeout: 5_000 });
+
     // A turned sticky note is written in a box turned with its paper.
     board.add({ id: 'n', kind: 'note', x: 300, y: 300, w: 100, h: 100, text: 'tilted', rotation: 30 });
     await vi.waitFor(() => expect(surface(a).querySelector('[data-shape-id="n"]')).not.toBeNull(), { timeout: 5_000 });

@@ -58,7 +58,8 @@ export function SelectionLayer({ shapes, zoom, accent, handles }: SelectionLayer
         );
       })}
       {shapes.map((s) => {
-        const b = uprightBox(s);
+        // A text's box is where its characters go (as hit-testing estimates it): its w and h are 0.
+        const b = s.kind === 'text' ? boxOf(s) : uprightBox(s);
         const pad = 4 + s.width / 2;
         const handle = handles && only === s && isResizable(s) ? 10 / zoom : 0;
         return (
