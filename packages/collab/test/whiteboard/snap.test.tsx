@@ -9,13 +9,20 @@ import { createBoard } from '../../src/whiteboard/index.js';
 import { drag, twoBoards } from './two-boards.js';
 
 describe('[BOARD-43] snap to grid', () => {
+  it('[BOARD-43] a board opened where Snap to grid was left on starts with it on', async () => {
+    localStorage.setItem('kuiper-whiteboard-snap', '1');
+    onCleanup(() => localStorage.removeItem('kuiper-whiteboard-snap'));
+    const { a } = await twoBoards();
+    await vi.waitFor(() => expect(a.getByRole('button', { name: 'Snap to grid' }).getAttribute('aria-pressed')).toBe('true'));
+  });
+
   it('[BOARD-43] the nearest dot, and the move that puts a corner on one', () => {
     expect(snapPoint({ x: 33, y: -47 })).toEqual({ x: 40, y: -40 });
     expect(snapOffset({ x: 40, y: 40 }, { x: 27, y: 12 })).toEqual({ x: 20, y: 20 });
     expect(snapOffset({ x: 41, y: 40 }, { x: 0, y: 3 })).toEqual({ x: -1, y: 0 }); // a shape off the grid steps onto it
   });
 
-  it('[BOARD-43] <Whiteboard>: drawn, dragged and resized onto the dots while it is on; followed exactly once Ctrl+\' turns it off', async () => {
+  it('[BOARD-43] <Whiteboard>: drawn, dragged, nudged and resized onto the dots while it is on; followed exactly once Ctrl+\' turns it off', async () => {
     const { ada, a, b } = await twoBoards();
     const board = createBoard(ada);
     onCleanup(() => board.destroy());
@@ -45,9 +52,14 @@ describe('[BOARD-43] snap to grid', () => {
     const bobs = b.getByRole('application', { name: 'Whiteboard' }).querySelector(`[data-shape-id="${id}"]`)!;
     await vi.waitFor(() => expect(['x', 'y', 'width', 'height'].map((k) => bobs.getAttribute(k))).toEqual(['60', '60', '140', '80']), { timeout: 5_000 });
 
+    act(() => void fireEvent.keyDown(surface, { key: 'ArrowRight' })); // a grid step, not a pixel
+    await vi.waitFor(() => expect(board.shape(id)).toMatchObject({ x: 80, y: 60 }), { timeout: 5_000 });
+    expect(localStorage.getItem('kuiper-whiteboard-snap')).toBe('1'); // the person's setting, for every room and the next visit
+
     act(() => void fireEvent.keyDown(surface, { key: "'", ctrlKey: true }));
     expect(toggle.getAttribute('aria-pressed')).toBe('false');
     drag(surface, [[100, 80], [107, 83]]);
-    await vi.waitFor(() => expect(board.shape(id)).toMatchObject({ x: 67, y: 63 }), { timeout: 5_000 });
+    await vi.waitFor(() => expect(board.shape(id)).toMatchObject({ x: 87, y: 63 }), { timeout: 5_000 });
+    expect(localStorage.getItem('kuiper-whiteboard-snap')).toBe('0');
   });
 });

@@ -26,7 +26,8 @@ import { ThumbUntilLoaded } from './thumb-until-loaded.js';
 import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
 import { useBoard, useCommentThreads, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
 import { useFollow } from './use-follow.js';
-import { clampZoom, gridOf, viewportOf, type BoardViewport } from '../../whiteboard/viewport.js';
+import { clampZoom, GRID, gridOf, viewportOf, type BoardViewport } from '../../whiteboard/viewport.js';
+import { useSnap } from './use-snap.js';
 import { viewFitting } from '../../whiteboard/fit-view.js';
 import { boardPoint, usePointerTools, type Box, type View } from './use-pointer-tools.js';
 import { useBoardClipboard } from './use-clipboard.js';
@@ -89,7 +90,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const colorRef = useRef(color);
   colorRef.current = color;
   const [width, setWidth] = useState(WIDTHS[0]!.width);
-  const [snap, setSnap] = useState(false); // [BOARD-43] snap to grid
+  const [snap, toggleSnap] = useSnap(); // [BOARD-43]
   const [view, setView] = useState<View>(IDENTITY);
   const [selection, setSelectionState] = useState<readonly string[]>([]);
   const [editing, setEditing] = useState<Editing | null>(null);
@@ -272,7 +273,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       act.lock();
     } else if (mod && e.key === "'") {
       e.preventDefault(); // [BOARD-43]
-      setSnap((on) => !on);
+      toggleSnap();
     } else if (mod && key === 'g') {
       e.preventDefault(); // [BOARD-40] not the browser's find-next
       if (e.shiftKey) act.ungroup();
@@ -301,7 +302,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       addAtCenter();
     } else if (e.key.startsWith('Arrow') && selected.length > 0 && board) {
       e.preventDefault();
-      const step = (e.shiftKey ? 10 : 1) / view.zoom;
+      const step = snap ? GRID : (e.shiftKey ? 10 : 1) / view.zoom; // [BOARD-43] snapped: a grid step
       const [dx, dy] = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[e.key] ?? [0, 0];
       act.nudge(dx!, dy!);
     } else if (e.key === ' ' && e.target === surface.current) {
@@ -325,7 +326,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       <Toolbar readOnly={readOnly} tool={tool} color={color} width={width} canUndo={undo.canUndo} canRedo={undo.canRedo} canDelete={selected.length > 0} canUnlock={shapes.some((s) => s.locked)} canAlign={selected.length > 1}
         canGroup={canGroup(chosen)} canUngroup={chosen.some((s) => s.group !== undefined)} onGroup={act.group} onUngroup={act.ungroup}
         onTool={setTool} onColor={changeColor} onWidth={changeWidth} onUndo={() => room.history.undo()} onRedo={() => room.history.redo()}
-        onDelete={act.remove} onLock={act.lock} onUnlockAll={act.unlockAll} onAlign={act.align} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onFit={() => fit(selected)} snap={snap} onSnap={() => setSnap((on) => !on)} onExport={exportAs}
+        onDelete={act.remove} onLock={act.lock} onUnlockAll={act.unlockAll} onAlign={act.align} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onFit={() => fit(selected)} snap={snap} onSnap={toggleSnap} onExport={exportAs}
         onPictures={(files) => void images.insert(files)} />
       <div className={`${WB}-stage`}>
       <FollowPicker peers={peers} following={following.following} followers={following.followers} onFollow={following.follow}
