@@ -12,7 +12,7 @@ import { boardPresencePatch, readPeer, type BoardPresence, type Peer } from './b
 import { BoardComments } from './comments.js';
 import { attachEnds, detachFrom } from './connectors.js';
 import { rotatePatches } from './rotate.js';
-import { compareShapes, isConnector, isImageSrc, isThumbSrc, newShapeProblem, patchProblem, readShape, sameShape, sameValue, SHAPE_FIELDS, type NewShape, type Shape, type ShapeKind, type ShapePatch } from './shape.js';
+import { compareShapes, isConnector, isImageSrc, isTurnable, NOT_TURNABLE, isThumbSrc, newShapeProblem, patchProblem, readShape, sameShape, sameValue, SHAPE_FIELDS, type NewShape, type Shape, type ShapeKind, type ShapePatch } from './shape.js';
 
 /** The name of the document's top-level map holding the shapes (one Y.Map per shape, by id). */
 export const BOARD_MAP = 'whiteboard';
@@ -108,6 +108,7 @@ export class Board {
     // Read from the document, not the cache: inside `transact` a shape added a moment ago is already there.
     if (!(map instanceof Y.Map) || !readShape(id, map.toJSON() as Record<string, unknown>)) return fail('shape_invalid', `no shape ${id}`);
     if ((patch.from != null || patch.to != null) && !isConnector(map.get('kind') as ShapeKind)) return fail('shape_invalid', 'only a line or an arrow is attached to shapes');
+    if (patch.rotation !== undefined && patch.rotation !== 0 && !isTurnable(map.get('kind') as ShapeKind)) return fail('shape_invalid', NOT_TURNABLE);
     if (!options.ignoreLock && map.get('locked') === true && Object.keys(patch).some((key) => key !== 'locked' && (patch as Record<string, unknown>)[key] !== undefined)) {
       return fail('shape_locked', `shape ${id} is locked: unlock it first, or pass { ignoreLock: true }`);
     }

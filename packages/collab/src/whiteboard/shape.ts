@@ -144,6 +144,9 @@ function fieldProblems(fields: Readonly<Record<string, unknown>>, partial: boole
   return undefined;
 }
 
+/** [BOARD-41] What a rotation on another kind is told. */
+export const NOT_TURNABLE = 'only a rectangle, ellipse, sticky note or picture has a rotation (board.rotate turns the others)';
+
 /** [BOARD-41] Kinds that keep a box and an angle when turned (a text's box is only estimated: it stays level). */
 export const isTurnable = (kind: ShapeKind): boolean => kind === 'rect' || kind === 'ellipse' || kind === 'note' || kind === 'image';
 
@@ -160,6 +163,7 @@ export function newShapeProblem(input: unknown): string | undefined {
   if (fields['kind'] !== 'image' && fields['src'] !== undefined) return 'only an image has a src';
   if (fields['kind'] !== 'image' && fields['thumb'] !== undefined) return 'only an image has a thumb';
   if (!isConnector(fields['kind']) && (fields['from'] != null || fields['to'] != null)) return 'only a line or an arrow is attached to shapes';
+  if (!isTurnable(fields['kind']) && fields['rotation'] !== undefined && fields['rotation'] !== 0) return NOT_TURNABLE;
   return fieldProblems(fields, false);
 }
 

@@ -96,6 +96,9 @@ describe('[BOARD-41] rotation', () => {
     ada.board.rotate(['p'], 90);
     ada.board.rotate(['t'], 45);
     expect(ada.board.rotate(['k'], 90)).toBe(0); // locked (BOARD-38)
+    // An angle written on a kind that does not keep one is refused: board.rotate turns its points.
+    expect(ada.board.update('l', { rotation: 30 })).toMatchObject({ ok: false, error: { code: 'shape_invalid', message: expect.stringContaining('board.rotate turns the others') } });
+    expect(ada.board.add({ kind: 'pen', x: 0, y: 0, points: [0, 0, 0.5], rotation: 30 })).toMatchObject({ ok: false, error: { code: 'shape_invalid' } });
     await settle();
     const [l, p] = [bob.board.shape('l')!, bob.board.shape('p')!];
     close(l, { x: 50, y: 50 });

@@ -2,7 +2,7 @@
  * The pointer gestures of the whiteboard (BOARD-10) as data: what one press is doing until it lifts,
  * and where a pointer falls on the board. usePointerTools runs them.
  */
-import type { Point } from '../../whiteboard/geometry.js';
+import type { Box, Point } from '../../whiteboard/geometry.js';
 import type { Shape } from '../../whiteboard/shape.js';
 
 export interface View {
@@ -11,12 +11,8 @@ export interface View {
   readonly zoom: number;
 }
 
-export interface Box {
-  readonly x: number;
-  readonly y: number;
-  readonly w: number;
-  readonly h: number;
-}
+/** A box on the board (a selection marquee), the geometry's own. */
+export type { Box };
 
 export type Gesture =
   | { kind: 'pen'; pointer: number; origin: { x: number; y: number }; points: number[] }
@@ -30,7 +26,6 @@ export type Gesture =
   | { kind: 'marquee'; pointer: number; start: { x: number; y: number }; base: readonly string[] }
   | { kind: 'pan'; pointer: number; client: { x: number; y: number }; view: View }
   | { kind: 'pinch'; pointer: number; distance: number; mid: { x: number; y: number }; view: View };
-
 
 export const middle = (a: { x: number; y: number }, b: { x: number; y: number }) => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
 
