@@ -203,6 +203,49 @@ describe('<Whiteboard> in Chromium', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  it('[BOARD-41] the round handle turns the selected shape as the pointer goes round it, and the resize handle then sits at the turned corner and resizes along the turned sides; each one undo step', async () => {
+    const { nodeBoard, page, errors } = await openBoardPage('rotate');
+    nodeBoard.add({ id: 'card', kind: 'rect', x: 100, y: 100, w: 120, h: 60, color: '#1971c2', fill: '#d0ebff' });
+    const surface = page.getByRole('application', { name: 'Whiteboard' });
+    await expect.poll(() => page.locator('[data-shape-id]').count(), { timeout: 10_000 }).toBe(1);
+    const box = (await surface.boundingBox())!;
+    const centre = { x: box.x + 160, y: box.y + 130 };
+    await surface.focus();
+    await page.keyboard.press('v');
+    await page.mouse.click(centre.x, centre.y);
+    const rotate = page.locator('[data-rotate-handle] circle');
+    await expect.poll(() => rotate.count(), { timeout: 5_000 }).toBe(1);
+    const r = (await rotate.boundingBox())!;
+    expect(Math.abs(r.x + r.width / 2 - centre.x)).toBeLessThan(1); // above the middle of its top edge
+    await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
+    await page.mouse.down();
+    for (let deg = -80; deg <= 0; deg += 10) await page.mouse.move(centre.x + 90 * Math.cos((deg * Math.PI) / 180), centre.y + 90 * Math.sin((deg * Math.PI) / 180));
+    await page.mouse.up();
+    await vi.waitFor(() => expect(Math.abs((nodeBoard.shape('card')?.rotation ?? 0) - 90)).toBeLessThan(0.5), { timeout: 10_000 });
+    expect(nodeBoard.shape('card')).toMatchObject({ x: 100, y: 100, w: 120, h: 60 }); // turned in place
+
+    // The box's bottom-right corner is now at its bottom left on screen: 20 px left and 30 down from
+    // there is 30 along its width and 20 along its height.
+    const handle = (await page.locator('[data-resize-handle="card"]').boundingBox())!;
+    expect(handle.x + handle.width / 2).toBeLessThan(centre.x);
+    expect(handle.y + handle.height / 2).toBeGreaterThan(centre.y);
+    const from = { x: handle.x + handle.width / 2, y: handle.y + handle.height / 2 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x - 20, from.y + 30, { steps: 5 });
+    await page.mouse.up();
+    await vi.waitFor(() => {
+      const card = nodeBoard.shape('card')!;
+      expect(card.w).toBeCloseTo(150, 0);
+      expect(card.h).toBeCloseTo(80, 0);
+    }, { timeout: 10_000 });
+    await page.keyboard.press('Control+z');
+    await vi.waitFor(() => expect(nodeBoard.shape('card')).toMatchObject({ x: 100, y: 100, w: 120, h: 60 }), { timeout: 10_000 });
+    await page.keyboard.press('Control+z');
+    await vi.waitFor(() => expect(nodeBoard.shape('card')).not.toHaveProperty('rotation'), { timeout: 10_000 });
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('[BOARD-19] a comment pinned with the Comment tool reaches another member; their reply shows in the open thread; Resolve takes the pin away for both', async () => {
     const { nodeBoard, page, errors } = await openBoardPage('comments');
     const surface = page.getByRole('application', { name: 'Whiteboard' });
