@@ -78,8 +78,13 @@ describe('[BOARD-40] groups', () => {
     press(a, 230, 40, true);
     expect(selectedIn(a)).toEqual(['left', 'right']);
     expect(a.queryByRole('button', { name: 'Ungroup' })).toBeNull();
-    fireEvent.click(a.getByRole('button', { name: 'Group' }));
+    const group = a.getByRole('button', { name: 'Group' });
+    group.focus();
+    fireEvent.click(group);
     await vi.waitFor(() => expect(b.queryAllByRole('listitem', { name: 'Rectangle (grouped)' })).toHaveLength(2), { timeout: 5_000 });
+    // Group disabled itself (the selection is one group now): the keyboard is back on the board, not lost on the page.
+    expect((group as HTMLButtonElement).disabled).toBe(true);
+    expect(document.activeElement).toBe(surfaceOf(a));
 
     // Bob clicks one: both are his selection, and his drag moves both.
     press(b, 50, 40);

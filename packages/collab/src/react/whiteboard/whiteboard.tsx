@@ -28,6 +28,7 @@ import { useBoard, useCommentThreads, usePeers, useShapes, useUndoState, type Wh
 import { useFollow } from './use-follow.js';
 import { clampZoom, GRID, gridOf, viewportOf, type BoardViewport } from '../../whiteboard/viewport.js';
 import { useSnap } from './use-snap.js';
+import { useFocusKeeper } from './use-focus-keeper.js';
 import { viewFitting } from '../../whiteboard/fit-view.js';
 import { boardPoint, usePointerTools, type Box, type View } from './use-pointer-tools.js';
 import { useBoardClipboard } from './use-clipboard.js';
@@ -112,6 +113,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const surface = useRef<SVGSVGElement>(null);
   const root = useRef<HTMLDivElement>(null);
   const labelId = useId();
+  useFocusKeeper(root, surface);
 
   const shapesById = useMemo(() => new Map(shapes.map((s) => [s.id, s])), [shapes]);
   // Names for screen readers, made when the shapes change, not on every cursor or laser frame.
