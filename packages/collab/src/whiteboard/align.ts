@@ -4,6 +4,7 @@
  * two outermost. Pure: it says how far each shape moves; the caller writes the moves as one step.
  * A line or arrow attached to shapes is left out (it follows the shapes it joins, BOARD-30).
  */
+import { unionOf } from './geometry.js';
 import { boxOf } from './hit-test.js';
 import { isConnector, type Shape } from './shape.js';
 
@@ -43,10 +44,8 @@ export function alignMoves(shapes: readonly Shape[], how: Alignment): AlignMove[
     }
     return moves;
   }
-  const left = Math.min(...items.map((i) => i.box.x));
-  const top = Math.min(...items.map((i) => i.box.y));
-  const right = Math.max(...items.map((i) => i.box.x + i.box.w));
-  const bottom = Math.max(...items.map((i) => i.box.y + i.box.h));
+  const all = unionOf(items.map((i) => i.box))!;
+  const left = all.x, top = all.y, right = all.x + all.w, bottom = all.y + all.h;
   for (const { id, box } of items) {
     switch (how) {
       case 'left': add(id, left - box.x, 0); break;

@@ -1,5 +1,5 @@
 /** Which shape is under a point (BOARD-10): for selecting, moving and erasing, topmost first. */
-import { centreOfBox, turnPoint } from './geometry.js';
+import { centreOfBox, turnPoint, type Box } from './geometry.js';
 import { shapeBounds, uprightBox, type Shape } from './shape.js';
 
 function segmentDistance(px: number, py: number, x1: number, y1: number, x2: number, y2: number): number {
@@ -21,14 +21,10 @@ export function hits(shape: Shape, x: number, y: number, tolerance: number): boo
     }
     return false;
   }
-  if (shape.rotation) {
-    // [BOARD-41] A turned box: the point turned back about the box's centre, against the box upright.
-    const b = uprightBox(shape);
-    const p = turnPoint({ x, y }, centreOfBox(b), -shape.rotation);
-    return p.x >= b.x - reach && p.x <= b.x + b.w + reach && p.y >= b.y - reach && p.y <= b.y + b.h + reach;
-  }
-  const b = boxOf(shape);
-  return x >= b.x - reach && x <= b.x + b.w + reach && y >= b.y - reach && y <= b.y + b.h + reach;
+  // [BOARD-41] Against the box upright, the point turned back about its centre (itself when upright).
+  const b = frameOf(shape);
+  const p = turnPoint({ x, y }, centreOfBox(b), -(shape.rotation ?? 0));
+  return p.x >= b.x - reach && p.x <= b.x + b.w + reach && p.y >= b.y - reach && p.y <= b.y + b.h + reach;
 }
 
 /** The box a shape takes on the board: its bounds, and for a text the room its characters take. */
@@ -36,6 +32,14 @@ export function boxOf(shape: Shape): { x: number; y: number; w: number; h: numbe
   const b = shapeBounds(shape);
   if (shape.kind !== 'text') return b;
   return { x: b.x, y: b.y, w: Math.max(b.w, shape.text.length * 10), h: Math.max(b.h, 20 + shape.width * 2) };
+}
+
+/**
+ * [BOARD-41] The box a shape is drawn in before it is turned (its `transform` turns it about the
+ * box's centre): a text's where its characters are estimated to go. What outlines are drawn round.
+ */
+export function frameOf(shape: Shape): Box {
+  return shape.kind === 'text' ? boxOf(shape) : uprightBox(shape);
 }
 
 /** The topmost shape at (x, y), if any. `shapes` is back to front, as `board.shapes()` returns. */

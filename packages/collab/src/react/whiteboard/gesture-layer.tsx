@@ -4,8 +4,8 @@
  * one sees where it will hold before letting go.
  */
 import type { ReactElement } from 'react';
-import { boxOf } from '../../whiteboard/hit-test.js';
-import { uprightBox, type Shape } from '../../whiteboard/shape.js';
+import { frameOf } from '../../whiteboard/hit-test.js';
+import type { Shape } from '../../whiteboard/shape.js';
 import { turnAttrs } from '../../whiteboard/shape-svg.js';
 import type { Box } from './use-pointer-tools.js';
 
@@ -25,7 +25,7 @@ export function GestureLayer({ marquee, connector, shapesById, zoom, accent }: G
   return (
     <g pointerEvents="none">
       {ends.map((shape) => {
-        const b = shape.rotation ? uprightBox(shape) : boxOf(shape); // [BOARD-41] round a turned box, turned
+        const b = frameOf(shape); // [BOARD-41] turned with the shape
         const pad = 3 + shape.width / 2;
         return (
           <rect key={shape.id} data-attach-target={shape.id} {...turnAttrs(shape)} x={b.x - pad} y={b.y - pad} width={b.w + 2 * pad} height={b.h + 2 * pad} rx={4 / zoom}

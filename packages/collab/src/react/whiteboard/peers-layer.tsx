@@ -6,8 +6,8 @@
 import { useEffect, useRef, type ReactElement } from 'react';
 import type { Peer } from '../../whiteboard/board-presence.js';
 import { liveStrokeSvg, turnAttrs } from '../../whiteboard/shape-svg.js';
-import { boxOf } from '../../whiteboard/hit-test.js';
-import { uprightBox, type Shape } from '../../whiteboard/shape.js';
+import { frameOf } from '../../whiteboard/hit-test.js';
+import type { Shape } from '../../whiteboard/shape.js';
 import { SvgElement } from './svg-element.js';
 
 /** Moves a cursor towards its latest reported position a little every frame, instead of jumping. */
@@ -72,7 +72,7 @@ export function PeersLayer({ peers, shapesById, zoom }: { peers: readonly Peer[]
           {peer.selection.map((id) => {
             const shape = shapesById.get(id);
             if (!shape) return null;
-            const b = shape.kind === 'text' ? boxOf(shape) : uprightBox(shape); // a text round its characters
+            const b = frameOf(shape);
             const pad = 4 + shape.width / 2;
             return (
               <rect key={id} data-peer-selection={id} {...turnAttrs(shape)} x={b.x - pad} y={b.y - pad} width={b.w + 2 * pad} height={b.h + 2 * pad}

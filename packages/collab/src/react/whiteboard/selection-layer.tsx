@@ -5,9 +5,9 @@
  */
 import type { ReactElement } from 'react';
 import { unionOf } from '../../whiteboard/geometry.js';
-import { boxOf } from '../../whiteboard/hit-test.js';
+import { boxOf, frameOf } from '../../whiteboard/hit-test.js';
 import { isResizable } from '../../whiteboard/resize.js';
-import { isTurnable, uprightBox, type Shape } from '../../whiteboard/shape.js';
+import { isTurnable, type Shape } from '../../whiteboard/shape.js';
 import { turnAttrs } from '../../whiteboard/shape-svg.js';
 import { WB } from './styles.js';
 
@@ -58,8 +58,7 @@ export function SelectionLayer({ shapes, zoom, accent, handles }: SelectionLayer
         );
       })}
       {shapes.map((s) => {
-        // A text's box is where its characters go (as hit-testing estimates it): its w and h are 0.
-        const b = s.kind === 'text' ? boxOf(s) : uprightBox(s);
+        const b = frameOf(s); // a text round its characters: its own w and h are 0
         const pad = 4 + s.width / 2;
         const handle = handles && only === s && isResizable(s) ? 10 / zoom : 0;
         return (
