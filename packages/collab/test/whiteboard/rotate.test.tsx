@@ -2,10 +2,11 @@
 // [BOARD-41] Rotation: the geometry (bounds, hits, connectors' edges and resizing follow the turned
 // box), board.rotate between two members (one step, composes with a concurrent move), and the
 // rotate handle and keys of a real <Whiteboard> as the other member sees them.
-import { act, fireEvent, within } from '@testing-library/react';
+import { act, fireEvent, render, within } from '@testing-library/react';
 import type * as Y from 'yjs';
 import { describe, expect, it, vi } from 'vitest';
 import { turnedCorners } from '../../src/whiteboard/geometry.js';
+import { SelectionLayer } from '../../src/react/whiteboard/selection-layer.js';
 import {
   BOARD_MAP,
   boardToSvg,
@@ -178,6 +179,16 @@ describe('[BOARD-41] rotation', () => {
     }
     await vi.waitFor(() => expect(surface(b).querySelector('[data-shape-id="r"]')?.hasAttribute('transform')).toBe(false), { timeout: 5_000 });
 
+    // At the view's top edge the handle is below the shape, and turns it all the same (about its centre, 640 22).
+    board.add({ id: 'e', kind: 'rect', x: 600, y: 2, w: 80, h: 40 });
+    await vi.waitFor(() => expect(surface(a).querySelector('[data-shape-id="e"]')).not.toBeNull(), { timeout: 5_000 });
+    act(() => void fireEvent.keyDown(surface(a), { key: 'Escape' }));
+    act(() => void fireEvent.pointerDown(surface(a), { ...base, clientX: 640, clientY: 20 }));
+    act(() => void fireEvent.pointerUp(surface(a), { ...base, buttons: 0, clientX: 640, clientY: 20 }));
+    expect(handle().getAttribute('data-rotate-handle')).toBe('below');
+    turn([[640, 69], [600, 60], [590, 22]]);
+    await vi.waitFor(() => expect(board.shape('e')?.rotation).toBe(90), { timeout: 5_000 });
+
     // A text stays level, and its outline (Ada's, and hers on Bob's board) goes round its characters:
     // a text's own w and h are 0, and the outline was a dot at its corner.
     board.add({ id: 't', kind: 'text', x: 100, y: 400, text: 'a few words' });
@@ -194,5 +205,24 @@ describe('[BOARD-41] rotation', () => {
     await vi.waitFor(() => expect(surface(a).querySelector('[data-shape-id="n"]')).not.toBeNull(), { timeout: 5_000 });
     act(() => void fireEvent.doubleClick(surface(a), { clientX: 350, clientY: 350 }));
     expect((a.getByRole('textbox', { name: 'Sticky note text' }) as HTMLTextAreaElement).style.transform).toBe('rotate(30deg)');
+  });
+
+  it('[BOARD-41] the rotate handle goes below a selection whose top is at the view\'s top edge, where it could not be reached', () => {
+    const handleOf = (shapes: Shape[], viewTop: number): { side: string | null; knobY: number } => {
+      const { container, unmount } = render(<svg><SelectionLayer shapes={shapes} zoom={1} accent="#000" handles viewTop={viewTop} /></svg>);
+      const g = container.querySelector('[data-rotate-handle]');
+      const out = { side: g?.getAttribute('data-rotate-handle') ?? null, knobY: Number(g?.querySelector('circle')?.getAttribute('cy')) };
+      unmount();
+      return out;
+    };
+    const top = shape({ kind: 'rect', x: 100, y: 5, w: 100, h: 50 });
+    expect(handleOf([top], -100)).toEqual({ side: 'above', knobY: 5 - 5 - 22 }); // room above: 4 px and half the outline, then the stalk
+    expect(handleOf([top], 0)).toEqual({ side: 'below', knobY: 55 + 5 + 22 });
+    // Turned half round, its own top edge is at the bottom on screen: the handle stays on it.
+    expect(handleOf([{ ...top, rotation: 180 }], 0).side).toBe('above');
+    // Several shapes: below the box round them.
+    const other = shape({ kind: 'ellipse', x: 300, y: 30, w: 40, h: 40 });
+    expect(handleOf([top, other], 0)).toEqual({ side: 'below', knobY: 70 + 4 + 22 });
+    expect(handleOf([top, other], -200).side).toBe('above');
   });
 });

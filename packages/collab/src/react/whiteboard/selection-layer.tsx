@@ -1,10 +1,11 @@
 /**
  * This member's selection on the board: an outline round each selected shape (turned with it,
  * BOARD-41), the resize handle at one selected shape's corner (BOARD-18), and the rotate handle
- * above the selection (BOARD-41). Both handles are for the select tool and a member who may edit.
+ * above the selection, or below it when above is out of view (BOARD-41). Both handles are for the
+ * select tool and a member who may edit.
  */
 import type { ReactElement } from 'react';
-import { unionOf } from '../../whiteboard/geometry.js';
+import { centreOfBox, turnPoint, unionOf } from '../../whiteboard/geometry.js';
 import { boxOf, frameOf } from '../../whiteboard/hit-test.js';
 import { isResizable } from '../../whiteboard/resize.js';
 import { isTurnable, type Shape } from '../../whiteboard/shape.js';
@@ -19,6 +20,8 @@ export interface SelectionLayerProps {
   readonly accent: string;
   /** The select tool is in hand and the member may edit: the handles show. */
   readonly handles: boolean;
+  /** The board y at the top of the view: a rotate handle that would sit above it goes below the selection. */
+  readonly viewTop?: number;
 }
 
 /** Screen pixels between the top of the selection and the rotate handle. */
@@ -30,18 +33,29 @@ export function resizeCursor(rotation: number): string {
   return (['ew-resize', 'nwse-resize', 'ns-resize', 'nesw-resize'] as const)[step]!;
 }
 
-export function SelectionLayer({ shapes, zoom, accent, handles }: SelectionLayerProps): ReactElement {
+export function SelectionLayer({ shapes, zoom, accent, handles, viewTop = -Infinity }: SelectionLayerProps): ReactElement {
   const line = 1.5 / zoom;
   const only = shapes.length === 1 ? shapes[0] : undefined;
   // One turnable shape: the handle rides on its own top edge and turns with it; else above the box round them all.
   const frame = only && isTurnable(only.kind) ? only : undefined;
   const around = frame ? undefined : unionOf(shapes.map(boxOf));
-  const rotateHandle = (x: number, top: number): ReactElement => (
-    <g data-rotate-handle="" aria-hidden="true" className={`${WB}-rotate`}>
-      <line x1={x} y1={top} x2={x} y2={top - ROTATE_REACH / zoom} style={{ stroke: accent }} strokeWidth={line} pointerEvents="none" />
-      <circle cx={x} cy={top - ROTATE_REACH / zoom} r={6 / zoom} fill="#fff" style={{ stroke: accent }} strokeWidth={line} />
+  const reach = ROTATE_REACH / zoom;
+  const knob = 6 / zoom;
+  /** The handle's stalk from `edge` at `x`, away from the selection: up (-1) or down (1). */
+  const rotateHandle = (x: number, edge: number, away: -1 | 1): ReactElement => (
+    <g data-rotate-handle={away < 0 ? 'above' : 'below'} aria-hidden="true" className={`${WB}-rotate`}>
+      <line x1={x} y1={edge} x2={x} y2={edge + away * reach} style={{ stroke: accent }} strokeWidth={line} pointerEvents="none" />
+      <circle cx={x} cy={edge + away * reach} r={knob} fill="#fff" style={{ stroke: accent }} strokeWidth={line} />
     </g>
   );
+  // Out of view above (a selection at the board's top edge): the handle could not be reached there.
+  const hidden = (y: number): boolean => y - knob < viewTop;
+  /** On one turnable shape's own top edge, turned with it; on its bottom edge when the top one's knob is out of view. */
+  const turnableHandle = (s: Shape, b: { x: number; y: number; w: number; h: number }, pad: number): ReactElement => {
+    const x = b.x + b.w / 2;
+    const knobAt = turnPoint({ x, y: b.y - pad - reach }, centreOfBox(b), s.rotation ?? 0);
+    return hidden(knobAt.y) ? rotateHandle(x, b.y + b.h + pad, 1) : rotateHandle(x, b.y - pad, -1);
+  };
   // [BOARD-40] A group selected reads as one thing: a dashed box round all of it, its shapes' own outlines faint.
   const groups = new Map<string, Shape[]>();
   for (const s of shapes) if (s.group !== undefined) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
@@ -69,11 +83,11 @@ export function SelectionLayer({ shapes, zoom, accent, handles }: SelectionLayer
               <rect data-resize-handle={s.id} aria-hidden="true" className={`${WB}-handle`} x={b.x + b.w + pad - handle / 2} y={b.y + b.h + pad - handle / 2}
                 width={handle} height={handle} fill="#fff" style={{ stroke: accent, cursor: resizeCursor(s.rotation ?? 0) }} strokeWidth={line} />
             )}
-            {handles && frame === s && rotateHandle(b.x + b.w / 2, b.y - pad)}
+            {handles && frame === s && turnableHandle(s, b, pad)}
           </g>
         );
       })}
-      {handles && around && rotateHandle(around.x + around.w / 2, around.y - 4)}
+      {handles && around && (hidden(around.y - 4 - reach) ? rotateHandle(around.x + around.w / 2, around.y + around.h + 4, 1) : rotateHandle(around.x + around.w / 2, around.y - 4, -1))}
     </g>
   );
 }

@@ -351,7 +351,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
             {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} label={labels.get(shape.id) ?? ''} assetUrl={room.assets?.url} />)}
           </g>
           <PendingPictures pending={images.pending} zoom={view.zoom} />
-          <SelectionLayer shapes={chosen} zoom={view.zoom} accent={accent} handles={tool === 'select' && !readOnly} />
+          <SelectionLayer shapes={chosen} zoom={view.zoom} accent={accent} handles={tool === 'select' && !readOnly} viewTop={-view.y / view.zoom} />
           <GestureLayer marquee={marquee} connector={drawing === null ? undefined : shapesById.get(drawing)} shapesById={shapesById} zoom={view.zoom} accent={accent} />
           <CommentPins threads={threads} zoom={view.zoom} open={comment} showResolved={tool === 'comment'} unread={unread} onOpen={setComment} />
           <PeersLayer peers={peers} shapesById={shapesById} zoom={view.zoom} />
