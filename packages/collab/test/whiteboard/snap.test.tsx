@@ -56,6 +56,28 @@ describe('[BOARD-43] snap to grid', () => {
     await vi.waitFor(() => expect(board.shape(id)).toMatchObject({ x: 80, y: 60 }), { timeout: 5_000 });
     expect(localStorage.getItem('kuiper-whiteboard-snap')).toBe('1'); // the person's setting, for every room and the next visit
 
+    // A new sticky note (centred on the press) and a new text have their corner on a dot.
+    fireEvent.click(a.getByRole('button', { name: 'Sticky note' }));
+    drag(surface, [[333, 247]]);
+    const note = a.getByRole('textbox', { name: 'Sticky note text' }) as HTMLTextAreaElement;
+    expect([note.style.left, note.style.top]).toEqual(['240px', '140px']); // (233, 147) to the dot at (240, 140)
+    fireEvent.change(note, { target: { value: 'on the grid' } });
+    fireEvent.blur(note);
+    fireEvent.click(a.getByRole('button', { name: 'Text' }));
+    drag(surface, [[507, 93]]);
+    const text = a.getByRole('textbox', { name: 'Text note' }) as HTMLTextAreaElement;
+    fireEvent.change(text, { target: { value: 'a label' } });
+    fireEvent.blur(text);
+    await vi.waitFor(() => expect(board.shapes().map(({ kind, x, y }) => ({ kind, x, y }))).toEqual([
+      { kind: 'rect', x: 80, y: 60 },
+      { kind: 'note', x: 240, y: 140 },
+      { kind: 'text', x: 500, y: 100 },
+    ]), { timeout: 5_000 });
+    fireEvent.click(a.getByRole('button', { name: 'Select' }));
+    act(() => void fireEvent.keyDown(surface, { key: 'Escape' }));
+    act(() => void fireEvent.pointerDown(surface, { ...base, clientX: 120, clientY: 100 }));
+    act(() => void fireEvent.pointerUp(surface, { ...base, buttons: 0, clientX: 120, clientY: 100 }));
+
     act(() => void fireEvent.keyDown(surface, { key: "'", ctrlKey: true }));
     expect(toggle.getAttribute('aria-pressed')).toBe('false');
     drag(surface, [[100, 80], [107, 83]]);

@@ -4,6 +4,9 @@
  * `--kuiper-wb-bg`, `--kuiper-wb-fg`, `--kuiper-wb-toolbar-bg`, `--kuiper-wb-border`,
  * `--kuiper-wb-accent`, `--kuiper-wb-grid`, `--kuiper-wb-radius`, `--kuiper-wb-font`.
  */
+import type { CSSProperties } from 'react';
+import { gridOf, type BoardView } from '../../whiteboard/viewport.js';
+
 export const WB = 'kuiper-wb';
 
 export const WHITEBOARD_CSS = `
@@ -67,3 +70,9 @@ export const WHITEBOARD_CSS = `
   .${WB}-button{min-width:30px;padding:0 6px}
 }
 `;
+
+/** [BOARD-42] The dot grid's place and spacing for the view: it moves and scales with the board. */
+export function gridStyle(view: BoardView): CSSProperties {
+  const g = gridOf(view);
+  return { backgroundSize: `${g.size}px ${g.size}px`, backgroundPosition: `${g.x}px ${g.y}px` };
+}

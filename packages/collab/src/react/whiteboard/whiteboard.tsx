@@ -19,15 +19,16 @@ import { LaserTrail, PeersLayer } from './peers-layer.js';
 import { useLaser } from './use-laser.js';
 import { PendingPictures, PendingStatus } from './pending-pictures.js';
 import { SelectionLayer } from './selection-layer.js';
-import { WB, WHITEBOARD_CSS } from './styles.js';
+import { gridStyle, WB, WHITEBOARD_CSS } from './styles.js';
 import { SvgElement } from './svg-element.js';
 import { editingOf, newShapeOf, TextEditor, type Editing } from './text-editor.js';
 import { ThumbUntilLoaded } from './thumb-until-loaded.js';
 import { COLORS, Toolbar, TOOLS, WIDTHS, type Tool } from './toolbar.js';
 import { useBoard, useCommentThreads, usePeers, useShapes, useUndoState, type WhiteboardRoom } from './use-board.js';
 import { useFollow } from './use-follow.js';
-import { clampZoom, GRID, gridOf, viewportOf, type BoardViewport } from '../../whiteboard/viewport.js';
+import { clampZoom, GRID, viewportOf, type BoardViewport } from '../../whiteboard/viewport.js';
 import { useSnap } from './use-snap.js';
+import { snapPoint } from '../../whiteboard/snap.js';
 import { useFocusKeeper } from './use-focus-keeper.js';
 import { viewFitting } from '../../whiteboard/fit-view.js';
 import { boardPoint, usePointerTools, type Box, type View } from './use-pointer-tools.js';
@@ -69,12 +70,6 @@ export interface WhiteboardProps {
 }
 
 const IDENTITY: View = { x: 0, y: 0, zoom: 1 };
-
-/** [BOARD-42] The dot grid's place and spacing for the view: it moves and scales with the board. */
-function gridStyle(view: View): CSSProperties {
-  const g = gridOf(view);
-  return { backgroundSize: `${g.size}px ${g.size}px`, backgroundPosition: `${g.x}px ${g.y}px` };
-}
 
 export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', readOnly = false, onExport, onError, follow, onFollow, className, style }: WhiteboardProps): ReactElement {
   const board = useBoard(room);
@@ -134,9 +129,13 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     }
   }, [board, name, myColor]);
 
-  // A text, or [BOARD-28] a sticky note: a new one takes the tool's colour (as ink, or as paper).
+  // A text, or [BOARD-28] a sticky note: a new one takes the tool's colour (as ink, or as paper),
+  // and [BOARD-43] with snap on its corner is on a dot, like a box drawn then.
+  const snapRef = useRef(snap);
+  snapRef.current = snap;
   const startText = useCallback((at: { x: number; y: number }, shape?: Shape, kind: 'text' | 'note' = 'text') => {
-    setEditing(editingOf(at, shape, kind, colorRef.current));
+    const next = editingOf(at, shape, kind, colorRef.current);
+    setEditing(!shape && snapRef.current ? { ...next, ...snapPoint(next) } : next);
   }, []);
   // The editor's blur commits, and so may Ctrl+Enter: the ref makes sure a note is committed once.
   const editingRef = useRef(editing);
