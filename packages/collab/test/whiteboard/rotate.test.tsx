@@ -16,6 +16,7 @@ import {
   patchProblem,
   readShape,
   resizePatch,
+  rotationPivot,
   shapeBounds,
   snapRotation,
   uprightBox,
@@ -172,6 +173,25 @@ describe('[BOARD-41] rotation', () => {
     await vi.waitFor(() => expect(board.shape('r')?.rotation).toBe(135), { timeout: 5_000 });
     act(() => void fireEvent.keyDown(surface(a), { key: 'z', ctrlKey: true }));
     await vi.waitFor(() => expect(board.shape('r')?.rotation).toBe(150), { timeout: 5_000 });
+
+    // Dragging their handle a quarter round: it stays on the box they began in, turned as far as they
+    // are (the box round them changes as they go, and a handle on it jumped from the pointer), the angle beside it.
+    const pivot = rotationPivot([board.shape('r')!, board.shape('q')!])!;
+    const knob = surface(a).querySelector('[data-rotate-handle] circle')!;
+    const [kx, ky] = ['cx', 'cy'].map((k) => Number(knob.getAttribute(k))) as [number, number];
+    const quarter = { x: pivot.x - (ky - pivot.y), y: pivot.y + (kx - pivot.x) }; // the knob turned 90° clockwise
+    act(() => void fireEvent.pointerDown(knob, { ...base, clientX: kx, clientY: ky }));
+    act(() => void fireEvent.pointerMove(surface(a), { ...base, clientX: quarter.x, clientY: quarter.y }));
+    await vi.waitFor(() => expect(board.shape('q')?.rotation).toBe(90), { timeout: 5_000 });
+    expect(surface(a).querySelector('[data-turn-angle]')?.textContent).toBe('90°');
+    const turned = surface(a).querySelector('[data-rotate-handle]')!;
+    expect(turned.getAttribute('transform')).toBe(`rotate(90 ${pivot.x} ${pivot.y})`);
+    expect(['cx', 'cy'].map((k) => Number(turned.querySelector('circle')!.getAttribute(k)))).toEqual([kx, ky]); // so on screen it is under the pointer
+    act(() => void fireEvent.pointerUp(surface(a), { ...base, buttons: 0, clientX: quarter.x, clientY: quarter.y }));
+    expect(surface(a).querySelector('[data-turn-angle]')).toBeNull();
+    act(() => void fireEvent.keyDown(surface(a), { key: 'z', ctrlKey: true }));
+    await vi.waitFor(() => expect(board.shape('q')?.rotation).toBeUndefined(), { timeout: 5_000 });
+    expect(board.shape('r')?.rotation).toBe(150);
 
     for (const expected of [135, 90, undefined]) {
       act(() => void fireEvent.keyDown(surface(a), { key: 'z', ctrlKey: true }));

@@ -20,12 +20,23 @@ export type Gesture =
   /** `moved` so far from the press at `origin`; `anchor`, the pressed shape's box corner, is what snaps to the grid (BOARD-43). */
   | { kind: 'move'; pointer: number; ids: readonly string[]; origin: Point; moved: Point; anchor: Point; end: () => void }
   | { kind: 'resize'; pointer: number; shape: Shape; start: { x: number; y: number }; end: () => void }
-  | { kind: 'rotate'; pointer: number; shapes: readonly Shape[]; pivot: Point; from: number; end: () => void }
+  | { kind: 'rotate'; pointer: number; shapes: readonly Shape[]; pivot: Point; from: number; around: Box; end: () => void }
   | { kind: 'erase'; pointer: number; end: () => void }
   | { kind: 'laser'; pointer: number }
   | { kind: 'marquee'; pointer: number; start: { x: number; y: number }; base: readonly string[] }
   | { kind: 'pan'; pointer: number; client: { x: number; y: number }; view: View }
   | { kind: 'pinch'; pointer: number; distance: number; mid: { x: number; y: number }; view: View };
+
+/**
+ * [BOARD-41] A turn under way: the box round the selection when it began, the pivot, and the
+ * degrees turned so far. The rotate handle is drawn on that box, turned with it: the box round the
+ * turned shapes grows and shrinks as they go round, and a handle on it would jump from the pointer.
+ */
+export interface Turning {
+  readonly around: Box;
+  readonly pivot: Point;
+  readonly by: number;
+}
 
 export const middle = (a: { x: number; y: number }, b: { x: number; y: number }) => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
 

@@ -5,11 +5,12 @@
  * select tool and a member who may edit.
  */
 import type { ReactElement } from 'react';
-import { centreOfBox, turnPoint, unionOf } from '../../whiteboard/geometry.js';
+import { type Box, centreOfBox, normalizeDegrees, type Point, turnPoint, unionOf } from '../../whiteboard/geometry.js';
 import { boxOf, frameOf } from '../../whiteboard/hit-test.js';
 import { isResizable } from '../../whiteboard/resize.js';
 import { isTurnable, type Shape } from '../../whiteboard/shape.js';
 import { turnAttrs } from '../../whiteboard/shape-svg.js';
+import type { Turning } from './pointer-gesture.js';
 import { WB } from './styles.js';
 
 export interface SelectionLayerProps {
@@ -22,6 +23,8 @@ export interface SelectionLayerProps {
   readonly handles: boolean;
   /** The board y at the top of the view: a rotate handle that would sit above it goes below the selection. */
   readonly viewTop?: number;
+  /** A turn under way: the handle stays on the box the turn began with, turned with it, and the angle shows. */
+  readonly turning?: Turning | null;
 }
 
 /** Screen pixels between the top of the selection and the rotate handle. */
@@ -33,29 +36,46 @@ export function resizeCursor(rotation: number): string {
   return (['ew-resize', 'nwse-resize', 'ns-resize', 'nesw-resize'] as const)[step]!;
 }
 
-export function SelectionLayer({ shapes, zoom, accent, handles, viewTop = -Infinity }: SelectionLayerProps): ReactElement {
+/** The rotate handle's stalk: from (x, edge), away from the selection (up -1, down 1), drawn turned `degrees` about `pivot`. */
+interface HandlePlace {
+  x: number;
+  edge: number;
+  away: -1 | 1;
+  degrees: number;
+  pivot: Point;
+}
+
+/**
+ * [BOARD-41] Where the rotate handle goes: on one turnable shape's own top edge, turned with it;
+ * else above the box round the selection, or while a turn is under way the box it began with,
+ * turned as far (the box round the turning shapes changes, and a handle on it would leave the
+ * pointer). Below instead when the knob above would be out of view (`hidden`).
+ */
+function handlePlace(frame: Shape | undefined, around: Box | undefined, turning: Turning | null, reach: number, hidden: (y: number) => boolean): HandlePlace | undefined {
+  const box = frame ? frameOf(frame) : around;
+  if (!box) return undefined;
+  const pad = frame ? 4 + frame.width / 2 : 4;
+  const pivot = frame || !turning ? centreOfBox(box) : turning.pivot;
+  const degrees = frame ? (frame.rotation ?? 0) : (turning?.by ?? 0);
+  const x = box.x + box.w / 2;
+  const up = turnPoint({ x, y: box.y - pad - reach }, pivot, degrees);
+  return hidden(up.y) ? { x, edge: box.y + box.h + pad, away: 1, degrees, pivot } : { x, edge: box.y - pad, away: -1, degrees, pivot };
+}
+
+export function SelectionLayer({ shapes, zoom, accent, handles, viewTop = -Infinity, turning }: SelectionLayerProps): ReactElement {
   const line = 1.5 / zoom;
   const only = shapes.length === 1 ? shapes[0] : undefined;
-  // One turnable shape: the handle rides on its own top edge and turns with it; else above the box round them all.
+  // One turnable shape: the handle rides on its own top edge and turns with it; else on the box round them all.
   const frame = only && isTurnable(only.kind) ? only : undefined;
-  const around = frame ? undefined : unionOf(shapes.map(boxOf));
+  const around = frame ? undefined : (turning?.around ?? unionOf(shapes.map(boxOf)));
   const reach = ROTATE_REACH / zoom;
   const knob = 6 / zoom;
-  /** The handle's stalk from `edge` at `x`, away from the selection: up (-1) or down (1). */
-  const rotateHandle = (x: number, edge: number, away: -1 | 1): ReactElement => (
-    <g data-rotate-handle={away < 0 ? 'above' : 'below'} aria-hidden="true" className={`${WB}-rotate`}>
-      <line x1={x} y1={edge} x2={x} y2={edge + away * reach} style={{ stroke: accent }} strokeWidth={line} pointerEvents="none" />
-      <circle cx={x} cy={edge + away * reach} r={knob} fill="#fff" style={{ stroke: accent }} strokeWidth={line} />
-    </g>
-  );
   // Out of view above (a selection at the board's top edge): the handle could not be reached there.
   const hidden = (y: number): boolean => y - knob < viewTop;
-  /** On one turnable shape's own top edge, turned with it; on its bottom edge when the top one's knob is out of view. */
-  const turnableHandle = (s: Shape, b: { x: number; y: number; w: number; h: number }, pad: number): ReactElement => {
-    const x = b.x + b.w / 2;
-    const knobAt = turnPoint({ x, y: b.y - pad - reach }, centreOfBox(b), s.rotation ?? 0);
-    return hidden(knobAt.y) ? rotateHandle(x, b.y + b.h + pad, 1) : rotateHandle(x, b.y - pad, -1);
-  };
+  const place = handles ? handlePlace(frame, around, turning ?? null, reach, hidden) : undefined;
+  // While turning, the angle beside the knob: one turnable shape's own, else how far the turn has gone.
+  const angle = turning ? Math.round(frame ? (frame.rotation ?? 0) : normalizeDegrees(turning.by)) : undefined;
+  const knobAt = place && turnPoint({ x: place.x, y: place.edge + place.away * reach }, place.pivot, place.degrees);
   // [BOARD-40] A group selected reads as one thing: a dashed box round all of it, its shapes' own outlines faint.
   const groups = new Map<string, Shape[]>();
   for (const s of shapes) if (s.group !== undefined) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
@@ -83,11 +103,19 @@ export function SelectionLayer({ shapes, zoom, accent, handles, viewTop = -Infin
               <rect data-resize-handle={s.id} aria-hidden="true" className={`${WB}-handle`} x={b.x + b.w + pad - handle / 2} y={b.y + b.h + pad - handle / 2}
                 width={handle} height={handle} fill="#fff" style={{ stroke: accent, cursor: resizeCursor(s.rotation ?? 0) }} strokeWidth={line} />
             )}
-            {handles && frame === s && turnableHandle(s, b, pad)}
           </g>
         );
       })}
-      {handles && around && (hidden(around.y - 4 - reach) ? rotateHandle(around.x + around.w / 2, around.y + around.h + 4, 1) : rotateHandle(around.x + around.w / 2, around.y - 4, -1))}
+      {place && (
+        <g data-rotate-handle={place.away < 0 ? 'above' : 'below'} aria-hidden="true" className={`${WB}-rotate`}
+          transform={place.degrees ? `rotate(${place.degrees} ${place.pivot.x} ${place.pivot.y})` : undefined}>
+          <line x1={place.x} y1={place.edge} x2={place.x} y2={place.edge + place.away * reach} style={{ stroke: accent }} strokeWidth={line} pointerEvents="none" />
+          <circle cx={place.x} cy={place.edge + place.away * reach} r={knob} fill="#fff" style={{ stroke: accent }} strokeWidth={line} />
+        </g>
+      )}
+      {knobAt && angle !== undefined && (
+        <text data-turn-angle="" x={knobAt.x + 2 * knob} y={knobAt.y} dominantBaseline="middle" fontSize={12 / zoom} style={{ fill: accent }} pointerEvents="none">{`${angle}°`}</text>
+      )}
     </g>
   );
 }

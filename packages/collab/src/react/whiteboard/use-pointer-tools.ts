@@ -8,9 +8,9 @@ import { useEffect, useRef, type MouseEvent as ReactMouseEvent, type PointerEven
 import type { Board } from '../../whiteboard/board.js';
 import { asNewShape, pasteShapes } from '../../whiteboard/clipboard.js';
 import { attachableAt, letGo, movePatch } from '../../whiteboard/connectors.js';
-import { shapeAt, shapesWithin } from '../../whiteboard/hit-test.js';
+import { boxOf, shapeAt, shapesWithin } from '../../whiteboard/hit-test.js';
 import { wholeGroupsWithin, withGroups } from '../../whiteboard/groups.js';
-import { angleOf } from '../../whiteboard/geometry.js';
+import { angleOf, unionOf } from '../../whiteboard/geometry.js';
 import { resizePatch } from '../../whiteboard/resize.js';
 import { ROTATE_STEP, rotatePatches, rotationPivot, snapRotation } from '../../whiteboard/rotate.js';
 import { pickable, shapeBounds, thinPoints, type Shape } from '../../whiteboard/shape.js';
@@ -18,7 +18,7 @@ import { snapOffset, snapPoint } from '../../whiteboard/snap.js';
 import type { Tool } from './toolbar.js';
 import type { OpenComment } from './comments-layer.js';
 import { clampZoom } from '../../whiteboard/viewport.js';
-import { boardPoint, CLICK_SIZE, middle, type Box, type Gesture, type View } from './pointer-gesture.js';
+import { boardPoint, CLICK_SIZE, middle, type Box, type Gesture, type Turning, type View } from './pointer-gesture.js';
 
 export { boardPoint, type Box, type View };
 
@@ -48,6 +48,8 @@ export interface PointerToolsInput {
   drawing(id: string | null): void;
   /** [BOARD-43] Snap to grid: what is drawn, dragged or resized lands on the grid's dots. */
   snap: boolean;
+  /** [BOARD-41] The turn under way (its handle follows the pointer), or null when none is. */
+  turning(turn: Turning | null): void;
 }
 
 export function usePointerTools(input: PointerToolsInput) {
@@ -80,6 +82,7 @@ export function usePointerTools(input: PointerToolsInput) {
     if (g.kind === 'pen') board.setPresence({ stroke: null });
     if (g.kind === 'shape') (board.remove([g.id]), latest.current.drawing(null));
     if (g.kind === 'marquee') latest.current.marquee(null);
+    if (g.kind === 'rotate') latest.current.turning(null);
     if (g.kind === 'shape' || g.kind === 'move' || g.kind === 'resize' || g.kind === 'rotate' || g.kind === 'erase') g.end();
   };
 
@@ -151,7 +154,9 @@ export function usePointerTools(input: PointerToolsInput) {
       : [];
     const pivot = rotationPivot(turning);
     if (pivot) {
-      gesture.current = { kind: 'rotate', pointer, shapes: turning, pivot, from: angleOf(pivot, at), end: board.beginGesture() };
+      const around = unionOf(turning.map(boxOf))!;
+      gesture.current = { kind: 'rotate', pointer, shapes: turning, pivot, from: angleOf(pivot, at), around, end: board.beginGesture() };
+      latest.current.turning({ around, pivot, by: 0 });
       return;
     }
     switch (tool) {
@@ -298,6 +303,7 @@ export function usePointerTools(input: PointerToolsInput) {
         // Shift: one shape to a multiple of 15°, several by one.
         if (e.shiftKey) by = snapRotation(g.shapes.length === 1 ? (g.shapes[0]!.rotation ?? 0) : 0, by, ROTATE_STEP);
         perFrame(() => board.transact(() => rotatePatches(g.shapes, by, g.pivot).forEach(({ id, patch }) => board.update(id, patch))));
+        latest.current.turning({ around: g.around, pivot: g.pivot, by });
         return;
       }
       case 'erase':
@@ -347,9 +353,12 @@ export function usePointerTools(input: PointerToolsInput) {
         g.end();
         return;
       }
+      case 'rotate':
+        latest.current.turning(null);
+        g.end();
+        return;
       case 'move':
       case 'resize':
-      case 'rotate':
       case 'erase':
         g.end();
         return;

@@ -32,6 +32,7 @@ import { snapPoint } from '../../whiteboard/snap.js';
 import { useFocusKeeper } from './use-focus-keeper.js';
 import { viewFitting } from '../../whiteboard/fit-view.js';
 import { boardPoint, usePointerTools, type Box, type View } from './use-pointer-tools.js';
+import type { Turning } from './pointer-gesture.js';
 import { useBoardClipboard } from './use-clipboard.js';
 import { selectionActions } from './selection-actions.js';
 import { CommentPanel, CommentPins, type OpenComment } from './comments-layer.js';
@@ -82,6 +83,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
   const laser = useLaser(board);
   const [marquee, setMarquee] = useState<Box | null>(null);
   const [drawing, setDrawing] = useState<string | null>(null); // the line or arrow being drawn (BOARD-30)
+  const [turning, setTurning] = useState<Turning | null>(null); // a turn under way (BOARD-41)
   const [color, setColor] = useState(COLORS[0]!.color);
   const colorRef = useRef(color);
   colorRef.current = color;
@@ -146,7 +148,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     if (follow !== undefined) following.follow(follow);
   }, [follow]); // only when the prop changes: the select may have moved on since
   // Panning and zooming by hand is this member's own move: it ends following (moveView).
-  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null, openComment: setComment, readOnly, laser: laser.point, marquee: setMarquee, drawing: setDrawing, snap });
+  const pointer = usePointerTools({ board, tool, color, width, view, selection: selected, setSelection, setView: moveView, startText, spaceHeld: () => space.current, editingText: () => editingRef.current !== null, openComment: setComment, readOnly, laser: laser.point, marquee: setMarquee, drawing: setDrawing, snap, turning: setTurning });
 
   const commitText = (): void => {
     const note = editingRef.current;
@@ -350,7 +352,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
             {shapes.map((shape) => <ShapeItem key={shape.id} shape={shape} label={labels.get(shape.id) ?? ''} assetUrl={room.assets?.url} />)}
           </g>
           <PendingPictures pending={images.pending} zoom={view.zoom} />
-          <SelectionLayer shapes={chosen} zoom={view.zoom} accent={accent} handles={tool === 'select' && !readOnly} viewTop={-view.y / view.zoom} />
+          <SelectionLayer shapes={chosen} zoom={view.zoom} accent={accent} handles={tool === 'select' && !readOnly} viewTop={-view.y / view.zoom} turning={turning} />
           <GestureLayer marquee={marquee} connector={drawing === null ? undefined : shapesById.get(drawing)} shapesById={shapesById} zoom={view.zoom} accent={accent} />
           <CommentPins threads={threads} zoom={view.zoom} open={comment} showResolved={tool === 'comment'} unread={unread} onOpen={setComment} />
           <PeersLayer peers={peers} shapesById={shapesById} zoom={view.zoom} />
