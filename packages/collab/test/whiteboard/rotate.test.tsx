@@ -206,8 +206,13 @@ describe('[BOARD-41] rotation', () => {
     act(() => void fireEvent.pointerDown(surface(a), { ...base, clientX: 640, clientY: 20 }));
     act(() => void fireEvent.pointerUp(surface(a), { ...base, buttons: 0, clientX: 640, clientY: 20 }));
     expect(handle().getAttribute('data-rotate-handle')).toBe('below');
-    turn([[640, 69], [600, 60], [590, 22]]);
+    act(() => void fireEvent.pointerDown(handle(), { ...base, clientX: 640, clientY: 69 }));
+    act(() => void fireEvent.pointerMove(surface(a), { ...base, clientX: 590, clientY: 22 }));
     await vi.waitFor(() => expect(board.shape('e')?.rotation).toBe(90), { timeout: 5_000 });
+    // Its top edge is now in view, on the right; mid-turn the handle stays under the pointer, below the turned box.
+    expect(handle().getAttribute('data-rotate-handle')).toBe('below');
+    expect(handle().getAttribute('transform')).toBe('rotate(90 640 22)');
+    act(() => void fireEvent.pointerUp(surface(a), { ...base, buttons: 0, clientX: 590, clientY: 22 }));
 
     // A text stays level, and its outline (Ada's, and hers on Bob's board) goes round its characters:
     // a text's own w and h are 0, and the outline was a dot at its corner.

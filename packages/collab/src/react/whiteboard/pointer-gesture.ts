@@ -20,7 +20,7 @@ export type Gesture =
   /** `moved` so far from the press at `origin`; `anchor`, the pressed shape's box corner, is what snaps to the grid (BOARD-43). */
   | { kind: 'move'; pointer: number; ids: readonly string[]; origin: Point; moved: Point; anchor: Point; end: () => void }
   | { kind: 'resize'; pointer: number; shape: Shape; start: { x: number; y: number }; end: () => void }
-  | { kind: 'rotate'; pointer: number; shapes: readonly Shape[]; pivot: Point; from: number; around: Box; end: () => void }
+  | { kind: 'rotate'; pointer: number; shapes: readonly Shape[]; pivot: Point; from: number; turn: Turning; end: () => void }
   | { kind: 'erase'; pointer: number; end: () => void }
   | { kind: 'laser'; pointer: number }
   | { kind: 'marquee'; pointer: number; start: { x: number; y: number }; base: readonly string[] }
@@ -36,6 +36,8 @@ export interface Turning {
   readonly around: Box;
   readonly pivot: Point;
   readonly by: number;
+  /** The handle pressed: above the selection (-1) or below it (1); it stays there until the turn ends. */
+  readonly away: -1 | 1;
 }
 
 export const middle = (a: { x: number; y: number }, b: { x: number; y: number }) => ({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });

@@ -49,7 +49,8 @@ interface HandlePlace {
  * [BOARD-41] Where the rotate handle goes: on one turnable shape's own top edge, turned with it;
  * else above the box round the selection, or while a turn is under way the box it began with,
  * turned as far (the box round the turning shapes changes, and a handle on it would leave the
- * pointer). Below instead when the knob above would be out of view (`hidden`).
+ * pointer). Below instead when the knob above would be out of view (`hidden`), and mid-turn on the
+ * side the turn began from.
  */
 function handlePlace(frame: Shape | undefined, around: Box | undefined, turning: Turning | null, reach: number, hidden: (y: number) => boolean): HandlePlace | undefined {
   const box = frame ? frameOf(frame) : around;
@@ -58,8 +59,9 @@ function handlePlace(frame: Shape | undefined, around: Box | undefined, turning:
   const pivot = frame || !turning ? centreOfBox(box) : turning.pivot;
   const degrees = frame ? (frame.rotation ?? 0) : (turning?.by ?? 0);
   const x = box.x + box.w / 2;
-  const up = turnPoint({ x, y: box.y - pad - reach }, pivot, degrees);
-  return hidden(up.y) ? { x, edge: box.y + box.h + pad, away: 1, degrees, pivot } : { x, edge: box.y - pad, away: -1, degrees, pivot };
+  // Mid-turn the side stays the one pressed: a knob that went into view must not leave the pointer.
+  const below = turning ? turning.away > 0 : hidden(turnPoint({ x, y: box.y - pad - reach }, pivot, degrees).y);
+  return below ? { x, edge: box.y + box.h + pad, away: 1, degrees, pivot } : { x, edge: box.y - pad, away: -1, degrees, pivot };
 }
 
 export function SelectionLayer({ shapes, zoom, accent, handles, viewTop = -Infinity, turning }: SelectionLayerProps): ReactElement {

@@ -149,14 +149,13 @@ export function usePointerTools(input: PointerToolsInput) {
       return;
     }
     // [BOARD-41] The rotate handle: the selection turns about its centre as the pointer goes round it, one undo step.
-    const turning = tool === 'select' && !latest.current.readOnly && e.target instanceof Element && e.target.closest('[data-rotate-handle]')
-      ? pickable(selection.flatMap((id) => board.shape(id) ?? []))
-      : [];
+    const knob = tool === 'select' && !latest.current.readOnly && e.target instanceof Element ? e.target.closest('[data-rotate-handle]') : null;
+    const turning = knob ? pickable(selection.flatMap((id) => board.shape(id) ?? [])) : [];
     const pivot = rotationPivot(turning);
     if (pivot) {
-      const around = unionOf(turning.map(boxOf))!;
-      gesture.current = { kind: 'rotate', pointer, shapes: turning, pivot, from: angleOf(pivot, at), around, end: board.beginGesture() };
-      latest.current.turning({ around, pivot, by: 0 });
+      const turn = { around: unionOf(turning.map(boxOf))!, pivot, by: 0, away: knob?.getAttribute('data-rotate-handle') === 'below' ? 1 : -1 } as const;
+      gesture.current = { kind: 'rotate', pointer, shapes: turning, pivot, from: angleOf(pivot, at), turn, end: board.beginGesture() };
+      latest.current.turning(turn);
       return;
     }
     switch (tool) {
@@ -303,7 +302,7 @@ export function usePointerTools(input: PointerToolsInput) {
         // Shift: one shape to a multiple of 15°, several by one.
         if (e.shiftKey) by = snapRotation(g.shapes.length === 1 ? (g.shapes[0]!.rotation ?? 0) : 0, by, ROTATE_STEP);
         perFrame(() => board.transact(() => rotatePatches(g.shapes, by, g.pivot).forEach(({ id, patch }) => board.update(id, patch))));
-        latest.current.turning({ around: g.around, pivot: g.pivot, by });
+        latest.current.turning({ ...g.turn, by });
         return;
       }
       case 'erase':
