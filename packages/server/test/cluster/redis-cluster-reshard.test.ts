@@ -84,29 +84,42 @@ describe('resharding', () => {
   }, 60_000);
 
   it('[REDIS-11] a busy channel\'s slot moves: every acknowledged publish arrives once, in order, nothing told', async () => {
-    const s = await setUp(await startPrivateCluster({ replicas: 0 }));
-    const { channel, owner } = await channelOffControl(s, '/busy/');
-    const target = (await s.cluster.nodes()).find((n) => n.role === 'master' && n.id !== owner.id);
-    if (!target) throw new Error('no other master');
-    const slot = await s.cluster.cli(owner.port, 'CLUSTER', 'KEYSLOT', `${s.prefix}{c:${channel}}:x`);
-    const sub = await subscriber(s.b.url, channel);
-    const pub = publisher(newClient(s.a.url), channel, 20);
-    await eventually(() => expect(sub.got.data.length).toBeGreaterThan(5), 10_000);
-    // moveSlot's steps, with pauses where the slot is half moved and publishes keep coming.
-    await s.cluster.cli(target.port, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', owner.id);
-    await s.cluster.cli(owner.port, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id);
-    await pause(300);
-    const keys = (await s.cluster.cli(owner.port, 'CLUSTER', 'GETKEYSINSLOT', slot, '100')).split('\n').filter(Boolean);
-    expect(keys.sort()).toEqual([`${s.prefix}{c:${channel}}:m`, `${s.prefix}{c:${channel}}:x`]);
-    // Refused (BUSYKEY) if a publish made meanwhile had started a second stream on the target.
-    expect(await s.cluster.cli(owner.port, 'MIGRATE', '127.0.0.1', String(target.port), '', '0', '5000', 'KEYS', ...keys)).toBe('OK');
-    await pause(300);
-    for (const n of await s.cluster.nodes()) if (n.role === 'master') await s.cluster.cli(n.port, 'CLUSTER', 'SETSLOT', slot, 'NODE', target.id);
-    await s.cluster.waitHealthy();
-    expect((await s.cluster.ownerOf(`${s.prefix}{c:${channel}}:x`)).id).toBe(target.id);
-    const movedAt = pub.issued();
-    await runOnPast(pub, movedAt, 20);
-    await expectEveryAckedOnce(sub.got, pub.acked);
-    expect(sub.got.unrecovered).toEqual([]);
+    await busyMove(300);
+  }, 40_000);
+
+  // Seen in CI and reproduced here about one run in three before the probes (REDIS-11): with the
+  // slot half moved for seconds, the subscriber's node ended up subscribed on a connection ioredis
+  // no longer read, and every publish after the move was lost to it, nothing told. Its
+  // subscriptions are now probed once made again, and one that delivers nothing is made anew.
+  it('[REDIS-11] a busy channel\'s slot half moved for seconds: every acknowledged publish arrives once, in order, nothing told', async () => {
+    await busyMove(1200);
   }, 40_000);
 });
+
+/** A busy channel's slot moved as `redis-cli --cluster reshard` does, with `halfMs` between its steps (publishes keep coming). */
+async function busyMove(halfMs: number): Promise<void> {
+  const s = await setUp(await startPrivateCluster({ replicas: 0 }));
+  const { channel, owner } = await channelOffControl(s, '/busy/');
+  const target = (await s.cluster.nodes()).find((n) => n.role === 'master' && n.id !== owner.id);
+  if (!target) throw new Error('no other master');
+  const slot = await s.cluster.cli(owner.port, 'CLUSTER', 'KEYSLOT', `${s.prefix}{c:${channel}}:x`);
+  const sub = await subscriber(s.b.url, channel);
+  const pub = publisher(newClient(s.a.url), channel, 20);
+  await eventually(() => expect(sub.got.data.length).toBeGreaterThan(5), 10_000);
+  // moveSlot's steps, with pauses where the slot is half moved and publishes keep coming.
+  await s.cluster.cli(target.port, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', owner.id);
+  await s.cluster.cli(owner.port, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id);
+  await pause(halfMs);
+  const keys = (await s.cluster.cli(owner.port, 'CLUSTER', 'GETKEYSINSLOT', slot, '100')).split('\n').filter(Boolean);
+  expect(keys.sort()).toEqual([`${s.prefix}{c:${channel}}:m`, `${s.prefix}{c:${channel}}:x`]);
+  // Refused (BUSYKEY) if a publish made meanwhile had started a second stream on the target.
+  expect(await s.cluster.cli(owner.port, 'MIGRATE', '127.0.0.1', String(target.port), '', '0', '5000', 'KEYS', ...keys)).toBe('OK');
+  await pause(halfMs);
+  for (const n of await s.cluster.nodes()) if (n.role === 'master') await s.cluster.cli(n.port, 'CLUSTER', 'SETSLOT', slot, 'NODE', target.id);
+  await s.cluster.waitHealthy();
+  expect((await s.cluster.ownerOf(`${s.prefix}{c:${channel}}:x`)).id).toBe(target.id);
+  const movedAt = pub.issued();
+  await runOnPast(pub, movedAt, 20);
+  await expectEveryAckedOnce(sub.got, pub.acked);
+  expect(sub.got.unrecovered).toEqual([]);
+}

@@ -12,6 +12,7 @@ import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOption
 import type { EngineStats } from '../../core/engine.js';
 import { createLogger } from '../../core/log.js';
 import type { Reply } from './replies.js';
+import { isProbe, Probes } from './probes.js';
 import { ALL_SCRIPTS, type LuaScript, RELEASE, UPKEEP } from './scripts.js';
 
 const log = createLogger('redis');
@@ -50,6 +51,12 @@ const SUB_SLOTS_REFRESH_MS = 5000;
 
 /** The longest wait between two tries of an SSUBSCRIBE that found its slot elsewhere. */
 const RESUBSCRIBE_MAX_BACKOFF_MS = 2000;
+
+/** How long a probe of a subscription waits for its message to come back (a loaded node answers in ms). */
+const PROBE_MS = 2000;
+
+/** Probes and repairs of the subscriptions that did not deliver, after they were made again, before giving up (logged). */
+const CHECK_ROUNDS = 5;
 
 /**
  * An SSUBSCRIBE refused because its slot is, for now, nowhere this subscriber can reach: sent to a
@@ -93,6 +100,9 @@ export class RedisLink {
   private closed = false;
   /** On a cluster, the channels this node means to be subscribed to, whatever ioredis did meanwhile. */
   private readonly wanted = new Set<string>();
+  /** Told when pub/sub came back (onResubscribed), on a cluster. */
+  private readonly resubscribed: (() => void)[] = [];
+  private readonly probes = new Probes((channel, text) => this.publish(channel, text));
 
   constructor(
     readonly prefix: string,
@@ -110,6 +120,16 @@ export class RedisLink {
     // read what the feed missed meanwhile (onResubscribed).
     const sub = this.sub;
     if (this.cmd instanceof Cluster && sub instanceof Cluster) this.cmd.on('refresh', () => sub.refreshSlotsCache());
+    if (!this.clustered) return;
+    this.sub.on('smessage', (channel: string, text: string) => this.probes.arrived(channel, text));
+    this.sub.on('subscribersReady', () => {
+      if (!this.up) return;
+      void Promise.allSettled([...this.wanted].map((channel) => this.ssubscribe(channel))).then(() => {
+        if (this.closed) return;
+        this.tellResubscribed();
+        void this.check([...this.wanted]);
+      });
+    });
   }
 
   /** The base of `pattern`'s stream keys: its own hash tag (ENG-STREAM-3), never the control one. */
@@ -125,19 +145,40 @@ export class RedisLink {
    * done nor whether a master refused it).
    */
   onResubscribed(handler: () => void): void {
-    if (!this.clustered) {
-      this.sub.on('ready', () => this.up && handler());
-      return;
-    }
-    this.sub.on('subscribersReady', () => {
-      if (!this.up) return;
-      void Promise.allSettled([...this.wanted].map((channel) => this.ssubscribe(channel))).then(() => this.closed || handler());
-    });
+    if (this.clustered) this.resubscribed.push(handler);
+    else this.sub.on('ready', () => this.up && handler());
   }
 
-  /** Tells `handler` of every pub/sub message, plain or sharded. */
+  private tellResubscribed(): void {
+    for (const handler of this.resubscribed) handler();
+  }
+
+  /** Tells `handler` of every pub/sub message, plain or sharded (not the probes, REDIS-11). */
   onMessage(handler: (channel: string, text: string) => void): void {
-    this.sub.on(this.clustered ? 'smessage' : 'message', handler);
+    this.sub.on(this.clustered ? 'smessage' : 'message', (channel: string, text: string) => isProbe(text) || handler(channel, text));
+  }
+
+  /**
+   * [REDIS-11] Once subscriptions were made again (a slot moved, a master failed over) or one took
+   * several tries, each channel is probed: a message published to it must come back. One that does
+   * not is subscribed again (SUNSUBSCRIBE, SSUBSCRIBE: Redis may hold it on a connection ioredis no
+   * longer reads, seen mid-resharding under load) and onResubscribed's handlers run, so what it
+   * missed meanwhile is read. O(channels wanted here) once per topology change, nothing otherwise.
+   */
+  private async check(channels: string[]): Promise<void> {
+    for (let round = 1; round <= CHECK_ROUNDS && channels.length > 0 && !this.closed; round++) {
+      const back = await Promise.all(channels.map((channel) => (this.wanted.has(channel) ? this.probes.send(channel, PROBE_MS) : true)));
+      const missed = channels.filter((_, i) => !back[i]);
+      if (missed.length === 0 || this.closed) return;
+      log.warn(`${missed.length} subscription(s) delivered nothing (${missed[0]}...): subscribing again (round ${round})`);
+      await Promise.allSettled(missed.map(async (channel) => {
+        await (this.sub as Cluster).sunsubscribe(channel).catch(() => undefined);
+        if (this.wanted.has(channel)) await this.ssubscribe(channel, false);
+      }));
+      if (!this.closed) this.tellResubscribed();
+      channels = missed;
+    }
+    if (channels.length > 0 && !this.closed) log.error(`${channels.length} subscription(s) still deliver nothing after ${CHECK_ROUNDS} tries`);
   }
 
   subscribe(channel: string): Promise<unknown> {
@@ -158,10 +199,13 @@ export class RedisLink {
    * answers MOVED, and ioredis, which only retries on a changed map, would leave the channel
    * subscribed nowhere, so its publishes would never wake this node. Each refusal re-reads the map.
    */
-  private async ssubscribe(channel: string): Promise<unknown> {
+  private async ssubscribe(channel: string, check = true): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.sub.ssubscribe(channel);
+        const done = await this.sub.ssubscribe(channel);
+        // Its slot was in transit: made where ioredis reads it? (check, REDIS-11)
+        if (attempt > 0 && check) void this.check([channel]);
+        return done;
       } catch (err) {
         if (this.closed || !this.wanted.has(channel) || !slotInTransit(err)) throw err;
         if (attempt === 0) log.warn(`ssubscribe ${channel}: ${(err as Error).message}; trying again`);

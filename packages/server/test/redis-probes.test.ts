@@ -1,0 +1,43 @@
+// [REDIS-11] Probes of this node's own sharded subscriptions, on the local Redis Cluster: a probe
+// published on a channel the node is subscribed to comes back; on one it is not, it does not; the
+// engine's message handler never sees a probe, its own or another node's. RedisLink probes every
+// subscription made again after a topology change and subscribes again where one is missing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Cluster } from 'ioredis';
+import { RedisLink } from '../src/engines/redis/link.js';
+import { isProbe, Probes } from '../src/engines/redis/probes.js';
+import { clusterPrefix, deleteClusterPrefix, REDIS_CLUSTER_NODES, requireRedisCluster } from './helpers/redis-cluster.js';
+
+const prefix = clusterPrefix();
+let link: RedisLink;
+
+beforeAll(async () => {
+  await requireRedisCluster();
+  link = new RedisLink(prefix, { cluster: REDIS_CLUSTER_NODES });
+  await link.connect();
+});
+afterAll(async () => {
+  await link?.close();
+  await deleteClusterPrefix(prefix);
+});
+
+describe('[REDIS-11] subscription probes', () => {
+  it('[REDIS-11] a probe comes back on a channel subscribed here and not on another; the message handler sees real messages only', async () => {
+    const seen: string[] = [];
+    link.onMessage((channel, text) => channel.includes('{c:/probe') && seen.push(text));
+    const probes = new Probes((channel, text) => link.publish(channel, text));
+    (link.sub as Cluster).on('smessage', (channel: string, text: string) => probes.arrived(channel, text));
+    const subscribed = `${prefix}{c:/probe/a}:p`;
+    await link.subscribe(subscribed);
+
+    expect(await probes.send(subscribed, 2000)).toBe(true);
+    expect(await probes.send(`${prefix}{c:/probe/b}:p`, 300)).toBe(false); // nobody here listens there
+    // Another node's probe on a channel both follow: not this node's answer, and never a message.
+    const other = new Probes((channel, text) => link.publish(channel, text));
+    expect(await other.send(subscribed, 300)).toBe(false);
+    await link.publish(subscribed, '0a1 1 pid 2 {"x":1}');
+    await expect.poll(() => seen).toEqual(['0a1 1 pid 2 {"x":1}']);
+    expect(isProbe('?probe 3f 1')).toBe(true);
+    expect(isProbe('+node id')).toBe(false);
+  });
+});
