@@ -29,8 +29,12 @@ describe('[BOARD-43] snap to grid', () => {
     const surface = a.getByRole('application', { name: 'Whiteboard' });
     const toggle = a.getByRole('button', { name: 'Snap to grid' });
     expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    const dots = (): string => getComputedStyle(surface).backgroundImage;
+    const faint = dots();
+    expect(faint).toContain('#e3e6ea');
     fireEvent.click(toggle);
     expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(dots()).toContain('#9aa1ab'); // the dots things now land on stand out
 
     fireEvent.click(a.getByRole('button', { name: 'Rectangle' }));
     drag(surface, [[33, 47], [90, 80], [151, 118]]);
@@ -80,6 +84,7 @@ describe('[BOARD-43] snap to grid', () => {
 
     act(() => void fireEvent.keyDown(surface, { key: "'", ctrlKey: true }));
     expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(dots()).toBe(faint);
     drag(surface, [[100, 80], [107, 83]]);
     await vi.waitFor(() => expect(board.shape(id)).toMatchObject({ x: 87, y: 63 }), { timeout: 5_000 });
     expect(localStorage.getItem('kuiper-whiteboard-snap')).toBe('0');

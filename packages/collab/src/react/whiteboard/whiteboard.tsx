@@ -335,7 +335,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       <FollowPicker peers={peers} following={following.following} followers={following.followers} onFollow={following.follow}
         spotlit={following.spotlit} {...(readOnly ? {} : { onSpotlight: following.spotlight })} />
       <svg ref={surface} className={`${WB}-surface`} role="application" aria-label="Whiteboard" aria-describedby={labelId} tabIndex={0}
-        data-tool={tool} onPointerDown={pointer.onPointerDown}
+        data-tool={tool} data-snap={snap ? '' : undefined} onPointerDown={pointer.onPointerDown}
         onPointerMove={(e) => {
           hover.current = { clientX: e.clientX, clientY: e.clientY };
           pointer.onPointerMove(e);
