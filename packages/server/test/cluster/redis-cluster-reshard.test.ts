@@ -87,10 +87,10 @@ describe('resharding', () => {
     await busyMove(300);
   }, 40_000);
 
-  // Seen in CI and reproduced here about one run in three before the probes (REDIS-11): with the
-  // slot half moved for seconds, the subscriber's node ended up subscribed on a connection ioredis
-  // no longer read, and every publish after the move was lost to it, nothing told. Its
-  // subscriptions are now probed once made again, and one that delivers nothing is made anew.
+  // Seen once in CI, and in 1 of 7 runs here before the fix (REDIS-11): with the slot half moved
+  // for seconds, the subscriber's node had its feed's SSUBSCRIBE, auto-pipelined and answered
+  // MOVED, sent again on a pooled command connection ioredis never reads for messages, and every
+  // publish after the move was lost to it, nothing told.
   it('[REDIS-11] a busy channel\'s slot half moved for seconds: every acknowledged publish arrives once, in order, nothing told', async () => {
     await busyMove(1200);
   }, 40_000);

@@ -1,8 +1,9 @@
 /**
  * [REDIS-11] Whether this node's pub/sub subscriptions deliver: a probe is a message the node
  * publishes on one of its own channels and waits to get back. A subscription that Redis holds on a
- * connection this node no longer listens to (seen on a Redis Cluster mid-resharding: ioredis
- * reported the channel subscribed, and every publish after never reached the node) is found so.
+ * connection this node does not listen to (seen on a Redis Cluster mid-resharding: ioredis sent an
+ * SSUBSCRIBE answered MOVED again on a pooled command connection and reported it subscribed, and
+ * every publish after never reached the node) is found so.
  * Every node receives the others' probes on the channels they share and drops them (`isProbe`).
  */
 import { randomBytes } from 'node:crypto';
