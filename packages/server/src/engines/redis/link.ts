@@ -113,6 +113,8 @@ export class RedisLink {
   /** Told when pub/sub came back (onResubscribed), on a cluster. */
   private readonly resubscribed: (() => void)[] = [];
   private readonly probes = new Probes((channel, text) => this.publish(channel, text));
+  /** Channels being probed (check). */
+  private readonly checking = new Set<string>();
 
   constructor(
     readonly prefix: string,
@@ -175,7 +177,18 @@ export class RedisLink {
    * not read, as the auto-pipelined SSUBSCRIBE did, SUBSCRIBER) and onResubscribed's handlers run, so
    * what it missed meanwhile is read. O(channels wanted here) once per topology change, else nothing.
    */
-  private async check(channels: string[]): Promise<void> {
+  private async check(asked: string[]): Promise<void> {
+    // One check of a channel at a time: while a slot moves, topology changes and retried subscribes come in bursts.
+    const channels = asked.filter((channel) => !this.checking.has(channel));
+    for (const channel of channels) this.checking.add(channel);
+    try {
+      await this.checkRounds(channels);
+    } finally {
+      for (const channel of channels) this.checking.delete(channel);
+    }
+  }
+
+  private async checkRounds(channels: string[]): Promise<void> {
     for (let round = 1; round <= CHECK_ROUNDS && channels.length > 0 && !this.closed; round++) {
       const back = await Promise.all(channels.map((channel) => (this.wanted.has(channel) ? this.probes.send(channel, PROBE_MS) : true)));
       const missed = channels.filter((_, i) => !back[i]);
