@@ -2,7 +2,8 @@
  * The component's styles, scoped under one class prefix (`kuiper-wb`) so nothing leaks into the
  * page, and themeable through CSS variables set on any ancestor:
  * `--kuiper-wb-bg`, `--kuiper-wb-fg`, `--kuiper-wb-toolbar-bg`, `--kuiper-wb-border`,
- * `--kuiper-wb-accent`, `--kuiper-wb-grid`, `--kuiper-wb-grid-snap`, `--kuiper-wb-radius`, `--kuiper-wb-font`.
+ * `--kuiper-wb-accent`, `--kuiper-wb-grid`, `--kuiper-wb-grid-snap` (the dots while Snap to grid is
+ * on, BOARD-43: darker, so one sees what things land on), `--kuiper-wb-radius`, `--kuiper-wb-font`.
  */
 import type { CSSProperties } from 'react';
 import { gridOf, type BoardView } from '../../whiteboard/viewport.js';
@@ -31,7 +32,6 @@ export const WHITEBOARD_CSS = `
 .${WB}-surface{flex:1;width:100%;min-height:0;touch-action:none;display:block;user-select:none;-webkit-user-select:none;
   background-color:var(--kuiper-wb-bg,#ffffff);
   background-image:radial-gradient(var(--kuiper-wb-grid,#e3e6ea) 1px,transparent 1px);background-size:20px 20px}
-/* [BOARD-43] With Snap to grid on, the dots things land on stand out. */
 .${WB}-surface[data-snap]{background-image:radial-gradient(var(--kuiper-wb-grid-snap,#9aa1ab) 1.2px,transparent 1.2px)}
 .${WB}-surface[data-tool="select"]{cursor:default}
 .${WB}-surface[data-tool="eraser"]{cursor:cell}
