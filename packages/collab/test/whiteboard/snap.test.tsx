@@ -5,7 +5,8 @@ import { act, fireEvent, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { onCleanup } from '@kuiper/testkit';
 import { snapOffset, snapPoint } from '../../src/whiteboard/snap.js';
-import { createBoard } from '../../src/whiteboard/index.js';
+import { createBoard, uprightBox } from '../../src/whiteboard/index.js';
+import { turnedCorners } from '../../src/whiteboard/geometry.js';
 import { drag, twoBoards } from './two-boards.js';
 
 describe('[BOARD-43] snap to grid', () => {
@@ -88,5 +89,25 @@ describe('[BOARD-43] snap to grid', () => {
     drag(surface, [[100, 80], [107, 83]]);
     await vi.waitFor(() => expect(board.shape(id)).toMatchObject({ x: 87, y: 63 }), { timeout: 5_000 });
     expect(localStorage.getItem('kuiper-whiteboard-snap')).toBe('0');
+  });
+
+  it('[BOARD-43] [BOARD-41] a turned shape\'s resize handle lands its turned corner on a dot', async () => {
+    const { ada, a } = await twoBoards();
+    const board = createBoard(ada);
+    onCleanup(() => board.destroy());
+    board.add({ id: 'r', kind: 'rect', x: 100, y: 100, w: 100, h: 50, rotation: 90 }); // its handle's corner is at (125, 175)
+    const surface = a.getByRole('application', { name: 'Whiteboard' });
+    await vi.waitFor(() => expect(surface.querySelector('[data-shape-id="r"]')).not.toBeNull(), { timeout: 5_000 });
+    fireEvent.click(a.getByRole('button', { name: 'Snap to grid' }));
+    fireEvent.click(a.getByRole('button', { name: 'Select' }));
+    drag(surface, [[150, 125]]);
+    const base = { pointerId: 7, pointerType: 'mouse', button: 0, buttons: 1, isPrimary: true };
+    act(() => void fireEvent.pointerDown(surface.querySelector('[data-resize-handle="r"]')!, { ...base, clientX: 125, clientY: 175 }));
+    act(() => void fireEvent.pointerMove(surface, { ...base, clientX: 133, clientY: 187 }));
+    act(() => void fireEvent.pointerUp(surface, { ...base, buttons: 0, clientX: 133, clientY: 187 }));
+    await vi.waitFor(() => expect(board.shape('r')?.w).not.toBe(100), { timeout: 5_000 });
+    const corner = turnedCorners(uprightBox(board.shape('r')!), 90)[2];
+    expect([corner.x, corner.y].map((n) => Math.round(n * 1e6) / 1e6)).toEqual([140, 180]); // the dot nearest (133, 187)
+    expect(board.shape('r')).toMatchObject({ w: 105, h: 35, rotation: 90 });
   });
 });

@@ -10,10 +10,10 @@ import { asNewShape, pasteShapes } from '../../whiteboard/clipboard.js';
 import { attachableAt, letGo, movePatch } from '../../whiteboard/connectors.js';
 import { boxOf, shapeAt, shapesWithin } from '../../whiteboard/hit-test.js';
 import { wholeGroupsWithin, withGroups } from '../../whiteboard/groups.js';
-import { angleOf, unionOf } from '../../whiteboard/geometry.js';
+import { angleOf, turnedCorners, unionOf } from '../../whiteboard/geometry.js';
 import { resizePatch } from '../../whiteboard/resize.js';
 import { ROTATE_STEP, rotatePatches, rotationPivot, snapRotation } from '../../whiteboard/rotate.js';
-import { pickable, shapeBounds, thinPoints, type Shape } from '../../whiteboard/shape.js';
+import { pickable, shapeBounds, thinPoints, uprightBox, type Shape } from '../../whiteboard/shape.js';
 import { snapOffset, snapPoint } from '../../whiteboard/snap.js';
 import type { Tool } from './toolbar.js';
 import type { OpenComment } from './comments-layer.js';
@@ -289,9 +289,10 @@ export function usePointerTools(input: PointerToolsInput) {
       case 'resize':
         perFrame(() => {
           let by = { x: at.x - g.start.x, y: at.y - g.start.y };
-          if (latest.current.snap && !g.shape.rotation) {
-            const b = shapeBounds(g.shape); // [BOARD-43] the handle's corner lands on a dot (a turned one's corner is not on the grid's lines)
-            by = snapOffset({ x: b.x + b.w, y: b.y + b.h }, by);
+          if (latest.current.snap) {
+            // [BOARD-43] The handle's corner lands on a dot: a turned shape's is its turned box's, which the resize moves by exactly `by`.
+            const b = shapeBounds(g.shape);
+            by = snapOffset(g.shape.rotation ? turnedCorners(uprightBox(g.shape), g.shape.rotation)[2] : { x: b.x + b.w, y: b.y + b.h }, by);
           }
           const patch = resizePatch(g.shape, by.x, by.y);
           if (patch) board.update(g.shape.id, { ...patch, ...letGo(g.shape) });
