@@ -20,7 +20,8 @@ export type Gesture =
   /** `moved` so far from the press at `origin`; `anchor`, the pressed shape's box corner, is what snaps to the grid (BOARD-43). */
   | { kind: 'move'; pointer: number; ids: readonly string[]; origin: Point; moved: Point; anchor: Point; end: () => void }
   | { kind: 'resize'; pointer: number; shape: Shape; start: { x: number; y: number }; end: () => void }
-  | { kind: 'rotate'; pointer: number; shapes: readonly Shape[]; pivot: Point; from: number; turn: Turning; end: () => void }
+  /** `turn` holds the pivot and how far it has gone (drawn by the selection layer, BOARD-41). */
+  | { kind: 'rotate'; pointer: number; shapes: readonly Shape[]; from: number; turn: Turning; end: () => void }
   | { kind: 'erase'; pointer: number; end: () => void }
   | { kind: 'laser'; pointer: number }
   | { kind: 'marquee'; pointer: number; start: { x: number; y: number }; base: readonly string[] }

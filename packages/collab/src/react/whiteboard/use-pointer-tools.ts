@@ -154,7 +154,7 @@ export function usePointerTools(input: PointerToolsInput) {
     const pivot = rotationPivot(turning);
     if (pivot) {
       const turn = { around: unionOf(turning.map(boxOf))!, pivot, by: 0, away: knob?.getAttribute('data-rotate-handle') === 'below' ? 1 : -1 } as const;
-      gesture.current = { kind: 'rotate', pointer, shapes: turning, pivot, from: angleOf(pivot, at), turn, end: board.beginGesture() };
+      gesture.current = { kind: 'rotate', pointer, shapes: turning, from: angleOf(pivot, at), turn, end: board.beginGesture() };
       latest.current.turning(turn);
       return;
     }
@@ -290,19 +290,18 @@ export function usePointerTools(input: PointerToolsInput) {
         perFrame(() => {
           let by = { x: at.x - g.start.x, y: at.y - g.start.y };
           if (latest.current.snap) {
-            // [BOARD-43] The handle's corner lands on a dot: a turned shape's is its turned box's, which the resize moves by exactly `by`.
-            const b = shapeBounds(g.shape);
-            by = snapOffset(g.shape.rotation ? turnedCorners(uprightBox(g.shape), g.shape.rotation)[2] : { x: b.x + b.w, y: b.y + b.h }, by);
+            // [BOARD-43] The handle's corner lands on a dot: its box's bottom-right corner, turned with it (the resize moves it by exactly `by`).
+            by = snapOffset(turnedCorners(uprightBox(g.shape), g.shape.rotation ?? 0)[2], by);
           }
           const patch = resizePatch(g.shape, by.x, by.y);
           if (patch) board.update(g.shape.id, { ...patch, ...letGo(g.shape) });
         });
         return;
       case 'rotate': {
-        let by = angleOf(g.pivot, at) - g.from;
+        let by = angleOf(g.turn.pivot, at) - g.from;
         // Shift: one shape to a multiple of 15°, several by one.
         if (e.shiftKey) by = snapRotation(g.shapes.length === 1 ? (g.shapes[0]!.rotation ?? 0) : 0, by, ROTATE_STEP);
-        perFrame(() => board.transact(() => rotatePatches(g.shapes, by, g.pivot).forEach(({ id, patch }) => board.update(id, patch))));
+        perFrame(() => board.transact(() => rotatePatches(g.shapes, by, g.turn.pivot).forEach(({ id, patch }) => board.update(id, patch))));
         latest.current.turning({ ...g.turn, by });
         return;
       }
