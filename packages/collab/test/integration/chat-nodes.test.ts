@@ -85,9 +85,12 @@ describe('chat on two nodes sharing Redis', () => {
   });
 
   it('[CHAT-10] [CHAT-3] a node killed with SIGKILL mid-edit and mid-chat loses no acknowledged edit or message; the survivors converge', async () => {
-    const { a, b, lb } = await twoServeNodes('chat-kill');
+    // Every wait is bounded and named: a hang (seen once in CI, at the test's 90 s bound, with no
+    // word of where) then fails with the step it waited at and the rooms' sync status.
+    const { a, b, lb } = await within('two nodes up', 20_000, twoServeNodes('chat-kill'));
     const rooms = [0, 1, 2].map(() => member(lb.url, 'crash', {}, { ...longPolling, backoff: { base: 100, max: 300 } }).room);
-    await Promise.all(rooms.map((r) => r.synced));
+    const sync = () => rooms.map((r) => r.syncStatus);
+    await within('the first sync', 15_000, Promise.all(rooms.map((r) => r.synced)), sync);
     const acked: { serial: number; text: string }[] = [];
     const pieces: string[] = [];
     let stop = false;
@@ -104,14 +107,14 @@ describe('chat on two nodes sharing Redis', () => {
     await eventually(() => expect(acked.length).toBeGreaterThanOrEqual(12), 10_000);
     await within('flush before the kill', 10_000, Promise.all(rooms.map((r) => r.flush())));
     const flushed = text(rooms[0]!);
-    await killed(a.child); // mid-edit, mid-chat: whichever node held the room's authority
+    await within('the kill', 10_000, killed(a.child)); // mid-edit, mid-chat: whichever node held the room's authority
     await eventually(() => expect(acked.length).toBeGreaterThanOrEqual(30), 20_000); // chat keeps working on the survivor
     stop = true;
-    await within('the last sends', 15_000, Promise.all(chatting));
+    await within('the last sends', 15_000, Promise.all(chatting), sync);
     // Each room's sync status, and which flushes are still open, if it fails (seen once in CI).
     const open = new Set(rooms.map((_, i) => i));
     const flushes = rooms.map((r, i) => r.flush().then(() => open.delete(i)));
-    await within('flush after the takeover', 15_000, Promise.all(flushes), () => ({ open: [...open], sync: rooms.map((r) => r.syncStatus) }));
+    await within('flush after the takeover', 15_000, Promise.all(flushes), () => ({ open: [...open], sync: sync() }));
     await eventually(() => expect(new Set(rooms.map(text)).size).toBe(1), 15_000);
     for (const piece of pieces) expect(text(rooms[0]!)).toContain(piece); // every edit, acknowledged or resent
     for (const piece of flushed.split(';').filter(Boolean)) expect(text(rooms[0]!)).toContain(`${piece};`);

@@ -25,8 +25,10 @@ export function startServerProcess(script: string, args: string[]): Promise<{ ur
   });
 }
 
+/** SIGKILLs `child`; a child that had already exited by itself fails the wait (its 'exit' is past). */
 export const killed = (child: ChildProcess): Promise<void> =>
-  new Promise((done) => {
+  new Promise((done, fail) => {
+    if (child.exitCode !== null || child.signalCode !== null) return fail(new Error(`the server had already exited (${child.exitCode ?? child.signalCode}) before the kill`));
     child.once('exit', () => done());
     child.kill('SIGKILL');
   });
