@@ -10,7 +10,7 @@ import { channelOffControl, expectEveryAckedOnce, pause, publisher, runOnPast, s
 import { startPrivateCluster } from '../helpers/private-redis-cluster.js';
 
 describe('a stream slot moved in batches', () => {
-  it('[REDIS-11] while its :m and :x are on two masters, a busy channel loses nothing, repeats nothing, and the move completes', async () => {
+  it('[REDIS-11] [REDIS-12] while its :m and :x are on two masters, a busy channel loses nothing, repeats nothing, fails no publish, and the move completes', async () => {
     const s = await setUp(await startPrivateCluster({ replicas: 0 }));
     const { channel, owner: from } = await channelOffControl(s, '/split/');
     const to = (await s.cluster.nodes()).find((n) => n.role === 'master' && n.id !== from.id);
@@ -37,6 +37,7 @@ describe('a stream slot moved in batches', () => {
     expect((await s.cluster.ownerOf(`${base}:x`)).id).toBe(to.id);
 
     await runOnPast(pub, pub.issued(), 20);
+    expect(pub.failed).toEqual([]); // [REDIS-12] the appends refused meanwhile (TRYAGAIN) were sent again
     await expectEveryAckedOnce(sub.got, pub.acked);
     // The stream holds each acknowledged publish once, on the new master.
     expect(Number(await s.cluster.cli(to.port, 'XLEN', `${base}:x`))).toBe(pub.acked.length);

@@ -14,6 +14,7 @@ import { createLogger } from '../../core/log.js';
 import type { Reply } from './replies.js';
 import { isProbe, Probes } from './probes.js';
 import { ALL_SCRIPTS, type LuaScript, RELEASE, UPKEEP } from './scripts.js';
+import { refusedInTransit, SlotTransit } from './transit.js';
 
 const log = createLogger('redis');
 
@@ -59,13 +60,19 @@ const PROBE_MS = 2000;
 const CHECK_ROUNDS = 5;
 
 /**
+ * How long a script refused while its slot is in transit is sent again (transit.ts): longer than a
+ * slot takes to move, well under a client's request timeout (10 s by default).
+ */
+const TRANSIT_PATIENCE_MS = 4000;
+
+/**
  * An SSUBSCRIBE refused because its slot is, for now, nowhere this subscriber can reach: sent to a
  * master that does not (yet) take the slot as its own (MOVED/ASK: mid-resharding, maybe more times
  * than ioredis follows), a cluster without a quorum, or no sharded subscriber for the slot while
  * ioredis makes them again.
  */
 function slotInTransit(err: unknown): boolean {
-  return err instanceof Error && /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) |^Too many Cluster redirections|No sharded subscriber/.test(err.message);
+  return refusedInTransit(err) || (err instanceof Error && /No sharded subscriber/.test(err.message));
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
@@ -115,6 +122,8 @@ export class RedisLink {
   private readonly probes = new Probes((channel, text) => this.publish(channel, text));
   /** Channels being probed (check). */
   private readonly checking = new Set<string>();
+  /** On a cluster, scripts refused while their slot moves, sent again in order (REDIS-11). */
+  readonly transit: SlotTransit | undefined;
 
   constructor(
     readonly prefix: string,
@@ -125,6 +134,11 @@ export class RedisLink {
     if (this.clustered && prefix.includes('{')) throw new Error('RedisEngine: on a Redis Cluster the key prefix must hold no "{" (it would pin every key to one slot)');
     this.ctl = controlBase(prefix, this.clustered);
     this.mode = (this.clustered ? 'S' : 'P') + prefix;
+    const cmd = this.cmd;
+    if (cmd instanceof Cluster) {
+      const refresh = (): Promise<void> => new Promise((done) => cmd.refreshSlotsCache((err) => (err && log.warn('reading the slot map failed', err), done())));
+      this.transit = new SlotTransit({ refresh, patienceMs: TRANSIT_PATIENCE_MS });
+    }
     for (const conn of [this.cmd, this.sub]) conn.on('error', (err: Error) => log.warn(`redis: ${err.message}`));
     // A slot that moved (resharding, failover) is seen first by the command client, which follows
     // MOVED and reads the slot map again: the sharded subscriber reads it too, so its channels are
@@ -265,7 +279,7 @@ export class RedisLink {
    * longer there: positions moved, deliveries lost). REDIS-11.
    */
   run(script: LuaScript, args: (string | number)[]): Promise<Reply> {
-    return this.evalsha(script, [this.ctl, `${this.ctl}#`], args);
+    return this.inLane(this.ctl, script, [this.ctl, `${this.ctl}#`], args);
   }
 
   /**
@@ -279,7 +293,13 @@ export class RedisLink {
    */
   runStream(script: LuaScript, pattern: string, args: (string | number)[]): Promise<Reply> {
     const base = this.streamBase(pattern);
-    return this.evalsha(script, [`${base}:m`, `${base}#`], args);
+    return this.inLane(base, script, [`${base}:m`, `${base}#`], args);
+  }
+
+  /** On a cluster, through the slot's lane: refused while the slot moves, it is sent again, in order. */
+  private inLane(lane: string, script: LuaScript, keys: readonly string[], args: (string | number)[]): Promise<Reply> {
+    const send = (): Promise<Reply> => this.evalsha(script, keys, args);
+    return this.transit ? this.transit.run(lane, send) : send();
   }
 
   /** By hash; a Redis that lost its scripts (a restart, SCRIPT FLUSH, a new master) gets the source. */
