@@ -26,6 +26,7 @@ ${c('head')}>:not(${c('author')}){flex-shrink:0}
 ${c('time')},${c('meta')},${c('typing')},${c('deleted')}{color:var(--kuiper-chat-muted,#6e6e73);font-size:.85em}
 ${c('deleted')}{font-style:italic}
 ${c('text')}{white-space:pre-wrap;overflow-wrap:anywhere}
+${c('empty')}{text-align:center;color:var(--kuiper-chat-muted,#6e6e73);margin:24px 0}
 ${c('day')}{text-align:center;color:var(--kuiper-chat-muted,#6e6e73);font-size:.8em;font-weight:600;margin:8px 0 2px}
 ${c('unread')}{display:flex;align-items:center;gap:6px;color:var(--kuiper-chat-accent,#2f6fed);font-size:.8em;margin:4px 0}
 ${c('unread')}::before,${c('unread')}::after{content:"";flex:1;border-top:1px solid var(--kuiper-chat-accent,#2f6fed)}

@@ -209,6 +209,8 @@ export function MessageLog(props: MessageLogProps): ReactNode {
             </div>
           );
         })}
+        {/* [CHATUI-18] Said only once the join answered: before, an empty log may just be loading. */}
+        {joined && messages.length === 0 && !hasOlder && <p className={`${CHAT_CLASS}-empty`}>No messages yet</p>}
       </div>
     </>
   );
