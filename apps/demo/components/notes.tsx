@@ -13,6 +13,7 @@ import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/r
 import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { Placeholder } from '@tiptap/extensions';
 import { useAwareness, useRoom } from '@kuiper/collab/react';
 import { NOTES_FIELD } from './notes-text';
 
@@ -41,6 +42,8 @@ function NotesEditor({ doc, awareness, name, color, readOnly, style }: NotesProp
         StarterKit.configure({ undoRedo: false }), // Collaboration brings the per-user undo of the shared document
         Collaboration.configure({ document: doc, field: NOTES_FIELD }),
         CollaborationCaret.configure({ provider: { awareness }, user: { name, color } }),
+        // An empty pane says what it is for, and to a viewer that nothing is written yet.
+        Placeholder.configure({ placeholder: readOnly ? NO_NOTES : WRITE_NOTES, showOnlyWhenEditable: false }),
       ],
       editorProps: { attributes: { 'aria-label': 'Notes', class: 'notes-text' } },
     },
@@ -55,6 +58,9 @@ function NotesEditor({ doc, awareness, name, color, readOnly, style }: NotesProp
     </section>
   );
 }
+
+export const WRITE_NOTES = 'Write notes for everyone in the room…';
+export const NO_NOTES = 'No notes yet';
 
 /** The marks and blocks the toolbar toggles, each shown pressed while the caret is in one. */
 const FORMATS = [

@@ -305,9 +305,13 @@ describe('a room with two visitors', () => {
     try {
       await expect.poll(() => names(ada.page), { timeout: 20_000 }).toEqual(['Ada (you)', 'Bob']);
       for (const { page } of [ada, bob]) await page.getByRole('tab', { name: 'Notes' }).click();
+      // The empty pane says what it is for: drawn from the paragraph's data-placeholder, never text.
+      const hint = (page: Page) => editor(page).locator('p.is-editor-empty').evaluate((p) => getComputedStyle(p, '::before').content);
+      await expect.poll(() => hint(ada.page), { timeout: 10_000 }).toBe('"Write notes for everyone in the room…"');
       await editor(ada.page).click();
       await ada.page.keyboard.type('Agenda: ship the demo');
       await expect.poll(() => paragraphs(bob.page), { timeout: 10_000 }).toEqual(['Agenda: ship the demo']);
+      expect(await editor(bob.page).locator('.is-editor-empty').count()).toBe(0); // gone with the first line
       // Ada's caret, in her colour, named, on Bob's page (through useAwareness over presence).
       await expect.poll(() => bob.page.locator('.notes .collaboration-carets__label').allTextContents(), { timeout: 10_000 }).toEqual(['Ada']);
       const bold = ada.page.getByRole('button', { name: 'Bold' });
@@ -345,6 +349,10 @@ describe('a room with two visitors', () => {
         await expect.poll(() => paragraphs(vic.page), { timeout: 10_000 }).toEqual(['Agenda: ship the demo', 'Bob: agreed']);
         expect(await editor(vic.page).getAttribute('contenteditable')).toBe('false');
         expect(await vic.page.getByRole('toolbar', { name: 'Text' }).count()).toBe(0);
+        // In a room with no notes, a viewer is told there are none (not asked to write).
+        await vic.page.goto(`${suite.demo.origin}/rooms/${room}-empty?view=1&name=Vic`);
+        await vic.page.getByRole('tab', { name: 'Notes' }).click();
+        await expect.poll(() => hint(vic.page), { timeout: 10_000 }).toBe('"No notes yet"');
       } finally {
         await vic.context.close();
       }
