@@ -25,7 +25,8 @@ export function boardExtent(shapes: readonly Shape[], margin = 16): BoardExtent 
   if (shapes.length === 0) return { x: 0, y: 0, width: 320, height: 200 };
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (const shape of shapes) {
-    const b = shapeBounds(shape);
+    // [BOARD-41] A turned text's own x and y are no longer a corner of it: round its turned box.
+    const b = shape.kind === 'text' && shape.rotation ? boxOf(shape) : shapeBounds(shape);
     const pad = shape.width + (shape.kind === 'text' ? 16 + shape.width * 2 : 0);
     const box = boxOf(shape); // a text's width as hit-testing estimates it
     const right = box.x + box.w;

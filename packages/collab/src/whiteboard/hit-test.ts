@@ -1,5 +1,5 @@
 /** Which shape is under a point (BOARD-10): for selecting, moving and erasing, topmost first. */
-import { centreOfBox, turnPoint, type Box } from './geometry.js';
+import { centreOfBox, turnedBounds, turnPoint, type Box } from './geometry.js';
 import { shapeBounds, uprightBox, type Shape } from './shape.js';
 
 function segmentDistance(px: number, py: number, x1: number, y1: number, x2: number, y2: number): number {
@@ -27,19 +27,23 @@ export function hits(shape: Shape, x: number, y: number, tolerance: number): boo
   return p.x >= b.x - reach && p.x <= b.x + b.w + reach && p.y >= b.y - reach && p.y <= b.y + b.h + reach;
 }
 
-/** The box a shape takes on the board: its bounds, and for a text the room its characters take. */
-export function boxOf(shape: Shape): { x: number; y: number; w: number; h: number } {
-  const b = shapeBounds(shape);
-  if (shape.kind !== 'text') return b;
-  return { x: b.x, y: b.y, w: Math.max(b.w, shape.text.length * 10), h: Math.max(b.h, 20 + shape.width * 2) };
+/**
+ * The box a shape takes on the board: its bounds, and for a text the room its characters take
+ * ([BOARD-41] turned with it: the box round its turned frame).
+ */
+export function boxOf(shape: Shape): Box {
+  return shape.kind === 'text' ? turnedBounds(frameOf(shape), shape.rotation ?? 0) : shapeBounds(shape);
 }
 
 /**
  * [BOARD-41] The box a shape is drawn in before it is turned (its `transform` turns it about the
- * box's centre): a text's where its characters are estimated to go. What outlines are drawn round.
+ * box's centre): a text's where its characters are estimated to go. What outlines are drawn round,
+ * and the pivot a turnable shape turns about on its own.
  */
 export function frameOf(shape: Shape): Box {
-  return shape.kind === 'text' ? boxOf(shape) : uprightBox(shape);
+  const b = uprightBox(shape);
+  if (shape.kind !== 'text') return b;
+  return { x: b.x, y: b.y, w: Math.max(b.w, shape.text.length * 10), h: Math.max(b.h, 20 + shape.width * 2) };
 }
 
 /** The topmost shape at (x, y), if any. `shapes` is back to front, as `board.shapes()` returns. */

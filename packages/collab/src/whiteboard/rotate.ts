@@ -7,8 +7,8 @@
  * level. Several shapes turn about the centre of the box around them all, as one piece.
  */
 import { centreOfBox, normalizeDegrees, turnPoint, unionOf, type Point } from './geometry.js';
-import { boxOf } from './hit-test.js';
-import { isConnector, isTurnable, uprightBox, type Shape, type ShapePatch } from './shape.js';
+import { boxOf, frameOf } from './hit-test.js';
+import { isConnector, isTurnable, type Shape, type ShapePatch } from './shape.js';
 
 /** Degrees a rotation snaps to with Shift held, and one key press turns (Shift+. and Shift+,). */
 export const ROTATE_STEP = 15;
@@ -17,7 +17,7 @@ export const ROTATE_STEP = 15;
 export function rotationPivot(shapes: readonly Shape[]): Point | undefined {
   // One turnable shape: its box's own centre, exactly, so a turn writes no x or y (no float dust)
   // and a member moving it meanwhile keeps their move.
-  if (shapes.length === 1 && isTurnable(shapes[0]!.kind)) return centreOfBox(uprightBox(shapes[0]!));
+  if (shapes.length === 1 && isTurnable(shapes[0]!.kind)) return centreOfBox(frameOf(shapes[0]!));
   const box = unionOf(shapes.map(boxOf));
   return box && centreOfBox(box);
 }
@@ -36,12 +36,12 @@ export function snapRotation(from: number, by: number, step: number = ROTATE_STE
  */
 export function rotatePatch(shape: Shape, degrees: number, pivot: Point, turning: ReadonlySet<string>): ShapePatch {
   if (isTurnable(shape.kind)) {
-    const c = centreOfBox(uprightBox(shape));
+    const c = centreOfBox(frameOf(shape));
     const to = turnPoint(c, pivot, degrees);
     return { x: shape.x + to.x - c.x, y: shape.y + to.y - c.y, rotation: normalizeDegrees((shape.rotation ?? 0) + degrees) };
   }
   if (shape.kind === 'text') {
-    const c = centreOfBox(boxOf(shape));
+    const c = centreOfBox(frameOf(shape));
     const to = turnPoint(c, pivot, degrees);
     return { x: shape.x + to.x - c.x, y: shape.y + to.y - c.y };
   }

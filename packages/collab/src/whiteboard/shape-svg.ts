@@ -8,7 +8,8 @@
 import { getStroke } from 'perfect-freehand';
 import type { LiveStroke } from './board-presence.js';
 import { centreOfBox } from './geometry.js';
-import { uprightBox, type Shape } from './shape.js';
+import { frameOf } from './hit-test.js';
+import type { Shape } from './shape.js';
 import { NOTE_FONT_SIZE, NOTE_LINE_HEIGHT, NOTE_PADDING, noteLines, paperOf } from './sticky-note.js';
 
 export interface SvgNode {
@@ -57,12 +58,13 @@ export interface ShapeSvgOptions {
 }
 
 /**
- * [BOARD-41] The `transform` that turns what is drawn in a shape's upright box about the box's
- * centre, or nothing for an upright shape: the shape, its thumbnail and its outlines all take it.
+ * [BOARD-41] The `transform` that turns what is drawn in a shape's upright box (`frameOf`: a text's
+ * estimated one) about the box's centre, or nothing for an upright shape: the shape, its thumbnail
+ * and its outlines all take it, so they turn about the pivot `board.rotate` and the hit-testing use.
  */
 export function turnAttrs(shape: Shape): { transform?: string } {
   if (!shape.rotation) return {};
-  const c = centreOfBox(uprightBox(shape));
+  const c = centreOfBox(frameOf(shape));
   return { transform: `rotate(${round(shape.rotation)} ${round(c.x)} ${round(c.y)})` };
 }
 

@@ -13,7 +13,7 @@ import { wholeGroupsWithin, withGroups } from '../../whiteboard/groups.js';
 import { angleOf, turnedCorners, unionOf } from '../../whiteboard/geometry.js';
 import { resizePatch } from '../../whiteboard/resize.js';
 import { ROTATE_STEP, rotatePatches, rotationPivot, snapRotation } from '../../whiteboard/rotate.js';
-import { pickable, shapeBounds, thinPoints, uprightBox, type Shape } from '../../whiteboard/shape.js';
+import { pickable, thinPoints, uprightBox, type Shape } from '../../whiteboard/shape.js';
 import { snapOffset, snapPoint } from '../../whiteboard/snap.js';
 import type { Tool } from './toolbar.js';
 import type { OpenComment } from './comments-layer.js';
@@ -224,7 +224,7 @@ export function usePointerTools(input: PointerToolsInput) {
           ids = pasteShapes(board, board.shapes().filter((s) => wanted.has(s.id)).map(asNewShape), 0, 0);
         }
         setSelection(ids);
-        const box = shapeBounds(hit);
+        const box = boxOf(hit); // [BOARD-41] a turned text's too, round its characters
         gesture.current = { kind: 'move', pointer, ids, origin: at, moved: { x: 0, y: 0 }, anchor: { x: box.x, y: box.y }, end };
       }
     }
