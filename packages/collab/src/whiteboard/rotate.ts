@@ -1,10 +1,12 @@
 /**
  * [BOARD-41] Rotating shapes about a point, pure: what each shape's patch is, worked out from the
  * shapes as they were when the rotation began (a drag computes every frame from its start, so no
- * rounding accumulates). A rectangle, ellipse, sticky note or picture keeps its box and gets an
- * angle, so a member moving or resizing it meanwhile composes with the turn (each writes its own
- * fields); a stroke, line or arrow has its points turned; a text moves round with the rest and stays
- * level. Several shapes turn about the centre of the box around them all, as one piece.
+ * rounding accumulates). A rectangle, ellipse, sticky note, picture or text keeps its box and gets
+ * an angle, so a member moving or resizing it meanwhile composes with the turn (each writes its own
+ * fields); a stroke, line or arrow has its points turned. A shape's box here is the one it is drawn
+ * in (`frameOf`: a text's is where its characters are estimated to go), so the turn, the drawing,
+ * the hit-testing and the outlines share one pivot. Several shapes turn about the centre of the box
+ * around them all, as one piece.
  */
 import { centreOfBox, normalizeDegrees, turnPoint, unionOf, type Point } from './geometry.js';
 import { boxOf, frameOf } from './hit-test.js';
@@ -40,11 +42,6 @@ export function rotatePatch(shape: Shape, degrees: number, pivot: Point, turning
     const to = turnPoint(c, pivot, degrees);
     return { x: shape.x + to.x - c.x, y: shape.y + to.y - c.y, rotation: normalizeDegrees((shape.rotation ?? 0) + degrees) };
   }
-  if (shape.kind === 'text') {
-    const c = centreOfBox(frameOf(shape));
-    const to = turnPoint(c, pivot, degrees);
-    return { x: shape.x + to.x - c.x, y: shape.y + to.y - c.y };
-  }
   const origin = turnPoint({ x: shape.x, y: shape.y }, pivot, degrees);
   if (shape.kind === 'pen') {
     const points = shape.points.slice();
@@ -72,3 +69,4 @@ export function rotatePatches(shapes: readonly Shape[], degrees: number, pivot: 
   const turning = new Set(shapes.map((s) => s.id));
   return shapes.map((shape) => ({ id: shape.id, patch: rotatePatch(shape, degrees, pivot, turning) }));
 }
+

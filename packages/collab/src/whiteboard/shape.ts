@@ -63,8 +63,9 @@ export interface Shape {
   readonly group?: string;
   /**
    * [BOARD-41] Turned this many degrees clockwise about the centre of its box, in (0, 360). Only on
-   * the kinds with a box to turn (`isTurnable`: rectangle, ellipse, sticky note, picture); turning a
-   * stroke, line or arrow turns its points instead. Absent: upright.
+   * the kinds with a box to turn (`isTurnable`: rectangle, ellipse, sticky note, picture, and a text
+   * about the box its characters are estimated to take, `frameOf`); turning a stroke, line or arrow
+   * turns its points instead. Absent: upright.
    */
   readonly rotation?: number;
 }
@@ -145,10 +146,14 @@ function fieldProblems(fields: Readonly<Record<string, unknown>>, partial: boole
 }
 
 /** [BOARD-41] What a rotation on another kind is told. */
-export const NOT_TURNABLE = 'only a rectangle, ellipse, sticky note or picture has a rotation (board.rotate turns the others)';
+export const NOT_TURNABLE = 'only a rectangle, ellipse, sticky note, picture or text has a rotation (board.rotate turns the others)';
 
-/** [BOARD-41] Kinds that keep a box and an angle when turned (a text's box is only estimated: it stays level). */
-export const isTurnable = (kind: ShapeKind): boolean => kind === 'rect' || kind === 'ellipse' || kind === 'note' || kind === 'image';
+/**
+ * [BOARD-41] Kinds that keep a box and an angle when turned. A text's box is the one its characters
+ * are estimated to take (`frameOf`): it is what is drawn turned, hit and outlined, so it is the pivot
+ * too. A stroke, line or arrow has no box of its own to keep: its points turn.
+ */
+export const isTurnable = (kind: ShapeKind): boolean => kind === 'rect' || kind === 'ellipse' || kind === 'note' || kind === 'image' || kind === 'text';
 
 /** [BOARD-30] Kinds whose ends may be attached to shapes. */
 export const isConnector = (kind: ShapeKind): boolean => kind === 'line' || kind === 'arrow';

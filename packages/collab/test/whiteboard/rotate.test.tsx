@@ -37,7 +37,7 @@ describe('[BOARD-41] rotation', () => {
     expect(shape({ kind: 'rect', x: 0, y: 0, w: 10, h: 10, rotation: -90 }).rotation).toBe(270);
     expect(shape({ kind: 'note', x: 0, y: 0, w: 10, h: 10, rotation: 360 })).not.toHaveProperty('rotation'); // a full turn is upright
     expect(shape({ kind: 'line', x: 0, y: 0, w: 10, h: 0, rotation: 45 })).not.toHaveProperty('rotation'); // its points turn instead
-    expect(shape({ kind: 'text', x: 0, y: 0, text: 'hi', rotation: 45 })).not.toHaveProperty('rotation');
+    expect(shape({ kind: 'text', x: 0, y: 0, text: 'hi', rotation: 45 }).rotation).toBe(45); // about its estimated box
     expect(patchProblem({ rotation: 400 })).toBe('rotation must be a number of degrees from -360 to 360');
     expect(patchProblem({ rotation: Number.NaN })).toBe('rotation must be a number of degrees from -360 to 360');
     expect(readShape('s', { kind: 'rect', x: 0, y: 0, rotation: 'up' })).toBeUndefined(); // malformed: not drawn at all
@@ -68,7 +68,7 @@ describe('[BOARD-41] rotation', () => {
     expect(snapRotation(0, -8)).toBe(-15);
   });
 
-  it('[BOARD-41] board.rotate: one shape about its centre, several about theirs as one piece; strokes and lines turn their points; a text stays level; one undo step; a concurrent move is kept', async () => {
+  it('[BOARD-41] board.rotate: one shape about its centre, several about theirs as one piece; strokes and lines turn their points; a text turns about its box\'s centre; one undo step; a concurrent move is kept', async () => {
     const { ada, bob, settle } = await boardPair();
     ada.board.add({ id: 'a', kind: 'rect', x: 0, y: 0, w: 100, h: 50 });
     ada.board.add({ id: 'b', kind: 'rect', x: 200, y: 0, w: 100, h: 50 });
@@ -107,8 +107,7 @@ describe('[BOARD-41] rotation', () => {
     expect([l.w, l.h].map((n) => Math.round(n))).toEqual([0, 100]);
     close(p, { x: 5, y: 195 });
     expect(p.points.map((n) => Math.round(n * 1000) / 1000)).toEqual([0, 0, 0.5, 0, 10, 0.5]);
-    expect(bob.board.shape('t')).toMatchObject({ x: 0, y: 300 });
-    expect(bob.board.shape('t')).not.toHaveProperty('rotation');
+    expect(bob.board.shape('t')).toMatchObject({ x: 0, y: 300, rotation: 45 }); // in place, about its box's centre
     expect(bob.board.shape('k')).not.toHaveProperty('rotation');
 
     // Ada turns a turned rectangle further while Bob drags it: both edits survive on both boards.
@@ -214,7 +213,7 @@ describe('[BOARD-41] rotation', () => {
     expect(handle().getAttribute('transform')).toBe('rotate(90 640 22)');
     act(() => void fireEvent.pointerUp(surface(a), { ...base, buttons: 0, clientX: 590, clientY: 22 }));
 
-    // A text stays level, and its outline (Ada's, and hers on Bob's board) goes round its characters:
+    // A text's outline (Ada's, and hers on Bob's board) goes round its characters:
     // a text's own w and h are 0, and the outline was a dot at its corner.
     board.add({ id: 't', kind: 'text', x: 100, y: 400, text: 'a few words' });
     await vi.waitFor(() => expect(surface(a).querySelector('[data-shape-id="t"]')).not.toBeNull(), { timeout: 5_000 });
