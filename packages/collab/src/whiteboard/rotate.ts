@@ -8,7 +8,7 @@
  * the hit-testing and the outlines share one pivot. Several shapes turn about the centre of the box
  * around them all, as one piece.
  */
-import { centreOfBox, normalizeDegrees, turnPoint, unionOf, type Point } from './geometry.js';
+import { centreOfBox, normalizeDegrees, turnedCorners, turnPoint, unionOf, type Point } from './geometry.js';
 import { boxOf, frameOf } from './hit-test.js';
 import { isConnector, isTurnable, type Shape, type ShapePatch } from './shape.js';
 
@@ -70,3 +70,15 @@ export function rotatePatches(shapes: readonly Shape[], degrees: number, pivot: 
   return shapes.map((shape) => ({ id: shape.id, patch: rotatePatch(shape, degrees, pivot, turning) }));
 }
 
+/**
+ * [BOARD-41] The patch writing `text` into a shape as its editor commits it. A text's box, and so
+ * the pivot it is turned about, grows and shrinks with its characters: a turned text also gets the
+ * x and y that keep its turned top-left corner, where its first line starts, where it is on the
+ * board, so it grows along its own line as it does upright instead of sliding across the board.
+ */
+export function textPatch(shape: Shape | undefined, text: string): ShapePatch {
+  if (shape?.kind !== 'text' || !shape.rotation) return { text };
+  const was = turnedCorners(frameOf(shape), shape.rotation)[0];
+  const now = turnedCorners(frameOf({ ...shape, text }), shape.rotation)[0];
+  return { text, x: shape.x + was.x - now.x, y: shape.y + was.y - now.y };
+}

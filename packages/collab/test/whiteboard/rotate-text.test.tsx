@@ -4,6 +4,7 @@
 // and the rotate handle agree on, as a member and the other member see it.
 import { act, fireEvent, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
+import { turnedCorners } from '../../src/whiteboard/geometry.js';
 import { frameOf } from '../../src/whiteboard/hit-test.js';
 import { boardExtent, boardToSvg, boxOf, createBoard, edgePoint, hits, readShape, type Shape } from '../../src/whiteboard/index.js';
 import { onCleanup } from '@kuiper/testkit';
@@ -60,7 +61,7 @@ describe('[BOARD-41] a turned text', () => {
     expect(bob.board.shapes().find((s) => s.text === 'tilted')?.rotation).toBe(20);
   });
 
-  it('[BOARD-41] <Whiteboard>: a press on a turned text\'s drawn characters picks it, not one where they were; the rotate handle turns it in place; dragged, it snaps as it stands', async () => {
+  it('[BOARD-41] <Whiteboard>: a press on a turned text\'s drawn characters picks it, not one where they were; the rotate handle turns it in place; it is edited turned, its first line staying put; dragged, it snaps as it stands', async () => {
     const { ada, a, b } = await twoBoards();
     const board = createBoard(ada);
     onCleanup(() => board.destroy());
@@ -94,6 +95,20 @@ describe('[BOARD-41] a turned text', () => {
     expect(selected()).toBe(false);
     click(165, 170); // below its box upright, where it now stands
     expect(selected()).toBe(true);
+
+    // Edited: the editor stands on its turned top-left corner, (177, 47), turned with it; the longer
+    // text grows along its line from there, that corner staying where it was.
+    const corner = (): { x: number; y: number } => turnedCorners(frameOf(board.shape('t')!), 90)[0];
+    close(corner(), { x: 177, y: 47 });
+    act(() => void fireEvent.doubleClick(surface(a), { clientX: 165, clientY: 170 }));
+    const editor = a.getByRole('textbox', { name: 'Text note' }) as HTMLTextAreaElement;
+    expect(editor.value).toBe('a longer line');
+    close({ x: parseFloat(editor.style.left), y: parseFloat(editor.style.top) }, { x: 177, y: 47 });
+    expect([editor.style.transform, editor.style.transformOrigin]).toEqual(['rotate(90deg)', '0 0']);
+    fireEvent.change(editor, { target: { value: 'a longer line still' } });
+    fireEvent.blur(editor);
+    await vi.waitFor(() => expect(board.shape('t')?.text).toBe('a longer line still'), { timeout: 5_000 });
+    close(corner(), { x: 177, y: 47 });
 
     // [BOARD-43] Dragged with Snap to grid on, the corner of the box round it, as it stands, goes to a dot.
     onCleanup(() => localStorage.removeItem('kuiper-whiteboard-snap'));

@@ -6,6 +6,8 @@
 import type { ReactElement } from 'react';
 import { NOTE_FONT_SIZE, NOTE_INK, NOTE_PADDING, NOTE_SIZE, notePaper, paperOf } from '../../whiteboard/sticky-note.js';
 import type { Shape } from '../../whiteboard/shape.js';
+import { turnedCorners } from '../../whiteboard/geometry.js';
+import { frameOf } from '../../whiteboard/hit-test.js';
 import type { View } from './use-pointer-tools.js';
 import { WB } from './styles.js';
 
@@ -20,13 +22,20 @@ export interface Editing {
   readonly w?: number;
   readonly h?: number;
   readonly fill?: string | null;
-  /** [BOARD-41] A turned note's angle: the editor turns with the paper. */
+  /**
+   * [BOARD-41] A turned note's or text's angle: the editor turns with it, a note's about its paper's
+   * centre, a text's about its turned top-left corner (x, y), which its commit keeps (`textPatch`).
+   */
   readonly rotation?: number;
 }
 
 /** The editor for `shape`, or for a new `kind` at the press `at` (a new note is centred on it). */
 export function editingOf(at: { x: number; y: number }, shape: Shape | undefined, kind: 'text' | 'note', color: string): Editing {
-  if (shape) return { kind: shape.kind === 'note' ? 'note' : 'text', x: shape.x, y: shape.y, id: shape.id, text: shape.text, w: shape.w, h: shape.h, fill: shape.fill, ...(shape.rotation ? { rotation: shape.rotation } : {}) };
+  if (shape) {
+    // [BOARD-41] A turned text is written from where its first line starts on the board: its turned corner.
+    const from = shape.kind === 'text' && shape.rotation ? turnedCorners(frameOf(shape), shape.rotation)[0] : shape;
+    return { kind: shape.kind === 'note' ? 'note' : 'text', x: from.x, y: from.y, id: shape.id, text: shape.text, w: shape.w, h: shape.h, fill: shape.fill, ...(shape.rotation ? { rotation: shape.rotation } : {}) };
+  }
   if (kind === 'text') return { kind, x: at.x, y: at.y, text: '' };
   return { kind, x: at.x - NOTE_SIZE / 2, y: at.y - NOTE_SIZE / 2, text: '', w: NOTE_SIZE, h: NOTE_SIZE, fill: notePaper(color) };
 }
@@ -48,6 +57,7 @@ export interface TextEditorProps {
 
 export function TextEditor({ editing, view, onChange, commit, cancel }: TextEditorProps): ReactElement {
   const note = editing.kind === 'note';
+  const turned = editing.rotation ? `rotate(${editing.rotation}deg)` : undefined;
   const style = note
     ? {
         left: editing.x * view.zoom + view.x,
@@ -58,9 +68,9 @@ export function TextEditor({ editing, view, onChange, commit, cancel }: TextEdit
         fontSize: NOTE_FONT_SIZE * view.zoom,
         background: paperOf({ fill: editing.fill ?? null }),
         color: NOTE_INK,
-        ...(editing.rotation ? { transform: `rotate(${editing.rotation}deg)`, transformOrigin: 'center' } : {}),
+        ...(turned ? { transform: turned, transformOrigin: 'center' } : {}),
       }
-    : { left: editing.x * view.zoom + view.x, top: editing.y * view.zoom + view.y };
+    : { left: editing.x * view.zoom + view.x, top: editing.y * view.zoom + view.y, ...(turned ? { transform: turned, transformOrigin: '0 0' } : {}) };
   return (
     <textarea className={`${WB}-text-editor`} data-kind={editing.kind} aria-label={note ? 'Sticky note text' : 'Text note'} autoFocus value={editing.text} style={style}
       onChange={(e) => onChange(e.target.value)} onBlur={commit}

@@ -10,7 +10,7 @@ import { pickable, type Shape } from '../../whiteboard/shape.js';
 import { shapeSvg } from '../../whiteboard/shape-svg.js';
 import { shapeLabel } from '../../whiteboard/shape-label.js';
 import { canGroup } from '../../whiteboard/groups.js';
-import { ROTATE_STEP } from '../../whiteboard/rotate.js';
+import { ROTATE_STEP, textPatch } from '../../whiteboard/rotate.js';
 import { assetIdOf } from '../../protocol/assets.js';
 import { downloadFile, inlineAssets, pngFile, svgFile, type ExportedFile } from './export-file.js';
 import { FollowPicker } from './follow-picker.js';
@@ -157,7 +157,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     const text = note.text.trimEnd();
     if (note.id) {
       // Begun before anyone locked the shape (BOARD-38): what was typed is kept, not refused.
-      if (text) board.update(note.id, { text }, { ignoreLock: true });
+      if (text) board.update(note.id, textPatch(board.shape(note.id), text), { ignoreLock: true }); // [BOARD-41] a turned text keeps its corner
       else board.remove([note.id], { ignoreLock: true });
     } else if (text) {
       board.add(newShapeOf(note, text, color, width));
