@@ -100,6 +100,20 @@ describe('[REDIS-12] scripts refused while their slot moves', () => {
     expect(t.retried).toBe(before);
   });
 
+  it('a refusal slow to come back, while a later script is being sent again, is sent once too: nothing runs twice or waits for ever', async () => {
+    const s = slot(40); // a resend's answer takes 40 ms
+    // The slot settles as the map is read again, so the first resend goes through.
+    const t = new SlotTransit({ refresh: async () => void (s.moving = false), patienceMs: 2000, firstDelayMs: 1 });
+    s.moving = true;
+    // Issued first, its refusal comes back 15 ms in: while 1, refused at once, is being sent again.
+    const early = t.run('stream-a', s.send('0', 15));
+    const later = t.run('stream-a', s.send('1', 1));
+    const stuck = new Promise((r) => setTimeout(() => r('still waiting after 2 s'), 2000).unref());
+    await expect(Promise.race([Promise.all([early, later]), stuck])).resolves.toEqual(['0', '1']);
+    expect([...s.ran].sort()).toEqual(['0', '1']); // each once
+    expect(t.waiting).toBe(0);
+  });
+
   it('a slot that does not settle: each script\'s refusal stands after its patience, and the lane opens again', async () => {
     const s = slot();
     const t = transit(s, 60);

@@ -103,9 +103,12 @@ export class SlotTransit {
       if (moved) await this.options.refresh();
       const head = queue[0]!;
       this.retried++;
+      // Taken out by identity, not as the first: a refusal of an earlier script, slow to come back,
+      // may have been put before it while it was on its way.
+      const done = (): void => void queue.splice(queue.indexOf(head), 1);
       try {
         head.resolve(await head.send());
-        queue.shift();
+        done();
         delay = 0;
         moved = false;
       } catch (err) {
@@ -115,7 +118,7 @@ export class SlotTransit {
           continue;
         }
         head.reject(err);
-        queue.shift();
+        done();
       }
     }
     this.lanes.delete(lane);
