@@ -10,6 +10,7 @@ import { useLobby } from '@kuiper/collab/react';
 import { ConnectionStatus } from './connection-status';
 import { DemoKuiper } from './demo-kuiper';
 import { NameForm } from './name-form';
+import { readRecentRooms, type RecentRoom } from './recent-rooms';
 import { useIdentity } from './use-identity';
 
 /** A room id from what someone typed: one channel segment of URL-safe characters. */
@@ -66,8 +67,18 @@ function useTick(ms: number): number {
 
 function ActiveRooms() {
   // [REACT-19] The rooms, live, and which have news for this visitor (asked again on focus), or mention them.
-  const { rooms, hasNews, mentionsYou } = useLobby();
+  const { rooms, hasNews, mentionsYou, ready } = useLobby();
   const tick = useTick(PREVIEW_EVERY_MS);
+  return (
+    <>
+      <RoomsNow rooms={rooms} hasNews={hasNews} mentionsYou={mentionsYou} tick={tick} />
+      {/* Once the live list is known: a room with people in it is listed there, not twice. */}
+      {ready && <RecentRooms hide={new Set(rooms.map((r) => r.id))} />}
+    </>
+  );
+}
+
+function RoomsNow({ rooms, hasNews, mentionsYou, tick }: Pick<ReturnType<typeof useLobby>, 'rooms' | 'hasNews' | 'mentionsYou'> & { tick: number }) {
   return (
     <section className="card" aria-labelledby="rooms-heading">
       <h2 id="rooms-heading">Rooms with people in them</h2>
@@ -90,6 +101,31 @@ function ActiveRooms() {
                   {room.lastMessage.author.name ?? 'someone'}: {room.lastMessage.text === '' ? '(a picture)' : room.lastMessage.text}
                 </div>
               )}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** [DEMO-28] The rooms this browser visited that nobody is in now, to go back to. */
+function RecentRooms({ hide }: { hide: ReadonlySet<string> }) {
+  const [recent, setRecent] = useState<RecentRoom[]>([]);
+  useEffect(() => setRecent(readRecentRooms(localStorage)), []); // after hydration: the server has no localStorage
+  const shown = recent.filter((r) => !hide.has(r.id));
+  if (shown.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="recent-heading">
+      <h2 id="recent-heading">Your recent rooms</h2>
+      <ul role="list" aria-labelledby="recent-heading" className="rooms">
+        {shown.map((room) => (
+          <li key={room.id} aria-label={room.id}>
+            <img className="board-preview" src={`/previews/${room.id}.svg`} alt={`The board of ${room.id}`} width={120} height={75} />
+            <div>
+              <Link href={`/rooms/${room.id}${room.view ? '?view=1' : ''}`}>{room.id}</Link>
+              {room.view && <span className="view-only-tag"> (view only)</span>}
+              <div className="last-message">Last visited {new Date(room.at).toLocaleString()}</div>
             </div>
           </li>
         ))}

@@ -4,7 +4,7 @@
  * and the room's shared whiteboard and chat side by side. The room exists as soon as someone visits
  * it (the server loads it from its store on the first member).
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'next/navigation';
 import { Chat, RoomProvider, useAway, useRoom, Whiteboard } from '@kuiper/collab/react';
 import { Avatars } from './avatars';
@@ -20,6 +20,7 @@ import { SaveState } from './save-state';
 import { TransportSelect } from './transport-select';
 import { asTransport, type TransportName } from './transports';
 import { preferredColor } from './room-colors';
+import { rememberRoom } from './recent-rooms';
 import { useIdentity, type Identity } from './use-identity';
 import { useRoomColor } from './use-room-color';
 
@@ -29,6 +30,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   const transport = asTransport(params.get('transport'));
   const viewer = params.get('view') === '1'; // [DEMO-21] a view-only link
   const [since] = useState(() => Date.now()); // when this page entered: who keeps a colour both want
+  useEffect(() => rememberRoom(localStorage, roomId, viewer), [roomId, viewer]); // [DEMO-28] for the lobby
   if (!loaded) return null;
   if (!identity) return <NameForm onName={setName} />;
   const color = preferredColor(identity.id);

@@ -45,6 +45,31 @@ describe('the lobby', () => {
     }
   }, 60_000);
 
+  it('[DEMO-28] the rooms Ada visited and everyone left are listed under Your recent rooms, newest first, with their picture and link (view-only kept); one with people in it only among those', async () => {
+    const stamp = Date.now().toString(36);
+    const [plan, retro, busy] = [`recent-plan-${stamp}`, `recent-retro-${stamp}`, `recent-busy-${stamp}`];
+    const bob = await visit(suite.browser, `${suite.demo.origin}/rooms/${busy}?name=Bob`);
+    const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${plan}?name=Ada`);
+    const recent = () => ada.page.getByRole('list', { name: 'Your recent rooms' });
+    try {
+      for (const url of [`/rooms/${retro}?view=1`, `/rooms/${busy}`, '/']) {
+        await expect.poll(() => status(ada.page), { timeout: 15_000 }).toBe('Connected · websocket');
+        await ada.page.goto(`${suite.demo.origin}${url}`);
+      }
+      // Ada's own visits have ended: plan and retro are empty; Bob is still in busy.
+      await expect.poll(() => recent().getByRole('listitem').evaluateAll((items) => items.map((li) => li.getAttribute('aria-label'))), { timeout: 20_000 }).toEqual([retro, plan]);
+      const people = ada.page.getByRole('list', { name: 'Rooms with people in them' });
+      await expect.poll(() => people.getByRole('listitem', { name: busy }).count(), { timeout: 10_000 }).toBe(1);
+      expect(await recent().getByRole('listitem', { name: busy }).count()).toBe(0);
+      expect(await recent().getByRole('link', { name: retro }).getAttribute('href')).toBe(`/rooms/${retro}?view=1`);
+      expect(await recent().getByRole('img', { name: `The board of ${plan}` }).getAttribute('src')).toBe(`/previews/${plan}.svg`);
+      await recent().getByRole('link', { name: plan }).click();
+      await expect.poll(() => new URL(ada.page.url()).pathname, { timeout: 10_000 }).toBe(`/rooms/${plan}`);
+    } finally {
+      await Promise.all([ada.context.close(), bob.context.close()]);
+    }
+  }, 90_000);
+
   it('[DEMO-25] [DEMO-26] a room with a message Carol has not read says New messages in her lobby; once she has been in the room it does not, until someone writes again; a message naming her says Mentions you', async () => {
     const room = `news-${Date.now().toString(36)}`;
     const ada = await visit(suite.browser, `${suite.demo.origin}/rooms/${room}?name=Ada`);
