@@ -143,7 +143,8 @@ async function publishNow(t: Traffic, channel: string, node: StartedServer, serv
     await node.kuiper.publish(channel, { n });
   } else {
     const pub = { channel, clientId: t.publisher, data: { n }, id: msgId() };
-    expect(replyTo(await bayeux(node.url, [pub]), pub.id).successful).toBe(true);
+    const reply = replyTo(await bayeux(node.url, [pub]), pub.id);
+    expect(reply.successful, JSON.stringify(reply)).toBe(true); // what it was told, if not (seen once in CI, under double load)
   }
 }
 
@@ -152,7 +153,8 @@ async function toggle(t: Traffic, s: Session): Promise<void> {
   const subscribing = !s.subs.has(pattern);
   const m = { channel: subscribing ? '/meta/subscribe' : '/meta/unsubscribe', clientId: s.id, subscription: pattern, id: msgId() };
   const node = pick(t, t.nodes);
-  expect(replyTo(await bayeux(node.url, [m]), m.id).successful).toBe(true);
+  const reply = replyTo(await bayeux(node.url, [m]), m.id);
+  expect(reply.successful, JSON.stringify(reply)).toBe(true);
   s.log.push(`${subscribing ? 'sub' : 'unsub'}@${t.nodes.indexOf(node)} ${pattern} at ${CHANNELS.map((c) => t.published.get(c) ?? 0).join('/')}`);
   if (!subscribing) return void s.subs.delete(pattern);
   // What was published before the subscription began is not the session's to get through it.
