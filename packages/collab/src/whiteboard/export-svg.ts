@@ -5,6 +5,7 @@
 import { shapeSvg, svgMarkup, type ShapeSvgOptions } from './shape-svg.js';
 import { boxOf } from './hit-test.js';
 import { shapeBounds, type Shape } from './shape.js';
+import { textFontSize, textLineAdvance, textLines } from './text-box.js';
 
 export interface SvgExportOptions extends ShapeSvgOptions {
   /** Around the shapes, in board units; default 16. */
@@ -27,11 +28,13 @@ export function boardExtent(shapes: readonly Shape[], margin = 16): BoardExtent 
   for (const shape of shapes) {
     // [BOARD-41] A turned text's own x and y are no longer a corner of it: round its turned box.
     const b = shape.kind === 'text' && shape.rotation ? boxOf(shape) : shapeBounds(shape);
-    const pad = shape.width + (shape.kind === 'text' ? 16 + shape.width * 2 : 0);
+    const pad = shape.width + (shape.kind === 'text' ? textFontSize(shape.width) : 0);
     const box = boxOf(shape); // a text's width as hit-testing estimates it
     const right = box.x + box.w;
+    // [BOARD-10] An upright text's further lines, below its first: a turned one's box holds them already.
+    const below = shape.kind === 'text' && !shape.rotation ? (textLines(shape.text).length - 1) * textLineAdvance(shape.width) : 0;
     minX = Math.min(minX, b.x - pad); minY = Math.min(minY, b.y - pad);
-    maxX = Math.max(maxX, right + pad); maxY = Math.max(maxY, b.y + b.h + pad * 2);
+    maxX = Math.max(maxX, right + pad); maxY = Math.max(maxY, b.y + b.h + pad * 2 + below);
   }
   return { x: minX - margin, y: minY - margin, width: maxX - minX + 2 * margin, height: maxY - minY + 2 * margin };
 }

@@ -1,6 +1,7 @@
 /** Which shape is under a point (BOARD-10): for selecting, moving and erasing, topmost first. */
 import { centreOfBox, turnedBounds, turnPoint, type Box } from './geometry.js';
 import { shapeBounds, uprightBox, type Shape } from './shape.js';
+import { textExtent } from './text-box.js';
 
 function segmentDistance(px: number, py: number, x1: number, y1: number, x2: number, y2: number): number {
   const dx = x2 - x1, dy = y2 - y1;
@@ -43,7 +44,9 @@ export function boxOf(shape: Shape): Box {
 export function frameOf(shape: Shape): Box {
   const b = uprightBox(shape);
   if (shape.kind !== 'text') return b;
-  return { x: b.x, y: b.y, w: Math.max(b.w, shape.text.length * 10), h: Math.max(b.h, 20 + shape.width * 2) };
+  // [BOARD-10] Round its lines as drawn: the longest's width, every line's height.
+  const room = textExtent(shape.text, shape.width);
+  return { x: b.x, y: b.y, w: Math.max(b.w, room.w), h: Math.max(b.h, room.h) };
 }
 
 /** The topmost shape at (x, y), if any. `shapes` is back to front, as `board.shapes()` returns. */

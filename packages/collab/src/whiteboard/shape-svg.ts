@@ -11,6 +11,7 @@ import { centreOfBox } from './geometry.js';
 import { frameOf } from './hit-test.js';
 import type { Shape } from './shape.js';
 import { NOTE_FONT_SIZE, NOTE_LINE_HEIGHT, NOTE_PADDING, noteLines, paperOf } from './sticky-note.js';
+import { textFontSize, textLineAdvance, textLines } from './text-box.js';
 
 export interface SvgNode {
   readonly tag: 'g' | 'svg' | 'path' | 'rect' | 'ellipse' | 'line' | 'text' | 'tspan' | 'image';
@@ -94,11 +95,11 @@ export function shapeSvg(shape: Shape, options: ShapeSvgOptions = {}): SvgNode {
       };
     }
     case 'text': {
-      const size = 16 + shape.width * 2;
+      const size = textFontSize(shape.width);
       return {
         tag: 'text',
         attrs: { ...id, x: shape.x, y: shape.y + size, fill: shape.color, 'font-size': size, 'font-family': 'system-ui, sans-serif' },
-        children: shape.text.split('\n').map((line, i) => ({ tag: 'tspan', attrs: { x: shape.x, dy: i === 0 ? 0 : size * 1.25 }, text: line })),
+        children: textLines(shape.text).map((line, i) => ({ tag: 'tspan', attrs: { x: shape.x, dy: i === 0 ? 0 : textLineAdvance(shape.width) }, text: line })),
       };
     }
     case 'note': {
