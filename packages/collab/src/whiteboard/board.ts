@@ -11,6 +11,7 @@ import type { UndoHistory } from '../core/undo-history.js';
 import { boardPresencePatch, readPeer, type BoardPresence, type Peer } from './board-presence.js';
 import { BoardComments } from './comments.js';
 import { attachEnds, detachFrom } from './connectors.js';
+import { flipPatches, type FlipAxis } from './flip.js';
 import { rotatePatches } from './rotate.js';
 import { compareShapes, isConnector, isImageSrc, isTurnable, NOT_TURNABLE, isThumbSrc, newShapeProblem, patchProblem, readShape, sameShape, sameValue, SHAPE_FIELDS, type NewShape, type Shape, type ShapeKind, type ShapePatch } from './shape.js';
 
@@ -210,11 +211,28 @@ export class Board {
    * centre of the box around them all, as one step; returns how many turned.
    */
   rotate(ids: readonly string[], degrees: number): number {
+    return this.patchAll(rotatePatches(this.unlocked(ids), degrees));
+  }
+
+  /**
+   * [BOARD-44] Mirrors the shapes (those there are, not a locked one) left to right (`horizontal`) or
+   * top to bottom about the centre of the box around them all, as one step; returns how many flipped.
+   */
+  flip(ids: readonly string[], axis: FlipAxis): number {
+    return this.patchAll(flipPatches(this.unlocked(ids), axis));
+  }
+
+  /** The shapes with these ids that are there and not locked, as drawn, back to front. */
+  private unlocked(ids: readonly string[]): Shape[] {
     const wanted = new Set(ids);
-    const patches = rotatePatches(this.sorted.filter((s) => wanted.has(s.id) && !s.locked), degrees);
-    let turned = 0;
-    this.transact(() => patches.forEach(({ id, patch }) => (turned += this.update(id, patch).ok ? 1 : 0)));
-    return turned;
+    return this.sorted.filter((s) => wanted.has(s.id) && !s.locked);
+  }
+
+  /** Writes each shape's patch, all as one step (one undo step, one update on the wire); returns how many took. */
+  private patchAll(patches: ReadonlyArray<{ id: string; patch: ShapePatch }>): number {
+    let done = 0;
+    this.transact(() => patches.forEach(({ id, patch }) => (done += this.update(id, patch).ok ? 1 : 0)));
+    return done;
   }
 
   /** Runs several edits as one document transaction: one update on the wire, one undo step. */

@@ -34,6 +34,7 @@ export { clampZoom, GRID, gridOf, MAX_ZOOM, MIN_ZOOM, nudgeIntoView, readViewpor
 export { viewFitting } from './fit-view.js';
 export { ALIGNMENTS, alignMoves, type AlignMove, type Alignment } from './align.js';
 export { boardChanges, describeBoardChanges, type BoardChanges } from './board-changes.js';
+export { FLIP_AXES, flipPatch, flipPatches, type FlipAxis } from './flip.js';
 export { ROTATE_STEP, rotatePatch, rotatePatches, rotationPivot, snapRotation } from './rotate.js';
 export { normalizeDegrees, turnedBounds, turnPoint, type Box, type Point } from './geometry.js';
 export { canGroup, regroup, wholeGroupsWithin, withGroups } from './groups.js';
