@@ -1,9 +1,14 @@
+// @vitest-environment jsdom
 // [BOARD-44] Flip: board.flip mirrors the selection about the centre of the box round it, as both
 // members see it (points of lines, arrows and strokes mirrored; a box moved to the other side with
-// its angle mirrored and its content left readable), in one undo step, never a locked shape.
+// its angle mirrored and its content left readable), in one undo step, never a locked shape; and in
+// a real <Whiteboard> the `Flip horizontal` / `Flip vertical` buttons and Shift+H / Shift+V.
+import { act, fireEvent, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { flipPatch, type Shape } from '../../src/whiteboard/index.js';
+import { createBoard, flipPatch, type Shape } from '../../src/whiteboard/index.js';
+import { onCleanup } from '@kuiper/testkit';
 import { boardPair } from './board-pair.js';
+import { twoBoards } from './two-boards.js';
 
 const geometry = (s: Shape | undefined): Record<string, unknown> => ({ x: s?.x, y: s?.y, w: s?.w, h: s?.h, rotation: s?.rotation });
 
@@ -100,5 +105,69 @@ describe('[BOARD-44] flip', () => {
     // Pure: the patch an arrow gets names nothing else.
     const free: Shape = { ...bob.board.shape('j')!, from: 'x' };
     expect(flipPatch(free, 'horizontal', { x: 0, y: 0 }, new Set(['j']))).toMatchObject({ from: null });
+  });
+
+  it('[BOARD-44] <Whiteboard>: `Flip horizontal` mirrors the selection for the other member too and Ctrl+Z undoes it in one step; Shift+H and Shift+V flip; the buttons are disabled with nothing selected and for a locked shape', async () => {
+    const { ada, a, b } = await twoBoards();
+    const board = createBoard(ada);
+    onCleanup(() => board.destroy());
+    board.add({ id: 'r', kind: 'rect', x: 100, y: 100, w: 100, h: 50, fill: '#ffffff' });
+    board.add({ id: 'a', kind: 'arrow', x: 300, y: 100, w: 100, h: 50 });
+    const surface = (root: ReturnType<typeof within>): HTMLElement => root.getByRole('application', { name: 'Whiteboard' });
+    await vi.waitFor(() => expect(surface(b).querySelector('[data-shape-id="a"]')).not.toBeNull(), { timeout: 5_000 });
+    await vi.waitFor(() => expect(surface(a).querySelector('[data-shape-id="a"]')).not.toBeNull(), { timeout: 5_000 });
+    fireEvent.click(a.getByRole('button', { name: 'Select' }));
+    const flipH = a.getByRole('button', { name: 'Flip horizontal' }) as HTMLButtonElement;
+    const flipV = a.getByRole('button', { name: 'Flip vertical' }) as HTMLButtonElement;
+    expect([flipH.disabled, flipV.disabled]).toEqual([true, true]); // nothing selected
+
+    const base = { pointerId: 7, pointerType: 'mouse', button: 0, buttons: 1, isPrimary: true };
+    const click = (x: number, y: number, shiftKey = false): void => {
+      act(() => void fireEvent.pointerDown(surface(a), { ...base, shiftKey, clientX: x, clientY: y }));
+      act(() => void fireEvent.pointerUp(surface(a), { ...base, shiftKey, buttons: 0, clientX: x, clientY: y }));
+    };
+    click(150, 125);
+    click(350, 125, true); // the arrow's middle
+    expect(surface(a).querySelectorAll('[data-selected]')).toHaveLength(2);
+    expect([flipH.disabled, flipV.disabled]).toEqual([false, false]);
+
+    // The box round both is (100, 100) to (400, 150): about x = 250 the rectangle goes to (300, 100)
+    // and the arrow runs from (200, 100) to (100, 150), on Bob's board as on Ada's.
+    const attrs = (el: Element | null, names: string[]): number[] => names.map((n) => Number(el?.getAttribute(n)));
+    const drawn = (root: ReturnType<typeof within>): number[][] => [
+      attrs(surface(root).querySelector('[data-shape-id="r"]'), ['x', 'y', 'width', 'height']),
+      attrs(surface(root).querySelector('[data-shape-id="a"] line'), ['x1', 'y1', 'x2', 'y2']),
+    ];
+    const original = [[100, 100, 100, 50], [300, 100, 400, 150]];
+    expect(drawn(b)).toEqual(original);
+    fireEvent.click(flipH);
+    const mirrored = [[300, 100, 100, 50], [200, 100, 100, 150]];
+    await vi.waitFor(() => expect(drawn(b)).toEqual(mirrored), { timeout: 5_000 });
+    expect(drawn(a)).toEqual(mirrored);
+
+    act(() => void fireEvent.keyDown(surface(a), { key: 'z', ctrlKey: true }));
+    await vi.waitFor(() => expect(drawn(b)).toEqual(original), { timeout: 5_000 });
+
+    // Shift+H, then Shift+V (which leaves the Select tool as it is), from the keyboard.
+    act(() => void fireEvent.keyDown(surface(a), { key: 'H', code: 'KeyH', shiftKey: true }));
+    await vi.waitFor(() => expect(drawn(b)).toEqual(mirrored), { timeout: 5_000 });
+    act(() => void fireEvent.keyDown(surface(a), { key: 'V', code: 'KeyV', shiftKey: true }));
+    await vi.waitFor(() => expect(drawn(b)).toEqual([[300, 100, 100, 50], [200, 150, 100, 100]]), { timeout: 5_000 });
+    expect(surface(a).querySelectorAll('[data-selected]')).toHaveLength(2);
+    for (const expected of [mirrored, original]) {
+      act(() => void fireEvent.keyDown(surface(a), { key: 'z', ctrlKey: true }));
+      await vi.waitFor(() => expect(drawn(b)).toEqual(expected), { timeout: 5_000 });
+    }
+
+    // Locked by someone else while selected: nothing to flip, the buttons say so, and the keys leave it.
+    act(() => void fireEvent.keyDown(surface(a), { key: 'Escape' }));
+    click(150, 125);
+    expect(flipH.disabled).toBe(false);
+    act(() => void board.update('r', { locked: true }));
+    await vi.waitFor(() => expect(flipH.disabled).toBe(true), { timeout: 5_000 });
+    expect(flipV.disabled).toBe(true);
+    act(() => void fireEvent.keyDown(surface(a), { key: 'H', code: 'KeyH', shiftKey: true }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(board.shape('r')).toMatchObject({ x: 100, y: 100 });
   });
 });

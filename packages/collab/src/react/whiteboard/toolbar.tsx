@@ -7,6 +7,7 @@ import { useRef, type ReactElement } from 'react';
 import { WB } from './styles.js';
 import { PictureIcon } from '../picture-icon.js';
 import { ALIGNMENTS, type Alignment } from '../../whiteboard/align.js';
+import { FLIP_AXES, type FlipAxis } from '../../whiteboard/flip.js';
 
 export type Tool = 'pen' | 'rect' | 'ellipse' | 'line' | 'arrow' | 'text' | 'note' | 'select' | 'eraser' | 'comment' | 'laser';
 
@@ -56,6 +57,8 @@ export interface ToolbarProps {
   /** [BOARD-40] The selection is two things or more (`Group`), or holds a grouped shape (`Ungroup` is offered). */
   canGroup?: boolean;
   canUngroup?: boolean;
+  /** [BOARD-44] Something is selected (a locked shape never is, BOARD-35): `Flip horizontal` and `Flip vertical` are enabled. */
+  canFlip?: boolean;
   onTool(tool: Tool): void;
   onColor(color: string): void;
   onWidth(width: number): void;
@@ -71,6 +74,8 @@ export interface ToolbarProps {
   /** [BOARD-40] Groups the selection; `onUngroup` takes it out of its groups. */
   onGroup?(): void;
   onUngroup?(): void;
+  /** [BOARD-44] Mirrors the selection about the centre of the box round it. */
+  onFlip?(axis: FlipAxis): void;
   onZoom(factor: number | null): void;
   /** [BOARD-33] Shows every shape (or, with a selection, the selected ones). */
   onFit(): void;
@@ -123,6 +128,24 @@ function GroupIcon({ apart = false }: { apart?: boolean }): ReactElement {
     </svg>
   );
 }
+
+/** [BOARD-44] Two triangles facing each other across a dashed axis (upright for a vertical flip). */
+function FlipIcon({ axis }: { axis: FlipAxis }): ReactElement {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" style={{ verticalAlign: 'middle' }}>
+      <g transform={axis === 'vertical' ? 'rotate(90 8 8)' : undefined}>
+        <path d="M8 1v14" stroke="currentColor" strokeWidth="1.2" strokeDasharray="2 1.5" />
+        <path d="M6 3.5v9L1.5 12.5z" fill="currentColor" />
+        <path d="M10 3.5v9l4.5 0z" fill="none" stroke="currentColor" strokeWidth="1.2" strokeLinejoin="round" />
+      </g>
+    </svg>
+  );
+}
+
+const FLIP_NAMES: Readonly<Record<FlipAxis, { name: string; key: string }>> = {
+  horizontal: { name: 'Flip horizontal', key: 'Shift+H' },
+  vertical: { name: 'Flip vertical', key: 'Shift+V' },
+};
 
 /** A pointer's glowing tip (BOARD-31). */
 function LaserIcon(): ReactElement {
@@ -250,6 +273,10 @@ function EditingGroups(p: ToolbarProps): ReactElement {
         {p.canUnlock && p.onUnlockAll && <button type="button" className={button} aria-label="Unlock all" title="Unlock every locked shape" onClick={p.onUnlockAll}><span aria-hidden="true"><LockIcon open /></span></button>}
         {p.onGroup && <button type="button" className={button} aria-label="Group" title="Group the selection: it moves as one (Ctrl+G)" disabled={!p.canGroup} onClick={p.onGroup}><span aria-hidden="true"><GroupIcon /></span></button>}
         {p.canUngroup && p.onUngroup && <button type="button" className={button} aria-label="Ungroup" title="Ungroup (Ctrl+Shift+G)" onClick={p.onUngroup}><span aria-hidden="true"><GroupIcon apart /></span></button>}
+        {p.onFlip && FLIP_AXES.map((axis) => (
+          <button key={axis} type="button" className={button} aria-label={FLIP_NAMES[axis].name} title={`${FLIP_NAMES[axis].name}: mirror the selection (${FLIP_NAMES[axis].key})`}
+            disabled={!p.canFlip} onClick={() => p.onFlip?.(axis)}><span aria-hidden="true"><FlipIcon axis={axis} /></span></button>
+        ))}
         {p.onAlign && <AlignSelect canAlign={p.canAlign ?? false} onAlign={p.onAlign} />}
       </div>
     </>

@@ -10,7 +10,7 @@ import { pickable, type Shape } from '../../whiteboard/shape.js';
 import { shapeSvg } from '../../whiteboard/shape-svg.js';
 import { shapeLabel } from '../../whiteboard/shape-label.js';
 import { canGroup } from '../../whiteboard/groups.js';
-import { ROTATE_STEP, textPatch } from '../../whiteboard/rotate.js';
+import { textPatch } from '../../whiteboard/rotate.js';
 import { assetIdOf } from '../../protocol/assets.js';
 import { downloadFile, inlineAssets, pngFile, svgFile, type ExportedFile } from './export-file.js';
 import { FollowPicker } from './follow-picker.js';
@@ -34,7 +34,7 @@ import { viewFitting } from '../../whiteboard/fit-view.js';
 import { boardPoint, usePointerTools, type Box, type View } from './use-pointer-tools.js';
 import type { Turning } from './pointer-gesture.js';
 import { useBoardClipboard } from './use-clipboard.js';
-import { selectionActions } from './selection-actions.js';
+import { selectionActions, turnOrFlipKey } from './selection-actions.js';
 import { CommentPanel, CommentPins, type OpenComment } from './comments-layer.js';
 import { useImages } from './use-images.js';
 import { useThumbBackfill } from './use-thumb-backfill.js';
@@ -281,9 +281,9 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       e.preventDefault(); // [BOARD-40] not the browser's find-next
       if (e.shiftKey) act.ungroup();
       else act.group();
-    } else if (!mod && e.shiftKey && (e.code === 'Period' || e.code === 'Comma') && selected.length > 0 && board) {
-      e.preventDefault(); // [BOARD-41] Shift+. clockwise, Shift+, back, a step at a time
-      board.rotate(selected, e.code === 'Period' ? ROTATE_STEP : -ROTATE_STEP);
+    } else if (!readOnly && selected.length > 0 && turnOrFlipKey(e)) {
+      e.preventDefault(); // [BOARD-41] Shift+. and Shift+, turn it a step; [BOARD-44] Shift+H and Shift+V flip it
+      act.turnOrFlip(turnOrFlipKey(e)!);
     } else if (e.key === 'Escape') {
       setSelection([]);
     } else if (mod && key === 'd' && selected.length > 0) {
@@ -327,7 +327,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
     <div ref={root} className={`${WB}${className ? ` ${className}` : ''}`} style={style} onKeyDown={onKeyDown} onKeyUp={(e) => e.key === ' ' && (space.current = false)}>
       <style>{WHITEBOARD_CSS}</style>
       <Toolbar readOnly={readOnly} tool={tool} color={color} width={width} canUndo={undo.canUndo} canRedo={undo.canRedo} canDelete={selected.length > 0} canUnlock={shapes.some((s) => s.locked)} canAlign={selected.length > 1}
-        canGroup={canGroup(chosen)} canUngroup={chosen.some((s) => s.group !== undefined)} onGroup={act.group} onUngroup={act.ungroup}
+        canGroup={canGroup(chosen)} canUngroup={chosen.some((s) => s.group !== undefined)} onGroup={act.group} onUngroup={act.ungroup} canFlip={selected.length > 0} onFlip={act.flip}
         onTool={setTool} onColor={changeColor} onWidth={changeWidth} onUndo={() => room.history.undo()} onRedo={() => room.history.redo()}
         onDelete={act.remove} onLock={act.lock} onUnlockAll={act.unlockAll} onAlign={act.align} onFront={() => board?.bringToFront(selected)} onZoom={(f) => zoomBy(f)} onFit={() => fit(selected)} snap={snap} onSnap={toggleSnap} onExport={exportAs}
         onPictures={(files) => void images.insert(files)} />
@@ -376,7 +376,7 @@ export function Whiteboard({ room, name, color: myColor, initialTool = 'pen', re
       )}
       </div>
       <p id={labelId} className={`${WB}-sr`}>
-        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, N sticky note, V select, E eraser, C comment, K laser pointer. Shift+1 zooms to fit the board, Shift+2 the selection, Ctrl+' snaps to the grid. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Shift+. and Shift+, turn it 15°, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes. Paste or drop a picture to add it.`}
+        {`${shapes.length} shapes, ${peers.length} others here. Tools: P pen, R rectangle, O ellipse, L line, A arrow, T text, N sticky note, V select, E eraser, C comment, K laser pointer. Shift+1 zooms to fit the board, Shift+2 the selection, Ctrl+' snaps to the grid. Enter adds the tool's shape in the middle, ] and [ select the next shape, arrow keys move the selection, Shift+. and Shift+, turn it 15°, Shift+H and Shift+V flip it, Delete removes it, Ctrl+C, Ctrl+X and Ctrl+V copy, cut and paste it, Ctrl+D duplicates it, Ctrl+Z undoes. Paste or drop a picture to add it.`}
       </p>
     </div>
   );
