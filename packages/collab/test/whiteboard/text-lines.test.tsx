@@ -27,9 +27,12 @@ describe('[BOARD-10] a text of several lines', () => {
     expect(hits(list, RIGHT_OF_LONGEST.x, RIGHT_OF_LONGEST.y, 0)).toBe(false);
     // Its third line is drawn where the box says: baseline 170, inside it.
     expect(boardToSvg([list])).toContain('<tspan x="100" dy="25">call Bob</tspan>');
-    // One line: 10 a character, its font size plus 4 (at width 2 and at width 4), as before.
+    // One line: half its font size a character, its font size plus 4 tall. A thin text's (width 2,
+    // size 20) as before, 10 a character; a thicker one's as wide as its bigger letters, where it
+    // was 10 a character whatever the size (a thick text's outline stopped at three fifths of it).
     expect(frameOf(shape({ kind: 'text', x: 100, y: 100, text: 'a longer line' }))).toEqual({ x: 100, y: 100, w: 130, h: 24 });
-    expect(frameOf(shape({ kind: 'text', x: 0, y: 0, text: 'abc', width: 4 }))).toEqual({ x: 0, y: 0, w: 30, h: 28 });
+    expect(frameOf(shape({ kind: 'text', x: 0, y: 0, text: 'abc', width: 4 }))).toEqual({ x: 0, y: 0, w: 36, h: 28 });
+    expect(frameOf(shape({ kind: 'text', x: 0, y: 0, text: 'abc', width: 8 }))).toEqual({ x: 0, y: 0, w: 48, h: 36 });
   });
 
   it('[BOARD-10] [BOARD-12] the export takes in its last line, and stops near its longest line\'s end', () => {
