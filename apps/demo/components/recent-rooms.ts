@@ -28,8 +28,16 @@ export function readRecentRooms(storage: Pick<Storage, 'getItem'>): RecentRoom[]
   }
 }
 
-/** `id` visited now: first in the list, once, the oldest past MAX_RECENT forgotten. */
+/**
+ * `id` visited now: first in the list, once, the oldest past MAX_RECENT forgotten. A storage that
+ * refuses the write (full, or a private window's) only means the lobby will not list it: the room
+ * page must not fail for it.
+ */
 export function rememberRoom(storage: Pick<Storage, 'getItem' | 'setItem'>, id: string, view: boolean, at = Date.now()): void {
   const rest = readRecentRooms(storage).filter((r) => r.id !== id);
-  storage.setItem(KEY, JSON.stringify([{ id, view, at }, ...rest].slice(0, MAX_RECENT)));
+  try {
+    storage.setItem(KEY, JSON.stringify([{ id, view, at }, ...rest].slice(0, MAX_RECENT)));
+  } catch {
+    // nothing to do: see above
+  }
 }

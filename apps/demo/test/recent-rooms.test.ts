@@ -28,6 +28,11 @@ describe('[DEMO-28] recent rooms', () => {
     expect(ids).not.toContain('room-2');
   });
 
+  it('a storage that refuses the write (full, private) loses the entry, not the page', () => {
+    const full = { getItem: () => null, setItem: () => { throw new DOMException('quota', 'QuotaExceededError'); } };
+    expect(() => rememberRoom(full, 'plan', false, 1)).not.toThrow();
+  });
+
   it('takes what it cannot read for nothing, and remembers again over it', () => {
     for (const stored of ['not json', '{"id":"x"}', '[{"id":1,"view":false,"at":0}]', 'null']) {
       const storage = memoryStorage();
