@@ -122,7 +122,7 @@ export class RedisLink {
   private readonly probes = new Probes((channel, text) => this.publish(channel, text));
   /** Channels being probed (check). */
   private readonly checking = new Set<string>();
-  /** On a cluster, scripts refused while their slot moves, sent again in order (REDIS-11). */
+  /** On a cluster, scripts refused while their slot moves, sent again in order (REDIS-12). */
   readonly transit: SlotTransit | undefined;
 
   constructor(

@@ -1,5 +1,5 @@
 /**
- * [REDIS-11] Scripts refused because their slot is in transit are sent again, in the order they
+ * [REDIS-12] Scripts refused because their slot is in transit are sent again, in the order they
  * were first sent, until the slot has settled or their patience runs out.
  *
  * While `redis-cli --cluster reshard` (or a failover) moves a slot, Redis refuses a script on it
